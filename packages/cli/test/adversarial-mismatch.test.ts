@@ -354,6 +354,37 @@ describe('validate says how many of the enqueued entries the study already ran',
     const result = await cli('validate', config('requeued', broken));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/, 1 enqueued trial \(none ran yet in study requeued\)$/m);
+    // Mended, the run takes the copy first: from then on it ran (review 127: still "none ran yet").
+    const mended = { enqueue: [{ x: 0.1 }], budget: { maxTrials: 3 } };
+    expect((await cli('run', config('requeued', mended), '--quiet')).code).toBe(0);
+    const trials = JSON.parse((await cli('trials', config('requeued', mended), '--json')).stdout) as {
+      params: { x: number };
+    }[];
+    expect(trials[1]?.params.x).toBe(0.1);
+    const ran = await cli('validate', config('requeued', mended));
+    expect(ran.stdout).toMatch(/, 1 enqueued trial \(it already ran in study requeued\)$/m);
+  });
+
+  it("says of its config a suggester that fails when made a second time, and keeps the other configs' results (review 127)", async () => {
+    writeIn(
+      dir,
+      'second-fails.mjs',
+      "export const manifests = [{ kind: 'suggester', name: 'moody', optionsSchema: { type: 'object' }, create: () => { globalThis.parzenMade = (globalThis.parzenMade ?? 0) + 1; if (globalThis.parzenFailSecond === true && globalThis.parzenMade === 2) throw new Error('made twice'); return { name: 'moody', settings: { a: 1 }, beginTrial: () => ({ sampleParam: (param) => (param.distribution.kind === 'categorical' ? 0 : 0.5) }) }; } }];\n",
+    );
+    const moody = config('moody', { plugins: ['./second-fails.mjs'], suggester: { use: 'moody' } });
+    const first = await cli('run', moody, '--quiet');
+    expect(first.code, first.stderr).toBe(0);
+    const plain = config('plain-beside');
+    const made = globalThis as { parzenMade?: number; parzenFailSecond?: boolean };
+    made.parzenMade = 0;
+    made.parzenFailSecond = true;
+    const checked = await cli('validate', plain, moody, '--json');
+    made.parzenFailSecond = false;
+    expect(checked.code, checked.stderr).toBe(0);
+    expect((JSON.parse(checked.stdout) as { valid: unknown[] }).valid).toHaveLength(2);
+    expect(checked.stderr).toContain(
+      'note: /suggester/options: the settings of suggester `moody` could not be compared with those study moody was created with: The suggester plugin `moody` could not start: made twice',
+    );
   });
 
   it('says none ran yet of a study whose trials ran none of them', async () => {

@@ -744,6 +744,7 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
  */
 const serveProcess = async (args: readonly string[]) => {
   let url = '';
+  let stderr = '';
   let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
   let finished: (run: { code: number | null; stderr: string }) => void = () => {};
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -755,6 +756,9 @@ const serveProcess = async (args: readonly string[]) => {
       timeoutMs: 60_000,
       onStart: (process) => {
         child = process;
+        process.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
         process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
           const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
           if (match !== null && url === '') {
@@ -786,7 +790,11 @@ const serveProcess = async (args: readonly string[]) => {
     child?.kill('SIGINT');
     return exited;
   };
-  return { html, nextReport, stop };
+  /** Resolves once the server has said `said` on stderr (polled: no fixed wait that a loaded machine outruns). */
+  const saidOnStderr = async (said: RegExp) => {
+    while (!said.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 25));
+  };
+  return { html, nextReport, stop, saidOnStderr };
 };
 
 describe('parzen report --serve (a real process)', () => {
@@ -798,7 +806,7 @@ describe('parzen report --serve (a real process)', () => {
     async (_, target) => {
       requireBuiltCli();
       const before = (JSON.parse((await cli('trials', config, '--json')).stdout) as unknown[]).length;
-      const { html, nextReport, stop } = await serveProcess(target());
+      const { html, nextReport, stop, saidOnStderr } = await serveProcess(target());
       expect(html).toContain('"live":true');
       expect((await nextReport()).table.rows).toHaveLength(before);
       expect((await cli('run', config, '--quiet', '--more-trials', '2')).code).toBe(0);
@@ -810,7 +818,7 @@ describe('parzen report --serve (a real process)', () => {
       const journal = join(dir, 'heart.parzen.jsonl');
       const whole = readFileSync(journal, 'utf8');
       writeFileSync(journal, whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 1));
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await saidOnStderr(/parzen: reading the study failed: /);
       writeFileSync(journal, whole);
       expect((await cli('run', config, '--quiet', '--more-trials', '1')).code).toBe(0);
       while (rows < before + 3) rows = (await nextReport()).table.rows.length;

@@ -1,6 +1,6 @@
 import type { LoadedExperiment, StudyRecord } from '@parzen/engine';
 import { countOf, openStudyScope, studySuggester, suggesterChange, takenConfigEntries } from '@parzen/engine/host';
-import { checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
+import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
@@ -39,12 +39,17 @@ const enqueuedOf = (run: PreparedStudy, taken: number | undefined): string => {
 const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): Promise<string | undefined> => {
   const choice = experiment.config.suggester;
   if (study.suggester === undefined || study.suggester.name !== choice.use) return undefined;
-  const scope = await openStudyScope(experiment);
   let suggester: StudySuggester;
   try {
-    suggester = studySuggester(await scope.create('suggester', choice));
-  } finally {
-    await scope.close();
+    const scope = await openStudyScope(experiment);
+    try {
+      suggester = studySuggester(await scope.create('suggester', choice));
+    } finally {
+      await scope.close();
+    }
+  } catch (error) {
+    // Made once already by the checks: a second failure is said of this config, not of the whole command (review 127).
+    return `the settings of suggester \`${choice.use}\` could not be compared with those study ${study.name} was created with: ${(error as Error).message}`;
   }
   return suggesterChange(study.name, study.suggester, suggester, {
     than: "the config's",
@@ -236,18 +241,17 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       : { ...run, experiment: { ...run.experiment, notes: [...(run.experiment.notes ?? []), ...extra] } };
   });
   // Of the config's enqueued entries, those the study's trials took, by the keys a run queues them with; not one
-  // whose trial the suggester failed on (its entry was queued again, without the key, and runs next: review 126).
+  // whose copy waits without its key (a suggester failed on its trial, and the run queued it again to run next:
+  // review 126), until a trial takes that copy (review 127: "none ran yet" after it had run).
   const takenOf = new Map<PreparedStudy, number>(
     held.flatMap((run, at) => {
       const read = reads[at];
       const value = read !== undefined && 'value' in read ? read.value : undefined;
       if (value?.taken === undefined) return [];
-      const requeued = new Set(
-        value.trials.flatMap((trial) =>
-          trial.state === 'failed' && trial.error.code.startsWith('SUGGESTER_') ? [trial.number] : [],
-        ),
+      const copies = new Set(
+        (value.waiting ?? []).flatMap((entry) => (entry.key === undefined ? [canonicalJson(entry.internal)] : [])),
       );
-      const ran = value.taken.filter((entry) => !requeued.has(entry.trial));
+      const ran = value.taken.filter((entry) => !copies.has(canonicalJson(entry.internal)));
       return [[run, takenConfigEntries(run.experiment.config.enqueue ?? [], ran)] as const];
     }),
   );

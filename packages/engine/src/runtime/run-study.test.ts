@@ -1079,6 +1079,32 @@ describe('runStudy', () => {
     expect(ran.map((trial) => trial.number)).toEqual([1]);
   });
 
+  it('queues no copy of the entry of a trial stopped while its suggester decided: the store gave it back (review 127)', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
+    await store.openStudy(spec);
+    await store.enqueue?.('test', [{ internal: { x: 0.25 }, key: 'k' }]);
+    const controller = new AbortController();
+    const waiting: Suggester = {
+      name: 'slow',
+      beginTrial: () => {
+        setTimeout(() => controller.abort(), 20);
+        return new Promise(() => {});
+      },
+    };
+    const result = await run(
+      heart,
+      { maxTrials: 3 },
+      { spec, store, suggester: waiting, signal: controller.signal, gracePeriodMs: 0 },
+    ).catch((error: unknown) => error);
+    expect(result).toBeDefined();
+    expect((await store.listTrials('test')).map((trial) => trial.state === 'failed' && trial.error.code)).toEqual([
+      'INTERRUPTED',
+    ]);
+    // Given back once, with its key: a copy beside it would run the entry twice.
+    expect(await store.listEnqueued?.('test')).toEqual([{ internal: { x: 0.25 }, key: 'k' }]);
+  });
+
   it('marks a trial another worker left running during the run, not only at the next run (trial 59)', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };

@@ -19,7 +19,14 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
 import { trialRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
-import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
+import {
+  endedUnrun,
+  type FinishedTrial,
+  type IntermediateValue,
+  type Lease,
+  type RunningTrial,
+  type TrialOutcome,
+} from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
 import { makeFolder } from './make-folder.js';
@@ -181,13 +188,16 @@ export const askTrial = async (
     const code = error instanceof ParzenError ? error.code : 'SUGGESTER_FAILED';
     // Announced like any trial that ends, so reporters count what the store holds (it was stored failed and
     // never announced: a progress line said 0 failed above a summary that said 1).
-    await finishAskedTrial(session, trial.number, { state: 'failed', error: { code, message } });
+    const outcome: TrialOutcome = { state: 'failed', error: { code, message } };
+    await finishAskedTrial(session, trial.number, outcome);
     // A message the sentence below follows ends as a sentence (trial 118: "plugin bug The enqueued entry...").
     const sentence = (text: string): string => (/[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`);
     // The enqueued entry the trial took ran no objective: queued again, to run once the suggester is mended
     // (trial 114: it was used up). After the others, and without its key, which the study keeps as run.
+    // Not for a trial that ended unrun (Ctrl-C while the suggester decided): the store gave the entry back itself,
+    // and a copy would run it twice (review 127).
     const requeued =
-      Object.keys(trial.internal).length > 0 && store.enqueue !== undefined
+      Object.keys(trial.internal).length > 0 && store.enqueue !== undefined && !endedUnrun(outcome)
         ? await store.enqueue(spec.name, [{ internal: trial.internal }]).then(
             (queued) => queued > 0,
             () => false,

@@ -6,7 +6,7 @@ import { createTpeSuggester } from '@parzen/algo-tpe';
 import { fmin, uniform } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contourTarget, servedReads, servedStore } from '../src/commands/report.js';
+import { contourTarget, servedReads, servedStore, shownTrials } from '../src/commands/report.js';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
 import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
@@ -625,19 +625,39 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     await writer.close();
     const whole = readFileSync(path, 'utf8');
     let opened = 0;
-    const store = servedStore(async () => {
-      opened++;
-      return createJsonlStore({ path, readOnly: true });
-    });
-    const count = () => store.read(async (read) => (await read.listTrials('shrunk')).length);
+    const store = servedStore(
+      async () => {
+        opened++;
+        return createJsonlStore({ path, readOnly: true });
+      },
+      undefined,
+      60_000,
+    );
+    const grown = shownTrials();
+    const count = () => store.read(async (read) => grown({ trials: await read.listTrials('shrunk') }).trials.length);
     expect(await count()).toBe(3);
-    // Cut short while open: the reader fails, and would fail at every later read.
-    writeFileSync(path, whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 1));
+    // Cut short while open, to its first trial: the reader fails, and would fail at every later read.
+    writeFileSync(path, whole.slice(0, whole.indexOf('{"op":"trial","study":"shrunk","number":1')));
     await expect(count()).rejects.toThrow(/shrank/);
+    // Not opened again within the retry time (trial 119: a torn line said at every poll): the same failure.
+    await expect(count()).rejects.toThrow(/shrank/);
+    expect(opened).toBe(1);
+    // Opened afresh after it, still cut short: fewer trials than the page showed is a failed read, not an empty page.
+    const again = servedStore(
+      async () => {
+        opened++;
+        return createJsonlStore({ path, readOnly: true });
+      },
+      undefined,
+      0,
+    );
+    const recount = () => again.read(async (read) => grown({ trials: await read.listTrials('shrunk') }).trials.length);
+    await expect(recount()).rejects.toThrow('the store now holds 1 of the 3 trials the page showed');
     writeFileSync(path, whole);
-    expect(await count()).toBe(3);
-    expect(opened).toBe(2);
+    expect(await recount()).toBe(3);
+    expect(opened).toBe(3);
     await store.close();
+    await again.close();
   });
 
   it('--serve with -o or --format is refused (they were ignored)', async () => {

@@ -147,22 +147,31 @@ export const servedReads = <T>(
 };
 
 // Trial 118: a JSONL reader keeps its failure (a journal that shrank while open), and a page served from it never
-// read the study again once the file was whole.
+// read the study again once the file was whole. Trial 119: a journal cut short and left so, opened afresh at every
+// poll, said its torn line at every poll (35 times in 10 s).
 /**
  * The store a served page reads: opened at the first read (or given, opened already) and kept open; after a read
- * fails, closed and opened afresh at the next.
+ * fails, closed and opened afresh, at the next read while none has worked yet (a store not made yet), else at most
+ * once per `retryMs`.
  */
-export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore) => {
+export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore, retryMs = 5000) => {
   let store = opened;
+  let worked = false;
+  let failed: { readonly at: number; readonly error: unknown } | undefined;
   return {
     read: async <T>(use: (store: TrialStore) => Promise<T>): Promise<T> => {
+      if (store === undefined && worked && failed !== undefined && Date.now() - failed.at < retryMs) throw failed.error;
       try {
         store ??= await open();
-        return await use(store);
+        const value = await use(store);
+        worked = true;
+        failed = undefined;
+        return value;
       } catch (error) {
-        const failed = store;
+        failed = { at: Date.now(), error };
+        const closing = store;
         store = undefined;
-        await failed?.close().catch(() => undefined);
+        await closing?.close().catch(() => undefined);
         throw error;
       }
     },
@@ -171,6 +180,23 @@ export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore
       store = undefined;
       await open?.close();
     },
+  };
+};
+
+/**
+ * The trials a served page showed last: a read with fewer is refused (a store only grows; a journal cut short, read
+ * afresh, gave an empty page that said the study was never run, and "reading works again": trial 119).
+ */
+export const shownTrials = () => {
+  let shown = 0;
+  return <S extends { readonly trials: readonly unknown[] }>(study: S): S => {
+    if (study.trials.length < shown)
+      throw new ParzenError(
+        'STORE_FAILED',
+        `the store now holds ${study.trials.length} of the ${shown} trials the page showed: it was cut short or replaced`,
+      );
+    shown = study.trials.length;
+    return study;
   };
 };
 
@@ -411,14 +437,17 @@ const serve = async (
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
   const open = () => openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store));
   const store = servedStore(open, await open());
+  const grown = shownTrials();
   return serveStudy(
     config.name,
     {
       load: () =>
         store.read(async (opened) =>
-          withTaken(
-            studyOf(run, await opened.listTrials(config.name), await opened.getStudy(config.name), space),
-            await opened.listTakenEntries?.(config.name),
+          grown(
+            withTaken(
+              studyOf(run, await opened.listTrials(config.name), await opened.getStudy(config.name), space),
+              await opened.listTakenEntries?.(config.name),
+            ),
           ),
         ),
       close: store.close,
@@ -474,6 +503,7 @@ const serveBeforeStudy = async (
   // opens the store afresh, as after any failed read: a reader kept from a file that was unreadable then (or
   // replaced since) would never see the study the run writes (review 123).
   const store = servedStore(() => openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store)));
+  const grown = shownTrials();
   let space: CompiledSpace | undefined;
   let waiting: string | undefined = told(missing.message);
   let read = false;
@@ -487,9 +517,10 @@ const serveBeforeStudy = async (
             space ??= spaceOf(run, stored, output);
             const trials = await opened.listTrials(config.name);
             const taken = await opened.listTakenEntries?.(config.name);
+            const study = grown(withTaken(studyOf(run, trials, stored, space), taken));
             waiting = undefined;
             read = true;
-            return withTaken(studyOf(run, trials, stored, space), taken);
+            return study;
           });
         } catch (error) {
           if (!read) space = undefined;
@@ -644,11 +675,14 @@ const reportStore = async (
     // journal repeated its warnings every interval), opened afresh only after a failed read.
     const open = () => openStoreFromFlag(storeFlags);
     const store = servedStore(open, await open());
+    const grown = shownTrials();
     const reload = () =>
       store.read(async (opened) =>
-        withTaken(
-          reportStudy(await opened.getStudy(record.name), await opened.listTrials(record.name), space),
-          await opened.listTakenEntries?.(record.name),
+        grown(
+          withTaken(
+            reportStudy(await opened.getStudy(record.name), await opened.listTrials(record.name), space),
+            await opened.listTakenEntries?.(record.name),
+          ),
         ),
       );
     return serveStudy(record.name, { load: reload, close: store.close }, options, flags, output);

@@ -183,10 +183,9 @@ export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore
   };
 };
 
-/**
- * The trials a served page showed last: a read with fewer is refused (a store only grows; a journal cut short, read
- * afresh, gave an empty page that said the study was never run, and "reading works again": trial 119).
- */
+// Trial 119: a journal cut short, read afresh, gave an empty page that said the study was never run, and "reading
+// works again".
+/** The trials a served page showed last: a read with fewer is refused (a store only grows). */
 export const shownTrials = () => {
   let shown = 0;
   return <S extends { readonly trials: readonly unknown[] }>(study: S): S => {

@@ -183,8 +183,9 @@ export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Prom
 
 /** {@link readStudyRecords} with each study's trials too (and, for a config that enqueues, its entries). */
 export const readStudiesHeld = (experiments: readonly LoadedExperiment[]): Promise<Read<StudyRead>[]> =>
-  // The entries waiting and taken too when the config enqueues some (validate says how many already ran).
-  readEach(experiments, (store, config) => readStudy(store, config, (config.enqueue?.length ?? 0) > 0), true);
+  // The entries waiting and taken too (validate says how many of the config's already ran, and those waiting that
+  // it no longer lists: trial 119).
+  readEach(experiments, (store, config) => readStudy(store, config, true), true);
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the

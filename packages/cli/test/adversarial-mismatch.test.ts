@@ -387,6 +387,19 @@ describe('validate says how many of the enqueued entries the study already ran',
     );
   });
 
+  it('notes an entry an earlier config queued, still waiting, that this config no longer lists (trial 119)', async () => {
+    const listed = { enqueue: [{ x: 0.2 }, { x: 0.3 }], budget: { maxTrials: 1 } };
+    expect((await cli('run', config('leftover', listed), '--quiet')).code).toBe(0);
+    const dropped = await cli('validate', config('leftover', { enqueue: [], budget: { maxTrials: 5 } }));
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(dropped.stderr).toContain(
+      'note: /enqueue: study leftover: an entry an earlier run\'s `enqueue` list queued waits and runs first, though this run\'s list does not have it: {"x":0.3}.',
+    );
+    // Still listed: nothing to say.
+    const kept = await cli('validate', config('leftover', { ...listed, budget: { maxTrials: 5 } }));
+    expect(kept.stderr).not.toContain('/enqueue');
+  });
+
   it('says none ran yet of a study whose trials ran none of them', async () => {
     expect((await cli('run', config('sampled'), '--quiet')).code).toBe(0);
     const result = await cli('validate', config('sampled', { enqueue: [{ x: 0.5 }] }));

@@ -33,7 +33,13 @@ export {
   summarizeBests,
   unevenRuns,
 } from './runtime/bests-summary.js';
-export { checkEnqueued, configEnqueueEntries, takenConfigEntries, withEnqueueKeys } from './runtime/enqueue.js';
+export {
+  checkEnqueued,
+  configEnqueueEntries,
+  leftoverEntriesNote,
+  takenConfigEntries,
+  withEnqueueKeys,
+} from './runtime/enqueue.js';
 export {
   checkImportedRows,
   formatInvalidRows,

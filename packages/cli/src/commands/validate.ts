@@ -1,5 +1,12 @@
 import type { LoadedExperiment, StudyRecord } from '@parzen/engine';
-import { countOf, openStudyScope, studySuggester, suggesterChange, takenConfigEntries } from '@parzen/engine/host';
+import {
+  countOf,
+  leftoverEntriesNote,
+  openStudyScope,
+  studySuggester,
+  suggesterChange,
+  takenConfigEntries,
+} from '@parzen/engine/host';
 import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
@@ -227,6 +234,20 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
             },
           ]
         : []),
+      // Entries an earlier config queued that this one no longer lists: they run first (trial 119: validate was silent).
+      ...(() => {
+        const waiting = read.value.waiting;
+        const note =
+          waiting === undefined
+            ? undefined
+            : leftoverEntriesNote(
+                config.name,
+                waiting,
+                config.enqueue,
+                config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials,
+              );
+        return note === undefined ? [] : [{ pointer: '/enqueue', message: note }];
+      })(),
       ...(config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials
         ? [
             {

@@ -1070,7 +1070,7 @@ describe('runStudy', () => {
       },
     };
     await expect(run(heart, { maxTrials: 3 }, { spec, store, suggester: failing })).rejects.toThrow(
-      'failed on trial #0: a bug. The enqueued entry the trial took ({"x":0.25}) is queued again, to run once the suggester is mended.',
+      'failed on trial #0: a bug. The enqueued entry the trial took ({"x":0.25}) is queued again, behind the entries waiting, to run once the suggester is mended.',
     );
     expect(await store.listEnqueued?.('test')).toEqual([{ internal: { x: 0.25 } }]);
     // Mended: the entry runs next, once.

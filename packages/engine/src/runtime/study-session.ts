@@ -204,7 +204,7 @@ export const askTrial = async (
           )
         : false;
     const again = requeued
-      ? ` The enqueued entry the trial took (${JSON.stringify(toExternalParams(session.space, trial.internal))}) is queued again, to run once the suggester is mended.`
+      ? ` The enqueued entry the trial took (${JSON.stringify(toExternalParams(session.space, trial.internal))}) is queued again, behind the entries waiting, to run once the suggester is mended.`
       : '';
     if (error instanceof ParzenError)
       throw again === ''

@@ -90,7 +90,7 @@ describe('parzen export and import', () => {
     expect(refused.stderr).toContain(
       'Every one of the 4 trials in ' +
         exported +
-        ' repeats a trial study heart already has (same params, state, loss and error): the file was imported before, it seems. Nothing was imported.',
+        ' repeats a trial study heart already has (same params, state, loss and error): the file was imported before, it seems, or is an export of this very study. Nothing was imported.',
     );
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(4);
     const second = await cli('import', to, exported, '--allow-repeats');
@@ -110,6 +110,18 @@ describe('parzen export and import', () => {
     const third = await cli('import', beside, exported, '--ignore-header');
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toBe(`parzen: study beside is new in ${join(dir, 'twice.parzen.db')}: this import made it.`);
+    // Without --ignore-header, an export of another study going into this one is said (trial 119: unsaid).
+    const renamed = config(
+      'renamed-twice.json',
+      { use: 'jsonl', options: { path: './renamed.parzen.jsonl' } },
+      { name: 'renamed' },
+    );
+    const fourth = await cli('import', renamed, exported);
+    expect(fourth.code, fourth.stderr).toBe(0);
+    expect(fourth.stderr).toContain(
+      `parzen: note: ${exported} is an export of study heart; its trials went into study renamed, the config's.`,
+    );
+    expect(first.stderr).not.toContain('is an export of study');
     expect(second.stderr).toContain('the study now counts them twice');
     expect(second.stderr).toContain('import the file once into a new study');
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(8);

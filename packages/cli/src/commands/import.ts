@@ -580,7 +580,7 @@ const importWhenAsked = async (
           const refused = () =>
             new CliError(
               `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
-                'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.' +
+                'the file was imported before, it seems, or is an export of this very study. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.' +
                 // Review 105: the lines skipped as invalid went unsaid in a refusal.
                 (invalid.length === 0
                   ? ''
@@ -662,6 +662,12 @@ const importWhenAsked = async (
     throw error;
   }
   const into = `study ${name} (${choice.use} store)`;
+  // An export of another study imported into this one: said (trial 119: a study's export went into another unsaid).
+  const exportedName = file.kind === 'export' ? file.header?.study?.name : undefined;
+  if (typeof exportedName === 'string' && exportedName !== name && (added.length > 0 || finished.length > 0))
+    output.note(
+      `parzen: note: ${shown} is an export of study ${exportedName}; its trials went into study ${name}, the config's.`,
+    );
   // Said beside the result (a note, so that stdout stays the result): where the new study is, and a new file.
   if (madeStudy)
     output.note(

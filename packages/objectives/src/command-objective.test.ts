@@ -156,6 +156,14 @@ const programRunner = async () => {
   return { context, run, reported };
 };
 
+/** Holds this process still (its event loop blocked, as SIGSTOP holds it) for `ms`, `after` ms from now. */
+const holdStill = (after: number, ms: number): void => {
+  setTimeout(() => {
+    const until = Date.now() + ms;
+    while (Date.now() < until);
+  }, after);
+};
+
 describe('command objective', () => {
   it('says once that a parameter named trial, study or params is what the template gets (trial 52: unsaid)', async () => {
     const space = compileSpace({
@@ -338,20 +346,14 @@ describe('command objective', () => {
     // Flushed reports, while this process is held still (as SIGSTOP holds it): they wait in the pipe, then come together.
     const flushed = `const say = (line, at) => setTimeout(() => console.log(line), at); say('{"step":0,"value":1}', 300); say('{"step":1,"value":0.5}', 500); say('{"loss":0.5}', 900)`;
     const held = run(flushed, 0);
-    setTimeout(() => {
-      const until = Date.now() + 1400;
-      while (Date.now() < until);
-    }, 150);
+    holdStill(150, 1400);
     expect(await held).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toEqual([]);
     // The warning is not spent: a buffered program is still told, though this process paused earlier in its trial
     // (review 126: any pause in the trial spared it).
     const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1600)`;
     const late = run(atEnd, 1);
-    setTimeout(() => {
-      const until = Date.now() + 700;
-      while (Date.now() < until);
-    }, 100);
+    holdStill(100, 700);
     expect(await late).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(/^warn: trial #1: its 2 reports all arrived as the program ended/);

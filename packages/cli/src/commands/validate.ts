@@ -215,6 +215,12 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     const { config } = run.experiment;
     const { study, trials } = read.value;
     const settingsChange = changes[at];
+    const spent = config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials;
+    // Entries an earlier config queued that this one no longer lists: they run first (trial 119: validate was silent).
+    const leftover =
+      read.value.waiting === undefined
+        ? undefined
+        : leftoverEntriesNote(config.name, read.value.waiting, config.enqueue, spent);
     const extra = [
       ...(settingsChange === undefined ? [] : [{ pointer: '/suggester/options', message: settingsChange }]),
       // As a run warns of it (trial 117: validate said nothing of another seed).
@@ -234,21 +240,8 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
             },
           ]
         : []),
-      // Entries an earlier config queued that this one no longer lists: they run first (trial 119: validate was silent).
-      ...(() => {
-        const waiting = read.value.waiting;
-        const note =
-          waiting === undefined
-            ? undefined
-            : leftoverEntriesNote(
-                config.name,
-                waiting,
-                config.enqueue,
-                config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials,
-              );
-        return note === undefined ? [] : [{ pointer: '/enqueue', message: note }];
-      })(),
-      ...(config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials
+      ...(leftover === undefined ? [] : [{ pointer: '/enqueue', message: leftover }]),
+      ...(spent
         ? [
             {
               pointer: '/budget/maxTrials',

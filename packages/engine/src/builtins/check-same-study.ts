@@ -182,6 +182,26 @@ export const studySuggester = (suggester: Suggester): StudySuggester => {
   return { name: suggester.name, settings };
 };
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The settings an object setting changed with and nothing else: each entry it gained or lost is a setting of the
+ * same name that changed too, the rest equal (TPE's `explore` loses its `gamma` when a `gamma` is written above it:
+ * trial 119 read that as a change it had not made). Empty otherwise.
+ */
+const followedSettings = (before: Record<string, unknown>, after: Record<string, unknown>, key: string): string[] => {
+  const was = before[key];
+  const is = after[key];
+  if (!isRecord(was) || !isRecord(is)) return [];
+  const names = new Set([...Object.keys(was), ...Object.keys(is)]);
+  const moved = [...names].filter((name) => !(name in was && name in is));
+  const same = [...names].every((name) => moved.includes(name) || canonicalJson(was[name]) === canonicalJson(is[name]));
+  const changedAbove = (name: string) =>
+    name !== key && canonicalJson(before[name] ?? null) !== canonicalJson(after[name] ?? null);
+  return same && moved.length > 0 && moved.every(changedAbove) ? moved : [];
+};
+
 /**
  * When a resumed study was created with another suggester, or with the same one under other settings (a
  * changed config, or a version whose defaults changed): a warning naming each change and the options that
@@ -225,7 +245,10 @@ export const suggesterChange = (
       changes.push(`\`${key}\` is ${shown(is as string)} (the study's settings had no such option)`);
     else if (is === undefined) changes.push(`\`${key}\` was ${shown(was)} (this version has no such option)`);
     else {
-      changes.push(`\`${key}\` was ${shown(was)}, now ${shown(is)}`);
+      const following = followedSettings(before, after, key);
+      changes.push(
+        `\`${key}\` was ${shown(was)}, now ${shown(is)}${following.length === 0 ? '' : `, following ${following.map((name) => `\`${name}\``).join(' and ')}`}`,
+      );
       restore[key] = before[key];
     }
   }

@@ -79,6 +79,41 @@ describe('suggesterChange', () => {
     expect(gone).toContain('give the suggester these options: {"gamma":0.2}.');
   });
 
+  it('says an object setting changed with the settings it lost or gained, and only then (trial 119)', () => {
+    const explore = { trials: 50, gamma: 0.15, belowBandwidth: 0.5 };
+    const { gamma: _, ...withoutGamma } = explore;
+    // A `gamma` written above TPE's `explore` takes the place of its `gamma`.
+    const written = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.1, explore } },
+      { name: 'tpe', settings: { gamma: 0.3, explore: withoutGamma } },
+    );
+    expect(written).toContain(
+      '`explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, following `gamma`.',
+    );
+    // And back, when the config no longer writes it.
+    const back = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.3, explore: withoutGamma } },
+      { name: 'tpe', settings: { gamma: 0.1, explore } },
+    );
+    expect(back).toContain('now {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, following `gamma`');
+    // Not when the object changed otherwise too, nor when the setting of that name did not change.
+    const also = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.1, explore } },
+      { name: 'tpe', settings: { gamma: 0.3, explore: { ...withoutGamma, trials: 20 } } },
+    );
+    expect(also).toContain('now {"belowBandwidth":0.5,"trials":20}.');
+    const alone = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.1, explore } },
+      { name: 'tpe', settings: { gamma: 0.1, explore: withoutGamma } },
+    );
+    expect(alone).toContain('now {"belowBandwidth":0.5,"trials":50}.');
+    expect(alone).not.toContain('following');
+  });
+
   it('offers no options to restore when options appeared or went away (the plugin would refuse one it lacks)', () => {
     const message = suggesterChange('s', { name: 'tpe', settings: {} }, { name: 'tpe', settings: { frame: 'axes' } });
     expect(message).toContain('`frame` is "axes"');

@@ -5,7 +5,7 @@ import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
+import { linkEngine, repoRoot, tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 const space = {
@@ -1608,6 +1608,82 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toContain('Imported no trials into study heart (jsonl store).');
     expect((await listed()).length).toBe(5);
+  });
+
+  it('Ctrl-C twice while a rescued result waits for the store: says which trials were finished before the stop (exit 130); the next import does the rest', async () => {
+    const own = tempDir('parzen-rescue-stop-');
+    linkEngine(own);
+    // A memory store holding #0 and #1 running under w-1 (the module is loaded once, so both imports see it); its
+    // second finishTrial waits, as a store waiting for a lock, and gives up at the second Ctrl-C.
+    writeIn(
+      own,
+      'stalling.mjs',
+      `import { createMemoryStore } from '@parzen/engine';
+import { ParzenError, SERVICES } from '@parzen/engine/plugin';
+const base = createMemoryStore();
+await base.openStudy(${JSON.stringify(study)});
+for (const x of [0.25, 0.75]) {
+  const trial = await base.createTrial('heart', { lease: { owner: 'w-1', expiresAt: '2026-12-05T09:00:00.000Z' } });
+  await base.setParams('heart', trial.number, { x, model: 0 });
+}
+let finishes = 0;
+export const manifests = [{
+  kind: 'store',
+  name: 'stalling',
+  optionsSchema: { type: 'object' },
+  create: (_options, context) => {
+    const { force } = context.services.get(SERVICES.stopping);
+    return Object.assign(Object.create(base), {
+      name: 'stalling',
+      close: async () => {},
+      finishTrial: async (...args) => {
+        finishes += 1;
+        if (finishes !== 2) return base.finishTrial(...args);
+        // Two presses, further apart than one signal sent twice (to a process and its group) is.
+        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+        setTimeout(() => process.emit('SIGINT', 'SIGINT'), 300);
+        await new Promise((resolve) => force.addEventListener('abort', resolve, { once: true }));
+        throw new ParzenError('INTERRUPTED', 'Stopped while the stalling store waited.');
+      },
+    });
+  },
+}];
+`,
+    );
+    const line = (trial: number, x: number, loss: number) =>
+      rescueLine(trial, {
+        params: { x, model: 'svm' },
+        loss,
+        startedAt: `2026-12-05T10:0${trial}:00.000Z`,
+        finishedAt: `2026-12-05T10:0${trial}:30.000Z`,
+      });
+    const rescue = writeIn(own, 'rescue.jsonl', line(0, 0.25, 0.3) + line(1, 0.75, 0.4));
+    const target = writeIn(own, 'stalling.json', {
+      ...study,
+      plugins: ['./stalling.mjs'],
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'stalling' },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, rescue, '--json');
+    expect(out.code, out.stderr).toBe(130);
+    expect(JSON.parse(out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [],
+      finished: [0],
+      interrupted: 'SIGINT',
+    });
+    expect(out.stderr).toContain('parzen: Stopped while the stalling store waited.');
+    expect(out.stderr).toContain(
+      'parzen: interrupted (SIGINT): #0 was finished with its rescued result before the stop, and nothing else; import the file again for the rest (lines already imported are passed over).',
+    );
+    // As it says: the same file again finishes #1 and passes over #0's line.
+    const again = await cli('import', target, rescue, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [],
+      finished: [1],
+      importedBefore: [0],
+    });
   });
 
   it("tells a line of a trial a run failed under the line's worker from another worker's by the failure's details, not its message", async () => {

@@ -126,7 +126,7 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       'missing-module',
       heartConfig({ objective: { use: 'module', options: { path: './nowhere.mjs' } } }),
     );
-    expect(error.message).toContain(`Objective module \`./nowhere.mjs\` not found: no file at ${dir}/nowhere.mjs`);
+    expect(error.message).toContain(`\`./nowhere.mjs\`, and no file at ${dir}/nowhere.mjs`);
     // A config mistake, at its pointer (it was a plugin fault, PLUGIN_INVALID, with the pointer only in its text).
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.issues?.map((issue) => issue.pointer)).toEqual(['/objective/options/path']);

@@ -150,7 +150,9 @@ describe('parzen run', () => {
     delete bare.suggester;
     delete bare.store;
     const defaults = await cli('validate', writeIn(dir, 'bare.json', bare));
-    expect(defaults.stdout).toMatch(/study bare; 2 parameters, objective module, suggester tpe, store jsonl/);
+    expect(defaults.stdout).toMatch(
+      /study bare; 2 parameters, objective module, suggester tpe \(parzen\), store jsonl/,
+    );
     // Its pruner, stopper, concurrency and enqueued trials when the config sets them (user trial 27).
     const full = await cli(
       'validate',

@@ -76,14 +76,19 @@ describe('validate and config errors of batches', () => {
 
   it("validate of a matrix names each variant's suggester and budget, not only the first variant's", async () => {
     const path = config('matrix-summary', {
-      matrix: { suggester: [{ use: 'random' }, { use: 'tpe' }], 'budget/maxTrials': [2, 4], seed: [1, 2] },
+      matrix: {
+        suggester: [{ use: 'random' }, { use: 'tpe' }, { use: 'tpe', options: { compat: 'optuna5' } }],
+        'budget/maxTrials': [2, 4],
+        seed: [1, 2],
+      },
     });
     const result = await cli('validate', path);
     expect(result.code, result.stderr).toBe(0);
     // Three names and how many more (trial 72: 1000 variants on one line).
-    expect(result.stdout).toMatch(/8 matrix variants \([^()]+ and 5 more\)/);
+    expect(result.stdout).toMatch(/12 matrix variants \([^()]+ and 9 more\)/);
+    // TPE's profile too, as `studies` shows it (trial 121: the default and optuna5 read the same).
     expect(result.stdout).toContain(
-      '2 parameters, objective module, suggester random | tpe, store jsonl, budget {"maxTrials":2} | {"maxTrials":4}',
+      '2 parameters, objective module, suggester random | tpe (parzen) | tpe (optuna5), store jsonl, budget {"maxTrials":2} | {"maxTrials":4}',
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { LoadedExperiment, StudyRecord } from '@parzen/engine';
+import type { LoadedExperiment, PluginChoice, StudyRecord } from '@parzen/engine';
 import {
   countOf,
   leftoverEntriesNote,
@@ -64,6 +64,15 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
   });
 };
 
+/**
+ * A suggester as `studies` shows it: its name, and its `compat` profile when the options name one (`tpe (optuna5)`;
+ * trial 121: the default and the optuna5 profile read the same, `suggester tpe`).
+ */
+const suggesterLabel = (choice: PluginChoice): string => {
+  const compat = (choice.options as { compat?: unknown } | undefined)?.compat;
+  return typeof compat === 'string' ? `${choice.use} (${compat})` : choice.use;
+};
+
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */
 interface ValidFile {
   readonly entry: { file: string; studies: string[]; notes?: string[] };
@@ -88,7 +97,7 @@ const describeFile = (
     [...new Set(mine.map((run) => describe(run.experiment)))].join(' | ');
   const what =
     `${each(({ space }) => countOf(space.params.length, 'parameter'))}, ` +
-    `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }) => config.suggester.use)}, ` +
+    `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }) => suggesterLabel(config.suggester))}, ` +
     `store ${each(({ config }) => config.store.use)}, budget ${each(({ config }) => JSON.stringify(config.budget))}` +
     // What the config sets beyond those, so a mistyped pruner or a forgotten concurrency shows here too.
     optional(

@@ -144,7 +144,9 @@ export const composeConfigSchema = (registry: PluginRegistry): Record<string, un
     $defs: space.$defs,
     properties: {
       ...baseConfigSchema.properties,
-      space: { $ref: '#/$defs/space' },
+      // At least one parameter, as validation says (trial 121: an editor passed `"space": {}`); a branch's own
+      // space may be empty.
+      space: { $ref: '#/$defs/space', minProperties: 1 },
       objective: pluginSlotSchema(registry, 'objective'),
       suggester: pluginSlotSchema(registry, 'suggester'),
       store: pluginSlotSchema(registry, 'store'),

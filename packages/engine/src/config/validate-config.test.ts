@@ -222,6 +222,11 @@ describe('validateConfig', () => {
     expect(validate(config(0.25)), ajv.errorsText(validate.errors)).toBe(true);
     expect(validate(config(2))).toBe(false);
     expect(JSON.stringify(validate.errors)).toContain('"maximum"');
+    // An empty space, refused by validation, is refused by the schema too (trial 121); a branch's may be empty.
+    expect(validate({ ...config(0.25), space: {} })).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('"minProperties"');
+    const branch = { m: { type: 'choice', options: [{ value: 'a', space: {} }, 'b'] } };
+    expect(validate({ ...config(0.25), space: branch }), ajv.errorsText(validate.errors)).toBe(true);
   });
 
   it('has a base schema that is valid JSON Schema (a run compiles it without that check)', () => {

@@ -90,7 +90,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('trials')
-    .argument('[config]', 'experiment config (optional with --store)')
+    .argument('[configs...]', 'experiment configs (optional with --store): their studies are listed together')
     .addOption(new Option('--json', 'one JSON array').conflicts(['csv', 'jsonl']))
     .addOption(
       new Option(
@@ -118,8 +118,8 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description("List the study's trials (read-only; values decoded with the space stored with the study).")
-    .action(async (config: string | undefined, flags) => {
-      exit.code = await (await import('./commands/inspect.js')).listTrials(config, flags, output);
+    .action(async (configs: string[], flags) => {
+      exit.code = await (await import('./commands/inspect.js')).listTrials(configs, flags, output);
     });
   program
     .command('studies')
@@ -135,14 +135,14 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('best')
-    .argument('[config]', 'experiment config (optional with --store)')
+    .argument('[configs...]', "experiment configs (optional with --store): each study's best")
     .option('--json', 'one JSON line')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description("Show the study's best trial (read-only).")
-    .action(async (config: string | undefined, flags) => {
-      exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
+    .action(async (configs: string[], flags) => {
+      exit.code = await (await import('./commands/inspect.js')).showBest(configs, flags, output);
     });
   program
     .command('explain')

@@ -72,6 +72,58 @@ const config = (name: string, extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+describe('trials and best of several configs (trial 121: one config only, a batch listed study by study)', () => {
+  it('lists the studies together, each row with its study; --top and best per study', async () => {
+    const first = config('first');
+    const only = config('only', { store: { use: 'sqlite', options: { path: './studies.parzen.db' } } });
+    const listed = await cli('trials', first, only, '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { study: string; number: number }[];
+    expect(rows.map(({ study, number }) => `${study}#${number}`)).toEqual([
+      'first#0',
+      'first#1',
+      'first#2',
+      'first#3',
+      'only#0',
+      'only#1',
+      'only#2',
+    ]);
+    const top = await cli('trials', first, only, '--top', '1', '--csv');
+    expect(
+      top.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['first', 'only']);
+    const table = await cli('trials', first, only);
+    expect(table.stdout.split('\n')[0]).toMatch(/^study\s+#/);
+    const best = await cli('best', first, only, '--json');
+    expect(best.code, best.stderr).toBe(0);
+    expect((JSON.parse(best.stdout) as { study: string }[]).map(({ study }) => study)).toEqual(['first', 'only']);
+    // A config whose study is another's (the same store and name) adds no rows twice.
+    const again = writeIn(dir, 'first-again.json', JSON.parse(readFileSync(first, 'utf8')));
+    const once = await cli('trials', first, again, '--json');
+    expect((JSON.parse(once.stdout) as unknown[]).length).toBe(4);
+  });
+
+  it('refuses a config given twice, and --study with several configs; names a bad one', async () => {
+    const first = config('first');
+    const twice = await cli('trials', first, `${dir}/./first.json`);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('is given twice: give each config once.');
+    const study = await cli('best', first, config('second'), '--study', 'second');
+    expect(study.code).toBe(2);
+    expect(study.stderr).toContain(
+      "--study picks one study of a config's store (or of --store's): give one config with it, not 2.",
+    );
+    const missing = await cli('trials', first, join(dir, 'nowhere.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nowhere.json: no such config file');
+    expect(missing.stdout).toBe('');
+  });
+});
+
 describe('the store keeps the study space; inspection reads it (issue 9, defect 5)', () => {
   it('decodes choices with the stored space and warns when the config describes another', async () => {
     const reordered = { ...space, model: { type: 'choice', options: ['knn', 'svm'] } };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   bestTrial,
   formatSummary,
@@ -422,6 +423,36 @@ const loadStudySet = async (
 };
 
 /**
+ * {@link loadStudySet} of each config given (none: `--store`'s study), one list in the order given: `trials` and
+ * `best` compare studies run from separate configs as they compare a matrix's (trial 121: one config only, so a
+ * batch of configs sharing a store was listed study by study). A study two configs name (the same name and
+ * creation time) is listed once.
+ */
+const loadConfigsStudySet = async (
+  paths: readonly string[],
+  flags: InspectFlags,
+  output: Output,
+): Promise<{ readonly studies: InspectedStudy[]; readonly several: boolean }> => {
+  if (paths.length <= 1) return forConfig(paths[0], () => loadStudySet(paths[0], flags, output));
+  if (flags.study !== undefined)
+    throw new CliError(
+      `--study picks one study of a config's store (or of --store's): give one config with it, not ${paths.length}.`,
+    );
+  const twice = paths.find((path, index) => paths.findIndex((other) => resolve(other) === resolve(path)) !== index);
+  if (twice !== undefined) throw new CliError(`${twice} is given twice: give each config once.`);
+  const studies: InspectedStudy[] = [];
+  const seen = new Set<string>();
+  for (const path of paths)
+    for (const study of (await forConfig(path, () => loadStudySet(path, flags, output))).studies) {
+      const key = `${study.record.name}\u0000${study.record.createdAt}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      studies.push(study);
+    }
+  return { studies, several: true };
+};
+
+/**
  * The trials `trials` lists: those in the `--state` states, or with `--top N` the N best complete ones, best
  * first (ties by number, as `best` breaks them); else all, in number order.
  */
@@ -501,8 +532,8 @@ function* jsonArray(rows: readonly TrialRow[]): Generator<string> {
  * array or JSON lines. The table, the CSV and the JSON lines are written as they are made, and stop when
  * the reader goes away (`| head`).
  */
-export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
-  const studies = await forConfig(path, () => loadStudies(path, flags, output));
+export const listTrials = async (paths: readonly string[], flags: InspectFlags, output: Output): Promise<number> => {
+  const { studies } = await loadConfigsStudySet(paths, flags, output);
   const chosen = flags.params === undefined ? undefined : chosenParams(flags.params, studies);
   const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) =>
     trialRows(record.name, space, listedTrials(trials, record.direction, flags)).map((row) =>
@@ -519,8 +550,8 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
 };
 
 /** `parzen best [config]`: the best trial of the study (of each matrix variant), as text or one JSON line. */
-export const showBest = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
-  const { studies, several } = await forConfig(path, () => loadStudySet(path, flags, output));
+export const showBest = async (paths: readonly string[], flags: InspectFlags, output: Output): Promise<number> => {
+  const { studies, several } = await loadConfigsStudySet(paths, flags, output);
   const summaries = studies.map(({ record, space, trials }) =>
     inSpaceOrder(space, summarize(record.name, record.direction, space, trials)),
   );

@@ -334,7 +334,7 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
     const settings = await cli('validate', tuned);
     expect(settings.code, settings.stderr).toBe(0);
     expect(settings.stderr).toContain(
-      '/suggester/options: study held was created with other `tpe` settings than the config\'s: `gamma` was 0.1, now 0.3; `explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, following `gamma`. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"gamma":0.1,"explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
+      '/suggester/options: study held was created with other `tpe` settings than the config\'s: `gamma` was 0.1, now 0.3; `explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, its `gamma` giving way to the top-level `gamma`. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"gamma":0.1,"explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
     );
   });
 

@@ -654,7 +654,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const said = await cliIn(dir, 'explain', edited);
     expect(said.code, said.stderr).toBe(0);
     expect(said.stderr).toContain(
-      'parzen: warning: study edited was created with other `tpe` settings than the config\'s: `gamma` was 0.1, now 0.3; `explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, following `gamma`. explain uses the config\'s, as the next run would (report replays the study\'s own). To go on as the study began, give the suggester these options: {"gamma":0.1,"explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
+      'parzen: warning: study edited was created with other `tpe` settings than the config\'s: `gamma` was 0.1, now 0.3; `explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, its `gamma` giving way to the top-level `gamma`. explain uses the config\'s, as the next run would (report replays the study\'s own). To go on as the study began, give the suggester these options: {"gamma":0.1,"explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
     );
   });
 

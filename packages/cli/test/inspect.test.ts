@@ -107,6 +107,40 @@ describe('trials and best of several configs (trial 121: one config only, a batc
     expect((JSON.parse(once.stdout) as unknown[]).length).toBe(4);
   });
 
+  it('leaves out a config whose study has not run (said), and refuses one name in two stores (review 128)', async () => {
+    const first = config('first');
+    const never = config('never');
+    const listed = await cli('trials', first, never, '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { study: string }[]).every(({ study }) => study === 'first')).toBe(true);
+    expect(listed.stderr).toBe(`parzen: the study of ${never} has not run yet; showing the others.`);
+    const best = await cli('best', never, first, '--json');
+    expect((JSON.parse(best.stdout) as { study: string }[]).map(({ study }) => study)).toEqual(['first']);
+    // None run: the first one's error, as for one config.
+    const none = await cli('trials', never, config('nor'));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('has no study named `never`');
+    // A copy of the journal holds a study `first` too (same name, same creation time): not the same study's rows.
+    writeFileSync(join(dir, 'copy.parzen.jsonl'), readFileSync(journal));
+    const copy = writeIn(dir, 'first-copy.json', {
+      ...(JSON.parse(readFileSync(first, 'utf8')) as object),
+      store: { use: 'jsonl', options: { path: './copy.parzen.jsonl' } },
+    });
+    const two = await cli('trials', first, copy);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain(`${first} and ${copy} both name a study first, in different stores`);
+    // The same store by another path is the same study: listed once.
+    const sub = join(dir, 'sub');
+    mkdirSync(sub, { recursive: true });
+    const again = writeIn(sub, 'first.json', {
+      ...(JSON.parse(readFileSync(first, 'utf8')) as object),
+      store: { use: 'jsonl', options: { path: '../studies.parzen.jsonl' } },
+    });
+    const once = await cli('trials', first, again, '--json');
+    expect(once.code, once.stderr).toBe(0);
+    expect((JSON.parse(once.stdout) as unknown[]).length).toBe(4);
+  });
+
   it('refuses a config given twice, and --study with several configs; names a bad one', async () => {
     const first = config('first');
     const twice = await cli('trials', first, `${dir}/./first.json`);

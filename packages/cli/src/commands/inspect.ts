@@ -387,9 +387,11 @@ const loadStudySet = async (
   path: string | undefined,
   flags: InspectFlags,
   output: Output,
-): Promise<{ readonly studies: InspectedStudy[]; readonly several: boolean }> => {
+): Promise<{ readonly studies: InspectedStudy[]; readonly several: boolean; readonly stores: string[] }> => {
   const targets = await inspectTargets(path, flags);
   const studies: InspectedStudy[] = [];
+  // The store each study was read from, as `storeIdentity` says it.
+  const where: string[] = [];
   const notRun: { study: string; error: unknown }[] = [];
   // The studies of a matrix often share one store: it is opened (a journal read) once, not once per study.
   const stores = openedStores();
@@ -405,6 +407,7 @@ const loadStudySet = async (
             throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);
           }),
         );
+        where.push(storeIdentity(target));
       } catch (error) {
         // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
         if (targets.length === 1 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
@@ -419,14 +422,23 @@ const loadStudySet = async (
     output.note(
       `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${notRun.map(({ study }) => study).join(', ')}); showing the others.`,
     );
-  return { studies, several: targets.length > 1 };
+  return { studies, several: targets.length > 1, stores: where };
+};
+
+/** Which store a target reads: its file or URL, absolute; else (a store without either) as `storeKey` says. */
+const storeIdentity = (target: InspectTarget): string => {
+  const { path, url } = (target.store.options ?? {}) as { path?: unknown; url?: unknown };
+  if (typeof path === 'string') return `path:${resolve(target.baseDir, path)}`;
+  if (typeof url === 'string') return `url:${url}`;
+  return storeKey(target.store, target.study, target.baseDir);
 };
 
 /**
  * {@link loadStudySet} of each config given (none: `--store`'s study), one list in the order given: `trials` and
  * `best` compare studies run from separate configs as they compare a matrix's (trial 121: one config only, so a
- * batch of configs sharing a store was listed study by study). A study two configs name (the same name and
- * creation time) is listed once.
+ * batch of configs sharing a store was listed study by study). A study two configs name (the same store, the same
+ * name) is listed once; two studies of one name in different stores are refused (their rows would read as one
+ * study's). Configs whose study has not run yet are said and left out, as a matrix's are (review 128).
  */
 const loadConfigsStudySet = async (
   paths: readonly string[],
@@ -441,14 +453,36 @@ const loadConfigsStudySet = async (
   const twice = paths.find((path, index) => paths.findIndex((other) => resolve(other) === resolve(path)) !== index);
   if (twice !== undefined) throw new CliError(`${twice} is given twice: give each config once.`);
   const studies: InspectedStudy[] = [];
-  const seen = new Set<string>();
-  for (const path of paths)
-    for (const study of (await forConfig(path, () => loadStudySet(path, flags, output))).studies) {
-      const key = `${study.record.name}\u0000${study.record.createdAt}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      studies.push(study);
+  // By study name: the store it was read from and the config that named it first.
+  const named = new Map<string, { readonly store: string; readonly path: string }>();
+  const notRun: { path: string; error: unknown }[] = [];
+  for (const path of paths) {
+    let set: Awaited<ReturnType<typeof loadStudySet>>;
+    try {
+      set = await forConfig(path, () => loadStudySet(path, flags, output));
+    } catch (error) {
+      const cause = error instanceof ConfigProblems ? error.problems[0]?.error : error;
+      if ((cause as { code?: unknown } | undefined)?.code !== 'STUDY_NOT_FOUND') throw error;
+      notRun.push({ path, error });
+      continue;
     }
+    set.studies.forEach((study, index) => {
+      const store = set.stores[index] as string;
+      const earlier = named.get(study.record.name);
+      if (earlier === undefined) {
+        named.set(study.record.name, { store, path });
+        studies.push(study);
+      } else if (earlier.store !== store)
+        throw new CliError(
+          `${earlier.path} and ${path} both name a study ${study.record.name}, in different stores: their rows would read as one study's. List them one at a time (or give one of them another name).`,
+        );
+    });
+  }
+  if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
+  if (notRun.length > 0)
+    output.note(
+      `parzen: the ${notRun.length === 1 ? 'study' : 'studies'} of ${notRun.map(({ path }) => path).join(', ')} ${notRun.length === 1 ? 'has' : 'have'} not run yet; showing the others.`,
+    );
   return { studies, several: true };
 };
 

@@ -186,20 +186,31 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The settings an object setting changed with and nothing else: each entry it gained or lost is a setting of the
- * same name that changed too, the rest equal (TPE's `explore` loses its `gamma` when a `gamma` is written above it:
- * trial 119 read that as a change it had not made). Empty otherwise.
+ * What an object setting's change owes to settings of the same names above it, as a clause (empty when nothing):
+ * the entries it lost for which a setting of that name stands above ("its `gamma` giving way to the top-level
+ * `gamma`": TPE's `explore` drops what a `gamma` or `belowBandwidth` written above it replaces, and trial 119 read
+ * that as an `explore` change it had not made), and those it gained that one stands above too. Said of the entries
+ * alone, as the settings show them: whether the object itself was written is not known here (review 128).
  */
-const followedSettings = (before: Record<string, unknown>, after: Record<string, unknown>, key: string): string[] => {
+const entriesAbove = (before: Record<string, unknown>, after: Record<string, unknown>, key: string): string => {
   const was = before[key];
   const is = after[key];
-  if (!isRecord(was) || !isRecord(is)) return [];
-  const names = new Set([...Object.keys(was), ...Object.keys(is)]);
-  const moved = [...names].filter((name) => !(name in was && name in is));
-  const same = [...names].every((name) => moved.includes(name) || canonicalJson(was[name]) === canonicalJson(is[name]));
-  const changedAbove = (name: string) =>
-    name !== key && canonicalJson(before[name] ?? null) !== canonicalJson(after[name] ?? null);
-  return same && moved.length > 0 && moved.every(changedAbove) ? moved : [];
+  if (!isRecord(was) || !isRecord(is)) return '';
+  const above = (name: string) => name !== key && name in before && name in after;
+  const names = (list: readonly string[]) =>
+    [...list]
+      .sort()
+      .map((name) => `\`${name}\``)
+      .join(' and ');
+  const lost = Object.keys(was).filter((name) => !(name in is) && above(name));
+  const gained = Object.keys(is).filter((name) => !(name in was) && above(name));
+  const clauses = [
+    ...(lost.length === 0
+      ? []
+      : [`its ${names(lost)} giving way to the top-level ${lost.length === 1 ? names(lost) : 'ones'}`]),
+    ...(gained.length === 0 ? [] : [`with ${gained.length === 1 ? `a ${names(gained)}` : names(gained)} of its own`]),
+  ];
+  return clauses.length === 0 ? '' : `, ${clauses.join(', ')}`;
 };
 
 /**
@@ -245,10 +256,7 @@ export const suggesterChange = (
       changes.push(`\`${key}\` is ${shown(is as string)} (the study's settings had no such option)`);
     else if (is === undefined) changes.push(`\`${key}\` was ${shown(was)} (this version has no such option)`);
     else {
-      const following = followedSettings(before, after, key);
-      changes.push(
-        `\`${key}\` was ${shown(was)}, now ${shown(is)}${following.length === 0 ? '' : `, following ${following.map((name) => `\`${name}\``).join(' and ')}`}`,
-      );
+      changes.push(`\`${key}\` was ${shown(was)}, now ${shown(is)}${entriesAbove(before, after, key)}`);
       restore[key] = before[key];
     }
   }

@@ -156,7 +156,8 @@ export interface TrialStore {
    * that gave its entry back, see `endedUnrun`), and for a trial added with a key the waiting entry of that
    * key it took, or its `entry` (else its own params) when the study did not know the key (the first trial added with it).
    * Each carries its entry's key when the entry had one (the contract suite checks it): `parzen validate` counts the
-   * config entries a study ran by their keys, so a store that lists entries without them has every entry "not yet run". Optional: without it `parzen
+   * config entries a study ran by their keys, so of a store that lists entries without them it says none ran yet
+   * (a run still skips them, by the keys `enqueue` keeps). Optional: without it `parzen
    * explain --trial N` and `parzen report` cannot tell which of a partly enqueued trial's params its entry fixed (they
    * replay it as drawn, and say the replay differs), nor explain whether a partial config entry ran.
    */

@@ -79,39 +79,45 @@ describe('suggesterChange', () => {
     expect(gone).toContain('give the suggester these options: {"gamma":0.2}.');
   });
 
-  it('says an object setting changed with the settings it lost or gained, and only then (trial 119)', () => {
+  it("says which of an object setting's entries gave way to settings above it, or came back (trial 119, review 128)", () => {
     const explore = { trials: 50, gamma: 0.15, belowBandwidth: 0.5 };
     const { gamma: _, ...withoutGamma } = explore;
-    // A `gamma` written above TPE's `explore` takes the place of its `gamma`.
+    // A `gamma` written above TPE's `explore` takes the place of its `gamma`, whatever its value.
     const written = suggesterChange(
       's',
       { name: 'tpe', settings: { gamma: 0.1, explore } },
       { name: 'tpe', settings: { gamma: 0.3, explore: withoutGamma } },
     );
     expect(written).toContain(
-      '`explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, following `gamma`.',
+      '`explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}, its `gamma` giving way to the top-level `gamma`.',
     );
+    const same = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.1, explore } },
+      { name: 'tpe', settings: { gamma: 0.1, explore: withoutGamma } },
+    );
+    expect(same).toContain('now {"belowBandwidth":0.5,"trials":50}, its `gamma` giving way to the top-level `gamma`.');
+    // Both written: `explore` is off, both entries said.
+    const both = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.1, belowBandwidth: 0.35, explore } },
+      { name: 'tpe', settings: { gamma: 0.3, belowBandwidth: 0.7, explore: { trials: 0 } } },
+    );
+    expect(both).toContain('now {"trials":0}, its `belowBandwidth` and `gamma` giving way to the top-level ones.');
     // And back, when the config no longer writes it.
     const back = suggesterChange(
       's',
       { name: 'tpe', settings: { gamma: 0.3, explore: withoutGamma } },
       { name: 'tpe', settings: { gamma: 0.1, explore } },
     );
-    expect(back).toContain('now {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, following `gamma`');
-    // Not when the object changed otherwise too, nor when the setting of that name did not change.
-    const also = suggesterChange(
+    expect(back).toContain('now {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, with a `gamma` of its own.');
+    // An entry no setting above has is said as the object's own change.
+    const own = suggesterChange(
       's',
       { name: 'tpe', settings: { gamma: 0.1, explore } },
-      { name: 'tpe', settings: { gamma: 0.3, explore: { ...withoutGamma, trials: 20 } } },
+      { name: 'tpe', settings: { gamma: 0.1, explore: { trials: 50, gamma: 0.15 } } },
     );
-    expect(also).toContain('now {"belowBandwidth":0.5,"trials":20}.');
-    const alone = suggesterChange(
-      's',
-      { name: 'tpe', settings: { gamma: 0.1, explore } },
-      { name: 'tpe', settings: { gamma: 0.1, explore: withoutGamma } },
-    );
-    expect(alone).toContain('now {"belowBandwidth":0.5,"trials":50}.');
-    expect(alone).not.toContain('following');
+    expect(own).toContain('now {"gamma":0.15,"trials":50}.');
   });
 
   it('offers no options to restore when options appeared or went away (the plugin would refuse one it lacks)', () => {

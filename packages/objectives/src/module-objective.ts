@@ -84,7 +84,7 @@ export const createModuleObjective = async (
       {
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
-        found: `\`${options.path}\`, and no file at ${file} (resolved against ${baseDir})`,
+        found: `\`${options.path}\`, and no file at ${file}`,
       },
     ]);
   // A folder: Node's own refusal named its internals and no config place (trial 86).

@@ -1,4 +1,10 @@
+import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TPE_PROFILES, type TpeCompat } from './options.js';
+
+/** The density families that model several parameters jointly. */
+const JOINT_FAMILIES: readonly string[] = Object.values(DENSITY_FAMILIES)
+  .filter((family) => family.joint)
+  .map((family) => family.name);
 
 type ProfileKey = keyof (typeof TPE_PROFILES)['parzen'];
 
@@ -81,9 +87,12 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     exclusiveMinimum: 0,
     description: 'Weight of the prior kernel and pseudo-counts (1).',
   },
+  // The registered families (a new one is named in DENSITY_FAMILIES, not here too: trial 122).
   kernel: {
-    enum: ['hyperopt', 'optuna'],
-    description: 'hyperopt: adaptive Parzen widths, truncated mixture. optuna: Optuna 5.0 widths, truncated kernels.',
+    enum: Object.keys(DENSITY_FAMILIES),
+    description: `The density family: ${Object.values(DENSITY_FAMILIES)
+      .map((family) => `${family.name}: ${family.description}`)
+      .join('. ')}.`,
   },
   forgetting: {
     type: 'integer',
@@ -108,7 +117,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'Which parameters are decided together: independent (univariate TPE), joint (the parameters every trial has, ' +
       "Optuna's multivariate TPE; optuna5), groups (one joint model per set of parameters always active together, " +
       "Optuna's group decomposition; a branch holding a name shared with another branch is decided as one group when the walk reaches it, " +
-      'the shared parameter with it). joint and groups need kernel optuna.',
+      `the shared parameter with it). joint and groups need a joint kernel (${JOINT_FAMILIES.join(', ')}).`,
   },
   maxGroupSize: {
     type: 'integer',
@@ -149,7 +158,10 @@ const COMPATS: readonly TpeCompat[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'
 
 /** Joint decisions need a joint density family: hyperopt's kernel is univariate. */
 const univariateKernel = {
-  if: { required: ['kernel'], properties: { kernel: { const: 'hyperopt' } } },
+  if: {
+    required: ['kernel'],
+    properties: { kernel: { enum: Object.keys(DENSITY_FAMILIES).filter((name) => !JOINT_FAMILIES.includes(name)) } },
+  },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
   then: { properties: { grouping: { const: 'independent' } } },
 };

@@ -1,5 +1,5 @@
 import { definedOptions, formatIssues, ParzenError } from '@parzen/engine/plugin';
-import { DENSITY_FAMILIES } from './estimator/families.js';
+import { DENSITY_FAMILIES, type DensityFamilyName } from './estimator/families.js';
 /**
  * The named settings bundles: hyperopt's TPE, Optuna's univariate TPE (5.0 line), Optuna 5's default
  * sampler (multivariate, constant liar), and ours.
@@ -14,7 +14,7 @@ export type TpeSplitRule = 'sqrt' | 'linear';
  * whole mixture (tpe-spec 3.4–3.6). `optuna`: Optuna 5.0-line widths (bounds as neighbours) and a mixture
  * of individually truncated kernels (tpe-spec 4.4–4.6).
  */
-export type TpeKernel = 'hyperopt' | 'optuna';
+export type TpeKernel = DensityFamilyName;
 
 /**
  * What failed trials are: `worst` = loss +∞, counted in n and modelled in g (hyperopt); `ignore` (Optuna);

@@ -89,10 +89,15 @@ export interface FamilyKernels {
 
 /**
  * A density family: how observations become a {@link ParzenEstimator} (kernel centres, widths, weights,
- * the prior kernel, truncation). A new variant of TPE's densities is one record of this shape.
+ * the prior kernel, truncation). A new variant of TPE's densities is one record of this shape, in a file of its
+ * own, named in `DENSITY_FAMILIES` (the `kernel` option's values and type follow that list). Its `kernels` must
+ * state the widths `build` gives whenever `incremental` is true: the incremental g(x) backends rebuild them
+ * from `kernels` and never call `build` (families.test.ts checks every family of the list).
  */
 export interface DensityFamily {
   readonly name: string;
+  /** What it is, in a few words: the `kernel` option's description lists each family's. */
+  readonly description: string;
   /** Its kernels one at a time (widths, prior, truncation), shared by `build` and the fast backends. */
   readonly kernels: FamilyKernels;
   /** Whether the family models several dimensions jointly (d > 1); hyperopt's is univariate only. */

@@ -66,6 +66,7 @@ const categorical = (
  */
 export const hyperoptFamily: DensityFamily = {
   name: 'hyperopt',
+  description: 'adaptive Parzen widths, truncated mixture; univariate only',
   kernels: {
     neighbourWidth: (encoding, y, previous, next, _n, minSigma) =>
       hyperoptNeighbourWidth(encoding.prior, y, previous, next, minSigma),

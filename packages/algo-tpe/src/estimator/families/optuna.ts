@@ -173,6 +173,7 @@ const categoricalKernels = (
  */
 export const optunaFamily: DensityFamily = {
   name: 'optuna',
+  description: 'Optuna 5.0 widths, truncated kernels',
   kernels: {
     neighbourWidth: (encoding, y, previous, next, n, minSigma) =>
       optunaNeighbourWidth(encoding.low, encoding.high, y, previous, next, n, minSigma),

@@ -17,10 +17,20 @@ import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type EvaluationContext, fmin } from '@parzen/engine';
 import { createRng, type Pruner, type Rng, standardNormal } from '@parzen/engine/plugin';
 import { createHyperbandPruner, createMedianPruner, createSuccessiveHalvingPruner } from '@parzen/pruners';
+import { refuser } from './run-flags.js';
 
+/** Count flags that may be 0 (`--spread 0`: all scales 1; `--noise-free 0`: off). */
+const ZERO_ALLOWED = new Set(['spread', 'noise-free']);
+/** A count flag: a positive integer (or 0 where allowed), else exit 2 (trial 123: `--seeds abc` printed NaN tables, exit 0). */
 const flag = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? fallback : Number(process.argv[at + 1]);
+  if (at < 0) return fallback;
+  const text = process.argv[at + 1];
+  const value = Number(text);
+  const least = ZERO_ALLOWED.has(name) ? 0 : 1;
+  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < least)
+    refuser('pruning')(`--${name} ${text ?? ''}: expected ${least === 0 ? 'a whole number' : 'a positive integer'}`);
+  return value;
 };
 const SEEDS = flag('seeds', 10);
 /** The first seed: 1 for the seeds options are chosen on, 11 for held-out ones. */

@@ -179,7 +179,8 @@ if (process.argv.includes('--write')) {
   const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
   const command = `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts ${process.argv.slice(2).map(quote).join(' ')}`;
   writeFileSync(
-    new URL(`./${argument('out') ?? 'results/tpe-quality.md'}`, import.meta.url),
+    // Relative to bench/, or absolute (trial 123: `./` before an absolute path failed once the run was over).
+    new URL(argument('out') ?? 'results/tpe-quality.md', import.meta.url),
     `# TPE quality\n\nMedian simple regret (best loss − known minimum; lower is better) over ${SEEDS} seeds × ${EVALS} ` +
       `evaluations, with the interquartile range in parentheses; peers' medians from bench/peer-results.json ` +
       '(hyperopt 0.3.0; optuna_tpe = Optuna 3.1 univariate; optuna5_* = Optuna 5.0.0.dev). Every problem ' +

@@ -129,8 +129,19 @@ function parseVariants(): Map<string, Record<string, unknown>> {
   const variants = new Map<string, Record<string, unknown>>();
   for (const spec of specs) {
     const eq = spec.indexOf('=');
-    if (eq <= 0) throw new Error(`--variants: expected name={json}, got ${spec}`);
-    variants.set(spec.slice(0, eq), JSON.parse(spec.slice(eq + 1)) as Record<string, unknown>);
+    // Refused as the other bad flags are, exit 2 (trial 123: a stack trace).
+    if (eq <= 0) refuser('tpe-suite')(`--variants: expected name={json}, got ${spec}`);
+    let options: unknown;
+    try {
+      options = JSON.parse(spec.slice(eq + 1));
+    } catch (error) {
+      refuser('tpe-suite')(`--variants ${spec.slice(0, eq)}: the options are not JSON (${(error as Error).message})`);
+    }
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      refuser('tpe-suite')(
+        `--variants ${spec.slice(0, eq)}: expected a JSON object of TPE options, got ${spec.slice(eq + 1)}`,
+      );
+    variants.set(spec.slice(0, eq), options as Record<string, unknown>);
   }
   if (variants.size === 0) {
     variants.set('parzen', {});
@@ -250,6 +261,9 @@ async function main(): Promise<void> {
   report(saved, from);
 }
 
+/** Halves no run has read yet (bench/suite/README.md): `--half all` leaves them out. Remove a half once it is read. */
+const UNREAD_HALVES: readonly Half[] = ['fresh16'];
+
 async function runSide(): Promise<SavedRun> {
   const half = argument('half') as Half | 'all' | undefined;
   if (
@@ -293,9 +307,17 @@ async function runSide(): Promise<SavedRun> {
   // An unknown name is refused, not skipped (trial 105: the other bench scripts ran on with nothing).
   const unknown = (only ?? []).filter((name) => !suite.some((p) => p.name === name));
   if (unknown.length > 0) refuse(`--problems ${unknown.join(',')}: no such problem in bench/suite/problems.json`);
+  // `--half all` is every half already read: an unread one is run only when named (trial 123: nothing kept
+  // `--half all` off the last unread half, the one the next change to the default is to be reported on).
+  const unread = UNREAD_HALVES.filter((name) => name !== half);
   const problems = suite.filter(
-    (p) => (half === 'all' || p.half === half) && (only === undefined || only.includes(p.name)),
+    (p) =>
+      (half === 'all' ? !unread.includes(p.half) : p.half === half) && (only === undefined || only.includes(p.name)),
   );
+  if (half === 'all' && unread.length > 0)
+    console.error(
+      `tpe-suite: --half all leaves out ${unread.join(', ')}, not read yet (bench/suite/README.md): name it with --half to run it.`,
+    );
   // Names of another half leave nothing to run (review 109: 0 studies, empty tables, exit 0; --write would
   // have replaced a results file with them).
   if (problems.length === 0) {

@@ -49,7 +49,9 @@ const OUT = (() => {
 /** `tpe` (default profile) or `random` search. */
 const SUGGESTER = (() => {
   const at = process.argv.indexOf('--suggester');
-  return at < 0 ? 'tpe' : (process.argv[at + 1] as string);
+  const value = at < 0 ? 'tpe' : (process.argv[at + 1] as string);
+  if (value !== 'tpe' && value !== 'random') refuser('pruning')(`--suggester ${value}: expected tpe or random`);
+  return value;
 })();
 /**
  * The learning-rate schedule: `constant` (the rate `lr` every epoch), or `linear`, the rate decayed
@@ -59,13 +61,20 @@ const SUGGESTER = (() => {
 const SCHEDULE = (() => {
   const at = process.argv.indexOf('--schedule');
   const value = at < 0 ? 'constant' : (process.argv[at + 1] as string);
-  if (value !== 'constant' && value !== 'linear') throw new Error(`--schedule: constant or linear, not ${value}`);
+  if (value !== 'constant' && value !== 'linear')
+    refuser('pruning')(`--schedule ${value}: expected constant or linear`);
   return value;
 })();
 /** `--tpe JSON`: TPE options for every row (a row's own TPE options win), e.g. '{"compat":"optuna5"}'. */
 const TPE_OPTIONS = ((): TpeOptions => {
   const at = process.argv.indexOf('--tpe');
-  return at < 0 ? {} : (JSON.parse(process.argv[at + 1] as string) as TpeOptions);
+  if (at < 0) return {};
+  try {
+    return JSON.parse(process.argv[at + 1] as string) as TpeOptions;
+  } catch (error) {
+    // Refused as the other flags are (review 129: a stack trace).
+    return refuser('pruning')(`--tpe ${process.argv[at + 1] ?? ''}: not JSON (${(error as Error).message})`);
+  }
 })();
 /** A pruned study's cap on trials (its budget is in epochs). */
 const MAX_TRIALS = flag('max-trials', 2000);

@@ -120,15 +120,40 @@ describe('trials and best of several configs (trial 121: one config only, a batc
     const none = await cli('trials', never, config('nor'));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('has no study named `never`');
-    // A copy of the journal holds a study `first` too (same name, same creation time): not the same study's rows.
+    // A copy of the journal holds a study `first` too (same name, same creation time): listed once while it holds
+    // the same trials, refused once it has more (review 128: dropped unsaid).
     writeFileSync(join(dir, 'copy.parzen.jsonl'), readFileSync(journal));
     const copy = writeIn(dir, 'first-copy.json', {
       ...(JSON.parse(readFileSync(first, 'utf8')) as object),
       store: { use: 'jsonl', options: { path: './copy.parzen.jsonl' } },
     });
+    const untouched = await cli('trials', first, copy, '--json');
+    expect(untouched.code, untouched.stderr).toBe(0);
+    expect((JSON.parse(untouched.stdout) as unknown[]).length).toBe(4);
+    await fill(createJsonlStore({ path: join(dir, 'copy.parzen.jsonl') }), 'first', 5);
     const two = await cli('trials', first, copy);
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain(`${first} and ${copy} both name a study first, in different stores`);
+    expect(two.stderr).toContain(
+      `${first} and ${copy} both name a study first, and their stores hold different trials under it`,
+    );
+    // The journal through a symbolic link, and a bare `jsonl` (its default file) beside its file named: one study
+    // each (review 129: refused as two stores).
+    symlinkSync(journal, join(dir, 'linked.parzen.jsonl'));
+    const linked = writeIn(dir, 'first-linked.json', {
+      ...(JSON.parse(readFileSync(first, 'utf8')) as object),
+      store: { use: 'jsonl', options: { path: './linked.parzen.jsonl', fsync: 'always' } },
+    });
+    const throughLink = await cli('trials', first, linked, '--json');
+    expect(throughLink.code, throughLink.stderr).toBe(0);
+    expect((JSON.parse(throughLink.stdout) as unknown[]).length).toBe(4);
+    const bare = writeIn(dir, 'second-bare.json', {
+      ...(JSON.parse(readFileSync(config('second'), 'utf8')) as object),
+      store: { use: 'jsonl' },
+    });
+    writeFileSync(join(dir, 'second.parzen.jsonl'), readFileSync(journal));
+    const named = await cli('trials', bare, config('second'), '--json');
+    expect(named.code, named.stderr).toBe(0);
+    expect((JSON.parse(named.stdout) as { study: string }[]).map(({ study }) => study)).toEqual(['second', 'second']);
     // The same store by another path is the same study: listed once.
     const sub = join(dir, 'sub');
     mkdirSync(sub, { recursive: true });

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   bestTrial,
@@ -11,6 +12,7 @@ import {
 import { cleanUpQuietly, didYouMean, summarize } from '@parzen/engine/host';
 import {
   type CompiledSpace,
+  canonicalJson,
   compileSpace,
   defineSuggester,
   type EnqueuedParams,
@@ -425,20 +427,35 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1, stores: where };
 };
 
-/** Which store a target reads: its file or URL, absolute; else (a store without either) as `storeKey` says. */
+/** Which store a target reads: its file (symbolic links followed) or URL; else as `storeKey` says. */
 const storeIdentity = (target: InspectTarget): string => {
   const { path, url } = (target.store.options ?? {}) as { path?: unknown; url?: unknown };
-  if (typeof path === 'string') return `path:${resolve(target.baseDir, path)}`;
+  if (typeof path === 'string') {
+    const file = resolve(target.baseDir, path);
+    try {
+      return `path:${realpathSync(file)}`;
+    } catch {
+      return `path:${file}`;
+    }
+  }
   if (typeof url === 'string') return `url:${url}`;
   return storeKey(target.store, target.study, target.baseDir);
 };
 
 /**
+ * Whether two studies read through different store choices hold the same: one study reached two ways (a bare
+ * `jsonl` and its file named, a symbolic link; review 129) or an untouched copy, whose rows are the same.
+ */
+const sameStudyRead = (a: InspectedStudy, b: InspectedStudy): boolean =>
+  a.record.createdAt === b.record.createdAt && canonicalJson(a.trials) === canonicalJson(b.trials);
+
+/**
  * {@link loadStudySet} of each config given (none: `--store`'s study), one list in the order given: `trials` and
  * `best` compare studies run from separate configs as they compare a matrix's (trial 121: one config only, so a
- * batch of configs sharing a store was listed study by study). A study two configs name (the same store, the same
- * name) is listed once; two studies of one name in different stores are refused (their rows would read as one
- * study's). Configs whose study has not run yet are said and left out, as a matrix's are (review 128).
+ * batch of configs sharing a store was listed study by study). A study two configs name (the same store, or the
+ * same trials read another way) is listed once; two studies of one name that hold different trials are refused
+ * (their rows would read as one study's). Configs whose study has not run yet are said and left out, as a
+ * matrix's are (review 128).
  */
 const loadConfigsStudySet = async (
   paths: readonly string[],
@@ -454,7 +471,7 @@ const loadConfigsStudySet = async (
   if (twice !== undefined) throw new CliError(`${twice} is given twice: give each config once.`);
   const studies: InspectedStudy[] = [];
   // By study name: the store it was read from and the config that named it first.
-  const named = new Map<string, { readonly store: string; readonly path: string }>();
+  const named = new Map<string, { readonly store: string; readonly path: string; readonly study: InspectedStudy }>();
   const notRun: { path: string; error: unknown }[] = [];
   for (const path of paths) {
     let set: Awaited<ReturnType<typeof loadStudySet>>;
@@ -470,11 +487,11 @@ const loadConfigsStudySet = async (
       const store = set.stores[index] as string;
       const earlier = named.get(study.record.name);
       if (earlier === undefined) {
-        named.set(study.record.name, { store, path });
+        named.set(study.record.name, { store, path, study });
         studies.push(study);
-      } else if (earlier.store !== store)
+      } else if (earlier.store !== store && !sameStudyRead(earlier.study, study))
         throw new CliError(
-          `${earlier.path} and ${path} both name a study ${study.record.name}, in different stores: their rows would read as one study's. List them one at a time (or give one of them another name).`,
+          `${earlier.path} and ${path} both name a study ${study.record.name}, and their stores hold different trials under it: their rows would read as one study's. List them one at a time (or give one of them another name).`,
         );
     });
   }

@@ -18,12 +18,14 @@ const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
   lr: { type: 'loguniform', low: 1e-4, high: 1 },
   n: { type: 'quniform', low: 0, high: 20, q: 1 },
+  // A choice too (review 129: a family whose `categoricalKeep` differed from its build passed).
+  m: { type: 'choice', options: ['a', 'b', 'c'] },
 });
 
 /** The rows as trials of `space`, the last `running` still running (g(x) counts them under the constant liar). */
 const studyOf = (rows: readonly (readonly [number, number, number])[], running: number): Trial[] =>
   rows.map(([x, u, v], number) => {
-    const internal = { x, lr: 10 ** (4 * u - 4), n: Math.round(20 * v) };
+    const internal = { x, lr: 10 ** (4 * u - 4), n: Math.round(20 * v), m: Math.min(2, Math.floor(3 * ((u + v) % 1))) };
     return number >= rows.length - running
       ? { study: 's', number, state: 'running', internal, startedAt: '' }
       : {
@@ -51,9 +53,12 @@ const row = fc.tuple(
 
 describe('every density family: the incremental g(x) backends equal what its build() gives', () => {
   test.each(names)('%s, one parameter at a time (the cached sorted kernels and the Hermite cache)', (kernel) => {
+    // The Hermite cache serves studies of about a hundred trials and more: studies up to 300 (review 129: fast-check
+    // keeps arrays short by default, and no case reached it), and a count of the cases that did.
+    let hermiteCases = 0;
     fc.assert(
       fc.property(
-        fc.array(row, { minLength: 2, maxLength: 300 }),
+        fc.array(row, { minLength: 2, maxLength: 300, size: 'max' }),
         fc.array(fc.nat({ max: 299 }), { maxLength: 3 }),
         fc.nat({ max: 3 }),
         fc.constantFrom(0, 25),
@@ -83,18 +88,23 @@ describe('every density family: the incremental g(x) backends equal what its bui
               expectClose(fast.logPdf(xs, false), reference.logPdf(xs, false), `${kernel} ${param.name} at ${cut}`);
               // The Hermite cache, where it applies (a continuous parameter of a large enough study).
               const hermite = hermiteAbove(history, split, param, settings, caches);
-              if (hermite !== undefined)
+              if (hermite !== undefined) {
+                hermiteCases++;
                 expectClose(
                   hermite.logPdf(xs, false),
                   reference.logPdf(xs, false),
                   `${kernel} ${param.name} (Hermite)`,
                 );
+              }
             }
           }
         },
       ),
       { numRuns: 20 },
     );
+    // Where the family lets the cache follow it at all (its `incremental`), the cache was compared.
+    const settings = resolveTpeSettings({ compat: 'optuna', kernel, grouping: 'independent', constantLiar: 'worst' });
+    if (DENSITY_FAMILIES[kernel].kernels.incremental(settings)) expect(hermiteCases).toBeGreaterThan(0);
   });
 
   test.each(names.filter((name) => DENSITY_FAMILIES[name].joint))(
@@ -102,7 +112,7 @@ describe('every density family: the incremental g(x) backends equal what its bui
     (kernel) => {
       fc.assert(
         fc.property(
-          fc.array(row, { minLength: 2, maxLength: 200 }),
+          fc.array(row, { minLength: 2, maxLength: 200, size: 'max' }),
           fc.array(fc.nat({ max: 199 }), { maxLength: 3 }),
           fc.nat({ max: 3 }),
           fc.constantFrom(0, 25),

@@ -1,6 +1,9 @@
 import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TPE_PROFILES, type TpeCompat } from './options.js';
 
+/** A schema for one of `values`: `const` for one. */
+const oneOrEnum = (values: readonly string[]) => (values.length === 1 ? { const: values[0] } : { enum: values });
+
 /** The density families that model several parameters jointly. */
 const JOINT_FAMILIES: readonly string[] = Object.values(DENSITY_FAMILIES)
   .filter((family) => family.joint)
@@ -160,7 +163,8 @@ const COMPATS: readonly TpeCompat[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'
 const univariateKernel = {
   if: {
     required: ['kernel'],
-    properties: { kernel: { enum: Object.keys(DENSITY_FAMILIES).filter((name) => !JOINT_FAMILIES.includes(name)) } },
+    // One family as `const`, which the config error says as "when kernel is ..." (several as `enum`).
+    properties: { kernel: oneOrEnum(Object.keys(DENSITY_FAMILIES).filter((name) => !JOINT_FAMILIES.includes(name))) },
   },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
   then: { properties: { grouping: { const: 'independent' } } },

@@ -169,6 +169,17 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
     expect(validateWith(createAjv().compile(liar), { lie: 'wrost' }).map((issue) => issue.found)).toEqual([
       '"wrost" (did you mean `worst`?)',
     ]);
+    // Optuna's constant_liar=True, by the field's name (trial 124); not another field's, nor `false`'s.
+    const named = {
+      type: 'object',
+      properties: {
+        constantLiar: { anyOf: [{ enum: [false, 'worst', 'best'] }, { type: 'number' }] },
+        other: { anyOf: [{ enum: ['worst', 'best'] }, { type: 'number' }] },
+      },
+    };
+    expect(
+      validateWith(createAjv().compile(named), { constantLiar: true, other: true }).map((issue) => issue.found),
+    ).toEqual(['true (Optuna\'s constant_liar=True is `"worst"` here)', 'true']);
   });
 
   it('says nothing when no name is close, or two are as close', () => {

@@ -170,8 +170,31 @@ const alternativesIssue = (
       (word): word is string => typeof word === 'string',
     );
   });
-  const hint = typeof error.data === 'string' && words.length > 0 ? didYouMeanValue(error.data, words) : '';
+  const hint =
+    typeof error.data === 'string' && words.length > 0
+      ? didYouMeanValue(error.data, words)
+      : typeof error.data === 'boolean'
+        ? booleanHint(pointer, error.data, words)
+        : '';
   return { pointer, expected: said.join(', or '), found: `${describeValue(error.data)}${hint}` };
+};
+
+/**
+ * Another tool's boolean for a field whose values are words here, by the field's name: Optuna's
+ * `constant_liar=True` is `"worst"` (trial 124: `"constantLiar": true` got the allowed values alone).
+ */
+const BOOLEAN_WORDS: Readonly<
+  Record<string, { readonly value: boolean; readonly word: string; readonly note: string }>
+> = {
+  constantLiar: { value: true, word: 'worst', note: "Optuna's constant_liar=True" },
+};
+
+/** The hint for a boolean where a word is expected, when {@link BOOLEAN_WORDS} knows the field; else ''. */
+const booleanHint = (pointer: string, value: boolean, words: readonly string[]): string => {
+  const known = BOOLEAN_WORDS[pointer.slice(pointer.lastIndexOf('/') + 1)];
+  return known !== undefined && known.value === value && words.includes(known.word)
+    ? ` (${known.note} is \`"${known.word}"\` here)`
+    : '';
 };
 
 /** `kernel is "hyperopt"` for an `if` of consts only (and `required`), else undefined. */

@@ -113,7 +113,13 @@ describe('trials and best of several configs (trial 121: one config only, a batc
     const listed = await cli('trials', first, never, '--json');
     expect(listed.code, listed.stderr).toBe(0);
     expect((JSON.parse(listed.stdout) as { study: string }[]).every(({ study }) => study === 'first')).toBe(true);
-    expect(listed.stderr).toBe(`parzen: the study of ${never} has not run yet; showing the others.`);
+    expect(listed.stderr).toBe(
+      `parzen: ${never}: The store has no study named \`never\`. It holds \`first\`, \`second\`. Run it first. Left out; the other configs' studies are shown.`,
+    );
+    // A memory store's config says why, as it does alone.
+    const memory = await cli('trials', first, config('in-memory', { store: { use: 'memory' } }), '--json');
+    expect(memory.code, memory.stderr).toBe(0);
+    expect(memory.stderr).toContain('A `memory` store keeps nothing after its run');
     const best = await cli('best', never, first, '--json');
     expect((JSON.parse(best.stdout) as { study: string }[]).map(({ study }) => study)).toEqual(['first']);
     // None run: the first one's error, as for one config.

@@ -449,6 +449,12 @@ const storeIdentity = (target: InspectTarget): string => {
 const sameStudyRead = (a: InspectedStudy, b: InspectedStudy): boolean =>
   a.record.createdAt === b.record.createdAt && canonicalJson(a.trials) === canonicalJson(b.trials);
 
+/** What a config's store said of its study that has not run (its message, as one config's listing says it). */
+const notRunWords = (error: unknown): string => {
+  const cause = error instanceof ConfigProblems ? error.problems[0]?.error : error;
+  return cause instanceof Error ? cause.message : String(cause);
+};
+
 /**
  * {@link loadStudySet} of each config given (none: `--store`'s study), one list in the order given: `trials` and
  * `best` compare studies run from separate configs as they compare a matrix's (trial 121: one config only, so a
@@ -496,10 +502,9 @@ const loadConfigsStudySet = async (
     });
   }
   if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
-  if (notRun.length > 0)
-    output.note(
-      `parzen: the ${notRun.length === 1 ? 'study' : 'studies'} of ${notRun.map(({ path }) => path).join(', ')} ${notRun.length === 1 ? 'has' : 'have'} not run yet; showing the others.`,
-    );
+  // Each in its own words, as for one config: a memory store's says it keeps nothing after its run (review 129).
+  for (const { path, error } of notRun)
+    output.note(`parzen: ${path}: ${notRunWords(error)} Left out; the other configs' studies are shown.`);
   return { studies, several: true };
 };
 

@@ -11,6 +11,13 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 export const isFileSpecifier = (specifier: string): boolean =>
   specifier.startsWith('.') || isAbsolute(specifier) || SOURCE_FILE.test(specifier);
 
+/** The package a bare specifier names: `@scope/name` or `name`, without a subpath. */
+const packageName = (specifier: string): string =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
 const importModule = async (specifier: string, baseDir: string, label: string): Promise<Record<string, unknown>> => {
   if (isFileSpecifier(specifier)) {
     const path = resolve(baseDir, specifier);
@@ -33,9 +40,15 @@ const importModule = async (specifier: string, baseDir: string, label: string): 
       parentURL: pathToFileURL(`${baseDir}/`).href,
     })) as Record<string, unknown>;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && !isFileSpecifier(specifier)) {
-      throw new Error(
+    // Only when Node names this package: a package found whose own import is missing is that package's failure.
+    if (
+      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
+      !isFileSpecifier(specifier) &&
+      (error as Error).message.includes(`'${packageName(specifier)}'`)
+    ) {
+      throw new MissingPackageError(
         `${label} \`${specifier}\` not found: no package of that name in node_modules of ${baseDir} or its parent folders.`,
+        specifier,
       );
     }
     throw error;
@@ -99,6 +112,20 @@ const syntaxErrorPlace = (specifier: string, baseDir: string): string | undefine
 };
 
 /**
+ * A package specifier that resolves to no package from the config's folder: a mistake in the config, said at
+ * the option that names it (review 128: a plugin that could not start, as a missing file was before).
+ */
+export class MissingPackageError extends Error {
+  constructor(
+    message: string,
+    readonly specifier: string,
+  ) {
+    super(message);
+    this.name = 'MissingPackageError';
+  }
+}
+
+/**
  * The module loaded but the export named in the options is not a function: `functions` lists the exports
  * that are, so the error can point at the option (`/objective/options/export`) and name the choices.
  */
@@ -131,6 +158,7 @@ export const loadModuleExport = async (
   try {
     loaded = await importModule(specifier, baseDir, label);
   } catch (error) {
+    if (error instanceof MissingPackageError) throw error;
     const message = (error as Error).message;
     const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
     // An error the module threw as it ran: where, as a plugin module's is said (trial 48: no file or line).

@@ -106,7 +106,36 @@ describe('module objective', () => {
 
   it('names the specifier and where it looked when the module is missing', async () => {
     await expect(run('./missing.mjs')).rejects.toThrow(`\`./missing.mjs\`, and no file at ${join(dir, 'missing.mjs')}`);
-    await expect(run('no-such-package')).rejects.toThrow(`no package of that name in node_modules of ${dir}`);
+    // A missing package is the config's mistake too, at its option, in a worker thread as in-process (review 128:
+    // a plugin that could not start).
+    const missingPackage = {
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/path',
+          found: `\`no-such-package\`, and no package of that name in node_modules of ${dir} or its parent folders`,
+        },
+      ],
+    };
+    await expect(run('no-such-package')).rejects.toMatchObject(missingPackage);
+    await expect(createModuleObjective({ path: 'no-such-package', export: 'default' }, dir)).rejects.toMatchObject(
+      missingPackage,
+    );
+    // A package found whose own import is missing is that package's failure to load, naming what it imports.
+    mkdirSync(join(dir, 'node_modules', 'broken-objective'), { recursive: true });
+    writeFileSync(
+      join(dir, 'node_modules', 'broken-objective', 'package.json'),
+      '{"name":"broken-objective","type":"module","exports":{"import":"./index.js"}}',
+    );
+    writeFileSync(
+      join(dir, 'node_modules', 'broken-objective', 'index.js'),
+      "import 'not-installed-dependency';\nexport default () => 1;\n",
+    );
+    const broken = await run('broken-objective').catch((error: unknown) => error);
+    expect(broken).not.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((broken as Error).message).toContain(
+      "Objective module `broken-objective` failed to load: Cannot find package 'not-installed-dependency'",
+    );
   });
 
   it("says a folder given as the module is a folder, at its option (trial 86: Node's internal refusal)", async () => {

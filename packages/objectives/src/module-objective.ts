@@ -9,7 +9,7 @@ import {
   type ObjectiveFunction,
   SERVICES,
 } from '@parzen/engine/plugin';
-import { isFileSpecifier, loadModuleExport, MissingExportError } from './load-module-export.js';
+import { isFileSpecifier, loadModuleExport, MissingExportError, MissingPackageError } from './load-module-export.js';
 import { createWorkerObjective } from './worker-objective.js';
 
 /** Options of the `module` objective. */
@@ -110,6 +110,14 @@ export const createModuleObjective = async (
   } catch (error) {
     // A name the module does not export as a function is a mistake in the config too (trial 47: it had no
     // pointer), said with the functions it could name instead.
+    if (error instanceof MissingPackageError)
+      throw invalidConfig('objective options', [
+        {
+          pointer: '/path',
+          expected: "an existing JS or TS file (relative to the config's folder) or a package name",
+          found: `\`${options.path}\`, and no package of that name in node_modules of ${baseDir} or its parent folders`,
+        },
+      ]);
     if (!(error instanceof MissingExportError)) throw error;
     throw invalidConfig('objective options', [
       {

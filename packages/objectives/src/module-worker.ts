@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { thrownErrorInfo } from '@parzen/engine/plugin';
-import { loadModuleExport, MissingExportError } from './load-module-export.js';
+import { loadModuleExport, MissingExportError, MissingPackageError } from './load-module-export.js';
 import { type StdioChunk, sendStdioThrough } from './thread-stdio.js';
 
 /** What the worker is started with. */
@@ -38,6 +38,8 @@ export type ModuleWorkerReply =
       readonly message: string;
       /** Set when the module loaded without the named function (see {@link MissingExportError}). */
       readonly missing?: { readonly functions: readonly string[]; readonly found: string };
+      /** Set when the specifier names no package there (see {@link MissingPackageError}). */
+      readonly missingPackage?: true;
     }
   /** The thread took up a trial: a thread that ends before saying so never ran it. */
   | { readonly type: 'started'; readonly id: number }
@@ -221,5 +223,6 @@ try {
     type: 'load-failed',
     message: error instanceof Error ? error.message : String(error),
     ...(error instanceof MissingExportError ? { missing: { functions: error.functions, found: error.found } } : {}),
+    ...(error instanceof MissingPackageError ? { missingPackage: true } : {}),
   });
 }

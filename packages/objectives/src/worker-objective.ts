@@ -11,7 +11,7 @@ import {
   lateStopNote,
   type ObjectiveAdapter,
 } from '@parzen/engine/plugin';
-import { isFileSpecifier, MissingExportError } from './load-module-export.js';
+import { isFileSpecifier, MissingExportError, MissingPackageError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 import { relayStdio } from './relay-stdio.js';
 import { objectiveStdout, relayThreadChunk, stdioCounter } from './thread-stdio.js';
@@ -154,9 +154,11 @@ class ObjectiveThread {
       else if (reply.type === 'flushed') this.flushed?.();
       else if (reply.type === 'load-failed')
         loadFailed?.(
-          reply.missing === undefined
-            ? new Error(reply.message)
-            : new MissingExportError(reply.message, data.exportName, reply.missing.functions, reply.missing.found),
+          reply.missing !== undefined
+            ? new MissingExportError(reply.message, data.exportName, reply.missing.functions, reply.missing.found)
+            : reply.missingPackage === true
+              ? new MissingPackageError(reply.message, data.path)
+              : new Error(reply.message),
         );
       else this.waiting.get(reply.id)?.(reply);
     });

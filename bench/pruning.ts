@@ -70,7 +70,10 @@ const TPE_OPTIONS = ((): TpeOptions => {
   const at = process.argv.indexOf('--tpe');
   if (at < 0) return {};
   try {
-    return JSON.parse(process.argv[at + 1] as string) as TpeOptions;
+    const options: unknown = JSON.parse(process.argv[at + 1] as string);
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      refuser('pruning')(`--tpe ${process.argv[at + 1]}: expected a JSON object of TPE options`);
+    return options as TpeOptions;
   } catch (error) {
     // Refused as the other flags are (review 129: a stack trace).
     return refuser('pruning')(`--tpe ${process.argv[at + 1] ?? ''}: not JSON (${(error as Error).message})`);

@@ -12,7 +12,6 @@ import {
 import { cleanUpQuietly, didYouMean, summarize } from '@parzen/engine/host';
 import {
   type CompiledSpace,
-  canonicalJson,
   compileSpace,
   defineSuggester,
   type EnqueuedParams,
@@ -389,11 +388,15 @@ const loadStudySet = async (
   path: string | undefined,
   flags: InspectFlags,
   output: Output,
-): Promise<{ readonly studies: InspectedStudy[]; readonly several: boolean; readonly stores: string[] }> => {
+): Promise<{
+  readonly studies: InspectedStudy[];
+  readonly several: boolean;
+  readonly stores: ReturnType<typeof storeIdentity>[];
+}> => {
   const targets = await inspectTargets(path, flags);
   const studies: InspectedStudy[] = [];
   // The store each study was read from, as `storeIdentity` says it.
-  const where: string[] = [];
+  const where: ReturnType<typeof storeIdentity>[] = [];
   const notRun: { study: string; error: unknown }[] = [];
   // The studies of a matrix often share one store: it is opened (a journal read) once, not once per study.
   const stores = openedStores();
@@ -427,27 +430,38 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1, stores: where };
 };
 
-/** Which store a target reads: its file (symbolic links followed) or URL; else as `storeKey` says. */
-const storeIdentity = (target: InspectTarget): string => {
-  const { path, url } = (target.store.options ?? {}) as { path?: unknown; url?: unknown };
-  if (typeof path === 'string') {
-    const file = resolve(target.baseDir, path);
-    try {
-      return `path:${realpathSync(file)}`;
-    } catch {
-      return `path:${file}`;
-    }
-  }
-  if (typeof url === 'string') return `url:${url}`;
-  return storeKey(target.store, target.study, target.baseDir);
-};
+/** The file a bare `jsonl` or `sqlite` store keeps a study in, beside its config: `<study>.parzen.jsonl` / `.db`. */
+const DEFAULT_FILE_ENDINGS: Readonly<Record<string, string>> = { jsonl: 'parzen.jsonl', sqlite: 'parzen.db' };
 
 /**
- * Whether two studies read through different store choices hold the same: one study reached two ways (a bare
- * `jsonl` and its file named, a symbolic link; review 129) or an untouched copy, whose rows are the same.
+ * Which store a target reads, as a key and in words: its file (a bare `jsonl` or `sqlite` store's default file;
+ * symbolic links followed), else its URL (said as the plugin's name: a URL may hold a password), else as
+ * `storeKey` says (review 130: a bare store and its file named were two stores).
  */
-const sameStudyRead = (a: InspectedStudy, b: InspectedStudy): boolean =>
-  a.record.createdAt === b.record.createdAt && canonicalJson(a.trials) === canonicalJson(b.trials);
+const storeIdentity = (target: InspectTarget): { readonly key: string; readonly shown: string } => {
+  const { path, url } = (target.store.options ?? {}) as { path?: unknown; url?: unknown };
+  const ending = Object.hasOwn(DEFAULT_FILE_ENDINGS, target.store.use)
+    ? DEFAULT_FILE_ENDINGS[target.store.use]
+    : undefined;
+  const named =
+    typeof path === 'string'
+      ? path
+      : path === undefined && url === undefined && ending !== undefined && target.study !== undefined
+        ? `${target.study}.${ending}`
+        : undefined;
+  if (named !== undefined) {
+    const file = resolve(target.baseDir, named);
+    let real = file;
+    try {
+      real = realpathSync(file);
+    } catch {
+      // Not there (yet): the path as written, resolved.
+    }
+    return { key: `path:${real}`, shown: real };
+  }
+  if (typeof url === 'string') return { key: `url:${url}`, shown: `its \`${target.store.use}\` store` };
+  return { key: storeKey(target.store, target.study, target.baseDir), shown: `its \`${target.store.use}\` store` };
+};
 
 /** What a config's store said of its study that has not run (its message, as one config's listing says it). */
 const notRunWords = (error: unknown): string => {
@@ -458,10 +472,9 @@ const notRunWords = (error: unknown): string => {
 /**
  * {@link loadStudySet} of each config given (none: `--store`'s study), one list in the order given: `trials` and
  * `best` compare studies run from separate configs as they compare a matrix's (trial 121: one config only, so a
- * batch of configs sharing a store was listed study by study). A study two configs name (the same store, or the
- * same trials read another way) is listed once; two studies of one name that hold different trials are refused
- * (their rows would read as one study's). Configs whose study has not run yet are said and left out, as a
- * matrix's are (review 128).
+ * batch of configs sharing a store was listed study by study). A study two configs name in one store (its file,
+ * however named) is listed once; studies of one name in two stores are refused (listed together they would read as
+ * one). Configs whose study has not run yet are said and left out, as a matrix's are (review 128).
  */
 const loadConfigsStudySet = async (
   paths: readonly string[],
@@ -477,7 +490,7 @@ const loadConfigsStudySet = async (
   if (twice !== undefined) throw new CliError(`${twice} is given twice: give each config once.`);
   const studies: InspectedStudy[] = [];
   // By study name: the store it was read from and the config that named it first.
-  const named = new Map<string, { readonly store: string; readonly path: string; readonly study: InspectedStudy }>();
+  const named = new Map<string, { readonly store: ReturnType<typeof storeIdentity>; readonly path: string }>();
   const notRun: { path: string; error: unknown }[] = [];
   for (const path of paths) {
     let set: Awaited<ReturnType<typeof loadStudySet>>;
@@ -490,14 +503,16 @@ const loadConfigsStudySet = async (
       continue;
     }
     set.studies.forEach((study, index) => {
-      const store = set.stores[index] as string;
+      const store = set.stores[index] as ReturnType<typeof storeIdentity>;
       const earlier = named.get(study.record.name);
       if (earlier === undefined) {
-        named.set(study.record.name, { store, path, study });
+        named.set(study.record.name, { store, path });
         studies.push(study);
-      } else if (earlier.store !== store && !sameStudyRead(earlier.study, study))
+      } else if (earlier.store.key !== store.key)
+        // Two stores' studies of one name (a copy, an import into another store): listed together they would read
+        // as one study (review 130: compared by content, a live run between the two reads refused one store's).
         throw new CliError(
-          `${earlier.path} and ${path} both name a study ${study.record.name}, and their stores hold different trials under it: their rows would read as one study's. List them one at a time (or give one of them another name).`,
+          `${earlier.path} (${earlier.store.shown}) and ${path} (${store.shown}) both name a study ${study.record.name}, in different stores: listed together they would read as one study. Give them one at a time.`,
         );
     });
   }

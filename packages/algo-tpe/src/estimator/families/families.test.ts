@@ -18,14 +18,20 @@ const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
   lr: { type: 'loguniform', low: 1e-4, high: 1 },
   n: { type: 'quniform', low: 0, high: 20, q: 1 },
-  // A choice too (review 129: a family whose `categoricalKeep` differed from its build passed).
+  // A choice too (review 129: a family whose `categoricalKeep` differed from its build passed; the joint case checks
+  // it, the only one whose incremental path reads it).
   m: { type: 'choice', options: ['a', 'b', 'c'] },
 });
 
 /** The rows as trials of `space`, the last `running` still running (g(x) counts them under the constant liar). */
 const studyOf = (rows: readonly (readonly [number, number, number])[], running: number): Trial[] =>
   rows.map(([x, u, v], number) => {
-    const internal = { x, lr: 10 ** (4 * u - 4), n: Math.round(20 * v), m: Math.min(2, Math.floor(3 * ((u + v) % 1))) };
+    const internal = {
+      x,
+      lr: Math.min(1, Math.max(1e-4, 10 ** (4 * u - 4))),
+      n: Math.round(20 * v),
+      m: Math.min(2, Math.floor(3 * ((u + v) % 1))),
+    };
     return number >= rows.length - running
       ? { study: 's', number, state: 'running', internal, startedAt: '' }
       : {
@@ -54,7 +60,10 @@ const row = fc.tuple(
 describe('every density family: the incremental g(x) backends equal what its build() gives', () => {
   test.each(names)('%s, one parameter at a time (the cached sorted kernels and the Hermite cache)', (kernel) => {
     // The Hermite cache serves studies of about a hundred trials and more: studies up to 300 (review 129: fast-check
-    // keeps arrays short by default, and no case reached it), and a count of the cases that did.
+    // keeps arrays short by default, and no case reached it), and a count of the cases that got its density (which
+    // may still sum directly where the cache cannot serve the split; review 130: values below a bound made hyperopt's
+    // fall back most of the time, so the test's values stay inside). No shrinking on failure: 300-trial studies
+    // shrank for minutes.
     let hermiteCases = 0;
     fc.assert(
       fc.property(
@@ -100,7 +109,7 @@ describe('every density family: the incremental g(x) backends equal what its bui
           }
         },
       ),
-      { numRuns: 20 },
+      { numRuns: 20, endOnFailure: true },
     );
     // Where the family lets the cache follow it at all (its `incremental`), the cache was compared.
     const settings = resolveTpeSettings({ compat: 'optuna', kernel, grouping: 'independent', constantLiar: 'worst' });
@@ -140,7 +149,7 @@ describe('every density family: the incremental g(x) backends equal what its bui
             }
           },
         ),
-        { numRuns: 20 },
+        { numRuns: 20, endOnFailure: true },
       );
     },
   );

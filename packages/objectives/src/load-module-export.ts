@@ -111,9 +111,10 @@ const syntaxErrorPlace = (specifier: string, baseDir: string): string | undefine
   ].join('\n');
 };
 
+// Review 128: said as a plugin that could not start, as a missing file was before.
 /**
  * A package specifier that resolves to no package from the config's folder: a mistake in the config, said at
- * the option that names it (review 128: a plugin that could not start, as a missing file was before).
+ * the option that names it.
  */
 export class MissingPackageError extends Error {
   constructor(

@@ -61,6 +61,27 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
     ]);
   });
 
+  it('a failed then whose condition is an enum: the condition said as one of its values', () => {
+    const schema = {
+      type: 'object',
+      properties: { kernel: { enum: ['optuna', 'hyperopt', 'scott'] }, grouping: { enum: ['independent', 'joint'] } },
+      allOf: [
+        {
+          if: { required: ['kernel'], properties: { kernel: { enum: ['hyperopt', 'scott'] } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+          then: { properties: { grouping: { const: 'independent' } } },
+        },
+      ],
+    };
+    expect(issuesOf(schema, { kernel: 'scott', grouping: 'joint' }, '')).toEqual([
+      {
+        pointer: '/grouping',
+        expected: 'exactly "independent" when kernel is one of "hyperopt", "scott"',
+        found: '"joint"',
+      },
+    ]);
+  });
+
   it('a failed else: the inner error without the condition (which did not hold)', () => {
     const schema = {
       type: 'object',

@@ -204,9 +204,18 @@ const conditionWords = (schema: unknown): string | undefined => {
   if (Object.keys(rest).length > 0 || typeof properties !== 'object' || properties === null) return undefined;
   const parts: string[] = [];
   for (const [key, property] of Object.entries(properties)) {
-    if (typeof property !== 'object' || property === null || !('const' in property)) return undefined;
-    if (Object.keys(property).length !== 1) return undefined;
-    parts.push(`${key} is ${JSON.stringify((property as { const: unknown }).const)}`);
+    if (typeof property !== 'object' || property === null || Object.keys(property).length !== 1) return undefined;
+    // An `enum` too (review 130: a second univariate TPE family would have turned the kernel rule into one, and the
+    // message would have lost its condition).
+    const { const: value, enum: values } = property as { const?: unknown; enum?: unknown };
+    if ('const' in property) parts.push(`${key} is ${JSON.stringify(value)}`);
+    else if (Array.isArray(values) && values.length > 0)
+      parts.push(
+        values.length === 1
+          ? `${key} is ${JSON.stringify(values[0])}`
+          : `${key} is one of ${values.map((one) => JSON.stringify(one)).join(', ')}`,
+      );
+    else return undefined;
   }
   if (required !== undefined && !Array.isArray(required)) return undefined;
   return parts.length > 0 ? parts.join(' and ') : undefined;

@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   bestTrial,
@@ -34,7 +33,13 @@ import { listNames } from '../list-names.js';
 import { expandMatrix } from '../matrix.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
-import { cliLoadOptions, enableTypeScriptPlugins, refuseStoreLeftBesideLink, withBatchStore } from '../prepare-runs.js';
+import {
+  cliLoadOptions,
+  enableTypeScriptPlugins,
+  refuseStoreLeftBesideLink,
+  storeFile,
+  withBatchStore,
+} from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import {
@@ -430,42 +435,27 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1, stores: where };
 };
 
-/** The file a bare `jsonl` or `sqlite` store keeps a study in, beside its config: `<study>.parzen.jsonl` / `.db`. */
-const DEFAULT_FILE_ENDINGS: Readonly<Record<string, string>> = { jsonl: 'parzen.jsonl', sqlite: 'parzen.db' };
-
 /**
- * Which store a target reads, as a key and in words: its file (a bare `jsonl` or `sqlite` store's default file;
- * symbolic links followed), else its URL (said as the plugin's name: a URL may hold a password), else as
- * `storeKey` says (review 130: a bare store and its file named were two stores).
+ * Which store a target reads, as a key and in words: its file as a run finds it (`storeFile`: a bare `jsonl` or
+ * `sqlite` store's default file, symbolic links followed), else its URL (said as the plugin's name: a URL may hold
+ * a password), else as `storeKey` says (review 130: a bare store and its file named were two stores).
  */
 const storeIdentity = (target: InspectTarget): { readonly key: string; readonly shown: string } => {
-  const { path, url } = (target.store.options ?? {}) as { path?: unknown; url?: unknown };
-  const ending = Object.hasOwn(DEFAULT_FILE_ENDINGS, target.store.use)
-    ? DEFAULT_FILE_ENDINGS[target.store.use]
-    : undefined;
-  const named =
-    typeof path === 'string'
-      ? path
-      : path === undefined && url === undefined && ending !== undefined && target.study !== undefined
-        ? `${target.study}.${ending}`
-        : undefined;
-  if (named !== undefined) {
-    const file = resolve(target.baseDir, named);
-    let real = file;
-    try {
-      real = realpathSync(file);
-    } catch {
-      // Not there (yet): the path as written, resolved.
-    }
-    return { key: `path:${real}`, shown: real };
-  }
-  if (typeof url === 'string') return { key: `url:${url}`, shown: `its \`${target.store.use}\` store` };
-  return { key: storeKey(target.store, target.study, target.baseDir), shown: `its \`${target.store.use}\` store` };
+  const file = storeFile(target.experiment);
+  if (file !== undefined) return { key: `path:${file}`, shown: file };
+  const { url } = (target.store.options ?? {}) as { url?: unknown };
+  const shown = `its \`${target.store.use}\` store`;
+  return typeof url === 'string'
+    ? { key: `url:${url}`, shown }
+    : { key: storeKey(target.store, target.study, target.baseDir), shown };
 };
+
+/** The error a config's listing failed with, under its config path. */
+const causeOf = (error: unknown): unknown => (error instanceof ConfigProblems ? error.problems[0]?.error : error);
 
 /** What a config's store said of its study that has not run (its message, as one config's listing says it). */
 const notRunWords = (error: unknown): string => {
-  const cause = error instanceof ConfigProblems ? error.problems[0]?.error : error;
+  const cause = causeOf(error);
   return cause instanceof Error ? cause.message : String(cause);
 };
 
@@ -497,8 +487,7 @@ const loadConfigsStudySet = async (
     try {
       set = await forConfig(path, () => loadStudySet(path, flags, output));
     } catch (error) {
-      const cause = error instanceof ConfigProblems ? error.problems[0]?.error : error;
-      if ((cause as { code?: unknown } | undefined)?.code !== 'STUDY_NOT_FOUND') throw error;
+      if ((causeOf(error) as { code?: unknown } | undefined)?.code !== 'STUDY_NOT_FOUND') throw error;
       notRun.push({ path, error });
       continue;
     }

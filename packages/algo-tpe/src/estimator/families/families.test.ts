@@ -57,6 +57,41 @@ const row = fc.tuple(
   fc.double({ min: 0, max: 1, noNaN: true }),
 );
 
+/**
+ * A study of up to `maxRows` rows that a property follows as it grows: synced at `cuts` (then whole), its last
+ * `running` rows still running, the densities' `forgetting` and `priorWeight`, and `points` to evaluate at.
+ */
+const growingStudy = (maxRows: number) =>
+  fc.record({
+    rows: fc.array(row, { minLength: 2, maxLength: maxRows, size: 'max' }),
+    cuts: fc.array(fc.nat({ max: maxRows - 1 }), { maxLength: 3 }),
+    running: fc.nat({ max: 3 }),
+    forgetting: fc.constantFrom(0, 25),
+    priorWeight: fc.constantFrom(0.5, 1, 3),
+    points: fc.array(row, { minLength: 1, maxLength: 6 }),
+  });
+
+type GrowingStudy = ReturnType<typeof growingStudy> extends fc.Arbitrary<infer T> ? T : never;
+
+/** Syncs one history through the study's sizes in order, calling `check` with it and the size at each. */
+const followStudy = (study: GrowingStudy, check: (history: TrialHistory, size: number) => void): void => {
+  const trials = studyOf(study.rows, study.running);
+  const history = new TrialHistory();
+  for (const size of [
+    ...study.cuts.map((c) => Math.min(c, study.rows.length)).sort((a, b) => a - b),
+    study.rows.length,
+  ]) {
+    history.sync('s', 'minimize', trials.slice(0, size));
+    check(history, size);
+  }
+};
+
+/** The study's points as one column per parameter of `params`. */
+const pointColumns = (study: GrowingStudy, params: readonly { readonly name: string }[]): Float64Array[] => {
+  const values = studyOf(study.points, 0).map((trial) => trial.internal);
+  return params.map((param) => Float64Array.from(values, (value) => value[param.name] as number));
+};
+
 describe('every density family: the incremental g(x) backends equal what its build() gives', () => {
   test.each(names)('%s, one parameter at a time (the cached sorted kernels and the Hermite cache)', (kernel) => {
     // The Hermite cache serves studies of about a hundred trials and more: studies up to 300 (review 129: fast-check
@@ -66,49 +101,35 @@ describe('every density family: the incremental g(x) backends equal what its bui
     // shrank for minutes.
     let hermiteCases = 0;
     fc.assert(
-      fc.property(
-        fc.array(row, { minLength: 2, maxLength: 300, size: 'max' }),
-        fc.array(fc.nat({ max: 299 }), { maxLength: 3 }),
-        fc.nat({ max: 3 }),
-        fc.constantFrom(0, 25),
-        fc.constantFrom(0.5, 1, 3),
-        fc.array(row, { minLength: 1, maxLength: 6 }),
-        (rows, cuts, running, forgetting, priorWeight, points) => {
-          const settings = resolveTpeSettings({
-            compat: 'optuna',
-            kernel,
-            grouping: 'independent',
-            forgetting,
-            priorWeight,
-            constantLiar: 'worst',
-          });
-          const trials = studyOf(rows, running);
-          const values = studyOf(points, 0).map((trial) => trial.internal);
-          const history = new TrialHistory();
-          const caches = createModelCaches();
-          for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
-            history.sync('s', 'minimize', trials.slice(0, cut));
-            const split = splitHistory(history, settings);
-            for (const param of space.params) {
-              const xs = [Float64Array.from(values, (value) => value[param.name] as number)];
-              const observations = paramObservations(history, split, param.name);
-              const reference = buildParamModel(param, observations.below, observations.above, settings).above;
-              const fast = paramModel(history, split, param, settings, caches).above;
-              expectClose(fast.logPdf(xs, false), reference.logPdf(xs, false), `${kernel} ${param.name} at ${cut}`);
-              // The Hermite cache, where it applies (a continuous parameter of a large enough study).
-              const hermite = hermiteAbove(history, split, param, settings, caches);
-              if (hermite !== undefined) {
-                hermiteCases++;
-                expectClose(
-                  hermite.logPdf(xs, false),
-                  reference.logPdf(xs, false),
-                  `${kernel} ${param.name} (Hermite)`,
-                );
-              }
+      fc.property(growingStudy(300), (study) => {
+        const { forgetting, priorWeight } = study;
+        const settings = resolveTpeSettings({
+          compat: 'optuna',
+          kernel,
+          grouping: 'independent',
+          forgetting,
+          priorWeight,
+          constantLiar: 'worst',
+        });
+        const columns = pointColumns(study, space.params);
+        const caches = createModelCaches();
+        followStudy(study, (history, size) => {
+          const split = splitHistory(history, settings);
+          for (const [j, param] of space.params.entries()) {
+            const xs = [columns[j] as Float64Array];
+            const observations = paramObservations(history, split, param.name);
+            const reference = buildParamModel(param, observations.below, observations.above, settings).above;
+            const fast = paramModel(history, split, param, settings, caches).above;
+            expectClose(fast.logPdf(xs, false), reference.logPdf(xs, false), `${kernel} ${param.name} at ${size}`);
+            // The Hermite cache, where it applies (a continuous parameter of a large enough study).
+            const hermite = hermiteAbove(history, split, param, settings, caches);
+            if (hermite !== undefined) {
+              hermiteCases++;
+              expectClose(hermite.logPdf(xs, false), reference.logPdf(xs, false), `${kernel} ${param.name} (Hermite)`);
             }
           }
-        },
-      ),
+        });
+      }),
       { numRuns: 20, endOnFailure: true },
     );
     // Where the family lets the cache follow it at all (its `incremental`), the cache was compared.
@@ -120,35 +141,24 @@ describe('every density family: the incremental g(x) backends equal what its bui
     '%s, jointly (the incremental joint g(x))',
     (kernel) => {
       fc.assert(
-        fc.property(
-          fc.array(row, { minLength: 2, maxLength: 200, size: 'max' }),
-          fc.array(fc.nat({ max: 199 }), { maxLength: 3 }),
-          fc.nat({ max: 3 }),
-          fc.constantFrom(0, 25),
-          fc.constantFrom(0.5, 1, 3),
-          fc.array(row, { minLength: 1, maxLength: 6 }),
-          (rows, cuts, running, forgetting, priorWeight, points) => {
-            const settings = resolveTpeSettings({
-              compat: 'optuna5',
-              kernel,
-              grouping: 'joint',
-              forgetting,
-              priorWeight,
-            });
-            const trials = studyOf(rows, running);
-            const values = studyOf(points, 0).map((trial) => trial.internal);
-            const xs = space.params.map((param) => Float64Array.from(values, (value) => value[param.name] as number));
-            const history = new TrialHistory();
-            const caches = createModelCaches();
-            for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
-              history.sync('s', 'minimize', trials.slice(0, cut));
-              const split = splitHistory(history, settings);
-              const fast = groupModel(history, split, space.params, settings, caches).above;
-              const reference = groupModel(history, split, space.params, settings).above;
-              expectClose(fast.logPdf(xs, true), reference.logPdf(xs, true), `${kernel} joint at ${cut}`);
-            }
-          },
-        ),
+        fc.property(growingStudy(200), (study) => {
+          const { forgetting, priorWeight } = study;
+          const settings = resolveTpeSettings({
+            compat: 'optuna5',
+            kernel,
+            grouping: 'joint',
+            forgetting,
+            priorWeight,
+          });
+          const xs = pointColumns(study, space.params);
+          const caches = createModelCaches();
+          followStudy(study, (history, size) => {
+            const split = splitHistory(history, settings);
+            const fast = groupModel(history, split, space.params, settings, caches).above;
+            const reference = groupModel(history, split, space.params, settings).above;
+            expectClose(fast.logPdf(xs, true), reference.logPdf(xs, true), `${kernel} joint at ${size}`);
+          });
+        }),
         { numRuns: 20, endOnFailure: true },
       );
     },

@@ -82,6 +82,7 @@ export type {
   TrialStore,
 } from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
+export { packageName } from './di/import-plugins.js';
 export type { PluginRegistry } from './di/registry.js';
 export { canonicalJson, canonicalSpace, sameSpace } from './domain/canonical-json.js';
 export {

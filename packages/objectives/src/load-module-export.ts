@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { thrownAt } from '@parzen/engine/plugin';
+import { packageName, thrownAt } from '@parzen/engine/plugin';
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -10,13 +10,6 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 /** Whether a specifier names a file (rather than a package): it starts with `.` or `/`, or has a JS/TS extension. */
 export const isFileSpecifier = (specifier: string): boolean =>
   specifier.startsWith('.') || isAbsolute(specifier) || SOURCE_FILE.test(specifier);
-
-/** The package a bare specifier names: `@scope/name` or `name`, without a subpath. */
-const packageName = (specifier: string): string =>
-  specifier
-    .split('/')
-    .slice(0, specifier.startsWith('@') ? 2 : 1)
-    .join('/');
 
 const importModule = async (specifier: string, baseDir: string, label: string): Promise<Record<string, unknown>> => {
   if (isFileSpecifier(specifier)) {

@@ -32,7 +32,7 @@ const pluginModuleError = (
 };
 
 /** The package a bare specifier names: `pkg` of `pkg/sub`, `@scope/pkg` of `@scope/pkg/sub`. */
-const packageName = (specifier: string): string =>
+export const packageName = (specifier: string): string =>
   specifier
     .split('/')
     .slice(0, specifier.startsWith('@') ? 2 : 1)

@@ -197,3 +197,38 @@ describe('the median pruner kept from report to report (trial 71: a pass and a s
     }
   });
 });
+
+describe('hyperband with maxResource "auto" below minResource', () => {
+  it('prunes nothing until a complete trial reaches minResource, as Optuna (no bracket fits: review 131)', () => {
+    // #0 completed at step 2 (R = 3 < r = 4); #1 and #2, still running, did well at step 4, #3 badly.
+    const running = (number: number, value: number): RunningTrial => ({
+      study: 's',
+      number,
+      state: 'running',
+      internal: {},
+      startedAt: '',
+      intermediate: points([
+        [0, value],
+        [4, value],
+      ]),
+    });
+    const short = complete(0, [
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]);
+    const others = [short, running(1, 0), running(2, 0), running(4, 0), running(5, 0)];
+    const context = judged(others, 3, [
+      [0, 9],
+      [4, 9],
+    ]);
+    const pruner = createHyperbandPruner({ minResource: 4 });
+    expect(pruner.shouldPrune(context)).toBe(false);
+    // Once a complete trial reached step 11 (R = 12: one bracket, its rung at 4), #3 is judged there, and pruned.
+    const long = complete(
+      6,
+      Array.from({ length: 12 }, (_, step) => [step, 0] as const),
+    );
+    expect(pruner.shouldPrune({ ...context, trials: [long, ...context.trials] })).toBe(true);
+  });
+});

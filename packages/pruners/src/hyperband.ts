@@ -94,7 +94,9 @@ const estimateMaxResource = (trials: readonly Trial[]): number | undefined => {
 export const hyperbandShouldPrune = (settings: Settings, context: PruneContext): boolean => {
   const maxResource =
     settings.maxResource === 'auto' ? estimateMaxResource(context.trials) : (settings.maxResource as number);
-  if (maxResource === undefined) return false;
+  // An estimate below r (every complete trial shorter than the first rung) fits no bracket: Optuna's bracket
+  // count is then 0 and it prunes nothing; here too, until a complete trial reaches r.
+  if (maxResource === undefined || maxResource < settings.minResource) return false;
   const brackets = hyperbandBrackets(settings.minResource, maxResource, settings.reductionFactor);
   const bracket = bracketOf(brackets, context.study, context.trial.number);
   const same = context.trials.filter((trial) => bracketOf(brackets, context.study, trial.number) === bracket);

@@ -41,7 +41,10 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
         if (trial.state !== 'complete') continue;
         const loss = lossToMinimize(trial.loss, direction);
         const needed = reference === undefined ? 0 : relative ? minDelta * Math.abs(reference) : minDelta;
-        if (reference === undefined || loss < reference - needed || (needed === 0 && loss < reference)) {
+        // An improvement of exactly minDelta counts, as documented ("the smallest improvement that counts");
+        // with nothing needed (minDelta 0, or a best of 0) any lower loss does.
+        const improved = needed > 0 ? loss <= (reference as number) - needed : loss < (reference as number);
+        if (reference === undefined || improved) {
           reference = loss;
           since = 0;
         }

@@ -59,6 +59,10 @@ describe('the no-improvement stopper', () => {
     const absolute = createNoImprovementStopper({ trials: 2, minDelta: 1, relative: false });
     expect(absolute.shouldStop(context(trials([10, 9.5, 9.1])))).toBe('no improvement of 1 in 2 trials');
     expect(absolute.shouldStop(context(trials([10, 8.9, 8.5])))).toBeUndefined();
+    // An improvement of exactly minDelta counts, relative or not (review 131: it did not, as documented).
+    expect(absolute.shouldStop(context(trials([10, 9, 9.5])))).toBeUndefined();
+    expect(createNoImprovementStopper({ trials: 2 }).shouldStop(context(trials([100, 99, 99.5])))).toBeUndefined();
+    expect(createNoImprovementStopper({ trials: 2 }).shouldStop(context(trials([100, 99.01, 99.5])))).toBeDefined();
     const maximize = createNoImprovementStopper({ trials: 2, minDelta: 0 });
     expect(maximize.shouldStop(context(trials([1, 2, 3]), 'maximize'))).toBeUndefined();
     expect(maximize.shouldStop(context(trials([3, 2, 1]), 'maximize'))).toBeDefined();

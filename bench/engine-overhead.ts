@@ -8,6 +8,9 @@ import { cpus } from 'node:os';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createMemoryStore, type SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
+import { checkFlags } from './run-flags.js';
+
+checkFlags('engine-overhead');
 
 const space: SpaceDefinition = Object.fromEntries(
   Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),

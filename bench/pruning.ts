@@ -17,7 +17,9 @@ import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type EvaluationContext, fmin } from '@parzen/engine';
 import { createRng, type Pruner, type Rng, standardNormal } from '@parzen/engine/plugin';
 import { createHyperbandPruner, createMedianPruner, createSuccessiveHalvingPruner } from '@parzen/pruners';
-import { refuser } from './run-flags.js';
+import { checkFlags, refuser } from './run-flags.js';
+
+checkFlags('pruning');
 
 /** Count flags that may be 0 (`--spread 0`: all scales 1; `--noise-free 0`: off). */
 const ZERO_ALLOWED = new Set(['spread', 'noise-free']);

@@ -13,6 +13,9 @@ import { createMemoryStore, fmin, type TrialStore, uniform } from '@parzen/engin
 import { createMedianPruner } from '@parzen/pruners';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
+import { checkFlags } from './run-flags.js';
+
+checkFlags('report-loop');
 
 const { values } = parseArgs({
   options: {

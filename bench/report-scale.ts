@@ -14,6 +14,9 @@ import { createMemoryStore, type ExternalParams } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
 import { buildReport, pageCharts, type ReportStudy, renderHtml } from '@parzen/report';
 import { launchChromium } from '@parzen/test-kit/chromium';
+import { checkFlags } from './run-flags.js';
+
+checkFlags('report-scale');
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);

@@ -10,6 +10,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
+import { checkFlags } from './run-flags.js';
 import {
   grow,
   loadMs,
@@ -21,6 +22,8 @@ import {
   type StoreKind,
   tempFolder,
 } from './store-bench-utils.js';
+
+checkFlags('store-overhead');
 
 type Fsync = 'finish' | 'never';
 const openWith = (kind: StoreKind, path: string, fsync: Fsync): TrialStore =>

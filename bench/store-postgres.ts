@@ -20,6 +20,7 @@ import {
   removeCluster,
   startCluster,
 } from '@parzen/test-kit/postgres/cluster';
+import { checkFlags } from './run-flags.js';
 import {
   grow,
   loadMs,
@@ -29,6 +30,8 @@ import {
   publish,
   tempFolder,
 } from './store-bench-utils.js';
+
+checkFlags('store-postgres');
 
 const SIZES = process.argv.includes('--quick') ? [1_000, 10_000] : [10_000, 100_000];
 const PROCESSES = [1, 4, 8] as const;

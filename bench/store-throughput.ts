@@ -7,6 +7,8 @@
  *
  *   node --conditions=@parzen/source --import tsx bench/store-throughput.ts [--out bench/results/store-throughput.md]
  */
+
+import { checkFlags } from './run-flags.js';
 import {
   machineLine,
   markdownTable,
@@ -17,6 +19,8 @@ import {
   type ThroughputRun,
   tempFolder,
 } from './store-bench-utils.js';
+
+checkFlags('store-throughput');
 
 const PROCESSES = [1, 2, 4] as const;
 const trialsPerProcess = 30;

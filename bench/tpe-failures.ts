@@ -19,7 +19,10 @@ import {
   type SpaceDefinition,
   uniform,
 } from '@parzen/engine';
+import { checkFlags } from './run-flags.js';
 import { quantile } from './suite/stats.js';
+
+checkFlags('tpe-failures');
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);

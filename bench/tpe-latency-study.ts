@@ -13,6 +13,9 @@ import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type SpaceDefinition, Study } from '@parzen/engine';
+import { checkFlags } from './run-flags.js';
+
+checkFlags('tpe-latency-study');
 
 const arg = (name: string, fallback: string): string =>
   process.argv.includes(name) ? String(process.argv[process.argv.indexOf(name) + 1]) : fallback;

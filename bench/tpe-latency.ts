@@ -13,7 +13,9 @@ import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 import { handWritten } from './latency-notes.js';
-import { dayAndLoad, machineNote, refuser } from './run-flags.js';
+import { checkFlags, dayAndLoad, machineNote, refuser } from './run-flags.js';
+
+checkFlags('tpe-latency');
 
 /** Untimed steps after the cold call, so the JIT and the collector settle. */
 const WARM_UP = 20;

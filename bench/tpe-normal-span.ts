@@ -9,6 +9,9 @@
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { NORMAL_SPAN } from '@parzen/algo-tpe/plugin';
 import { fmin, type ObjectiveFunction, type SpaceDefinition } from '@parzen/engine';
+import { checkFlags } from './run-flags.js';
+
+checkFlags('tpe-normal-span');
 
 const normal = { type: 'normal', mu: 0, sigma: 1 } as const;
 const n = (p: Readonly<Record<string, unknown>>, name: string): number => p[name] as number;

@@ -21,8 +21,11 @@ import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type RunningTrial, type Suggester } from '@parzen/engine';
 import { compileSpace, toExternalParams } from '@parzen/engine/plugin';
+import { checkFlags } from './run-flags.js';
 import { type Half, loadSuite, paramHash, type SuiteProblem } from './suite/problems.js';
 import { incumbentIndices, quantile } from './suite/stats.js';
+
+checkFlags('tpe-parallel');
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);

@@ -18,8 +18,10 @@ import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type Suggester } from '@parzen/engine';
 import { buildComparison, type ComparisonRun, renderHtml } from '@parzen/report';
-import { dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { loadProblems, type Problem } from './tpe-problems.js';
+
+checkFlags('tpe-quality');
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);

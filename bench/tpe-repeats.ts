@@ -8,8 +8,11 @@
  */
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin } from '@parzen/engine';
+import { checkFlags } from './run-flags.js';
 import { loadSuite } from './suite/problems.js';
 import { quantile } from './suite/stats.js';
+
+checkFlags('tpe-repeats');
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);

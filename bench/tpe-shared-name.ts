@@ -7,6 +7,9 @@
  */
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { fmin, type ObjectiveFunction, type SpaceDefinition } from '@parzen/engine';
+import { checkFlags } from './run-flags.js';
+
+checkFlags('tpe-shared-name');
 
 const lr = { type: 'loguniform', low: 0.001, high: 1 } as const;
 const extra = { type: 'uniform', low: 0, high: 1 } as const;

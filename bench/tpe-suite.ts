@@ -26,9 +26,11 @@ import { fileURLToPath } from 'node:url';
 import { cliLoadOptions } from '@parzen/cli';
 import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
 import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
-import { dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { type Half, loadSuite, type SuiteProblem } from './suite/problems.js';
 import { compareSamples, geometricMean, incumbentIndices, quantile, regretAsStored } from './suite/stats.js';
+
+checkFlags('tpe-suite');
 
 const SUITE_DIR = fileURLToPath(new URL('./suite/', import.meta.url));
 

@@ -3,7 +3,7 @@
  * one `parzen schema` prints, with the CLI's built-in plugins) and `docs/cli-reference.md` from the
  * commander definitions of `parzen`. `pnpm docs:reference` writes them; a test fails when they are stale.
  */
-import { buildProgram, runCli } from '@parzen/cli';
+import { buildProgram, EXIT_CODES_HELP, runCli } from '@parzen/cli';
 
 type Command = ReturnType<typeof buildProgram>;
 type Option = Command['options'][number];
@@ -299,9 +299,8 @@ export const renderCliReference = (program: Command): string => {
     '',
     program.description(),
     '',
-    'Every command also takes `-h, --help` (`parzen help COMMAND` is the same); `parzen --version` (`-V`) prints the version. Exit codes: 0 done',
-    '(a run that reached its budget or was stopped early by a budget rule or its stopper), 1 study error, 2 bad input (config, flags), 130',
-    'interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP. `report --serve` runs until stopped, so Ctrl-C, SIGTERM or SIGHUP ends it with 0.',
+    'Every command also takes `-h, --help` (`parzen help COMMAND` is the same); `parzen --version` (`-V`) prints the version.',
+    ...EXIT_CODES_HELP,
     '',
     '| command | what it does |',
     '|---|---|',

@@ -4,7 +4,7 @@
  * configs, batches and matrices with a comparison table, and a progress reporter. `runCli` runs it
  * in-process (what `parzen` does, without exiting).
  */
-export { CliError, EXIT, exitCodeFor } from './exit-codes.js';
+export { CliError, EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 export type { Output } from './output.js';
 export { cliLoadOptions } from './prepare-runs.js';
 export { buildProgram, runCli } from './program.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { type Output, processOutput } from './output.js';
 import {
   FLAG_MAX_CONCURRENCY,
@@ -63,7 +63,8 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       // A flag error in the same one-line form as every other error (`parzen: ...`), not commander's `error: ...`.
       outputError: (text, write) => write(text.replace(/^error: /, 'parzen: ')),
     })
-    .showHelpAfterError('(run `parzen --help` for usage)');
+    .showHelpAfterError('(run `parzen --help` for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP.join('\n')}`);
   runOptions(
     program
       .command('run')

@@ -313,6 +313,9 @@ describe('progress reporter', () => {
     const [started, worse] = resumed as [EngineEvent, EngineEvent];
     const before = await play('bar', true, [started]);
     expect(before).toContain('10/12 trials | 2 failed | best 0.5 (#7) | ETA –');
+    // The study's start above the bar, as in lines (trial 125: a terminal had no "Resuming" line).
+    expect(before.startsWith(`${(await play('lines', false, [started])).split('\n')[0]}\n`)).toBe(true);
+    expect(before).toMatch(/^Resuming study \S+ \(10 trials so far, up to 12 trials\)\n/);
     expect(before).not.toContain('ETA 0s');
     expect(await play('bar', true, [started, worse])).toMatch(
       /11\/12 trials \| 2 failed \| best 0\.5 \(#7\) \| ETA \d+s/,

@@ -99,6 +99,32 @@ const update = (state: ProgressState, event: EngineEvent): void => {
   }
 };
 
+/** The line a study's start is said with: `Resuming study heart (16 trials so far, up to 18 trials)`. */
+const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'study.started' }>): string => {
+  const limit =
+    state.total === undefined
+      ? ''
+      : event.existingTrials >= state.total
+        ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
+            // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
+            event.moreTrials === undefined
+              ? '--more-trials N runs N more'
+              : `its maxTrials (${state.total}) stops it before the ${event.moreTrials} more asked for: raise it, or leave it out`
+          }` +
+          (event.waitingEntries === undefined
+            ? ''
+            : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)
+        : `, up to ${countOf(state.total, 'trial')}`;
+  return (
+    // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study
+    // with no finished trial yet starts, though another worker (or a run stopped before its first trial) made it
+    // and has trials running: workers started together each said "Resuming" but the first (trial 117).
+    `${event.resumed && event.existingTrials > (event.running ?? 0) ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
+      (event.running ?? 0) > 0 ? `, ${event.running} of them running in other workers` : ''
+    }${limit})`
+  );
+};
+
 const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
   const state = initialState();
   // What a store or an objective gives (a study's name, an error) as a terminal shows it (review 98).
@@ -108,28 +134,7 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
     onEvent: (event) => {
       update(state, event);
       if (event.type === 'study.started') {
-        const limit =
-          state.total === undefined
-            ? ''
-            : event.existingTrials >= state.total
-              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
-                  // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
-                  event.moreTrials === undefined
-                    ? '--more-trials N runs N more'
-                    : `its maxTrials (${state.total}) stops it before the ${event.moreTrials} more asked for: raise it, or leave it out`
-                }` +
-                (event.waitingEntries === undefined
-                  ? ''
-                  : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)
-              : `, up to ${countOf(state.total, 'trial')}`;
-        write(
-          // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study
-          // with no finished trial yet starts, though another worker (or a run stopped before its first trial) made it
-          // and has trials running: workers started together each said "Resuming" but the first (trial 117).
-          `${event.resumed && event.existingTrials > (event.running ?? 0) ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
-            (event.running ?? 0) > 0 ? `, ${event.running} of them running in other workers` : ''
-          }${limit})`,
-        );
+        write(startLine(state, event));
       } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
       else if (event.type === 'plugin.failed')
         write(`plugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}`);
@@ -212,6 +217,8 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
     onEvent: (event) => {
       update(state, event);
       if (event.type === 'study.started') {
+        // Above the bar, as the lines say it (trial 125: a terminal never saw that a study was resumed, nor its limit).
+        stream.write(`${printable(startLine(state, event))}\n`);
         started = true;
         startedAt = Date.now();
         doneAtStart = state.done;

@@ -1,5 +1,5 @@
 import type { StopReason, StudySummary } from '@parzen/engine';
-import type { CompiledSpace } from '@parzen/engine/plugin';
+import { type CompiledSpace, failedRun, type RunResult } from '@parzen/engine/plugin';
 
 /** The summary with the best trial's params in the space's order (the trials table's), not sampling order. */
 export const inSpaceOrder = (space: CompiledSpace, summary: StudySummary): StudySummary => {
@@ -45,3 +45,24 @@ export const summaryJson = (
   ...(stopped === undefined ? {} : { stopped }),
   ...(stopMessage === undefined ? {} : { stopMessage }),
 });
+
+// Trial 125: a script saw a normal summary, `stopped: "max-trials"`, of a run whose every trial failed.
+/**
+ * A run's one-line JSON result: its summary, and when every trial of the run failed (it exits 1) `error`, the
+ * first failed trial's `{trial, code, message}`.
+ */
+export const runJson = (result: RunResult): Record<string, unknown> => {
+  const failed = failedRun(result);
+  return {
+    ...summaryJson(result.summary, result.reason, result.stopMessage),
+    ...(failed === undefined
+      ? {}
+      : {
+          error: {
+            trial: failed.number,
+            code: failed.error.code,
+            message: `every trial of study ${result.summary.study} in this run failed; the first, #${failed.number}: ${failed.error.message}`,
+          },
+        }),
+  };
+};

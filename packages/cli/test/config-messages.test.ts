@@ -318,6 +318,19 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
       '/budget/maxTrials: study held has 2 trials already, so a run of this config adds none (maxTrials 2 counts every trial of the study: raise it, or run with --more-trials N)',
     );
     expect(spent.stderr).not.toContain('/suggester:');
+    // Beside a file that fails too, in text and --json (trial 125: only the config's own notes came).
+    const broken = writeIn(dir, 'held-broken.json', '{');
+    const mixed = await cli('validate', first, broken);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain(`${first}: note: /budget/maxTrials: study held has 2 trials already`);
+    const mixedJson = await cli('validate', first, broken, '--json');
+    expect((lastJsonLine(mixedJson.stdout) as { valid: unknown }).valid).toEqual([
+      {
+        file: first,
+        studies: ['held'],
+        notes: [expect.stringMatching(/^\/budget\/maxTrials: study held has 2 trials/)],
+      },
+    ]);
     const other = writeIn(dir, 'held-random.json', { ...base, suggester: { use: 'random' }, budget: { maxTrials: 5 } });
     const changed = await cli('validate', other);
     expect(changed.code, changed.stderr).toBe(0);

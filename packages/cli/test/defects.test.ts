@@ -61,6 +61,17 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(result.stdout).toMatch(/0 complete, 3 failed/);
     expect(result.stderr).toMatch(/every trial of study all-fail in this run failed/);
     expect(result.code).toBe(1);
+    // And --json says it in the summary, not by the exit code alone (trial 125: a normal summary).
+    const json = await cli('run', path, '--json');
+    expect(json.code).toBe(1);
+    expect(lastJsonLine(json.stdout)).toMatchObject({
+      best: null,
+      error: {
+        trial: 0,
+        code: 'OBJECTIVE_THREW',
+        message: expect.stringMatching(/^every trial of study all-fail in this run failed; the first, #0: broken/),
+      },
+    });
   });
 
   it("says, under --quiet, what a failing command's program wrote on stderr (trial 62: only the progress lines had it)", async () => {

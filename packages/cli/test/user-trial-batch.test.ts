@@ -119,6 +119,10 @@ describe('--help', () => {
   it('help asked for exits 0; no command at all is bad input, exit 2, the usage on stderr (trial 69: exit 0)', async () => {
     for (const asked of [['--help'], ['help'], ['help', 'run']])
       expect((await cli(...asked)).code, asked.join(' ')).toBe(0);
+    // With the exit codes, which a script needs (trial 125: only docs/cli-reference.md had them).
+    expect((await cli('--help')).stdout).toMatch(
+      /Exit codes: 0 done .*\n1 study error .* 2 bad input .*\n143 by SIGTERM/,
+    );
     const bare = await cli();
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: parzen');

@@ -33,7 +33,7 @@ import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { type Read, readStudyRecords } from '../study-trials.js';
-import { inSpaceOrder, summaryJson } from '../summary-json.js';
+import { inSpaceOrder, runJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
 export interface RunFlags {
@@ -283,7 +283,7 @@ const printComparison = (
     outcome.result === undefined
       ? // The run's error as `--json` words errors elsewhere, with its code (trial 36: a script string-matched).
         { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error) }
-      : summaryJson(outcome.result.summary, outcome.result.reason, outcome.result.stopMessage),
+      : runJson(outcome.result),
   );
   // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).
   const described = rows.map((row) => ({ ...row, values: valuesOf.get(row.variant) ?? {} }));
@@ -631,8 +631,7 @@ const runPrepared = async (
       ),
       new Map(runs.map(({ variant }) => [variant.variant, withoutSeed(variant.values)])),
     );
-  else if (flags.json === true && single !== undefined)
-    output.result(JSON.stringify(summaryJson(single.summary, single.reason, single.stopMessage)));
+  else if (flags.json === true && single !== undefined) output.result(JSON.stringify(runJson(single)));
   // Stopped before the study opened (waiting for another process's lock): no summary, the error instead.
   else if (flags.json === true && stoppedWaiting !== undefined)
     output.result(JSON.stringify({ errors: [errorEntry(stoppedWaiting, paths[0])] }));

@@ -138,10 +138,19 @@ const describeFile = (
  * still so without --json), with what they hold as a valid file's line and entry do; the checks across files (two
  * configs of one study) run once every file is valid.
  */
-const reportProblems = (error: ConfigProblems, paths: readonly string[], output: Output, json: boolean): number => {
+const reportProblems = async (
+  error: ConfigProblems,
+  paths: readonly string[],
+  output: Output,
+  json: boolean,
+): Promise<number> => {
   const code = reportError(error, false, output);
   const failed = new Set(error.problems.map((problem) => problem.path));
   const passed = paths.filter((path) => !failed.has(path));
+  // What a valid file's studies in their stores bring, as when every file is valid (trial 125: a spent budget's
+  // note was left out when another file failed).
+  const mine = error.prepared.filter((run) => passed.includes(run.configPath));
+  const { held, takenOf } = await withStoreNotes(mine, await readStudiesHeld(mine.map((run) => run.experiment)));
   // Refused by a check across the files (one study twice, a study its store holds otherwise), the others were
   // checked with them too (review 91).
   const across = error.problems.every((problem) =>
@@ -151,7 +160,8 @@ const reportProblems = (error: ConfigProblems, paths: readonly string[], output:
     path,
     valid: describeFile(
       path,
-      error.prepared.filter((run) => run.configPath === path),
+      held.filter((run) => run.configPath === path),
+      (run) => takenOf.get(run),
     ),
   }));
   if (!json) {
@@ -176,37 +186,15 @@ const reportProblems = (error: ConfigProblems, paths: readonly string[], output:
   return code;
 };
 
-export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
-  let runs: Awaited<ReturnType<typeof prepareRuns>>;
-  try {
-    runs = await prepareRuns(paths, {
-      preflight: true,
-      oneRunPerStudy: true,
-      progress: { force: 'off' },
-      logger: notesLogger(output),
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigProblems)) throw error;
-    return reportProblems(error, paths, output, json);
-  }
-  await closeStarted(runs);
-  // A study its store already holds with another direction or space: the run would refuse it before any
-  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is left to the run).
-  const reads = await readStudiesHeld(runs.map((run) => run.experiment));
-  const mismatched = runs.flatMap((run, at) => {
-    const read = reads[at];
-    if (read === undefined || !('value' in read) || read.value === undefined) return [];
-    const { name, direction, space, seed } = run.experiment.config;
-    try {
-      checkSameStudy(read.value.study, { name, direction, space, seed });
-      // Trials no run stores, which the run would refuse too (review 97: validate said such a config valid).
-      checkStoredTrials(name, run.experiment.space, read.value.trials);
-      return [];
-    } catch (error) {
-      return [{ path: run.configPath, error }];
-    }
-  });
-  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
+/**
+ * The runs with what a run of each would say of the study its store holds (its `reads`, in the same order) as notes:
+ * another suggester or settings than the study was created with, another seed, entries left waiting, a trial
+ * budget already spent; and how many of each config's enqueued entries the study's trials took.
+ */
+const withStoreNotes = async (
+  runs: readonly PreparedStudy[],
+  reads: Awaited<ReturnType<typeof readStudiesHeld>>,
+): Promise<{ held: PreparedStudy[]; takenOf: Map<PreparedStudy, number> }> => {
   // What `run` would say of the study its store holds (trials 104 and 110: validate said nothing of it): another
   // suggester than the one the study was created with, a trial budget already spent.
   // The suggester's settings changed since the study began.
@@ -278,6 +266,41 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       return [[run, takenConfigEntries(run.experiment.config.enqueue ?? [], ran)] as const];
     }),
   );
+  return { held, takenOf };
+};
+
+export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
+  let runs: Awaited<ReturnType<typeof prepareRuns>>;
+  try {
+    runs = await prepareRuns(paths, {
+      preflight: true,
+      oneRunPerStudy: true,
+      progress: { force: 'off' },
+      logger: notesLogger(output),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigProblems)) throw error;
+    return reportProblems(error, paths, output, json);
+  }
+  await closeStarted(runs);
+  // A study its store already holds with another direction or space: the run would refuse it before any
+  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is left to the run).
+  const reads = await readStudiesHeld(runs.map((run) => run.experiment));
+  const mismatched = runs.flatMap((run, at) => {
+    const read = reads[at];
+    if (read === undefined || !('value' in read) || read.value === undefined) return [];
+    const { name, direction, space, seed } = run.experiment.config;
+    try {
+      checkSameStudy(read.value.study, { name, direction, space, seed });
+      // Trials no run stores, which the run would refuse too (review 97: validate said such a config valid).
+      checkStoredTrials(name, run.experiment.space, read.value.trials);
+      return [];
+    } catch (error) {
+      return [{ path: run.configPath, error }];
+    }
+  });
+  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
+  const { held, takenOf } = await withStoreNotes(runs, reads);
   const valid: ValidFile['entry'][] = [];
   for (const path of paths) {
     const described = describeFile(

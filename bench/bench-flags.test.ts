@@ -64,7 +64,7 @@ describe('bench flags: --help, and a bad command line refused before anything ru
     }
   });
 
-  it('finds the flags however a script reads them (so an undeclared one fails the test above)', () => {
+  it('finds the flags in the ways the scripts read them today: argv literals and their flag helpers (so an undeclared one read so fails the test above)', () => {
     const read = flagsRead(
       [
         "const a = process.argv.includes('--alpha');",

@@ -5,6 +5,7 @@ import { createMemoryStore } from '@parzen/engine';
 import {
   compileSpace,
   type EvaluationContext,
+  ParzenError,
   runStudy,
   type Suggester,
   sampleDistribution,
@@ -48,7 +49,7 @@ beforeAll(() => {
     return x;
   }
   if (mode === 'refused') {
-    try { await report(-1, 0); } catch (error) { return { loss: 99, refused: error.message }; }
+    try { await report(-1, 0); } catch (error) { return { loss: 99, refused: error.message, code: error.code, isError: error instanceof Error }; }
   }
   for (let step = 0; step < 10; step++) {
     await report(step, x / (step + 1));
@@ -540,7 +541,10 @@ const recorder = (pruneAt = Number.POSITIVE_INFINITY) => {
     signal,
     report: async (step, value) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (step < 0) throw new Error(`step must be a non-negative integer; found ${step}`);
+      if (step < 0)
+        throw new ParzenError('REPORT_INVALID', `step must be a non-negative integer; found ${step}`, {
+          issues: [{ pointer: '/step', expected: 'a non-negative integer', found: String(step) }],
+        });
       reports.push([step, value]);
     },
     shouldPrune: () => (reports.at(-1)?.[0] ?? -1) >= pruneAt,
@@ -611,7 +615,8 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       const refused = recorder();
       expect(await objective.evaluate({ x: 1, mode: 'refused' }, refused.context)).toMatchObject({
         status: 'ok',
-        attrs: { refused: 'step must be a non-negative integer; found -1' },
+        // With its code across the thread too (review 132: a plain Error in a worker).
+        attrs: { refused: 'step must be a non-negative integer; found -1', code: 'REPORT_INVALID', isError: true },
       });
     } finally {
       await objective.close?.();

@@ -3,7 +3,7 @@
  * once, then answers one message per trial. Everything it sends is structured-cloned data.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { thrownErrorInfo } from '@parzen/engine/plugin';
+import { type ConfigIssue, type ErrorCode, ParzenError, thrownErrorInfo } from '@parzen/engine/plugin';
 import { loadModuleExport, MissingExportError, MissingPackageError } from './load-module-export.js';
 import { type StdioChunk, sendStdioThrough } from './thread-stdio.js';
 
@@ -24,7 +24,15 @@ export type ModuleWorkerRequest =
   | { readonly type: 'evaluate'; readonly id: number; readonly params: unknown; readonly trialNumber: number }
   | { readonly type: 'abort'; readonly id: number }
   | { readonly type: 'reported'; readonly id: number; readonly seq: number; readonly prune: boolean }
-  | { readonly type: 'report-failed'; readonly id: number; readonly seq: number; readonly message: string }
+  | {
+      readonly type: 'report-failed';
+      readonly id: number;
+      readonly seq: number;
+      readonly message: string;
+      /** The refusal's code and issues (`REPORT_INVALID` for a NaN), thrown to the objective as in-process. */
+      readonly code?: ErrorCode;
+      readonly issues?: readonly ConfigIssue[];
+    }
   /** Before the thread is terminated: answer `flushed` once what it wrote on stdout and stderr has been taken. */
   | { readonly type: 'flush' };
 
@@ -177,7 +185,14 @@ const answerReport = (
   const waiting = trial?.waiting.get(answer.seq);
   if (trial === undefined || waiting === undefined) return;
   trial.waiting.delete(answer.seq);
-  if (answer.type === 'report-failed') waiting.reject(new Error(answer.message));
+  // As a ParzenError with its code when it has one, as `context.report` throws in-process (review 132: a plain
+  // Error in a worker, so `error.code === 'REPORT_INVALID'` held only with isolate "none").
+  if (answer.type === 'report-failed')
+    waiting.reject(
+      answer.code === undefined
+        ? new Error(answer.message)
+        : new ParzenError(answer.code, answer.message, { issues: answer.issues ?? [] }),
+    );
   else {
     trial.prune = answer.prune;
     waiting.resolve();

@@ -10,6 +10,7 @@ import {
   interpretObjectiveValue,
   lateStopNote,
   type ObjectiveAdapter,
+  ParzenError,
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, MissingExportError, MissingPackageError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
@@ -213,7 +214,8 @@ class ObjectiveThread {
         this.post({ type: 'reported', id, seq: reply.seq, prune: context.shouldPrune() });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        this.post({ type: 'report-failed', id, seq: reply.seq, message });
+        const refusal = error instanceof ParzenError ? { code: error.code, issues: [...error.issues] } : {};
+        this.post({ type: 'report-failed', id, seq: reply.seq, message, ...refusal });
       }
     };
     return new Promise((resolve) => {

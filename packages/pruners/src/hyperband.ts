@@ -116,6 +116,8 @@ export const hyperbandShouldPrune = (settings: Settings, context: PruneContext):
 export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner => {
   checkOptions('hyperband', unknownOptions(options, Object.keys(HYPERBAND_DEFAULTS)));
   const settings: Settings = { ...HYPERBAND_DEFAULTS, ...definedOptions(options) };
+  // A number only: successive halving's "auto" is no option here (review 132: accepted from code, refused by a config).
+  checkOptions('hyperband', [integerAtLeast(settings.minResource, 1, '/minResource')]);
   checkSuccessiveHalving('hyperband', { ...settings, minEarlyStoppingRate: 0 });
   checkOptions('hyperband', [
     settings.maxResource === 'auto'

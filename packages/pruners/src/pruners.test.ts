@@ -56,6 +56,7 @@ describe('options', () => {
       () => createSuccessiveHalvingPruner({ reductionFactor: 1 }),
       () => createSuccessiveHalvingPruner({ bootstrapCount: 2 }),
       () => createHyperbandPruner({ minResource: 5, maxResource: 3 }),
+      () => createHyperbandPruner({ minResource: 'auto' } as never),
       () => createThresholdPruner({}),
       () => createThresholdPruner({ lower: 2, upper: 1 }),
       () => createPatientPruner({ patience: -1 }),

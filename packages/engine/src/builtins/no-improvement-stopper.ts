@@ -41,10 +41,13 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
         if (trial.state !== 'complete') continue;
         const loss = lossToMinimize(trial.loss, direction);
         const needed = reference === undefined ? 0 : relative ? minDelta * Math.abs(reference) : minDelta;
-        // An improvement of exactly minDelta counts, as documented ("the smallest improvement that counts");
-        // with nothing needed (minDelta 0, or a best of 0) any lower loss does.
-        const improved = needed > 0 ? loss <= (reference as number) - needed : loss < (reference as number);
-        if (reference === undefined || improved) {
+        // Only a lower loss, by at least minDelta: an improvement of exactly minDelta counts, as documented ("the
+        // smallest improvement that counts"), within the rounding of the subtraction (0.3 - 0.2 is 0.0999...98),
+        // and a loss equal to the best never does (review 132: `reference - needed` rounded back to the best).
+        const improved =
+          reference === undefined ||
+          (loss < reference && reference - loss >= needed - 4 * Number.EPSILON * Math.abs(reference));
+        if (improved) {
           reference = loss;
           since = 0;
         }

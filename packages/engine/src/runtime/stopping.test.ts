@@ -63,6 +63,19 @@ describe('the no-improvement stopper', () => {
     expect(absolute.shouldStop(context(trials([10, 9, 9.5])))).toBeUndefined();
     expect(createNoImprovementStopper({ trials: 2 }).shouldStop(context(trials([100, 99, 99.5])))).toBeUndefined();
     expect(createNoImprovementStopper({ trials: 2 }).shouldStop(context(trials([100, 99.01, 99.5])))).toBeDefined();
+    // Whatever the rounding: 0.3 - 0.2 is 0.0999...98 in binary, and 0.27 is 0.1 below 0.3 relative.
+    const tenth = createNoImprovementStopper({ trials: 2, minDelta: 0.1, relative: false });
+    expect(tenth.shouldStop(context(trials([0.3, 0.2, 0.25])))).toBeUndefined();
+    expect(tenth.shouldStop(context(trials([0.3, 0.2000001, 0.25])))).toBeDefined();
+    const relativeTenth = createNoImprovementStopper({ trials: 2, minDelta: 0.1 });
+    expect(relativeTenth.shouldStop(context(trials([0.3, 0.27, 0.28])))).toBeUndefined();
+    // A loss equal to the best is no improvement, however small minDelta is against it (review 132: a plateau of
+    // 2.5e11 with minDelta 1e-6 never stopped, the best minus minDelta rounding back to the best).
+    const tiny = createNoImprovementStopper({ trials: 2, minDelta: 1e-6, relative: false });
+    expect(tiny.shouldStop(context(trials([2.5e11, 2.5e11, 2.5e11])))).toBeDefined();
+    expect(
+      createNoImprovementStopper({ trials: 2, minDelta: 1e-17 }).shouldStop(context(trials([1, 1, 1]))),
+    ).toBeDefined();
     const maximize = createNoImprovementStopper({ trials: 2, minDelta: 0 });
     expect(maximize.shouldStop(context(trials([1, 2, 3]), 'maximize'))).toBeUndefined();
     expect(maximize.shouldStop(context(trials([3, 2, 1]), 'maximize'))).toBeDefined();

@@ -24,9 +24,10 @@ export const EXIT = {
 // Trial 125: the help had none.
 /** The exit codes as `parzen --help` ends with them and docs/cli-reference.md says them, a line each. */
 export const EXIT_CODES_HELP = [
-  'Exit codes: 0 done (a run that reached its budget or was stopped early by a budget rule or its stopper),',
-  '1 study error (or every trial of the run failed), 2 bad input (config, flags), 130 interrupted by Ctrl-C,',
-  '143 by SIGTERM, 129 by SIGHUP. `report --serve` runs until stopped, so Ctrl-C, SIGTERM or SIGHUP ends it with 0.',
+  'Exit codes: 0 done (a run that reached its budget, or stopped early by maxSeconds, lossThreshold, patience or',
+  'its stopper), 1 study error (or every trial of the run failed, or its trials kept failing: maxConsecutiveFailures;',
+  'a batch: some run did), 2 bad input (config, flags), 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
+  '`report --serve` runs until stopped, so Ctrl-C, SIGTERM or SIGHUP ends it with 0.',
 ] as const;
 
 /** An error of the CLI itself (a file it cannot read, a flag it cannot use) with its exit code. */

@@ -1,28 +1,39 @@
+import type { RunResult } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { summaryJson } from './summary-json.js';
+import { runJson } from './summary-json.js';
 
-const summary = {
-  study: 'par',
-  direction: 'minimize' as const,
-  complete: 21,
-  failed: 0,
-  pruned: 17,
-  running: 2,
-  best: undefined,
-  bestParams: undefined,
-};
+const failedTrial = (number: number, code: string) => ({
+  study: 's',
+  number,
+  state: 'failed' as const,
+  error: { code, message: `${code} of #${number}` },
+  internal: {},
+  startedAt: '',
+  finishedAt: '',
+});
 
-describe('summaryJson', () => {
-  it("counts the trials other workers still run, so the counts add up to the study's (trial 35)", () => {
-    expect(summaryJson(summary, 'max-trials').trials).toEqual({ complete: 21, failed: 0, pruned: 17, running: 2 });
+const result = (reason: RunResult['reason'], trials: readonly ReturnType<typeof failedTrial>[], existing = 0) =>
+  ({
+    reason,
+    resumed: existing > 0,
+    existingTrials: existing,
+    summary: { study: 's', complete: 0, failed: trials.length, pruned: 0, running: 0 },
+    trials,
+  }) as unknown as RunResult;
+
+describe('runJson', () => {
+  it("adds the first failed trial's error when every trial of the run failed", () => {
+    const all = [failedTrial(2, 'OBJECTIVE_THREW'), failedTrial(3, 'TIMEOUT')];
+    expect(runJson(result('max-trials', all, 2))).toMatchObject({
+      stopped: 'max-trials',
+      error: { trial: 2, code: 'OBJECTIVE_THREW', message: 'OBJECTIVE_THREW of #2' },
+    });
   });
 
-  it('gives every count, 0 too, as studies --json does (trials 87/88: `trials.pruned` was missing when 0)', () => {
-    expect(summaryJson({ ...summary, pruned: 0, running: 0 }).trials).toEqual({
-      complete: 21,
-      failed: 0,
-      pruned: 0,
-      running: 0,
-    });
+  it('adds none to a run a signal cut short, its trials failed as INTERRUPTED (review 133)', () => {
+    const cut = [failedTrial(0, 'INTERRUPTED'), failedTrial(1, 'INTERRUPTED')];
+    const json = runJson(result('interrupted', cut));
+    expect(json).toMatchObject({ stopped: 'interrupted' });
+    expect(json).not.toHaveProperty('error');
   });
 });

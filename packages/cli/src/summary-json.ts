@@ -52,17 +52,12 @@ export const summaryJson = (
  * first failed trial's `{trial, code, message}`.
  */
 export const runJson = (result: RunResult): Record<string, unknown> => {
-  const failed = failedRun(result);
+  // Not a run cut short by a signal, whose trials failed as INTERRUPTED (review 133): it exits 130, `stopped` says it.
+  const failed = result.reason === 'interrupted' ? undefined : failedRun(result);
   return {
     ...summaryJson(result.summary, result.reason, result.stopMessage),
     ...(failed === undefined
       ? {}
-      : {
-          error: {
-            trial: failed.number,
-            code: failed.error.code,
-            message: `every trial of study ${result.summary.study} in this run failed; the first, #${failed.number}: ${failed.error.message}`,
-          },
-        }),
+      : { error: { trial: failed.number, code: failed.error.code, message: failed.error.message } }),
   };
 };

@@ -324,6 +324,7 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain(`${first}: note: /budget/maxTrials: study held has 2 trials already`);
     const mixedJson = await cli('validate', first, broken, '--json');
+    expect(mixedJson.stderr).toContain(`${first}: note: /budget/maxTrials: study held has 2 trials already`);
     expect((lastJsonLine(mixedJson.stdout) as { valid: unknown }).valid).toEqual([
       {
         file: first,

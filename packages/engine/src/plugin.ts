@@ -199,6 +199,7 @@ export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { folderNotMade, makeFolder } from './runtime/make-folder.js';
+export { lateReportNote } from './runtime/pruning.js';
 export { failedRun, lateStopNote, type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export {
   isStale,

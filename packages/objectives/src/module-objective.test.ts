@@ -43,7 +43,10 @@ beforeAll(() => {
   );
   writeFileSync(
     join(dir, 'curve.mjs'),
-    `export default async ({ x, mode }, { report, shouldPrune }) => {
+    `let kept;
+export default async ({ x, mode }, { report, shouldPrune }) => {
+  if (mode === 'keep') { kept = report; return x; }
+  if (mode === 'late') { await kept(7, 1); return { loss: x, late: true }; }
   if (mode === 'unawaited') {
     report(0, x); report(1, x + 1); report(2, x + 2);
     return x;
@@ -611,6 +614,18 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
           'trial #2: the pruner said stop at step 1 only after the objective had ended: its reports were not awaited, so shouldPrune() was still false, and the trial keeps its own result. Await each report (await context.report(step, value)) before asking shouldPrune(), so that trials stop early.',
         ]);
       }
+
+      // A report kept past its trial and awaited in the next: settled at once, not stored, said once by the host
+      // as in-process (review 133: in a worker nobody answered it, and the next trial hung).
+      expect(await objective.evaluate({ x: 3, mode: 'keep' }, recorder().context)).toEqual({ status: 'ok', loss: 3 });
+      const late = recorder();
+      const next = objective.evaluate({ x: 4, mode: 'late' }, late.context);
+      const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 3000));
+      expect(await Promise.race([next, hung])).toEqual({ status: 'ok', loss: 4, attrs: { late: true } });
+      if (isolate === 'worker')
+        expect(warned).toContainEqual(
+          'report(7, 1) came after trial #2 ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).',
+        );
 
       const refused = recorder();
       expect(await objective.evaluate({ x: 1, mode: 'refused' }, refused.context)).toMatchObject({

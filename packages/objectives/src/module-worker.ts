@@ -51,6 +51,8 @@ export type ModuleWorkerReply =
     }
   /** The thread took up a trial: a thread that ends before saying so never ran it. */
   | { readonly type: 'started'; readonly id: number }
+  /** A report made after its trial ended (a callback that fired late): not stored, said by the host, once a trial. */
+  | { readonly type: 'late-report'; readonly trialNumber: number; readonly step: unknown; readonly value: unknown }
   | {
       readonly type: 'report';
       readonly id: number;
@@ -150,6 +152,9 @@ interface RunningTrial {
   readonly controller: AbortController;
   readonly waiting: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
   prune: boolean;
+  /** The objective returned or threw: a report now is late (said once, settled at once). */
+  ended?: boolean;
+  warnedLate?: boolean;
 }
 
 /**
@@ -162,8 +167,14 @@ const trialContext = (id: number, trialNumber: number, trial: RunningTrial) => {
   return {
     trialNumber,
     signal: trial.controller.signal,
-    report: (step: number, value: number): Promise<void> =>
-      new Promise<void>((resolve, reject) => {
+    report: (step: number, value: number): Promise<void> => {
+      // After the trial: not stored, as in-process (review 133: nobody answered it, so awaiting it hung).
+      if (trial.ended === true) {
+        if (trial.warnedLate !== true) port?.postMessage({ type: 'late-report', trialNumber, step, value });
+        trial.warnedLate = true;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
         const at = seq++;
         trial.waiting.set(at, { resolve, reject });
         try {
@@ -172,7 +183,8 @@ const trialContext = (id: number, trialNumber: number, trial: RunningTrial) => {
           trial.waiting.delete(at);
           reject(error);
         }
-      }),
+      });
+    },
     shouldPrune: (): boolean => trial.prune,
   };
 };
@@ -229,6 +241,7 @@ try {
       if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error), sawPrune });
       else send({ type: 'threw', id: request.id, error, sawPrune });
     } finally {
+      trial.ended = true;
       running.delete(request.id);
     }
   });

@@ -8,6 +8,7 @@ import {
   type EvaluationResult,
   failedResult,
   interpretObjectiveValue,
+  lateReportNote,
   lateStopNote,
   type ObjectiveAdapter,
   ParzenError,
@@ -130,6 +131,8 @@ class ObjectiveThread {
    * the limit bounds their memory together (review 59: per thread, 8 threads held 2 GB for a paused reader).
    */
   private readonly inFlight = sharedStdioCounter;
+  /** Told of a report made after its trial ended, once per trial (the objective's warning, set by its owner). */
+  onLateReport: ((trialNumber: number, step: unknown, value: unknown) => void) | undefined;
 
   constructor(data: ModuleWorkerData) {
     this.worker = startWorker({ ...data, inFlight: this.inFlight });
@@ -161,6 +164,7 @@ class ObjectiveThread {
               ? new MissingPackageError(reply.message, data.path)
               : new Error(reply.message),
         );
+      else if (reply.type === 'late-report') this.onLateReport?.(reply.trialNumber, reply.step, reply.value);
       else this.waiting.get(reply.id)?.(reply);
     });
     this.worker.on('error', (error: unknown) => {
@@ -416,6 +420,10 @@ export const createWorkerObjective = async (
   const all = new Set<ObjectiveThread>();
   const spawn = () => {
     const thread = takeKept(key) ?? new ObjectiveThread(data);
+    thread.onLateReport = (trialNumber, step, value) =>
+      (options.warn ?? ((message: string) => process.stderr.write(`parzen: warning: ${message}\n`)))(
+        lateReportNote(trialNumber, step, value),
+      );
     all.add(thread);
     return thread;
   };

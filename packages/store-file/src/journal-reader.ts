@@ -328,6 +328,13 @@ export class JournalReader {
     }
     try {
       const rebuilt = this.replica.apply(record);
+      const repeat = this.replica.takeRepeat();
+      // Said, not refused: the first stands, and every trial is as it was (trial 126: ignored unsaid).
+      if (repeat !== undefined)
+        this.warn(
+          `Journal \`${this.path}\`: line ${this.lines} repeats what an earlier line decided (${repeat}); it is ignored and the first stands. ` +
+            'Only a lock broken while a process wrote, or a hand edit, writes such a line.',
+        );
       if (rebuilt !== undefined)
         this.warn(
           `Journal \`${this.path}\`: salvage rebuilt ${rebuilt}, whose creation line was lost, from its later lines ` +

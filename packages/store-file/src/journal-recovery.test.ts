@@ -394,7 +394,36 @@ describe('jsonl journal recovery', () => {
     expect(trials[1]).toEqual(before[1]);
     expect((await store.createTrial(spec.name))?.number).toBe(3);
     await store.close();
-    expect(warnings).toEqual([]);
+    // Said, with the line (trial 126: only a broken lock or a hand edit writes one, and nothing said so).
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /line \d+ repeats what an earlier line decided \(trial #1 of `recovery` created again\); it is ignored and the first stands/,
+      ),
+    ]);
+  });
+
+  it('keeps the first finish of a trial, and says a later finish or params line of it (trial 126)', async () => {
+    const path = await writeJournal();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const finish = JSON.parse(lines[indexOf(lines, 'finish', 0)] as string) as Record<string, unknown>;
+    const params = JSON.parse(lines[indexOf(lines, 'params', 1)] as string) as Record<string, unknown>;
+    appendFileSync(
+      path,
+      `${JSON.stringify({ ...finish, outcome: { state: 'complete', loss: -999 } })}\n${JSON.stringify({ ...params, params: { x: 9 } })}\n`,
+    );
+    const { store, warnings } = open(path);
+    const trials = await store.listTrials(spec.name);
+    expect(trials[0]).toMatchObject({ state: 'complete', loss: 0.5 });
+    expect(trials[1]).toMatchObject({ state: 'failed', internal: { x: 0.1 } });
+    await store.close();
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `line ${lines.length + 1} repeats what an earlier line decided (a finish of trial #0 of \`recovery\`, already finished (complete))`,
+      ),
+      expect.stringContaining(
+        `line ${lines.length + 2} repeats what an earlier line decided (params of trial #1 of \`recovery\`, already finished (failed))`,
+      ),
+    ]);
   });
 
   it('refuses a journal written by a newer format version', async () => {

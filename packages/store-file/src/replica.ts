@@ -33,7 +33,8 @@ export class ReplayError extends Error {}
  * order. It only grows, so a store applies just the lines appended since it last looked.
  *
  * @remarks Under the lock protocol writers validate before appending, so conflicts cannot occur; should
- * one slip in (a lock broken wrongly), the first finish of a trial wins and later updates are ignored.
+ * one slip in (a lock broken wrongly), the first finish of a trial wins and later updates are ignored (a repeated
+ * creation, finish or params line is told through {@link takeRepeat}, for the reader to say).
  */
 export class Replica {
   private readonly byName = new Map<string, ReplicaStudy>();
@@ -64,6 +65,20 @@ export class Replica {
    * (`STORE_SALVAGED`, no params) so that the trials after it are kept, instead of refusing each of them.
    */
   constructor(private readonly salvage = false) {}
+
+  /** What the last record applied repeated of a decided trial, and was ignored for (see {@link takeRepeat}). */
+  private repeated: string | undefined;
+
+  /**
+   * What the record just applied repeated, once: a trial created again, or a finish or params line of a trial
+   * already finished. The first stands and the repeat is ignored; only a lock broken while a process wrote,
+   * or a hand edit, writes one, so the reader says it.
+   */
+  takeRepeat(): string | undefined {
+    const repeated = this.repeated;
+    this.repeated = undefined;
+    return repeated;
+  }
 
   /** A study, its trials' snapshots up to date. */
   study(name: string): ReplicaStudy | undefined {
@@ -146,6 +161,7 @@ export class Replica {
     if (record.number > next && this.salvage) this.fillLost(study, record.study, record.number);
     else if (record.number > next)
       throw new ReplayError(`trial #${record.number} of \`${record.study}\` where trial #${next} was expected next`);
+    if (record.number < next) this.repeated = `trial #${record.number} of \`${record.study}\` created again`;
     return record.number === study.trials.length;
   }
 
@@ -252,7 +268,12 @@ export class Replica {
       return;
     }
     const trial = this.settle(study, record.number);
-    if (trial?.state !== 'running') return;
+    if (trial?.state !== 'running') {
+      // A lease renewed as another process finished the trial is no contradiction; a second finish or params is.
+      if (record.op !== 'lease')
+        this.repeated = `${record.op === 'finish' ? 'a finish' : 'params'} of trial #${record.number} of \`${record.study}\`, already finished (${trial?.state})`;
+      return;
+    }
     // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
     // The record was just parsed and nothing else holds it: its params are frozen in place, not copied.
     if (record.op === 'params')

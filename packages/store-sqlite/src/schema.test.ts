@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { thrownBy, useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,22 @@ describe('store errors', () => {
     );
     expect(error('SQLITE_FULL').message).toContain('(is the disk or file system full?)');
     expect(error('SQLITE_IOERR').message).not.toContain('full');
+  });
+
+  it('name the database files without write permission behind SQLITE_READONLY (trial 126: the side files were left 0444)', () => {
+    const path = tempPath('readonly.db');
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) writeFileSync(file, '');
+    chmodSync(`${path}-wal`, 0o444);
+    chmodSync(`${path}-shm`, 0o444);
+    const readonly = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    const message = storeError(path, readonly, 'opening the study').message;
+    expect(message).toContain(`(\`${path}-wal\`, \`${path}-shm\` have no write permission: SQLite writes`);
+    expect(message).toContain('make them writable, and keep the side files');
+    expect(message).not.toContain(`\`${path}\`,`);
+    chmodSync(`${path}-wal`, 0o644);
+    chmodSync(`${path}-shm`, 0o644);
+    // Every file writable (another cause, a read-only file system): nothing named.
+    expect(storeError(path, readonly, 'opening the study').message).not.toContain('write permission');
   });
 
   it('say how to build or install better-sqlite3 when it cannot be loaded, without the paths tried (trial 94)', () => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -26,6 +26,24 @@ const looksLikeText = (path: string): boolean => {
   } catch {
     return false;
   }
+};
+
+/**
+ * The database's files (itself and its WAL side files) without their owner's write permission, as a clause naming
+ * them: SQLite gives the side files it creates the database's mode, so a database once read-only can leave them
+ * so after it was made writable again (trial 126: SQLITE_READONLY blamed the writable database). Empty when none.
+ */
+const unwritableFiles = (path: string): string => {
+  const unwritable = [path, `${path}-wal`, `${path}-shm`].filter((file) => {
+    try {
+      return (statSync(file).mode & 0o200) === 0;
+    } catch {
+      return false;
+    }
+  });
+  if (unwritable.length === 0) return '';
+  const named = unwritable.map((file) => `\`${file}\``).join(', ');
+  return ` (${named} ${unwritable.length === 1 ? 'has' : 'have'} no write permission: SQLite writes the database and its -wal and -shm side files, which it creates with the database's mode; make ${unwritable.length === 1 ? 'it' : 'them'} writable, and keep the side files: the -wal file may hold committed trials)`;
 };
 
 const codeOf = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;
@@ -72,7 +90,12 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       cause: error,
     });
   // The -shm file could not be grown, or a write found no room: say what that usually means.
-  const full = code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_FULL' ? ' (is the disk or file system full?)' : '';
+  const full =
+    code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_FULL'
+      ? ' (is the disk or file system full?)'
+      : (code ?? '').startsWith('SQLITE_READONLY')
+        ? unwritableFiles(path)
+        : '';
   return new ParzenError(
     'STORE_FAILED',
     `SQLite store \`${path}\` failed while ${doing}: ${code === undefined || message.startsWith(code) ? '' : `${code}: `}${message}${full}`,

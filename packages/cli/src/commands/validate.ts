@@ -164,10 +164,11 @@ const reportProblems = async (
       (run) => takenOf.get(run),
     ),
   }));
+  // Its notes on stderr, as when every file is valid (review 97: `--json` had them, text not; review 133: with
+  // --json, stderr had none).
+  for (const { path, valid } of described) for (const note of valid?.notes ?? []) output.note(`${path}: note: ${note}`);
   if (!json) {
     for (const { path, valid } of described) {
-      // Its notes, as when every file is valid (review 97: `--json` had them, text not).
-      for (const note of valid?.notes ?? []) output.note(`${path}: note: ${note}`);
       const holds = valid === undefined ? '' : `: ${valid.holds}`;
       output.result(
         across

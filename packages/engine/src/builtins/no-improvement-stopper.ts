@@ -42,11 +42,13 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
         const loss = lossToMinimize(trial.loss, direction);
         const needed = reference === undefined ? 0 : relative ? minDelta * Math.abs(reference) : minDelta;
         // Only a lower loss, by at least minDelta: an improvement of exactly minDelta counts, as documented ("the
-        // smallest improvement that counts"), within the rounding of the subtraction (0.3 - 0.2 is 0.0999...98),
-        // and a loss equal to the best never does (review 132: `reference - needed` rounded back to the best).
+        // smallest improvement that counts"), within the rounding of the two losses (0.3 - 0.2 is 0.0999...98; the
+        // larger of them sets it: review 133, -0.007 to -0.077), and a loss equal to the best never does (review
+        // 132: `reference - needed` rounded back to the best).
         const improved =
           reference === undefined ||
-          (loss < reference && reference - loss >= needed - 4 * Number.EPSILON * Math.abs(reference));
+          (loss < reference &&
+            reference - loss >= needed - 2 * Number.EPSILON * Math.max(Math.abs(reference), Math.abs(loss)));
         if (improved) {
           reference = loss;
           since = 0;

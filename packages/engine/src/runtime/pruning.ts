@@ -28,6 +28,14 @@ const prunedAttrs = (result: EvaluationResult): Readonly<Record<string, unknown>
 };
 
 /** What the run loop's pruning needs: the study, its store, its pruner and where events go. */
+
+/**
+ * What is said of a report made after its trial ended (a callback that fired after the objective returned): not
+ * stored, said once per trial; a `module` objective's worker thread says it through its host in the same words.
+ */
+export const lateReportNote = (trial: number, step: unknown, value: unknown): string =>
+  `report(${String(step)}, ${String(value)}) came after trial #${trial} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`;
+
 export interface PruningOptions {
   readonly study: string;
   readonly direction: Direction;
@@ -349,10 +357,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
         // is finished and the value is not stored. Said, not thrown: a late call nobody awaits would
         // otherwise be an unhandled rejection, which fails the trials running then.
         if (ended) {
-          if (!warnedLate)
-            (options.warn ?? warnOnStderr)(
-              `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`,
-            );
+          if (!warnedLate) (options.warn ?? warnOnStderr)(lateReportNote(number, step, value));
           warnedLate = true;
           return;
         }

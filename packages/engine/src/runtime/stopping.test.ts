@@ -67,6 +67,13 @@ describe('the no-improvement stopper', () => {
     const tenth = createNoImprovementStopper({ trials: 2, minDelta: 0.1, relative: false });
     expect(tenth.shouldStop(context(trials([0.3, 0.2, 0.25])))).toBeUndefined();
     expect(tenth.shouldStop(context(trials([0.3, 0.2000001, 0.25])))).toBeDefined();
+    // Across 0, the rounding of the larger loss (review 133: the best's alone refused -0.007 to -0.077 by 0.07).
+    const across = createNoImprovementStopper({ trials: 2, minDelta: 0.07, relative: false });
+    expect(across.shouldStop(context(trials([-0.007, -0.077, -0.07])))).toBeUndefined();
+    expect(across.shouldStop(context(trials([0.007, 0.077, 0.07]), 'maximize'))).toBeUndefined();
+    // A tolerance of the rounding only: a drop of one unit in the last place of 1e6 is no improvement of 1e-9.
+    const fine = createNoImprovementStopper({ trials: 2, minDelta: 1e-9, relative: false });
+    expect(fine.shouldStop(context(trials([1e6, 1e6 - 1.1641532182693481e-10, 1e6])))).toBeDefined();
     const relativeTenth = createNoImprovementStopper({ trials: 2, minDelta: 0.1 });
     expect(relativeTenth.shouldStop(context(trials([0.3, 0.27, 0.28])))).toBeUndefined();
     // A loss equal to the best is no improvement, however small minDelta is against it (review 132: a plateau of

@@ -102,6 +102,9 @@ export const isJournalFile = (path: string): boolean => {
   }
 };
 
+/** The repeated lines said in this process, by file and line (see `apply`). */
+const saidRepeats = new Set<string>();
+
 /**
  * Reads a journal incrementally: each call applies only the complete lines appended since the last one
  * (from the byte offset it reached), so keeping up with other processes costs what they wrote, not the
@@ -329,12 +332,16 @@ export class JournalReader {
     try {
       const rebuilt = this.replica.apply(record);
       const repeat = this.replica.takeRepeat();
-      // Said, not refused: the first stands, and every trial is as it was (trial 126: ignored unsaid).
-      if (repeat !== undefined)
+      // Said, not refused: the first stands, and every trial is as it was (trial 126: ignored unsaid). Once per
+      // process (review 134: each store of a matrix opening the journal said it again).
+      if (repeat !== undefined && !saidRepeats.has(`${this.path}:${this.lines}`)) {
+        if (saidRepeats.size >= 10_000) saidRepeats.clear();
+        saidRepeats.add(`${this.path}:${this.lines}`);
         this.warn(
           `Journal \`${this.path}\`: line ${this.lines} repeats what an earlier line decided (${repeat}); it is ignored and the first stands. ` +
             'Only a lock broken while a process wrote, or a hand edit, writes such a line.',
         );
+      }
       if (rebuilt !== undefined)
         this.warn(
           `Journal \`${this.path}\`: salvage rebuilt ${rebuilt}, whose creation line was lost, from its later lines ` +

@@ -416,6 +416,11 @@ describe('jsonl journal recovery', () => {
     expect(trials[0]).toMatchObject({ state: 'complete', loss: 0.5 });
     expect(trials[1]).toMatchObject({ state: 'failed', internal: { x: 0.1 } });
     await store.close();
+    // Said once in a process: another store on the journal (a matrix's next variant) does not say it again.
+    const again = open(path);
+    await again.store.listTrials(spec.name);
+    await again.store.close();
+    expect(again.warnings).toEqual([]);
     expect(warnings).toEqual([
       expect.stringContaining(
         `line ${lines.length + 1} repeats what an earlier line decided (a finish of trial #0 of \`recovery\`, already finished (complete))`,

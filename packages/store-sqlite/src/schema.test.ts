@@ -1,9 +1,9 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { thrownBy, useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './schema.js';
-import { storeError } from './sqlite-errors.js';
+import { storeError, unwritableFiles } from './sqlite-errors.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { STATEMENTS } from './statements.js';
 
@@ -116,20 +116,25 @@ describe('store errors', () => {
     expect(error('SQLITE_IOERR').message).not.toContain('full');
   });
 
-  it('name the database files without write permission behind SQLITE_READONLY (trial 126: the side files were left 0444)', () => {
+  it('name the database files this process may not write behind SQLITE_READONLY (trial 126: side files left 0444)', () => {
     const path = tempPath('readonly.db');
     for (const file of [path, `${path}-wal`, `${path}-shm`]) writeFileSync(file, '');
-    chmodSync(`${path}-wal`, 0o444);
-    chmodSync(`${path}-shm`, 0o444);
     const readonly = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
-    const message = storeError(path, readonly, 'opening the study').message;
-    expect(message).toContain(`(\`${path}-wal\`, \`${path}-shm\` have no write permission: SQLite writes`);
-    expect(message).toContain('make them writable, and keep the side files');
-    expect(message).not.toContain(`\`${path}\`,`);
-    chmodSync(`${path}-wal`, 0o644);
-    chmodSync(`${path}-shm`, 0o644);
-    // Every file writable (another cause, a read-only file system): nothing named.
-    expect(storeError(path, readonly, 'opening the study').message).not.toContain('write permission');
+    // Which files this process may write is the system's answer (review 134: not the owner's write bit); here a
+    // user who may write the database but not its side files.
+    const sideFilesNot = (file: string) => file === path;
+    const clause = unwritableFiles(path, sideFilesNot);
+    expect(clause).toContain(`(\`${path}-wal\`, \`${path}-shm\` are not writable by this process: SQLite writes`);
+    expect(clause).toContain('make them writable, and keep the side files');
+    expect(clause).not.toContain(`\`${path}\`,`);
+    // A side file SQLite has not made is not named.
+    rmSync(`${path}-shm`);
+    expect(unwritableFiles(path, sideFilesNot)).toContain(`(\`${path}-wal\` is not writable by this process`);
+    // This process may write them all (another cause, a read-only file system): nothing named, by storeError too.
+    expect(unwritableFiles(path)).toBe('');
+    expect(storeError(path, readonly, 'opening the study').message).toBe(
+      `SQLite store \`${path}\` failed while opening the study: SQLITE_READONLY: attempt to write a readonly database`,
+    );
   });
 
   it('say how to build or install better-sqlite3 when it cannot be loaded, without the paths tried (trial 94)', () => {

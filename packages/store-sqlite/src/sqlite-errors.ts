@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -28,22 +28,28 @@ const looksLikeText = (path: string): boolean => {
   }
 };
 
+/** Whether this process may write `file` (by its permissions, as the system decides them for this user). */
+const writable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// Trial 126: SQLITE_READONLY blamed the writable database, its side files left 0444. Review 134: judged by the
+// owner's write bit, it named a file another user owns and missed the ones this process may not write.
 /**
- * The database's files (itself and its WAL side files) without their owner's write permission, as a clause naming
- * them: SQLite gives the side files it creates the database's mode, so a database once read-only can leave them
- * so after it was made writable again (trial 126: SQLITE_READONLY blamed the writable database). Empty when none.
+ * The database's files (itself and its WAL side files) this process may not write, as a clause naming them:
+ * SQLite gives the side files it creates the database's mode, so a database once read-only can leave them so
+ * after it was made writable again. Empty when none (another cause: a read-only file system).
  */
-const unwritableFiles = (path: string): string => {
-  const unwritable = [path, `${path}-wal`, `${path}-shm`].filter((file) => {
-    try {
-      return (statSync(file).mode & 0o200) === 0;
-    } catch {
-      return false;
-    }
-  });
+export const unwritableFiles = (path: string, canWrite: (file: string) => boolean = writable): string => {
+  const unwritable = [path, `${path}-wal`, `${path}-shm`].filter((file) => existsSync(file) && !canWrite(file));
   if (unwritable.length === 0) return '';
   const named = unwritable.map((file) => `\`${file}\``).join(', ');
-  return ` (${named} ${unwritable.length === 1 ? 'has' : 'have'} no write permission: SQLite writes the database and its -wal and -shm side files, which it creates with the database's mode; make ${unwritable.length === 1 ? 'it' : 'them'} writable, and keep the side files: the -wal file may hold committed trials)`;
+  return ` (${named} ${unwritable.length === 1 ? 'is' : 'are'} not writable by this process: SQLite writes the database and its -wal and -shm side files, which it creates with the database's mode; make ${unwritable.length === 1 ? 'it' : 'them'} writable, and keep the side files: the -wal file may hold committed trials)`;
 };
 
 const codeOf = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;

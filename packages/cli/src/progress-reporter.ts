@@ -136,8 +136,7 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
       if (event.type === 'study.started') {
         write(startLine(state, event));
       } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
-      else if (event.type === 'plugin.failed')
-        write(`plugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}`);
+      // A plugin.failed event is said by the run's warning (the bus says each, heard or not).
     },
   };
 };
@@ -243,8 +242,8 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
           bar.start(Math.max(state.total ?? 0, state.done), state.done, payload());
           paused = false;
         } else bar.update(state.done, payload());
-      } else if (event.type === 'plugin.failed')
-        stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}\n`);
+      }
+      // A plugin.failed event is said by the run's warning, written below the bar (see pauseProgressBars).
     },
     end: () => {
       if (started && !paused) bar.stop();

@@ -107,9 +107,20 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
     return new ParzenError(error.code, `${flag}: ${error.message.replace(`\n${formatIssues(issues)}`, '')}`, {
       cause: error,
     });
+  // NAME:PATH for a store plugin that takes no `path` (trial 127: said as a garbled pair of field issues).
+  const noPath = issues.find((issue) => issue.pointer === '/store/options/path' && /unknown field/.test(issue.found));
+  if (noPath !== undefined)
+    return new CliError(
+      `${flag}: NAME:PATH sets a store's \`path\` option, which this store does not take (${noPath.expected}); give its options in the config's "store" instead.`,
+    );
   const said = issues.map((issue) => {
     const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
-    return `expected ${issue.expected}${where}, found ${issue.found}`;
+    // A plugin's store is known through a config's "plugins" only (trial 127: nothing said so).
+    const plugin =
+      issue.pointer === '/store/use' && /store plugins/.test(issue.expected)
+        ? ' (a store plugin is known only through a config whose "plugins" loads it: give that config too)'
+        : '';
+    return `expected ${issue.expected}${where}, found ${issue.found}${plugin}`;
   });
   return new CliError(`${flag}: ${said.join('; ')}.`);
 };

@@ -58,7 +58,7 @@ export const manifests = [
     check: (options) => (options.level ?? 0) > 3 ? [{ pointer: '/level', expected: 'a level of at most 3', found: String(options.level) }] : [],
     create: (options, context) => {
       writeFileSync(join(context.baseDir, 'reporter-made-' + (options.level ?? 0)), '');
-      return { onEvent: () => {} };
+      return { name: 'checked', onEvent: () => {} };
     },
   },
 ];

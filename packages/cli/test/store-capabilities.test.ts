@@ -159,3 +159,14 @@ describe("a store's close that fails never replaces the run's result or error", 
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('--store NAME:PATH with a store plugin (trial 127)', () => {
+  it('says that NAME:PATH sets a `path` option, which a store without one does not take', async () => {
+    const result = await cliIn(dir, 'run', config('thin-path', {}), '--store', `thin:${dir}/elsewhere`);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `--store "thin:${dir}/elsewhere": NAME:PATH sets a store's \`path\` option, which this store does not take (only the fields`,
+    );
+    expect(result.stderr).toContain(`give its options in the config's "store" instead.`);
+  });
+});

@@ -157,6 +157,18 @@ describe('the API checks its options as a config is checked', () => {
         found: '{"name":"csv"}',
       },
     ]);
+    // And named, as a config's reporter is (trial 127: failures said of reporter `unnamed`).
+    expect(
+      await issuesOf(
+        fmin(untyped({ objective, space, suggester: prior, maxTrials: 3, reporters: [{ onEvent: () => {} }] })),
+      ),
+    ).toEqual([
+      {
+        pointer: '/reporters/0',
+        expected: 'a reporter with a `name`, a non-empty string (messages name the reporter by it)',
+        found: expect.any(String),
+      },
+    ]);
     const study = await Study.open({ space, suggester: prior });
     expect(await issuesOf(study.optimize(untyped({ objective, maxTrials: 3, reporters: [{}] })))).toEqual([
       { pointer: '/reporters/0', expected: 'a reporter (an object with the method `onEvent`)', found: '{}' },

@@ -50,8 +50,8 @@ const signal: Rule = (value) => (value instanceof AbortSignal ? undefined : 'an 
 const direction: Rule = (value) =>
   value === 'minimize' || value === 'maximize' ? undefined : '"minimize" or "maximize"';
 /**
- * A plugin instance: an object with every method its contract requires (those it lacks named), and a pruner or
- * stopper a `name` (messages name them by it). What the rule finds wrong, or undefined.
+ * A plugin instance: an object with every method its contract requires (those it lacks named), and a pruner,
+ * stopper or reporter a `name` (messages name them by it). What the rule finds wrong, or undefined.
  */
 export const instanceOf =
   (kind: PluginKind): Rule =>
@@ -62,9 +62,11 @@ export const instanceOf =
         ? methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function')
         : methods;
     if (missing.length === 0) {
-      // Messages name a pruner or stopper by its `name`, as a config's plugin (review 108: "Pruner `undefined` failed").
+      // Messages name a pruner, stopper or reporter by its `name`, as a config's plugin (review 108: "Pruner
+      // `undefined` failed"; trial 127: "reporter `unnamed` threw").
       const name = (value as { readonly name?: unknown }).name;
-      return (kind !== 'pruner' && kind !== 'stopper') || (typeof name === 'string' && name.trim() !== '')
+      return (kind !== 'pruner' && kind !== 'stopper' && kind !== 'reporter') ||
+        (typeof name === 'string' && name.trim() !== '')
         ? undefined
         : `a ${kind} with a \`name\`, a non-empty string (messages name the ${kind} by it)`;
     }

@@ -22,6 +22,14 @@ const allFiles = (dir: string): string[] =>
 
 const repoDir = join(packagesDir, '..');
 
+/** The declaration files under `dir`, at any depth. */
+const declarations = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return declarations(path);
+    return entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+
 describe('architecture', () => {
   // The test kit times its kill -9s with Math.random on purpose; it is test infrastructure, not a package users run.
   const all = readdirSync(packagesDir)
@@ -185,12 +193,6 @@ describe('what an import costs', () => {
   });
 
   it('the shipped declarations cite no internal trial or review numbers (a user cannot look them up)', () => {
-    const declarations = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) return declarations(path);
-        return entry.name.endsWith('.d.ts') ? [path] : [];
-      });
     const built = readdirSync(packagesDir)
       .map((name) => join(packagesDir, name, 'dist'))
       .filter((dist) => readdirSync(dirname(dist)).includes('dist'));
@@ -203,5 +205,19 @@ describe('what an import costs', () => {
         ),
     );
     expect(cited).toEqual([]);
+  });
+
+  it("the engine's declarations need no @types/node (trial 127: a plugin's strict build failed on NodeJS.ErrnoException)", () => {
+    const dist = join(packagesDir, 'engine', 'dist');
+    const found = declarations(dist).flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) =>
+          /\bNodeJS\.|from 'node:|types="node"/.test(line)
+            ? [`${relative(repoDir, file)}:${index + 1}: ${line.trim()}`]
+            : [],
+        ),
+    );
+    expect(found).toEqual([]);
   });
 });

@@ -453,21 +453,27 @@ describe('runExperiment (the composition root)', () => {
       message:
         'The suggester plugin `nothing` could not start: its create() returned null; expected a suggester (an object with the method `beginTrial`). This is a fault of the plugin, not of the config.',
     });
-    // A reporter without onEvent was dropped without a word.
-    const silent = defineReporter<Record<string, never>>({
-      name: 'silent',
-      optionsSchema: { type: 'object' },
-      create: () => ({ name: 'silent' }) as never,
-    });
-    await expect(
-      runExperiment(
-        { ...config, reporters: [{ use: 'silent' }] },
-        { plugins: [{ manifests: [prior, silent] }], functions },
-      ),
-    ).rejects.toMatchObject({
-      code: 'PLUGIN_INVALID',
-      message: expect.stringContaining('its create() returned an object with the keys name; expected a reporter'),
-    });
+    // A reporter without onEvent was dropped without a word; one without a name had its failures said of
+    // reporter `unnamed` (trial 127).
+    for (const [instance, said] of [
+      [{ name: 'silent' }, 'its create() returned an object with the keys name; expected a reporter'],
+      [
+        { onEvent: () => undefined },
+        'its create() returned a reporter without a `name`; expected a string naming the reporter',
+      ],
+    ] as const) {
+      const silent = defineReporter<Record<string, never>>({
+        name: 'silent',
+        optionsSchema: { type: 'object' },
+        create: () => instance as never,
+      });
+      await expect(
+        runExperiment(
+          { ...config, reporters: [{ use: 'silent' }] },
+          { plugins: [{ manifests: [prior, silent] }], functions },
+        ),
+      ).rejects.toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'silent', message: expect.stringContaining(said) });
+    }
   });
 
   it('refuses a suggester plugin whose suggester carries another name than the plugin (trial 33: the study recorded that one)', async () => {

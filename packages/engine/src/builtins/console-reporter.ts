@@ -68,8 +68,6 @@ const describe = (event: EngineEvent): string | undefined => {
       return event.resumed && event.existingTrials > (event.running ?? 0)
         ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
         : `Starting study ${event.study.name}`;
-    case 'plugin.failed':
-      return `plugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}`;
     default:
       return undefined;
   }
@@ -96,7 +94,8 @@ const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_
  * Whether a stream error says its reader went away (`| head -1` closed the pipe: EPIPE, or a write after
  * the stream ended) rather than that writing failed (a full disk): there is nobody left to tell.
  */
-export const isReaderGone = (error: NodeJS.ErrnoException): boolean => READER_GONE.has(error.code ?? '');
+export const isReaderGone = (error: { readonly code?: string | undefined }): boolean =>
+  READER_GONE.has(error.code ?? '');
 
 /** The streams a console reporter has written to, and whether they broke (one listener each per process). */
 const broken = new Map<NodeJS.WriteStream, { gone: boolean }>();

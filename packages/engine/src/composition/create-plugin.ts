@@ -105,11 +105,11 @@ export const createPlugin = async <K extends PluginKind>(
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );
-  // Messages name a store, pruner or stopper by its `name` (trial 48: "The `undefined` store cannot enqueue
-  // params"; trial 103: "Pruner `undefined` failed").
+  // Messages name a store, pruner, stopper or reporter by its `name` (trial 48: "The `undefined` store cannot
+  // enqueue params"; trial 103: "Pruner `undefined` failed"; trial 127: "reporter `unnamed` threw").
   const ownName = (instance as { readonly name?: unknown }).name;
   if (
-    (kind === 'store' || kind === 'pruner' || kind === 'stopper') &&
+    (kind === 'store' || kind === 'pruner' || kind === 'stopper' || kind === 'reporter') &&
     (typeof ownName !== 'string' || ownName.trim() === '')
   )
     throw new ParzenError(

@@ -69,7 +69,7 @@ export interface AddTrialsOptions {
    * study has (same params, state, loss, and a failed one's error; a trial given both its times, one with those
    * times too), judged in the same atomic step as the add (`refuseRepeatedTrials` under the store's lock or in
    * its transaction, given the stored trials' times): two imports of one file at once add it once. A store
-   * written before the option may ignore it.
+   * written before the option may ignore it (its contract suite then lists `'refuseRepeats'` in `without`).
    */
   readonly refuseRepeats?: boolean;
 }

@@ -47,6 +47,19 @@ export const REPORTER_DRAIN_MS = CLEANUP_TIMEOUT_MS;
 
 const reporterName = (reporter: Reporter): string => (typeof reporter?.name === 'string' ? reporter.name : 'unnamed');
 
+/**
+ * The event as every reporter gets it: frozen, deeply, once (the first reporter's call freezes it), so that no
+ * reporter changes what the next ones see (trial 127: one set `trial.loss`, and the console and events file
+ * printed it). A value already frozen (a store's trial snapshot) is not walked again.
+ */
+const frozen = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) frozen(inner);
+  }
+  return value;
+};
+
 /** The reporters of one run, subscribed to its bus. */
 export interface ConnectedReporters {
   /**
@@ -57,10 +70,9 @@ export interface ConnectedReporters {
 }
 
 /**
- * Subscribes every reporter before the first event. A reporter that throws is cut off and reported as
- * `plugin.failed`; the others and the study go on. When no reporter is left to hear that event (the one
- * that failed was the last), the failure goes to `unheard` instead (the run's warning: a line on
- * stderr), so a broken reporter is never silently dropped.
+ * Subscribes every reporter before the first event; each gets every event frozen. A reporter that throws is cut
+ * off and reported as `plugin.failed` to the others, and said to `unheard` (the run's warning: a line on
+ * stderr), so a broken reporter is never silently dropped; the others and the study go on.
  */
 export const connectReporters = (
   reporters: readonly Reporter[],
@@ -76,8 +88,9 @@ export const connectReporters = (
     live.delete(reporter);
     const event = failure(reporter, error, clock);
     bus.emit(event);
-    if (live.size === 0 && event.type === 'plugin.failed')
-      unheard?.(cutOffMessage(event.plugin, event.error.message, where));
+    // Said whether or not a reporter is left to get the event: one that gets it may not show it (trial 127: an
+    // events reporter filtering it out left the failure unsaid); the progress and console reporters leave it to this.
+    if (event.type === 'plugin.failed') unheard?.(cutOffMessage(event.plugin, event.error.message, where));
   };
   // The promises of an async `onEvent` not settled yet, by reporter: its `end` waits for them (trial 73: a
   // reporter's end closed its connection under its own posts, and `fmin` resolved before they were done).
@@ -99,7 +112,7 @@ export const connectReporters = (
     live.set(
       reporter,
       bus.events$.subscribe((event) => {
-        if (live.has(reporter)) guarded(event);
+        if (live.has(reporter)) guarded(frozen(event));
       }),
     );
   }

@@ -407,7 +407,38 @@ describe('runStudy', () => {
     expect(finished).toHaveLength(9);
   });
 
-  it('warns when a throwing reporter leaves no reporter to hear its plugin.failed (it was dropped silently)', async () => {
+  it('gives every reporter the events frozen: one cannot change what the next sees (trial 127)', async () => {
+    const warnings: string[] = [];
+    const losses: number[] = [];
+    const meddler: Reporter = {
+      name: 'meddler',
+      onEvent: (event) => {
+        // The event itself, as a strict module replacing its trial (the trial object may be frozen already).
+        if (event.type === 'trial.finished') (event as { trial: unknown }).trial = { ...event.trial, loss: -1 };
+      },
+    };
+    const watcher: Reporter = {
+      name: 'watcher',
+      onEvent: (event) => {
+        if (event.type === 'trial.finished' && event.trial.state === 'complete') losses.push(event.trial.loss);
+      },
+    };
+    const result = await run(
+      heart,
+      { maxTrials: 3 },
+      { reporters: [meddler, watcher], onWarning: (m) => warnings.push(m) },
+    );
+    expect(losses).toEqual(result.trials.map((trial) => (trial as { loss: number }).loss));
+    expect(losses).not.toContain(-1);
+    // The change threw (a frozen event), so the meddler was cut off and said.
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^reporter `meddler` threw in onEvent, .*read[- ]only|^reporter `meddler` threw in onEvent, .*Cannot assign/,
+      ),
+    ]);
+  });
+
+  it('warns of a throwing reporter, whether or not a reporter is left to get its plugin.failed', async () => {
     const warnings: string[] = [];
     const thrower: Reporter = {
       name: 'csv',
@@ -432,7 +463,8 @@ describe('runStudy', () => {
     await run(heart, { maxTrials: 2 }, { reporters: [brokenEnd], onWarning: (m) => warnings.push(m) });
     expect(warnings).toEqual(["reporter `csv` threw in end (the study's trials are not affected): cannot flush"]);
 
-    // Another reporter hears the plugin.failed event (a console or progress reporter prints it): no warning.
+    // Another reporter gets the plugin.failed event, and the warning is said too: that reporter may not show it
+    // (trial 127: an events reporter filtering it out left the failure unsaid).
     warnings.length = 0;
     const seen: EngineEvent[] = [];
     await run(
@@ -443,7 +475,9 @@ describe('runStudy', () => {
         onWarning: (m) => warnings.push(m),
       },
     );
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([
+      'reporter `csv` threw in onEvent, so it gets no more events (the study goes on): cannot write trials.csv',
+    ]);
     expect(seen.some((event) => event.type === 'plugin.failed')).toBe(true);
   });
 

@@ -20,8 +20,15 @@ export interface StoreContractOptions {
     | 'listTrialsSince'
     | 'listEnqueued'
     | 'listTakenEntries'
+    // Stores written before `addTrials` took `refuseRepeats`, which ignore it: an import's repeat check then runs
+    // outside the store's lock, so two imports of one file at once may both add it.
+    | 'refuseRepeats'
   )[];
 }
+
+/** What a store's `addTrials` must do with `refuseRepeats`, said when its tests fail (trial 127: nothing said the fix). */
+const REFUSE =
+  "with refuseRepeats, addTrials refuses a batch the study has (IMPORT_REPEATED, nothing added), judged by refuseRepeatedTrials from @parzen/engine/plugin in the same locked step or transaction as the add; a store that ignores the option lists 'refuseRepeats' in `without`";
 
 const spec: StudySpec = {
   name: 'contract',
@@ -669,7 +676,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(await addTrials(spec.name, [])).toEqual([]);
         await store.close();
       });
-
+    }
+    if (!without.has('addTrials') && !without.has('refuseRepeats')) {
       it('with refuseRepeats, refuses a batch every trial of which the study has, in the same step as the add: two at once add it once', async () => {
         const store = await open();
         const addTrials = must(store.addTrials, 'addTrials').bind(store);
@@ -688,7 +696,10 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           addTrials(spec.name, batch, { refuseRepeats: true }),
           otherAdd(spec.name, batch, { refuseRepeats: true }),
         ]);
-        expect(both.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect(
+          both.filter((result) => result.status === 'fulfilled'),
+          REFUSE,
+        ).toHaveLength(1);
         const refusal = both.find((result) => result.status === 'rejected') as PromiseRejectedResult | undefined;
         expect(refusal?.reason).toMatchObject({ code: 'IMPORT_REPEATED' });
         expect(await store.listTrials(spec.name)).toHaveLength(2);
@@ -723,7 +734,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(await addTrials(spec.name, [row(2)], { refuseRepeats: true })).toHaveLength(1);
         // A copy (its times too, written without milliseconds): refused, nothing added.
         const copy = { ...row(1), startedAt: '2026-12-05T10:01:00Z', finishedAt: '2026-12-05T10:01:30Z' };
-        await expect(addTrials(spec.name, [copy], { refuseRepeats: true })).rejects.toMatchObject({
+        await expect(addTrials(spec.name, [copy], { refuseRepeats: true }), REFUSE).rejects.toMatchObject({
           code: 'IMPORT_REPEATED',
         });
         // Two imports of one timed file at once, through two handles where the store has them: added once.
@@ -735,7 +746,10 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           addTrials(spec.name, file, { refuseRepeats: true }),
           otherAdd(spec.name, file, { refuseRepeats: true }),
         ]);
-        expect(both.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect(
+          both.filter((result) => result.status === 'fulfilled'),
+          REFUSE,
+        ).toHaveLength(1);
         expect(both.find((result) => result.status === 'rejected')).toMatchObject({
           reason: { code: 'IMPORT_REPEATED' },
         });
@@ -743,7 +757,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         if (other !== store) await other.close();
         await store.close();
       });
-
+    }
+    if (!without.has('addTrials')) {
       it('adds all or none: a batch whose last trial cannot be saved leaves no trial and no key taken', async () => {
         const store = await open();
         const addTrials = must(store.addTrials, 'addTrials').bind(store);

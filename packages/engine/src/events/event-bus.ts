@@ -47,17 +47,34 @@ export const REPORTER_DRAIN_MS = CLEANUP_TIMEOUT_MS;
 
 const reporterName = (reporter: Reporter): string => (typeof reporter?.name === 'string' ? reporter.name : 'unnamed');
 
-/**
- * The event as every reporter gets it: frozen, deeply, once (the first reporter's call freezes it), so that no
- * reporter changes what the next ones see (trial 127: one set `trial.loss`, and the console and events file
- * printed it). A value already frozen (a store's trial snapshot) is not walked again.
- */
 const frozen = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) frozen(inner);
   }
   return value;
+};
+
+/**
+ * The events as every reporter gets them: a frozen copy of each, made once and shared, so that no reporter changes
+ * what the next ones see (trial 127: one set `trial.loss`, and the console and events file printed it), and the
+ * run's own objects stay as they were (freezing the event itself froze the params the objective was given). An
+ * event that cannot be copied (not plain data) is passed as it is.
+ */
+const reporterCopies = (): ((event: EngineEvent) => EngineEvent) => {
+  const copies = new WeakMap<EngineEvent, EngineEvent>();
+  return (event) => {
+    let copy = copies.get(event);
+    if (copy === undefined) {
+      try {
+        copy = frozen(structuredClone(event));
+      } catch {
+        copy = event;
+      }
+      copies.set(event, copy);
+    }
+    return copy;
+  };
 };
 
 /** The reporters of one run, subscribed to its bus. */
@@ -83,6 +100,7 @@ export const connectReporters = (
   drainMs = REPORTER_DRAIN_MS,
 ): ConnectedReporters => {
   const live = new Map<Reporter, Subscription>();
+  const copyOf = reporterCopies();
   const fail = (reporter: Reporter, error: unknown, where: 'onEvent' | 'end') => {
     live.get(reporter)?.unsubscribe();
     live.delete(reporter);
@@ -112,7 +130,7 @@ export const connectReporters = (
     live.set(
       reporter,
       bus.events$.subscribe((event) => {
-        if (live.has(reporter)) guarded(frozen(event));
+        if (live.has(reporter)) guarded(copyOf(event));
       }),
     );
   }

@@ -430,6 +430,17 @@ describe('runStudy', () => {
     );
     expect(losses).toEqual(result.trials.map((trial) => (trial as { loss: number }).loss));
     expect(losses).not.toContain(-1);
+    // The run's own objects are not frozen: an objective that rounds its params in place, a reporter listening,
+    // still runs (freezing the events themselves froze the params it was given).
+    const rounding = await run(
+      (params) => {
+        (params as { x: number }).x = Math.round(params.x as number);
+        return params.x as number;
+      },
+      { maxTrials: 2 },
+      { reporters: [watcher] },
+    );
+    expect(rounding.trials.map((trial) => trial.state)).toEqual(['complete', 'complete']);
     // The change threw (a frozen event), so the meddler was cut off and said.
     expect(warnings).toEqual([
       expect.stringMatching(

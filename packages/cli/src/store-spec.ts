@@ -116,9 +116,10 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
   const said = issues.map((issue) => {
     const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
     // A plugin's store is known through a config's "plugins" only (trial 127: nothing said so).
+    // Not for a near miss of a built-in one (review 135: `sqlit` got both hints).
     const plugin =
-      issue.pointer === '/store/use' && /store plugins/.test(issue.expected)
-        ? ' (a store plugin is known only through a config whose "plugins" loads it: give that config too)'
+      issue.pointer === '/store/use' && /store plugins/.test(issue.expected) && !/did you mean/.test(issue.found)
+        ? ' (a store plugin is known only through the "plugins" of a config given with the flag)'
         : '';
     return `expected ${issue.expected}${where}, found ${issue.found}${plugin}`;
   });

@@ -479,6 +479,9 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
         /--store "(sqlit:x\.db|postgress:x)": expected one of the store plugins: .*, found "(sqlit|postgress)"/,
       );
       expect(result.stderr).not.toContain('/store/use');
+      // A near miss of a built-in store gets its did-you-mean, not the plugin hint (review 135).
+      expect(result.stderr).toContain('did you mean');
+      expect(result.stderr).not.toContain('a store plugin is known only');
     }
   });
 

@@ -365,7 +365,7 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     const unknown = await cli('trials', '--store', 'foo:bar');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      '--store "foo:bar": expected one of the store plugins: memory, jsonl, sqlite, postgres, found "foo" (a store plugin is known only through a config whose "plugins" loads it: give that config too).',
+      '--store "foo:bar": expected one of the store plugins: memory, jsonl, sqlite, postgres, found "foo" (a store plugin is known only through the "plugins" of a config given with the flag).',
     );
     expect(unknown.stderr).not.toContain('Invalid config');
 

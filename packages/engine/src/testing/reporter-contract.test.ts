@@ -60,5 +60,9 @@ describe('the reporter contract catches async faults (trial 127: they passed)', 
     expect(await reporterFaults(nameless, events, 50)).toEqual([
       'it has no name (found none): messages name a reporter by it',
     ]);
+    // Blank is none, as a run refuses it.
+    expect(await reporterFaults({ name: '  ', onEvent: () => undefined }, events, 50)).toEqual([
+      'it has no name (found "  "): messages name a reporter by it',
+    ]);
   });
 });

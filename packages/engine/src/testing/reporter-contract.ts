@@ -77,7 +77,7 @@ export const reporterFaults = async (
 ): Promise<string[]> => {
   const faults: string[] = [];
   const said = (error: unknown) => (error instanceof Error ? error.message : String(error));
-  if (typeof reporter.name !== 'string' || reporter.name.length === 0)
+  if (typeof reporter.name !== 'string' || reporter.name.trim().length === 0)
     faults.push(`it has no name (found ${JSON.stringify(reporter.name) ?? 'none'}): messages name a reporter by it`);
   const calls: { readonly type: string; readonly call: Promise<unknown> }[] = [];
   for (const event of events) {

@@ -130,6 +130,12 @@ describe('store errors', () => {
     // A side file SQLite has not made is not named.
     rmSync(`${path}-shm`);
     expect(unwritableFiles(path, sideFilesNot)).toContain(`(\`${path}-wal\` is not writable by this process`);
+    // Through storeError: SQLITE_READONLY gets the clause for a file no process may write (a read-only kernel
+    // setting, root included), and names it alone (its side files do not exist).
+    const kernel = '/proc/sys/kernel/ostype';
+    expect(storeError(kernel, readonly, 'opening the study').message).toBe(
+      `SQLite store \`${kernel}\` failed while opening the study: SQLITE_READONLY: attempt to write a readonly database (\`${kernel}\` is not writable by this process: SQLite writes the database and its -wal and -shm side files, which it creates with the database's mode; make it writable, and keep the side files: the -wal file may hold committed trials)`,
+    );
     // This process may write them all (another cause, a read-only file system): nothing named, by storeError too.
     expect(unwritableFiles(path)).toBe('');
     expect(storeError(path, readonly, 'opening the study').message).toBe(

@@ -2,12 +2,13 @@ import type { EngineEvent } from '../events/engine-event.js';
 import type { MaybePromise } from './maybe-promise.js';
 
 /**
- * Listens to a run: `onEvent` gets every event in order, `end` is awaited once after the last one (to
- * flush). A reporter never steers the study: a throw in `onEvent` or `end` cuts that reporter off and
- * becomes a `plugin.failed` event; the study and the other reporters go on. For a reporter written as
- * an rxjs stream, see `streamReporter` in `@parzen/engine/plugin`.
+ * Listens to a run: `onEvent` gets every event in order (a frozen copy of it, shared by the run's reporters),
+ * `end` is awaited once after the last one (to flush). A reporter never steers the study: a throw in `onEvent` or
+ * `end` cuts that reporter off and becomes a `plugin.failed` event and a warning; the study and the other
+ * reporters go on. For a reporter written as an rxjs stream, see `streamReporter` in `@parzen/engine/plugin`.
  */
 export interface Reporter {
+  /** A non-empty string (messages name the reporter by it; a reporter without one is refused). */
   readonly name: string;
   /**
    * Gets each event of the run, in order. It may be `async` (post each event somewhere): the run does not

@@ -30,6 +30,7 @@ import {
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
+import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
@@ -449,7 +450,12 @@ const importWhenAsked = async (
   try {
     await withCleanup(
       async () => {
-        if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials', true);
+        // Said of the config, as run says a store's missing enqueue (trial 127: this one had no file).
+        if (store.addTrials === undefined)
+          throw new ConfigProblems(
+            [{ path: config, error: storeUnsupported(store.name, 'import trials', 'addTrials', true) }],
+            [],
+          );
         scope.provideStore(store);
         // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
         // the one an export's study was created with, else the config's.

@@ -417,13 +417,11 @@ export const createWorkerObjective = async (
   const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
   let warnedLateStop = false;
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`parzen: warning: ${message}\n`));
   const all = new Set<ObjectiveThread>();
   const spawn = () => {
     const thread = takeKept(key) ?? new ObjectiveThread(data);
-    thread.onLateReport = (trialNumber, step, value) =>
-      (options.warn ?? ((message: string) => process.stderr.write(`parzen: warning: ${message}\n`)))(
-        lateReportNote(trialNumber, step, value),
-      );
+    thread.onLateReport = (trialNumber, step, value) => warn(lateReportNote(trialNumber, step, value));
     all.add(thread);
     return thread;
   };
@@ -461,9 +459,7 @@ export const createWorkerObjective = async (
         const result = await thread.evaluate(nextEvaluationId++, params, context, (step) => {
           if (warnedLateStop) return;
           warnedLateStop = true;
-          (options.warn ?? ((message: string) => process.stderr.write(`parzen: warning: ${message}\n`)))(
-            lateStopNote(context.trialNumber, step),
-          );
+          warn(lateStopNote(context.trialNumber, step));
         });
         if (thread.alive) idle.push(thread);
         else all.delete(thread);

@@ -143,6 +143,8 @@ const reportProblems = async (
   paths: readonly string[],
   output: Output,
   json: boolean,
+  /** The stores' reads of `error.prepared`, in its order, when the caller has them (a study found to mismatch). */
+  known?: Awaited<ReturnType<typeof readStudiesHeld>>,
 ): Promise<number> => {
   const code = reportError(error, false, output);
   const failed = new Set(error.problems.map((problem) => problem.path));
@@ -150,7 +152,11 @@ const reportProblems = async (
   // What a valid file's studies in their stores bring, as when every file is valid (trial 125: a spent budget's
   // note was left out when another file failed).
   const mine = error.prepared.filter((run) => passed.includes(run.configPath));
-  const { held, takenOf } = await withStoreNotes(mine, await readStudiesHeld(mine.map((run) => run.experiment)));
+  const reads =
+    known === undefined
+      ? await readStudiesHeld(mine.map((run) => run.experiment))
+      : mine.map((run) => known[error.prepared.indexOf(run)] as (typeof known)[number]);
+  const { held, takenOf } = await withStoreNotes(mine, reads);
   // Refused by a check across the files (one study twice, a study its store holds otherwise), the others were
   // checked with them too (review 91).
   const across = error.problems.every((problem) =>
@@ -300,7 +306,7 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       return [{ path: run.configPath, error }];
     }
   });
-  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
+  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json, reads);
   const { held, takenOf } = await withStoreNotes(runs, reads);
   const valid: ValidFile['entry'][] = [];
   for (const path of paths) {

@@ -5,6 +5,7 @@ import { isThenable } from '../errors.js';
 import { CLEANUP_TIMEOUT_MS, settledWithin } from '../runtime/with-cleanup.js';
 import { Subject } from '../vendor/rxjs.js';
 import { cutOffMessage, guardListener } from './cut-off.js';
+import { deepFreeze } from './deep-freeze.js';
 import type { EngineEvent } from './engine-event.js';
 
 /**
@@ -47,14 +48,6 @@ export const REPORTER_DRAIN_MS = CLEANUP_TIMEOUT_MS;
 
 const reporterName = (reporter: Reporter): string => (typeof reporter?.name === 'string' ? reporter.name : 'unnamed');
 
-const frozen = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) frozen(inner);
-  }
-  return value;
-};
-
 /**
  * The events as every reporter gets them: a frozen copy of each, made once and shared, so that no reporter changes
  * what the next ones see (trial 127: one set `trial.loss`, and the console and events file printed it), and the
@@ -67,7 +60,7 @@ const reporterCopies = (): ((event: EngineEvent) => EngineEvent) => {
     let copy = copies.get(event);
     if (copy === undefined) {
       try {
-        copy = frozen(structuredClone(event));
+        copy = deepFreeze(structuredClone(event));
       } catch {
         copy = event;
       }

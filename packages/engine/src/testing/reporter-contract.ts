@@ -7,6 +7,7 @@ import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import { isThenable } from '../errors.js';
+import { deepFreeze } from '../events/deep-freeze.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { runStudy } from '../runtime/run-study.js';
 import { CLEANUP_TIMEOUT_MS, settledWithin } from '../runtime/with-cleanup.js';
@@ -16,14 +17,6 @@ export interface ReporterContractOptions {
   /** A fresh reporter (or a promise of one: a manifest's `create`). */
   readonly create: () => Reporter | Promise<Reporter>;
 }
-
-const deepFreeze = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-};
 
 let recorded: readonly EngineEvent[] | undefined;
 

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   configErrorUnder,
+  describeValue,
   didYouMean,
   didYouMeanField,
   didYouMeanValue,
@@ -34,6 +35,19 @@ describe('thrownAt', () => {
     const loader = '/opt/parzen/objectives/dist/load-module-export.js';
     expect(thrownAt(thrown(`${stack}\n    at importModule (${loader}:30:17)`), loader)).toBeUndefined();
     expect(thrownAt(thrown(`${stack}\n    at importModule (file://${loader}:30:17)`), loader)).toBeUndefined();
+  });
+});
+
+describe('describeValue', () => {
+  it("names an object's functions, which JSON leaves out (review 135: a nameless reporter was `found {}`)", () => {
+    expect(describeValue({ onEvent: () => {} })).toBe('{} with the function `onEvent`');
+    expect(describeValue({ name: 'csv', onEvent() {}, end() {} })).toBe(
+      '{"name":"csv"} with the functions `onEvent`, `end`',
+    );
+    const many = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((key) => [key, () => 0]));
+    expect(describeValue(many)).toBe('{} with the functions `a`, `b`, `c`, `d`, `e`, ...');
+    expect(describeValue({ x: 1 })).toBe('{"x":1}');
+    expect(describeValue([() => 0])).toBe('[null]');
   });
 });
 

@@ -286,7 +286,17 @@ export const describeValue = (value: unknown): string => {
     return `${Array.isArray(value) ? 'an array' : 'an object'} that is not JSON (${why.trim()})`;
   }
   if (text === undefined) return typeof value;
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  // JSON leaves out an object's functions: a reporter without a `name` read as `found {}` (review 135).
+  const functions =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value)
+          .filter(([, field]) => typeof field === 'function')
+          .map(([key]) => `\`${key}\``)
+      : [];
+  return functions.length === 0
+    ? shown
+    : `${shown} with the function${functions.length === 1 ? '' : 's'} ${functions.slice(0, 5).join(', ')}${functions.length > 5 ? ', ...' : ''}`;
 };
 
 /** Edits (insert, delete, change, swap two neighbours) between two words, ignoring case. */

@@ -5,6 +5,8 @@ import { type ConfigIssue, formatIssues } from '../errors.js';
 /**
  * Validates options against a plugin's schema as a config's `options` are validated (ajv, defaults
  * filled in): `{ value }` with the defaults, or `{ issues }` with JSON pointers. For tests of a schema.
+ * The pointers are relative to the plugin's choice, `{ use, options }` (`/options/keep`), as the `plugins`
+ * service gives them; the issues a plugin's own `check` or `create` returns are relative to its options (`/keep`).
  * It first checks the schema itself against JSON Schema's meta-schema, which a run leaves out (to start
  * faster), and throws if the schema is not valid JSON Schema or refuses one of its own defaults.
  */

@@ -743,6 +743,30 @@ describe('a throwing onEvent with ask and tell', () => {
   });
 });
 
+describe('onEvent with ask and tell gets frozen copies', () => {
+  it("a listener setting an event's params changes neither what ask returns nor the stored trial", async () => {
+    // Sets `x` on every object of the event; Reflect.set returns false on a frozen one instead of throwing.
+    const setEveryX = (value: unknown): boolean => {
+      if (typeof value !== 'object' || value === null) return true;
+      const set = !('x' in value) || Reflect.set(value, 'x', 99);
+      return Object.values(value).every(setEveryX) && set && !Object.isFrozen(value);
+    };
+    const changed: boolean[] = [];
+    const study = await Study.open({
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      onEvent: (event) => void changed.push(setEveryX(event)),
+    });
+    const trial = await study.ask();
+    expect(trial.params.x).toBeLessThan(1);
+    await study.tell(trial.number, 0.5);
+    const [stored] = await study.trials();
+    expect(stored?.params).toEqual(trial.params);
+    expect(changed).toEqual(changed.map(() => false));
+    expect(changed.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('a throwing onEvent within optimize', () => {
   it('is cut off by the run as any reporter is: the other reporters hear plugin.failed', async () => {
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -44,6 +44,7 @@ import {
   trialNotFound,
 } from './errors.js';
 import { callCatching, cutOffMessage, guardListener } from './events/cut-off.js';
+import { frozenCopy } from './events/deep-freeze.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
@@ -131,6 +132,7 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
    * Receives the study's events: from ask, tell, report and prune, `trial.started`, `suggestion.explained`
    * (when `explain` is on), `trial.reported` and `trial.finished`; from `optimize`, also `study.started`,
    * `study.improved` and `study.finished`. A listener that throws, or an `async` one that rejects, is cut off with a warning.
+   * Each event is a frozen copy, as a reporter gets it: the listener cannot change the study's trials.
    */
   readonly onEvent?: ((event: EngineEvent) => void) | undefined;
   /**
@@ -185,8 +187,11 @@ const studyListener = (
       return cut(error);
     }
   };
-  const direct = guardListener(forRun, (error) =>
-    warn(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')),
+  // Ask, tell, report and prune give a frozen copy, as a run's reporters get (a listener that set the event's
+  // params changed what ask returned).
+  const direct = guardListener(
+    (event: EngineEvent) => forRun(frozenCopy(event)),
+    (error) => warn(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')),
   );
   return { direct, forRun };
 };

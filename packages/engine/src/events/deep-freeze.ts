@@ -6,3 +6,15 @@ export const deepFreeze = <T>(value: T): T => {
   }
   return value;
 };
+
+/**
+ * A frozen copy of an event, as listeners get it: what one listener changes reaches neither the next one nor the
+ * run's own objects. An event that cannot be copied (not plain data) is passed as it is.
+ */
+export const frozenCopy = <T>(event: T): T => {
+  try {
+    return deepFreeze(structuredClone(event));
+  } catch {
+    return event;
+  }
+};

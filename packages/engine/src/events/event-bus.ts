@@ -5,7 +5,7 @@ import { isThenable } from '../errors.js';
 import { CLEANUP_TIMEOUT_MS, settledWithin } from '../runtime/with-cleanup.js';
 import { Subject } from '../vendor/rxjs.js';
 import { cutOffMessage, guardListener } from './cut-off.js';
-import { deepFreeze } from './deep-freeze.js';
+import { frozenCopy } from './deep-freeze.js';
 import type { EngineEvent } from './engine-event.js';
 
 /**
@@ -59,11 +59,7 @@ const reporterCopies = (): ((event: EngineEvent) => EngineEvent) => {
   return (event) => {
     let copy = copies.get(event);
     if (copy === undefined) {
-      try {
-        copy = deepFreeze(structuredClone(event));
-      } catch {
-        copy = event;
-      }
+      copy = frozenCopy(event);
       copies.set(event, copy);
     }
     return copy;

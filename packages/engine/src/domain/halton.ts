@@ -38,8 +38,9 @@ export const createHaltonScramble = (dimensions: number, seed: string): HaltonSc
 /**
  * Coordinate `dimension` of point `index` of the Halton sequence: the radical inverse of `index + 1` in
  * the dimension's prime base (skipping the all-zero point 0), with the digits permuted and the result
- * shifted modulo 1 when a scramble is given. Low discrepancy: n points cover [0, 1)^d far more evenly
- * than n independent uniform draws, which clump and leave holes.
+ * shifted modulo 1 when a scramble is given. Low discrepancy: in a few dimensions n points cover [0, 1)^d far
+ * more evenly than n independent uniform draws, which clump and leave holes; the gain shrinks as dimensions
+ * grow (scrambled, about 10 % at 20 dimensions and 5 points; unscrambled, worse than random from about 20).
  */
 export const haltonCoordinate = (
   index: number,
@@ -72,8 +73,10 @@ export interface HaltonSampler {
 /**
  * Quasi-random values for a space: trial n takes point n of a Halton sequence with one dimension per
  * parameter (conditional ones included), scrambled from the study seed unless `scramble` is false, and
- * mapped onto each prior by its inverse CDF. The value depends only on (seed, trial number, parameter),
- * so it is reproducible, resumable and the same in every worker process.
+ * mapped onto each prior by its inverse CDF. The value depends only on (seed, the space's parameters in study
+ * order, trial number, parameter), so it is reproducible, resumable and the same in every worker process; a
+ * space with one parameter more gets other values for every parameter (the scramble draws every dimension's
+ * permutation before the shifts).
  */
 export const createHaltonSampler = (space: CompiledSpace, seed: number | string, scramble = true): HaltonSampler => {
   const bases = firstPrimes(space.params.length);

@@ -22,6 +22,11 @@ export interface StudySummary {
   readonly direction: StudyRecord['direction'];
   readonly complete: number;
   readonly failed: number;
+  /**
+   * Of the failed trials, those whose run stopped before they finished (`INTERRUPTED`: a signal; `STALE_TRIAL`:
+   * their worker was gone), not failures of the objective. Optional, for summaries other code makes.
+   */
+  readonly unfinished?: number;
   readonly pruned: number;
   readonly running: number;
   readonly best: CompleteTrial | undefined;

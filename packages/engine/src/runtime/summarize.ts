@@ -3,6 +3,9 @@ import { toExternalParams } from '../domain/params.js';
 import { bestTrial, type Direction, type Trial } from '../domain/trial.js';
 import type { StudySummary } from '../events/engine-event.js';
 
+/** Failure codes of a trial its run left unfinished (a signal, or a worker gone), not one its objective failed. */
+const UNFINISHED: ReadonlySet<string> = new Set(['INTERRUPTED', 'STALE_TRIAL']);
+
 /** Counts by state and the best complete trial with the params the objective saw. */
 export const summarize = (
   study: string,
@@ -17,6 +20,7 @@ export const summarize = (
     direction,
     complete: count('complete'),
     failed: count('failed'),
+    unfinished: trials.filter((trial) => trial.state === 'failed' && UNFINISHED.has(trial.error.code)).length,
     pruned: count('pruned'),
     running: count('running'),
     best,

@@ -27,6 +27,7 @@ export {
   type BoundaryTies,
   type ConstantLiar,
   type FailedTrialPolicy,
+  type ProfileSettings,
   type PrunedTrialPolicy,
   resolveTpeSettings,
   type StartupSuggesterName,

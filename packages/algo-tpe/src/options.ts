@@ -193,7 +193,8 @@ export interface TpeSettings {
 /** Options of the `tpe` plugin: every field optional; missing ones come from the `compat` profile. */
 export type TpeOptions = Partial<TpeSettings>;
 
-type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'pruned'>;
+/** A profile's settings: every TPE setting but those a profile leaves to the user. */
+export type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'pruned'>;
 
 /** Optuna's TPESampler on the 5.0 line, univariate (`multivariate=False`). */
 const OPTUNA: ProfileSettings = {

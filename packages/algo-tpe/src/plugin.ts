@@ -5,7 +5,15 @@
  * variant (a density family, a split rule) can be written against them.
  */
 
-export { evaluateProduct, type ProductKernels, productKernels } from './estimator/backends/pruned-product.js';
+export type { AboveKdeCache, RankedObservations } from './estimator/backends/above-kde-cache.js';
+export type { IncrementalAbove } from './estimator/backends/incremental-above.js';
+export {
+  evaluateProduct,
+  type KernelIndex,
+  type MixedDimensions,
+  type ProductKernels,
+  productKernels,
+} from './estimator/backends/pruned-product.js';
 export { sortedSumBackend } from './estimator/backends/sorted-sum.js';
 export {
   buildDensity,
@@ -13,6 +21,7 @@ export {
   chooseBackend,
   type Density,
   describeEstimator,
+  type Evaluate,
   estimatorDensity,
   pointsOf,
   valuesOf,
@@ -51,13 +60,24 @@ export {
   logMixtureMass,
   type NumericKernels,
   type ParzenEstimator,
+  type StrongestKernel,
   sampleEstimator,
   sampleKernel,
+  strongestComponent,
   type Truncation,
 } from './estimator/parzen-estimator.js';
 export { describeDecision } from './explain/explain-parameter.js';
-export { belowCount, type HistorySplit, observedCount, splitHistory } from './history/history-split.js';
+export {
+  belowCount,
+  type HistorySplit,
+  observedCount,
+  type SplitSettings,
+  splitHistory,
+} from './history/history-split.js';
 export { type ParamObservations, paramObservations } from './history/observations.js';
+export type { ParamColumn } from './history/param-column.js';
+export type { PrunedRanking } from './history/pruned-ranking.js';
+export type { SortedPairs } from './history/sorted-pairs.js';
 export { TrialHistory } from './history/trial-history.js';
 export { adaptiveParzenSorted, type ParzenPrior } from './math/adaptive-parzen.js';
 export { symmetricEigen } from './math/eigen.js';
@@ -73,12 +93,14 @@ export { argmax, scoreCandidates } from './math/score.js';
 export { hyperoptBelowCount, optunaBelowCount } from './math/split.js';
 export { sampleTruncatedNormal, truncatedNormalQuantile } from './math/truncated-normal.js';
 export { type Decision, decide, scoreModelCandidates } from './suggest/decide.js';
+export type { FailureModel } from './suggest/failures.js';
 export {
   buildParamModel,
   encodingOf,
   familyOf,
   groupModel,
   type Model,
+  type ModelCaches,
   type ModelParam,
   paramModel,
 } from './suggest/models.js';

@@ -8,4 +8,10 @@ export { CliError, EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 export type { Output } from './output.js';
 export { cliLoadOptions } from './prepare-runs.js';
 export { buildProgram, runCli } from './program.js';
-export { createProgressReporter, type ProgressMode, progressReporterManifest } from './progress-reporter.js';
+export {
+  createProgressReporter,
+  type ProgressMode,
+  type ProgressOptions,
+  type ProgressSettings,
+  progressReporterManifest,
+} from './progress-reporter.js';

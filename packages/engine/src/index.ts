@@ -53,11 +53,13 @@ export {
   type PrunedTrial,
   type RunningTrial,
   type Trial,
+  type TrialBase,
   type TrialErrorCode,
   type TrialState,
 } from './domain/trial.js';
 export { type ConfigIssue, type ErrorCode, ParzenError, type ParzenErrorDetails, TrialPruned } from './errors.js';
 export type {
+  At,
   EngineEvent,
   EngineEventType,
   EventOf,
@@ -77,7 +79,7 @@ export {
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export type { Budget } from './runtime/budget.js';
 export type { ImportedTrialRow, InvalidRow } from './runtime/imported-trials.js';
-export { type InterruptHandlers, installInterruptHandlers } from './runtime/interrupts.js';
+export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';
 export type { RunResult } from './runtime/run-study.js';
 export type { AskedTrial } from './runtime/study-session.js';
 export {

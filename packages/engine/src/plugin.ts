@@ -6,12 +6,13 @@
  * `@parzen/engine/host`. Loads neither inversify, rxjs nor ajv.
  */
 
-export { assertOptions, definedOptions, optionIssues } from './api-options.js';
+export { assertOptions, definedOptions, optionIssues, type SchemaNode } from './api-options.js';
 export { trialsChangedSince } from './builtins/change-log.js';
 export { checkSameStudy } from './builtins/check-same-study.js';
 export {
   createFunctionObjective,
   type FunctionObjectiveOptions,
+  type FunctionObjectiveSource,
   functionObjectiveManifest,
   type ObjectiveFunction,
   type ObjectiveResult,

@@ -8,6 +8,7 @@ import {
   type DimensionPoints,
   estimatorLogPdf,
   type ParzenEstimator,
+  type StrongestKernel,
   sampleEstimator,
   scaleBandwidths,
   strongestComponent,
@@ -69,7 +70,7 @@ export interface Density {
    * there; computed where the density is evaluated (a turned density in its own frame). Undefined where the
    * density is 0. Absent for densities that only score candidates (g's incremental backends).
    */
-  kernelAt?(values: readonly number[]): ReturnType<typeof strongestComponent>;
+  kernelAt?(values: readonly number[]): StrongestKernel | undefined;
 }
 
 /** Candidates → evaluation points of each dimension. */
@@ -112,7 +113,8 @@ export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Arr
   return probabilities;
 };
 
-type Evaluate = (points: readonly DimensionPoints[], exact: boolean) => Float64Array;
+/** A density's log values at points (one array per dimension): what a backend computes. */
+export type Evaluate = (points: readonly DimensionPoints[], exact: boolean) => Float64Array;
 
 /**
  * The fastest backend whose capability fits the estimator and the points: sorted sum (one continuous

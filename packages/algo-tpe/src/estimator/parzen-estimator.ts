@@ -189,6 +189,13 @@ const componentTerms = (
   return terms;
 };
 
+/** A kernel of an estimator at a point: its first component, its share of the density there, all its components. */
+export interface StrongestKernel {
+  readonly component: number;
+  readonly share: number;
+  readonly components: readonly number[];
+}
+
 /**
  * The kernel with the largest share of the density at point i, and that share (0 to 1): which kernel (an
  * observation's, or the prior's) accounts for the density there. Components with the same kernel in every
@@ -199,7 +206,7 @@ export const strongestComponent = (
   estimator: ParzenEstimator,
   points: readonly DimensionPoints[],
   i = 0,
-): { readonly component: number; readonly share: number; readonly components: readonly number[] } | undefined => {
+): StrongestKernel | undefined => {
   const terms = componentTerms(
     estimator,
     componentBase(estimator, points),

@@ -3,7 +3,8 @@ import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
 import type { ConstantLiar, TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';
 
-type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'> &
+/** The settings the split reads. */
+export type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'> &
   Partial<Pick<TpeSettings, 'ties'>>;
 
 /** The split of a history for one suggestion (tpe-spec 3.2–3.3 and 4.2). */

@@ -33,7 +33,9 @@ export type ObjectiveFunction<P = ExternalParams> = (
  * wraps it (its source is read for the names it destructures), and every parameter name of the space.
  */
 export interface FunctionObjectiveSource {
+  /** The user's own function, when `fn` wraps it: its source is read for the names it destructures. */
   readonly source?: (...args: never[]) => unknown;
+  /** Every parameter name of the space. */
   readonly space?: Iterable<string>;
 }
 

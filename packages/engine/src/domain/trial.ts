@@ -79,7 +79,8 @@ export interface IntermediateValue {
   readonly value: number;
 }
 
-interface TrialBase {
+/** What a trial has in every state. */
+export interface TrialBase {
   readonly study: string;
   /** 0-based, allocated by the store before sampling; unique within the study. */
   readonly number: number;

@@ -96,7 +96,7 @@ export class RankedObservations {
  * every observation as a truncated kernel of width h (the smallest width the clip allows, which almost
  * every kernel has once n ≥ 98) in Hermite moments, plus the observations sorted in model space. Per
  * suggestion the above density is this sum minus the below kernels, with the few kernels whose width
- * differs from h corrected directly ({@link hermiteAboveDensity}). With `ranked`, the observations are
+ * differs from h corrected directly (`hermiteAboveDensity`). With `ranked`, the observations are
  * also kept by trial number for weights by rank ({@link RankedObservations}).
  */
 export class AboveKdeCache {

@@ -24,7 +24,7 @@ describe('createQuasiRandomSuggester checks options given in code', () => {
             pointer: '/scrambled',
             found: 'an unknown option `scrambled` (did you mean `scramble`?)',
           }),
-          { pointer: '/scramble', expected: 'a value of type boolean', found: '"no"' },
+          { pointer: '/scramble', expected: 'true or false', found: '"no"' },
         ],
       }),
     );

@@ -152,12 +152,12 @@ describe('createTpeSuggester checks options given in code against the plugin sch
         expected: expect.stringContaining('one of compat, startup, startupTrials'),
         found: 'an unknown option `gama` (did you mean `gamma`?)',
       },
-      { pointer: '/gamma', expected: 'a value of type number > 0', found: '"0.2"' },
-      { pointer: '/candidates', expected: 'a number ≥ 1', found: '0' },
+      { pointer: '/gamma', expected: 'a number > 0', found: '"0.2"' },
+      { pointer: '/candidates', expected: 'an integer ≥ 1', found: '0' },
       { pointer: '/grouping', expected: 'one of "independent", "joint", "groups"', found: '"jiont"' },
       {
         pointer: '/constantLiar',
-        expected: 'one of false, "worst", "infinite", "mean", "best", or a value of type number',
+        expected: 'one of false, "worst", "infinite", "mean", "best", or a number',
         found: '"sometimes"',
       },
     ]);
@@ -167,7 +167,7 @@ describe('createTpeSuggester checks options given in code against the plugin sch
     expect(issues({ explore: { trials: 9, gamma: -3, aboveWeight: -1, belowBandwidth: 'x', foo: 1 } })).toEqual([
       { pointer: '/explore/gamma', expected: 'a number > 0', found: '-3' },
       { pointer: '/explore/aboveWeight', expected: 'a number ≥ 0', found: '-1' },
-      { pointer: '/explore/belowBandwidth', expected: 'a value of type number > 0', found: '"x"' },
+      { pointer: '/explore/belowBandwidth', expected: 'a number > 0', found: '"x"' },
       {
         pointer: '/explore/foo',
         expected: 'one of trials, belowBandwidth, aboveWeight, gamma',

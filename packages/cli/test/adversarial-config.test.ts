@@ -88,11 +88,11 @@ describe('non-finite numbers are rejected with their JSON pointer', () => {
   it('bounds integers: a seed past 2^53 and maxTrials past 1e9', async () => {
     await expectBadInput(
       jsonText('big-seed', [['"seed":1', '"seed":9007199254740993']]),
-      /\/seed: expected a number <= 9007199254740991/,
+      /\/seed: expected an integer ≤ 9007199254740991/,
     );
     await expectBadInput(
       jsonText('big-max', [['"maxTrials":3', '"maxTrials":10000000000']]),
-      /\/budget\/maxTrials: expected a number <= 1000000000/,
+      /\/budget\/maxTrials: expected an integer ≤ 1000000000/,
     );
   });
 
@@ -135,7 +135,7 @@ describe('fan-out is bounded', () => {
   it('a huge concurrency is refused with its limit', async () => {
     await expectBadInput(
       jsonText('fan-1e9', [['"seed":1', '"seed":1,"concurrency":1000000000']]),
-      /\/concurrency: expected a number <= 1000/,
+      /\/concurrency: expected an integer ≤ 1000/,
     );
   });
 

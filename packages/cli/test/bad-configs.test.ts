@@ -43,9 +43,9 @@ const cases: [string, unknown, string, RegExp][] = [
   ['fractional seed', heartConfig({ seed: 1.5 }), '/seed', /integer/],
   ['misspelt top-level key', heartConfig({ budgett: { maxTrials: 3 } }), '/budgett', /only the fields/],
   ['empty budget', heartConfig({ budget: {} }), '/budget', /at least one of maxTrials, moreTrials/],
-  ['zero maxTrials', heartConfig({ budget: { maxTrials: 0 } }), '/budget/maxTrials', />= 1/],
+  ['zero maxTrials', heartConfig({ budget: { maxTrials: 0 } }), '/budget/maxTrials', /an integer ≥ 1/],
   // A lease of 1 ms was renewed every third of a millisecond: 130 KB/s of lease lines (user trial 26).
-  ['a lease shorter than half a second', heartConfig({ leaseSeconds: 0.001 }), '/leaseSeconds', />= 0.5/],
+  ['a lease shorter than half a second', heartConfig({ leaseSeconds: 0.001 }), '/leaseSeconds', /a number ≥ 0.5/],
   ['unknown parameter type', heartConfig({ space: { x: { type: 'gaussian', low: 0, high: 1 } } }), '/space/x', /./],
   ['loguniform from zero', heartConfig({ space: { lr: { type: 'loguniform', low: 0, high: 1 } } }), '/space/lr', /./],
   ['choice without options', heartConfig({ space: { m: { type: 'choice', options: [] } } }), '/space/m/options', /./],
@@ -117,8 +117,8 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       heartConfig({ seed: 'one', concurrency: -1, direction: 'sideways' }),
     );
     expect(error.issues?.map((issue) => issue.pointer).sort()).toEqual(['/concurrency', '/direction', '/seed']);
-    expect(run.stderr).toMatch(/\/seed: expected a value of type integer, found "one"/);
-    expect(run.stderr).toMatch(/\/concurrency: expected a number >= 1, found -1/);
+    expect(run.stderr).toMatch(/\/seed: expected an integer, found "one"/);
+    expect(run.stderr).toMatch(/\/concurrency: expected an integer ≥ 1, found -1/);
   });
 
   it('names the specifier and where it looked for a missing objective module', async () => {

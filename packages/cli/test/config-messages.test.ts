@@ -54,7 +54,7 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     expect(issues).toEqual([
       {
         pointer: '/pruner/options/minResource',
-        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        expected: 'exactly "auto", or an integer ≥ 1',
         found: '"autp" (did you mean `auto`?)',
       },
     ]);
@@ -92,13 +92,13 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     expect(halving.issues).toEqual([
       {
         pointer: '/pruner/options/pruner/options/minResource',
-        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        expected: 'exactly "auto", or an integer ≥ 1',
         found: '"autp" (did you mean `auto`?)',
       },
     ]);
     const threshold = await wrapped('patient-threshold', { use: 'threshold', options: { lower: 'x' } });
     expect(threshold.issues).toEqual([
-      { pointer: '/pruner/options/pruner/options/lower', expected: 'a value of type number', found: '"x"' },
+      { pointer: '/pruner/options/pruner/options/lower', expected: 'a number', found: '"x"' },
     ]);
     expect(halving.stderr + threshold.stderr).not.toMatch(JARGON);
   });

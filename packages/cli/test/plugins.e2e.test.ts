@@ -61,7 +61,7 @@ describe('third-party plugins', () => {
     });
     const rejected = await cliIn(dir, 'run', bad, '--json');
     expect(rejected.code).toBe(2);
-    expect(rejected.stderr).toMatch(/\/suggester\/options\/offset: expected a value of type number, found "far"/);
+    expect(rejected.stderr).toMatch(/\/suggester\/options\/offset: expected a number, found "far"/);
 
     const schema = JSON.parse((await cliIn(dir, 'schema', path)).stdout) as {
       properties: { suggester: { oneOf: { properties: { use: { const: string } } }[] } };

@@ -155,7 +155,7 @@ describe('pruning from a config', () => {
     expect(unknown.stderr).toContain('from-step');
     const bad = await cli('run', config('patient-bad', { use: 'from-step', options: { step: -1 } }));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('/pruner/options/pruner/options/step: expected a number >= 0, found -1');
+    expect(bad.stderr).toContain('/pruner/options/pruner/options/step: expected an integer ≥ 0, found -1');
   });
 
   it('run --json counts the pruned trials', async () => {

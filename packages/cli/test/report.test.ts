@@ -905,7 +905,7 @@ describe('parzen report --serve before the study runs', () => {
     expect(served.code).toBe(2);
     // The config's path, the pointer, expected and found; no stack trace, and nothing served.
     expect(served.stderr).toBe(
-      `parzen: ${bad}: Invalid config:\n  /budget/maxTrials: expected a number >= 1, found -1`,
+      `parzen: ${bad}: Invalid config:\n  /budget/maxTrials: expected an integer ≥ 1, found -1`,
     );
     expect(served.stdout).toBe('');
     expect(served.stderr).toBe((await cli('report', bad)).stderr);

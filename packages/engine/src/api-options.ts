@@ -277,6 +277,40 @@ const JSON_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
   array: (value) => Array.isArray(value),
 };
 
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  number: 'a number',
+  integer: 'an integer',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+// Trial 129: `trials: 0` was "a number ≥ 1" and `trials: 2.5` "a value of type integer ≥ 1 and ≤ 1000000000".
+/** A JSON Schema type in words (`an integer`), for the API's checks and a config's alike. */
+export const typeWords = (type: unknown): string =>
+  (typeof type === 'string' ? TYPE_WORDS[type] : undefined) ?? `a value of type ${String(type)}`;
+
+/** A bound worth saying: not the safe-integer limits a schema sets only to keep integers exact (a seed's). */
+const said = (bound: unknown): bound is number =>
+  typeof bound === 'number' && Math.abs(bound) !== Number.MAX_SAFE_INTEGER;
+
+/** A schema's bounds in words (`≥ 1 and ≤ 10`), empty when it has none. */
+export const rangeWords = (schema: SchemaNode): string =>
+  [
+    said(schema.minimum) ? `≥ ${schema.minimum}` : undefined,
+    said(schema.exclusiveMinimum) ? `> ${schema.exclusiveMinimum}` : undefined,
+    said(schema.maximum) ? `≤ ${schema.maximum}` : undefined,
+    said(schema.exclusiveMaximum) ? `< ${schema.exclusiveMaximum}` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' and ');
+
+/** What a number out of a schema's bounds should be: `an integer ≥ 1` for an integer schema, else `a number ≥ 1`. */
+export const boundWords = (schema: SchemaNode, bound: string): string =>
+  `${schema.type === 'integer' ? 'an integer' : 'a number'} ${bound}`;
+
 /**
  * What `schema` expects, in words, or undefined when `value` satisfies the keywords read here (also how a
  * config's failed `anyOf` is put, so the API and a config say the same of one mistake).
@@ -293,22 +327,18 @@ export const schemaExpectation = (schema: SchemaNode, value: unknown): string | 
   if ('const' in schema && schema.const !== value) return `exactly ${JSON.stringify(schema.const)}`;
   const type = schema.type;
   if (typeof type === 'string' && JSON_TYPES[type]?.(value) === false) {
-    const range = [
-      typeof schema.minimum === 'number' ? `≥ ${schema.minimum}` : undefined,
-      typeof schema.exclusiveMinimum === 'number' ? `> ${schema.exclusiveMinimum}` : undefined,
-      typeof schema.maximum === 'number' ? `≤ ${schema.maximum}` : undefined,
-    ].filter((part) => part !== undefined);
-    return `a value of type ${type}${range.length > 0 ? ` ${range.join(' and ')}` : ''}`;
+    const range = rangeWords(schema);
+    return `${typeWords(type)}${range === '' ? '' : ` ${range}`}`;
   }
   if (typeof value === 'string' && typeof schema.minLength === 'number' && value.length < schema.minLength)
     return schema.minLength === 1 ? 'a non-empty string' : `a string of at least ${schema.minLength} characters`;
   if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) return `a number ≥ ${schema.minimum}`;
+    if (typeof schema.minimum === 'number' && value < schema.minimum) return boundWords(schema, `≥ ${schema.minimum}`);
     if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
-      return `a number > ${schema.exclusiveMinimum}`;
-    if (typeof schema.maximum === 'number' && value > schema.maximum) return `a number ≤ ${schema.maximum}`;
+      return boundWords(schema, `> ${schema.exclusiveMinimum}`);
+    if (typeof schema.maximum === 'number' && value > schema.maximum) return boundWords(schema, `≤ ${schema.maximum}`);
     if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum)
-      return `a number < ${schema.exclusiveMaximum}`;
+      return boundWords(schema, `< ${schema.exclusiveMaximum}`);
   }
   return undefined;
 };

@@ -314,9 +314,9 @@ describe('runExperiment (the composition root)', () => {
     for (const [schema, issue] of [
       [
         { type: 'object', properties: { step: { minimum: '3' } } },
-        '/optionsSchema/properties/step/minimum: expected a value of type number, found "3"',
+        '/optionsSchema/properties/step/minimum: expected a number, found "3"',
       ],
-      [{ type: 'object', required: 'step' }, '/optionsSchema/required: expected a value of type array, found "step"'],
+      [{ type: 'object', required: 'step' }, '/optionsSchema/required: expected an array, found "step"'],
       [
         { type: 'strng' },
         '/optionsSchema/type: expected one of "array", "boolean", "integer", "null", "number", "object", "string", found "strng"',
@@ -348,7 +348,7 @@ describe('runExperiment (the composition root)', () => {
       code: 'PLUGIN_INVALID',
       message:
         'Plugin `broken` has a default its own options schema refuses (a fault of the plugin, not of the config):\n' +
-        '  /optionsSchema/properties/cap/default: expected a value of type number, found "0.5"',
+        '  /optionsSchema/properties/cap/default: expected a number, found "0.5"',
     });
   });
 

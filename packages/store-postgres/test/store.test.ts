@@ -42,7 +42,7 @@ describe('postgres store options', () => {
       issues: [
         { pointer: '/url', expected: 'a value (required)', found: 'nothing' },
         expect.objectContaining({ pointer: '/URL', found: 'an unknown option `URL` (did you mean `url`?)' }),
-        { pointer: '/poolSize', expected: 'a number ≥ 1', found: '0' },
+        { pointer: '/poolSize', expected: 'an integer ≥ 1', found: '0' },
       ],
     });
   });

@@ -92,7 +92,10 @@ export const noImprovementStopperManifest = defineStopper<NoImprovementOptions>(
  * finished trials in a row have not improved the best loss by `minDelta` (see {@link NoImprovementOptions}),
  * as a config's `"stopper": { "use": "no-improvement" }` does.
  *
- * @example `await fmin({ space, objective, stopWhen: noImprovement({ trials: 15, minDelta: 0.01 }) })`
+ * @example
+ * ```ts
+ * await fmin({ space, objective, stopWhen: noImprovement({ trials: 15, minDelta: 0.01 }) });
+ * ```
  * @throws {@link ParzenError} `CONFIG_INVALID` for options its config schema refuses (an unknown key, `trials: 0`).
  */
 export const noImprovement = (

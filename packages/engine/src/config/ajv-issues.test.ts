@@ -31,12 +31,12 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
     expect(issuesOf(schema, { minResource: 'autp' })).toEqual([
       {
         pointer: '/pruner/options/minResource',
-        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        expected: 'exactly "auto", or an integer ≥ 1',
         found: '"autp" (did you mean `auto`?)',
       },
     ]);
     expect(issuesOf(schema, { minResource: 0 })).toEqual([
-      { pointer: '/pruner/options/minResource', expected: 'exactly "auto", or a number ≥ 1', found: '0' },
+      { pointer: '/pruner/options/minResource', expected: 'exactly "auto", or an integer ≥ 1', found: '0' },
     ]);
   });
 
@@ -115,13 +115,13 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
     expect(issuesOf(wrapped, { pruner: { use: 'halving', options: { minResource: 'autp' } } })).toEqual([
       {
         pointer: '/pruner/options/pruner/options/minResource',
-        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        expected: 'exactly "auto", or an integer ≥ 1',
         found: '"autp" (did you mean `auto`?)',
       },
     ]);
     // The same type error from the plain schema and from the `then`: said once, without the condition.
     expect(issuesOf(wrapped, { pruner: { use: 'halving', options: 5 } })).toEqual([
-      { pointer: '/pruner/options/pruner/options', expected: 'a value of type object', found: '5' },
+      { pointer: '/pruner/options/pruner/options', expected: 'an object', found: '5' },
     ]);
   });
 
@@ -133,7 +133,7 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
       },
     };
     expect(issuesOf(schema, { limit: { steps: 'x' } }, '')).toEqual([
-      { pointer: '/limit/steps', expected: 'a value of type integer', found: '"x"' },
+      { pointer: '/limit/steps', expected: 'an integer', found: '"x"' },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type SchemaNode, schemaExpectation } from '../api-options.js';
+import { boundWords, rangeWords, type SchemaNode, schemaExpectation, typeWords } from '../api-options.js';
 import { countOf } from '../builtins/words.js';
 import { type ConfigIssue, describeValue, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
@@ -22,11 +22,17 @@ export const createAjv = (): Ajv =>
     validateSchema: false,
   });
 
+/** ajv's comparisons, as the API's checks write them. */
+const COMPARISONS: Readonly<Record<string, string>> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
+
 const expectation = (error: ErrorObject): string => {
   const params = error.params as Record<string, unknown>;
+  const parent = error.parentSchema as SchemaNode | undefined;
   switch (error.keyword) {
-    case 'type':
-      return `a value of type ${String(params.type)}`;
+    case 'type': {
+      const range = parent === undefined ? '' : rangeWords(parent);
+      return `${typeWords(params.type)}${range === '' ? '' : ` ${range}`}`;
+    }
     case 'enum':
       return `one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
     case 'const':
@@ -35,7 +41,10 @@ const expectation = (error: ErrorObject): string => {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return `a number ${String(params.comparison)} ${String(params.limit)}`;
+      return boundWords(
+        parent ?? {},
+        `${COMPARISONS[String(params.comparison)] ?? String(params.comparison)} ${String(params.limit)}`,
+      );
     case 'multipleOf':
       return `a multiple of ${String(params.multipleOf)}`;
     case 'minItems':

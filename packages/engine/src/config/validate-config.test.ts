@@ -81,11 +81,11 @@ describe('validateConfig', () => {
 
   it.each([
     ['a missing name', { name: undefined }, '/name', 'a value (required)'],
-    ['a name of the wrong type', { name: 3 }, '/name', 'type string'],
+    ['a name of the wrong type', { name: 3 }, '/name', 'a string'],
     ['an unknown top-level key', { sed: 3 }, '/sed', 'only the fields'],
     ['a bad direction', { direction: 'down' }, '/direction', '"minimize", "maximize"'],
     ['a fractional seed', { seed: 1.5 }, '/seed', 'integer'],
-    ['zero concurrency', { concurrency: 0 }, '/concurrency', '>= 1'],
+    ['zero concurrency', { concurrency: 0 }, '/concurrency', 'an integer ≥ 1'],
     ['an empty budget', { budget: {} }, '/budget', 'at least one of maxTrials, moreTrials, maxSeconds'],
     [
       'a budget whose only rule ends the run only if trials fail',
@@ -93,13 +93,13 @@ describe('validateConfig', () => {
       '/budget',
       'at least one of maxTrials, moreTrials, maxSeconds, lossThreshold and patience',
     ],
-    ['a negative maxTrials', { budget: { maxTrials: -1 } }, '/budget/maxTrials', '>= 1'],
+    ['a negative maxTrials', { budget: { maxTrials: -1 } }, '/budget/maxTrials', 'an integer ≥ 1'],
     ['an unknown suggester', { suggester: { use: 'tpee' } }, '/suggester/use', 'tpe'],
     [
       'a bad suggester option',
       { suggester: { use: 'tpe', options: { gamma: 2 } } },
       '/suggester/options/gamma',
-      '<= 1',
+      'a number ≤ 1',
     ],
     [
       'an unknown suggester option',

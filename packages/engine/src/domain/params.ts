@@ -158,11 +158,11 @@ export const describeSupport = (param: ParamNode): string => {
     case 'normal':
       return 'a finite number';
     case 'lognormal':
-      return 'a number >= 0';
+      return 'a number ≥ 0';
     case 'qnormal':
       return `a multiple of ${d.q}`;
     case 'qlognormal':
-      return `a multiple of ${d.q} >= 0`;
+      return `a multiple of ${d.q} ≥ 0`;
   }
 };
 

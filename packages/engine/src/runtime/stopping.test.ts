@@ -185,6 +185,16 @@ describe('stopping on your own rule', () => {
         ],
       }),
     );
+    // One wording for one rule, out of range or of the wrong kind (trial 129: "a number ≥ 1" beside "a value of
+    // type integer ≥ 1 and ≤ 1000000000").
+    for (const [trials, expected] of [
+      [0, 'an integer ≥ 1'],
+      [2.5, 'an integer ≥ 1 and ≤ 1000000000'],
+      ['5', 'an integer ≥ 1 and ≤ 1000000000'],
+    ] as const)
+      expect(() => noImprovement({ trials } as never)).toThrow(
+        expect.objectContaining({ issues: [{ pointer: '/trials', expected, found: JSON.stringify(trials) }] }),
+      );
   });
 
   it('stopWhenOf(stopper) asks a stopper written as a plugin with the trials as stored, as a config does (trial 103)', async () => {

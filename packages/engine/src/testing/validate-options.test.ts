@@ -12,7 +12,7 @@ describe('validatePluginOptions (for plugin authors’ tests)', () => {
     expect(validatePluginOptions({ optionsSchema: schema }, {})).toEqual({ value: { keep: 0.5 }, issues: [] });
     const { value, issues } = validatePluginOptions({ optionsSchema: schema }, { keep: 2 });
     expect(value).toBeUndefined();
-    expect(issues).toMatchObject([{ pointer: '/options/keep', expected: 'a number <= 1', found: '2' }]);
+    expect(issues).toMatchObject([{ pointer: '/options/keep', expected: 'a number ≤ 1', found: '2' }]);
   });
 
   it('checks the schema against JSON Schema’s meta-schema, which a run leaves out', () => {
@@ -26,7 +26,7 @@ describe('validatePluginOptions (for plugin authors’ tests)', () => {
     // A default the schema refuses (trial 33: reported at /options/cap, as if the options had said it).
     const refusing = { type: 'object', properties: { cap: { type: 'number', minimum: 1, default: 0.5 } } };
     expect(() => validatePluginOptions({ optionsSchema: refusing }, { other: 1 })).toThrow(
-      'The options schema has a default it refuses itself:\n  /optionsSchema/properties/cap/default: expected a number >= 1, found 0.5',
+      'The options schema has a default it refuses itself:\n  /optionsSchema/properties/cap/default: expected a number ≥ 1, found 0.5',
     );
   });
 });

@@ -35,7 +35,11 @@ export const runLoadedExperiment = async (experiment: LoadedExperiment, controls
 export const startObjective = async (experiment: LoadedExperiment): Promise<StartedObjective> =>
   (await composition()).startObjective(experiment);
 
-/** Loads, validates and runs an experiment config in one call. */
+/**
+ * Loads, validates and runs an experiment config in one call. A config without `reporters` gets the `console`
+ * reporter, as `parzen run` does: a line per finished trial and the summary on stdout; `"reporters": []` runs
+ * silently (the result is returned either way).
+ */
 export const runExperiment = async (
   raw: unknown,
   options?: LoadExperimentOptions & Omit<RunControls, 'started'>,

@@ -521,7 +521,11 @@ const runInScope = async (
   );
 };
 
-/** Loads, validates and runs an experiment config in one call. */
+/**
+ * Loads, validates and runs an experiment config in one call. A config without `reporters` gets the `console`
+ * reporter, as `parzen run` does: a line per finished trial and the summary on stdout; `"reporters": []` runs
+ * silently (the result is returned either way).
+ */
 export const runExperiment = async (
   raw: unknown,
   options: LoadExperimentOptions & Omit<RunControls, 'started'> = {},

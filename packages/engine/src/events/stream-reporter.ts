@@ -13,6 +13,8 @@ import type { EngineEvent } from './engine-event.js';
  *
  * @example
  * ```ts
+ * // The operators come from rxjs (a dependency of your own package; the engine bundles its own copy).
+ * import { filter, tap } from 'rxjs';
  * create: () => streamReporter('count', (events$) => events$.pipe(filter((e) => e.type === 'trial.finished'), tap(() => n++)))
  * ```
  */

@@ -58,6 +58,27 @@ describe('LineFeed', () => {
     expect(seen).toEqual(['before', 'after']);
   });
 
+  it('passes over a line a little longer than a million characters however it is chunked, and keeps one at the limit', async () => {
+    const long = `{"loss": 0.1, "pad": "${'p'.repeat(1_000_000)}"}`;
+    const atLimit = `{"loss": 0.2, "pad": "${'p'.repeat(1_000_000 - 24)}"}`;
+    expect(atLimit).toHaveLength(1_000_000);
+    const bytes = `before\n${long}\n${atLimit}\nafter\n`;
+    const sizes = [bytes.length, 65_536, 4096];
+    for (const size of sizes) {
+      const { stream, lines, seen } = feed();
+      for (let start = 0; start < bytes.length; start += size) stream.write(bytes.slice(start, start + size));
+      stream.end();
+      await lines.drained;
+      expect(seen, `chunks of ${size}`).toEqual(['before', atLimit, 'after']);
+    }
+    // A line whose newline comes in the same chunk as the bytes that took it past the limit.
+    const { stream, lines, seen } = feed();
+    stream.write(`${'x'.repeat(999_990)}`);
+    stream.end(`${'x'.repeat(20)}\nafter\n`);
+    await lines.drained;
+    expect(seen).toEqual(['after']);
+  });
+
   it('keeps the first failure, tells the owner once, and passes over the later lines', async () => {
     const { stream, lines, seen, failures } = feed((line) => {
       if (line.startsWith('bad')) throw new Error(line);

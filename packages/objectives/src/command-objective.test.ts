@@ -225,8 +225,9 @@ describe('command objective', () => {
     expect(details(result)).toMatchObject({ exitCode: 3, signal: null, stderrTail: '…xxxxxboom\n' });
     // It had printed a loss (trial 40: a crash at exit lost it, unsaid); one that printed none says nothing of it.
     expect(result.error.message).toContain(
-      'exited with code 3, after printing a loss line (1): a program whose exit fails',
+      'exited with code 3, after printing a loss line (1, kept in error.details.lossLine): a program whose exit fails',
     );
+    expect(details(result)).toMatchObject({ lossLine: 1 });
     const silent = await evaluate(options([process.execPath, '-e', 'process.exit(3)']));
     expect(silent.status === 'failed' && silent.error.message).toMatch(/exited with code 3\.$/);
   });
@@ -310,6 +311,75 @@ describe('command objective', () => {
     const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile]), { x: 1 }, controller.signal);
     expect(result.status === 'failed' && result.error.code).toBe('INTERRUPTED');
     await expectGone(pidFile);
+  });
+
+  // Trial 130: a loss printed before a slow teardown was lost without a word on TIMEOUT and INTERRUPTED, and
+  // the config's trialTimeoutSeconds (the engine's limit) and an interruption kept no details at all.
+  const lateTeardown = `console.error('working...'); console.log('{"loss": 0.33}'); setTimeout(() => {}, 10000);`;
+  const lossKept =
+    /, after printing a loss line \(\{"loss":0\.33\}, kept in error\.details\.lossLine\): a program still running when its trial is stopped fails it/;
+
+  it('says and keeps a loss the program printed before its own timeoutSeconds killed it (trial 130)', async () => {
+    const result = await evaluate(
+      options([process.execPath, '-e', lateTeardown], { timeoutSeconds: 1, stdin: 'none' }),
+    );
+    expect(result.status === 'failed' && result.error.code).toBe('TIMEOUT');
+    expect(result.status === 'failed' && result.error.message).toMatch(lossKept);
+    expect(details(result)).toMatchObject({ lossLine: { loss: 0.33 }, stderrTail: 'working...\n', signal: 'SIGKILL' });
+  });
+
+  /** One trial of `program` as a study run, with the run's own options (a time limit, a stop signal). */
+  const runOneTrial = async (name: string, program: string, run: { trialTimeoutMs?: number; signal?: AbortSignal }) => {
+    const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
+    const result = await runStudy({
+      spec: { name, direction: 'minimize', seed: 1, space: definition },
+      space: compileSpace(definition),
+      store: createMemoryStore(),
+      suggester: {
+        name: 'prior',
+        beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+      },
+      objective: createCommandObjective(options([process.execPath, '-e', program], { stdin: 'none' }), {
+        baseDir: dir,
+        study: name,
+      }),
+      budget: { maxTrials: 1 },
+      ...(run.signal === undefined ? {} : { signal: run.signal, gracePeriodMs: 0 }),
+      ...(run.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: run.trialTimeoutMs }),
+    });
+    const [trial] = result.trials;
+    return trial?.state === 'failed' ? trial.error : undefined;
+  };
+
+  it("keeps the command's details and a printed loss in the engine's TIMEOUT and INTERRUPTED (trial 130)", async () => {
+    const timedOut = await runOneTrial('engine-timeout', lateTeardown, { trialTimeoutMs: 1000 });
+    expect(timedOut?.code).toBe('TIMEOUT');
+    expect(timedOut?.message).toMatch(
+      /^The objective took longer than 1000 ms\. `.*` was stopped; its process group was killed/,
+    );
+    expect(timedOut?.message).toMatch(lossKept);
+    expect(timedOut?.details).toMatchObject({
+      command: [process.execPath, '-e', lateTeardown],
+      exitCode: null,
+      signal: 'SIGKILL',
+      stderrTail: 'working...\n',
+      lossLine: { loss: 0.33 },
+    });
+    expect(timedOut?.details?.durationMs).toEqual(expect.any(Number));
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 1000);
+    const interrupted = await runOneTrial('engine-interrupt', lateTeardown, { signal: stop.signal });
+    expect(interrupted?.code).toBe('INTERRUPTED');
+    expect(interrupted?.message).toMatch(lossKept);
+    expect(interrupted?.details).toMatchObject({
+      signal: 'SIGKILL',
+      stderrTail: 'working...\n',
+      lossLine: { loss: 0.33 },
+    });
+    // Without a loss line, nothing is said of one.
+    const silent = await runOneTrial('engine-silent', 'setTimeout(() => {}, 10000);', { trialTimeoutMs: 500 });
+    expect(silent?.message).toMatch(/was stopped; its process group was killed\.$/);
+    expect(silent?.details).not.toHaveProperty('lossLine');
   });
 
   it('fails a trial whose program cannot start (a templated program name)', async () => {

@@ -262,23 +262,31 @@ export const interpretCommandOutcome = (
     );
   }
   if (outcome.lineFailed) return reportFailure(outcome.lineError, shown, details);
-  if (outcome.timedOut) {
-    return failed(
-      'TIMEOUT',
-      `\`${shown}\` ran longer than ${timeoutSeconds} s; its process group was killed.`,
-      details,
-    );
-  }
-  if (outcome.aborted) return failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed.`, details);
   const found = reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found;
+  // A loss line the program had printed before it was killed or failed, said and kept (trial 40: a crash at
+  // exit, a CUDA teardown, lost a loss the message did not mention; trial 130: so did a TIMEOUT or an
+  // INTERRUPTED trial, a slow teardown after the loss): the trial fails all the same.
+  const printed = (why: string, advice: string) =>
+    found === undefined
+      ? ''
+      : `, after printing a loss line (${JSON.stringify(found).slice(0, 80)}, kept in error.details.lossLine): ${why}, so ${advice} once the loss is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`;
+  const withLoss = found === undefined ? details : { ...details, lossLine: found };
+  if (outcome.timedOut || outcome.aborted) {
+    const kill = printed(
+      'a program still running when its trial is stopped fails it whatever it printed',
+      'end the program',
+    );
+    return outcome.timedOut
+      ? failed(
+          'TIMEOUT',
+          `\`${shown}\` ran longer than ${timeoutSeconds} s; its process group was killed${kill}.`,
+          withLoss,
+        )
+      : failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed${kill}.`, withLoss);
+  }
   if (outcome.exitCode !== 0) {
-    // Said when the program had printed its loss first (trial 40: a crash at exit, a CUDA teardown, lost a
-    // loss the message did not mention): a failed exit fails the trial all the same.
-    const printed =
-      found === undefined
-        ? ''
-        : `, after printing a loss line (${JSON.stringify(found).slice(0, 80)}): a program whose exit fails fails its trial whatever it printed, so end it with exit code 0 once the loss is out (in Python: sys.stdout.flush() then os._exit(0) skips a crashing teardown)`;
-    return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}${printed}.`, details);
+    const exit = printed('a program whose exit fails fails its trial whatever it printed', 'end it with exit code 0');
+    return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}${exit}.`, withLoss);
   }
   if (found === undefined) {
     return failed(
@@ -382,6 +390,9 @@ export const createCommandObjective = (
   let warnedOnStderr = false;
   return {
     name: 'command',
+    // Killed on abort, it returns its command, stderr tail and any loss it printed: the engine's TIMEOUT
+    // (`trialTimeoutSeconds`) or INTERRUPTED keeps them.
+    settlesOnAbort: true,
     async evaluate(params, evaluation) {
       let argv: string[];
       let extraEnv: Record<string, string>;

@@ -77,6 +77,14 @@ export interface ObjectiveAdapter {
    * that moment (`OBJECTIVE_CRASHED`) instead of ending the process.
    */
   readonly sharesThread?: boolean;
+  /**
+   * True when `evaluate` returns soon after its signal aborts, with what it knows (the `command` objective
+   * kills its process group and returns the command, its stderr tail, a loss it had printed). When the engine
+   * stops such a trial (its time limit, the run's interruption), it waits up to a second for that result: a
+   * failed one's `error.details` are kept in the trial's `TIMEOUT` or `INTERRUPTED` error, and its message
+   * follows the engine's. Otherwise the engine's failure is the trial's at once.
+   */
+  readonly settlesOnAbort?: boolean;
   /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */
   evaluate(params: ExternalParams, context: AdapterContext): Promise<EvaluationResult>;
   /** Releases what the adapter holds (workers, processes) once the run is over. */

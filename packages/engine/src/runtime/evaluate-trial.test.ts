@@ -146,3 +146,58 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
     expect(seen[0]?.signal.aborted).toBe(true);
   });
 });
+
+describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnAbort)", () => {
+  /** An adapter that, once its signal aborts, returns a failure with details after `settleMs`. */
+  const settling = (settleMs: number, flag: boolean): ObjectiveAdapter => ({
+    name: 'settling',
+    ...(flag ? { settlesOnAbort: true } : {}),
+    evaluate: (_params, context) =>
+      new Promise((resolve) => {
+        context.signal.addEventListener('abort', () =>
+          setTimeout(
+            () =>
+              resolve({
+                status: 'failed',
+                error: { code: 'INTERRUPTED', message: 'prog was stopped.', details: { stderrTail: 'working...' } },
+              }),
+            settleMs,
+          ),
+        );
+      }),
+  });
+
+  it("keeps the adapter's details and message in the engine's TIMEOUT and INTERRUPTED (trial 130)", async () => {
+    const timedOut = await evaluateTrial(settling(20, true), {}, { trialNumber: 0, timeoutMs: 50 });
+    expect(timedOut).toEqual({
+      status: 'failed',
+      error: {
+        code: 'TIMEOUT',
+        message: 'The objective took longer than 50 ms. prog was stopped.',
+        details: { stderrTail: 'working...' },
+      },
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const interrupted = await evaluateTrial(settling(20, true), {}, { trialNumber: 0, interrupt: controller.signal });
+    expect(interrupted.status === 'failed' && interrupted.error).toMatchObject({
+      code: 'INTERRUPTED',
+      message: 'The run was interrupted while this trial was running. prog was stopped.',
+      details: { stderrTail: 'working...' },
+    });
+  });
+
+  it('waits no more than a second for it, and not at all for an adapter that does not settle on abort', async () => {
+    let started = performance.now();
+    const plain = await evaluateTrial(settling(500, false), {}, { trialNumber: 0, timeoutMs: 50 });
+    expect(plain).toEqual({
+      status: 'failed',
+      error: { code: 'TIMEOUT', message: 'The objective took longer than 50 ms.' },
+    });
+    expect(performance.now() - started).toBeLessThan(400);
+    started = performance.now();
+    const slow = await evaluateTrial(settling(5000, true), {}, { trialNumber: 0, timeoutMs: 50 });
+    expect(slow).toEqual(plain);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});

@@ -77,6 +77,39 @@ const stoppedBy = (result: EvaluationResult): boolean =>
 /** How long after its timeout an objective still running counts as abandoned (see {@link EvaluateOptions.onAbandoned}). */
 const ABANDONED_AFTER_MS = 1000;
 
+/** How long the engine waits for the own result of an adapter that settles on abort (see `ObjectiveAdapter.settlesOnAbort`). */
+export const ABORT_SETTLE_MS = 1000;
+
+/**
+ * The engine's TIMEOUT or INTERRUPTED failure with what the adapter's own result, once stopped, knew: its
+ * details, and its message after the engine's (trial 130: a `trialTimeoutSeconds` TIMEOUT or an INTERRUPTED
+ * command trial lost the command, its stderr tail and a loss it had printed).
+ */
+const withAdapterAccount = async (
+  stoppedResult: EvaluationResult,
+  evaluation: Promise<EvaluationResult>,
+): Promise<EvaluationResult> => {
+  if (stoppedResult.status !== 'failed') return stoppedResult;
+  let timer: NodeJS.Timeout | undefined;
+  const own = await Promise.race([
+    evaluation,
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ABORT_SETTLE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (own?.status !== 'failed') return stoppedResult;
+  const { error } = stoppedResult;
+  return {
+    status: 'failed',
+    error: {
+      ...error,
+      message: own.error.message === error.message ? error.message : `${error.message} ${own.error.message}`,
+      ...(own.error.details === undefined ? {} : { details: { ...own.error.details, ...error.details } }),
+    },
+  };
+};
+
 /** The shortest bound on an objective's set-up (see `AdapterContext.setUp`): a set-up gets this or the trial's limit. */
 export const SET_UP_BOUND_MS = 60_000;
 
@@ -190,7 +223,14 @@ export const evaluateTrial = async (
     running = false;
   });
   try {
-    const result = await Promise.race([evaluation, stopped]);
+    const raced = await Promise.race([evaluation, stopped]);
+    const result =
+      running &&
+      objective.settlesOnAbort === true &&
+      raced.status === 'failed' &&
+      raced.error.code !== 'OBJECTIVE_CRASHED'
+        ? await withAdapterAccount(raced, evaluation)
+        : raced;
     if (running && result.status === 'failed' && result.error.code === 'TIMEOUT' && options.onAbandoned !== undefined) {
       const { onAbandoned } = options;
       setTimeout(() => {

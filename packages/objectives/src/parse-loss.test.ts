@@ -56,6 +56,11 @@ describe('describeLastLine', () => {
       /^its last line was `\{'loss': 0.5\}`, which is not JSON \(.+\); print json.dumps\(\{"loss": x\}\) in Python, not the dict$/,
     );
     expect(describeLastLine('{"loss": .25}')).toMatch(/^its last line was `\{"loss": .25\}`, which is not JSON \(/);
+    // An earlier such line is pointed at too (trial 130: only the last line was quoted).
+    expect(describeLastLine("{'loss': 0.5}\ntraining finished\n")).toMatch(
+      /^its last line was `training finished`; an earlier line, `\{'loss': 0.5\}`, looks like a loss line but is not JSON \(.+\); print json.dumps\(\{"loss": x\}\) in Python, not the dict$/,
+    );
+    expect(describeLastLine('{"loss": 0.5, "note": "ok"}\ndone\n')).toBe('its last line was `done`');
   });
 
   it('says when the last line is longer than the stdout Parzen keeps (a 5 MB JSON line was quoted as `…qqqq…`)', () => {

@@ -146,10 +146,8 @@ const QUOTED_CHARS = 200;
  * not JSON (Python's `print({'loss': x})`, a number like `.5`), why it was not read.
  */
 export const describeLastLine = (stdout: string): string => {
-  const last = stdout
-    .split(LINE_BREAK)
-    .map((line) => line.trim())
-    .findLast((line) => line !== '');
+  const lines = stdout.split(LINE_BREAK).map((line) => line.trim());
+  const last = lines.findLast((line) => line !== '');
   if (last === undefined) return 'it printed nothing on stdout';
   // The kept tail of stdout begins inside its last line: that line is longer than what Parzen keeps.
   if (stdout.startsWith('…') && !LINE_BREAK.test(stdout.slice(1).trimEnd()))
@@ -158,14 +156,30 @@ export const describeLastLine = (stdout: string): string => {
       `a loss line is read only up to ${MAX_LINE_CHARS.toLocaleString('en')} characters (a longer one is passed over): ` +
       'print the loss on a short line of its own (a bare number, or JSON with "loss" and small attrs), after any large output'
     );
-  // Quoted as printed (no JSON escapes: the message is for a person reading the program's output).
-  const quoted = `\`${last.length > QUOTED_CHARS ? `${last.slice(0, QUOTED_CHARS)}...` : last}\``;
-  if (!last.startsWith('{') || !last.includes('loss')) return `its last line was ${quoted}`;
+  const lastNotJson = notJson(last);
+  if (lastNotJson !== undefined) return `its last line was ${quoted(last)}, which is ${lastNotJson}`;
+  // An earlier line that looks like a loss but is not JSON, the likely mistake (trial 130: `{'loss': 0.5}`
+  // followed by `training finished` was not pointed at).
+  const earlier = lines.slice(0, lines.lastIndexOf(last)).findLast((line) => notJson(line) !== undefined);
+  const before =
+    earlier === undefined
+      ? ''
+      : `; an earlier line, ${quoted(earlier)}, looks like a loss line but is ${notJson(earlier)}`;
+  return `its last line was ${quoted(last)}${before}`;
+};
+
+/** A line quoted as printed (no JSON escapes: the message is for a person reading the program's output), its start if long. */
+const quoted = (line: string): string =>
+  `\`${line.length > QUOTED_CHARS ? `${line.slice(0, QUOTED_CHARS)}...` : line}\``;
+
+/** Why a line that looks like a loss object (`{` ... `loss`) is not read as one: it is not JSON; undefined otherwise. */
+const notJson = (line: string): string | undefined => {
+  if (!line.startsWith('{') || !line.includes('loss')) return undefined;
   try {
-    parseJsonWithNonFinite(last);
-    return `its last line was ${quoted}`;
+    parseJsonWithNonFinite(line);
+    return undefined;
   } catch (error) {
-    const python = last.includes("'loss'") ? `; print json.dumps({"loss": x}) in Python, not the dict` : '';
-    return `its last line was ${quoted}, which is not JSON (${(error as Error).message})${python}`;
+    const python = line.includes("'loss'") ? `; print json.dumps({"loss": x}) in Python, not the dict` : '';
+    return `not JSON (${(error as Error).message})${python}`;
   }
 };

@@ -241,6 +241,22 @@ describe('command objective', () => {
     );
   });
 
+  it.skipIf(process.platform === 'win32')(
+    'says when processes left in the group at the exit were killed (trial 130: a `&` job, unsaid)',
+    async () => {
+      const result = await evaluate(
+        options(['/bin/sh', '-c', 'echo starting; (sleep 1; echo 0.5) &'], { stdin: 'none' }),
+      );
+      expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NO_LOSS');
+      expect(result.status === 'failed' && result.error.message).toMatch(
+        /its last line was `starting`; processes it had started were still running in its process group when it exited, and were killed then \(.*wait.*\)\.$/,
+      );
+      // A program that waits for its job leaves none: nothing is said of it.
+      const waited = await evaluate(options(['/bin/sh', '-c', 'echo starting; (echo done) & wait'], { stdin: 'none' }));
+      expect(waited.status === 'failed' && waited.error.message).toMatch(/its last line was `done`\.$/);
+    },
+  );
+
   it('reads the loss line however much the program prints after it', async () => {
     // 200 KB of logs after the loss: more than the 64 KiB tail of stdout that is kept.
     const program =

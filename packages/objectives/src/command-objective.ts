@@ -292,7 +292,11 @@ export const interpretCommandOutcome = (
     return failed(
       'COMMAND_NO_LOSS',
       `\`${shown}\` printed no loss: expected a last line that is a JSON object with "loss" or a bare number; ` +
-        `${describeLastLine(outcome.stdout)}.`,
+        `${describeLastLine(outcome.stdout)}` +
+        (outcome.leftRunning === true
+          ? '; processes it had started were still running in its process group when it exited, and were killed then (a job put in the background with & or nohup ends with the program: wait for it, in sh with `wait`, before exiting)'
+          : '') +
+        '.',
       { ...details, stdoutTail: outcome.stdout.slice(-1000) },
     );
   }

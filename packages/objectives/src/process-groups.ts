@@ -66,13 +66,15 @@ const tellWatchdog = (line: string, start = true): void => {
 
 /**
  * Sends a signal (SIGKILL unless told otherwise) to a whole process group: the leader and everything it
- * started. A gone group is fine.
+ * started. A gone group is fine: false then (true when the signal was sent to some process of the group).
  */
-export const killGroup = (pid: number, signal: NodeJS.Signals = 'SIGKILL'): void => {
+export const killGroup = (pid: number, signal: NodeJS.Signals = 'SIGKILL'): boolean => {
   try {
     process.kill(-pid, signal);
+    return true;
   } catch {
     // ESRCH: the group has already gone.
+    return false;
   }
 };
 

@@ -62,6 +62,11 @@ export interface CommandOutcome {
   /** What `onStdoutLine` threw, when it did (`lineFailed` tells a thrown `undefined` apart). */
   readonly lineError?: unknown;
   readonly lineFailed: boolean;
+  /**
+   * Processes the program had started were still in its group when it exited (a job put in the background
+   * with `&` or nohup), and were killed then. False when it was stopped (a timeout, an abort, `terminate`).
+   */
+  readonly leftRunning?: boolean;
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   readonly startError?: Error;
   readonly durationMs: number;
@@ -197,9 +202,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     }
     const pid = child.pid;
     if (pid !== undefined) trackGroup(pid, (options.terminateGraceMs ?? 5000) / 1000);
-    const signalGroup = (signal: NodeJS.Signals) => {
-      if (pid !== undefined) killGroup(pid, signal);
-    };
+    const signalGroup = (signal: NodeJS.Signals): boolean => pid !== undefined && killGroup(pid, signal);
     const killSwitch = armKillSwitch({
       signalGroup,
       timeoutMs: options.timeoutMs,
@@ -241,9 +244,13 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       child.stderr.destroy();
       lines?.end();
     };
+    // Whether the program, exiting on its own, left processes in its group (trial 130: a `&` job killed at the
+    // exit gave a COMMAND_NO_LOSS that did not say so).
+    let leftRunning = false;
     child.on('exit', () => {
       options.onExit?.();
-      signalGroup('SIGKILL');
+      const stopped = killSwitch.timedOut() || killSwitch.aborted() || killSwitch.terminated();
+      if (signalGroup('SIGKILL') && !stopped) leftRunning = true;
       killSwitch.disarm(); // the program has ended: no timeout or grace period is left to run
       if (options.signal?.aborted) closePipes();
       else options.signal?.addEventListener('abort', closePipes, { once: true });
@@ -278,6 +285,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
         graceExpired: killSwitch.graceExpired(),
         lineFailed: lines?.failed ?? false,
         ...(lines?.failed ? { lineError: lines.error } : {}),
+        ...(leftRunning ? { leftRunning } : {}),
         durationMs: Date.now() - started,
         ...(startError === undefined ? {} : { startError }),
       });

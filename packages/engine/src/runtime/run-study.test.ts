@@ -562,6 +562,19 @@ describe('runStudy', () => {
         `3 trials in a row could not start the objective, the last #6: ${code} Objective module \`./obj.mjs\` failed to load: Unexpected end of input; the rest of the budget is left for a run once it starts again`,
       );
     }
+    // Trial 130: with no trial of the budget left, no rest is said to be left.
+    const never: ObjectiveAdapter = {
+      name: 'never',
+      evaluate: async () => ({
+        status: 'failed',
+        error: { code: 'COMMAND_NOT_STARTED', message: 'spawn ./p.sh ENOENT' },
+      }),
+    };
+    const used = await run(heart, { maxTrials: 3 }, { objective: never });
+    expect(used.reason).toBe('failures');
+    expect(used.stopMessage).toBe(
+      '3 trials in a row could not start the objective, the last #2: COMMAND_NOT_STARTED spawn ./p.sh ENOENT',
+    );
     // An explicit maxConsecutiveFailures is the limit (review 56); an interrupted trial does not reset the count.
     let calls = 0;
     const flaky: ObjectiveAdapter = {

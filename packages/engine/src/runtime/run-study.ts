@@ -615,7 +615,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         const unstartableLimit = budget.maxConsecutiveFailures ?? UNSTARTABLE_LIMIT;
         if (reason === undefined && unstartable >= unstartableLimit && finished.state === 'failed' && cannotStart) {
           reason = 'failures';
-          stopMessage ??= `${unstartableLimit} trials in a row could not start the objective, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}; the rest of the budget is left for a run once it starts again`;
+          // Said only when the budget has trials left (trial 130: said when the last failure used its last trial).
+          const made = limit === undefined ? 0 : await mirrorOf(session).withAllTrials((trials) => trials.length);
+          const rest =
+            limit === undefined || made < limit
+              ? '; the rest of the budget is left for a run once it starts again'
+              : '';
+          stopMessage ??= `${unstartableLimit} trials in a row could not start the objective, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}${rest}`;
         }
         if (reason === undefined && tracker.stopReason() === 'failures') {
           if (budget.maxConsecutiveFailures !== undefined && finished.state === 'failed') failuresStop(finished);

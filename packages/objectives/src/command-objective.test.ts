@@ -277,6 +277,20 @@ describe('command objective', () => {
     expect(details(result)).toMatchObject({ exitCode: 0 });
   });
 
+  it('quotes the line the program printed in an OBJECTIVE_* failure (trial 130: `{"loss": 1e400}` read as Infinity)', async () => {
+    const infinite = await evaluate(options([process.execPath, '-e', printing(['{"loss": 1e400}', 'done'])]));
+    expect(infinite.status === 'failed' && infinite.error).toMatchObject({
+      code: 'OBJECTIVE_INFINITE',
+      message: expect.stringMatching(
+        /^The objective returned a loss of Infinity.* `.*` printed `\{"loss": 1e400\}`\.$/,
+      ),
+    });
+    const text = await evaluate(options([process.execPath, '-e', printing(['{"loss": "0.5"}'])]));
+    expect(text.status === 'failed' && text.error.message).toMatch(/ printed `\{"loss": "0\.5"\}`\.$/);
+    const nan = await evaluate(options([process.execPath, '-e', 'console.log("nan")']));
+    expect(nan.status === 'failed' && nan.error.message).toMatch(/ printed `nan`\.$/);
+  });
+
   it('kills the whole process group on timeout', async () => {
     const pidFile = join(dir, 'timeout.pid');
     const started = Date.now();

@@ -26,7 +26,14 @@ import {
 } from './argv-template.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
-import { describeLastLine, findLossLine, lossTracker, parseJsonWithNonFinite, parseLossLine } from './parse-loss.js';
+import {
+  describeLastLine,
+  findLossLine,
+  lossTracker,
+  parseJsonWithNonFinite,
+  parseLossLine,
+  trackLossLines,
+} from './parse-loss.js';
 import {
   brokenReport,
   createReportReader,
@@ -120,7 +127,7 @@ export interface ReportOutcome {
    * line (undefined when no line was one). Every line counts, however much the program printed after
    * it; without this the result is looked for in the kept tail of stdout (its last 64 KiB).
    */
-  readonly lossLine?: { readonly found: unknown };
+  readonly lossLine?: { readonly found: unknown; readonly line?: string | undefined };
 }
 
 /** A line that reads as a Python dict with `step` and `value` keys: `{'step': 0, 'value': 0.5}`. */
@@ -262,7 +269,8 @@ export const interpretCommandOutcome = (
     );
   }
   if (outcome.lineFailed) return reportFailure(outcome.lineError, shown, details);
-  const found = reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found;
+  const tracked = reports?.lossLine ?? trackLossLines(outcome.stdout);
+  const found = tracked.found;
   // A loss line the program had printed before it was killed or failed, said and kept (trial 40: a crash at
   // exit, a CUDA teardown, lost a loss the message did not mention; trial 130: so did a TIMEOUT or an
   // INTERRUPTED trial, a slow teardown after the loss): the trial fails all the same.
@@ -320,10 +328,18 @@ export const interpretCommandOutcome = (
     });
   }
   const result = interpretObjectiveValue(found);
-  // The result's own details (the loss of OBJECTIVE_BAD_ATTRS, which its message says is kept) stay.
-  return result.status === 'ok'
-    ? result
-    : { status: 'failed', error: { ...result.error, details: { ...details, ...result.error.details } } };
+  if (result.status === 'ok') return result;
+  // The result's own details (the loss of OBJECTIVE_BAD_ATTRS, which its message says is kept) stay; the line
+  // the program printed is quoted (trial 130: `{"loss": 1e400}` was said only as "a loss of Infinity").
+  const printedLine = tracked.line === undefined ? '' : ` \`${shown}\` printed ${quoteLine(tracked.line)}.`;
+  return {
+    status: 'failed',
+    error: {
+      ...result.error,
+      message: `${result.error.message}${printedLine}`,
+      details: { ...details, ...result.error.details },
+    },
+  };
 };
 
 /** What each reserved placeholder otherwise gives, and where the program still finds it. */

@@ -97,6 +97,9 @@ const LINE_BREAK = /\r?\n|\r/;
  */
 export const lossTracker = () => {
   let found: unknown;
+  // The lines as printed, for messages (trial 130: `{"loss": 1e400}` was said only as a loss of Infinity).
+  let foundLine: string | undefined;
+  let failLastLine: string | undefined;
   let lossObjectSeen = false;
   let numberAfterLoss: number | undefined;
   // hyperopt's `{"status": "fail"}` (and `{"pruned": true}`) without a loss counts only as the last non-empty
@@ -111,10 +114,14 @@ export const lossTracker = () => {
       if (parsed === undefined) return undefined;
       if (typeof parsed === 'object' && !('loss' in (parsed as object))) {
         // After a loss line, such a line is a log line (a loss line's own `status` still counts).
-        if (!lossObjectSeen) failLast = parsed;
+        if (!lossObjectSeen) {
+          failLast = parsed;
+          failLastLine = line.trim();
+        }
         return lossObjectSeen ? undefined : parsed;
       }
       found = parsed;
+      foundLine = line.trim();
       if (typeof parsed === 'object') {
         lossObjectSeen = true;
         numberAfterLoss = undefined;
@@ -124,6 +131,10 @@ export const lossTracker = () => {
     get found(): unknown {
       return failLast ?? found;
     },
+    /** The line `found` was read from, as printed (trimmed). */
+    get line(): string | undefined {
+      return failLast === undefined ? foundLine : failLastLine;
+    },
     get numberAfterLoss(): number | undefined {
       return numberAfterLoss;
     },
@@ -131,10 +142,13 @@ export const lossTracker = () => {
 };
 
 /** The result of a whole stdout at once, by the rule of `lossTracker`: the last line that is a bare number or a JSON object with `loss`; undefined when no line qualifies. */
-export const findLossLine = (stdout: string): unknown => {
+export const findLossLine = (stdout: string): unknown => trackLossLines(stdout).found;
+
+/** A {@link lossTracker} that has read a whole stdout. */
+export const trackLossLines = (stdout: string): ReturnType<typeof lossTracker> => {
   const tracker = lossTracker();
   for (const line of stdout.split(LINE_BREAK)) tracker.see(line);
-  return tracker.found;
+  return tracker;
 };
 
 /** How much of a program's last line a failure message quotes. */

@@ -55,17 +55,20 @@ export interface CommandEnvInput {
   readonly inherit: boolean;
   /** `PARZEN_PARAM_` variables to leave out (those several parameters map to). */
   readonly leaveOut?: ReadonlyMap<string, unknown>;
+  /** False: no `PARZEN_PARAMS` nor `PARZEN_PARAM_<NAME>` (values too long for an environment string). */
+  readonly paramsInEnv?: boolean;
 }
 
 /**
  * The environment of one trial's process: the parent's (unless `inherit` is false), then the config's
  * `env`, then `PARZEN_TRIAL`, `PARZEN_STUDY`, `PARZEN_PARAMS` (JSON of all parameters) and one
- * `PARZEN_PARAM_<NAME>` per active parameter.
+ * `PARZEN_PARAM_<NAME>` per active parameter (those two unless `paramsInEnv` is false).
  */
 export const commandEnv = (input: CommandEnvInput): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...(input.inherit ? process.env : {}), ...input.extra };
   env.PARZEN_TRIAL = String(input.trialNumber);
   env.PARZEN_STUDY = input.study;
+  if (input.paramsInEnv === false) return env;
   env.PARZEN_PARAMS = JSON.stringify(input.params);
   for (const [name, value] of Object.entries(input.params)) {
     const variable = paramEnvName(name);

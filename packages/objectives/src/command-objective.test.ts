@@ -418,6 +418,79 @@ describe('command objective', () => {
     expect(result.status === 'failed' && result.error.message).toMatch(/ENOENT/);
   });
 
+  // Trial 130: a 140 KB choice value failed every trial with a bare `spawn E2BIG`, and no option kept the
+  // params out of the environment; validate passed it, and one holding NUL.
+  it.skipIf(process.platform !== 'linux')(
+    'refuses before the start a value too long for an environment string or argument, saying which and what to do',
+    async () => {
+      const long = 'A'.repeat(140_000);
+      const result = await evaluate(options([process.execPath, '-e', 'process.stdin.resume()']), { prompt: long });
+      expect(result.status === 'failed' && result.error.code).toBe('COMMAND_BAD_ARGS');
+      expect(result.status === 'failed' && result.error.message).toBe(
+        `\`${process.execPath}\` was not started: environment variable PARZEN_PARAMS (140,028 bytes), environment variable PARZEN_PARAM_PROMPT (140,021 bytes) are longer than the 131,072 bytes Linux allows one argument or environment string (NAME=value included). To pass such values, read the params from stdin (the default, "stdin": "json") and set "paramsInEnv": false in the objective's options, so they are not put in its environment.`,
+      );
+      // With paramsInEnv false, the program reads it from stdin.
+      const reads =
+        'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => console.log(process.env.PARZEN_PARAMS === undefined ? JSON.parse(s).prompt.length / 1e6 : 99))';
+      const fromStdin = await evaluate(options([process.execPath, '-e', reads], { paramsInEnv: false }), {
+        prompt: long,
+      });
+      expect(fromStdin).toMatchObject({ status: 'ok', loss: 0.14 });
+      // In argv: that argument is named, and stdin advised.
+      const inArgv = await evaluate(options([process.execPath, '-e', '', '--p={prompt}'], { paramsInEnv: false }), {
+        prompt: long,
+      });
+      expect(inArgv.status === 'failed' && inArgv.error.message).toMatch(
+        /: argument 3 \(140,005 bytes\) is longer than .* take the value from stdin \(or PARZEN_PARAMS\) instead of the argv template\.$/,
+      );
+      // NUL, and many values each under the limit but over the total (E2BIG from the spawn itself).
+      const nul = await evaluate(options([process.execPath, '-e', '']), { sep: 'a\u0000b' });
+      expect(nul.status === 'failed' && nul.error.message).toMatch(
+        /was not started: environment variable PARZEN_PARAM_SEP holds a NUL character, which no program can be given\./,
+      );
+      const many = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`P${index}`, 'B'.repeat(120_000)]));
+      const total = await evaluate(options([process.execPath, '-e', ''], { env: many }));
+      expect(total.status === 'failed' && total.error).toMatchObject({
+        code: 'COMMAND_BAD_ARGS',
+        message: expect.stringMatching(
+          /could not start: spawn E2BIG, its arguments and environment together \([\d,]+ bytes\) are more than the system allows \(getconf ARG_MAX\); the largest: environment variable P\d+ \(120,00\d bytes\), .*\. Pass large values on stdin, or start Parzen with a smaller environment\.$/,
+        ),
+      });
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux')(
+    'refuses, before any trial, a choice option holding NUL or too long for an environment string (trial 130)',
+    () => {
+      const create =
+        (space: SpaceDefinition, extra: Partial<CommandObjectiveOptions> = {}) =>
+        () =>
+          commandObjectiveManifest.create(options([process.execPath, '-e', ''], extra), {
+            ...testPluginContext({ baseDir: dir, study: 's' }),
+            space: compileSpace(space),
+          });
+      const long = 'A'.repeat(140_000);
+      const space: SpaceDefinition = {
+        prompt: { type: 'choice', options: [long, 'short'] },
+        sep: {
+          type: 'choice',
+          options: ['-', { value: 'x', space: { inner: { type: 'choice', options: ['ok', 'a\u0000b'] } } }],
+        },
+      };
+      expect(create(space)).toThrow(
+        /\/space\/prompt\/options\/0: expected an option of at most 131,072 bytes as PARZEN_PARAM_PROMPT=value .*found 140,021 bytes: pass it on stdin \(the default\) with "paramsInEnv": false/,
+      );
+      expect(create(space)).toThrow(
+        /\/space\/sep\/options\/1\/space\/inner\/options\/1: expected an option without a NUL character/,
+      );
+      // Kept out of the environment and the template, they reach the program on stdin: fine.
+      expect(create(space, { paramsInEnv: false })).not.toThrow();
+      expect(create(space, { paramsInEnv: false, command: [process.execPath, '-e', '', '{prompt}'] })).toThrow(
+        /\/space\/prompt\/options\/0: .* and without \{prompt\} in the command or env/,
+      );
+    },
+  );
+
   it('fails a trial whose template names an unknown parameter', async () => {
     const result = await evaluate(options([process.execPath, '{nope}']));
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_TEMPLATE');

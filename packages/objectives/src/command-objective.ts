@@ -15,6 +15,7 @@ import {
   SERVICES,
   type Services,
 } from '@parzen/engine/plugin';
+import { tooLargeMessage, unpassableMessage, unpassableOptionIssues, unpassableStrings } from './arg-limits.js';
 import {
   expandArgv,
   expandEnv,
@@ -54,6 +55,11 @@ export interface CommandObjectiveOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Start from Parzen's own environment (PATH, HOME, a virtualenv ...). */
   readonly inheritEnv: boolean;
+  /**
+   * Put the params in the environment, as `PARZEN_PARAMS` and `PARZEN_PARAM_<NAME>` (default true). False for
+   * values longer than an environment string may be (128 KiB on Linux): the program reads them from stdin.
+   */
+  readonly paramsInEnv?: boolean;
   /** `json`: the params as one JSON line on standard input; `none`: empty stdin. */
   readonly stdin: 'json' | 'none';
   /** Kill the program (its whole process group) after this many seconds; the trial fails with `TIMEOUT`. */
@@ -92,6 +98,12 @@ export const commandObjectiveOptionsSchema = {
       description: 'Extra environment variables; values may use the argv placeholders ({lr}, {depth?}, {trial}).',
     },
     inheritEnv: { type: 'boolean', default: true, description: "Start from Parzen's environment." },
+    paramsInEnv: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Pass the params in the environment too (PARZEN_PARAMS, PARZEN_PARAM_<NAME>); false for values over the 128 KiB an environment string may hold on Linux (read them from stdin).',
+    },
     stdin: { enum: ['json', 'none'], default: 'json', description: 'Params as one JSON line on standard input.' },
     timeoutSeconds: {
       type: 'number',
@@ -385,7 +397,15 @@ export const createCommandObjective = (
   // a config whose program reads argv), said once.
   const leaveOut = envNameCollisions(names ?? []);
   const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
-    commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv, leaveOut });
+    commandEnv({
+      params,
+      trialNumber,
+      study: context.study,
+      extra,
+      inherit: options.inheritEnv,
+      leaveOut,
+      paramsInEnv: options.paramsInEnv !== false,
+    });
   const running = new Set<AbortController>();
   // The study's logger (stderr in the CLI), for what the program's output may have meant.
   const logger = context.services?.has(SERVICES.logger) === true ? context.services.get(SERVICES.logger) : undefined;
@@ -430,6 +450,13 @@ export const createCommandObjective = (
           return failed('COMMAND_TEMPLATE', error.message, { command: options.command });
         throw error;
       }
+      const trialEnv = env(params, evaluation.trialNumber, extraEnv);
+      // Refused before the spawn, said as such (trial 130: a 140 KB choice value failed every trial with a bare
+      // `spawn E2BIG`, and three in a row stopped the run as if the program had moved).
+      const unpassable = unpassableStrings(argv, trialEnv, extraEnv);
+      const commandDetails = { command: argv, exitCode: null, signal: null, stderrTail: '', durationMs: 0 };
+      if (unpassable.length > 0)
+        return failed('COMMAND_BAD_ARGS', unpassableMessage(argv[0] as string, unpassable), commandDetails);
       const stop = new AbortController();
       running.add(stop);
       // The loss line is kept as the lines are read: a program may print far more than the tail of stdout
@@ -466,7 +493,7 @@ export const createCommandObjective = (
         const outcome = await runCommand({
           argv,
           cwd,
-          env: env(params, evaluation.trialNumber, extraEnv),
+          env: trialEnv,
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
           onStdoutLine: (line, at) => {
@@ -510,6 +537,12 @@ export const createCommandObjective = (
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
+        // Each string fits, yet all together are too many (ARG_MAX).
+        if ((outcome.startError as NodeJS.ErrnoException | undefined)?.code === 'E2BIG')
+          return failed('COMMAND_BAD_ARGS', tooLargeMessage(argv[0] as string, argv, trialEnv), {
+            ...commandDetails,
+            durationMs: outcome.durationMs,
+          });
         // The first report read just as a pause of this process ended: held back by the pause, not by the program.
         const firstReadAt = reports.readAt[0];
         const heldStill = firstReadAt !== undefined && stillness.heldAt(firstReadAt);
@@ -732,9 +765,16 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
       always.has(param.name) ? [] : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
     ),
   );
+  const known = new Set(names);
+  const usedInTemplate = new Set(
+    [...options.command, ...Object.values(options.env ?? {})].flatMap((element) => placeholderNames(element, known)),
+  );
   const problems = [
     ...templateProblems(options.command, options.env, names, '', conditional),
     ...asciiCollisionIssues(envNameCollisions(names)),
+    // Trial 130: a choice option holding NUL, or too long for an environment string, passed validate and
+    // failed every trial that drew it.
+    ...unpassableOptionIssues(space, options.paramsInEnv !== false, usedInTemplate),
   ];
   if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);
 };

@@ -25,6 +25,7 @@ export type TrialErrorCode =
   | 'COMMAND_NO_LOSS'
   | 'COMMAND_TEMPLATE'
   | 'COMMAND_BAD_REPORT'
+  | 'COMMAND_BAD_ARGS'
   | 'REPORT_FAILED'
   | 'TIMEOUT'
   | 'INTERRUPTED'

@@ -1,0 +1,166 @@
+import type { CompiledSpace, ConfigIssue } from '@parzen/engine/plugin';
+import { escapePointer } from '@parzen/engine/plugin';
+import { formatValue } from './argv-template.js';
+import { paramEnvName } from './command-env.js';
+
+/**
+ * Linux's cap on one argument or environment string (`NAME=value`), its terminating NUL included
+ * (MAX_ARG_STRLEN, 32 pages of 4 KiB): a longer one fails the program's start with E2BIG.
+ */
+export const MAX_ARG_STRLEN = 131_072;
+
+/** Whether this system caps each string (Linux does; macOS caps only the total). */
+const capsEachString = process.platform === 'linux';
+
+/** A string of a program's argv or environment that it cannot be given. */
+export interface UnpassableString {
+  /** `argument 3` or `environment variable PARZEN_PARAM_PROMPT`. */
+  readonly what: string;
+  readonly bytes: number;
+  /** Too long for one string, or holding a NUL character (which ends a C string). */
+  readonly problem: 'too-long' | 'nul';
+  /** Where it came from: a parameter's variable, the config's `env`, the argv template. */
+  readonly source: 'params-env' | 'env' | 'argv';
+}
+
+/** The bytes a string takes in the kernel's copy: UTF-8, plus its terminating NUL. */
+const stringBytes = (text: string): number => Buffer.byteLength(text, 'utf8') + 1;
+
+/**
+ * The argv elements and environment strings a program cannot be given: a NUL character, or (on Linux)
+ * more than {@link MAX_ARG_STRLEN} bytes. `extra` names the variables the config's `env` set.
+ */
+export const unpassableStrings = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  extra: Readonly<Record<string, string>>,
+): UnpassableString[] => {
+  const found: UnpassableString[] = [];
+  const check = (text: string, what: string, source: UnpassableString['source']) => {
+    const bytes = stringBytes(text);
+    if (text.includes('\0')) found.push({ what, bytes, problem: 'nul', source });
+    else if (capsEachString && bytes > MAX_ARG_STRLEN) found.push({ what, bytes, problem: 'too-long', source });
+  };
+  argv.forEach((element, index) => {
+    check(element, `argument ${index}`, 'argv');
+  });
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const source = Object.hasOwn(extra, name) ? 'env' : name.startsWith('PARZEN_PARAM') ? 'params-env' : 'env';
+    check(`${name}=${value}`, `environment variable ${name}`, source);
+  }
+  return found;
+};
+
+/** What to do about strings a program could not be given, by where they came from. */
+const advice = (sources: ReadonlySet<UnpassableString['source']>): string =>
+  [
+    ...(sources.has('params-env')
+      ? [
+          'read the params from stdin (the default, "stdin": "json") and set "paramsInEnv": false in the objective\'s options, so they are not put in its environment',
+        ]
+      : []),
+    ...(sources.has('argv') ? ['take the value from stdin (or PARZEN_PARAMS) instead of the argv template'] : []),
+    ...(sources.has('env') ? ["take the value from stdin instead of the objective's env"] : []),
+  ].join('; ');
+
+/** A list of the strings, for a message: `environment variable PARZEN_PARAM_P (140,021 bytes)`. */
+const listed = (strings: readonly UnpassableString[]): string =>
+  strings.map(({ what, bytes }) => `${what} (${bytes.toLocaleString('en')} bytes)`).join(', ');
+
+/** The message for strings a program cannot be given (see {@link unpassableStrings}). */
+export const unpassableMessage = (program: string, strings: readonly UnpassableString[]): string => {
+  const long = strings.filter((string) => string.problem === 'too-long');
+  const nul = strings.filter((string) => string.problem === 'nul');
+  const parts = [
+    ...(long.length === 0
+      ? []
+      : [
+          `${listed(long)} ${long.length === 1 ? 'is' : 'are'} longer than the ${MAX_ARG_STRLEN.toLocaleString('en')} bytes Linux allows one argument or environment string (NAME=value included)`,
+        ]),
+    ...(nul.length === 0
+      ? []
+      : [
+          `${nul.map(({ what }) => what).join(', ')} ${nul.length === 1 ? 'holds' : 'hold'} a NUL character, which no program can be given`,
+        ]),
+  ];
+  return `\`${program}\` was not started: ${parts.join('; ')}. To pass such values, ${advice(new Set(strings.map(({ source }) => source)))}.`;
+};
+
+/**
+ * The message for a start that failed with E2BIG though each string fits: the arguments and environment
+ * together are over the system's limit (ARG_MAX); the largest strings named.
+ */
+export const tooLargeMessage = (program: string, argv: readonly string[], env: NodeJS.ProcessEnv): string => {
+  const strings = [
+    ...argv.map((element, index) => ({ what: `argument ${index}`, bytes: stringBytes(element), params: false })),
+    ...Object.entries(env).flatMap(([name, value]) =>
+      value === undefined
+        ? []
+        : [
+            {
+              what: `environment variable ${name}`,
+              bytes: stringBytes(`${name}=${value}`),
+              params: name.startsWith('PARZEN_PARAM'),
+            },
+          ],
+    ),
+  ];
+  const total = strings.reduce((sum, { bytes }) => sum + bytes, 0);
+  const largest = strings.sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+  const params = largest.some(({ params }) => params);
+  return (
+    `\`${program}\` could not start: spawn E2BIG, its arguments and environment together (${total.toLocaleString('en')} bytes) are more than the system allows (getconf ARG_MAX); the largest: ${listed(largest.map(({ what, bytes }) => ({ what, bytes, problem: 'too-long', source: 'env' })))}. ` +
+    `Pass large values on stdin${params ? ' and set "paramsInEnv": false in the objective\'s options' : ''}, or start Parzen with a smaller environment.`
+  );
+};
+
+/**
+ * The choice options of a space that no trial could pass to the program: those holding a NUL character, and
+ * on Linux those too long for an environment string (when `paramsInEnv`) or an argument (when the template
+ * uses the parameter), each at its JSON pointer in the config.
+ */
+export const unpassableOptionIssues = (
+  space: CompiledSpace,
+  paramsInEnv: boolean,
+  usedInTemplate: ReadonlySet<string>,
+): ConfigIssue[] => {
+  const pointers = new Map<string, string>();
+  const pointerOf = (name: string): string => {
+    const known = pointers.get(name);
+    if (known !== undefined) return known;
+    const condition = space.byName.get(name)?.conditions[0];
+    const pointer =
+      condition === undefined
+        ? `/space/${escapePointer(name)}`
+        : `${pointerOf(condition.parent)}/options/${condition.index}/space/${escapePointer(name)}`;
+    pointers.set(name, pointer);
+    return pointer;
+  };
+  const issues: ConfigIssue[] = [];
+  for (const param of space.params) {
+    if (param.optionValues === undefined) continue;
+    const reaches = paramsInEnv || usedInTemplate.has(param.name);
+    if (!reaches) continue;
+    const raw = (param.definition as { options?: readonly unknown[] }).options;
+    param.optionValues.forEach((value, index) => {
+      const text = formatValue(value);
+      const nul = text.includes('\0');
+      const bytes = stringBytes(paramsInEnv ? `${paramEnvName(param.name)}=${text}` : text);
+      if (!nul && !(capsEachString && bytes > MAX_ARG_STRLEN)) return;
+      const option = raw?.[index];
+      const wrapped = typeof option === 'object' && option !== null && !Array.isArray(option);
+      issues.push({
+        pointer: `${pointerOf(param.name)}/options/${index}${wrapped ? '/value' : ''}`,
+        absolute: true,
+        expected: nul
+          ? 'an option without a NUL character (no program can be given one in its argv or environment)'
+          : `an option of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes as ${paramsInEnv ? `${paramEnvName(param.name)}=value` : 'an argument'} (Linux's limit for one argument or environment string)`,
+        found: nul
+          ? 'a string holding a NUL character'
+          : `${bytes.toLocaleString('en')} bytes: pass it on stdin (the default) with "paramsInEnv": false${usedInTemplate.has(param.name) ? ` and without {${param.name}} in the command or env` : ''}`,
+      });
+    });
+  }
+  return issues;
+};

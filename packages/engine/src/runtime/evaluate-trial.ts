@@ -80,10 +80,11 @@ const ABANDONED_AFTER_MS = 1000;
 /** How long the engine waits for the own result of an adapter that settles on abort (see `ObjectiveAdapter.settlesOnAbort`). */
 export const ABORT_SETTLE_MS = 1000;
 
+// Trial 130: a `trialTimeoutSeconds` TIMEOUT or an INTERRUPTED command trial lost the command, its stderr tail
+// and a loss it had printed.
 /**
  * The engine's TIMEOUT or INTERRUPTED failure with what the adapter's own result, once stopped, knew: its
- * details, and its message after the engine's (trial 130: a `trialTimeoutSeconds` TIMEOUT or an INTERRUPTED
- * command trial lost the command, its stderr tail and a loss it had printed).
+ * details, and its message after the engine's.
  */
 const withAdapterAccount = async (
   stoppedResult: EvaluationResult,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectOutput, tempFolder } from '@parzen/test-kit';
@@ -31,6 +31,35 @@ export interface SpawnOptions {
   readonly onStart?: (child: ReturnType<typeof spawn>) => void;
   readonly timeoutMs?: number;
 }
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** Whether process `pid` has a handler for `signal` (Linux: the SigCgt mask of /proc/PID/status). */
+const catches = (pid: number, signal: 'SIGHUP' | 'SIGINT' | 'SIGTERM'): boolean => {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && (BigInt(`0x${mask}`) >> BigInt((SIGNAL_NUMBERS[signal] as number) - 1)) % 2n === 1n;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Sends `signal` `afterMs` after the child has a handler for it: a fixed delay from the spawn raced the CLI's
+ * start on a loaded machine (the signal came before the handler, and the default action killed it).
+ */
+export const signalOnceHeard = (
+  child: ChildProcess,
+  signal: 'SIGHUP' | 'SIGINT' | 'SIGTERM',
+  afterMs: number,
+): void => {
+  const poll = setInterval(() => {
+    if (child.exitCode !== null || child.signalCode !== null) return clearInterval(poll);
+    if (child.pid === undefined || !catches(child.pid, signal)) return;
+    clearInterval(poll);
+    setTimeout(() => child.kill(signal), afterMs);
+  }, 20);
+};
 
 /** Runs `node packages/cli/dist/main.js ...args` in `cwd` and collects its output. */
 export const runParzen = (args: readonly string[], options: SpawnOptions): Promise<CliRun> =>

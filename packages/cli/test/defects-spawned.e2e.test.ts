@@ -6,6 +6,7 @@ import {
   journalHeartConfig,
   requireBuiltCli,
   runParzen,
+  signalOnceHeard,
   tempDir,
   writeIn,
 } from './cli-harness.js';
@@ -210,7 +211,7 @@ describe('import - (standard input)', () => {
       cwd: dir,
       onStart: (child) => {
         child.stdin?.write('{"params": {"x": 0.25, "y": 0.5}, "loss": 0.75}\n');
-        setTimeout(() => child.kill('SIGINT'), 800);
+        signalOnceHeard(child, 'SIGINT', 500);
       },
     });
     expect(run.code, run.stderr).toBe(130);
@@ -228,7 +229,7 @@ describe('import - (standard input)', () => {
     );
     const run = await runParzen(['validate', config, '--json'], {
       cwd: dir,
-      onStart: (child) => setTimeout(() => child.kill('SIGINT'), 1000),
+      onStart: (child) => signalOnceHeard(child, 'SIGINT', 700),
     });
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('parzen: interrupted (SIGINT): validate stopped');

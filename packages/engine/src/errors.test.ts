@@ -79,6 +79,21 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     expect(didYouMeanField('points_to_evaluate', ['enqueue'])).toBe(' (did you mean `enqueue`?)');
   });
 
+  it("a config's own budget fields at its top level, where fmin takes them: said as budget's", () => {
+    const top = ['name', 'space', 'objective', 'budget', 'concurrency'];
+    expect(
+      ['maxTrials', 'moreTrials', 'maxSeconds', 'lossThreshold', 'maxConsecutiveFailures'].map((name) =>
+        didYouMeanField(name, top),
+      ),
+    ).toEqual([
+      ' (did you mean `budget.maxTrials`?)',
+      ' (did you mean `budget.moreTrials`?)',
+      ' (did you mean `budget.maxSeconds`?)',
+      ' (did you mean `budget.lossThreshold`?)',
+      ' (did you mean `budget.maxConsecutiveFailures`?)',
+    ]);
+  });
+
   it("an object's inherited members are no field names nor values (trial 93: `constructor` got `function Object()`)", () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect(didYouMeanField(name, ['name', 'seed', 'space'])).not.toMatch(/function|object Object/);

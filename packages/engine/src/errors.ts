@@ -386,6 +386,12 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string;
   n_trials: [{ field: 'moreTrials', in: 'budget' }],
   ntrials: [{ field: 'moreTrials', in: 'budget' }],
   max_evals: [{ field: 'maxTrials', in: 'budget' }],
+  // Our own budget fields at a config's top level, where fmin takes maxTrials (stop 66: no hint).
+  maxtrials: [{ field: 'maxTrials', in: 'budget' }],
+  moretrials: [{ field: 'moreTrials', in: 'budget' }],
+  maxseconds: [{ field: 'maxSeconds', in: 'budget' }],
+  lossthreshold: [{ field: 'lossThreshold', in: 'budget' }],
+  maxconsecutivefailures: [{ field: 'maxConsecutiveFailures', in: 'budget' }],
   maxevals: [{ field: 'maxTrials', in: 'budget' }],
   timeout: [{ field: 'maxSeconds', in: 'budget' }],
   loss_threshold: [{ field: 'lossThreshold', in: 'budget' }],

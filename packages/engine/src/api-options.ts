@@ -180,12 +180,15 @@ const ruleIssues = (
     if (given === undefined) continue;
     const rule = ownEntry(rules, key);
     if (rule === undefined) {
-      if (closed)
+      if (closed) {
+        // A hint that says where the key goes is enough: no did-you-mean beside it saying the same.
+        const where = hint?.(key) ?? '';
         issues.push({
           pointer: `${prefix}/${key}`,
-          expected: `one of ${Object.keys(rules).join(', ')}${hint?.(key) ?? ''}`,
-          found: `an unknown option \`${key}\`${didYouMeanField(key, Object.keys(rules))}`,
+          expected: `one of ${Object.keys(rules).join(', ')}${where}`,
+          found: `an unknown option \`${key}\`${where === '' ? didYouMeanField(key, Object.keys(rules)) : ''}`,
         });
+      }
       continue;
     }
     const expected = rule(given);

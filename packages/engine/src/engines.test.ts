@@ -36,6 +36,22 @@ const admits = (range: string, version: Version): boolean =>
       .every((comparator) => satisfies(comparator, version)),
   );
 
+/** The lockfile's packages whose `engines.node` does not admit `version`, as `name: node RANGE`. */
+const refusedBy = (lock: string, version: Version): string[] => {
+  const refused: string[] = [];
+  let name = '';
+  for (const line of lock.split('\n')) {
+    const entry = /^ {2}('?[^\s'][^']*?'?):$/.exec(line);
+    if (entry !== null) name = entry[1] as string;
+    // `{node: '>= 18', pnpm: '>= 10'}` too (review 138: a line with a second key was passed over).
+    const engines = /^ {4}engines: \{(.*)\}$/.exec(line)?.[1];
+    const node = engines === undefined ? undefined : /(?:^|, )node: (?:'([^']*)'|([^,]*))/.exec(engines);
+    const range = node?.[1] ?? node?.[2];
+    if (range !== undefined && !admits(range, version)) refused.push(`${name}: node ${range}`);
+  }
+  return refused;
+};
+
 describe('engines', () => {
   it('the range reader reads the forms the lockfile has', () => {
     const v20: Version = [20, 19, 0];
@@ -59,6 +75,21 @@ describe('engines', () => {
     ]);
   });
 
+  it('reads engines lines with one key or several', () => {
+    const lock = [
+      'packages:',
+      '  a@1.0.0:',
+      "    engines: {node: '>=22'}",
+      '  b@2.0.0:',
+      "    engines: {node: '>= 23', pnpm: '>= 10'}",
+      '  c@3.0.0:',
+      '    engines: {node: ^20.19.0 || >=22.12.0}',
+      '  d@4.0.0:',
+      "    engines: {pnpm: '>= 99'}",
+    ].join('\n');
+    expect(refusedBy(lock, [20, 19, 0])).toEqual(['a@1.0.0: node >=22', 'b@2.0.0: node >= 23']);
+  });
+
   // Trial 129: vega-lite 6.5.0 asked for Node 22; on Node 20 npm warned EBADENGINE at every install of @parzen/report.
   it('every package the lockfile installs admits the oldest Node the workspace supports', () => {
     const oldest = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(
@@ -66,14 +97,7 @@ describe('engines', () => {
     );
     expect(oldest, 'the workspace says its Node as >=X.Y.Z').not.toBeNull();
     const version = (oldest as RegExpExecArray).slice(1).map(Number) as unknown as Version;
-    const refused: string[] = [];
-    let name = '';
-    for (const line of readFileSync(join(repoDir, 'pnpm-lock.yaml'), 'utf8').split('\n')) {
-      const entry = /^ {2}('?[^\s'][^']*?'?):$/.exec(line);
-      if (entry !== null) name = entry[1] as string;
-      const engines = /^ {4}engines: \{node: '?([^'}]*)'?\}/.exec(line);
-      if (engines !== null && !admits(engines[1] as string, version)) refused.push(`${name}: node ${engines[1]}`);
-    }
+    const refused = refusedBy(readFileSync(join(repoDir, 'pnpm-lock.yaml'), 'utf8'), version);
     expect(refused).toEqual([]);
   });
 });

@@ -48,6 +48,19 @@ describe('describeValue', () => {
     expect(describeValue(many)).toBe('{} with the functions `a`, `b`, `c`, `d`, `e`, ...');
     expect(describeValue({ x: 1 })).toBe('{"x":1}');
     expect(describeValue([() => 0])).toBe('[null]');
+    // A class's methods too (review 138), but never the runtime's own (a Date, a Map, an Error).
+    class Reporter {
+      onEvent(): void {}
+      end(): void {}
+    }
+    expect(describeValue(new Reporter())).toBe('{} with the functions `onEvent`, `end`');
+    class Loud extends Reporter {
+      shout(): void {}
+    }
+    expect(describeValue(new Loud())).toBe('{} with the functions `shout`, `onEvent`, `end`');
+    expect(describeValue(new Date(0))).toBe('"1970-01-01T00:00:00.000Z"');
+    expect(describeValue(new Map([[1, 2]]))).toBe('{}');
+    expect(describeValue(new Error('x'))).toBe('{}');
   });
 });
 

@@ -268,6 +268,32 @@ export const refusedPromise = (value: unknown): boolean => {
   }
 };
 
+/** Whether a prototype is the runtime's own (Object's, Date's, Map's, Error's), whose methods say nothing. */
+const builtIn = (prototype: object): boolean => {
+  const made: unknown = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
+  return typeof made !== 'function' || Function.prototype.toString.call(made).includes('[native code]');
+};
+
+/**
+ * An object's function-valued fields, its own classes' methods included (review 138: a class instance with
+ * `onEvent` read as `{}`), in order; never the runtime's own methods. Empty when it cannot be read (a proxy).
+ */
+const functionNames = (value: object): string[] => {
+  const names = new Set<string>();
+  try {
+    for (let level: object | null = value; level !== null; level = Object.getPrototypeOf(level)) {
+      if (level !== value && builtIn(level)) break;
+      for (const key of Object.getOwnPropertyNames(level)) {
+        if (key === 'constructor' || names.has(key)) continue;
+        if (typeof Object.getOwnPropertyDescriptor(level, key)?.value === 'function') names.add(key);
+      }
+    }
+  } catch {
+    return [];
+  }
+  return [...names];
+};
+
 /**
  * Short description of a value for "found ..." parts of messages. Never throws: a value JSON cannot
  * write (a BigInt, an object that refers back to itself) is described in words, so a message about a
@@ -290,9 +316,7 @@ export const describeValue = (value: unknown): string => {
   // JSON leaves out an object's functions: a reporter without a `name` read as `found {}` (review 135).
   const functions =
     typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? Object.entries(value)
-          .filter(([, field]) => typeof field === 'function')
-          .map(([key]) => `\`${key}\``)
+      ? functionNames(value).map((key) => `\`${key}\``)
       : [];
   return functions.length === 0
     ? shown

@@ -33,20 +33,22 @@ describe('counts in messages: singular for one', () => {
     expect(error.message).toMatch(/^1 of 1 row cannot be imported, so nothing was imported:/);
   });
 
-  it('config limits say 1 item, 1 field, 1 character', () => {
+  it('config limits say 1 item, 1 field, 2 characters; a minimum length of 1 is a non-empty string, as in code', () => {
     const schema = {
       type: 'object',
       properties: {
         list: { type: 'array', minItems: 1 },
         box: { type: 'object', minProperties: 1 },
         text: { type: 'string', minLength: 1 },
+        code: { type: 'string', minLength: 2 },
       },
     };
-    const issues = validateWith(createAjv().compile(schema), { list: [], box: {}, text: '' });
+    const issues = validateWith(createAjv().compile(schema), { list: [], box: {}, text: '', code: 'x' });
     expect(issues.map((issue) => issue.expected)).toEqual([
       'at least 1 item',
       'at least 1 field',
-      'a string of at least 1 character',
+      'a non-empty string',
+      'a string of at least 2 characters',
     ]);
   });
 });

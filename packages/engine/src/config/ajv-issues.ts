@@ -54,7 +54,10 @@ const expectation = (error: ErrorObject): string => {
     case 'uniqueItems':
       return 'distinct items';
     case 'minLength':
-      return `a string of at least ${countOf(Number(params.limit), 'character')}`;
+      // As the API's checks say it (review 138: "a string of at least 1 character" beside "a non-empty string").
+      return Number(params.limit) === 1
+        ? 'a non-empty string'
+        : `a string of at least ${countOf(Number(params.limit), 'character')}`;
     case 'maxLength':
       return `a string of at most ${countOf(Number(params.limit), 'character')}`;
     case 'minProperties':

@@ -118,7 +118,7 @@ const checkIntermediate = (value: unknown, issues: ConfigIssue[]): IntermediateV
   for (const [index, point] of value.entries()) {
     const at = `/intermediate/${index}`;
     if (!isObject(point) || !Number.isInteger(point.step) || (point.step as number) < 0) {
-      issues.push(issue(`${at}/step`, 'a step: an integer >= 0', isObject(point) ? point.step : point));
+      issues.push(issue(`${at}/step`, 'a step: an integer ≥ 0', isObject(point) ? point.step : point));
     } else if (typeof point.value !== 'number' || !Number.isFinite(point.value)) {
       issues.push(issue(`${at}/value`, 'a finite number', point.value));
     } else if (steps.has(point.step as number)) {

@@ -28,6 +28,9 @@ describe('summarize: failed trials a stopped run left unfinished (trial 126)', (
     expect(formatSummary(all).split('\n')[0]).toBe(
       'Study s: 1 complete, 2 failed (all of them unfinished when their run stopped)',
     );
+    // One such trial is not "all of them" (review 138).
+    const one = summarize('s', 'minimize', space, [complete, failed(1, 'INTERRUPTED')]);
+    expect(formatSummary(one).split('\n')[0]).toBe('Study s: 1 complete, 1 failed (unfinished when its run stopped)');
     const none = summarize('s', 'minimize', space, [complete, failed(1, 'OBJECTIVE_FAILED')]);
     expect(none.unfinished).toBe(0);
     expect(formatSummary(none).split('\n')[0]).toBe('Study s: 1 complete, 1 failed');

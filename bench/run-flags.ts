@@ -275,7 +275,7 @@ export const BENCH_SCRIPTS = {
       {
         name: 'half',
         value: 'HALF',
-        help: 'train, heldout, fresh, fresh2 … fresh16, or all (every half read)',
+        help: 'train, heldout, fresh, fresh2 … fresh17, or all (every half read)',
         default: 'none: required unless --from',
       },
       { name: 'seeds', value: 'N', help: 'seeds per problem and variant', default: '30' },

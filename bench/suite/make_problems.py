@@ -1450,6 +1450,95 @@ def problems():
     add("noisy_levy_8d", "noisy", "levy", box(8, -10.0, 10.0), False,
         "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(8)}], {"d": 8},
         noise={"sigma": 0.45, "seed": 154}, formula="levy (d = 8) + 0.45 * noise", half="fresh16")
+
+    # ==== the fresh17 half: added on 2026-12-06, while fresh16 was still unread by our TPE (only the peers had run
+    # on it), decided and written down before anything ran on it, as the held-out half for the change after the
+    # next one (fresh16 is kept for the next). fresh16's mix (2 coupled valleys, 3 multimodal, a classic, a
+    # high-dim, a conditional trainer, 2 mixed Q-learning spaces, an ML task, 2 noisy): new instances of existing
+    # templates (seeds 155-161 and noise seeds 162/163, above every seed used before; constants, dimensions and
+    # bounds no other problem uses), never tuned on. Only the peers are run on it when it is added.
+    k = {"d": 13, "exponent": 2.5, "R": rotation(13, 155), "center": shift(13, 156, -2.0, 2.0)}
+    add("rotated_ellipsoid_13d_l", "ill-conditioned", "rotated_ellipsoid", box(13, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 10^2.5", half="fresh17")
+    # no chain had 2 dimensions: one curved valley, narrower than any chain's (a = 60)
+    k = {"d": 2, "c": 1.25, "a": 60.0, "s": 0.75}
+    x = [1.25]
+    for _ in range(1):
+        x.append(x[-1] * x[-1] - 0.75 * x[-1])
+    add("banana_chain_2d_l", "ill-conditioned", "banana_chain", box(2, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh17")
+    add("bumps_8d_l", "multimodal", "bumps", box(8, 0.0, 1.0), False, constants=bumps_constants(8, 157, 0.11),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0)",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh17")
+    k = {"d": 2, "shift": shift(2, 158, -10.0, 10.0)}
+    add("ackley_shift_2d_l", "multimodal", "ackley_shift", box(2, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh17")
+    k = {"d": 11, "shift": shift(11, 159, -3.0, 3.0)}
+    add("rastrigin_shift_11d_l", "multimodal", "rastrigin_shift", box(11, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh17")
+    # 4 was taken on [-2, 2]^4 only, so this one is new by its box
+    add("rosenbrock_4d_l", "classic", "rosenbrock", box(4, -3.0, 3.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(4)}], {"d": 4},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2 on [-3, 3]^4", half="fresh17")
+    k = {"d": 17, "shift": shift(17, 160, -2.0, 4.0)}
+    add("zakharov_shift_17d_l", "high-dim", "zakharov_shift", box(17, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh17")
+    tq = {"wd_opt": -3.9, "sgd_base": 0.052, "sgd_eff": -0.95, "adam_lr": -3.1, "adam_base": 0.066, "rms_base": 0.069}
+    add("trainer_q", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (sgd with nesterov momentum) with every square zero", [trainer_argmin(tq)],
+        tq, formula="as trainer_a with other constants (sgd nesterov best at 0.052, centered rmsprop 0.059, adam 0.066)",
+        half="fresh17")
+    qu = {"lr0": -3.1, "lr_slope": 0.42, "lr_width": 0.31, "discount_dq": 0.935, "discount_plain": 0.965,
+          "eps0": -3.7, "memory_log10": math.log10(35000.0), "hidden_log2": math.log2(11.0), "target": 1.7,
+          "warmup": 0.0, "base": 0.092, "plain_cost": 0.032, "epochs": 7}
+    add("qlearn_u", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 35000, hidden 352, target 1700 and warm-up 0 are grid points inside the "
+        "space; warm-up 0 is its lower bound)",
+        [qlearn_argmin(qu)], qu, formula="as qlearn_a with other constants (double_q = true best, 7 epochs)",
+        half="fresh17")
+    qv = {"lr0": -2.4, "lr_slope": 0.38, "lr_width": 0.27, "discount_dq": 0.925, "discount_plain": 0.97,
+          "eps0": -2.7, "memory_log10": math.log10(85000.0), "hidden_log2": math.log2(15.0), "target": 0.2,
+          "warmup": 5.0, "base": 0.098, "plain_cost": -0.018, "epochs": 1}
+    add("qlearn_v", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 85000, hidden 480, target 200 and warm-up 5000 are grid points inside the "
+        "space; warm-up 5000 and 1 epoch are bounds; double_q = false is best, plain_cost < 0)",
+        [qlearn_argmin(qv)], qv, formula="as qlearn_a with other constants (double_q = false best, 1 epoch)",
+        half="fresh17")
+    add("ml_ridge_l", "ml", "ml_ridge", [
+        LU("lr", 7e-4, 2.2), LU("l2", 2e-7, 2e-3), U("momentum", 0.0, 0.88), QU("epochs", 9, 108, 9),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 7e-4..2.2 x 36 log-spaced l2 in "
+        "2e-7..2e-3 x 20 momenta in 0..0.88, every feature set, every epoch count 9..108) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over another space: lr 7e-4..2.2, l2 2e-7..2e-3, momentum up to 0.88, "
+                "9..108 epochs in steps of 9", half="fresh17",
+        search={"lr_range": (7e-4, 2.2), "l2_range": (2e-7, 2e-3), "mom_max": 0.88, "epoch_step": 9,
+                "epoch_max": 108})
+    # no noisy chain had 6 dimensions (the chain alternates in sign and shrinks: 1.35, 0.54, -0.221, 0.259, ...)
+    k = {"d": 6, "c": 1.35, "a": 12.0, "s": 0.95}
+    x = [1.35]
+    for _ in range(5):
+        x.append(x[-1] * x[-1] - 0.95 * x[-1])
+    add("noisy_banana_6d_l", "noisy", "banana_chain", box(6, -2.0, 2.0), True,
+        "analytic (noise-free): zero on the chain", [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        noise={"sigma": 0.2, "seed": 162}, formula="banana_chain (d = 6) + 0.2 * noise", half="fresh17")
+    k = {"d": 6, "shift": shift(6, 161, -10.0, 10.0)}
+    add("noisy_ackley_shift_6d_l", "noisy", "ackley_shift", box(6, -15.0, 15.0), False,
+        "analytic (noise-free): Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k, noise={"sigma": 0.4, "seed": 163},
+        formula="ackley_shift (d = 6) + 0.4 * noise", half="fresh17")
     return P
 
 
@@ -1706,7 +1795,7 @@ def main():
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
                 "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
                 "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on) | "
-                "fresh6 to fresh16 (each added after the halves before it had been read, in one mix of families; "
+                "fresh6 to fresh17 (each added after the halves before it had been read, in one mix of families; "
                 "bench/suite/README.md says which change each was read for)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
@@ -1720,7 +1809,7 @@ def main():
                        "1st/3rd/... train, 2nd/4th/... heldout), and a fresh half appended later (new instances "
                        "of the same templates, half set explicitly, never tuned on), then a fresh2 half the same way, then a fresh3 "
                        "half of fully discrete spaces, then a fresh4 half of 9-20 parameters, then a fresh5 half of 2-8 parameters, then "
-                       "the fresh6 to fresh16 halves (the same families' mix, each added before it was read; the README says "
+                       "the fresh6 to fresh17 halves (the same families' mix, each added before it was read; the README says "
                        "which are read). Every problem is a "
                        "MINIMIZATION. Generated by "
                        "make_problems.py; objectives.py (Python) and problems.ts (TypeScript) reproduce the test "

@@ -34,7 +34,7 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh16 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh17 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
@@ -52,6 +52,7 @@ describe('bench suite problems', () => {
     const firstFresh14 = definitions.findIndex((d) => d.half === 'fresh14');
     const firstFresh15 = definitions.findIndex((d) => d.half === 'fresh15');
     const firstFresh16 = definitions.findIndex((d) => d.half === 'fresh16');
+    const firstFresh17 = definitions.findIndex((d) => d.half === 'fresh17');
     expect([
       firstFresh,
       firstFresh2,
@@ -69,8 +70,9 @@ describe('bench suite problems', () => {
       firstFresh14,
       firstFresh15,
       firstFresh16,
+      firstFresh17,
       definitions.length,
-    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124, 136, 148, 160, 173, 186, 199, 212]);
+    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124, 136, 148, 160, 173, 186, 199, 212, 225]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
@@ -86,7 +88,8 @@ describe('bench suite problems', () => {
     expect(definitions.slice(firstFresh13, firstFresh14).every((d) => d.half === 'fresh13')).toBe(true);
     expect(definitions.slice(firstFresh14, firstFresh15).every((d) => d.half === 'fresh14')).toBe(true);
     expect(definitions.slice(firstFresh15, firstFresh16).every((d) => d.half === 'fresh15')).toBe(true);
-    expect(definitions.slice(firstFresh16).every((d) => d.half === 'fresh16')).toBe(true);
+    expect(definitions.slice(firstFresh16, firstFresh17).every((d) => d.half === 'fresh16')).toBe(true);
+    expect(definitions.slice(firstFresh17).every((d) => d.half === 'fresh17')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
@@ -109,6 +112,7 @@ describe('bench suite problems', () => {
                 'fresh14',
                 'fresh15',
                 'fresh16',
+                'fresh17',
               ].includes(d.half),
           )
           .map((d) => d.half),
@@ -138,7 +142,7 @@ describe('bench suite problems', () => {
       expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
     }
     expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
-    // fresh6 (and fresh7 to fresh16 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
+    // fresh6 (and fresh7 to fresh17 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
     // where it helps (coupled valleys), a conditional and a mixed space.
     for (const half of [
       definitions.slice(firstFresh6, firstFresh7),
@@ -151,7 +155,8 @@ describe('bench suite problems', () => {
       definitions.slice(firstFresh13, firstFresh14),
       definitions.slice(firstFresh14, firstFresh15),
       definitions.slice(firstFresh15, firstFresh16),
-      definitions.slice(firstFresh16),
+      definitions.slice(firstFresh16, firstFresh17),
+      definitions.slice(firstFresh17),
     ]) {
       for (const family of ['multimodal', 'noisy', 'ill-conditioned', 'conditional', 'mixed']) {
         expect([family, half.some((d) => d.family === family)]).toEqual([family, true]);

@@ -28,7 +28,8 @@ export type Half =
   | 'fresh13'
   | 'fresh14'
   | 'fresh15'
-  | 'fresh16';
+  | 'fresh16'
+  | 'fresh17';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

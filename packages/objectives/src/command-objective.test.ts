@@ -15,7 +15,12 @@ import {
 import { testPluginContext } from '@parzen/engine/testing';
 import { goneWithin } from '@parzen/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
+import {
+  type CommandObjectiveOptions,
+  commandObjectiveManifest,
+  createCommandObjective,
+  interpretCommandOutcome,
+} from './command-objective.js';
 import { runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
 
@@ -225,9 +230,9 @@ describe('command objective', () => {
     expect(details(result)).toMatchObject({ exitCode: 3, signal: null, stderrTail: '…xxxxxboom\n' });
     // It had printed a loss (trial 40: a crash at exit lost it, unsaid); one that printed none says nothing of it.
     expect(result.error.message).toContain(
-      'exited with code 3, after printing a loss line (1, kept in error.details.lossLine): a program whose exit fails',
+      'exited with code 3, after printing a loss line (`1`, kept in error.details.lossLine): a program whose exit fails',
     );
-    expect(details(result)).toMatchObject({ lossLine: 1 });
+    expect(details(result)).toMatchObject({ lossLine: '1' });
     const silent = await evaluate(options([process.execPath, '-e', 'process.exit(3)']));
     expect(silent.status === 'failed' && silent.error.message).toMatch(/exited with code 3\.$/);
   });
@@ -347,7 +352,7 @@ describe('command objective', () => {
   // the config's trialTimeoutSeconds (the engine's limit) and an interruption kept no details at all.
   const lateTeardown = `console.error('working...'); console.log('{"loss": 0.33}'); setTimeout(() => {}, 10000);`;
   const lossKept =
-    /, after printing a loss line \(\{"loss":0\.33\}, kept in error\.details\.lossLine\): a program still running when its trial is stopped fails it/;
+    /, after printing a loss line \(`\{"loss": 0\.33\}`, kept in error\.details\.lossLine\): a program still running when its trial is stopped fails it/;
 
   it('says and keeps a loss the program printed before its own timeoutSeconds killed it (trial 130)', async () => {
     const result = await evaluate(
@@ -355,7 +360,46 @@ describe('command objective', () => {
     );
     expect(result.status === 'failed' && result.error.code).toBe('TIMEOUT');
     expect(result.status === 'failed' && result.error.message).toMatch(lossKept);
-    expect(details(result)).toMatchObject({ lossLine: { loss: 0.33 }, stderrTail: 'working...\n', signal: 'SIGKILL' });
+    expect(details(result)).toMatchObject({
+      lossLine: '{"loss": 0.33}',
+      stderrTail: 'working...\n',
+      signal: 'SIGKILL',
+    });
+  });
+
+  // Review 138: the message and details showed the parsed value re-serialised, so `inf` read as `null`.
+  it('quotes and keeps the loss line as the program printed it, cut when long (review 138)', () => {
+    const ended = (stdout: string, exitCode: number | null, timedOut: boolean) =>
+      interpretCommandOutcome(
+        {
+          exitCode,
+          signal: timedOut ? 'SIGKILL' : null,
+          stdout,
+          stderr: '',
+          timedOut,
+          aborted: false,
+          terminated: false,
+          graceExpired: false,
+          lineFailed: false,
+          durationMs: 5,
+        },
+        ['prog'],
+        3,
+      );
+    const inf = ended('inf\n', null, true);
+    expect(inf.status === 'failed' && inf.error.message).toContain('after printing a loss line (`inf`, kept in');
+    expect(inf.status === 'failed' && inf.error.details).toMatchObject({ lossLine: 'inf' });
+    const nan = ended('{"loss": NaN}\n', 3, false);
+    expect(nan.status === 'failed' && nan.error.code).toBe('COMMAND_FAILED');
+    expect(nan.status === 'failed' && nan.error.message).toContain(
+      'after printing a loss line (`{"loss": NaN}`, kept in',
+    );
+    expect(nan.status === 'failed' && nan.error.details).toMatchObject({ lossLine: '{"loss": NaN}' });
+    const long = `{"loss": 0.5, "attrs": {"note": "${'x'.repeat(3000)}"}}`;
+    const cut = ended(`${long}\n`, 1, false);
+    const kept = cut.status === 'failed' ? (cut.error.details?.lossLine as string) : '';
+    expect(kept).toBe(`${long.slice(0, 1000)}...`);
+    expect(cut.status === 'failed' && cut.error.message).toContain(`(\`${long.slice(0, 120)}...\`, kept in`);
   });
 
   /** One trial of `program` as a study run, with the run's own options (a time limit, a stop signal). */
@@ -393,7 +437,7 @@ describe('command objective', () => {
       exitCode: null,
       signal: 'SIGKILL',
       stderrTail: 'working...\n',
-      lossLine: { loss: 0.33 },
+      lossLine: '{"loss": 0.33}',
     });
     expect(timedOut?.details?.durationMs).toEqual(expect.any(Number));
     const stop = new AbortController();
@@ -404,7 +448,7 @@ describe('command objective', () => {
     expect(interrupted?.details).toMatchObject({
       signal: 'SIGKILL',
       stderrTail: 'working...\n',
-      lossLine: { loss: 0.33 },
+      lossLine: '{"loss": 0.33}',
     });
     // Without a loss line, nothing is said of one.
     const silent = await runOneTrial('engine-silent', 'setTimeout(() => {}, 10000);', { trialTimeoutMs: 500 });

@@ -148,6 +148,9 @@ const looksLikePythonReport = (line: string): boolean => {
   return text.startsWith('{') && text.includes("'step'") && text.includes("'value'") && !text.includes("'loss'");
 };
 
+/** How much of the loss line a failed trial keeps in `details.lossLine` (characters). */
+const LOSS_LINE_KEPT_CHARS = 1000;
+
 /** A program's line as a message quotes it, shortened. */
 const quoteLine = (line: string): string =>
   `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
@@ -286,11 +289,20 @@ export const interpretCommandOutcome = (
   // A loss line the program had printed before it was killed or failed, said and kept (trial 40: a crash at
   // exit, a CUDA teardown, lost a loss the message did not mention; trial 130: so did a TIMEOUT or an
   // INTERRUPTED trial, a slow teardown after the loss): the trial fails all the same.
+  // The line as the program printed it (review 138: the parsed value re-serialised turned `inf` into `null`).
+  const asPrinted = found === undefined ? undefined : (tracked.line ?? JSON.stringify(found));
   const printed = (why: string, advice: string) =>
-    found === undefined
+    asPrinted === undefined
       ? ''
-      : `, after printing a loss line (${JSON.stringify(found).slice(0, 80)}, kept in error.details.lossLine): ${why}, so ${advice} once the loss is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`;
-  const withLoss = found === undefined ? details : { ...details, lossLine: found };
+      : `, after printing a loss line (${quoteLine(asPrinted)}, kept in error.details.lossLine): ${why}, so ${advice} once the loss is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`;
+  const withLoss =
+    asPrinted === undefined
+      ? details
+      : {
+          ...details,
+          lossLine:
+            asPrinted.length > LOSS_LINE_KEPT_CHARS ? `${asPrinted.slice(0, LOSS_LINE_KEPT_CHARS)}...` : asPrinted,
+        };
   if (outcome.timedOut || outcome.aborted) {
     const kill = printed(
       'a program still running when its trial is stopped fails it whatever it printed',

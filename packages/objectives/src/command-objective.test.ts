@@ -230,7 +230,7 @@ describe('command objective', () => {
     expect(details(result)).toMatchObject({ exitCode: 3, signal: null, stderrTail: '…xxxxxboom\n' });
     // It had printed a loss (trial 40: a crash at exit lost it, unsaid); one that printed none says nothing of it.
     expect(result.error.message).toContain(
-      'exited with code 3, after printing a loss line (`1`, kept in error.details.lossLine): a program whose exit fails',
+      'exited with code 3, after printing a line read as its loss (`1`, kept in error.details.lossLine): a program that ends with an error fails its trial whatever it printed; if that line was its result, end it with exit code 0 once it is out',
     );
     expect(details(result)).toMatchObject({ lossLine: '1' });
     const silent = await evaluate(options([process.execPath, '-e', 'process.exit(3)']));
@@ -352,7 +352,7 @@ describe('command objective', () => {
   // the config's trialTimeoutSeconds (the engine's limit) and an interruption kept no details at all.
   const lateTeardown = `console.error('working...'); console.log('{"loss": 0.33}'); setTimeout(() => {}, 10000);`;
   const lossKept =
-    /, after printing a loss line \(`\{"loss": 0\.33\}`, kept in error\.details\.lossLine\): a program still running when its trial is stopped fails it/;
+    /, after printing a line read as its loss \(`\{"loss": 0\.33\}`, kept in error\.details\.lossLine\): a program still running when its trial is stopped fails it whatever it printed; if that line was its result, end the program once it is out/;
 
   it('says and keeps a loss the program printed before its own timeoutSeconds killed it (trial 130)', async () => {
     const result = await evaluate(
@@ -387,14 +387,26 @@ describe('command objective', () => {
         3,
       );
     const inf = ended('inf\n', null, true);
-    expect(inf.status === 'failed' && inf.error.message).toContain('after printing a loss line (`inf`, kept in');
+    expect(inf.status === 'failed' && inf.error.message).toContain(
+      'after printing a line read as its loss (`inf`, kept in',
+    );
     expect(inf.status === 'failed' && inf.error.details).toMatchObject({ lossLine: 'inf' });
     const nan = ended('{"loss": NaN}\n', 3, false);
     expect(nan.status === 'failed' && nan.error.code).toBe('COMMAND_FAILED');
     expect(nan.status === 'failed' && nan.error.message).toContain(
-      'after printing a loss line (`{"loss": NaN}`, kept in',
+      'after printing a line read as its loss (`{"loss": NaN}`, kept in',
     );
     expect(nan.status === 'failed' && nan.error.details).toMatchObject({ lossLine: '{"loss": NaN}' });
+    // A program still training (epoch counts, log lines) is not told it printed its loss, nor, when it printed
+    // more after that line, how to end once the loss is out.
+    const epochs = ended('1\n2\n3\n', null, true);
+    expect(epochs.status === 'failed' && epochs.error.message).toMatch(
+      /its process group was killed, after printing a line read as its loss \(`3`, kept in error\.details\.lossLine\): a program still running when its trial is stopped fails it whatever it printed; if that line was its result, end the program once it is out \(in Python: .*\)\.$/,
+    );
+    const logged = ended('{"epoch": 3, "loss": 0.5}\nsaving checkpoint\n', null, true);
+    expect(logged.status === 'failed' && logged.error.message).toMatch(
+      /, after printing a line read as its loss \(`\{"epoch": 3, "loss": 0\.5\}`, kept in error\.details\.lossLine\) and more after it: a program still running when its trial is stopped fails it whatever it printed\.$/,
+    );
     const long = `{"loss": 0.5, "attrs": {"note": "${'x'.repeat(3000)}"}}`;
     const cut = ended(`${long}\n`, 1, false);
     const kept = cut.status === 'failed' ? (cut.error.details?.lossLine as string) : '';

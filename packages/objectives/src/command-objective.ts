@@ -291,10 +291,20 @@ export const interpretCommandOutcome = (
   // INTERRUPTED trial, a slow teardown after the loss): the trial fails all the same.
   // The line as the program printed it (review 138: the parsed value re-serialised turned `inf` into `null`).
   const asPrinted = found === undefined ? undefined : (tracked.line ?? JSON.stringify(found));
+  // Any bare number or `{"loss": ...}` line reads as the loss, an epoch count or a log line of a program still
+  // training too (review 138: such a program was told it had printed its loss, and to end with os._exit): said
+  // as a line read as its loss, and the advice only as a conditional one, when that line was its last.
+  const lastLine = outcome.stdout
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .findLast((line) => line !== '');
   const printed = (why: string, advice: string) =>
     asPrinted === undefined
       ? ''
-      : `, after printing a loss line (${quoteLine(asPrinted)}, kept in error.details.lossLine): ${why}, so ${advice} once the loss is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`;
+      : `, after printing a line read as its loss (${quoteLine(asPrinted)}, kept in error.details.lossLine)` +
+        (lastLine !== asPrinted
+          ? ` and more after it: ${why}`
+          : `: ${why}; if that line was its result, ${advice} once it is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`);
   const withLoss =
     asPrinted === undefined
       ? details
@@ -317,7 +327,10 @@ export const interpretCommandOutcome = (
       : failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed${kill}.`, withLoss);
   }
   if (outcome.exitCode !== 0) {
-    const exit = printed('a program whose exit fails fails its trial whatever it printed', 'end it with exit code 0');
+    const exit = printed(
+      'a program that ends with an error fails its trial whatever it printed',
+      'end it with exit code 0',
+    );
     return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}${exit}.`, withLoss);
   }
   if (found === undefined) {

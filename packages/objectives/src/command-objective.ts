@@ -340,7 +340,9 @@ export const interpretCommandOutcome = (
         `${describeLastLine(outcome.stdout)}` +
         (outcome.leftRunning === true
           ? '; processes it had started were still running in its process group when it exited, and were killed then (a job put in the background with & or nohup ends with the program: wait for it, in sh with `wait`, before exiting)'
-          : '') +
+          : outcome.leftRunning === 'maybe'
+            ? '; its process group still had members when it exited (processes it had started, or ones that had ended but were not yet waited for), which were killed then: if it put a job in the background with & or nohup, that job ended with it, so wait for it (in sh, `wait`) before exiting'
+            : '') +
         '.',
       { ...details, stdoutTail: outcome.stdout.slice(-1000) },
     );

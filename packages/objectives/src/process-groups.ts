@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let hooked = false;
 
@@ -76,6 +77,34 @@ export const killGroup = (pid: number, signal: NodeJS.Signals = 'SIGKILL'): bool
     // ESRCH: the group has already gone.
     return false;
   }
+};
+
+/**
+ * Whether a process group has a member still running (not a zombie, an exited process its parent has not
+ * reaped yet), read from Linux's /proc; undefined where /proc cannot tell (another system).
+ */
+export const groupHasLiveMember = (pgid: number): boolean | undefined => {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  let readAny = false;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it has just ended
+    }
+    readAny = true;
+    // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses, so read from its last `)`.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return readAny ? false : undefined;
 };
 
 /**

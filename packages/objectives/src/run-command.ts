@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
-import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
+import { groupHasLiveMember, killGroup, releaseGroup, trackGroup } from './process-groups.js';
 
 /**
  * How long after a program exits its pipes may stay open with nothing on them before they are closed (a
@@ -64,9 +64,10 @@ export interface CommandOutcome {
   readonly lineFailed: boolean;
   /**
    * Processes the program had started were still in its group when it exited (a job put in the background
-   * with `&` or nohup), and were killed then. False when it was stopped (a timeout, an abort, `terminate`).
+   * with `&` or nohup), and were killed then; `'maybe'` where the system cannot tell a running member from a
+   * zombie (an exited child not yet reaped), as on macOS. False when it was stopped (a timeout, an abort, `terminate`).
    */
-  readonly leftRunning?: boolean;
+  readonly leftRunning?: boolean | 'maybe';
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   readonly startError?: Error;
   readonly durationMs: number;
@@ -246,11 +247,14 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     };
     // Whether the program, exiting on its own, left processes in its group (trial 130: a `&` job killed at the
     // exit gave a COMMAND_NO_LOSS that did not say so).
-    let leftRunning = false;
+    let leftRunning: boolean | 'maybe' = false;
     child.on('exit', () => {
       options.onExit?.();
       const stopped = killSwitch.timedOut() || killSwitch.aborted() || killSwitch.terminated();
-      if (signalGroup('SIGKILL') && !stopped) leftRunning = true;
+      // Review 138: the kill also succeeds on a group left with only zombies (a child that had exited, not
+      // yet reaped), which is nothing left running: /proc tells them apart on Linux; elsewhere it may be so.
+      const live = stopped || pid === undefined ? undefined : groupHasLiveMember(pid);
+      if (signalGroup('SIGKILL') && !stopped && live !== false) leftRunning = live === true ? true : 'maybe';
       killSwitch.disarm(); // the program has ended: no timeout or grace period is left to run
       if (options.signal?.aborted) closePipes();
       else options.signal?.addEventListener('abort', closePipes, { once: true });

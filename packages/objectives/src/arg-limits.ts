@@ -1,5 +1,5 @@
 import type { CompiledSpace, ConfigIssue } from '@parzen/engine/plugin';
-import { escapePointer } from '@parzen/engine/plugin';
+import { alwaysActiveParams, escapePointer } from '@parzen/engine/plugin';
 import { formatValue } from './argv-template.js';
 import { paramEnvName } from './command-env.js';
 
@@ -146,7 +146,15 @@ export const unpassableOptionIssues = (
     param.optionValues.forEach((value, index) => {
       const text = formatValue(value);
       const nul = text.includes('\0');
-      const bytes = stringBytes(paramsInEnv ? `${paramEnvName(param.name)}=${text}` : text);
+      // Review 138: PARZEN_PARAMS holds the value JSON-escaped (a `"` or newline takes two bytes), so an option
+      // that fits as PARZEN_PARAM_<NAME> may not fit there; the longer of the two is measured.
+      const json = `PARZEN_PARAMS=${JSON.stringify({ [param.name]: value })}`;
+      const own = stringBytes(`${paramEnvName(param.name)}=${text}`);
+      const [variable, bytes] = !paramsInEnv
+        ? ['an argument', stringBytes(text)]
+        : own <= MAX_ARG_STRLEN && stringBytes(json) > MAX_ARG_STRLEN
+          ? ['PARZEN_PARAMS={...} (the JSON of the params, where `"` and newlines take two bytes)', stringBytes(json)]
+          : [`${paramEnvName(param.name)}=value`, own];
       if (!nul && !(capsEachString && bytes > MAX_ARG_STRLEN)) return;
       const option = raw?.[index];
       const wrapped = typeof option === 'object' && option !== null && !Array.isArray(option);
@@ -155,12 +163,39 @@ export const unpassableOptionIssues = (
         absolute: true,
         expected: nul
           ? 'an option without a NUL character (no program can be given one in its argv or environment)'
-          : `an option of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes as ${paramsInEnv ? `${paramEnvName(param.name)}=value` : 'an argument'} (Linux's limit for one argument or environment string)`,
+          : `an option of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes as ${variable} (Linux's limit for one argument or environment string)`,
         found: nul
           ? 'a string holding a NUL character'
           : `${bytes.toLocaleString('en')} bytes: pass it on stdin (the default) with "paramsInEnv": false${usedInTemplate.has(param.name) ? ` and without {${param.name}} in the command or env` : ''}`,
       });
     });
   }
+  if (paramsInEnv && capsEachString) issues.push(...paramsVariableIssues(space));
   return issues;
+};
+
+/**
+ * PARZEN_PARAMS holds every active param: when even the shortest options of the params every trial has
+ * (each fitting on its own) make it too long, no trial can start (review 138: two 70,000-character choices
+ * passed validate). Combinations only some trials draw are refused at the trial, naming PARZEN_PARAMS.
+ */
+const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
+  const always = alwaysActiveParams(space);
+  const shortest = space.params.flatMap((param) => {
+    if (!always.has(param.name) || param.optionValues === undefined) return [];
+    const [value] = [...param.optionValues].sort(
+      (a, b) => JSON.stringify(a ?? null).length - JSON.stringify(b ?? null).length,
+    );
+    return [[param.name, value] as const];
+  });
+  const bytes = stringBytes(`PARZEN_PARAMS=${JSON.stringify(Object.fromEntries(shortest))}`);
+  if (shortest.length < 2 || bytes <= MAX_ARG_STRLEN) return [];
+  return [
+    {
+      pointer: '/space',
+      absolute: true,
+      expected: `choice params whose values together fit in PARZEN_PARAMS, the JSON of all params (at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes as PARZEN_PARAMS=..., Linux's limit for one environment string)`,
+      found: `at least ${bytes.toLocaleString('en')} bytes in every trial (the shortest options of ${shortest.map(([name]) => `\`${name}\``).join(', ')}): read the params from stdin (the default) and set "paramsInEnv": false in the objective's options`,
+    },
+  ];
 };

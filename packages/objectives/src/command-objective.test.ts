@@ -572,6 +572,21 @@ describe('command objective', () => {
       expect(create(space, { paramsInEnv: false, command: [process.execPath, '-e', '', '{prompt}'] })).toThrow(
         /\/space\/prompt\/options\/0: .* and without \{prompt\} in the command or env/,
       );
+      // Review 138: PARZEN_PARAMS holds the value JSON-escaped: 66,000 quotes fit as PARZEN_PARAM_Q, not there.
+      const quotes = { q: { type: 'choice', options: ['"'.repeat(66_000), 'ok'] } } as const;
+      expect(create(quotes)).toThrow(
+        /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as PARZEN_PARAMS=\{\.\.\.\} \(the JSON of the params, where `"` and newlines take two bytes\).*found 132,\d{3} bytes: pass it on stdin/,
+      );
+      expect(create(quotes, { paramsInEnv: false })).not.toThrow();
+      // Two choices that each fit, but not together in PARZEN_PARAMS, in every trial.
+      const pair = {
+        a: { type: 'choice', options: ['a'.repeat(70_000)] },
+        b: { type: 'choice', options: ['b'.repeat(70_000), 'b'.repeat(80_000)] },
+      } as const;
+      expect(create(pair)).toThrow(
+        /\/space: expected choice params whose values together fit in PARZEN_PARAMS, .*found at least 140,0\d\d bytes in every trial \(the shortest options of `a`, `b`\): read the params from stdin \(the default\) and set "paramsInEnv": false/,
+      );
+      expect(create(pair, { paramsInEnv: false })).not.toThrow();
     },
   );
 

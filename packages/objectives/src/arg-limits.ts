@@ -1,6 +1,6 @@
 import type { CompiledSpace, ConfigIssue } from '@parzen/engine/plugin';
 import { alwaysActiveParams, escapePointer } from '@parzen/engine/plugin';
-import { formatValue } from './argv-template.js';
+import { formatValue, literalText } from './argv-template.js';
 import { paramEnvName } from './command-env.js';
 
 /**
@@ -53,14 +53,16 @@ export const unpassableStrings = (
 };
 
 /** What to do about strings a program could not be given, by where they came from. */
-const advice = (sources: ReadonlySet<UnpassableString['source']>): string =>
+const advice = (sources: ReadonlySet<UnpassableString['source']>, paramsInEnv: boolean): string =>
   [
     ...(sources.has('params-env')
       ? [
           'read the params from stdin (the default, "stdin": "json") and set "paramsInEnv": false in the objective\'s options, so they are not put in its environment',
         ]
       : []),
-    ...(sources.has('argv') ? ['take the value from stdin (or PARZEN_PARAMS) instead of the argv template'] : []),
+    ...(sources.has('argv')
+      ? [`take the value from stdin${paramsInEnv ? ' (or PARZEN_PARAMS)' : ''} instead of the argv template`]
+      : []),
     ...(sources.has('env') ? ["take the value from stdin instead of the objective's env"] : []),
   ].join('; ');
 
@@ -69,7 +71,11 @@ const listed = (strings: readonly UnpassableString[]): string =>
   strings.map(({ what, bytes }) => `${what} (${bytes.toLocaleString('en')} bytes)`).join(', ');
 
 /** The message for strings a program cannot be given (see {@link unpassableStrings}). */
-export const unpassableMessage = (program: string, strings: readonly UnpassableString[]): string => {
+export const unpassableMessage = (
+  program: string,
+  strings: readonly UnpassableString[],
+  paramsInEnv = true,
+): string => {
   const long = strings.filter((string) => string.problem === 'too-long');
   const nul = strings.filter((string) => string.problem === 'nul');
   const parts = [
@@ -84,7 +90,7 @@ export const unpassableMessage = (program: string, strings: readonly UnpassableS
           `${nul.map(({ what }) => what).join(', ')} ${nul.length === 1 ? 'holds' : 'hold'} a NUL character, which no program can be given`,
         ]),
   ];
-  return `\`${program}\` was not started: ${parts.join('; ')}. To pass such values, ${advice(new Set(strings.map(({ source }) => source)))}.`;
+  return `\`${program}\` was not started: ${parts.join('; ')}. To pass such values, ${advice(new Set(strings.map(({ source }) => source)), paramsInEnv)}.`;
 };
 
 /**
@@ -198,4 +204,38 @@ const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
       found: `at least ${bytes.toLocaleString('en')} bytes in every trial (the shortest options of ${shortest.map(([name]) => `\`${name}\``).join(', ')}): read the params from stdin (the default) and set "paramsInEnv": false in the objective's options`,
     },
   ];
+};
+
+/**
+ * The literal text of the argv template and the config's env that no program can be given (a NUL, or on Linux
+ * more than {@link MAX_ARG_STRLEN} bytes without any value): refused before the first trial, at its pointer,
+ * since every trial would fail the same way (review 138: ten trials were spent, each told to use stdin).
+ */
+export const literalIssues = (
+  command: readonly string[],
+  env: Readonly<Record<string, string>>,
+  known: ReadonlySet<string>,
+): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  const check = (pointer: string, text: string, what: 'argument' | 'environment string') => {
+    const bytes = stringBytes(text);
+    if (text.includes('\0'))
+      issues.push({
+        pointer,
+        expected: `an ${what} without a NUL character (it ends a C string, so no program can be given one)`,
+        found: `a NUL character at character ${text.indexOf('\0')}: remove it (write the value to a file the program reads, if it needs one)`,
+      });
+    else if (capsEachString && bytes > MAX_ARG_STRLEN)
+      issues.push({
+        pointer,
+        expected: `an ${what} of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes (Linux's limit for one argument or environment string)`,
+        found: `${bytes.toLocaleString('en')} bytes: put the text in a file (a script the program runs, or one it reads) and pass its path`,
+      });
+  };
+  command.forEach((element, index) => {
+    check(`/command/${index}`, literalText(element, known), 'argument');
+  });
+  for (const [name, value] of Object.entries(env))
+    check(`/env/${escapePointer(name)}`, `${name}=${literalText(value, known)}`, 'environment string');
+  return issues;
 };

@@ -73,6 +73,9 @@ export const placeholderNames = (element: string, known: ReadonlySet<string>): s
   return names;
 };
 
+/** The text of an element every trial gets whatever the values: its placeholders left out, `{{` as `{`. */
+export const literalText = (element: string, known: ReadonlySet<string>): string => rewrite(element, known, () => '');
+
 /** How a parameter value is written into argv and environment variables. */
 export const formatValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 

@@ -520,12 +520,12 @@ describe('command objective', () => {
         prompt: long,
       });
       expect(fromStdin).toMatchObject({ status: 'ok', loss: 0.14 });
-      // In argv: that argument is named, and stdin advised.
+      // In argv: that argument is named, and stdin advised (not PARZEN_PARAMS, which paramsInEnv false turned off: review 138).
       const inArgv = await evaluate(options([process.execPath, '-e', '', '--p={prompt}'], { paramsInEnv: false }), {
         prompt: long,
       });
       expect(inArgv.status === 'failed' && inArgv.error.message).toMatch(
-        /: argument 3 \(140,005 bytes\) is longer than .* take the value from stdin \(or PARZEN_PARAMS\) instead of the argv template\.$/,
+        /: argument 3 \(140,005 bytes\) is longer than .* take the value from stdin instead of the argv template\.$/,
       );
       // NUL, and many values each under the limit but over the total (E2BIG from the spawn itself).
       const nul = await evaluate(options([process.execPath, '-e', '']), { sep: 'a\u0000b' });
@@ -589,6 +589,26 @@ describe('command objective', () => {
       expect(create(pair, { paramsInEnv: false })).not.toThrow();
     },
   );
+
+  // Review 138: a literal no program can be given failed trial after trial, each told to use stdin.
+  it('refuses a literal argv element or env value no program can be given, before any trial (review 138)', () => {
+    const create = (extra: Partial<CommandObjectiveOptions>) => () =>
+      createCommandObjective(options([process.execPath, '-e', 'print(0.5)', 'a\u0000b'], extra), {
+        baseDir: dir,
+        study: 's',
+      });
+    expect(create({})).toThrow(
+      /\/command\/3: expected an argument without a NUL character .*found a NUL character at character 1: remove it/,
+    );
+    expect(create({})).not.toThrow(/stdin/);
+    expect(create({ command: [process.execPath, '-e', '1'], env: { A: 'x\u0000{x}' } })).toThrow(
+      /\/env\/A: expected an environment string without a NUL character/,
+    );
+    if (process.platform === 'linux')
+      expect(create({ command: [process.execPath, '-e', `//${'x'.repeat(140_000)}`, '{x}'] })).toThrow(
+        /\/command\/2: expected an argument of at most 131,072 bytes .*found 140,003 bytes: put the text in a file/,
+      );
+  });
 
   it('fails a trial whose template names an unknown parameter', async () => {
     const result = await evaluate(options([process.execPath, '{nope}']));

@@ -15,7 +15,13 @@ import {
   SERVICES,
   type Services,
 } from '@parzen/engine/plugin';
-import { tooLargeMessage, unpassableMessage, unpassableOptionIssues, unpassableStrings } from './arg-limits.js';
+import {
+  literalIssues,
+  tooLargeMessage,
+  unpassableMessage,
+  unpassableOptionIssues,
+  unpassableStrings,
+} from './arg-limits.js';
 import {
   expandArgv,
   expandEnv,
@@ -420,6 +426,10 @@ export const createCommandObjective = (
   assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
   const cwd = resolveConfigPath(context.baseDir, options.cwd);
   const names = context.space?.params.map((param) => param.name);
+  // A literal argv element or env value no program can be given fails every trial: refused here, before the
+  // first (review 138: such trials were spent until the failures rule stopped the run).
+  const literal = literalIssues(options.command, options.env, new Set(names ?? []));
+  if (literal.length > 0) throw invalidConfig('objective options', literal);
   // Variables several parameters map to are left out (trial 40: `α` and `λ`, both PARZEN_PARAM__, refused
   // a config whose program reads argv), said once.
   const leaveOut = envNameCollisions(names ?? []);
@@ -483,7 +493,11 @@ export const createCommandObjective = (
       const unpassable = unpassableStrings(argv, trialEnv, extraEnv);
       const commandDetails = { command: argv, exitCode: null, signal: null, stderrTail: '', durationMs: 0 };
       if (unpassable.length > 0)
-        return failed('COMMAND_BAD_ARGS', unpassableMessage(argv[0] as string, unpassable), commandDetails);
+        return failed(
+          'COMMAND_BAD_ARGS',
+          unpassableMessage(argv[0] as string, unpassable, options.paramsInEnv !== false),
+          commandDetails,
+        );
       const stop = new AbortController();
       running.add(stop);
       // The loss line is kept as the lines are read: a program may print far more than the tail of stdout

@@ -182,9 +182,10 @@ export const unpassableOptionIssues = (
 
 /**
  * PARZEN_PARAMS holds every active param: when even the shortest options of the params every trial has
- * (each fitting on its own) make it too long, no trial can start (review 138: two 70,000-character choices
- * passed validate). Combinations only some trials draw are refused at the trial, naming PARZEN_PARAMS.
+ * (each fitting on its own) make it too long, no trial can start. Combinations only some trials draw are
+ * refused at the trial, naming PARZEN_PARAMS.
  */
+// Review 138: two 70,000-character choices passed validate.
 const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
   const always = alwaysActiveParams(space);
   const shortest = space.params.flatMap((param) => {
@@ -209,8 +210,9 @@ const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
 /**
  * The literal text of the argv template and the config's env that no program can be given (a NUL, or on Linux
  * more than {@link MAX_ARG_STRLEN} bytes without any value): refused before the first trial, at its pointer,
- * since every trial would fail the same way (review 138: ten trials were spent, each told to use stdin).
+ * since every trial would fail the same way.
  */
+// Review 138: ten trials were spent on such a literal, each told to use stdin.
 export const literalIssues = (
   command: readonly string[],
   env: Readonly<Record<string, string>>,

@@ -124,12 +124,13 @@ export const tooLargeMessage = (program: string, argv: readonly string[], env: N
 /**
  * The choice options of a space that no trial could pass to the program: those holding a NUL character, and
  * on Linux those too long for an environment string (when `paramsInEnv`) or an argument (when the template
- * uses the parameter), each at its JSON pointer in the config.
+ * uses the parameter, or `{params}`: `paramsInTemplate`), each at its JSON pointer in the config.
  */
 export const unpassableOptionIssues = (
   space: CompiledSpace,
   paramsInEnv: boolean,
   usedInTemplate: ReadonlySet<string>,
+  paramsInTemplate = false,
 ): ConfigIssue[] => {
   const pointers = new Map<string, string>();
   const pointerOf = (name: string): string => {
@@ -146,7 +147,7 @@ export const unpassableOptionIssues = (
   const issues: ConfigIssue[] = [];
   for (const param of space.params) {
     if (param.optionValues === undefined) continue;
-    const reaches = paramsInEnv || usedInTemplate.has(param.name);
+    const reaches = paramsInEnv || usedInTemplate.has(param.name) || paramsInTemplate;
     if (!reaches) continue;
     const raw = (param.definition as { options?: readonly unknown[] }).options;
     param.optionValues.forEach((value, index) => {
@@ -156,10 +157,17 @@ export const unpassableOptionIssues = (
       // that fits as PARZEN_PARAM_<NAME> may not fit there; the longer of the two is measured.
       const json = `PARZEN_PARAMS=${JSON.stringify({ [param.name]: value })}`;
       const own = stringBytes(`${paramEnvName(param.name)}=${text}`);
+      // `{params}` in the command puts the same JSON in an argument (review 139: with "paramsInEnv": false
+      // nothing was measured, and every trial failed).
       const [variable, bytes] = !paramsInEnv
-        ? ['an argument', stringBytes(text)]
+        ? paramsInTemplate && !usedInTemplate.has(param.name)
+          ? ['{params} (the JSON of the params) in the command', stringBytes(JSON.stringify({ [param.name]: value }))]
+          : ['an argument', stringBytes(text)]
         : own <= MAX_ARG_STRLEN && stringBytes(json) > MAX_ARG_STRLEN
-          ? ['PARZEN_PARAMS={...} (the JSON of the params, where `"` and newlines take two bytes)', stringBytes(json)]
+          ? [
+              'PARZEN_PARAMS={...} (the JSON of the params, where `"`, `\\` and newlines take two bytes and other control characters six)',
+              stringBytes(json),
+            ]
           : [`${paramEnvName(param.name)}=value`, own];
       if (!nul && !(capsEachString && bytes > MAX_ARG_STRLEN)) return;
       const option = raw?.[index];
@@ -172,11 +180,11 @@ export const unpassableOptionIssues = (
           : `an option of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes as ${variable} (Linux's limit for one argument or environment string)`,
         found: nul
           ? 'a string holding a NUL character'
-          : `${bytes.toLocaleString('en')} bytes: pass it on stdin (the default) with "paramsInEnv": false${usedInTemplate.has(param.name) ? ` and without {${param.name}} in the command or env` : ''}`,
+          : `${bytes.toLocaleString('en')} bytes: pass it on stdin (the default) with "paramsInEnv": false${usedInTemplate.has(param.name) ? ` and without {${param.name}} in the command or env` : paramsInTemplate ? ' and without {params} in the command or env' : ''}`,
       });
     });
   }
-  if (paramsInEnv && capsEachString) issues.push(...paramsVariableIssues(space));
+  if ((paramsInEnv || paramsInTemplate) && capsEachString) issues.push(...paramsVariableIssues(space));
   return issues;
 };
 
@@ -190,9 +198,9 @@ const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
   const always = alwaysActiveParams(space);
   const shortest = space.params.flatMap((param) => {
     if (!always.has(param.name) || param.optionValues === undefined) return [];
-    const [value] = [...param.optionValues].sort(
-      (a, b) => JSON.stringify(a ?? null).length - JSON.stringify(b ?? null).length,
-    );
+    // By bytes, as the kernel counts (review 139: by characters, `€` options counted as short).
+    const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+    const [value] = [...param.optionValues].sort((a, b) => size(a) - size(b));
     return [[param.name, value] as const];
   });
   const bytes = stringBytes(`PARZEN_PARAMS=${JSON.stringify(Object.fromEntries(shortest))}`);
@@ -225,12 +233,12 @@ export const literalIssues = (
       issues.push({
         pointer,
         expected: `an ${what} without a NUL character (it ends a C string, so no program can be given one)`,
-        found: `a NUL character at character ${text.indexOf('\0')}: remove it (write the value to a file the program reads, if it needs one)`,
+        found: `a NUL character at character ${text.indexOf('\0') + 1}: remove it (write the value to a file the program reads, if it needs one)`,
       });
     else if (capsEachString && bytes > MAX_ARG_STRLEN)
       issues.push({
         pointer,
-        expected: `an ${what} of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes (Linux's limit for one argument or environment string)`,
+        expected: `an ${what} of at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes, its terminating NUL included (Linux's limit for one argument or environment string)`,
         found: `${bytes.toLocaleString('en')} bytes: put the text in a file (a script the program runs, or one it reads) and pass its path`,
       });
   };

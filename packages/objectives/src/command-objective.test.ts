@@ -440,6 +440,36 @@ describe('command objective', () => {
     const kept = cut.status === 'failed' ? (cut.error.details?.lossLine as string) : '';
     expect(kept).toBe(`${long.slice(0, 1000)}...`);
     expect(cut.status === 'failed' && cut.error.message).toContain(`(\`${long.slice(0, 120)}...\`, kept in`);
+    // Review 139: cut by characters, never inside one (half an emoji was kept).
+    const rockets = `{"loss": 0.5, "attrs": {"note": "${'🚀'.repeat(1000)}"}}`;
+    const emoji = ended(`${rockets}\n`, 1, false);
+    const keptEmoji = emoji.status === 'failed' ? (emoji.error.details?.lossLine as string) : '';
+    expect(keptEmoji).toBe(`${Array.from(rockets).slice(0, 1000).join('')}...`);
+    expect(keptEmoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    // Review 139: a loss line longer than the kept tail of stdout is that whole tail, not a line "and more after it".
+    const huge = `{"loss": 0.5, "attrs": {"note": "${'y'.repeat(70_000)}"}}`;
+    const tail = huge.slice(-65_536);
+    const timedOut = interpretCommandOutcome(
+      {
+        exitCode: null,
+        signal: 'SIGKILL',
+        stdout: `${tail}\n`,
+        stderr: '',
+        timedOut: true,
+        aborted: false,
+        terminated: false,
+        graceExpired: false,
+        lineFailed: false,
+        durationMs: 5,
+      },
+      ['prog'],
+      3,
+      { graceSeconds: 5, lossLine: { found: 0.5, line: huge } },
+    );
+    expect(timedOut.status === 'failed' && timedOut.error.message).not.toContain('and more after it');
+    expect(timedOut.status === 'failed' && timedOut.error.message).toContain(
+      'if that line was its result, end the program',
+    );
   });
 
   /** One trial of `program` as a study run, with the run's own options (a time limit, a stop signal). */
@@ -575,7 +605,7 @@ describe('command objective', () => {
       // Review 138: PARZEN_PARAMS holds the value JSON-escaped: 66,000 quotes fit as PARZEN_PARAM_Q, not there.
       const quotes = { q: { type: 'choice', options: ['"'.repeat(66_000), 'ok'] } } as const;
       expect(create(quotes)).toThrow(
-        /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as PARZEN_PARAMS=\{\.\.\.\} \(the JSON of the params, where `"` and newlines take two bytes\).*found 132,\d{3} bytes: pass it on stdin/,
+        /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as PARZEN_PARAMS=\{\.\.\.\} \(the JSON of the params, where `"`, `\\` and newlines take two bytes and other control characters six\).*found 132,\d{3} bytes: pass it on stdin/,
       );
       expect(create(quotes, { paramsInEnv: false })).not.toThrow();
       // Two choices that each fit, but not together in PARZEN_PARAMS, in every trial.
@@ -587,6 +617,19 @@ describe('command objective', () => {
         /\/space: expected choice params whose values together fit in PARZEN_PARAMS, .*found at least 140,0\d\d bytes in every trial \(the shortest options of `a`, `b`\): read the params from stdin \(the default\) and set "paramsInEnv": false/,
       );
       expect(create(pair, { paramsInEnv: false })).not.toThrow();
+      // Review 139: the shortest option by bytes, not characters (40,000 `€` are 120,000 bytes in UTF-8).
+      const euros = {
+        p: { type: 'choice', options: ['€'.repeat(40_000), 'a'.repeat(41_000)] },
+        q: { type: 'choice', options: ['€'.repeat(40_000), 'a'.repeat(41_000)] },
+      } as const;
+      expect(create(euros)).not.toThrow();
+      // Review 139: `{params}` in the command puts the JSON of the params in an argument, also without the
+      // environment.
+      const viaParams = { command: [process.execPath, '-e', '', '{params}'], paramsInEnv: false } as const;
+      expect(create(space, viaParams)).toThrow(
+        /\/space\/prompt\/options\/0: expected an option of at most 131,072 bytes as \{params\} \(the JSON of the params\) in the command.* and without \{params\} in the command or env/,
+      );
+      expect(create(pair, viaParams)).toThrow(/\/space: expected choice params whose values together fit/);
     },
   );
 
@@ -598,7 +641,7 @@ describe('command objective', () => {
         study: 's',
       });
     expect(create({})).toThrow(
-      /\/command\/3: expected an argument without a NUL character .*found a NUL character at character 1: remove it/,
+      /\/command\/3: expected an argument without a NUL character .*found a NUL character at character 2: remove it/,
     );
     expect(create({})).not.toThrow(/stdin/);
     expect(create({ command: [process.execPath, '-e', '1'], env: { A: 'x\u0000{x}' } })).toThrow(
@@ -606,7 +649,7 @@ describe('command objective', () => {
     );
     if (process.platform === 'linux')
       expect(create({ command: [process.execPath, '-e', `//${'x'.repeat(140_000)}`, '{x}'] })).toThrow(
-        /\/command\/2: expected an argument of at most 131,072 bytes .*found 140,003 bytes: put the text in a file/,
+        /\/command\/2: expected an argument of at most 131,072 bytes, its terminating NUL included .*found 140,003 bytes: put the text in a file/,
       );
   });
 

@@ -304,11 +304,14 @@ export const interpretCommandOutcome = (
     .split(/\r?\n|\r/)
     .map((line) => line.trim())
     .findLast((line) => line !== '');
+  // A loss line longer than the kept tail of stdout is that whole tail: its end, not a line after it (review 139).
+  const loneTail = (line: string, tail: string, last: string | undefined) =>
+    last !== undefined && line.length >= tail.trim().length && line.endsWith(last);
   const printed = (why: string, advice: string) =>
     asPrinted === undefined
       ? ''
       : `, after printing a line read as its loss (${quoteLine(asPrinted)}, kept in error.details.lossLine)` +
-        (lastLine !== asPrinted
+        (lastLine !== asPrinted && !loneTail(asPrinted, outcome.stdout, lastLine)
           ? ` and more after it: ${why}`
           : `: ${why}; if that line was its result, ${advice} once it is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`);
   const withLoss =
@@ -316,8 +319,11 @@ export const interpretCommandOutcome = (
       ? details
       : {
           ...details,
+          // Cut by characters, never inside one (review 139: half an emoji was stored).
           lossLine:
-            asPrinted.length > LOSS_LINE_KEPT_CHARS ? `${asPrinted.slice(0, LOSS_LINE_KEPT_CHARS)}...` : asPrinted,
+            asPrinted.length > LOSS_LINE_KEPT_CHARS
+              ? `${Array.from(asPrinted).slice(0, LOSS_LINE_KEPT_CHARS).join('')}...`
+              : asPrinted,
         };
   if (outcome.timedOut || outcome.aborted) {
     const kill = printed(
@@ -815,7 +821,14 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
     ...asciiCollisionIssues(envNameCollisions(names)),
     // Trial 130: a choice option holding NUL, or too long for an environment string, passed validate and
     // failed every trial that drew it.
-    ...unpassableOptionIssues(space, options.paramsInEnv !== false, usedInTemplate),
+    ...unpassableOptionIssues(
+      space,
+      options.paramsInEnv !== false,
+      usedInTemplate,
+      [...options.command, ...Object.values(options.env ?? {})].some((element) =>
+        placeholderNames(element, new Set(['params'])).includes('params'),
+      ),
+    ),
   ];
   if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);
 };

@@ -79,6 +79,17 @@ export const killGroup = (pid: number, signal: NodeJS.Signals = 'SIGKILL'): bool
   }
 };
 
+/** Whether a process group has any member, a zombie included (signal 0 checks and sends nothing). */
+export const groupExists = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a member this process may not signal, which exists all the same.
+    return (error as { code?: string }).code === 'EPERM';
+  }
+};
+
 /**
  * Whether a process group has a member still running (not a zombie, an exited process its parent has not
  * reaped yet), read from Linux's /proc; undefined where /proc cannot tell (another system).

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectOutput, tempFolder } from '@parzen/test-kit';
@@ -32,13 +33,11 @@ export interface SpawnOptions {
   readonly timeoutMs?: number;
 }
 
-const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-
 /** Whether process `pid` has a handler for `signal` (Linux: the SigCgt mask of /proc/PID/status). */
 const catches = (pid: number, signal: 'SIGHUP' | 'SIGINT' | 'SIGTERM'): boolean => {
   try {
     const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return mask !== undefined && (BigInt(`0x${mask}`) >> BigInt((SIGNAL_NUMBERS[signal] as number) - 1)) % 2n === 1n;
+    return mask !== undefined && (BigInt(`0x${mask}`) >> BigInt(constants.signals[signal] - 1)) % 2n === 1n;
   } catch {
     return false;
   }

@@ -159,13 +159,16 @@ export const unpassableOptionIssues = (
       const own = stringBytes(`${paramEnvName(param.name)}=${text}`);
       // `{params}` in the command puts the same JSON in an argument (review 139: with "paramsInEnv": false
       // nothing was measured, and every trial failed).
+      // Both `{name}` and `{params}`: the longer (review 140: the raw text alone was measured).
+      const asArgument = stringBytes(text);
+      const inParams = stringBytes(JSON.stringify({ [param.name]: value }));
       const [variable, bytes] = !paramsInEnv
-        ? paramsInTemplate && !usedInTemplate.has(param.name)
-          ? ['{params} (the JSON of the params) in the command', stringBytes(JSON.stringify({ [param.name]: value }))]
-          : ['an argument', stringBytes(text)]
+        ? paramsInTemplate && (!usedInTemplate.has(param.name) || inParams > asArgument)
+          ? ['{params} (the JSON of the params) in the command', inParams]
+          : ['an argument', asArgument]
         : own <= MAX_ARG_STRLEN && stringBytes(json) > MAX_ARG_STRLEN
           ? [
-              'PARZEN_PARAMS={...} (the JSON of the params, where `"`, `\\` and newlines take two bytes and other control characters six)',
+              'PARZEN_PARAMS={...} (the JSON of the params, where `"`, `\\` and control characters take two bytes or more, up to six)',
               stringBytes(json),
             ]
           : [`${paramEnvName(param.name)}=value`, own];
@@ -184,7 +187,8 @@ export const unpassableOptionIssues = (
       });
     });
   }
-  if ((paramsInEnv || paramsInTemplate) && capsEachString) issues.push(...paramsVariableIssues(space));
+  if ((paramsInEnv || paramsInTemplate) && capsEachString)
+    issues.push(...paramsVariableIssues(space, paramsInEnv, paramsInTemplate));
   return issues;
 };
 
@@ -194,7 +198,7 @@ export const unpassableOptionIssues = (
  * refused at the trial, naming PARZEN_PARAMS.
  */
 // Review 138: two 70,000-character choices passed validate.
-const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
+const paramsVariableIssues = (space: CompiledSpace, paramsInEnv: boolean, paramsInTemplate: boolean): ConfigIssue[] => {
   const always = alwaysActiveParams(space);
   const shortest = space.params.flatMap((param) => {
     if (!always.has(param.name) || param.optionValues === undefined) return [];
@@ -209,8 +213,9 @@ const paramsVariableIssues = (space: CompiledSpace): ConfigIssue[] => {
     {
       pointer: '/space',
       absolute: true,
-      expected: `choice params whose values together fit in PARZEN_PARAMS, the JSON of all params (at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes as PARZEN_PARAMS=..., Linux's limit for one environment string)`,
-      found: `at least ${bytes.toLocaleString('en')} bytes in every trial (the shortest options of ${shortest.map(([name]) => `\`${name}\``).join(', ')}): read the params from stdin (the default) and set "paramsInEnv": false in the objective's options`,
+      // Review 140: with {params} in the command and paramsInEnv already false, the message named PARZEN_PARAMS.
+      expected: `choice params whose values together fit in ${paramsInEnv ? 'PARZEN_PARAMS' : '{params}'}, the JSON of all params (at most ${MAX_ARG_STRLEN.toLocaleString('en')} bytes${paramsInEnv ? ' as PARZEN_PARAMS=...' : ''}, Linux's limit for one argument or environment string)`,
+      found: `at least ${bytes.toLocaleString('en')} bytes in every trial (the shortest options of ${shortest.map(([name]) => `\`${name}\``).join(', ')}): read the params from stdin (the default) and ${[paramsInEnv ? 'set "paramsInEnv": false in the objective\'s options' : '', paramsInTemplate ? 'take {params} out of the command or env' : ''].filter((part) => part !== '').join(' and ')}`,
     },
   ];
 };
@@ -233,7 +238,7 @@ export const literalIssues = (
       issues.push({
         pointer,
         expected: `an ${what} without a NUL character (it ends a C string, so no program can be given one)`,
-        found: `a NUL character at character ${text.indexOf('\0') + 1}: remove it (write the value to a file the program reads, if it needs one)`,
+        found: `a NUL character at character ${Array.from(text.slice(0, text.indexOf('\0'))).length + 1}: remove it (write the value to a file the program reads, if it needs one)`,
       });
     else if (capsEachString && bytes > MAX_ARG_STRLEN)
       issues.push({

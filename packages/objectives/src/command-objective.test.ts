@@ -446,6 +446,10 @@ describe('command objective', () => {
     const keptEmoji = emoji.status === 'failed' ? (emoji.error.details?.lossLine as string) : '';
     expect(keptEmoji).toBe(`${Array.from(rockets).slice(0, 1000).join('')}...`);
     expect(keptEmoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    // Review 140: 600 rockets are 1,200 UTF-16 units but fewer than 1,000 characters: kept whole, no `...`.
+    const fewer = `{"loss": 0.5, "note": "${'🚀'.repeat(600)}"}`;
+    const whole = ended(`${fewer}\n`, 1, false);
+    expect(whole.status === 'failed' && whole.error.details?.lossLine).toBe(fewer);
     // Review 139: a loss line longer than the kept tail of stdout is that whole tail, not a line "and more after it".
     const huge = `{"loss": 0.5, "attrs": {"note": "${'y'.repeat(70_000)}"}}`;
     const tail = huge.slice(-65_536);
@@ -453,7 +457,7 @@ describe('command objective', () => {
       {
         exitCode: null,
         signal: 'SIGKILL',
-        stdout: `${tail}\n`,
+        stdout: `…${tail}\n`,
         stderr: '',
         timedOut: true,
         aborted: false,
@@ -605,7 +609,7 @@ describe('command objective', () => {
       // Review 138: PARZEN_PARAMS holds the value JSON-escaped: 66,000 quotes fit as PARZEN_PARAM_Q, not there.
       const quotes = { q: { type: 'choice', options: ['"'.repeat(66_000), 'ok'] } } as const;
       expect(create(quotes)).toThrow(
-        /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as PARZEN_PARAMS=\{\.\.\.\} \(the JSON of the params, where `"`, `\\` and newlines take two bytes and other control characters six\).*found 132,\d{3} bytes: pass it on stdin/,
+        /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as PARZEN_PARAMS=\{\.\.\.\} \(the JSON of the params, where `"`, `\\` and control characters take two bytes or more, up to six\).*found 132,\d{3} bytes: pass it on stdin/,
       );
       expect(create(quotes, { paramsInEnv: false })).not.toThrow();
       // Two choices that each fit, but not together in PARZEN_PARAMS, in every trial.
@@ -629,7 +633,17 @@ describe('command objective', () => {
       expect(create(space, viaParams)).toThrow(
         /\/space\/prompt\/options\/0: expected an option of at most 131,072 bytes as \{params\} \(the JSON of the params\) in the command.* and without \{params\} in the command or env/,
       );
-      expect(create(pair, viaParams)).toThrow(/\/space: expected choice params whose values together fit/);
+      expect(create(pair, viaParams)).toThrow(
+        /\/space: expected choice params whose values together fit in \{params\}, .*and take \{params\} out of the command or env/,
+      );
+      expect(create(pair, viaParams)).not.toThrow(/paramsInEnv/);
+      // Review 140: `{q}` and `{params}` both: the longer, escaped JSON is measured.
+      expect(create(quotes, { ...viaParams, command: [process.execPath, '-e', '', '{q}', '{params}'] })).toThrow(
+        /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as \{params\}/,
+      );
+      // Review 140: a parameter named `params` is what `{params}` gives: nothing of all the params is measured.
+      const named = { params: { type: 'choice', options: ['a', 'b'] }, ...pair } as const;
+      expect(create(named, { ...viaParams, command: [process.execPath, '-e', '', '{params}'] })).not.toThrow();
     },
   );
 

@@ -305,8 +305,11 @@ export const interpretCommandOutcome = (
     .map((line) => line.trim())
     .findLast((line) => line !== '');
   // A loss line longer than the kept tail of stdout is that whole tail: its end, not a line after it (review 139).
-  const loneTail = (line: string, tail: string, last: string | undefined) =>
-    last !== undefined && line.length >= tail.trim().length && line.endsWith(last);
+  // The kept tail starts with `…` once older output was dropped (review 140: so the end never matched).
+  const loneTail = (line: string, tail: string, last: string | undefined) => {
+    const kept = tail.trim().replace(/^…/, '');
+    return last !== undefined && line.length >= kept.length && line.endsWith(last.replace(/^…/, ''));
+  };
   const printed = (why: string, advice: string) =>
     asPrinted === undefined
       ? ''
@@ -321,7 +324,7 @@ export const interpretCommandOutcome = (
           ...details,
           // Cut by characters, never inside one (review 139: half an emoji was stored).
           lossLine:
-            asPrinted.length > LOSS_LINE_KEPT_CHARS
+            Array.from(asPrinted).length > LOSS_LINE_KEPT_CHARS
               ? `${Array.from(asPrinted).slice(0, LOSS_LINE_KEPT_CHARS).join('')}...`
               : asPrinted,
         };
@@ -825,9 +828,11 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
       space,
       options.paramsInEnv !== false,
       usedInTemplate,
-      [...options.command, ...Object.values(options.env ?? {})].some((element) =>
-        placeholderNames(element, new Set(['params'])).includes('params'),
-      ),
+      // `{params}` is the JSON of the params unless a parameter has that name (review 140: its value then).
+      !known.has('params') &&
+        [...options.command, ...Object.values(options.env ?? {})].some((element) =>
+          placeholderNames(element, new Set(['params'])).includes('params'),
+        ),
     ),
   ];
   if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);

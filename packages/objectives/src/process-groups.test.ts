@@ -83,3 +83,18 @@ describe.skipIf(skip)('a trial program after its Parzen process is killed with S
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(900);
   }, 30_000);
 });
+
+// Review 140: the /proc scan at a program's exit runs only when its group still has a member.
+describe.skipIf(process.platform !== 'linux')('a process group, as the exit check reads it', () => {
+  it('exists, with a live member, while its leader runs, and neither once the group is gone', async () => {
+    const { groupExists, groupHasLiveMember } = await import('./process-groups.js');
+    const leader = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const pid = leader.pid as number;
+    expect(groupExists(pid)).toBe(true);
+    expect(groupHasLiveMember(pid)).toBe(true);
+    process.kill(-pid, 'SIGKILL');
+    await new Promise((resolve) => leader.once('exit', resolve));
+    expect(await waitFor(() => !groupExists(pid), 5000)).toBe(true);
+    expect(groupHasLiveMember(pid)).toBe(false);
+  });
+});

@@ -152,7 +152,8 @@ export const unpassableOptionIssues = (
     const raw = (param.definition as { options?: readonly unknown[] }).options;
     param.optionValues.forEach((value, index) => {
       const text = formatValue(value);
-      const nul = text.includes('\0');
+      // A NUL only where the value goes raw: `{params}` writes it as \u0000 (review 141).
+      const nul = text.includes('\0') && (paramsInEnv || usedInTemplate.has(param.name));
       // Review 138: PARZEN_PARAMS holds the value JSON-escaped (a `"` or newline takes two bytes), so an option
       // that fits as PARZEN_PARAM_<NAME> may not fit there; the longer of the two is measured.
       const json = `PARZEN_PARAMS=${JSON.stringify({ [param.name]: value })}`;
@@ -207,7 +208,8 @@ const paramsVariableIssues = (space: CompiledSpace, paramsInEnv: boolean, params
     const [value] = [...param.optionValues].sort((a, b) => size(a) - size(b));
     return [[param.name, value] as const];
   });
-  const bytes = stringBytes(`PARZEN_PARAMS=${JSON.stringify(Object.fromEntries(shortest))}`);
+  // As an argument, `{params}` has no `PARZEN_PARAMS=` before it (review 141: 14 bytes too many were counted).
+  const bytes = stringBytes(`${paramsInEnv ? 'PARZEN_PARAMS=' : ''}${JSON.stringify(Object.fromEntries(shortest))}`);
   if (shortest.length < 2 || bytes <= MAX_ARG_STRLEN) return [];
   return [
     {

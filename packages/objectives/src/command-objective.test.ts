@@ -641,6 +641,18 @@ describe('command objective', () => {
       expect(create(quotes, { ...viaParams, command: [process.execPath, '-e', '', '{q}', '{params}'] })).toThrow(
         /\/space\/q\/options\/0: expected an option of at most 131,072 bytes as \{params\}/,
       );
+      // Review 141: as an argument `{params}` has no `PARZEN_PARAMS=` before it: 131,060 bytes of JSON fit.
+      const edge = {
+        a: { type: 'choice', options: ['a'.repeat(65_500)] },
+        b: { type: 'choice', options: ['b'.repeat(65_545)] },
+      } as const;
+      expect(JSON.stringify({ a: 'a'.repeat(65_500), b: 'b'.repeat(65_545) })).toHaveLength(131_060);
+      expect(create(edge, viaParams)).not.toThrow();
+      expect(create(edge)).toThrow(/\/space: expected choice params whose values together fit in PARZEN_PARAMS/);
+      // Review 141: through `{params}` alone a NUL is written as \u0000, which any program can be given.
+      const nulOnly = { n: { type: 'choice', options: ['a\u0000b', 'c'] } } as const;
+      expect(create(nulOnly, viaParams)).not.toThrow();
+      expect(create(nulOnly)).toThrow(/\/space\/n\/options\/0: expected an option without a NUL character/);
       // Review 140: a parameter named `params` is what `{params}` gives: nothing of all the params is measured.
       const named = { params: { type: 'choice', options: ['a', 'b'] }, ...pair } as const;
       expect(create(named, { ...viaParams, command: [process.execPath, '-e', '', '{params}'] })).not.toThrow();

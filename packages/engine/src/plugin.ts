@@ -207,6 +207,7 @@ export {
   type ProcessRecord,
   processState,
   staleTrialOutcome,
+  statFields,
   thisProcess,
 } from './runtime/stale-trials.js';
 export { suggestParams } from './runtime/suggest-params.js';

@@ -21,10 +21,25 @@ import {
   createCommandObjective,
   interpretCommandOutcome,
 } from './command-objective.js';
-import { runCommand } from './run-command.js';
+import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
 
 let dir: string;
+/** A program's outcome as `runCommand` gives it: exit 0 after 5 ms, nothing printed, unless told otherwise. */
+const outcomeOf = (over: Partial<CommandOutcome>): CommandOutcome => ({
+  exitCode: 0,
+  signal: null,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  aborted: false,
+  terminated: false,
+  graceExpired: false,
+  lineFailed: false,
+  durationMs: 5,
+  ...over,
+});
+
 const options = (command: string[], extra: Partial<CommandObjectiveOptions> = {}): CommandObjectiveOptions => ({
   command,
   cwd: '.',
@@ -379,18 +394,7 @@ describe('command objective', () => {
   it('quotes and keeps the loss line as the program printed it, cut when long (review 138)', () => {
     const ended = (stdout: string, exitCode: number | null, timedOut: boolean) =>
       interpretCommandOutcome(
-        {
-          exitCode,
-          signal: timedOut ? 'SIGKILL' : null,
-          stdout,
-          stderr: '',
-          timedOut,
-          aborted: false,
-          terminated: false,
-          graceExpired: false,
-          lineFailed: false,
-          durationMs: 5,
-        },
+        outcomeOf({ exitCode, signal: timedOut ? 'SIGKILL' : null, stdout, timedOut }),
         ['prog'],
         3,
       );
@@ -416,22 +420,7 @@ describe('command objective', () => {
       /, after printing a line read as its loss \(`\{"epoch": 3, "loss": 0\.5\}`, kept in error\.details\.lossLine\) and more after it: a program still running when its trial is stopped fails it whatever it printed\.$/,
     );
     // Where /proc cannot tell a running member from a zombie, the leftover group is said cautiously.
-    const maybe = interpretCommandOutcome(
-      {
-        exitCode: 0,
-        signal: null,
-        stdout: 'done\n',
-        stderr: '',
-        timedOut: false,
-        aborted: false,
-        terminated: false,
-        graceExpired: false,
-        lineFailed: false,
-        durationMs: 5,
-        leftRunning: 'maybe',
-      },
-      ['prog'],
-    );
+    const maybe = interpretCommandOutcome(outcomeOf({ stdout: 'done\n', leftRunning: 'maybe' }), ['prog']);
     expect(maybe.status === 'failed' && maybe.error.message).toMatch(
       /its last line was `done`; its process group still had members when it exited \(processes it had started, or ones that had ended but were not yet waited for\), which were killed then: if it put a job in the background/,
     );
@@ -454,18 +443,7 @@ describe('command objective', () => {
     const huge = `{"loss": 0.5, "attrs": {"note": "${'y'.repeat(70_000)}"}}`;
     const tail = huge.slice(-65_536);
     const timedOut = interpretCommandOutcome(
-      {
-        exitCode: null,
-        signal: 'SIGKILL',
-        stdout: `…${tail}\n`,
-        stderr: '',
-        timedOut: true,
-        aborted: false,
-        terminated: false,
-        graceExpired: false,
-        lineFailed: false,
-        durationMs: 5,
-      },
+      outcomeOf({ exitCode: null, signal: 'SIGKILL', stdout: `…${tail}\n`, timedOut: true }),
       ['prog'],
       3,
       { graceSeconds: 5, lossLine: { found: 0.5, line: huge } },

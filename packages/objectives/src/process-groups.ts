@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { statFields } from '@parzen/engine/plugin';
 
 let hooked = false;
 
@@ -104,15 +105,10 @@ export const groupHasLiveMember = (pgid: number): boolean | undefined => {
   let readAny = false;
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // it has just ended
-    }
+    const fields = statFields(Number(entry));
+    if (fields === undefined) continue; // it has just ended
     readAny = true;
-    // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses, so read from its last `)`.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [state, , pgrp] = fields;
     if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
   }
   return readAny ? false : undefined;

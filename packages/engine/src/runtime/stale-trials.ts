@@ -6,9 +6,10 @@ import type { Lease, Trial, TrialOutcome } from '../domain/trial.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
- * (no such process, no `/proc`). The command name before them may hold spaces and parentheses.
+ * (no such process, no `/proc`). The command name before them may hold spaces and parentheses: `[0]` is the
+ * state (`R`, `S`, `Z`...), `[2]` the process group.
  */
-const statFields = (pid: number | 'self'): string[] | undefined => {
+export const statFields = (pid: number | 'self'): string[] | undefined => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -528,11 +528,16 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const tpeCharts = charted.flatMap((param) => {
     const chart =
       param.distribution.kind === 'categorical'
-        ? categoricalChart(param, replay.snapshots)
-        : densityChart(param, replay.snapshots, (number) => {
-            const value = byNumber.get(number)?.internal[param.name];
-            return typeof value === 'number' ? value : undefined;
-          });
+        ? categoricalChart(param, replay.snapshots, !replay.sameSuggester)
+        : densityChart(
+            param,
+            replay.snapshots,
+            (number) => {
+              const value = byNumber.get(number)?.internal[param.name];
+              return typeof value === 'number' ? value : undefined;
+            },
+            !replay.sameSuggester,
+          );
     if (chart === undefined) undecided.push(param.name);
     return chart === undefined ? [] : [chart];
   });

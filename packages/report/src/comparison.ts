@@ -105,9 +105,12 @@ const leaderNote = (rows: readonly (readonly unknown[])[], direction: Direction)
         .replace(/, ([^,]+)$/, ' and $1')} tie at ${shown(first.median)} (${runsOf(tied)}).`,
     ];
   const gap = Math.abs(first.median - second.median);
-  // A share of the next one's median only where both are above 0 (review 96: near 0 it meant nothing).
+  // A share of the next one's median only where both are above 0 (review 96: near 0 it meant nothing); said as
+  // "% below" (trial 132: "70.9 % of random's" read as the ratio of the medians, not the size of the gap).
   const share =
-    first.median > 0 && second.median > 0 ? ` (${sig((100 * gap) / second.median, 3)} % of ${second.variant}'s)` : '';
+    first.median > 0 && second.median > 0
+      ? ` (${sig((100 * gap) / second.median, 3)} % ${direction === 'maximize' ? 'above' : 'below'} ${second.variant}'s)`
+      : '';
   return [
     `Best median final loss: ${first.variant} (${shown(first.median)}), then ${second.variant} (${shown(second.median)}): ` +
       `${shown(gap)} ${direction === 'maximize' ? 'higher' : 'lower'}${share} (${runsOf([first, second])}).`,

@@ -1,7 +1,7 @@
 import type { SpaceDefinition } from '@parzen/engine';
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { logTicks, paramAxis } from '../src/charts/common.js';
+import { EXPONENT_LABEL, logTicks, paramAxis } from '../src/charts/common.js';
 import { ecdfChart, historyChart, parallelChart, sliceChart } from '../src/charts/study-charts.js';
 import { pairChart } from '../src/charts/tpe-charts.js';
 import { buildReport, pageCharts, type TrialPoint } from '../src/index.js';
@@ -19,6 +19,11 @@ describe('axis ticks', () => {
     expect(logTicks(0.001, 100)).toEqual([0.001, 0.01, 0.1, 1, 10, 100]);
     expect(paramAxis(nodeOf({ type: 'loguniform', low: 1e-5, high: 1 }).distribution, [])).toEqual({
       values: [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1],
+      labelExpr: EXPONENT_LABEL,
+    });
+    // From 0.001 to 1000, decimals.
+    expect(paramAxis(nodeOf({ type: 'loguniform', low: 1e-3, high: 100 }).distribution, [])).toEqual({
+      values: [1e-3, 0.01, 0.1, 1, 10, 100],
       format: '~r',
     });
   });
@@ -97,8 +102,27 @@ describe('drawing order and long names', () => {
     const parallel = parallelChart(points, named);
     const axis = (parallel.spec as { layer: { encoding: { x: { axis: { labelLimit: number } } } }[] }).layer[0]
       ?.encoding.x.axis;
-    // Three axes (the two parameters and the loss) over 400 px: each name within its 133 px.
-    expect(axis?.labelLimit).toBe(123);
+    // Three axes (the two parameters and the loss), each 200 px at most: the 150-character name is cut to 190 px.
+    expect(axis?.labelLimit).toBe(190);
+    // Short names: 400 px in all, 133 px an axis; a 17-character name (trial 132: `sizeOfHiddenLayer`) widens
+    // its axes to fit it as an SVG export estimates text, 0.8 of the 11 px font a character.
+    const short = compileSpace({ a: { type: 'uniform', low: 0, high: 1 }, b: { type: 'uniform', low: 0, high: 1 } });
+    const shortPoints = [0, 1, 2].map((n) => ({ ...point(n, 0, 0, n), params: { a: n / 3, b: n / 4 } }));
+    expect((parallelChart(shortPoints, short).spec as { width: number }).width).toBe(400);
+    const hidden = compileSpace({
+      sizeOfHiddenLayer: { type: 'uniform', low: 0, high: 1 },
+      b: { type: 'uniform', low: 0, high: 1 },
+    });
+    const hiddenPoints = [0, 1, 2].map((n) => ({
+      ...point(n, 0, 0, n),
+      params: { sizeOfHiddenLayer: n / 3, b: n / 4 },
+      internal: { sizeOfHiddenLayer: n / 3, b: n / 4 },
+    }));
+    const wide = parallelChart(hiddenPoints, hidden).spec as unknown as {
+      layer: { encoding: { x: { axis: { labelLimit: number } } } }[];
+    };
+    const hiddenAxis = wide.layer[0]?.encoding.x.axis;
+    expect(hiddenAxis?.labelLimit).toBeGreaterThanOrEqual(Math.ceil(0.8 * 11 * 'sizeOfHiddenLayer'.length));
     const slice = sliceChart(points, named);
     const panel = (slice.spec as { concat: { title: unknown; encoding: { x: { axis: { titleLimit: number } } } }[] })
       .concat[0];
@@ -227,5 +251,31 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
     expect((ecdfChart(narrow, 100).spec as Encoded).encoding.x?.scale?.type).toBeUndefined();
     expect(firstLayer(parallelChart(narrow, space)).encoding.color?.scale?.type).toBeUndefined();
     expect(parallelChart(narrow, space).description).not.toContain('logarithmic');
+  });
+});
+
+describe('a choice in the slice plots', () => {
+  it('has no axis title under its turned labels: the panel is titled with its name (trial 132)', () => {
+    const space = compileSpace({
+      opt: { type: 'choice', options: ['adam', 'sgd'] },
+      x: { type: 'uniform', low: 0, high: 1 },
+    });
+    const points: TrialPoint[] = [0, 1, 2].map((number) => ({
+      number,
+      state: 'complete',
+      loss: number,
+      best: 0,
+      improved: number === 0,
+      params: { opt: number % 2 === 0 ? 'adam' : 'sgd', x: number / 3 },
+      internal: { opt: number % 2, x: number / 3 },
+      seconds: 1,
+    }));
+    const panels = (
+      sliceChart(points, space).spec as { concat: { title: { text: string }; encoding: { x: { title?: unknown } } }[] }
+    ).concat;
+    expect(panels.map((panel) => [panel.title.text, panel.encoding.x.title])).toEqual([
+      ['opt', null],
+      ['x', 'x'],
+    ]);
   });
 });

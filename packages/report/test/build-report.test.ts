@@ -84,6 +84,9 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
       '"strokeDash":{"field":"series","type":"nominal","scale":{"domain":["log l(x) (good trials)","log g(x) (the rest)"',
     );
     expect(JSON.stringify(x.spec)).toContain('"range":[[1,0],[5,3],[1,0]]');
+    // Its legend draws lines, so the dashes show (trial 132: filled dots, the dashed g a blob).
+    expect(JSON.stringify(x.spec)).toContain('"legend":{"orient":"top","symbolType":"stroke"');
+    expect(x.title).toBe('What TPE saw: x');
     const data = (x.spec as { data: { values: Record<string, unknown>[] } }).data.values;
     expect(new Set(data.map((r) => r.a))).toEqual(new Set([10, 15, 20, 25, 30, 35]));
     const winners = data.filter((r) => r.w !== undefined);
@@ -423,6 +426,10 @@ describe('downsampling', () => {
     const tpe = page.sections.find((s) => s.id === 'tpe');
     expect(tpe?.text.join(' ')).toContain('not TPE');
     expect(marks(chart(page, 'density-x'), 'rule')).toBe(10); // after 300, 600, ..., 2700 trials, and the last, #2999
+    // Trial 132: an SVG of a random-search study, without the page's section text, was titled "What TPE saw".
+    const density = chart(page, 'density-x');
+    expect(density.title).toBe('What TPE would have seen: x');
+    expect(density.description).toContain('the value TPE would have chosen');
   });
 
   it('names a parameter called step (or loss, seconds…) params.step in the table, as parzen trials does (review 120: two step columns)', async () => {
@@ -510,6 +517,14 @@ describe('buildReport on a study whose trials report learning curves (some prune
     const stops = layers(curves)[2]?.data?.values ?? [];
     expect(stops.map((r) => [r.number, r.step])).toEqual(pruned.map((t) => [t.number, 1]));
     expect(curves.description).toContain('each ending in a diamond where the pruner stopped it');
+    // The history says what a pruned trial's dot is (trial 132: it read as a final loss near the best line).
+    expect(chart(page, 'history').description).toContain(
+      'Pruned trials (orange) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.',
+    );
+    expect(
+      chart(await buildReport({ ...study, trials: study.trials.filter((t) => t.state !== 'pruned') }), 'history')
+        .description,
+    ).not.toContain('Pruned trials');
     // The legend lists the states drawn (trial 115: failed and running too, which no trial was).
     const encoding = layers(curves)[0]?.encoding as unknown as { color: { scale: { domain: string[] } } } | undefined;
     expect(encoding?.color.scale.domain).toEqual(['complete', 'pruned']);

@@ -18,11 +18,11 @@ describe('comparison', () => {
 
   it('says which variant has the best median final loss and by how much, in the study direction (trial 92)', () => {
     expect(buildComparison(runs).notes).toContain(
-      "Best median final loss: a (1), then b (6): 5 lower (83.3 % of b's) (medians of 3 and 1 runs; the box plot shows how the runs spread).",
+      "Best median final loss: a (1), then b (6): 5 lower (83.3 % below b's) (medians of 3 and 1 runs; the box plot shows how the runs spread).",
     );
     const up = runs.map((r) => ({ ...r, direction: 'maximize' as const }));
     expect(buildComparison(up).notes).toContain(
-      "Best median final loss: b (9), then a (5): 4 higher (80 % of a's) (medians of 1 and 3 runs; the box plot shows how the runs spread).",
+      "Best median final loss: b (9), then a (5): 4 higher (80 % above a's) (medians of 1 and 3 runs; the box plot shows how the runs spread).",
     );
     const tied = [run('a', 1, [2]), run('b', 1, [2])];
     expect(buildComparison(tied).notes).toContain(

@@ -36,12 +36,13 @@ const formatAttrs = (attrs: Readonly<Record<string, unknown>>): string =>
 export const formatSummary = (summary: StudySummary, reason?: string): string => {
   const lines = [
     `Study ${summary.study}${reason === undefined ? '' : ` stopped (${reason})`}: ${summary.complete} complete, ${summary.failed} failed` +
-      // Trial 126: "11 complete, 23 failed" after a kill read like lost work; 23 were cut off, not failures.
+      // Trial 126: "11 complete, 23 failed" after a kill read like lost work; 23 were cut off, not failures. "A
+      // run", which may be an earlier one (trial 131: "its run" read as this run's doing in every later summary).
       (!summary.unfinished
         ? ''
         : summary.failed === 1
-          ? ' (unfinished when its run stopped)'
-          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them unfinished when their run stopped)`) +
+          ? ' (left unfinished when a run stopped)'
+          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them left unfinished when a run stopped)`) +
       (summary.pruned > 0 ? `, ${summary.pruned} pruned` : '') +
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];

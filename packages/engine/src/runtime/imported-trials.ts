@@ -145,7 +145,14 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
   const state = row.state ?? 'complete';
   const { loss, attrs, error } = row;
   const before = issues.length;
-  if (!STATES.includes(state as string)) issues.push(issue('/state', `one of ${STATES.join(', ')}`, state));
+  if (!STATES.includes(state as string))
+    issues.push({
+      ...issue('/state', `one of ${STATES.join(', ')}`, state),
+      // Trial 131: an Optuna export's RUNNING row was refused with Parzen's names only.
+      ...(typeof state === 'string' && /^(running|waiting)$/i.test(state.trim())
+        ? { found: `${describeValue(state)}: a trial not finished has no result to import; leave its row out` }
+        : {}),
+    });
   const finite = typeof loss === 'number' && Number.isFinite(loss);
   if (state === 'complete' && !finite) issues.push(issue('/loss', 'a finite number (a complete trial)', loss));
   if (state === 'pruned' && loss !== undefined && !finite) issues.push(issue('/loss', 'a finite number or none', loss));

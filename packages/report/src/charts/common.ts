@@ -54,6 +54,9 @@ export const logTicks = (low: number, high: number, integer = false): number[] =
  * an integer parameter (not 1.0, 1.5, 2.0, ... on a randint's axis), and {@link logTicks} on a log axis, over the
  * distribution's range when it has one, else over the values.
  */
+/** A tick label in powers of ten: `1e-8`, `2e-5`, `1` (not `1e+0`), `1e+5`. */
+export const EXPONENT_LABEL = "replace(format(datum.value, '~e'), /e\\+0$/, '')";
+
 export const paramAxis = (distribution: Distribution, values: readonly number[]): Record<string, unknown> => {
   const integer = integerValued(distribution);
   if (LOG_KINDS.includes(distribution.kind)) {
@@ -65,7 +68,11 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
     if (ticks.length > 0) {
       const small = ticks[0] as number;
       const large = ticks.at(-1) as number;
-      return { values: ticks, format: small >= 1e-6 && large < 1e7 ? '~r' : '~g' };
+      // Decimals from 0.001 to 1000; past them every tick in powers of ten, `1e-8, 1e-5, 0.001` read as
+      // three formats on one axis (trial 132: '~g' switches below 1e-6).
+      return small >= 1e-3 && large < 1e4
+        ? { values: ticks, format: '~r' }
+        : { values: ticks, labelExpr: EXPONENT_LABEL };
     }
   }
   return integer ? { format: 'd', tickMinStep: 1 } : {};
@@ -178,8 +185,13 @@ export const scoreSeries = (aboveWeight: number | 'w', failures = false) => {
 export const base = (title: string): Record<string, unknown> => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   title,
-  // No label limit on legends: Vega cuts labels at 160 px ("log l(x) (good tri…").
-  config: { view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 0 } },
+  // No label or title limit on legends: Vega cuts labels at 160 px ("log l(x) (good tri…") and titles at 180
+  // (trial 132: "objective (contour …" in the SVGs, where text widths are estimated, not measured).
+  config: {
+    view: { stroke: '#ddd' },
+    axis: { labelFontSize: 11, titleFontSize: 12 },
+    legend: { labelLimit: 0, titleLimit: 0 },
+  },
 });
 
 /**

@@ -102,7 +102,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
       historyGap(points) ??
       (values.length === 0
         ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-        : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} Failed trials (no loss) are red crosses at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -213,7 +213,9 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
           ? {
               field: 'x',
               type: 'nominal',
-              title: param.name,
+              // No axis title: the panel's names the choice, and under the turned option labels it floated
+              // between the rows like the next row's heading (trial 132).
+              title: null,
               // A choice of many options: those the trials took (trial 95: 2,000 bands in 220 px); more than
               // MAX_OPTIONS_SHOWN of them unlabelled (review 99: the labels overprinted), each point's tooltip says.
               scale: { domain: options },
@@ -372,6 +374,8 @@ export const parallelChart = (
         const value =
           log || (param === undefined && logLoss) ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v;
         const shown = Number(value.toPrecision(4));
+        // Below 0.0001 in powers of ten (trial 132: `0.000001724` beside `6.361e-8`).
+        if (shown !== 0 && Math.abs(shown) < 1e-4) return shown.toExponential();
         return Number.isFinite(shown) ? shown.toString() : value.toPrecision(4);
       };
       if (span > 0)
@@ -383,7 +387,10 @@ export const parallelChart = (
   const axisRows = axes.map((axis, position) => ({ axis, position }));
   // Each axis's name cut to its share of the width (trial 77: long names were drawn over each other); the
   // axis line's tooltip names it in full.
-  const width = Math.max(400, 110 * axes.length);
+  // Each axis gets room for its name up to about 22 characters as an SVG export estimates text (0.8 of the font
+  // size a character; trial 132: `sizeOfHiddenL…` in a 3-axis chart), at least 110 px.
+  const longest = Math.max(...axes.map((axis) => axis.length));
+  const width = Math.max(400, axes.length * Math.min(200, Math.max(110, Math.ceil(0.8 * 11 * longest) + 14)));
   const x = {
     field: 'axis',
     type: 'nominal',
@@ -458,7 +465,8 @@ export const parallelChart = (
                 limit: labelLimit,
                 fill: 'white',
                 stroke: 'white',
-                strokeWidth: 3,
+                // Wide enough to fill the space between words (trial 132: lines through it read "(not-set)").
+                strokeWidth: 6,
                 strokeJoin: 'round',
                 interactive: false,
               },

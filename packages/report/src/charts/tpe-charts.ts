@@ -367,6 +367,16 @@ const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: r
 /** The most ticks a row of {@link densityChart} draws for one set (l's trials, or g's). */
 const MAX_TICKS = 500;
 
+/**
+ * The curves' legend: line symbols, so g's dashes show (trial 132: the merged legend drew filled dots, the
+ * dashed g a dented blob).
+ */
+const CURVE_LEGEND = { orient: 'top', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400 };
+
+/** A TPE figure's title; of a study another suggester drew, what TPE would have seen. */
+const tpeTitle = (name: string, replayOnly: boolean): string =>
+  replayOnly ? `What TPE would have seen: ${name}` : `What TPE saw: ${name}`;
+
 /** `count` of `items`, evenly spaced, the first and the last included. */
 const evenlySpaced = <T>(items: readonly T[], count: number): T[] =>
   Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))] as T);
@@ -380,6 +390,8 @@ export const densityChart = (
   param: ParamNode,
   snapshots: readonly ReplaySnapshot[],
   trialValue: (trial: number) => number | undefined = () => undefined,
+  // The study's suggester is not TPE: the figure is what TPE would have done (trial 132: titled "What TPE saw").
+  replayOnly = false,
 ): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g, f = log P(finishes) where failures count; w: the
   // chosen value; t: a trial's value that built l (s "l") or g (s "g")); the spec folds them into curves.
@@ -461,10 +473,10 @@ export const densityChart = (
     : plain;
   return {
     id: chartId('density', param.name),
-    title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red, dashed), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    title: tpeTitle(param.name, replayOnly),
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red, dashed), ${difference} (black), and the value TPE ${replayOnly ? 'would have chosen' : 'chose'} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
-      ...base(`What TPE saw: ${param.name}`),
+      ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },
       facet: {
         row: { field: 'a', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
@@ -489,7 +501,7 @@ export const densityChart = (
             encoding: {
               x,
               y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
-              color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: { orient: 'top' } },
+              color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: CURVE_LEGEND },
               // g dashed, so l and g differ by more than green and red (trial 92: red–green colour blindness).
               strokeDash: {
                 field: 'series',
@@ -503,7 +515,7 @@ export const densityChart = (
                   ],
                 },
                 title: null,
-                legend: { orient: 'top' },
+                legend: CURVE_LEGEND,
               },
             },
           },
@@ -523,7 +535,7 @@ export const densityChart = (
             encoding: {
               x: { ...x, field: 't' },
               y: { value: 86 },
-              color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: { orient: 'top' } },
+              color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: CURVE_LEGEND },
               tooltip: [
                 { field: 't', type: 'quantitative', title: param.name },
                 { field: 's', type: 'nominal', title: 'built' },
@@ -579,7 +591,11 @@ const SCORE_BAND = 1.2;
  * and each option's score (log l − w · log g, plus log P(a trial there finishes) where failures count),
  * which decided (the bars can favour one option and the failure term another).
  */
-export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
+export const categoricalChart = (
+  param: ParamNode,
+  snapshots: readonly ReplaySnapshot[],
+  replayOnly = false,
+): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];
   const options = optionLabels(param.optionValues ?? []);
   const { found, joint } = snapshotCurves(param, snapshots);
@@ -638,10 +654,10 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
   };
   return {
     id: chartId('categorical', param.name),
-    title: `What TPE saw: ${param.name}`,
-    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE chose: the best score among the candidates drawn from l (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
+    title: tpeTitle(param.name, replayOnly),
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${replayOnly ? 'would have chosen' : 'chose'}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
     spec: {
-      ...base(`What TPE saw: ${param.name}`),
+      ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },
       facet: {
         row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },

@@ -394,7 +394,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       ...axesTitled((await drawnItems(page, 'density-lr')).axes, 'lr'),
     ];
     expect(lrAxes.length).toBeGreaterThanOrEqual(3);
-    for (const axis of lrAxes) expect(axis.labels).toEqual(['0.00001', '0.0001', '0.001', '0.01', '0.1', '1']);
+    for (const axis of lrAxes) expect(axis.labels).toEqual(['1e-5', '1e-4', '1e-3', '1e-2', '1e-1', '1']);
 
     // Long names: the parallel coordinates' axis names do not overlap, and the slice plots keep their width.
     const parallel = await drawnItems(page, 'parallel');

@@ -33,11 +33,18 @@ export interface SpawnOptions {
   readonly timeoutMs?: number;
 }
 
-/** Whether process `pid` has a handler for `signal` (Linux: the SigCgt mask of /proc/PID/status). */
-const catches = (pid: number, signal: 'SIGHUP' | 'SIGINT' | 'SIGTERM'): boolean => {
+/**
+ * Whether the CLI in process `pid` has its handlers for SIGINT, SIGTERM and SIGHUP (Linux: the SigCgt mask of
+ * /proc/PID/status). Node itself catches SIGINT and SIGTERM from its first milliseconds (to reset the terminal,
+ * then die of the signal), so their bits say nothing of the CLI's: SIGHUP's does, which Node leaves alone and
+ * the CLI installs last of the three, every time (the early handlers of `run`, `import`'s, the read commands').
+ * CI at 197ec856: the SIGINT bit was read, the signal came 500 ms after Node's start, before a loaded machine had
+ * loaded the CLI, and Node's own handler ended the process (exit code null).
+ */
+const catches = (pid: number): boolean => {
   try {
     const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return mask !== undefined && (BigInt(`0x${mask}`) >> BigInt(constants.signals[signal] - 1)) % 2n === 1n;
+    return mask !== undefined && (BigInt(`0x${mask}`) >> BigInt(constants.signals.SIGHUP - 1)) % 2n === 1n;
   } catch {
     return false;
   }
@@ -54,7 +61,7 @@ export const signalOnceHeard = (
 ): void => {
   const poll = setInterval(() => {
     if (child.exitCode !== null || child.signalCode !== null) return clearInterval(poll);
-    if (child.pid === undefined || !catches(child.pid, signal)) return;
+    if (child.pid === undefined || !catches(child.pid)) return;
     clearInterval(poll);
     setTimeout(() => child.kill(signal), afterMs);
   }, 20);

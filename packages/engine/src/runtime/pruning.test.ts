@@ -698,6 +698,27 @@ describe('pruning from fmin and the ask/tell Study', () => {
     expect(result.trials[0]?.intermediate).toEqual([{ step: 0, value: 2 }]);
   });
 
+  it('says nothing of a report after its trial timed out: the run cut it short (trial 133: after a second Ctrl-C it advised reporting before returning)', async () => {
+    const warnings: string[] = [];
+    let reportedLate: Promise<void> | undefined;
+    const result = await run(
+      async (_params, context) => {
+        await context.report(0, 2);
+        // Ignores its signal: reports again after the run has recorded the timeout.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        reportedLate = context.report(1, 1);
+        await reportedLate;
+        return 1;
+      },
+      { budget: { maxTrials: 1 }, trialTimeoutMs: 40, onWarning: (message) => warnings.push(message) },
+    );
+    expect(result.trials[0]?.state === 'failed' && result.trials[0].error.code).toBe('TIMEOUT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(reportedLate).resolves.toBeUndefined();
+    expect(warnings.filter((warning) => warning.includes('came after trial'))).toEqual([]);
+    expect(result.trials[0]?.intermediate).toEqual([{ step: 0, value: 2 }]);
+  });
+
   it('keeps the first value of a step reported twice and says so once per trial (user trial 27: said nothing)', async () => {
     const warnings: string[] = [];
     const result = await run(

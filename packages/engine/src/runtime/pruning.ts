@@ -75,8 +75,12 @@ export interface TrialPruning {
    * `shouldPrune()`, so it stopped nothing: the trial keeps its own result), else undefined.
    */
   settle(): Promise<number | undefined>;
-  /** Call once the trial is finished; rethrows a pruner failure (it stops the run, as a suggester failure does). */
-  end(): void;
+  /**
+   * Call once the trial is finished; rethrows a pruner failure (it stops the run, as a suggester failure does).
+   * `cutShort`: the run stopped the trial (a signal, its time limit), so a report its objective still makes is
+   * expected and dropped without the late-report warning.
+   */
+  end(cutShort?: boolean): void;
 }
 
 /** The pruning of a run or an ask/tell study: starts a {@link TrialPruning} per trial. */
@@ -442,8 +446,11 @@ export const createPruning = (options: PruningOptions): Pruning => {
             return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : prunedAttrs(result));
           return outcomeOf(result);
         },
-        end: () => {
+        end: (cutShort = false) => {
           ended = true;
+          // Trial 133: after a second Ctrl-C, "report before the objective returns" was advice for a trial
+          // the run had cut off.
+          if (cutShort) warnedLate = true;
           forgetUnstored(number);
           local.delete(number);
           version++;

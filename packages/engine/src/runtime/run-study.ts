@@ -413,6 +413,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);
       const startedAt = now();
+      let cutShort = false;
       try {
         const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
@@ -446,6 +447,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         });
         // When the objective ended, before its pending reports are stored (they may wait out a database outage).
         const endedAt = now();
+        cutShort =
+          evaluation.status === 'failed' &&
+          (evaluation.error.code === 'INTERRUPTED' || evaluation.error.code === 'TIMEOUT');
         // Said once per run, not only in the trial's record: the error may be the caller's own code's. Only
         // for an objective on this thread (a worker's crash is its own, review 38).
         if (
@@ -474,7 +478,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         return await finishRunTrial(session, asked, startedAt, outcome, warn, intermediate, endedAt);
       } finally {
         clearInterval(renewal);
-        trialPruning.end();
+        trialPruning.end(cutShort);
       }
     };
 

@@ -26,6 +26,19 @@ describe('testPluginContext', () => {
     expect(testPluginContext({ services: [[SERVICES.store, store]] }).services.get(SERVICES.store)).toBe(store);
     expect(reporter.logged).toEqual([]);
   });
+
+  it('has an event bus, as a run has (trial 133: a plugin subscribing to it could not be tested)', () => {
+    const context = testPluginContext();
+    const bus = context.services.get(SERVICES.bus);
+    const heard: string[] = [];
+    const subscription = bus.events$.subscribe((event) => heard.push(event.type));
+    bus.emit({ type: 'study.started', at: '2026-01-01T00:00:00.000Z', study: 'test', resumed: false } as never);
+    subscription.unsubscribe();
+    expect(heard).toEqual(['study.started']);
+    // A reporter's bus only streams, as in a run.
+    const reporterBus = testPluginContext({ kind: 'reporter' }).services.get(SERVICES.bus);
+    expect(() => reporterBus.emit({ type: 'study.started' } as never)).toThrow(/reporter/i);
+  });
 });
 
 // A suggester plugin that makes its inner one through the plugins service, as docs/writing-a-plugin.md shows.

@@ -3,6 +3,7 @@ import { checkPluginChoice } from '../config/validate-config.js';
 import type { PluginContext, PluginKind, PluginPackage } from '../contracts/manifest.js';
 import { type Logger, type PluginFactory, SERVICES, type ServiceToken } from '../contracts/services.js';
 import { createRegistry } from '../di/registry.js';
+import { createEventBus } from '../events/event-bus.js';
 
 /** What {@link testPluginContext} takes: the context's fields and services to bind (by token). */
 export interface TestPluginContextOptions {
@@ -26,7 +27,8 @@ export interface TestPluginContextOptions {
 
 /**
  * A plugin context for tests of a plugin factory: the engine's services (a real clock, a logger that
- * keeps its lines in `logged`, the RNG factory of `seed`) in a plain map, plus any you pass.
+ * keeps its lines in `logged`, the RNG factory of `seed`, an event bus: `bus.emit(event)` sends an event to
+ * what the plugin subscribed, `bus.events$` gives what it emitted) in a plain map, plus any you pass.
  */
 export const testPluginContext = (
   options: TestPluginContextOptions = {},
@@ -37,6 +39,8 @@ export const testPluginContext = (
     warn: (message) => logged.push(`warn: ${message}`),
   };
   const bound = coreServices(options.seed ?? 0, logger);
+  // A run's bus too (trial 133: a plugin that subscribes to it could not be tested without building one from rxjs).
+  bound.set(SERVICES.bus.id, createEventBus());
   const services = mapServices(
     bound,
     'in this test context: pass it, testPluginContext({ services: [[token, value]] }) (or plugins: [packages] for the plugins service)',

@@ -86,6 +86,10 @@ const good = decaying(1.5, 0.05, 0.3);
 /** At step 0 where the complete trials start (about 2.7), then as `terrible`. */
 const fallsBehind = [point(0, 2.7), ...terrible.slice(1)];
 
+/** What the same-decisions checks say when they fail. */
+const STATE =
+  'the decisions differ for the same contexts: a pruner must decide from its context alone (no state carried between calls, no random draws of its own, its input not changed)';
+
 /**
  * The behaviour every pruner must have: its answer is a deterministic function of its context (what it
  * keeps between calls only spares work; it changes nothing it is given), never prunes a trial with no competitors (for pruners that compare trials),
@@ -102,23 +106,33 @@ export const describePrunerContract = (name: string, options: PrunerContractOpti
     it('returns booleans, decides the same for the same context, with no state carried between calls', async () => {
       const contexts = [...prefixes(30, terrible), ...prefixes(30, good), ...prefixes(8, decaying(3, 1, 0.1))];
       const first = decisions(await create(), contexts);
-      for (const decision of first) expect(typeof decision).toBe('boolean');
+      for (const decision of first)
+        expect(
+          typeof decision,
+          'shouldPrune must return true or false (not a promise: it is asked synchronously)',
+        ).toBe('boolean');
       const reused = await create();
       decisions(reused, [...contexts].reverse());
-      expect(decisions(reused, contexts)).toEqual(first);
-      expect(decisions(await create(), contexts)).toEqual(first);
+      expect(decisions(reused, contexts), `${STATE} (the same pruner, asked again after other trials)`).toEqual(first);
+      expect(decisions(await create(), contexts), `${STATE} (a second pruner from create)`).toEqual(first);
     });
 
     it('eventually prunes a trial far worse than every complete trial', async () => {
       const pruned = decisions(await create(), prefixes(40, terrible));
-      expect(pruned).toContain(true);
+      expect(pruned, 'a trial whose every value is far worse than every complete trial was never pruned').toContain(
+        true,
+      );
     });
 
     // Trial 45.
     it('eventually prunes a trial that starts as the others do and then falls far behind them', async () => {
       // A pruner that judged only the first step passed the test above. (A trial that starts better than the
       // others is not asked: the median rule, as Optuna's, judges a trial by its best value so far.)
-      for (const count of [30, 41]) expect(decisions(await create(), prefixes(count, fallsBehind))).toContain(true);
+      for (const count of [30, 41])
+        expect(
+          decisions(await create(), prefixes(count, fallsBehind)),
+          `as trial #${count}, a trial that fell far behind every complete trial after its first steps was never pruned`,
+        ).toContain(true);
     });
 
     // Trial 45.
@@ -126,14 +140,21 @@ export const describePrunerContract = (name: string, options: PrunerContractOpti
       // Judged as trial 5 … 41 (its number is the count of trials before it): a pruner that pruned
       // odd-numbered trials passed when only trial 40 was judged.
       for (let count = 5; count <= 41; count++)
-        expect(decisions(await create(), prefixes(count, good)), `as trial #${count}`).not.toContain(true);
+        expect(
+          decisions(await create(), prefixes(count, good)),
+          `as trial #${count}, a trial better than every complete trial at every step was pruned`,
+        ).not.toContain(true);
     });
 
     if (options.comparesTrials !== false) {
       it('never prunes a trial with no competitors', async () => {
         const pruner = await create();
         for (const curve of [terrible, good]) {
-          for (const context of prefixes(0, curve)) expect(pruner.shouldPrune(context)).toBe(false);
+          for (const context of prefixes(0, curve))
+            expect(
+              pruner.shouldPrune(context),
+              `step ${context.step}: a trial was pruned with no other trial to compare it with (or pass comparesTrials: false)`,
+            ).toBe(false);
         }
       });
     }
@@ -144,7 +165,10 @@ export const describePrunerContract = (name: string, options: PrunerContractOpti
           for (const count of [3, 12, 40]) {
             const minimize = decisions(await create(), prefixes(count, curve, 'minimize'));
             const maximize = decisions(await create(), prefixes(count, curve, 'maximize'));
-            expect(maximize).toEqual(minimize);
+            expect(
+              maximize,
+              `${count} trials before it: a maximize study with every value negated must get the same decisions (judge values with lossToMinimize(value, direction); or pass mirrors: false)`,
+            ).toEqual(minimize);
           }
         }
       });

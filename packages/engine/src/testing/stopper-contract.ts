@@ -79,16 +79,25 @@ export const describeStopperContract = (name: string, options: StopperContractOp
     it('answers a string, a boolean or undefined, the same for the same context, with no state carried between calls', async () => {
       const list = contexts('minimize');
       const first = answers(await create(), list);
-      for (const answer of first) expect(['string', 'boolean', 'undefined']).toContain(typeof answer);
+      for (const answer of first)
+        expect(
+          ['string', 'boolean', 'undefined'],
+          'shouldStop must return a reason (a string), true or false, or undefined (not a promise: it is asked synchronously)',
+        ).toContain(typeof answer);
       const reused = await create();
       answers(reused, [...list].reverse());
-      expect(answers(reused, list)).toEqual(first);
-      expect(answers(await create(), list)).toEqual(first);
+      const same =
+        'the answers differ for the same contexts: a stopper must answer from its context alone (no state carried between calls, no clock or random draws in its reason, its input not changed)';
+      expect(answers(reused, list), `${same} (the same stopper, asked again after other contexts)`).toEqual(first);
+      expect(answers(await create(), list), `${same} (a second stopper from create)`).toEqual(first);
     });
 
     if (options.mirrors !== false) {
       it('respects the direction: a maximize study of negated losses gets the same answers', async () => {
-        expect(answers(await create(), contexts('maximize'))).toEqual(answers(await create(), contexts('minimize')));
+        expect(
+          answers(await create(), contexts('maximize')),
+          'a maximize study with every loss negated must get the same answers (compare losses with lossToMinimize(loss, direction); or pass mirrors: false)',
+        ).toEqual(answers(await create(), contexts('minimize')));
       });
     }
   });

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { createRng } from '../domain/rng.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
+import { lossToMinimize } from '../domain/trial.js';
 import { expectNamed } from './named.js';
-import { describeSuggesterContract, firstDifferenceAfterResume } from './suggester-contract.js';
+import {
+  describeSuggesterContract,
+  firstDifferenceAfterResume,
+  firstDifferenceWhenMaximized,
+} from './suggester-contract.js';
 
 describe('the Suggester contract catches state kept between trials (trial 60)', () => {
   it('a suggester with one random stream across trials differs after a resume; one that draws from context.rng does not', async () => {
@@ -21,6 +26,31 @@ describe('the Suggester contract catches state kept between trials (trial 60)', 
     });
     expect(await firstDifferenceAfterResume({ create: ownStream, trials: 12 })).toBe(6);
     expect(await firstDifferenceAfterResume({ create: fromContext, trials: 12 })).toBe(-1);
+  });
+});
+
+describe("the Suggester contract catches a suggester that ignores the study's direction (trial 133)", () => {
+  // Draws near the best finished trial's value of each numeric parameter, "best" by loss as given, or by
+  // lossToMinimize when it respects the direction.
+  const nearBest = (respects: boolean) => (): Suggester => ({
+    name: 'near-best',
+    beginTrial: (context) => {
+      const rank = (loss: number) => (respects ? lossToMinimize(loss, context.direction) : loss);
+      const best = context.history
+        .flatMap((trial) => (trial.state === 'complete' ? [trial] : []))
+        .sort((a, b) => rank(a.loss) - rank(b.loss) || a.number - b.number)[0];
+      return {
+        sampleParam: (param) => {
+          const drawn = sampleDistribution(param.distribution, context.rng);
+          const at = best?.internal[param.name];
+          return context.history.length < 5 || at === undefined || context.rng.next() < 0.5 ? drawn : at;
+        },
+      };
+    },
+  });
+  it('differs when maximizing negated losses unless the losses are ranked by direction', async () => {
+    expect(await firstDifferenceWhenMaximized({ create: nearBest(false), trials: 12 })).toBeGreaterThanOrEqual(5);
+    expect(await firstDifferenceWhenMaximized({ create: nearBest(true), trials: 12 })).toBe(-1);
   });
 });
 

@@ -138,6 +138,8 @@ const run = async (
   concurrency = 1,
   store = createMemoryStore(),
   trials = options.trials ?? 40,
+  /** Each loss negated (with `maximize`, the same study as a minimize one). */
+  negated = false,
 ): Promise<{ trials: readonly Trial[]; begun: number; maxRunning: number }> => {
   const { wrapped, seen } = counted(await options.create());
   const result = await runStudy({
@@ -147,7 +149,7 @@ const run = async (
     suggester: wrapped,
     objective: createFunctionObjective(async (params) => {
       if (concurrency > 1) await new Promise((resolve) => setTimeout(resolve, 1));
-      return objective(params);
+      return negated ? -objective(params) : objective(params);
     }),
     budget: { maxTrials: trials },
     concurrency,
@@ -170,9 +172,20 @@ export const firstDifferenceAfterResume = async (options: SuggesterContractOptio
 };
 
 /**
+ * The first trial that differs between a minimize study and the same study as maximize with every loss negated
+ * (-1 when none does): a suggester that ranks losses without the study's direction differs.
+ */
+export const firstDifferenceWhenMaximized = async (options: SuggesterContractOptions): Promise<number> => {
+  const total = options.trials ?? 40;
+  const minimize = (await run(options, 7)).trials.map((trial) => JSON.stringify(trial.internal));
+  const maximize = (await run(options, 7, 'maximize', 1, createMemoryStore(), total, true)).trials;
+  return maximize.findIndex((trial, i) => JSON.stringify(trial.internal) !== minimize[i]);
+};
+
+/**
  * The behaviour every {@link Suggester} must have: values in their support, only active parameters,
- * the same trials for the same seed (in one run, or resumed by a new suggester), and no trouble with
- * failed trials or a maximize study.
+ * the same trials for the same seed (in one run, or resumed by a new suggester), no trouble with failed
+ * trials, and the study's direction respected (a maximize study of negated losses gets the same trials).
  */
 export const describeSuggesterContract = (name: string, options: SuggesterContractOptions): void => {
   const space = compileSpace(contractSpace);
@@ -232,6 +245,17 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
       const { trials } = await run(options, 3, 'maximize');
       expect(trials.filter((trial) => trial.state === 'complete').length).toBeGreaterThan(0);
       expect(trials.every((trial) => trial.state !== 'running')).toBe(true);
+    });
+
+    // Trial 133: a suggester that minimized a maximize study's losses passed every test here.
+    it("respects the study's direction: a maximize study of negated losses gets the same trials", async () => {
+      const first = await firstDifferenceWhenMaximized(options);
+      expect(
+        first,
+        first < 0
+          ? ''
+          : `trial #${first} differs between a minimize study and the same study as maximize with every loss negated: a suggester must rank trials by the study's direction (\`context.direction\`; \`lossToMinimize(loss, context.direction)\` from @parzen/engine/plugin), better being lower when minimizing and higher when maximizing`,
+      ).toBe(-1);
     });
 
     it("keeps enqueued entries' values, partial ones too, in a space with a name shared by two branches", async () => {

@@ -23,6 +23,7 @@ import {
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { activeTogether, contourBase } from './contour-base.js';
+import { FANOVA_MAX_TRIALS, measuredFanova } from './fanova.js';
 import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
 import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
@@ -53,7 +54,31 @@ export interface ReportOptions {
   readonly title?: string;
   /** The time the page is made at (default: now): a running trial's worker is gone if its lease lapsed by then. */
   readonly now?: Date;
+  /**
+   * How the importance chart (and the choice of which parameters a wide space charts) measures importance:
+   * `fanova` (default), the variance of the loss each parameter explains across the space, by a random forest;
+   * or `ped-anova`, how differently the best 10 % of trials are spread (TPE's own view, but a TPE study
+   * concentrates every parameter, used or not, around its best trials).
+   */
+  readonly importance?: 'fanova' | 'ped-anova';
 }
+
+/**
+ * The importance chart drawn by `method`: {@link importanceChart} is PED-ANOVA's, so fANOVA's replaces its
+ * titles and description.
+ */
+const importanceFigure = (importances: readonly ParamImportance[], method: 'fanova' | 'ped-anova'): Chart => {
+  const chart = importanceChart(importances);
+  if (method === 'ped-anova') return chart;
+  const title = 'Parameter importance (fANOVA)';
+  return {
+    ...chart,
+    title,
+    description:
+      'The share of the loss’s variance each parameter explains on its own, by a random forest fitted to the trials (normalised to sum to 1).',
+    spec: { ...chart.spec, title },
+  };
+};
 
 /** Whether some finished trial set both parameters (a conditional space may never set two together). */
 const setTogether = (finished: readonly TrialPoint[], a: string, b: string): boolean =>
@@ -424,7 +449,7 @@ const capitalized = (words: string): string => `${words.charAt(0).toUpperCase()}
 
 /**
  * Builds the report page of a study as plain data: optimization history, value distribution,
- * PED-ANOVA importance, the seed's figures (trials as numbers over the objective's contours; l, g and
+ * parameter importance (fANOVA, or PED-ANOVA by `importance`), the seed's figures (trials as numbers over the objective's contours; l, g and
  * the score log l − w·log g per parameter after every few trials, replayed from the stored trials), slice and
  * parallel-coordinate plots, the trial table and the best trial. Large studies are downsampled (the
  * page says how).
@@ -436,6 +461,8 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const all = trialPoints(study);
   const notes: string[] = [];
   const complete = all.filter((p) => p.state === 'complete');
+  const method = options.importance ?? 'fanova';
+  const subsampled = method === 'fanova' && complete.length > FANOVA_MAX_TRIALS;
   const count = (state: string) => all.filter((p) => p.state === state).length;
   notes.push(
     `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
@@ -447,13 +474,18 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   );
   if (shown.length < all.length)
     notes.push(
-      `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; importance, the TPE replay and the table use all trials.`,
+      `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; ${subsampled ? `importance fits ${FANOVA_MAX_TRIALS.toLocaleString('en-US')} of the complete trials (drawn by the seed), the TPE replay and the table use all trials` : 'importance, the TPE replay and the table use all trials'}.`,
     );
   const observations = complete.map((p) => ({
     params: p.internal,
     loss: lossToMinimize(p.loss as number, study.direction),
   }));
-  const measured = measuredImportance(study.space, observations);
+  // fANOVA by default: PED-ANOVA's good-versus-all densities rank the parameters TPE narrowed, used or not
+  // (a user's TPE study ranked an unused parameter second and the dominant one fourth).
+  const measured =
+    method === 'fanova'
+      ? measuredFanova(study.space, observations, { seed: study.seed })
+      : measuredImportance(study.space, observations);
   // Equal shares where nothing could be measured: they only order the default pairs, never a chart.
   const importances = measured ?? equalImportance(study.space);
   const best = bestTrial(study.trials, study.direction);
@@ -462,10 +494,12 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const noHistory = historyGap(shown);
   const overview: Chart[] = noHistory === undefined ? [historyChart(shown, study.direction)] : [];
   if (complete.length > 0) overview.push(ecdfChart(all, maxPoints));
-  if (measured !== undefined && measured.length > 0) overview.push(importanceChart(measured));
+  if (measured !== undefined && measured.length > 0) overview.push(importanceFigure(measured, method));
   else if (complete.length > 0)
     notes.push(
-      `No parameter importance: ${complete.length <= 2 ? `${countOf(complete.length, 'complete trial')} (it needs 3 or more)` : 'the good trials’ values do not differ from the rest (a constant loss?)'}.`,
+      method === 'fanova'
+        ? `No parameter importance: ${complete.length < 2 ? `${countOf(complete.length, 'complete trial')} (it needs 2 or more)` : 'the loss does not vary with the parameters (a constant loss?)'}.`
+        : `No parameter importance: ${complete.length <= 2 ? `${countOf(complete.length, 'complete trial')} (it needs 3 or more)` : 'the good trials’ values do not differ from the rest (a constant loss?)'}.`,
     );
   // The trials that reported intermediate values, as many as the parallel coordinates draw.
   const reporting = [...study.trials]
@@ -573,7 +607,9 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           ? [noHistory]
           : overview.some((c) => c.id === 'importance')
             ? [
-                'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored. A parameter of a branch is measured over the trials that set it and counts for their share of all trials; set in fewer than 2 of the good trials, it gets 0.',
+                method === 'fanova'
+                  ? `Importance is fANOVA (Hutter, Hoos & Leyton-Brown 2014, as Optuna's default): a random forest of 64 trees predicts the loss from the parameters (log-scaled ones on their log scale), and a parameter's importance is the share of the predicted loss's variance over the whole space that it explains on its own, averaged over the trees. It is only as good as the forest: where the study sampled little (TPE's late trials cluster near the best), the trees guess; effects that come only from parameters acting together count for none of them; and a parameter of a branch, where its branch was not chosen, is one more value of it (so it can share its choice's effect).${subsampled ? ` The forest is fitted to ${FANOVA_MAX_TRIALS.toLocaleString('en-US')} of the ${complete.length.toLocaleString('en-US')} complete trials, drawn at random by the study's seed.` : ''}`
+                  : 'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored, and TPE narrows every parameter around its best trials, used or not, so an unused parameter can rank high. A parameter of a branch is measured over the trials that set it and counts for their share of all trials; set in fewer than 2 of the good trials, it gets 0.',
               ]
             : [],
       charts: overview,

@@ -26,9 +26,12 @@ export interface ImportanceObservation {
 
 const LOG_KINDS = new Set(['loguniform', 'qloguniform', 'lognormal', 'qlognormal']);
 
+/** Whether importance measures a parameter on a log scale (as the report's axes draw it). */
+export const isLogScaled = (distribution: Distribution): boolean => LOG_KINDS.has(distribution.kind);
+
 /** Bin count and bounds of a numeric parameter: the distribution's, or the observed range when it has none. */
 const binning = (distribution: Distribution, values: readonly number[], steps: number) => {
-  const log = LOG_KINDS.has(distribution.kind);
+  const log = isLogScaled(distribution);
   let { low, high } = extent(values);
   let n = steps;
   switch (distribution.kind) {

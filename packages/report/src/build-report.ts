@@ -497,9 +497,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   if (measured !== undefined && measured.length > 0) overview.push(importanceFigure(measured, method));
   else if (complete.length > 0)
     notes.push(
-      method === 'fanova'
-        ? `No parameter importance: ${complete.length < 2 ? `${countOf(complete.length, 'complete trial')} (it needs 2 or more)` : 'the loss does not vary with the parameters (a constant loss?)'}.`
-        : `No parameter importance: ${complete.length <= 2 ? `${countOf(complete.length, 'complete trial')} (it needs 3 or more)` : 'the good trials’ values do not differ from the rest (a constant loss?)'}.`,
+      `No parameter importance: ${complete.length <= 2 ? `${countOf(complete.length, 'complete trial')} (it needs 3 or more)` : method === 'fanova' ? 'the loss does not vary with the parameters (a constant loss?)' : 'the good trials’ values do not differ from the rest (a constant loss?)'}.`,
     );
   // The trials that reported intermediate values, as many as the parallel coordinates draw.
   const reporting = [...study.trials]

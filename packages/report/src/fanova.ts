@@ -15,10 +15,10 @@ export interface FanovaOptions {
 
 /**
  * The trials {@link fanova} fits at most by default: a larger study is subsampled (seeded), which keeps the
- * importance of a 10,000-trial study within about a second. A forest of 5,000 trials resolves the
+ * importance of a 10,000-trial study within about a second of CPU. A forest of 4,000 trials resolves the
  * marginals of a handful of parameters as well as one of all of them would.
  */
-export const FANOVA_MAX_TRIALS = 5000;
+export const FANOVA_MAX_TRIALS = 4000;
 
 /** One column of the forest's input: a parameter's coordinate per trial, and the box fANOVA integrates over. */
 interface Column {
@@ -26,6 +26,8 @@ interface Column {
   readonly values: Float64Array;
   readonly low: number;
   readonly high: number;
+  /** Where the parameter is unset in some trials: the coordinate between those trials and the rest. */
+  readonly unsetBelow?: number;
 }
 
 /** The declared range of a parameter in its coordinate, or undefined for a normal (no range: the observed one). */
@@ -88,14 +90,12 @@ const columnOf = (
     high = Math.max(high, declared.high);
   }
   if (!(high > low)) return undefined;
-  if (unset > 0) {
-    const share = unset / observations.length;
-    const width = ((high - low) * share) / (1 - share);
-    const outside = low - width / 2;
-    low -= width;
-    for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = outside;
-  }
-  return { name, values, low, high };
+  if (unset === 0) return { name, values, low, high };
+  const share = unset / observations.length;
+  const width = ((high - low) * share) / (1 - share);
+  const outside = low - width / 2;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = outside;
+  return { name, values, low: low - width, high, unsetBelow: low };
 };
 
 /** A fitted tree as fANOVA needs it: its leaves' values and boxes (leaf-major, `columns` numbers each), its splits. */
@@ -111,9 +111,7 @@ interface Tree {
  * A CART regression tree (squared-error splits at midpoints, grown until a node is pure, holds one distinct
  * trial, or reaches `maxDepth`) on a bootstrap sample, as scikit-learn's `RandomForestRegressor` grows
  * Optuna's: every column considered at every split. `sorted[f]` lists all rows by column f, so each node keeps
- * its rows sorted by every column and a split costs one pass instead of a sort. Ties between columns go to
- * the first column (a choice comes before the parameters of its branches, so its effect is not credited to
- * a branch parameter that separates the same trials).
+ * its rows sorted by every column and a split costs one pass instead of a sort.
  */
 const growTree = (
   columns: readonly Column[],
@@ -134,6 +132,7 @@ const growTree = (
   const m = order[0]?.length ?? 0;
   const scratch = new Int32Array(m);
   const left = new Uint8Array(n);
+  const columnOrder = Array.from({ length: d }, (_, f) => f);
   const tree: Tree = { values: [], lows: [], highs: [], splits: columns.map(() => new Set<number>()) };
   const stack: { start: number; end: number; depth: number; lows: number[]; highs: number[] }[] = [
     { start: 0, end: m, depth: 0, lows: columns.map((c) => c.low), highs: columns.map((c) => c.high) },
@@ -158,10 +157,19 @@ const growTree = (
     let bestColumn = -1;
     let bestThreshold = 0;
     let bestGain = (sum * sum) / weight;
+    let bestSeparatesUnset = false;
     if (end - start >= 2 && node.depth < maxDepth && max > min) {
-      for (let f = 0; f < d; f++) {
+      // The columns in a random order, the first best split kept: columns that separate the node's trials
+      // equally well (common where a few trials stand apart in every column) each win in some trees, as in
+      // scikit-learn. A fixed order would give such splits, and their importance, to the first column.
+      for (let i = d - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [columnOrder[i], columnOrder[j]] = [columnOrder[j] as number, columnOrder[i] as number];
+      }
+      for (const f of columnOrder) {
         const rows = order[f] as Int32Array;
-        const x = (columns[f] as Column).values;
+        const column = columns[f] as Column;
+        const x = column.values;
         let wl = 0;
         let sl = 0;
         for (let i = start; i < end - 1; i++) {
@@ -173,12 +181,18 @@ const growTree = (
           const next = x[rows[i + 1] as number] as number;
           if (!(next > here)) continue;
           const sr = sum - sl;
-          // Maximising Σ s²/w over the two sides minimises their squared error; a relative margin keeps a
-          // split that ties up to rounding on the first column.
+          // Maximising Σ s²/w over the two sides minimises their squared error; a relative margin keeps the
+          // first of splits that tie up to rounding.
           const gain = (sl * sl) / wl + (sr * sr) / (weight - wl);
-          if (gain > bestGain + 1e-12 * Math.abs(bestGain)) {
+          // Splitting a branch parameter's unset trials from the rest says which branch a trial took: the
+          // choice's split. On a tie the choice's own split (or any other) is kept, so the branch parameter
+          // is not credited with its choice's effect.
+          const separatesUnset = here < (column.unsetBelow ?? Number.NEGATIVE_INFINITY);
+          const tie = bestColumn >= 0 && Math.abs(gain - bestGain) <= 1e-12 * Math.abs(bestGain);
+          if (gain > bestGain + 1e-12 * Math.abs(bestGain) || (tie && bestSeparatesUnset && !separatesUnset)) {
             bestGain = gain;
             bestColumn = f;
+            bestSeparatesUnset = separatesUnset;
             const mid = (here + next) / 2;
             bestThreshold = mid >= next ? here : mid;
           }
@@ -306,7 +320,7 @@ const subsample = (n: number, count: number, rng: Rng): number[] => {
  * forest: where the study never went, the trees extrapolate, and interactions are not counted for either
  * parameter. Numbers are on the report's scale (log for log-scaled parameters); a choice is one column of
  * option indices, each option an equal share. A parameter that never varies has importance 0.
- * Undefined when nothing can be measured: fewer than 2 trials, or a loss every tree finds constant.
+ * Undefined when nothing can be measured: fewer than 3 trials, or a loss every tree finds constant.
  */
 export const measuredFanova = (
   space: CompiledSpace,
@@ -318,7 +332,8 @@ export const measuredFanova = (
   const finite = observations.filter((o) => Number.isFinite(o.loss));
   const kept = subsample(finite.length, options.maxTrials ?? FANOVA_MAX_TRIALS, rng).map((i) => finite[i]);
   const trials = kept as ImportanceObservation[];
-  if (trials.length < 2) return undefined;
+  // Two trials make a forest of one split whatever the loss does (PED-ANOVA's minimum too).
+  if (trials.length < 3) return undefined;
   const columns = space.params.flatMap((param) => columnOf(param.name, param.distribution, trials) ?? []);
   if (columns.length === 0) return undefined;
   const losses = Float64Array.from(trials, (o) => o.loss);
@@ -348,5 +363,4 @@ export const fanova = (
   space: CompiledSpace,
   observations: readonly ImportanceObservation[],
   options: FanovaOptions = {},
-): ParamImportance[] =>
-  measuredFanova(space, observations, options) ?? equalImportance(space);
+): ParamImportance[] => measuredFanova(space, observations, options) ?? equalImportance(space);

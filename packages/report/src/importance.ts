@@ -2,7 +2,7 @@ import { estimatorLogPdf, type ParzenEstimator } from '@parzen/algo-tpe/plugin';
 import type { CompiledSpace, Distribution, ParamAssignment } from '@parzen/engine/plugin';
 import { extent } from './charts/common.js';
 
-/** One parameter's PED-ANOVA importance (the importances of a study sum to 1). */
+/** One parameter's importance, by fANOVA or PED-ANOVA (the importances of a study sum to 1). */
 export interface ParamImportance {
   readonly name: string;
   readonly importance: number;
@@ -18,7 +18,7 @@ export interface PedAnovaOptions {
   readonly priorWeight?: number;
 }
 
-/** A trial as PED-ANOVA sees it: internal param values and the loss to minimise. */
+/** A trial as importance sees it: internal param values and the loss to minimise. */
 export interface ImportanceObservation {
   readonly params: ParamAssignment;
   readonly loss: number;

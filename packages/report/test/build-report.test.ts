@@ -181,6 +181,18 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(dots.encoding.shape.condition).toEqual({ test: "datum.state === 'failed'", value: 'cross' });
   });
 
+  it('draws fANOVA importance by default and PED-ANOVA when asked, the caption saying which', async () => {
+    const overview = (report: ReportPage) => report.sections.find((s) => s.id === 'overview')?.text.join(' ') ?? '';
+    expect(chart(page, 'importance').title).toBe('Parameter importance (fANOVA)');
+    expect((chart(page, 'importance').spec as { title: string }).title).toBe('Parameter importance (fANOVA)');
+    expect(overview(page)).toMatch(/Importance is fANOVA .* a random forest of 64 trees/);
+    const ped = await buildReport(study, { every: 5, importance: 'ped-anova' });
+    expect(chart(ped, 'importance').title).toBe('Parameter importance (PED-ANOVA)');
+    expect(overview(ped)).toMatch(/^Importance is PED-ANOVA/);
+    // Seeded by the study's seed: the same page twice draws the same importances.
+    expect(chart(await buildReport(study, { every: 5 }), 'importance').spec).toEqual(chart(page, 'importance').spec);
+  });
+
   it('ranks importance and lists every trial in the table, with the best trial', () => {
     expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
     expect(page.table?.rows).toHaveLength(40);
@@ -403,6 +415,30 @@ describe('downsampling', () => {
     expect(downsampleIndices(50, 100, () => false)).toHaveLength(50);
   });
 
+  it('fits the importance to 4,000 trials of a larger study and says so in the notes and the caption', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const trials: Trial[] = Array.from({ length: 4100 }, (_, number) => ({
+      study: 'big',
+      number,
+      state: 'complete',
+      internal: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
+      loss: Math.abs(((number * 0.618) % 1) - 0.5),
+      startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
+      finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
+    }));
+    const page = await buildReport(
+      { name: 'big', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
+      { maxPoints: 500, maxLines: 200, snapshots: 1 },
+    );
+    expect(page.notes.join(' ')).toContain(
+      'importance fits 4,000 of the complete trials (drawn by the seed), the TPE replay and the table use all trials',
+    );
+    expect(page.sections.find((s) => s.id === 'overview')?.text.join(' ')).toContain(
+      'The forest is fitted to 4,000 of the 4,100 complete trials',
+    );
+    expect(chart(page, 'importance').spec).toMatchObject({ data: { values: [{ name: 'x' }, { name: 'y' }] } });
+  });
+
   it('draws at most maxPoints trials in a large study and says so on the page', async () => {
     const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
     const trials: Trial[] = Array.from({ length: 3000 }, (_, number) => ({
@@ -551,11 +587,13 @@ describe('buildReport on a study whose trials report learning curves (some prune
   it('draws no importance where nothing was measured (2 trials, a constant loss), and says why (trial 28: an equal split)', async () => {
     const few = await runTpeStudy(2, { space: mixedSpace, objective: mixedObjective });
     const constant = await runTpeStudy(12, { space: mixedSpace, objective: () => 1 });
-    for (const [study, why] of [
-      [few, /No parameter importance: \d complete trials? \(it needs 3 or more\)/],
-      [constant, /No parameter importance: the good trials’ values do not differ from the rest/],
+    for (const [study, why, importance] of [
+      [few, /No parameter importance: \d complete trials? \(it needs 3 or more\)/, 'fanova'],
+      [few, /No parameter importance: \d complete trials? \(it needs 3 or more\)/, 'ped-anova'],
+      [constant, /No parameter importance: the loss does not vary with the parameters/, 'fanova'],
+      [constant, /No parameter importance: the good trials’ values do not differ from the rest/, 'ped-anova'],
     ] as const) {
-      const page = await buildReport(study, { every: 5 });
+      const page = await buildReport(study, { every: 5, importance });
       expect(pageCharts(page).some((c) => c.id === 'importance')).toBe(false);
       expect(page.notes.join('\n')).toMatch(why);
     }

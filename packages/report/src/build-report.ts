@@ -449,10 +449,10 @@ const capitalized = (words: string): string => `${words.charAt(0).toUpperCase()}
 
 /**
  * Builds the report page of a study as plain data: optimization history, value distribution,
- * parameter importance (fANOVA, or PED-ANOVA by `importance`), the seed's figures (trials as numbers over the objective's contours; l, g and
- * the score log l − w·log g per parameter after every few trials, replayed from the stored trials), slice and
- * parallel-coordinate plots, the trial table and the best trial. Large studies are downsampled (the
- * page says how).
+ * parameter importance (fANOVA, or PED-ANOVA by `importance`), the seed's figures (trials as numbers over
+ * the objective's contours; l, g and the score log l − w·log g per parameter after every few trials,
+ * replayed from the stored trials), slice and parallel-coordinate plots, the trial table and the best trial.
+ * Large studies are downsampled (the page says how).
  */
 export const buildReport = async (study: ReportStudy, options: ReportOptions = {}): Promise<ReportPage> => {
   const maxPoints = options.maxPoints ?? 1000;
@@ -606,7 +606,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           : overview.some((c) => c.id === 'importance')
             ? [
                 method === 'fanova'
-                  ? `Importance is fANOVA (Hutter, Hoos & Leyton-Brown 2014, as Optuna's default): a random forest of 64 trees predicts the loss from the parameters (log-scaled ones on their log scale), and a parameter's importance is the share of the predicted loss's variance over the whole space that it explains on its own, averaged over the trees. It is only as good as the forest: where the study sampled little (TPE's late trials cluster near the best), the trees guess; effects that come only from parameters acting together count for none of them; and a parameter of a branch, where its branch was not chosen, is one more value of it (so it can share its choice's effect).${subsampled ? ` The forest is fitted to ${FANOVA_MAX_TRIALS.toLocaleString('en-US')} of the ${complete.length.toLocaleString('en-US')} complete trials, drawn at random by the study's seed.` : ''}`
+                  ? `Importance is fANOVA (Hutter, Hoos & Leyton-Brown 2014, as Optuna's default): a random forest of 64 trees predicts the loss from the parameters (log-scaled ones on their log scale), and a parameter's importance is the share of the predicted loss's variance over the whole space that it explains on its own, averaged over the trees. It is only as good as the forest: where the study sampled little (TPE's trials cluster near the best), the trees extrapolate from the few trials there, so on a TPE study a parameter the loss does not use can still take a visible share (far less than under PED-ANOVA, which ranks such a parameter by how much TPE narrowed it); effects that come only from parameters acting together count for none of them; and a parameter of a branch, where its branch was not chosen, is one more value of it (so it can share its choice's effect).${subsampled ? ` The forest is fitted to ${FANOVA_MAX_TRIALS.toLocaleString('en-US')} of the ${complete.length.toLocaleString('en-US')} complete trials, drawn at random by the study's seed.` : ''}`
                   : 'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored, and TPE narrows every parameter around its best trials, used or not, so an unused parameter can rank high. A parameter of a branch is measured over the trials that set it and counts for their share of all trials; set in fewer than 2 of the good trials, it gets 0.',
               ]
             : [],

@@ -15,8 +15,8 @@ export interface FanovaOptions {
 
 /**
  * The trials {@link fanova} fits at most by default: a larger study is subsampled (seeded), which keeps the
- * importance of a 10,000-trial study within about a second of CPU. A forest of 4,000 trials resolves the
- * marginals of a handful of parameters as well as one of all of them would.
+ * importance of a 10,000-trial study within about a second of CPU. On the tests' 10,000-trial study of 5
+ * parameters, 4,000 trials gave every share within 0.005 of what all of them gave.
  */
 export const FANOVA_MAX_TRIALS = 4000;
 
@@ -54,7 +54,9 @@ const declaredRange = (distribution: Distribution): { low: number; high: number 
 
 /**
  * A parameter's column, or undefined when it cannot vary (one value, or never set). Numbers are in the
- * report's coordinates (log for log-scaled parameters); a choice is one ordinal column of option indices.
+ * report's coordinates (log for log-scaled parameters); a choice is one ordinal column of option indices,
+ * not Optuna's one-hot columns, whose joint marginal also weighs combinations no trial can have (no option, or
+ * two): here each option is an equal share, and a tree still isolates any option in at most two splits.
  * A trial that does not set the parameter (its branch was not chosen) gets a value below the range, in a
  * cell whose width is the share of such trials, so a tree can split them off and the marginal weighs
  * "not set" as often as it happened.

@@ -63,23 +63,6 @@ export interface ReportOptions {
   readonly importance?: 'fanova' | 'ped-anova';
 }
 
-/**
- * The importance chart drawn by `method`: {@link importanceChart} is PED-ANOVA's, so fANOVA's replaces its
- * titles and description.
- */
-const importanceFigure = (importances: readonly ParamImportance[], method: 'fanova' | 'ped-anova'): Chart => {
-  const chart = importanceChart(importances);
-  if (method === 'ped-anova') return chart;
-  const title = 'Parameter importance (fANOVA)';
-  return {
-    ...chart,
-    title,
-    description:
-      'The share of the loss’s variance each parameter explains on its own, by a random forest fitted to the trials (normalised to sum to 1).',
-    spec: { ...chart.spec, title },
-  };
-};
-
 /** Whether some finished trial set both parameters (a conditional space may never set two together). */
 const setTogether = (finished: readonly TrialPoint[], a: string, b: string): boolean =>
   finished.some((p) => p.internal[a] !== undefined && p.internal[b] !== undefined);
@@ -494,7 +477,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const noHistory = historyGap(shown);
   const overview: Chart[] = noHistory === undefined ? [historyChart(shown, study.direction)] : [];
   if (complete.length > 0) overview.push(ecdfChart(all, maxPoints));
-  if (measured !== undefined && measured.length > 0) overview.push(importanceFigure(measured, method));
+  if (measured !== undefined && measured.length > 0) overview.push(importanceChart(measured, method));
   else if (complete.length > 0)
     notes.push(
       `No parameter importance: ${complete.length <= 2 ? `${countOf(complete.length, 'complete trial')} (it needs 3 or more)` : method === 'fanova' ? 'the loss does not vary with the parameters (a constant loss?)' : 'the good trials’ values do not differ from the rest (a constant loss?)'}.`,

@@ -360,7 +360,7 @@ export const measuredFanova = (
     .sort((a, b) => b.importance - a.importance);
 };
 
-/** {@link measuredFanova}, every parameter the same share where nothing could be measured. */
+/** `measuredFanova`, every parameter the same share where nothing could be measured (too few trials, a constant loss). */
 export const fanova = (
   space: CompiledSpace,
   observations: readonly ImportanceObservation[],

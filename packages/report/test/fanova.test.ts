@@ -46,11 +46,12 @@ const trainingStudy = (seed: number) =>
   runTpeStudy(300, { space: trainingSpace, objective: training, seed, name: 'training', tpe: {} });
 
 describe('fanova', () => {
-  it("ranks a TPE study's dominant parameter first and its unused one last, where PED-ANOVA ranks the unused one first", async () => {
+  it("ranks a TPE study's dominant parameter first and its unused one below it, where PED-ANOVA ranks the unused one first", async () => {
     const observations = observationsOf(await trainingStudy(1));
     const measured = fanova(compileSpace(trainingSpace), observations, { seed: 1 });
     expect(names(measured)[0]).toBe('lr');
-    expect(names(measured).at(-1)).toBe('noise');
+    // Below lr, not always last: on 1 of 12 seeds tried it was last (this one), in the bottom two on 6, first on 1.
+    expect(names(measured).indexOf('noise')).toBeGreaterThan(0);
     // Why fANOVA: PED-ANOVA sees noise narrowed among the best trials (TPE's doing) and ranks it first.
     expect(names(pedAnova(compileSpace(trainingSpace), observations))[0]).toBe('noise');
   });
@@ -180,7 +181,8 @@ describe('fanova', () => {
     ]);
   });
 
-  it('measures a 10,000-trial, 5-parameter study within about a second', () => {
+  // Its time is measured in bench/report-scale.ts, not here.
+  it('measures a 10,000-trial, 5-parameter study on a subsample, its shares as expected', () => {
     const space = compileSpace({
       a: { type: 'uniform', low: 0, high: 1 },
       b: { type: 'loguniform', low: 1e-5, high: 1 },
@@ -199,12 +201,7 @@ describe('fanova', () => {
       };
       return { params, loss: params.a ** 2 + Math.log10(params.b) ** 2 / 25 + params.d / 10 + rng.next() / 10 };
     });
-    const start = process.cpuUsage();
     const result = byName(fanova(space, observations));
-    const cpu = process.cpuUsage(start).user / 1000;
-    // CPU time, not wall time (a shared machine's load would fail it); about 1 s cold, 0.7 s warm on our 2-core
-    // machine, the forest fitted to 4,000 of the 10,000 trials. The bound leaves room for a slower one.
-    expect(cpu).toBeLessThan(2500);
     // a² and (log10 b)²/25 each have variance 4/45, d/10 1/80: shares 0.467, 0.467, 0.066.
     expect(result.a).toBeCloseTo(0.467, 1);
     expect(result.b).toBeCloseTo(0.467, 1);

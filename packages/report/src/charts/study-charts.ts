@@ -520,14 +520,29 @@ export const ecdfChart = (points: readonly TrialPoint[], max: number): Chart => 
   };
 };
 
-/** PED-ANOVA importances as horizontal bars, largest on top. */
-export const importanceChart = (importances: readonly ParamImportance[]): Chart => ({
+/** What each importance method measures, as its chart says. */
+const IMPORTANCE = {
+  fanova: {
+    title: 'Parameter importance (fANOVA)',
+    description:
+      'The share of the loss’s variance each parameter explains on its own, by a random forest fitted to the trials (normalised to sum to 1).',
+  },
+  'ped-anova': {
+    title: 'Parameter importance (PED-ANOVA)',
+    description:
+      'How much each parameter matters for reaching the best 10 % of losses: the Pearson divergence between the density of its values among those trials and among all trials (normalised to sum to 1).',
+  },
+} as const;
+
+/** Importances (fANOVA's or PED-ANOVA's) as horizontal bars, largest on top. */
+export const importanceChart = (
+  importances: readonly ParamImportance[],
+  method: 'fanova' | 'ped-anova' = 'fanova',
+): Chart => ({
   id: 'importance',
-  title: 'Parameter importance (PED-ANOVA)',
-  description:
-    'How much each parameter matters for reaching the best 10 % of losses: the Pearson divergence between the density of its values among those trials and among all trials (normalised to sum to 1).',
+  ...IMPORTANCE[method],
   spec: {
-    ...base('Parameter importance (PED-ANOVA)'),
+    ...base(IMPORTANCE[method].title),
     width: 420,
     height: { step: 22 },
     data: { values: importances.map((i) => ({ name: i.name, importance: i.importance })) },

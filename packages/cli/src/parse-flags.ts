@@ -63,6 +63,12 @@ export const numberList = (value: string): number[] => {
   return parts.map(Number);
 };
 
+/** `--importance fanova|ped-anova`: how the report measures parameter importance. */
+export const importanceMethod = (value: string): 'fanova' | 'ped-anova' => {
+  if (value === 'fanova' || value === 'ped-anova') return value;
+  throw new InvalidArgumentError(`expected fanova or ped-anova, found ${JSON.stringify(value)}.`);
+};
+
 /** The states a trial can be in, as `--state` takes them. */
 const TRIAL_STATES = ['complete', 'pruned', 'failed', 'running'] as const;
 

@@ -7,6 +7,7 @@ import { type Output, processOutput } from './output.js';
 import {
   FLAG_MAX_CONCURRENCY,
   FLAG_MAX_TRIALS,
+  importanceMethod,
   integer,
   nonNegativeInteger,
   numberList,
@@ -230,6 +231,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       '--contour-levels <list>',
       'with --contour: the levels to draw, e.g. -0.5,-0.2,0,1,20 (default: 10 at quantiles of the values)',
       numberList,
+    )
+    .option(
+      '--importance <method>',
+      "fanova (the default: the share of the loss's variance each parameter explains, by a random forest) or ped-anova (how differently the best 10 % of trials are spread)",
+      importanceMethod,
     )
     .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
     .option(

@@ -106,6 +106,19 @@ describe('parzen report', () => {
     expect(said).toContain('4 of 4 replayed suggestions equal the stored params exactly.');
   });
 
+  it('draws fANOVA importance, or PED-ANOVA with --importance ped-anova; another method is refused', async () => {
+    const out = join(dir, 'importance.html');
+    const titleOf = () => /Parameter importance \((fANOVA|PED-ANOVA)\)/.exec(readFileSync(out, 'utf8'))?.[1];
+    expect((await cli('report', config, '-o', out)).code).toBe(0);
+    expect(titleOf()).toBe('fANOVA');
+    const ped = await cli('report', config, '-o', out, '--importance', 'ped-anova');
+    expect(ped.code, ped.stderr).toBe(0);
+    expect(titleOf()).toBe('PED-ANOVA');
+    const bad = await cli('report', config, '-o', out, '--importance', 'shap');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected fanova or ped-anova, found "shap"');
+  });
+
   it("reads a config's damaged journal with --salvage, as trials does (trial 113: refused, though documented)", async () => {
     const lines = readFileSync(join(dir, 'heart.parzen.jsonl'), 'utf8').split('\n');
     lines[12] = '{"op":"garbage';

@@ -54,6 +54,8 @@ export interface ReportFlags {
   /** `--contour-levels`: the contour levels to draw. */
   readonly contourLevels?: readonly number[];
   readonly every?: number;
+  /** `--importance`: how parameter importance is measured (default fANOVA). */
+  readonly importance?: 'fanova' | 'ped-anova';
   readonly serve?: boolean;
   readonly port?: number;
   readonly interval?: number;
@@ -390,6 +392,7 @@ const reportOptions = async (
       ...(flags.contourLevels === undefined ? {} : { contourLevels: flags.contourLevels }),
       ...(pairs === undefined ? {} : { pairs }),
       ...(flags.every === undefined ? {} : { every: flags.every }),
+      ...(flags.importance === undefined ? {} : { importance: flags.importance }),
     },
     ...(counting === undefined ? {} : { contourCalls: counting.seen }),
   };
@@ -824,6 +827,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       flags.pair === undefined ? [] : ['--pair'],
       flags.contourLevels === undefined ? [] : ['--contour-levels'],
       flags.every === undefined ? [] : ['--every'],
+      flags.importance === undefined ? [] : ['--importance'],
     ].flat();
     if (oneStudyFlags.length > 0)
       throw new CliError(

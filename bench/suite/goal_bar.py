@@ -4,8 +4,8 @@ Issue 8's goal asks our default's median regret after 100 evaluations to be at o
 every held-out problem. This script asks the same of each peer against the other five (its twin, the same
 Optuna 5 sampler under another name on unconditional spaces, left out), and counts the problems where some
 other algorithm is significantly better (two-sided Mann-Whitney U, p < 0.05, and a higher median), over
-the problems our default has been run on: the read halves in results/tpe-default-all.json and fresh16 in
-results/tpe-default-fresh16.json (fresh17, unread, is not touched).
+every read half: the default's per-seed regrets from the run of 2026-12-06 on all 212 read problems
+(results/tpe-joint-widths-screen.json, variant `parzen`; fresh17, unread, is not touched).
 
 Run from bench/: python3 suite/goal_bar.py   (needs scipy; Debian's python3-scipy)
 """
@@ -20,7 +20,7 @@ PROBLEMS = {p['name']: p for p in json.load(open('suite/problems.json'))['proble
 ALGORITHMS = ['hyperopt_tpe', 'hyperopt_rand', 'optuna_tpe', 'optuna5_tpe', 'optuna5_tpe_univariate',
               'optuna5_tpe_multivariate_group']
 TWIN = {'optuna5_tpe': 'optuna5_tpe_multivariate_group', 'optuna5_tpe_multivariate_group': 'optuna5_tpe'}
-RESULTS = ['results/tpe-default-all.json', 'results/tpe-default-fresh16.json']
+RESULTS = ['results/tpe-joint-widths-screen.json']
 
 
 def regrets(name, algorithm):

@@ -184,7 +184,8 @@ const growTree = (
           if (!(next > here)) continue;
           const sr = sum - sl;
           // Maximising Σ s²/w over the two sides minimises their squared error; a relative margin keeps the
-          // first of splits that tie up to rounding.
+          // first of splits that tie up to rounding (relative to the node's Σ s²/w, which holds its mean's square:
+          // hence the standardized losses, which keep that mean within the losses' spread).
           const gain = (sl * sl) / wl + (sr * sr) / (weight - wl);
           // Splitting a branch parameter's unset trials from the rest says which branch a trial took: the
           // choice's split. On a tie the choice's own split (or any other) is kept, so the branch parameter
@@ -301,6 +302,32 @@ const treeFractions = (tree: Tree, columns: readonly Column[]): Float64Array | u
   return fractions;
 };
 
+/**
+ * The losses shifted and scaled to a spread of about 1 around 0 (importances are shares of variance, the same for
+ * any such change). The splits compare Σ s²/w, which holds the square of the losses' level: with raw losses a
+ * loss of 1e7 + x (varying by less than a millionth of its level, inside the ties' margin) never split, nor did
+ * losses of 1e200 (overflow) or 1e-200 (underflow), and none of them had an importance.
+ */
+const standardized = (losses: readonly number[]): Float64Array => {
+  const values = Float64Array.from(losses);
+  let largest = 0;
+  for (const v of values) largest = Math.max(largest, Math.abs(v));
+  if (!(largest > 0)) return values;
+  let mean = 0;
+  for (let i = 0; i < values.length; i++) {
+    values[i] = (values[i] as number) / largest;
+    mean += values[i] as number;
+  }
+  mean /= values.length;
+  let spread = 0;
+  for (let i = 0; i < values.length; i++) {
+    values[i] = (values[i] as number) - mean;
+    spread = Math.max(spread, Math.abs(values[i] as number));
+  }
+  if (spread > 0) for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) / spread;
+  return values;
+};
+
 /** The first `count` of a seeded shuffle of 0..n−1, in order (all of them when n ≤ count). */
 const subsample = (n: number, count: number, rng: Rng): number[] => {
   const indices = Array.from({ length: n }, (_, i) => i);
@@ -338,7 +365,7 @@ export const measuredFanova = (
   if (trials.length < 3) return undefined;
   const columns = space.params.flatMap((param) => columnOf(param.name, param.distribution, trials) ?? []);
   if (columns.length === 0) return undefined;
-  const losses = Float64Array.from(trials, (o) => o.loss);
+  const losses = standardized(trials.map((o) => o.loss));
   const sorted = columns.map((column) =>
     Int32Array.from(trials.keys()).sort((a, b) => (column.values[a] as number) - (column.values[b] as number)),
   );

@@ -181,6 +181,31 @@ describe('fanova', () => {
     ]);
   });
 
+  it('measures a loss far from 0 or of any magnitude as the same loss near 0', () => {
+    // A loss of 1e7 + x varied by less than a millionth of its level: the splits' margin (relative to Σ s²/w,
+    // which holds the level's square) took every split for a tie with none, and 1e200² overflowed, 1e-200²
+    // underflowed: no importance at all for any of the three.
+    const shares = (loss: (x: number, y: number) => number) =>
+      byName(
+        fanova(
+          cube,
+          randomSearch(400, 'scaled', (x, y) => loss(x, y)),
+          { seed: 3 },
+        ),
+      );
+    const plain = shares((x, y) => x + 0.3 * y);
+    expect(plain.x).toBeGreaterThan(0.8);
+    for (const loss of [
+      (x: number, y: number) => 1e7 + x + 0.3 * y,
+      (x: number, y: number) => 1e200 * (2 + x + 0.3 * y),
+      (x: number, y: number) => 1e-200 * (2 + x + 0.3 * y),
+    ]) {
+      const scaled = shares(loss);
+      expect(scaled.x).toBeCloseTo(plain.x as number, 1);
+      expect(scaled.y).toBeCloseTo(plain.y as number, 1);
+    }
+  });
+
   // Its time is measured in bench/report-scale.ts, not here.
   it('measures a 10,000-trial, 5-parameter study on a subsample, its shares as expected', () => {
     const space = compileSpace({

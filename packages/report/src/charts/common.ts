@@ -49,14 +49,14 @@ export const logTicks = (low: number, high: number, integer = false): number[] =
   return ticks.length >= 2 ? ticks : [];
 };
 
+/** A tick label in powers of ten: `1e-8`, `2e-5`, `1` (not `1e+0`), `1e+5`. */
+export const EXPONENT_LABEL = "replace(format(datum.value, '~e'), /e\\+0$/, '')";
+
 /**
  * The axis properties of a parameter over these values (`scale` as {@link paramScale} gives it): whole-number ticks for
  * an integer parameter (not 1.0, 1.5, 2.0, ... on a randint's axis), and {@link logTicks} on a log axis, over the
  * distribution's range when it has one, else over the values.
  */
-/** A tick label in powers of ten: `1e-8`, `2e-5`, `1` (not `1e+0`), `1e+5`. */
-export const EXPONENT_LABEL = "replace(format(datum.value, '~e'), /e\\+0$/, '')";
-
 export const paramAxis = (distribution: Distribution, values: readonly number[]): Record<string, unknown> => {
   const integer = integerValued(distribution);
   if (LOG_KINDS.includes(distribution.kind)) {

@@ -23,7 +23,7 @@ import {
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { activeTogether, contourBase } from './contour-base.js';
-import { FANOVA_MAX_TRIALS, measuredFanova } from './fanova.js';
+import { fanovaTrialLimit, measuredFanova } from './fanova.js';
 import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
 import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
@@ -445,7 +445,9 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const notes: string[] = [];
   const complete = all.filter((p) => p.state === 'complete');
   const method = options.importance ?? 'fanova';
-  const subsampled = method === 'fanova' && complete.length > FANOVA_MAX_TRIALS;
+  // fANOVA's subsample: fewer trials in a wide space (their cost grows with trials × parameters).
+  const fitted = fanovaTrialLimit(study.space.params.length);
+  const subsampled = method === 'fanova' && complete.length > fitted;
   const count = (state: string) => all.filter((p) => p.state === state).length;
   notes.push(
     `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
@@ -457,7 +459,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   );
   if (shown.length < all.length)
     notes.push(
-      `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; ${subsampled ? `importance fits ${FANOVA_MAX_TRIALS.toLocaleString('en-US')} of the complete trials (drawn by the seed), the TPE replay and the table use all trials` : 'importance, the TPE replay and the table use all trials'}.`,
+      `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; ${subsampled ? `importance fits ${fitted.toLocaleString('en-US')} of the complete trials (drawn by the seed), the TPE replay and the table use all trials` : 'importance, the TPE replay and the table use all trials'}.`,
     );
   const observations = complete.map((p) => ({
     params: p.internal,
@@ -589,7 +591,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           : overview.some((c) => c.id === 'importance')
             ? [
                 method === 'fanova'
-                  ? `Importance is fANOVA (Hutter, Hoos & Leyton-Brown 2014, as Optuna's default): a random forest of 64 trees predicts the loss from the parameters (log-scaled ones on their log scale), and a parameter's importance is the share of the predicted loss's variance over the whole space that it explains on its own, averaged over the trees. It is only as good as the forest: where the study sampled little (TPE's trials cluster near the best), the trees extrapolate from the few trials there, so on a TPE study a parameter the loss does not use can still take a visible share (far less than under PED-ANOVA, which ranks such a parameter by how much TPE narrowed it); effects that come only from parameters acting together count for none of them; and a parameter of a branch, where its branch was not chosen, is one more value of it (so it can share its choice's effect).${subsampled ? ` The forest is fitted to ${FANOVA_MAX_TRIALS.toLocaleString('en-US')} of the ${complete.length.toLocaleString('en-US')} complete trials, drawn at random by the study's seed.` : ''}`
+                  ? `Importance is fANOVA (Hutter, Hoos & Leyton-Brown 2014, as Optuna's default): a random forest of 64 trees predicts the loss from the parameters (log-scaled ones on their log scale, where Optuna's takes their values), and a parameter's importance is the share of the predicted loss's variance over the whole space that it explains on its own, averaged over the trees. It is only as good as the forest: where the study sampled little (TPE's trials cluster near the best), the trees extrapolate from the few trials there, so on a TPE study a parameter the loss does not use can still take a visible share (far less than under PED-ANOVA, which ranks such a parameter by how much TPE narrowed it); effects that come only from parameters acting together count for none of them; and a parameter of a branch, where its branch was not chosen, is one more value of it (so it can share its choice's effect).${subsampled ? ` The forest is fitted to ${fitted.toLocaleString('en-US')} of the ${complete.length.toLocaleString('en-US')} complete trials, drawn at random by the study's seed.` : ''}`
                   : 'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored, and TPE narrows every parameter around its best trials, used or not, so an unused parameter can rank high. A parameter of a branch is measured over the trials that set it and counts for their share of all trials; set in fewer than 2 of the good trials, it gets 0.',
               ]
             : [],

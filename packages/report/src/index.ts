@@ -17,7 +17,7 @@ export {
 } from './comparison.js';
 export { type ContourGrid, type ContourSegment, contourLevels, contourSegments, evaluateGrid } from './contour.js';
 export { type ContourBase, contourBase } from './contour-base.js';
-export { FANOVA_MAX_TRIALS, type FanovaOptions, fanova } from './fanova.js';
+export { FANOVA_MAX_TRIALS, type FanovaOptions, fanova, fanovaTrialLimit } from './fanova.js';
 export { type HtmlOptions, renderHtml } from './html.js';
 export {
   type ImportanceObservation,

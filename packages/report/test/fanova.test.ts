@@ -1,7 +1,7 @@
 import type { SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, lossToMinimize } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { fanova, type ImportanceObservation, pedAnova, type ReportStudy } from '../src/index.js';
+import { fanova, fanovaTrialLimit, type ImportanceObservation, pedAnova, type ReportStudy } from '../src/index.js';
 import { runTpeStudy } from './fixtures.js';
 
 const byName = (result: readonly { name: string; importance: number }[]) =>
@@ -204,6 +204,23 @@ describe('fanova', () => {
       expect(scaled.x).toBeCloseTo(plain.x as number, 1);
       expect(scaled.y).toBeCloseTo(plain.y as number, 1);
     }
+  });
+
+  it('fits fewer trials in a wide space: at most 40,000 trial values, 4,000 trials up to 10 parameters, never under 1,000', () => {
+    expect([1, 5, 10, 12, 20, 40, 100].map(fanovaTrialLimit)).toEqual([4000, 4000, 4000, 3333, 2000, 1000, 1000]);
+    // 4,000 trials of 40 parameters took 8-10 s of CPU (5 parameters: 1 s), at every rebuild of a served page.
+    const definition: SpaceDefinition = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`p${i}`, { type: 'uniform', low: 0, high: 1 }]),
+    );
+    const space = compileSpace(definition);
+    const rng = createRng('wide');
+    const observations = Array.from({ length: 3500 }, () => {
+      const params = Object.fromEntries(space.params.map((param) => [param.name, rng.next()]));
+      return { params, loss: (params.p0 as number) + 0.5 * (params.p1 as number) ** 2 + 0.1 * rng.next() };
+    });
+    const measured = fanova(space, observations, { seed: 2 });
+    expect(measured).toEqual(fanova(space, observations, { seed: 2, maxTrials: 3333 }));
+    expect(names(measured).slice(0, 2)).toEqual(['p0', 'p1']);
   });
 
   // Its time is measured in bench/report-scale.ts, not here.

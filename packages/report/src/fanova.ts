@@ -63,6 +63,25 @@ const declaredRange = (distribution: Distribution): { low: number; high: number 
 };
 
 /**
+ * The least value a log-scaled parameter's coordinate takes. A quantised log kind rounds its draws to k·q, so it
+ * can give 0 (`qloguniform(1, 100, 5)`: every draw below 2.5), and log(0) clamped to the least positive double
+ * put that value at −744 on a scale where the rest spans 0 to 4.6: its cell took half the box, and the
+ * marginal's variance over the box was mostly that cell's. A value below the range is drawn at the range's low
+ * end (`qloguniform`), a 0 of `qlognormal` at q/2, below which its draws round to 0.
+ */
+const logFloor = (distribution: Distribution): number => {
+  switch (distribution.kind) {
+    case 'loguniform':
+    case 'qloguniform':
+      return distribution.low;
+    case 'qlognormal':
+      return distribution.q / 2;
+    default:
+      return Number.MIN_VALUE;
+  }
+};
+
+/**
  * A parameter's column, or undefined when it cannot vary (one value, or never set). Numbers are in the
  * report's coordinates (log for log-scaled parameters); a choice is one ordinal column of option indices,
  * not Optuna's one-hot columns, whose joint marginal also weighs combinations no trial can have (no option, or
@@ -77,7 +96,8 @@ const columnOf = (
   observations: readonly ImportanceObservation[],
 ): Column | undefined => {
   const log = isLogScaled(distribution);
-  const coordinate = (v: number) => (log ? Math.log(Math.max(v, Number.MIN_VALUE)) : v);
+  const floor = logFloor(distribution);
+  const coordinate = (v: number) => (log ? Math.log(Math.max(v, floor)) : v);
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
   let unset = 0;

@@ -1,5 +1,5 @@
 import type { SpaceDefinition } from '@parzen/engine';
-import { compileSpace, createRng, lossToMinimize } from '@parzen/engine/plugin';
+import { compileSpace, createRng, lossToMinimize, sampleDistribution } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { fanova, fanovaTrialLimit, type ImportanceObservation, pedAnova, type ReportStudy } from '../src/index.js';
 import { runTpeStudy } from './fixtures.js';
@@ -111,6 +111,25 @@ describe('fanova', () => {
     const result = byName(fanova(space, observations));
     expect(result.lr).toBeCloseTo(0.5, 1);
     expect(result.u).toBeCloseTo(0.5, 1);
+  });
+
+  it("measures a quantised log parameter's 0 (a draw below q/2) at the low end of its range, not at log 0", () => {
+    const space = compileSpace({
+      v: { type: 'qloguniform', low: 1, high: 100, q: 5 },
+      u: { type: 'uniform', low: 0, high: 1 },
+    });
+    const rng = createRng('q0');
+    const distribution = space.params.find((param) => param.name === 'v')?.distribution;
+    // log10 v / 2 is uniform on [0, 1] as u is (its grid aside): about equal shares. About 1 draw in 5 is 0; its
+    // coordinate was log(5e-324) = −744 on a scale otherwise 0 to 4.6, which gave u 0.73 and v 0.27.
+    const observations = Array.from({ length: 1000 }, () => {
+      const v = sampleDistribution(distribution as never, rng) as number;
+      const u = rng.next();
+      return { params: { v, u }, loss: Math.log10(Math.max(v, 1)) / 2 + u };
+    });
+    expect(observations.filter((o) => o.params.v === 0).length).toBeGreaterThan(100);
+    const result = byName(fanova(space, observations));
+    expect(result.v).toBeCloseTo(0.5, 1);
   });
 
   it('gives the same numbers for the same seed, and is seeded', () => {

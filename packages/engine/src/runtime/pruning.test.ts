@@ -719,6 +719,28 @@ describe('pruning from fmin and the ask/tell Study', () => {
     expect(result.trials[0]?.intermediate).toEqual([{ step: 0, value: 2 }]);
   });
 
+  it('says nothing of a report after a forced stop interrupted its trial (trial 133: a second Ctrl-C)', async () => {
+    const warnings: string[] = [];
+    const force = new AbortController();
+    let reportedLate: Promise<void> | undefined;
+    const result = await run(
+      async (_params, context) => {
+        await context.report(0, 2);
+        force.abort();
+        // Ignores its signal: reports again after the run has recorded the interruption.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        reportedLate = context.report(1, 1);
+        await reportedLate;
+        return 1;
+      },
+      { budget: { maxTrials: 1 }, forceSignal: force.signal, onWarning: (message) => warnings.push(message) },
+    );
+    expect(result.trials[0]?.state === 'failed' && result.trials[0].error.code).toBe('INTERRUPTED');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(reportedLate).resolves.toBeUndefined();
+    expect(warnings.filter((warning) => warning.includes('came after trial'))).toEqual([]);
+  });
+
   it('keeps the first value of a step reported twice and says so once per trial (user trial 27: said nothing)', async () => {
     const warnings: string[] = [];
     const result = await run(

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMemoryStore } from '@parzen/engine';
 import {
   compileSpace,
@@ -426,6 +428,33 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
         { pointer: '/isolate', expected: 'one of "worker", "none"', found: '"thread"' },
       ],
     });
+  });
+
+  // A process of its own: whether it exits is the point.
+  it('with reuseThreads, a program ends by itself once its objectives are closed (trial 134: the kept thread held it)', () => {
+    writeFileSync(join(dir, 'square.mjs'), 'export default ({ x }) => { console.log("x", x); return x * x; };\n');
+    const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `import { createModuleObjective } from ${JSON.stringify(pathToFileURL(built).href)};
+const signal = new AbortController().signal;
+const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
+for (let study = 0; study < 2; study++) {
+  const objective = await createModuleObjective({ path: './square.mjs', export: 'default', reuseThreads: true }, ${JSON.stringify(dir)});
+  const result = await objective.evaluate({ x: 3 }, context);
+  await objective.close?.();
+  console.log('loss', result.status === 'ok' ? result.loss : result.status);
+}
+`;
+    writeFileSync(join(dir, 'reuse-exits.mjs'), script);
+    const started = Date.now();
+    const run = spawnSync(process.execPath, [join(dir, 'reuse-exits.mjs')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.signal, `killed after ${Date.now() - started} ms: the process did not end by itself`).toBeNull();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.match(/^loss 9$/gm)).toHaveLength(2);
+    expect(run.stdout.match(/^x 3$/gm)).toHaveLength(2);
   });
 
   it('with reuseThreads, hands the idle thread of a closed objective to the next one of the same unchanged module', async () => {

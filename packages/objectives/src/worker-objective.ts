@@ -282,6 +282,12 @@ class ObjectiveThread {
     void this.worker.terminate();
   }
 
+  /** An idle thread kept for later: it no longer keeps the process alive, its stdio included. */
+  release(): void {
+    this.worker.unref();
+    releaseStdio(this.worker);
+  }
+
   /**
    * Resolves once what the thread wrote on stdout and stderr has been taken and relayed (see
    * `flushStdio` in the worker), or after `ms` (a reader that does not read), or when the thread ends.
@@ -372,8 +378,22 @@ const takeKept = (key: string | undefined): ObjectiveThread | undefined => {
   return undefined;
 };
 
+/**
+ * Lets a kept thread's stdout and stderr stop holding the process open. Reading a thread's stdio (we relay
+ * what it wrote there) refs the thread's internal message port until the streams end, which for a thread kept
+ * alive is never; `worker.unref()` does not reach that port (Node 20-24), so a program whose studies used
+ * `reuseThreads` never exited once they were done (trial 134: `runExperiment`, `runCli` in a script). The port
+ * is found by its symbol's name; a Node without it leaves the thread as it was.
+ */
+const releaseStdio = (worker: Worker): void => {
+  const symbol = Object.getOwnPropertySymbols(worker).find((own) => own.description === 'kPort');
+  const port = symbol === undefined ? undefined : (worker as unknown as Record<symbol, unknown>)[symbol];
+  if (typeof (port as { unref?: unknown } | undefined)?.unref === 'function') (port as { unref(): void }).unref();
+};
+
 /** Keeps an idle thread for a later objective of its module, terminating the oldest beyond the limit. */
 const keep = (key: string, thread: ObjectiveThread): void => {
+  thread.release();
   kept.push({ key, thread });
   while (kept.length > KEPT_THREADS) kept.shift()?.thread.terminate();
 };

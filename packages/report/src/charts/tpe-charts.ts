@@ -364,8 +364,12 @@ const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: r
   );
 };
 
-/** The most ticks a row of {@link densityChart} draws for one set (l's trials, or g's). */
-const MAX_TICKS = 500;
+/**
+ * The most ticks a row of {@link densityChart} draws for one set (l's trials, or g's): 200 in a 520-pixel row
+ * are 2.6 pixels apart, as dense as the eye reads (500 put the 10,000-trial page's render past 3 s on a quiet
+ * machine, bench/results/report-scale.md).
+ */
+const MAX_TICKS = 200;
 
 /**
  * The curves' legend: line symbols, so g's dashes show (trial 132: the merged legend drew filled dots, the

@@ -430,23 +430,40 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     });
   });
 
-  // A process of its own: whether it exits is the point.
+  // A process of its own: whether it exits is the point. It runs this package's sources through tsx (as
+  // the objective's threads do from sources): importing the build tested whatever was last built, and
+  // passed with the fix taken out of the sources.
   it('with reuseThreads, a program ends by itself once its objectives are closed (trial 134: the kept thread held it)', () => {
-    writeFileSync(join(dir, 'square.mjs'), 'export default ({ x }) => { console.log("x", x); return x * x; };\n');
-    const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-    const script = `import { createModuleObjective } from ${JSON.stringify(pathToFileURL(built).href)};
+    // The trial waits (the reused thread must hold the process while it runs: else Node ends the
+    // script's unsettled top-level await, exit 13), leaves a timer that prints once the thread is idle
+    // and kept, and an interval that keeps the thread's own loop busy for good.
+    writeFileSync(
+      join(dir, 'square.mjs'),
+      `setInterval(() => {}, 1000);
+export default async ({ x }, { trialNumber }) => {
+  console.log("x", x);
+  setTimeout(() => console.log("idle", trialNumber), 300);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return x * x;
+};
+`,
+    );
+    const source = fileURLToPath(new URL('./index.ts', import.meta.url));
+    const script = `import { createModuleObjective } from ${JSON.stringify(pathToFileURL(source).href)};
 const signal = new AbortController().signal;
-const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
 for (let study = 0; study < 2; study++) {
+  const context = { trialNumber: study, signal, report: async () => {}, shouldPrune: () => false };
   const objective = await createModuleObjective({ path: './square.mjs', export: 'default', reuseThreads: true }, ${JSON.stringify(dir)});
   const result = await objective.evaluate({ x: 3 }, context);
   await objective.close?.();
   console.log('loss', result.status === 'ok' ? result.loss : result.status);
+  // The kept thread's timer prints while the program still runs: relayed, not lost.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
 }
 `;
     writeFileSync(join(dir, 'reuse-exits.mjs'), script);
     const started = Date.now();
-    const run = spawnSync(process.execPath, [join(dir, 'reuse-exits.mjs')], {
+    const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(dir, 'reuse-exits.mjs')], {
       cwd: dir,
       encoding: 'utf8',
       timeout: 20_000,
@@ -455,6 +472,8 @@ for (let study = 0; study < 2; study++) {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.match(/^loss 9$/gm)).toHaveLength(2);
     expect(run.stdout.match(/^x 3$/gm)).toHaveLength(2);
+    // Each printed by a kept, idle thread: after its study's loss.
+    expect(run.stdout.match(/^(loss|idle) .*$/gm)).toEqual(['loss 9', 'idle 0', 'loss 9', 'idle 1']);
   });
 
   it('with reuseThreads, hands the idle thread of a closed objective to the next one of the same unchanged module', async () => {

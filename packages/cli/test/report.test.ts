@@ -117,6 +117,18 @@ describe('parzen report', () => {
     const bad = await cli('report', config, '-o', out, '--importance', 'shap');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('expected fanova or ped-anova, found "shap"');
+    // The same from the store alone (a path of its own in the command).
+    const byStore = await cli(
+      'report',
+      '--store',
+      `jsonl:${join(dir, 'heart.parzen.jsonl')}`,
+      '-o',
+      out,
+      '--importance',
+      'ped-anova',
+    );
+    expect(byStore.code, byStore.stderr).toBe(0);
+    expect(titleOf()).toBe('PED-ANOVA');
   });
 
   it("reads a config's damaged journal with --salvage, as trials does (trial 113: refused, though documented)", async () => {
@@ -245,6 +257,11 @@ describe('parzen report', () => {
     const out = join(dir, 'cmp.html');
     const result = await cli('report', matrix, '-o', out);
     expect(result.code, result.stderr).toBe(0);
+    // A comparison page has no importance chart: the method is refused, not ignored.
+    const method = await cli('report', matrix, '-o', join(dir, 'cmp-importance.html'), '--importance', 'ped-anova');
+    expect(method.code).toBe(2);
+    expect(method.stderr).toContain("--importance draws one study's report");
+    expect(existsSync(join(dir, 'cmp-importance.html'))).toBe(false);
     const page = pageData(readFileSync(out, 'utf8'));
     const charts = page.sections.flatMap((s) => s.charts);
     expect(charts.map((c) => c.id)).toEqual(['regret', 'final']);

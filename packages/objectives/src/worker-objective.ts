@@ -381,7 +381,7 @@ const takeKept = (key: string | undefined): ObjectiveThread | undefined => {
 /**
  * Lets a kept thread's stdout and stderr stop holding the process open. Reading a thread's stdio (we relay
  * what it wrote there) refs the thread's internal message port until the streams end, which for a thread kept
- * alive is never; `worker.unref()` does not reach that port (Node 20-24), so a program whose studies used
+ * alive is never; `worker.unref()` does not reach that port (Node 20, and Node's current source), so a program whose studies used
  * `reuseThreads` never exited once they were done (trial 134: `runExperiment`, `runCli` in a script). The port
  * is found by its symbol's name; a Node without it leaves the thread as it was.
  */

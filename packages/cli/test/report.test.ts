@@ -729,7 +729,7 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     const result = await cli('report', matrix, '-o', out, '--pair', 'x,y', '--contour');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "parzen: --contour, --pair draw one study's report, but these configs give a comparison page of 2 studies (regret curves and final values: no pair plots or TPE replay). Leave them out, or report one study at a time (one config without a matrix).",
+      "parzen: --contour, --pair draw one study's report, but these configs give a comparison page of 2 studies (regret curves and final values: no pair plots, TPE replay or importance). Leave them out, or report one study at a time (one config without a matrix).",
     );
     expect(existsSync(out)).toBe(false);
   });

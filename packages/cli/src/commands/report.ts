@@ -831,7 +831,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     ].flat();
     if (oneStudyFlags.length > 0)
       throw new CliError(
-        `${oneStudyFlags.join(', ')} ${oneStudyFlags.length === 1 ? 'draws' : 'draw'} one study's report, but these configs give a comparison page of ${runs.length} studies (regret curves and final values: no pair plots or TPE replay). Leave ${oneStudyFlags.length === 1 ? 'it' : 'them'} out, or report one study at a time (one config without a matrix).`,
+        `${oneStudyFlags.join(', ')} ${oneStudyFlags.length === 1 ? 'draws' : 'draw'} one study's report, but these configs give a comparison page of ${runs.length} studies (regret curves and final values: no pair plots, TPE replay or importance). Leave ${oneStudyFlags.length === 1 ? 'it' : 'them'} out, or report one study at a time (one config without a matrix).`,
       );
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];

@@ -1,5 +1,6 @@
 import { type CompiledSpace, createRng, type Distribution, type Rng } from '@parzen/engine/plugin';
-import { equalImportance, type ImportanceObservation, isLogScaled, type ParamImportance } from './importance.js';
+import { isLogScaled } from './charts/common.js';
+import { equalImportance, type ImportanceObservation, type ParamImportance } from './importance.js';
 
 /** Settings of {@link fanova}; the forest's defaults are those of Optuna's `FanovaImportanceEvaluator`. */
 export interface FanovaOptions {

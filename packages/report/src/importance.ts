@@ -1,6 +1,6 @@
 import { estimatorLogPdf, type ParzenEstimator } from '@parzen/algo-tpe/plugin';
 import type { CompiledSpace, Distribution, ParamAssignment } from '@parzen/engine/plugin';
-import { extent } from './charts/common.js';
+import { extent, isLogScaled } from './charts/common.js';
 
 /** One parameter's importance, by fANOVA or PED-ANOVA (the importances of a study sum to 1). */
 export interface ParamImportance {
@@ -23,11 +23,6 @@ export interface ImportanceObservation {
   readonly params: ParamAssignment;
   readonly loss: number;
 }
-
-const LOG_KINDS = new Set(['loguniform', 'qloguniform', 'lognormal', 'qlognormal']);
-
-/** Whether importance measures a parameter on a log scale (as the report's axes draw it). */
-export const isLogScaled = (distribution: Distribution): boolean => LOG_KINDS.has(distribution.kind);
 
 /** Bin count and bounds of a numeric parameter: the distribution's, or the observed range when it has none. */
 const binning = (distribution: Distribution, values: readonly number[], steps: number) => {

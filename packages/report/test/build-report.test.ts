@@ -10,6 +10,7 @@ import {
   pageCharts,
   pairChart,
   type ReportPage,
+  type ReportStudy,
   renderHtml,
   replaySuggestions,
   type TrialPoint,
@@ -407,6 +408,24 @@ describe('buildReport with a contour function', async () => {
   });
 });
 
+/** A random-search study of `count` complete trials over x and y in [0, 1], evenly spread. */
+const bigStudy = (count: number): ReportStudy => ({
+  name: 'big',
+  direction: 'minimize',
+  seed: 1,
+  space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } }),
+  trials: Array.from({ length: count }, (_, number) => ({
+    study: 'big',
+    number,
+    state: 'complete',
+    internal: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
+    loss: Math.abs(((number * 0.618) % 1) - 0.5),
+    startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
+    finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
+  })),
+  suggester: { use: 'random' },
+});
+
 describe('downsampling', () => {
   it('keeps every flagged index and fills the rest evenly', () => {
     const kept = downsampleIndices(10_000, 100, (i) => i % 1000 === 7);
@@ -416,20 +435,7 @@ describe('downsampling', () => {
   });
 
   it('fits the importance to 4,000 trials of a larger study and says so in the notes and the caption', async () => {
-    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
-    const trials: Trial[] = Array.from({ length: 4100 }, (_, number) => ({
-      study: 'big',
-      number,
-      state: 'complete',
-      internal: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
-      loss: Math.abs(((number * 0.618) % 1) - 0.5),
-      startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
-      finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
-    }));
-    const page = await buildReport(
-      { name: 'big', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
-      { maxPoints: 500, maxLines: 200, snapshots: 1 },
-    );
+    const page = await buildReport(bigStudy(4100), { maxPoints: 500, maxLines: 200, snapshots: 1 });
     expect(page.notes.join(' ')).toContain(
       'importance fits 4,000 of the complete trials (drawn by the seed), the TPE replay and the table use all trials',
     );
@@ -440,20 +446,7 @@ describe('downsampling', () => {
   });
 
   it('draws at most maxPoints trials in a large study and says so on the page', async () => {
-    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
-    const trials: Trial[] = Array.from({ length: 3000 }, (_, number) => ({
-      study: 'big',
-      number,
-      state: 'complete',
-      internal: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
-      loss: Math.abs(((number * 0.618) % 1) - 0.5),
-      startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
-      finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
-    }));
-    const page = await buildReport(
-      { name: 'big', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
-      { maxPoints: 500, maxLines: 200 },
-    );
+    const page = await buildReport(bigStudy(3000), { maxPoints: 500, maxLines: 200 });
     expect(marks(chart(page, 'history'), 'symbol')).toBe(500);
     expect(marks(chart(page, 'slice'), 'symbol')).toBe(1000);
     expect(marks(chart(page, 'parallel'), 'line')).toBe(200);

@@ -4,9 +4,12 @@ import type { ReplaySnapshot } from '../replay.js';
 /** The kinds drawn on a log axis. */
 const LOG_KINDS = ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'];
 
+/** Whether a parameter is drawn (and its importance measured) on a log scale. */
+export const isLogScaled = (distribution: Distribution): boolean => LOG_KINDS.includes(distribution.kind);
+
 /** The x/y scale of a parameter: log for log kinds, and the distribution's range when it has one. */
 export const paramScale = (distribution: Distribution): Record<string, unknown> => {
-  const log = LOG_KINDS.includes(distribution.kind);
+  const log = isLogScaled(distribution);
   const bounded =
     distribution.kind === 'uniform' ||
     distribution.kind === 'loguniform' ||
@@ -59,7 +62,7 @@ export const EXPONENT_LABEL = "replace(format(datum.value, '~e'), /e\\+0$/, '')"
  */
 export const paramAxis = (distribution: Distribution, values: readonly number[]): Record<string, unknown> => {
   const integer = integerValued(distribution);
-  if (LOG_KINDS.includes(distribution.kind)) {
+  if (isLogScaled(distribution)) {
     const range =
       'low' in distribution && 'high' in distribution
         ? { low: distribution.low, high: distribution.high }

@@ -6,6 +6,7 @@ import {
   base,
   choiceLabel,
   extent,
+  isLogScaled,
   lossAxis,
   MAX_OPTIONS_SHOWN,
   optionLabels,
@@ -320,8 +321,7 @@ export const parallelChart = (
   axes.forEach((axis, position) => {
     const param = params[position];
     const name = param?.name ?? 'loss';
-    const log =
-      param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
+    const log = param !== undefined && isLogScaled(param.distribution);
     const raw = (p: TrialPoint): number | undefined => {
       if (param === undefined)
         return p.loss === null ? undefined : squash ? symlog(p.loss) : logLoss ? Math.log(p.loss) : p.loss;

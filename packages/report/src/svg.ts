@@ -43,18 +43,18 @@ export const svgIndex = (page: ReportPage, failed: ReadonlyMap<string, string> =
   `${[
     `# ${text(page.title)}`,
     SVG_INDEX_MARK,
-    ...page.notes.map((note) => `- ${text(note)}`),
+    ...page.notes.map((note) => `- ${prose(note)}`),
     // A comparison's table in the index too (trial 105: its medians and quartiles were in the HTML only).
     ...tableLines(staticTable(page.table)),
     ...page.sections.flatMap((section) => [
       `## ${text(section.title)}`,
-      ...section.text.map(text),
+      ...section.text.map(prose),
       ...section.charts.flatMap((chart) => [
         `### ${text(chart.title)}`,
         failed.has(chart.id)
           ? `(Not drawn: Vega failed on it, ${text(failed.get(chart.id) ?? '')}.)`
           : `![${text(chart.title)}](${chart.id}.svg)`,
-        text(chart.description),
+        prose(chart.description),
         `Its Vega-Lite spec, to restyle or render elsewhere: [${chart.id}.vl.json](${chart.id}.vl.json).`,
       ]),
     ]),
@@ -67,6 +67,20 @@ export const svgIndex = (page: ReportPage, failed: ReadonlyMap<string, string> =
  * regex let a name made of backticks and a tag through). Backquoted names show their backquotes.
  */
 const text = (words: string): string => words.replace(/[\\`<>&[\]()*_!]/g, '\\$&');
+
+/**
+ * The page's prose (notes, a section's text, a chart's caption) as Markdown: written for the rendered page,
+ * where each `…` pair (the first backquote to the next) is code, as the HTML page shows it. Each pair is a
+ * code span here too, whose content Markdown shows as written (a tag or a link in it stays text), and the rest
+ * is {@link text}. Backquotes left over (an odd one, or those of a name made of them) are escaped, so no span
+ * but those opens: text never runs into code, nor code out of it. Two pairs with nothing between them are one
+ * code span in Markdown (it has no way to write them apart), their backquotes shown inside it.
+ */
+const prose = (words: string): string =>
+  words
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 === 1 ? part : text(part)))
+    .join('');
 
 /**
  * A table cell as {@link text} writes it, with its pipes escaped and on one line (review 109: a lone `\r`, as

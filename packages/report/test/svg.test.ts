@@ -1,10 +1,18 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRng } from '@parzen/engine/plugin';
+import MarkdownIt from 'markdown-it';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { escapeMarkup } from '../src/escape.js';
 import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
 import { svgIndex, titled } from '../src/svg.js';
 import { heart, runTpeStudy, withBrokenChart } from './fixtures.js';
+
+// The index as a Markdown viewer shows it (CommonMark; raw HTML let through, so any left in it would show).
+const markdown = new MarkdownIt({ html: true });
+// Prose as the HTML page shows it (page-script.ts's `prose`): escaped, each `…` pair as code.
+const pageProse = (words: string) => escapeMarkup(words).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 describe('SVG writer (vega in Node)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parzen-svg-'));
@@ -22,14 +30,17 @@ describe('SVG writer (vega in Node)', async () => {
       expect(JSON.parse(readFileSync(join(dir, `${chart.id}.vl.json`), 'utf8'))).toEqual(
         JSON.parse(JSON.stringify(chart.spec)),
       );
-    // The captions and notes the SVGs cannot carry (trial 28: an SVG alone did not say what a row is).
-    // As written once Markdown's backslash escapes are read (they keep names from being HTML or links).
-    const index = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\\([\\`<>&[\]()*_!])/g, '$1');
+    // The captions and notes the SVGs cannot carry (trial 28: an SVG alone did not say what a row is), rendered
+    // as the page renders them: its backquoted names as code (the index showed their backquotes, escaped).
+    const index = markdown.render(readFileSync(join(dir, 'README.md'), 'utf8'));
     for (const chart of pageCharts(page)) {
-      expect(index).toContain(`![${chart.title}](${chart.id}.svg)`);
-      expect(index).toContain(chart.description);
+      // (Not the image's alt text: markdown-it leaves the escaped characters out of it, as no other viewer does.)
+      expect(index).toContain(`<h3>${escapeMarkup(chart.title)}</h3>\n<p><img src="${chart.id}.svg" alt="`);
+      expect(index).toContain(`<p>${pageProse(chart.description)}</p>`);
     }
-    for (const note of page.notes) expect(index).toContain(`- ${note}`);
+    for (const note of page.notes) expect(index).toContain(`<li>${pageProse(note)}</li>`);
+    expect(page.notes.some((note) => /`[^`]+`/.test(note))).toBe(true);
+    expect(index).toContain('<code>');
     expect(paths).toHaveLength(pageCharts(page).length);
     for (const path of paths) {
       const svg = readFileSync(path, 'utf8');
@@ -186,6 +197,34 @@ describe('SVG writer (vega in Node)', async () => {
     const lines = ticked.split('\n').filter((line) => line.startsWith('###') || line.startsWith('!['));
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line.replace(/\\[<`]/g, '')).not.toMatch(/<img|`/);
+  });
+
+  it('writes prose with its code spans as the page shows them, and no other HTML, whatever its backquotes', () => {
+    // Strings of Markdown's special characters, backquotes and a tag, as a note, a section's text and a caption.
+    const rng = createRng('prose');
+    const pieces = ['`', '`', '`', '<', '>', '&', '[', ']', '(', ')', '*', '_', '!', '\\', '|', '"', ' ', 'a', '<img>'];
+    for (let n = 0; n < 2000; n++) {
+      let words = 'p ';
+      for (let i = 1 + Math.floor(rng.next() * 12); i > 0; i--) words += pieces[Math.floor(rng.next() * pieces.length)];
+      words += ' q';
+      const index = svgIndex({
+        title: 't',
+        notes: [words],
+        sections: [{ title: 'S', text: [words], charts: [{ id: 'c', title: 'C', description: words }] }],
+      } as never);
+      const rendered = markdown.render(index);
+      // Two pairs with nothing between them are one code span in Markdown, the backquotes between shown in it.
+      const shown = pageProse(words).replace(/<\/code><code>/g, '``');
+      expect(rendered, words).toContain(`<li>${shown}</li>`);
+      expect(rendered.split(`<p>${shown}</p>`), words).toHaveLength(3);
+      expect(
+        rendered.replace(
+          /<\/?(h[123]|p|ul|li|code)>|<img src="c.svg" alt="C">|<a href="c.vl.json">|<\/a>|<!-- [^\n]* -->/g,
+          '',
+        ),
+        words,
+      ).not.toMatch(/</);
+    }
   });
 
   it("writes a comparison's table into the index, cells escaped and on one line; no trial table (trial 105)", () => {

@@ -143,10 +143,13 @@ interface Tree {
 /**
  * A CART regression tree (squared-error splits at midpoints, grown until a node is pure, holds one distinct
  * trial, or reaches `maxDepth`) on a bootstrap sample, as scikit-learn's `RandomForestRegressor` grows
- * Optuna's: every column considered at every split. `sorted[f]` lists all rows by column f, so each node keeps
- * its rows sorted by every column and a split costs one pass instead of a sort.
+ * Optuna's: every column considered at every split, and a node that can split takes its best split even when
+ * no split improves the fit (scikit-learn's best splitter starts from no split at all, and its tree builder
+ * only stops a node for an improvement below `min_impurity_decrease`, 0). `sorted[f]` lists all rows by
+ * column f, so each node keeps its rows sorted by every column and a split costs one pass instead of a sort.
+ * Exported for its tests.
  */
-const growTree = (
+export const growTree = (
   columns: readonly Column[],
   losses: Float64Array,
   sorted: readonly Int32Array[],
@@ -189,7 +192,9 @@ const growTree = (
     }
     let bestColumn = -1;
     let bestThreshold = 0;
-    let bestGain = (sum * sum) / weight;
+    // No split yet: the first candidate is taken whatever its gain. Where no split changes the mean of either
+    // side (an XOR's balanced quarters), stopping would leave an interaction that the next splits resolve.
+    let bestGain = Number.NEGATIVE_INFINITY;
     let bestSeparatesUnset = false;
     if (end - start >= 2 && node.depth < maxDepth && max > min) {
       // The columns in a random order, the first best split kept: columns that separate the node's trials
@@ -215,15 +220,19 @@ const growTree = (
           if (!(next > here)) continue;
           const sr = sum - sl;
           // Maximising Σ s²/w over the two sides minimises their squared error; a relative margin keeps the
-          // first of splits that tie up to rounding (relative to the node's Σ s²/w, which holds its mean's square:
-          // hence the standardized losses, which keep that mean within the losses' spread).
+          // first of splits that tie up to rounding (relative to the best Σ s²/w so far, at least the node's, which
+          // holds its mean's square: hence the standardized losses, which keep that mean within the losses' spread).
           const gain = (sl * sl) / wl + (sr * sr) / (weight - wl);
           // Splitting a branch parameter's unset trials from the rest says which branch a trial took: the
           // choice's split. On a tie the choice's own split (or any other) is kept, so the branch parameter
           // is not credited with its choice's effect.
           const separatesUnset = here < (column.unsetBelow ?? Number.NEGATIVE_INFINITY);
           const tie = bestColumn >= 0 && Math.abs(gain - bestGain) <= 1e-12 * Math.abs(bestGain);
-          if (gain > bestGain + 1e-12 * Math.abs(bestGain) || (tie && bestSeparatesUnset && !separatesUnset)) {
+          if (
+            bestColumn < 0 ||
+            gain > bestGain + 1e-12 * Math.abs(bestGain) ||
+            (tie && bestSeparatesUnset && !separatesUnset)
+          ) {
             bestGain = gain;
             bestColumn = f;
             bestSeparatesUnset = separatesUnset;

@@ -1,6 +1,7 @@
 import type { SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, lossToMinimize, sampleDistribution } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { growTree } from '../src/fanova.js';
 import { fanova, fanovaTrialLimit, type ImportanceObservation, pedAnova, type ReportStudy } from '../src/index.js';
 import { runTpeStudy } from './fixtures.js';
 
@@ -130,6 +131,49 @@ describe('fanova', () => {
     expect(observations.filter((o) => o.params.v === 0).length).toBeGreaterThan(100);
     const result = byName(fanova(space, observations));
     expect(result.v).toBeCloseTo(0.5, 1);
+  });
+
+  // An XOR, loss (x > 0.5) xor (y > 0.5): where a node holds its four quarters equally weighted, every split
+  // leaves both sides at the node's mean. scikit-learn's best splitter still takes the best of them (it starts
+  // from no split, and its tree builder stops a node only when the node is pure, too small or too deep, or its
+  // improvement is below min_impurity_decrease, 0), and the next splits find the interaction; ours stopped
+  // there, a leaf at the mean.
+  const xorTree = (trials: readonly (readonly number[])[], rng: { next(): number }) => {
+    const columns = ['x', 'y', 'z'].slice(0, trials[0]?.length).map((name, f) => ({
+      name,
+      values: Float64Array.from(trials, (t) => t[f] as number),
+      low: 0,
+      high: 1,
+    }));
+    const losses = Float64Array.from(trials, ([x, y]) => Number((x as number) > 0.5 !== (y as number) > 0.5));
+    const sorted = columns.map((column) =>
+      Int32Array.from(trials.keys()).sort((a, b) => (column.values[a] as number) - (column.values[b] as number)),
+    );
+    return growTree(columns, losses, sorted, rng, 64);
+  };
+
+  it("splits a node where no split improves the fit, as scikit-learn's trees do: an XOR's four quarters", () => {
+    const corners = [
+      [0.25, 0.25],
+      [0.25, 0.75],
+      [0.75, 0.25],
+      [0.75, 0.75],
+    ];
+    // A bootstrap that draws each corner once (the first four draws), then any column order.
+    let draw = 0;
+    const tree = xorTree(corners, { next: () => (draw < 4 ? (draw++ + 0.5) / 4 : 0.5) });
+    expect([...tree.values].sort()).toEqual([0, 0, 1, 1]);
+    expect(tree.splits.map((split) => [...split])).toEqual([[0.5], [0.5]]);
+  });
+
+  it('grows every tree of an XOR until its leaves are pure, whatever the bootstrap', () => {
+    // A 2 × 2 × 2 grid, z unused: some bootstraps weigh the quarters of a node equally (9 trees of these 200
+    // stopped at such a node before their leaves were pure).
+    const grid = [0.25, 0.75];
+    const trials = grid.flatMap((x) => grid.flatMap((y) => grid.map((z) => [x, y, z])));
+    for (let seed = 0; seed < 200; seed++)
+      for (const value of xorTree(trials, createRng(`xor:${seed}`)).values)
+        expect([0, 1], `seed ${seed}`).toContain(value);
   });
 
   it('gives the same numbers for the same seed, and is seeded', () => {

@@ -152,8 +152,8 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     description:
       'What running trials (this process and other workers) count as: false ' +
       "(ignored), worst (always in g, not counted: Optuna's constant liar), infinite (loss +∞, counted: hyperopt), " +
-      'mean / best (the mean or best complete loss) or a number (that loss), ranked with the complete trials. ' +
-      'worst and infinite spread parallel suggestions out; best (or a number at or below the best loss) gathers them around the running trials.',
+      "mean / best (the mean or best complete loss) or a number (that loss, as the study reports it: a maximize study's value), ranked with the complete trials. " +
+      'worst and infinite spread parallel suggestions out; best (or a number at least as good as the best loss) gathers them around the running trials.',
   },
 };
 

@@ -28,7 +28,8 @@ export type FailedTrialPolicy = 'worst' | 'ignore' | 'avoid';
  * they run, so that parallel suggestions spread out. `false`: ignored. `worst`: always in g(x), never
  * counted in n (Optuna's constant liar). `infinite`: loss +∞, counted in n, filling the below set only
  * when too few trials have losses (hyperopt's pending documents). `mean`, `best` or a number: that loss
- * (the mean or best loss of the complete trials), ranked with the complete trials and counted in n.
+ * (the mean or best loss of the complete trials; a number as the study reports it, so a maximize study's is
+ * a value to maximize), ranked with the complete trials and counted in n.
  */
 export type ConstantLiar = false | 'worst' | 'infinite' | 'mean' | 'best' | number;
 

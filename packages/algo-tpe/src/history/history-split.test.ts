@@ -141,6 +141,19 @@ describe('splitHistory', () => {
     expect(number.extras.map((t) => t.number)).toEqual([3, 5]);
   });
 
+  it("a numeric lie is a loss in the study's direction: a maximize study of negated losses splits alike", () => {
+    const negated = trials.map((trial) => (trial.state === 'complete' ? { ...trial, loss: -trial.loss } : trial));
+    const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5 };
+    for (const lie of [10, 2, 0.5]) {
+      const minimize = splitHistory(history(trials), { ...base, constantLiar: lie });
+      const maximize = splitHistory(history(negated, 'maximize'), { ...base, constantLiar: -lie });
+      expect(maximize.below).toEqual(minimize.below);
+      expect(maximize.extras.map((t) => t.number)).toEqual(minimize.extras.map((t) => t.number));
+    }
+    // A lie above every value of a maximize study is the best: the running trials 3 and 5 lead the below set.
+    expect(splitHistory(history(negated, 'maximize'), { ...base, constantLiar: 100 }).below).toEqual([2, 3, 5]);
+  });
+
   it('a running trial at the lie and a complete trial of the same loss: the smaller number first (review 29)', () => {
     const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5, constantLiar: 3 } as const;
     // n = 4 (the running trial counts under a finite lie), so the below set holds 2: the best and one of the tie.

@@ -1,4 +1,4 @@
-import { failedAtParams, type Trial } from '@parzen/engine/plugin';
+import { failedAtParams, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
 import type { ConstantLiar, TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';
@@ -52,9 +52,14 @@ export const belowCount = (n: number, settings: Pick<TpeSettings, 'gamma' | 'spl
     ? hyperoptBelowCount(n, settings.gamma, settings.maxBelow)
     : optunaBelowCount(n, settings.gamma, settings.maxBelow);
 
-/** The loss a running trial is given by a finite lie (`mean`, `best`, a number); undefined for the others. */
+/**
+ * The loss to minimise a running trial is given by a finite lie (`mean`, `best`, a number); undefined for the
+ * others. A number is a loss as the study reports it: in a maximize study, 0.95 is a value of 0.95.
+ */
 export const lieLoss = (history: TrialHistory, lie: ConstantLiar): number | undefined => {
-  if (typeof lie === 'number') return lie;
+  // Trial 139: a maximize study ranked the number as the minimised loss, so a high lie (a good value) put the
+  // running trials last and a low one first.
+  if (typeof lie === 'number') return lossToMinimize(lie, history.studyDirection);
   if (lie !== 'mean' && lie !== 'best') return undefined;
   const { complete } = history;
   const size = complete.size;

@@ -105,6 +105,11 @@ export class TrialHistory {
     }
   }
 
+  /** The study's direction, as last synced: a loss given in the study's terms (a numeric lie) is turned by it. */
+  get studyDirection(): Direction {
+    return this.direction;
+  }
+
   /** What pruned trials are, as last synced (the `pruned` option); the split follows it. */
   get prunedPolicy(): PrunedTrialPolicy {
     return this.policy;

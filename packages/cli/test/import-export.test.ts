@@ -1231,25 +1231,32 @@ export const manifests = [{
     ]);
   });
 
-  it('refuses an export of a minimized study into a config that maximizes (its best trial would be the worst)', async () => {
-    const minimized = writeIn(
-      dir,
-      'minimized-export.jsonl',
-      `${JSON.stringify({ parzen: 'export', version: 1, study })}\n` +
-        `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`,
-    );
-    const target = config(
-      'max.json',
-      { use: 'sqlite', options: { path: './max.parzen.db' } },
-      { direction: 'maximize' },
-    );
-    const out = await cli('import', target, minimized);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain(
-      'minimized-export.jsonl is an export of study `heart`, which was minimized; ' +
-        `${target} maximizes, so its losses would rank the other way.`,
-    );
-    expect(existsSync(join(dir, 'max.parzen.db'))).toBe(false);
+  it("refuses an export of a study of the other direction (its best trial would be the worst), its hint in the config's direction", async () => {
+    // Trial 139: the hint read "(a loss you now maximize)" into a config that minimizes too.
+    for (const [exported, wanted] of [
+      ['minimize', 'maximize'],
+      ['maximize', 'minimize'],
+    ] as const) {
+      const file = writeIn(
+        dir,
+        `${exported}d-export.jsonl`,
+        `${JSON.stringify({ parzen: 'export', version: 1, study: { ...study, direction: exported } })}\n` +
+          `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`,
+      );
+      const target = config(
+        `${wanted}.json`,
+        { use: 'sqlite', options: { path: `./${wanted}.parzen.db` } },
+        { direction: wanted },
+      );
+      const out = await cli('import', target, file);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(
+        `${exported}d-export.jsonl is an export of study \`heart\`, which was ${exported}d; ` +
+          `${target} ${wanted}s, so its losses would rank the other way. ` +
+          `Import it with a config of the same direction; or, if the rows should count as they are (a loss you now ${wanted}), pass --ignore-header.`,
+      );
+      expect(existsSync(join(dir, `${wanted}.parzen.db`))).toBe(false);
+    }
   });
 
   it('refuses an export header whose direction is neither minimize nor maximize, saying so (review 28)', async () => {

@@ -175,7 +175,7 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
   throw new CliError(
     `${path} is an export of study \`${file.header?.study.name}\`, which was ${found === 'maximize' ? 'maximized' : 'minimized'}; ` +
       `${config} ${direction === 'maximize' ? 'maximizes' : 'minimizes'}, so its losses would rank the other way. ` +
-      'Import it with a config of the same direction; or, if the rows should count as they are (a loss you now maximize), pass --ignore-header.',
+      `Import it with a config of the same direction; or, if the rows should count as they are (a loss you now ${direction === 'maximize' ? 'maximize' : 'minimize'}), pass --ignore-header.`,
   );
 };
 

@@ -412,6 +412,7 @@ const contourFor = async (
     segments,
     // The levels some line is drawn at, the legend's (a given level no line reaches is named in the note).
     levels: levels.filter((level) => drawn.has(level)),
+    ...(study.direction === 'maximize' ? { darkerHigher: true } : {}),
     note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, ${given === undefined ? `levels at quantiles of its values, closer together toward the ${study.direction === 'minimize' ? 'lowest' : 'highest'}` : `the levels given${missing}`}${failures}${flat}`,
     ...(failed === 0
       ? {}
@@ -607,7 +608,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
             : 'No finished trial set two numeric parameters together (each is in its own branch of a choice): no pair plots.'
           : options.contour === undefined
             ? 'Each trial drawn as its number (a dot where it would cover another). Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
-            : 'Each trial drawn as its number (a dot where it would cover another) over contour lines of the objective (darker: lower).',
+            : `Each trial drawn as its number (a dot where it would cover another) over contour lines of the objective (darker: ${study.direction === 'maximize' ? 'higher' : 'lower'}).`,
       ],
       charts: pairCharts,
     },

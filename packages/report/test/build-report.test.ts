@@ -361,6 +361,25 @@ describe('buildReport with a contour function', async () => {
     expect(marks(pair, 'rule')).toBe(segments.length);
   });
 
+  it('draws the better levels darker, as the caption says, in either direction', async () => {
+    type Colour = { field?: string; scale?: { scheme: string; reverse: boolean } };
+    const colour = (c: Chart) => (layers(c)[0] as { encoding?: { color?: Colour } }).encoding?.color;
+    const caption = (p: ReportPage) => p.sections.find((s) => s.id === 'pairs')?.text.join(' ');
+    // blues runs from pale to dark: reversed, the lowest level is the darkest (a minimized loss's best).
+    expect(colour(chart(page, 'pair-x-y'))).toMatchObject({
+      field: 'level',
+      scale: { scheme: 'blues', reverse: true },
+    });
+    expect(caption(page)).toContain('(darker: lower)');
+    // Trial 139: a maximize study's best region, its highest levels, was drawn the palest.
+    const maximized = await buildReport(
+      { ...study, direction: 'maximize' },
+      { contour: (p) => -heart(p.x as number, p.y as number), contourResolution: 30 },
+    );
+    expect(colour(chart(maximized, 'pair-x-y'))).toMatchObject({ scale: { scheme: 'blues', reverse: false } });
+    expect(caption(maximized)).toContain('(darker: higher)');
+  });
+
   it('says the replay reproduced the stored suggestions', () => {
     const tpe = page.sections.find((s) => s.id === 'tpe');
     expect(tpe?.text.join(' ')).toMatch(/(\d+) of \1 replayed suggestions equal the stored params exactly/);

@@ -31,6 +31,8 @@ export interface PairContour {
   readonly unavailable?: string;
   /** Where the function failed (threw or gave no finite number), for the page's notes; absent if nowhere. */
   readonly failure?: string;
+  /** Whether the higher levels are drawn darker (a maximize study's better values); else the lower ones. */
+  readonly darkerHigher?: boolean;
 }
 
 /** The most trials a pair plot draws as their numbers; more are drawn as dots. */
@@ -187,8 +189,13 @@ export const pairChart = (
           field: 'level',
           type: 'ordinal',
           title: 'objective (contour levels)',
-          // The levels some line is drawn at (review 58: a given level no line reaches was listed too).
-          scale: { scheme: 'blues', reverse: true, domain: contour.levels.map((level) => sig(level)) },
+          // The levels some line is drawn at (review 58: a given level no line reaches was listed too). The
+          // better values darker, in either direction (trial 139: a maximize study's best region was the palest).
+          scale: {
+            scheme: 'blues',
+            reverse: contour.darkerHigher !== true,
+            domain: contour.levels.map((level) => sig(level)),
+          },
         },
         tooltip: [{ field: 'level', type: 'quantitative', title: 'contour level' }],
       },

@@ -139,7 +139,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   failed: {
     enum: ['worst', 'ignore', 'avoid'],
     description:
-      "Failed trials: loss +∞ and counted (hyperopt), ignored (Optuna), or avoided (left out of the split; each decision's score adds log P(a trial there finishes), from where the latest trials failed against where they finished).",
+      "Failed trials: ranked worst (loss +∞, or −∞ when the study maximizes) and counted (hyperopt), ignored (Optuna), or avoided (left out of the split; each decision's score adds log P(a trial there finishes), from where the latest trials failed against where they finished).",
   },
   ties: {
     enum: ['first', 'above'],
@@ -151,7 +151,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],
     description:
       'What running trials (this process and other workers) count as: false ' +
-      "(ignored), worst (always in g, not counted: Optuna's constant liar), infinite (loss +∞, counted: hyperopt), " +
+      "(ignored), worst (always in g, not counted: Optuna's constant liar), infinite (the worst loss, +∞ or −∞ when maximizing, counted: hyperopt), " +
       "mean / best (the mean or best complete loss) or a number (that loss, as the study reports it: a maximize study's value), ranked with the complete trials. " +
       'worst and infinite spread parallel suggestions out; best (or a number at least as good as the best loss) gathers them around the running trials.',
   },

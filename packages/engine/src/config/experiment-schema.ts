@@ -43,7 +43,8 @@ const budgetSchema = {
     },
     lossThreshold: {
       type: 'number',
-      description: "Stop once the study's best loss reaches this value (other workers' trials included).",
+      description:
+        "Stop once the study's best loss reaches this value: at or below it, or at or above it when the study maximizes (other workers' trials included).",
     },
     patience: {
       type: 'integer',

@@ -7,7 +7,7 @@ import type { ChoiceLiteral, SpaceDefinition } from './space-definition.js';
  * @example
  * ```ts
  * const space = { x: uniform(-2, 2), model: choice([option('svm', { C: loguniform(0.01, 100) }), 'tree']) };
- * type P = ParamsOf<typeof space>; // { x: number; model: 'svm' | 'tree'; C?: number }
+ * type P = ParamsOf<typeof space>; // { x: number; model: 'svm'; C: number } | { x: number; model: 'tree'; C?: never }
  * ```
  */
 
@@ -86,22 +86,209 @@ export type SubSpacesOf<D> = D extends { readonly type: 'choice' | 'pchoice'; re
   ? OptionSpace<O>
   : never;
 
-/** The params of every sub-space of a space, each made optional (a helper of {@link ParamsOf}). */
+/**
+ * The params of every sub-space of a space, each made optional (a helper of {@link OptionalParams}, which
+ * {@link ParamsOf} falls back to for a space of too many combinations of branches).
+ */
 export type NestedParams<S> = {
   [K in keyof S]: SubSpacesOf<S[K]> extends infer Sub
     ? Sub extends SpaceDefinition
-      ? Partial<ParamsOf<Sub>>
+      ? Partial<OptionalParams<Sub>>
       : never
     : never;
 }[keyof S];
 
 /**
- * The params object an objective receives for a space: top-level parameters always, parameters of
- * sub-spaces as optional (present only when their option is chosen).
+ * A space's params as one object type: top-level parameters always, the parameters of sub-spaces as optional,
+ * whichever option is chosen (`{ x: number; model: 'svm' | 'tree' } & { C?: number }`). What {@link ParamsOf}
+ * gives when its union would have more than {@link MaxParamsMembers} members.
  */
-export type ParamsOf<S> = { -readonly [K in keyof S]: ValueOf<S[K]> } & ([NestedParams<S>] extends [never]
+export type OptionalParams<S> = { -readonly [K in keyof S]: ValueOf<S[K]> } & ([NestedParams<S>] extends [never]
   ? unknown
   : UnionToIntersection<NestedParams<S>>);
+
+/** The params of a space typed as any {@link SpaceDefinition} (no names known): any name, any value. */
+export type AnyParams = { [name: string]: number | ChoiceLiteral };
+
+/**
+ * The options of a choice definition that carry a `space` (a type-level helper of {@link ParamsOf}): an option
+ * whose `space` is optional (a type, not a literal) too.
+ */
+export type SpacedOptionOf<D> = D extends {
+  readonly type: 'choice' | 'pchoice';
+  readonly options: readonly (infer O)[];
+}
+  ? O extends object
+    ? 'space' extends keyof O
+      ? O
+      : never
+    : never
+  : never;
+
+/** The sub-spaces of a choice definition's options, optional ones included, or `never` (a helper of {@link ParamsOf}). */
+export type BranchSpacesOf<D> =
+  SpacedOptionOf<D> extends infer O
+    ? O extends { readonly space?: infer Sub }
+      ? Exclude<Sub, undefined>
+      : never
+    : never;
+
+/**
+ * The params a choice of branches `K` gives, before {@link ParamsOf} marks the absent names (a helper of it): one
+ * member per option with a sub-space, `{ [K]: value }` with that sub-space's params, and one for the options
+ * without (`{ model: 'tree' | 'none' }`).
+ */
+export type ChoiceBranchParams<K extends PropertyKey, D> = D extends { readonly options: readonly (infer O)[] }
+  ?
+      | (SpacedOptionOf<D> extends infer Spaced
+          ? Spaced extends { readonly space?: infer Sub }
+            ? { [P in K]: OptionValue<Spaced> } & BranchParams<Exclude<Sub, undefined>>
+            : never
+          : never)
+      | ([Exclude<O, { readonly space: unknown }>] extends [never]
+          ? never
+          : { [P in K]: OptionValue<Exclude<O, { readonly space: unknown }>> })
+  : never;
+
+/**
+ * A space's params as a union of objects, one per combination of branches, before the absent names are marked
+ * (a helper of {@link ParamsOf}): the parameters outside choices of branches, intersected with each such
+ * choice's union (`(A | B) & (C | D)`, which TypeScript spreads into `A & C | A & D | ...`).
+ */
+export type BranchParams<S> = string extends keyof S
+  ? AnyParams
+  : { -readonly [K in keyof S as [BranchSpacesOf<S[K]>] extends [never] ? K : never]: ValueOf<S[K]> } & ({
+      [K in keyof S]: [BranchSpacesOf<S[K]>] extends [never] ? never : (branches: ChoiceBranchParams<K, S[K]>) => void;
+    }[keyof S] extends infer F
+      ? [F] extends [never]
+        ? unknown
+        : [F] extends [(branches: infer I) => void]
+          ? I
+          : never
+      : never);
+
+/** Every parameter name of a space, its sub-spaces' too (a name typed `string`, of a wide space, is left out). */
+export type ParamNames<S> = string extends keyof S
+  ? never
+  :
+      | Extract<keyof S, string>
+      | {
+          [K in keyof S]: BranchSpacesOf<S[K]> extends infer Sub
+            ? Sub extends unknown
+              ? ParamNames<Sub>
+              : never
+            : never;
+        }[keyof S];
+
+/**
+ * Each member of `M` as one object type with every other name of the space marked absent (`C?: never`, read as
+ * `undefined`), so a name of another branch reads without narrowing (a helper of {@link ParamsOf}).
+ */
+export type ExactParams<M, Names extends string> = M extends unknown
+  ? {
+      -readonly [K in keyof (M & { [N in Exclude<Names, keyof M>]?: never })]: (M & {
+        [N in Exclude<Names, keyof M>]?: never;
+      })[K];
+    }
+  : never;
+
+/**
+ * The most members {@link ParamsOf}'s union has: one per combination of branches, so independent choices
+ * multiply (eight choices of three branches are 6,561 members: tsc took 15 s and 500 MB on that one file, 3 s and
+ * 100 MB without them; nine failed to compile, TS2589). Past it, {@link ParamsOf} is {@link OptionalParams}.
+ */
+export type MaxParamsMembers = 256;
+
+/** A count as a tuple's length, for the type-level arithmetic of {@link ParamsCount}. */
+export type ParamsTally = readonly unknown[];
+/** A tuple of `N` elements (a helper of {@link ParamsCount}). */
+export type ParamsTallyOf<N extends number, T extends ParamsTally = []> = T['length'] extends N
+  ? T
+  : ParamsTallyOf<N, [...T, unknown]>;
+/** A count past {@link MaxParamsMembers}. */
+export type ParamsCountOver = [...ParamsTallyOf<MaxParamsMembers>, unknown];
+/** A sum of counts, {@link ParamsCountOver} past {@link MaxParamsMembers}. */
+export type ParamsTallyPlus<A extends ParamsTally, B extends ParamsTally> = [...A, ...B] extends readonly [
+  ...ParamsTallyOf<MaxParamsMembers>,
+  unknown,
+  ...unknown[],
+]
+  ? ParamsCountOver
+  : [...A, ...B];
+/** A product of counts, capped as {@link ParamsTallyPlus}: `A` added once per element of `B`. */
+export type ParamsTallyTimes<
+  A extends ParamsTally,
+  B extends ParamsTally,
+  Sum extends ParamsTally = [],
+> = Sum extends ParamsCountOver
+  ? ParamsCountOver
+  : B extends readonly [unknown, ...infer Rest]
+    ? ParamsTallyTimes<A, Rest, ParamsTallyPlus<Sum, A>>
+    : Sum;
+
+/** One member of a union (the last, as TypeScript orders it), to walk a union one member at a time. */
+export type UnionMember<U> =
+  UnionToIntersection<U extends unknown ? (member: U) => void : never> extends (member: infer M) => void ? M : never;
+
+/**
+ * How many members {@link ParamsOf}'s union for a space has (at most), as a {@link ParamsTally}: the product of
+ * its choices of branches' counts, {@link ParamsCountOver} past {@link MaxParamsMembers}.
+ */
+export type ParamsCount<S> = string extends keyof S ? [unknown] : ParamsChoicesCount<S, BranchKeys<S>>;
+
+/** The names of a space's choices of branches (a helper of {@link ParamsOf}). */
+export type BranchKeys<S> = { [K in keyof S]: [BranchSpacesOf<S[K]>] extends [never] ? never : K }[keyof S];
+
+/** The product of the counts of the choices `Keys` of `S` (a helper of {@link ParamsCount}). */
+export type ParamsChoicesCount<S, Keys, Product extends ParamsTally = [unknown]> = [Keys] extends [never]
+  ? Product
+  : Product extends ParamsCountOver
+    ? ParamsCountOver
+    : UnionMember<Keys> extends infer K extends keyof S
+      ? ParamsChoicesCount<
+          S,
+          Exclude<Keys, K>,
+          Product extends [unknown] ? ParamsChoiceCount<S[K]> : ParamsTallyTimes<Product, ParamsChoiceCount<S[K]>>
+        >
+      : Product;
+
+/** How many members a choice of branches gives: its branches' counts, plus one for its options without a space. */
+export type ParamsChoiceCount<D> = D extends { readonly options: readonly (infer O)[] }
+  ? ParamsOptionsCount<SpacedOptionOf<D>, [Exclude<O, { readonly space: unknown }>] extends [never] ? [] : [unknown]>
+  : [unknown];
+
+/** The sum of the counts of the sub-spaces of `Options`, added to `Sum` (a helper of {@link ParamsCount}). */
+export type ParamsOptionsCount<Options, Sum extends ParamsTally> = [Options] extends [never]
+  ? Sum
+  : Sum extends ParamsCountOver
+    ? ParamsCountOver
+    : UnionMember<Options> extends infer O
+      ? ParamsOptionsCount<
+          Exclude<Options, O>,
+          ParamsTallyPlus<
+            Sum,
+            O extends { readonly space?: infer Sub } ? ParamsCount<Exclude<Sub, undefined>> : [unknown]
+          >
+        >
+      : Sum;
+
+/**
+ * The params object an objective receives for a space: a union with one member per combination of the
+ * options of its choices of branches (options with a sub-space), so a check of the choice narrows to its
+ * branch. With `model: choice([option('svm', { C: loguniform(0.01, 100) }), 'tree'])`,
+ * `{ model: 'svm'; C: number } | { model: 'tree'; C?: never }`: after `if (p.model === 'svm')`, `p.C` is a
+ * number; elsewhere it reads `number | undefined` (present only when its option is chosen, as at run time).
+ * Options whose values are not literal types (a `string`) give members that no check of the value tells apart:
+ * test the parameter (`p.C !== undefined`) instead. A space of more than {@link MaxParamsMembers} combinations
+ * gets {@link OptionalParams}, where nothing narrows.
+ */
+export type ParamsOf<S> = string extends keyof S
+  ? AnyParams
+  : [BranchKeys<S>] extends [never]
+    ? { -readonly [K in keyof S]: ValueOf<S[K]> }
+    : ParamsCount<S> extends ParamsCountOver
+      ? OptionalParams<S>
+      : ExactParams<BranchParams<S>, ParamNames<S>>;
 
 /** Identity with a type check: gives a space literal its precise type. */
 export const defineSpace = <const S extends SpaceDefinition>(space: S): S => space;

@@ -6,6 +6,7 @@ import type {
   PluginKind,
   PluginManifest,
 } from '../contracts/manifest.js';
+import { withSchemaCheckedOptions } from '../contracts/manifest.js';
 import { REQUIRED_METHODS } from '../contracts/required-methods.js';
 import {
   type Clock,
@@ -78,7 +79,7 @@ export const createPlugin = async <K extends PluginKind>(
   }
   if (kind === 'store' || kind === 'reporter') {
     const issues = checkedOptionIssues(
-      manifest as PluginManifest<'store'> | PluginManifest<'reporter'>,
+      manifest as PluginManifest<'store', never> | PluginManifest<'reporter', never>,
       choice,
       context,
     );
@@ -86,7 +87,7 @@ export const createPlugin = async <K extends PluginKind>(
   }
   let instance: unknown;
   try {
-    instance = await manifest.create(choice.options ?? {}, guardedContext(kind, context));
+    instance = await withSchemaCheckedOptions(manifest).create(choice.options ?? {}, guardedContext(kind, context));
   } catch (error) {
     if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
     const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
@@ -200,15 +201,16 @@ const guardedStore = (store: TrialStore, plugin: string): TrialStore => {
  * (`PLUGIN_INVALID`), as a `create` that throws is.
  */
 export const checkedOptionIssues = (
-  manifest: PluginManifest<'store'> | PluginManifest<'reporter'>,
+  manifest: PluginManifest<'store', never> | PluginManifest<'reporter', never>,
   choice: PluginChoice,
   context: PluginCheckContext,
 ): readonly ConfigIssue[] => {
-  if (manifest.check === undefined) return [];
+  const called = withSchemaCheckedOptions(manifest);
+  if (called.check === undefined) return [];
   const { baseDir, study } = context;
   let issues: unknown;
   try {
-    issues = manifest.check(choice.options ?? {}, {
+    issues = called.check(choice.options ?? {}, {
       baseDir,
       study,
       ...(context.readOnly === true ? { readOnly: true } : {}),

@@ -1,5 +1,10 @@
 import type { ValidateFunction } from 'ajv';
-import type { AnyPluginManifest, ConfigNote, PluginKind } from '../contracts/manifest.js';
+import {
+  type AnyPluginManifest,
+  type ConfigNote,
+  type PluginKind,
+  withSchemaCheckedOptions,
+} from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
 import {
@@ -153,7 +158,8 @@ const optionNotes = (
   written: Readonly<Record<string, unknown>>,
   at: string,
 ): ConfigNote[] => {
-  if (manifest.notes === undefined) return [];
+  const called = withSchemaCheckedOptions(manifest);
+  if (called.notes === undefined) return [];
   const fault = (what: string, cause?: unknown) =>
     new ParzenError(
       'PLUGIN_INVALID',
@@ -163,7 +169,7 @@ const optionNotes = (
     );
   let said: unknown;
   try {
-    said = manifest.notes(structuredClone(options), structuredClone(written));
+    said = called.notes(structuredClone(options), structuredClone(written));
   } catch (error) {
     throw fault(`threw: ${error instanceof Error ? error.message : describeValue(error)}`, error);
   }

@@ -90,9 +90,21 @@ export type PluginCheckContext = Pick<PluginContext, 'baseDir' | 'study' | 'read
  */
 export type StoreCheckContext = PluginCheckContext;
 
-/** A manifest of any kind, whatever its option type (what registries and `manifests` arrays hold). */
-// biome-ignore lint/suspicious/noExplicitAny: a registry holds manifests whatever their option types.
-export type AnyPluginManifest = { [K in PluginKind]: PluginManifest<K, any> }[PluginKind];
+/**
+ * A manifest of any kind, whatever its option type (what registries and `manifests` arrays hold). Its option type
+ * is `never`: a manifest's functions take their options (`create`, `check`, `notes`), so a manifest of any
+ * option type is one whose functions take at least `never`. Code that holds one can read it, not call it with
+ * options of its own: the engine calls it with options its `optionsSchema` accepted.
+ */
+export type AnyPluginManifest = { [K in PluginKind]: PluginManifest<K, never> }[PluginKind];
+
+/**
+ * A manifest as the engine calls it: with options its `optionsSchema` accepted (defaults filled in). The one
+ * place a manifest's option type is taken on trust, since a JSON Schema and a TypeScript type cannot be checked
+ * against each other; {@link AnyPluginManifest} itself takes no options.
+ */
+export const withSchemaCheckedOptions = <K extends PluginKind>(manifest: PluginManifest<K, never>): PluginManifest<K> =>
+  manifest as PluginManifest<K>;
 
 /** What the `define*` helpers take: a manifest without its `kind`. */
 export type ManifestInput<K extends PluginKind, O> = Omit<PluginManifest<K, O>, 'kind'>;

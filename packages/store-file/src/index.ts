@@ -6,7 +6,7 @@
 export { defaultJournalName } from './default-path.js';
 export type { FsyncPolicy } from './journal-file.js';
 export { isJournalFile } from './journal-reader.js';
-export { createJsonlStore, type JsonlStore, type JsonlStoreOptions } from './jsonl-store.js';
+export { createJsonlStore, type JsonlStore, type JsonlStoreOptions, keepClosedJournals } from './jsonl-store.js';
 export {
   type JsonlStoreManifestOptions,
   jsonlStoreManifest,

@@ -130,7 +130,7 @@ export class JournalReader {
   constructor(
     private readonly path: string,
     private readonly replica: Replica,
-    private readonly warn: (message: string) => void,
+    private warn: (message: string) => void,
     /**
      * Read-only salvage: a damaged line in the middle, or a record that contradicts the ones before it,
      * is skipped with a warning instead of failing the whole journal, so what is intact can be read out.
@@ -139,6 +139,21 @@ export class JournalReader {
     /** How much one read takes ({@link JOURNAL_CHUNK_BYTES}; doubled for a line longer than that). */
     private readonly chunkBytes = JOURNAL_CHUNK_BYTES,
   ) {}
+
+  /** How far the journal has been read (bytes). */
+  get position(): number {
+    return this.offset;
+  }
+
+  /** Whether a read failed (the reader then refuses every later one): such a reader is not handed on. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Where the warnings go from now on: the store that took this reader over (see `jsonl-store.ts`). */
+  warnTo(warn: (message: string) => void): void {
+    this.warn = warn;
+  }
 
   /** Applies the complete lines appended since the last call; an unterminated last line is left unread. */
   catchUp(fd: number): void {
@@ -278,8 +293,11 @@ export class JournalReader {
    */
   private checkFirstLine(chunk: Buffer): void {
     const rest = pastBlankStart(chunk);
-    // Only blank lines (and a mark): an empty journal, its header written after them (stop 49: refused).
-    if (rest.toString('utf8').trim() === '' || startsLikeJournal(rest)) return;
+    // Only blank lines (and a mark): an empty journal, its header written after them (stop 49: refused). Past the
+    // blank lines, a line end means a line with text: only a rest without one is looked at whole (as a string, the
+    // whole chunk took half of each first read of a journal).
+    const blank = rest.indexOf(NEWLINE) < 0 && rest.toString('utf8').trim() === '';
+    if (blank || startsLikeJournal(rest)) return;
     // Its first line with text (review 98: a blank line first was said as "0 characters"), a byte order mark kept.
     const bom = chunk.subarray(0, bomLength(chunk)).toString('utf8');
     const newline = rest.indexOf(NEWLINE);

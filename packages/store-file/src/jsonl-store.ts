@@ -1,3 +1,5 @@
+import { fstatSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type AddTrialsOptions,
   addIntermediate,
@@ -104,8 +106,11 @@ class JsonlTrialStore implements JsonlStore {
   private file: JournalFile | undefined;
   private closed = false;
   private readonly fsync: FsyncPolicy;
-  private readonly replica: Replica;
-  private readonly reader: JournalReader;
+  // Replaced by a closed store's, when one left this file as it read it (see `takeOver`).
+  private replica: Replica;
+  private reader: JournalReader;
+  private readonly salvage: boolean;
+  private readonly warnHere: (message: string) => void;
   private readonly lock: FileLock;
   private readonly queue = createSerialQueue();
   private readonly readOnly: boolean;
@@ -123,16 +128,13 @@ class JsonlTrialStore implements JsonlStore {
     this.clock = options.clock ?? systemClock;
     const onWarning = options.onWarning ?? warnOnStderr;
     this.onWarning = onWarning;
+    this.salvage = options.salvage === true;
     this.replica = new Replica(options.salvage === true && options.readOnly === true);
-    this.reader = new JournalReader(
-      path,
-      this.replica,
-      (message) => {
-        this.warnings.push(message);
-        onWarning(message);
-      },
-      options.salvage === true,
-    );
+    this.warnHere = (message) => {
+      this.warnings.push(message);
+      onWarning(message);
+    };
+    this.reader = new JournalReader(path, this.replica, this.warnHere, options.salvage === true);
     this.lock = new FileLock({
       path: `${path}.lock`,
       timeoutMs: options.lockTimeoutMs ?? 30_000,
@@ -293,18 +295,41 @@ class JsonlTrialStore implements JsonlStore {
   async close(): Promise<void> {
     await this.queue(() => {
       this.closed = true;
-      this.file?.close();
+      const file = this.file;
       this.file = undefined;
-      this.replica.clear();
+      // What it read is left to the next store of this process on this file (see `keepClosedJournals`); else let go.
+      const left = file !== undefined && keeping() && this.handsOn() ? leftAsRead(file.fd, this.reader) : undefined;
+      file?.close();
+      if (left === undefined) this.replica.clear();
+      else park(resolve(this.path), { ...left, reader: this.reader, replica: this.replica });
     });
+  }
+
+  /** Whether this store's reading may be handed on or taken over: a writer's, not a salvage's or a failed one's. */
+  private handsOn(): boolean {
+    return !this.readOnly && !this.salvage && !this.reader.failed;
   }
 
   private open(): JournalFile {
     if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
     if (this.file === undefined) {
       this.file = this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
+      this.takeOver(this.file.fd);
     }
     return this.file;
+  }
+
+  /**
+   * Before its first read, takes over the replica a closed store of this process left of this journal, when the
+   * file is still as that store left it (see {@link keepClosedJournals}).
+   */
+  private takeOver(fd: number): void {
+    if (!this.handsOn() || this.reader.position !== 0) return;
+    const parked = unpark(resolve(this.path), fd);
+    if (parked === undefined) return;
+    parked.reader.warnTo(this.warnHere);
+    this.reader = parked.reader;
+    this.replica = parked.replica;
   }
 
   /** Applies what other processes appended since the last look; no lock needed to read whole lines. */
@@ -376,6 +401,104 @@ class JsonlTrialStore implements JsonlStore {
     return trial;
   }
 }
+
+/** A journal as a closed store left it: the file (device, inode, size, times) and the last bytes it had read. */
+interface LeftJournal {
+  readonly identity: string;
+  readonly tail: Buffer;
+}
+
+/** A closed store's reading of a journal, kept for the next store of this process on that file. */
+interface Parked extends LeftJournal {
+  readonly path: string;
+  readonly reader: JournalReader;
+  readonly replica: Replica;
+}
+
+/** How many of the last bytes read are compared, besides the file's identity, before a replica is taken over. */
+const TAIL_BYTES = 4096;
+
+/** How many holds of {@link keepClosedJournals} are on. */
+let holds = 0;
+
+/** The one replica a closed store left while a hold is on (one journal's at most: the last closed). */
+let parked: Parked | undefined;
+
+const fileIdentity = (fd: number): string => {
+  const { dev, ino, size, mtimeNs, ctimeNs } = fstatSync(fd, { bigint: true });
+  return `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+};
+
+const tailRead = (fd: number, end: number): Buffer => {
+  const start = Math.max(0, end - TAIL_BYTES);
+  const buffer = Buffer.alloc(end - start);
+  let done = 0;
+  while (done < buffer.length) {
+    const read = readSync(fd, buffer, done, buffer.length - done, start + done);
+    if (read === 0) break;
+    done += read;
+  }
+  return buffer.subarray(0, done);
+};
+
+/** The file as a store leaves it, with what its reader had read; undefined when it cannot be looked at. */
+const leftAsRead = (fd: number, reader: JournalReader): LeftJournal | undefined => {
+  try {
+    return { identity: fileIdentity(fd), tail: tailRead(fd, reader.position) };
+  } catch {
+    return undefined;
+  }
+};
+
+const letGo = (): void => {
+  parked?.replica.clear();
+  parked = undefined;
+};
+
+/**
+ * While the hold this returns is on, a `jsonl` store of this process that closes leaves what it read of its
+ * journal (its replica) to the next store opened on that file, which then reads only what was appended since
+ * instead of the whole file, if the file is as the closed store left it (see {@link unpark}). For a host that
+ * runs studies of one journal one after another (`parzen run` over a matrix: trial 136, a finished
+ * 1,000-study matrix took a minute to rerun doing nothing, each study reading the whole journal again). One
+ * journal's replica is kept at a time (the last closed); calling the returned function ends the hold, and the
+ * last hold's end lets go of it. Without a hold, a store lets go of what it read at `close()`.
+ */
+export const keepClosedJournals = (): (() => void) => {
+  holds += 1;
+  let on = true;
+  return () => {
+    if (!on) return;
+    on = false;
+    holds -= 1;
+    if (holds === 0) letGo();
+  };
+};
+
+/** Whether a closed store leaves its replica (see {@link keepClosedJournals}). */
+const keeping = (): boolean => holds > 0;
+
+/** Keeps a closed store's reading of the journal at `path`, letting go of any kept before. */
+const park = (path: string, left: Omit<Parked, 'path'>): void => {
+  letGo();
+  parked = { ...left, path };
+};
+
+/**
+ * The reading a closed store left of the journal at `path`, taken (no other store gets it), when the file open at
+ * `fd` is the one it left, unchanged since: same device and inode, same size, same modification and change times
+ * (any write since, another process's included, changes them), and its last bytes read the same. Else undefined,
+ * and the store reads the file from its start, as ever.
+ */
+const unpark = (path: string, fd: number): Pick<Parked, 'reader' | 'replica'> | undefined => {
+  const kept = parked;
+  if (kept === undefined || kept.path !== path) return undefined;
+  parked = undefined;
+  const now = leftAsRead(fd, kept.reader);
+  if (now !== undefined && now.identity === kept.identity && now.tail.equals(kept.tail)) return kept;
+  kept.replica.clear();
+  return undefined;
+};
 
 /**
  * A record as one journal line; a record past V8's string limit (about 512 MiB: an import of large attrs)

@@ -12,6 +12,7 @@ import {
 } from '@parzen/engine';
 import { failureNote, printable } from '@parzen/engine/host';
 import { checkSameStudy, type FailedTrial, failedRun, type StudyRecord } from '@parzen/engine/plugin';
+import { keepClosedJournals } from '@parzen/store-file';
 import {
   type BatchOutcome,
   compareOutcomes,
@@ -611,11 +612,15 @@ const runPrepared = async (
   };
   let outcomes: BatchOutcome[];
   let stoppedWaiting: unknown;
+  // A study's journal store leaves what it read to the next study's on the same file (trial 136: each study of a
+  // 1,000-study matrix read the whole journal again, a minute for a rerun with nothing to run).
+  const releaseJournals = keepClosedJournals();
   try {
     outcomes = await executeRuns(runs, interrupts, report, output, flags, (error) => {
       stoppedWaiting = error;
     });
   } finally {
+    releaseJournals();
     interrupts.dispose();
   }
   const single = outcomes[0]?.result;

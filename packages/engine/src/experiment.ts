@@ -1,4 +1,6 @@
 import type {
+  ExperimentResult,
+  ExperimentTrial,
   LoadExperimentOptions,
   LoadedExperiment,
   RunControls,
@@ -8,7 +10,6 @@ import type { StudyScope } from './composition/study-scope.js';
 import type { PluginChoice } from './config/experiment-config.js';
 import type { TrialStore } from './contracts/store.js';
 import type { ConfigIssue } from './errors.js';
-import type { RunResult } from './runtime/run-study.js';
 
 // The composition root loads inversify and ajv (and the bus, rxjs); these wrappers load it on first use,
 // so a program that only calls `fmin` or asks `--version` never does.
@@ -23,10 +24,13 @@ export const loadExperiment = async (raw: unknown, options?: LoadExperimentOptio
 
 /**
  * Runs a loaded experiment in a study scope of its own (a child container with the study's services):
- * creates its plugins, runs the study, closes the store and objective.
+ * creates its plugins, runs the study, closes the store and objective. The result's trials have their
+ * `params` as the objective saw them (a choice by its option's value), beside their `internal` values.
  */
-export const runLoadedExperiment = async (experiment: LoadedExperiment, controls?: RunControls): Promise<RunResult> =>
-  (await composition()).runLoadedExperiment(experiment, controls);
+export const runLoadedExperiment = async (
+  experiment: LoadedExperiment,
+  controls?: RunControls,
+): Promise<ExperimentResult> => (await composition()).runLoadedExperiment(experiment, controls);
 
 /**
  * Opens a study scope of a loaded experiment and creates its objective there, so a missing module or
@@ -38,12 +42,14 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
 /**
  * Loads, validates and runs an experiment config in one call. A config without `reporters` gets the `console`
  * reporter, as `parzen run` does: a line per finished trial and the summary on stdout; `"reporters": []` runs
- * silently (the result is returned either way).
+ * silently (the result is returned either way). The result's `trials` have their `params` as the objective saw
+ * them (a choice by its option's value, as `parzen trials --json` lists them) beside their `internal` values
+ * (a choice's option index, as the store keeps them).
  */
 export const runExperiment = async (
   raw: unknown,
   options?: LoadExperimentOptions & Omit<RunControls, 'started'>,
-): Promise<RunResult> => (await composition()).runExperiment(raw, options);
+): Promise<ExperimentResult> => (await composition()).runExperiment(raw, options);
 
 /** A study scope of a loaded experiment (a child container): create its plugins with the study's services. */
 export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> =>
@@ -78,4 +84,12 @@ export const checkReporterOptions = async (
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>
   (await import('./config/experiment-schema.js')).composeConfigSchema(registry);
 
-export type { LoadExperimentOptions, LoadedExperiment, RunControls, StartedObjective, StudyScope };
+export type {
+  ExperimentResult,
+  ExperimentTrial,
+  LoadExperimentOptions,
+  LoadedExperiment,
+  RunControls,
+  StartedObjective,
+  StudyScope,
+};

@@ -68,6 +68,8 @@ export type {
   StudyTrialCounts,
 } from './events/engine-event.js';
 export {
+  type ExperimentResult,
+  type ExperimentTrial,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,

@@ -246,6 +246,40 @@ describe('runExperiment (the composition root)', () => {
     expect(result.summary.best?.loss).toBeLessThan(0);
   });
 
+  // Trial 136: the trials carried their internal values only, a choice's option index.
+  it("lists each trial with its params as the objective saw them (a choice's value) beside its internal values", async () => {
+    const seen: Readonly<Record<string, unknown>>[] = [];
+    const result = await runExperiment(
+      {
+        ...config,
+        space: {
+          model: {
+            type: 'choice',
+            options: [{ value: 'svm', space: { c: { type: 'uniform', low: 1, high: 2 } } }, 'tree', 3],
+          },
+        },
+        objective: { use: 'function', options: { name: 'seen' } },
+        budget: { maxTrials: 12 },
+      },
+      {
+        plugins: [{ manifests: [prior] }],
+        functions: {
+          seen: (params) => {
+            seen.push(params);
+            return 1;
+          },
+        },
+      },
+    );
+    expect(result.trials.map((trial) => trial.params)).toEqual(seen);
+    for (const trial of result.trials) {
+      const value = trial.params.model;
+      expect(['svm', 'tree', 3]).toContain(value);
+      expect(trial.internal.model).toBe(['svm', 'tree', 3].indexOf(value as string | number));
+      expect('c' in trial.params).toBe(value === 'svm');
+    }
+  });
+
   it('refuses options it does not know, saying where run settings go (trial 73: gracePeriodMs ignored, a 30 s stop)', async () => {
     const refused = await runExperiment(config, {
       plugins: [{ manifests: [prior] }],

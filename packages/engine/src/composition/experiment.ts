@@ -22,6 +22,8 @@ import type { Stopper } from '../contracts/stopper.js';
 import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
+import { type ExternalParams, toExternalParams } from '../domain/params.js';
+import type { Trial } from '../domain/trial.js';
 import {
   type ConfigIssue,
   configErrorUnder,
@@ -414,6 +416,17 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
   }
 };
 
+/** A trial as {@link runExperiment} lists it: the store's trial (its `internal` values) with its `params` as the objective saw them. */
+export type ExperimentTrial = Trial & {
+  /** The params as the objective saw them: a choice by its option's value, not its index (as `parzen trials --json`). */
+  readonly params: ExternalParams;
+};
+
+/** What running an experiment gives: the run's result, each trial with its `params` as the objective saw them. */
+export interface ExperimentResult extends Omit<RunResult, 'trials'> {
+  readonly trials: readonly ExperimentTrial[];
+}
+
 /**
  * Runs a loaded experiment in a study scope of its own: creates the store first (and offers it as a
  * service), then the objective, suggester and reporters; runs the study; closes the store and objective.
@@ -421,12 +434,17 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
 export const runLoadedExperiment = async (
   experiment: LoadedExperiment,
   { started, ...controls }: RunControls = {},
-): Promise<RunResult> => {
+): Promise<ExperimentResult> => {
   const scope = started?.scope ?? (await openStudyScope(experiment));
   // Plugins that wait (a store waiting for a lock) see Ctrl-C through the `stopping` service.
   const unfollow = scope.followStops(controls);
   try {
-    return await runInScope(experiment, scope, started, controls);
+    const result = await runInScope(experiment, scope, started, controls);
+    // Trial 136: the trials had their internal values only (a choice's option index), unlike fmin's and `parzen trials`'.
+    return {
+      ...result,
+      trials: result.trials.map((trial) => ({ ...trial, params: toExternalParams(result.space, trial.internal) })),
+    };
   } finally {
     unfollow();
     // Said as the run's other warnings are (a store or objective that could not be closed).
@@ -529,7 +547,7 @@ const runInScope = async (
 export const runExperiment = async (
   raw: unknown,
   options: LoadExperimentOptions & Omit<RunControls, 'started'> = {},
-): Promise<RunResult> => {
+): Promise<ExperimentResult> => {
   checkApiOptions('runExperiment', options);
   const experiment = await loadExperiment(raw, options);
   const controls = {

@@ -1,6 +1,6 @@
 import { ParzenError } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, inVariant, variantLegend } from './matrix.js';
+import { expandMatrix, inVariant, sameConfigVariants, variantLegend } from './matrix.js';
 
 const base = { name: 'cmp', seed: 0, budget: { maxTrials: 10 }, suggester: { use: 'random' } };
 
@@ -297,5 +297,53 @@ describe('expandMatrix', () => {
     expect((inVariant(error, variants[1] as never) as ParzenError).issues[0]?.pointer).toBe(
       '/matrix/suggester~1options~1gamma/1',
     );
+  });
+});
+
+// Trial 136: two combinations that resolve to one config ran as two variants, unsaid.
+describe('sameConfigVariants', () => {
+  it('names the value sets of two combinations that resolve to one config, once per pair of value sets', () => {
+    const variants = expandMatrix({
+      ...base,
+      matrix: { suggester: [{ use: 'tpe' }, { use: 'random' }, { use: 'tpe', options: {} }], seed: [1, 2] },
+    });
+    // As loaded: the plugins' defaults filled in, so `{"use": "tpe"}` and `{"use": "tpe", "options": {}}` are one.
+    const loaded = variants.map(({ config }) => {
+      const { use } = config.suggester as { use: string };
+      return { ...config, suggester: { use, options: use === 'tpe' ? { startupTrials: 5 } : {} } };
+    });
+    expect(sameConfigVariants(variants, loaded)).toEqual([
+      {
+        pointer: '/matrix/suggester/2',
+        expected:
+          "a combination that resolves to a config of its own: /matrix/suggester/2 resolves to the same config as /matrix/suggester/0 (the plugins' defaults filled in), so 2 pairs of studies would each run the same thing (the first: cmp.suggester-tpe.seed-1 and cmp.suggester-tpe-44ce2a.seed-1), and the comparison would rank as two what is one; keep one of them",
+        found: '{"use":"tpe","options":{}} beside {"use":"tpe"}',
+      },
+    ]);
+    expect(
+      sameConfigVariants(
+        variants,
+        variants.map(({ config }) => config),
+      ),
+    ).toEqual([]);
+  });
+
+  it('spells a combination by each of its keys whose value differs', () => {
+    const variants = expandMatrix({ ...base, matrix: { 'budget/maxTrials': [1, 2], concurrency: [1, 2] } });
+    // (1, 2) and (2, 1) made alike, as a config whose keys add up would.
+    const loaded = variants.map(({ config, indices }) => ({
+      ...config,
+      total: (indices['budget/maxTrials'] ?? 0) + (indices.concurrency ?? 0),
+      budget: {},
+      concurrency: 0,
+    }));
+    expect(
+      sameConfigVariants(variants, loaded).map((issue) => [issue.pointer, issue.expected.split(' (the')[0]]),
+    ).toEqual([
+      [
+        '/matrix/budget~1maxTrials/1',
+        'a combination that resolves to a config of its own: /matrix/budget~1maxTrials/1 × /matrix/concurrency/0 resolves to the same config as /matrix/budget~1maxTrials/0 × /matrix/concurrency/1',
+      ],
+    ]);
   });
 });

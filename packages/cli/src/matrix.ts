@@ -352,6 +352,55 @@ const createdAbove = (config: Record<string, unknown>, path: readonly string[]):
   return undefined;
 };
 
+/** A combination by the matrix paths of its values that are not `other`'s (`/matrix/suggester/1 × /matrix/seed/0`). */
+const combination = (variant: Variant, other: Variant): string => {
+  const keys = Object.keys(variant.indices).filter((key) => variant.indices[key] !== other.indices[key]);
+  return keys.map((key) => `/matrix/${escapePointer(key)}/${variant.indices[key]}`).join(' × ');
+};
+
+/**
+ * Combinations of a matrix that resolve to one config (its plugins' defaults filled in, the study name aside), so
+ * that two studies would run the same thing and the comparison count it twice or rank two equal rows apart: a
+ * plugin written with options that are its defaults beside the plugin alone (`{"use": "tpe", "options": {}}` and
+ * `{"use": "tpe"}`), say. One issue per pair of value sets, at the later one, naming both by their matrix paths
+ * and the first pair of studies (a run and `validate` refuse them). `configs` are the variants' configs as loaded, in the variants' order.
+ */
+// Trial 136: two such variants ran and were compared as two, unsaid.
+export const sameConfigVariants = (variants: readonly Variant[], configs: readonly object[]): ConfigIssue[] => {
+  const first = new Map<string, number>();
+  const pairs = new Map<string, { earlier: Variant; later: Variant; count: number }>();
+  variants.forEach((variant, at) => {
+    const { name: _name, ...rest } = configs[at] as { name?: unknown };
+    const key = canonicalJson(rest) ?? '';
+    const seen = first.get(key);
+    if (seen === undefined) {
+      first.set(key, at);
+      return;
+    }
+    const earlier = variants[seen] as Variant;
+    // The value sets that differ, whatever the keys they share (the seed of both, say).
+    const which = `${combination(variant, earlier)}\u0000${combination(earlier, variant)}`;
+    const pair = pairs.get(which);
+    if (pair === undefined) pairs.set(which, { earlier, later: variant, count: 1 });
+    else pair.count += 1;
+  });
+  return [...pairs.values()].map(({ earlier, later, count }) => {
+    const [key] = Object.keys(later.indices).filter((name) => later.indices[name] !== earlier.indices[name]);
+    const runs =
+      count === 1
+        ? `studies ${earlier.study} and ${later.study} would run the same thing`
+        : `${count} pairs of studies would each run the same thing (the first: ${earlier.study} and ${later.study})`;
+    return {
+      pointer: `/matrix/${escapePointer(key ?? '')}/${key === undefined ? '' : later.indices[key]}`,
+      expected: `a combination that resolves to a config of its own: ${combination(later, earlier)} resolves to the same config as ${combination(earlier, later)} (the plugins' defaults filled in), so ${runs}, and the comparison would rank as two what is one; keep one of them`,
+      found: Object.keys(later.indices)
+        .filter((name) => later.indices[name] !== earlier.indices[name])
+        .map((name) => `${JSON.stringify(later.values[name])} beside ${JSON.stringify(earlier.values[name])}`)
+        .join(', '),
+    };
+  });
+};
+
 /** A mistake found in a place a matrix key made (see {@link Variant.created}), said as the key's, or undefined. */
 const madeByKey = (variant: Variant, issue: ConfigIssue): ConfigIssue | undefined => {
   for (const [key, { pointer: made, replaced }] of Object.entries(variant.created ?? {})) {

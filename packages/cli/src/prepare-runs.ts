@@ -31,7 +31,7 @@ import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { expandMatrix, inVariant, segments, type Variant, withMatrixKey } from './matrix.js';
+import { expandMatrix, inVariant, sameConfigVariants, segments, type Variant, withMatrixKey } from './matrix.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -439,6 +439,21 @@ const prepareFile = async (
     }
   }
   invalid.throwIfAny();
+  // Two combinations of one config: a run or validate refuses them, before any objective starts (a report reads
+  // what ran).
+  const same =
+    options.oneRunPerStudy === true
+      ? sameConfigVariants(
+          runs.map((run) => run.variant),
+          runs.map((run) => run.experiment.config),
+        )
+      : [];
+  if (same.length > 0)
+    throw new ParzenError(
+      'CONFIG_INVALID',
+      `Combinations of the matrix resolve to the same config:\n${formatIssues(same)}`,
+      { issues: same },
+    );
   if (options.preflight !== true) return runs;
   // An objective checked for an earlier variant or config (the same options and space, from the same folder)
   // is not started again: its run builds its own when it runs (trial 58: validating 150 configs of one module

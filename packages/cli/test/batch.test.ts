@@ -33,6 +33,31 @@ const median = (values: number[]) => {
 };
 
 describe('batch experiments', () => {
+  // Trial 136: they ran as two variants, and the comparison ranked them apart.
+  it('refuses two combinations of a matrix that resolve to one config, in validate and run, naming both', async () => {
+    const own = tempDir('parzen-batch-same-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const path = writeIn(
+      own,
+      'same.json',
+      heartConfig({
+        name: 'same',
+        budget: { maxTrials: 1 },
+        matrix: { suggester: [{ use: 'tpe' }, { use: 'random' }, { use: 'tpe', options: {} }], seed: [1, 2] },
+      }),
+    );
+    for (const command of [['validate'], ['run', '--quiet']]) {
+      const refused = await cli(...command, path);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain('Combinations of the matrix resolve to the same config:');
+      expect(refused.stderr).toContain(
+        '/matrix/suggester/2: expected a combination that resolves to a config of its own: /matrix/suggester/2 resolves to the same config as /matrix/suggester/0',
+      );
+      expect(refused.stderr).toContain('the first: same.suggester-tpe.seed-1 and same.suggester-tpe-44ce2a.seed-1');
+    }
+    expect(readdirSync(own).filter((file) => file.endsWith('.jsonl'))).toEqual([]);
+  });
+
   it('says that --seed is not used where the matrix sets the seed (trial 36: silently ignored)', async () => {
     const own = tempDir('parzen-batch-seed-');
     writeIn(own, 'heart.mjs', heartModule);

@@ -283,4 +283,43 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
       expect(key.test(good), good).toBe(true);
     for (const bad of ['sugester', 'name', 'budgetmaxTrials']) expect(key.test(bad), bad).toBe(false);
   });
+
+  // Trial 136: every matrix value was an array of anything, so an editor checked nothing inside.
+  it("types each matrix key's values as what the config takes at its place, where the schema reaches it", async () => {
+    const schema = JSON.parse((await cli('schema')).stdout) as Record<string, unknown> & {
+      properties: { matrix: { patternProperties: Record<string, { type: string; items: Record<string, unknown> }> } };
+    };
+    const typed = schema.properties.matrix.patternProperties;
+    const at = (ref: unknown): unknown =>
+      String(ref)
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part.replaceAll('~1', '/')], schema);
+    // The schemas a key's values must match: the one its items refer to, or any of several.
+    const valuesOf = (key: string): unknown[] => {
+      const patterns = Object.keys(typed).filter((pattern) => new RegExp(pattern).test(key));
+      if (patterns.length !== 1) return patterns;
+      const { items } = typed[patterns[0] as string] as { items: { $ref?: string; anyOf?: { $ref: string }[] } };
+      return (items.anyOf ?? [items]).map((item) => at(item.$ref));
+    };
+    expect(valuesOf('seed')).toEqual([schema.properties.seed]);
+    expect(valuesOf('/seed')).toEqual([schema.properties.seed]);
+    expect(valuesOf('suggester')).toEqual([(schema.properties as Record<string, unknown>).suggester]);
+    expect(valuesOf('budget/maxTrials')).toEqual([expect.objectContaining({ type: 'integer', minimum: 1 })]);
+    // A bound of any kind: a number, or an integer (randint's).
+    expect(valuesOf('space/x/high')).toEqual([{ type: 'number' }, { type: 'integer' }]);
+    expect(valuesOf('space/a~1b')).toEqual([{ $ref: '#/$defs/parameter' }]);
+    // An option of a plugin slot: what any plugin of the slot takes there (tpe's gamma).
+    expect(valuesOf('suggester/options/gamma')).toEqual([expect.objectContaining({ type: 'number' })]);
+    expect(valuesOf('reporters/0/options/path')).toEqual([expect.objectContaining({ type: 'string' })]);
+    // A place no loaded plugin has, or deeper than the schema is followed: any list, as before.
+    expect(valuesOf('suggester/options/whatever')).toEqual([]);
+    expect(valuesOf('space/x/options/0/space/z/high')).toEqual([]);
+    // Every list is one of values, and every reference resolves.
+    for (const { type, items } of Object.values(typed)) {
+      expect(type).toBe('array');
+      for (const item of (items.anyOf as { $ref: string }[] | undefined) ?? [items])
+        expect(at(item.$ref)).toBeDefined();
+    }
+  });
 });

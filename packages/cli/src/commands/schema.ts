@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadExperiment } from '@parzen/engine';
 import { composeConfigSchema } from '@parzen/engine/host';
+import { escapePointer } from '@parzen/engine/plugin';
 import type { Output } from '../output.js';
 import { cliLoadOptions, enableTypeScriptPlugins } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
@@ -59,10 +60,106 @@ const supplies = (key: string, property: unknown): string => {
   return alternatives.length === 0 ? `^/?${key}$` : `^/?${key}(/(${alternatives.join('|')}))?$`;
 };
 
+type Node = Readonly<Record<string, unknown>>;
+
+/** How deep into the config the matrix keys get a type (`suggester/options/gamma`, `reporters/0/options/path`: 4). */
+const TYPED_DEPTH = 4;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * The places below `node` (at `pointer` in the schema) a matrix key can name, to `depth` segments, each as a pattern
+ * of its path and the pointers of the schemas of what may be there: an object's named properties (else any name,
+ * where it takes any: `space/NAME`), an array's index; through `$ref` (each followed once on a path: a choice's
+ * sub-space refers back to the space) and through every alternative of a `oneOf` or `anyOf` (a plugin slot's
+ * plugins: `suggester/options/gamma` is what any of them takes there, the editor not knowing which plugin the config
+ * or the matrix picks).
+ */
+const placesBelow = (
+  root: Node,
+  node: Node,
+  pointer: string,
+  depth: number,
+  refs: ReadonlySet<string> = new Set(),
+): Map<string, string[]> => {
+  const places = new Map<string, string[]>();
+  const add = (pattern: string, pointers: readonly string[]) =>
+    places.set(pattern, [...(places.get(pattern) ?? []), ...pointers]);
+  const merge = (found: Map<string, string[]>, prefix = '') => {
+    for (const [pattern, pointers] of found) add(`${prefix}${pattern}`, pointers);
+  };
+  const into = (pattern: string, child: unknown, at: string) => {
+    if (typeof child !== 'object' || child === null) return;
+    add(pattern, [at]);
+    if (depth > 1) merge(placesBelow(root, child as Node, at, depth - 1, refs), `${pattern}/`);
+  };
+  const ref = node.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/$defs/') && !refs.has(ref)) {
+    const name = ref.slice('#/$defs/'.length);
+    const target = (root.$defs as Record<string, Node> | undefined)?.[name];
+    if (target !== undefined) merge(placesBelow(root, target, `/$defs/${name}`, depth, new Set([...refs, ref])));
+  }
+  for (const kind of ['oneOf', 'anyOf'] as const)
+    for (const [index, alternative] of ((node[kind] as Node[] | undefined) ?? []).entries())
+      merge(placesBelow(root, alternative, `${pointer}/${kind}/${index}`, depth, refs));
+  const named = Object.entries((node.properties as Record<string, unknown> | undefined) ?? {});
+  for (const [name, child] of named)
+    into(escapeRegExp(escapePointer(name)), child, `${pointer}/properties/${escapePointer(name)}`);
+  // Any name only where no name is listed (a listed one would be checked against both).
+  if (named.length === 0 && typeof node.additionalProperties === 'object')
+    into('[^/]+', node.additionalProperties, `${pointer}/additionalProperties`);
+  if (typeof node.items === 'object' && !Array.isArray(node.items))
+    into('(0|[1-9][0-9]*)', node.items, `${pointer}/items`);
+  return places;
+};
+
+/** The schema at a JSON pointer of `root` (`/properties/seed`). */
+const schemaAt = (root: Node, pointer: string): unknown =>
+  pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (node, part) => (node as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')],
+      root,
+    );
+
+/** The schema of what may be at one of `pointers` (each distinct schema once): a `$ref`, or `{ anyOf }` of them. */
+const refsTo = (root: Node, pointers: readonly string[]): Node => {
+  const distinct = new Map<string, string>();
+  for (const pointer of pointers) {
+    const key = JSON.stringify(schemaAt(root, pointer));
+    if (!distinct.has(key)) distinct.set(key, pointer);
+  }
+  const refs = [...distinct.values()].map((pointer) => ({ $ref: `#${pointer}` }));
+  return refs.length === 1 ? (refs[0] as Node) : { anyOf: refs };
+};
+
+/**
+ * By the pattern of a matrix key, the schema of its list of values: each value is what the config takes at the
+ * key's place, referred to where the schema has it (trial 136: any array passed, so an editor checked nothing
+ * inside). A key whose place the schema does not reach (deeper than {@link TYPED_DEPTH}, or an option no loaded
+ * plugin has) keeps the untyped list.
+ */
+const typedMatrixKeys = (schema: Node, settable: readonly string[]): Record<string, Node> => {
+  const typed: Record<string, Node> = {};
+  for (const key of settable) {
+    const at = `/properties/${escapePointer(key)}`;
+    const pattern = escapeRegExp(escapePointer(key));
+    const places = new Map([[pattern, [at]]]);
+    const property = (schema.properties as Record<string, Node>)[key] as Node;
+    for (const [below, pointers] of placesBelow(schema, property, at, TYPED_DEPTH - 1))
+      places.set(`${pattern}/${below}`, pointers);
+    for (const [path, pointers] of places)
+      typed[`^/?${path}$`] = { type: 'array', minItems: 1, items: refsTo(schema, pointers) };
+  }
+  return typed;
+};
+
 /**
  * The config schema as an editor checks a file: with `matrix`, whose keys name config keys (a slash path
- * below one, `budget/maxTrials`), and whose values may supply the keys a config otherwise needs (so
- * a matrix setting `budget/maxTrials` is not marked wrong in the editor, and `"sugester"` is).
+ * below one, `budget/maxTrials`), whose values are lists of what the config takes there (a `seed` list of
+ * integers, a `suggester` list of plugin choices), and whose values may supply the keys a config otherwise needs
+ * (so a matrix setting `budget/maxTrials` is not marked wrong in the editor, and `"sugester"` is).
  */
 export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<string, unknown> => {
   const base = schema.properties as Record<string, unknown>;
@@ -74,6 +171,7 @@ export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<
       ...matrixSchema.propertyNames,
       pattern: `^/?(${settable.map((key) => key.replace(/[$]/g, '\\$&')).join('|')})(/.*)?$`,
     },
+    patternProperties: typedMatrixKeys(schema, settable),
   };
   return {
     ...schema,

@@ -287,7 +287,9 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
   // Trial 136: every matrix value was an array of anything, so an editor checked nothing inside.
   it("types each matrix key's values as what the config takes at its place, where the schema reaches it", async () => {
     const schema = JSON.parse((await cli('schema')).stdout) as Record<string, unknown> & {
-      properties: { matrix: { patternProperties: Record<string, { type: string; items: Record<string, unknown> }> } };
+      properties: Record<string, unknown> & {
+        matrix: { patternProperties: Record<string, { type: string; items: Record<string, unknown> }> };
+      };
     };
     const typed = schema.properties.matrix.patternProperties;
     const at = (ref: unknown): unknown =>
@@ -304,7 +306,7 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
     };
     expect(valuesOf('seed')).toEqual([schema.properties.seed]);
     expect(valuesOf('/seed')).toEqual([schema.properties.seed]);
-    expect(valuesOf('suggester')).toEqual([(schema.properties as Record<string, unknown>).suggester]);
+    expect(valuesOf('suggester')).toEqual([schema.properties.suggester]);
     expect(valuesOf('budget/maxTrials')).toEqual([expect.objectContaining({ type: 'integer', minimum: 1 })]);
     // A bound of any kind: a number, or an integer (randint's).
     expect(valuesOf('space/x/high')).toEqual([{ type: 'number' }, { type: 'integer' }]);

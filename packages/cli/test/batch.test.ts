@@ -32,20 +32,21 @@ const median = (values: number[]) => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
+/** A folder of its own with the heart module and a config `file` of the heart's with `fields`. */
+const ownHeartConfig = (prefix: string, file: string, fields: Record<string, unknown>) => {
+  const own = tempDir(prefix);
+  writeIn(own, 'heart.mjs', heartModule);
+  return { own, path: writeIn(own, file, heartConfig(fields)) };
+};
+
 describe('batch experiments', () => {
   // Trial 136: they ran as two variants, and the comparison ranked them apart.
   it('refuses two combinations of a matrix that resolve to one config, in validate and run, naming both', async () => {
-    const own = tempDir('parzen-batch-same-');
-    writeIn(own, 'heart.mjs', heartModule);
-    const path = writeIn(
-      own,
-      'same.json',
-      heartConfig({
-        name: 'same',
-        budget: { maxTrials: 1 },
-        matrix: { suggester: [{ use: 'tpe' }, { use: 'random' }, { use: 'tpe', options: {} }], seed: [1, 2] },
-      }),
-    );
+    const { own, path } = ownHeartConfig('parzen-batch-same-', 'same.json', {
+      name: 'same',
+      budget: { maxTrials: 1 },
+      matrix: { suggester: [{ use: 'tpe' }, { use: 'random' }, { use: 'tpe', options: {} }], seed: [1, 2] },
+    });
     for (const command of [['validate'], ['run', '--quiet']]) {
       const refused = await cli(...command, path);
       expect(refused.code, refused.stderr).toBe(2);
@@ -161,22 +162,16 @@ describe('batch experiments', () => {
   });
 
   it('refuses two store kinds on one file before anything runs (trial 64: the second cell failed after the first ran)', async () => {
-    const own = tempDir('parzen-batch-samefile-');
-    writeIn(own, 'heart.mjs', heartModule);
-    const path = writeIn(
-      own,
-      'sf.json',
-      heartConfig({
-        name: 'sf',
-        budget: { maxTrials: 1 },
-        matrix: {
-          store: [
-            { use: 'jsonl', options: { path: 'same.db' } },
-            { use: 'sqlite', options: { path: 'same.db' } },
-          ],
-        },
-      }),
-    );
+    const { own, path } = ownHeartConfig('parzen-batch-samefile-', 'sf.json', {
+      name: 'sf',
+      budget: { maxTrials: 1 },
+      matrix: {
+        store: [
+          { use: 'jsonl', options: { path: 'same.db' } },
+          { use: 'sqlite', options: { path: 'same.db' } },
+        ],
+      },
+    });
     for (const command of [['validate'], ['run', '--quiet']]) {
       const result = await cli(...command, path);
       expect(result.code).toBe(2);

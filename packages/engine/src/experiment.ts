@@ -1,6 +1,5 @@
 import type {
   ExperimentResult,
-  ExperimentTrial,
   LoadExperimentOptions,
   LoadedExperiment,
   RunControls,
@@ -84,12 +83,5 @@ export const checkReporterOptions = async (
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>
   (await import('./config/experiment-schema.js')).composeConfigSchema(registry);
 
-export type {
-  ExperimentResult,
-  ExperimentTrial,
-  LoadExperimentOptions,
-  LoadedExperiment,
-  RunControls,
-  StartedObjective,
-  StudyScope,
-};
+export type { ExperimentTrial } from './composition/experiment.js';
+export type { ExperimentResult, LoadExperimentOptions, LoadedExperiment, RunControls, StartedObjective, StudyScope };

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartConfig, heartModule, lastJsonLine, repoRoot, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -57,6 +58,44 @@ describe('batch experiments', () => {
       expect(refused.stderr).toContain('the first: same.suggester-tpe.seed-1 and same.suggester-tpe-44ce2a.seed-1');
     }
     expect(readdirSync(own).filter((file) => file.endsWith('.jsonl'))).toEqual([]);
+  });
+
+  // Trial 136: each study's store read the whole journal again, a minute for a 1,000-study matrix with nothing to run.
+  it("reads a matrix's journal from its start a few times per run, not once per study", async () => {
+    const { path } = ownHeartConfig('parzen-batch-reads-', 'reads.json', {
+      name: 'reads',
+      // The journal a matrix without a store keeps its studies in.
+      store: undefined,
+      // Enough lines that a study's store reading the whole journal again shows beside the 4 KiB it compares.
+      budget: { maxTrials: 10 },
+      matrix: { seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] },
+    });
+    const first = await cli('run', path, '--quiet', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    // The bytes read with fs.readSync (the journal's reads; the built store is Node's own module, so the builtin's
+    // export is replaced, as syncBuiltinESMExports lets).
+    const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+    const original = fs.readSync;
+    let bytes = 0;
+    fs.readSync = ((...args: Parameters<typeof original>) => {
+      const count = original(...args);
+      bytes += count;
+      return count;
+    }) as typeof original;
+    syncBuiltinESMExports();
+    try {
+      const again = await cli('run', path, '--quiet', '--json');
+      expect(again.code, again.stderr).toBe(0);
+      const rows = (run: { stdout: string }) => (lastJsonLine(run.stdout) as { comparison: unknown }).comparison;
+      expect(rows(again)).toEqual(rows(first));
+    } finally {
+      fs.readSync = original;
+      syncBuiltinESMExports();
+    }
+    // Read whole by the checks before the runs and by the first study's store; not once more per study.
+    const journal = statSync(join(dirname(path), 'reads.parzen.jsonl')).size;
+    expect(bytes).toBeGreaterThan(journal);
+    expect(bytes).toBeLessThan(6 * journal);
   });
 
   it('says that --seed is not used where the matrix sets the seed (trial 36: silently ignored)', async () => {

@@ -458,12 +458,14 @@ const letGo = (): void => {
 /**
  * While the hold this returns is on, a `jsonl` store of this process that closes leaves what it read of its
  * journal (its replica) to the next store opened on that file, which then reads only what was appended since
- * instead of the whole file, if the file is as the closed store left it (see {@link unpark}). For a host that
- * runs studies of one journal one after another (`parzen run` over a matrix: trial 136, a finished
- * 1,000-study matrix took a minute to rerun doing nothing, each study reading the whole journal again). One
+ * instead of the whole file, if the file is as the closed store left it (its device, inode, size, modification
+ * and change times, and its last 4 KiB). For a host that runs studies of one journal one after another
+ * (`parzen run` over a matrix: a finished 1,000-study matrix took a minute to rerun doing nothing, each study
+ * reading the whole journal again). One
  * journal's replica is kept at a time (the last closed); calling the returned function ends the hold, and the
  * last hold's end lets go of it. Without a hold, a store lets go of what it read at `close()`.
  */
+// Trial 136 found the minute-long rerun of a finished matrix.
 export const keepClosedJournals = (): (() => void) => {
   holds += 1;
   let on = true;

@@ -5,7 +5,7 @@ import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, loguniform, option, uniform } from './domain/space-builder.js';
-import { TrialPruned } from './errors.js';
+import { ParzenError, TrialPruned } from './errors.js';
 import { fmin } from './fmin.js';
 import { Study } from './study.js';
 
@@ -26,7 +26,7 @@ describe('Study (ask/tell)', () => {
     const warnings: string[] = [];
     await Study.open({ name: 'sim', space, suggester: prior, store, onWarning: (line) => warnings.push(line) });
     expect(warnings).toEqual([
-      "study sim has 2 trials asked and not yet told (#1, #2). If the process that asked them is gone, tell each a loss, or an Error to fail it (study.tell(number, new Error('lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from their params, and they count toward maxTrials. Another process still working on them needs nothing. Said when the study opens.",
+      "study sim has 2 trials asked and not yet told (#1, #2). If the process that asked them is gone, tell each a loss, or fail it as cut short, which hands an enqueued entry it took out again (study.tell(number, new ParzenError('INTERRUPTED', 'lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from their params, and they count toward maxTrials. Another process still working on them needs nothing. Said when the study opens.",
     ]);
     // A run's trial holds a lease (its worker renews it): it is not said.
     await store.createTrial('sim', {
@@ -76,6 +76,24 @@ describe('Study (ask/tell)', () => {
     await expect(study.tell(1, 1)).rejects.toMatchObject({
       message: expect.stringMatching(/has already finished: failed \(OBJECTIVE_THREW\), at /),
     });
+  });
+
+  // Trial 140: a lost trial could only be failed OBJECTIVE_THREW (an Error's own code kept in its details), which
+  // used up the enqueued entry it took and counted as a failure at its params, though enqueue's docs said a trial
+  // told INTERRUPTED gives its entry back.
+  it('records a trial told a ParzenError INTERRUPTED as cut short: its enqueued entry is handed out again', async () => {
+    const study = await Study.open({ space: { x: uniform(-1, 1), y: uniform(-1, 1) }, suggester: prior });
+    await study.enqueue({ x: 0.25 });
+    const lost = await study.ask(); // takes the entry; its worker never answers
+    expect(lost.params.x).toBe(0.25);
+    const told = await study.tell(lost.number, new ParzenError('INTERRUPTED', 'the service restarted'));
+    expect(told).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED', message: 'the service restarted' } });
+    const again = await study.ask();
+    expect(again.params.x).toBe(0.25);
+    // Another Error keeps failing the trial as the objective's (its own code in the details).
+    const failed = await study.tell(again.number, Object.assign(new Error('diverged'), { code: 'INTERRUPTED' }));
+    expect(failed).toMatchObject({ error: { code: 'OBJECTIVE_THREW', details: { errorCode: 'INTERRUPTED' } } });
+    expect((await study.ask()).params.x).not.toBe(0.25);
   });
 
   it("refuses Optuna's tell(..., state=PRUNED) habit instead of completing the trial with a `state` attr", async () => {

@@ -437,8 +437,8 @@ const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
   const one = asked.length === 1;
   return (
     `study ${study} has ${one ? 'a trial' : `${asked.length} trials`} asked and not yet told (${numbers}). ` +
-    `If the process that asked ${one ? 'it' : 'them'} is gone, tell ${one ? 'it' : 'each'} a loss, or an Error to fail it ` +
-    "(study.tell(number, new Error('lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from " +
+    `If the process that asked ${one ? 'it' : 'them'} is gone, tell ${one ? 'it' : 'each'} a loss, or fail it as cut short, which hands an enqueued entry it took out again ` +
+    "(study.tell(number, new ParzenError('INTERRUPTED', 'lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from " +
     `${one ? 'its' : 'their'} params, and ${one ? 'it counts' : 'they count'} toward maxTrials. Another process still working on ${one ? 'it' : 'them'} needs nothing. Said when the study opens.`
   );
 };
@@ -700,7 +700,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /**
    * Records a result: a number or `{ loss, ... }` completes the trial; NaN, an infinity, hyperopt's
-   * `{ status: 'fail' }` or an Error fails it with the reason.
+   * `{ status: 'fail' }` or an Error fails it with the reason. `new ParzenError('INTERRUPTED', message)` fails it
+   * as cut short (`INTERRUPTED`, as a run's stopped trial): for a trial whose worker never answered, it gives back
+   * the enqueued entry it took, and TPE does not read it as a failure at its params.
    *
    * @throws `ParzenError` `CONFIG_INVALID`, recording nothing (the trial can be told again), for a result
    *   that is no loss (`{ value }`, a string), attrs that are not JSON, a `state` field, or a trial number
@@ -727,10 +729,16 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     // `tell(n, new TrialPruned())`: pruned, as `prune(n)` (review 62: a failed trial with code PRUNED).
     if (result instanceof TrialPruned) return this.prune(number);
     const told = await this.refuseTrialOfRun('tell', number);
+    // `tell(n, new ParzenError('INTERRUPTED', ...))`: cut short, its params never judged (a worker that never
+    // answered, a service that restarted), recorded as a run records a trial it stopped, so an enqueued entry it
+    // took is handed out again and TPE's `failed: "avoid"` does not count it (trial 140: it failed
+    // OBJECTIVE_THREW, the entry used up, though the enqueue docs said such a trial gives it back).
     const evaluation =
-      result instanceof Error
-        ? { status: 'failed' as const, error: thrownErrorInfo(result) }
-        : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
+      result instanceof ParzenError && result.code === 'INTERRUPTED'
+        ? { status: 'failed' as const, error: { code: 'INTERRUPTED', message: result.message } }
+        : result instanceof Error
+          ? { status: 'failed' as const, error: thrownErrorInfo(result) }
+          : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
     // A result that is no loss, or attrs that are not JSON, is the caller's slip, not the trial's outcome:
     // thrown, with the trial left running to be told again (trial 38: a Date in attrs lost a valid loss).
     if (

@@ -14,6 +14,21 @@ const prior: Suggester = {
   beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
 };
 
+/** `prior`, deciding each trial only once `gate.answer` (set while an ask waits on it) is called. */
+const gated = (name: string): { readonly suggester: Suggester; readonly gate: { answer?: () => void } } => {
+  const gate: { answer?: () => void } = {};
+  const suggester: Suggester = {
+    name,
+    beginTrial: async (context) => {
+      await new Promise<void>((resolve) => {
+        gate.answer = resolve;
+      });
+      return prior.beginTrial(context);
+    },
+  };
+  return { suggester, gate };
+};
+
 describe('Study (ask/tell)', () => {
   it('says, when a study opens, the trials asked and never told (trial 85: they steered TPE without a word)', async () => {
     const store = createMemoryStore();
@@ -94,6 +109,31 @@ describe('Study (ask/tell)', () => {
     const failed = await study.tell(again.number, Object.assign(new Error('diverged'), { code: 'INTERRUPTED' }));
     expect(failed).toMatchObject({ error: { code: 'OBJECTIVE_THREW', details: { errorCode: 'INTERRUPTED' } } });
     expect((await study.ask()).params.x).not.toBe(0.25);
+  });
+
+  // Trial 140: a tell from another process completed a trial whose ask was still deciding its params: stored with no
+  // params, it was the study's best ({ params: {} }), and the ask failed with TRIAL_ALREADY_FINISHED.
+  it('refuses a loss or a prune for a trial whose params another process is still deciding', async () => {
+    const store = createMemoryStore();
+    const space = { x: uniform(-1, 1) };
+    const { suggester, gate } = gated('prior');
+    const asking = await Study.open({ name: 'two', space, suggester, store });
+    const telling = await Study.open({ name: 'two', space, suggester: prior, store });
+    const asked = asking.ask();
+    await vi.waitFor(() => expect(gate.answer).toBeDefined());
+    await expect(telling.tell(0, 0.5)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('trial #0 has no params yet'),
+    });
+    await expect(telling.prune(0)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    gate.answer?.();
+    const trial = await asked;
+    expect(await telling.tell(trial.number, 0.5)).toMatchObject({ state: 'complete', internal: trial.internal });
+    // One a crash left without params can still be failed.
+    expect((await store.createTrial('two'))?.number).toBe(1);
+    await expect(telling.tell(1, 0.25)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(await telling.tell(1, new ParzenError('INTERRUPTED', 'lost'))).toMatchObject({ state: 'failed' });
+    expect(await telling.best()).toMatchObject({ number: 0, params: trial.params });
   });
 
   it("refuses Optuna's tell(..., state=PRUNED) habit instead of completing the trial with a `state` attr", async () => {
@@ -306,23 +346,14 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
   });
 
   it('ask: a suggester that answers after the abort leaves the trial failed, without params (review 95)', async () => {
-    let answer: (() => void) | undefined;
-    const late: Suggester = {
-      name: 'late',
-      beginTrial: async (context) => {
-        await new Promise<void>((resolve) => {
-          answer = resolve;
-        });
-        return prior.beginTrial(context);
-      },
-    };
+    const { suggester: late, gate } = gated('late');
     const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: late });
     const stop = new AbortController();
     const asked = study.ask({ signal: stop.signal });
-    await vi.waitFor(() => expect(answer).toBeDefined());
+    await vi.waitFor(() => expect(gate.answer).toBeDefined());
     stop.abort();
     await expect(asked).rejects.toMatchObject({ code: 'INTERRUPTED' });
-    answer?.();
+    gate.answer?.();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const [trial] = await study.trials();
     expect(trial).toMatchObject({ number: 0, state: 'failed', error: { code: 'INTERRUPTED' } });

@@ -430,6 +430,26 @@ const checkTrialNumber = (method: string, number: unknown): void => {
   );
 };
 
+/**
+ * A loss or a prune for a running trial with no params yet: another process's `ask()` is still deciding them (its
+ * worker cannot have its number from it), or died doing so. Recorded, it would be a finished trial of no params, and
+ * a complete one could be the study's best; an Error still fails such a trial (one a crash left behind).
+ */
+const refuseUndecided = (method: 'tell' | 'prune', number: number, trial: Trial | undefined): void => {
+  if (trial?.state !== 'running' || Object.keys(trial.internal).length > 0) return;
+  throw new ParzenError(
+    'CONFIG_INVALID',
+    `study.${method}(${number}): trial #${number} has no params yet (an ask of another process is still deciding them, or ` +
+      `died doing so), so no evaluation of its params gave this result. Nothing was recorded. Tell only the trials whose params ` +
+      "ask() returned; to end one left without params, tell it an Error (new ParzenError('INTERRUPTED', 'lost')).",
+    {
+      issues: [
+        { pointer: '', expected: 'a trial whose params ask() returned', found: `trial #${number} without params` },
+      ],
+    },
+  );
+};
+
 /** Said when a study opens with trials asked and not yet told (see {@link Study.open}). */
 const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
   const shown = asked.slice(0, 5).map((trial) => `#${trial.number}`);
@@ -706,7 +726,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *
    * @throws `ParzenError` `CONFIG_INVALID`, recording nothing (the trial can be told again), for a result
    *   that is no loss (`{ value }`, a string), attrs that are not JSON, a `state` field, or a trial number
-   *   that is not one; `TRIAL_IN_RUN` for a trial a run is evaluating; `TRIAL_ALREADY_FINISHED`.
+   *   that is not one, or a loss for a trial with no params yet (another process's ask still deciding them);
+   *   `TRIAL_IN_RUN` for a trial a run is evaluating; `TRIAL_ALREADY_FINISHED`.
    */
   async tell(number: number, result: ObjectiveResult | Error): Promise<FinishedTrial> {
     // Optuna's `tell(trial, value, state=PRUNED)` habit: here `state` would become an attr of a complete trial.
@@ -764,6 +785,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         },
       );
     }
+    // Trial 140: another process's tell completed a trial whose ask was still deciding its params (stored with
+    // none, and the best trial), and that ask then failed with TRIAL_ALREADY_FINISHED.
+    if (evaluation.status === 'ok') refuseUndecided('tell', number, told);
     try {
       return await tellTrial(this.session, number, evaluation);
     } finally {
@@ -875,7 +899,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         `study.prune(${number}, attrs): ${problem}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects. Nothing was recorded: trial #${number} is still running.`,
         { issues: [{ pointer: '/attrs', expected: 'an object of JSON values', found: problem }] },
       );
-    await this.refuseTrialOfRun('prune', number);
+    refuseUndecided('prune', number, await this.refuseTrialOfRun('prune', number));
     const trial = (await this.storedTrials()).find((t) => t.number === number);
     try {
       return await finishAskedTrial(

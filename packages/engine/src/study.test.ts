@@ -91,6 +91,11 @@ describe('Study (ask/tell)', () => {
     await expect(study.tell(1, 1)).rejects.toMatchObject({
       message: expect.stringMatching(/has already finished: failed \(OBJECTIVE_THREW\), at /),
     });
+    // A report says as much (trial 140: it said only "has already finished").
+    await expect(study.report(3, 1, 0.5)).rejects.toMatchObject({
+      code: 'TRIAL_ALREADY_FINISHED',
+      message: expect.stringMatching(/^Trial #3 of study `study` has already finished: pruned, at \d{4}-/),
+    });
   });
 
   // Trial 140: a lost trial could only be failed OBJECTIVE_THREW (an Error's own code kept in its details), which

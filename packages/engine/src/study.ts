@@ -66,6 +66,7 @@ import {
   mirrorOf,
   type StudySession,
   tellTrial,
+  withWhatItHolds,
 } from './runtime/study-session.js';
 import { warnOnStderr } from './runtime/warn-on-stderr.js';
 
@@ -876,7 +877,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async report(number: number, step: number, value: number): Promise<boolean> {
     checkTrialNumber('report', number);
-    return this.pruning.report(number, step, value);
+    return this.pruning.report(number, step, value).catch(async (error: unknown) => {
+      throw await withWhatItHolds(this.session, number, error);
+    });
   }
 
   /**

@@ -266,10 +266,11 @@ export const finishAskedTrial = async (
 };
 
 /**
- * A `TRIAL_ALREADY_FINISHED` from a tell, with what the trial holds, so a restarted script re-telling a result
- * knows whether its first tell landed (trial 85); any other error as it is.
+ * A `TRIAL_ALREADY_FINISHED` from a tell or a report, with what the trial holds, so a restarted script re-telling
+ * a result knows whether its first tell landed; any other error as it is.
  */
-const withWhatItHolds = async (session: StudySession, number: number, error: unknown): Promise<unknown> => {
+// Trial 85 (tell); trial 140 (report said only "has already finished").
+export const withWhatItHolds = async (session: StudySession, number: number, error: unknown): Promise<unknown> => {
   if (!(error instanceof ParzenError) || error.code !== 'TRIAL_ALREADY_FINISHED') return error;
   const trial = (await session.store.listTrials(session.spec.name).catch(() => [])).find(
     (candidate) => candidate.number === number,

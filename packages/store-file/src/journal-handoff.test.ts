@@ -81,6 +81,24 @@ describe('a store opened on the journal a closed store of the process left uncha
     expect(readingOf(edited.store).replica).not.toBe(readingOf(other).replica);
   });
 
+  it('is left alone by a second close of the store that left it: the store that took it over still sees the study (review 144)', async () => {
+    const path = tempPath('twice.parzen.jsonl');
+    const first = await journalOf(path, 1, 1);
+    const next = createJsonlStore({ path, fsync: 'never' });
+    expect((await next.openStudy(spec('s0'))).resumed).toBe(true);
+    expect(readingOf(next).replica).toBe(readingOf(first).replica);
+    // A caller's cleanup that closes once more (a finally after a helper closed it) cleared it.
+    await first.close();
+    expect((await next.listTrials('s0')).map((trial) => trial.number)).toEqual([0]);
+    expect((await next.createTrial('s0'))?.number).toBe(1);
+    await next.close();
+    await next.close();
+    const third = createJsonlStore({ path, fsync: 'never' });
+    expect((await third.openStudy(spec('s0'))).resumed).toBe(true);
+    expect((await third.listTrials('s0')).map((trial) => trial.number)).toEqual([0, 1]);
+    await third.close();
+  });
+
   it('is not handed to a read-only store, and is let go when the hold ends', async () => {
     const path = tempPath('kept.parzen.jsonl');
     const writer = await journalOf(path, 2, 3);

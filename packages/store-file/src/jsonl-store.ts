@@ -294,6 +294,9 @@ class JsonlTrialStore implements JsonlStore {
 
   async close(): Promise<void> {
     await this.queue(() => {
+      // Review 144: a second close cleared the replica it had left, which the next store had taken over (that store
+      // then saw no study while its reader stood at the journal's end). Closed once, a close does nothing more.
+      if (this.closed) return;
       this.closed = true;
       const file = this.file;
       this.file = undefined;

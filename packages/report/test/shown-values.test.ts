@@ -1,9 +1,9 @@
 /** How the page shows values: numbers in its table and best trial, parameter axes. */
 
-import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
+import { compileSpace, type ParamNode, type Trial } from '@parzen/engine/plugin';
 import { expect, it } from 'vitest';
 import { paramScale } from '../src/charts/common.js';
-import { historyChart } from '../src/charts/study-charts.js';
+import { historyChart, learningCurvesChart } from '../src/charts/study-charts.js';
 import { pairChart } from '../src/charts/tpe-charts.js';
 import { PAGE_SCRIPT } from '../src/page-script.js';
 import type { TrialPoint } from '../src/trial-points.js';
@@ -181,4 +181,38 @@ it('draws the history on a log axis when positive losses span 3 powers of ten, l
   expect(wide.chart.description).toContain('the axis is logarithmic');
   expect(yOf([5, 3, 2, 0.4]).y).not.toContain('"type":"log"');
   expect(yOf([5000, -3, 2]).y).not.toContain('"type":"log"');
+});
+
+// Trial 141: a reported 1.000208 showed as 1.00020 in its tooltip (kept to 5 digits, printed to 6), 0.5445082 as
+// 0.544510 where the table said 0.544508.
+it("gives each reported value in the learning curves' tooltips to the digits it shows", () => {
+  const trial = (number: number, state: 'complete' | 'pruned', values: readonly number[]): Trial =>
+    ({
+      study: 's',
+      number,
+      state,
+      internal: {},
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+      loss: values.at(-1),
+      intermediate: values.map((value, step) => ({ step, value })),
+    }) as Trial;
+  const reported = [1.000208, 0.5445082, 0.123456789];
+  const chart = learningCurvesChart([trial(0, 'complete', reported), trial(1, 'pruned', reported)]);
+  type Layer = {
+    data: { values: { number: number; step: number; value: number }[] };
+    encoding: { tooltip?: { field: string; format?: string }[] };
+  };
+  if (chart === undefined) throw new Error('no learning curves');
+  const layers = (chart.spec as { layer: Layer[] }).layer.filter((layer) => layer.encoding.tooltip !== undefined);
+  expect(layers).toHaveLength(2);
+  for (const layer of layers) {
+    const format = layer.encoding.tooltip?.find((field) => field.field === 'value')?.format;
+    // d3's '.Ng' is toPrecision(N).
+    const digits = Number(/^\.(\d+)g$/.exec(format ?? '')?.[1]);
+    expect(digits).toBe(6);
+    for (const row of layer.data.values) {
+      expect(row.value.toPrecision(digits)).toBe((reported[row.step] as number).toPrecision(digits));
+    }
+  }
 });

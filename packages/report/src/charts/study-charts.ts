@@ -571,7 +571,8 @@ export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined
       number: trial.number,
       state: trial.state,
       step: point.step,
-      value: sig(point.value),
+      // To the 6 digits its tooltip gives (trial 141: kept to 5, the tooltip's sixth was made up, 1.00020 for 1.000208).
+      value: sig(point.value, 6),
     })),
   );
   if (rows.length === 0) return undefined;
@@ -579,7 +580,7 @@ export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined
   // Where the pruner stopped each pruned trial: its last report, marked.
   const stops = ordered.flatMap((trial) => {
     const last = trial.state === 'pruned' ? trial.intermediate?.at(-1) : undefined;
-    return last === undefined ? [] : [{ number: trial.number, step: last.step, value: sig(last.value) }];
+    return last === undefined ? [] : [{ number: trial.number, step: last.step, value: sig(last.value, 6) }];
   });
   const encoding = {
     x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd', tickMinStep: 1 } },

@@ -16,7 +16,7 @@ th, td { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; }
 #trial-table th button.sort { font: inherit; font-weight: 600; border: 0; background: none; padding: 0; cursor: pointer; color: inherit; width: 100%; text-align: inherit; }
 .table-wrap { max-height: 520px; overflow: auto; border: 1px solid #eee; margin: 8px 0; }
 .table-controls { display: flex; gap: 8px; align-items: center; } .table-controls input { width: 260px; }
-table.best th { text-align: left; } .live { color: #2ca02c; font-weight: 600; }
+table.best th { text-align: left; } .live { color: #2ca02c; font-weight: 600; } .live.lost { color: #b35900; }
 table.best td { text-align: left; overflow-wrap: anywhere; } table.best th { overflow-wrap: anywhere; }
 .chart { max-width: 100%; overflow-x: auto; }
 @media print {

@@ -217,13 +217,33 @@ export const PAGE_SCRIPT = String.raw`
   render(page);
   if (page.live && window.EventSource) {
     var source = new EventSource('events?version=' + encodeURIComponent(page.version));
+    var lost = false;
+    var shownAt = new Date().toLocaleTimeString();
+    var say = function (text, away) {
+      var status = document.getElementById('live-status');
+      if (!status) return;
+      status.textContent = text;
+      status.className = away ? 'live lost' : 'live';
+    };
     source.addEventListener('report', function (event) {
       var next = JSON.parse(event.data);
       next.live = true;
       render(next).then(function () {
-        var status = document.getElementById('live-status');
-        if (status) status.textContent = 'Live: updated ' + new Date().toLocaleTimeString() + '.';
+        shownAt = new Date().toLocaleTimeString();
+        lost = false;
+        say('Live: updated ' + shownAt + '.', false);
       });
+    });
+    // The server stopped (Ctrl-C) or cannot be reached: said, not "Live" on a page that no longer changes
+    // (trial 141). The browser keeps trying, and says when it is back.
+    source.addEventListener('error', function () {
+      lost = true;
+      say('Not live: the report server cannot be reached (stopped?); this is the study as read at ' + shownAt + '. Trying again.', true);
+    });
+    source.addEventListener('open', function () {
+      if (!lost) return;
+      lost = false;
+      say('Live: connected again at ' + new Date().toLocaleTimeString() + '; updates as trials finish.', false);
     });
   }
 })();

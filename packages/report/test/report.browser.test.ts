@@ -648,6 +648,63 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect((await store.listTrials('live')).length).toBe(13);
   });
 
+  // Trial 141: after the server stopped, the page still said "Live: updates as trials finish."
+  it('--serve: the page says when its server stops, and when it is back', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+    const trials: Trial[] = [0.2, 0.7].map((x, number) => ({
+      study: 'stops',
+      number,
+      state: 'complete',
+      internal: { x },
+      loss: x,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+    }));
+    const options = {
+      load: async (): Promise<ReportStudy> => ({
+        name: 'stops',
+        direction: 'minimize',
+        seed: 1,
+        space,
+        trials,
+        suggester: { use: 'random' },
+      }),
+      build: (study: ReportStudy) => buildReport(study),
+      intervalMs: 100,
+    };
+    const server = await serveReport(options);
+    let again: Awaited<ReturnType<typeof serveReport>> | undefined;
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      const status = page.locator('#live-status');
+      const statusSays = (start: string) =>
+        page.waitForFunction(
+          (text) =>
+            (
+              globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }
+            ).document
+              .getElementById('live-status')
+              ?.textContent.startsWith(text),
+          start,
+          { timeout: 15_000 },
+        );
+      expect(await status.textContent()).toBe('Live: updates as trials finish.');
+      await server.close();
+      await statusSays('Not live: the report server cannot be reached');
+      expect(await status.getAttribute('class')).toBe('live lost');
+      // The same server started again: the browser reconnects on its own.
+      again = await serveReport({ ...options, port: server.port });
+      await statusSays('Live: connected again');
+      expect(await status.getAttribute('class')).toBe('live');
+      await page.close();
+    } finally {
+      await server.close();
+      await again?.close();
+    }
+  });
+
   it('--serve: a sort on a column stays on it by name when a live update adds a column before it (review 120)', async () => {
     const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
     const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();

@@ -5,6 +5,7 @@ import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, loguniform, option, uniform } from './domain/space-builder.js';
+import type { SpaceDefinition } from './domain/space-definition.js';
 import { ParzenError, TrialPruned } from './errors.js';
 import { fmin } from './fmin.js';
 import { Study } from './study.js';
@@ -27,6 +28,30 @@ const gated = (name: string): { readonly suggester: Suggester; readonly gate: { 
     },
   };
   return { suggester, gate };
+};
+
+/**
+ * Two studies of one store: `asking`, whose ask waits at its gate (after taking an enqueued `entry`, when given),
+ * and `telling`, whose loss and prune for that trial are refused (CONFIG_INVALID) while it waits; then the ask is
+ * answered and `telling` completes the trial it returned.
+ */
+const refusedWhileDeciding = async (name: string, space: SpaceDefinition, entry?: Record<string, number>) => {
+  const store = createMemoryStore();
+  const { suggester, gate } = gated('prior');
+  const asking = await Study.open({ name, space, suggester, store });
+  const telling = await Study.open({ name, space, suggester: prior, store });
+  if (entry !== undefined) await asking.enqueue(entry);
+  const asked = asking.ask();
+  await vi.waitFor(() => expect(gate.answer).toBeDefined());
+  await expect(telling.tell(0, 0.5)).rejects.toMatchObject({
+    code: 'CONFIG_INVALID',
+    message: expect.stringContaining('trial #0 has no params yet'),
+  });
+  await expect(telling.prune(0)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  gate.answer?.();
+  const trial = await asked;
+  expect(await telling.tell(trial.number, 0.5)).toMatchObject({ state: 'complete', internal: trial.internal });
+  return { store, telling, trial };
 };
 
 describe('Study (ask/tell)', () => {
@@ -119,26 +144,19 @@ describe('Study (ask/tell)', () => {
   // Trial 140: a tell from another process completed a trial whose ask was still deciding its params: stored with no
   // params, it was the study's best ({ params: {} }), and the ask failed with TRIAL_ALREADY_FINISHED.
   it('refuses a loss or a prune for a trial whose params another process is still deciding', async () => {
-    const store = createMemoryStore();
-    const space = { x: uniform(-1, 1) };
-    const { suggester, gate } = gated('prior');
-    const asking = await Study.open({ name: 'two', space, suggester, store });
-    const telling = await Study.open({ name: 'two', space, suggester: prior, store });
-    const asked = asking.ask();
-    await vi.waitFor(() => expect(gate.answer).toBeDefined());
-    await expect(telling.tell(0, 0.5)).rejects.toMatchObject({
-      code: 'CONFIG_INVALID',
-      message: expect.stringContaining('trial #0 has no params yet'),
-    });
-    await expect(telling.prune(0)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    gate.answer?.();
-    const trial = await asked;
-    expect(await telling.tell(trial.number, 0.5)).toMatchObject({ state: 'complete', internal: trial.internal });
+    const { store, telling, trial } = await refusedWhileDeciding('two', { x: uniform(-1, 1) });
     // One a crash left without params can still be failed.
     expect((await store.createTrial('two'))?.number).toBe(1);
     await expect(telling.tell(1, 0.25)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     expect(await telling.tell(1, new ParzenError('INTERRUPTED', 'lost'))).toMatchObject({ state: 'failed' });
     expect(await telling.best()).toMatchObject({ number: 0, params: trial.params });
+  });
+
+  // Review 145: the refusal above looked for no params at all, but a trial that took an enqueued entry holds the
+  // entry's params from its creation: one naming only x was completed with no y while its ask decided y.
+  it('refuses a loss for a trial that took a partial enqueued entry while another process decides the rest', async () => {
+    const { trial } = await refusedWhileDeciding('entry', { x: uniform(-1, 1), y: uniform(-1, 1) }, { x: 0.25 });
+    expect(trial.params).toMatchObject({ x: 0.25, y: expect.any(Number) });
   });
 
   it("refuses Optuna's tell(..., state=PRUNED) habit instead of completing the trial with a `state` attr", async () => {

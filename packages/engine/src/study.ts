@@ -14,7 +14,7 @@ import type { StopContext, Stopper } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
-import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
+import { activeParamNames, type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
 import { refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
@@ -432,15 +432,26 @@ const checkTrialNumber = (method: string, number: unknown): void => {
 };
 
 /**
- * A loss or a prune for a running trial with no params yet: another process's `ask()` is still deciding them (its
- * worker cannot have its number from it), or died doing so. Recorded, it would be a finished trial of no params, and
- * a complete one could be the study's best; an Error still fails such a trial (one a crash left behind).
+ * A loss or a prune for a running trial whose params are not all decided yet: another process's `ask()` is still
+ * deciding them (its worker cannot have its number from it), or died doing so. Recorded, it would be a finished
+ * trial missing params, and a complete one could be the study's best; an Error still fails such a trial (one a
+ * crash left behind). A trial that took an enqueued entry holds the entry's params from its creation, so the test
+ * is whether every parameter active under its params has a value, not whether it has any.
  */
-const refuseUndecided = (method: 'tell' | 'prune', number: number, trial: Trial | undefined): void => {
-  if (trial?.state !== 'running' || Object.keys(trial.internal).length > 0) return;
+// Review 145: the test was "no params at all", which a trial that took a partial entry ({ x }) passed while its
+// ask still decided y: it was completed without y.
+const refuseUndecided = (
+  space: CompiledSpace,
+  method: 'tell' | 'prune',
+  number: number,
+  trial: Trial | undefined,
+): void => {
+  if (trial?.state !== 'running') return;
+  const { internal } = trial;
+  if (activeParamNames(space, internal).every((name) => internal[name] !== undefined)) return;
   throw new ParzenError(
     'CONFIG_INVALID',
-    `study.${method}(${number}): trial #${number} has no params yet (an ask of another process is still deciding them, or ` +
+    `study.${method}(${number}): trial #${number} has no params yet, or only those of the enqueued entry it took (an ask of another process is still deciding them, or ` +
       `died doing so), so no evaluation of its params gave this result. Nothing was recorded. Tell only the trials whose params ` +
       "ask() returned; to end one left without params, tell it an Error (new ParzenError('INTERRUPTED', 'lost')).",
     {
@@ -788,7 +799,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     }
     // Trial 140: another process's tell completed a trial whose ask was still deciding its params (stored with
     // none, and the best trial), and that ask then failed with TRIAL_ALREADY_FINISHED.
-    if (evaluation.status === 'ok') refuseUndecided('tell', number, told);
+    if (evaluation.status === 'ok') refuseUndecided(this.session.space, 'tell', number, told);
     try {
       return await tellTrial(this.session, number, evaluation);
     } finally {
@@ -902,7 +913,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         `study.prune(${number}, attrs): ${problem}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects. Nothing was recorded: trial #${number} is still running.`,
         { issues: [{ pointer: '/attrs', expected: 'an object of JSON values', found: problem }] },
       );
-    refuseUndecided('prune', number, await this.refuseTrialOfRun('prune', number));
+    refuseUndecided(this.session.space, 'prune', number, await this.refuseTrialOfRun('prune', number));
     const trial = (await this.storedTrials()).find((t) => t.number === number);
     try {
       return await finishAskedTrial(

@@ -1036,6 +1036,34 @@ describe('tell of a trial that a worker of another process is evaluating', () =>
     await store.setParams('study', orphan?.number as number, { x: 0.75 });
     expect((await study.tell(orphan?.number as number, 3)).state).toBe('complete');
   });
+
+  // Review 145: told INTERRUPTED, a trial whose lease lapsed on another host gave back the enqueued entry it took,
+  // though its worker may still finish it (its result is then kept as a new trial): the entry ran twice, which the
+  // stale-trial rule (STALE_TRIAL, lease 'lapsed') keeps from happening.
+  it('told INTERRUPTED once its lease lapsed on another host, is recorded as the stale-trial rule does', async () => {
+    const store = createMemoryStore();
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior, store });
+    await study.enqueue({ x: 0.25 });
+    const owner = 'other-host:42:w';
+    const lapsed = await store.createTrial('study', {
+      lease: { owner, expiresAt: new Date(Date.now() - 1000).toISOString() },
+    });
+    expect(lapsed?.internal).toEqual({ x: 0.25 });
+    const told = await study.tell(lapsed?.number as number, new ParzenError('INTERRUPTED', 'lost'));
+    expect(told).toMatchObject({
+      state: 'failed',
+      error: { code: 'STALE_TRIAL', details: { worker: owner, lease: 'lapsed' } },
+    });
+    expect((await study.ask()).params.x).not.toBe(0.25);
+    // An asked trial (no lease) told INTERRUPTED still gives its entry back.
+    await study.enqueue({ x: 0.5 });
+    const asked = await study.ask();
+    expect(asked.params.x).toBe(0.5);
+    expect(await study.tell(asked.number, new ParzenError('INTERRUPTED', 'lost'))).toMatchObject({
+      error: { code: 'INTERRUPTED' },
+    });
+    expect((await study.ask()).params.x).toBe(0.5);
+  });
 });
 
 describe('the best trial', () => {

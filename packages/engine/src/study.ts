@@ -58,7 +58,7 @@ import {
 import { interpretObjectiveValue, keptLossNote, notJson, thrownErrorInfo } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
-import { isStale } from './runtime/stale-trials.js';
+import { isStale, staleness, staleTrialOutcome } from './runtime/stale-trials.js';
 import {
   type AskedTrial,
   askTrial,
@@ -734,7 +734,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * Records a result: a number or `{ loss, ... }` completes the trial; NaN, an infinity, hyperopt's
    * `{ status: 'fail' }` or an Error fails it with the reason. `new ParzenError('INTERRUPTED', message)` fails it
    * as cut short (`INTERRUPTED`, as a run's stopped trial): for a trial whose worker never answered, it gives back
-   * the enqueued entry it took, and TPE does not read it as a failure at its params.
+   * the enqueued entry it took, and TPE does not read it as a failure at its params. A run's trial whose lease
+   * lapsed on another host is recorded as the next run would mark it (`STALE_TRIAL`, `details.lease: 'lapsed'`):
+   * its worker may still finish it, so the entry it took is not handed out again.
    *
    * @throws `ParzenError` `CONFIG_INVALID`, recording nothing (the trial can be told again), for a result
    *   that is no loss (`{ value }`, a string), attrs that are not JSON, a `state` field, or a trial number
@@ -766,12 +768,22 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     // answered, a service that restarted), recorded as a run records a trial it stopped, so an enqueued entry it
     // took is handed out again and TPE's `failed: "avoid"` does not count it (trial 140: it failed
     // OBJECTIVE_THREW, the entry used up, though the enqueue docs said such a trial gives it back).
+    // Review 145: a run's trial whose lease lapsed on another host is recorded as the stale-trial rule records it
+    // (STALE_TRIAL, lease 'lapsed'): its worker may still finish it (the result is then kept as a new trial), so an
+    // enqueued entry it took is not handed out again (as INTERRUPTED, it gave the entry back and it ran twice).
+    const interrupted = result instanceof ParzenError && result.code === 'INTERRUPTED';
+    const stale =
+      interrupted && told?.state === 'running' && staleness(told.lease, new Date(), '') === 'lapsed'
+        ? staleTrialOutcome(told, new Date(), '')
+        : undefined;
     const evaluation =
-      result instanceof ParzenError && result.code === 'INTERRUPTED'
-        ? { status: 'failed' as const, error: { code: 'INTERRUPTED', message: result.message } }
-        : result instanceof Error
-          ? { status: 'failed' as const, error: thrownErrorInfo(result) }
-          : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
+      stale?.state === 'failed'
+        ? { status: 'failed' as const, error: stale.error }
+        : interrupted
+          ? { status: 'failed' as const, error: { code: 'INTERRUPTED', message: result.message } }
+          : result instanceof Error
+            ? { status: 'failed' as const, error: thrownErrorInfo(result) }
+            : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
     // A result that is no loss, or attrs that are not JSON, is the caller's slip, not the trial's outcome:
     // thrown, with the trial left running to be told again (trial 38: a Date in attrs lost a valid loss).
     if (

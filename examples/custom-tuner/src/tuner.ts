@@ -1,5 +1,15 @@
 import { createTpeSuggester } from '@parzen/algo-tpe';
-import { bestTrial, choice, loguniform, option, quniform, Study, type Trial, uniform } from '@parzen/engine';
+import {
+  bestTrial,
+  choice,
+  loguniform,
+  option,
+  ParzenError,
+  quniform,
+  Study,
+  type Trial,
+  uniform,
+} from '@parzen/engine';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { createLineReporter } from './line-reporter.js';
 import { trainAndScore } from './model.js';
@@ -65,9 +75,10 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
     const existing = trials.length;
     reporter = createLineReporter(write, bestTrial(trials, 'minimize')?.loss);
     // A run killed mid-trial leaves that trial running, and ask/tell trials have no lease that expires:
-    // close them as failed so the history is whole.
+    // close them as cut short (INTERRUPTED, not a failure at their params) so the history is whole.
     for (const trial of trials) {
-      if (trial.state === 'running') await study.tell(trial.number, new Error('left running by an earlier run'));
+      if (trial.state === 'running')
+        await study.tell(trial.number, new ParzenError('INTERRUPTED', 'left running by an earlier run'));
     }
     write(
       existing === 0

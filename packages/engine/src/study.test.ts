@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from './builtins/memory-store.js';
+import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, loguniform, option, uniform } from './domain/space-builder.js';
@@ -157,6 +158,33 @@ describe('Study (ask/tell)', () => {
   it('refuses a loss for a trial that took a partial enqueued entry while another process decides the rest', async () => {
     const { trial } = await refusedWhileDeciding('entry', { x: uniform(-1, 1), y: uniform(-1, 1) }, { x: 0.25 });
     expect(trial.params).toMatchObject({ x: 0.25, y: expect.any(Number) });
+  });
+
+  // Review 145: a loss told for a number the study did not have yet was not refused (no trial, so no check), and a
+  // trial another process's ask created after the look and before the finish was completed with no params.
+  it('refuses a loss for a trial number the study does not have when it looks, created before the finish', async () => {
+    const inner = createMemoryStore();
+    const since = inner.listTrialsSince as NonNullable<TrialStore['listTrialsSince']>;
+    let createAfterLook = false;
+    const store: TrialStore = {
+      ...inner,
+      listTrialsSince: async (study, cursor) => {
+        const changes = await since(study, cursor);
+        // Another process's ask creates the trial right after this look.
+        if (createAfterLook) await inner.createTrial(study);
+        createAfterLook = false;
+        return changes;
+      },
+    };
+    const study = await Study.open({ space: { x: uniform(-1, 1) }, suggester: prior, store });
+    createAfterLook = true;
+    await expect(study.tell(0, 0.5)).rejects.toMatchObject({ code: 'TRIAL_NOT_FOUND' });
+    createAfterLook = true;
+    await expect(study.prune(1)).rejects.toMatchObject({ code: 'TRIAL_NOT_FOUND' });
+    expect(await study.trials()).toMatchObject([
+      { number: 0, state: 'running', internal: {} },
+      { number: 1, state: 'running', internal: {} },
+    ]);
   });
 
   it("refuses Optuna's tell(..., state=PRUNED) habit instead of completing the trial with a `state` attr", async () => {

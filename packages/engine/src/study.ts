@@ -441,12 +441,16 @@ const checkTrialNumber = (method: string, number: unknown): void => {
 // Review 145: the test was "no params at all", which a trial that took a partial entry ({ x }) passed while its
 // ask still decided y: it was completed without y.
 const refuseUndecided = (
+  studyName: string,
   space: CompiledSpace,
   method: 'tell' | 'prune',
   number: number,
   trial: Trial | undefined,
 ): void => {
-  if (trial?.state !== 'running') return;
+  // Review 145: a number the study did not have at the look was let through to the store, which completed a trial
+  // another process's ask created in between with no params; the store would say TRIAL_NOT_FOUND at the look.
+  if (trial === undefined) throw trialNotFound(studyName, number);
+  if (trial.state !== 'running') return;
   const { internal } = trial;
   if (activeParamNames(space, internal).every((name) => internal[name] !== undefined)) return;
   throw new ParzenError(
@@ -811,7 +815,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     }
     // Trial 140: another process's tell completed a trial whose ask was still deciding its params (stored with
     // none, and the best trial), and that ask then failed with TRIAL_ALREADY_FINISHED.
-    if (evaluation.status === 'ok') refuseUndecided(this.session.space, 'tell', number, told);
+    if (evaluation.status === 'ok') refuseUndecided(this.name, this.session.space, 'tell', number, told);
     try {
       return await tellTrial(this.session, number, evaluation);
     } finally {
@@ -925,7 +929,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         `study.prune(${number}, attrs): ${problem}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects. Nothing was recorded: trial #${number} is still running.`,
         { issues: [{ pointer: '/attrs', expected: 'an object of JSON values', found: problem }] },
       );
-    refuseUndecided(this.session.space, 'prune', number, await this.refuseTrialOfRun('prune', number));
+    refuseUndecided(this.name, this.session.space, 'prune', number, await this.refuseTrialOfRun('prune', number));
     const trial = (await this.storedTrials()).find((t) => t.number === number);
     try {
       return await finishAskedTrial(

@@ -105,6 +105,31 @@ describe('parzen (the umbrella)', () => {
     expect(listed.summary.complete).toBe(8);
   });
 
+  // Trial 143: a config that names no suggester ran random search through this runExperiment, while the
+  // CLI and the config reference give it TPE, so the same config drew other trials in code.
+  it('runExperiment gives a config without a suggester TPE, as the CLI does', async () => {
+    const config = {
+      name: 'default-suggester',
+      seed: 7,
+      space: { x: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'function', options: { name: 'square' } },
+      store: { use: 'memory' },
+      reporters: [],
+      budget: { maxTrials: 12 },
+    };
+    const functions = { square: ({ x }: Record<string, unknown>) => (x as number) ** 2 };
+    const xs = async (extra: object, options: object = {}) =>
+      (await runExperiment({ ...config, ...extra }, { functions, ...options })).trials.map((t) => t.params.x);
+    const tpe = await xs({ suggester: { use: 'tpe' } });
+    expect(await xs({})).toEqual(tpe);
+    expect(await xs({}, { plugins: [...plugins] })).toEqual(tpe);
+    expect(await xs({ suggester: { use: 'random' } })).not.toEqual(tpe);
+    // A default the caller gives is kept.
+    expect(await xs({}, { defaults: { suggester: { use: 'random' } } })).toEqual(
+      await xs({ suggester: { use: 'random' } }),
+    );
+  });
+
   it('fmin defaults to TPE and is typed by the space', async () => {
     const result = await fmin({ space, objective, maxTrials: 20, seed: 3 });
     const kind: 'a' | 'b' | undefined = result.best?.params.kind;

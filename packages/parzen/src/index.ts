@@ -100,17 +100,23 @@ export const plugins: readonly PluginPackage[] = [algoRandom, algoTpe, pruners, 
 /**
  * `runExperiment` with this package's {@link plugins} offered when neither the call nor the config names any
  * (without them, a config naming `tpe` is refused as "none loaded"; a config that lists its plugin modules
- * gets those alone, as the CLI gives them).
+ * gets those alone, as the CLI gives them). A config that names no suggester gets TPE, as the CLI and the
+ * config reference give it, whenever TPE is among the plugins offered (the engine's own default is random).
  */
-export const runExperiment: typeof runExperimentWith = (raw, options) =>
-  runExperimentWith(
-    raw,
-    (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) &&
-      options?.plugins === undefined &&
-      !namesPlugins(raw)
-      ? { ...options, plugins }
-      : options, // given plugins, or not options at all (passed on for the option check to say so)
-  );
+export const runExperiment: typeof runExperimentWith = (raw, options) => {
+  if (!(options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))))
+    return runExperimentWith(raw, options); // not options at all: passed on for the option check to say so
+  const offered = options?.plugins === undefined && !namesPlugins(raw) ? plugins : options?.plugins;
+  // Trial 143: a config without `suggester` ran random search here while the CLI ran TPE for it.
+  const tpeDefault =
+    options?.defaults?.suggester === undefined &&
+    (offered ?? []).some((pkg) => pkg.manifests.some((m) => m.kind === 'suggester' && m.name === 'tpe'));
+  return runExperimentWith(raw, {
+    ...options,
+    ...(offered === undefined ? {} : { plugins: offered }),
+    ...(tpeDefault ? { defaults: { ...options?.defaults, suggester: { use: 'tpe' } } } : {}),
+  });
+};
 
 /** Whether a config lists plugin modules of its own (`"plugins": [...]`). */
 const namesPlugins = (raw: unknown): boolean =>

@@ -273,8 +273,12 @@ export const suggesterChange = (
     Object.keys(restore).length === 0
       ? ''
       : ` To go on as the study began, give the suggester these options: ${JSON.stringify(restore)}.`;
+  // Trial 143: an option newer than the study was named with no way back to what the study did before it.
+  const newer = Object.keys(after).some((key) => before[key] === undefined)
+    ? ` An option the study's settings lack is newer than the study: its plugin's documentation gives the value that keeps the earlier behaviour (\`tpe\`'s: docs/tpe.md, "A study started before these defaults changed").`
+    : '';
   return (
     `study ${study} was created with other \`${now.name}\` settings than ${said.than}: ${changes.join('; ')}. ` +
-    `${said.uses}${restoring}`
+    `${said.uses}${restoring}${newer}`
   );
 };

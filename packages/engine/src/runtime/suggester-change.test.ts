@@ -49,7 +49,9 @@ describe('suggesterChange', () => {
       'study heart was created with other `tpe` settings than this run\'s: `randint` was "unordered", now "ordered"; ' +
         '`startupTrials` was 5, now 10; `frame` is "principal" (the study\'s settings had no such option). ' +
         'This run uses its own. To go on as the study began, give the suggester these options: ' +
-        '{"randint":"unordered","startupTrials":5}.',
+        '{"randint":"unordered","startupTrials":5}. An option the study\'s settings lack is newer than the study: ' +
+        "its plugin's documentation gives the value that keeps the earlier behaviour (`tpe`'s: docs/tpe.md, " +
+        '"A study started before these defaults changed").',
     );
   });
 
@@ -124,6 +126,7 @@ describe('suggesterChange', () => {
     const message = suggesterChange('s', { name: 'tpe', settings: {} }, { name: 'tpe', settings: { frame: 'axes' } });
     expect(message).toContain('`frame` is "axes"');
     expect(message).not.toContain('give the suggester');
+    expect(message).toContain('newer than the study');
     const removed = suggesterChange('s', { name: 'tpe', settings: { old: 1 } }, { name: 'tpe', settings: {} });
     expect(removed).toContain('`old` was 1 (this version has no such option)');
     expect(removed).not.toContain('give the suggester');

@@ -135,6 +135,35 @@ export const PAGE_SCRIPT = String.raw`
     if (typeof where.caret === 'number' && node.setSelectionRange) node.setSelectionRange(where.caret, where.caret);
   }
 
+  /** The best trial's section: its number, loss and active parameters. */
+  function bestSection(page) {
+    var dl = h('table', { class: 'best' });
+    dl.appendChild(h('tr', null, h('th', { text: 'trial' }), h('td', { text: String(page.best.number) })));
+    dl.appendChild(h('tr', null, h('th', { text: 'loss' }), h('td', { text: show(page.best.loss) })));
+    Object.keys(page.best.params).forEach(function (k) {
+      // Only active parameters are listed: null here is a choice's option, shown as parzen trials does.
+      var v = page.best.params[k];
+      dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: v === null ? 'null' : show(v) })));
+    });
+    return h('section', { id: 'best' }, h('h2', { text: 'Best trial' }), dl);
+  }
+
+  /** A section of charts: its text, and a figure per chart, whose drawing is added to jobs. */
+  function chartSection(s, jobs) {
+    var sec = h('section', { id: s.id }, h('h2', { text: s.title }));
+    s.text.forEach(function (p) { sec.appendChild(h('p', { html: prose(p) })); });
+    s.charts.forEach(function (c) {
+      var div = h('div', { id: 'chart-' + c.id, class: 'chart', 'data-chart': c.id });
+      // The chart's accessible name and description: its caption, not Vega's generic "Vega visualization" (trial 92).
+      var spec = c.spec;
+      if (spec && typeof spec === 'object' && !spec.description) spec = Object.assign({}, spec, { description: c.description.replace(/\x60/g, '') });
+      c = Object.assign({}, c, { spec: spec });
+      sec.appendChild(h('figure', null, div, h('figcaption', { html: prose(c.description) })));
+      jobs.push({ chart: c, div: div });
+    });
+    return sec;
+  }
+
   function render(page) {
     // A live update rebuilds the page: the keyboard stays where it was (review 96: it went to the page).
     var focused = focusNow();
@@ -149,41 +178,23 @@ export const PAGE_SCRIPT = String.raw`
     var notes = h('ul', { class: 'notes' });
     page.notes.forEach(function (n) { notes.appendChild(h('li', { html: prose(n) })); });
     root.appendChild(notes);
-    var nav = h('nav');
-    page.sections.forEach(function (s) { if (s.charts.length || s.text.length) nav.appendChild(h('a', { href: '#' + s.id, text: s.title })); });
-    if (page.best) nav.appendChild(h('a', { href: '#best', text: 'Best trial' }));
     var tableTitle = (page.table && page.table.title) || 'Trials';
-    if (page.table) nav.appendChild(h('a', { href: '#trials', text: tableTitle }));
+    // The page's parts in the page's order, one list for both the links and the sections (trial 141: the
+    // links put "Best trial", the first section, fifth).
+    var parts = [];
+    if (page.best) parts.push({ id: 'best', title: 'Best trial' });
+    page.sections.forEach(function (s) { if (s.charts.length || s.text.length) parts.push({ id: s.id, title: s.title, section: s }); });
+    parts.push({ id: 'trials', title: tableTitle, linked: !!page.table });
+    var nav = h('nav');
+    parts.forEach(function (part) { if (part.linked !== false) nav.appendChild(h('a', { href: '#' + part.id, text: part.title })); });
     root.appendChild(nav);
-    if (page.best) {
-      var dl = h('table', { class: 'best' });
-      dl.appendChild(h('tr', null, h('th', { text: 'trial' }), h('td', { text: String(page.best.number) })));
-      dl.appendChild(h('tr', null, h('th', { text: 'loss' }), h('td', { text: show(page.best.loss) })));
-      Object.keys(page.best.params).forEach(function (k) {
-        // Only active parameters are listed: null here is a choice's option, shown as parzen trials does.
-        var v = page.best.params[k];
-        dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: v === null ? 'null' : show(v) })));
-      });
-      root.appendChild(h('section', { id: 'best' }, h('h2', { text: 'Best trial' }), dl));
-    }
     var jobs = [];
-    page.sections.forEach(function (s) {
-      if (!s.charts.length && !s.text.length) return;
-      var sec = h('section', { id: s.id }, h('h2', { text: s.title }));
-      s.text.forEach(function (p) { sec.appendChild(h('p', { html: prose(p) })); });
-      s.charts.forEach(function (c) {
-        var div = h('div', { id: 'chart-' + c.id, class: 'chart', 'data-chart': c.id });
-        // The chart's accessible name and description: its caption, not Vega's generic "Vega visualization" (trial 92).
-        var spec = c.spec;
-        if (spec && typeof spec === 'object' && !spec.description) spec = Object.assign({}, spec, { description: c.description.replace(/\x60/g, '') });
-        c = Object.assign({}, c, { spec: spec });
-        sec.appendChild(h('figure', null, div, h('figcaption', { html: prose(c.description) })));
-        jobs.push({ chart: c, div: div });
-      });
-      root.appendChild(sec);
-    });
     var tableBox = h('div');
-    root.appendChild(h('section', { id: 'trials' }, h('h2', { text: tableTitle }), tableBox));
+    parts.forEach(function (part) {
+      if (part.id === 'best') root.appendChild(bestSection(page));
+      else if (part.section) root.appendChild(chartSection(part.section, jobs));
+      else root.appendChild(h('section', { id: part.id }, h('h2', { text: part.title }), tableBox));
+    });
     renderTable(page, tableBox);
     focusAgain(focused);
     var started = performance.now();

@@ -346,6 +346,44 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await upPage.close();
   });
 
+  /** A small random-search study's report: 12 complete trials of x and a choice. */
+  const smallReport = (trials = 12) => {
+    const space = compileSpace({
+      x: { type: 'loguniform', low: 1e-5, high: 1 },
+      n: { type: 'randint', low: 1, high: 9 },
+    });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    return buildReport({
+      name: 'small',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials: Array.from(
+        { length: trials },
+        (_, number): Trial => ({
+          study: 'small',
+          number,
+          state: 'complete',
+          internal: { x: 10 ** (-5 + ((number * 7) % 11) / 2.2), n: 1 + (number % 8) },
+          loss: ((number * 5) % 13) / 3,
+          startedAt: at(number),
+          finishedAt: at(number + 1),
+        }),
+      ),
+      suggester: { use: 'random' },
+    });
+  };
+
+  // Trial 141: the links read "The study, ..., Best trial, Trials", the best trial first on the page.
+  it("links the page's sections in the page's order", async () => {
+    const page = await openFile(await smallReport(), 'order.html');
+    const links = await page.locator('nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const sections = await page.locator('#report > section').evaluateAll((ss) => ss.map((s) => `#${s.id}`));
+    expect(links[0]).toBe('#best');
+    expect(links).toEqual(sections);
+    await page.close();
+  });
+
   it('draws the best trial on top, whole-number and decade ticks, long names cut, and scores clear of the bars (trial 77)', async () => {
     const long = 'very_long_parameter_name_'.repeat(6);
     const quoted = '"><svg/onload=alert(2)>';

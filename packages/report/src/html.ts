@@ -22,6 +22,9 @@ table.best td { text-align: left; overflow-wrap: anywhere; } table.best th { ove
 @media print {
   .table-wrap { max-height: none; overflow: visible; } .table-controls, #trials button.more, nav { display: none; }
   figure { break-inside: avoid; } h2 { break-after: avoid; } .chart { overflow: visible; }
+  /* The table's header on every printed page, and no row cut in two (trial 141: a sticky header printed once). */
+  #trial-table thead { display: table-header-group; } #trial-table th { position: static; }
+  #trial-table tr { break-inside: avoid; }
 }
 `;
 

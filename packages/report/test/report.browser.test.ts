@@ -384,6 +384,26 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.close();
   });
 
+  // Trial 141: printed, the trial table's header (position: sticky) was on its first page only, and tall rows split.
+  it("prints the trial table's header on every page and keeps each row on one page", async () => {
+    const page = await openFile(await smallReport(), 'print.html');
+    // A string, as the page's own globals are not the test's types.
+    const styles = (): Promise<{ thead: string; th: string; row: string }> =>
+      page.evaluate(`(() => {
+        const style = (selector) => getComputedStyle(document.querySelector(selector));
+        return {
+          thead: style('#trial-table thead').display,
+          th: style('#trial-table th').position,
+          row: style('#trial-table tbody tr').breakInside,
+        };
+      })()`);
+    // On screen the header stays sticky in its scroll box.
+    expect((await styles()).th).toBe('sticky');
+    await page.emulateMedia({ media: 'print' });
+    expect(await styles()).toEqual({ thead: 'table-header-group', th: 'static', row: 'avoid' });
+    await page.close();
+  });
+
   it('draws the best trial on top, whole-number and decade ticks, long names cut, and scores clear of the bars (trial 77)', async () => {
     const long = 'very_long_parameter_name_'.repeat(6);
     const quoted = '"><svg/onload=alert(2)>';

@@ -1,6 +1,6 @@
 import { quantileOf, summarizeBests, unevenRuns } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
-import { base, extent, lossAxis, sig } from './charts/common.js';
+import { base, decadeLabel, extent, lossAxis, sig } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
 
 /** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
@@ -321,7 +321,8 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
               type: 'quantitative',
               title: regretTitle,
               scale: { type: 'symlog', constant, ...(domain === undefined ? {} : { domain }) },
-              axis: { values: ticks, format: '~g' },
+              // One format for every label (trial 141: '~g' took its digits from the symlog span: "1e+2", "10").
+              axis: { values: ticks, labelExpr: decadeLabel(ticks) },
             },
             y2: { field: 'q75' },
           },
@@ -385,7 +386,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
                     constant: finalAxis.constant,
                     ...(finalAxis.domain === undefined ? {} : { domain: finalAxis.domain }),
                   },
-                  axis: { values: finalAxis.ticks, format: '~g' },
+                  axis: { values: finalAxis.ticks, labelExpr: decadeLabel(finalAxis.ticks) },
                 }
               : {
                   field: 'value',

@@ -1,3 +1,5 @@
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { buildComparison, type ComparisonRun, comparisonRunFromTrials, regretBands } from '../src/comparison.js';
 
@@ -7,6 +9,25 @@ const run = (variant: string, seed: number, values: (number | null)[]): Comparis
   direction: 'minimize',
   values,
 });
+
+/** The labels of a chart's y axis as Vega draws them (no renderer: the scene graph only). */
+const yLabels = async (spec: unknown): Promise<string[]> => {
+  type SceneItem = { text?: unknown; datum?: { scale?: string }; items?: SceneMark[] };
+  type SceneMark = { role: string; items: SceneItem[] };
+  const view = new View(parse(compile(spec as TopLevelSpec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const labels: string[] = [];
+  const walk = (mark: SceneMark, y: boolean) => {
+    for (const item of mark.items) {
+      const inY = y || (mark.role === 'axis' && item.datum?.scale === 'y');
+      if (inY && mark.role === 'axis-label') labels.push(String(item.text));
+      for (const child of item.items ?? []) walk(child, inY);
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: SceneMark }).root, false);
+  view.finalize();
+  return labels;
+};
 
 describe('comparison', () => {
   const runs = [
@@ -72,6 +93,31 @@ describe('comparison', () => {
     expect(y.title).toBe('regret (best so far − best any run found)');
     const up = [{ ...run('m', 1, [1, 3, 2]), direction: 'maximize' as const }];
     expect(yOf(buildComparison(up, { optimum: 4 })).title).toBe('regret (optimum − best so far)');
+  });
+
+  // Trial 141: the regret axis read "1e+2", then "10", "1", "0.1" ('~g' took its digits from the symlog span).
+  it('labels each symlog regret axis in one format: decimals from 0.001 to 1000, else powers of ten', async () => {
+    const charts = (runs: ComparisonRun[]) => {
+      const page = buildComparison(runs);
+      return page.sections.flatMap((section) => section.charts);
+    };
+    const problem = (name: string, r: ComparisonRun) => ({ ...r, problem: name });
+    // Regrets from 0.001 to 300 (problem p's best 0), and a second problem (so the final chart is of regrets too).
+    const decimal = charts([
+      problem('p', run('a', 1, [300, 10, 0.001])),
+      problem('p', run('a', 2, [300, 10, 0.001])),
+      problem('p', run('b', 1, [1, 0.1, 0])),
+      problem('q', run('c', 1, [5, 0.5, 0.25])),
+      problem('q', run('c', 2, [5, 0.6, 0.35])),
+    ]);
+    const labelsOf = async (id: string) => yLabels(decimal.find((chart) => chart.id === id)?.spec);
+    expect(await labelsOf('regret')).toEqual(['0', '0.001', '0.01', '0.1', '1', '10', '100']);
+    expect(await labelsOf('final')).toEqual(['0', '0.001', '0.01', '0.1']);
+    // Regrets from 1e-6 to 1e5: every label a power of ten.
+    const wide = charts([run('w', 1, [1e5, 10, 1e-6]), run('w', 2, [3e4, 0.5, 0])]);
+    const labels = await yLabels(wide.find((chart) => chart.id === 'regret')?.spec);
+    expect(labels.length).toBeGreaterThan(4);
+    for (const label of labels.slice(1)) expect(label).toMatch(/^1(e[-+]\d+)?$/);
   });
 
   it('builds a page with a regret chart (band and line per variant) and a final-value box plot', () => {

@@ -55,6 +55,22 @@ export const logTicks = (low: number, high: number, integer = false): number[] =
 /** A tick label in powers of ten: `1e-8`, `2e-5`, `1` (not `1e+0`), `1e+5`. */
 export const EXPONENT_LABEL = "replace(format(datum.value, '~e'), /e\\+0$/, '')";
 
+/** A tick label as a decimal: `0.001`, `0.1`, `1`, `100` (`format` alone takes its digits from the ticks' step). */
+export const DECIMAL_LABEL = "format(datum.value, '~r')";
+
+/**
+ * Whether ticks at powers of ten (and 2 and 5 times them) are labelled as decimals: when every one but 0 is from
+ * 0.001 to below 10,000; past them every tick in powers of ten ({@link EXPONENT_LABEL}), so one axis reads in one
+ * format (trial 132: `1e-8, 1e-5, 0.001`).
+ */
+export const decimalTicks = (ticks: readonly number[]): boolean => {
+  const { low, high } = extent(ticks.filter((tick) => tick > 0));
+  return !(low < 1e-3) && !(high >= 1e4);
+};
+
+/** The label of an axis ticked at powers of ten, one format for all its ticks ({@link decimalTicks}). */
+export const decadeLabel = (ticks: readonly number[]): string => (decimalTicks(ticks) ? DECIMAL_LABEL : EXPONENT_LABEL);
+
 /**
  * The axis properties of a parameter over these values (`scale` as {@link paramScale} gives it): whole-number ticks for
  * an integer parameter (not 1.0, 1.5, 2.0, ... on a randint's axis), and {@link logTicks} on a log axis, over the
@@ -69,13 +85,8 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
         : extent(values.filter((v) => v > 0 && Number.isFinite(v)));
     const ticks = logTicks(range.low, range.high, integer);
     if (ticks.length > 0) {
-      const small = ticks[0] as number;
-      const large = ticks.at(-1) as number;
-      // Decimals from 0.001 to 1000; past them every tick in powers of ten, `1e-8, 1e-5, 0.001` read as
-      // three formats on one axis (trial 132: '~g' switches below 1e-6).
-      return small >= 1e-3 && large < 1e4
-        ? { values: ticks, format: '~r' }
-        : { values: ticks, labelExpr: EXPONENT_LABEL };
+      // Decimals from 0.001 to 1000; past them every tick in powers of ten (trial 132: '~g' switches below 1e-6).
+      return decimalTicks(ticks) ? { values: ticks, format: '~r' } : { values: ticks, labelExpr: EXPONENT_LABEL };
     }
   }
   return integer ? { format: 'd', tickMinStep: 1 } : {};

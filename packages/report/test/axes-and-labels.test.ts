@@ -67,6 +67,50 @@ describe('drawing order and long names', () => {
   const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
   const [x, y] = space.params as [ParamNode, ParamNode];
 
+  // Trial 141: complete and pruned trials were circles of two colours in the history, and the pair plots' dots
+  // three colours of one shape.
+  it('draws pruned and failed trials in shapes of their own, history and pair dots, and says so', () => {
+    const states = ['complete', 'pruned', 'failed'] as const;
+    // 320 trials: the pair plot draws dots, not numbers.
+    const points = Array.from({ length: 320 }, (_, number): TrialPoint => {
+      const state = states[number % 3] as TrialPoint['state'];
+      return {
+        ...point(number, (number % 17) / 17, (number % 13) / 13, number),
+        state,
+        loss: state === 'failed' ? null : number,
+      };
+    });
+    const history = historyChart(points, 'minimize');
+    const layer = (
+      history.spec as { layer: { encoding: { shape: { scale: { domain: string[]; range: string[] } } } }[] }
+    ).layer[0];
+    const scale = layer?.encoding.shape.scale;
+    expect(Object.fromEntries(scale?.domain.map((state, i) => [state, scale.range[i]]) ?? [])).toEqual({
+      complete: 'circle',
+      pruned: 'diamond',
+      failed: 'cross',
+    });
+    expect(history.description).toContain('Pruned trials (orange diamonds)');
+    expect(history.description).toContain('Failed trials (no loss) are red crosses');
+    const pair = pairChart(points, x, y, undefined, 0);
+    const dots = (
+      pair.spec as {
+        layer: {
+          mark: { type: string; filled?: boolean };
+          encoding: { shape?: { condition: unknown; value: string } };
+        }[];
+      }
+    ).layer.find((l) => l.mark.type === 'point' && l.mark.filled === true);
+    expect(dots?.encoding.shape).toEqual({
+      condition: [
+        { test: "datum.state === 'failed'", value: 'cross' },
+        { test: "datum.state === 'pruned'", value: 'diamond' },
+      ],
+      value: 'circle',
+    });
+    expect(pair.description).toContain('failed trials light grey crosses (no loss), pruned ones orange diamonds');
+  });
+
   it('the pair plot draws the best trial last, over the later trials at its place', () => {
     const points = [point(0, 0.9, 0.9, 5), point(1, 0.5, 0.5, 1), point(2, 0.5, 0.5, 2), point(3, 0.51, 0.5, 3)];
     const chart = pairChart(points, x, y, undefined, 1);

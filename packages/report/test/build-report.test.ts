@@ -176,10 +176,10 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const [x, lr] = ['x', 'lr'].map((name) => study.space.byName.get(name)) as [ParamNode, ParamNode];
     const dots = layers(pairChart(many, x, lr, undefined, undefined)).at(-1) as unknown as {
       mark: { type: string };
-      encoding: { shape: { condition: { test: string; value: string } } };
+      encoding: { shape: { condition: { test: string; value: string }[] } };
     };
     expect(dots.mark.type).toBe('point');
-    expect(dots.encoding.shape.condition).toEqual({ test: "datum.state === 'failed'", value: 'cross' });
+    expect(dots.encoding.shape.condition).toContainEqual({ test: "datum.state === 'failed'", value: 'cross' });
   });
 
   it('draws fANOVA importance by default and PED-ANOVA when asked, the caption saying which', async () => {
@@ -567,7 +567,7 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(curves.description).toContain('each ending in a diamond where the pruner stopped it');
     // The history says what a pruned trial's dot is (trial 132: it read as a final loss near the best line).
     expect(chart(page, 'history').description).toContain(
-      'Pruned trials (orange) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.',
+      'Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.',
     );
     expect(
       chart(await buildReport({ ...study, trials: study.trials.filter((t) => t.state !== 'pruned') }), 'history')

@@ -103,7 +103,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
       historyGap(points) ??
       (values.length === 0
         ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} Failed trials (no loss) are red crosses at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} Failed trials (no loss) are red crosses at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -137,7 +137,11 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
               type: 'nominal',
               scale: {
                 domain: glyphs,
-                range: glyphs.map((glyph) => (glyph === 'failed' || glyph.endsWith('no loss') ? 'cross' : 'circle')),
+                // Each state a shape of its own, not told by colour alone (trial 141: complete and pruned were
+                // both circles): a pruned trial a diamond, as where the learning curves' pruner stopped it.
+                range: glyphs.map((glyph) =>
+                  glyph === 'failed' || glyph.endsWith('no loss') ? 'cross' : glyph === 'pruned' ? 'diamond' : 'circle',
+                ),
               },
               title: 'state',
             },

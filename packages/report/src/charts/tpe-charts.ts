@@ -114,17 +114,30 @@ const numberedTrials = (
 const FAILED_GREY = '#aaaaaa';
 
 /** What the pair plot's colours say of the trials that did not complete, when it draws any. */
-const stateNote = (rows: readonly { readonly state: string }[]): string => {
+const stateNote = (
+  rows: readonly { readonly state: string }[],
+  dotted: readonly { readonly state: string }[],
+): string => {
+  // The dots' shapes too, as drawn: all of a state's trials dots, or some (the rest numbers).
+  const shape = (state: string, name: string) =>
+    !dotted.some((r) => r.state === state)
+      ? ''
+      : dotted.filter((r) => r.state === state).length === rows.filter((r) => r.state === state).length
+        ? ` ${name}`
+        : ` (${name} where drawn as dots)`;
   const failed = rows.some((r) => r.state === 'failed');
   const pruned = rows.some((r) => r.state === 'pruned');
-  const parts = [...(failed ? ['failed trials light grey (no loss)'] : []), ...(pruned ? ['pruned ones orange'] : [])];
+  const parts = [
+    ...(failed ? [`failed trials light grey${shape('failed', 'crosses')} (no loss)`] : []),
+    ...(pruned ? [`pruned ones orange${shape('pruned', 'diamonds')}`] : []),
+  ];
   return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 };
 
 /**
  * The seed's first figure: trials drawn as their numbers at their (x, y) values, over contour lines of
  * the objective when a cheap function is given. The best trial's number is red; failed
- * trials are light grey (crosses when drawn as dots), pruned ones orange.
+ * trials are light grey (crosses when drawn as dots), pruned ones orange (diamonds when drawn as dots).
  */
 export const pairChart = (
   points: readonly TrialPoint[],
@@ -276,7 +289,14 @@ export const pairChart = (
       mark: { type: 'point', filled: true, size: asNumbers ? 10 : 14, opacity: 0.7 },
       encoding: {
         ...trialEncoding,
-        shape: { condition: { test: "datum.state === 'failed'", value: 'cross' }, value: 'circle' },
+        // Each state a shape of its own, not told by colour alone (trial 141: three colours of dots).
+        shape: {
+          condition: [
+            { test: "datum.state === 'failed'", value: 'cross' },
+            { test: "datum.state === 'pruned'", value: 'diamond' },
+          ],
+          value: 'circle',
+        },
       },
     });
   if (asNumbers) layers.push(...ring);
@@ -294,7 +314,7 @@ export const pairChart = (
     description: `Each trial drawn as ${asNumbers ? `its number${dotted.length === 0 ? '' : ` (${dotted.length === 1 ? 'one, whose number would cover another one drawn first, is' : `${dotted.length}, whose numbers would cover others drawn first, are`} drawn as ${dotted.length === 1 ? 'a dot' : 'dots'}: the best first, then by trial number; the tooltip names each trial)`}` : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name})${
       // Said only where there is a best (trial 92: "the best is red" on a study with no complete trial).
       best.length > 0 ? '; the best is red, in a ring' : ''
-    }${stateNote(rows)}.${
+    }${stateNote(rows, dotted)}.${
       contour === undefined
         ? ''
         : contour.unavailable === undefined

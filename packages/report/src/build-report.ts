@@ -638,5 +638,6 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       ? {}
       : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.internal) } }),
     version: trialsVersion(study),
+    running: study.trials.filter((trial) => trial.state === 'running').length,
   };
 };

@@ -135,6 +135,14 @@ export const PAGE_SCRIPT = String.raw`
     if (typeof where.caret === 'number' && node.setSelectionRange) node.setSelectionRange(where.caret, where.caret);
   }
 
+  /**
+   * Said after a live page's status when its study had no trial running (trial 141: a finished run only stopped
+   * changing): at the time given, or the update's when none is.
+   */
+  function idle(page, at) {
+    return page.running === 0 ? ' No trial running' + (at ? ' at ' + at : '') + '.' : '';
+  }
+
   /** The best trial's section: its number, loss and active parameters. */
   function bestSection(page) {
     var dl = h('table', { class: 'best' });
@@ -174,7 +182,7 @@ export const PAGE_SCRIPT = String.raw`
     var root = document.getElementById('report');
     root.replaceChildren();
     root.appendChild(h('h1', { text: page.title }));
-    if (page.live) root.appendChild(h('p', { id: 'live-status', class: 'live', text: 'Live: updates as trials finish.' }));
+    if (page.live) root.appendChild(h('p', { id: 'live-status', class: 'live', text: 'Live: updates as trials finish.' + idle(page, new Date().toLocaleTimeString()) }));
     var notes = h('ul', { class: 'notes' });
     page.notes.forEach(function (n) { notes.appendChild(h('li', { html: prose(n) })); });
     root.appendChild(notes);
@@ -242,8 +250,23 @@ export const PAGE_SCRIPT = String.raw`
       render(next).then(function () {
         shownAt = new Date().toLocaleTimeString();
         lost = false;
-        say('Live: updated ' + shownAt + '.', false);
+        failing = null;
+        say('Live: updated ' + shownAt + '.' + idle(next), false);
       });
+    });
+    // A poll of the server that failed (reading the study, or building its page): said here, not only in the
+    // server's log (trial 141), until a poll works again.
+    var failing = null;
+    source.addEventListener('status', function (event) {
+      var status = JSON.parse(event.data);
+      var at = new Date().toLocaleTimeString();
+      if (status.error) {
+        failing = status.error;
+        say('Not live: ' + status.error + ' (' + at + '); this is the study as read at ' + shownAt + '. Trying again.', true);
+      } else if (failing !== null) {
+        failing = null;
+        say('Live: the server reads the study again (' + at + '); updates as trials finish.' + idle(current), false);
+      }
     });
     // The server stopped (Ctrl-C) or cannot be reached: said, not "Live" on a page that no longer changes
     // (trial 141). The browser keeps trying, and says when it is back.
@@ -254,7 +277,7 @@ export const PAGE_SCRIPT = String.raw`
     source.addEventListener('open', function () {
       if (!lost) return;
       lost = false;
-      say('Live: connected again at ' + new Date().toLocaleTimeString() + '; updates as trials finish.', false);
+      say('Live: connected again at ' + new Date().toLocaleTimeString() + '; updates as trials finish.' + idle(current), false);
     });
   }
 })();

@@ -37,7 +37,7 @@ export interface ReportServer {
 /**
  * Serves the report page on 127.0.0.1 and keeps it current: it polls the store, and when a trial was
  * added or finished, rebuilds the page and pushes it to every open page over server-sent events
- * (`GET /events`, event `report`). It only reads the store, so workers may run meanwhile, and closing
+ * (`GET /events`, event `report`; event `status` says a failed read or build, and when polls work again). It only reads the store, so workers may run meanwhile, and closing
  * the page or the server leaves the study as it is.
  */
 export const serveReport = async (options: ServeOptions): Promise<ReportServer> => {
@@ -46,6 +46,30 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
   const clients = new Set<ServerResponse>();
   const send = (client: ServerResponse, current: ReportPage) =>
     client.write(`event: report\ndata: ${JSON.stringify(current)}\n\n`);
+  // The last poll's failure, told to the pages (event `status`) until a poll works again (trial 141: said only in
+  // the CLI's log; the page just stopped changing). A page that could not be built stays failed until one is.
+  let failure: { readonly kind: 'read' | 'build'; readonly message: string } | undefined;
+  const sendStatus = (client: ServerResponse) =>
+    client.write(
+      `event: status\ndata: ${JSON.stringify(
+        failure === undefined
+          ? { ok: true }
+          : {
+              error: `${failure.kind === 'read' ? 'reading the study failed' : 'the report could not be built'}: ${failure.message}`,
+            },
+      )}\n\n`,
+    );
+  const failed = (kind: 'read' | 'build', error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (failure?.kind === kind && failure.message === message) return;
+    failure = { kind, message };
+    for (const client of clients) sendStatus(client);
+  };
+  const worked = (kind: 'read' | 'build') => {
+    if (failure === undefined || (kind === 'read' && failure.kind === 'build')) return;
+    failure = undefined;
+    for (const client of clients) sendStatus(client);
+  };
 
   // Known once the server listens (the requests come after).
   let port = 0;
@@ -72,6 +96,7 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
       clients.add(response);
       request.on('close', () => clients.delete(response));
       if (url.searchParams.get('version') !== page.version) send(response, page);
+      if (failure !== undefined) sendStatus(response);
     } else if (url.pathname === '/favicon.ico') {
       response.writeHead(204).end();
     } else {
@@ -83,15 +108,20 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
   const poll = async () => {
     if (busy) return;
     busy = true;
+    let stage: 'read' | 'build' = 'read';
     try {
       const study = await options.load();
+      worked('read');
       const next = trialsVersion(study);
       if (next !== version) {
         version = next;
+        stage = 'build';
         page = await options.build(study);
+        worked('build');
         for (const client of clients) send(client, page);
       }
     } catch (error) {
+      failed(stage, error);
       options.onError?.(error);
     } finally {
       busy = false;

@@ -81,6 +81,8 @@ export interface ReportPage {
   readonly best?: BestTrialView;
   /** Changes whenever the trials do; `--serve` pushes a new page when it changes. */
   readonly version: string;
+  /** How many trials were running when the page was made: a served page with none says "no trial running". */
+  readonly running?: number;
 }
 
 /** A study as the report reads it: the config's facts and the stored trials. */

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { createMemoryStore, type Trial } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildComparison,
@@ -45,6 +45,17 @@ const expectAllMarks = (page: ReportPage, rendered: Record<string, Record<string
   }
 };
 
+/** Waits until a live page's status line starts with `start`. */
+const liveStatusSays = (page: Page, start: string) =>
+  page.waitForFunction(
+    (text) =>
+      (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document
+        .getElementById('live-status')
+        ?.textContent.startsWith(text),
+    start,
+    { timeout: 15_000 },
+  );
+
 describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
   let context: BrowserContext;
   let close: () => Promise<void>;
@@ -61,6 +72,14 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(seen.errors).toEqual([]);
     expect(seen.external).toEqual([]);
     return page;
+  };
+  /** Opens a served page and waits for its first rendering, watching its console and network. */
+  const openServed = async (url: string) => {
+    const page = await context.newPage();
+    const seen = watchPage(page);
+    await page.goto(url);
+    await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+    return { page, seen };
   };
   beforeAll(async () => {
     ({ context, close } = await launchChromium({ singleProcess: true }));
@@ -665,10 +684,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const page = await context.newPage();
-      const seen = watchPage(page);
-      await page.goto(server.url);
-      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      const { page, seen } = await openServed(server.url);
       expect(await page.locator('#trial-table tbody tr').count()).toBe(12);
       await page.evaluate(() => {
         (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
@@ -737,18 +753,9 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       await page.goto(server.url);
       await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
       const status = page.locator('#live-status');
-      const statusSays = (start: string) =>
-        page.waitForFunction(
-          (text) =>
-            (
-              globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }
-            ).document
-              .getElementById('live-status')
-              ?.textContent.startsWith(text),
-          start,
-          { timeout: 15_000 },
-        );
-      expect(await status.textContent()).toBe('Live: updates as trials finish.');
+      const statusSays = (start: string) => liveStatusSays(page, start);
+      // No trial running: said, with the time the page was read (trial 141: a finished run only stopped changing).
+      expect(await status.textContent()).toMatch(/^Live: updates as trials finish\. No trial running at .+\.$/);
       await server.close();
       await statusSays('Not live: the report server cannot be reached');
       expect(await status.getAttribute('class')).toBe('live lost');
@@ -760,6 +767,56 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     } finally {
       await server.close();
       await again?.close();
+    }
+  });
+
+  // Trial 141: a failed read of the store while serving was said in the CLI's log alone; the page stopped changing.
+  it('--serve: the page says when reading the study fails, when it works again, and when no trial is running', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+    const at = '2026-01-01T00:00:00.000Z';
+    const done = (number: number): Trial => ({
+      study: 'reads',
+      number,
+      state: 'complete',
+      internal: { x: number / 4 },
+      loss: number,
+      startedAt: at,
+      finishedAt: '2026-01-01T00:00:01.000Z',
+    });
+    let trials: Trial[] = [
+      done(0),
+      { study: 'reads', number: 1, state: 'running', internal: { x: 0.5 }, startedAt: at },
+    ];
+    let broken = false;
+    const server = await serveReport({
+      load: async (): Promise<ReportStudy> => {
+        if (broken) throw new Error('the journal is locked');
+        return { name: 'reads', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } };
+      },
+      build: (study) => buildReport(study),
+      intervalMs: 100,
+    });
+    try {
+      const { page, seen } = await openServed(server.url);
+      const status = page.locator('#live-status');
+      const statusSays = (start: string) => liveStatusSays(page, start);
+      // A trial running: nothing more said.
+      expect(await status.textContent()).toBe('Live: updates as trials finish.');
+      broken = true;
+      await statusSays('Not live: reading the study failed: the journal is locked (');
+      expect(await status.textContent()).toMatch(/; this is the study as read at .+\. Trying again\.$/);
+      expect(await status.getAttribute('class')).toBe('live lost');
+      broken = false;
+      await statusSays('Live: the server reads the study again');
+      expect(await status.getAttribute('class')).toBe('live');
+      // The running trial finishes: the update says no trial is running.
+      trials = [done(0), done(1)];
+      await statusSays('Live: updated ');
+      expect(await status.textContent()).toMatch(/^Live: updated .+\. No trial running\.$/);
+      expect(seen.errors).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
     }
   });
 
@@ -795,10 +852,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       intervalMs: 100,
     });
     try {
-      const page = await context.newPage();
-      const seen = watchPage(page);
-      await page.goto(server.url);
-      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      const { page, seen } = await openServed(server.url);
       const column = (name: string) =>
         page.locator('#trial-table thead th').filter({ hasText: new RegExp(`^${name}( [▲▼])?$`) });
       const xColumn = async () => Number(await column('x').getAttribute('data-col'));

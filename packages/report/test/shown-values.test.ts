@@ -1,9 +1,11 @@
 /** How the page shows values: numbers in its table and best trial, parameter axes. */
 
 import { compileSpace, type ParamNode, type Trial } from '@parzen/engine/plugin';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { expect, it } from 'vitest';
 import { paramScale } from '../src/charts/common.js';
-import { historyChart, learningCurvesChart } from '../src/charts/study-charts.js';
+import { historyChart, learningCurvesChart, sliceChart } from '../src/charts/study-charts.js';
 import { pairChart } from '../src/charts/tpe-charts.js';
 import { PAGE_SCRIPT } from '../src/page-script.js';
 import type { TrialPoint } from '../src/trial-points.js';
@@ -215,4 +217,56 @@ it("gives each reported value in the learning curves' tooltips to the digits it 
       expect(row.value.toPrecision(digits)).toBe((reported[row.step] as number).toPrecision(digits));
     }
   }
+});
+
+/** Every tooltip a chart's marks give, as Vega computes them (no renderer: the scene graph only). */
+const tooltipsOf = async (spec: unknown): Promise<Record<string, unknown>[]> => {
+  type SceneItem = { tooltip?: unknown; items?: SceneMark[] };
+  type SceneMark = { items: SceneItem[] };
+  const view = new View(parse(compile(spec as TopLevelSpec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const tooltips: Record<string, unknown>[] = [];
+  const walk = (mark: SceneMark) => {
+    for (const item of mark.items) {
+      if (typeof item.tooltip === 'object' && item.tooltip !== null)
+        tooltips.push(item.tooltip as Record<string, unknown>);
+      for (const child of item.items ?? []) walk(child);
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: SceneMark }).root);
+  view.finalize();
+  return tooltips;
+};
+
+// Trial 141: the pair and slice tooltips gave a parameter raw (lr: 0.00007594438212725), the loss to 6 digits.
+it("gives a parameter's value in the pair and slice tooltips to 6 digits, a whole number as it is, a choice as its option", async () => {
+  const space = compileSpace({
+    lr: { type: 'loguniform', low: 1e-5, high: 0.1 },
+    n: { type: 'uniformint', low: 1, high: 2_000_000_000 },
+    opt: { type: 'choice', options: ['adam', 'sgd'] },
+  });
+  const [lr, n] = space.params as [ParamNode, ParamNode];
+  const values = [
+    { lr: 0.00007594438212725, n: 1_234_567_891, opt: 'adam' },
+    { lr: 0.012345678, n: 7, opt: 'sgd' },
+  ];
+  const points: TrialPoint[] = values.map((params, number) => ({
+    number,
+    state: 'complete',
+    loss: 0.5 + number,
+    best: 0.5,
+    improved: number === 0,
+    params,
+    internal: { lr: params.lr, n: params.n, opt: number },
+    seconds: 1,
+  }));
+  const shown = (tooltips: Record<string, unknown>[], name: string) =>
+    tooltips.filter((tooltip) => name in tooltip).map((tooltip) => String(tooltip[name]));
+  const pair = await tooltipsOf(pairChart(points, lr, n, undefined, 0).spec);
+  expect(shown(pair, 'lr')).toEqual(expect.arrayContaining(['0.0000759444', '0.0123457']));
+  expect(shown(pair, 'n')).toEqual(expect.arrayContaining(['1234567891', '7']));
+  const slice = await tooltipsOf(sliceChart(points, space).spec);
+  expect(shown(slice, 'lr').sort()).toEqual(['0.0000759444', '0.0123457']);
+  expect(shown(slice, 'n').sort()).toEqual(['1234567891', '7']);
+  expect(shown(slice, 'opt').sort()).toEqual(['adam', 'sgd']);
 });

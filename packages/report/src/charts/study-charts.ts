@@ -12,6 +12,7 @@ import {
   optionLabels,
   paramAxis,
   paramScale,
+  paramTooltip,
   sig,
   spansDecades,
 } from './common.js';
@@ -251,11 +252,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
           scale: { scheme: 'viridis' },
           legend: { format: 'd', tickMinStep: 1 },
         },
-        tooltip: [
-          { field: 'number', title: 'trial' },
-          { field: 'x', title: param.name },
-          { field: 'loss', format: '.6g' },
-        ],
+        tooltip: [{ field: 'number', title: 'trial' }, paramTooltip(param, 'x'), { field: 'loss', format: '.6g' }],
       },
     };
   });

@@ -11,6 +11,7 @@ import {
   optionLabels,
   paramAxis,
   paramScale,
+  paramTooltip,
   rowsByWeight,
   SERIES,
   scoreSeries,
@@ -259,8 +260,8 @@ export const pairChart = (
     tooltip: [
       { field: 'number', title: 'trial' },
       { field: 'state' },
-      { field: 'x', title: x.name },
-      { field: 'y', title: y.name },
+      paramTooltip(x, 'x'),
+      paramTooltip(y, 'y'),
       { field: 'loss', format: '.6g' },
     ],
   };

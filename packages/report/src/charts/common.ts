@@ -61,8 +61,9 @@ export const DECIMAL_LABEL = "format(datum.value, '~r')";
 /**
  * Whether ticks at powers of ten (and 2 and 5 times them) are labelled as decimals: when every one but 0 is from
  * 0.001 to below 10,000; past them every tick in powers of ten ({@link EXPONENT_LABEL}), so one axis reads in one
- * format (trial 132: `1e-8, 1e-5, 0.001`).
+ * format (not `1e-8, 1e-5, 0.001`).
  */
+// Trial 132 (parameter axes) and trial 141 (the comparison's regret axes: `1e+2, 10, 1, 0.1`).
 export const decimalTicks = (ticks: readonly number[]): boolean => {
   const { low, high } = extent(ticks.filter((tick) => tick > 0));
   return !(low < 1e-3) && !(high >= 1e4);
@@ -94,8 +95,9 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
 
 /**
  * A tooltip entry of a parameter's value in `field`: a number to 6 significant digits, as the loss beside it and the
- * trial table (trial 141: `lr: 0.00007594438212725`); a whole-number parameter's as it is, a choice's as its label.
+ * trial table (not `lr: 0.00007594438212725`); a whole-number parameter's as it is, a choice's as its label.
  */
+// Trial 141 found the raw values.
 export const paramTooltip = (param: ParamNode, field: string): Record<string, unknown> =>
   param.distribution.kind === 'categorical' || integerValued(param.distribution)
     ? { field, title: param.name }

@@ -828,12 +828,26 @@ const serveProcess = async (args: readonly string[]) => {
   const events = await fetch(`${url}events?version=stale`);
   const reader = (events.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
+  // Events other than `report` (`status`: a failed read, and when reads work again) may come between reports.
+  const statuses: string[] = [];
+  let pending = '';
   const nextReport = async () => {
-    let text = '';
-    while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
-    while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
-    const data = text.split('\n').find((line) => line.startsWith('data: '));
-    return JSON.parse(data?.slice(6) ?? '') as { notes: string[]; table: { rows: unknown[] } };
+    for (;;) {
+      let end = pending.indexOf('\n\n');
+      while (end < 0) {
+        pending += decoder.decode((await reader.read()).value);
+        end = pending.indexOf('\n\n');
+      }
+      const event = pending.slice(0, end);
+      pending = pending.slice(end + 2);
+      const data =
+        event
+          .split('\n')
+          .find((line) => line.startsWith('data: '))
+          ?.slice(6) ?? '';
+      if (event.startsWith('event: report')) return JSON.parse(data) as { notes: string[]; table: { rows: unknown[] } };
+      if (event.startsWith('event: status')) statuses.push(data);
+    }
   };
   const stop = async () => {
     await reader.cancel();
@@ -844,7 +858,7 @@ const serveProcess = async (args: readonly string[]) => {
   const saidOnStderr = async (said: RegExp) => {
     while (!said.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 25));
   };
-  return { html, nextReport, stop, saidOnStderr };
+  return { html, nextReport, stop, saidOnStderr, statuses };
 };
 
 describe('parzen report --serve (a real process)', () => {
@@ -856,7 +870,7 @@ describe('parzen report --serve (a real process)', () => {
     async (_, target) => {
       requireBuiltCli();
       const before = (JSON.parse((await cli('trials', config, '--json')).stdout) as unknown[]).length;
-      const { html, nextReport, stop, saidOnStderr } = await serveProcess(target());
+      const { html, nextReport, stop, saidOnStderr, statuses } = await serveProcess(target());
       expect(html).toContain('"live":true');
       expect((await nextReport()).table.rows).toHaveLength(before);
       expect((await cli('run', config, '--quiet', '--more-trials', '2')).code).toBe(0);
@@ -872,6 +886,10 @@ describe('parzen report --serve (a real process)', () => {
       writeFileSync(journal, whole);
       expect((await cli('run', config, '--quiet', '--more-trials', '1')).code).toBe(0);
       while (rows < before + 3) rows = (await nextReport()).table.rows.length;
+      // The page was told too (trial 141: only the log said it): the failed read, then that reads work again.
+      expect(statuses.length).toBeGreaterThanOrEqual(2);
+      expect(statuses[0]).toMatch(/^\{"error":"reading the study failed: /);
+      expect(statuses.at(-1)).toBe('{"ok":true}');
       const run = await stop();
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toContain('parzen: reading the study failed: ');

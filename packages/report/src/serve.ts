@@ -47,29 +47,32 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
   const send = (client: ServerResponse, current: ReportPage) =>
     client.write(`event: report\ndata: ${JSON.stringify(current)}\n\n`);
   // The last poll's failure, told to the pages (event `status`) until a poll works again (trial 141: said only in
-  // the CLI's log; the page just stopped changing). A page that could not be built stays failed until one is.
-  let failure: { readonly kind: 'read' | 'build'; readonly message: string } | undefined;
-  const sendStatus = (client: ServerResponse) =>
-    client.write(
-      `event: status\ndata: ${JSON.stringify(
-        failure === undefined
-          ? { ok: true }
-          : {
-              error: `${failure.kind === 'read' ? 'reading the study failed' : 'the report could not be built'}: ${failure.message}`,
-            },
-      )}\n\n`,
+  // the CLI's log; the page just stopped changing). A page that could not be built stays failed until one is:
+  // kept apart from a failed read, so a read that works again does not clear it (review 146: a failed build, then a
+  // failed read, then a read that worked said "reads the study again" over the page that was never built).
+  const failures: { read?: string; build?: string } = {};
+  const statusOf = (): string =>
+    JSON.stringify(
+      failures.read !== undefined
+        ? { error: `reading the study failed: ${failures.read}` }
+        : failures.build !== undefined
+          ? { error: `the report could not be built: ${failures.build}` }
+          : { ok: true },
     );
-  const failed = (kind: 'read' | 'build', error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (failure?.kind === kind && failure.message === message) return;
-    failure = { kind, message };
-    for (const client of clients) sendStatus(client);
+  const sendStatus = (client: ServerResponse) => client.write(`event: status\ndata: ${statusOf()}\n\n`);
+  const told = (change: () => void) => {
+    const was = statusOf();
+    change();
+    if (statusOf() !== was) for (const client of clients) sendStatus(client);
   };
-  const worked = (kind: 'read' | 'build') => {
-    if (failure === undefined || (kind === 'read' && failure.kind === 'build')) return;
-    failure = undefined;
-    for (const client of clients) sendStatus(client);
-  };
+  const failed = (kind: 'read' | 'build', error: unknown) =>
+    told(() => {
+      failures[kind] = error instanceof Error ? error.message : String(error);
+    });
+  const worked = (kind: 'read' | 'build') =>
+    told(() => {
+      delete failures[kind];
+    });
 
   // Known once the server listens (the requests come after).
   let port = 0;
@@ -96,7 +99,7 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
       clients.add(response);
       request.on('close', () => clients.delete(response));
       if (url.searchParams.get('version') !== page.version) send(response, page);
-      if (failure !== undefined) sendStatus(response);
+      if (failures.read !== undefined || failures.build !== undefined) sendStatus(response);
     } else if (url.pathname === '/favicon.ico') {
       response.writeHead(204).end();
     } else {

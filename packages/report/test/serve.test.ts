@@ -1,0 +1,96 @@
+import { compileSpace, type Trial } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { buildReport, type ReportStudy, serveReport } from '../src/index.js';
+
+/** Reads a served page's event stream: each event's name and data, in order. */
+const readEvents = async (url: string) => {
+  const response = await fetch(url);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const events: { event: string; data: string }[] = [];
+  let pending = '';
+  let stopped = false;
+  const pump = (async () => {
+    while (!stopped) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      pending += decoder.decode(value);
+      for (let end = pending.indexOf('\n\n'); end >= 0; end = pending.indexOf('\n\n')) {
+        const lines = pending.slice(0, end).split('\n');
+        pending = pending.slice(end + 2);
+        const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
+        if (event !== undefined)
+          events.push({ event, data: lines.find((line) => line.startsWith('data: '))?.slice(6) ?? '' });
+      }
+    }
+  })().catch(() => undefined);
+  const statuses = () => events.filter((e) => e.event === 'status').map((e) => e.data);
+  /** Waits until the `count`th status has come, and gives it. */
+  const status = async (count: number) => {
+    const deadline = Date.now() + 10_000;
+    while (statuses().length < count) {
+      if (Date.now() > deadline) throw new Error(`no status ${count}: ${JSON.stringify(events)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return statuses()[count - 1];
+  };
+  const stop = async () => {
+    stopped = true;
+    await reader.cancel();
+    await pump;
+  };
+  return { events, statuses, status, stop };
+};
+
+describe('serveReport status events', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+  const done = (number: number): Trial => ({
+    study: 's',
+    number,
+    state: 'complete',
+    internal: { x: number / 4 },
+    loss: number,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: `2026-01-01T00:00:0${number + 1}.000Z`,
+  });
+
+  // Review 146: a failed build, then a failed read, then a read that worked again said `{"ok":true}` (the page:
+  // "the server reads the study again") while the page was still the one before the build that failed.
+  it('keeps a failed build said after a failed read that works again, until a build works', async () => {
+    let trials = [done(0)];
+    let readBroken = false;
+    let buildBroken = false;
+    const server = await serveReport({
+      load: async (): Promise<ReportStudy> => {
+        if (readBroken) throw new Error('the journal is locked');
+        return { name: 's', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } };
+      },
+      build: async (study) => {
+        if (buildBroken) throw new Error('out of memory');
+        return buildReport(study);
+      },
+      intervalMs: 20,
+    });
+    const stream = await readEvents(`${server.url}events?version=unknown`);
+    try {
+      buildBroken = true;
+      trials = [done(0), done(1)];
+      expect(await stream.status(1)).toBe('{"error":"the report could not be built: out of memory"}');
+      buildBroken = false; // the trials do not change: the page of [0, 1] is still not built
+      readBroken = true;
+      expect(await stream.status(2)).toBe('{"error":"reading the study failed: the journal is locked"}');
+      readBroken = false;
+      expect(await stream.status(3)).toBe('{"error":"the report could not be built: out of memory"}');
+      trials = [done(0), done(1), done(2)];
+      expect(await stream.status(4)).toBe('{"ok":true}');
+      const rows = () =>
+        (JSON.parse(stream.events.filter((e) => e.event === 'report').at(-1)?.data ?? '{}') as { table?: { rows: [] } })
+          .table?.rows.length;
+      await expect.poll(rows).toBe(3);
+      expect(stream.statuses()).toHaveLength(4);
+    } finally {
+      await stream.stop();
+      await server.close();
+    }
+  });
+});

@@ -273,9 +273,11 @@ export const suggesterChange = (
     Object.keys(restore).length === 0
       ? ''
       : ` To go on as the study began, give the suggester these options: ${JSON.stringify(restore)}.`;
-  // Trial 143: an option newer than the study was named with no way back to what the study did before it.
-  const newer = Object.keys(after).some((key) => before[key] === undefined)
-    ? ` An option the study's settings lack is newer than the study: its plugin's documentation gives the value that keeps the earlier behaviour (\`tpe\`'s: docs/tpe.md, "A study started before these defaults changed").`
+  // Trial 143: an option newer than the study was named with no way back to what the study did before it. Said
+  // only of an option listed as one the study's settings had not (review 146: an option set to undefined in this
+  // run's settings, listed nowhere, said it too), and TPE's page only for `tpe` (review 146: named for any suggester).
+  const newer = Object.keys(after).some((key) => before[key] === undefined && after[key] !== undefined)
+    ? ` An option the study's settings lack is newer than the study: its plugin's documentation gives the value that keeps the earlier behaviour${now.name === 'tpe' ? ' (`tpe`\'s: docs/tpe.md, "A study started before these defaults changed")' : ''}.`
     : '';
   return (
     `study ${study} was created with other \`${now.name}\` settings than ${said.than}: ${changes.join('; ')}. ` +

@@ -132,6 +132,26 @@ describe('suggesterChange', () => {
     expect(removed).not.toContain('give the suggester');
   });
 
+  // Review 146: "newer than the study" was said of an option this run's settings hold as undefined (listed as no
+  // change), and pointed a suggester other than TPE at TPE's documentation.
+  it("says an option is newer than the study only of one listed so, and names TPE's page for tpe only", () => {
+    const unset = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.1 } },
+      { name: 'tpe', settings: { gamma: 0.2, frame: undefined } },
+    );
+    expect(unset).toContain('`gamma` was 0.1, now 0.2');
+    expect(unset).not.toContain('frame');
+    expect(unset).not.toContain('newer than the study');
+    const other = suggesterChange(
+      's',
+      { name: 'quasi-random', settings: {} },
+      { name: 'quasi-random', settings: { scramble: true } },
+    );
+    expect(other).toContain('newer than the study');
+    expect(other).not.toContain('tpe');
+  });
+
   it('keeps a copy of the settings, as JSON', () => {
     const settings = { nested: { a: 1 } };
     const kept = studySuggester(withSettings(settings));

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { Study } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
@@ -105,21 +106,28 @@ describe('parzen (the umbrella)', () => {
     expect(listed.summary.complete).toBe(8);
   });
 
+  /** The x each trial drew of a 12-trial config without a suggester (`extra` added to it), run here. */
+  const drawnXs = async (name: string, extra: object, options: object = {}) =>
+    (
+      await runExperiment(
+        {
+          name,
+          seed: 7,
+          space: { x: { type: 'uniform', low: -2, high: 2 } },
+          objective: { use: 'function', options: { name: 'square' } },
+          store: { use: 'memory' },
+          reporters: [],
+          budget: { maxTrials: 12 },
+          ...extra,
+        },
+        { functions: { square: ({ x }: Record<string, unknown>) => (x as number) ** 2 }, ...options },
+      )
+    ).trials.map((t) => t.params.x);
+
   // Trial 143: a config that names no suggester ran random search through this runExperiment, while the
   // CLI and the config reference give it TPE, so the same config drew other trials in code.
   it('runExperiment gives a config without a suggester TPE, as the CLI does', async () => {
-    const config = {
-      name: 'default-suggester',
-      seed: 7,
-      space: { x: { type: 'uniform', low: -2, high: 2 } },
-      objective: { use: 'function', options: { name: 'square' } },
-      store: { use: 'memory' },
-      reporters: [],
-      budget: { maxTrials: 12 },
-    };
-    const functions = { square: ({ x }: Record<string, unknown>) => (x as number) ** 2 };
-    const xs = async (extra: object, options: object = {}) =>
-      (await runExperiment({ ...config, ...extra }, { functions, ...options })).trials.map((t) => t.params.x);
+    const xs = (extra: object, options: object = {}) => drawnXs('default-suggester', extra, options);
     const tpe = await xs({ suggester: { use: 'tpe' } });
     expect(await xs({})).toEqual(tpe);
     expect(await xs({}, { plugins: [...plugins] })).toEqual(tpe);
@@ -127,6 +135,19 @@ describe('parzen (the umbrella)', () => {
     // A default the caller gives is kept.
     expect(await xs({}, { defaults: { suggester: { use: 'random' } } })).toEqual(
       await xs({ suggester: { use: 'random' } }),
+    );
+  });
+
+  // Review 146: a config listing its own plugin modules, TPE among them, ran random search here, where the CLI
+  // (which offers its built-in plugins beside the config's) gives it TPE.
+  it('runExperiment gives TPE to a config without a suggester that lists TPE among its own plugins', async () => {
+    const baseDir = join(import.meta.dirname, '..');
+    const xs = (extra: object) =>
+      drawnXs('listed-plugins', { plugins: ['@parzen/algo-tpe', '@parzen/algo-random'], ...extra }, { baseDir });
+    expect(await xs({})).toEqual(await xs({ suggester: { use: 'tpe' } }));
+    // Without TPE among them, the engine's default as before (TPE would be refused as "none loaded").
+    expect(await xs({ plugins: ['@parzen/algo-random'] })).toEqual(
+      await xs({ plugins: ['@parzen/algo-random'], suggester: { use: 'random' } }),
     );
   });
 

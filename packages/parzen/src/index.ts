@@ -23,6 +23,7 @@ import {
   type FminOptions,
   type FminResult,
   fmin as fminWith,
+  loadExperiment,
   ParzenError,
   runExperiment as runExperimentWith,
   type SpaceDefinition,
@@ -101,21 +102,39 @@ export const plugins: readonly PluginPackage[] = [algoRandom, algoTpe, pruners, 
  * `runExperiment` with this package's {@link plugins} offered when neither the call nor the config names any
  * (without them, a config naming `tpe` is refused as "none loaded"; a config that lists its plugin modules
  * gets those alone, as the CLI gives them). A config that names no suggester gets TPE, as the CLI and the
- * config reference give it, whenever TPE is among the plugins offered (the engine's own default is random).
+ * config reference give it, whenever TPE is among the plugins offered or the config lists (the engine's own default is random).
  */
-export const runExperiment: typeof runExperimentWith = (raw, options) => {
+export const runExperiment: typeof runExperimentWith = async (raw, options) => {
   if (!(options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))))
     return runExperimentWith(raw, options); // not options at all: passed on for the option check to say so
   const offered = options?.plugins === undefined && !namesPlugins(raw) ? plugins : options?.plugins;
   // Trial 143: a config without `suggester` ran random search here while the CLI ran TPE for it.
   const tpeDefault =
     options?.defaults?.suggester === undefined &&
-    (offered ?? []).some((pkg) => pkg.manifests.some((m) => m.kind === 'suggester' && m.name === 'tpe'));
+    ((offered ?? []).some((pkg) => pkg.manifests.some((m) => m.kind === 'suggester' && m.name === 'tpe')) ||
+      (await listsTpe(raw, options)));
   return runExperimentWith(raw, {
     ...options,
     ...(offered === undefined ? {} : { plugins: offered }),
     ...(tpeDefault ? { defaults: { ...options?.defaults, suggester: { use: 'tpe' } } } : {}),
   });
+};
+
+/**
+ * Whether a config that names no suggester brings TPE in its own `plugins` modules: loaded (nothing runs) with
+ * TPE as the default, it is accepted. Review 146: such a config ran random search here, TPE in the CLI.
+ */
+const listsTpe = async (raw: unknown, options: Parameters<typeof runExperimentWith>[1]): Promise<boolean> => {
+  if (!namesPlugins(raw) || (raw as { suggester?: unknown }).suggester !== undefined) return false;
+  try {
+    const loaded = await loadExperiment(raw, {
+      ...options,
+      defaults: { ...options?.defaults, suggester: { use: 'tpe' } },
+    });
+    return loaded.config.suggester.use === 'tpe';
+  } catch {
+    return false; // the run itself says what is wrong
+  }
 };
 
 /** Whether a config lists plugin modules of its own (`"plugins": [...]`). */

@@ -41,8 +41,8 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
       (!summary.unfinished
         ? ''
         : summary.failed === 1
-          ? ' (left unfinished when a run stopped or a tell said INTERRUPTED)'
-          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them left unfinished when a run stopped or a tell said INTERRUPTED)`) +
+          ? ' (cut short: a stopped run, a lost worker or an INTERRUPTED tell)'
+          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them cut short: a stopped run, a lost worker or an INTERRUPTED tell)`) +
       (summary.pruned > 0 ? `, ${summary.pruned} pruned` : '') +
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];

@@ -16,7 +16,7 @@ export interface StopContext {
  * A rule that ends a study early: after each finished trial the engine asks it (and once when a study resumes, before
  * its first new trial: a study its stopper ended stays ended), and a non-empty string is
  * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output
- * (`true` stops with a plain message; `undefined` or `false` goes on). Running trials finish; no new
+ * (`true`, or a string of only spaces, stops with a plain message; `undefined`, `false` or `''` goes on). Running trials finish; no new
  * trial starts. The run's stop reason is `stopper`. A stopper is a plain function of its context, with no
  * state kept between calls: a study is resumed by other processes and runs, which never saw the earlier
  * calls, so a rule is read from the trials it is given (`describeStopperContract` checks this).

@@ -487,6 +487,8 @@ describe('stopping on your own rule', () => {
     const plain = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => true });
     expect(plain).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });
     expect(plain.trials).toHaveLength(1);
+    const blank = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => ' \t ' });
+    expect(blank).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });
     await expect(
       fmin({
         objective: (p) => p.x,

@@ -32,7 +32,8 @@ export const askStopper = (
     );
   }
   if (answer === undefined || answer === '' || answer === false) return undefined;
-  if (answer === true) return `${stopper.name} said stop`;
+  // A reason of only spaces stops as `true` does, named by the stopper (trial 148: the summary read "stopped (   )").
+  if (answer === true || (typeof answer === 'string' && answer.trim() === '')) return `${stopper.name} said stop`;
   if (typeof answer !== 'string')
     throw new ParzenError(
       'STOPPER_FAILED',

@@ -352,11 +352,15 @@ const createdAbove = (config: Record<string, unknown>, path: readonly string[]):
   return undefined;
 };
 
+/** The matrix keys whose values `variant` and `other` do not share. */
+const differingKeys = (variant: Variant, other: Variant): string[] =>
+  Object.keys(variant.indices).filter((key) => variant.indices[key] !== other.indices[key]);
+
 /** A combination by the matrix paths of its values that are not `other`'s (`/matrix/suggester/1 × /matrix/seed/0`). */
-const combination = (variant: Variant, other: Variant): string => {
-  const keys = Object.keys(variant.indices).filter((key) => variant.indices[key] !== other.indices[key]);
-  return keys.map((key) => `/matrix/${escapePointer(key)}/${variant.indices[key]}`).join(' × ');
-};
+const combination = (variant: Variant, other: Variant): string =>
+  differingKeys(variant, other)
+    .map((key) => `/matrix/${escapePointer(key)}/${variant.indices[key]}`)
+    .join(' × ');
 
 /**
  * Combinations of a matrix that resolve to one config (its plugins' defaults filled in, the study name aside), so
@@ -385,7 +389,8 @@ export const sameConfigVariants = (variants: readonly Variant[], configs: readon
     else pair.count += 1;
   });
   return [...pairs.values()].map(({ earlier, later, count }) => {
-    const [key] = Object.keys(later.indices).filter((name) => later.indices[name] !== earlier.indices[name]);
+    const differing = differingKeys(later, earlier);
+    const [key] = differing;
     const runs =
       count === 1
         ? `studies ${earlier.study} and ${later.study} would run the same thing`
@@ -393,8 +398,7 @@ export const sameConfigVariants = (variants: readonly Variant[], configs: readon
     return {
       pointer: `/matrix/${escapePointer(key ?? '')}/${key === undefined ? '' : later.indices[key]}`,
       expected: `a combination that resolves to a config of its own: ${combination(later, earlier)} resolves to the same config as ${combination(earlier, later)} (the plugins' defaults filled in), so ${runs}, and the comparison would rank as two what is one; keep one of them`,
-      found: Object.keys(later.indices)
-        .filter((name) => later.indices[name] !== earlier.indices[name])
+      found: differing
         .map((name) => `${JSON.stringify(later.values[name])} beside ${JSON.stringify(earlier.values[name])}`)
         .join(', '),
     };

@@ -25,7 +25,8 @@ interface TornLine {
   readonly text: string;
 }
 
-const readAt = (fd: number, position: number, length: number): Buffer => {
+/** Up to `length` bytes of the file from `position` (fewer at its end). */
+export const readAt = (fd: number, position: number, length: number): Buffer => {
   const buffer = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {

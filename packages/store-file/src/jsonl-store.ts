@@ -1,4 +1,4 @@
-import { fstatSync, readSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type AddTrialsOptions,
@@ -37,7 +37,7 @@ import {
 } from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
 import { type FsyncPolicy, JournalFile } from './journal-file.js';
-import { JournalReader } from './journal-reader.js';
+import { JournalReader, readAt } from './journal-reader.js';
 import {
   encodeRecord,
   type JournalAddedTrial,
@@ -435,14 +435,7 @@ const fileIdentity = (fd: number): string => {
 
 const tailRead = (fd: number, end: number): Buffer => {
   const start = Math.max(0, end - TAIL_BYTES);
-  const buffer = Buffer.alloc(end - start);
-  let done = 0;
-  while (done < buffer.length) {
-    const read = readSync(fd, buffer, done, buffer.length - done, start + done);
-    if (read === 0) break;
-    done += read;
-  }
-  return buffer.subarray(0, done);
+  return readAt(fd, start, end - start);
 };
 
 /** The file as a store leaves it, with what its reader had read; undefined when it cannot be looked at. */

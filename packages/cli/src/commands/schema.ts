@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadExperiment } from '@parzen/engine';
 import { composeConfigSchema } from '@parzen/engine/host';
 import { escapePointer } from '@parzen/engine/plugin';
+import { segments } from '../matrix.js';
 import type { Output } from '../output.js';
 import { cliLoadOptions, enableTypeScriptPlugins } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
@@ -115,13 +116,7 @@ const placesBelow = (
 
 /** The schema at a JSON pointer of `root` (`/properties/seed`). */
 const schemaAt = (root: Node, pointer: string): unknown =>
-  pointer
-    .split('/')
-    .slice(1)
-    .reduce<unknown>(
-      (node, part) => (node as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')],
-      root,
-    );
+  segments(pointer).reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
 
 /** The schema of what may be at one of `pointers` (each distinct schema once): a `$ref`, or `{ anyOf }` of them. */
 const refsTo = (root: Node, pointers: readonly string[]): Node => {

@@ -123,7 +123,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
           params: [],
         },
       } as never,
-      new Map(),
+      [],
     );
     expect(line).toContain("It falls in TPE's start-up phase (4 of 5 trials finished)");
   });
@@ -195,7 +195,17 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
           params: [],
         },
       } as never,
-      new Map([[7, 0.5]]),
+      [
+        {
+          study: 'old-failures',
+          number: 7,
+          state: 'complete',
+          loss: 0.5,
+          internal: { x: 0.5 },
+          startedAt: '2026-01-01T00:00:00Z',
+          finishedAt: '2026-01-01T00:00:01Z',
+        },
+      ],
     );
     expect(stale).toContain(
       "4 trials that failed at their params are not among them: they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed.",
@@ -723,5 +733,59 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     for (const name of names) expect(text.stdout).toMatch(new RegExp(`^${name} .* in group 1 `, 'm'));
     expect(text.stdout).toContain(`Group 1, decided jointly (8 parameters): ${names.join(', ')}.`);
     expect(text.stdout).not.toContain('with p1, p2');
+  });
+
+  // A user read a choice's kernel cell `#6 +2 50%` at "b" as "b was chosen because it resembles #6", when #6 and
+  // the other good trials took "a" (a choice's kernel spreads weight over every option); and "From 1 trials".
+  it("says which option a choice's strongest kernel's trials took when it is not the chosen one", async () => {
+    writeIn(
+      dir,
+      'branches.mjs',
+      "export default (p) => p.x ** 2 + p.y ** 2 + (p.model === 'a' ? (p.a1 - 0.3) ** 2 + (p.a2 - p.a1) ** 2 : 0.5 + p.b);\n",
+    );
+    const config = journalHeartConfig(dir, 'kernel-elsewhere', {
+      seed: 3,
+      space: {
+        x: { type: 'uniform', low: -2, high: 2 },
+        y: { type: 'uniform', low: -2, high: 2 },
+        model: {
+          type: 'choice',
+          options: [
+            {
+              value: 'a',
+              space: { a1: { type: 'uniform', low: 0, high: 1 }, a2: { type: 'uniform', low: 0, high: 1 } },
+            },
+            { value: 'b', space: { b: { type: 'uniform', low: 0, high: 1 } } },
+          ],
+        },
+      },
+      objective: { use: 'module', options: { path: './branches.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe', options: { grouping: 'independent' } },
+      budget: { maxTrials: 20 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const row = async (trial: number) => {
+      const text = await cliIn(dir, 'explain', config, '--trial', String(trial));
+      expect(text.code, text.stderr).toBe(0);
+      return text.stdout.split('\n').find((line) => line.startsWith('model ')) ?? '';
+    };
+    // Trial 18 chose "b" with l(x) mostly from good trials that took "a": the cell says so.
+    expect(await row(18)).toMatch(/^model +"b" .* #6 \+2 \d+% \(at "a"\) /);
+    // Trial 17 chose "a", as its strongest kernel's trials did: nothing added.
+    const same = await row(17);
+    expect(same).toMatch(/^model +"a" .* #6 \+2 \d+% /);
+    expect(same).not.toContain('(at ');
+    const trials = JSON.parse((await cliIn(dir, 'trials', config, '--json')).stdout) as {
+      number: number;
+      params: Record<string, unknown>;
+    }[];
+    expect(trials.find((trial) => trial.number === 6)?.params.model).toBe('a');
+    const one = journalHeartConfig(dir, 'one-observed', {
+      suggester: { use: 'tpe', options: { startupTrials: 1 } },
+      budget: { maxTrials: 2 },
+    });
+    expect((await cliIn(dir, 'run', one, '--quiet')).code).toBe(0);
+    const early = await cliIn(dir, 'explain', one, '--trial', '1');
+    expect(early.stdout).toContain('From 1 trial observed: l(x) is built from the 1 best');
   });
 });

@@ -67,7 +67,8 @@ export const formatNextSuggestion = (
   name: string,
   direction: Direction,
   next: NextSuggestion,
-  losses: ReadonlyMap<number, number>,
+  /** The study's trials: the losses of the good ones, and the option a kernel's trial took. */
+  trials: readonly Trial[],
   past?: PastSuggestion,
   /** The suggester the study was created with, when not TPE (its earlier trials may be that suggester's). */
   createdWith?: string,
@@ -97,6 +98,8 @@ export const formatNextSuggestion = (
     );
     return lines.join('\n');
   }
+  const losses = new Map<number, number>();
+  for (const trial of trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
   const sign = direction === 'maximize' ? -1 : 1;
   const ranked = e.below
     .filter((number) => losses.has(number))
@@ -108,13 +111,14 @@ export const formatNextSuggestion = (
     ...(ranked.length > 5 ? ['…'] : []),
     ...(others.length === 0 ? [] : [`${others.map((number) => `#${number}`).join(', ')} without a loss of their own`]),
   ].join(', ');
+  const observed = e.observed === 1 ? '1 trial' : `${e.observed} trials`;
   lines.push(
     e.observed === 0
       ? // Every trial failed (under failed: "avoid" start-up counts them): nothing to split (trial 77: "g(x) from the others", none).
         'No trial has a loss yet (every trial observed failed): l(x) and g(x) are the prior alone, so the score leans only on where trials failed (log P(finishes)).'
       : e.below.length === 0
-        ? `From ${e.observed} trials observed: none is good, as the best loss is a tie of many trials (a plateau, left out of the good set), so l(x) is the prior alone and g(x) is built from them all.`
-        : `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
+        ? `From ${observed} observed: none is good, as the best loss is a tie of many trials (a plateau, left out of the good set), so l(x) is the prior alone and g(x) is built from them all.`
+        : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
   // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
@@ -150,6 +154,15 @@ export const formatNextSuggestion = (
     });
     return best;
   };
+  // Review: a choice's kernel cell named good trials that took another option (its kernel spreads weight over
+  // every option), read as "chosen because it resembles them"; the option they took is said.
+  const internalOf = new Map(trials.map((trial) => [trial.number, trial.internal]));
+  const elsewhere = (param: (typeof e.params)[number]): string => {
+    const { kernel, value } = param.winner;
+    if (param.options === undefined || (param.group?.length ?? 0) > 1 || kernel?.trial == null) return '';
+    const took = internalOf.get(kernel.trial)?.[param.name];
+    return took === undefined || took === value ? '' : ` (at ${shown(param.options[took])})`;
+  };
   const rows = e.params.map((param) => {
     const i = param.winner.index;
     const second = runnerUp(param);
@@ -166,7 +179,7 @@ export const formatNextSuggestion = (
       ...(weights ? [formatNumber(param.aboveWeight)] : []),
       logShown(param.winner.score),
       second === undefined ? '-' : logShown(second),
-      kernelCell(param.winner.kernel),
+      kernelCell(param.winner.kernel) + elsewhere(param),
       `${param.below.length}/${param.above.length}`,
     ];
   });
@@ -197,7 +210,8 @@ export const formatNextSuggestion = (
       'the best score of a candidate at another value (of the group, for a joint decision), so the gap says how close ' +
       "the choice was (- when every candidate had the same value); kernel: which of l(x)'s kernels, a good trial's or the " +
       "prior's, gives most of l(x) at the chosen value (the group's, for a joint decision), and its share of l(x) there " +
-      '(+N: as many more good trials with the same kernel, at one option or integer); for a log-scale ' +
+      '(+N: as many more good trials with the same kernel, at one option or integer; at "a": those trials took option ' +
+      '"a", whose kernel gives the chosen option some weight too); for a log-scale ' +
       'parameter, l and g are densities over log(x). `parzen report` draws these densities; --json gives them in full.',
     ...groups.map(
       (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
@@ -311,10 +325,8 @@ const explainPast = async (
     output.result(JSON.stringify({ ...past, settings }));
     return 0;
   }
-  const losses = new Map<number, number>();
-  for (const trial of study.trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
   const createdWith = study.createdWith !== undefined && study.createdWith !== 'tpe' ? study.createdWith : undefined;
-  output.result(formatNextSuggestion(study.name, study.direction, past, losses, past, createdWith));
+  output.result(formatNextSuggestion(study.name, study.direction, past, study.trials, past, createdWith));
   return 0;
 };
 
@@ -540,8 +552,6 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     );
     return 0;
   }
-  const losses = new Map<number, number>();
-  for (const trial of study.trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
-  output.result(formatNextSuggestion(study.name, study.direction, next, losses));
+  output.result(formatNextSuggestion(study.name, study.direction, next, study.trials));
   return 0;
 };

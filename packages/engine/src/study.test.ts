@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from './builtins/memory-store.js';
+import { failureNote } from './builtins/words.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
@@ -140,6 +141,33 @@ describe('Study (ask/tell)', () => {
     const failed = await study.tell(again.number, Object.assign(new Error('diverged'), { code: 'INTERRUPTED' }));
     expect(failed).toMatchObject({ error: { code: 'OBJECTIVE_THREW', details: { errorCode: 'INTERRUPTED' } } });
     expect((await study.ask()).params.x).not.toBe(0.25);
+  });
+
+  // Trial 149: an Error told was stored as where the objective threw (`thrownAt`), though a service that makes
+  // `new Error(message)` for a worker's failure gives its own frames: the trial list said "(at <service line>)".
+  it('keeps the message and class of an Error told, marked told, its place as where the Error was created', async () => {
+    const study = await Study.open({ space: { x: uniform(-1, 1) }, suggester: prior });
+    class WorkerError extends Error {
+      override name = 'WorkerError';
+    }
+    const fromWorker = (reply: { readonly message: string }): Error => new WorkerError(reply.message);
+    const failed = await study.tell((await study.ask()).number, fromWorker({ message: 'CUDA out of memory' }));
+    expect(failed.state).toBe('failed');
+    const error = failed.state === 'failed' ? failed.error : undefined;
+    expect(error).toMatchObject({
+      code: 'OBJECTIVE_THREW',
+      message: 'CUDA out of memory',
+      details: {
+        errorName: 'WorkerError',
+        told: true,
+        createdAt: expect.stringMatching(/study\.test\.ts:\d+:\d+$/),
+        stack: expect.stringMatching(/^WorkerError: CUDA out of memory\n/),
+      },
+    });
+    expect(error?.details).not.toHaveProperty('thrownAt');
+    expect(failureNote(error?.details)).toMatch(
+      /^ \(WorkerError passed to tell\(\), created at .*study\.test\.ts:\d+:\d+\)$/,
+    );
   });
 
   // Trial 140: a tell from another process completed a trial whose ask was still deciding its params: stored with no

@@ -55,7 +55,13 @@ import {
   type InvalidRow,
   importInvalid,
 } from './runtime/imported-trials.js';
-import { interpretObjectiveValue, keptLossNote, notJson, thrownErrorInfo } from './runtime/interpret-result.js';
+import {
+  interpretObjectiveValue,
+  keptLossNote,
+  notJson,
+  thrownErrorInfo,
+  toldErrorInfo,
+} from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
 import { isStale, staleness, staleTrialOutcome } from './runtime/stale-trials.js';
@@ -736,7 +742,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /**
    * Records a result: a number or `{ loss, ... }` completes the trial; NaN, an infinity, hyperopt's
-   * `{ status: 'fail' }` or an Error fails it with the reason. `new ParzenError('INTERRUPTED', message)` fails it
+   * `{ status: 'fail' }` or an Error fails it with the reason. An Error fails it `OBJECTIVE_THREW` with the
+   * Error's message, and its details mark it told (`told: true`): its class (`errorName`), its own `code`
+   * (`errorCode`), its `stack` and `createdAt`, the first file:line:column of that stack, which is where the
+   * Error was created (where an objective threw only if you pass on the exception it threw; a service that
+   * makes `new Error(message)` for a worker's failure gets its own line). `new ParzenError('INTERRUPTED', message)` fails it
    * as cut short (`INTERRUPTED`, as a run's stopped trial): for a trial whose worker never answered, it gives back
    * the enqueued entry it took, and TPE does not read it as a failure at its params. A run's trial whose lease
    * lapsed on another host is recorded as the next run would mark it (`STALE_TRIAL`, `details.lease: 'lapsed'`):
@@ -786,7 +796,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         : interrupted
           ? { status: 'failed' as const, error: { code: 'INTERRUPTED', message: result.message } }
           : result instanceof Error
-            ? { status: 'failed' as const, error: thrownErrorInfo(result) }
+            ? { status: 'failed' as const, error: toldErrorInfo(result) }
             : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
     // A result that is no loss, or attrs that are not JSON, is the caller's slip, not the trial's outcome:
     // thrown, with the trial left running to be told again (trial 38: a Date in attrs lost a valid loss).

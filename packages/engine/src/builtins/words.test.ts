@@ -74,6 +74,13 @@ describe('the stderr note of a failed command trial', () => {
     expect(failureNote({ stack: 'Error: x' })).toBe('');
     expect(failureNote(undefined)).toBe('');
   });
+
+  it('says of an Error given to study.tell that it was, and where it was created, not where it was thrown', () => {
+    expect(failureNote({ errorName: 'TypeError', createdAt: '/srv/service.mjs:40:9', told: true })).toBe(
+      ' (TypeError passed to tell(), created at /srv/service.mjs:40:9)',
+    );
+    expect(failureNote({ told: true })).toBe(' (passed to tell())');
+  });
 });
 
 describe('didYouMean (trial 34: a misspelt key got the list of every field, no hint)', () => {

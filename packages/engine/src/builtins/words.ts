@@ -54,20 +54,30 @@ const STDERR_LINE_CHARS = 120;
  * What a failed trial's details add to its message where a line shows it (the console reporter, the CLI's
  * progress lines, `parzen trials`): the last line a `command` trial's program wrote on stderr (its
  * `details.stderrTail`), as ` (stderr: ...)`, shortened; or where a thrown error came from (its
- * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`; else nothing.
+ * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`; or, for an Error given
+ * to `study.tell` (`told`), that it was and where it was created, as ` (TypeError passed to tell(), created
+ * at /home/me/service.mjs:40:9)`: a service's `new Error(message)` is not where an objective threw. Else nothing.
  */
 export const failureNote = (details: unknown): string => {
   const {
     stderrTail: tail,
     errorName,
     thrownAt,
+    createdAt,
+    told,
   } = (details ?? {}) as {
     stderrTail?: unknown;
     errorName?: unknown;
     thrownAt?: unknown;
+    createdAt?: unknown;
+    told?: unknown;
   };
   if (typeof tail !== 'string') {
     const name = typeof errorName === 'string' ? errorName : '';
+    if (told === true) {
+      const created = typeof createdAt === 'string' ? `, created at ${createdAt}` : '';
+      return ` (${name === '' ? '' : `${name} `}passed to tell()${created})`;
+    }
     const at = typeof thrownAt === 'string' ? `at ${thrownAt}` : '';
     return name === '' && at === '' ? '' : ` (${[name, at].filter((part) => part !== '').join(' ')})`;
   }

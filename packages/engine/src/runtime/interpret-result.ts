@@ -167,6 +167,18 @@ export const thrownErrorInfo = (
   return Object.keys(details).length === 0 ? { code, message } : { code, message, details };
 };
 
+/**
+ * The error info of an Error given to `study.tell`: as {@link thrownErrorInfo}'s, but the first frame of its
+ * stack is `createdAt`, not `thrownAt`, and `told` is true. The Error was made by the caller (often a
+ * service rebuilding a worker's failure from its message), so its stack is where it was created, which
+ * is where an objective threw only when the caller passes on the exception it caught.
+ */
+export const toldErrorInfo = (error: Error): { code: string; message: string; details: Record<string, unknown> } => {
+  const { details, ...info } = thrownErrorInfo(error);
+  const { thrownAt: at, ...rest } = details ?? {};
+  return { ...info, details: { ...rest, ...(at === undefined ? {} : { createdAt: at }), told: true } };
+};
+
 /** The failures a parameter read as undefined leads to: a NaN or missing loss, a throw. */
 const READ_FAILURES = new Set(['OBJECTIVE_NAN', 'OBJECTIVE_NOT_A_NUMBER', 'OBJECTIVE_INFINITE', 'OBJECTIVE_THREW']);
 

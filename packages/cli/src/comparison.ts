@@ -2,6 +2,7 @@ import type { Direction, RunResult } from '@parzen/engine';
 import { summarizeBests, unevenRuns } from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
 import { listNames } from './list-names.js';
+import type { ReporterCutOff } from './summary-json.js';
 import { formatTable } from './text-table.js';
 
 /** How one run of a batch ended: a result, or the error that stopped it. */
@@ -11,6 +12,8 @@ export interface BatchOutcome {
   readonly direction: Direction;
   readonly result?: RunResult;
   readonly error?: unknown;
+  /** The reporters the run cut off because they threw. */
+  readonly reportersCutOff?: readonly ReporterCutOff[];
 }
 
 /**

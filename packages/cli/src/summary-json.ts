@@ -46,12 +46,20 @@ export const summaryJson = (
   ...(stopMessage === undefined ? {} : { stopMessage }),
 });
 
+/** A reporter the run cut off because it threw (the run went on without it), and what it threw. */
+export interface ReporterCutOff {
+  readonly reporter: string;
+  readonly message: string;
+}
+
 // Trial 125: a script saw a normal summary, `stopped: "max-trials"`, of a run whose every trial failed.
+// Trial 149: a reporter cut off for throwing was said on stderr only; a script reading --json never knew.
 /**
  * A run's one-line JSON result: its summary, and when every trial of the run failed (it exits 1) `error`, the
- * first failed trial's `{trial, code, message}`.
+ * first failed trial's `{trial, code, message}`; `reportersCutOff`, when the run cut off reporters that
+ * threw, each one's `{reporter, message}`.
  */
-export const runJson = (result: RunResult): Record<string, unknown> => {
+export const runJson = (result: RunResult, cutOff: readonly ReporterCutOff[] = []): Record<string, unknown> => {
   // Not a run cut short by a signal, whose trials failed as INTERRUPTED (review 133): it exits 130, `stopped` says it.
   const failed = result.reason === 'interrupted' ? undefined : failedRun(result);
   return {
@@ -59,5 +67,6 @@ export const runJson = (result: RunResult): Record<string, unknown> => {
     ...(failed === undefined
       ? {}
       : { error: { trial: failed.number, code: failed.error.code, message: failed.error.message } }),
+    ...(cutOff.length === 0 ? {} : { reportersCutOff: cutOff }),
   };
 };

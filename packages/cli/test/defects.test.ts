@@ -355,3 +355,44 @@ describe('a plugin whose create() reads the store (trial 70)', () => {
     expect(out.stderr).toContain('or ask `services.has(SERVICES.store)` first');
   });
 });
+
+// Trial 149: a reporter cut off for throwing was said on stderr only; `run --json` had no trace of it.
+describe('run --json names the reporters the run cut off for throwing', () => {
+  it('in the result of one run, and in each run of a batch (one whose objective the preflight did not start)', async () => {
+    writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x * x + y * y;\n');
+    writeIn(
+      dir,
+      'grumpy.mjs',
+      "export const manifests = [{ kind: 'reporter', name: 'grumpy', optionsSchema: { type: 'object' }, create: () => ({ name: 'grumpy', onEvent: (event) => { if (event.type === 'trial.finished') throw new Error('disk full'); } }) }];\n",
+    );
+    const onThread = (name: string, extra: Record<string, unknown>) =>
+      writeIn(
+        dir,
+        `${name}.json`,
+        heartConfig({
+          name,
+          objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+          budget: { maxTrials: 3 },
+          ...extra,
+        }),
+      );
+    const grumpy = (name: string) => onThread(name, { plugins: ['./grumpy.mjs'], reporters: [{ use: 'grumpy' }] });
+    const one = await cli('run', grumpy('grumpy-one'), '--json');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toContain('reporter `grumpy` threw in onEvent, so it gets no more events');
+    expect(lastJsonLine(one.stdout)).toMatchObject({
+      trials: { complete: 3 },
+      reportersCutOff: [{ reporter: 'grumpy', message: 'disk full' }],
+    });
+    const batch = await cli('run', grumpy('grumpy-a'), grumpy('grumpy-b'), '--json');
+    expect(batch.code, batch.stderr).toBe(0);
+    const { runs } = lastJsonLine(batch.stdout) as { runs: Record<string, unknown>[] };
+    expect(runs.map((run) => run.reportersCutOff)).toEqual([
+      [{ reporter: 'grumpy', message: 'disk full' }],
+      [{ reporter: 'grumpy', message: 'disk full' }],
+    ]);
+    // A run whose reporters all worked has no such field.
+    const quiet = onThread('calm', { reporters: [] });
+    expect(lastJsonLine((await cli('run', quiet, '--json')).stdout)).not.toHaveProperty('reportersCutOff');
+  });
+});

@@ -10,8 +10,8 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { failureNote, printable } from '@parzen/engine/host';
-import { checkSameStudy, type FailedTrial, failedRun, type StudyRecord } from '@parzen/engine/plugin';
+import { failureNote, printable, type StudyScope, startObjective } from '@parzen/engine/host';
+import { checkSameStudy, type FailedTrial, failedRun, SERVICES, type StudyRecord } from '@parzen/engine/plugin';
 import { keepClosedJournals } from '@parzen/store-file';
 import {
   type BatchOutcome,
@@ -34,7 +34,7 @@ import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { type Read, readStudyRecords } from '../study-trials.js';
-import { inSpaceOrder, runJson } from '../summary-json.js';
+import { inSpaceOrder, type ReporterCutOff, runJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
 export interface RunFlags {
@@ -172,6 +172,18 @@ const variantLabels = (runs: readonly PreparedRun[]): string[] => {
   );
 };
 
+/**
+ * Collects the reporters the run in `scope` cuts off for throwing (its `plugin.failed` events), which the run
+ * says on stderr, for `--json`, until `stop` is called.
+ */
+const collectCutOffReporters = (scope: StudyScope): { cutOff: ReporterCutOff[]; stop: () => void } => {
+  const cutOff: ReporterCutOff[] = [];
+  const subscription = scope.services.get(SERVICES.bus).events$.subscribe((event) => {
+    if (event.type === 'plugin.failed') cutOff.push({ reporter: event.plugin, message: event.error.message });
+  });
+  return { cutOff, stop: () => subscription.unsubscribe() };
+};
+
 /** Runs the prepared runs in turn until done or interrupted; in a batch a failing run does not stop the rest. */
 const executeRuns = async (
   runs: readonly PreparedRun[],
@@ -199,6 +211,9 @@ const executeRuns = async (
     const { config } = run.experiment;
     const base = { variant: labels[index] as string, study: config.name, direction: config.direction };
     try {
+      // The objective the preflight built, so it is not built twice; else built here (as the run would), so
+      // that its study scope's events can be heard.
+      const started = run.started ?? (await startObjective(run.experiment));
       const controls = {
         signal: interrupts.signal,
         forceSignal: interrupts.forceSignal,
@@ -207,13 +222,13 @@ const executeRuns = async (
           pauseProgressBars();
           output.note(`parzen: warning: ${message}`);
         },
-        // The objective the preflight built, so it is not built twice.
-        ...(run.started === undefined ? {} : { started: run.started }),
+        started,
       };
-      const ran = await runLoadedExperiment(run.experiment, controls);
+      const reporters = collectCutOffReporters(started.scope);
+      const ran = await runLoadedExperiment(run.experiment, controls).finally(reporters.stop);
       // In the study's order of the parameters, as its trial lines, `trials` and `best` (review 41).
       const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
-      outcomes.push({ ...base, result });
+      outcomes.push({ ...base, result, reportersCutOff: reporters.cutOff });
       report(result, run);
       const failed = failedRun(result);
       if (failed !== undefined && !interrupts.signal.aborted)
@@ -284,7 +299,7 @@ const printComparison = (
     outcome.result === undefined
       ? // The run's error as `--json` words errors elsewhere, with its code (trial 36: a script string-matched).
         { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error) }
-      : runJson(outcome.result),
+      : runJson(outcome.result, outcome.reportersCutOff),
   );
   // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).
   const described = rows.map((row) => ({ ...row, values: valuesOf.get(row.variant) ?? {} }));
@@ -624,6 +639,7 @@ const runPrepared = async (
     interrupts.dispose();
   }
   const single = outcomes[0]?.result;
+  const singleCutOff = outcomes[0]?.reportersCutOff;
   if (batch)
     printComparison(
       outcomes,
@@ -636,7 +652,7 @@ const runPrepared = async (
       ),
       new Map(runs.map(({ variant }) => [variant.variant, withoutSeed(variant.values)])),
     );
-  else if (flags.json === true && single !== undefined) output.result(JSON.stringify(runJson(single)));
+  else if (flags.json === true && single !== undefined) output.result(JSON.stringify(runJson(single, singleCutOff)));
   // Stopped before the study opened (waiting for another process's lock): no summary, the error instead.
   else if (flags.json === true && stoppedWaiting !== undefined)
     output.result(JSON.stringify({ errors: [errorEntry(stoppedWaiting, paths[0])] }));

@@ -38,6 +38,9 @@ export const exitAfterFlush = async (code: number): Promise<never> => {
   process.exit(code === 0 && stdoutFailed ? 1 : code);
 };
 
+/** The streams {@link tolerateClosedReaders} listens to. */
+const tolerated = new WeakSet<Writable>();
+
 /**
  * Lets the reader of stdout or stderr go away quietly: `parzen trials --csv | head -1` closes the pipe
  * after one line, and what is left to print has nobody to read it. The command goes on (a study keeps
@@ -48,6 +51,9 @@ export const exitAfterFlush = async (code: number): Promise<never> => {
  */
 export const tolerateClosedReaders = (streams: readonly Writable[] = [process.stdout, process.stderr]): void => {
   for (const stream of streams) {
+    // Once per stream: `runCli` asks each time it is called, and the binary before it.
+    if (tolerated.has(stream)) continue;
+    tolerated.add(stream);
     // Each worker thread of a `module` objective pipes its output into these: at concurrency 12 that is
     // more than Node's 10 listeners, and its "possible memory leak" warning would be no leak.
     stream.setMaxListeners(0);

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { tolerateClosedReaders } from './flush-streams.js';
 import { type Output, processOutput } from './output.js';
 import {
   FLAG_MAX_CONCURRENCY,
@@ -262,8 +263,15 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   return program;
 };
 
-/** Runs the CLI on `argv` (as `process.argv`) and returns the exit code; never throws. */
+/**
+ * Runs the CLI on `argv` (as `process.argv`) and returns the exit code; never throws. Writing to the process's
+ * own stdout and stderr (no `output` given), it lets their reader go away as the `parzen` binary does
+ * (`node tune.mjs | head -1`): what is left to print is dropped, and the command goes on.
+ */
 export const runCli = async (argv: readonly string[], output: Output = processOutput): Promise<number> => {
+  // Trial 149: called from a script, an objective's console.log into a closed pipe (EPIPE) was an uncaught
+  // error, said as "the objective threw outside its call", or a crash with a stack.
+  if (output === processOutput) tolerateClosedReaders();
   const exit = { code: EXIT.ok as number };
   let json = false;
   try {

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { onDrained } from './relay-stdio.js';
+import { flowsIntoNothing, onDrained } from './relay-stdio.js';
 
 /**
  * A module objective's stdout and stderr, from its worker thread to the process's, as messages on the
@@ -103,8 +103,8 @@ export const objectiveStdout = (): NodeJS.WriteStream => (stdoutTarget === 'stde
 /**
  * In the main thread: writes a thread's chunk to the process's stdout or stderr, and counts it as taken
  * once the stream has accepted it (at once, or when it drains after a write over its buffer's limit), or at
- * once when the stream is gone (`parzen run | head -1`: the output then flows into nothing, so it never
- * holds the thread).
+ * once, unwritten, when the stream is gone (`parzen run | head -1` closed the pipe: the output then flows into
+ * nothing, so it never holds the thread, nor fails write after write on the main thread).
  */
 export const relayThreadChunk = (message: StdioChunk, inFlight: Int32Array): void => {
   const to = message.fd === 2 ? process.stderr : objectiveStdout();
@@ -112,7 +112,7 @@ export const relayThreadChunk = (message: StdioChunk, inFlight: Int32Array): voi
     Atomics.sub(inFlight, 0, sizeOf(message.chunk));
     Atomics.notify(inFlight, 0);
   };
-  if (to.destroyed || to.writableEnded) {
+  if (flowsIntoNothing(to)) {
     taken();
     return;
   }

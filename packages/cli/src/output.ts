@@ -31,9 +31,22 @@ export const notesLogger = (output: Output, before?: () => void): Logger => ({
 /** Set once stdout's reader has gone away (EPIPE), by the handler of `tolerateClosedReaders`. */
 let stdoutGone = false;
 
-/** Notes that stdout's reader went away. */
+/** Told the first time stdout's reader goes away. */
+const goneListeners = new Set<() => void>();
+
+/** Notes that stdout's reader went away (the first time, tells {@link onStdoutGone}'s listeners). */
 export const markStdoutGone = (): void => {
+  if (stdoutGone) return;
   stdoutGone = true;
+  for (const listener of [...goneListeners]) listener();
+};
+
+/** Calls `listener` when stdout's reader goes away, until the returned function is called. */
+export const onStdoutGone = (listener: () => void): (() => void) => {
+  goneListeners.add(listener);
+  return () => {
+    goneListeners.delete(listener);
+  };
 };
 
 /** The real streams: stdout for results, stderr for notes. */

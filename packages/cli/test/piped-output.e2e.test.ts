@@ -227,7 +227,12 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
   });
 
   it('does not hold the run when the reader goes away (run | head -1): the run ends, exit 0', async () => {
-    expect((await closeAfterFirstChunk([cliPath, 'run', chattyConfig('chatty-head')], dir)).code).toBe(0);
+    const piped = await closeAfterFirstChunk([cliPath, 'run', chattyConfig('chatty-head')], dir);
+    expect(piped.code).toBe(0);
+    // What happened, once: not an error of the objective, whose output goes nowhere now.
+    expect(
+      piped.stderr.match(/parzen: the reader of stdout closed the pipe \(`\| head`\): the run goes on/g),
+    ).toHaveLength(1);
   });
 });
 
@@ -275,6 +280,7 @@ describe('runCli called from a script, its stdout piped to a reader that goes aw
       const piped = await closeAfterFirstChunk([script, 'run', loud], dir);
       expect(piped.stderr).not.toContain('threw outside its call');
       expect(piped.stderr).not.toContain('EPIPE');
+      expect(piped.stderr.match(/parzen: the reader of stdout closed the pipe/g)).toHaveLength(1);
       expect(piped.stderr).toContain('[10/10 trials, 0 failed');
       expect(piped.code).toBe(0);
     },

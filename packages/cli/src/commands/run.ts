@@ -27,7 +27,7 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
 import { listNames } from '../list-names.js';
 import { variantLegend } from '../matrix.js';
-import { notesLogger, type Output } from '../output.js';
+import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '../prepare-runs.js';
 import { pauseProgressBars } from '../progress-reporter.js';
@@ -630,11 +630,18 @@ const runPrepared = async (
   // A study's journal store leaves what it read to the next study's on the same file (trial 136: each study of a
   // 1,000-study matrix read the whole journal again, a minute for a rerun with nothing to run).
   const releaseJournals = keepClosedJournals();
+  // Trial 149: said, so that an EPIPE is not taken for the objective's error (it was, in a script's runCli).
+  const unlisten = onStdoutGone(() =>
+    output.note(
+      `parzen: the reader of stdout closed the pipe (\`| head\`): the run goes on to its end, and what it or an objective prints on stdout from now on is dropped${flags.json === true ? ', the --json result too' : ''}.`,
+    ),
+  );
   try {
     outcomes = await executeRuns(runs, interrupts, report, output, flags, (error) => {
       stoppedWaiting = error;
     });
   } finally {
+    unlisten();
     releaseJournals();
     interrupts.dispose();
   }

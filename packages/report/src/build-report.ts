@@ -171,6 +171,11 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
     const values = attrs.get(number);
     return values !== undefined && Object.hasOwn(values, name) ? values[name] : undefined;
   };
+  // Row index → the step of a pruned trial's value (null when it reported no step), for the loss column.
+  const intermediate = new Map<number, number | null>();
+  points.forEach((p, row) => {
+    if (p.state === 'pruned' && p.loss !== null) intermediate.set(row, steps.get(p.number) ?? null);
+  });
   return {
     columns: [
       'trial',
@@ -184,6 +189,9 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
     ],
     // Sorted by loss, the best first (trial 92: a maximize study's worst trial came first).
     ...(study.direction === 'maximize' ? { highestFirst: ['loss'] } : {}),
+    // A pruned trial's value is the last one it reported, not a final loss (a user trial: sorted by loss, pruned
+    // trials stood among the complete ones as if it were): marked with its step, and sorted after the losses.
+    ...(intermediate.size > 0 ? { intermediate: { column: 'loss', at: Object.fromEntries(intermediate) } } : {}),
     rows: points.map((p) => [
       p.number,
       p.state,

@@ -80,25 +80,38 @@ export const PAGE_SCRIPT = String.raw`
     var body = h('tbody');
     table.appendChild(body);
     var more = h('button', { type: 'button', class: 'more', text: 'show more' });
+    // A pruned trial's value is an intermediate one, not a final loss (a user trial): said in its cell, and sorted
+    // after every final value, whichever the order.
+    var mid = t.intermediate, midCol = mid ? t.columns.indexOf(mid.column) : -1;
+    function stepOf(i) { return mid && Object.prototype.hasOwnProperty.call(mid.at, i) ? mid.at[i] : undefined; }
+    function cell(i, col) {
+      var text = show(t.rows[i][col]), step = col === midCol ? stepOf(i) : undefined;
+      if (step === undefined) return text;
+      return text + (step === null ? ' (intermediate)' : ' (intermediate, at step ' + step + ')');
+    }
+    function rank(i, col) {
+      var v = t.rows[i][col];
+      return v === null || v === undefined ? 2 : col === midCol && stepOf(i) !== undefined ? 1 : 0;
+    }
     function fill() {
       var q = state.filter.toLowerCase();
-      var rows = t.rows.filter(function (r) {
-        if (state.stateFilter && r[1] !== state.stateFilter) return false;
-        if (!q) return true;
-        return r.some(function (c) { return show(c).toLowerCase().indexOf(q) >= 0; });
+      var rows = [];
+      t.rows.forEach(function (r, i) {
+        if (state.stateFilter && r[1] !== state.stateFilter) return;
+        if (!q || r.some(function (_, col) { return cell(i, col).toLowerCase().indexOf(q) >= 0; })) rows.push(i);
       });
       var col = state.sort, dir = state.asc ? 1 : -1;
-      rows.sort(function (a, b) {
-        var x = a[col], y = b[col];
-        if (x === null || x === undefined) return (y === null || y === undefined) ? 0 : 1;
-        if (y === null || y === undefined) return -1;
+      rows.sort(function (i, j) {
+        var ranks = rank(i, col) - rank(j, col);
+        if (ranks !== 0 || rank(i, col) === 2) return ranks;
+        var x = t.rows[i][col], y = t.rows[j][col];
         if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
         return String(x).localeCompare(String(y)) * dir;
       });
       body.replaceChildren();
-      rows.slice(0, state.limit).forEach(function (r) {
+      rows.slice(0, state.limit).forEach(function (i) {
         var tr = h('tr');
-        r.forEach(function (c) { tr.appendChild(h('td', { text: show(c) })); });
+        t.rows[i].forEach(function (_, col) { tr.appendChild(h('td', { text: cell(i, col) })); });
         body.appendChild(tr);
       });
       count.textContent = ' ' + Math.min(rows.length, state.limit) + ' of ' + rows.length + ' matching rows shown';

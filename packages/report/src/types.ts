@@ -62,6 +62,12 @@ export interface TrialTable {
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
   /** Columns whose first sort puts the highest first: the loss of a maximize study (the best first). */
   readonly highestFirst?: readonly string[];
+  /**
+   * The cells of `column` that hold an intermediate value, not a final one (a pruned trial's last report), by row
+   * index: the step it was reported at, or null when unknown. The page shows each as `0.42 (intermediate, at
+   * step 5)` and sorts them after every final value, whichever the order.
+   */
+  readonly intermediate?: { readonly column: string; readonly at: Readonly<Record<number, number | null>> };
 }
 
 /** The best trial as the page shows it. */

@@ -584,6 +584,13 @@ describe('buildReport on a study whose trials report learning curves (some prune
     const stepOf = new Map(page.table?.rows.map((row) => [row[0], row[3]]));
     for (const trial of pruned) expect(stepOf.get(trial.number)).toBe(1);
     expect(stepOf.get(complete?.number)).toBe(4);
+    // A pruned trial's value is marked as an intermediate one, at its step, for the page to show and sort after
+    // the losses (a user trial: it sorted among them as a final loss).
+    const rowOf = new Map(page.table?.rows.map((row, index) => [row[0], index]));
+    expect(page.table?.intermediate).toEqual({
+      column: 'loss',
+      at: Object.fromEntries(pruned.filter((t) => t.loss !== undefined).map((t) => [rowOf.get(t.number), 1])),
+    });
   });
 
   it('draws at most maxLines curves, every new best among them, and says so', async () => {

@@ -393,6 +393,72 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     });
   };
 
+  // A user trial: sorted by loss, a pruned trial's last reported value stood among the complete trials' losses as if
+  // it were a final one (the lowest first, here), and nothing in its cell said it was not.
+  it('sorts pruned trials after the complete ones by loss, either way, their values marked as intermediate', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const times = (number: number) => ({ startedAt: at(number), finishedAt: at(number + 1) });
+    const complete = (number: number, loss: number): Trial => ({
+      study: 'pruned',
+      number,
+      state: 'complete',
+      internal: { x: number / 10 },
+      loss,
+      intermediate: [{ step: 9, value: loss }],
+      ...times(number),
+    });
+    const pruned = (number: number, loss: number, step: number): Trial => ({
+      study: 'pruned',
+      number,
+      state: 'pruned',
+      internal: { x: number / 10 },
+      loss,
+      intermediate: [
+        { step: 0, value: loss + 1 },
+        { step, value: loss },
+      ],
+      ...times(number),
+    });
+    const trials: Trial[] = [
+      complete(0, 3),
+      pruned(1, 0.5, 2),
+      complete(2, 1),
+      pruned(3, 7, 4),
+      complete(4, 2),
+      { study: 'pruned', number: 5, state: 'pruned', internal: { x: 0.5 }, ...times(5) },
+    ];
+    const report = await buildReport({
+      name: 'pruned',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    });
+    const page = await openFile(report, 'pruned-sort.html');
+    const shown = () =>
+      page
+        .locator('#trial-table tbody tr')
+        .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
+    const byLoss = page.locator('#trial-table th', { hasText: /^loss/ }).locator('button');
+    await byLoss.click();
+    expect((await shown()).map((cells) => [cells[0], cells[2]])).toEqual([
+      ['2', '1'],
+      ['4', '2'],
+      ['0', '3'],
+      ['1', '0.5 (intermediate, at step 2)'],
+      ['3', '7 (intermediate, at step 4)'],
+      ['5', ''],
+    ]);
+    await byLoss.click();
+    expect((await shown()).map((cells) => cells[0])).toEqual(['0', '4', '2', '3', '1', '5']);
+    // The filter finds them by what their cells say.
+    await page.fill('#table-filter', 'intermediate');
+    expect((await shown()).map((cells) => cells[0])).toEqual(['3', '1']);
+    await page.close();
+  });
+
   // Trial 141: the links read "The study, ..., Best trial, Trials", the best trial first on the page.
   it("links the page's sections in the page's order", async () => {
     const page = await openFile(await smallReport(), 'order.html');

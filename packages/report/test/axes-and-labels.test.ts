@@ -259,7 +259,7 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
     const parallel = parallelChart(spread, space);
     const lines = firstLayer(parallel);
     expect(lines.encoding.color?.scale?.type).toBe('log');
-    expect(lines.encoding.color?.title).toBe('loss (log scale)');
+    expect(lines.encoding.color?.title).toBe('loss (log scale; darker: better)');
     // The loss axis placed by log: 0.02 (the geometric middle of 0.0004 and 10, nearly) near the middle.
     const rows = (parallel.spec as { layer: { data: { values: Record<string, unknown>[] } }[] }).layer[0]?.data.values;
     const at = (loss: number) => rows?.find((row) => row.axis === 'loss' && row.loss === loss)?.y as number;

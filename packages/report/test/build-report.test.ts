@@ -361,6 +361,38 @@ describe('buildReport with a contour function', async () => {
     expect(marks(pair, 'rule')).toBe(segments.length);
   });
 
+  // A user trial: viridis meant "late" (the trial number) in the slice plots and "bad" (the loss) in the parallel
+  // coordinates just below them.
+  it('gives each colour scheme on the page one meaning, named by its legend', () => {
+    const meanings = new Map<string, Set<string>>();
+    const walk = (node: unknown, chartId: string): void => {
+      if (Array.isArray(node)) for (const item of node) walk(item, chartId);
+      if (typeof node !== 'object' || node === null) return;
+      const color = (node as { color?: { field?: string; title?: unknown; scale?: { scheme?: unknown } } }).color;
+      const scheme = color?.scale?.scheme;
+      if (color !== undefined && scheme !== undefined) {
+        const name = typeof scheme === 'string' ? scheme : (scheme as { name: string }).name;
+        // The parallel coordinates colour huge losses by their symlog, `shade`: still the loss.
+        const field = color.field === 'shade' ? 'loss' : String(color.field);
+        meanings.set(name, new Set([...(meanings.get(name) ?? []), field]));
+        expect({ chartId, title: typeof color.title === 'string' && color.title.length > 0 }).toEqual({
+          chartId,
+          title: true,
+        });
+      }
+      for (const value of Object.values(node)) walk(value, chartId);
+    };
+    const charts = pageCharts(page);
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['slice', 'parallel', 'pair-x-y']));
+    for (const c of charts) walk(c.spec, c.id);
+    for (const [scheme, fields] of meanings)
+      expect({ scheme, fields: [...fields] }).toEqual({ scheme, fields: [...fields].slice(0, 1) });
+    expect(meanings.size).toBeGreaterThanOrEqual(3);
+    // The legends say which end is which.
+    expect(JSON.stringify(chart(page, 'slice').spec)).toContain('"title":"trial (darker: later)"');
+    expect(JSON.stringify(chart(page, 'parallel').spec)).toContain('"title":"loss (darker: better)"');
+  });
+
   it('draws the better levels darker, as the caption says, in either direction', async () => {
     type Colour = { field?: string; scale?: { scheme: string; reverse: boolean } };
     const colour = (c: Chart) => (layers(c)[0] as { encoding?: { color?: Colour } }).encoding?.color;

@@ -105,7 +105,7 @@ describe('SVG writer (vega in Node)', async () => {
     const parallel = charts.find((chart) => chart.id === 'parallel') as (typeof charts)[number];
     const svg = await specToSvg(parallel.spec);
     expect(svg).not.toContain('Infinity');
-    expect(svg).toContain('loss (symlog)');
+    expect(svg).toContain('loss (symlog; darker: better)');
     const rows = (parallel.spec as { layer: { data: { values: { axis: string; y: number }[] } }[] }).layer[0]?.data
       .values;
     const heights = new Set(rows?.filter((row) => row.axis === 'loss').map((row) => row.y));

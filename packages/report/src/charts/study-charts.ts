@@ -180,6 +180,12 @@ const shownOptions = (param: ParamNode, taken: ReadonlySet<string>): string[] =>
   return labels.length <= MAX_OPTIONS_SHOWN ? labels : labels.filter((label) => taken.has(label));
 };
 
+/** The colour scale of a trial's number (grey, darker when later): not viridis, which colours losses. */
+const TRIAL_COLORS = { scheme: { name: 'greys', extent: [0.3, 1] } };
+
+/** The legend title of {@link TRIAL_COLORS}: what its colours mean. */
+const TRIAL_COLOR_TITLE = 'trial (darker: later)';
+
 /** Slice plots: per parameter, each complete trial's loss against the parameter's value, coloured by trial. */
 export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
@@ -244,12 +250,14 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               },
             },
         y: { field: 'loss', type: 'quantitative', ...lossAxis(complete.map((p) => p.loss as number)) },
-        // Whole trial numbers in the legend (trial 115: one trial's legend read "0.000000").
+        // Whole trial numbers in the legend (trial 115: one trial's legend read "0.000000"). Greys, not the
+        // parallel coordinates' viridis, which means the loss just below: one colour scale, one meaning per page
+        // (a user trial read viridis as "late" here and "bad" there). Its pale end still shows on white.
         color: {
           field: 'number',
           type: 'quantitative',
-          title: 'trial',
-          scale: { scheme: 'viridis' },
+          title: TRIAL_COLOR_TITLE,
+          scale: TRIAL_COLORS,
           legend: { format: 'd', tickMinStep: 1 },
         },
         tooltip: [{ field: 'number', title: 'trial' }, paramTooltip(param, 'x'), { field: 'loss', format: '.6g' }],
@@ -259,7 +267,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
   return {
     id: 'slice',
     title: 'Slice plots',
-    description: `Per parameter: the loss of each complete trial against that parameter, coloured by trial number (late trials yellow).${
+    description: `Per parameter: the loss of each complete trial against that parameter, coloured by trial number (grey, the later trials darker).${
       unset.length === 0
         ? ''
         : ` Not drawn: ${unset.length === 1 ? 'the parameter' : `the ${unset.length} parameters`} no complete trial set (${unset.slice(0, 10).join(', ')}${unset.length > 10 ? `, and ${unset.length - 10} more` : ''}).`
@@ -428,7 +436,8 @@ export const parallelChart = (
               type: 'quantitative',
               // viridis runs from dark purple (its low end) to yellow: the low end at the good losses.
               scale: { scheme: 'viridis', reverse: direction === 'maximize', ...(logLoss ? { type: 'log' } : {}) },
-              title: squash ? 'loss (symlog)' : logLoss ? 'loss (log scale)' : 'loss',
+              // The legend says which end is good: the gradient alone gives only the values.
+              title: `${squash ? 'loss (symlog; ' : logLoss ? 'loss (log scale; ' : 'loss ('}darker: better)`,
               ...(squash
                 ? {
                     legend: {

@@ -67,6 +67,21 @@ describe('drawing order and long names', () => {
   const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
   const [x, y] = space.params as [ParamNode, ParamNode];
 
+  type Kinds = { field: string; title: string; scale: { domain: string[]; range: string[] } };
+  type PairLayer = {
+    mark: { type: string; filled?: boolean; xOffset?: number };
+    data: { values: { number: number; state: string }[] };
+    encoding: { fill?: Kinds; shape?: Kinds };
+  };
+  /** A pair plot layer's legend: each kind of trial's fill and shape. */
+  const kindsOf = (layer: PairLayer | undefined) => {
+    const { fill, shape } = layer?.encoding ?? {};
+    expect(fill?.scale.domain).toEqual(shape?.scale.domain);
+    return Object.fromEntries(
+      fill?.scale.domain.map((kind, i) => [kind, [fill.scale.range[i], shape?.scale.range[i]]]) ?? [],
+    );
+  };
+
   // Trial 141: complete and pruned trials were circles of two colours in the history, and the pair plots' dots
   // three colours of one shape.
   it('draws pruned and failed trials in shapes of their own, history and pair dots, and says so', () => {
@@ -93,22 +108,60 @@ describe('drawing order and long names', () => {
     expect(history.description).toContain('Pruned trials (orange diamonds)');
     expect(history.description).toContain('Failed trials (no loss) are red crosses');
     const pair = pairChart(points, x, y, undefined, 0);
-    const dots = (
-      pair.spec as {
-        layer: {
-          mark: { type: string; filled?: boolean };
-          encoding: { shape?: { condition: unknown; value: string } };
-        }[];
-      }
-    ).layer.find((l) => l.mark.type === 'point' && l.mark.filled === true);
-    expect(dots?.encoding.shape).toEqual({
-      condition: [
-        { test: "datum.state === 'failed'", value: 'cross' },
-        { test: "datum.state === 'pruned'", value: 'diamond' },
-      ],
-      value: 'circle',
+    const dots = (pair.spec as { layer: PairLayer[] }).layer.find(
+      (l) => l.mark.type === 'point' && l.mark.filled === true,
+    );
+    expect(kindsOf(dots)).toEqual({
+      'best (ringed)': ['#d62728', 'circle'],
+      complete: ['#222', 'circle'],
+      pruned: ['#ff7f0e', 'diamond'],
+      'failed (no loss)': ['#aaaaaa', 'cross'],
     });
     expect(pair.description).toContain('failed trials light grey crosses (no loss), pruned ones orange diamonds');
+  });
+
+  // A user trial: drawn as numbers, complete, pruned and failed trials differed by colour alone (grey print, a
+  // colour-blind reader); the dots had shapes, the numbers none.
+  it("marks a pruned or failed trial's number with its state's shape beside it, named by a legend", () => {
+    const states = ['complete', 'pruned', 'failed', 'complete'] as const;
+    // Spread apart, so every trial is drawn as its number; one to three digits.
+    const points = [0, 1, 2, 3, 14, 25, 106, 117].map((number, i): TrialPoint => {
+      const state = states[i % 4] as TrialPoint['state'];
+      return {
+        ...point(number, (i % 4) / 4 + 0.1, Math.floor(i / 4) / 2 + 0.2, number),
+        state,
+        loss: state === 'failed' ? null : number,
+      };
+    });
+    const pair = pairChart(points, x, y, undefined, 0);
+    const spec = pair.spec as { layer: PairLayer[] };
+    const numbers = spec.layer.at(-1);
+    expect(numbers?.mark.type).toBe('text');
+    expect(numbers?.data.values.map((row) => row.number)).toEqual([1, 2, 3, 14, 25, 106, 117, 0]);
+    // A layer of marks per number of digits, each just right of its numbers' digits.
+    const beside = spec.layer.filter((l) => l.mark.type === 'point' && l.mark.xOffset !== undefined);
+    expect(beside.map((l) => [l.mark.xOffset, l.data.values.map((row) => [row.number, row.state])])).toEqual([
+      [
+        8.3,
+        [
+          [1, 'pruned'],
+          [2, 'failed'],
+        ],
+      ],
+      [11.6, [[25, 'pruned']]],
+      [14.9, [[106, 'failed']]],
+    ]);
+    for (const layer of beside) {
+      expect(layer.mark.filled).toBe(true);
+      // One legend, of the kinds drawn with a shape: a complete trial's number stands alone.
+      expect(kindsOf(layer)).toEqual({ pruned: ['#ff7f0e', 'diamond'], 'failed (no loss)': ['#aaaaaa', 'cross'] });
+      expect(layer.encoding.fill?.title).toBe('trial');
+      expect(layer.encoding.shape?.title).toBe('trial');
+    }
+    expect(pair.marks).toContainEqual({ mark: 'symbol', count: 1 + 4 });
+    expect(pair.description).toContain(
+      'failed trials light grey with a cross beside the number (no loss), pruned ones orange with a diamond beside the number',
+    );
   });
 
   it('the pair plot draws the best trial last, over the later trials at its place', () => {

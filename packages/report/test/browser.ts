@@ -82,6 +82,8 @@ export interface DrawnItem {
   readonly role: string;
   readonly text?: string;
   readonly fill?: string;
+  /** A symbol's shape (`circle`, `diamond`, `cross`, ...). */
+  readonly shape?: string;
   readonly x1: number;
   readonly y1: number;
   readonly x2: number;
@@ -98,7 +100,15 @@ export const drawnItems = (
 ): Promise<{ items: DrawnItem[]; axes: { title: string; labels: string[] }[] }> =>
   page.evaluate((id) => {
     type Bounds = { x1: number; y1: number; x2: number; y2: number };
-    type SceneItem = { x?: number; y?: number; text?: unknown; fill?: string; bounds?: Bounds; items?: SceneMark[] };
+    type SceneItem = {
+      x?: number;
+      y?: number;
+      text?: unknown;
+      fill?: string;
+      shape?: unknown;
+      bounds?: Bounds;
+      items?: SceneMark[];
+    };
     type SceneMark = { marktype: string; role: string; items: SceneItem[] };
     type View = { scenegraph(): { root: SceneMark } };
     const view = (globalThis as unknown as { parzenViews: Record<string, View> }).parzenViews[id];
@@ -117,6 +127,7 @@ export const drawnItems = (
             role: mark.role,
             ...(mark.marktype === 'text' ? { text: textOf(item) } : {}),
             ...(item.fill === undefined ? {} : { fill: item.fill }),
+            ...(typeof item.shape === 'string' ? { shape: item.shape } : {}),
             x1: x1 + dx,
             y1: y1 + dy,
             x2: x2 + dx,

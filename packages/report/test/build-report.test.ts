@@ -29,12 +29,15 @@ type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown; enco
 const layers = (c: Chart) => (c.spec as { layer: Layer[] }).layer;
 /**
  * A pair plot's trials: its numbers' layer and its dots' (the best trial's ring, unfilled, is neither, nor are the
- * numbers' white halos).
+ * numbers' white halos, nor the marks beside some numbers, offset).
  */
 const trialLayers = (c: Chart) =>
   layers(c).filter((layer) => {
-    const mark = layer.mark as { type: string; filled?: boolean; fill?: string };
-    return (mark.type === 'text' && mark.fill !== 'white') || (mark.type === 'point' && mark.filled !== false);
+    const mark = layer.mark as { type: string; filled?: boolean; fill?: string; xOffset?: number };
+    return (
+      (mark.type === 'text' && mark.fill !== 'white') ||
+      (mark.type === 'point' && mark.filled !== false && mark.xOffset === undefined)
+    );
   });
 
 describe('buildReport on a mixed study (uniform, log-uniform, choice; failed trials)', async () => {
@@ -154,7 +157,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const drawnFailed = failed.filter((t) => t.internal.x !== undefined && t.internal.lr !== undefined);
     expect(drawnFailed.length).toBeGreaterThan(0);
     expect(rows.filter((r) => r.state === 'failed').map((r) => r.number)).toEqual(drawnFailed.map((t) => t.number));
-    const failedColour = trials.encoding.color.condition.find((c) => c.test.includes("'failed'"))?.value;
+    const failedColour = trials.encoding.color.condition.find((c) => c.test.includes("'failed (no loss)'"))?.value;
     expect(failedColour).toBeDefined();
     expect(failedColour).not.toBe(trials.encoding.color.value);
     expect(pair.description).toContain('failed trials light grey');
@@ -169,17 +172,18 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(ring.data?.values.map((r) => r.number)).toEqual([rows.find((r) => r.best)?.number]);
     expect(pair.description).toContain('the best is red, in a ring');
     const conditions = trials.encoding.color.condition.map((c) => [c.test, c.value]);
-    expect(conditions).toContainEqual(["datum.state === 'pruned'", '#ff7f0e']);
+    expect(conditions).toContainEqual(["datum.kind === 'pruned'", '#ff7f0e']);
     // As dots (more than 300 trials), failed ones are crosses.
     const points = trialPoints(study);
     const many = Array.from({ length: 320 }, (_, i) => ({ ...(points[i % points.length] as TrialPoint), number: i }));
     const [x, lr] = ['x', 'lr'].map((name) => study.space.byName.get(name)) as [ParamNode, ParamNode];
     const dots = layers(pairChart(many, x, lr, undefined, undefined)).at(-1) as unknown as {
       mark: { type: string };
-      encoding: { shape: { condition: { test: string; value: string }[] } };
+      encoding: { shape: { field: string; scale: { domain: string[]; range: string[] } } };
     };
     expect(dots.mark.type).toBe('point');
-    expect(dots.encoding.shape.condition).toContainEqual({ test: "datum.state === 'failed'", value: 'cross' });
+    const { domain, range } = dots.encoding.shape.scale;
+    expect(range[domain.indexOf('failed (no loss)')]).toBe('cross');
   });
 
   it('draws fANOVA importance by default and PED-ANOVA when asked, the caption saying which', async () => {

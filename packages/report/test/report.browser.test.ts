@@ -19,6 +19,7 @@ import {
 } from '../src/index.js';
 import {
   chartScreenshot,
+  type DrawnItem,
   drawnItems,
   launchChromium,
   renderedMarks,
@@ -571,6 +572,69 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await choicePage.close();
     for (const id of ['pair-lr-layers', 'slice', 'parallel', 'categorical-opt', 'density-layers', 'density-lr'])
       await chartScreenshot(page, id, `axes-${id}.png`);
+    await page.close();
+  });
+
+  // A user trial: drawn as numbers, complete, pruned and failed trials differed by colour alone, lost in grey
+  // print or to a colour-blind reader.
+  it("draws a pruned or failed trial's number with its diamond or cross just right of it, and a legend of them", async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const states = ['complete', 'pruned', 'failed'] as const;
+    const trials = [0, 1, 2, 3, 14, 25, 106, 117, 128].map((number, i): Trial => {
+      const common = {
+        study: 'shapes',
+        number,
+        internal: { x: 0.1 + (i % 3) * 0.35, y: 0.1 + Math.floor(i / 3) * 0.35 },
+      };
+      const times = { startedAt: at(i), finishedAt: at(i + 1) };
+      const state = states[i % 3];
+      return state === 'failed'
+        ? { ...common, state, error: { code: 'OBJECTIVE_FAILED', message: 'no' }, ...times }
+        : state === 'pruned'
+          ? { ...common, state, loss: 10 + i, ...times }
+          : { ...common, state: 'complete', loss: 1 + i, ...times };
+    });
+    const report = await buildReport(
+      { name: 'shapes', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
+      { pairs: [['x', 'y']] },
+    );
+    const page = await openFile(report, 'pair-shapes.html');
+    const { items } = await drawnItems(page, 'pair-x-y');
+    const numbers = items.filter((item) => item.role === 'mark' && item.marktype === 'text' && item.fill !== 'white');
+    const symbols = items.filter((item) => item.role === 'mark' && item.marktype === 'symbol');
+    expect(numbers.map((item) => Number(item.text)).sort((a, b) => a - b)).toEqual(trials.map((t) => t.number));
+    const beside = (number: DrawnItem) =>
+      symbols
+        .filter((symbol) => {
+          const middle = (symbol.y1 + symbol.y2) / 2;
+          return (
+            Math.abs(middle - (number.y1 + number.y2) / 2) < 3 &&
+            symbol.x1 >= number.x2 - 1 &&
+            symbol.x1 <= number.x2 + 6
+          );
+        })
+        .map((symbol) => symbol.shape);
+    const shapes = Object.fromEntries(numbers.map((number) => [number.text, beside(number)]));
+    expect(shapes).toEqual({
+      '0': [],
+      '1': ['diamond'],
+      '2': ['cross'],
+      '3': [],
+      '14': ['diamond'],
+      '25': ['cross'],
+      '106': [],
+      '117': ['diamond'],
+      '128': ['cross'],
+    });
+    // The legend names each shape drawn.
+    const legend = items.filter((item) => item.role === 'legend-label').map((item) => item.text);
+    expect(legend).toEqual(['pruned', 'failed (no loss)']);
+    expect(items.filter((item) => item.role === 'legend-symbol').map((item) => item.shape)).toEqual([
+      'diamond',
+      'cross',
+    ]);
+    await chartScreenshot(page, 'pair-x-y', 'pair-shapes.png');
     await page.close();
   });
 

@@ -84,7 +84,13 @@ const pairAxis = (param: ParamNode, values: readonly number[]): PairAxis => {
  * domains as Vega draws them (they are given to it, not rounded out), {@link PAIR_PADDING} in from each edge.
  */
 const numberedTrials = (
-  rows: readonly { readonly number: number; readonly x: number; readonly y: number; readonly best: boolean }[],
+  rows: readonly {
+    readonly number: number;
+    readonly x: number;
+    readonly y: number;
+    readonly best: boolean;
+    readonly state: string;
+  }[],
   xAxis: PairAxis,
   yAxis: PairAxis,
 ): Set<number> => {
@@ -98,12 +104,19 @@ const numberedTrials = (
   };
   const px = pixels(xAxis);
   const py = pixels(yAxis);
-  const boxes: { cx: number; cy: number; half: number }[] = [];
+  // Each number's box, with the mark of its state to its right when it has one.
+  const boxes: { left: number; right: number; cy: number }[] = [];
   const numbered = new Set<number>();
   const order = [...rows].sort((a, b) => Number(b.best) - Number(a.best) || a.number - b.number);
   for (const row of order) {
-    const box = { cx: px(row.x), cy: py(row.y), half: 3.3 * String(row.number).length + 1 };
-    if (boxes.some((other) => Math.abs(other.cx - box.cx) < other.half + box.half && Math.abs(other.cy - box.cy) < 11))
+    const digits = String(row.number).length;
+    const cx = px(row.x);
+    const box = {
+      left: cx - numberHalfWidth(digits),
+      right: cx + (marksState(row.state) ? markerOffset(digits) + MARKER_HALF : numberHalfWidth(digits)),
+      cy: py(row.y),
+    };
+    if (boxes.some((other) => other.left < box.right && box.left < other.right && Math.abs(other.cy - box.cy) < 11))
       continue;
     boxes.push(box);
     numbered.add(row.number);
@@ -111,34 +124,70 @@ const numberedTrials = (
   return numbered;
 };
 
+/** Half a trial number's width at the pair plot's 11-pixel font, estimated a little wide. */
+const numberHalfWidth = (digits: number): number => 3.3 * digits + 1;
+
+/** Whether a trial drawn as its number has its state's mark beside it (a complete trial's number stands alone). */
+const marksState = (state: string): boolean => state === 'pruned' || state === 'failed';
+
+/** How far right of a number's middle the mark of its state is drawn: just past its digits. */
+const markerOffset = (digits: number): number => Number((numberHalfWidth(digits) + 4).toFixed(1));
+
+/** The mark beside a number: its area in square pixels, and about half its width. */
+const MARKER_SIZE = 40;
+const MARKER_HALF = 3.5;
+
 /** Failed trials in the pair plots: drawn, since they show where the objective fails, but not as results. */
 const FAILED_GREY = '#aaaaaa';
 
-/** What the pair plot's colours say of the trials that did not complete, when it draws any. */
+/**
+ * The pair plot's kinds of trial, each a colour and a shape of its own and an entry of its legend: the best
+ * (ringed too), and the states.
+ */
+const PAIR_KINDS = [
+  { kind: 'best (ringed)', color: '#d62728', shape: 'circle' },
+  { kind: 'complete', color: '#222', shape: 'circle' },
+  { kind: 'pruned', color: '#ff7f0e', shape: 'diamond' },
+  { kind: 'failed (no loss)', color: FAILED_GREY, shape: 'cross' },
+  { kind: 'running', color: '#999999', shape: 'circle' },
+] as const;
+
+/** The colour of a kind of {@link PAIR_KINDS}. */
+const kindColor = (kind: string): string => PAIR_KINDS.find((k) => k.kind === kind)?.color ?? '#222';
+
+/** A pair plot trial's kind, as {@link PAIR_KINDS} names it. */
+const pairKind = (row: { readonly best: boolean; readonly state: string }): string =>
+  row.best ? 'best (ringed)' : row.state === 'failed' ? 'failed (no loss)' : row.state;
+
+/** What the pair plot's colours and shapes say of the trials that did not complete, when it draws any. */
 const stateNote = (
   rows: readonly { readonly state: string }[],
   dotted: readonly { readonly state: string }[],
 ): string => {
-  // The dots' shapes too, as drawn: all of a state's trials dots, or some (the rest numbers).
-  const shape = (state: string, name: string) =>
-    !dotted.some((r) => r.state === state)
-      ? ''
-      : dotted.filter((r) => r.state === state).length === rows.filter((r) => r.state === state).length
-        ? ` ${name}`
-        : ` (${name} where drawn as dots)`;
+  // Their shapes as drawn: a dot of that shape, or the shape beside the number (every one, or some).
+  const shape = (state: string, name: string, plural: string) => {
+    const dots = dotted.filter((r) => r.state === state).length;
+    const all = rows.filter((r) => r.state === state).length;
+    return dots === all
+      ? ` ${plural}`
+      : dots === 0
+        ? ` with a ${name} beside the number`
+        : ` ${plural}, or a ${name} beside the number`;
+  };
   const failed = rows.some((r) => r.state === 'failed');
   const pruned = rows.some((r) => r.state === 'pruned');
   const parts = [
-    ...(failed ? [`failed trials light grey${shape('failed', 'crosses')} (no loss)`] : []),
-    ...(pruned ? [`pruned ones orange${shape('pruned', 'diamonds')}`] : []),
+    ...(failed ? [`failed trials light grey${shape('failed', 'cross', 'crosses')} (no loss)`] : []),
+    ...(pruned ? [`pruned ones orange${shape('pruned', 'diamond', 'diamonds')}`] : []),
   ];
   return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 };
 
 /**
  * The seed's first figure: trials drawn as their numbers at their (x, y) values, over contour lines of
- * the objective when a cheap function is given. The best trial's number is red; failed
- * trials are light grey (crosses when drawn as dots), pruned ones orange (diamonds when drawn as dots).
+ * the objective when a cheap function is given. The best trial's number is red, in a ring; failed
+ * trials are light grey crosses, pruned ones orange diamonds (as numbers, that shape beside the number), the
+ * legend naming each.
  */
 export const pairChart = (
   points: readonly TrialPoint[],
@@ -151,7 +200,17 @@ export const pairChart = (
     const a = p.params[x.name];
     const b = p.params[y.name];
     return typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)
-      ? [{ number: p.number, x: a, y: b, loss: p.loss, state: p.state, best: p.number === bestNumber }]
+      ? [
+          {
+            number: p.number,
+            x: a,
+            y: b,
+            loss: p.loss,
+            state: p.state,
+            best: p.number === bestNumber,
+            kind: pairKind({ best: p.number === bestNumber, state: p.state }),
+          },
+        ]
       : [];
   });
   // The best trial last, so it is drawn on top (trial 77: in a converged study the later trials' numbers,
@@ -244,19 +303,10 @@ export const pairChart = (
           },
         ];
   if (!asNumbers) layers.push(...ring);
-  // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were drawn as
-  // complete ones): light grey (red is the best trial's here), and the history's orange.
-  const trialEncoding = {
+  // Where each trial is drawn, and what its tooltip says.
+  const placeAndTooltip = {
     x: xEnc,
     y: yEnc,
-    color: {
-      condition: [
-        { test: 'datum.best', value: '#d62728' },
-        { test: "datum.state === 'failed'", value: FAILED_GREY },
-        { test: "datum.state === 'pruned'", value: '#ff7f0e' },
-      ],
-      value: '#222',
-    },
     tooltip: [
       { field: 'number', title: 'trial' },
       { field: 'state' },
@@ -265,7 +315,47 @@ export const pairChart = (
       { field: 'loss', format: '.6g' },
     ],
   };
+  // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were drawn as
+  // complete ones): light grey (red is the best trial's here), and the history's orange.
+  const trialEncoding = {
+    ...placeAndTooltip,
+    color: {
+      condition: ['best (ringed)', 'failed (no loss)', 'pruned'].map((kind) => ({
+        test: `datum.kind === '${kind}'`,
+        value: kindColor(kind),
+      })),
+      value: kindColor('complete'),
+    },
+  };
   const numbers = rows.filter((row) => numbered.has(row.number));
+  // A number's state is told by a shape too, not by its colour alone (a user trial: in grey print or to a
+  // colour-blind reader, complete, pruned and failed numbers looked alike): a pruned or failed trial's number has
+  // its diamond or cross just right of its digits, a layer per number of digits.
+  const marked = numbers.filter((row) => marksState(row.state));
+  const byDigits = new Map<number, typeof marked>();
+  for (const row of marked) {
+    const digits = String(row.number).length;
+    byDigits.set(digits, [...(byDigits.get(digits) ?? []), row]);
+  }
+  // One legend of colour and shape, over the kinds drawn with a shape (a complete trial's number stands alone).
+  // Their fill, not their colour: that is the contour lines' scale, of the objective's levels.
+  const shown = new Set([...dotted, ...marked].map((row) => row.kind));
+  const kinds = PAIR_KINDS.filter(({ kind }) => shown.has(kind));
+  const kindEncoding = {
+    ...placeAndTooltip,
+    fill: {
+      field: 'kind',
+      type: 'nominal',
+      title: 'trial',
+      scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.color) },
+    },
+    shape: {
+      field: 'kind',
+      type: 'nominal',
+      title: 'trial',
+      scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.shape) },
+    },
+  };
   // Each number over a white halo of its own shape, so it reads over the grid and contour lines under it (drawn
   // over them bare, its digits ran into theirs). The halos go under the dots: over them, they erased the dots
   // beside a number (review 123). Not interactive: the tooltips are the trials' own marks'.
@@ -288,17 +378,14 @@ export const pairChart = (
     layers.push({
       data: { values: dotted },
       mark: { type: 'point', filled: true, size: asNumbers ? 10 : 14, opacity: 0.7 },
-      encoding: {
-        ...trialEncoding,
-        // Each state a shape of its own, not told by colour alone (trial 141: three colours of dots).
-        shape: {
-          condition: [
-            { test: "datum.state === 'failed'", value: 'cross' },
-            { test: "datum.state === 'pruned'", value: 'diamond' },
-          ],
-          value: 'circle',
-        },
-      },
+      // Each state a shape of its own, not told by colour alone (trial 141: three colours of dots).
+      encoding: kindEncoding,
+    });
+  for (const [digits, values] of byDigits)
+    layers.push({
+      data: { values },
+      mark: { type: 'point', filled: true, size: MARKER_SIZE, opacity: 1, xOffset: markerOffset(digits) },
+      encoding: kindEncoding,
     });
   if (asNumbers) layers.push(...ring);
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
@@ -328,7 +415,9 @@ export const pairChart = (
       ...(numbers.length > 0 || (rows.length === 0 && !lines)
         ? [{ mark: 'text' as const, count: 2 * numbers.length }]
         : []),
-      ...(dotted.length + best.length > 0 ? [{ mark: 'symbol' as const, count: dotted.length + best.length }] : []),
+      ...(dotted.length + best.length + marked.length > 0
+        ? [{ mark: 'symbol' as const, count: dotted.length + best.length + marked.length }]
+        : []),
       ...(lines ? [{ mark: 'rule' as const, count: contour?.segments.length ?? 0 }] : []),
     ],
   };

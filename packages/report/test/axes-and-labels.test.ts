@@ -67,7 +67,7 @@ describe('drawing order and long names', () => {
   const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
   const [x, y] = space.params as [ParamNode, ParamNode];
 
-  type Kinds = { field: string; title: string; scale: { domain: string[]; range: string[] } };
+  type Kinds = { field: string; title: string; scale: { domain: string[]; range: string[] }; legend?: null };
   type PairLayer = {
     mark: { type: string; filled?: boolean; xOffset?: number };
     data: { values: { number: number; state: string }[] };
@@ -159,6 +159,13 @@ describe('drawing order and long names', () => {
       expect(layer.encoding.shape?.title).toBe('trial');
     }
     expect(pair.marks).toContainEqual({ mark: 'symbol', count: 1 + 4 });
+    // Complete trials alone (dots where numbers would overlap) have nothing to tell apart: no legend.
+    const together = [0, 1, 2].map((number): TrialPoint => point(number, 0.5, 0.5, number));
+    const dots = (pairChart(together, x, y, undefined, 0).spec as { layer: PairLayer[] }).layer.find(
+      (l) => l.mark.type === 'point' && l.mark.filled === true,
+    );
+    expect(dots?.data.values.map((row) => row.number)).toEqual([1, 2]);
+    expect([dots?.encoding.fill?.legend, dots?.encoding.shape?.legend]).toEqual([null, null]);
     expect(pair.description).toContain(
       'failed trials light grey with a cross beside the number (no loss), pruned ones orange with a diamond beside the number',
     );

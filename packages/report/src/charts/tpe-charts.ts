@@ -341,6 +341,8 @@ export const pairChart = (
   // Their fill, not their colour: that is the contour lines' scale, of the objective's levels.
   const shown = new Set([...dotted, ...marked].map((row) => row.kind));
   const kinds = PAIR_KINDS.filter(({ kind }) => shown.has(kind));
+  // Complete trials alone have nothing to tell apart: no legend.
+  const legend = kinds.some(({ kind }) => kind !== 'complete') ? {} : { legend: null };
   const kindEncoding = {
     ...placeAndTooltip,
     fill: {
@@ -348,12 +350,14 @@ export const pairChart = (
       type: 'nominal',
       title: 'trial',
       scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.color) },
+      ...legend,
     },
     shape: {
       field: 'kind',
       type: 'nominal',
       title: 'trial',
       scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.shape) },
+      ...legend,
     },
   };
   // Each number over a white halo of its own shape, so it reads over the grid and contour lines under it (drawn

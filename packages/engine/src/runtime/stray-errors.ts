@@ -32,9 +32,12 @@ export const watchStrayErrorsBetweenTrials = (warn: (error: unknown) => void): (
 
 /**
  * Who a stray error came from, for its message: a `report(step, value)` the objective did not await,
- * refused (a bad step or value), or else the objective, outside its call.
+ * refused (a bad step or value); a write to a pipe whose reader has gone (`node script.mjs | head`: what
+ * the objective prints has nowhere to go, no mistake in its code); or else the objective, outside its call.
  */
 export const strayErrorSource = (error: unknown): string =>
   error instanceof ParzenError && error.code === 'REPORT_INVALID'
     ? 'a report(step, value) the objective did not await was refused'
-    : 'the objective threw outside its call (in a timer or a callback)';
+    : (error as { code?: unknown } | null)?.code === 'EPIPE'
+      ? "the reader of the process's output closed the pipe (as `| head` does) and the objective wrote to it"
+      : 'the objective threw outside its call (in a timer or a callback)';

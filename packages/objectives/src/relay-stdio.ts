@@ -25,7 +25,7 @@ export const onDrained = (to: NodeJS.WritableStream, done: () => void): void => 
 /**
  * Whether what is written to `to` now goes nowhere: it was destroyed or ended, or a write failed (`parzen run |
  * head -c 100`: the reader closed the pipe, EPIPE). Node's own stdout is never destroyed by EPIPE: each later
- * write fails again, with a new error, an `error` and a `close` event (user trial 149: a worker thread's timer
+ * write fails again, with a new error, an `error` and a `close` event (a worker thread's timer
  * that printed on made the main thread fail write after write, and the run's trials stopped finishing).
  */
 export const flowsIntoNothing = (to: NodeJS.WritableStream | Writable): boolean =>

@@ -171,12 +171,16 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('export')
     .argument('[config]', 'experiment config (optional with --store)')
-    .option('-o, --output <file>', 'write the JSONL here (default: stdout)')
+    .option('-o, --output <file>', 'write the JSONL here (default: stdout); a .csv or .tsv name is refused')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .option('--json', 'with -o: print {"study", "output", "trials", "leftOut", "nonFinite"} as the last stdout line')
-    .description("Write the study's finished trials as JSONL (read-only), to import them elsewhere.")
+    // Refused with the command that writes CSV (trial 153: `unknown option '--csv'` said nothing of it).
+    .addOption(new Option('--csv').hideHelp())
+    .description(
+      "Write the study's finished trials as JSONL (read-only), to import them elsewhere; for CSV: `parzen trials CONFIG --csv`.",
+    )
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/export.js')).exportStudy(config, flags, output);
     });

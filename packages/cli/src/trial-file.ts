@@ -339,6 +339,18 @@ const csvRow = (
   return row;
 };
 
+/**
+ * For a CSV of parameters without a loss (and no unknown column, such as a loss under another name): settings to try rather than results (trial 153: Optuna's `enqueue_trial`
+ * users reached for import), which the config's `enqueue` list runs.
+ */
+const enqueueHint = (params: readonly string[]): string =>
+  params.length === 0
+    ? ''
+    : ` To run these settings as trials rather than import results, list them in the config's \`enqueue\`, one object of params each (\`"enqueue": [{${params
+        .slice(0, 3)
+        .map((name) => `${JSON.stringify(name)}: ...`)
+        .join(', ')}${params.length > 3 ? ', ...' : ''}}]\`): a run evaluates them first.`;
+
 /** A CSV file: a header naming the parameters, a `loss` column and the optional columns. */
 const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile => {
   const [first, ...records] = parseCsv(text);
@@ -360,7 +372,8 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
         `column and optionally ${CSV_COLUMNS.slice(1).join(', ')} and attrs.NAME columns (or the columns of ` +
         `\`parzen trials --csv\`, or of Optuna's \`trials_dataframe()\`); found ${JSON.stringify(header)}` +
-        `${unknown.length > 0 ? ` (unknown: ${unknown.map((column) => `${column}${alikeParam(column)}`).join(', ')})` : ' (no loss column)'}.`,
+        `${unknown.length > 0 ? ` (unknown: ${unknown.map((column) => `${column}${alikeParam(column)}`).join(', ')})` : ' (no loss column)'}.` +
+        enqueueHint(hasLoss || unknown.length > 0 ? [] : header.filter((column) => space.byName.has(column))),
     );
   // Two columns of one field (a merge's second `loss`; `x` beside `params.x`): which one is meant cannot be told
   // (trial 87, review 91: the last won).

@@ -21,6 +21,8 @@ export interface ExportFlags {
   readonly store?: string;
   readonly study?: string;
   readonly salvage?: boolean;
+  /** Refused (export writes JSONL only), with the command that writes CSV. */
+  readonly csv?: boolean;
   /** With `-o`: print what was written as one JSON line last on stdout (see {@link ExportJson}). */
   readonly json?: boolean;
 }
@@ -66,6 +68,23 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
   return { lines, dropped };
 };
 
+/**
+ * Refuses CSV asked of export (`--csv`, or `-o` naming a .csv or .tsv file, which got JSONL under that name unsaid:
+ * trial 153), pointing at `parzen trials --csv`, whose CSV `import` reads back.
+ */
+const refuseCsv = (path: string | undefined, flags: ExportFlags): void => {
+  const extension = flags.output === undefined ? undefined : /\.(csv|tsv)$/i.exec(flags.output)?.[1]?.toLowerCase();
+  if (flags.csv !== true && extension === undefined) return;
+  const source = path ?? (flags.store === undefined ? 'CONFIG' : `--store ${flags.store}`);
+  const study = flags.study === undefined ? '' : ` --study ${flags.study}`;
+  const asked = flags.csv === true ? '--csv' : `-o ${flags.output}`;
+  const file = extension === 'csv' ? flags.output : 'trials.csv';
+  throw new CliError(
+    `${asked}: \`parzen export\` writes JSONL only (a file for \`parzen import\`)${flags.csv === true ? '' : ", whatever the file's name"}; ` +
+      `CSV comes from \`parzen trials ${source}${study} --csv > ${file}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}). Nothing was written.`,
+  );
+};
+
 /** `-o`: the file to write, refused before the store is read when it is a folder (its parent folders are created). */
 const exportPath = (flag: string, config: string | undefined): string => {
   const file = resolve(flag);
@@ -93,6 +112,8 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       '--json describes the file export writes, and without -o the export itself goes to stdout: add -o FILE, or leave out --json.',
     );
   const target = flags.output === undefined ? undefined : exportPath(flags.output, path);
+  // After the check of the config's own files: the CSV command it names writes to `-o`'s file.
+  refuseCsv(path, flags);
   const studies = await forConfig(path, async () => {
     const found = await loadStudies(
       path,

@@ -1,4 +1,4 @@
-import type { LoadedExperiment, PluginChoice, StudyRecord } from '@parzen/engine';
+import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
 import {
   countOf,
   leftoverEntriesNote,
@@ -194,6 +194,20 @@ const reportProblems = async (
 };
 
 /**
+ * The run with a note that its store could not be read (trial 153: a PostgreSQL store on a closed port or with a
+ * wrong password was said valid without a word, its study not compared), unless the store only lacks the study.
+ */
+const unreadNote = (run: PreparedStudy, error: unknown): PreparedStudy => {
+  if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') return run;
+  const { name, store } = run.experiment.config;
+  const note = {
+    pointer: '/store',
+    message: `the \`${store.use}\` store could not be read, so study ${name} was not compared with what it holds (a study already there must have the same space and direction; \`run\` checks that when it opens the store): ${error instanceof Error ? error.message : String(error)}`,
+  };
+  return { ...run, experiment: { ...run.experiment, notes: [...(run.experiment.notes ?? []), note] } };
+};
+
+/**
  * The runs with what a run of each would say of the study its store holds (its `reads`, in the same order) as notes:
  * another suggester or settings than the study was created with, another seed, entries left waiting, a trial
  * budget already spent; and how many of each config's enqueued entries the study's trials took.
@@ -215,7 +229,8 @@ const withStoreNotes = async (
   );
   const held = runs.map((run, at) => {
     const read = reads[at];
-    if (read === undefined || !('value' in read) || read.value === undefined) return run;
+    if (read !== undefined && !('value' in read)) return unreadNote(run, read.error);
+    if (read === undefined || read.value === undefined) return run;
     const { config } = run.experiment;
     const { study, trials } = read.value;
     const settingsChange = changes[at];
@@ -291,7 +306,7 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
   }
   await closeStarted(runs);
   // A study its store already holds with another direction or space: the run would refuse it before any
-  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is left to the run).
+  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is noted, and left to the run).
   const reads = await readStudiesHeld(runs.map((run) => run.experiment));
   const mismatched = runs.flatMap((run, at) => {
     const read = reads[at];

@@ -3,6 +3,7 @@ import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-js
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
 import { type ConfigIssue, escapePointer, ParzenError } from '../errors.js';
+import { VALUE_THEY_RAN_WITH } from './words.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
 const LISTED = 4;
@@ -80,6 +81,45 @@ const spaceIssues = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition)
 };
 
 /**
+ * The parameters the config adds when that is its only change to the stored space (each stored parameter kept as
+ * it was); empty otherwise. Then every stored trial lacks them, and fits the new space only once given a value.
+ */
+const addedOnly = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): string[] => {
+  const stored = canonicalSpace(storedSpace) as Record<string, unknown>;
+  const config = canonicalSpace(configSpace) as Record<string, unknown>;
+  const kept = Object.entries(stored).every(
+    ([name, definition]) => name in config && canonicalJson(config[name]) === canonicalJson(definition),
+  );
+  return kept ? Object.keys(config).filter((name) => !(name in stored)) : [];
+};
+
+/**
+ * How to carry a study's trials over to a new one with the changed space: export and import the trials that still
+ * fit; when the change only adds parameters none does (trial 153: the recipe's --on-invalid skip imported nothing),
+ * so each is first given the value it ran with.
+ */
+const carryOver = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): string => {
+  const added = addedOnly(storedSpace, configSpace);
+  if (added.length === 0)
+    return (
+      'A study keeps the space it was created with: undo the change to resume it, or give the study another name ' +
+      '(or store) and carry over the trials that still fit: `parzen export` this study, then `parzen import` the file ' +
+      'into the new one with --ignore-header (--on-invalid skip leaves out those that no longer fit); in code, ' +
+      "the new study's `addTrials` takes this one's `trials()` without the running ones (with `{ onInvalid: 'skip' }`)."
+    );
+  const listed = added.map((name) => `\`${name}\``).join(', ');
+  const them = added.length === 1 ? 'it' : 'them';
+  return (
+    `Its trials lack ${listed}, so as they are none fits the new space (an import with --on-invalid skip imports none). ` +
+    'A study keeps the space it was created with: undo the change to resume it, or give the study another name ' +
+    `(or store) and carry its trials over with the value of ${listed} they ran with: write them with \`parzen export\` ` +
+    `(or as CSV with \`parzen trials --csv\`), give each trial ${VALUE_THEY_RAN_WITH}, then \`parzen import\` the ` +
+    `file into the new study (with --ignore-header for an export); in code, add ${them} to the params of this one's \`trials()\` ` +
+    "without the running ones, and pass those to the new study's `addTrials`."
+  );
+};
+
+/**
  * A resumed study must be the same study: same direction and same space (compared as JSON
  * with sorted keys, so reordering a definition's keys is not a change, and in one spelling: see
  * `sameSpace`). The seed may
@@ -102,11 +142,7 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
         : differences;
     throw new ParzenError(
       'STUDY_MISMATCH',
-      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ` +
-        'A study keeps the space it was created with: undo the change to resume it, or give the study another name ' +
-        '(or store) and carry over the trials that still fit: `parzen export` this study, then `parzen import` the file ' +
-        'into the new one with --ignore-header (--on-invalid skip leaves out those that no longer fit); in code, ' +
-        "the new study's `addTrials` takes this one's `trials()` without the running ones (with `{ onInvalid: 'skip' }`).",
+      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ${carryOver(stored.space, spec.space)}`,
       { issues: spaceIssues(stored.space, spec.space) },
     );
   }

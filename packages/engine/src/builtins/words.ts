@@ -15,6 +15,12 @@ export const shownNumber = (value: number): string => {
 /** Milliseconds as a message says a wait: in seconds to a tenth, `1.4 s`, `10 s`. */
 export const inSeconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
+/**
+ * What trials run before a parameter was added to the space need to fit it, after "give each row" (an import that
+ * finds every row lacking it, and a study refused for a space grown since it began, say it alike).
+ */
+export const VALUE_THEY_RAN_WITH = 'the value the earlier runs used (a field in its params, or a column)';
+
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -1,4 +1,4 @@
-import { countOf } from '../builtins/words.js';
+import { countOf, VALUE_THEY_RAN_WITH } from '../builtins/words.js';
 import type { NewFinishedTrial } from '../contracts/store.js';
 import { isEmptyObject } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -337,7 +337,7 @@ const addedHint = (names: readonly string[], word: string): string => {
   return (
     // Not said as fact: a branch's parameter the file has no column for is missing the same way (trial 87).
     `\nEvery ${word} lacks ${listed}, which the space asks of these ${word}s: ${names.length === 1 ? 'a parameter' : 'parameters'} added to the space since these trials ran, or left out of the file? ` +
-    `Give each ${word} the value the earlier runs used (a field in its params, or a column), or leave ${names.length === 1 ? 'it' : 'them'} out of the space to import them.`
+    `Give each ${word} ${VALUE_THEY_RAN_WITH}, or leave ${names.length === 1 ? 'it' : 'them'} out of the space to import them.`
   );
 };
 

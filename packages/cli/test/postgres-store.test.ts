@@ -190,6 +190,12 @@ describePostgres('parzen on the postgres store', () => {
         ),
       );
       expect(wrong.stderr).not.toContain("'wrong'");
+      // Trial 153: validate said such a config valid without a word, its study not compared.
+      const checked = await parzen('validate', configOn('wrong-pw', options));
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(checked.stderr).toMatch(
+        /note: \/store: the `postgres` store could not be read, so study wrong-pw was not compared.*password authentication failed/s,
+      );
 
       const none = await parzen('run', configOn('no-pw', { url: options.url }));
       expect(none.code).toBe(2);

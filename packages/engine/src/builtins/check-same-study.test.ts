@@ -40,6 +40,24 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('undo the change to resume it, or give the study another name (or store)');
   });
 
+  it('says of parameters only added that the trials lack them, and how to give them their values (trial 153)', () => {
+    // A definition with its keys in another order is the same one: still an addition only.
+    const message = messageOf({
+      ...stored.space,
+      depth: { high: 8, low: 1, type: 'randint' },
+      momentum: { type: 'uniform', low: 0, high: 1 },
+      dropout: { type: 'uniform', low: 0, high: 0.5 },
+    } as SpaceDefinition);
+    expect(message).toContain(
+      'Its trials lack `momentum`, `dropout`, so as they are none fits the new space (an import with --on-invalid skip imports none).',
+    );
+    expect(message).toContain(
+      'carry its trials over with the value of `momentum`, `dropout` they ran with: write them with `parzen export`',
+    );
+    expect(message).toContain("in code, add them to the params of this one's `trials()`");
+    expect(message).not.toContain('--on-invalid skip leaves out');
+  });
+
   it("lists each difference as an issue: the pointer, the stored definition, this run's (trial 38: none)", () => {
     let error: unknown;
     try {

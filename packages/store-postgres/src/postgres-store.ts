@@ -67,6 +67,7 @@ interface StudyRow {
   readonly seed: number;
   readonly space: StudySpec['space'];
   readonly suggester: StudySuggester | null;
+  readonly parzen_version: string | null;
   readonly created_at: Date;
 }
 
@@ -104,6 +105,7 @@ const toKnown = (row: StudyRow): KnownStudy => ({
     seed: row.seed,
     space: row.space,
     ...(row.suggester === null ? {} : { suggester: row.suggester }),
+    ...(row.parzen_version === null ? {} : { parzenVersion: row.parzen_version }),
     createdAt: row.created_at.toISOString(),
   }),
 });
@@ -181,6 +183,7 @@ class PostgresTrialStore implements PostgresStore {
           createdAt,
           this.durable,
           suggester,
+          spec.parzenVersion ?? null,
         ];
         await this.query('insertStudy', values);
         known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert

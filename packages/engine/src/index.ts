@@ -45,6 +45,7 @@ export {
   bestTrial,
   type CompleteTrial,
   type Direction,
+  type DrawnUnder,
   type ErrorInfo,
   type FailedTrial,
   type FinishedTrial,

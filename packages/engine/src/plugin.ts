@@ -138,6 +138,7 @@ export {
   bestTrial,
   type CompleteTrial,
   type Direction,
+  type DrawnUnder,
   type ErrorInfo,
   endedUnrun,
   type FailedTrial,

@@ -147,8 +147,8 @@ describe.concurrent('the command objective with real child processes', () => {
     );
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(trials.map((trial) => [trial.error?.code, trial.error?.details?.signal])).toEqual([
-      ['TIMEOUT', 'SIGKILL'],
-      ['TIMEOUT', 'SIGKILL'],
+      ['TIMEOUT', 'SIGTERM'],
+      ['TIMEOUT', 'SIGTERM'],
     ]);
     const pids = readdirSync(join(dir, 'pids')).map((file) => Number(readFileSync(join(dir, 'pids', file), 'utf8')));
     expect(pids).toHaveLength(2);

@@ -68,13 +68,16 @@ export interface CommandObjectiveOptions {
   readonly paramsInEnv?: boolean;
   /** `json`: the params as one JSON line on standard input; `none`: empty stdin. */
   readonly stdin: 'json' | 'none';
-  /** Kill the program (its whole process group) after this many seconds; the trial fails with `TIMEOUT`. */
+  /**
+   * Stop the program (its whole process group: SIGTERM, SIGKILL `pruneGraceSeconds` later) after this many
+   * seconds; the trial fails with `TIMEOUT`.
+   */
   readonly timeoutSeconds?: number;
   /** How many characters of stderr a failed trial keeps in `error.details.stderrTail`. */
   readonly stderrTailChars: number;
   /**
-   * When the pruner stops a trial, its process group gets SIGTERM, then SIGKILL after this many seconds
-   * if the program is still running (default 5).
+   * When a trial is stopped (the pruner, a timeout, the run's stop), its process group gets SIGTERM, then
+   * SIGKILL after this many seconds if the program is still running (default 5).
    */
   readonly pruneGraceSeconds: number;
 }
@@ -115,7 +118,7 @@ export const commandObjectiveOptionsSchema = {
       type: 'number',
       exclusiveMinimum: 0,
       maximum: 1_000_000,
-      description: 'Per-trial limit; kills the process group.',
+      description: 'Per-trial limit; stops the process group (SIGTERM, then SIGKILL after pruneGraceSeconds).',
     },
     stderrTailChars: { type: 'integer', minimum: 0, default: 4000, description: 'Stderr kept in a failed trial.' },
     pruneGraceSeconds: {
@@ -124,7 +127,7 @@ export const commandObjectiveOptionsSchema = {
       maximum: 3600,
       default: 5,
       description:
-        'A pruned trial gets SIGTERM on its process group, then SIGKILL after this many seconds (so does a trial whose Parzen process was killed with kill -9).',
+        'A stopped trial gets SIGTERM on its process group, then SIGKILL after this many seconds if its program is still running: a pruned trial, a timeout, a run stopped by Ctrl-C or SIGTERM (at the end of gracePeriodSeconds, or at a second Ctrl-C), and a trial whose Parzen process was killed with kill -9.',
     },
   },
 } as const;
@@ -333,13 +336,16 @@ export const interpretCommandOutcome = (
       'a program still running when its trial is stopped fails it whatever it printed',
       'end the program',
     );
+    // Trial 153: said how it was stopped, SIGTERM first (a program may save a checkpoint), then SIGKILL.
+    const grace = reports === undefined ? 'the grace period' : `the ${reports.graceSeconds} s grace period`;
+    const how = outcome.graceExpired
+      ? `its process group got SIGTERM, then SIGKILL after ${grace}`
+      : outcome.signal === 'SIGTERM'
+        ? 'its process group got SIGTERM, which ended it'
+        : `its process group got SIGTERM, and it ${describeEnd(outcome)}`;
     return outcome.timedOut
-      ? failed(
-          'TIMEOUT',
-          `\`${shown}\` ran longer than ${timeoutSeconds} s; its process group was killed${kill}.`,
-          withLoss,
-        )
-      : failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed${kill}.`, withLoss);
+      ? failed('TIMEOUT', `\`${shown}\` ran longer than ${timeoutSeconds} s; ${how}${kill}.`, withLoss)
+      : failed('INTERRUPTED', `\`${shown}\` was stopped; ${how}${kill}.`, withLoss);
   }
   if (outcome.exitCode !== 0) {
     const exit = printed(
@@ -424,7 +430,8 @@ const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly 
  * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_STUDY`) and through the argv
  * template; the loss comes back on stdout. A stdout line `{"step": n, "value": x}` is an intermediate
  * report, passed to the run loop as it is printed; when the pruner says stop, the program's process group
- * gets SIGTERM (SIGKILL after `pruneGraceSeconds`) and the trial fails with `PRUNED`. See
+ * gets SIGTERM (SIGKILL after `pruneGraceSeconds`) and the trial fails with `PRUNED`; a timeout or the run's
+ * stop ends it the same way. See
  * {@link CommandObjectiveOptions} and the package README.
  */
 export const createCommandObjective = (
@@ -452,7 +459,8 @@ export const createCommandObjective = (
       leaveOut,
       paramsInEnv: options.paramsInEnv !== false,
     });
-  const running = new Set<AbortController>();
+  // The programs running, each with its stop and the end of its evaluation, which `close` waits for.
+  const running = new Map<AbortController, Promise<unknown>>();
   // The study's logger (stderr in the CLI), for what the program's output may have meant.
   const logger = context.services?.has(SERVICES.logger) === true ? context.services.get(SERVICES.logger) : undefined;
   const warn = logger === undefined ? undefined : (message: string) => logger.warn(message);
@@ -479,6 +487,8 @@ export const createCommandObjective = (
     // Killed on abort, it returns its command, stderr tail and any loss it printed: the engine's TIMEOUT
     // (`trialTimeoutSeconds`) or INTERRUPTED keeps them.
     settlesOnAbort: true,
+    // A stopped program gets SIGTERM, and SIGKILL only after this (trial 153: Ctrl-C sent SIGKILL alone).
+    abortGraceMs: options.pruneGraceSeconds * 1000,
     async evaluate(params, evaluation) {
       let argv: string[];
       let extraEnv: Record<string, string>;
@@ -508,7 +518,13 @@ export const createCommandObjective = (
           commandDetails,
         );
       const stop = new AbortController();
-      running.add(stop);
+      let ended = () => {};
+      running.set(
+        stop,
+        new Promise<void>((resolve) => {
+          ended = resolve;
+        }),
+      );
       // The loss line is kept as the lines are read: a program may print far more than the tail of stdout
       // that is kept (logs, a summary) after its loss.
       const lossLine = lossTracker();
@@ -679,10 +695,14 @@ export const createCommandObjective = (
       } finally {
         stillness.stop();
         running.delete(stop);
+        ended();
       }
     },
     async close() {
-      for (const stop of running) stop.abort();
+      // Each one stopped as a stopped trial's is (SIGTERM, SIGKILL after pruneGraceSeconds), and waited for: once
+      // the process exits, a group still tracked gets SIGKILL at once.
+      for (const stop of running.keys()) stop.abort();
+      await Promise.all(running.values());
       // The count, when more trials than the one warned of took such a number (trial 55: the later ones
       // were scored by it without a word).
       if (numbersAfterLoss.length > 1)

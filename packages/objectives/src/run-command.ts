@@ -20,7 +20,7 @@ export interface RunCommandOptions {
   /** Written to the program's standard input, which is then closed; undefined leaves stdin empty. */
   readonly input?: string;
   readonly timeoutMs?: number;
-  /** Kills the program's process group when it fires. */
+  /** Stops the program's process group when it fires: SIGTERM, then SIGKILL after `terminateGraceMs`. */
   readonly signal?: AbortSignal;
   /** How much of stderr to keep (characters). */
   readonly stderrTail: number;
@@ -42,14 +42,14 @@ export interface RunCommandOptions {
   readonly onExit?: () => void;
   /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
   readonly terminate?: AbortSignal;
-  /** How long a program asked to stop has between SIGTERM and SIGKILL (default 5000 ms). */
+  /** How long a program stopped for any reason has between SIGTERM and SIGKILL (default 5000 ms). */
   readonly terminateGraceMs?: number;
 }
 
 /** How a command ended. */
 export interface CommandOutcome {
   readonly exitCode: number | null;
-  /** The signal that ended it (SIGKILL after a timeout or an abort). */
+  /** The signal that ended it (SIGTERM or SIGKILL after a timeout, an abort or `terminate`). */
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -57,7 +57,7 @@ export interface CommandOutcome {
   readonly aborted: boolean;
   /** The program was asked to stop (`terminate` fired, or a line handler failed): SIGTERM, then SIGKILL. */
   readonly terminated: boolean;
-  /** It was still running when the grace period after SIGTERM ran out, so its group got SIGKILL. */
+  /** It was still running when the grace period after SIGTERM (any stop's) ran out, so its group got SIGKILL. */
   readonly graceExpired: boolean;
   /** What `onStdoutLine` threw, when it did (`lineFailed` tells a thrown `undefined` apart). */
   readonly lineError?: unknown;
@@ -78,6 +78,8 @@ interface KillSwitch {
   readonly timedOut: () => boolean;
   readonly aborted: () => boolean;
   readonly terminated: () => boolean;
+  /** Whether the group was told to stop, whatever the reason (so got SIGTERM). */
+  readonly stopping: () => boolean;
   readonly graceExpired: () => boolean;
   /** Asks the group to stop: SIGTERM now, SIGKILL after the grace period (once; later calls do nothing). */
   readonly terminate: () => void;
@@ -94,35 +96,43 @@ interface KillSwitchOptions {
 }
 
 /**
- * Kills the group with SIGKILL when the timeout passes or the signal fires, and stops it gently (SIGTERM,
- * then SIGKILL after the grace period) when `terminate` fires; remembers which happened.
+ * Stops the group when the timeout passes, the signal fires or `terminate` fires, each the same way: SIGTERM
+ * (so the program can save a checkpoint and exit), then SIGKILL once the grace period has run out; remembers
+ * which happened. A second reason to stop while the first one's grace period runs changes nothing.
  */
 const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
   let timedOut = false;
   let aborted = false;
   let terminated = false;
+  let stopping = false;
   let graceExpired = false;
   let grace: NodeJS.Timeout | undefined;
-  const kill = () => options.signalGroup('SIGKILL');
+  // Trial 153: a timeout or a run's stop (Ctrl-C past its grace period) sent SIGKILL alone, so a program could
+  // not save its checkpoint, while a prune sent SIGTERM first: one way to stop for all three.
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    options.signalGroup('SIGTERM');
+    grace = setTimeout(() => {
+      graceExpired = true;
+      options.signalGroup('SIGKILL');
+    }, options.graceMs);
+  };
   const timer =
     options.timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          kill();
+          stop();
         }, options.timeoutMs);
   const onAbort = () => {
     aborted = true;
-    kill();
+    stop();
   };
   const terminate = () => {
     if (terminated) return;
     terminated = true;
-    options.signalGroup('SIGTERM');
-    grace = setTimeout(() => {
-      graceExpired = true;
-      kill();
-    }, options.graceMs);
+    stop();
   };
   const listen = (signal: AbortSignal | undefined, listener: () => void) => {
     if (signal?.aborted) listener();
@@ -134,6 +144,7 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
     timedOut: () => timedOut,
     aborted: () => aborted,
     terminated: () => terminated,
+    stopping: () => stopping,
     graceExpired: () => graceExpired,
     terminate,
     disarm: () => {
@@ -160,9 +171,8 @@ const withHint = (error: Error): Error => {
 
 /**
  * Runs a program in its own process group and resolves when it has ended and its output is read (and,
- * with `onStdoutLine`, handled). A timeout or an abort kills the whole group (the program and every
- * process it started) with SIGKILL; `terminate` sends the group SIGTERM first and SIGKILL after a grace
- * period; when the program exits, whatever it left running in its group is killed too, so no trial
+ * with `onStdoutLine`, handled). A timeout, an abort or `terminate` stops the whole group (the program and
+ * every process it started): SIGTERM, then SIGKILL after a grace period if the program is still running; when the program exits, whatever it left running in its group is killed too, so no trial
  * leaves processes behind. Never rejects.
  */
 export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> =>
@@ -250,7 +260,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     let leftRunning: boolean | 'maybe' = false;
     child.on('exit', () => {
       options.onExit?.();
-      const stopped = killSwitch.timedOut() || killSwitch.aborted() || killSwitch.terminated();
+      const stopped = killSwitch.stopping();
       // Review 138: the kill also succeeds on a group left with only zombies (a child that had exited, not
       // yet reaped), which is nothing left running: /proc tells them apart on Linux; elsewhere it may be so.
       // Review 139: /proc only when the group still has a member (signal 0 tells, and sends nothing): a scan

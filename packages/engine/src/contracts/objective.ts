@@ -85,6 +85,12 @@ export interface ObjectiveAdapter {
    * follows the engine's. Otherwise the engine's failure is the trial's at once.
    */
   readonly settlesOnAbort?: boolean;
+  /**
+   * With `settlesOnAbort`: how long (ms) it may take beyond that second to return once its signal aborts (the
+   * `command` objective gives its program `pruneGraceSeconds` between SIGTERM and SIGKILL). The engine waits
+   * that much longer for its result, and counts a timed-out evaluation as abandoned only after it.
+   */
+  readonly abortGraceMs?: number;
   /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */
   evaluate(params: ExternalParams, context: AdapterContext): Promise<EvaluationResult>;
   /** Releases what the adapter holds (workers, processes) once the run is over. */

@@ -89,13 +89,14 @@ export const ABORT_SETTLE_MS = 1000;
 const withAdapterAccount = async (
   stoppedResult: EvaluationResult,
   evaluation: Promise<EvaluationResult>,
+  graceMs: number,
 ): Promise<EvaluationResult> => {
   if (stoppedResult.status !== 'failed') return stoppedResult;
   let timer: NodeJS.Timeout | undefined;
   const own = await Promise.race([
     evaluation,
     new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), ABORT_SETTLE_MS);
+      timer = setTimeout(() => resolve(undefined), ABORT_SETTLE_MS + graceMs);
     }),
   ]);
   clearTimeout(timer);
@@ -220,6 +221,8 @@ export const evaluateTrial = async (
     }
   })();
   let running = true;
+  // An adapter that settles on abort may take its own grace period to (a program given time after SIGTERM).
+  const abortGraceMs = objective.settlesOnAbort === true ? Math.max(0, objective.abortGraceMs ?? 0) : 0;
   void evaluation.finally(() => {
     running = false;
   });
@@ -230,13 +233,13 @@ export const evaluateTrial = async (
       objective.settlesOnAbort === true &&
       raced.status === 'failed' &&
       raced.error.code !== 'OBJECTIVE_CRASHED'
-        ? await withAdapterAccount(raced, evaluation)
+        ? await withAdapterAccount(raced, evaluation, abortGraceMs)
         : raced;
     if (running && result.status === 'failed' && result.error.code === 'TIMEOUT' && options.onAbandoned !== undefined) {
       const { onAbandoned } = options;
       setTimeout(() => {
         if (running) onAbandoned();
-      }, ABANDONED_AFTER_MS).unref();
+      }, ABANDONED_AFTER_MS + abortGraceMs).unref();
     }
     const took = performance.now() - began - setUpMs;
     if (limit !== undefined && took > 2 * limit && !stoppedBy(result)) options.onOverran?.(took);

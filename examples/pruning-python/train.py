@@ -77,7 +77,7 @@ stop_requested = False
 
 
 def request_stop(signum, frame):
-    """SIGTERM: Parzen's pruner stopped this trial. Finish the epoch, then exit cleanly."""
+    """SIGTERM: Parzen stopped this trial (its pruner, a timeout, Ctrl-C). Finish the epoch, then exit cleanly."""
     global stop_requested
     stop_requested = True
 

@@ -159,7 +159,7 @@ export const manifests = [{
     });
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain(
-      'SIGINT: stopping now (press Ctrl-C again to exit without waiting for the stores to close).',
+      'SIGINT: stopping now (press Ctrl-C again to exit without waiting for the stores and objectives to close).',
     );
     expect(run.stderr).toContain('SIGINT: exiting without waiting for the stores and objectives to close.');
     // The cleanup's own time limit is 10 s: exiting sooner is the third signal's doing.
@@ -189,6 +189,42 @@ export const manifests = [{
     expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
     const grandchild = Number(readFileSync(join(dir, 'hang.pid'), 'utf8'));
     expect(await goneWithin([grandchild])).toEqual([]);
+  });
+
+  // Trial 153: the program got SIGKILL alone, so it could not save a checkpoint. A save slower than the engine's
+  // usual second of waiting shows that neither the run's end nor Parzen's exit cuts the grace period short.
+  it('a second Ctrl-C gives a command program SIGTERM, and time to save a checkpoint, before SIGKILL', async () => {
+    const own = tempDir('parzen-checkpoint-');
+    writeIn(
+      own,
+      'ckpt.mjs',
+      `import { writeFileSync } from 'node:fs';
+process.on('SIGTERM', () => setTimeout(() => { writeFileSync('saved.txt', 'saved'); console.log('{"loss": 0.5}'); process.exit(0); }, 1500));
+writeFileSync('ckpt.pid', String(process.pid));
+setInterval(() => {}, 1000);\n`,
+    );
+    const path = writeIn(
+      own,
+      'ckpt.json',
+      heartConfig({
+        name: 'ckpt',
+        objective: { use: 'command', options: { command: ['node', 'ckpt.mjs'], pruneGraceSeconds: 4 } },
+        store: { use: 'jsonl', options: { path: './ckpt.jsonl' } },
+        budget: { maxTrials: 5 },
+      }),
+    );
+    const run = await runParzen(['run', path], {
+      cwd: own,
+      onStart: signalWhenFile(join(own, 'ckpt.pid'), ['SIGINT', 'SIGINT']),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(readFileSync(join(own, 'saved.txt'), 'utf8')).toBe('saved');
+    // Interrupted all the same, though it exited 0 with a loss.
+    expect(run.stderr).toMatch(
+      /trial #0 failed \(INTERRUPTED\): .* its process group got SIGTERM, and it exited with code 0/,
+    );
+    const trials = await listTrials(path);
+    expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
   });
 
   it('Ctrl-C during the first study of a batch names the studies that did not start', async () => {

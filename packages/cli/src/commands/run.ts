@@ -612,7 +612,7 @@ const runPrepared = async (
     }
     output.note(
       count > 1
-        ? `\n${name}: stopping now (${again(name)} to exit without waiting for the stores to close).`
+        ? `\n${name}: stopping now (${again(name)} to exit without waiting for the stores and objectives to close).`
         : grace === 0
           ? `\n${name}: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).`
           : `\n${name}: letting running trials finish (up to ${grace === undefined ? "the run's gracePeriodSeconds" : `${grace} s, the grace period`}), then stopping (${again(name)} to stop now).`,

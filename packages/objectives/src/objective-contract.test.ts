@@ -26,10 +26,14 @@ for (const isolate of ['worker', 'none'] as const)
   });
 
 // One process per evaluation: a shell script, which starts in a few ms (a node program takes ten times that).
+// A stopped program gets SIGTERM, then SIGKILL after pruneGraceSeconds: short here, as the contract's stops are.
 describeObjectiveContract('command', {
   create: (behaviour) =>
     commandObjectiveManifest.create(
-      configured(commandObjectiveManifest, { command: ['sh', 'contract-program.sh', behaviour] }),
+      configured(commandObjectiveManifest, {
+        command: ['sh', 'contract-program.sh', behaviour],
+        pruneGraceSeconds: 0.5,
+      }),
       context,
     ),
 });

@@ -200,4 +200,17 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
     expect(slow).toEqual(plain);
     expect(performance.now() - started).toBeLessThan(3000);
   });
+
+  // Trial 153: a command program given time to save a checkpoint after SIGTERM ends later than that second.
+  it("waits its abortGraceMs longer for the adapter's account", async () => {
+    const graced = { ...settling(1300, true), abortGraceMs: 1000 };
+    const started = performance.now();
+    const result = await evaluateTrial(graced, {}, { trialNumber: 0, timeoutMs: 50 });
+    expect(result.status === 'failed' && result.error).toMatchObject({
+      code: 'TIMEOUT',
+      message: 'The objective took longer than 50 ms. prog was stopped.',
+      details: { stderrTail: 'working...' },
+    });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1300);
+  });
 });

@@ -642,8 +642,6 @@ interface StudyLine {
   readonly workerGone: number;
   readonly best: { readonly number: number; readonly loss: number } | undefined;
   readonly createdAt: string;
-  /** The Parzen version that created the study; undefined for one created before stores kept it. */
-  readonly parzenVersion: string | undefined;
 }
 
 const withoutStudy = ({ study: _, ...flags }: InspectFlags): InspectFlags => flags;
@@ -715,7 +713,6 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             ).length,
             best: best === undefined ? undefined : { number: best.number, loss: best.loss },
             createdAt: record.createdAt,
-            parzenVersion: record.parzenVersion,
           });
         }
       } finally {
@@ -756,8 +753,6 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             },
             best: line.best ?? null,
             createdAt: line.createdAt,
-            // The Parzen version that created it ("unknown": before stores kept it), to tell runs of another apart.
-            parzenVersion: line.parzenVersion ?? 'unknown',
           })),
         ),
       );

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { describeStoreContract } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -88,31 +88,5 @@ describe('closing a store (trial 73: a closed store still held every trial it ha
     await store.close();
     expect(replica.studies()).toHaveLength(0);
     await expect(store.listTrials('c')).rejects.toMatchObject({ code: 'STORE_FAILED' });
-  });
-});
-
-describe('a journal an older Parzen wrote', () => {
-  it('loads without a study version or what trials were drawn under (unknown), and takes new ones beside', async () => {
-    const path = tempPath('older.parzen.jsonl');
-    writeFileSync(
-      path,
-      [
-        { op: 'journal', format: 'parzen-jsonl', version: 1 },
-        {
-          op: 'study',
-          study: { name: 's', direction: 'minimize', seed: 1, space: {}, createdAt: '2026-01-01T00:00:00.000Z' },
-        },
-        { op: 'trial', study: 's', number: 0, startedAt: '2026-01-01T00:00:01.000Z' },
-      ]
-        .map((line) => `${JSON.stringify(line)}\n`)
-        .join(''),
-    );
-    const store = createJsonlStore({ path });
-    expect((await store.getStudy('s')).parzenVersion).toBeUndefined();
-    await store.createTrial('s', { drawnUnder: { seed: 3 } });
-    expect((await store.listTrials('s')).map((trial) => trial.drawnUnder)).toEqual([undefined, { seed: 3 }]);
-    await store.close();
-    // Fields of lines an older reader reads past: the journal's format version stays 1.
-    expect(readFileSync(path, 'utf8')).not.toContain('"version":2');
   });
 });

@@ -550,26 +550,6 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');
   });
 
-  it('explains a trial a run with another seed drew with that seed, and says so (the trial records it)', async () => {
-    const tpe = { use: 'tpe' };
-    const config = journalHeartConfig(dir, 'drawn-under', { suggester: tpe, budget: { maxTrials: 9 } });
-    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
-    // Resumed with another seed (warned of), then the config back to the study's seed.
-    journalHeartConfig(dir, 'drawn-under', { seed: 7, suggester: tpe, budget: { maxTrials: 14 } });
-    const resumed = await cliIn(dir, 'run', config, '--quiet');
-    expect(resumed.code, resumed.stderr).toBe(0);
-    journalHeartConfig(dir, 'drawn-under', { suggester: tpe, budget: { maxTrials: 14 } });
-    const out = await cliIn(dir, 'explain', config, '--trial', '12', '--json');
-    expect(out.code, `${resumed.stderr}\n${out.stderr}`).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ reproduced: true });
-    expect(out.stderr).toContain(
-      'parzen: note: trial #12 was drawn under seed 7, the study now has seed 1: it is explained with seed 7, which gives its params.',
-    );
-    // A trial of the study's own seed says nothing of it.
-    const own = await cliIn(dir, 'explain', config, '--trial', '5', '--json');
-    expect(own.stderr).not.toContain('drawn under seed');
-  });
-
   it("explains a past trial with the store's TPE settings when the config's changed and miss it (trial 116)", async () => {
     const created = { suggester: { use: 'tpe', options: { gamma: 0.5 } }, budget: { maxTrials: 9 } };
     const config = journalHeartConfig(dir, 'changed', created);

@@ -45,7 +45,6 @@ export {
   bestTrial,
   type CompleteTrial,
   type Direction,
-  type DrawnUnder,
   type ErrorInfo,
   type FailedTrial,
   type FinishedTrial,

@@ -138,7 +138,6 @@ export {
   bestTrial,
   type CompleteTrial,
   type Direction,
-  type DrawnUnder,
   type ErrorInfo,
   endedUnrun,
   type FailedTrial,

@@ -62,7 +62,7 @@ import {
   thrownErrorInfo,
   toldErrorInfo,
 } from './runtime/interpret-result.js';
-import { drawnUnderOf, PARZEN_VERSION } from './runtime/parzen-version.js';
+import { PARZEN_VERSION } from './runtime/parzen-version.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
 import { isStale, staleness, staleTrialOutcome } from './runtime/stale-trials.js';
@@ -585,7 +585,6 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       const asked = (listed ?? []).filter((trial) => trial.state === 'running' && trial.lease === undefined);
       if (asked.length > 0) warn(askedNotToldNote(spec.name, asked));
     }
-    const drawnUnder = drawnUnderOf(opened.study, spec.seed);
     const session = {
       spec,
       space: inStudyOrder(space, opened.study.space),
@@ -593,7 +592,6 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       suggester: options.suggester,
       emit: listener?.direct ?? ignore,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
-      ...(drawnUnder === undefined ? {} : { drawnUnder }),
     };
     return new Study<S>(session, spec.name, options.objective, options.pruner, opened, warn, listener?.forRun);
   }

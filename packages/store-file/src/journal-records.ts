@@ -1,5 +1,4 @@
 import type {
-  DrawnUnder,
   IntermediateValue,
   Lease,
   NewFinishedTrial,
@@ -43,8 +42,6 @@ export type JournalRecord =
       readonly lease?: Lease;
       /** The index in the study's queue of the enqueued entry the trial took (its initial params). */
       readonly entry?: number;
-      /** What the trial was drawn under where it is not its study's (another seed, another Parzen version). */
-      readonly drawnUnder?: DrawnUnder;
     }
   | { readonly op: 'params'; readonly study: string; readonly number: number; readonly params: ParamAssignment }
   | { readonly op: 'lease'; readonly study: string; readonly number: number; readonly lease: Lease }
@@ -131,10 +128,6 @@ const isStudy = (value: unknown): boolean =>
       (value.suggester.settings === undefined || isObject(value.suggester.settings)))) &&
   (value.parzenVersion === undefined || isString(value.parzenVersion));
 
-const isDrawnUnder = (value: unknown): boolean =>
-  isObject(value) &&
-  (value.seed === undefined || typeof value.seed === 'number') &&
-  (value.parzenVersion === undefined || isString(value.parzenVersion));
 const trialOp = (record: Fields): boolean => isString(record.study) && isNumber(record.number);
 const isEntry = (value: unknown): boolean =>
   isObject(value) && isObject(value.params) && (value.key === undefined || isString(value.key));
@@ -159,8 +152,7 @@ const validators: Readonly<Record<string, (record: Fields) => boolean>> = {
     trialOp(record) &&
     isString(record.startedAt) &&
     (record.lease === undefined || isLease(record.lease)) &&
-    (record.entry === undefined || isNumber(record.entry)) &&
-    (record.drawnUnder === undefined || isDrawnUnder(record.drawnUnder)),
+    (record.entry === undefined || isNumber(record.entry)),
   params: (record) => trialOp(record) && isObject(record.params),
   lease: (record) => trialOp(record) && isLease(record.lease),
   finish: (record) => trialOp(record) && isString(record.finishedAt) && isOutcome(record.outcome),

@@ -196,8 +196,6 @@ class JsonlTrialStore implements JsonlStore {
           startedAt,
           ...(options.lease === undefined ? {} : { lease: options.lease }),
           ...(taken < queue.entries.length ? { entry: taken } : {}),
-          // A field older readers read past, as the study line's `parzenVersion` (the journal version stays).
-          ...(options.drawnUnder === undefined ? {} : { drawnUnder: options.drawnUnder }),
         },
         false,
       );

@@ -210,7 +210,7 @@ export class Replica {
   private addTrial(record: Extract<JournalRecord, { op: 'trial' }>): void {
     const found = this.require(record.study);
     if (!this.isNext(found, record)) return;
-    const { study, number, startedAt, lease, entry, drawnUnder } = record;
+    const { study, number, startedAt, lease, entry } = record;
     let params: ParamAssignment = Object.freeze({});
     if (entry !== undefined) {
       const queued = found.queue.entries[entry];
@@ -221,7 +221,7 @@ export class Replica {
       params = queued;
       found.queue.take(entry, number);
     }
-    found.trials.push(Object.freeze(runningTrial({ study, number, internal: params, startedAt, lease, drawnUnder })));
+    found.trials.push(Object.freeze(runningTrial({ study, number, internal: params, startedAt, lease })));
     found.changes.push(number);
   }
 

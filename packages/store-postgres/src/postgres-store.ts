@@ -216,7 +216,7 @@ class PostgresTrialStore implements PostgresStore {
   async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
     this.writable('createTrial');
     const { id } = await this.requireStudy(study);
-    const { lease, limit, onlyEnqueued = false, drawnUnder } = options;
+    const { lease, limit, onlyEnqueued = false } = options;
     const writeId = randomUUID();
     // Trial numbers are 32-bit: a larger limit is no limit.
     const values = [
@@ -227,7 +227,6 @@ class PostgresTrialStore implements PostgresStore {
       lease?.owner ?? null,
       lease?.expiresAt ?? null,
       this.clock.now(),
-      drawnUnder === undefined ? null : JSON.stringify(drawnUnder),
     ];
     const row = await this.retrying('creating a trial', async (attempt) => {
       const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
@@ -247,7 +246,7 @@ class PostgresTrialStore implements PostgresStore {
    * entry waits (checked under the lock).
    */
   private takeEntry(values: readonly unknown[], only: boolean): Promise<TrialRow | undefined> {
-    const [id, limit, sync, writeId, owner, expiresAt, startedAt, drawnUnder] = values;
+    const [id, limit, sync, writeId, owner, expiresAt, startedAt] = values;
     return this.transaction(async (query) => {
       if (only) {
         await query('lockStudy', [id]);
@@ -256,9 +255,7 @@ class PostgresTrialStore implements PostgresStore {
       const [allocated] = await query<{ number: number; last_seq: string }>('allocateTrial', [id, limit, sync]);
       if (allocated === undefined) return undefined; // the limit
       const { number, last_seq: seq } = allocated;
-      return (
-        await query<TrialRow>('takeEntry', [id, number, seq, writeId, owner, expiresAt, startedAt, drawnUnder])
-      )[0];
+      return (await query<TrialRow>('takeEntry', [id, number, seq, writeId, owner, expiresAt, startedAt]))[0];
     });
   }
 

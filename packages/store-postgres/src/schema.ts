@@ -216,8 +216,6 @@ export const migrate = async (
 const ADDED_COLUMNS = [
   // The Parzen version that created a study (NULL: created before it was kept, or by an older Parzen).
   'ALTER TABLE parzen_studies ADD COLUMN IF NOT EXISTS parzen_version text',
-  // What a trial was drawn under where it is not its study's (seed, parzenVersion); NULL for the others.
-  'ALTER TABLE parzen_trials ADD COLUMN IF NOT EXISTS drawn_under json',
 ];
 
 /**
@@ -226,10 +224,9 @@ const ADDED_COLUMNS = [
  */
 export const addColumns = async (pool: Pool): Promise<void> => {
   const { rowCount } = await pool.query(
-    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
-      AND (table_name, column_name) IN (('parzen_studies', 'parzen_version'), ('parzen_trials', 'drawn_under'))`,
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'parzen_studies' AND column_name = 'parzen_version'",
   );
-  if (rowCount === ADDED_COLUMNS.length) return;
+  if (rowCount !== 0) return;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -15,13 +15,7 @@ const TRIAL_COLUMNS =
 /** A trial's intermediate values as a JSON array of `[step, value]` (NULL when none); `t` is the trial. */
 const INTERMEDIATE = `(SELECT json_agg(json_build_array(i.step, i.value) ORDER BY i.step) FROM parzen_intermediate i
   WHERE i.study_id = t.study_id AND i.number = t.number) AS intermediate`;
-/**
- * With what the trial was drawn under, a column added without a schema version (see `addColumns`): read
- * through `to_jsonb`, NULL in a database an older Parzen made (opened read-only, it is not added).
- */
-const T_COLUMNS = `${TRIAL_COLUMNS.replace(/(\w+)/g, 't.$1')}, to_jsonb(t) -> 'drawn_under' AS drawn_under`;
-/** What a trial insert returns: only a writable store inserts, and its opening added `drawn_under`. */
-const INSERTED_COLUMNS = `${TRIAL_COLUMNS}, drawn_under`;
+const T_COLUMNS = TRIAL_COLUMNS.replace(/(\w+)/g, 't.$1');
 // A running trial, and when this process created it, still the one it created ($5: created_by or NULL).
 const OURS_RUNNING =
   "t.study_id = $1 AND t.number = $2 AND t.state = 'running' AND ($5::uuid IS NULL OR t.created_by = $5::uuid)";
@@ -49,9 +43,8 @@ const SQL = {
       UPDATE parzen_studies SET next_number = next_number + 1, last_seq = last_seq + 1
       WHERE id = $1 AND next_number < $2 AND waiting = 0 AND ${SYNC} RETURNING next_number - 1 AS number, last_seq)
     INSERT INTO parzen_trials
-      (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by,
-      drawn_under)
-    SELECT $1, number, 'running', '{}', $5, $6, $7, last_seq, $4, $4, $8::json FROM s RETURNING ${INSERTED_COLUMNS}`,
+      (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by)
+    SELECT $1, number, 'running', '{}', $5, $6, $7, last_seq, $4, $4 FROM s RETURNING ${TRIAL_COLUMNS}`,
   setParams: `${NEXT_SEQ} UPDATE parzen_trials t SET params = $6, updated_seq = s.last_seq, write_id = $4
     FROM s WHERE ${OURS_RUNNING} RETURNING t.number`,
   setLease: `${NEXT_SEQ} UPDATE parzen_trials t SET lease_owner = $6, lease_expires_at = $7, updated_seq = s.last_seq,
@@ -107,10 +100,9 @@ const SQL = {
   takeEntry: `WITH e AS (UPDATE parzen_enqueued SET taken_by = $2 WHERE study_id = $1 AND seq =
       (SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1) RETURNING params)
     INSERT INTO parzen_trials
-      (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by,
-      drawn_under)
-    SELECT $1, $2, 'running', COALESCE((SELECT params FROM e), '{}'::json), $5, $6, $7, $3, $4, $4, $8::json
-    RETURNING ${INSERTED_COLUMNS}`,
+      (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by)
+    SELECT $1, $2, 'running', COALESCE((SELECT params FROM e), '{}'::json), $5, $6, $7, $3, $4, $4
+    RETURNING ${TRIAL_COLUMNS}`,
   // $2: the entries as a JSON array of {key, params}, queued in order; $3 synchronous_commit; $4 write id.
   // The study's waiting count grows by the entries queued, under its row lock.
   enqueue: `WITH queued AS (INSERT INTO parzen_enqueued (study_id, key, params, write_id)

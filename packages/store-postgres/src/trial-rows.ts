@@ -1,7 +1,6 @@
 import type { ErrorInfo } from '@parzen/engine';
 import {
   addedTrial,
-  type DrawnUnder,
   finishedTrial,
   type IntermediateValue,
   type Lease,
@@ -30,8 +29,6 @@ export interface TrialRow {
   readonly finished_at: Date | null;
   readonly updated_seq: string;
   readonly write_id: string;
-  /** What the trial was drawn under, where not its study's; NULL for the others and in an older Parzen's database. */
-  readonly drawn_under?: DrawnUnder | null;
   /** The write that created the row (read only where the store checks a trial is still its own). */
   readonly created_by?: string;
   /** `[[step, value], ...]` ordered by step (non-finite values as the strings `NaN`, `Infinity`...), or null. */
@@ -76,7 +73,6 @@ export const rowToTrial = (study: string, row: TrialRow): Trial => {
     startedAt: row.started_at.toISOString(),
     lease: leaseOf(row),
     intermediate: intermediateOf(row),
-    drawnUnder: row.drawn_under === undefined || row.drawn_under === null ? undefined : Object.freeze(row.drawn_under),
   });
   if (row.state === 'running') return Object.freeze(running);
   return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at?.toISOString() ?? ''));

@@ -170,8 +170,6 @@ export const migrate = (
 const ADDED_COLUMNS: readonly { readonly table: string; readonly column: string; readonly type: string }[] = [
   // The Parzen version that created a study (NULL: created before it was kept, or by an older Parzen).
   { table: 'studies', column: 'parzen_version', type: 'TEXT' },
-  // What a trial was drawn under where it is not its study's (JSON: seed, parzenVersion); NULL for the others.
-  { table: 'trials', column: 'drawn_under', type: 'TEXT' },
 ];
 
 const missingColumns = (db: Database): typeof ADDED_COLUMNS =>

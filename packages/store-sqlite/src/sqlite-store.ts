@@ -229,7 +229,7 @@ class SqliteTrialStore implements SqliteStore {
       if (options.limit !== undefined && number >= options.limit) return undefined;
       const entry = this.sql.oldestWaiting.get(study) as { seq: number; params: string } | undefined;
       if (entry === undefined && options.onlyEnqueued === true) return undefined;
-      const { lease, drawnUnder } = options;
+      const { lease } = options;
       const startedAt = this.clock.now().toISOString();
       const seq = this.sql.nextSeq.get(study);
       if (entry !== undefined) this.sql.takeEntry.run({ study, seq: entry.seq, number });
@@ -242,10 +242,9 @@ class SqliteTrialStore implements SqliteStore {
         expiresAt: lease?.expiresAt ?? null,
         startedAt,
         seq,
-        drawnUnder: drawnUnder === undefined ? null : JSON.stringify(drawnUnder),
       });
       return Object.freeze(
-        runningTrial({ study, number, internal: Object.freeze(JSON.parse(params)), startedAt, lease, drawnUnder }),
+        runningTrial({ study, number, internal: Object.freeze(JSON.parse(params)), startedAt, lease }),
       );
     });
   }

@@ -17,8 +17,8 @@ const SQL = {
   // Both seek the primary key or trials_by_update: constant cost, whatever the number of trials.
   nextNumber: 'SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?',
   nextSeq: 'SELECT COALESCE(MAX(updated_seq) + 1, 1) FROM trials WHERE study = ?',
-  insertTrial: `INSERT INTO trials (study, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, drawn_under)
-    VALUES (@study, @number, 'running', @params, @owner, @expiresAt, @startedAt, @seq, @drawnUnder)`,
+  insertTrial: `INSERT INTO trials (study, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq)
+    VALUES (@study, @number, 'running', @params, @owner, @expiresAt, @startedAt, @seq)`,
   insertFinished: `INSERT INTO trials (study, number, state, params, loss, attrs, error, started_at, finished_at, updated_seq)
     VALUES (@study, @number, @state, @params, @loss, @attrs, @error, @startedAt, @finishedAt, @seq)`,
   // A step already reported keeps its first value.

@@ -25,8 +25,6 @@ export interface TrialRow {
   readonly started_at: string;
   readonly finished_at: string | null;
   readonly updated_seq: number;
-  /** What the trial was drawn under (JSON), where not its study's; absent in a database an older Parzen made. */
-  readonly drawn_under?: string | null;
   /** `[[step, value], ...]` as JSON (`[]` when none; a NaN value is null), from `changedSince` only. */
   readonly intermediate?: string | null;
 }
@@ -81,10 +79,6 @@ export const rowToTrial = (row: TrialRow): Trial => {
     startedAt: row.started_at,
     lease: leaseOf(row),
     intermediate: intermediateOf(row),
-    drawnUnder:
-      row.drawn_under === undefined || row.drawn_under === null
-        ? undefined
-        : Object.freeze(JSON.parse(row.drawn_under)),
   });
   if (row.state === 'running') return Object.freeze(running);
   return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at ?? ''));

@@ -1,5 +1,5 @@
 import type { Direction, Trial } from '@parzen/engine';
-import { checkEnqueued, PARZEN_VERSION } from '@parzen/engine/host';
+import { checkEnqueued } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -317,21 +317,6 @@ const explainPast = async (
       );
     } else output.note(`parzen: note: ${what} ${one ? 'does' : 'do'} not give trial #${number}'s params either.`);
   }
-  // What the trial was drawn under, where it was not its study's (trial 151: only generic causes were listed): a
-  // run with another seed is replayed with that seed; another Parzen version is said.
-  const drawn = target.drawnUnder;
-  if (!past.reproduced && past.enqueuedAll !== true && drawn?.seed !== undefined && drawn.seed !== study.seed) {
-    const again = (await report.explainPastSuggestion({ ...study, seed: drawn.seed }, number)) as PastSuggestion;
-    const under = `trial #${number} was drawn under seed ${drawn.seed}, the study now has seed ${study.seed}`;
-    if (again.reproduced) {
-      past = again;
-      output.note(`parzen: note: ${under}: it is explained with seed ${drawn.seed}, which gives its params.`);
-    } else output.note(`parzen: note: ${under}; seed ${drawn.seed} does not give its params either.`);
-  }
-  if (!past.reproduced && drawn?.parzenVersion !== undefined && drawn.parzenVersion !== PARZEN_VERSION)
-    output.note(
-      `parzen: note: trial #${number} was drawn by Parzen ${drawn.parzenVersion}; this is Parzen ${PARZEN_VERSION}, whose suggestions may differ from a run with ${drawn.parzenVersion}.`,
-    );
   if (past.unknownOptions.length > 0)
     output.note(
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${past.unknownOptions.join(', ')}), left out.`,

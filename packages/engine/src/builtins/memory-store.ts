@@ -104,10 +104,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       if (entry === undefined && options.onlyEnqueued === true) return undefined;
       if (entry !== undefined) found.queue.take(at, trials.length);
       const params = entry === undefined ? {} : copyParams(entry);
-      const trial = runningTrial(
-        { study, number: trials.length, internal: params, startedAt: now(), drawnUnder: options.drawnUnder },
-        options,
-      );
+      const trial = runningTrial({ study, number: trials.length, internal: params, startedAt: now() }, options);
       replace(study, trial);
       return trial;
     },

@@ -1,14 +1,6 @@
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import type {
-  DrawnUnder,
-  FinishedTrial,
-  IntermediateValue,
-  Lease,
-  RunningTrial,
-  Trial,
-  TrialOutcome,
-} from '../domain/trial.js';
+import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
 
 /** Options of {@link TrialStore.createTrial}. */
 export interface CreateTrialOptions {
@@ -22,11 +14,6 @@ export interface CreateTrialOptions {
    * nothing else.
    */
   readonly onlyEnqueued?: boolean;
-  /**
-   * The seed and Parzen version the trial is drawn under where they are not its study's: kept as the trial's
-   * `drawnUnder` (a store written before it ignores it, and its trials have none).
-   */
-  readonly drawnUnder?: DrawnUnder;
 }
 
 /** Params queued to run before any sampled trial (see {@link TrialStore.enqueue}). */

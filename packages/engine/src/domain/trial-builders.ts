@@ -1,6 +1,6 @@
 import type { NewFinishedTrial } from '../contracts/store.js';
 import type { ParamAssignment } from './params.js';
-import type { DrawnUnder, FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from './trial.js';
+import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from './trial.js';
 
 /*
  * Trials are built field by field in one order, never by object spread: objects that share a shape let
@@ -22,7 +22,6 @@ export const runningTrial = (
   trial: Pick<RunningTrial, 'study' | 'number' | 'internal' | 'startedAt'> & {
     readonly lease?: Lease | undefined;
     readonly intermediate?: readonly IntermediateValue[] | undefined;
-    readonly drawnUnder?: DrawnUnder | undefined;
   },
   change: {
     readonly internal?: ParamAssignment;
@@ -38,13 +37,8 @@ export const runningTrial = (
     lease === undefined
       ? { study, number, state: 'running', internal: params, startedAt }
       : { study, number, state: 'running', internal: params, startedAt, lease };
-  const measured = intermediate === undefined || intermediate.length === 0 ? base : { ...base, intermediate };
-  return withDrawnUnder(measured, trial.drawnUnder);
+  return intermediate === undefined || intermediate.length === 0 ? base : { ...base, intermediate };
 };
-
-/** The trial with `drawnUnder` last, when there is one (most trials have none: their study's seed and version). */
-const withDrawnUnder = <T extends RunningTrial | FinishedTrial>(trial: T, drawnUnder: DrawnUnder | undefined): T =>
-  drawnUnder === undefined ? trial : { ...trial, drawnUnder };
 
 /** Where `step` is, or would go, in `list` (in step order): the first index whose step is not below it. */
 export const stepIndex = (list: readonly IntermediateValue[], step: number): number => {
@@ -102,8 +96,7 @@ export const withIntermediate = (
 export const finishedTrial = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {
   const finished = finishedFields(trial, outcome, finishedAt);
   const { intermediate } = trial;
-  const measured = intermediate === undefined || intermediate.length === 0 ? finished : { ...finished, intermediate };
-  return withDrawnUnder(measured, trial.drawnUnder);
+  return intermediate === undefined || intermediate.length === 0 ? finished : { ...finished, intermediate };
 };
 
 const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {

@@ -97,19 +97,6 @@ export interface TrialBase {
    * reported (or the store does not keep them).
    */
   readonly intermediate?: readonly IntermediateValue[];
-  /**
-   * The seed and the Parzen version the trial was drawn under, each only where it is not its study's (the
-   * study's `seed`, the `parzenVersion` that created it): a run resumed with another seed, or by another
-   * version. Absent when both are the study's, for a trial not drawn by a run (added, imported), and in
-   * stores written before it was kept. `parzen explain --trial` names them.
-   */
-  readonly drawnUnder?: DrawnUnder;
-}
-
-/** What a trial was drawn under, where it differs from its study (see {@link TrialBase.drawnUnder}). */
-export interface DrawnUnder {
-  readonly seed?: number;
-  readonly parzenVersion?: string;
 }
 
 /** A trial being evaluated; its params are set once the suggester has decided them. */

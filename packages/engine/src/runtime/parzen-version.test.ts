@@ -41,19 +41,4 @@ describe('the Parzen version a study records', () => {
     await Study.open({ name: 'new', space, store, suggester });
     expect((await store.getStudy('new')).parzenVersion).toBe(PARZEN_VERSION);
   });
-
-  it("makes each trial record the seed and version it was drawn under, where they are not its study's", async () => {
-    const store = createMemoryStore();
-    await store.openStudy({ name: 's', direction: 'minimize', seed: 1, space, parzenVersion: PARZEN_VERSION });
-    await store.openStudy({ name: 'old', direction: 'minimize', seed: 1, space, parzenVersion: '0.0.9' });
-    const drawn = async (name: string, seed: number) => {
-      const study = await Study.open({ name, seed, space, store, suggester, onWarning: () => undefined });
-      const asked = await study.ask();
-      return (await store.listTrials(name)).find((trial) => trial.number === asked.number)?.drawnUnder;
-    };
-    expect(await drawn('s', 1)).toBeUndefined();
-    expect(await drawn('s', 3)).toEqual({ seed: 3 });
-    expect(await drawn('old', 1)).toEqual({ parzenVersion: PARZEN_VERSION });
-    expect(await drawn('old', 5)).toEqual({ seed: 5, parzenVersion: PARZEN_VERSION });
-  });
 });

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { StudyRecord } from '../domain/study.js';
-import type { DrawnUnder } from '../domain/trial.js';
 
 /**
  * The version of this engine package (`@parzen/engine`), read from its package.json: a study records the
@@ -18,15 +16,3 @@ export const PARZEN_VERSION: string = (() => {
     return 'unknown';
   }
 })();
-
-/**
- * What a run of `study` with `seed` draws its trials under, where it is not the study's (see
- * `TrialBase.drawnUnder`): another seed, or another Parzen version than the one that created the study (or
- * any, when the study records none). Undefined when both are the study's.
- */
-export const drawnUnderOf = (study: StudyRecord, seed: number): DrawnUnder | undefined => {
-  const other = seed !== study.seed;
-  const newer = study.parzenVersion !== PARZEN_VERSION;
-  if (!other && !newer) return undefined;
-  return { ...(other ? { seed } : {}), ...(newer ? { parzenVersion: PARZEN_VERSION } : {}) };
-};

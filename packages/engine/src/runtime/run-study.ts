@@ -24,7 +24,7 @@ import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
-import { drawnUnderOf, PARZEN_VERSION } from './parzen-version.js';
+import { PARZEN_VERSION } from './parzen-version.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId, staleness } from './stale-trials.js';
 import { askStopper } from './stopping.js';
@@ -283,8 +283,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       options.opened ?? (await store.openStudy({ ...spec, suggester, parzenVersion: PARZEN_VERSION }));
     const space = inStudyOrder(options.space, study.space);
     if (space !== options.space) session = { ...session, space };
-    const drawnUnder = drawnUnderOf(study, spec.seed);
-    if (drawnUnder !== undefined) session = { ...session, drawnUnder };
     // A study opened beforehand (Study.open) said so when it was opened.
     const change =
       resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;

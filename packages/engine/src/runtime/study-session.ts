@@ -20,7 +20,6 @@ import { type ExternalParams, type ParamAssignment, toExternalParams } from '../
 import { trialRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
 import {
-  type DrawnUnder,
   endedUnrun,
   type FinishedTrial,
   type IntermediateValue,
@@ -45,8 +44,6 @@ export interface StudySession {
   readonly explain?: boolean;
   /** The time stamped on events (default: the real time). */
   readonly clock?: Clock;
-  /** What its trials are drawn under where it is not the study's (another seed or version); stored with each. */
-  readonly drawnUnder?: DrawnUnder;
 }
 
 /** A trial handed out by `Study.ask`: its number, the params the objective gets, and their internal form. */
@@ -131,7 +128,6 @@ export const askTrial = async (
     ...(lease === undefined ? {} : { lease }),
     ...(limit === undefined ? {} : { limit }),
     ...(onlyEnqueued ? { onlyEnqueued } : {}),
-    ...(session.drawnUnder === undefined ? {} : { drawnUnder: session.drawnUnder }),
   };
   const trial: RunningTrial | undefined = await store.createTrial(spec.name, options);
   if (trial === undefined) return undefined;

@@ -138,25 +138,6 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.close();
     });
 
-    it('keeps what a trial was drawn under (drawnUnder) through its params and finish, and only for that trial', async () => {
-      const store = await open();
-      const drawnUnder = { seed: 11, parzenVersion: '9.0.0' };
-      const made = await store.createTrial(spec.name, { drawnUnder });
-      expect(made?.drawnUnder).toEqual(drawnUnder);
-      const plain = await store.createTrial(spec.name);
-      expect(plain?.drawnUnder).toBeUndefined();
-      await store.setParams(spec.name, 0, { x: 0.5 });
-      await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
-      const drawn = (trials: readonly { readonly drawnUnder?: unknown }[]) => trials.map((trial) => trial.drawnUnder);
-      expect(drawn(await store.listTrials(spec.name))).toEqual([drawnUnder, undefined]);
-      if (options.reopen !== undefined) {
-        const second = await options.reopen(store);
-        expect(drawn(await second.listTrials(spec.name))).toEqual([drawnUnder, undefined]);
-        await second.close();
-      }
-      await store.close();
-    });
-
     it('rejects a study with another direction or space as STUDY_MISMATCH, and unknown studies', async () => {
       const store = await open();
       expect(await codeOf(store.openStudy({ ...spec, direction: 'maximize' }))).toBe('STUDY_MISMATCH');

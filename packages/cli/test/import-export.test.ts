@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
-import { PARZEN_VERSION } from '@parzen/engine/host';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -380,14 +379,7 @@ export const manifests = [{
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    // A study its store created without a version (as an older Parzen did) is of an unknown one.
-    expect(lines[0]).toEqual({
-      parzen: 'export',
-      version: 1,
-      study: { ...study, parzenVersion: 'unknown' },
-      exportedBy: PARZEN_VERSION,
-      trials: lines.length - 1,
-    });
+    expect(lines[0]).toEqual({ parzen: 'export', version: 1, study, trials: lines.length - 1 });
     expect(lines[1]).toMatchObject({
       params: { x: 0.25, model: 'tree' },
       loss: 0.5,
@@ -759,31 +751,6 @@ export const manifests = [{
     // Without a signal the same import goes through, and no handler is left behind.
     expect((await cli('import', target, results)).code).toBe(0);
     expect(process.listenerCount('SIGINT')).toBe(0);
-  });
-
-  it('carries the Parzen version that created the study through export and import ("unknown" when its store kept none)', async () => {
-    const source = createJsonlStore({ path: join(dir, 'version.parzen.jsonl') });
-    await source.openStudy({ ...study, parzenVersion: '0.0.9' });
-    await source.openStudy({ ...study, name: 'older' });
-    const trial = await source.createTrial('heart');
-    await source.setParams('heart', trial?.number ?? -1, { x: 0.5, model: 0 });
-    await source.finishTrial('heart', trial?.number ?? -1, { state: 'complete', loss: 0.5 });
-    await source.close();
-    const exported = join(dir, 'version-export.jsonl');
-    const store = `jsonl:${join(dir, 'version.parzen.jsonl')}`;
-    expect((await cli('export', '--store', store, '--study', 'heart', '-o', exported)).code).toBe(0);
-    const header = JSON.parse(readFileSync(exported, 'utf8').split('\n')[0] as string);
-    expect(header.study.parzenVersion).toBe('0.0.9');
-    expect(header.exportedBy).toBe(PARZEN_VERSION);
-    const older = join(dir, 'version-older.jsonl');
-    expect((await cli('export', '--store', store, '--study', 'older', '-o', older)).code).toBe(0);
-    expect(JSON.parse(readFileSync(older, 'utf8').split('\n')[0] as string).study.parzenVersion).toBe('unknown');
-    // Imported, the study keeps the version that created it (which drew its trials): a run of this version warns.
-    const target = config('version.json', { use: 'sqlite', options: { path: './version.parzen.db' } });
-    expect((await cli('import', target, exported)).code).toBe(0);
-    const reader = createSqliteStore({ path: join(dir, 'version.parzen.db'), readOnly: true });
-    expect((await reader.getStudy('heart')).parzenVersion).toBe('0.0.9');
-    await reader.close();
   });
 
   it('names every bad line of a results file and imports nothing (exit 2); --on-invalid skip imports the rest', async () => {

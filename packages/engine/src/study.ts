@@ -1,5 +1,5 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import { studySuggester, suggesterChange, versionChange } from './builtins/check-same-study.js';
+import { studySuggester, suggesterChange } from './builtins/check-same-study.js';
 import {
   createFunctionObjective,
   type ObjectiveFunction,
@@ -62,7 +62,6 @@ import {
   thrownErrorInfo,
   toldErrorInfo,
 } from './runtime/interpret-result.js';
-import { PARZEN_VERSION } from './runtime/parzen-version.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
 import { isStale, staleness, staleTrialOutcome } from './runtime/stale-trials.js';
@@ -568,13 +567,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space: options.space,
     };
     const suggester = studySuggester(options.suggester);
-    const opened = await store.openStudy({ ...spec, suggester, parzenVersion: PARZEN_VERSION });
+    const opened = await store.openStudy({ ...spec, suggester });
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
-    const upgraded = opened.resumed ? versionChange(spec.name, opened.study.parzenVersion, PARZEN_VERSION) : undefined;
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
     const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
     if (change !== undefined) warn(change);
-    if (upgraded !== undefined) warn(upgraded);
     if (opened.resumed) {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
       // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).

@@ -125,8 +125,7 @@ const isStudy = (value: unknown): boolean =>
   (value.suggester === undefined ||
     (isObject(value.suggester) &&
       isString(value.suggester.name) &&
-      (value.suggester.settings === undefined || isObject(value.suggester.settings)))) &&
-  (value.parzenVersion === undefined || isString(value.parzenVersion));
+      (value.suggester.settings === undefined || isObject(value.suggester.settings))));
 
 const trialOp = (record: Fields): boolean => isString(record.study) && isNumber(record.number);
 const isEntry = (value: unknown): boolean =>

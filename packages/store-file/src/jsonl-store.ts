@@ -152,21 +152,12 @@ class JsonlTrialStore implements JsonlStore {
         checkSameStudy(existing.record, spec);
         return { study: existing.record, resumed: true };
       }
-      const { name, direction, seed, space, suggester, parzenVersion } = spec;
+      const { name, direction, seed, space, suggester } = spec;
       const createdAt = this.clock.now().toISOString();
-      // `parzenVersion` is a field of the study line: older readers read past it (the journal version stays).
       append(
         {
           op: 'study',
-          study: {
-            name,
-            direction,
-            seed,
-            space,
-            ...(suggester === undefined ? {} : { suggester }),
-            ...(parzenVersion === undefined ? {} : { parzenVersion }),
-            createdAt,
-          },
+          study: { name, direction, seed, space, ...(suggester === undefined ? {} : { suggester }), createdAt },
         },
         true,
       );

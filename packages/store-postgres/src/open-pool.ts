@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
 import { classify, interrupted, storeError, unreachableServer, unusableConnection } from './pg-errors.js';
 import { withRetry } from './retry.js';
-import { addColumns, migrate, readableVersion } from './schema.js';
+import { migrate, readableVersion } from './schema.js';
 
 // At open, only the server's "not now" answers are retried (starting up, too many connections): a
 // refused or timed-out connection is a wrong URL or a stopped server, reported at once.
@@ -39,10 +39,7 @@ export const openPool = async (
           ? readableVersion(pool, plan.where)
           : migrate(pool, plan.where, undefined, (from, to) =>
               (options.onWarning ?? warnOnStderr)(storeUpgradeNote(`PostgreSQL store \`${plan.where}\``, from, to)),
-            ).then(async (version) => {
-              await addColumns(pool);
-              return version;
-            }),
+            ),
       options.connectTimeoutMs ?? 10_000,
       {
         retryable: retryAtOpen,

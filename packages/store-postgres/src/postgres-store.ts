@@ -67,7 +67,6 @@ interface StudyRow {
   readonly seed: number;
   readonly space: StudySpec['space'];
   readonly suggester: StudySuggester | null;
-  readonly parzen_version: string | null;
   readonly created_at: Date;
 }
 
@@ -105,7 +104,6 @@ const toKnown = (row: StudyRow): KnownStudy => ({
     seed: row.seed,
     space: row.space,
     ...(row.suggester === null ? {} : { suggester: row.suggester }),
-    ...(row.parzen_version === null ? {} : { parzenVersion: row.parzen_version }),
     createdAt: row.created_at.toISOString(),
   }),
 });
@@ -183,7 +181,6 @@ class PostgresTrialStore implements PostgresStore {
           createdAt,
           this.durable,
           suggester,
-          spec.parzenVersion ?? null,
         ];
         await this.query('insertStudy', values);
         known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert

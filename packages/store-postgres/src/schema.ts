@@ -206,37 +206,3 @@ export const migrate = async (
     client.release();
   }
 };
-
-/**
- * Columns added without a schema version: nullable, and named by no statement of an older Parzen (which
- * names the columns it reads and writes), so an older Parzen still opens the database and reads past them.
- * A new schema version would make every older Parzen refuse a store any newer run had opened (review 126).
- * Read with `to_jsonb(row) ->> 'column'`, which is NULL where the column is missing (a read-only opening).
- */
-const ADDED_COLUMNS = [
-  // The Parzen version that created a study (NULL: created before it was kept, or by an older Parzen).
-  'ALTER TABLE parzen_studies ADD COLUMN IF NOT EXISTS parzen_version text',
-];
-
-/**
- * Adds the columns of {@link ADDED_COLUMNS} a database lacks: a read when it has them, else one transaction
- * under the migration lock (workers opening at once add them once).
- */
-export const addColumns = async (pool: Pool): Promise<void> => {
-  const { rowCount } = await pool.query(
-    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'parzen_studies' AND column_name = 'parzen_version'",
-  );
-  if (rowCount !== 0) return;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    for (const sql of ADDED_COLUMNS) await client.query(sql);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-};

@@ -23,17 +23,16 @@ const OURS_RUNNING =
 // Parameters of the trial writes: $1 study id, $2 number, $3 synchronous_commit (NULL: the server's),
 // $4 write id, $5 created_by to check (or NULL), then the statement's own.
 const SQL = {
-  study: `SELECT id, name, direction, seed, space, suggester, to_jsonb(s) ->> 'parzen_version' AS parzen_version, created_at FROM parzen_studies s WHERE name = $1`,
-  studyV3:
-    'SELECT id, name, direction, seed, space, NULL AS suggester, NULL AS parzen_version, created_at FROM parzen_studies WHERE name = $1',
+  study: 'SELECT id, name, direction, seed, space, suggester, created_at FROM parzen_studies WHERE name = $1',
+  studyV3: 'SELECT id, name, direction, seed, space, NULL AS suggester, created_at FROM parzen_studies WHERE name = $1',
   // Every study, oldest first (ties by name, byte order), as the SQLite store lists them. Not in the loop:
   // `parzen studies`, and `parzen trials --store` finding the store's only study.
-  studies: `SELECT id, name, direction, seed, space, suggester, to_jsonb(s) ->> 'parzen_version' AS parzen_version, created_at FROM parzen_studies s
+  studies: `SELECT id, name, direction, seed, space, suggester, created_at FROM parzen_studies
     ORDER BY created_at, name COLLATE "C"`,
-  studiesV3: `SELECT id, name, direction, seed, space, NULL AS suggester, NULL AS parzen_version, created_at
-    FROM parzen_studies ORDER BY created_at, name COLLATE "C"`,
-  insertStudy: `INSERT INTO parzen_studies (name, direction, seed, space, created_at, suggester, parzen_version)
-    SELECT $1, $2, $3, $4, $5, $7::json, $8 WHERE set_config('synchronous_commit', COALESCE($6, current_setting('synchronous_commit')), true) IS NOT NULL
+  studiesV3: `SELECT id, name, direction, seed, space, NULL AS suggester, created_at FROM parzen_studies
+    ORDER BY created_at, name COLLATE "C"`,
+  insertStudy: `INSERT INTO parzen_studies (name, direction, seed, space, created_at, suggester)
+    SELECT $1, $2, $3, $4, $5, $7::json WHERE set_config('synchronous_commit', COALESCE($6, current_setting('synchronous_commit')), true) IS NOT NULL
     ON CONFLICT (name) DO NOTHING RETURNING id`,
   // Allocates the next number and inserts the trial in one statement: the study's row lock serializes
   // allocations, and the limit ($2) is checked under it. $4 is both the write id and created_by. Only

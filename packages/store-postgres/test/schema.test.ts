@@ -23,7 +23,7 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   studyV3: ['s'],
   studies: [],
   studiesV3: [],
-  insertStudy: ['s', 'minimize', 1, '{}', new Date(), null, null, '0.1.0'],
+  insertStudy: ['s', 'minimize', 1, '{}', new Date(), null, null],
   createTrial: [1, 10, 'off', '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
   lockStudy: [1],
   studySeq: [1],

@@ -117,31 +117,6 @@ describePostgres('postgres store schema version 2', () => {
     ]);
   });
 
-  it('opens a version 4 database an older Parzen wrote (no parzen_version column) read-only and to write, still version 4', async () => {
-    const url = await freshSchema('older-v4');
-    await withPool(url, async (pool) => {
-      expect(await migrate(pool, 'test', MIGRATIONS)).toBe(4);
-      await pool.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq)
-        VALUES ('v2', 'minimize', 4, '{"x":{"type":"uniform","low":0,"high":1}}', now(), 0, 0)`);
-    });
-    const reader = await createPostgresStore({ url, readOnly: true });
-    expect((await reader.getStudy('v2')).parzenVersion).toBeUndefined();
-    expect((await reader.listStudies()).map((study) => study.parzenVersion)).toEqual([undefined]);
-    await reader.close();
-    const store = await createPostgresStore({ url });
-    expect((await store.getStudy('v2')).parzenVersion).toBeUndefined();
-    const made = await store.openStudy({ ...spec, name: 'new', parzenVersion: '1.2.3' });
-    expect(made.study.parzenVersion).toBe('1.2.3');
-    await store.close();
-    // No new schema version: an older Parzen (which names its columns) still opens the store (review 126).
-    expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
-      { version: 4 },
-    ]);
-    const again = await createPostgresStore({ url, readOnly: true });
-    expect((await again.getStudy('new')).parzenVersion).toBe('1.2.3');
-    await again.close();
-  });
-
   it('shows another store new intermediate values and imports on its next incremental look', async () => {
     const url = await freshSchema('reports');
     await expectReportsSeenIncrementally(() => createPostgresStore({ url }));

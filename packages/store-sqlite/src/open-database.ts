@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { folderNotMade, makeFolder, ParzenError } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
 import { BUSY_SLICE_MS, retryBusySync } from './busy-retry.js';
-import { addColumns, checkSchema, hasAddedColumns, MIGRATIONS, migrate } from './schema.js';
+import { checkSchema, MIGRATIONS, migrate } from './schema.js';
 
 /**
  * When SQLite flushes to disk (the WAL is always used):
@@ -69,7 +69,6 @@ export const openDatabase = (
         db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
         db.pragma('foreign_keys = ON');
         migrate(db, path, MIGRATIONS, onUpgrade);
-        addColumns(db);
       },
       busyTimeoutMs,
       onSlowWait,
@@ -141,7 +140,7 @@ export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterS
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
     try {
       db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // fails here when the folder is not writable
-      return { db, current: checkSchema(db, path) === MIGRATIONS.at(-1)?.version && hasAddedColumns(db) };
+      return { db, current: checkSchema(db, path) === MIGRATIONS.at(-1)?.version };
     } catch (error) {
       db.close();
       throw error;

@@ -48,40 +48,6 @@ describe('sqlite schema', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it('opens a database an older Parzen wrote (no parzen_version column): its study is of unknown version, the version stays 4', async () => {
-    const path = tempPath('older.db');
-    const db = new Database(path);
-    migrate(db, path);
-    db.prepare(
-      "INSERT INTO studies (name, direction, seed, space, suggester, created_at) VALUES ('old', 'minimize', 1, '{}', NULL, '2026-01-01T00:00:00.000Z')",
-    ).run();
-    db.close();
-    // Read-only first: the database is left as it is (read from a copy).
-    const reader = createSqliteStore({ path, readOnly: true });
-    expect((await reader.getStudy('old')).parzenVersion).toBeUndefined();
-    await reader.close();
-    const store = createSqliteStore({ path });
-    expect((await store.getStudy('old')).parzenVersion).toBeUndefined();
-    const made = await store.openStudy({
-      name: 'new',
-      direction: 'minimize',
-      seed: 1,
-      space: {},
-      parzenVersion: '1.2.3',
-    });
-    expect(made.study.parzenVersion).toBe('1.2.3');
-    await store.close();
-    const after = new Database(path, { readonly: true });
-    // No new schema version: an older Parzen (which names its columns) still opens the store (review 126).
-    expect(versionOf(after)).toBe(4);
-    expect(after.prepare("SELECT parzen_version FROM studies WHERE name = 'new'").pluck().get()).toBe('1.2.3');
-    // What an older Parzen runs on the studies table still works.
-    expect(
-      after.prepare("SELECT name, direction, seed, space, suggester, created_at FROM studies WHERE name = 'new'").get(),
-    ).toBeDefined();
-    after.close();
-  });
-
   it('refuses a database from a newer version with STORE_FAILED', () => {
     const path = tempPath('newer.db');
     const db = new Database(path);

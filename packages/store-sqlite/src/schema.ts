@@ -161,34 +161,3 @@ export const migrate = (
   if (from > 0 && from < latest) onUpgrade?.(from, latest);
   return latest;
 };
-
-/**
- * Columns added without a schema version: nullable, and named by no statement of an older Parzen (which
- * names the columns it reads and writes), so an older Parzen still opens the database and reads past them.
- * A new schema version would make every older Parzen refuse a store any newer run had opened (review 126).
- */
-const ADDED_COLUMNS: readonly { readonly table: string; readonly column: string; readonly type: string }[] = [
-  // The Parzen version that created a study (NULL: created before it was kept, or by an older Parzen).
-  { table: 'studies', column: 'parzen_version', type: 'TEXT' },
-];
-
-const missingColumns = (db: Database): typeof ADDED_COLUMNS =>
-  ADDED_COLUMNS.filter(
-    ({ table, column }) =>
-      !(db.pragma(`table_info(${table})`) as { readonly name: string }[]).some((row) => row.name === column),
-  );
-
-/** True when the database has every column {@link addColumns} adds (a read-only opening reads a copy else). */
-export const hasAddedColumns = (db: Database): boolean => missingColumns(db).length === 0;
-
-/**
- * Adds the columns of {@link ADDED_COLUMNS} a database at the latest schema version lacks: a read when it has
- * them, else one `BEGIN IMMEDIATE` transaction that looks again (another process may have added them).
- */
-export const addColumns = (db: Database): void => {
-  if (hasAddedColumns(db)) return;
-  db.transaction(() => {
-    for (const { table, column, type } of missingColumns(db))
-      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-  }).immediate();
-};

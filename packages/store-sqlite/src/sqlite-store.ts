@@ -100,7 +100,6 @@ interface StudyRow {
   readonly seed: number;
   readonly space: string;
   readonly suggester: string | null;
-  readonly parzen_version: string | null;
   readonly created_at: string;
 }
 
@@ -212,8 +211,7 @@ class SqliteTrialStore implements SqliteStore {
       }
       const study: StudyRecord = Object.freeze({ ...spec, createdAt: this.clock.now().toISOString() });
       const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
-      const parzenVersion = spec.parzenVersion ?? null;
-      this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester, parzenVersion });
+      this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester });
       return { study, resumed: false };
     });
   }
@@ -444,12 +442,11 @@ class SqliteTrialStore implements SqliteStore {
     if (cached !== undefined) return cached;
     const row = this.sql.study.get(name) as StudyRow | undefined;
     if (row === undefined) return undefined;
-    const { created_at: createdAt, space, suggester, parzen_version: parzenVersion, ...rest } = row;
+    const { created_at: createdAt, space, suggester, ...rest } = row;
     const record: StudyRecord = Object.freeze({
       ...rest,
       space: JSON.parse(space),
       ...(suggester === null ? {} : { suggester: JSON.parse(suggester) }),
-      ...(parzenVersion === null ? {} : { parzenVersion }),
       createdAt,
     });
     this.studies.set(name, record);

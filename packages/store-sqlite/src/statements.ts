@@ -10,10 +10,10 @@ const SQL = {
   rollback: 'ROLLBACK',
   syncFull: 'PRAGMA synchronous = FULL',
   syncNormal: 'PRAGMA synchronous = NORMAL',
-  study: 'SELECT name, direction, seed, space, suggester, parzen_version, created_at FROM studies WHERE name = ?',
+  study: 'SELECT name, direction, seed, space, suggester, created_at FROM studies WHERE name = ?',
   studies: 'SELECT name FROM studies ORDER BY created_at, name',
   insertStudy:
-    'INSERT INTO studies (name, direction, seed, space, suggester, parzen_version, created_at) VALUES (@name, @direction, @seed, @space, @suggester, @parzenVersion, @createdAt)',
+    'INSERT INTO studies (name, direction, seed, space, suggester, created_at) VALUES (@name, @direction, @seed, @space, @suggester, @createdAt)',
   // Both seek the primary key or trials_by_update: constant cost, whatever the number of trials.
   nextNumber: 'SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?',
   nextSeq: 'SELECT COALESCE(MAX(updated_seq) + 1, 1) FROM trials WHERE study = ?',

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { countOf, PARZEN_VERSION, printable, trialToRow } from '@parzen/engine/host';
+import { countOf, printable, trialToRow } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -144,20 +144,11 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     output.note(
       `parzen: left out ${lost.length} salvaged trial(s) whose params were lost (${lost.map((trial) => `#${trial.number}`).join(', ')}).`,
     );
-  const { name, direction, seed, suggester, parzenVersion } = record;
+  const { name, direction, seed, suggester } = record;
   const header: ExportHeader = {
     parzen: 'export',
     version: EXPORT_VERSION,
-    study: {
-      name,
-      direction,
-      seed,
-      space: record.space,
-      ...(suggester === undefined ? {} : { suggester }),
-      // The version that created the study ("unknown": created before stores kept it), and the one exporting.
-      parzenVersion: parzenVersion ?? 'unknown',
-    },
-    exportedBy: PARZEN_VERSION,
+    study: { name, direction, seed, space: record.space, ...(suggester === undefined ? {} : { suggester }) },
     ...(waiting.some((entry) => entry.key !== undefined)
       ? { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }
       : {}),

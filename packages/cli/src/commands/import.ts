@@ -10,7 +10,6 @@ import {
   type InvalidRow,
   importInvalid,
   openStudyScope,
-  PARZEN_VERSION,
   signalsDelivered,
   spaceDifferences,
   studySuggester,
@@ -472,19 +471,7 @@ const importWhenAsked = async (
         const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
         // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
         const studySeed = exportedSeed ?? seed;
-        // And the Parzen version that created the exported study, which drew its trials (else this one's), so a
-        // later run by another version says its suggestions may differ; "unknown" in the file is none kept.
-        const exportedVersion = file.header?.study?.parzenVersion;
-        const parzenVersion =
-          typeof exportedVersion === 'string' && exportedVersion !== 'unknown' ? exportedVersion : PARZEN_VERSION;
-        const opened = await store.openStudy({
-          name,
-          direction,
-          seed: studySeed,
-          space: studySpace,
-          suggester,
-          parzenVersion,
-        });
+        const opened = await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester });
         storedSeed = opened.study.seed;
         madeStudy = !opened.resumed;
         if (checked.trials.length > 0) {

@@ -12,12 +12,6 @@ export interface StudySpec {
    * differs (a changed config, or a new version whose defaults changed). Not compared on resume.
    */
   readonly suggester?: StudySuggester;
-  /**
-   * The Parzen version (of the `@parzen/engine` package) creating the study, kept by the store so that a
-   * later run by another version can say that its suggestions may differ. Absent in a study recorded before
-   * stores kept it (shown as "unknown"). Not compared on resume.
-   */
-  readonly parzenVersion?: string;
 }
 
 /** A suggester as a study keeps it: its name and the settings it ran with (every default filled in, JSON). */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { studySuggester, suggesterChange, versionChange } from '../builtins/check-same-study.js';
+import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -24,7 +24,6 @@ import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
-import { PARZEN_VERSION } from './parzen-version.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId, staleness } from './stale-trials.js';
 import { askStopper } from './stopping.js';
@@ -279,19 +278,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // What the store cannot do is refused before it opens (or creates) the study: nothing is written.
     checkPrunerStore(store, options.pruner);
     checkEnqueueStore(store, options.enqueue);
-    const { study, resumed } =
-      options.opened ?? (await store.openStudy({ ...spec, suggester, parzenVersion: PARZEN_VERSION }));
+    const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
     const space = inStudyOrder(options.space, study.space);
     if (space !== options.space) session = { ...session, space };
     // A study opened beforehand (Study.open) said so when it was opened.
     const change =
       resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
     if (change !== undefined) warn(change);
-    const upgraded =
-      resumed && options.opened === undefined
-        ? versionChange(spec.name, study.parzenVersion, PARZEN_VERSION)
-        : undefined;
-    if (upgraded !== undefined) warn(upgraded);
     if (resumed && study.seed !== spec.seed) {
       warn(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { studySuggester, suggesterChange, versionChange } from '../builtins/check-same-study.js';
+import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { Suggester } from '../contracts/suggester.js';
@@ -7,7 +7,6 @@ import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import { Study } from '../study.js';
-import { PARZEN_VERSION } from './parzen-version.js';
 import { runStudy } from './run-study.js';
 
 const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
@@ -210,28 +209,6 @@ describe('a resumed run and the suggester its study was created with', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^study kept has no record of the suggester its trials were drawn with/);
     expect(result.trials).toHaveLength(2);
-  });
-
-  it('records the Parzen version when a run creates the study; a resume by the same version says nothing', async () => {
-    const store = createMemoryStore();
-    const warnings: string[] = [];
-    await runWith(store, withSettings(), warnings);
-    expect((await store.getStudy('kept')).parzenVersion).toBe(PARZEN_VERSION);
-    await runWith(store, withSettings(), warnings, 4);
-    expect(warnings).toEqual([]);
-  });
-
-  it('warns once, in one line, on resuming a study another Parzen version created, naming both', async () => {
-    const store = createMemoryStore();
-    // The study as an older Parzen created it.
-    await store.openStudy({ name: 'kept', direction: 'minimize', seed: 3, space, parzenVersion: '0.0.9' });
-    const warnings: string[] = [];
-    const result = await runWith(store, withSettings(), warnings);
-    expect(warnings).toEqual([versionChange('kept', '0.0.9', PARZEN_VERSION)]);
-    expect(warnings[0]).not.toContain('\n');
-    expect(result.trials).toHaveLength(2);
-    // The study keeps the version that created it.
-    expect((await store.getStudy('kept')).parzenVersion).toBe('0.0.9');
   });
 });
 

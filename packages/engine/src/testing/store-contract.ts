@@ -117,27 +117,6 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.close();
     });
 
-    it("keeps the Parzen version a study was created by, not a later run's", async () => {
-      const store = await options.create();
-      const created = await store.openStudy({ ...spec, name: 'versioned', parzenVersion: '0.0.9' });
-      expect(created.study.parzenVersion).toBe('0.0.9');
-      const later = await store.openStudy({ ...spec, name: 'versioned', parzenVersion: '9.0.0' });
-      expect(later.resumed).toBe(true);
-      expect(later.study.parzenVersion).toBe('0.0.9');
-      expect((await store.getStudy('versioned')).parzenVersion).toBe('0.0.9');
-      const listed = await store.listStudies?.();
-      expect(listed?.find((study) => study.name === 'versioned')?.parzenVersion ?? '0.0.9').toBe('0.0.9');
-      // A study opened without one (an older caller) has none: shown as unknown.
-      expect((await store.openStudy({ ...spec, name: 'unversioned' })).study.parzenVersion).toBeUndefined();
-      if (options.reopen !== undefined) {
-        const second = await options.reopen(store);
-        expect((await second.getStudy('versioned')).parzenVersion).toBe('0.0.9');
-        expect((await second.getStudy('unversioned')).parzenVersion).toBeUndefined();
-        await second.close();
-      }
-      await store.close();
-    });
-
     it('rejects a study with another direction or space as STUDY_MISMATCH, and unknown studies', async () => {
       const store = await open();
       expect(await codeOf(store.openStudy({ ...spec, direction: 'maximize' }))).toBe('STUDY_MISMATCH');

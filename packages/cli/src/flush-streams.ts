@@ -47,18 +47,24 @@ const tolerated = new WeakSet<Writable>();
  * running and keeps its trials in its store) and exits with its own code, without a stack trace. Any
  * other error of a stream (a full disk under `> out.json`: ENOSPC) is said once, in one line on stderr
  * (when it is stdout that failed), and the command goes on, but exits 1 if it would have exited 0
- * ({@link exitAfterFlush}): its output is incomplete.
+ * ({@link exitAfterFlush}): its output is incomplete. Returns what takes its listeners off again (`runCli`
+ * does when it returns, so a calling program's own stdout behaves as Node's after it); nothing for a stream
+ * another call already listens to.
  */
-export const tolerateClosedReaders = (streams: readonly Writable[] = [process.stdout, process.stderr]): void => {
+export const tolerateClosedReaders = (
+  streams: readonly Writable[] = [process.stdout, process.stderr],
+): (() => void) => {
+  const undo: (() => void)[] = [];
   for (const stream of streams) {
     // Once per stream: `runCli` asks each time it is called, and the binary before it.
     if (tolerated.has(stream)) continue;
     tolerated.add(stream);
     // Each worker thread of a `module` objective pipes its output into these: at concurrency 12 that is
     // more than Node's 10 listeners, and its "possible memory leak" warning would be no leak.
+    const maxListeners = stream.getMaxListeners();
     stream.setMaxListeners(0);
     let said = false;
-    stream.on('error', (error: NodeJS.ErrnoException) => {
+    const onError = (error: NodeJS.ErrnoException) => {
       if (isReaderGone(error)) {
         if (stream === process.stdout) markStdoutGone();
         return;
@@ -74,6 +80,15 @@ export const tolerateClosedReaders = (streams: readonly Writable[] = [process.st
       } catch {
         // stderr cannot be written either: nothing is left to say it on.
       }
+    };
+    stream.on('error', onError);
+    undo.push(() => {
+      stream.off('error', onError);
+      stream.setMaxListeners(maxListeners);
+      tolerated.delete(stream);
     });
   }
+  return () => {
+    for (const one of undo.splice(0)) one();
+  };
 };

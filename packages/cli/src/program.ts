@@ -275,7 +275,9 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
 export const runCli = async (argv: readonly string[], output: Output = processOutput): Promise<number> => {
   // Trial 149: called from a script, an objective's console.log into a closed pipe (EPIPE) was an uncaught
   // error, said as "the objective threw outside its call", or a crash with a stack.
-  if (output === processOutput) tolerateClosedReaders();
+  // Only for the call, unless the reader went away during it (review 147: a host script printing on after
+  // runCli returned kept writing into the closed pipe instead of ending as Node programs do).
+  const untolerate = output === processOutput ? tolerateClosedReaders() : () => {};
   const exit = { code: EXIT.ok as number };
   let json = false;
   try {
@@ -307,6 +309,9 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
       return EXIT.badInput;
     }
     return reportError(error, json, output);
+  } finally {
+    // Kept when the reader went away during the call: what the command wrote last still fails after it returns.
+    if (output.readerGone?.() !== true) untolerate();
   }
 };
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
+  type EngineEvent,
   formatSummary,
   type InterruptHandlers,
   installInterruptHandlers,
@@ -10,8 +11,8 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { failureNote, printable, type StudyScope, startObjective } from '@parzen/engine/host';
-import { checkSameStudy, type FailedTrial, failedRun, SERVICES, type StudyRecord } from '@parzen/engine/plugin';
+import { failureNote, printable } from '@parzen/engine/host';
+import { checkSameStudy, type FailedTrial, failedRun, type StudyRecord } from '@parzen/engine/plugin';
 import { keepClosedJournals } from '@parzen/store-file';
 import {
   type BatchOutcome,
@@ -172,18 +173,6 @@ const variantLabels = (runs: readonly PreparedRun[]): string[] => {
   );
 };
 
-/**
- * Collects the reporters the run in `scope` cuts off for throwing (its `plugin.failed` events), which the run
- * says on stderr, for `--json`, until `stop` is called.
- */
-const collectCutOffReporters = (scope: StudyScope): { cutOff: ReporterCutOff[]; stop: () => void } => {
-  const cutOff: ReporterCutOff[] = [];
-  const subscription = scope.services.get(SERVICES.bus).events$.subscribe((event) => {
-    if (event.type === 'plugin.failed') cutOff.push({ reporter: event.plugin, message: event.error.message });
-  });
-  return { cutOff, stop: () => subscription.unsubscribe() };
-};
-
 /** Runs the prepared runs in turn until done or interrupted; in a batch a failing run does not stop the rest. */
 const executeRuns = async (
   runs: readonly PreparedRun[],
@@ -211,9 +200,8 @@ const executeRuns = async (
     const { config } = run.experiment;
     const base = { variant: labels[index] as string, study: config.name, direction: config.direction };
     try {
-      // The objective the preflight built, so it is not built twice; else built here (as the run would), so
-      // that its study scope's events can be heard.
-      const started = run.started ?? (await startObjective(run.experiment));
+      // The reporters the run cuts off for throwing, for --json (heard on the run's bus).
+      const reportersCutOff: ReporterCutOff[] = [];
       const controls = {
         signal: interrupts.signal,
         forceSignal: interrupts.forceSignal,
@@ -222,13 +210,17 @@ const executeRuns = async (
           pauseProgressBars();
           output.note(`parzen: warning: ${message}`);
         },
-        started,
+        // The objective the preflight built, so it is not built twice.
+        ...(run.started === undefined ? {} : { started: run.started }),
+        onEvent: (event: EngineEvent) => {
+          if (event.type === 'plugin.failed')
+            reportersCutOff.push({ reporter: event.plugin, message: event.error.message });
+        },
       };
-      const reporters = collectCutOffReporters(started.scope);
-      const ran = await runLoadedExperiment(run.experiment, controls).finally(reporters.stop);
+      const ran = await runLoadedExperiment(run.experiment, controls);
       // In the study's order of the parameters, as its trial lines, `trials` and `best` (review 41).
       const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
-      outcomes.push({ ...base, result, reportersCutOff: reporters.cutOff });
+      outcomes.push({ ...base, result, reportersCutOff });
       report(result, run);
       const failed = failedRun(result);
       if (failed !== undefined && !interrupts.signal.aborted)

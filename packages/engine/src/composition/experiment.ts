@@ -33,6 +33,7 @@ import {
   issuesUnder,
   ParzenError,
 } from '../errors.js';
+import type { EngineEvent } from '../events/engine-event.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
 import { checkedOptionIssues, createStoreForReading } from './create-plugin.js';
@@ -397,6 +398,11 @@ const unheardExplanations = (config: LoadedExperiment['config']): string | undef
  */
 export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning'> & {
   readonly started?: StartedObjective;
+  /**
+   * Hears every event of the run's bus, as a reporter does (it listens, never steers): from the store's
+   * opening to the run's end.
+   */
+  readonly onEvent?: (event: EngineEvent) => void;
 };
 
 /** An objective created ahead of its run, in the study scope the run then uses. */
@@ -433,11 +439,12 @@ export interface ExperimentResult extends Omit<RunResult, 'trials'> {
  */
 export const runLoadedExperiment = async (
   experiment: LoadedExperiment,
-  { started, ...controls }: RunControls = {},
+  { started, onEvent, ...controls }: RunControls = {},
 ): Promise<ExperimentResult> => {
   const scope = started?.scope ?? (await openStudyScope(experiment));
   // Plugins that wait (a store waiting for a lock) see Ctrl-C through the `stopping` service.
   const unfollow = scope.followStops(controls);
+  const heard = onEvent === undefined ? undefined : scope.services.get(SERVICES.bus).events$.subscribe(onEvent);
   try {
     const result = await runInScope(experiment, scope, started, controls);
     // Trial 136: the trials had their internal values only (a choice's option index), unlike fmin's and `parzen trials`'.
@@ -446,6 +453,7 @@ export const runLoadedExperiment = async (
       trials: result.trials.map((trial) => ({ ...trial, params: toExternalParams(result.space, trial.internal) })),
     };
   } finally {
+    heard?.unsubscribe();
     unfollow();
     // Said as the run's other warnings are (a store or objective that could not be closed).
     await scope.close(controls.onWarning);

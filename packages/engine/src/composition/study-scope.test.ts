@@ -72,6 +72,23 @@ describe('dependency injection: one child container per study', () => {
     expect(seen.filter((type) => type === 'study.finished')).toHaveLength(3);
   });
 
+  // Review 147: `parzen run` built each run's objective before its store opened, only to hear the run's bus.
+  it("lets the caller hear the run's events through onEvent, from the run's start to its end, then no more", async () => {
+    const heard: EngineEvent['type'][] = [];
+    const options = {
+      plugins: [{ manifests: [counting, busListener], services: [counterService] }],
+      functions: { id: (params: Readonly<Record<string, unknown>>) => params.x as number },
+    };
+    const experiment = await loadExperiment(config('heard', 2), options);
+    await runLoadedExperiment(experiment, { onEvent: (event) => heard.push(event.type) });
+    expect(heard[0]).toBe('study.started');
+    expect(heard.filter((type) => type === 'trial.finished')).toHaveLength(4);
+    expect(heard.at(-1)).toBe('study.finished');
+    const count = heard.length;
+    await runLoadedExperiment(experiment);
+    expect(heard).toHaveLength(count);
+  });
+
   it('gives a reporter a store that only reads, a bus that only streams, a factory of reporters only: reporters never steer', async () => {
     const attempts: string[] = [];
     const steering = defineReporter<Record<string, never>>({

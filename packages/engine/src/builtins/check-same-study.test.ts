@@ -38,6 +38,12 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('`momentum` is new in the config ({"high":1,"low":0,"type":"uniform"})');
     expect(message).not.toContain('`model`');
     expect(message).toContain('undo the change to resume it, or give the study another name (or store)');
+    // An added parameter with other changes: still none of the trials fits as it is (review 147).
+    expect(message).toContain('Its trials lack `momentum`, so as they are none fits the new space');
+    expect(message).not.toContain('carry over the trials that still fit');
+    expect(message).toContain(
+      'Those that then still do not fit the other changes are left out with --on-invalid skip.',
+    );
   });
 
   it('says of parameters only added that the trials lack them, and how to give them their values (trial 153)', () => {
@@ -56,6 +62,7 @@ describe('a resumed study whose space changed', () => {
     );
     expect(message).toContain("in code, add them to the params of this one's `trials()`");
     expect(message).not.toContain('--on-invalid skip leaves out');
+    expect(message).not.toContain('the other changes');
   });
 
   it("lists each difference as an issue: the pointer, the stored definition, this run's (trial 38: none)", () => {

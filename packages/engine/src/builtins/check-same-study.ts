@@ -81,25 +81,28 @@ const spaceIssues = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition)
 };
 
 /**
- * The parameters the config adds when that is its only change to the stored space (each stored parameter kept as
- * it was); empty otherwise. Then every stored trial lacks them, and fits the new space only once given a value.
+ * The parameters the config adds to the stored space (`added`: every stored trial lacks them, and fits the new
+ * space only once given a value), and whether it changes or drops others too (`others`).
  */
-const addedOnly = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): string[] => {
+const additions = (
+  storedSpace: SpaceDefinition,
+  configSpace: SpaceDefinition,
+): { readonly added: string[]; readonly others: boolean } => {
   const stored = canonicalSpace(storedSpace) as Record<string, unknown>;
   const config = canonicalSpace(configSpace) as Record<string, unknown>;
   const kept = Object.entries(stored).every(
     ([name, definition]) => name in config && canonicalJson(config[name]) === canonicalJson(definition),
   );
-  return kept ? Object.keys(config).filter((name) => !(name in stored)) : [];
+  return { added: Object.keys(config).filter((name) => !(name in stored)), others: !kept };
 };
 
 /**
  * How to carry a study's trials over to a new one with the changed space: export and import the trials that still
- * fit; when the change only adds parameters none does (trial 153: the recipe's --on-invalid skip imported nothing),
+ * fit; when the change adds parameters none does (trial 153: the recipe's --on-invalid skip imported nothing),
  * so each is first given the value it ran with.
  */
 const carryOver = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): string => {
-  const added = addedOnly(storedSpace, configSpace);
+  const { added, others } = additions(storedSpace, configSpace);
   if (added.length === 0)
     return (
       'A study keeps the space it was created with: undo the change to resume it, or give the study another name ' +
@@ -115,7 +118,9 @@ const carryOver = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): 
     `(or store) and carry its trials over with the value of ${listed} they ran with: write them with \`parzen export\` ` +
     `(or as CSV with \`parzen trials --csv\`), give each trial ${VALUE_THEY_RAN_WITH}, then \`parzen import\` the ` +
     `file into the new study (with --ignore-header for an export); in code, add ${them} to the params of this one's \`trials()\` ` +
-    "without the running ones, and pass those to the new study's `addTrials`."
+    "without the running ones, and pass those to the new study's `addTrials`." +
+    // Review 147: with other changes too, the recipe said "the trials that still fit", and none did.
+    (others ? ' Those that then still do not fit the other changes are left out with --on-invalid skip.' : '')
   );
 };
 

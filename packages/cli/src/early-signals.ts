@@ -65,7 +65,7 @@ export const sayInterrupts = (command: string, json: boolean): void => {
         return;
       }
       // On a line of its own, should the command have written part of one (review 72).
-      const line = JSON.stringify({ errors: [{ code: 'INTERRUPTED', message }] });
+      const line = JSON.stringify({ errors: [{ file: null, code: 'INTERRUPTED', message, issues: [] }] });
       process.stdout.write(`${lineStart ? '' : '\n'}${line}\n`, exit);
     });
 };

@@ -44,7 +44,7 @@ describe('exit codes', () => {
     expect(error.cause).toBeNull();
     expect(reportError(error, true, output)).toBe(EXIT.studyError);
     expect(JSON.parse(lines.at(-1) as string)).toEqual({
-      errors: [{ code: 'STUDY_MISMATCH', message: 'the study differs' }],
+      errors: [{ file: null, code: 'STUDY_MISMATCH', message: 'the study differs', issues: [] }],
     });
   });
 });

@@ -290,6 +290,10 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
       json = jsonAsked(command, own);
       refuseRepeatedFlags(command, own);
       refuseFlagsAsValues(command, own);
+    } else {
+      // A mistyped command (`parzen rnu cfg.json --json | jq`): the error as JSON too, or the pipe read nothing.
+      const end = args.indexOf('--');
+      json = (end === -1 ? args : args.slice(0, end)).includes('--json');
     }
     await program.parseAsync(helpOfUnknown(program, argv));
     return exit.code;
@@ -304,7 +308,9 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
       // Commander printed the message on stderr; a script that parses `--json` gets it as an error line too.
       if (json)
         output.result(
-          JSON.stringify({ errors: [{ code: 'CLI_INPUT', message: error.message.replace(/^error: /, '') }] }),
+          JSON.stringify({
+            errors: [{ file: null, code: 'CLI_INPUT', message: error.message.replace(/^error: /, ''), issues: [] }],
+          }),
         );
       return EXIT.badInput;
     }

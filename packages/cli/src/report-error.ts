@@ -7,14 +7,14 @@ export const errorEntry = (error: unknown, file?: string): Record<string, unknow
   const place = error instanceof CliError ? error.place : {};
   const issues = error instanceof ParzenError ? error.issues : (place.issues ?? []);
   const named = file ?? place.file;
+  // Every key always there (review: a script's `.errors[0].issues[]` failed on errors without issues): `file`
+  // null when the error is no one config file's, `issues` empty when it has none.
   return {
-    ...(named === undefined ? {} : { file: named }),
+    file: named ?? null,
     code: error instanceof ParzenError || error instanceof CliError ? error.code : 'UNEXPECTED',
     message: error instanceof Error ? error.message : String(error),
     // The pointer, what was expected and found (a plugin's `absolute` mark is how the pointer was placed).
-    ...(issues.length > 0
-      ? { issues: issues.map(({ pointer, expected, found }) => ({ pointer, expected, found })) }
-      : {}),
+    issues: issues.map(({ pointer, expected, found }) => ({ pointer, expected, found })),
   };
 };
 

@@ -495,7 +495,7 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       const result = await cli(...args);
       expect(result.code, args.join(' ')).toBe(2);
       const last = JSON.parse(result.stdout.trim().split('\n').at(-1) as string);
-      expect(last).toEqual({ errors: [{ code: 'CLI_INPUT', message: expect.any(String) }] });
+      expect(last).toEqual({ errors: [{ file: null, code: 'CLI_INPUT', message: expect.any(String), issues: [] }] });
       expect(last.errors[0].message).not.toMatch(/^error:/);
     }
     expect((await cli('run', path, '--max-trials', 'abc')).stdout).toBe('');

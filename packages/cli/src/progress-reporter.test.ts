@@ -267,19 +267,24 @@ describe('progress reporter', () => {
       complete(10, 0.25),
     ];
     expect((await play('lines', false, full)).split('\n')).toEqual([
-      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more)',
+      'Resuming study demo (10 trials so far, past its limit of 5 trials: nothing to run; --more-trials N runs N more)',
       'trial #10 complete, loss 0.25  [11 trials (limit 5), 2 failed, 1 pruned, best 0.25 (#10)]',
       '',
     ]);
+    // At the limit exactly: "at" (a CI user read "30 trials so far, at its limit of 10" as a miscount).
+    const at = [{ ...(full[0] as Extract<EngineEvent, { type: 'study.started' }>), maxTrials: 10 }];
+    expect((await play('lines', false, at)).split('\n')[0]).toBe(
+      'Resuming study demo (10 trials so far, at its limit of 10 trials: nothing to run; --more-trials N runs N more)',
+    );
     // Enqueued entries waiting (trial 50): said, so the user knows what --more-trials runs first.
     const waiting = [{ ...(full[0] as Extract<EngineEvent, { type: 'study.started' }>), waitingEntries: 2 }];
     expect((await play('lines', false, waiting)).split('\n')[0]).toBe(
-      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more, the 2 enqueued entries waiting first)',
+      'Resuming study demo (10 trials so far, past its limit of 5 trials: nothing to run; --more-trials N runs N more, the 2 enqueued entries waiting first)',
     );
     // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
     const capped = [{ ...(full[0] as Extract<EngineEvent, { type: 'study.started' }>), moreTrials: 2 }];
     expect((await play('lines', false, capped)).split('\n')[0]).toBe(
-      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; its maxTrials (5) stops it before the 2 more asked for: raise it, or leave it out)',
+      'Resuming study demo (10 trials so far, past its limit of 5 trials: nothing to run; its maxTrials (5) stops it before the 2 more asked for: raise it, or leave it out)',
     );
   });
 

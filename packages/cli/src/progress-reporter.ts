@@ -105,7 +105,7 @@ const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'st
     state.total === undefined
       ? ''
       : event.existingTrials >= state.total
-        ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
+        ? `, ${event.existingTrials > state.total ? 'past' : 'at'} its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
             // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
             event.moreTrials === undefined
               ? '--more-trials N runs N more'

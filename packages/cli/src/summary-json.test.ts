@@ -30,6 +30,11 @@ describe('runJson', () => {
     });
   });
 
+  it('says whether the run resumed the study, and how many trials it had then', () => {
+    expect(runJson(result('max-trials', [], 0))).toMatchObject({ resumed: false, trialsBefore: 0 });
+    expect(runJson(result('max-trials', [], 20))).toMatchObject({ resumed: true, trialsBefore: 20 });
+  });
+
   it('adds none to a run a signal cut short, its trials failed as INTERRUPTED (review 133)', () => {
     const cut = [failedTrial(0, 'INTERRUPTED'), failedTrial(1, 'INTERRUPTED')];
     const json = runJson(result('interrupted', cut));

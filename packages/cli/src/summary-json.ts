@@ -64,6 +64,10 @@ export const runJson = (result: RunResult, cutOff: readonly ReporterCutOff[] = [
   const failed = result.reason === 'interrupted' ? undefined : failedRun(result);
   return {
     ...summaryJson(result.summary, result.reason, result.stopMessage),
+    // Whether the run found the study, and with how many trials (a CI user could not tell a run of 20 trials from
+    // a rerun with nothing left to run: the rest of the line was the same).
+    resumed: result.resumed,
+    trialsBefore: result.existingTrials,
     ...(failed === undefined
       ? {}
       : { error: { trial: failed.number, code: failed.error.code, message: failed.error.message } }),

@@ -20,6 +20,16 @@ describe('applyOverrides', () => {
     });
   });
 
+  // A CI user had no way to give a run a time limit from the command line.
+  it("sets the budget's time limit from --max-seconds, the other rules kept", () => {
+    expect(applyOverrides({ ...config, budget: { maxTrials: 6, maxSeconds: 600 } }, { maxSeconds: 30 })).toEqual({
+      name: 'x',
+      seed: 1,
+      budget: { maxTrials: 6, maxSeconds: 30 },
+    });
+    expect(applyOverrides({ name: 'y' }, { maxSeconds: 0.5 })).toEqual({ name: 'y', budget: { maxSeconds: 0.5 } });
+  });
+
   it('sets seed, concurrency and store, and leaves the config itself alone', () => {
     const changed = applyOverrides(config, { seed: 4, concurrency: 2, store: { use: 'memory' } });
     expect(changed).toMatchObject({ seed: 4, concurrency: 2, store: { use: 'memory' }, budget: { maxTrials: 6 } });

@@ -5,6 +5,7 @@ export interface ConfigOverrides {
   readonly seed?: number;
   readonly maxTrials?: number;
   readonly moreTrials?: number;
+  readonly maxSeconds?: number;
   readonly concurrency?: number;
   readonly store?: PluginChoice;
 }
@@ -12,7 +13,8 @@ export interface ConfigOverrides {
 /**
  * Applies command-line overrides to a raw config (before validation, so the result is still checked).
  * They apply to the config as written; a `matrix` entry for the same key wins over them. `--max-trials`
- * and `--more-trials` replace both trial-count rules of the config's budget (its other rules stay).
+ * and `--more-trials` replace both trial-count rules of the config's budget (its other rules stay);
+ * `--max-seconds` replaces its time limit.
  */
 export const applyOverrides = (raw: unknown, overrides: ConfigOverrides): unknown => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
@@ -34,5 +36,12 @@ export const applyOverrides = (raw: unknown, overrides: ConfigOverrides): unknow
       ...(overrides.moreTrials === undefined ? {} : { moreTrials: overrides.moreTrials }),
     };
   }
+  if (overrides.maxSeconds !== undefined)
+    config.budget = {
+      ...(typeof config.budget === 'object' && config.budget !== null
+        ? (config.budget as Record<string, unknown>)
+        : {}),
+      maxSeconds: overrides.maxSeconds,
+    };
   return config;
 };

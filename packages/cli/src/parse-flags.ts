@@ -44,6 +44,19 @@ export const positiveIntegerUpTo =
     return parsed;
   };
 
+/** The config schema's largest `budget.maxSeconds` (the engine's `MAX_SECONDS` × 1000, equal by a test). */
+export const FLAG_MAX_RUN_SECONDS = 1_000_000_000;
+
+/** Commander parser for a time limit in seconds (`--max-seconds 3600`, `--max-seconds 0.5`). */
+export const positiveSeconds = (value: string): number => {
+  const parsed = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0 || parsed > FLAG_MAX_RUN_SECONDS)
+    throw new InvalidArgumentError(
+      `expected a number of seconds greater than 0 and at most ${FLAG_MAX_RUN_SECONDS.toLocaleString('en')}, found ${JSON.stringify(value)}.`,
+    );
+  return parsed;
+};
+
 /** Commander parser for a TCP port flag (`--port 8080`; 0 picks a free one). */
 export const port = (value: string): number => {
   const parsed = integer(value);

@@ -15,6 +15,7 @@ import {
   port,
   positiveInteger,
   positiveIntegerUpTo,
+  positiveSeconds,
   trialStates,
 } from './parse-flags.js';
 import { reportError } from './report-error.js';
@@ -39,6 +40,11 @@ const runOptions = (command: Command): Command =>
       '--more-trials <n>',
       'run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials)',
       positiveIntegerUpTo(FLAG_MAX_TRIALS),
+    )
+    .option(
+      '--max-seconds <s>',
+      "time limit of this run, in seconds (replaces the config's budget.maxSeconds): no trial starts after it, running ones finish",
+      positiveSeconds,
     )
     .option('--concurrency <n>', 'trials evaluated at once', positiveIntegerUpTo(FLAG_MAX_CONCURRENCY))
     .option(

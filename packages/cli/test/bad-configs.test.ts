@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { MAX_CONCURRENCY, MAX_TRIALS } from '@parzen/engine/host';
+import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from '@parzen/engine/host';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FLAG_MAX_CONCURRENCY, FLAG_MAX_TRIALS } from '../src/parse-flags.js';
+import { FLAG_MAX_CONCURRENCY, FLAG_MAX_RUN_SECONDS, FLAG_MAX_TRIALS } from '../src/parse-flags.js';
 import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -419,7 +419,11 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
 
   it("refuses a flag past the config schema's bound as a bad flag, not as the config (trial 48)", async () => {
     // The flags' bounds are the schema's (written out in the CLI so that parsing flags loads no engine module).
-    expect([FLAG_MAX_TRIALS, FLAG_MAX_CONCURRENCY]).toEqual([MAX_TRIALS, MAX_CONCURRENCY]);
+    expect([FLAG_MAX_TRIALS, FLAG_MAX_CONCURRENCY, FLAG_MAX_RUN_SECONDS]).toEqual([
+      MAX_TRIALS,
+      MAX_CONCURRENCY,
+      MAX_SECONDS * 1000,
+    ]);
     const path = writeIn(dir, 'bounds.json', heartConfig());
     for (const [flag, value, bound] of [
       ['--concurrency', '1001', '1,000'],

@@ -42,6 +42,7 @@ export interface RunFlags {
   readonly seed?: number;
   readonly maxTrials?: number;
   readonly moreTrials?: number;
+  readonly maxSeconds?: number;
   readonly concurrency?: number;
   readonly store?: string;
   readonly json?: boolean;
@@ -53,6 +54,7 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
   ...(flags.seed === undefined ? {} : { seed: flags.seed }),
   ...(flags.maxTrials === undefined ? {} : { maxTrials: flags.maxTrials }),
   ...(flags.moreTrials === undefined ? {} : { moreTrials: flags.moreTrials }),
+  ...(flags.maxSeconds === undefined ? {} : { maxSeconds: flags.maxSeconds }),
   ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
   ...(flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) }),
 });
@@ -564,6 +566,13 @@ const prepareStudies = async (
   if (trialFlag !== undefined && counted.length > 0)
     output.note(
       `parzen: warning: ${trialFlag} is not used by ${counted.join(', ')}: ${counted.length === 1 ? 'its matrix sets' : 'their matrices set'} the budget of each run.`,
+    );
+  const timed = [
+    ...new Set(runs.filter((run) => sets(run, ['budget', 'budget/maxSeconds'])).map((run) => run.configPath)),
+  ];
+  if (flags.maxSeconds !== undefined && timed.length > 0)
+    output.note(
+      `parzen: warning: --max-seconds ${flags.maxSeconds} is not used by ${timed.join(', ')}: ${timed.length === 1 ? 'its matrix sets' : 'their matrices set'} the budget of each run.`,
     );
   if (resume) {
     try {

@@ -37,3 +37,27 @@ describe('--json errors', () => {
     expect((await cliIn(dir, 'rnu', '--', '--json')).stdout).toBe('');
   });
 });
+
+describe('run --max-seconds', () => {
+  it("stops the run at its time limit, over the config's own", async () => {
+    writeIn(
+      dir,
+      'slow.mjs',
+      'export default async ({ x }) => { await new Promise((r) => setTimeout(r, 40)); return x; };\n',
+    );
+    const config = journalHeartConfig(dir, 'timed', {
+      objective: { use: 'module', options: { path: './slow.mjs', isolate: 'none' } },
+      budget: { maxTrials: 10_000, maxSeconds: 3600 },
+    });
+    const run = await cliIn(dir, 'run', config, '--max-seconds', '0.4', '--json', '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    const json = lastLine(run.stdout) as { stopped: string; trials: { complete: number } };
+    expect(json.stopped).toBe('max-seconds');
+    expect(json.trials.complete).toBeLessThan(100);
+    const bad = await cliIn(dir, 'run', config, '--max-seconds', '0', '--json');
+    expect(bad.code).toBe(2);
+    expect(lastLine(bad.stdout)).toMatchObject({
+      errors: [{ code: 'CLI_INPUT', message: expect.stringContaining('expected a number of seconds greater than 0') }],
+    });
+  });
+});

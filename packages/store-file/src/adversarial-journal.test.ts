@@ -30,20 +30,23 @@ describe('the journal store refuses files that are not journals (issue 9)', () =
     // it (or the repair a writer added) is a torn header.
     ['a pretty-printed JSON config', 'experiment.json', '{\n  "name": "heart",\n  "budget": { "maxTrials": 3 }\n}\n'],
     ['a pretty-printed JSON config without a last newline', 'config2.json', '{\n  "name": "heart"\n}'],
-  ])('%s: left untouched, with STORE_FAILED naming it', async (_what, name, content) => {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    const store = createJsonlStore({ path, ...quiet });
-    await expect(store.openStudy(spec)).rejects.toMatchObject({
-      code: 'STORE_FAILED',
-      message: expect.stringContaining('is not a Parzen journal'),
-    });
-    await store.close();
-    const reader = createJsonlStore({ path, ...quiet, readOnly: true });
-    await expect(reader.listStudies()).rejects.toThrow(/is not a Parzen journal/);
-    await reader.close();
-    expect(readFileSync(path, 'utf8')).toBe(content);
-  });
+  ])(
+    '%s: left untouched, with STORE_CORRUPT naming it (as sqlite says a file that is no database)',
+    async (_what, name, content) => {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      const store = createJsonlStore({ path, ...quiet });
+      await expect(store.openStudy(spec)).rejects.toMatchObject({
+        code: 'STORE_CORRUPT',
+        message: expect.stringContaining('is not a Parzen journal'),
+      });
+      await store.close();
+      const reader = createJsonlStore({ path, ...quiet, readOnly: true });
+      await expect(reader.listStudies()).rejects.toThrow(/is not a Parzen journal/);
+      await reader.close();
+      expect(readFileSync(path, 'utf8')).toBe(content);
+    },
+  );
 
   it('names a SQLite database as such, and the store that reads it (it quoted its binary first line)', async () => {
     const path = join(dir, 'study.parzen.db');

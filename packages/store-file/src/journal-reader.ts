@@ -305,8 +305,9 @@ export class JournalReader {
     const first = bom + rest.toString('utf8', 0, newline < 0 ? rest.length : newline);
     // A SQLite database (its header is "SQLite format 3" and a NUL): the other file store, named.
     const sqlite = first.startsWith('SQLite format 3\u0000');
+    // STORE_CORRUPT, as the sqlite store says a file that is no database (a CI user's script branched on one code).
     throw new ParzenError(
-      'STORE_FAILED',
+      'STORE_CORRUPT',
       `\`${this.path}\` is not a Parzen journal: ${sqlite ? 'it is a SQLite database' : `its first line is ${describeForeignLine(first)}, not a journal record`}. ` +
         (sqlite
           ? `It is left as it is; read it with the sqlite store (--store sqlite:${this.path}, or "use": "sqlite" in the config).`

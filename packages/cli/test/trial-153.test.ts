@@ -102,11 +102,24 @@ describe('a space grown by parameters only', () => {
     expect(refused.stderr).not.toContain('--on-invalid skip leaves out');
   });
 
-  it('keeps the recipe of the trials that still fit for any other change', async () => {
-    const refused = await cli('validate', withDropout(-1));
+  it('keeps the recipe of the trials that still fit for a change that adds no parameter', async () => {
+    const narrowed = journalHeartConfig(dir, 'heart', {
+      space: { x: { type: 'uniform', low: -1, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+    });
+    const refused = await cli('validate', narrowed);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('--on-invalid skip leaves out those that no longer fit');
     expect(refused.stderr).not.toContain('Its trials lack');
+  });
+
+  // Review 147: an added parameter among other changes still got "carry over the trials that still fit": none does.
+  it('says the trials lack an added parameter among other changes too', async () => {
+    const refused = await cli('validate', withDropout(-1));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Its trials lack `dropout`, so as they are none fits the new space');
+    expect(refused.stderr).toContain(
+      'Those that then still do not fit the other changes are left out with --on-invalid skip.',
+    );
   });
 });
 

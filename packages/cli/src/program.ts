@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { PARZEN_VERSION } from '@parzen/engine/version';
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
@@ -19,9 +19,6 @@ import {
   trialStates,
 } from './parse-flags.js';
 import { reportError } from './report-error.js';
-
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
 
 /** The forms of `--store SPEC`, the same for every command that takes it (see `parseStoreSpec`). */
 const STORE_FORMS =
@@ -62,7 +59,8 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .description(
       'Declarative hyperparameter optimization: run and inspect experiments described by a JSON or YAML config.',
     )
-    .version(version)
+    // The build's version, as a study records it (`0.1.0+COMMIT` when built from a git checkout).
+    .version(PARZEN_VERSION)
     .exitOverride()
     // Help, the version and flag errors go through `output` too, so an in-process caller gets them all.
     .configureOutput({

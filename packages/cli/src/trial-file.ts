@@ -10,8 +10,13 @@ import { CliError } from './exit-codes.js';
 export interface ExportHeader {
   readonly parzen: 'export';
   readonly version: number;
-  /** The exported study; `suggester` is the one it was created with, when its store kept it. */
-  readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space' | 'suggester'>;
+  /**
+   * The exported study; `suggester` is the one it was created with, when its store kept it, and `parzenVersion`
+   * the Parzen version that created it ("unknown" when its store kept none; absent in older exports).
+   */
+  readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space' | 'suggester' | 'parzenVersion'>;
+  /** The Parzen version that wrote the export. Absent in older exports. */
+  readonly exportedBy?: string;
   /**
    * The keys of the config entries that were still waiting in the study (no trial had run them): an import
    * never takes an imported trial that happens to have their values for their run (otherwise a sampled

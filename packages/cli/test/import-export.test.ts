@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
+import { PARZEN_VERSION } from '@parzen/engine/host';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -379,7 +380,14 @@ export const manifests = [{
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines[0]).toEqual({ parzen: 'export', version: 1, study, trials: lines.length - 1 });
+    // A study its store created without a version (as an older Parzen did) is of an unknown one.
+    expect(lines[0]).toEqual({
+      parzen: 'export',
+      version: 1,
+      study: { ...study, parzenVersion: 'unknown' },
+      exportedBy: PARZEN_VERSION,
+      trials: lines.length - 1,
+    });
     expect(lines[1]).toMatchObject({
       params: { x: 0.25, model: 'tree' },
       loss: 0.5,
@@ -751,6 +759,57 @@ export const manifests = [{
     // Without a signal the same import goes through, and no handler is left behind.
     expect((await cli('import', target, results)).code).toBe(0);
     expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('carries the Parzen version that created the study through export and import; none when the export has none', async () => {
+    const source = createJsonlStore({ path: join(dir, 'version.parzen.jsonl') });
+    const suggester = { name: 'random' };
+    await source.openStudy({ ...study, suggester, parzenVersion: '0.0.9' });
+    await source.openStudy({ ...study, name: 'older', suggester });
+    for (const name of ['heart', 'older']) {
+      const trial = await source.createTrial(name);
+      await source.setParams(name, trial?.number ?? -1, { x: 0.5, model: 0 });
+      await source.finishTrial(name, trial?.number ?? -1, { state: 'complete', loss: 0.5 });
+    }
+    await source.close();
+    const store = `jsonl:${join(dir, 'version.parzen.jsonl')}`;
+    const exported = (name: string) => {
+      const file = join(dir, `version-${name}.jsonl`);
+      return cli('export', '--store', store, '--study', name, '-o', file).then((out) => {
+        expect(out.code, out.stderr).toBe(0);
+        return file;
+      });
+    };
+    const made = await exported('heart');
+    const header = JSON.parse(readFileSync(made, 'utf8').split('\n')[0] as string);
+    expect(header.study.parzenVersion).toBe('0.0.9');
+    expect(header.exportedBy).toBe(PARZEN_VERSION);
+    const older = await exported('older');
+    expect(JSON.parse(readFileSync(older, 'utf8').split('\n')[0] as string).study.parzenVersion).toBe('unknown');
+    // An export an older Parzen wrote has no version at all.
+    const oldest = join(dir, 'version-oldest.jsonl');
+    const [first, ...rows] = readFileSync(older, 'utf8').split('\n');
+    const { parzenVersion: _, ...bare } = JSON.parse(first as string).study;
+    writeFileSync(oldest, [JSON.stringify({ parzen: 'export', version: 1, study: bare }), ...rows].join('\n'));
+    // Imported, a study keeps the version that created it (which drew its trials), and none when its export says
+    // "unknown" or nothing (review 147: this Parzen was recorded as its creator).
+    const versions: (string | undefined)[] = [];
+    for (const [name, file] of [
+      ['made', made],
+      ['unknown', older],
+      ['oldest', oldest],
+    ] as const) {
+      const target = config(`version-${name}.json`, {
+        use: 'sqlite',
+        options: { path: `./version-${name}.parzen.db` },
+      });
+      const out = await cli('import', target, file);
+      expect(out.code, out.stderr).toBe(0);
+      const reader = createSqliteStore({ path: join(dir, `version-${name}.parzen.db`), readOnly: true });
+      versions.push((await reader.getStudy('heart')).parzenVersion);
+      await reader.close();
+    }
+    expect(versions).toEqual(['0.0.9', undefined, undefined]);
   });
 
   it('names every bad line of a results file and imports nothing (exit 2); --on-invalid skip imports the rest', async () => {

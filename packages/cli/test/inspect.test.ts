@@ -692,6 +692,22 @@ describe('parzen studies', () => {
     expect((JSON.parse(sqlite.stdout) as { study: string }[]).map((study) => study.study)).toEqual(['only']);
   });
 
+  it('gives the Parzen version that created each study in `studies --json`, "unknown" when its store kept none', async () => {
+    const path = join(dir, 'versions.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    const spec = { direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } } as const;
+    await store.openStudy({ ...spec, name: 'made', parzenVersion: '0.0.9' });
+    await store.openStudy({ ...spec, name: 'older' });
+    await store.close();
+    const json = await cli('studies', '--store', `jsonl:${path}`, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const listed = JSON.parse(json.stdout) as { study: string; parzenVersion: string }[];
+    expect(listed.map((study) => [study.study, study.parzenVersion])).toEqual([
+      ['made', '0.0.9'],
+      ['older', 'unknown'],
+    ]);
+  });
+
   it('reads a study whose name the API allows and a config does not (trial 62: `--study "a b"` was refused)', async () => {
     const path = join(dir, 'spaced.parzen.jsonl');
     await fill(createJsonlStore({ path }), 'a b', 2);

@@ -4,6 +4,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+// And the build's version (dist/build-version.json), written on every build.
+import './write-build-version.mjs';
 
 const BANNER = '// Bundled by @parzen/engine/scripts/bundle-vendor.mjs';
 const dist = fileURLToPath(new URL('../dist/vendor/', import.meta.url));

@@ -5,7 +5,7 @@
  * `@parzen/engine/plugin`; not covered by the stability promise of the other entry points. Loads neither
  * inversify, rxjs nor ajv.
  */
-export { spaceDifferences, studySuggester, suggesterChange } from './builtins/check-same-study.js';
+export { spaceDifferences, studySuggester, suggesterChange, versionChange } from './builtins/check-same-study.js';
 export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
 export { countOf, failureNote, printable, shownNumber } from './builtins/words.js';
 export {
@@ -51,3 +51,4 @@ export {
 export { signalsDelivered } from './runtime/interrupts.js';
 export { summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
+export { PARZEN_VERSION } from './version.js';

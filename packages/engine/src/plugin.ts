@@ -133,7 +133,14 @@ export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
 export { checkStoredTrials, storedTrialsNote } from './domain/stored-trials.js';
-export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
+export {
+  fromKeptSuggester,
+  keptStudy,
+  keptSuggester,
+  type StudyRecord,
+  type StudySpec,
+  type StudySuggester,
+} from './domain/study.js';
 export {
   bestTrial,
   type CompleteTrial,

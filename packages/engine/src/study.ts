@@ -1,5 +1,5 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import { studySuggester, suggesterChange } from './builtins/check-same-study.js';
+import { studySuggester, suggesterChange, versionChange } from './builtins/check-same-study.js';
 import {
   createFunctionObjective,
   type ObjectiveFunction,
@@ -75,6 +75,7 @@ import {
   withWhatItHolds,
 } from './runtime/study-session.js';
 import { warnOnStderr } from './runtime/warn-on-stderr.js';
+import { PARZEN_VERSION } from './version.js';
 
 /** The asks waiting on each signal: one listener per signal, however many asks share it. */
 const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
@@ -567,11 +568,13 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space: options.space,
     };
     const suggester = studySuggester(options.suggester);
-    const opened = await store.openStudy({ ...spec, suggester });
+    const opened = await store.openStudy({ ...spec, suggester, parzenVersion: PARZEN_VERSION });
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
+    const rebuilt = opened.resumed ? versionChange(spec.name, opened.study.parzenVersion, PARZEN_VERSION) : undefined;
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
     const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
     if (change !== undefined) warn(change);
+    if (rebuilt !== undefined) warn(rebuilt);
     if (opened.resumed) {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
       // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).

@@ -125,7 +125,8 @@ const isStudy = (value: unknown): boolean =>
   (value.suggester === undefined ||
     (isObject(value.suggester) &&
       isString(value.suggester.name) &&
-      (value.suggester.settings === undefined || isObject(value.suggester.settings))));
+      (value.suggester.settings === undefined || isObject(value.suggester.settings)))) &&
+  (value.parzenVersion === undefined || isString(value.parzenVersion));
 
 const trialOp = (record: Fields): boolean => isString(record.study) && isNumber(record.number);
 const isEntry = (value: unknown): boolean =>

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describeStoreContract } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ const tempPath = useTempDir('jsonl-contract');
 describeStoreContract('jsonl', {
   create: () => createJsonlStore({ path: tempPath('study.parzen.jsonl') }),
   reopen: (store) => createJsonlStore({ path: (store as JsonlStore).path }),
+  keepsParzenVersion: true,
 });
 
 describe('createJsonlStore checks options given in code', () => {
@@ -88,5 +89,33 @@ describe('closing a store (trial 73: a closed store still held every trial it ha
     await store.close();
     expect(replica.studies()).toHaveLength(0);
     await expect(store.listTrials('c')).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+});
+
+describe('a journal an older Parzen wrote', () => {
+  it('loads its study with no version (unknown); a new study records its own, and the format version stays', async () => {
+    const path = tempPath('older.parzen.jsonl');
+    const space = { x: { type: 'uniform', low: 0, high: 1 } } as const;
+    writeFileSync(
+      path,
+      [
+        { op: 'journal', format: 'parzen-jsonl', version: 1 },
+        {
+          op: 'study',
+          study: { name: 's', direction: 'minimize', seed: 1, space, createdAt: '2026-01-01T00:00:00.000Z' },
+        },
+      ]
+        .map((line) => `${JSON.stringify(line)}\n`)
+        .join(''),
+    );
+    const store = createJsonlStore({ path });
+    expect((await store.getStudy('s')).parzenVersion).toBeUndefined();
+    await store.openStudy({ name: 'new', direction: 'minimize', seed: 1, space, parzenVersion: '0.0.9' });
+    await store.close();
+    const reread = createJsonlStore({ path });
+    expect((await reread.getStudy('new')).parzenVersion).toBe('0.0.9');
+    await reread.close();
+    // A field of the study line, which older readers read past: the journal's format version stays 1.
+    expect(readFileSync(path, 'utf8')).not.toContain('"version":2');
   });
 });

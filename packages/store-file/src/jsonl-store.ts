@@ -152,12 +152,21 @@ class JsonlTrialStore implements JsonlStore {
         checkSameStudy(existing.record, spec);
         return { study: existing.record, resumed: true };
       }
-      const { name, direction, seed, space, suggester } = spec;
+      const { name, direction, seed, space, suggester, parzenVersion } = spec;
       const createdAt = this.clock.now().toISOString();
+      // `parzenVersion` is a field of the study line that older readers read past: the journal's version stays.
       append(
         {
           op: 'study',
-          study: { name, direction, seed, space, ...(suggester === undefined ? {} : { suggester }), createdAt },
+          study: {
+            name,
+            direction,
+            seed,
+            space,
+            ...(suggester === undefined ? {} : { suggester }),
+            ...(parzenVersion === undefined ? {} : { parzenVersion }),
+            createdAt,
+          },
         },
         true,
       );

@@ -11,6 +11,8 @@ import {
   type EnqueuedParams,
   endedUnrun,
   type FinishedTrial,
+  fromKeptSuggester,
+  keptSuggester,
   type Lease,
   type NewFinishedTrial,
   type ParamAssignment,
@@ -20,7 +22,6 @@ import {
   type Stopping,
   type StudyRecord,
   type StudySpec,
-  type StudySuggester,
   stopSignal,
   studyNotFound,
   systemClock,
@@ -66,7 +67,8 @@ interface StudyRow {
   readonly direction: Direction;
   readonly seed: number;
   readonly space: StudySpec['space'];
-  readonly suggester: StudySuggester | null;
+  /** The suggester's JSON, with the Parzen version that created the study inside it (see keptSuggester). */
+  readonly suggester: Readonly<Record<string, unknown>> | null;
   readonly created_at: Date;
 }
 
@@ -103,7 +105,7 @@ const toKnown = (row: StudyRow): KnownStudy => ({
     direction: row.direction,
     seed: row.seed,
     space: row.space,
-    ...(row.suggester === null ? {} : { suggester: row.suggester }),
+    ...fromKeptSuggester(row.suggester),
     createdAt: row.created_at.toISOString(),
   }),
 });
@@ -172,7 +174,9 @@ class PostgresTrialStore implements PostgresStore {
     return this.retrying('opening the study', async () => {
       let known = await this.findStudy(spec.name);
       if (known === undefined) {
-        const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
+        // The Parzen version that creates the study is kept inside the suggester's JSON: no column of its own.
+        const kept = keptSuggester(spec);
+        const suggester = kept === undefined ? null : JSON.stringify(kept);
         const values = [
           spec.name,
           spec.direction,

@@ -13,5 +13,6 @@ describePostgres('postgres store', () => {
       return store;
     },
     reopen: (store) => createPostgresStore({ url: urls.get(store as PostgresStore) ?? '' }),
+    keepsParzenVersion: true,
   });
 });

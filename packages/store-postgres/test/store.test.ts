@@ -569,6 +569,49 @@ describePostgres('postgres store listStudies', () => {
     await expect(store.listStudies()).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
+  // Review 147: a version kept in a column of its own was added by ALTER TABLE on every writable open, which a
+  // role that may read and write the tables but does not own them cannot run ("must be owner of table").
+  it('keeps the version a study was created by, opened by a role that may write the tables but does not own them', async () => {
+    const url = await freshSchema('version_worker');
+    const suggester = { name: 'tpe', settings: { gamma: 0.15 } };
+    const owner = await createPostgresStore({ url });
+    // As an older Parzen created it: no version.
+    await owner.openStudy({ ...spec, name: 'older', suggester });
+    await owner.close();
+    const schema = /search_path=(\w+)/.exec(decodeURIComponent(url))?.[1] ?? '';
+    const role = `parzen_worker_${randomBytes(4).toString('hex')}`;
+    const database = new URL(url).pathname.slice(1);
+    await adminQuery(`CREATE ROLE ${role} LOGIN`);
+    await adminQuery(
+      `GRANT USAGE ON SCHEMA ${schema} TO ${role}; ` +
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}; ` +
+        `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+      database,
+    );
+    const asWorker = new URL(url);
+    asWorker.username = role;
+    try {
+      const worker = await createPostgresStore({ url: asWorker.toString() });
+      const made = await worker.openStudy({ ...spec, name: 'made', suggester, parzenVersion: '0.1.0+6a34edef' });
+      expect(made.study).toMatchObject({ suggester, parzenVersion: '0.1.0+6a34edef' });
+      const older = await worker.openStudy({ ...spec, name: 'older', suggester, parzenVersion: '0.1.0+6a34edef' });
+      expect(older.resumed).toBe(true);
+      expect(older.study.suggester).toEqual(suggester);
+      expect(older.study.parzenVersion).toBeUndefined();
+      expect(await worker.createTrial('older')).toMatchObject({ number: 0 });
+      await worker.close();
+      const reader = await createPostgresStore({ url: asWorker.toString(), readOnly: true });
+      expect((await reader.listStudies()).map((study) => [study.name, study.parzenVersion])).toEqual([
+        ['older', undefined],
+        ['made', '0.1.0+6a34edef'],
+      ]);
+      await reader.close();
+    } finally {
+      await adminQuery(`DROP OWNED BY ${role}`, database);
+      await adminQuery(`DROP ROLE ${role}`);
+    }
+  });
+
   it('lists them opened read-only by a role that may only SELECT', async () => {
     const url = await freshSchema('list_ro');
     const writer = await createPostgresStore({ url });

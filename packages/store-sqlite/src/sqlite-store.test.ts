@@ -10,6 +10,7 @@ const tempPath = useTempDir('sqlite-contract');
 describeStoreContract('sqlite', {
   create: () => createSqliteStore({ path: tempPath('study.parzen.db') }),
   reopen: (store) => createSqliteStore({ path: (store as SqliteStore).path }),
+  keepsParzenVersion: true,
 });
 
 describe('createSqliteStore checks options given in code', () => {
@@ -111,5 +112,34 @@ describe('a store kept for many studies (trial 73: it held every trial it had li
     expect((await store.listTrials('s0')).map((t) => (t.state === 'complete' ? t.loss : undefined))).toEqual([0, 5]);
     await store.close();
     expect(kept()).toBe(0);
+  });
+});
+
+// Review 147: a version kept in columns of its own made read-only commands copy every database an older Parzen
+// wrote (without them) to /tmp, on each read, until a writer added them.
+describe('the Parzen version a study was created by', () => {
+  it("is kept inside the suggester's JSON: no new column, read in place read-only, unknown for an older study", async () => {
+    const path = tempPath('versions.db');
+    const space = { x: { type: 'uniform' as const, low: 0, high: 1 } };
+    const suggester = { name: 'tpe', settings: { gamma: 0.15 } };
+    const writer = createSqliteStore({ path });
+    // As an older Parzen created it: no version.
+    await writer.openStudy({ name: 'older', direction: 'minimize', seed: 1, space, suggester });
+    await writer.openStudy({ name: 'made', direction: 'minimize', seed: 1, space, suggester, parzenVersion: '0.0.9' });
+    await writer.close();
+    const db = new Database(path, { readonly: true });
+    const columns = (db.prepare('PRAGMA table_info(studies)').all() as { name: string }[]).map((c) => c.name);
+    expect(columns).toEqual(['name', 'direction', 'seed', 'space', 'created_at', 'suggester']);
+    // What an older Parzen reads as the suggester: the same name and settings (it passes over the version).
+    const raw = db.prepare("SELECT suggester FROM studies WHERE name = 'made'").get() as { suggester: string };
+    expect(JSON.parse(raw.suggester)).toEqual({ ...suggester, parzenVersion: '0.0.9' });
+    db.close();
+    const reader = createSqliteStore({ path, readOnly: true });
+    expect((reader as unknown as { copyDir?: string }).copyDir).toBeUndefined();
+    expect((await reader.listStudies?.())?.map((study) => [study.name, study.suggester, study.parzenVersion])).toEqual([
+      ['made', suggester, '0.0.9'],
+      ['older', suggester, undefined],
+    ]);
+    await reader.close();
   });
 });

@@ -12,6 +12,9 @@ import {
   type EnqueuedParams,
   endedUnrun,
   type FinishedTrial,
+  fromKeptSuggester,
+  keptStudy,
+  keptSuggester,
   type Lease,
   type NewFinishedTrial,
   type ParamAssignment,
@@ -209,8 +212,10 @@ class SqliteTrialStore implements SqliteStore {
         checkSameStudy(existing, spec);
         return { study: existing, resumed: true };
       }
-      const study: StudyRecord = Object.freeze({ ...spec, createdAt: this.clock.now().toISOString() });
-      const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
+      const study: StudyRecord = Object.freeze(keptStudy(spec, this.clock.now().toISOString()));
+      // The Parzen version that creates the study is kept inside the suggester's JSON: no column of its own.
+      const kept = keptSuggester(spec);
+      const suggester = kept === undefined ? null : JSON.stringify(kept);
       this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester });
       return { study, resumed: false };
     });
@@ -446,7 +451,7 @@ class SqliteTrialStore implements SqliteStore {
     const record: StudyRecord = Object.freeze({
       ...rest,
       space: JSON.parse(space),
-      ...(suggester === null ? {} : { suggester: JSON.parse(suggester) }),
+      ...fromKeptSuggester(suggester === null ? null : JSON.parse(suggester)),
       createdAt,
     });
     this.studies.set(name, record);

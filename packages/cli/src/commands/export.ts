@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { countOf, printable, trialToRow } from '@parzen/engine/host';
+import { countOf, PARZEN_VERSION, printable, trialToRow } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -144,11 +144,20 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     output.note(
       `parzen: left out ${lost.length} salvaged trial(s) whose params were lost (${lost.map((trial) => `#${trial.number}`).join(', ')}).`,
     );
-  const { name, direction, seed, suggester } = record;
+  const { name, direction, seed, suggester, parzenVersion } = record;
   const header: ExportHeader = {
     parzen: 'export',
     version: EXPORT_VERSION,
-    study: { name, direction, seed, space: record.space, ...(suggester === undefined ? {} : { suggester }) },
+    study: {
+      name,
+      direction,
+      seed,
+      space: record.space,
+      ...(suggester === undefined ? {} : { suggester }),
+      // The Parzen version that created the study ("unknown": its store kept none), and the one exporting.
+      parzenVersion: parzenVersion ?? 'unknown',
+    },
+    exportedBy: PARZEN_VERSION,
     ...(waiting.some((entry) => entry.key !== undefined)
       ? { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }
       : {}),

@@ -471,7 +471,18 @@ const importWhenAsked = async (
         const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
         // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
         const studySeed = exportedSeed ?? seed;
-        const opened = await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester });
+        // And the Parzen version that created it, which drew its trials: none when the export says "unknown" or
+        // has none (made before versions were kept), as the study it came from; never this one's.
+        const exported = file.header?.study?.parzenVersion;
+        const parzenVersion = typeof exported === 'string' && exported !== 'unknown' ? exported : undefined;
+        const opened = await store.openStudy({
+          name,
+          direction,
+          seed: studySeed,
+          space: studySpace,
+          suggester,
+          ...(parzenVersion === undefined ? {} : { parzenVersion }),
+        });
         storedSeed = opened.study.seed;
         madeStudy = !opened.resumed;
         if (checked.trials.length > 0) {

@@ -642,6 +642,8 @@ interface StudyLine {
   readonly workerGone: number;
   readonly best: { readonly number: number; readonly loss: number } | undefined;
   readonly createdAt: string;
+  /** The Parzen version that created the study; undefined for one created before stores kept it. */
+  readonly parzenVersion: string | undefined;
 }
 
 const withoutStudy = ({ study: _, ...flags }: InspectFlags): InspectFlags => flags;
@@ -713,6 +715,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             ).length,
             best: best === undefined ? undefined : { number: best.number, loss: best.loss },
             createdAt: record.createdAt,
+            parzenVersion: record.parzenVersion,
           });
         }
       } finally {
@@ -753,6 +756,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             },
             best: line.best ?? null,
             createdAt: line.createdAt,
+            // The Parzen version that created it ("unknown": its store kept none), to tell builds apart.
+            parzenVersion: line.parzenVersion ?? 'unknown',
           })),
         ),
       );

@@ -325,3 +325,15 @@ export const suggesterChange = (
     `${said.uses}${restoring}${newer}`
   );
 };
+
+/**
+ * When a resumed study was created by another Parzen build than this one: a warning naming both, since a change
+ * of behaviour between builds (not a setting) can make the same seed and settings draw other trials. Undefined
+ * when they are the same, or when the study records none (created before stores kept it).
+ */
+export const versionChange = (study: string, stored: string | undefined, now: string): string | undefined =>
+  stored === undefined || stored === now
+    ? undefined
+    : `study ${study} was created by Parzen ${stored}; this run is Parzen ${now}, whose suggestions may differ ` +
+      `from those of ${stored} (a change of behaviour between versions, not of settings): the same seed and ` +
+      `settings can draw other trials than before. To reproduce the earlier trials, run them with Parzen ${stored}.`;

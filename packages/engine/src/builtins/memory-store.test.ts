@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeStoreContract } from '../testing/store-contract.js';
 import { createMemoryStore } from './memory-store.js';
 
-describeStoreContract('memory', { create: createMemoryStore });
+describeStoreContract('memory', { create: createMemoryStore, keepsParzenVersion: true });
 
 it('adds 150,000 trials at once (one by one: push(...trials) overflowed the stack)', async () => {
   const store = createMemoryStore();

@@ -12,6 +12,12 @@ export interface StudySpec {
    * differs (a changed config, or a new version whose defaults changed). Not compared on resume.
    */
   readonly suggester?: StudySuggester;
+  /**
+   * The Parzen build creating the study (`PARZEN_VERSION` of `@parzen/engine/version`), kept by the store so that
+   * a run by another build can say its suggestions may differ. Absent in a study created before stores kept it,
+   * and where the store keeps none. Not compared on resume.
+   */
+  readonly parzenVersion?: string;
 }
 
 /** A suggester as a study keeps it: its name and the settings it ran with (every default filled in, JSON). */
@@ -24,3 +30,34 @@ export interface StudySuggester {
 export interface StudyRecord extends StudySpec {
   readonly createdAt: string;
 }
+
+/**
+ * The JSON a store keeps as a study's suggester: the suggester, with the Parzen version that created the study
+ * inside it (`parzenVersion`, which readers that do not know it pass over), so that a store keeps the version
+ * without a column of its own. Undefined without a suggester: the version is then not kept either.
+ */
+export const keptSuggester = (
+  spec: Pick<StudySpec, 'suggester' | 'parzenVersion'>,
+): Readonly<Record<string, unknown>> | undefined =>
+  spec.suggester === undefined || spec.parzenVersion === undefined
+    ? (spec.suggester as Readonly<Record<string, unknown>> | undefined)
+    : { ...spec.suggester, parzenVersion: spec.parzenVersion };
+
+/** The suggester and Parzen version of a study from the JSON {@link keptSuggester} made (null: none kept). */
+export const fromKeptSuggester = (
+  kept: Readonly<Record<string, unknown>> | null | undefined,
+): Pick<StudySpec, 'suggester' | 'parzenVersion'> => {
+  if (kept === null || kept === undefined) return {};
+  const { parzenVersion, ...suggester } = kept;
+  return typeof parzenVersion === 'string'
+    ? { suggester: suggester as unknown as StudySuggester, parzenVersion }
+    : { suggester: suggester as unknown as StudySuggester };
+};
+
+/** The record a store with {@link keptSuggester} gives for `spec`: without a suggester, no version either. */
+export const keptStudy = (spec: StudySpec, createdAt: string): StudyRecord => {
+  const { parzenVersion, ...rest } = spec;
+  return rest.suggester === undefined || parzenVersion === undefined
+    ? { ...rest, createdAt }
+    : { ...rest, parzenVersion, createdAt };
+};

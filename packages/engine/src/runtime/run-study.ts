@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
+import { studySuggester, suggesterChange, versionChange } from '../builtins/check-same-study.js';
 import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -18,6 +18,7 @@ import { bestTrial, type FailedTrial, type FinishedTrial, type Lease, type Trial
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
+import { PARZEN_VERSION } from '../version.js';
 import { listenForAbort } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
@@ -278,13 +279,19 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // What the store cannot do is refused before it opens (or creates) the study: nothing is written.
     checkPrunerStore(store, options.pruner);
     checkEnqueueStore(store, options.enqueue);
-    const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
+    const { study, resumed } =
+      options.opened ?? (await store.openStudy({ ...spec, suggester, parzenVersion: PARZEN_VERSION }));
     const space = inStudyOrder(options.space, study.space);
     if (space !== options.space) session = { ...session, space };
     // A study opened beforehand (Study.open) said so when it was opened.
     const change =
       resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
     if (change !== undefined) warn(change);
+    const rebuilt =
+      resumed && options.opened === undefined
+        ? versionChange(spec.name, study.parzenVersion, PARZEN_VERSION)
+        : undefined;
+    if (rebuilt !== undefined) warn(rebuilt);
     if (resumed && study.seed !== spec.seed) {
       warn(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +

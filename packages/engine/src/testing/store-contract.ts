@@ -24,6 +24,12 @@ export interface StoreContractOptions {
     // outside the store's lock, so two imports of one file at once may both add it.
     | 'refuseRepeats'
   )[];
+  /**
+   * Whether the store keeps the Parzen version a study was created by (`StudySpec.parzenVersion`), as every
+   * built-in store does: then it must give it back. A store that keeps none passes (its studies' version is
+   * "unknown", and a run by another version cannot say so); one that gives a version must give the creator's.
+   */
+  readonly keepsParzenVersion?: boolean;
 }
 
 /** What a store's `addTrials` must do with `refuseRepeats`, said when its tests fail (trial 127: nothing said the fix). */
@@ -112,6 +118,33 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         const second = await options.reopen(store);
         expect((await second.getStudy('kept')).suggester).toEqual(keptSuggester);
         expect((await second.getStudy('bare')).suggester).toBeUndefined();
+        await second.close();
+      }
+      await store.close();
+    });
+
+    it("keeps the Parzen version a study was created by, not a later run's, apart from its suggester", async () => {
+      const store = await options.create();
+      const kept = (study: StudySpec | undefined) => {
+        expect(study?.suggester).toEqual(keptSuggester);
+        if (options.keepsParzenVersion === true || study?.parzenVersion !== undefined)
+          expect(study?.parzenVersion, 'the parzenVersion the study was created with').toBe('0.0.9');
+      };
+      const versioned = { ...spec, name: 'versioned', suggester: keptSuggester };
+      kept((await store.openStudy({ ...versioned, parzenVersion: '0.0.9' })).study);
+      const later = await store.openStudy({ ...versioned, parzenVersion: '9.0.0' });
+      expect(later.resumed).toBe(true);
+      kept(later.study);
+      kept(await store.getStudy('versioned'));
+      const listed = await store.listStudies?.();
+      if (listed !== undefined) kept(listed.find((study) => study.name === 'versioned'));
+      // A study opened without one (an import of an older export, an older caller) has none: "unknown".
+      const bare = { ...spec, name: 'unversioned', suggester: keptSuggester };
+      expect((await store.openStudy(bare)).study.parzenVersion).toBeUndefined();
+      if (options.reopen !== undefined) {
+        const second = await options.reopen(store);
+        kept(await second.getStudy('versioned'));
+        expect((await second.getStudy('unversioned')).parzenVersion).toBeUndefined();
         await second.close();
       }
       await store.close();

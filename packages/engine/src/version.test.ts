@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { versionChange } from './builtins/check-same-study.js';
+import { createFunctionObjective } from './builtins/function-objective.js';
+import { createMemoryStore } from './builtins/memory-store.js';
+import type { Suggester } from './contracts/suggester.js';
+import { compileSpace } from './domain/compile-space.js';
+import { sampleDistribution } from './domain/sample-distribution.js';
+import type { SpaceDefinition } from './domain/space-definition.js';
+import { runStudy } from './runtime/run-study.js';
+import { Study } from './study.js';
+import { PARZEN_VERSION } from './version.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parzen-version-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tempPath = (name: string) => join(dir, name);
+const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
+const suggester: Suggester = {
+  name: 'algo',
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+};
+const root = new URL('../', import.meta.url);
+const packageVersion = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string }).version;
+const script = new URL('scripts/write-build-version.mjs', root).pathname;
+const written = (file: string, env: NodeJS.ProcessEnv = process.env): string => {
+  execFileSync(process.execPath, [script, file], { env });
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+};
+
+describe('the Parzen version a study records', () => {
+  it('is the build\'s: the package version and the git commit it was built from (every build was "0.1.0")', () => {
+    const commit = execFileSync('git', ['rev-parse', '--short=8', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(written(tempPath('build-version.json'))).toBe(`${packageVersion}+${commit}`);
+    // What the build wrote is what this engine says (the package version alone before a build).
+    const built = new URL('dist/build-version.json', root);
+    let expected = packageVersion;
+    try {
+      expected = (JSON.parse(readFileSync(built, 'utf8')) as { version: string }).version;
+    } catch {}
+    expect(PARZEN_VERSION).toBe(expected);
+  });
+
+  it('is the package version alone when not built from a git checkout', () => {
+    const env = { ...process.env, GIT_DIR: tempPath('no-such-repository'), GIT_CEILING_DIRECTORIES: '/' };
+    expect(written(tempPath('outside.json'), env)).toBe(packageVersion);
+  });
+
+  it('is said on resume by another version, naming both; not for the same one, nor for a study that kept none', () => {
+    expect(versionChange('s', '0.0.9', '0.1.0+6a34edef')).toBe(
+      'study s was created by Parzen 0.0.9; this run is Parzen 0.1.0+6a34edef, whose suggestions may differ from ' +
+        'those of 0.0.9 (a change of behaviour between versions, not of settings): the same seed and settings can ' +
+        'draw other trials than before. To reproduce the earlier trials, run them with Parzen 0.0.9.',
+    );
+    expect(versionChange('s', '0.1.0', '0.1.0')).toBeUndefined();
+    expect(versionChange('s', undefined, '0.1.0')).toBeUndefined();
+  });
+
+  it('is recorded by a run creating the study and kept on resume; a run of another version warns once', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    const run = (name: string) =>
+      runStudy({
+        spec: { name, direction: 'minimize', seed: 3, space },
+        space: compileSpace(space),
+        store,
+        suggester,
+        objective: createFunctionObjective(({ x }) => x as number),
+        budget: { maxTrials: (warnings.length + 1) * 2 },
+        onWarning: (message) => warnings.push(message),
+      });
+    await run('new');
+    await run('new');
+    expect((await store.getStudy('new')).parzenVersion).toBe(PARZEN_VERSION);
+    expect(warnings).toEqual([]);
+    await store.openStudy({ name: 'old', direction: 'minimize', seed: 3, space, parzenVersion: '0.0.9' });
+    const result = await run('old');
+    expect(warnings).toEqual([versionChange('old', '0.0.9', PARZEN_VERSION)]);
+    expect(result.trials).toHaveLength(2);
+    expect((await store.getStudy('old')).parzenVersion).toBe('0.0.9');
+  });
+
+  it('makes Study.open (ask/tell) of a study another version created warn, and record its own on creation', async () => {
+    const store = createMemoryStore();
+    await store.openStudy({ name: 'old', direction: 'minimize', seed: 0, space, parzenVersion: '0.0.9' });
+    const warnings: string[] = [];
+    await Study.open({ name: 'old', space, store, suggester, onWarning: (message) => warnings.push(message) });
+    expect(warnings).toEqual([versionChange('old', '0.0.9', PARZEN_VERSION)]);
+    await Study.open({ name: 'new', space, store, suggester });
+    expect((await store.getStudy('new')).parzenVersion).toBe(PARZEN_VERSION);
+  });
+});

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+
+const versionIn = (file: string): string | undefined => {
+  try {
+    const json = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof json.version === 'string' && json.version !== '' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The version of this Parzen build: the `@parzen/engine` package's version, plus the git commit it was built
+ * from when built from a git checkout (`0.1.0+6a34edef`, written at build time into `dist/build-version.json`).
+ * A study records the version that created it, so that a run by another build can say its suggestions may
+ * differ; `parzen --version` prints it. Loads nothing but `node:fs`.
+ */
+// src/ and dist/ are both one folder below the package's root, beside each other.
+export const PARZEN_VERSION: string =
+  versionIn('../dist/build-version.json') ?? versionIn('../package.json') ?? 'unknown';

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PARZEN_VERSION } from '@parzen/engine/version';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -381,6 +382,34 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
     );
     expect(noted.stderr).toContain(
       '/suggester/options: study held-qr was created with other `quasi-random` settings than the config\'s: `scramble` was true, now false. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"scramble":true}.',
+    );
+  });
+});
+
+describe('a study another Parzen build created (trial 154: validate said nothing, and every build was "0.1.0")', () => {
+  it('is noted by validate and warned of once by run, naming both builds; the same build says nothing', async () => {
+    const base = heartConfig({ name: 'held-v', store: { use: 'jsonl' }, budget: { maxTrials: 2 } });
+    const config = writeIn(dir, 'held-v.json', base);
+    expect((await cli('run', config, '--quiet')).code).toBe(0);
+    const same = await cli('validate', config);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toContain('created by Parzen');
+    // As a build of another version would have created it.
+    const journal = join(dir, 'held-v.parzen.jsonl');
+    const recorded = `"parzenVersion":${JSON.stringify(PARZEN_VERSION)}`;
+    expect(readFileSync(journal, 'utf8')).toContain(recorded);
+    writeFileSync(journal, readFileSync(journal, 'utf8').replace(recorded, '"parzenVersion":"0.0.9"'));
+    const rest = `whose suggestions may differ from those of 0.0.9 (a change of behaviour between versions, not of settings): the same seed and settings can draw other trials than before. To reproduce the earlier trials, run them with Parzen 0.0.9.`;
+    const noted = await cli('validate', config);
+    expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.stderr).toContain(
+      `/store: study held-v was created by Parzen 0.0.9; a run of this config is Parzen ${PARZEN_VERSION}, ${rest}`,
+    );
+    const run = await cli('run', config, '--more-trials', '2', '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.split('created by Parzen')).toHaveLength(2);
+    expect(run.stderr).toContain(
+      `study held-v was created by Parzen 0.0.9; this run is Parzen ${PARZEN_VERSION}, ${rest}`,
     );
   });
 });

@@ -3,9 +3,11 @@ import {
   countOf,
   leftoverEntriesNote,
   openStudyScope,
+  PARZEN_VERSION,
   studySuggester,
   suggesterChange,
   takenConfigEntries,
+  versionChange,
 } from '@parzen/engine/host';
 import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
@@ -234,6 +236,7 @@ const withStoreNotes = async (
     const { config } = run.experiment;
     const { study, trials } = read.value;
     const settingsChange = changes[at];
+    const rebuilt = versionChange(config.name, study.parzenVersion, PARZEN_VERSION, 'a run of this config');
     const spent = config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials;
     // Entries an earlier config queued that this one no longer lists: they run first (trial 119: validate was silent).
     const leftover =
@@ -251,6 +254,8 @@ const withStoreNotes = async (
               message: `study ${config.name} was started with seed ${study.seed}; a run of this config uses seed ${config.seed}, so its trials draw from other random streams than the earlier ones (set "seed": ${study.seed} to continue them)`,
             },
           ]),
+      // As a run warns of it (trial 154: validate said nothing of a study another Parzen build created).
+      ...(rebuilt === undefined ? [] : [{ pointer: '/store', message: rebuilt }]),
       ...(study.suggester !== undefined && study.suggester.name !== config.suggester.use
         ? [
             {

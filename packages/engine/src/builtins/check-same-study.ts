@@ -331,9 +331,15 @@ export const suggesterChange = (
  * of behaviour between builds (not a setting) can make the same seed and settings draw other trials. Undefined
  * when they are the same, or when the study records none (created before stores kept it).
  */
-export const versionChange = (study: string, stored: string | undefined, now: string): string | undefined =>
+export const versionChange = (
+  study: string,
+  stored: string | undefined,
+  now: string,
+  /** Who runs Parzen `now`, for a caller that is no run (`parzen validate`: "a run of this config"). */
+  who = 'this run',
+): string | undefined =>
   stored === undefined || stored === now
     ? undefined
-    : `study ${study} was created by Parzen ${stored}; this run is Parzen ${now}, whose suggestions may differ ` +
+    : `study ${study} was created by Parzen ${stored}; ${who} is Parzen ${now}, whose suggestions may differ ` +
       `from those of ${stored} (a change of behaviour between versions, not of settings): the same seed and ` +
       `settings can draw other trials than before. To reproduce the earlier trials, run them with Parzen ${stored}.`;

@@ -791,6 +791,10 @@ export const manifests = [{
     const [first, ...rows] = readFileSync(older, 'utf8').split('\n');
     const { parzenVersion: _, ...bare } = JSON.parse(first as string).study;
     writeFileSync(oldest, [JSON.stringify({ parzen: 'export', version: 1, study: bare }), ...rows].join('\n'));
+    // An older Parzen exporting a study a newer one created in SQLite: the version inside the suggester, as kept.
+    const inside = join(dir, 'version-inside.jsonl');
+    const withInside = { ...bare, suggester: { ...bare.suggester, parzenVersion: '0.0.8' } };
+    writeFileSync(inside, [JSON.stringify({ parzen: 'export', version: 1, study: withInside }), ...rows].join('\n'));
     // Imported, a study keeps the version that created it (which drew its trials), and none when its export says
     // "unknown" or nothing (review 147: this Parzen was recorded as its creator).
     const versions: (string | undefined)[] = [];
@@ -798,6 +802,7 @@ export const manifests = [{
       ['made', made],
       ['unknown', older],
       ['oldest', oldest],
+      ['inside', inside],
     ] as const) {
       const target = config(`version-${name}.json`, {
         use: 'sqlite',
@@ -809,7 +814,7 @@ export const manifests = [{
       versions.push((await reader.getStudy('heart')).parzenVersion);
       await reader.close();
     }
-    expect(versions).toEqual(['0.0.9', undefined, undefined]);
+    expect(versions).toEqual(['0.0.9', undefined, undefined, '0.0.8']);
   });
 
   it('names every bad line of a results file and imports nothing (exit 2); --on-invalid skip imports the rest', async () => {

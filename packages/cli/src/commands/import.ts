@@ -472,8 +472,11 @@ const importWhenAsked = async (
         // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
         const studySeed = exportedSeed ?? seed;
         // And the Parzen version that created it, which drew its trials: none when the export says "unknown" or
-        // has none (made before versions were kept), as the study it came from; never this one's.
-        const exported = file.header?.study?.parzenVersion;
+        // has none (made before versions were kept), as the study it came from; never this one's. An older Parzen
+        // exporting a study a newer one created in SQLite or PostgreSQL writes it inside the suggester, as kept.
+        const exported =
+          file.header?.study?.parzenVersion ??
+          (file.header?.study?.suggester as { parzenVersion?: unknown } | undefined)?.parzenVersion;
         const parzenVersion = typeof exported === 'string' && exported !== 'unknown' ? exported : undefined;
         const opened = await store.openStudy({
           name,

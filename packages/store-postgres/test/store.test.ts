@@ -601,9 +601,9 @@ describePostgres('postgres store listStudies', () => {
       expect(await worker.createTrial('older')).toMatchObject({ number: 0 });
       await worker.close();
       const reader = await createPostgresStore({ url: asWorker.toString(), readOnly: true });
-      expect((await reader.listStudies()).map((study) => [study.name, study.parzenVersion])).toEqual([
-        ['older', undefined],
+      expect((await reader.listStudies()).map((study) => [study.name, study.parzenVersion]).sort()).toEqual([
         ['made', '0.1.0+6a34edef'],
+        ['older', undefined],
       ]);
       await reader.close();
     } finally {

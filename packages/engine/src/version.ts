@@ -15,6 +15,6 @@ const versionIn = (file: string): string | undefined => {
  * A study records the version that created it, so that a run by another build can say its suggestions may
  * differ; `parzen --version` prints it. Loads nothing but `node:fs`.
  */
-// src/ and dist/ are both one folder below the package's root, beside each other.
 export const PARZEN_VERSION: string =
+  // src/ and dist/ are both one folder below the package's root, beside each other.
   versionIn('../dist/build-version.json') ?? versionIn('../package.json') ?? 'unknown';

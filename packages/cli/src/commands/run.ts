@@ -602,21 +602,23 @@ const runPrepared = async (
   const graces = new Set(runs.map((run) => run.experiment.config.gracePeriodSeconds));
   const grace = graces.size === 1 ? [...graces][0] : undefined;
   const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);
+  // A line of its own after a terminal's `^C` echo; in a log file (stderr no terminal) no blank line before it.
+  const lead = process.stderr.isTTY === true ? '\n' : '';
   const interrupts = installInterruptHandlers((name, count) => {
     pauseProgressBars();
     // A third signal: out at once, cleanup or not (review 50: a store whose close never settled held the
     // process after the second); the trials were recorded as interrupted at the second.
     if (count > 2) {
-      output.note(`\n${name}: exiting without waiting for the stores and objectives to close.`);
+      output.note(`${lead}${name}: exiting without waiting for the stores and objectives to close.`);
       void exitAfterFlush(interrupts.exitCode() ?? EXIT.studyError);
       return;
     }
     output.note(
       count > 1
-        ? `\n${name}: stopping now (${again(name)} to exit without waiting for the stores and objectives to close).`
+        ? `${lead}${name}: stopping now (${again(name)} to exit without waiting for the stores and objectives to close).`
         : grace === 0
-          ? `\n${name}: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).`
-          : `\n${name}: letting running trials finish (up to ${grace === undefined ? "the run's gracePeriodSeconds" : `${grace} s, the grace period`}), then stopping (${again(name)} to stop now).`,
+          ? `${lead}${name}: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).`
+          : `${lead}${name}: letting running trials finish (up to ${grace === undefined ? "the run's gracePeriodSeconds" : `${grace} s, the grace period`}), then stopping (${again(name)} to stop now).`,
     );
   });
   const batch = runs.length > 1;

@@ -386,6 +386,9 @@ describe('batch experiments', () => {
       comparison: { variant: string; finishedTrials: unknown }[];
     };
     expect(comparison).toMatchObject([{ variant: 'un', finishedTrials: { min: 2, max: 3 } }]);
+    // The table for people goes to stderr with --json (a CI log of a batch lacked it), stdout keeping the one line.
+    expect(json.stderr).toMatch(/^variant +runs +median best/m);
+    expect(json.stdout).not.toContain('median best');
     // Quartiles for a paper's median [IQR] (trial 64), from the same bests as the median.
     const row = comparison[0] as unknown as { medianBest: number; quartilesBest: [number, number] };
     expect(row.quartilesBest[0]).toBeLessThanOrEqual(row.medianBest);
@@ -405,7 +408,7 @@ describe('batch experiments', () => {
     const run = await cli('run', failing, fresh, '--json');
     expect(run.code).toBe(1);
     const { runs } = lastJsonLine(run.stdout) as { runs: Record<string, unknown>[] };
-    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STORE_FAILED' } });
+    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STORE_CORRUPT' } });
     expect(runs[1]).toMatchObject({ study: 'mm-other', stopped: 'max-trials' });
   });
 

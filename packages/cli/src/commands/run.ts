@@ -262,7 +262,10 @@ const executeRuns = async (
 const withoutSeed = (values: Readonly<Record<string, unknown>>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(values).filter(([key]) => key.replace(/^\//, '') !== 'seed'));
 
-/** After a batch: the comparison table, or with `--json` one line `{"comparison": [...], "runs": [...]}`. */
+/**
+ * After a batch: the comparison table; with `--json` the table on stderr and one line `{"comparison": [...], "runs":
+ * [...]}` on stdout.
+ */
 const printComparison = (
   outcomes: readonly BatchOutcome[],
   flags: RunFlags,
@@ -278,9 +281,12 @@ const printComparison = (
     );
   const rows = mixed === undefined ? compareOutcomes(outcomes) : [];
   if (mixed !== undefined && flags.json !== true) return;
-  if (flags.json !== true) {
-    output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
-    if (legend.length > 0) output.result(`where ${legend.join('\n      ')}`);
+  // With --json the table is for people too, on stderr with the rest of the human summary (a CI user's log of
+  // a batch had every study's summary and not the comparison).
+  const human = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
+  if (rows.length > 0 || flags.json !== true) {
+    human(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
+    if (legend.length > 0) human(`where ${legend.join('\n      ')}`);
   }
   // Said with --json too, on stderr (trial 64: a script plotted a median of a 30-trial and a 1-trial run, unsaid).
   // Runs of one variant with different trial counts (an interrupted run), or with more trials failed or cut

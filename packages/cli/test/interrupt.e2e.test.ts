@@ -288,6 +288,7 @@ setInterval(() => {}, 1000);\n`,
           file: path,
           code: 'INTERRUPTED',
           message: 'interrupted (SIGINT) while preparing the run: no trial had started, no store was written.',
+          issues: [],
         },
       ],
     });
@@ -330,7 +331,12 @@ setInterval(() => {}, 1000);\n`,
       expect(readFileSync(join(dir, 'locked.jsonl'), 'utf8')).toBe('');
       const { errors } = lastJsonLine(run.stdout) as { errors: { file: string; code: string; message: string }[] };
       expect(errors).toEqual([
-        { file: path, code: 'INTERRUPTED', message: expect.stringMatching(/^Stopped while waiting for the lock /) },
+        {
+          file: path,
+          code: 'INTERRUPTED',
+          message: expect.stringMatching(/^Stopped while waiting for the lock /),
+          issues: [],
+        },
       ]);
     } finally {
       holder.kill();

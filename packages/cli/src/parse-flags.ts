@@ -50,7 +50,8 @@ export const FLAG_MAX_RUN_SECONDS = 1_000_000_000;
 /** Commander parser for a time limit in seconds (`--max-seconds 3600`, `--max-seconds 0.5`). */
 export const positiveSeconds = (value: string): number => {
   const parsed = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0 || parsed > FLAG_MAX_RUN_SECONDS)
+  // Decimal only (review 148: `0x10` was 16 s, where --max-trials refuses it).
+  if (!/^\+?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value.trim()) || parsed <= 0 || parsed > FLAG_MAX_RUN_SECONDS)
     throw new InvalidArgumentError(
       `expected a number of seconds greater than 0 and at most ${FLAG_MAX_RUN_SECONDS.toLocaleString('en')}, found ${JSON.stringify(value)}.`,
     );

@@ -54,6 +54,8 @@ describe('run --max-seconds', () => {
     const json = lastLine(run.stdout) as { stopped: string; trials: { complete: number } };
     expect(json.stopped).toBe('max-seconds');
     expect(json.trials.complete).toBeLessThan(100);
+    const hex = await cliIn(dir, 'run', config, '--max-seconds', '0x10', '--json');
+    expect(hex.code).toBe(2);
     const bad = await cliIn(dir, 'run', config, '--max-seconds', '0', '--json');
     expect(bad.code).toBe(2);
     expect(lastLine(bad.stdout)).toMatchObject({

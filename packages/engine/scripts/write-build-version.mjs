@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 let commit = '';
 try {
-  commit = execFileSync('git', ['rev-parse', '--short=8', 'HEAD'], {
+  commit = execFileSync('git', ['rev-parse', 'HEAD'], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -21,5 +21,6 @@ try {
 }
 const file = process.argv[2] ?? `${root}dist/build-version.json`;
 mkdirSync(dirname(file), { recursive: true });
-const build = /^[0-9a-f]{4,40}$/.test(commit) ? `${version}+${commit}` : version;
+// Always 8 digits (`--short=8` gives more where 8 are ambiguous in a clone: one commit, two versions).
+const build = /^[0-9a-f]{40,64}$/.test(commit) ? `${version}+${commit.slice(0, 8)}` : version;
 writeFileSync(file, `${JSON.stringify({ version: build })}\n`);

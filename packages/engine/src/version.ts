@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-const versionIn = (file: string): string | undefined => {
+const versionIn = (file: string, name?: string): string | undefined => {
   try {
-    const json = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as { version?: unknown };
+    const json = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as {
+      version?: unknown;
+      name?: unknown;
+    };
+    // The package.json beside a bundle is the program's, not the engine's (review 148: an app's 7.7.7 was recorded).
+    if (name !== undefined && json.name !== name) return undefined;
     return typeof json.version === 'string' && json.version !== '' ? json.version : undefined;
   } catch {
     return undefined;
@@ -17,4 +22,4 @@ const versionIn = (file: string): string | undefined => {
  */
 export const PARZEN_VERSION: string =
   // src/ and dist/ are both one folder below the package's root, beside each other.
-  versionIn('../dist/build-version.json') ?? versionIn('../package.json') ?? 'unknown';
+  versionIn('../dist/build-version.json') ?? versionIn('../package.json', '@parzen/engine') ?? 'unknown';

@@ -461,6 +461,9 @@ const interruptedJson = (message: string, paths: readonly string[], output: Outp
   output.result(JSON.stringify({ errors: [errorEntry(error, paths.length === 1 ? paths[0] : undefined)] }));
 };
 
+/** A line of its own after a terminal's `^C` echo; in a log file (stderr no terminal) no blank line before it. */
+const signalLead = (): string => (process.stderr.isTTY === true ? '\n' : '');
+
 /**
  * Ctrl-C (SIGTERM, SIGHUP) while the configs are checked and objectives loaded, before any study is
  * opened for writing: nothing has run and no store was written, so the command says so (with `--json`
@@ -473,7 +476,7 @@ const exitOnSignalWhilePreparing = (paths: readonly string[], flags: RunFlags, o
     const code = handlers.exitCode() ?? EXIT.studyError;
     if (count === 1) {
       const message = `interrupted (${name}) while preparing the run: no trial had started, no store was written.`;
-      output.note(`\nparzen: ${message}`);
+      output.note(`${signalLead()}parzen: ${message}`);
       if (flags.json === true) interruptedJson(message, paths, output, code);
     }
     void exitAfterFlush(code);
@@ -608,8 +611,7 @@ const runPrepared = async (
   const graces = new Set(runs.map((run) => run.experiment.config.gracePeriodSeconds));
   const grace = graces.size === 1 ? [...graces][0] : undefined;
   const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);
-  // A line of its own after a terminal's `^C` echo; in a log file (stderr no terminal) no blank line before it.
-  const lead = process.stderr.isTTY === true ? '\n' : '';
+  const lead = signalLead();
   const interrupts = installInterruptHandlers((name, count) => {
     pauseProgressBars();
     // A third signal: out at once, cleanup or not (review 50: a store whose close never settled held the

@@ -44,6 +44,10 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain(
       'Those that then still do not fit the other changes are left out with --on-invalid skip.',
     );
+    // A dropped parameter: an import refuses trials that have it (review 148: the recipe imported none).
+    expect(message).toContain(
+      'Its trials also have `depth`, which the new space has not: an import refuses them as they are, so take it out of each trial',
+    );
   });
 
   it('says of parameters only added that the trials lack them, and how to give them their values (trial 153)', () => {

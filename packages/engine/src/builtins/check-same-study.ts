@@ -87,13 +87,17 @@ const spaceIssues = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition)
 const additions = (
   storedSpace: SpaceDefinition,
   configSpace: SpaceDefinition,
-): { readonly added: string[]; readonly others: boolean } => {
+): { readonly added: string[]; readonly dropped: string[]; readonly others: boolean } => {
   const stored = canonicalSpace(storedSpace) as Record<string, unknown>;
   const config = canonicalSpace(configSpace) as Record<string, unknown>;
   const kept = Object.entries(stored).every(
     ([name, definition]) => name in config && canonicalJson(config[name]) === canonicalJson(definition),
   );
-  return { added: Object.keys(config).filter((name) => !(name in stored)), others: !kept };
+  return {
+    added: Object.keys(config).filter((name) => !(name in stored)),
+    dropped: Object.keys(stored).filter((name) => !(name in config)),
+    others: !kept,
+  };
 };
 
 /**
@@ -102,13 +106,20 @@ const additions = (
  * so each is first given the value it ran with.
  */
 const carryOver = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): string => {
-  const { added, others } = additions(storedSpace, configSpace);
+  const { added, dropped, others } = additions(storedSpace, configSpace);
+  // Review 148: a trial with a parameter the new space dropped is refused by an import too, so the recipe says so.
+  const droppedNote =
+    dropped.length === 0
+      ? ''
+      : ` Its trials also have ${dropped.map((name) => `\`${name}\``).join(', ')}, which the new space has not: an ` +
+        `import refuses them as they are, so take ${dropped.length === 1 ? 'it' : 'them'} out of each trial (a field of its params, or a column) first.`;
   if (added.length === 0)
     return (
       'A study keeps the space it was created with: undo the change to resume it, or give the study another name ' +
       '(or store) and carry over the trials that still fit: `parzen export` this study, then `parzen import` the file ' +
       'into the new one with --ignore-header (--on-invalid skip leaves out those that no longer fit); in code, ' +
-      "the new study's `addTrials` takes this one's `trials()` without the running ones (with `{ onInvalid: 'skip' }`)."
+      "the new study's `addTrials` takes this one's `trials()` without the running ones (with `{ onInvalid: 'skip' }`)." +
+      droppedNote
     );
   const listed = added.map((name) => `\`${name}\``).join(', ');
   const them = added.length === 1 ? 'it' : 'them';
@@ -120,7 +131,8 @@ const carryOver = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): 
     `file into the new study (with --ignore-header for an export); in code, add ${them} to the params of this one's \`trials()\` ` +
     "without the running ones, and pass those to the new study's `addTrials`." +
     // Review 147: with other changes too, the recipe said "the trials that still fit", and none did.
-    (others ? ' Those that then still do not fit the other changes are left out with --on-invalid skip.' : '')
+    (others ? ' Those that then still do not fit the other changes are left out with --on-invalid skip.' : '') +
+    droppedNote
   );
 };
 

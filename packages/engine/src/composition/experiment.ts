@@ -33,6 +33,7 @@ import {
   issuesUnder,
   ParzenError,
 } from '../errors.js';
+import { cutOffMessage, guardListener } from '../events/cut-off.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
@@ -444,7 +445,24 @@ export const runLoadedExperiment = async (
   const scope = started?.scope ?? (await openStudyScope(experiment));
   // Plugins that wait (a store waiting for a lock) see Ctrl-C through the `stopping` service.
   const unfollow = scope.followStops(controls);
-  const heard = onEvent === undefined ? undefined : scope.services.get(SERVICES.bus).events$.subscribe(onEvent);
+  // Guarded as a reporter is (review 148: a listener that threw was blamed on the objective, then crashed the
+  // caller's process after the run): cut off with a warning, the run goes on.
+  const heard =
+    onEvent === undefined
+      ? undefined
+      : scope.services
+          .get(SERVICES.bus)
+          .events$.subscribe(
+            guardListener(onEvent, (error) =>
+              (controls.onWarning ?? ((message: string) => scope.services.get(SERVICES.logger).warn(message)))(
+                cutOffMessage(
+                  'onEvent (RunControls)',
+                  error instanceof Error ? error.message : String(error),
+                  'onEvent',
+                ),
+              ),
+            ),
+          );
   try {
     const result = await runInScope(experiment, scope, started, controls);
     // Trial 136: the trials had their internal values only (a choice's option index), unlike fmin's and `parzen trials`'.

@@ -89,6 +89,28 @@ describe('dependency injection: one child container per study', () => {
     expect(heard).toHaveLength(count);
   });
 
+  // Review 148: a listener that threw was said as the objective throwing outside its call, then crashed the caller.
+  it('cuts off an onEvent that throws, with a warning, and the run goes on', async () => {
+    const warnings: string[] = [];
+    let calls = 0;
+    const options = {
+      plugins: [{ manifests: [counting, busListener], services: [counterService] }],
+      functions: { id: (params: Readonly<Record<string, unknown>>) => params.x as number },
+    };
+    const experiment = await loadExperiment(config('thrower', 2), options);
+    const result = await runLoadedExperiment(experiment, {
+      onEvent: () => {
+        calls++;
+        throw new Error('listener bug');
+      },
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(result.trials.map((trial) => trial.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+    expect(calls).toBe(1);
+    expect(warnings).toEqual([expect.stringContaining('threw in onEvent, so it gets no more events')]);
+    expect(warnings[0]).toContain('listener bug');
+  });
+
   it('gives a reporter a store that only reads, a bus that only streams, a factory of reporters only: reporters never steer', async () => {
     const attempts: string[] = [];
     const steering = defineReporter<Record<string, never>>({

@@ -135,6 +135,16 @@ describe('batch experiments', () => {
     expect((await cli('run', pointed, '--max-trials', '3', '--quiet')).stderr).toContain(
       '--max-trials 3 is not used by',
     );
+    // And --max-seconds where the matrix sets the time limit (review 148: untested); not where it sets the count.
+    const timed = writeIn(
+      own,
+      'timed.json',
+      heartConfig({ name: 'tm', store: { use: 'memory' }, matrix: { 'budget/maxSeconds': [60, 120] } }),
+    );
+    expect((await cli('run', timed, '--max-seconds', '30', '--quiet')).stderr).toContain(
+      `--max-seconds 30 is not used by ${timed}: its matrix sets the budget of each run.`,
+    );
+    expect((await cli('run', pointed, '--max-seconds', '30', '--quiet')).stderr).not.toContain('is not used by');
   });
 
   it("studies lists a matrix's studies whose files exist and says which have not run (trial 64: one missing file failed it)", async () => {

@@ -551,38 +551,38 @@ const prepareStudies = async (
     throw error;
   }
   noteThreadCount(runs, output);
-  // A matrix that sets the seed overrides the flag (as documented): said, not silent (trial 36).
+  // A matrix that sets the seed overrides the flag (as documented): said, not silent (trial 36); so does one that
+  // sets the trial count (trial 64: --max-trials was dropped without a word) or the time limit.
   // A matrix key may be written as a pointer (`/seed`, `/budget/maxTrials`; review 67: those were missed).
-  const sets = (run: PreparedRun, keys: readonly string[]) =>
-    Object.keys(run.variant.values).some((key) => keys.includes(key.replace(/^\//, '')));
-  const seeded = [...new Set(runs.filter((run) => sets(run, ['seed'])).map((run) => run.configPath))];
-  if (flags.seed !== undefined && seeded.length > 0)
-    output.note(
-      `parzen: warning: --seed ${flags.seed} is not used by ${seeded.join(', ')}: ${seeded.length === 1 ? 'its matrix sets' : 'their matrices set'} the seed of each run.`,
-    );
-  // So does a matrix that sets the trial count (trial 64: --max-trials was dropped without a word).
-  const trialFlag =
+  const notUsed = (flag: string | undefined, keys: readonly string[], what: string) => {
+    if (flag === undefined) return;
+    const configs = [
+      ...new Set(
+        runs
+          .filter((run) => Object.keys(run.variant.values).some((key) => keys.includes(key.replace(/^\//, ''))))
+          .map((run) => run.configPath),
+      ),
+    ];
+    if (configs.length > 0)
+      output.note(
+        `parzen: warning: ${flag} is not used by ${configs.join(', ')}: ${configs.length === 1 ? 'its matrix sets' : 'their matrices set'} the ${what} of each run.`,
+      );
+  };
+  notUsed(flags.seed === undefined ? undefined : `--seed ${flags.seed}`, ['seed'], 'seed');
+  notUsed(
     flags.maxTrials !== undefined
       ? `--max-trials ${flags.maxTrials}`
       : flags.moreTrials !== undefined
         ? `--more-trials ${flags.moreTrials}`
-        : undefined;
-  const counted = [
-    ...new Set(
-      runs.filter((run) => sets(run, ['budget', 'budget/maxTrials', 'budget/moreTrials'])).map((run) => run.configPath),
-    ),
-  ];
-  if (trialFlag !== undefined && counted.length > 0)
-    output.note(
-      `parzen: warning: ${trialFlag} is not used by ${counted.join(', ')}: ${counted.length === 1 ? 'its matrix sets' : 'their matrices set'} the budget of each run.`,
-    );
-  const timed = [
-    ...new Set(runs.filter((run) => sets(run, ['budget', 'budget/maxSeconds'])).map((run) => run.configPath)),
-  ];
-  if (flags.maxSeconds !== undefined && timed.length > 0)
-    output.note(
-      `parzen: warning: --max-seconds ${flags.maxSeconds} is not used by ${timed.join(', ')}: ${timed.length === 1 ? 'its matrix sets' : 'their matrices set'} the budget of each run.`,
-    );
+        : undefined,
+    ['budget', 'budget/maxTrials', 'budget/moreTrials'],
+    'budget',
+  );
+  notUsed(
+    flags.maxSeconds === undefined ? undefined : `--max-seconds ${flags.maxSeconds}`,
+    ['budget', 'budget/maxSeconds'],
+    'budget',
+  );
   if (resume) {
     try {
       return await checkStudiesExist(

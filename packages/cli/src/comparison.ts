@@ -12,6 +12,8 @@ export interface BatchOutcome {
   readonly direction: Direction;
   readonly result?: RunResult;
   readonly error?: unknown;
+  /** The config file the run came from (its `--json` error's `file`). */
+  readonly configPath?: string;
   /** The reporters the run cut off because they threw. */
   readonly reportersCutOff?: readonly ReporterCutOff[];
 }

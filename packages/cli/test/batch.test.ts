@@ -418,7 +418,8 @@ describe('batch experiments', () => {
     const run = await cli('run', failing, fresh, '--json');
     expect(run.code).toBe(1);
     const { runs } = lastJsonLine(run.stdout) as { runs: Record<string, unknown>[] };
-    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STORE_CORRUPT' } });
+    // With the config it came from (review 148: file was null in a batch).
+    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STORE_CORRUPT', file: failing } });
     expect(runs[1]).toMatchObject({ study: 'mm-other', stopped: 'max-trials' });
   });
 

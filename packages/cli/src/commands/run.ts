@@ -200,7 +200,12 @@ const executeRuns = async (
       break;
     }
     const { config } = run.experiment;
-    const base = { variant: labels[index] as string, study: config.name, direction: config.direction };
+    const base = {
+      variant: labels[index] as string,
+      study: config.name,
+      direction: config.direction,
+      configPath: run.configPath,
+    };
     try {
       // The reporters the run cuts off for throwing, for --json (heard on the run's bus).
       const reportersCutOff: ReporterCutOff[] = [];
@@ -298,7 +303,7 @@ const printComparison = (
   const runs = outcomes.map((outcome) =>
     outcome.result === undefined
       ? // The run's error as `--json` words errors elsewhere, with its code (trial 36: a script string-matched).
-        { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error) }
+        { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error, outcome.configPath) }
       : runJson(outcome.result, outcome.reportersCutOff),
   );
   // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).

@@ -106,6 +106,29 @@ describe('a resumed study whose space changed', () => {
     ]);
   });
 
+  // Final read: the issues compared definitions as shown (cut at 120 characters), so a long choice changed in its
+  // last option had no issue, though the message named it.
+  it('gives an issue for a long definition changed past what is shown of it', () => {
+    const options = Array.from({ length: 40 }, (_, i) => `option-${i}`);
+    const long = { ...stored, space: { ...stored.space, model: { type: 'choice', options } } as SpaceDefinition };
+    let error: unknown;
+    try {
+      checkSameStudy(long, {
+        ...long,
+        space: {
+          ...long.space,
+          model: { type: 'choice', options: [...options.slice(0, -1), 'other'] },
+        } as SpaceDefinition,
+      });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect((error as Error).message).toContain('`model` changed');
+    expect((error as { issues?: { pointer: string }[] }).issues?.map((issue) => issue.pointer)).toEqual([
+      '/space/model',
+    ]);
+  });
+
   it('lists at most four differences, then how many more', () => {
     const space = Object.fromEntries(
       Array.from({ length: 7 }, (_, i) => [`p${i}`, { type: 'uniform', low: 0, high: 1 }]),

@@ -55,58 +55,45 @@ export const spaceDifferences = (
   return differences;
 };
 
+/** A top-level parameter two spaces define differently: its canonical definition on each side (undefined: none). */
+interface ChangedParam {
+  readonly name: string;
+  readonly before: string | undefined;
+  readonly after: string | undefined;
+}
+
+/** The top-level parameters the config defines otherwise than the stored space, compared in one spelling. */
+const changedParams = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): ChangedParam[] => {
+  const stored = canonicalSpace(storedSpace) as Record<string, unknown>;
+  const config = canonicalSpace(configSpace) as Record<string, unknown>;
+  const definition = (space: Record<string, unknown>, name: string): string | undefined =>
+    space[name] === undefined ? undefined : canonicalJson(space[name]);
+  return [...new Set([...Object.keys(stored), ...Object.keys(config)])]
+    .map((name) => ({ name, before: definition(stored, name), after: definition(config, name) }))
+    .filter(({ before, after }) => before !== after);
+};
+
 /**
  * How two spaces differ as config issues, one per top-level parameter: its pointer (`/space/lr`), the
  * store's definition as expected and this run's as found ("nothing" for a parameter one side lacks).
  */
-const spaceIssues = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): ConfigIssue[] => {
-  const stored = canonicalSpace(storedSpace) as SpaceDefinition;
-  const config = canonicalSpace(configSpace) as SpaceDefinition;
-  const issues: ConfigIssue[] = [];
-  const definition = (space: SpaceDefinition, name: string): string => {
-    const found = (space as Record<string, unknown>)[name];
-    return found === undefined ? 'nothing' : shown(canonicalJson(found));
-  };
-  for (const name of new Set([...Object.keys(stored), ...Object.keys(config)])) {
-    const before = definition(stored, name);
-    const after = definition(config, name);
-    if (before === after) continue;
-    issues.push({
-      pointer: `/space/${escapePointer(name)}`,
-      expected: before === 'nothing' ? "no such parameter (the stored study's space has none)" : before,
-      found: after,
-    });
-  }
-  return issues;
-};
-
-/**
- * The parameters the config adds to the stored space (`added`: every stored trial lacks them, and fits the new
- * space only once given a value), and whether it changes or drops others too (`others`).
- */
-const additions = (
-  storedSpace: SpaceDefinition,
-  configSpace: SpaceDefinition,
-): { readonly added: string[]; readonly dropped: string[]; readonly others: boolean } => {
-  const stored = canonicalSpace(storedSpace) as Record<string, unknown>;
-  const config = canonicalSpace(configSpace) as Record<string, unknown>;
-  const kept = Object.entries(stored).every(
-    ([name, definition]) => name in config && canonicalJson(config[name]) === canonicalJson(definition),
-  );
-  return {
-    added: Object.keys(config).filter((name) => !(name in stored)),
-    dropped: Object.keys(stored).filter((name) => !(name in config)),
-    others: !kept,
-  };
-};
+const spaceIssues = (changed: readonly ChangedParam[]): ConfigIssue[] =>
+  changed.map(({ name, before, after }) => ({
+    pointer: `/space/${escapePointer(name)}`,
+    expected: before === undefined ? "no such parameter (the stored study's space has none)" : shown(before),
+    found: after === undefined ? 'nothing' : shown(after),
+  }));
 
 /**
  * How to carry a study's trials over to a new one with the changed space: export and import the trials that still
  * fit; when the change adds parameters none does (trial 153: the recipe's --on-invalid skip imported nothing),
  * so each is first given the value it ran with.
  */
-const carryOver = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): string => {
-  const { added, dropped, others } = additions(storedSpace, configSpace);
+const carryOver = (changed: readonly ChangedParam[]): string => {
+  // Added: every stored trial lacks them. Dropped: every stored trial has them. Others: changed or dropped.
+  const added = changed.filter((param) => param.before === undefined).map((param) => param.name);
+  const dropped = changed.filter((param) => param.after === undefined).map((param) => param.name);
+  const others = changed.some((param) => param.before !== undefined);
   // Review 148: a trial with a parameter the new space dropped is refused by an import too, so the recipe says so.
   const droppedNote =
     dropped.length === 0
@@ -157,10 +144,11 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
       differences.length > LISTED
         ? [...differences.slice(0, LISTED), `and ${differences.length - LISTED} more`]
         : differences;
+    const changed = changedParams(stored.space, spec.space);
     throw new ParzenError(
       'STUDY_MISMATCH',
-      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ${carryOver(stored.space, spec.space)}`,
-      { issues: spaceIssues(stored.space, spec.space) },
+      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ${carryOver(changed)}`,
+      { issues: spaceIssues(changed) },
     );
   }
 };

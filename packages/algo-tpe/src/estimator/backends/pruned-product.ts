@@ -37,6 +37,9 @@ interface KernelClasses {
   readonly of: Int32Array;
   readonly byCentre: Map<number, Map<number, number>>;
   count: number;
+  /** Each class's centre and 1/σ (those of the kernel it was found on). */
+  readonly mus: number[];
+  readonly inverses: number[];
 }
 
 /** Kernel k's class in dimension `classes.j` (see {@link kernelClasses}). */
@@ -55,6 +58,8 @@ const classOf = (classes: KernelClasses, k: number): number => {
   if (c === undefined) {
     c = classes.count++;
     byWidth.set(inverse, c);
+    classes.mus.push(mu);
+    classes.inverses.push(inverse);
   }
   classes.of[k] = c;
   return c;
@@ -384,7 +389,35 @@ const kernelClasses = (kernels: ProductKernels, j: number): KernelClasses => ({
   of: new Int32Array(kernels.size).fill(-1),
   byCentre: new Map(),
   count: 0,
+  mus: [],
+  inverses: [],
 });
+
+/** Dimension j's classes with every kernel's found: a dense pass meets them all. */
+const allClasses = (bins: BinRows, j: number): KernelClasses => {
+  const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
+  bins.classes[j] = classes;
+  for (let k = 0; k < bins.kernels.size; k++) classOf(classes, k);
+  return classes;
+};
+
+/**
+ * Row's masses for every class of its dimension (computed where not known yet), or undefined when the
+ * row cannot grow to hold them all (MEMO_CELLS): then the masses are computed per kernel as before.
+ */
+const filledMasses = (row: BinMemo | undefined, at: number, high: number): Float64Array | undefined => {
+  if (row === undefined) return undefined;
+  const { classes } = row;
+  if (classes.count > row.known.length && !grow(row, classes.count - 1)) return undefined;
+  for (let c = 0; c < classes.count; c++) {
+    if (row.known[c] === 1) continue;
+    const mu = classes.mus[c] as number;
+    const inverse = classes.inverses[c] as number;
+    row.masses[c] = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+    row.known[c] = 1;
+  }
+  return row.masses;
+};
 
 /** The room a bin's row starts with, in classes (trial 61: 27-66 classes per dimension at 270 kernels). */
 const MIN_ROW = 64;
@@ -451,6 +484,35 @@ const binnedTerm = (
 ): number =>
   term < best - CUTOFF || !(high > at) ? Number.NEGATIVE_INFINITY : term + binMass(row, k, at, high, mu, inverse);
 
+/** The four points of a dense pass, interleaved (dimension j of lane r at 4j + r), and their bins' rows. */
+interface DenseLanes {
+  readonly y: Float64Array;
+  readonly upper: Float64Array;
+  readonly rows: (BinMemo | undefined)[];
+  /** A row's masses filled for every class, or undefined when it could not be (see filledMasses). */
+  readonly masses: (Float64Array | undefined)[];
+}
+
+/**
+ * {@link binnedTerm} in the dense pass, at entry q of the lanes: the mass is read from the lane's filled
+ * row by the kernel's class c (the value binMass keeps there, so the term is the same bit for bit), or
+ * computed by binnedTerm when the row could not be filled.
+ */
+const binnedLane = (
+  term: number,
+  best: number,
+  lanes: DenseLanes,
+  q: number,
+  c: number,
+  mu: number,
+  inverse: number,
+  k: number,
+): number => {
+  const masses = lanes.masses[q];
+  if (masses !== undefined) return term < best - CUTOFF ? Number.NEGATIVE_INFINITY : term + (masses[c] as number);
+  return binnedTerm(term, best, lanes.y[q] as number, lanes.upper[q] as number, mu, inverse, lanes.rows[q], k);
+};
+
 /**
  * Points `from` … of a product (`kernels`, and `extra` ones) into `out`, four points at a time: each
  * kernel's centre and width are read once for the four, its continuous and categorical terms computed in
@@ -480,8 +542,14 @@ export const denseProduct = (
   const inside = [false, false, false, false];
   const y = new Float64Array(4 * d);
   const upper = new Float64Array(4 * d);
-  // Per binned dimension and lane, the memo of the kernels' masses on the lane's bin.
+  // Per binned dimension and lane, the memo of the kernels' masses on the lane's bin, with every class's
+  // mass in it (undefined when the memo is full: then computed per kernel), read by each kernel's class.
   const rows: (BinMemo | undefined)[] = new Array(4 * d).fill(undefined);
+  const masses: (Float64Array | undefined)[] = new Array(4 * d).fill(undefined);
+  const classIds: (Int32Array | undefined)[] = Array.from({ length: d }, (_, j) =>
+    kinds?.[j] === BINNED ? allClasses(bins, j).of : undefined,
+  );
+  const lanes4: DenseLanes = { y, upper, rows, masses };
   // Per categorical dimension and lane, a kernel's three possible log terms: on the lane's option, on
   // another, and the prior component's.
   const onOption = new Float64Array(4 * d);
@@ -497,8 +565,13 @@ export const denseProduct = (
         const q = 4 * j + r;
         y[q] = lane.y[j] as number;
         upper[q] = lane.upper[j] as number;
-        if (kinds?.[j] === BINNED) rows[q] = binRow(bins, j, y[q] as number);
-        else if (kinds?.[j] === CATEGORICAL) {
+        if (kinds?.[j] === BINNED) {
+          rows[q] = binRow(bins, j, y[q] as number);
+          masses[q] =
+            (upper[q] as number) > (y[q] as number)
+              ? filledMasses(rows[q], y[q] as number, upper[q] as number)
+              : undefined;
+        } else if (kinds?.[j] === CATEGORICAL) {
           const dimension = (mixed as MixedDimensions).categorical[j] as CategoricalKernels;
           onOption[q] = logOptionTerm(dimension, y[q] as number, y[q] as number);
           offOption[q] = logOptionTerm(dimension, Number.NaN, y[q] as number);
@@ -550,21 +623,26 @@ export const denseProduct = (
             t3 -= 0.5 * z3 * z3;
           } else if (kind === CATEGORICAL) {
             const option = ((mixed.categorical[j] as CategoricalKernels).options[k] as number) ?? Number.NaN;
-            const pick = (r: number) =>
-              option < 0
-                ? (onPrior[q + r] as number)
-                : option === y[q + r]
-                  ? (onOption[q + r] as number)
-                  : (offOption[q + r] as number);
-            t0 += pick(0);
-            t1 += pick(1);
-            t2 += pick(2);
-            t3 += pick(3);
+            // Written out per lane: a closure here was allocated per kernel and dimension (a tenth of a
+            // 10-parameter mixed suggestion went to collecting them, bench/results/tpe-latency-study.md).
+            if (option < 0) {
+              t0 += onPrior[q] as number;
+              t1 += onPrior[q + 1] as number;
+              t2 += onPrior[q + 2] as number;
+              t3 += onPrior[q + 3] as number;
+            } else {
+              t0 += (option === y[q] ? onOption[q] : offOption[q]) as number;
+              t1 += (option === y[q + 1] ? onOption[q + 1] : offOption[q + 1]) as number;
+              t2 += (option === y[q + 2] ? onOption[q + 2] : offOption[q + 2]) as number;
+              t3 += (option === y[q + 3] ? onOption[q + 3] : offOption[q + 3]) as number;
+            }
           } else {
-            t0 = binnedTerm(t0, best0, y[q] as number, upper[q] as number, mu, inverse, rows[q], k);
-            t1 = binnedTerm(t1, best1, y[q + 1] as number, upper[q + 1] as number, mu, inverse, rows[q + 1], k);
-            t2 = binnedTerm(t2, best2, y[q + 2] as number, upper[q + 2] as number, mu, inverse, rows[q + 2], k);
-            t3 = binnedTerm(t3, best3, y[q + 3] as number, upper[q + 3] as number, mu, inverse, rows[q + 3], k);
+            // Each lane's kernel mass read from its filled row by the kernel's class (see binnedLane).
+            const c = (classIds[j] as Int32Array)[k] as number;
+            t0 = binnedLane(t0, best0, lanes4, q, c, mu, inverse, k);
+            t1 = binnedLane(t1, best1, lanes4, q + 1, c, mu, inverse, k);
+            t2 = binnedLane(t2, best2, lanes4, q + 2, c, mu, inverse, k);
+            t3 = binnedLane(t3, best3, lanes4, q + 3, c, mu, inverse, k);
           }
         }
       }

@@ -10,6 +10,7 @@ import { type CategoricalKernels, type DimensionPoints, estimatorLogPdf } from '
 import { binnedSumApplies } from './binned-sum.js';
 import {
   BINNED,
+  binCache,
   CATEGORICAL,
   CONTINUOUS,
   denseProduct,
@@ -470,6 +471,91 @@ describe('every backend equals the reference direct sum', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  test('bin masses kept from call to call (a BinCache) give every call the sums of a fresh one, as widths change and the study grows', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.array(fc.constantFrom(CONTINUOUS, BINNED, CATEGORICAL), { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        (seed, kindsOf, spread) => {
+          const d = 4;
+          const capacity = 240;
+          let size = 200;
+          // Dimension 0 binned and 1 continuous (the stripe index's two), the others drawn.
+          const kinds = Uint8Array.from({ length: d }, (_, j) =>
+            j === 0 ? BINNED : j === 1 ? CONTINUOUS : (kindsOf[j] as number),
+          );
+          const { mus, invSigmas, logCoefs } = gathered(d, capacity, seed, spread ? 1 : 0.3);
+          let state = seed;
+          const uniform = () => {
+            state = (state * 16807) % 2147483647;
+            return state / 2147483647;
+          };
+          // Binned centres on a grid and widths from four, so that kernels share classes.
+          const widths = [0.02, 0.05, 0.1, 0.3];
+          const binnedKernel = (k: number, j: number) => {
+            mus[k * d + j] = Math.round((0.3 + (spread ? 1 : 0.3) * (uniform() - 0.5)) * 20) / 20;
+            invSigmas[k * d + j] = 1 / (widths[Math.floor(uniform() * 4)] as number);
+          };
+          for (let k = 0; k < capacity; k++) for (let j = 0; j < d; j++) if (kinds[j] === BINNED) binnedKernel(k, j);
+          const options = Int32Array.from({ length: capacity }, (_, k) => (k * 7 + seed) % 4);
+          const prior = Float64Array.of(0.4, 0.3, 0.2, 0.1);
+          const categorical = Array.from(kinds, (kind): CategoricalKernels | undefined =>
+            kind === CATEGORICAL ? { kind: 'categorical', prior, options, keep: 0.2 } : undefined,
+          );
+          const mixed = mixedDimensions(kinds, categorical) as MixedDimensions;
+          const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+          const cache = binCache();
+          for (let call = 0; call < 10; call++) {
+            // The prior in the last slot: wide and centred, on no option.
+            for (let j = 0; j < d; j++) {
+              mus[(size - 1) * d + j] = 0.5;
+              invSigmas[(size - 1) * d + j] = 1;
+            }
+            options[size - 1] = -1;
+            const kernels: ProductKernels = { d, size, mus, invSigmas, logCoefs, mixed };
+            const points: DimensionPoints[] = Array.from({ length: d }, (_, j) => {
+              const values = Array.from({ length: 24 }, () => 0.3 + 0.3 * (uniform() - 0.5));
+              if (kinds[j] === CATEGORICAL) return { at: Float64Array.from(values, (v) => Math.floor(v * 4)) };
+              if (kinds[j] !== BINNED) return { at: Float64Array.from(values) };
+              const at = Float64Array.from(values, (v) => Math.floor(v * 10) / 10);
+              return { at, upper: at.map((v) => v + 0.1) };
+            });
+            const index = kernelIndex(
+              kernels,
+              byCentre(kernels, size - 1, 0),
+              byCentre(kernels, size - 1, 1),
+              size - 1,
+            );
+            // Walked without an index, dense or walked with one: each equal to a call without the cache.
+            expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, undefined, cache))).toEqual(
+              Array.from(evaluateProduct(kernels, bounds, points)),
+            );
+            expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, index, cache))).toEqual(
+              Array.from(evaluateProduct(kernels, bounds, points, undefined, index)),
+            );
+            // Before the next call: a few kernels change width, one moves, and the prior's slot becomes a trial's.
+            for (let m = 0; m < 5; m++) {
+              const k = Math.floor(uniform() * (size - 1));
+              invSigmas[k * d] = 1 / (widths[Math.floor(uniform() * 4)] as number);
+            }
+            mus[Math.floor(uniform() * (size - 1)) * d] = Math.round(uniform() * 20) / 20;
+            for (let j = 0; j < d; j++) {
+              if (kinds[j] === BINNED) binnedKernel(size - 1, j);
+              else {
+                mus[(size - 1) * d + j] = 0.3 + 0.3 * (uniform() - 0.5);
+                invSigmas[(size - 1) * d + j] = 1 / (0.01 + 0.05 * uniform());
+              }
+            }
+            options[size - 1] = (size * 7 + seed) % 4;
+            size += 4;
+          }
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 

@@ -12,6 +12,7 @@ import { type CategoricalKernels, logKernelMass } from '../parzen-estimator.js';
 import { grown } from './above-kde-cache.js';
 import {
   BINNED,
+  binCache,
   CATEGORICAL,
   CONTINUOUS,
   evaluateProduct,
@@ -112,6 +113,8 @@ export class IncrementalAbove {
   private coefs: Float64Array;
   /** Scratch: the removed slots and the slots' weights of the current suggestion. */
   private removedMarks = new Uint8Array(64);
+  /** The bin masses of the product's binned dimensions, kept from one suggestion to the next. */
+  private readonly bins = binCache();
   private slotWeights = new Float64Array(64);
   /** Scratch of the one-dimensional sorted sum (valid until the next suggestion). */
   private sumMus = new Float64Array(0);
@@ -482,7 +485,7 @@ export class IncrementalAbove {
         kernels.invSigmas = this.invSigmas;
         kernels.mus = this.mus;
         try {
-          return evaluateProduct(kernels, bounds, points, extra, index);
+          return evaluateProduct(kernels, bounds, points, extra, index, this.bins);
         } finally {
           patches.forEach(({ k, j }, i) => {
             this.invSigmas[k * d + j] = saved[i] as number;

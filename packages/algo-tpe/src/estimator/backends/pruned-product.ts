@@ -31,10 +31,14 @@ interface BinMemo {
  * is first met (a walk meets few kernels; classing them all up front slows it 2-3x).
  */
 interface KernelClasses {
-  readonly kernels: ProductKernels;
+  /** The kernels of the current call (the classes outlive it in a {@link BinCache}). */
+  kernels: ProductKernels;
   readonly j: number;
-  /** Each kernel's class, −1 until met. */
-  readonly of: Int32Array;
+  /**
+   * Each kernel's class as last found, −1 until met: a hint, taken when the class's centre and width are
+   * still the kernel's (kernels kept across calls change widths, and the prior's slot becomes a trial's).
+   */
+  of: Int32Array;
   readonly byCentre: Map<number, Map<number, number>>;
   count: number;
   /** Each class's centre and 1/σ (those of the kernel it was found on). */
@@ -44,16 +48,16 @@ interface KernelClasses {
 
 /** Kernel k's class in dimension `classes.j` (see {@link kernelClasses}). */
 const classOf = (classes: KernelClasses, k: number): number => {
-  const known = classes.of[k] as number;
-  if (known >= 0) return known;
   const { d, mus, invSigmas } = classes.kernels;
   const mu = mus[k * d + classes.j] as number;
+  const inverse = invSigmas[k * d + classes.j] as number;
+  const known = classes.of[k] as number;
+  if (known >= 0 && classes.mus[known] === mu && classes.inverses[known] === inverse) return known;
   let byWidth = classes.byCentre.get(mu);
   if (byWidth === undefined) {
     byWidth = new Map();
     classes.byCentre.set(mu, byWidth);
   }
-  const inverse = invSigmas[k * d + classes.j] as number;
   let c = byWidth.get(inverse);
   if (c === undefined) {
     c = classes.count++;
@@ -359,7 +363,7 @@ const readPoint = (
 
 /** Per binned dimension, the memos of the kernels' masses on each bin met, keyed by the bin's lower end. */
 interface BinRows {
-  readonly kernels: ProductKernels;
+  kernels: ProductKernels;
   readonly byBin: (Map<number, BinMemo> | undefined)[];
   /** Per binned dimension, the kernels' classes, made when its first bin is met. */
   readonly classes: (KernelClasses | undefined)[];
@@ -378,6 +382,45 @@ const binRows = (kernels: ProductKernels): BinRows => ({
 });
 
 /**
+ * Bin masses kept from one call of {@link evaluateProduct} to the next on kernels that change little in
+ * between (a study's g(x): each suggestion adds a trial and moves a few widths): the classes and their
+ * masses on the bins met stay right, as a mass depends only on the class's centre and width and the bin.
+ * Dropped when it holds half of MEMO_CELLS, or four times as many classes as kernels (old widths).
+ */
+export interface BinCache {
+  rows: BinRows | undefined;
+}
+
+/** An empty {@link BinCache}. */
+export const binCache = (): BinCache => ({ rows: undefined });
+
+/** The bin rows for a call on `kernels`: the cache's, when it holds rows for kernels like these, else new ones. */
+const cachedBinRows = (kernels: ProductKernels, cache: BinCache | undefined): BinRows => {
+  const rows = cache?.rows;
+  const fits =
+    rows !== undefined &&
+    rows.kernels.d === kernels.d &&
+    rows.cells <= MEMO_CELLS / 2 &&
+    rows.classes.every((classes) => classes === undefined || classes.count <= 4 * kernels.size + MIN_ROW);
+  if (!fits) {
+    const fresh = binRows(kernels);
+    if (cache !== undefined) cache.rows = fresh;
+    return fresh;
+  }
+  rows.kernels = kernels;
+  for (const classes of rows.classes) {
+    if (classes === undefined) continue;
+    classes.kernels = kernels;
+    if (classes.of.length < kernels.size) {
+      const of = new Int32Array(Math.max(kernels.size, 2 * classes.of.length)).fill(-1);
+      of.set(classes.of);
+      classes.of = of;
+    }
+  }
+  return rows;
+};
+
+/**
  * The kernels of dimension j in classes of one centre and one width: an integer's or quantized value's kernels
  * share few centres (its values) and few widths (trial 61: 2,000 kernels, 30-70 classes), so a bin's masses are
  * computed once per class, not per kernel. A mass depends on nothing else, so each is the same bit for bit as the
@@ -393,23 +436,38 @@ const kernelClasses = (kernels: ProductKernels, j: number): KernelClasses => ({
   inverses: [],
 });
 
-/** Dimension j's classes with every kernel's found: a dense pass meets them all. */
-const allClasses = (bins: BinRows, j: number): KernelClasses => {
+/**
+ * Dimension j's classes with every kernel's found (a dense pass meets them all; `of` then holds each
+ * kernel's class), and the classes the kernels are in, each once.
+ */
+const allClasses = (bins: BinRows, j: number): { readonly of: Int32Array; readonly used: Int32Array } => {
   const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
   bins.classes[j] = classes;
-  for (let k = 0; k < bins.kernels.size; k++) classOf(classes, k);
-  return classes;
+  const seen = new Uint8Array(classes.count + bins.kernels.size);
+  const used: number[] = [];
+  for (let k = 0; k < bins.kernels.size; k++) {
+    const c = classOf(classes, k);
+    if (seen[c] === 1) continue;
+    seen[c] = 1;
+    used.push(c);
+  }
+  return { of: classes.of, used: Int32Array.from(used) };
 };
 
 /**
- * Row's masses for every class of its dimension (computed where not known yet), or undefined when the
- * row cannot grow to hold them all (MEMO_CELLS): then the masses are computed per kernel as before.
+ * Row's masses for the classes `used` (computed where not known yet), or undefined when the row cannot
+ * grow to hold them (MEMO_CELLS): then the masses are computed per kernel as before.
  */
-const filledMasses = (row: BinMemo | undefined, at: number, high: number): Float64Array | undefined => {
+const filledMasses = (
+  row: BinMemo | undefined,
+  at: number,
+  high: number,
+  used: Int32Array,
+): Float64Array | undefined => {
   if (row === undefined) return undefined;
   const { classes } = row;
   if (classes.count > row.known.length && !grow(row, classes.count - 1)) return undefined;
-  for (let c = 0; c < classes.count; c++) {
+  for (const c of used) {
     if (row.known[c] === 1) continue;
     const mu = classes.mus[c] as number;
     const inverse = classes.inverses[c] as number;
@@ -546,9 +604,8 @@ export const denseProduct = (
   // mass in it (undefined when the memo is full: then computed per kernel), read by each kernel's class.
   const rows: (BinMemo | undefined)[] = new Array(4 * d).fill(undefined);
   const masses: (Float64Array | undefined)[] = new Array(4 * d).fill(undefined);
-  const classIds: (Int32Array | undefined)[] = Array.from({ length: d }, (_, j) =>
-    kinds?.[j] === BINNED ? allClasses(bins, j).of : undefined,
-  );
+  const classed = Array.from({ length: d }, (_, j) => (kinds?.[j] === BINNED ? allClasses(bins, j) : undefined));
+  const classIds = classed.map((found) => found?.of);
   const lanes4: DenseLanes = { y, upper, rows, masses };
   // Per categorical dimension and lane, a kernel's three possible log terms: on the lane's option, on
   // another, and the prior component's.
@@ -569,7 +626,7 @@ export const denseProduct = (
           rows[q] = binRow(bins, j, y[q] as number);
           masses[q] =
             (upper[q] as number) > (y[q] as number)
-              ? filledMasses(rows[q], y[q] as number, upper[q] as number)
+              ? filledMasses(rows[q], y[q] as number, upper[q] as number, (classed[j] as { used: Int32Array }).used)
               : undefined;
         } else if (kinds?.[j] === CATEGORICAL) {
           const dimension = (mixed as MixedDimensions).categorical[j] as CategoricalKernels;
@@ -689,7 +746,8 @@ export const denseProduct = (
  * when given (or a function that builds it, called only when a point is walked), lets the sum skip the
  * kernels far from each point (the result is the same to the last bits, which the order of the sum moves);
  * with it, a history where few kernels would be skipped is summed densely instead (see DENSE_SHARE), the
- * full visit's result bit for bit.
+ * full visit's result bit for bit. `cache`, when given, keeps the binned dimensions' masses for the next
+ * call (see {@link BinCache}).
  */
 export const evaluateProduct = (
   kernels: ProductKernels,
@@ -697,6 +755,7 @@ export const evaluateProduct = (
   points: readonly DimensionPoints[],
   extra?: ProductKernels,
   lazyIndex?: KernelIndex | (() => KernelIndex),
+  cache?: BinCache,
 ): Float64Array => {
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;
@@ -708,7 +767,7 @@ export const evaluateProduct = (
   // The candidates share few bins (trial 38: one integer among continuous parameters, 24 candidates,
   // each kernel's mass on the same bin computed again and again): per binned dimension and bin, the
   // masses of the kernels, computed once, up to MEMO_CELLS values in all, for the walk and the dense pass.
-  const bins = binRows(kernels);
+  const bins = cachedBinRows(kernels, cache);
   const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
   // With an index: dense throughout when a sample of the first point's terms says few would be skipped,
   // else the first point is walked and decides for the rest (see DENSE_SHARE).

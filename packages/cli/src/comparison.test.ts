@@ -1,7 +1,14 @@
 import type { RunResult, StudySummary } from '@parzen/engine';
 import { buildComparison } from '@parzen/report';
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, compareOutcomes, formatComparison, snapshotNote, unevenNotes } from './comparison.js';
+import {
+  type BatchOutcome,
+  compareOutcomes,
+  formatComparison,
+  snapshotNote,
+  unevenNotes,
+  versusFirstNote,
+} from './comparison.js';
 
 const outcome = (
   variant: string,
@@ -95,14 +102,92 @@ describe('compareOutcomes', () => {
       ['broken', null, null, 1, 1],
     ]);
     expect(formatComparison(rows).split('\n')).toEqual([
-      'variant  runs  errored  no best  median best  best  worst  complete  failed',
-      'a           1        0        0            1     1      1         4       1',
-      'c           2        0        1            -     5   none         8       2',
-      'broken      1        1        1            -     -   none         0       0',
+      'variant  runs  errored  no best  median best  best  worst  vs first  complete  failed',
+      'a           1        0        0            1     1      1         -         4       1',
+      'c           2        0        1            -     5   none  few runs         8       2',
+      'broken      1        1        1            -     -   none  few runs         0       0',
     ]);
     // Of three runs, one without a best: the median is the middle of the other two ranked first.
     const three = compareOutcomes([outcome('t', 't1', 3), outcome('t', 't2', undefined), outcome('t', 't3', 1)]);
     expect(three[0]).toMatchObject({ medianBest: 3, bestOfRuns: 1, worstOfRuns: null, runsWithoutBest: 1 });
+  });
+});
+
+describe('the rank test against the first row (trial 157: a gap of pure noise read as an improvement)', () => {
+  // Eight runs each whose bests differ only by noise (scipy: mannwhitneyu gives p = 0.1303807, exact).
+  const noise = [
+    ...[0.0901, 0.0186, 0.1314, 0.071, 0.095, 0.088, 0.102, 0.11].map((best, i) => outcome('a', `a${i}`, best)),
+    ...[0.106, 0.0758, 0.162, 0.099, 0.121, 0.113, 0.093, 0.14].map((best, i) => outcome('b', `b${i}`, best)),
+  ];
+  it('gives each row but the first its p-value against the first, in the table and the rows', () => {
+    const rows = compareOutcomes([
+      ...noise,
+      ...[5, 6, 7, 8].map((best, i) => outcome('c', `c${i}`, best)),
+      ...[1, 2, 3].map((best, i) => outcome('d', `d${i}`, best)),
+    ]);
+    expect(rows.map((row) => [row.variant, row.versusFirst])).toEqual([
+      ['a', null],
+      ['b', { variant: 'a', p: expect.closeTo(0.1303807, 6), method: 'exact' }],
+      ['d', { variant: 'a', p: null, method: null }],
+      ['c', { variant: 'a', p: expect.closeTo(2 / 495, 9), method: 'exact' }],
+    ]);
+    expect(formatComparison(rows).split('\n')).toEqual([
+      'variant  runs  median best    best   worst  vs first  complete  failed',
+      'a           8      0.09255  0.0186  0.1314         -        32       8',
+      'b           8       0.1095  0.0758   0.162    p=0.13        32       8',
+      'd           3            2       1       3  few runs        12       3',
+      'c           4          6.5       5       8   p=0.004        16       4',
+    ]);
+    expect(versusFirstNote(rows)).toBe(
+      "vs first: p of a two-sided Mann–Whitney U test of each row's run bests against the first row's; at 0.05 or above, the gap may be chance (the seeds' luck, or a noisy objective's). \"few runs\": fewer than 4 runs in a row or its first, too few to test.",
+    );
+  });
+
+  it('ranks a run without a best worst, maximizing too, and has no column for one row', () => {
+    const up = noise.map((one) => ({ ...one, direction: 'maximize' as const }));
+    const rows = compareOutcomes([
+      ...up,
+      outcome('z', 'z1', 1, 'maximize'),
+      outcome('z', 'z2', undefined, 'maximize'),
+      outcome('z', 'z3', 2, 'maximize'),
+      outcome('z', 'z4', undefined, 'maximize'),
+    ]);
+    // Maximizing, b leads; a run without a best ties only with its like: the approximation.
+    expect(rows.map((row) => [row.variant, row.versusFirst?.p ?? null])).toEqual([
+      ['b', null],
+      ['a', expect.closeTo(0.1303807, 6)],
+      ['z', expect.any(Number)],
+    ]);
+    expect(rows[2]?.versusFirst?.method).toBe('asymptotic');
+    const [one] = compareOutcomes(noise.slice(0, 8));
+    expect(one?.versusFirst).toBeNull();
+    expect(formatComparison(compareOutcomes(noise.slice(0, 8)))).not.toContain('vs first');
+    expect(versusFirstNote(compareOutcomes(noise.slice(0, 8)))).toBeUndefined();
+  });
+});
+
+describe('the rank test with several problems in one batch (heart and iris in examples/batch)', () => {
+  it('tests each row against the first row of its own problem, and says so', () => {
+    const of = (problem: string, one: BatchOutcome): BatchOutcome => ({ ...one, problem });
+    const rows = compareOutcomes([
+      ...[1, 2, 3, 4].map((best, i) => of('heart', outcome('h-tpe', `h${i}`, -100 - best))),
+      ...[1, 2, 3, 4].map((best, i) => of('heart', outcome('h-random', `r${i}`, -50 - best))),
+      ...[1, 2, 3, 4].map((best, i) => of('iris', outcome('i-tpe', `i${i}`, 0.02 + best / 100))),
+      ...[1, 2, 3, 4].map((best, i) => of('iris', outcome('i-random', `j${i}`, 0.021 + best / 100))),
+    ]);
+    expect(rows.map((row) => [row.variant, row.versusFirst?.variant ?? null, row.versusFirst?.p ?? null])).toEqual([
+      ['h-tpe', null, null],
+      ['h-random', 'h-tpe', expect.closeTo(2 / 70, 12)],
+      ['i-tpe', null, null],
+      ['i-random', 'i-tpe', expect.closeTo(0.6857143, 6)],
+    ]);
+    expect(versusFirstNote(rows)).toContain(
+      "against the first row's of its problem (the batch has several objectives or spaces: they are not tested against each other)",
+    );
+    // One variant per problem: nothing to test, no column.
+    const alone = compareOutcomes([of('a', outcome('a', 'a1', 1)), of('b', outcome('b', 'b1', 2))]);
+    expect(formatComparison(alone)).not.toContain('vs first');
+    expect(versusFirstNote(alone)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,13 @@
 import type { Direction, RunResult } from '@parzen/engine';
-import { summarizeBests, unevenRuns } from '@parzen/engine/host';
+import {
+  type BestsComparison,
+  compareBests,
+  RANK_TEST_MIN_RUNS,
+  SIGNIFICANCE_LEVEL,
+  shownPValue,
+  summarizeBests,
+  unevenRuns,
+} from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
 import { listNames } from './list-names.js';
 import type { ReporterCutOff } from './summary-json.js';
@@ -16,6 +24,11 @@ export interface BatchOutcome {
   readonly configPath?: string;
   /** The reporters the run cut off because they threw. */
   readonly reportersCutOff?: readonly ReporterCutOff[];
+  /**
+   * Which problem the run optimized (objective and space, default: all one): each row's rank test is
+   * against the first row of its own problem.
+   */
+  readonly problem?: string;
 }
 
 /**
@@ -98,6 +111,13 @@ export interface ComparisonRow {
    * report's table has them), runs that found nothing ranked worst; null when either falls on such runs.
    */
   readonly quartilesBest: readonly [number, number] | null;
+  /**
+   * Whether the variant's run bests differ from those of `variant`, the first row of its problem (the best
+   * median of the rows over the same objective and space), more than chance would make them differ: a
+   * two-sided Mann–Whitney U test (`p`: exact without ties where a variant has at most 8 runs, else the normal
+   * approximation; null when either variant has fewer than 4 runs). Null on the first row of each problem.
+   */
+  readonly versusFirst: (BestsComparison & { readonly variant: string }) | null;
   readonly studies: readonly string[];
 }
 
@@ -120,13 +140,16 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
   const groups = new Map<string, BatchOutcome[]>();
   for (const outcome of outcomes) groups.set(outcome.variant, [...(groups.get(outcome.variant) ?? []), outcome]);
   const direction = outcomes[0]?.direction ?? 'minimize';
-  const rows = [...groups.entries()].map(([variant, runs]): ComparisonRow => {
+  // Each variant's run bests, null for a run that errored or found nothing.
+  const bestsOf = new Map<string, (number | null)[]>();
+  const rows = [...groups.entries()].map(([variant, runs]): Omit<ComparisonRow, 'versusFirst'> => {
     const summaries = runs.flatMap((run) => (run.result === undefined ? [] : [run.result.summary]));
     // A run that errored or found nothing has no best: it ranks worst (the report's table has the same rule).
-    const bests = summarizeBests(
+    bestsOf.set(
+      variant,
       runs.map((run) => run.result?.summary.best?.loss ?? null),
-      direction,
     );
+    const bests = summarizeBests(bestsOf.get(variant) ?? [], direction);
     const finished = summaries.map((summary) => summary.complete + summary.failed + summary.pruned);
     return {
       variant,
@@ -148,20 +171,60 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
   const rank = (value: number | null) =>
     value === null ? Number.POSITIVE_INFINITY : direction === 'maximize' ? -value : value;
   // By median best; variants whose median is none (half their runs found nothing) by their best run.
-  return rows.sort((a, b) => rank(a.medianBest) - rank(b.medianBest) || rank(a.bestOfRuns) - rank(b.bestOfRuns) || 0);
+  rows.sort((a, b) => rank(a.medianBest) - rank(b.medianBest) || rank(a.bestOfRuns) - rank(b.bestOfRuns) || 0);
+  // Each row against the first of its problem (the runs of a variant share one): a gap in medians may be
+  // only the seeds' (or a noisy objective's) luck, and a row of another problem is no yardstick.
+  const problemOf = (variant: string) => groups.get(variant)?.[0]?.problem ?? '';
+  const firstOf = new Map<string, string>();
+  for (const row of rows) if (!firstOf.has(problemOf(row.variant))) firstOf.set(problemOf(row.variant), row.variant);
+  return rows.map((row) => {
+    const first = firstOf.get(problemOf(row.variant)) ?? row.variant;
+    return {
+      ...row,
+      versusFirst:
+        first === row.variant
+          ? null
+          : { variant: first, ...compareBests(bestsOf.get(row.variant) ?? [], bestsOf.get(first) ?? [], direction) },
+    };
+  });
+};
+
+/** The "vs first" cell: the p-value, "few runs" when the test was not made, "-" on a first row. */
+const versusFirstCell = (row: ComparisonRow): string => {
+  if (row.versusFirst === null) return '-';
+  const { p } = row.versusFirst;
+  if (p === null) return 'few runs';
+  const shown = shownPValue(p);
+  return shown.startsWith('<') ? `p${shown}` : `p=${shown}`;
+};
+
+/**
+ * What the "vs first" column means, said under a table that has it (a row tested); else undefined. With
+ * several problems in the batch, each row is tested against the first row of its own.
+ */
+export const versusFirstNote = (rows: readonly ComparisonRow[]): string | undefined => {
+  if (!rows.some((row) => row.versusFirst !== null)) return undefined;
+  const firsts = rows.filter((row) => row.versusFirst === null).length;
+  const against =
+    firsts > 1
+      ? "the first row's of its problem (the batch has several objectives or spaces: they are not tested against each other)"
+      : "the first row's";
+  return `vs first: p of a two-sided Mann–Whitney U test of each row's run bests against ${against}; at ${SIGNIFICANCE_LEVEL} or above, the gap may be chance (the seeds' luck, or a noisy objective's). "few runs": fewer than ${RANK_TEST_MIN_RUNS} runs in a row or its first, too few to test.`;
 };
 
 const show = (value: number | null): string => (value === null ? '-' : formatNumber(value));
 
 /**
- * The comparison as a text table: variant, runs, median best, best, worst, trials complete/failed; the runs
- * that errored, the runs that found no complete trial ("no best": they rank worst, so the worst is "none"
- * and the median counts them) and the pruned trials in columns of their own when there are any.
+ * The comparison as a text table: variant, runs, median best, best, worst, the rank test against the first
+ * row ("vs first", when a row is tested), trials complete/failed; the runs that errored, the runs that
+ * found no complete trial ("no best": they rank worst, so the worst is "none" and the median counts them)
+ * and the pruned trials in columns of their own when there are any.
  */
 export const formatComparison = (rows: readonly ComparisonRow[]): string => {
   const pruned = rows.some((row) => row.prunedTrials > 0);
   const errored = rows.some((row) => row.erroredRuns > 0);
   const empty = rows.some((row) => row.runsWithoutBest > 0);
+  const tested = rows.some((row) => row.versusFirst !== null);
   const columns = [
     'variant',
     'runs',
@@ -170,6 +233,7 @@ export const formatComparison = (rows: readonly ComparisonRow[]): string => {
     'median best',
     'best',
     'worst',
+    ...(tested ? ['vs first'] : []),
     'complete',
     'failed',
     ...(pruned ? ['pruned'] : []),
@@ -184,6 +248,7 @@ export const formatComparison = (rows: readonly ComparisonRow[]): string => {
       show(row.medianBest),
       show(row.bestOfRuns),
       row.worstOfRuns === null && row.runsWithoutBest > 0 ? 'none' : show(row.worstOfRuns),
+      ...(tested ? [versusFirstCell(row)] : []),
       String(row.completeTrials),
       String(row.failedTrials),
       ...(pruned ? [String(row.prunedTrials)] : []),

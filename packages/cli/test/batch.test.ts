@@ -460,6 +460,38 @@ describe('batch experiments', () => {
     expect((first?.medianBest as number) <= (second?.medianBest as number)).toBe(true);
   });
 
+  // Trial 157: a gap between variants that differed only in the objective's noise read as an improvement.
+  it('tests each variant against the first row: a "vs first" column, its note, and versusFirst in --json', async () => {
+    // trialTimeoutSeconds changes nothing: its two variants draw the same trials per seed, so their bests tie.
+    const config = heartConfig({
+      name: 'sig',
+      matrix: { trialTimeoutSeconds: [100, 200], 'budget/maxTrials': [40, 1], seed: [1, 2, 3, 4] },
+    });
+    const json = await cli('run', writeIn(dir, 'sig.json', config), '--json');
+    expect(json.code, json.stderr).toBe(0);
+    // The table for people (on stderr with --json, as on stdout without).
+    const lines = json.stderr
+      .slice(json.stderr.lastIndexOf('\nvariant') + 1)
+      .trim()
+      .split('\n');
+    expect(lines[0]).toMatch(/^variant\s+runs\s+median best\s+best\s+worst\s+vs first\s+complete\s+failed$/);
+    const cells = lines.slice(1, 5).map((line) => line.split(/\s{2,}/));
+    expect(cells.map((row) => row[5])).toEqual(['-', 'p=1', 'p=0.029', 'p=0.029']);
+    expect(lines[5]).toMatch(
+      /^vs first: p of a two-sided Mann–Whitney U test of each row's run bests against the first row's; at 0\.05 or above, the gap may be chance/,
+    );
+    const { comparison } = lastJsonLine(json.stdout) as {
+      comparison: { variant: string; versusFirst: { variant: string; p: number; method: string } | null }[];
+    };
+    const first = comparison[0]?.variant;
+    expect(comparison.map((row) => row.versusFirst)).toEqual([
+      null,
+      { variant: first, p: 1, method: 'asymptotic' },
+      { variant: first, p: expect.closeTo(2 / 70, 12), method: 'exact' },
+      { variant: first, p: expect.closeTo(2 / 70, 12), method: 'exact' },
+    ]);
+  });
+
   it('runs several configs in turn and prints a comparison table', async () => {
     const a = writeIn(dir, 'a.json', heartConfig({ name: 'alpha', budget: { maxTrials: 5 } }));
     const b = writeIn(dir, 'b.json', heartConfig({ name: 'beta', budget: { maxTrials: 5 }, matrix: { seed: [4, 5] } }));
@@ -468,7 +500,7 @@ describe('batch experiments', () => {
     expect(run.stdout.match(/^Study (alpha|beta\.seed-4|beta\.seed-5): 5 complete, 0 failed$/gm)).toHaveLength(3);
     const table = run.stdout.slice(run.stdout.lastIndexOf('variant'));
     const lines = table.trim().split('\n');
-    expect(lines[0]).toMatch(/^variant\s+runs\s+median best\s+best\s+worst\s+complete\s+failed$/);
+    expect(lines[0]).toMatch(/^variant\s+runs\s+median best\s+best\s+worst\s+vs first\s+complete\s+failed$/);
     expect(lines.slice(1).map((line) => line.split(/\s{2,}/).slice(0, 2))).toEqual(
       expect.arrayContaining([
         ['alpha', '1'],

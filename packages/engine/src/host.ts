@@ -49,6 +49,15 @@ export {
   trialToRow,
 } from './runtime/imported-trials.js';
 export { signalsDelivered } from './runtime/interrupts.js';
+export {
+  type BestsComparison,
+  compareBests,
+  type MannWhitneyResult,
+  mannWhitney,
+  RANK_TEST_MIN_RUNS,
+  SIGNIFICANCE_LEVEL,
+  shownPValue,
+} from './runtime/rank-test.js';
 export { summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';

@@ -1,4 +1,12 @@
-import { quantileOf, summarizeBests, unevenRuns } from '@parzen/engine/host';
+import {
+  compareBests,
+  quantileOf,
+  RANK_TEST_MIN_RUNS,
+  SIGNIFICANCE_LEVEL,
+  shownPValue,
+  summarizeBests,
+  unevenRuns,
+} from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { base, decadeLabel, extent, lossAxis, sig } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
@@ -83,7 +91,12 @@ const shown = (value: number): string => String(sig(value, 6));
  * Which variant has the best median final best, and by how much it leads the next (trial 92: the page never
  * said; the reader compared the table's figures). Nothing when fewer than two variants have a median.
  */
-const leaderNote = (rows: readonly (readonly unknown[])[], direction: Direction): string[] => {
+const leaderNote = (
+  rows: readonly (readonly unknown[])[],
+  direction: Direction,
+  /** Each variant's final bests, one per run (null: the run found none). */
+  bestsOf: ReadonlyMap<string, readonly (number | null)[]>,
+): string[] => {
   const ranked = rows
     .filter((row) => typeof row[3] === 'number')
     .map((row) => ({ variant: String(row[0]), median: row[3] as number, runs: row[1] as number }))
@@ -113,8 +126,29 @@ const leaderNote = (rows: readonly (readonly unknown[])[], direction: Direction)
       : '';
   return [
     `Best median final loss: ${first.variant} (${shown(first.median)}), then ${second.variant} (${shown(second.median)}): ` +
-      `${shown(gap)} ${direction === 'maximize' ? 'higher' : 'lower'}${share} (${runsOf([first, second])}).`,
+      `${shown(gap)} ${direction === 'maximize' ? 'higher' : 'lower'}${share} (${runsOf([first, second])}). ` +
+      significance(bestsOf.get(first.variant) ?? [], bestsOf.get(second.variant) ?? [], direction),
   ];
+};
+
+/**
+ * Whether the leader's lead is more than chance (trial 157: a gap between two variants that differed only in
+ * the objective's noise was stated as 15 % better): a two-sided Mann–Whitney U test of the two variants'
+ * final bests.
+ */
+const significance = (
+  first: readonly (number | null)[],
+  second: readonly (number | null)[],
+  direction: Direction,
+): string => {
+  const { p } = compareBests(second, first, direction);
+  if (p === null)
+    return `Too few runs to tell this difference from chance: a rank test of the runs' final bests needs ${RANK_TEST_MIN_RUNS} runs of each variant.`;
+  const shownP = shownPValue(p);
+  const test = `two-sided Mann–Whitney U test of the runs' final bests, p ${shownP.startsWith('<') ? shownP.replace('<', '< ') : `= ${shownP}`}`;
+  return p < SIGNIFICANCE_LEVEL
+    ? `This difference is significant (${test}).`
+    : `This difference is not significant (${test}): it may be chance, the seeds' luck or a noisy objective's.`;
 };
 
 const bestSoFar = (run: ComparisonRun): (number | null)[] => {
@@ -417,6 +451,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   // Every run counts, one without a complete trial too (trial 36: a variant whose trials all failed read as
   // "runs 0", never run); how many had no best (no complete trial) is its own column.
   // A run without one ranks worst, as in `parzen run`'s table (one rule: review 74 found the two differed).
+  const bestsOf = new Map<string, (number | null)[]>();
   const tableRows = variants.map((variant) => {
     const bests = runs
       .filter((run) => run.variant === variant)
@@ -424,12 +459,13 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         const best = bestSoFar(run).at(-1);
         return best === null || best === undefined ? null : lossToMinimize(best, run.direction);
       });
+    bestsOf.set(variant, bests);
     const summary = summarizeBests(bests, direction);
     const [q25, q75] = summary.quartiles ?? [null, null];
     return [variant, summary.runs, summary.withoutBest, summary.median, q25, q75];
   });
   const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
-  const leader = problems > 1 ? [] : leaderNote(tableRows, direction);
+  const leader = problems > 1 ? [] : leaderNote(tableRows, direction, bestsOf);
   // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
   // runs), or that failed more trials than other runs of their length: their final bests are not like for
   // like (trials 36 and 72: pooled without a word).

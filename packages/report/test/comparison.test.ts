@@ -39,11 +39,11 @@ describe('comparison', () => {
 
   it('says which variant has the best median final loss and by how much, in the study direction (trial 92)', () => {
     expect(buildComparison(runs).notes).toContain(
-      "Best median final loss: a (1), then b (6): 5 lower (83.3 % below b's) (medians of 3 and 1 runs; the box plot shows how the runs spread).",
+      "Best median final loss: a (1), then b (6): 5 lower (83.3 % below b's) (medians of 3 and 1 runs; the box plot shows how the runs spread). Too few runs to tell this difference from chance: a rank test of the runs' final bests needs 4 runs of each variant.",
     );
     const up = runs.map((r) => ({ ...r, direction: 'maximize' as const }));
     expect(buildComparison(up).notes).toContain(
-      "Best median final loss: b (9), then a (5): 4 higher (80 % above a's) (medians of 1 and 3 runs; the box plot shows how the runs spread).",
+      "Best median final loss: b (9), then a (5): 4 higher (80 % above a's) (medians of 1 and 3 runs; the box plot shows how the runs spread). Too few runs to tell this difference from chance: a rank test of the runs' final bests needs 4 runs of each variant.",
     );
     const tied = [run('a', 1, [2]), run('b', 1, [2])];
     expect(buildComparison(tied).notes).toContain(
@@ -56,8 +56,32 @@ describe('comparison', () => {
       'Best median final loss: a, b and c tie at 2 (medians of 1, 1 and 1 runs; the box plot shows how the runs spread).',
     );
     expect(buildComparison([run('a', 1, [-0.001]), run('b', 1, [0.001])]).notes).toContain(
-      'Best median final loss: a (-0.001), then b (0.001): 0.002 lower (medians of 1 and 1 runs; the box plot shows how the runs spread).',
+      "Best median final loss: a (-0.001), then b (0.001): 0.002 lower (medians of 1 and 1 runs; the box plot shows how the runs spread). Too few runs to tell this difference from chance: a rank test of the runs' final bests needs 4 runs of each variant.",
     );
+  });
+
+  it('says whether the leader leads by more than chance: a Mann–Whitney U test of the final bests (trial 157)', () => {
+    // Eight runs each whose bests differ only by noise (scipy: mannwhitneyu gives p = 0.1303807, exact).
+    const noise = [
+      ...[0.0901, 0.0186, 0.1314, 0.071, 0.095, 0.088, 0.102, 0.11].map((best, seed) => run('a', seed, [best])),
+      ...[0.106, 0.0758, 0.162, 0.099, 0.121, 0.113, 0.093, 0.14].map((best, seed) => run('b', seed, [best])),
+    ];
+    expect(buildComparison(noise).notes).toContain(
+      "Best median final loss: a (0.09255), then b (0.1095): 0.01695 lower (15.5 % below b's) (medians of 8 and 8 runs; the box plot shows how the runs spread). This difference is not significant (two-sided Mann–Whitney U test of the runs' final bests, p = 0.13): it may be chance, the seeds' luck or a noisy objective's.",
+    );
+    // Every run of a better than every run of b: 2 of the 70 ways to rank 4 and 4 runs are as far apart.
+    const apart = [
+      ...[1, 2, 3, 4].map((best, seed) => run('a', seed, [best])),
+      ...[5, 6, 7, 8].map((best, seed) => run('b', seed, [best])),
+    ];
+    expect(buildComparison(apart).notes.join('\n')).toContain(
+      "This difference is significant (two-sided Mann–Whitney U test of the runs' final bests, p = 0.029).",
+    );
+    // Maximizing, the higher bests lead; a run without a value ranks worst.
+    const up = [...apart.map((r) => ({ ...r, values: [-(r.values[0] as number)], direction: 'maximize' as const }))];
+    expect(buildComparison(up).notes.join('\n')).toContain('p = 0.029).');
+    const empty = [...apart.slice(0, 4), ...apart.slice(4, 7), run('b', 9, [null])];
+    expect(buildComparison(empty).notes.join('\n')).toContain('This difference is significant');
   });
 
   it('computes best-so-far regret against the best any run found, with median and quartiles per variant', () => {

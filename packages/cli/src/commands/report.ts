@@ -12,8 +12,6 @@ import {
 import { printable } from '@parzen/engine/host';
 import {
   type CompiledSpace,
-  canonicalJson,
-  canonicalSpace,
   compileSpace,
   describeValue,
   inStudyOrder,
@@ -39,6 +37,7 @@ import {
   writingOutput,
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
+import { problemKey } from '../problem-key.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
@@ -872,7 +871,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
             found.study.direction,
             found.trials,
             // One problem: the same objective over the same space (a matrix varying the objective has several).
-            canonicalJson({ space: canonicalSpace(found.study.space), objective: config.objective }),
+            problemKey(found.study.space, config.objective),
           ),
         );
       }

@@ -21,6 +21,7 @@ import {
   mixedDirections,
   snapshotNote,
   unevenNotes,
+  versusFirstNote,
 } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
@@ -31,6 +32,7 @@ import { variantLegend } from '../matrix.js';
 import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '../prepare-runs.js';
+import { problemKey } from '../problem-key.js';
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
@@ -205,6 +207,7 @@ const executeRuns = async (
       study: config.name,
       direction: config.direction,
       configPath: run.configPath,
+      problem: problemKey(config.space, config.objective),
     };
     try {
       // The reporters the run cuts off for throwing, for --json (heard on the run's bus).
@@ -292,6 +295,8 @@ const printComparison = (
   if (rows.length > 0 || flags.json !== true) {
     human(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
     if (legend.length > 0) human(`where ${legend.join('\n      ')}`);
+    const tested = versusFirstNote(rows);
+    if (tested !== undefined) human(tested);
   }
   // Said with --json too, on stderr (trial 64: a script plotted a median of a 30-trial and a 1-trial run, unsaid).
   // Runs of one variant with different trial counts (an interrupted run), or with more trials failed or cut

@@ -119,6 +119,11 @@ export const BENCH_SCRIPTS = {
       { name: 'shuffle-noise', help: 'print how much a final loss depends on the minibatch order, and stop' },
     ],
   },
+  'pruning-noisy-curve': {
+    purpose: "how often the median pruner stops the best settings' trials when each epoch's value is noisy",
+    example: `${COMMAND}/pruning-noisy-curve.ts --seeds 30 --write`,
+    flags: [{ name: 'seeds', value: 'N', help: 'seeds per row', default: '10' }, WRITE],
+  },
   'report-loop': {
     purpose: 'time per intermediate report of one trial, by store, with and without a pruner',
     example: `${COMMAND}/report-loop.ts --steps 2000,8000 --pruner median`,

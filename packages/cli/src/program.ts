@@ -147,7 +147,9 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
-    .description("Show the study's best trial (read-only).")
+    .description(
+      "Show the study's best trial: the complete trial with the lowest observed loss (the highest when maximizing); with a noisy objective, its luckiest draw (read-only).",
+    )
     .action(async (configs: string[], flags) => {
       exit.code = await (await import('./commands/inspect.js')).showBest(configs, flags, output);
     });

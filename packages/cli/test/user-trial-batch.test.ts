@@ -129,6 +129,14 @@ describe('--help', () => {
     expect(bare.stdout).toBe('');
   });
 
+  // Trial 157: "best" was never defined; under noise it is the luckiest draw, not the best setting.
+  it('`parzen best --help` says which trial is the best: the lowest observed loss, the luckiest under noise', async () => {
+    const help = await cli('best', '--help');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      "Show the study's best trial: the complete trial with the lowest observed loss (the highest when maximizing); with a noisy objective, its luckiest draw (read-only).",
+    );
+  });
+
   it.each(['run', 'resume', 'trials', 'best', 'export', 'import', 'report'])(
     '`parzen %s --help` says what a --store SPEC may be',
     async (command) => {

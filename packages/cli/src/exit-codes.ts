@@ -6,7 +6,7 @@ export const EXIT = {
   ok: 0,
   /**
    * A study could not run or finish: a store, suggester or study error (such as resuming a missing
-   * study), or every trial the run started failed.
+   * study), or every trial the run started failed (or, when it started none, every trial of the study).
    */
   studyError: 1,
   /**
@@ -25,8 +25,9 @@ export const EXIT = {
 /** The exit codes as `parzen --help` ends with them and docs/cli-reference.md says them, a line each. */
 export const EXIT_CODES_HELP = [
   'Exit codes: 0 done (a run that reached its budget, or stopped early by maxSeconds, lossThreshold, patience or',
-  'its stopper), 1 study error (or every trial of the run failed, or its trials kept failing: maxConsecutiveFailures;',
-  'a batch: some run did), 2 bad input (config, flags), 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
+  'its stopper), 1 study error (or every trial of the run failed, or of the study when the run had none to run,',
+  'or its trials kept failing: maxConsecutiveFailures; a batch: some run did), 2 bad input (config, flags),',
+  '130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
   '`report --serve` runs until stopped, so Ctrl-C, SIGTERM or SIGHUP ends it with 0.',
 ] as const;
 

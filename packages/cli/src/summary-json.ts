@@ -55,8 +55,8 @@ export interface ReporterCutOff {
 // Trial 125: a script saw a normal summary, `stopped: "max-trials"`, of a run whose every trial failed.
 // Trial 149: a reporter cut off for throwing was said on stderr only; a script reading --json never knew.
 /**
- * A run's one-line JSON result: its summary, and when every trial of the run failed (it exits 1) `error`, the
- * first failed trial's `{trial, code, message}`; `reportersCutOff`, when the run cut off reporters that
+ * A run's one-line JSON result: its summary, and when every trial of the run failed, or the run ran none in a study
+ * every trial of which failed (it exits 1), `error`, the first failed trial's `{trial, code, message}`; `reportersCutOff`, when the run cut off reporters that
  * threw, each one's `{reporter, message}`.
  */
 export const runJson = (result: RunResult, cutOff: readonly ReporterCutOff[] = []): Record<string, unknown> => {

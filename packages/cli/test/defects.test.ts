@@ -16,13 +16,21 @@ const commandConfig = (name: string, options: Record<string, unknown>, extra: Re
     heartConfig({ name, objective: { use: 'command', options }, budget: { maxTrials: 3 }, ...extra }),
   );
 
-/** A config whose objective is a module run on this thread (fast: no worker, no process per trial). */
-const moduleConfig = (name: string, source: string, budget: object = { maxTrials: 3 }) => {
+/**
+ * A config whose objective is a module run on this thread (fast: no worker, no process per trial), in a memory
+ * store unless `store` says.
+ */
+const moduleConfig = (name: string, source: string, budget: object = { maxTrials: 3 }, store?: object) => {
   writeIn(dir, `${name}.mjs`, source);
   return writeIn(
     dir,
     `${name}.json`,
-    heartConfig({ name, objective: { use: 'module', options: { path: `./${name}.mjs`, isolate: 'none' } }, budget }),
+    heartConfig({
+      name,
+      objective: { use: 'module', options: { path: `./${name}.mjs`, isolate: 'none' } },
+      budget,
+      ...(store === undefined ? {} : { store }),
+    }),
   );
 };
 
@@ -72,6 +80,40 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
         message: expect.stringMatching(/^broken/),
       },
     });
+  });
+
+  it('a rerun of a study every trial of which failed runs nothing and ends as the run before it: exit 1, said, in --json too', async () => {
+    // Broken until a file `rerun-fixed` is beside it (a module is imported once a process).
+    const path = moduleConfig(
+      'rerun-fail',
+      'import { existsSync } from "node:fs"; export default () => { if (!existsSync(new URL("./rerun-fixed", import.meta.url))) throw new Error("broken"); return 1; };',
+      { maxTrials: 3 },
+      { use: 'jsonl', options: { path: './rerun-fail.parzen.jsonl' } },
+    );
+    const fresh = await cli('run', path, '--quiet');
+    expect(fresh.code).toBe(1);
+    const rerun = await cli('run', path, '--quiet');
+    expect(rerun.stdout).toMatch(/0 complete, 3 failed/);
+    expect(rerun.stderr).toContain(
+      `parzen: study rerun-fail has no successful trial, and nothing ran: it has its 3 trials already, all from earlier runs, and every one failed (the first, #0: OBJECTIVE_THREW broken (at ${path.replace(/\.json$/, '.mjs')}:1:`,
+    );
+    expect(rerun.stderr).toContain(
+      `; see \`parzen trials ${path}\`. Fix the objective, then --more-trials N runs N more.`,
+    );
+    expect(rerun.code).toBe(fresh.code);
+    const json = await cli('run', path, '--json');
+    expect(json.code).toBe(1);
+    expect(lastJsonLine(json.stdout)).toMatchObject({
+      best: null,
+      resumed: true,
+      trialsBefore: 3,
+      error: { trial: 0, code: 'OBJECTIVE_THREW', message: expect.stringMatching(/^broken/) },
+    });
+    // A rerun that runs more trials is judged by them: one that completes ends it well.
+    writeIn(dir, 'rerun-fixed', '');
+    const fixed = await cli('run', path, '--more-trials', '1', '--quiet');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).not.toContain('no successful trial');
   });
 
   it("says, under --quiet, what a failing command's program wrote on stderr (trial 62: only the progress lines had it)", async () => {

@@ -765,6 +765,28 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
       /^every trial of study kept in this run failed \(the first, #2: OBJECTIVE_THREW broken \\u001b\[2J \(at \S+:\d+:\d+\)\); each trial's error is in `trials`\.$/,
     );
   });
+
+  it('a run that evaluates none, in a study every trial of which failed, says the study has no successful trial', async () => {
+    const warnings: string[] = [];
+    const space = { x: uniform(0, 1) };
+    const study = await Study.open({
+      name: 'broken',
+      space,
+      suggester: prior,
+      store: createMemoryStore(),
+      onWarning: (message) => warnings.push(message),
+    });
+    const objective = () => {
+      throw new Error('no data');
+    };
+    await study.optimize({ objective, maxTrials: 2 });
+    warnings.length = 0;
+    const again = await study.optimize({ objective, maxTrials: 2 });
+    expect(again.best).toBeUndefined();
+    expect(warnings.at(-1)).toMatch(
+      /^study broken has no successful trial: its 2 trials, all from earlier runs, failed \(the first, #0: OBJECTIVE_THREW no data \(at \S+:\d+:\d+\)\) and this run evaluated none \(the study had its trials already\), so there is no best trial; each trial's error is in `trials`\.$/,
+    );
+  });
 });
 
 describe('onWarning (trial 38: warnings could only go to stderr)', () => {

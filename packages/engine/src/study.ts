@@ -7,7 +7,7 @@ import {
 } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import { stopperOfRule } from './builtins/no-improvement-stopper.js';
-import { failureNote, printable } from './builtins/words.js';
+import { countOf, failureNote, printable } from './builtins/words.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext, Stopper } from './contracts/stopper.js';
@@ -396,18 +396,24 @@ export interface BestTrial<S extends SpaceDefinition> {
 }
 
 /**
- * Said when a run started trials and every one failed, its reason not an interruption: a broken objective, not a
- * finished study (trial 94: fmin resolved with `best` undefined and not a word; the CLI says so).
+ * Said when a run started trials and every one failed, or started none in a study every trial of which failed, its
+ * reason not an interruption: a broken objective, not a finished study (trial 94: fmin resolved with `best`
+ * undefined and not a word; the CLI says so).
  */
 const everyTrialFailed = (result: RunResult): string | undefined => {
   const first = failedRun(result);
   if (first === undefined || result.reason === 'interrupted') return undefined;
+  const error = `(the first, #${first.number}: ${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details)})`;
+  // A run that ran none: the study had its trials, every one failed (the warning at its limit says how to run more).
+  if (first.number < result.existingTrials)
+    return printable(
+      `study ${result.summary.study} has no successful trial: its ${countOf(result.existingTrials, 'trial')}, all from earlier runs, failed ${error} ` +
+        "and this run evaluated none (the study had its trials already), so there is no best trial; each trial's error is in `trials`.",
+    );
   // A resumed study may have a best from earlier runs (review 98: "no best trial" beside a best of 0.5).
   const best = result.summary.best === undefined ? ', so there is no best trial' : '';
   return printable(
-    `every trial of study ${result.summary.study} in this run failed (the first, #${first.number}: ` +
-      `${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details)})${best}; ` +
-      "each trial's error is in `trials`.",
+    `every trial of study ${result.summary.study} in this run failed ${error}${best}; each trial's error is in \`trials\`.`,
   );
 };
 

@@ -11,7 +11,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { failureNote, printable } from '@parzen/engine/host';
+import { countOf, failureNote, printable } from '@parzen/engine/host';
 import { checkSameStudy, type FailedTrial, failedRun, type StudyRecord } from '@parzen/engine/plugin';
 import { keepClosedJournals } from '@parzen/store-file';
 import {
@@ -235,7 +235,10 @@ const executeRuns = async (
       const failed = failedRun(result);
       if (failed !== undefined && !interrupts.signal.aborted)
         output.note(
-          `parzen: every trial of study ${base.study} in this run failed${firstFailure(result, failed, run, flags)}`,
+          failed.number < result.existingTrials
+            ? // A rerun that ran nothing ends as the run before it did (it exited 0 and said nothing of the failures).
+              `parzen: study ${base.study} has no successful trial, and nothing ran: it has its ${countOf(result.existingTrials, 'trial')} already, all from earlier runs, and every one failed${firstFailure(result, failed, run, flags)} Fix the objective, then --more-trials N runs N more.`
+            : `parzen: every trial of study ${base.study} in this run failed${firstFailure(result, failed, run, flags)}`,
         );
       // The run's own message says why and what is left (the objective could not start: no limit to raise).
       if (result.reason === 'failures' && !(result.stopMessage ?? '').includes('could not start the objective'))

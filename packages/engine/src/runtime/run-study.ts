@@ -107,13 +107,17 @@ export interface RunStudyOptions {
 }
 
 /**
- * The first trial of a run that started trials and saw every one of them fail (a broken objective, not a
- * finished study), else undefined: what `optimize` warns of and the CLI says.
+ * The first failed trial of a run that started trials and saw every one of them fail (a broken objective, not a
+ * finished study), or, of a run that started none (the study had its trials already), of a study every trial of
+ * which failed; else undefined: what `optimize` warns of and the CLI says (exiting 1). A number below
+ * `existingTrials` tells the second case.
  */
 export const failedRun = (result: RunResult): FailedTrial | undefined => {
+  // A rerun that ran nothing is judged by the study it found (a rerun of a broken study exited 0, the run before 1).
   const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
-  const first = mine[0];
-  return first?.state === 'failed' && mine.every((trial) => trial.state === 'failed') ? first : undefined;
+  const judged = mine.length === 0 ? result.trials : mine;
+  const first = judged[0];
+  return first?.state === 'failed' && judged.every((trial) => trial.state === 'failed') ? first : undefined;
 };
 
 /** How a run ended: why it stopped, whether it resumed, the summary and every trial. */

@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester } from '@parzen/algo-tpe';
-import { fmin, type SpaceDefinition, type TrialStore } from '@parzen/engine';
+import { fmin, type SpaceDefinition, Study, type TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -759,6 +759,31 @@ describe('parzen studies', () => {
     expect(JSON.parse(json.stdout)).toMatchObject([
       { study: 'failing', trials: { failed: 1 }, best: null, suggester: null },
     ]);
+  });
+
+  it('shows an Error told as told, where it was created: as stored now and as older builds stored it (`createdAt`)', async () => {
+    const path = join(dir, 'told.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    const study = await Study.open({ name: 'told', space, suggester: createRandomSuggester(), store });
+    await study.tell((await study.ask()).number, new RangeError('out of memory'));
+    const older = await store.createTrial('told');
+    await store.finishTrial('told', older?.number ?? 1, {
+      state: 'failed',
+      error: {
+        code: 'OBJECTIVE_THREW',
+        message: 'lost the GPU',
+        details: { errorName: 'WorkerError', createdAt: '/srv/service.mjs:40:9', told: true },
+      },
+    });
+    await store.close();
+    const listed = await cli('trials', '--store', `jsonl:${path}`);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(
+      /OBJECTIVE_THREW: out of memory \(RangeError passed to tell\(\), created at \S+inspect\.test\.ts:\d+:\d+\)/,
+    );
+    expect(listed.stdout).toContain(
+      'OBJECTIVE_THREW: lost the GPU (WorkerError passed to tell(), created at /srv/service.mjs:40:9)',
+    );
   });
 
   it('needs a config or --store, and names a store that does not exist', async () => {

@@ -160,11 +160,12 @@ describe('Study (ask/tell)', () => {
       details: {
         errorName: 'WorkerError',
         told: true,
-        createdAt: expect.stringMatching(/study\.test\.ts:\d+:\d+$/),
+        // The place under the word a thrown error's has (it was `createdAt`, elsewhere an ISO time).
+        thrownAt: expect.stringMatching(/study\.test\.ts:\d+:\d+$/),
         stack: expect.stringMatching(/^WorkerError: CUDA out of memory\n/),
       },
     });
-    expect(error?.details).not.toHaveProperty('thrownAt');
+    expect(error?.details).not.toHaveProperty('createdAt');
     expect(failureNote(error?.details)).toMatch(
       /^ \(WorkerError passed to tell\(\), created at .*study\.test\.ts:\d+:\d+\)$/,
     );

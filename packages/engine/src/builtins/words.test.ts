@@ -76,6 +76,10 @@ describe('the stderr note of a failed command trial', () => {
   });
 
   it('says of an Error given to study.tell that it was, and where it was created, not where it was thrown', () => {
+    expect(failureNote({ errorName: 'TypeError', thrownAt: '/srv/service.mjs:40:9', told: true })).toBe(
+      ' (TypeError passed to tell(), created at /srv/service.mjs:40:9)',
+    );
+    // As older builds stored the place.
     expect(failureNote({ errorName: 'TypeError', createdAt: '/srv/service.mjs:40:9', told: true })).toBe(
       ' (TypeError passed to tell(), created at /srv/service.mjs:40:9)',
     );

@@ -61,8 +61,9 @@ const STDERR_LINE_CHARS = 120;
  * progress lines, `parzen trials`): the last line a `command` trial's program wrote on stderr (its
  * `details.stderrTail`), as ` (stderr: ...)`, shortened; or where a thrown error came from (its
  * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`; or, for an Error given
- * to `study.tell` (`told`), that it was and where it was created, as ` (TypeError passed to tell(), created
- * at /home/me/service.mjs:40:9)`: a service's `new Error(message)` is not where an objective threw. Else nothing.
+ * to `study.tell` (`told`), that it was and where it was created (its `thrownAt`, or `createdAt` as older
+ * builds stored it), as ` (TypeError passed to tell(), created at /home/me/service.mjs:40:9)`: a service's
+ * `new Error(message)` is not where an objective threw. Else nothing.
  */
 export const failureNote = (details: unknown): string => {
   const {
@@ -81,7 +82,8 @@ export const failureNote = (details: unknown): string => {
   if (typeof tail !== 'string') {
     const name = typeof errorName === 'string' ? errorName : '';
     if (told === true) {
-      const created = typeof createdAt === 'string' ? `, created at ${createdAt}` : '';
+      const place = thrownAt ?? createdAt;
+      const created = typeof place === 'string' ? `, created at ${place}` : '';
       return ` (${name === '' ? '' : `${name} `}passed to tell()${created})`;
     }
     const at = typeof thrownAt === 'string' ? `at ${thrownAt}` : '';

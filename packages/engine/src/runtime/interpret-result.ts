@@ -168,15 +168,15 @@ export const thrownErrorInfo = (
 };
 
 /**
- * The error info of an Error given to `study.tell`: as {@link thrownErrorInfo}'s, but the first frame of its
- * stack is `createdAt`, not `thrownAt`, and `told` is true. The Error was made by the caller (often a
- * service rebuilding a worker's failure from its message), so its stack is where it was created, which
- * is where an objective threw only when the caller passes on the exception it caught.
+ * The error info of an Error given to `study.tell`: {@link thrownErrorInfo}'s, with `told: true`. The Error was
+ * made by the caller (often a service rebuilding a worker's failure from its message), so its `thrownAt`, the
+ * first frame of its stack as for any Error, is where it was created, which is where an objective threw only when
+ * the caller passes on the exception it caught: `told` says which (lists show "passed to tell(), created at").
  */
+// Older builds kept the place as `createdAt` (elsewhere an ISO time); failureNote reads both.
 export const toldErrorInfo = (error: Error): { code: string; message: string; details: Record<string, unknown> } => {
   const { details, ...info } = thrownErrorInfo(error);
-  const { thrownAt: at, ...rest } = details ?? {};
-  return { ...info, details: { ...rest, ...(at === undefined ? {} : { createdAt: at }), told: true } };
+  return { ...info, details: { ...details, told: true } };
 };
 
 /** The failures a parameter read as undefined leads to: a NaN or missing loss, a throw. */

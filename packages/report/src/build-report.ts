@@ -519,7 +519,8 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       `No finished trial set both parameters of the pair${apart.length === 1 ? '' : 's'} ${apart.map(([a, b]) => `${a.name} × ${b.name}`).join(', ')} (parameters of different branches of a choice are never set together): ${apart.length === 1 ? 'its plot draws' : 'their plots draw'} no trial.`,
     );
   const pairIdx = downsampleIndices(all.length, maxPairPoints, (i) => all[i]?.improved === true);
-  const pairPoints = pairIdx.map((i) => all[i] as TrialPoint).filter((p) => p.state !== 'running');
+  // Running trials too: the pair plot leaves them out itself.
+  const pairPoints = pairIdx.map((i) => all[i] as TrialPoint);
   if (pairIdx.length < all.length && pairs.length > 0)
     notes.push(
       `The pair plots draw ${pairIdx.length} of ${all.length} trials as numbers (every new best, the rest evenly spaced).`,

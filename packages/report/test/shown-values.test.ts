@@ -67,6 +67,31 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
   expect(none.description).not.toContain('best');
 });
 
+it('leaves running trials out of a pair plot: no result to draw, and no kind of its legend (the grey was near failed)', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+  const [x, y] = space.params as [ParamNode, ParamNode];
+  const at = (number: number, state: TrialPoint['state'], loss: number | null): TrialPoint => ({
+    number,
+    state,
+    loss,
+    best: 0,
+    improved: false,
+    params: { x: number / 4, y: number / 4 },
+    internal: {},
+    seconds: 1,
+  });
+  for (const count of [3, 301]) {
+    // As numbers (3 trials) and as dots (past 300).
+    const points = Array.from({ length: count }, (_, n) => (n === 1 ? at(1, 'failed', null) : at(n, 'complete', n)));
+    points.push(at(count, 'running', null));
+    const chart = pairChart(points, x, y, undefined, 0);
+    const layers = (chart.spec as { layer: { data: { values: { number: number }[] }; encoding: object }[] }).layer;
+    expect(layers.flatMap((l) => l.data.values.map((row) => row.number))).not.toContain(count);
+    expect(JSON.stringify(layers)).not.toContain('running');
+    expect(chart.description).not.toContain('running');
+  }
+});
+
 it('draws a trial whose number would cover an earlier one as a dot, the best always as its number (trial 96)', () => {
   const space = compileSpace({
     x: { type: 'uniform', low: 0, high: 1 },

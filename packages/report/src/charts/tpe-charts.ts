@@ -142,14 +142,13 @@ const FAILED_GREY = '#aaaaaa';
 
 /**
  * The pair plot's kinds of trial, each a colour and a shape of its own and an entry of its legend: the best
- * (ringed too), and the states.
+ * (ringed too), and the states of finished trials (a running trial has no result to draw: the plot leaves it out).
  */
 const PAIR_KINDS = [
   { kind: 'best (ringed)', color: '#d62728', shape: 'circle' },
   { kind: 'complete', color: '#222', shape: 'circle' },
   { kind: 'pruned', color: '#ff7f0e', shape: 'diamond' },
   { kind: 'failed (no loss)', color: FAILED_GREY, shape: 'cross' },
-  { kind: 'running', color: '#999999', shape: 'circle' },
 ] as const;
 
 /** The colour of a kind of {@link PAIR_KINDS}. */
@@ -184,10 +183,10 @@ const stateNote = (
 };
 
 /**
- * The seed's first figure: trials drawn as their numbers at their (x, y) values, over contour lines of
+ * The seed's first figure: finished trials drawn as their numbers at their (x, y) values, over contour lines of
  * the objective when a cheap function is given. The best trial's number is red, in a ring; failed
  * trials are light grey crosses, pruned ones orange diamonds (as numbers, that shape beside the number), the
- * legend naming each.
+ * legend naming each. Running trials are left out.
  */
 export const pairChart = (
   points: readonly TrialPoint[],
@@ -196,10 +195,15 @@ export const pairChart = (
   contour: PairContour | undefined,
   bestNumber: number | undefined,
 ): Chart => {
+  // A running trial has no result yet (no loss, maybe no params): not drawn, and no kind of the legend.
   const placed = points.flatMap((p) => {
     const a = p.params[x.name];
     const b = p.params[y.name];
-    return typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)
+    return p.state !== 'running' &&
+      typeof a === 'number' &&
+      typeof b === 'number' &&
+      Number.isFinite(a) &&
+      Number.isFinite(b)
       ? [
           {
             number: p.number,

@@ -1,10 +1,10 @@
 // What a user trial found confusing in export, validate, a grown space's refusal and import (trial 153).
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartModule, journalHeartConfig, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
-import { cli } from './cli-in-process.js';
+import { cli, cliIn } from './cli-in-process.js';
 
 let dir: string;
 let config: string;
@@ -35,11 +35,33 @@ describe('export asked for CSV', () => {
     const tsv = join(dir, 'results.TSV');
     const tab = await cli('export', '--store', `jsonl:${join(dir, 'heart.parzen.jsonl')}`, '-o', tsv);
     expect(tab.code).toBe(2);
-    expect(tab.stderr).toContain('`parzen trials --store jsonl:');
+    // The store as --store is said elsewhere (quoted), the .tsv name as .csv.
+    expect(tab.stderr).toContain(
+      `\`parzen trials --store ${JSON.stringify(`jsonl:${join(dir, 'heart.parzen.jsonl')}`)} --csv > ${join(dir, 'results.csv')}\``,
+    );
     expect(tab.stderr).toContain('there is no TSV');
     expect(existsSync(tsv)).toBe(false);
     // A JSONL name still exports.
     expect((await cli('export', config, '-o', join(dir, 'heart.jsonl'))).code).toBe(0);
+  });
+});
+
+describe('export asked for CSV into a folder that does not exist', () => {
+  it("suggests a command that works as shown: a shell's > creates no folder, so the file in the working directory", async () => {
+    const missing = join(dir, 'not-yet', 'results.csv');
+    const named = await cliIn(dir, 'export', config, '-o', missing);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(
+      `CSV comes from \`parzen trials ${config} --csv > results.csv\` (its rows import too; the folder ${join(dir, 'not-yet')} does not exist, so this writes it here).`,
+    );
+    expect(existsSync(join(dir, 'not-yet'))).toBe(false);
+    // With a config and --store, the store read is --store's: the suggestion keeps it; a name with a space quoted.
+    const spaced = join(dir, 'my results', 'x.csv');
+    mkdirSync(join(dir, 'my results'));
+    const flagged = await cli('export', config, '--store', `jsonl:${join(dir, 'heart.parzen.jsonl')}`, '-o', spaced);
+    expect(flagged.stderr).toContain(
+      `\`parzen trials ${config} --store ${JSON.stringify(`jsonl:${join(dir, 'heart.parzen.jsonl')}`)} --csv > ${JSON.stringify(spaced)}\``,
+    );
   });
 });
 

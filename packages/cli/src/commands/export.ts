@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { countOf, PARZEN_VERSION, printable, trialToRow } from '@parzen/engine/host';
 import {
   activeParamNames,
@@ -12,6 +13,7 @@ import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import type { Output } from '../output.js';
 import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
+import { storeFlag } from '../store-spec.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
 
@@ -68,20 +70,39 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
   return { lines, dropped };
 };
 
+/** A word of a suggested command as a shell reads it: as it is when plain, else quoted. */
+const shellWord = (word: string): string => (/^[\w./\\:@%+=,-]+$/.test(word) ? word : JSON.stringify(word));
+
+/**
+ * The file the suggested `parzen trials --csv > FILE` writes: the CSV file `-o` named (a .tsv name as .csv), else
+ * `trials.csv`; in the working directory when its folder does not exist, which a shell's `>` does not create
+ * (export's `-o` does), with a word saying so.
+ */
+const csvFile = (output: string | undefined, extension: string | undefined): { file: string; moved: string } => {
+  if (output === undefined || extension === undefined) return { file: 'trials.csv', moved: '' };
+  const named = extension === 'csv' ? output : output.replace(/\.tsv$/i, '.csv');
+  if (existsSync(dirname(resolve(named)))) return { file: named, moved: '' };
+  return { file: basename(named), moved: `; the folder ${dirname(named)} does not exist, so this writes it here` };
+};
+
 /**
  * Refuses CSV asked of export (`--csv`, or `-o` naming a .csv or .tsv file, which got JSONL under that name unsaid:
- * trial 153), pointing at `parzen trials --csv`, whose CSV `import` reads back.
+ * trial 153), pointing at `parzen trials --csv`, whose CSV `import` reads back, as a command that works as shown.
  */
 const refuseCsv = (path: string | undefined, flags: ExportFlags): void => {
   const extension = flags.output === undefined ? undefined : /\.(csv|tsv)$/i.exec(flags.output)?.[1]?.toLowerCase();
   if (flags.csv !== true && extension === undefined) return;
-  const source = path ?? (flags.store === undefined ? 'CONFIG' : `--store ${flags.store}`);
-  const study = flags.study === undefined ? '' : ` --study ${flags.study}`;
+  // The store the export would have read: the config's, or --store's (with a config too).
+  const source = [
+    ...(path === undefined ? (flags.store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
+    ...(flags.store === undefined ? [] : [storeFlag(flags.store)]),
+  ].join(' ');
+  const study = flags.study === undefined ? '' : ` --study ${shellWord(flags.study)}`;
   const asked = flags.csv === true ? '--csv' : `-o ${flags.output}`;
-  const file = extension === 'csv' ? flags.output : 'trials.csv';
+  const { file, moved } = csvFile(flags.output, extension);
   throw new CliError(
     `${asked}: \`parzen export\` writes JSONL only (a file for \`parzen import\`)${flags.csv === true ? '' : ", whatever the file's name"}; ` +
-      `CSV comes from \`parzen trials ${source}${study} --csv > ${file}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}). Nothing was written.`,
+      `CSV comes from \`parzen trials ${source}${study} --csv > ${shellWord(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}). Nothing was written.`,
   );
 };
 

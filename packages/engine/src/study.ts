@@ -597,6 +597,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       store,
       suggester: options.suggester,
       emit: listener?.direct ?? ignore,
+      warn,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
     return new Study<S>(session, spec.name, options.objective, options.pruner, opened, warn, listener?.forRun);
@@ -640,7 +641,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
               code: 'INTERRUPTED',
               message: `study.ask was stopped before trial #${asked.number} was returned.`,
             };
-            void finishAskedTrial(session, asked.number, { state: 'failed', error }).catch(() => undefined);
+            // Its objective never started: not an attempt at the entry it took.
+            void finishAskedTrial(session, asked.number, { state: 'failed', error }, false).catch(() => undefined);
           },
           () => undefined,
         );

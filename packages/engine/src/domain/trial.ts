@@ -151,14 +151,16 @@ export type TrialOutcome =
     };
 
 /**
- * Whether a trial ended without its objective running to an end: the run was interrupted (`INTERRUPTED`)
- * or its worker is known to have died (`STALE_TRIAL`, unless only its lease lapsed: a worker on another
- * host may still finish it, and its result is then kept). An enqueued entry such a trial took waits again,
- * first in the queue, so every entry runs to an end once. Every store applies this in `finishTrial`
- * (the store contract suite tests it).
+ * Whether a trial ended without its objective running to an end, so that an enqueued entry it took waits again,
+ * first in the queue, and every entry runs to an end once: the run was interrupted (`INTERRUPTED`) or its worker
+ * is known to have died (`STALE_TRIAL`, unless only its lease lapsed: a worker on another host may still finish
+ * it, and its result is then kept). Not when the run gave the entry up (`details.entrySkipped`: the last of
+ * `ENTRY_ATTEMPTS` trials that took it and ended so). Every store applies this in `finishTrial` (the store
+ * contract suite tests it).
  */
 export const endedUnrun = (outcome: TrialOutcome): boolean =>
   outcome.state === 'failed' &&
+  outcome.error.details?.entrySkipped !== true &&
   (outcome.error.code === 'INTERRUPTED' ||
     (outcome.error.code === 'STALE_TRIAL' && outcome.error.details?.lease !== 'lapsed'));
 

@@ -2,13 +2,15 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
+import type { ObjectiveAdapter } from '../contracts/objective.js';
+import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Trial } from '../domain/trial.js';
 import { Study } from '../study.js';
-import { configEntryKeys, withEnqueueKeys } from './enqueue.js';
+import { configEntryKeys, ENTRY_ATTEMPTS, withEnqueueKeys } from './enqueue.js';
 import { runStudy } from './run-study.js';
 
 const space: SpaceDefinition = {
@@ -29,17 +31,29 @@ const countingSuggester = () => {
   return { suggester, counter };
 };
 
+/** A run's options: study `name` of the space in `store`, by the counting suggester. */
+const runOptions = (name: string, store: TrialStore, objective: ObjectiveAdapter) => ({
+  spec: { name, direction: 'minimize' as const, seed: 1, space },
+  space: compileSpace(space),
+  store,
+  suggester: countingSuggester().suggester,
+  objective,
+});
+
+/** An objective's result that never comes: it rejects once its trial is stopped (`signal`). */
+const untilStopped = (signal: AbortSignal): Promise<number> =>
+  new Promise<number>((_resolve, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+  );
+
 describe('entries an earlier config queued (trial 50: removed from the config, they still ran, unsaid)', () => {
   it('says which wait though this run no longer lists them, and counts the waiting ones in study.started', async () => {
     const store = createMemoryStore();
-    const objective = createFunctionObjective((params) => params.x as number);
-    const base = {
-      spec: { name: 'left', direction: 'minimize' as const, seed: 1, space },
-      space: compileSpace(space),
+    const base = runOptions(
+      'left',
       store,
-      suggester: countingSuggester().suggester,
-      objective,
-    };
+      createFunctionObjective((params) => params.x as number),
+    );
     const started: unknown[] = [];
     const first = [{ x: 0.5, model: 'b' }, { model: 'b' }, { x: 1, model: 'b' }];
     await runStudy({ ...base, enqueue: first, budget: { maxTrials: 1 } });
@@ -108,9 +122,7 @@ describe('enqueue', () => {
       if (hang) {
         hang = false;
         setTimeout(() => controller.abort(), 20);
-        return new Promise<number>((_resolve, reject) =>
-          context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }),
-        );
+        return untilStopped(context.signal);
       }
       return params.x as number;
     });
@@ -119,14 +131,7 @@ describe('enqueue', () => {
       { x: 0.25, model: 'b' },
       { x: 0.75, model: 'b' },
     ];
-    const options = {
-      spec: { name: 'q', direction: 'minimize' as const, seed: 1, space },
-      space: compileSpace(space),
-      store,
-      suggester: countingSuggester().suggester,
-      objective,
-      enqueue,
-    };
+    const options = { ...runOptions('q', store, objective), enqueue };
     await runStudy({ ...options, budget: { maxTrials: 100 }, signal: controller.signal, gracePeriodMs: 0 });
     expect(seen).toEqual([0.5]);
     // A worker that died while running the second entry: its trial is stale, with the lease of a gone process.
@@ -240,6 +245,104 @@ describe('enqueue', () => {
       issues: [{ pointer: '/x', expected: 'a number from -2 to 2' }],
     });
     await expect(study.enqueue({ depth: 2 })).rejects.toMatchObject({ issues: [{ pointer: '/depth' }] });
+  });
+});
+
+describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTEMPTS} attempts`, () => {
+  const gone = { owner: `${hostname()}:999999999:gone`, expiresAt: '2099-01-01T00:00:00Z' };
+
+  it('interrupted on every resume: handed out 3 times in all, then skipped with a warning naming it and its trials', async () => {
+    const store = createMemoryStore();
+    const seen: unknown[] = [];
+    let controller = new AbortController();
+    // The entry x=0.5 is stopped each time (a run stopped at it, its program stopped); 0.25 fails; others complete.
+    const objective = createFunctionObjective((params, context) => {
+      seen.push(params.x);
+      if (params.x === 0.25) throw new Error('bad params');
+      if (params.x !== 0.5) return params.x as number;
+      setTimeout(() => controller.abort(), 20);
+      return untilStopped(context.signal);
+    });
+    const warnings: string[] = [];
+    const options = {
+      ...runOptions('stuck', store, objective),
+      enqueue: [
+        { x: 0.25, model: 'b' },
+        { x: 0.5, model: 'b' },
+        { x: 0.75, model: 'b' },
+      ],
+      onWarning: (message: string) => warnings.push(message),
+      gracePeriodMs: 0,
+    };
+    // The first run and two resumes each stop at the entry.
+    for (let run = 0; run < ENTRY_ATTEMPTS; run++) {
+      controller = new AbortController();
+      await runStudy({ ...options, budget: { maxTrials: 100 }, signal: controller.signal });
+    }
+    expect(seen).toEqual([0.25, 0.5, 0.5, 0.5]);
+    const trials = await store.listTrials('stuck');
+    expect(trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'OBJECTIVE_THREW',
+      'INTERRUPTED',
+      'INTERRUPTED',
+      'INTERRUPTED',
+    ]);
+    expect(trials[3]).toMatchObject({ error: { details: { entry: { attempt: 3 }, entrySkipped: true } } });
+    expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([
+      'study stuck: the enqueued entry {"model":"b","x":0.5} is not handed out again: the 3 trials that took it (#1, #2, #3) each ended unrun, ' +
+        'interrupted or their worker gone (3 attempts in all), so that a resume does not run it first again and again. ' +
+        "If it stops its worker (a crash, too much memory), fix that; to run it again, queue it anew (study.enqueue(params), or a copy of the entry in the config's `enqueue` list).",
+    ]);
+    // The next resume is not stuck: it runs the rest, and neither the skipped entry nor the failed one again.
+    controller = new AbortController();
+    await runStudy({ ...options, budget: { moreTrials: 2 } });
+    expect(seen.slice(4, 5)).toEqual([0.75]);
+    expect(seen.filter((x) => x === 0.5)).toHaveLength(3);
+    expect(seen.filter((x) => x === 0.25)).toHaveLength(1);
+    expect(await store.listEnqueued?.('stuck')).toEqual([]);
+  });
+
+  it("a worker gone at it each time (stale at each run's start): given up at the third; queued anew, it has its attempts again", async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    const resume = () =>
+      runStudy({
+        ...runOptions(
+          'killer',
+          store,
+          createFunctionObjective((params) => params.x as number),
+        ),
+        budget: { maxTrials: 0 },
+        onWarning: (message) => warnings.push(message),
+      });
+    await resume();
+    await store.enqueue?.('killer', [{ internal: { x: 0.5, model: 1 } }]);
+    // A worker takes the entry and dies (its process gone); the next run marks its trial stale.
+    for (let attempt = 1; attempt <= ENTRY_ATTEMPTS; attempt++) {
+      expect((await store.createTrial('killer', { lease: gone }))?.internal).toEqual({ x: 0.5, model: 1 });
+      await resume();
+    }
+    expect((await store.listTrials('killer')).map((trial) => trial.state === 'failed' && trial.error.details)).toEqual([
+      { worker: gone.owner, entry: { internal: { x: 0.5, model: 1 }, attempt: 1 } },
+      { worker: gone.owner, entry: { internal: { x: 0.5, model: 1 }, attempt: 2 } },
+      { worker: gone.owner, entry: { internal: { x: 0.5, model: 1 }, attempt: 3 }, entrySkipped: true },
+    ]);
+    expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([
+      expect.stringMatching(
+        /^study killer: the enqueued entry \{"x":0\.5,"model":"b"\} is not handed out again: the 3 trials that took it \(#0, #1, #2\)/,
+      ),
+    ]);
+    // Not handed out again: the next trial takes no entry.
+    expect((await store.createTrial('killer'))?.internal).toEqual({});
+    await store.finishTrial('killer', 3, { state: 'failed', error: { code: 'INTERRUPTED', message: 'x' } });
+    // Queued anew (a retry the user asks for): handed out, and its attempts count afresh.
+    await store.enqueue?.('killer', [{ internal: { x: 0.5, model: 1 } }]);
+    expect((await store.createTrial('killer', { lease: gone }))?.internal).toEqual({ x: 0.5, model: 1 });
+    await resume();
+    expect((await store.listTrials('killer')).at(-1)).toMatchObject({
+      error: { code: 'STALE_TRIAL', details: { entry: { attempt: 1 } } },
+    });
+    expect(await store.listEnqueued?.('killer')).toEqual([{ internal: { x: 0.5, model: 1 } }]);
   });
 });
 

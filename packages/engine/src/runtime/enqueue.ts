@@ -1,8 +1,8 @@
 import type { EnqueuedParams, NewFinishedTrial, TakenEntry, TrialStore } from '../contracts/store.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { type ParamAssignment, toInternalParams } from '../domain/params.js';
-import { endedUnrun, type Trial } from '../domain/trial.js';
+import { type ParamAssignment, toExternalParams, toInternalParams } from '../domain/params.js';
+import { endedUnrun, type Trial, type TrialOutcome } from '../domain/trial.js';
 import { type ConfigIssue, invalidConfig, storeUnsupported } from '../errors.js';
 
 /**
@@ -159,4 +159,84 @@ export const withEnqueueKeys = (
     answered.push([index, at]);
   });
   return { trials: keyed, answered };
+};
+
+/**
+ * How many trials an enqueued entry is handed to, in all, while each of them ends unrun (interrupted, or its
+ * worker gone: see `endedUnrun`): the last one gives the entry up instead of back (see {@link entryAttempt}).
+ */
+export const ENTRY_ATTEMPTS = 3;
+
+/** An entry the run gave up (see {@link entryAttempt}): its values, its key if it has one, the trials that took it. */
+export interface SkippedEntry {
+  readonly internal: ParamAssignment;
+  readonly key?: string;
+  readonly trials: readonly number[];
+}
+
+/** Whether `recorded`, a trial's `details.entry`, is `entry`: the same key, or without keys the same values. */
+const isEntry = (recorded: unknown, entry: TakenEntry): boolean => {
+  if (typeof recorded !== 'object' || recorded === null) return false;
+  const { key, internal } = recorded as { readonly key?: unknown; readonly internal?: unknown };
+  if (entry.key !== undefined) return key === entry.key;
+  return key === undefined && canonicalJson(internal) === canonicalJson(entry.internal);
+};
+
+// An entry whose trial kills its worker each time (too much memory, a native crash) was handed out again on every
+// resume, without end, and the resume ran it first each time.
+/**
+ * The outcome of trial `number`, which ended unrun (see `endedUnrun`), with the enqueued entry it took in its
+ * details: `entry` (its `internal` values, its `key` if it has one, and `attempt`, how many trials took it and
+ * ended unrun, this one included), and at the {@link ENTRY_ATTEMPTS}th `entrySkipped: true`, so that the store
+ * gives the entry up instead of back; `skipped` then says it. Attempts count from the last time the entry was
+ * given up (queued anew, it has all its attempts again). Any other outcome, one of a trial that took no entry, or
+ * on a store without `listTakenEntries` (or that fails to list), as it is.
+ */
+export const entryAttempt = async (
+  store: TrialStore,
+  study: string,
+  number: number,
+  outcome: TrialOutcome,
+): Promise<{ readonly outcome: TrialOutcome; readonly skipped?: SkippedEntry }> => {
+  if (outcome.state !== 'failed' || !endedUnrun(outcome) || store.listTakenEntries === undefined) return { outcome };
+  // Best effort: a store that cannot list them now does not keep the trial's end from being recorded. The study's
+  // trials are listed only for a trial that took an entry (a Ctrl-C ends many trials at once).
+  let entry: TakenEntry | undefined;
+  let trials: readonly Trial[];
+  try {
+    entry = (await store.listTakenEntries(study)).find((taken) => taken.trial === number);
+    if (entry === undefined) return { outcome };
+    trials = await store.listTrials(study);
+  } catch {
+    return { outcome };
+  }
+  const before: number[] = [];
+  for (const trial of trials) {
+    if (trial.number === number || trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
+    if (trial.error.details?.entrySkipped === true) before.length = 0;
+    else before.push(trial.number);
+  }
+  const attempt = before.length + 1;
+  const key = entry.key === undefined ? {} : { key: entry.key };
+  const skip = attempt >= ENTRY_ATTEMPTS;
+  const details = {
+    ...outcome.error.details,
+    entry: { internal: entry.internal, ...key, attempt },
+    ...(skip ? { entrySkipped: true } : {}),
+  };
+  const marked: TrialOutcome = { state: 'failed', error: { ...outcome.error, details } };
+  return skip
+    ? { outcome: marked, skipped: { internal: entry.internal, ...key, trials: [...before, number] } }
+    : { outcome: marked };
+};
+
+/** What a run says of an entry it gave up (see {@link entryAttempt}): the entry, its trials, what to do. */
+export const skippedEntryNote = (study: string, space: CompiledSpace, skipped: SkippedEntry): string => {
+  const shown = configEntryOf(skipped.key) ?? JSON.stringify(toExternalParams(space, skipped.internal));
+  const trials = skipped.trials.map((number) => `#${number}`).join(', ');
+  return (
+    `study ${study}: the enqueued entry ${shown} is not handed out again: the ${skipped.trials.length} trials that took it (${trials}) each ended unrun, ` +
+    `interrupted or their worker gone (${ENTRY_ATTEMPTS} attempts in all), so that a resume does not run it first again and again. ` +
+    "If it stops its worker (a crash, too much memory), fix that; to run it again, queue it anew (study.enqueue(params), or a copy of the entry in the config's `enqueue` list)."
+  );
 };

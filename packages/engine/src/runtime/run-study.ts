@@ -21,7 +21,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { PARZEN_VERSION } from '../version.js';
 import { listenForAbort } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
-import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
+import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote, skippedEntryNote } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
@@ -239,6 +239,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     suggester: options.suggester,
     emit,
     clock,
+    warn,
     ...(options.explain === undefined ? {} : { explain: options.explain }),
   };
   const pruning = createPruning({
@@ -309,9 +310,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const waiting = await store.listEnqueued?.(spec.name);
-    const stale = await failStaleTrials(store, spec.name, existing, workerId);
+    const { failed: stale, skipped } = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId));
+    for (const entry of skipped) warn(skippedEntryNote(spec.name, space, entry));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
@@ -563,7 +565,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // slept, or a database out for a minute, had its live trials failed within 2 s of waking); a
           // worker whose process is gone is marked at once, as at the start.
           const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
-          if (swept.length > 0) warn(staleNote(spec.name, swept, running, workerId));
+          if (swept.failed.length > 0) warn(staleNote(spec.name, swept.failed, running, workerId));
+          for (const entry of swept.skipped) warn(skippedEntryNote(spec.name, space, entry));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;
@@ -593,6 +596,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
                   },
                 },
                 warn,
+                [],
+                now(),
+                false,
               )
             : await runOne(asked);
         } finally {

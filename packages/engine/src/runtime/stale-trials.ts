@@ -3,6 +3,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TrialStore } from '../contracts/store.js';
 import type { Lease, Trial, TrialOutcome } from '../domain/trial.js';
+import { entryAttempt, type SkippedEntry } from './enqueue.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
@@ -215,8 +216,9 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
 
 /**
  * Marks the stale running trials of a study as failed with code `STALE_TRIAL` (the documented policy:
- * a trial whose worker died is never counted as complete and never waited on). Returns their numbers.
- * Two processes may race here; the loser's `TRIAL_ALREADY_FINISHED` is ignored.
+ * a trial whose worker died is never counted as complete and never waited on). Returns their numbers, and the
+ * enqueued entries given up with them (see `entryAttempt`). Two processes may race here; the loser's
+ * `TRIAL_ALREADY_FINISHED` is ignored.
  */
 export const failStaleTrials = async (
   store: TrialStore,
@@ -224,17 +226,20 @@ export const failStaleTrials = async (
   trials: readonly Trial[],
   ownWorker: string,
   now = new Date(),
-): Promise<number[]> => {
+): Promise<{ readonly failed: number[]; readonly skipped: SkippedEntry[] }> => {
   const failed: number[] = [];
+  const skipped: SkippedEntry[] = [];
   for (const trial of trials) {
-    const outcome = staleTrialOutcome(trial, now, ownWorker);
-    if (outcome === undefined) continue;
+    const stale = staleTrialOutcome(trial, now, ownWorker);
+    if (stale === undefined) continue;
+    const attempt = await entryAttempt(store, study, trial.number, stale);
     try {
-      await store.finishTrial(study, trial.number, outcome);
+      await store.finishTrial(study, trial.number, attempt.outcome);
       failed.push(trial.number);
+      if (attempt.skipped !== undefined) skipped.push(attempt.skipped);
     } catch (error) {
       if ((error as { code?: string }).code !== 'TRIAL_ALREADY_FINISHED') throw error;
     }
   }
-  return failed;
+  return { failed, skipped };
 };

@@ -29,6 +29,7 @@ import {
 } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
+import { entryAttempt, skippedEntryNote } from './enqueue.js';
 import { makeFolder } from './make-folder.js';
 import { StudyMirror } from './study-mirror.js';
 import { suggestParams } from './suggest-params.js';
@@ -44,6 +45,8 @@ export interface StudySession {
   readonly explain?: boolean;
   /** The time stamped on events (default: the real time). */
   readonly clock?: Clock;
+  /** Told about things that do not stop the study but may surprise (an enqueued entry given up). */
+  readonly warn?: (message: string) => void;
 }
 
 /** A trial handed out by `Study.ask`: its number, the params the objective gets, and their internal form. */
@@ -189,7 +192,8 @@ export const askTrial = async (
     // Announced like any trial that ends, so reporters count what the store holds (it was stored failed and
     // never announced: a progress line said 0 failed above a summary that said 1).
     const outcome: TrialOutcome = { state: 'failed', error: { code, message } };
-    await finishAskedTrial(session, trial.number, outcome);
+    // Its objective never started: not an attempt at the entry it took (see entryAttempt).
+    await finishAskedTrial(session, trial.number, outcome, false);
     // A message the sentence below follows ends as a sentence (trial 118: "plugin bug The enqueued entry...").
     const sentence = (text: string): string => (/[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`);
     // The enqueued entry the trial took ran no objective: queued again, to run once the suggester is mended
@@ -247,15 +251,23 @@ export const outcomeOf = (result: EvaluationResult): TrialOutcome =>
       }
     : { state: 'failed' as const, error: result.error };
 
-/** Records how a trial ended (complete, failed or pruned) in the store and announces it. */
+/**
+ * Records how a trial ended (complete, failed or pruned) in the store and announces it. A trial that ended unrun
+ * after its objective started (`objectiveStarted`, the default) counts as an attempt at the enqueued entry it
+ * took, and the last one gives the entry up, with a warning (see {@link entryAttempt}).
+ */
 export const finishAskedTrial = async (
   session: StudySession,
   number: number,
   outcome: TrialOutcome,
+  objectiveStarted = true,
 ): Promise<FinishedTrial> => {
-  const finished = await session.store.finishTrial(session.spec.name, number, outcome).catch(async (error: unknown) => {
+  const { store, spec } = session;
+  const attempt = objectiveStarted ? await entryAttempt(store, spec.name, number, outcome) : { outcome };
+  const finished = await store.finishTrial(spec.name, number, attempt.outcome).catch(async (error: unknown) => {
     throw await withWhatItHolds(session, number, error);
   });
+  if (attempt.skipped !== undefined) session.warn?.(skippedEntryNote(spec.name, session.space, attempt.skipped));
   session.emit({
     type: 'trial.finished',
     at: now(session),
@@ -426,9 +438,11 @@ export const finishRunTrial = async (
   // When the objective ended: a result kept elsewhere keeps this time, not the time a store gave up (trial
   // 56: a rescued trial's finish was the second Ctrl-C, 7 s into a database outage, after it ended).
   endedAt: string = now(session),
+  /** Whether its objective started (see {@link finishAskedTrial}). */
+  objectiveStarted = true,
 ): Promise<FinishedTrial> => {
   try {
-    return await finishAskedTrial(session, asked.number, outcome);
+    return await finishAskedTrial(session, asked.number, outcome, objectiveStarted);
   } catch (error) {
     const { store, spec } = session;
     const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;

@@ -90,6 +90,14 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     await store.openStudy(spec);
     return store;
   };
+  /** `store` closed and opened again on its data, the study open, when the store can be reopened; else `store`. */
+  const reopened = async (store: TrialStore): Promise<TrialStore> => {
+    if (options.reopen === undefined) return store;
+    await store.close();
+    const again = await options.reopen(store);
+    await again.openStudy(spec);
+    return again;
+  };
 
   const without = new Set(options.without ?? []);
   describe(`${name} satisfies the TrialStore contract`, () => {
@@ -534,6 +542,26 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     }
 
     if (!without.has('enqueue')) {
+      it('gives up, not back, the entry of a trial that ended unrun when its outcome says so (details.entrySkipped)', async () => {
+        const store = await open();
+        await must(store.enqueue, 'enqueue').call(store, spec.name, [
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 } },
+        ]);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+        const details = { entry: { internal: { x: 0.1 }, key: 'a', attempt: 3 }, entrySkipped: true };
+        await store.finishTrial(spec.name, 0, {
+          state: 'failed',
+          error: { code: 'INTERRUPTED', message: 'x', details },
+        });
+        const current = await reopened(store);
+        // The next entry, not the one given up, as a reopened store reads it too.
+        expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.2 });
+        await current.close();
+      });
+    }
+
+    if (!without.has('enqueue')) {
       it('hands out again, first, the entry of a trial that ended unrun (interrupted, or its worker died)', async () => {
         const store = await open();
         const enqueue = must(store.enqueue, 'enqueue').bind(store);
@@ -549,12 +577,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         await store.finishTrial(spec.name, 0, failed('INTERRUPTED'));
         // A failure of the objective ran the entry: it is not handed out again.
         await store.finishTrial(spec.name, 1, failed('OBJECTIVE_THREW'));
-        let current = store;
-        if (options.reopen !== undefined) {
-          await store.close();
-          current = await options.reopen(store);
-          await current.openStudy(spec);
-        }
+        const current = await reopened(store);
         expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
         await current.finishTrial(spec.name, 2, failed('STALE_TRIAL'));
         expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });

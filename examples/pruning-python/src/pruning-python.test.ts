@@ -70,6 +70,7 @@ describe('the pruning example in Python', () => {
     const reports: number[] = [];
     const context: EvaluationContext = {
       trialNumber: 0,
+      seed: 1,
       signal: new AbortController().signal,
       report: async (step) => {
         reports.push(step);

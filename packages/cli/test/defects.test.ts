@@ -50,7 +50,7 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(where);
     expect(result.stderr).toContain(
-      `expected a parameter of the space (x, y) or a reserved name (trial, study, params), found \`${name}\``,
+      `expected a parameter of the space (x, y) or a reserved name (trial, seed, study, params), found \`${name}\``,
     );
   });
 

@@ -123,6 +123,7 @@ export { addedTrialKey, type ComparedTrial, refuseRepeatedTrials, repeatsOf } fr
 export {
   createRng,
   deriveRng,
+  objectiveSeed,
   type Rng,
   standardNormal,
   trialRng,

@@ -5,6 +5,7 @@ import { createMemoryStore } from './builtins/memory-store.js';
 import { failureNote } from './builtins/words.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
+import { objectiveSeed } from './domain/rng.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, loguniform, option, uniform } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
@@ -488,6 +489,46 @@ describe('Study.optimize', () => {
     await expect((await open()).optimize({ maxTrials: 20 })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     expect(stopped).toMatchObject({ reason: 'stopper' });
     expect(stopped.trials).toHaveLength(15);
+  });
+});
+
+describe("the objective's seed (context.seed; trial 157: a module objective could not seed its training)", () => {
+  it('differs across trials and study seeds, and is the same for the same trial on resume and rerun', async () => {
+    const space = { x: uniform(0, 1) };
+    /** Runs trials of study `name` in `store` up to `maxTrials` with `seed`: each trial's number and context.seed. */
+    const seeds = async (store: TrialStore, seed: number, maxTrials: number) => {
+      const seen = new Map<number, number>();
+      const study = await Study.open({ name: 'seeded', space, suggester: prior, seed, store });
+      await study.optimize({
+        objective: ({ x }, context) => {
+          seen.set(context.trialNumber, context.seed);
+          return x;
+        },
+        maxTrials,
+      });
+      return seen;
+    };
+    const first = await seeds(createMemoryStore(), 1, 6);
+    const values = [...first.values()];
+    expect(values).toHaveLength(6);
+    expect(new Set(values).size).toBe(6);
+    for (const value of values) {
+      expect(Number.isInteger(value)).toBe(true);
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThan(2 ** 32);
+    }
+    // The same trial under another study seed: another value.
+    const other = await seeds(createMemoryStore(), 2, 6);
+    for (const [number, value] of other) expect(value).not.toBe(first.get(number));
+    // A rerun with the same seed: the same values; a resumed study's new trials: the values a whole run gave them.
+    expect(await seeds(createMemoryStore(), 1, 6)).toEqual(first);
+    const store = createMemoryStore();
+    const before = await seeds(store, 1, 3);
+    const after = await seeds(store, 1, 6);
+    expect(new Map([...before, ...after])).toEqual(first);
+    expect([...after.keys()]).toEqual([3, 4, 5]);
+    // The one rule, exported for code that reproduces a trial by hand.
+    expect(first.get(4)).toBe(objectiveSeed(1, 4));
   });
 });
 

@@ -4,6 +4,7 @@ import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags }
 const context = {
   params: { lr: 0.001, units: 64, model: 'svm', flag: true, trial: 'mine' },
   trialNumber: 7,
+  seed: 123456789,
   study: 's',
 };
 
@@ -13,6 +14,13 @@ describe('expandArgv', () => {
       expandArgv(['python3', 'train.py', '--lr', '{lr}', '--units={units}', '{model}', '{flag}', '{{x}}'], context),
     ).toEqual(['python3', 'train.py', '--lr', '0.001', '--units=64', 'svm', 'true', '{x}']);
     expect(expandArgv(['{study}', '{params}'], { ...context, params: { a: 1 } })).toEqual(['s', '{"a":1}']);
+    // The trial's seed, for the program's own randomness (trial 157: a command could not seed its training).
+    expect(expandArgv(['train', '--seed={seed}', '{seed}'], context)).toEqual([
+      'train',
+      '--seed=123456789',
+      '123456789',
+    ]);
+    expect(expandEnv({ SEED: '{seed}' }, context)).toEqual({ SEED: '123456789' });
   });
 
   it('lets a parameter named like a reserved word win', () => {
@@ -94,12 +102,12 @@ describe('templateProblems', () => {
     expect(templateProblems(['{grösse}'], { G: '{learning_rate}' }, names)).toEqual([
       {
         pointer: '/command/0',
-        expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, study, params)',
+        expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, seed, study, params)',
         found: '`{grösse}` in "{grösse}"',
       },
       {
         pointer: '/env/G',
-        expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, study, params)',
+        expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, seed, study, params)',
         found: '`{learning_rate}` in "{learning_rate}" (did you mean `learning rate`?)',
       },
     ]);

@@ -4,6 +4,8 @@ import { type ConfigIssue, didYouMean, type ExternalParams, escapePointer } from
 export interface TemplateContext {
   readonly params: ExternalParams;
   readonly trialNumber: number;
+  /** The trial's seed for the program's own randomness (`{seed}`, see `EvaluationContext.seed`). */
+  readonly seed: number;
   readonly study: string;
   /** Every parameter name of the space (active or not), so `{learning rate}` is known as one. */
   readonly names?: readonly string[];
@@ -14,7 +16,7 @@ export class TemplateError extends Error {
   override readonly name = 'TemplateError';
 }
 
-const RESERVED_NAMES = ['trial', 'study', 'params'];
+const RESERVED_NAMES = ['trial', 'seed', 'study', 'params'];
 
 /**
  * `{{`, `}}`, or text in single braces (`{lr}`, `{depth?}`, `{learning rate}`): a placeholder when it
@@ -82,6 +84,7 @@ export const formatValue = (value: unknown): string => (typeof value === 'string
 const lookup = (name: string, context: TemplateContext): string | undefined => {
   if (Object.hasOwn(context.params, name)) return formatValue(context.params[name]);
   if (name === 'trial') return String(context.trialNumber);
+  if (name === 'seed') return String(context.seed);
   if (name === 'study') return context.study;
   if (name === 'params') return JSON.stringify(context.params);
   return undefined;
@@ -89,7 +92,7 @@ const lookup = (name: string, context: TemplateContext): string | undefined => {
 
 /**
  * Expands one argv element. `{name}` is the parameter's value (parameters win over the reserved
- * `{trial}`, `{study}` and `{params}`, the latter the JSON of all parameters); `{{` and `}}` are literal
+ * `{trial}`, `{seed}`, `{study}` and `{params}`, the latter the JSON of all parameters); `{{` and `}}` are literal
  * braces. `{name?}` marks a conditional parameter: the element is left out when it is not active.
  * `{name}` may name any parameter of the space (`names`, the active ones when not given), spaces and all.
  * Returns undefined for an element to leave out; throws {@link TemplateError} for an unknown name.
@@ -107,7 +110,7 @@ export const expandElement = (element: string, where: string, context: TemplateC
     const active = Object.keys(context.params).join(', ') || 'none';
     throw new TemplateError(
       `${where} ${JSON.stringify(element)}: \`{${name}}\` names no parameter of trial #${context.trialNumber} ` +
-        `(active: ${active}; reserved: trial, study, params). Write \`{${name}?}\` if it is conditional.`,
+        `(active: ${active}; reserved: ${RESERVED_NAMES.join(', ')}). Write \`{${name}?}\` if it is conditional.`,
     );
   });
   return omit ? undefined : expanded;

@@ -48,6 +48,8 @@ export const collisionWarning = (collisions: ReadonlyMap<string, readonly string
 export interface CommandEnvInput {
   readonly params: ExternalParams;
   readonly trialNumber: number;
+  /** The trial's seed for the program's own randomness (`PARZEN_SEED`, see `EvaluationContext.seed`). */
+  readonly seed: number;
   readonly study: string;
   /** The variables set in the config's `env`. */
   readonly extra: Readonly<Record<string, string>>;
@@ -61,12 +63,13 @@ export interface CommandEnvInput {
 
 /**
  * The environment of one trial's process: the parent's (unless `inherit` is false), then the config's
- * `env`, then `PARZEN_TRIAL`, `PARZEN_STUDY`, `PARZEN_PARAMS` (JSON of all parameters) and one
+ * `env`, then `PARZEN_TRIAL`, `PARZEN_SEED`, `PARZEN_STUDY`, `PARZEN_PARAMS` (JSON of all parameters) and one
  * `PARZEN_PARAM_<NAME>` per active parameter (those two unless `paramsInEnv` is false).
  */
 export const commandEnv = (input: CommandEnvInput): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...(input.inherit ? process.env : {}), ...input.extra };
   env.PARZEN_TRIAL = String(input.trialNumber);
+  env.PARZEN_SEED = String(input.seed);
   env.PARZEN_STUDY = input.study;
   if (input.paramsInEnv === false) return env;
   env.PARZEN_PARAMS = JSON.stringify(input.params);

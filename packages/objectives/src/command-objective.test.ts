@@ -58,6 +58,7 @@ const evaluate = (
 ) =>
   createCommandObjective(opts, { baseDir: dir, study: 'unit' }).evaluate(params, {
     trialNumber: 3,
+    seed: 1,
     signal,
     report: async () => {},
     shouldPrune: () => false,
@@ -122,7 +123,7 @@ beforeAll(() => {
 process.stdin.on('data', (c) => (input += c)).on('end', () => {
   const stdin = JSON.parse(input);
   console.log('some log line');
-  console.log(JSON.stringify({ loss: stdin.x * 10, argv: process.argv.slice(2), env: [process.env.PARZEN_PARAM_X, process.env.PARZEN_TRIAL, process.env.PARZEN_STUDY, process.env.PARZEN_PARAMS, process.env.EXTRA], cwd: process.cwd() }));
+  console.log(JSON.stringify({ loss: stdin.x * 10, argv: process.argv.slice(2), env: [process.env.PARZEN_PARAM_X, process.env.PARZEN_TRIAL, process.env.PARZEN_STUDY, process.env.PARZEN_PARAMS, process.env.EXTRA, process.env.PARZEN_SEED], cwd: process.cwd() }));
 });`,
   );
   writeFileSync(
@@ -178,6 +179,7 @@ const programRunner = async () => {
   const run = (program: string, trialNumber: number, prune = false) =>
     adapter.evaluate({ program } as never, {
       trialNumber,
+      seed: 1,
       signal: new AbortController().signal,
       report: async (step: number, value: number) => {
         reported.push([step, value]);
@@ -235,7 +237,20 @@ describe('command objective', () => {
     expect(result.status).toBe('ok');
     if (result.status !== 'ok') return;
     expect(result.loss).toBe(20);
-    expect(result.attrs).toEqual({ argv: ['--x', '2', '3'], env: ['2', '3', 'unit', '{"x":2}', 'e'], cwd: dir });
+    expect(result.attrs).toEqual({ argv: ['--x', '2', '3'], env: ['2', '3', 'unit', '{"x":2}', 'e', '1'], cwd: dir });
+  });
+
+  it("gives the program the trial's seed as {seed} and PARZEN_SEED (trial 157: it had none to seed its training)", async () => {
+    const result = await evaluate(
+      options([process.execPath, 'echo.mjs', '--seed={seed}'], { env: { EXTRA: '{seed}' } }),
+      { x: 2 },
+      undefined,
+      { seed: 4242 },
+    );
+    expect(result).toMatchObject({
+      status: 'ok',
+      attrs: { argv: ['--seed=4242'], env: ['2', '3', 'unit', '{"x":2}', '4242', '4242'] },
+    });
   });
 
   it.runIf(hasPython)('runs a python3 program and reads a bare number', async () => {
@@ -876,6 +891,7 @@ process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`;
     const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
     const result = await adapter.evaluate({ program: atEnd } as never, {
       trialNumber: 4,
+      seed: 1,
       signal: new AbortController().signal,
       // A durable store: each report is stored before the next line is handled.
       report: () => new Promise((resolve) => setTimeout(resolve, 30)),
@@ -919,7 +935,13 @@ process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`;
     const run = (trialNumber: number) =>
       adapter.evaluate(
         { x: 1 },
-        { trialNumber, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+        {
+          trialNumber,
+          seed: 1,
+          signal: new AbortController().signal,
+          report: async () => {},
+          shouldPrune: () => false,
+        },
       );
     expect(await run(0)).toMatchObject({ status: 'ok', loss: 100 });
     expect(await run(1)).toMatchObject({ status: 'ok', loss: 100 });

@@ -93,7 +93,7 @@ export const commandObjectiveOptionsSchema = {
       minItems: 1,
       items: { type: 'string' },
       description:
-        'argv template: {name} is a parameter, {name?} a conditional one (left out when inactive, with the bare flag of its name just before it: "--m", "{m?}"), {trial}, {study}, {params} (JSON).',
+        'argv template: {name} is a parameter, {name?} a conditional one (left out when inactive, with the bare flag of its name just before it: "--m", "{m?}"), {trial}, {seed} (a seed for the program to seed its randomness with, also in PARZEN_SEED), {study}, {params} (JSON).',
     },
     cwd: {
       type: 'string',
@@ -405,12 +405,13 @@ export const interpretCommandOutcome = (
 /** What each reserved placeholder otherwise gives, and where the program still finds it. */
 const RESERVED_PLACEHOLDERS: Readonly<Record<string, string>> = {
   trial: "the trial's number (PARZEN_TRIAL in its environment)",
+  seed: "the trial's seed (PARZEN_SEED)",
   study: "the study's name (PARZEN_STUDY)",
   params: 'the params as JSON (PARZEN_PARAMS)',
 };
 
 /**
- * A parameter named `trial`, `study` or `params` that the template uses as `{trial}`: the parameter wins
+ * A parameter named `trial`, `seed`, `study` or `params` that the template uses as `{trial}`: the parameter wins
  * over the reserved placeholder, said once (trial 52: the program got a parameter's value for the trial
  * number, unsaid).
  */
@@ -427,7 +428,7 @@ const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly 
 
 /**
  * Runs any program as the objective, once per trial: the params go in as JSON on stdin, as environment
- * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_STUDY`) and through the argv
+ * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_SEED`, `PARZEN_STUDY`) and through the argv
  * template; the loss comes back on stdout. A stdout line `{"step": n, "value": x}` is an intermediate
  * report, passed to the run loop as it is printed; when the pruner says stop, the program's process group
  * gets SIGTERM (SIGKILL after `pruneGraceSeconds`) and the trial fails with `PRUNED`; a timeout or the run's
@@ -449,10 +450,15 @@ export const createCommandObjective = (
   // Variables several parameters map to are left out (trial 40: `α` and `λ`, both PARZEN_PARAM__, refused
   // a config whose program reads argv), said once.
   const leaveOut = envNameCollisions(names ?? []);
-  const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
+  const env = (
+    params: ExternalParams,
+    evaluation: { readonly trialNumber: number; readonly seed: number },
+    extra: Readonly<Record<string, string>>,
+  ) =>
     commandEnv({
       params,
-      trialNumber,
+      trialNumber: evaluation.trialNumber,
+      seed: evaluation.seed,
       study: context.study,
       extra,
       inherit: options.inheritEnv,
@@ -496,6 +502,7 @@ export const createCommandObjective = (
         const template = {
           params,
           trialNumber: evaluation.trialNumber,
+          seed: evaluation.seed,
           study: context.study,
           ...(names === undefined ? {} : { names }),
         };
@@ -506,7 +513,7 @@ export const createCommandObjective = (
           return failed('COMMAND_TEMPLATE', error.message, { command: options.command });
         throw error;
       }
-      const trialEnv = env(params, evaluation.trialNumber, extraEnv);
+      const trialEnv = env(params, evaluation, extraEnv);
       // Refused before the spawn, said as such (trial 130: a 140 KB choice value failed every trial with a bare
       // `spawn E2BIG`, and three in a row stopped the run as if the program had moved).
       const unpassable = unpassableStrings(argv, trialEnv, extraEnv);

@@ -86,6 +86,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const run = async (path: string, exportName = 'default', params = { x: 3 }) =>
   (await createModuleObjective({ path, export: exportName, isolate: 'none' }, dir)).evaluate(params, {
     trialNumber: 0,
+    seed: 1,
     signal,
     report: async () => {},
     shouldPrune: () => false,
@@ -300,6 +301,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     const evaluate = (params: Record<string, unknown>, trialSignal = signal) =>
       objective.evaluate(params as { x: number }, {
         trialNumber: 1,
+        seed: 1,
         signal: trialSignal,
         report: async () => {},
         shouldPrune: () => false,
@@ -331,6 +333,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
         expect(result).toEqual(
           await inProcess.evaluate({ mode, x: 1 } as never, {
             trialNumber: 1,
+            seed: 1,
             signal,
             report: async () => {},
             shouldPrune: () => false,
@@ -383,6 +386,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     const evaluate = (params: Record<string, unknown>, trialNumber: number) =>
       objective.evaluate(params as { x: number }, {
         trialNumber,
+        seed: 1,
         signal,
         report: async () => {},
         shouldPrune: () => false,
@@ -404,7 +408,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
       expect(
         await objective.evaluate(
           { x: 1 },
-          { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false },
+          { trialNumber: 0, seed: 1, signal, report: async () => {}, shouldPrune: () => false },
         ),
       ).toEqual({ status: 'ok', loss: 15 });
     } finally {
@@ -452,7 +456,7 @@ export default async ({ x }, { trialNumber }) => {
     const script = `import { createModuleObjective } from ${JSON.stringify(pathToFileURL(source).href)};
 const signal = new AbortController().signal;
 for (let study = 0; study < 2; study++) {
-  const context = { trialNumber: study, signal, report: async () => {}, shouldPrune: () => false };
+  const context = { trialNumber: study, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
   const objective = await createModuleObjective({ path: './square.mjs', export: 'default', reuseThreads: true }, ${JSON.stringify(dir)});
   const result = await objective.evaluate({ x: 3 }, context);
   await objective.close?.();
@@ -481,7 +485,7 @@ for (let study = 0; study < 2; study++) {
     const source = (offset: number) =>
       `import { threadId } from 'node:worker_threads';\nlet calls = 0;\nexport default ({ mode }) => { if (mode === 'exit') process.exit(3); calls++; return threadId * 1000 + calls + ${offset}; };\n`;
     writeFileSync(join(dir, 'kept.mjs'), source(0));
-    const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
+    const context = { trialNumber: 0, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
     const lossOf = async (params: Record<string, unknown> = {}, reuseThreads = true) => {
       const objective = await createModuleObjective({ path: './kept.mjs', export: 'default', reuseThreads }, dir);
       try {
@@ -522,7 +526,7 @@ for (let study = 0; study < 2; study++) {
 
   it('a kept thread handed to study after study gathers no listeners (trial 64: a leak warning after 10 studies)', async () => {
     writeFileSync(join(dir, 'kept-many.mjs'), 'export default () => 1;\n');
-    const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
+    const context = { trialNumber: 0, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on('warning', onWarning);
@@ -589,6 +593,7 @@ const recorder = (pruneAt = Number.POSITIVE_INFINITY) => {
   const reports: [number, number][] = [];
   const context: EvaluationContext = {
     trialNumber: 2,
+    seed: 1,
     signal,
     report: async (step, value) => {
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -63,7 +63,7 @@ export const moduleObjectiveOptionsSchema = {
 } as const;
 
 /**
- * Loads the function and wraps it: it gets the params object and a context `{ trialNumber, signal,
+ * Loads the function and wraps it: it gets the params object and a context `{ trialNumber, seed, signal,
  * report, shouldPrune }`, returns a number or `{ loss, ... }`, maybe async. A throw, NaN or a non-number
  * is a failed trial. `await report(step, value)` records a point of the learning curve (across a worker
  * thread it resolves once Parzen's thread has stored it and asked the pruner); `shouldPrune()` then says,

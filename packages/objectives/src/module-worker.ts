@@ -21,7 +21,13 @@ export interface ModuleWorkerData {
  * (stored, with the pruner's decision; or refused, with why).
  */
 export type ModuleWorkerRequest =
-  | { readonly type: 'evaluate'; readonly id: number; readonly params: unknown; readonly trialNumber: number }
+  | {
+      readonly type: 'evaluate';
+      readonly id: number;
+      readonly params: unknown;
+      readonly trialNumber: number;
+      readonly seed: number;
+    }
   | { readonly type: 'abort'; readonly id: number }
   | { readonly type: 'reported'; readonly id: number; readonly seq: number; readonly prune: boolean }
   | {
@@ -162,10 +168,11 @@ interface RunningTrial {
  * resolves when it has been stored and judged; `shouldPrune()` returns the decision of the latest answered
  * report, synchronously.
  */
-const trialContext = (id: number, trialNumber: number, trial: RunningTrial) => {
+const trialContext = (id: number, trialNumber: number, seed: number, trial: RunningTrial) => {
   let seq = 0;
   return {
     trialNumber,
+    seed,
     signal: trial.controller.signal,
     report: (step: number, value: number): Promise<void> => {
       // After the trial: not stored, as in-process (review 133: nobody answered it, so awaiting it hung).
@@ -232,7 +239,7 @@ try {
     running.set(request.id, trial);
     send({ type: 'started', id: request.id });
     try {
-      const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
+      const value = await objective(request.params, trialContext(request.id, request.trialNumber, request.seed, trial));
       await sendResult(request.id, value, trial.prune);
     } catch (error) {
       const sawPrune = trial.prune;

@@ -54,6 +54,7 @@ describe('report lines', () => {
     const calls: string[] = [];
     const reader = createReportReader({
       trialNumber: 0,
+      seed: 1,
       signal: new AbortController().signal,
       report: async (step, value) => {
         await new Promise((resolve) => setTimeout(resolve, 1));
@@ -77,6 +78,7 @@ describe('report lines', () => {
   it('throws a malformed line with the line quoted', async () => {
     const reader = createReportReader({
       trialNumber: 0,
+      seed: 1,
       signal: new AbortController().signal,
       report: async () => {},
       shouldPrune: () => false,

@@ -207,7 +207,7 @@ class ObjectiveThread {
     context: EvaluationContext,
     onLateStop?: (step: number) => void,
   ): Promise<EvaluationResult | NotStarted> {
-    const { trialNumber, signal } = context;
+    const { trialNumber, seed, signal } = context;
     let reports = Promise.resolve();
     // The step of the first report the pruner answered with stop.
     let toldAt: number | undefined;
@@ -271,7 +271,7 @@ class ObjectiveThread {
       this.ended = (how) =>
         settle(started || signal.aborted ? failed(how.code, how.message) : { notStarted: how.message });
       this.worker.ref();
-      this.post({ type: 'evaluate', id, params, trialNumber });
+      this.post({ type: 'evaluate', id, params, trialNumber, seed });
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });

@@ -295,9 +295,11 @@ const contourFunction = async (
   }
   return async (params: ExternalParams) => {
     // A trial's context (trial 39: an objective that prunes, as the docs show, threw at every point without
-    // shouldPrune): reports go nowhere, and no point is pruned.
+    // shouldPrune): reports go nowhere, and no point is pruned. One seed for every point: a noisy objective
+    // seeded with it draws the same noise everywhere, so the contours show its shape, not its noise.
     const context: EvaluationContext = {
       trialNumber: -1,
+      seed: 0,
       signal: new AbortController().signal,
       report: async () => undefined,
       shouldPrune: () => false,

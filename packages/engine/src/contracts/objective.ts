@@ -2,12 +2,20 @@ import type { ExternalParams } from '../domain/params.js';
 import type { ErrorInfo } from '../domain/trial.js';
 
 /**
- * What an objective gets besides the params: the trial number, an abort signal, and intermediate reports
- * for pruning.
+ * What an objective gets besides the params: the trial number, a seed for its own randomness, an abort
+ * signal, and intermediate reports for pruning.
  */
 export interface EvaluationContext {
   /** The number of the trial being evaluated. */
   readonly trialNumber: number;
+  /**
+   * The seed to give the objective's own randomness (weight initialisation, data shuffling, dropout, noise):
+   * an integer in [0, 2^32) derived from the study's seed and the trial number, so a trial run again in a
+   * study with the same seed (a resume, a rerun) gets the same value, and every other trial, or a study with
+   * another seed, another one. Seeding training with it keeps results reproducible, and makes a setting
+   * evaluated twice (an enqueued re-run) two independent draws of its noise.
+   */
+  readonly seed: number;
   /**
    * Aborted on timeout, or when the run is interrupted (its signal aborted and the grace period over);
    * adapters kill their work when it fires.

@@ -29,6 +29,16 @@ export const deriveRng = (studySeed: number | string, trialNumber: number, purpo
 export const trialRng = (studySeed: number | string, trialNumber: number, suggesterName: string): Rng =>
   deriveRng(studySeed, trialNumber, suggesterName);
 
+/**
+ * The seed an objective is given for one trial (`EvaluationContext.seed`; the command objective's `{seed}` and
+ * `PARZEN_SEED`): an integer in [0, 2^32), which NumPy, PyTorch, Python's `random` and scikit-learn all take.
+ * It is drawn from the trial's own stream for that purpose ({@link deriveRng}), so it depends on the study's
+ * seed and the trial number alone: the same trial of a study run again with the same seed (a resume, a rerun)
+ * gets the same value, and other trials, or the same trial under another study seed, other values.
+ */
+export const objectiveSeed = (studySeed: number | string, trialNumber: number): number =>
+  Math.floor(deriveRng(studySeed, trialNumber, 'objective:seed').next() * 2 ** 32);
+
 /** A standard normal draw (Box-Muller, one value per call). */
 export const standardNormal = (rng: Rng): number => {
   let u = rng.next();

@@ -22,7 +22,7 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
   });
 
   it("leaves a set-up out of the trial's time limit", async () => {
-    const result = await evaluateTrial(settingUp(300, 50), {}, { trialNumber: 0, timeoutMs: 150 });
+    const result = await evaluateTrial(settingUp(300, 50), {}, { trialNumber: 0, seed: 1, timeoutMs: 150 });
     expect(result).toEqual({ status: 'ok', loss: 1 });
   });
 
@@ -37,14 +37,14 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
       },
     };
     // 200 ms of computation under a 150 ms limit: timed out, though neither side alone passes it.
-    expect(await evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 150 })).toMatchObject({
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 150 })).toMatchObject({
       status: 'failed',
       error: { code: 'TIMEOUT', message: 'The objective took longer than 150 ms.' },
     });
   });
 
   it('still times out a computation past the limit after a set-up', async () => {
-    expect(await evaluateTrial(settingUp(50, 400), {}, { trialNumber: 0, timeoutMs: 150 })).toMatchObject({
+    expect(await evaluateTrial(settingUp(50, 400), {}, { trialNumber: 0, seed: 1, timeoutMs: 150 })).toMatchObject({
       error: { code: 'TIMEOUT' },
     });
   });
@@ -60,7 +60,7 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
         return { status: 'ok', loss: 1 };
       },
     };
-    const result = evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 100 });
+    const result = evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 100 });
     await vi.advanceTimersByTimeAsync(SET_UP_BOUND_MS - 1);
     expect(seen[0]?.signal.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -85,7 +85,7 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
       },
     };
     let settled = false;
-    const result = evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 90_000 });
+    const result = evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 90_000 });
     void result.then(() => {
       settled = true;
     });
@@ -102,7 +102,7 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
     const result = await evaluateTrial(
       settingUp(400, 10),
       {},
-      { trialNumber: 0, timeoutMs: 150, onOverran: (ms) => overran.push(ms) },
+      { trialNumber: 0, seed: 1, timeoutMs: 150, onOverran: (ms) => overran.push(ms) },
     );
     expect(result).toEqual({ status: 'ok', loss: 1 });
     expect(overran).toEqual([]);
@@ -119,7 +119,10 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
         return { status: 'ok', loss: 1 };
       },
     };
-    expect(await evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 100 })).toEqual({ status: 'ok', loss: 1 });
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 100 })).toEqual({
+      status: 'ok',
+      loss: 1,
+    });
     finish();
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(0);
@@ -131,15 +134,23 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
       seen.push(context);
       return 1;
     });
-    expect(await evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 100 })).toMatchObject({ status: 'ok' });
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, seed: 99, timeoutMs: 100 })).toMatchObject({
+      status: 'ok',
+    });
     expect(seen[0]).not.toHaveProperty('setUp');
-    expect(Object.keys(seen[0] ?? {}).sort()).toEqual(['report', 'shouldPrune', 'signal', 'trialNumber']);
+    expect(Object.keys(seen[0] ?? {}).sort()).toEqual(['report', 'seed', 'shouldPrune', 'signal', 'trialNumber']);
+    // The seed the run derived for the trial (trial 157: an objective had none to seed its own randomness).
+    expect(seen[0]).toMatchObject({ seed: 99 });
   });
 
   it('passes a set-up through without a limit, and an interruption stops it', async () => {
     const interrupt = new AbortController();
     const seen: EvaluationContext[] = [];
-    const result = evaluateTrial(settingUp(1000, 0, seen), {}, { trialNumber: 0, interrupt: interrupt.signal });
+    const result = evaluateTrial(
+      settingUp(1000, 0, seen),
+      {},
+      { trialNumber: 0, seed: 1, interrupt: interrupt.signal },
+    );
     await sleep(20);
     interrupt.abort();
     expect(await result).toMatchObject({ error: { code: 'INTERRUPTED' } });
@@ -168,7 +179,7 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
   });
 
   it("keeps the adapter's details and message in the engine's TIMEOUT and INTERRUPTED (trial 130)", async () => {
-    const timedOut = await evaluateTrial(settling(20, true), {}, { trialNumber: 0, timeoutMs: 50 });
+    const timedOut = await evaluateTrial(settling(20, true), {}, { trialNumber: 0, seed: 1, timeoutMs: 50 });
     expect(timedOut).toEqual({
       status: 'failed',
       error: {
@@ -179,7 +190,11 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
     });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    const interrupted = await evaluateTrial(settling(20, true), {}, { trialNumber: 0, interrupt: controller.signal });
+    const interrupted = await evaluateTrial(
+      settling(20, true),
+      {},
+      { trialNumber: 0, seed: 1, interrupt: controller.signal },
+    );
     expect(interrupted.status === 'failed' && interrupted.error).toMatchObject({
       code: 'INTERRUPTED',
       message: 'The run was interrupted while this trial was running. prog was stopped.',
@@ -189,14 +204,14 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
 
   it('waits no more than a second for it, and not at all for an adapter that does not settle on abort', async () => {
     let started = performance.now();
-    const plain = await evaluateTrial(settling(500, false), {}, { trialNumber: 0, timeoutMs: 50 });
+    const plain = await evaluateTrial(settling(500, false), {}, { trialNumber: 0, seed: 1, timeoutMs: 50 });
     expect(plain).toEqual({
       status: 'failed',
       error: { code: 'TIMEOUT', message: 'The objective took longer than 50 ms.' },
     });
     expect(performance.now() - started).toBeLessThan(400);
     started = performance.now();
-    const slow = await evaluateTrial(settling(5000, true), {}, { trialNumber: 0, timeoutMs: 50 });
+    const slow = await evaluateTrial(settling(5000, true), {}, { trialNumber: 0, seed: 1, timeoutMs: 50 });
     expect(slow).toEqual(plain);
     expect(performance.now() - started).toBeLessThan(3000);
   });
@@ -205,7 +220,7 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
   it("waits its abortGraceMs longer for the adapter's account", async () => {
     const graced = { ...settling(1300, true), abortGraceMs: 1000 };
     const started = performance.now();
-    const result = await evaluateTrial(graced, {}, { trialNumber: 0, timeoutMs: 50 });
+    const result = await evaluateTrial(graced, {}, { trialNumber: 0, seed: 1, timeoutMs: 50 });
     expect(result.status === 'failed' && result.error).toMatchObject({
       code: 'TIMEOUT',
       message: 'The objective took longer than 50 ms. prog was stopped.',

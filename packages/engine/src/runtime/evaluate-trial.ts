@@ -22,6 +22,8 @@ const callerReason = (reason: unknown): string | undefined => {
 
 export interface EvaluateOptions {
   readonly trialNumber: number;
+  /** The context's `seed` (see {@link EvaluationContext.seed}). */
+  readonly seed: number;
   /** Per-trial time limit; the evaluation's signal aborts and the trial fails with `TIMEOUT`. */
   readonly timeoutMs?: number;
   /** Aborts the evaluation from outside (an interrupted run); the trial fails with `INTERRUPTED`. */
@@ -210,6 +212,7 @@ export const evaluateTrial = async (
     try {
       const result: unknown = await objective.evaluate(params, {
         trialNumber: options.trialNumber,
+        seed: options.seed,
         signal: controller.signal,
         report: options.pruning?.report ?? (async () => {}),
         shouldPrune: options.pruning?.shouldPrune ?? (() => false),

@@ -222,7 +222,13 @@ describe('a parameter name the objective destructures that its params lack (tria
     const objective = createFunctionObjective(misspelt as never);
     const failed = await objective.evaluate(
       { x: 1, lr: 0.1 },
-      { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+      {
+        trialNumber: 0,
+        seed: 1,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => false,
+      },
     );
     expect(failed).toEqual({
       status: 'failed',
@@ -239,7 +245,13 @@ describe('a parameter name the objective destructures that its params lack (tria
     expect(
       await fine.evaluate(
         { x: 1 },
-        { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+        {
+          trialNumber: 0,
+          seed: 1,
+          signal: new AbortController().signal,
+          report: async () => {},
+          shouldPrune: () => false,
+        },
       ),
     ).toEqual({
       status: 'ok',
@@ -254,7 +266,13 @@ describe('a parameter name the objective destructures that its params lack (tria
     expect(
       await branchy.evaluate(
         { x: 1, kernel: 'tree' },
-        { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+        {
+          trialNumber: 0,
+          seed: 1,
+          signal: new AbortController().signal,
+          report: async () => {},
+          shouldPrune: () => false,
+        },
       ),
     ).toEqual({
       status: 'failed',
@@ -276,7 +294,13 @@ describe('a parameter name the objective destructures that its params lack (tria
     expect(
       await wrapped.evaluate(
         { x: 1, lr: 0.1 },
-        { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+        {
+          trialNumber: 0,
+          seed: 1,
+          signal: new AbortController().signal,
+          report: async () => {},
+          shouldPrune: () => false,
+        },
       ),
     ).toMatchObject({
       error: { message: expect.stringContaining('It takes `learningRate`') },

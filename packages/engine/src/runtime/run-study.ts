@@ -12,6 +12,7 @@ import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { type CompiledSpace, inStudyOrder } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
+import { objectiveSeed } from '../domain/rng.js';
 import { checkStoredTrials } from '../domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { bestTrial, type FailedTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
@@ -430,6 +431,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       try {
         const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
+          seed: objectiveSeed(spec.seed, asked.number),
           interrupt: interrupt.signal,
           pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),

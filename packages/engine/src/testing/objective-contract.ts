@@ -73,6 +73,7 @@ const recordingContext = (signal: AbortSignal, pruneAt = Number.POSITIVE_INFINIT
   let maxInFlight = 0;
   const context: EvaluationContext = {
     trialNumber: 7,
+    seed: 7,
     signal,
     report: async (step, value) => {
       inFlight++;

@@ -1,6 +1,6 @@
 import type { Trial } from '@parzen/engine';
 import { failureNote } from '@parzen/engine/host';
-import { type CompiledSpace, isStale, toExternalParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, isStale, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { tableLines } from './text-table.js';
@@ -23,7 +23,15 @@ export interface TrialRow {
    * marks it failed (`STALE_TRIAL`); until then the store still lists it as running.
    */
   readonly workerGone?: true;
+  /**
+   * The enqueued entry the trial ran, when the store lists them: the params it fixed (the suggester chose the
+   * rest) and the key it was queued with, if any. A trial the suggester drew has none.
+   */
+  readonly enqueued?: { readonly params: Readonly<Record<string, unknown>>; readonly key?: string };
 }
+
+/** A column of the trials table besides number, state, loss and step: a parameter's, or an attribute's (`attrs.NAME`). */
+export type TableColumn = { readonly param: string } | { readonly attr: string };
 
 /** What the table says of a running trial whose worker is gone. */
 const WORKER_GONE = 'its worker is gone: a run of the study marks it failed (STALE_TRIAL)';
@@ -34,35 +42,51 @@ const WORKER_GONE = 'its worker is gone: a run of the study marks it failed (STA
 const WORKER_GONE_SALVAGED =
   'no end read: its worker is gone, or its end was on a damaged line (a run refuses a damaged journal: export it with --salvage and import it into a new store; an undamaged one, a run marks it failed, STALE_TRIAL)';
 
-/** Turns stored trials into rows with external params (choice values of `space`, not indices). */
+/**
+ * Turns stored trials into rows with external params (choice values of `space`, not indices), each with the
+ * enqueued entry it ran when `taken` (the store's `listTakenEntries`) says it ran one.
+ */
 export const trialRows = (
   study: string,
   space: CompiledSpace,
   trials: readonly Trial[],
-  now: Date = new Date(),
-): TrialRow[] =>
-  trials.map((trial) => ({
-    study,
-    number: trial.number,
-    state: trial.state,
-    ...(trial.state === 'complete' || (trial.state === 'pruned' && trial.loss !== undefined)
-      ? { loss: trial.loss as number }
-      : {}),
-    ...(trial.intermediate === undefined || trial.intermediate.length === 0
-      ? {}
-      : { step: (trial.intermediate.at(-1) as { step: number }).step }),
-    params: toExternalParams(space, trial.internal),
-    ...((trial.state === 'complete' || trial.state === 'pruned') && trial.attrs !== undefined
-      ? { attrs: trial.attrs }
-      : {}),
-    ...(trial.state === 'failed' ? { error: trial.error } : {}),
-    startedAt: trial.startedAt,
-    ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
-    // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
-    ...(trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, '')
-      ? { workerGone: true as const }
-      : {}),
-  }));
+  { now = new Date(), taken = [] }: { readonly now?: Date; readonly taken?: readonly TakenEntry[] } = {},
+): TrialRow[] => {
+  const entries = new Map(taken.map((entry) => [entry.trial, entry]));
+  return trials.map((trial) => {
+    const entry = entries.get(trial.number);
+    return {
+      study,
+      number: trial.number,
+      state: trial.state,
+      ...(trial.state === 'complete' || (trial.state === 'pruned' && trial.loss !== undefined)
+        ? { loss: trial.loss as number }
+        : {}),
+      ...(trial.intermediate === undefined || trial.intermediate.length === 0
+        ? {}
+        : { step: (trial.intermediate.at(-1) as { step: number }).step }),
+      params: toExternalParams(space, trial.internal),
+      ...((trial.state === 'complete' || trial.state === 'pruned') && trial.attrs !== undefined
+        ? { attrs: trial.attrs }
+        : {}),
+      ...(trial.state === 'failed' ? { error: trial.error } : {}),
+      startedAt: trial.startedAt,
+      ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
+      // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
+      ...(trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, '')
+        ? { workerGone: true as const }
+        : {}),
+      ...(entry === undefined
+        ? {}
+        : {
+            enqueued: {
+              params: toExternalParams(space, entry.internal),
+              ...(entry.key === undefined ? {} : { key: entry.key }),
+            },
+          }),
+    };
+  });
+};
 
 /** The names of `field` (params or attrs) across the rows, in first-seen order. */
 const namesOf = (rows: readonly TrialRow[], field: 'params' | 'attrs'): string[] => {
@@ -100,20 +124,36 @@ export const paramColumn = (name: string): string =>
 /** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
 const hasSteps = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.step !== undefined);
 
-const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, withStep: boolean): string[] => [
+/** A column's value of a row: its parameter's or its attribute's (own entries only: an attr may be `__proto__`). */
+const columnValue = (row: TrialRow, column: TableColumn): unknown => {
+  const values = 'param' in column ? row.params : (row.attrs ?? {});
+  const name = 'param' in column ? column.param : column.attr;
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+};
+
+const cells = (row: TrialRow, columns: readonly TableColumn[], withStudy: boolean, withStep: boolean): string[] => [
   ...(withStudy ? [row.study] : []),
   String(row.number),
   row.state,
   row.loss === undefined ? '' : formatNumber(row.loss),
   ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
-  ...names.map((name) => (name in row.params ? tableValue(row.params[name]) : '')),
+  ...columns.map((column) => {
+    const value = columnValue(row, column);
+    if (value === undefined) return '';
+    const shown = tableValue(value);
+    // An attribute asked for by name may be long (a curve): cut, as the report's cells are; --json has it whole.
+    return 'attr' in column && shown.length > LONGEST_CELL ? `${shown.slice(0, LONGEST_CELL - 1)}…` : shown;
+  }),
 ];
 
-/**
- * A parameter's value in a text table: as {@link formatNumber} shows it, but a string JSON-quoted when it
- * would read as another value or holds a line break or another control character (trial 52: the string
- * "1" and the number 1 printed alike, and a value with a line break broke the table's rows).
- */
+/** What the `enqueued` column says of a row: the params its entry fixed, `all params`, or nothing (drawn). */
+const enqueuedCell = (row: TrialRow): string => {
+  if (row.enqueued === undefined) return '';
+  const fixed = Object.keys(row.enqueued.params);
+  if (fixed.length === 0) return 'no params';
+  return Object.keys(row.params).every((name) => fixed.includes(name)) ? 'all params' : fixed.join(', ');
+};
+
 /**
  * Whether a value would not show as itself in a padded table cell: a control character (C0, DEL, C1), a
  * line or paragraph separator, a bidirectional or other format character, or a space at either end (review
@@ -122,29 +162,79 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
 const UNSHOWN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const hasControlCharacter = (text: string): boolean => text !== text.trim() || text.search(UNSHOWN) >= 0;
 
+/** JSON text with the characters a table cell would not show as themselves written as `\\uXXXX` escapes. */
+const escapedUnshown = (json: string): string =>
+  json.replace(UNSHOWN, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * A parameter's or attribute's value in a text table: as {@link formatNumber} shows it, but a string JSON-quoted
+ * when it would read as another value or holds a line break or another control character (trial 52: the string
+ * "1" and the number 1 printed alike, and a value with a line break broke the table's rows).
+ */
 const tableValue = (value: unknown): string =>
   typeof value === 'string' &&
   (value === '' || readsAsNumber(value) || readsAsJson(value) || hasControlCharacter(value))
-    ? JSON.stringify(value).replace(UNSHOWN, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : formatNumber(value);
+    ? escapedUnshown(JSON.stringify(value))
+    : // An attribute may be an array or an object: as JSON.
+      typeof value === 'object' && value !== null
+      ? escapedUnshown(JSON.stringify(value) ?? '')
+      : formatNumber(value);
+
+/** The longest attribute cell the table shows: a longer value is cut, with `…`. */
+const LONGEST_CELL = 200;
+
+/** The longest attribute value, as the table shows it, that gets a column of its own without `--params`. */
+const SHORT_ATTR = 24;
+
+/**
+ * The attributes the table shows without `--params` (`shown`: those whose every value is at most
+ * {@link SHORT_ATTR} characters as shown, a seed or a metric) and those it leaves to `--params attrs.NAME`,
+ * `--csv` and `--json` (`long`: a curve, a path, a whole report), in first-seen order.
+ */
+export const tableAttrs = (rows: readonly TrialRow[]): { readonly shown: string[]; readonly long: string[] } => {
+  const names = namesOf(rows, 'attrs');
+  const long = new Set(
+    names.filter((name) =>
+      rows.some((row) => {
+        const value = columnValue(row, { attr: name });
+        return value !== undefined && tableValue(value).length > SHORT_ATTR;
+      }),
+    ),
+  );
+  return { shown: names.filter((name) => !long.has(name)), long: [...long] };
+};
 
 /**
  * A text table's lines: number, state, loss, the last step reported (when any trial reported), one column
- * per parameter, and the error of failed trials (with the last line its program wrote on stderr, if any);
- * produced one by one once the column widths are known.
+ * per parameter and per short attribute ({@link tableAttrs}; or the `columns` asked for, in their order),
+ * `enqueued` (when some trial ran an enqueued entry: the params it fixed), and the error of failed trials
+ * (with the last line its program wrote on stderr, if any); produced one by one once the column widths are known.
  */
 export const trialsTableLines = (
   rows: readonly TrialRow[],
   salvaged = false,
   spaceNames: readonly string[] = [],
+  asked?: readonly TableColumn[],
 ): Iterable<string> => {
   // The space's order, as the CSV's (trial 87: the order the first trials happened to set them), of the
-  // parameters some trial has, then any other name a row has.
+  // parameters some trial has, then any other name a row has; then the short attrs (trial 157: the seed a
+  // trial trained with was in --csv and --json only).
   const seen = namesOf(rows, 'params');
-  const names = [...new Set([...spaceNames.filter((name) => seen.includes(name)), ...seen])];
+  const columns: readonly TableColumn[] = asked ?? [
+    ...[...new Set([...spaceNames.filter((name) => seen.includes(name)), ...seen])].map((param) => ({ param })),
+    ...tableAttrs(rows).shown.map((attr) => ({ attr })),
+  ];
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
   const withStep = hasSteps(rows);
+  // Which trials ran an enqueued entry (trial 157: nothing told a re-run from a draw).
+  const withEnqueued = rows.some((row) => row.enqueued !== undefined);
   const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);
+  const header = (column: TableColumn): string =>
+    'attr' in column
+      ? `attrs.${column.attr}`
+      : withEnqueued && column.param === 'enqueued'
+        ? 'params.enqueued'
+        : paramColumn(column.param);
   return tableLines(
     [
       ...(withStudy ? ['study'] : []),
@@ -152,11 +242,13 @@ export const trialsTableLines = (
       'state',
       'loss',
       ...(withStep ? ['step'] : []),
-      ...names.map(paramColumn),
+      ...columns.map(header),
+      ...(withEnqueued ? ['enqueued'] : []),
       'error',
     ],
     rows.map((row) => [
-      ...cells(row, names, withStudy, withStep),
+      ...cells(row, columns, withStudy, withStep),
+      ...(withEnqueued ? [enqueuedCell(row)] : []),
       row.error !== undefined
         ? `${row.error.code}: ${row.error.message}${failureNote(row.error.details)}`
         : row.workerGone
@@ -165,11 +257,11 @@ export const trialsTableLines = (
             : WORKER_GONE
           : '',
     ]),
-    // Right-align the number, the loss, the step and the parameters (numbers, mostly).
+    // Right-align the number, the loss, the step, the parameters and the attributes (numbers, mostly).
     new Set([
       ...[0, 2].map((column) => column + (withStudy ? 1 : 0)),
       ...(withStep ? [3 + (withStudy ? 1 : 0)] : []),
-      ...names.map((_, index) => 3 + index + shift),
+      ...columns.map((_, index) => 3 + index + shift),
     ]),
   );
 };
@@ -197,11 +289,16 @@ const hasErrorDetails = (rows: readonly TrialRow[]): boolean => rows.some((row) 
  * trial has them, `error_details` (the error's details as JSON), so that a CSV without them keeps its
  * columns and a reader by position finds the others where they were.
  */
-export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly string[] = []): Iterable<string> {
+export function* trialsCsvLines(
+  rows: readonly TrialRow[],
+  spaceNames: readonly string[] = [],
+  /** The attributes' order (those `--params attrs.NAME` named), before any other a row has. */
+  attrOrder: readonly string[] = [],
+): Iterable<string> {
   // Every parameter of the space gets its column, in the space's order (an empty study's CSV still has
   // them, and a conditional parameter no trial activated yet too), then any other name a row has.
   const names = [...new Set([...spaceNames, ...namesOf(rows, 'params')])];
-  const attrNames = namesOf(rows, 'attrs');
+  const attrNames = [...new Set([...attrOrder, ...namesOf(rows, 'attrs')])];
   const withStep = hasSteps(rows);
   const withDetails = hasErrorDetails(rows);
   const header = [

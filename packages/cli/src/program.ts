@@ -108,7 +108,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .addOption(new Option('--csv', 'CSV with a header').conflicts(['json', 'jsonl']))
     .option(
       '--params <names>',
-      "only these parameters' columns, in this order: comma-separated, or the flag again for each (a name with commas)",
+      'only these columns, in this order: parameters, and attrs.NAME for an attribute (then only the attributes named are listed); comma-separated, or the flag again for each (a name with commas)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .addOption(
@@ -124,7 +124,9 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
-    .description("List the study's trials (read-only; values decoded with the space stored with the study).")
+    .description(
+      'List the study\'s trials (read-only; values decoded with the space stored with the study), with their short attrs (attrs.NAME) and, for a trial that ran an enqueued entry, the params the entry fixed (--json: "enqueued").',
+    )
     .action(async (configs: string[], flags) => {
       exit.code = await (await import('./commands/inspect.js')).listTrials(configs, flags, output);
     });

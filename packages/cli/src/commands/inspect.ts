@@ -28,7 +28,14 @@ import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
-import { type TrialRow, trialRows, trialsCsvLines, trialsTableLines } from '../format-trials.js';
+import {
+  type TableColumn,
+  type TrialRow,
+  tableAttrs,
+  trialRows,
+  trialsCsvLines,
+  trialsTableLines,
+} from '../format-trials.js';
 import { listNames } from '../list-names.js';
 import { expandMatrix } from '../matrix.js';
 import { type Output, writeLines } from '../output.js';
@@ -66,7 +73,7 @@ export interface InspectFlags {
   readonly salvage?: boolean;
   /** Read the enqueued entries waiting too (only `export` says them; the other read commands need not). */
   readonly waiting?: boolean;
-  /** `trials --params a,b`: only these parameters' columns, in this order (each flag's value, comma-separated). */
+  /** `trials --params a,b,attrs.c`: only these columns (parameters, attrs.NAME attributes), in this order (each flag's value, comma-separated). */
   readonly params?: readonly string[];
   /** `trials --state complete,pruned`: only trials in these states. */
   readonly state?: readonly Trial['state'][];
@@ -528,27 +535,63 @@ const listedTrials = (trials: readonly Trial[], direction: StudyRecord['directio
   return state === undefined ? [...trials] : trials.filter((trial) => state.includes(trial.state));
 };
 
+/** The attribute names the studies' trials have, in first-seen order. */
+const attrNamesOf = (studies: readonly { readonly trials: readonly Trial[] }[]): string[] => {
+  const names = new Set<string>();
+  for (const { trials } of studies)
+    for (const trial of trials)
+      if ((trial.state === 'complete' || trial.state === 'pruned') && trial.attrs !== undefined)
+        for (const name of Object.keys(trial.attrs)) names.add(name);
+  return [...names];
+};
+
 /**
- * `--params`' names, each a parameter of a listed study's space (a name the spaces lack is refused, with the
- * names they have). A whole flag value that is itself a parameter's name is that name, commas and all.
+ * `--params`' columns: each a parameter of a listed study's space, or `attrs.NAME`, an attribute some trial of
+ * theirs has, as `--csv` and the report name its column (trial 157: the seed a trial trained with could not be
+ * shown). A name neither is refused, with the names there are. A whole flag value that is itself a parameter's
+ * name is that name, commas and all (a parameter named `attrs.x` too).
  */
-const chosenParams = (values: readonly string[], studies: readonly { readonly space: CompiledSpace }[]): string[] => {
+const chosenColumns = (
+  values: readonly string[],
+  studies: readonly { readonly space: CompiledSpace; readonly trials: readonly Trial[] }[],
+): TableColumn[] => {
   const known = [...new Set(studies.flatMap(({ space }) => space.params.map((param) => param.name)))];
+  const attrs = attrNamesOf(studies);
   const names = [
     ...new Set(
       values.flatMap((value) => (known.includes(value) ? [value] : value.split(',').map((name) => name.trim()))),
     ),
   ];
-  const unknown = names.filter((name) => !known.includes(name));
+  const isAttr = (name: string) => !known.includes(name) && name.startsWith('attrs.');
+  const unknown = names.filter((name) => !known.includes(name) && !isAttr(name));
   const spaces = studies.length === 1 ? "the study's space" : "the studies' spaces";
-  if (unknown.length > 0)
+  const attrColumns = attrs.map((name) => `\`attrs.${name}\``);
+  if (unknown.length > 0) {
+    const first = unknown[0] as string;
+    // A bare attribute name (`seed` for `attrs.seed`): said how to name it.
+    const asAttr = attrs.includes(first)
+      ? ` \`${first}\` is an attribute of the trials: name it \`attrs.${first}\`.`
+      : '';
     throw new CliError(
-      `--params: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ${spaces}${didYouMean(unknown[0] as string, known)}; ${studies.length === 1 ? 'it has' : 'they have'} ${listNames(
+      `--params: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ${spaces}${asAttr === '' ? didYouMean(first, known) : ''}; ${studies.length === 1 ? 'it has' : 'they have'} ${listNames(
         known.map((name) => `\`${name}\``),
         12,
-      )}.`,
+      )}${attrs.length === 0 || asAttr !== '' ? '' : `, and the trials have the attributes ${listNames(attrColumns, 12)}`}.${asAttr}`,
     );
-  return names;
+  }
+  const unknownAttrs = names.filter((name) => isAttr(name) && !attrs.includes(name.slice('attrs.'.length)));
+  if (unknownAttrs.length > 0)
+    throw new CliError(
+      `--params: ${unknownAttrs.map((name) => JSON.stringify(name)).join(', ')} ${unknownAttrs.length === 1 ? 'is not an attribute' : 'are not attributes'} of any trial${
+        attrs.length === 0
+          ? ` (no trial has attrs: an objective returns them as { loss, attrs: { ... } })`
+          : `${didYouMean(
+              unknownAttrs[0] as string,
+              attrs.map((name) => `attrs.${name}`),
+            )}; the trials have ${listNames(attrColumns, 12)}`
+      }.`,
+    );
+  return names.map((name) => (isAttr(name) ? { attr: name.slice('attrs.'.length) } : { param: name }));
 };
 
 /** What `trials` says when it lists no trial: none yet, or none of those the flags ask for (review 101). */
@@ -559,7 +602,7 @@ const noRowsText = (studies: readonly { readonly trials: readonly Trial[] }[], f
   return `No ${asked} trials (of ${held} ${held === 1 ? 'trial' : 'trials'}).`;
 };
 
-/** The `names` of `params` it has, in the order of `names`. */
+/** The `names` of `params` (or attrs) it has, in the order of `names`. */
 const pick = (params: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(names.filter((name) => Object.hasOwn(params, name)).map((name) => [name, params[name]]));
 
@@ -594,18 +637,40 @@ function* jsonArray(rows: readonly TrialRow[]): Generator<string> {
  */
 export const listTrials = async (paths: readonly string[], flags: InspectFlags, output: Output): Promise<number> => {
   const { studies } = await loadConfigsStudySet(paths, flags, output);
-  const chosen = flags.params === undefined ? undefined : chosenParams(flags.params, studies);
-  const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) =>
-    trialRows(record.name, space, listedTrials(trials, record.direction, flags)).map((row) =>
-      chosen === undefined ? row : { ...row, params: pick(row.params, chosen) },
-    ),
+  const chosen = flags.params === undefined ? undefined : chosenColumns(flags.params, studies);
+  const chosenParams = chosen?.flatMap((column) => ('param' in column ? [column.param] : []));
+  // The attributes named: only they are listed (none named: every attribute, as without --params).
+  const chosenAttrs = chosen?.flatMap((column) => ('attr' in column ? [column.attr] : [])) ?? [];
+  const narrowed = (row: TrialRow): TrialRow => {
+    if (chosenParams === undefined) return row;
+    const { attrs, ...rest } = row;
+    const kept = chosenAttrs.length === 0 ? attrs : pick(attrs ?? {}, chosenAttrs);
+    return {
+      ...rest,
+      params: pick(row.params, chosenParams),
+      ...(kept === undefined || Object.keys(kept).length === 0 ? {} : { attrs: kept }),
+    };
+  };
+  const rows: TrialRow[] = studies.flatMap(({ record, space, trials, taken }) =>
+    trialRows(record.name, space, listedTrials(trials, record.direction, flags), {
+      ...(taken === undefined ? {} : { taken }),
+    }).map(narrowed),
   );
-  const spaceNames = chosen ?? studies.flatMap(({ space }) => space.params.map((param) => param.name));
+  const spaceNames = chosenParams ?? studies.flatMap(({ space }) => space.params.map((param) => param.name));
   if (flags.json === true) await writeLines(output, jsonArray(rows));
   else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
-  else if (flags.csv === true) await writeLines(output, trialsCsvLines(rows, spaceNames));
+  else if (flags.csv === true) await writeLines(output, trialsCsvLines(rows, spaceNames, chosenAttrs));
   else if (rows.length === 0) output.result(noRowsText(studies, flags));
-  else await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames));
+  else {
+    const { long } = tableAttrs(rows);
+    if (chosen === undefined && long.length > 0) {
+      const named = long.map((name) => `attrs.${name}`);
+      output.note(
+        `parzen: ${listNames(named, 5)} ${long.length === 1 ? 'is' : 'are'} not shown (${long.length === 1 ? 'its values are' : 'their values are'} long): \`--params ${named.slice(0, 5).join(',')}\` shows ${long.length === 1 ? 'it' : 'them'}, and --csv and --json list every attribute.`,
+      );
+    }
+    await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames, chosen));
+  }
   return 0;
 };
 

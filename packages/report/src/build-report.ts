@@ -124,6 +124,14 @@ const cutCell = (text: string): string => (text.length > 200 ? `${text.slice(0, 
 const errorCell = (error: { readonly code: string; readonly message: string }): string =>
   cutCell(`${error.code}: ${error.message.split(/\r?\n|\r/, 1)[0] ?? ''}`);
 
+/** An attribute's cell: at most 200 characters, as an error's (review 110: a 20,000-number attr made a 3.4 MB page). */
+const attrCell = (value: unknown): string | number | boolean | null =>
+  value === undefined || value === null
+    ? null
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? value
+      : cutCell(typeof value === 'string' ? value : JSON.stringify(value));
+
 /** The table's own columns: a parameter of one of these names is shown as `params.NAME`, as `parzen trials` does. */
 const OWN_COLUMNS = new Set(['trial', 'state', 'loss', 'step', 'seconds', 'error']);
 
@@ -159,13 +167,6 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
     if ((trial.state === 'complete' || trial.state === 'pruned') && trial.attrs !== undefined)
       attrs.set(trial.number, trial.attrs);
   const attrNames = [...new Set([...attrs.values()].flatMap((values) => Object.keys(values)))];
-  // A cell at most 200 characters, as an error's (review 110: a 20,000-number attr made a 3.4 MB page).
-  const attrCell = (value: unknown): string | number | boolean | null =>
-    value === undefined || value === null
-      ? null
-      : typeof value === 'number' || typeof value === 'boolean'
-        ? value
-        : cutCell(typeof value === 'string' ? value : JSON.stringify(value));
   // Own entries only (review 110: an attr `__proto__` or `constructor` read an inherited member elsewhere).
   const attrOf = (number: number, name: string): unknown => {
     const values = attrs.get(number);
@@ -645,7 +646,19 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     table: table(study, all, options.now ?? new Date()),
     ...(best === undefined
       ? {}
-      : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.internal) } }),
+      : {
+          best: {
+            number: best.number,
+            loss: best.loss,
+            params: toExternalParams(study.space, best.internal),
+            // Its attrs too, as `parzen best` prints them (trial 157: the training seed was in the table only).
+            ...(best.attrs === undefined || Object.keys(best.attrs).length === 0
+              ? {}
+              : {
+                  attrs: Object.fromEntries(Object.entries(best.attrs).map(([name, value]) => [name, attrCell(value)])),
+                }),
+          },
+        }),
     version: trialsVersion(study),
     running: study.trials.filter((trial) => trial.state === 'running').length,
   };

@@ -58,7 +58,12 @@ const noscript = (page: ReportPage): string => {
           page.best.params,
         )
           .map(([name, value]) => `${escapeMarkup(name)} = ${escapeMarkup(JSON.stringify(value) ?? String(value))}`)
-          .join(', ')}</p>`;
+          .join(', ')}${Object.entries(page.best.attrs ?? {})
+          .map(
+            ([name, value]) =>
+              `; attrs.${escapeMarkup(name)} = ${escapeMarkup(JSON.stringify(value) ?? String(value))}`,
+          )
+          .join('')}</p>`;
   const notes = page.notes.map((note) => `<li>${escapeMarkup(note)}</li>`).join('');
   // The notes are written for the rendered page (backticks for code): shown as code here too.
   const withCode = (html: string) => html.replace(/`([^`]+)`/g, '<code>$1</code>');

@@ -156,7 +156,7 @@ export const PAGE_SCRIPT = String.raw`
     return page.running === 0 ? ' No trial running' + (at ? ' at ' + at : '') + '.' : '';
   }
 
-  /** The best trial's section: its number, loss and active parameters. */
+  /** The best trial's section: its number, loss, active parameters and attrs (attrs.NAME, as the table names them). */
   function bestSection(page) {
     var dl = h('table', { class: 'best' });
     dl.appendChild(h('tr', null, h('th', { text: 'trial' }), h('td', { text: String(page.best.number) })));
@@ -165,6 +165,11 @@ export const PAGE_SCRIPT = String.raw`
       // Only active parameters are listed: null here is a choice's option, shown as parzen trials does.
       var v = page.best.params[k];
       dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: v === null ? 'null' : show(v) })));
+    });
+    // Text nodes only (textContent): an attribute's name and value are the objective's, never markup.
+    Object.keys(page.best.attrs || {}).forEach(function (k) {
+      var v = page.best.attrs[k];
+      dl.appendChild(h('tr', null, h('th', { text: 'attrs.' + k }), h('td', { text: v === null ? 'null' : show(v) })));
     });
     return h('section', { id: 'best' }, h('h2', { text: 'Best trial' }), dl);
   }

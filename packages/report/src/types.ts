@@ -75,6 +75,8 @@ export interface BestTrialView {
   readonly number: number;
   readonly loss: number;
   readonly params: ExternalParams;
+  /** Its attrs, each as a cell of the trial table (a long value cut, with `…`), when it has any. */
+  readonly attrs?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 /** Everything a report page shows, as plain data: the HTML writer and the SVG writer render it. */

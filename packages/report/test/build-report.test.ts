@@ -257,6 +257,12 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
         // An error's first line, whatever its line ends (review 109).
         expect(cells.at(-1)).toBe('OBJECTIVE_THREW: diverged');
       }
+    // The best trial's box has its attrs, as the table's cells (trial 157: params only).
+    const bestAt = completes.indexOf(attrsPage.best?.number as number) + 1;
+    expect(attrsPage.best?.attrs).toEqual({
+      accuracy: bestAt,
+      note: bestAt === 1 ? '{"a":1}' : bestAt === 2 ? `${'y'.repeat(199)}…` : 'x',
+    });
   });
 
   it("lists the best trial's params in the space's order, whatever order TPE decided them in (trial 95)", async () => {
@@ -322,6 +328,14 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     // Without JavaScript: the title, the notes and the best trial (trial 34: only "Rendering…").
     const text = html.split('<noscript>')[1]?.split('</noscript>')[0] ?? '';
     expect(text).toContain(`Best trial #${page.best?.number}: loss ${page.best?.loss}`);
+    // The best trial's attrs too, escaped (trial 157: the box showed params only).
+    const withAttrs = renderHtml({
+      ...page,
+      best: { number: 3, loss: 0.5, params: { x: 1 }, attrs: { seed: 7, note: '<i>' } },
+    });
+    expect(withAttrs.split('<noscript>')[1]).toContain(
+      'Best trial #3: loss 0.5; x = 1; attrs.seed = 7; attrs.note = &quot;&lt;i&gt;&quot;</p>',
+    );
     expect(text).toContain('<code>parzen report --format svg</code>');
     expect(text).not.toContain('`');
     expect(text).not.toMatch(/<script/);

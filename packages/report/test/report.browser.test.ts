@@ -181,6 +181,16 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[6]?.textContent));
     expect(act).toEqual(['null', 'relu', 'relu']);
     await withNull.close();
+    // The best trial's attrs, as `parzen best` prints them, as text (trial 157: the box had params only).
+    const attrs = { seed: 123456789, note: '<b>not bold</b>', curve: Array.from({ length: 100 }, (_, i) => i) };
+    const withAttrs = await open(await buildReport(study([{ ...best, attrs }])), 'attrs.html');
+    const cell = (name: string) => withAttrs.locator('#best tr', { hasText: name }).locator('td').textContent();
+    expect(await cell('attrs.seed')).toBe('123456789');
+    expect(await cell('attrs.note')).toBe('<b>not bold</b>');
+    expect(await withAttrs.locator('#best b').count()).toBe(0);
+    expect(await cell('attrs.curve')).toMatch(/^\[0,1,2,.*…$/);
+    expect((await cell('attrs.curve'))?.length).toBe(200);
+    await withAttrs.close();
     // Over 300 trials drawn (maxPairPoints raised) the pair plot draws dots, failed ones as grey crosses (trial 32).
     const many = Array.from(
       { length: 320 },

@@ -221,7 +221,8 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
     explain: {
       type: 'boolean',
       default: true,
-      description: 'Explain suggestions when the run asks for explanations (config "explain": true); false never does.',
+      description:
+        'Lets TPE explain its suggestions when the run asks for explanations, and only then: a config\'s "explain": true, or in code createStudy({ ..., explain: true, onEvent }), whose onEvent gets a suggestion.explained event per suggestion. true (the default) asks for none by itself; false turns them off even when the run asks.',
     },
     explainGrid: {
       type: 'integer',

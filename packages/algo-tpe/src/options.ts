@@ -185,7 +185,11 @@ export interface TpeSettings {
    * less the settings the options write at the top level, is what it gets when the options give none.
    */
   readonly explore: TpeExplore;
-  /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
+  /**
+   * Explain suggestions when the run asks for them, and only then (a config's `"explain": true`, or
+   * `createStudy({ explain: true, onEvent })` in code; published as `suggestion.explained`); default true.
+   * `true` asks for nothing by itself; `false` turns explanations off even when the run asks.
+   */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
   readonly explainGrid: number;

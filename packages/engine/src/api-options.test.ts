@@ -37,6 +37,28 @@ describe('the API checks its options as a config is checked', () => {
     ]);
   });
 
+  it("fmin and optimize: `explain` and `onEvent` say they are the study's (trial 157: explain was refused unsaid)", async () => {
+    const issues = await issuesOf(
+      fmin(untyped({ objective, space, suggester: prior, explain: true, onEvent: () => {} })),
+    );
+    expect(issues).toEqual([
+      {
+        pointer: '/explain',
+        expected: expect.stringContaining('`createStudy({ ..., explain: true, onEvent })` (or `Study.open`)'),
+        found: 'an unknown option `explain`',
+      },
+      {
+        pointer: '/onEvent',
+        expected: expect.stringContaining('`createStudy({ ..., onEvent })`'),
+        found: 'an unknown option `onEvent`',
+      },
+    ]);
+    const study = await Study.open({ space, suggester: prior });
+    expect(await issuesOf(study.optimize(untyped({ objective, maxTrials: 1, explain: true })))).toEqual([
+      expect.objectContaining({ pointer: '/explain', expected: expect.stringContaining('explain: true, onEvent') }),
+    ]);
+  });
+
   it('fmin: a pruner without a name is refused (review 108: messages said "Pruner `undefined` failed")', async () => {
     const issues = await issuesOf(
       fmin(untyped({ objective, space, suggester: prior, maxTrials: 3, pruner: { shouldPrune: () => false } })),

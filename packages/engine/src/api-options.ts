@@ -226,6 +226,14 @@ const configHint = (key: string): string => {
 /** Keys a hyperopt or Optuna user may give for params to run first. */
 const ENQUEUE_KEYS = ['enqueue', 'points_to_evaluate', 'pointsToEvaluate'];
 
+/** Options of `Study.open` (`createStudy`) that `fmin` and `optimize` do not take: where they go. */
+const STUDY_KEYS: Readonly<Record<string, string>> = {
+  // Trial 157: `fmin({ explain: true })` was refused with no word of where explanations come from.
+  explain:
+    ' (explanations are events: `createStudy({ ..., explain: true, onEvent })` (or `Study.open`), then `study.optimize(...)`; `onEvent` gets a `suggestion.explained` event per TPE suggestion)',
+  onEvent: ' (`onEvent` is an option of the study: `createStudy({ ..., onEvent })`, then `study.optimize(...)`)',
+};
+
 /**
  * Checks the options given to an API entry point: known keys only, each of the right kind, the required
  * ones present, and `budget` the same way. Throws `CONFIG_INVALID` (`Invalid fmin options: ...`).
@@ -244,7 +252,9 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
           ? ` (\`${key}\` goes in \`budget\`)`
           : ENQUEUE_KEYS.includes(key)
             ? ' (params to run first are queued on a study: `study.enqueue(params)`, then `study.optimize(...)`)'
-            : '',
+            : where === 'Study.open'
+              ? ''
+              : (ownEntry(STUDY_KEYS, key) ?? ''),
   });
   // The suggester is required here; `fmin` from the `parzen` package defaults it to TPE.
   for (const issue of issues)

@@ -509,6 +509,15 @@ describe('every backend equals the reference direct sum', () => {
           const mixed = mixedDimensions(kinds, categorical) as MixedDimensions;
           const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
           const cache = binCache();
+          // `count` points near the kernels: an option index, a bin of width 0.1, or a value, per dimension.
+          const pointsOfKinds = (of: Uint8Array, count: number): DimensionPoints[] =>
+            Array.from({ length: d }, (_, j) => {
+              const values = Array.from({ length: count }, () => 0.3 + 0.3 * (uniform() - 0.5));
+              if (of[j] === CATEGORICAL) return { at: Float64Array.from(values, (v) => Math.floor(v * 4)) };
+              if (of[j] !== BINNED) return { at: Float64Array.from(values) };
+              const at = Float64Array.from(values, (v) => Math.floor(v * 10) / 10);
+              return { at, upper: at.map((v) => v + 0.1) };
+            });
           for (let call = 0; call < 10; call++) {
             // The prior in the last slot: wide and centred, on no option.
             for (let j = 0; j < d; j++) {
@@ -516,26 +525,29 @@ describe('every backend equals the reference direct sum', () => {
               invSigmas[(size - 1) * d + j] = 1;
             }
             options[size - 1] = -1;
-            const kernels: ProductKernels = { d, size, mus, invSigmas, logCoefs, mixed };
-            const points: DimensionPoints[] = Array.from({ length: d }, (_, j) => {
-              const values = Array.from({ length: 24 }, () => 0.3 + 0.3 * (uniform() - 0.5));
-              if (kinds[j] === CATEGORICAL) return { at: Float64Array.from(values, (v) => Math.floor(v * 4)) };
-              if (kinds[j] !== BINNED) return { at: Float64Array.from(values) };
-              const at = Float64Array.from(values, (v) => Math.floor(v * 10) / 10);
-              return { at, upper: at.map((v) => v + 0.1) };
-            });
+            // Fresh arrays at each call, as the incremental g(x) grows them (kernels of other arrays, same numbers).
+            const kernels: ProductKernels = {
+              d,
+              size,
+              mus: Float64Array.from(mus),
+              invSigmas: Float64Array.from(invSigmas),
+              logCoefs,
+              mixed,
+            };
+            const points = pointsOfKinds(kinds, 24);
             const index = kernelIndex(
               kernels,
               byCentre(kernels, size - 1, 0),
               byCentre(kernels, size - 1, 1),
               size - 1,
             );
-            // Walked without an index, dense or walked with one: each equal to a call without the cache.
-            expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, undefined, cache))).toEqual(
-              Array.from(evaluateProduct(kernels, bounds, points)),
-            );
+            // Dense or walked with an index (first, so that no walk has checked the classes this call), then
+            // walked without one: each equal to a call without the cache.
             expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, index, cache))).toEqual(
               Array.from(evaluateProduct(kernels, bounds, points, undefined, index)),
+            );
+            expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, undefined, cache))).toEqual(
+              Array.from(evaluateProduct(kernels, bounds, points)),
             );
             // Before the next call: a few kernels change width, one moves, and the prior's slot becomes a trial's.
             for (let m = 0; m < 5; m++) {
@@ -553,6 +565,20 @@ describe('every backend equals the reference direct sum', () => {
             options[size - 1] = (size * 7 + seed) % 4;
             size += 4;
           }
+          // The same cache given kernels whose binned dimension is another (1, not 0): dropped, not misread.
+          const swapped = Uint8Array.from(kinds, (kind, j) => (j === 0 ? CONTINUOUS : j === 1 ? BINNED : kind));
+          const other: ProductKernels = {
+            d,
+            size,
+            mus,
+            invSigmas,
+            logCoefs,
+            mixed: mixedDimensions(swapped, categorical) as MixedDimensions,
+          };
+          const points = pointsOfKinds(swapped, 8);
+          expect(Array.from(evaluateProduct(other, bounds, points, undefined, undefined, cache))).toEqual(
+            Array.from(evaluateProduct(other, bounds, points)),
+          );
         },
       ),
       { numRuns: 25 },

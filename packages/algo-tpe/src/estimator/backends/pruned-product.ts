@@ -385,7 +385,9 @@ const binRows = (kernels: ProductKernels): BinRows => ({
  * Bin masses kept from one call of {@link evaluateProduct} to the next on kernels that change little in
  * between (a study's g(x): each suggestion adds a trial and moves a few widths): the classes and their
  * masses on the bins met stay right, as a mass depends only on the class's centre and width and the bin.
- * Dropped when it holds half of MEMO_CELLS, or four times as many classes as kernels (old widths).
+ * Checked at each call: dropped when it holds more than half of MEMO_CELLS (so between calls it holds at
+ * most MEMO_CELLS, 9 MB), when a dimension has more than 4 × kernels + 64 classes (old widths), or when the
+ * kernels' binned dimensions are not the cache's.
  */
 export interface BinCache {
   rows: BinRows | undefined;
@@ -400,6 +402,7 @@ const cachedBinRows = (kernels: ProductKernels, cache: BinCache | undefined): Bi
   const fits =
     rows !== undefined &&
     rows.kernels.d === kernels.d &&
+    rows.byBin.every((byBin, j) => (byBin !== undefined) === (kernels.mixed?.kinds[j] === BINNED)) &&
     rows.cells <= MEMO_CELLS / 2 &&
     rows.classes.every((classes) => classes === undefined || classes.count <= 4 * kernels.size + MIN_ROW);
   if (!fits) {
@@ -746,8 +749,8 @@ export const denseProduct = (
  * when given (or a function that builds it, called only when a point is walked), lets the sum skip the
  * kernels far from each point (the result is the same to the last bits, which the order of the sum moves);
  * with it, a history where few kernels would be skipped is summed densely instead (see DENSE_SHARE), the
- * full visit's result bit for bit. `cache`, when given, keeps the binned dimensions' masses for the next
- * call (see {@link BinCache}).
+ * full visit's result bit for bit. `cache`, when given (the incremental g(x) keeps one per block), keeps
+ * the binned dimensions' classes and masses for the next call, for kernels that change little in between.
  */
 export const evaluateProduct = (
   kernels: ProductKernels,

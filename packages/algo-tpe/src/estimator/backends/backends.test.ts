@@ -14,6 +14,7 @@ import {
   CATEGORICAL,
   CONTINUOUS,
   denseProduct,
+  evaluateCachedProduct,
   evaluateProduct,
   kernelIndex,
   type MixedDimensions,
@@ -543,10 +544,10 @@ describe('every backend equals the reference direct sum', () => {
             );
             // Dense or walked with an index (first, so that no walk has checked the classes this call), then
             // walked without one: each equal to a call without the cache.
-            expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, index, cache))).toEqual(
+            expect(Array.from(evaluateCachedProduct(cache, kernels, bounds, points, undefined, index))).toEqual(
               Array.from(evaluateProduct(kernels, bounds, points, undefined, index)),
             );
-            expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, undefined, cache))).toEqual(
+            expect(Array.from(evaluateCachedProduct(cache, kernels, bounds, points))).toEqual(
               Array.from(evaluateProduct(kernels, bounds, points)),
             );
             // Before the next call: a few kernels change width, one moves, and the prior's slot becomes a trial's.
@@ -576,7 +577,7 @@ describe('every backend equals the reference direct sum', () => {
             mixed: mixedDimensions(swapped, categorical) as MixedDimensions,
           };
           const points = pointsOfKinds(swapped, 8);
-          expect(Array.from(evaluateProduct(other, bounds, points, undefined, undefined, cache))).toEqual(
+          expect(Array.from(evaluateCachedProduct(cache, other, bounds, points))).toEqual(
             Array.from(evaluateProduct(other, bounds, points)),
           );
         },

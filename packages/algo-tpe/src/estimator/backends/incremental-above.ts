@@ -15,7 +15,7 @@ import {
   binCache,
   CATEGORICAL,
   CONTINUOUS,
-  evaluateProduct,
+  evaluateCachedProduct,
   type KernelIndex,
   kernelIndex,
   type MixedDimensions,
@@ -485,7 +485,7 @@ export class IncrementalAbove {
         kernels.invSigmas = this.invSigmas;
         kernels.mus = this.mus;
         try {
-          return evaluateProduct(kernels, bounds, points, extra, index, this.bins);
+          return evaluateCachedProduct(this.bins, kernels, bounds, points, extra, index);
         } finally {
           patches.forEach(({ k, j }, i) => {
             this.invSigmas[k * d + j] = saved[i] as number;

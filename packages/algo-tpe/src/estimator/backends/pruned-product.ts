@@ -749,8 +749,7 @@ export const denseProduct = (
  * when given (or a function that builds it, called only when a point is walked), lets the sum skip the
  * kernels far from each point (the result is the same to the last bits, which the order of the sum moves);
  * with it, a history where few kernels would be skipped is summed densely instead (see DENSE_SHARE), the
- * full visit's result bit for bit. `cache`, when given (the incremental g(x) keeps one per block), keeps
- * the binned dimensions' classes and masses for the next call, for kernels that change little in between.
+ * full visit's result bit for bit.
  */
 export const evaluateProduct = (
   kernels: ProductKernels,
@@ -758,7 +757,19 @@ export const evaluateProduct = (
   points: readonly DimensionPoints[],
   extra?: ProductKernels,
   lazyIndex?: KernelIndex | (() => KernelIndex),
-  cache?: BinCache,
+): Float64Array => evaluateCachedProduct(undefined, kernels, bounds, points, extra, lazyIndex);
+
+/**
+ * {@link evaluateProduct} with a {@link BinCache} (the incremental g(x) keeps one per block), which keeps the
+ * binned dimensions' classes and masses for the next call, for kernels that change little in between.
+ */
+export const evaluateCachedProduct = (
+  cache: BinCache | undefined,
+  kernels: ProductKernels,
+  bounds: readonly { readonly low: number; readonly high: number }[],
+  points: readonly DimensionPoints[],
+  extra?: ProductKernels,
+  lazyIndex?: KernelIndex | (() => KernelIndex),
 ): Float64Array => {
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;

@@ -116,6 +116,31 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(fixed.stderr).not.toContain('no successful trial');
   });
 
+  it('a rerun of a study whose trials were cut short (Ctrl-C twice) runs nothing and exits 0: not "every one failed" (review 149)', async () => {
+    // The first call is stopped by two signals (the second records it INTERRUPTED at once); later calls complete.
+    const path = moduleConfig(
+      'rerun-cut',
+      `let calls = 0;
+export default () => {
+  if (calls++ > 0) return 1;
+  setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+  setTimeout(() => process.emit('SIGINT', 'SIGINT'), 300);
+  return new Promise((resolve) => setTimeout(() => resolve(1), 5_000).unref());
+};`,
+      { maxTrials: 1 },
+      { use: 'jsonl', options: { path: './rerun-cut.parzen.jsonl' } },
+    );
+    const cut = await cli('run', path, '--quiet');
+    expect(cut.code, cut.stderr).toBe(130);
+    expect(cut.stdout).toContain('0 complete, 1 failed');
+    const rerun = await cli('run', path, '--json');
+    expect(rerun.stderr).not.toContain('Fix the objective');
+    expect(rerun.stderr).not.toContain('no successful trial');
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(lastJsonLine(rerun.stdout)).toMatchObject({ best: null, resumed: true, trialsBefore: 1 });
+    expect(lastJsonLine(rerun.stdout)).not.toHaveProperty('error');
+  });
+
   it("says, under --quiet, what a failing command's program wrote on stderr (trial 62: only the progress lines had it)", async () => {
     const path = commandConfig('all-fail-command', {
       command: [process.execPath, '-e', 'console.error("oops: no GPU"); process.exit(1)'],

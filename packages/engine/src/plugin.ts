@@ -209,7 +209,14 @@ export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { folderNotMade, makeFolder } from './runtime/make-folder.js';
 export { lateReportNote } from './runtime/pruning.js';
-export { failedRun, lateStopNote, type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
+export {
+  earlierTrialsEnded,
+  failedRun,
+  lateStopNote,
+  type RunResult,
+  type RunStudyOptions,
+  runStudy,
+} from './runtime/run-study.js';
 export {
   isStale,
   type ProcessRecord,

@@ -826,7 +826,31 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
     const again = await study.optimize({ objective, maxTrials: 2 });
     expect(again.best).toBeUndefined();
     expect(warnings.at(-1)).toMatch(
-      /^study broken has no successful trial: its 2 trials, all from earlier runs, failed \(the first, #0: OBJECTIVE_THREW no data \(at \S+:\d+:\d+\)\) and this run evaluated none \(the study had its trials already\), so there is no best trial; each trial's error is in `trials`\.$/,
+      /^study broken has no successful trial: its 2 trials, all from earlier runs: every one failed \(the first, #0: OBJECTIVE_THREW no data \(at \S+:\d+:\d+\)\) and this run evaluated none \(the study had its trials already\), so there is no best trial; each trial's error is in `trials`\.$/,
+    );
+  });
+
+  it('a run that evaluates none judges the study by the trials its objective ran: those cut short are not failures (review 149)', async () => {
+    const warnings: string[] = [];
+    const study = await Study.open({
+      name: 'cut',
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      store: createMemoryStore(),
+      onWarning: (message) => warnings.push(message),
+    });
+    const objective = () => {
+      throw new Error('no data');
+    };
+    await study.tell((await study.ask()).number, new ParzenError('INTERRUPTED', 'stopped'));
+    await study.optimize({ objective: () => 1, maxTrials: 1 });
+    expect(warnings.filter((warning) => warning.includes('no successful trial'))).toEqual([]);
+    // With a trial that failed beside it, said, the one cut short told apart.
+    await study.optimize({ objective, maxTrials: 2 });
+    warnings.length = 0;
+    await study.optimize({ objective, maxTrials: 2 });
+    expect(warnings.at(-1)).toMatch(
+      /^study cut has no successful trial: its 2 trials, all from earlier runs: every one failed or was cut short \(1 by a stopped run or a lost worker, not by the objective\) \(the first, #1: OBJECTIVE_THREW no data /,
     );
   });
 });

@@ -63,7 +63,13 @@ import {
   toldErrorInfo,
 } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
-import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
+import {
+  DEFAULT_GRACE_PERIOD_MS,
+  earlierTrialsEnded,
+  failedRun,
+  type RunResult,
+  runStudy,
+} from './runtime/run-study.js';
 import { isStale, staleness, staleTrialOutcome } from './runtime/stale-trials.js';
 import {
   type AskedTrial,
@@ -407,7 +413,7 @@ const everyTrialFailed = (result: RunResult): string | undefined => {
   // A run that ran none: the study had its trials, every one failed (the warning at its limit says how to run more).
   if (first.number < result.existingTrials)
     return printable(
-      `study ${result.summary.study} has no successful trial: its ${countOf(result.existingTrials, 'trial')}, all from earlier runs, failed ${error} ` +
+      `study ${result.summary.study} has no successful trial: its ${countOf(result.existingTrials, 'trial')}, all from earlier runs: ${earlierTrialsEnded(result)} ${error} ` +
         "and this run evaluated none (the study had its trials already), so there is no best trial; each trial's error is in `trials`.",
     );
   // A resumed study may have a best from earlier runs (review 98: "no best trial" beside a best of 0.5).

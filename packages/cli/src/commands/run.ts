@@ -12,7 +12,13 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { countOf, failureNote, printable } from '@parzen/engine/host';
-import { checkSameStudy, type FailedTrial, failedRun, type StudyRecord } from '@parzen/engine/plugin';
+import {
+  checkSameStudy,
+  earlierTrialsEnded,
+  type FailedTrial,
+  failedRun,
+  type StudyRecord,
+} from '@parzen/engine/plugin';
 import { keepClosedJournals } from '@parzen/store-file';
 import {
   type BatchOutcome,
@@ -237,7 +243,7 @@ const executeRuns = async (
         output.note(
           failed.number < result.existingTrials
             ? // A rerun that ran nothing ends as the run before it did (it exited 0 and said nothing of the failures).
-              `parzen: study ${base.study} has no successful trial, and nothing ran: it has its ${countOf(result.existingTrials, 'trial')} already, all from earlier runs, and every one failed${firstFailure(result, failed, run, flags)} Fix the objective, then --more-trials N runs N more.`
+              `parzen: study ${base.study} has no successful trial, and nothing ran: it has its ${countOf(result.existingTrials, 'trial')} already, all from earlier runs, and ${earlierTrialsEnded(result)}${firstFailure(result, failed, run, flags)} Fix the objective, then --more-trials N runs N more.`
             : `parzen: every trial of study ${base.study} in this run failed${firstFailure(result, failed, run, flags)}`,
         );
       // The run's own message says why and what is left (the objective could not start: no limit to raise).

@@ -38,7 +38,7 @@ import {
   rescuedAmong,
   type StudySession,
 } from './study-session.js';
-import { summarize } from './summarize.js';
+import { cutShort, summarize } from './summarize.js';
 import { warnOnStderr } from './warn-on-stderr.js';
 
 /** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
@@ -111,14 +111,27 @@ export interface RunStudyOptions {
  * The first failed trial of a run that started trials and saw every one of them fail (a broken objective, not a
  * finished study), or, of a run that started none (the study had its trials already), of a study every trial of
  * which failed; else undefined: what `optimize` warns of and the CLI says (exiting 1). A number below
- * `existingTrials` tells the second case.
+ * `existingTrials` tells the second case. Trials cut short (a stopped run, a lost worker: see `cutShort`) are not
+ * judged: their objective did not fail, so a study of such trials alone is no failed run.
  */
 export const failedRun = (result: RunResult): FailedTrial | undefined => {
   // A rerun that ran nothing is judged by the study it found (a rerun of a broken study exited 0, the run before 1).
   const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
-  const judged = mine.length === 0 ? result.trials : mine;
+  // Review 149: a rerun of a study stopped by Ctrl-C said its every trial failed and "Fix the objective", exit 1.
+  const judged = (mine.length === 0 ? result.trials : mine).filter((trial) => !cutShort(trial));
   const first = judged[0];
   return first?.state === 'failed' && judged.every((trial) => trial.state === 'failed') ? first : undefined;
+};
+
+/**
+ * How the trials of a study a rerun found had ended, when {@link failedRun} says none succeeded: `every one failed`,
+ * or with those cut short told apart.
+ */
+export const earlierTrialsEnded = (result: RunResult): string => {
+  const cut = result.trials.filter(cutShort).length;
+  return cut === 0
+    ? 'every one failed'
+    : `every one failed or was cut short (${cut} by a stopped run or a lost worker, not by the objective)`;
 };
 
 /** How a run ended: why it stopped, whether it resumed, the summary and every trial. */

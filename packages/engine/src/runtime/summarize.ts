@@ -6,6 +6,9 @@ import type { StudySummary } from '../events/engine-event.js';
 /** Failure codes of a trial its run left unfinished (a signal, or a worker gone), not one its objective failed. */
 const UNFINISHED: ReadonlySet<string> = new Set(['INTERRUPTED', 'STALE_TRIAL']);
 
+/** Whether a trial failed cut short (a stopped run, a lost worker), not by its objective: see `StudySummary.unfinished`. */
+export const cutShort = (trial: Trial): boolean => trial.state === 'failed' && UNFINISHED.has(trial.error.code);
+
 /** Counts by state and the best complete trial with the params the objective saw. */
 export const summarize = (
   study: string,
@@ -20,7 +23,7 @@ export const summarize = (
     direction,
     complete: count('complete'),
     failed: count('failed'),
-    unfinished: trials.filter((trial) => trial.state === 'failed' && UNFINISHED.has(trial.error.code)).length,
+    unfinished: trials.filter(cutShort).length,
     pruned: count('pruned'),
     running: count('running'),
     best,

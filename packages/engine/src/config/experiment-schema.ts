@@ -88,7 +88,7 @@ export const baseConfigSchema = {
       maxItems: 100_000,
       items: { type: 'object' },
       description:
-        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died, up to 3 attempts in all, then it is given up with a warning; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
+        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; a worker that died at it 3 times gives it up, with a warning, while a run stopped by Ctrl-C or SIGTERM uses none of those attempts; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
     },
     budget: budgetSchema,
     concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },

@@ -9,6 +9,7 @@ import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Trial } from '../domain/trial.js';
+import { ParzenError } from '../errors.js';
 import { Study } from '../study.js';
 import { configEntryKeys, ENTRY_ATTEMPTS, withEnqueueKeys } from './enqueue.js';
 import { runStudy } from './run-study.js';
@@ -251,15 +252,16 @@ describe('enqueue', () => {
 describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTEMPTS} attempts`, () => {
   const gone = { owner: `${hostname()}:999999999:gone`, expiresAt: '2099-01-01T00:00:00Z' };
 
-  it('interrupted on every resume: handed out 3 times in all, then skipped with a warning naming it and its trials', async () => {
+  it('a run its caller stops at the entry each time (Ctrl-C, SIGTERM, its signal) uses up no attempt: the entry waits, first (review 149)', async () => {
     const store = createMemoryStore();
     const seen: unknown[] = [];
     let controller = new AbortController();
-    // The entry x=0.5 is stopped each time (a run stopped at it, its program stopped); 0.25 fails; others complete.
+    let stopAtEntry = true;
+    // The entry x=0.5 is stopped each time (a run stopped at it); 0.25 fails; others complete.
     const objective = createFunctionObjective((params, context) => {
       seen.push(params.x);
       if (params.x === 0.25) throw new Error('bad params');
-      if (params.x !== 0.5) return params.x as number;
+      if (params.x !== 0.5 || !stopAtEntry) return params.x as number;
       setTimeout(() => controller.abort(), 20);
       return untilStopped(context.signal);
     });
@@ -274,30 +276,32 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
       onWarning: (message: string) => warnings.push(message),
       gracePeriodMs: 0,
     };
-    // The first run and two resumes each stop at the entry.
-    for (let run = 0; run < ENTRY_ATTEMPTS; run++) {
+    // The first run and more resumes than the attempts each stop at the entry.
+    for (let run = 0; run <= ENTRY_ATTEMPTS; run++) {
       controller = new AbortController();
       await runStudy({ ...options, budget: { maxTrials: 100 }, signal: controller.signal });
     }
-    expect(seen).toEqual([0.25, 0.5, 0.5, 0.5]);
+    expect(seen).toEqual([0.25, 0.5, 0.5, 0.5, 0.5]);
     const trials = await store.listTrials('stuck');
     expect(trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
       'OBJECTIVE_THREW',
       'INTERRUPTED',
       'INTERRUPTED',
       'INTERRUPTED',
+      'INTERRUPTED',
     ]);
-    expect(trials[3]).toMatchObject({ error: { details: { entry: { attempt: 3 }, entrySkipped: true } } });
-    expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([
-      'study stuck: the enqueued entry {"model":"b","x":0.5} is not handed out again: the 3 trials that took it (#1, #2, #3) each ended unrun, ' +
-        'interrupted or their worker gone (3 attempts in all), so that a resume does not run it first again and again. ' +
-        "If it stops its worker (a crash, too much memory), fix that; to run it again, queue it anew (study.enqueue(params), or a copy of the entry in the config's `enqueue` list).",
+    expect(trials.map((trial) => trial.state === 'failed' && trial.error.details?.entry)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
-    // The next resume is not stuck: it runs the rest, and neither the skipped entry nor the failed one again.
-    controller = new AbortController();
+    expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([]);
+    // The next resume, not stopped, runs it first, then the rest, and not the failed one again.
+    stopAtEntry = false;
     await runStudy({ ...options, budget: { moreTrials: 2 } });
-    expect(seen.slice(4, 5)).toEqual([0.75]);
-    expect(seen.filter((x) => x === 0.5)).toHaveLength(3);
+    expect(seen.slice(5)).toEqual([0.5, 0.75]);
     expect(seen.filter((x) => x === 0.25)).toHaveLength(1);
     expect(await store.listEnqueued?.('stuck')).toEqual([]);
   });
@@ -328,9 +332,9 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
       { worker: gone.owner, entry: { internal: { x: 0.5, model: 1 }, attempt: 3 }, entrySkipped: true },
     ]);
     expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([
-      expect.stringMatching(
-        /^study killer: the enqueued entry \{"x":0\.5,"model":"b"\} is not handed out again: the 3 trials that took it \(#0, #1, #2\)/,
-      ),
+      'study killer: the enqueued entry {"x":0.5,"model":"b"} is not handed out again: the 3 trials that took it (#0, #1, #2) each ended unrun, ' +
+        'their worker gone or lost (3 attempts in all; a run stopped by its caller, a Ctrl-C, uses none), so that a resume does not run it first again and again. ' +
+        "If it stops its worker (a crash, too much memory), fix that; to run it again, queue it anew (study.enqueue(params), or a copy of the entry in the config's `enqueue` list).",
     ]);
     // Not handed out again: the next trial takes no entry.
     expect((await store.createTrial('killer'))?.internal).toEqual({});
@@ -343,6 +347,47 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
       error: { code: 'STALE_TRIAL', details: { entry: { attempt: 1 } } },
     });
     expect(await store.listEnqueued?.('killer')).toEqual([{ internal: { x: 0.5, model: 1 } }]);
+  });
+});
+
+describe('equal entries queued without keys (review 149: they shared one count of attempts)', () => {
+  it("each copy has its own attempts: one that ran to an end does not leave its unrun trials to the next copy's count", async () => {
+    const warnings: string[] = [];
+    const study = await Study.open({
+      name: 'copies',
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      suggester: countingSuggester().suggester,
+      store: createMemoryStore(),
+      onWarning: (message) => warnings.push(message),
+    });
+    // The re-evaluation recipe: the same params twice, then another.
+    await study.enqueue({ x: 0.5 });
+    await study.enqueue({ x: 0.5 });
+    await study.enqueue({ x: 0.25 });
+    const lost = new ParzenError('INTERRUPTED', 'its worker never answered');
+    const xs: unknown[] = [];
+    const take = async () => {
+      const trial = await study.ask();
+      xs.push(trial.params.x);
+      return trial.number;
+    };
+    await study.tell(await take(), lost); // #0: the first copy, cut short: back first in the queue
+    await study.tell(await take(), lost); // #1: the first copy again
+    await study.tell(await take(), 1); // #2: the first copy runs to an end
+    await study.tell(await take(), lost); // #3: the second copy's first attempt
+    await study.tell(await take(), 1); // #4: the second copy again, now run
+    await study.tell(await take(), 1); // #5: x = 0.25
+    expect(xs).toEqual([0.5, 0.5, 0.5, 0.5, 0.5, 0.25]);
+    const trials = await study.trials();
+    expect(trials.map((trial) => (trial.state === 'failed' ? trial.error.details?.entry : trial.state))).toEqual([
+      { internal: { x: 0.5 }, attempt: 1 },
+      { internal: { x: 0.5 }, attempt: 2 },
+      'complete',
+      { internal: { x: 0.5 }, attempt: 1 },
+      'complete',
+      'complete',
+    ]);
+    expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([]);
   });
 });
 

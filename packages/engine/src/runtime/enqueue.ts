@@ -162,8 +162,9 @@ export const withEnqueueKeys = (
 };
 
 /**
- * How many trials an enqueued entry is handed to, in all, while each of them ends unrun (interrupted, or its
- * worker gone: see `endedUnrun`): the last one gives the entry up instead of back (see {@link entryAttempt}).
+ * How many trials an enqueued entry is handed to, in all, while each of them ends unrun (its worker gone, or told
+ * `INTERRUPTED` in ask/tell: see `endedUnrun`): the last one gives the entry up instead of back (see
+ * {@link entryAttempt}). A trial whose run its caller stopped (Ctrl-C, SIGTERM, the run's signal) is no attempt.
  */
 export const ENTRY_ATTEMPTS = 3;
 
@@ -174,7 +175,10 @@ export interface SkippedEntry {
   readonly trials: readonly number[];
 }
 
-/** Whether `recorded`, a trial's `details.entry`, is `entry`: the same key, or without keys the same values. */
+/**
+ * Whether `recorded`, a trial's `details.entry` or a taken entry, is `entry`: the same key, or without keys the same
+ * values.
+ */
 const isEntry = (recorded: unknown, entry: TakenEntry): boolean => {
   if (typeof recorded !== 'object' || recorded === null) return false;
   const { key, internal } = recorded as { readonly key?: unknown; readonly internal?: unknown };
@@ -189,7 +193,9 @@ const isEntry = (recorded: unknown, entry: TakenEntry): boolean => {
  * details: `entry` (its `internal` values, its `key` if it has one, and `attempt`, how many trials took it and
  * ended unrun, this one included), and at the {@link ENTRY_ATTEMPTS}th `entrySkipped: true`, so that the store
  * gives the entry up instead of back; `skipped` then says it. Attempts count from the last time the entry was
- * given up (queued anew, it has all its attempts again). Any other outcome, one of a trial that took no entry, or
+ * given up (queued anew, it has all its attempts again). Entries queued with equal values and no key are told apart
+ * by their turn: a trial before this one that took an equal entry and ran it to an end (or holds it) ran its own
+ * copy, so the attempts before it were that copy's. Any other outcome, one of a trial that took no entry, or
  * on a store without `listTakenEntries` (or that fails to list), as it is.
  */
 export const entryAttempt = async (
@@ -202,17 +208,30 @@ export const entryAttempt = async (
   // Best effort: a store that cannot list them now does not keep the trial's end from being recorded. The study's
   // trials are listed only for a trial that took an entry (a Ctrl-C ends many trials at once).
   let entry: TakenEntry | undefined;
+  let taken: readonly TakenEntry[];
   let trials: readonly Trial[];
   try {
-    entry = (await store.listTakenEntries(study)).find((taken) => taken.trial === number);
+    taken = await store.listTakenEntries(study);
+    entry = taken.find((candidate) => candidate.trial === number);
     if (entry === undefined) return { outcome };
     trials = await store.listTrials(study);
   } catch {
     return { outcome };
   }
+  // Earlier trials that took an equal entry and kept it (a trial that gives its entry back is not listed).
+  // Review 149: a second copy of {x: 0.5} was given up after one attempt, the first copy's two counted with it.
+  const held = new Set(
+    taken.filter((candidate) => candidate.trial < number && isEntry(candidate, entry)).map(({ trial }) => trial),
+  );
   const before: number[] = [];
   for (const trial of trials) {
-    if (trial.number === number || trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
+    if (trial.number >= number) continue;
+    // One still running holds another copy: it neither counts nor ends the count.
+    if (held.has(trial.number)) {
+      if (trial.state !== 'running') before.length = 0;
+      continue;
+    }
+    if (trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
     if (trial.error.details?.entrySkipped === true) before.length = 0;
     else before.push(trial.number);
   }
@@ -236,7 +255,7 @@ export const skippedEntryNote = (study: string, space: CompiledSpace, skipped: S
   const trials = skipped.trials.map((number) => `#${number}`).join(', ');
   return (
     `study ${study}: the enqueued entry ${shown} is not handed out again: the ${skipped.trials.length} trials that took it (${trials}) each ended unrun, ` +
-    `interrupted or their worker gone (${ENTRY_ATTEMPTS} attempts in all), so that a resume does not run it first again and again. ` +
+    `their worker gone or lost (${ENTRY_ATTEMPTS} attempts in all; a run stopped by its caller, a Ctrl-C, uses none), so that a resume does not run it first again and again. ` +
     "If it stops its worker (a crash, too much memory), fix that; to run it again, queue it anew (study.enqueue(params), or a copy of the entry in the config's `enqueue` list)."
   );
 };

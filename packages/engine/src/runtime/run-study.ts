@@ -503,7 +503,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         const intermediate = trialPruning.intermediate();
         if (intermediate.length > 0) reported++;
         else if (outcome.state === 'complete') completeUnreported++;
-        return await finishRunTrial(session, asked, startedAt, outcome, warn, intermediate, endedAt);
+        // Cut short by a stop the caller asked for (the only thing that aborts `interrupt`): the user's own Ctrl-C or
+        // a scheduler's SIGTERM does not use up an enqueued entry's attempts (review 149); a worker gone does.
+        return await finishRunTrial(
+          session,
+          asked,
+          startedAt,
+          outcome,
+          warn,
+          intermediate,
+          endedAt,
+          !interrupt.signal.aborted,
+        );
       } finally {
         clearInterval(renewal);
         trialPruning.end(cutShort);

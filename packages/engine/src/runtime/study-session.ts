@@ -253,17 +253,18 @@ export const outcomeOf = (result: EvaluationResult): TrialOutcome =>
 
 /**
  * Records how a trial ended (complete, failed or pruned) in the store and announces it. A trial that ended unrun
- * after its objective started (`objectiveStarted`, the default) counts as an attempt at the enqueued entry it
- * took, and the last one gives the entry up, with a warning (see {@link entryAttempt}).
+ * counts as an attempt at the enqueued entry it took (`countsAsAttempt`, the default), and the last one gives the
+ * entry up, with a warning (see {@link entryAttempt}); not one whose objective never started, nor one a stop its
+ * run's caller asked for cut short (Ctrl-C, SIGTERM, the run's signal): that says nothing of the entry.
  */
 export const finishAskedTrial = async (
   session: StudySession,
   number: number,
   outcome: TrialOutcome,
-  objectiveStarted = true,
+  countsAsAttempt = true,
 ): Promise<FinishedTrial> => {
   const { store, spec } = session;
-  const attempt = objectiveStarted ? await entryAttempt(store, spec.name, number, outcome) : { outcome };
+  const attempt = countsAsAttempt ? await entryAttempt(store, spec.name, number, outcome) : { outcome };
   const finished = await store.finishTrial(spec.name, number, attempt.outcome).catch(async (error: unknown) => {
     throw await withWhatItHolds(session, number, error);
   });
@@ -438,11 +439,11 @@ export const finishRunTrial = async (
   // When the objective ended: a result kept elsewhere keeps this time, not the time a store gave up (trial
   // 56: a rescued trial's finish was the second Ctrl-C, 7 s into a database outage, after it ended).
   endedAt: string = now(session),
-  /** Whether its objective started (see {@link finishAskedTrial}). */
-  objectiveStarted = true,
+  /** Whether it counts as an attempt at the entry it took, if it ended unrun (see {@link finishAskedTrial}). */
+  countsAsAttempt = true,
 ): Promise<FinishedTrial> => {
   try {
-    return await finishAskedTrial(session, asked.number, outcome, objectiveStarted);
+    return await finishAskedTrial(session, asked.number, outcome, countsAsAttempt);
   } catch (error) {
     const { store, spec } = session;
     const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;

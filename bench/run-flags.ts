@@ -253,6 +253,12 @@ export const BENCH_SCRIPTS = {
       },
     ],
   },
+  'tpe-noisy-repeats': {
+    purpose:
+      'how many trials TPE gives its most-tried setting of a small noisy discrete space, with and without avoidRepeats',
+    example: `${COMMAND}/tpe-noisy-repeats.ts --seeds 8 --write`,
+    flags: [{ name: 'seeds', value: 'N', help: 'seeds per row', default: '8' }, WRITE],
+  },
   'tpe-repeats': {
     purpose: 'exact repeats per suite problem and TPE variant (the evidence behind avoidRepeats)',
     example: `${COMMAND}/tpe-repeats.ts --seeds 30`,

@@ -139,7 +139,7 @@ describe('the rank test against the first row (trial 157: a gap of pure noise re
       'c           4          6.5       5       8   p=0.004        16       4',
     ]);
     expect(versusFirstNote(rows)).toBe(
-      "vs first: p of a two-sided Mann–Whitney U test of each row's run bests against the first row's; at 0.05 or above, the gap may be chance (the seeds' luck, or a noisy objective's). \"few runs\": fewer than 4 runs in a row or its first, too few to test.",
+      'vs first: p of a two-sided Mann–Whitney U test of each row\'s run bests against those of the first row; at 0.05 or above, the gap may be chance (the seeds\' luck, or a noisy objective\'s); below, it is more than the seeds\' luck, though with a noisy objective each best is the lowest of noisy draws, a bias the test does not cover (docs/tpe.md, "Noisy objectives"). "few runs": fewer than 4 runs in a row or its first, too few to test.',
     );
   });
 
@@ -182,12 +182,14 @@ describe('the rank test with several problems in one batch (heart and iris in ex
       ['i-random', 'i-tpe', expect.closeTo(0.6857143, 6)],
     ]);
     expect(versusFirstNote(rows)).toContain(
-      "against the first row's of its problem (the batch has several objectives or spaces: they are not tested against each other)",
+      'against those of the first row of its problem (the batch has several objectives or spaces: they are not tested against each other)',
     );
-    // One variant per problem: nothing to test, no column.
+    // One variant per problem (a matrix over a space bound): nothing to test, no column, and said why (review 149).
     const alone = compareOutcomes([of('a', outcome('a', 'a1', 1)), of('b', outcome('b', 'b1', 2))]);
     expect(formatComparison(alone)).not.toContain('vs first');
-    expect(versusFirstNote(alone)).toBeUndefined();
+    expect(versusFirstNote(alone)).toBe(
+      'No "vs first" test: each row is a problem of its own, its objective or search space unlike the others\' (a changed bound counts: a constant in the space may pick the data set, so losses over different spaces are not tested against each other). Each run\'s best is in --json, for a test of your own.',
+    );
   });
 });
 

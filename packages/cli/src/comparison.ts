@@ -199,17 +199,22 @@ const versusFirstCell = (row: ComparisonRow): string => {
 };
 
 /**
- * What the "vs first" column means, said under a table that has it (a row tested); else undefined. With
- * several problems in the batch, each row is tested against the first row of its own.
+ * What the "vs first" column means, said under a table that has it (a row tested); under a table of several rows
+ * none of which is tested (each its own problem), why it has no such column; else undefined. With several problems
+ * in the batch, each row is tested against the first row of its own.
  */
 export const versusFirstNote = (rows: readonly ComparisonRow[]): string | undefined => {
-  if (!rows.some((row) => row.versusFirst !== null)) return undefined;
   const firsts = rows.filter((row) => row.versusFirst === null).length;
+  // Review 149: a matrix over a space bound made each row its own problem, and the column vanished unsaid.
+  if (firsts === rows.length)
+    return rows.length < 2
+      ? undefined
+      : 'No "vs first" test: each row is a problem of its own, its objective or search space unlike the others\' (a changed bound counts: a constant in the space may pick the data set, so losses over different spaces are not tested against each other). Each run\'s best is in --json, for a test of your own.';
   const against =
     firsts > 1
-      ? "the first row's of its problem (the batch has several objectives or spaces: they are not tested against each other)"
-      : "the first row's";
-  return `vs first: p of a two-sided Mann–Whitney U test of each row's run bests against ${against}; at ${SIGNIFICANCE_LEVEL} or above, the gap may be chance (the seeds' luck, or a noisy objective's). "few runs": fewer than ${RANK_TEST_MIN_RUNS} runs in a row or its first, too few to test.`;
+      ? 'the first row of its problem (the batch has several objectives or spaces: they are not tested against each other)'
+      : 'the first row';
+  return `vs first: p of a two-sided Mann–Whitney U test of each row's run bests against those of ${against}; at ${SIGNIFICANCE_LEVEL} or above, the gap may be chance (the seeds' luck, or a noisy objective's); below, it is more than the seeds' luck, though with a noisy objective each best is the lowest of noisy draws, a bias the test does not cover (docs/tpe.md, "Noisy objectives"). "few runs": fewer than ${RANK_TEST_MIN_RUNS} runs in a row or its first, too few to test.`;
 };
 
 const show = (value: number | null): string => (value === null ? '-' : formatNumber(value));

@@ -478,7 +478,7 @@ describe('batch experiments', () => {
     const cells = lines.slice(1, 5).map((line) => line.split(/\s{2,}/));
     expect(cells.map((row) => row[5])).toEqual(['-', 'p=1', 'p=0.029', 'p=0.029']);
     expect(lines[5]).toMatch(
-      /^vs first: p of a two-sided Mann–Whitney U test of each row's run bests against the first row's; at 0\.05 or above, the gap may be chance/,
+      /^vs first: p of a two-sided Mann–Whitney U test of each row's run bests against those of the first row; at 0\.05 or above, the gap may be chance/,
     );
     const { comparison } = lastJsonLine(json.stdout) as {
       comparison: { variant: string; versusFirst: { variant: string; p: number; method: string } | null }[];
@@ -490,6 +490,21 @@ describe('batch experiments', () => {
       { variant: first, p: expect.closeTo(2 / 70, 12), method: 'exact' },
       { variant: first, p: expect.closeTo(2 / 70, 12), method: 'exact' },
     ]);
+  });
+
+  it('a matrix over a space bound: each row its own problem, no "vs first" column, and the table says why (review 149)', async () => {
+    const config = heartConfig({
+      name: 'bound',
+      budget: { maxTrials: 5 },
+      matrix: { 'space/x/high': [2, 1], seed: [1, 2, 3, 4] },
+    });
+    const run = await cli('run', writeIn(dir, 'bound.json', config), '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.slice(run.stdout.lastIndexOf('variant')).trim().split('\n');
+    expect(lines[0]).toMatch(/^variant\s+runs\s+median best\s+best\s+worst\s+complete\s+failed$/);
+    expect(lines.at(-1)).toMatch(
+      /^No "vs first" test: each row is a problem of its own, its objective or search space unlike/,
+    );
   });
 
   it('runs several configs in turn and prints a comparison table', async () => {

@@ -15,6 +15,18 @@ export const storeFlag = (spec: string): string => `--store ${JSON.stringify(wit
 const withoutPassword = (spec: string): string =>
   spec.replace(/(\/\/[^/@:\s]*:)[^@/\s]*@/, '$1***@').replace(/([?&]password=)[^&\s]*/i, '$1***');
 
+/**
+ * A spec for a command to run, with a URL's password taken out (not masked: a masked URL fails as shown), and
+ * whether there was one. The postgres store takes none in its URL: it reads it from PGPASSWORD.
+ */
+export const specWithoutPassword = (spec: string): { readonly spec: string; readonly removed: boolean } => {
+  const stripped = spec
+    .replace(/(\/\/[^/@:\s]*):[^@/\s]*@/, '$1@')
+    .replace(/([?&])password=[^&\s]*&?/i, '$1')
+    .replace(/[?&]$/, '');
+  return { spec: stripped, removed: stripped !== spec };
+};
+
 /** {@link storeFlag} for a choice {@link parseStoreSpec} made, else `--store`. */
 export const storeFlagLabel = (choice: PluginChoice): string => {
   const typed = typedSpecs.get(choice);

@@ -35,9 +35,9 @@ describe('export asked for CSV', () => {
     const tsv = join(dir, 'results.TSV');
     const tab = await cli('export', '--store', `jsonl:${join(dir, 'heart.parzen.jsonl')}`, '-o', tsv);
     expect(tab.code).toBe(2);
-    // The store as --store is said elsewhere (quoted), the .tsv name as .csv.
+    // The store as --store is said elsewhere, the .tsv name as .csv.
     expect(tab.stderr).toContain(
-      `\`parzen trials --store ${JSON.stringify(`jsonl:${join(dir, 'heart.parzen.jsonl')}`)} --csv > ${join(dir, 'results.csv')}\``,
+      `\`parzen trials --store jsonl:${join(dir, 'heart.parzen.jsonl')} --csv > ${join(dir, 'results.csv')}\``,
     );
     expect(tab.stderr).toContain('there is no TSV');
     expect(existsSync(tsv)).toBe(false);
@@ -60,8 +60,22 @@ describe('export asked for CSV into a folder that does not exist', () => {
     mkdirSync(join(dir, 'my results'));
     const flagged = await cli('export', config, '--store', `jsonl:${join(dir, 'heart.parzen.jsonl')}`, '-o', spaced);
     expect(flagged.stderr).toContain(
-      `\`parzen trials ${config} --store ${JSON.stringify(`jsonl:${join(dir, 'heart.parzen.jsonl')}`)} --csv > ${JSON.stringify(spaced)}\``,
+      `\`parzen trials ${config} --store jsonl:${join(dir, 'heart.parzen.jsonl')} --csv > '${spaced}'\``,
     );
+  });
+
+  it('quotes for a POSIX shell: nothing expands, a quote kept; a store URL without its password, said (review 149)', async () => {
+    // In double quotes `$HOME` expanded: the command read another file.
+    const dollar = await cliIn(dir, 'export', "it's $HOME.json", '--study', 'a `b`', '--csv');
+    expect(dollar.code).toBe(2);
+    expect(dollar.stderr).toContain("`parzen trials 'it'\\''s $HOME.json' --study 'a `b`' --csv > trials.csv`");
+    // A masked password failed as shown; the postgres store takes none in its URL.
+    const url = await cli('export', '--store', 'postgres://u:secret@localhost/db?password=x&sslmode=require', '--csv');
+    expect(url.code).toBe(2);
+    expect(url.stderr).toContain(
+      "`parzen trials --store 'postgres://u@localhost/db?sslmode=require' --csv > trials.csv` (its rows import too; the URL's password is left out: the postgres store reads it from PGPASSWORD (or the variable its passwordEnv option names), never from the URL).",
+    );
+    expect(url.stderr).not.toContain('secret');
   });
 });
 

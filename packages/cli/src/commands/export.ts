@@ -13,7 +13,7 @@ import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import type { Output } from '../output.js';
 import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
-import { storeFlag } from '../store-spec.js';
+import { specWithoutPassword } from '../store-spec.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
 
@@ -70,8 +70,12 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
   return { lines, dropped };
 };
 
-/** A word of a suggested command as a shell reads it: as it is when plain, else quoted. */
-const shellWord = (word: string): string => (/^[\w./\\:@%+=,-]+$/.test(word) ? word : JSON.stringify(word));
+/**
+ * A word of a suggested command as a POSIX shell reads it: as it is when plain, else in single quotes, inside which
+ * nothing expands (review 149: in double quotes `$HOME` did); a quote in it is closed, escaped and reopened.
+ */
+const shellWord = (word: string): string =>
+  /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 
 /**
  * The file the suggested `parzen trials --csv > FILE` writes: the CSV file `-o` named (a .tsv name as .csv), else
@@ -92,17 +96,23 @@ const csvFile = (output: string | undefined, extension: string | undefined): { f
 const refuseCsv = (path: string | undefined, flags: ExportFlags): void => {
   const extension = flags.output === undefined ? undefined : /\.(csv|tsv)$/i.exec(flags.output)?.[1]?.toLowerCase();
   if (flags.csv !== true && extension === undefined) return;
-  // The store the export would have read: the config's, or --store's (with a config too).
+  // The store the export would have read: the config's, or --store's (with a config too), without a URL's password
+  // (review 149: masked, the command failed as shown).
+  const store = flags.store === undefined ? undefined : specWithoutPassword(flags.store);
   const source = [
-    ...(path === undefined ? (flags.store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
-    ...(flags.store === undefined ? [] : [storeFlag(flags.store)]),
+    ...(path === undefined ? (store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
+    ...(store === undefined ? [] : [`--store ${shellWord(store.spec)}`]),
   ].join(' ');
+  const password =
+    store?.removed === true
+      ? "; the URL's password is left out: the postgres store reads it from PGPASSWORD (or the variable its passwordEnv option names), never from the URL"
+      : '';
   const study = flags.study === undefined ? '' : ` --study ${shellWord(flags.study)}`;
   const asked = flags.csv === true ? '--csv' : `-o ${flags.output}`;
   const { file, moved } = csvFile(flags.output, extension);
   throw new CliError(
     `${asked}: \`parzen export\` writes JSONL only (a file for \`parzen import\`)${flags.csv === true ? '' : ", whatever the file's name"}; ` +
-      `CSV comes from \`parzen trials ${source}${study} --csv > ${shellWord(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}). Nothing was written.`,
+      `CSV comes from \`parzen trials ${source}${study} --csv > ${shellWord(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
   );
 };
 

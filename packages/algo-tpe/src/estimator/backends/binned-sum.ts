@@ -43,10 +43,20 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
   const visit = (b: number, at: number, upper: number, count: number): number => {
     const end = Math.min(size, (b + 1) * BLOCK);
     let next = count;
+    // Kernels sorted by centre: an integer's repeat one centre and width in runs, and put one mass on the bin,
+    // computed once per run (the same value, so the same term bit for bit).
+    let lastMu = Number.NaN;
+    let lastSigma = Number.NaN;
+    let mass = Number.NaN;
     for (let k = b * BLOCK; k < end; k++) {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
-      terms[next++] = (logCoefs[k] as number) + logGaussMass((at - mu) / sigma, (upper - mu) / sigma);
+      if (mu !== lastMu || sigma !== lastSigma) {
+        mass = logGaussMass((at - mu) / sigma, (upper - mu) / sigma);
+        lastMu = mu;
+        lastSigma = sigma;
+      }
+      terms[next++] = (logCoefs[k] as number) + mass;
     }
     return next;
   };

@@ -103,13 +103,15 @@ export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Arr
   if (dimension?.kind !== 'categorical') throw new Error('categoricalProbabilities needs one categorical dimension');
   const { prior, options, keep } = dimension;
   const probabilities = new Float64Array(prior.length);
-  estimator.weights.forEach((w, k) => {
+  const { weights } = estimator;
+  for (let k = 0; k < weights.length; k++) {
+    const w = weights[k] as number;
     const option = options[k] as number;
     const spread = option < 0 ? w : w * (1 - keep);
     for (let c = 0; c < prior.length; c++)
       probabilities[c] = (probabilities[c] as number) + spread * (prior[c] as number);
     if (option >= 0) probabilities[option] = (probabilities[option] as number) + w * keep;
-  });
+  }
   return probabilities;
 };
 

@@ -8,8 +8,11 @@ const source = (file: string): string => readFileSync(new URL(file, bench), 'utf
 
 /** bench/*.ts modules other scripts import; they read no flag of their own except `publish`'s `--out`. */
 const HELPERS = ['latency-notes', 'problem-file', 'run-flags', 'store-bench-utils', 'tpe-problems'];
-/** `'--x'` literals that are not the script's flags: `postgres --version`, run by store-postgres. */
-const NOT_FLAGS: Partial<Record<BenchScriptName, readonly string[]>> = { 'store-postgres': ['version'] };
+/** `'--x'` literals that are not the script's flags: `postgres --version`, run by store-postgres; `parzen run --quiet`. */
+const NOT_FLAGS: Partial<Record<BenchScriptName, readonly string[]>> = {
+  'store-postgres': ['version'],
+  'halton-startup': ['quiet'],
+};
 
 /**
  * The flags a module's source reads, comments left out: whole `'--name'` literals (`process.argv.includes`,

@@ -65,6 +65,22 @@ const WRITE: BenchFlag = { name: 'write', help: 'write the results file' };
  * checks this list against the flags each script's source reads.
  */
 export const BENCH_SCRIPTS = {
+  'halton-startup': {
+    purpose:
+      'the one-time cost of quasi-random (Halton) values by number of parameters: `parzen run` wall time and memory, and the sampler alone',
+    example: `${COMMAND}/halton-startup.ts --out bench/results/halton-startup.md`,
+    flags: [
+      { name: 'dims', value: 'N,N', help: 'numbers of parameters', default: '3000,6000,10000' },
+      { name: 'trials', value: 'N', help: 'trials of each run', default: '2' },
+      {
+        name: 'cli',
+        value: 'FILE',
+        help: "the CLI to run (another checkout's build, for a before/after)",
+        default: 'packages/cli/dist/main.js',
+      },
+      OUT_STORE,
+    ],
+  },
   'engine-overhead': {
     purpose: 'run-loop overhead per trial (memory store, random search, trivial objective) at growing study sizes',
     example: `${COMMAND}/engine-overhead.ts`,

@@ -14,6 +14,14 @@ export const createRng = (seed: string): Rng => {
 };
 
 /**
+ * The state of the generator {@link createRng} makes for a seed (alea: three 32-bit lags as multiples of 2^-32 and
+ * a carry), for a loop that steps it inline millions of times (the Halton scramble): a draw is
+ * `t = 2091639·s0 + c·2^-32; s0 = s1; s1 = s2; c = t | 0; s2 = t − c`, and s2 is the number drawn.
+ */
+export const aleaState = (seed: string): { c: number; s0: number; s1: number; s2: number } =>
+  aleaGenerator(seed, { state: true }).state();
+
+/**
  * The RNG of one purpose within one trial: the same (study seed, trial number, purpose) always gives the
  * same stream, whatever the order in which trials run, so seeds reproduce a suggester's draws under
  * concurrency (what a model-based suggester makes of them depends on the history it sees) and a resumed

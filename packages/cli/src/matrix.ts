@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ConfigIssue, ParzenError } from '@parzen/engine';
+import { type ConfigIssue, type ConfigNote, ParzenError } from '@parzen/engine';
 import { canonicalJson, describeValue, escapePointer, formatIssues } from '@parzen/engine/plugin';
 
 /** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
@@ -402,6 +402,48 @@ export const sameConfigVariants = (variants: readonly Variant[], configs: readon
         .map((name) => `${JSON.stringify(later.values[name])} beside ${JSON.stringify(earlier.values[name])}`)
         .join(', '),
     };
+  });
+};
+
+/**
+ * A note for each variant whose studies differ in the seed alone while its suggester ignores the seed: the plain
+ * Halton sequence (`quasi-random` with `scramble: false`) gives every seed the same params, so the studies run
+ * one design several times, and the comparison would take them for independent runs and rank-test them. The note
+ * goes with the variant's first study (`at`: its index in `variants`); `configs` are the variants' configs as
+ * loaded, in the variants' order.
+ */
+// Trial 158 (C4): a seed matrix of `scramble: false` showed five identical runs as five, a p-value among them.
+export const seedIgnoredNotes = (
+  variants: readonly Variant[],
+  configs: readonly { readonly suggester?: unknown }[],
+): { readonly at: number; readonly note: ConfigNote }[] => {
+  const groups = new Map<string, number[]>();
+  variants.forEach((variant, at) => {
+    groups.set(variant.variant, [...(groups.get(variant.variant) ?? []), at]);
+  });
+  return [...groups.values()].flatMap((members) => {
+    const [first] = members;
+    const variant = variants[first as number] as Variant;
+    const seedKey = Object.keys(variant.indices).find((key) => segments(key).join('/') === 'seed');
+    const suggester = configs[first as number]?.suggester as
+      | { use?: unknown; options?: { scramble?: unknown } }
+      | undefined;
+    if (members.length < 2 || seedKey === undefined) return [];
+    if (suggester?.use !== 'quasi-random' || suggester.options?.scramble !== false) return [];
+    const last = variants[members.at(-1) as number] as Variant;
+    return [
+      {
+        at: first as number,
+        note: {
+          pointer: `/matrix/${escapePointer(seedKey)}`,
+          message:
+            `the seeds change nothing in ${variant.study} to ${last.study}: quasi-random with scramble: false is the plain ` +
+            `Halton sequence, the same params for every seed (only an objective's own seed, {seed} or PARZEN_SEED, ` +
+            `differs), so these ${members.length} studies run one design ${members.length} times and the comparison ` +
+            'would count them as independent runs; give this suggester one seed, or scramble: true for a design per seed',
+        },
+      },
+    ];
   });
 };
 

@@ -31,7 +31,15 @@ import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { expandMatrix, inVariant, sameConfigVariants, segments, type Variant, withMatrixKey } from './matrix.js';
+import {
+  expandMatrix,
+  inVariant,
+  sameConfigVariants,
+  seedIgnoredNotes,
+  segments,
+  type Variant,
+  withMatrixKey,
+} from './matrix.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -454,6 +462,15 @@ const prepareFile = async (
       `Combinations of the matrix resolve to the same config:\n${formatIssues(same)}`,
       { issues: same },
     );
+  // Studies that differ in a seed their suggester ignores: said by a run and validate, once per variant.
+  if (options.oneRunPerStudy === true)
+    for (const { at, note } of seedIgnoredNotes(
+      runs.map((run) => run.variant),
+      runs.map((run) => run.experiment.config),
+    )) {
+      const run = runs[at] as PreparedRun;
+      runs[at] = { ...run, experiment: { ...run.experiment, notes: [...(run.experiment.notes ?? []), note] } };
+    }
   if (options.preflight !== true) return runs;
   // An objective checked for an earlier variant or config (the same options and space, from the same folder)
   // is not started again: its run builds its own when it runs (trial 58: validating 150 configs of one module

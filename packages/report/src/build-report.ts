@@ -262,19 +262,22 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `This study's suggester is \`${study.suggester?.use ?? 'unknown'}\`${createdWithNote(study)}, not TPE: these figures replay TPE with its default options over the same trials — what TPE would have done, not what happened.`,
     );
   } else {
-    const reproduced = replay.snapshots.filter((s) => s.reproduced).length;
+    // Trial 158 (C7): a trial an enqueued entry gave every param was counted as a suggestion that failed to replay.
+    const drawn = replay.snapshots.filter((s) => s.enqueuedAll !== true);
+    const given = replay.snapshots.filter((s) => s.enqueuedAll === true).map((s) => s.trialNumber);
+    const reproduced = drawn.filter((s) => s.reproduced).length;
     // Rows whose trial TPE did not suggest with the stored settings (review 34: a run resumed with an edited
     // config uses its own; the count alone did not say which rows draw a choice that never ran).
-    const differing = replay.snapshots.filter((s) => !s.reproduced).map((s) => s.trialNumber);
-    const named =
-      differing.length <= 8
-        ? differing.join(', ')
-        : `${differing.slice(0, 8).join(', ')} and ${differing.length - 8} more`;
+    const differing = drawn.filter((s) => !s.reproduced).map((s) => s.trialNumber);
+    const named = listTrials(differing);
     text.push(
-      `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${replay.snapshots.length} replayed suggestions equal the stored params exactly.` +
+      `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${drawn.length} replayed suggestions equal the stored params exactly.` +
         (differing.length === 0
           ? ''
-          : ` The row${differing.length === 1 ? '' : 's'} for trial${differing.length === 1 ? '' : 's'} ${named} ${differing.length === 1 ? 'does' : 'do'} not: ${differing.length === 1 ? 'that trial was' : 'those trials were'} suggested with other settings than the study's stored ones (a run resumed with an edited config uses its own, and warns of it), or ${differing.length === 1 ? 'its params were' : 'their params were'} written otherwise (enqueued, imported)${ranAtOnce(study) ? `, or (this study ran trials at once) a trial started or finished within moments of ${differing.length === 1 ? 'that suggestion' : 'those suggestions'}, which the stored times cannot place exactly, so the replay saw one trial more or less than the suggester did` : ''}; there the line marks what TPE with the stored settings would have chosen, not the trial's value.`),
+          : ` The row${differing.length === 1 ? '' : 's'} for trial${differing.length === 1 ? '' : 's'} ${named} ${differing.length === 1 ? 'does' : 'do'} not: ${differing.length === 1 ? 'that trial was' : 'those trials were'} suggested with other settings than the study's stored ones (a run resumed with an edited config uses its own, and warns of it), or ${differing.length === 1 ? 'its params were' : 'their params were'} written otherwise (enqueued, imported)${ranAtOnce(study) ? `, or (this study ran trials at once) a trial started or finished within moments of ${differing.length === 1 ? 'that suggestion' : 'those suggestions'}, which the stored times cannot place exactly, so the replay saw one trial more or less than the suggester did` : ''}; there the line marks what TPE with the stored settings would have chosen, not the trial's value.`) +
+        (given.length === 0
+          ? ''
+          : ` Trial${given.length === 1 ? '' : 's'} ${listTrials(given)} ran an enqueued entry that gave ${given.length === 1 ? 'it' : 'them'} every param, as the store records: TPE drew none there, and ${given.length === 1 ? 'its row marks' : 'their rows mark'} what it would have drawn.`),
     );
   }
   if (replay.unknownOptions.length > 0)
@@ -282,7 +285,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `The study's stored TPE options include ${replay.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study); the replay leaves them out, so some replayed suggestions may differ from the stored ones.`,
     );
   text.push(
-    `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.last === undefined ? '' : ` and one at the last trial, #${replay.last}`}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
+    `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.last === undefined ? '' : ` and one at the last trial, #${replay.last}`}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (${startupDrawnBy(replay)}, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
   );
   // Trial 108: a branch's parameter has no row where the snapshot's trial took another branch, said as the
   // start-up ones are.
@@ -355,6 +358,23 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       "Each joint l(x) was built in the principal axes of that decision's good trials (the frame option): its kernels lie along the direction the good trials spread in, so where good values of two parameters move together, a slice of l along one parameter is narrower than the good trials' spread in it.",
     );
   return text;
+};
+
+/** Trial numbers as a list, the first 8 and how many more. */
+const listTrials = (numbers: readonly number[]): string =>
+  numbers.length <= 8 ? numbers.join(', ') : `${numbers.slice(0, 8).join(', ')} and ${numbers.length - 8} more`;
+
+/**
+ * Who gave the start-up snapshots' trials their params: TPE's start-up suggester, named by its kind, and
+ * enqueued entries that gave a trial every param (the store records which trials took one).
+ */
+const startupDrawnBy = (replay: Replay): string => {
+  const suggester = `drawn by its ${replay.startup === undefined ? '' : `${replay.startup} `}start-up suggester`;
+  const given = replay.startupEnqueued;
+  if (given === 0) return suggester;
+  if (given === replay.startupSkipped)
+    return given === 1 ? 'given by an enqueued entry' : 'each given by an enqueued entry';
+  return `${given} given by ${given === 1 ? 'an enqueued entry' : 'enqueued entries'}, the others ${suggester}`;
 };
 
 /**

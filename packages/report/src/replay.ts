@@ -2,6 +2,7 @@ import {
   explainJoint,
   explainSuggestion,
   type JointExplanation,
+  type StartupSuggesterName,
   type TpeExplanation,
   type TpeOptions,
   tpeOptionsSchema,
@@ -20,6 +21,11 @@ export interface ReplaySnapshot {
   readonly stored: ParamAssignment;
   /** Whether every replayed winner equals the stored value (the replay reproduced the run exactly). */
   readonly reproduced: boolean;
+  /**
+   * The trial ran an enqueued entry that gave it every param (the store's `takenEntries`): TPE drew none, and the
+   * snapshot shows what it would have drawn.
+   */
+  readonly enqueuedAll?: true;
 }
 
 /** The replayed snapshots and what the page should say about them. */
@@ -31,6 +37,10 @@ export interface Replay {
   readonly sameSuggester: boolean;
   /** Trials after which a snapshot was taken but TPE was still in its start-up phase. */
   readonly startupSkipped: number;
+  /** Of those, the ones an enqueued entry gave every param (not drawn by the start-up suggester). */
+  readonly startupEnqueued: number;
+  /** The start-up suggester TPE's replay drew its start-up trials with, when one fell in that phase. */
+  readonly startup?: StartupSuggesterName;
   /**
    * Of those, the ones where trials before them were still running by their stored times (finished after the
    * snapshot's trial started): TPE counted only the finished ones. Imported trials with overlapping times
@@ -126,6 +136,12 @@ const partialEntry = (study: ReportStudy, trialNumber: number): ParamAssignment 
   return Object.keys(stored).some((name) => !(name in entry)) ? entry : undefined;
 };
 
+/** Whether trial `trialNumber` ran an enqueued entry that gave it every param it stored (TPE drew none). */
+const givenWhole = (study: ReportStudy, trialNumber: number): boolean => {
+  const entry = entryOf(study, trialNumber);
+  return entry !== undefined && Object.keys(entry).length > 0 && partialEntry(study, trialNumber) === undefined;
+};
+
 /**
  * TPE's suggestion for trial `trialNumber` of `study` given `trials`, explained, with its joint decisions
  * sliced through the chosen point (none in the start-up phase or when every parameter was decided alone):
@@ -172,6 +188,8 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
   const every = Math.max(1, options.every ?? Math.ceil(withParams.length / (options.count ?? 10)));
   const snapshots: ReplaySnapshot[] = [];
   let startupSkipped = 0;
+  let startupEnqueued = 0;
+  let startup: StartupSuggesterName | undefined;
   let overlapSkipped = 0;
   const latest = withParams.at(-1);
   const last = options.every === undefined && latest !== undefined && latest.number % every !== 0 ? latest : undefined;
@@ -181,6 +199,8 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     const { explanation, joint } = await explainAt(study, before, target.number, tpeOptions, suggesterName);
     if (explanation.phase === 'startup') {
       startupSkipped++;
+      if (givenWhole(study, target.number)) startupEnqueued++;
+      startup = explanation.startup;
       // Finished, by state, in enough numbers to leave the start-up phase, but running by their times.
       const finished = trials.filter((trial) => trial.number < target.number && trial.state !== 'running').length;
       if (before.some((trial) => trial.state === 'running') && finished >= explanation.startupTrials) overlapSkipped++;
@@ -192,6 +212,7 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       ...(joint === undefined ? {} : { joint }),
       stored: target.internal,
       reproduced: reproduces(explanation, joint, target.internal),
+      ...(givenWhole(study, target.number) ? { enqueuedAll: true as const } : {}),
     });
   }
   return {
@@ -199,6 +220,8 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     options: tpeOptions,
     sameSuggester,
     startupSkipped,
+    startupEnqueued,
+    ...(startup === undefined ? {} : { startup }),
     overlapSkipped,
     every,
     // Said only when its snapshot was taken (review 111: one in the start-up phase was claimed, and not drawn).
@@ -300,7 +323,7 @@ export const explainPastSuggestion = async (
       ? {}
       : {
           enqueued: toExternalParams(study.space, entry),
-          enqueuedAll: partialEntry(study, trialNumber) === undefined,
+          enqueuedAll: givenWhole(study, trialNumber),
         };
   return {
     ...suggestion,

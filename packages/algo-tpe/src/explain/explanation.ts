@@ -1,7 +1,7 @@
 import type { ChoiceLiteral } from '@parzen/engine';
 import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../estimator/density.js';
-import type { TpeCompat } from '../options.js';
+import type { StartupSuggesterName, TpeCompat } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
 export interface DensityCurve {
@@ -77,6 +77,8 @@ export interface TpeExplanation {
   readonly trialNumber: number;
   /** `startup`: drawn by the start-up suggester; `model`: by TPE. */
   readonly phase: 'startup' | 'model';
+  /** In the start-up phase: the start-up suggester that draws the trial (the `startup` setting). */
+  readonly startup?: StartupSuggesterName;
   /**
    * Observed trials: what γ counts (running trials too, under the counted lies). The start-up phase counts
    * `finished` instead.

@@ -282,7 +282,7 @@ export const beginTpeTrial = async (
       ...sampler,
       end: (params) => {
         sampler.end?.(params);
-        onExplanation({ ...base, phase: 'startup', nBelow: 0, below: [], params: [] });
+        onExplanation({ ...base, phase: 'startup', startup: settings.startup, nBelow: 0, below: [], params: [] });
       },
     };
   }

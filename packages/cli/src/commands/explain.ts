@@ -62,6 +62,10 @@ const asTheRunSeesThem = (trials: readonly Trial[], now: Date): { trials: Trial[
   return { trials: seen, stale };
 };
 
+/** The start-up suggester named by its kind when the explanation says it: `quasi-random start-up suggester`. */
+const startupSuggester = (e: NextSuggestion['explanation']): string =>
+  e.startup === undefined ? 'start-up suggester' : `${e.startup} start-up suggester`;
+
 /** The text `parzen explain` prints: the next params, the split, and how each parameter was decided. */
 export const formatNextSuggestion = (
   name: string,
@@ -86,15 +90,21 @@ export const formatNextSuggestion = (
     );
   else if (past?.enqueued !== undefined)
     lines.push(
-      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? "TPE's start-up suggester" : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
+      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? `TPE's ${startupSuggester(e)}` : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
     );
   if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(
       `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: ${createdWith === undefined ? '' : `the study was created with the \`${createdWith}\` suggester, which may have drawn this trial (a run with TPE came later); or `}the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
   if (e.phase === 'startup') {
+    // Trial 158 (C6): a trial an entry gave every param was said "not drawn", then "drawn by the start-up suggester".
+    const phase = `It falls in TPE's start-up phase (${e.finished} of ${e.startupTrials} trials finished)`;
     lines.push(
-      `It falls in TPE's start-up phase (${e.finished} of ${e.startupTrials} trials finished): drawn by the start-up suggester, not by the model, so there is nothing more to explain.`,
+      past?.enqueuedAll === true
+        ? `${phase}, where a trial no entry gives is drawn by the ${startupSuggester(e)}, not by the model: nothing more to explain.`
+        : past?.enqueued !== undefined
+          ? `${phase}: the params the entry left out were drawn by the ${startupSuggester(e)}, not by the model, so there is nothing more to explain.`
+          : `${phase}: drawn by the ${startupSuggester(e)}, not by the model, so there is nothing more to explain.`,
     );
     return lines.join('\n');
   }

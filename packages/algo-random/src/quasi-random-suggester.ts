@@ -21,7 +21,13 @@ export const quasiRandomOptionsSchema = {
       type: 'boolean',
       default: true,
       description:
-        'Permute digits and shift, seeded by the study seed (false: the plain Halton sequence, the same points for every seed, its dimensions correlated beyond about ten parameters).',
+        "Permute each dimension's digits (0 kept in place) and shift it, both drawn from the study seed. The first " +
+        'dimensions have few permutations (base 2: none; base 3: two), so there another seed mostly shifts the same ' +
+        'points: related designs, not independent repeats (unlike Owen-style scrambling, as in scipy). false: the plain ' +
+        'Halton sequence, the same points for every seed (a matrix over seeds repeats one run); a parameter whose prime ' +
+        'base p exceeds the trials so far has all its values in the lowest trials/p of its range, rising with the trial ' +
+        'number (the 11th parameter has base 31, the 50th base 229: 30 trials in its lowest 13 %), so keep it for ' +
+        'about ten parameters or fewer.',
     },
   },
 } as const;

@@ -23,7 +23,9 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     type: 'integer',
     minimum: 0,
     description:
-      'Trials drawn by the start-up suggester before the model takes over (parzen 5, hyperopt 20, optuna 10).',
+      'Trials before the model takes over, drawn by the start-up suggester (parzen 5, hyperopt 20, optuna 10). ' +
+      'Enqueued trials count toward them, as in Optuna: 3 enqueued entries leave 2 of the default 5 to the ' +
+      'start-up suggester.',
   },
   candidates: { type: 'integer', minimum: 1, description: 'Candidates drawn from l(x) per parameter (24).' },
   aboveWeight: {

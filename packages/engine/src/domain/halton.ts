@@ -1,5 +1,5 @@
 import type { CompiledSpace, ParamNode } from './compile-space.js';
-import { aleaState } from './rng.js';
+import { aleaState, aleaStep } from './rng.js';
 import { sampleFromUnit } from './sample-distribution.js';
 
 /** The first `count` primes (the Halton bases), by a sieve of Eratosthenes grown until it holds them. */
@@ -34,20 +34,13 @@ const FIRST_ENTRIES = 128;
  * `keep` entries are kept.
  */
 const shuffleDigits = (state: Float64Array, base: number, work: Int32Array, keep: number): Int32Array => {
-  let [c, s0, s1, s2] = [state[0] as number, state[1] as number, state[2] as number, state[3] as number];
   for (let digit = 0; digit < base; digit++) work[digit] = digit;
   for (let i = base - 1; i > 1; i--) {
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
-    s0 = s1;
-    s1 = s2;
-    c = t | 0;
-    s2 = t - c;
-    const j = 1 + Math.floor(s2 * i);
+    const j = 1 + Math.floor(aleaStep(state) * i);
     const swapped = work[i] as number;
     work[i] = work[j] as number;
     work[j] = swapped;
   }
-  state.set([c, s0, s1, s2]);
   return work.slice(0, keep);
 };
 
@@ -75,13 +68,7 @@ export const createHaltonScramble = (
     starts.set(state, 4 * dimension);
     tables.push(shuffleDigits(state, base, work, Math.min(base, FIRST_ENTRIES)));
   }
-  const shifts = Array.from({ length: dimensions }, () => {
-    // One draw, as in shuffleDigits.
-    const t = 2091639 * (state[1] as number) + (state[0] as number) * 2.3283064365386963e-10;
-    const carry = t | 0;
-    state.set([carry, state[2] as number, state[3] as number, t - carry]);
-    return t - carry;
-  });
+  const shifts = Array.from({ length: dimensions }, () => aleaStep(state));
   return {
     permute: (dimension, digit) => {
       const table = tables[dimension];

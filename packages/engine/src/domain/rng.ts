@@ -21,6 +21,17 @@ export const createRng = (seed: string): Rng => {
 export const aleaState = (seed: string): { c: number; s0: number; s1: number; s2: number } =>
   aleaGenerator(seed, { state: true }).state();
 
+/** One draw of the generator whose state (c, s0, s1, s2: see {@link aleaState}) is `state`, which it advances. */
+export const aleaStep = (state: Float64Array): number => {
+  const t = 2091639 * (state[1] as number) + (state[0] as number) * 2.3283064365386963e-10;
+  const carry = t | 0;
+  state[0] = carry;
+  state[1] = state[2] as number;
+  state[2] = state[3] as number;
+  state[3] = t - carry;
+  return t - carry;
+};
+
 /**
  * The RNG of one purpose within one trial: the same (study seed, trial number, purpose) always gives the
  * same stream, whatever the order in which trials run, so seeds reproduce a suggester's draws under

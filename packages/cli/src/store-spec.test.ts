@@ -2,7 +2,7 @@ import { ParzenError } from '@parzen/engine';
 import { formatIssues } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './exit-codes.js';
-import { blameStoreFlag, parseStoreSpec } from './store-spec.js';
+import { blameStoreFlag, parseStoreSpec, specWithoutPassword } from './store-spec.js';
 
 describe('blameStoreFlag', () => {
   it("says an options issue of the flag, and keeps a store's own account whole (review 67: a server's reason was lost)", () => {
@@ -79,5 +79,25 @@ describe('parseStoreSpec', () => {
       /found a path; did you mean --store jsonl:\.\/x\.parzen\.jsonl\?/,
     );
     expect(() => parseStoreSpec('/tmp/x.parzen.db')).toThrow(/did you mean --store sqlite:\/tmp\/x\.parzen\.db\?/);
+  });
+});
+
+describe('specWithoutPassword', () => {
+  it("takes a URL's password out, and changes nothing else", () => {
+    expect(specWithoutPassword('postgres://ann:secret@db/studies')).toEqual({
+      spec: 'postgres://ann@db/studies',
+      removed: true,
+    });
+    expect(specWithoutPassword('postgres://db/studies?password=x&sslmode=require')).toEqual({
+      spec: 'postgres://db/studies?sslmode=require',
+      removed: true,
+    });
+    expect(specWithoutPassword('postgres://db/studies?sslmode=require&password=x')).toEqual({
+      spec: 'postgres://db/studies?sslmode=require',
+      removed: true,
+    });
+    // A spec ending in ? or & with no password is someone's path: left as it is (review 150).
+    expect(specWithoutPassword('jsonl:./runs&')).toEqual({ spec: 'jsonl:./runs&', removed: false });
+    expect(specWithoutPassword('sqlite:./what?')).toEqual({ spec: 'sqlite:./what?', removed: false });
   });
 });

@@ -20,11 +20,12 @@ const withoutPassword = (spec: string): string =>
  * whether there was one. The postgres store takes none in its URL: it reads it from PGPASSWORD.
  */
 export const specWithoutPassword = (spec: string): { readonly spec: string; readonly removed: boolean } => {
-  const stripped = spec
-    .replace(/(\/\/[^/@:\s]*):[^@/\s]*@/, '$1@')
-    .replace(/([?&])password=[^&\s]*&?/i, '$1')
-    .replace(/[?&]$/, '');
-  return { spec: stripped, removed: stripped !== spec };
+  const withoutUserPassword = spec.replace(/(\/\/[^/@:\s]*):[^@/\s]*@/, '$1@');
+  // A `password=` parameter, with the separator it leaves at the end when it was the last one (only then).
+  const withoutParameter = withoutUserPassword.replace(/([?&])password=[^&\s]*(&?)/i, (_, separator, next) =>
+    next === '' ? '' : separator,
+  );
+  return { spec: withoutParameter, removed: withoutParameter !== spec };
 };
 
 /** {@link storeFlag} for a choice {@link parseStoreSpec} made, else `--store`. */

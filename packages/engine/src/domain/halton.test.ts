@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createHaltonScramble, firstPrimes, haltonCoordinate } from './halton.js';
 import { aleaState, createRng } from './rng.js';
 
-// The construction before the scramble kept only the first entries of each permutation (it built every
-// permutation whole: 4 GB at 10,000 dimensions), kept here as the reference its points must equal bit for bit.
+// The construction from before the scramble kept only the first entries of each permutation: it built every
+// permutation whole (4 GB at 10,000 dimensions). Kept here as the reference its points must equal bit for bit.
 const referencePrimes = (count: number): number[] => {
   const primes: number[] = [];
   for (let candidate = 2; primes.length < count; candidate++) {

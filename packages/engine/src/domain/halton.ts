@@ -50,8 +50,9 @@ const shuffleDigits = (state: Float64Array, base: number, work: Int32Array, keep
  * its permutation (a Fisher–Yates shuffle of the digits 1…base−1, base − 2 draws), then every dimension its
  * shift. Only the first entries of each permutation are kept (a point of index below the base reads one digit,
  * index + 1), with the stream's state where the dimension's draws begin, to shuffle it again further when a
- * later point reads a larger digit: the values are those of the full permutations, in memory linear in the
- * dimensions (the full tables took the sum of the bases: 4 GB at 10,000 parameters).
+ * later point reads a larger digit (to twice the entries kept, so at points 127, 255, 511, …): the values are
+ * those of the full permutations, in memory of about min(base, 2 × the points read) per dimension (the full
+ * tables took the sum of the bases: 4 GB at 10,000 parameters).
  */
 export const createHaltonScramble = (
   dimensions: number,

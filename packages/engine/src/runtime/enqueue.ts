@@ -195,8 +195,10 @@ const isEntry = (recorded: unknown, entry: TakenEntry): boolean => {
  * gives the entry up instead of back; `skipped` then says it. Attempts count from the last time the entry was
  * given up (queued anew, it has all its attempts again). Entries queued with equal values and no key are told apart
  * by their turn: a trial before this one that took an equal entry and ran it to an end (or holds it) ran its own
- * copy, so the attempts before it were that copy's. Any other outcome, one of a trial that took no entry, or
- * on a store without `listTakenEntries` (or that fails to list), as it is.
+ * copy, so the attempts before it were that copy's. Copies taken at once and lost together (two workers of one
+ * host that died) are not told apart: their attempts count as one entry's, so the first is given up early. Give
+ * copies keys to keep them apart. Any other outcome, one of a trial that took no entry, or on a store without
+ * `listTakenEntries` (or that fails to list), as it is.
  */
 export const entryAttempt = async (
   store: TrialStore,

@@ -139,7 +139,7 @@ describe('the rank test against the first row (trial 157: a gap of pure noise re
       'c           4          6.5       5       8   p=0.004        16       4',
     ]);
     expect(versusFirstNote(rows)).toBe(
-      'vs first: p of a two-sided Mann–Whitney U test of each row\'s run bests against those of the first row; at 0.05 or above, the gap may be chance (the seeds\' luck, or a noisy objective\'s); below, it is more than the seeds\' luck, though with a noisy objective each best is the lowest of noisy draws, a bias the test does not cover (docs/tpe.md, "Noisy objectives"). "few runs": fewer than 4 runs in a row or its first, too few to test.',
+      'vs first: p of a two-sided Mann–Whitney U test of each row\'s run bests against those of the first row; at 0.05 or above, the gap may be chance (the seeds\' luck, or a noisy objective\'s); below, it is unlikely from the seeds\' luck alone (with many rows, some such gaps are still chance), and if the objective is noisy each best is the lowest of noisy draws, a bias the test does not cover (docs/tpe.md, "Noisy objectives"). "few runs": fewer than 4 runs in a row or its first, too few to test.',
     );
   });
 

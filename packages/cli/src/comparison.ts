@@ -214,7 +214,7 @@ export const versusFirstNote = (rows: readonly ComparisonRow[]): string | undefi
     firsts > 1
       ? 'the first row of its problem (the batch has several objectives or spaces: they are not tested against each other)'
       : 'the first row';
-  return `vs first: p of a two-sided Mann–Whitney U test of each row's run bests against those of ${against}; at ${SIGNIFICANCE_LEVEL} or above, the gap may be chance (the seeds' luck, or a noisy objective's); below, it is more than the seeds' luck, though with a noisy objective each best is the lowest of noisy draws, a bias the test does not cover (docs/tpe.md, "Noisy objectives"). "few runs": fewer than ${RANK_TEST_MIN_RUNS} runs in a row or its first, too few to test.`;
+  return `vs first: p of a two-sided Mann–Whitney U test of each row's run bests against those of ${against}; at ${SIGNIFICANCE_LEVEL} or above, the gap may be chance (the seeds' luck, or a noisy objective's); below, it is unlikely from the seeds' luck alone (with many rows, some such gaps are still chance), and if the objective is noisy each best is the lowest of noisy draws, a bias the test does not cover (docs/tpe.md, "Noisy objectives"). "few runs": fewer than ${RANK_TEST_MIN_RUNS} runs in a row or its first, too few to test.`;
 };
 
 const show = (value: number | null): string => (value === null ? '-' : formatNumber(value));

@@ -95,7 +95,7 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     const rerun = await cli('run', path, '--quiet');
     expect(rerun.stdout).toMatch(/0 complete, 3 failed/);
     expect(rerun.stderr).toContain(
-      `parzen: study rerun-fail has no successful trial, and nothing ran: it has its 3 trials already, all from earlier runs, and every one failed (the first, #0: OBJECTIVE_THREW broken (at ${path.replace(/\.json$/, '.mjs')}:1:`,
+      `parzen: study rerun-fail has no successful trial, and nothing ran: it has its 3 trials already, all from earlier runs, and every one failed (the first to fail, #0: OBJECTIVE_THREW broken (at ${path.replace(/\.json$/, '.mjs')}:1:`,
     );
     expect(rerun.stderr).toContain(
       `; see \`parzen trials ${path}\`. Fix the objective, then --more-trials N runs N more.`,
@@ -147,7 +147,9 @@ export default () => {
     });
     const result = await cli('run', path, '--quiet');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/in this run failed \(the first, #0: COMMAND_FAILED .* \(stderr: oops: no GPU\)\)/);
+    expect(result.stderr).toMatch(
+      /in this run failed \(the first to fail, #0: COMMAND_FAILED .* \(stderr: oops: no GPU\)\)/,
+    );
   });
 
   it('a run whose trials kept failing stops at maxConsecutiveFailures, says why and exits 1, even after a success', async () => {

@@ -103,14 +103,14 @@ describe('a run in which every trial failed', () => {
     const run = await cli('run', path, '--quiet', '--store', `jsonl:${dir}/elsewhere.jsonl`);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `every trial of study all-failed in this run failed (the first, #0: OBJECTIVE_THREW C must be positive (at ${dir}/failing.mjs:1:`,
+      `every trial of study all-failed in this run failed (the first to fail, #0: OBJECTIVE_THREW C must be positive (at ${dir}/failing.mjs:1:`,
     );
     expect(run.stderr).toContain(`); see \`parzen trials ${path} --store jsonl:${dir}/elsewhere.jsonl\`.`);
     const listed = await cli('trials', path, '--store', `jsonl:${dir}/elsewhere.jsonl`);
     expect(listed.stdout).toContain('C must be positive');
     const memory = await cli('run', config('all-failed-memory', { objective, store: { use: 'memory' } }), '--quiet');
     expect(memory.stderr).toContain(
-      `(the first, #0: OBJECTIVE_THREW C must be positive (at ${dir}/failing.mjs:1:30)); its memory store kept nothing to list.`,
+      `(the first to fail, #0: OBJECTIVE_THREW C must be positive (at ${dir}/failing.mjs:1:30)); its memory store kept nothing to list.`,
     );
   });
 });

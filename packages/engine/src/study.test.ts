@@ -772,7 +772,7 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
     // Where it was thrown, as the stop message says it (trial 99: the warning did not).
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^every trial of study fmin in this run failed \(the first, #0: OBJECTIVE_THREW no data \(at \S+study\.test\.ts:\d+:\d+\)\), so there is no best trial; each trial's error is in `trials`\.$/,
+      /^every trial of study fmin in this run failed \(the first to fail, #0: OBJECTIVE_THREW no data \(at \S+study\.test\.ts:\d+:\d+\)\), so there is no best trial; each trial's error is in `trials`\.$/,
     );
     warnings.length = 0;
     let calls = 0;
@@ -804,7 +804,7 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
     });
     expect(later.best?.loss).toBe(0.5);
     expect(warnings.at(-1)).toMatch(
-      /^every trial of study kept in this run failed \(the first, #2: OBJECTIVE_THREW broken \\u001b\[2J \(at \S+:\d+:\d+\)\); each trial's error is in `trials`\.$/,
+      /^every trial of study kept in this run failed \(the first to fail, #2: OBJECTIVE_THREW broken \\u001b\[2J \(at \S+:\d+:\d+\)\); each trial's error is in `trials`\.$/,
     );
   });
 
@@ -826,7 +826,7 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
     const again = await study.optimize({ objective, maxTrials: 2 });
     expect(again.best).toBeUndefined();
     expect(warnings.at(-1)).toMatch(
-      /^study broken has no successful trial: its 2 trials, all from earlier runs: every one failed \(the first, #0: OBJECTIVE_THREW no data \(at \S+:\d+:\d+\)\) and this run evaluated none \(the study had its trials already\), so there is no best trial; each trial's error is in `trials`\.$/,
+      /^study broken has no successful trial: its 2 trials, all from earlier runs: every one failed \(the first to fail, #0: OBJECTIVE_THREW no data \(at \S+:\d+:\d+\)\) and this run evaluated none \(the study had its trials already\), so there is no best trial; each trial's error is in `trials`\.$/,
     );
   });
 
@@ -850,7 +850,7 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
     warnings.length = 0;
     await study.optimize({ objective, maxTrials: 2 });
     expect(warnings.at(-1)).toMatch(
-      /^study cut has no successful trial: its 2 trials, all from earlier runs: every one failed or was cut short \(1 by a stopped run or a lost worker, not by the objective\) \(the first, #1: OBJECTIVE_THREW no data /,
+      /^study cut has no successful trial: its 2 trials, all from earlier runs: every one failed or was cut short \(1 by a stopped run or a lost worker, not by the objective\) \(the first to fail, #1: OBJECTIVE_THREW no data /,
     );
   });
 });

@@ -147,7 +147,7 @@ const significance = (
   const shownP = shownPValue(p);
   const test = `two-sided Mann–Whitney U test of the runs' final bests, p ${shownP.startsWith('<') ? shownP.replace('<', '< ') : `= ${shownP}`}`;
   return p < SIGNIFICANCE_LEVEL
-    ? `This difference is more than the seeds' luck would give (${test}); with a noisy objective each run's best is the lowest of noisy draws, a bias the test does not cover: compare re-evaluated losses (docs/tpe.md, "Noisy objectives").`
+    ? `This difference is unlikely from the seeds' luck alone (${test}); if the objective is noisy, each run's best is the lowest of noisy draws, a bias the test does not cover: compare re-evaluated losses (docs/tpe.md, "Noisy objectives").`
     : `This difference is not significant (${test}): it may be chance, the seeds' luck or a noisy objective's.`;
 };
 

@@ -75,16 +75,14 @@ describe('comparison', () => {
       ...[5, 6, 7, 8].map((best, seed) => run('b', seed, [best])),
     ];
     expect(buildComparison(apart).notes.join('\n')).toContain(
-      "This difference is more than the seeds' luck would give (two-sided Mann–Whitney U test of the runs' final bests, p = 0.029); " +
-        'with a noisy objective each run\'s best is the lowest of noisy draws, a bias the test does not cover: compare re-evaluated losses (docs/tpe.md, "Noisy objectives").',
+      "This difference is unlikely from the seeds' luck alone (two-sided Mann–Whitney U test of the runs' final bests, p = 0.029); " +
+        'if the objective is noisy, each run\'s best is the lowest of noisy draws, a bias the test does not cover: compare re-evaluated losses (docs/tpe.md, "Noisy objectives").',
     );
     // Maximizing, the higher bests lead; a run without a value ranks worst.
     const up = [...apart.map((r) => ({ ...r, values: [-(r.values[0] as number)], direction: 'maximize' as const }))];
     expect(buildComparison(up).notes.join('\n')).toContain('p = 0.029);');
     const empty = [...apart.slice(0, 4), ...apart.slice(4, 7), run('b', 9, [null])];
-    expect(buildComparison(empty).notes.join('\n')).toContain(
-      "This difference is more than the seeds' luck would give",
-    );
+    expect(buildComparison(empty).notes.join('\n')).toContain("This difference is unlikely from the seeds' luck alone");
   });
 
   it('computes best-so-far regret against the best any run found, with median and quartiles per variant', () => {

@@ -15,15 +15,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createHaltonSampler } from '@parzen/engine/plugin';
-import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { markdownTable, publish, tempFolder } from './store-bench-utils.js';
 
 checkFlags('halton-startup');
 
-const argument = (name: string): string | undefined => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
 const refuse = refuser('halton-startup');
 const DIMS = (argument('dims') ?? '3000,6000,10000').split(',').map((text) => positiveCount(refuse, 'dims', text, 1));
 const TRIALS = positiveCount(refuse, 'trials', argument('trials'), 2);

@@ -17,17 +17,11 @@ import { createRandomSuggester } from '@parzen/algo-random';
 import { type EvaluationContext, fmin } from '@parzen/engine';
 import { createRng, type Pruner, standardNormal } from '@parzen/engine/plugin';
 import { createMedianPruner, createPatientPruner } from '@parzen/pruners';
-import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 
 checkFlags('pruning-noisy-curve');
 
-const seedsAt = process.argv.indexOf('--seeds');
-const seeds = positiveCount(
-  refuser('pruning-noisy-curve'),
-  'seeds',
-  seedsAt < 0 ? undefined : process.argv[seedsAt + 1],
-  10,
-);
+const seeds = positiveCount(refuser('pruning-noisy-curve'), 'seeds', argument('seeds'), 10);
 const WRITE = process.argv.includes('--write');
 const TRIALS = 100;
 const EPOCHS = 30;

@@ -14,14 +14,10 @@ import { createMemoryStore, type ExternalParams } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
 import { buildReport, pageCharts, type ReportStudy, renderHtml } from '@parzen/report';
 import { launchChromium } from '@parzen/test-kit/chromium';
-import { checkFlags } from './run-flags.js';
+import { argument, checkFlags } from './run-flags.js';
 
 checkFlags('report-scale');
 
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-};
 const TRIALS = Number(argument('trials') ?? 10_000);
 const REPEAT = Number(argument('repeat') ?? 3);
 

@@ -24,6 +24,12 @@ export const refuser =
     return process.exit(2);
   };
 
+/** The text after `--name` on the command line, or undefined when the flag is not given. */
+export const argument = (name: string): string | undefined => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? undefined : process.argv[at + 1];
+};
+
 /** A flag's positive integer (`text`, or `fallback` when the flag is not given), or the refusal. */
 export const positiveCount = (
   refuse: (message: string) => never,

@@ -19,15 +19,11 @@ import {
   type SpaceDefinition,
   uniform,
 } from '@parzen/engine';
-import { checkFlags } from './run-flags.js';
+import { argument, checkFlags } from './run-flags.js';
 import { quantile } from './suite/stats.js';
 
 checkFlags('tpe-failures');
 
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-};
 const FIRST_SEED = Number(argument('first-seed') ?? 0);
 const SEEDS = Number(argument('seeds') ?? 10);
 const EVALS = Number(argument('evals') ?? 100);

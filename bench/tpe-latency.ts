@@ -13,7 +13,7 @@ import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 import { handWritten } from './latency-notes.js';
-import { checkFlags, dayAndLoad, machineNote, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, refuser } from './run-flags.js';
 
 checkFlags('tpe-latency');
 
@@ -119,10 +119,6 @@ const PROFILES = {
   'parzen-repeats-allowed': { compat: 'parzen', avoidRepeats: false },
 } as const satisfies Record<string, TpeOptions>;
 type Profile = keyof typeof PROFILES;
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-};
 const refuse = refuser('tpe-latency');
 const only = argument('only')?.split(',');
 for (const name of only ?? [])

@@ -13,18 +13,12 @@ import { writeFileSync } from 'node:fs';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { type EvaluationContext, fmin } from '@parzen/engine';
 import { createRng } from '@parzen/engine/plugin';
-import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { quantile } from './suite/stats.js';
 
 checkFlags('tpe-noisy-repeats');
 
-const seedsAt = process.argv.indexOf('--seeds');
-const seeds = positiveCount(
-  refuser('tpe-noisy-repeats'),
-  'seeds',
-  seedsAt < 0 ? undefined : process.argv[seedsAt + 1],
-  8,
-);
+const seeds = positiveCount(refuser('tpe-noisy-repeats'), 'seeds', argument('seeds'), 8);
 const WRITE = process.argv.includes('--write');
 const TRIALS = 40;
 

@@ -21,16 +21,12 @@ import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type RunningTrial, type Suggester } from '@parzen/engine';
 import { compileSpace, toExternalParams } from '@parzen/engine/plugin';
-import { checkFlags } from './run-flags.js';
+import { argument, checkFlags } from './run-flags.js';
 import { type Half, loadSuite, paramHash, type SuiteProblem } from './suite/problems.js';
 import { incumbentIndices, quantile } from './suite/stats.js';
 
 checkFlags('tpe-parallel');
 
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-};
 const SEEDS = Number(argument('seeds') ?? 10);
 const EVALS = Number(argument('evals') ?? 100);
 const HALF = (argument('half') ?? 'train') as Half;

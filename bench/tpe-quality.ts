@@ -18,15 +18,11 @@ import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type Suggester } from '@parzen/engine';
 import { buildComparison, type ComparisonRun, renderHtml } from '@parzen/report';
-import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { loadProblems, type Problem } from './tpe-problems.js';
 
 checkFlags('tpe-quality');
 
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-};
 const refuse = refuser('tpe-quality');
 const count = (flag: string, fallback: number): number => positiveCount(refuse, flag, argument(flag), fallback);
 const SEEDS = count('seeds', 20);

@@ -8,16 +8,12 @@
  */
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin } from '@parzen/engine';
-import { checkFlags } from './run-flags.js';
+import { argument, checkFlags } from './run-flags.js';
 import { loadSuite } from './suite/problems.js';
 import { quantile } from './suite/stats.js';
 
 checkFlags('tpe-repeats');
 
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-};
 const SEEDS = Number(argument('seeds') ?? 30);
 const EVALS = Number(argument('evals') ?? 100);
 const only = argument('problems')?.split(',');

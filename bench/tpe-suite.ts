@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { cliLoadOptions } from '@parzen/cli';
 import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
 import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
-import { checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { type Half, loadSuite, type SuiteProblem } from './suite/problems.js';
 import { compareSamples, geometricMean, incumbentIndices, quantile, regretAsStored } from './suite/stats.js';
 
@@ -99,11 +99,6 @@ const runTask = async (problems: ReadonlyMap<string, SuiteProblem>, task: Task):
 };
 
 // ---------------------------------------------------------------- main process
-
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? undefined : process.argv[at + 1];
-}
 
 /** Splits `a={...},b={...}` at the commas outside braces. */
 function splitVariants(list: string): string[] {

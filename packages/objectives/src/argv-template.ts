@@ -75,6 +75,19 @@ export const placeholderNames = (element: string, known: ReadonlySet<string>): s
   return names;
 };
 
+/** The placeholders a `logFile` may hold: the trial's own, no parameter (one file per value would be no log). */
+const LOG_FILE_NAMES: ReadonlySet<string> = new Set(['trial', 'seed', 'study']);
+
+/** A `logFile` template's placeholders that are not {trial}, {seed} or {study}, as issues at `/logFile`. */
+export const logFileProblems = (logFile: string): ConfigIssue[] =>
+  placeholderNames(logFile, LOG_FILE_NAMES)
+    .filter((name) => !LOG_FILE_NAMES.has(name))
+    .map((name) => ({
+      pointer: '/logFile',
+      expected: 'a path whose placeholders are {trial}, {seed} or {study} (`{{` and `}}` for literal braces)',
+      found: `\`{${name}}\` in ${JSON.stringify(logFile)}`,
+    }));
+
 /** The text of an element every trial gets whatever the values: its placeholders left out, `{{` as `{`. */
 export const literalText = (element: string, known: ReadonlySet<string>): string => rewrite(element, known, () => '');
 

@@ -24,7 +24,9 @@ import {
 } from './arg-limits.js';
 import {
   expandArgv,
+  expandElement,
   expandEnv,
+  logFileProblems,
   loneClosingEscapes,
   placeholderNames,
   TemplateError,
@@ -50,6 +52,7 @@ import {
 } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
+import { openTrialLog, type TrialLog } from './trial-log.js';
 
 /** Options of the `command` objective (after the schema's defaults are filled in). */
 export interface CommandObjectiveOptions {
@@ -80,6 +83,13 @@ export interface CommandObjectiveOptions {
    * SIGKILL after this many seconds if the program is still running (default 5).
    */
   readonly pruneGraceSeconds: number;
+  /**
+   * A file each trial's output is appended to as the program prints it (stdout and stderr, in the order they
+   * came, between a line that opens the trial and one that closes it), relative to the config's folder, its
+   * folder made if missing; `{trial}`, `{seed}` and `{study}` are replaced (`"logs/trial-{trial}.log"`).
+   * Unset, a trial keeps only the tail of its output (`stderrTailChars`, and the loss line).
+   */
+  readonly logFile?: string;
 }
 
 /** The options' JSON Schema; ajv fills the defaults. */
@@ -128,6 +138,12 @@ export const commandObjectiveOptionsSchema = {
       default: 5,
       description:
         'A stopped trial gets SIGTERM on its process group, then SIGKILL after this many seconds if its program is still running: a pruned trial, a timeout, a run stopped by Ctrl-C or SIGTERM (at the end of gracePeriodSeconds, or at a second Ctrl-C), and a trial whose Parzen process was killed with kill -9.',
+    },
+    logFile: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'A file each trial\'s whole output (stdout and stderr, as printed) is appended to, relative to the config\'s folder (its folder made if missing); {trial}, {seed} and {study} are replaced: "logs/trial-{trial}.log".',
     },
   },
 } as const;
@@ -445,7 +461,10 @@ export const createCommandObjective = (
   const names = context.space?.params.map((param) => param.name);
   // A literal argv element or env value no program can be given fails every trial: refused here, before the
   // first (review 138: such trials were spent until the failures rule stopped the run).
-  const literal = literalIssues(options.command, options.env, new Set(names ?? []));
+  const literal = [
+    ...literalIssues(options.command, options.env, new Set(names ?? [])),
+    ...(options.logFile === undefined ? [] : logFileProblems(options.logFile)),
+  ];
   if (literal.length > 0) throw invalidConfig('objective options', literal);
   // Variables several parameters map to are left out (trial 40: `α` and `λ`, both PARZEN_PARAM__, refused
   // a config whose program reads argv), said once.
@@ -488,6 +507,38 @@ export const createCommandObjective = (
   let warnedReportAfterLoss = false;
   let warnedBrokenReport = false;
   let warnedOnStderr = false;
+  let warnedLog = false;
+  // The trial's log file, when `logFile` is set: opened before the program starts (the opening line names the
+  // command), closed with how it ended; a file that cannot be written is said once per run, and the trials go on.
+  const openLog = (
+    evaluation: { readonly trialNumber: number; readonly seed: number },
+    argv: readonly string[],
+  ): TrialLog | undefined => {
+    if (options.logFile === undefined) return undefined;
+    const path = resolveConfigPath(
+      context.baseDir,
+      expandElement(options.logFile, 'logFile', {
+        params: {},
+        trialNumber: evaluation.trialNumber,
+        seed: evaluation.seed,
+        study: context.study,
+      }) as string,
+    );
+    return openTrialLog(
+      path,
+      `[parzen] trial #${evaluation.trialNumber} of study ${JSON.stringify(context.study)}, started ${new Date().toISOString()}: ${argv.map(shellQuoted).join(' ')}`,
+    );
+  };
+  const closeLog = (log: TrialLog | undefined, evaluation: { readonly trialNumber: number }, end: string) => {
+    if (log === undefined) return;
+    log.close(`[parzen] trial #${evaluation.trialNumber}: ${end}`);
+    if (log.problem !== undefined && !warnedLog) {
+      warnedLog = true;
+      warn?.(
+        `trial #${evaluation.trialNumber}: its output was not logged (logFile): ${log.problem}. The trials go on; their results are stored as before (said once per run).`,
+      );
+    }
+  };
   return {
     name: 'command',
     // Killed on abort, it returns its command, stderr tail and any loss it printed: the engine's TIMEOUT
@@ -561,6 +612,8 @@ export const createCommandObjective = (
       // Whether this process held still during the trial: reports read together are then no sign of a buffered
       // stdout (trial 117: a worker stopped with SIGSTOP, then continued, was told its program's stdout was buffered).
       const stillness = watchStillness();
+      const log = openLog(evaluation, argv);
+      let logEnd = 'ended before its program did (an error in Parzen)';
       try {
         const startedAt = Date.now();
         const outcome = await runCommand({
@@ -607,9 +660,14 @@ export const createCommandObjective = (
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,
+          ...(log === undefined ? {} : { onOutput: (chunk: string) => log.write(chunk) }),
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
+        logEnd =
+          outcome.startError === undefined
+            ? `the program ${describeEnd(outcome)} after ${(outcome.durationMs / 1000).toFixed(1)} s`
+            : `the program could not be started: ${outcome.startError.message}`;
         // Each string fits, yet all together are too many (ARG_MAX).
         if ((outcome.startError as NodeJS.ErrnoException | undefined)?.code === 'E2BIG')
           return failed('COMMAND_BAD_ARGS', tooLargeMessage(argv[0] as string, argv, trialEnv), {
@@ -691,15 +749,24 @@ export const createCommandObjective = (
             );
           }
         }
-        const result = interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
+        const interpreted = interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
           graceSeconds: options.pruneGraceSeconds,
           lossLine,
           ...(prunedAt === undefined ? {} : { prunedAt }),
         });
+        // A failed trial names its whole output's file (its details keep only the tails).
+        const result =
+          log === undefined || interpreted.status !== 'failed'
+            ? interpreted
+            : {
+                ...interpreted,
+                error: { ...interpreted.error, details: { ...interpreted.error.details, logFile: log.path } },
+              };
         // Told to stop only after it had finished: the trial ends as the program did, complete with its loss
         // or failed (review 45: a crash was stored pruned); the run loop prunes it otherwise.
         return reports.prunedLate() !== undefined ? { ...result, finishedBeforePrune: true } : result;
       } finally {
+        closeLog(log, evaluation, logEnd);
         stillness.stop();
         running.delete(stop);
         ended();

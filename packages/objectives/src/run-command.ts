@@ -38,6 +38,8 @@ export interface RunCommandOptions {
    * for the lines before it), then `undefined` once stdout has closed.
    */
   readonly onStdoutRead?: (line: string | undefined) => void;
+  /** Told every chunk of the program's output as it is read, stdout's and stderr's in the order they came. */
+  readonly onOutput?: (chunk: string) => void;
   /** Told when the program has exited (its output may not all be read yet). */
   readonly onExit?: () => void;
   /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
@@ -231,12 +233,14 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       lastOutput = Date.now();
       stdout.push(chunk);
+      options.onOutput?.(chunk);
       lines?.push(chunk);
     });
     child.stdout.on('end', () => lines?.end());
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       lastOutput = Date.now();
       stderr.push(chunk);
+      options.onOutput?.(chunk);
     });
     child.stdin.on('error', () => undefined); // a program that never reads its stdin closes the pipe early
     child.stdin.end(options.input ?? '');

@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EvaluationContext } from '@parzen/engine/plugin';
+import { testPluginContext } from '@parzen/engine/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
+
+// The `command` objective's `logFile`: each trial's whole output kept in a file as it is printed (the trial
+// itself keeps only the tails of its output).
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'parzen-log-file-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const options = (script: string, logFile?: string): CommandObjectiveOptions => ({
+  command: [process.execPath, '-e', script],
+  cwd: '.',
+  env: {},
+  inheritEnv: true,
+  stdin: 'none',
+  stderrTailChars: 10,
+  pruneGraceSeconds: 5,
+  ...(logFile === undefined ? {} : { logFile }),
+});
+
+const evaluation = (trialNumber: number): EvaluationContext => ({
+  trialNumber,
+  seed: 77,
+  signal: new AbortController().signal,
+  report: async () => {},
+  shouldPrune: () => false,
+});
+
+// Prints to both streams, more than the kept tails hold, and its loss last.
+const CHATTY = `
+for (let i = 0; i < 3; i++) { console.log('epoch ' + i); console.error('warning ' + i); }
+console.error('x'.repeat(5000));
+console.log(0.25);
+`;
+
+describe('command objective logFile', () => {
+  it("appends each trial's stdout and stderr, whole, between a line that opens the trial and one that closes it", async () => {
+    const adapter = createCommandObjective(options(CHATTY, 'logs/{study}/trial-{trial}-{seed}.log'), {
+      baseDir: dir,
+      study: 'demo',
+    });
+    const result = await adapter.evaluate({}, evaluation(4));
+    expect(result).toEqual({ status: 'ok', loss: 0.25 });
+    const path = join(dir, 'logs', 'demo', 'trial-4-77.log');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[0]).toMatch(/^\[parzen\] trial #4 of study "demo", started \d{4}-\d\d-\d\dT.*Z: .*node.* -e /);
+    for (let i = 0; i < 3; i++) {
+      expect(lines).toContain(`epoch ${i}`);
+      expect(lines).toContain(`warning ${i}`);
+    }
+    expect(lines).toContain('x'.repeat(5000));
+    expect(lines).toContain('0.25');
+    // Each stream's own lines in the order printed (the two pipes are read as they come, so not merged in order).
+    const stdoutLines = lines.filter((line) => /^(epoch|0\.25)/.test(line));
+    expect(stdoutLines).toEqual(['epoch 0', 'epoch 1', 'epoch 2', '0.25']);
+    expect(lines.at(-2)).toMatch(/^\[parzen\] trial #4: the program exited with code 0 after \d+\.\d s$/);
+    expect(lines.at(-1)).toBe('');
+    // Run again (a resume), the same file grows: the first run's output is kept.
+    await adapter.evaluate({}, evaluation(4));
+    const again = readFileSync(path, 'utf8');
+    expect(again.match(/^\[parzen\] trial #4 of study/gm)).toHaveLength(2);
+    expect(again.startsWith(lines.join('\n'))).toBe(true);
+  });
+
+  it('names the log in a failed trial, and closes a line the program left open', async () => {
+    const adapter = createCommandObjective(
+      options("process.stdout.write('half a line'); process.exit(3)", 'trial-{trial}.log'),
+      { baseDir: dir, study: 's' },
+    );
+    const result = await adapter.evaluate({}, evaluation(9));
+    const path = join(dir, 'trial-9.log');
+    expect(result).toMatchObject({
+      status: 'failed',
+      error: { code: 'COMMAND_FAILED', details: { exitCode: 3, logFile: path } },
+    });
+    expect(readFileSync(path, 'utf8')).toMatch(
+      /\nhalf a line\n\[parzen\] trial #9: the program exited with code 3 after \d+\.\d s\n$/,
+    );
+  });
+
+  it('writes nothing and names no file without logFile', async () => {
+    const result = await createCommandObjective(options('process.exit(2)'), { baseDir: dir, study: 's' }).evaluate(
+      {},
+      evaluation(1),
+    );
+    expect(result.status === 'failed' && result.error.details?.logFile).toBeUndefined();
+  });
+
+  it('refuses a parameter or unknown placeholder in logFile before any trial, with its pointer', () => {
+    const create = (logFile: string) => () =>
+      createCommandObjective(options('console.log(1)', logFile), { baseDir: dir, study: 's' });
+    expect(create('logs/{lr}.log')).toThrow(
+      /\/logFile: expected a path whose placeholders are \{trial\}, \{seed\} or \{study\}.*found `\{lr\}` in "logs\/\{lr\}.log"/s,
+    );
+    expect(create('logs/{trial}-{{x}}.log')).not.toThrow();
+  });
+
+  it('keeps the trial when its log cannot be written, and says so once per run', async () => {
+    // A file where the log's folder would be.
+    writeFileSync(join(dir, 'blocked'), '');
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const adapter = await commandObjectiveManifest.create(
+      options('console.log(0.5)', 'blocked/trial-{trial}.log'),
+      context,
+    );
+    expect(await adapter.evaluate({}, evaluation(1))).toEqual({ status: 'ok', loss: 0.5 });
+    expect(await adapter.evaluate({}, evaluation(2))).toEqual({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toHaveLength(1);
+    expect(context.logged[0]).toBe(
+      `warn: trial #1: its output was not logged (logFile): could not open ${join(dir, 'blocked', 'trial-1.log')}: EEXIST: file already exists, mkdir '${join(dir, 'blocked')}'. The trials go on; their results are stored as before (said once per run).`,
+    );
+  });
+});

@@ -63,7 +63,7 @@ describe('command objective logFile', () => {
     expect(stdoutLines).toEqual(['epoch 0', 'epoch 1', 'epoch 2', '0.25']);
     expect(lines.at(-2)).toMatch(/^\[parzen\] trial #4: the program exited with code 0 after \d+\.\d s$/);
     expect(lines.at(-1)).toBe('');
-    // Run again (a resume), the same file grows: the first run's output is kept.
+    // The same trial number run again (a study started again with a new store), the file grows: the first run's output is kept.
     await adapter.evaluate({}, evaluation(4));
     const again = readFileSync(path, 'utf8');
     expect(again.match(/^\[parzen\] trial #4 of study/gm)).toHaveLength(2);

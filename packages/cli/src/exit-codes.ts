@@ -55,6 +55,8 @@ const BAD_INPUT_CODES = new Set([
   // A store plugin without what the config (a pruner, an `enqueue` list) or the command (import) asks of it:
   // the choice of store is the mistake, refused before any trial runs.
   'STORE_UNSUPPORTED',
+  // `queue --remove` of an entry that does not wait (a trial took it, or none has that key): nothing removed.
+  'ENTRY_NOT_WAITING',
 ]);
 
 /** The error and its causes (at most 10), down to the first that is not an object (`cause: null` ends it too). */

@@ -266,6 +266,30 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       exit.code = await (await import('./commands/report.js')).reportConfigs(configs, flags, output);
     });
   program
+    .command('queue')
+    .argument('<config>', 'experiment config: its study, in its store')
+    .option(
+      '--remove <key>',
+      "take the waiting entry of this key out of the queue (the flag again for each); a config's entry has the key enqueue:<its JSON>#<occurrence>, as the listing shows",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--remove-unlisted',
+      "take out every waiting entry an earlier run's config queued that this config's enqueue list no longer has",
+    )
+    .option('--store <spec>', `the study's store instead of the config's: ${STORE_FORMS}`)
+    .option('--study <name>', "the study of a matrix config (default: the config's only study)")
+    .option(
+      '--json',
+      'print {"study", "waiting": [{"params", "key", "unlisted"}], "removed": [...]} as the last stdout line',
+    )
+    .description(
+      "List the enqueued entries waiting in the study's queue, in the order they are handed out, with their keys (read-only); with --remove or --remove-unlisted, take waiting entries out, all or none (one a trial took cannot be), their keys still queued so a run does not queue them again.",
+    )
+    .action(async (config: string, flags) => {
+      exit.code = await (await import('./commands/queue.js')).showQueue(config, flags, output);
+    });
+  program
     .command('schema')
     .argument('[config]', 'also include the options of the plugins this config lists')
     .description('Print the JSON Schema of experiment configs (for editors: "$schema").')
@@ -375,7 +399,7 @@ const refuseFlagsAsValues = (command: Command, own: readonly string[]): void => 
 };
 
 /** Flags given once per value on purpose (`--pair x,y --pair x,z`, `--params 'a, b' --params c`). */
-const REPEATABLE = new Set(['--pair', '--params']);
+const REPEATABLE = new Set(['--pair', '--params', '--remove']);
 
 /**
  * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without

@@ -25,6 +25,8 @@ export type ErrorCode =
   /** `tell` or `prune` of a trial that a run (optimize, fmin, a worker) is evaluating. */
   | 'TRIAL_IN_RUN'
   | 'STUDY_NOT_FOUND'
+  /** Removing an enqueued entry that no longer waits (a trial took it, it was given up or removed) or never did. */
+  | 'ENTRY_NOT_WAITING'
   | 'STORE_UNSUPPORTED'
   | 'PARAMS_INVALID'
   | 'IMPORT_INVALID'

@@ -36,7 +36,10 @@ export {
 export {
   checkEnqueued,
   configEnqueueEntries,
+  configEntryKeys,
+  configEntryOf,
   leftoverEntriesNote,
+  removeEnqueuedEntries,
   takenConfigEntries,
   withEnqueueKeys,
 } from './runtime/enqueue.js';

@@ -88,6 +88,8 @@ export {
   type AddTrialsResult,
   type AskOptions,
   type BestTrial,
+  type EnqueuedChoice,
+  type EnqueuedEntry,
   type OptimizeOptions,
   type StopWhen,
   type StopWhenContext,

@@ -77,6 +77,8 @@ export type {
   AddTrialsOptions,
   CreateTrialOptions,
   EnqueuedParams,
+  EnqueuedRemoval,
+  EnqueuedSelector,
   NewFinishedTrial,
   TakenEntry,
   TrialChanges,
@@ -101,7 +103,7 @@ export {
   isIntegerKind,
   quantizeInGrid,
 } from './domain/distribution.js';
-export { EntryQueue } from './domain/entry-queue.js';
+export { EntryQueue, pickWaiting, storedEntry } from './domain/entry-queue.js';
 export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
 export { erf, erfc, erfcx, logErfc } from './domain/normal/erf.js';
 export { ndtriExp } from './domain/normal/ndtri.js';

@@ -11,7 +11,7 @@ import { countOf, failureNote, printable } from './builtins/words.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext, Stopper } from './contracts/stopper.js';
-import type { TrialStore } from './contracts/store.js';
+import type { EnqueuedParams, EnqueuedSelector, TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { activeParamNames, type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
@@ -48,6 +48,7 @@ import { frozenCopy } from './events/deep-freeze.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
+import { removeEnqueuedEntries } from './runtime/enqueue.js';
 import {
   checkImportedRows,
   formatInvalidRows,
@@ -250,6 +251,62 @@ export interface AskOptions {
   /** Stops waiting, for the suggester or for the ask's turn (the trial is recorded as failed, `INTERRUPTED`). */
   readonly signal?: AbortSignal | undefined;
 }
+
+/**
+ * An enqueued entry as {@link Study.enqueued} lists it and {@link Study.removeEnqueued} returns it: the params it
+ * fixes, as the objective sees them, and its key when it was queued with one (a config's entry has
+ * `enqueue:<its JSON>#<occurrence>`).
+ */
+export interface EnqueuedEntry<S extends SpaceDefinition = SpaceDefinition> {
+  readonly params: Partial<ParamsOf<S>>;
+  readonly key?: string;
+}
+
+/**
+ * Which waiting entries {@link Study.removeEnqueued} takes out: the entry queued with `key`, or every waiting
+ * entry with exactly these `params` (the same parameters, the same values), keyed or not.
+ */
+export type EnqueuedChoice<S extends SpaceDefinition = SpaceDefinition> =
+  | { readonly key: string }
+  | { readonly params: Partial<ParamsOf<S>> };
+
+/** A stored entry with its params as the objective sees them. */
+const enqueuedEntry = <S extends SpaceDefinition>(space: CompiledSpace, entry: EnqueuedParams): EnqueuedEntry<S> => ({
+  params: toExternalParams(space, entry.internal) as Partial<ParamsOf<S>>,
+  ...(entry.key === undefined ? {} : { key: entry.key }),
+});
+
+/** The store's selectors for `removeEnqueued`'s choices, each checked: `CONFIG_INVALID` or `PARAMS_INVALID`. */
+const selectorsOf = (space: CompiledSpace, choices: readonly unknown[]): EnqueuedSelector[] => {
+  const shapes: ConfigIssue[] = [];
+  const values: ConfigIssue[] = [];
+  const selectors = choices.map((choice, index): EnqueuedSelector => {
+    const plain = typeof choice === 'object' && choice !== null && !Array.isArray(choice);
+    const keys = plain
+      ? Object.keys(choice).filter((name) => (choice as Record<string, unknown>)[name] !== undefined)
+      : [];
+    const { key, params } = (plain ? choice : {}) as { key?: unknown; params?: unknown };
+    if (keys.length === 1 && typeof key === 'string') return { key };
+    const object = typeof params === 'object' && params !== null && !Array.isArray(params);
+    if (keys.length === 1 && object) {
+      const { internal, issues } = toInternalParams(space, params, `/${index}/params`, { partial: true });
+      values.push(...issues);
+      return { internal };
+    }
+    shapes.push({
+      pointer: `/${index}`,
+      expected: "{ key: string } or { params: {...} } (an entry's key, or its params as the objective sees them)",
+      found: describeValue(choice),
+    });
+    return { key: '' };
+  });
+  if (shapes.length > 0) throw invalidConfig('study.removeEnqueued choice', shapes);
+  if (values.length > 0)
+    throw new ParzenError('PARAMS_INVALID', `Cannot remove entries with these params:\n${formatIssues(values)}`, {
+      issues: values,
+    });
+  return selectors;
+};
 
 /** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
 export type StudyTrial<S extends SpaceDefinition> = Omit<AskedTrial, 'params'> & { readonly params: ParamsOf<S> };
@@ -990,6 +1047,37 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
     const entry = { internal, ...(options.key === undefined ? {} : { key: options.key }) };
     return (await store.enqueue(this.name, [entry])) === 1;
+  }
+
+  /**
+   * The entries waiting in the study's queue, in the order they are handed out (one given back by a trial that
+   * ended unrun first), each with its key when it has one.
+   *
+   * @throws `ParzenError` `STORE_UNSUPPORTED` for a store without `listEnqueued`.
+   */
+  async enqueued(): Promise<readonly EnqueuedEntry<S>[]> {
+    const { store, space } = this.session;
+    if (store.listEnqueued === undefined) throw storeUnsupported(store.name, 'list enqueued entries', 'listEnqueued');
+    return (await store.listEnqueued(this.name)).map((entry) => enqueuedEntry<S>(space, entry));
+  }
+
+  /**
+   * Takes waiting entries out of the study's queue: `{ key }` the entry queued with that key (a config's entry:
+   * `enqueue:<its JSON>#<occurrence>`, as {@link enqueued} lists it), `{ params }` every waiting entry with exactly
+   * those params. All or none, in one step of the store: no trial takes one meanwhile. A removed entry is never
+   * handed out, and its key stays queued, so `enqueue` with it (or a config that still lists it) queues nothing;
+   * to run such params later, queue them without a key or with a new one. Resolves to the entries removed.
+   *
+   * @throws `ParzenError` `ENTRY_NOT_WAITING` when one of `which` picks no waiting entry (a trial took it: running,
+   *   or ran it; it was given up, removed, or never queued), naming each such and why; nothing is removed.
+   *   `PARAMS_INVALID` for params that do not fit the space, `CONFIG_INVALID` for a choice of another shape,
+   *   `STORE_UNSUPPORTED` for a store without `removeEnqueued`.
+   */
+  async removeEnqueued(which: EnqueuedChoice<S> | readonly EnqueuedChoice<S>[]): Promise<readonly EnqueuedEntry<S>[]> {
+    const { store, space } = this.session;
+    const selectors = selectorsOf(space, Array.isArray(which) ? which : [which]);
+    const removed = await removeEnqueuedEntries(store, this.name, space, selectors);
+    return removed.map((entry) => enqueuedEntry<S>(space, entry));
   }
 
   /** The study's trials as the store has them, ordered by number, with their params as the objective saw them. */

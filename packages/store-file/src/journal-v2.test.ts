@@ -116,7 +116,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const first = open(fresh);
     await first.store.openStudy(spec);
     await first.store.close();
-    expect(records(fresh)[0]).toEqual({ op: 'journal', format: 'parzen-jsonl', version: 1, reads: 4 });
+    expect(records(fresh)[0]).toEqual({ op: 'journal', format: 'parzen-jsonl', version: 1, reads: 5 });
     // As another process of this build, or of an older one, began it: the first line alone decides.
     const raised = async (reads: number | undefined) => {
       const path = tempPath(`reads-${reads}.parzen.jsonl`);
@@ -146,9 +146,9 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
     expect(ops).toEqual(['journal 1', 'study', 'journal 2', 'add', 'journal 3', 'add']);
     // A Parzen that reads version 2 at most refuses the file there, instead of queuing the entry again.
-    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":5'));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":6'));
     await expect(open(path).store.listTrials(spec.name)).rejects.toMatchObject({
-      message: expect.stringContaining('has format version 5; this Parzen reads version 4'),
+      message: expect.stringContaining('has format version 6; this Parzen reads version 5'),
     });
   });
 
@@ -188,6 +188,51 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const reader = open(older).store;
     expect((await reader.createTrial(spec.name))?.internal).toEqual({});
     await reader.close();
+  });
+
+  it('declares version 5 before the first removal of a waiting entry, in a journal an older Parzen wrote: its lines stay as they were', async () => {
+    // A journal as a version 4 Parzen left it: two entries queued, the first taken by a trial that was
+    // interrupted (given back), the second waiting.
+    const path = tempPath('v5.parzen.jsonl');
+    const at = '2026-01-01T00:00:00.000Z';
+    const interrupted = { state: 'failed', error: { code: 'INTERRUPTED', message: 'Ctrl-C' } };
+    const lines = [
+      { op: 'journal', format: 'parzen-jsonl', version: 1, reads: 4 },
+      { op: 'study', study: { ...spec, createdAt: at } },
+      { op: 'journal', format: 'parzen-jsonl', version: 2 },
+      { op: 'enqueue', study: spec.name, entries: [{ params: { x: 0.1 }, key: 'a' }, { params: { x: 0.2 } }] },
+      { op: 'trial', study: spec.name, number: 0, startedAt: at, entry: 0 },
+      { op: 'journal', format: 'parzen-jsonl', version: 4 },
+      { op: 'finish', study: spec.name, number: 0, finishedAt: at, outcome: interrupted },
+    ];
+    const written = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    writeFileSync(path, written);
+    const { store, warnings } = open(path);
+    await store.openStudy(spec);
+    expect(await store.removeEnqueued(spec.name, [{ key: 'a' }])).toEqual({
+      removed: [{ internal: { x: 0.1 }, key: 'a' }],
+      missing: [],
+    });
+    await store.close();
+    // Appended after what was there, under a version 5 header (said: the journal's maker reads 4 at most).
+    expect(readFileSync(path, 'utf8').startsWith(written)).toBe(true);
+    expect(records(path).slice(lines.length)).toEqual([
+      { op: 'journal', format: 'parzen-jsonl', version: 5 },
+      { op: 'remove', study: spec.name, entries: [0] },
+    ]);
+    expect(warnings).toEqual([expect.stringContaining('now has format version 5, for a record that needs it')]);
+    const again = open(path).store;
+    expect(await again.listEnqueued(spec.name)).toEqual([{ internal: { x: 0.2 } }]);
+    expect((await again.createTrial(spec.name))?.internal).toEqual({ x: 0.2 });
+    expect((await again.createTrial(spec.name))?.internal).toEqual({});
+    expect(await again.enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'a' }])).toBe(0);
+    await again.close();
+    // A Parzen refuses a version above its own: one that reads version 4 at most refuses this file at the
+    // removal's header, instead of handing the removed entry out (shown here one version up).
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":5', '"version":6'));
+    await expect(open(path).store.listTrials(spec.name)).rejects.toMatchObject({
+      message: expect.stringContaining('has format version 6; this Parzen reads version 5'),
+    });
   });
 
   it('writes the loss as `loss` (journals from before the rename said `value`)', async () => {

@@ -8,6 +8,8 @@ import {
   type CreateTrialOptions,
   checkSameStudy,
   type EnqueuedParams,
+  type EnqueuedRemoval,
+  type EnqueuedSelector,
   endedUnrun,
   type FinishedTrial,
   type IntermediateValue,
@@ -22,6 +24,7 @@ import {
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  storedEntry,
   storeUpgradeNote,
   studyNotFound,
   systemClock,
@@ -89,7 +92,9 @@ export interface JsonlStoreOptions {
 export interface JsonlStore extends TrialStore {
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
+  listEnqueued: NonNullable<TrialStore['listEnqueued']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
+  removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
   readonly path: string;
   /** Every study the journal holds, in the order they were created. */
@@ -253,6 +258,16 @@ class JsonlTrialStore implements JsonlStore {
     });
   }
 
+  /** One `remove` line takes out every entry picked (format version 5: an older Parzen refuses the journal then). */
+  async removeEnqueued(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval> {
+    return this.write((append) => {
+      const { positions, entries, missing } = this.study(study).queue.pick(which);
+      if (missing.length > 0) return { removed: [], missing };
+      append({ op: 'remove', study, entries: positions }, true);
+      return { removed: entries.map(storedEntry), missing: [] };
+    }, true);
+  }
+
   /** One `add` line holds every trial: a torn line loses them all, so the import is all or none. */
   async addTrials(
     study: string,
@@ -278,9 +293,7 @@ class JsonlTrialStore implements JsonlStore {
 
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
     this.refresh();
-    return this.study(study)
-      .queue.waiting()
-      .map(({ params, key }) => ({ internal: { ...params }, ...(key === undefined ? {} : { key }) }));
+    return this.study(study).queue.waiting().map(storedEntry);
   }
 
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {

@@ -141,6 +141,16 @@ export class Replica {
         for (const entry of record.entries) study.queue.add(copyParams(entry.params), entry.key);
         return;
       }
+      case 'remove': {
+        const study = this.require(record.study);
+        const never = record.entries.find((at) => at >= study.queue.entries.length);
+        if (never !== undefined)
+          throw new ReplayError(`removing enqueued entry ${never} of \`${record.study}\`, which was never queued`);
+        // Only those still waiting: should a trial have taken one first (a lock broken), the trial's take stands.
+        const waiting = new Set(study.queue.waitingPositions());
+        study.queue.remove(record.entries.filter((at) => waiting.has(at)));
+        return;
+      }
       case 'add':
         this.addTrials(record);
         return;

@@ -9,6 +9,8 @@ import {
   checkSameStudy,
   type Direction,
   type EnqueuedParams,
+  type EnqueuedRemoval,
+  type EnqueuedSelector,
   endedUnrun,
   type FinishedTrial,
   fromKeptSuggester,
@@ -17,6 +19,7 @@ import {
   type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
+  pickWaiting,
   type RunningTrial,
   refuseRepeatedTrials,
   type Stopping,
@@ -57,6 +60,7 @@ export interface PostgresStore extends TrialStore {
   listStudies: NonNullable<TrialStore['listStudies']>;
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
+  removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
@@ -283,10 +287,30 @@ class PostgresTrialStore implements PostgresStore {
 
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
     const { id } = await this.requireStudy(study);
-    const rows = await this.retrying('listing enqueued params', () =>
-      this.query<{ key: string | null; params: ParamAssignment }>('waitingEntries', [id]),
-    );
-    return rows.map(({ key, params }) => ({ internal: params, ...(key === null ? {} : { key }) }));
+    const rows = await this.retrying('listing enqueued params', () => this.query<EntryRow>('waitingEntries', [id]));
+    return rows.map(entryOfRow);
+  }
+
+  async removeEnqueued(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval> {
+    this.writable('removeEnqueued');
+    const { id } = await this.requireStudy(study);
+    const writeId = randomUUID();
+    return this.retrying('removing enqueued params', async (attempt) => {
+      // A retry after a lost reply: what the first try removed, if it committed.
+      const earlier = attempt > 0 ? await this.query<EntryRow>('removedByWrite', [id, writeId]) : [];
+      if (earlier.length > 0) return { removed: earlier.map(entryOfRow), missing: [] };
+      return this.transaction(async (query) => {
+        // The study's row lock first: no trial takes an entry between the read and the removal.
+        await query('lockStudy', [id]);
+        const waiting = await query<EntryRow & { readonly seq: string }>('waitingEntries', [id]);
+        const entries = waiting.map(entryOfRow);
+        const { picked, missing } = pickWaiting(entries, which);
+        if (missing.length > 0) return { removed: [], missing };
+        const seqs = picked.map((at) => (waiting[at] as { readonly seq: string }).seq);
+        await query('removeEntries', [id, seqs, this.durable, writeId]);
+        return { removed: picked.map((at) => entries[at] as EnqueuedParams), missing: [] };
+      });
+    });
   }
 
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
@@ -575,6 +599,17 @@ class PostgresTrialStore implements PostgresStore {
     }
   }
 }
+
+/** An enqueued entry's row, as the listings read it. */
+interface EntryRow {
+  readonly key: string | null;
+  readonly params: ParamAssignment;
+}
+
+const entryOfRow = ({ key, params }: EntryRow): EnqueuedParams => ({
+  internal: params,
+  ...(key === null ? {} : { key }),
+});
 
 /** The columns of a finished trial an import's repeat check compares. */
 interface FinishedColumns {

@@ -92,9 +92,19 @@ const SQL = {
   finishedSince: `SELECT state, params, loss, error, started_at, finished_at FROM parzen_trials
     WHERE study_id = $1 AND state <> 'running' AND updated_seq > $2`,
   entryWaits: 'SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1',
-  waitingEntries: 'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq',
+  waitingEntries: 'SELECT seq, key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq',
+  // A removed entry has taken_by -1, no trial's number: never handed out, its key still known, and read as taken
+  // by a Parzen from before removal (so it hands the entry out no more than this one does).
   takenEntries:
-    'SELECT taken_by, key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NOT NULL ORDER BY taken_by',
+    'SELECT taken_by, key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by >= 0 ORDER BY taken_by',
+  // In a transaction, under the study's row lock: $2 the seqs of the waiting entries to remove, $3
+  // synchronous_commit, $4 write id (a retry finds what its first try removed). The waiting count drops by them.
+  removeEntries: `WITH r AS (UPDATE parzen_enqueued SET taken_by = -1, write_id = $4
+      WHERE study_id = $1 AND seq = ANY($2::bigint[]) AND taken_by IS NULL AND ${SYNC} RETURNING 1)
+    UPDATE parzen_studies SET waiting = GREATEST(waiting - (SELECT count(*) FROM r), 0) WHERE id = $1
+    RETURNING (SELECT count(*) FROM r)::int AS removed`,
+  removedByWrite:
+    'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND write_id = $2 AND taken_by = -1 ORDER BY seq',
   // $2 number, $3 its updated_seq, $4 write id and created_by, $5 lease owner, $6 lease expiry, $7 start.
   takeEntry: `WITH e AS (UPDATE parzen_enqueued SET taken_by = $2 WHERE study_id = $1 AND seq =
       (SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1) RETURNING params)

@@ -31,6 +31,8 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   entryWaits: [1],
   waitingEntries: [1],
   takenEntries: [1],
+  removeEntries: [1, '{19995,19996}', 'off', '00000000-0000-4000-8000-000000000000'],
+  removedByWrite: [1, '00000000-0000-4000-8000-000000000000'],
   setParams: [1, 2, 'off', '00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000', '{}'],
   setLease: [1, 2, null, '00000000-0000-4000-8000-000000000000', null, 'w', new Date()],
   finish: [

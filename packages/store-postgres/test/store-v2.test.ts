@@ -167,6 +167,68 @@ describePostgres('postgres store schema version 2', () => {
     await store.close();
   });
 
+  it('removes a waiting entry a version 2 database queued, with no schema step of its own, once though the reply was lost', async () => {
+    const url = await freshSchema('remove-v2');
+    await withPool(url, async (pool) => {
+      expect(await migrate(pool, 'test', MIGRATIONS.slice(0, 2))).toBe(2);
+      // As a Parzen of version 2 queued them: `a` taken by a finished trial, `b` and a keyless one waiting.
+      await pool.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq, waiting)
+        VALUES ('v2', 'minimize', 4, '{"x":{"type":"uniform","low":0,"high":1}}', now(), 1, 2, 2)`);
+      await pool.query(`INSERT INTO parzen_trials
+        (study_id, number, state, params, value, started_at, finished_at, updated_seq, write_id, created_by) VALUES
+        (1, 0, 'complete', '{"x":0.1}', 1, now(), now(), 2, gen_random_uuid(), gen_random_uuid())`);
+      await pool.query(`INSERT INTO parzen_enqueued (study_id, key, params, taken_by, write_id) VALUES
+        (1, 'a', '{"x":0.1}', 0, gen_random_uuid()), (1, 'b', '{"x":0.2}', NULL, gen_random_uuid()),
+        (1, NULL, '{"x":0.3}', NULL, gen_random_uuid())`);
+    });
+    const store = await createPostgresStore({ url });
+    await store.openStudy(spec);
+    expect(await store.removeEnqueued(spec.name, [{ key: 'a' }])).toEqual({ removed: [], missing: [0] });
+    // The removal commits, then the connection drops before the reply to COMMIT arrives: the retry finds it done.
+    const pool = poolOf(store);
+    const connect = pool.connect.bind(pool) as (...callback: unknown[]) => Promise<pg.PoolClient>;
+    let lost = 0;
+    (pool as unknown as { connect: unknown }).connect = async (...callback: unknown[]) => {
+      if (callback.length > 0) return connect(...callback); // pool.query's own use
+      const client = await connect();
+      const clientQuery = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+        if (args[0] !== 'COMMIT' || lost > 0) return clientQuery(...args);
+        return clientQuery('COMMIT').then(() => {
+          lost++;
+          throw reset();
+        });
+      };
+      return client;
+    };
+    expect(await store.removeEnqueued(spec.name, [{ key: 'b' }])).toEqual({
+      removed: [{ internal: { x: 0.2 }, key: 'b' }],
+      missing: [],
+    });
+    expect(lost).toBe(1);
+    expect(await store.enqueue(spec.name, [{ internal: { x: 0.2 }, key: 'b' }])).toBe(0);
+    expect(await store.listTakenEntries(spec.name)).toEqual([{ trial: 0, internal: { x: 0.1 }, key: 'a' }]);
+    // The study's waiting count dropped by it: one entry waits.
+    const waiting = await withPool(url, async (pool) => (await pool.query('SELECT waiting FROM parzen_studies')).rows);
+    expect(waiting).toEqual([{ waiting: 1 }]);
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.3 });
+    expect((await store.createTrial(spec.name))?.internal).toEqual({});
+    await store.close();
+    // The schema's own steps only, and every row as it was but the removed one's mark.
+    const rows = await withPool(url, async (pool) => ({
+      version: (await pool.query('SELECT version FROM parzen_schema')).rows,
+      entries: (await pool.query('SELECT key, params, taken_by FROM parzen_enqueued ORDER BY seq')).rows,
+    }));
+    expect(rows).toEqual({
+      version: [{ version: MIGRATIONS.at(-1)?.version }],
+      entries: [
+        { key: 'a', params: { x: 0.1 }, taken_by: 0 },
+        { key: 'b', params: { x: 0.2 }, taken_by: -1 },
+        { key: null, params: { x: 0.3 }, taken_by: 1 },
+      ],
+    });
+  });
+
   it('hands each of 20 entries to exactly one trial across 4 processes', { timeout: 60_000 }, async () => {
     const { url } = await freshDatabase('race');
     await expectEnqueuedTakenOnce({

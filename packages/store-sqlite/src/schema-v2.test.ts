@@ -22,13 +22,14 @@ const versionOf = (path: string): number => {
   }
 };
 
-/** A database made by migration 1 alone (Parzen before version 2), with a complete and a running trial. */
-const versionOneDatabase = (): string => {
-  const path = tempPath('v1.parzen.db');
+const at = '2026-01-01T00:00:00.000Z';
+
+/** A database as a Parzen of schema `version` made it, with the study in it (open: the caller adds rows, closes it). */
+const olderDatabase = (file: string, version: number): { readonly path: string; readonly db: Database.Database } => {
+  const path = tempPath(file);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  expect(migrate(db, path, MIGRATIONS.slice(0, 1))).toBe(1);
-  const at = '2026-01-01T00:00:00.000Z';
+  expect(migrate(db, path, MIGRATIONS.slice(0, version))).toBe(version);
   db.prepare('INSERT INTO studies VALUES (?, ?, ?, ?, ?)').run(
     spec.name,
     'minimize',
@@ -36,6 +37,12 @@ const versionOneDatabase = (): string => {
     JSON.stringify(spec.space),
     at,
   );
+  return { path, db };
+};
+
+/** A database made by migration 1 alone (Parzen before version 2), with a complete and a running trial. */
+const versionOneDatabase = (): string => {
+  const { path, db } = olderDatabase('v1.parzen.db', 1);
   const insert = db.prepare(
     `INSERT INTO trials (study, number, state, params, value, started_at, finished_at, updated_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -82,6 +89,41 @@ describe('sqlite schema version 2', () => {
     expect(columns).toEqual(expect.arrayContaining(['loss', 'attrs']));
     expect(columns).not.toContain('value');
     expect(columns).not.toContain('attributes');
+  });
+
+  it('removes a waiting entry a version 2 database queued with no schema step of its own: its row kept, its key still queued', async () => {
+    const { path, db } = olderDatabase('remove-v2.parzen.db', 2);
+    // As a Parzen of version 2 queued them: `a` taken by a finished trial, `b` and a keyless one waiting.
+    db.prepare(
+      `INSERT INTO trials (study, number, state, params, value, started_at, finished_at, updated_seq)
+       VALUES (?, 0, 'complete', '{"x":0.1}', 1, ?, ?, 1)`,
+    ).run(spec.name, at, at);
+    const entry = db.prepare('INSERT INTO enqueued (study, seq, key, params, taken_by) VALUES (?, ?, ?, ?, ?)');
+    entry.run(spec.name, 0, 'a', '{"x":0.1}', 0);
+    entry.run(spec.name, 1, 'b', '{"x":0.2}', null);
+    entry.run(spec.name, 2, null, '{"x":0.3}', null);
+    db.close();
+    const store = createSqliteStore({ path });
+    await store.openStudy(spec);
+    expect(await store.removeEnqueued(spec.name, [{ key: 'a' }])).toEqual({ removed: [], missing: [0] });
+    expect(await store.removeEnqueued(spec.name, [{ key: 'b' }])).toEqual({
+      removed: [{ internal: { x: 0.2 }, key: 'b' }],
+      missing: [],
+    });
+    expect(await store.enqueue(spec.name, [{ internal: { x: 0.2 }, key: 'b' }])).toBe(0);
+    expect(await store.listTakenEntries(spec.name)).toEqual([{ trial: 0, internal: { x: 0.1 }, key: 'a' }]);
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.3 });
+    expect((await store.createTrial(spec.name))?.internal).toEqual({});
+    await store.close();
+    // The schema's own steps only (version 4), and every row as it was but the removed one's mark.
+    expect(versionOf(path)).toBe(MIGRATIONS.at(-1)?.version);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT seq, key, params, taken_by FROM enqueued ORDER BY seq').all()).toEqual([
+      { seq: 0, key: 'a', params: '{"x":0.1}', taken_by: 0 },
+      { seq: 1, key: 'b', params: '{"x":0.2}', taken_by: -1 },
+      { seq: 2, key: null, params: '{"x":0.3}', taken_by: 1 },
+    ]);
+    check.close();
   });
 
   it('shows another connection new intermediate values and imports on its next incremental look', async () => {

@@ -10,6 +10,8 @@ import {
   checkSameStudy,
   type Direction,
   type EnqueuedParams,
+  type EnqueuedRemoval,
+  type EnqueuedSelector,
   endedUnrun,
   type FinishedTrial,
   fromKeptSuggester,
@@ -19,6 +21,7 @@ import {
   type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
+  pickWaiting,
   type RunningTrial,
   refuseRepeatedTrials,
   runningTrial,
@@ -93,6 +96,7 @@ export interface SqliteStore extends TrialStore {
   readonly path: string;
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
+  removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
@@ -406,13 +410,30 @@ class SqliteTrialStore implements SqliteStore {
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
     return this.read('listing enqueued params', () => {
       this.requireStudy(study);
-      return (this.sql.waitingEntries.all(study) as { key: string | null; params: string }[]).map(
-        ({ key, params }) => ({
-          internal: JSON.parse(params),
-          ...(key === null ? {} : { key }),
-        }),
-      );
+      return this.waiting(study).map(({ entry }) => entry);
     });
+  }
+
+  async removeEnqueued(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval> {
+    return this.write('removing enqueued params', true, () => {
+      this.requireStudy(study);
+      const waiting = this.waiting(study);
+      const { picked, missing } = pickWaiting(
+        waiting.map(({ entry }) => entry),
+        which,
+      );
+      if (missing.length > 0) return { removed: [], missing };
+      const removed = picked.map((at) => waiting[at] as (typeof waiting)[number]);
+      for (const { seq } of removed) this.sql.removeEntry.run({ study, seq });
+      return { removed: removed.map(({ entry }) => entry), missing: [] };
+    });
+  }
+
+  /** The study's waiting entries, in the order they are handed out, each with its row's `seq`. */
+  private waiting(study: string): { readonly seq: number; readonly entry: EnqueuedParams }[] {
+    return (this.sql.waitingEntries.all(study) as { seq: number; key: string | null; params: string }[]).map(
+      ({ seq, key, params }) => ({ seq, entry: { internal: JSON.parse(params), ...(key === null ? {} : { key }) } }),
+    );
   }
 
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {

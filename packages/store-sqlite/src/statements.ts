@@ -33,8 +33,11 @@ const SQL = {
   insertTakenEntry:
     'INSERT OR IGNORE INTO enqueued (study, seq, key, params, taken_by) VALUES (@study, @seq, @key, @params, @number)',
   // INDEXED BY: without statistics the planner would walk the primary key past every taken entry.
-  waitingEntries: 'SELECT key, params FROM enqueued WHERE study = ? AND taken_by IS NULL ORDER BY seq',
-  takenEntries: 'SELECT taken_by, key, params FROM enqueued WHERE study = ? AND taken_by IS NOT NULL ORDER BY taken_by',
+  waitingEntries: 'SELECT seq, key, params FROM enqueued WHERE study = ? AND taken_by IS NULL ORDER BY seq',
+  // A removed entry has taken_by -1, no trial's number: never handed out, its key still known, and read as taken
+  // by a Parzen from before removal (so it hands the entry out no more than this one does).
+  takenEntries: 'SELECT taken_by, key, params FROM enqueued WHERE study = ? AND taken_by >= 0 ORDER BY taken_by',
+  removeEntry: 'UPDATE enqueued SET taken_by = -1 WHERE study = @study AND seq = @seq AND taken_by IS NULL',
   oldestWaiting:
     'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',
   takeEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND seq = @seq',

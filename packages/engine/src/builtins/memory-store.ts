@@ -1,7 +1,7 @@
 import { defineStore } from '../contracts/manifest.js';
 import { type Clock, SERVICES, systemClock } from '../contracts/services.js';
 import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contracts/store.js';
-import { EntryQueue } from '../domain/entry-queue.js';
+import { EntryQueue, storedEntry } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
 import { refuseRepeatedTrials } from '../domain/repeated-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
@@ -146,9 +146,14 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       return queued;
     },
     async listEnqueued(study: string) {
-      return state(study)
-        .queue.waiting()
-        .map(({ params, key }) => ({ internal: copyParams(params), ...(key === undefined ? {} : { key }) }));
+      return state(study).queue.waiting().map(storedEntry);
+    },
+    async removeEnqueued(study: string, which) {
+      const { queue } = state(study);
+      const { positions, entries, missing } = queue.pick(which);
+      if (missing.length > 0) return { removed: [], missing };
+      queue.remove(positions);
+      return { removed: entries.map(storedEntry), missing: [] };
     },
     async listTakenEntries(study: string) {
       return state(study)

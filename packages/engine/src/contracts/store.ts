@@ -27,6 +27,23 @@ export interface EnqueuedParams {
   readonly key?: string;
 }
 
+/**
+ * Which waiting entries {@link TrialStore.removeEnqueued} takes out of the queue: the entry queued with `key`, or
+ * every waiting entry whose values are exactly `internal` (the same parameters, the same values; keyed or not).
+ */
+export type EnqueuedSelector = { readonly key: string } | { readonly internal: ParamAssignment };
+
+/** What {@link TrialStore.removeEnqueued} did. */
+export interface EnqueuedRemoval {
+  /** The entries taken out of the queue, in the order they waited; none when `missing` has any. */
+  readonly removed: readonly EnqueuedParams[];
+  /**
+   * The selectors no waiting entry answered, by their index in the call's list (an entry taken by a trial, given
+   * up, removed before, or never queued): when there is one, nothing was removed.
+   */
+  readonly missing: readonly number[];
+}
+
 /** The enqueued entry a trial ran (see {@link TrialStore.listTakenEntries}). */
 export interface TakenEntry {
   /** The trial's number. */
@@ -90,7 +107,7 @@ export interface TrialChanges {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`) are implemented
+ * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`, `removeEnqueued`) are implemented
  *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
  *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead; without
  *   `listEnqueued` or `listTakenEntries`, explain and report say less (which entries wait or ran).
@@ -162,6 +179,17 @@ export interface TrialStore {
    * replay it as drawn, and say the replay differs), nor explain whether a partial config entry ran.
    */
   listTakenEntries?(study: string): Promise<readonly TakenEntry[]>;
+  /**
+   * Takes waiting entries out of the queue, all or none, in one atomic step (under the store's lock or in its
+   * transaction, so no trial takes one meanwhile): each selector must pick at least one entry still waiting (one
+   * given back by a trial that ended unrun waits); when one picks none, nothing is removed and `missing` says which.
+   * A removed entry is never handed out, and its key stays queued: `enqueue` skips it, as it skips any key the
+   * study has queued, so a config that still lists it does not queue it again. `listEnqueued` no longer lists it,
+   * nor `listTakenEntries` (no trial took it). `pickWaiting` from `@parzen/engine/plugin` picks the entries.
+   * Optional (`parzen queue --remove` and `study.removeEnqueued` need it): a store without it fails them with
+   * `STORE_UNSUPPORTED`.
+   */
+  removeEnqueued?(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval>;
   /**
    * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
    * warm start need it.

@@ -1,3 +1,50 @@
+import type { EnqueuedParams, EnqueuedSelector } from '../contracts/store.js';
+import { canonicalJson } from './canonical-json.js';
+import type { ParamAssignment } from './params.js';
+
+/**
+ * Which of `waiting` (a study's entries still waiting) the selectors of a `removeEnqueued` call pick: the entry of
+ * each key, and every entry whose values are exactly each selector's `internal`. `picked`: their indices in
+ * `waiting`, ascending, each once; `missing`: the indices in `which` of the selectors that picked none.
+ */
+export const pickWaiting = (
+  waiting: readonly { readonly internal: unknown; readonly key?: string | undefined }[],
+  which: readonly EnqueuedSelector[],
+): { readonly picked: readonly number[]; readonly missing: readonly number[] } => {
+  const byKey = new Map<string, number>();
+  const byValues = new Map<string, number[]>();
+  waiting.forEach((entry, at) => {
+    if (entry.key !== undefined) byKey.set(entry.key, at);
+    const values = canonicalJson(entry.internal);
+    const same = byValues.get(values);
+    if (same === undefined) byValues.set(values, [at]);
+    else same.push(at);
+  });
+  const picked = new Set<number>();
+  const missing: number[] = [];
+  which.forEach((selector, index) => {
+    const found =
+      'key' in selector
+        ? [byKey.get(selector.key)].filter((at) => at !== undefined)
+        : (byValues.get(canonicalJson(selector.internal)) ?? []);
+    if (found.length === 0) missing.push(index);
+    for (const at of found) picked.add(at);
+  });
+  return { picked: [...picked].sort((a, b) => a - b), missing };
+};
+
+/** A queued entry as a store hands it out (`listEnqueued`, `removeEnqueued`): a copy of its values, its key if any. */
+export const storedEntry = ({
+  params,
+  key,
+}: {
+  readonly params: ParamAssignment;
+  readonly key?: string;
+}): EnqueuedParams => ({
+  internal: { ...params },
+  ...(key === undefined ? {} : { key }),
+});
+
 /**
  * One study's enqueued entries as a store keeps them in memory (the memory store, the JSONL store's replay):
  * entries in queue order, handed out oldest first, each once; a key queued once is never queued again; and
@@ -18,6 +65,8 @@ export class EntryQueue<P> {
   private readonly takenBy = new Map<number, number>();
   /** Positions before `taken` that wait again: their trials ended unrun. */
   private readonly givenBack = new Set<number>();
+  /** Positions taken out of the queue while they waited (see `TrialStore.removeEnqueued`). */
+  private readonly removed = new Set<number>();
   /** Added trials that ran a key the study had not queued: their own params stand for the entry. */
   private readonly ranOwn = new Map<number, { readonly params: P; readonly key: string }>();
 
@@ -52,8 +101,46 @@ export class EntryQueue<P> {
       return oldest;
     }
     let at = this.taken;
-    while (this.skipped.has(at)) at++;
+    while (this.skipped.has(at) || this.removed.has(at)) at++;
     return at;
+  }
+
+  /** The positions of the entries waiting, in the order they are handed out (given-back ones first). */
+  waitingPositions(): number[] {
+    const positions = [...this.givenBack].sort((a, b) => a - b);
+    for (let at = this.taken; at < this.entries.length; at++)
+      if (!this.skipped.has(at) && !this.removed.has(at)) positions.push(at);
+    return positions;
+  }
+
+  /**
+   * The waiting entries `which` picks (see {@link pickWaiting}), in the order they wait, with their positions;
+   * `missing` as `pickWaiting` says it.
+   */
+  pick(which: readonly EnqueuedSelector[]): {
+    readonly positions: readonly number[];
+    readonly entries: readonly { readonly params: P; readonly key?: string }[];
+    readonly missing: readonly number[];
+  } {
+    const positions = this.waitingPositions();
+    const waiting = this.waiting();
+    const { picked, missing } = pickWaiting(
+      waiting.map(({ params, key }) => ({ internal: params, key })),
+      which,
+    );
+    return {
+      positions: picked.map((at) => positions[at] as number),
+      entries: picked.map((at) => waiting[at] as { readonly params: P; readonly key?: string }),
+      missing,
+    };
+  }
+
+  /** Takes the waiting entries at `positions` out of the queue: never handed out, their keys still known. */
+  remove(positions: readonly number[]): void {
+    for (const at of positions) {
+      this.givenBack.delete(at);
+      this.removed.add(at);
+    }
   }
 
   /** Records that trial `number` took the entry at `at`. */
@@ -86,9 +173,7 @@ export class EntryQueue<P> {
   /** The entries waiting, in the order they are handed out (given-back ones first), each with its key if it has one. */
   waiting(): { readonly params: P; readonly key?: string }[] {
     const keyAt = this.keysByPosition();
-    const positions = [...this.givenBack].sort((a, b) => a - b);
-    for (let at = this.taken; at < this.entries.length; at++) if (!this.skipped.has(at)) positions.push(at);
-    return positions.map((at) => {
+    return this.waitingPositions().map((at) => {
       const key = keyAt.get(at);
       return { params: this.entries[at] as P, ...(key === undefined ? {} : { key }) };
     });
@@ -100,7 +185,7 @@ export class EntryQueue<P> {
    */
   ran(key: string, number: number, params: P): void {
     const at = this.positions.get(key);
-    if (at !== undefined && at >= this.taken && !this.skipped.has(at)) {
+    if (at !== undefined && at >= this.taken && !this.skipped.has(at) && !this.removed.has(at)) {
       this.skipped.add(at);
       this.takenBy.set(number, at);
     } else if (at !== undefined && this.givenBack.has(at)) {

@@ -68,7 +68,7 @@ describe('entries an earlier config queued (trial 50: removed from the config, t
     });
     expect(warnings).toEqual([
       // At its limit (1 trial of 1): they run first once it has room (review 59: "run first" of nothing).
-      'study left: 2 entries an earlier run\'s `enqueue` list queued wait and run first once the study has room for more trials, though this run\'s list does not have them: {"model":"b"}, {"model":"b","x":1}. A queued entry stays queued until a trial runs it.',
+      'study left: 2 entries an earlier run\'s `enqueue` list queued wait and run first once the study has room for more trials, though this run\'s list does not have them: {"model":"b"}, {"model":"b","x":1}. A queued entry stays queued until a trial runs it, or it is removed: `parzen queue CONFIG --remove-unlisted` (in code, study.removeEnqueued).',
     ]);
     expect(started).toEqual([expect.objectContaining({ waitingEntries: 2 })]);
     // The same list again: nothing to say.

@@ -1,9 +1,9 @@
-import type { EnqueuedParams, NewFinishedTrial, TakenEntry, TrialStore } from '../contracts/store.js';
+import type { EnqueuedParams, EnqueuedSelector, NewFinishedTrial, TakenEntry, TrialStore } from '../contracts/store.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ParamAssignment, toExternalParams, toInternalParams } from '../domain/params.js';
 import { endedUnrun, type Trial, type TrialOutcome } from '../domain/trial.js';
-import { type ConfigIssue, invalidConfig, storeUnsupported } from '../errors.js';
+import { type ConfigIssue, invalidConfig, ParzenError, storeUnsupported } from '../errors.js';
 
 /**
  * Checks params to enqueue (as the objective sees them, possibly partial) against the space: every
@@ -82,7 +82,7 @@ export const leftoverEntriesNote = (
   const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
   return (
     `study ${study}: ${others.length === 1 ? 'an entry' : `${others.length} entries`} an earlier run's \`enqueue\` list queued ${others.length === 1 ? 'waits' : 'wait'} and ${others.length === 1 ? 'runs' : 'run'} first${atLimit ? ' once the study has room for more trials' : ''}, ` +
-    `though this run's list does not have ${others.length === 1 ? 'it' : 'them'}: ${shown}${more}. A queued entry stays queued until a trial runs it.`
+    `though this run's list does not have ${others.length === 1 ? 'it' : 'them'}: ${shown}${more}. A queued entry stays queued until a trial runs it, or it is removed: \`parzen queue CONFIG --remove-unlisted\` (in code, study.removeEnqueued).`
   );
 };
 
@@ -260,4 +260,73 @@ export const skippedEntryNote = (study: string, space: CompiledSpace, skipped: S
     `their worker gone or lost (${ENTRY_ATTEMPTS} attempts in all; a run stopped by its caller, a Ctrl-C, uses none), so that a resume does not run it first again and again. ` +
     "If it stops its worker (a crash, too much memory), fix that; to run it again, queue it anew (study.enqueue(params), or a copy of the entry in the config's `enqueue` list)."
   );
+};
+
+/**
+ * Takes waiting entries out of the study's queue, all or none (see `TrialStore.removeEnqueued`), and resolves to
+ * those removed. `shown` says a selector in a message (default: its key, or its values as the objective sees them).
+ *
+ * @throws `ParzenError` `ENTRY_NOT_WAITING` naming each selector that picked no waiting entry and, as far as the
+ *   store says, why (the trial that took it and how that trial ended, or that none was queued); nothing was removed.
+ *   `STORE_UNSUPPORTED` for a store without `removeEnqueued`.
+ */
+export const removeEnqueuedEntries = async (
+  store: TrialStore,
+  study: string,
+  space: CompiledSpace,
+  which: readonly EnqueuedSelector[],
+  shown: (selector: EnqueuedSelector, index: number) => string = (selector) => selectorText(space, selector),
+): Promise<readonly EnqueuedParams[]> => {
+  if (store.removeEnqueued === undefined)
+    throw storeUnsupported(store.name, 'remove enqueued entries', 'removeEnqueued');
+  if (which.length === 0) return [];
+  const { removed, missing } = await store.removeEnqueued(study, which);
+  if (missing.length === 0) return removed;
+  // Why each is not waiting, as far as the store can say (best effort: the refusal stands without it).
+  const taken = await store.listTakenEntries?.(study).catch(() => undefined);
+  const trials = taken === undefined ? [] : await store.listTrials(study).catch(() => []);
+  const issues: ConfigIssue[] = missing.map((index) => {
+    const selector = which[index] as EnqueuedSelector;
+    return {
+      pointer: `/${index}`,
+      expected: 'an entry still waiting',
+      found: `${shown(selector, index)}: ${whyNotWaiting(selector, taken, trials)}`,
+    };
+  });
+  const listed = issues.map((issue) => `  ${issue.found}`).join('\n');
+  throw new ParzenError(
+    'ENTRY_NOT_WAITING',
+    `Nothing was removed from the queue of study \`${study}\`: only entries still waiting can be removed, and ${missing.length === 1 ? 'this one is' : `these ${missing.length} are`} not:\n${listed}`,
+    { issues },
+  );
+};
+
+/** A selector as messages say it: `key K`, or the values it names as the objective sees them. */
+export const selectorText = (space: CompiledSpace, selector: EnqueuedSelector): string =>
+  'key' in selector
+    ? `key \`${selector.key}\``
+    : `the entry ${JSON.stringify(toExternalParams(space, selector.internal))}`;
+
+/** Why no waiting entry answers `selector`: the trials that took one (how they ended), or that none waits. */
+const whyNotWaiting = (
+  selector: EnqueuedSelector,
+  taken: readonly TakenEntry[] | undefined,
+  trials: readonly Trial[],
+): string => {
+  const wanted = 'key' in selector ? undefined : canonicalJson(selector.internal);
+  const took = (taken ?? []).filter((entry) =>
+    'key' in selector ? entry.key === selector.key : canonicalJson(entry.internal) === wanted,
+  );
+  const ended = took.map(({ trial: number }) => {
+    const trial = trials.find((candidate) => candidate.number === number);
+    if (trial === undefined) return `trial #${number} took it`;
+    if (trial.state === 'running') return `trial #${number} took it and is running`;
+    if (trial.state === 'failed' && trial.error.details?.entrySkipped === true)
+      return `trial #${number} was its last attempt, and it was given up`;
+    return `trial #${number} ran it (${trial.state === 'failed' ? `failed, ${trial.error.code}` : trial.state})`;
+  });
+  if (ended.length > 0) return ended.slice(0, 3).join('; ') + (ended.length > 3 ? ` and ${ended.length - 3} more` : '');
+  return 'key' in selector
+    ? 'no entry with this key waits (none was queued with it, or it was removed)'
+    : 'no waiting entry has exactly these values (none was queued with them, or it was removed)';
 };

@@ -20,6 +20,7 @@ export interface StoreContractOptions {
     | 'listTrialsSince'
     | 'listEnqueued'
     | 'listTakenEntries'
+    | 'removeEnqueued'
     // Stores written before `addTrials` took `refuseRepeats`, which ignore it: an import's repeat check then runs
     // outside the store's lock, so two imports of one file at once may both add it.
     | 'refuseRepeats'
@@ -607,6 +608,83 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           'running',
           'running',
         ]);
+        await current.close();
+      });
+    }
+
+    if (!without.has('enqueue') && !without.has('removeEnqueued')) {
+      it('removes waiting entries by key or by values, all or none; a removed one is never handed out and its key stays queued', async () => {
+        const store = await open();
+        const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        const remove = must(store.removeEnqueued, 'removeEnqueued').bind(store);
+        const interrupted = { state: 'failed', error: { code: 'INTERRUPTED', message: 'x' } } as const;
+        await enqueue(spec.name, [
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 } },
+          { internal: { x: 0.3 }, key: 'c' },
+          { internal: { x: 0.2 } },
+          { internal: { x: 0.5 }, key: 'e' },
+          { internal: { x: 0.6 }, key: 'f' },
+        ]);
+        // A second handle on the same data (another worker), open while entries are removed.
+        const other = await options.reopen?.(store);
+        await other?.openStudy(spec);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+        // `a` is taken (trial 0 runs it) and `zz` was never queued: nothing is removed, `c` waits on.
+        expect(await remove(spec.name, [{ key: 'c' }, { key: 'a' }, { key: 'zz' }])).toEqual({
+          removed: [],
+          missing: [1, 2],
+        });
+        // By values: every waiting entry with exactly those values; by key: the entry of that key.
+        expect(await remove(spec.name, [{ internal: { x: 0.2 } }, { key: 'c' }])).toEqual({
+          removed: [{ internal: { x: 0.2 } }, { internal: { x: 0.3 }, key: 'c' }, { internal: { x: 0.2 } }],
+          missing: [],
+        });
+        // Given back (its trial ended unrun), `a` waits again, first, and can be removed; once removed, it is missing.
+        await store.finishTrial(spec.name, 0, interrupted);
+        expect(await remove(spec.name, [{ key: 'a' }])).toEqual({
+          removed: [{ internal: { x: 0.1 }, key: 'a' }],
+          missing: [],
+        });
+        expect(await remove(spec.name, [{ key: 'a' }])).toEqual({ removed: [], missing: [0] });
+        expect(await remove(spec.name, [{ internal: { x: 0.2 } }])).toEqual({ removed: [], missing: [0] });
+        // Their keys stay queued: queued again, nothing is.
+        expect(
+          await enqueue(spec.name, [
+            { internal: { x: 0.9 }, key: 'a' },
+            { internal: { x: 0.9 }, key: 'c' },
+          ]),
+        ).toBe(0);
+        // The other worker hands out only what still waits.
+        if (other !== undefined) {
+          expect((await other.createTrial(spec.name))?.internal).toEqual({ x: 0.5 });
+          await other.close();
+        }
+        const current = await reopened(store);
+        expect(await current.listEnqueued?.(spec.name)).toEqual(
+          other === undefined
+            ? [
+                { internal: { x: 0.5 }, key: 'e' },
+                { internal: { x: 0.6 }, key: 'f' },
+              ]
+            : [{ internal: { x: 0.6 }, key: 'f' }],
+        );
+        if (other === undefined) expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.5 });
+        expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.6 });
+        expect(await current.createTrial(spec.name, { onlyEnqueued: true })).toBeUndefined();
+        expect((await current.createTrial(spec.name))?.internal).toEqual({});
+        // An added trial that ran a removed key's params takes nothing: the removed entry is no trial's.
+        await current.addTrials?.(spec.name, [
+          { internal: { x: 0.3 }, outcome: { state: 'complete', loss: 1 }, key: 'c' },
+        ]);
+        expect(await current.listTakenEntries?.(spec.name)).toEqual(
+          current.listTakenEntries === undefined
+            ? undefined
+            : [
+                { trial: 1, internal: { x: 0.5 }, key: 'e' },
+                { trial: 2, internal: { x: 0.6 }, key: 'f' },
+              ],
+        );
         await current.close();
       });
     }

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-queue-');
+  writeIn(dir, 'one.mjs', 'export default ({ x }) => x;\n');
+});
+
+const config = (name: string, file: string, extra: Record<string, unknown> = {}) =>
+  writeIn(dir, `${file}.json`, {
+    name,
+    seed: 1,
+    space: { x: { type: 'uniform', low: 0, high: 1 }, model: { type: 'choice', options: ['svm', 'tree'] } },
+    objective: { use: 'module', options: { path: './one.mjs', isolate: 'none' } },
+    suggester: { use: 'random' },
+    store: { use: 'jsonl', options: { path: `./${name}.jsonl` } },
+    budget: { maxTrials: 1 },
+    ...extra,
+  });
+
+const lines = (text: string) => text.trimEnd().split('\n');
+
+// An entry taken out of a config's `enqueue` list (or queued by mistake) waited in the study's queue and ran first at
+// every resume, with no way to take it out.
+describe('parzen queue', () => {
+  it('lists the waiting entries with their keys, marking those the config no longer lists; --remove-unlisted takes those out', async () => {
+    const first = config('q', 'q-first', { enqueue: [{ x: 0.5 }, { x: 0.2, model: 'tree' }, { x: 0.7 }] });
+    expect((await cli('run', first, '--quiet')).code).toBe(0); // runs {x: 0.5}
+    const edited = config('q', 'q-edited', { enqueue: [{ x: 0.5 }, { x: 0.7 }] });
+    const listed = await cli('queue', edited);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(lines(listed.stdout)).toEqual([
+      'study q: 2 entries wait, handed out in this order:',
+      '#  params                    key',
+      `1  {"x":0.2,"model":"tree"}  enqueue:{"model":"tree","x":0.2}#0  not in ${edited}'s enqueue list`,
+      '2  {"x":0.7}                 enqueue:{"x":0.7}#0',
+      `Take one out with \`parzen queue ${edited} --remove KEY\`, or those the config no longer lists with --remove-unlisted.`,
+    ]);
+    const removed = await cli('queue', edited, '--remove-unlisted', '--json');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(lines(removed.stdout).at(-1) as string)).toEqual({
+      study: 'q',
+      waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }],
+      removed: [{ params: { x: 0.2, model: 'tree' }, key: 'enqueue:{"model":"tree","x":0.2}#0', unlisted: true }],
+    });
+    expect(removed.stderr).toContain('Removed 1 entry from the queue of study q: {"x":0.2,"model":"tree"}');
+    // Nothing more to take out, said; the next run runs the entry still listed, not the removed one.
+    const again = await cli('queue', edited, '--remove-unlisted');
+    expect(again.stdout).toContain('no waiting entry is one an earlier config queued');
+    expect((await cli('run', edited, '--quiet', '--max-trials', '3')).code).toBe(0);
+    const trials = await cli('trials', edited, '--json');
+    expect(
+      (JSON.parse(trials.stdout) as { params: { x: number } }[]).map((trial) => trial.params.x).slice(0, 2),
+    ).toEqual([0.5, 0.7]);
+    // Its key stays queued: the first config, which still lists it, does not queue it again.
+    expect((await cli('run', first, '--quiet', '--max-trials', '4')).code).toBe(0);
+    const after = await cli('trials', first, '--json');
+    expect((JSON.parse(after.stdout) as { params: { x: number } }[]).some((trial) => trial.params.x === 0.2)).toBe(
+      false,
+    );
+  });
+
+  it('--remove KEY takes out the entry of that key, on a SQLite store too, and notes a config that still lists it', async () => {
+    const path = config('sq', 'sq', {
+      store: { use: 'sqlite', options: { path: './sq.db' } },
+      enqueue: [{ x: 0.1 }, { x: 0.3 }],
+      budget: { maxTrials: 1 },
+    });
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const removed = await cli('queue', path, '--remove', 'enqueue:{"x":0.3}#0');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(lines(removed.stdout)).toEqual([
+      'Removed 1 entry from the queue of study sq: {"x":0.3} (key enqueue:{"x":0.3}#0).',
+      'study sq: no enqueued entry waits.',
+    ]);
+    expect(removed.stderr).toContain(
+      `parzen: note: ${path}'s enqueue list still has {"x":0.3}: a run of it does not queue it again (its key stays queued); take it out of the list too.`,
+    );
+    expect((await cli('run', path, '--quiet', '--max-trials', '2')).code).toBe(0);
+    const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { params: { x: number } }[];
+    expect(trials.map((trial) => trial.params.x)).not.toContain(0.3);
+  });
+
+  it('refuses a key that is not waiting, naming the trial that ran it; nothing is removed (exit 2)', async () => {
+    const path = config('taken', 'taken', { enqueue: [{ x: 0.1 }, { x: 0.3 }] });
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const refused = await cli('queue', path, '--remove', 'enqueue:{"x":0.3}#0', '--remove', 'enqueue:{"x":0.1}#0');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'Nothing was removed from the queue of study `taken`: only entries still waiting can be removed, and this one is not:\n' +
+        '  key `enqueue:{"x":0.1}#0`: trial #0 ran it (complete)',
+    );
+    expect((await cli('queue', path)).stdout).toContain('enqueue:{"x":0.3}#0');
+  });
+
+  it('creates nothing for a study not run yet (STUDY_NOT_FOUND, exit 1)', async () => {
+    const path = config('never', 'never', { enqueue: [{ x: 0.1 }] });
+    const result = await cli('queue', path, '--remove-unlisted');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No study at');
+    expect(existsSync(join(dir, 'never.jsonl'))).toBe(false);
+  });
+});

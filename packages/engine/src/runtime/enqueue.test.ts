@@ -298,12 +298,49 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
       undefined,
     ]);
     expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([]);
+    // Said at each stop, with the ways out (an entry longer than each run gets was stopped at every run, unsaid).
+    const key = 'enqueue:{"model":"b","x":0.5}#0';
+    expect(warnings.filter((line) => line.includes('the stop cut short'))).toEqual(
+      [1, 2, 3, 4].map(
+        (number) =>
+          `study stuck: the stop cut short trial #${number}, which ran the enqueued entry {"model":"b","x":0.5}; a stop you ask for (Ctrl-C, SIGTERM, the run's signal) uses none of its 3 attempts, so it waits again and runs first at the next run. ` +
+          "If it needs longer than each run is given (a scheduler's time limit, `timeout`), it is stopped at every run: give the run trialTimeoutSeconds (a trial that times out counts as run), " +
+          `or take the entry out of the queue (\`parzen queue CONFIG --remove '${key}'\`, in code study.removeEnqueued({ key: ${JSON.stringify(key)} })).`,
+      ),
+    );
     // The next resume, not stopped, runs it first, then the rest, and not the failed one again.
     stopAtEntry = false;
     await runStudy({ ...options, budget: { moreTrials: 2 } });
     expect(seen.slice(5)).toEqual([0.5, 0.75]);
     expect(seen.filter((x) => x === 0.25)).toHaveLength(1);
     expect(await store.listEnqueued?.('stuck')).toEqual([]);
+  });
+
+  // The run's own time budget cuts no trial short: an entry that needs longer than maxSeconds runs to its end, once,
+  // and is not handed out again (it is neither an attempt nor a stop its caller asked for).
+  it('an entry whose trial outlasts maxSeconds runs to its end once: the run stops after it, and nothing is said of it', async () => {
+    const store = createMemoryStore();
+    const seen: unknown[] = [];
+    const objective = createFunctionObjective(async (params) => {
+      seen.push(params.x);
+      if (params.x === 0.5) await new Promise((resolve) => setTimeout(resolve, 300));
+      return params.x as number;
+    });
+    const warnings: string[] = [];
+    const options = {
+      ...runOptions('long', store, objective),
+      enqueue: [{ x: 0.5, model: 'b' }],
+      onWarning: (message: string) => warnings.push(message),
+    };
+    const result = await runStudy({ ...options, budget: { maxTrials: 100, maxSeconds: 0.1 } });
+    expect(result.reason).toBe('max-seconds');
+    expect(seen).toEqual([0.5]);
+    expect((await store.listTrials('long')).map((trial) => trial.state)).toEqual(['complete']);
+    expect(await store.listEnqueued?.('long')).toEqual([]);
+    // The next run does not run it again.
+    await runStudy({ ...options, budget: { moreTrials: 1 } });
+    expect(seen.slice(1)).not.toContain(0.5);
+    expect(warnings).toEqual([]);
   });
 
   it("a worker gone at it each time (stale at each run's start): given up at the third; queued anew, it has its attempts again", async () => {

@@ -251,6 +251,27 @@ export const entryAttempt = async (
     : { outcome: marked };
 };
 
+/** The enqueued entry trial `number` holds, if the store lists it (best effort: undefined when it cannot say). */
+export const entryHeldBy = async (store: TrialStore, study: string, number: number): Promise<TakenEntry | undefined> =>
+  (await store.listTakenEntries?.(study).catch(() => undefined))?.find((entry) => entry.trial === number);
+
+/**
+ * What a run says when the stop its caller asked for (Ctrl-C, SIGTERM, its signal) cut short trial `number` while it
+ * ran an enqueued entry: the entry waits again with none of its attempts used, so an entry that needs longer than each
+ * run is given would be stopped at every run; the ways out.
+ */
+export const stoppedEntryNote = (study: string, space: CompiledSpace, number: number, entry: TakenEntry): string => {
+  const shown = configEntryOf(entry.key) ?? JSON.stringify(toExternalParams(space, entry.internal));
+  const remove =
+    entry.key === undefined
+      ? `in code, study.removeEnqueued({ params: ${JSON.stringify(toExternalParams(space, entry.internal))} })`
+      : `\`parzen queue CONFIG --remove '${entry.key}'\`, in code study.removeEnqueued({ key: ${JSON.stringify(entry.key)} })`;
+  return (
+    `study ${study}: the stop cut short trial #${number}, which ran the enqueued entry ${shown}; a stop you ask for (Ctrl-C, SIGTERM, the run's signal) uses none of its ${ENTRY_ATTEMPTS} attempts, so it waits again and runs first at the next run. ` +
+    `If it needs longer than each run is given (a scheduler's time limit, \`timeout\`), it is stopped at every run: give the run trialTimeoutSeconds (a trial that times out counts as run), or take the entry out of the queue (${remove}).`
+  );
+};
+
 /** What a run says of an entry it gave up (see {@link entryAttempt}): the entry, its trials, what to do. */
 export const skippedEntryNote = (study: string, space: CompiledSpace, skipped: SkippedEntry): string => {
   const shown = configEntryOf(skipped.key) ?? JSON.stringify(toExternalParams(space, skipped.internal));

@@ -15,14 +15,28 @@ import { toExternalParams } from '../domain/params.js';
 import { objectiveSeed } from '../domain/rng.js';
 import { checkStoredTrials } from '../domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import { bestTrial, type FailedTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
+import {
+  bestTrial,
+  endedUnrun,
+  type FailedTrial,
+  type FinishedTrial,
+  type Lease,
+  type Trial,
+} from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { PARZEN_VERSION } from '../version.js';
 import { listenForAbort } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
-import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote, skippedEntryNote } from './enqueue.js';
+import {
+  checkEnqueueStore,
+  enqueueConfigEntries,
+  entryHeldBy,
+  leftoverEntriesNote,
+  skippedEntryNote,
+  stoppedEntryNote,
+} from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
@@ -504,8 +518,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         if (intermediate.length > 0) reported++;
         else if (outcome.state === 'complete') completeUnreported++;
         // Cut short by a stop the caller asked for (the only thing that aborts `interrupt`): the user's own Ctrl-C or
-        // a scheduler's SIGTERM does not use up an enqueued entry's attempts (review 149); a worker gone does.
-        return await finishRunTrial(
+        // a scheduler's SIGTERM does not use up an enqueued entry's attempts (review 149); a worker gone does. The run's
+        // own budget (maxSeconds, a stopper) cuts no trial short: its running trials finish.
+        const stopped = interrupt.signal.aborted;
+        // The entry it ran, read before its end gives the entry back: said, since a stop at every run (a scheduler's
+        // time limit shorter than the entry's trial) would run it first again and again, unsaid.
+        const held = stopped && endedUnrun(outcome) ? await entryHeldBy(store, spec.name, asked.number) : undefined;
+        const finished = await finishRunTrial(
           session,
           asked,
           startedAt,
@@ -513,8 +532,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           warn,
           intermediate,
           endedAt,
-          !interrupt.signal.aborted,
+          !stopped,
         );
+        if (held !== undefined) warn(stoppedEntryNote(spec.name, session.space, asked.number, held));
+        return finished;
       } finally {
         clearInterval(renewal);
         trialPruning.end(cutShort);

@@ -124,6 +124,13 @@ export const paramColumn = (name: string): string =>
 /** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
 const hasSteps = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.step !== undefined);
 
+/** Whether any trial ran an enqueued entry: only then do tables and CSV get an `enqueued` column. */
+const hasEnqueued = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.enqueued !== undefined);
+
+/** A parameter's column beside an `enqueued` column (`withEnqueued`): a parameter of that name is `params.enqueued`. */
+const listedParamColumn = (name: string, withEnqueued: boolean): string =>
+  withEnqueued && name === 'enqueued' ? 'params.enqueued' : paramColumn(name);
+
 /** A column's value of a row: its parameter's or its attribute's (own entries only: an attr may be `__proto__`). */
 const columnValue = (row: TrialRow, column: TableColumn): unknown => {
   const values = 'param' in column ? row.params : (row.attrs ?? {});
@@ -227,14 +234,10 @@ export const trialsTableLines = (
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
   const withStep = hasSteps(rows);
   // Which trials ran an enqueued entry (trial 157: nothing told a re-run from a draw).
-  const withEnqueued = rows.some((row) => row.enqueued !== undefined);
+  const withEnqueued = hasEnqueued(rows);
   const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);
   const header = (column: TableColumn): string =>
-    'attr' in column
-      ? `attrs.${column.attr}`
-      : withEnqueued && column.param === 'enqueued'
-        ? 'params.enqueued'
-        : paramColumn(column.param);
+    'attr' in column ? `attrs.${column.attr}` : listedParamColumn(column.param, withEnqueued);
   return tableLines(
     [
       ...(withStudy ? ['study'] : []),
@@ -285,9 +288,10 @@ const hasErrorDetails = (rows: readonly TrialRow[]): boolean => rows.some((row) 
 
 /**
  * CSV (RFC 4180) lines, the header first, produced one by one: study, number, state, loss, last step (when
- * any), the parameters, `attrs.NAME` columns, error code and message, times, and last, when any failed
- * trial has them, `error_details` (the error's details as JSON), so that a CSV without them keeps its
- * columns and a reader by position finds the others where they were.
+ * any), the parameters, `attrs.NAME` columns, error code and message, times, then, when any failed trial
+ * has them, `error_details` (the error's details as JSON), and last, when any trial ran an enqueued entry,
+ * `enqueued` (the entry as `--json` gives it: `{"params", "key"}`, empty for a drawn trial), so that a CSV
+ * without them keeps its columns and a reader by position finds the others where they were.
  */
 export function* trialsCsvLines(
   rows: readonly TrialRow[],
@@ -301,19 +305,21 @@ export function* trialsCsvLines(
   const attrNames = [...new Set([...attrOrder, ...namesOf(rows, 'attrs')])];
   const withStep = hasSteps(rows);
   const withDetails = hasErrorDetails(rows);
+  const withEnqueued = hasEnqueued(rows);
   const header = [
     'study',
     'number',
     'state',
     'loss',
     ...(withStep ? ['step'] : []),
-    ...names.map(paramColumn),
+    ...names.map((name) => listedParamColumn(name, withEnqueued)),
     ...attrNames.map((name) => `attrs.${name}`),
     'error_code',
     'error_message',
     'started_at',
     'finished_at',
     ...(withDetails ? ['error_details'] : []),
+    ...(withEnqueued ? ['enqueued'] : []),
   ];
   const line = (cells: readonly string[]) => cells.map(csvField).join(',');
   yield line(header);
@@ -331,5 +337,6 @@ export function* trialsCsvLines(
       row.startedAt,
       row.finishedAt ?? '',
       ...(withDetails ? [row.error?.details === undefined ? '' : JSON.stringify(row.error.details)] : []),
+      ...(withEnqueued ? [row.enqueued === undefined ? '' : JSON.stringify(row.enqueued)] : []),
     ]);
 }

@@ -125,7 +125,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description(
-      'List the study\'s trials (read-only; values decoded with the space stored with the study), with their short attrs (attrs.NAME) and, for a trial that ran an enqueued entry, the params the entry fixed (--json: "enqueued").',
+      'List the study\'s trials (read-only; values decoded with the space stored with the study), with their short attrs (attrs.NAME) and, for a trial that ran an enqueued entry, the params the entry fixed (--json and --jsonl: "enqueued"; --csv: an "enqueued" column, last, the same entry as JSON).',
     )
     .action(async (configs: string[], flags) => {
       exit.code = await (await import('./commands/inspect.js')).listTrials(configs, flags, output);

@@ -141,9 +141,10 @@ const TRIALS_CSV_COLUMNS: Readonly<Record<string, string>> = { started_at: 'star
 
 /**
  * Columns of `parzen trials --csv` that only inform, ignored: the study (the trials go to the config's),
- * the number (imported trials get the next ones) and the last step (not the intermediate values).
+ * the number (imported trials get the next ones), the last step (not the intermediate values) and the
+ * enqueued entry a trial ran (the import matches the config's `enqueue` entries by their params).
  */
-const IGNORED_COLUMNS = ['study', 'number', 'step'];
+const IGNORED_COLUMNS = ['study', 'number', 'step', 'enqueued'];
 
 /** `error_details` holds the error's details as JSON (written only when some failed trial has them). */
 const ERROR_COLUMNS = ['error_code', 'error_message', 'error_details'];

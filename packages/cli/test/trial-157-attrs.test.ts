@@ -63,7 +63,7 @@ describe('attrs in the trials table', () => {
     // The CSV's attrs columns are those named; --json's attrs too.
     const csv = await cli('trials', study, '--csv', '--params', 'x,attrs.trial,attrs.seed');
     expect(csv.stdout.split('\n')[0]).toBe(
-      'study,number,state,loss,x,attrs.trial,attrs.seed,error_code,error_message,started_at,finished_at',
+      'study,number,state,loss,x,attrs.trial,attrs.seed,error_code,error_message,started_at,finished_at,enqueued',
     );
     expect((await rowsOf(study, '--params', 'attrs.seed'))[0]).toMatchObject({
       params: {},
@@ -100,6 +100,53 @@ describe('trials that ran an enqueued entry', () => {
       'all params',
       ...rows.slice(2).map(() => ''),
     ]);
+  });
+});
+
+describe('the enqueued column of --csv, read back by import', () => {
+  it('gives the entry as --json does, last, and import reads the CSV and the JSON lines back', async () => {
+    const rows = await rowsOf(study);
+    const csv = await cli('trials', study, '--csv');
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]?.split(',').at(-1)).toBe('enqueued');
+    // The --json field as JSON, CSV-quoted; empty for a drawn trial.
+    expect(lines[1]?.endsWith(`,"${JSON.stringify(rows[0]?.enqueued).replaceAll('"', '""')}"`)).toBe(true);
+    expect(lines[3]?.endsWith(',')).toBe(true);
+    writeIn(dir, 'listed.csv', csv.stdout);
+    writeIn(dir, 'listed.jsonl', (await cli('trials', study, '--jsonl')).stdout);
+    for (const file of ['listed.csv', 'listed.jsonl']) {
+      const into = config(`into-${file.replace('.', '-')}`, { enqueue: [{ x: 0.5 }, { x: 0.25, y: 0.25 }] });
+      const imported = await cli('import', into, `${dir}/${file}`);
+      expect(imported.code, imported.stderr).toBe(0);
+      const back = await rowsOf(into);
+      expect(back.map((row) => [row.params, row.attrs])).toEqual(rows.map((row) => [row.params, row.attrs]));
+      // The config's entries the imported trials ran are marked as run by their params, as the source's were.
+      expect(back.map((row) => row.enqueued)).toEqual(rows.map((row) => row.enqueued));
+    }
+  });
+
+  it('names a parameter called `enqueued` params.enqueued beside the column, and import reads it back', async () => {
+    const named = config('named', {
+      space: { enqueued: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'module', options: { path: './named.mjs' } },
+      enqueue: [{ enqueued: 0.5 }],
+      budget: { maxTrials: 3 },
+    });
+    writeIn(dir, 'named.mjs', 'export default ({ enqueued, y }) => enqueued * enqueued + y * y;\n');
+    expect((await cli('run', named, '--quiet')).code).toBe(0);
+    const csv = await cli('trials', named, '--csv');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'study,number,state,loss,params.enqueued,y,error_code,error_message,started_at,finished_at,enqueued',
+    );
+    writeIn(dir, 'named.csv', csv.stdout);
+    const into = config('named-into', {
+      space: { enqueued: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'module', options: { path: './named.mjs' } },
+    });
+    const imported = await cli('import', into, `${dir}/named.csv`);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await rowsOf(into)).map((row) => row.params)).toEqual((await rowsOf(named)).map((row) => row.params));
   });
 });
 

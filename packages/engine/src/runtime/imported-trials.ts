@@ -86,10 +86,12 @@ const FIELDS = [
   'startedAt',
   'finishedAt',
   'number',
-  // Read and ignored, so `parzen trials --jsonl` imports as it is (review 31): the study the row came from
-  // and its last step (the values themselves are `intermediate`).
+  // Read and ignored, so `parzen trials --jsonl` imports as it is (review 31): the study the row came from,
+  // its last step (the values themselves are `intermediate`) and the enqueued entry it ran (an import
+  // matches the config's `enqueue` entries by their params).
   'study',
   'step',
+  'enqueued',
   // Ignored too: a `study.trials()` row's stored values (trial 99: refused as no such field).
   'internal',
   // A rescue file's: the trial the store has running for the result (`parzen import` finishes it).

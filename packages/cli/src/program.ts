@@ -108,7 +108,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .addOption(new Option('--csv', 'CSV with a header').conflicts(['json', 'jsonl']))
     .option(
       '--params <names>',
-      'only these columns, in this order: parameters, and attrs.NAME for an attribute (then only the attributes named are listed); comma-separated, or the flag again for each (a name with commas)',
+      'only these columns, in this order: parameters, and attrs.NAME for an attribute (then only the attributes named are listed); comma-separated, or the flag again for each: a flag whose whole value is one name is that name, commas and all (--params x --params "attrs.a,b")',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .addOption(

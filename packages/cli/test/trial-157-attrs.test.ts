@@ -87,6 +87,44 @@ describe('attrs in the trials table', () => {
   });
 });
 
+describe('--params with an attribute whose name has a comma', () => {
+  it('takes a flag whose whole value is attrs.NAME as that one name, and refuses an empty name', async () => {
+    writeIn(dir, 'comma.mjs', "export default ({ x, y }) => ({ loss: x * x + y * y, attrs: { 'a,b': 1, a: 2 } });\n");
+    const comma = config('comma', { objective: { use: 'module', options: { path: './comma.mjs' } } });
+    expect((await cli('run', comma, '--quiet')).code).toBe(0);
+    const header = async (...flags: string[]) => {
+      const listed = await cli('trials', comma, ...flags);
+      expect(listed.code, listed.stderr).toBe(0);
+      return listed.stdout.split('\n')[0]?.trim().split(/\s+/);
+    };
+    expect(await header('--params', 'attrs.a,b')).toEqual(['#', 'state', 'loss', 'attrs.a,b', 'error']);
+    expect(await header('--params', 'x', '--params', 'attrs.a,b', '--params', 'attrs.a,y')).toEqual([
+      '#',
+      'state',
+      'loss',
+      'x',
+      'attrs.a,b',
+      'attrs.a',
+      'y',
+      'error',
+    ]);
+    // In a list, the comma splits: the refusal says how to give such a name.
+    const listed = await cli('trials', comma, '--params', 'x,attrs.a,b');
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain('"b" is not a parameter');
+    expect(listed.stderr).toContain(
+      'A name with a comma (`attrs.a,b`) is given in a --params flag of its own: --params x --params "attrs.a,b".',
+    );
+    for (const malformed of ['x,,y', 'x,', ',x', ' , ']) {
+      const refused = await cli('trials', comma, '--params', malformed);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `parzen: --params ${JSON.stringify(malformed)}: an empty name (two commas in a row, or a comma at either end); give names separated by single commas, or the flag again for each name. A name with a comma (\`attrs.a,b\`) is given in a --params flag of its own: --params x --params "attrs.a,b".`,
+      );
+    }
+  });
+});
+
 describe('trials that ran an enqueued entry', () => {
   it('--json gives the entry (the params it fixed, its key); the table marks them', async () => {
     const rows = await rowsOf(study);

@@ -549,7 +549,8 @@ const attrNamesOf = (studies: readonly { readonly trials: readonly Trial[] }[]):
  * `--params`' columns: each a parameter of a listed study's space, or `attrs.NAME`, an attribute some trial of
  * theirs has, as `--csv` and the report name its column (trial 157: the seed a trial trained with could not be
  * shown). A name neither is refused, with the names there are. A whole flag value that is itself a parameter's
- * name is that name, commas and all (a parameter named `attrs.x` too).
+ * name, or `attrs.` and an attribute's, is that name, commas and all (a parameter named `attrs.x` too); a list
+ * with an empty name (`x,,y`, a comma at either end) is refused.
  */
 const chosenColumns = (
   values: readonly string[],
@@ -557,10 +558,24 @@ const chosenColumns = (
 ): TableColumn[] => {
   const known = [...new Set(studies.flatMap(({ space }) => space.params.map((param) => param.name)))];
   const attrs = attrNamesOf(studies);
+  const whole = (value: string) =>
+    known.includes(value) || (value.startsWith('attrs.') && attrs.includes(value.slice('attrs.'.length)));
+  // Names with a comma: said with a refusal, as they cannot be part of a list.
+  const withComma = [...known, ...attrs.map((name) => `attrs.${name}`)].filter((name) => name.includes(','));
+  const commaHint =
+    withComma.length === 0
+      ? ''
+      : ` A name with a comma (${listNames(
+          withComma.map((name) => `\`${name}\``),
+          3,
+        )}) is given in a --params flag of its own: --params x --params ${JSON.stringify(withComma[0])}.`;
+  const malformed = values.find((value) => !whole(value) && value.split(',').some((name) => name.trim() === ''));
+  if (malformed !== undefined)
+    throw new CliError(
+      `--params ${JSON.stringify(malformed)}: an empty name (two commas in a row, or a comma at either end); give names separated by single commas, or the flag again for each name.${commaHint}`,
+    );
   const names = [
-    ...new Set(
-      values.flatMap((value) => (known.includes(value) ? [value] : value.split(',').map((name) => name.trim()))),
-    ),
+    ...new Set(values.flatMap((value) => (whole(value) ? [value] : value.split(',').map((name) => name.trim())))),
   ];
   const isAttr = (name: string) => !known.includes(name) && name.startsWith('attrs.');
   const unknown = names.filter((name) => !known.includes(name) && !isAttr(name));
@@ -576,7 +591,7 @@ const chosenColumns = (
       `--params: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ${spaces}${asAttr === '' ? didYouMean(first, known) : ''}; ${studies.length === 1 ? 'it has' : 'they have'} ${listNames(
         known.map((name) => `\`${name}\``),
         12,
-      )}${attrs.length === 0 || asAttr !== '' ? '' : `, and the trials have the attributes ${listNames(attrColumns, 12)}`}.${asAttr}`,
+      )}${attrs.length === 0 || asAttr !== '' ? '' : `, and the trials have the attributes ${listNames(attrColumns, 12)}`}.${asAttr}${commaHint}`,
     );
   }
   const unknownAttrs = names.filter((name) => isAttr(name) && !attrs.includes(name.slice('attrs.'.length)));
@@ -589,7 +604,7 @@ const chosenColumns = (
               unknownAttrs[0] as string,
               attrs.map((name) => `attrs.${name}`),
             )}; the trials have ${listNames(attrColumns, 12)}`
-      }.`,
+      }.${commaHint}`,
     );
   return names.map((name) => (isAttr(name) ? { attr: name.slice('attrs.'.length) } : { param: name }));
 };

@@ -1,3 +1,4 @@
+import { fmin, Study } from '@parzen/engine';
 import { compileSpace, createRng, type ParamNode, type SuggestContext, type Suggester } from '@parzen/engine/plugin';
 import { describeSuggesterContract, testPluginContext } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +66,47 @@ describe('the points quasi-random gives', () => {
     expect(second).not.toEqual(first);
     expect(second).toEqual(await points(createQuasiRandomSuggester(), 2));
     expect(await points(shared, 1)).toEqual(first);
+  });
+});
+
+describe('scramble: false in many dimensions (review 162: documented as poor, run unsaid)', () => {
+  const space = (count: number) =>
+    Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [`p${i}`, { type: 'uniform', low: 0, high: 1 } as const]),
+    );
+
+  it('warns once per run, through the run warnings, above ten parameters only', async () => {
+    const warned = async (count: number, scramble: boolean) => {
+      const messages: string[] = [];
+      await fmin({
+        objective: () => 0,
+        space: space(count),
+        suggester: createQuasiRandomSuggester({ scramble }),
+        maxTrials: 4,
+        name: 'wide',
+        onWarning: (message) => messages.push(message),
+      });
+      return messages;
+    };
+    expect(await warned(14, false)).toEqual([
+      "study wide: quasi-random with scramble: false draws the plain Halton sequence in 14 dimensions (one per parameter, conditional ones included): while the trials are fewer than a parameter's prime base p, all its values lie in the lowest trials/p of its range and rise with the trial number (the 11th parameter's base is 31, the 14th's 43). Keep scramble: false for 10 parameters or fewer; scramble: true (the default) spreads every dimension.",
+    ]);
+    expect(await warned(10, false)).toEqual([]);
+    expect(await warned(14, true)).toEqual([]);
+  });
+
+  it('is said by Study.open for ask and tell, once', async () => {
+    const messages: string[] = [];
+    const study = await Study.open({
+      space: space(11),
+      suggester: createQuasiRandomSuggester({ scramble: false }),
+      onWarning: (message) => messages.push(message),
+    });
+    await study.ask();
+    await study.optimize({ objective: () => 0, maxTrials: 3 });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain(
+      "in 11 dimensions (one per parameter, conditional ones included): while the trials are fewer than a parameter's prime base p",
+    );
   });
 });

@@ -2,6 +2,7 @@ import {
   assertOptions,
   type CompiledSpace,
   createHaltonSampler,
+  firstPrimes,
   type HaltonSampler,
   type Suggester,
 } from '@parzen/engine/plugin';
@@ -27,10 +28,33 @@ export const quasiRandomOptionsSchema = {
         'Halton sequence, the same points for every seed (a matrix over seeds repeats one run); a parameter whose prime ' +
         'base p exceeds the trials so far has all its values in the lowest trials/p of its range, rising with the trial ' +
         'number (the 11th parameter has base 31, the 50th base 229: 30 trials in its lowest 13 %), so keep it for ' +
-        'about ten parameters or fewer.',
+        'about ten parameters or fewer (a run with more warns, once).',
     },
   },
 } as const;
+
+/**
+ * The most parameters the plain Halton sequence (`scramble: false`) is kept for, as the option's description
+ * says ("about ten parameters or fewer"): the 11th has base 31, and a run with more warns once.
+ */
+export const PLAIN_HALTON_MAX_PARAMS = 10;
+
+/** What a run of the plain Halton sequence over `space` warns of: more than {@link PLAIN_HALTON_MAX_PARAMS} parameters. */
+const plainHaltonWarnings = (space: CompiledSpace): string[] => {
+  const count = space.params.length;
+  if (count <= PLAIN_HALTON_MAX_PARAMS) return [];
+  const bases = firstPrimes(count);
+  return [
+    `quasi-random with scramble: false draws the plain Halton sequence in ${count} dimensions (one per parameter, conditional ones included): while the trials are fewer than a parameter's prime base p, all its values lie in the lowest trials/p of its range and rise with the trial number (the 11th parameter's base is ${bases[PLAIN_HALTON_MAX_PARAMS]}, the ${ordinal(count)}'s ${bases[count - 1]}). Keep scramble: false for ${PLAIN_HALTON_MAX_PARAMS} parameters or fewer; scramble: true (the default) spreads every dimension.`,
+  ];
+};
+
+/** `11th`, `22nd`, `23rd`, `101st`. */
+const ordinal = (n: number): string => {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10];
+  return `${n}${suffix ?? 'th'}`;
+};
 
 /**
  * Quasi-random search: trial n takes point n of a (scrambled) Halton sequence, one dimension per
@@ -50,6 +74,7 @@ export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Su
   return {
     name: 'quasi-random',
     settings: { scramble: options.scramble !== false },
+    ...(options.scramble === false ? { warnings: plainHaltonWarnings } : {}),
     beginTrial: (context) => {
       const sampler = samplerFor(context.space, context.seed);
       return { sampleParam: (param) => sampler.sample(context.trialNumber, param) };

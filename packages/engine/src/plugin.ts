@@ -104,7 +104,7 @@ export {
   quantizeInGrid,
 } from './domain/distribution.js';
 export { EntryQueue, pickWaiting, storedEntry } from './domain/entry-queue.js';
-export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
+export { createHaltonSampler, firstPrimes, type HaltonSampler } from './domain/halton.js';
 export { erf, erfc, erfcx, logErfc } from './domain/normal/erf.js';
 export { ndtriExp } from './domain/normal/ndtri.js';
 export { LOG_SQRT_2PI, logGaussMass, logNormalCdf, normalCdf, normalLogPdf, SQRT_2PI } from './domain/normal/normal.js';

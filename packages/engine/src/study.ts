@@ -1,5 +1,5 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import { studySuggester, suggesterChange, versionChange } from './builtins/check-same-study.js';
+import { studySuggester, suggesterChange, suggesterWarnings, versionChange } from './builtins/check-same-study.js';
 import {
   createFunctionObjective,
   type ObjectiveFunction,
@@ -644,6 +644,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
     if (change !== undefined) warn(change);
     if (rebuilt !== undefined) warn(rebuilt);
+    const studySpace = inStudyOrder(space, opened.study.space);
+    for (const message of suggesterWarnings(spec.name, options.suggester, studySpace)) warn(message);
     if (opened.resumed) {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
       // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).
@@ -656,7 +658,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     }
     const session = {
       spec,
-      space: inStudyOrder(space, opened.study.space),
+      space: studySpace,
       store,
       suggester: options.suggester,
       emit: listener?.direct ?? ignore,

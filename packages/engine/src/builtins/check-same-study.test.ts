@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
-import { checkSameStudy } from './check-same-study.js';
+import { checkSameStudy, suggesterWarnings } from './check-same-study.js';
 
 const stored = {
   name: 'heart',
@@ -168,5 +170,34 @@ describe('a resumed study whose space changed', () => {
         } as SpaceDefinition,
       }),
     ).not.toThrow();
+  });
+});
+
+describe("a suggester's warnings for the space", () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+  const suggester = (warnings?: Suggester['warnings']): Suggester => ({
+    name: 'mine',
+    beginTrial: () => ({ sampleParam: () => 0 }),
+    ...(warnings === undefined ? {} : { warnings }),
+  });
+
+  it('says each of the study, and a warnings() that throws as its fault', () => {
+    expect(suggesterWarnings('s', suggester(), space)).toEqual([]);
+    expect(
+      suggesterWarnings(
+        's',
+        suggester((given) => [`${given.params.length} parameter`]),
+        space,
+      ),
+    ).toEqual(['study s: 1 parameter']);
+    expect(
+      suggesterWarnings(
+        's',
+        suggester(() => {
+          throw new Error('boom');
+        }),
+        space,
+      ),
+    ).toEqual(["study s: the `mine` suggester's warnings() threw (boom); the run goes on without them."]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Suggester } from '../contracts/suggester.js';
 import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-json.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
 import { type ConfigIssue, escapePointer, ParzenError } from '../errors.js';
@@ -221,6 +222,21 @@ export const studySuggester = (suggester: Suggester): StudySuggester => {
     );
   }
   return { name: suggester.name, settings };
+};
+
+/**
+ * What `suggester` warns of for `space` ({@link Suggester.warnings}), each said of `study`; one whose `warnings`
+ * throws is said so, as its fault (the run goes on).
+ */
+export const suggesterWarnings = (study: string, suggester: Suggester, space: CompiledSpace): string[] => {
+  if (typeof suggester.warnings !== 'function') return [];
+  try {
+    return suggester.warnings(space).map((message) => `study ${study}: ${message}`);
+  } catch (error) {
+    return [
+      `study ${study}: the \`${suggester.name}\` suggester's warnings() threw (${error instanceof Error ? error.message : String(error)}); the run goes on without them.`,
+    ];
+  }
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -86,6 +86,12 @@ export interface Suggester {
    * restore them. Optional: a suggester without settings is compared by name only.
    */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /**
+   * Optional: what may surprise in this space with these settings (the plain Halton sequence of `quasi-random`
+   * in many dimensions, say), each a sentence. A run says each once when it starts (`Study.open` when it opens),
+   * through its warnings, prefixed with the study; nothing is refused. One that throws is said as a warning too.
+   */
+  warnings?(space: CompiledSpace): readonly string[];
   /** Begins a trial: returns the sampler that decides this trial's params. */
   beginTrial(context: SuggestContext): MaybePromise<TrialSampler>;
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { studySuggester, suggesterChange, versionChange } from '../builtins/check-same-study.js';
+import { studySuggester, suggesterChange, suggesterWarnings, versionChange } from '../builtins/check-same-study.js';
 import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -325,6 +325,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         ? versionChange(spec.name, study.parzenVersion, PARZEN_VERSION)
         : undefined;
     if (rebuilt !== undefined) warn(rebuilt);
+    // Once per run, in the space it draws from (review 162: quasi-random's plain Halton sequence in many
+    // dimensions was documented as poor, and ran unsaid).
+    if (options.opened === undefined)
+      for (const message of suggesterWarnings(spec.name, options.suggester, space)) warn(message);
     if (resumed && study.seed !== spec.seed) {
       warn(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +

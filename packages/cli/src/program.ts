@@ -166,7 +166,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option(
       '--json',
-      'one JSON line: the params and the explanation in full (the densities on a grid, every candidate); with --trial, also "stored", "reproduced", "settings" ("config", or "store" when only the stored TPE settings and seed replay the trial, and with --store alone), and "enqueued" (the params an enqueued entry gave the trial) and "enqueuedAll" (it gave them all) for a trial that ran an entry',
+      'one JSON line: the params and the explanation in full (the densities on a grid, every candidate); with --trial, also "stored", "reproduced", "settings" ("config", or "store" when only the stored TPE settings and seed replay the trial, and with --store alone), "enqueued" (the params an enqueued entry gave the trial) and "enqueuedAll" (it gave them all) for a trial that ran an entry, and "haltonPoint" for a start-up trial the quasi-random start-up drew (trial n takes point n; given only when the replay gives the stored values)',
     )
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")

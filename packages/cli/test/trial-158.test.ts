@@ -88,15 +88,34 @@ describe('explain on a start-up trial (C5, C6)', () => {
     expect(partly.stdout).toContain(
       "An enqueued entry gave it x = 0.5; TPE's quasi-random start-up suggester chose the rest",
     );
+    // Which Halton point (review 162): trial n takes point n, said when the replay gives the stored values.
     expect(partly.stdout).toContain(
-      ': the params the entry left out were drawn by the quasi-random start-up suggester, not by the model',
+      ": the params the entry left out were drawn by the quasi-random start-up suggester from point 6 of the seed's scrambled Halton sequence (trial n takes point n; replayed, point 6 gives the stored values), not by the model",
     );
     const drawn = await cli('explain', enqueued, '--trial', '7');
-    expect(drawn.stdout).toContain(': drawn by the quasi-random start-up suggester, not by the model');
+    expect(drawn.stdout).toContain(
+      ": drawn by the quasi-random start-up suggester from point 7 of the seed's scrambled Halton sequence (trial n takes point n; replayed, point 7 gives the stored values), not by the model",
+    );
     const json = lastJsonLine((await cli('explain', enqueued, '--trial', '7', '--json')).stdout) as {
       explanation: { phase: string; startup: string };
+      haltonPoint?: number;
     };
     expect(json.explanation).toMatchObject({ phase: 'startup', startup: 'quasi-random' });
+    expect(json.haltonPoint).toBe(7);
+  });
+
+  it('names no Halton point where the replay does not give the stored values, nor for a trial an entry gave', async () => {
+    // Another seed draws other points: which one the trial took cannot be told, so none is named.
+    const other = await cli('explain', enqueued, '--trial', '7', '--seed', '99');
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).toContain('draws ');
+    expect(other.stdout).toContain(': drawn by the quasi-random start-up suggester, not by the model');
+    expect(other.stdout).not.toContain('Halton');
+    const json = lastJsonLine((await cli('explain', enqueued, '--trial', '7', '--seed', '99', '--json')).stdout);
+    expect(json).toMatchObject({ reproduced: false });
+    expect(json).not.toHaveProperty('haltonPoint');
+    const given = lastJsonLine((await cli('explain', enqueued, '--trial', '4', '--json')).stdout);
+    expect(given).not.toHaveProperty('haltonPoint');
   });
 
   it('names random start-up when the options choose it', async () => {

@@ -66,6 +66,21 @@ const asTheRunSeesThem = (trials: readonly Trial[], now: Date): { trials: Trial[
 const startupSuggester = (e: NextSuggestion['explanation']): string =>
   e.startup === undefined ? 'start-up suggester' : `${e.startup} start-up suggester`;
 
+/**
+ * The Halton point a past start-up trial's drawn params are, when the stored data shows it exactly: the
+ * quasi-random start-up suggester gives trial n point n of the seed's scrambled Halton sequence, so when the
+ * replay (which draws point n) gives the params the trial stored, point n it was. Undefined for another
+ * start-up suggester or the model, a trial whose replay differs (imported, other settings: no point can be
+ * told), and one an enqueued entry gave every param (none drawn).
+ */
+const haltonPoint = (past: PastSuggestion): number | undefined =>
+  past.explanation.phase === 'startup' &&
+  past.explanation.startup === 'quasi-random' &&
+  past.reproduced &&
+  past.enqueuedAll !== true
+    ? past.trialNumber
+    : undefined;
+
 /** The text `parzen explain` prints: the next params, the split, and how each parameter was decided. */
 export const formatNextSuggestion = (
   name: string,
@@ -99,12 +114,18 @@ export const formatNextSuggestion = (
   if (e.phase === 'startup') {
     // Trial 158 (C6): a trial an entry gave every param was said "not drawn", then "drawn by the start-up suggester".
     const phase = `It falls in TPE's start-up phase (${e.finished} of ${e.startupTrials} trials finished)`;
+    // Review 162: which point of the sequence, when the replay shows it (never guessed).
+    const point = past === undefined ? undefined : haltonPoint(past);
+    const from =
+      point === undefined
+        ? ''
+        : ` from point ${point} of the seed's scrambled Halton sequence (trial n takes point n; replayed, point ${point} gives the stored values)`;
     lines.push(
       past?.enqueuedAll === true
         ? `${phase}, where a trial no entry gives is drawn by the ${startupSuggester(e)}, not by the model: nothing more to explain.`
         : past?.enqueued !== undefined
-          ? `${phase}: the params the entry left out were drawn by the ${startupSuggester(e)}, not by the model, so there is nothing more to explain.`
-          : `${phase}: drawn by the ${startupSuggester(e)}, not by the model, so there is nothing more to explain.`,
+          ? `${phase}: the params the entry left out were drawn by the ${startupSuggester(e)}${from}, not by the model, so there is nothing more to explain.`
+          : `${phase}: drawn by the ${startupSuggester(e)}${from}, not by the model, so there is nothing more to explain.`,
     );
     return lines.join('\n');
   }
@@ -332,7 +353,8 @@ const explainPast = async (
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${past.unknownOptions.join(', ')}), left out.`,
     );
   if (flags.json === true) {
-    output.result(JSON.stringify({ ...past, settings }));
+    const point = haltonPoint(past);
+    output.result(JSON.stringify({ ...past, settings, ...(point === undefined ? {} : { haltonPoint: point }) }));
     return 0;
   }
   const createdWith = study.createdWith !== undefined && study.createdWith !== 'tpe' ? study.createdWith : undefined;

@@ -1,4 +1,5 @@
 import type { RunResult, StudySummary } from '@parzen/engine';
+import { versusFirstCell } from '@parzen/engine/host';
 import { buildComparison } from '@parzen/report';
 import { describe, expect, it } from 'vitest';
 import {
@@ -197,11 +198,8 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
   it.each(['minimize', 'maximize'] as const)('on the same runs, %s', (direction) => {
     const bests: (number | undefined)[] = [1, 2, undefined, 4, 3, 6, 5, undefined, 0.5];
     const variants = (index: number) => (index % 2 === 0 ? 'even' : 'odd');
-    const [row] = compareOutcomes(
-      bests.flatMap((best, index) =>
-        variants(index) === 'even' ? [outcome('even', `s${index}`, best, direction)] : [],
-      ),
-    );
+    const rows = compareOutcomes(bests.map((best, index) => outcome(variants(index), `s${index}`, best, direction)));
+    const row = rows.find((one) => one.variant === 'even');
     const page = buildComparison(
       bests.map((best, index) => ({
         variant: variants(index),
@@ -210,16 +208,20 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
         values: [best === undefined ? null : best],
       })),
     );
-    const table = page.table?.rows.find((cells) => cells[0] === 'even');
     expect(row?.runs).toBe(5);
-    expect(table).toEqual([
-      'even',
-      row?.runs,
-      row?.runsWithoutBest,
-      row?.medianBest,
-      row?.quartilesBest?.[0] ?? null,
-      row?.quartilesBest?.[1] ?? null,
-    ]);
+    // Every row, in the same order, with the same "vs first" test (review 162: the report had none).
+    expect(page.table?.rows).toEqual(
+      rows.map((one) => [
+        one.variant,
+        one.runs,
+        one.runsWithoutBest,
+        one.medianBest,
+        one.quartilesBest?.[0] ?? null,
+        one.quartilesBest?.[1] ?? null,
+        versusFirstCell(one.versusFirst),
+      ]),
+    );
+    expect(formatComparison(rows)).toContain(versusFirstCell(rows[1]?.versusFirst ?? null));
     // One run of five without a best: the median is the middle of the other four and the run ranked worst.
     expect(row?.medianBest).toBe(direction === 'minimize' ? 3 : 1);
   });

@@ -1,12 +1,11 @@
 import type { Direction, RunResult } from '@parzen/engine';
 import {
   type BestsComparison,
-  compareBests,
   RANK_TEST_MIN_RUNS,
+  rankVariants,
   SIGNIFICANCE_LEVEL,
-  shownPValue,
-  summarizeBests,
   unevenRuns,
+  versusFirstCell,
 } from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
 import { listNames } from './list-names.js';
@@ -140,16 +139,21 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
   const groups = new Map<string, BatchOutcome[]>();
   for (const outcome of outcomes) groups.set(outcome.variant, [...(groups.get(outcome.variant) ?? []), outcome]);
   const direction = outcomes[0]?.direction ?? 'minimize';
-  // Each variant's run bests, null for a run that errored or found nothing.
-  const bestsOf = new Map<string, (number | null)[]>();
-  const rows = [...groups.entries()].map(([variant, runs]): Omit<ComparisonRow, 'versusFirst'> => {
-    const summaries = runs.flatMap((run) => (run.result === undefined ? [] : [run.result.summary]));
-    // A run that errored or found nothing has no best: it ranks worst (the report's table has the same rule).
-    bestsOf.set(
+  // Each variant's run bests, null for a run that errored or found nothing: it ranks worst (the report's table
+  // has the same rule). By median best, then the best run; each row against the first of its problem (the runs of
+  // a variant share one): a gap in medians may be only the seeds' (or a noisy objective's) luck, and a row of
+  // another problem is no yardstick.
+  const ranked = rankVariants(
+    [...groups.entries()].map(([variant, runs]) => ({
       variant,
-      runs.map((run) => run.result?.summary.best?.loss ?? null),
-    );
-    const bests = summarizeBests(bestsOf.get(variant) ?? [], direction);
+      runs,
+      bests: runs.map((run) => run.result?.summary.best?.loss ?? null),
+      problem: runs[0]?.problem ?? '',
+    })),
+    direction,
+  );
+  return ranked.map(({ of: { variant, runs }, summary: bests, versusFirst }) => {
+    const summaries = runs.flatMap((run) => (run.result === undefined ? [] : [run.result.summary]));
     const finished = summaries.map((summary) => summary.complete + summary.failed + summary.pruned);
     return {
       variant,
@@ -165,37 +169,10 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       finishedTrials: finished.length === 0 ? null : { min: Math.min(...finished), max: Math.max(...finished) },
       // In value order, as the report's table (review 68: better first reversed them for maximize).
       quartilesBest: bests.quartiles,
+      versusFirst,
       studies: runs.map((run) => run.study),
     };
   });
-  const rank = (value: number | null) =>
-    value === null ? Number.POSITIVE_INFINITY : direction === 'maximize' ? -value : value;
-  // By median best; variants whose median is none (half their runs found nothing) by their best run.
-  rows.sort((a, b) => rank(a.medianBest) - rank(b.medianBest) || rank(a.bestOfRuns) - rank(b.bestOfRuns) || 0);
-  // Each row against the first of its problem (the runs of a variant share one): a gap in medians may be
-  // only the seeds' (or a noisy objective's) luck, and a row of another problem is no yardstick.
-  const problemOf = (variant: string) => groups.get(variant)?.[0]?.problem ?? '';
-  const firstOf = new Map<string, string>();
-  for (const row of rows) if (!firstOf.has(problemOf(row.variant))) firstOf.set(problemOf(row.variant), row.variant);
-  return rows.map((row) => {
-    const first = firstOf.get(problemOf(row.variant)) ?? row.variant;
-    return {
-      ...row,
-      versusFirst:
-        first === row.variant
-          ? null
-          : { variant: first, ...compareBests(bestsOf.get(row.variant) ?? [], bestsOf.get(first) ?? [], direction) },
-    };
-  });
-};
-
-/** The "vs first" cell: the p-value, "few runs" when the test was not made, "-" on a first row. */
-const versusFirstCell = (row: ComparisonRow): string => {
-  if (row.versusFirst === null) return '-';
-  const { p } = row.versusFirst;
-  if (p === null) return 'few runs';
-  const shown = shownPValue(p);
-  return shown.startsWith('<') ? `p${shown}` : `p=${shown}`;
 };
 
 /**
@@ -253,7 +230,7 @@ export const formatComparison = (rows: readonly ComparisonRow[]): string => {
       show(row.medianBest),
       show(row.bestOfRuns),
       row.worstOfRuns === null && row.runsWithoutBest > 0 ? 'none' : show(row.worstOfRuns),
-      ...(tested ? [versusFirstCell(row)] : []),
+      ...(tested ? [versusFirstCell(row.versusFirst)] : []),
       String(row.completeTrials),
       String(row.failedTrials),
       ...(pruned ? [String(row.prunedTrials)] : []),

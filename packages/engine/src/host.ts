@@ -58,8 +58,12 @@ export {
   type MannWhitneyResult,
   mannWhitney,
   RANK_TEST_MIN_RUNS,
+  type RankedVariant,
+  rankVariants,
   SIGNIFICANCE_LEVEL,
   shownPValue,
+  type VariantBests,
+  versusFirstCell,
 } from './runtime/rank-test.js';
 export { summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';

@@ -2,10 +2,11 @@ import {
   compareBests,
   quantileOf,
   RANK_TEST_MIN_RUNS,
+  rankVariants,
   SIGNIFICANCE_LEVEL,
   shownPValue,
-  summarizeBests,
   unevenRuns,
+  versusFirstCell,
 } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { base, decadeLabel, extent, lossAxis, sig } from './charts/common.js';
@@ -452,18 +453,40 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   // "runs 0", never run); how many had no best (no complete trial) is its own column.
   // A run without one ranks worst, as in `parzen run`'s table (one rule: review 74 found the two differed).
   const bestsOf = new Map<string, (number | null)[]>();
-  const tableRows = variants.map((variant) => {
-    const bests = runs
-      .filter((run) => run.variant === variant)
-      .map((run) => {
-        const best = bestSoFar(run).at(-1);
-        return best === null || best === undefined ? null : lossToMinimize(best, run.direction);
-      });
-    bestsOf.set(variant, bests);
-    const summary = summarizeBests(bests, direction);
+  for (const variant of variants)
+    bestsOf.set(
+      variant,
+      runs
+        .filter((run) => run.variant === variant)
+        .map((run) => {
+          const best = bestSoFar(run).at(-1);
+          return best === null || best === undefined ? null : lossToMinimize(best, run.direction);
+        }),
+    );
+  // Ranked and tested as `parzen run`'s comparison ranks and tests them (one rule, `rankVariants`): by median best,
+  // each variant's run bests against the first's of its problem (review 162: the page had no "vs first" column).
+  const ranked = rankVariants(
+    variants.map((variant) => ({
+      variant,
+      bests: bestsOf.get(variant) ?? [],
+      problem: runs.find((run) => run.variant === variant)?.problem ?? '',
+    })),
+    direction,
+  );
+  const tested = ranked.some((row) => row.versusFirst !== null);
+  const tableRows = ranked.map(({ of: { variant }, summary, versusFirst }) => {
     const [q25, q75] = summary.quartiles ?? [null, null];
-    return [variant, summary.runs, summary.withoutBest, summary.median, q25, q75];
+    return [
+      variant,
+      summary.runs,
+      summary.withoutBest,
+      summary.median,
+      q25,
+      q75,
+      ...(tested ? [versusFirstCell(versusFirst)] : []),
+    ];
   });
+  const firsts = ranked.filter((row) => row.versusFirst === null).map((row) => row.of.variant);
   const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
   const leader = problems > 1 ? [] : leaderNote(tableRows, direction, bestsOf);
   // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
@@ -521,8 +544,19 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
     table: {
       title: 'Final best loss per variant',
-      columns: ['variant', 'runs', 'no best', 'median best', 'q25', 'q75'],
+      columns: ['variant', 'runs', 'no best', 'median best', 'q25', 'q75', ...(tested ? ['vs first'] : [])],
       rows: tableRows,
+      ...(tested
+        ? {
+            legend: {
+              'vs first': `p of a two-sided Mann–Whitney U test of the variant's run bests against those of ${
+                firsts.length === 1
+                  ? `${firsts[0]}, the first by median best`
+                  : `the first by median best of its problem, the variants over its objective and space (${firsts.join(', ')}: variants of different problems are not tested against each other)`
+              }, as \`parzen run\`'s comparison has it; at ${SIGNIFICANCE_LEVEL} or above, the gap may be chance (the seeds' luck, or a noisy objective's). "few runs": fewer than ${RANK_TEST_MIN_RUNS} runs in the variant or the first, too few to test; "-": the first itself.`,
+            },
+          }
+        : {}),
       ...(direction === 'maximize' ? { highestFirst: ['median best', 'q25', 'q75'] } : {}),
     },
     version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,

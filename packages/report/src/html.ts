@@ -1,14 +1,14 @@
 import { vegaBundles } from './bundles.js';
 import { escapeMarkup } from './escape.js';
 import { PAGE_SCRIPT } from './page-script.js';
-import { type ReportPage, staticCell, staticTable } from './types.js';
+import { type ReportPage, staticCell, staticTable, tableLegend } from './types.js';
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; }
 #report { max-width: 1100px; margin: 0 auto; padding: 16px 24px 64px; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
 nav { display: flex; gap: 14px; flex-wrap: wrap; margin: 8px 0 16px; } nav a { color: #1f5fa8; }
-ul.notes { color: #555; padding-left: 18px; } code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
+ul.notes { color: #555; padding-left: 18px; } p.legend { color: #555; margin: 4px 0; max-width: 900px; } code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
 figure { margin: 16px 0 24px; } figcaption { color: #555; max-width: 760px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; }
@@ -71,8 +71,13 @@ const noscript = (page: ReportPage): string => {
   const table = staticTable(page.table);
   const small = table !== undefined;
   const cell = (value: string | number | boolean | null) => escapeMarkup(staticCell(value));
+  const legend = small
+    ? tableLegend(table)
+        .map(([column, meaning]) => `<p><strong>${cell(column)}</strong>: ${withCode(escapeMarkup(meaning))}</p>`)
+        .join('')
+    : '';
   const shown = small
-    ? `<h2>${escapeMarkup(table.title ?? 'Trials')}</h2><table><thead><tr>${table.columns.map((column) => `<th>${cell(column)}</th>`).join('')}</tr></thead><tbody>${table.rows.map((row) => `<tr>${row.map((value) => `<td>${cell(value)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+    ? `<h2>${escapeMarkup(table.title ?? 'Trials')}</h2><table><thead><tr>${table.columns.map((column) => `<th>${cell(column)}</th>`).join('')}</tr></thead><tbody>${table.rows.map((row) => `<tr>${row.map((value) => `<td>${cell(value)}</td>`).join('')}</tr>`).join('')}</tbody></table>${legend}`
     : '';
   return `<noscript><style>#report{display:none}</style><h1>${escapeMarkup(page.title)}</h1><ul>${withCode(notes)}</ul>${best}${shown}<p>The charts${small ? '' : ' and the trial table'} need JavaScript; <code>parzen report --format svg</code> writes the charts as SVG files.</p></noscript>`;
 };

@@ -65,6 +65,7 @@ export const PAGE_SCRIPT = String.raw`
       // Its text is the column's name, the header's name too (review 96: an aria-label made every header "Sort by …").
       var button = h('button', { type: 'button', class: 'sort', text: c + (sorted ? (state.asc ? ' ▲' : ' ▼') : '') });
       var th = h('th', { 'data-col': String(i), scope: 'col' }, button);
+      if (t.legend && Object.prototype.hasOwnProperty.call(t.legend, c)) th.setAttribute('title', t.legend[c]);
       if (sorted) th.setAttribute('aria-sort', state.asc ? 'ascending' : 'descending');
       button.addEventListener('click', function () {
         if (state.sort === i) state.asc = !state.asc;
@@ -125,6 +126,10 @@ export const PAGE_SCRIPT = String.raw`
     printAll = function () { if (state.limit < t.rows.length) { shownBefore = state.limit; state.limit = t.rows.length; fill(); } };
     printDone = function () { if (shownBefore !== null) { state.limit = shownBefore; shownBefore = null; fill(); } };
     var byState = t.columns[1] === 'state';
+    // What the marker and test columns mean, beside the table (their headers' titles say it too).
+    if (t.legend) Object.keys(t.legend).forEach(function (c) {
+      if (t.columns.indexOf(c) >= 0) container.appendChild(h('p', { class: 'legend', html: '<strong>' + escapeHtml(c) + '</strong>: ' + prose(t.legend[c]) }));
+    });
     container.appendChild(h('div', { class: 'table-controls' }, input, byState ? select : null, count));
     container.appendChild(h('div', { class: 'table-wrap' }, table));
     container.appendChild(more);

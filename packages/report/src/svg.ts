@@ -4,7 +4,15 @@ import { makeFolder } from '@parzen/engine/plugin';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { escapeMarkup } from './escape.js';
-import { type Chart, type ReportPage, staticCell, staticTable, type TrialTable, type VlSpec } from './types.js';
+import {
+  type Chart,
+  type ReportPage,
+  staticCell,
+  staticTable,
+  type TrialTable,
+  tableLegend,
+  type VlSpec,
+} from './types.js';
 
 /** Renders one Vega-Lite spec to a standalone SVG string, in Node (no browser). */
 export const specToSvg = async (spec: VlSpec): Promise<string> => {
@@ -102,6 +110,7 @@ const tableLines = (table: TrialTable | undefined): string[] =>
           `|${table.columns.map(() => '---').join('|')}|`,
           ...table.rows.map((row) => `| ${row.map(cellText).join(' | ')} |`),
         ].join('\n'),
+        ...tableLegend(table).map(([column, meaning]) => `**${text(column)}**: ${prose(meaning)}`),
       ];
 
 /**

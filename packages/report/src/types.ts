@@ -11,6 +11,12 @@ export const STATIC_TABLE_ROWS = 100;
 export const staticTable = (table: TrialTable | undefined): TrialTable | undefined =>
   table !== undefined && table.columns[0] === 'variant' && table.rows.length <= STATIC_TABLE_ROWS ? table : undefined;
 
+/** The legend entries of the columns a table has, in its column order. */
+export const tableLegend = (table: TrialTable): [string, string][] =>
+  table.columns.flatMap((column) =>
+    table.legend !== undefined && Object.hasOwn(table.legend, column) ? [[column, table.legend[column] as string]] : [],
+  );
+
 /** A cell of a plain table: a number to 6 significant digits, as the page shows it; null as nothing. */
 export const staticCell = (value: string | number | boolean | null): string =>
   value === null
@@ -60,6 +66,11 @@ export interface TrialTable {
   readonly title?: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+  /**
+   * What some columns mean, by column name, one sentence each: shown beside the table (a legend line each) and as
+   * its header's title.
+   */
+  readonly legend?: Readonly<Record<string, string>>;
   /** Columns whose first sort puts the highest first: the loss of a maximize study (the best first). */
   readonly highestFirst?: readonly string[];
   /**

@@ -356,6 +356,14 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
       '<h2>Per variant</h2><table><thead><tr><th>variant</th><th>median</th></tr></thead><tbody><tr><td>&lt;i&gt;tpe&lt;/i&gt;</td><td>0.25</td></tr><tr><td>random</td><td></td></tr></tbody></table>',
     );
     expect(plain).toContain('The charts need JavaScript');
+    // A legend under it (review 162: what "vs first" tests), code and markup as the notes have them.
+    const legend = renderHtml({
+      ...page,
+      table: { columns: ['variant', 'vs first'], rows: [['a', '-']], legend: { 'vs first': 'p against `a` <b>' } },
+    });
+    expect(legend.split('<noscript>')[1]).toContain(
+      '</table><p><strong>vs first</strong>: p against <code>a</code> &lt;b&gt;</p>',
+    );
     // A study's trial table, or more than 100 variants: left to the page's script.
     expect(text).not.toContain('<table>');
     expect(text).toContain('The charts and the trial table need JavaScript');

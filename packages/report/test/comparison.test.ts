@@ -154,10 +154,10 @@ describe('comparison', () => {
     ]);
     expect(final?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
     // The column of runs without a complete trial has the name `parzen run`'s comparison gives it (trial 44).
-    expect(page.table?.columns).toEqual(['variant', 'runs', 'no best', 'median best', 'q25', 'q75']);
+    expect(page.table?.columns).toEqual(['variant', 'runs', 'no best', 'median best', 'q25', 'q75', 'vs first']);
     expect(page.table?.rows).toEqual([
-      ['a', 3, 0, 1, 0.75, 1.5],
-      ['b', 1, 0, 6, 6, 6],
+      ['a', 3, 0, 1, 0.75, 1.5, '-'],
+      ['b', 1, 0, 6, 6, 6, 'few runs'],
     ]);
   });
 
@@ -266,10 +266,54 @@ describe('comparison', () => {
   it('counts a run without a complete trial, and names its variant (trial 36: "runs 0")', () => {
     const page = buildComparison([run('ok', 1, [2, 1]), run('broken', 1, [null, null]), run('broken', 2, [null])]);
     expect(page.table?.rows).toEqual([
-      ['ok', 1, 0, 1, 1, 1],
-      ['broken', 2, 2, null, null, null],
+      ['ok', 1, 0, 1, 1, 1, '-'],
+      ['broken', 2, 2, null, null, null, 'few runs'],
     ]);
     expect(page.notes.join(' ')).toContain('left out of the charts: broken');
+  });
+
+  it('has the "vs first" column of `parzen run`\'s comparison: the rank test against the best median (review 162)', () => {
+    // Listed first, `slow` has the worse median: the table lists the variants by median best, as the CLI does.
+    const four = (variant: string, finals: number[]) => finals.map((final, i) => run(variant, i + 1, [9, final]));
+    const page = buildComparison([...four('slow', [5, 6, 7, 8]), ...four('fast', [1, 2, 3, 4])]);
+    expect(page.table?.columns.at(-1)).toBe('vs first');
+    // Every run of `fast` below every one of `slow`: exact p = 2 / C(8, 4) = 0.0286, as the sentence says.
+    expect(page.table?.rows.map((row) => [row[0], row.at(-1)])).toEqual([
+      ['fast', '-'],
+      ['slow', 'p=0.029'],
+    ]);
+    expect(page.notes.join(' ')).toContain('p = 0.029');
+    expect(page.table?.legend?.['vs first']).toContain(
+      "p of a two-sided Mann–Whitney U test of the variant's run bests against those of fast, the first by median best, as `parzen run`'s comparison has it",
+    );
+    // Maximizing, the highest median is first.
+    const up = (variant: string, finals: number[]) =>
+      finals.map((final, i) => ({ ...run(variant, i + 1, [0, final]), direction: 'maximize' as const }));
+    const maximized = buildComparison([...up('low', [1, 2, 3, 4]), ...up('high', [5, 6, 7, 8])]);
+    expect(maximized.table?.rows.map((row) => [row[0], row.at(-1)])).toEqual([
+      ['high', '-'],
+      ['low', 'p=0.029'],
+    ]);
+    // One variant: nothing to test, no column.
+    expect(buildComparison(four('alone', [1, 2, 3, 4])).table?.columns).not.toContain('vs first');
+  });
+
+  it('tests each variant against the first of its own problem only', () => {
+    const on = (variant: string, problem: string, finals: number[]) =>
+      finals.map((final, i) => ({ ...run(variant, i + 1, [9, final]), problem }));
+    const page = buildComparison([
+      ...on('a1', 'p', [1, 2, 3, 4]),
+      ...on('a2', 'p', [5, 6, 7, 8]),
+      ...on('b1', 'q', [10, 20, 30, 40]),
+    ]);
+    expect(page.table?.rows.map((row) => [row[0], row.at(-1)])).toEqual([
+      ['a1', '-'],
+      ['a2', 'p=0.029'],
+      ['b1', '-'],
+    ]);
+    expect(page.table?.legend?.['vs first']).toContain(
+      '(a1, b1: variants of different problems are not tested against each other)',
+    );
   });
 
   it('thins long curves to maxSteps trial counts, keeping the last', () => {

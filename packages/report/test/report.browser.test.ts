@@ -789,6 +789,20 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     const report = buildComparison(runs);
     const page = await openFile(report, 'comparison.html');
     await screenshot(page, 'comparison.png', { fullPage: true });
+    // The "vs first" column, its meaning beside the table and as its header's title (review 162).
+    expect(await page.evaluate("[...document.querySelectorAll('p.legend')].map((p) => p.textContent)")).toEqual([
+      expect.stringMatching(
+        /^vs first: p of a two-sided Mann–Whitney U test of the variant's run bests against those of tpe-/,
+      ),
+    ]);
+    expect(await page.evaluate("document.querySelector('#trial-table th:last-child').title")).toMatch(
+      /^p of a two-sided/,
+    );
+    expect(
+      await page.evaluate(
+        "[...document.querySelectorAll('#trial-table tbody td:last-child')].map((td) => td.textContent)",
+      ),
+    ).toEqual(expect.arrayContaining(['-', 'few runs']));
     await page.close();
   });
 

@@ -240,6 +240,11 @@ describe('SVG writer (vega in Node)', async () => {
     expect(index).toContain(
       '## Final best loss per variant\n\n| variant | median | q25 |\n|---|---|---|\n| tpe \\| \\<b\\>x\\</b\\> | 0.000341974 |  |\n| random second third fourth | 0.5 | 0.4 |',
     );
+    // Its legend after it, a line per column it has (review 162: "vs first" said what it tests).
+    const tested = { ...table, legend: { q25: 'the `first` quartile', gone: 'no such column' } };
+    const withLegend = svgIndex({ title: 't', notes: [], sections: [], table: tested } as never);
+    expect(withLegend).toContain('| 0.5 | 0.4 |\n\n**q25**: the `first` quartile');
+    expect(withLegend).not.toContain('gone');
     // A study's trial table (its first column not `variant`), and a comparison of more than 100 variants: not.
     const trials = { columns: ['number', 'loss'], rows: [[0, 1]] };
     expect(svgIndex({ title: 't', notes: [], sections: [], table: trials } as never)).not.toContain('| number |');

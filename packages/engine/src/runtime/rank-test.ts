@@ -1,4 +1,5 @@
 import type { Direction } from '../domain/trial.js';
+import { type BestsSummary, summarizeBests } from './bests-summary.js';
 
 /**
  * The Mann–Whitney U test as pure functions: one implementation for `parzen run`'s batch comparison, the
@@ -149,4 +150,61 @@ export const compareBests = (
     values.map((value) => (value === null ? Number.POSITIVE_INFINITY : direction === 'maximize' ? -value : value));
   const { p, method } = mannWhitney(ranked(bests), ranked(leader));
   return { p, method };
+};
+
+/** A variant's run bests, as {@link rankVariants} takes them. */
+export interface VariantBests {
+  readonly variant: string;
+  /** One per run: the run's best loss, null for a run that found none (or ended in an error). */
+  readonly bests: readonly (number | null)[];
+  /** Which problem its runs optimized (objective and space; default: all one): tested within its own only. */
+  readonly problem?: string;
+}
+
+/** A variant as {@link rankVariants} ranks it: its bests' summary and its test against the first of its problem. */
+export interface RankedVariant<V extends VariantBests> {
+  readonly of: V;
+  readonly summary: BestsSummary;
+  /**
+   * The rank test ({@link compareBests}) of its run bests against those of `variant`, the first variant of its
+   * problem; null on that first.
+   */
+  readonly versusFirst: (BestsComparison & { readonly variant: string }) | null;
+}
+
+/**
+ * Variants ranked by their runs' median best, then by their best run, in the study's direction (a median or a
+ * best that is none ranks last), each tested against the first of its problem: one rule for `parzen run`'s
+ * comparison and the report's table (their "vs first" column).
+ */
+export const rankVariants = <V extends VariantBests>(
+  variants: readonly V[],
+  direction: Direction,
+): RankedVariant<V>[] => {
+  const rank = (value: number | null) =>
+    value === null ? Number.POSITIVE_INFINITY : direction === 'maximize' ? -value : value;
+  const ranked = variants
+    .map((of) => ({ of, summary: summarizeBests(of.bests, direction) }))
+    .sort(
+      (a, b) => rank(a.summary.median) - rank(b.summary.median) || rank(a.summary.best) - rank(b.summary.best) || 0,
+    );
+  const firstOf = new Map<string, V>();
+  for (const { of } of ranked) if (!firstOf.has(of.problem ?? '')) firstOf.set(of.problem ?? '', of);
+  return ranked.map(({ of, summary }) => {
+    const first = firstOf.get(of.problem ?? '') ?? of;
+    return {
+      of,
+      summary,
+      versusFirst: first === of ? null : { variant: first.variant, ...compareBests(of.bests, first.bests, direction) },
+    };
+  });
+};
+
+/** A "vs first" cell: `p=0.03` or `p<0.001`, `few runs` when the test was not made, `-` on a first row. */
+export const versusFirstCell = (versusFirst: BestsComparison | null): string => {
+  if (versusFirst === null) return '-';
+  const { p } = versusFirst;
+  if (p === null) return 'few runs';
+  const shown = shownPValue(p);
+  return shown.startsWith('<') ? `p${shown}` : `p=${shown}`;
 };

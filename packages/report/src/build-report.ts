@@ -6,6 +6,7 @@ import {
   type CompiledSpace,
   isStale,
   lossToMinimize,
+  type ParamAssignment,
   type ParamNode,
   type Trial,
   toExternalParams,
@@ -25,7 +26,7 @@ import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { activeTogether, contourBase } from './contour-base.js';
 import { fanovaTrialLimit, measuredFanova } from './fanova.js';
 import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
-import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
+import { type Replay, type ReplaySnapshot, replaySuggestions, type StartupDraws, startupDraws } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
 
@@ -133,14 +134,52 @@ const attrCell = (value: unknown): string | number | boolean | null =>
       : cutCell(typeof value === 'string' ? value : JSON.stringify(value));
 
 /** The table's own columns: a parameter of one of these names is shown as `params.NAME`, as `parzen trials` does. */
-const OWN_COLUMNS = new Set(['trial', 'state', 'loss', 'step', 'seconds', 'error']);
+const OWN_COLUMNS = ['trial', 'state', 'loss', 'step', 'seconds', 'error'];
 
-/** A parameter's column name in the trial table (review 120: a parameter named `step` made two `step` columns). */
-const paramColumn = (name: string): string =>
-  OWN_COLUMNS.has(name) || name.startsWith('params.') || name.startsWith('attrs.') ? `params.${name}` : name;
+/**
+ * A parameter's column name in the trial table (review 120: a parameter named `step` made two `step` columns), the
+ * marker columns the table has (`start-up`, `enqueued`) among its own.
+ */
+const paramColumn = (name: string, own: ReadonlySet<string>): string =>
+  own.has(name) || name.startsWith('params.') || name.startsWith('attrs.') ? `params.${name}` : name;
 
-const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): TrialTable => {
+/**
+ * What the `enqueued` column says of a trial that ran an entry, as `parzen trials` says it: the params the entry
+ * fixed, `all params` when it fixed every param the trial has, `no params` for an empty entry.
+ */
+const enqueuedCell = (entry: ParamAssignment, stored: ParamAssignment): string => {
+  const fixed = Object.keys(entry);
+  if (fixed.length === 0) return 'no params';
+  return Object.keys(stored).every((name) => fixed.includes(name)) ? 'all params' : fixed.join(', ');
+};
+
+/** What the marker columns mean, beside the page's table and as their headers' titles. */
+const MARKER_LEGEND = {
+  'start-up':
+    "drawn by TPE's start-up suggester (quasi-random: points of a scrambled Halton sequence; random), not by its model: the trial's suggestion, replayed from the trials before it and the study's seed, falls in the start-up phase and gives its stored params. A trial whose replay gives other params (imported, drawn with other settings) is not marked.",
+  enqueued:
+    'the trial ran an enqueued entry, as the store records: the params the entry fixed (`all params`: it fixed them all, and nothing was drawn), as `parzen trials` marks it.',
+};
+
+const table = (
+  study: ReportStudy,
+  points: readonly TrialPoint[],
+  now: Date,
+  /** The trials TPE's start-up suggester drew, with that suggester's name. */
+  { drawn: startup, checked }: StartupDraws,
+): TrialTable => {
   const names = study.space.params.map((p) => p.name);
+  // Which trials TPE's start-up suggester drew and which ran an enqueued entry (review 162: the table told
+  // neither from a trial TPE's model drew, where `parzen trials` marks the entries).
+  const entries = new Map((study.takenEntries ?? []).map((entry) => [entry.trial, entry.internal]));
+  const stored = new Map(study.trials.map((trial) => [trial.number, trial.internal]));
+  const withStartup = startup.size > 0;
+  const withEntries = points.some((p) => entries.has(p.number));
+  const own = new Set([...OWN_COLUMNS, ...(withStartup ? ['start-up'] : []), ...(withEntries ? ['enqueued'] : [])]);
+  const entryCell = (number: number): string | null => {
+    const entry = entries.get(number);
+    return entry === undefined ? null : enqueuedCell(entry, stored.get(number) ?? {});
+  };
   // Why each failed trial failed, as `parzen trials` says it (trial 32: the report said it nowhere), and a
   // running trial whose worker was gone when the page was made, as `parzen trials` says it (trial 39).
   const errors = new Map<number, string>();
@@ -184,10 +223,24 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       'loss',
       ...(withSteps ? ['step'] : []),
       'seconds',
-      ...names.map(paramColumn),
+      ...names.map((name) => paramColumn(name, own)),
       ...attrNames.map((name) => `attrs.${name}`),
+      ...(withStartup ? ['start-up'] : []),
+      ...(withEntries ? ['enqueued'] : []),
       ...(withErrors ? ['error'] : []),
     ],
+    ...(withStartup || withEntries
+      ? {
+          legend: {
+            ...(withStartup
+              ? {
+                  'start-up': `${MARKER_LEGEND['start-up']}${checked === undefined ? '' : ` Checked in the first ${checked.toLocaleString('en-US')} trials only, all of them still in the start-up phase: later trials are not marked.`}`,
+                }
+              : {}),
+            ...(withEntries ? { enqueued: MARKER_LEGEND.enqueued } : {}),
+          },
+        }
+      : {}),
     // Sorted by loss, the best first (trial 92: a maximize study's worst trial came first).
     ...(study.direction === 'maximize' ? { highestFirst: ['loss'] } : {}),
     // A pruned trial's value is the last one it reported, not a final loss (a user trial: sorted by loss, pruned
@@ -205,6 +258,8 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
         return v === undefined ? null : v === null ? 'null' : v;
       }),
       ...attrNames.map((name) => attrCell(attrOf(p.number, name))),
+      ...(withStartup ? [startup.get(p.number) ?? null] : []),
+      ...(withEntries ? [entryCell(p.number)] : []),
       ...(withErrors ? [errors.get(p.number) ?? null] : []),
     ]),
   };
@@ -663,7 +718,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     title: options.title ?? `Parzen report: ${study.name}`,
     notes,
     sections,
-    table: table(study, all, options.now ?? new Date()),
+    table: table(study, all, options.now ?? new Date(), await startupDraws(study)),
     ...(best === undefined
       ? {}
       : {

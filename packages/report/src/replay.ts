@@ -120,6 +120,11 @@ const reproduces = (
   explanation.params.every((param) => stored[param.name] === param.winner.value) &&
   Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
 
+/** Whether a replayed assignment is the stored one, every parameter (a start-up draw explains none). */
+const sameAssignment = (replayed: ParamAssignment, stored: ParamAssignment): boolean =>
+  Object.keys(replayed).length === Object.keys(stored).length &&
+  Object.entries(replayed).every(([name, value]) => stored[name] === value);
+
 /** The enqueued entry trial `trialNumber` ran, as far as the store said (`ReportStudy.takenEntries`). */
 const entryOf = (study: ReportStudy, trialNumber: number): ParamAssignment | undefined =>
   study.takenEntries?.find((entry) => entry.trial === trialNumber)?.internal;
@@ -230,6 +235,46 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
   };
 };
 
+/** What {@link startupDraws} finds. */
+export interface StartupDraws {
+  /** The trials TPE's start-up suggester drew, by number, each with that suggester. */
+  readonly drawn: ReadonlyMap<number, StartupSuggesterName>;
+  /** Set when the replays stopped at their limit still in the start-up phase: the trials checked, later ones not. */
+  readonly checked?: number;
+}
+
+/**
+ * The trials TPE's start-up suggester drew, by number, each with that suggester (`random` or `quasi-random`): a
+ * trial whose replay (given the trials before it, its own random stream) falls in TPE's start-up phase and gives
+ * the params it stored, an enqueued entry's kept; one an entry gave every param is not (none was drawn), nor one
+ * whose replay gives other params (imported, drawn with other settings: what drew it cannot be told). Replayed in
+ * number order up to the first trial TPE's model drew: each later trial started with at least as many trials
+ * finished, so start-up is over there; and at most `limit` trials with params (each replay reads the trials
+ * before it: a study that never leaves start-up, every trial failing, would cost the square of its size). None
+ * when the study's suggester is not TPE.
+ */
+export const startupDraws = async (study: ReportStudy, limit = 1000): Promise<StartupDraws> => {
+  const drawn = new Map<number, StartupSuggesterName>();
+  const { options, sameSuggester } = tpeOptionsOf(study);
+  if (!sameSuggester) return { drawn };
+  const trials = [...study.trials].sort((a, b) => a.number - b.number);
+  let replayed = 0;
+  for (const target of trials) {
+    if (Object.keys(target.internal).length === 0) continue;
+    if (replayed === limit) return { drawn, checked: limit };
+    replayed++;
+    const { params, explanation } = await explainAt(study, trialsBefore(trials, target), target.number, options, 'tpe');
+    if (explanation.phase !== 'startup') break;
+    if (
+      sameAssignment(params, target.internal) &&
+      explanation.startup !== undefined &&
+      !givenWhole(study, target.number)
+    )
+      drawn.set(target.number, explanation.startup);
+  }
+  return { drawn };
+};
+
 /** What {@link explainNextSuggestion} finds: the suggestion the study's next trial would get, explained. */
 export interface NextSuggestion {
   /** The next trial's number (one past the highest the study has). */
@@ -330,8 +375,6 @@ export const explainPastSuggestion = async (
     stored: toExternalParams(study.space, target.internal),
     ...enqueued,
     // The whole assignment (a start-up draw explains no parameter, and a joint one is in both).
-    reproduced:
-      Object.keys(params).length === Object.keys(target.internal).length &&
-      Object.entries(params).every(([name, value]) => target.internal[name] === value),
+    reproduced: sameAssignment(params, target.internal),
   };
 };

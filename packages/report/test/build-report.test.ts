@@ -16,6 +16,7 @@ import {
   type TrialPoint,
   trialPoints,
 } from '../src/index.js';
+import { startupDraws } from '../src/replay.js';
 import { everyThirdPruner, heart, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 
 const chart = (page: ReportPage, id: string): Chart => {
@@ -202,7 +203,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
     expect(page.table?.rows).toHaveLength(40);
     // The fixture has failed trials: the table says why each failed (trial 32: the report said it nowhere).
-    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'seconds', 'x', 'lr', 'kind', 'error']);
+    // And which trials TPE's start-up suggester drew (review 162).
+    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'seconds', 'x', 'lr', 'kind', 'start-up', 'error']);
     const errorAt = (page.table?.columns.length ?? 0) - 1;
     for (const row of page.table?.rows ?? [])
       if (row[1] === 'failed') expect(row[errorAt]).toMatch(/^OBJECTIVE_THREW: diverged$/);
@@ -241,6 +243,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
       'kind',
       'attrs.accuracy',
       'attrs.note',
+      'start-up',
       'error',
     ]);
     const rows = attrsPage.table?.rows ?? [];
@@ -591,6 +594,70 @@ describe('downsampling', () => {
     expect(JSON.stringify(await buildReport({ ...base, createdWith: 'tpe' }))).toContain(note);
     expect(JSON.stringify(await buildReport({ ...base, createdWith: 'random' }))).not.toContain('created with');
     expect(JSON.stringify(await buildReport(base))).not.toContain('created with');
+  });
+});
+
+describe("the table's start-up and enqueued markers (review 162)", () => {
+  const columnOf = (page: ReportPage, column: string) => {
+    const at = page.table?.columns.indexOf(column) ?? -1;
+    return at < 0 ? undefined : page.table?.rows.map((row) => row[at]);
+  };
+
+  it('marks the trials the start-up suggester drew and those that ran an entry, as `parzen trials` marks entries', async () => {
+    // Start-up 5: #0 given x (y drawn by quasi-random), #1 given both, #2-#4 drawn by quasi-random, then the model.
+    const study = await runTpeStudy(9, { enqueue: [{ x: 0.5 }, { x: 0.25, y: 0.25 }] });
+    const page = await buildReport(study);
+    expect(page.table?.columns.slice(-2)).toEqual(['start-up', 'enqueued']);
+    const q = 'quasi-random';
+    expect(columnOf(page, 'start-up')).toEqual([q, null, q, q, q, null, null, null, null]);
+    expect(columnOf(page, 'enqueued')).toEqual(['x', 'all params', null, null, null, null, null, null, null]);
+    expect(Object.keys(page.table?.legend ?? {})).toEqual(['start-up', 'enqueued']);
+    expect(page.table?.legend?.['start-up']).toContain("drawn by TPE's start-up suggester");
+    // Random start-up is named as such; no entry: no enqueued column.
+    const random = await buildReport(await runTpeStudy(7, { tpe: { startupTrials: 3, startup: 'random' } }));
+    expect(columnOf(random, 'start-up')).toEqual(['random', 'random', 'random', null, null, null, null]);
+    expect(random.table?.columns).not.toContain('enqueued');
+  });
+
+  it('marks no trial whose replay gives other params, and none of a study TPE did not run', async () => {
+    const study = await runTpeStudy(7);
+    // Trial 1's params written otherwise (an import, an edit): what drew it cannot be told.
+    const edited = {
+      ...study,
+      trials: study.trials.map((trial) =>
+        trial.number === 1 ? { ...trial, internal: { ...trial.internal, x: 0.123 } } : trial,
+      ),
+    };
+    const q = 'quasi-random';
+    expect(columnOf(await buildReport(edited), 'start-up')).toEqual([q, null, q, q, q, null, null]);
+    const random = await buildReport({ ...study, suggester: { use: 'random' } });
+    expect(random.table?.columns).not.toContain('start-up');
+    expect(random.table?.legend).toBeUndefined();
+  });
+
+  it('replays at most its limit of trials, and says where it stopped still in the start-up phase', async () => {
+    const study = await runTpeStudy(6);
+    const q = 'quasi-random';
+    expect(await startupDraws(study, 3)).toEqual({ drawn: new Map([0, 1, 2].map((n) => [n, q])), checked: 3 });
+    expect(await startupDraws(study, 6)).toEqual({ drawn: new Map([0, 1, 2, 3, 4].map((n) => [n, q])) });
+  });
+
+  it('names a parameter called enqueued or start-up params.NAME beside the marker columns', async () => {
+    const study = await runTpeStudy(4, {
+      space: { enqueued: { type: 'uniform', low: 0, high: 1 }, 'start-up': { type: 'uniform', low: 0, high: 1 } },
+      objective: (p) => (p.enqueued as number) + (p['start-up'] as number),
+      enqueue: [{ enqueued: 0.5 }],
+    });
+    expect((await buildReport(study)).table?.columns).toEqual([
+      'trial',
+      'state',
+      'loss',
+      'seconds',
+      'params.enqueued',
+      'params.start-up',
+      'start-up',
+      'enqueued',
+    ]);
   });
 });
 

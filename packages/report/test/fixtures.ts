@@ -21,21 +21,26 @@ export const runTpeStudy = async (
     seed?: number;
     name?: string;
     pruner?: Pruner;
+    /** Entries to run first (external values), kept as the study's `takenEntries`. */
+    enqueue?: readonly Readonly<Record<string, unknown>>[];
   } = {},
 ): Promise<ReportStudy> => {
   const space = options.space ?? heartSpace;
   const spec = { name: options.name ?? 'heart', direction: 'minimize' as const, seed: options.seed ?? 1, space };
   const compiled = compileSpace(space);
   const tpe = options.tpe ?? { startupTrials: 5 };
+  const store = createMemoryStore();
   const result = await runStudy({
     spec,
     space: compiled,
-    store: createMemoryStore(),
+    store,
     suggester: createTpeSuggester(tpe),
     objective: createFunctionObjective(options.objective ?? ((p) => heart(p.x as number, p.y as number))),
     budget: { maxTrials: trials },
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+    ...(options.enqueue === undefined ? {} : { enqueue: options.enqueue }),
   });
+  const taken = options.enqueue === undefined ? undefined : await store.listTakenEntries?.(spec.name);
   return {
     name: spec.name,
     direction: spec.direction,
@@ -43,6 +48,7 @@ export const runTpeStudy = async (
     space: compiled,
     trials: result.trials,
     suggester: { use: 'tpe', options: tpe as Record<string, unknown> },
+    ...(taken === undefined ? {} : { takenEntries: taken }),
   };
 };
 

@@ -117,7 +117,7 @@ const unwritableFolder = (path: string, error: unknown): ParzenError | undefined
       'STORE_FAILED',
       `SQLite store \`${path}\`: this process may not write in the folder \`${folder}\`, where SQLite ` +
         `creates the database and its \`${name}-wal\` and \`${name}-shm\` files. Make the folder writable, or point ` +
-        'the store at a path in a writable folder (to only read a study, `parzen trials` and `parzen best` need no write access).',
+        'the store at a path in a writable folder (to only read a study, `parzen trials`, `best`, `studies`, `explain`, `export` and `report` need no write access).',
       { cause: error },
     );
   }
@@ -128,7 +128,10 @@ const unwritableFolder = (path: string, error: unknown): ParzenError | undefined
  * is not writable (SQLite's WAL needs a `-shm` file beside it), or its schema is older than this code's
  * (the copy is migrated; the database itself is left as it is).
  */
-export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
+export const openReadOnly = (
+  path: string,
+  busyTimeoutMs: number,
+): { db: BetterSqlite3.Database; copyDir?: string; madeSideFiles?: true } => {
   if (!existsSync(path))
     throw new ParzenError(
       'STUDY_NOT_FOUND',
@@ -146,10 +149,14 @@ export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterS
       throw error;
     }
   };
+  // A reader in WAL mode makes the `-wal` and `-shm` files when they are not there, and, read-only, leaves them
+  // (trial 159: a CI job's clean-tree check failed after `parzen best`): see tidyAfterRead.
+  const hadSideFiles = existsSync(`${path}-wal`) || existsSync(`${path}-shm`);
   try {
     const opened = open(path);
-    if (opened.current) return { db: opened.db };
+    if (opened.current) return { db: opened.db, ...(hadSideFiles ? {} : { madeSideFiles: true as const }) };
     opened.db.close();
+    if (!hadSideFiles) tidyAfterRead(path);
   } catch (error) {
     if (!UNWRITABLE_FOLDER.has((error as { code?: string }).code ?? '')) throw error;
   }
@@ -163,5 +170,28 @@ export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterS
   } catch (error) {
     rmSync(copyDir, { recursive: true, force: true });
     throw error;
+  }
+};
+
+/**
+ * After a read-only connection that found no `-wal` or `-shm` beside the database, and made them, is closed:
+ * removes them as SQLite removes them, by opening and closing a connection that may write (it writes nothing: the
+ * last connection to close in WAL mode checkpoints, a no-op on the empty `-wal` a read leaves, then deletes both
+ * files). Only when the `-wal` is empty. Another process's connection keeps them, which SQLite decides under
+ * its own locks (a file deleted from under a live connection would corrupt the database); so does a folder or a
+ * file this process may not write, where the connection is refused and nothing is done.
+ */
+export const tidyAfterRead = (path: string): void => {
+  try {
+    if (statSync(`${path}-wal`).size !== 0) return;
+    const Database = database();
+    const db = new Database(path, { fileMustExist: true, timeout: 0 });
+    try {
+      db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // a connection that never read leaves the WAL unopened
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Left as they are: the files are SQLite's, harmless beside the database.
   }
 };

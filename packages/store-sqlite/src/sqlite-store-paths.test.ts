@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -127,5 +127,44 @@ describe("the sqlite store manifest and the study's clock", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('a read-only store (trials, best) beside no -wal or -shm file (trial 159: left them, failing a clean-tree check)', () => {
+  it('removes the two files it made, and leaves the database bytes and time as they were', async () => {
+    const path = tempPath('tidy.parzen.db');
+    const writer = createSqliteStore({ path });
+    await writer.openStudy(spec);
+    const trial = await writer.createTrial('s');
+    await writer.finishTrial('s', trial?.number ?? 0, { state: 'complete', loss: 0.5 });
+    await writer.close();
+    expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
+    const before = { bytes: readFileSync(path), mtime: statSync(path).mtimeMs };
+    const reader = createSqliteStore({ path, readOnly: true });
+    expect((await reader.listTrials('s')).map((t) => ('loss' in t ? t.loss : undefined))).toEqual([0.5]);
+    expect(existsSync(`${path}-shm`)).toBe(true); // SQLite's reader needs it while open
+    await reader.close();
+    expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
+    expect(readFileSync(path).equals(before.bytes)).toBe(true);
+    expect(statSync(path).mtimeMs).toBe(before.mtime);
+  });
+
+  it("leaves them while a writer's connection is open, and the writer goes on", async () => {
+    const path = tempPath('busy.parzen.db');
+    const writer = createSqliteStore({ path });
+    await writer.openStudy(spec);
+    const first = await writer.createTrial('s');
+    await writer.finishTrial('s', first?.number ?? 0, { state: 'complete', loss: 1 });
+    const reader = createSqliteStore({ path, readOnly: true });
+    expect(await reader.listTrials('s')).toHaveLength(1);
+    await reader.close();
+    expect(existsSync(`${path}-shm`)).toBe(true);
+    const second = await writer.createTrial('s');
+    await writer.finishTrial('s', second?.number ?? 0, { state: 'complete', loss: 2 });
+    await writer.close();
+    const again = createSqliteStore({ path, readOnly: true });
+    expect((await again.listTrials('s')).map((t) => ('loss' in t ? t.loss : undefined))).toEqual([1, 2]);
+    await again.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });

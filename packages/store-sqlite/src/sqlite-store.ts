@@ -44,7 +44,7 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { retryBusy } from './busy-retry.js';
-import { type FsyncPolicy, openDatabase, openReadOnly } from './open-database.js';
+import { type FsyncPolicy, openDatabase, openReadOnly, tidyAfterRead } from './open-database.js';
 import { sqliteStoreOptionsSchema } from './options-schema.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -151,6 +151,8 @@ class SqliteTrialStore implements SqliteStore {
   private readonly studies = new Map<string, StudyRecord>();
   private readonly caches = new Map<string, TrialCache>();
   private readonly copyDir: string | undefined;
+  /** A read-only store whose open made the `-wal` and `-shm` files: they are removed at close (tidyAfterRead). */
+  private readonly madeSideFiles: boolean = false;
   private readonly clock: Clock;
 
   constructor(
@@ -168,6 +170,7 @@ class SqliteTrialStore implements SqliteStore {
         const opened = openReadOnly(path, this.busyTimeoutMs);
         this.db = opened.db;
         this.copyDir = opened.copyDir;
+        this.madeSideFiles = opened.madeSideFiles === true;
       } else
         this.db = openDatabase(
           path,
@@ -459,7 +462,10 @@ class SqliteTrialStore implements SqliteStore {
     // What it kept of the studies goes with it (trial 73: a closed store still held them).
     this.caches.clear();
     this.studies.clear();
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.db.close();
+      if (this.madeSideFiles) tidyAfterRead(this.path);
+    }
     if (this.copyDir !== undefined) rmSync(this.copyDir, { recursive: true, force: true });
   }
 

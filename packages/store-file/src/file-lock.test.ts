@@ -331,3 +331,19 @@ describe('FileLock', () => {
     expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([basename(path)]);
   });
 });
+
+describe('a lock in a folder the process may not write (trial 159: named an internal draft file, no remedy)', () => {
+  it('says the folder must be writable and how to only read, not the draft file', async () => {
+    // sysfs refuses a new file to anyone, root included (EACCES).
+    const lock = new FileLock(lockOptions('/sys/parzen-test.parzen.jsonl.lock'));
+    const error = await lock.acquire().then(
+      () => undefined,
+      (thrown: unknown) => thrown as { code?: string; message?: string },
+    );
+    expect(error?.code).toBe('STORE_FAILED');
+    expect(error?.message).toBe(
+      'Lock file `/sys/parzen-test.parzen.jsonl.lock`: this process may not create files in the folder `/sys`, where a writer of the journal takes its lock file (the journal itself may be writable). Make the folder writable, or point the store at a path in a writable folder (to only read a study, `parzen trials`, `best`, `studies`, `explain`, `export` and `report` need no write access).',
+    );
+    expect(error?.message).not.toContain('.draft');
+  });
+});

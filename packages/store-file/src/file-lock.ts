@@ -309,6 +309,17 @@ export class FileLock {
     try {
       created = createHeld(this.options.path);
     } catch (error) {
+      // Trial 159: a folder this process may not write was said as a failure to create an internal draft file.
+      const code = errno(error);
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+        throw new ParzenError(
+          'STORE_FAILED',
+          `Lock file \`${this.options.path}\`: this process may not create files in the folder \`${dirname(this.options.path)}\`, ` +
+            'where a writer of the journal takes its lock file (the journal itself may be writable). Make the folder writable, or point ' +
+            'the store at a path in a writable folder ' +
+            '(to only read a study, `parzen trials`, `best`, `studies`, `explain`, `export` and `report` need no write access).',
+          { cause: error },
+        );
       throw journalFailed(this.options.path, 'could not create the lock file', error);
     }
     if (created === undefined) return false;

@@ -58,7 +58,7 @@ export class JournalFile {
         throw journalFailed(
           path,
           'this process may not write the journal file or create it in its folder. Make them writable, or point ' +
-            'the store at a path in a writable folder (to only read a study, parzen trials, best, export and report need no write access)',
+            'the store at a path in a writable folder (to only read a study, `parzen trials`, `best`, `studies`, `explain`, `export` and `report` need no write access)',
           error,
         );
       throw journalFailed(path, 'could not open the journal file', error);

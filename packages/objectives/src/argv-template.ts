@@ -78,15 +78,38 @@ export const placeholderNames = (element: string, known: ReadonlySet<string>): s
 /** The placeholders a `logFile` may hold: the trial's own, no parameter (one file per value would be no log). */
 const LOG_FILE_NAMES: ReadonlySet<string> = new Set(['trial', 'seed', 'study']);
 
-/** A `logFile` template's placeholders that are not {trial}, {seed} or {study}, as issues at `/logFile`. */
-export const logFileProblems = (logFile: string): ConfigIssue[] =>
-  placeholderNames(logFile, LOG_FILE_NAMES)
+/**
+ * A `logFile` template's problems, as issues at `/logFile`: a placeholder that is not {trial}, {seed} or {study},
+ * a brace left over (`{trial.log`, a placeholder not closed), or a path ending in `/` (a folder meant, which
+ * would be written as one file of that name).
+ */
+export const logFileProblems = (logFile: string): ConfigIssue[] => {
+  const issue = (expected: string, found: string): ConfigIssue => ({ pointer: '/logFile', expected, found });
+  const problems = placeholderNames(logFile, LOG_FILE_NAMES)
     .filter((name) => !LOG_FILE_NAMES.has(name))
-    .map((name) => ({
-      pointer: '/logFile',
-      expected: 'a path whose placeholders are {trial}, {seed} or {study} (`{{` and `}}` for literal braces)',
-      found: `\`{${name}}\` in ${JSON.stringify(logFile)}`,
-    }));
+    .map((name) =>
+      issue(
+        'a path whose placeholders are {trial}, {seed} or {study} (`{{` and `}}` for literal braces)',
+        `\`{${name}}\` in ${JSON.stringify(logFile)}`,
+      ),
+    );
+  const left = literalText(logFile.replaceAll('{{', '').replaceAll('}}', ''), LOG_FILE_NAMES);
+  if (problems.length === 0 && /[{}]/.test(left))
+    problems.push(
+      issue(
+        'a path whose braces are placeholders, {trial}, {seed} or {study} (`{{` and `}}` for literal braces)',
+        `a lone \`${/[{}]/.exec(left)?.[0]}\` in ${JSON.stringify(logFile)}`,
+      ),
+    );
+  if (/[/\\]$/.test(logFile))
+    problems.push(
+      issue(
+        "the path of a file (each trial's output is appended to it)",
+        `${JSON.stringify(logFile)}, a folder: add a file name, such as "${logFile}trial-{trial}.log"`,
+      ),
+    );
+  return problems;
+};
 
 /** The text of an element every trial gets whatever the values: its placeholders left out, `{{` as `{`. */
 export const literalText = (element: string, known: ReadonlySet<string>): string => rewrite(element, known, () => '');

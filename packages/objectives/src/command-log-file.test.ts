@@ -101,6 +101,13 @@ describe('command objective logFile', () => {
       /\/logFile: expected a path whose placeholders are \{trial\}, \{seed\} or \{study\}.*found `\{lr\}` in "logs\/\{lr\}.log"/s,
     );
     expect(create('logs/{trial}-{{x}}.log')).not.toThrow();
+    // Review 151: a placeholder left open, and a folder meant, were taken as file names.
+    expect(create('logs/{trial.log')).toThrow(
+      /\/logFile: expected a path whose braces are placeholders, \{trial\}, \{seed\} or \{study\} .*found a lone `\{` in "logs\/\{trial.log"/s,
+    );
+    expect(create('logs/')).toThrow(
+      /\/logFile: expected the path of a file .*found "logs\/", a folder: add a file name, such as "logs\/trial-\{trial\}.log"/s,
+    );
   });
 
   it('keeps the trial when its log cannot be written, and says so once per run', async () => {
@@ -115,7 +122,50 @@ describe('command objective logFile', () => {
     expect(await adapter.evaluate({}, evaluation(2))).toEqual({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toBe(
-      `warn: trial #1: its output was not logged (logFile): could not open ${join(dir, 'blocked', 'trial-1.log')}: EEXIST: file already exists, mkdir '${join(dir, 'blocked')}'. The trials go on; their results are stored as before (said once per run).`,
+      `warn: trial #1: its output is not logged (logFile): could not open ${join(dir, 'blocked', 'trial-1.log')}: EEXIST: file already exists, mkdir '${join(dir, 'blocked')}'. The trials go on; their results are stored as before (said once per run).`,
     );
+  });
+
+  // Review 151: the log got the output decoded as UTF-8 (other bytes as U+FFFD), and pieces of lines of two
+  // streams, or of two trials sharing the file, ran into one another.
+  it('keeps the bytes as the program wrote them, UTF-8 or not', async () => {
+    const adapter = createCommandObjective(
+      options(
+        'process.stdout.write(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe, 0x0a])); console.log(1)',
+        'bytes-{trial}.log',
+      ),
+      { baseDir: dir, study: 's' },
+    );
+    expect(await adapter.evaluate({}, evaluation(1))).toEqual({ status: 'ok', loss: 1 });
+    const bytes = readFileSync(join(dir, 'bytes-1.log'));
+    expect(bytes.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe, 0x0a]))).toBe(true);
+  });
+
+  it("writes each stream's lines whole, a line left open ended at the trial's end", async () => {
+    const script =
+      "process.stderr.write('err starts '); process.stdout.write('out starts '); setTimeout(() => { process.stdout.write('out ends\\n'); process.stderr.write('err never ends'); console.log(0.5); }, 50);";
+    const adapter = createCommandObjective(options(script, 'lines-{trial}.log'), { baseDir: dir, study: 's' });
+    expect(await adapter.evaluate({}, evaluation(1))).toEqual({ status: 'ok', loss: 0.5 });
+    const lines = readFileSync(join(dir, 'lines-1.log'), 'utf8').split('\n');
+    expect(lines.slice(1, -2).sort()).toEqual(['0.5', 'err starts err never ends', 'out starts out ends']);
+  });
+
+  it('marks each line with its trial in a file the trials share (no {trial} in its path)', async () => {
+    const script = (name: string, wait: number) =>
+      `process.stdout.write('${name} half '); setTimeout(() => { console.log('${name} rest'); console.log(0.5); }, ${wait});`;
+    const two = createCommandObjective(options(script('B', 10), 'shared/all.log'), { baseDir: dir, study: 's' });
+    const one = createCommandObjective(options(script('A', 150), 'shared/all.log'), { baseDir: dir, study: 's' });
+    await Promise.all([one.evaluate({}, evaluation(1)), two.evaluate({}, evaluation(2))]);
+    const lines = readFileSync(join(dir, 'shared', 'all.log'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    const output = lines.filter((line) => !line.startsWith('[parzen]'));
+    expect(output.sort()).toEqual([
+      '[trial #1] 0.5',
+      '[trial #1] A half A rest',
+      '[trial #2] 0.5',
+      '[trial #2] B half B rest',
+    ]);
+    expect(lines.filter((line) => line.startsWith('[parzen]'))).toHaveLength(4);
   });
 });

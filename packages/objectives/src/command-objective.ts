@@ -84,10 +84,11 @@ export interface CommandObjectiveOptions {
    */
   readonly pruneGraceSeconds: number;
   /**
-   * A file each trial's output is appended to as the program prints it (stdout and stderr, in the order they
-   * came, between a line that opens the trial and one that closes it), relative to the config's folder, its
-   * folder made if missing; `{trial}`, `{seed}` and `{study}` are replaced (`"logs/trial-{trial}.log"`).
-   * Unset, a trial keeps only the tail of its output (`stderrTailChars`, and the loss line).
+   * A file each trial's output is appended to as the program prints it (stdout's and stderr's bytes as written,
+   * each stream a whole line at a time, between a line that opens the trial and one that closes it), relative to
+   * the config's folder, its folder made if missing; `{trial}`, `{seed}` and `{study}` are replaced
+   * (`"logs/trial-{trial}.log"`). In a file without `{trial}`, which the trials share, each line of output is
+   * marked `[trial #N] `. Unset, a trial keeps only the tail of its output (`stderrTailChars`, and the loss line).
    */
   readonly logFile?: string;
 }
@@ -508,6 +509,16 @@ export const createCommandObjective = (
   let warnedBrokenReport = false;
   let warnedOnStderr = false;
   let warnedLog = false;
+  // A file without {trial} is shared by the trials: each line of output is then marked with its trial.
+  const sharedLog =
+    options.logFile !== undefined && !placeholderNames(options.logFile, new Set(['trial'])).includes('trial');
+  const sayLogProblem = (log: TrialLog, trialNumber: number) => {
+    if (log.problem === undefined || warnedLog) return;
+    warnedLog = true;
+    warn?.(
+      `trial #${trialNumber}: its output is not logged (logFile): ${log.problem}. The trials go on; their results are stored as before (said once per run).`,
+    );
+  };
   // The trial's log file, when `logFile` is set: opened before the program starts (the opening line names the
   // command), closed with how it ended; a file that cannot be written is said once per run, and the trials go on.
   const openLog = (
@@ -524,21 +535,24 @@ export const createCommandObjective = (
         study: context.study,
       }) as string,
     );
-    return openTrialLog(
+    const log = openTrialLog(
       path,
       `[parzen] trial #${evaluation.trialNumber} of study ${JSON.stringify(context.study)}, started ${new Date().toISOString()}: ${argv.map(shellQuoted).join(' ')}`,
+      sharedLog ? `[trial #${evaluation.trialNumber}] ` : undefined,
     );
+    sayLogProblem(log, evaluation.trialNumber);
+    return log;
   };
   const closeLog = (log: TrialLog | undefined, evaluation: { readonly trialNumber: number }, end: string) => {
     if (log === undefined) return;
     log.close(`[parzen] trial #${evaluation.trialNumber}: ${end}`);
-    if (log.problem !== undefined && !warnedLog) {
-      warnedLog = true;
-      warn?.(
-        `trial #${evaluation.trialNumber}: its output was not logged (logFile): ${log.problem}. The trials go on; their results are stored as before (said once per run).`,
-      );
-    }
+    sayLogProblem(log, evaluation.trialNumber);
   };
+  /** A failed trial names its whole output's file (its details keep only the tails). */
+  const namingLog = (result: EvaluationResult, log: TrialLog | undefined): EvaluationResult =>
+    log === undefined || result.status !== 'failed'
+      ? result
+      : { ...result, error: { ...result.error, details: { ...result.error.details, logFile: log.path } } };
   return {
     name: 'command',
     // Killed on abort, it returns its command, stderr tail and any loss it printed: the engine's TIMEOUT
@@ -660,7 +674,9 @@ export const createCommandObjective = (
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,
-          ...(log === undefined ? {} : { onOutput: (chunk: string) => log.write(chunk) }),
+          ...(log === undefined
+            ? {}
+            : { onOutput: (bytes: Buffer, stream: 'stdout' | 'stderr') => log.write(bytes, stream) }),
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
@@ -670,10 +686,13 @@ export const createCommandObjective = (
             : `the program could not be started: ${outcome.startError.message}`;
         // Each string fits, yet all together are too many (ARG_MAX).
         if ((outcome.startError as NodeJS.ErrnoException | undefined)?.code === 'E2BIG')
-          return failed('COMMAND_BAD_ARGS', tooLargeMessage(argv[0] as string, argv, trialEnv), {
-            ...commandDetails,
-            durationMs: outcome.durationMs,
-          });
+          return namingLog(
+            failed('COMMAND_BAD_ARGS', tooLargeMessage(argv[0] as string, argv, trialEnv), {
+              ...commandDetails,
+              durationMs: outcome.durationMs,
+            }),
+            log,
+          );
         // The first report read just as a pause of this process ended: held back by the pause, not by the program.
         const firstReadAt = reports.readAt[0];
         const heldStill = firstReadAt !== undefined && stillness.heldAt(firstReadAt);
@@ -754,14 +773,7 @@ export const createCommandObjective = (
           lossLine,
           ...(prunedAt === undefined ? {} : { prunedAt }),
         });
-        // A failed trial names its whole output's file (its details keep only the tails).
-        const result =
-          log === undefined || interpreted.status !== 'failed'
-            ? interpreted
-            : {
-                ...interpreted,
-                error: { ...interpreted.error, details: { ...interpreted.error.details, logFile: log.path } },
-              };
+        const result = namingLog(interpreted, log);
         // Told to stop only after it had finished: the trial ends as the program did, complete with its loss
         // or failed (review 45: a crash was stored pruned); the run loop prunes it otherwise.
         return reports.prunedLate() !== undefined ? { ...result, finishedBeforePrune: true } : result;

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
 import { groupExists, groupHasLiveMember, killGroup, releaseGroup, trackGroup } from './process-groups.js';
@@ -38,8 +39,8 @@ export interface RunCommandOptions {
    * for the lines before it), then `undefined` once stdout has closed.
    */
   readonly onStdoutRead?: (line: string | undefined) => void;
-  /** Told every chunk of the program's output as it is read, stdout's and stderr's in the order they came. */
-  readonly onOutput?: (chunk: string) => void;
+  /** Told every chunk of the program's output as it is read, its bytes as the program wrote them. */
+  readonly onOutput?: (bytes: Buffer, stream: 'stdout' | 'stderr') => void;
   /** Told when the program has exited (its output may not all be read yet). */
   readonly onExit?: () => void;
   /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
@@ -230,18 +231,29 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
         : new LineFeed(child.stdout, handler, killSwitch.terminate, options.onStdoutRead);
     let startError: Error | undefined;
     let lastOutput = Date.now();
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      lastOutput = Date.now();
+    // Read as bytes (a log gets them as they are) and decoded here, a character split between two reads kept whole.
+    const stdoutText = new StringDecoder('utf8');
+    const stderrText = new StringDecoder('utf8');
+    const onStdout = (chunk: string) => {
+      if (chunk.length === 0) return;
       stdout.push(chunk);
-      options.onOutput?.(chunk);
       lines?.push(chunk);
-    });
-    child.stdout.on('end', () => lines?.end());
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    };
+    child.stdout.on('data', (bytes: Buffer) => {
       lastOutput = Date.now();
-      stderr.push(chunk);
-      options.onOutput?.(chunk);
+      options.onOutput?.(bytes, 'stdout');
+      onStdout(stdoutText.write(bytes));
     });
+    child.stdout.on('end', () => {
+      onStdout(stdoutText.end());
+      lines?.end();
+    });
+    child.stderr.on('data', (bytes: Buffer) => {
+      lastOutput = Date.now();
+      options.onOutput?.(bytes, 'stderr');
+      stderr.push(stderrText.write(bytes));
+    });
+    child.stderr.on('end', () => stderr.push(stderrText.end()));
     child.stdin.on('error', () => undefined); // a program that never reads its stdin closes the pipe early
     child.stdin.end(options.input ?? '');
     // Stragglers in the group would hold the pipes open: killed. A process that left the group (`setsid`, a

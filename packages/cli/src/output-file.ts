@@ -17,10 +17,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { expandMatrix } from '@parzen/engine';
 import { makeFolder } from '@parzen/engine/plugin';
 import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
-import { expandMatrix } from './matrix.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
 
 /** A file `-o` must not overwrite, and what to call it when it refuses. */

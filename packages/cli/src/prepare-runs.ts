@@ -2,10 +2,12 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
+  expandMatrix,
   type ImportModule,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
+  type MatrixVariant,
   ParzenError,
   type PluginChoice,
 } from '@parzen/engine';
@@ -13,9 +15,14 @@ import {
   checkReporterOptions,
   checkStoreOptions,
   cleanUpQuietly,
+  inVariant,
   openStudyScope,
   type StartedObjective,
+  sameConfigVariants,
+  seedIgnoredNotes,
+  segments,
   startObjective,
+  withMatrixKey,
 } from '@parzen/engine/host';
 import {
   type ConfigIssue,
@@ -31,15 +38,6 @@ import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
-import {
-  expandMatrix,
-  inVariant,
-  sameConfigVariants,
-  seedIgnoredNotes,
-  segments,
-  type Variant,
-  withMatrixKey,
-} from './matrix.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -49,7 +47,7 @@ import { blameStoreFlag, storeFlagLabel } from './store-spec.js';
 /** One validated run: which file it came from, its matrix variant and the loaded experiment. */
 export interface PreparedRun {
   readonly configPath: string;
-  readonly variant: Variant;
+  readonly variant: MatrixVariant;
   readonly experiment: LoadedExperiment;
   /**
    * Its objective, created by the preflight in the study scope the run then uses (so it is built once);

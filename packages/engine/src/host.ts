@@ -15,6 +15,14 @@ export {
   MAX_SECONDS,
   MAX_TRIALS,
 } from './config/experiment-schema.js';
+export {
+  inVariant,
+  sameConfigVariants,
+  seedIgnoredNotes,
+  segments,
+  variantLegend,
+  withMatrixKey,
+} from './config/matrix.js';
 export { manifestProblem } from './di/registry.js';
 export { didYouMean, sameTextHint } from './errors.js';
 export {

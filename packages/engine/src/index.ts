@@ -19,6 +19,7 @@ export type { ObjectiveFunction, ObjectiveResult } from './builtins/function-obj
 export { createMemoryStore } from './builtins/memory-store.js';
 export { type NoImprovementOptions, noImprovement, stopWhenOf } from './builtins/no-improvement-stopper.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
+export { expandMatrix, type MatrixVariant } from './config/matrix.js';
 // The types of what runExperiment and events hand a user (trial 80: only @parzen/engine/plugin had them).
 export type { ConfigNote, PluginPackage } from './contracts/manifest.js';
 export type { MaybePromise } from './contracts/maybe-promise.js';

@@ -10,6 +10,7 @@ import {
   createSqliteStore,
   createStudy,
   type EngineEvent,
+  expandMatrix,
   fmin,
   isTpeExplanation,
   type JsonlStoreOptions,
@@ -69,6 +70,43 @@ describe('parzen (the umbrella)', () => {
       },
     });
     expect(result.trials.some((trial) => trial.state === 'pruned')).toBe(true);
+  });
+
+  // A script with a batch config got "an unknown field `matrix`", and no API expanded one (trial 134).
+  it("expandMatrix gives a matrix config's variants, each run by runExperiment, which refuses the matrix itself", async () => {
+    const config = {
+      name: 'grid',
+      space: { x: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'function', options: { name: 'square' } },
+      store: { use: 'memory' },
+      reporters: [],
+      budget: { maxTrials: 4 },
+      matrix: { seed: [1, 2], suggester: [{ use: 'random' }, { use: 'tpe' }] },
+    };
+    const functions = { square: ({ x }: Record<string, unknown>) => (x as number) ** 2 };
+    await expect(runExperiment(config, { functions })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/matrix',
+          expected: expect.stringContaining(
+            '`expandMatrix(config)` gives the variants, and `runExperiment(variant.config)` runs each',
+          ),
+        },
+      ],
+    });
+    const variants = expandMatrix(config);
+    expect(variants.map((variant) => variant.study)).toEqual([
+      'grid.seed-1.suggester-random',
+      'grid.seed-1.suggester-tpe',
+      'grid.seed-2.suggester-random',
+      'grid.seed-2.suggester-tpe',
+    ]);
+    expect(new Set(variants.map((variant) => variant.variant)).size).toBe(2);
+    for (const variant of variants) {
+      const result = await runExperiment(variant.config, { functions });
+      expect(result.summary).toMatchObject({ study: variant.study, complete: 4 });
+    }
   });
 
   it("runExperiment offers the package's plugins when none are named (trial 80: a config naming tpe was refused)", async () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   bestTrial,
+  expandMatrix,
   formatSummary,
   type LoadedExperiment,
   loadExperiment,
@@ -37,7 +38,6 @@ import {
   trialsTableLines,
 } from '../format-trials.js';
 import { listNames } from '../list-names.js';
-import { expandMatrix } from '../matrix.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import {

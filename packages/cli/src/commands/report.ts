@@ -9,7 +9,7 @@ import {
   type Trial,
   type TrialStore,
 } from '@parzen/engine';
-import { printable } from '@parzen/engine/host';
+import { printable, variantLegend } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   compileSpace,
@@ -25,7 +25,6 @@ import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report
 import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
-import { variantLegend } from '../matrix.js';
 import { notesLogger, type Output } from '../output.js';
 import {
   configInputs,

@@ -11,7 +11,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { countOf, failureNote, printable } from '@parzen/engine/host';
+import { countOf, failureNote, printable, variantLegend } from '@parzen/engine/host';
 import {
   checkSameStudy,
   earlierTrialsEnded,
@@ -34,7 +34,6 @@ import { takeEarlySignal } from '../early-signals.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
 import { listNames } from '../list-names.js';
-import { variantLegend } from '../matrix.js';
 import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '../prepare-runs.js';

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { loadExperiment } from '@parzen/engine';
-import { composeConfigSchema } from '@parzen/engine/host';
+import { composeConfigSchema, segments } from '@parzen/engine/host';
 import { escapePointer } from '@parzen/engine/plugin';
-import { segments } from '../matrix.js';
 import type { Output } from '../output.js';
 import { cliLoadOptions, enableTypeScriptPlugins } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';

@@ -242,10 +242,27 @@ const checkPluginNames = (
 };
 
 /**
+ * A config with `matrix` is several studies, which one experiment cannot run: said with the ways that can
+ * (the script that gave one was told only "an unknown field `matrix`").
+ */
+const refuseMatrix = (raw: unknown): void => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Object.hasOwn(raw, 'matrix')) return;
+  throw invalidConfig('config', [
+    {
+      pointer: '/matrix',
+      expected:
+        'a config of one study: a matrix expands into a study per variant, which `parzen run CONFIG` runs as a batch; in code, `expandMatrix(config)` gives the variants, and `runExperiment(variant.config)` runs each',
+      found: 'a matrix',
+    },
+  ]);
+};
+
+/**
  * The composition root: loads the plugin packages (given ones and the config's `plugins`) into an
  * inversify container, builds the registry and validates the config against it. Nothing runs yet.
  */
 export const loadExperiment = async (raw: unknown, options: LoadExperimentOptions = {}): Promise<LoadedExperiment> => {
+  refuseMatrix(raw);
   const baseDir = options.baseDir ?? process.cwd();
   const packages: PluginPackage[] = [enginePlugins(options.console), ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });

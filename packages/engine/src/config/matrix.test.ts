@@ -1,5 +1,5 @@
-import { ParzenError } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
+import { ParzenError } from '../errors.js';
 import { expandMatrix, inVariant, sameConfigVariants, variantLegend } from './matrix.js';
 
 const base = { name: 'cmp', seed: 0, budget: { maxTrials: 10 }, suggester: { use: 'random' } };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type ConfigIssue, type ConfigNote, ParzenError } from '@parzen/engine';
-import { canonicalJson, describeValue, escapePointer, formatIssues } from '@parzen/engine/plugin';
+import type { ConfigNote } from '../contracts/manifest.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { type ConfigIssue, describeValue, escapePointer, formatIssues, ParzenError } from '../errors.js';
 
 /** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
-export interface Variant {
+export interface MatrixVariant {
   /** The config for this run, without `matrix`. */
   readonly config: Record<string, unknown>;
   /** The study name: the config's `name`, plus `.key-value` per matrix entry. */
@@ -18,7 +19,7 @@ export interface Variant {
    * By key, where the key made a place the base config does not have, above its own (`space/z/high` with no
    * parameter `z`: `/space/z`): a mistake found there is the key's (not said at `/space/z/type`).
    */
-  readonly created?: Readonly<Record<string, Made>>;
+  readonly created?: Readonly<Record<string, { readonly pointer: string; readonly replaced?: string }>>;
   /** The label of each value set in the study name (`tpe2`), by key. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The study name's parts after the config's name, one per matrix key in order (`suggester-tpe`, `seed-3`). */
@@ -35,7 +36,7 @@ export interface Variant {
  * What the labels stand for, where a label does not show its value (a plugin choice with options, a label
  * with a digest): `suggester tpe-3fa2c1 = {"use":"tpe","options":{"grouping":"joint"}}`, once each.
  */
-export const variantLegend = (variants: readonly Variant[]): string[] => {
+export const variantLegend = (variants: readonly MatrixVariant[]): string[] => {
   const lines = new Set<string>();
   for (const variant of variants)
     for (const [key, label] of Object.entries(variant.labels ?? {})) {
@@ -259,7 +260,7 @@ const product = (axes: readonly (readonly number[])[]): number[][] =>
  * `suggester/options/gamma`); each value replaces what the config has there. A config without `matrix`
  * is one variant. A malformed matrix throws `CONFIG_INVALID` with JSON pointers.
  */
-export const expandMatrix = (raw: unknown): Variant[] => {
+export const expandMatrix = (raw: unknown): MatrixVariant[] => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     const found = Array.isArray(raw) ? 'an array' : describeValue(raw);
     throw invalid([
@@ -353,11 +354,11 @@ const createdAbove = (config: Record<string, unknown>, path: readonly string[]):
 };
 
 /** The matrix keys whose values `variant` and `other` do not share. */
-const differingKeys = (variant: Variant, other: Variant): string[] =>
+const differingKeys = (variant: MatrixVariant, other: MatrixVariant): string[] =>
   Object.keys(variant.indices).filter((key) => variant.indices[key] !== other.indices[key]);
 
 /** A combination by the matrix paths of its values that are not `other`'s (`/matrix/suggester/1 × /matrix/seed/0`). */
-const combination = (variant: Variant, other: Variant): string =>
+const combination = (variant: MatrixVariant, other: MatrixVariant): string =>
   differingKeys(variant, other)
     .map((key) => `/matrix/${escapePointer(key)}/${variant.indices[key]}`)
     .join(' × ');
@@ -370,9 +371,9 @@ const combination = (variant: Variant, other: Variant): string =>
  * and the first pair of studies (a run and `validate` refuse them). `configs` are the variants' configs as loaded, in the variants' order.
  */
 // Trial 136: two such variants ran and were compared as two, unsaid.
-export const sameConfigVariants = (variants: readonly Variant[], configs: readonly object[]): ConfigIssue[] => {
+export const sameConfigVariants = (variants: readonly MatrixVariant[], configs: readonly object[]): ConfigIssue[] => {
   const first = new Map<string, number>();
-  const pairs = new Map<string, { earlier: Variant; later: Variant; count: number }>();
+  const pairs = new Map<string, { earlier: MatrixVariant; later: MatrixVariant; count: number }>();
   variants.forEach((variant, at) => {
     const { name: _name, ...rest } = configs[at] as { name?: unknown };
     const key = canonicalJson(rest) ?? '';
@@ -381,7 +382,7 @@ export const sameConfigVariants = (variants: readonly Variant[], configs: readon
       first.set(key, at);
       return;
     }
-    const earlier = variants[seen] as Variant;
+    const earlier = variants[seen] as MatrixVariant;
     // The value sets that differ, whatever the keys they share (the seed of both, say).
     const which = `${combination(variant, earlier)}\u0000${combination(earlier, variant)}`;
     const pair = pairs.get(which);
@@ -414,7 +415,7 @@ export const sameConfigVariants = (variants: readonly Variant[], configs: readon
  */
 // Trial 158 (C4): a seed matrix of `scramble: false` showed five identical runs as five, a p-value among them.
 export const seedIgnoredNotes = (
-  variants: readonly Variant[],
+  variants: readonly MatrixVariant[],
   configs: readonly { readonly suggester?: unknown }[],
 ): { readonly at: number; readonly note: ConfigNote }[] => {
   const groups = new Map<string, number[]>();
@@ -423,14 +424,14 @@ export const seedIgnoredNotes = (
   });
   return [...groups.values()].flatMap((members) => {
     const [first] = members;
-    const variant = variants[first as number] as Variant;
+    const variant = variants[first as number] as MatrixVariant;
     const seedKey = Object.keys(variant.indices).find((key) => segments(key).join('/') === 'seed');
     const suggester = configs[first as number]?.suggester as
       | { use?: unknown; options?: { scramble?: unknown } }
       | undefined;
     if (members.length < 2 || seedKey === undefined) return [];
     if (suggester?.use !== 'quasi-random' || suggester.options?.scramble !== false) return [];
-    const last = variants[members.at(-1) as number] as Variant;
+    const last = variants[members.at(-1) as number] as MatrixVariant;
     return [
       {
         at: first as number,
@@ -447,8 +448,8 @@ export const seedIgnoredNotes = (
   });
 };
 
-/** A mistake found in a place a matrix key made (see {@link Variant.created}), said as the key's, or undefined. */
-const madeByKey = (variant: Variant, issue: ConfigIssue): ConfigIssue | undefined => {
+/** A mistake found in a place a matrix key made (see {@link MatrixVariant.created}), said as the key's, or undefined. */
+const madeByKey = (variant: MatrixVariant, issue: ConfigIssue): ConfigIssue | undefined => {
   for (const [key, { pointer: made, replaced }] of Object.entries(variant.created ?? {})) {
     if (issue.pointer !== made && !issue.pointer.startsWith(`${made}/`)) continue;
     const had =
@@ -465,7 +466,7 @@ const madeByKey = (variant: Variant, issue: ConfigIssue): ConfigIssue | undefine
 };
 
 /** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
-const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined => {
+const matrixPointer = (variant: MatrixVariant, issue: ConfigIssue): string | undefined => {
   // The deepest key first: it set the place, whatever the order they are written in (review 80).
   const keys = Object.entries(variant.indices).sort(([a], [b]) => segments(b).length - segments(a).length);
   for (const [key, index] of keys) {
@@ -483,7 +484,7 @@ const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined
  * matrix (`/suggester/options/gamma` → `/matrix/suggester~1options~1gamma/1`), and the message names the
  * variant. Other errors, and configs without a matrix, are returned as they are.
  */
-export const inVariant = (error: unknown, variant: Variant): unknown => {
+export const inVariant = (error: unknown, variant: MatrixVariant): unknown => {
   if (!(error instanceof ParzenError) || Object.keys(variant.indices).length === 0) return error;
   let message = error.message;
   const issues = error.issues.map((issue) => {

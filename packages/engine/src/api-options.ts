@@ -128,6 +128,7 @@ export const API_OPTIONS = {
   },
   'study.optimize': { rules: RUN, required: [] },
   'study.ask': { rules: { signal }, required: [] },
+  deleteStudy: { rules: { store: instanceOf('store'), name: text, force: bool }, required: ['store', 'name'] },
   // The config says what the run is; these say how it is loaded and stopped (trial 73: `gracePeriodMs`
   // was taken without a word, and a stuck objective held the run its 30 s).
   runExperiment: {

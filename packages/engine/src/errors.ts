@@ -25,6 +25,8 @@ export type ErrorCode =
   /** `tell` or `prune` of a trial that a run (optimize, fmin, a worker) is evaluating. */
   | 'TRIAL_IN_RUN'
   | 'STUDY_NOT_FOUND'
+  /** Deleting a study (without `force`) whose trials a live worker runs, under its lease. */
+  | 'STUDY_IN_RUN'
   /** Removing an enqueued entry that no longer waits (a trial took it, it was given up or removed) or never did. */
   | 'ENTRY_NOT_WAITING'
   | 'STORE_UNSUPPORTED'
@@ -248,6 +250,17 @@ export const storeUnsupported = (store: string, feature: string, method: string,
 /** The `STUDY_NOT_FOUND` error: the store has no study with that name. */
 export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
+
+/**
+ * The `STUDY_NOT_FOUND` error of a store handle whose study was deleted since it opened or read it (by
+ * `parzen delete` or `deleteStudy`, in this process or another): it writes nothing more to it, nor to a study
+ * created again under that name since, which is another study.
+ */
+export const studyDeleted = (study: string): ParzenError =>
+  new ParzenError(
+    'STUDY_NOT_FOUND',
+    `Study \`${study}\` was deleted from the store (\`parzen delete\` or \`deleteStudy\`) while this process used it; nothing more is written to it. A study of that name created since is another study: open it again to use it.`,
+  );
 
 /** Whether `value` is a Promise or another thenable (any object with a `then` method). */
 export const isThenable = (value: unknown): value is PromiseLike<unknown> =>

@@ -41,6 +41,7 @@ export {
   summarizeBests,
   unevenRuns,
 } from './runtime/bests-summary.js';
+export { runsUnderLiveLease, studyInRun } from './runtime/delete-study.js';
 export {
   checkEnqueued,
   configEnqueueEntries,

@@ -80,6 +80,8 @@ export type {
   EnqueuedRemoval,
   EnqueuedSelector,
   NewFinishedTrial,
+  StudyDeletion,
+  StudyDeletionOptions,
   TakenEntry,
   TrialChanges,
   TrialStore,
@@ -144,6 +146,7 @@ export {
   type StudySpec,
   type StudySuggester,
 } from './domain/study.js';
+export { countByState, studyDeletion } from './domain/study-deletion.js';
 export {
   bestTrial,
   type CompleteTrial,
@@ -192,6 +195,7 @@ export {
   ParzenError,
   type ParzenErrorDetails,
   storeUnsupported,
+  studyDeleted,
   studyNotFound,
   TrialPruned,
   thrownAt,

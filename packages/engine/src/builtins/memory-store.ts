@@ -5,6 +5,7 @@ import { EntryQueue, storedEntry } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
 import { refuseRepeatedTrials } from '../domain/repeated-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
+import { countByState, studyDeletion } from '../domain/study-deletion.js';
 import {
   endedUnrun,
   type IntermediateValue,
@@ -14,7 +15,7 @@ import {
   type TrialOutcome,
 } from '../domain/trial.js';
 import { addedTrial, addIntermediate, copyParams, finishedTrial, runningTrial } from '../domain/trial-builders.js';
-import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
+import { studyDeleted, studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
 import { trialsChangedSince } from './change-log.js';
 import { checkSameStudy } from './check-same-study.js';
 
@@ -39,6 +40,8 @@ interface StudyState {
 export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   const now = (): string => clock.now().toISOString();
   const studies = new Map<string, StudyState>();
+  /** The studies deleted and not created again since: a call naming one says it was deleted. */
+  const deleted = new Set<string>();
   /** The study, with no snapshot missing its trial's latest reports. */
   const state = (name: string): StudyState => {
     const found = unsettled(name);
@@ -53,7 +56,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   /** The study as it is, some snapshots possibly behind their curves (for a report). */
   const unsettled = (name: string): StudyState => {
     const found = studies.get(name);
-    if (found === undefined) throw studyNotFound(name);
+    if (found === undefined) throw deleted.has(name) ? studyDeleted(name) : studyNotFound(name);
     return found;
   };
   /** Trial `number` of `study`, refused unless it is running (`found`: the study as read, settled by default). */
@@ -79,6 +82,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
         return { study: existing.record, resumed: true };
       }
       const record: StudyRecord = Object.freeze({ ...spec, createdAt: now() });
+      deleted.delete(spec.name);
       studies.set(spec.name, {
         record,
         trials: [],
@@ -154,6 +158,18 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       if (missing.length > 0) return { removed: [], missing };
       queue.remove(positions);
       return { removed: entries.map(storedEntry), missing: [] };
+    },
+    // One object: the callers that share it share its studies. A run still going on in a study deleted here fails at
+    // its next call; one still going on when a study of that name is created again would write to that new one
+    // (deleteStudy refuses a study a run of this process runs, unless forced).
+    async deleteStudy(study: string, options) {
+      const found = state(study);
+      const running = found.trials.filter((trial): trial is RunningTrial => trial.state === 'running');
+      const deletion = studyDeletion(found.record, countByState(found.trials), running, options);
+      if (deletion.blocking.length > 0) return deletion;
+      studies.delete(study);
+      deleted.add(study);
+      return deletion;
     },
     async listTakenEntries(study: string) {
       return state(study)

@@ -1,6 +1,34 @@
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import type {
+  FinishedTrial,
+  IntermediateValue,
+  Lease,
+  RunningTrial,
+  Trial,
+  TrialOutcome,
+  TrialState,
+} from '../domain/trial.js';
+
+/** Options of {@link TrialStore.deleteStudy}. */
+export interface StudyDeletionOptions {
+  /**
+   * Which running trials keep the study: called in the deletion's atomic step (under the store's lock or in its
+   * transaction) with each of the study's running trials; when it answers true for one, nothing is deleted and
+   * {@link StudyDeletion.blocking} lists them. Without it, running trials are deleted with the study.
+   */
+  readonly blocks?: (trial: RunningTrial) => boolean;
+}
+
+/** What {@link TrialStore.deleteStudy} did. */
+export interface StudyDeletion {
+  /** The study as it was stored. */
+  readonly study: StudyRecord;
+  /** How many trials the study had, by state, when it was deleted (or kept). */
+  readonly trials: Readonly<Record<TrialState, number>>;
+  /** The running trials `blocks` picked: when there is one, nothing was deleted. */
+  readonly blocking: readonly RunningTrial[];
+}
 
 /** Options of {@link TrialStore.createTrial}. */
 export interface CreateTrialOptions {
@@ -107,7 +135,7 @@ export interface TrialChanges {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`, `removeEnqueued`) are implemented
+ * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`, `removeEnqueued`, `deleteStudy`) are implemented
  *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
  *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead; without
  *   `listEnqueued` or `listTakenEntries`, explain and report say less (which entries wait or ran).
@@ -190,6 +218,19 @@ export interface TrialStore {
    * `STORE_UNSUPPORTED`.
    */
   removeEnqueued?(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval>;
+  /**
+   * Deletes the study with everything it holds (its record, trials, intermediate values, enqueued entries), all
+   * or none, in one atomic step; unless `options.blocks` picks one of its running trials (then nothing is deleted,
+   * see {@link StudyDeletion.blocking}). `STUDY_NOT_FOUND` when the store has no such study. The other studies
+   * are left as they are, and a study of that name can be created again (a new study, with none of the deleted
+   * one's trials or queued keys).
+   *
+   * Another handle on the same data (another process, another store object) that used the deleted study gets
+   * `STUDY_NOT_FOUND` saying it was deleted at its next call naming it, and never writes to a study created
+   * again under that name since (its `openStudy` takes the new one). Optional (`parzen delete` and `deleteStudy`
+   * need it): a store without it fails them with `STORE_UNSUPPORTED`.
+   */
+  deleteStudy?(study: string, options?: StudyDeletionOptions): Promise<StudyDeletion>;
   /**
    * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
    * warm start need it.

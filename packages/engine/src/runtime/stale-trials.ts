@@ -175,7 +175,7 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
  * A worker id said as a person reads it: `the process 17655 on host vm` for an id Parzen made (`host:pid:uuid...`,
  * see {@link createWorkerId}), else undefined (the id is then said as it is).
  */
-const workerOf = (owner: string): string | undefined => {
+export const workerOf = (owner: string): string | undefined => {
   const [host, pid, uuid] = owner.split(':');
   return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '') && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(uuid ?? '')
     ? `the process ${pid} on host ${host}`

@@ -21,6 +21,7 @@ export interface StoreContractOptions {
     | 'listEnqueued'
     | 'listTakenEntries'
     | 'removeEnqueued'
+    | 'deleteStudy'
     // Stores written before `addTrials` took `refuseRepeats`, which ignore it: an import's repeat check then runs
     // outside the store's lock, so two imports of one file at once may both add it.
     | 'refuseRepeats'
@@ -926,6 +927,129 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         // The store still works.
         expect((await store.createTrial(spec.name))?.number).toBe(failed ? 0 : 2);
         await store.close();
+      });
+    }
+
+    if (!without.has('deleteStudy')) {
+      it('deletes a study with all it holds, all or none; the other studies stay, and the name can be created anew', async () => {
+        const store = await open();
+        const remove = must(store.deleteStudy, 'deleteStudy').bind(store);
+        const other: StudySpec = { ...spec, name: 'contract-kept' };
+        await store.openStudy(other);
+        await store.createTrial(other.name);
+        await store.finishTrial(other.name, 0, { state: 'complete', loss: 5 });
+        const queues = store.enqueue !== undefined && !without.has('enqueue');
+        const lease = { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() + 60_000).toISOString() };
+        for (let i = 0; i < 4; i++) await store.createTrial(spec.name, { lease });
+        if (queues) await store.enqueue?.(spec.name, [{ internal: { x: 0.1 }, key: 'a' }, { internal: { x: 0.2 } }]);
+        await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+        await store.finishTrial(spec.name, 1, { state: 'pruned', loss: 2 });
+        await store.finishTrial(spec.name, 2, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'x' } });
+        if (store.reportIntermediate !== undefined && !without.has('reportIntermediate'))
+          await store.reportIntermediate(spec.name, 3, 0, 0.5);
+        const trials = { complete: 1, pruned: 1, failed: 1, running: 1 };
+        // A running trial `blocks` picks keeps the study, whole.
+        const seen: number[] = [];
+        const kept = await remove(spec.name, {
+          blocks: (trial) => {
+            seen.push(trial.number);
+            return true;
+          },
+        });
+        expect(seen).toEqual([3]);
+        expect(kept).toMatchObject({ study: { name: spec.name }, trials });
+        expect(kept.blocking.map((trial) => [trial.number, trial.state, trial.lease])).toEqual([[3, 'running', lease]]);
+        expect(await store.listTrials(spec.name)).toHaveLength(4);
+        if (queues) expect(await store.listEnqueued?.(spec.name)).toHaveLength(2);
+        // Deleted: the study is gone, running trial and all; the other study is untouched.
+        const deleted = await remove(spec.name, { blocks: () => false });
+        expect(deleted).toMatchObject({ study: { name: spec.name, seed: spec.seed }, trials, blocking: [] });
+        expect(await codeOf(store.getStudy(spec.name))).toBe('STUDY_NOT_FOUND');
+        expect(await codeOf(store.listTrials(spec.name))).toBe('STUDY_NOT_FOUND');
+        expect(await codeOf(store.createTrial(spec.name))).toBe('STUDY_NOT_FOUND');
+        expect(await codeOf(remove(spec.name))).toBe('STUDY_NOT_FOUND');
+        expect(await codeOf(remove('never-was'))).toBe('STUDY_NOT_FOUND');
+        const studies = await store.listStudies?.();
+        if (studies !== undefined) expect(studies.map((study) => study.name)).toEqual([other.name]);
+        expect(await store.listTrials(other.name)).toMatchObject([{ number: 0, state: 'complete', loss: 5 }]);
+        // Created anew: a new study, with none of the deleted one's trials, entries or queued keys.
+        const current = await reopened(store);
+        expect(await codeOf(current.getStudy(spec.name))).toBe('STUDY_NOT_FOUND');
+        const again = await current.openStudy({ ...spec, seed: 8 });
+        expect(again.resumed).toBe(false);
+        expect(again.study.seed).toBe(8);
+        expect(await current.listTrials(spec.name)).toEqual([]);
+        if (queues) {
+          expect(await current.listEnqueued?.(spec.name)).toEqual([]);
+          expect(await current.enqueue?.(spec.name, [{ internal: { x: 0.3 }, key: 'a' }])).toBe(1);
+        }
+        if (current.listTakenEntries !== undefined && !without.has('listTakenEntries'))
+          expect(await current.listTakenEntries(spec.name)).toEqual([]);
+        expect(await current.createTrial(spec.name)).toMatchObject({ number: 0, internal: queues ? { x: 0.3 } : {} });
+        // Without options, running trials are deleted with it.
+        expect(await current.deleteStudy?.(spec.name)).toMatchObject({
+          trials: { complete: 0, pruned: 0, failed: 0, running: 1 },
+          blocking: [],
+        });
+        await current.close();
+      });
+    }
+
+    if (options.reopen !== undefined && !without.has('deleteStudy')) {
+      const reopen = options.reopen;
+      it('tells another handle that used a deleted study it was deleted, and never writes to the study created anew in its name', async () => {
+        const worker = await open();
+        const lease = { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() + 60_000).toISOString() };
+        await worker.createTrial(spec.name, { lease });
+        await worker.createTrial(spec.name, { lease });
+        expect(await worker.listTrials(spec.name)).toHaveLength(2);
+        const other = await reopen(worker);
+        await must(other.deleteStudy, 'deleteStudy').call(other, spec.name);
+        const refused = async (call: Promise<unknown>, what: string) => {
+          const error = await call.then(
+            () => undefined,
+            (thrown: { code?: string; message?: string }) => thrown,
+          );
+          expect(error?.code, `${what} of a study another handle deleted`).toBe('STUDY_NOT_FOUND');
+          expect(error?.message, `${what}: the error says the study was deleted`).toMatch(/deleted/);
+        };
+        const calls = (when: string) => [
+          refused(worker.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }), `finishTrial ${when}`),
+          refused(worker.setParams(spec.name, 1, { x: 0.5 }), `setParams ${when}`),
+          refused(worker.renewLease(spec.name, 1, lease), `renewLease ${when}`),
+          refused(worker.createTrial(spec.name, { lease }), `createTrial ${when}`),
+          refused(worker.listTrials(spec.name), `listTrials ${when}`),
+          refused(worker.getStudy(spec.name), `getStudy ${when}`),
+          ...(worker.reportIntermediate === undefined || without.has('reportIntermediate')
+            ? []
+            : [refused(worker.reportIntermediate(spec.name, 1, 0, 0.5), `reportIntermediate ${when}`)]),
+          ...(worker.enqueue === undefined || without.has('enqueue')
+            ? []
+            : [refused(worker.enqueue(spec.name, [{ internal: { x: 0.5 } }]), `enqueue ${when}`)]),
+          ...(worker.listTrialsSince === undefined || without.has('listTrialsSince')
+            ? []
+            : [refused(worker.listTrialsSince(spec.name), `listTrialsSince ${when}`)]),
+        ];
+        for (const call of calls('once it is deleted')) await call;
+        // Created anew by the other handle, with running trials of the same numbers: the first handle's calls
+        // still name the deleted study, and write nothing to the new one.
+        expect((await other.openStudy(spec)).resumed).toBe(false);
+        await other.createTrial(spec.name, { lease });
+        await other.createTrial(spec.name, { lease });
+        for (const call of calls('once it is created anew')) await call;
+        const fresh = await other.listTrials(spec.name);
+        expect(fresh.map((trial) => [trial.number, trial.state, trial.internal])).toEqual([
+          [0, 'running', {}],
+          [1, 'running', {}],
+        ]);
+        if (other.listEnqueued !== undefined && !without.has('listEnqueued'))
+          expect(await other.listEnqueued(spec.name)).toEqual([]);
+        // Opened again, the first handle takes the new study.
+        expect((await worker.openStudy(spec)).resumed).toBe(true);
+        expect((await worker.createTrial(spec.name))?.number).toBe(2);
+        expect(await worker.listTrials(spec.name)).toHaveLength(3);
+        await other.close();
+        await worker.close();
       });
     }
 

@@ -1,0 +1,139 @@
+import { rmSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from './builtins/memory-store.js';
+import type { TrialStore } from './contracts/store.js';
+import type { Suggester } from './contracts/suggester.js';
+import { sampleDistribution } from './domain/sample-distribution.js';
+import { uniform } from './domain/space-builder.js';
+import type { ParzenError } from './errors.js';
+import { deleteStudy } from './runtime/delete-study.js';
+import { Study } from './study.js';
+
+const prior: Suggester = {
+  name: 'prior',
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+};
+const space = { x: uniform(0, 1) };
+const errorOf = (promise: Promise<unknown>): Promise<ParzenError | undefined> =>
+  promise.then(
+    () => undefined,
+    (error: ParzenError) => error,
+  );
+const spec = {
+  name: 'heart',
+  direction: 'minimize',
+  seed: 1,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+} as const;
+/** A lease of a worker on another host (a uuid as Parzen's worker ids have), expiring in `ms`. */
+const remoteLease = (ms: number) => ({
+  owner: 'gpu-7:4242:0b7c4f52-9d3e-4c1a-8f6e-2a5b7c9d1e3f',
+  expiresAt: new Date(Date.now() + ms).toISOString(),
+});
+
+// A study could not be deleted: starting over took a new name, or deleting the whole store file with every other
+// study in it.
+describe('deleteStudy', () => {
+  it('deletes the study with its trials and queue, leaves the others, and its name starts a new study', async () => {
+    const store = createMemoryStore();
+    const study = await Study.open({ name: 'heart', space, suggester: prior, store, seed: 3 });
+    await study.optimize({ objective: ({ x }) => x, maxTrials: 3 });
+    await study.enqueue({ x: 0.5 });
+    const kept = await Study.open({ name: 'kept', space, suggester: prior, store });
+    await kept.optimize({ objective: ({ x }) => x, maxTrials: 2 });
+    const deleted = await deleteStudy({ store, name: 'heart' });
+    expect(deleted).toMatchObject({
+      study: { name: 'heart', seed: 3 },
+      trials: { complete: 3, pruned: 0, failed: 0, running: 0 },
+    });
+    expect((await store.listStudies?.())?.map((record) => record.name)).toEqual(['kept']);
+    expect(await kept.trials()).toHaveLength(2);
+    const anew = await Study.open({ name: 'heart', space, suggester: prior, store, seed: 4 });
+    expect(await anew.trials()).toEqual([]);
+    expect(await anew.enqueued()).toEqual([]);
+  });
+
+  it('names the studies the store holds and a near name for one it does not hold; nothing is deleted', async () => {
+    const store = createMemoryStore();
+    await store.openStudy(spec);
+    await store.openStudy({ ...spec, name: 'quad' });
+    const error = await errorOf(deleteStudy({ store, name: 'haert' }));
+    expect(error?.code).toBe('STUDY_NOT_FOUND');
+    expect(error?.message).toBe(
+      'The store has no study named `haert`. Nothing was deleted; it holds `heart`, `quad` (did you mean `heart`?).',
+    );
+    expect(await store.listStudies?.()).toHaveLength(2);
+  });
+
+  it('refuses a study whose trials a live worker runs (STUDY_IN_RUN, naming it), unless forced', async () => {
+    const store = createMemoryStore();
+    await store.openStudy(spec);
+    await store.createTrial(spec.name, { lease: remoteLease(60_000) });
+    const error = await errorOf(deleteStudy({ store, name: 'heart' }));
+    expect(error?.code).toBe('STUDY_IN_RUN');
+    expect(error?.message).toBe(
+      'Study `heart` was not deleted: a worker is running its trial #0 (the process 4242 on host gpu-7). Stop it first (or wait for the run to end), or delete it anyway with `force: true`: each such worker then fails at its next call to the store, and the results of its running trials are lost.',
+    );
+    expect(await store.listTrials(spec.name)).toHaveLength(1);
+    expect((await deleteStudy({ store, name: 'heart', force: true })).trials.running).toBe(1);
+    expect(await store.listStudies?.()).toEqual([]);
+  });
+
+  it('deletes a study whose running trials no live worker runs: a lapsed lease, an ask() never told', async () => {
+    const store = createMemoryStore();
+    await store.openStudy(spec);
+    await store.createTrial(spec.name, { lease: remoteLease(-1000) });
+    await store.createTrial(spec.name);
+    expect((await deleteStudy({ store, name: 'heart' })).trials.running).toBe(2);
+  });
+
+  it('refuses a study a run of this process runs; forced, the run ends with the error that says it was deleted', async () => {
+    const store = createMemoryStore();
+    const name = `deleted-in-run-${process.pid}`;
+    const warnings: string[] = [];
+    const study = await Study.open({ name, space, suggester: prior, store, onWarning: (w) => warnings.push(w) });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const run = errorOf(
+      study.optimize({
+        objective: async ({ x }) => {
+          started();
+          await held;
+          return x;
+        },
+        maxTrials: 5,
+      }),
+    );
+    await running;
+    const refused = await errorOf(deleteStudy({ store, name }));
+    expect(refused?.code).toBe('STUDY_IN_RUN');
+    expect(refused?.message).toContain(`#0 (the process ${process.pid} on host ${hostname()})`);
+    await deleteStudy({ store, name, force: true });
+    finish();
+    const ended = await run;
+    expect(ended?.code).toBe('STUDY_NOT_FOUND');
+    expect(ended?.message).toContain(`Study \`${name}\` was deleted from the store`);
+    // Its result is kept where a result the store could not record goes.
+    const rescue = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`);
+    expect(warnings.join('\n')).toContain(rescue);
+    rmSync(rescue, { force: true });
+  });
+
+  it('says which store method is missing, and refuses options of another shape', async () => {
+    const base = createMemoryStore();
+    const { deleteStudy: _, ...rest } = base;
+    const store: TrialStore = rest;
+    expect((await errorOf(deleteStudy({ store, name: 'heart' })))?.code).toBe('STORE_UNSUPPORTED');
+    const wrong = await errorOf(deleteStudy({ store: base, study: 'heart' } as never));
+    expect(wrong?.code).toBe('CONFIG_INVALID');
+    expect(wrong?.message).toContain('/name');
+  });
+});

@@ -14,7 +14,7 @@ import { ownEntry } from '@parzen/engine/plugin';
  * preceded by a header line with that version, so an older Parzen refuses the file from there on instead
  * of misreading it.
  */
-export const JOURNAL_VERSION = 5;
+export const JOURNAL_VERSION = 6;
 
 /**
  * One line of the journal: an operation on a study. Replaying the lines in order rebuilds every study.
@@ -63,6 +63,11 @@ export type JournalRecord =
   | { readonly op: 'enqueue'; readonly study: string; readonly entries: readonly JournalEntry[] }
   /** Waiting entries taken out of the queue (see `TrialStore.removeEnqueued`), by their index in the study's queue. */
   | { readonly op: 'remove'; readonly study: string; readonly entries: readonly number[] }
+  /**
+   * The study deleted (see `TrialStore.deleteStudy`) with every line before that names it; a later `study` line
+   * of that name creates a new study.
+   */
+  | { readonly op: 'delete'; readonly study: string }
   | {
       readonly op: 'add';
       readonly study: string;
@@ -86,19 +91,22 @@ export type JournalAddedTrial = Omit<NewFinishedTrial, 'internal'> & { readonly 
  * The format version a record needs: 2 for intermediate values, enqueued entries and added trials; 3 for
  * added trials that name the key of an enqueued entry they ran (version 2 readers ignore the
  * key, queue the entry again and write records this version reads as a contradiction); 5 for entries removed
- * from the queue (an older reader would hand them out). (4 is the finish that gives an entry back: see `needs`.)
+ * from the queue (an older reader would hand them out); 6 for a deleted study (an older reader would show it, and
+ * let a run resume it). (4 is the finish that gives an entry back: see `needs`.)
  */
 export const recordVersion = (record: JournalRecord): number =>
-  record.op === 'remove'
-    ? 5
-    : record.op === 'add' && record.trials.some((trial) => trial.key !== undefined)
-      ? 3
-      : record.op === 'report' ||
-          record.op === 'enqueue' ||
-          record.op === 'add' ||
-          (record.op === 'trial' && record.entry !== undefined)
-        ? 2
-        : 1;
+  record.op === 'delete'
+    ? 6
+    : record.op === 'remove'
+      ? 5
+      : record.op === 'add' && record.trials.some((trial) => trial.key !== undefined)
+        ? 3
+        : record.op === 'report' ||
+            record.op === 'enqueue' ||
+            record.op === 'add' ||
+            (record.op === 'trial' && record.entry !== undefined)
+          ? 2
+          : 1;
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -165,6 +173,7 @@ const validators: Readonly<Record<string, (record: Fields) => boolean>> = {
   report: (record) => trialOp(record) && isNumber(record.step) && isValue(record.value),
   enqueue: (record) => isString(record.study) && Array.isArray(record.entries) && record.entries.every(isEntry),
   remove: (record) => isString(record.study) && Array.isArray(record.entries) && record.entries.every(isNumber),
+  delete: (record) => isString(record.study),
   add: (record) =>
     trialOp(record) && isString(record.at) && Array.isArray(record.trials) && record.trials.every(isAdded),
 };

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { StudySpec } from '@parzen/engine/plugin';
 import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally, useTempDir } from '@parzen/test-kit';
@@ -14,9 +14,9 @@ const spec: StudySpec = {
   space: { x: { type: 'uniform', low: 0, high: 1 } },
 };
 
-const open = (path: string) => {
+const open = (path: string, options: { readonly readOnly?: boolean } = {}) => {
   const warnings: string[] = [];
-  const store = createJsonlStore({ path, onWarning: (message) => warnings.push(message) });
+  const store = createJsonlStore({ path, ...options, onWarning: (message) => warnings.push(message) });
   return { store, warnings };
 };
 const records = (path: string): Record<string, unknown>[] =>
@@ -116,7 +116,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const first = open(fresh);
     await first.store.openStudy(spec);
     await first.store.close();
-    expect(records(fresh)[0]).toEqual({ op: 'journal', format: 'parzen-jsonl', version: 1, reads: 5 });
+    expect(records(fresh)[0]).toEqual({ op: 'journal', format: 'parzen-jsonl', version: 1, reads: 6 });
     // As another process of this build, or of an older one, began it: the first line alone decides.
     const raised = async (reads: number | undefined) => {
       const path = tempPath(`reads-${reads}.parzen.jsonl`);
@@ -146,9 +146,9 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
     expect(ops).toEqual(['journal 1', 'study', 'journal 2', 'add', 'journal 3', 'add']);
     // A Parzen that reads version 2 at most refuses the file there, instead of queuing the entry again.
-    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":6'));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":7'));
     await expect(open(path).store.listTrials(spec.name)).rejects.toMatchObject({
-      message: expect.stringContaining('has format version 6; this Parzen reads version 5'),
+      message: expect.stringContaining('has format version 7; this Parzen reads version 6'),
     });
   });
 
@@ -229,9 +229,9 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await again.close();
     // A Parzen refuses a version above its own: one that reads version 4 at most refuses this file at the
     // removal's header, instead of handing the removed entry out (shown here one version up).
-    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":5', '"version":6'));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":5', '"version":7'));
     await expect(open(path).store.listTrials(spec.name)).rejects.toMatchObject({
-      message: expect.stringContaining('has format version 6; this Parzen reads version 5'),
+      message: expect.stringContaining('has format version 7; this Parzen reads version 6'),
     });
   });
 
@@ -321,5 +321,131 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
       },
       open: () => createJsonlStore({ path }),
     });
+  });
+});
+
+const gone: StudySpec = { ...spec, name: 'gone' };
+const kept: StudySpec = { ...spec, name: 'kept' };
+const at = '2026-01-01T00:00:00.000Z';
+
+const line = (record: unknown): string => `${JSON.stringify(record)}\n`;
+
+/** A journal as a version 5 Parzen left it: two studies, one with trials, queued and removed entries. */
+const versionFiveJournal = (path: string): string => {
+  const lines = [
+    { op: 'journal', format: 'parzen-jsonl', version: 1, reads: 5 },
+    { op: 'study', study: { ...gone, createdAt: at } },
+    { op: 'study', study: { ...kept, createdAt: at } },
+    { op: 'trial', study: gone.name, number: 0, startedAt: at },
+    { op: 'params', study: gone.name, number: 0, params: { x: 0.25 } },
+    { op: 'finish', study: gone.name, number: 0, finishedAt: at, outcome: { state: 'complete', loss: 1 } },
+    { op: 'trial', study: kept.name, number: 0, startedAt: at },
+    { op: 'finish', study: kept.name, number: 0, finishedAt: at, outcome: { state: 'complete', loss: 7 } },
+    { op: 'journal', format: 'parzen-jsonl', version: 2 },
+    { op: 'enqueue', study: gone.name, entries: [{ params: { x: 0.1 }, key: 'a' }, { params: { x: 0.2 } }] },
+    { op: 'journal', format: 'parzen-jsonl', version: 5 },
+    { op: 'remove', study: gone.name, entries: [1] },
+  ];
+  const written = lines.map(line).join('');
+  writeFileSync(path, written);
+  return written;
+};
+
+// A study could not be deleted from a journal but by deleting the file, with every other study in it.
+describe('jsonl journal: a deleted study (format version 6)', () => {
+  it('appends a delete line under a version 6 header to a journal an older Parzen wrote, its lines kept', async () => {
+    const path = tempPath('v6.parzen.jsonl');
+    const written = versionFiveJournal(path);
+    const { store, warnings } = open(path);
+    expect(await store.deleteStudy(gone.name)).toEqual({
+      study: { ...gone, createdAt: at },
+      trials: { complete: 1, pruned: 0, failed: 0, running: 0 },
+      blocking: [],
+    });
+    await store.close();
+    expect(readFileSync(path, 'utf8').startsWith(written)).toBe(true);
+    expect(records(path).slice(written.split('\n').length - 1)).toEqual([
+      { op: 'journal', format: 'parzen-jsonl', version: 6 },
+      { op: 'delete', study: gone.name },
+    ]);
+    // Said: the journal's maker reads version 5 at most, and refuses it from the header on.
+    expect(warnings).toEqual([expect.stringContaining('now has format version 6, for a record that needs it')]);
+    const reader = open(path, { readOnly: true }).store;
+    expect((await reader.listStudies()).map((study) => study.name)).toEqual([kept.name]);
+    expect(await reader.listTrials(kept.name)).toMatchObject([{ number: 0, state: 'complete', loss: 7 }]);
+    await expect(reader.getStudy(gone.name)).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
+    await reader.close();
+    // A Parzen refuses a version above its own: one that reads version 5 at most refuses this file at the
+    // deletion's header, instead of showing the deleted study (shown here one version up).
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":6', '"version":7'));
+    await expect(open(path).store.listStudies()).rejects.toMatchObject({
+      message: expect.stringContaining('has format version 7; this Parzen reads version 6'),
+    });
+  });
+
+  it('reads a study created anew after the deletion as a new study, none of the old one in it', async () => {
+    const path = tempPath('anew.parzen.jsonl');
+    const first = open(path).store;
+    await first.openStudy(gone);
+    await first.enqueue(gone.name, [{ internal: { x: 0.1 }, key: 'a' }]);
+    await first.createTrial(gone.name);
+    await first.finishTrial(gone.name, 0, { state: 'complete', loss: 2 });
+    await first.deleteStudy(gone.name);
+    expect((await first.openStudy({ ...gone, seed: 9 })).resumed).toBe(false);
+    await first.enqueue(gone.name, [{ internal: { x: 0.3 }, key: 'a' }]);
+    await first.close();
+    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    expect(ops).toEqual([
+      'journal 1',
+      'study',
+      'journal 2',
+      'enqueue',
+      'trial',
+      'finish',
+      'journal 6',
+      'delete',
+      'study',
+      'enqueue',
+    ]);
+    const { store, warnings } = open(path, { readOnly: true });
+    expect((await store.getStudy(gone.name)).seed).toBe(9);
+    expect(await store.listTrials(gone.name)).toEqual([]);
+    expect(await store.listEnqueued(gone.name)).toEqual([{ internal: { x: 0.3 }, key: 'a' }]);
+    expect(await store.listTakenEntries(gone.name)).toEqual([]);
+    expect(warnings).toEqual([]);
+    await store.close();
+  });
+
+  it('ignores, and says, a line naming the study after its deletion (a lock broken while a worker wrote), as a repeat', async () => {
+    const path = tempPath('after.parzen.jsonl');
+    const store = open(path).store;
+    await store.openStudy(gone);
+    await store.openStudy(kept);
+    await store.createTrial(gone.name);
+    await store.deleteStudy(gone.name);
+    await store.close();
+    appendFileSync(
+      path,
+      line({ op: 'finish', study: gone.name, number: 0, finishedAt: at, outcome: { state: 'complete', loss: 1 } }),
+    );
+    const { store: reader, warnings } = open(path, { readOnly: true });
+    expect((await reader.listStudies()).map((study) => study.name)).toEqual([kept.name]);
+    expect(warnings).toEqual([
+      expect.stringContaining('repeats what an earlier line decided (a finish line of study `gone`, deleted before)'),
+    ]);
+    await reader.close();
+  });
+
+  it('keeps the study, lines and all, when a running trial blocks the deletion; the file does not grow', async () => {
+    const path = tempPath('blocked.parzen.jsonl');
+    const store = open(path).store;
+    await store.openStudy(gone);
+    await store.createTrial(gone.name, { lease: { owner: 'w', expiresAt: at } });
+    const size = statSync(path).size;
+    const blocked = await store.deleteStudy(gone.name, { blocks: () => true });
+    expect(blocked.blocking.map((trial) => trial.number)).toEqual([0]);
+    expect(statSync(path).size).toBe(size);
+    expect(await store.listTrials(gone.name)).toHaveLength(1);
+    await store.close();
   });
 });

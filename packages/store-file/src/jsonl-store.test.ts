@@ -10,8 +10,6 @@ describeStoreContract('jsonl', {
   create: () => createJsonlStore({ path: tempPath('study.parzen.jsonl') }),
   reopen: (store) => createJsonlStore({ path: (store as JsonlStore).path }),
   keepsParzenVersion: true,
-  // Until its deleteStudy is written (the next commits).
-  without: ['deleteStudy'],
 });
 
 describe('createJsonlStore checks options given in code', () => {

@@ -7,6 +7,7 @@ import {
   type Clock,
   type CreateTrialOptions,
   checkSameStudy,
+  countByState,
   type EnqueuedParams,
   type EnqueuedRemoval,
   type EnqueuedSelector,
@@ -21,11 +22,15 @@ import {
   type RunningTrial,
   refuseRepeatedTrials,
   type Stopping,
+  type StudyDeletion,
+  type StudyDeletionOptions,
   type StudyRecord,
   type StudySpec,
   stopSignal,
   storedEntry,
   storeUpgradeNote,
+  studyDeleted,
+  studyDeletion,
   studyNotFound,
   systemClock,
   type TakenEntry,
@@ -95,6 +100,7 @@ export interface JsonlStore extends TrialStore {
   listEnqueued: NonNullable<TrialStore['listEnqueued']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
+  deleteStudy: NonNullable<TrialStore['deleteStudy']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
   readonly path: string;
   /** Every study the journal holds, in the order they were created. */
@@ -123,6 +129,12 @@ class JsonlTrialStore implements JsonlStore {
   private readonly stopping: Stopping | undefined;
   private readonly clock: Clock;
   private readonly onWarning: (message: string) => void;
+  /**
+   * The study of each name as this store first saw it (opened, read or written): when the journal's study of that
+   * name is no longer that one (deleted, perhaps created anew since), a call naming it is refused (`studyDeleted`)
+   * until `openStudy` takes the study as it is now.
+   */
+  private readonly seen = new Map<string, ReplicaStudy>();
 
   constructor(
     readonly path: string,
@@ -155,6 +167,8 @@ class JsonlTrialStore implements JsonlStore {
       const existing = this.replica.study(spec.name);
       if (existing !== undefined) {
         checkSameStudy(existing.record, spec);
+        // Opened, the study as it is now is the one this store knows by the name (one created anew included).
+        this.seen.set(spec.name, existing);
         return { study: existing.record, resumed: true };
       }
       const { name, direction, seed, space, suggester, parzenVersion } = spec;
@@ -175,6 +189,8 @@ class JsonlTrialStore implements JsonlStore {
         },
         true,
       );
+      // The new study is the one this store knows by the name from now on (a deleted one's calls stay refused).
+      this.seen.delete(spec.name);
       return { study: this.study(spec.name).record, resumed: false };
     });
   }
@@ -238,8 +254,7 @@ class JsonlTrialStore implements JsonlStore {
     await this.write((append) => {
       // Checked on the replica as it is (a running trial's snapshot takes its reports when next read): a
       // report costs O(1), not a copy of its curve.
-      const found = this.replica.peek(study);
-      if (found === undefined) throw studyNotFound(study);
+      const found = this.known(study, this.replica.peek(study));
       this.running(study, number, found);
       // A step already reported keeps its first value: nothing to write.
       if (this.replica.hasStep(found, number, step)) return;
@@ -265,6 +280,22 @@ class JsonlTrialStore implements JsonlStore {
       if (missing.length > 0) return { removed: [], missing };
       append({ op: 'remove', study, entries: positions }, true);
       return { removed: entries.map(storedEntry), missing: [] };
+    }, true);
+  }
+
+  /**
+   * One `delete` line deletes the study, under the lock, after the check of its running trials (format version 6:
+   * an older Parzen refuses the journal there instead of showing the study). Its lines stay in the file.
+   */
+  async deleteStudy(study: string, options?: StudyDeletionOptions): Promise<StudyDeletion> {
+    return this.write((append) => {
+      const { record, trials } = this.study(study);
+      const running = trials.filter((trial): trial is RunningTrial => trial.state === 'running');
+      const deletion = studyDeletion(record, countByState(trials), running, options);
+      if (deletion.blocking.length > 0) return deletion;
+      append({ op: 'delete', study }, true);
+      this.seen.delete(study);
+      return deletion;
     }, true);
   }
 
@@ -414,8 +445,15 @@ class JsonlTrialStore implements JsonlStore {
   }
 
   private study(name: string): ReplicaStudy {
-    const found = this.replica.study(name);
+    return this.known(name, this.replica.study(name));
+  }
+
+  /** `found`, the journal's study of that name, when it is the one this store saw under it (see {@link seen}). */
+  private known(name: string, found: ReplicaStudy | undefined): ReplicaStudy {
+    const seen = this.seen.get(name);
+    if (seen !== undefined && found !== seen) throw studyDeleted(name);
     if (found === undefined) throw studyNotFound(name);
+    if (seen === undefined) this.seen.set(name, found);
     return found;
   }
 

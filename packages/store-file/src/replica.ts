@@ -103,6 +103,7 @@ export class Replica {
   /** Forgets every study (the store closed: it no longer holds the trials it had read). */
   clear(): void {
     this.byName.clear();
+    this.deleted.clear();
     this.curves.clear();
     this.unsettled.clear();
     this.lost.clear();
@@ -113,8 +114,18 @@ export class Replica {
     return [...this.byName.values()].map((study) => study.record);
   }
 
+  /**
+   * The names of studies deleted and not created again since: a line naming one after its deletion (only a lock
+   * broken while a process wrote writes one) is ignored and told, as a repeat is.
+   */
+  private readonly deleted = new Set<string>();
+
   /** Applies one record; returns the trial salvage rebuilt from it (see {@link rebuild}), to be told. */
   apply(record: JournalRecord): string | undefined {
+    if ('study' in record && typeof record.study === 'string' && this.deleted.has(record.study)) {
+      this.repeated = `${record.op === 'delete' ? 'a deletion' : `a ${record.op} line`} of study \`${record.study}\`, deleted before`;
+      return;
+    }
     switch (record.op) {
       case 'journal':
         if (this.version === undefined) this.beganReading = record.reads;
@@ -123,6 +134,7 @@ export class Replica {
       case 'repair':
         return;
       case 'study':
+        this.deleted.delete(record.study.name);
         if (!this.byName.has(record.study.name)) {
           const study = Object.freeze({ ...record.study });
           this.byName.set(record.study.name, {
@@ -154,6 +166,15 @@ export class Replica {
       case 'add':
         this.addTrials(record);
         return;
+      case 'delete': {
+        const study = this.require(record.study);
+        this.byName.delete(record.study);
+        this.curves.delete(study);
+        this.unsettled.delete(study);
+        this.lost.delete(study);
+        this.deleted.add(record.study);
+        return;
+      }
       default:
         return this.update(record);
     }

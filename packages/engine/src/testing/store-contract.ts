@@ -973,7 +973,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         if (studies !== undefined) expect(studies.map((study) => study.name)).toEqual([other.name]);
         expect(await store.listTrials(other.name)).toMatchObject([{ number: 0, state: 'complete', loss: 5 }]);
         // Created anew: a new study, with none of the deleted one's trials, entries or queued keys.
-        const current = await reopened(store);
+        if (options.reopen !== undefined) await store.close();
+        const current = (await options.reopen?.(store)) ?? store;
         expect(await codeOf(current.getStudy(spec.name))).toBe('STUDY_NOT_FOUND');
         const again = await current.openStudy({ ...spec, seed: 8 });
         expect(again.resumed).toBe(false);

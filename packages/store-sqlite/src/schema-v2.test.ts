@@ -126,6 +126,44 @@ describe('sqlite schema version 2', () => {
     check.close();
   });
 
+  it('deletes a study from a version 2 database with no schema step of its own: every row of it, none of the other', async () => {
+    const { path, db } = olderDatabase('delete-v2.parzen.db', 2);
+    db.prepare('INSERT INTO studies VALUES (?, ?, ?, ?, ?)').run('kept', 'minimize', 1, JSON.stringify(spec.space), at);
+    // As a Parzen of version 2 left them: each study a finished trial with an intermediate value, and an entry.
+    const trial = db.prepare(
+      `INSERT INTO trials (study, number, state, params, value, started_at, finished_at, updated_seq)
+       VALUES (?, 0, 'complete', '{"x":0.1}', ?, ?, ?, 1)`,
+    );
+    const report = db.prepare('INSERT INTO intermediate (study, number, step, value) VALUES (?, 0, 0, ?)');
+    const entry = db.prepare('INSERT INTO enqueued (study, seq, key, params) VALUES (?, 0, ?, ?)');
+    for (const [name, loss] of [
+      [spec.name, 1],
+      ['kept', 2],
+    ] as const) {
+      trial.run(name, loss, at, at);
+      report.run(name, loss * 10);
+      entry.run(name, 'a', '{"x":0.5}');
+    }
+    db.close();
+    const store = createSqliteStore({ path });
+    expect(await store.deleteStudy(spec.name)).toMatchObject({
+      study: { name: spec.name },
+      trials: { complete: 1, pruned: 0, failed: 0, running: 0 },
+      blocking: [],
+    });
+    await store.close();
+    // The schema's own steps only (version 4), and the other study's rows as they were.
+    expect(versionOf(path)).toBe(MIGRATIONS.at(-1)?.version);
+    const check = new Database(path, { readonly: true });
+    const rows = (table: string) => check.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as { study?: string }[];
+    expect(rows('studies').map((row) => (row as { name: string }).name)).toEqual(['kept']);
+    for (const table of ['trials', 'intermediate', 'enqueued'])
+      expect(rows(table).map((row) => row.study)).toEqual(['kept']);
+    expect(check.prepare('SELECT loss FROM trials').pluck().get()).toBe(2);
+    expect(check.prepare('SELECT value FROM intermediate').pluck().get()).toBe(20);
+    check.close();
+  });
+
   it('shows another connection new intermediate values and imports on its next incremental look', async () => {
     const path = tempPath('shared.parzen.db');
     await expectReportsSeenIncrementally(() => createSqliteStore({ path }));

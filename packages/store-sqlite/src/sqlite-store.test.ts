@@ -11,8 +11,6 @@ describeStoreContract('sqlite', {
   create: () => createSqliteStore({ path: tempPath('study.parzen.db') }),
   reopen: (store) => createSqliteStore({ path: (store as SqliteStore).path }),
   keepsParzenVersion: true,
-  // Until its deleteStudy is written (the next commits).
-  without: ['deleteStudy'],
 });
 
 describe('createSqliteStore checks options given in code', () => {

@@ -8,6 +8,7 @@ import {
   type ComparedTrial,
   type CreateTrialOptions,
   checkSameStudy,
+  countByState,
   type Direction,
   type EnqueuedParams,
   type EnqueuedRemoval,
@@ -26,10 +27,14 @@ import {
   refuseRepeatedTrials,
   runningTrial,
   type Stopping,
+  type StudyDeletion,
+  type StudyDeletionOptions,
   type StudyRecord,
   type StudySpec,
   stopSignal,
   storeUpgradeNote,
+  studyDeleted,
+  studyDeletion,
   studyNotFound,
   systemClock,
   type TakenEntry,
@@ -97,6 +102,7 @@ export interface SqliteStore extends TrialStore {
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
   removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
+  deleteStudy: NonNullable<TrialStore['deleteStudy']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
@@ -149,6 +155,13 @@ class SqliteTrialStore implements SqliteStore {
   private readonly stopping: Stopping | undefined;
   private readonly fsync: FsyncPolicy;
   private readonly studies = new Map<string, StudyRecord>();
+  /**
+   * The creation time of the study this store first saw under each name (opened, read or written): when the
+   * database's study of that name is no longer that one (deleted, perhaps created anew by another process), a call
+   * naming it is refused (`studyDeleted`) until `openStudy` takes the study as it is now. A study deleted and
+   * created anew within one millisecond (with one creation time) would pass for the same.
+   */
+  private readonly seen = new Map<string, string>();
   private readonly caches = new Map<string, TrialCache>();
   private readonly copyDir: string | undefined;
   /** A read-only store whose open made the `-wal` and `-shm` files: they are removed at close (tidyAfterRead). */
@@ -217,6 +230,7 @@ class SqliteTrialStore implements SqliteStore {
       const existing = this.findStudy(spec.name);
       if (existing !== undefined) {
         checkSameStudy(existing, spec);
+        this.know(spec.name, existing.createdAt);
         return { study: existing, resumed: true };
       }
       const study: StudyRecord = Object.freeze(keptStudy(spec, this.clock.now().toISOString()));
@@ -224,6 +238,7 @@ class SqliteTrialStore implements SqliteStore {
       const kept = keptSuggester(spec);
       const suggester = kept === undefined ? null : JSON.stringify(kept);
       this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester });
+      this.know(spec.name, study.createdAt);
       return { study, resumed: false };
     });
   }
@@ -432,6 +447,33 @@ class SqliteTrialStore implements SqliteStore {
     });
   }
 
+  /**
+   * Deletes the study's rows (intermediate values, enqueued entries, trials, the study) in one write transaction,
+   * after the check of its running trials in that same transaction: no worker starts a trial in between.
+   */
+  async deleteStudy(study: string, options?: StudyDeletionOptions): Promise<StudyDeletion> {
+    return this.write('deleting the study', true, () => {
+      const record = this.requireStudy(study);
+      const counts = countByState([]);
+      for (const { state, n } of this.sql.countByState.all(study) as { state: keyof typeof counts; n: number }[])
+        counts[state] = n;
+      const running = (this.sql.runningTrials.all(study) as TrialRow[]).map((row) => rowToTrial(row) as RunningTrial);
+      const deletion = studyDeletion(record, counts, running, options);
+      if (deletion.blocking.length > 0) return deletion;
+      for (const statement of [
+        this.sql.deleteIntermediate,
+        this.sql.deleteEntries,
+        this.sql.deleteTrials,
+        this.sql.deleteStudy,
+      ])
+        statement.run(study);
+      this.seen.delete(study);
+      this.studies.delete(study);
+      this.caches.delete(study);
+      return deletion;
+    });
+  }
+
   /** The study's waiting entries, in the order they are handed out, each with its row's `seq`. */
   private waiting(study: string): { readonly seq: number; readonly entry: EnqueuedParams }[] {
     return (this.sql.waitingEntries.all(study) as { seq: number; key: string | null; params: string }[]).map(
@@ -469,11 +511,12 @@ class SqliteTrialStore implements SqliteStore {
     if (this.copyDir !== undefined) rmSync(this.copyDir, { recursive: true, force: true });
   }
 
+  /** The database's study of that name as it is now (a primary key read; the record is parsed once). */
   private findStudy(name: string): StudyRecord | undefined {
-    const cached = this.studies.get(name);
-    if (cached !== undefined) return cached;
     const row = this.sql.study.get(name) as StudyRow | undefined;
     if (row === undefined) return undefined;
+    const cached = this.studies.get(name);
+    if (cached?.createdAt === row.created_at) return cached;
     const { created_at: createdAt, space, suggester, ...rest } = row;
     const record: StudyRecord = Object.freeze({
       ...rest,
@@ -485,18 +528,26 @@ class SqliteTrialStore implements SqliteStore {
     return record;
   }
 
+  /** The study of that name, when it is the one this store first saw under it (see {@link seen}). */
   private requireStudy(name: string): StudyRecord {
     const found = this.findStudy(name);
+    const seen = this.seen.get(name);
+    if (seen !== undefined && found?.createdAt !== seen) throw studyDeleted(name);
     if (found === undefined) throw studyNotFound(name);
+    if (seen === undefined) this.seen.set(name, found.createdAt);
     return found;
   }
 
+  /** Takes the study created at `createdAt` as the one of that name (`openStudy`), forgetting another one's trials. */
+  private know(name: string, createdAt: string): void {
+    if (this.seen.get(name) !== createdAt) this.caches.delete(name);
+    this.seen.set(name, createdAt);
+  }
+
   private runningRow(study: string, number: number): TrialRow {
+    this.requireStudy(study);
     const row = this.sql.trial.get(study, number) as TrialRow | undefined;
-    if (row === undefined) {
-      this.requireStudy(study);
-      throw trialNotFound(study, number);
-    }
+    if (row === undefined) throw trialNotFound(study, number);
     if (row.state !== 'running') throw trialAlreadyFinished(study, number);
     return row;
   }

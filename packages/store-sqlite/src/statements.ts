@@ -55,6 +55,15 @@ const SQL = {
   trialsFrom: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.number >= ?
     ORDER BY t.number`,
   intermediateOf: `SELECT ${INTERMEDIATE} FROM trials t WHERE t.study = ? AND t.number = ?`,
+  // deleteStudy, in its write transaction: the study's trials by state, its running trials, then every row of it
+  // (children first: the foreign keys are on).
+  countByState: 'SELECT state, COUNT(*) AS n FROM trials WHERE study = ? GROUP BY state',
+  runningTrials: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.state = 'running'
+    ORDER BY t.number`,
+  deleteIntermediate: 'DELETE FROM intermediate WHERE study = ?',
+  deleteEntries: 'DELETE FROM enqueued WHERE study = ?',
+  deleteTrials: 'DELETE FROM trials WHERE study = ?',
+  deleteStudy: 'DELETE FROM studies WHERE name = ?',
   // What an import's repeat check compares (no intermediate values): the study's finished trials.
   finishedCompared:
     "SELECT state, params, loss, error, started_at, finished_at FROM trials WHERE study = ? AND state <> 'running'",

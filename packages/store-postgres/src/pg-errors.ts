@@ -78,7 +78,7 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
   if (code === '42501')
     return (
       `Role \`${plan.user}\` lacks a privilege Parzen needs in \`${plan.database}\`. Make the role the database's ` +
-      `owner, or grant it CONNECT on the database, CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables.`
+      `owner, or grant it CONNECT on the database, CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables (DELETE too, to delete a study).`
     );
   if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
   if (code === '53300')

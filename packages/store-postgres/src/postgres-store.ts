@@ -7,6 +7,7 @@ import {
   type ComparedTrial,
   type CreateTrialOptions,
   checkSameStudy,
+  countByState,
   type Direction,
   type EnqueuedParams,
   type EnqueuedRemoval,
@@ -23,9 +24,13 @@ import {
   type RunningTrial,
   refuseRepeatedTrials,
   type Stopping,
+  type StudyDeletion,
+  type StudyDeletionOptions,
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  studyDeleted,
+  studyDeletion,
   studyNotFound,
   systemClock,
   type TakenEntry,
@@ -61,6 +66,7 @@ export interface PostgresStore extends TrialStore {
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
   removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
+  deleteStudy: NonNullable<TrialStore['deleteStudy']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
@@ -176,7 +182,8 @@ class PostgresTrialStore implements PostgresStore {
     this.writable('openStudy');
     const createdAt = this.clock.now().toISOString();
     return this.retrying('opening the study', async () => {
-      let known = await this.findStudy(spec.name);
+      // Read afresh: the study this store knew by the name may have been deleted, and one created anew since.
+      let known = await this.findStudy(spec.name, true);
       if (known === undefined) {
         // The Parzen version that creates the study is kept inside the suggester's JSON: no column of its own.
         const kept = keptSuggester(spec);
@@ -191,7 +198,7 @@ class PostgresTrialStore implements PostgresStore {
           suggester,
         ];
         await this.query('insertStudy', values);
-        known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert
+        known = await this.findStudy(spec.name, true); // ours, or a concurrent worker's that won the insert
       }
       if (known === undefined) throw new ParzenError('STORE_FAILED', `Study \`${spec.name}\` vanished while opening.`);
       checkSameStudy(known.record, spec);
@@ -201,7 +208,10 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async getStudy(name: string): Promise<StudyRecord> {
-    return (await this.requireStudy(name)).record;
+    const known = await this.requireStudy(name);
+    // Still there: a study deleted since this store first read it is said so.
+    await this.refuseGone(name, known.id);
+    return known.record;
   }
 
   /** Every study in the database, oldest first (ties by name), as the SQLite store lists them. */
@@ -211,9 +221,12 @@ class PostgresTrialStore implements PostgresStore {
       this.query<StudyRow>(this.version < 4 ? 'studiesV3' : 'studies', []),
     );
     return rows.map((row) => {
-      // A study never changes once created: the record getStudy returns, read once.
-      const known = this.studies.get(row.name) ?? toKnown(row);
-      this.studies.set(row.name, known);
+      // A study never changes once created: the record getStudy returns, read once. One created anew under a name
+      // this store knows another study by is listed, and not taken for that one (see findStudy).
+      const cached = this.studies.get(row.name);
+      if (cached?.id === row.id) return cached.record;
+      const known = toKnown(row);
+      if (cached === undefined) this.studies.set(row.name, known);
       return known.record;
     });
   }
@@ -239,7 +252,11 @@ class PostgresTrialStore implements PostgresStore {
       if (onlyEnqueued) return this.takeEntry(values, true);
       return (await this.query<TrialRow>('createTrial', values))[0] ?? (await this.takeEntry(values, false));
     });
-    if (row === undefined) return undefined;
+    if (row === undefined) {
+      // At the limit, or no entry waits; or the study is gone, its row with it (every statement found nothing).
+      await this.refuseGone(study, id);
+      return undefined;
+    }
     this.own.set(`${id}:${row.number}`, { createdBy: writeId });
     return rowToTrial(study, row) as RunningTrial;
   }
@@ -280,7 +297,10 @@ class PostgresTrialStore implements PostgresStore {
       // A retry after a lost reply: the first try's entries, if it committed.
       const [earlier] = attempt > 0 ? await this.query<{ queued: number }>('enqueuedByWrite', [id, writeId]) : [];
       if (earlier !== undefined && earlier.queued > 0) return earlier.queued;
-      const [done] = await this.query<{ queued: number }>('enqueue', [id, json, this.durable, writeId]);
+      const [done] = await this.query<{ queued: number }>('enqueue', [id, json, this.durable, writeId]).catch(
+        (error: unknown) => this.goneInstead(study, id, error),
+      );
+      if (done === undefined) await this.refuseGone(study, id);
       return done?.queued ?? 0;
     });
   }
@@ -288,6 +308,7 @@ class PostgresTrialStore implements PostgresStore {
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
     const { id } = await this.requireStudy(study);
     const rows = await this.retrying('listing enqueued params', () => this.query<EntryRow>('waitingEntries', [id]));
+    if (rows.length === 0) await this.refuseGone(study, id);
     return rows.map(entryOfRow);
   }
 
@@ -301,7 +322,7 @@ class PostgresTrialStore implements PostgresStore {
       if (earlier.length > 0) return { removed: earlier.map(entryOfRow), missing: [] };
       return this.transaction(async (query) => {
         // The study's row lock first: no trial takes an entry between the read and the removal.
-        await query('lockStudy', [id]);
+        if ((await query('lockStudy', [id])).length === 0) throw studyDeleted(study);
         const waiting = await query<EntryRow & { readonly seq: string }>('waitingEntries', [id]);
         const entries = waiting.map(entryOfRow);
         const { picked, missing } = pickWaiting(entries, which);
@@ -318,6 +339,7 @@ class PostgresTrialStore implements PostgresStore {
     const rows = await this.retrying('listing taken entries', () =>
       this.query<{ taken_by: number; key: string | null; params: ParamAssignment }>('takenEntries', [id]),
     );
+    if (rows.length === 0) await this.refuseGone(study, id);
     return rows.map(({ taken_by, key, params }) => ({
       trial: taken_by,
       internal: params,
@@ -356,7 +378,7 @@ class PostgresTrialStore implements PostgresStore {
             added.length,
             this.durable,
           ]);
-          if (reserved === undefined) throw studyNotFound(study);
+          if (reserved === undefined) throw studyDeleted(study);
           await query('insertAdded', [id, reserved.first, reserved.seq, writeId, ...columns.trials]);
           await query('insertAddedIntermediate', [id, reserved.first, ...columns.points]);
           if (columns.keys[0]?.length) await query('insertAddedKeys', [id, reserved.first, writeId, ...columns.keys]);
@@ -424,8 +446,43 @@ class PostgresTrialStore implements PostgresStore {
   async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
     const { id } = await this.requireStudy(study);
     const rows = await this.retrying('listing trials', () => this.query<TrialRow>('changedSince', [id, cursor ?? '0']));
+    // Nothing changed, or the study is gone (its rows with it).
+    if (rows.length === 0) await this.refuseGone(study, id);
     const trials = rows.map((row) => rowToTrial(study, row)).sort((a, b) => a.number - b.number);
     return { trials, cursor: rows.at(-1)?.updated_seq ?? cursor ?? '0' };
+  }
+
+  /**
+   * Deletes the study's rows (intermediate values, enqueued entries, trials, the study) in one transaction that
+   * holds the study's row lock, after the check of its running trials in that same transaction: no worker starts
+   * a trial in between. A retry after a lost reply that finds the study gone answers what its first try decided.
+   */
+  async deleteStudy(study: string, options?: StudyDeletionOptions): Promise<StudyDeletion> {
+    this.writable('deleteStudy');
+    const { id, record } = await this.requireStudy(study);
+    let decided: StudyDeletion | undefined;
+    const deletion = await this.retrying('deleting the study', async () =>
+      this.transaction(async (query) => {
+        if ((await query('lockStudy', [id])).length === 0) {
+          if (decided !== undefined) return decided;
+          throw studyDeleted(study);
+        }
+        const counts = countByState([]);
+        for (const { state, n } of await query<{ state: TrialState; n: number }>('countByState', [id]))
+          counts[state] = n;
+        const running = (await query<TrialRow>('runningTrials', [id])).map(
+          (row) => rowToTrial(study, row) as RunningTrial,
+        );
+        const answer = studyDeletion(record, counts, running, options);
+        if (answer.blocking.length > 0) return answer;
+        for (const name of ['deleteIntermediate', 'deleteEntries', 'deleteTrials'] as const) await query(name, [id]);
+        await query('deleteStudyRow', [id, this.durable]);
+        decided = answer;
+        return answer;
+      }),
+    );
+    if (deletion.blocking.length === 0) this.forget(study, id);
+    return deletion;
   }
 
   async close(): Promise<void> {
@@ -462,7 +519,10 @@ class PostgresTrialStore implements PostgresStore {
         const [updated] = await this.query<TrialRow>(name, [id, number, sync, writeId, createdBy, ...values]);
         if (updated !== undefined) return updated;
         const [current] = await this.query<TrialRow>('trial', [id, number]);
-        if (current === undefined) throw trialNotFound(study, number);
+        if (current === undefined) {
+          await this.refuseGone(study, id);
+          throw trialNotFound(study, number);
+        }
         // Running or finished, a row another write created is not this worker's trial.
         if (createdBy !== null && current.created_by !== createdBy) throw lostTrial(this.where, study, number);
         throw trialAlreadyFinished(study, number);
@@ -480,15 +540,43 @@ class PostgresTrialStore implements PostgresStore {
       );
   }
 
-  private async findStudy(name: string): Promise<KnownStudy | undefined> {
+  /**
+   * The study of that name: the one this store knows by it (its id), or with `fresh` the database's now, which
+   * it then knows by the name (a study created anew: the listing kept of the one before is dropped).
+   */
+  private async findStudy(name: string, fresh = false): Promise<KnownStudy | undefined> {
     const cached = this.studies.get(name);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && !fresh) return cached;
     // Before version 4 a study has no `suggester` column (read-only opening of an older database).
     const [row] = await this.query<StudyRow>(this.version < 4 ? 'studyV3' : 'study', [name]);
     if (row === undefined) return undefined;
+    if (cached?.id === row.id) return cached;
     const known = toKnown(row);
+    if (cached !== undefined) this.forget(name, cached.id);
     this.studies.set(name, known);
     return known;
+  }
+
+  /** Forgets what this store kept of the study of that name and id (deleted, or replaced by a new one). */
+  private forget(name: string, id: number): void {
+    if (this.studies.get(name)?.id === id) this.studies.delete(name);
+    this.caches.delete(name);
+    for (const key of this.own.keys()) if (key.startsWith(`${id}:`)) this.own.delete(key);
+  }
+
+  /**
+   * Refuses a study whose row is gone (`studyDeleted`): a statement that found nothing of it (no trial made, no
+   * row changed since) may have found nothing because it was deleted since this store first read it.
+   */
+  private async refuseGone(study: string, id: number): Promise<void> {
+    const found = await this.retrying('reading the study', () => this.query('studyExists', [id]));
+    if (found.length === 0) throw studyDeleted(study);
+  }
+
+  /** `error` of a write, or `studyDeleted` when it is a foreign key's refusal because the study's row is gone. */
+  private async goneInstead(study: string, id: number, error: unknown): Promise<never> {
+    if ((error as { code?: unknown }).code === '23503') await this.refuseGone(study, id);
+    throw error;
   }
 
   private async requireStudy(name: string): Promise<KnownStudy> {

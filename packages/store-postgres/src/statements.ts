@@ -112,6 +112,19 @@ const SQL = {
       (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by)
     SELECT $1, $2, 'running', COALESCE((SELECT params FROM e), '{}'::json), $5, $6, $7, $3, $4, $4
     RETURNING ${TRIAL_COLUMNS}`,
+  // Whether the study of this id is still there (a store that used it tells a deleted study from an empty answer).
+  studyExists: 'SELECT 1 FROM parzen_studies WHERE id = $1',
+  // deleteStudy, in a transaction under the study's row lock (lockStudy): its trials by state, its running trials,
+  // then every row of it, children first; the study's row last, with $2 the transaction's synchronous_commit
+  // (NULL: the server's).
+  countByState: 'SELECT state, count(*)::int AS n FROM parzen_trials WHERE study_id = $1 GROUP BY state',
+  runningTrials: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.state = 'running'
+    ORDER BY t.number`,
+  deleteIntermediate: 'DELETE FROM parzen_intermediate WHERE study_id = $1',
+  deleteEntries: 'DELETE FROM parzen_enqueued WHERE study_id = $1',
+  deleteTrials: 'DELETE FROM parzen_trials WHERE study_id = $1',
+  deleteStudyRow: `DELETE FROM parzen_studies WHERE id = $1
+    AND set_config('synchronous_commit', COALESCE($2, current_setting('synchronous_commit')), true) IS NOT NULL`,
   // $2: the entries as a JSON array of {key, params}, queued in order; $3 synchronous_commit; $4 write id.
   // The study's waiting count grows by the entries queued, under its row lock.
   enqueue: `WITH queued AS (INSERT INTO parzen_enqueued (study_id, key, params, write_id)

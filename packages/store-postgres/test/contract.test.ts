@@ -14,7 +14,5 @@ describePostgres('postgres store', () => {
     },
     reopen: (store) => createPostgresStore({ url: urls.get(store as PostgresStore) ?? '' }),
     keepsParzenVersion: true,
-    // Until its deleteStudy is written (the next commits).
-    without: ['deleteStudy'],
   });
 });

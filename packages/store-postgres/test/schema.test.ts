@@ -86,6 +86,19 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   ],
   insertAddedIntermediate: [1, 2, '{0}', '{1}', '{0.5}'],
   insertAddedKeys: [1, 20_000, '00000000-0000-4000-8000-000000000000', '{0}', '{k-new}', '{"{}"}'],
+  studyExists: [1],
+  countByState: [1],
+  runningTrials: [1],
+  deleteIntermediate: [1],
+  deleteEntries: [1],
+  deleteTrials: [1],
+  deleteStudyRow: [1, null],
+};
+
+/** The statements `deleteStudy` runs before one, in its transaction (the foreign keys refuse it alone). */
+const BEFORE: Partial<Record<StatementName, readonly StatementName[]>> = {
+  deleteTrials: ['deleteIntermediate'],
+  deleteStudyRow: ['deleteIntermediate', 'deleteEntries', 'deleteTrials'],
 };
 
 describePostgres('postgres schema', () => {
@@ -166,6 +179,7 @@ describePostgres('postgres schema', () => {
             value instanceof Date ? `'${value.toISOString()}'` : value === null ? 'NULL' : `'${value}'`,
           );
           await client.query('BEGIN');
+          for (const before of BEFORE[name as StatementName] ?? []) await client.query(STATEMENTS[before], [1]);
           const args = values.length === 0 ? '' : `(${values.join(', ')})`; // `EXECUTE name()` is a syntax error
           const plan = await client.query(`EXPLAIN ANALYZE EXECUTE ${name}${args}`);
           await client.query('ROLLBACK');

@@ -27,6 +27,30 @@ const withPool = async <T>(url: string, task: (pool: pg.Pool) => Promise<T>): Pr
 const poolOf = (store: PostgresStore): pg.Pool => (store as unknown as { pool: pg.Pool }).pool;
 const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
 
+/**
+ * From now on, the store's first transaction commits and then its connection drops before the reply to COMMIT
+ * arrives (the store retries); returns how many replies were lost.
+ */
+const loseFirstCommitReply = (store: PostgresStore): (() => number) => {
+  const pool = poolOf(store);
+  const connect = pool.connect.bind(pool) as (...callback: unknown[]) => Promise<pg.PoolClient>;
+  let lost = 0;
+  (pool as unknown as { connect: unknown }).connect = async (...callback: unknown[]) => {
+    if (callback.length > 0) return connect(...callback); // pool.query's own use
+    const client = await connect();
+    const clientQuery = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      if (args[0] !== 'COMMIT' || lost > 0) return clientQuery(...args);
+      return clientQuery('COMMIT').then(() => {
+        lost++;
+        throw reset();
+      });
+    };
+    return client;
+  };
+  return () => lost;
+};
+
 describePostgres('postgres store schema version 2', () => {
   it('upgrades a version 1 database with trials on open and keeps them', async () => {
     const url = await freshSchema('v1');
@@ -185,27 +209,12 @@ describePostgres('postgres store schema version 2', () => {
     await store.openStudy(spec);
     expect(await store.removeEnqueued(spec.name, [{ key: 'a' }])).toEqual({ removed: [], missing: [0] });
     // The removal commits, then the connection drops before the reply to COMMIT arrives: the retry finds it done.
-    const pool = poolOf(store);
-    const connect = pool.connect.bind(pool) as (...callback: unknown[]) => Promise<pg.PoolClient>;
-    let lost = 0;
-    (pool as unknown as { connect: unknown }).connect = async (...callback: unknown[]) => {
-      if (callback.length > 0) return connect(...callback); // pool.query's own use
-      const client = await connect();
-      const clientQuery = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-      (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
-        if (args[0] !== 'COMMIT' || lost > 0) return clientQuery(...args);
-        return clientQuery('COMMIT').then(() => {
-          lost++;
-          throw reset();
-        });
-      };
-      return client;
-    };
+    const lost = loseFirstCommitReply(store);
     expect(await store.removeEnqueued(spec.name, [{ key: 'b' }])).toEqual({
       removed: [{ internal: { x: 0.2 }, key: 'b' }],
       missing: [],
     });
-    expect(lost).toBe(1);
+    expect(lost()).toBe(1);
     expect(await store.enqueue(spec.name, [{ internal: { x: 0.2 }, key: 'b' }])).toBe(0);
     expect(await store.listTakenEntries(spec.name)).toEqual([{ trial: 0, internal: { x: 0.1 }, key: 'a' }]);
     // The study's waiting count dropped by it: one entry waits.
@@ -226,6 +235,52 @@ describePostgres('postgres store schema version 2', () => {
         { key: 'b', params: { x: 0.2 }, taken_by: -1 },
         { key: null, params: { x: 0.3 }, taken_by: 1 },
       ],
+    });
+  });
+
+  it('deletes a study from a version 2 database, every row of it and none of the other, once though the reply was lost', async () => {
+    const url = await freshSchema('delete-v2');
+    await withPool(url, async (pool) => {
+      expect(await migrate(pool, 'test', MIGRATIONS.slice(0, 2))).toBe(2);
+      // As a Parzen of version 2 left them: each study a finished trial with an intermediate value, and an entry.
+      await pool.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq, waiting)
+        VALUES ('v2', 'minimize', 4, '{"x":{"type":"uniform","low":0,"high":1}}', now(), 1, 1, 1),
+          ('kept', 'minimize', 1, '{"x":{"type":"uniform","low":0,"high":1}}', now(), 1, 1, 1)`);
+      for (const id of [1, 2]) {
+        await pool.query(`INSERT INTO parzen_trials
+          (study_id, number, state, params, value, started_at, finished_at, updated_seq, write_id, created_by) VALUES
+          (${id}, 0, 'complete', '{"x":0.1}', ${id}, now(), now(), 1, gen_random_uuid(), gen_random_uuid())`);
+        await pool.query(`INSERT INTO parzen_intermediate VALUES (${id}, 0, 0, ${id * 10})`);
+        await pool.query(
+          `INSERT INTO parzen_enqueued (study_id, key, params, write_id) VALUES (${id}, 'a', '{"x":0.5}', gen_random_uuid())`,
+        );
+      }
+    });
+    const store = await createPostgresStore({ url });
+    const lost = loseFirstCommitReply(store);
+    expect(await store.deleteStudy(spec.name)).toMatchObject({
+      study: { name: spec.name },
+      trials: { complete: 1, pruned: 0, failed: 0, running: 0 },
+      blocking: [],
+    });
+    expect(lost()).toBe(1);
+    await expect(store.getStudy(spec.name)).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
+    expect((await store.listStudies()).map((study) => study.name)).toEqual(['kept']);
+    await store.close();
+    // The schema's own steps only, and the other study's rows as they were.
+    const rows = await withPool(url, async (pool) => ({
+      version: (await pool.query('SELECT version FROM parzen_schema')).rows,
+      studies: (await pool.query('SELECT id, name FROM parzen_studies')).rows,
+      trials: (await pool.query('SELECT study_id, loss FROM parzen_trials')).rows,
+      intermediate: (await pool.query('SELECT study_id, value FROM parzen_intermediate')).rows,
+      enqueued: (await pool.query('SELECT study_id, key FROM parzen_enqueued')).rows,
+    }));
+    expect(rows).toEqual({
+      version: [{ version: MIGRATIONS.at(-1)?.version }],
+      studies: [{ id: 2, name: 'kept' }],
+      trials: [{ study_id: 2, loss: 2 }],
+      intermediate: [{ study_id: 2, value: 20 }],
+      enqueued: [{ study_id: 2, key: 'a' }],
     });
   });
 

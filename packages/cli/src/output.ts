@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import { isatty } from 'node:tty';
 import type { Logger } from '@parzen/engine/plugin';
 /** Where a command writes: results on stdout, progress and notes on stderr. */
 export interface Output {
@@ -10,6 +12,13 @@ export interface Output {
    * writes many lines stops there. Absent: the reader stays.
    */
   readerGone?(): boolean;
+  /**
+   * Asks the person at the terminal (the question on stderr, the answer a line of stdin): resolves to the line,
+   * or to undefined when they stop with Ctrl-C; returns undefined itself when no one can be asked (stdin or stderr
+   * is no terminal: a script, a pipe; or a CI job, `CI` set, whose pseudo-terminal no one reads). Absent: no one
+   * can be asked.
+   */
+  ask?(question: string): Promise<string | undefined> | undefined;
 }
 
 /**
@@ -49,7 +58,34 @@ export const onStdoutGone = (listener: () => void): (() => void) => {
   };
 };
 
-/** The real streams: stdout for results, stderr for notes. */
+/** Whether a person can be asked at this process's terminal (see {@link Output.ask}). */
+export const canAsk = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  isatty(0) && isatty(2) && ['', '0', 'false'].includes((env.CI ?? '').toLowerCase());
+
+/** {@link Output.ask} at this process's terminal: Ctrl-C answers undefined, Ctrl-D (no line) an empty answer. */
+const askAtTerminal = (question: string): Promise<string | undefined> | undefined => {
+  if (!canAsk()) return undefined;
+  const terminal = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise<string | undefined>((resolve) => {
+    let answered = false;
+    const end = (answer: string | undefined) => {
+      if (answered) return;
+      answered = true;
+      terminal.close();
+      // Let go of stdin, so that the command ends when it is done (readline left it reading).
+      process.stdin.pause();
+      resolve(answer);
+    };
+    terminal.on('SIGINT', () => {
+      process.stderr.write('\n');
+      end(undefined);
+    });
+    terminal.on('close', () => end(''));
+    terminal.question(question, (answer) => end(answer));
+  });
+};
+
+/** The real streams: stdout for results, stderr for notes, the terminal (when there is one) for questions. */
 export const processOutput: Output = {
   result: (line) => {
     process.stdout.write(`${line}\n`);
@@ -58,6 +94,7 @@ export const processOutput: Output = {
     process.stderr.write(`${line}\n`);
   },
   readerGone: () => stdoutGone,
+  ask: askAtTerminal,
 };
 
 /** Lines per write of {@link writeLines}. */

@@ -290,6 +290,33 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       exit.code = await (await import('./commands/queue.js')).showQueue(config, flags, output);
     });
   program
+    .command('delete')
+    .alias('delete-study')
+    .argument('[config]', 'experiment config: its study, in its store (optional with --store and --study)')
+    .option('--store <spec>', `the study's store instead of the config's: ${STORE_FORMS}`)
+    .option(
+      '--study <name>',
+      "the study to delete: one of a matrix config's, or with --store and no config the store's",
+    )
+    .option(
+      '--yes',
+      'delete without asking: needed where there is no terminal to ask at (a script, CI); at a terminal the command asks, naming the study, its store and its trials',
+    )
+    .option(
+      '--force',
+      "delete even while workers run its trials: each then stops at its next call to the store, its running trials' results not recorded (kept in its rescue file)",
+    )
+    .option(
+      '--json',
+      'print {"study", "store", "deleted", "trials": {complete, pruned, failed, running}} as the last stdout line',
+    )
+    .description(
+      "Delete one study from its store, with its trials, intermediate values and enqueued entries, all or none; the store's other studies stay. Asks first at a terminal (elsewhere needs --yes); refuses a study live workers run (--force); keep a copy first with `parzen export`.",
+    )
+    .action(async (config: string | undefined, flags) => {
+      exit.code = await (await import('./commands/delete.js')).deleteStudyCommand(config, flags, output);
+    });
+  program
     .command('schema')
     .argument('[config]', 'also include the options of the plugins this config lists')
     .description('Print the JSON Schema of experiment configs (for editors: "$schema").')

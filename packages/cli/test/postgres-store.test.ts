@@ -75,6 +75,31 @@ describePostgres('parzen on the postgres store', () => {
     expect((await parzen('resume', configOn('absent', { url }))).code).toBe(1); // no such study: exit 1
   });
 
+  it('deletes one study of a database through --store postgres:URL --study, naming the server; a run starts it anew', async () => {
+    const { url } = await freshDatabase('delete');
+    const heart = configOn('heart', { url }, { budget: { maxTrials: 3 } });
+    const kept = configOn('kept', { url }, { budget: { maxTrials: 2 } });
+    for (const config of [heart, kept]) expect((await parzen('run', config, '--quiet')).code).toBe(0);
+    const store = `postgres:${url}`;
+    const where = `${new URL(url).username}@${new URL(url).hostname}:${new URL(url).port}${new URL(url).pathname}`;
+    const refused = await parzen('delete', '--store', store, '--study', 'heart');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`add --yes to delete study heart from PostgreSQL database ${where}: 3 trials`);
+    const deleted = await parzen('delete', '--store', store, '--study', 'heart', '--yes', '--json');
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toEqual({
+      study: 'heart',
+      store: `PostgreSQL database ${where}`,
+      deleted: true,
+      trials: { complete: 3, pruned: 0, failed: 0, running: 0 },
+    });
+    const listed = await parzen('studies', '--store', store, '--json');
+    expect((JSON.parse(listed.stdout) as { study: string }[]).map((study) => study.study)).toEqual(['kept']);
+    const again = await parzen('run', heart, '--quiet');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('a new study: this run started it');
+  });
+
   // User trial: `studies --store postgres:URL` (and `studies CONFIG` on postgres) exited 2, "cannot list its
   // studies", and `trials|best|export --store postgres:URL` asked for --study though the database held one.
   it('lists the studies of a database, and reads its only study from --store postgres:URL alone', async () => {

@@ -41,7 +41,7 @@ export {
   summarizeBests,
   unevenRuns,
 } from './runtime/bests-summary.js';
-export { runsUnderLiveLease, studyInRun } from './runtime/delete-study.js';
+export { deleteStudyIn, runsUnderLiveLease, studyInRun, withStudiesHeld } from './runtime/delete-study.js';
 export {
   checkEnqueued,
   configEnqueueEntries,

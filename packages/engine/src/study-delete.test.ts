@@ -74,7 +74,7 @@ describe('deleteStudy', () => {
     const error = await errorOf(deleteStudy({ store, name: 'heart' }));
     expect(error?.code).toBe('STUDY_IN_RUN');
     expect(error?.message).toBe(
-      'Study `heart` was not deleted: a worker is running its trial #0 (the process 4242 on host gpu-7). Stop it first (or wait for the run to end), or delete it anyway with `force: true`: each such worker then fails at its next call to the store, and the results of its running trials are lost.',
+      'Study `heart` was not deleted: a worker is running its trial #0 (the process 4242 on host gpu-7). Stop it first (or wait for the run to end), or delete it anyway with `force: true`: each such worker then stops at its next call to the store, the results of its running trials not recorded (a run keeps them in its rescue file).',
     );
     expect(await store.listTrials(spec.name)).toHaveLength(1);
     expect((await deleteStudy({ store, name: 'heart', force: true })).trials.running).toBe(1);

@@ -74,8 +74,29 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
  * A word of a suggested command as a POSIX shell reads it: as it is when plain, else in single quotes, inside which
  * nothing expands (review 149: in double quotes `$HOME` did); a quote in it is closed, escaped and reopened.
  */
-const shellWord = (word: string): string =>
+export const shellWord = (word: string): string =>
   /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+
+/**
+ * The words of a suggested command that name the study read (the config, `--store` without a URL's password,
+ * `--study`), as the command line gave them, and a clause saying a password was left out (else empty).
+ */
+export const sourceWords = (
+  path: string | undefined,
+  flags: { readonly store?: string; readonly study?: string },
+): { readonly words: string; readonly password: string } => {
+  const store = flags.store === undefined ? undefined : specWithoutPassword(flags.store);
+  const words = [
+    ...(path === undefined ? (store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
+    ...(store === undefined ? [] : [`--store ${shellWord(store.spec)}`]),
+    ...(flags.study === undefined ? [] : [`--study ${shellWord(flags.study)}`]),
+  ].join(' ');
+  const password =
+    store?.removed === true
+      ? "; the URL's password is left out: the postgres store reads it from PGPASSWORD (or the variable its passwordEnv option names), never from the URL"
+      : '';
+  return { words, password };
+};
 
 /**
  * The file the suggested `parzen trials --csv > FILE` writes: the CSV file `-o` named (a .tsv name as .csv), else
@@ -98,21 +119,12 @@ const refuseCsv = (path: string | undefined, flags: ExportFlags): void => {
   if (flags.csv !== true && extension === undefined) return;
   // The store the export would have read: the config's, or --store's (with a config too), without a URL's password
   // (review 149: masked, the command failed as shown).
-  const store = flags.store === undefined ? undefined : specWithoutPassword(flags.store);
-  const source = [
-    ...(path === undefined ? (store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
-    ...(store === undefined ? [] : [`--store ${shellWord(store.spec)}`]),
-  ].join(' ');
-  const password =
-    store?.removed === true
-      ? "; the URL's password is left out: the postgres store reads it from PGPASSWORD (or the variable its passwordEnv option names), never from the URL"
-      : '';
-  const study = flags.study === undefined ? '' : ` --study ${shellWord(flags.study)}`;
+  const { words, password } = sourceWords(path, flags);
   const asked = flags.csv === true ? '--csv' : `-o ${flags.output}`;
   const { file, moved } = csvFile(flags.output, extension);
   throw new CliError(
     `${asked}: \`parzen export\` writes JSONL only (a file for \`parzen import\`)${flags.csv === true ? '' : ", whatever the file's name"}; ` +
-      `CSV comes from \`parzen trials ${source}${study} --csv > ${shellWord(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
+      `CSV comes from \`parzen trials ${words} --csv > ${shellWord(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
   );
 };
 

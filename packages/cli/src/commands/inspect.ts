@@ -85,7 +85,7 @@ export interface InspectFlags {
 const BUILTIN_STORES = new Set(['jsonl', 'sqlite', 'postgres', 'memory']);
 
 /** Where to read one study: its store (validated), and what the config says of it, if there is one. */
-interface InspectTarget {
+export interface InspectTarget {
   readonly study: string | undefined;
   readonly store: PluginChoice;
   /** The probe experiment that validated the store choice; its container creates the store. */
@@ -112,7 +112,7 @@ interface InspectTarget {
  * Opens the target's store for reading; a store the `--store` flag chose has its option problems said of
  * the flag (review 53: `/store/options/url` was named where there is no config).
  */
-const openTargetStore = (target: InspectTarget): Promise<TrialStore> =>
+export const openTargetStore = (target: InspectTarget): Promise<TrialStore> =>
   openStoreForReading(target.experiment, target.store).catch((error: unknown) => {
     throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);
   });
@@ -387,7 +387,7 @@ export const heldStudy = async (path: string, study: string, store: string | und
  * What `trials`, `best`, `export` and `studies` read: the config's study (each matrix variant's) or, with
  * `--store` and no config, the store's; with `--salvage`, read past damaged journal lines.
  */
-const inspectTargets = async (path: string | undefined, flags: InspectFlags): Promise<InspectTarget[]> => {
+export const inspectTargets = async (path: string | undefined, flags: InspectFlags): Promise<InspectTarget[]> => {
   if (path === undefined && flags.store === undefined)
     throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
   const targets =
@@ -447,7 +447,7 @@ const loadStudySet = async (
  * `sqlite` store's default file, symbolic links followed), else its URL (said as the plugin's name: a URL may hold
  * a password), else as `storeKey` says (review 130: a bare store and its file named were two stores).
  */
-const storeIdentity = (target: InspectTarget): { readonly key: string; readonly shown: string } => {
+export const storeIdentity = (target: InspectTarget): { readonly key: string; readonly shown: string } => {
   const file = storeFile(target.experiment);
   if (file !== undefined) return { key: `path:${file}`, shown: file };
   const { url } = (target.store.options ?? {}) as { url?: unknown };

@@ -14,7 +14,8 @@ export interface DeleteStudyOptions {
   /**
    * Delete the study even while workers run its trials under a live lease (a process alive on this host, or a
    * lease not lapsed on another host): each such worker fails at its next call to the store (`STUDY_NOT_FOUND`,
-   * saying the study was deleted), and the results of its running trials are lost with the study. Default
+   * saying the study was deleted), its running trials' results not recorded (a run keeps them in its rescue
+   * file, as any result its store cannot record). Default
    * false: such a study is refused (`STUDY_IN_RUN`) and nothing is deleted.
    */
   readonly force?: boolean;
@@ -46,7 +47,7 @@ export const studyInRun = (study: string, running: readonly RunningTrial[], forc
   return new ParzenError(
     'STUDY_IN_RUN',
     `Study \`${study}\` was not deleted: ${running.length === 1 ? 'a worker is running its trial' : `workers are running ${running.length} of its trials`} ${shown.join(', ')}${more}. ` +
-      `Stop ${running.length === 1 ? 'it' : 'them'} first (or wait for the run to end), or delete it anyway with ${force}: each such worker then fails at its next call to the store, and the results of its running trials are lost.`,
+      `Stop ${running.length === 1 ? 'it' : 'them'} first (or wait for the run to end), or delete it anyway with ${force}: each such worker then stops at its next call to the store, the results of its running trials not recorded (a run keeps them in its rescue file).`,
   );
 };
 
@@ -76,6 +77,18 @@ export const studyInRun = (study: string, running: readonly RunningTrial[], forc
 export const deleteStudy = async (options: DeleteStudyOptions): Promise<DeletedStudy> => {
   checkApiOptions('deleteStudy', options);
   const { store, name, force = false } = options;
+  return deleteStudyIn(store, name, force, '`force: true`');
+};
+
+/**
+ * {@link deleteStudy}'s work, for a host that says `force` in its own words (`forceWord`, the CLI's `--force`).
+ */
+export const deleteStudyIn = async (
+  store: TrialStore,
+  name: string,
+  force: boolean,
+  forceWord: string,
+): Promise<DeletedStudy> => {
   if (store.deleteStudy === undefined) throw storeUnsupported(store.name, 'delete a study', 'deleteStudy', true);
   const now = new Date();
   let deletion: StudyDeletion;
@@ -87,12 +100,12 @@ export const deleteStudy = async (options: DeleteStudyOptions): Promise<DeletedS
   } catch (error) {
     throw await withStudiesHeld(error, store, name);
   }
-  if (deletion.blocking.length > 0) throw studyInRun(name, deletion.blocking, '`force: true`');
+  if (deletion.blocking.length > 0) throw studyInRun(name, deletion.blocking, forceWord);
   return { study: deletion.study, trials: deletion.trials };
 };
 
 /** A `STUDY_NOT_FOUND` that names the studies the store holds (the first 20) and a near name, when it lists them. */
-const withStudiesHeld = async (error: unknown, store: TrialStore, name: string): Promise<unknown> => {
+export const withStudiesHeld = async (error: unknown, store: TrialStore, name: string): Promise<unknown> => {
   if (!(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') return error;
   const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
   if (names === undefined) return error;

@@ -291,7 +291,6 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('delete')
-    .alias('delete-study')
     .argument('[config]', 'experiment config: its study, in its store (optional with --store and --study)')
     .option('--store <spec>', `the study's store instead of the config's: ${STORE_FORMS}`)
     .option(

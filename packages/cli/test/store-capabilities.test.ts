@@ -117,6 +117,18 @@ describe('a store without listStudies cannot be listed: STORE_UNSUPPORTED, exit 
   });
 });
 
+describe('a store without deleteStudy cannot delete a study: STORE_UNSUPPORTED, exit 2, before anything is asked', () => {
+  it('parzen delete on its config names the method it lacks', async () => {
+    const path = config('no-delete', {});
+    const refused = await cliIn(dir, 'delete', path, '--yes', '--json');
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(errorCode(refused.stdout)).toEqual(['STORE_UNSUPPORTED']);
+    expect(refused.stderr).toContain(
+      'The `thin` store cannot delete a study: it has no `deleteStudy` method. Use a built-in store (jsonl, sqlite, postgres).',
+    );
+  });
+});
+
 describe("a store's close that fails never replaces the run's result or error", () => {
   it('import: the trials imported are said (exit 0), and a refusal stays a refusal (review 50)', async () => {
     const csv = writeIn(dir, 'two.csv', 'number,state,loss,x,y\n0,complete,1.5,0.1,0.2\n1,complete,2.5,0.3,0.4\n');

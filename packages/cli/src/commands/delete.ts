@@ -8,7 +8,13 @@ import {
   withCleanup,
   withStudiesHeld,
 } from '@parzen/engine/host';
-import { configErrorUnder, countByState, type RunningTrial, type StudyRecord } from '@parzen/engine/plugin';
+import {
+  configErrorUnder,
+  countByState,
+  type RunningTrial,
+  type StudyRecord,
+  storeUnsupported,
+} from '@parzen/engine/plugin';
 import { forConfig } from '../config-problems.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -80,6 +86,9 @@ const readStudy = async (target: InspectTarget): Promise<StudyToDelete> => {
     throw memoryHint(error, target.store.use);
   });
   try {
+    // Said before anything is asked: a store plugin that cannot delete.
+    if (store.deleteStudy === undefined)
+      throw storeUnsupported(target.store.use, 'delete a study', 'deleteStudy', true);
     const record = await store.getStudy(name);
     const trials = await store.listTrials(name);
     const waiting = (await store.listEnqueued?.(name))?.length ?? 0;

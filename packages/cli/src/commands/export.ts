@@ -70,9 +70,10 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
   return { lines, dropped };
 };
 
+// Review 149: in double quotes `$HOME` expanded.
 /**
  * A word of a suggested command as a POSIX shell reads it: as it is when plain, else in single quotes, inside which
- * nothing expands (review 149: in double quotes `$HOME` did); a quote in it is closed, escaped and reopened.
+ * nothing expands; a quote in it is closed, escaped and reopened.
  */
 export const shellWord = (word: string): string =>
   /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;

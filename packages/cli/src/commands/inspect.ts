@@ -108,9 +108,10 @@ export interface InspectTarget {
   readonly storeFlag?: string;
 }
 
+// Review 53: `/store/options/url` was named where there is no config.
 /**
  * Opens the target's store for reading; a store the `--store` flag chose has its option problems said of
- * the flag (review 53: `/store/options/url` was named where there is no config).
+ * the flag.
  */
 export const openTargetStore = (target: InspectTarget): Promise<TrialStore> =>
   openStoreForReading(target.experiment, target.store).catch((error: unknown) => {
@@ -442,10 +443,11 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1, stores: where };
 };
 
+// Review 130: a bare store and its file named were two stores.
 /**
  * Which store a target reads, as a key and in words: its file as a run finds it (`storeFile`: a bare `jsonl` or
  * `sqlite` store's default file, symbolic links followed), else its URL (said as the plugin's name: a URL may hold
- * a password), else as `storeKey` says (review 130: a bare store and its file named were two stores).
+ * a password), else as `storeKey` says.
  */
 export const storeIdentity = (target: InspectTarget): { readonly key: string; readonly shown: string } => {
   const file = storeFile(target.experiment);

@@ -188,13 +188,17 @@ export const wouldDestroy = (path: string, inputs: readonly InputFile[] = []): s
   return found === undefined ? companionOf(path) : preciousFile(path, found, inputs);
 };
 
-/** Errors of the disk, not of the path given: the command failed (exit 1), the input was fine. */
-const DISK_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
+/**
+ * Errors of the write, not of the path given: the command failed (exit 1), the input was fine. A full disk
+ * or an I/O error, and a pipe or socket whose reader went away while it was written (`-o fifo`, `-o
+ * /dev/stdout | head`: EPIPE, ECONNRESET): the path could be opened, the reader left.
+ */
+const WRITE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EPIPE', 'ECONNRESET']);
 
 /**
  * Runs a write to `-o`'s path, turning a file-system error into one that names the path: bad input (exit
- * 2) for a path that cannot be written (a folder, no permission), a failure (exit 1) for a full disk or
- * an I/O error, as `parzen trials > /dev/full` exits.
+ * 2) for a path that cannot be written (a folder, no permission), a failure (exit 1, `OUTPUT_FAILED`) for
+ * a full disk, an I/O error or a reader that went away, as `parzen trials > /dev/full` exits.
  */
 export const writingOutput = async <T>(path: string, write: () => T | Promise<T>): Promise<T> => {
   try {
@@ -203,7 +207,7 @@ export const writingOutput = async <T>(path: string, write: () => T | Promise<T>
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
     const message = `-o: cannot write ${path}: ${(error as Error).message}`;
-    throw DISK_FAILURES.has(code) ? new CliError(message, EXIT.studyError, 'OUTPUT_FAILED') : new CliError(message);
+    throw WRITE_FAILURES.has(code) ? new CliError(message, EXIT.studyError, 'OUTPUT_FAILED') : new CliError(message);
   }
 };
 

@@ -244,6 +244,38 @@ describe.concurrent('output to a reader that goes away', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.code).toBe(0);
   });
+
+  // Trial 159: the write failed after the study was read, so a CI script branching on 2 ("fix your flags") was misled.
+  it('export -o FIFO whose reader leaves: OUTPUT_FAILED, exit 1 (was CLI_INPUT, 2), said on stderr too', async () => {
+    const fifo = join(dir, 'export.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('head', ['-c', '10', fifo], { stdio: 'ignore' });
+    const result = spawnSync(process.execPath, [cliPath, 'export', config, '-o', fifo, '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    reader.kill();
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`parzen: -o: cannot write ${fifo}: EPIPE`);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      errors: [{ code: 'OUTPUT_FAILED' }],
+    });
+  });
+
+  it('export -o /dev/stdout --json into a pipe closed early: exit 1; the error line has no reader, stderr says it', async () => {
+    // Through a shell's pipe: a spawned child's stdio pipe is a socket, which /dev/stdout cannot open (ENXIO).
+    const quoted = [process.execPath, cliPath, 'export', config].map((word) => `'${word}'`).join(' ');
+    const result = spawnSync('bash', ['-c', `${quoted} -o /dev/stdout --json | head -c 10; exit \${PIPESTATUS[0]}`], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stdout).toBe('{"parzen":');
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain('parzen: -o: cannot write /dev/stdout: EPIPE');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
 
 // One at a time, not beside the tests above: the machine's load is what their timings are about.

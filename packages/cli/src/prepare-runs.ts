@@ -480,9 +480,13 @@ const prepareFile = async (
   const failed = new InvalidVariants();
   try {
     for (const run of runs) {
-      // The space too: a command objective's template is checked against it when the objective is made.
+      // The space too, for an objective checked against it when it is made (a command objective's template), not
+      // for the `module` objective, which reads none: variants that differ in a space bound check it once, as
+      // variants that differ in their seed do, and their runs take the threads the run before left with
+      // `reuseThreads` (trial 159: each held a thread of its own from here on, and loaded the module again).
       const { baseDir, config } = run.experiment;
-      const key = `${baseDir}\0${JSON.stringify(config.objective)}\0${JSON.stringify(config.space)}`;
+      const space = (await readsNoSpace(run.experiment)) ? '' : JSON.stringify(config.space);
+      const key = `${baseDir}\0${JSON.stringify(config.objective)}\0${space}`;
       // A mistake in an objective or space the matrix set is said with its variant, at its place in the list
       // (trial 64: at the base's; review 79: two blocks at one pointer, neither named); one in the base
       // config's is every variant's, said without one variant's name (review 67).
@@ -510,6 +514,10 @@ const prepareFile = async (
   }
   return checked;
 };
+
+/** Whether the experiment's objective plugin is the built-in `module` objective, whose creation reads no space. */
+const readsNoSpace = async ({ config, registry }: LoadedExperiment): Promise<boolean> =>
+  registry.get('objective', config.objective.use) === (await import('@parzen/objectives')).moduleObjectiveManifest;
 
 /** Whether a run's matrix set anything under these top-level config keys (a key may start with `/`). */
 const matrixSets = (run: PreparedRun, fields: readonly string[]): boolean =>

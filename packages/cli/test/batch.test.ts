@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -505,6 +505,29 @@ describe('batch experiments', () => {
     expect(lines.at(-1)).toMatch(
       /^No "vs first" test: each row is a problem of its own, its objective or search space unlike/,
     );
+  });
+
+  // Trial 159: each variant of a matrix over a space bound held a thread of its own from the preflight, and loaded
+  // the module again (10 times slower than a matrix over seeds).
+  it('a matrix over a space bound with reuseThreads loads the module once, as a matrix over seeds does', async () => {
+    const own = tempDir('parzen-batch-reuse-');
+    for (const [name, matrix] of [
+      ['seeds', { seed: [1, 2, 3, 4, 5] }],
+      ['bounds', { 'space/x/high': [2, 1.9, 1.8, 1.7, 1.6] }],
+    ] as const) {
+      // A module of its own each (threads kept by the first run would serve the second).
+      const loads = join(own, `${name}-loads.txt`);
+      writeIn(
+        own,
+        `${name}.mjs`,
+        `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(loads)}, 'loaded\\n');\n${heartModule}`,
+      );
+      const objective = { use: 'module', options: { path: `./${name}.mjs`, reuseThreads: true } };
+      const config = heartConfig({ name, objective, store: { use: 'memory' }, budget: { maxTrials: 2 }, matrix });
+      const run = await cli('run', writeIn(own, `${name}.json`, config), '--quiet');
+      expect(run.code, run.stderr).toBe(0);
+      expect(readFileSync(loads, 'utf8'), name).toBe('loaded\n');
+    }
   });
 
   it('runs several configs in turn and prints a comparison table', async () => {

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { expandMatrix } from '@parzen/engine';
-import { makeFolder } from '@parzen/engine/plugin';
+import { makeFolder, resolveConfigPath } from '@parzen/engine/plugin';
 import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
@@ -61,9 +61,9 @@ const namedFiles = (config: string, variant: unknown): InputFile[] => {
   const { use, options = {} } = (objective ?? {}) as { use?: unknown; options?: Record<string, unknown> };
   const files: InputFile[] = [];
   if (use === 'module' && typeof options.path === 'string')
-    files.push({ path: resolve(base, options.path), what: `the objective module of ${config}` });
+    files.push({ path: resolveConfigPath(base, options.path), what: `the objective module of ${config}` });
   if (use === 'command' && Array.isArray(options.command)) {
-    const cwd = typeof options.cwd === 'string' ? resolve(base, options.cwd) : base;
+    const cwd = typeof options.cwd === 'string' ? resolveConfigPath(base, options.cwd) : base;
     for (const [index, word] of options.command.entries()) {
       // A flag's value given with it (`--data=train.csv`, review 50) counts as the file it names.
       const element = typeof word === 'string' && /^--?[^=\s]+=/.test(word) ? word.slice(word.indexOf('=') + 1) : word;
@@ -82,9 +82,9 @@ const namedFiles = (config: string, variant: unknown): InputFile[] => {
       const { use: name, options: given } = (reporter ?? {}) as { use?: unknown; options?: unknown };
       if (typeof given !== 'object' || given === null) continue;
       for (const value of Object.values(given))
-        if (maybeFile(value) && isFile(resolve(base, value)))
+        if (maybeFile(value) && isFile(resolveConfigPath(base, value)))
           files.push({
-            path: resolve(base, value),
+            path: resolveConfigPath(base, value),
             what: `the file of ${config}'s \`${String(name)}\` reporter`,
             reporter: true,
           });

@@ -32,6 +32,7 @@ import {
   formatIssues,
   issuesUnder,
   type Logger,
+  resolveConfigPath,
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
@@ -568,7 +569,7 @@ export const perStudyFileName = (use: string): ((study: string) => string) | und
 /** The file a run's store keeps its study in (a JSONL journal, a SQLite database), when it is a file. */
 export const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {
   const { use, options = {} } = config.store;
-  if (typeof options.path === 'string') return canonicalFile(resolve(baseDir, options.path));
+  if (typeof options.path === 'string') return canonicalFile(resolveConfigPath(baseDir, options.path));
   // A bare `sqlite` too (review 68: the link check missed it, and the run started over).
   const named = perStudyFileName(use);
   return named === undefined ? undefined : canonicalFile(resolve(baseDir, named(config.name)));
@@ -661,7 +662,7 @@ const eventsFiles = (experiment: LoadedExperiment): { index: number; file: strin
   experiment.config.reporters.flatMap((choice, index) => {
     const file = (choice.options as { path?: unknown } | undefined)?.path;
     return choice.use === 'events' && typeof file === 'string'
-      ? [{ index, file, path: canonicalFile(resolve(experiment.baseDir, file)) }]
+      ? [{ index, file, path: canonicalFile(resolveConfigPath(experiment.baseDir, file)) }]
       : [];
   });
 

@@ -22,7 +22,7 @@ import { reportError } from './report-error.js';
 
 /** The forms of `--store SPEC`, the same for every command that takes it (see `parseStoreSpec`). */
 const STORE_FORMS =
-  'jsonl[:PATH], sqlite:PATH, postgres:postgres://USER@HOST/DB (the password from PGPASSWORD), or NAME:PATH for a store plugin (paths relative to the working directory)';
+  'jsonl[:PATH], sqlite:PATH, postgres:postgres://USER@HOST/DB (the password from PGPASSWORD), or NAME:PATH for a store plugin (paths relative to the working directory; ~/ is the home folder)';
 const READ_STORE = `read this store instead of the config's (enough on its own, no config needed, except a store plugin's NAME:PATH, whose plugin a config's "plugins" loads): ${STORE_FORMS}`;
 
 const runOptions = (command: Command): Command =>

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ParzenError } from '@parzen/engine';
 import { formatIssues } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +41,19 @@ describe('parseStoreSpec', () => {
     });
     expect(parseStoreSpec('jsonl:/abs/x.jsonl', '/work')).toEqual({ use: 'jsonl', options: { path: '/abs/x.jsonl' } });
     expect(parseStoreSpec('jsonl:C:x', '/work')).toEqual({ use: 'jsonl', options: { path: '/work/C:x' } });
+  });
+
+  // Trial 159: a shell does not expand `~` after `jsonl:`, and `./~/x.jsonl` was made in the working directory.
+  it('reads a path starting with ~/ as in the home folder, for every store kind with a path', () => {
+    for (const use of ['jsonl', 'sqlite', 'my-store'])
+      expect(parseStoreSpec(`${use}:~/studies/x`, '/work')).toEqual({
+        use,
+        options: { path: join(homedir(), 'studies/x') },
+      });
+    expect(parseStoreSpec('jsonl:./~/x.jsonl', '/work')).toEqual({
+      use: 'jsonl',
+      options: { path: '/work/~/x.jsonl' },
+    });
   });
 
   it('reads a postgres URL, alone or after postgres:, without resolving it as a path', () => {

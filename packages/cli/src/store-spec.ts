@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { ParzenError, type PluginChoice } from '@parzen/engine';
-import { endsWithSeparator, formatIssues } from '@parzen/engine/plugin';
+import { endsWithSeparator, formatIssues, resolveConfigPath } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
@@ -37,7 +36,8 @@ export const storeFlagLabel = (choice: PluginChoice): string => {
 /**
  * Parses `--store SPEC`: `memory`, `jsonl`, `jsonl:./x.jsonl`, `sqlite:./x.db`, `postgres:URL` (or the
  * URL alone, `postgres://user@host/db`), or `<plugin>:<path>` for any store plugin taking a `path`. A
- * relative path is relative to the working directory (where the user typed it), not to the config.
+ * relative path is relative to the working directory (where the user typed it), not to the config; `~/…` is in
+ * the home folder.
  */
 export const parseStoreSpec = (spec: string, cwd: string = process.cwd()): PluginChoice => {
   const choice = parseSpec(spec, cwd);
@@ -89,7 +89,8 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
     throw new CliError(
       `${storeFlag(spec)}: expected the path of a file the store keeps the study in, found a folder's path (it ends with a slash).`,
     );
-  return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
+  // `~/…` is the home folder (a shell does not expand it after `jsonl:`; trial 159: a folder named `~` was made).
+  return path === undefined ? { use } : { use, options: { path: resolveConfigPath(cwd, path) } };
 };
 
 /** The built-in file store a file name's extension suggests. */

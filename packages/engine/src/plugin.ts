@@ -28,6 +28,7 @@ export { inSeconds } from './builtins/words.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export {
   endsWithSeparator,
+  expandHome,
   resolveConfigPath,
   STUDY_FILE_NAME_BYTES,
   storeFilePathIssues,

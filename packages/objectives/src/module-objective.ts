@@ -4,6 +4,7 @@ import {
   assertOptions,
   createFunctionObjective,
   defineObjective,
+  expandHome,
   invalidConfig,
   type ObjectiveAdapter,
   type ObjectiveFunction,
@@ -70,13 +71,15 @@ export const moduleObjectiveOptionsSchema = {
  * synchronously, whether the pruner wants the trial stopped, and the function returns or throws.
  */
 export const createModuleObjective = async (
-  options: ModuleObjectiveOptions,
+  given: ModuleObjectiveOptions,
   baseDir: string,
   /** Where a warning goes (a worker thread that ended between trials); default stderr. */
   warn?: (message: string) => void,
 ): Promise<ObjectiveAdapter> => {
   // Options given in code are checked here (a config's against the schema first).
-  assertOptions(moduleObjectiveOptionsSchema, options, 'module objective', 'module');
+  assertOptions(moduleObjectiveOptionsSchema, given, 'module objective', 'module');
+  // `~/obj.mjs` is in the home folder, as a config's other paths are (trial 159: a folder named `~` was looked in).
+  const options = { ...given, path: expandHome(given.path) };
   const file = resolve(baseDir, options.path);
   // A missing file is a mistake in the config (at its pointer), not a fault of the plugin.
   if (isFileSpecifier(options.path) && !existsSync(file))
@@ -84,7 +87,7 @@ export const createModuleObjective = async (
       {
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
-        found: `\`${options.path}\`, and no file at ${file}`,
+        found: `\`${given.path}\`, and no file at ${file}`,
       },
     ]);
   // A folder: Node's own refusal named its internals and no config place (trial 86).
@@ -93,7 +96,7 @@ export const createModuleObjective = async (
       {
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
-        found: `\`${options.path}\`, a folder (${file}); name the module file in it`,
+        found: `\`${given.path}\`, a folder (${file}); name the module file in it`,
       },
     ]);
   try {
@@ -115,7 +118,7 @@ export const createModuleObjective = async (
         {
           pointer: '/path',
           expected: "an existing JS or TS file (relative to the config's folder) or a package name",
-          found: `\`${options.path}\`, and no package of that name in node_modules of ${baseDir} or its parent folders`,
+          found: `\`${given.path}\`, and no package of that name in node_modules of ${baseDir} or its parent folders`,
         },
       ]);
     if (!(error instanceof MissingExportError)) throw error;
@@ -124,8 +127,8 @@ export const createModuleObjective = async (
         pointer: '/export',
         expected:
           error.functions.length === 0
-            ? `the name of a function that objective module \`${options.path}\` exports (it exports none)`
-            : `the name of a function that objective module \`${options.path}\` exports: ${error.functions.map((name) => `"${name}"`).join(', ')}`,
+            ? `the name of a function that objective module \`${given.path}\` exports (it exports none)`
+            : `the name of a function that objective module \`${given.path}\` exports: ${error.functions.map((name) => `"${name}"`).join(', ')}`,
         // "default" is also what a config without `export` asks for (review 51: the pointer names no key there).
         found: `"${error.exportName}" (${error.found}${error.exportName === 'default' ? '; "default" is also what a missing "export" option means' : ''})`,
       },

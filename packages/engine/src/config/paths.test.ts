@@ -1,11 +1,24 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endsWithSeparator, storeFilePathIssues } from './paths.js';
+import { endsWithSeparator, expandHome, resolveConfigPath, storeFilePathIssues } from './paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parzen-paths-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('resolveConfigPath', () => {
+  // Trial 159: `~/t.jsonl` made a folder named `~` beside the config.
+  it('reads a leading `~/` (and `~` alone) as the home folder, as a shell does; any other `~` as it is', () => {
+    expect(resolveConfigPath('/configs', '~/studies/x.jsonl')).toBe(join(homedir(), 'studies/x.jsonl'));
+    expect(resolveConfigPath('/configs', '~')).toBe(homedir());
+    expect(resolveConfigPath('/configs', './~/x.jsonl')).toBe('/configs/~/x.jsonl');
+    expect(resolveConfigPath('/configs', '~bob/x.jsonl')).toBe('/configs/~bob/x.jsonl');
+    expect(resolveConfigPath('/configs', 'a/~/x.jsonl')).toBe('/configs/a/~/x.jsonl');
+    expect(resolveConfigPath('/configs', '/abs/x.jsonl')).toBe('/abs/x.jsonl');
+    expect(expandHome('~x')).toBe('~x');
+  });
+});
 
 describe('storeFilePathIssues', () => {
   it("refuses a path written with a trailing slash: a folder's (trial 86: `./out/` made a journal file `out`)", () => {

@@ -1,10 +1,24 @@
 import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { ConfigIssue } from '../errors.js';
 
-/** Resolves a path from a config against the config's folder. */
-export const resolveConfigPath = (baseDir: string, path: string): string =>
-  isAbsolute(path) ? path : resolve(baseDir, path);
+/**
+ * `~` alone or at the start of `~/…` (also `~\…` on Windows) replaced by the home folder, as a shell expands
+ * it; any other path as it is (`~name/…`, a `~` further on). A shell leaves `--store jsonl:~/x.jsonl` and a
+ * config's text alone, and the path then named a folder called `~` in the working or config folder.
+ */
+export const expandHome = (path: string): string =>
+  path === '~' || path.startsWith('~/') || (sep === '\\' && path.startsWith('~\\')) ? homedir() + path.slice(1) : path;
+
+/**
+ * Resolves a path from a config against the config's folder; a path starting with `~/` is in the home
+ * folder (see {@link expandHome}).
+ */
+export const resolveConfigPath = (baseDir: string, path: string): string => {
+  const expanded = expandHome(path);
+  return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
+};
 
 /**
  * The most bytes a store's file named after its study may have: 255, a file name's limit on common file

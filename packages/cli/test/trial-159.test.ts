@@ -1,0 +1,65 @@
+// What a user trial of Parzen in CI containers and scripts found wrong or confusing (trial 159).
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-trial-159-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+describe('a store path starting with ~/ (F3)', () => {
+  it('is in the home folder, in a config and in --store, for jsonl and sqlite (a folder named ~ was made)', async () => {
+    const home = join(dir, 'home');
+    const work = join(dir, 'work');
+    mkdirSync(home);
+    mkdirSync(work);
+    const env = { HOME: home };
+    for (const [use, file] of [
+      ['jsonl', 'cfg/a.jsonl'],
+      ['sqlite', 'cfg/a.db'],
+    ] as const) {
+      const config = writeIn(
+        dir,
+        `tilde-${use}.json`,
+        heartConfig({ name: `tilde-${use}`, store: { use, options: { path: `~/${file}` } }, budget: { maxTrials: 2 } }),
+      );
+      const run = await runParzen(['run', config, '--quiet'], { cwd: work, env });
+      expect(run.code, run.stderr).toBe(0);
+      expect(existsSync(join(home, file))).toBe(true);
+      const best = await runParzen(['best', config], { cwd: work, env });
+      expect(best.stdout).toContain('2 complete');
+      const flagged = await runParzen(['run', config, '--quiet', '--store', `${use}:~/flag/${use}`], {
+        cwd: work,
+        env,
+      });
+      expect(flagged.code, flagged.stderr).toBe(0);
+      expect(existsSync(join(home, 'flag', use))).toBe(true);
+    }
+    expect(existsSync(join(dir, '~'))).toBe(false);
+    expect(existsSync(join(work, '~'))).toBe(false);
+  });
+
+  it("a module objective's path and an events reporter's path starting with ~/ are in the home folder too", async () => {
+    const home = join(dir, 'home-module');
+    mkdirSync(home);
+    writeIn(home, 'heart-at-home.mjs', heartModule);
+    const config = writeIn(
+      dir,
+      'tilde-module.json',
+      heartConfig({
+        name: 'tilde-module',
+        objective: { use: 'module', options: { path: '~/heart-at-home.mjs' } },
+        reporters: [{ use: 'events', options: { path: '~/events.jsonl' } }],
+        budget: { maxTrials: 2 },
+      }),
+    );
+    const run = await runParzen(['run', config, '--quiet'], { cwd: dir, env: { HOME: home } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(home, 'events.jsonl'))).toBe(true);
+  });
+});

@@ -3,7 +3,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import {
+  heartConfig,
+  heartModule,
+  journalHeartConfig,
+  lastJsonLine,
+  requireBuiltCli,
+  runParzen,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 let dir: string;
 beforeAll(() => {
@@ -61,5 +71,29 @@ describe('a store path starting with ~/ (F3)', () => {
     const run = await runParzen(['run', config, '--quiet'], { cwd: dir, env: { HOME: home } });
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(join(home, 'events.jsonl'))).toBe(true);
+  });
+});
+
+describe("--json errors about a config's study name the config in `file` (F4)", () => {
+  it('report of a study not run yet, and explain of a random-search study, as best and trials do (was null)', async () => {
+    const missing = journalHeartConfig(dir, 'never-run');
+    const matrix = journalHeartConfig(dir, 'never-run-matrix', { matrix: { seed: [1, 2] } });
+    for (const args of [
+      ['best', missing],
+      ['report', missing, '-o', join(dir, 'never.html')],
+      ['report', matrix, '-o', join(dir, 'never-matrix.html')],
+    ]) {
+      const said = await cli(...args, '--json');
+      expect(said.code, said.stderr).toBe(1);
+      expect(lastJsonLine(said.stdout), args.join(' ')).toMatchObject({
+        errors: [{ file: args[1], code: 'STUDY_NOT_FOUND' }],
+      });
+    }
+    const random = journalHeartConfig(dir, 'random-search');
+    expect((await cli('run', random, '--quiet')).code).toBe(0);
+    const explained = await cli('explain', random, '--json');
+    expect(explained.code).toBe(2);
+    expect(lastJsonLine(explained.stdout)).toMatchObject({ errors: [{ file: random, code: 'CONFIG_INVALID' }] });
+    expect(explained.stderr).toContain(`parzen: ${random}: Study random-search is run by the \`random\` suggester`);
   });
 });

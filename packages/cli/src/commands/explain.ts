@@ -13,7 +13,7 @@ import {
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
-import { forConfig } from '../config-problems.js';
+import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
@@ -544,7 +544,8 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
             ? ''
             : ` If TPE ran its trials before, explain them with a config that names "tpe"${read.createdWith === 'tpe' ? ', or with --store SPEC and no config (the study as its store keeps it: created with TPE)' : ''}.`);
     if (path === undefined) throw new CliError(why);
-    throw new ParzenError('CONFIG_INVALID', why);
+    // The config's study: named with the config, as its other errors are (trial 159: `file` was null in --json).
+    throw new ConfigProblems([{ path, error: new ParzenError('CONFIG_INVALID', why) }]);
   }
   if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output, path !== undefined, kept);
   const { trials, stale } = asTheRunSeesThem(read.trials, new Date());

@@ -23,6 +23,7 @@ import {
 import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
+import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
@@ -713,6 +714,15 @@ const writeStoredStudy = async (
  * trial table) as one self-contained HTML file, or each chart as an SVG (`--format svg`), or served live
  * (`--serve`). Several configs or a matrix give a comparison page of their studies.
  */
+/**
+ * An error about the one config's studies (not stored yet, a store that cannot be read) named with that config, as
+ * `trials` and `best` name it (trial 159: `file` was null in --json); with several configs, as it is.
+ */
+const ofOneConfig = (paths: readonly string[], error: unknown): unknown =>
+  paths.length === 1 && !(error instanceof ConfigProblems)
+    ? new ConfigProblems([{ path: paths[0] as string, error }])
+    : error;
+
 export const reportConfigs = async (paths: readonly string[], flags: ReportFlags, output: Output): Promise<number> => {
   const format = flags.format ?? 'html';
   if (format !== 'html' && format !== 'svg')
@@ -803,7 +813,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       // Served before the study runs: a page of no trials, filled in once it does.
       .catch((error: unknown) => {
         if (flags.serve === true && storedLater(error, run)) return error as ParzenError;
-        throw error;
+        throw ofOneConfig(paths, error);
       });
     if (read instanceof ParzenError) {
       const { options } = await reportOptions(flags, run.experiment.space, run.experiment);
@@ -836,7 +846,11 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
-    const read = await readStudiesTrials(runs.map((run) => run.experiment)).catch(throwOfStoreFlag(flags.store));
+    const read = await readStudiesTrials(runs.map((run) => run.experiment))
+      .catch(throwOfStoreFlag(flags.store))
+      .catch((error: unknown) => {
+        throw ofOneConfig(paths, error);
+      });
     const otherSpace: string[] = [];
     // Ranked by each study's stored direction, as `parzen best` ranks it (review 54: a flipped config's was used).
     const flipped: string[] = [];
@@ -887,7 +901,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
           "the page compares each with the runs of its own space (its regret from that problem's best).",
       );
     if (studies.length === 0)
-      throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);
+      throw ofOneConfig(
+        paths,
+        new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`),
+      );
     // Titled by what it compares, as its table and run's comparison table name them (trial 34: by file names).
     // Labels that repeat (two configs of one study name) do not tell the studies apart: then the files do.
     const unique = [...new Set(studies.map((study) => study.variant))];

@@ -97,3 +97,26 @@ describe("--json errors about a config's study name the config in `file` (F4)", 
     expect(explained.stderr).toContain(`parzen: ${random}: Study random-search is run by the \`random\` suggester`);
   });
 });
+
+describe('a TypeScript objective when the temp folder cannot hold tsx cache (F7)', () => {
+  it('loads and runs, in a worker and on this thread, when TMPDIR cannot be made (it failed: EACCES or ENOTDIR, mkdir)', async () => {
+    writeIn(dir, 'heart-ts.ts', 'export default ({ x, y }: { x: number; y: number }): number => x * x + y * y;\n');
+    // A path under a file: no one can make it, root included (a read-only folder stops only other users).
+    const file = writeIn(dir, 'not-a-folder.txt', 'x');
+    for (const isolate of ['worker', 'none']) {
+      const config = writeIn(
+        dir,
+        `ts-${isolate}.json`,
+        heartConfig({
+          name: `ts-${isolate}`,
+          objective: { use: 'module', options: { path: './heart-ts.ts', isolate } },
+          budget: { maxTrials: 2 },
+        }),
+      );
+      const run = await runParzen(['run', config, '--quiet'], { cwd: dir, env: { TMPDIR: join(file, 'tmp') } });
+      expect(run.stderr).not.toContain('mkdir');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('2 complete, 0 failed');
+    }
+  });
+});

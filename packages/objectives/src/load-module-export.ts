@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageName, thrownAt } from '@parzen/engine/plugin';
+import { importTsx } from './tsx-api.js';
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -27,7 +28,7 @@ const importModule = async (specifier: string, baseDir: string, label: string): 
     }
   }
   // tsx compiles TypeScript on the fly and resolves packages from the config's folder.
-  const { tsImport } = await import('tsx/esm/api');
+  const { tsImport } = await importTsx();
   try {
     return (await tsImport(isFileSpecifier(specifier) ? pathToFileURL(resolve(baseDir, specifier)).href : specifier, {
       parentURL: pathToFileURL(`${baseDir}/`).href,

@@ -1,3 +1,5 @@
+import { importTsx } from './tsx-api.js';
+
 let registration: Promise<void> | undefined;
 
 /**
@@ -6,7 +8,7 @@ let registration: Promise<void> | undefined;
  * and refuses its `export`s; {@link importTypeScript} has no such limit.
  */
 export const registerTypeScript = (): Promise<void> => {
-  registration ??= import('tsx/esm/api').then(({ register }) => {
+  registration ??= importTsx().then(({ register }) => {
     register();
   });
   return registration;
@@ -17,6 +19,6 @@ export const registerTypeScript = (): Promise<void> => {
  * without changing how the rest of the process imports. The CLI loads a config's `.ts` plugins with it.
  */
 export const importTypeScript = async (url: string): Promise<Record<string, unknown>> => {
-  const { tsImport } = await import('tsx/esm/api');
+  const { tsImport } = await importTsx();
   return (await tsImport(url, { parentURL: url })) as Record<string, unknown>;
 };

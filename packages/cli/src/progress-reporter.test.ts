@@ -6,6 +6,7 @@ import {
   formatEta,
   type ProgressMode,
   pauseProgressBars,
+  utf8Locale,
 } from './progress-reporter.js';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -75,7 +76,8 @@ const play = async (
   mode: ProgressMode,
   isTTY: boolean,
   played: readonly EngineEvent[] = events,
-  env: NodeJS.ProcessEnv = {},
+  // A UTF-8 locale (the bar's blocks), not the test's own.
+  env: NodeJS.ProcessEnv = { LANG: 'en_US.UTF-8' },
 ) => {
   const { stream, text } = fakeStream(isTTY);
   // The test's own environment (a CI job's CI=true) must not decide what `auto` picks here.
@@ -179,6 +181,22 @@ describe('progress reporter', () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
     expect(text).toContain(`${'█'.repeat(40)} 4/4 trials`);
+  });
+
+  it('draws the bar in ASCII when the locale is not UTF-8 (trial 159: blocks under LANG=C), LC_ALL, LC_CTYPE, LANG in turn', async () => {
+    for (const env of [{}, { LANG: 'C' }, { LC_ALL: 'POSIX', LANG: 'en_US.UTF-8' }, { LC_CTYPE: 'de_DE.ISO-8859-1' }]) {
+      const text = await play('bar', true, events, env);
+      expect(text, JSON.stringify(env)).toContain(`${'='.repeat(40)} 4/4 trials`);
+      expect(text, JSON.stringify(env)).not.toMatch(/[^\p{ASCII}]/u);
+      expect(await play('bar', true, [resumed[0] as EngineEvent], env)).toContain('| ETA -');
+    }
+    for (const env of [{ LANG: 'C.UTF-8' }, { LC_ALL: 'en_US.utf8', LANG: 'C' }, { LC_ALL: '', LC_CTYPE: 'UTF-8' }])
+      expect(await play('bar', true, events, env), JSON.stringify(env)).toContain(`${'█'.repeat(40)} 4/4 trials`);
+    expect([utf8Locale({}, 'win32'), utf8Locale({}, 'linux'), utf8Locale({ LANG: 'C' }, 'darwin')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('fits the bar to the terminal: fewer blocks, none on a narrow one (trial 88: 97 cells on 40 columns)', async () => {

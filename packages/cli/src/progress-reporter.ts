@@ -173,9 +173,28 @@ const BAR_TEXT = '{value}/{total} {trials} | {failed} failed | best {best} | ETA
 export const barBlocks = (columns: number | undefined): number =>
   columns === undefined || !(columns > 0) ? 40 : columns < 70 ? 0 : Math.min(40, columns - 60);
 
-const barReporter = (stream: NodeJS.WriteStream): Reporter => {
+/**
+ * Whether the locale's character set is UTF-8, as the C library picks the locale: the first of `LC_ALL`,
+ * `LC_CTYPE` and `LANG` that is set and not empty (none: the "C" locale, ASCII). On Windows, whose console
+ * takes Unicode whatever they say, yes.
+ */
+export const utf8Locale = (env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean => {
+  if (platform === 'win32') return true;
+  const locale = [env.LC_ALL, env.LC_CTYPE, env.LANG].find((value) => value !== undefined && value !== '');
+  return locale !== undefined && /utf-?8/i.test(locale);
+};
+
+/**
+ * The bar's characters: Unicode blocks and an en dash for "no ETA yet" in a UTF-8 locale, ASCII otherwise
+ * (trial 159: `LANG=C` on a serial console or a CI log viewer showed the blocks as mojibake).
+ */
+const barGlyphs = (env: NodeJS.ProcessEnv) =>
+  utf8Locale(env) ? { ...Presets.shades_classic, noEta: '–' } : { ...Presets.legacy, noEta: '-' };
+
+const barReporter = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Reporter => {
   const state = initialState();
   const blocks = barBlocks(stream.columns);
+  const { noEta, ...glyphs } = barGlyphs(env);
   const bar = new SingleBar(
     {
       stream,
@@ -183,7 +202,7 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
       ...(blocks === 0 ? {} : { barsize: blocks }),
       hideCursor: true,
     },
-    Presets.shades_classic,
+    glyphs,
   );
   let started = false;
   let paused = false;
@@ -200,7 +219,7 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
   let doneAtStart = 0;
   const eta = (): string => {
     const done = state.done - doneAtStart;
-    if (state.total === undefined || done <= 0) return '–';
+    if (state.total === undefined || done <= 0) return noEta;
     return formatEta((Math.max(0, state.total - state.done) * (Date.now() - startedAt)) / done);
   };
   // The noun agrees with the total the bar shows (the budget, or the trials done once past it).
@@ -267,12 +286,12 @@ export const drawsBar = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = pr
 export const createProgressReporter = (
   mode: ProgressMode,
   stream: NodeJS.WriteStream = process.stderr,
-  /** The environment `auto` reads `CI` and `TERM` from. */
+  /** The environment `auto` reads `CI` and `TERM` from, and the bar the locale (`LC_ALL`, `LC_CTYPE`, `LANG`). */
   env: NodeJS.ProcessEnv = process.env,
 ): Reporter => {
   if (mode === 'off') return { name: 'progress', onEvent: () => undefined };
   const bar = mode === 'bar' || (mode === 'auto' && drawsBar(stream, env));
-  return bar ? barReporter(stream) : linesReporter(stream);
+  return bar ? barReporter(stream, env) : linesReporter(stream);
 };
 
 /** `{ "use": "progress", "options": { "mode": "auto" } }`, with the CLI's `--quiet` applied. */

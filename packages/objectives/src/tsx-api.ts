@@ -39,9 +39,10 @@ export const tsxCacheUsable = (): boolean => {
  * tsx's API (`tsx/esm/api`), with its disk cache turned off (`TSX_DISABLE_CACHE`, in this thread's environment,
  * which the loader thread tsx starts copies) when the cache cannot be written: a read-only temp folder (a
  * container's `readOnlyRootFilesystem`) or a TMPDIR that is gone. tsx then compiles each TypeScript file in
- * memory, each time a thread loads it; with the cache on it failed with its own `EACCES: mkdir` instead
- * (trial 159), blamed on the objective's module.
+ * memory, each time a thread loads it; with the cache on it failed with its own `EACCES: mkdir` instead,
+ * blamed on the objective's module.
  */
+// Found by trial 159 (a CI container's read-only root).
 export const importTsx = async (): Promise<typeof import('tsx/esm/api')> => {
   if (process.env.TSX_DISABLE_CACHE === undefined && !tsxCacheUsable()) process.env.TSX_DISABLE_CACHE = '1';
   return import('tsx/esm/api');

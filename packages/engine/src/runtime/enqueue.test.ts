@@ -316,6 +316,41 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
     expect(await store.listEnqueued?.('stuck')).toEqual([]);
   });
 
+  // Review 151: nothing pinned that the note is said only of a trial the stop cut short. Here the objective has
+  // returned, and the stop's grace period ends while its last report is still being stored: the trial ran the
+  // entry to its end (complete), and the entry waits no more.
+  it("a stop that lets the entry's trial end with its own result says nothing of it: the entry ran, and waits no more", async () => {
+    const memory = createMemoryStore();
+    const report = memory.reportIntermediate?.bind(memory);
+    const store: TrialStore = Object.assign(Object.create(memory) as TrialStore, {
+      reportIntermediate: async (study: string, number: number, step: number, value: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await report?.(study, number, step, value);
+      },
+    });
+    const controller = new AbortController();
+    const objective = createFunctionObjective((params, context) => {
+      if (params.x === 0.5) {
+        void context.report(0, 1);
+        controller.abort();
+      }
+      return params.x as number;
+    });
+    const warnings: string[] = [];
+    await runStudy({
+      ...runOptions('graced', store, objective),
+      enqueue: [{ x: 0.5, model: 'b' }],
+      onWarning: (message: string) => warnings.push(message),
+      gracePeriodMs: 20,
+      budget: { maxTrials: 5 },
+      signal: controller.signal,
+    });
+    const trials = await store.listTrials('graced');
+    expect(trials.map((trial) => trial.state)).toEqual(['complete']);
+    expect(warnings.filter((line) => line.includes('the stop cut short'))).toEqual([]);
+    expect(await store.listEnqueued?.('graced')).toEqual([]);
+  });
+
   // The run's own time budget cuts no trial short: an entry that needs longer than maxSeconds runs to its end, once,
   // and is not handed out again (it is neither an attempt nor a stop its caller asked for).
   it('an entry whose trial outlasts maxSeconds runs to its end once: the run stops after it, and nothing is said of it', async () => {

@@ -7,7 +7,7 @@
  */
 export { spaceDifferences, studySuggester, suggesterChange, versionChange } from './builtins/check-same-study.js';
 export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
-export { countOf, failureNote, printable, shownNumber } from './builtins/words.js';
+export { countOf, failureNote, printable, shellQuoted, shownNumber } from './builtins/words.js';
 export {
   baseConfigSchema,
   composeConfigSchema,

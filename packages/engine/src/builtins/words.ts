@@ -21,6 +21,14 @@ export const inSeconds = (ms: number): string => `${Math.round(ms / 100) / 10} s
  */
 export const VALUE_THEY_RAN_WITH = 'the value the earlier runs used (a field in its params, or a column)';
 
+/**
+ * An argument as a POSIX shell reads it back: as it is when it is only safe characters, else in single quotes (a
+ * `'` in it as `'\''`), so that a command a message prints can be pasted as it is: `parzen queue q.json --remove
+ * 'enqueue:{"x":0.7}#0'`, whose double quotes and braces the shell would otherwise take.
+ */
+export const shellQuoted = (argument: string): string =>
+  /^[\w@%+=:,./-]+$/u.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
+
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
@@ -11,7 +12,7 @@ import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import { Study } from '../study.js';
-import { configEntryKeys, ENTRY_ATTEMPTS, withEnqueueKeys } from './enqueue.js';
+import { configEntryKeys, ENTRY_ATTEMPTS, stoppedEntryNote, withEnqueueKeys } from './enqueue.js';
 import { runStudy } from './run-study.js';
 
 const space: SpaceDefinition = {
@@ -349,6 +350,15 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
     expect(trials.map((trial) => trial.state)).toEqual(['complete']);
     expect(warnings.filter((line) => line.includes('the stop cut short'))).toEqual([]);
     expect(await store.listEnqueued?.('graced')).toEqual([]);
+  });
+
+  // Review 151: the key was put in bare single quotes, so a key holding one gave a command the shell reads wrong.
+  it("the stop's note gives a command a shell reads back with the entry's key, whatever the key holds", () => {
+    const key = `it's "mine", {a,b} $HOME`;
+    const note = stoppedEntryNote('s', compileSpace(space), 3, { trial: 3, internal: { x: 0.5 }, key });
+    const command = /`(parzen queue CONFIG --remove [^`]*)`/.exec(note)?.[1] as string;
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${command}`], { encoding: 'utf8' });
+    expect(words).toBe(`parzen\nqueue\nCONFIG\n--remove\n${key}\n`);
   });
 
   // The run's own time budget cuts no trial short: an entry that needs longer than maxSeconds runs to its end, once,

@@ -1,3 +1,4 @@
+import { shellQuoted } from '../builtins/words.js';
 import type { EnqueuedParams, EnqueuedSelector, NewFinishedTrial, TakenEntry, TrialStore } from '../contracts/store.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -265,7 +266,7 @@ export const stoppedEntryNote = (study: string, space: CompiledSpace, number: nu
   const remove =
     entry.key === undefined
       ? `in code, study.removeEnqueued({ params: ${JSON.stringify(toExternalParams(space, entry.internal))} })`
-      : `\`parzen queue CONFIG --remove '${entry.key}'\`, in code study.removeEnqueued({ key: ${JSON.stringify(entry.key)} })`;
+      : `\`parzen queue CONFIG --remove ${shellQuoted(entry.key)}\`, in code study.removeEnqueued({ key: ${JSON.stringify(entry.key)} })`;
   return (
     `study ${study}: the stop cut short trial #${number}, which ran the enqueued entry ${shown}; a stop you ask for (Ctrl-C, SIGTERM, the run's signal) uses none of its ${ENTRY_ATTEMPTS} attempts, so it waits again and runs first at the next run. ` +
     `If it needs longer than each run is given (a scheduler's time limit, \`timeout\`), it is stopped at every run: give the run trialTimeoutSeconds (a trial that times out counts as run), or take the entry out of the queue (${remove}).`

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRandomSuggester } from '@parzen/algo-random';
+import { type SpaceDefinition, Study } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -10,11 +13,16 @@ beforeAll(() => {
   writeIn(dir, 'one.mjs', 'export default ({ x }) => x;\n');
 });
 
+const space: SpaceDefinition = {
+  x: { type: 'uniform', low: 0, high: 1 },
+  model: { type: 'choice', options: ['svm', 'tree'] },
+};
+
 const config = (name: string, file: string, extra: Record<string, unknown> = {}) =>
   writeIn(dir, `${file}.json`, {
     name,
     seed: 1,
-    space: { x: { type: 'uniform', low: 0, high: 1 }, model: { type: 'choice', options: ['svm', 'tree'] } },
+    space,
     objective: { use: 'module', options: { path: './one.mjs', isolate: 'none' } },
     suggester: { use: 'random' },
     store: { use: 'jsonl', options: { path: `./${name}.jsonl` } },
@@ -30,21 +38,34 @@ describe('parzen queue', () => {
   it('lists the waiting entries with their keys, marking those the config no longer lists; --remove-unlisted takes those out', async () => {
     const first = config('q', 'q-first', { enqueue: [{ x: 0.5 }, { x: 0.2, model: 'tree' }, { x: 0.7 }] });
     expect((await cli('run', first, '--quiet')).code).toBe(0); // runs {x: 0.5}
+    // Entries a script queued, with a key of its own and without one: no config lists them, and
+    // --remove-unlisted leaves them (review 151: nothing pinned it).
+    const store = createJsonlStore({ path: join(dir, 'q.jsonl') });
+    const study = await Study.open({ name: 'q', seed: 1, space, suggester: createRandomSuggester(), store });
+    await study.enqueue({ x: 0.9, model: 'svm' }, { key: 'lr-0' });
+    await study.enqueue({ x: 0.25 });
+    await store.close();
     const edited = config('q', 'q-edited', { enqueue: [{ x: 0.5 }, { x: 0.7 }] });
     const listed = await cli('queue', edited);
     expect(listed.code, listed.stderr).toBe(0);
     expect(lines(listed.stdout)).toEqual([
-      'study q: 2 entries wait, handed out in this order:',
+      'study q: 4 entries wait, handed out in this order:',
       '#  params                    key',
       `1  {"x":0.2,"model":"tree"}  enqueue:{"model":"tree","x":0.2}#0  not in ${edited}'s enqueue list`,
       '2  {"x":0.7}                 enqueue:{"x":0.7}#0',
+      '3  {"x":0.9,"model":"svm"}   lr-0',
+      '4  {"x":0.25}',
       `Take one out with \`parzen queue ${edited} --remove KEY\`, or those the config no longer lists with --remove-unlisted.`,
     ]);
     const removed = await cli('queue', edited, '--remove-unlisted', '--json');
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(lines(removed.stdout).at(-1) as string)).toEqual({
       study: 'q',
-      waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }],
+      waiting: [
+        { params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' },
+        { params: { x: 0.9, model: 'svm' }, key: 'lr-0' },
+        { params: { x: 0.25 } },
+      ],
       removed: [{ params: { x: 0.2, model: 'tree' }, key: 'enqueue:{"model":"tree","x":0.2}#0', unlisted: true }],
     });
     expect(removed.stderr).toContain('Removed 1 entry from the queue of study q: {"x":0.2,"model":"tree"}');
@@ -54,10 +75,10 @@ describe('parzen queue', () => {
     expect((await cli('run', edited, '--quiet', '--max-trials', '3')).code).toBe(0);
     const trials = await cli('trials', edited, '--json');
     expect(
-      (JSON.parse(trials.stdout) as { params: { x: number } }[]).map((trial) => trial.params.x).slice(0, 2),
-    ).toEqual([0.5, 0.7]);
+      (JSON.parse(trials.stdout) as { params: { x: number } }[]).map((trial) => trial.params.x).slice(0, 3),
+    ).toEqual([0.5, 0.7, 0.9]);
     // Its key stays queued: the first config, which still lists it, does not queue it again.
-    expect((await cli('run', first, '--quiet', '--max-trials', '4')).code).toBe(0);
+    expect((await cli('run', first, '--quiet', '--max-trials', '5')).code).toBe(0);
     const after = await cli('trials', first, '--json');
     expect((JSON.parse(after.stdout) as { params: { x: number } }[]).some((trial) => trial.params.x === 0.2)).toBe(
       false,

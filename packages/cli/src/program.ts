@@ -270,7 +270,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('<config>', 'experiment config: its study, in its store')
     .option(
       '--remove <key>',
-      "take the waiting entry of this key out of the queue (the flag again for each); a config's entry has the key enqueue:<its JSON>#<occurrence>, as the listing shows",
+      "take the waiting entry of this key out of the queue (the flag again for each); a config's entry has the key enqueue:<its JSON>#<occurrence>. Quote it for the shell, which otherwise takes its double quotes and braces: paste it as the listing shows it, in single quotes ('enqueue:{\"x\":0.7}#0')",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--remove-params <json>',
+      'take out every waiting entry with exactly these params, a JSON object as the listing shows them, in single quotes (\'{"x":0.25}\'): an entry queued without a key is taken out this way (the flag again for each)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
@@ -284,10 +289,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       'print {"study", "waiting": [{"params", "key", "unlisted"}], "removed": [...]} as the last stdout line',
     )
     .description(
-      "List the enqueued entries waiting in the study's queue, in the order they are handed out, with their keys (read-only); with --remove or --remove-unlisted, take waiting entries out, all or none (one a trial took cannot be), their keys still queued so a run does not queue them again.",
+      "List the enqueued entries waiting in the study's queue, in the order they are handed out, with their keys (read-only; a key is shown as a shell reads it back, in single quotes when it needs them, and --json gives it as it is); with --remove, --remove-params or --remove-unlisted, take waiting entries out, all or none (one a trial took cannot be), their keys still queued so a run does not queue them again.",
     )
-    .action(async (config: string, flags) => {
-      exit.code = await (await import('./commands/queue.js')).showQueue(config, flags, output);
+    // More words than a config: refused by showQueue, which tells a key the shell split apart (review 151).
+    .allowExcessArguments()
+    .action(async (config: string, flags, command: Command) => {
+      exit.code = await (await import('./commands/queue.js')).showQueue(config, flags, output, command.args.slice(1));
     });
   program
     .command('delete')
@@ -425,7 +432,7 @@ const refuseFlagsAsValues = (command: Command, own: readonly string[]): void => 
 };
 
 /** Flags given once per value on purpose (`--pair x,y --pair x,z`, `--params 'a, b' --params c`). */
-const REPEATABLE = new Set(['--pair', '--params', '--remove']);
+const REPEATABLE = new Set(['--pair', '--params', '--remove', '--remove-params']);
 
 /**
  * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
@@ -32,6 +33,12 @@ const config = (name: string, file: string, extra: Record<string, unknown> = {})
 
 const lines = (text: string) => text.trimEnd().split('\n');
 
+/** The arguments a shell passes on of a command line `parzen ...` as printed (its quoting undone), `parzen` left out. */
+const pasted = (command: string): string[] =>
+  execFileSync('bash', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(1, -1);
+
 // An entry taken out of a config's `enqueue` list (or queued by mistake) waited in the study's queue and ran first at
 // every resume, with no way to take it out.
 describe('parzen queue', () => {
@@ -51,11 +58,12 @@ describe('parzen queue', () => {
     expect(lines(listed.stdout)).toEqual([
       'study q: 4 entries wait, handed out in this order:',
       '#  params                    key',
-      `1  {"x":0.2,"model":"tree"}  enqueue:{"model":"tree","x":0.2}#0  not in ${edited}'s enqueue list`,
-      '2  {"x":0.7}                 enqueue:{"x":0.7}#0',
+      `1  {"x":0.2,"model":"tree"}  'enqueue:{"model":"tree","x":0.2}#0'  not in ${edited}'s enqueue list`,
+      `2  {"x":0.7}                 'enqueue:{"x":0.7}#0'`,
       '3  {"x":0.9,"model":"svm"}   lr-0',
       '4  {"x":0.25}',
-      `Take one out with \`parzen queue ${edited} --remove KEY\`, or those the config no longer lists with --remove-unlisted.`,
+      `Take one out by its key, in the quotes shown: \`parzen queue ${edited} --remove 'enqueue:{"model":"tree","x":0.2}#0'\`; those the config no longer lists, all at once, with --remove-unlisted.`,
+      `An entry without a key, by its params (every waiting entry with exactly these): \`parzen queue ${edited} --remove-params '{"x":0.25}'\`.`,
     ]);
     const removed = await cli('queue', edited, '--remove-unlisted', '--json');
     expect(removed.code, removed.stderr).toBe(0);
@@ -95,7 +103,7 @@ describe('parzen queue', () => {
     const removed = await cli('queue', path, '--remove', 'enqueue:{"x":0.3}#0');
     expect(removed.code, removed.stderr).toBe(0);
     expect(lines(removed.stdout)).toEqual([
-      'Removed 1 entry from the queue of study sq: {"x":0.3} (key enqueue:{"x":0.3}#0).',
+      `Removed 1 entry from the queue of study sq: {"x":0.3} (key 'enqueue:{"x":0.3}#0').`,
       'study sq: no enqueued entry waits.',
     ]);
     expect(removed.stderr).toContain(
@@ -104,6 +112,60 @@ describe('parzen queue', () => {
     expect((await cli('run', path, '--quiet', '--max-trials', '2')).code).toBe(0);
     const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { params: { x: number } }[];
     expect(trials.map((trial) => trial.params.x)).not.toContain(0.3);
+  });
+
+  // Review 151: every config key has double quotes (and a comma past one param), so a key pasted as the listing showed
+  // it never worked in bash (its quotes taken, or split in two by brace expansion); an entry without a key could not be
+  // taken out at all.
+  it("the listing's commands work pasted into a shell: a key in its quotes, an entry without a key by its params", async () => {
+    const path = config('paste', 'paste', { enqueue: [{ x: 0.1 }, { x: 0.2, model: 'tree' }, { x: 0.7 }] });
+    expect((await cli('run', path, '--quiet')).code).toBe(0); // runs {x: 0.1}
+    const store = createJsonlStore({ path: join(dir, 'paste.jsonl') });
+    const study = await Study.open({ name: 'paste', seed: 1, space, suggester: createRandomSuggester(), store });
+    await study.enqueue({ x: 0.9 }, { key: "it's mine" });
+    await study.enqueue({ x: 0.25 });
+    await study.enqueue({ x: 0.25 });
+    await store.close();
+    const listed = lines((await cli('queue', path)).stdout);
+    expect(listed.slice(2, 6)).toEqual([
+      `1  {"x":0.2,"model":"tree"}  'enqueue:{"model":"tree","x":0.2}#0'`,
+      `2  {"x":0.7}                 'enqueue:{"x":0.7}#0'`,
+      `3  {"x":0.9}                 'it'\\''s mine'`,
+      '4  {"x":0.25}',
+    ]);
+    // As the shell passes them on: the key with a comma, and the params of the entries without a key.
+    const hints = listed.flatMap((line) => /`(parzen queue [^`]*)`/.exec(line)?.[1] ?? []);
+    expect(hints).toHaveLength(2);
+    for (const hint of hints) expect((await cli(...pasted(hint))).code).toBe(0);
+    // The code key, pasted from the table's cell.
+    const row = listed[4] ?? '';
+    const removed = await cli(...pasted(`parzen queue ${path} --remove ${row.slice(row.indexOf("'"))}`));
+    expect(removed.stdout).toContain(`Removed 1 entry from the queue of study paste: {"x":0.9} (key 'it'\\''s mine').`);
+    expect((await cli('queue', path, '--json')).stdout).toBe(
+      JSON.stringify({ study: 'paste', waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }], removed: [] }),
+    );
+  });
+
+  it('says what the shell did to a key given without quotes, and refuses params that are no JSON; nothing is removed (exit 2)', async () => {
+    const path = config('bare', 'bare', { enqueue: [{ x: 0.1 }, { x: 0.2, model: 'tree' }, { x: 0.7 }] });
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const quotesTaken = await cli(...pasted(`parzen queue ${path} --remove enqueue:{"x":0.7}#0`));
+    expect(quotesTaken.code).toBe(2);
+    expect(quotesTaken.stderr).toContain(
+      `--remove enqueue:{x:0.7}#0: no entry waits with this key; did you mean 'enqueue:{"x":0.7}#0'? The shell took the key's double quotes: give it in single quotes, as \`parzen queue\` shows it.`,
+    );
+    const split = await cli(...pasted(`parzen queue ${path} --remove enqueue:{"model":"tree","x":0.2}#0`));
+    expect(split.code).toBe(2);
+    expect(split.stderr).toContain(
+      'queue takes one config, and got `enqueue:x:0.2#0` after it: the shell split a key given without quotes',
+    );
+    const notJson = await cli(...pasted(`parzen queue ${path} --remove-params {"x":0.7}`));
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain(`--remove-params {x:0.7}: not JSON.`);
+    const notInSpace = await cli('queue', path, '--remove-params', '{"y":0.7}');
+    expect(notInSpace.code).toBe(2);
+    expect(notInSpace.stderr).toContain('--remove-params {"y":0.7}: no entry of study bare can have these params:');
+    expect((await cli('queue', path, '--json')).stdout).toContain('"waiting":[{"params":{"x":0.2,"model":"tree"}');
   });
 
   it('refuses a key that is not waiting, naming the trial that ran it; nothing is removed (exit 2)', async () => {

@@ -3,15 +3,19 @@ import {
   configEntryOf,
   openStudyScope,
   removeEnqueuedEntries,
+  shellQuoted,
   withCleanup,
 } from '@parzen/engine/host';
 import {
+  canonicalJson,
   compileSpace,
   configErrorUnder,
   type EnqueuedParams,
   type EnqueuedSelector,
+  formatIssues,
   storeUnsupported,
   toExternalParams,
+  toInternalParams,
 } from '@parzen/engine/plugin';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
@@ -25,6 +29,8 @@ import { formatTable } from '../text-table.js';
 export interface QueueFlags {
   /** Keys of waiting entries to take out of the queue. */
   readonly remove?: readonly string[];
+  /** Params (JSON objects, as the listing shows them): every waiting entry with exactly these is taken out. */
+  readonly removeParams?: readonly string[];
   /** Take out every waiting entry an earlier config's `enqueue` list queued that this config's no longer has. */
   readonly removeUnlisted?: boolean;
   readonly store?: string;
@@ -51,12 +57,20 @@ const studyOf = (path: string, runs: readonly PreparedRun[], study: string | und
 
 /**
  * `parzen queue <config>`: the enqueued entries waiting in the config's study, in the order they are handed out,
- * each with its key; `--remove KEY` and `--remove-unlisted` take waiting entries out of the queue, all or none (see
- * `TrialStore.removeEnqueued`). Read-only without them; with them the store is opened for writing only when there
- * is something to remove, so a study or store that is not there is never created.
+ * each with its key, shown as a POSIX shell reads it back (a config's key has `"` and braces, which the shell takes
+ * from a key pasted bare); `--remove KEY`, `--remove-params JSON` and `--remove-unlisted` take waiting entries out
+ * of the queue, all or none (see `TrialStore.removeEnqueued`). Read-only without them; with them the store is opened
+ * for writing only when there is something to remove, so a study or store that is not there is never created.
  */
-export const showQueue = async (path: string, flags: QueueFlags, output: Output): Promise<number> =>
-  forConfig(path, async () => {
+export const showQueue = async (
+  path: string,
+  flags: QueueFlags,
+  output: Output,
+  /** Words given after the config: none is expected. */
+  extra: readonly string[] = [],
+): Promise<number> => {
+  refuseExtraWords(extra, flags);
+  return forConfig(path, async () => {
     const runs = await prepareRuns([path], {
       progress: { force: 'off' },
       reportersIdle: true,
@@ -76,6 +90,7 @@ export const showQueue = async (path: string, flags: QueueFlags, output: Output)
       ...(entry.key === undefined ? {} : { key: entry.key }),
       ...(unlisted(entry.key) ? { unlisted: true as const } : {}),
     });
+    refuseQuotesTaken(flags.remove ?? [], read.waiting);
     const keys = [
       ...new Set([
         ...(flags.remove ?? []),
@@ -84,12 +99,16 @@ export const showQueue = async (path: string, flags: QueueFlags, output: Output)
           : []),
       ]),
     ];
+    const selectors: EnqueuedSelector[] = [
+      ...keys.map((key) => ({ key })),
+      ...(flags.removeParams ?? []).map((text) => paramsSelector(space, config.name, text)),
+    ];
     let removed: readonly EnqueuedParams[] = [];
-    if (keys.length > 0) removed = await removeEntries(experiment, flags, keys, space, output);
-    const removedKeys = new Set(removed.map((entry) => entry.key));
-    const waiting = keys.length === 0 ? read.waiting : read.waiting.filter((entry) => !removedKeys.has(entry.key));
+    let waiting = read.waiting;
+    if (selectors.length > 0)
+      ({ removed, waiting } = await removeEntries(experiment, flags, selectors, space, read.waiting, output));
     const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
-    if (flags.removeUnlisted === true && keys.length === 0)
+    if (flags.removeUnlisted === true && selectors.length === 0)
       say(
         `study ${config.name}: no waiting entry is one an earlier config queued that ${path} no longer lists; nothing was removed.`,
       );
@@ -115,46 +134,134 @@ export const showQueue = async (path: string, flags: QueueFlags, output: Output)
         return [
           String(index + 1),
           JSON.stringify(row.params),
-          row.key ?? '',
+          row.key === undefined ? '' : shellQuoted(row.key),
           row.unlisted === true ? `not in ${path}'s enqueue list` : '',
         ];
       });
       say(formatTable(['#', 'params', 'key', ''], rows, new Set([0])));
-      if (keys.length === 0)
-        say(
-          `Take one out with \`parzen queue ${path} --remove KEY\`${waiting.some((entry) => unlisted(entry.key)) ? ', or those the config no longer lists with --remove-unlisted' : ''}.`,
-        );
+      if (selectors.length === 0)
+        for (const line of howToRemove(commandOf(path, flags), waiting.map(asJson))) say(line);
     }
     if (flags.json === true)
       output.result(JSON.stringify({ study: config.name, waiting: waiting.map(asJson), removed: removed.map(asJson) }));
     return 0;
   });
+};
+
+/**
+ * Refuses words past the config, naming a key the shell split apart: bash's brace expansion makes two words of
+ * `--remove enqueue:{"model":"tree","x":0.2}#0` given without quotes (`enqueue:model:tree#0 enqueue:x:0.2#0`).
+ */
+const refuseExtraWords = (extra: readonly string[], flags: QueueFlags): void => {
+  if (extra.length === 0) return;
+  const listed = extra.map((word) => `\`${word}\``).join(', ');
+  const split = [...(flags.remove ?? []), ...extra].some((word) => /^enqueue:.*#\d+$/s.test(word));
+  throw new CliError(
+    split
+      ? `queue takes one config, and got ${listed} after it: the shell split a key given without quotes (its braces and comma). Give the key in single quotes, as \`parzen queue\` shows it (e.g. --remove 'enqueue:{"model":"tree","x":0.2}#0').`
+      : `queue takes one config, and got ${listed} after it. Give one config (a flag's value with spaces goes in quotes).`,
+  );
+};
 
 const entries = (count: number): string => (count === 1 ? '1 entry' : `${count} entries`);
 
-/** An entry as a sentence names it: its params, and its key when it has one. */
+/** An entry as a sentence names it: its params, and its key when it has one (as the listing shows it). */
 const shown = (entry: EntryJson): string =>
-  `${JSON.stringify(entry.params)}${entry.key === undefined ? '' : ` (key ${entry.key})`}`;
+  `${JSON.stringify(entry.params)}${entry.key === undefined ? '' : ` (key ${shellQuoted(entry.key)})`}`;
 
-/** Takes the entries of `keys` out of the study's queue, in a store opened for writing (see `removeEnqueuedEntries`). */
+/** The command line that lists this queue again, as the user gave it (each argument quoted for the shell). */
+const commandOf = (path: string, flags: QueueFlags): string =>
+  [
+    'parzen queue',
+    shellQuoted(path),
+    ...(flags.store === undefined ? [] : [`--store ${shellQuoted(flags.store)}`]),
+    ...(flags.study === undefined ? [] : [`--study ${shellQuoted(flags.study)}`]),
+  ].join(' ');
+
+/**
+ * How to take the listed entries out, each a command that can be pasted into a shell (review 151: a key pasted as
+ * the listing showed it lost its double quotes, or was split in two by the shell's brace expansion): by the key of
+ * the first that has one, quoted; by the params of the first without one; the marked ones all at once.
+ */
+const howToRemove = (command: string, waiting: readonly EntryJson[]): string[] => {
+  const keyed = waiting.find((entry) => entry.key !== undefined);
+  const keyless = waiting.find((entry) => entry.key === undefined);
+  const marked = waiting.some((entry) => entry.unlisted === true);
+  return [
+    ...(keyed === undefined
+      ? []
+      : [
+          `Take one out by its key, in the quotes shown: \`${command} --remove ${shellQuoted(keyed.key as string)}\`${marked ? '; those the config no longer lists, all at once, with --remove-unlisted' : ''}.`,
+        ]),
+    ...(keyless === undefined
+      ? []
+      : [
+          `An entry without a key, by its params (every waiting entry with exactly these): \`${command} --remove-params ${shellQuoted(JSON.stringify(keyless.params))}\`.`,
+        ]),
+  ];
+};
+
+/**
+ * Refuses a `--remove` key that is no waiting entry's, but is one once its double quotes are taken out: the shell
+ * took them from a key given without single quotes (`--remove enqueue:{"x":0.7}#0` reaches Parzen as
+ * `enqueue:{x:0.7}#0`), and the refusal's "none was queued with it" would mislead.
+ */
+const refuseQuotesTaken = (keys: readonly string[], waiting: readonly EnqueuedParams[]): void => {
+  for (const key of keys) {
+    if (waiting.some((entry) => entry.key === key)) continue;
+    const meant = waiting.find((entry) => entry.key !== undefined && entry.key.replaceAll('"', '') === key)?.key;
+    if (meant !== undefined)
+      throw new CliError(
+        `--remove ${key}: no entry waits with this key; did you mean ${shellQuoted(meant)}? The shell took the key's double quotes: give it in single quotes, as \`parzen queue\` shows it.`,
+      );
+  }
+};
+
+/** The selector of `--remove-params TEXT`: its params (a JSON object, as the listing shows them), checked. */
+const paramsSelector = (space: ReturnType<typeof compileSpace>, study: string, text: string): EnqueuedSelector => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CliError(
+      `--remove-params ${text}: not JSON. Give the entry's params as \`parzen queue\` shows them, a JSON object in single quotes: --remove-params '{"x":0.25}'.`,
+    );
+  }
+  const { internal, issues } = toInternalParams(space, value, '', { partial: true });
+  if (issues.length > 0)
+    throw new CliError(
+      `--remove-params ${text}: no entry of study ${study} can have these params:\n${formatIssues(issues)}`,
+    );
+  return { internal };
+};
+
+/**
+ * Takes the entries `selectors` pick out of the study's queue, in a store opened for writing (see
+ * `removeEnqueuedEntries`); resolves to those removed and the entries waiting after (as the store lists them then).
+ */
 const removeEntries = async (
   experiment: PreparedRun['experiment'],
   flags: QueueFlags,
-  keys: readonly string[],
+  selectors: readonly EnqueuedSelector[],
   space: ReturnType<typeof compileSpace>,
+  before: readonly EnqueuedParams[],
   output: Output,
-): Promise<readonly EnqueuedParams[]> => {
+): Promise<{ readonly removed: readonly EnqueuedParams[]; readonly waiting: readonly EnqueuedParams[] }> => {
   const warn = (message: string) => output.note(`parzen: warning: ${message}`);
+  const { name } = experiment.config;
   const scope = await openStudyScope(experiment);
   try {
     // Its config errors where run and validate say them: under /store/options, or of the --store flag.
     const store = await scope.create('store', experiment.config.store).catch((error: unknown) => {
       throw throwOfStoreFlag(flags.store)(configErrorUnder('/store/options', error));
     });
-    const selectors: EnqueuedSelector[] = keys.map((key) => ({ key }));
     // A close that fails is warned of; it never replaces what was removed, or the refusal.
     return await withCleanup(
-      () => removeEnqueuedEntries(store, experiment.config.name, space, selectors),
+      async () => {
+        const removed = await removeEnqueuedEntries(store, name, space, selectors);
+        const after = await store.listEnqueued?.(name).catch(() => undefined);
+        return { removed, waiting: after ?? before.filter((entry) => !removed.some((gone) => sameEntry(gone, entry))) };
+      },
       () => store.close(),
       `the \`${experiment.config.store.use}\` store could not be closed`,
     );
@@ -162,3 +269,7 @@ const removeEntries = async (
     await scope.close(warn);
   }
 };
+
+/** Whether two listed entries are the same one: the same key, or both without one and the same values. */
+const sameEntry = (a: EnqueuedParams, b: EnqueuedParams): boolean =>
+  a.key === b.key && (a.key !== undefined || canonicalJson(a.internal) === canonicalJson(b.internal));

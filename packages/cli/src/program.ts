@@ -267,7 +267,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('queue')
-    .argument('<config>', 'experiment config: its study, in its store')
+    .argument('[config]', 'experiment config: its study, in its store (optional with --store)')
     .option(
       '--remove <key>',
       "take the waiting entry of this key out of the queue (the flag again for each); a config's entry has the key enqueue:<its JSON>#<occurrence>. Quote it for the shell, which otherwise takes its double quotes and braces: paste it as the listing shows it, in single quotes ('enqueue:{\"x\":0.7}#0')",
@@ -282,8 +282,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       '--remove-unlisted',
       "take out every waiting entry an earlier run's config queued that this config's enqueue list no longer has",
     )
-    .option('--store <spec>', `the study's store instead of the config's: ${STORE_FORMS}`)
-    .option('--study <name>', "the study of a matrix config (default: the config's only study)")
+    .option(
+      '--store <spec>',
+      `the study's store instead of the config's (enough on its own, no config needed, except for --remove-unlisted and a store plugin's NAME:PATH, whose plugin a config's "plugins" loads): ${STORE_FORMS}`,
+    )
+    .option('--study <name>', "the study (default: the config's, or the store's only study; a matrix config's by name)")
     .option(
       '--json',
       'print {"study", "waiting": [{"params", "key", "unlisted"}], "removed": [...]} as the last stdout line',
@@ -293,7 +296,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     // More words than a config: refused by showQueue, which tells a key the shell split apart (review 151).
     .allowExcessArguments()
-    .action(async (config: string, flags, command: Command) => {
+    .action(async (config: string | undefined, flags, command: Command) => {
       exit.code = await (await import('./commands/queue.js')).showQueue(config, flags, output, command.args.slice(1));
     });
   program

@@ -157,8 +157,15 @@ describe('parzen queue', () => {
     const split = await cli(...pasted(`parzen queue ${path} --remove enqueue:{"model":"tree","x":0.2}#0`));
     expect(split.code).toBe(2);
     expect(split.stderr).toContain(
-      'queue takes one config, and got `enqueue:x:0.2#0` after it: the shell split a key given without quotes',
+      'the shell split a key given without quotes (at the comma between its braces): `enqueue:model:tree#0`, `enqueue:x:0.2#0` are its pieces.',
     );
+    // With the config given after the flag, the second piece is where the config goes.
+    const first = await cli(...pasted(`parzen queue --remove enqueue:{"model":"tree","x":0.2}#0 ${path}`));
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('`enqueue:model:tree#0`, `enqueue:x:0.2#0` are its pieces.');
+    const stray = await cli('queue', path, 'other.json');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('queue takes one config, and got `other.json` besides.');
     const notJson = await cli(...pasted(`parzen queue ${path} --remove-params {"x":0.7}`));
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain(`--remove-params {x:0.7}: not JSON.`);
@@ -178,6 +185,50 @@ describe('parzen queue', () => {
         '  key `enqueue:{"x":0.1}#0`: trial #0 ran it (complete)',
     );
     expect((await cli('queue', path)).stdout).toContain('enqueue:{"x":0.3}#0');
+  });
+
+  // Review 151: a study made in code could not be listed or edited without a config, though `trials --store` reads it.
+  it("--store alone lists and edits the store's study (--study NAME, or its only one), as trials --store reads it", async () => {
+    const path = join(dir, 'code.jsonl');
+    const spec = `jsonl:${path}`;
+    let store = createJsonlStore({ path });
+    const study = await Study.open({ name: 'code', seed: 1, space, suggester: createRandomSuggester(), store });
+    await study.enqueue({ x: 0.9 }, { key: 'lr-0' });
+    await study.enqueue({ x: 0.25 });
+    await store.close();
+    const listed = await cli('queue', '--store', spec);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(lines(listed.stdout)).toEqual([
+      'study code: 2 entries wait, handed out in this order:',
+      '#  params      key',
+      '1  {"x":0.9}   lr-0',
+      '2  {"x":0.25}',
+      `Take one out by its key, in the quotes shown: \`parzen queue --store ${spec} --remove lr-0\`.`,
+      `An entry without a key, by its params (every waiting entry with exactly these): \`parzen queue --store ${spec} --remove-params '{"x":0.25}'\`.`,
+    ]);
+    // A second study in the store: --study picks one.
+    store = createJsonlStore({ path });
+    await Study.open({ name: 'other', seed: 1, space, suggester: createRandomSuggester(), store });
+    await store.close();
+    const several = await cli('queue', '--store', spec);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('The store holds 2 studies (code, other); pick one with --study NAME.');
+    const args = ['queue', '--store', spec, '--study', 'code'];
+    const removed = await cli(...args, '--remove', 'lr-0', '--remove-params', '{"x":0.25}', '--json');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(lines(removed.stdout).at(-1) as string)).toEqual({
+      study: 'code',
+      waiting: [],
+      removed: [{ params: { x: 0.9 }, key: 'lr-0' }, { params: { x: 0.25 } }],
+    });
+    const unlisted = await cli(...args, '--remove-unlisted');
+    expect(unlisted.code).toBe(2);
+    expect(unlisted.stderr).toContain(
+      "--remove-unlisted takes out the entries an earlier config queued that a config's enqueue list no longer has: give that config",
+    );
+    const nothing = await cli('queue');
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('Give a config, or --store SPEC');
   });
 
   it('creates nothing for a study not run yet (STUDY_NOT_FOUND, exit 1)', async () => {

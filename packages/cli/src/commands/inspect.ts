@@ -123,7 +123,7 @@ interface InspectedStudy {
   readonly record: StudyRecord;
   readonly space: CompiledSpace;
   readonly trials: readonly Trial[];
-  /** The enqueued entries waiting (none when the store keeps no queue, or none was read). */
+  /** The enqueued entries waiting (none when none was read; undefined when the store keeps no queue). */
   readonly waiting?: readonly EnqueuedParams[];
   /** The enqueued entry each trial ran, when the store lists them (explain and report replay with them). */
   readonly taken?: readonly TakenEntry[];
@@ -283,7 +283,8 @@ const inspect = async (
         ? onlyStudy(await store.listStudies?.(), target.store.use)
         : await store.getStudy(target.study);
     const trials = await store.listTrials(record.name);
-    const waiting = withWaiting ? ((await store.listEnqueued?.(record.name)) ?? []) : [];
+    // None read, or (undefined) a store that keeps no queue.
+    const waiting = withWaiting ? await store.listEnqueued?.(record.name) : [];
     const taken = await store.listTakenEntries?.(record.name);
     // What the config says of its own study only (review 53: `--study OTHER` was said to have another direction).
     const config = target.config?.name === record.name ? target.config : undefined;
@@ -308,7 +309,13 @@ const inspect = async (
     }
     const space = compileSpace(record.space, '', { stored: true });
     noteStoredTrials(output, record.name, space, trials);
-    return { record, space, trials, waiting, ...(taken === undefined ? {} : { taken }) };
+    return {
+      record,
+      space,
+      trials,
+      ...(waiting === undefined ? {} : { waiting }),
+      ...(taken === undefined ? {} : { taken }),
+    };
   } catch (error) {
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
       throw new ParzenError(
@@ -361,6 +368,18 @@ export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: 
  */
 export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
   (await loadStudySet(path, flags, output)).studies;
+
+/**
+ * The study `--store SPEC` holds (`study`, or its only one), read as `trials --store` reads it, with the entries
+ * waiting in its queue, and the experiment whose store choice a command opens for writing (`parzen queue --store
+ * SPEC --remove KEY`).
+ */
+export const storeFlagStudy = async (spec: string, study: string | undefined, output: Output) => {
+  const flags = { store: spec, ...(study === undefined ? {} : { study }), waiting: true };
+  const [found] = await loadStudies(undefined, flags, output);
+  const { experiment } = await storeTarget(spec, flags);
+  return { study: found as InspectedStudy, experiment };
+};
 
 /**
  * The study named `study` that the config's store (or `--store`'s) holds, when it is none of the config's

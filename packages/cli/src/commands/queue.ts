@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   configEntryKeys,
   configEntryOf,
@@ -7,6 +8,7 @@ import {
   withCleanup,
 } from '@parzen/engine/host';
 import {
+  type CompiledSpace,
   canonicalJson,
   compileSpace,
   configErrorUnder,
@@ -24,6 +26,7 @@ import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
+import { storeFlagStudy } from './inspect.js';
 
 /** Flags of `parzen queue`. */
 export interface QueueFlags {
@@ -55,111 +58,159 @@ const studyOf = (path: string, runs: readonly PreparedRun[], study: string | und
   );
 };
 
+/** The study `parzen queue` works on: as its store keeps it, the entries waiting, and where to write. */
+interface QueueTarget {
+  /** The study's name. */
+  readonly study: string;
+  /** Its space as the study keeps it (a config edited since decodes the entries as the study was run). */
+  readonly space: CompiledSpace;
+  readonly waiting: readonly EnqueuedParams[];
+  /** The config, with the keys its `enqueue` list queues; none with `--store` alone. */
+  readonly config?: { readonly path: string; readonly listed: ReadonlySet<string> };
+  /** The experiment whose store a removal opens for writing (its `store` choice). */
+  readonly experiment: PreparedRun['experiment'];
+}
+
 /**
- * `parzen queue <config>`: the enqueued entries waiting in the config's study, in the order they are handed out,
- * each with its key, shown as a POSIX shell reads it back (a config's key has `"` and braces, which the shell takes
- * from a key pasted bare); `--remove KEY`, `--remove-params JSON` and `--remove-unlisted` take waiting entries out
- * of the queue, all or none (see `TrialStore.removeEnqueued`). Read-only without them; with them the store is opened
- * for writing only when there is something to remove, so a study or store that is not there is never created.
+ * `parzen queue [config]`: the enqueued entries waiting in the config's study (or, with `--store` alone, the store's
+ * study: `--study`, or its only one), in the order they are handed out, each with its key, shown as a POSIX shell
+ * reads it back (a config's key has `"` and braces, which the shell takes from a key pasted bare); `--remove KEY`,
+ * `--remove-params JSON` and `--remove-unlisted` take waiting entries out of the queue, all or none (see
+ * `TrialStore.removeEnqueued`). Read-only without them; with them the store is opened for writing only when there is
+ * something to remove, so a study or store that is not there is never created.
  */
 export const showQueue = async (
-  path: string,
+  path: string | undefined,
   flags: QueueFlags,
   output: Output,
   /** Words given after the config: none is expected. */
   extra: readonly string[] = [],
 ): Promise<number> => {
-  refuseExtraWords(extra, flags);
-  return forConfig(path, async () => {
-    const runs = await prepareRuns([path], {
-      progress: { force: 'off' },
-      reportersIdle: true,
-      ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
-    });
-    const { experiment } = studyOf(path, runs, flags.study);
-    const { config } = experiment;
-    const read = await openStudyRecord(experiment, true).catch(throwOfStoreFlag(flags.store));
-    if (read.waiting === undefined) throw storeUnsupported(config.store.use, 'list enqueued entries', 'listEnqueued');
-    // The params as the study keeps its space (a config edited since decodes them as the study was run).
-    const space = compileSpace(read.study.space, '', { stored: true });
-    const listed = new Set(configEntryKeys(config.enqueue ?? []));
-    const unlisted = (key: string | undefined) =>
-      key !== undefined && configEntryOf(key) !== undefined && !listed.has(key);
-    const asJson = (entry: EnqueuedParams): EntryJson => ({
-      params: toExternalParams(space, entry.internal),
-      ...(entry.key === undefined ? {} : { key: entry.key }),
-      ...(unlisted(entry.key) ? { unlisted: true as const } : {}),
-    });
-    refuseQuotesTaken(flags.remove ?? [], read.waiting);
-    const keys = [
-      ...new Set([
-        ...(flags.remove ?? []),
-        ...(flags.removeUnlisted === true
-          ? read.waiting.flatMap((entry) => (unlisted(entry.key) ? [entry.key as string] : []))
-          : []),
-      ]),
-    ];
-    const selectors: EnqueuedSelector[] = [
-      ...keys.map((key) => ({ key })),
-      ...(flags.removeParams ?? []).map((text) => paramsSelector(space, config.name, text)),
-    ];
-    let removed: readonly EnqueuedParams[] = [];
-    let waiting = read.waiting;
-    if (selectors.length > 0)
-      ({ removed, waiting } = await removeEntries(experiment, flags, selectors, space, read.waiting, output));
-    const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
-    if (flags.removeUnlisted === true && selectors.length === 0)
-      say(
-        `study ${config.name}: no waiting entry is one an earlier config queued that ${path} no longer lists; nothing was removed.`,
-      );
-    if (removed.length > 0)
-      say(
-        `Removed ${entries(removed.length)} from the queue of study ${config.name}: ${removed.map((entry) => shown(asJson(entry))).join(', ')}.`,
-      );
-    // Removed, yet still in the config's list: `parzen validate` would count it as not yet run, though no run will.
-    const stillListed = removed.filter((entry) => entry.key !== undefined && listed.has(entry.key));
-    if (stillListed.length > 0) {
-      const one = stillListed.length === 1;
-      output.note(
-        `parzen: note: ${path}'s enqueue list still has ${stillListed.map((entry) => JSON.stringify(asJson(entry).params)).join(', ')}: a run of it does not queue ${one ? 'it' : 'them'} again (${one ? 'its key stays' : 'their keys stay'} queued); take ${one ? 'it' : 'them'} out of the list too.`,
-      );
-    }
-    if (waiting.length === 0) say(`study ${config.name}: no enqueued entry waits.`);
-    else {
-      say(
-        `study ${config.name}: ${entries(waiting.length)} ${waiting.length === 1 ? 'waits' : 'wait'}, handed out in this order:`,
-      );
-      const rows = waiting.map((entry, index) => {
-        const row = asJson(entry);
-        return [
-          String(index + 1),
-          JSON.stringify(row.params),
-          row.key === undefined ? '' : shellQuoted(row.key),
-          row.unlisted === true ? `not in ${path}'s enqueue list` : '',
-        ];
-      });
-      say(formatTable(['#', 'params', 'key', ''], rows, new Set([0])));
-      if (selectors.length === 0)
-        for (const line of howToRemove(commandOf(path, flags), waiting.map(asJson))) say(line);
-    }
-    if (flags.json === true)
-      output.result(JSON.stringify({ study: config.name, waiting: waiting.map(asJson), removed: removed.map(asJson) }));
-    return 0;
+  refuseExtraWords(path, extra, flags);
+  if (path !== undefined)
+    return forConfig(path, async () => listAndRemove(await configTarget(path, flags), flags, output));
+  if (flags.store === undefined)
+    throw new CliError(
+      'Give a config, or --store SPEC (e.g. parzen queue --store jsonl:./study.parzen.jsonl), with --study NAME when the store holds several studies.',
+    );
+  if (flags.removeUnlisted === true)
+    throw new CliError(
+      "--remove-unlisted takes out the entries an earlier config queued that a config's enqueue list no longer has: give that config (parzen queue CONFIG --remove-unlisted).",
+    );
+  const { study, experiment } = await storeFlagStudy(flags.store, flags.study, output);
+  if (study.waiting === undefined)
+    throw storeUnsupported(experiment.config.store.use, 'list enqueued entries', 'listEnqueued');
+  return listAndRemove(
+    { study: study.record.name, space: study.space, waiting: study.waiting, experiment },
+    flags,
+    output,
+  );
+};
+
+/** The config's study (a matrix's by `--study`), read from its store (or `--store`'s). */
+const configTarget = async (path: string, flags: QueueFlags): Promise<QueueTarget> => {
+  const runs = await prepareRuns([path], {
+    progress: { force: 'off' },
+    reportersIdle: true,
+    ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
+  const { experiment } = studyOf(path, runs, flags.study);
+  const { config } = experiment;
+  const read = await openStudyRecord(experiment, true).catch(throwOfStoreFlag(flags.store));
+  if (read.waiting === undefined) throw storeUnsupported(config.store.use, 'list enqueued entries', 'listEnqueued');
+  return {
+    study: config.name,
+    space: compileSpace(read.study.space, '', { stored: true }),
+    waiting: read.waiting,
+    config: { path, listed: new Set(configEntryKeys(config.enqueue ?? [])) },
+    experiment,
+  };
+};
+
+/** Lists the target's queue, after taking out what the flags say. */
+const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Output): Promise<number> => {
+  const { study, space, config } = target;
+  const listed = config?.listed ?? new Set<string>();
+  const unlisted = (key: string | undefined) =>
+    config !== undefined && key !== undefined && configEntryOf(key) !== undefined && !listed.has(key);
+  const asJson = (entry: EnqueuedParams): EntryJson => ({
+    params: toExternalParams(space, entry.internal),
+    ...(entry.key === undefined ? {} : { key: entry.key }),
+    ...(unlisted(entry.key) ? { unlisted: true as const } : {}),
+  });
+  refuseQuotesTaken(flags.remove ?? [], target.waiting);
+  const keys = [
+    ...new Set([
+      ...(flags.remove ?? []),
+      ...(flags.removeUnlisted === true
+        ? target.waiting.flatMap((entry) => (unlisted(entry.key) ? [entry.key as string] : []))
+        : []),
+    ]),
+  ];
+  const selectors: EnqueuedSelector[] = [
+    ...keys.map((key) => ({ key })),
+    ...(flags.removeParams ?? []).map((text) => paramsSelector(space, study, text)),
+  ];
+  let removed: readonly EnqueuedParams[] = [];
+  let waiting = target.waiting;
+  if (selectors.length > 0) ({ removed, waiting } = await removeEntries(target, flags, selectors, output));
+  const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
+  if (flags.removeUnlisted === true && selectors.length === 0)
+    say(
+      `study ${study}: no waiting entry is one an earlier config queued that ${config?.path} no longer lists; nothing was removed.`,
+    );
+  if (removed.length > 0)
+    say(
+      `Removed ${entries(removed.length)} from the queue of study ${study}: ${removed.map((entry) => shown(asJson(entry))).join(', ')}.`,
+    );
+  // Removed, yet still in the config's list: `parzen validate` would count it as not yet run, though no run will.
+  const stillListed = removed.filter((entry) => entry.key !== undefined && listed.has(entry.key));
+  if (stillListed.length > 0) {
+    const one = stillListed.length === 1;
+    output.note(
+      `parzen: note: ${config?.path}'s enqueue list still has ${stillListed.map((entry) => JSON.stringify(asJson(entry).params)).join(', ')}: a run of it does not queue ${one ? 'it' : 'them'} again (${one ? 'its key stays' : 'their keys stay'} queued); take ${one ? 'it' : 'them'} out of the list too.`,
+    );
+  }
+  if (waiting.length === 0) say(`study ${study}: no enqueued entry waits.`);
+  else {
+    say(
+      `study ${study}: ${entries(waiting.length)} ${waiting.length === 1 ? 'waits' : 'wait'}, handed out in this order:`,
+    );
+    const rows = waiting.map((entry, index) => {
+      const row = asJson(entry);
+      return [
+        String(index + 1),
+        JSON.stringify(row.params),
+        row.key === undefined ? '' : shellQuoted(row.key),
+        row.unlisted === true ? `not in ${config?.path}'s enqueue list` : '',
+      ];
+    });
+    say(formatTable(['#', 'params', 'key', ''], rows, new Set([0])));
+    if (selectors.length === 0)
+      for (const line of howToRemove(commandOf(config?.path, flags), waiting.map(asJson))) say(line);
+  }
+  if (flags.json === true)
+    output.result(JSON.stringify({ study, waiting: waiting.map(asJson), removed: removed.map(asJson) }));
+  return 0;
 };
 
 /**
- * Refuses words past the config, naming a key the shell split apart: bash's brace expansion makes two words of
- * `--remove enqueue:{"model":"tree","x":0.2}#0` given without quotes (`enqueue:model:tree#0 enqueue:x:0.2#0`).
+ * Refuses words that are no config (the command takes one, or none with `--store`), naming a key the shell split
+ * apart: bash's brace expansion makes two words of `--remove enqueue:{"model":"tree","x":0.2}#0` given without
+ * quotes (`enqueue:model:tree#0 enqueue:x:0.2#0`), the second taken for the config, or past it.
  */
-const refuseExtraWords = (extra: readonly string[], flags: QueueFlags): void => {
-  if (extra.length === 0) return;
-  const listed = extra.map((word) => `\`${word}\``).join(', ');
-  const split = [...(flags.remove ?? []), ...extra].some((word) => /^enqueue:.*#\d+$/s.test(word));
+const refuseExtraWords = (path: string | undefined, extra: readonly string[], flags: QueueFlags): void => {
+  const keyLike = (word: string) => /^enqueue:.*#\d+$/s.test(word);
+  const stray = [...(path !== undefined && keyLike(path) && !existsSync(path) ? [path] : []), ...extra];
+  if (stray.length === 0) return;
+  // Brace expansion leaves no brace in a piece.
+  const piece = (word: string) => keyLike(word) && !word.includes('{');
+  const pieces = stray.some(piece) ? [...(flags.remove ?? []), ...stray].filter(piece) : [];
+  const quoted = (words: readonly string[]) => words.map((word) => `\`${word}\``).join(', ');
   throw new CliError(
-    split
-      ? `queue takes one config, and got ${listed} after it: the shell split a key given without quotes (its braces and comma). Give the key in single quotes, as \`parzen queue\` shows it (e.g. --remove 'enqueue:{"model":"tree","x":0.2}#0').`
-      : `queue takes one config, and got ${listed} after it. Give one config (a flag's value with spaces goes in quotes).`,
+    pieces.length > 0
+      ? `the shell split a key given without quotes (at the comma between its braces): ${quoted(pieces)} are its pieces. Give the key in single quotes, as \`parzen queue\` shows it (e.g. --remove 'enqueue:{"model":"tree","x":0.2}#0').`
+      : `queue takes one config, and got ${quoted(stray)} besides. Give one config (a flag's value with spaces goes in quotes).`,
   );
 };
 
@@ -170,10 +221,10 @@ const shown = (entry: EntryJson): string =>
   `${JSON.stringify(entry.params)}${entry.key === undefined ? '' : ` (key ${shellQuoted(entry.key)})`}`;
 
 /** The command line that lists this queue again, as the user gave it (each argument quoted for the shell). */
-const commandOf = (path: string, flags: QueueFlags): string =>
+const commandOf = (path: string | undefined, flags: QueueFlags): string =>
   [
     'parzen queue',
-    shellQuoted(path),
+    ...(path === undefined ? [] : [shellQuoted(path)]),
     ...(flags.store === undefined ? [] : [`--store ${shellQuoted(flags.store)}`]),
     ...(flags.study === undefined ? [] : [`--study ${shellQuoted(flags.study)}`]),
   ].join(' ');
@@ -218,7 +269,7 @@ const refuseQuotesTaken = (keys: readonly string[], waiting: readonly EnqueuedPa
 };
 
 /** The selector of `--remove-params TEXT`: its params (a JSON object, as the listing shows them), checked. */
-const paramsSelector = (space: ReturnType<typeof compileSpace>, study: string, text: string): EnqueuedSelector => {
+const paramsSelector = (space: CompiledSpace, study: string, text: string): EnqueuedSelector => {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -240,15 +291,13 @@ const paramsSelector = (space: ReturnType<typeof compileSpace>, study: string, t
  * `removeEnqueuedEntries`); resolves to those removed and the entries waiting after (as the store lists them then).
  */
 const removeEntries = async (
-  experiment: PreparedRun['experiment'],
+  target: QueueTarget,
   flags: QueueFlags,
   selectors: readonly EnqueuedSelector[],
-  space: ReturnType<typeof compileSpace>,
-  before: readonly EnqueuedParams[],
   output: Output,
 ): Promise<{ readonly removed: readonly EnqueuedParams[]; readonly waiting: readonly EnqueuedParams[] }> => {
   const warn = (message: string) => output.note(`parzen: warning: ${message}`);
-  const { name } = experiment.config;
+  const { experiment, study, space } = target;
   const scope = await openStudyScope(experiment);
   try {
     // Its config errors where run and validate say them: under /store/options, or of the --store flag.
@@ -258,9 +307,10 @@ const removeEntries = async (
     // A close that fails is warned of; it never replaces what was removed, or the refusal.
     return await withCleanup(
       async () => {
-        const removed = await removeEnqueuedEntries(store, name, space, selectors);
-        const after = await store.listEnqueued?.(name).catch(() => undefined);
-        return { removed, waiting: after ?? before.filter((entry) => !removed.some((gone) => sameEntry(gone, entry))) };
+        const removed = await removeEnqueuedEntries(store, study, space, selectors);
+        const after = await store.listEnqueued?.(study).catch(() => undefined);
+        const left = target.waiting.filter((entry) => !removed.some((gone) => sameEntry(gone, entry)));
+        return { removed, waiting: after ?? left };
       },
       () => store.close(),
       `the \`${experiment.config.store.use}\` store could not be closed`,

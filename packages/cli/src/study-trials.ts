@@ -91,6 +91,8 @@ interface StudyRead {
   readonly waiting?: readonly EnqueuedParams[] | undefined;
   /** The enqueued entry each trial ran (asked for with the waiting ones), when the store lists them. */
   readonly taken?: readonly TakenEntry[] | undefined;
+  /** The entries taken out of the queue (asked for with the waiting ones), when the store lists them. */
+  readonly removed?: readonly EnqueuedParams[] | undefined;
 }
 
 /** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
@@ -104,7 +106,8 @@ const readStudy = async (
     const trials = await store.listTrials(config.name);
     if (!withWaiting) return { study, trials };
     const waiting = await store.listEnqueued?.(config.name);
-    return { study, trials, waiting, taken: await store.listTakenEntries?.(config.name) };
+    const taken = await store.listTakenEntries?.(config.name);
+    return { study, trials, waiting, taken, removed: await store.listRemovedEntries?.(config.name) };
   } catch (error) {
     throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
   }

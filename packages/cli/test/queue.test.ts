@@ -109,6 +109,10 @@ describe('parzen queue', () => {
     expect(removed.stderr).toContain(
       `parzen: note: ${path}'s enqueue list still has {"x":0.3}: a run of it does not queue it again (its key stays queued); take it out of the list too.`,
     );
+    // Review 151: validate counted the removed entry as not yet run, though no run runs it.
+    expect((await cli('validate', path)).stdout).toContain(
+      ', 2 enqueued trials (1 already ran in study sq, 1 removed from its queue: no run runs it)',
+    );
     expect((await cli('run', path, '--quiet', '--max-trials', '2')).code).toBe(0);
     const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { params: { x: number } }[];
     expect(trials.map((trial) => trial.params.x)).not.toContain(0.3);
@@ -143,6 +147,9 @@ describe('parzen queue', () => {
     expect(removed.stdout).toContain(`Removed 1 entry from the queue of study paste: {"x":0.9} (key 'it'\\''s mine').`);
     expect((await cli('queue', path, '--json')).stdout).toBe(
       JSON.stringify({ study: 'paste', waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }], removed: [] }),
+    );
+    expect((await cli('validate', path)).stdout).toContain(
+      ', 3 enqueued trials, 1 not yet run (1 already ran in study paste, 1 removed from its queue: no run runs it)',
     );
   });
 

@@ -101,6 +101,7 @@ export interface JsonlStore extends TrialStore {
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
   deleteStudy: NonNullable<TrialStore['deleteStudy']>;
+  listRemovedEntries: NonNullable<TrialStore['listRemovedEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
   readonly path: string;
   /** Every study the journal holds, in the order they were created. */
@@ -325,6 +326,11 @@ class JsonlTrialStore implements JsonlStore {
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
     this.refresh();
     return this.study(study).queue.waiting().map(storedEntry);
+  }
+
+  async listRemovedEntries(study: string): Promise<readonly EnqueuedParams[]> {
+    this.refresh();
+    return this.study(study).queue.removedEntries().map(storedEntry);
   }
 
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {

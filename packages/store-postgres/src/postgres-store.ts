@@ -67,6 +67,7 @@ export interface PostgresStore extends TrialStore {
   enqueue: NonNullable<TrialStore['enqueue']>;
   removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
   deleteStudy: NonNullable<TrialStore['deleteStudy']>;
+  listRemovedEntries: NonNullable<TrialStore['listRemovedEntries']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
@@ -332,6 +333,12 @@ class PostgresTrialStore implements PostgresStore {
         return { removed: picked.map((at) => entries[at] as EnqueuedParams), missing: [] };
       });
     });
+  }
+
+  async listRemovedEntries(study: string): Promise<readonly EnqueuedParams[]> {
+    const { id } = await this.requireStudy(study);
+    const rows = await this.retrying('listing removed entries', () => this.query<EntryRow>('removedEntries', [id]));
+    return rows.map(entryOfRow);
   }
 
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {

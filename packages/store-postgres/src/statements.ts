@@ -103,6 +103,7 @@ const SQL = {
       WHERE study_id = $1 AND seq = ANY($2::bigint[]) AND taken_by IS NULL AND ${SYNC} RETURNING 1)
     UPDATE parzen_studies SET waiting = GREATEST(waiting - (SELECT count(*) FROM r), 0) WHERE id = $1
     RETURNING (SELECT count(*) FROM r)::int AS removed`,
+  removedEntries: 'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by = -1 ORDER BY seq',
   removedByWrite:
     'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND write_id = $2 AND taken_by = -1 ORDER BY seq',
   // $2 number, $3 its updated_seq, $4 write id and created_by, $5 lease owner, $6 lease expiry, $7 start.

@@ -31,6 +31,7 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   entryWaits: [1],
   waitingEntries: [1],
   takenEntries: [1],
+  removedEntries: [1],
   removeEntries: [1, '{19995,19996}', 'off', '00000000-0000-4000-8000-000000000000'],
   removedByWrite: [1, '00000000-0000-4000-8000-000000000000'],
   setParams: [1, 2, 'off', '00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000', '{}'],
@@ -194,6 +195,9 @@ describePostgres('postgres schema', () => {
           if (name === 'finishedSince') continue;
           // Nor this: explain and report read every entry the study's trials ran, once per read.
           if (name === 'takenEntries') continue;
+          // Nor this: validate reads the entries taken out of the queue, once per read (an index for them would be a
+          // schema step, for a read as rare as takenEntries).
+          if (name === 'removedEntries') continue;
           expect(text, `${name}:\n${text}`).not.toMatch(/Seq Scan/);
           const dropped = [...text.matchAll(/Rows Removed by Filter: (\d+)/g)].map((match) => Number(match[1]));
           expect(Math.max(0, ...dropped), `${name}:\n${text}`).toBeLessThanOrEqual(1);

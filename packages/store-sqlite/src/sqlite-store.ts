@@ -103,6 +103,7 @@ export interface SqliteStore extends TrialStore {
   enqueue: NonNullable<TrialStore['enqueue']>;
   removeEnqueued: NonNullable<TrialStore['removeEnqueued']>;
   deleteStudy: NonNullable<TrialStore['deleteStudy']>;
+  listRemovedEntries: NonNullable<TrialStore['listRemovedEntries']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
@@ -471,6 +472,18 @@ class SqliteTrialStore implements SqliteStore {
       this.studies.delete(study);
       this.caches.delete(study);
       return deletion;
+    });
+  }
+
+  async listRemovedEntries(study: string): Promise<readonly EnqueuedParams[]> {
+    return this.read('listing removed entries', () => {
+      this.requireStudy(study);
+      return (this.sql.removedEntries.all(study) as { key: string | null; params: string }[]).map(
+        ({ key, params }) => ({
+          internal: JSON.parse(params),
+          ...(key === null ? {} : { key }),
+        }),
+      );
     });
   }
 

@@ -38,6 +38,7 @@ const SQL = {
   // by a Parzen from before removal (so it hands the entry out no more than this one does).
   takenEntries: 'SELECT taken_by, key, params FROM enqueued WHERE study = ? AND taken_by >= 0 ORDER BY taken_by',
   removeEntry: 'UPDATE enqueued SET taken_by = -1 WHERE study = @study AND seq = @seq AND taken_by IS NULL',
+  removedEntries: 'SELECT key, params FROM enqueued WHERE study = ? AND taken_by = -1 ORDER BY seq',
   oldestWaiting:
     'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',
   takeEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND seq = @seq',

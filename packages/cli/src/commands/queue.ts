@@ -163,7 +163,7 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
     say(
       `Removed ${entries(removed.length)} from the queue of study ${study}: ${removed.map((entry) => shown(asJson(entry))).join(', ')}.`,
     );
-  // Removed, yet still in the config's list: `parzen validate` would count it as not yet run, though no run will.
+  // Removed, yet still in the config's list: a run of it does not queue it again (`parzen validate` counts it removed).
   const stillListed = removed.filter((entry) => entry.key !== undefined && listed.has(entry.key));
   if (stillListed.length > 0) {
     const one = stillListed.length === 1;

@@ -1,5 +1,6 @@
 import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
 import {
+  configEntryKeys,
   countOf,
   leftoverEntriesNote,
   openStudyScope,
@@ -24,19 +25,34 @@ const optional = (name: string, value: string, byDefault = 'none'): string =>
 /** `, 2 enqueued trials`, unless no variant enqueues any. */
 const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' : `, ${value}`);
 
+/** Of a config's enqueued entries, how many the study's trials took, and how many were removed from its queue. */
+interface EntryCounts {
+  readonly taken: number;
+  readonly removed: number;
+}
+
 /**
  * `8 enqueued trials`, and when the study is in its store how many of them its trials already took (by the
- * rule a run queues them with: an entry a trial took is not run again): `(all 8 already ran in study par)`,
- * `, 3 not yet run (5 already ran in study par)`.
+ * rule a run queues them with: an entry a trial took is not run again) and how many were taken out of its queue
+ * (`parzen queue --remove`: no run runs them, their keys staying queued): `(all 8 already ran in study par)`,
+ * `, 3 not yet run (5 already ran in study par)`, `, 1 not yet run (5 already ran in study par, 2 removed from its
+ * queue: no run runs them)`.
  */
-const enqueuedOf = (run: PreparedStudy, taken: number | undefined): string => {
+const enqueuedOf = (run: PreparedStudy, counts: EntryCounts | undefined): string => {
   const { name, enqueue } = run.experiment.config;
   const total = enqueue?.length ?? 0;
   const counted = countOf(total, 'enqueued trial');
-  if (taken === undefined || total === 0) return counted;
-  if (taken === 0) return `${counted} (none ran yet in study ${name})`;
-  if (taken === total) return `${counted} (${total === 1 ? 'it' : `all ${total}`} already ran in study ${name})`;
-  return `${counted}, ${total - taken} not yet run (${taken} already ran in study ${name})`;
+  if (counts === undefined || total === 0) return counted;
+  const { taken, removed } = counts;
+  const gone = removed === 0 ? '' : `, ${removed} removed from its queue: no run runs ${removed === 1 ? 'it' : 'them'}`;
+  const left = total - taken - removed;
+  const ran =
+    taken === 0
+      ? `none ran yet in study ${name}`
+      : `${taken === total ? (total === 1 ? 'it' : `all ${total}`) : taken} already ran in study ${name}`;
+  // How many are still to run, unless all are (none ran, none was removed) or none is.
+  const notYet = left === 0 || left === total ? '' : `, ${left} not yet run`;
+  return `${counted}${notYet} (${ran}${gone})`;
 };
 
 /**
@@ -90,7 +106,7 @@ interface ValidFile {
 const describeFile = (
   path: string,
   mine: readonly PreparedStudy[],
-  taken: (run: PreparedStudy) => number | undefined = () => undefined,
+  taken: (run: PreparedStudy) => EntryCounts | undefined = () => undefined,
 ): ValidFile | undefined => {
   const first = mine[0]?.experiment;
   if (first === undefined) return undefined;
@@ -217,7 +233,7 @@ const unreadNote = (run: PreparedStudy, error: unknown): PreparedStudy => {
 const withStoreNotes = async (
   runs: readonly PreparedStudy[],
   reads: Awaited<ReturnType<typeof readStudiesHeld>>,
-): Promise<{ held: PreparedStudy[]; takenOf: Map<PreparedStudy, number> }> => {
+): Promise<{ held: PreparedStudy[]; takenOf: Map<PreparedStudy, EntryCounts> }> => {
   // What `run` would say of the study its store holds (trials 104 and 110: validate said nothing of it): another
   // suggester than the one the study was created with, a trial budget already spent.
   // The suggester's settings changed since the study began.
@@ -280,8 +296,9 @@ const withStoreNotes = async (
   });
   // Of the config's enqueued entries, those the study's trials took, by the keys a run queues them with; not one
   // whose copy waits without its key (a suggester failed on its trial, and the run queued it again to run next:
-  // review 126), until a trial takes that copy (review 127: "none ran yet" after it had run).
-  const takenOf = new Map<PreparedStudy, number>(
+  // review 126), until a trial takes that copy (review 127: "none ran yet" after it had run). And those taken out of
+  // its queue (review 151: counted as not yet run, though no run runs them).
+  const takenOf = new Map<PreparedStudy, EntryCounts>(
     held.flatMap((run, at) => {
       const read = reads[at];
       const value = read !== undefined && 'value' in read ? read.value : undefined;
@@ -290,7 +307,13 @@ const withStoreNotes = async (
         (value.waiting ?? []).flatMap((entry) => (entry.key === undefined ? [canonicalJson(entry.internal)] : [])),
       );
       const ran = value.taken.filter((entry) => !copies.has(canonicalJson(entry.internal)));
-      return [[run, takenConfigEntries(run.experiment.config.enqueue ?? [], ran)] as const];
+      const entries = run.experiment.config.enqueue ?? [];
+      const removed = new Set((value.removed ?? []).flatMap((entry) => entry.key ?? []));
+      const counts = {
+        taken: takenConfigEntries(entries, ran),
+        removed: configEntryKeys(entries).filter((key) => removed.has(key)).length,
+      };
+      return [[run, counts] as const];
     }),
   );
   return { held, takenOf };

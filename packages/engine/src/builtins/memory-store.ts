@@ -171,6 +171,9 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       deleted.add(study);
       return deletion;
     },
+    async listRemovedEntries(study: string) {
+      return state(study).queue.removedEntries().map(storedEntry);
+    },
     async listTakenEntries(study: string) {
       return state(study)
         .queue.takenEntries()

@@ -135,7 +135,7 @@ export interface TrialChanges {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`, `removeEnqueued`, `deleteStudy`) are implemented
+ * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`, `removeEnqueued`, `listRemovedEntries`, `deleteStudy`) are implemented
  *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
  *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead; without
  *   `listEnqueued` or `listTakenEntries`, explain and report say less (which entries wait or ran).
@@ -213,9 +213,9 @@ export interface TrialStore {
    * given back by a trial that ended unrun waits); when one picks none, nothing is removed and `missing` says which.
    * A removed entry is never handed out, and its key stays queued: `enqueue` skips it, as it skips any key the
    * study has queued, so a config that still lists it does not queue it again. `listEnqueued` no longer lists it,
-   * nor `listTakenEntries` (no trial took it). `pickWaiting` from `@parzen/engine/plugin` picks the entries.
-   * Optional (`parzen queue --remove` and `study.removeEnqueued` need it): a store without it fails them with
-   * `STORE_UNSUPPORTED`.
+   * nor `listTakenEntries` (no trial took it); `listRemovedEntries` does. `pickWaiting` from `@parzen/engine/plugin`
+   * picks the entries. Optional (`parzen queue --remove` and `study.removeEnqueued` need it): a store without it
+   * fails them with `STORE_UNSUPPORTED`.
    */
   removeEnqueued?(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval>;
   /**
@@ -231,6 +231,12 @@ export interface TrialStore {
    * need it): a store without it fails them with `STORE_UNSUPPORTED`.
    */
   deleteStudy?(study: string, options?: StudyDeletionOptions): Promise<StudyDeletion>;
+  /**
+   * The entries `removeEnqueued` took out of the queue, in the order they were queued, each with its key when it was
+   * queued with one. Optional: `parzen validate` counts a config's entries removed by their keys, apart from those
+   * not yet run (no run runs a removed one); without it, it counts them as not yet run.
+   */
+  listRemovedEntries?(study: string): Promise<readonly EnqueuedParams[]>;
   /**
    * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
    * warm start need it.

@@ -143,6 +143,17 @@ export class EntryQueue<P> {
     }
   }
 
+  /** The entries taken out of the queue ({@link remove}), in queue order, each with its key if it has one. */
+  removedEntries(): { readonly params: P; readonly key?: string }[] {
+    const keyAt = this.keysByPosition();
+    return [...this.removed]
+      .sort((a, b) => a - b)
+      .map((at) => {
+        const key = keyAt.get(at);
+        return { params: this.entries[at] as P, ...(key === undefined ? {} : { key }) };
+      });
+  }
+
   /** Records that trial `number` took the entry at `at`. */
   take(at: number, number: number): void {
     this.givenBack.delete(at);

@@ -22,6 +22,7 @@ export interface StoreContractOptions {
     | 'listTakenEntries'
     | 'removeEnqueued'
     | 'deleteStudy'
+    | 'listRemovedEntries'
     // Stores written before `addTrials` took `refuseRepeats`, which ignore it: an import's repeat check then runs
     // outside the store's lock, so two imports of one file at once may both add it.
     | 'refuseRepeats'
@@ -686,6 +687,39 @@ export const describeStoreContract = (name: string, options: StoreContractOption
                 { trial: 2, internal: { x: 0.6 }, key: 'f' },
               ],
         );
+        await current.close();
+      });
+    }
+
+    if (!without.has('enqueue') && !without.has('removeEnqueued') && !without.has('listRemovedEntries')) {
+      it('lists the entries taken out of the queue, in the order they were queued, with their keys', async () => {
+        const store = await open();
+        const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        const remove = must(store.removeEnqueued, 'removeEnqueued').bind(store);
+        const removedOf = (from: TrialStore) =>
+          must(from.listRemovedEntries, 'listRemovedEntries').call(from, spec.name);
+        await enqueue(spec.name, [
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 } },
+          { internal: { x: 0.3 }, key: 'c' },
+          { internal: { x: 0.4 }, key: 'd' },
+        ]);
+        expect(await removedOf(store)).toEqual([]);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+        await remove(spec.name, [{ key: 'c' }, { internal: { x: 0.2 } }]);
+        expect(await removedOf(store)).toEqual([{ internal: { x: 0.2 } }, { internal: { x: 0.3 }, key: 'c' }]);
+        // Given back (its trial ended unrun), then removed: listed in its place in the queue, first.
+        await store.finishTrial(spec.name, 0, { state: 'failed', error: { code: 'INTERRUPTED', message: 'x' } });
+        await remove(spec.name, [{ key: 'a' }]);
+        const current = await reopened(store);
+        expect(await removedOf(current)).toEqual([
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 } },
+          { internal: { x: 0.3 }, key: 'c' },
+        ]);
+        // Neither a waiting entry nor one a trial took is listed.
+        expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.4 });
+        expect(await removedOf(current)).toHaveLength(3);
         await current.close();
       });
     }

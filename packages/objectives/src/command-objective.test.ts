@@ -11,6 +11,7 @@ import {
   type SpaceDefinition,
   type Suggester,
   sampleDistribution,
+  shellQuoted,
 } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { goneWithin } from '@parzen/test-kit';
@@ -22,7 +23,6 @@ import {
   interpretCommandOutcome,
 } from './command-objective.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
-import { shellQuoted } from './shell-quoted.js';
 
 let dir: string;
 /** A program's outcome as `runCommand` gives it: exit 0 after 5 ms, nothing printed, unless told otherwise. */

@@ -14,6 +14,7 @@ import {
   resolveConfigPath,
   SERVICES,
   type Services,
+  shellQuoted,
 } from '@parzen/engine/plugin';
 import {
   literalIssues,
@@ -51,7 +52,6 @@ import {
   type Report,
 } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
-import { shellQuoted } from './shell-quoted.js';
 import { openTrialLog, type TrialLog } from './trial-log.js';
 
 /** Options of the `command` objective (after the schema's defaults are filled in). */

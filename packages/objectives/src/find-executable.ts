@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { shellQuoted } from './shell-quoted.js';
+import { shellQuoted } from '@parzen/engine/plugin';
 
 const isExecutableFile = (path: string): boolean => {
   try {

@@ -259,7 +259,7 @@ export const studyNotFound = (study: string): ParzenError =>
 export const studyDeleted = (study: string): ParzenError =>
   new ParzenError(
     'STUDY_NOT_FOUND',
-    `Study \`${study}\` was deleted from the store (\`parzen delete\` or \`deleteStudy\`) while this process used it; nothing more is written to it. A study of that name created since is another study: open it again to use it.`,
+    `Study \`${study}\` was deleted from the store (\`parzen delete\` or \`deleteStudy\`) while this process used it: this process neither reads nor writes it any more. A study of that name created since is another study: open it again (run again; restart \`report --serve\`) to use it.`,
   );
 
 /** Whether `value` is a Promise or another thenable (any object with a `then` method). */

@@ -168,4 +168,39 @@ describe('command objective logFile', () => {
     ]);
     expect(lines.filter((line) => line.startsWith('[parzen]'))).toHaveLength(4);
   });
+
+  // Review 152: reading bytes, a character split between two reads must still be decoded whole for the loss line.
+  it('reads a loss line whose multibyte character comes in two reads', async () => {
+    // In a file: braces in the command are placeholders, `}}` one brace.
+    const program = join(dir, 'split-char.cjs');
+    writeFileSync(
+      program,
+      `process.stdout.write('{"loss": 0.5, "attrs": {"note": "caf');
+process.stdout.write(Buffer.from([0xc3]));
+setTimeout(() => { process.stdout.write(Buffer.from([0xa9])); process.stdout.write('"}}\\n'); }, 100);
+`,
+    );
+    const result = await createCommandObjective(
+      { ...options(''), command: [process.execPath, program] },
+      { baseDir: dir, study: 's' },
+    ).evaluate({}, evaluation(1));
+    expect(result).toEqual({ status: 'ok', loss: 0.5, attrs: { note: 'café' } });
+  });
+
+  // Review 152: a line over 64 KiB was cut inside a UTF-8 character, leaving the file invalid UTF-8.
+  it('writes a line over 64 KiB in pieces cut between characters', async () => {
+    const line = `x${'é'.repeat(70_000)}`; // 140,001 bytes: a cut at 64 KiB lands inside a character
+    const program = join(dir, 'long-line.cjs');
+    writeFileSync(program, `process.stdout.write('${line}'); console.log(); console.log(0.5);\n`);
+    const adapter = createCommandObjective(
+      { ...options(''), command: [process.execPath, program], logFile: 'long-{trial}.log' },
+      { baseDir: dir, study: 's' },
+    );
+    expect(await adapter.evaluate({}, evaluation(1))).toEqual({ status: 'ok', loss: 0.5 });
+    const text = readFileSync(join(dir, 'long-1.log'), 'utf8');
+    expect(text).not.toContain('\ufffd');
+    const pieces = text.split('\n').filter((piece) => /^[xé]/.test(piece));
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(line);
+  });
 });

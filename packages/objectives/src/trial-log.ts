@@ -27,6 +27,20 @@ export interface TrialLog {
 const LONGEST_HELD_LINE = 65_536;
 const NEWLINE = 0x0a;
 
+/**
+ * Where to cut `text` so that no UTF-8 character is split: before the last character when its bytes run to the
+ * end (its continuation bytes, 10xxxxxx, and its lead byte), else at the end. Bytes that are no UTF-8 are cut
+ * anywhere.
+ */
+const characterBoundary = (text: Buffer): number => {
+  let at = text.length;
+  while (at > 0 && at > text.length - 4 && ((text[at - 1] as number) & 0xc0) === 0x80) at--;
+  const lead = text[at - 1];
+  if (lead === undefined || lead < 0xc0) return text.length;
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return text.length - (at - 1) < size ? at - 1 : text.length;
+};
+
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -89,10 +103,11 @@ export const openTrialLog = (path: string, header: string, prefix?: string): Tri
         held[stream] = text;
         return;
       }
-      const upTo = last === -1 ? text.length : last + 1;
+      const upTo = last === -1 ? characterBoundary(text) : last + 1;
       held[stream] = text.subarray(upTo);
-      // A piece of an overlong line is ended here, so that the next line (the other stream's) starts on its own.
-      putLines(last === -1 ? Buffer.concat([text, Buffer.from('\n')]) : text.subarray(0, upTo));
+      // A piece of an overlong line is ended here, so that the next line (the other stream's) starts on its own;
+      // it ends between two UTF-8 characters, never inside one.
+      putLines(last === -1 ? Buffer.concat([text.subarray(0, upTo), Buffer.from('\n')]) : text.subarray(0, upTo));
     },
     close(footer) {
       for (const stream of ['stdout', 'stderr'] as const)

@@ -690,6 +690,17 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     await again.close();
   });
 
+  it('follows a study deleted and created again under its name, with fewer trials (review 152: the page stayed)', () => {
+    const grown = shownTrials();
+    const trials = (n: number) => ({ trials: Array.from({ length: n }, (_, i) => i) });
+    expect(grown(trials(3), '2026-12-06T10:00:00.000Z').trials).toHaveLength(3);
+    // The same study with fewer trials: cut short or replaced, refused.
+    expect(() => grown(trials(2), '2026-12-06T10:00:00.000Z')).toThrow(/cut short or replaced/);
+    // Another study of that name (created since): shown, and it must grow from there.
+    expect(grown(trials(2), '2026-12-06T11:00:00.000Z').trials).toHaveLength(2);
+    expect(() => grown(trials(1), '2026-12-06T11:00:00.000Z')).toThrow(/2 trials the page showed/);
+  });
+
   it('--serve with -o or --format is refused (they were ignored)', async () => {
     const withOutput = await cli('report', config, '--serve', '-o', join(dir, 'served.html'));
     expect(withOutput.code).toBe(2);

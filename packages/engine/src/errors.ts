@@ -259,7 +259,7 @@ export const studyNotFound = (study: string): ParzenError =>
 export const studyDeleted = (study: string): ParzenError =>
   new ParzenError(
     'STUDY_NOT_FOUND',
-    `Study \`${study}\` was deleted from the store (\`parzen delete\` or \`deleteStudy\`) while this process used it: this process neither reads nor writes it any more. A study of that name created since is another study: open it again (run again; restart \`report --serve\`) to use it.`,
+    `Study \`${study}\` was deleted from the store (\`parzen delete\` or \`deleteStudy\`) while this process used it: this process neither reads nor writes it any more. A study of that name created since is another study: open the store again to use it (a run: run again; \`report --serve\` does so by itself).`,
   );
 
 /** Whether `value` is a Promise or another thenable (any object with a `then` method). */

@@ -186,16 +186,23 @@ export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore
 
 // Trial 119: a journal cut short, read afresh, gave an empty page that said the study was never run, and "reading
 // works again".
-/** The trials a served page showed last: a read with fewer is refused (a store only grows). */
+// Review 152: after a delete and a new study of that name, the page stayed on the deleted study's trials.
+/**
+ * The trials a served page showed last: a read with fewer is refused (a store only grows), unless the study read
+ * is another one (`createdAt`, its record's: the study was deleted and one of that name created since).
+ */
 export const shownTrials = () => {
   let shown = 0;
-  return <S extends { readonly trials: readonly unknown[] }>(study: S): S => {
+  let shownStudy: string | undefined;
+  return <S extends { readonly trials: readonly unknown[] }>(study: S, createdAt?: string): S => {
+    if (createdAt !== undefined && shownStudy !== undefined && createdAt !== shownStudy) shown = 0;
     if (study.trials.length < shown)
       throw new ParzenError(
         'STORE_FAILED',
         `the store now holds ${study.trials.length} of the ${shown} trials the page showed: it was cut short or replaced`,
       );
     shown = study.trials.length;
+    shownStudy = createdAt ?? shownStudy;
     return study;
   };
 };
@@ -445,14 +452,16 @@ const serve = async (
     config.name,
     {
       load: () =>
-        store.read(async (opened) =>
-          grown(
+        store.read(async (opened) => {
+          const stored = await opened.getStudy(config.name);
+          return grown(
             withTaken(
-              studyOf(run, await opened.listTrials(config.name), await opened.getStudy(config.name), space),
+              studyOf(run, await opened.listTrials(config.name), stored, space),
               await opened.listTakenEntries?.(config.name),
             ),
-          ),
-        ),
+            stored?.createdAt,
+          );
+        }),
       close: store.close,
     },
     options,
@@ -520,7 +529,7 @@ const serveBeforeStudy = async (
             space ??= spaceOf(run, stored, output);
             const trials = await opened.listTrials(config.name);
             const taken = await opened.listTakenEntries?.(config.name);
-            const study = grown(withTaken(studyOf(run, trials, stored, space), taken));
+            const study = grown(withTaken(studyOf(run, trials, stored, space), taken), stored?.createdAt);
             waiting = undefined;
             read = true;
             return study;
@@ -680,14 +689,16 @@ const reportStore = async (
     const store = servedStore(open, await open());
     const grown = shownTrials();
     const reload = () =>
-      store.read(async (opened) =>
-        grown(
+      store.read(async (opened) => {
+        const stored = await opened.getStudy(record.name);
+        return grown(
           withTaken(
-            reportStudy(await opened.getStudy(record.name), await opened.listTrials(record.name), space),
+            reportStudy(stored, await opened.listTrials(record.name), space),
             await opened.listTakenEntries?.(record.name),
           ),
-        ),
-      );
+          stored?.createdAt,
+        );
+      });
     return serveStudy(record.name, { load: reload, close: store.close }, options, flags, output);
   }
   return writeStoredStudy(found, options, contourCalls, flags, format, outputPath(format, flags), output);

@@ -251,16 +251,25 @@ export const storeUnsupported = (store: string, feature: string, method: string,
 export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
 
+const DELETED = Symbol('parzen.studyDeleted');
+
 /**
  * The `STUDY_NOT_FOUND` error of a store handle whose study was deleted since it opened or read it (by
  * `parzen delete` or `deleteStudy`, in this process or another): it writes nothing more to it, nor to a study
  * created again under that name since, which is another study.
  */
-export const studyDeleted = (study: string): ParzenError =>
-  new ParzenError(
+export const studyDeleted = (study: string): ParzenError => {
+  const error = new ParzenError(
     'STUDY_NOT_FOUND',
     `Study \`${study}\` was deleted from the store (\`parzen delete\` or \`deleteStudy\`) while this process used it: this process neither reads nor writes it any more. A study of that name created since is another study: open the store again to use it (a run: run again; \`report --serve\` does so by itself).`,
   );
+  Object.defineProperty(error, DELETED, { value: true });
+  return error;
+};
+
+/** Whether `error` is {@link studyDeleted}'s: the study was deleted while this process used it. */
+export const isStudyDeleted = (error: unknown): boolean =>
+  error instanceof ParzenError && (error as unknown as Record<symbol, unknown>)[DELETED] === true;
 
 /** Whether `value` is a Promise or another thenable (any object with a `then` method). */
 export const isThenable = (value: unknown): value is PromiseLike<unknown> =>

@@ -124,6 +124,11 @@ describe('deleteStudy', () => {
     // Its result is kept where a result the store could not record goes.
     const rescue = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`);
     expect(warnings.join('\n')).toContain(rescue);
+    // Review 152: the hint said the import "adds it once the store works", which put it in the study created anew.
+    expect(warnings.join('\n')).toContain(
+      `it is kept in ${rescue}. Its study was deleted: \`parzen import CONFIG ${rescue}\` would add it to the study that has the name now, another study.`,
+    );
+    expect(warnings.join('\n')).not.toContain('adds it once the store works');
     rmSync(rescue, { force: true });
   });
 

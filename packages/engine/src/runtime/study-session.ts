@@ -27,7 +27,7 @@ import {
   type RunningTrial,
   type TrialOutcome,
 } from '../domain/trial.js';
-import { ParzenError } from '../errors.js';
+import { isStudyDeleted, ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
 import { entryAttempt, skippedEntryNote } from './enqueue.js';
 import { makeFolder } from './make-folder.js';
@@ -475,7 +475,10 @@ export const finishRunTrial = async (
         said +
           ('error' in rescued
             ? `nothing else keeps this result (it could not be written to a file either: ${rescued.error}).`
-            : `it is kept in ${rescued.file} (\`parzen import CONFIG ${rescued.file}\` adds it once the store works).`),
+            : isStudyDeleted(error)
+              ? // Review 152: the hint imported a deleted study's result into the study created anew under its name.
+                `it is kept in ${rescued.file}. Its study was deleted: \`parzen import CONFIG ${rescued.file}\` would add it to the study that has the name now, another study.`
+              : `it is kept in ${rescued.file} (\`parzen import CONFIG ${rescued.file}\` adds it once the store works).`),
       );
       throw error;
     }

@@ -17,6 +17,7 @@ import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
+import { noPickedRun, pickedRun } from '../pick-run.js';
 import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
@@ -406,10 +407,7 @@ const studyToExplain = async (
     reportersIdle: true,
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
-  const run =
-    flags.study === undefined && runs.length === 1
-      ? runs[0]
-      : runs.find((r) => r.experiment.config.name === flags.study);
+  const run = pickedRun(runs, flags.study);
   if (run === undefined && flags.study !== undefined) {
     // A study the config's store holds under another name (an earlier version's name for a matrix variant,
     // which run points to with --study): explained as the store keeps it (trial 63: refused).
@@ -427,10 +425,7 @@ const studyToExplain = async (
       };
     }
   }
-  if (run === undefined)
-    throw new CliError(
-      `${path} describes ${runs.length === 1 ? 'study' : 'studies'} ${runs.map((r) => `\`${r.experiment.config.name}\``).join(', ')}: ${flags.study === undefined ? 'pick one with --study NAME' : `none is named ${flags.study}`}.`,
-    );
+  if (run === undefined) throw noPickedRun(path, runs, flags.study);
   const { config } = run.experiment;
   const {
     study: stored,

@@ -22,6 +22,7 @@ import {
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { noPickedRun, pickedRun } from '../pick-run.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
@@ -51,11 +52,9 @@ interface EntryJson {
 
 /** The one study of the config the command works on (a matrix's by `--study`). */
 const studyOf = (path: string, runs: readonly PreparedRun[], study: string | undefined): PreparedRun => {
-  const run = study === undefined && runs.length === 1 ? runs[0] : runs.find((r) => r.experiment.config.name === study);
+  const run = pickedRun(runs, study);
   if (run !== undefined) return run;
-  throw new CliError(
-    `${path} describes ${runs.length === 1 ? 'study' : 'studies'} ${runs.map((r) => `\`${r.experiment.config.name}\``).join(', ')}: ${study === undefined ? 'pick one with --study NAME' : `none is named ${study}`}.`,
-  );
+  throw noPickedRun(path, runs, study);
 };
 
 /** The study `parzen queue` works on: as its store keeps it, the entries waiting, and where to write. */

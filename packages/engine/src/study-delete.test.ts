@@ -131,6 +131,40 @@ describe('deleteStudy', () => {
     expect(warnings.join('\n')).not.toContain('adds it once the store works');
     rmSync(rescue, { force: true });
   });
+  // Trial 160: a trial that failed as its study was deleted was said to be "running in the store, marked
+  // STALE_TRIAL by a later run": no store has it.
+  it('says a failed trial of a study deleted under its run is kept by no store', async () => {
+    const store = createMemoryStore();
+    const name = `deleted-failed-${process.pid}`;
+    const warnings: string[] = [];
+    const study = await Study.open({ name, space, suggester: prior, store, onWarning: (w) => warnings.push(w) });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const run = errorOf(
+      study.optimize({
+        objective: async () => {
+          started();
+          await held;
+          throw new Error('out of memory');
+        },
+        maxTrials: 5,
+      }),
+    );
+    await running;
+    await deleteStudy({ store, name, force: true });
+    finish();
+    expect((await run)?.code).toBe('STUDY_NOT_FOUND');
+    const said = warnings.join('\n');
+    expect(said).toContain('its study was deleted, so no store has it; its own error, which only this warning keeps:');
+    expect(said).toContain('out of memory');
+    expect(said).not.toContain('STALE_TRIAL');
+  });
 
   it('says which store method is missing, and refuses options of another shape', async () => {
     const base = createMemoryStore();

@@ -456,8 +456,12 @@ export const finishRunTrial = async (
       const said = `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store could not record it (${(error as Error).message}); `;
       if (outcome.state === 'failed') {
         warn(
-          `${said}the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL); ` +
-            `its own error, which only this warning keeps: ${outcome.error.code}: ${outcome.error.message}.`,
+          // Trial 160: after a deletion this told of a store that still had the trial, for a later run to mark.
+          `${said}${
+            isStudyDeleted(error)
+              ? 'its study was deleted, so no store has it'
+              : `the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL)`
+          }; its own error, which only this warning keeps: ${outcome.error.code}: ${outcome.error.message}.`,
         );
         throw error;
       }

@@ -461,7 +461,7 @@ export const finishRunTrial = async (
             isStudyDeleted(error)
               ? 'its study was deleted, so no store has it'
               : `the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL)`
-          }; its own error, which only this warning keeps: ${outcome.error.code}: ${outcome.error.message}.`,
+          }; its own error, which only this warning keeps: ${outcome.error.code}: ${outcome.error.message.replace(/\.$/, '')}.`,
         );
         throw error;
       }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationContext } from '@parzen/engine/plugin';
@@ -202,5 +202,30 @@ setTimeout(() => { process.stdout.write(Buffer.from([0xa9])); process.stdout.wri
     const pieces = text.split('\n').filter((piece) => /^[xé]/.test(piece));
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join('')).toBe(line);
+  });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'says a log folder that cannot be made under /proc, and the trial runs (trial 160: the run spun)',
+    async () => {
+      const context = testPluginContext({ baseDir: dir, study: 's' });
+      const adapter = await commandObjectiveManifest.create(
+        options('console.log(0.5)', '/proc/parzen-nope/trial-{trial}.log'),
+        context,
+      );
+      expect(await adapter.evaluate({}, evaluation(1))).toEqual({ status: 'ok', loss: 0.5 });
+      expect(context.logged).toHaveLength(1);
+      expect(context.logged[0]).toMatch(/could not open \/proc\/parzen-nope\/trial-1\.log: E[A-Z]+/);
+    },
+  );
+
+  it('says in the closing line why the program was stopped (trial 160: "killed by SIGTERM" alone)', async () => {
+    const adapter = createCommandObjective(
+      { ...options('setTimeout(() => {}, 10000)', 'stopped-{trial}.log'), timeoutSeconds: 0.5 },
+      { baseDir: dir, study: 's' },
+    );
+    expect((await adapter.evaluate({}, evaluation(1))).status).toBe('failed');
+    expect(readFileSync(join(dir, 'stopped-1.log'), 'utf8')).toMatch(
+      /\[parzen\] trial #1: the program was killed by SIGTERM after \d+\.\d s, stopped at its time limit \(timeoutSeconds\)\n$/,
+    );
   });
 });

@@ -680,9 +680,19 @@ export const createCommandObjective = (
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
+        // Why a stopped program was stopped (trial 160: the log said "killed by SIGTERM" alone).
+        const stoppedBy = outcome.timedOut
+          ? ', stopped at its time limit (timeoutSeconds)'
+          : outcome.terminated
+            ? reports.prune.aborted
+              ? ', stopped by the pruner'
+              : ', stopped when a report of it was not accepted'
+            : outcome.aborted
+              ? ', stopped by the run (its stop, or trialTimeoutSeconds)'
+              : '';
         logEnd =
           outcome.startError === undefined
-            ? `the program ${describeEnd(outcome)} after ${(outcome.durationMs / 1000).toFixed(1)} s`
+            ? `the program ${describeEnd(outcome)} after ${(outcome.durationMs / 1000).toFixed(1)} s${stoppedBy}`
             : `the program could not be started: ${outcome.startError.message}`;
         // Each string fits, yet all together are too many (ARG_MAX).
         if ((outcome.startError as NodeJS.ErrnoException | undefined)?.code === 'E2BIG')

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolder } from '@parzen/engine/plugin';
 
 /**
  * A trial's log file (the `command` objective's `logFile`): the program's stdout and stderr appended, byte for
@@ -62,7 +63,8 @@ export const openTrialLog = (path: string, header: string, prefix?: string): Tri
     }
   };
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    // Not mkdirSync's recursive form, which never returns for a path under /proc (trial 160: the run spun).
+    makeFolder(dirname(path));
     fd = openSync(path, 'a');
   } catch (error) {
     fail('could not open', error);

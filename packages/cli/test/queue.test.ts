@@ -173,6 +173,19 @@ describe('parzen queue', () => {
     const stray = await cli('queue', path, 'other.json');
     expect(stray.code).toBe(2);
     expect(stray.stderr).toContain('queue takes one config, and got `other.json` besides.');
+    // Trial 160: a key with a space pasted bare, with --store: its rest was "no such config file".
+    const spaced = await cli(
+      'queue',
+      '--store',
+      `jsonl:${join(dir, 'bare.parzen.jsonl')}`,
+      '--remove',
+      'quarter,',
+      'adam?',
+    );
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toContain(
+      'queue takes one config (or none, with --store), and got `adam?` besides. If that is the rest of a key the shell split at a space, give the key in single quotes',
+    );
     const notJson = await cli(...pasted(`parzen queue ${path} --remove-params {"x":0.7}`));
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain(`--remove-params {x:0.7}: not JSON.`);

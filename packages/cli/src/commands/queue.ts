@@ -200,7 +200,11 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
  */
 const refuseExtraWords = (path: string | undefined, extra: readonly string[], flags: QueueFlags): void => {
   const keyLike = (word: string) => /^enqueue:.*#\d+$/s.test(word);
-  const stray = [...(path !== undefined && keyLike(path) && !existsSync(path) ? [path] : []), ...extra];
+  // With --store and --remove, a word where no config file is may be the rest of a key split at a space (trial 160:
+  // `--remove quarter, adam?` was "adam?: no such config file").
+  const splitRest =
+    path !== undefined && flags.store !== undefined && (flags.remove?.length ?? 0) > 0 && !existsSync(path);
+  const stray = [...(path !== undefined && (keyLike(path) || splitRest) && !existsSync(path) ? [path] : []), ...extra];
   if (stray.length === 0) return;
   // Brace expansion leaves no brace in a piece.
   const piece = (word: string) => keyLike(word) && !word.includes('{');
@@ -209,7 +213,7 @@ const refuseExtraWords = (path: string | undefined, extra: readonly string[], fl
   throw new CliError(
     pieces.length > 0
       ? `the shell split a key given without quotes (at the comma between its braces): ${quoted(pieces)} are its pieces. Give the key in single quotes, as \`parzen queue\` shows it (e.g. --remove 'enqueue:{"model":"tree","x":0.2}#0').`
-      : `queue takes one config, and got ${quoted(stray)} besides. Give one config (a flag's value with spaces goes in quotes).`,
+      : `queue takes one config${flags.store === undefined ? '' : ' (or none, with --store)'}, and got ${quoted(stray)} besides. If that is the rest of a key the shell split at a space, give the key in single quotes, as \`parzen queue\` shows it; a config is one word (a path with spaces goes in quotes).`,
   );
 };
 

@@ -35,6 +35,34 @@ const remoteLease = (ms: number) => ({
 
 // A study could not be deleted: starting over took a new name, or deleting the whole store file with every other
 // study in it.
+/**
+ * A study of `store` whose run is held in its first trial: `running` resolves once the objective started, and
+ * `finish()` lets it end with `end()` (its loss, or a throw); `run` is the run's error, if any.
+ */
+const heldRun = async (store: ReturnType<typeof createMemoryStore>, name: string, end: (x: number) => number) => {
+  const warnings: string[] = [];
+  const study = await Study.open({ name, space, suggester: prior, store, onWarning: (w) => warnings.push(w) });
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  let finish!: () => void;
+  const held = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const run = errorOf(
+    study.optimize({
+      objective: async ({ x }) => {
+        started();
+        await held;
+        return end(x as number);
+      },
+      maxTrials: 5,
+    }),
+  );
+  return { warnings, running, finish, run };
+};
+
 describe('deleteStudy', () => {
   it('deletes the study with its trials and queue, leaves the others, and its name starts a new study', async () => {
     const store = createMemoryStore();
@@ -92,26 +120,7 @@ describe('deleteStudy', () => {
   it('refuses a study a run of this process runs; forced, the run ends with the error that says it was deleted', async () => {
     const store = createMemoryStore();
     const name = `deleted-in-run-${process.pid}`;
-    const warnings: string[] = [];
-    const study = await Study.open({ name, space, suggester: prior, store, onWarning: (w) => warnings.push(w) });
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const run = errorOf(
-      study.optimize({
-        objective: async ({ x }) => {
-          started();
-          await held;
-          return x;
-        },
-        maxTrials: 5,
-      }),
-    );
+    const { warnings, running, finish, run } = await heldRun(store, name, (x) => x);
     await running;
     const refused = await errorOf(deleteStudy({ store, name }));
     expect(refused?.code).toBe('STUDY_IN_RUN');
@@ -136,26 +145,9 @@ describe('deleteStudy', () => {
   it('says a failed trial of a study deleted under its run is kept by no store', async () => {
     const store = createMemoryStore();
     const name = `deleted-failed-${process.pid}`;
-    const warnings: string[] = [];
-    const study = await Study.open({ name, space, suggester: prior, store, onWarning: (w) => warnings.push(w) });
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
+    const { warnings, running, finish, run } = await heldRun(store, name, () => {
+      throw new Error('out of memory');
     });
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const run = errorOf(
-      study.optimize({
-        objective: async () => {
-          started();
-          await held;
-          throw new Error('out of memory');
-        },
-        maxTrials: 5,
-      }),
-    );
     await running;
     await deleteStudy({ store, name, force: true });
     finish();

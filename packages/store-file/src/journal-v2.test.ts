@@ -24,6 +24,9 @@ const records = (path: string): Record<string, unknown>[] =>
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+/** The journal's records by op, a header as `journal N` (its format version). */
+const opsOf = (path: string): string[] =>
+  records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : String(record.op)));
 
 /** A journal exactly as Parzen wrote it before format version 2: a complete trial and a running one. */
 const versionOneJournal = (): string => {
@@ -60,7 +63,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.75 });
     await store.close();
 
-    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    const ops = opsOf(path);
     expect(ops).toEqual([
       'journal 1',
       'study',
@@ -143,7 +146,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.addTrials(spec.name, [{ internal: { x: 0.1 }, outcome: { state: 'complete', loss: 1 } }]);
     await store.addTrials(spec.name, [{ internal: { x: 0.2 }, outcome: { state: 'complete', loss: 2 }, key: 'k' }]);
     await store.close();
-    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    const ops = opsOf(path);
     expect(ops).toEqual(['journal 1', 'study', 'journal 2', 'add', 'journal 3', 'add']);
     // A Parzen that reads version 2 at most refuses the file there, instead of queuing the entry again.
     writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":7'));
@@ -164,7 +167,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.finishTrial(spec.name, 2, interrupted); // gives nothing back: version 2 will do
     await store.finishTrial(spec.name, 0, interrupted);
     await store.close();
-    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    const ops = opsOf(path);
     expect(ops).toEqual([
       'journal 1',
       'study',
@@ -394,7 +397,7 @@ describe('jsonl journal: a deleted study (format version 6)', () => {
     expect((await first.openStudy({ ...gone, seed: 9 })).resumed).toBe(false);
     await first.enqueue(gone.name, [{ internal: { x: 0.3 }, key: 'a' }]);
     await first.close();
-    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    const ops = opsOf(path);
     expect(ops).toEqual([
       'journal 1',
       'study',

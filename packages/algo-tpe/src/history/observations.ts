@@ -97,3 +97,16 @@ export const paramObservations = (history: TrialHistory, split: HistorySplit, na
   below: belowObservations(history, split, name),
   above: aboveSet(history, split, name),
 });
+
+/** The observations of the trials `keep` accepts, in their arrival order. */
+export const keptObservations = (set: ObservationSet, keep: (number: number) => boolean): ObservationSet => {
+  const values: number[] = [];
+  const numbers: number[] = [];
+  for (let i = 0; i < set.numbers.length; i++) {
+    const number = set.numbers[i] as number;
+    if (!keep(number)) continue;
+    values.push(set.values[i] as number);
+    numbers.push(number);
+  }
+  return { values: Float64Array.from(values), numbers: Int32Array.from(numbers) };
+};

@@ -3,7 +3,7 @@ import { buildDensity, type Density } from '../estimator/density.js';
 import type { Encoding } from '../estimator/encoding.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
-import { familyOf, groupColumns, type Model, type ModelParam } from './models.js';
+import { type BranchScope, familyOf, groupColumns, inScope, type Model, type ModelParam } from './models.js';
 
 /**
  * Where trials fail, for `failed: "avoid"`: the density of the trials that finished (complete and
@@ -41,11 +41,15 @@ export const failureModel = (
   group: readonly ModelParam[],
   encodings: readonly Encoding[],
   settings: TpeSettings,
+  scope?: BranchScope,
 ): FailureModel | undefined => {
   if (settings.failed !== 'avoid' || history.failed.length === 0) return undefined;
   const failed: Trial[] = [];
   const finishedNumbers: number[] = [];
-  const hasGroup = (trial: Trial) => group.every((param) => trial.internal[param.name] !== undefined);
+  const hasGroup = (trial: Trial) =>
+    group.every((param) => trial.internal[param.name] !== undefined) &&
+    (scope === undefined || trial.internal[scope.parent] === scope.index);
+  const kept = inScope(history, scope);
   // Both lists are read from their end (failed trials are kept in number order), newest first.
   let f = history.failed.length - 1;
   const stop = Math.max(0, history.numberLimit - FAILURE_SCAN);
@@ -55,7 +59,11 @@ export const failureModel = (
     const trial = f >= 0 ? (history.failed[f] as Trial) : undefined;
     if (trial?.number === number) {
       if (trial.state === 'failed' && failedAtParams(trial.error) && hasGroup(trial)) failed.push(trial);
-    } else if (history.inColumns(number) && group.every((param) => history.valueOf(param.name, number) !== undefined))
+    } else if (
+      history.inColumns(number) &&
+      group.every((param) => history.valueOf(param.name, number) !== undefined) &&
+      kept(number)
+    )
       finishedNumbers.push(number);
   }
   if (failed.length === 0) return undefined;
@@ -97,8 +105,16 @@ export const logFinishing = (model: FailureModel, candidates: readonly ArrayLike
   return out;
 };
 
-/** The model with its failure model attached, when `failed` is `avoid` and some trial with its parameters failed. */
-export const withFailures = (model: Model, history: TrialHistory, settings: TpeSettings): Model => {
-  const failures = failureModel(history, model.params, model.encodings, settings);
+/**
+ * The model with its failure model attached, when `failed` is `avoid` and some trial with its parameters (in
+ * `scope`'s branch, when given) failed.
+ */
+export const withFailures = (
+  model: Model,
+  history: TrialHistory,
+  settings: TpeSettings,
+  scope?: BranchScope,
+): Model => {
+  const failures = failureModel(history, model.params, model.encodings, settings, scope);
   return failures === undefined ? model : { ...model, failures };
 };

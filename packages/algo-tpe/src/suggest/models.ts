@@ -256,6 +256,22 @@ export const groupColumns = (
   }));
 };
 
+/**
+ * The branch a decision is confined to: the trials whose choice `parent` took its option `index`. A
+ * parameter name that several branches share is decided from the trials of the branch the walk is in, as
+ * a name of its own would be; without a scope, from every trial that has the decision's parameters.
+ */
+export interface BranchScope {
+  readonly parent: string;
+  readonly index: number;
+}
+
+/** Whether trial `number` is in `scope` (true for every trial without one). */
+export const inScope =
+  (history: TrialHistory, scope: BranchScope | undefined) =>
+  (number: number): boolean =>
+    scope === undefined || history.valueOf(scope.parent, number) === scope.index;
+
 /** Trial numbers of the above set: complete and pruned trials outside the below set, plus the extras. */
 export const aboveNumbers = (history: TrialHistory, split: HistorySplit): number[] => {
   const numbers: number[] = [];
@@ -279,13 +295,19 @@ export const groupModel = (
   group: readonly ParamNode[],
   settings: TpeSettings,
   caches?: ModelCaches,
+  scope?: BranchScope,
 ): Model => {
   const family = familyOf(settings);
   const encodings = group.map((param) => encodingOf(family, param.distribution, settings));
+  const kept = inScope(history, scope);
   const slow = () =>
-    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings);
-  const above = caches === undefined ? undefined : incrementalAbove(history, split, group, encodings, settings, caches);
-  const belowColumns = groupColumns(history, group, split.below);
+    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split).filter(kept)), settings);
+  // The incremental g(x) follows every trial that has the group's parameters: not a branch's alone.
+  const above =
+    caches === undefined || scope !== undefined
+      ? undefined
+      : incrementalAbove(history, split, group, encodings, settings, caches);
+  const belowColumns = groupColumns(history, group, split.below.filter(kept));
   // l(x) in the principal axes of the below trials, when asked and there are two continuous parameters to turn.
   const frame = settings.frame === 'principal' ? principalFrame(encodings, belowColumns) : undefined;
   return {

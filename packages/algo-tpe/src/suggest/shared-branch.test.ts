@@ -1,8 +1,9 @@
-import type { Trial } from '@parzen/engine';
-import { compileSpace, createRng } from '@parzen/engine/plugin';
+import type { CompleteTrial, Trial } from '@parzen/engine';
+import { compileSpace, createRng, suggestParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { explainJoint } from '../explain/explain-joint.js';
 import { explainSuggestion } from '../explain/explain-suggestion.js';
+import { createTpeSuggester } from '../tpe-suggester.js';
 
 // `lr` in both branches (one name, one definition), `extra` in b only: with a name of its own, b's lr would be
 // decided with extra, from b's trials only; so it must be with the shared name (trial 107: the default ended in
@@ -55,11 +56,48 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
         // And the explanation's groups name it, though no static group holds it (it listed none).
         expect(explanation.groups).toEqual([['lr', 'extra']]);
       } else {
-        // Branch a holds lr alone: decided alone, as before.
+        // Branch a holds lr alone: decided alone, from a's trials (even numbers) only, as `lr_a` would be
+        // (a user's trial: adam's lr was drawn from sgd's best trials).
         expect(decided.group).toBeUndefined();
         expect(explanation.groups).toBeUndefined();
         expect(params.extra).toBeUndefined();
+        expect([...decided.below, ...decided.above].every((number) => number % 2 === 0)).toBe(true);
+        expect(decided.below.length + decided.above.length).toBe(8);
       }
+    }
+  });
+
+  it("draws a branch's lone shared name from that branch's trials, not from a better branch's (a user's trial)", async () => {
+    // b's trials, the best ones, all have lr near 0.001; a's near 0.5. Deciding a's lr from every trial drew
+    // b's learning rates for a (the kernels of b's best trials: 0.0031-0.0037 at these seeds). From a's trials
+    // alone, none of which is in the good set, l(x) is the prior and g(x) a's trials, as for `lr_a` of its own:
+    // the draw is away from both (0.027-0.035).
+    const history: CompleteTrial[] = Array.from({ length: 20 }, (_, number) => {
+      const inB = number % 2 === 1;
+      const lrValue = inB ? 0.001 * (1 + (number % 7) / 7) : 0.5 * (1 + (number % 5) / 5);
+      return {
+        study: 's',
+        number,
+        state: 'complete' as const,
+        internal: inB ? { model: 1, lr: lrValue, extra: 0.5 } : { model: 0, lr: lrValue },
+        loss: inB ? 0.01 * number : 1 + 0.01 * number,
+        startedAt: '',
+        finishedAt: '',
+      };
+    });
+    for (let seed = 0; seed < 8; seed++) {
+      const context = {
+        study: 's',
+        direction: 'minimize' as const,
+        seed,
+        trialNumber: history.length,
+        space,
+        history,
+        running: [],
+        rng: createRng(`lone-${seed}`),
+      };
+      const params = await suggestParams(createTpeSuggester(), context, { model: 0 });
+      expect(params.lr).toBeGreaterThan(0.01);
     }
   });
 

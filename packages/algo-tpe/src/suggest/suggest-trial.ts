@@ -4,7 +4,7 @@ import { describeDecision, describeGroupDecision } from '../explain/explain-para
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { completionCount, countedValue, finishesWalk } from '../history/completions.js';
 import { type HistorySplit, observedCount, splitHistory, startupCount } from '../history/history-split.js';
-import { paramObservations } from '../history/observations.js';
+import { keptObservations, paramObservations } from '../history/observations.js';
 import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
 import { type TpeSettings, trialSettings } from '../options.js';
 import { splitGroup } from './blocks.js';
@@ -12,9 +12,11 @@ import { type Decision, decide, decideAvoidingRepeats } from './decide.js';
 import { withFailures } from './failures.js';
 import {
   aboveNumbers,
+  type BranchScope,
   buildParamModel,
   groupColumns,
   groupModel,
+  inScope,
   type Model,
   type ModelCaches,
   paramModel,
@@ -69,6 +71,47 @@ const sharedConditions = (params: readonly ParamNode[]): ReadonlySet<string> => 
 };
 
 /**
+ * The branch with a shared parameter that `param` is active in, given the values decided before it.
+ * Undefined when no such branch holds it.
+ */
+const sharedBranch = (
+  shared: ReadonlySet<string>,
+  param: ParamNode,
+  decided: ParamAssignment,
+): ParamNode['conditions'][number] | undefined =>
+  param.conditions.find(
+    (condition) => decided[condition.parent] === condition.index && shared.has(conditionKey(condition)),
+  );
+
+/** {@link overlappedBranches} of each compiled space's parameters. */
+const overlappedBySpace = new WeakMap<readonly ParamNode[], ReadonlySet<string>>();
+
+/**
+ * The branches (condition keys) whose every parameter another branch holds too (a branch of `lr` alone
+ * beside one of `lr` and `momentum`): a trial that has the branch's parameters need not have taken it, so
+ * its decisions are confined to its own trials ({@link BranchScope}). For any other branch, the trials
+ * that have its parameters are its trials: no scope is needed.
+ */
+const overlappedBranches = (params: readonly ParamNode[]): ReadonlySet<string> => {
+  const known = overlappedBySpace.get(params);
+  if (known !== undefined) return known;
+  const members = new Map<string, ParamNode[]>();
+  for (const param of params)
+    for (const condition of param.conditions) {
+      const key = conditionKey(condition);
+      members.set(key, [...(members.get(key) ?? []), param]);
+    }
+  const overlapped = new Set<string>();
+  for (const [key, own] of members) {
+    const others = (own[0] as ParamNode).conditions.map(conditionKey).filter((other) => other !== key);
+    if (others.some((other) => own.every((param) => param.conditions.some((c) => conditionKey(c) === other))))
+      overlapped.add(key);
+  }
+  overlappedBySpace.set(params, overlapped);
+  return overlapped;
+};
+
+/**
  * The group `param` is decided in under `groups` when it is active in a branch with a shared parameter (the
  * sampler's `groupAt`): the names of every parameter of that branch, the shared ones with it, in the block
  * ({@link splitGroup}) that holds `param`, as a static group is split. The engine leaves out those decided
@@ -82,9 +125,7 @@ const branchBlock = (
   settings: TpeSettings,
   studySeed: number,
 ): readonly string[] | undefined => {
-  const active = param.conditions.find(
-    (condition) => decided[condition.parent] === condition.index && shared.has(conditionKey(condition)),
-  );
+  const active = sharedBranch(shared, param, decided);
   if (active === undefined) return undefined;
   const key = conditionKey(active);
   const members = params.filter((other) => other.conditions.some((condition) => conditionKey(condition) === key));
@@ -224,8 +265,9 @@ const decideParam = (
   param: ParamNode,
   decided: ParamAssignment,
   explained: ParamExplanation[] | undefined,
+  scope: BranchScope | undefined,
 ): number => {
-  if (explained === undefined) {
+  if (explained === undefined && scope === undefined) {
     const model = withFailures(
       paramModel(state.history, split, param, state.settings, state.caches),
       state.history,
@@ -233,12 +275,19 @@ const decideParam = (
     );
     return decideNames(state, context.space, model, context.rng, [param.name], decided).values[0] as number;
   }
-  const observations = paramObservations(state.history, split, param.name);
+  // The reference path: for explaining, and for a shared name, whose caches follow every branch's trials.
+  const all = paramObservations(state.history, split, param.name);
+  const kept = inScope(state.history, scope);
+  const observations =
+    scope === undefined ? all : { below: keptObservations(all.below, kept), above: keptObservations(all.above, kept) };
   const model = withFailures(
     buildParamModel(param, observations.below, observations.above, state.settings),
     state.history,
     state.settings,
+    scope,
   );
+  if (explained === undefined)
+    return decideNames(state, context.space, model, context.rng, [param.name], decided).values[0] as number;
   const decision = decideNames(state, context.space, model, context.rng, [param.name], decided);
   explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
   return decision.values[0] as number;
@@ -297,26 +346,37 @@ export const beginTpeTrial = async (
       : settings.grouping === 'joint' && groups.length === 1
         ? { joint: groups[0] as string[] }
         : { groups };
+  // Branches with a shared parameter: decided as one group when the walk reaches their first parameter,
+  // from that branch's trials.
+  const shared = settings.grouping === 'groups' ? sharedConditions(context.space.params) : new Set<string>();
+  const scopeOf = (param: ParamNode, decided: ParamAssignment): BranchScope | undefined => {
+    if (shared.size === 0) return undefined;
+    const branch = sharedBranch(shared, param, decided);
+    return branch !== undefined && overlappedBranches(context.space.params).has(conditionKey(branch))
+      ? branch
+      : undefined;
+  };
   const sampleGroup = (members: readonly ParamNode[], decided: ParamAssignment): ParamAssignment => {
+    const scope = scopeOf(members[0] as ParamNode, decided);
     // Explanations need the estimators themselves: the reference path, never the incremental caches.
     const model = withFailures(
-      groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined),
+      groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined, scope),
       history,
       settings,
+      scope,
     );
     const names = members.map((param) => param.name);
     const decision = decideNames(state, context.space, model, context.rng, names, decided);
     if (explained !== undefined) {
+      const kept = inScope(history, scope);
       const observations = {
-        below: groupColumns(history, members, split.below)[0] as ObservationSet,
-        above: groupColumns(history, members, aboveNumbers(history, split))[0] as ObservationSet,
+        below: groupColumns(history, members, split.below.filter(kept))[0] as ObservationSet,
+        above: groupColumns(history, members, aboveNumbers(history, split).filter(kept))[0] as ObservationSet,
       };
       explained.push(...describeGroupDecision(model, observations, decision, settings.explainGrid));
     }
     return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
   };
-  // Branches with a shared parameter: decided as one group when the walk reaches their first parameter.
-  const shared = settings.grouping === 'groups' ? sharedConditions(context.space.params) : new Set<string>();
   return {
     groups,
     sampleGroup,
@@ -326,7 +386,8 @@ export const beginTpeTrial = async (
           groupAt: (param, decided) =>
             branchBlock(context.space.params, shared, param, decided, settings, context.seed),
         }),
-    sampleParam: (param, decided) => decideParam(state, split, context, param, decided, explained),
+    sampleParam: (param, decided) =>
+      decideParam(state, split, context, param, decided, explained, scopeOf(param, decided)),
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({

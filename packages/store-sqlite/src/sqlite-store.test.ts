@@ -130,9 +130,10 @@ describe('the Parzen version a study was created by', () => {
     const db = new Database(path, { readonly: true });
     const columns = (db.prepare('PRAGMA table_info(studies)').all() as { name: string }[]).map((c) => c.name);
     expect(columns).toEqual(['name', 'direction', 'seed', 'space', 'created_at', 'suggester']);
-    // What an older Parzen reads as the suggester: the same name and settings (it passes over the version).
+    // What an older Parzen reads as the suggester: the same name and settings (it passes over the version and the
+    // study's uid).
     const raw = db.prepare("SELECT suggester FROM studies WHERE name = 'made'").get() as { suggester: string };
-    expect(JSON.parse(raw.suggester)).toEqual({ ...suggester, parzenVersion: '0.0.9' });
+    expect(JSON.parse(raw.suggester)).toEqual({ ...suggester, parzenVersion: '0.0.9', studyUid: expect.any(String) });
     db.close();
     const reader = createSqliteStore({ path, readOnly: true });
     expect((reader as unknown as { copyDir?: string }).copyDir).toBeUndefined();
@@ -143,5 +144,32 @@ describe('the Parzen version a study was created by', () => {
       ['older', suggester, undefined],
     ]);
     await reader.close();
+  });
+});
+
+describe('a study deleted and created anew within one millisecond', () => {
+  it('is another study to a store that used the deleted one: refused as deleted, nothing written into the new one', async () => {
+    const path = tempPath('same-ms.db');
+    // One clock for both handles, stopped: the two studies have the same creation time.
+    const clock = { now: () => new Date('2026-03-01T12:00:00.000Z') };
+    const space = { x: { type: 'uniform' as const, low: 0, high: 1 } };
+    const spec = { name: 'again', direction: 'minimize' as const, seed: 1, space, suggester: { name: 'random' } };
+    const worker = createSqliteStore({ path, clock });
+    const other = createSqliteStore({ path, clock });
+    const first = await worker.openStudy(spec);
+    await worker.createTrial(spec.name);
+    await other.deleteStudy(spec.name);
+    const created = await other.openStudy(spec);
+    expect([created.resumed, created.study.createdAt]).toEqual([false, first.study.createdAt]);
+    await other.createTrial(spec.name);
+    for (const call of [
+      worker.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }),
+      worker.createTrial(spec.name),
+      worker.listTrials(spec.name),
+    ])
+      await expect(call).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND', message: expect.stringMatching(/deleted/) });
+    expect((await other.listTrials(spec.name)).map((trial) => [trial.number, trial.state])).toEqual([[0, 'running']]);
+    await worker.close();
+    await other.close();
   });
 });

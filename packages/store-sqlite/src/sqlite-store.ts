@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -117,6 +118,17 @@ interface StudyRow {
   readonly created_at: string;
 }
 
+/** A study as read, with what tells it apart from another of its name (see `seen`). */
+interface FoundStudy {
+  readonly record: StudyRecord;
+  readonly uid: string;
+  /** The row's suggester JSON, as read. */
+  readonly suggester: string | null;
+}
+
+/** The uid of a study whose row keeps none: its creation time. */
+const createdUid = (createdAt: string): string => `created ${createdAt}`;
+
 /** What this connection has read of a study's trials: snapshots by number, and the last change seen. */
 interface TrialCache {
   readonly trials: Trial[];
@@ -155,12 +167,14 @@ class SqliteTrialStore implements SqliteStore {
   private readonly onWarning: (message: string) => void;
   private readonly stopping: Stopping | undefined;
   private readonly fsync: FsyncPolicy;
-  private readonly studies = new Map<string, StudyRecord>();
+  private readonly studies = new Map<string, FoundStudy>();
   /**
-   * The creation time of the study this store first saw under each name (opened, read or written): when the
-   * database's study of that name is no longer that one (deleted, perhaps created anew by another process), a call
-   * naming it is refused (`studyDeleted`) until `openStudy` takes the study as it is now. A study deleted and
-   * created anew within one millisecond (with one creation time) would pass for the same.
+   * The uid of the study this store first saw under each name (opened, read or written): when the database's study
+   * of that name is no longer that one (deleted, perhaps created anew by another process), a call naming it is
+   * refused (`studyDeleted`) until `openStudy` takes the study as it is now. A random uid, not the creation time:
+   * a study deleted and created anew within one millisecond has the same creation time. The uid is kept inside the
+   * suggester's JSON (`studyUid`, as the Parzen version): no column, so no schema step. A study without one (created
+   * by an older Parzen, or with no suggester) is told apart by its creation time.
    */
   private readonly seen = new Map<string, string>();
   private readonly caches = new Map<string, TrialCache>();
@@ -230,16 +244,18 @@ class SqliteTrialStore implements SqliteStore {
     return this.write('opening the study', true, () => {
       const existing = this.findStudy(spec.name);
       if (existing !== undefined) {
-        checkSameStudy(existing, spec);
-        this.know(spec.name, existing.createdAt);
-        return { study: existing, resumed: true };
+        checkSameStudy(existing.record, spec);
+        this.know(spec.name, existing.uid);
+        return { study: existing.record, resumed: true };
       }
       const study: StudyRecord = Object.freeze(keptStudy(spec, this.clock.now().toISOString()));
-      // The Parzen version that creates the study is kept inside the suggester's JSON: no column of its own.
+      // The Parzen version that creates the study and its uid are kept inside the suggester's JSON: no columns of
+      // their own (an older Parzen reads past them).
       const kept = keptSuggester(spec);
-      const suggester = kept === undefined ? null : JSON.stringify(kept);
+      const studyUid = randomUUID();
+      const suggester = kept === undefined ? null : JSON.stringify({ ...kept, studyUid });
       this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester });
-      this.know(spec.name, study.createdAt);
+      this.know(spec.name, kept === undefined ? createdUid(study.createdAt) : studyUid);
       return { study, resumed: false };
     });
   }
@@ -509,7 +525,7 @@ class SqliteTrialStore implements SqliteStore {
 
   async listStudies(): Promise<readonly StudyRecord[]> {
     return this.read('listing studies', () =>
-      (this.sql.studies.all() as StudyRow[]).map((row) => this.findStudy(row.name) as StudyRecord),
+      (this.sql.studies.all() as StudyRow[]).map((row) => (this.findStudy(row.name) as FoundStudy).record),
     );
   }
 
@@ -525,36 +541,41 @@ class SqliteTrialStore implements SqliteStore {
   }
 
   /** The database's study of that name as it is now (a primary key read; the record is parsed once). */
-  private findStudy(name: string): StudyRecord | undefined {
+  private findStudy(name: string): FoundStudy | undefined {
     const row = this.sql.study.get(name) as StudyRow | undefined;
     if (row === undefined) return undefined;
     const cached = this.studies.get(name);
-    if (cached?.createdAt === row.created_at) return cached;
+    // The same JSON is the same study: its uid is inside (or, without one, the creation time tells).
+    if (cached !== undefined && cached.suggester === row.suggester && cached.record.createdAt === row.created_at)
+      return cached;
     const { created_at: createdAt, space, suggester, ...rest } = row;
+    const { studyUid, ...kept } = suggester === null ? {} : (JSON.parse(suggester) as Record<string, unknown>);
     const record: StudyRecord = Object.freeze({
       ...rest,
       space: JSON.parse(space),
-      ...fromKeptSuggester(suggester === null ? null : JSON.parse(suggester)),
+      ...fromKeptSuggester(suggester === null ? null : kept),
       createdAt,
     });
-    this.studies.set(name, record);
-    return record;
+    const uid = typeof studyUid === 'string' ? studyUid : createdUid(createdAt);
+    const found = { record, uid, suggester };
+    this.studies.set(name, found);
+    return found;
   }
 
   /** The study of that name, when it is the one this store first saw under it (see {@link seen}). */
   private requireStudy(name: string): StudyRecord {
     const found = this.findStudy(name);
     const seen = this.seen.get(name);
-    if (seen !== undefined && found?.createdAt !== seen) throw studyDeleted(name);
+    if (seen !== undefined && found?.uid !== seen) throw studyDeleted(name);
     if (found === undefined) throw studyNotFound(name);
-    if (seen === undefined) this.seen.set(name, found.createdAt);
-    return found;
+    if (seen === undefined) this.seen.set(name, found.uid);
+    return found.record;
   }
 
-  /** Takes the study created at `createdAt` as the one of that name (`openStudy`), forgetting another one's trials. */
-  private know(name: string, createdAt: string): void {
-    if (this.seen.get(name) !== createdAt) this.caches.delete(name);
-    this.seen.set(name, createdAt);
+  /** Takes the study of that uid as the one of that name (`openStudy`), forgetting another one's trials. */
+  private know(name: string, uid: string): void {
+    if (this.seen.get(name) !== uid) this.caches.delete(name);
+    this.seen.set(name, uid);
   }
 
   private runningRow(study: string, number: number): TrialRow {

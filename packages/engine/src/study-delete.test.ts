@@ -140,6 +140,29 @@ describe('deleteStudy', () => {
     expect(warnings.join('\n')).not.toContain('adds it once the store works');
     rmSync(rescue, { force: true });
   });
+  // A memory store is one object in the process: the run, the deleter and the study created anew shared it, and the
+  // run finished the new study's trial #0 with its result and went on adding trials to it.
+  it('forced, with the study created anew while the run goes on: the run ends as deleted, the new study untouched', async () => {
+    const store = createMemoryStore();
+    const name = `recreated-in-run-${process.pid}`;
+    const { warnings, running, finish, run } = await heldRun(store, name, (x) => x);
+    await running;
+    await deleteStudy({ store, name, force: true });
+    const anew = await Study.open({ name, space, suggester: prior, store, seed: 9 });
+    const asked = await anew.ask();
+    finish();
+    const ended = await run;
+    expect(ended?.code).toBe('STUDY_NOT_FOUND');
+    expect(ended?.message).toContain(`Study \`${name}\` was deleted from the store`);
+    expect((await anew.trials()).map((trial) => [trial.number, trial.state])).toEqual([[asked.number, 'running']]);
+    expect((await store.listTrials(name)).map((trial) => trial.state)).toEqual(['running']);
+    await anew.tell(asked.number, 0.5);
+    expect((await anew.trials())[0]).toMatchObject({ state: 'complete', loss: 0.5 });
+    const rescue = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`);
+    expect(warnings.join('\n')).toContain(rescue);
+    rmSync(rescue, { force: true });
+  });
+
   // Trial 160: a trial that failed as its study was deleted was said to be "running in the store, marked
   // STALE_TRIAL by a later run": no store has it.
   it('says a failed trial of a study deleted under its run is kept by no store', async () => {

@@ -5,7 +5,7 @@ import {
   type ObjectiveFunction,
   type ObjectiveResult,
 } from './builtins/function-objective.js';
-import { createMemoryStore } from './builtins/memory-store.js';
+import { createMemoryStore, ownHandle } from './builtins/memory-store.js';
 import { stopperOfRule } from './builtins/no-improvement-stopper.js';
 import { countOf, failureNote, printable } from './builtins/words.js';
 import type { Pruner } from './contracts/pruner.js';
@@ -627,7 +627,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   static async open<const S extends SpaceDefinition>(options: StudyOptions<S>): Promise<Study<S>> {
     checkApiOptions('Study.open', options);
     const space: CompiledSpace = compileSpace(options.space);
-    const store = options.store ?? createMemoryStore();
+    // A handle of its own on a memory store (see ownHandle): as a worker of a persistent store, the Study is told of
+    // its study deleted, and writes nothing into one created anew in its name.
+    const store = options.store === undefined ? createMemoryStore() : ownHandle(options.store);
     // As a run refuses it (review 47: ask/tell found out at the first report).
     checkPrunerStore(store, options.pruner);
     const spec = {

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeStoreContract } from '../testing/store-contract.js';
-import { createMemoryStore } from './memory-store.js';
+import { createMemoryStore, ownHandle } from './memory-store.js';
 
-describeStoreContract('memory', { create: createMemoryStore, keepsParzenVersion: true });
+// A second handle on the same studies, as a run or a Study takes (ownHandle): told of a study deleted under it.
+describeStoreContract('memory', { create: createMemoryStore, reopen: ownHandle, keepsParzenVersion: true });
 
 // A store that keeps no Parzen version (a third-party one written before it) passes without `keepsParzenVersion`
 // (review 147: the suite made the field mandatory for every store).
@@ -29,4 +30,14 @@ it('adds 150,000 trials at once (one by one: push(...trials) overflowed the stac
   expect(added).toHaveLength(150_000);
   const listed = await store.listTrials('big');
   expect(listed.at(-1)?.number).toBe(149_999);
+});
+
+// A run's own handle on a store whose method a test replaced (to inject a fault) went around the replacement.
+it('gives a run another handle, but a store whose methods were replaced, or one wrapping it, as it is', () => {
+  const store = createMemoryStore();
+  expect(ownHandle(store)).not.toBe(store);
+  store.reportIntermediate = async () => {};
+  expect(ownHandle(store)).toBe(store);
+  const wrapped = { ...createMemoryStore() };
+  expect(ownHandle(wrapped)).toBe(wrapped);
 });

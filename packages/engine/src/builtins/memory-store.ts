@@ -34,6 +34,30 @@ interface StudyState {
 }
 
 /**
+ * Each memory store handle's methods as it was made, and the maker of another handle on its studies (see
+ * {@link ownHandle}). By the object: a store that wraps one (a Proxy, or an object spread with overrides of its own)
+ * is not one, and is never passed over.
+ */
+const ANOTHER_HANDLE = new WeakMap<TrialStore, { readonly made: TrialStore; readonly another: () => TrialStore }>();
+
+/**
+ * Another handle on the studies of `store`, when it is a memory store (else `store` itself): a run or a `Study` takes
+ * its own, as a worker of a persistent store opens its own connection, so that a study deleted and created anew in
+ * its name under a run (by a caller of `store`, or another run) is another study to the run: its next call fails
+ * (`STUDY_NOT_FOUND`, saying the study was deleted) and it writes nothing into the new one.
+ */
+export const ownHandle = (store: TrialStore): TrialStore => {
+  const handle = ANOTHER_HANDLE.get(store);
+  if (handle === undefined) return store;
+  // One whose methods were replaced on it (a test injecting a fault) is used as it is: another handle would not
+  // have the replacements.
+  const own = store as unknown as Record<string, unknown>;
+  const made = handle.made as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(own), ...Object.keys(made)])) if (own[key] !== made[key]) return store;
+  return handle.another();
+};
+
+/**
  * A store in memory: nothing survives the process. For tests, quick experiments and `fmin` calls that
  * keep their trials in the returned result. Its times are `clock`'s.
  */
@@ -42,6 +66,17 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   const studies = new Map<string, StudyState>();
   /** The studies deleted and not created again since: a call naming one says it was deleted. */
   const deleted = new Set<string>();
+  return memoryHandle(now, studies, deleted);
+};
+
+/** A handle on `studies`: its own record of which study it saw under each name (see {@link ownHandle}). */
+const memoryHandle = (now: () => string, studies: Map<string, StudyState>, deleted: Set<string>): TrialStore => {
+  /**
+   * The study this handle first saw under each name (opened, read or written): when the study of that name is no
+   * longer that one (deleted, perhaps created anew), a call naming it is refused (`studyDeleted`) until `openStudy`
+   * takes the study as it is now.
+   */
+  const seen = new Map<string, StudyState>();
   /** The study, with no snapshot missing its trial's latest reports. */
   const state = (name: string): StudyState => {
     const found = unsettled(name);
@@ -56,7 +91,10 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   /** The study as it is, some snapshots possibly behind their curves (for a report). */
   const unsettled = (name: string): StudyState => {
     const found = studies.get(name);
+    const saw = seen.get(name);
+    if (saw !== undefined && found !== saw) throw studyDeleted(name);
     if (found === undefined) throw deleted.has(name) ? studyDeleted(name) : studyNotFound(name);
+    if (saw === undefined) seen.set(name, found);
     return found;
   };
   /** Trial `number` of `study`, refused unless it is running (`found`: the study as read, settled by default). */
@@ -72,25 +110,28 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     found.changes.push(trial.number);
     if (trial.state !== 'running') found.curves.delete(trial.number);
   };
-  return {
+  const handle: TrialStore = {
     name: 'memory',
     onlyEnqueued: true,
     async openStudy(spec: StudySpec) {
       const existing = studies.get(spec.name);
       if (existing !== undefined) {
         checkSameStudy(existing.record, spec);
+        seen.set(spec.name, existing);
         return { study: existing.record, resumed: true };
       }
       const record: StudyRecord = Object.freeze({ ...spec, createdAt: now() });
       deleted.delete(spec.name);
-      studies.set(spec.name, {
+      const created: StudyState = {
         record,
         trials: [],
         queue: new EntryQueue(),
         changes: [],
         curves: new Map(),
         unsettled: new Set(),
-      });
+      };
+      studies.set(spec.name, created);
+      seen.set(spec.name, created);
       return { study: record, resumed: false };
     },
     async getStudy(name) {
@@ -159,9 +200,8 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       queue.remove(positions);
       return { removed: entries.map(storedEntry), missing: [] };
     },
-    // One object: the callers that share it share its studies. A run still going on in a study deleted here fails at
-    // its next call; one still going on when a study of that name is created again would write to that new one
-    // (deleteStudy refuses a study a run of this process runs, unless forced).
+    // A run going on in a study deleted here (forced: deleteStudy refuses a study a run of this process runs) fails
+    // at its next call, on its own handle, even once a study of that name is created again (see ownHandle).
     async deleteStudy(study: string, options) {
       const found = state(study);
       const running = found.trials.filter((trial): trial is RunningTrial => trial.state === 'running');
@@ -169,6 +209,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       if (deletion.blocking.length > 0) return deletion;
       studies.delete(study);
       deleted.add(study);
+      seen.delete(study);
       return deletion;
     },
     async listRemovedEntries(study: string) {
@@ -201,6 +242,8 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     },
     async close() {},
   };
+  ANOTHER_HANDLE.set(handle, { made: { ...handle }, another: () => memoryHandle(now, studies, deleted) });
+  return handle;
 };
 
 /** The `memory` store plugin (no options). */

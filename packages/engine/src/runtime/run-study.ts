@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { studySuggester, suggesterChange, suggesterWarnings, versionChange } from '../builtins/check-same-study.js';
+import { ownHandle } from '../builtins/memory-store.js';
 import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -246,7 +247,10 @@ const staleNote = (study: string, stale: readonly number[], trials: readonly Tri
  * and store failures stop the run (running trials still finish) and are rethrown after `study.finished`.
  */
 export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => {
-  const { spec, store, budget } = options;
+  const { spec, budget } = options;
+  // A memory store's run takes a handle of its own, as a worker of a persistent store has its connection (a study
+  // opened beforehand, by Study.open, is on the Study's).
+  const store = options.opened === undefined ? ownHandle(options.store) : options.store;
   const reporters = options.reporters ?? [];
   const events =
     reporters.length === 0 && options.bus === undefined ? undefined : await import('../events/event-bus.js');

@@ -48,6 +48,30 @@ const slowConfig = (name: string) =>
     }),
   );
 
+/**
+ * `parzen run` of study `name` (config file `file`, `extra` added) whose trial's program hangs, with no grace period,
+ * stopped by one Ctrl-C once the program runs. A folder of its own: the tests run concurrently, and the hanging
+ * program writes hang.pid where it runs.
+ */
+const stoppedHanging = async (name: string, file: string, extra: Record<string, unknown> = {}) => {
+  const own = tempDir(`parzen-${name}-`);
+  writeIn(own, 'hang.mjs', hangModule);
+  const path = writeIn(
+    own,
+    file,
+    heartConfig({
+      name,
+      objective: { use: 'command', options: { command: ['node', 'hang.mjs'] } },
+      store: { use: 'jsonl', options: { path: `./${name}.jsonl` } },
+      gracePeriodSeconds: 0,
+      budget: { maxTrials: 5 },
+      ...extra,
+    }),
+  );
+  const run = await runParzen(['run', path], { cwd: own, onStart: signalWhenFile(join(own, 'hang.pid'), ['SIGINT']) });
+  return { path, run };
+};
+
 /** The trials a run left, listed in-process (the listing is not what this file tests). */
 const listTrials = async (path: string) => lastJsonLine((await cli('trials', path, '--json')).stdout) as TrialJson[];
 
@@ -82,24 +106,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
   });
 
   it('with no grace period one Ctrl-C stops at once, and says so (trial 35: it said it let trials finish)', async () => {
-    // A folder of its own: the tests run concurrently, and the hanging program writes hang.pid where it runs.
-    const own = tempDir('parzen-nograce-');
-    writeIn(own, 'hang.mjs', hangModule);
-    const path = writeIn(
-      own,
-      'nograce.json',
-      heartConfig({
-        name: 'nograce',
-        objective: { use: 'command', options: { command: ['node', 'hang.mjs'] } },
-        store: { use: 'jsonl', options: { path: './nograce.jsonl' } },
-        gracePeriodSeconds: 0,
-        budget: { maxTrials: 5 },
-      }),
-    );
-    const run = await runParzen(['run', path], {
-      cwd: own,
-      onStart: signalWhenFile(join(own, 'hang.pid'), ['SIGINT']),
-    });
+    const { path, run } = await stoppedHanging('nograce', 'nograce.json');
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain(
       'SIGINT: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).',
@@ -107,6 +114,17 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     expect(run.stderr).not.toContain('letting running trials finish');
     const trials = await listTrials(path);
     expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
+  });
+
+  // The note's command said `parzen queue CONFIG --remove ...`: the config's path is what the user runs it with.
+  it('a Ctrl-C that cuts short an enqueued entry says the command that takes it out, with the config file it ran', async () => {
+    const { path, run } = await stoppedHanging('stopped-entry', 'stopped entry.json', {
+      enqueue: [{ x: 0.5, y: 0.5 }],
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain('the stop cut short trial #0, which ran the enqueued entry {"x":0.5,"y":0.5}');
+    expect(run.stderr).toContain(`(\`parzen queue '${path}' --remove 'enqueue:{"x":0.5,"y":0.5}#0'\`, in code`);
+    expect(run.stderr).not.toContain('parzen queue CONFIG');
   });
 
   it("a third Ctrl-C exits at once when a store's close never settles (review 50: the process hung)", async () => {

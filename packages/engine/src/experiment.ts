@@ -47,7 +47,7 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
  */
 export const runExperiment = async (
   raw: unknown,
-  options?: LoadExperimentOptions & Omit<RunControls, 'started'>,
+  options?: LoadExperimentOptions & Omit<RunControls, 'started' | 'configFile'>,
 ): Promise<ExperimentResult> => (await composition()).runExperiment(raw, options);
 
 /** A study scope of a loaded experiment (a child container): create its plugins with the study's services. */

@@ -82,6 +82,7 @@ export {
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export type { Budget } from './runtime/budget.js';
 export { type DeletedStudy, type DeleteStudyOptions, deleteStudy } from './runtime/delete-study.js';
+export type { ConfigFile } from './runtime/enqueue.js';
 export type { ImportedTrialRow, InvalidRow } from './runtime/imported-trials.js';
 export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';
 export type { RunResult } from './runtime/run-study.js';

@@ -227,6 +227,12 @@ const executeRuns = async (
         },
         // The objective the preflight built, so it is not built twice.
         ...(run.started === undefined ? {} : { started: run.started }),
+        // Named in the commands its warnings suggest, with the flags that find the same study.
+        configFile: {
+          path: run.configPath,
+          ...(flags.store === undefined ? {} : { store: flags.store }),
+          ...(Object.keys(run.variant.indices).length === 0 ? {} : { study: config.name }),
+        },
         onEvent: (event: EngineEvent) => {
           if (event.type === 'plugin.failed')
             reportersCutOff.push({ reporter: event.plugin, message: event.error.message });

@@ -414,7 +414,7 @@ const unheardExplanations = (config: LoadedExperiment['config']): string | undef
  * the study scope and the objective a caller already created in it (to check the config up front, as
  * `parzen run` does), so the run uses them instead of building the objective a second time.
  */
-export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning'> & {
+export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning' | 'configFile'> & {
   readonly started?: StartedObjective;
   /**
    * Hears every event of the run's bus, as a reporter does (it listens, never steers): from the store's
@@ -589,7 +589,7 @@ const runInScope = async (
  */
 export const runExperiment = async (
   raw: unknown,
-  options: LoadExperimentOptions & Omit<RunControls, 'started'> = {},
+  options: LoadExperimentOptions & Omit<RunControls, 'started' | 'configFile'> = {},
 ): Promise<ExperimentResult> => {
   checkApiOptions('runExperiment', options);
   const experiment = await loadExperiment(raw, options);

@@ -361,6 +361,34 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
     expect(words).toBe(`parzen\nqueue\nCONFIG\n--remove\n${key}\n`);
   });
 
+  // The command said `CONFIG` for the config file of a run that came from one (`parzen run`): a command to edit.
+  it("the stop's note names the run's config file, and the --store and --study that find its study, quoted for a shell", () => {
+    const key = 'enqueue:{"x":0.5}#0';
+    const file = { path: "my runs/it's.json", store: 'sqlite:out dir/s.db', study: 'lr=0.1' };
+    const keyed = stoppedEntryNote('s', compileSpace(space), 3, { trial: 3, internal: { x: 0.5 }, key }, file);
+    const command = /`(parzen queue [^`]*)`/.exec(keyed)?.[1] as string;
+    expect(command).toBe(
+      `parzen queue 'my runs/it'\\''s.json' --store 'sqlite:out dir/s.db' --study lr=0.1 --remove '${key}'`,
+    );
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${command}`], { encoding: 'utf8' });
+    expect(words).toBe(`parzen\nqueue\n${file.path}\n--store\n${file.store}\n--study\nlr=0.1\n--remove\n${key}\n`);
+    // An entry without a key (queued in code) by its params; the plain path of a run without flags as it is.
+    const keyless = stoppedEntryNote(
+      's',
+      compileSpace(space),
+      3,
+      { trial: 3, internal: { x: 0.5 } },
+      { path: 'q.json' },
+    );
+    expect(keyless).toContain(
+      `(\`parzen queue q.json --remove-params '{"x":0.5}'\`, in code, study.removeEnqueued({ params: {"x":0.5} })).`,
+    );
+    // A run in code, from no file: the command's placeholder, and the code.
+    expect(stoppedEntryNote('s', compileSpace(space), 3, { trial: 3, internal: { x: 0.5 } })).toContain(
+      '(in code, study.removeEnqueued({ params: {"x":0.5} })).',
+    );
+  });
+
   // The run's own time budget cuts no trial short: an entry that needs longer than maxSeconds runs to its end, once,
   // and is not handed out again (it is neither an attempt nor a stop its caller asked for).
   it('an entry whose trial outlasts maxSeconds runs to its end once: the run stops after it, and nothing is said of it', async () => {

@@ -257,16 +257,46 @@ export const entryHeldBy = async (store: TrialStore, study: string, number: numb
   (await store.listTakenEntries?.(study).catch(() => undefined))?.find((entry) => entry.trial === number);
 
 /**
+ * How a `parzen` command names the study of a run of a config file, for the commands the run's warnings suggest: the
+ * file's path and, when the command needs them to find the same study, `--store` (a store given in place of the
+ * config's) and `--study` (a variant of a matrix), each as given (quoted for the shell where it is said).
+ */
+export interface ConfigFile {
+  readonly path: string;
+  readonly store?: string;
+  readonly study?: string;
+}
+
+/** `parzen queue` naming the study of `file` (each argument quoted for the shell), or `CONFIG` without a file. */
+const queueCommand = (file: ConfigFile | undefined): string =>
+  file === undefined
+    ? 'parzen queue CONFIG'
+    : [
+        'parzen queue',
+        shellQuoted(file.path),
+        ...(file.store === undefined ? [] : [`--store ${shellQuoted(file.store)}`]),
+        ...(file.study === undefined ? [] : [`--study ${shellQuoted(file.study)}`]),
+      ].join(' ');
+
+/**
  * What a run says when the stop its caller asked for (Ctrl-C, SIGTERM, its signal) cut short trial `number` while it
  * ran an enqueued entry: the entry waits again with none of its attempts used, so an entry that needs longer than each
- * run is given would be stopped at every run; the ways out.
+ * run is given would be stopped at every run; the ways out (`file`: the run's config file, named in the command).
  */
-export const stoppedEntryNote = (study: string, space: CompiledSpace, number: number, entry: TakenEntry): string => {
-  const shown = configEntryOf(entry.key) ?? JSON.stringify(toExternalParams(space, entry.internal));
+export const stoppedEntryNote = (
+  study: string,
+  space: CompiledSpace,
+  number: number,
+  entry: TakenEntry,
+  file?: ConfigFile,
+): string => {
+  const params = JSON.stringify(toExternalParams(space, entry.internal));
+  const shown = configEntryOf(entry.key) ?? params;
+  const command = queueCommand(file);
   const remove =
     entry.key === undefined
-      ? `in code, study.removeEnqueued({ params: ${JSON.stringify(toExternalParams(space, entry.internal))} })`
-      : `\`parzen queue CONFIG --remove ${shellQuoted(entry.key)}\`, in code study.removeEnqueued({ key: ${JSON.stringify(entry.key)} })`;
+      ? `${file === undefined ? '' : `\`${command} --remove-params ${shellQuoted(params)}\`, `}in code, study.removeEnqueued({ params: ${params} })`
+      : `\`${command} --remove ${shellQuoted(entry.key)}\`, in code study.removeEnqueued({ key: ${JSON.stringify(entry.key)} })`;
   return (
     `study ${study}: the stop cut short trial #${number}, which ran the enqueued entry ${shown}; a stop you ask for (Ctrl-C, SIGTERM, the run's signal) uses none of its ${ENTRY_ATTEMPTS} attempts, so it waits again and runs first at the next run. ` +
     `If it needs longer than each run is given (a scheduler's time limit, \`timeout\`), it is stopped at every run: give the run trialTimeoutSeconds (a trial that times out counts as run), or take the entry out of the queue (${remove}).`

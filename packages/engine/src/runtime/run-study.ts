@@ -31,6 +31,7 @@ import { PARZEN_VERSION } from '../version.js';
 import { listenForAbort } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import {
+  type ConfigFile,
   checkEnqueueStore,
   enqueueConfigEntries,
   entryHeldBy,
@@ -120,6 +121,11 @@ export interface RunStudyOptions {
   readonly explain?: boolean;
   /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * The config file the run came from (`parzen run` gives it), named in the `parzen` commands its warnings suggest;
+   * without it (a run in code) they say `CONFIG`.
+   */
+  readonly configFile?: ConfigFile;
 }
 
 /**
@@ -542,7 +548,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           endedAt,
           !stopped,
         );
-        if (held !== undefined) warn(stoppedEntryNote(spec.name, session.space, asked.number, held));
+        if (held !== undefined)
+          warn(stoppedEntryNote(spec.name, session.space, asked.number, held, options.configFile));
         return finished;
       } finally {
         clearInterval(renewal);

@@ -69,6 +69,8 @@ export interface PostgresStore extends TrialStore {
   deleteStudy: NonNullable<TrialStore['deleteStudy']>;
   listRemovedEntries: NonNullable<TrialStore['listRemovedEntries']>;
   listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
+  listEnqueued: NonNullable<TrialStore['listEnqueued']>;
+  listTrialsSince: NonNullable<TrialStore['listTrialsSince']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
 
@@ -309,8 +311,7 @@ class PostgresTrialStore implements PostgresStore {
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
     const { id } = await this.requireStudy(study);
     const rows = await this.retrying('listing enqueued params', () => this.query<EntryRow>('waitingEntries', [id]));
-    if (rows.length === 0) await this.refuseGone(study, id);
-    return rows.map(entryOfRow);
+    return listed(study, rows, 'params').map(entryOfRow);
   }
 
   async removeEnqueued(study: string, which: readonly EnqueuedSelector[]): Promise<EnqueuedRemoval> {
@@ -324,7 +325,7 @@ class PostgresTrialStore implements PostgresStore {
       return this.transaction(async (query) => {
         // The study's row lock first: no trial takes an entry between the read and the removal.
         if ((await query('lockStudy', [id])).length === 0) throw studyDeleted(study);
-        const waiting = await query<EntryRow & { readonly seq: string }>('waitingEntries', [id]);
+        const waiting = listed(study, await query<EntryRow & { readonly seq: string }>('waitingEntries', [id]), 'seq');
         const entries = waiting.map(entryOfRow);
         const { picked, missing } = pickWaiting(entries, which);
         if (missing.length > 0) return { removed: [], missing };
@@ -338,16 +339,15 @@ class PostgresTrialStore implements PostgresStore {
   async listRemovedEntries(study: string): Promise<readonly EnqueuedParams[]> {
     const { id } = await this.requireStudy(study);
     const rows = await this.retrying('listing removed entries', () => this.query<EntryRow>('removedEntries', [id]));
-    return rows.map(entryOfRow);
+    return listed(study, rows, 'params').map(entryOfRow);
   }
 
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
     const { id } = await this.requireStudy(study);
     const rows = await this.retrying('listing taken entries', () =>
-      this.query<{ taken_by: number; key: string | null; params: ParamAssignment }>('takenEntries', [id]),
+      this.query<{ taken_by: number | null; key: string | null; params: ParamAssignment }>('takenEntries', [id]),
     );
-    if (rows.length === 0) await this.refuseGone(study, id);
-    return rows.map(({ taken_by, key, params }) => ({
+    return listed(study, rows, 'taken_by').map(({ taken_by, key, params }) => ({
       trial: taken_by,
       internal: params,
       ...(key === null ? {} : { key }),
@@ -452,9 +452,11 @@ class PostgresTrialStore implements PostgresStore {
   /** The rows changed since `cursor` (an `updated_seq`), without touching the listing cache. */
   async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
     const { id } = await this.requireStudy(study);
-    const rows = await this.retrying('listing trials', () => this.query<TrialRow>('changedSince', [id, cursor ?? '0']));
-    // Nothing changed, or the study is gone (its rows with it).
-    if (rows.length === 0) await this.refuseGone(study, id);
+    const rows = listed(
+      study,
+      await this.retrying('listing trials', () => this.query<TrialRow>('changedSince', [id, cursor ?? '0'])),
+      'number',
+    );
     const trials = rows.map((row) => rowToTrial(study, row)).sort((a, b) => a.number - b.number);
     return { trials, cursor: rows.at(-1)?.updated_seq ?? cursor ?? '0' };
   }
@@ -694,6 +696,19 @@ class PostgresTrialStore implements PostgresStore {
     }
   }
 }
+
+/**
+ * The rows of a listing that says whether the study is there (see `changedSince` in statements.ts): none when it is
+ * gone, deleted since this store first read it (`studyDeleted`); one row with `column` NULL when it has none.
+ */
+const listed = <R, K extends keyof R>(
+  study: string,
+  rows: readonly R[],
+  column: K,
+): (R & { readonly [P in K]: NonNullable<R[K]> })[] => {
+  if (rows.length === 0) throw studyDeleted(study);
+  return rows.filter((row): row is R & { readonly [P in K]: NonNullable<R[K]> } => row[column] !== null);
+};
 
 /** An enqueued entry's row, as the listings read it. */
 interface EntryRow {

@@ -107,6 +107,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Indexes for reads outside the run loop (each on tables of schema version `since`), made with every schema step (a
+ * new database's first included), never as a step of their own: a step is a new version, which the workers of an
+ * older Parzen cannot open, too much for a rare read. A database made before one was added gets it at its next step,
+ * and the reads work without it. IF NOT EXISTS: made once, and one made by hand is left as it is. Never dropped.
+ */
+export const OPTIONAL_INDEXES: readonly { readonly since: number; readonly sql: string }[] = [
+  // listRemovedEntries (parzen validate): the entries taken out of the queue, in queue order.
+  {
+    since: 2,
+    sql: 'CREATE INDEX IF NOT EXISTS parzen_enqueued_removed ON parzen_enqueued (study_id, seq) WHERE taken_by = -1',
+  },
+];
+
 // Serializes migrations between processes (pg_advisory_xact_lock key; "parz" in ASCII).
 const MIGRATION_LOCK = 0x7061727a;
 
@@ -138,6 +152,7 @@ const applyMissing = async (client: PoolClient, where: string, migrations: reado
   const { rowCount } = await client.query('SELECT 1 FROM parzen_schema');
   if (rowCount === 0) await client.query('INSERT INTO parzen_schema (version) VALUES (0)');
   for (const migration of migrations) if (migration.version > version) await client.query(migration.sql);
+  if (version < latest) for (const index of OPTIONAL_INDEXES) if (latest >= index.since) await client.query(index.sql);
   await client.query('UPDATE parzen_schema SET version = $1', [latest]);
   return version;
 };

@@ -76,8 +76,10 @@ const SQL = {
   intermediateOf: `SELECT ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.number = $2`,
   trialByWrite: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.write_id = $2
     ORDER BY t.number`,
-  changedSince: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.updated_seq > $2
-    ORDER BY t.updated_seq`,
+  // The listings below say in the same round trip whether the study is there (a store that used it tells a deleted
+  // study from an empty answer): none of their rows when it is gone, one row of NULLs when it is there with none.
+  changedSince: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_studies s
+    LEFT JOIN parzen_trials t ON t.study_id = s.id AND t.updated_seq > $2 WHERE s.id = $1 ORDER BY t.updated_seq`,
   // In a transaction: $1 study id, $2 limit, $3 synchronous_commit. Holds the study's row lock until the
   // commit, so the entry the next statement (with a snapshot taken after the lock) takes is the oldest one
   // no other trial took; it takes one exactly when one waits.
@@ -92,18 +94,21 @@ const SQL = {
   finishedSince: `SELECT state, params, loss, error, started_at, finished_at FROM parzen_trials
     WHERE study_id = $1 AND state <> 'running' AND updated_seq > $2`,
   entryWaits: 'SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1',
-  waitingEntries: 'SELECT seq, key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq',
+  waitingEntries: `SELECT q.seq, q.key, q.params FROM parzen_studies s
+    LEFT JOIN parzen_enqueued q ON q.study_id = s.id AND q.taken_by IS NULL WHERE s.id = $1 ORDER BY q.seq`,
   // A removed entry has taken_by -1, no trial's number: never handed out, its key still known, and read as taken
   // by a Parzen from before removal (so it hands the entry out no more than this one does).
-  takenEntries:
-    'SELECT taken_by, key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by >= 0 ORDER BY taken_by',
+  takenEntries: `SELECT q.taken_by, q.key, q.params FROM parzen_studies s
+    LEFT JOIN parzen_enqueued q ON q.study_id = s.id AND q.taken_by >= 0 WHERE s.id = $1 ORDER BY q.taken_by`,
   // In a transaction, under the study's row lock: $2 the seqs of the waiting entries to remove, $3
   // synchronous_commit, $4 write id (a retry finds what its first try removed). The waiting count drops by them.
   removeEntries: `WITH r AS (UPDATE parzen_enqueued SET taken_by = -1, write_id = $4
       WHERE study_id = $1 AND seq = ANY($2::bigint[]) AND taken_by IS NULL AND ${SYNC} RETURNING 1)
     UPDATE parzen_studies SET waiting = GREATEST(waiting - (SELECT count(*) FROM r), 0) WHERE id = $1
     RETURNING (SELECT count(*) FROM r)::int AS removed`,
-  removedEntries: 'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by = -1 ORDER BY seq',
+  // Index parzen_enqueued_removed, where the database has it (see OPTIONAL_INDEXES).
+  removedEntries: `SELECT q.key, q.params FROM parzen_studies s
+    LEFT JOIN parzen_enqueued q ON q.study_id = s.id AND q.taken_by = -1 WHERE s.id = $1 ORDER BY q.seq`,
   removedByWrite:
     'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND write_id = $2 AND taken_by = -1 ORDER BY seq',
   // $2 number, $3 its updated_seq, $4 write id and created_by, $5 lease owner, $6 lease expiry, $7 start.

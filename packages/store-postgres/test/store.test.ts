@@ -532,6 +532,57 @@ describePostgres(
   },
 );
 
+describePostgres('postgres store listings', () => {
+  // An empty listing asked the server again whether the study was still there (studyExists): a second round trip.
+  it('ask the server once, empty or not, and tell a study another handle deleted from an empty one', async () => {
+    const url = await freshSchema('listings');
+    const store = await createPostgresStore({ url });
+    await store.openStudy(spec);
+    const asked: string[] = [];
+    const pool = poolOf(store);
+    const query = pool.query.bind(pool) as (config: { name?: string }) => Promise<unknown>;
+    (pool as unknown as { query: typeof query }).query = (config) => {
+      asked.push(config.name ?? '?');
+      return query(config);
+    };
+    const listings = [
+      () => store.listEnqueued(spec.name),
+      () => store.listTakenEntries(spec.name),
+      () => store.listRemovedEntries(spec.name),
+      () => store.listTrialsSince(spec.name),
+    ];
+    for (const list of listings) {
+      asked.length = 0;
+      const listed = await list();
+      expect('trials' in listed ? listed.trials : listed).toEqual([]);
+      expect(asked).toHaveLength(1);
+    }
+    // The same with something to list.
+    await store.enqueue(spec.name, [
+      { internal: { x: 0.1 }, key: 'a' },
+      { internal: { x: 0.2 }, key: 'b' },
+    ]);
+    await store.createTrial(spec.name);
+    await store.removeEnqueued(spec.name, [{ key: 'b' }]);
+    asked.length = 0;
+    expect(await store.listTakenEntries(spec.name)).toEqual([{ trial: 0, internal: { x: 0.1 }, key: 'a' }]);
+    expect(await store.listRemovedEntries(spec.name)).toEqual([{ internal: { x: 0.2 }, key: 'b' }]);
+    expect(await store.listEnqueued(spec.name)).toEqual([]);
+    expect((await store.listTrialsSince(spec.name)).trials.map((trial) => trial.number)).toEqual([0]);
+    expect(asked).toHaveLength(4);
+    // Deleted by another handle: every listing says so (an empty answer alone cannot tell).
+    const other = await createPostgresStore({ url });
+    await other.deleteStudy(spec.name);
+    await other.close();
+    for (const list of listings)
+      await expect(list()).rejects.toMatchObject({
+        code: 'STUDY_NOT_FOUND',
+        message: expect.stringMatching(/deleted/),
+      });
+    await store.close();
+  });
+});
+
 describePostgres('postgres store listStudies', () => {
   // User trial: `parzen studies --store postgres:URL` exited 2 (the store had no listStudies), and
   // `parzen trials --store postgres:URL` asked for --study though the database held one study.

@@ -56,14 +56,26 @@ describe('parzen delete', () => {
     const quad = config('quad');
     for (const path of [heart, quad]) expect((await cli('run', path, '--quiet')).code).toBe(0);
     const journal = join(dir, 'shared.jsonl');
+    // Declined: nothing deleted, and no error (exit 0, as `rm -i` answered no); --json says it (deleted: false).
     const declined = await atTerminal('n', 'delete', heart);
-    expect(declined.code).toBe(1);
+    expect(declined.code).toBe(0);
     expect(declined.asked).toEqual([
       `Delete study heart from JSONL journal ${journal}: 3 trials (3 complete, 0 pruned, 0 failed, 0 running)?\n` +
         `It cannot be undone; to keep a copy first: \`parzen export ${heart} -o heart.export.jsonl\` (its finished trials, which \`parzen import\` reads back).\n` +
         'Delete study heart? [y/N] ',
     ]);
-    expect(declined.stderr).toBe('parzen: study heart was not deleted (only y or yes deletes it).');
+    expect(declined.stderr).toBe('parzen: nothing was deleted: study heart stays as it is (only y or yes deletes it).');
+    expect(declined.stdout).toBe('');
+    const declinedJson = await atTerminal('no', 'delete', heart, '--json');
+    expect([declinedJson.code, JSON.parse(declinedJson.stdout)]).toEqual([
+      0,
+      {
+        study: 'heart',
+        store: `JSONL journal ${journal}`,
+        deleted: false,
+        trials: { complete: 3, pruned: 0, failed: 0, running: 0 },
+      },
+    ]);
     const stopped = await atTerminal(undefined, 'delete', heart);
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toBe('parzen: stopped; nothing was deleted.');

@@ -132,8 +132,8 @@ const deleteFromStore = async (target: InspectTarget, force: boolean, output: Ou
 /**
  * `parzen delete [config]`: deletes one study from its store, with its trials, intermediate values and enqueued
  * entries, in one atomic step of the store (`TrialStore.deleteStudy`). The study is read first (read-only) to say
- * what goes: at a terminal the command asks, naming the study, its store and its trials; elsewhere (a script, CI)
- * it deletes only with `--yes` (else exit 2, nothing deleted). A study whose trials live workers run is refused
+ * what goes: at a terminal the command asks, naming the study, its store and its trials (an answer other than y or
+ * yes deletes nothing, exit 0); elsewhere (a script, CI) it deletes only with `--yes` (else exit 2, nothing deleted). A study whose trials live workers run is refused
  * (`STUDY_IN_RUN`, exit 1) unless `--force`, decided again in the deletion's own step.
  */
 export const deleteStudyCommand = async (path: string | undefined, flags: DeleteFlags, output: Output) =>
@@ -162,9 +162,14 @@ export const deleteStudyCommand = async (path: string | undefined, flags: Delete
         output.note('parzen: stopped; nothing was deleted.');
         return EXIT.sigint;
       }
+      // Declined: what was asked is done (as `rm -i` answered no), no error of the study's or the input's.
       if (!/^y(es)?$/i.test(answer.trim())) {
-        output.note(`parzen: study ${name} was not deleted (only y or yes deletes it).`);
-        return EXIT.studyError;
+        output.note(`parzen: nothing was deleted: study ${name} stays as it is (only y or yes deletes it).`);
+        if (flags.json === true)
+          output.result(
+            JSON.stringify({ study: name, store: study.where, deleted: false, trials: countByState(study.trials) }),
+          );
+        return EXIT.ok;
       }
     }
     const deleted = await deleteFromStore(target, flags.force === true, output);

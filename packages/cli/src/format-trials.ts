@@ -253,7 +253,7 @@ export const trialsTableLines = (
       ...cells(row, columns, withStudy, withStep),
       ...(withEnqueued ? [enqueuedCell(row)] : []),
       row.error !== undefined
-        ? `${row.error.code}: ${row.error.message}${failureNote(row.error.details)}`
+        ? `${row.error.code}: ${row.error.message}${failureNote(row.error.details, row.error.message)}`
         : row.workerGone
           ? salvaged
             ? WORKER_GONE_SALVAGED

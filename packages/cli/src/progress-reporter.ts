@@ -42,7 +42,7 @@ const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>):
   const { trial } = event;
   if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.loss)}`;
   if (trial.state === 'failed')
-    return `trial #${trial.number} failed (${trial.error.code}): ${printable(trial.error.message)}${failureNote(trial.error.details)}`;
+    return `trial #${trial.number} failed (${trial.error.code}): ${printable(trial.error.message)}${failureNote(trial.error.details, trial.error.message)}`;
   const step = trial.intermediate?.at(-1)?.step;
   return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : `, loss ${formatNumber(trial.loss)}`}`;
 };

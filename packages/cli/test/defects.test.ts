@@ -147,8 +147,9 @@ export default () => {
     });
     const result = await cli('run', path, '--quiet');
     expect(result.code).toBe(1);
+    // Its message says the line (said once).
     expect(result.stderr).toMatch(
-      /in this run failed \(the first to fail, #0: COMMAND_FAILED .* \(stderr: oops: no GPU\)\)/,
+      /in this run failed \(the first to fail, #0: COMMAND_FAILED .* exited with code 1: oops: no GPU\.\)/,
     );
   });
 

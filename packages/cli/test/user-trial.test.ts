@@ -352,7 +352,7 @@ describe('trials --csv imports back', () => {
 });
 
 describe('text outputs', () => {
-  it('the trials table shows the last line a failed command wrote on stderr', async () => {
+  it('the trials table shows the last line a failed command wrote on stderr, once: its message says it', async () => {
     const script = 'console.error("loading"); console.error("ValueError: C must be positive"); process.exit(3)';
     const path = journalConfig('stderr', {
       objective: { use: 'command', options: { command: [process.execPath, '-e', script] } },
@@ -360,7 +360,11 @@ describe('text outputs', () => {
     });
     await cli('run', path, '--quiet');
     const result = await cli('trials', path);
-    expect(result.stdout).toContain('exited with code 3. (stderr: ValueError: C must be positive)');
+    expect(result.stdout).toContain('exited with code 3: ValueError: C must be positive.');
+    expect(result.stdout).not.toContain('(stderr: ');
+    // As code and `trials --json` read it, too.
+    const [trial] = JSON.parse((await cli('trials', path, '--json')).stdout) as { error: { message: string } }[];
+    expect(trial?.error.message).toMatch(/exited with code 3: ValueError: C must be positive\.$/);
   });
 
   it("best lists the best trial's params in the space's order", async () => {

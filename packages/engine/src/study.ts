@@ -466,7 +466,7 @@ export interface BestTrial<S extends SpaceDefinition> {
 const everyTrialFailed = (result: RunResult): string | undefined => {
   const first = failedRun(result);
   if (first === undefined || result.reason === 'interrupted') return undefined;
-  const error = `(the first to fail, #${first.number}: ${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details)})`;
+  const error = `(the first to fail, #${first.number}: ${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details, first.error.message)})`;
   // A run that ran none: the study had its trials, every one failed (the warning at its limit says how to run more).
   if (first.number < result.existingTrials)
     return printable(

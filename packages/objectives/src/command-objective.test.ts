@@ -270,12 +270,28 @@ describe('command objective', () => {
     expect(result.error.message).toMatch(/exited with code 3/);
     expect(details(result)).toMatchObject({ exitCode: 3, signal: null, stderrTail: '…xxxxxboom\n' });
     // It had printed a loss (trial 40: a crash at exit lost it, unsaid); one that printed none says nothing of it.
+    // Its last stderr line, as the kept tail has it, is said first.
     expect(result.error.message).toContain(
-      'exited with code 3, after printing a line read as its loss (`1`, kept in error.details.lossLine): a program that ends with an error fails its trial whatever it printed; if that line was its result, end it with exit code 0 once it is out',
+      'exited with code 3: …xxxxxboom, after printing a line read as its loss (`1`, kept in error.details.lossLine): a program that ends with an error fails its trial whatever it printed; if that line was its result, end it with exit code 0 once it is out',
     );
     expect(details(result)).toMatchObject({ lossLine: '1' });
     const silent = await evaluate(options([process.execPath, '-e', 'process.exit(3)']));
     expect(silent.status === 'failed' && silent.error.message).toMatch(/exited with code 3\.$/);
+  });
+
+  // The README said it: a failed trial's message (trials --json, code) lacked why the program failed.
+  it("says in the message the program's last stderr line, trimmed and shortened; the tail stays in details", async () => {
+    const traceback =
+      'console.error("Traceback (most recent call last):\\n  File \\"train.py\\", line 3\\nValueError: bad lr  \\n\\n"); process.exit(1)';
+    const result = await evaluate(options([process.execPath, '-e', traceback]));
+    expect(result.status === 'failed' && result.error.code).toBe('COMMAND_FAILED');
+    expect(result.status === 'failed' && result.error.message).toMatch(/` exited with code 1: ValueError: bad lr\.$/);
+    expect(details(result)).toMatchObject({ stderrTail: expect.stringContaining('Traceback (most recent call last)') });
+    // A long line is cut (120 characters, the last one …); one ending with a period gets no second.
+    const long = await evaluate(options([process.execPath, '-e', 'console.error("e".repeat(500)); process.exit(2)']));
+    expect(long.status === 'failed' && long.error.message).toMatch(/exited with code 2: e{119}…\.$/);
+    const period = await evaluate(options([process.execPath, '-e', 'console.error("No such file."); process.exit(2)']));
+    expect(period.status === 'failed' && period.error.message).toMatch(/exited with code 2: No such file\.$/);
   });
 
   it('fails garbage output, keeping the end of stdout', async () => {

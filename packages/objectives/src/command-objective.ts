@@ -10,6 +10,7 @@ import {
   failedResult,
   interpretObjectiveValue,
   invalidConfig,
+  lastStderrLine,
   type ObjectiveAdapter,
   resolveConfigPath,
   SERVICES,
@@ -369,7 +370,11 @@ export const interpretCommandOutcome = (
       'a program that ends with an error fails its trial whatever it printed',
       'end it with exit code 0',
     );
-    return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}${exit}.`, withLoss);
+    // Why it failed, as the program said it last (a Python traceback's last line): in the message a trial keeps,
+    // which `trials --json` and code read, not only in the tail of its details.
+    const said = lastStderrLine(outcome.stderr);
+    const message = `\`${shown}\` ${describeEnd(outcome)}${said === undefined ? '' : `: ${said}`}${exit}`;
+    return failed('COMMAND_FAILED', message.endsWith('.') ? message : `${message}.`, withLoss);
   }
   if (found === undefined) {
     return failed(

@@ -91,7 +91,7 @@ const describeStop = ({ reason, stopMessage }: RunResult): string =>
 const firstFailure = (result: RunResult, first: FailedTrial, run: PreparedRun, flags: RunFlags): string => {
   // With what the program said on stderr, or where the error was thrown: under --quiet this line is all there is
   // (trial 62: the progress lines had it, the summary not).
-  const message = `${first.error.code} ${printable(first.error.message.split('\n')[0] ?? '', true)}${failureNote(first.error.details)}`;
+  const message = `${first.error.code} ${printable(first.error.message.split('\n')[0] ?? '', true)}${failureNote(first.error.details, first.error.message)}`;
   const error = ` (the first to fail, #${first.number}: ${message})`;
   if (run.experiment.config.store.use === 'memory') return `${error}; its memory store kept nothing to list.`;
   const store = flags.store === undefined ? '' : ` --store ${flags.store}`;

@@ -65,7 +65,7 @@ const describe = (event: EngineEvent): string | undefined => {
       const head = `trial #${trial.number}`;
       if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.params)}`;
       if (trial.state === 'failed')
-        return `${head} failed (${trial.error.code}): ${printable(trial.error.message)}${failureNote(trial.error.details)}`;
+        return `${head} failed (${trial.error.code}): ${printable(trial.error.message)}${failureNote(trial.error.details, trial.error.message)}`;
       const step = trial.intermediate?.at(-1)?.step;
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }

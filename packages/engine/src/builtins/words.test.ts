@@ -4,7 +4,7 @@ import type { Trial } from '../domain/trial.js';
 import { didYouMean, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf, failureNote, printable } from './words.js';
+import { countOf, failureNote, lastStderrLine, printable } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -63,6 +63,15 @@ describe('the stderr note of a failed command trial', () => {
     );
     expect(failureNote({ stderrTail: '\u001b[31mError: colored\u001b[0m\n' })).toBe(' (stderr: Error: colored)');
     expect(failureNote({})).toBe('');
+  });
+
+  // A COMMAND_FAILED trial's message says the line now: not said twice where a line shows the trial.
+  it('says nothing more of a message that says the line, as a failed command trial now does', () => {
+    const details = { stderrTail: 'Traceback (most recent call last):\nValueError: bad lr\n' };
+    expect(failureNote(details, '`python3 train.py` exited with code 1: ValueError: bad lr.')).toBe('');
+    expect(failureNote(details, '`python3 train.py` exited with code 1.')).toBe(' (stderr: ValueError: bad lr)');
+    expect(lastStderrLine(`${'é'.repeat(130)}\n`)).toBe(`${'é'.repeat(119)}…`);
+    expect(lastStderrLine('\n  \n')).toBeUndefined();
   });
 
   it("says where a thrown error came from, its class and place (trial 54), and nothing for a plain Error's lack of them", () => {

@@ -65,15 +65,34 @@ const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const STDERR_LINE_CHARS = 120;
 
 /**
+ * The last line that is not blank of a program's stderr (`tail`, its end) as one line shows it: progress-bar
+ * rewrites and colours taken out, trimmed, control characters escaped, and at most 120 characters (its end cut,
+ * `…`); undefined when it wrote no such line.
+ */
+export const lastStderrLine = (tail: string): string | undefined => {
+  // Progress bars rewrite a line with \r; colours are ANSI escape sequences: neither belongs in a line.
+  const line = tail
+    .replace(ANSI_ESCAPE, '')
+    .split(/\r\n|\r|\n/)
+    .findLast((text) => text.trim() !== '')
+    ?.trim();
+  if (line === undefined) return undefined;
+  // By characters, never inside one (review 139: half an emoji was stored).
+  const chars = Array.from(line);
+  return printable(chars.length > STDERR_LINE_CHARS ? `${chars.slice(0, STDERR_LINE_CHARS - 1).join('')}…` : line);
+};
+
+/**
  * What a failed trial's details add to its message where a line shows it (the console reporter, the CLI's
  * progress lines, `parzen trials`): the last line a `command` trial's program wrote on stderr (its
- * `details.stderrTail`), as ` (stderr: ...)`, shortened; or where a thrown error came from (its
+ * `details.stderrTail`), as ` (stderr: ...)`, shortened, unless `message` says that line already (a
+ * `COMMAND_FAILED` trial's does); or where a thrown error came from (its
  * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`; or, for an Error given
  * to `study.tell` (`told`), that it was and where it was created (its `thrownAt`, or `createdAt` as older
  * builds stored it), as ` (TypeError passed to tell(), created at /home/me/service.mjs:40:9)`: a service's
  * `new Error(message)` is not where an objective threw. Else nothing.
  */
-export const failureNote = (details: unknown): string => {
+export const failureNote = (details: unknown, message?: string): string => {
   const {
     stderrTail: tail,
     errorName,
@@ -97,12 +116,6 @@ export const failureNote = (details: unknown): string => {
     const at = typeof thrownAt === 'string' ? `at ${thrownAt}` : '';
     return name === '' && at === '' ? '' : ` (${[name, at].filter((part) => part !== '').join(' ')})`;
   }
-  // Progress bars rewrite a line with \r; colours are ANSI escape sequences: neither belongs in a table.
-  const line = tail
-    .replace(ANSI_ESCAPE, '')
-    .split(/\r\n|\r|\n/)
-    .findLast((text) => text.trim() !== '')
-    ?.trim();
-  if (line === undefined) return '';
-  return ` (stderr: ${printable(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line)})`;
+  const line = lastStderrLine(tail);
+  return line === undefined || message?.includes(line) === true ? '' : ` (stderr: ${line})`;
 };

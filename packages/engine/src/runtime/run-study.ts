@@ -573,7 +573,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const failuresStop = (failed: FinishedTrial & { readonly state: 'failed' }) => {
       reason = 'failures';
       const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
-      stopMessage ??= `${tracker.failureLimit()} trials in a row failed${never}, the last #${failed.number}: ${failed.error.code} ${failed.error.message.split('\n')[0]}${failureNote(failed.error.details)}`;
+      stopMessage ??= `${tracker.failureLimit()} trials in a row failed${never}, the last #${failed.number}: ${failed.error.code} ${failed.error.message.split('\n')[0]}${failureNote(failed.error.details, failed.error.message)}`;
     };
     const worker = async () => {
       while (reason === undefined) {

@@ -95,6 +95,7 @@ export { sampleTruncatedNormal, truncatedNormalQuantile } from './math/truncated
 export { type Decision, decide, scoreModelCandidates } from './suggest/decide.js';
 export type { FailureModel } from './suggest/failures.js';
 export {
+  type BranchScope,
   buildParamModel,
   encodingOf,
   familyOf,

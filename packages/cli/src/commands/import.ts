@@ -37,6 +37,7 @@ import { storeFileKind } from '../output-file.js';
 import { prepareRuns, storeFile } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
+import { shellWord, sourceWords } from './export.js';
 
 /** Flags of `parzen import`. */
 export interface ImportFlags {
@@ -760,12 +761,17 @@ const importWhenAsked = async (
         '(same params, state, loss and error): imported as trials of their own, so the suggester counts that result more than once.',
     );
   const repeats = repeated.filter(Boolean).length;
-  if (repeats > 0)
+  if (repeats > 0) {
+    // Trial 161: "Parzen does not delete studies" stood after `parzen delete` came. The way out as commands to paste.
+    const { words, password } = sourceWords(config, flags.store === undefined ? {} : { store: flags.store });
+    const again = `parzen import ${words} ${path === '-' ? 'FILE' : shellWord(path)}`;
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state, loss and error). ` +
-        'If this file was imported before, the study now counts them twice and the suggester weighs them double. Parzen does not delete ' +
-        'studies: to start clean, import the file once into a new study (another "name" in the config, or --store with a new file).',
+        'If this file was imported before, the study now counts them twice and the suggester weighs them double. ' +
+        `To start clean, delete the study and import the file once: \`parzen delete ${words}\` (it deletes all the study's trials: export first those the file lacks), then \`${again}\`${password}. ` +
+        'Or import the file once into a new study (another "name" in the config, or --store with a new file).',
     );
+  }
   if (invalid.length > 0) {
     // The count with the result; why, with the other notes (stdout alone must not end in a dangling colon).
     say(`Skipped ${invalid.length} of ${countOf(total, 'line')} (${listedLines(invalid.map(({ row }) => row))}).`);

@@ -747,6 +747,44 @@ describe('runStudy', () => {
     }
   });
 
+  it('ends with an error naming the rescue file and saying to import it before the study runs again (trial 161: "do it again" only)', async () => {
+    const name = `rescue-note-${process.pid}-${Date.now()}`;
+    const memory = createMemoryStore();
+    const failing: typeof memory = {
+      ...memory,
+      finishTrial: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new ParzenError('STORE_FAILED', 'connection lost (retried for 60 s)');
+      },
+    };
+    const failed = await runStudy({
+      spec: { name, direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store: failing,
+      suggester: priorSuggester,
+      objective: createFunctionObjective(() => 0.5),
+      budget: { maxTrials: 4 },
+      concurrency: 2,
+      onWarning: () => undefined,
+    }).then(
+      () => undefined,
+      (error: unknown) => error as ParzenError,
+    );
+    const file = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`);
+    try {
+      // Both workers' results: the run waits for the trial in flight, whose end the store cannot record either.
+      expect(failed).toMatchObject({ code: 'STORE_FAILED' });
+      expect(failed?.message).toBe(
+        `connection lost (retried for 60 s). The results of trials #0, #1, which the store could not record, are kept in ${file}: ` +
+          `import them before the study runs again, \`parzen import CONFIG ${file}\`, so that they finish their trials (the store has them running) ` +
+          'and count once; imported after a run marked those trials failed (STALE_TRIAL), they are added as new trials beside them.',
+      );
+      expect(failed?.cause).toMatchObject({ code: 'STORE_FAILED', message: 'connection lost (retried for 60 s)' });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it("keeps a result in this user's own rescue folder and file, and writes through nothing else (trial 101, review 106)", async () => {
     const rescueIn = async (temp: string): Promise<string[]> => {
       const memory = createMemoryStore();

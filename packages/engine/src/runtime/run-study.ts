@@ -53,6 +53,7 @@ import {
   mirrorOf,
   rescuedAmong,
   type StudySession,
+  withRescueNote,
 } from './study-session.js';
 import { cutShort, summarize } from './summarize.js';
 import { warnOnStderr } from './warn-on-stderr.js';
@@ -784,6 +785,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     release();
     await connected?.close();
   }
-  if (fatal !== undefined || result === undefined) throw fatal;
+  if (fatal !== undefined || result === undefined) throw withRescueNote(fatal, session);
   return result;
 };

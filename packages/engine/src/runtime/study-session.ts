@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { shellQuoted } from '../builtins/words.js';
 import type { EvaluationResult } from '../contracts/objective.js';
 import { type Clock, systemClock } from '../contracts/services.js';
 import type { TrialStore } from '../contracts/store.js';
@@ -475,6 +476,11 @@ export const finishRunTrial = async (
         startedAt,
         endedAt,
       );
+      if (!('error' in rescued) && !isStudyDeleted(error)) {
+        const kept = rescuedBySession.get(session);
+        if (kept?.file === rescued.file) kept.trials.push(asked.number);
+        else rescuedBySession.set(session, { file: rescued.file, trials: [asked.number] });
+      }
       warn(
         said +
           ('error' in rescued
@@ -520,6 +526,34 @@ export const finishRunTrial = async (
     });
     return kept;
   }
+};
+
+/** The results each session's run kept in the rescue file, the store having failed to record them (see below). */
+const rescuedBySession = new WeakMap<StudySession, { readonly file: string; readonly trials: number[] }>();
+
+/**
+ * The error a run ends with, saying where the results it kept in the rescue file are and that they are imported
+ * before the study runs again, so that each finishes its trial (which the store has running) and counts once
+ * (trial 161: the last line said only "do it again", and a run first marked those trials STALE_TRIAL, the import then
+ * adding the results beside them). A run that kept none, or an error not Parzen's, is as it was.
+ */
+export const withRescueNote = (error: unknown, session: StudySession): unknown => {
+  const kept = rescuedBySession.get(session);
+  if (kept === undefined || !(error instanceof ParzenError)) return error;
+  const one = kept.trials.length === 1;
+  const which = `${one ? 'trial' : 'trials'} ${kept.trials.map((number) => `#${number}`).join(', ')}`;
+  const note =
+    `The ${one ? 'result' : 'results'} of ${which}, which the store could not record, ${one ? 'is' : 'are'} kept in ${kept.file}: ` +
+    `import ${one ? 'it' : 'them'} before the study runs again, \`parzen import CONFIG ${shellQuoted(kept.file)}\`, so that ${one ? 'it finishes its trial' : 'they finish their trials'} ` +
+    `(the store has ${one ? 'it' : 'them'} running) and ${one ? 'counts' : 'count'} once; imported after a run marked ${one ? 'that trial' : 'those trials'} failed (STALE_TRIAL), ` +
+    `${one ? 'it is added as a new trial' : 'they are added as new trials'} beside ${one ? 'it' : 'them'}.`;
+  const said = error.message.trimEnd();
+  return new ParzenError(error.code, `${said}${/[.!?]$/.test(said) ? '' : '.'} ${note}`, {
+    cause: error,
+    issues: error.issues,
+    ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+    ...(error.trials === undefined ? {} : { trials: error.trials }),
+  });
 };
 
 /** Records a trial's result in the store and announces it. */

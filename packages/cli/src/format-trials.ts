@@ -1,6 +1,6 @@
 import type { Trial } from '@parzen/engine';
 import { failureNote } from '@parzen/engine/host';
-import { type CompiledSpace, isStale, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, type Lease, staleness, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { tableLines } from './text-table.js';
@@ -24,6 +24,11 @@ export interface TrialRow {
    */
   readonly workerGone?: true;
   /**
+   * The host of that trial's worker when only its lease says it is gone (a worker on another host, which may
+   * still be busy and finish it; its result is then kept as a new trial).
+   */
+  readonly leaseLapsed?: string;
+  /**
    * The enqueued entry the trial ran, when the store lists them: the params it fixed (the suggester chose the
    * rest) and the key it was queued with, if any. A trial the suggester drew has none.
    */
@@ -36,11 +41,24 @@ export type TableColumn = { readonly param: string } | { readonly attr: string }
 /** What the table says of a running trial whose worker is gone. */
 const WORKER_GONE = 'its worker is gone: a run of the study marks it failed (STALE_TRIAL)';
 /**
+ * And of one whose worker's lease lapsed, on another host, as the run's warning says it (trial 161: "its worker is
+ * gone" of a worker that may come back).
+ */
+const leaseLapsed = (host: string): string =>
+  `its lease lapsed (a worker on ${host === '' ? 'another host' : `host ${host}`}, which may still be busy): a run of the study marks it failed (STALE_TRIAL); if its worker still finishes it, the result is kept as a new trial`;
+/**
  * The same read with `--salvage`: its end may have been on a damaged line, and a run refuses the damaged
  * journal (trial 48: the note promised a run that would not happen).
  */
 const WORKER_GONE_SALVAGED =
   'no end read: its worker is gone, or its end was on a damaged line (a run refuses a damaged journal: export it with --salvage and import it into a new store; an undamaged one, a run marks it failed, STALE_TRIAL)';
+
+/** A running trial's row fields when its worker is gone: its process ended, or (`leaseLapsed`) its lease lapsed. */
+const staleRow = (lease: Lease | undefined, now: Date): Pick<TrialRow, 'workerGone' | 'leaseLapsed'> => {
+  const kind = staleness(lease, now, '');
+  if (kind === undefined || lease === undefined) return {};
+  return kind === 'lapsed' ? { workerGone: true, leaseLapsed: lease.owner.split(':')[0] ?? '' } : { workerGone: true };
+};
 
 /**
  * Turns stored trials into rows with external params (choice values of `space`, not indices), each with the
@@ -73,9 +91,7 @@ export const trialRows = (
       startedAt: trial.startedAt,
       ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
       // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
-      ...(trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, '')
-        ? { workerGone: true as const }
-        : {}),
+      ...(trial.state === 'running' ? staleRow(trial.lease, now) : {}),
       ...(entry === undefined
         ? {}
         : {
@@ -257,7 +273,9 @@ export const trialsTableLines = (
         : row.workerGone
           ? salvaged
             ? WORKER_GONE_SALVAGED
-            : WORKER_GONE
+            : row.leaseLapsed === undefined
+              ? WORKER_GONE
+              : leaseLapsed(row.leaseLapsed)
           : '',
     ]),
     // Right-align the number, the loss, the step, the parameters and the attributes (numbers, mostly).

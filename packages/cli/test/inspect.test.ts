@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -8,6 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester } from '@parzen/algo-tpe';
@@ -813,21 +815,30 @@ describe('a running trial whose worker is gone', () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     await store.createTrial('gone', { lease: { owner: 'elsewhere:4242:x', expiresAt: past } });
     await store.createTrial('gone', { lease: { owner: 'elsewhere:4243:x', expiresAt: future } });
+    // A worker on this host whose process has ended, its lease still running.
+    const ended = spawnSync(process.execPath, ['-e', '0']).pid;
+    await store.createTrial('gone', { lease: { owner: `${hostname()}:${ended}:x`, expiresAt: future } });
     await store.close();
     const table = await cli('trials', '--store', `jsonl:${path}`);
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.split('\n');
-    expect(lines[1]).toMatch(/^0\s+running\s.*its worker is gone: a run of the study marks it failed \(STALE_TRIAL\)$/);
+    // Only its lease says so of a worker on another host, which may come back (trial 161: "its worker is gone").
+    expect(lines[1]).toMatch(
+      /^0\s+running\s.*its lease lapsed \(a worker on host elsewhere, which may still be busy\): a run of the study marks it failed \(STALE_TRIAL\); if its worker still finishes it, the result is kept as a new trial$/,
+    );
     expect(lines[2]).toMatch(/^1\s+running$/);
+    expect(lines[3]).toMatch(/^2\s+running\s.*its worker is gone: a run of the study marks it failed \(STALE_TRIAL\)$/);
     const json = JSON.parse((await cli('trials', '--store', `jsonl:${path}`, '--json')).stdout) as {
       workerGone?: boolean;
+      leaseLapsed?: string;
     }[];
-    expect(json.map((row) => row.workerGone)).toEqual([true, undefined]);
+    expect(json.map((row) => row.workerGone)).toEqual([true, undefined, true]);
+    expect(json.map((row) => row.leaseLapsed)).toEqual(['elsewhere', undefined, undefined]);
     // studies says so too (trial 117: `running 1`, no more).
     const studies = await cli('studies', '--store', `jsonl:${path}`);
-    expect(studies.stdout).toMatch(/^gone\s.*\s2 \(1 worker gone\)\s/m);
+    expect(studies.stdout).toMatch(/^gone\s.*\s3 \(2 worker gone\)\s/m);
     const listed = JSON.parse((await cli('studies', '--store', `jsonl:${path}`, '--json')).stdout) as unknown[];
-    expect(listed).toMatchObject([{ study: 'gone', trials: { running: 2, workerGone: 1 } }]);
+    expect(listed).toMatchObject([{ study: 'gone', trials: { running: 3, workerGone: 2 } }]);
   });
 });
 

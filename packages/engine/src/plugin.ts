@@ -228,6 +228,7 @@ export {
   isStale,
   type ProcessRecord,
   processState,
+  staleness,
   staleTrialOutcome,
   statFields,
   thisProcess,

@@ -1,5 +1,5 @@
 import type { Trial } from '@parzen/engine';
-import { failureNote } from '@parzen/engine/host';
+import { failureNote, rescuedAmong, shellQuoted } from '@parzen/engine/host';
 import { type CompiledSpace, type Lease, staleness, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
@@ -29,6 +29,11 @@ export interface TrialRow {
    */
   readonly leaseLapsed?: string;
   /**
+   * The rescue file that keeps that trial's result, its worker having ended because the store could not record it:
+   * imported before a run marks the trial failed, the result finishes it and counts once.
+   */
+  readonly rescuedIn?: string;
+  /**
    * The enqueued entry the trial ran, when the store lists them: the params it fixed (the suggester chose the
    * rest) and the key it was queued with, if any. A trial the suggester drew has none.
    */
@@ -53,6 +58,10 @@ const leaseLapsed = (host: string): string =>
 const WORKER_GONE_SALVAGED =
   'no end read: its worker is gone, or its end was on a damaged line (a run refuses a damaged journal: export it with --salvage and import it into a new store; an undamaged one, a run marks it failed, STALE_TRIAL)';
 
+/** What the table adds of a trial whose result a rescue file keeps: import it before a run, so that it counts once. */
+const rescuedNote = (file: string, importWords: string): string =>
+  `; its result is kept in ${file}: import it before a run of the study, \`parzen import ${importWords} ${shellQuoted(file)}\`, so that it finishes this trial and counts once`;
+
 /** A running trial's row fields when its worker is gone: its process ended, or (`leaseLapsed`) its lease lapsed. */
 const staleRow = (lease: Lease | undefined, now: Date): Pick<TrialRow, 'workerGone' | 'leaseLapsed'> => {
   const kind = staleness(lease, now, '');
@@ -71,6 +80,15 @@ export const trialRows = (
   { now = new Date(), taken = [] }: { readonly now?: Date; readonly taken?: readonly TakenEntry[] } = {},
 ): TrialRow[] => {
   const entries = new Map(taken.map((entry) => [entry.trial, entry]));
+  // The results of those whose worker is gone that this user's rescue file keeps (trial 161: the listing said only
+  // that a run marks them failed, and a run before the import made each count twice).
+  const gone = trials.flatMap((trial) =>
+    trial.state === 'running' && staleness(trial.lease, now, '') !== undefined
+      ? [{ number: trial.number, worker: trial.lease?.owner }]
+      : [],
+  );
+  const rescued = gone.length === 0 ? undefined : rescuedAmong(study, gone);
+  const rescuedHere = new Set(rescued?.byWorker === true ? rescued.trials : []);
   return trials.map((trial) => {
     const entry = entries.get(trial.number);
     return {
@@ -92,6 +110,7 @@ export const trialRows = (
       ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
       // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
       ...(trial.state === 'running' ? staleRow(trial.lease, now) : {}),
+      ...(rescued !== undefined && rescuedHere.has(trial.number) ? { rescuedIn: rescued.file } : {}),
       ...(entry === undefined
         ? {}
         : {
@@ -238,6 +257,8 @@ export const trialsTableLines = (
   salvaged = false,
   spaceNames: readonly string[] = [],
   asked?: readonly TableColumn[],
+  /** The words of `parzen import` before the file that import a row's rescued result into its study. */
+  importWords = 'CONFIG',
 ): Iterable<string> => {
   // The space's order, as the CSV's (trial 87: the order the first trials happened to set them), of the
   // parameters some trial has, then any other name a row has; then the short attrs (trial 157: the seed a
@@ -273,9 +294,7 @@ export const trialsTableLines = (
         : row.workerGone
           ? salvaged
             ? WORKER_GONE_SALVAGED
-            : row.leaseLapsed === undefined
-              ? WORKER_GONE
-              : leaseLapsed(row.leaseLapsed)
+            : `${row.leaseLapsed === undefined ? WORKER_GONE : leaseLapsed(row.leaseLapsed)}${row.rescuedIn === undefined ? '' : rescuedNote(row.rescuedIn, importWords)}`
           : '',
     ]),
     // Right-align the number, the loss, the step, the parameters and the attributes (numbers, mostly).

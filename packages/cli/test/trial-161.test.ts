@@ -1,9 +1,11 @@
 // What a user trial of a shared PostgreSQL store found wrong or confusing (trial 161); the store's own findings are
 // tested in packages/store-postgres/test.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cliPath,
@@ -51,5 +53,48 @@ describe('import of a file whose trials the study already has (W1)', () => {
     pasted(`${commands[0]} --yes && ${commands[1]}`, dir);
     const trials = await runParzen(['trials', config, '--json'], { cwd: work });
     expect(lastJsonLine(trials.stdout)).toHaveLength(3);
+  });
+});
+
+describe('a running trial whose result the rescue file keeps (C2)', () => {
+  it('is listed with the file and the import to run before a run of the study, which then counts it once', async () => {
+    const work = join(dir, 'rescued');
+    mkdirSync(join(work, 'tmp'), { recursive: true });
+    writeIn(work, 'heart.mjs', heartModule);
+    const config = journalHeartConfig(work, 'kept');
+    // A worker on this host that ended after the store failed to record its trial's end (a database outage).
+    const worker = `${hostname()}:${spawnSync(process.execPath, ['-e', '0']).pid}:0d4c2b9e-1c2f-4a8e-9b7d-5e6f7a8b9c0d`;
+    const store = createJsonlStore({ path: join(work, 'kept.parzen.jsonl') });
+    await store.openStudy({
+      name: 'kept',
+      direction: 'minimize',
+      seed: 1,
+      space: { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+    });
+    await store.createTrial('kept', {
+      lease: { owner: worker, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    await store.setParams('kept', 0, { x: 0.5, y: -0.5 });
+    await store.close();
+    const file = join(work, 'tmp', `parzen-unrecorded-${userInfo().username}`, 'kept.jsonl');
+    mkdirSync(join(work, 'tmp', `parzen-unrecorded-${userInfo().username}`), { mode: 0o700 });
+    writeIn(
+      join(work, 'tmp', `parzen-unrecorded-${userInfo().username}`),
+      'kept.jsonl',
+      `${JSON.stringify({ params: { x: 0.5, y: -0.5 }, state: 'complete', loss: 0.25, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', unrecorded: { study: 'kept', trial: 0, worker } })}\n`,
+    );
+    const env = { TMPDIR: join(work, 'tmp') };
+    const listed = await runParzen(['trials', 'kept.json'], { cwd: work, env });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(
+      `its worker is gone: a run of the study marks it failed (STALE_TRIAL); its result is kept in ${file}: import it before a run of the study, \`parzen import kept.json ${file}\`, so that it finishes this trial and counts once`,
+    );
+    const json = await runParzen(['trials', 'kept.json', '--json'], { cwd: work, env });
+    expect(lastJsonLine(json.stdout)).toMatchObject([{ number: 0, workerGone: true, rescuedIn: file }]);
+    // The import it names, pasted, finishes the trial: one trial, complete.
+    pasted(`parzen import kept.json ${file}`, work);
+    const after = await runParzen(['trials', 'kept.json', '--json'], { cwd: work, env });
+    expect(lastJsonLine(after.stdout)).toMatchObject([{ number: 0, state: 'complete', loss: 0.25 }]);
+    expect(config).toBe(join(work, 'kept.json'));
   });
 });

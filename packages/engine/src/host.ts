@@ -74,6 +74,7 @@ export {
   type VariantBests,
   versusFirstCell,
 } from './runtime/rank-test.js';
+export { rescuedAmong } from './runtime/study-session.js';
 export { summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';

@@ -15,12 +15,12 @@ import {
   type StudyRecord,
   storeUnsupported,
 } from '@parzen/engine/plugin';
+import { shellWord, sourceWords } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { blameStoreFlag } from '../store-spec.js';
 import { memoryHint } from '../study-trials.js';
-import { shellWord, sourceWords } from './export.js';
 import { type InspectTarget, inspectTargets, openTargetStore, storeIdentity } from './inspect.js';
 
 /** Flags of `parzen delete`. */

@@ -8,12 +8,12 @@ import {
   type ImportedTrialRow,
   toExternalParams,
 } from '@parzen/engine/plugin';
+import { shellWord, sourceWords } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import type { Output } from '../output.js';
 import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
-import { specWithoutPassword } from '../store-spec.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
 
@@ -68,35 +68,6 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
     lines.push(JSON.stringify(finite.row));
   }
   return { lines, dropped };
-};
-
-// Review 149: in double quotes `$HOME` expanded.
-/**
- * A word of a suggested command as a POSIX shell reads it: as it is when plain, else in single quotes, inside which
- * nothing expands; a quote in it is closed, escaped and reopened.
- */
-export const shellWord = (word: string): string =>
-  /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-
-/**
- * The words of a suggested command that name the study read (the config, `--store` without a URL's password,
- * `--study`), as the command line gave them, and a clause saying a password was left out (else empty).
- */
-export const sourceWords = (
-  path: string | undefined,
-  flags: { readonly store?: string; readonly study?: string },
-): { readonly words: string; readonly password: string } => {
-  const store = flags.store === undefined ? undefined : specWithoutPassword(flags.store);
-  const words = [
-    ...(path === undefined ? (store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
-    ...(store === undefined ? [] : [`--store ${shellWord(store.spec)}`]),
-    ...(flags.study === undefined ? [] : [`--study ${shellWord(flags.study)}`]),
-  ].join(' ');
-  const password =
-    store?.removed === true
-      ? "; the URL's password is left out: the postgres store reads it from PGPASSWORD (or the variable its passwordEnv option names), never from the URL"
-      : '';
-  return { words, password };
 };
 
 /**

@@ -30,6 +30,7 @@ import {
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
+import { shellWord, sourceWords } from '../command-words.js';
 import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -37,7 +38,6 @@ import { storeFileKind } from '../output-file.js';
 import { prepareRuns, storeFile } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
-import { shellWord, sourceWords } from './export.js';
 
 /** Flags of `parzen import`. */
 export interface ImportFlags {

@@ -26,6 +26,7 @@ import {
   type TrialStore,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
+import { sourceWords } from '../command-words.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
@@ -705,7 +706,13 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
         `parzen: ${listNames(named, 5)} ${long.length === 1 ? 'is' : 'are'} not shown (${long.length === 1 ? 'its values are' : 'their values are'} long): \`--params ${named.slice(0, 5).join(',')}\` shows ${long.length === 1 ? 'it' : 'them'}, and --csv and --json list every attribute.`,
       );
     }
-    await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames, chosen));
+    // `parzen import`'s words for a rescued result (it takes one config of one study, and --store but not --study).
+    const store = flags.store === undefined ? {} : { store: flags.store };
+    const importWords =
+      paths.length === 1 && studies.length === 1
+        ? sourceWords(paths[0], store).words
+        : `CONFIG${flags.store === undefined ? '' : ` ${sourceWords(undefined, store).words}`}`;
+    await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames, chosen, importWords));
   }
   return 0;
 };

@@ -134,6 +134,17 @@ describe('the STALE_TRIAL message', () => {
         details: { worker: owner, lease: 'lapsed' },
       },
     });
+    // A worker known to have ended: it may have finished the trial and failed to record its end (trial 161: "without
+    // finishing it" of a worker whose store was down).
+    const ended = `${hostname()}:${spawnSync(process.execPath, ['-e', '0']).pid}:0b7c2f1e-5b1a-4d3e-9f00-1234567890ab`;
+    const gone = { ...trial, lease: { owner: ended, expiresAt: '2026-01-01T00:03:00.000Z' } };
+    expect(staleTrialOutcome(gone, new Date('2026-01-01T00:02:00.000Z'), 'me')).toMatchObject({
+      error: {
+        message: expect.stringMatching(
+          /^Left running by the process \d+ on host .*, which stopped before the store recorded its end \(worker id .*\)\.$/,
+        ),
+      },
+    });
     // An id another program wrote is said once, as it is (review 108: "worker batch-7 ... (worker id batch-7)").
     const foreign = { ...trial, lease: { owner: 'node:1234', expiresAt: trial.lease.expiresAt } };
     expect(staleTrialOutcome(foreign, new Date('2026-01-01T00:02:00.000Z'), 'me')).toMatchObject({

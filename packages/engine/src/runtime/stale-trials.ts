@@ -203,7 +203,8 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
       // (trial 47: imported as #288, it said "Trial #148 was left running").
       message:
         why === 'gone'
-          ? `Left running by ${worker}, which stopped without finishing it${id}.`
+          ? // Trial 161: "without finishing it" of a worker that finished it and could not record its end.
+            `Left running by ${worker}, which stopped before the store recorded its end${id}.`
           : `Its worker, ${worker}, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial${id}.`,
       // `worker`: the lease's owner, as a rescue file's line names it (an import tells a line of this trial
       // from another store's by it; before, by the message). A lapsed lease only: the worker may still

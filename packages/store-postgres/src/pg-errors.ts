@@ -126,25 +126,32 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
     },
   );
 
+const DO_IT_AGAIN = 'Once the server answers again, do it again: a run resumes the study where it stopped';
+
 /**
  * Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing;
- * `retried`, when the store retried a transient failure until its `retryTimeoutMs` ran out, says so and what to do.
+ * `retried`, when the store retried a transient failure until its `retryTimeoutMs` ran out, says so and what to do;
+ * `triedOnce`, when it tried once because an operation before it had given up so, says that.
  */
 export const storeError = (
   plan: ConnectionPlan,
   error: unknown,
   doing: string,
   retried?: { readonly forMs: number; readonly limitMs: number },
+  triedOnce?: { readonly limitMs: number },
 ): ParzenError => {
   if (error instanceof ParzenError) return error;
   if (classify(error) === 'input') return unusableConnection(plan, error);
   // Trial 101: after an outage longer than retryTimeoutMs the run ended on the bare socket error.
   const gaveUp =
-    retried === undefined || classify(error) !== 'transient'
+    classify(error) !== 'transient'
       ? ''
-      : // Trial 113: "as long as retryTimeoutMs allows" for a retry cut short, and "run again" under report --serve.
-        ` (retried for ${inSeconds(retried.forMs)}; retryTimeoutMs is ${inSeconds(retried.limitMs)}. Once the server answers ` +
-        'again, do it again: a run resumes the study where it stopped)';
+      : retried !== undefined
+        ? // Trial 113: "as long as retryTimeoutMs allows" for a retry cut short, and "run again" under report --serve.
+          ` (retried for ${inSeconds(retried.forMs)}; retryTimeoutMs is ${inSeconds(retried.limitMs)}. ${DO_IT_AGAIN})`
+        : triedOnce === undefined
+          ? ''
+          : ` (tried once: an operation before it retried for retryTimeoutMs (${inSeconds(triedOnce.limitMs)}) and gave up, and the server has not answered since. ${DO_IT_AGAIN})`;
   return new ParzenError(
     'STORE_FAILED',
     `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}${gaveUp}`,

@@ -48,7 +48,7 @@ import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.
 import { giveUpHere, guardedClient } from './cut-wait.js';
 import { postgresStoreOptionsSchema } from './manifest.js';
 import { openPool } from './open-pool.js';
-import { describeFailure, interrupted, storeError } from './pg-errors.js';
+import { classify, describeFailure, interrupted, storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { MIGRATIONS } from './schema.js';
 import { type StatementName, statement } from './statements.js';
@@ -180,6 +180,12 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   private acquiredAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Whether an operation gave up on the server after retrying for `retryTimeoutMs`, and none has succeeded since: an
+   * operation that does not save a result tries once meanwhile (trial 161: after a failed finish, a worker retried
+   * "listing trials" for its summary for another `retryTimeoutMs`, and ended after twice it).
+   */
+  private gaveUp = false;
 
   async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
     this.writable('openStudy');
@@ -682,15 +688,24 @@ class PostgresTrialStore implements PostgresStore {
         trying = undefined;
       }
     };
+    // A result is still saved for as long as retryTimeoutMs allows; anything else, once an operation gave up, is tried
+    // once until the server answers again.
+    const once = !saves && this.gaveUp;
     const attempts = () =>
-      withRetry(tried, this.retryTimeoutMs, { giveUp, stopped: (error) => interrupted(this.plan, doing, error) });
+      withRetry(tried, once ? 0 : this.retryTimeoutMs, {
+        giveUp,
+        stopped: (error) => interrupted(this.plan, doing, error),
+      });
     try {
       // The signal also cuts a statement the server holds (a lock), not only the pauses between tries.
-      return await (giveUp === undefined ? attempts() : giveUpHere.run(giveUp, attempts));
+      const done = await (giveUp === undefined ? attempts() : giveUpHere.run(giveUp, attempts));
+      this.gaveUp = false;
+      return done;
     } catch (error) {
       // Said only when the operation was tried again (not a first try that failed past the deadline, review 106).
       const retried = tries > 1 ? { forMs: performance.now() - started, limitMs: this.retryTimeoutMs } : undefined;
-      throw storeError(this.plan, error, doing, retried);
+      if (retried !== undefined && classify(error) === 'transient') this.gaveUp = true;
+      throw storeError(this.plan, error, doing, retried, once ? { limitMs: this.retryTimeoutMs } : undefined);
     } finally {
       clearTimeout(timer);
     }

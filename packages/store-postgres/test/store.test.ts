@@ -422,6 +422,56 @@ describePostgres('postgres store long waits', () => {
   }, 20_000);
 });
 
+describePostgres('postgres store after an operation gave up on the server', () => {
+  it('tries anything but a save once until the server answers again (trial 161: a worker waited twice retryTimeoutMs)', async () => {
+    const url = await freshSchema('gave_up');
+    const store = await createPostgresStore({ url, retryTimeoutMs: 600, onWarning: () => undefined });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    await store.createTrial(spec.name);
+    const pool = poolOf(store);
+    const query = pool.query.bind(pool) as (config: unknown) => Promise<unknown>;
+    let down = true;
+    let tries = 0;
+    (pool as unknown as { query: unknown }).query = async (config: unknown) => {
+      tries++;
+      if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return query(config);
+    };
+    const finishing = await rejectionOf(store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }));
+    expect(finishing?.message).toMatch(
+      /failed while finishing a trial: .*\(retried for 0\.\d s; retryTimeoutMs is 0\.6 s\./,
+    );
+    // The summary a worker reads after that: one try, at once, saying why.
+    tries = 0;
+    const started = performance.now();
+    const listing = await rejectionOf(store.listTrials(spec.name));
+    const took = performance.now() - started;
+    expect(tries).toBe(1);
+    expect(took).toBeLessThan(300);
+    expect(listing).toMatchObject({ code: 'STORE_FAILED' });
+    expect(listing?.message).toMatch(
+      /failed while listing trials: connect ECONNREFUSED 127\.0\.0\.1:5432 \(tried once: an operation before it retried for retryTimeoutMs \(0\.6 s\) and gave up, and the server has not answered since\. Once the server answers again, do it again: a run resumes the study where it stopped\)$/,
+    );
+    // A save is still retried for all of retryTimeoutMs: a result is worth it.
+    tries = 0;
+    setTimeout(() => {
+      down = false;
+    }, 300);
+    expect(await store.finishTrial(spec.name, 1, { state: 'complete', loss: 2 })).toMatchObject({ state: 'complete' });
+    expect(tries).toBeGreaterThan(1);
+    // The server answered: operations retry again.
+    down = true;
+    tries = 0;
+    setTimeout(() => {
+      down = false;
+    }, 300);
+    expect(await store.listTrials(spec.name)).toHaveLength(2);
+    expect(tries).toBeGreaterThan(1);
+    await store.close();
+  }, 20_000);
+});
+
 describePostgres(
   'postgres store, Ctrl-C on a statement the server holds (trial 56: two Ctrl-Cs did not end the wait)',
   () => {

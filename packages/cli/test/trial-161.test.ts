@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
+import { describePostgres, freshDatabase } from '@parzen/test-kit/postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cliPath,
@@ -96,5 +97,19 @@ describe('a running trial whose result the rescue file keeps (C2)', () => {
     const after = await runParzen(['trials', 'kept.json', '--json'], { cwd: work, env });
     expect(lastJsonLine(after.stdout)).toMatchObject([{ number: 0, state: 'complete', loss: 0.25 }]);
     expect(config).toBe(join(work, 'kept.json'));
+  });
+});
+
+describePostgres('a postgres store URL with sslmode, the server without SSL (C4)', () => {
+  it("says node-postgres' reading of sslmode once in Parzen's words (no raw process warning) and exits 2 with what to do", async () => {
+    const { url } = await freshDatabase('sslmode');
+    const run = await runParzen(['studies', '--store', `${url}?sslmode=require`], { cwd: dir });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).not.toContain('(node:');
+    expect(run.stderr).not.toContain('--trace-warnings');
+    expect(run.stderr.match(/node-postgres reads sslmode=require in the URL as verify-full/g)).toHaveLength(1);
+    expect(run.stderr).toContain(
+      'The URL asks for an encrypted connection (sslmode=require) and the server does not offer one: turn SSL on at the server',
+    );
   });
 });

@@ -45,9 +45,13 @@ export interface ConnectionPlan {
   readonly database: string;
   /** Where the password came from (`PGPASSWORD`, or the `passwordEnv` variable), if any. */
   readonly passwordSource: string | undefined;
+  /** The URL's `sslmode`, if it has one (a message about SSL says it). */
+  readonly sslMode?: string;
 }
 
 const URL_POINTER = '/url';
+/** The `sslmode` values node-postgres knows (another, libpq's `allow` too, it would read as verify-full). */
+const SSL_MODES = ['disable', 'no-verify', 'prefer', 'require', 'verify-ca', 'verify-full'];
 const EXPECTED_URL = 'postgres://USER@HOST[:PORT]/DATABASE, without a password';
 
 const badOption = (pointer: string, expected: string, found: string, message: string): ParzenError => {
@@ -87,6 +91,13 @@ const parseUrl = (url: string): URL => {
         'set PGPASSWORD in the environment of each worker (or name another variable in the `passwordEnv` option).',
     );
   }
+  const sslMode = parsed.searchParams.get('sslmode');
+  if (sslMode !== null && !SSL_MODES.includes(sslMode))
+    throw badUrl(
+      `sslmode one of ${SSL_MODES.join(', ')}`,
+      redactUrl(url),
+      `\`${redactUrl(url)}\` has sslmode=${sslMode}; node-postgres knows ${SSL_MODES.join(', ')} (see the store's README for what each means there).`,
+    );
   return parsed;
 };
 
@@ -144,9 +155,21 @@ export const planConnection = (
   parse: (url: string) => ClientConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): ConnectionPlan => {
-  parseUrl(options.url);
+  const sslMode = parseUrl(options.url).searchParams.get('sslmode');
   const { password, source } = readPassword(options.passwordEnv, env);
-  const client = parse(options.url);
+  let client: ClientConfig;
+  try {
+    client = parse(options.url);
+  } catch (error) {
+    // A file the URL names that cannot be read (sslrootcert, sslcert, sslkey), or sslmode=verify-ca&uselibpqcompat=true
+    // without sslrootcert: node-postgres's own words, said of the URL.
+    const said = error instanceof Error ? error.message : String(error);
+    throw badUrl(
+      'SSL options node-postgres accepts, naming files it can read (sslrootcert, sslcert, sslkey)',
+      said,
+      `\`${redactUrl(options.url)}\`: ${said}`,
+    );
+  }
   const user = client.user || env.PGUSER || env.USER || 'postgres';
   const database = client.database || env.PGDATABASE || user;
   const host = client.host || env.PGHOST || 'localhost';
@@ -168,5 +191,44 @@ export const planConnection = (
     user,
     database,
     passwordSource: source,
+    ...(sslMode === null ? {} : { sslMode }),
   };
+};
+
+/**
+ * `parse` (pg-connection-string's), with the process warning it emits once for `sslmode` prefer, require or
+ * verify-ca (node-postgres reads them as verify-full) caught and told to `aliased` instead: raw, it reached a CLI
+ * user's terminal with `node --trace-warnings` advice (trial 161).
+ */
+export const parsingQuietly =
+  (parse: (url: string) => ClientConfig, aliased: () => void) =>
+  (url: string): ClientConfig => {
+    const emit = process.emitWarning;
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      const text = typeof warning === 'string' ? warning : warning.message;
+      if (text.startsWith('SECURITY WARNING: The SSL modes')) return aliased();
+      return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+    }) as typeof process.emitWarning;
+    try {
+      return parse(url);
+    } finally {
+      process.emitWarning = emit;
+    }
+  };
+
+/**
+ * What a URL's `sslmode` of prefer, require or verify-ca means to node-postgres, said once where libpq's users
+ * would expect its meaning.
+ */
+export const sslModeNote = (plan: ConnectionPlan): string => {
+  const libpq =
+    plan.sslMode === 'prefer'
+      ? "libpq's prefer falls back to an unencrypted connection and does not check the certificate"
+      : plan.sslMode === 'verify-ca'
+        ? "libpq's verify-ca checks the certificate but not its host name"
+        : `libpq's ${plan.sslMode} does not check the certificate`;
+  return (
+    `PostgreSQL store \`${plan.where}\`: node-postgres reads sslmode=${plan.sslMode} in the URL as verify-full: the connection is encrypted and the server's certificate must be valid for its host name, where ${libpq}. ` +
+    `Write sslmode=verify-full to say so, or add uselibpqcompat=true to the URL for libpq's meaning${plan.sslMode === 'prefer' ? ' (without the fallback)' : ''}; the store's README lists the modes.`
+  );
 };

@@ -1,6 +1,12 @@
 import { ParzenError, storeUpgradeNote, warnOnStderr } from '@parzen/engine/plugin';
 import type { Pool } from 'pg';
-import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
+import {
+  type ConnectionPlan,
+  type PostgresStoreOptions,
+  parsingQuietly,
+  planConnection,
+  sslModeNote,
+} from './connection-options.js';
 import { classify, interrupted, storeError, unreachableServer, unusableConnection } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { migrate, readableVersion } from './schema.js';
@@ -21,7 +27,14 @@ export const openPool = async (
     import('pg'),
     import('pg-connection-string'),
   ]);
-  const plan = planConnection(options, parseIntoClientConfig);
+  let aliased = false;
+  const plan = planConnection(
+    options,
+    parsingQuietly(parseIntoClientConfig, () => {
+      aliased = true;
+    }),
+  );
+  if (aliased) (options.onWarning ?? warnOnStderr)(sslModeNote(plan));
   const pool = new pg.Pool(plan.pool);
   // An idle connection that the server closes (a restart) errors on the pool: the pool drops it and the
   // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.

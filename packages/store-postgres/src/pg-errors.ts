@@ -52,10 +52,29 @@ const serverWords = (error: unknown): string => (isPasswordMissing(error) ? 'no 
 const isSocketMissing = (error: unknown): boolean =>
   codeOf(error) === 'ENOENT' && (error as { syscall?: unknown }).syscall === 'connect';
 
+/** The sslmodes node-postgres reads as verify-full (unless the URL has `uselibpqcompat=true`). */
+const ALIASED = new Set(['prefer', 'require', 'verify-ca']);
+/** The URL asks for SSL (`sslmode`) and the server does not offer it: node-postgres has no fallback. */
+const isSslRefused = (error: unknown): boolean => /^The server does not support SSL connections/.test(messageOf(error));
+// Node's TLS errors for a certificate it cannot verify (self-signed, an unknown authority, another host name, expired).
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+]);
+
 /** Sorts an error of node-postgres: retry it, blame the config, or report it as a store failure. */
 export const classify = (error: unknown): Trouble => {
   if (error instanceof ParzenError) return 'other';
   const code = codeOf(error);
+  // SSL asked where the server has none, or a certificate that does not verify: the URL (or the server) must change.
+  if (isSslRefused(error) || (code !== undefined && CERTIFICATE_CODES.has(code))) return 'input';
   if (code !== undefined && (TRANSIENT_ERRNO.has(code) || TRANSIENT_SQLSTATE.has(code) || code.startsWith('08')))
     return 'transient';
   if (isSocketMissing(error)) return 'transient';
@@ -81,6 +100,14 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
       `owner, or grant it CONNECT on the database, CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables (DELETE too, to delete a study).`
     );
   if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
+  // Trial 161: exit 1 (try again later) and no next step for a URL that asks for SSL of a server without it.
+  if (isSslRefused(error))
+    return `The URL asks for an encrypted connection (${plan.sslMode === undefined ? 'ssl' : `sslmode=${plan.sslMode}`}) and the server does not offer one: turn SSL on at the server (ssl = on in postgresql.conf, with a certificate), or take sslmode out of the URL (node-postgres never falls back to an unencrypted connection, not even for sslmode=prefer).`;
+  if (code !== undefined && CERTIFICATE_CODES.has(code))
+    return (
+      `The server's certificate could not be verified (node-postgres checks it${plan.sslMode === undefined ? '' : ` for sslmode=${plan.sslMode}`}${ALIASED.has(plan.sslMode ?? '') ? ', which it reads as verify-full' : ''}). ` +
+      "Name the authority that signed it with sslrootcert=PATH in the URL; or, to encrypt without checking the certificate (libpq's sslmode=require), write sslmode=require&uselibpqcompat=true."
+    );
   if (code === '53300')
     return 'The server has no connection left for this role (max_connections, the slots reserved for superusers, or a CONNECTION LIMIT on the role or the database): close other sessions, lower `poolSize`, or raise the limit; Parzen waited `connectTimeoutMs` for one.';
   if (code === 'ECONNREFUSED')

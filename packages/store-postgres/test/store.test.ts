@@ -8,6 +8,7 @@ import { rejectionOf } from '@parzen/test-kit';
 import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
+import { connectionIssues, parsingQuietly, planConnection, sslModeNote } from '../src/connection-options.js';
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
 import { classify, storeError, unreachableServer, unusableConnection } from '../src/pg-errors.js';
 import { backoffMs } from '../src/retry.js';
@@ -112,6 +113,77 @@ describe('postgres store error handling', () => {
     // A Unix socket whose file is gone (the server stopped or restarts) is retried; another missing file is not.
     expect(classify(Object.assign(pgError('ENOENT'), { syscall: 'connect' }))).toBe('transient');
     expect(classify(Object.assign(pgError('ENOENT'), { syscall: 'open' }))).toBe('other');
+  });
+
+  it('says SSL the server does not offer and a certificate that does not verify as the URL to change, exit 2 (trial 161)', () => {
+    const ssl = { ...plan, sslMode: 'require' };
+    const refused = new Error('The server does not support SSL connections');
+    expect(classify(refused)).toBe('input');
+    expect(storeError(ssl, refused, 'opening it')).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(unusableConnection(ssl, refused).message).toBe(
+      'Cannot use PostgreSQL at `ann@db:5432/studies`: The server does not support SSL connections. The URL asks for an ' +
+        'encrypted connection (sslmode=require) and the server does not offer one: turn SSL on at the server (ssl = on in ' +
+        'postgresql.conf, with a certificate), or take sslmode out of the URL (node-postgres never falls back to an ' +
+        'unencrypted connection, not even for sslmode=prefer).',
+    );
+    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID'])
+      expect(classify(pgError(code)), code).toBe('input');
+    expect(unusableConnection(ssl, pgError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')).message).toBe(
+      "Cannot use PostgreSQL at `ann@db:5432/studies`: self-signed certificate. The server's certificate could not be " +
+        'verified (node-postgres checks it for sslmode=require, which it reads as verify-full). Name the authority that ' +
+        "signed it with sslrootcert=PATH in the URL; or, to encrypt without checking the certificate (libpq's " +
+        'sslmode=require), write sslmode=require&uselibpqcompat=true.',
+    );
+  });
+
+  it("says node-postgres' reading of sslmode in Parzen's words, not as a raw process warning, and refuses one it does not know", () => {
+    const emitted: unknown[] = [];
+    const emit = process.emitWarning;
+    process.emitWarning = ((warning: unknown) => {
+      emitted.push(warning);
+    }) as typeof process.emitWarning;
+    let aliased = 0;
+    try {
+      const parse = parsingQuietly(
+        (url) => {
+          process.emitWarning("SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are ...");
+          process.emitWarning('another warning');
+          return { host: new URL(url).hostname };
+        },
+        () => aliased++,
+      );
+      expect(parse('postgres://ann@db/studies?sslmode=require')).toEqual({ host: 'db' });
+    } finally {
+      process.emitWarning = emit;
+    }
+    expect(aliased).toBe(1);
+    expect(emitted).toEqual(['another warning']);
+    expect(sslModeNote({ ...plan, sslMode: 'require' })).toBe(
+      'PostgreSQL store `ann@db:5432/studies`: node-postgres reads sslmode=require in the URL as verify-full: the ' +
+        "connection is encrypted and the server's certificate must be valid for its host name, where libpq's require does " +
+        'not check the certificate. Write sslmode=verify-full to say so, or add uselibpqcompat=true to the URL for ' +
+        "libpq's meaning; the store's README lists the modes.",
+    );
+    expect(connectionIssues({ url: 'postgres://ann@db/studies?sslmode=allow' })).toEqual([
+      {
+        pointer: '/url',
+        expected: 'sslmode one of disable, no-verify, prefer, require, verify-ca, verify-full',
+        found: 'postgres://ann@db/studies?sslmode=allow',
+      },
+    ]);
+    // A file the URL names that cannot be read: said of the URL, not as the plugin failing to start.
+    expect(() =>
+      planConnection({ url: 'postgres://ann@db/s?sslmode=verify-full&sslrootcert=/no/such.crt' }, () => {
+        throw new Error("ENOENT: no such file or directory, open '/no/such.crt'");
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        issues: [
+          expect.objectContaining({ pointer: '/url', found: "ENOENT: no such file or directory, open '/no/such.crt'" }),
+        ],
+      }),
+    );
   });
 
   it('says a socket folder without a server as unreachable, with what to check (trial 67)', async () => {

@@ -5,8 +5,11 @@ import { WaitGivenUp } from './cut-wait.js';
 /** What went wrong with the server, as far as retrying and exit codes go. */
 export type Trouble = 'transient' | 'input' | 'other';
 
-// Node's socket errors: the server went away, restarts, or the network hiccupped.
+// Node's socket errors: the server went away, restarts, or the network hiccupped. A host name that does not resolve
+// too (trial 161): a typo cannot be told from a name that DNS or service discovery drops while a failover goes on, as a
+// wrong port cannot be told from a server that is down; so it is retried in a run, and exits 1 at open, as those do.
 const TRANSIENT_ERRNO = new Set([
+  'ENOTFOUND',
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -78,8 +81,7 @@ export const classify = (error: unknown): Trouble => {
   if (code !== undefined && (TRANSIENT_ERRNO.has(code) || TRANSIENT_SQLSTATE.has(code) || code.startsWith('08')))
     return 'transient';
   if (isSocketMissing(error)) return 'transient';
-  if ((code !== undefined && INPUT_SQLSTATE.has(code)) || code === 'ENOTFOUND' || isPasswordMissing(error))
-    return 'input';
+  if ((code !== undefined && INPUT_SQLSTATE.has(code)) || isPasswordMissing(error)) return 'input';
   return TRANSIENT_MESSAGE.test(messageOf(error)) ? 'transient' : 'other';
 };
 
@@ -99,7 +101,8 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
       `Role \`${plan.user}\` lacks a privilege Parzen needs in \`${plan.database}\`. Make the role the database's ` +
       `owner, or grant it CONNECT on the database, CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables (DELETE too, to delete a study).`
     );
-  if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
+  if (code === 'ENOTFOUND')
+    return 'The host name in the URL does not resolve: check it (where DNS names the current primary, a failover may have dropped the name for a while).';
   // Trial 161: exit 1 (try again later) and no next step for a URL that asks for SSL of a server without it.
   if (isSslRefused(error))
     return `The URL asks for an encrypted connection (${plan.sslMode === undefined ? 'ssl' : `sslmode=${plan.sslMode}`}) and the server does not offer one: turn SSL on at the server (ssl = on in postgresql.conf, with a certificate), or take sslmode out of the URL (node-postgres never falls back to an unencrypted connection, not even for sslmode=prefer).`;
@@ -119,7 +122,7 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
 
 /**
  * A server that cannot be reached at open (nothing accepts connections: down, restarting, failing over, or a
- * wrong host or port): `STORE_FAILED`, so the CLI exits 1, not 2: a scheduler that starts workers while the
+ * wrong host or port; a host name that does not resolve): `STORE_FAILED`, so the CLI exits 1, not 2: a scheduler that starts workers while the
  * database is down may start them again. Reported at once, with the same hint.
  */
 export const unreachableServer = (plan: ConnectionPlan, error: unknown): ParzenError =>
@@ -132,9 +135,8 @@ export const unreachableServer = (plan: ConnectionPlan, error: unknown): ParzenE
   );
 
 /**
- * A connection that cannot work as configured (authentication, missing database, no permission, a host
- * name that does not resolve): `CONFIG_INVALID`, so the CLI exits 2, with what to do and the server's own
- * words.
+ * A connection that cannot work as configured (authentication, missing database, no permission, SSL that does
+ * not fit the server): `CONFIG_INVALID`, so the CLI exits 2, with what to do and the server's own words.
  */
 export const unusableConnection = (plan: ConnectionPlan, error: unknown): ParzenError =>
   new ParzenError(

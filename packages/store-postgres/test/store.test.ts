@@ -103,11 +103,22 @@ describe('postgres store error handling', () => {
   });
 
   it('retries lost connections, restarts and serialization failures; blames the config for auth and grants', () => {
-    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', '57P01', '57P03', '40001', '40P01', '08006', '53300'])
+    // A host name that does not resolve too (trial 161): a failover may drop the name for a while.
+    for (const code of [
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'EPIPE',
+      '57P01',
+      '57P03',
+      '40001',
+      '40P01',
+      '08006',
+      '53300',
+      'ENOTFOUND',
+    ])
       expect(classify(pgError(code)), code).toBe('transient');
     expect(classify(new Error('Connection terminated unexpectedly'))).toBe('transient');
-    for (const code of ['28P01', '28000', '3D000', '42501', 'ENOTFOUND'])
-      expect(classify(pgError(code)), code).toBe('input');
+    for (const code of ['28P01', '28000', '3D000', '42501']) expect(classify(pgError(code)), code).toBe('input');
     expect(classify(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'))).toBe('input');
     for (const code of ['23505', '42P01', '22003']) expect(classify(pgError(code)), code).toBe('other');
     // A Unix socket whose file is gone (the server stopped or restarts) is retried; another missing file is not.
@@ -183,6 +194,16 @@ describe('postgres store error handling', () => {
           expect.objectContaining({ pointer: '/url', found: "ENOENT: no such file or directory, open '/no/such.crt'" }),
         ],
       }),
+    );
+  });
+
+  it('says a host name that does not resolve as a server it cannot reach, exit 1 (trial 161: exit 2, the README said 1)', () => {
+    const unresolved = pgError('ENOTFOUND', 'getaddrinfo ENOTFOUND nosuchhost.invalid');
+    expect(storeError(plan, unresolved, 'opening it')).toMatchObject({ code: 'STORE_FAILED' });
+    expect(unreachableServer(plan, unresolved).message).toBe(
+      'Cannot reach PostgreSQL at `ann@db:5432/studies`: getaddrinfo ENOTFOUND nosuchhost.invalid. The host ' +
+        'name in the URL does not resolve: check it (where DNS names the current primary, a failover may have dropped ' +
+        'the name for a while).',
     );
   });
 

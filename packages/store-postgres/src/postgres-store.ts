@@ -794,8 +794,8 @@ const POSTGRES_API_OPTIONS = {
  * - `pg` is loaded on the first call, so importing this package costs nothing until a store is opened.
  *
  * @throws `ParzenError` `CONFIG_INVALID` for a bad URL, a password in it, failed authentication, a
- * missing database, a refused connection or missing privileges; `STORE_FAILED` for a schema from a
- * newer Parzen.
+ * missing database, missing privileges or SSL that does not fit the server; `STORE_FAILED` for a server it
+ * cannot reach (a refused connection, a host name that does not resolve) and a schema from a newer Parzen.
  * @example
  * ```ts
  * const store = await createPostgresStore({ url: 'postgres://parzen@db.example/parzen' }); // PGPASSWORD set

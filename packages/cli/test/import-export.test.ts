@@ -1592,6 +1592,7 @@ describe('import of a rescue file (trial 101: the result was added beside its st
       await store.setParams('heart', number, params);
       return number;
     };
+    const studyCreated = (await store.getStudy('heart')).createdAt;
     const done = await start({ x: 0.5, model: 0 }, 'w-1');
     await store.finishTrial('heart', done, { state: 'complete', loss: 0.5 });
     // #1 ran under w-1, the store took its first report, then failed to record the rest.
@@ -1611,8 +1612,9 @@ describe('import of a rescue file (trial 101: the result was added beside its st
           { step: 0, value: 0.9 },
           { step: 1, value: loss },
         ],
-        startedAt: '2026-12-05T10:00:00.000Z',
-        finishedAt: '2026-12-05T10:01:00.000Z',
+        // Before the study here was created: the foreign line's note says that first.
+        startedAt: '2020-12-05T10:00:00.000Z',
+        finishedAt: '2020-12-05T10:01:00.000Z',
       });
     const rescue = writeIn(
       dir,
@@ -1635,7 +1637,9 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     });
     // Trial 112: a same-named study of another store writes to the same rescue file; said, not silently added.
     expect(imported.stderr).toContain(
-      `parzen: warning: 1 rescued line of ${rescue} (2) names a trial study heart here never ran under its worker (#2 by w-1): a rescue file is kept per study name, so it may be the result of a study of the same name in another store. Imported as a new trial; if it is another study's, import it there instead.`,
+      `parzen: warning: 1 rescued line of ${rescue} (2) is the result of a trial (#2 by w-1) that study heart here did not run under that worker. ` +
+        `It ran before study heart here was created (${studyCreated}): the study was deleted and created anew since, it seems, or it is of a study of the same name in another store (a rescue file is kept per study name). ` +
+        "Imported as a new trial; if it belongs to another store's study, import it there instead.",
     );
     const listed = async () => {
       const reader = createJsonlStore({ path, readOnly: true });

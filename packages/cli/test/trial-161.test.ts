@@ -113,3 +113,38 @@ describePostgres('a postgres store URL with sslmode, the server without SSL (C4)
     );
   });
 });
+
+describe("a rescue file's lines for a study deleted and created anew (C6)", () => {
+  it('names that cause, in a sentence that parses, with workers as host:pid', async () => {
+    const work = join(dir, 'recreated');
+    mkdirSync(work);
+    writeIn(work, 'heart.mjs', heartModule);
+    const config = journalHeartConfig(work, 'delf');
+    const store = createJsonlStore({ path: join(work, 'delf.parzen.jsonl') });
+    const { study } = await store.openStudy({
+      name: 'delf',
+      direction: 'minimize',
+      seed: 1,
+      space: { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+    });
+    // The new study's trials, running under workers of their own.
+    for (let at = 0; at < 3; at++)
+      await store.createTrial('delf', {
+        lease: { owner: `vm:${4000 + at}:x`, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      });
+    await store.close();
+    const id = (pid: number) =>
+      `vm:${pid}:106b2dab-5a4c-4d2e-9f3b-8c9a75a3debe:1796595889:pid-4026531836:8c9a75a3-debe-41e7-8530-60018511d363`;
+    const ranAt = new Date(Date.parse(study.createdAt) - 60_000).toISOString();
+    const line = (trial: number, pid: number) =>
+      `${JSON.stringify({ params: { x: 0.1 * trial, y: 0 }, state: 'complete', loss: trial, startedAt: ranAt, finishedAt: ranAt, unrecorded: { study: 'delf', trial, worker: id(pid) } })}\n`;
+    const rescue = writeIn(work, 'delf.jsonl', line(0, 12586) + line(1, 12590) + line(2, 12589));
+    const imported = await runParzen(['import', config, rescue], { cwd: work });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(
+      `parzen: warning: 3 rescued lines of ${rescue} (1, 2, 3) are the results of trials (#0 by vm:12586, #1 by vm:12590, #2 by vm:12589) that study delf here did not run under those workers. ` +
+        `They ran before study delf here was created (${study.createdAt}): the study was deleted and created anew since, it seems, or they are of a study of the same name in another store (a rescue file is kept per study name). ` +
+        "Imported as new trials; if they belong to another store's study, import them there instead.",
+    );
+  });
+});

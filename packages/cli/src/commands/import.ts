@@ -256,6 +256,44 @@ const listedLines = (lines: readonly (number | string)[]): string =>
     ? lines.join(', ')
     : `${lines.slice(0, 20).join(', ')} and ${(lines.length - 20).toLocaleString('en-US')} more; the --json line lists them all`;
 
+/** A worker as a note names it: `host:pid` of a Parzen worker id (`host:pid:uuid:...`), else the id as it is. */
+const shortWorker = (worker: string): string => {
+  const [host, pid] = worker.split(':');
+  return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '') ? `${host}:${pid}` : worker;
+};
+
+/**
+ * The warning of rescued lines whose trial the study here did not run under their worker (trial 161: it named only a
+ * store elsewhere, when the study had been deleted and created anew here, in a sentence that did not parse, with three
+ * worker ids of 110 characters). Lines that ran before the study here was created say so first.
+ */
+const foreignNote = (
+  foreign: readonly {
+    readonly line: number;
+    readonly trial: number;
+    readonly worker: string;
+    readonly startedAt?: string | undefined;
+  }[],
+  shown: string,
+  study: string,
+  createdAt: string | undefined,
+): string => {
+  const one = foreign.length === 1;
+  const trials = foreign.slice(0, 20).map(({ trial, worker }) => `#${trial} by ${shortWorker(worker)}`);
+  const more = foreign.length > 20 ? ` and ${foreign.length - 20} more` : '';
+  const before =
+    createdAt !== undefined &&
+    foreign.every(({ startedAt }) => startedAt !== undefined && Date.parse(startedAt) < Date.parse(createdAt));
+  const why = before
+    ? `${one ? 'It' : 'They'} ran before study ${study} here was created (${createdAt}): the study was deleted and created anew since, it seems, or ${one ? 'it is' : 'they are'} of a study of the same name in another store`
+    : `${one ? 'It is' : 'They are'} of a study of the same name in another store, it seems, or of a study ${study} here that was deleted and created anew since`;
+  return (
+    `parzen: warning: ${countOf(foreign.length, 'rescued line')} of ${shown} (${listedLines(foreign.map(({ line }) => line))}) ${one ? 'is the result of a trial' : 'are the results of trials'} (${trials.join(', ')}${more}) ` +
+    `that study ${study} here did not run under ${one ? 'that worker' : 'those workers'}. ${why} (a rescue file is kept per study name). ` +
+    `Imported as ${one ? 'a new trial' : 'new trials'}; if ${one ? 'it belongs' : 'they belong'} to another store's study, import ${one ? 'it' : 'them'} there instead.`
+  );
+};
+
 /**
  * `parzen import <config> <file>`: adds the finished trials of a `parzen export` file, a results JSONL
  * (`{"params": {...}, "loss": n}` a line) or a CSV (parameters and `loss` columns) to the config's study
@@ -422,7 +460,14 @@ const importWhenAsked = async (
   let addingIndex: number[] = [];
   // Rescued lines (with their worker) whose trial this study never ran under that worker: another store's study of
   // the same name (rescue files are kept per study name). Their line numbers and what they name.
-  const foreign: { readonly line: number; readonly trial: number; readonly worker: string }[] = [];
+  const foreign: {
+    readonly line: number;
+    readonly trial: number;
+    readonly worker: string;
+    readonly startedAt: string | undefined;
+  }[] = [];
+  // When the study here was created (a rescued line that ran before it is of a study deleted since, or elsewhere).
+  let studyCreatedAt: string | undefined;
   let adding: readonly NewFinishedTrial[] = checked.trials;
   // Whether a rescue file's line is among the trials to add (see below).
   let rescuedAdded = false;
@@ -488,6 +533,7 @@ const importWhenAsked = async (
           ...(parzenVersion === undefined ? {} : { parzenVersion }),
         });
         storedSeed = opened.study.seed;
+        studyCreatedAt = opened.study.createdAt;
         madeStudy = !opened.resumed;
         if (checked.trials.length > 0) {
           const existing = await store.listTrials(name);
@@ -549,7 +595,12 @@ const importWhenAsked = async (
                   (held.error.details?.worker === said.worker ||
                     (held.error.details?.worker === undefined && namesWorker(held.error.message, said.worker)))));
             if (said.worker !== undefined && !ranHere)
-              foreign.push({ line: checked.rows[index] ?? index, trial: said.trial, worker: said.worker });
+              foreign.push({
+                line: checked.rows[index] ?? index,
+                trial: said.trial,
+                worker: said.worker,
+                startedAt: trial.startedAt,
+              });
           });
           const aside = new Set([...rescues.map(({ index }) => index), ...before]);
           adding = checked.trials.filter((_, index) => !aside.has(index));
@@ -710,10 +761,7 @@ const importWhenAsked = async (
     output.note(
       `parzen: ${countOf(importedBefore.length, 'line')} of ${shown} ${importedBefore.length === 1 ? 'was' : 'were'} imported before: ${importedBefore.length === 1 ? 'its trial' : 'their trials'} (${listedLines(importedBefore.map((number) => `#${number}`))}) ${importedBefore.length === 1 ? 'has' : 'have'} ${importedBefore.length === 1 ? 'that result' : 'those results'} already, so ${importedBefore.length === 1 ? 'it was' : 'they were'} passed over.`,
     );
-  if (foreign.length > 0)
-    output.note(
-      `parzen: warning: ${countOf(foreign.length, 'rescued line')} of ${shown} (${listedLines(foreign.map(({ line }) => line))}) ${foreign.length === 1 ? 'names a trial' : 'name trials'} study ${name} here never ran under ${foreign.length === 1 ? 'its worker' : 'their workers'} (${foreign.map(({ trial, worker }) => `#${trial} by ${worker}`).join(', ')}): a rescue file is kept per study name, so ${foreign.length === 1 ? 'it may be the result' : 'they may be the results'} of a study of the same name in another store. Imported as ${foreign.length === 1 ? 'a new trial' : 'new trials'}; if ${foreign.length === 1 ? 'it is' : 'they are'} another study's, import ${foreign.length === 1 ? 'it' : 'them'} there instead.`,
-    );
+  if (foreign.length > 0) output.note(foreignNote(foreign, shown, name, studyCreatedAt));
   if (raced.length > 0)
     output.note(
       `parzen: warning: ${raced.map((number) => `#${number}`).join(', ')} of ${into} ${raced.length === 1 ? 'was' : 'were'} finished by another process while importing (another import of this file, or a run that marks a trial left running failed, STALE_TRIAL), so ${raced.length === 1 ? 'its' : 'their'} result${raced.length === 1 ? ' was' : 's were'} not imported here: import ${shown} again, which passes over a line already imported and adds one whose trial a run failed as a trial of its own.`,

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
-import { describePostgres, freshDatabase } from '@parzen/test-kit/postgres';
+import { adminQuery, describePostgres, freshDatabase, urlFor } from '@parzen/test-kit/postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cliPath,
@@ -146,5 +146,36 @@ describe("a rescue file's lines for a study deleted and created anew (C6)", () =
         `They ran before study delf here was created (${study.createdAt}): the study was deleted and created anew since, it seems, or they are of a study of the same name in another store (a rescue file is kept per study name). ` +
         "Imported as new trials; if they belong to another store's study, import them there instead.",
     );
+  });
+});
+
+describePostgres('a role without grants reading a postgres store (C7)', () => {
+  it('is told the grants a reader needs (USAGE, SELECT), which then suffice; a run is told the full list', async () => {
+    const { name, url } = await freshDatabase('reader');
+    const work = join(dir, 'reader');
+    mkdirSync(work);
+    writeIn(work, 'heart.mjs', heartModule);
+    const config = journalHeartConfig(work, 'read', { store: { use: 'postgres', options: { url } } });
+    expect((await runParzen(['run', config, '--quiet'], { cwd: work })).code).toBe(0);
+    const role = `parzen_reader_${process.pid}`;
+    await adminQuery(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN`);
+    const store = urlFor(name, role);
+    const denied = await runParzen(['trials', '--store', store], { cwd: work });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain(
+      `Role \`${role}\` lacks a privilege Parzen needs to read \`${name}\`. To read, a role needs CONNECT on the database, USAGE on schema public and SELECT on the parzen_ tables: `,
+    );
+    expect(denied.stderr).not.toContain('owner, or grant');
+    expect(denied.stderr).not.toContain('INSERT');
+    const run = await runParzen(['run', config, '--store', store, '--more-trials', '1'], { cwd: work });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables');
+    // The grants as the message gives them.
+    const grants = /`(GRANT USAGE [^`]+)`/.exec(denied.stderr)?.[1];
+    await adminQuery(grants ?? 'missing', name);
+    for (const command of ['trials', 'studies', 'best'])
+      expect((await runParzen([command, '--store', store], { cwd: work })).code, command).toBe(0);
+    await adminQuery(`DROP OWNED BY ${role}`, name);
+    await adminQuery(`DROP ROLE ${role}`);
   });
 });

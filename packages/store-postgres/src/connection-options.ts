@@ -47,6 +47,8 @@ export interface ConnectionPlan {
   readonly passwordSource: string | undefined;
   /** The URL's `sslmode`, if it has one (a message about SSL says it). */
   readonly sslMode?: string;
+  /** Opened to read only (`readOnly`): a missing privilege is said as the grants a reader needs. */
+  readonly readOnly?: boolean;
 }
 
 const URL_POINTER = '/url';
@@ -192,6 +194,7 @@ export const planConnection = (
     database,
     passwordSource: source,
     ...(sslMode === null ? {} : { sslMode }),
+    ...(options.readOnly === true ? { readOnly: true } : {}),
   };
 };
 

@@ -85,6 +85,9 @@ export const classify = (error: unknown): Trouble => {
   return TRANSIENT_MESSAGE.test(messageOf(error)) ? 'transient' : 'other';
 };
 
+/** The tables a reader of the store selects from. */
+const PARZEN_TABLES = 'parzen_schema, parzen_studies, parzen_trials, parzen_intermediate, parzen_enqueued';
+
 const hint = (plan: ConnectionPlan, error: unknown): string => {
   const code = codeOf(error);
   const password =
@@ -96,6 +99,12 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
   if (code === '28000')
     return `The server refuses role \`${plan.user}\`: check the user name in the URL and the server's pg_hba.conf.`;
   if (code === '3D000') return `Create it (\`createdb -O ${plan.user} ${plan.database}\`) or fix the URL.`;
+  // Trial 161: a reader (trials, studies, best, export, report) was told to become the owner or get write grants.
+  if (code === '42501' && plan.readOnly === true)
+    return (
+      `Role \`${plan.user}\` lacks a privilege Parzen needs to read \`${plan.database}\`. To read, a role needs CONNECT ` +
+      `on the database, USAGE on schema public and SELECT on the parzen_ tables: \`GRANT USAGE ON SCHEMA public TO ${plan.user}; GRANT SELECT ON ${PARZEN_TABLES} TO ${plan.user};\` as their owner.`
+    );
   if (code === '42501')
     return (
       `Role \`${plan.user}\` lacks a privilege Parzen needs in \`${plan.database}\`. Make the role the database's ` +

@@ -159,7 +159,7 @@ describePostgres('parzen on the postgres store', () => {
     const bad = await parzen('run', configOn('bad-url', { url: 'mysql://alice@127.0.0.1/x' }));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
-      '/store/options/url: expected postgres://USER@HOST[:PORT]/DATABASE, without a password, found mysql://alice@127.0.0.1/x',
+      '/store/options/url: expected postgres://USER@HOST[:PORT]/DATABASE (a Unix socket: postgres://USER@/DATABASE?host=/run/postgresql), without a password, found mysql://alice@127.0.0.1/x',
     );
 
     const secret = await parzen('run', configOn('secret', { url: 'postgres://alice:hunter2@127.0.0.1/x' }));

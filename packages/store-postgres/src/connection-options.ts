@@ -54,7 +54,27 @@ export interface ConnectionPlan {
 const URL_POINTER = '/url';
 /** The `sslmode` values node-postgres knows (another, libpq's `allow` too, it would read as verify-full). */
 const SSL_MODES = ['disable', 'no-verify', 'prefer', 'require', 'verify-ca', 'verify-full'];
-const EXPECTED_URL = 'postgres://USER@HOST[:PORT]/DATABASE, without a password';
+const EXPECTED_URL =
+  'postgres://USER@HOST[:PORT]/DATABASE (a Unix socket: postgres://USER@/DATABASE?host=/run/postgresql), without a password';
+
+// libpq's form for a Unix socket, `postgres://USER@/DATABASE?host=/run/postgresql`: a user and no host, which the WHATWG
+// URL parser refuses (trial 161: refused, with no word of a form that works). Parsed with this host put in, taken out
+// again when the URL is shown; node-postgres reads the URL as it was given.
+const HOSTLESS = /^(postgres(?:ql)?:\/\/[^/?#@]*@)(?=[/?#]|$)/i;
+const PLACEHOLDER = 'unix-socket.invalid';
+
+/** `url` as the WHATWG parser reads it (libpq's hostless socket form too), and how to show it again. */
+const parsedUrl = (url: string): { readonly parsed: URL; readonly shown: (parsed: URL) => string } => {
+  try {
+    return { parsed: new URL(url), shown: (parsed) => parsed.toString() };
+  } catch (error) {
+    if (!HOSTLESS.test(url)) throw error;
+    return {
+      parsed: new URL(url.replace(HOSTLESS, `$1${PLACEHOLDER}`)),
+      shown: (parsed) => parsed.toString().replace(`@${PLACEHOLDER}`, '@'),
+    };
+  }
+};
 
 const badOption = (pointer: string, expected: string, found: string, message: string): ParzenError => {
   const issue: ConfigIssue = { pointer, expected, found };
@@ -66,10 +86,10 @@ const badUrl = (expected: string, found: string, message: string): ParzenError =
 /** The URL with any password masked, for messages. */
 export const redactUrl = (url: string): string => {
   try {
-    const parsed = new URL(url);
+    const { parsed, shown } = parsedUrl(url);
     if (parsed.password !== '') parsed.password = '***';
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-    return parsed.toString();
+    return shown(parsed);
   } catch {
     return '(unparsable URL)';
   }
@@ -78,7 +98,7 @@ export const redactUrl = (url: string): string => {
 const parseUrl = (url: string): URL => {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = parsedUrl(url).parsed;
   } catch {
     throw badUrl(EXPECTED_URL, JSON.stringify(url), `\`${url}\` is not a URL; expected ${EXPECTED_URL}.`);
   }
@@ -166,6 +186,12 @@ export const planConnection = (
     // A file the URL names that cannot be read (sslrootcert, sslcert, sslkey), or sslmode=verify-ca&uselibpqcompat=true
     // without sslrootcert: node-postgres's own words, said of the URL.
     const said = error instanceof Error ? error.message : String(error);
+    if (said === 'Invalid URL')
+      throw badUrl(
+        EXPECTED_URL,
+        redactUrl(options.url),
+        `\`${redactUrl(options.url)}\` is not a URL node-postgres reads; expected ${EXPECTED_URL}.`,
+      );
     throw badUrl(
       'SSL options node-postgres accepts, naming files it can read (sslrootcert, sslcert, sslkey)',
       said,

@@ -8,7 +8,7 @@ import { rejectionOf } from '@parzen/test-kit';
 import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { connectionIssues, parsingQuietly, planConnection, sslModeNote } from '../src/connection-options.js';
+import { connectionIssues, parsingQuietly, planConnection, redactUrl, sslModeNote } from '../src/connection-options.js';
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
 import { classify, storeError, unreachableServer, unusableConnection } from '../src/pg-errors.js';
 import { backoffMs } from '../src/retry.js';
@@ -61,6 +61,33 @@ describe('postgres store options', () => {
     );
     expect(missing).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/passwordEnv' }] });
     expect(missing?.message).toContain('PARZEN_TEST_NO_SUCH_VAR');
+  });
+});
+
+describe("postgres store URL of a Unix socket (trial 161: libpq's form refused, the accepted one unsaid)", () => {
+  it("takes libpq's postgres://USER@/DATABASE?host=FOLDER and the percent-encoded folder as the host", async () => {
+    const { parseIntoClientConfig } = await import('pg-connection-string');
+    for (const url of [
+      'postgres://ann@/studies?host=/run/postgresql&port=5499',
+      'postgresql://ann@%2Frun%2Fpostgresql:5499/studies',
+    ]) {
+      expect(connectionIssues({ url }), url).toEqual([]);
+      const plan = planConnection({ url }, parseIntoClientConfig, {});
+      expect(plan.where, url).toBe('ann@/run/postgresql:5499/studies');
+      expect(plan.pool).toMatchObject({ host: '/run/postgresql', port: 5499, user: 'ann', database: 'studies' });
+    }
+    // Its password is refused, and never shown.
+    const secret = 'postgres://ann:s3cret@/studies?host=/run/postgresql';
+    expect(redactUrl(secret)).toBe('postgres://ann:***@/studies?host=/run/postgresql');
+    const [issue] = connectionIssues({ url: secret });
+    expect(issue).toMatchObject({ pointer: '/url', found: 'postgres://ann:***@/studies?host=/run/postgresql' });
+    // A URL that is none says the socket form too.
+    expect(connectionIssues({ url: 'postgres://ann@db:port/x' })).toEqual([
+      expect.objectContaining({
+        expected:
+          'postgres://USER@HOST[:PORT]/DATABASE (a Unix socket: postgres://USER@/DATABASE?host=/run/postgresql), without a password',
+      }),
+    ]);
   });
 });
 

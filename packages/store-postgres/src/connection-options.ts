@@ -224,10 +224,10 @@ export const planConnection = (
   };
 };
 
+// Trial 161: raw, it reached a CLI user's terminal with `node --trace-warnings` advice.
 /**
  * `parse` (pg-connection-string's), with the process warning it emits once for `sslmode` prefer, require or
- * verify-ca (node-postgres reads them as verify-full) caught and told to `aliased` instead: raw, it reached a CLI
- * user's terminal with `node --trace-warnings` advice (trial 161).
+ * verify-ca (node-postgres reads them as verify-full) caught and told to `aliased` instead.
  */
 export const parsingQuietly =
   (parse: (url: string) => ClientConfig, aliased: () => void) =>

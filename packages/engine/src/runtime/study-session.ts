@@ -531,11 +531,12 @@ export const finishRunTrial = async (
 /** The results each session's run kept in the rescue file, the store having failed to record them (see below). */
 const rescuedBySession = new WeakMap<StudySession, { readonly file: string; readonly trials: number[] }>();
 
+// Trial 161: the last line said only "do it again", and a run first marked those trials STALE_TRIAL, the import then
+// adding the results beside them.
 /**
  * The error a run ends with, saying where the results it kept in the rescue file are and that they are imported
- * before the study runs again, so that each finishes its trial (which the store has running) and counts once
- * (trial 161: the last line said only "do it again", and a run first marked those trials STALE_TRIAL, the import then
- * adding the results beside them). A run that kept none, or an error not Parzen's, is as it was.
+ * before the study runs again, so that each finishes its trial (which the store has running) and counts once.
+ * A run that kept none, or an error not Parzen's, is as it was.
  */
 export const withRescueNote = (error: unknown, session: StudySession): unknown => {
   const kept = rescuedBySession.get(session);

@@ -202,4 +202,18 @@ describe('the failure model of a long study', () => {
       failureModel(historyOf(recent), [param], [encoding], resolveTpeSettings({ failed: 'ignore' })),
     ).toBeUndefined();
   });
+
+  it("counts in a branch's decision only the trials of that branch (a name shared with another branch)", () => {
+    // x in branch a (model 0) and b (model 1): b's trials failed at their x, a's all finished.
+    const trials = Array.from({ length: 40 }, (_, number): FinishedTrial => {
+      const base = trial(number, number % 2 === 1 ? 'OBJECTIVE_THREW' : undefined);
+      return { ...base, internal: { ...base.internal, model: number % 2 } };
+    });
+    const history = historyOf(trials);
+    expect(failureModel(history, [param], [encoding], settings)?.failedCount).toBe(20);
+    // Branch a's own trials: none failed, so no failure model; branch b's: its 20 failures, none finished.
+    expect(failureModel(history, [param], [encoding], settings, { parent: 'model', index: 0 })).toBeUndefined();
+    const b = failureModel(history, [param], [encoding], settings, { parent: 'model', index: 1 });
+    expect([b?.failedCount, b?.finishedCount]).toEqual([20, 0]);
+  });
 });

@@ -35,6 +35,33 @@ const trials: Trial[] = Array.from({ length: 16 }, (_, number) => {
   };
 });
 
+/** b's trials, the best ones, with lr near 0.001; a's with lr near 0.5. */
+const lopsided: CompleteTrial[] = Array.from({ length: 20 }, (_, number) => {
+  const inB = number % 2 === 1;
+  const lrValue = inB ? 0.001 * (1 + (number % 7) / 7) : 0.5 * (1 + (number % 5) / 5);
+  return {
+    study: 's',
+    number,
+    state: 'complete' as const,
+    internal: inB ? { model: 1, lr: lrValue, extra: 0.5 } : { model: 0, lr: lrValue },
+    loss: inB ? 0.01 * number : 1 + 0.01 * number,
+    startedAt: '',
+    finishedAt: '',
+  };
+});
+
+/** The context of the trial after `history`, at `seed`. */
+const contextOf = (history: readonly CompleteTrial[], seed: number) => ({
+  study: 's',
+  direction: 'minimize' as const,
+  seed,
+  trialNumber: history.length,
+  space,
+  history,
+  running: [],
+  rng: createRng(`lone-${seed}`),
+});
+
 describe('a parameter name shared by two branches, under grouping: "groups" (the default)', () => {
   it("decides a branch's parameters together, the shared one with them, from that branch's trials only", async () => {
     for (const model of [0, 1]) {
@@ -72,30 +99,52 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
     // b's learning rates for a (the kernels of b's best trials: 0.0031-0.0037 at these seeds). From a's trials
     // alone, none of which is in the good set, l(x) is the prior and g(x) a's trials, as for `lr_a` of its own:
     // the draw is away from both (0.027-0.035).
-    const history: CompleteTrial[] = Array.from({ length: 20 }, (_, number) => {
-      const inB = number % 2 === 1;
-      const lrValue = inB ? 0.001 * (1 + (number % 7) / 7) : 0.5 * (1 + (number % 5) / 5);
-      return {
-        study: 's',
-        number,
-        state: 'complete' as const,
-        internal: inB ? { model: 1, lr: lrValue, extra: 0.5 } : { model: 0, lr: lrValue },
-        loss: inB ? 0.01 * number : 1 + 0.01 * number,
-        startedAt: '',
-        finishedAt: '',
-      };
-    });
     for (let seed = 0; seed < 8; seed++) {
-      const context = {
-        study: 's',
-        direction: 'minimize' as const,
-        seed,
-        trialNumber: history.length,
-        space,
-        history,
-        running: [],
-        rng: createRng(`lone-${seed}`),
-      };
+      const context = contextOf(lopsided, seed);
+      const params = await suggestParams(createTpeSuggester(), context, { model: 0 });
+      expect(params.lr).toBeGreaterThan(0.01);
+    }
+  });
+
+  it("decides a branch's group of names another branch holds too from that branch's trials (a{lr, m} beside b{lr, m, k})", async () => {
+    const m = { type: 'uniform', low: 0, high: 1 } as const;
+    const nested = compileSpace({
+      model: {
+        type: 'choice',
+        options: [
+          { value: 'a', space: { lr, m } },
+          { value: 'b', space: { lr, m, k: { type: 'uniform', low: 0, high: 1 } } },
+        ],
+      },
+    });
+    const history: Trial[] = trials.map((trial) => ({
+      ...trial,
+      internal:
+        trial.internal.model === 1
+          ? { ...trial.internal, m: (trial.number % 4) / 4, k: (trial.number % 3) / 3 }
+          : { ...trial.internal, m: (trial.number % 5) / 5 },
+    }));
+    for (const model of [0, 1]) {
+      const { explanation } = await explainSuggestion({
+        space: nested,
+        trials: history,
+        rng: createRng('am'),
+        fixed: { model },
+      });
+      const decided = explanation.params.find((param) => param.name === 'lr');
+      expect(decided?.group).toEqual(model === 0 ? ['lr', 'm'] : ['lr', 'm', 'k']);
+      // a's from a's trials (even numbers), not from b's too, which have lr and m as well.
+      const numbers = [...(decided?.below ?? []), ...(decided?.above ?? [])];
+      expect(numbers.length).toBe(8);
+      expect(numbers.every((number) => number % 2 === model)).toBe(true);
+    }
+    // And the draw: b's trials, the best ones, have lr near 0.001, a's near 0.5 (as in the lone-name case above).
+    const drawn = lopsided.map((trial) => ({
+      ...trial,
+      internal: { ...trial.internal, m: 0.5, ...(trial.internal.model === 1 ? { k: 0.5 } : {}) },
+    }));
+    for (let seed = 0; seed < 8; seed++) {
+      const context = { ...contextOf(drawn, seed), space: nested };
       const params = await suggestParams(createTpeSuggester(), context, { model: 0 });
       expect(params.lr).toBeGreaterThan(0.01);
     }

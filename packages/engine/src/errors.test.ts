@@ -36,6 +36,15 @@ describe('thrownAt', () => {
     expect(thrownAt(thrown(`${stack}\n    at importModule (${loader}:30:17)`), loader)).toBeUndefined();
     expect(thrownAt(thrown(`${stack}\n    at importModule (file://${loader}:30:17)`), loader)).toBeUndefined();
   });
+
+  it("names no frame of tsx's loader, which is not the module (trial 162: tsx's bundle was the place)", () => {
+    const tsx = 'file:///w/node_modules/.pnpm/tsx@4.23.15/node_modules/tsx/dist/register-nyXW-TH3.mjs';
+    expect(thrownAt(thrown(`Error: Unknown file extension ".py"\n    at load (${tsx}:2:4283)`))).toBeUndefined();
+    // A module tsx runs: its own frame, above tsx's.
+    expect(thrownAt(thrown(`Error: x\n    at file:///tmp/m/obj.ts:3:9\n    at load (${tsx}:2:4283)`))).toBe(
+      '/tmp/m/obj.ts:3:9',
+    );
+  });
 });
 
 describe('describeValue', () => {

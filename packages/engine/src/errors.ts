@@ -545,6 +545,9 @@ export const thrownAt = (error: Error, caller?: string): string | undefined => {
     // 52: a TypeScript module run from a data: URL was said to throw in Parzen's loader).
     if (caller !== undefined && (frame.includes(caller) || frame.includes(pathToFileURL(caller).href)))
       return undefined;
+    // tsx's loader, which compiles and resolves the module: what it throws is the loader's refusal (an unknown
+    // extension), and its frames below a module's are the loader's too (trial 162: a frame of tsx's bundle was shown).
+    if (/[\\/]node_modules[\\/]tsx[\\/]/.test(frame)) return undefined;
     // The frame's own place, `at f (PLACE)` or `at PLACE`, only: inside `node:internal/...` or a `data:` URL
     // an unanchored match found a made-up path (review 51: `/modules/esm/translators:205:3`).
     const [, file, row, column] = frame.match(/(?:\(|at )(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)\)?$/) ?? [];

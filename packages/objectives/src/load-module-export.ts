@@ -1,12 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageName, thrownAt } from '@parzen/engine/plugin';
 import { importTsx } from './tsx-api.js';
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/**
+ * Whether a file's extension is one Node or tsx loads as a module (.js, .mjs, .cjs, .ts, .mts, .cts, .jsx,
+ * .tsx), or it has none (Node loads an extensionless file as JavaScript).
+ */
+export const isModuleFile = (path: string): boolean => extname(path) === '' || SOURCE_FILE.test(path);
 
 /** Whether a specifier names a file (rather than a package): it starts with `.` or `/`, or has a JS/TS extension. */
 export const isFileSpecifier = (specifier: string): boolean =>

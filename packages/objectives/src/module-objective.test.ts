@@ -155,6 +155,33 @@ describe('module objective', () => {
     });
   });
 
+  it('refuses a Python program or a JSON file at its option, naming the command objective (trial 162: a frame of tsx)', async () => {
+    writeFileSync(join(dir, 'train.py'), 'print(0.5)\n');
+    writeFileSync(join(dir, 'data.json'), '{}\n');
+    const refused = await run('./train.py').catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/path',
+          expected: "a .js/.mjs/.cjs/.ts/.mts file (relative to the config's folder) or a package name",
+          found:
+            '`./train.py`, a Python program, which does not load as a module (it runs as a `command` objective: { "use": "command", "options": { "command": ["python3", "./train.py"] } })',
+        },
+      ],
+    });
+    expect((refused as Error).message).not.toContain('tsx');
+    await expect(run('./data.json')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/path',
+          found: expect.stringContaining('`./data.json`, a .json file, not a JavaScript or TypeScript module'),
+        },
+      ],
+    });
+  });
+
   it('points at the export option, naming the exported functions, when the export is missing or not a function', async () => {
     await expect(run('./objective.mjs', 'train')).rejects.toMatchObject({
       code: 'CONFIG_INVALID',

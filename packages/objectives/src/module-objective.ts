@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import {
   assertOptions,
   createFunctionObjective,
@@ -10,7 +10,13 @@ import {
   type ObjectiveFunction,
   SERVICES,
 } from '@parzen/engine/plugin';
-import { isFileSpecifier, loadModuleExport, MissingExportError, MissingPackageError } from './load-module-export.js';
+import {
+  isFileSpecifier,
+  isModuleFile,
+  loadModuleExport,
+  MissingExportError,
+  MissingPackageError,
+} from './load-module-export.js';
 import { createWorkerObjective } from './worker-objective.js';
 
 /** Options of the `module` objective. */
@@ -63,6 +69,26 @@ export const moduleObjectiveOptionsSchema = {
   },
 } as const;
 
+/** What a script of another language is and the program that runs it, by its extension (lower case). */
+const RUNNERS: Readonly<Record<string, readonly [what: string, program: string]>> = {
+  '.py': ['a Python program', 'python3'],
+  '.r': ['an R program', 'Rscript'],
+  '.jl': ['a Julia program', 'julia'],
+  '.sh': ['a shell script', 'bash'],
+  '.rb': ['a Ruby program', 'ruby'],
+  '.pl': ['a Perl program', 'perl'],
+};
+
+/** What a file that is no JS or TS module is, and how a program can be an objective: as a `command`. */
+const foreignFile = (path: string): string => {
+  const extension = extname(path);
+  const runner = RUNNERS[extension.toLowerCase()];
+  if (runner === undefined)
+    return `a ${extension} file, not a JavaScript or TypeScript module (a program in another language runs as a \`command\` objective)`;
+  const [what, program] = runner;
+  return `${what}, which does not load as a module (it runs as a \`command\` objective: { "use": "command", "options": { "command": [${JSON.stringify(program)}, ${JSON.stringify(path)}] } })`;
+};
+
 /**
  * Loads the function and wraps it: it gets the params object and a context `{ trialNumber, seed, signal,
  * report, shouldPrune }`, returns a number or `{ loss, ... }`, maybe async. A throw, NaN or a non-number
@@ -97,6 +123,15 @@ export const createModuleObjective = async (
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
         found: `\`${given.path}\`, a folder (${file}); name the module file in it`,
+      },
+    ]);
+  // A Python or R program, a JSON file: tsx refused it with a frame of its own bundle as the place (trial 162).
+  if (isFileSpecifier(options.path) && !isModuleFile(file))
+    throw invalidConfig('objective options', [
+      {
+        pointer: '/path',
+        expected: "a .js/.mjs/.cjs/.ts/.mts file (relative to the config's folder) or a package name",
+        found: `\`${given.path}\`, ${foreignFile(given.path)}`,
       },
     ]);
   try {

@@ -34,7 +34,7 @@ describe('the generated reference pages', () => {
   it('summarises schema types', () => {
     expect(typeOf({ type: 'integer', minimum: 1 })).toBe('integer (≥ 1)');
     expect(typeOf({ enum: ['a', 'b'] })).toBe('`"a"` | `"b"`');
-    expect(typeOf({ oneOf: [{ properties: { use: { const: 'tpe' } } }] })).toBe(
+    expect(typeOf({ type: 'object', properties: { use: { enum: ['tpe'] } }, allOf: [] })).toBe(
       'plugin choice `{ "use": NAME }`, NAME one of `"tpe"`',
     );
     expect(typeOf({ type: 'array', items: { type: 'string' } })).toBe('array of string');

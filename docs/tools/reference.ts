@@ -68,29 +68,31 @@ export const typeOf = (schema: Schema): string => {
   if (Array.isArray(schema.enum)) return schema.enum.map(code).join(' | ');
   if (typeof schema.$ref === 'string')
     return `see [${schema.$ref.replace('#/$defs/', '')}](#the-${schema.$ref.replace('#/$defs/', '')})`;
+  // A plugin slot: `use` among the plugins' names, each one's options in an `if`/`then` (none: a slot no config can
+  // fill). The object's form, with the names a config may use (trial 33: `plugin choice: "tpe"` read as if the bare
+  // name were one).
+  const use = asSchema(asSchema(schema.properties).use);
+  if (Array.isArray(use.enum) || (use.type === 'string' && schema.not !== undefined)) {
+    const uses = Array.isArray(use.enum) ? use.enum : [];
+    return uses.length === 0
+      ? 'plugin choice `{ "use": NAME }` (none built in)'
+      : `plugin choice \`{ "use": NAME }\`, NAME one of ${uses.map(code).join(', ')}`;
+  }
   const alternatives = schema.anyOf ?? schema.oneOf;
   // Alternatives that only require fields of one schema (the budget: one of maxTrials, moreTrials, ...).
   const requiring =
     Array.isArray(alternatives) &&
     schema.type !== undefined &&
-    alternatives.every((entry) => Object.keys(asSchema(entry)).every((key) => key === 'required'));
+    alternatives.every((entry) =>
+      Object.keys(asSchema(entry)).every((key) => key === 'required' || key === 'properties'),
+    );
   if (requiring) {
     const names = alternatives.map((entry) =>
       (asSchema(entry).required as string[]).map((name) => `\`${name}\``).join(' and '),
     );
     return `${String(schema.type)} with at least one of ${names.join(', ')}`;
   }
-  if (Array.isArray(alternatives)) {
-    const plugins = alternatives.map((entry) => asSchema(asSchema(asSchema(entry).properties).use).const);
-    if (plugins.every((name) => typeof name === 'string')) {
-      // The object's form, with the names a config may use (trial 33: `plugin choice: "tpe"` read as if the
-      // bare name were one).
-      return plugins.length === 0
-        ? 'plugin choice `{ "use": NAME }` (none built in)'
-        : `plugin choice \`{ "use": NAME }\`, NAME one of ${plugins.map(code).join(', ')}`;
-    }
-    return alternatives.map((entry) => typeOf(asSchema(entry))).join(' | ');
-  }
+  if (Array.isArray(alternatives)) return alternatives.map((entry) => typeOf(asSchema(entry))).join(' | ');
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : String(schema.type ?? 'any');
   if (type === 'array' && schema.items !== undefined)
     return `array of ${typeOf(asSchema(schema.items))}${bounds(schema)}`;
@@ -188,13 +190,17 @@ const SLOTS: readonly { key: string; title: string; intro: string }[] = [
   { key: 'stopper', title: 'Stoppers', intro: 'The `stopper` key.' },
 ];
 
+/** The kinds of a schema keyed by a field (`type`, `use`): each kind's own schema, the `then` of its `if`. */
+const keyedKinds = (schema: Schema): Schema[] =>
+  ((schema.allOf as unknown[] | undefined) ?? []).map((entry) => asSchema(asSchema(entry).then));
+
 const slotSection = (properties: Schema, slot: (typeof SLOTS)[number]): string[] => {
   const property = asSchema(properties[slot.key]);
-  const choices = (asSchema(property.items ?? property).oneOf as unknown[] | undefined) ?? [];
+  const choices = keyedKinds(asSchema(property.items ?? property));
   const lines = ['', `## ${slot.title}`, '', `<a id="${slot.key}"></a>${slot.intro}`];
   if (choices.length === 0)
     lines.push('', 'The CLI has no built-in plugin of this kind; plugin packages can add some.');
-  for (const choice of choices.map(asSchema)) {
+  for (const choice of choices) {
     const name = String(asSchema(asSchema(choice.properties).use).const);
     const options = asSchema(asSchema(choice.properties).options);
     lines.push('', `### \`${name}\``, '');
@@ -215,7 +221,7 @@ const spaceSection = (defs: Schema): string[] => {
     '| `type` | fields |',
     '|---|---|',
   ];
-  for (const variant of ((asSchema(defs.parameter).oneOf as unknown[] | undefined) ?? []).map(asSchema)) {
+  for (const variant of keyedKinds(asSchema(defs.parameter))) {
     const required = new Set((variant.required as string[] | undefined) ?? []);
     const properties = Object.entries(asSchema(variant.properties));
     const type = asSchema(properties.find(([key]) => key === 'type')?.[1]).const;

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -273,15 +275,56 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
       ['space', '^/?space$'],
       ['objective', '^/?objective$'],
       ['budget', '^/?budget(/(maxTrials|moreTrials|maxSeconds|lossThreshold|patience))?$'],
-    ])
+    ] as const)
       expect(schema.allOf).toContainEqual({
-        if: { required: ['matrix'], properties: { matrix: { not: { propertyNames: { not: { pattern } } } } } },
-        else: { required: [key] },
+        if: {
+          required: ['matrix'],
+          properties: { matrix: { type: 'object', not: { type: 'object', propertyNames: { not: { pattern } } } } },
+        },
+        else: { required: [key], properties: { [key]: true } },
       });
     const key = new RegExp(schema.properties.matrix.propertyNames.pattern);
     for (const good of ['suggester', 'budget/maxTrials', '/space/x/high', 'seed'])
       expect(key.test(good), good).toBe(true);
     for (const bad of ['sugester', 'name', 'budgetmaxTrials']) expect(key.test(bad), bad).toBe(false);
+  });
+
+  // Trial 162: ajv logged 17 strict-mode warnings compiling the schema (`strict: true` refused it), and a wrong
+  // `type` or `use` was said as the first kind's value (`must be equal to constant`, 129 errors for one typo).
+  it('compiles with ajv in strict mode, and says a wrong type or use as not one of the valid values', async () => {
+    type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string }[] };
+    // ajv is the engine's dependency, not the CLI's: loaded from there, for this test only.
+    const { Ajv2020 } = createRequire(fileURLToPath(new URL('../../engine/package.json', import.meta.url)))(
+      'ajv/dist/2020',
+    ) as { Ajv2020: new (options: object) => { compile: (schema: object) => Validate } };
+    const schema = JSON.parse((await cli('schema')).stdout) as object;
+    const warnings: string[] = [];
+    const logger = { log: () => {}, warn: (...args: unknown[]) => warnings.push(args.join(' ')), error: () => {} };
+    const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, logger }).compile(schema);
+    expect(warnings).toEqual([]);
+    // ajv's defaults: only the list of a choice value's types (`allowUnionTypes`), which editors say best.
+    new Ajv2020({ logger }).compile(schema);
+    expect(warnings.filter((warning) => !warning.includes('allowUnionTypes'))).toEqual([]);
+    const config = {
+      name: 'typo',
+      space: { m: { type: 'choice', options: [{ value: 'a', space: { d: { type: 'randInt', high: 5 } } }] } },
+      objective: { use: 'command', options: { command: ['python3', 'train.py'] } },
+      matrix: { 'budget/maxTrials': [5, 10] },
+    };
+    expect(validate(config)).toBe(false);
+    expect(validate.errors?.map(({ instancePath, keyword }) => `${instancePath} ${keyword}`)).toEqual([
+      '/space/m/options/0 type',
+      '/space/m/options/0/space/d/type enum',
+      '/space/m/options/0 anyOf',
+      '/space/m if',
+    ]);
+    expect(validate({ ...config, space: { d: { type: 'randint', high: 5 } } }), JSON.stringify(validate.errors)).toBe(
+      true,
+    );
+    expect(validate({ ...config, space: { d: { type: 'randint', high: 5 } }, suggester: { use: 'tpee' } })).toBe(false);
+    expect(validate.errors?.map(({ instancePath, keyword }) => `${instancePath} ${keyword}`)).toEqual([
+      '/suggester/use enum',
+    ]);
   });
 
   // Trial 136: every matrix value was an array of anything, so an editor checked nothing inside.

@@ -64,9 +64,9 @@ describe('third-party plugins', () => {
     expect(rejected.stderr).toMatch(/\/suggester\/options\/offset: expected a number, found "far"/);
 
     const schema = JSON.parse((await cliIn(dir, 'schema', path)).stdout) as {
-      properties: { suggester: { oneOf: { properties: { use: { const: string } } }[] } };
+      properties: { suggester: { properties: { use: { enum: string[] } } } };
     };
-    expect(schema.properties.suggester.oneOf.map((option) => option.properties.use.const)).toContain('centre');
+    expect(schema.properties.suggester.properties.use.enum).toContain('centre');
   });
 
   it('imports a TypeScript plugin once for all the variants of a matrix', async () => {

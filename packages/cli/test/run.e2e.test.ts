@@ -173,9 +173,9 @@ describe('parzen run', () => {
     );
     expect(valid.stdout).toMatch(/budget \{"maxTrials":8\}$/m);
     const schema = JSON.parse((await cli('schema')).stdout) as {
-      properties: Record<string, { oneOf?: { properties: { use: { const: string } } }[] }>;
+      properties: Record<string, { properties?: { use: { enum: string[] } } }>;
     };
-    const names = (slot: string) => schema.properties[slot]?.oneOf?.map((option) => option.properties.use.const);
+    const names = (slot: string) => schema.properties[slot]?.properties?.use.enum;
     expect(names('objective')).toEqual(expect.arrayContaining(['module', 'command']));
     expect(names('suggester')).toEqual(expect.arrayContaining(['random']));
     expect(names('store')).toEqual(expect.arrayContaining(['memory', 'jsonl', 'sqlite']));

@@ -81,6 +81,8 @@ const placesBelow = (
   pointer: string,
   depth: number,
   refs: ReadonlySet<string> = new Set(),
+  /** A property left out: a kind's key, said by the keyed node's `enum` rather than by each kind's `const`. */
+  omit?: string,
 ): Map<string, string[]> => {
   const places = new Map<string, string[]>();
   const add = (pattern: string, pointers: readonly string[]) =>
@@ -102,9 +104,26 @@ const placesBelow = (
   for (const kind of ['oneOf', 'anyOf'] as const)
     for (const [index, alternative] of ((node[kind] as Node[] | undefined) ?? []).entries())
       merge(placesBelow(root, alternative, `${pointer}/${kind}/${index}`, depth, refs));
+  // Kinds keyed by a required field among listed names (a parameter's `type`, a plugin's `use`): what any kind takes,
+  // as for a `oneOf`; the key itself is the node's `enum`, and what a kind gives (a plugin's `options`) is not also
+  // the node's own looser `{ "type": "object" }`. Not an `if`/`then` that fills defaults by an optional field (tpe's
+  // `compat`), nor one of a field that also takes other names (patient's wrapped `pruner`: a plugin's too).
+  const kinds = new Set<string>();
+  for (const [index, alternative] of ((node.allOf as Node[] | undefined) ?? []).entries()) {
+    const [key] = Object.keys(((alternative.if as Node | undefined)?.properties as Node | undefined) ?? {});
+    const then = alternative.then as Node | undefined;
+    const keyed =
+      key !== undefined &&
+      ((node.required as string[] | undefined) ?? []).includes(key) &&
+      Array.isArray(((node.properties as Record<string, Node> | undefined)?.[key] as Node | undefined)?.enum);
+    if (!keyed || then === undefined) continue;
+    merge(placesBelow(root, then, `${pointer}/allOf/${index}/then`, depth, refs, key));
+    for (const name of Object.keys((then.properties as Node | undefined) ?? {})) if (name !== key) kinds.add(name);
+  }
   const named = Object.entries((node.properties as Record<string, unknown> | undefined) ?? {});
   for (const [name, child] of named)
-    into(escapeRegExp(escapePointer(name)), child, `${pointer}/properties/${escapePointer(name)}`);
+    if (name !== omit && !kinds.has(name))
+      into(escapeRegExp(escapePointer(name)), child, `${pointer}/properties/${escapePointer(name)}`);
   // Any name only where no name is listed (a listed one would be checked against both).
   if (named.length === 0 && typeof node.additionalProperties === 'object')
     into('[^/]+', node.additionalProperties, `${pointer}/additionalProperties`);
@@ -149,13 +168,39 @@ const typedMatrixKeys = (schema: Node, settable: readonly string[]): Record<stri
   return typed;
 };
 
+/** Keywords whose value is data, not a schema: left as they are. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/**
+ * `schema` with each alternative that only requires fields (`anyOf: [{ required: ["lower"] }, ...]`: at least one
+ * of them) naming them in `properties` too, as ajv's strict mode asks (strictRequired); it checks the same.
+ */
+const namedRequired = (schema: unknown): unknown => {
+  if (Array.isArray(schema)) return schema.map(namedRequired);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const copy = Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, DATA_KEYWORDS.has(key) ? value : namedRequired(value)]),
+  );
+  for (const kind of ['anyOf', 'oneOf'] as const) {
+    const alternatives = copy[kind];
+    if (!Array.isArray(alternatives)) continue;
+    copy[kind] = alternatives.map((alternative: Node) =>
+      Object.keys(alternative).length === 1 && Array.isArray(alternative.required)
+        ? { ...alternative, properties: Object.fromEntries(alternative.required.map((name: string) => [name, true])) }
+        : alternative,
+    );
+  }
+  return copy;
+};
+
 /**
  * The config schema as an editor checks a file: with `matrix`, whose keys name config keys (a slash path
  * below one, `budget/maxTrials`), whose values are lists of what the config takes there (a `seed` list of
  * integers, a `suggester` list of plugin choices), and whose values may supply the keys a config otherwise needs
  * (so a matrix setting `budget/maxTrials` is not marked wrong in the editor, and `"sugester"` is).
  */
-export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+export const editorSchema = (composed: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const schema = namedRequired(composed) as Node;
   const base = schema.properties as Record<string, unknown>;
   const settable = Object.keys(base).filter((key) => !['name', '$schema', 'plugins'].includes(key));
   const required = (schema.required as readonly string[] | undefined) ?? [];
@@ -181,9 +226,16 @@ export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<
         .map((key) => ({
           if: {
             required: ['matrix'],
-            properties: { matrix: { not: { propertyNames: { not: { pattern: supplies(key, base[key]) } } } } },
+            properties: {
+              // `type` twice, for ajv's strict mode: a matrix that is no object supplies nothing, as before.
+              matrix: {
+                type: 'object',
+                not: { type: 'object', propertyNames: { not: { pattern: supplies(key, base[key]) } } },
+              },
+            },
           },
-          else: { required: [key] },
+          // `properties` names the key for ajv's strict mode (strictRequired).
+          else: { required: [key], properties: { [key]: true } },
         })),
     ],
   };

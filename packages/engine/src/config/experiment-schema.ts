@@ -1,6 +1,6 @@
 import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
-import { spaceJsonSchema } from '../domain/space-definition.js';
+import { keyedKinds, spaceJsonSchema } from '../domain/space-definition.js';
 
 /** The largest trial count a budget may name (`maxTrials`, `moreTrials`, `patience`). */
 export const MAX_TRIALS = 1_000_000_000;
@@ -116,21 +116,34 @@ const hasLocalRef = (node: unknown): boolean => {
 const embeddedOptions = (schema: object, kind: PluginKind, name: string): object =>
   '$id' in schema || !hasLocalRef(schema) ? schema : { $id: `urn:parzen:${kind}:${name}:options`, ...schema };
 
-const pluginSlotSchema = (registry: PluginRegistry, kind: PluginKind) => ({
-  oneOf: registry.names(kind).map((name) => {
-    const manifest = registry.get(kind, name);
-    return {
-      type: 'object',
-      required: ['use'],
-      additionalProperties: false,
-      ...(manifest?.description === undefined ? {} : { description: manifest.description }),
-      properties: {
-        use: { const: name },
-        options: manifest === undefined ? { type: 'object' } : embeddedOptions(manifest.optionsSchema, kind, name),
-      },
-    };
-  }),
-});
+/**
+ * The schema of one plugin slot: `use` among the slot's plugin names, and per name its options (and its description).
+ * A slot with no plugin takes none (`use` among no names would be no JSON Schema).
+ */
+const pluginSlotSchema = (registry: PluginRegistry, kind: PluginKind) => {
+  const names = registry.names(kind);
+  const shared = { additionalProperties: false, properties: { options: { type: 'object' } } };
+  if (names.length === 0)
+    return { type: 'object', required: ['use'], ...shared, properties: { use: { type: 'string' } }, not: {} };
+  return keyedKinds(
+    'use',
+    names.map((name) => {
+      const manifest = registry.get(kind, name);
+      const description = manifest?.description === undefined ? {} : { description: manifest.description };
+      return [
+        name,
+        {
+          ...description,
+          properties: {
+            use: { const: name, ...description },
+            options: manifest === undefined ? { type: 'object' } : embeddedOptions(manifest.optionsSchema, kind, name),
+          },
+        },
+      ] as const;
+    }),
+    shared,
+  );
+};
 
 /**
  * The whole config schema with every loaded plugin's options and the full space grammar, for editors
@@ -147,7 +160,7 @@ export const composeConfigSchema = (registry: PluginRegistry): Record<string, un
       ...baseConfigSchema.properties,
       // At least one parameter, as validation says (trial 121: an editor passed `"space": {}`); a branch's own
       // space may be empty.
-      space: { $ref: '#/$defs/space', minProperties: 1 },
+      space: { type: 'object', $ref: '#/$defs/space', minProperties: 1 },
       objective: pluginSlotSchema(registry, 'objective'),
       suggester: pluginSlotSchema(registry, 'suggester'),
       store: pluginSlotSchema(registry, 'store'),

@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { consoleReporterManifest } from '../builtins/console-reporter.js';
 import { functionObjectiveManifest } from '../builtins/function-objective.js';
@@ -187,10 +188,10 @@ describe('validateConfig', () => {
 
   it('composes a JSON Schema with every plugin and the space grammar', () => {
     const schema = composeConfigSchema(registry) as {
-      properties: Record<string, { oneOf?: unknown[] }>;
+      properties: Record<string, { allOf?: unknown[] }>;
       $defs: Record<string, unknown>;
     };
-    expect(schema.properties.suggester?.oneOf).toHaveLength(1);
+    expect(schema.properties.suggester?.allOf).toHaveLength(1);
     expect(JSON.stringify(schema.properties.suggester)).toContain('startupTrials');
     expect(Object.keys(schema.$defs)).toEqual(['space', 'parameter']);
   });
@@ -227,6 +228,44 @@ describe('validateConfig', () => {
     expect(JSON.stringify(validate.errors)).toContain('"minProperties"');
     const branch = { m: { type: 'choice', options: [{ value: 'a', space: {} }, 'b'] } };
     expect(validate({ ...config(0.25), space: branch }), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  // Trial 162: a `oneOf` of one object per kind, each with its own `const`, had an editor say `Value must be
+  // "uniform"` to `"type": "randInt"` and `Value must be "random"` to `"use": "tpee"` (ajv: 129 errors).
+  it('says a wrong parameter type or plugin name as not one of the valid ones, and compiles in strict mode', () => {
+    const warnings: string[] = [];
+    const ajv = new Ajv2020({
+      allErrors: true,
+      // The budget's "at least one of" names no property strictRequired finds: `parzen schema` adds them.
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+      logger: { log: () => {}, warn: (...args: unknown[]) => warnings.push(args.join(' ')), error: () => {} },
+    });
+    const validate = ajv.compile(composeConfigSchema(registry));
+    expect(warnings).toEqual([]);
+    const branch = (type: string) => ({
+      m: { type: 'choice', options: [{ value: 'a', space: { depth: { type, low: 1, high: 5 } } }, 'b'] },
+    });
+    expect(validate({ ...valid, space: branch('randint') }), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate({ ...valid, space: branch('randInt') })).toBe(false);
+    const kinds = ['uniform', 'quniform', 'loguniform', 'qloguniform', 'normal', 'qnormal', 'lognormal', 'qlognormal'];
+    expect(validate.errors).toContainEqual(
+      expect.objectContaining({
+        instancePath: '/space/m/options/0/space/depth/type',
+        keyword: 'enum',
+        params: { allowedValues: [...kinds, 'randint', 'uniformint', 'choice', 'pchoice'] },
+      }),
+    );
+    // Nothing asks for another kind's value or fields.
+    expect(JSON.stringify(validate.errors)).not.toMatch(/"const"|"required"/);
+    expect(validate({ ...valid, suggester: { use: 'tpee' } })).toBe(false);
+    expect(validate.errors).toEqual([
+      expect.objectContaining({ instancePath: '/suggester/use', keyword: 'enum', params: { allowedValues: ['tpe'] } }),
+    ]);
+    // A known plugin's options are still checked against its own schema.
+    expect(validate({ ...valid, suggester: { use: 'tpe', options: { gamma: 2 } } })).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: '/suggester/options/gamma' }));
   });
 
   it('has a base schema that is valid JSON Schema (a run compiles it without that check)', () => {

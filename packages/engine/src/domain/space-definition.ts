@@ -68,10 +68,34 @@ const numberFields = (type: ParameterType, fields: Readonly<Record<string, boole
 };
 
 /**
+ * `kinds` keyed by the field `key` as an editor checks them best: the field's value among `kinds`' names (an
+ * `enum`, so a wrong one is said as "not one of" them, with the list), and for each name an `if`/`then` with the
+ * rest of that kind's schema. A `oneOf` of objects each with its own `const` had editors say the first alternative's
+ * value (trial 162: `"type": "randInt"` got `Value must be "uniform"`, `"use": "tpee"` `Value must be "random"`).
+ */
+export const keyedKinds = (
+  key: string,
+  kinds: readonly (readonly [name: string, schema: Record<string, unknown>])[],
+  shared: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+  type: 'object',
+  required: [key],
+  ...shared,
+  properties: { [key]: { enum: kinds.map(([name]) => name) }, ...((shared.properties as object | undefined) ?? {}) },
+  allOf: kinds.map(([name, schema]) => ({
+    if: { properties: { [key]: { const: name } }, required: [key] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+    then: schema,
+  })),
+});
+
+/**
  * JSON Schema (draft 2020-12 subset understood by ajv and editors) of a space. The engine checks spaces
  * with its own walker (`compileSpace`), which gives sharper messages; this schema is for editors.
  */
 export const spaceJsonSchema = (): Record<string, unknown> => {
+  // A list of types: ajv's strict mode logs it ("use allowUnionTypes"), but an `anyOf` of one type each had editors
+  // say only the first to a value of none of them (`"value": {...}`, a hyperopt dict as an option: `Expected "string"`).
   const literal = { type: ['string', 'number', 'boolean', 'null'] };
   const parameterVariants = (Object.keys(PARAMETER_FIELDS) as ParameterType[]).map((type) => {
     const fields = PARAMETER_FIELDS[type];
@@ -109,22 +133,21 @@ export const spaceJsonSchema = (): Record<string, unknown> => {
         },
       };
     }
-    return {
-      type: 'object',
-      additionalProperties: false,
-      required: [
-        'type',
-        ...Object.entries(fields)
+    return [
+      type,
+      {
+        additionalProperties: false,
+        required: Object.entries(fields)
           .filter(([, required]) => required)
           .map(([field]) => field),
-      ],
-      properties,
-    };
+        properties,
+      },
+    ] as const;
   });
   return {
     $defs: {
       space: { type: 'object', additionalProperties: { $ref: '#/$defs/parameter' } },
-      parameter: { oneOf: parameterVariants },
+      parameter: keyedKinds('type', parameterVariants),
     },
     $ref: '#/$defs/space',
   };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REGENERATE, renderReferences, typeOf } from './reference.js';
+import { cliSchema, REGENERATE, renderReferences, typeOf } from './reference.js';
 
 const docs = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,6 +29,20 @@ describe('the generated reference pages', () => {
       expect(cli?.content).toContain(`## \`parzen ${command}\``);
     }
     expect(cli?.content).toContain('`--max-trials <n>`');
+  });
+
+  // Trial 162: 18 of 20 top-level keys and every parameter kind had no description in the schema (the page's texts
+  // lived here), so an editor's hover over `seed` or `"loguniform"` was empty.
+  it('takes every top-level key and parameter kind description from the schema, where editors show them', async () => {
+    const schema = (await cliSchema()) as {
+      properties: Record<string, { description?: string }>;
+      $defs: { parameter: { allOf: { then: { description?: string; properties: { type: { const: string } } } }[] } };
+    };
+    for (const [key, property] of Object.entries(schema.properties)) expect(property.description, key).toMatch(/\w/);
+    const kinds = schema.$defs.parameter.allOf.map(({ then }) => [then.properties.type.const, then.description]);
+    expect(kinds).toHaveLength(12);
+    for (const [kind, description] of kinds) expect(description, kind).toMatch(/\w/);
+    expect(Object.fromEntries(kinds).randint).toContain('high is exclusive');
   });
 
   it('summarises schema types', () => {

@@ -16,33 +16,16 @@ type Schema = Readonly<Record<string, unknown>>;
 const GENERATED_NOTE = (source: string) =>
   `<!-- Generated from ${source} by \`${REGENERATE}\`; do not edit by hand. -->`;
 
-/**
- * Descriptions for top-level config keys whose schema has none. The schema's own description wins as
- * soon as it has one, so this only fills gaps.
- */
-const KEY_NOTES: Readonly<Record<string, string>> = {
-  $schema: 'Path or URL of the schema, for editors (`parzen schema > parzen.schema.json`). Ignored by Parzen.',
-  name: 'The study name: the key under which the store keeps its trials. Running the same name again continues the study.',
-  seed: "The study seed. Every trial draws from a random stream derived from (seed, trial number, suggester), so a seed reproduces a study run one trial at a time (with several at once, only random and quasi-random search and TPE's start-up trials; see docs/concepts.md).",
-  direction: 'Whether a lower loss (minimize) or a higher loss (maximize) is better.',
-  space: 'The search space: parameter name → parameter definition (see [The space](#the-space)).',
-  objective: 'What evaluates params (see [Objectives](#objective)).',
-  suggester: 'The search algorithm (see [Suggesters](#suggester)). Default: `tpe`.',
-  store:
-    'Where trials are kept (see [Stores](#store)). Default: `jsonl`, a journal `<name>.parzen.jsonl` beside the config.',
-  reporters: 'Who listens to the run (see [Reporters](#reporters)). Default: the CLI’s `progress` reporter.',
-  pruner: 'Stops unpromising trials early from their intermediate reports (see [Pruners](#pruner)).',
-  stopper: 'A rule that ends the study early (see [Stoppers](#stopper)).',
-  budget: 'When the run stops (see [Budget](#budget)); at least one rule.',
-  concurrency: 'Trials evaluated at once by this process.',
-  plugins: 'Third-party plugin packages (or files) to load; each exports `manifests`.',
-  trialTimeoutSeconds:
-    "Per-trial time limit; a trial past it fails with `TIMEOUT`. A `module` objective's worker thread loading for the trial is not counted (it has its own bound: this limit or 60 s, whichever is longer).",
-  leaseSeconds:
-    "How long a running trial’s lease lasts without renewal (renewed every third of it, one renewal at a time: a slow store's renewal delays the next); a trial whose lease ran out is failed as `STALE_TRIAL` by the next run on another host (on the worker's own host, only once its process is gone).",
-  gracePeriodSeconds: 'After Ctrl-C, how long running trials may finish before they fail as `INTERRUPTED`.',
-  explain:
-    'Ask the suggester to explain each suggestion: TPE publishes `suggestion.explained` events to reporters (the `events` reporter writes them to a file: `{ "use": "events", "options": { "path": "events.jsonl", "types": ["suggestion.explained"] } }`; `parzen report` replays TPE from the stored trials without them).',
+/** The sections of this page a top-level key's row points to (its description is the schema's). */
+const SECTION_LINKS: Readonly<Record<string, string>> = {
+  space: '[The space](#the-space)',
+  objective: '[Objectives](#objective)',
+  suggester: '[Suggesters](#suggester)',
+  store: '[Stores](#store)',
+  reporters: '[Reporters](#reporters)',
+  pruner: '[Pruners](#pruner)',
+  stopper: '[Stoppers](#stopper)',
+  budget: '[Budget](#budget)',
 };
 
 const asSchema = (value: unknown): Schema =>
@@ -131,12 +114,13 @@ const propertyRows = (schema: Schema, prefix = ''): string[] => {
   const rows: string[] = [];
   for (const [key, value] of Object.entries(asSchema(schema.properties))) {
     const property = asSchema(value);
-    const description = typeof property.description === 'string' ? property.description : (KEY_NOTES[key] ?? '');
-    const fallback = prefix === '' ? description : typeof property.description === 'string' ? description : '';
+    const description = typeof property.description === 'string' ? property.description : '';
+    const link = prefix === '' ? SECTION_LINKS[key] : undefined;
+    const text = link === undefined ? description : `${description} See ${link}.`;
     const defaultValue =
       property.default !== undefined ? code(property.default) : byCondition.has(key) ? `by \`${condition}\`` : '';
     rows.push(
-      `| \`${prefix}${key}\` | ${cell(typeOf(property))} | ${cell(defaultValue)} | ${required.has(key) ? 'yes' : ''} | ${cell(fallback)} |`,
+      `| \`${prefix}${key}\` | ${cell(typeOf(property))} | ${cell(defaultValue)} | ${required.has(key) ? 'yes' : ''} | ${cell(text)} |`,
     );
   }
   return rows;
@@ -218,8 +202,8 @@ const spaceSection = (defs: Schema): string[] => {
     'Each parameter is one of these objects (required fields in bold). A `choice` option may be a plain value',
     'or `{ "value": V, "space": {...} }`, whose sub-space is active only when that option is chosen.',
     '',
-    '| `type` | fields |',
-    '|---|---|',
+    '| `type` | fields | what it draws |',
+    '|---|---|---|',
   ];
   for (const variant of keyedKinds(asSchema(defs.parameter))) {
     const required = new Set((variant.required as string[] | undefined) ?? []);
@@ -228,7 +212,8 @@ const spaceSection = (defs: Schema): string[] => {
     const fields = properties
       .filter(([key]) => key !== 'type')
       .map(([key, value]) => `${required.has(key) ? `**${key}**` : key}: ${typeOf(asSchema(value))}`);
-    lines.push(`| \`${String(type)}\` | ${cell(fields.join('; '))} |`);
+    const description = typeof variant.description === 'string' ? variant.description : '';
+    lines.push(`| \`${String(type)}\` | ${cell(fields.join('; '))} | ${cell(description)} |`);
   }
   return lines;
 };

@@ -17,6 +17,13 @@ export const matrixSchema = {
   additionalProperties: { type: 'array', minItems: 1 },
 };
 
+/** What the CLI fills in for a slot a config leaves out, said after the slot's own description. */
+const CLI_DEFAULTS: Readonly<Record<string, string>> = {
+  suggester: 'Default: `tpe`.',
+  store: 'Default: `jsonl`, a journal `<name>.parzen.jsonl` beside the config.',
+  reporters: 'Default: the CLI’s `progress` reporter.',
+};
+
 /** Top-level `x-...` keys, which the CLI leaves out of a config (YAML anchors, notes). */
 const EXTENSION_KEY = {
   description:
@@ -140,7 +147,8 @@ const schemaAt = (root: Node, pointer: string): unknown =>
 const refsTo = (root: Node, pointers: readonly string[]): Node => {
   const distinct = new Map<string, string>();
   for (const pointer of pointers) {
-    const key = JSON.stringify(schemaAt(root, pointer));
+    // Told apart by what they accept: a bound's description (randint's high, excluded) makes no other value.
+    const key = JSON.stringify(schemaAt(root, pointer), (name, value) => (name === 'description' ? undefined : value));
     if (!distinct.has(key)) distinct.set(key, pointer);
   }
   const refs = [...distinct.values()].map((pointer) => ({ $ref: `#${pointer}` }));
@@ -200,8 +208,18 @@ const namedRequired = (schema: unknown): unknown => {
  * (so a matrix setting `budget/maxTrials` is not marked wrong in the editor, and `"sugester"` is).
  */
 export const editorSchema = (composed: Readonly<Record<string, unknown>>): Record<string, unknown> => {
-  const schema = namedRequired(composed) as Node;
-  const base = schema.properties as Record<string, unknown>;
+  const named = namedRequired(composed) as Node;
+  const properties = named.properties as Record<string, Node>;
+  const base: Record<string, unknown> = { ...properties };
+  for (const [key, text] of Object.entries(CLI_DEFAULTS))
+    if (properties[key] !== undefined) {
+      const description = properties[key].description;
+      base[key] = {
+        ...properties[key],
+        description: typeof description === 'string' ? `${description} ${text}` : text,
+      };
+    }
+  const schema: Node = { ...named, properties: base };
   const settable = Object.keys(base).filter((key) => !['name', '$schema', 'plugins'].includes(key));
   const required = (schema.required as readonly string[] | undefined) ?? [];
   const matrix = {

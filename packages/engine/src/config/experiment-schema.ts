@@ -72,17 +72,40 @@ export const baseConfigSchema = {
   required: ['name', 'space', 'objective', 'budget'],
   additionalProperties: false,
   properties: {
-    $schema: { type: 'string' },
-    name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
-    seed: { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
-    direction: { enum: ['minimize', 'maximize'], default: 'minimize' },
-    space: { type: 'object' },
-    objective: pluginChoiceSchema,
-    suggester: pluginChoiceSchema,
-    store: pluginChoiceSchema,
-    reporters: { type: 'array', items: pluginChoiceSchema },
-    pruner: pluginChoiceSchema,
-    stopper: pluginChoiceSchema,
+    $schema: {
+      type: 'string',
+      description: 'Path or URL of the schema, for editors (`parzen schema > parzen.schema.json`). Ignored by Parzen.',
+    },
+    name: {
+      type: 'string',
+      minLength: 1,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      description:
+        'The study name: the key under which the store keeps its trials. Running the same name again continues the study.',
+    },
+    seed: {
+      type: 'integer',
+      minimum: -Number.MAX_SAFE_INTEGER,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description:
+        "The study seed. Every trial draws from a random stream derived from (seed, trial number, suggester), so a seed reproduces a study run one trial at a time (with several at once, only random and quasi-random search and TPE's start-up trials; see docs/concepts.md).",
+    },
+    direction: {
+      enum: ['minimize', 'maximize'],
+      default: 'minimize',
+      description: 'Whether a lower loss (minimize) or a higher loss (maximize) is better.',
+    },
+    space: { type: 'object', description: 'The search space: parameter name → parameter definition.' },
+    objective: { ...pluginChoiceSchema, description: 'What evaluates params.' },
+    suggester: { ...pluginChoiceSchema, description: 'The search algorithm.' },
+    store: { ...pluginChoiceSchema, description: 'Where trials are kept.' },
+    reporters: { type: 'array', items: pluginChoiceSchema, description: 'Who listens to the run.' },
+    pruner: {
+      ...pluginChoiceSchema,
+      description: 'Stops unpromising trials early from their intermediate reports.',
+    },
+    stopper: { ...pluginChoiceSchema, description: 'A rule that ends the study early.' },
     enqueue: {
       type: 'array',
       maxItems: 100_000,
@@ -90,13 +113,48 @@ export const baseConfigSchema = {
       description:
         'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; a worker that died at it 3 times gives it up, with a warning, while a run stopped by Ctrl-C or SIGTERM uses none of those attempts; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
     },
-    budget: budgetSchema,
-    concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },
-    plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
-    trialTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SECONDS },
-    leaseSeconds: { type: 'number', minimum: 0.5, maximum: MAX_SECONDS, default: 60 },
-    gracePeriodSeconds: { type: 'number', minimum: 0, maximum: MAX_SECONDS, default: 30 },
-    explain: { type: 'boolean', default: false },
+    budget: { ...budgetSchema, description: 'When the run stops; at least one rule.' },
+    concurrency: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_CONCURRENCY,
+      default: 1,
+      description: 'Trials evaluated at once by this process.',
+    },
+    plugins: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: [],
+      description: 'Third-party plugin packages (or files) to load; each exports `manifests`.',
+    },
+    trialTimeoutSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: MAX_SECONDS,
+      description:
+        "Per-trial time limit; a trial past it fails with `TIMEOUT`. A `module` objective's worker thread loading for the trial is not counted (it has its own bound: this limit or 60 s, whichever is longer).",
+    },
+    leaseSeconds: {
+      type: 'number',
+      minimum: 0.5,
+      maximum: MAX_SECONDS,
+      default: 60,
+      description:
+        "How long a running trial’s lease lasts without renewal (renewed every third of it, one renewal at a time: a slow store's renewal delays the next); a trial whose lease ran out is failed as `STALE_TRIAL` by the next run on another host (on the worker's own host, only once its process is gone).",
+    },
+    gracePeriodSeconds: {
+      type: 'number',
+      minimum: 0,
+      maximum: MAX_SECONDS,
+      default: 30,
+      description: 'After Ctrl-C, how long running trials may finish before they fail as `INTERRUPTED`.',
+    },
+    explain: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Ask the suggester to explain each suggestion: TPE publishes `suggestion.explained` events to reporters (the `events` reporter writes them to a file: `{ "use": "events", "options": { "path": "events.jsonl", "types": ["suggestion.explained"] } }`; `parzen report` replays TPE from the stored trials without them).',
+    },
   },
 } as const;
 
@@ -151,6 +209,7 @@ const pluginSlotSchema = (registry: PluginRegistry, kind: PluginKind) => {
  */
 export const composeConfigSchema = (registry: PluginRegistry): Record<string, unknown> => {
   const space = spaceJsonSchema() as { $defs: Record<string, unknown> };
+  const base = baseConfigSchema.properties;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'Parzen experiment',
@@ -160,13 +219,13 @@ export const composeConfigSchema = (registry: PluginRegistry): Record<string, un
       ...baseConfigSchema.properties,
       // At least one parameter, as validation says (trial 121: an editor passed `"space": {}`); a branch's own
       // space may be empty.
-      space: { type: 'object', $ref: '#/$defs/space', minProperties: 1 },
-      objective: pluginSlotSchema(registry, 'objective'),
-      suggester: pluginSlotSchema(registry, 'suggester'),
-      store: pluginSlotSchema(registry, 'store'),
-      reporters: { type: 'array', items: pluginSlotSchema(registry, 'reporter') },
-      pruner: pluginSlotSchema(registry, 'pruner'),
-      stopper: pluginSlotSchema(registry, 'stopper'),
+      space: { ...base.space, $ref: '#/$defs/space', minProperties: 1 },
+      objective: { ...pluginSlotSchema(registry, 'objective'), description: base.objective.description },
+      suggester: { ...pluginSlotSchema(registry, 'suggester'), description: base.suggester.description },
+      store: { ...pluginSlotSchema(registry, 'store'), description: base.store.description },
+      reporters: { ...base.reporters, items: pluginSlotSchema(registry, 'reporter') },
+      pruner: { ...pluginSlotSchema(registry, 'pruner'), description: base.pruner.description },
+      stopper: { ...pluginSlotSchema(registry, 'stopper'), description: base.stopper.description },
     },
   };
 };

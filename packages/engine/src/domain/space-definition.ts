@@ -59,11 +59,65 @@ export const PARAMETER_FIELDS: Readonly<Record<ParameterType, Readonly<Record<st
   pchoice: { options: true },
 };
 
+/**
+ * What each parameter kind draws, for editors (the schema's descriptions, shown on hover) and the config
+ * reference, which is generated from the schema.
+ */
+const PARAMETER_DESCRIPTIONS: Readonly<Record<ParameterType, string>> = {
+  uniform: 'A real value, uniform over [low, high].',
+  quniform:
+    'A real value, uniform over [low, high], rounded (half to even) onto multiples of q, as hyperopt rounds: a rounded value may lie up to q/2 outside the range.',
+  loguniform:
+    'A positive real value whose log is uniform. The bounds are real values, not logs: low 1e-5, high 1 gives values in [1e-5, 1] (hyperopt’s hp.loguniform takes log bounds).',
+  qloguniform:
+    'loguniform (bounds are real values, not logs), rounded (half to even) onto multiples of q (a step larger than the range is refused: q 1 over [0.001, 0.01]).',
+  normal: 'A real value from a normal distribution of mean mu and standard deviation sigma (unbounded).',
+  qnormal: 'normal (mean mu, standard deviation sigma), rounded (half to even) onto multiples of q.',
+  lognormal:
+    'exp of a normal value: mu and sigma are the mean and standard deviation of the log, as in hyperopt (values > 0).',
+  qlognormal: 'lognormal (mu and sigma of the log), rounded (half to even) onto multiples of q.',
+  randint:
+    'An integer in [low, high): high is exclusive, as in hyperopt (high 5 gives 0 to 4); low defaults to 0. For both ends included, uniformint.',
+  uniformint:
+    'An integer in [low, high], both ends included (as hyperopt’s uniformint, the two ends get half the mass of the others).',
+  choice:
+    'One of the options, each as likely: a plain value (string, number, boolean or null), or { "value": V, "space": {...} }, whose sub-space is active only when that option is chosen. The objective gets the value, never an index.',
+  pchoice:
+    'A choice with probabilities: each option is { "p": P, "value": V } (with a "space" of its own, maybe); the p sum to 1.',
+};
+
+/** What a parameter's field means, by kind where it differs (randint's exclusive high). */
+const fieldDescription = (type: ParameterType, field: string): string | undefined => {
+  if (field === 'q') return 'The step: values are rounded (half to even) onto multiples of q.';
+  if (field === 'mu') return type.includes('log') ? 'The mean of the log.' : 'The mean.';
+  if (field === 'sigma')
+    return type.includes('log') ? 'The standard deviation of the log (> 0).' : 'The standard deviation (> 0).';
+  if (type === 'randint')
+    return field === 'low'
+      ? 'The lowest integer, included; default 0.'
+      : 'The bound above, excluded (high 5: up to 4).';
+  if (field === 'low')
+    return type.includes('log')
+      ? 'The lower bound, included: a real value > 0, not its log.'
+      : 'The lower bound, included.';
+  if (field === 'high')
+    return type.includes('log')
+      ? 'The upper bound, included: a real value, not its log.'
+      : 'The upper bound, included.';
+  return undefined;
+};
+
 /** The JSON types of a parameter's fields: integer bounds for the integer types, numbers otherwise. */
 const numberFields = (type: ParameterType, fields: Readonly<Record<string, boolean>>): Record<string, unknown> => {
   const numeric = type === 'randint' || type === 'uniformint' ? 'integer' : 'number';
   return Object.fromEntries(
-    Object.keys(fields).map((field) => [field, { type: field === 'options' ? 'array' : numeric }]),
+    Object.keys(fields).map((field) => {
+      const description = fieldDescription(type, field);
+      return [
+        field,
+        { type: field === 'options' ? 'array' : numeric, ...(description === undefined ? {} : { description }) },
+      ];
+    }),
   );
 };
 
@@ -99,7 +153,8 @@ export const spaceJsonSchema = (): Record<string, unknown> => {
   const literal = { type: ['string', 'number', 'boolean', 'null'] };
   const parameterVariants = (Object.keys(PARAMETER_FIELDS) as ParameterType[]).map((type) => {
     const fields = PARAMETER_FIELDS[type];
-    const properties: Record<string, unknown> = { type: { const: type }, ...numberFields(type, fields) };
+    const description = PARAMETER_DESCRIPTIONS[type];
+    const properties: Record<string, unknown> = { type: { const: type, description }, ...numberFields(type, fields) };
     if (type === 'choice') {
       properties.options = {
         type: 'array',
@@ -136,6 +191,7 @@ export const spaceJsonSchema = (): Record<string, unknown> => {
     return [
       type,
       {
+        description,
         additionalProperties: false,
         required: Object.entries(fields)
           .filter(([, required]) => required)

@@ -239,6 +239,9 @@ export const suggesterWarnings = (study: string, suggester: Suggester, space: Co
   }
 };
 
+/** Options that pick other options' defaults (TPE's `compat` profile). */
+const PROFILE_OPTIONS: readonly string[] = ['compat'];
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -318,14 +321,21 @@ export const suggesterChange = (
     }
   }
   if (changes.length === 0) return undefined;
-  // A setting that is an object (TPE's `explore`, which phases `gamma` and `belowBandwidth`) may be worked out
-  // from others when the options leave it out (review 121: restoring `belowBandwidth` alone changed `explore`, and
-  // the next run warned again; review 122: so did an `explore` of `{"trials": 0}`, which names none): a restore
-  // gives each as the study had it, when this version still has the option.
-  if (Object.keys(restore).length > 0)
-    for (const [key, value] of Object.entries(before))
-      if (!(key in restore) && key in after && typeof value === 'object' && value !== null && !Array.isArray(value))
-        restore[key] = value;
+  // Settings worked out from others when the options leave them out, which a restore would change unless it gives
+  // them too: an object setting naming a restored one (TPE's `explore`, which phases `gamma` and `belowBandwidth`;
+  // review 121: restoring `belowBandwidth` alone changed `explore`, and the next run warned again), and, with a
+  // restored profile (TPE's `compat`, which picks the defaults), every setting the two share (review 122: `explore`
+  // came back as the profile's; an unchanged `randint` took the restored profile's default). Not an object setting
+  // no restored option touches (trial 162: restoring `grouping` came with an unchanged `explore`).
+  const restored = Object.keys(restore);
+  const profile = restored.some((key) => PROFILE_OPTIONS.includes(key));
+  for (const [key, value] of Object.entries(before))
+    if (
+      !(key in restore) &&
+      key in after &&
+      (profile || (isRecord(value) && Object.keys(value).some((name) => restored.includes(name))))
+    )
+      restore[key] = value;
   const restoring =
     Object.keys(restore).length === 0
       ? ''

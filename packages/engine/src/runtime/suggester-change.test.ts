@@ -65,13 +65,23 @@ describe('suggesterChange', () => {
     expect(message).toContain(
       `give the suggester these options: {"belowBandwidth":0.25,"explore":${JSON.stringify(explore)}}.`,
     );
-    // One that names none of them too (review 122: `{"trials": 0}` was left out, and came back as the profile's).
+    // Not one that names no restored setting (trial 162: `explore` came with a restored `grouping`) ...
     const off = suggesterChange(
       's',
-      { name: 'tpe', settings: { gamma: 0.2, explore: { trials: 0 } } },
-      { name: 'tpe', settings: { gamma: 0.1, explore: { trials: 0 } } },
+      { name: 'tpe', settings: { gamma: 0.2, grouping: 'groups', explore: { trials: 0 } } },
+      { name: 'tpe', settings: { gamma: 0.1, grouping: 'joint', explore: { trials: 0 } } },
     );
-    expect(off).toContain('give the suggester these options: {"gamma":0.2,"explore":{"trials":0}}.');
+    expect(off).toContain('give the suggester these options: {"gamma":0.2,"grouping":"groups"}.');
+    // ... unless the profile that picks the defaults is restored: then every setting the two share (review 122:
+    // `{"trials": 0}` was left out, and came back as the profile's).
+    const profile = suggesterChange(
+      's',
+      { name: 'tpe', settings: { compat: 'optuna', randint: 'ordered', explore: { trials: 0 } } },
+      { name: 'tpe', settings: { compat: 'parzen', randint: 'ordered', explore: { trials: 0 } } },
+    );
+    expect(profile).toContain(
+      'give the suggester these options: {"compat":"optuna","randint":"ordered","explore":{"trials":0}}.',
+    );
     // Not one this version no longer has (the plugin would refuse it).
     const gone = suggesterChange(
       's',

@@ -75,6 +75,7 @@ describe('parzen queue', () => {
         { params: { x: 0.25 } },
       ],
       removed: [{ params: { x: 0.2, model: 'tree' }, key: 'enqueue:{"model":"tree","x":0.2}#0', unlisted: true }],
+      unqueued: [],
     });
     expect(removed.stderr).toContain('Removed 1 entry from the queue of study q: {"x":0.2,"model":"tree"}');
     // Nothing more to take out, said; the next run runs the entry still listed, not the removed one.
@@ -146,7 +147,12 @@ describe('parzen queue', () => {
     const removed = await cli(...pasted(`parzen queue ${path} --remove ${row.slice(row.indexOf("'"))}`));
     expect(removed.stdout).toContain(`Removed 1 entry from the queue of study paste: {"x":0.9} (key 'it'\\''s mine').`);
     expect((await cli('queue', path, '--json')).stdout).toBe(
-      JSON.stringify({ study: 'paste', waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }], removed: [] }),
+      JSON.stringify({
+        study: 'paste',
+        waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }],
+        removed: [],
+        unqueued: [],
+      }),
     );
     expect((await cli('validate', path)).stdout).toContain(
       ', 3 enqueued trials, 1 not yet run (1 already ran in study paste, 1 removed from its queue: no run runs it)',
@@ -256,6 +262,36 @@ describe('parzen queue', () => {
     const result = await cli('queue', path, '--remove-unlisted');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('No study at');
+    // Trial 162: the config's entries went unsaid before the first run.
+    expect(result.stderr).toContain(
+      `${path} lists 1 entry to enqueue: a run of it queues it when it starts, to run before any sampled trial.`,
+    );
     expect(existsSync(join(dir, 'never.jsonl'))).toBe(false);
+  });
+
+  // Trial 162: a study made by `parzen import`, before its first run: "no enqueued entry waits", though the config
+  // lists two that the run queues first.
+  it("says the config's entries the store has not queued yet, which a run of it queues when it starts", async () => {
+    const path = config('imp', 'imp', { enqueue: [{ x: 0.1 }, { x: 0.3, model: 'tree' }] });
+    const csv = writeIn(dir, 'imp.csv', 'x,model,loss\n0.5,svm,0.5\n');
+    expect((await cli('import', path, csv)).code).toBe(0);
+    const before = await cli('queue', path);
+    expect(before.code, before.stderr).toBe(0);
+    expect(lines(before.stdout)).toEqual([
+      `study imp: no enqueued entry waits; ${path} lists 2 entries not queued yet: a run of it queues them when it starts ({"x":0.1}, {"x":0.3,"model":"tree"}).`,
+    ]);
+    const json = await cli('queue', path, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      waiting: [],
+      unqueued: [{ params: { x: 0.1 }, key: 'enqueue:{"x":0.1}#0' }, { params: { x: 0.3, model: 'tree' } }],
+    });
+    // Once a run queued them, they wait (or ran); an entry added to the list since is said after those waiting.
+    expect((await cli('run', path, '--quiet', '--max-trials', '2')).code).toBe(0);
+    const edited = config('imp', 'imp-more', { enqueue: [{ x: 0.1 }, { x: 0.3, model: 'tree' }, { x: 0.9 }] });
+    const after = await cli('queue', edited);
+    expect(lines(after.stdout)[0]).toBe('study imp: 1 entry waits, handed out in this order:');
+    expect(lines(after.stdout).at(-1)).toBe(
+      `Also, ${edited} lists 1 entry not queued yet: a run of it queues it when it starts ({"x":0.9}), after those waiting.`,
+    );
   });
 });

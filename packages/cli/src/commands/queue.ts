@@ -15,6 +15,7 @@ import {
   type EnqueuedParams,
   type EnqueuedSelector,
   formatIssues,
+  ParzenError,
   storeUnsupported,
   toExternalParams,
   toInternalParams,
@@ -64,8 +65,15 @@ interface QueueTarget {
   /** Its space as the study keeps it (a config edited since decodes the entries as the study was run). */
   readonly space: CompiledSpace;
   readonly waiting: readonly EnqueuedParams[];
-  /** The config, with the keys its `enqueue` list queues; none with `--store` alone. */
-  readonly config?: { readonly path: string; readonly listed: ReadonlySet<string> };
+  /**
+   * The config, with the keys its `enqueue` list queues, and its entries the store has not queued yet (a run of it
+   * queues them when it starts); none with `--store` alone.
+   */
+  readonly config?: {
+    readonly path: string;
+    readonly listed: ReadonlySet<string>;
+    readonly unqueued: readonly EntryJson[];
+  };
   /** The experiment whose store a removal opens for writing (its `store` choice). */
   readonly experiment: PreparedRun['experiment'];
 }
@@ -115,16 +123,45 @@ const configTarget = async (path: string, flags: QueueFlags): Promise<QueueTarge
   });
   const { experiment } = studyOf(path, runs, flags.study);
   const { config } = experiment;
-  const read = await openStudyRecord(experiment, true).catch(throwOfStoreFlag(flags.store));
+  const entries = config.enqueue ?? [];
+  const read = await openStudyRecord(experiment, true)
+    .catch(beforeFirstRun(path, entries.length))
+    .catch(throwOfStoreFlag(flags.store));
   if (read.waiting === undefined) throw storeUnsupported(config.store.use, 'list enqueued entries', 'listEnqueued');
+  // The keys the store has seen: it queues none of them again (waiting, taken by a trial, or taken out of the queue).
+  const seen = new Set(
+    [...read.waiting, ...(read.taken ?? []), ...(read.removed ?? [])].flatMap((entry) => entry.key ?? []),
+  );
+  const keys = configEntryKeys(entries);
   return {
     study: config.name,
     space: compileSpace(read.study.space, '', { stored: true }),
     waiting: read.waiting,
-    config: { path, listed: new Set(configEntryKeys(config.enqueue ?? [])) },
+    config: {
+      path,
+      listed: new Set(keys),
+      unqueued: entries.flatMap((entry, index) =>
+        seen.has(keys[index] as string) ? [] : [{ params: entry, key: keys[index] as string }],
+      ),
+    },
     experiment,
   };
 };
+
+/**
+ * A study no run has made yet, of a config that lists `enqueue` entries: said with them (trial 162: before the first
+ * run the config's entries were not mentioned), since they are queued when a run starts.
+ */
+const beforeFirstRun =
+  (path: string, count: number) =>
+  (error: unknown): never => {
+    if (count === 0 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
+    throw new ParzenError(
+      'STUDY_NOT_FOUND',
+      `${error.message} ${path} lists ${entries(count)} to enqueue: a run of it queues ${count === 1 ? 'it' : 'them'} when it starts, to run before any sampled trial.`,
+      { cause: error },
+    );
+  };
 
 /** Lists the target's queue, after taking out what the flags say. */
 const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Output): Promise<number> => {
@@ -170,7 +207,14 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
       `parzen: note: ${config?.path}'s enqueue list still has ${stillListed.map((entry) => JSON.stringify(asJson(entry).params)).join(', ')}: a run of it does not queue ${one ? 'it' : 'them'} again (${one ? 'its key stays' : 'their keys stay'} queued); take ${one ? 'it' : 'them'} out of the list too.`,
     );
   }
-  if (waiting.length === 0) say(`study ${study}: no enqueued entry waits.`);
+  // The config's entries the store has not queued yet (trial 162: "no enqueued entry waits" before the first run
+  // of a config listing two): a run of the config queues them when it starts.
+  const unqueued = config?.unqueued ?? [];
+  const toQueue =
+    unqueued.length === 0
+      ? ''
+      : `${config?.path} lists ${entries(unqueued.length)} not queued yet: a run of it queues ${unqueued.length === 1 ? 'it' : 'them'} when it starts (${unqueued.map((entry) => JSON.stringify(entry.params)).join(', ')})`;
+  if (waiting.length === 0) say(`study ${study}: no enqueued entry waits${toQueue === '' ? '' : `; ${toQueue}`}.`);
   else {
     say(
       `study ${study}: ${entries(waiting.length)} ${waiting.length === 1 ? 'waits' : 'wait'}, handed out in this order:`,
@@ -187,9 +231,17 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
     say(formatTable(['#', 'params', 'key', ''], rows, new Set([0])));
     if (selectors.length === 0)
       for (const line of howToRemove(commandOf(config?.path, flags), waiting.map(asJson))) say(line);
+    if (toQueue !== '') say(`Also, ${toQueue}, after those waiting.`);
   }
   if (flags.json === true)
-    output.result(JSON.stringify({ study, waiting: waiting.map(asJson), removed: removed.map(asJson) }));
+    output.result(
+      JSON.stringify({
+        study,
+        waiting: waiting.map(asJson),
+        removed: removed.map(asJson),
+        ...(config === undefined ? {} : { unqueued }),
+      }),
+    );
   return 0;
 };
 

@@ -28,6 +28,25 @@ const lastTrial = async (config: string) => {
 };
 
 describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the next params)', () => {
+  // Trial 162: two imported trials of equal best loss were "a tie of many trials (a plateau)", the rule unsaid.
+  it('says how many trials tie at the best loss, against the good set, when the tie left that set empty', async () => {
+    const config = writeIn(dir, 'tied.json', {
+      name: 'tied',
+      space: { x: xyKind.x, y: xyKind.y },
+      objective: { use: 'module', options: { path: './heart.mjs' } },
+      store: { use: 'jsonl', options: { path: './tied.jsonl' } },
+      budget: { maxTrials: 10 },
+    });
+    const rows = [0.31, 0.42, 0.2, 0.15, 0.1, 0.1].map((loss, i) => `${i / 10},${-i / 10},${loss}`);
+    const csv = writeIn(dir, 'tied.csv', `x,y,loss\n${rows.join('\n')}\n`);
+    expect((await cliIn(dir, 'import', config, csv)).code).toBe(0);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      'From 6 trials observed: none is good, as the best loss, 0.1, is a tie of 2 trials, at least twice the good set of 1, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.',
+    );
+  });
+
   it("gives the params the study's next trial gets, exactly, and how TPE chose them", async () => {
     const config = journalHeartConfig(dir, 'explained', {
       suggester: { use: 'tpe' },

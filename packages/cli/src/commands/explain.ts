@@ -82,6 +82,19 @@ const haltonPoint = (past: PastSuggestion): number | undefined =>
     ? past.trialNumber
     : undefined;
 
+/**
+ * The best loss's tie that left the good set empty, with the rule (trial 162: "a tie of many trials" for two): `, 0.1,
+ * is a tie of 2 trials, at least twice the good set of 1`.
+ */
+const plateauOf = (losses: ReadonlyMap<number, number>, sign: number, good: number): string => {
+  const values = [...losses.values()];
+  const set = `the good set of ${good}`;
+  if (values.length === 0) return ` is a tie of at least twice as many trials as ${set}`;
+  const best = values.reduce((a, b) => (sign * (b - a) < 0 ? b : a));
+  const tied = values.filter((loss) => loss === best).length;
+  return `, ${formatNumber(best)}, is a tie of ${tied} trials, ${tied >= 2 * good ? 'at least twice' : 'against'} ${set}`;
+};
+
 /** The text `parzen explain` prints: the next params, the split, and how each parameter was decided. */
 export const formatNextSuggestion = (
   name: string,
@@ -149,7 +162,7 @@ export const formatNextSuggestion = (
       ? // Every trial failed (under failed: "avoid" start-up counts them): nothing to split (trial 77: "g(x) from the others", none).
         'No trial has a loss yet (every trial observed failed): l(x) and g(x) are the prior alone, so the score leans only on where trials failed (log P(finishes)).'
       : e.below.length === 0
-        ? `From ${observed} observed: none is good, as the best loss is a tie of many trials (a plateau, left out of the good set), so l(x) is the prior alone and g(x) is built from them all.`
+        ? `From ${observed} observed: none is good, as the best loss${plateauOf(losses, sign, e.nBelow)}, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.`
         : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
@@ -359,7 +372,17 @@ const explainPast = async (
     return 0;
   }
   const createdWith = study.createdWith !== undefined && study.createdWith !== 'tpe' ? study.createdWith : undefined;
-  output.result(formatNextSuggestion(study.name, study.direction, past, study.trials, past, createdWith));
+  // The trials as the replay saw them: the tie that left its good set empty is among those (not later ones).
+  output.result(
+    formatNextSuggestion(
+      study.name,
+      study.direction,
+      past,
+      report.trialsBefore(study.trials, target),
+      past,
+      createdWith,
+    ),
+  );
   return 0;
 };
 

@@ -237,7 +237,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option(
       '--pair <x,y>',
-      'a pair of numeric parameters to plot (repeat for more; default: pairs of the 4 most important)',
+      'a pair of numeric parameters to plot (repeat for more; default: pairs of the 4 most important that 5 finished trials set together)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(

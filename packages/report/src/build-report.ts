@@ -68,11 +68,20 @@ export interface ReportOptions {
 const setTogether = (finished: readonly TrialPoint[], a: string, b: string): boolean =>
   finished.some((p) => p.internal[a] !== undefined && p.internal[b] !== undefined);
 
+/** How many finished trials set both parameters. */
+const countTogether = (finished: readonly TrialPoint[], a: string, b: string): number =>
+  finished.filter((p) => p.internal[a] !== undefined && p.internal[b] !== undefined).length;
+
+/** The fewest finished trials a default pair plot is drawn with, when some pair has that many. */
+export const MIN_PAIR_TRIALS = 5;
+
 /**
- * The default pairs: the pairs of the 4 most important numeric parameters (6 pairs), among the pairs some
- * finished trial set together, so that in a conditional space a pair of parameters from different
- * branches (no trial has both: an empty plot) gives way to the next most important pair that has trials.
- * Before any trial finishes, every pair that can be active together counts.
+ * The default pairs: the pairs of the 4 most important numeric parameters (6 pairs), among the pairs that
+ * {@link MIN_PAIR_TRIALS} finished trials set together (or, when no pair has that many, as many as the most any has),
+ * so that in a conditional space a pair of parameters from different branches (no trial has both: an empty plot),
+ * or from a branch tried twice, gives way to the next most important pair with trials to show (trial 162: a branch of
+ * 2 trials, ranked high by fANOVA, filled the plots while the branch TPE tuned had none). Before any trial finishes,
+ * every pair that can be active together counts.
  */
 const pairsOf = (
   space: CompiledSpace,
@@ -84,14 +93,15 @@ const pairsOf = (
   const position = new Map(numeric.map((p, i) => [p, i]));
   // Importance rank first; parameters without one after all that have one, in space order.
   const key = (p: ParamNode) => rank.get(p.name) ?? numeric.length + (position.get(p) as number);
-  const candidates = numeric.flatMap((a, i) =>
+  const together = numeric.flatMap((a, i) =>
     numeric
       .slice(i + 1)
-      .filter((b) =>
-        finished.length === 0 ? activeTogether(space, a.name, b.name) : setTogether(finished, a.name, b.name),
-      )
-      .map((b): [ParamNode, ParamNode] => [a, b]),
+      .filter((b) => finished.length > 0 || activeTogether(space, a.name, b.name))
+      .map((b) => ({ pair: [a, b] as [ParamNode, ParamNode], count: countTogether(finished, a.name, b.name) })),
   );
+  const most = Math.max(0, ...together.map(({ count }) => count));
+  const enough = finished.length === 0 ? 0 : Math.max(1, Math.min(MIN_PAIR_TRIALS, most));
+  const candidates = together.filter(({ count }) => count >= enough).map(({ pair }) => pair);
   // The pairs of the k most important parameters come before any pair with a less important one.
   const worse = ([a, b]: [ParamNode, ParamNode]) => Math.max(key(a), key(b));
   const better = ([a, b]: [ParamNode, ParamNode]) => Math.min(key(a), key(b));
@@ -691,9 +701,15 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           ? numericParams(study.space.params).length < 2
             ? 'The space has fewer than two numeric parameters: no pair plots.'
             : 'No finished trial set two numeric parameters together (each is in its own branch of a choice): no pair plots.'
-          : options.contour === undefined
-            ? 'Each trial drawn as its number (a dot where it would cover another). Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
-            : `Each trial drawn as its number (a dot where it would cover another) over contour lines of the objective (darker: ${study.direction === 'maximize' ? 'higher' : 'lower'}).`,
+          : `${
+              options.pairs === undefined
+                ? `The pairs of the most important numeric parameters (by ${method === 'fanova' ? 'fANOVA' : 'PED-ANOVA'} importance) that at least ${MIN_PAIR_TRIALS} finished trials set together (fewer when no pair has that many); \`parzen report --pair A,B\` draws others. `
+                : ''
+            }${
+              options.contour === undefined
+                ? 'Each trial drawn as its number (a dot where it would cover another). Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
+                : `Each trial drawn as its number (a dot where it would cover another) over contour lines of the objective (darker: ${study.direction === 'maximize' ? 'higher' : 'lower'}).`
+            }`,
       ],
       charts: pairCharts,
     },

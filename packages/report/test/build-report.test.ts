@@ -1,6 +1,7 @@
 import { choice, option, type Trial, uniform } from '@parzen/engine';
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { MIN_PAIR_TRIALS } from '../src/build-report.js';
 import { optionLabels } from '../src/charts/common.js';
 import {
   buildReport,
@@ -974,8 +975,51 @@ describe('default pair plots of a conditional space', async () => {
   it('leaves out the pair of parameters from different branches, which no trial set together', async () => {
     expect(study.trials.some((t) => t.internal.k !== undefined && t.internal.depth !== undefined)).toBe(false);
     const page = await buildReport(study, { every: 10 });
-    expect(pairIds(page).sort()).toEqual(['pair-x-depth', 'pair-x-k']);
+    // And, as any pair, one that fewer than MIN_PAIR_TRIALS trials set together while another pair has that many.
+    const set = (name: string) => study.trials.filter((t) => t.internal[name] !== undefined).length;
+    expect(pairIds(page).sort()).toEqual(
+      ['depth', 'k'].filter((name) => set(name) >= MIN_PAIR_TRIALS).map((name) => `pair-x-${name}`),
+    );
+    expect(pairIds(page).length).toBeGreaterThan(0);
     for (const id of pairIds(page)) expect(marks(chart(page, id), 'text')).toBeGreaterThan(0);
+  });
+
+  // Trial 162: the pairs were those of a branch tried 2 to 4 times (fANOVA ranked its parameters high), and nothing
+  // said how pairs are picked.
+  it('draws pairs set together by enough trials, and says how pairs are picked and how to pick others', async () => {
+    const rare = await runTpeStudy(30, {
+      space: {
+        x: { type: 'uniform', low: 0, high: 1 },
+        model: {
+          type: 'pchoice',
+          options: [
+            {
+              p: 0.02,
+              value: 'svm',
+              space: { c: { type: 'uniform', low: 0, high: 1 }, g: { type: 'uniform', low: 0, high: 1 } },
+            },
+            { p: 0.98, value: 'mlp', space: { h: { type: 'uniform', low: 1, high: 50 } } },
+          ],
+        },
+      },
+      objective: (p) => (p.x as number) + (p.model === 'svm' ? 5 + (p.c as number) + (p.g as number) : 0),
+      enqueue: [
+        { model: 'svm', c: 0.1, g: 0.2 },
+        { model: 'svm', c: 0.5, g: 0.9 },
+        { model: 'svm', c: 0.7, g: 0.4 },
+      ],
+    });
+    const svm = rare.trials.filter((t) => t.internal.c !== undefined).length;
+    expect(svm).toBeGreaterThanOrEqual(3);
+    expect(svm).toBeLessThan(MIN_PAIR_TRIALS);
+    const page = await buildReport(rare, { every: 10 });
+    expect(pairIds(page)).toEqual(['pair-x-h']);
+    const text = page.sections.find((s) => s.id === 'pairs')?.text.join(' ') ?? '';
+    expect(text).toContain(
+      `The pairs of the most important numeric parameters (by fANOVA importance) that at least ${MIN_PAIR_TRIALS} finished trials set together (fewer when no pair has that many); \`parzen report --pair A,B\` draws others.`,
+    );
+    // Asked for, a pair of few trials is drawn all the same.
+    expect(pairIds(await buildReport(rare, { every: 10, pairs: [['c', 'g']] }))).toEqual(['pair-c-g']);
   });
 
   it("names the snapshots a branch's parameter has no row for, as it names the start-up ones (trial 108)", async () => {

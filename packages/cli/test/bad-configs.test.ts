@@ -207,7 +207,17 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     const result = await cli('validate', widened, other, '--json');
     expect(result.code).toBe(1);
     expect(lastJsonLine(result.stdout)).toMatchObject({
-      errors: [{ file: widened, code: 'STUDY_MISMATCH', issues: [{ pointer: '/space/x' }] }],
+      // Each place that changed, by its pointer (trial 162: the parameter alone).
+      errors: [
+        {
+          file: widened,
+          code: 'STUDY_MISMATCH',
+          issues: [
+            { pointer: '/space/x/low', expected: '-2', found: '-10' },
+            { pointer: '/space/x/high', expected: '2', found: '10' },
+          ],
+        },
+      ],
       valid: [{ file: other, studies: ['held-other'] }],
     });
     // Without --json: the other config was checked with it, so it is valid, not "valid on its own" (review 91),

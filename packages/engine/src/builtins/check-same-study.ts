@@ -11,24 +11,45 @@ const LISTED = 4;
 /** A definition longer than this is cut in a mismatch message. */
 const SHOWN_CHARS = 120;
 
-/** A definition as canonical JSON; a long one cut to a window around `from` (where it differs from the other). */
-const shown = (json: string, from = 0): string => {
-  if (json.length <= SHOWN_CHARS) return json;
-  const start = Math.max(0, Math.min(from - 20, json.length - SHOWN_CHARS));
-  const end = start + SHOWN_CHARS;
-  return `${start > 0 ? '…' : ''}${json.slice(start, end)}${end < json.length ? '…' : ''}`;
-};
+/** A definition (or a value in it) as canonical JSON, a long one cut. */
+const shown = (json: string): string => (json.length <= SHOWN_CHARS ? json : `${json.slice(0, SHOWN_CHARS)}…`);
 
-/** The first index where two strings differ. */
-const firstDifference = (a: string, b: string): number => {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-};
+/** One place where two definitions differ: its JSON pointer, and the value on each side (undefined: none there). */
+interface Difference {
+  readonly pointer: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
 
 /**
- * How two spaces differ, parameter by parameter (top-level names; a changed choice shows its whole
- * definition): what changed, what the config adds, what only the store has. Empty when they are the same.
+ * The places where two JSON values differ, as deep as both are objects (or arrays, index by index): a changed bound
+ * is its field, an option added at the end is its index (trial 162: a branch's changed bound was "`model` changed",
+ * with two windows of its whole definition).
+ */
+const differencesOf = (before: unknown, after: unknown, pointer: string, found: Difference[] = []): Difference[] => {
+  if (before === undefined && after === undefined) return found;
+  if (before !== undefined && after !== undefined && canonicalJson(before) === canonicalJson(after)) return found;
+  if (isRecord(before) && isRecord(after))
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+      differencesOf(before[key], after[key], `${pointer}/${escapePointer(key)}`, found);
+  else if (Array.isArray(before) && Array.isArray(after))
+    for (let index = 0; index < Math.max(before.length, after.length); index++)
+      differencesOf(before[index], after[index], `${pointer}/${index}`, found);
+  else found.push({ pointer, before, after });
+  return found;
+};
+
+/** A difference as a mismatch message lists it: `/space/x/high: 1000 in the store, 100 in the config`. */
+const describeDifference = ({ pointer, before, after }: Difference, from: string): string =>
+  before === undefined
+    ? `${pointer}: added in the config (${shown(canonicalJson(after))})`
+    : after === undefined
+      ? `${pointer}: in the ${from} only (${shown(canonicalJson(before))}), not in the config`
+      : `${pointer}: ${shown(canonicalJson(before))} in the ${from}, ${shown(canonicalJson(after))} in the config`;
+
+/**
+ * How two spaces differ: each place a parameter's definition changed, as its JSON pointer with the value on each
+ * side, and the parameters only one side has. Empty when they are the same.
  */
 export const spaceDifferences = (
   storedSpace: SpaceDefinition,
@@ -42,13 +63,9 @@ export const spaceDifferences = (
   for (const [name, definition] of Object.entries(stored)) {
     const now = (config as Record<string, unknown>)[name];
     if (now === undefined) differences.push(`\`${name}\` is in the ${from}'s space only`);
-    else {
-      const before = canonicalJson(definition);
-      const after = canonicalJson(now);
-      const at = firstDifference(before, after);
-      if (before !== after)
-        differences.push(`\`${name}\` changed (${from}: ${shown(before, at)}; config: ${shown(after, at)})`);
-    }
+    else
+      for (const difference of differencesOf(definition, now, `/space/${escapePointer(name)}`))
+        differences.push(describeDifference(difference, from));
   }
   for (const [name, definition] of Object.entries(config)) {
     if (!(name in stored)) differences.push(`\`${name}\` is new in the config (${shown(canonicalJson(definition))})`);
@@ -61,6 +78,9 @@ interface ChangedParam {
   readonly name: string;
   readonly before: string | undefined;
   readonly after: string | undefined;
+  /** The definitions themselves, in one spelling, their keys in the written order. */
+  readonly was: unknown;
+  readonly is: unknown;
 }
 
 /** The top-level parameters the config defines otherwise than the stored space, compared in one spelling. */
@@ -70,20 +90,37 @@ const changedParams = (storedSpace: SpaceDefinition, configSpace: SpaceDefinitio
   const definition = (space: Record<string, unknown>, name: string): string | undefined =>
     space[name] === undefined ? undefined : canonicalJson(space[name]);
   return [...new Set([...Object.keys(stored), ...Object.keys(config)])]
-    .map((name) => ({ name, before: definition(stored, name), after: definition(config, name) }))
+    .map((name) => ({
+      name,
+      before: definition(stored, name),
+      after: definition(config, name),
+      was: stored[name],
+      is: config[name],
+    }))
     .filter(({ before, after }) => before !== after);
 };
 
 /**
- * How two spaces differ as config issues, one per top-level parameter: its pointer (`/space/lr`), the
- * store's definition as expected and this run's as found ("nothing" for a parameter one side lacks).
+ * How two spaces differ as config issues, one per place: its pointer (`/space/lr/low`, `/space/lr` for a parameter
+ * one side lacks), the store's value as expected and this run's as found ("nothing" where one side has none).
  */
 const spaceIssues = (changed: readonly ChangedParam[]): ConfigIssue[] =>
-  changed.map(({ name, before, after }) => ({
-    pointer: `/space/${escapePointer(name)}`,
-    expected: before === undefined ? "no such parameter (the stored study's space has none)" : shown(before),
-    found: after === undefined ? 'nothing' : shown(after),
-  }));
+  changed.flatMap(({ name, before, after, was, is }) => {
+    const pointer = `/space/${escapePointer(name)}`;
+    if (before === undefined || after === undefined)
+      return [
+        {
+          pointer,
+          expected: before === undefined ? "no such parameter (the stored study's space has none)" : shown(before),
+          found: after === undefined ? 'nothing' : shown(after),
+        },
+      ];
+    return differencesOf(was, is, pointer).map((difference) => ({
+      pointer: difference.pointer,
+      expected: difference.before === undefined ? 'nothing' : shown(canonicalJson(difference.before)),
+      found: difference.after === undefined ? 'nothing' : shown(canonicalJson(difference.after)),
+    }));
+  });
 
 /**
  * How to carry a study's trials over to a new one with the changed space: export and import the trials that still

@@ -347,8 +347,29 @@ describe('compileSpace', () => {
       {
         pointer: '/a/options/1/space/b/options/0/space/c/high',
         expected: 'the same definition as `b` at /a/options/0/space/b (branches that share a name share one parameter)',
-        found: 'another value here',
+        // Both values, and names of their own after each branch's option (trial 162: neither was said).
+        found:
+          '2, where /a/options/0/space/b/options/0/space/c/high has 1; for a parameter of its own in each branch, name them apart (`b_x` there and `b_y` here, say)',
       },
+    ]);
+    // Options that are no words name the choice and the option's index.
+    const sgd = (low: number) => ({ lr: { type: 'loguniform', low, high: 1 } });
+    expect(
+      issuesOf({
+        opt: {
+          type: 'choice',
+          options: [
+            { value: 'adam', space: sgd(1e-5) },
+            { value: 'plain sgd', space: sgd(1e-4) },
+          ],
+        },
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        pointer: '/opt/options/1/space/lr/low',
+        found:
+          '0.0001, where /opt/options/0/space/lr/low has 0.00001; for a parameter of its own in each branch, name them apart (`lr_adam` there and `lr_opt1` here, say)',
+      }),
     ]);
     const lr = { type: 'uniform', low: 0, high: 1 };
     expect(issuesOf({ lr, a: { type: 'choice', options: [{ value: 'x', space: { lr } }, 'y'] } })).toEqual([

@@ -53,6 +53,44 @@ const firstDifference = (a: unknown, b: unknown): string => {
   return '';
 };
 
+/** The value at a pointer below `value` (`/low`), as JSON; `nothing` where there is none. */
+const valueAt = (value: unknown, pointer: string): string => {
+  const found = pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (node, part) =>
+        isRecord(node) || Array.isArray(node)
+          ? (node as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')]
+          : undefined,
+      value,
+    );
+  return found === undefined ? 'nothing' : canonicalJson(found);
+};
+
+/**
+ * Names of their own for a name two branches define apart, after each branch's option (`lr_adam`, `lr_sgd`; trial
+ * 162: the way out was unsaid): `name_value` for an option value that is a word, else after the choice and option.
+ */
+const ownNames = (
+  name: string,
+  earlier: ActivationCondition | undefined,
+  here: ActivationCondition,
+  walk: Walk,
+): string => {
+  const suffix = ({ parent, index }: ActivationCondition): string => {
+    const value = walk.byName.get(parent)?.optionValues?.[index];
+    return (typeof value === 'string' || typeof value === 'number') && /^[A-Za-z0-9_.-]+$/.test(String(value))
+      ? String(value)
+      : `${parent}${index}`;
+  };
+  const mine = `${name}_${suffix(here)}`;
+  const theirs = earlier === undefined ? undefined : `${name}_${suffix(earlier)}`;
+  return theirs === undefined || theirs === mine
+    ? `\`${mine}\` here, say`
+    : `\`${theirs}\` there and \`${mine}\` here, say`;
+};
+
 /**
  * A validated, flattened space. `params` is in evaluation order: a choice comes before the parameters of
  * its sub-spaces, so walking it in order decides every parent before its children.
@@ -168,7 +206,11 @@ const addParam = (
           : {
               pointer: `${pointer}${differs ?? ''}`,
               expected: `the same definition as \`${name}\` at ${earlier} (branches that share a name share one parameter)`,
-              found: differs === undefined || differs === '' ? 'another definition' : 'another value here',
+              found: `${
+                differs === undefined || differs === ''
+                  ? 'another definition'
+                  : `${valueAt(checked.definition, differs)}, where ${earlier}${differs} has ${valueAt(existing.definition, differs)}`
+              }; for a parameter of its own in each branch, name them apart (${ownNames(name, existing.conditions[0], condition, walk)})`,
             },
       );
       return;

@@ -609,3 +609,34 @@ describe("an events reporter's file (trial 53: it appended to the study's journa
     expect(existsSync(join(dir, 'bare-sqlite.parzen.db'))).toBe(false);
   });
 });
+
+// Trial 162: a flag kept without its value when `{optimizer?}` is left out was a warning of `run` alone.
+describe('a command template risk', () => {
+  it('validate notes a bare flag before another parameter’s {x?} at its element; a run says it once', async () => {
+    const config = writeIn(dir, 'kept-flag.json', {
+      name: 'kept-flag',
+      space: {
+        model: {
+          type: 'choice',
+          options: [{ value: 'mlp', space: { optimizer: { type: 'choice', options: ['adam', 'sgd'] } } }, 'svm'],
+        },
+      },
+      objective: {
+        use: 'command',
+        options: { command: [process.execPath, '-e', 'console.log(1)', '--opt', '{optimizer?}'] },
+      },
+      store: { use: 'memory' },
+      budget: { maxTrials: 2 },
+    });
+    const note =
+      "/objective/options/command/3: the command keeps `--opt` when {optimizer?} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (`--optimizer`). If `--opt` is that parameter's flag, write the two as one element, `--opt={optimizer?}`.";
+    const checked = await cli('validate', config);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stderr).toContain(`${config}: note: ${note}`);
+    const json = await cli('validate', config, '--json');
+    expect(lastJsonLine(json.stdout)).toMatchObject({ valid: [{ notes: [note] }] });
+    const ran = await cli('run', config, '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr.match(/the command keeps `--opt`/g)).toHaveLength(1);
+  });
+});

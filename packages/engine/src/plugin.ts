@@ -45,6 +45,7 @@ export {
   defineStore,
   defineSuggester,
   type ManifestInput,
+  type NotesContext,
   PLUGIN_KINDS,
   type PluginCheckContext,
   type PluginContext,

@@ -63,7 +63,7 @@ describe('expandArgv', () => {
       ),
     ).toEqual(['--verbose', '-d', '--mode=fast', '-1', '-', '--']);
     expect(unpairedFlags(['--verbose', '{ckpt?}', '--lr', '{lr?}', '-', '{x?}', '-m', 'x{m?}'])).toEqual([
-      ['--verbose', '{ckpt?}'],
+      ['--verbose', '{ckpt?}', 0],
     ]);
   });
 

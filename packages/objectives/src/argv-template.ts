@@ -284,13 +284,13 @@ const pairedFlag = (flag: string, element: string): boolean =>
 
 /**
  * The bare flags just before a lone conditional element of another name (`"-m", "{momentum?}"`): they stay
- * when the parameter is inactive, so the run says so once. Each as `[flag, element]`.
+ * when the parameter is inactive, so the run says so once. Each as `[flag, element, the flag's index]`.
  */
-export const unpairedFlags = (template: readonly string[]): (readonly [string, string])[] =>
+export const unpairedFlags = (template: readonly string[]): (readonly [string, string, number])[] =>
   template.flatMap((element, index) => {
     const flag = template[index - 1];
     return flag !== undefined && BARE_FLAG.test(flag) && LONE_OPTIONAL.test(element) && !pairedFlag(flag, element)
-      ? [[flag, element] as const]
+      ? [[flag, element, index - 1] as const]
       : [];
   });
 

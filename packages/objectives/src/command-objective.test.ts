@@ -926,23 +926,32 @@ process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`;
 
   it("says once that a bare flag before another parameter's {x?} stays (review 40: a switch was dropped)", async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
-    await commandObjectiveManifest.create(options([process.execPath, '--verbose', '{ckpt?}', '--m', '{m?}']), context);
+    createCommandObjective(options([process.execPath, '--verbose', '{ckpt?}', '--m', '{m?}']), context);
     expect(context.logged).toEqual([
       "warn: the command keeps `--verbose` when {ckpt?} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (`--ckpt`). If `--verbose` is that parameter's flag, write the two as one element, `--verbose={ckpt?}`.",
     ]);
   });
 
-  it("says nothing of a bare flag before {m?} when the space always has m (trial 43: it can't be left out)", async () => {
+  // Trial 162: only a run said it; `parzen validate`, where a config is checked, did not (as it notes a lone `}}`).
+  it("notes a bare flag before {C?} in a config's notes, at its element, and its objective does not warn again", async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     const c = { C: { type: 'uniform', low: 0, high: 1 } } as const;
     const space = compileSpace({
       m: { type: 'choice', options: ['a', 'b'] },
       model: { type: 'choice', options: [{ value: 'svm', space: c }, 'tree'] },
     });
-    await commandObjectiveManifest.create(options([process.execPath, '--mode', '{m?}', '--verbose', '{C?}']), {
-      ...context,
-      space,
-    });
+    const command = options([process.execPath, '--mode', '{m?}', '--verbose', '{C?}']);
+    // Not of {m?}: the space always has m (trial 43: it can't be left out).
+    expect(commandObjectiveManifest.notes?.(command, {}, { space })).toEqual([
+      {
+        pointer: '/command/3',
+        message: expect.stringMatching(/^the command keeps `--verbose` when \{C\?\} is left out/),
+      },
+    ]);
+    await commandObjectiveManifest.create(command, { ...context, space });
+    expect(context.logged).toEqual([]);
+    // Made in code, the objective says it itself.
+    createCommandObjective(command, { ...context, space });
     expect(context.logged).toEqual([
       expect.stringMatching(/^warn: the command keeps `--verbose` when \{C\?\} is left out/),
     ]);

@@ -4,6 +4,7 @@ import {
   alwaysActiveParams,
   assertOptions,
   type CompiledSpace,
+  type ConfigNote,
   defineObjective,
   type EvaluationResult,
   type ExternalParams,
@@ -457,9 +458,31 @@ const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly 
  * stop ends it the same way. See
  * {@link CommandObjectiveOptions} and the package README.
  */
+/**
+ * The bare flags a command keeps when the conditional parameter after them is left out, as notes at the flag's
+ * element (`/command/2`). Review 40: a bare flag before another parameter's `{x?}` may be a switch of its own, so it
+ * stays. Not for a parameter the space always has (trial 43): its `{x?}` is never left out.
+ */
+const keptFlags = (command: readonly string[], space: CompiledSpace | undefined): ConfigNote[] => {
+  const alwaysActive = (element: string) => space?.byName.get(element.slice(1, -2))?.conditions.length === 0;
+  return unpairedFlags(command)
+    .filter(([, element]) => !alwaysActive(element))
+    .map(([flag, element, index]) => ({
+      pointer: `/command/${index}`,
+      message: `the command keeps \`${flag}\` when ${element} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (\`--${element.slice(1, -2)}\`). If \`${flag}\` is that parameter's flag, write the two as one element, \`${flag}=${element}\`.`,
+    }));
+};
+
 export const createCommandObjective = (
   options: CommandObjectiveOptions,
-  context: { baseDir: string; study: string; space?: CompiledSpace | undefined; services?: Services },
+  context: {
+    baseDir: string;
+    study: string;
+    space?: CompiledSpace | undefined;
+    services?: Services;
+    /** Whether the config's notes said what the template risks (made from a config); else warned of here. */
+    noted?: boolean;
+  },
 ): ObjectiveAdapter => {
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
@@ -499,13 +522,8 @@ export const createCommandObjective = (
   if (collisions !== undefined) warn?.(collisions);
   const shadowed = shadowedPlaceholders(options, names ?? []);
   if (shadowed !== undefined) warn?.(shadowed);
-  // Review 40: a bare flag before another parameter's `{x?}` may be a switch of its own, so it stays.
-  // Not for a parameter the space always has (trial 43): its `{x?}` is never left out.
-  const alwaysActive = (element: string) => context.space?.byName.get(element.slice(1, -2))?.conditions.length === 0;
-  for (const [flag, element] of unpairedFlags(options.command).filter(([, element]) => !alwaysActive(element)))
-    warn?.(
-      `the command keeps \`${flag}\` when ${element} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (\`--${element.slice(1, -2)}\`). If \`${flag}\` is that parameter's flag, write the two as one element, \`${flag}=${element}\`.`,
-    );
+  // A config's notes said these already (the manifest's `notes`); options given in code are warned of here.
+  if (context.noted !== true) for (const note of keptFlags(options.command, context.space)) warn?.(note.message);
   let warnedNumberAfterLoss = false;
   const numbersAfterLoss: number[] = [];
   let warnedBuffered = false;
@@ -964,10 +982,15 @@ export const commandObjectiveManifest = defineObjective<CommandObjectiveOptions>
   name: 'command',
   description: 'Runs a program per trial (params on stdin, in env and argv); reads the loss from its last stdout line.',
   optionsSchema: commandObjectiveOptionsSchema,
-  notes: (options) => loneClosingEscapes(options.command, options.env ?? {}),
+  // Said by `parzen validate` with the config's pointer, and once when a run starts (trial 162: a flag kept without
+  // its value was a warning of the run alone).
+  notes: (options, _written, { space }) => [
+    ...loneClosingEscapes(options.command, options.env ?? {}),
+    ...(space === undefined ? [] : keptFlags(options.command, space)),
+  ],
   create: (options, context) => {
     checkAgainstSpace(options, context.space);
     checkProgram(options, context.baseDir);
-    return createCommandObjective(options, context);
+    return createCommandObjective(options, { ...context, noted: true });
   },
 });

@@ -125,6 +125,7 @@ const checkChoice = (
   pointer: string,
   issues: ConfigIssue[],
   notes: ConfigNote[] = [],
+  space?: CompiledSpace,
 ): PluginChoice => {
   const manifest = registry.get(kind, choice.use);
   if (manifest === undefined) {
@@ -143,7 +144,8 @@ const checkChoice = (
         : issue,
     ),
   );
-  if (found.length === 0) notes.push(...optionNotes(manifest, options, choice.options ?? {}, `${pointer}/options`));
+  if (found.length === 0)
+    notes.push(...optionNotes(manifest, options, choice.options ?? {}, `${pointer}/options`, space));
   return { use: choice.use, options };
 };
 
@@ -157,6 +159,7 @@ const optionNotes = (
   options: Record<string, unknown>,
   written: Readonly<Record<string, unknown>>,
   at: string,
+  space?: CompiledSpace,
 ): ConfigNote[] => {
   const called = withSchemaCheckedOptions(manifest);
   if (called.notes === undefined) return [];
@@ -169,7 +172,7 @@ const optionNotes = (
     );
   let said: unknown;
   try {
-    said = called.notes(structuredClone(options), structuredClone(written));
+    said = called.notes(structuredClone(options), structuredClone(written), space === undefined ? {} : { space });
   } catch (error) {
     throw fault(`threw: ${error instanceof Error ? error.message : describeValue(error)}`, error);
   }
@@ -257,12 +260,12 @@ export const checkConfig = (
   const notes: ConfigNote[] = [];
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`))
-      config[key] = checkChoice(registry, kind, choice, `/${key}`, issues, notes);
+      config[key] = checkChoice(registry, kind, choice, `/${key}`, issues, notes, compiled);
   }
   const reporters = (config.reporters as PluginChoice[] | undefined) ?? defaults.reporters ?? [{ use: 'console' }];
   if (valid('/reporters'))
     config.reporters = reporters.map((choice, index) =>
-      checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues, notes),
+      checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues, notes, compiled),
     );
   config.enqueue ??= [];
   if (issues.length > 0 || compiled === undefined) throw invalidConfig('config', issues);

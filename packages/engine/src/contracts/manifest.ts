@@ -69,9 +69,20 @@ export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> 
    * Given the options with defaults filled in and the options as the config wrote them (only those can be
    * told apart from a default); returns a note per such option, its pointer below the options
    * (`/bandwidthFloor`). The engine warns of each once when a run starts, and `parzen validate` lists them.
+   * The third argument has the config's compiled space, for notes that depend on it (a command template's).
    * A `notes` that throws is the plugin's fault (`PLUGIN_INVALID`).
    */
-  readonly notes?: (options: O, written: Readonly<Record<string, unknown>>) => readonly ConfigNote[];
+  readonly notes?: (
+    options: O,
+    written: Readonly<Record<string, unknown>>,
+    context: NotesContext,
+  ) => readonly ConfigNote[];
+}
+
+/** What a plugin's {@link PluginManifest.notes} knows of the config besides its options. */
+export interface NotesContext {
+  /** The config's space, compiled (absent when the config's space is invalid). */
+  readonly space?: CompiledSpace;
 }
 
 /** An option that does nothing where it is (see {@link PluginManifest.notes}): where, and why. */

@@ -257,7 +257,8 @@ export const toInternalParams = (
       if (value !== undefined && value !== null)
         issues.push({
           pointer: where,
-          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)}`,
+          // Trial 162: a run log fills every column (a default where the branch was not taken); said how to empty it.
+          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)} (leave it out: no field, null, or an empty CSV cell)`,
           found: describeValue(value),
         });
       continue;

@@ -513,6 +513,11 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
   hyperbandpruner: 'hyperband',
   thresholdpruner: 'threshold',
   patientpruner: 'patient',
+  // A study's direction shortened or spelt the British way (trial 162: `"max"` got no hint).
+  max: 'maximize',
+  min: 'minimize',
+  maximise: 'maximize',
+  minimise: 'minimize',
   // Optuna's words for the `tpe` suggester's `grouping` (trial 96: `"grouping": "multivariate"` got no hint).
   multivariate: 'joint',
   univariate: 'independent',

@@ -3,6 +3,7 @@ import { boundWords, rangeWords, type SchemaNode, schemaExpectation, typeWords }
 import { countOf } from '../builtins/words.js';
 import { type ConfigIssue, describeValue, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
+import { STUDY_NAME_PATTERN } from './experiment-schema.js';
 
 /**
  * An ajv instance: all errors, defaults filled in, unknown keywords ignored. Compiling is what a process
@@ -21,6 +22,11 @@ export const createAjv = (): Ajv =>
     code: { optimize: false },
     validateSchema: false,
   });
+
+/** Patterns said in words (trial 162: a study name with a space was told a regular expression). */
+const PATTERN_WORDS: Readonly<Record<string, string>> = {
+  [STUDY_NAME_PATTERN]: 'a name of letters, digits, `.`, `_` and `-` (no spaces), starting with a letter or digit',
+};
 
 /** ajv's comparisons, as the API's checks write them. */
 const COMPARISONS: Readonly<Record<string, string>> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
@@ -65,7 +71,7 @@ const expectation = (error: ErrorObject): string => {
     case 'maxProperties':
       return `at most ${countOf(Number(params.limit), 'field')}`;
     case 'pattern':
-      return `a string matching ${String(params.pattern)}`;
+      return PATTERN_WORDS[String(params.pattern)] ?? `a string matching ${String(params.pattern)}`;
     case 'additionalProperties': {
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return known.length > 0 ? `only the fields ${known.join(', ')}` : 'no other fields';

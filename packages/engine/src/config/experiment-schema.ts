@@ -2,6 +2,9 @@ import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { keyedKinds, spaceJsonSchema } from '../domain/space-definition.js';
 
+/** What a study name is made of: it names files (`<name>.parzen.jsonl`) and rows. */
+export const STUDY_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+
 /** The largest trial count a budget may name (`maxTrials`, `moreTrials`, `patience`). */
 export const MAX_TRIALS = 1_000_000_000;
 /** The most trials one process evaluates at once; a run also never uses more than its budget has left. */
@@ -79,7 +82,7 @@ export const baseConfigSchema = {
     name: {
       type: 'string',
       minLength: 1,
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      pattern: STUDY_NAME_PATTERN,
       description:
         'The study name: the key under which the store keeps its trials. Running the same name again continues the study.',
     },

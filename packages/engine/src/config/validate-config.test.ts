@@ -186,6 +186,20 @@ describe('validateConfig', () => {
     expect(issuesOf([1, 2]).issues[0]?.pointer).toBe('');
   });
 
+  // Trial 162: "max" had no hint, and a name with a space was told a regular expression.
+  it('points a shortened direction to the word meant, and says what a study name is made of', () => {
+    expect(issuesOf(withChange({ direction: 'max' })).issues).toEqual([
+      { pointer: '/direction', expected: 'one of "minimize", "maximize"', found: '"max" (did you mean `maximize`?)' },
+    ]);
+    expect(issuesOf(withChange({ name: 'my study' })).issues).toEqual([
+      {
+        pointer: '/name',
+        expected: 'a name of letters, digits, `.`, `_` and `-` (no spaces), starting with a letter or digit',
+        found: '"my study"',
+      },
+    ]);
+  });
+
   it('composes a JSON Schema with every plugin and the space grammar', () => {
     const schema = composeConfigSchema(registry) as {
       properties: Record<string, { allOf?: unknown[] }>;

@@ -101,6 +101,24 @@ describe('compileSpace', () => {
     expect(issues({ m: { type: 'choice', choices: ['a', 'b'] } })).toContainEqual(
       expect.objectContaining({ pointer: '/m/choices', found: 'an unknown field `choices` (did you mean `options`?)' }),
     );
+    // Trial 162: `values` for `options`, a step on a kind without one, a branch's parameters beside its value.
+    expect(issues({ m: { type: 'choice', values: ['a', 'b'] } })).toContainEqual(
+      expect.objectContaining({ pointer: '/m/values', found: 'an unknown field `values` (did you mean `options`?)' }),
+    );
+    expect(issues({ C: { type: 'loguniform', low: 1e-3, high: 1, q: 1 } })).toEqual([
+      expect.objectContaining({
+        pointer: '/C/q',
+        found: 'an unknown field `q` (a quantized loguniform is its own type: "qloguniform")',
+      }),
+    ]);
+    const C = { type: 'uniform', low: 0, high: 1 };
+    expect(issues({ m: { type: 'choice', options: [{ value: 'svm', C }, 'rf'] } })).toEqual([
+      expect.objectContaining({
+        pointer: '/m/options/0/C',
+        found:
+          'an unknown field `C` (a branch\'s parameters go in the option\'s `space`: { "value": "svm", "space": { "C": {...} } })',
+      }),
+    ]);
     expect(issues({ x: { type: 'hp.uniform', low: 0, high: 1 } })).toContainEqual(
       expect.objectContaining({ pointer: '/x/type', found: '"hp.uniform" (did you mean `uniform`?)' }),
     );

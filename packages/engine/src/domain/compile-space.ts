@@ -311,10 +311,13 @@ const checkParameter = (
           // Trial 43: Optuna's `log: true` read as a misspelt `low`.
           key === 'log'
             ? ' (Optuna\'s log=True is a type here: "loguniform", or "qloguniform" with a step q)'
-            : // Optuna's `choices` and hyperopt's `options` list (trial 62: no word for `choices`).
-              key === 'choices' && 'options' in fields
+            : // Optuna's `choices` and hyperopt's `options` list (trial 62: no word for `choices`; trial 162: `values`).
+              (key === 'choices' || key === 'values') && 'options' in fields
               ? ' (did you mean `options`?)'
-              : didYouMean(key, ['type', ...Object.keys(fields)])
+              : // Trial 162: a step on a kind without one; its quantized kind has it.
+                key === 'q' && `q${type}` in PARAMETER_FIELDS
+                ? ` (a quantized ${type} is its own type: "q${type}")`
+                : didYouMean(key, ['type', ...Object.keys(fields)])
         }`,
       });
     }
@@ -543,7 +546,12 @@ const checkChoice = (
         issues.push({
           pointer: `${here}/${escapePointer(key)}`,
           expected: `only ${allowed.join(', ')}`,
-          found: `an unknown field \`${key}\`${didYouMean(key, allowed)}`,
+          found: `an unknown field \`${key}\`${
+            // Trial 162: a branch's parameters written beside its value, not in its `space`.
+            isRecord(option[key]) && 'type' in (option[key] as Record<string, unknown>)
+              ? ` (a branch's parameters go in the option's \`space\`: { "value": ${JSON.stringify(option.value)}, "space": { ${JSON.stringify(key)}: {...} } })`
+              : didYouMean(key, allowed)
+          }`,
         });
     }
     if (type === 'pchoice') {

@@ -450,15 +450,6 @@ const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly 
 };
 
 /**
- * Runs any program as the objective, once per trial: the params go in as JSON on stdin, as environment
- * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_SEED`, `PARZEN_STUDY`) and through the argv
- * template; the loss comes back on stdout. A stdout line `{"step": n, "value": x}` is an intermediate
- * report, passed to the run loop as it is printed; when the pruner says stop, the program's process group
- * gets SIGTERM (SIGKILL after `pruneGraceSeconds`) and the trial fails with `PRUNED`; a timeout or the run's
- * stop ends it the same way. See
- * {@link CommandObjectiveOptions} and the package README.
- */
-/**
  * The bare flags a command keeps when the conditional parameter after them is left out, as notes at the flag's
  * element (`/command/2`). Review 40: a bare flag before another parameter's `{x?}` may be a switch of its own, so it
  * stays. Not for a parameter the space always has (trial 43): its `{x?}` is never left out.
@@ -473,6 +464,15 @@ const keptFlags = (command: readonly string[], space: CompiledSpace | undefined)
     }));
 };
 
+/**
+ * Runs any program as the objective, once per trial: the params go in as JSON on stdin, as environment
+ * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_SEED`, `PARZEN_STUDY`) and through the argv
+ * template; the loss comes back on stdout. A stdout line `{"step": n, "value": x}` is an intermediate
+ * report, passed to the run loop as it is printed; when the pruner says stop, the program's process group
+ * gets SIGTERM (SIGKILL after `pruneGraceSeconds`) and the trial fails with `PRUNED`; a timeout or the run's
+ * stop ends it the same way. See
+ * {@link CommandObjectiveOptions} and the package README.
+ */
 export const createCommandObjective = (
   options: CommandObjectiveOptions,
   context: {

@@ -121,11 +121,13 @@ const numberFields = (type: ParameterType, fields: Readonly<Record<string, boole
   );
 };
 
+// A user's trial: with a `oneOf` of objects each with its own `const`, `"type": "randInt"` got `Value must be
+// "uniform"` in an editor, and `"use": "tpee"` `Value must be "random"`.
 /**
  * `kinds` keyed by the field `key` as an editor checks them best: the field's value among `kinds`' names (an
  * `enum`, so a wrong one is said as "not one of" them, with the list), and for each name an `if`/`then` with the
  * rest of that kind's schema. A `oneOf` of objects each with its own `const` had editors say the first alternative's
- * value (trial 162: `"type": "randInt"` got `Value must be "uniform"`, `"use": "tpee"` `Value must be "random"`).
+ * value.
  */
 export const keyedKinds = (
   key: string,

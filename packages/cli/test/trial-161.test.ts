@@ -157,8 +157,10 @@ describePostgres('a role without grants reading a postgres store (C7)', () => {
     writeIn(work, 'heart.mjs', heartModule);
     const config = journalHeartConfig(work, 'read', { store: { use: 'postgres', options: { url } } });
     expect((await runParzen(['run', config, '--quiet'], { cwd: work })).code).toBe(0);
-    const role = `parzen_reader_${process.pid}`;
-    await adminQuery(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN`);
+    // A name SQL must quote (review 153: the grants given named `Ann` as ann, and `ci-reader` was a syntax error).
+    const role = `Parzen-Reader_${process.pid}`;
+    const quoted = `"${role}"`;
+    await adminQuery(`DROP ROLE IF EXISTS ${quoted}; CREATE ROLE ${quoted} LOGIN`);
     const store = urlFor(name, role);
     const denied = await runParzen(['trials', '--store', store], { cwd: work });
     expect(denied.code).toBe(2);
@@ -175,7 +177,7 @@ describePostgres('a role without grants reading a postgres store (C7)', () => {
     await adminQuery(grants ?? 'missing', name);
     for (const command of ['trials', 'studies', 'best'])
       expect((await runParzen([command, '--store', store], { cwd: work })).code, command).toBe(0);
-    await adminQuery(`DROP OWNED BY ${role}`, name);
-    await adminQuery(`DROP ROLE ${role}`);
+    await adminQuery(`DROP OWNED BY ${quoted}`, name);
+    await adminQuery(`DROP ROLE ${quoted}`);
   });
 });

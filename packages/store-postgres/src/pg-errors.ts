@@ -1,4 +1,4 @@
-import { inSeconds, ParzenError } from '@parzen/engine/plugin';
+import { inSeconds, ParzenError, shellQuoted } from '@parzen/engine/plugin';
 import type { ConnectionPlan } from './connection-options.js';
 import { WaitGivenUp } from './cut-wait.js';
 
@@ -88,6 +88,13 @@ export const classify = (error: unknown): Trouble => {
 /** The tables a reader of the store selects from. */
 const PARZEN_TABLES = 'parzen_schema, parzen_studies, parzen_trials, parzen_intermediate, parzen_enqueued';
 
+/**
+ * A name as SQL reads it back in a statement to paste: as it is when PostgreSQL would not fold or refuse it, else
+ * in double quotes (a role `ci-reader` or `Ann`: unquoted, the first is a syntax error, the second names `ann`).
+ */
+export const sqlIdentifier = (name: string): string =>
+  /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+
 const hint = (plan: ConnectionPlan, error: unknown): string => {
   const code = codeOf(error);
   const password =
@@ -98,12 +105,13 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
     return `Authentication of role \`${plan.user}\` failed (${password} was used): check the password.`;
   if (code === '28000')
     return `The server refuses role \`${plan.user}\`: check the user name in the URL and the server's pg_hba.conf.`;
-  if (code === '3D000') return `Create it (\`createdb -O ${plan.user} ${plan.database}\`) or fix the URL.`;
+  if (code === '3D000')
+    return `Create it (\`createdb -O ${shellQuoted(plan.user)} ${shellQuoted(plan.database)}\`) or fix the URL.`;
   // Trial 161: a reader (trials, studies, best, export, report) was told to become the owner or get write grants.
   if (code === '42501' && plan.readOnly === true)
     return (
       `Role \`${plan.user}\` lacks a privilege Parzen needs to read \`${plan.database}\`. To read, a role needs CONNECT ` +
-      `on the database, USAGE on schema public and SELECT on the parzen_ tables: \`GRANT USAGE ON SCHEMA public TO ${plan.user}; GRANT SELECT ON ${PARZEN_TABLES} TO ${plan.user};\` as their owner.`
+      `on the database, USAGE on schema public and SELECT on the parzen_ tables: \`GRANT USAGE ON SCHEMA public TO ${sqlIdentifier(plan.user)}; GRANT SELECT ON ${PARZEN_TABLES} TO ${sqlIdentifier(plan.user)};\` as their owner.`
     );
   if (code === '42501')
     return (

@@ -201,6 +201,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
     .option('--store <spec>', `import into this store instead of the config's: ${STORE_FORMS}`)
+    .option('--study <name>', "the study to import into: one of a matrix config's (default: the config's only one)")
     .option(
       '--allow-repeats',
       "import even when no row is new: each a copy of one of the study's trials, or a repeat of one without times of its own (a file imported before); copies are then imported too",

@@ -98,6 +98,52 @@ describe('a running trial whose result the rescue file keeps (C2)', () => {
     expect(lastJsonLine(after.stdout)).toMatchObject([{ number: 0, state: 'complete', loss: 0.25 }]);
     expect(config).toBe(join(work, 'kept.json'));
   });
+
+  // Review 153: for a matrix config's study the hint said `parzen import m.json FILE`, which import refused (a
+  // matrix), and import had no --study to pick one.
+  it("names the matrix study in the import it gives (import's --study), and the import, pasted, finishes it", async () => {
+    const work = join(dir, 'rescued-matrix');
+    mkdirSync(join(work, 'tmp'), { recursive: true });
+    writeIn(work, 'heart.mjs', heartModule);
+    journalHeartConfig(work, 'mk', {
+      store: { use: 'jsonl', options: { path: './mk.parzen.jsonl' } },
+      matrix: { seed: [1, 2] },
+    });
+    expect((await runParzen(['run', 'mk.json', '--quiet'], { cwd: work })).code).toBe(0);
+    const unpicked = await runParzen(['import', 'mk.json', '-'], { cwd: work });
+    expect(unpicked.code).toBe(2);
+    const [, name = '', other = ''] =
+      /studies `([^`]+)`, `([^`]+)`: pick one with --study NAME\./.exec(unpicked.stderr) ?? [];
+    expect([name, other].every((study) => study.startsWith('mk'))).toBe(true);
+    const worker = `${hostname()}:${spawnSync(process.execPath, ['-e', '0']).pid}:0d4c2b9e-1c2f-4a8e-9b7d-5e6f7a8b9c0d`;
+    const store = createJsonlStore({ path: join(work, 'mk.parzen.jsonl') });
+    const created = await store.createTrial(name, {
+      lease: { owner: worker, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    const number = created?.number ?? -1;
+    await store.setParams(name, number, { x: 0.5, y: -0.5 });
+    await store.close();
+    const folder = join(work, 'tmp', `parzen-unrecorded-${userInfo().username}`);
+    mkdirSync(folder, { mode: 0o700 });
+    writeIn(
+      folder,
+      `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`,
+      `${JSON.stringify({ params: { x: 0.5, y: -0.5 }, state: 'complete', loss: 0.25, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', unrecorded: { study: name, trial: number, worker } })}\n`,
+    );
+    const env = { TMPDIR: join(work, 'tmp') };
+    const listed = await runParzen(['trials', 'mk.json', '--study', name], { cwd: work, env });
+    expect(listed.code, listed.stderr).toBe(0);
+    const command = /import it before a run of the study, `(parzen import [^`]+)`/.exec(listed.stdout)?.[1] ?? '';
+    expect(command).toMatch(/^parzen import mk\.json --study \S+ \S+$/);
+    pasted(command, work);
+    const after = await runParzen(['trials', 'mk.json', '--study', name, '--json'], { cwd: work, env });
+    expect(lastJsonLine(after.stdout)).toContainEqual(
+      expect.objectContaining({ number, state: 'complete', loss: 0.25 }),
+    );
+    // The other study is untouched.
+    const untouched = await runParzen(['trials', 'mk.json', '--study', other, '--json'], { cwd: work, env });
+    expect((lastJsonLine(untouched.stdout) as unknown[]).length).toBe(3);
+  });
 });
 
 describePostgres('a postgres store URL with sslmode, the server without SSL (C4)', () => {

@@ -35,6 +35,7 @@ import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
+import { noPickedRun, pickedRun } from '../pick-run.js';
 import { prepareRuns, storeFile } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
@@ -43,6 +44,8 @@ import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
 export interface ImportFlags {
   readonly onInvalid?: string;
   readonly store?: string;
+  /** The study of a matrix config to import into (its name). */
+  readonly study?: string;
   /** Read an export as plain rows: its header (study, space, direction, seed, suggester) is left aside. */
   readonly ignoreHeader?: boolean;
   /** Import every row, even when none is new (each a copy of the study's own trial, or an untimed repeat: a file imported twice). */
@@ -357,9 +360,9 @@ const importWhenAsked = async (
     throw new CliError(`--on-invalid ${JSON.stringify(onInvalid)}: expected reject or skip.`);
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
   const runs = await prepareRuns([config], { overrides, reportersIdle: true });
-  if (runs.length !== 1)
-    throw new CliError(`${config} describes ${runs.length} studies (a matrix); import into one study at a time.`);
-  const { experiment } = runs[0] as (typeof runs)[number];
+  const picked = pickedRun(runs, flags.study);
+  if (picked === undefined) throw noPickedRun(config, runs, flags.study);
+  const { experiment } = picked;
   const { name, direction, seed, space, store: choice } = experiment.config;
   // `--json`'s line when nothing was imported (an empty file, or a signal before the store call).
   const printNone = (signalled: boolean) =>

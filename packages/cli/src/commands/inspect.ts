@@ -706,11 +706,12 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
         `parzen: ${listNames(named, 5)} ${long.length === 1 ? 'is' : 'are'} not shown (${long.length === 1 ? 'its values are' : 'their values are'} long): \`--params ${named.slice(0, 5).join(',')}\` shows ${long.length === 1 ? 'it' : 'them'}, and --csv and --json list every attribute.`,
       );
     }
-    // `parzen import`'s words for a rescued result (it takes one config of one study, and --store but not --study).
+    // `parzen import`'s words for a rescued result (one config, with the --store and --study of this listing: a
+    // matrix config's study needs its --study, review 153).
     const store = flags.store === undefined ? {} : { store: flags.store };
     const importWords =
       paths.length === 1 && studies.length === 1
-        ? sourceWords(paths[0], store).words
+        ? sourceWords(paths[0], { ...store, ...(flags.study === undefined ? {} : { study: flags.study }) }).words
         : `CONFIG${flags.store === undefined ? '' : ` ${sourceWords(undefined, store).words}`}`;
     await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames, chosen, importWords));
   }

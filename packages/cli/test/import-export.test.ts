@@ -1641,6 +1641,14 @@ describe('import of a rescue file (trial 101: the result was added beside its st
         `It ran before study heart here was created (${studyCreated}): the study was deleted and created anew since, it seems, or it is of a study of the same name in another store (a rescue file is kept per study name). ` +
         "Imported as a new trial; if it belongs to another store's study, import it there instead.",
     );
+    // Review 153: into a store without the study, which the import creates, the note does not guess it was deleted.
+    const fresh = config('rescue-new.json', { use: 'jsonl', options: { path: './rescue-new.parzen.jsonl' } });
+    const made = await cli('import', fresh, rescue);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain(
+      `This store held no study heart: this import created it, so they are of a study of the same name in another store (a run given --store?), it seems, or of one deleted since (a rescue file is kept per study name).`,
+    );
+    expect(made.stderr).not.toContain('created anew');
     const listed = async () => {
       const reader = createJsonlStore({ path, readOnly: true });
       const trials = await reader.listTrials('heart');

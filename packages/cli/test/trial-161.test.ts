@@ -42,13 +42,14 @@ describe('import of a file whose trials the study already has (W1)', () => {
     expect((await runParzen(['run', config, '--quiet'], { cwd: work })).code).toBe(0);
     const file = join(work, 'an export.jsonl');
     expect((await runParzen(['export', config, '-o', file], { cwd: work })).code).toBe(0);
-    const again = await runParzen(['import', config, file, '--allow-repeats'], { cwd: work });
+    // With --ignore-header, which the import it gives keeps (review 153: it dropped the import's flags).
+    const again = await runParzen(['import', config, file, '--allow-repeats', '--ignore-header'], { cwd: work });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toContain('does not delete');
     const commands = [...again.stderr.matchAll(/`(parzen (?:delete|import) [^`]+)`/g)].map((match) => match[1]);
     expect(commands).toEqual([
       `parzen delete '${config.replaceAll("'", "'\\''")}'`,
-      `parzen import '${config.replaceAll("'", "'\\''")}' '${file.replaceAll("'", "'\\''")}'`,
+      `parzen import '${config.replaceAll("'", "'\\''")}' --ignore-header '${file.replaceAll("'", "'\\''")}'`,
     ]);
     // Pasted (with --yes, as a script answers), they leave the study with the file's trials once.
     pasted(`${commands[0]} --yes && ${commands[1]}`, dir);

@@ -280,6 +280,7 @@ const foreignNote = (
   shown: string,
   study: string,
   createdAt: string | undefined,
+  made: boolean,
 ): string => {
   const one = foreign.length === 1;
   const trials = foreign.slice(0, 20).map(({ trial, worker }) => `#${trial} by ${shortWorker(worker)}`);
@@ -287,9 +288,12 @@ const foreignNote = (
   const before =
     createdAt !== undefined &&
     foreign.every(({ startedAt }) => startedAt !== undefined && Date.parse(startedAt) < Date.parse(createdAt));
-  const why = before
-    ? `${one ? 'It' : 'They'} ran before study ${study} here was created (${createdAt}): the study was deleted and created anew since, it seems, or ${one ? 'it is' : 'they are'} of a study of the same name in another store`
-    : `${one ? 'It is' : 'They are'} of a study of the same name in another store, it seems, or of a study ${study} here that was deleted and created anew since`;
+  // Review 153: when this import made the study, "deleted and created anew since" was the first guess, and false.
+  const why = made
+    ? `This store held no study ${study}: this import created it, so ${one ? 'it is' : 'they are'} of a study of the same name in another store (a run given --store?), it seems, or of one deleted since`
+    : before
+      ? `${one ? 'It' : 'They'} ran before study ${study} here was created (${createdAt}): the study was deleted and created anew since, it seems, or ${one ? 'it is' : 'they are'} of a study of the same name in another store`
+      : `${one ? 'It is' : 'They are'} of a study of the same name in another store, it seems, or of a study ${study} here that was deleted and created anew since`;
   return (
     `parzen: warning: ${countOf(foreign.length, 'rescued line')} of ${shown} (${listedLines(foreign.map(({ line }) => line))}) ${one ? 'is the result of a trial' : 'are the results of trials'} (${trials.join(', ')}${more}) ` +
     `that study ${study} here did not run under ${one ? 'that worker' : 'those workers'}. ${why} (a rescue file is kept per study name). ` +
@@ -764,7 +768,7 @@ const importWhenAsked = async (
     output.note(
       `parzen: ${countOf(importedBefore.length, 'line')} of ${shown} ${importedBefore.length === 1 ? 'was' : 'were'} imported before: ${importedBefore.length === 1 ? 'its trial' : 'their trials'} (${listedLines(importedBefore.map((number) => `#${number}`))}) ${importedBefore.length === 1 ? 'has' : 'have'} ${importedBefore.length === 1 ? 'that result' : 'those results'} already, so ${importedBefore.length === 1 ? 'it was' : 'they were'} passed over.`,
     );
-  if (foreign.length > 0) output.note(foreignNote(foreign, shown, name, studyCreatedAt));
+  if (foreign.length > 0) output.note(foreignNote(foreign, shown, name, studyCreatedAt, madeStudy));
   if (raced.length > 0)
     output.note(
       `parzen: warning: ${raced.map((number) => `#${number}`).join(', ')} of ${into} ${raced.length === 1 ? 'was' : 'were'} finished by another process while importing (another import of this file, or a run that marks a trial left running failed, STALE_TRIAL), so ${raced.length === 1 ? 'its' : 'their'} result${raced.length === 1 ? ' was' : 's were'} not imported here: import ${shown} again, which passes over a line already imported and adds one whose trial a run failed as a trial of its own.`,
@@ -814,8 +818,16 @@ const importWhenAsked = async (
   const repeats = repeated.filter(Boolean).length;
   if (repeats > 0) {
     // Trial 161: "Parzen does not delete studies" stood after `parzen delete` came. The way out as commands to paste.
-    const { words, password } = sourceWords(config, flags.store === undefined ? {} : { store: flags.store });
-    const again = `parzen import ${words} ${path === '-' ? 'FILE' : shellWord(path)}`;
+    const { words, password } = sourceWords(config, {
+      ...(flags.store === undefined ? {} : { store: flags.store }),
+      ...(flags.study === undefined ? {} : { study: flags.study }),
+    });
+    // With the flags this import was given (review 153: without --on-invalid skip or --ignore-header it exited 2).
+    const given = [
+      ...(flags.onInvalid === 'skip' ? ['--on-invalid skip'] : []),
+      ...(flags.ignoreHeader === true ? ['--ignore-header'] : []),
+    ];
+    const again = [`parzen import ${words}`, ...given, path === '-' ? 'FILE' : shellWord(path)].join(' ');
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state, loss and error). ` +
         'If this file was imported before, the study now counts them twice and the suggester weighs them double. ' +

@@ -70,6 +70,8 @@ describe('the stderr note of a failed command trial', () => {
     const details = { stderrTail: 'Traceback (most recent call last):\nValueError: bad lr\n' };
     expect(failureNote(details, '`python3 train.py` exited with code 1: ValueError: bad lr.')).toBe('');
     expect(failureNote(details, '`python3 train.py` exited with code 1.')).toBe(' (stderr: ValueError: bad lr)');
+    // A short line the message holds elsewhere is still said (review 153: `loss` was dropped).
+    expect(failureNote({ stderrTail: 'loss\n' }, 'The objective returned no loss.')).toBe(' (stderr: loss)');
     expect(lastStderrLine(`${'é'.repeat(130)}\n`)).toBe(`${'é'.repeat(119)}…`);
     expect(lastStderrLine('\n  \n')).toBeUndefined();
   });

@@ -117,5 +117,7 @@ export const failureNote = (details: unknown, message?: string): string => {
     return name === '' && at === '' ? '' : ` (${[name, at].filter((part) => part !== '').join(' ')})`;
   }
   const line = lastStderrLine(tail);
-  return line === undefined || message?.includes(line) === true ? '' : ` (stderr: ${line})`;
+  // Left out when the message already ends its first part with it (a command's "exited with code 1: LINE"): a
+  // short line found anywhere in it (`loss`) is not that (review 153).
+  return line === undefined || message?.includes(`: ${line}`) === true ? '' : ` (stderr: ${line})`;
 };

@@ -32,6 +32,7 @@ import {
   formatIssues,
   issuesUnder,
   type Logger,
+  passwordMasked,
   resolveConfigPath,
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
@@ -771,7 +772,7 @@ const storeKey = (experiment: LoadedExperiment): string | undefined => {
   if (use === 'memory') return undefined;
   const file = storeFile(experiment);
   if (file !== undefined) return `${use} store ${file}`;
-  if (typeof options.url === 'string') return `${use} store ${options.url}`;
+  if (typeof options.url === 'string') return `${use} store ${passwordMasked(options.url)}`;
   return `${use} store beside ${canonicalFile(experiment.baseDir)}`;
 };
 

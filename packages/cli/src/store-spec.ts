@@ -1,5 +1,5 @@
 import { ParzenError, type PluginChoice } from '@parzen/engine';
-import { endsWithSeparator, formatIssues, resolveConfigPath } from '@parzen/engine/plugin';
+import { endsWithSeparator, formatIssues, passwordMasked, resolveConfigPath } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
@@ -10,16 +10,22 @@ const typedSpecs = new WeakMap<PluginChoice, string>();
 /** The flag as the user typed it, for messages: `--store "sqlit:x.db"`. */
 export const storeFlag = (spec: string): string => `--store ${JSON.stringify(withoutPassword(spec))}`;
 
-/** A spec with the password of a URL in it masked (review 53: the flag was quoted with the password). */
+/**
+ * A spec with the password of a URL in it masked (review 53: the flag was quoted with the password; trial 161: so was a
+ * URL that does not parse, and `postgres:USER:PASSWORD@HOST`). A file store's path is left as it is.
+ */
 const withoutPassword = (spec: string): string =>
-  spec.replace(/(\/\/[^/@:\s]*:)[^@/\s]*@/, '$1***@').replace(/([?&]password=)[^&\s]*/i, '$1***');
+  /^postgres(?:ql)?:/i.test(spec.trim()) || spec.includes('//') || /password=/i.test(spec)
+    ? passwordMasked(spec)
+    : spec;
 
 /**
  * A spec for a command to run, with a URL's password taken out (not masked: a masked URL fails as shown), and
  * whether there was one. The postgres store takes none in its URL: it reads it from PGPASSWORD.
  */
 export const specWithoutPassword = (spec: string): { readonly spec: string; readonly removed: boolean } => {
-  const withoutUserPassword = spec.replace(/(\/\/[^/@:\s]*):[^@/\s]*@/, '$1@');
+  const masked = withoutPassword(spec);
+  const withoutUserPassword = masked === spec ? spec : masked.replace(/:\*\*\*@/, '@');
   // A `password=` parameter, with the separator it leaves at the end when it was the last one (only then).
   const withoutParameter = withoutUserPassword.replace(/([?&])password=[^&\s]*(&?)/i, (_, separator, next) =>
     next === '' ? '' : separator,

@@ -58,6 +58,48 @@ describe('import of a file whose trials the study already has (W1)', () => {
   });
 });
 
+describe('a postgres URL with a password that does not parse (W2)', () => {
+  // A typo in the port, no host, an unclosed IPv6 bracket, `postgres:` without `//`, a password= parameter: each was
+  // quoted with the password in clear, on stderr and twice in the JSON line of `run --json`.
+  const secret = 's3cr3tX';
+  const urls = [
+    `postgres://parzen:${secret}@localhost:notaport/parzen`,
+    `postgres://parzen:${secret}@/parzen`,
+    `postgres://parzen:${secret}@[::1/parzen`,
+    `postgres:parzen:${secret}@localhost/parzen`,
+    `parzen:${secret}@localhost/parzen`,
+    `postgres://parzen:${secret}/x@localhost/parzen`,
+    `postgres://parzen@localhost:notaport/parzen?password=${secret}`,
+  ];
+
+  it('is never shown, from --store or from a config, in messages or in --json', async () => {
+    const work = join(dir, 'malformed');
+    mkdirSync(work);
+    writeIn(work, 'heart.mjs', heartModule);
+    for (const [index, url] of urls.entries()) {
+      const config = journalHeartConfig(work, `bad${index}`, { store: { use: 'postgres', options: { url } } });
+      // (As --store, `parzen:...@...` would be a store plugin's NAME:PATH.)
+      const flag = url.startsWith('postgres') ? url : `postgres:${url}`;
+      const runs = [
+        ['studies', '--store', flag],
+        ['studies', '--store', `postgres:${url}`],
+        ['trials', '--store', flag, '--study', 'x'],
+        ['validate', config],
+        ['trials', config],
+        ['run', config, '--json'],
+        ['run', journalHeartConfig(work, 'good'), '--store', flag, '--json'],
+      ];
+      for (const args of runs) {
+        const run = await runParzen(args, { cwd: work });
+        const said = `${args.join(' ')}\n${run.stdout}${run.stderr}`;
+        expect(run.code, said).toBe(2);
+        expect(run.stdout + run.stderr, said).not.toContain(secret);
+        expect(run.stdout + run.stderr, said).toContain('***');
+      }
+    }
+  }, 120_000);
+});
+
 describe('a running trial whose result the rescue file keeps (C2)', () => {
   it('is listed with the file and the import to run before a run of the study, which then counts it once', async () => {
     const work = join(dir, 'rescued');

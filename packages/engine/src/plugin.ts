@@ -24,7 +24,7 @@ export {
   noImprovementStopperManifest,
 } from './builtins/no-improvement-stopper.js';
 export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
-export { inSeconds, lastStderrLine, shellQuoted } from './builtins/words.js';
+export { inSeconds, lastStderrLine, passwordMasked, shellQuoted } from './builtins/words.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export {
   endsWithSeparator,

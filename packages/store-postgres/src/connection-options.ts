@@ -1,4 +1,4 @@
-import { type Clock, type ConfigIssue, ParzenError, type Stopping } from '@parzen/engine/plugin';
+import { type Clock, type ConfigIssue, ParzenError, passwordMasked, type Stopping } from '@parzen/engine/plugin';
 import type { ClientConfig, PoolConfig } from 'pg';
 
 /** Options of {@link createPostgresStore}. */
@@ -62,6 +62,7 @@ const EXPECTED_URL =
 // again when the URL is shown; node-postgres reads the URL as it was given.
 const HOSTLESS = /^(postgres(?:ql)?:\/\/[^/?#@]*@)(?=[/?#]|$)/i;
 const PLACEHOLDER = 'unix-socket.invalid';
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 /** `url` as the WHATWG parser reads it (libpq's hostless socket form too), and how to show it again. */
 const parsedUrl = (url: string): { readonly parsed: URL; readonly shown: (parsed: URL) => string } => {
@@ -83,15 +84,19 @@ const badOption = (pointer: string, expected: string, found: string, message: st
 const badUrl = (expected: string, found: string, message: string): ParzenError =>
   badOption(URL_POINTER, expected, found, `Invalid postgres store URL: ${message}`);
 
-/** The URL with any password masked, for messages. */
+/**
+ * The URL with any password masked, for messages: as the parser reads it when it is a postgres URL, else as
+ * `passwordMasked` guesses it (a URL that does not parse is when a user sees it quoted).
+ */
 export const redactUrl = (url: string): string => {
   try {
     const { parsed, shown } = parsedUrl(url);
+    if (!POSTGRES_URL.test(url)) return passwordMasked(url);
     if (parsed.password !== '') parsed.password = '***';
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return shown(parsed);
   } catch {
-    return '(unparsable URL)';
+    return passwordMasked(url);
   }
 };
 
@@ -100,9 +105,13 @@ const parseUrl = (url: string): URL => {
   try {
     parsed = parsedUrl(url).parsed;
   } catch {
-    throw badUrl(EXPECTED_URL, JSON.stringify(url), `\`${url}\` is not a URL; expected ${EXPECTED_URL}.`);
+    // Masked (trial 161: quoted with its password in clear, on stderr and twice in `run --json`).
+    const shown = redactUrl(url);
+    throw badUrl(EXPECTED_URL, JSON.stringify(shown), `\`${shown}\` is not a URL; expected ${EXPECTED_URL}.`);
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+  // `postgres:USER@HOST/DATABASE`, without `//`, parses as a path, which node-postgres read as the database's name
+  // (trial 161: with the password in it, shown as where the server was).
+  if (!POSTGRES_URL.test(url)) {
     throw badUrl(EXPECTED_URL, redactUrl(url), `\`${redactUrl(url)}\` must start with postgres:// or postgresql://.`);
   }
   if (parsed.password !== '' || parsed.searchParams.has('password')) {

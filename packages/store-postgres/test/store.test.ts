@@ -91,6 +91,27 @@ describe("postgres store URL of a Unix socket (trial 161: libpq's form refused, 
   });
 });
 
+// Trial 161: a URL with a password that did not parse was quoted with the password in clear.
+describe('postgres store URL with a password that does not parse', () => {
+  it('is refused with the password masked, in the message and in the issue', async () => {
+    for (const url of [
+      'postgres://ann:s3cret@db:notaport/studies',
+      'postgres://ann:s3cret@/studies',
+      'postgres://ann:s3cret@[::1/studies',
+      'postgres:ann:s3cret@db/studies',
+      'ann:s3cret@db/studies',
+      'postgres://ann@db:notaport/studies?password=s3cret',
+    ]) {
+      const [issue] = connectionIssues({ url });
+      expect(issue?.found, url).toContain('***');
+      expect(JSON.stringify(issue), url).not.toContain('s3cret');
+      const refused = await rejectionOf(createPostgresStore({ url }));
+      expect(refused, url).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(JSON.stringify({ message: refused?.message, issues: refused?.issues }), url).not.toContain('s3cret');
+    }
+  });
+});
+
 describe('postgres store error handling', () => {
   const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
   const plan = { pool: {}, where: 'ann@db:5432/studies', user: 'ann', database: 'studies', passwordSource: undefined };

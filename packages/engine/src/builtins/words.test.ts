@@ -4,7 +4,7 @@ import type { Trial } from '../domain/trial.js';
 import { didYouMean, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf, failureNote, lastStderrLine, printable } from './words.js';
+import { countOf, failureNote, lastStderrLine, passwordMasked, printable } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -241,5 +241,44 @@ describe('printable (trial 93: an error message set the window title, cleared th
     expect(failureNote({ stderrTail: 'fatal \u001b]8;;http://x/\u0007link\n' })).toBe(
       ' (stderr: fatal \\u001b]8;;http://x/\\u0007link)',
     );
+  });
+});
+
+// Trial 161: a URL that did not parse was quoted with its password in clear.
+describe('passwordMasked', () => {
+  it('masks the password of a URL whether or not it parses, and of every password= parameter', () => {
+    const cases: [string, string][] = [
+      ['postgres://ann:s3cr3t@db:5432/studies', 'postgres://ann:***@db:5432/studies'],
+      ['postgres://ann:s3cr3t@db:notaport/studies', 'postgres://ann:***@db:notaport/studies'],
+      ['postgres://ann:s3cr3t@/studies', 'postgres://ann:***@/studies'],
+      ['postgres://ann:s3cr3t@[::1/studies', 'postgres://ann:***@[::1/studies'],
+      ['postgres:ann:s3cr3t@db/studies', 'postgres:ann:***@db/studies'],
+      ['postgres:postgres:ann:s3cr3t@db/studies', 'postgres:postgres:***@db/studies'],
+      ['ann:s3cr3t@db/studies', 'ann:***@db/studies'],
+      ['postgres://ann:s3/cr?3#t@db/studies', 'postgres://ann:***@db/studies'],
+      ['postgres://ann@corp:s3cr3t@db/studies', 'postgres://ann%40corp:***@db/studies'],
+      ['postgres://ann@corp:s3cr3t@db:x/studies', 'postgres://ann@corp:***@db:x/studies'],
+      [
+        'postgres://db:x/studies?sslmode=require&password=s3cr3t',
+        'postgres://db:x/studies?sslmode=require&password=***',
+      ],
+      ['postgres://db/studies?password=s3cr3t&sslmode=require', 'postgres://db/studies?password=***&sslmode=require'],
+      ['host=db password=s3cr3t user=ann', 'host=db password=*** user=ann'],
+    ];
+    for (const [url, masked] of cases) {
+      expect(passwordMasked(url)).toBe(masked);
+      expect(passwordMasked(url)).not.toContain('s3');
+    }
+  });
+
+  it('leaves a URL or text without a password as it is', () => {
+    for (const text of [
+      'postgres://ann@db:5432/studies?application_name=a@b',
+      'postgres://ann@db:notaport/studies',
+      'postgres://ann@/studies?host=/run/postgresql',
+      'postgres:ann@db/studies',
+      'sqlite:./runs/x.db',
+    ])
+      expect(passwordMasked(text)).toBe(text);
   });
 });

@@ -29,6 +29,40 @@ export const VALUE_THEY_RAN_WITH = 'the value the earlier runs used (a field in 
 export const shellQuoted = (argument: string): string =>
   /^[\w@%+=:,./-]+$/u.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
 
+// Trial 161: a URL that did not parse (a typo in its port, no host, an unclosed `[`, `postgres:` without `//`) was quoted
+// with its password in clear, on stderr and twice in `run --json`.
+/**
+ * A URL (or a store's `--store` text) as a message may quote it: a password in it written `***`, whether or not it
+ * parses. Of one that parses with `//`, the password the parser finds; of any other, everything from the first `:` after
+ * the `//` (or after `postgres:`, or from the start) to the last `@` (a user's name may hold an `@`, and a password that
+ * breaks the URL may hold `/`, `?` or `#`). The value of every `password=` parameter, too. Text with neither is returned
+ * as it is.
+ */
+export const passwordMasked = (url: string): string => {
+  const parameters = (text: string): string => text.replace(/((?:^|[?&;\s])password=)[^&;\s]*/gi, '$1***');
+  const hierarchical = /^[a-z][a-z\d+.-]*:\/\//i.test(url);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (hierarchical && parsed !== undefined) {
+    if (parsed.password === '') return parameters(url);
+    parsed.password = '***';
+    return parameters(parsed.toString());
+  }
+  const at = url.lastIndexOf('@');
+  if (at < 0) return parameters(url);
+  const slashes = url.indexOf('//');
+  // After `//`; else after a postgres scheme (`postgres:ann:pw@h`; `postgres:ann@h` has none), else from the start
+  // (`ann:pw@h`, as `postgres:` is cut from the text `--store postgres:URL` gives).
+  const start = slashes >= 0 && slashes < at ? slashes + 2 : (/^postgres(?:ql)?:/i.exec(url)?.[0].length ?? 0);
+  const colon = url.indexOf(':', start);
+  if (colon < 0 || colon > at) return parameters(url);
+  return `${url.slice(0, colon + 1)}***${parameters(url.slice(at))}`;
+};
+
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

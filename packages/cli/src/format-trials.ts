@@ -60,7 +60,7 @@ const WORKER_GONE_SALVAGED =
 
 /** What the table adds of a trial whose result a rescue file keeps: import it before a run, so that it counts once. */
 const rescuedNote = (file: string, importWords: string): string =>
-  `; its result is kept in ${file}: import it before a run of the study, \`parzen import ${importWords} ${shellQuoted(file)}\`, so that it finishes this trial and counts once`;
+  `its worker is gone, and its result is kept in ${file}: \`parzen import ${importWords} ${shellQuoted(file)}\` finishes this trial with it, so that it counts once (runs of the study leave it running until then)`;
 
 /** A running trial's row fields when its worker is gone: its process ended, or (`leaseLapsed`) its lease lapsed. */
 const staleRow = (lease: Lease | undefined, now: Date): Pick<TrialRow, 'workerGone' | 'leaseLapsed'> => {
@@ -88,7 +88,8 @@ export const trialRows = (
       : [],
   );
   const rescued = gone.length === 0 ? undefined : rescuedAmong(study, gone);
-  const rescuedHere = new Set(rescued?.byWorker === true ? rescued.trials : []);
+  // Those a line names with their own worker, which runs leave running for the import (trial 161).
+  const rescuedHere = new Set(rescued?.ofWorker ?? []);
   return trials.map((trial) => {
     const entry = entries.get(trial.number);
     return {
@@ -294,7 +295,11 @@ export const trialsTableLines = (
         : row.workerGone
           ? salvaged
             ? WORKER_GONE_SALVAGED
-            : `${row.leaseLapsed === undefined ? WORKER_GONE : leaseLapsed(row.leaseLapsed)}${row.rescuedIn === undefined ? '' : rescuedNote(row.rescuedIn, importWords)}`
+            : row.rescuedIn !== undefined
+              ? rescuedNote(row.rescuedIn, importWords)
+              : row.leaseLapsed === undefined
+                ? WORKER_GONE
+                : leaseLapsed(row.leaseLapsed)
           : '',
     ]),
     // Right-align the number, the loss, the step, the parameters and the attributes (numbers, mostly).

@@ -101,7 +101,7 @@ describe('a postgres URL with a password that does not parse (W2)', () => {
 });
 
 describe('a running trial whose result the rescue file keeps (C2)', () => {
-  it('is listed with the file and the import to run before a run of the study, which then counts it once', async () => {
+  it('is listed with the file and the import that finishes it, and left running by a run until then (W3)', async () => {
     const work = join(dir, 'rescued');
     mkdirSync(join(work, 'tmp'), { recursive: true });
     writeIn(work, 'heart.mjs', heartModule);
@@ -131,14 +131,27 @@ describe('a running trial whose result the rescue file keeps (C2)', () => {
     const listed = await runParzen(['trials', 'kept.json'], { cwd: work, env });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain(
-      `its worker is gone: a run of the study marks it failed (STALE_TRIAL); its result is kept in ${file}: import it before a run of the study, \`parzen import kept.json ${file}\`, so that it finishes this trial and counts once`,
+      `its worker is gone, and its result is kept in ${file}: \`parzen import kept.json ${file}\` finishes this trial with it, so that it counts once (runs of the study leave it running until then)`,
     );
     const json = await runParzen(['trials', 'kept.json', '--json'], { cwd: work, env });
     expect(lastJsonLine(json.stdout)).toMatchObject([{ number: 0, workerGone: true, rescuedIn: file }]);
-    // The import it names, pasted, finishes the trial: one trial, complete.
+    // W3: a run before the import leaves the trial running (it marked it STALE_TRIAL, and an enqueued entry it took
+    // ran again), and says so.
+    const run = await runParzen(['run', 'kept.json', '--quiet'], { cwd: work, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      `is left running: its result is kept in ${file}, the store having failed to record it.`,
+    );
+    const ran = await runParzen(['trials', 'kept.json', '--json'], { cwd: work, env });
+    expect((lastJsonLine(ran.stdout) as { state: string }[]).map((trial) => trial.state)).toEqual([
+      'running',
+      'complete',
+      'complete',
+    ]);
+    // The import it names, pasted, finishes the trial: it counts once, complete.
     pasted(`parzen import kept.json ${file}`, work);
     const after = await runParzen(['trials', 'kept.json', '--json'], { cwd: work, env });
-    expect(lastJsonLine(after.stdout)).toMatchObject([{ number: 0, state: 'complete', loss: 0.25 }]);
+    expect(lastJsonLine(after.stdout)).toMatchObject([{ number: 0, state: 'complete', loss: 0.25 }, {}, {}]);
     expect(config).toBe(join(work, 'kept.json'));
   });
 

@@ -776,12 +776,89 @@ describe('runStudy', () => {
       expect(failed).toMatchObject({ code: 'STORE_FAILED' });
       expect(failed?.message).toBe(
         `connection lost (retried for 60 s). The results of trials #0, #1, which the store could not record, are kept in ${file}: ` +
-          `import them before the study runs again, \`parzen import CONFIG ${file}\`, so that they finish their trials (the store has them running) ` +
-          'and count once; imported after a run marked those trials failed (STALE_TRIAL), they are added as new trials beside them.',
+          `once the store works, \`parzen import CONFIG ${file}\` finishes their trials with them (the store has them running), so that they count once; ` +
+          'runs of the study on this machine leave those trials running until then.',
       );
       expect(failed?.cause).toMatchObject({ code: 'STORE_FAILED', message: 'connection lost (retried for 60 s)' });
     } finally {
       rmSync(file, { force: true });
+    }
+  });
+
+  // Trial 161: after an outage longer than retryTimeoutMs, the next run marked the trial STALE_TRIAL and handed its
+  // enqueued entry out again: the entry ran to an end twice (the rescued result, imported afterwards, beside it).
+  it('leaves running a trial whose result the rescue file keeps, and does not hand out its entry again, until it is imported', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'parzen-kept-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      const spec = { name: 'qout', direction: 'minimize' as const, seed: 1, space };
+      const memory = createMemoryStore();
+      const failing: typeof memory = {
+        ...memory,
+        finishTrial: async () => {
+          throw new ParzenError('STORE_FAILED', 'connect ECONNREFUSED (retried for 3 s)');
+        },
+      };
+      const enqueue = [{ x: 0.33, y: 0.33 }];
+      const ran: unknown[] = [];
+      const objective = createFunctionObjective((params) => {
+        ran.push(params.x);
+        return heart(params);
+      });
+      const options = {
+        spec,
+        space: compileSpace(space),
+        suggester: priorSuggester,
+        objective,
+        budget: { maxTrials: 3 },
+        enqueue,
+      };
+      await expect(runStudy({ ...options, store: failing, onWarning: () => undefined })).rejects.toMatchObject({
+        code: 'STORE_FAILED',
+      });
+      expect(ran).toEqual([0.33]);
+      const file = join(temp, `parzen-unrecorded-${userInfo().username}`, 'qout.jsonl');
+      expect(readFileSync(file, 'utf8')).toContain('"trial":0');
+      // The server back, the user runs again before importing: the entry does not run a second time.
+      const warnings: string[] = [];
+      const result = await runStudy({ ...options, store: memory, onWarning: (message) => warnings.push(message) });
+      expect(ran.filter((x) => x === 0.33)).toHaveLength(1);
+      expect(result.trials.map((trial) => trial.state)).toEqual(['running', 'complete', 'complete']);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^trial #0 of study qout, of a worker that is gone \\(its run in this process ended without finishing it\\) is left running: its result is kept in ${file}, the store having failed to record it\\. ` +
+              `\`parzen import CONFIG ${file}\` finishes it with that result, so that it counts once and an enqueued entry it took does not run again; until then runs leave it running\\. ` +
+              'To drop that result instead, delete the file: a run then marks the trial failed, STALE_TRIAL\\.$',
+          ),
+        ),
+      ]);
+      // Said once a run, though its sweep sees the trial every time.
+      const again: string[] = [];
+      await runStudy({
+        ...options,
+        budget: { maxTrials: 5 },
+        store: memory,
+        staleSweepMs: 0,
+        onWarning: (message) => again.push(message),
+      });
+      expect(again).toHaveLength(1);
+      expect((await memory.listTrials('qout'))[0]?.state).toBe('running');
+      // The file gone (the user dropped the result): the trial is marked, and its entry runs again.
+      rmSync(file);
+      const dropped = await runStudy({
+        ...options,
+        budget: { maxTrials: 6 },
+        store: memory,
+        onWarning: () => undefined,
+      });
+      expect(dropped.trials[0]).toMatchObject({ state: 'failed', error: { code: 'STALE_TRIAL' } });
+      expect(ran.filter((x) => x === 0.33)).toHaveLength(2);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 
@@ -1087,10 +1164,14 @@ describe('runStudy', () => {
       return warnings;
     };
     const warnings = await warned();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^trials #0, #1 of study kept, of a worker that is gone /);
-    expect(warnings[0]).toContain(
-      ` The result of #1 is in ${file}, kept when the store could not record it: \`parzen import\` (the config, then that file) adds it as a new trial beside the failed one (counted toward maxTrials too).`,
+    expect(warnings).toHaveLength(2);
+    // #1's result, its line naming its worker, waits for the import, which finishes it (trial 161: marked failed, its
+    // enqueued entry ran again).
+    expect(warnings[0]).toMatch(
+      /^trial #1 of study kept, of a worker that is gone .* is left running: its result is kept in /,
+    );
+    expect(warnings[1]).toBe(
+      'trial #0 of study kept, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial).',
     );
     // A line without its worker (an older rescue file) names the trial by number only: said as a maybe.
     writeFileSync(

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { studySuggester, suggesterChange, suggesterWarnings, versionChange } from '../builtins/check-same-study.js';
 import { ownHandle } from '../builtins/memory-store.js';
-import { countOf, failureNote } from '../builtins/words.js';
+import { countOf, failureNote, shellQuoted } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
@@ -43,7 +43,7 @@ import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
-import { createWorkerId, failStaleTrials, holdWorkerId, staleness } from './stale-trials.js';
+import { createWorkerId, failStaleTrials, holdWorkerId, staleness, staleTrialOutcome } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import {
@@ -200,12 +200,16 @@ const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
   ).size;
 
 /**
- * What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone), and of those whose
- * results the rescue file keeps (a worker that ended because the store could not record them: a full disk).
+ * The trials `stale` (running, their workers gone) said with their workers, `trials #1, #2 of study s, of a worker
+ * that is gone (its process, pid 9031 on host vm, has ended)`: how many workers and, for one, which case it is.
  */
-const staleNote = (study: string, stale: readonly number[], trials: readonly Trial[], workerId: string): string => {
+const goneWorkers = (
+  study: string,
+  stale: readonly number[],
+  trials: readonly Trial[],
+  workerId: string,
+): { readonly kind: 'gone' | 'lapsed' | undefined; readonly gone: string } => {
   const owners = ownersOf(trials, stale);
-  const it = stale.length === 1 ? 'it' : 'one';
   // One worker: which case it is, and where (trial 117: the note hedged while the pid in the trial's error was known
   // to have ended on this host).
   const lease =
@@ -224,15 +228,66 @@ const staleNote = (study: string, stale: readonly number[], trials: readonly Tri
         : owners <= 1
           ? '(its process ended, or its lease lapsed)'
           : '(their processes ended, or their leases lapsed)';
+  const gone = `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ${why}`;
+  return { kind, gone };
+};
+
+// Trial 161: such a trial was marked STALE_TRIAL, the enqueued entry it had taken handed out again and run a second
+// time, and the import that followed added the kept result beside it.
+/**
+ * The running trials among `trials` whose workers are gone (as `now` judges leases) and whose results this user's
+ * rescue file keeps under their own workers (a worker that ended because the store could not record them: a
+ * database outage longer than its retries). A run leaves them running, for `parzen import` to finish with those
+ * results: each counts once, and an enqueued entry one took is not handed out again. Undefined when there are none.
+ */
+const keptForImport = (
+  study: string,
+  trials: readonly Trial[],
+  workerId: string,
+  now: Date,
+): { readonly file: string; readonly trials: readonly number[] } | undefined => {
+  const stale = trials.flatMap((trial) =>
+    trial.state === 'running' && staleTrialOutcome(trial, now, workerId) !== undefined
+      ? [{ number: trial.number, worker: trial.lease?.owner }]
+      : [],
+  );
+  if (stale.length === 0) return undefined;
+  const rescued = rescuedAmong(study, stale);
+  return rescued === undefined || rescued.ofWorker.length === 0
+    ? undefined
+    : { file: rescued.file, trials: rescued.ofWorker };
+};
+
+/** What a run says of the trials {@link keptForImport} found, once a run for each. */
+const keptNote = (
+  study: string,
+  kept: { readonly file: string; readonly trials: readonly number[] },
+  trials: readonly Trial[],
+  workerId: string,
+): string => {
+  const one = kept.trials.length === 1;
+  const { gone } = goneWorkers(study, kept.trials, trials, workerId);
+  return (
+    `${gone} ${one ? 'is' : 'are'} left running: ${one ? 'its result is' : 'their results are'} kept in ${kept.file}, the store having failed to record ${one ? 'it' : 'them'}. ` +
+    `\`parzen import CONFIG ${shellQuoted(kept.file)}\` finishes ${one ? 'it with that result, so that it counts' : 'them with those results, so that they count'} once and an enqueued entry ${one ? 'it' : 'one'} took does not run again; ` +
+    `until then runs leave ${one ? 'it' : 'them'} running. To drop ${one ? 'that result' : 'those results'} instead, delete the file: a run then marks ${one ? 'the trial' : 'the trials'} failed, STALE_TRIAL.`
+  );
+};
+
+/**
+ * What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone), and of those whose
+ * results the rescue file keeps (a worker that ended because the store could not record them: a full disk).
+ */
+const staleNote = (study: string, stale: readonly number[], trials: readonly Trial[], workerId: string): string => {
+  const { kind, gone } = goneWorkers(study, stale, trials, workerId);
+  const it = stale.length === 1 ? 'it' : 'one';
   const tail =
     kind === 'gone'
       ? `(an enqueued entry ${it} took is)`
       : kind === 'lapsed'
         ? `(if its worker still finishes ${stale.length === 1 ? 'it' : 'one'}, the result is kept as a new trial)`
         : `(an enqueued entry ${it} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial)`;
-  const said =
-    `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
-    `${why} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ${tail}.`;
+  const said = `${gone} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ${tail}.`;
   // Each with its worker: a line of another store's study of the same name names another worker.
   const rescued = rescuedAmong(
     study,
@@ -244,8 +299,8 @@ const staleNote = (study: string, stale: readonly number[], trials: readonly Tri
   );
   if (rescued === undefined) return said;
   const which = rescued.trials.map((number) => `#${number}`).join(', ');
-  const are = rescued.trials.length === 1 ? 'is' : 'are';
-  return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} ${rescued.byWorker ? are : `may be (a line names ${rescued.trials.length === 1 ? 'its number' : 'their numbers'} without a worker to tell)`} in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
+  // A line naming the trial's own worker left it running (see keptForImport): these lines name no worker.
+  return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} may be (a line names ${rescued.trials.length === 1 ? 'its number' : 'their numbers'} without a worker to tell) in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
 };
 
 /**
@@ -353,7 +408,22 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const waiting = await store.listEnqueued?.(spec.name);
-    const { failed: stale, skipped } = await failStaleTrials(store, spec.name, existing, workerId);
+    // Trials whose results the rescue file keeps are left running, for `parzen import` (said once a run).
+    const keptSaid = new Set<number>();
+    const staleToFail = (trials: readonly Trial[], at: Date): readonly Trial[] => {
+      const kept = keptForImport(spec.name, trials, workerId, at);
+      if (kept === undefined) return trials;
+      const unsaid = kept.trials.filter((number) => !keptSaid.has(number));
+      for (const number of unsaid) keptSaid.add(number);
+      if (unsaid.length > 0) warn(keptNote(spec.name, { file: kept.file, trials: unsaid }, trials, workerId));
+      return trials.filter((trial) => !kept.trials.includes(trial.number));
+    };
+    const { failed: stale, skipped } = await failStaleTrials(
+      store,
+      spec.name,
+      staleToFail(existing, new Date()),
+      workerId,
+    );
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId));
     for (const entry of skipped) warn(skippedEntryNote(spec.name, space, entry));
@@ -627,7 +697,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // A lease counts as lapsed here only a lease's length after it ran out (review 61: a machine that
           // slept, or a database out for a minute, had its live trials failed within 2 s of waking); a
           // worker whose process is gone is marked at once, as at the start.
-          const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
+          const at = new Date(Date.now() - leaseMs);
+          const swept = await failStaleTrials(store, spec.name, staleToFail(running, at), workerId, at);
           if (swept.failed.length > 0) warn(staleNote(spec.name, swept.failed, running, workerId));
           for (const entry of swept.skipped) warn(skippedEntryNote(spec.name, space, entry));
         }

@@ -375,13 +375,20 @@ const rescueFolder = (): string => join(tmpdir(), `parzen-unrecorded-${userName(
 
 /**
  * The trials among `trials` whose results this user's rescue file for `study` keeps (the store could not record
- * them): a line naming the trial and, when both are known, the trial's worker (`byWorker`: every one matched so).
- * With the file; undefined when it has none of them (or there is no such file to read).
+ * them): a line naming the trial and, when both are known, the trial's worker (`ofWorker`: those a line names with
+ * their own worker; the others by number only, a line or trial without a worker). With the file; undefined when it has none of them (or
+ * there is no such file to read).
  */
 export const rescuedAmong = (
   study: string,
   trials: readonly { readonly number: number; readonly worker?: string | undefined }[],
-): { readonly file: string; readonly trials: readonly number[]; readonly byWorker: boolean } | undefined => {
+):
+  | {
+      readonly file: string;
+      readonly trials: readonly number[];
+      readonly ofWorker: readonly number[];
+    }
+  | undefined => {
   const file = join(rescueFolder(), rescueName(study));
   let text: string;
   try {
@@ -391,7 +398,7 @@ export const rescuedAmong = (
   }
   const workers = new Map(trials.map((trial) => [trial.number, trial.worker]));
   const found = new Set<number>();
-  let unsure = false;
+  const ofWorker = new Set<number>();
   for (const line of text.split('\n')) {
     if (!line.includes('"unrecorded"')) continue;
     try {
@@ -404,13 +411,14 @@ export const rescuedAmong = (
       if (worker === undefined || unrecorded.worker === undefined || unrecorded.worker === worker) {
         found.add(unrecorded.trial);
         // A line or trial without a worker (an older rescue file, a trial without a lease): matched by number only.
-        if (worker === undefined || unrecorded.worker === undefined) unsure = true;
+        if (worker !== undefined && unrecorded.worker !== undefined) ofWorker.add(unrecorded.trial);
       }
     } catch {
       // A line that is not JSON: not one of ours to read.
     }
   }
-  return found.size === 0 ? undefined : { file, trials: [...found].sort((a, b) => a - b), byWorker: !unsure };
+  const sorted = (numbers: Set<number>) => [...numbers].sort((a, b) => a - b);
+  return found.size === 0 ? undefined : { file, trials: sorted(found), ofWorker: sorted(ofWorker) };
 };
 
 /** This process's user name for a folder's name (its uid where the system has no name for it). */
@@ -534,8 +542,8 @@ const rescuedBySession = new WeakMap<StudySession, { readonly file: string; read
 // Trial 161: the last line said only "do it again", and a run first marked those trials STALE_TRIAL, the import then
 // adding the results beside them.
 /**
- * The error a run ends with, saying where the results it kept in the rescue file are and that they are imported
- * before the study runs again, so that each finishes its trial (which the store has running) and counts once.
+ * The error a run ends with, saying where the results it kept in the rescue file are and that importing them
+ * finishes their trials (which the store has running), so that each counts once.
  * A run that kept none, or an error not Parzen's, is as it was.
  */
 export const withRescueNote = (error: unknown, session: StudySession): unknown => {
@@ -545,9 +553,8 @@ export const withRescueNote = (error: unknown, session: StudySession): unknown =
   const which = `${one ? 'trial' : 'trials'} ${kept.trials.map((number) => `#${number}`).join(', ')}`;
   const note =
     `The ${one ? 'result' : 'results'} of ${which}, which the store could not record, ${one ? 'is' : 'are'} kept in ${kept.file}: ` +
-    `import ${one ? 'it' : 'them'} before the study runs again, \`parzen import CONFIG ${shellQuoted(kept.file)}\`, so that ${one ? 'it finishes its trial' : 'they finish their trials'} ` +
-    `(the store has ${one ? 'it' : 'them'} running) and ${one ? 'counts' : 'count'} once; imported after a run marked ${one ? 'that trial' : 'those trials'} failed (STALE_TRIAL), ` +
-    `${one ? 'it is added as a new trial' : 'they are added as new trials'} beside ${one ? 'it' : 'them'}.`;
+    `once the store works, \`parzen import CONFIG ${shellQuoted(kept.file)}\` finishes ${one ? 'its trial' : 'their trials'} with ${one ? 'it' : 'them'} ` +
+    `(the store has ${one ? 'it' : 'them'} running), so that ${one ? 'it counts' : 'they count'} once; runs of the study on this machine leave ${one ? 'that trial' : 'those trials'} running until then.`;
   const said = error.message.trimEnd();
   return new ParzenError(error.code, `${said}${/[.!?]$/.test(said) ? '' : '.'} ${note}`, {
     cause: error,

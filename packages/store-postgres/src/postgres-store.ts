@@ -166,6 +166,7 @@ class PostgresTrialStore implements PostgresStore {
     this.where = plan.where;
     this.readOnly = options.readOnly === true;
     this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
+    this.probeMs = Math.min(5000, plan.pool.connectionTimeoutMillis ?? 5000);
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
     this.onWarning = options.onWarning ?? warnOnStderr;
@@ -180,6 +181,8 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   private acquiredAt = Number.NEGATIVE_INFINITY;
+  /** How long a new connection may take to answer before a held statement is said as a server that froze. */
+  private readonly probeMs: number;
   /**
    * Whether an operation gave up on the server after retrying for `retryTimeoutMs`, and none has succeeded since: an
    * operation that does not save a result tries once meanwhile (trial 161: after a failed finish, a worker retried
@@ -628,9 +631,7 @@ class PostgresTrialStore implements PostgresStore {
    * (no connection left for the role, say) is said, and the statement ends as the server lets it.
    */
   private readonly cancelBackend = async (pid: number): Promise<void> => {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ ...this.plan.pool, connectionTimeoutMillis: 5000 });
-    client.on('error', () => undefined);
+    const client = await this.ownClient(5000);
     try {
       await client.connect();
       const [answer] = (await client.query<{ sent: boolean }>('SELECT pg_cancel_backend($1) AS sent', [pid])).rows;
@@ -643,6 +644,37 @@ class PostgresTrialStore implements PostgresStore {
       );
     } finally {
       await client.end().catch(() => undefined);
+    }
+  };
+
+  /** A connection of its own, outside the pool, that gives up connecting after `timeoutMs`. */
+  private async ownClient(timeoutMs: number): Promise<import('pg').Client> {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ ...this.plan.pool, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  // Trial 161: a server whose processes were stopped (a frozen host, a network that drops packets) was said as another
+  // session's lock, with advice to ask pg_stat_activity, which could not be asked either.
+  /**
+   * Whether the server answers a new connection, asked when a statement has waited long on it: `true` when it
+   * does (or refuses it in words of its own, a server error: too many clients, say), else what the try met.
+   */
+  private readonly answersAnew = async (): Promise<true | string> => {
+    const client = await this.ownClient(this.probeMs);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch (error) {
+      return typeof (error as { code?: unknown }).code === 'string' &&
+        /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+        ? true
+        : describeFailure(error);
+    } finally {
+      // Not awaited: a server that does not answer need not answer the goodbye either.
+      void client.end().catch(() => undefined);
     }
   };
 
@@ -660,17 +692,33 @@ class PostgresTrialStore implements PostgresStore {
     // before it (review 71).
     let failed: unknown;
     let trying: number | undefined;
+    let over = false;
+    const again = () => {
+      if (over) return;
+      timer = setTimeout(note, LONG_WAIT_REPEAT_MS);
+      timer.unref();
+    };
     const note = () => {
       const waited = Math.round((performance.now() - started) / 1000);
       const held = trying !== undefined && this.acquiredAt >= trying && performance.now() - this.acquiredAt > HELD_MS;
-      this.onWarning(
-        failed === undefined || held
-          ? `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`
-          : // Trial 67: a stopped server was said to be a lock, and pg_stat_activity could not be asked.
-            `PostgreSQL store \`${this.where}\`: still retrying after ${waited} s (${doing}): the server does not answer (${describeFailure(failed)}); stopped, restarting or out of reach? Parzen retries for up to ${Math.round(this.retryTimeoutMs / 1000)} s in all.`,
-      );
-      timer = setTimeout(note, LONG_WAIT_REPEAT_MS);
-      timer.unref();
+      if (failed !== undefined && !held) {
+        // Trial 67: a stopped server was said to be a lock, and pg_stat_activity could not be asked.
+        this.onWarning(
+          `PostgreSQL store \`${this.where}\`: still retrying after ${waited} s (${doing}): the server does not answer (${describeFailure(failed)}); stopped, restarting or out of reach? Parzen retries for up to ${Math.round(this.retryTimeoutMs / 1000)} s in all.`,
+        );
+        again();
+        return;
+      }
+      // A statement the server holds: a lock, or a server that answers nothing at all, which a new connection tells.
+      void this.answersAnew().then((answer) => {
+        if (over) return;
+        this.onWarning(
+          answer === true
+            ? `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`
+            : `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}), which does not answer: a new connection got no answer either (${answer}), so it is no lock but a server or host that froze, or a network that drops packets. Parzen waits for it; check the database host and the network between.`,
+        );
+        again();
+      });
     };
     let timer = setTimeout(note, LONG_WAIT_NOTE_MS);
     timer.unref();
@@ -707,6 +755,7 @@ class PostgresTrialStore implements PostgresStore {
       if (retried !== undefined && classify(error) === 'transient') this.gaveUp = true;
       throw storeError(this.plan, error, doing, retried, once ? { limitMs: this.retryTimeoutMs } : undefined);
     } finally {
+      over = true;
       clearTimeout(timer);
     }
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICES, type StudySpec } from '@parzen/engine/plugin';
@@ -22,6 +23,45 @@ const spec: StudySpec = {
 
 /** The store's pool, to inject network faults at its boundary. */
 const poolOf = (store: PostgresStore): Pool => (store as unknown as { pool: Pool }).pool;
+
+/**
+ * A TCP proxy to the server at `target` that can freeze: then nothing passes either way, on the connections open and
+ * on new ones (accepted, as a stopped server's kernel accepts them), until it thaws.
+ */
+const freezingProxy = async (target: URL) => {
+  let frozen = false;
+  const held: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((inbound) => {
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const [from, to] of [
+      [inbound, outbound],
+      [outbound, inbound],
+    ] as const) {
+      sockets.add(from);
+      from.on('error', () => undefined);
+      from.on('close', () => to.destroy());
+      from.on('data', (chunk) => (frozen ? held.push(() => to.write(chunk)) : to.write(chunk)));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as AddressInfo).port);
+  return {
+    url: url.toString(),
+    freeze: () => {
+      frozen = true;
+    },
+    thaw: () => {
+      frozen = false;
+      for (const write of held.splice(0)) write();
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
 
 describe('postgres store options', () => {
   it('rejects a URL with a password, naming the fix and never printing the password', async () => {
@@ -459,6 +499,37 @@ describePostgres('postgres store long waits', () => {
     expect(warnings).toHaveLength(1);
     await other.close();
     await store.close();
+  }, 20_000);
+
+  // Trial 161: all the server's processes stopped (a frozen host, a network that drops packets) was said as another
+  // session's lock, with advice to ask pg_stat_activity, which could not be asked either.
+  it('says a server that answers nothing, a new connection included, as frozen or out of reach, not as a lock', async () => {
+    const proxy = await freezingProxy(new URL(await freshSchema('frozen')));
+    const warnings: string[] = [];
+    const store = await createPostgresStore({
+      url: proxy.url,
+      connectTimeoutMs: 1000,
+      onWarning: (message) => warnings.push(message),
+    });
+    try {
+      await store.openStudy(spec);
+      await store.createTrial(spec.name);
+      proxy.freeze();
+      const finishing = store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^PostgreSQL store `.*`: still waiting after 3 s for the server \(finishing a trial\), which does not answer: a new connection got no answer either \(.*timeout.*\), so it is no lock but a server or host that froze, or a network that drops packets\. Parzen waits for it; check the database host and the network between\.$/,
+        ),
+      ]);
+      // Nothing lost: the server answers again, and the trial is finished.
+      proxy.thaw();
+      expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
+    } finally {
+      proxy.thaw();
+      await store.close();
+      await proxy.close();
+    }
   }, 20_000);
 
   it('says a statement the server holds as a lock also after a try that failed (review 71)', async () => {

@@ -105,6 +105,11 @@ export interface ParzenErrorDetails {
   readonly cause?: unknown;
   /** The study's trials when a run that had finished some failed (`fmin`: the only place they are). */
   readonly trials?: readonly unknown[];
+  /**
+   * What to do about it, the sentence `message` ends with (`Once the server answers again, do it again ...`): a
+   * warning that quotes the error while the run goes on (a report it could not store) leaves it out.
+   */
+  readonly advice?: string;
 }
 
 /** The brand every ParzenError carries, shared by every copy of the engine (`Symbol.for`). */
@@ -134,6 +139,8 @@ export class ParzenError extends Error {
    * no work even with the memory store.
    */
   declare readonly trials: readonly unknown[] | undefined;
+  /** What to do about it, the sentence `message` ends with, when it was given apart (see `ParzenErrorDetails`). */
+  declare readonly advice: string | undefined;
 
   constructor(code: ErrorCode, message: string, details: ParzenErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -143,8 +150,24 @@ export class ParzenError extends Error {
     if (details.plugin !== undefined) this.plugin = details.plugin;
     this.issues = details.issues ?? [];
     if (details.trials !== undefined) this.trials = details.trials;
+    if (details.advice !== undefined) this.advice = details.advice;
   }
 }
+
+// Trial 161: a report the store could not record was said with "do it again: a run resumes the study" inside a
+// warning that said the trial goes on.
+/**
+ * An error's message as a warning quotes it while the run goes on: without the advice it ends with (what to do once
+ * the command has ended), which would tell the user to do again what is still going on.
+ */
+export const errorFacts = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error);
+  const advice = error instanceof ParzenError ? error.advice : undefined;
+  // The sentence before it without its full stop: a warning quotes it in parentheses.
+  return advice !== undefined && message.endsWith(advice)
+    ? message.slice(0, -advice.length).trimEnd().replace(/\.$/, '')
+    : message;
+};
 
 /** The brand of {@link TrialPruned}, shared by every copy of the engine and every worker thread's. */
 const TRIAL_PRUNED = Symbol.for('parzen.TrialPruned');

@@ -190,6 +190,7 @@ export {
   describeValue,
   didYouMean,
   type ErrorCode,
+  errorFacts,
   escapePointer,
   formatIssues,
   invalidConfig,

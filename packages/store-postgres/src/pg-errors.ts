@@ -172,7 +172,7 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
     },
   );
 
-const DO_IT_AGAIN = 'Once the server answers again, do it again: a run resumes the study where it stopped';
+const DO_IT_AGAIN = 'Once the server answers again, do it again: a run resumes the study where it stopped.';
 
 /**
  * Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing;
@@ -194,14 +194,16 @@ export const storeError = (
       ? ''
       : retried !== undefined
         ? // Trial 113: "as long as retryTimeoutMs allows" for a retry cut short, and "run again" under report --serve.
-          ` (retried for ${inSeconds(retried.forMs)}; retryTimeoutMs is ${inSeconds(retried.limitMs)}. ${DO_IT_AGAIN})`
+          ` (retried for ${inSeconds(retried.forMs)}; retryTimeoutMs is ${inSeconds(retried.limitMs)})`
         : triedOnce === undefined
           ? ''
-          : ` (tried once: an operation before it retried for retryTimeoutMs (${inSeconds(triedOnce.limitMs)}) and gave up, and the server has not answered since. ${DO_IT_AGAIN})`;
+          : ` (tried once: an operation before it retried for retryTimeoutMs (${inSeconds(triedOnce.limitMs)}) and gave up, and the server has not answered since)`;
+  // What to do, apart: a warning that quotes the error while the run goes on leaves it out (trial 161).
+  const advice = gaveUp === '' ? undefined : DO_IT_AGAIN;
   return new ParzenError(
     'STORE_FAILED',
-    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}${gaveUp}`,
-    { cause: error },
+    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}${gaveUp}${advice === undefined ? '' : `. ${advice}`}`,
+    { cause: error, ...(advice === undefined ? {} : { advice }) },
   );
 };
 

@@ -15,6 +15,7 @@ import {
   endedUnrun,
   type FinishedTrial,
   fromKeptSuggester,
+  inSeconds,
   keptSuggester,
   type Lease,
   type NewFinishedTrial,
@@ -698,9 +699,11 @@ class PostgresTrialStore implements PostgresStore {
       timer = setTimeout(note, LONG_WAIT_REPEAT_MS);
       timer.unref();
     };
+    const isHeld = () =>
+      trying !== undefined && this.acquiredAt >= trying && performance.now() - this.acquiredAt > HELD_MS;
     const note = () => {
       const waited = Math.round((performance.now() - started) / 1000);
-      const held = trying !== undefined && this.acquiredAt >= trying && performance.now() - this.acquiredAt > HELD_MS;
+      const held = isHeld();
       if (failed !== undefined && !held) {
         // Trial 67: a stopped server was said to be a lock, and pg_stat_activity could not be asked.
         this.onWarning(
@@ -722,6 +725,26 @@ class PostgresTrialStore implements PostgresStore {
     };
     let timer = setTimeout(note, LONG_WAIT_NOTE_MS);
     timer.unref();
+    // Trial 161: after a Ctrl-C the run said "up to 30 s, the grace period", then waited ~55 s more on a result the
+    // server did not take. A save goes on past the first stop: said when the stop comes while it waits (or when it
+    // first fails after the stop), with how long it may still take and how to give up.
+    let stopSaid = false;
+    const sayStopWait = () => {
+      const { stopping } = this;
+      if (!saves || stopSaid || over || stopping === undefined || !stopping.stop.aborted || stopping.force.aborted)
+        return;
+      const held = isHeld();
+      if (failed === undefined && !held) return;
+      stopSaid = true;
+      const left = Math.max(0, this.retryTimeoutMs - (performance.now() - started));
+      const kept = doing === 'finishing a trial' ? ', its result kept in the rescue file' : '';
+      this.onWarning(
+        held
+          ? `PostgreSQL store \`${this.where}\`: the stop does not cut ${doing}, a write that saves a result, which the server holds without an answer: Parzen waits for it past the grace period, for as long as the server holds it. Press Ctrl-C again to give up now${kept}.`
+          : `PostgreSQL store \`${this.where}\`: the stop does not cut ${doing}, a write that saves a result, which the server has not taken (${describeFailure(failed)}): Parzen retries it for up to ${inSeconds(left)} more (retryTimeoutMs is ${inSeconds(this.retryTimeoutMs)}), past the grace period; if the retries run out, it ends with the store's error (exit 1)${kept}. Press Ctrl-C again to give up now.`,
+      );
+    };
+    this.stopping?.stop.addEventListener('abort', sayStopWait, { once: true });
     const giveUp = stopSignal(this.stopping, saves);
     let tries = 0;
     const tried = async (attempt: number) => {
@@ -731,6 +754,7 @@ class PostgresTrialStore implements PostgresStore {
         return await task(attempt);
       } catch (error) {
         failed = error;
+        sayStopWait();
         throw error;
       } finally {
         trying = undefined;
@@ -757,6 +781,7 @@ class PostgresTrialStore implements PostgresStore {
     } finally {
       over = true;
       clearTimeout(timer);
+      this.stopping?.stop.removeEventListener('abort', sayStopWait);
     }
   }
 }

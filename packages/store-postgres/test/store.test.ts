@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICES, type StudySpec } from '@parzen/engine/plugin';
+import { errorFacts, SERVICES, type StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { rejectionOf } from '@parzen/test-kit';
 import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
@@ -180,8 +180,13 @@ describe('postgres store error handling', () => {
     expect(gaveUp).toMatchObject({ code: 'STORE_FAILED' });
     expect(gaveUp.message).toBe(
       'PostgreSQL store `ann@db:5432/studies` failed while finishing a trial: connect ECONNREFUSED 127.0.0.1:5432 ' +
-        '(retried for 5.2 s; retryTimeoutMs is 5 s. Once the server answers again, do it again: a run resumes the ' +
-        'study where it stopped)',
+        '(retried for 5.2 s; retryTimeoutMs is 5 s). Once the server answers again, do it again: a run resumes the ' +
+        'study where it stopped.',
+    );
+    // Apart too, so that a warning of a run that goes on leaves it out (trial 161).
+    expect(gaveUp.advice).toBe('Once the server answers again, do it again: a run resumes the study where it stopped.');
+    expect(errorFacts(gaveUp)).toBe(
+      'PostgreSQL store `ann@db:5432/studies` failed while finishing a trial: connect ECONNREFUSED 127.0.0.1:5432 (retried for 5.2 s; retryTimeoutMs is 5 s)',
     );
     // Not retried, or not a failure retries are for: as it was.
     expect(storeError(plan, refused, 'finishing a trial').message).not.toContain('retried');
@@ -634,6 +639,41 @@ describePostgres('postgres store long waits', () => {
   }, 20_000);
 });
 
+describePostgres('postgres store stopped while it saves a result', () => {
+  // Trial 161: after a Ctrl-C the run said "up to 30 s, the grace period", then waited ~55 s more for the server.
+  it('says, at the stop, that the save goes on past the grace period, for how long, and how to give up', async () => {
+    const url = await freshSchema('stop_save');
+    const stop = new AbortController();
+    const warnings: string[] = [];
+    const store = await createPostgresStore({
+      url,
+      retryTimeoutMs: 2000,
+      onWarning: (message) => warnings.push(message),
+      stopping: { stop: stop.signal, force: new AbortController().signal },
+    });
+    try {
+      await store.openStudy(spec);
+      await store.createTrial(spec.name);
+      const pool = poolOf(store);
+      (pool as unknown as { connect: unknown }).connect = async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      };
+      const finishing = rejectionOf(store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stop.abort();
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^PostgreSQL store `.*`: the stop does not cut finishing a trial, a write that saves a result, which the server has not taken \(connect ECONNREFUSED 127\.0\.0\.1:5432\): Parzen retries it for up to 1\.[5-7] s more \(retryTimeoutMs is 2 s\), past the grace period; if the retries run out, it ends with the store's error \(exit 1\), its result kept in the rescue file\. Press Ctrl-C again to give up now\.$/,
+        ),
+      ]);
+      expect(await finishing).toMatchObject({ code: 'STORE_FAILED' });
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  }, 20_000);
+});
+
 describePostgres('postgres store after an operation gave up on the server', () => {
   it('tries anything but a save once until the server answers again (trial 161: a worker waited twice retryTimeoutMs)', async () => {
     const url = await freshSchema('gave_up');
@@ -652,7 +692,7 @@ describePostgres('postgres store after an operation gave up on the server', () =
     };
     const finishing = await rejectionOf(store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }));
     expect(finishing?.message).toMatch(
-      /failed while finishing a trial: .*\(retried for [\d.]+ s; retryTimeoutMs is 2 s\./,
+      /failed while finishing a trial: .*\(retried for [\d.]+ s; retryTimeoutMs is 2 s\)\./,
     );
     // The summary a worker reads after that: one try, at once, saying why.
     tries = 0;
@@ -663,7 +703,7 @@ describePostgres('postgres store after an operation gave up on the server', () =
     expect(took).toBeLessThan(300);
     expect(listing).toMatchObject({ code: 'STORE_FAILED' });
     expect(listing?.message).toMatch(
-      /failed while listing trials: connect ECONNREFUSED 127\.0\.0\.1:5432 \(tried once: an operation before it retried for retryTimeoutMs \(2 s\) and gave up, and the server has not answered since\. Once the server answers again, do it again: a run resumes the study where it stopped\)$/,
+      /failed while listing trials: connect ECONNREFUSED 127\.0\.0\.1:5432 \(tried once: an operation before it retried for retryTimeoutMs \(2 s\) and gave up, and the server has not answered since\)\. Once the server answers again, do it again: a run resumes the study where it stopped\.$/,
     );
     // A save is still retried for retryTimeoutMs (its first give-up, with backoff's jitter, not before 0.7 s): a result
     // is worth it.

@@ -442,10 +442,13 @@ describe('pruning in the run loop', () => {
     const failing: TrialStore = {
       ...store,
       reportIntermediate: async (...args) => {
+        // With the advice the store gives for when the command has ended, which the warning leaves out (trial 161:
+        // "do it again: a run resumes the study" inside a warning that said the trial goes on).
         if (down)
           throw new ParzenError(
             'STORE_FAILED',
-            'PostgreSQL store `db` failed while reporting an intermediate value: connect ECONNREFUSED',
+            'PostgreSQL store `db` failed while reporting an intermediate value: connect ECONNREFUSED (retried for 3 s). Once the server answers again, do it again.',
+            { advice: 'Once the server answers again, do it again.' },
           );
         return store.reportIntermediate?.(...args);
       },
@@ -492,7 +495,7 @@ describe('pruning in the run loop', () => {
     expect(warnings.filter((line) => line.includes('could not be stored'))).toEqual(
       [0, 1].map(
         (number) =>
-          `trial #${number}'s value at step 1 could not be stored (PostgreSQL store \`db\` failed while reporting an intermediate value: connect ECONNREFUSED); the trial goes on, and its values are written when the store answers again (before its next value, or when it ends). The pruner is not asked at steps the store has not recorded. Said once per trial.`,
+          `trial #${number}'s value at step 1 could not be stored (PostgreSQL store \`db\` failed while reporting an intermediate value: connect ECONNREFUSED (retried for 3 s)); the trial goes on, and its values are written when the store answers again (before its next value, or when it ends). The pruner is not asked at steps the store has not recorded. Said once per trial.`,
       ),
     );
   });

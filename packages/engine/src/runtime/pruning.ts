@@ -11,7 +11,7 @@ import {
   type TrialOutcome,
 } from '../domain/trial.js';
 import { addIntermediate, stepIndex } from '../domain/trial-builders.js';
-import { describeValue, ParzenError, refusedPromise, storeUnsupported } from '../errors.js';
+import { describeValue, errorFacts, ParzenError, refusedPromise, storeUnsupported } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { notJson } from './interpret-result.js';
 import { outcomeOf } from './study-session.js';
@@ -297,7 +297,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
         unstored.set(number, waiting);
         if (!warnedUnstored.has(number))
           (options.warn ?? warnOnStderr)(
-            `trial #${number}'s value at step ${step} could not be stored (${(error as Error).message}); the trial goes on, and its values are written when the store answers again (before its next value, or when it ends). The pruner is not asked at steps the store has not recorded. Said once per trial.`,
+            `trial #${number}'s value at step ${step} could not be stored (${errorFacts(error)}); the trial goes on, and its values are written when the store answers again (before its next value, or when it ends). The pruner is not asked at steps the store has not recorded. Said once per trial.`,
           );
         warnedUnstored.add(number);
       } else if (!(begun && (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND'))) throw error;

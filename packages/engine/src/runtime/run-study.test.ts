@@ -747,16 +747,19 @@ describe('runStudy', () => {
     }
   });
 
-  it('ends with an error naming the rescue file and saying to import it before the study runs again (trial 161: "do it again" only)', async () => {
+  it('ends with an error naming the rescue file and the import that finishes its trials (trial 161: "do it again" only)', async () => {
     const name = `rescue-note-${process.pid}-${Date.now()}`;
     const memory = createMemoryStore();
     const failing: typeof memory = {
       ...memory,
       finishTrial: async () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        throw new ParzenError('STORE_FAILED', 'connection lost (retried for 60 s)');
+        throw new ParzenError('STORE_FAILED', 'connection lost (retried for 60 s). Do it again.', {
+          advice: 'Do it again.',
+        });
       },
     };
+    const warnings: string[] = [];
     const failed = await runStudy({
       spec: { name, direction: 'minimize', seed: 1, space },
       space: compileSpace(space),
@@ -765,7 +768,7 @@ describe('runStudy', () => {
       objective: createFunctionObjective(() => 0.5),
       budget: { maxTrials: 4 },
       concurrency: 2,
-      onWarning: () => undefined,
+      onWarning: (message) => warnings.push(message),
     }).then(
       () => undefined,
       (error: unknown) => error as ParzenError,
@@ -774,12 +777,21 @@ describe('runStudy', () => {
     try {
       // Both workers' results: the run waits for the trial in flight, whose end the store cannot record either.
       expect(failed).toMatchObject({ code: 'STORE_FAILED' });
+      // The store's advice for when the run has ended is said at the end, not in the warning of each result kept
+      // while the run still went on (trial 161).
+      expect(warnings.filter((message) => message.includes('could not record it'))).toEqual([
+        expect.stringContaining('could not record it (connection lost (retried for 60 s)); it is kept in'),
+        expect.stringContaining('could not record it (connection lost (retried for 60 s)); it is kept in'),
+      ]);
       expect(failed?.message).toBe(
-        `connection lost (retried for 60 s). The results of trials #0, #1, which the store could not record, are kept in ${file}: ` +
+        `connection lost (retried for 60 s). Do it again. The results of trials #0, #1, which the store could not record, are kept in ${file}: ` +
           `once the store works, \`parzen import CONFIG ${file}\` finishes their trials with them (the store has them running), so that they count once; ` +
           'runs of the study on this machine leave those trials running until then.',
       );
-      expect(failed?.cause).toMatchObject({ code: 'STORE_FAILED', message: 'connection lost (retried for 60 s)' });
+      expect(failed?.cause).toMatchObject({
+        code: 'STORE_FAILED',
+        message: 'connection lost (retried for 60 s). Do it again.',
+      });
     } finally {
       rmSync(file, { force: true });
     }

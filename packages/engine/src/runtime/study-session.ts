@@ -28,7 +28,7 @@ import {
   type RunningTrial,
   type TrialOutcome,
 } from '../domain/trial.js';
-import { isStudyDeleted, ParzenError } from '../errors.js';
+import { errorFacts, isStudyDeleted, ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
 import { entryAttempt, skippedEntryNote } from './enqueue.js';
 import { makeFolder } from './make-folder.js';
@@ -462,7 +462,7 @@ export const finishRunTrial = async (
       // `parzen import` reads (trial 53: it survived only as prose on stderr, its attrs left out). Not a
       // failure: the store has the trial running, and a later run marks it failed (trial 67: imported too, it
       // was counted twice).
-      const said = `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store could not record it (${(error as Error).message}); `;
+      const said = `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store could not record it (${errorFacts(error)}); `;
       if (outcome.state === 'failed') {
         warn(
           // Trial 160: after a deletion this told of a store that still had the trial, for a later run to mark.

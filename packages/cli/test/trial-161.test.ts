@@ -2,11 +2,11 @@
 // tested in packages/store-postgres/test.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
-import { adminQuery, describePostgres, freshDatabase, urlFor } from '@parzen/test-kit/postgres';
+import { adminQuery, cluster, describePostgres, freshDatabase, PASSWORD_ROLE, urlFor } from '@parzen/test-kit/postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cliPath,
@@ -248,6 +248,36 @@ describe("a rescue file's lines for a study deleted and created anew (C6)", () =
         `They ran before study delf here was created (${study.createdAt}): the study was deleted and created anew since, it seems, or they are of a study of the same name in another store (a rescue file is kept per study name). ` +
         "Imported as new trials; if they belong to another store's study, import them there instead.",
     );
+  });
+});
+
+describePostgres("libpq's password file (C14)", () => {
+  // Node-postgres read it with a DeprecationWarning on every command; Parzen reads it now, as the README says.
+  it.skipIf(cluster === undefined)('gives the password when PGPASSWORD is not set, with no warning', async () => {
+    const { name } = await freshDatabase('pgpass');
+    await adminQuery(
+      `DO $$BEGIN CREATE ROLE ${PASSWORD_ROLE} LOGIN PASSWORD 'right'; EXCEPTION WHEN duplicate_object THEN ALTER ROLE ${PASSWORD_ROLE} LOGIN PASSWORD 'right'; END$$`,
+    );
+    await adminQuery(`ALTER DATABASE ${name} OWNER TO ${PASSWORD_ROLE}`);
+    await adminQuery(`ALTER SCHEMA public OWNER TO ${PASSWORD_ROLE}`, name);
+    const url = new URL(urlFor(name, PASSWORD_ROLE));
+    const work = join(dir, 'pgpass');
+    mkdirSync(work);
+    const file = writeIn(work, 'pgpass', `${url.hostname}:${url.port}:${name}:${PASSWORD_ROLE}:right\n`);
+    chmodSync(file, 0o600);
+    const env = { PGPASSWORD: undefined, PGPASSFILE: file } as unknown as NodeJS.ProcessEnv;
+    const listed = await runParzen(['studies', '--store', url.toString()], { cwd: work, env });
+    // Connected and read (an empty database): no password asked for.
+    expect(listed.stderr).toContain('holds no Parzen study');
+    expect(listed.stderr).not.toContain('DeprecationWarning');
+    expect(listed.stderr).not.toContain('(node:');
+    // Without it, the server's question is said as before.
+    const none = await runParzen(['studies', '--store', url.toString()], {
+      cwd: work,
+      env: { PGPASSWORD: undefined, PGPASSFILE: join(work, 'none') } as unknown as NodeJS.ProcessEnv,
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/asks role `parzen_pw` for a password/);
   });
 });
 

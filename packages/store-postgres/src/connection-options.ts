@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { type Clock, type ConfigIssue, ParzenError, passwordMasked, type Stopping } from '@parzen/engine/plugin';
 import type { ClientConfig, PoolConfig } from 'pg';
 
@@ -217,7 +218,7 @@ export const planConnection = (
       ...rest,
       user,
       database,
-      ...(password === undefined ? {} : { password }),
+      password: password ?? fromPgpass,
       max: options.poolSize ?? 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       idleTimeoutMillis: 30_000,
@@ -232,6 +233,18 @@ export const planConnection = (
     ...(options.readOnly === true ? { readOnly: true } : {}),
   };
 };
+
+// Trial 161: left to node-postgres, which reads it too, every command printed its DeprecationWarning.
+/**
+ * The password libpq's password file gives for the connection (`PGPASSFILE`, else `~/.pgpass`; only when it is
+ * readable by its owner alone), read by the `pgpass` module node-postgres itself uses; undefined when it has none.
+ */
+const fromPgpass = (async (parameters: unknown): Promise<string | undefined> => {
+  // node-postgres's own dependency, found from where node-postgres is.
+  const fromPg = createRequire(createRequire(import.meta.url).resolve('pg'));
+  const pgpass = fromPg('pgpass') as (parameters: unknown, found: (password: string | undefined) => void) => void;
+  return new Promise((resolve) => pgpass(parameters, resolve));
+}) as unknown as () => Promise<string>;
 
 // Trial 161: raw, it reached a CLI user's terminal with `node --trace-warnings` advice.
 /**

@@ -1,6 +1,8 @@
+import type { Trial } from '@parzen/engine';
+import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from './format-number.js';
-import { type TrialRow, trialsTableLines } from './format-trials.js';
+import { type TrialRow, trialRows, trialsTableLines } from './format-trials.js';
 
 const row = (number: number, value: unknown): TrialRow => ({
   study: 's',
@@ -68,5 +70,55 @@ describe('the trials table (trial 52)', () => {
     expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('Infinity');
     expect(formatNumber(551263637505274400000)).toBe('5.51264e+20'); // past 2^53: no exact integer, not shown as one
     expect(formatNumber(2 ** 53 + 2)).toBe('9.0072e+15');
+  });
+});
+
+// Trial 161: an entry whose trials killed their worker: three trials took it, only the last was marked enqueued.
+describe('the enqueued column', () => {
+  it('marks every trial that took an entry, those that gave it back (STALE_TRIAL) too', () => {
+    const space = compileSpace({
+      x: { type: 'uniform', low: -2, high: 2 },
+      y: { type: 'uniform', low: -2, high: 2 },
+    });
+    const at = '2026-12-03T00:00:00.000Z';
+    const entry = (attempt: number) => ({
+      entry: { internal: { x: -1.5, y: 0 }, key: 'enqueue:{"x":-1.5,"y":0}#0', attempt },
+    });
+    const stale = (number: number, details: Record<string, unknown>): Trial => ({
+      study: 's',
+      number,
+      state: 'failed',
+      internal: { x: -1.5, y: 0 },
+      startedAt: at,
+      finishedAt: at,
+      error: {
+        code: 'STALE_TRIAL',
+        message: 'Left running by the process 1 on host vm, which stopped before the store recorded its end.',
+        details: { worker: 'vm:1:x', ...details },
+      },
+    });
+    const trials: Trial[] = [
+      stale(0, entry(1)),
+      stale(1, entry(2)),
+      // The one the store lists as holding it.
+      stale(2, {}),
+      {
+        study: 's',
+        number: 3,
+        state: 'complete',
+        internal: { x: 0.5, y: -0.3 },
+        startedAt: at,
+        finishedAt: at,
+        loss: 0,
+      },
+    ];
+    const rows = trialRows('s', space, trials, { taken: [{ trial: 2, internal: { x: -1.5, y: 0 } }] });
+    expect(rows.map((row) => row.enqueued?.params)).toEqual([
+      { x: -1.5, y: 0 },
+      { x: -1.5, y: 0 },
+      { x: -1.5, y: 0 },
+      undefined,
+    ]);
+    expect(rows[0]?.enqueued?.key).toBe('enqueue:{"x":-1.5,"y":0}#0');
   });
 });

@@ -58,6 +58,24 @@ const leaseLapsed = (host: string): string =>
 const WORKER_GONE_SALVAGED =
   'no end read: its worker is gone, or its end was on a damaged line (a run refuses a damaged journal: export it with --salvage and import it into a new store; an undamaged one, a run marks it failed, STALE_TRIAL)';
 
+// Trial 161: of three trials that took one entry (their worker killed each time), only the last was marked, and the
+// others read as sampled trials that happened to draw the entry's params.
+/**
+ * The enqueued entry a failed trial took and gave back (a lost worker, a stopped run: it ran again in a later trial),
+ * as its error's details keep it; the store lists as taken only the trial that holds it now.
+ */
+const givenBack = (trial: Trial): TakenEntry | undefined => {
+  if (trial.state !== 'failed') return undefined;
+  const entry = (trial.error.details as { readonly entry?: { readonly internal?: unknown; readonly key?: unknown } })
+    ?.entry;
+  if (typeof entry?.internal !== 'object' || entry.internal === null) return undefined;
+  return {
+    trial: trial.number,
+    internal: entry.internal as TakenEntry['internal'],
+    ...(typeof entry.key === 'string' ? { key: entry.key } : {}),
+  };
+};
+
 /** What the table adds of a trial whose result a rescue file keeps: import it before a run, so that it counts once. */
 const rescuedNote = (file: string, importWords: string): string =>
   `its worker is gone, and its result is kept in ${file}: \`parzen import ${importWords} ${shellQuoted(file)}\` finishes this trial with it, so that it counts once (runs of the study leave it running until then)`;
@@ -91,7 +109,7 @@ export const trialRows = (
   // Those a line names with their own worker, which runs leave running for the import (trial 161).
   const rescuedHere = new Set(rescued?.ofWorker ?? []);
   return trials.map((trial) => {
-    const entry = entries.get(trial.number);
+    const entry = entries.get(trial.number) ?? givenBack(trial);
     return {
       study,
       number: trial.number,

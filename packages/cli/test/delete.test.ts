@@ -155,8 +155,9 @@ describe('parzen delete', () => {
     const refused = await atTerminal('y', 'delete', path);
     expect(refused.code).toBe(1);
     expect(refused.asked).toEqual([]);
-    expect(refused.stderr).toBe(
-      `parzen: ${path}: Study \`busy\` was not deleted: a worker is running its trial #3 (the process 4242 on host gpu-7). Stop it first (or wait for the run to end), or delete it anyway with --force: each such worker then stops at its next call to the store, the results of its running trials not recorded (a run keeps them in its rescue file).`,
+    // (The seconds left as the clock had them.)
+    expect(refused.stderr.replace(/runs \d+ s more/, 'runs 600 s more')).toBe(
+      `parzen: ${path}: Study \`busy\` was not deleted: a worker is running its trial #3 (the process 4242 on host gpu-7, whose lease runs 600 s more; this host cannot see that process). Stop it first (or wait for the run to end; a worker on another host counts as gone once its lease lapses, and the deletion then goes through), or delete it anyway with --force: each such worker then stops at its next call to the store, the results of its running trials not recorded (a run keeps them in its rescue file).`,
     );
     expect(await studiesIn(path)).toEqual(['busy']);
     const forced = await cli('delete', path, '--force', '--yes');

@@ -3,7 +3,7 @@ import type { StudyDeletion, TrialStore } from '../contracts/store.js';
 import type { StudyRecord } from '../domain/study.js';
 import type { RunningTrial, TrialState } from '../domain/trial.js';
 import { didYouMean, ParzenError, storeUnsupported } from '../errors.js';
-import { staleness, workerOf } from './stale-trials.js';
+import { processState, staleness, workerOf } from './stale-trials.js';
 
 /** Options of {@link deleteStudy}. */
 export interface DeleteStudyOptions {
@@ -37,17 +37,30 @@ export interface DeletedStudy {
 export const runsUnderLiveLease = (trial: RunningTrial, now: Date): boolean =>
   trial.lease !== undefined && staleness(trial.lease, now, '') === undefined;
 
+// Trial 161: of a worker on another host just killed, the refusal said it was running and to stop it first; this host
+// cannot see that process, only its lease, and the deletion goes through once that lapses.
 /** The `STUDY_IN_RUN` refusal of a study whose `running` trials live workers run. */
 export const studyInRun = (study: string, running: readonly RunningTrial[], force: string): ParzenError => {
+  const now = Date.now();
+  let remote = false;
   const shown = running.slice(0, 5).map((trial) => {
     const owner = trial.lease?.owner ?? '';
-    return `#${trial.number} (${workerOf(owner) ?? `worker ${owner}`})`;
+    const worker = workerOf(owner) ?? `worker ${owner}`;
+    const [host = '', pid, , start, namespace, boot] = owner.split(':');
+    if (trial.lease === undefined || processState({ host, pid: Number(pid), start, namespace, boot }) !== 'unknown')
+      return `#${trial.number} (${worker})`;
+    remote = true;
+    const left = Math.max(0, Math.ceil((Date.parse(trial.lease.expiresAt) - now) / 1000));
+    return `#${trial.number} (${worker}, whose lease runs ${left} s more; this host cannot see that process)`;
   });
   const more = running.length > 5 ? ` and ${running.length - 5} more` : '';
+  const lapse = remote
+    ? '; a worker on another host counts as gone once its lease lapses, and the deletion then goes through'
+    : '';
   return new ParzenError(
     'STUDY_IN_RUN',
     `Study \`${study}\` was not deleted: ${running.length === 1 ? 'a worker is running its trial' : `workers are running ${running.length} of its trials`} ${shown.join(', ')}${more}. ` +
-      `Stop ${running.length === 1 ? 'it' : 'them'} first (or wait for the run to end), or delete it anyway with ${force}: each such worker then stops at its next call to the store, the results of its running trials not recorded (a run keeps them in its rescue file).`,
+      `Stop ${running.length === 1 ? 'it' : 'them'} first (or wait for the run to end${lapse}), or delete it anyway with ${force}: each such worker then stops at its next call to the store, the results of its running trials not recorded (a run keeps them in its rescue file).`,
   );
 };
 

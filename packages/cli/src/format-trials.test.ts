@@ -122,3 +122,25 @@ describe('the enqueued column', () => {
     expect(rows[0]?.enqueued?.key).toBe('enqueue:{"x":-1.5,"y":0}#0');
   });
 });
+
+// Trial 161: which machine runs a running trial could be seen with psql only.
+describe('a running trial', () => {
+  it('has its worker as host:pid and its lease time', () => {
+    const space = compileSpace({ x: { type: 'uniform', low: -2, high: 2 } });
+    const expiresAt = '2099-01-01T00:00:00.000Z';
+    const running = (owner: string): Trial => ({
+      study: 's',
+      number: 0,
+      state: 'running',
+      internal: { x: 0.5 },
+      startedAt: '2026-12-03T00:00:00.000Z',
+      lease: { owner, expiresAt },
+    });
+    const [parzens] = trialRows('s', space, [
+      running('box2:9031:0d4c2b9e-1c2f-4a8e-9b7d-5e6f7a8b9c0d:1796595889:pid-4026531836'),
+    ]);
+    expect(parzens).toMatchObject({ worker: 'box2:9031', leaseExpiresAt: expiresAt });
+    const [other] = trialRows('s', space, [running('a-service')]);
+    expect(other).toMatchObject({ worker: 'a-service', leaseExpiresAt: expiresAt });
+  });
+});

@@ -30,9 +30,13 @@ export interface TrialRow {
   readonly leaseLapsed?: string;
   /**
    * The rescue file that keeps that trial's result, its worker having ended because the store could not record it:
-   * imported before a run marks the trial failed, the result finishes it and counts once.
+   * its import finishes the trial with it, so that it counts once; runs of the study leave the trial running until then.
    */
   readonly rescuedIn?: string;
+  /** A running trial's worker, `host:pid` (its lease's owner as it is, when not of that form). */
+  readonly worker?: string;
+  /** When a running trial's lease runs out, unless its worker renews it. */
+  readonly leaseExpiresAt?: string;
   /**
    * The enqueued entry the trial ran, when the store lists them: the params it fixed (the suggester chose the
    * rest) and the key it was queued with, if any. A trial the suggester drew has none.
@@ -75,6 +79,9 @@ const givenBack = (trial: Trial): TakenEntry | undefined => {
     ...(typeof entry.key === 'string' ? { key: entry.key } : {}),
   };
 };
+
+/** A lease's owner as `host:pid` when Parzen made it (`host:pid:uuid...`), else as it is. */
+const hostAndPid = (owner: string): string => /^[^:]+:\d+(?=:[0-9a-f]{8}-)/i.exec(owner)?.[0] ?? owner;
 
 /** What the table adds of a trial whose result a rescue file keeps: import it before a run, so that it counts once. */
 const rescuedNote = (file: string, importWords: string): string =>
@@ -129,6 +136,10 @@ export const trialRows = (
       ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
       // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
       ...(trial.state === 'running' ? staleRow(trial.lease, now) : {}),
+      // Which machine runs it (trial 161: only psql could tell).
+      ...(trial.state === 'running' && trial.lease !== undefined
+        ? { worker: hostAndPid(trial.lease.owner), leaseExpiresAt: trial.lease.expiresAt }
+        : {}),
       ...(rescued !== undefined && rescuedHere.has(trial.number) ? { rescuedIn: rescued.file } : {}),
       ...(entry === undefined
         ? {}

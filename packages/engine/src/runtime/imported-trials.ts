@@ -96,6 +96,9 @@ const FIELDS = [
   'internal',
   // A rescue file's: the trial the store has running for the result (`parzen import` finishes it).
   'unrecorded',
+  // A running row's worker and lease (`parzen trials --jsonl`): such a row is refused for its state alone.
+  'worker',
+  'leaseExpiresAt',
 ];
 const STATES = ['complete', 'pruned', 'failed'];
 

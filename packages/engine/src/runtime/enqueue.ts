@@ -267,12 +267,15 @@ export interface ConfigFile {
   readonly study?: string;
 }
 
-/** `parzen queue` naming the study of `file` (each argument quoted for the shell), or `CONFIG` without a file. */
-const queueCommand = (file: ConfigFile | undefined): string =>
+/**
+ * `parzen <command>` naming the study of `file` (each argument quoted for the shell), or `CONFIG` without a file (a
+ * run from code).
+ */
+export const studyCommand = (command: string, file: ConfigFile | undefined): string =>
   file === undefined
-    ? 'parzen queue CONFIG'
+    ? `parzen ${command} CONFIG`
     : [
-        'parzen queue',
+        `parzen ${command}`,
         shellQuoted(file.path),
         ...(file.store === undefined ? [] : [`--store ${shellQuoted(file.store)}`]),
         ...(file.study === undefined ? [] : [`--study ${shellQuoted(file.study)}`]),
@@ -292,7 +295,7 @@ export const stoppedEntryNote = (
 ): string => {
   const params = JSON.stringify(toExternalParams(space, entry.internal));
   const shown = configEntryOf(entry.key) ?? params;
-  const command = queueCommand(file);
+  const command = studyCommand('queue', file);
   const remove =
     entry.key === undefined
       ? `${file === undefined ? '' : `\`${command} --remove-params ${shellQuoted(params)}\`, `}in code, study.removeEnqueued({ params: ${params} })`

@@ -769,6 +769,8 @@ describe('runStudy', () => {
       budget: { maxTrials: 4 },
       concurrency: 2,
       onWarning: (message) => warnings.push(message),
+      // A run of a config file given --store: the import it says is of that file into that store (review 153).
+      configFile: { path: 'my exp.json', store: 'sqlite:other.sqlite' },
     }).then(
       () => undefined,
       (error: unknown) => error as ParzenError,
@@ -785,7 +787,7 @@ describe('runStudy', () => {
       ]);
       expect(failed?.message).toBe(
         `connection lost (retried for 60 s). Do it again. The results of trials #0, #1, which the store could not record, are kept in ${file}: ` +
-          `once the store works, \`parzen import CONFIG ${file}\` finishes their trials with them (the store has them running), so that they count once; ` +
+          `once the store works, \`parzen import 'my exp.json' --store sqlite:other.sqlite ${file}\` finishes their trials with them (the store has them running), so that they count once; ` +
           'runs of the study on this machine leave those trials running until then.',
       );
       expect(failed?.cause).toMatchObject({

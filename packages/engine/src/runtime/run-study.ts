@@ -38,6 +38,7 @@ import {
   leftoverEntriesNote,
   skippedEntryNote,
   stoppedEntryNote,
+  studyCommand,
 } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
@@ -264,12 +265,13 @@ const keptNote = (
   kept: { readonly file: string; readonly trials: readonly number[] },
   trials: readonly Trial[],
   workerId: string,
+  file: ConfigFile | undefined,
 ): string => {
   const one = kept.trials.length === 1;
   const { gone } = goneWorkers(study, kept.trials, trials, workerId);
   return (
     `${gone} ${one ? 'is' : 'are'} left running: ${one ? 'its result is' : 'their results are'} kept in ${kept.file}, the store having failed to record ${one ? 'it' : 'them'}. ` +
-    `\`parzen import CONFIG ${shellQuoted(kept.file)}\` finishes ${one ? 'it with that result, so that it counts' : 'them with those results, so that they count'} once and an enqueued entry ${one ? 'it' : 'one'} took does not run again; ` +
+    `\`${studyCommand('import', file)} ${shellQuoted(kept.file)}\` finishes ${one ? 'it with that result, so that it counts' : 'them with those results, so that they count'} once and an enqueued entry ${one ? 'it' : 'one'} took does not run again; ` +
     `until then runs leave ${one ? 'it' : 'them'} running. To drop ${one ? 'that result' : 'those results'} instead, delete the file: a run then marks ${one ? 'the trial' : 'the trials'} failed, STALE_TRIAL.`
   );
 };
@@ -415,7 +417,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       if (kept === undefined) return trials;
       const unsaid = kept.trials.filter((number) => !keptSaid.has(number));
       for (const number of unsaid) keptSaid.add(number);
-      if (unsaid.length > 0) warn(keptNote(spec.name, { file: kept.file, trials: unsaid }, trials, workerId));
+      if (unsaid.length > 0)
+        warn(keptNote(spec.name, { file: kept.file, trials: unsaid }, trials, workerId, options.configFile));
       return trials.filter((trial) => !kept.trials.includes(trial.number));
     };
     const { failed: stale, skipped } = await failStaleTrials(
@@ -856,6 +859,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     release();
     await connected?.close();
   }
-  if (fatal !== undefined || result === undefined) throw withRescueNote(fatal, session);
+  if (fatal !== undefined || result === undefined) throw withRescueNote(fatal, session, options.configFile);
   return result;
 };

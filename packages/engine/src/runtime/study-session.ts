@@ -30,7 +30,7 @@ import {
 } from '../domain/trial.js';
 import { errorFacts, isStudyDeleted, ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
-import { entryAttempt, skippedEntryNote } from './enqueue.js';
+import { type ConfigFile, entryAttempt, skippedEntryNote, studyCommand } from './enqueue.js';
 import { makeFolder } from './make-folder.js';
 import { StudyMirror } from './study-mirror.js';
 import { suggestParams } from './suggest-params.js';
@@ -543,17 +543,18 @@ const rescuedBySession = new WeakMap<StudySession, { readonly file: string; read
 // adding the results beside them.
 /**
  * The error a run ends with, saying where the results it kept in the rescue file are and that importing them
- * finishes their trials (which the store has running), so that each counts once.
- * A run that kept none, or an error not Parzen's, is as it was.
+ * finishes their trials (which the store has running), so that each counts once: the import of the run's config
+ * file with its `--store` and `--study` (`file`), or of `CONFIG` for a run from code. A run that kept none, or an
+ * error not Parzen's, is as it was.
  */
-export const withRescueNote = (error: unknown, session: StudySession): unknown => {
+export const withRescueNote = (error: unknown, session: StudySession, file?: ConfigFile): unknown => {
   const kept = rescuedBySession.get(session);
   if (kept === undefined || !(error instanceof ParzenError)) return error;
   const one = kept.trials.length === 1;
   const which = `${one ? 'trial' : 'trials'} ${kept.trials.map((number) => `#${number}`).join(', ')}`;
   const note =
     `The ${one ? 'result' : 'results'} of ${which}, which the store could not record, ${one ? 'is' : 'are'} kept in ${kept.file}: ` +
-    `once the store works, \`parzen import CONFIG ${shellQuoted(kept.file)}\` finishes ${one ? 'its trial' : 'their trials'} with ${one ? 'it' : 'them'} ` +
+    `once the store works, \`${studyCommand('import', file)} ${shellQuoted(kept.file)}\` finishes ${one ? 'its trial' : 'their trials'} with ${one ? 'it' : 'them'} ` +
     `(the store has ${one ? 'it' : 'them'} running), so that ${one ? 'it counts' : 'they count'} once; runs of the study on this machine leave ${one ? 'that trial' : 'those trials'} running until then.`;
   const said = error.message.trimEnd();
   return new ParzenError(error.code, `${said}${/[.!?]$/.test(said) ? '' : '.'} ${note}`, {

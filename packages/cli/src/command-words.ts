@@ -1,12 +1,5 @@
+import { shellQuoted } from '@parzen/engine/host';
 import { specWithoutPassword } from './store-spec.js';
-
-// Review 149: in double quotes `$HOME` expanded.
-/**
- * A word of a suggested command as a POSIX shell reads it: as it is when plain, else in single quotes, inside which
- * nothing expands; a quote in it is closed, escaped and reopened.
- */
-export const shellWord = (word: string): string =>
-  /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 
 /**
  * The words of a suggested command that name the study read (the config, `--store` without a URL's password,
@@ -18,9 +11,9 @@ export const sourceWords = (
 ): { readonly words: string; readonly password: string } => {
   const store = flags.store === undefined ? undefined : specWithoutPassword(flags.store);
   const words = [
-    ...(path === undefined ? (store === undefined ? ['CONFIG'] : []) : [shellWord(path)]),
-    ...(store === undefined ? [] : [`--store ${shellWord(store.spec)}`]),
-    ...(flags.study === undefined ? [] : [`--study ${shellWord(flags.study)}`]),
+    ...(path === undefined ? (store === undefined ? ['CONFIG'] : []) : [shellQuoted(path)]),
+    ...(store === undefined ? [] : [`--store ${shellQuoted(store.spec)}`]),
+    ...(flags.study === undefined ? [] : [`--study ${shellQuoted(flags.study)}`]),
   ].join(' ');
   const password =
     store?.removed === true

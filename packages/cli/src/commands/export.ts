@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { countOf, PARZEN_VERSION, printable, trialToRow } from '@parzen/engine/host';
+import { countOf, PARZEN_VERSION, printable, shellQuoted, trialToRow } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -8,7 +8,7 @@ import {
   type ImportedTrialRow,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import { shellWord, sourceWords } from '../command-words.js';
+import { sourceWords } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
@@ -96,7 +96,7 @@ const refuseCsv = (path: string | undefined, flags: ExportFlags): void => {
   const { file, moved } = csvFile(flags.output, extension);
   throw new CliError(
     `${asked}: \`parzen export\` writes JSONL only (a file for \`parzen import\`)${flags.csv === true ? '' : ", whatever the file's name"}; ` +
-      `CSV comes from \`parzen trials ${words} --csv > ${shellWord(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
+      `CSV comes from \`parzen trials ${words} --csv > ${shellQuoted(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
   );
 };
 

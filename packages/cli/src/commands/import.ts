@@ -10,6 +10,7 @@ import {
   type InvalidRow,
   importInvalid,
   openStudyScope,
+  shellQuoted,
   signalsDelivered,
   spaceDifferences,
   studySuggester,
@@ -30,7 +31,7 @@ import {
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
-import { shellWord, sourceWords } from '../command-words.js';
+import { sourceWords } from '../command-words.js';
 import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -827,7 +828,7 @@ const importWhenAsked = async (
       ...(flags.onInvalid === 'skip' ? ['--on-invalid skip'] : []),
       ...(flags.ignoreHeader === true ? ['--ignore-header'] : []),
     ];
-    const again = [`parzen import ${words}`, ...given, path === '-' ? 'FILE' : shellWord(path)].join(' ');
+    const again = [`parzen import ${words}`, ...given, path === '-' ? 'FILE' : shellQuoted(path)].join(' ');
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state, loss and error). ` +
         'If this file was imported before, the study now counts them twice and the suggester weighs them double. ' +

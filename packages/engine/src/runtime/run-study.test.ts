@@ -785,6 +785,12 @@ describe('runStudy', () => {
         expect.stringContaining('could not record it (connection lost (retried for 60 s)); it is kept in'),
         expect.stringContaining('could not record it (connection lost (retried for 60 s)); it is kept in'),
       ]);
+      // Each with the import of the run's config file into its store.
+      expect(
+        warnings.filter((message) =>
+          message.includes(`(\`parzen import 'my exp.json' --store sqlite:other.sqlite ${file}\``),
+        ),
+      ).toHaveLength(2);
       expect(failed?.message).toBe(
         `connection lost (retried for 60 s). Do it again. The results of trials #0, #1, which the store could not record, are kept in ${file}: ` +
           `once the store works, \`parzen import 'my exp.json' --store sqlite:other.sqlite ${file}\` finishes their trials with them (the store has them running), so that they count once; ` +

@@ -337,6 +337,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     clock,
     warn,
     ...(options.explain === undefined ? {} : { explain: options.explain }),
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
   };
   const pruning = createPruning({
     study: spec.name,
@@ -859,6 +860,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     release();
     await connected?.close();
   }
-  if (fatal !== undefined || result === undefined) throw withRescueNote(fatal, session, options.configFile);
+  if (fatal !== undefined || result === undefined) throw withRescueNote(fatal, session);
   return result;
 };

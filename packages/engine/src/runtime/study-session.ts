@@ -48,6 +48,8 @@ export interface StudySession {
   readonly clock?: Clock;
   /** Told about things that do not stop the study but may surprise (an enqueued entry given up). */
   readonly warn?: (message: string) => void;
+  /** The config file of the run, named in the commands its warnings give (`CONFIG` without one). */
+  readonly configFile?: ConfigFile;
 }
 
 /** A trial handed out by `Study.ask`: its number, the params the objective gets, and their internal form. */
@@ -495,8 +497,8 @@ export const finishRunTrial = async (
             ? `nothing else keeps this result (it could not be written to a file either: ${rescued.error}).`
             : isStudyDeleted(error)
               ? // Review 152: the hint imported a deleted study's result into the study created anew under its name.
-                `it is kept in ${rescued.file}. Its study was deleted: \`parzen import CONFIG ${rescued.file}\` would add it to the study that has the name now, another study.`
-              : `it is kept in ${rescued.file} (\`parzen import CONFIG ${rescued.file}\` adds it once the store works).`),
+                `it is kept in ${rescued.file}. Its study was deleted: \`${studyCommand('import', session.configFile)} ${shellQuoted(rescued.file)}\` would add it to the study that has the name now, another study.`
+              : `it is kept in ${rescued.file} (\`${studyCommand('import', session.configFile)} ${shellQuoted(rescued.file)}\` adds it once the store works).`),
       );
       throw error;
     }
@@ -544,17 +546,17 @@ const rescuedBySession = new WeakMap<StudySession, { readonly file: string; read
 /**
  * The error a run ends with, saying where the results it kept in the rescue file are and that importing them
  * finishes their trials (which the store has running), so that each counts once: the import of the run's config
- * file with its `--store` and `--study` (`file`), or of `CONFIG` for a run from code. A run that kept none, or an
+ * file with its `--store` and `--study` (the session's `configFile`), or of `CONFIG` for a run from code. A run that kept none, or an
  * error not Parzen's, is as it was.
  */
-export const withRescueNote = (error: unknown, session: StudySession, file?: ConfigFile): unknown => {
+export const withRescueNote = (error: unknown, session: StudySession): unknown => {
   const kept = rescuedBySession.get(session);
   if (kept === undefined || !(error instanceof ParzenError)) return error;
   const one = kept.trials.length === 1;
   const which = `${one ? 'trial' : 'trials'} ${kept.trials.map((number) => `#${number}`).join(', ')}`;
   const note =
     `The ${one ? 'result' : 'results'} of ${which}, which the store could not record, ${one ? 'is' : 'are'} kept in ${kept.file}: ` +
-    `once the store works, \`${studyCommand('import', file)} ${shellQuoted(kept.file)}\` finishes ${one ? 'its trial' : 'their trials'} with ${one ? 'it' : 'them'} ` +
+    `once the store works, \`${studyCommand('import', session.configFile)} ${shellQuoted(kept.file)}\` finishes ${one ? 'its trial' : 'their trials'} with ${one ? 'it' : 'them'} ` +
     `(the store has ${one ? 'it' : 'them'} running), so that ${one ? 'it counts' : 'they count'} once; runs of the study on this machine leave ${one ? 'that trial' : 'those trials'} running until then.`;
   const said = error.message.trimEnd();
   return new ParzenError(error.code, `${said}${/[.!?]$/.test(said) ? '' : '.'} ${note}`, {

@@ -258,7 +258,11 @@ const withStoreNotes = async (
     const leftover =
       read.value.waiting === undefined
         ? undefined
-        : leftoverEntriesNote(config.name, read.value.waiting, config.enqueue, spent);
+        : leftoverEntriesNote(config.name, read.value.waiting, config.enqueue, spent, {
+            path: run.configPath,
+            // A matrix's study is named (the config describes several).
+            ...(runs.filter((other) => other.configPath === run.configPath).length > 1 ? { study: config.name } : {}),
+          });
     const extra = [
       ...(settingsChange === undefined ? [] : [{ pointer: '/suggester/options', message: settingsChange }]),
       // As a run warns of it (trial 117: validate said nothing of another seed).

@@ -76,6 +76,18 @@ describe('entries an earlier config queued (trial 50: removed from the config, t
     const again: string[] = [];
     await runStudy({ ...base, enqueue: first, budget: { maxTrials: 1 }, onWarning: (line) => again.push(line) });
     expect(again.filter((line) => line.includes('earlier run'))).toEqual([]);
+    // A run of a config file: the command names it, with the run's --store (review 153's kind: not `CONFIG`).
+    const named: string[] = [];
+    await runStudy({
+      ...base,
+      enqueue: [],
+      budget: { maxTrials: 1 },
+      onWarning: (line) => named.push(line),
+      configFile: { path: 'my exp.json', store: 'sqlite:s.db' },
+    });
+    expect(named.filter((line) => line.includes('earlier run'))).toEqual([
+      expect.stringContaining("`parzen queue 'my exp.json' --store sqlite:s.db --remove-unlisted`"),
+    ]);
   });
 });
 

@@ -72,6 +72,8 @@ export const leftoverEntriesNote = (
   entries: readonly unknown[] | undefined,
   /** The study is at its trial limit: they run first once it has room (not "runs first", when nothing runs). */
   atLimit = false,
+  /** The config file named in the command that removes them (`CONFIG` without one). */
+  file?: ConfigFile,
 ): string | undefined => {
   const mine = new Set(configEntryKeys(entries ?? []));
   const others = waiting.flatMap((entry) => {
@@ -83,7 +85,7 @@ export const leftoverEntriesNote = (
   const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
   return (
     `study ${study}: ${others.length === 1 ? 'an entry' : `${others.length} entries`} an earlier run's \`enqueue\` list queued ${others.length === 1 ? 'waits' : 'wait'} and ${others.length === 1 ? 'runs' : 'run'} first${atLimit ? ' once the study has room for more trials' : ''}, ` +
-    `though this run's list does not have ${others.length === 1 ? 'it' : 'them'}: ${shown}${more}. A queued entry stays queued until a trial runs it, or it is removed: \`parzen queue CONFIG --remove-unlisted\` (in code, study.removeEnqueued).`
+    `though this run's list does not have ${others.length === 1 ? 'it' : 'them'}: ${shown}${more}. A queued entry stays queued until a trial runs it, or it is removed: \`${studyCommand('queue', file)} --remove-unlisted\` (in code, study.removeEnqueued).`
   );
 };
 

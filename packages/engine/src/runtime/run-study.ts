@@ -438,7 +438,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const leftover =
       waitingNow === undefined
         ? undefined
-        : leftoverEntriesNote(spec.name, waitingNow, options.enqueue, limit !== undefined && existing.length >= limit);
+        : leftoverEntriesNote(
+            spec.name,
+            waitingNow,
+            options.enqueue,
+            limit !== undefined && existing.length >= limit,
+            options.configFile,
+          );
     if (leftover !== undefined) warn(leftover);
     const best = bestTrial(existing, spec.direction);
     emit({

@@ -189,7 +189,7 @@ describe('a running trial whose result the rescue file keeps (C2)', () => {
     const env = { TMPDIR: join(work, 'tmp') };
     const listed = await runParzen(['trials', 'mk.json', '--study', name], { cwd: work, env });
     expect(listed.code, listed.stderr).toBe(0);
-    const command = /import it before a run of the study, `(parzen import [^`]+)`/.exec(listed.stdout)?.[1] ?? '';
+    const command = /its result is kept in \S+: `(parzen import [^`]+)`/.exec(listed.stdout)?.[1] ?? '';
     expect(command).toMatch(/^parzen import mk\.json --study \S+ \S+$/);
     pasted(command, work);
     const after = await runParzen(['trials', 'mk.json', '--study', name, '--json'], { cwd: work, env });

@@ -15,7 +15,7 @@ export const postgresStoreOptionsSchema = {
       type: 'string',
       minLength: 1,
       description:
-        'postgres://USER@HOST[:PORT]/DATABASE. No password here: it comes from PGPASSWORD or the variable named by passwordEnv.',
+        'postgres://USER@HOST[:PORT]/DATABASE; through a Unix socket, postgres://USER@/DATABASE?host=/run/postgresql (or the folder percent-encoded as the host, postgres://USER@%2Frun%2Fpostgresql/DATABASE). No password here: it comes from PGPASSWORD, the variable named by passwordEnv, or PGPASSFILE / ~/.pgpass.',
     },
     passwordEnv: {
       type: 'string',

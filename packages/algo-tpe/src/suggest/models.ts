@@ -299,15 +299,17 @@ export const groupModel = (
 ): Model => {
   const family = familyOf(settings);
   const encodings = group.map((param) => encodingOf(family, param.distribution, settings));
-  const kept = inScope(history, scope);
+  // Without a scope (every decision but a shared name's overlapped branch) the trial lists are used as they are.
+  const kept = (numbers: readonly number[]) =>
+    scope === undefined ? numbers : numbers.filter(inScope(history, scope));
   const slow = () =>
-    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split).filter(kept)), settings);
+    buildDensity(family, encodings, groupColumns(history, group, kept(aboveNumbers(history, split))), settings);
   // The incremental g(x) follows every trial that has the group's parameters: not a branch's alone.
   const above =
     caches === undefined || scope !== undefined
       ? undefined
       : incrementalAbove(history, split, group, encodings, settings, caches);
-  const belowColumns = groupColumns(history, group, split.below.filter(kept));
+  const belowColumns = groupColumns(history, group, kept(split.below));
   // l(x) in the principal axes of the below trials, when asked and there are two continuous parameters to turn.
   const frame = settings.frame === 'principal' ? principalFrame(encodings, belowColumns) : undefined;
   return {

@@ -7,7 +7,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
 import { adminQuery, cluster, describePostgres, freshDatabase, PASSWORD_ROLE, urlFor } from '@parzen/test-kit/postgres';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   cliPath,
   heartModule,
@@ -18,6 +18,7 @@ import {
   tempDir,
   writeIn,
 } from './cli-harness.js';
+import { cliIn } from './cli-in-process.js';
 
 let dir: string;
 beforeAll(() => {
@@ -72,32 +73,65 @@ describe('a postgres URL with a password that does not parse (W2)', () => {
     `postgres://parzen@localhost:notaport/parzen?password=${secret}`,
   ];
 
+  const runsOf = (work: string, index: number, url: string): string[][] => {
+    const config = journalHeartConfig(work, `bad${index}`, { store: { use: 'postgres', options: { url } } });
+    // (As --store, `parzen:...@...` would be a store plugin's NAME:PATH.)
+    const flag = url.startsWith('postgres') ? url : `postgres:${url}`;
+    return [
+      ['studies', '--store', flag],
+      ['studies', '--store', `postgres:${url}`],
+      ['trials', '--store', flag, '--study', 'x'],
+      ['validate', config],
+      ['trials', config],
+      ['run', config, '--json'],
+      ['run', journalHeartConfig(work, 'good'), '--store', flag, '--json'],
+    ];
+  };
+
   it('is never shown, from --store or from a config, in messages or in --json', async () => {
     const work = join(dir, 'malformed');
     mkdirSync(work);
     writeIn(work, 'heart.mjs', heartModule);
-    for (const [index, url] of urls.entries()) {
-      const config = journalHeartConfig(work, `bad${index}`, { store: { use: 'postgres', options: { url } } });
-      // (As --store, `parzen:...@...` would be a store plugin's NAME:PATH.)
-      const flag = url.startsWith('postgres') ? url : `postgres:${url}`;
-      const runs = [
-        ['studies', '--store', flag],
-        ['studies', '--store', `postgres:${url}`],
-        ['trials', '--store', flag, '--study', 'x'],
-        ['validate', config],
-        ['trials', config],
-        ['run', config, '--json'],
-        ['run', journalHeartConfig(work, 'good'), '--store', flag, '--json'],
-      ];
-      for (const args of runs) {
-        const run = await runParzen(args, { cwd: work });
-        const said = `${args.join(' ')}\n${run.stdout}${run.stderr}`;
-        expect(run.code, said).toBe(2);
-        expect(run.stdout + run.stderr, said).not.toContain(secret);
-        expect(run.stdout + run.stderr, said).toContain('***');
-      }
+    // In-process, with what the process itself would write (console, process warnings) collected too.
+    const written: string[] = [];
+    const collect = (chunk: unknown): boolean => {
+      written.push(String(chunk));
+      return true;
+    };
+    const onWarning = (warning: Error) => written.push(`${warning.name}: ${warning.message}`);
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(collect);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(collect);
+    process.on('warning', onWarning);
+    try {
+      for (const [index, url] of urls.entries())
+        for (const args of runsOf(work, index, url)) {
+          written.length = 0;
+          const run = await cliIn(work, ...args);
+          const all = `${run.stdout}${run.stderr}${written.join('')}`;
+          const said = `${args.join(' ')}\n${all}`;
+          expect(run.code, said).toBe(2);
+          expect(all, said).not.toContain(secret);
+          expect(all, said).toContain('***');
+        }
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      process.off('warning', onWarning);
     }
-  }, 120_000);
+  });
+
+  it('is never shown by a process, whole (one such URL, spawned: what Node itself prints counts too)', async () => {
+    const work = join(dir, 'malformed-spawned');
+    mkdirSync(work);
+    writeIn(work, 'heart.mjs', heartModule);
+    for (const args of runsOf(work, 0, urls[0] as string)) {
+      const run = await runParzen(args, { cwd: work });
+      const said = `${args.join(' ')}\n${run.stdout}${run.stderr}`;
+      expect(run.code, said).toBe(2);
+      expect(run.stdout + run.stderr, said).not.toContain(secret);
+      expect(run.stdout + run.stderr, said).toContain('***');
+    }
+  });
 });
 
 describe('a running trial whose result the rescue file keeps (C2)', () => {

@@ -144,3 +144,9 @@ export const integerAtLeast = (value: number, min: number, pointer: string): Con
   Number.isSafeInteger(value) && value >= min
     ? undefined
     : { pointer, expected: `an integer ≥ ${min}`, found: describeValue(value) };
+
+/** An issue unless `value` is a finite number (`undefined` passes: the option is optional). */
+export const optionalFiniteNumber = (value: unknown, pointer: string): ConfigIssue | undefined =>
+  value === undefined || (typeof value === 'number' && Number.isFinite(value))
+    ? undefined
+    : { pointer, expected: 'a finite number', found: describeValue(value) };

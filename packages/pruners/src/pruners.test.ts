@@ -211,6 +211,30 @@ describe('options given in code (JavaScript, `any`): a typo is an error, not a s
   });
 });
 
+describe('threshold bounds from code are checked as a config checks them', () => {
+  const issuesOf = (options: unknown) => {
+    try {
+      createThresholdPruner(options as never);
+    } catch (error) {
+      expect((error as ParzenError).code).toBe('CONFIG_INVALID');
+      return (error as ParzenError).issues;
+    }
+    return [];
+  };
+
+  it('refuses a bound that is not a finite number, naming it', () => {
+    expect(issuesOf({ upper: 'abc' })).toEqual([{ pointer: '/upper', expected: 'a finite number', found: '"abc"' }]);
+    expect(issuesOf({ lower: Number.NaN })).toEqual([{ pointer: '/lower', expected: 'a finite number', found: 'NaN' }]);
+    expect(issuesOf({ lower: null })).toEqual([{ pointer: '/lower', expected: 'a finite number', found: 'null' }]);
+    expect(issuesOf({ lower: 0, upper: Number.POSITIVE_INFINITY })).toMatchObject([{ pointer: '/upper' }]);
+  });
+
+  it('still takes one finite bound', () => {
+    expect(issuesOf({ upper: 10 })).toEqual([]);
+    expect(issuesOf({ lower: -1, upper: 1 })).toEqual([]);
+  });
+});
+
 describe("pruners' option errors show values as every config message does (review 75)", () => {
   it('says NaN (not null) and shortens a long value', () => {
     const issuesOf = (make: () => unknown) => {

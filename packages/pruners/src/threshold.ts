@@ -1,5 +1,13 @@
 import { definedOptions, type PruneContext, type Pruner } from '@parzen/engine/plugin';
-import { checkOptions, integerAtLeast, isFirstInIntervalStep, lastStep, unknownOptions, valueAt } from './curve.js';
+import {
+  checkOptions,
+  integerAtLeast,
+  isFirstInIntervalStep,
+  lastStep,
+  optionalFiniteNumber,
+  unknownOptions,
+  valueAt,
+} from './curve.js';
 
 /** Options of the `threshold` pruner: at least one of `lower` and `upper`. */
 export interface ThresholdPrunerOptions {
@@ -37,6 +45,11 @@ export const thresholdShouldPrune = (settings: Settings, context: PruneContext):
 /** The `threshold` pruner (Optuna's ThresholdPruner). */
 export const createThresholdPruner = (options: ThresholdPrunerOptions): Pruner => {
   checkOptions('threshold', unknownOptions(options, ['lower', 'upper', ...Object.keys(THRESHOLD_DEFAULTS)]));
+  // From code (JavaScript, `any`) a bound of another type would compare false and switch the pruner off.
+  checkOptions('threshold', [
+    optionalFiniteNumber(options.lower, '/lower'),
+    optionalFiniteNumber(options.upper, '/upper'),
+  ]);
   const settings: Settings = {
     ...THRESHOLD_DEFAULTS,
     ...definedOptions(options),

@@ -232,3 +232,15 @@ describe('hyperband with maxResource "auto" below minResource', () => {
     expect(pruner.shouldPrune({ ...context, trials: [long, ...context.trials] })).toBe(true);
   });
 });
+
+describe('a report out of order: the built-ins judge the highest step reported, not context.step', () => {
+  it('threshold after step 5 then step 3 judges step 5 (past its warm-up), as Optuna’s last_step', () => {
+    const pruner = createThresholdPruner({ upper: 10, warmupSteps: 4 });
+    const context = judged([], 0, [
+      [3, 1],
+      [5, 1e9],
+    ]);
+    // The step just reported is 3 (inside the warm-up); the curve's highest step is 5 and its value is too high.
+    expect(pruner.shouldPrune({ ...context, step: 3 })).toBe(true);
+  });
+});

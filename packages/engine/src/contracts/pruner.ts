@@ -10,7 +10,11 @@ export interface PruneContext {
    * the call, and copy what you keep (a copy per report would make a trial of n reports cost O(n²)).
    */
   readonly trial: RunningTrial;
-  /** The step of the latest report. */
+  /**
+   * The step just reported. Not always the highest step of `trial`: a trial may report out of order (step 5,
+   * then 3; its intermediate values are kept in step order). The built-in pruners judge the highest step
+   * reported, `trial.intermediate.at(-1).step`, as Optuna does (its `last_step`); judge that one to agree.
+   */
   readonly step: number;
   /**
    * Every trial of the study as the store has it (other processes' too), with their intermediate

@@ -53,28 +53,34 @@ export const hyperbandBrackets = (minResource: number, maxResource: number, eta:
   return { count, budgets, total: budgets.reduce((sum, budget) => sum + budget, 0) };
 };
 
-/** CRC-32 of `"<study>_<number>"`, remembered (every report hashes every trial of the study). */
-const hashes = new Map<string, number>();
-const trialHash = (study: string, number: number): number => {
-  const key = `${study}_${number}`;
-  let hash = hashes.get(key);
-  if (hash === undefined) {
-    if (hashes.size >= 100_000) hashes.clear();
-    hash = crc32(key);
-    hashes.set(key, hash);
-  }
-  return hash;
-};
-
 /** The bracket of trial `number`: CRC-32 of `"<study>_<number>"` modulo the total budget, as Optuna assigns it. */
-export const bracketOf = (brackets: HyperbandBrackets, study: string, number: number): number => {
-  let n = trialHash(study, number) % brackets.total;
+export const bracketOf = (brackets: HyperbandBrackets, study: string, number: number, hashes?: TrialHashes): number => {
+  let n = (hashes === undefined ? crc32(`${study}_${number}`) : hashes.of(study, number)) % brackets.total;
   for (let bracket = 0; bracket < brackets.count; bracket++) {
     n -= brackets.budgets[bracket] as number;
     if (n < 0) return bracket;
   }
   return brackets.count - 1;
 };
+
+/**
+ * CRC-32 of `"<study>_<number>"` per trial, remembered by one pruner (every report hashes every trial of the
+ * study); a pure cache: the same hashes as {@link crc32}.
+ */
+export class TrialHashes {
+  private readonly hashes = new Map<string, number>();
+
+  of(study: string, number: number): number {
+    const key = `${study}_${number}`;
+    let hash = this.hashes.get(key);
+    if (hash === undefined) {
+      if (this.hashes.size >= 100_000) this.hashes.clear();
+      hash = crc32(key);
+      this.hashes.set(key, hash);
+    }
+    return hash;
+  }
+}
 
 /** The highest step of the complete trials + 1 (Optuna's `max_resource="auto"`). */
 const estimateMaxResource = (trials: readonly Trial[]): number | undefined => {
@@ -91,15 +97,19 @@ const estimateMaxResource = (trials: readonly Trial[]): number | undefined => {
  * brackets by a hash of the study name and trial number, and each bracket is a successive halving whose
  * first rung is at r·η^bracket, judged only against the trials of the same bracket.
  */
-export const hyperbandShouldPrune = (settings: Settings, context: PruneContext): boolean => {
+export const hyperbandShouldPrune = (
+  settings: Settings,
+  context: PruneContext,
+  hashes: TrialHashes = new TrialHashes(),
+): boolean => {
   const maxResource =
     settings.maxResource === 'auto' ? estimateMaxResource(context.trials) : (settings.maxResource as number);
   // An estimate below r (every complete trial shorter than the first rung) fits no bracket: Optuna's bracket
   // count is then 0 and it prunes nothing; here too, until a complete trial reaches r.
   if (maxResource === undefined || maxResource < settings.minResource) return false;
   const brackets = hyperbandBrackets(settings.minResource, maxResource, settings.reductionFactor);
-  const bracket = bracketOf(brackets, context.study, context.trial.number);
-  const same = context.trials.filter((trial) => bracketOf(brackets, context.study, trial.number) === bracket);
+  const bracket = bracketOf(brackets, context.study, context.trial.number, hashes);
+  const same = context.trials.filter((trial) => bracketOf(brackets, context.study, trial.number, hashes) === bracket);
   return successiveHalvingShouldPrune(
     {
       minResource: settings.minResource,
@@ -127,5 +137,6 @@ export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner =>
       ? { pointer: '/bootstrapCount', expected: '0 when maxResource is "auto"', found: String(settings.bootstrapCount) }
       : undefined,
   ]);
-  return { name: 'hyperband', shouldPrune: (context) => hyperbandShouldPrune(settings, context) };
+  const hashes = new TrialHashes();
+  return { name: 'hyperband', shouldPrune: (context) => hyperbandShouldPrune(settings, context, hashes) };
 };

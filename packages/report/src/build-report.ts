@@ -11,7 +11,16 @@ import {
   type Trial,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import { listRows, numericParams, replayedWeight, rowsByWeight, sig, uniqueChartIds } from './charts/common.js';
+import {
+  listRows,
+  numericParams,
+  OWN_NAMES,
+  paramLabel,
+  replayedWeight,
+  rowsByWeight,
+  sig,
+  uniqueChartIds,
+} from './charts/common.js';
 import {
   ecdfChart,
   historyChart,
@@ -143,16 +152,6 @@ const attrCell = (value: unknown): string | number | boolean | null =>
       ? value
       : cutCell(typeof value === 'string' ? value : JSON.stringify(value));
 
-/** The table's own columns: a parameter of one of these names is shown as `params.NAME`, as `parzen trials` does. */
-const OWN_COLUMNS = ['trial', 'state', 'loss', 'step', 'seconds', 'error'];
-
-/**
- * A parameter's column name in the trial table (review 120: a parameter named `step` made two `step` columns), the
- * marker columns the table has (`start-up`, `enqueued`) among its own.
- */
-const paramColumn = (name: string, own: ReadonlySet<string>): string =>
-  own.has(name) || name.startsWith('params.') || name.startsWith('attrs.') ? `params.${name}` : name;
-
 /**
  * What the `enqueued` column says of a trial that ran an entry, as `parzen trials` says it: the params the entry
  * fixed, `all params` when it fixed every param the trial has, `no params` for an empty entry.
@@ -185,7 +184,7 @@ const table = (
   const stored = new Map(study.trials.map((trial) => [trial.number, trial.internal]));
   const withStartup = startup.size > 0;
   const withEntries = points.some((p) => entries.has(p.number));
-  const own = new Set([...OWN_COLUMNS, ...(withStartup ? ['start-up'] : []), ...(withEntries ? ['enqueued'] : [])]);
+  const own = new Set([...OWN_NAMES, ...(withStartup ? ['start-up'] : []), ...(withEntries ? ['enqueued'] : [])]);
   const entryCell = (number: number): string | null => {
     const entry = entries.get(number);
     return entry === undefined ? null : enqueuedCell(entry, stored.get(number) ?? {});
@@ -233,7 +232,7 @@ const table = (
       'loss',
       ...(withSteps ? ['step'] : []),
       'seconds',
-      ...names.map((name) => paramColumn(name, own)),
+      ...names.map((name) => paramLabel(name, own)),
       ...attrNames.map((name) => `attrs.${name}`),
       ...(withStartup ? ['start-up'] : []),
       ...(withEntries ? ['enqueued'] : []),

@@ -383,3 +383,35 @@ describe('a choice in the slice plots', () => {
     ]);
   });
 });
+
+describe('tooltips of parameters named as the charts’ own fields (scikit-learn’s loss choice)', () => {
+  it('title them params.NAME, so no entry hides another (one entry per title)', async () => {
+    const study = await runTpeStudy(20, {
+      space: {
+        loss: { type: 'choice', options: ['hinge', 'log_loss'] },
+        state: { type: 'uniform', low: 0, high: 1 },
+        trial: { type: 'uniform', low: 0, high: 1 },
+      },
+      objective: (p) => (p.loss === 'hinge' ? 1 : 2) + (p.state as number) + (p.trial as number),
+      name: 'sgd',
+    });
+    const page = await buildReport(study, { pairs: [['state', 'trial']] });
+    const titles: string[][] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node !== null && typeof node === 'object') {
+        const { tooltip } = node as { tooltip?: unknown };
+        if (Array.isArray(tooltip))
+          titles.push(tooltip.map((entry: { title?: string; field: string }) => entry.title ?? entry.field));
+        Object.values(node).forEach(visit);
+      }
+    };
+    const charts = pageCharts(page).filter((chart) => chart.id === 'slice' || chart.id.startsWith('pair-'));
+    expect(charts.length).toBe(2);
+    for (const chart of charts) visit(chart.spec);
+    const withParams = titles.filter((entry) => entry.some((title) => title.startsWith('params.')));
+    expect(withParams.length).toBeGreaterThan(0);
+    for (const entry of titles) expect(entry).toEqual([...new Set(entry)]);
+    expect(withParams.flat()).toEqual(expect.arrayContaining(['params.loss', 'params.state', 'params.trial']));
+  });
+});

@@ -93,15 +93,29 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
   return integer ? { format: 'd', tickMinStep: 1 } : {};
 };
 
+/** The report's own names (the trial table's columns, the charts' axes and tooltip titles). */
+export const OWN_NAMES: ReadonlySet<string> = new Set(['trial', 'state', 'loss', 'step', 'seconds', 'error']);
+
+/**
+ * The name a parameter is shown under beside the report's own names (`own`): `params.NAME` when it is one of them or
+ * starts with `params.` or `attrs.`, as `parzen trials` names it; else its name. One rule for the table's columns,
+ * the parallel coordinates' axes and every tooltip (a tooltip keeps one entry per title: scikit-learn's `loss`
+ * choice titled `loss` hid the trial's loss).
+ */
+// Review 120 (a `step` parameter made two table columns), trial 52 (a `loss` axis), review 154 (the tooltips).
+export const paramLabel = (name: string, own: ReadonlySet<string> = OWN_NAMES): string =>
+  own.has(name) || name.startsWith('params.') || name.startsWith('attrs.') ? `params.${name}` : name;
+
 /**
  * A tooltip entry of a parameter's value in `field`: a number to 6 significant digits, as the loss beside it and the
- * trial table (not `lr: 0.00007594438212725`); a whole-number parameter's as it is, a choice's as its label.
+ * trial table (not `lr: 0.00007594438212725`); a whole-number parameter's as it is, a choice's as its label; titled as
+ * {@link paramLabel} names it.
  */
 // Trial 141 found the raw values.
 export const paramTooltip = (param: ParamNode, field: string): Record<string, unknown> =>
   param.distribution.kind === 'categorical' || integerValued(param.distribution)
-    ? { field, title: param.name }
-    : { field, title: param.name, type: 'quantitative', format: '.6~g' };
+    ? { field, title: paramLabel(param.name) }
+    : { field, title: paramLabel(param.name), type: 'quantitative', format: '.6~g' };
 
 /** The lowest and highest finite values (±Infinity the other way round when there is none). */
 const finiteExtent = (values: readonly number[]): { low: number; high: number } =>

@@ -11,6 +11,7 @@ import {
   MAX_OPTIONS_SHOWN,
   optionLabels,
   paramAxis,
+  paramLabel,
   paramScale,
   paramTooltip,
   sig,
@@ -318,13 +319,7 @@ export const parallelChart = (
   // Axes by position: the parameters, then the loss. A parameter named `loss` (scikit-learn's) is shown as
   // `params.loss`, as `parzen trials` names it (trial 52: it took the loss axis's place).
   const params: (ParamNode | undefined)[] = [...space.params, undefined];
-  const axes = params.map((param) =>
-    param === undefined
-      ? 'loss'
-      : param.name === 'loss' || param.name.startsWith('params.')
-        ? `params.${param.name}`
-        : param.name,
-  );
+  const axes = params.map((param) => (param === undefined ? 'loss' : paramLabel(param.name)));
   const rows: Record<string, unknown>[] = [];
   const labels: Record<string, unknown>[] = [];
   axes.forEach((axis, position) => {

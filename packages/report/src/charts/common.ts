@@ -1,4 +1,4 @@
-import type { Distribution, ParamNode } from '@parzen/engine/plugin';
+import { type Distribution, gridSteps, type ParamNode } from '@parzen/engine/plugin';
 import type { ReplaySnapshot } from '../replay.js';
 
 /** The kinds drawn on a log axis. */
@@ -7,21 +7,78 @@ const LOG_KINDS = ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'];
 /** Whether a parameter is drawn (and its importance measured) on a log scale. */
 export const isLogScaled = (distribution: Distribution): boolean => LOG_KINDS.includes(distribution.kind);
 
-/** The x/y scale of a parameter: log for log kinds, and the distribution's range when it has one. */
+/**
+ * Whether a log kind can produce 0, which a log axis cannot draw: qlognormal, and a qloguniform whose low is below
+ * q/2 (its grid starts at 0, `gridSteps`: hyperopt's round(exp(x)/q)·q; qloguniform(1, 100, 10) gives 0 for a
+ * third of its draws).
+ */
+export const takesZeroOnLog = (distribution: Distribution): boolean =>
+  distribution.kind === 'qlognormal' || (distribution.kind === 'qloguniform' && gridSteps(distribution).first <= 0);
+
+/**
+ * The values a bounded kind takes, from lowest to highest: its bounds, widened to the ends of its grid for a
+ * quantised kind (whose values lie up to q/2 past a bound: quniform(1, 10, 4) gives 0, 4 and 8); a randint's high is
+ * exclusive. Undefined for an unbounded kind.
+ */
+export const valueRange = (distribution: Distribution): readonly [number, number] | undefined => {
+  switch (distribution.kind) {
+    case 'uniform':
+    case 'loguniform':
+    case 'uniformint':
+      return [distribution.low, distribution.high];
+    case 'randint':
+      return [distribution.low, distribution.high - 1];
+    case 'quniform':
+    case 'qloguniform': {
+      const { first, last } = gridSteps(distribution);
+      return [Math.min(distribution.low, first * distribution.q), Math.max(distribution.high, last * distribution.q)];
+    }
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * The x/y scale of a parameter: log for log kinds, and the range of its values ({@link valueRange}) when it has one.
+ * A log kind that can take 0 ({@link takesZeroOnLog}) is on a symlog scale instead, linear from 0 to q and logarithmic
+ * above: every value is drawn (a log scale placed 0 at NaN, and the trial was not drawn).
+ */
 export const paramScale = (distribution: Distribution): Record<string, unknown> => {
-  const log = isLogScaled(distribution);
-  const bounded =
-    distribution.kind === 'uniform' ||
-    distribution.kind === 'loguniform' ||
-    distribution.kind === 'quniform' ||
-    distribution.kind === 'qloguniform' ||
-    distribution.kind === 'uniformint';
+  const range = valueRange(distribution);
+  const type = takesZeroOnLog(distribution) ? 'symlog' : isLogScaled(distribution) ? 'log' : undefined;
   return {
-    ...(log ? { type: 'log' } : { zero: false }),
-    ...(bounded ? { domain: [distribution.low, distribution.high], nice: false } : {}),
-    // A randint's high is exclusive: its axis runs over the integers it can take, not the ones drawn so far.
-    ...(distribution.kind === 'randint' ? { domain: [distribution.low, distribution.high - 1], nice: false } : {}),
+    ...(type === undefined ? { zero: false } : { type }),
+    ...(type === 'symlog' && 'q' in distribution ? { constant: distribution.q } : {}),
+    ...(range === undefined ? {} : { domain: [...range], nice: false }),
   };
+};
+
+/**
+ * Where a value sits along its parameter's axis, in the units {@link paramScale}'s scale spaces evenly (the log, the
+ * symlog log1p(v/q), or the value), and back: for positions computed outside Vega (parallel coordinates, the pair
+ * plot's numbers).
+ */
+export const paramPosition = (
+  distribution: Distribution,
+): { readonly at: (value: number) => number; readonly back: (position: number) => number } => {
+  if (takesZeroOnLog(distribution) && 'q' in distribution) {
+    const { q } = distribution;
+    return {
+      at: (v) => Math.sign(v) * Math.log1p(Math.abs(v / q)),
+      back: (c) => Math.sign(c) * Math.expm1(Math.abs(c)) * q,
+    };
+  }
+  return isLogScaled(distribution) ? { at: Math.log, back: Math.exp } : { at: (v) => v, back: (c) => c };
+};
+
+/**
+ * A sentence for a chart's description when one of its parameters is on a symlog axis ({@link takesZeroOnLog}), or ''.
+ */
+export const symlogNote = (params: readonly ParamNode[]): string => {
+  const names = params.filter((param) => takesZeroOnLog(param.distribution)).map((param) => param.name);
+  return names.length === 0
+    ? ''
+    : ` ${names.join(', ')} can be 0 (a quantised log parameter rounds its smallest values to 0): ${names.length === 1 ? 'its axis is' : 'their axes are'} symlog, linear from 0 to one step q and logarithmic above.`;
 };
 
 /** Whether a parameter only takes whole numbers: randint, uniformint, and the quantised kinds with a whole step. */
@@ -80,11 +137,15 @@ export const decadeLabel = (ticks: readonly number[]): string => (decimalTicks(t
 export const paramAxis = (distribution: Distribution, values: readonly number[]): Record<string, unknown> => {
   const integer = integerValued(distribution);
   if (isLogScaled(distribution)) {
+    const bounds = valueRange(distribution);
     const range =
-      'low' in distribution && 'high' in distribution
-        ? { low: distribution.low, high: distribution.high }
-        : extent(values.filter((v) => v > 0 && Number.isFinite(v)));
-    const ticks = logTicks(range.low, range.high, integer);
+      bounds === undefined
+        ? extent(values.filter((v) => v > 0 && Number.isFinite(v)))
+        : { low: bounds[0], high: bounds[1] };
+    // On a symlog axis: 0, then the powers of ten from one step q up.
+    const zero = takesZeroOnLog(distribution) && 'q' in distribution;
+    const upper = logTicks(zero ? distribution.q : range.low, range.high, integer);
+    const ticks = zero && upper.length > 0 ? [0, ...upper] : upper;
     if (ticks.length > 0) {
       // Decimals from 0.001 to 1000; past them every tick in powers of ten (trial 132: '~g' switches below 1e-6).
       return decimalTicks(ticks) ? { values: ticks, format: '~r' } : { values: ticks, labelExpr: EXPONENT_LABEL };

@@ -6,16 +6,17 @@ import {
   base,
   choiceLabel,
   extent,
-  isLogScaled,
   lossAxis,
   MAX_OPTIONS_SHOWN,
   optionLabels,
   paramAxis,
   paramLabel,
+  paramPosition,
   paramScale,
   paramTooltip,
   sig,
   spansDecades,
+  symlogNote,
 } from './common.js';
 
 /** The widest a title is drawn, in pixels, before it is cut with an ellipsis (the tooltip names it in full). */
@@ -272,7 +273,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
       unset.length === 0
         ? ''
         : ` Not drawn: ${unset.length === 1 ? 'the parameter' : `the ${unset.length} parameters`} no complete trial set (${unset.slice(0, 10).join(', ')}${unset.length > 10 ? `, and ${unset.length - 10} more` : ''}).`
-    }`,
+    }${symlogNote(params)}`,
     spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
     marks: [{ mark: 'symbol', count }],
   };
@@ -325,12 +326,12 @@ export const parallelChart = (
   axes.forEach((axis, position) => {
     const param = params[position];
     const name = param?.name ?? 'loss';
-    const log = param !== undefined && isLogScaled(param.distribution);
+    const placed = param === undefined ? undefined : paramPosition(param.distribution);
     const raw = (p: TrialPoint): number | undefined => {
-      if (param === undefined)
+      if (placed === undefined)
         return p.loss === null ? undefined : squash ? symlog(p.loss) : logLoss ? Math.log(p.loss) : p.loss;
       const v = p.internal[name];
-      return v === undefined ? undefined : log ? Math.log(v) : v;
+      return v === undefined ? undefined : placed.at(v);
     };
     const present = complete.flatMap((p) => {
       const v = raw(p);
@@ -375,8 +376,7 @@ export const parallelChart = (
     } else {
       // Four digits, but never rounded up past the largest number (review 55: 1.797e308 showed as Infinity).
       const show = (v: number) => {
-        const value =
-          log || (param === undefined && logLoss) ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v;
+        const value = placed !== undefined ? placed.back(v) : logLoss ? Math.exp(v) : squash ? unsymlog(v) : v;
         const shown = Number(value.toPrecision(4));
         // Below 0.0001 in powers of ten (trial 132: `0.000001724` beside `6.361e-8`).
         if (shown !== 0 && Math.abs(shown) < 1e-4) return shown.toExponential();
@@ -407,7 +407,7 @@ export const parallelChart = (
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description: `One line per complete trial through ${space.params.length === 1 ? 'the parameter' : `the ${space.params.length} parameters`} drawn and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it${logLoss ? '; the loss axis and the colours logarithmic, as the losses span 3 or more powers of ten' : ''}). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
+    description: `One line per complete trial through ${space.params.length === 1 ? 'the parameter' : `the ${space.params.length} parameters`} drawn and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it${logLoss ? '; the loss axis and the colours logarithmic, as the losses span 3 or more powers of ten' : ''}). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.${symlogNote(space.params)}`,
     spec: {
       ...base('Parallel coordinates'),
       width,

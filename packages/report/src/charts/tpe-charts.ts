@@ -10,12 +10,14 @@ import {
   MAX_OPTIONS_SHOWN,
   optionLabels,
   paramAxis,
+  paramPosition,
   paramScale,
   paramTooltip,
   rowsByWeight,
   SERIES,
   scoreSeries,
   sig,
+  symlogNote,
 } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
@@ -51,7 +53,8 @@ const PAIR_PADDING = 14;
 /** A pair plot axis: its scale's domain (the one Vega draws: given, never rounded out) and whether it is log. */
 interface PairAxis {
   readonly domain: readonly [number, number];
-  readonly log: boolean;
+  /** Where a value sits along the axis ({@link paramPosition}). */
+  readonly at: (value: number) => number;
 }
 
 /**
@@ -62,19 +65,17 @@ interface PairAxis {
  */
 const pairAxis = (param: ParamNode, values: readonly number[]): PairAxis => {
   const own = paramScale(param.distribution);
-  const log = own.type === 'log';
-  if (own.domain !== undefined) return { domain: own.domain as [number, number], log };
-  const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
+  const { at, back } = paramPosition(param.distribution);
+  if (own.domain !== undefined) return { domain: own.domain as [number, number], at };
+  const usable = values.filter((v) => Number.isFinite(at(v)));
   if (usable.length === 0) {
     const [low, high] = [0.025, 0.975].map((u) => sampleFromUnit(param.distribution, u)) as [number, number];
-    return { domain: [low, high], log };
+    return { domain: [low, high], at };
   }
-  const at = (v: number) => (log ? Math.log(v) : v);
-  const back = (v: number) => (log ? Math.exp(v) : v);
   const low = at(Math.min(...usable));
   const high = at(Math.max(...usable));
   const pad = high > low ? 0.05 * (high - low) : 0.5;
-  return { domain: [back(low - pad), back(high + pad)], log };
+  return { domain: [back(low - pad), back(high + pad)], at };
 };
 
 /**
@@ -94,8 +95,7 @@ const numberedTrials = (
   xAxis: PairAxis,
   yAxis: PairAxis,
 ): Set<number> => {
-  const pixels = ({ domain, log }: PairAxis) => {
-    const at = (v: number) => (log ? Math.log(v) : v);
+  const pixels = ({ domain, at }: PairAxis) => {
     const low = at(domain[0]);
     const span = at(domain[1]) - low;
     const inner = PAIR_SIZE - 2 * PAIR_PADDING;
@@ -416,7 +416,7 @@ export const pairChart = (
         : contour.unavailable === undefined
           ? ` Lines: contours of the objective (${contour.note}).`
           : ` No contour lines: ${contour.unavailable}.`
-    }`,
+    }${symlogNote([x, y])}`,
     spec: { ...base(title), width: PAIR_SIZE, height: PAIR_SIZE, layer: layers },
     marks: [
       // The trials (a number over its halo: two texts), and the best one's ring (a symbol too).

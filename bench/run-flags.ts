@@ -161,6 +161,15 @@ export const BENCH_SCRIPTS = {
       { name: 'pruner', value: 'none|median', help: 'the pruner judging each report', default: 'none' },
     ],
   },
+  'report-learning-curves': {
+    purpose: "the learning curves of `parzen report` on long curves: build time, file size and Chromium's render time",
+    example: `${COMMAND}/report-learning-curves.ts --trials 100 --steps 5000 --render`,
+    flags: [
+      { name: 'trials', value: 'N', help: 'trials of the study, each reporting every step', default: '100' },
+      { name: 'steps', value: 'N', help: 'steps each trial reports', default: '5000' },
+      { name: 'render', help: "also time Chromium's rendering of the page" },
+    ],
+  },
   'report-scale': {
     purpose: "scale of `parzen report`: build time, file size and Chromium's render time of a large study's report",
     example: `${COMMAND}/report-scale.ts --repeat 3 --write`,

@@ -22,6 +22,7 @@ import {
   uniqueChartIds,
 } from './charts/common.js';
 import {
+  CURVE_POINTS,
   ecdfChart,
   historyChart,
   historyGap,
@@ -584,11 +585,17 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     .sort((a, b) => a.number - b.number);
   const improved = new Set(all.filter((p) => p.improved).map((p) => p.number));
   const curveIdx = downsampleIndices(reporting.length, maxLines, (i) => improved.has(reporting[i]?.number ?? -1));
-  const curves = learningCurvesChart(curveIdx.map((i) => reporting[i] as Trial));
+  const curveTrials = curveIdx.map((i) => reporting[i] as Trial);
+  const curves = learningCurvesChart(curveTrials, study.direction);
   if (curves !== undefined) overview.push(curves);
   if (curveIdx.length < reporting.length)
     notes.push(
       `The learning curves draw ${curveIdx.length} of the ${reporting.length} trials that reported (every new best, the rest evenly spaced).`,
+    );
+  const longest = curveTrials.reduce((most, trial) => Math.max(most, trial.intermediate?.length ?? 0), 0);
+  if (longest > CURVE_POINTS)
+    notes.push(
+      `The learning curves draw at most ${CURVE_POINTS.toLocaleString('en-US')} of each trial's reports (of up to ${longest.toLocaleString('en-US')}: its first and last, each new best value, the rest evenly spaced by step); the tooltips give the values of the reports drawn.`,
     );
 
   const finished = all.filter((p) => p.state !== 'running');

@@ -29,6 +29,8 @@ const marks = (c: Chart, mark: string) => c.marks.find((m) => m.mark === mark)?.
 type Encoding = { axis?: unknown; scale?: { domain?: number[] } };
 type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown; encoding: { x: Encoding; y: Encoding } };
 const layers = (c: Chart) => (c.spec as { layer: Layer[] }).layer;
+/** The learning curves' reports: one copy, the spec's own data, for its lines and points. */
+const reportRows = (c: Chart) => (c.spec as { data?: { values: Record<string, unknown>[] } }).data?.values ?? [];
 /**
  * A pair plot's trials: its numbers' layer and its dots' (the best trial's ring, unfilled, is neither, nor are the
  * numbers' white halos, nor the marks beside some numbers, offset).
@@ -680,7 +682,7 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(marks(curves, 'line')).toBe(reporting.length);
     // A point per report and a diamond where each pruned trial stopped.
     expect(marks(curves, 'symbol')).toBe(points + pruned.length);
-    const rows = layers(curves)[0]?.data?.values ?? [];
+    const rows = reportRows(curves);
     for (const trial of pruned) {
       expect(rows.filter((r) => r.number === trial.number).map((r) => r.step)).toEqual([0, 1]);
       expect(rows.find((r) => r.number === trial.number)?.state).toBe('pruned');
@@ -721,7 +723,7 @@ describe('buildReport on a study whose trials report learning curves (some prune
 
   it('draws at most maxLines curves, every new best among them, and says so', async () => {
     const page = await buildReport(study, { every: 5, maxLines: 6 });
-    const rows = layers(chart(page, 'learning-curves'))[0]?.data?.values ?? [];
+    const rows = reportRows(chart(page, 'learning-curves'));
     const drawn = new Set(rows.map((r) => r.number));
     expect(drawn.size).toBe(6);
     expect(page.notes.some((note) => note.includes(`draw 6 of the ${reporting.length} trials that reported`))).toBe(

@@ -226,19 +226,19 @@ it("gives each reported value in the learning curves' tooltips to the digits it 
     }) as Trial;
   const reported = [1.000208, 0.5445082, 0.123456789];
   const chart = learningCurvesChart([trial(0, 'complete', reported), trial(1, 'pruned', reported)]);
-  type Layer = {
-    data: { values: { number: number; step: number; value: number }[] };
-    encoding: { tooltip?: { field: string; format?: string }[] };
-  };
+  type Data = { values: { number: number; step: number; value: number }[] };
+  type Layer = { data?: Data; encoding: { tooltip?: { field: string; format?: string }[] } };
   if (chart === undefined) throw new Error('no learning curves');
-  const layers = (chart.spec as { layer: Layer[] }).layer.filter((layer) => layer.encoding.tooltip !== undefined);
+  const spec = chart.spec as { data: Data; layer: Layer[] };
+  const layers = spec.layer.filter((layer) => layer.encoding.tooltip !== undefined);
   expect(layers).toHaveLength(2);
   for (const layer of layers) {
     const format = layer.encoding.tooltip?.find((field) => field.field === 'value')?.format;
     // d3's '.Ng' is toPrecision(N).
     const digits = Number(/^\.(\d+)g$/.exec(format ?? '')?.[1]);
     expect(digits).toBe(6);
-    for (const row of layer.data.values) {
+    // The points' layer draws the spec's reports, the diamonds' layer its own.
+    for (const row of (layer.data ?? spec.data).values) {
       expect(row.value.toPrecision(digits)).toBe((reported[row.step] as number).toPrecision(digits));
     }
   }

@@ -97,7 +97,7 @@ describe('parzen report on a conditional space', () => {
     const result = await cli('report', config, '-o', join(dir, 'p.html'), '--pair', 'x,model');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'parzen: --pair: `model` is not a numeric parameter of the space (its numeric parameters: x, C, depth)',
+      'parzen: --pair "x,model": expected two different numeric parameters of the space (x, C, depth), found `model`, a choice',
     );
   });
 

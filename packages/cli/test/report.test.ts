@@ -497,10 +497,14 @@ describe('parzen report', () => {
     expect(unnamed.stderr).toContain(`--contour: Export \`nope\` of contour module \`${contour}\` is no such export`);
     const pair = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,z');
     expect(pair.code).toBe(2);
-    expect(pair.stderr).toContain('`z` is not a numeric parameter of the space (its numeric parameters: x, y)');
+    expect(pair.stderr).toContain(
+      '--pair "x,z": expected two different numeric parameters of the space (x, y), found `z`, no parameter of the space',
+    );
     const itself = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,x');
     expect(itself.code).toBe(2);
-    expect(itself.stderr).toContain('--pair "x,x": a pair is two different parameters');
+    expect(itself.stderr).toContain(
+      '--pair "x,x": expected two different numeric parameters of the space (x, y), found `x` twice',
+    );
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
   });
 

@@ -4,6 +4,9 @@ import { bestTrial } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
 import {
   type CompiledSpace,
+  type ConfigIssue,
+  describeValue,
+  invalidConfig,
   isStale,
   lossToMinimize,
   type ParamAssignment,
@@ -526,6 +529,30 @@ const MAX_TPE_CHARTS = 30;
 const capitalized = (words: string): string => `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
 
 /**
+ * The problems of `pairs` (the `pairs` option, from code or `parzen report --pair`) in `space`: one issue per pair
+ * that is not two different numeric parameters of the space, at `/pairs/<index>`. A choice has no axis of values
+ * to draw against, and a parameter against itself is the diagonal.
+ */
+export const pairIssues = (space: CompiledSpace, pairs: unknown): ConfigIssue[] => {
+  const numeric = space.params.filter((p) => p.distribution.kind !== 'categorical').map((p) => p.name);
+  const expected = `two different numeric parameters of the space (${numeric.length === 0 ? 'it has none' : numeric.join(', ')})`;
+  if (!Array.isArray(pairs)) return [{ pointer: '/pairs', expected: 'a list of pairs', found: describeValue(pairs) }];
+  return pairs.flatMap((pair: unknown, index): ConfigIssue[] => {
+    const issue = (found: string): ConfigIssue[] => [{ pointer: `/pairs/${index}`, expected, found }];
+    if (!Array.isArray(pair) || pair.length !== 2 || pair.some((name) => typeof name !== 'string'))
+      return issue(describeValue(pair));
+    const [a, b] = pair as [string, string];
+    if (a === b) return issue(`\`${a}\` twice`);
+    for (const name of [a, b]) {
+      const param = space.byName.get(name);
+      if (param === undefined) return issue(`\`${name}\`, no parameter of the space`);
+      if (param.distribution.kind === 'categorical') return issue(`\`${name}\`, a choice`);
+    }
+    return [];
+  });
+};
+
+/**
  * Builds the report page of a study as plain data: optimization history, value distribution,
  * parameter importance (fANOVA, or PED-ANOVA by `importance`), the seed's figures (trials as numbers over
  * the objective's contours; l, g and the score log l − w·log g per parameter after every few trials,
@@ -533,6 +560,11 @@ const capitalized = (words: string): string => `${words.charAt(0).toUpperCase()}
  * Large studies are downsampled (the page says how).
  */
 export const buildReport = async (study: ReportStudy, options: ReportOptions = {}): Promise<ReportPage> => {
+  // From code (JavaScript, `any`) as `parzen report --pair` checks them: a bad pair threw a plain Error, or was drawn.
+  if (options.pairs !== undefined) {
+    const issues = pairIssues(study.space, options.pairs);
+    if (issues.length > 0) throw invalidConfig('report options', issues);
+  }
   const maxPoints = options.maxPoints ?? 1000;
   const maxLines = options.maxLines ?? 500;
   const maxPairPoints = options.maxPairPoints ?? 300;
@@ -600,11 +632,8 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
 
   const finished = all.filter((p) => p.state !== 'running');
   const pairs =
-    options.pairs?.map((pair): [ParamNode, ParamNode] => {
-      const [a, b] = pair.map((name) => study.space.byName.get(name));
-      if (a === undefined || b === undefined) throw new Error(`pair ${pair.join(',')}: no such parameter`);
-      return [a, b];
-    }) ?? pairsOf(study.space, importances, finished);
+    options.pairs?.map((pair) => pair.map((name) => study.space.byName.get(name)) as [ParamNode, ParamNode]) ??
+    pairsOf(study.space, importances, finished);
   const apart = pairs.filter(([a, b]) => finished.length > 0 && !setTogether(finished, a.name, b.name));
   if (apart.length > 0)
     notes.push(

@@ -5,7 +5,7 @@
  * standalone SVGs, or served live while the study runs.
  */
 
-export { buildReport, type ReportOptions, trialsVersion } from './build-report.js';
+export { buildReport, pairIssues, type ReportOptions, trialsVersion } from './build-report.js';
 export { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';
 export { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 export {

@@ -1,5 +1,5 @@
 import { choice, option, type Trial, uniform } from '@parzen/engine';
-import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
+import { compileSpace, type ParamNode, ParzenError } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { MIN_PAIR_TRIALS } from '../src/build-report.js';
 import { optionLabels } from '../src/charts/common.js';
@@ -1311,5 +1311,39 @@ describe('"What TPE saw" on a wide space (trial 95: 168 charts, 16 MB of a 23 MB
     expect(two.notes.filter((note) => note.includes('draw the first 30'))).toEqual([
       "The slice plots and the parallel coordinates draw the first 30 of the 36 parameters (no importance to rank them yet); `parzen explain` gives every parameter's decision, `parzen trials --params` any parameter's values.",
     ]);
+  });
+});
+
+describe('buildReport checks its pairs option as parzen report --pair does', async () => {
+  const study = await runTpeStudy(8, { space: mixedSpace, objective: mixedObjective });
+  const expected = 'two different numeric parameters of the space (x, lr)';
+  const issuesOf = async (pairs: unknown) => {
+    try {
+      await buildReport(study, { pairs: pairs as never });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ParzenError);
+      expect((error as ParzenError).code).toBe('CONFIG_INVALID');
+      return (error as ParzenError).issues;
+    }
+    return [];
+  };
+
+  it('refuses a pair of an unknown name, a choice, one parameter twice, or no pair at all, naming its place', async () => {
+    expect(await issuesOf([['x', 'nope']])).toEqual([
+      { pointer: '/pairs/0', expected, found: '`nope`, no parameter of the space' },
+    ]);
+    expect(
+      await issuesOf([
+        ['x', 'lr'],
+        ['x', 'kind'],
+      ]),
+    ).toEqual([{ pointer: '/pairs/1', expected, found: '`kind`, a choice' }]);
+    expect(await issuesOf([['x', 'x']])).toEqual([{ pointer: '/pairs/0', expected, found: '`x` twice' }]);
+    expect(await issuesOf([['x']])).toEqual([{ pointer: '/pairs/0', expected, found: '["x"]' }]);
+    expect(await issuesOf('x,lr')).toEqual([{ pointer: '/pairs', expected: 'a list of pairs', found: '"x,lr"' }]);
+  });
+
+  it('draws a good pair', async () => {
+    expect(await issuesOf([['lr', 'x']])).toEqual([]);
   });
 });

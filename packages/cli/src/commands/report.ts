@@ -365,10 +365,6 @@ const pairsOf = (flags: ReportFlags): [string, string][] | undefined =>
     const names = text.split(',').map((name) => name.trim());
     if (names.length !== 2 || names.some((name) => name.length === 0))
       throw new CliError(`--pair expects two parameter names separated by a comma, found ${JSON.stringify(text)}`);
-    if (names[0] === names[1])
-      throw new CliError(
-        `--pair ${JSON.stringify(text)}: a pair is two different parameters (a plot of one against itself is its diagonal).`,
-      );
     return names as [string, string];
   });
 
@@ -381,14 +377,11 @@ const reportOptions = async (
   const counting = loaded === undefined ? undefined : countingFailures(loaded);
   const contour = counting?.counted;
   const pairs = pairsOf(flags);
-  if (pairs !== undefined) {
-    const numeric = space.params.filter((p) => p.distribution.kind !== 'categorical').map((p) => p.name);
-    for (const name of pairs.flat()) {
-      if (!numeric.includes(name))
-        throw new CliError(
-          `--pair: \`${name}\` is not a numeric parameter of the space (${numeric.length === 0 ? 'it has none' : `its numeric parameters: ${numeric.join(', ')}`})`,
-        );
-    }
+  // buildReport's own check, said before anything is built, of the flag as given.
+  const [issue] = pairs === undefined ? [] : (await import('@parzen/report')).pairIssues(space, pairs);
+  if (issue !== undefined) {
+    const text = flags.pair?.[Number(issue.pointer.split('/').at(-1))] ?? '';
+    throw new CliError(`--pair ${JSON.stringify(text)}: expected ${issue.expected}, found ${issue.found}`);
   }
   if (flags.contourLevels !== undefined && contour === undefined)
     throw new CliError(

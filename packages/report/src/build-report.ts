@@ -19,6 +19,7 @@ import {
   numericParams,
   OWN_NAMES,
   paramLabel,
+  paramPosition,
   replayedWeight,
   rowsByWeight,
   sig,
@@ -488,7 +489,10 @@ const contourFor = async (
   const points = grid.xs.length * grid.ys.length;
   const failures =
     failed === 0 ? '' : `; the function failed at ${failed} of the ${points} grid points (${grid.firstFailure})`;
-  const segments = contourSegments(grid, levels);
+  const segments = contourSegments(grid, levels, {
+    x: paramPosition(pair[0].distribution),
+    y: paramPosition(pair[1].distribution),
+  });
   const flat = segments.length === 0 && failed < points ? '; no contour line crosses the grid' : '';
   // A level given that no line reaches is said, not listed in the legend (review 58).
   const drawn = new Set(segments.map((segment) => segment.level));

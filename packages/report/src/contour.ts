@@ -103,12 +103,25 @@ export const contourLevels = (
 
 type Point = readonly [number, number];
 
+/** Where a value sits along an axis, in the units its scale spaces evenly (the log on a log axis), and back. */
+export interface AxisPosition {
+  readonly at: (value: number) => number;
+  readonly back: (position: number) => number;
+}
+
+const LINEAR: AxisPosition = { at: (v) => v, back: (p) => p };
+
 /**
  * Contour lines of a grid by marching squares: per cell and level, the edges the level crosses (linear
- * interpolation along each edge), joined in pairs; saddles are split by the cell centre's value. Cells
- * with a NaN corner are skipped.
+ * interpolation along each edge, in the axis's own units: in the log on a log axis, so a crossing falls where
+ * the plot draws it), joined in pairs; saddles are split by the cell centre's value. Cells with a NaN corner
+ * are skipped.
  */
-export const contourSegments = (grid: ContourGrid, levels: readonly number[]): ContourSegment[] => {
+export const contourSegments = (
+  grid: ContourGrid,
+  levels: readonly number[],
+  axes: { readonly x: AxisPosition; readonly y: AxisPosition } = { x: LINEAR, y: LINEAR },
+): ContourSegment[] => {
   const { xs, ys, z } = grid;
   const segments: ContourSegment[] = [];
   const at = (i: number, j: number) => z[j]?.[i] as number;
@@ -125,11 +138,12 @@ export const contourSegments = (grid: ContourGrid, levels: readonly number[]): C
         const y0 = ys[j] as number;
         const y1 = ys[j + 1] as number;
         const cross = (p: number, q: number) => p > level !== q > level;
-        const lerp = (p: number, q: number, from: number, to: number) => from + ((level - p) / (q - p)) * (to - from);
-        const bottom: Point | undefined = cross(a, b) ? [lerp(a, b, x0, x1), y0] : undefined;
-        const right: Point | undefined = cross(b, c) ? [x1, lerp(b, c, y0, y1)] : undefined;
-        const top: Point | undefined = cross(d, c) ? [lerp(d, c, x0, x1), y1] : undefined;
-        const left: Point | undefined = cross(a, d) ? [x0, lerp(a, d, y0, y1)] : undefined;
+        const lerp = (p: number, q: number, from: number, to: number, { at, back }: AxisPosition) =>
+          back(at(from) + ((level - p) / (q - p)) * (at(to) - at(from)));
+        const bottom: Point | undefined = cross(a, b) ? [lerp(a, b, x0, x1, axes.x), y0] : undefined;
+        const right: Point | undefined = cross(b, c) ? [x1, lerp(b, c, y0, y1, axes.y)] : undefined;
+        const top: Point | undefined = cross(d, c) ? [lerp(d, c, x0, x1, axes.x), y1] : undefined;
+        const left: Point | undefined = cross(a, d) ? [x0, lerp(a, d, y0, y1, axes.y)] : undefined;
         const push = (p: Point | undefined, q: Point | undefined) => {
           if (p !== undefined && q !== undefined) segments.push({ level, x1: p[0], y1: p[1], x2: q[0], y2: q[1] });
         };

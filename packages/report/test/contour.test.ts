@@ -1,6 +1,7 @@
 import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { contourLevels, contourSegments, evaluateGrid } from '../src/index.js';
+import { buildReport, contourLevels, contourSegments, evaluateGrid, pageCharts } from '../src/index.js';
+import { runTpeStudy } from './fixtures.js';
 
 describe('contours', () => {
   const space = compileSpace({
@@ -81,5 +82,30 @@ describe('contours', () => {
     expect(grid.failed).toBe(16);
     expect(grid.firstFailure).toBe('it returned "abc"');
     expect(grid.z.flat().every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('contours on a log axis', () => {
+  it('place a crossing in the log, where the log axis draws it (a coarse grid bent the lines at cell edges)', async () => {
+    const study = await runTpeStudy(8, {
+      space: { lr: { type: 'loguniform', low: 1e-4, high: 1 }, x: { type: 'uniform', low: 0, high: 1 } },
+      objective: (p) => Math.log10(p.lr as number) + (p.x as number),
+    });
+    // log10(lr) is linear along the log axis: its level −2.5 is the vertical line lr = 10^−2.5, exactly.
+    const page = await buildReport(study, {
+      pairs: [['lr', 'x']],
+      contour: (p) => Math.log10(p.lr as number),
+      contourLevels: [-2.5],
+      contourResolution: 8,
+    });
+    const pair = pageCharts(page).find((chart) => chart.id === 'pair-lr-x');
+    if (pair === undefined) throw new Error('no chart pair-lr-x');
+    type Row = { x: number; x2: number; level: number };
+    const rows = (pair.spec as { layer: { data?: { values: Row[] } }[] }).layer[0]?.data?.values ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(Math.log10(row.x)).toBeCloseTo(-2.5, 4);
+      expect(Math.log10(row.x2)).toBeCloseTo(-2.5, 4);
+    }
   });
 });

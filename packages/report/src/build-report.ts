@@ -206,7 +206,7 @@ const table = (
       );
   }
   const withErrors = errors.size > 0;
-  // The step of each trial's last report, as `parzen trials` shows it: where the pruner stopped a pruned one
+  // The step of each trial's last report, as `parzen trials` shows it: where a pruned one stopped reporting
   // (trial 115: only the learning curves said it).
   const steps = new Map<number, number>();
   for (const trial of study.trials) {

@@ -692,7 +692,11 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(rows.slice(firstPruned).every((r) => r.state === 'pruned')).toBe(true);
     const stops = layers(curves)[2]?.data?.values ?? [];
     expect(stops.map((r) => [r.number, r.step])).toEqual(pruned.map((t) => [t.number, 1]));
-    expect(curves.description).toContain('each ending in a diamond where the pruner stopped it');
+    // At the last report, which the engine stores after the pruner said stop: an objective asking every few
+    // reports reports on until it asks (the decided step is not kept).
+    expect(curves.description).toContain(
+      'each ending in a diamond at its last report (the pruner said stop there, or earlier when the objective asked only every few reports).',
+    );
     // The history says what a pruned trial's dot is (trial 132: it read as a final loss near the best line).
     expect(chart(page, 'history').description).toContain(
       'Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.',

@@ -591,7 +591,7 @@ export const curveIndices = (
 
 /**
  * Learning curves (Optuna's intermediate-values plot): the values each trial reported, by step, one line
- * per trial coloured by how it ended, so pruned trials show where the pruner stopped them. Only the
+ * per trial coloured by how it ended, so pruned trials show where they stopped reporting. Only the
  * trials given (the caller downsamples), and only those that reported; of a curve of more than
  * {@link CURVE_POINTS} reports, the ones {@link curveIndices} keeps.
  */
@@ -635,7 +635,7 @@ export const learningCurvesChart = (trials: readonly Trial[], direction: Directi
   return {
     id: 'learning-curves',
     title: 'Learning curves',
-    description: `The values each trial reported (\`context.report(step, value)\`, or a \`{"step", "value"}\` line of a command), by step: one line per trial${stops.length === 0 ? '.' : ', pruned trials in orange, drawn over the others, each ending in a diamond where the pruner stopped it.'}`,
+    description: `The values each trial reported (\`context.report(step, value)\`, or a \`{"step", "value"}\` line of a command), by step: one line per trial${stops.length === 0 ? '.' : ', pruned trials in orange, drawn over the others, each ending in a diamond at its last report (the pruner said stop there, or earlier when the objective asked only every few reports).'}`,
     spec: {
       ...base('Learning curves'),
       width: 640,
@@ -679,7 +679,7 @@ export const learningCurvesChart = (trials: readonly Trial[], direction: Directi
                   y: encoding.y,
                   tooltip: [
                     { field: 'number', title: 'trial' },
-                    { field: 'step', title: 'pruned at step' },
+                    { field: 'step', title: 'last report at step' },
                     { field: 'value', format: '.6g' },
                   ],
                 },

@@ -15,7 +15,14 @@ export {
   comparisonRunFromTrials,
   regretBands,
 } from './comparison.js';
-export { type ContourGrid, type ContourSegment, contourLevels, contourSegments, evaluateGrid } from './contour.js';
+export {
+  type AxisPosition,
+  type ContourGrid,
+  type ContourSegment,
+  contourLevels,
+  contourSegments,
+  evaluateGrid,
+} from './contour.js';
 export { type ContourBase, contourBase } from './contour-base.js';
 export { FANOVA_MAX_TRIALS, type FanovaOptions, fanova, fanovaTrialLimit } from './fanova.js';
 export { type HtmlOptions, renderHtml } from './html.js';

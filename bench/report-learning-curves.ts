@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileSpace, type Trial } from '@parzen/engine/plugin';
-import { buildReport, pageCharts, renderHtml } from '@parzen/report';
+import { buildReport, renderHtml } from '@parzen/report';
+import { pageCharts } from '@parzen/report/plugin';
 import { launchChromium } from '@parzen/test-kit/chromium';
 import { argument, checkFlags, dayAndLoad, machineNote } from './run-flags.js';
 

@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createMemoryStore, type ExternalParams } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
-import { buildReport, pageCharts, type ReportStudy, renderHtml } from '@parzen/report';
+import { buildReport, type ReportStudy, renderHtml } from '@parzen/report';
+import { pageCharts } from '@parzen/report/plugin';
 import { launchChromium } from '@parzen/test-kit/chromium';
 import { argument, checkFlags } from './run-flags.js';
 

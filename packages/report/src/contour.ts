@@ -105,7 +105,9 @@ type Point = readonly [number, number];
 
 /** Where a value sits along an axis, in the units its scale spaces evenly (the log on a log axis), and back. */
 export interface AxisPosition {
+  /** A value's position: the value itself on a linear axis, its log on a log axis. */
   readonly at: (value: number) => number;
+  /** The value at a position (the inverse of `at`). */
   readonly back: (position: number) => number;
 }
 

@@ -2,28 +2,17 @@
  * @packageDocumentation
  * Reports for Parzen studies: the seed's figures of what TPE was doing (replayed from the stored trials),
  * the usual study plots and batch comparisons, as Vega-Lite specs in one self-contained HTML file, as
- * standalone SVGs, or served live while the study runs.
+ * standalone SVGs, or served live while the study runs. The chart builders and the contour and
+ * downsampling math a custom page is made of are under `@parzen/report/plugin`.
  */
 
 export { buildReport, pairIssues, type ReportOptions, trialsVersion } from './build-report.js';
-export { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';
-export { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 export {
   buildComparison,
   type ComparisonOptions,
   type ComparisonRun,
   comparisonRunFromTrials,
-  regretBands,
 } from './comparison.js';
-export {
-  type AxisPosition,
-  type ContourGrid,
-  type ContourSegment,
-  contourLevels,
-  contourSegments,
-  evaluateGrid,
-} from './contour.js';
-export { type ContourBase, contourBase } from './contour-base.js';
 export { FANOVA_MAX_TRIALS, type FanovaOptions, fanova, fanovaTrialLimit } from './fanova.js';
 export { type HtmlOptions, renderHtml } from './html.js';
 export {
@@ -44,8 +33,7 @@ export {
   trialsBefore,
 } from './replay.js';
 export { type ReportServer, type ServeOptions, serveReport } from './serve.js';
-export { pageCharts, specToSvg, writeSvgs } from './svg.js';
-export { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
+export { writeSvgs } from './svg.js';
 export type {
   BestTrialView,
   Chart,

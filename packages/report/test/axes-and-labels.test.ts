@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { EXPONENT_LABEL, logTicks, paramAxis } from '../src/charts/common.js';
 import { ecdfChart, historyChart, parallelChart, sliceChart } from '../src/charts/study-charts.js';
 import { pairChart } from '../src/charts/tpe-charts.js';
-import { buildReport, pageCharts, type TrialPoint } from '../src/index.js';
+import { buildReport } from '../src/index.js';
+import { pageCharts, type TrialPoint } from '../src/plugin.js';
 import { runTpeStudy } from './fixtures.js';
 
 // Trial 77: the axes, labels and drawing order of the charts, checked on the specs (the browser test,

@@ -6,17 +6,12 @@ import { optionLabels } from '../src/charts/common.js';
 import {
   buildReport,
   type Chart,
-  downsampleIndices,
-  ecdfChart,
-  pageCharts,
-  pairChart,
   type ReportPage,
   type ReportStudy,
   renderHtml,
   replaySuggestions,
-  type TrialPoint,
-  trialPoints,
 } from '../src/index.js';
+import { downsampleIndices, ecdfChart, pageCharts, pairChart, type TrialPoint, trialPoints } from '../src/plugin.js';
 import { startupDraws } from '../src/replay.js';
 import { everyThirdPruner, heart, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 

@@ -1,7 +1,8 @@
 import type { Trial } from '@parzen/engine';
 import { compileSpace, type ExternalParams, type ParamAssignment, toInternalParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { buildReport, type Chart, pageCharts, type ReportPage, type ReportStudy } from '../src/index.js';
+import { buildReport, type Chart, type ReportPage, type ReportStudy } from '../src/index.js';
+import { pageCharts } from '../src/plugin.js';
 
 const chart = (page: ReportPage, id: string): Chart => {
   const found = pageCharts(page).find((c) => c.id === id);

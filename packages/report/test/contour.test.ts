@@ -1,6 +1,7 @@
 import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { buildReport, contourLevels, contourSegments, evaluateGrid, pageCharts } from '../src/index.js';
+import { buildReport } from '../src/index.js';
+import { contourLevels, contourSegments, evaluateGrid, pageCharts } from '../src/plugin.js';
 import { runTpeStudy } from './fixtures.js';
 
 describe('contours', () => {

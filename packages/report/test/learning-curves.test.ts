@@ -3,7 +3,8 @@
 import { compileSpace, type Trial } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { CURVE_POINTS, curveIndices, learningCurvesChart } from '../src/charts/study-charts.js';
-import { buildReport, pageCharts } from '../src/index.js';
+import { buildReport } from '../src/index.js';
+import { pageCharts } from '../src/plugin.js';
 
 const STEPS = 3000;
 

@@ -1,6 +1,7 @@
 import type { Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { buildReport, explainPastSuggestion, pageCharts, replaySuggestions, trialsBefore } from '../src/index.js';
+import { buildReport, explainPastSuggestion, replaySuggestions, trialsBefore } from '../src/index.js';
+import { pageCharts } from '../src/plugin.js';
 import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
 
 describe('replaySuggestions', () => {

@@ -11,12 +11,12 @@ import {
   buildComparison,
   buildReport,
   comparisonRunFromTrials,
-  pageCharts,
   type ReportPage,
   type ReportStudy,
   renderHtml,
   serveReport,
 } from '../src/index.js';
+import { pageCharts } from '../src/plugin.js';
 import {
   chartScreenshot,
   type DrawnItem,

@@ -5,7 +5,8 @@ import { createRng } from '@parzen/engine/plugin';
 import MarkdownIt from 'markdown-it';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { escapeMarkup } from '../src/escape.js';
-import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
+import { buildReport, writeSvgs } from '../src/index.js';
+import { pageCharts, specToSvg } from '../src/plugin.js';
 import { svgIndex, titled } from '../src/svg.js';
 import { heart, runTpeStudy, withBrokenChart } from './fixtures.js';
 

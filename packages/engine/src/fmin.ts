@@ -25,7 +25,8 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly store?: TrialStore | undefined;
   /**
    * The study's seed (default 0): the same call draws the same trials. Unlike hyperopt's `rstate=None`, no
-   * seed is not a random one; for independent restarts give each its own (`seed: run` or `Date.now()`).
+   * seed is not a random one; for independent restarts give each its own (`seed: run` or `Date.now()`). A study
+   * resumed from `store` without a seed goes on with its own (see `StudyOptions.seed`).
    */
   readonly seed?: number | undefined;
   readonly direction?: Direction | undefined;

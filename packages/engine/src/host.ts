@@ -5,7 +5,13 @@
  * `@parzen/engine/plugin`; not covered by the stability promise of the other entry points. Loads neither
  * inversify, rxjs nor ajv.
  */
-export { spaceDifferences, studySuggester, suggesterChange, versionChange } from './builtins/check-same-study.js';
+export {
+  seedChange,
+  spaceDifferences,
+  studySuggester,
+  suggesterChange,
+  versionChange,
+} from './builtins/check-same-study.js';
 export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
 export { countOf, failureNote, printable, shellQuoted, shownNumber } from './builtins/words.js';
 export {

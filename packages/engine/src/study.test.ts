@@ -492,6 +492,46 @@ describe('Study.optimize', () => {
   });
 });
 
+describe('a study resumed from code with no seed or another one', () => {
+  const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };
+  /** Asks and tells trials of study `resumed` in `store` up to `count`; each asked trial's params. */
+  const askUpTo = async (study: Study<typeof space>, count: number) => {
+    const params: unknown[] = [];
+    for (let n = (await study.trials()).length; n < count; n++) {
+      const trial = await study.ask();
+      params.push(trial.params);
+      await study.tell(trial.number, trial.params.x ** 2);
+    }
+    return params;
+  };
+  const open = (store: TrialStore, seed: number | undefined, warnings: string[]) =>
+    Study.open({ name: 'resumed', space, suggester: prior, store, seed, onWarning: (m) => warnings.push(m) });
+
+  it("goes on with the study's own seed when none is given, without a word", async () => {
+    const unbroken = await askUpTo(await open(createMemoryStore(), 7, []), 6);
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    const before = await askUpTo(await open(store, 7, warnings), 3);
+    const after = await askUpTo(await open(store, undefined, warnings), 6);
+    expect([...before, ...after]).toEqual(unbroken);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns at the open, as a run does, when given another seed (ask/tell got no word), and once', async () => {
+    const store = createMemoryStore();
+    await askUpTo(await open(store, 7, []), 3);
+    const warnings: string[] = [];
+    const other = await open(store, 8, warnings);
+    expect(warnings).toEqual([
+      'study resumed was started with seed 7; it is resumed with seed 8, so its trials draw from other random ' +
+        'streams than the earlier ones (give seed 7, or no seed, to continue them).',
+    ]);
+    await askUpTo(other, 4);
+    await other.optimize({ objective: ({ x }) => x, maxTrials: 5 });
+    expect(warnings).toHaveLength(1);
+  });
+});
+
 describe("the objective's seed (context.seed; trial 157: a module objective could not seed its training)", () => {
   it('differs across trials and study seeds, and is the same for the same trial on resume and rerun', async () => {
     const space = { x: uniform(0, 1) };

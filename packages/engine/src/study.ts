@@ -1,5 +1,11 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import { studySuggester, suggesterChange, suggesterWarnings, versionChange } from './builtins/check-same-study.js';
+import {
+  seedChange,
+  studySuggester,
+  suggesterChange,
+  suggesterWarnings,
+  versionChange,
+} from './builtins/check-same-study.js';
 import {
   createFunctionObjective,
   type ObjectiveFunction,
@@ -141,7 +147,13 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
   /** Default: a memory store. */
   readonly store?: TrialStore | undefined;
+  /**
+   * The study's seed: every trial draws from a random stream derived from (seed, trial number, suggester), so
+   * the same seed gives the same study. Default 0 for a new study; a resumed study goes on with the seed it was
+   * started with, and one given another seed draws its new trials from other streams (said with a warning).
+   */
   readonly seed?: number | undefined;
+  /** Whether a lower loss (`minimize`, the default) or a higher one (`maximize`) is better; a resumed study's must match. */
   readonly direction?: Direction | undefined;
   /**
    * Receives the study's events: from ask, tell, report and prune, `trial.started`, `suggestion.explained`
@@ -632,20 +644,29 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const store = options.store === undefined ? createMemoryStore() : ownHandle(options.store);
     // As a run refuses it (review 47: ask/tell found out at the first report).
     checkPrunerStore(store, options.pruner);
-    const spec = {
+    const created = {
       name: options.name ?? 'study',
       direction: options.direction ?? 'minimize',
       seed: options.seed ?? 0,
       space: options.space,
     };
     const suggester = studySuggester(options.suggester);
-    const opened = await store.openStudy({ ...spec, suggester, parzenVersion: PARZEN_VERSION });
+    const opened = await store.openStudy({ ...created, suggester, parzenVersion: PARZEN_VERSION });
+    // A study resumed without a seed goes on with its own (as a resume needs no other setting repeated); one
+    // given another is warned of, as a run of the CLI is.
+    const spec = opened.resumed && options.seed === undefined ? { ...created, seed: opened.study.seed } : created;
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
     const rebuilt = opened.resumed ? versionChange(spec.name, opened.study.parzenVersion, PARZEN_VERSION) : undefined;
+    const reseeded = opened.resumed
+      ? seedChange(spec.name, opened.study.seed, spec.seed, {
+          who: 'it is resumed with',
+          keep: `give seed ${opened.study.seed}, or no seed,`,
+        })
+      : undefined;
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
     const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
-    if (change !== undefined) warn(change);
-    if (rebuilt !== undefined) warn(rebuilt);
+    for (const message of [change, rebuilt, reseeded === undefined ? undefined : `${reseeded}.`])
+      if (message !== undefined) warn(message);
     const studySpace = inStudyOrder(space, opened.study.space);
     for (const message of suggesterWarnings(spec.name, options.suggester, studySpace)) warn(message);
     if (opened.resumed) {

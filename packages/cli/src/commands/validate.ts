@@ -5,6 +5,7 @@ import {
   leftoverEntriesNote,
   openStudyScope,
   PARZEN_VERSION,
+  seedChange,
   studySuggester,
   suggesterChange,
   takenConfigEntries,
@@ -253,6 +254,10 @@ const withStoreNotes = async (
     const { study, trials } = read.value;
     const settingsChange = changes[at];
     const rebuilt = versionChange(config.name, study.parzenVersion, PARZEN_VERSION, 'a run of this config');
+    const reseeded = seedChange(config.name, study.seed, config.seed, {
+      who: 'a run of this config uses',
+      keep: `set "seed": ${study.seed}`,
+    });
     const spent = config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials;
     // Entries an earlier config queued that this one no longer lists: they run first (trial 119: validate was silent).
     const leftover =
@@ -266,14 +271,7 @@ const withStoreNotes = async (
     const extra = [
       ...(settingsChange === undefined ? [] : [{ pointer: '/suggester/options', message: settingsChange }]),
       // As a run warns of it (trial 117: validate said nothing of another seed).
-      ...(study.seed === config.seed
-        ? []
-        : [
-            {
-              pointer: '/seed',
-              message: `study ${config.name} was started with seed ${study.seed}; a run of this config uses seed ${config.seed}, so its trials draw from other random streams than the earlier ones (set "seed": ${study.seed} to continue them)`,
-            },
-          ]),
+      ...(reseeded === undefined ? [] : [{ pointer: '/seed', message: reseeded }]),
       // As a run warns of it (trial 154: validate said nothing of a study another Parzen build created).
       ...(rebuilt === undefined ? [] : [{ pointer: '/store', message: rebuilt }]),
       ...(study.suggester !== undefined && study.suggester.name !== config.suggester.use

@@ -406,3 +406,22 @@ export const versionChange = (
     : `study ${study} was created by Parzen ${stored}; ${who} is Parzen ${now}, whose suggestions may differ ` +
       `from those of ${stored} (a change of behaviour between versions, not of settings): the same seed and ` +
       `settings can draw other trials than before. To reproduce the earlier trials, run them with Parzen ${stored}.`;
+
+/**
+ * When a resumed study was started with another seed than `now`: a warning that its new trials draw from other
+ * random streams than its earlier ones, and how to continue them. Undefined when the seeds are the same. One
+ * wording for every caller; `said` names who uses `now` and how the caller gives the study's own seed back.
+ */
+export const seedChange = (
+  study: string,
+  stored: number,
+  now: number,
+  said: { readonly who: string; readonly keep: string } = {
+    who: 'this run uses',
+    keep: `run with seed ${stored}`,
+  },
+): string | undefined =>
+  stored === now
+    ? undefined
+    : `study ${study} was started with seed ${stored}; ${said.who} seed ${now}, so its trials draw from other ` +
+      `random streams than the earlier ones (${said.keep} to continue them)`;

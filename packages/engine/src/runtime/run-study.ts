@@ -1,6 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { studySuggester, suggesterChange, suggesterWarnings, versionChange } from '../builtins/check-same-study.js';
+import {
+  seedChange,
+  studySuggester,
+  suggesterChange,
+  suggesterWarnings,
+  versionChange,
+} from '../builtins/check-same-study.js';
 import { ownHandle } from '../builtins/memory-store.js';
 import { countOf, failureNote, shellQuoted } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
@@ -398,12 +404,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // dimensions was documented as poor, and ran unsaid).
     if (options.opened === undefined)
       for (const message of suggesterWarnings(spec.name, options.suggester, space)) warn(message);
-    if (resumed && study.seed !== spec.seed) {
-      warn(
-        `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +
-          `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
-      );
-    }
+    // A study opened beforehand (Study.open) said so when it was opened, and resumed with no seed takes its own.
+    const reseeded = resumed && options.opened === undefined ? seedChange(spec.name, study.seed, spec.seed) : undefined;
+    if (reseeded !== undefined) warn(`${reseeded}.`);
     // Listed before the config's entries are queued (queueing adds no trial), so trials no run stores are
     // refused, named, before anything is written (the entries, the stale trials' ends).
     const existing = await store.listTrials(spec.name);

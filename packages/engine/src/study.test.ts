@@ -532,6 +532,43 @@ describe('a study resumed from code with no seed or another one', () => {
   });
 });
 
+describe('a study reopened in code with another space or direction', () => {
+  it('is refused in words for the call, which has options and no config', async () => {
+    const store = createMemoryStore();
+    await Study.open({ name: 'svm', space: { x: uniform(-2, 2) }, suggester: prior, store });
+    const reopened = Study.open({
+      name: 'svm',
+      space: { x: uniform(-3, 2), z: uniform(0, 1) },
+      suggester: prior,
+      store,
+    });
+    await expect(reopened).rejects.toMatchObject({
+      code: 'STUDY_MISMATCH',
+      message: expect.stringContaining(
+        '/space/x/low: -2 in the store, -3 in the options; `z` is new in the options ({"high":1,"low":0,"type":"uniform"}).',
+      ),
+      issues: [
+        { pointer: '/space/x/low', expected: '-2', found: '-3' },
+        { pointer: '/space/z', expected: expect.any(String), found: expect.any(String) },
+      ],
+    });
+    const maximized = Study.open({
+      name: 'svm',
+      space: { x: uniform(-2, 2) },
+      suggester: prior,
+      store,
+      direction: 'maximize',
+    });
+    await expect(maximized).rejects.toMatchObject({
+      code: 'STUDY_MISMATCH',
+      message:
+        'Study `svm` in the store is a minimize study; the options ask for maximize. Use another study name or another store.',
+    });
+    const messages = await Promise.all([reopened, maximized].map((opening) => opening.catch((e: Error) => e.message)));
+    for (const message of messages) expect(message).not.toMatch(/config|this run/);
+  });
+});
+
 describe("the objective's seed (context.seed; trial 157: a module objective could not seed its training)", () => {
   it('differs across trials and study seeds, and is the same for the same trial on resume and rerun', async () => {
     const space = { x: uniform(0, 1) };

@@ -1,5 +1,6 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
 import {
+  checkSameStudy,
   seedChange,
   studySuggester,
   suggesterChange,
@@ -25,7 +26,7 @@ import { refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { checkStoredTrials } from './domain/stored-trials.js';
-import type { StudyRecord } from './domain/study.js';
+import type { StudyRecord, StudySpec } from './domain/study.js';
 import {
   bestTrial,
   type CompleteTrial,
@@ -598,6 +599,19 @@ const withSkippedRows = (error: unknown, invalid: readonly InvalidRow[], total: 
 };
 
 /**
+ * A store's `STUDY_MISMATCH` (worded for a config, as the CLI runs it) worded again for the call in code that opened
+ * the study, which has no config: the stored study compared with the options it was given. Any other error, or
+ * a study the store then does not give, is thrown as it was.
+ */
+const mismatchInCode = async (store: TrialStore, spec: StudySpec, error: unknown): Promise<never> => {
+  if ((error as { code?: unknown } | undefined)?.code === 'STUDY_MISMATCH') {
+    const stored = await store.getStudy(spec.name).catch(() => undefined);
+    if (stored !== undefined) checkSameStudy(stored, spec, 'options');
+  }
+  throw error;
+};
+
+/**
  * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
  * runs it), over one store. Typed by its space: `ask().params` and `best().params` are `ParamsOf<S>`.
  *
@@ -651,7 +665,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space: options.space,
     };
     const suggester = studySuggester(options.suggester);
-    const opened = await store.openStudy({ ...created, suggester, parzenVersion: PARZEN_VERSION });
+    const opened = await store
+      .openStudy({ ...created, suggester, parzenVersion: PARZEN_VERSION })
+      .catch((error: unknown) => mismatchInCode(store, created, error));
     // A study resumed without a seed goes on with its own (as a resume needs no other setting repeated); one
     // given another is warned of, as a run of the CLI is.
     const spec = opened.resumed && options.seed === undefined ? { ...created, seed: opened.study.seed } : created;

@@ -40,12 +40,12 @@ const differencesOf = (before: unknown, after: unknown, pointer: string, found: 
 };
 
 /** A difference as a mismatch message lists it: `/space/x/high: 1000 in the store, 100 in the config`. */
-const describeDifference = ({ pointer, before, after }: Difference, from: string): string =>
+const describeDifference = ({ pointer, before, after }: Difference, from: string, given: 'config' | 'options'): string =>
   before === undefined
-    ? `${pointer}: added in the config (${shown(canonicalJson(after))})`
+    ? `${pointer}: added in the ${given} (${shown(canonicalJson(after))})`
     : after === undefined
-      ? `${pointer}: in the ${from} only (${shown(canonicalJson(before))}), not in the config`
-      : `${pointer}: ${shown(canonicalJson(before))} in the ${from}, ${shown(canonicalJson(after))} in the config`;
+      ? `${pointer}: in the ${from} only (${shown(canonicalJson(before))}), not in the ${given}`
+      : `${pointer}: ${shown(canonicalJson(before))} in the ${from}, ${shown(canonicalJson(after))} in the ${given}`;
 
 /**
  * How two spaces differ: each place a parameter's definition changed, as its JSON pointer with the value on each
@@ -55,6 +55,7 @@ export const spaceDifferences = (
   storedSpace: SpaceDefinition,
   configSpace: SpaceDefinition,
   from = 'store',
+  given: 'config' | 'options' = 'config',
 ): string[] => {
   // Compared as one spelling: `{"value": "adam"}` and `"adam"` are one option (trial 50).
   const stored = canonicalSpace(storedSpace) as SpaceDefinition;
@@ -65,10 +66,10 @@ export const spaceDifferences = (
     if (now === undefined) differences.push(`\`${name}\` is in the ${from}'s space only`);
     else
       for (const difference of differencesOf(definition, now, `/space/${escapePointer(name)}`))
-        differences.push(describeDifference(difference, from));
+        differences.push(describeDifference(difference, from, given));
   }
   for (const [name, definition] of Object.entries(config)) {
-    if (!(name in stored)) differences.push(`\`${name}\` is new in the config (${shown(canonicalJson(definition))})`);
+    if (!(name in stored)) differences.push(`\`${name}\` is new in the ${given} (${shown(canonicalJson(definition))})`);
   }
   return differences;
 };
@@ -165,19 +166,22 @@ const carryOver = (changed: readonly ChangedParam[]): string => {
  * A resumed study must be the same study: same direction and same space (compared as JSON
  * with sorted keys, so reordering a definition's keys is not a change, and in one spelling: see
  * `sameSpace`). The seed may
- * differ (a new seed continues with other streams). Stores call this in `openStudy`.
+ * differ (a new seed continues with other streams). Stores call this in `openStudy`; `given` names what gave
+ * `spec`: a config (the CLI, runExperiment), unless told otherwise, or the options of a call in code (Study.open,
+ * createStudy, fmin), which has no config to name (Study.open words a store's error again so).
  */
-export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
+export const checkSameStudy = (stored: StudyRecord, spec: StudySpec, given: 'config' | 'options' = 'config'): void => {
   if (stored.direction !== spec.direction) {
+    const asks = given === 'config' ? 'this run asks for' : 'the options ask for';
     throw new ParzenError(
       'STUDY_MISMATCH',
-      `Study \`${spec.name}\` in the store is a ${stored.direction} study; this run asks for ${spec.direction} (its config or options). ` +
+      `Study \`${spec.name}\` in the store is a ${stored.direction} study; ${asks} ${spec.direction}${given === 'config' ? ' (its config or options)' : ''}. ` +
         'Use another study name or another store.',
       { issues: [{ pointer: '/direction', expected: stored.direction, found: spec.direction }] },
     );
   }
   if (!sameSpace(stored.space, spec.space)) {
-    const differences = spaceDifferences(stored.space, spec.space);
+    const differences = spaceDifferences(stored.space, spec.space, 'store', given);
     const listed =
       differences.length > LISTED
         ? [...differences.slice(0, LISTED), `and ${differences.length - LISTED} more`]

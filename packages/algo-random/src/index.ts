@@ -4,4 +4,4 @@
  */
 export { manifests, quasiRandomSuggesterManifest, randomSuggesterManifest } from './manifest.js';
 export { createQuasiRandomSuggester, type QuasiRandomOptions } from './quasi-random-suggester.js';
-export { createRandomSuggester } from './random-suggester.js';
+export { createRandomSuggester, type RandomOptions } from './random-suggester.js';

@@ -4,13 +4,13 @@ import {
   type QuasiRandomOptions,
   quasiRandomOptionsSchema,
 } from './quasi-random-suggester.js';
-import { createRandomSuggester } from './random-suggester.js';
+import { createRandomSuggester, type RandomOptions, randomOptionsSchema } from './random-suggester.js';
 
 /** `{ "use": "random" }`: random search; it takes no options. */
-export const randomSuggesterManifest = defineSuggester<Record<string, never>>({
+export const randomSuggesterManifest = defineSuggester<RandomOptions>({
   name: 'random',
   description: "Random search with hyperopt's rand semantics.",
-  optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  optionsSchema: randomOptionsSchema,
   create: () => createRandomSuggester(),
 });
 

@@ -186,7 +186,8 @@ const ruleIssues = (
         const where = hint?.(key) ?? '';
         issues.push({
           pointer: `${prefix}/${key}`,
-          expected: `one of ${Object.keys(rules).join(', ')}${where}`,
+          // A plugin that takes no options (the random suggester) expects none, not "one of" an empty list.
+          expected: `${Object.keys(rules).length === 0 ? 'no options' : `one of ${Object.keys(rules).join(', ')}`}${where}`,
           found: `an unknown option \`${key}\`${where === '' ? didYouMeanField(key, Object.keys(rules)) : ''}`,
         });
       }

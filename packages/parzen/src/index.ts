@@ -36,7 +36,12 @@ import * as pruners from '@parzen/pruners';
 import * as storeFile from '@parzen/store-file';
 import * as storeSqlite from '@parzen/store-sqlite';
 
-export { createQuasiRandomSuggester, createRandomSuggester, type QuasiRandomOptions } from '@parzen/algo-random';
+export {
+  createQuasiRandomSuggester,
+  createRandomSuggester,
+  type QuasiRandomOptions,
+  type RandomOptions,
+} from '@parzen/algo-random';
 // The factories' option types come with them, so code can name what it passes (trial 54).
 export {
   type BoundaryTies,

@@ -40,7 +40,11 @@ const differencesOf = (before: unknown, after: unknown, pointer: string, found: 
 };
 
 /** A difference as a mismatch message lists it: `/space/x/high: 1000 in the store, 100 in the config`. */
-const describeDifference = ({ pointer, before, after }: Difference, from: string, given: 'config' | 'options'): string =>
+const describeDifference = (
+  { pointer, before, after }: Difference,
+  from: string,
+  given: 'config' | 'options',
+): string =>
   before === undefined
     ? `${pointer}: added in the ${given} (${shown(canonicalJson(after))})`
     : after === undefined

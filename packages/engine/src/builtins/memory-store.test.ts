@@ -41,3 +41,15 @@ it('gives a run another handle, but a store whose methods were replaced, or one 
   const wrapped = { ...createMemoryStore() };
   expect(ownHandle(wrapped)).toBe(wrapped);
 });
+
+it('refuses options given from JavaScript, which it takes none of, by path (they failed at the first trial)', () => {
+  expect(() => createMemoryStore({ name: 'x' } as never)).toThrow(
+    expect.objectContaining({
+      code: 'CONFIG_INVALID',
+      message:
+        'Invalid memory store arguments:\n  /: expected nothing (a memory store takes no options), or a clock for tests (an object with a `now` method), found {"name":"x"}',
+      issues: [expect.objectContaining({ pointer: '' })],
+    }),
+  );
+  expect(() => createMemoryStore({ now: () => new Date(0) })).not.toThrow();
+});

@@ -15,7 +15,14 @@ import {
   type TrialOutcome,
 } from '../domain/trial.js';
 import { addedTrial, addIntermediate, copyParams, finishedTrial, runningTrial } from '../domain/trial-builders.js';
-import { studyDeleted, studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
+import {
+  describeValue,
+  invalidConfig,
+  studyDeleted,
+  studyNotFound,
+  trialAlreadyFinished,
+  trialNotFound,
+} from '../errors.js';
 import { trialsChangedSince } from './change-log.js';
 import { checkSameStudy } from './check-same-study.js';
 
@@ -62,6 +69,15 @@ export const ownHandle = (store: TrialStore): TrialStore => {
  * keep their trials in the returned result. Its times are `clock`'s.
  */
 export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
+  // Options from JavaScript (`{ name }`, as the file stores take) failed at the first trial: `clock.now is not a function`.
+  if (typeof (clock as { now?: unknown } | null)?.now !== 'function')
+    throw invalidConfig('memory store arguments', [
+      {
+        pointer: '',
+        expected: 'nothing (a memory store takes no options), or a clock for tests (an object with a `now` method)',
+        found: describeValue(clock),
+      },
+    ]);
   const now = (): string => clock.now().toISOString();
   const studies = new Map<string, StudyState>();
   /** The studies deleted and not created again since: a call naming one says it was deleted. */

@@ -87,3 +87,12 @@ describe('installInterruptHandlers', () => {
     expect(counts()).toEqual(before);
   });
 });
+
+it('refuses an argument that is not a function, which failed only at the first Ctrl-C', () => {
+  expect(() => installInterruptHandlers({ gracePeriodMs: 5000 } as never)).toThrow(
+    expect.objectContaining({
+      code: 'CONFIG_INVALID',
+      issues: [expect.objectContaining({ pointer: '', found: '{"gracePeriodMs":5000}' })],
+    }),
+  );
+});

@@ -1,3 +1,5 @@
+import { describeValue, invalidConfig } from '../errors.js';
+
 /** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
 export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -33,6 +35,16 @@ const DUPLICATE_MS = 100;
  * `onSignal` is told each time (to print "finishing running trials, press Ctrl-C again to stop now").
  */
 export const installInterruptHandlers = (onSignal?: (name: string, count: number) => void): InterruptHandlers => {
+  // Options from JavaScript (`{ gracePeriodMs }`, which fmin takes) threw `onSignal is not a function` at Ctrl-C.
+  if (onSignal !== undefined && typeof onSignal !== 'function')
+    throw invalidConfig('installInterruptHandlers argument', [
+      {
+        pointer: '',
+        expected:
+          "nothing, or a function told of each signal (its name and count); the grace period is fmin's `gracePeriodMs`",
+        found: describeValue(onSignal),
+      },
+    ]);
   const stop = new AbortController();
   const force = new AbortController();
   let first: keyof typeof SIGNAL_EXIT_CODES | undefined;

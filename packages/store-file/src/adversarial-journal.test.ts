@@ -53,7 +53,7 @@ describe('the journal store refuses files that are not journals (issue 9)', () =
     writeFileSync(path, Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(84, 1), Buffer.from('\n')]));
     const reader = createJsonlStore({ path, ...quiet, readOnly: true });
     await expect(reader.listStudies()).rejects.toThrow(
-      `is not a Parzen journal: it is a SQLite database. It is left as it is; read it with the sqlite store (--store sqlite:${path}`,
+      `is not a Parzen journal: it is a SQLite database. It is left as it is; read it with the sqlite store (\`createSqliteStore({ path })\` in code, \`--store sqlite:${path}\` or \`"use": "sqlite"\` for the CLI).`,
     );
     await reader.close();
   });

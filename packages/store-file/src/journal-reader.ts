@@ -310,7 +310,7 @@ export class JournalReader {
       'STORE_CORRUPT',
       `\`${this.path}\` is not a Parzen journal: ${sqlite ? 'it is a SQLite database' : `its first line is ${describeForeignLine(first)}, not a journal record`}. ` +
         (sqlite
-          ? `It is left as it is; read it with the sqlite store (--store sqlite:${this.path}, or "use": "sqlite" in the config).`
+          ? `It is left as it is; read it with the sqlite store (\`createSqliteStore({ path })\` in code, \`--store sqlite:${this.path}\` or \`"use": "sqlite"\` for the CLI).`
           : 'It is left as it is; point the store at another file (a journal ends in .parzen.jsonl by default).'),
     );
   }

@@ -284,6 +284,8 @@ describe('jsonl journal recovery', () => {
     expect(error?.message).toContain(path);
     expect(error?.message).toContain('line 5');
     expect(error?.message).toContain('par#ms');
+    // The salvage is the CLI's, said as such to a store opened in code too (trial 164).
+    expect(error?.message).toContain('read out what is intact with the `parzen` command (@parzen/cli;');
     expect((await rejectionOf(store.listTrials(spec.name)))?.code).toBe('STORE_CORRUPT');
   });
 

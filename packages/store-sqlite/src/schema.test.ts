@@ -66,6 +66,8 @@ describe('sqlite schema', () => {
     expect(error?.code).toBe('STORE_CORRUPT');
     expect(error?.message).toContain(path);
     expect(error?.message).toContain('It is a text file (a JSONL journal, a config?)');
+    // For its caller, code or the CLI (trial 164: only `--store jsonl:PATH` was said, to a library user).
+    expect(error?.message).toContain('use the jsonl store (`createJsonlStore({ path })` in code, `--store jsonl:PATH`');
     // A damaged database (binary) is told to be restored, not re-pointed at the jsonl store.
     const binary = tempPath('damaged.db');
     writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 1) % 256)));

@@ -85,7 +85,7 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       'STORE_CORRUPT',
       `SQLite store \`${path}\` is not a readable database (${code}: ${message}) while ${doing}. ` +
         (text
-          ? 'It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (--store jsonl:PATH), or point the sqlite store at another file.'
+          ? 'It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (`createJsonlStore({ path })` in code, `--store jsonl:PATH` or `"use": "jsonl"` for the CLI), or point the sqlite store at another file.'
           : 'Restore it from a backup, or point the store at another file.'),
       { cause: error },
     );

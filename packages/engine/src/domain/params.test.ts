@@ -111,7 +111,7 @@ describe('toInternalParams', () => {
       {
         pointer: '/e/degree',
         expected:
-          'no value: `degree` is not used with `model` = "tree" (leave it out: no field, null, or an empty CSV cell)',
+          'no value: `degree` is not used with `model` = "tree" (leave it out, or give null; in a CSV file, an empty cell)',
         found: '4',
       },
     ]);
@@ -121,7 +121,7 @@ describe('toInternalParams', () => {
       '/e',
     );
     expect(direct.issues.map((issue) => issue.expected)).toEqual([
-      'no value: `degree` is not used with `kernel` = "rbf" (leave it out: no field, null, or an empty CSV cell)',
+      'no value: `degree` is not used with `kernel` = "rbf" (leave it out, or give null; in a CSV file, an empty cell)',
     ]);
     // A choice given a value it has no option for: that is said, and what is under it is left unjudged (review 91:
     // `degree` was said unused "with `model` = "svm"", the branch that uses it).
@@ -141,7 +141,7 @@ describe('toInternalParams', () => {
     // A choice whose option is null is named with null, not its index.
     const nullable = compileSpace(defineSpace({ n: choice([null, option('on', { k: uniform(0, 1) })]) }));
     expect(toInternalParams(nullable, { n: null, k: 0.5 }, '').issues[0]?.expected).toBe(
-      'no value: `k` is not used with `n` = null (leave it out: no field, null, or an empty CSV cell)',
+      'no value: `k` is not used with `n` = null (leave it out, or give null; in a CSV file, an empty cell)',
     );
     // In an enqueue entry (partial), null under a choice not given is no value either.
     expect(toInternalParams(space, { x: 0, C: null }, '/e', { partial: true }).issues).toEqual([]);

@@ -258,7 +258,7 @@ export const toInternalParams = (
         issues.push({
           pointer: where,
           // Trial 162: a run log fills every column (a default where the branch was not taken); said how to empty it.
-          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)} (leave it out: no field, null, or an empty CSV cell)`,
+          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)} (leave it out, or give null; in a CSV file, an empty cell)`,
           found: describeValue(value),
         });
       continue;

@@ -23,7 +23,7 @@ import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { activeParamNames, type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
 import { refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
-import type { ParamsOf } from './domain/space-builder.js';
+import type { EnqueueParams, ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { checkStoredTrials } from './domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from './domain/study.js';
@@ -1074,10 +1074,16 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * `INTERRUPTED`, or a run's trial whose worker died, gives it back to be handed out first. With a `key`, params
    * whose key the study has already queued are skipped. Resolves to whether the entry was queued.
    *
+   * A parameter of a branch needs the choice that decides it (`{ model: 'svm', C: 50 }`, not `{ C: 50 }`: the
+   * entry says which branch it is for), which the type requires too ({@link EnqueueParams}).
+   *
    * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space;
    *   `CONFIG_INVALID` when `options` is not `{ key?: string }`.
    */
-  async enqueue(params: Partial<ParamsOf<S>>, options: { readonly key?: string } = {}): Promise<boolean> {
+  async enqueue<const P extends Partial<ParamsOf<S>>>(
+    params: P & EnqueueParams<S, P>,
+    options: { readonly key?: string } = {},
+  ): Promise<boolean> {
     const { store, space } = this.session;
     checkMethodOptions('study.enqueue', options, { key: 'a string' });
     const { internal, issues } = toInternalParams(space, params as Readonly<Record<string, unknown>>, '', {

@@ -145,6 +145,32 @@ describe('ParamsOf', () => {
     if (asked.params.model === 'tree') expectTypeOf(asked.params.depth).toEqualTypeOf<number>();
   });
 
+  it('types an enqueued branch parameter as needing the choices that decide it, as the run refuses it without', async () => {
+    const study = await Study.open({ space: nested, suggester: prior, seed: 1 });
+    const refused = { code: 'PARAMS_INVALID' };
+    // @ts-expect-error `C` needs `model` (it compiled, and only the run said "expected a value for `model` too")
+    await expect(study.enqueue({ C: 50 })).rejects.toMatchObject(refused);
+    // @ts-expect-error `degree` needs `kernel` as well as `model`
+    await expect(study.enqueue({ model: 'svm', degree: 3 })).rejects.toMatchObject(refused);
+    // @ts-expect-error a name two branches share needs the choice too
+    await expect(study.enqueue({ x: 0, lr: 0.5 })).rejects.toMatchObject(refused);
+    // @ts-expect-error `factor` is under the pchoice `scale`
+    await expect(study.enqueue({ factor: 1.5 })).rejects.toMatchObject(refused);
+    // @ts-expect-error an unknown name beside known ones is still refused
+    await expect(study.enqueue({ x: 0, kinds: 1 })).rejects.toMatchObject(refused);
+    expect(await study.enqueue({ model: 'svm', C: 50 })).toBe(true);
+    expect(await study.enqueue({ model: 'svm', kernel: 'poly', degree: 3 })).toBe(true);
+    expect(await study.enqueue({ model: 'tree', lr: 0.5, scale: true, factor: 1.5 })).toBe(true);
+    expect(await study.enqueue({ x: 0 })).toBe(true);
+    expect(await study.enqueue({})).toBe(true);
+    // Params typed by the space, not a literal: checked as before.
+    const typed: Partial<ParamsOf<typeof nested>> = { model: 'boost', lr: 0.1 };
+    expect(await study.enqueue(typed)).toBe(true);
+    // A space typed as any SpaceDefinition: any name, left to the run.
+    const wide = await Study.open({ space: nested as SpaceDefinition, suggester: prior, seed: 1 });
+    await expect(wide.enqueue({ C: 50 })).rejects.toMatchObject(refused);
+  });
+
   it('cannot narrow on option values that are not literal types: a parameter test does', () => {
     const kinds: string[] = ['svm', 'knn'];
     const space = defineSpace({

@@ -290,5 +290,49 @@ export type ParamsOf<S> = string extends keyof S
       ? OptionalParams<S>
       : ExactParams<BranchParams<S>, ParamNames<S>>;
 
+/**
+ * Each parameter of a space, its sub-spaces' too, with the choices that decide whether it is used (`deciders`: the
+ * choices above it, outside in) and its value type: `{ name: 'C'; deciders: 'model'; value: number }` (a helper of
+ * {@link EnqueueParams}). A name in several branches has a place in each.
+ */
+export type ParamPlaces<S, Above extends string = never> = string extends keyof S
+  ? never
+  : {
+      [K in keyof S & string]:
+        | { readonly name: K; readonly deciders: Above; readonly value: ValueOf<S[K]> }
+        | (BranchSpacesOf<S[K]> extends infer Sub
+            ? Sub extends unknown
+              ? ParamPlaces<Sub, Above | K>
+              : never
+            : never);
+    }[keyof S & string];
+
+/**
+ * The choices a place of a parameter needs that `Given` lacks, or `true` when it has them all (a helper of
+ * {@link EnqueueParams}).
+ */
+export type UnmetDeciders<Place, Given> = Place extends { readonly deciders: infer D }
+  ? [Exclude<D, Given>] extends [never]
+    ? true
+    : Exclude<D, Given>
+  : never;
+
+/**
+ * What {@link Study.enqueue} checks of its params `P` beyond `Partial<ParamsOf<S>>`: a parameter of a branch comes
+ * with the choices that decide it (`{ C: 50 }` needs `model: 'svm'` too: the entry says which branch it is for),
+ * and only names of the space are given. The missing choices are required properties of the type, so the error
+ * names them. Unknown names (a wide space) check nothing.
+ */
+export type EnqueueParams<S, P> = string extends keyof S
+  ? unknown
+  : {
+      [K in {
+        [G in keyof P]: true extends UnmetDeciders<Extract<ParamPlaces<S>, { readonly name: G }>, keyof P>
+          ? never
+          : UnmetDeciders<Extract<ParamPlaces<S>, { readonly name: G }>, keyof P>;
+      }[keyof P] &
+        string]: Extract<ParamPlaces<S>, { readonly name: K }>['value'];
+    } & { [K in Exclude<keyof P, ParamNames<S>>]: never };
+
 /** Identity with a type check: gives a space literal its precise type. */
 export const defineSpace = <const S extends SpaceDefinition>(space: S): S => space;

@@ -14,8 +14,11 @@ import { type BestTrial, type StopWhen, type StopWhenContext, Study, type TrialV
 
 /** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
+  /** The function to minimize (or maximize): given each trial's params, it returns a loss or `{ loss, attrs }`. */
   readonly objective: ObjectiveFunction<ParamsOf<S>>;
+  /** The search space (see the builders: `uniform`, `choice`, ...). */
   readonly space: S;
+  /** What decides each trial's params (`createTpeSuggester()`, `createRandomSuggester()`, ...). */
   readonly suggester: Suggester;
   /** Stop when the study has this many trials (earlier runs in a persistent store count). */
   readonly maxTrials?: number | undefined;
@@ -29,9 +32,16 @@ export interface FminOptions<S extends SpaceDefinition> {
    * resumed from `store` without a seed goes on with its own (see `StudyOptions.seed`).
    */
   readonly seed?: number | undefined;
+  /** Whether a lower loss (`minimize`, the default) or a higher one (`maximize`) is better. */
   readonly direction?: Direction | undefined;
+  /**
+   * Trials evaluated at once by this process (default 1). An `async` objective runs them interleaved; a
+   * synchronous one runs one at a time whatever this says (a warning says so).
+   */
   readonly concurrency?: number | undefined;
+  /** The study's name in `store` (default `fmin`): the same name resumes it. */
   readonly name?: string | undefined;
+  /** Told of the run's events (the console and events reporters, or your own `{ name, onEvent }`). */
   readonly reporters?: readonly Reporter[] | undefined;
   /**
    * Stops the run: no trial starts after it aborts, and running trials get `gracePeriodMs` to finish.
@@ -82,9 +92,11 @@ export interface FminOptions<S extends SpaceDefinition> {
 
 /** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
 export interface FminResult<S extends SpaceDefinition> {
+  /** The best complete trial (params as the objective saw them), or undefined when none completed. */
   readonly best: BestTrial<S> | undefined;
   /** Every trial of the study, with its params as the objective saw them. */
   readonly trials: readonly TrialView<S>[];
+  /** Why the run stopped: a budget rule (`max-trials`, `max-seconds`, ...), `stopper`, `failures` or `interrupted`. */
   readonly reason: StopReason;
   /**
    * What `stopWhen` answered when it stopped the run (`reason` is then `stopper`), or how many trials failed

@@ -138,6 +138,35 @@ export {
 } from './domain/rng.js';
 export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
+// The type-level helpers of ParamsOf and EnqueueParams (the root exports those two): exported so that a declaration
+// naming them can be read, and kept off the user's reference.
+export type {
+  BranchKeys,
+  BranchParams,
+  BranchSpacesOf,
+  ChoiceBranchParams,
+  ExactParams,
+  NestedParams,
+  OptionSpace,
+  OptionValue,
+  ParamNames,
+  ParamPlaces,
+  ParamsChoiceCount,
+  ParamsChoicesCount,
+  ParamsCount,
+  ParamsCountOver,
+  ParamsOptionsCount,
+  ParamsTally,
+  ParamsTallyOf,
+  ParamsTallyPlus,
+  ParamsTallyTimes,
+  SpacedOptionOf,
+  SubSpacesOf,
+  UnionMember,
+  UnionToIntersection,
+  UnmetDeciders,
+  ValueOf,
+} from './domain/space-builder.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
 export { checkStoredTrials, storedTrialsNote } from './domain/stored-trials.js';
 export {

@@ -134,7 +134,9 @@ const withoutKeptLoss = (error: ErrorInfo): string => {
 };
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
 export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
+  /** The trials added, in the order of their rows, each with its number in the study. */
   readonly added: readonly TrialView<S>[];
+  /** The rows left out (`onInvalid: 'skip'`), each with its index and its problems. */
   readonly skipped: readonly InvalidRow[];
 }
 
@@ -142,7 +144,9 @@ export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
 export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** The study's name in its store; default `study` (two studies opened without one on a shared store are one). */
   readonly name?: string | undefined;
+  /** The search space (see the builders: `uniform`, `choice`, ...); a resumed study's must be the one it was created with. */
   readonly space: S;
+  /** What decides each trial's params (`createTpeSuggester()`, `createRandomSuggester()`, ...). */
   readonly suggester: Suggester;
   /** What `optimize` runs when it is not given one. */
   readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
@@ -169,6 +173,10 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
    * service routes them to its own log (not only to stderr).
    */
   readonly onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Asks the suggester to explain each suggestion (TPE does: its densities and the winning candidate), sent as a
+   * `suggestion.explained` event to `onEvent` (default false: explaining costs time).
+   */
   readonly explain?: boolean | undefined;
   /** Judges trials at each {@link Study.report} and in `optimize` (default: never prunes). */
   readonly pruner?: Pruner | undefined;
@@ -271,7 +279,9 @@ export interface AskOptions {
  * `enqueue:<its JSON>#<occurrence>`).
  */
 export interface EnqueuedEntry<S extends SpaceDefinition = SpaceDefinition> {
+  /** The params queued, as the objective sees them; those not given are sampled. */
   readonly params: Partial<ParamsOf<S>>;
+  /** The key it was queued with, if any. */
   readonly key?: string;
 }
 
@@ -439,6 +449,7 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly maxTrials?: number | undefined;
   /** Other stopping rules; `maxTrials` above is merged in. */
   readonly budget?: Budget | undefined;
+  /** Trials evaluated at once by this process (default 1; see `FminOptions.concurrency`). */
   readonly concurrency?: number | undefined;
   /** Stops the run (see `FminOptions.signal`). */
   readonly signal?: AbortSignal | undefined;
@@ -464,8 +475,11 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
 
 /** The best trial as a user reads it: its number, loss, params as the objective saw them, and its attrs if any. */
 export interface BestTrial<S extends SpaceDefinition> {
+  /** The trial's number in its study (0 for the first). */
   readonly number: number;
+  /** Its loss: the lowest of the study's complete trials (the highest, in a `maximize` study). */
   readonly loss: number;
+  /** Its params, as the objective saw them (a choice by its option's value). */
   readonly params: ParamsOf<S>;
   /** What the objective returned beside the loss (`{ loss, attrs }`), as `parzen best --json` shows it. */
   readonly attrs?: Readonly<Record<string, unknown>>;
@@ -626,6 +640,7 @@ const mismatchInCode = async (store: TrialStore, spec: StudySpec, error: unknown
 export class Study<S extends SpaceDefinition = SpaceDefinition> {
   private constructor(
     private readonly session: StudySession,
+    /** The study's name in its store. */
     readonly name: string,
     private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
     private readonly pruner: Pruner | undefined,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { Study } from '@parzen/engine';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   choice,
   createJsonlStore,
@@ -13,13 +13,19 @@ import {
   expandMatrix,
   fmin,
   isTpeExplanation,
+  type JsonlStore,
   type JsonlStoreOptions,
   type MedianPrunerOptions,
+  type ParamExplanation,
+  type ParamsOf,
   plugins,
   runExperiment,
+  type SqliteStore,
   type SqliteStoreOptions,
   type TpeCompat,
+  type TpeExplanation,
   type TpeOptions,
+  type TpeSettings,
   uniform,
 } from './index.js';
 
@@ -251,5 +257,22 @@ describe('option types come with their factories (trial 54: code could not name 
       'never-opened.jsonl',
       'never-opened.sqlite',
     ]);
+  });
+});
+
+describe('the types the one package hands out are its own (trial 164)', () => {
+  it('exports the stores the factories return, the TPE settings and the explanation parts', () => {
+    expectTypeOf(createSqliteStore).returns.toEqualTypeOf<SqliteStore>();
+    expectTypeOf(createJsonlStore).returns.toEqualTypeOf<JsonlStore>();
+    expectTypeOf<TpeOptions>().toEqualTypeOf<Partial<TpeSettings>>();
+    expectTypeOf<TpeExplanation['params'][number]>().toEqualTypeOf<ParamExplanation>();
+  });
+
+  it("keeps ParamsOf's type-level helpers off its root (they crowded the reference): they are in /plugin", async () => {
+    // @ts-expect-error a helper of ParamsOf, not a user's type
+    type Helper = import('./index.js').UnionToIntersection<ParamsOf<typeof space>>;
+    expectTypeOf<Helper>().not.toBeNever();
+    const root = await import('./index.js');
+    expect(Object.keys(root)).toContain('uniform');
   });
 });

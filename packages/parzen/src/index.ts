@@ -45,10 +45,15 @@ export {
 // The factories' option types come with them, so code can name what it passes (trial 54).
 export {
   type BoundaryTies,
+  type CategoricalComponents,
+  type ComponentsDescription,
   type ConstantLiar,
   createTpeSuggester,
+  type DensityCurve,
   type FailedTrialPolicy,
+  type GaussianComponents,
   isTpeExplanation,
+  type ParamExplanation,
   type PrunedTrialPolicy,
   type StartupSuggesterName,
   type TpeCompat,
@@ -58,6 +63,7 @@ export {
   type TpeGrouping,
   type TpeKernel,
   type TpeOptions,
+  type TpeSettings,
   type TpeSplitRule,
 } from '@parzen/algo-tpe';
 export * from '@parzen/engine';
@@ -75,8 +81,8 @@ export {
   type SuccessiveHalvingOptions,
   type ThresholdPrunerOptions,
 } from '@parzen/pruners';
-export { createJsonlStore, type FsyncPolicy, type JsonlStoreOptions } from '@parzen/store-file';
-export { createSqliteStore, type SqliteStoreOptions } from '@parzen/store-sqlite';
+export { createJsonlStore, type FsyncPolicy, type JsonlStore, type JsonlStoreOptions } from '@parzen/store-file';
+export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from '@parzen/store-sqlite';
 
 /** {@link StudyOptions} with the suggester optional: TPE (our default profile) when not given. */
 export type CreateStudyOptions<S extends SpaceDefinition> = Omit<StudyOptions<S>, 'suggester'> & {

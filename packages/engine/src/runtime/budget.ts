@@ -7,7 +7,9 @@ import type { StopReason } from '../events/engine-event.js';
  * run started. At least one rule should be set, or the run goes on until it is interrupted.
  */
 export interface Budget {
+  /** Stop when the study has this many trials (earlier runs, other workers and failed trials count). */
   readonly maxTrials?: number | undefined;
+  /** Stop after this many trials beyond those the study had when the run started. */
   readonly moreTrials?: number | undefined;
   /** Wall-clock limit of this run; running trials finish, no new one starts. */
   readonly maxSeconds?: number | undefined;

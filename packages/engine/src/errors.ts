@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'SUGGESTER_BAD_GROUP'
   | 'STORE_CORRUPT'
   | 'STORE_FAILED'
+  /** A store used after its `close()`: a study opened on it, its trials, anything read or written through it. */
+  | 'STORE_CLOSED'
   | 'STUDY_MISMATCH'
   | 'TRIAL_NOT_FOUND'
   | 'TRIAL_ALREADY_FINISHED'
@@ -268,6 +270,17 @@ export const storeUnsupported = (store: string, feature: string, method: string,
   new ParzenError(
     'STORE_UNSUPPORTED',
     `The \`${store}\` store cannot ${feature}: it has no \`${method}\` method. Use a built-in store (${durable ? 'jsonl, sqlite, postgres' : 'memory, jsonl, sqlite, postgres'}).`,
+  );
+
+/**
+ * The `STORE_CLOSED` error of a store used after its `close()`, in one wording for every store: `store` names it
+ * (`SQLite store \`runs.db\``), `doing` what was asked of it, when the store says (`creating a trial`).
+ */
+export const storeClosed = (store: string, doing?: string): ParzenError =>
+  new ParzenError(
+    'STORE_CLOSED',
+    `${store} was closed (its \`close()\` was called)${doing === undefined ? '' : ` before ${doing}`}: a closed store reads and writes nothing. ` +
+      'To go on, create the store again and open the study on it; close a store only once you are done with every study on it.',
   );
 
 /** The `STUDY_NOT_FOUND` error: the store has no study with that name. */

@@ -226,6 +226,7 @@ export {
   issuesUnder,
   ParzenError,
   type ParzenErrorDetails,
+  storeClosed,
   storeUnsupported,
   studyDeleted,
   studyNotFound,

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { Study } from '@parzen/engine';
@@ -6,6 +8,7 @@ import {
   choice,
   createJsonlStore,
   createMedianPruner,
+  createMemoryStore,
   createRandomSuggester,
   createSqliteStore,
   createStudy,
@@ -275,4 +278,41 @@ describe('the types the one package hands out are its own (trial 164)', () => {
     const root = await import('./index.js');
     expect(Object.keys(root)).toContain('uniform');
   });
+});
+
+describe('a study used after its store was closed (trial 164: "The database connection is not open", STORE_FAILED)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parzen-closed-'));
+  const stores = {
+    sqlite: () => ({
+      store: createSqliteStore({ path: join(dir, 'closed.db') }),
+      named: `SQLite store \`${join(dir, 'closed.db')}\``,
+    }),
+    jsonl: () => ({
+      store: createJsonlStore({ path: join(dir, 'closed.jsonl') }),
+      named: `JSONL store \`${join(dir, 'closed.jsonl')}\``,
+    }),
+    memory: () => ({ store: createMemoryStore(), named: 'The memory store' }),
+  };
+  it.each(Object.keys(stores) as (keyof typeof stores)[])(
+    'is refused with STORE_CLOSED, one wording, by the %s store',
+    async (kind) => {
+      const { store, named } = stores[kind]();
+      const study = await createStudy({ space, objective, store, suggester: createRandomSuggester() });
+      const asked = await study.ask();
+      await store.close();
+      const closed = {
+        code: 'STORE_CLOSED',
+        message: expect.stringMatching(
+          new RegExp(
+            `^${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was closed \\(its \`close\\(\\)\` was called\\)( before [a-z ]+)?: a closed store reads and writes nothing\\. To go on, create the store again`,
+          ),
+        ),
+      };
+      await expect(study.tell(asked.number, 1)).rejects.toMatchObject(closed);
+      await expect(study.ask()).rejects.toMatchObject(closed);
+      await expect(study.trials()).rejects.toMatchObject(closed);
+      await expect(createStudy({ space, objective, store })).rejects.toMatchObject(closed);
+      if (kind === 'jsonl') rmSync(join(dir, 'closed.jsonl'));
+    },
+  );
 });

@@ -88,7 +88,7 @@ describe('closing a store (trial 73: a closed store still held every trial it ha
     expect(replica.studies()).toHaveLength(1);
     await store.close();
     expect(replica.studies()).toHaveLength(0);
-    await expect(store.listTrials('c')).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await expect(store.listTrials('c')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 });
 

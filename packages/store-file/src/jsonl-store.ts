@@ -27,6 +27,7 @@ import {
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  storeClosed,
   storedEntry,
   storeUpgradeNote,
   studyDeleted,
@@ -374,7 +375,7 @@ class JsonlTrialStore implements JsonlStore {
   }
 
   private open(): JournalFile {
-    if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
+    if (this.closed) throw storeClosed(`JSONL store \`${this.path}\``);
     if (this.file === undefined) {
       this.file = this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
       this.takeOver(this.file.fd);

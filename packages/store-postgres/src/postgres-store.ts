@@ -30,6 +30,7 @@ import {
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  storeClosed,
   studyDeleted,
   studyDeletion,
   studyNotFound,
@@ -605,7 +606,7 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   private async query<R extends QueryResultRow>(name: StatementName, values: readonly unknown[]): Promise<R[]> {
-    if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
+    if (this.closed) throw storeClosed(`PostgreSQL store \`${this.where}\``);
     const signal = giveUpHere.getStore();
     if (signal === undefined) return (await this.pool.query<R>(statement(name, values))).rows;
     // On a connection of its own, so a statement the server holds can be cancelled when the wait is given up.
@@ -623,7 +624,7 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   private transaction<T>(task: (query: Query) => Promise<T>): Promise<T> {
-    if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
+    if (this.closed) throw storeClosed(`PostgreSQL store \`${this.where}\``);
     return inTransaction(this.pool, task, giveUpHere.getStore(), this.cancelBackend);
   }
 

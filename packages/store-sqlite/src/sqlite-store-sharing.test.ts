@@ -16,14 +16,14 @@ const spec: StudySpec = {
 };
 
 describe('sqlite store values, errors and manifest', () => {
-  it('keeps non-finite values of pruned trials and reports a closed store as STORE_FAILED', async () => {
+  it('keeps non-finite values of pruned trials and reports a closed store as STORE_CLOSED', async () => {
     const path = tempPath('values.db');
     const store = createSqliteStore({ path });
     await store.openStudy(spec);
     await store.createTrial(spec.name);
     await store.finishTrial(spec.name, 0, { state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await store.close();
-    await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_CLOSED' });
     const again = createSqliteStore({ path });
     expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await again.close();

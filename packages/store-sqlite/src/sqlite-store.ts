@@ -33,6 +33,7 @@ import {
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  storeClosed,
   storeUpgradeNote,
   studyDeleted,
   studyDeletion,
@@ -596,6 +597,8 @@ class SqliteTrialStore implements SqliteStore {
 
   /** Runs `task`, retrying while the database is busy; Ctrl-C ends the wait (the second, if it `saves`). */
   private async read<T>(doing: string, task: () => T, saves = false): Promise<T> {
+    // Said as such (trial 164: "failed while listing trials: The database connection is not open", STORE_FAILED).
+    if (!this.db.open) throw storeClosed(`SQLite store \`${this.path}\``, doing);
     const stopped = () =>
       new ParzenError(
         'INTERRUPTED',
@@ -624,6 +627,7 @@ class SqliteTrialStore implements SqliteStore {
 
   /** Runs `task` in a `BEGIN IMMEDIATE` transaction (the write lock first: no deadlocks between readers). */
   private async write<T>(doing: string, durable: boolean, task: () => T, saves = false): Promise<T> {
+    if (!this.db.open) throw storeClosed(`SQLite store \`${this.path}\``, doing);
     this.checkStillAtPath();
     const flush = durable && this.fsync === 'finish';
     return this.read(

@@ -18,6 +18,7 @@ import { addedTrial, addIntermediate, copyParams, finishedTrial, runningTrial } 
 import {
   describeValue,
   invalidConfig,
+  storeClosed,
   studyDeleted,
   studyNotFound,
   trialAlreadyFinished,
@@ -45,13 +46,17 @@ interface StudyState {
  * {@link ownHandle}). By the object: a store that wraps one (a Proxy, or an object spread with overrides of its own)
  * is not one, and is never passed over.
  */
-const ANOTHER_HANDLE = new WeakMap<TrialStore, { readonly made: TrialStore; readonly another: () => TrialStore }>();
+const ANOTHER_HANDLE = new WeakMap<
+  TrialStore,
+  { readonly made: TrialStore; readonly another: () => TrialStore; readonly reopened: () => TrialStore }
+>();
 
 /**
  * Another handle on the studies of `store`, when it is a memory store (else `store` itself): a run or a `Study` takes
  * its own, as a worker of a persistent store opens its own connection, so that a study deleted and created anew in
  * its name under a run (by a caller of `store`, or another run) is another study to the run: its next call fails
- * (`STUDY_NOT_FOUND`, saying the study was deleted) and it writes nothing into the new one.
+ * (`STUDY_NOT_FOUND`, saying the study was deleted) and it writes nothing into the new one. It is closed with
+ * `store` (`STORE_CLOSED`).
  */
 export const ownHandle = (store: TrialStore): TrialStore => {
   const handle = ANOTHER_HANDLE.get(store);
@@ -63,6 +68,12 @@ export const ownHandle = (store: TrialStore): TrialStore => {
   for (const key of new Set([...Object.keys(own), ...Object.keys(made)])) if (own[key] !== made[key]) return store;
   return handle.another();
 };
+
+/**
+ * A memory store's studies on a handle of their own that is open, whether `store` was closed or not: what opening a
+ * file store's file again is (the store contract's `reopen`). `store` itself when it is no memory store.
+ */
+export const reopenedHandle = (store: TrialStore): TrialStore => ANOTHER_HANDLE.get(store)?.reopened() ?? store;
 
 /**
  * A store in memory: nothing survives the process. For tests, quick experiments and `fmin` calls that
@@ -82,11 +93,26 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   const studies = new Map<string, StudyState>();
   /** The studies deleted and not created again since: a call naming one says it was deleted. */
   const deleted = new Set<string>();
-  return memoryHandle(now, studies, deleted);
+  return memoryHandle(now, studies, deleted, { closed: false });
 };
 
+/**
+ * Whether a memory store handle was closed: by its own `close()`, or by that of the handle it was made from (a
+ * Study's own handle on the store its caller closed).
+ */
+interface HandleLife {
+  closed: boolean;
+  readonly parent?: HandleLife;
+}
+const isClosed = (life: HandleLife): boolean => life.closed || (life.parent !== undefined && isClosed(life.parent));
+
 /** A handle on `studies`: its own record of which study it saw under each name (see {@link ownHandle}). */
-const memoryHandle = (now: () => string, studies: Map<string, StudyState>, deleted: Set<string>): TrialStore => {
+const memoryHandle = (
+  now: () => string,
+  studies: Map<string, StudyState>,
+  deleted: Set<string>,
+  life: HandleLife,
+): TrialStore => {
   /**
    * The study this handle first saw under each name (opened, read or written): when the study of that name is no
    * longer that one (deleted, perhaps created anew), a call naming it is refused (`studyDeleted`) until `openStudy`
@@ -256,10 +282,28 @@ const memoryHandle = (now: () => string, studies: Map<string, StudyState>, delet
       }
       return made;
     },
-    async close() {},
+    async close() {
+      life.closed = true;
+    },
   };
-  ANOTHER_HANDLE.set(handle, { made: { ...handle }, another: () => memoryHandle(now, studies, deleted) });
-  return handle;
+  // Used after its close, STORE_CLOSED as the file stores say (trial 164: a closed memory store went on working).
+  const guarded = Object.fromEntries(
+    Object.entries(handle).map(([key, value]) => [
+      key,
+      typeof value === 'function' && key !== 'close'
+        ? (...args: unknown[]) =>
+            isClosed(life)
+              ? Promise.reject(storeClosed('The memory store'))
+              : (value as (...given: unknown[]) => unknown).apply(handle, args)
+        : value,
+    ]),
+  ) as unknown as TrialStore;
+  ANOTHER_HANDLE.set(guarded, {
+    made: { ...guarded },
+    another: () => memoryHandle(now, studies, deleted, { closed: false, parent: life }),
+    reopened: () => memoryHandle(now, studies, deleted, { closed: false }),
+  });
+  return guarded;
 };
 
 /** The `memory` store plugin (no options). */

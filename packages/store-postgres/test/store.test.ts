@@ -317,7 +317,7 @@ describe('postgres store error handling', () => {
 });
 
 describePostgres('postgres store values and errors', () => {
-  it('keeps non-finite values and JSON key order, and reports a closed store as STORE_FAILED', async () => {
+  it('keeps non-finite values and JSON key order, and reports a closed store as STORE_CLOSED', async () => {
     const url = await freshSchema('values');
     const store = await createPostgresStore({ url });
     const space = { z: { type: 'uniform', low: 0, high: 1 }, a: { type: 'uniform', low: 0, high: 1 } } as const;
@@ -325,7 +325,7 @@ describePostgres('postgres store values and errors', () => {
     await store.createTrial(spec.name);
     await store.finishTrial(spec.name, 0, { state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await store.close();
-    await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_CLOSED' });
     const again = await createPostgresStore({ url });
     expect((await again.openStudy({ ...spec, space })).resumed).toBe(true); // space compared as JSON text
     expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
@@ -920,7 +920,7 @@ describePostgres('postgres store listStudies', () => {
     expect((await store.listStudies()).map((study) => study.name)).toEqual(['b', 'a', 'c', 'later']);
     expect(await store.getStudy('later')).toEqual((await store.listStudies())[3]);
     await store.close();
-    await expect(store.listStudies()).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await expect(store.listStudies()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
   // Review 147: a version kept in a column of its own was added by ALTER TABLE on every writable open, which a

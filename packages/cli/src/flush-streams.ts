@@ -65,7 +65,8 @@ export const tolerateClosedReaders = (
     stream.setMaxListeners(0);
     let said = false;
     const onError = (error: NodeJS.ErrnoException) => {
-      if (isReaderGone(error)) {
+      // A terminal that hung up (its window or ssh session closed) answers EIO: its reader is gone too.
+      if (isReaderGone(error) || (error.code === 'EIO' && (stream as { isTTY?: boolean }).isTTY === true)) {
         if (stream === process.stdout) markStdoutGone();
         return;
       }

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { sayInterrupts, watchEarlySignals } from './early-signals.js';
+import { exitCleanlyAfterHangUp } from './hung-up-terminal.js';
+
+exitCleanlyAfterHangUp();
 
 // Before the rest of the CLI loads (imported below, not statically, so these listeners come first): a
 // Ctrl-C then is said by `run` as one while it prepares, not a silent exit 130.

@@ -1,0 +1,67 @@
+// What a durability trial found wrong or confusing (trial 163): a terminal that hangs up under a run, store
+// files that change under a run, and the wording of what `import` finishes.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-trial-163-');
+});
+
+const hasPython = (() => {
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('a terminal that hangs up under `parzen run` (WRONG 1)', () => {
+  // A real hang-up, not `kill -HUP`: the run's stdin and stdout are a pseudo-terminal whose other end
+  // closes, as when the terminal window closes. Node 20 then failed its own terminal reset at exit and
+  // died of SIGSEGV with a native stack trace.
+  it.runIf(hasPython)('exits 129 after the running trial, without a native crash', () => {
+    writeIn(
+      dir,
+      'slow.mjs',
+      'export default async ({ x }) => { await new Promise((r) => setTimeout(r, 700)); return x * x; };\n',
+    );
+    writeIn(dir, 'hup.json', {
+      name: 'hup',
+      space: { x: { type: 'uniform', low: -1, high: 1 } },
+      objective: { use: 'module', options: { path: './slow.mjs' } },
+      store: { use: 'jsonl' },
+      budget: { maxTrials: 100 },
+    });
+    const script = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.dup2(os.open('hup.err', os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'run', 'hup.json'])
+start = time.time()
+while time.time() - start < 2:
+    if select.select([fd], [], [], 0.1)[0]:
+        try: os.read(fd, 65536)
+        except OSError: break
+os.close(fd)
+_, status = os.waitpid(pid, 0)
+print(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 'signal %d' % os.WTERMSIG(status))
+`;
+    const result = spawnSync('python3', ['-c', script, process.execPath, cliPath], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const stderr = readFileSync(join(dir, 'hup.err'), 'utf8');
+    expect(result.stdout.trim(), stderr).toBe('129');
+    expect(stderr).toContain('SIGHUP: letting running trials finish');
+    expect(stderr).not.toMatch(/Assertion failed|Native stack trace|write EIO/);
+  });
+});

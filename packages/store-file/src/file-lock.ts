@@ -320,6 +320,15 @@ export class FileLock {
             '(to only read a study, `parzen trials`, `best`, `studies`, `explain`, `export` and `report` need no write access).',
           { cause: error },
         );
+      // Trial 163: the journal's folder removed under a run was said as an internal draft file not created.
+      const folder = dirname(this.options.path);
+      if (code === 'ENOENT' && !existsSync(folder))
+        throw new ParzenError(
+          'STORE_FAILED',
+          `The folder \`${folder}\` of the journal was deleted or moved while this store had the journal open: what it ` +
+            'records now would be lost. Nothing more is written; if it was moved, move it back and run again.',
+          { cause: error },
+        );
       throw journalFailed(this.options.path, 'could not create the lock file', error);
     }
     if (created === undefined) return false;

@@ -93,7 +93,7 @@ export class JournalFile {
     try {
       while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     } catch (error) {
-      throw journalFailed(this.path, `could not append ${bytes.length} bytes (disk full?)`, error);
+      throw journalFailed(this.path, `could not append ${bytes.length} bytes${whyNotWritten(error)}`, error);
     }
   }
 
@@ -132,6 +132,26 @@ export class JournalFile {
     closeSync(this.fd);
   }
 }
+
+// Trial 163: a journal made read-only (EPERM) was said as "(disk full?)".
+/** The likely cause of a failed write, from its error code (nothing when it does not say). */
+const whyNotWritten = (error: unknown): string => {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOSPC':
+      return ' (the disk is full)';
+    case 'EDQUOT':
+      return ' (the disk quota is used up)';
+    case 'EFBIG':
+      return ' (the file is at its size limit: `ulimit -f`?)';
+    case 'EROFS':
+      return ' (its file system is read-only now)';
+    case 'EACCES':
+    case 'EPERM':
+      return ' (this process may no longer write the file: it was made read-only or immutable?)';
+    default:
+      return '';
+  }
+};
 
 const syncFolder = (folder: string): void => {
   const fd = openSync(folder, 'r');

@@ -19,6 +19,13 @@ export const JOURNAL_CHUNK_BYTES = 64 * 1024 * 1024;
  */
 const HEADER = journalHeader(1, JOURNAL_VERSION);
 
+/** How many bytes before the offset read up to are remembered to notice a file rewritten in place. */
+const MARK_BYTES = 64;
+
+/** What to do about a journal changed under a store other than by appends. */
+const REREAD =
+  'What this store read of it is no longer there, so nothing more is written; run again to go on with the file as it is now';
+
 /** A line that was not fully written: where it is and what it holds. */
 interface TornLine {
   readonly line: number;
@@ -125,6 +132,8 @@ export class JournalReader {
   private corrupt: TornLine | undefined;
   private failure: unknown;
   private readonly warned = new Set<number>();
+  /** The last bytes before an offset read up to: a line read as corrupt after them is told from a rewritten file. */
+  private mark: { readonly at: number; readonly bytes: Buffer } | undefined;
   /** A last record was read without its newline (read-only, {@link noteTornTail}): the next byte should be it. */
   private newlineOwed = false;
 
@@ -170,7 +179,7 @@ export class JournalReader {
       if (size < this.offset) {
         throw journalFailed(
           this.path,
-          `the file shrank from ${this.offset} to ${size} bytes while open; it must only grow`,
+          `the file shrank from ${this.offset} to ${size} bytes while this store had it open (it was truncated, or rewritten in place: a copy over it, an editor's save); it must only grow. ${REREAD}`,
         );
       }
       if (size === this.offset) return;
@@ -198,13 +207,47 @@ export class JournalReader {
         this.offset += end + 1;
         for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
       }
-      if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
+      if (this.corrupt !== undefined) {
+        // A rewritten file read from the old offset may end in what looks like a torn line.
+        const changed = this.rewritten(fd);
+        if (changed !== undefined) throw changed;
+        this.warnTorn(this.corrupt);
+      }
+      this.markPosition(fd);
     } catch (error) {
       // A file-system error (EISDIR, EIO) as a store error naming the journal, not a stack trace.
       this.failure =
-        error instanceof ParzenError ? error : journalFailed(this.path, 'could not read the journal', error);
+        error instanceof ParzenError
+          ? ((error.code === 'STORE_CORRUPT' ? this.rewritten(fd) : undefined) ?? error)
+          : journalFailed(this.path, 'could not read the journal', error);
       throw this.failure;
     }
+  }
+
+  /** Remembers the bytes just before the offset reached, which appends never change. */
+  private markPosition(fd: number): void {
+    if (this.mark?.at === this.offset || this.offset === 0) return;
+    const from = Math.max(0, this.offset - MARK_BYTES);
+    this.mark = { at: this.offset, bytes: readAt(fd, from, this.offset - from) };
+  }
+
+  // Trial 163: a journal overwritten in place (`cp` over it) during a run was read on from the old offset, in the
+  // middle of a line of the new content, and said "corrupt at line 20" of a healthy file, with --salvage advice.
+  /** When the bytes before the last mark changed (the file was rewritten in place), the error that says so. */
+  private rewritten(fd: number): ParzenError | undefined {
+    const mark = this.mark;
+    if (mark === undefined) return undefined;
+    let now: Buffer;
+    try {
+      now = readAt(fd, mark.at - mark.bytes.length, mark.bytes.length);
+    } catch {
+      return undefined;
+    }
+    if (now.equals(mark.bytes)) return undefined;
+    return journalFailed(
+      this.path,
+      `the journal file was rewritten in place while this store had it open (its bytes before byte ${mark.at}, which this store had read, changed: a copy over it, an editor's save?). ${REREAD}`,
+    );
   }
 
   /**

@@ -1583,6 +1583,31 @@ describe('import of a rescue file (trial 101: the result was added beside its st
   const rescueLine = (trial: number, fields: Record<string, unknown>) =>
     `${JSON.stringify({ state: 'complete', ...fields, unrecorded: { study: 'heart', trial, worker: 'w-1' } })}\n`;
 
+  it('lists the trials it finishes as ranges of consecutive numbers only (trial 163: "#1-#4" for #1, #3, #4)', async () => {
+    const path = join(dir, 'ranges.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(study);
+    const numbers: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const number = (await store.createTrial('heart', leaseOf()))?.number ?? -1;
+      await store.setParams('heart', number, { x: i / 10, model: 1 });
+      if (i === 0 || i === 2) await store.finishTrial('heart', number, { state: 'complete', loss: i });
+      else numbers.push(number);
+    }
+    await store.close();
+    const rescue = writeIn(
+      dir,
+      'ranges-rescue.jsonl',
+      numbers.map((number) => rescueLine(number, { params: { x: number / 10, model: 'tree' }, loss: 0.1 })).join(''),
+    );
+    const target = config('ranges.json', { use: 'jsonl', options: { path: './ranges.parzen.jsonl' } });
+    const imported = await cli('import', target, rescue);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(`${imported.stdout}${imported.stderr}`).toContain(
+      `Finished #1, #3-#4 of study heart (jsonl store) with their results from ${rescue}`,
+    );
+  });
+
   it("finishes the trial the store has running under the line's worker, its curve completed: counted once; a file grown since is imported again", async () => {
     const path = join(dir, 'rescue.parzen.jsonl');
     const store = createJsonlStore({ path });

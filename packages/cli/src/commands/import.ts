@@ -238,10 +238,22 @@ const repeatedRows = (rows: readonly NewFinishedTrial[], lines: readonly number[
   return repeated;
 };
 
+/** How many runs of numbers {@link numbers} lists before it says how many more there are. */
+const SHOWN_RUNS = 10;
+
+// Trial 163: "#45-#55" for #45, #47, ..., #55 (six trials read as eleven).
+/** The trials' numbers, a range for each run of consecutive ones: `#4-#7`, `#45, #47, #49`. */
 const numbers = (trials: readonly FinishedTrial[]): string => {
-  const first = trials[0]?.number;
-  const last = trials.at(-1)?.number;
-  return first === last ? `#${first}` : `#${first}-#${last}`;
+  const sorted = trials.map((trial) => trial.number).sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const number of sorted) {
+    const run = runs.at(-1);
+    if (run !== undefined && number === run[1] + 1) run[1] = number;
+    else runs.push([number, number]);
+  }
+  const shown = runs.slice(0, SHOWN_RUNS).map(([first, last]) => (first === last ? `#${first}` : `#${first}-#${last}`));
+  const rest = runs.slice(SHOWN_RUNS).reduce((count, [first, last]) => count + last - first + 1, 0);
+  return `${shown.join(', ')}${rest === 0 ? '' : ` and ${rest} more`}`;
 };
 
 /** The suggester an export's header names, when it names one the right shape (an older export has none). */

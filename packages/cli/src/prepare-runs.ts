@@ -40,6 +40,7 @@ import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { listNames } from './list-names.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -574,6 +575,25 @@ export const storeFile = ({ config, baseDir }: LoadedExperiment): string | undef
   // A bare `sqlite` too (review 68: the link check missed it, and the run started over).
   const named = perStudyFileName(use);
   return named === undefined ? undefined : canonicalFile(resolve(baseDir, named(config.name)));
+};
+
+// Trial 163: another study's store file copied over the study's own was said valid, and the run started the study
+// anew in it with no more than "Starting" for "Resuming".
+/**
+ * A note when a study's own store file (a bare `jsonl` or `sqlite` store keeps it in a file named after the study)
+ * holds other studies (`held`) but not this one: a file copied from another study's, most likely.
+ */
+export const foreignStoreFileNote = (experiment: LoadedExperiment, held: readonly string[]): string | undefined => {
+  const { config } = experiment;
+  const file = storeFile(experiment);
+  if (held.length === 0 || held.includes(config.name) || typeof config.store.options?.path === 'string')
+    return undefined;
+  if (file === undefined || perStudyFileName(config.store.use) === undefined) return undefined;
+  const them = held.length === 1 ? 'it' : 'them';
+  return (
+    `${file}, the ${config.store.use} store file named after study ${config.name}, holds ${held.length === 1 ? 'study' : 'studies'} ` +
+    `${listNames(held)} but not ${config.name} (a file copied from another study's?): a run starts study ${config.name} anew in it, beside ${them}`
+  );
 };
 
 /**

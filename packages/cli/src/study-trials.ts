@@ -66,11 +66,20 @@ export const withHeldStudies = async (
     .map((name) => `\`${name}\``)
     .join(', ');
   const more = names.length > 20 ? ` and ${names.length - 20} more (parzen studies lists them)` : '';
-  return new ParzenError(
+  const said = new ParzenError(
     'STUDY_NOT_FOUND',
     `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : `${listed}${more}`}${asked === undefined || runIt ? '' : didYouMean(asked, names)}.${runIt ? ' Run it first.' : ''}`,
   );
+  heldBeside.set(said, names);
+  return said;
 };
+
+/** The studies a store held, by the `STUDY_NOT_FOUND` that {@link withHeldStudies} said them in. */
+const heldBeside = new WeakMap<object, readonly string[]>();
+
+/** The studies the store held when `error` (a `STUDY_NOT_FOUND` from {@link withHeldStudies}) was said, if it listed them. */
+export const studiesHeldBeside = (error: unknown): readonly string[] | undefined =>
+  typeof error === 'object' && error !== null ? heldBeside.get(error) : undefined;
 
 /**
  * The warning that a config now says another direction than its study was created with:

@@ -2,10 +2,11 @@
 // files that change under a run, and the wording of what `import` finishes.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 let dir: string;
 beforeAll(() => {
@@ -64,4 +65,37 @@ print(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 'signal %d' % os.WTERM
     expect(stderr).toContain('SIGHUP: letting running trials finish');
     expect(stderr).not.toMatch(/Assertion failed|Native stack trace|write EIO/);
   });
+});
+
+describe("another study's store file copied over the study's own (CONFUSING 5)", () => {
+  const config = (name: string, store: string) =>
+    writeIn(dir, `${name}.json`, {
+      name,
+      space: { x: { type: 'uniform', low: -1, high: 1 } },
+      objective: { use: 'module', options: { path: './square.mjs' } },
+      store: { use: store },
+      budget: { maxTrials: 2 },
+    });
+
+  it.each(['jsonl', 'sqlite'])(
+    'is noted by validate and run (%s): the file holds other studies, not this one',
+    async (store) => {
+      writeIn(dir, 'square.mjs', 'export default ({ x }) => x * x;\n');
+      const ext = store === 'jsonl' ? 'parzen.jsonl' : 'parzen.db';
+      const ran = await cli('run', config(`other-${store}`, store), '--quiet');
+      expect(ran.code, ran.stderr).toBe(0);
+      const edit = config(`edit-${store}`, store);
+      copyFileSync(join(dir, `other-${store}.${ext}`), join(dir, `edit-${store}.${ext}`));
+      const note = `${join(dir, `edit-${store}.${ext}`)}, the ${store} store file named after study edit-${store}, holds study other-${store} but not edit-${store} (a file copied from another study's?): a run starts study edit-${store} anew in it, beside it`;
+      const validated = await cli('validate', edit);
+      expect(validated.code, validated.stderr).toBe(0);
+      expect(validated.stderr).toContain(note);
+      const run = await cli('run', edit, '--max-trials', '1');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(note);
+      // Once the study is there, nothing more is said.
+      const again = await cli('validate', edit);
+      expect(again.stderr).not.toContain('a file copied');
+    },
+  );
 });

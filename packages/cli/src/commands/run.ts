@@ -36,12 +36,19 @@ import { exitAfterFlush } from '../flush-streams.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
-import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '../prepare-runs.js';
+import {
+  closeStarted,
+  foreignStoreFileNote,
+  type PreparedRun,
+  perStudyFileName,
+  prepareRuns,
+  storeFile,
+} from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { type Read, readStudyRecords } from '../study-trials.js';
+import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
 import { inSpaceOrder, type ReporterCutOff, runJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
@@ -360,6 +367,39 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
 };
 
 /**
+ * Says when a study's own store file holds other studies but not it ({@link foreignStoreFileNote}): from the
+ * studies read already (`reads`, a batch's or a resume's), else by listing the file's studies.
+ */
+const noteForeignStoreFiles = async (
+  runs: readonly PreparedRun[],
+  reads: readonly Read<StudyRecord>[],
+  output: Output,
+): Promise<void> => {
+  for (const [at, run] of runs.entries()) {
+    const { store } = run.experiment.config;
+    const file = storeFile(run.experiment);
+    if (perStudyFileName(store.use) === undefined || store.options?.path !== undefined) continue;
+    if (file === undefined || !existsSync(file)) continue;
+    const read = reads[at];
+    let held: readonly string[] | undefined;
+    if (read !== undefined) held = read.error === undefined ? undefined : studiesHeldBeside(read.error);
+    else {
+      let opened: Awaited<ReturnType<typeof openStoreForReading>> | undefined;
+      try {
+        opened = await openStoreForReading(run.experiment);
+        held = ((await opened.listStudies?.()) ?? []).map((study) => study.name);
+      } catch {
+        // A store that cannot be read here is said when the run opens it.
+      } finally {
+        await opened?.close().catch(() => undefined);
+      }
+    }
+    const note = foreignStoreFileNote(run.experiment, held ?? []);
+    if (note !== undefined) output.note(`parzen: note: ${run.configPath}: ${note}.`);
+  }
+};
+
+/**
  * Whether `held` is a matrix variant's study name with its keys in another order: the config's name, then
  * exactly the variant's `key-label` parts, each once, in any order (a match on whole parts, so a value with a
  * dot in it is not cut: review 68; any number of keys: review 69).
@@ -570,6 +610,7 @@ const prepareStudies = async (
     await refuseReorderedStudies(runs);
     if (runs.length > 1 || resume) reads = await readStudyRecords(runs.map((run) => run.experiment));
     refuseMismatchedStudies(runs, reads);
+    await noteForeignStoreFiles(runs, reads, output);
   } catch (error) {
     await closeStarted(runs);
     throw error;

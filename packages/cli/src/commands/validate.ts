@@ -15,9 +15,9 @@ import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester }
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
-import { closeStarted, prepareRuns } from '../prepare-runs.js';
+import { closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
-import { readStudiesHeld } from '../study-trials.js';
+import { readStudiesHeld, studiesHeldBeside } from '../study-trials.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -214,10 +214,16 @@ const reportProblems = async (
 
 /**
  * The run with a note that its store could not be read (trial 153: a PostgreSQL store on a closed port or with a
- * wrong password was said valid without a word, its study not compared), unless the store only lacks the study.
+ * wrong password was said valid without a word, its study not compared), unless the store only lacks the study; then
+ * the note that the study's own store file holds only other studies, if it does ({@link foreignStoreFileNote}).
  */
 const unreadNote = (run: PreparedStudy, error: unknown): PreparedStudy => {
-  if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') return run;
+  if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
+    const foreign = foreignStoreFileNote(run.experiment, studiesHeldBeside(error) ?? []);
+    if (foreign === undefined) return run;
+    const notes = [...(run.experiment.notes ?? []), { pointer: '/store', message: foreign }];
+    return { ...run, experiment: { ...run.experiment, notes } };
+  }
   const { name, store } = run.experiment.config;
   const note = {
     pointer: '/store',

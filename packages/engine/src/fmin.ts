@@ -61,8 +61,9 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly forceSignal?: AbortSignal | undefined;
   /**
    * A trial running longer is failed with `TIMEOUT` (its `context.signal` aborts; the answer of an objective
-   * that ignores it is dropped). A synchronous objective on Parzen's thread cannot be stopped: the timeout
-   * then does not apply (give a `module` objective, which runs in a worker thread).
+   * that ignores it is dropped). A synchronous objective on Parzen's thread cannot be stopped: a trial of it
+   * that runs past the limit keeps its result (complete), with a warning once per run (give a `module`
+   * objective, which runs in a worker thread, to enforce the limit).
    */
   readonly trialTimeoutMs?: number | undefined;
   /**

@@ -58,7 +58,7 @@ export const moduleObjectiveOptionsSchema = {
       enum: ['worker', 'none'],
       default: 'worker',
       description:
-        "worker: run it in a worker thread (stoppable mid-trial; process.exit ends only the trial); none: in Parzen's thread.",
+        "worker: run it in a worker thread (stoppable mid-trial; process.exit ends only the trial); none: in Parzen's thread (a synchronous objective then cannot be stopped mid-trial: one past `trialTimeoutSeconds` keeps its result, with a warning, instead of failing with `TIMEOUT`).",
     },
     reuseThreads: {
       type: 'boolean',

@@ -370,6 +370,8 @@ export interface StopWhenContext<S extends SpaceDefinition = SpaceDefinition> {
   readonly trials: readonly TrialView<S>[];
   /** The best complete trial so far, if any. */
   readonly best: (CompleteTrial & { readonly params: ParamsOf<S> }) | undefined;
+  /** The first trial number of this run (see the `StopContext` of a stopper plugin). */
+  readonly runFrom?: number | undefined;
 }
 
 /** A `stopWhen` rule (see `FminOptions.stopWhen`). */
@@ -406,6 +408,7 @@ export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace,
           return trials;
         },
         best: context.best === undefined ? undefined : view(context.best),
+        runFrom: context.runFrom,
       });
     },
   };

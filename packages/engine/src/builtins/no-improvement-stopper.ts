@@ -7,7 +7,10 @@ import { countOf } from './words.js';
 
 /** Options of the `no-improvement` stopper. */
 export interface NoImprovementOptions {
-  /** Finished trials (complete, failed or pruned) allowed without a real improvement. Default 50. */
+  /**
+   * Finished trials (complete, failed or pruned) allowed without a real improvement. Default 50. While no
+   * trial has a loss, counted from the run's start, as the budget's `patience` is.
+   */
   readonly trials?: number;
   /**
    * The smallest improvement that counts: a fraction of the best loss's magnitude when `relative`
@@ -24,6 +27,7 @@ const format = (value: number): string => String(Number(value.toPrecision(6)));
  * Stops a study once `trials` finished trials in a row have not improved the best loss by at least
  * `minDelta` (relative to it by default). The budget's `patience` counts any improvement, however small;
  * this one ignores improvements too small to matter. Trials of every worker count, in trial-number order.
+ * While no trial has a loss, the trials finished since the run began count (as `patience` counts them).
  */
 export const createNoImprovementStopper = (options: NoImprovementOptions = {}): Stopper => {
   const patience = options.trials ?? 50;
@@ -32,11 +36,15 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
   const describe = relative ? `${format(minDelta * 100)}%` : format(minDelta);
   return {
     name: 'no-improvement',
-    shouldStop({ trials, direction }: StopContext) {
+    shouldStop({ trials, direction, runFrom = 0 }: StopContext) {
       let reference: number | undefined;
       let since = 0;
       for (const trial of trials) {
         if (trial.state === 'running') continue;
+        // While no trial has a loss, the count starts with the run, as the budget's `patience` does: every
+        // failed trial of the run counts (a study whose objective never works stops), and a study whose
+        // trials all failed in earlier runs can run again once its objective is fixed.
+        if (reference === undefined && trial.state !== 'complete' && trial.number < runFrom) continue;
         since++;
         if (trial.state !== 'complete') continue;
         const loss = lossToMinimize(trial.loss, direction);
@@ -54,8 +62,10 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
           since = 0;
         }
       }
-      if (reference === undefined || since < patience) return undefined;
-      return `no improvement of ${describe} in ${countOf(patience, 'trial')}`;
+      if (since < patience) return undefined;
+      return reference === undefined
+        ? `no trial completed in ${countOf(patience, 'trial')}`
+        : `no improvement of ${describe} in ${countOf(patience, 'trial')}`;
     },
   };
 };
@@ -63,7 +73,9 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
 /** `{ "use": "no-improvement", "options": { "trials": 50, "minDelta": 0.01 } }`. */
 export const noImprovementStopperManifest = defineStopper<NoImprovementOptions>({
   name: 'no-improvement',
-  description: 'Stops once this many finished trials in a row have not improved the best loss by minDelta.',
+  description:
+    "Stops once this many finished trials in a row have not improved the best loss by minDelta (while no trial has a loss, counted from the run's start, as the budget's patience is).",
+
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -73,7 +85,8 @@ export const noImprovementStopperManifest = defineStopper<NoImprovementOptions>(
         minimum: 1,
         maximum: 1_000_000_000,
         default: 50,
-        description: 'Finished trials allowed without a real improvement.',
+        description:
+          "Finished trials allowed without a real improvement (while no trial has a loss, counted from the run's start).",
       },
       minDelta: {
         type: 'number',

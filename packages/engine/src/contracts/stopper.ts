@@ -10,6 +10,13 @@ export interface StopContext {
   readonly trials: readonly Trial[];
   /** The best complete trial so far, if any. */
   readonly best: CompleteTrial | undefined;
+  /**
+   * The first trial number of this run: trials numbered from it on began during it (its own and other
+   * workers'), those below it before it. A rule that counts trials while no trial has a loss counts from here,
+   * as the budget's `patience` does, so a study whose trials all failed can run again once its objective is
+   * fixed. Undefined when the caller does not know (a stopper asked outside a run).
+   */
+  readonly runFrom?: number | undefined;
 }
 
 /**

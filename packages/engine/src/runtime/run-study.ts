@@ -474,6 +474,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // Patience is the study's (trial 35: each run counted afresh, so a nightly rerun of a converged study
     // spent that many trials every night): the trials finished after its best one, stale ones included.
     const patience = patienceOf(existing, spec.direction, new Set(stale));
+    // The first trial number of this run (as `existingTrials` tells this run's trials), for a stopper that
+    // counts from the run's start while no trial has a loss.
+    const runFrom = existing.length;
     const tracker = new BudgetTracker(budget, spec.direction, patience.best, patience.since);
     // A resumed study its stopper already ended stays ended: the rule is asked once, with the last
     // finished trial, before a new trial starts (trial 33: each rerun ran one more trial before asking).
@@ -493,7 +496,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       const { stopper } = options;
       const message = await mirrorOf(session).withAllTrials((trials) => {
         const last = trials.findLast((trial): trial is FinishedTrial => trial.state !== 'running');
-        return last === undefined ? undefined : askStopper(stopper, spec, trials.slice(), last);
+        return last === undefined ? undefined : askStopper(stopper, spec, trials.slice(), last, runFrom);
       });
       if (message !== undefined) {
         endedBefore = { reason: 'stopper', message };
@@ -756,7 +759,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           const { stopper } = options;
           // A copy: a rule may keep what it was shown, and the mirror's array grows.
           const message = await mirrorOf(session).withAllTrials((trials) =>
-            askStopper(stopper, spec, trials.slice(), finished),
+            askStopper(stopper, spec, trials.slice(), finished, runFrom),
           );
           if (message !== undefined) {
             reason ??= 'stopper';

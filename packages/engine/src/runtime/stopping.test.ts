@@ -51,8 +51,16 @@ describe('the no-improvement stopper', () => {
     // Failed trials count as trials without improvement; running ones do not count.
     expect(stopper.shouldStop(context(trials([10, 'failed', 'running', 'failed', 'failed'])))).toBeDefined();
     expect(stopper.shouldStop(context(trials([10, 'failed', 'running', 'running'])))).toBeUndefined();
-    // Nothing completed yet: never stops.
-    expect(stopper.shouldStop(context(trials(['failed', 'failed', 'failed', 'failed'])))).toBeUndefined();
+    // Nothing completed yet: the failed trials count, from the run's start (trial 165: it never stopped), as the
+    // budget's patience counts them.
+    expect(stopper.shouldStop(context(trials(['failed', 'failed', 'failed', 'failed'])))).toBe(
+      'no trial completed in 3 trials',
+    );
+    const fromRun = (list: Trial[], runFrom: number) => ({ ...context(list), runFrom });
+    expect(stopper.shouldStop(fromRun(trials(['failed', 'failed', 'failed', 'failed']), 2))).toBeUndefined();
+    expect(stopper.shouldStop(fromRun(trials(['failed', 'failed', 'failed', 'failed', 'failed']), 2))).toBeDefined();
+    // A complete trial before the run sets the best: every trial after it counts.
+    expect(stopper.shouldStop(fromRun(trials([10, 'failed', 'failed', 'failed']), 3))).toBeDefined();
   });
 
   it('takes minDelta as an amount of loss when not relative, and follows the direction', () => {
@@ -273,25 +281,54 @@ describe('stopping on your own rule', () => {
     expect((await run(5)).trials).toHaveLength(6);
   });
 
-  it('patience starts with the run while no trial has a loss: a study whose trials all failed runs again (review 35)', async () => {
+  /** A study in one store whose objective throws until `mend()`, run with `options`, up to 100 trials. */
+  const mendable = (options: Pick<Parameters<typeof fmin>[0], 'budget' | 'stopWhen'>) => {
     const store = createMemoryStore();
     let broken = true;
-    const run = () =>
-      fmin({
-        name: 'mended',
-        objective: () => {
-          if (broken) throw new Error('not yet');
-          return 1;
-        },
-        space,
-        suggester: prior,
-        maxTrials: 100,
-        budget: { patience: 3 },
-        store,
-      });
+    return {
+      mend: () => {
+        broken = false;
+      },
+      run: () =>
+        fmin({
+          name: 'mendable',
+          objective: () => {
+            if (broken) throw new Error('not yet');
+            return 1;
+          },
+          space,
+          suggester: prior,
+          maxTrials: 100,
+          store,
+          ...options,
+        }),
+    };
+  };
+
+  it('patience starts with the run while no trial has a loss: a study whose trials all failed runs again (review 35)', async () => {
+    const { run, mend } = mendable({ budget: { patience: 3 } });
     expect((await run()).trials).toHaveLength(3);
-    broken = false;
+    mend();
     const mended = await run();
+    expect(mended.trials.filter((trial) => trial.state === 'complete')).toHaveLength(4);
+  });
+
+  it("noImprovement counts failed trials from the run's start while none completed, as patience does (trial 165)", async () => {
+    const { run, mend } = mendable({
+      budget: { maxConsecutiveFailures: 1000 },
+      stopWhen: noImprovement({ trials: 3 }),
+    });
+    // It ran all 100 trials: a study none of whose trials completed never stopped.
+    const first = await run();
+    expect(first).toMatchObject({ reason: 'stopper', stopMessage: 'no trial completed in 3 trials' });
+    expect(first.trials).toHaveLength(3);
+    // Counted from the run's start: a rerun is not stopped before it begins by the earlier failures.
+    const second = await run();
+    expect(second.reason).toBe('stopper');
+    expect(second.trials).toHaveLength(6);
+    mend();
+    const mended = await run();
+    expect(mended).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
     expect(mended.trials.filter((trial) => trial.state === 'complete')).toHaveLength(4);
   });
 

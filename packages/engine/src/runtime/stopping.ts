@@ -6,7 +6,7 @@ import { describeValue, ParzenError, refusedPromise } from '../errors.js';
 /**
  * Asks the stopper after `finished`, with the study's trials as the store has them (other workers'
  * too; the run loop's mirror of the study, so the store is not listed in full after every trial).
- * Returns its reason to stop, or undefined. A stopper that throws, or answers with something other
+ * `runFrom` is the first trial number of this run. Returns its reason to stop, or undefined. A stopper that throws, or answers with something other
  * than a string or undefined, is a `STOPPER_FAILED` error (it stops the run like a suggester's).
  */
 export const askStopper = (
@@ -14,6 +14,7 @@ export const askStopper = (
   spec: StudySpec,
   trials: readonly Trial[],
   finished: FinishedTrial,
+  runFrom: number,
 ): string | undefined => {
   let answer: unknown;
   try {
@@ -23,6 +24,7 @@ export const askStopper = (
       trial: finished,
       trials,
       best: bestTrial(trials, spec.direction),
+      runFrom,
     });
   } catch (error) {
     throw new ParzenError(

@@ -235,10 +235,10 @@ describe('unevenNotes (trial 72: a variant whose trials mostly failed ranked fir
   };
   it('says which runs are not like for like, and nothing when all are', () => {
     expect(unevenNotes([counted('good', 12, 0), counted('good', 12, 0), counted('bad', 2, 10)])).toEqual([
-      'parzen: runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short by kill -9 or a second Ctrl-C, which is not run again and counts toward the budget): their bests come from fewer evaluated trials, not like for like: bad (10 failed).',
+      "parzen: variants whose objective failed more often than another's in runs of the same length, so their bests come from fewer evaluated trials (how often a suggester tries where the objective fails is part of what is compared): bad (10 failed per run; good 0).",
     ]);
     expect(unevenNotes([counted('un', 2, 0), counted('un', 3, 0), counted('ok', 3, 0)])).toEqual([
-      'parzen: runs of unequal length, their bests not like for like: un (2–3 finished trials).',
+      'parzen: runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: un (2–3 finished trials).',
     ]);
     expect(
       unevenNotes([
@@ -247,5 +247,23 @@ describe('unevenNotes (trial 72: a variant whose trials mostly failed ranked fir
         { variant: 'c', study: 'c', direction: 'minimize', error: new Error('x') },
       ]),
     ).toEqual([]);
+  });
+
+  it('says a stopper made runs unequal as expected, and names runs with trials cut short (trial 165)', () => {
+    const ended = (base: BatchOutcome, reason: string, unfinished = 0): BatchOutcome => {
+      const result = base.result as RunResult;
+      return { ...base, result: { ...result, reason, summary: { ...result.summary, unfinished } } as RunResult };
+    };
+    expect(
+      unevenNotes([
+        ended(counted('sm trials=5', 10, 0), 'stopper'),
+        ended(counted('sm trials=5', 12, 0), 'stopper'),
+        ended(counted('kill', 12, 1), 'max-trials', 1),
+        ended(counted('kill', 13, 0), 'max-trials'),
+      ]),
+    ).toEqual([
+      'parzen: runs of unequal length as their stopper or budget (patience, lossThreshold, maxSeconds) ended them, as expected: their bests come from different numbers of trials: sm trials=5 (10–12 finished trials).',
+      'parzen: runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which are not run again and count toward the budget: their bests come from fewer evaluated trials, not like for like: kill (1 cut short).',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import {
   RANK_TEST_MIN_RUNS,
   rankVariants,
   SIGNIFICANCE_LEVEL,
-  unevenRuns,
+  unevenRunNotes,
   versusFirstCell,
 } from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
@@ -41,12 +41,15 @@ export const snapshotNote = (outcomes: readonly BatchOutcome[]): string | undefi
   return `parzen: ${trials} still running in other processes: this comparison is a snapshot, and theirs will differ (\`parzen run\` again, or \`parzen studies\`, once they end).`;
 };
 
+/** The stop reasons of rules that end a run early by design: unequal lengths are then what they do. */
+const ENDED_BY_RULE: ReadonlySet<string> = new Set(['stopper', 'patience', 'loss-threshold', 'max-seconds']);
+
 /**
- * The notes under a comparison whose bests are not like for like (`unevenRuns`): runs of one variant of
- * unequal length, and runs in which more trials failed or were cut short than in other runs of their length.
+ * The notes under a comparison whose bests are not like for like (`unevenRunNotes`, as the report says them):
+ * runs of one variant of unequal length, runs with trials cut short, variants whose objective failed more.
  */
-export const unevenNotes = (outcomes: readonly BatchOutcome[]): string[] => {
-  const { length, failed } = unevenRuns(
+export const unevenNotes = (outcomes: readonly BatchOutcome[]): string[] =>
+  unevenRunNotes(
     // No problem given: the table ranks every row together, so every run is compared (a variant whose
     // objective fails in its own way included: trial 72).
     outcomes.flatMap(({ variant, result }) =>
@@ -57,28 +60,12 @@ export const unevenNotes = (outcomes: readonly BatchOutcome[]): string[] => {
               variant,
               finished: result.summary.complete + result.summary.failed + result.summary.pruned,
               failed: result.summary.failed,
+              cutShort: result.summary.unfinished ?? 0,
+              endedByRule: ENDED_BY_RULE.has(result.reason),
             },
           ],
     ),
-  );
-  const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
-  return [
-    ...(length.length === 0
-      ? []
-      : [
-          `parzen: runs of unequal length, their bests not like for like: ${length
-            .map(({ variant, min, max }) => `${variant} (${span(min, max)} finished trials)`)
-            .join(', ')}.`,
-        ]),
-    ...(failed.length === 0
-      ? []
-      : [
-          `parzen: runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short by kill -9 or a second Ctrl-C, which is not run again and counts toward the budget): their bests come from fewer evaluated trials, not like for like: ${failed
-            .map(({ variant, min, max }) => `${variant} (${span(min, max)} failed)`)
-            .join(', ')}.`,
-        ]),
-  ];
-};
+  ).map((note) => `parzen: ${note.charAt(0).toLowerCase()}${note.slice(1)}`);
 
 /** A row of the comparison: the runs of one variant (they differ only in seed). */
 export interface ComparisonRow {

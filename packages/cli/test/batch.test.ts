@@ -388,10 +388,14 @@ describe('batch experiments', () => {
     );
     expect((await cli('run', both, '--quiet', '--more-trials', '1')).code).toBe(0);
     const again = await cli('run', both);
-    expect(again.stderr).toContain('runs of unequal length, their bests not like for like: un (2–3 finished trials)');
+    expect(again.stderr).toContain(
+      'runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: un (2–3 finished trials)',
+    );
     // With --json too: said on stderr, and each row gives its runs' trial counts (trial 64: silent there).
     const json = await cli('run', both, '--json');
-    expect(json.stderr).toContain('runs of unequal length, their bests not like for like: un (2–3 finished trials)');
+    expect(json.stderr).toContain(
+      'runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: un (2–3 finished trials)',
+    );
     const { comparison } = JSON.parse(json.stdout.trim().split('\n').at(-1) as string) as {
       comparison: { variant: string; finishedTrials: unknown }[];
     };

@@ -42,9 +42,11 @@ export {
 export {
   type BestsSummary,
   type CountRange,
+  type FailedMore,
   quantileOf,
   type RunLength,
   summarizeBests,
+  unevenRunNotes,
   unevenRuns,
 } from './runtime/bests-summary.js';
 export { deleteStudyIn, runsUnderLiveLease, studyInRun, withStudiesHeld } from './runtime/delete-study.js';
@@ -81,6 +83,6 @@ export {
   versusFirstCell,
 } from './runtime/rank-test.js';
 export { rescuedAmong } from './runtime/study-session.js';
-export { summarize } from './runtime/summarize.js';
+export { cutShort, summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';

@@ -1,11 +1,12 @@
 import {
   compareBests,
+  cutShort,
   quantileOf,
   RANK_TEST_MIN_RUNS,
   rankVariants,
   SIGNIFICANCE_LEVEL,
   shownPValue,
-  unevenRuns,
+  unevenRunNotes,
   versusFirstCell,
 } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
@@ -28,6 +29,8 @@ export interface ComparisonRun {
   readonly running?: number;
   /** Trials of the run that failed (the objective failed, or the trial was cut short); default 0. */
   readonly failed?: number;
+  /** Of the failed, those cut short (`INTERRUPTED`, `STALE_TRIAL`), not failed by the objective; default 0. */
+  readonly cutShort?: number;
 }
 
 /** How {@link buildComparison} measures regret and how much it draws. */
@@ -57,9 +60,10 @@ export const comparisonRunFromTrials = (
   ...failedOf(trials),
 });
 
-const failedOf = (trials: readonly Trial[]): { failed?: number } => {
+const failedOf = (trials: readonly Trial[]): { failed?: number; cutShort?: number } => {
   const failed = trials.filter((t) => t.state === 'failed').length;
-  return failed === 0 ? {} : { failed };
+  const cut = trials.filter(cutShort).length;
+  return { ...(failed === 0 ? {} : { failed }), ...(cut === 0 ? {} : { cutShort: cut }) };
 };
 
 /**
@@ -492,13 +496,13 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
   // runs), or that failed more trials than other runs of their length: their final bests are not like for
   // like (trials 36 and 72: pooled without a word).
-  const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
-  const uneven = unevenRuns(
+  const uneven = unevenRunNotes(
     // Finished: the trials that are not running (review 79: the running ones were counted).
     runs.map((run) => ({
       variant: run.variant,
       finished: run.values.length - (run.running ?? 0),
       failed: run.failed ?? 0,
+      cutShort: run.cutShort ?? 0,
       ...(run.problem === undefined ? {} : { problem: run.problem }),
     })),
   );
@@ -512,20 +516,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
             `${problems} problems (configs whose objective or space differ): each run's regret is measured from the best any run of its own problem found.`,
           ]
         : []),
-      ...(uneven.length.length > 0
-        ? [
-            `Runs of unequal length, their final bests not like for like: ${uneven.length
-              .map(({ variant, min, max }) => `${variant} (${span(min, max)} trials)`)
-              .join(', ')}.`,
-          ]
-        : []),
-      ...(uneven.failed.length > 0
-        ? [
-            `Runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short and counted by the budget): their final bests come from fewer evaluated trials, not like for like: ${uneven.failed
-              .map(({ variant, min, max }) => `${variant} (${span(min, max)} failed)`)
-              .join(', ')}.`,
-          ]
-        : []),
+      ...uneven,
       ...(variants.length > PALETTE.length
         ? [
             `${variants.length} variants on ${PALETTE.length} colours: colours repeat in the regret chart (its tooltips and the table name each variant).`,

@@ -232,14 +232,24 @@ describe('comparison', () => {
   it('says which variants have runs of unequal length (trial 36: an interrupted run pooled without a word)', () => {
     const page = buildComparison([run('a', 1, [3, 2, 1]), run('a', 2, [3]), run('b', 1, [2, 2]), run('b', 2, [1, 1])]);
     expect(page.notes.join(' ')).toContain(
-      'Runs of unequal length, their final bests not like for like: a (1–3 trials).',
+      'Runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: a (1–3 finished trials).',
     );
     expect(buildComparison(runs.slice(0, 2)).notes.join(' ')).not.toContain('unequal');
     // Trial 72: as many trials, but one run's best trial was cut short (failed, counted by the budget).
-    const cut = buildComparison([run('a', 1, [3, 2, 1]), { ...run('a', 2, [3, 2, null]), failed: 1 }]);
+    const cut = buildComparison([run('a', 1, [3, 2, 1]), { ...run('a', 2, [3, 2, null]), failed: 1, cutShort: 1 }]);
     expect(cut.notes.join(' ')).toContain(
-      'Runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short and counted by the budget): their final bests come from fewer evaluated trials, not like for like: a (1 failed).',
+      'Runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which are not run again and count toward the budget: their bests come from fewer evaluated trials, not like for like: a (1 cut short).',
     );
+    // A variant whose objective failed more than another's is named with both ranges; seeds of one variant
+    // that failed differently are not (trial 165: every variant was named, the one that failed fewest too).
+    const failing = buildComparison([
+      { ...run('a', 1, [3, 2, null]), failed: 1 },
+      run('a', 2, [3, 2, 1]),
+      { ...run('b', 1, [null, 2, null]), failed: 2 },
+      { ...run('b', 2, [null, null, 1]), failed: 2 },
+    ]);
+    expect(failing.notes.join(' ')).toContain('b (2 failed per run; a 0–1).');
+    expect(failing.notes.join(' ')).not.toContain('a (');
     expect(cut.notes.join(' ')).not.toContain('unequal');
     // Runs of two problems are not compared (review 79), nor are running trials counted as finished.
     const apart = buildComparison([
@@ -247,7 +257,7 @@ describe('comparison', () => {
       { ...run('b', 1, [3, 2, null]), failed: 1, problem: 'q' },
       { ...run('b', 2, [3, 2, null]), failed: 1, problem: 'q' },
     ]);
-    expect(apart.notes.join(' ')).not.toContain('more trials failed');
+    expect(apart.notes.join(' ')).not.toContain('failed more often');
     const live = buildComparison([run('a', 1, [3, 2]), { ...run('a', 2, [3, 2, null]), running: 1 }]);
     expect(live.notes.join(' ')).not.toContain('unequal');
     expect(comparisonRunFromTrials('v', 1, 'minimize', [])).not.toHaveProperty('failed');
@@ -346,6 +356,20 @@ describe('comparison', () => {
     expect(converted.values).toEqual([3, null]);
     expect(converted).not.toHaveProperty('running');
     expect(converted.failed).toBe(1);
+    expect(converted).not.toHaveProperty('cutShort');
+    const killed = comparisonRunFromTrials('v', 7, 'minimize', [
+      { study: 's', number: 0, state: 'complete', internal: {}, loss: 3, startedAt: at, finishedAt: at },
+      {
+        study: 's',
+        number: 1,
+        state: 'failed',
+        internal: {},
+        error: { code: 'INTERRUPTED', message: 'x' },
+        startedAt: at,
+        finishedAt: at,
+      },
+    ]);
+    expect(killed).toMatchObject({ failed: 1, cutShort: 1 });
   });
 
   it('says the page is a snapshot when trials were still running (trial 56: a comparison made mid-run did not)', () => {

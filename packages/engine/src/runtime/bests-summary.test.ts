@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeBests, unevenRuns } from './bests-summary.js';
+import { type RunLength, summarizeBests, unevenRunNotes, unevenRuns } from './bests-summary.js';
 
 describe('summarizeBests', () => {
   it('ranks a run without a best worst: the median and quartiles that fall on it are none', () => {
@@ -51,15 +51,21 @@ describe('summarizeBests', () => {
 });
 
 describe('unevenRuns', () => {
-  const run = (variant: string, finished: number, failed: number) => ({ variant, finished, failed });
-  it('finds runs of one variant of unequal length, and runs that failed more trials than others of their length', () => {
+  const run = (variant: string, finished: number, failed: number, more: Partial<RunLength> = {}): RunLength => ({
+    variant,
+    finished,
+    failed,
+    ...more,
+  });
+  const none = { length: [], endedByRule: [], cutShort: [], failed: [] };
+  it('finds runs of one variant of unequal length, runs with trials cut short, and variants that failed more', () => {
     // Trial 72: a run whose best trial was cut short by kill -9 (failed, counted by the budget) beside two
     // whole ones; a variant whose objective failed on 10 of its 12 trials beside one that never failed.
     expect(
       unevenRuns([
         run('random', 15, 0),
         run('random', 15, 0),
-        run('random', 15, 1),
+        run('random', 15, 1, { cutShort: 1 }),
         run('tpe', 15, 0),
         run('bad', 12, 10),
         run('bad', 12, 9),
@@ -68,25 +74,73 @@ describe('unevenRuns', () => {
         run('short', 3, 0),
       ]),
     ).toEqual({
+      ...none,
       length: [{ variant: 'short', min: 2, max: 3 }],
-      failed: [
-        { variant: 'random', min: 1, max: 1 },
-        { variant: 'bad', min: 9, max: 10 },
-      ],
+      cutShort: [{ variant: 'random', min: 1, max: 1 }],
+      failed: [{ variant: 'bad', min: 9, max: 10, than: { variant: 'good', min: 0, max: 0 } }],
     });
     // A budget the matrix varies: like for like; a variant failing more than another of that length: not.
     expect(unevenRuns([run('a', 10, 0), run('b', 20, 0), run('c', 10, 2), run('c', 10, 2)])).toEqual({
-      length: [],
-      failed: [{ variant: 'c', min: 2, max: 2 }],
+      ...none,
+      failed: [{ variant: 'c', min: 2, max: 2, than: { variant: 'a', min: 0, max: 0 } }],
     });
     // Runs of another problem (objective, space) are not compared (review 79).
+    expect(unevenRuns([run('a', 10, 0, { problem: 'p' }), run('c', 10, 2, { problem: 'q' })])).toEqual(none);
+    expect(unevenRuns([run('a', 10, 2), run('b', 10, 2)])).toEqual(none);
+    expect(unevenRuns([])).toEqual(none);
+  });
+
+  it('names only the variants that failed more than the one that failed fewest, and says a stopper made runs unequal (trial 165)', () => {
+    // A failing region: every variant fails some trials, its seeds differently; the variant that failed
+    // fewest (tpe, 4–8) was named as failing "more than other runs", and so was every other.
+    const seeds = (variant: string, failed: readonly number[]) => failed.map((count) => run(variant, 100, count));
     expect(
       unevenRuns([
-        { ...run('a', 10, 0), problem: 'p' },
-        { ...run('c', 10, 2), problem: 'q' },
+        ...seeds('tpe', [4, 8, 5, 6, 4]),
+        ...seeds('tpe-ignore', [20, 94, 60]),
+        ...seeds('random', [30, 39]),
       ]),
-    ).toEqual({ length: [], failed: [] });
-    expect(unevenRuns([run('a', 10, 2), run('b', 10, 2)])).toEqual({ length: [], failed: [] });
-    expect(unevenRuns([])).toEqual({ length: [], failed: [] });
+    ).toEqual({
+      ...none,
+      failed: [
+        { variant: 'tpe-ignore', min: 20, max: 94, than: { variant: 'tpe', min: 4, max: 8 } },
+        { variant: 'random', min: 30, max: 39, than: { variant: 'tpe', min: 4, max: 8 } },
+      ],
+    });
+    // Overlapping ranges are seeds, not a difference between variants.
+    expect(unevenRuns([...seeds('a', [0, 3]), ...seeds('b', [1, 4])])).toEqual(none);
+    // A stopper (or patience, lossThreshold, maxSeconds) ended the shorter runs: unequal lengths are expected.
+    const stopped = { endedByRule: true };
+    expect(
+      unevenRuns([
+        run('trials=5', 10, 0, stopped),
+        run('trials=5', 12, 0, stopped),
+        run('trials=10', 15, 0, stopped),
+        run('trials=10', 17, 0),
+        run('cut', 5, 0, stopped),
+        run('cut', 7, 0),
+        run('cut', 9, 0),
+      ]),
+    ).toEqual({
+      ...none,
+      length: [{ variant: 'cut', min: 5, max: 9 }],
+      endedByRule: [
+        { variant: 'trials=5', min: 10, max: 12 },
+        { variant: 'trials=10', min: 15, max: 17 },
+      ],
+    });
+    expect(
+      unevenRunNotes([
+        run('tpe', 100, 4),
+        run('tpe', 100, 8),
+        run('random', 100, 30),
+        run('random', 100, 39),
+        run('s', 10, 0, stopped),
+        run('s', 12, 0),
+      ]),
+    ).toEqual([
+      'Runs of unequal length as their stopper or budget (patience, lossThreshold, maxSeconds) ended them, as expected: their bests come from different numbers of trials: s (10–12 finished trials).',
+      "Variants whose objective failed more often than another's in runs of the same length, so their bests come from fewer evaluated trials (how often a suggester tries where the objective fails is part of what is compared): random (30–39 failed per run; tpe 4–8).",
+    ]);
   });
 });

@@ -60,8 +60,18 @@ export interface RunLength {
   readonly variant: string;
   /** Trials the run finished, in any state (what its budget counts). */
   readonly finished: number;
-  /** Of them, those that failed: the objective threw, or the trial was cut short (interrupted, stale). */
+  /** Of them, those that failed: the objective failed, or the trial was cut short (interrupted, stale). */
   readonly failed: number;
+  /**
+   * Of the failed, those cut short (`INTERRUPTED`, `STALE_TRIAL`: a stopped run, a lost worker), not failed
+   * by the objective; default 0.
+   */
+  readonly cutShort?: number;
+  /**
+   * Whether a rule that ends a run early by design ended it (a stopper, `patience`, `lossThreshold`,
+   * `maxSeconds`): runs of unequal length are then what the rule does, not a flaw of the comparison.
+   */
+  readonly endedByRule?: boolean;
   /** Which problem it optimized (objective and space): runs are compared with runs of their own problem only. */
   readonly problem?: string;
 }
@@ -73,48 +83,116 @@ export interface CountRange {
   readonly max: number;
 }
 
+/** A variant whose objective failed more often than another's, with that other's range (`than`). */
+export interface FailedMore extends CountRange {
+  readonly than: CountRange;
+}
+
 /**
  * Where a batch's bests are not like for like (one rule for `parzen run`'s table and the report's notes):
  * - `length`: runs of one variant that finished different numbers of trials (one was interrupted, or its
- *   budget changed), by variant, the range of their finished trials;
- * - `failed`: runs that finished as many trials as others (one budget) but more of them failed, so fewer
- *   trials were really evaluated: a trial cut short by `kill -9` or a second Ctrl-C, which is not run again
- *   and counts toward the budget, or an objective that failed in one variant more than in another (unsaid,
- *   a variant with 2 trials evaluated per run can rank above one with 12, and an interrupted run's best
- *   trial may never have run). By variant, the range of failed trials of its runs that failed more than the
- *   fewest any run of that length and problem did; variants whose runs all failed equally often are not
- *   listed.
+ *   budget changed), by variant, the range of their finished trials; `endedByRule`: the same where each
+ *   shorter run was ended by a rule that ends runs early (a stopper, patience, lossThreshold, maxSeconds),
+ *   which is what such a rule does;
+ * - `cutShort`: runs with trials cut short (`kill -9`, a second Ctrl-C, a lost worker), which are not run
+ *   again and count toward the budget, so fewer trials were evaluated; by variant, the range of such trials
+ *   over its runs that had any;
+ * - `failed`: variants whose objective failed more often than another variant's, among runs of one length
+ *   and problem: every run of the variant failed more trials than every run of the variant that failed
+ *   fewest (`than`), so its bests come from fewer evaluated trials (unsaid, a variant with 2 trials evaluated
+ *   per run can rank above one with 12). Runs of one variant that differ among themselves are seeds, not a
+ *   difference between variants, and the variant that failed fewest is never named.
  */
 export const unevenRuns = (
   runs: readonly RunLength[],
-): { readonly length: readonly CountRange[]; readonly failed: readonly CountRange[] } => {
+): {
+  readonly length: readonly CountRange[];
+  readonly endedByRule: readonly CountRange[];
+  readonly cutShort: readonly CountRange[];
+  readonly failed: readonly FailedMore[];
+} => {
   const variants = [...new Set(runs.map((run) => run.variant))];
   const range = (variant: string, counts: readonly number[]): CountRange => ({
     variant,
     min: Math.min(...counts),
     max: Math.max(...counts),
   });
-  const length = variants
-    .map((variant) =>
-      range(
-        variant,
-        runs.filter((run) => run.variant === variant).map((run) => run.finished),
-      ),
-    )
-    .filter(({ min, max }) => min !== max);
-  const fewest = new Map<string, number>();
-  const like = (run: RunLength) => `${run.problem ?? ''}\u0000${run.finished}`;
-  for (const run of runs) fewest.set(like(run), Math.min(fewest.get(like(run)) ?? run.failed, run.failed));
-  const failed = variants.flatMap((variant) => {
-    const worse = runs.filter((run) => run.variant === variant && run.failed > (fewest.get(like(run)) ?? 0));
-    return worse.length === 0
+  const uneven = variants.flatMap((variant) => {
+    const own = runs.filter((run) => run.variant === variant);
+    const spread = range(
+      variant,
+      own.map((run) => run.finished),
+    );
+    if (spread.min === spread.max) return [];
+    const byRule = own.every((run) => run.finished === spread.max || run.endedByRule === true);
+    return [{ spread, byRule }];
+  });
+  const cutShort = variants.flatMap((variant) => {
+    const cut = runs.filter((run) => run.variant === variant && (run.cutShort ?? 0) > 0);
+    return cut.length === 0
       ? []
       : [
           range(
             variant,
-            worse.map((run) => run.failed),
+            cut.map((run) => run.cutShort ?? 0),
           ),
         ];
   });
-  return { length, failed };
+  // The objective's failures, by variant, among runs of one problem and length.
+  const groups = new Map<string, Map<string, number[]>>();
+  for (const run of runs) {
+    const key = `${run.problem ?? ''}\u0000${run.finished}`;
+    const group = groups.get(key) ?? new Map<string, number[]>();
+    groups.set(key, group);
+    group.set(run.variant, [...(group.get(run.variant) ?? []), run.failed - (run.cutShort ?? 0)]);
+  }
+  const failed = [...groups.values()].flatMap((group) => {
+    const ranges = [...group].map(([variant, counts]) => range(variant, counts));
+    const than = ranges.reduce((fewest, next) => (next.max < fewest.max ? next : fewest));
+    return ranges.filter((row) => row.min > than.max).map((row) => ({ ...row, than }));
+  });
+  return {
+    length: uneven.filter(({ byRule }) => !byRule).map(({ spread }) => spread),
+    endedByRule: uneven.filter(({ byRule }) => byRule).map(({ spread }) => spread),
+    cutShort,
+    failed,
+  };
+};
+
+/**
+ * The notes under a comparison of `runs` whose bests are not like for like ({@link unevenRuns}), as sentences:
+ * `parzen run` and the report say the same.
+ */
+export const unevenRunNotes = (runs: readonly RunLength[]): string[] => {
+  const { length, endedByRule, cutShort, failed } = unevenRuns(runs);
+  const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
+  const list = (ranges: readonly CountRange[], unit: string) =>
+    ranges.map(({ variant, min, max }) => `${variant} (${span(min, max)} ${unit})`).join(', ');
+  return [
+    ...(length.length === 0
+      ? []
+      : [
+          `Runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: ${list(length, 'finished trials')}.`,
+        ]),
+    ...(endedByRule.length === 0
+      ? []
+      : [
+          `Runs of unequal length as their stopper or budget (patience, lossThreshold, maxSeconds) ended them, as expected: their bests come from different numbers of trials: ${list(endedByRule, 'finished trials')}.`,
+        ]),
+    ...(cutShort.length === 0
+      ? []
+      : [
+          `Runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which are not run again and count toward the budget: their bests come from fewer evaluated trials, not like for like: ${list(cutShort, 'cut short')}.`,
+        ]),
+    ...(failed.length === 0
+      ? []
+      : [
+          `Variants whose objective failed more often than another's in runs of the same length, so their bests come from fewer evaluated trials (how often a suggester tries where the objective fails is part of what is compared): ${failed
+            .map(
+              ({ variant, min, max, than }) =>
+                `${variant} (${span(min, max)} failed per run; ${than.variant} ${span(than.min, than.max)})`,
+            )
+            .join(', ')}.`,
+        ]),
+  ];
 };

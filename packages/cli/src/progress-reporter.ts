@@ -99,6 +99,10 @@ const update = (state: ProgressState, event: EngineEvent): void => {
   }
 };
 
+/** How the next run takes `count` waiting enqueued entries: `the 2 enqueued entries waiting first`. */
+export const waitingFirst = (count: number): string =>
+  `the ${count === 1 ? 'enqueued entry' : `${count} enqueued entries`} waiting first`;
+
 /** The line a study's start is said with: `Resuming study heart (16 trials so far, up to 18 trials)`. */
 const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'study.started' }>): string => {
   const limit =
@@ -110,10 +114,7 @@ const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'st
             event.moreTrials === undefined
               ? '--more-trials N runs N more'
               : `its maxTrials (${state.total}) stops it before the ${event.moreTrials} more asked for: raise it, or leave it out`
-          }` +
-          (event.waitingEntries === undefined
-            ? ''
-            : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)
+          }${event.waitingEntries === undefined ? '' : `, ${waitingFirst(event.waitingEntries)}`}`
         : `, up to ${countOf(state.total, 'trial')}`;
   return (
     // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study

@@ -72,5 +72,7 @@ export const runJson = (result: RunResult, cutOff: readonly ReporterCutOff[] = [
       ? {}
       : { error: { trial: failed.number, code: failed.error.code, message: failed.error.message } }),
     ...(cutOff.length === 0 ? {} : { reportersCutOff: cutOff }),
+    // Entries the run's budget left waiting in the queue (trial 165: unsaid).
+    ...(result.waitingEntries === undefined ? {} : { waitingEntries: result.waitingEntries }),
   };
 };

@@ -42,6 +42,19 @@ const pasted = (command: string): string[] =>
 // An entry taken out of a config's `enqueue` list (or queued by mistake) waited in the study's queue and ran first at
 // every resume, with no way to take it out.
 describe('parzen queue', () => {
+  it('a run whose budget ends before its enqueued entries says how many wait and how to run them (trial 165)', async () => {
+    const path = config('left', 'left', { enqueue: [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }], budget: { maxTrials: 2 } });
+    const run = await cli('run', path, '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      `1 enqueued entry did not run and waits in the queue (\`parzen queue ${path}\` lists it): --more-trials N runs N more, the enqueued entry waiting first.`,
+    );
+    const json = await cli('run', path, '--json', '--more-trials', '1');
+    expect(JSON.parse(json.stdout)).not.toHaveProperty('waitingEntries');
+    const more = config('left2', 'left2', { enqueue: [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }], budget: { maxTrials: 1 } });
+    expect(JSON.parse((await cli('run', more, '--json')).stdout)).toMatchObject({ waitingEntries: 2 });
+  });
+
   it('lists the waiting entries with their keys, marking those the config no longer lists; --remove-unlisted takes those out', async () => {
     const first = config('q', 'q-first', { enqueue: [{ x: 0.5 }, { x: 0.2, model: 'tree' }, { x: 0.7 }] });
     expect((await cli('run', first, '--quiet')).code).toBe(0); // runs {x: 0.5}

@@ -45,7 +45,7 @@ import {
   storeFile,
 } from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
-import { pauseProgressBars } from '../progress-reporter.js';
+import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
@@ -79,13 +79,30 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
  * study afresh, and nothing said so).
  */
 const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): string => {
-  const said = formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
+  const said =
+    formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result)) +
+    waitingNote(result, run);
   const { store } = run.experiment.config;
   // Kept nowhere: the memory store, or SQLite's `:memory:` database (review 108).
   const kept = store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
   if (!quiet || result.resumed || !kept) return said;
   const [first, ...rest] = said.split('\n');
   return [`${first} (a new study: this run started it)`, ...rest].join('\n');
+};
+
+/**
+ * The enqueued entries a run left waiting, as the next run's start line words them (trial 165: a run at its
+ * maxTrials left a config's entry unrun, unsaid: the user believed the baseline ran). Not after Ctrl-C,
+ * which says which entry it cut short.
+ */
+const waitingNote = ({ waitingEntries, reason }: RunResult, run: PreparedRun): string => {
+  if (waitingEntries === undefined || reason === 'interrupted') return '';
+  const one = waitingEntries === 1;
+  const next =
+    reason === 'max-trials'
+      ? `--more-trials N runs N more, ${waitingFirst(waitingEntries)}`
+      : `the next run runs ${one ? 'it' : 'them'} first`;
+  return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`parzen queue ${run.configPath}\` lists ${one ? 'it' : 'them'}): ${next}.`;
 };
 
 const describeStop = ({ reason, stopMessage }: RunResult): string =>

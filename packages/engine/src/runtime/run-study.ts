@@ -178,6 +178,11 @@ export interface RunResult {
   readonly trials: readonly Trial[];
   /** The space the run drew with: the study's own order of the parameters (see `inStudyOrder`). */
   readonly space: CompiledSpace;
+  /**
+   * Enqueued entries still waiting in the study's queue when the run ended (its budget ran out before them);
+   * absent when none wait, or the store lists no queue.
+   */
+  readonly waitingEntries?: number;
 }
 
 /** A pruner never given a value is said once this many of a run's trials have completed without one. */
@@ -855,6 +860,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, session.space, trials);
     const stopped = stopMessage === undefined ? {} : { stopMessage };
+    // Entries the budget left unrun (trial 165: a run at maxTrials left a config's entry waiting, unsaid).
+    const waitingAfter = (waiting?.length ?? 0) > 0 ? ((await store.listEnqueued?.(spec.name))?.length ?? 0) : 0;
     emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', ...stopped, summary });
     result = {
       reason: reason ?? 'max-trials',
@@ -864,6 +871,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       summary,
       trials,
       space: session.space,
+      ...(waitingAfter === 0 ? {} : { waitingEntries: waitingAfter }),
     };
   } catch (error) {
     fatal ??= error;

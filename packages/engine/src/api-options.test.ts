@@ -224,6 +224,26 @@ describe('the API checks its options as a config is checked', () => {
     expect((await fmin({ objective, space, suggester: prior, signal: stop.signal })).reason).toBe('interrupted');
   });
 
+  it('fmin and study.optimize refuse maxTrials and budget.maxTrials that disagree (trial 165: 3 of 5 ran, unsaid)', async () => {
+    const conflict = [
+      {
+        pointer: '/budget/maxTrials',
+        expected: 'no second trial limit: `maxTrials` is 3; give one of `maxTrials` and `budget.maxTrials`',
+        found: '5',
+      },
+    ];
+    expect(
+      await issuesOf(fmin({ objective, space, suggester: prior, maxTrials: 3, budget: { maxTrials: 5 } })),
+    ).toEqual(conflict);
+    const study = await Study.open({ space, suggester: prior, objective });
+    expect(await issuesOf(study.optimize({ maxTrials: 3, budget: { maxTrials: 5 } }))).toEqual(conflict);
+    expect(await study.trials()).toEqual([]);
+    // The same limit twice, or each with rules of its own, runs.
+    expect(
+      (await fmin({ objective, space, suggester: prior, maxTrials: 3, budget: { maxTrials: 3, patience: 10 } })).trials,
+    ).toHaveLength(3);
+  });
+
   it('fmin types params by a space written as JSON, as Study.open does (choices kept their option values)', async () => {
     const result = await fmin({
       space: { kind: { type: 'choice', options: ['a', 'b'] }, x: { type: 'uniform', low: 0, high: 1 } },

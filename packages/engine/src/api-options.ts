@@ -427,6 +427,17 @@ export const checkRunEnds = (
     readonly signal?: unknown;
   },
 ): void => {
+  // Two trial limits that disagree (trial 165: the top-level one won in silence): most likely a slip, and
+  // neither is documented to win, so it is refused as an unknown option is.
+  const inBudget = (options.budget as { readonly maxTrials?: unknown } | undefined)?.maxTrials;
+  if (options.maxTrials !== undefined && inBudget !== undefined && inBudget !== options.maxTrials)
+    throw invalidConfig(`${where} options`, [
+      {
+        pointer: '/budget/maxTrials',
+        expected: `no second trial limit: \`maxTrials\` is ${describeValue(options.maxTrials)}; give one of \`maxTrials\` and \`budget.maxTrials\``,
+        found: describeValue(inBudget),
+      },
+    ]);
   const limits = Object.entries({ maxTrials: options.maxTrials, ...options.budget }).filter(
     ([key, value]) => value !== undefined && LIMITS.has(key),
   );

@@ -22,7 +22,7 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly suggester: Suggester;
   /** Stop when the study has this many trials (earlier runs in a persistent store count). */
   readonly maxTrials?: number | undefined;
-  /** Other stopping rules; `maxTrials` above is merged in. */
+  /** Other stopping rules; `maxTrials` above is merged in (a `budget.maxTrials` that differs from it is refused). */
   readonly budget?: Budget | undefined;
   /** Default: a memory store (trials are in the result only). */
   readonly store?: TrialStore | undefined;
@@ -111,7 +111,8 @@ export interface FminResult<S extends SpaceDefinition> {
  * and returns the best params (as the objective saw them), its loss and every trial.
  *
  * @throws `ParzenError` `CONFIG_INVALID` for options of the wrong kind, and for a run nothing would end
- *   (no `maxTrials` or `budget` rule, no `stopWhen`, no `signal`).
+ *   (no `maxTrials` or `budget` rule, no `stopWhen`, no `signal`), and for `maxTrials` and `budget.maxTrials` that
+ *   differ.
  */
 export const fmin = async <const S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
   checkApiOptions('fmin', options);

@@ -450,7 +450,7 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
   /** Stop when the study has this many trials (earlier ones count). */
   readonly maxTrials?: number | undefined;
-  /** Other stopping rules; `maxTrials` above is merged in. */
+  /** Other stopping rules; `maxTrials` above is merged in (a `budget.maxTrials` that differs from it is refused). */
   readonly budget?: Budget | undefined;
   /** Trials evaluated at once by this process (default 1; see `FminOptions.concurrency`). */
   readonly concurrency?: number | undefined;

@@ -135,7 +135,7 @@ export class JournalFile {
 
 // Trial 163: a journal made read-only (EPERM) was said as "(disk full?)".
 /** The likely cause of a failed write, from its error code (nothing when it does not say). */
-const whyNotWritten = (error: unknown): string => {
+export const whyNotWritten = (error: unknown): string => {
   switch ((error as NodeJS.ErrnoException).code) {
     case 'ENOSPC':
       return ' (the disk is full)';

@@ -55,6 +55,24 @@ describe('parzen queue', () => {
     expect(JSON.parse((await cli('run', more, '--json')).stdout)).toMatchObject({ waitingEntries: 2 });
   });
 
+  it("a memory store's run says its unrun entries are gone, not that they wait in a queue (review 155)", async () => {
+    const path = config('mem', 'mem', {
+      enqueue: [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }],
+      budget: { maxTrials: 2 },
+      store: { use: 'memory' },
+    });
+    const run = await cli('run', path, '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      '1 enqueued entry did not run, and is gone with the study (its memory store keeps nothing after the run): a run with a higher budget.maxTrials (--max-trials) runs it.',
+    );
+    expect(run.stdout).not.toContain('parzen queue');
+    // Nothing waits in a queue after the run: --json leaves waitingEntries out, as for a run that left none.
+    const json = await cli('run', path, '--json');
+    expect(JSON.parse(json.stdout)).not.toHaveProperty('waitingEntries');
+    expect(json.stderr).toContain('1 enqueued entry did not run, and is gone');
+  });
+
   it('lists the waiting entries with their keys, marking those the config no longer lists; --remove-unlisted takes those out', async () => {
     const first = config('q', 'q-first', { enqueue: [{ x: 0.5 }, { x: 0.2, model: 'tree' }, { x: 0.7 }] });
     expect((await cli('run', first, '--quiet')).code).toBe(0); // runs {x: 0.5}

@@ -79,12 +79,10 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
  * study afresh, and nothing said so).
  */
 const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): string => {
+  const kept = keptAfterRun(run);
   const said =
     formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result)) +
-    waitingNote(result, run);
-  const { store } = run.experiment.config;
-  // Kept nowhere: the memory store, or SQLite's `:memory:` database (review 108).
-  const kept = store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
+    waitingNote(result, run, kept);
   if (!quiet || result.resumed || !kept) return said;
   const [first, ...rest] = said.split('\n');
   return [`${first} (a new study: this run started it)`, ...rest].join('\n');
@@ -95,14 +93,23 @@ const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): stri
  * maxTrials left a config's entry unrun, unsaid: the user believed the baseline ran). Not after Ctrl-C,
  * which says which entry it cut short.
  */
-const waitingNote = ({ waitingEntries, reason }: RunResult, run: PreparedRun): string => {
+const waitingNote = ({ waitingEntries, reason }: RunResult, run: PreparedRun, kept: boolean): string => {
   if (waitingEntries === undefined || reason === 'interrupted') return '';
   const one = waitingEntries === 1;
+  // Review 155: a store that keeps nothing has no queue left to list or resume.
+  if (!kept)
+    return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run, and ${one ? 'is' : 'are'} gone with the study (its ${run.experiment.config.store.use} store keeps nothing after the run)${reason === 'max-trials' ? `: a run with a higher budget.maxTrials (--max-trials) runs ${one ? 'it' : 'them'}` : ''}.`;
   const next =
     reason === 'max-trials'
       ? `--more-trials N runs N more, ${waitingFirst(waitingEntries)}`
       : `the next run runs ${one ? 'it' : 'them'} first`;
   return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`parzen queue ${run.configPath}\` lists ${one ? 'it' : 'them'}): ${next}.`;
+};
+
+/** Whether the run's store keeps the study after the run: not the memory store, nor SQLite's `:memory:` database. */
+const keptAfterRun = (run: PreparedRun): boolean => {
+  const { store } = run.experiment.config;
+  return store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
 };
 
 const describeStop = ({ reason, stopMessage }: RunResult): string =>
@@ -265,7 +272,9 @@ const executeRuns = async (
       const ran = await runLoadedExperiment(run.experiment, controls);
       // In the study's order of the parameters, as its trial lines, `trials` and `best` (review 41).
       const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
-      outcomes.push({ ...base, result, reportersCutOff });
+      // --json's waitingEntries counts entries left in the queue: none in a store that keeps nothing (review 155).
+      const { waitingEntries: _gone, ...forgotten } = result;
+      outcomes.push({ ...base, result: keptAfterRun(run) ? result : forgotten, reportersCutOff });
       report(result, run);
       const failed = failedRun(result);
       if (failed !== undefined && !interrupts.signal.aborted)

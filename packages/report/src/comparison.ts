@@ -493,9 +493,9 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   const firsts = ranked.filter((row) => row.versusFirst === null).map((row) => row.of.variant);
   const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
   const leader = problems > 1 ? [] : leaderNote(tableRows, direction, bestsOf);
-  // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
-  // runs), or that failed more trials than other runs of their length: their final bests are not like for
-  // like (trials 36 and 72: pooled without a word).
+  // Runs of one variant that ran different numbers of trials (a stopper, an interrupted run, a budget changed
+  // between runs: the stores keep no stop reason, so no endedByRule), or that failed more trials than other runs
+  // of their length: said (trials 36 and 72: pooled without a word).
   const uneven = unevenRunNotes(
     // Finished: the trials that are not running (review 79: the running ones were counted).
     runs.map((run) => ({

@@ -232,7 +232,8 @@ describe('comparison', () => {
   it('says which variants have runs of unequal length (trial 36: an interrupted run pooled without a word)', () => {
     const page = buildComparison([run('a', 1, [3, 2, 1]), run('a', 2, [3]), run('b', 1, [2, 2]), run('b', 2, [1, 1])]);
     expect(page.notes.join(' ')).toContain(
-      'Runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: a (1–3 finished trials).',
+      // Review 155: the stores keep no stop reason, so the report does not call a stopper's runs "not like for like".
+      'Runs of unequal length (a stopper, a time budget, an interruption or a budget changed between runs ended some early; the stores do not keep which), their bests come from different numbers of trials: a (1–3 finished trials).',
     );
     expect(buildComparison(runs.slice(0, 2)).notes.join(' ')).not.toContain('unequal');
     // Trial 72: as many trials, but one run's best trial was cut short (failed, counted by the budget).

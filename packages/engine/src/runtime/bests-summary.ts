@@ -69,7 +69,9 @@ export interface RunLength {
   readonly cutShort?: number;
   /**
    * Whether a rule that ends a run early by design ended it (a stopper, `patience`, `lossThreshold`,
-   * `maxSeconds`): runs of unequal length are then what the rule does, not a flaw of the comparison.
+   * `maxSeconds`): runs of unequal length are then what the rule does, not a flaw of the comparison. Not
+   * given (for every run) when why the runs ended is not known: a report read from stores, which keep no stop
+   * reason; the notes then name the possible causes without judging.
    */
   readonly endedByRule?: boolean;
   /** Which problem it optimized (objective and space): runs are compared with runs of their own problem only. */
@@ -165,15 +167,21 @@ export const unevenRuns = (
  */
 export const unevenRunNotes = (runs: readonly RunLength[]): string[] => {
   const { length, endedByRule, cutShort, failed } = unevenRuns(runs);
+  // Review 155: a report said a stopper's runs were "not like for like" while `parzen run` said "as expected".
+  const whyUnknown = runs.every((run) => run.endedByRule === undefined);
   const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
   const list = (ranges: readonly CountRange[], unit: string) =>
     ranges.map(({ variant, min, max }) => `${variant} (${span(min, max)} ${unit})`).join(', ');
   return [
     ...(length.length === 0
       ? []
-      : [
-          `Runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: ${list(length, 'finished trials')}.`,
-        ]),
+      : whyUnknown
+        ? [
+            `Runs of unequal length (a stopper, a time budget, an interruption or a budget changed between runs ended some early; the stores do not keep which), their bests come from different numbers of trials: ${list(length, 'finished trials')}.`,
+          ]
+        : [
+            `Runs of unequal length (an interrupted run, a budget changed between runs), their bests not like for like: ${list(length, 'finished trials')}.`,
+          ]),
     ...(endedByRule.length === 0
       ? []
       : [

@@ -55,6 +55,18 @@ describe('parzen queue', () => {
     expect(JSON.parse((await cli('run', more, '--json')).stdout)).toMatchObject({ waitingEntries: 2 });
   });
 
+  it("the suggested `parzen queue` keeps the run's --store, quoted for the shell (review 155)", async () => {
+    const path = config('elsewhere', 'elsewhere', { enqueue: [{ x: 0.1 }, { x: 0.2 }], budget: { maxTrials: 1 } });
+    const store = `jsonl:${join(dir, 'other place.parzen.jsonl')}`;
+    const run = await cli('run', path, '--quiet', '--store', store);
+    expect(run.code, run.stderr).toBe(0);
+    const command = /\(`parzen (queue [^`]*)` lists it\)/.exec(run.stdout)?.[1];
+    expect(command, run.stdout).toBe(`queue ${path} --store '${store}'`);
+    const listed = await cli(...pasted(`parzen ${command}`));
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('study elsewhere: 1 entry waits');
+  });
+
   it("a memory store's run says its unrun entries are gone, not that they wait in a queue (review 155)", async () => {
     const path = config('mem', 'mem', {
       enqueue: [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }],

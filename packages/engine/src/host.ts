@@ -57,6 +57,7 @@ export {
   configEntryOf,
   leftoverEntriesNote,
   removeEnqueuedEntries,
+  studyCommand,
   takenConfigEntries,
   withEnqueueKeys,
 } from './runtime/enqueue.js';

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
+  type ConfigFile,
   type EngineEvent,
   formatSummary,
   type InterruptHandlers,
@@ -11,7 +12,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { countOf, failureNote, printable, variantLegend } from '@parzen/engine/host';
+import { countOf, failureNote, printable, studyCommand, variantLegend } from '@parzen/engine/host';
 import {
   checkSameStudy,
   earlierTrialsEnded,
@@ -78,11 +79,12 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
  * started in a store that keeps it says so on its first line (trial 104: a misspelt store folder started the
  * study afresh, and nothing said so).
  */
-const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): string => {
+const humanSummary = (result: RunResult, run: PreparedRun, flags: RunFlags): string => {
+  const quiet = flags.quiet === true;
   const kept = keptAfterRun(run);
   const said =
     formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result)) +
-    waitingNote(result, run, kept);
+    waitingNote(result, run, flags, kept);
   if (!quiet || result.resumed || !kept) return said;
   const [first, ...rest] = said.split('\n');
   return [`${first} (a new study: this run started it)`, ...rest].join('\n');
@@ -93,7 +95,12 @@ const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): stri
  * maxTrials left a config's entry unrun, unsaid: the user believed the baseline ran). Not after Ctrl-C,
  * which says which entry it cut short.
  */
-const waitingNote = ({ waitingEntries, reason }: RunResult, run: PreparedRun, kept: boolean): string => {
+const waitingNote = (
+  { waitingEntries, reason }: RunResult,
+  run: PreparedRun,
+  flags: RunFlags,
+  kept: boolean,
+): string => {
   if (waitingEntries === undefined || reason === 'interrupted') return '';
   const one = waitingEntries === 1;
   // Review 155: a store that keeps nothing has no queue left to list or resume.
@@ -103,7 +110,7 @@ const waitingNote = ({ waitingEntries, reason }: RunResult, run: PreparedRun, ke
     reason === 'max-trials'
       ? `--more-trials N runs N more, ${waitingFirst(waitingEntries)}`
       : `the next run runs ${one ? 'it' : 'them'} first`;
-  return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`parzen queue ${run.configPath}\` lists ${one ? 'it' : 'them'}): ${next}.`;
+  return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`${studyCommand('queue', configFileOf(run, flags))}\` lists ${one ? 'it' : 'them'}): ${next}.`;
 };
 
 /** Whether the run's store keeps the study after the run: not the memory store, nor SQLite's `:memory:` database. */
@@ -111,6 +118,13 @@ const keptAfterRun = (run: PreparedRun): boolean => {
   const { store } = run.experiment.config;
   return store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
 };
+
+/** The run's config file as the commands it suggests name it: with the run's `--store`, and `--study` for a variant. */
+const configFileOf = (run: PreparedRun, flags: RunFlags): ConfigFile => ({
+  path: run.configPath,
+  ...(flags.store === undefined ? {} : { store: flags.store }),
+  ...(Object.keys(run.variant.indices).length === 0 ? {} : { study: run.experiment.config.name }),
+});
 
 const describeStop = ({ reason, stopMessage }: RunResult): string =>
   (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined ? stopMessage : reason;
@@ -261,11 +275,7 @@ const executeRuns = async (
         // The objective the preflight built, so it is not built twice.
         ...(run.started === undefined ? {} : { started: run.started }),
         // Named in the commands its warnings suggest, with the flags that find the same study.
-        configFile: {
-          path: run.configPath,
-          ...(flags.store === undefined ? {} : { store: flags.store }),
-          ...(Object.keys(run.variant.indices).length === 0 ? {} : { study: config.name }),
-        },
+        configFile: configFileOf(run, flags),
         onEvent: (event: EngineEvent) => {
           if (event.type === 'plugin.failed')
             reportersCutOff.push({ reporter: event.plugin, message: event.error.message });
@@ -752,8 +762,8 @@ const runPrepared = async (
   // A run's summary is for people: on stdout, or on stderr when stdout carries JSON; a quiet batch shows only the table.
   const report = (result: RunResult, run: PreparedRun) => {
     if (flags.quiet === true && batch) return;
-    if (flags.json === true) output.note(humanSummary(result, run, flags.quiet === true));
-    else output.result(humanSummary(result, run, flags.quiet === true));
+    if (flags.json === true) output.note(humanSummary(result, run, flags));
+    else output.result(humanSummary(result, run, flags));
   };
   let outcomes: BatchOutcome[];
   let stoppedWaiting: unknown;

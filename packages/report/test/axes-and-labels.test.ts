@@ -385,6 +385,22 @@ describe('a choice in the slice plots', () => {
   });
 });
 
+/** Each tooltip's titles (a field's name where it has none) in `specs`. */
+const tooltipTitles = (specs: readonly unknown[]): string[][] => {
+  const titles: string[][] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      const { tooltip } = node as { tooltip?: unknown };
+      if (Array.isArray(tooltip))
+        titles.push(tooltip.map((entry: { title?: string; field: string }) => entry.title ?? entry.field));
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(specs);
+  return titles;
+};
+
 describe('tooltips of parameters named as the charts’ own fields (scikit-learn’s loss choice)', () => {
   it('title them params.NAME, so no entry hides another (one entry per title)', async () => {
     const study = await runTpeStudy(20, {
@@ -397,22 +413,23 @@ describe('tooltips of parameters named as the charts’ own fields (scikit-learn
       name: 'sgd',
     });
     const page = await buildReport(study, { pairs: [['state', 'trial']] });
-    const titles: string[][] = [];
-    const visit = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(visit);
-      else if (node !== null && typeof node === 'object') {
-        const { tooltip } = node as { tooltip?: unknown };
-        if (Array.isArray(tooltip))
-          titles.push(tooltip.map((entry: { title?: string; field: string }) => entry.title ?? entry.field));
-        Object.values(node).forEach(visit);
-      }
-    };
     const charts = pageCharts(page).filter((chart) => chart.id === 'slice' || chart.id.startsWith('pair-'));
     expect(charts.length).toBe(2);
-    for (const chart of charts) visit(chart.spec);
+    const titles = tooltipTitles(charts.map((chart) => chart.spec));
     const withParams = titles.filter((entry) => entry.some((title) => title.startsWith('params.')));
     expect(withParams.length).toBeGreaterThan(0);
     for (const entry of titles) expect(entry).toEqual([...new Set(entry)]);
     expect(withParams.flat()).toEqual(expect.arrayContaining(['params.loss', 'params.state', 'params.trial']));
+  });
+
+  it('titles a parameter named `built` params.built in the TPE density chart, beside its own `built` (review 155)', async () => {
+    const study = await runTpeStudy(30, {
+      space: { built: { type: 'uniform', low: 0, high: 1 } },
+      objective: (p) => p.built as number,
+      name: 'built',
+    });
+    const titles = tooltipTitles(pageCharts(await buildReport(study)).map((chart) => chart.spec));
+    expect(titles).toContainEqual(['params.built', 'built']);
+    for (const entry of titles) expect(entry).toEqual([...new Set(entry)]);
   });
 });

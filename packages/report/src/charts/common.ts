@@ -155,7 +155,8 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
 };
 
 /** The report's own names (the trial table's columns, the charts' axes and tooltip titles). */
-export const OWN_NAMES: ReadonlySet<string> = new Set(['trial', 'state', 'loss', 'step', 'seconds', 'error']);
+// `built`: the TPE density chart's tick tooltip (review 155: a `built` parameter made two entries of that title).
+export const OWN_NAMES: ReadonlySet<string> = new Set(['trial', 'state', 'loss', 'step', 'seconds', 'error', 'built']);
 
 /**
  * The name a parameter is shown under beside the report's own names (`own`): `params.NAME` when it is one of them or

@@ -10,6 +10,7 @@ import {
   MAX_OPTIONS_SHOWN,
   optionLabels,
   paramAxis,
+  paramLabel,
   paramPosition,
   paramScale,
   paramTooltip,
@@ -666,7 +667,7 @@ export const densityChart = (
               y: { value: 86 },
               color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: CURVE_LEGEND },
               tooltip: [
-                { field: 't', type: 'quantitative', title: param.name },
+                { field: 't', type: 'quantitative', title: paramLabel(param.name) },
                 { field: 's', type: 'nominal', title: 'built' },
               ],
             },

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -1316,5 +1316,34 @@ describe('the command as messages show it', () => {
       encoding: 'utf8',
     });
     expect(echoed.split('\n').slice(0, -1)).toEqual(argv);
+  });
+});
+
+// Review 155: the README said Python's `logging`, like `print`, raises BrokenPipeError on a pipe nobody reads; it
+// catches the error (handleError) and goes on.
+describe('the README on a Python program whose stdout and stderr nobody reads', () => {
+  it.runIf(hasPython)('print raises BrokenPipeError, logging does not: as the README says', () => {
+    const program = [
+      'import logging, sys, time',
+      'time.sleep(0.3)',
+      'said = []',
+      'try:',
+      '    print("saving", flush=True); said.append("print ok")',
+      'except BrokenPipeError:',
+      '    said.append("print raised")',
+      'try:',
+      '    logging.warning("saving"); said.append("logging ok")',
+      'except BrokenPipeError:',
+      '    said.append("logging raised")',
+      'sys.exit(0 if said == ["print raised", "logging ok"] else 1)',
+    ].join('\n');
+    // Both pipes closed by their reader before the program writes.
+    const ran = spawnSync('bash', ['-c', 'python3 -c "$0" 2>&1 | true; echo "${PIPESTATUS[0]}" >&2', program], {
+      encoding: 'utf8',
+    });
+    expect(ran.stderr.trim()).toBe('0');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('in Python, `print` raises `BrokenPipeError`');
+    expect(readme).toContain('`logging` catches it and goes on');
   });
 });

@@ -1338,7 +1338,7 @@ describe('the README on a Python program whose stdout and stderr nobody reads', 
       'sys.exit(0 if said == ["print raised", "logging ok"] else 1)',
     ].join('\n');
     // Both pipes closed by their reader before the program writes.
-    const ran = spawnSync('bash', ['-c', 'python3 -c "$0" 2>&1 | true; echo "${PIPESTATUS[0]}" >&2', program], {
+    const ran = spawnSync('bash', ['-c', 'python3 -c "$0" 2>&1 | true; echo "$PIPESTATUS" >&2', program], {
       encoding: 'utf8',
     });
     expect(ran.stderr.trim()).toBe('0');

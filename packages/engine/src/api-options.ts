@@ -46,6 +46,21 @@ const bool: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or
 const text: Rule = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');
 const object: Rule = (value) => (typeof value === 'object' && value !== null ? undefined : 'an object');
 const array: Rule = (value) => (Array.isArray(value) ? undefined : 'an array');
+/**
+ * `runExperiment`'s `plugins`: plugin packages, each a module's exports with its `manifests` array (a bare
+ * `manifests` array in the list was a TypeError deep in the loader).
+ */
+const pluginPackages: Rule = (value) => {
+  const expected =
+    "an array of plugin packages, each a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`)";
+  if (!Array.isArray(value)) return expected;
+  const at = value.findIndex(
+    (item) => typeof item !== 'object' || item === null || !Array.isArray((item as { manifests?: unknown }).manifests),
+  );
+  if (at === -1) return undefined;
+  const item: unknown = value[at];
+  return `${expected}; item ${at} is ${Array.isArray(item) ? 'an array: pass the package, not its `manifests`' : `${describeValue(item)}, without a \`manifests\` array`}`;
+};
 const signal: Rule = (value) => (value instanceof AbortSignal ? undefined : 'an AbortSignal');
 const direction: Rule = (value) =>
   value === 'minimize' || value === 'maximize' ? undefined : '"minimize" or "maximize"';
@@ -133,7 +148,7 @@ export const API_OPTIONS = {
   // was taken without a word, and a stuck objective held the run its 30 s).
   runExperiment: {
     rules: {
-      plugins: array,
+      plugins: pluginPackages,
       baseDir: text,
       functions: object,
       defaults: object,

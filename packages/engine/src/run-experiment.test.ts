@@ -293,6 +293,31 @@ describe('runExperiment (the composition root)', () => {
     expect(issues[0]?.expected).toContain("the run's `gracePeriodMs` is the config's `gracePeriodSeconds`");
   });
 
+  // Review 155: a package's bare `manifests` array in `plugins` was a TypeError stack trace from the loader.
+  it('refuses a plugins list with a bare manifests array, naming the option and the item', async () => {
+    const refused = await runExperiment(config, {
+      plugins: [{ manifests: [prior] }, [prior]],
+      functions,
+    } as never).catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/plugins',
+          expected:
+            "an array of plugin packages, each a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`); item 1 is an array: pass the package, not its `manifests`",
+        },
+      ],
+    });
+    const other = await runExperiment(config, {
+      plugins: [{ manifests: [prior] }, 'objectives'],
+      functions,
+    } as never).catch((error: unknown) => error as { issues: { expected: string }[] });
+    expect((other as { issues: { expected: string }[] }).issues[0]?.expected).toContain(
+      'item 1 is "objectives", without a `manifests` array',
+    );
+  });
+
   // A batch runs many studies on one Ctrl-C signal: a listener left per study warned of a leak
   // (MaxListenersExceededWarning) from the eleventh study of `parzen run` with a matrix on.
   it("leaves no listener on the run's stop signals once a study ends (a batch shares them)", async () => {

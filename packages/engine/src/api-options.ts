@@ -134,6 +134,24 @@ const OPEN: Readonly<Record<string, Rule>> = {
   onWarning: fn,
 };
 
+/**
+ * `runExperiment`'s options: how the config is loaded (plugins, folder, functions, services) and how the run is
+ * stopped.
+ */
+const EXPERIMENT = {
+  plugins: pluginPackages,
+  baseDir: text,
+  functions: object,
+  defaults: object,
+  logger: object,
+  clock: object,
+  importModule: fn,
+  console: object,
+  signal,
+  forceSignal: signal,
+  onWarning: fn,
+};
+
 /** The options of each API entry point, and the ones it cannot do without. */
 export const API_OPTIONS = {
   fmin: { rules: { ...OPEN, ...RUN }, required: ['objective', 'space', 'suggester'] },
@@ -146,22 +164,10 @@ export const API_OPTIONS = {
   deleteStudy: { rules: { store: instanceOf('store'), name: text, force: bool }, required: ['store', 'name'] },
   // The config says what the run is; these say how it is loaded and stopped (trial 73: `gracePeriodMs`
   // was taken without a word, and a stuck objective held the run its 30 s).
-  runExperiment: {
-    rules: {
-      plugins: pluginPackages,
-      baseDir: text,
-      functions: object,
-      defaults: object,
-      logger: object,
-      clock: object,
-      importModule: fn,
-      console: object,
-      signal,
-      forceSignal: signal,
-      onWarning: fn,
-    },
-    required: [],
-  },
+  runExperiment: { rules: EXPERIMENT, required: [] },
+  // The same options (a caller may pass runExperiment's on, as `parzen`'s own does; the run's are not used): a bare
+  // manifests array in `plugins` was a TypeError deep in the loader (review 155).
+  loadExperiment: { rules: EXPERIMENT, required: [] },
 } as const satisfies Record<string, { rules: Readonly<Record<string, Rule>>; required: readonly string[] }>;
 
 /** The issue of options that are not an object at all. */

@@ -1,3 +1,4 @@
+import { checkApiOptions } from './api-options.js';
 import type {
   ExperimentResult,
   LoadExperimentOptions,
@@ -18,8 +19,10 @@ const composition = () => import('./composition/experiment.js');
  * The composition root: loads the plugin packages (given ones and the config's `plugins`), builds the
  * registry with inversify, and validates the config against it. Nothing runs yet.
  */
-export const loadExperiment = async (raw: unknown, options?: LoadExperimentOptions): Promise<LoadedExperiment> =>
-  (await composition()).loadExperiment(raw, options);
+export const loadExperiment = async (raw: unknown, options?: LoadExperimentOptions): Promise<LoadedExperiment> => {
+  checkApiOptions('loadExperiment', options ?? {});
+  return (await composition()).loadExperiment(raw, options);
+};
 
 /**
  * Runs a loaded experiment in a study scope of its own (a child container with the study's services):

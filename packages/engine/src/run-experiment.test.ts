@@ -316,6 +316,21 @@ describe('runExperiment (the composition root)', () => {
     expect((other as { issues: { expected: string }[] }).issues[0]?.expected).toContain(
       'item 1 is "objectives", without a `manifests` array',
     );
+    // loadExperiment, the same options' loading half, the same (it crashed with the TypeError).
+    const loaded = await loadExperiment(config, { plugins: [[prior]], functions } as never).catch(
+      (error: unknown) => error,
+    );
+    expect(loaded).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/plugins' }] });
+    // And an option it does not know (a typo), as runExperiment refuses one; a run's options are let through.
+    await expect(loadExperiment(config, { functions, plugin: [] } as never)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
+    const loadedWithSignal = await loadExperiment(config, {
+      plugins: [{ manifests: [prior] }],
+      functions,
+      signal: new AbortController().signal,
+    } as never);
+    expect(loadedWithSignal.config.name).toBe(config.name);
   });
 
   // A batch runs many studies on one Ctrl-C signal: a listener left per study warned of a leak

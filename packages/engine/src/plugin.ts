@@ -81,6 +81,7 @@ export type {
   EnqueuedParams,
   EnqueuedRemoval,
   EnqueuedSelector,
+  FsyncPolicy,
   NewFinishedTrial,
   StudyDeletion,
   StudyDeletionOptions,

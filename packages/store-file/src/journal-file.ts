@@ -1,19 +1,10 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { FsyncPolicy } from '@parzen/engine/plugin';
 import { folderNotMade, makeFolder, ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
-/**
- * When the journal calls `fsync`:
- * - `'finish'` (default): after each finished trial, new study, intermediate value, enqueue and import,
- *   before the call resolves. A
- *   finished trial survives a crash of the process or the machine; the lines written before it (trial
- *   created, params, leases) are flushed with it. Lines after the last fsync survive a process crash but
- *   may be lost with the machine: only running trials, which would have been stale anyway.
- * - `'always'`: after every line. Running trials survive a power loss too; costs a disk flush per write.
- * - `'never'`: leaves flushing to the operating system. Survives process crashes, not power loss.
- */
-export type FsyncPolicy = 'finish' | 'always' | 'never';
+export type { FsyncPolicy };
 
 /** The journal file open for reading and appending (`O_APPEND`: every write lands at the current end). */
 /** A journal path that is a folder, said with what to do. */

@@ -62,7 +62,14 @@ import { createSerialQueue } from './serial-queue.js';
 export interface JsonlStoreOptions {
   /** The journal file; created with its folder if missing. One file may hold several studies. */
   readonly path: string;
-  /** When to fsync; see {@link FsyncPolicy}. Default `'finish'`. */
+  /**
+   * When the journal calls `fsync`. `'finish'` (default): after each finished trial, new study, intermediate value,
+   * enqueue and import, before the call resolves; a finished trial survives a crash of the process or the machine,
+   * the lines written before it (trial created, params, leases) flushed with it, and lines after the last fsync
+   * (only running trials, which would have been stale anyway) may be lost with the machine. `'always'`: after every
+   * line; running trials survive a power loss too, at a disk flush per write. `'never'`: flushing is left to the
+   * operating system; survives process crashes, not power loss.
+   */
   readonly fsync?: FsyncPolicy;
   /** Told about torn lines that were skipped. Default: a line on stderr. Also kept in `warnings`. */
   readonly onWarning?: (message: string) => void;

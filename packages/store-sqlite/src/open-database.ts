@@ -2,19 +2,13 @@ import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync, s
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import type { FsyncPolicy } from '@parzen/engine/plugin';
 import { folderNotMade, makeFolder, ParzenError } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
 import { BUSY_SLICE_MS, retryBusySync } from './busy-retry.js';
 import { checkSchema, MIGRATIONS, migrate } from './schema.js';
 
-/**
- * When SQLite flushes to disk (the WAL is always used):
- * - `'finish'` (default): commits that finish a trial or create a study run with `synchronous = FULL`
- *   (the WAL is fsynced, with every change before it); other commits with `NORMAL`.
- * - `'always'`: every commit is fsynced. `'never'`: `NORMAL` throughout; survives process crashes, a
- *   power loss may undo the last commits (the database stays consistent).
- */
-export type FsyncPolicy = 'finish' | 'always' | 'never';
+export type { FsyncPolicy };
 
 // better-sqlite3 is a native module: loaded on the first open, so importing this package (the CLI does,
 // to list its plugins) costs nothing until a SQLite store is used. The loader is made then too: a program

@@ -66,6 +66,12 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** How long a write waits for other processes' transactions before failing. Default 30 s. */
   readonly busyTimeoutMs?: number;
+  /**
+   * When SQLite flushes to disk (the WAL is always used). `'finish'` (default): commits that finish a trial or
+   * create a study run with `synchronous = FULL` (the WAL is fsynced, with every change before it), other commits
+   * with `NORMAL`. `'always'`: every commit is fsynced. `'never'`: `NORMAL` throughout; survives process crashes, a
+   * power loss may undo the last commits (the database stays consistent).
+   */
   readonly fsync?: FsyncPolicy;
   /**
    * Inspection only: open an existing database read-only (nothing created or migrated); a missing file is

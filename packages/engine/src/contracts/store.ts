@@ -249,3 +249,12 @@ export interface TrialStore {
   /** Releases the store (files, connections, locks); the data stays. */
   close(): Promise<void>;
 }
+
+/**
+ * When a store flushes its writes to disk (each store's `fsync` option says what each value means for it):
+ * - `'finish'` (the default): what finishes a trial (and creates a study, queues or imports) is on disk before the
+ *   call resolves, with every write before it: a finished trial survives a power loss.
+ * - `'always'`: every write is flushed; running trials survive a power loss too, at a flush per write.
+ * - `'never'`: flushing is left to the operating system: survives a crash of the process, not a power loss.
+ */
+export type FsyncPolicy = 'finish' | 'always' | 'never';

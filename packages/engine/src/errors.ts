@@ -131,9 +131,12 @@ export class ParzenError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PARZEN_ERROR] === true;
   }
 
+  /** A stable code to tell errors apart by (`CONFIG_INVALID`, `STORE_FAILED`, ...: the README's error table). */
   readonly code: ErrorCode;
   // Set only when given (`declare`: no field), so that a printed error does not list `plugin: undefined`.
+  /** The plugin the error came from (`tpe`, `sqlite`, ...), when one did. */
   declare readonly plugin: string | undefined;
+  /** Of a `CONFIG_INVALID` error, each problem: its JSON pointer, what was expected and what was found. */
   readonly issues: readonly ConfigIssue[];
   /**
    * The study's trials when a run failed after finishing some (a `stopWhen` or a suggester that threw):

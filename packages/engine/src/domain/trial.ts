@@ -57,6 +57,7 @@ export const failedAtParams = (error: Pick<ErrorInfo, 'code'>): boolean => !NOT_
 export interface ErrorInfo {
   /** Why the trial failed: a {@link TrialErrorCode}, or a plugin's own code. */
   readonly code: TrialErrorCode | (string & {});
+  /** What happened, in words a user can act on (an objective's own error message, a program's last stderr line). */
   readonly message: string;
   /**
    * Extra facts, e.g. a command's exit code and the tail of its stderr (`stderrTail`), or where a thrown
@@ -70,6 +71,7 @@ export interface ErrorInfo {
 
 /** A claim on a running trial by one worker; a trial whose lease expired belongs to a dead worker. */
 export interface Lease {
+  /** The worker that runs the trial: `host:pid:...`, the first two parts naming its machine and process. */
   readonly owner: string;
   /** ISO time after which the trial is stale. */
   readonly expiresAt: string;
@@ -79,11 +81,13 @@ export interface Lease {
 export interface IntermediateValue {
   /** A non-negative integer: an epoch, an iteration, a budget used so far. */
   readonly step: number;
+  /** The value reported at that step (a validation loss, say), in the study's direction. */
   readonly value: number;
 }
 
 /** What a trial has in every state. */
 export interface TrialBase {
+  /** The name of the study the trial belongs to. */
   readonly study: string;
   /** 0-based, allocated by the store before sampling; unique within the study. */
   readonly number: number;
@@ -92,6 +96,7 @@ export interface TrialBase {
    * took an enqueued entry starts with that entry's (possibly partial) params.
    */
   readonly internal: ParamAssignment;
+  /** ISO time at which the trial was created (numbered), before its params were decided. */
   readonly startedAt: string;
   /**
    * The intermediate values reported so far, one per step, ordered by step. Absent when none was
@@ -103,6 +108,7 @@ export interface TrialBase {
 /** A trial being evaluated; its params are set once the suggester has decided them. */
 export interface RunningTrial extends TrialBase {
   readonly state: 'running';
+  /** The worker that holds the trial, until when; absent for a trial no worker claims (an ask/tell trial). */
   readonly lease?: Lease;
 }
 
@@ -113,22 +119,27 @@ export interface CompleteTrial extends TrialBase {
   readonly loss: number;
   /** Extra fields the objective returned next to its loss. */
   readonly attrs?: Readonly<Record<string, unknown>>;
+  /** ISO time at which the trial ended. */
   readonly finishedAt: string;
 }
 
 /** A trial whose objective (or suggester) failed, with the reason. */
 export interface FailedTrial extends TrialBase {
   readonly state: 'failed';
+  /** Why it failed: a stable code and a message. */
   readonly error: ErrorInfo;
+  /** ISO time at which the trial ended. */
   readonly finishedAt: string;
 }
 
 /** A trial a pruner stopped early; its loss is the last intermediate value it reported. */
 export interface PrunedTrial extends TrialBase {
   readonly state: 'pruned';
+  /** Its last reported value (or the loss the objective returned when it stopped); absent when it reported none. */
   readonly loss?: number;
   /** Extra fields the objective returned when it stopped (`{loss, attrs}` after `shouldPrune()`). */
   readonly attrs?: Readonly<Record<string, unknown>>;
+  /** ISO time at which the trial ended. */
   readonly finishedAt: string;
 }
 

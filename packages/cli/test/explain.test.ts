@@ -564,6 +564,10 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(text.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #13 got\n/);
     expect(text.stdout).not.toContain('draws x =');
     expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
+    // How the trial then turned out (trial 166: never said), its loss as `trials` lists it.
+    const loss = (JSON.parse((await cliIn(dir, 'trials', config, '--json')).stdout) as { loss: number }[])[13]?.loss;
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Trial #13 then ended complete, loss -?[\d.e+-]+\.$/);
+    expect(typeof loss).toBe('number');
     const missing = await cliIn(dir, 'explain', config, '--trial', '14');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');

@@ -383,7 +383,18 @@ const explainPast = async (
       createdWith,
     ),
   );
+  // How the trial then turned out (trial 166: the explanation never said).
+  output.result(outcomeLine(target));
   return 0;
+};
+
+/** How an explained past trial ended: its loss, its error, or that it still runs. */
+const outcomeLine = (trial: Trial): string => {
+  const loss = 'loss' in trial && trial.loss !== undefined ? `, loss ${formatNumber(trial.loss)}` : '';
+  if (trial.state === 'running') return `Trial #${trial.number} is still running.`;
+  if (trial.state === 'failed')
+    return `Trial #${trial.number} then failed (${trial.error.code}: ${trial.error.message}).`;
+  return `Trial #${trial.number} then ended ${trial.state}${loss}.`;
 };
 
 /** From how many other members a joint decision's group is named by number in the table instead of listed. */

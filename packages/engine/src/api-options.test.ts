@@ -150,6 +150,22 @@ describe('the API checks its options as a config is checked', () => {
     expect(await study.trials()).toEqual([]); // nothing ran
   });
 
+  it("fmin: a config's `stopper` and `*Seconds` are named by code's words and unit (review 156: no hint)", async () => {
+    const configNames = {
+      stopper: { name: 'plateau', shouldStop: () => false },
+      trialTimeoutSeconds: 1.5,
+      leaseSeconds: 60,
+      gracePeriodSeconds: 30,
+    };
+    const issues = await issuesOf(fmin(untyped({ objective, space, suggester: prior, maxTrials: 2, ...configNames })));
+    expect(issues.map((issue) => (issue as { found: string }).found)).toEqual([
+      'an unknown option `stopper` (did you mean `stopWhen`? in code a stopper is a function: `stopWhen: noImprovement({ trials: 15 })`, or `stopWhen: stopWhenOf(stopper)` for a stopper object (both from `@parzen/engine`))',
+      'an unknown option `trialTimeoutSeconds` (did you mean `trialTimeoutMs`? in code it is in milliseconds (`trialTimeoutSeconds: 1.5` is `trialTimeoutMs: 1500`))',
+      'an unknown option `leaseSeconds` (did you mean `leaseMs`? in code it is in milliseconds (`leaseSeconds: 1.5` is `leaseMs: 1500`))',
+      'an unknown option `gracePeriodSeconds` (did you mean `gracePeriodMs`? in code it is in milliseconds (`gracePeriodSeconds: 1.5` is `gracePeriodMs: 1500`))',
+    ]);
+  });
+
   it('undefined options are as if not given, and good ones run', async () => {
     const result = await fmin<typeof space>(
       untyped({ objective, space, suggester: prior, maxTrials: 3, seed: undefined, budget: { patience: 10 } }),

@@ -459,11 +459,29 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
 };
 
 /**
+ * A time limit's two names: `<stem>Seconds` in a config, `<stem>Ms` in code, each hinting the other with its unit.
+ */
+const secondsAndMs = (stem: string): Record<string, readonly { readonly field: string; readonly note: string }[]> => {
+  const seconds = `${stem}Seconds`;
+  const ms = `${stem}Ms`;
+  return {
+    [seconds.toLowerCase()]: [
+      { field: ms, note: `in code it is in milliseconds (\`${seconds}: 1.5\` is \`${ms}: 1500\`)` },
+    ],
+    [ms.toLowerCase()]: [
+      { field: seconds, note: `a config gives it in seconds (\`${ms}: 1500\` is \`${seconds}: 1.5\`)` },
+    ],
+  };
+};
+
+/**
  * Other tools' names for a config field of ours (Optuna's `sampler`, `storage`, `n_trials`, `n_jobs`,
  * `timeout`; hyperopt's `algo`, `max_evals`; a store's `file`): the field meant, and the object it lives in
  * when that is not where the name was found.
  */
-const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string; readonly in?: string }[]>> = {
+const FIELD_SYNONYMS: Readonly<
+  Record<string, readonly { readonly field: string; readonly in?: string; readonly note?: string }[]>
+> = {
   sampler: [{ field: 'suggester' }],
   algo: [{ field: 'suggester' }],
   algorithm: [{ field: 'suggester' }],
@@ -505,6 +523,23 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string;
   n_ei_candidates: [{ field: 'candidates' }],
   constant_liar: [{ field: 'constantLiar' }],
   prior_weight: [{ field: 'priorWeight' }],
+  // The same run settings under the other surface's name: a config's stopper and time limits in seconds, code's
+  // `stopWhen` rule and time limits in milliseconds (review 156: neither side named the other's).
+  stopper: [
+    {
+      field: 'stopWhen',
+      note: 'in code a stopper is a function: `stopWhen: noImprovement({ trials: 15 })`, or `stopWhen: stopWhenOf(stopper)` for a stopper object (both from `@parzen/engine`)',
+    },
+  ],
+  stopwhen: [
+    {
+      field: 'stopper',
+      note: 'a config names a stopper plugin: `"stopper": { "use": "no-improvement", "options": { "trials": 15 } }`',
+    },
+  ],
+  ...secondsAndMs('trialTimeout'),
+  ...secondsAndMs('lease'),
+  ...secondsAndMs('gracePeriod'),
 };
 
 /** Other tools' options that have no field here, and why (trial 76: Optuna's `catch` was offered `catchStrayErrors`). */
@@ -525,13 +560,17 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
 export const didYouMeanField = (name: string, known: readonly string[]): string => {
   const note = ownEntry(FIELD_NOTES, name.toLowerCase());
   if (note !== undefined) return ` (${note})`;
-  const places = (ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? []).flatMap((synonym) => {
+  const synonyms = ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? [];
+  const places = synonyms.flatMap((synonym) => {
     if (synonym.in === undefined) return known.includes(synonym.field) ? [synonym.field] : [];
     if (known.includes(synonym.in)) return [`${synonym.in}.${synonym.field}`];
     // Already inside that object (`budget.max_evals`, trial 55: no hint there).
     return known.includes(synonym.field) ? [synonym.field] : [];
   });
-  if (places.length > 0) return ` (did you mean ${places.map((place) => `\`${place}\``).join(' or ')}?)`;
+  // What to write instead, when the other name differs in kind or unit (a stopper rule, milliseconds).
+  const how = places.length === 1 ? synonyms.find((synonym) => synonym.field === places[0])?.note : undefined;
+  if (places.length > 0)
+    return ` (did you mean ${places.map((place) => `\`${place}\``).join(' or ')}?${how === undefined ? '' : ` ${how}`})`;
   return didYouMean(name, known);
 };
 

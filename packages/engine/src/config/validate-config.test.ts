@@ -70,6 +70,18 @@ describe('validateConfig', () => {
     );
   });
 
+  it("names code's words for a config's: `stopWhen` is the `stopper` plugin, `*Ms` are `*Seconds` (review 156)", () => {
+    const found = issuesOf(
+      withChange({ stopWhen: 'x', trialTimeoutMs: 1500, leaseMs: 60_000, gracePeriodMs: 30_000 }),
+    ).issues.map((issue) => issue.found);
+    expect(found).toEqual([
+      'an unknown field `stopWhen` (did you mean `stopper`? a config names a stopper plugin: `"stopper": { "use": "no-improvement", "options": { "trials": 15 } }`)',
+      'an unknown field `trialTimeoutMs` (did you mean `trialTimeoutSeconds`? a config gives it in seconds (`trialTimeoutMs: 1500` is `trialTimeoutSeconds: 1.5`))',
+      'an unknown field `leaseMs` (did you mean `leaseSeconds`? a config gives it in seconds (`leaseMs: 1500` is `leaseSeconds: 1.5`))',
+      'an unknown field `gracePeriodMs` (did you mean `gracePeriodSeconds`? a config gives it in seconds (`gracePeriodMs: 1500` is `gracePeriodSeconds: 1.5`))',
+    ]);
+  });
+
   it('accepts a valid config and fills in defaults', () => {
     const config = validateConfig(valid, registry);
     expect(config.direction).toBe('minimize');

@@ -31,6 +31,9 @@ export type { StopContext, Stopper } from './contracts/stopper.js';
 export type { TrialStore } from './contracts/store.js';
 export type { Suggester } from './contracts/suggester.js';
 export type { ImportModule } from './di/import-plugins.js';
+// A space checked and flattened as a run checks it, as a store keeps it and the report takes it (review 156: a user
+// building a report from code needed /plugin for it).
+export { type CompiledSpace, compileSpace } from './domain/compile-space.js';
 export type { ExternalParams, ParamAssignment } from './domain/params.js';
 // The builders and the params types a user names; the type-level helpers of ParamsOf are in /plugin (trial 164:
 // twenty of them crowded this entry's reference).

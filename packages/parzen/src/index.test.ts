@@ -5,7 +5,9 @@ import { createTpeSuggester } from '@parzen/algo-tpe';
 import { Study } from '@parzen/engine';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  type CompiledSpace,
   choice,
+  compileSpace,
   createJsonlStore,
   createMedianPruner,
   createMemoryStore,
@@ -36,6 +38,14 @@ const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };
 const objective = ({ x, kind }: { x: number; kind: 'a' | 'b' }) => x ** 2 + (kind === 'a' ? 0 : 1);
 
 describe('parzen (the umbrella)', () => {
+  it('compileSpace checks a space from the root, as a run does (review 156: only /plugin had it)', () => {
+    const compiled: CompiledSpace = compileSpace(space);
+    expect(compiled.params.map((param) => param.name)).toEqual(['x', 'kind']);
+    expect(() => compileSpace({ x: { type: 'quniform', low: 1, high: 2, q: 10 } })).toThrow(
+      expect.objectContaining({ code: 'SPACE_INVALID' }),
+    );
+  });
+
   it('createStudy runs TPE by default: the same trials as an explicit TPE study', async () => {
     const study = await createStudy({ space, objective, seed: 11 });
     const result = await study.optimize({ maxTrials: 25 });

@@ -346,13 +346,13 @@ const csvRow = (
 };
 
 /**
- * For a CSV of parameters without a loss (and no unknown column, such as a loss under another name): settings to try rather than results (trial 153: Optuna's `enqueue_trial`
+ * For a CSV of parameters without a loss (and no unknown column, such as a loss under another name): params to try rather than results (trial 153: Optuna's `enqueue_trial`
  * users reached for import), which the config's `enqueue` list runs.
  */
 const enqueueHint = (params: readonly string[]): string =>
   params.length === 0
     ? ''
-    : ` To run these settings as trials rather than import results, list them in the config's \`enqueue\`, one object of params each (\`"enqueue": [{${params
+    : ` To run these params as trials rather than import results, list them in the config's \`enqueue\`, one object of params each (\`"enqueue": [{${params
         .slice(0, 3)
         .map((name) => `${JSON.stringify(name)}: ...`)
         .join(', ')}${params.length > 3 ? ', ...' : ''}}]\`): a run evaluates them first.`;

@@ -159,14 +159,14 @@ describe('a space grown by parameters only', () => {
   });
 });
 
-describe('import of settings without a loss', () => {
+describe('import of params without a loss', () => {
   it("points at the config's enqueue list", async () => {
-    const settings = writeIn(dir, 'totry.csv', 'x,y\n0.5,0.25\n');
-    const refused = await cli('import', journalHeartConfig(dir, 'totry'), settings);
+    const toTry = writeIn(dir, 'totry.csv', 'x,y\n0.5,0.25\n');
+    const refused = await cli('import', journalHeartConfig(dir, 'totry'), toTry);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('(no loss column).');
     expect(refused.stderr).toContain(
-      'To run these settings as trials rather than import results, list them in the config\'s `enqueue`, one object of params each (`"enqueue": [{"x": ..., "y": ...}]`): a run evaluates them first.',
+      'To run these params as trials rather than import results, list them in the config\'s `enqueue`, one object of params each (`"enqueue": [{"x": ..., "y": ...}]`): a run evaluates them first.',
     );
     // A CSV of results with its loss under another name is not told so.
     const results = await cli(

@@ -12,8 +12,8 @@ export interface EvaluationContext {
    * The seed to give the objective's own randomness (weight initialisation, data shuffling, dropout, noise):
    * an integer in [0, 2^32) derived from the study's seed and the trial number, so a trial run again in a
    * study with the same seed (a resume, a rerun) gets the same value, and every other trial, or a study with
-   * another seed, another one. Seeding training with it keeps results reproducible, and makes a setting
-   * evaluated twice (an enqueued re-run) two independent draws of its noise.
+   * another seed, another one. Seeding training with it keeps results reproducible, and makes params
+   * evaluated twice (an enqueued re-run) two independent draws of their noise.
    */
   readonly seed: number;
   /**

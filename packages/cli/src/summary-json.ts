@@ -16,12 +16,12 @@ export const inSpaceOrder = (space: CompiledSpace, summary: StudySummary): Study
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:
  * `{"study": "heart", "trials": {"complete": 98, "failed": 2, "pruned": 0, "running": 0}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
  * (`best.attrs` when the best trial has attrs)
- * (`trials.running` counts the trials other workers still run; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
- * stopper said when `stopped` is `stopper`).
+ * (`trials.running` counts the trials other workers still run; `best` is null when no trial completed; `reason` says why a run ended, and `stopMessage` what a
+ * stopper said when `reason` is `stopper`: the names of `study.finished` and `RunResult`).
  */
 export const summaryJson = (
   summary: StudySummary,
-  stopped?: StopReason,
+  reason?: StopReason,
   stopMessage?: string,
 ): Record<string, unknown> => ({
   study: summary.study,
@@ -42,7 +42,7 @@ export const summaryJson = (
           params: summary.bestParams ?? {},
           ...(summary.best.attrs === undefined ? {} : { attrs: summary.best.attrs }),
         },
-  ...(stopped === undefined ? {} : { stopped }),
+  ...(reason === undefined ? {} : { reason }),
   ...(stopMessage === undefined ? {} : { stopMessage }),
 });
 
@@ -52,7 +52,7 @@ export interface ReporterCutOff {
   readonly message: string;
 }
 
-// Trial 125: a script saw a normal summary, `stopped: "max-trials"`, of a run whose every trial failed.
+// Trial 125: a script saw a normal summary, `reason: "max-trials"`, of a run whose every trial failed.
 // Trial 149: a reporter cut off for throwing was said on stderr only; a script reading --json never knew.
 /**
  * A run's one-line JSON result: its summary, and when every trial of the run failed, or the run ran none in a study
@@ -60,14 +60,15 @@ export interface ReporterCutOff {
  * threw, each one's `{reporter, message}`.
  */
 export const runJson = (result: RunResult, cutOff: readonly ReporterCutOff[] = []): Record<string, unknown> => {
-  // Not a run cut short by a signal, whose trials failed as INTERRUPTED (review 133): it exits 130, `stopped` says it.
+  // Not a run cut short by a signal, whose trials failed as INTERRUPTED (review 133): it exits 130, `reason` says it.
   const failed = result.reason === 'interrupted' ? undefined : failedRun(result);
   return {
     ...summaryJson(result.summary, result.reason, result.stopMessage),
     // Whether the run found the study, and with how many trials (a CI user could not tell a run of 20 trials from
     // a rerun with nothing left to run: the rest of the line was the same).
     resumed: result.resumed,
-    trialsBefore: result.existingTrials,
+    // The names of the `study.started` event and `RunResult` (review 156: `trialsBefore`, and `stopped` for `reason`).
+    existingTrials: result.existingTrials,
     ...(failed === undefined
       ? {}
       : { error: { trial: failed.number, code: failed.error.code, message: failed.error.message } }),

@@ -71,7 +71,7 @@ describe.concurrent('signals reach a run whose module objective is synchronous (
       });
       expect(run.code, run.stderr).toBe(code);
       expect(run.stderr).toMatch(new RegExp(`Study busy-${signal} stopped \\(interrupted\\): \\d+ complete, 0 failed`));
-      expect(lastJsonLine(run.stdout)).toMatchObject({ stopped: 'interrupted' });
+      expect(lastJsonLine(run.stdout)).toMatchObject({ reason: 'interrupted' });
       const trials = await trialsOf(path);
       expect(trials.length).toBeLessThan(5);
       expect(trials.every((trial) => trial.state === 'complete')).toBe(true);

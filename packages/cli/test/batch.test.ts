@@ -423,8 +423,8 @@ describe('batch experiments', () => {
     expect(run.code).toBe(1);
     const { runs } = lastJsonLine(run.stdout) as { runs: Record<string, unknown>[] };
     // With the config it came from (review 148: file was null in a batch).
-    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STORE_CORRUPT', file: failing } });
-    expect(runs[1]).toMatchObject({ study: 'mm-other', stopped: 'max-trials' });
+    expect(runs[0]).toMatchObject({ study: 'mm', reason: 'error', error: { code: 'STORE_CORRUPT', file: failing } });
+    expect(runs[1]).toMatchObject({ study: 'mm-other', reason: 'max-trials' });
   });
 
   it('runs a matrix (suggesters x seeds) and compares median best per variant', async () => {

@@ -51,8 +51,8 @@ describe('run --max-seconds', () => {
     });
     const run = await cliIn(dir, 'run', config, '--max-seconds', '0.4', '--json', '--quiet');
     expect(run.code, run.stderr).toBe(0);
-    const json = lastLine(run.stdout) as { stopped: string; trials: { complete: number } };
-    expect(json.stopped).toBe('max-seconds');
+    const json = lastLine(run.stdout) as { reason: string; trials: { complete: number } };
+    expect(json.reason).toBe('max-seconds');
     expect(json.trials.complete).toBeLessThan(100);
     const hex = await cliIn(dir, 'run', config, '--max-seconds', '0x10', '--json');
     expect(hex.code).toBe(2);

@@ -106,7 +106,7 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(lastJsonLine(json.stdout)).toMatchObject({
       best: null,
       resumed: true,
-      trialsBefore: 3,
+      existingTrials: 3,
       error: { trial: 0, code: 'OBJECTIVE_THREW', message: expect.stringMatching(/^broken/) },
     });
     // A rerun that runs more trials is judged by them: one that completes ends it well.
@@ -137,7 +137,7 @@ export default () => {
     expect(rerun.stderr).not.toContain('Fix the objective');
     expect(rerun.stderr).not.toContain('no successful trial');
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(lastJsonLine(rerun.stdout)).toMatchObject({ best: null, resumed: true, trialsBefore: 1 });
+    expect(lastJsonLine(rerun.stdout)).toMatchObject({ best: null, resumed: true, existingTrials: 1 });
     expect(lastJsonLine(rerun.stdout)).not.toHaveProperty('error');
   });
 
@@ -163,7 +163,7 @@ export default () => {
     expect(result.code, result.stderr).toBe(1);
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
       trials: { complete: 1, failed: 4 },
-      stopped: 'failures',
+      reason: 'failures',
       // Where it was thrown, the module's line (trial 54).
       stopMessage: `4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost (at ${path.replace(/\.json$/, '.mjs')}:1:69)`,
     });
@@ -366,7 +366,7 @@ export default ({ x }) => { appendFileSync(${JSON.stringify(calls)}, 'called\\n'
     const out = await cli('run', target, '--json');
     expect(out.code, out.stderr).toBe(130);
     expect(existsSync(calls), 'the objective ran after the signal').toBe(false);
-    expect(lastJsonLine(out.stdout)).toMatchObject({ trials: { complete: 0, failed: 0 }, stopped: 'interrupted' });
+    expect(lastJsonLine(out.stdout)).toMatchObject({ trials: { complete: 0, failed: 0 }, reason: 'interrupted' });
   });
 });
 

@@ -96,8 +96,8 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
       signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
     );
     expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
-    const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; stopped: string };
-    expect(summary.stopped).toBe('interrupted');
+    const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
+    expect(summary.reason).toBe('interrupted');
     const trials = await listTrials(path);
     expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
     expect(trials.length).toBe(summary.trials.complete);

@@ -43,7 +43,7 @@ describe('parzen run', () => {
     const run = await cli('run', path, '--json');
     expect(run.code, run.stderr).toBe(0);
     const summary = lastJsonLine(run.stdout) as Summary;
-    expect(summary).toMatchObject({ study: 'heart', trials: { complete: 8, failed: 0 }, stopped: 'max-trials' });
+    expect(summary).toMatchObject({ study: 'heart', trials: { complete: 8, failed: 0 }, reason: 'max-trials' });
     expect(Object.keys(summary.best?.params ?? {}).sort()).toEqual(['x', 'y']);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
 

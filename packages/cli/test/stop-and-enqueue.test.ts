@@ -31,7 +31,7 @@ describe('a config stopper and enqueue list', () => {
     const json = await cli('run', path, '--json', '--quiet');
     expect(json.code).toBe(0);
     expect(lastJsonLine(json.stdout)).toMatchObject({
-      stopped: 'stopper',
+      reason: 'stopper',
       stopMessage: 'no improvement of 0% in 12 trials',
       best: { number: 0, loss: 0.0001, params: { x: 0.0001, kind: 'b' } },
       trials: { complete: 13 },

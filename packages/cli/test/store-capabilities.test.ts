@@ -152,7 +152,7 @@ describe("a store's close that fails never replaces the run's result or error", 
   it('after a finished run: the result stands (exit 0), with a one-line warning and no stack', async () => {
     const result = await cliIn(dir, 'run', config('close-fails', { failClose: true }), '--json');
     expect(result.code, result.stderr).toBe(0);
-    expect(lastJsonLine(result.stdout)).toMatchObject({ trials: { complete: 3 }, stopped: 'max-trials' });
+    expect(lastJsonLine(result.stdout)).toMatchObject({ trials: { complete: 3 }, reason: 'max-trials' });
     expect(result.stderr).toMatch(/^parzen: warning: the `thin` store could not be closed: the disk went away$/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -368,7 +368,7 @@ const printComparison = (
   const runs = outcomes.map((outcome) =>
     outcome.result === undefined
       ? // The run's error as `--json` words errors elsewhere, with its code (trial 36: a script string-matched).
-        { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error, outcome.configPath) }
+        { study: outcome.study, reason: 'error', error: errorEntry(outcome.error, outcome.configPath) }
       : runJson(outcome.result, outcome.reportersCutOff),
   );
   // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).

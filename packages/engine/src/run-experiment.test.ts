@@ -240,6 +240,21 @@ describe('runExperiment (the composition root)', () => {
     expect(ended).toBe(2);
   });
 
+  it('says a TIMEOUT in seconds, naming the config key that set it (review 156: "took longer than 50 ms")', async () => {
+    const slow = { heart: () => new Promise<number>((resolve) => setTimeout(() => resolve(1), 2000)) };
+    const result = await runExperiment(
+      { ...config, budget: { maxTrials: 1 }, trialTimeoutSeconds: 0.05 },
+      { plugins: [{ manifests: [prior] }], functions: slow },
+    );
+    expect(result.trials[0]).toMatchObject({
+      state: 'failed',
+      error: {
+        code: 'TIMEOUT',
+        message: 'The objective ran past its time limit of 0.05 s (`trialTimeoutSeconds: 0.05`).',
+      },
+    });
+  });
+
   it('turns a plain config into a finished study', async () => {
     const result = await runExperiment(config, { plugins: [{ manifests: [prior] }], functions });
     expect(result.trials).toHaveLength(25);

@@ -367,6 +367,10 @@ describe('command objective', () => {
     const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile], { timeoutSeconds: 1.5 }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.status === 'failed' && result.error.code).toBe('TIMEOUT');
+    // In seconds, naming the option, as the engine's trialTimeoutSeconds says it (review 156: "ran longer than").
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /^`.*spawner\.mjs .*` ran past its time limit of 1\.5 s \(`timeoutSeconds: 1\.5`\); its process group got SIGTERM/,
+    );
     // SIGTERM first (trial 153), which ends a program that does not handle it.
     expect(details(result)).toMatchObject({ signal: 'SIGTERM' });
     await expectGone(pidFile);
@@ -524,7 +528,7 @@ describe('command objective', () => {
     const timedOut = await runOneTrial('engine-timeout', lateTeardown, { trialTimeoutMs: 2500 });
     expect(timedOut?.code).toBe('TIMEOUT');
     expect(timedOut?.message).toMatch(
-      /^The objective took longer than 2500 ms\. `.*` was stopped; its process group got SIGTERM, which ended it/,
+      /^The objective ran past its time limit of 2\.5 s \(`trialTimeoutMs: 2500`\)\. `.*` was stopped; its process group got SIGTERM, which ended it/,
     );
     expect(timedOut?.message).toMatch(lossKept);
     expect(timedOut?.details).toMatchObject({

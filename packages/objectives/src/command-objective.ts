@@ -363,7 +363,11 @@ export const interpretCommandOutcome = (
         ? 'its process group got SIGTERM, which ended it'
         : `its process group got SIGTERM, and it ${describeEnd(outcome)}`;
     return outcome.timedOut
-      ? failed('TIMEOUT', `\`${shown}\` ran longer than ${timeoutSeconds} s; ${how}${kill}.`, withLoss)
+      ? failed(
+          'TIMEOUT',
+          `\`${shown}\` ran past its time limit of ${timeoutSeconds} s (\`timeoutSeconds: ${timeoutSeconds}\`); ${how}${kill}.`,
+          withLoss,
+        )
       : failed('INTERRUPTED', `\`${shown}\` was stopped; ${how}${kill}.`, withLoss);
   }
   if (outcome.exitCode !== 0) {

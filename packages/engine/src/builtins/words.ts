@@ -12,6 +12,9 @@ export const shownNumber = (value: number): string => {
   return String(Number(value.toPrecision(Math.min(17, Math.max(6, whole + 1)))));
 };
 
+/** Milliseconds as a message says a limit: in seconds, to 6 significant digits (`1500` is `1.5 s`, `40` is `0.04 s`). */
+export const limitInSeconds = (ms: number): string => `${Number((ms / 1000).toPrecision(6))} s`;
+
 /** Milliseconds as a message says a wait: in seconds to a tenth, `1.4 s`, `10 s`. */
 export const inSeconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 

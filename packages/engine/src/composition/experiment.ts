@@ -565,7 +565,12 @@ const runInScope = async (
             leaseMs: config.leaseSeconds * 1000,
             gracePeriodMs: config.gracePeriodSeconds * 1000,
             explain: config.explain,
-            ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
+            ...(config.trialTimeoutSeconds === undefined
+              ? {}
+              : {
+                  trialTimeoutMs: config.trialTimeoutSeconds * 1000,
+                  trialTimeoutSetBy: `trialTimeoutSeconds: ${config.trialTimeoutSeconds}`,
+                }),
             // Warnings about the study (a resume with another seed, say) go to the study's logger by default.
             onWarning: (message: string) => scope.services.get(SERVICES.logger).warn(message),
             ...controls,

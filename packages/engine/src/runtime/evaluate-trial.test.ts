@@ -37,9 +37,14 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
       },
     };
     // 200 ms of computation under a 150 ms limit: timed out, though neither side alone passes it.
-    expect(await evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 150 })).toMatchObject({
+    const setBy = { timeoutSetBy: 'trialTimeoutSeconds: 0.15' };
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 150, ...setBy })).toMatchObject({
       status: 'failed',
-      error: { code: 'TIMEOUT', message: 'The objective took longer than 150 ms.' },
+      // In seconds, naming the option that set the limit (review 156: "took longer than 150 ms").
+      error: {
+        code: 'TIMEOUT',
+        message: 'The objective ran past its time limit of 0.15 s (`trialTimeoutSeconds: 0.15`).',
+      },
     });
   });
 
@@ -184,7 +189,7 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
       status: 'failed',
       error: {
         code: 'TIMEOUT',
-        message: 'The objective took longer than 50 ms. prog was stopped.',
+        message: 'The objective ran past its time limit of 0.05 s. prog was stopped.',
         details: { stderrTail: 'working...' },
       },
     });
@@ -207,7 +212,7 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
     const plain = await evaluateTrial(settling(500, false), {}, { trialNumber: 0, seed: 1, timeoutMs: 50 });
     expect(plain).toEqual({
       status: 'failed',
-      error: { code: 'TIMEOUT', message: 'The objective took longer than 50 ms.' },
+      error: { code: 'TIMEOUT', message: 'The objective ran past its time limit of 0.05 s.' },
     });
     expect(performance.now() - started).toBeLessThan(400);
     started = performance.now();
@@ -223,7 +228,7 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
     const result = await evaluateTrial(graced, {}, { trialNumber: 0, seed: 1, timeoutMs: 50 });
     expect(result.status === 'failed' && result.error).toMatchObject({
       code: 'TIMEOUT',
-      message: 'The objective took longer than 50 ms. prog was stopped.',
+      message: 'The objective ran past its time limit of 0.05 s. prog was stopped.',
       details: { stderrTail: 'working...' },
     });
     expect(performance.now() - started).toBeGreaterThanOrEqual(1300);

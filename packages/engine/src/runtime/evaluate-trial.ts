@@ -1,3 +1,4 @@
+import { limitInSeconds } from '../builtins/words.js';
 import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
 import { describeValue } from '../errors.js';
@@ -7,7 +8,6 @@ import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
 const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 /** A time limit in seconds, as a config gives it. */
-const seconds = (ms: number): string => `${Number((ms / 1000).toPrecision(6))} s`;
 
 /**
  * The reason a caller gave `AbortController.abort(reason)`, as words: an Error's message or a string;
@@ -26,6 +26,8 @@ export interface EvaluateOptions {
   readonly seed: number;
   /** Per-trial time limit; the evaluation's signal aborts and the trial fails with `TIMEOUT`. */
   readonly timeoutMs?: number;
+  /** The option that set `timeoutMs`, as written (`trialTimeoutSeconds: 1.5`), which the `TIMEOUT` message names. */
+  readonly timeoutSetBy?: string;
   /** Aborts the evaluation from outside (an interrupted run); the trial fails with `INTERRUPTED`. */
   readonly interrupt?: AbortSignal;
   /** The trial's `report` and `shouldPrune` (see runtime/pruning.ts); default: reports go nowhere. */
@@ -147,7 +149,9 @@ export const evaluateTrial = async (
   const startLimit = () => {
     if (limit === undefined) return;
     runningSince = performance.now();
-    runClock(left, `The objective took longer than ${limit} ms.`);
+    // In seconds, with the option that set it, as the command objective's own limit says it (review 156: "1500 ms").
+    const setBy = options.timeoutSetBy === undefined ? '' : ` (\`${options.timeoutSetBy}\`)`;
+    runClock(left, `The objective ran past its time limit of ${limitInSeconds(limit)}${setBy}.`);
   };
   // Set-ups running now (see `AdapterContext.setUp`), and the time they took, which the limit leaves out.
   let settingUp = 0;
@@ -163,8 +167,8 @@ export const evaluateTrial = async (
       const bound = Math.max(limit, SET_UP_BOUND_MS);
       runClock(
         bound,
-        `${capitalised(what)} took longer than ${seconds(bound)}: it is not counted in the trial's time limit ` +
-          `(${seconds(limit)}), and is bounded by that limit or ${seconds(SET_UP_BOUND_MS)}, whichever is longer.`,
+        `${capitalised(what)} took longer than ${limitInSeconds(bound)}: it is not counted in the trial's time limit ` +
+          `(${limitInSeconds(limit)}), and is bounded by that limit or ${limitInSeconds(SET_UP_BOUND_MS)}, whichever is longer.`,
       );
     }
     try {

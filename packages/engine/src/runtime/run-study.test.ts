@@ -688,7 +688,7 @@ describe('runStudy', () => {
     expect(result.trials.map((trial) => trial.state)).toEqual(['complete', 'complete']);
     expect(warnings.filter((message) => message.includes('past its time limit'))).toEqual([
       expect.stringMatching(
-        /^trial #0 took \d+ ms, past its time limit of 40 ms, and its result was kept: its objective held the thread/,
+        /^trial #0 took \d+(\.\d+)? s, past its time limit of 0\.04 s \(`trialTimeoutMs: 40`\), and its result was kept: its objective held the thread/,
       ),
     ]);
     // One that finishes within its limit is not said.

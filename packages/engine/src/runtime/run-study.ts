@@ -8,7 +8,7 @@ import {
   versionChange,
 } from '../builtins/check-same-study.js';
 import { ownHandle } from '../builtins/memory-store.js';
-import { countOf, failureNote, shellQuoted } from '../builtins/words.js';
+import { countOf, failureNote, limitInSeconds, shellQuoted } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
@@ -107,6 +107,8 @@ export interface RunStudyOptions {
   /** Aborts the run at once: running trials are recorded as `INTERRUPTED` (a second Ctrl-C). */
   readonly forceSignal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /** How `trialTimeoutMs` was given, for messages (`trialTimeoutSeconds: 1.5` from a config); default `trialTimeoutMs: N`. */
+  readonly trialTimeoutSetBy?: string;
   /**
    * With an objective on Parzen's thread (a function): an error thrown outside its call while the run goes
    * on (a timer, a callback) fails the trials evaluating then, or is a warning between trials, instead of
@@ -315,6 +317,10 @@ const staleNote = (study: string, stale: readonly number[], trials: readonly Tri
   // A line naming the trial's own worker left it running (see keptForImport): these lines name no worker.
   return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} may be (a line names ${rescued.trials.length === 1 ? 'its number' : 'their numbers'} without a worker to tell) in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
 };
+
+/** The option that set a run's trial time limit, as written: a config's (given), else code's `trialTimeoutMs`. */
+const trialTimeoutSetBy = (options: Pick<RunStudyOptions, 'trialTimeoutMs' | 'trialTimeoutSetBy'>): string =>
+  options.trialTimeoutSetBy ?? `trialTimeoutMs: ${options.trialTimeoutMs}`;
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
@@ -567,13 +573,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           seed: objectiveSeed(spec.seed, asked.number),
           interrupt: interrupt.signal,
           pruning: trialPruning,
-          ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
+          ...(options.trialTimeoutMs === undefined
+            ? {}
+            : { timeoutMs: options.trialTimeoutMs, timeoutSetBy: trialTimeoutSetBy(options) }),
           ...(options.catchStrayErrors === false ? { catchStrayErrors: false } : {}),
           onOverran: (ms) => {
             if (warnedOverran) return;
             warnedOverran = true;
             warn(
-              `trial #${asked.number} took ${Math.round(ms)} ms, past its time limit of ${options.trialTimeoutMs} ms, and its result was kept: ` +
+              `trial #${asked.number} took ${limitInSeconds(Math.round(ms))}, past its time limit of ${limitInSeconds(options.trialTimeoutMs ?? 0)} (\`${trialTimeoutSetBy(options)}\`), and its result was kept: ` +
                 'its objective held the thread (synchronous code), or the process was paused, so the limit could not stop it. An async objective that awaits now and then is stopped at the limit' +
                 (options.objective.sharesThread === true
                   ? '; from a config, an objective in a worker thread (isolate: "worker") is stopped whatever it does.'

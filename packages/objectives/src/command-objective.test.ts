@@ -361,6 +361,22 @@ describe('command objective', () => {
     expect(nan.status === 'failed' && nan.error.message).toMatch(/ printed `nan`\.$/);
   });
 
+  it('fills in the options a config would default, when code leaves them out (review 156: a TypeError without cwd)', async () => {
+    const program = `let d = ''; process.stdin.on('data', (c) => { d += c; }).on('end', () =>
+      console.log(process.cwd() === ${JSON.stringify(dir)} && JSON.parse(d).x === 1 ? 0.5 : 2))`;
+    const bare = createCommandObjective(
+      { command: [process.execPath, '-e', program] },
+      { baseDir: dir, study: 'unit' },
+    );
+    const context = { trialNumber: 0, seed: 1, signal: new AbortController().signal, report: async () => {} };
+    // The program runs in the config's folder (`cwd` "."), its params on stdin.
+    expect(await bare.evaluate({ x: 1 }, { ...context, shouldPrune: () => false })).toMatchObject({
+      status: 'ok',
+      loss: 0.5,
+    });
+    await bare.close?.();
+  });
+
   it('kills the whole process group on timeout', async () => {
     const pidFile = join(dir, 'timeout.pid');
     const started = Date.now();

@@ -54,6 +54,7 @@ import {
   type Report,
 } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
+import { withSchemaDefaults } from './schema-defaults.js';
 import { openTrialLog, type TrialLog } from './trial-log.js';
 
 /** Options of the `command` objective (after the schema's defaults are filled in). */
@@ -478,7 +479,8 @@ const keptFlags = (command: readonly string[], space: CompiledSpace | undefined)
  * {@link CommandObjectiveOptions} and the package README.
  */
 export const createCommandObjective = (
-  options: CommandObjectiveOptions,
+  /** `command`; the others default as in a config (`cwd` the `baseDir`, `stdin` json, ...). */
+  given: Pick<CommandObjectiveOptions, 'command'> & Partial<CommandObjectiveOptions>,
   context: {
     baseDir: string;
     study: string;
@@ -489,7 +491,8 @@ export const createCommandObjective = (
   },
 ): ObjectiveAdapter => {
   // Options given in code are checked here (a config's against the schema first).
-  assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
+  assertOptions(commandObjectiveOptionsSchema, given, 'command objective', 'command');
+  const options = withSchemaDefaults<CommandObjectiveOptions>(commandObjectiveOptionsSchema, given);
   const cwd = resolveConfigPath(context.baseDir, options.cwd);
   const names = context.space?.params.map((param) => param.name);
   // A literal argv element or env value no program can be given fails every trial: refused here, before the

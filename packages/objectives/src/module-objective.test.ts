@@ -93,6 +93,12 @@ const run = async (path: string, exportName = 'default', params = { x: 3 }) =>
   });
 
 describe('module objective', () => {
+  it('calls the default export when code names none, as a config does (review 156)', async () => {
+    const bare = await createModuleObjective({ path: 'my-objective', isolate: 'none' }, dir);
+    const context = { trialNumber: 0, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
+    expect(await bare.evaluate({ x: 3 }, context)).toMatchObject({ status: 'ok', loss: 9 });
+  });
+
   it('calls a JS export, sync or async, with the params', async () => {
     expect(await run('./objective.mjs')).toEqual({ status: 'ok', loss: 6 });
     expect(await run('objective.mjs', 'slow')).toEqual({ status: 'ok', loss: 3, attrs: { note: 'hi' } });

@@ -17,6 +17,7 @@ import {
   MissingExportError,
   MissingPackageError,
 } from './load-module-export.js';
+import { withSchemaDefaults } from './schema-defaults.js';
 import { createWorkerObjective } from './worker-objective.js';
 
 /** Options of the `module` objective. */
@@ -97,7 +98,8 @@ const foreignFile = (path: string): string => {
  * synchronously, whether the pruner wants the trial stopped, and the function returns or throws.
  */
 export const createModuleObjective = async (
-  given: ModuleObjectiveOptions,
+  /** `path`; the others default as in a config (`export` "default", `isolate` worker). */
+  given: Pick<ModuleObjectiveOptions, 'path'> & Partial<ModuleObjectiveOptions>,
   baseDir: string,
   /** Where a warning goes (a worker thread that ended between trials); default stderr. */
   warn?: (message: string) => void,
@@ -105,7 +107,11 @@ export const createModuleObjective = async (
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(moduleObjectiveOptionsSchema, given, 'module objective', 'module');
   // `~/obj.mjs` is in the home folder, as a config's other paths are (trial 159: a folder named `~` was looked in).
-  const options = { ...given, path: expandHome(given.path) };
+  // The defaults a config gets (`export` "default"), for options given in code (review 156).
+  const options = {
+    ...withSchemaDefaults<ModuleObjectiveOptions>(moduleObjectiveOptionsSchema, given),
+    path: expandHome(given.path),
+  };
   const file = resolve(baseDir, options.path);
   // A missing file is a mistake in the config (at its pointer), not a fault of the plugin.
   if (isFileSpecifier(options.path) && !existsSync(file))

@@ -31,6 +31,13 @@ describe('the generated reference pages', () => {
     expect(cli?.content).toContain('`--max-trials <n>`');
   });
 
+  it('lists no hidden flag, and a description for every option it lists (review 156: `export --csv`, empty)', async () => {
+    const [, cli] = await renderReferences();
+    const rows = (cli?.content ?? '').split('\n').filter((line) => /^\| `-/.test(line));
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.filter((row) => /^\| `[^`]+` \|\s*\|/.test(row))).toEqual([]);
+  });
+
   // Trial 162: 18 of 20 top-level keys and every parameter kind had no description in the schema (the page's texts
   // lived here), so an editor's hover over `seed` or `"loguniform"` was empty.
   it('takes every top-level key and parameter kind description from the schema, where editors show them', async () => {

@@ -261,6 +261,9 @@ const optionRow = (option: Option): string => {
 
 const commandSection = (command: Command): string[] => {
   const args = command.registeredArguments;
+  // A hidden flag (`export --csv`, which only refuses with a hint) is not an option to offer (review 156: listed
+  // with an empty description).
+  const options = command.options.filter((option) => !option.hidden);
   const usage = [
     'parzen',
     command.name(),
@@ -268,15 +271,15 @@ const commandSection = (command: Command): string[] => {
       const name = `${arg.name()}${arg.variadic ? '...' : ''}`;
       return arg.required ? `<${name}>` : `[${name}]`;
     }),
-    ...(command.options.length > 0 ? ['[options]'] : []),
+    ...(options.length > 0 ? ['[options]'] : []),
   ].join(' ');
   const lines = ['', `## \`parzen ${command.name()}\``, '', command.description(), '', '```', usage, '```'];
   if (args.length > 0) {
     lines.push('', '| argument | description |', '|---|---|');
     for (const arg of args) lines.push(`| \`${arg.name()}\` | ${cell(arg.description)} |`);
   }
-  if (command.options.length > 0) {
-    lines.push('', '| option | description | default |', '|---|---|---|', ...command.options.map(optionRow));
+  if (options.length > 0) {
+    lines.push('', '| option | description | default |', '|---|---|---|', ...options.map(optionRow));
   }
   return lines;
 };

@@ -153,7 +153,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],
     description:
       'What running trials (this process and other workers) count as: false ' +
-      "(ignored), worst (always in g, not counted: Optuna's constant liar), infinite (the worst loss, +∞ or −∞ when maximizing, counted: hyperopt), " +
+      "(ignored), worst (always in the above set, g(x)'s trials, not counted: Optuna's constant liar), infinite (the worst loss, +∞ or −∞ when maximizing, counted: hyperopt), " +
       "mean / best (the mean or best complete loss) or a number (that loss, as the study reports it: a maximize study's value), ranked with the complete trials. " +
       'worst and infinite spread parallel suggestions out; best (or a number at least as good as the best loss) gathers them around the running trials.',
   },

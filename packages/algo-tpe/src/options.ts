@@ -25,8 +25,8 @@ export type FailedTrialPolicy = 'worst' | 'ignore' | 'avoid';
 
 /**
  * The constant liar: what the running trials (of this process and of other workers) count as while
- * they run, so that parallel suggestions spread out. `false`: ignored. `worst`: always in g(x), never
- * counted in n (Optuna's constant liar). `infinite`: loss +∞, counted in n, filling the below set only
+ * they run, so that parallel suggestions spread out. `false`: ignored. `worst`: always in the above set
+ * (g(x)'s trials), never counted in n (Optuna's constant liar). `infinite`: loss +∞, counted in n, filling the below set only
  * when too few trials have losses (hyperopt's pending documents). `mean`, `best` or a number: that loss
  * (the mean or best loss of the complete trials; a number as the study reports it, so a maximize study's is
  * a value to maximize), ranked with the complete trials and counted in n.
@@ -239,7 +239,7 @@ const OPTUNA: ProfileSettings = {
  *   constant liar on as 5.0 defaults, failed trials ignored) — not 3.1's truncated-normal formula.
  * - `optuna5`: Optuna 5's default `TPESampler()` for one objective: the `optuna` profile with
  *   `multivariate=True` (the parameters every trial has decided jointly, per-dimension neighbour widths)
- *   and the constant liar (running trials always in g), so comparisons with Optuna's defaults are like
+ *   and the constant liar (running trials always in the above set), so comparisons with Optuna's defaults are like
  *   for like.
  * - `parzen`: our default. The Optuna 5.0 kernels with Watanabe 2023's linear split ⌈0.15n⌉ and uniform
  *   weights, and 5 start-up trials. Chosen on 100 seeds × 100 evaluations of every benchmark problem

@@ -562,7 +562,7 @@ describe('batch experiments', () => {
     const run = await cli('run', low, high);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(
-      'no comparison table: the studies do not share a direction (minimize: low; maximize: high)',
+      'no comparison table: the studies do not share a direction (minimize: low; maximize: high), so their best losses cannot be ranked together.',
     );
     expect(run.stdout).not.toMatch(/^variant\s+runs/m);
     const json = await cli('run', low, high, '--json', '--max-trials', '4');

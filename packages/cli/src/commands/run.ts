@@ -345,7 +345,7 @@ const printComparison = (
   const mixed = mixedDirections(outcomes);
   if (mixed !== undefined)
     output.note(
-      `parzen: no comparison table: the studies do not share a direction (${mixed}), so their best values cannot be ranked together.`,
+      `parzen: no comparison table: the studies do not share a direction (${mixed}), so their best losses cannot be ranked together.`,
     );
   const rows = mixed === undefined ? compareOutcomes(outcomes) : [];
   if (mixed !== undefined && flags.json !== true) return;

@@ -106,7 +106,7 @@ export const baseConfigSchema = {
     reporters: { type: 'array', items: pluginChoiceSchema, description: 'Who listens to the run.' },
     pruner: {
       ...pluginChoiceSchema,
-      description: 'Stops unpromising trials early from their intermediate reports.',
+      description: 'Stops unpromising trials early from their intermediate values.',
     },
     stopper: { ...pluginChoiceSchema, description: 'A rule that ends the study early.' },
     enqueue: {

@@ -3,7 +3,7 @@ import type { ErrorInfo } from '../domain/trial.js';
 
 /**
  * What an objective gets besides the params: the trial number, a seed for its own randomness, an abort
- * signal, and intermediate reports for pruning.
+ * signal, and `report` of intermediate values for pruning.
  */
 export interface EvaluationContext {
   /** The number of the trial being evaluated. */

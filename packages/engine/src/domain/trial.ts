@@ -1,6 +1,6 @@
 import type { ParamAssignment } from './params.js';
 
-/** Whether lower (minimize) or higher (maximize) objective values are better. */
+/** Whether a lower loss (minimize) or a higher one (maximize) is better. */
 export type Direction = 'minimize' | 'maximize';
 
 /** A trial's lifecycle: `running`, then `complete`, `failed` or `pruned`. */

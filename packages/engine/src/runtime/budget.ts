@@ -14,12 +14,12 @@ export interface Budget {
   /** Wall-clock limit of this run; running trials finish, no new one starts. */
   readonly maxSeconds?: number | undefined;
   /**
-   * Stop once the study's best value reaches this (at or below it when minimizing, at or above when
+   * Stop once the study's best loss reaches this (at or below it when minimizing, at or above when
    * maximizing), checked before each new trial: other workers' trials count too.
    */
   readonly lossThreshold?: number | undefined;
   /**
-   * Stop after this many finished trials without improving the study's best value, counted over the
+   * Stop after this many finished trials without improving the study's best loss, counted over the
    * study before each new trial: the trials finished after its best one in earlier runs and other workers
    * count too (a worker's own improvement that does not improve the study's best restarts nothing), so a study
    * that has already gone that long runs only its new enqueue entries (as with `lossThreshold` once
@@ -93,7 +93,7 @@ export class BudgetTracker {
   }
 
   /**
-   * Takes the study's best value and the finished trials since it as they are now (other workers' trials
+   * Takes the study's best loss and the finished trials since it as they are now (other workers' trials
    * included): a worker's own count misses their improvements.
    */
   resync(best: number | undefined, sinceImprovement: number): void {

@@ -166,6 +166,23 @@ describe('the API checks its options as a config is checked', () => {
     ]);
   });
 
+  it('fmin: an objective adapter is said to run through a config (review 156: "expected a function" alone)', async () => {
+    const adapter = { name: 'command', evaluate: async () => ({ status: 'ok', loss: 1 }), close: async () => {} };
+    const issues = await issuesOf(fmin(untyped({ objective: adapter, space, suggester: prior, maxTrials: 1 })));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        pointer: '/objective',
+        expected: expect.stringContaining(
+          "an objective adapter such as `createCommandObjective`'s runs through a config: `runExperiment({ ..., objective: { use: 'command'",
+        ),
+      }),
+    ]);
+    // Anything else is told a function, as before.
+    expect(await issuesOf(fmin(untyped({ objective: 3, space, suggester: prior, maxTrials: 1 })))).toEqual([
+      expect.objectContaining({ pointer: '/objective', expected: 'a function' }),
+    ]);
+  });
+
   it('undefined options are as if not given, and good ones run', async () => {
     const result = await fmin<typeof space>(
       untyped({ objective, space, suggester: prior, maxTrials: 3, seed: undefined, budget: { patience: 10 } }),

@@ -42,6 +42,21 @@ const nonNegative =
 
 const finite: Rule = (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number');
 const fn: Rule = (value) => (typeof value === 'function' ? undefined : 'a function');
+/**
+ * The objective of `fmin` and `Study.open`: a function. An objective adapter (`createCommandObjective`,
+ * `createModuleObjective`, an object with `evaluate`) is said to run through a config (review 156: "expected a
+ * function" alone, for what `@parzen/objectives` offers from code).
+ */
+const objectiveFn: Rule = (value) => {
+  if (typeof value === 'function') return undefined;
+  const adapter =
+    typeof value === 'object' && value !== null && typeof (value as { evaluate?: unknown }).evaluate === 'function';
+  return adapter
+    ? "a function of the params (an objective adapter such as `createCommandObjective`'s runs through a config: " +
+        "`runExperiment({ ..., objective: { use: 'command', options: { command: [...] } } }, { plugins: [objectives, ...] })`, " +
+        "`objectives` being `import * as objectives from '@parzen/objectives'`)"
+    : 'a function';
+};
 const bool: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or false');
 const text: Rule = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');
 const object: Rule = (value) => (typeof value === 'object' && value !== null ? undefined : 'an object');
@@ -104,7 +119,7 @@ const BUDGET: Readonly<Record<string, Rule>> = {
 const LIMITS = new Set(['maxTrials', 'moreTrials', 'maxSeconds', 'lossThreshold', 'patience']);
 
 const RUN: Readonly<Record<string, Rule>> = {
-  objective: fn,
+  objective: objectiveFn,
   maxTrials: integer(1, MAX_TRIALS),
   budget: object,
   concurrency: integer(1, MAX_CONCURRENCY),
@@ -126,7 +141,7 @@ const OPEN: Readonly<Record<string, Rule>> = {
   name: text,
   space: object,
   suggester: instanceOf('suggester'),
-  objective: fn,
+  objective: objectiveFn,
   store: instanceOf('store'),
   seed: integer(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
   direction,

@@ -131,8 +131,33 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
       const chosen = rows.find((row) => row.after === snapshot.trialNumber && row.chosen && row.score !== undefined);
       const winner = snapshot.explanation.params.find((param) => param.name === 'kind')?.winner;
       expect(winner).toBeDefined();
-      expect(chosen?.score).toBeCloseTo(winner?.score as number, 3);
+      // A joint decision's score that won is the tooltip's; the one printed is the bars' (below).
+      expect(chosen?.[snapshot.joint === undefined ? 'score' : 'joint']).toBeCloseTo(winner?.score as number, 3);
     }
+  });
+
+  // Trial 166: a joint decision's bars are its joint l and g renormalised over the options, and the score printed was the
+  // joint one, which differed from the bars' by the other parameters' part: the arithmetic did not add up.
+  it('prints scores a reader can compute from the bars, and says what a joint decision adds', async () => {
+    const kind = chart(page, 'categorical-kind');
+    const rows = (kind.spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    const { snapshots } = await replaySuggestions(study, { every: 5 });
+    expect(snapshots.some((snapshot) => snapshot.joint !== undefined)).toBe(true);
+    let checked = 0;
+    for (const row of rows.filter((r) => r.set === 'below: l(x)' && r.score !== undefined)) {
+      const other = rows.find((r) => r.set === 'above: g(x)' && r.after === row.after && r.option === row.option);
+      const snapshot = snapshots.find((s) => s.trialNumber === row.after);
+      const param = snapshot?.explanation.params.find((p) => p.name === 'kind');
+      const grid = (snapshot?.joint?.slices.find((s) => s.name === 'kind') ?? param)?.grid;
+      const at = (grid?.x ?? []).findIndex((x) => param?.options?.[x] === row.option);
+      const f = grid?.logFinishing?.[at] ?? 0;
+      const w = param?.aboveWeight as number;
+      expect(row.score).toBeCloseTo(Math.log(row.p as number) - w * Math.log(other?.p as number) + f, 3);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(kind.description).toContain('each score is computed from the bars drawn');
+    expect(kind.description).toContain('adds the same amount to every option of a row');
   });
 
   it('plots the numeric pair with every finished trial as its number (or a dot where it would cover one), and no contour without a function', () => {

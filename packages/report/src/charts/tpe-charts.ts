@@ -744,11 +744,14 @@ export const categoricalChart = (
     x.forEach((index, i) => {
       const option = options[index] ?? String(index);
       const chosen = index === curves.value;
-      const l = logL[i];
-      const g = logG[i];
       const f = logFinishing?.[i];
-      const score =
+      const scoreOf = (l: number | undefined, g: number | undefined) =>
         finite(l) && finite(g) && (f === undefined || finite(f)) ? l - curves.weight * g + (f ?? 0) : undefined;
+      // The score printed is the one the bars add up to (trial 166: a joint decision's printed score, its own, differed
+      // from the bars' by the other parameters' part, the same for every option of a row); the joint one that decided,
+      // as `parzen explain` prints it, is the tooltip's.
+      const score = scoreOf(Math.log(pl[i] as number), Math.log(pg[i] as number));
+      const jointScore = curves.joint ? scoreOf(logL[i], logG[i]) : undefined;
       rows.push({
         after,
         option,
@@ -756,6 +759,7 @@ export const categoricalChart = (
         p: pl[i],
         chosen,
         ...(score === undefined ? {} : { score: sig(score) }),
+        ...(jointScore === undefined ? {} : { joint: sig(jointScore) }),
       });
       rows.push({ after, option, set: 'above: g(x)', p: pg[i], chosen });
     });
@@ -785,7 +789,7 @@ export const categoricalChart = (
   return {
     id: chartId('categorical', param.name),
     title: tpeTitle(param.name, replayOnly),
-    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${replayOnly ? 'would have chosen' : 'chose'}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${replayOnly ? 'would have chosen' : 'chose'}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
     spec: {
       ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },
@@ -831,6 +835,13 @@ export const categoricalChart = (
               x,
               y: { datum: (1 + SCORE_BAND) / 2 },
               text: { field: 'score', type: 'quantitative', format: '.2f' },
+              tooltip: [
+                { field: 'option', type: 'nominal', title: paramLabel(param.name) },
+                { field: 'score', type: 'quantitative', title: 'score (of the bars)' },
+                ...(joint
+                  ? [{ field: 'joint', type: 'quantitative', title: 'joint score (as explain prints it)' }]
+                  : []),
+              ],
             },
           },
         ],

@@ -69,6 +69,11 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.stdout).toMatch(/the next trial, #14, would get/);
     expect(text.stdout).toContain(`x = `);
     expect(text.stdout).toMatch(/l\(x\) is built from the \d+ best \(#\d+ /);
+    // Where the good set's size came from (trial 166: γ was never said, in the text or in --json).
+    expect(next.explanation).toMatchObject({ gamma: 0.15, split: 'linear', explore: 50, nBelow: 3 });
+    expect(text.stdout).toContain(
+      "The good set's size is γ = 0.15 of the 14 trials observed, rounded up: 3. This γ is the explore setting's, used for the trials before #50.",
+    );
     expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
     // A joint decision's rows repeat the group's figures, and the scale of the densities is said (trial 105).
     const row = (name: string) =>
@@ -145,6 +150,51 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       [],
     );
     expect(line).toContain("It falls in TPE's start-up phase (4 of 5 trials finished)");
+  });
+
+  it("says the split rule that gave the good set's size: γ of n or of √n, and the cap (trial 166)", () => {
+    const good = (n: number) =>
+      Array.from({ length: n }, (_, number) => ({
+        study: 's',
+        number,
+        state: 'complete' as const,
+        loss: number,
+        internal: { x: 0.5 },
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:00:01Z',
+      }));
+    const said = (split: 'linear' | 'sqrt', gamma: number, observed: number, nBelow: number) =>
+      formatNextSuggestion(
+        's',
+        'minimize',
+        {
+          trialNumber: observed,
+          params: { x: 0.5 },
+          running: 0,
+          explanation: {
+            suggester: 'tpe',
+            compat: 'hyperopt',
+            trialNumber: observed,
+            phase: 'model',
+            observed,
+            finished: observed,
+            startupTrials: 20,
+            aboveWeight: 1,
+            gamma,
+            split,
+            nBelow,
+            below: Array.from({ length: nBelow }, (_, i) => i),
+            params: [],
+          },
+        } as never,
+        good(observed),
+      );
+    expect(said('sqrt', 0.25, 100, 3)).toContain(
+      "The good set's size is γ = 0.25 of the square root of the 100 trials observed (√100), rounded up: 3.",
+    );
+    expect(said('linear', 0.1, 400, 25)).toContain(
+      "The good set's size is γ = 0.1 of the 400 trials observed, rounded up (40), at most 25 (maxBelow).",
+    );
   });
 
   it('says that no trial has a loss when every trial failed, not that l(x) is built from the 0 best (trial 77)', async () => {
@@ -718,7 +768,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const said = await cliIn(example, 'explain', 'heart.cli.json', '--store', store, '--trial', '82');
     expect(said.code, said.stderr).toBe(0);
     // The table, without the legend the README leaves out.
-    expect(said.stdout.split('\n').slice(0, 6).join('\n')).toBe(block);
+    expect(said.stdout.split('\n').slice(0, block?.split('\n').length).join('\n')).toBe(block);
   });
 
   it("prints a sum's rounding residue as 0 (trial 111: a choice of one option showed log g 2.22045e-16)", async () => {

@@ -1,7 +1,7 @@
 import type { ChoiceLiteral } from '@parzen/engine';
 import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../estimator/density.js';
-import type { StartupSuggesterName, TpeCompat } from '../options.js';
+import type { StartupSuggesterName, TpeCompat, TpeSplitRule } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
 export interface DensityCurve {
@@ -98,6 +98,18 @@ export interface TpeExplanation {
   readonly startupTrials: number;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */
   readonly aboveWeight: number;
+  /**
+   * γ of the split this trial was decided with (the `explore` one while it lasts): `nBelow` is
+   * min(⌈γ·n⌉, maxBelow) under the `linear` split rule and min(⌈γ·√n⌉, maxBelow) under `sqrt`, n being `observed`.
+   */
+  readonly gamma: number;
+  /** The split rule `nBelow` comes from: `linear` (γ·n, Optuna's) or `sqrt` (γ·√n, hyperopt's). */
+  readonly split: TpeSplitRule;
+  /**
+   * Set when the trial was decided with the `explore` settings (its γ, `aboveWeight` and `belowBandwidth`): the
+   * number of the first trial decided without them (`explore.trials`).
+   */
+  readonly explore?: number;
   /**
    * The global split: the below set's size by γ, and the trial numbers in it (empty during start-up;
    * fewer than `nBelow`, or none, when `ties: "above"` left a plateau out: l(x) is then the prior's alone).

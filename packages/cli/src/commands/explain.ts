@@ -165,6 +165,8 @@ export const formatNextSuggestion = (
         ? `From ${observed} observed: none is good, as the best loss${plateauOf(losses, sign, e.nBelow)}, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.`
         : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
+  // Trial 166: where the good set's size came from was never said (6 is γ = 0.1 of 60, or 0.15 of 40 before #50).
+  if (e.observed > 0 && e.gamma !== undefined) lines.push(splitRule(e));
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
   // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
   if (e.observed > 0 && e.failures !== undefined)
@@ -278,6 +280,24 @@ export const formatNextSuggestion = (
       ),
   );
   return lines.join('\n');
+};
+
+/**
+ * How γ gave the good set's size, as a sentence: `The good set is γ = 0.1 of the 60 trials observed, rounded up: 6.`,
+ * with the cap (maxBelow), the explore setting that gave γ, and a boundary tie left out (ties: "above").
+ */
+const splitRule = (e: NextSuggestion['explanation']): string => {
+  const n = e.split === 'sqrt' ? `√${e.observed}` : `${e.observed}`;
+  const raw = Math.ceil(e.gamma * (e.split === 'sqrt' ? Math.sqrt(e.observed) : e.observed));
+  const of = `γ = ${formatNumber(e.gamma)} of ${e.split === 'sqrt' ? `the square root of the ${e.observed} trials observed (${n})` : `the ${n} trials observed`}, rounded up`;
+  const size = raw === e.nBelow ? `: ${e.nBelow}` : ` (${raw}), at most ${e.nBelow} (maxBelow)`;
+  const explore =
+    e.explore === undefined ? '' : ` This γ is the explore setting's, used for the trials before #${e.explore}.`;
+  const tie =
+    e.below.length < e.nBelow && e.below.length > 0
+      ? ` ${e.nBelow - e.below.length} of them tied at the boundary with many more trials, and ties: "above" leaves such a tie out of it.`
+      : '';
+  return `The good set's size is ${of}${size}.${explore}${tie}`;
 };
 
 /** A log density or score as a cell: a sum's rounding residue (2.2e-16 for a choice of one option) shown as 0. */

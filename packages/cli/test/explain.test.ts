@@ -27,6 +27,41 @@ const lastTrial = async (config: string) => {
   return (JSON.parse(listed.stdout) as { number: number; params: Record<string, number> }[]).at(-1);
 };
 
+/** Trials #0 to #count − 1, complete, each one's loss its number. */
+const completeTrials = (count: number) =>
+  Array.from({ length: count }, (_, number) => ({
+    study: 's',
+    number,
+    state: 'complete' as const,
+    loss: number,
+    internal: { x: 0.5 },
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:00:01Z',
+  }));
+
+/** The text of a model-phase explanation that decided nothing (its fields given), of a minimized study. */
+const formatModel = (fields: Readonly<Record<string, unknown>>, trials: readonly unknown[], running = 0) =>
+  formatNextSuggestion(
+    's',
+    'minimize',
+    {
+      trialNumber: 30,
+      params: { x: 0.5 },
+      running,
+      explanation: {
+        suggester: 'tpe',
+        compat: 'parzen',
+        trialNumber: 30,
+        phase: 'model',
+        startupTrials: 10,
+        aboveWeight: 0.65,
+        params: [],
+        ...fields,
+      },
+    } as never,
+    trials as never,
+  );
+
 describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the next params)', () => {
   // Trial 162: two imported trials of equal best loss were "a tie of many trials (a plateau)", the rule unsaid.
   it('says how many trials tie at the best loss, against the good set, when the tie left that set empty', async () => {
@@ -153,41 +188,10 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
   });
 
   it("says the split rule that gave the good set's size: γ of n or of √n, and the cap (trial 166)", () => {
-    const good = (n: number) =>
-      Array.from({ length: n }, (_, number) => ({
-        study: 's',
-        number,
-        state: 'complete' as const,
-        loss: number,
-        internal: { x: 0.5 },
-        startedAt: '2026-01-01T00:00:00Z',
-        finishedAt: '2026-01-01T00:00:01Z',
-      }));
     const said = (split: 'linear' | 'sqrt', gamma: number, observed: number, nBelow: number) =>
-      formatNextSuggestion(
-        's',
-        'minimize',
-        {
-          trialNumber: observed,
-          params: { x: 0.5 },
-          running: 0,
-          explanation: {
-            suggester: 'tpe',
-            compat: 'hyperopt',
-            trialNumber: observed,
-            phase: 'model',
-            observed,
-            finished: observed,
-            startupTrials: 20,
-            aboveWeight: 1,
-            gamma,
-            split,
-            nBelow,
-            below: Array.from({ length: nBelow }, (_, i) => i),
-            params: [],
-          },
-        } as never,
-        good(observed),
+      formatModel(
+        { observed, finished: observed, gamma, split, nBelow, below: Array.from({ length: nBelow }, (_, i) => i) },
+        completeTrials(observed),
       );
     expect(said('sqrt', 0.25, 100, 3)).toContain(
       "The good set's size is γ = 0.25 of the square root of the 100 trials observed (√100), rounded up: 3.",
@@ -195,6 +199,40 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(said('linear', 0.1, 400, 25)).toContain(
       "The good set's size is γ = 0.1 of the 400 trials observed, rounded up (40), at most 25 (maxBelow).",
     );
+  });
+
+  // Trial 166: two running trials in g(x) as "worst" were "the others", read as the other finished trials.
+  it('says the running trials g(x) is built from, and what the constant liar counts them as', () => {
+    const trials = [
+      ...completeTrials(28),
+      ...[28, 29].map((number) => ({
+        study: 's',
+        number,
+        state: 'running' as const,
+        internal: { x: 0.5 },
+        startedAt: '2026-01-01T00:00:00Z',
+      })),
+    ];
+    const said = (constantLiar: unknown, observed: number, below: number[]) =>
+      formatModel(
+        { observed, finished: 28, running: [28, 29], constantLiar, gamma: 0.15, split: 'linear', nBelow: 5, below },
+        trials,
+        2,
+      );
+    const worst = said('worst', 28, [0, 1, 2, 3, 4]);
+    expect(worst).toContain('g(x) from the other 23 and the 2 running trials.');
+    expect(worst).toContain(
+      'The 2 running trials count as worse than any finished trial (constantLiar "worst"): in g(x) only, and not among the 28 observed.',
+    );
+    // A finite lie ranks them with the finished trials: one can be good, the other is in g(x).
+    const mean = said('mean', 30, [0, 1, 2, 3, 28]);
+    expect(mean).toContain('#28 without a loss of their own), g(x) from the other 24 and the running trial.');
+    expect(mean).toContain(
+      'The 2 running trials count at the complete trials\' mean loss (constantLiar "mean"), ranked with the finished trials, among the 30 observed.',
+    );
+    const ignored = said(false, 28, [0, 1, 2, 3, 4]);
+    expect(ignored).toContain('g(x) from the others.');
+    expect(ignored).toContain('The 2 running trials are left out (constantLiar false): in neither l(x) nor g(x).');
   });
 
   it('says that no trial has a loss when every trial failed, not that l(x) is built from the 0 best (trial 77)', async () => {

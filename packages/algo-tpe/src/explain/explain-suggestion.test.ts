@@ -59,6 +59,22 @@ describe('explainSuggestion', async () => {
     expect(a.winner.score).toBe(Math.max(...a.candidates.score));
   });
 
+  // Trial 166: running trials joined g(x) under the constant liar, and nothing in the explanation said which or how.
+  it('names the running trials and the constant liar that says what they count as, with the split rule', async () => {
+    const running: Trial = { study: 's', number: 17, state: 'running', internal: { c: 0, a: 0.5 }, startedAt: '' };
+    const worst = await explainSuggestion({
+      space,
+      trials: [...trials, running],
+      rng: createRng('explain'),
+      options: { compat: 'optuna5', startupTrials: 10 },
+    });
+    expect(worst.explanation).toMatchObject({ running: [17], constantLiar: 'worst', observed: 17 });
+    expect(worst.explanation.params[0]?.above).toContain(17);
+    expect(explanation).toMatchObject({ gamma: 0.25, split: 'sqrt' });
+    expect(explanation.running).toBeUndefined();
+    expect(explanation.constantLiar).toBeUndefined();
+  });
+
   it('reports the start-up phase while too few trials are observed', async () => {
     const early = await explainSuggestion({
       space,

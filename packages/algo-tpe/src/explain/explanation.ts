@@ -1,7 +1,7 @@
 import type { ChoiceLiteral } from '@parzen/engine';
 import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../estimator/density.js';
-import type { StartupSuggesterName, TpeCompat, TpeSplitRule } from '../options.js';
+import type { ConstantLiar, StartupSuggesterName, TpeCompat, TpeSplitRule } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
 export interface DensityCurve {
@@ -96,6 +96,14 @@ export interface TpeExplanation {
    */
   readonly failures?: number;
   readonly startupTrials: number;
+  /** The trials running while this one was suggested, by number; absent when none was. */
+  readonly running?: readonly number[];
+  /**
+   * Set with `running`: what the running trials counted as, the `constantLiar` setting (`worst`: in g(x) only, not
+   * in `observed`; `infinite`: loss +∞, in `observed`; `mean`, `best` or a number: that loss, ranked with the
+   * finished trials, in `observed`; `false`: left out).
+   */
+  readonly constantLiar?: ConstantLiar;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */
   readonly aboveWeight: number;
   /**

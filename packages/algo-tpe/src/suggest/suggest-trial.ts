@@ -324,6 +324,9 @@ export const beginTpeTrial = async (
     split: settings.split,
     ...(settings === studyState.settings ? {} : { explore: studyState.settings.explore.trials }),
     observed,
+    ...(history.running.length === 0
+      ? {}
+      : { running: history.running.map((trial) => trial.number), constantLiar: settings.constantLiar }),
     finished: started,
     ...(failures > 0 ? { failures } : {}),
   } as const;

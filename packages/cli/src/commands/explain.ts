@@ -1,3 +1,4 @@
+import type { ConstantLiar } from '@parzen/algo-tpe';
 import type { Direction, Trial } from '@parzen/engine';
 import { checkEnqueued } from '@parzen/engine/host';
 import {
@@ -163,10 +164,13 @@ export const formatNextSuggestion = (
         'No trial has a loss yet (every trial observed failed): l(x) and g(x) are the prior alone, so the score leans only on where trials failed (log P(finishes)).'
       : e.below.length === 0
         ? `From ${observed} observed: none is good, as the best loss${plateauOf(losses, sign, e.nBelow)}, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.`
-        : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
+        : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, ${aboveFrom(e)}.`,
   );
   // Trial 166: where the good set's size came from was never said (6 is γ = 0.1 of 60, or 0.15 of 40 before #50).
   if (e.observed > 0 && e.gamma !== undefined) lines.push(splitRule(e));
+  // Trial 166: running trials in g(x) were "the others", read as the other finished trials.
+  const lie = liedRunning(e);
+  if (lie !== '') lines.push(lie);
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
   // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
   if (e.observed > 0 && e.failures !== undefined)
@@ -280,6 +284,41 @@ export const formatNextSuggestion = (
       ),
   );
   return lines.join('\n');
+};
+
+/** Whether the constant liar counts running trials among the observed ones (all lies but `worst` and false). */
+const runningObserved = (lie: ConstantLiar | undefined): boolean =>
+  lie !== undefined && lie !== false && lie !== 'worst';
+
+/** What g(x) is built from: `g(x) from the others`, or `g(x) from the other 23 and the 2 running trials`. */
+const aboveFrom = (e: NextSuggestion['explanation']): string => {
+  const running = e.constantLiar === false ? [] : (e.running ?? []);
+  const above = running.filter((number) => !e.below.includes(number)).length;
+  if (above === 0) return 'g(x) from the others';
+  const others = e.observed - e.below.length - (runningObserved(e.constantLiar) ? above : 0);
+  return `g(x) from the other ${others} and the ${above === 1 ? 'running trial' : `${above} running trials`}`;
+};
+
+/** What the running trials counted as, by the constant liar, as a sentence; empty when none was running. */
+const liedRunning = (e: NextSuggestion['explanation']): string => {
+  const count = e.running?.length ?? 0;
+  const lie = e.constantLiar;
+  if (count === 0 || lie === undefined) return '';
+  const trials = count === 1 ? 'The running trial counts' : `The ${count} running trials count`;
+  const observed = `among the ${e.observed} observed`;
+  if (lie === false)
+    return `${count === 1 ? 'The running trial is' : `The ${count} running trials are`} left out (constantLiar false): in neither l(x) nor g(x).`;
+  if (lie === 'worst')
+    return `${trials} as worse than any finished trial (constantLiar "worst"): in g(x) only, and not ${observed}.`;
+  if (lie === 'infinite')
+    return `${trials} at a loss of +∞ (constantLiar "infinite"), ${observed}: in l(x) only when too few trials have a loss to fill its set.`;
+  const at =
+    lie === 'mean'
+      ? `the complete trials' mean loss (constantLiar "mean")`
+      : lie === 'best'
+        ? `the complete trials' best loss (constantLiar "best")`
+        : `a loss of ${formatNumber(lie)} (constantLiar ${formatNumber(lie)})`;
+  return `${trials} at ${at}, ranked with the finished trials, ${observed}.`;
 };
 
 /**

@@ -109,17 +109,19 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.stdout).toContain(
       "The good set's size is γ = 0.15 of the 14 trials observed, rounded up: 3. This γ is the explore setting's, used for the trials before #50.",
     );
-    expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
-    // A joint decision's rows repeat the group's figures, and the scale of the densities is said (trial 105).
-    const row = (name: string) =>
-      text.stdout
-        .split('\n')
-        .find((line) => line.startsWith(`${name} `))
-        ?.trim()
-        .split(/ +/)
-        .slice(4, 7);
-    expect(row('x')).toEqual(row('y'));
-    expect(text.stdout).toContain("its rows repeat the group's log l, log g and score");
+    // A joint decision is said once, its chosen point beside the runner-up's (trial 166: the group's figures repeated
+    // on every member's row, and a one-sentence legend of 900 characters).
+    expect(text.stdout).toContain(
+      'x and y were decided together, as one joint decision: of 24 candidates drawn from l(x), the one of highest score won.',
+    );
+    expect(text.stdout).toMatch(/^ +chosen +runner-up +candidates drawn$/m);
+    expect(text.stdout).toMatch(/^x +\S+ +\S+ +-?[\d.e-]+ to -?[\d.e-]+$/m);
+    expect(text.stdout).toMatch(/^score +\S+ +\S+$/m);
+    expect(text.stdout).not.toMatch(/^param /m);
+    const notes = text.stdout.slice(text.stdout.indexOf('Each decision draws')).trimEnd().split('\n');
+    for (const note of notes) expect(note.length).toBeLessThan(200);
+    expect(text.stdout).not.toContain('+N:');
+    expect(text.stdout).not.toContain('log-scale');
     // Read-only: explaining wrote nothing, and the run that follows draws exactly what it said.
     expect((await lastTrial(config))?.number).toBe(13);
     const more = await cliIn(dir, 'run', config, '--more-trials', '1', '--quiet');
@@ -146,10 +148,10 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const weight = Object.fromEntries(json.explanation.params.map((param) => [param.name, param.aboveWeight]));
     expect(weight).toEqual({ x: 0.65, y: 0.65, kind: 1 });
     const text = (await cliIn(dir, 'explain', config)).stdout;
-    expect(text).toMatch(/^param +value +decided +candidates +log l +log g +w +score /m);
-    expect(text).toMatch(/^kind +\S+ +alone +\d+ +\S+ +\S+ +1 /m);
-    expect(text).toMatch(/^x +\S+ +alone +\d+ +\S+ +\S+ +0\.65 /m);
-    expect(text).toContain('(w as its column says)');
+    expect(text).toMatch(/^param +value +candidates +log l +log g +w +score /m);
+    expect(text).toMatch(/^kind +\S+ +\d+ +\S+ +\S+ +1 /m);
+    expect(text).toMatch(/^x +\S+ +\d+ +\S+ +\S+ +0\.65 /m);
+    expect(text).toContain('w as each decision shows it.');
   });
 
   it("says when the next trial is in TPE's start-up phase", async () => {
@@ -486,9 +488,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       `${kernel?.trial === null ? 'prior' : `#${kernel?.trial}`}${kernel?.trials === undefined ? '' : ` +${kernel.trials.length - 1}`} ${Math.round((kernel?.share ?? 0) * 100)}%`;
     const alone = await decisions(config);
     const text = (await cliIn(dir, 'explain', config)).stdout;
-    expect(text).toMatch(
-      /^param +value +decided +candidates +log l +log g +w +score +runner-up +kernel +below\/above/m,
-    );
+    expect(text).toMatch(/^param +value +candidates +log l +log g +w +score +runner-up +kernel +below\/above/m);
     // A choice's candidates repeat its options: the runner-up is another option's, never the winner's twin.
     const kind = alone.find((param) => param.name === 'kind') as Decision;
     expect(kind.candidates.x.filter((x) => x === kind.candidates.x[kind.winner.index]).length).toBeGreaterThan(1);
@@ -512,8 +512,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const strongest = terms.indexOf(Math.max(...terms));
     expect(x.winner.kernel?.trial).toBe(l.trials[strongest]);
     expect(x.winner.kernel?.share).toBeCloseTo((terms[strongest] as number) / terms.reduce((a, b) => a + b, 0), 10);
-    // Joint: the group's rows share one runner-up, a candidate that differs in x or in y.
-    // With the choice in the group: a candidate at the winner's option but another x is a runner-up for every row.
+    // Joint: one runner-up for the group, a candidate that differs in x, in y or in kind.
     const joint = journalHeartConfig(dir, 'runner-up-joint', {
       space: xyKind,
       suggester: { use: 'tpe' },
@@ -523,12 +522,34 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const together = await decisions(joint);
     const jointText = (await cliIn(dir, 'explain', joint)).stdout;
     for (const param of together) expect([...(param.group ?? [])].sort()).toEqual(['kind', 'x', 'y']);
-    const runnerUps = together.map((param) => column(jointText, param.name));
-    for (const [at, param] of together.entries()) expect(runnerUps[at]).toBeCloseTo(expected(together, param), 4);
-    expect(new Set(runnerUps).size).toBe(1);
-    // The group's kernel, one for every row (of the joint l, not of a member's marginal).
+    // Said once, the chosen point beside the runner-up's (trial 166: the group's figures on every row).
+    const blockRow = (label: string) =>
+      jointText
+        .split('\n')
+        .find((line) => line.startsWith(`${label} `))
+        ?.split(/ {2,}/)
+        .map((cell) => cell.trim());
+    const [lead] = together as [Decision];
+    const runnerUp = expected(together, lead);
+    expect(Number(blockRow('score')?.[2])).toBeCloseTo(runnerUp, 4);
+    expect(Number(blockRow('score')?.[1])).toBeCloseTo(lead.winner.score, 4);
+    const second = lead.candidates.score.findIndex(
+      (score, j) => score === runnerUp && together.some((p) => p.candidates.x[j] !== p.candidates.x[lead.winner.index]),
+    );
+    for (const param of together) {
+      const options = (param as Decision & { options?: string[] }).options;
+      const read = (cell: string | undefined) =>
+        options === undefined ? Number(cell) : options.indexOf(JSON.parse(cell ?? ''));
+      expect(read(blockRow(param.name)?.[1])).toBeCloseTo(param.winner.value, 4);
+      expect(read(blockRow(param.name)?.[2])).toBeCloseTo(param.candidates.x[second] as number, 4);
+    }
+    // The group's kernel, said once (of the joint l, not of a member's marginal).
     expect(new Set(together.map((param) => JSON.stringify(param.winner.kernel))).size).toBe(1);
-    for (const param of together) expect(cell(jointText, param.name, 'kernel')).toBe(kernelCell(param.winner.kernel));
+    const { kernel } = lead.winner;
+    expect(jointText).toContain(
+      `The kernel of l(x) strongest at the chosen point is ${kernel?.trial === null ? "the prior's" : `#${kernel?.trial}'s`}`,
+    );
+    expect(jointText).toContain(`: ${Math.round((kernel?.share ?? 0) * 100)}% of l(x) there.`);
     // A joint kernel by hand (review 111: taken from g, the test above still passed): two parameters on their own
     // axes, so l is Σ_k w_k Π_j N(x_j; μ_kj, σ_kj) / mass_kj, each member's description giving its μ_kj and σ_kj.
     const plain = journalHeartConfig(dir, 'kernel-joint', {
@@ -651,7 +672,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const text = await cliIn(dir, 'explain', config, '--trial', '13');
     expect(text.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #13 got\n/);
     expect(text.stdout).not.toContain('draws x =');
-    expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
+    expect(text.stdout).toContain('x and y were decided together, as one joint decision: of 24 candidates');
     // How the trial then turned out (trial 166: never said), its loss as `trials` lists it.
     const loss = (JSON.parse((await cliIn(dir, 'trials', config, '--json')).stdout) as { loss: number }[])[13]?.loss;
     expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Trial #13 then ended complete, loss -?[\d.e+-]+\.$/);
@@ -829,7 +850,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(row).not.toMatch(/e-1[0-9]/);
   });
 
-  it('names a large group by its number on each row and lists its members once, below the table', async () => {
+  it('names a large group by its size, its members once each, as rows of its block', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
     writeIn(dir, 'sum.mjs', 'export default (p) => Object.values(p).reduce((a, b) => a + b, 0);\n');
     const config = journalHeartConfig(dir, 'wide-joint', {
@@ -841,8 +862,8 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
     const text = await cliIn(dir, 'explain', config);
     expect(text.code, text.stderr).toBe(0);
-    for (const name of names) expect(text.stdout).toMatch(new RegExp(`^${name} .* in group 1 `, 'm'));
-    expect(text.stdout).toContain(`Group 1, decided jointly (8 parameters): ${names.join(', ')}.`);
+    for (const name of names) expect(text.stdout).toMatch(new RegExp(`^${name} +\\S+ +\\S+ +\\S+ to \\S+$`, 'm'));
+    expect(text.stdout).toContain('These 8 parameters were decided together, as one joint decision');
     expect(text.stdout).not.toContain('with p1, p2');
   });
 

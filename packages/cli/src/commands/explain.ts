@@ -177,112 +177,7 @@ export const formatNextSuggestion = (
     lines.push(
       `${e.failures === 1 ? '1 trial that failed at its params is' : `${e.failures} trials that failed at their params are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed."}`,
     );
-  // Decisions of other weights (a choice decided alone: discreteAboveWeight) get a w column, so each score
-  // can be checked by hand (trial 87: only --json had it).
-  const weights = e.params.some((param) => param.aboveWeight !== e.aboveWeight);
-  // A group of more than GROUP_NAMED parameters is named by its number, its members listed once below the table
-  // (trial 95: 152 names on every row of a joint decision made each row 1,000 characters wide).
-  const groups: string[][] = [];
-  const decided = (param: (typeof e.params)[number]): string => {
-    const group = param.group?.filter((member) => member !== param.name) ?? [];
-    if (group.length === 0) return 'alone';
-    if (group.length < GROUP_NAMED) return `with ${group.join(', ')}`;
-    const members = param.group ?? [];
-    let at = groups.findIndex((known) => known.length === members.length && known.every((m, i) => m === members[i]));
-    if (at < 0) at = groups.push([...members]) - 1;
-    return `in group ${at + 1}`;
-  };
-  // Trial 105: how close a decision was. The runner-up is the best score of a candidate at another point: for a
-  // joint decision, one that differs in any member of the group (its members' candidates share their indices).
-  const byName = new Map(e.params.map((param) => [param.name, param]));
-  const runnerUp = (param: (typeof e.params)[number]): number | undefined => {
-    const i = param.winner.index;
-    const members = (param.group ?? [param.name]).flatMap((name) => byName.get(name) ?? []);
-    let best: number | undefined;
-    param.candidates.score.forEach((score, j) => {
-      if (members.every((member) => member.candidates.x[j] === member.candidates.x[i])) return;
-      if (best === undefined || score > best) best = score;
-    });
-    return best;
-  };
-  // Review: a choice's kernel cell named good trials that took another option (its kernel spreads weight over
-  // every option), read as "chosen because it resembles them"; the option they took is said.
-  const internalOf = new Map(trials.map((trial) => [trial.number, trial.internal]));
-  const elsewhere = (param: (typeof e.params)[number]): string => {
-    const { kernel, value } = param.winner;
-    if (param.options === undefined || (param.group?.length ?? 0) > 1 || kernel?.trial == null) return '';
-    const took = internalOf.get(kernel.trial)?.[param.name];
-    return took === undefined || took === value ? '' : ` (at ${shown(param.options[took])})`;
-  };
-  const rows = e.params.map((param) => {
-    const i = param.winner.index;
-    const second = runnerUp(param);
-    const value = param.options === undefined ? param.winner.value : param.options[param.winner.value];
-    const finish = param.candidates.logFinishing?.[i];
-    return [
-      param.name,
-      shown(value),
-      decided(param),
-      String(param.candidates.x.length),
-      logShown(param.candidates.logL[i] as number),
-      logShown(param.candidates.logG[i] as number),
-      ...(finishing ? [finish === undefined ? '' : formatNumber(finish)] : []),
-      ...(weights ? [formatNumber(param.aboveWeight)] : []),
-      logShown(param.winner.score),
-      second === undefined ? '-' : logShown(second),
-      kernelCell(param.winner.kernel) + elsewhere(param),
-      `${param.below.length}/${param.above.length}`,
-    ];
-  });
-  const headers = [
-    'param',
-    'value',
-    'decided',
-    'candidates',
-    'log l',
-    'log g',
-    ...(finishing ? ['log P(finish)'] : []),
-    ...(weights ? ['w'] : []),
-    'score',
-    'runner-up',
-    'kernel',
-    'below/above',
-  ];
-  lines.push(
-    formatTable(
-      headers,
-      rows,
-      new Set(headers.map((_, column) => column).filter((column) => column !== 0 && column !== 2)),
-    ),
-    `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g${finishing ? ' + log P(finish) (where trials failed)' : ''} ` +
-      `(${weights ? 'w as its column says' : `w = ${formatNumber(e.aboveWeight)}`}); ` +
-      // Trial 105: the repeated figures of a group's rows, and the scale of log l and log g, were guesses.
-      "a joint decision scores the group together (its rows repeat the group's log l, log g and score); the runner-up is " +
-      'the best score of a candidate at another value (of the group, for a joint decision), so the gap says how close ' +
-      "the choice was (- when every candidate had the same value); kernel: which of l(x)'s kernels, a good trial's or the " +
-      "prior's, gives most of l(x) at the chosen value (the group's, for a joint decision), and its share of l(x) there " +
-      '(+N: as many more good trials with the same kernel, at one option or integer; at "a": those trials took option ' +
-      '"a", whose kernel gives the chosen option some weight too); for a log-scale ' +
-      'parameter, l and g are densities over log(x). `parzen report` draws these densities; --json gives them in full.',
-    ...groups.map(
-      (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
-    ),
-    // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens: once per
-    // decision, by its first parameter (review 111: a group's members said it each).
-    ...e.params
-      .filter((param) => param.group === undefined || param.group[0] === param.name)
-      .flatMap((param) =>
-        param.repeated === true
-          ? [
-              `${decisionName(param)}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
-            ]
-          : (param.skippedRepeats ?? 0) > 0
-            ? [
-                `${decisionName(param)}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
-              ]
-            : [],
-      ),
-  );
+  lines.push(...decisionLines(e, trials, finishing));
   return lines.join('\n');
 };
 
@@ -337,6 +232,204 @@ const splitRule = (e: NextSuggestion['explanation']): string => {
       ? ` ${e.nBelow - e.below.length} of them tied at the boundary with many more trials, and ties: "above" leaves such a tie out of it.`
       : '';
   return `The good set's size is ${of}${size}.${explore}${tie}`;
+};
+
+type Decided = NextSuggestion['explanation']['params'][number];
+
+/** A decided value as the objective sees it: a choice's option, a number as it prints. */
+const valueAt = (param: Decided, x: number): string => shown(param.options === undefined ? x : param.options[x]);
+
+/**
+ * The candidates a decision drew, in brief: `0.0002 to 0.006` (or one value), a choice's options by how many
+ * candidates took each (`"adam" 20, "sgd" 4`).
+ */
+const drawnRange = (param: Decided): string => {
+  const xs = param.candidates.x;
+  if (param.options !== undefined) {
+    const counts = new Map<number, number>();
+    for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const listed = ranked.slice(0, CHOICES_LISTED).map(([x, count]) => `${valueAt(param, x)} ${count}`);
+    return [...listed, ...(ranked.length > CHOICES_LISTED ? ['…'] : [])].join(', ');
+  }
+  const low = Math.min(...xs);
+  const high = Math.max(...xs);
+  return low === high ? shown(low) : `${shown(low)} to ${shown(high)}`;
+};
+
+/** How many of a choice's options, most drawn first, a decision's range lists. */
+const CHOICES_LISTED = 4;
+
+/**
+ * The candidate at another point with the best score: for a joint decision one that differs in any of its
+ * members (whose candidates share their indices); undefined when every candidate is at the chosen point.
+ */
+const runnerUpOf = (members: readonly Decided[]): number | undefined => {
+  const [first] = members as [Decided];
+  const i = first.winner.index;
+  let best: number | undefined;
+  first.candidates.score.forEach((score, j) => {
+    if (members.every((member) => member.candidates.x[j] === member.candidates.x[i])) return;
+    if (best === undefined || score > (first.candidates.score[best] as number)) best = j;
+  });
+  return best;
+};
+
+/** The decisions of an explanation: each parameter decided alone, and each group decided jointly (its members). */
+const decisionsOf = (params: readonly Decided[]): Decided[][] => {
+  const decisions: Decided[][] = [];
+  const byGroup = new Map<string, Decided[]>();
+  for (const param of params) {
+    if (param.group === undefined || param.group.length < 2) {
+      decisions.push([param]);
+      continue;
+    }
+    const key = param.group.join('\u0000');
+    const members = byGroup.get(key);
+    if (members !== undefined) members.push(param);
+    else {
+      byGroup.set(key, [param]);
+      decisions.push(byGroup.get(key) as Decided[]);
+    }
+  }
+  return decisions;
+};
+
+/** A strongest kernel in words: `#30's`, `the prior's`, `#3's and 5 more good trials' (at one option or integer)`. */
+const kernelWords = (kernel: NonNullable<Decided['winner']['kernel']>): string => {
+  const own = kernel.trial === null ? "the prior's" : `#${kernel.trial}'s`;
+  const more = (kernel.trials?.length ?? 1) - 1;
+  return more === 0
+    ? own
+    : `${own} and ${more} more good trial${more === 1 ? "'s" : "s'"} (one kernel, at one option or integer)`;
+};
+
+/**
+ * The table of the parameters decided alone, a block per group decided jointly (its chosen point beside its
+ * runner-up's: trial 166, the group's figures repeated on each member's row said nothing per parameter), and
+ * short notes on what the figures shown mean.
+ */
+const decisionLines = (e: NextSuggestion['explanation'], trials: readonly Trial[], finishing: boolean): string[] => {
+  const lines: string[] = [];
+  const decisions = decisionsOf(e.params);
+  const alone = decisions.filter((members) => members.length === 1 && (members[0]?.group?.length ?? 0) < 2).flat();
+  const joint = decisions.filter((members) => !alone.includes(members[0] as Decided));
+  // Decisions of other weights (a choice decided alone: discreteAboveWeight) show their w, so each score can be
+  // checked by hand (trial 87: only --json had it).
+  const weights = e.params.some((param) => param.aboveWeight !== e.aboveWeight);
+  // Review: a choice's kernel cell named good trials that took another option (its kernel spreads weight over
+  // every option), read as "chosen because it resembles them"; the option they took is said.
+  const internalOf = new Map(trials.map((trial) => [trial.number, trial.internal]));
+  const elsewhere = (param: Decided): string => {
+    const { kernel, value } = param.winner;
+    if (param.options === undefined || kernel?.trial == null) return '';
+    const took = internalOf.get(kernel.trial)?.[param.name];
+    return took === undefined || took === value ? '' : ` (at ${shown(param.options[took])})`;
+  };
+  const rows = alone.map((param) => {
+    const i = param.winner.index;
+    const second = runnerUpOf([param]);
+    const finish = param.candidates.logFinishing?.[i];
+    return [
+      param.name,
+      valueAt(param, param.winner.value),
+      String(param.candidates.x.length),
+      logShown(param.candidates.logL[i] as number),
+      logShown(param.candidates.logG[i] as number),
+      ...(finishing ? [finish === undefined ? '' : formatNumber(finish)] : []),
+      ...(weights ? [formatNumber(param.aboveWeight)] : []),
+      logShown(param.winner.score),
+      second === undefined ? '-' : logShown(param.candidates.score[second] as number),
+      kernelCell(param.winner.kernel) + elsewhere(param),
+      `${param.below.length}/${param.above.length}`,
+    ];
+  });
+  if (rows.length > 0) {
+    const headers = [
+      'param',
+      'value',
+      'candidates',
+      'log l',
+      'log g',
+      ...(finishing ? ['log P(finish)'] : []),
+      ...(weights ? ['w'] : []),
+      'score',
+      'runner-up',
+      'kernel',
+      'below/above',
+    ];
+    if (joint.length > 0) lines.push('Decided alone:');
+    lines.push(
+      formatTable(headers, rows, new Set(headers.map((_, column) => column).filter((column) => column !== 0))),
+    );
+  }
+  for (const members of joint) lines.push(...jointBlock(members, finishing, weights));
+  const plus = alone.some((param) => param.winner.kernel?.trials !== undefined);
+  const at = alone.some((param) => elsewhere(param) !== '');
+  const logScale = e.params.some((param) => param.kind.includes('log'));
+  lines.push(
+    `Each decision draws candidates from l(x) and keeps the one of highest score: log l - w·log g${finishing ? ' + log P(finish)' : ''}, ${weights ? 'w as each decision shows it' : `w = ${formatNumber(e.aboveWeight)}`}.${finishing ? ' log P(finish) is the log of the chance that a trial there finishes: low where trials failed.' : ''}`,
+    `The runner-up is the best candidate at another ${joint.length > 0 ? 'point (another value of any parameter decided with it)' : 'value'}: the gap between the scores says how close the choice was${rows.length > 0 ? ' (- when every candidate had the same value)' : ''}.`,
+    ...(rows.length > 0
+      ? [
+          `kernel: the good trial (or the prior) whose kernel gives most of l(x) at the chosen value, and its share of l(x) there${plus ? '; +N: N more good trials with the same kernel (at one option or integer)' : ''}${at ? '; (at X): those trials took option X, whose kernel gives the chosen option some weight too' : ''}.`,
+        ]
+      : []),
+    ...(logScale ? ['For a log-scale parameter, l and g are densities over log(x).'] : []),
+    '`parzen report` draws these densities; --json gives them in full.',
+  );
+  // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens: once per
+  // decision (review 111: a group's members said it each).
+  for (const [param] of decisions as [Decided][]) {
+    if (param.repeated === true)
+      lines.push(
+        `${decisionName(param)}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
+      );
+    else if ((param.skippedRepeats ?? 0) > 0)
+      lines.push(
+        `${decisionName(param)}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
+      );
+  }
+  return lines;
+};
+
+/**
+ * A group decided jointly: which parameters, its chosen point beside the runner-up's and the range of the
+ * candidates drawn, their log l, log g and scores, and the kernel of l(x) behind the choice.
+ */
+const jointBlock = (members: readonly Decided[], finishing: boolean, weights: boolean): string[] => {
+  const [first] = members as [Decided];
+  const i = first.winner.index;
+  const j = runnerUpOf(members);
+  const names = members.map((member) => member.name);
+  const named =
+    names.length > GROUP_NAMED
+      ? `These ${names.length} parameters`
+      : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const pair = (values: readonly number[] | undefined): [string, string] => [
+    logShown(values?.[i] as number),
+    j === undefined ? '-' : logShown(values?.[j] as number),
+  ];
+  const rows = [
+    ...members.map((member) => [
+      member.name,
+      valueAt(member, member.winner.value),
+      j === undefined ? '-' : valueAt(member, member.candidates.x[j] as number),
+      drawnRange(member),
+    ]),
+    ['log l', ...pair(first.candidates.logL), ''],
+    ['log g', ...pair(first.candidates.logG), ''],
+    ...(finishing && first.candidates.logFinishing !== undefined
+      ? [['log P(finish)', ...pair(first.candidates.logFinishing), '']]
+      : []),
+    [weights ? `score (w = ${formatNumber(first.aboveWeight)})` : 'score', ...pair(first.candidates.score), ''],
+  ];
+  const { kernel } = first.winner;
+  return [
+    `${named} were decided together, as one joint decision: of ${first.candidates.x.length} candidates drawn from l(x), the one of highest score won.`,
+    formatTable(['', 'chosen', 'runner-up', 'candidates drawn'], rows, new Set([1, 2])),
+    `${kernel === undefined ? '' : `The kernel of l(x) strongest at the chosen point is ${kernelWords(kernel)}: ${Math.round(kernel.share * 100)}% of l(x) there. `}l(x) is built from ${first.below.length} good trials, g(x) from ${first.above.length} others.`,
+  ];
 };
 
 /** A log density or score as a cell: a sum's rounding residue (2.2e-16 for a choice of one option) shown as 0. */

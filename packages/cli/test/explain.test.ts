@@ -203,6 +203,35 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     );
   });
 
+  // Trial 166: the kernel column named #30, the sixth good trial of six, which the list hid behind "…".
+  it('lists every good trial when they are few, and always those a kernel names', () => {
+    const decided = (kernel: number) => ({
+      name: 'x',
+      kind: 'uniform',
+      below: [],
+      above: [],
+      candidates: { x: [0.5], logL: [0], logG: [0], score: [0] },
+      aboveWeight: 0.65,
+      winner: { index: 0, value: 0.5, score: 0, kernel: { trial: kernel, share: 0.5 } },
+    });
+    const said = (good: number, kernel: number) =>
+      formatModel(
+        {
+          observed: 30,
+          finished: 30,
+          gamma: 0.1,
+          split: 'linear',
+          nBelow: good,
+          below: Array.from({ length: good }, (_, i) => i),
+          params: [decided(kernel)],
+        },
+        completeTrials(30),
+      );
+    expect(said(8, 7)).toContain('the 8 best (#0 0, #1 1, #2 2, #3 3, #4 4, #5 5, #6 6, #7 7), g(x)');
+    expect(said(12, 9)).toContain('the 12 best (#0 0, #1 1, #2 2, #3 3, #4 4, …, #9 9, …), g(x)');
+    expect(said(12, 11)).toContain('the 12 best (#0 0, #1 1, #2 2, #3 3, #4 4, …, #11 11), g(x)');
+  });
+
   // Trial 166: two running trials in g(x) as "worst" were "the others", read as the other finished trials.
   it('says the running trials g(x) is built from, and what the constant liar counts them as', () => {
     const trials = [

@@ -152,9 +152,18 @@ export const formatNextSuggestion = (
     .sort((a, b) => sign * ((losses.get(a) as number) - (losses.get(b) as number)) || a - b);
   // Below-set members without a loss of their own: running trials at the constant liar's lie, pruned ones.
   const others = e.below.filter((number) => !losses.has(number));
+  // Every good trial when they are few, else the best five; and always those the kernels named (trial 166: the kernel
+  // column named #30, the sixth of six, hidden by the ellipsis).
+  const named = new Set(e.params.flatMap((param) => param.winner.kernel?.trial ?? []));
+  const shownAt = (number: number, at: number) => ranked.length <= GOOD_LISTED || at < 5 || named.has(number);
   const listed = [
-    ...ranked.slice(0, 5).map((number) => `#${number} ${formatNumber(losses.get(number) as number)}`),
-    ...(ranked.length > 5 ? ['…'] : []),
+    ...ranked.flatMap((number, at) =>
+      shownAt(number, at)
+        ? [`#${number} ${formatNumber(losses.get(number) as number)}`]
+        : at > 0 && !shownAt(ranked[at - 1] as number, at - 1)
+          ? []
+          : ['…'],
+    ),
     ...(others.length === 0 ? [] : [`${others.map((number) => `#${number}`).join(', ')} without a loss of their own`]),
   ].join(', ');
   const observed = e.observed === 1 ? '1 trial' : `${e.observed} trials`;
@@ -549,7 +558,10 @@ const outcomeLine = (trial: Trial): string => {
   return `Trial #${trial.number} then ended ${trial.state}${loss}.`;
 };
 
-/** From how many other members a joint decision's group is named by number in the table instead of listed. */
+/** Up to how many good trials explain lists them all (more: the best five, and those a kernel names). */
+const GOOD_LISTED = 8;
+
+/** From how many members a joint decision's group is said by its size, not by its names. */
 const GROUP_NAMED = 6;
 
 /** The study, trials and waiting entries `explain` reads: the config's as a run would take it, or the store's. */

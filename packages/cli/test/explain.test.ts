@@ -517,7 +517,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       `${kernel?.trial === null ? 'prior' : `#${kernel?.trial}`}${kernel?.trials === undefined ? '' : ` +${kernel.trials.length - 1}`} ${Math.round((kernel?.share ?? 0) * 100)}%`;
     const alone = await decisions(config);
     const text = (await cliIn(dir, 'explain', config)).stdout;
-    expect(text).toMatch(/^param +value +candidates +log l +log g +w +score +runner-up +kernel +below\/above/m);
+    expect(text).toMatch(/^param +value +candidates +log l +log g +w +score +runner-up +kernel +good\/others$/m);
     // A choice's candidates repeat its options: the runner-up is another option's, never the winner's twin.
     const kind = alone.find((param) => param.name === 'kind') as Decision;
     expect(kind.candidates.x.filter((x) => x === kind.candidates.x[kind.winner.index]).length).toBeGreaterThan(1);

@@ -324,7 +324,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       ? ''
       : `, or ${ratioOf(sig(discrete.aboveWeight))} for a decision over choices and unordered integers only (the discreteAboveWeight option)`);
   const text = [
-    `TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
+    `TPE splits the trials so far into the good trials (the best few) and the others, fits a density to each: l(x) to the good trials and g(x) to the others, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
   ];
   if (!replay.sameSuggester) {
     text.push(

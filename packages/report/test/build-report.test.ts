@@ -84,7 +84,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(x, 'rule')).toBe(6);
     // g dashed, l and the difference solid: not told apart by green and red alone (trial 92).
     expect(JSON.stringify(x.spec)).toContain(
-      '"strokeDash":{"field":"series","type":"nominal","scale":{"domain":["log l(x) (good trials)","log g(x) (the rest)"',
+      '"strokeDash":{"field":"series","type":"nominal","scale":{"domain":["log l(x) (good trials)","log g(x) (the others)"',
     );
     expect(JSON.stringify(x.spec)).toContain('"range":[[1,0],[5,3],[1,0]]');
     // Its legend draws lines, so the dashes show (trial 132: filled dots, the dashed g a blob).
@@ -118,7 +118,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(kind, 'text')).toBe(6 + 6 * 3);
     const bars = (kind.spec as { data: { values: { after: number; p: number; set: string }[] } }).data.values;
     for (const after of [10, 35]) {
-      const below = bars.filter((b) => b.after === after && b.set.startsWith('below'));
+      const below = bars.filter((b) => b.after === after && b.set.startsWith('l(x)'));
       expect(below.reduce((sum, b) => sum + b.p, 0)).toBeCloseTo(1, 6);
     }
   });
@@ -144,8 +144,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const { snapshots } = await replaySuggestions(study, { every: 5 });
     expect(snapshots.some((snapshot) => snapshot.joint !== undefined)).toBe(true);
     let checked = 0;
-    for (const row of rows.filter((r) => r.set === 'below: l(x)' && r.score !== undefined)) {
-      const other = rows.find((r) => r.set === 'above: g(x)' && r.after === row.after && r.option === row.option);
+    for (const row of rows.filter((r) => r.set === 'l(x) (good trials)' && r.score !== undefined)) {
+      const other = rows.find((r) => r.set === 'g(x) (the others)' && r.after === row.after && r.option === row.option);
       const snapshot = snapshots.find((s) => s.trialNumber === row.after);
       const param = snapshot?.explanation.params.find((p) => p.name === 'kind');
       const grid = (snapshot?.joint?.slices.find((s) => s.name === 'kind') ?? param)?.grid;
@@ -157,6 +157,9 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     }
     expect(checked).toBeGreaterThan(10);
     expect(kind.description).toContain('each score is computed from the bars drawn');
+    // Trial 166: one name for each side of the split, as the density charts and explain name them (was "below: l(x)").
+    expect(JSON.stringify(kind.spec)).toContain('"domain":["l(x) (good trials)","g(x) (the others)"]');
+    expect(kind.description).toContain("the good trials' model l (green) and the others' model g (red)");
     expect(kind.description).toContain('adds the same amount to every option of a row');
   });
 

@@ -365,7 +365,7 @@ const decisionLines = (e: NextSuggestion['explanation'], trials: readonly Trial[
       'score',
       'runner-up',
       'kernel',
-      'below/above',
+      'good/others',
     ];
     if (joint.length > 0) lines.push('Decided alone:');
     lines.push(

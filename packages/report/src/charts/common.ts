@@ -253,7 +253,7 @@ export const choiceLabel = (param: ParamNode, value: unknown): string => {
 /** Colours of the seed's figure: log l(x) green, log g(x) red, their difference black. */
 export const SERIES = {
   below: 'log l(x) (good trials)',
-  above: 'log g(x) (the rest)',
+  above: 'log g(x) (the others)',
   difference: 'log l(x) − log g(x)',
 } as const;
 /** The colour scale for {@link SERIES}: green, red, black. */

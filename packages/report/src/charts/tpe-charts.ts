@@ -604,7 +604,7 @@ export const densityChart = (
   return {
     id: chartId('density', param.name),
     title: tpeTitle(param.name, replayOnly),
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red, dashed), ${difference} (black), and the value TPE ${replayOnly ? 'would have chosen' : 'chose'} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the others (red, dashed), ${difference} (black), and the value TPE ${replayOnly ? 'would have chosen' : 'chose'} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },
@@ -684,6 +684,9 @@ export const densityChart = (
   };
 };
 
+/** A choice chart's two sets of bars, named as the density charts' curves and `parzen explain` name them. */
+const CHOICE_SETS = { below: 'l(x) (good trials)', above: 'g(x) (the others)' } as const;
+
 /**
  * For a choice of more than {@link MAX_OPTIONS_SHOWN} options, the options its chart draws, in the choice's
  * order: every option TPE chose in a snapshot, then those with the highest probability under l(x) in any
@@ -697,7 +700,7 @@ const optionsWorthShowing = (
   const highest = new Map<string, number>();
   const chosen: string[] = [];
   for (const row of rows) {
-    if (row.set !== 'below: l(x)') continue;
+    if (row.set !== CHOICE_SETS.below) continue;
     const option = row.option as string;
     if (row.chosen === true) chosen.push(option);
     highest.set(option, Math.max(highest.get(option) ?? 0, row.p as number));
@@ -755,13 +758,13 @@ export const categoricalChart = (
       rows.push({
         after,
         option,
-        set: 'below: l(x)',
+        set: CHOICE_SETS.below,
         p: pl[i],
         chosen,
         ...(score === undefined ? {} : { score: sig(score) }),
         ...(jointScore === undefined ? {} : { joint: sig(jointScore) }),
       });
-      rows.push({ after, option, set: 'above: g(x)', p: pg[i], chosen });
+      rows.push({ after, option, set: CHOICE_SETS.above, p: pg[i], chosen });
     });
   }
   if (shown === 0) return undefined;
@@ -789,7 +792,7 @@ export const categoricalChart = (
   return {
     id: chartId('categorical', param.name),
     title: tpeTitle(param.name, replayOnly),
-    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${replayOnly ? 'would have chosen' : 'chose'}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the others' model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${replayOnly ? 'would have chosen' : 'chose'}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
     spec: {
       ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },
@@ -815,14 +818,14 @@ export const categoricalChart = (
               color: {
                 field: 'set',
                 type: 'nominal',
-                scale: { domain: ['below: l(x)', 'above: g(x)'], range: ['#2ca02c', '#d62728'] },
+                scale: { domain: [CHOICE_SETS.below, CHOICE_SETS.above], range: ['#2ca02c', '#d62728'] },
                 title: null,
                 legend: { orient: 'top' },
               },
             },
           },
           {
-            transform: [{ filter: "datum.chosen && datum.set === 'below: l(x)'" }],
+            transform: [{ filter: `datum.chosen && datum.set === '${CHOICE_SETS.below}'` }],
             mark: { type: 'text', text: '▼', dy: -4, baseline: 'bottom' },
             encoding: { x, y: { datum: SCORE_BAND } },
           },

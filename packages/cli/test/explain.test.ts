@@ -461,6 +461,18 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const json = await cliIn(dir, 'explain', config, '--seed', '5', '--json');
     expect(json.code, json.stderr).toBe(0);
     const next = JSON.parse(json.stdout) as { params: Record<string, number> };
+    // Trial 166: another seed than the study's was not said, and a past trial's replay listed four guesses.
+    const own = (JSON.parse(readFileSync(config, 'utf8')) as { seed?: number }).seed ?? 0;
+    expect(own).not.toBe(5);
+    expect(json.stderr).toContain(
+      `parzen: note: --seed 5 is not the seed study seeded was created with (${own}): the params below are those a run with --seed 5 would draw next; without --seed, explain draws with seed ${own}, as run would.`,
+    );
+    const past = await cliIn(dir, 'explain', config, '--seed', '5', '--trial', '8');
+    expect(past.code, past.stderr).toBe(0);
+    expect(past.stdout).toContain(
+      `instead: study seeded was created with seed ${own}, which gives this trial's params (explain without --seed replays with it).`,
+    );
+    expect(past.stdout).not.toContain('or its params were written otherwise');
     expect((await cliIn(dir, 'run', config, '--seed', '5', '--more-trials', '1', '--quiet')).code).toBe(0);
     expect((await lastTrial(config))?.params).toEqual(next.params);
   });

@@ -106,6 +106,8 @@ export const formatNextSuggestion = (
   past?: PastSuggestion,
   /** The suggester the study was created with, when not TPE (its earlier trials may be that suggester's). */
   createdWith?: string,
+  /** A --seed that is not the study's own: both seeds, and whether the study's own replays the trial's params. */
+  seed?: SeedGiven,
 ): string => {
   const { explanation: e, trialNumber, params } = next;
   const running = next.running === 0 ? '' : `, ${next.running} running`;
@@ -122,7 +124,16 @@ export const formatNextSuggestion = (
     lines.push(
       `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? `TPE's ${startupSuggester(e)}` : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
     );
-  if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
+  // Trial 166: with --seed 8 on a study of seed 7, four guesses were listed where the seeds alone told.
+  if (past !== undefined && !past.reproduced && past.enqueuedAll !== true && seed?.ownGives === true)
+    lines.push(
+      `TPE with --seed ${seed.given}, given the trials before it, draws ${assignment(params)} instead: study ${name} was created with seed ${seed.own}, which gives this trial's params (explain without --seed replays with it).${e.phase === 'startup' ? '' : ' What follows explains the draw with --seed.'}`,
+    );
+  else if (past !== undefined && !past.reproduced && past.enqueuedAll !== true && seed !== undefined)
+    lines.push(
+      `TPE with --seed ${seed.given}, given the trials before it, draws ${assignment(params)} instead, and so does seed ${seed.own}, the one study ${name} was created with: the trial was suggested with other settings (a run with an edited config), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains the draw with --seed.'}`,
+    );
+  else if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(
       `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: ${createdWith === undefined ? '' : `the study was created with the \`${createdWith}\` suggester, which may have drawn this trial (a run with TPE came later); or `}the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
@@ -461,6 +472,15 @@ const kernelCell = (
     ? ''
     : `${kernel.trial === null ? 'prior' : `#${kernel.trial}`}${kernel.trials === undefined ? '' : ` +${kernel.trials.length - 1}`} ${Math.round(kernel.share * 100)}%`;
 
+/** A --seed other than the study's own seed. */
+interface SeedGiven {
+  readonly given: number;
+  /** The seed the study was created with (its store's). */
+  readonly own: number;
+  /** Whether the study's own seed replays the trial's params (undefined: not tried, no past trial). */
+  readonly ownGives?: boolean;
+}
+
 /** The TPE settings and seed a study's store keeps for it. */
 interface Kept {
   /** The stored TPE settings when the config's differ (a study TPE created); else the config's are kept. */
@@ -484,6 +504,8 @@ const explainPast = async (
    * config's miss the trial. Undefined with `--store` alone, whose study is the store's already.
    */
   kept?: Kept,
+  /** The seed the study was created with (its store's). */
+  ownSeed?: number,
 ): Promise<number> => {
   const report = await import('@parzen/report');
   const target = study.trials.find((trial) => trial.number === number);
@@ -527,6 +549,15 @@ const explainPast = async (
     output.note(
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${past.unknownOptions.join(', ')}), left out.`,
     );
+  // A --seed other than the study's own, said with both seeds and whether the own one gives the trial (trial 166).
+  let seed: SeedGiven | undefined;
+  if (flags.seed !== undefined && ownSeed !== undefined && flags.seed !== ownSeed) {
+    const own =
+      past.reproduced || past.enqueuedAll === true
+        ? undefined
+        : ((await report.explainPastSuggestion({ ...study, seed: ownSeed }, number)) as PastSuggestion).reproduced;
+    seed = { given: flags.seed, own: ownSeed, ...(own === undefined ? {} : { ownGives: own }) };
+  }
   if (flags.json === true) {
     const point = haltonPoint(past);
     output.result(JSON.stringify({ ...past, settings, ...(point === undefined ? {} : { haltonPoint: point }) }));
@@ -542,6 +573,7 @@ const explainPast = async (
       report.trialsBefore(study.trials, target),
       past,
       createdWith,
+      seed,
     ),
   );
   // How the trial then turned out (trial 166: the explanation never said).
@@ -577,6 +609,8 @@ const studyToExplain = async (
   uncertain: readonly { readonly entry: ParamAssignment; readonly trial: number }[];
   /** With a config: the TPE settings the store keeps for the study, when they are not the config's. */
   kept?: Kept;
+  /** The seed the study was created with (its store's), and the one explain takes without --seed. */
+  seeds: { readonly own: number; readonly plain: number };
 }> => {
   if (path === undefined) {
     if (flags.store === undefined)
@@ -598,6 +632,7 @@ const studyToExplain = async (
       waiting,
       unrun: [],
       uncertain: [],
+      seeds: { own: record.seed, plain: record.seed },
     };
   }
   const runs = await prepareRuns([path], {
@@ -620,6 +655,7 @@ const studyToExplain = async (
         waiting: undefined,
         unrun: [],
         uncertain: [],
+        seeds: { own: found.record.seed, plain: found.record.seed },
       };
     }
   }
@@ -702,6 +738,7 @@ const studyToExplain = async (
   return {
     study,
     waiting,
+    seeds: { own: stored.seed, plain: config.seed },
     ...(kept === undefined ? {} : { kept }),
     unrun: entries.filter((entry) => !ranEntry(entry)),
     uncertain: entries
@@ -725,6 +762,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     unrun,
     uncertain,
     kept,
+    seeds,
   } = await forConfig(path, () => studyToExplain(path, flags, output));
   if (read.suggester?.use !== 'tpe') {
     // A study stored without its suggester (made before suggesters were recorded) is not "unknown"'s (trial 63).
@@ -740,7 +778,13 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     // The config's study: named with the config, as its other errors are (trial 159: `file` was null in --json).
     throw new ConfigProblems([{ path, error: new ParzenError('CONFIG_INVALID', why) }]);
   }
-  if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output, path !== undefined, kept);
+  if (flags.trial !== undefined)
+    return explainPast(read, flags.trial, flags, output, path !== undefined, kept, seeds.own);
+  // Trial 166: explain --seed 8 on a study of seed 7 said nothing of the difference.
+  if (flags.seed !== undefined && flags.seed !== seeds.own)
+    output.note(
+      `parzen: note: --seed ${flags.seed} is not the seed study ${read.name} was created with (${seeds.own}): the params below are those a run with --seed ${flags.seed} would draw next${seeds.plain === flags.seed ? '' : `; without --seed, explain draws with seed ${seeds.plain}, as run would`}.`,
+    );
   const { trials, stale } = asTheRunSeesThem(read.trials, new Date());
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;

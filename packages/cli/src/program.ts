@@ -251,7 +251,16 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       "fanova (the default: the share of the loss's variance each parameter explains, by a random forest) or ped-anova (how differently the best 10 % of trials are spread)",
       importanceMethod,
     )
-    .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
+    .option(
+      '--every <n>',
+      'replay TPE after every n trials, and at the last trial (default: about 10 snapshots)',
+      positiveInteger,
+    )
+    .option(
+      '--trial <n>',
+      'replay TPE at trial n: its suggestion drawn as a snapshot (repeat for more; with --every, beside the spaced ones; without, only these)',
+      (value: string, previous: number[] = []) => [...previous, nonNegativeInteger(value)],
+    )
     .option(
       '--serve',
       'serve the page on 127.0.0.1 and update it as trials finish, from before the study runs too (Ctrl-C stops)',
@@ -435,8 +444,11 @@ const refuseFlagsAsValues = (command: Command, own: readonly string[]): void => 
   });
 };
 
-/** Flags given once per value on purpose (`--pair x,y --pair x,z`, `--params 'a, b' --params c`). */
-const REPEATABLE = new Set(['--pair', '--params', '--remove', '--remove-params']);
+/**
+ * Flags given once per value on purpose (`--pair x,y --pair x,z`, `--params 'a, b' --params c`), and those of one
+ * command only (`report --trial 40 --trial 59`; explain's --trial is one trial).
+ */
+const REPEATABLE = new Set(['--pair', '--params', '--remove', '--remove-params', 'report --trial']);
 
 /**
  * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without
@@ -446,7 +458,13 @@ const REPEATABLE = new Set(['--pair', '--params', '--remove', '--remove-params']
 const refuseRepeatedFlags = (command: Command, own: readonly string[]): void => {
   const given = own.filter((arg) => arg.startsWith('-'));
   for (const option of command.options) {
-    if (option.long === undefined || !(option.required || option.optional) || REPEATABLE.has(option.long)) continue;
+    if (
+      option.long === undefined ||
+      !(option.required || option.optional) ||
+      REPEATABLE.has(option.long) ||
+      REPEATABLE.has(`${command.name()} ${option.long}`)
+    )
+      continue;
     const times = given.filter(
       (arg) =>
         arg === option.long ||

@@ -712,6 +712,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     }
     const text = await cliIn(dir, 'explain', config, '--trial', '13');
     expect(text.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #13 got\n/);
+    expect(text.stdout).toContain('`parzen report --trial 13` draws these densities');
     expect(text.stdout).not.toContain('draws x =');
     expect(text.stdout).toContain('x and y were decided together, as one joint decision: of 24 candidates');
     // How the trial then turned out (trial 166: never said), its loss as `trials` lists it.

@@ -106,6 +106,25 @@ describe('parzen report', () => {
     expect(said).toContain('4 of 4 replayed suggestions equal the stored params exactly.');
   });
 
+  // Trial 166: there was no way to draw one chosen trial's snapshot, and --every left out the last trial.
+  it('replays TPE at the trials given with --trial (repeatable), and explain keeps its one --trial', async () => {
+    const out = join(dir, 'trials.html');
+    const base = { suggester: { use: 'tpe' }, store: { use: 'jsonl', options: { path: './chosen.parzen.jsonl' } } };
+    const chosen = writeIn(dir, 'chosen.json', heartConfig({ ...base, name: 'chosen', budget: { maxTrials: 24 } }));
+    expect((await cli('run', chosen, '--quiet')).code).toBe(0);
+    const result = await cli('report', chosen, '-o', out, '--trial', '17', '--trial', '21');
+    expect(result.code, result.stderr).toBe(0);
+    const rows = (html: string) => [...html.matchAll(/"a":(\d+),"x"/g)].map((m) => Number(m[1]));
+    expect(new Set(rows(readFileSync(out, 'utf8')))).toEqual(new Set([17, 21]));
+    expect(readFileSync(out, 'utf8')).toContain('Snapshots at the trials 17, 21 asked for.');
+    const spaced = await cli('report', chosen, '-o', out, '--every', '10', '--trial', '17');
+    expect(spaced.code, spaced.stderr).toBe(0);
+    expect(new Set(rows(readFileSync(out, 'utf8')))).toEqual(new Set([10, 17, 20, 23]));
+    const twice = await cli('explain', chosen, '--trial', '17', '--trial', '21');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--trial is given 2 times: give it once');
+  });
+
   it('draws fANOVA importance, or PED-ANOVA with --importance ped-anova; another method is refused', async () => {
     const out = join(dir, 'importance.html');
     const titleOf = () => /Parameter importance \((fANOVA|PED-ANOVA)\)/.exec(readFileSync(out, 'utf8'))?.[1];

@@ -57,8 +57,13 @@ export interface ReportOptions {
   readonly contourLevels?: readonly number[];
   /** Pairs of numeric parameters to plot; default all pairs of the (up to) 4 most important ones. */
   readonly pairs?: readonly (readonly [string, string])[];
-  /** Replay TPE after every `every` trials (default: about 10 snapshots, as the seed's figure). */
+  /**
+   * Replay TPE after every `every` trials (default: about 10 snapshots, as the seed's figure), and at the last
+   * trial when it is off that spacing.
+   */
   readonly every?: number;
+  /** Replay TPE at these trials too (their suggestions); without `every`, at these trials only. */
+  readonly trials?: readonly number[];
   readonly snapshots?: number;
   /** Trials drawn in the history and slice plots, at most (default 1,000; new bests always). */
   readonly maxPoints?: number;
@@ -354,7 +359,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `The study's stored TPE options include ${replay.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study); the replay leaves them out, so some replayed suggestions may differ from the stored ones.`,
     );
   text.push(
-    `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.last === undefined ? '' : ` and one at the last trial, #${replay.last}`}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (${startupDrawnBy(replay)}, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
+    `${snapshotsTaken(replay)}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (${startupDrawnBy(replay)}, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
   );
   // Trial 108: a branch's parameter has no row where the snapshot's trial took another branch, said as the
   // start-up ones are.
@@ -429,6 +434,25 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   return text;
 };
 
+/**
+ * Which snapshots were taken: `One snapshot after every 10 trials and one at the last trial, #59`, with the trials
+ * asked for by number (`Snapshots at trials 40, 59`), and those the study does not have.
+ */
+const snapshotsTaken = (replay: Replay): string => {
+  const spaced = `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.last === undefined ? '' : ` and one at the last trial, #${replay.last}`}`;
+  const asked = replay.trials ?? [];
+  const missing = replay.missing ?? [];
+  const at = `${asked.length === 1 ? 'trial' : 'trials'} ${listTrials(asked)}`;
+  const taken = !replay.spaced
+    ? asked.length === 0
+      ? 'No snapshot asked for is a trial of the study'
+      : `Snapshots at the ${at} asked for`
+    : asked.length === 0
+      ? spaced
+      : `${spaced}, and at the ${at} asked for`;
+  return `${taken}${missing.length === 0 ? '' : ` (the study has no ${missing.length === 1 ? 'trial' : 'trials'} ${listTrials(missing)} with params: nothing was chosen there to draw)`}`;
+};
+
 /** Trial numbers as a list, the first 8 and how many more. */
 const listTrials = (numbers: readonly number[]): string =>
   numbers.length <= 8 ? numbers.join(', ') : `${numbers.slice(0, 8).join(', ')} and ${numbers.length - 8} more`;
@@ -456,11 +480,15 @@ const overlapNote = (replay: Replay): string =>
     ? ''
     : ` At ${replay.overlapSkipped === 1 ? 'one of them' : `${replay.overlapSkipped} of them`}, earlier trials were still running by their stored times (they finished after it started), and TPE counts only finished trials, so the replay, seeing them as the run saw them, had too few to leave the start-up phase: in a parallel run, TPE was still in it there too; trials imported with overlapping start and finish times look so to each other, and were not suggested by this study.`;
 
-/** Why there is no replayed snapshot: every one fell in TPE's start-up phase, or `every` skipped every trial. */
-const noReplayText = (study: ReportStudy, replay: Replay): string => {
-  const last = study.trials.reduce((max, trial) => Math.max(max, trial.number), -1);
-  if (replay.startupSkipped === 0 && last >= 1 && last < replay.every)
-    return `No trial to replay: snapshots are taken after every ${replay.every} trials (at trials ${replay.every}, ${2 * replay.every}, …), and the study's last trial is #${last}. Take them more often (\`--every\`, at most ${last}).`;
+/** Why there is no replayed snapshot: every one fell in TPE's start-up phase, or no trial asked for is the study's. */
+const noReplayText = (replay: Replay): string => {
+  if (!replay.spaced) {
+    const asked = replay.trials ?? [];
+    const missing = replay.missing ?? [];
+    const none = `the study has no ${missing.length === 1 ? 'trial' : 'trials'} ${listTrials(missing)} with params`;
+    const early = `${asked.length === 1 ? 'trial' : 'trials'} ${listTrials(asked)} fell in TPE's start-up phase (${startupDrawnBy(replay)}, not by the model: nothing to explain)`;
+    return `No trial to replay: ${[...(asked.length === 0 ? [] : [early]), ...(missing.length === 0 ? [] : [none])].join(', and ')}.`;
+  }
   return `Not enough trials past TPE’s start-up phase to replay.${overlapNote(replay)}`;
 };
 
@@ -663,6 +691,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
 
   const replay = await replaySuggestions(study, {
     ...(options.every === undefined ? {} : { every: options.every }),
+    ...(options.trials === undefined ? {} : { trials: options.trials }),
     ...(options.snapshots === undefined ? {} : { count: options.snapshots }),
   });
   const undecided: string[] = [];
@@ -755,10 +784,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'tpe',
       title: 'What TPE saw',
-      text:
-        replay.snapshots.length === 0
-          ? [noReplayText(study, replay)]
-          : [...replayText(study, replay), ...undecidedText],
+      text: replay.snapshots.length === 0 ? [noReplayText(replay)] : [...replayText(study, replay), ...undecidedText],
       charts: tpeCharts,
     },
     {

@@ -47,13 +47,19 @@ export interface Replay {
    * look so to each other.
    */
   readonly overlapSkipped: number;
-  /** The snapshot spacing: one after every `every` trials. */
+  /** The snapshot spacing: one after every `every` trials (none when only `trials` were asked for). */
   readonly every: number;
+  /** Whether snapshots were spaced by `every` (not when `trials` alone were asked for). */
+  readonly spaced: boolean;
+  /** The trials asked for by number (`ReplayOptions.trials`), those the study has with params. */
+  readonly trials?: readonly number[];
+  /** Of the trials asked for, those the study does not have (or that have no params: nothing was chosen). */
+  readonly missing?: readonly number[];
   /**
-   * With the default spacing, the study's last trial when it is off that spacing: its snapshot is taken too, so
+   * With spaced snapshots, the study's last trial when it is off that spacing: its snapshot is taken too, so
    * the report shows where TPE is now.
    */
-  // Trial 108: with 80 trials the rows stopped at 72.
+  // Trial 108: with 80 trials the rows stopped at 72; trial 166: with --every they still did.
   readonly last?: number;
   /** Stored TPE options this version does not know (a study from an older one), left out of the replay. */
   readonly unknownOptions: readonly string[];
@@ -68,6 +74,8 @@ export interface ReplayOptions {
   readonly every?: number;
   /** Default 10, as the seed's figure. */
   readonly count?: number;
+  /** Snapshots at these trials too; without `every`, at these trials only. */
+  readonly trials?: readonly number[];
 }
 
 /**
@@ -197,9 +205,13 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
   let startup: StartupSuggesterName | undefined;
   let overlapSkipped = 0;
   const latest = withParams.at(-1);
-  const last = options.every === undefined && latest !== undefined && latest.number % every !== 0 ? latest : undefined;
+  const asked = new Set(options.trials ?? []);
+  const spaced = options.trials === undefined || options.every !== undefined;
+  const last = spaced && latest !== undefined && latest.number % every !== 0 ? latest : undefined;
   for (const target of withParams) {
-    if (target.number === 0 || (target.number % every !== 0 && target !== last)) continue;
+    const taken =
+      asked.has(target.number) || (spaced && target.number !== 0 && (target.number % every === 0 || target === last));
+    if (!taken) continue;
     const before = trialsBefore(trials, target);
     const { explanation, joint } = await explainAt(study, before, target.number, tpeOptions, suggesterName);
     if (explanation.phase === 'startup') {
@@ -229,9 +241,24 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     ...(startup === undefined ? {} : { startup }),
     overlapSkipped,
     every,
+    spaced,
+    ...(options.trials === undefined ? {} : askedTrials(asked, withParams)),
     // Said only when its snapshot was taken (review 111: one in the start-up phase was claimed, and not drawn).
     ...(last === undefined || snapshots.at(-1)?.trialNumber !== last.number ? {} : { last: last.number }),
     unknownOptions,
+  };
+};
+
+/** The trials asked for by number: those the study has with params, and the others (`missing`). */
+const askedTrials = (
+  asked: ReadonlySet<number>,
+  withParams: readonly Trial[],
+): { trials: number[]; missing: number[] } => {
+  const known = new Set(withParams.map((trial) => trial.number));
+  const sorted = [...asked].sort((a, b) => a - b);
+  return {
+    trials: sorted.filter((number) => known.has(number)),
+    missing: sorted.filter((number) => !known.has(number)),
   };
 };
 

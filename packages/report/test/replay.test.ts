@@ -12,9 +12,9 @@ describe('replaySuggestions', () => {
     const replay = await replaySuggestions(study, { every: 5 });
     expect(replay.sameSuggester).toBe(true);
     expect(replay.every).toBe(5);
-    // Trials 5 was in the start-up phase (8 start-up trials); 10, 15, ..., 35 were TPE's.
+    // Trials 5 was in the start-up phase (8 start-up trials); 10, 15, ..., 35 and the last, 39, were TPE's.
     expect(replay.startupSkipped).toBe(1);
-    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 15, 20, 25, 30, 35]);
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 15, 20, 25, 30, 35, 39]);
     for (const snapshot of replay.snapshots) {
       expect(snapshot.reproduced).toBe(true);
       expect(snapshot.explanation.params.map((p) => p.name).sort()).toEqual(['kind', 'lr', 'x']);
@@ -22,7 +22,7 @@ describe('replaySuggestions', () => {
     }
   });
 
-  it('adds the last trial by default, when it is off the spacing, so the report shows where TPE is now (trial 108)', async () => {
+  it('adds the last trial when it is off the spacing, so the report shows where TPE is now (trial 108; with `every` too, trial 166)', async () => {
     const tpe = { startupTrials: 8, grouping: 'independent' } as const;
     const study = await runTpeStudy(47, { space: mixedSpace, objective: mixedObjective, tpe });
     // 47 trials: every ceil(47 / 10) = 5, so 10, 15, ..., 45, and the last trial, #46.
@@ -33,10 +33,29 @@ describe('replaySuggestions', () => {
     expect(replay.snapshots.every((snapshot) => snapshot.reproduced)).toBe(true);
     const text = (await buildReport(study)).sections.find((s) => s.id === 'tpe')?.text.join(' ');
     expect(text).toContain('One snapshot after every 5 trials and one at the last trial, #46;');
-    // An explicit spacing is the user's: nothing added.
-    const asked = await replaySuggestions(study, { every: 5 });
-    expect(asked.last).toBeUndefined();
-    expect(asked.snapshots.at(-1)?.trialNumber).toBe(45);
+    // An explicit spacing too (trial 166: --every 10 stopped at #50 of 60, the default went on to #59).
+    const spaced = await replaySuggestions(study, { every: 5 });
+    expect(spaced.last).toBe(46);
+    expect(spaced.snapshots.map((s) => s.trialNumber)).toEqual([10, 15, 20, 25, 30, 35, 40, 45, 46]);
+    // Trials asked for by number: alone, only those; with `every`, beside the spaced ones; one the study lacks, said.
+    const asked = await replaySuggestions(study, { trials: [33, 12, 99] });
+    expect(asked.snapshots.map((s) => s.trialNumber)).toEqual([12, 33]);
+    expect(asked).toMatchObject({ spaced: false, trials: [12, 33], missing: [99] });
+    expect(asked.snapshots.every((snapshot) => snapshot.reproduced)).toBe(true);
+    const both = await replaySuggestions(study, { every: 20, trials: [33] });
+    expect(both.snapshots.map((s) => s.trialNumber)).toEqual([20, 33, 40, 46]);
+    const askedText = (await buildReport(study, { trials: [33, 12, 99] })).sections
+      .find((s) => s.id === 'tpe')
+      ?.text.join(' ');
+    expect(askedText).toContain(
+      'Snapshots at the trials 12, 33 asked for (the study has no trial 99 with params: nothing was chosen there to draw).',
+    );
+    const bothText = (await buildReport(study, { every: 20, trials: [33] })).sections
+      .find((s) => s.id === 'tpe')
+      ?.text.join(' ');
+    expect(bothText).toContain(
+      'One snapshot after every 20 trials and one at the last trial, #46, and at the trial 33 asked for',
+    );
     // In the start-up phase still: no snapshot of it, and none claimed (review 111). 12 trials: every 2, the
     // last (#11) off the spacing.
     const fewer = await runTpeStudy(12, {
@@ -91,11 +110,11 @@ describe('replaySuggestions', () => {
     } as typeof study;
     const replay = await replaySuggestions(overlapping, { every: 5 });
     expect(replay.snapshots).toEqual([]);
-    expect(replay.startupSkipped).toBe(5);
-    expect(replay.overlapSkipped).toBe(4); // trial 5 would be in start-up anyway (8 start-up trials)
+    expect(replay.startupSkipped).toBe(6);
+    expect(replay.overlapSkipped).toBe(5); // trial 5 would be in start-up anyway (8 start-up trials)
     const text = (await buildReport(overlapping, { every: 5 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
     expect(text).toContain(
-      'Not enough trials past TPE’s start-up phase to replay. At 4 of them, earlier trials were still running',
+      'Not enough trials past TPE’s start-up phase to replay. At 5 of them, earlier trials were still running',
     );
     expect(text).toContain(
       'in a parallel run, TPE was still in it there too; trials imported with overlapping start and finish times',
@@ -111,7 +130,7 @@ describe('replaySuggestions', () => {
     const replay = await replaySuggestions(older, { every: 10 });
     expect(replay.unknownOptions).toEqual(['multivariate']);
     expect(replay.options).toEqual({ ...tpe, explain: true });
-    expect(replay.snapshots.map((s) => s.reproduced)).toEqual([true]);
+    expect(replay.snapshots.map((s) => s.reproduced)).toEqual([true, true]);
     const page = await buildReport(older, { every: 10 });
     expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('include `multivariate`');
   });
@@ -120,7 +139,7 @@ describe('replaySuggestions', () => {
     const tpe = { startupTrials: 8, grouping: 'joint' } as const;
     const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });
     const replay = await replaySuggestions(study, { every: 10 });
-    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20]);
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20, 29]);
     for (const snapshot of replay.snapshots) {
       expect(snapshot.joint?.names.length).toBeGreaterThan(1);
       expect(snapshot.reproduced).toBe(true);
@@ -132,7 +151,7 @@ describe('replaySuggestions', () => {
       expect(chart?.description).toContain('Decided jointly');
     }
     const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ');
-    expect(text).toContain('2 of 2 replayed suggestions');
+    expect(text).toContain('3 of 3 replayed suggestions');
     expect(text).toContain('principal axes');
     // On the parameters' own axes (frame: "axes") the page does not say they were turned, and still reproduces.
     const axes = await runTpeStudy(30, {
@@ -141,7 +160,7 @@ describe('replaySuggestions', () => {
       tpe: { ...tpe, frame: 'axes' },
     });
     const axesText = (await buildReport(axes, { every: 10 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
-    expect(axesText).toContain('2 of 2 replayed suggestions');
+    expect(axesText).toContain('3 of 3 replayed suggestions');
     expect(axesText).not.toContain('principal axes');
     // One continuous parameter beside a choice: nothing to turn, so the page does not say it turned anything.
     const single = await runTpeStudy(30, {
@@ -162,7 +181,7 @@ describe('replaySuggestions', () => {
       Object.values(p).reduce<number>((sum, v, i) => sum + ((v as number) - 0.05 * i) ** 2, 0);
     const study = await runTpeStudy(30, { space, objective, tpe: {}, seed: 7 });
     const replay = await replaySuggestions(study, { every: 10 });
-    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20]);
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20, 29]);
     for (const snapshot of replay.snapshots) {
       expect(snapshot.reproduced).toBe(true);
       const blocks = snapshot.explanation.groups ?? [];
@@ -232,9 +251,9 @@ describe('replaySuggestions', () => {
     expect(chart).toContain('datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0)');
     expect(chart).toContain('log P(a trial there finishes) compares where they failed with where trials finished');
     expect(chart).toContain('+ log P(finishes)');
-    expect(chart).toContain('the score log l − w·log g (w = 1 after 10; w = 0.65 after 20, 30)');
+    expect(chart).toContain('the score log l − w·log g (w = 1 after 10; w = 0.65 after 20, 30, 39)');
     expect(text).toContain(
-      'l(x)/g(x)^w, with w = 1 in the rows after 10 and w = 0.65 in the rows after 20, 30 (the explore option sets it for the first trials, aboveWeight after)',
+      'l(x)/g(x)^w, with w = 1 in the rows after 10 and w = 0.65 in the rows after 20, 30, 39 (the explore option sets it for the first trials, aboveWeight after)',
     );
   });
 

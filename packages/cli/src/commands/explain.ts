@@ -197,7 +197,7 @@ export const formatNextSuggestion = (
     lines.push(
       `${e.failures === 1 ? '1 trial that failed at its params is' : `${e.failures} trials that failed at their params are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed."}`,
     );
-  lines.push(...decisionLines(e, trials, finishing));
+  lines.push(...decisionLines(e, trials, finishing, past !== undefined));
   return lines.join('\n');
 };
 
@@ -329,7 +329,13 @@ const kernelWords = (kernel: NonNullable<Decided['winner']['kernel']>): string =
  * runner-up's: trial 166, the group's figures repeated on each member's row said nothing per parameter), and
  * short notes on what the figures shown mean.
  */
-const decisionLines = (e: NextSuggestion['explanation'], trials: readonly Trial[], finishing: boolean): string[] => {
+const decisionLines = (
+  e: NextSuggestion['explanation'],
+  trials: readonly Trial[],
+  finishing: boolean,
+  /** Whether the decision is a past trial's (which `report --trial N` draws), not the next one. */
+  past: boolean,
+): string[] => {
   const lines: string[] = [];
   const decisions = decisionsOf(e.params);
   const alone = decisions.filter((members) => members.length === 1 && (members[0]?.group?.length ?? 0) < 2).flat();
@@ -396,7 +402,10 @@ const decisionLines = (e: NextSuggestion['explanation'], trials: readonly Trial[
         ]
       : []),
     ...(logScale ? ['For a log-scale parameter, l and g are densities over log(x).'] : []),
-    '`parzen report` draws these densities; --json gives them in full.',
+    // Trial 166: no way to draw one chosen trial's densities; `report --trial N` is that way.
+    past
+      ? `\`parzen report --trial ${e.trialNumber}\` draws these densities; --json gives them in full.`
+      : '`parzen report` draws such densities for past trials (`--trial N` for one); --json gives these in full.',
   );
   // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens: once per
   // decision (review 111: a group's members said it each).

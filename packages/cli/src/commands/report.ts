@@ -53,6 +53,8 @@ export interface ReportFlags {
   /** `--contour-levels`: the contour levels to draw. */
   readonly contourLevels?: readonly number[];
   readonly every?: number;
+  /** `--trial`: trials to replay TPE at, by number. */
+  readonly trial?: readonly number[];
   /** `--importance`: how parameter importance is measured (default fANOVA). */
   readonly importance?: 'fanova' | 'ped-anova';
   readonly serve?: boolean;
@@ -393,6 +395,7 @@ const reportOptions = async (
       ...(flags.contourLevels === undefined ? {} : { contourLevels: flags.contourLevels }),
       ...(pairs === undefined ? {} : { pairs }),
       ...(flags.every === undefined ? {} : { every: flags.every }),
+      ...(flags.trial === undefined ? {} : { trials: flags.trial }),
       ...(flags.importance === undefined ? {} : { importance: flags.importance }),
     },
     ...(counting === undefined ? {} : { contourCalls: counting.seen }),
@@ -841,6 +844,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       flags.pair === undefined ? [] : ['--pair'],
       flags.contourLevels === undefined ? [] : ['--contour-levels'],
       flags.every === undefined ? [] : ['--every'],
+      flags.trial === undefined ? [] : ['--trial'],
       flags.importance === undefined ? [] : ['--importance'],
     ].flat();
     if (oneStudyFlags.length > 0)

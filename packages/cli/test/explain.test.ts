@@ -160,7 +160,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const text = await cliIn(dir, 'explain', config);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
-      /#3, would get\n {2}x = .*\nIt falls in TPE's start-up phase \(3 of 5 trials finished\)/,
+      /#3, would get\n {2}x = .*\nIt falls in TPE's start-up phase, which lasts until 5 trials have finished \(3 so far\)/,
     );
     // Running trials a counted lie makes observed are not finished ones (review 86: "10 of 5 trials observed").
     const line = formatNextSuggestion(
@@ -186,7 +186,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       } as never,
       [],
     );
-    expect(line).toContain("It falls in TPE's start-up phase (4 of 5 trials finished)");
+    expect(line).toContain("It falls in TPE's start-up phase, which lasts until 5 trials have finished (4 so far)");
   });
 
   it("says the split rule that gave the good set's size: γ of n or of √n, and the cap (trial 166)", () => {
@@ -721,7 +721,12 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(typeof loss).toBe('number');
     const missing = await cliIn(dir, 'explain', config, '--trial', '14');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');
+    // The next trial's number: explain without --trial shows it (trial 166).
+    expect(missing.stderr).toBe(
+      'parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13). Without --trial, explain shows the next trial, #14.',
+    );
+    const beyond = await cliIn(dir, 'explain', config, '--trial', '15');
+    expect(beyond.stderr).toBe('parzen: --trial 15: study past has no trial #15 (its trials are #0 to #13).');
   });
 
   it("explains a past trial with the store's TPE settings when the config's changed and miss it (trial 116)", async () => {

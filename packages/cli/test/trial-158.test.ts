@@ -77,7 +77,7 @@ describe('explain on a start-up trial (C5, C6)', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('The store lists them all as given to it, not drawn');
     expect(text.stdout).toContain(
-      "It falls in TPE's start-up phase (4 of 8 trials finished), where a trial no entry gives is drawn by the quasi-random start-up suggester, not by the model: nothing more to explain.",
+      "It falls in TPE's start-up phase, which lasts until 8 trials have finished (4 so far), where a trial no entry gives is drawn by the quasi-random start-up suggester, not by the model: nothing more to explain.",
     );
     expect(text.stdout).not.toMatch(/: drawn by the/);
   });
@@ -125,7 +125,7 @@ describe('explain on a start-up trial (C5, C6)', () => {
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
     const next = await cli('explain', config);
     expect(next.stdout).toContain(
-      "It falls in TPE's start-up phase (3 of 5 trials finished): drawn by the random start-up suggester, not by the model",
+      "It falls in TPE's start-up phase, which lasts until 5 trials have finished (3 so far): drawn by the random start-up suggester, not by the model",
     );
   });
 });

@@ -139,7 +139,8 @@ export const formatNextSuggestion = (
     );
   if (e.phase === 'startup') {
     // Trial 158 (C6): a trial an entry gave every param was said "not drawn", then "drawn by the start-up suggester".
-    const phase = `It falls in TPE's start-up phase (${e.finished} of ${e.startupTrials} trials finished)`;
+    // Trial 166: "(5 of 10 trials finished)" read as if the study had 10 trials.
+    const phase = `It falls in TPE's start-up phase, which lasts until ${e.startupTrials} trials have finished (${e.finished} so far)`;
     // Review 162: which point of the sequence, when the replay shows it (never guessed).
     const point = past === undefined ? undefined : haltonPoint(past);
     const from =
@@ -527,7 +528,7 @@ const explainPast = async (
     const range = study.trials.length === 0 ? 'it has no trial yet' : `its trials are #${low} to #${high}`;
     throw new CliError(
       target === undefined
-        ? `--trial ${number}: study ${study.name} has no trial #${number} (${range}).`
+        ? `--trial ${number}: study ${study.name} has no trial #${number} (${range}).${number === high + 1 || (study.trials.length === 0 && number === 0) ? ` Without --trial, explain shows the next trial, #${number}.` : ''}`
         : `--trial ${number}: trial #${number} of study ${study.name} has no params (it failed before it had any): nothing was chosen.`,
     );
   }

@@ -19,12 +19,12 @@ const GENERATED_NOTE = (source: string) =>
 /** The sections of this page a top-level key's row points to (its description is the schema's). */
 const SECTION_LINKS: Readonly<Record<string, string>> = {
   space: '[The space](#the-space)',
-  objective: '[Objectives](#objective)',
-  suggester: '[Suggesters](#suggester)',
-  store: '[Stores](#store)',
+  objective: '[Objectives](#objectives)',
+  suggester: '[Suggesters](#suggesters)',
+  store: '[Stores](#stores)',
   reporters: '[Reporters](#reporters)',
-  pruner: '[Pruners](#pruner)',
-  stopper: '[Stoppers](#stopper)',
+  pruner: '[Pruners](#pruners)',
+  stopper: '[Stoppers](#stoppers)',
   budget: '[Budget](#budget)',
 };
 
@@ -181,7 +181,7 @@ const keyedKinds = (schema: Schema): Schema[] =>
 const slotSection = (properties: Schema, slot: (typeof SLOTS)[number]): string[] => {
   const property = asSchema(properties[slot.key]);
   const choices = keyedKinds(asSchema(property.items ?? property));
-  const lines = ['', `## ${slot.title}`, '', `<a id="${slot.key}"></a>${slot.intro}`];
+  const lines = ['', `## ${slot.title}`, '', slot.intro];
   if (choices.length === 0)
     lines.push('', 'The CLI has no built-in plugin of this kind; plugin packages can add some.');
   for (const choice of choices) {
@@ -242,7 +242,7 @@ export const renderConfigReference = (schema: Schema): string => {
     '',
     '## Budget',
     '',
-    '<a id="budget"></a>The `budget` key; at least one rule. The run stops at the first rule reached; running trials finish.',
+    'The `budget` key; at least one rule. The run stops at the first rule reached; running trials finish.',
     '',
     ...propertyTable(asSchema(properties.budget), 'budget.'),
     ...SLOTS.flatMap((slot) => slotSection(properties, slot)),

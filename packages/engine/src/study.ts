@@ -984,7 +984,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *   a warm-start script run again to resume adds its rows once (catch that code to go on; with `onInvalid:
    *   'skip'`, the rows skipped are in its message and `issues`, as no result says them). A call with
    *   some new rows adds every row, and warns how many repeat (`onWarning`).
-   * @throws {@link ParzenError} `IMPORT_INVALID` listing every invalid row and what was expected and
+   * @throws `ParzenError` `IMPORT_INVALID` listing every invalid row and what was expected and
    *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for
    *   an unknown option or value; `STORE_UNSUPPORTED` for a store without `addTrials`.
    * @example

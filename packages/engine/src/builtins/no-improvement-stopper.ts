@@ -107,9 +107,19 @@ export const noImprovementStopperManifest = defineStopper<NoImprovementOptions>(
  *
  * @example
  * ```ts
- * await fmin({ space, objective, stopWhen: noImprovement({ trials: 15, minDelta: 0.01 }) });
+ * import { fmin, noImprovement, uniform } from '@parzen/engine';
+ * import { createTpeSuggester } from '@parzen/algo-tpe';
+ *
+ * // The engine's fmin takes a suggester; `parzen`'s fmin (TPE by default) takes the same stopWhen without one.
+ * const result = await fmin({
+ *   space: { x: uniform(-2, 2) },
+ *   objective: ({ x }) => (x - 1) ** 2,
+ *   suggester: createTpeSuggester(),
+ *   stopWhen: noImprovement({ trials: 15, minDelta: 0.01 }),
+ * });
+ * console.log(result.reason); // 'stopper'
  * ```
- * @throws {@link ParzenError} `CONFIG_INVALID` for options its config schema refuses (an unknown key, `trials: 0`).
+ * @throws `ParzenError` `CONFIG_INVALID` for options its config schema refuses (an unknown key, `trials: 0`).
  */
 export const noImprovement = (
   options: NoImprovementOptions = {},
@@ -131,10 +141,19 @@ export const noImprovement = (
  *
  * @example
  * ```ts
+ * import { fmin, type Stopper, stopWhenOf, uniform } from '@parzen/engine';
+ * import { createRandomSuggester } from '@parzen/algo-random';
+ *
  * const plateau: Stopper = { name: 'plateau', shouldStop: ({ trials }) => trials.length >= 50 && 'fifty trials' };
- * await fmin({ space, objective, maxTrials: 200, stopWhen: stopWhenOf(plateau) });
+ * await fmin({
+ *   space: { x: uniform(-2, 2) },
+ *   objective: ({ x }) => (x - 1) ** 2,
+ *   suggester: createRandomSuggester(),
+ *   maxTrials: 200,
+ *   stopWhen: stopWhenOf(plateau),
+ * });
  * ```
- * @throws {@link ParzenError} `CONFIG_INVALID` for a stopper without a `shouldStop` method or a `name` (a
+ * @throws `ParzenError` `CONFIG_INVALID` for a stopper without a `shouldStop` method or a `name` (a
  *   non-empty string: the stop message names the stopper by it).
  */
 export const stopWhenOf = (stopper: Stopper): ((context: StopContext) => string | boolean | undefined) => {

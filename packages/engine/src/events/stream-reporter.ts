@@ -15,7 +15,21 @@ import type { EngineEvent } from './engine-event.js';
  * ```ts
  * // The operators come from rxjs (a dependency of your own package; the engine bundles its own copy).
  * import { filter, tap } from 'rxjs';
- * create: () => streamReporter('count', (events$) => events$.pipe(filter((e) => e.type === 'trial.finished'), tap(() => n++)))
+ * import { fmin, uniform } from '@parzen/engine';
+ * import { streamReporter } from '@parzen/engine/plugin';
+ * import { createRandomSuggester } from '@parzen/algo-random';
+ *
+ * let finished = 0;
+ * // A promise: await it, or return it from a reporter manifest's `create` (`create: () => streamReporter(...)`).
+ * const counter = await streamReporter('count', (events$) =>
+ *   events$.pipe(
+ *     filter((event) => event.type === 'trial.finished'),
+ *     tap(() => finished++),
+ *   ),
+ * );
+ * const space = { x: uniform(0, 1) };
+ * await fmin({ space, objective: ({ x }) => x, suggester: createRandomSuggester(), maxTrials: 5, reporters: [counter] });
+ * console.log(finished); // 5
  * ```
  */
 export const streamReporter = async (

@@ -93,88 +93,144 @@ export const trialSettings = (settings: TpeSettings, trialNumber: number): TpeSe
 
 /** Every setting of the TPE suggester, as resolved from options and the `compat` profile. */
 export interface TpeSettings {
+  /**
+   * The profile that fills every setting the options leave out: `parzen` (ours, chosen by benchmark; the default),
+   * `hyperopt` (hyperopt 0.3.0's `tpe.suggest`), `optuna` (Optuna's univariate `TPESampler`, 5.0 line) or `optuna5`
+   * (Optuna 5's default `TPESampler()`: multivariate, constant liar). See {@link TPE_PROFILES}.
+   */
   readonly compat: TpeCompat;
-  /** Trials drawn by the start-up suggester before the model takes over. */
+  /**
+   * Trials drawn by the start-up suggester before the model takes over. Default by `compat`: parzen `5`; hyperopt
+   * `20`; optuna and optuna5 `10`.
+   */
   readonly startupTrials: number;
+  /**
+   * The start-up suggester that draws the first `startupTrials` trials (see {@link StartupSuggesterName}). Default
+   * by `compat`: parzen `"quasi-random"`; hyperopt, optuna and optuna5 `"random"`.
+   */
   readonly startup: StartupSuggesterName;
-  /** Candidates drawn from l(x) per parameter. */
+  /** Candidates drawn from l(x) per parameter. Default `24` in every profile. */
   readonly candidates: number;
   /**
-   * w in the score log l(x) − w · log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt,
-   * Optuna); below 1 penalises well-sampled regions less, so TPE refines its best regions more.
+   * w in the score log l(x) − w · log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt, Optuna);
+   * below 1 penalises well-sampled regions less, so TPE refines its best regions more. Default by `compat`: parzen
+   * `0.65`; hyperopt, optuna and optuna5 `1`.
    */
   readonly aboveWeight: number;
   /**
-   * w for a decision whose parameters are all choices or unordered integers (`choice`, `randint` with
-   * `randint: "unordered"`): in a discrete
-   * decision a w below 1 favours the options tried most (l and g both grow with the tries, and l/g^w with
-   * them), so TPE locks onto a branch it sampled early. 1 is the ratio l/g.
+   * w for a decision whose parameters are all choices or unordered integers (`choice`, `randint` with `randint:
+   * "unordered"`): in a discrete decision a w below 1 favours the options tried most (l and g both grow with the
+   * tries, and l/g^w with them), so TPE locks onto a branch it sampled early. 1 is the ratio l/g. Default `1` in
+   * every profile.
    */
   readonly discreteAboveWeight: number;
   /**
-   * How TPE models a `randint`: `unordered`, each integer an option of its own (hyperopt's meaning: nearby
-   * integers say nothing of each other), or `ordered`, integers on a line whose neighbours share the
-   * evidence, as Optuna models `suggest_int` (parzen). A `randint` of more than 10,000 integers is
-   * modelled ordered either way.
+   * How TPE models a `randint`: `unordered`, each integer an option of its own (hyperopt's meaning: nearby integers
+   * say nothing of each other), or `ordered`, integers on a line whose neighbours share the evidence, as Optuna
+   * models `suggest_int` (parzen). A `randint` of more than 10,000 integers is modelled ordered either way. Default
+   * by `compat`: parzen `"ordered"`; hyperopt, optuna and optuna5 `"unordered"`.
    */
   readonly randint: 'unordered' | 'ordered';
   /**
-   * A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's), in
-   * every numeric dimension, after the family's own width rule: below 1 concentrates l(x) on the best
-   * trials, so its candidates refine them more. 1 keeps the family's widths (hyperopt, Optuna); the
-   * `parzen` profile halves them (0.5).
+   * A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's), in every numeric
+   * dimension, after the family's own width rule: below 1 concentrates l(x) on the best trials, so its candidates
+   * refine them more; 1 keeps the family's widths. Default by `compat`: parzen `0.35` (`0.5` for its first 50
+   * trials: see `explore`); hyperopt, optuna and optuna5 `1`.
    */
   readonly belowBandwidth: number;
   /**
-   * Whether a decision skips candidates that would repeat a tried trial exactly (complete, failed, running,
-   * and pruned unless `pruned` is `ignore`):
-   * the best-scoring candidate that makes a new assignment wins, and when every candidate repeats one,
-   * up to three more batches are drawn before a repeat is accepted. Only discrete choices (choices,
-   * integers, quantized values) can repeat, so continuous decisions are unchanged.
+   * Whether a decision skips candidates that would repeat a tried trial exactly (complete, failed, running, and
+   * pruned unless `pruned` is `ignore`): the best-scoring candidate that makes a new assignment wins, and when every
+   * candidate repeats one, up to three more batches are drawn before a repeat is accepted. Only discrete choices
+   * (choices, integers, quantized values) can repeat, so continuous decisions are unchanged. Default by `compat`:
+   * parzen `true`; hyperopt, optuna and optuna5 `false`.
    */
   readonly avoidRepeats: boolean;
+  /**
+   * The below set's coefficient: of n observed trials, `ceil(gamma · √n)` (`split: "sqrt"`) or `ceil(gamma · n)`
+   * (`"linear"`) are below, the good trials l(x) is built from, at most `maxBelow`. With `"linear"` it is the
+   * fraction of trials that count as good: 1 or more puts every trial below (up to `maxBelow`), leaving g(x) to its
+   * prior. Default by `compat`: parzen `0.1` (`0.15` for its first 50 trials: see `explore`); hyperopt `0.25`;
+   * optuna and optuna5 `0.1`.
+   */
   readonly gamma: number;
+  /**
+   * How the below set grows with the number n of observed trials: `ceil(gamma · √n)` or `ceil(gamma · n)` (see
+   * {@link TpeSplitRule}). Default by `compat`: parzen, optuna and optuna5 `"linear"`; hyperopt `"sqrt"`.
+   */
   readonly split: TpeSplitRule;
-  /** Cap on the below-set size. */
+  /** Cap on the below-set size. Default `25` in every profile. */
   readonly maxBelow: number;
+  /**
+   * The weight of the prior kernel (the parameter's whole range) in l(x) and g(x), and of the pseudo-counts of a
+   * choice's options: above 1 keeps the densities closer to the prior, so TPE explores more. Default `1` in every
+   * profile.
+   */
   readonly priorWeight: number;
+  /**
+   * The density family l(x) and g(x) are built with: `hyperopt` (adaptive Parzen widths, one truncated mixture;
+   * univariate only) or `optuna` (Optuna 5.0-line widths, individually truncated kernels). See {@link TpeKernel}.
+   * Default by `compat`: parzen, optuna and optuna5 `"optuna"`; hyperopt `"hyperopt"`.
+   */
   readonly kernel: TpeKernel;
-  /** Linear forgetting: observations older than the newest `forgetting` get ramped weights (0 = off). */
+  /**
+   * Linear forgetting: observations older than the newest `forgetting` get ramped weights (0 = off). Default by
+   * `compat`: parzen `0`; hyperopt, optuna and optuna5 `25`.
+   */
   readonly forgetting: number;
-  /** Smallest kernel width, `range · max(floor, (n+2)^−exponent)` (optuna kernel only). */
+  /**
+   * Smallest kernel width, `range · max(floor, (n+2)^−exponent)` (optuna kernel only). Default `0.01` in every
+   * profile.
+   */
   readonly bandwidthFloor: number;
+  /**
+   * The exponent of the smallest kernel width's rule, `range · max(bandwidthFloor, (n+2)^−bandwidthExponent)`
+   * (optuna kernel only): larger lets kernels narrow sooner as trials accumulate. Default `1` in every profile.
+   */
   readonly bandwidthExponent: number;
   /**
-   * Failed trials (see {@link FailedTrialPolicy}). `avoid` (the `parzen` default) leaves them out of the
-   * split, as `ignore` does, and adds log P(a trial there finishes) to each decision's score, from a
-   * density of the failed trials against one of the finished ones (the same estimator as l and g): TPE
-   * moves away from a region where trials keep failing (a learning rate that diverges, a branch that
-   * throws), which `ignore` keeps sampling (nothing there is ever in g), while failures spread like the
-   * finished trials (a flaky machine) change nothing, which `worst` mistakes for bad regions
-   * (bench/results/tpe-failed.md). A study in which no trial failed is the same under `ignore` and `avoid`.
+   * Failed trials (see {@link FailedTrialPolicy}). `avoid` (the `parzen` default) leaves them out of the split, as
+   * `ignore` does, and adds log P(a trial there finishes) to each decision's score, from a density of the failed
+   * trials against one of the finished ones (the same estimator as l and g): TPE moves away from a region where
+   * trials keep failing (a learning rate that diverges, a branch that throws), which `ignore` keeps sampling
+   * (nothing there is ever in g), while failures spread like the finished trials (a flaky machine) change nothing,
+   * which `worst` mistakes for bad regions (bench/results/tpe-failed.md). A study in which no trial failed is the
+   * same under `ignore` and `avoid`. Default by `compat`: parzen `"avoid"`; hyperopt `"worst"`; optuna and optuna5
+   * `"ignore"`.
    */
   readonly failed: FailedTrialPolicy;
-  /** Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). */
+  /**
+   * Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). Default by `compat`: parzen
+   * `"above"`; hyperopt, optuna and optuna5 `"first"`.
+   */
   readonly ties: BoundaryTies;
   /**
    * Pruned trials: ranked after the complete ones (Optuna's `rank`), ranked among them at an estimated loss
    * (`impute`), or ignored (see {@link PrunedTrialPolicy}). Default `rank` in every profile.
    */
   readonly pruned: PrunedTrialPolicy;
+  /**
+   * What running trials count as while they run, so that parallel suggestions spread out (see {@link ConstantLiar}).
+   * Default by `compat`: parzen, optuna and optuna5 `"worst"`; hyperopt `"infinite"`.
+   */
   readonly constantLiar: ConstantLiar;
-  /** Which parameters are decided together; `joint` and `groups` need the optuna kernel. */
+  /**
+   * Which parameters are decided together; `joint` and `groups` need the optuna kernel. Default by `compat`: parzen
+   * `"groups"`; hyperopt and optuna `"independent"`; optuna5 `"joint"`.
+   */
   readonly grouping: TpeGrouping;
   /**
-   * The largest joint decision (0 = no limit): a group of more parameters is split into blocks of at most
-   * this many, as equal as they can be, by a random permutation fixed for the study (drawn from its seed,
-   * so every trial, worker and resume gets the same blocks); each block is decided jointly, the blocks
-   * independently. Low-dimensional couplings stay joint; a 10–20-parameter space is not one sparse joint
-   * density.
+   * The largest joint decision (0 = no limit): a group of more parameters is split into blocks of at most this many,
+   * as equal as they can be, by a random permutation fixed for the study (drawn from its seed, so every trial,
+   * worker and resume gets the same blocks); each block is decided jointly, the blocks independently.
+   * Low-dimensional couplings stay joint; a 10–20-parameter space is not one sparse joint density. Default by
+   * `compat`: parzen `8`; hyperopt, optuna and optuna5 `0`.
    */
   readonly maxGroupSize: number;
   /**
-   * The coordinates of l(x) in a joint decision: `axes` (the parameters) or `principal` (the principal
-   * axes of the decision's below trials, its continuous parameters turned; see {@link TpeFrame}).
+   * The coordinates of l(x) in a joint decision: `axes` (the parameters) or `principal` (the principal axes of the
+   * decision's below trials, its continuous parameters turned; see {@link TpeFrame}). Default by `compat`: parzen
+   * `"principal"`; hyperopt, optuna and optuna5 `"axes"`.
    */
   readonly frame: TpeFrame;
   /**
@@ -251,7 +307,7 @@ const OPTUNA: ProfileSettings = {
  *   (bench/results/tpe-above-weight.md). Groups of more than 8 parameters are split into blocks
  *   (`maxGroupSize`), chosen on the 41 problems outside the held-out half
  *   (bench/results/tpe-defaults-41.md). l(x)'s kernels at half the family's widths (`belowBandwidth`
- *   0.5) were chosen on the 61 problems outside the held-out half and checked once on a new fresh6 half
+ *   0.5, now the value of the first 50 trials only: see below) were chosen on the 61 problems outside the held-out half and checked once on a new fresh6 half
  *   and on the held-out half (bench/results/tpe-below-bandwidth.md). The start-up trials come from the
  *   quasi-random suggester (`startup`), chosen on 85 seen problems and checked once on a new fresh8 half
  *   and on the held-out half (bench/results/tpe-quasi-random-startup.md). Trials of equal loss across the

@@ -28,7 +28,8 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
 
 /**
  * The Tree-structured Parzen Estimator. `compat` picks hyperopt's TPE, Optuna's univariate TPE (5.0 line)
- * or our default; every other option overrides the profile (see `tpeOptionsSchema`). Each trial begins
+ * or our default; every other option overrides the profile (each option's hover in {@link TpeSettings} gives its
+ * default in every profile; a config's form is {@link tpeOptionsSchema}). Each trial begins
  * once: the start-up suggester (`random` or `quasi-random`) draws the first trials, then TPE decides
  * each parameter as the engine walks the space.
  *
@@ -39,6 +40,8 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
  *
  * @example
  * const result = await fmin({ objective, space, suggester: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });
+ * @throws `ParzenError` `CONFIG_INVALID` for options the schema refuses (an unknown key such as `gama`, a wrong type
+ *   such as `gamma: "0.2"`), naming each, and for `grouping` other than `"independent"` with `kernel: "hyperopt"`.
  */
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
   // Configs are checked against the schema before they get here; options given in code are checked

@@ -32,9 +32,12 @@ interface LockHolder {
 export interface FileLockOptions {
   /** The lock file, e.g. `study.parzen.jsonl.lock`. */
   readonly path: string;
-  /** Give up (`STORE_FAILED`) after waiting this long for another holder. */
+  /** Give up (`STORE_FAILED`) after waiting this long for another holder, unless it is alive on this host. */
   readonly timeoutMs: number;
-  /** A lock older than this is broken whoever holds it (its holder hung or runs on another host). */
+  /**
+   * A lock older than this is broken when this process cannot tell whether its holder lives (on another host or
+   * in another container, or no holder named); a dead holder's is broken at once, a live one's of this host never.
+   */
   readonly staleMs: number;
   /** Told once when a wait passes a second (a person may wonder why nothing happens). */
   readonly onLongWait?: (message: string) => void;

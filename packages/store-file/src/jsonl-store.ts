@@ -58,7 +58,10 @@ import { jsonlStoreOptionsSchema } from './options-schema.js';
 import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
-/** Options of {@link createJsonlStore}. */
+/**
+ * Options of {@link createJsonlStore}. A config's `jsonl` store takes `path`, `fsync` and `salvage` of them (the
+ * config reference's Stores section); the others are for code only.
+ */
 export interface JsonlStoreOptions {
   /** The journal file; created with its folder if missing. One file may hold several studies. */
   readonly path: string;
@@ -73,9 +76,18 @@ export interface JsonlStoreOptions {
   readonly fsync?: FsyncPolicy;
   /** Told about torn lines that were skipped. Default: a line on stderr. Also kept in `warnings`. */
   readonly onWarning?: (message: string) => void;
-  /** How long to wait for another process's lock before failing. Default 30 s. */
+  /**
+   * How long a write waits for another process's lock before failing with `STORE_FAILED`. Default 30 s. When the
+   * holder is a live process of this host (paused, or slow) the wait goes on instead, said every `lockTimeoutMs`,
+   * so a write that saves a finished trial is not lost. Code only (a config's `jsonl` store has no such key).
+   */
   readonly lockTimeoutMs?: number;
-  /** A lock held longer than this is broken (its holder hung, or died on another host). Default 10 s. */
+  /**
+   * The age after which a lock whose holder this process cannot see (on another host or in another container, or
+   * a lock file that names no holder) is broken. Default 10 s. A lock whose holder is a dead process of this host
+   * is broken at once; one whose holder is a live process of this host is never broken, however long it is held.
+   * Code only (a config's `jsonl` store has no such key).
+   */
   readonly staleLockMs?: number;
   /**
    * The run's stop signals: a wait for the lock gives up (`INTERRUPTED`) at the first Ctrl-C when the
@@ -636,6 +648,8 @@ const JSONL_API_OPTIONS = {
  *   clients and caches file sizes, so lines can overlap or be missed; the dead-process check only works on
  *   the lock holder's own host. Use one process per journal there, or the SQLite store on a local disk.
  *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (no `path`, an unknown key, a wrong type), naming
+ * each.
  * @example
  * ```ts
  * const store = createJsonlStore({ path: 'heart.parzen.jsonl' });

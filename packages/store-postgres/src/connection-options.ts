@@ -2,7 +2,11 @@ import { createRequire } from 'node:module';
 import { type Clock, type ConfigIssue, ParzenError, passwordMasked, type Stopping } from '@parzen/engine/plugin';
 import type { ClientConfig, PoolConfig } from 'pg';
 
-/** Options of {@link createPostgresStore}. */
+/**
+ * Options of {@link createPostgresStore}. A config's `postgres` store takes `url`, `passwordEnv`, `poolSize`,
+ * `connectTimeoutMs`, `retryTimeoutMs` and `fsync` of them (the config reference's Stores section); the others are
+ * for code only.
+ */
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`, without a password (rejected if it has one). */
   readonly url: string;

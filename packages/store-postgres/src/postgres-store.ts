@@ -868,7 +868,7 @@ const POSTGRES_API_OPTIONS = {
  *   `'never'`: none does (a server crash may lose the last finished trials).
  * - `pg` is loaded on the first call, so importing this package costs nothing until a store is opened.
  *
- * @throws `ParzenError` `CONFIG_INVALID` for a bad URL, a password in it, failed authentication, a
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, a wrong type), a bad URL, a password in it, failed authentication, a
  * missing database, missing privileges or SSL that does not fit the server; `STORE_FAILED` for a server it
  * cannot reach (a refused connection, a host name that does not resolve) and a schema from a newer Parzen.
  * @example

@@ -60,7 +60,10 @@ import { outcomeColumns, rowToTrial, type TrialRow } from './trial-rows.js';
 
 export type { FsyncPolicy } from './open-database.js';
 
-/** Options of {@link createSqliteStore}. */
+/**
+ * Options of {@link createSqliteStore}. A config's `sqlite` store takes `path`, `busyTimeoutMs` and `fsync` of them
+ * (the config reference's Stores section); the others are for code only.
+ */
 export interface SqliteStoreOptions {
   /** The database file; created with its folder if missing. `-wal` and `-shm` files appear beside it. */
   readonly path: string;
@@ -684,7 +687,8 @@ const SQLITE_API_OPTIONS = {
  * - Network file systems: SQLite's WAL needs shared memory between processes on one host; do not put the
  *   database on NFS or SMB.
  *
- * @throws `ParzenError` `STORE_CORRUPT` when the file is not a SQLite database, `STORE_FAILED` when
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (no `path`, an unknown key, `busyTimeoutMs: -5`),
+ * naming each; `STORE_CORRUPT` when the file is not a SQLite database, `STORE_FAILED` when
  * its schema is newer than this version knows.
  * @example
  * ```ts

@@ -18,6 +18,13 @@ const composition = () => import('./composition/experiment.js');
 /**
  * The composition root: loads the plugin packages (given ones and the config's `plugins`), builds the
  * registry with inversify, and validates the config against it. Nothing runs yet.
+ *
+ * @param raw The config as an object (a config file's parsed JSON; {@link ExperimentConfigInput} types one),
+ *   not a path: `JSON.parse(readFileSync(path, 'utf8'))` reads a file.
+ * @throws `ParzenError` `CONFIG_INVALID` listing every problem of the config (each with its JSON pointer, what
+ *   was expected and what was found) or of the options; `CONFIG_UNKNOWN_PLUGIN` for a `use` no plugin offered
+ *   has, listing the names there are; `PLUGIN_LOAD_FAILED` for a `plugins` module that cannot be loaded,
+ *   `PLUGIN_INVALID` for one that exports no valid `manifests`.
  */
 export const loadExperiment = async (raw: unknown, options?: LoadExperimentOptions): Promise<LoadedExperiment> => {
   checkApiOptions('loadExperiment', options ?? {});
@@ -47,6 +54,11 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
  * silently (the result is returned either way). The result's `trials` have their `params` as the objective saw
  * them (a choice by its option's value, as `parzen trials --json` lists them) beside their `internal` values
  * (a choice's option index, as the store keeps them).
+ *
+ * @param raw The config as an object (a config file's parsed JSON; {@link ExperimentConfigInput} types one), not
+ *   a path. One study: a config with `matrix` is refused (`expandMatrix` gives its studies' configs).
+ * @throws `ParzenError` as {@link loadExperiment} does, before anything runs; a trial's error does not throw, it
+ *   is recorded with the trial.
  */
 export const runExperiment = async (
   raw: unknown,

@@ -18,7 +18,12 @@ export { createEventsReporter, type EventsReporterOptions } from './builtins/eve
 export type { ObjectiveFunction, ObjectiveResult } from './builtins/function-objective.js';
 export { createMemoryStore } from './builtins/memory-store.js';
 export { type NoImprovementOptions, noImprovement, stopWhenOf } from './builtins/no-improvement-stopper.js';
-export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
+export type {
+  ExperimentConfig,
+  ExperimentConfigInput,
+  ExperimentConfigRequiredKey,
+  PluginChoice,
+} from './config/experiment-config.js';
 export { expandMatrix, type MatrixVariant } from './config/matrix.js';
 // The types of what runExperiment and events hand a user (trial 80: only @parzen/engine/plugin had them).
 export type { ConfigNote, PluginPackage } from './contracts/manifest.js';

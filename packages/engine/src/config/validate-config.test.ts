@@ -1,13 +1,15 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { consoleReporterManifest } from '../builtins/console-reporter.js';
 import { functionObjectiveManifest } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
 import { defineSuggester } from '../contracts/manifest.js';
 import { createRegistry } from '../di/registry.js';
 import { ParzenError } from '../errors.js';
+import type { ExperimentConfig, ExperimentConfigInput } from '../index.js';
 import { createAjv } from './ajv-issues.js';
 import { baseConfigSchema, composeConfigSchema } from './experiment-schema.js';
+import { expandMatrix } from './matrix.js';
 import { validateConfig } from './validate-config.js';
 
 const fakeTpe = defineSuggester<{ gamma: number; startupTrials: number }>({
@@ -297,5 +299,35 @@ describe('validateConfig', () => {
   it('has a base schema that is valid JSON Schema (a run compiles it without that check)', () => {
     const ajv = createAjv();
     expect(ajv.validateSchema(baseConfigSchema), ajv.errorsText(ajv.errors)).toBe(true);
+  });
+});
+
+// A user typed a config with ExperimentConfig, documented as "as written in a config file": every key the
+// schema fills in was required (direction, suggester, store, ...) and `matrix` was not there.
+describe('ExperimentConfigInput', () => {
+  it('types a config as written: only name, space, objective and budget required, matrix allowed', () => {
+    const config: ExperimentConfigInput = {
+      name: 'quadratic',
+      space: { x: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'function', options: { name: 'heart' } },
+      budget: { maxTrials: 3 },
+    };
+    const checked: ExperimentConfig = validateConfig(config, registry, { suggester: { use: 'tpe' } });
+    expect(checked).toMatchObject({ seed: 0, direction: 'minimize', concurrency: 1, enqueue: [], plugins: [] });
+    const batch: ExperimentConfigInput = { ...config, matrix: { seed: [1, 2] } };
+    expect(
+      expandMatrix(batch).map(
+        (variant) => validateConfig(variant.config, registry, { suggester: { use: 'tpe' } }).seed,
+      ),
+    ).toEqual([1, 2]);
+  });
+
+  it('has the config schema keys, the required ones from its `required`', () => {
+    type SchemaKey = keyof typeof baseConfigSchema.properties;
+    expectTypeOf<keyof ExperimentConfig>().toEqualTypeOf<SchemaKey>();
+    expectTypeOf<keyof ExperimentConfigInput>().toEqualTypeOf<SchemaKey | 'matrix'>();
+    type Required<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
+    expectTypeOf<Required<ExperimentConfigInput>>().toEqualTypeOf<(typeof baseConfigSchema.required)[number]>();
+    expect([...baseConfigSchema.required].sort()).toEqual(['budget', 'name', 'objective', 'space']);
   });
 });

@@ -47,6 +47,27 @@ const config = {
     'yaml',
   ],
   markdownItLoader,
+  plugin: ['./docs/tools/typedoc-package-summaries.mjs'],
+  // The modules page and every index list show each item's first paragraph.
+  useFirstParagraphOfCommentAsSummary: true,
+  // The packages first; the guide's pages after them (the entry page links to the guide).
+  groupOrder: [
+    'Modules',
+    'Namespaces',
+    'Enumerations',
+    'Enumeration Members',
+    'Classes',
+    'Interfaces',
+    'Type Aliases',
+    'Constructors',
+    'Properties',
+    'Variables',
+    'Functions',
+    'Accessors',
+    'Methods',
+    'References',
+    'Documents',
+  ],
   validation: {
     notExported: false,
     notDocumented: true,

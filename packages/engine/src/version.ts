@@ -1,3 +1,8 @@
+/**
+ * @packageDocumentation
+ * `@parzen/engine/version`: the version of the engine a program runs ({@link PARZEN_VERSION}), as `parzen
+ * --version` prints it and studies record it. Loads nothing but `node:fs`.
+ */
 import { readFileSync } from 'node:fs';
 
 const versionIn = (file: string, name?: string): string | undefined => {

@@ -2,29 +2,22 @@
  * @packageDocumentation
  * Parzen in one import: everything of `@parzen/engine`'s user API (spaces, studies, trials, configs,
  * events), plus `createStudy` and `fmin` with TPE as the default suggester, the suggesters, the
- * pruners and the file stores.
- *
- * @example
- * ```ts
- * import { createStudy, uniform, choice } from 'parzen';
- *
- * const study = await createStudy({
- *   space: { x: uniform(-2, 2), kind: choice(['a', 'b']) },
- *   objective: ({ x, kind }) => x ** 2 + (kind === 'a' ? 0 : 1),
- * });
- * const { best } = await study.optimize({ maxTrials: 50 });
- * ```
+ * pruners and the file stores. Start with {@link fmin} (one call) or {@link createStudy} (ask and tell, or
+ * `optimize`); the README below shows both.
  */
 
 import * as algoRandom from '@parzen/algo-random';
 import * as algoTpe from '@parzen/algo-tpe';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import {
+  type ExperimentResult,
   type FminOptions,
   type FminResult,
   fmin as fminWith,
+  type LoadExperimentOptions,
   loadExperiment,
   ParzenError,
+  type RunControls,
   runExperiment as runExperimentWith,
   type SpaceDefinition,
   Study,
@@ -114,8 +107,17 @@ export const plugins: readonly PluginPackage[] = [algoRandom, algoTpe, pruners, 
  * (without them, a config naming `tpe` is refused as "none loaded"; a config that lists its plugin modules
  * gets those alone, as the CLI gives them). A config that names no suggester gets TPE, as the CLI and the
  * config reference give it, whenever TPE is among the plugins offered or the config lists (the engine's own default is random).
+ *
+ * @param raw The config as an object (a config file's parsed JSON; {@link ExperimentConfigInput} types one), not
+ *   a path. One study: a config with `matrix` is refused (`expandMatrix` gives its studies' configs).
+ * @throws `ParzenError` before anything runs: `CONFIG_INVALID` listing every problem of the config or the options,
+ *   `CONFIG_UNKNOWN_PLUGIN` for a `use` no plugin offered has, `PLUGIN_LOAD_FAILED` for a `plugins` module that
+ *   cannot be loaded. A trial's error does not throw: it is recorded with the trial.
  */
-export const runExperiment: typeof runExperimentWith = async (raw, options) => {
+export const runExperiment = async (
+  raw: unknown,
+  options?: LoadExperimentOptions & Omit<RunControls, 'started' | 'configFile'>,
+): Promise<ExperimentResult> => {
   if (!(options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))))
     return runExperimentWith(raw, options); // not options at all: passed on for the option check to say so
   const offered = options?.plugins === undefined && !namesPlugins(raw) ? plugins : options?.plugins;
@@ -152,7 +154,19 @@ const listsTpe = async (raw: unknown, options: Parameters<typeof runExperimentWi
 const namesPlugins = (raw: unknown): boolean =>
   typeof raw === 'object' && raw !== null && 'plugins' in raw && (raw as { plugins?: unknown }).plugins !== undefined;
 
-/** `fmin` with TPE as the default suggester. */
+/**
+ * hyperopt's `fmin` in one call: minimizes (or maximizes, `direction: 'maximize'`) `objective` over `space` and
+ * returns the best params (as the objective saw them), its loss and every trial. The engine's `fmin` with
+ * `suggester` optional: TPE, our default profile, when not given ({@link createTpeSuggester} picks another
+ * profile). Each option is documented on {@link FminOptions}; the study lives in memory unless `store` is given.
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options of the wrong kind, and for a run nothing would end (no
+ *   `maxTrials` or `budget` rule, no `stopWhen`, no `signal`).
+ * @example
+ * ```ts
+ * const { best } = await fmin({ space: { x: uniform(-2, 2) }, objective: ({ x }) => (x - 1) ** 2, maxTrials: 50 });
+ * ```
+ */
 export const fmin = <const S extends SpaceDefinition>(
   options: Omit<FminOptions<S>, 'suggester'> & { readonly suggester?: Suggester | undefined },
 ): Promise<FminResult<S>> => fminWith<S>(withTpe(options) as FminOptions<S>);

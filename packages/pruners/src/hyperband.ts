@@ -122,7 +122,11 @@ export const hyperbandShouldPrune = (
   );
 };
 
-/** The `hyperband` pruner (Optuna's HyperbandPruner: successive-halving brackets). */
+/**
+ * The `hyperband` pruner (Optuna's HyperbandPruner: successive-halving brackets).
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, a wrong type, a value out of range), naming each.
+ */
 export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner => {
   checkOptions('hyperband', unknownOptions(options, Object.keys(HYPERBAND_DEFAULTS)));
   const settings: Settings = { ...HYPERBAND_DEFAULTS, ...definedOptions(options) };

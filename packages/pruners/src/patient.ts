@@ -37,7 +37,12 @@ export const stalled = (
   return context.direction === 'maximize' ? before - settings.minDelta > after : before + settings.minDelta < after;
 };
 
-/** The `patient` wrapper (Optuna's PatientPruner) around `wrapped` (none: prune on patience alone). */
+/**
+ * The `patient` wrapper (Optuna's PatientPruner) around `wrapped` (none: prune on patience alone): prunes a trial
+ * whose value has not improved by `minDelta` over its last `patience` steps, and then only if `wrapped` prunes it.
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, `patience: -1`, `minDelta: -0.1`), naming each.
+ */
 export const createPatientPruner = (options: PatientPrunerOptions, wrapped?: Pruner): Pruner => {
   checkOptions('patient', unknownOptions(options, ['patience', ...Object.keys(PATIENT_DEFAULTS)]));
   const settings = { ...PATIENT_DEFAULTS, ...definedOptions(options) };

@@ -211,7 +211,12 @@ const resolve = (options: PercentilePrunerOptions, name: string): Settings => {
   return settings;
 };
 
-/** The `percentile` pruner (Optuna's PercentilePruner). */
+/**
+ * The `percentile` pruner (Optuna's PercentilePruner): prunes a trial whose best value so far is worse than the
+ * `percentile`-th percentile of the complete trials' values at the same step (25: only the best quarter goes on).
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, `percentile: 150`, `warmupSteps: -1`), naming each.
+ */
 export const createPercentilePruner = (options: PercentilePrunerOptions): Pruner => {
   checkOptions('percentile', unknownOptions(options, ['percentile', ...Object.keys(PERCENTILE_DEFAULTS)]));
   const settings = resolve(options, 'percentile');
@@ -227,6 +232,8 @@ export type MedianPrunerOptions = Omit<PercentilePrunerOptions, 'percentile'>;
  * The `median` pruner (Optuna's MedianPruner; the median stopping rule of Google Vizier, Golovin et al.
  * 2017): prune a trial whose best value so far is worse than the median of the complete trials at the
  * same step.
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, `warmupSteps: -1`), naming each.
  */
 export const createMedianPruner = (options: MedianPrunerOptions = {}): Pruner => {
   checkOptions('median', unknownOptions(options, Object.keys(PERCENTILE_DEFAULTS)));

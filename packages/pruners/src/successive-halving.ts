@@ -123,7 +123,11 @@ export const checkSuccessiveHalving = (name: string, settings: SuccessiveHalving
       : undefined,
   ]);
 
-/** The `successive-halving` pruner (asynchronous successive halving, as Optuna's). */
+/**
+ * The `successive-halving` pruner (asynchronous successive halving, as Optuna's).
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, a wrong type, a value out of range), naming each.
+ */
 export const createSuccessiveHalvingPruner = (options: SuccessiveHalvingOptions = {}): Pruner => {
   checkOptions('successive-halving', unknownOptions(options, Object.keys(SUCCESSIVE_HALVING_DEFAULTS)));
   const settings: SuccessiveHalvingSettings = { ...SUCCESSIVE_HALVING_DEFAULTS, ...definedOptions(options) };

@@ -42,7 +42,12 @@ export const thresholdShouldPrune = (settings: Settings, context: PruneContext):
   return value < settings.lower || value > settings.upper;
 };
 
-/** The `threshold` pruner (Optuna's ThresholdPruner). */
+/**
+ * The `threshold` pruner (Optuna's ThresholdPruner): prunes a trial as soon as its latest reported value is below
+ * `lower` or above `upper`.
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options it refuses (an unknown key, neither `lower` nor `upper`, a bound that is not a finite number), naming each.
+ */
 export const createThresholdPruner = (options: ThresholdPrunerOptions): Pruner => {
   checkOptions('threshold', unknownOptions(options, ['lower', 'upper', ...Object.keys(THRESHOLD_DEFAULTS)]));
   // From code (JavaScript, `any`) a bound of another type would compare false and switch the pruner off.

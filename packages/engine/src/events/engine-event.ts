@@ -18,18 +18,26 @@ export type StopReason =
 
 /** Counts and best trial of a study, as reported at its end. */
 export interface StudySummary {
+  /** The study's name. */
   readonly study: string;
+  /** Whether a lower (`minimize`) or a higher (`maximize`) loss is better: which trial is `best`. */
   readonly direction: StudyRecord['direction'];
+  /** Trials that finished with a loss (every run's and every worker's, not only this run's). */
   readonly complete: number;
+  /** Trials that finished with an error (the objective's, a timeout, or a run that stopped under them). */
   readonly failed: number;
   /**
    * Of the failed trials, those whose run stopped before they finished (`INTERRUPTED`: a signal; `STALE_TRIAL`:
    * their worker was gone), not failures of the objective. Optional, for summaries other code makes.
    */
   readonly unfinished?: number;
+  /** Trials a pruner stopped early (or that raised `TrialPruned`). */
   readonly pruned: number;
+  /** Trials still running when the summary was made (other workers', or ones this run left behind). */
   readonly running: number;
+  /** The complete trial with the best loss (the lowest, or the highest when maximizing); undefined when none completed. */
   readonly best: CompleteTrial | undefined;
+  /** `best`'s params as the objective saw them (a choice by its option's value, not its index). */
   readonly bestParams: ExternalParams | undefined;
 }
 
@@ -116,9 +124,13 @@ export type EngineEvent =
 
 /** A study's finished trials by state, and its best complete trial (`trial.started`'s `studyTrials`). */
 export interface StudyTrialCounts {
+  /** The study's finished trials: complete, failed and pruned. */
   readonly finished: number;
+  /** Of them, the failed ones. */
   readonly failed: number;
+  /** Of them, the pruned ones. */
   readonly pruned: number;
+  /** The best complete trial's number and loss; absent while no trial completed. */
   readonly best?: { readonly number: number; readonly loss: number };
 }
 

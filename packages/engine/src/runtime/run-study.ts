@@ -167,16 +167,24 @@ export const earlierTrialsEnded = (result: RunResult): string => {
 
 /** How a run ended: why it stopped, whether it resumed, the summary and every trial. */
 export interface RunResult {
+  /**
+   * Why the run stopped: a budget rule (`max-trials`, `max-seconds`, `loss-threshold`, `patience`), `failures`
+   * (too many trials failed in a row), `stopper` (a stopper or `stopWhen` rule; see `stopMessage`), `interrupted`
+   * (its signal fired: Ctrl-C, SIGTERM) or `error` (the store or a plugin failed; see {@link StopReason}).
+   */
   readonly reason: StopReason;
   /**
    * The stopper's own words when `reason` is `stopper`; when it is `failures`, how many trials failed in
    * a row and the last one's error.
    */
   readonly stopMessage?: string;
+  /** Whether the study existed before this run (the run continued it) rather than being created by it. */
   readonly resumed: boolean;
   /** How many trials the study had when this run began (the rest of `trials` came after). */
   readonly existingTrials: number;
+  /** The study's counts and best trial at the run's end. */
   readonly summary: StudySummary;
+  /** Every trial of the study at the run's end (earlier runs' and other workers' too). */
   readonly trials: readonly Trial[];
   /** The space the run drew with: the study's own order of the parameters (see `inStudyOrder`). */
   readonly space: CompiledSpace;

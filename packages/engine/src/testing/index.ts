@@ -1,6 +1,8 @@
 /**
- * Contract suites for plugin authors: run them against your suggester, store, objective, pruner, stopper or
- * reporter with vitest.
+ * @packageDocumentation
+ * `@parzen/engine/testing`, for plugin authors' tests: contract suites to run with vitest against your suggester,
+ * store, objective, pruner, stopper or reporter (`describeStoreContract(...)` and the others), and a plugin
+ * context to create a plugin with in a test. Imports vitest; nothing else of Parzen loads it.
  */
 
 export {

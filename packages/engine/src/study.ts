@@ -669,9 +669,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /**
    * Opens a study: creates it in the store, or resumes it when the store has a study of that name (with the same
-   * space and direction; another seed continues it with other random streams). Without `name` the study is `study`, and without `store` it lives in memory: two studies
-   * opened without a name on a shared store are one study. The caller closes a store it passed (`store.close()`);
-   * the study does not.
+   * space and direction; another seed continues it with other random streams). Without `name` the study is `study`,
+   * and without `store` it lives in memory: two studies opened without a name on a shared store are one study. The
+   * caller closes a store it passed (`store.close()`); the study does not.
    *
    * @throws `ParzenError` `CONFIG_INVALID` for options of the wrong kind; `STUDY_MISMATCH` when the store's study
    *   of that name has another space or direction (saying what differs).

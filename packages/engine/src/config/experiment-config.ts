@@ -1,7 +1,6 @@
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Direction } from '../domain/trial.js';
 import type { Budget } from '../runtime/budget.js';
-import type { baseConfigSchema } from './experiment-schema.js';
 
 /** `{ "use": name, "options": {...} }`: picks a plugin by name; its options are checked against its schema. */
 export interface PluginChoice {
@@ -71,8 +70,8 @@ export interface ExperimentConfig {
   readonly explain: boolean;
 }
 
-/** The keys a config must have; the config schema fills or leaves out every other. */
-export type ExperimentConfigRequiredKey = (typeof baseConfigSchema.required)[number];
+/** The keys a config must have (the config schema's `required`); it fills in or leaves out every other. */
+export type ExperimentConfigRequiredKey = 'name' | 'space' | 'objective' | 'budget';
 
 /**
  * An experiment config as you write it: a config file's JSON, or the object given to `runExperiment` and

@@ -105,7 +105,12 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.stdout).toContain(`x = `);
     expect(text.stdout).toMatch(/l\(x\) is built from the \d+ best \(#\d+ /);
     // Where the good set's size came from (trial 166: γ was never said, in the text or in --json).
-    expect(next.explanation).toMatchObject({ gamma: 0.15, split: 'linear', explore: 50, nBelow: 3 });
+    expect(next.explanation).toMatchObject({
+      gamma: 0.15,
+      split: 'linear',
+      explore: { trials: 50, gamma: 0.15, belowBandwidth: 0.5 },
+      nBelow: 3,
+    });
     expect(text.stdout).toContain(
       "The good set's size is γ = 0.15 of the 14 trials observed, rounded up: 3. This γ is the explore setting's, used for the trials before #50.",
     );
@@ -187,6 +192,45 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       [],
     );
     expect(line).toContain("It falls in TPE's start-up phase, which lasts until 5 trials have finished (4 so far)");
+    // Failed trials the profile leaves out of the count (failed: "ignore") are said (review 157: "4 so far" beside 6).
+    const failedTrials = [
+      ...completeTrials(4),
+      ...[4, 5].map((number) => ({
+        study: 's',
+        number,
+        state: 'failed' as const,
+        error: { code: 'OBJECTIVE_THREW', message: 'broken' },
+        internal: { x: 0.5 },
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:00:01Z',
+      })),
+    ];
+    const withFailed = formatNextSuggestion(
+      'early',
+      'minimize',
+      {
+        trialNumber: 6,
+        params: { x: 0.5 },
+        running: 0,
+        explanation: {
+          suggester: 'tpe',
+          compat: 'optuna',
+          trialNumber: 6,
+          phase: 'startup',
+          observed: 4,
+          finished: 4,
+          startupTrials: 10,
+          aboveWeight: 1,
+          nBelow: 0,
+          below: [],
+          params: [],
+        },
+      } as never,
+      failedTrials,
+    );
+    expect(withFailed).toContain(
+      'lasts until 10 trials have finished (4 so far: 2 failed trials before it do not count)',
+    );
   });
 
   it("says the split rule that gave the good set's size: γ of n or of √n, and the cap (trial 166)", () => {
@@ -195,6 +239,34 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
         { observed, finished: observed, gamma, split, nBelow, below: Array.from({ length: nBelow }, (_, i) => i) },
         completeTrials(observed),
       );
+    // A γ of the options' own beside an explore phase that gives none is not the explore setting's (review 157).
+    const ownGamma = formatModel(
+      {
+        observed: 30,
+        finished: 30,
+        gamma: 0.2,
+        split: 'linear',
+        explore: { trials: 50, belowBandwidth: 0.5 },
+        nBelow: 6,
+        below: [0, 1, 2, 3, 4, 5],
+      },
+      completeTrials(30),
+    );
+    expect(ownGamma).toContain("The good set's size is γ = 0.2 of the 30 trials observed, rounded up: 6.");
+    expect(ownGamma).not.toContain('explore setting');
+    const exploreGamma = formatModel(
+      {
+        observed: 30,
+        finished: 30,
+        gamma: 0.15,
+        split: 'linear',
+        explore: { trials: 50, gamma: 0.15 },
+        nBelow: 5,
+        below: [0, 1, 2, 3, 4],
+      },
+      completeTrials(30),
+    );
+    expect(exploreGamma).toContain("This γ is the explore setting's, used for the trials before #50.");
     expect(said('sqrt', 0.25, 100, 3)).toContain(
       "The good set's size is γ = 0.25 of the square root of the 100 trials observed (√100), rounded up: 3.",
     );

@@ -54,7 +54,7 @@ const objectiveFn: Rule = (value) => {
   return adapter
     ? "a function of the params (an objective adapter such as `createCommandObjective`'s runs through a config: " +
         "`runExperiment({ ..., objective: { use: 'command', options: { command: [...] } } }, { plugins: [objectives, ...] })`, " +
-        "`objectives` being `import * as objectives from '@parzen/objectives'`)"
+        "`objectives` being `import * as objectives from '@parzen/objectives'`; `parzen`'s runExperiment needs no `plugins`)"
     : 'a function';
 };
 const bool: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or false');

@@ -528,7 +528,7 @@ const FIELD_SYNONYMS: Readonly<
   stopper: [
     {
       field: 'stopWhen',
-      note: 'in code a stopper is a function: `stopWhen: noImprovement({ trials: 15 })`, or `stopWhen: stopWhenOf(stopper)` for a stopper object (both from `@parzen/engine`)',
+      note: 'in code a stopper is a function: `stopWhen: noImprovement({ trials: 15 })`, or `stopWhen: stopWhenOf(stopper)` for a stopper object (both from `parzen`, or `@parzen/engine`)',
     },
   ],
   stopwhen: [

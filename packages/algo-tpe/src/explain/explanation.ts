@@ -1,7 +1,7 @@
 import type { ChoiceLiteral } from '@parzen/engine';
 import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../estimator/density.js';
-import type { ConstantLiar, StartupSuggesterName, TpeCompat, TpeSplitRule } from '../options.js';
+import type { ConstantLiar, StartupSuggesterName, TpeCompat, TpeExplore, TpeSplitRule } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
 export interface DensityCurve {
@@ -114,10 +114,11 @@ export interface TpeExplanation {
   /** The split rule `nBelow` comes from: `linear` (γ·n, Optuna's) or `sqrt` (γ·√n, hyperopt's). */
   readonly split: TpeSplitRule;
   /**
-   * Set when the trial was decided with the `explore` settings (its γ, `aboveWeight` and `belowBandwidth`): the
-   * number of the first trial decided without them (`explore.trials`).
+   * Set when the trial was decided with the `explore` settings: those settings as the study has them, `trials` (the
+   * number of the first trial decided without them) and the values among γ, `aboveWeight` and `belowBandwidth` that
+   * they replace for the trial (a value they do not give is the study's own).
    */
-  readonly explore?: number;
+  readonly explore?: TpeExplore;
   /**
    * The global split: the below set's size by γ, and the trial numbers in it (empty during start-up;
    * fewer than `nBelow`, or none, when `ties: "above"` left a plateau out: l(x) is then the prior's alone).

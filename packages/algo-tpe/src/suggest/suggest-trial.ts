@@ -322,7 +322,7 @@ export const beginTpeTrial = async (
     aboveWeight: settings.aboveWeight,
     gamma: settings.gamma,
     split: settings.split,
-    ...(settings === studyState.settings ? {} : { explore: studyState.settings.explore.trials }),
+    ...(settings === studyState.settings ? {} : { explore: studyState.settings.explore }),
     observed,
     ...(history.running.length === 0
       ? {}

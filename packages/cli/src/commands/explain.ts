@@ -140,7 +140,10 @@ export const formatNextSuggestion = (
   if (e.phase === 'startup') {
     // Trial 158 (C6): a trial an entry gave every param was said "not drawn", then "drawn by the start-up suggester".
     // Trial 166: "(5 of 10 trials finished)" read as if the study had 10 trials.
-    const phase = `It falls in TPE's start-up phase, which lasts until ${e.startupTrials} trials have finished (${e.finished} so far)`;
+    // Review 157: under failed: "ignore" (optuna, optuna5) failed trials do not count, and "(4 so far)" beside 6 finished misled.
+    const finishedBefore = trials.filter((trial) => trial.state !== 'running' && trial.number < trialNumber).length;
+    const uncounted = finishedBefore - e.finished;
+    const phase = `It falls in TPE's start-up phase, which lasts until ${e.startupTrials} trials have finished (${e.finished} so far${uncounted > 0 ? `: ${uncounted === 1 ? 'a failed trial' : `${uncounted} failed trials`} before it ${uncounted === 1 ? 'does' : 'do'} not count` : ''})`;
     // Review 162: which point of the sequence, when the replay shows it (never guessed).
     const point = past === undefined ? undefined : haltonPoint(past);
     const from =
@@ -247,7 +250,10 @@ const splitRule = (e: NextSuggestion['explanation']): string => {
   const of = `γ = ${formatNumber(e.gamma)} of ${e.split === 'sqrt' ? `the square root of the ${e.observed} trials observed (${n})` : `the ${n} trials observed`}, rounded up`;
   const size = raw === e.nBelow ? `: ${e.nBelow}` : ` (${raw}), at most ${e.nBelow} (maxBelow)`;
   const explore =
-    e.explore === undefined ? '' : ` This γ is the explore setting's, used for the trials before #${e.explore}.`;
+    // Review 157: only when `explore` gives γ (a γ of the options' own, beside an explore phase without one, is not).
+    e.explore?.gamma === undefined
+      ? ''
+      : ` This γ is the explore setting's, used for the trials before #${e.explore.trials}.`;
   const tie =
     e.below.length < e.nBelow && e.below.length > 0
       ? ` ${e.nBelow - e.below.length} of them tied at the boundary with many more trials, and ties: "above" leaves such a tie out of it.`

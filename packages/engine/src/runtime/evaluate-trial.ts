@@ -7,8 +7,6 @@ import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
 
 const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
-/** A time limit in seconds, as a config gives it. */
-
 /**
  * The reason a caller gave `AbortController.abort(reason)`, as words: an Error's message or a string;
  * undefined for none (abort() without a reason gives a DOMException named AbortError).

@@ -45,3 +45,9 @@ export const applyOverrides = (raw: unknown, overrides: ConfigOverrides): unknow
     };
   return config;
 };
+
+/** The overrides without the budget flags (`--max-trials`, `--more-trials`, `--max-seconds`): undefined when none is given. */
+export const withoutBudgetFlags = (overrides: ConfigOverrides): ConfigOverrides | undefined => {
+  const { maxTrials, moreTrials, maxSeconds, ...rest } = overrides;
+  return maxTrials === undefined && moreTrials === undefined && maxSeconds === undefined ? undefined : rest;
+};

@@ -12,6 +12,7 @@ import {
   type PluginChoice,
 } from '@parzen/engine';
 import {
+  budgetIssues,
   checkReporterOptions,
   checkStoreOptions,
   cleanUpQuietly,
@@ -42,7 +43,7 @@ import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { listNames } from './list-names.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
-import { applyOverrides, type ConfigOverrides } from './overrides.js';
+import { applyOverrides, type ConfigOverrides, withoutBudgetFlags } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
 import { blameStoreFlag, storeFlagLabel } from './store-spec.js';
@@ -386,6 +387,31 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
   }
 };
 
+/**
+ * The variants to check and run: a budget flag replaces rules of a valid budget, never an invalid one (trial 167:
+ * `run --more-trials 1` ran a config whose `"budget": "x"` validate refused): a variant whose budget as written
+ * (the matrix's included) is not valid is checked as written, so a run refuses what validate refuses.
+ */
+const budgetAsWritten = async (
+  written: unknown,
+  overrides: ConfigOverrides,
+  flagged: readonly MatrixVariant[],
+): Promise<readonly MatrixVariant[]> => {
+  const others = withoutBudgetFlags(overrides);
+  if (others === undefined) return flagged;
+  const plain = expandMatrix(withMatrixDefaults(withBatchStore(applyOverrides(written, others))));
+  const budgetOf = (config: unknown) =>
+    typeof config === 'object' && config !== null ? (config as Record<string, unknown>).budget : undefined;
+  return Promise.all(
+    flagged.map(async (variant, at) => {
+      const asWritten = plain[at];
+      return asWritten !== undefined && (await budgetIssues(budgetOf(asWritten.config))).length > 0
+        ? asWritten
+        : variant;
+    }),
+  );
+};
+
 const prepareFile = async (
   path: string,
   options: PrepareOptions,
@@ -402,14 +428,16 @@ const prepareFile = async (
   };
   const absolute = resolve(path);
   const written = readConfigFile(path);
-  const raw = withMatrixDefaults(withBatchStore(applyOverrides(written, options.overrides ?? {})));
+  const overrides = options.overrides ?? {};
+  const raw = withMatrixDefaults(withBatchStore(applyOverrides(written, overrides)));
   await enableTypeScriptPlugins(raw);
+  const variants = await budgetAsWritten(written, overrides, expandMatrix(raw));
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
   const invalid = new InvalidVariants();
   // The --store note said once (a matrix's variants share the flag's store).
   let flaggedSaid = false;
-  for (const variant of expandMatrix(raw)) {
+  for (const variant of variants) {
     try {
       const experiment = await loadExperiment(variant.config, {
         ...(await cliLoadOptions(configFolder(absolute), options.progress)),

@@ -94,6 +94,13 @@ export const checkReporterOptions = async (
 ): Promise<readonly { readonly use: string; readonly issues: readonly ConfigIssue[]; readonly fault?: unknown }[]> =>
   (await composition()).checkReporterOptions(experiment);
 
+/**
+ * What a config's `budget` as written breaks of the config schema (empty when it is valid), with pointers from
+ * `/budget`: a host whose flags replace a budget's rules checks the budget they replace with it.
+ */
+export const budgetIssues = async (budget: unknown): Promise<readonly ConfigIssue[]> =>
+  (await import('./config/validate-config.js')).budgetIssues(budget);
+
 /** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>
   (await import('./config/experiment-schema.js')).composeConfigSchema(registry);

@@ -32,6 +32,7 @@ export {
 export { manifestProblem } from './di/registry.js';
 export { didYouMean, sameTextHint } from './errors.js';
 export {
+  budgetIssues,
   checkReporterOptions,
   checkStoreOptions,
   openStudyScope,

@@ -19,7 +19,8 @@ const pluginChoiceSchema = {
   properties: { use: { type: 'string', minLength: 1 }, options: { type: 'object' } },
 };
 
-const budgetSchema = {
+/** The JSON Schema of a config's `budget`. */
+export const budgetSchema = {
   type: 'object',
   additionalProperties: false,
   // A rule that ends the run whatever its trials do (maxConsecutiveFailures ends it only if they fail).

@@ -19,10 +19,11 @@ import {
 import { checkEnqueued } from '../runtime/enqueue.js';
 import { ajvIssues, createAjv, defaultIssues, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
-import { baseConfigSchema } from './experiment-schema.js';
+import { baseConfigSchema, budgetSchema } from './experiment-schema.js';
 
 const ajv = createAjv();
 const validateBase = ajv.compile(baseConfigSchema);
+const validateBudget = ajv.compile(budgetSchema);
 const optionValidators = new WeakMap<object, ValidateFunction>();
 
 const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
@@ -205,6 +206,18 @@ export const checkPluginChoice = (registry: PluginRegistry, kind: PluginKind, ch
   const checked = checkChoice(registry, kind, choice, '', issues);
   if (issues.length > 0) throw invalidConfig(`${kind} choice`, issues);
   return checked;
+};
+
+/**
+ * What a config's `budget` as written breaks of the base schema (nothing when it is valid; a missing one is
+ * required), with pointers from `/budget`: for a host whose flags replace rules of a budget, which may replace a
+ * valid value, never hide an invalid one.
+ */
+export const budgetIssues = (budget: unknown): ConfigIssue[] => {
+  if (budget === undefined) return [{ pointer: '/budget', expected: 'a value (required)', found: 'nothing' }];
+  const nonFinite: ConfigIssue[] = [];
+  nonFiniteIssues(budget, '/budget', nonFinite);
+  return nonFinite.length > 0 ? nonFinite : validateWith(validateBudget, budget, '/budget');
 };
 
 /**

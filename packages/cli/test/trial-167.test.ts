@@ -1,0 +1,63 @@
+// What a sweep of bad input found wrong or confusing (trial 167): configs, flags, objectives and stores that a run
+// took where validate refused them, or refused with a message that sent the user elsewhere.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartModule, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+import { cliIn } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-trial-167-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+const config = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  space: { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+  objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+  budget: { maxTrials: 2 },
+  ...extra,
+});
+
+describe('a budget flag over an invalid budget (WRONG 1)', () => {
+  // Written as text: 1e309 is Infinity once parsed.
+  it.each([
+    ['"x"', '/budget: expected an object, found "x"'],
+    ['null', '/budget: expected an object, found null'],
+    ['[]', '/budget: expected an object, found []'],
+    ['{"maxTrials": true}', '/budget/maxTrials: expected an integer ≥ 1 and ≤ 1000000000, found true'],
+    ['{"maxTrials": 1e309}', '/budget/maxTrials: expected a finite number, found Infinity'],
+    ['{"maxSeconds": -1}', '/budget/maxSeconds: expected a number > 0, found -1'],
+    ['{}', '/budget'],
+  ])('run with a budget flag refuses "budget": %s as validate does', async (budget, said) => {
+    const text = JSON.stringify(config('w1', { budget: '@' })).replace('"@"', budget);
+    writeIn(dir, 'w1.json', text);
+    const validate = await cliIn(dir, 'validate', 'w1.json');
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain(said);
+    for (const flag of ['--more-trials', '--max-trials', '--max-seconds']) {
+      const run = await cliIn(dir, 'run', 'w1.json', flag, '1', '--store', 'memory', '--quiet');
+      expect(run.code, `${flag}: ${run.stdout}`).toBe(2);
+      expect(run.stderr).toBe(validate.stderr);
+    }
+  });
+
+  it('a config without a budget is refused, as validate refuses it', async () => {
+    const { budget: _, ...unbudgeted } = config('w1n');
+    writeIn(dir, 'w1n.json', unbudgeted);
+    const run = await cliIn(dir, 'run', 'w1n.json', '--max-trials', '2', '--store', 'memory', '--quiet');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/budget: expected a value (required), found nothing');
+  });
+
+  it('a flag still replaces a valid budget value', async () => {
+    writeIn(dir, 'w1ok.json', config('w1ok', { store: { use: 'memory' } }));
+    const run = await cliIn(dir, 'run', 'w1ok.json', '--max-trials', '3', '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('3 complete');
+    expect(existsSync(join(dir, 'w1ok.parzen.jsonl'))).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 // What a sweep of bad input found wrong or confusing (trial 167): configs, flags, objectives and stores that a run
 // took where validate refused them, or refused with a message that sent the user elsewhere.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -59,5 +60,26 @@ describe('a budget flag over an invalid budget (WRONG 1)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('3 complete');
     expect(existsSync(join(dir, 'w1ok.parzen.jsonl'))).toBe(false);
+  });
+});
+
+describe('a store path that is no regular file (WRONG 2)', () => {
+  it.each([
+    ['jsonl', '/dev/null', 'a character device'],
+    ['sqlite', '/dev/null', 'a character device'],
+    ['jsonl', 'fifo', 'a named pipe (FIFO)'],
+  ])('the %s store at %s is refused by validate and run, naming what it is', async (use, path, kind) => {
+    if (path === 'fifo' && !existsSync(join(dir, 'fifo'))) execFileSync('mkfifo', [join(dir, 'fifo')]);
+    writeIn(dir, 'w2.json', config('w2', { store: { use, options: { path: path === 'fifo' ? './fifo' : path } } }));
+    const shown = path === 'fifo' ? join(dir, 'fifo') : path;
+    const said = `/store/options/path: expected the path of a regular file the store keeps the study in, found \`${shown}\`, ${kind}`;
+    for (const command of ['validate', 'run']) {
+      const result = await cliIn(dir, command, 'w2.json');
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toContain(said);
+    }
+    const flagged = await cliIn(dir, 'trials', '--store', `${use}:${path === 'fifo' ? './fifo' : path}`);
+    expect(flagged.code).toBe(2);
+    expect(flagged.stderr).toContain(`found \`${shown}\`, ${kind}`);
   });
 });

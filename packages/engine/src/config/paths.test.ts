@@ -35,6 +35,17 @@ describe('storeFilePathIssues', () => {
     expect(endsWithSeparator('ev/')).toBe(true);
   });
 
+  // Trial 167: a journal at /dev/null ran as a study its store did not have.
+  it.runIf(process.platform !== 'win32')('refuses a device, which is no regular file', () => {
+    expect(storeFilePathIssues('/dev/null')).toEqual([
+      {
+        pointer: '/path',
+        expected: 'the path of a regular file the store keeps the study in',
+        found: '`/dev/null`, a character device',
+      },
+    ]);
+  });
+
   it('refuses a folder, and a path under a file, at the pointer given', () => {
     mkdirSync(join(dir, 'studies'));
     writeFileSync(join(dir, 'results.csv'), 'x\n');

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { ConfigIssue } from '../errors.js';
@@ -26,6 +26,18 @@ export const resolveConfigPath = (baseDir: string, path: string): string => {
  * at most 94 bytes with a host name of 64, for which 180 leaves too little; a database's `-journal`).
  */
 export const STUDY_FILE_NAME_BYTES = 160;
+
+/** What a file that is neither a regular file nor a folder is, in words. */
+const specialFileKind = (stat: Stats): string =>
+  stat.isCharacterDevice()
+    ? 'a character device'
+    : stat.isBlockDevice()
+      ? 'a block device'
+      : stat.isFIFO()
+        ? 'a named pipe (FIFO)'
+        : stat.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
 
 /**
  * For a store's `check()` (see `PluginManifest.check`): an issue at the config's `/name` when the file the
@@ -64,8 +76,8 @@ const statOf = (path: string) => {
 
 /**
  * For a store's `check()`: an issue at `pointer` when the store's file `path` cannot be one: it is a
- * folder, or the nearest part of it that exists is a file, not a folder (`results.csv/study.db`). A missing
- * folder is no issue (the store makes it). Said by `parzen validate` with the config's pointer, not at the
+ * folder or no regular file (a device, a FIFO), or the nearest part of it that exists is a file, not a folder
+ * (`results.csv/study.db`). A missing folder is no issue (the store makes it). Said by `parzen validate` with the config's pointer, not at the
  * run's first write as a store failure (exit 1, `ENOTDIR: not a directory, stat ...`). `written`, the path as
  * the config wrote it, is refused when it ends with a slash.
  */
@@ -79,8 +91,19 @@ export const storeFilePathIssues = (path: string, pointer = '/path', written?: s
         found: `\`${written}\`, a folder's path (it ends with a slash)`,
       },
     ];
-  if (statOf(path)?.isDirectory() === true)
+  const stat = statOf(path);
+  if (stat?.isDirectory() === true)
     return [{ pointer, expected: 'the path of a file the store keeps the study in', found: `\`${path}\`, a folder` }];
+  // A device, a FIFO or a socket reads as empty or blocks (trial 167: a journal at /dev/null ran as a study the
+  // store did not have).
+  if (stat !== undefined && !stat.isFile())
+    return [
+      {
+        pointer,
+        expected: 'the path of a regular file the store keeps the study in',
+        found: `\`${path}\`, ${specialFileKind(stat)}`,
+      },
+    ];
   for (let folder = dirname(path); ; folder = dirname(folder)) {
     const found = statOf(folder);
     if (found !== undefined)

@@ -83,3 +83,24 @@ describe('a store path that is no regular file (WRONG 2)', () => {
     expect(flagged.stderr).toContain(`found \`${shown}\`, ${kind}`);
   });
 });
+
+describe('a matrix config without a valid name (WRONG 3, CONFUSING 4)', () => {
+  it.each([
+    ['no name', undefined, '/name: expected a value (required), found nothing'],
+    ['name {}', {}, '/name: expected a string, found {}'],
+    ['name 7', 7, '/name: expected a string, found 7'],
+    ['name ""', '', 'starting with a letter or digit, found ""'],
+  ])('%s: refused once by validate and run, and nothing runs', async (_, name, said) => {
+    const { name: __, ...nameless } = config('w3', { matrix: { seed: [1, 2] } });
+    writeIn(dir, 'w3.json', name === undefined ? nameless : { ...nameless, name });
+    for (const command of ['validate', 'run']) {
+      const result = await cliIn(dir, command, 'w3.json');
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toContain(said);
+      expect(result.stderr.split(said).length, result.stderr).toBe(2);
+      expect(result.stderr).not.toContain('study.seed');
+    }
+    expect(existsSync(join(dir, 'study.seed-1.parzen.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'w3.parzen.jsonl'))).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@ import { boundWords, rangeWords, type SchemaNode, schemaExpectation, typeWords }
 import { countOf } from '../builtins/words.js';
 import { type ConfigIssue, describeValue, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
-import { STUDY_NAME_PATTERN } from './experiment-schema.js';
+import { STUDY_NAME_PATTERN, STUDY_NAME_WORDS } from './experiment-schema.js';
 
 /**
  * An ajv instance: all errors, defaults filled in, unknown keywords ignored. Compiling is what a process
@@ -25,7 +25,7 @@ export const createAjv = (): Ajv =>
 
 /** Patterns said in words (trial 162: a study name with a space was told a regular expression). */
 const PATTERN_WORDS: Readonly<Record<string, string>> = {
-  [STUDY_NAME_PATTERN]: 'a name of letters, digits, `.`, `_` and `-` (no spaces), starting with a letter or digit',
+  [STUDY_NAME_PATTERN]: STUDY_NAME_WORDS,
 };
 
 /** ajv's comparisons, as the API's checks write them. */

@@ -4,6 +4,9 @@ import { keyedKinds, spaceJsonSchema } from '../domain/space-definition.js';
 
 /** What a study name is made of: it names files (`<name>.parzen.jsonl`) and rows. */
 export const STUDY_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+/** {@link STUDY_NAME_PATTERN} in words. */
+export const STUDY_NAME_WORDS =
+  'a name of letters, digits, `.`, `_` and `-` (no spaces), starting with a letter or digit';
 
 /** The largest trial count a budget may name (`maxTrials`, `moreTrials`, `patience`). */
 export const MAX_TRIALS = 1_000_000_000;

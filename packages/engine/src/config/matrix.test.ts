@@ -135,6 +135,39 @@ describe('expandMatrix', () => {
     expect(() => expandMatrix(null)).toThrow(ParzenError);
   });
 
+  // Trial 167: a matrix config without a string name ran as `study.*`; `""` was refused once per variant, at a
+  // name the config never wrote (`.suggester-random`).
+  it('refuses a missing or invalid name once, at /name as written, with the matrix issues', () => {
+    const said = (raw: unknown) => {
+      try {
+        expandMatrix(raw);
+      } catch (error) {
+        return (error as ParzenError).issues.map(
+          (issue) => `${issue.pointer}: ${issue.expected}, found ${issue.found}`,
+        );
+      }
+      return [];
+    };
+    const { name: _, ...nameless } = base;
+    const matrix = { seed: [1, 2] };
+    expect(said({ ...nameless, matrix })).toEqual(['/name: a value (required), found nothing']);
+    for (const [name, found] of [
+      [7, '7'],
+      [null, 'null'],
+      [[], '[]'],
+      [{}, '{}'],
+    ] as const)
+      expect(said({ ...base, name, matrix })).toEqual([`/name: a string, found ${found}`]);
+    for (const name of ['', 'a b'])
+      expect(said({ ...base, name, matrix })).toEqual([
+        `/name: a name of letters, digits, \`.\`, \`_\` and \`-\` (no spaces), starting with a letter or digit, found ${JSON.stringify(name)}`,
+      ]);
+    expect(said({ ...base, name: 7, matrix: { seed: 3 } }).map((line) => line.split(':')[0])).toEqual([
+      '/name',
+      '/matrix/seed',
+    ]);
+  });
+
   it('shortens a long value it shows, as every config message does (review 74: 300 characters in full)', () => {
     try {
       expandMatrix({ ...base, matrix: { seed: { long: 'x'.repeat(300) } } });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConfigNote } from '../contracts/manifest.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { type ConfigIssue, describeValue, escapePointer, formatIssues, ParzenError } from '../errors.js';
+import { STUDY_NAME_PATTERN, STUDY_NAME_WORDS } from './experiment-schema.js';
 
 /** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
 export interface MatrixVariant {
@@ -255,6 +256,38 @@ const product = (axes: readonly (readonly number[])[]): number[][] =>
   axes.reduce<number[][]>((combos, axis) => combos.flatMap((combo) => axis.map((index) => [...combo, index])), [[]]);
 
 /**
+ * What is wrong with the `name` of a config with a matrix, said once at `/name` as written (trial 167: a missing
+ * or wrong-typed name ran as `study.*`, and `""` was refused once per variant at a name the config never wrote).
+ */
+const matrixNameIssues = (name: unknown): ConfigIssue[] => {
+  if (name === undefined) return [{ pointer: '/name', expected: 'a value (required)', found: 'nothing' }];
+  if (typeof name !== 'string') return [{ pointer: '/name', expected: 'a string', found: describeValue(name) }];
+  return new RegExp(STUDY_NAME_PATTERN).test(name)
+    ? []
+    : [
+        {
+          pointer: '/name',
+          expected: STUDY_NAME_WORDS,
+          found: JSON.stringify(name),
+        },
+      ];
+};
+
+/** The matrix's axes, once the matrix and the config's `name` are checked (every issue of both said together). */
+const checkMatrixAndName = (matrix: unknown, name: unknown): [string, unknown[]][] => {
+  const issues = matrixNameIssues(name);
+  let axes: [string, unknown[]][];
+  try {
+    axes = checkMatrix(matrix);
+  } catch (error) {
+    if (issues.length === 0 || !(error instanceof ParzenError) || error.issues.length === 0) throw error;
+    throw invalid([...issues, ...error.issues]);
+  }
+  if (issues.length > 0) throw invalid(issues);
+  return axes;
+};
+
+/**
  * Expands a config's `matrix` into one config per combination (the cartesian product), in order. Keys
  * are top-level config keys (`suggester`, `seed`) or slash paths into the config (`budget/maxTrials`,
  * `suggester/options/gamma`); each value replaces what the config has there. A config without `matrix`
@@ -271,7 +304,7 @@ export const expandMatrix = (raw: unknown): MatrixVariant[] => {
   const name = typeof base.name === 'string' ? base.name : 'study';
   if (!('matrix' in base)) return [{ config: base, study: name, variant: name, values: {}, indices: {} }];
   const { matrix, ...rest } = base;
-  const axes = checkMatrix(matrix);
+  const axes = checkMatrixAndName(matrix, base.name);
   checkSize(axes);
   const labels = axes.map(([, values]) => values.map(labelOf));
   const legacy = axes.map(([, values]) => legacyLabelsOf(values));

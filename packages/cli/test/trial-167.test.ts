@@ -104,3 +104,41 @@ describe('a matrix config without a valid name (WRONG 3, CONFUSING 4)', () => {
     expect(existsSync(join(dir, 'w3.parzen.jsonl'))).toBe(false);
   });
 });
+
+describe("a user's mistake is said at the user's file and line, not Parzen's (WRONG 4)", () => {
+  const moduleConfig = (name: string, path: string, options: Record<string, unknown> = {}) =>
+    writeIn(
+      dir,
+      `${name}.json`,
+      config(name, { objective: { use: 'module', options: { path, ...options } }, store: { use: 'memory' } }),
+    );
+
+  it('a TypeScript syntax error: the file, line and a caret, no frame of esbuild', async () => {
+    writeIn(dir, 'bad.ts', 'export default (p: { x: number }): number => {\n  return p.x +;\n};\n');
+    moduleConfig('w4ts', './bad.ts');
+    const result = await cliIn(dir, 'validate', 'w4ts.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `Objective module \`./bad.ts\` failed to load: Unexpected ";" at\n${join(dir, 'bad.ts')}:2\n  return p.x +;\n              ^`,
+    );
+    expect(result.stderr).not.toMatch(/esbuild|main\.js|Transform failed/);
+  });
+
+  it('an objective exported as a class is refused by validate', async () => {
+    writeIn(dir, 'cls.mjs', 'export default class K {}\n');
+    moduleConfig('w4cls', './cls.mjs');
+    const result = await cliIn(dir, 'validate', 'w4cls.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('/objective/options/export:');
+    expect(result.stderr).toContain('found "default" (a class, which only `new` may call');
+  });
+
+  it.each(['worker'])('report() misused (isolate %s): thrown at the line of the call', async (isolate) => {
+    writeIn(dir, 'rep.mjs', 'export default async ({ x }, ctx) => {\n  await ctx.report(-1, 0.5);\n  return x;\n};\n');
+    moduleConfig('w4rep', './rep.mjs', isolate === 'none' ? { isolate } : {});
+    const result = await cliIn(dir, 'run', 'w4rep.json', '--max-trials', '1', '--json');
+    expect(result.stderr).toContain('step must be a non-negative integer');
+    expect(result.stderr).toContain(`(ParzenError at ${join(dir, 'rep.mjs')}:2:`);
+    expect(result.stderr).not.toMatch(/module-worker|pruning\.js/);
+  });
+});

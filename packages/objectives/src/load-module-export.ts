@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageName, thrownAt } from '@parzen/engine/plugin';
@@ -63,11 +63,18 @@ const functionsOf = (loaded: Record<string, unknown>): string[] => {
   const inner = loaded.default;
   const nested =
     typeof inner === 'object' && inner !== null
-      ? Object.keys(inner).filter((name) => typeof (inner as Record<string, unknown>)[name] === 'function')
+      ? Object.keys(inner).filter((name) => isPlainFunction((inner as Record<string, unknown>)[name]))
       : [];
-  const own = Object.keys(loaded).filter((name) => typeof loaded[name] === 'function');
+  const own = Object.keys(loaded).filter((name) => isPlainFunction(loaded[name]));
   return [...new Set([...own, ...nested])].sort();
 };
+
+/** Whether a value is a class (a function only `new` may call; trial 167: it failed every trial at Parzen's call). */
+const isClass = (value: unknown): boolean =>
+  typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value));
+
+/** Whether a value is a function that may be called, not a class. */
+const isPlainFunction = (value: unknown): boolean => typeof value === 'function' && !isClass(value);
 
 /** CommonJS and transpiled modules put their exports under `default`; look there too. */
 const pickExport = (loaded: Record<string, unknown>, name: string): unknown => {
@@ -109,6 +116,33 @@ const syntaxErrorPlace = (specifier: string, baseDir: string): string | undefine
     `…${source.slice(from, from + 160)}…`,
     `${' '.repeat(column - from + 1)}^`,
   ].join('\n');
+};
+
+/**
+ * A TypeScript file's syntax errors, from esbuild's message as tsx passes it on (`Transform failed with 1
+ * error:\n/abs/obj.ts:2:15: ERROR: Unexpected ";"`, the column from 0): each said as `node --check` says a
+ * JavaScript file's, its text, `file:line`, the line and a caret (trial 167: the frame of esbuild's own
+ * main.js was shown as the place). Undefined when the message is not esbuild's.
+ */
+const transformErrors = (message: string): string | undefined => {
+  if (!message.startsWith('Transform failed with ')) return undefined;
+  const said = [...message.matchAll(/^(.+):(\d+):(\d+): ERROR: (.*)$/gm)].map(
+    ([, file = '', row = '', column = '', text]) => {
+      const line = sourceLine(file, Number(row));
+      return `${text} at\n${file}:${row}${line === undefined ? '' : `\n${line}\n${' '.repeat(Number(column))}^`}`;
+    },
+  );
+  return said.length === 0 ? undefined : said.join('\n');
+};
+
+/** Line `row` (from 1) of a file, when it can be read and is short enough to show. */
+const sourceLine = (file: string, row: number): string | undefined => {
+  try {
+    const line = readFileSync(file, 'utf8').split(/\r?\n/)[row - 1];
+    return line !== undefined && line.length <= 160 ? line : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 // Review 128: said as a plugin that could not start, as a missing file was before.
@@ -161,6 +195,9 @@ export const loadModuleExport = async (
   } catch (error) {
     if (error instanceof MissingPackageError) throw error;
     const message = (error as Error).message;
+    const transform = typeof message === 'string' ? transformErrors(message) : undefined;
+    if (transform !== undefined)
+      throw new Error(`${label} \`${specifier}\` failed to load: ${transform}`, { cause: error });
     const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
     // An error the module threw as it ran: where, as a plugin module's is said (trial 48: no file or line).
     // Not for a module not found: the first frame is then Node's resolver's, not the module's.
@@ -179,16 +216,18 @@ export const loadModuleExport = async (
     );
   }
   const value = pickExport(loaded, exportName);
-  if (typeof value !== 'function') {
+  if (!isPlainFunction(value)) {
     const names = Object.keys(loaded).sort();
     const found =
       value === undefined
         ? 'no such export'
         : value === null
           ? 'null'
-          : typeof value === 'object'
-            ? 'an object'
-            : `a ${typeof value}`;
+          : isClass(value)
+            ? 'a class, which only `new` may call'
+            : typeof value === 'object'
+              ? 'an object'
+              : `a ${typeof value}`;
     throw new MissingExportError(
       `Export \`${exportName}\` of ${label.toLowerCase()} \`${specifier}\` is ${found}; expected a function. The module exports: ${names.join(', ') || 'nothing'}.`,
       exportName,

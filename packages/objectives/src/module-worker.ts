@@ -156,7 +156,7 @@ const flushStdio = async (): Promise<void> => {
 /** One running trial in this thread: its signal, its reports waiting for an answer, the latest prune decision. */
 interface RunningTrial {
   readonly controller: AbortController;
-  readonly waiting: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
+  readonly waiting: Map<number, { resolve: () => void; reject: (error: Error) => void; readonly called: object }>;
   prune: boolean;
   /** The objective returned or threw: a report now is late (said once, settled at once). */
   ended?: boolean;
@@ -170,30 +170,29 @@ interface RunningTrial {
  */
 const trialContext = (id: number, trialNumber: number, seed: number, trial: RunningTrial) => {
   let seq = 0;
-  return {
-    trialNumber,
-    seed,
-    signal: trial.controller.signal,
-    report: (step: number, value: number): Promise<void> => {
-      // After the trial: not stored, as in-process (review 133: nobody answered it, so awaiting it hung).
-      if (trial.ended === true) {
-        if (trial.warnedLate !== true) port?.postMessage({ type: 'late-report', trialNumber, step, value });
-        trial.warnedLate = true;
-        return Promise.resolve();
+  const report = (step: number, value: number): Promise<void> => {
+    // After the trial: not stored, as in-process (review 133: nobody answered it, so awaiting it hung).
+    if (trial.ended === true) {
+      if (trial.warnedLate !== true) port?.postMessage({ type: 'late-report', trialNumber, step, value });
+      trial.warnedLate = true;
+      return Promise.resolve();
+    }
+    // Where the objective called report(): a refusal is thrown from there (trial 167: it was said to be thrown
+    // at this thread's message handler, a line of Parzen's own).
+    const called = {};
+    Error.captureStackTrace(called, report);
+    return new Promise<void>((resolve, reject) => {
+      const at = seq++;
+      trial.waiting.set(at, { resolve, reject, called });
+      try {
+        port?.postMessage({ type: 'report', id, seq: at, step, value } satisfies ModuleWorkerReply);
+      } catch (error) {
+        trial.waiting.delete(at);
+        reject(error);
       }
-      return new Promise<void>((resolve, reject) => {
-        const at = seq++;
-        trial.waiting.set(at, { resolve, reject });
-        try {
-          port?.postMessage({ type: 'report', id, seq: at, step, value } satisfies ModuleWorkerReply);
-        } catch (error) {
-          trial.waiting.delete(at);
-          reject(error);
-        }
-      });
-    },
-    shouldPrune: (): boolean => trial.prune,
+    });
   };
+  return { trialNumber, seed, signal: trial.controller.signal, report, shouldPrune: (): boolean => trial.prune };
 };
 
 /** Settles the report a `reported` or `report-failed` answer is for. */
@@ -206,13 +205,16 @@ const answerReport = (
   trial.waiting.delete(answer.seq);
   // As a ParzenError with its code when it has one, as `context.report` throws in-process (review 132: a plain
   // Error in a worker, so `error.code === 'REPORT_INVALID'` held only with isolate "none").
-  if (answer.type === 'report-failed')
-    waiting.reject(
+  if (answer.type === 'report-failed') {
+    const error =
       answer.code === undefined
         ? new Error(answer.message)
-        : new ParzenError(answer.code, answer.message, { issues: answer.issues ?? [] }),
-    );
-  else {
+        : new ParzenError(answer.code, answer.message, { issues: answer.issues ?? [] });
+    const frames = (waiting.called as { stack?: unknown }).stack;
+    if (typeof frames === 'string')
+      error.stack = `${error.name}: ${error.message}${frames.slice(frames.indexOf('\n'))}`;
+    waiting.reject(error);
+  } else {
     trial.prune = answer.prune;
     waiting.resolve();
   }

@@ -133,7 +133,7 @@ describe("a user's mistake is said at the user's file and line, not Parzen's (WR
     expect(result.stderr).toContain('found "default" (a class, which only `new` may call');
   });
 
-  it.each(['worker'])('report() misused (isolate %s): thrown at the line of the call', async (isolate) => {
+  it.each(['worker', 'none'])('report() misused (isolate %s): thrown at the line of the call', async (isolate) => {
     writeIn(dir, 'rep.mjs', 'export default async ({ x }, ctx) => {\n  await ctx.report(-1, 0.5);\n  return x;\n};\n');
     moduleConfig('w4rep', './rep.mjs', isolate === 'none' ? { isolate } : {});
     const result = await cliIn(dir, 'run', 'w4rep.json', '--max-trials', '1', '--json');

@@ -386,20 +386,31 @@ export const createPruning = (options: PruningOptions): Pruning => {
         if (prune && !told) toldAt = step;
         told ||= prune;
       };
-      return {
-        report: (step, value) => {
-          // Tracked by a promise of its own that never rejects: the caller's promise keeps its rejection, so
-          // a refused report nobody awaits stays an unhandled rejection, which names it (user trial 27).
-          let done = () => {};
-          const tracked = new Promise<void>((resolve) => {
-            done = resolve;
-          });
-          pending.add(tracked);
-          return reportOne(step, value).finally(() => {
+      const contextReport = (step: number, value: number): Promise<void> => {
+        // Where the objective called report(): a refused call is thrown from there (trial 167: it was said to be
+        // thrown in this file, a line of Parzen's own). A pruner's failure keeps its own place.
+        const called: { stack?: string } = {};
+        Error.captureStackTrace(called, contextReport);
+        // Tracked by a promise of its own that never rejects: the caller's promise keeps its rejection, so
+        // a refused report nobody awaits stays an unhandled rejection, which names it (user trial 27).
+        let done = () => {};
+        const tracked = new Promise<void>((resolve) => {
+          done = resolve;
+        });
+        pending.add(tracked);
+        return reportOne(step, value)
+          .catch((error: unknown) => {
+            if (error instanceof ParzenError && error.code === 'REPORT_INVALID' && typeof called.stack === 'string')
+              error.stack = `${error.name}: ${error.message}${called.stack.slice(called.stack.indexOf('\n'))}`;
+            throw error;
+          })
+          .finally(() => {
             pending.delete(tracked);
             done();
           });
-        },
+      };
+      return {
+        report: contextReport,
         shouldPrune: () => told,
         settle: async () => {
           seenAtEnd = told;

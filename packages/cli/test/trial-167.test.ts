@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartModule, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+import { heartModule, lastJsonLine, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
 import { cliIn } from './cli-in-process.js';
 
 let dir: string;
@@ -140,5 +140,43 @@ describe("a user's mistake is said at the user's file and line, not Parzen's (WR
     expect(result.stderr).toContain('step must be a non-negative integer');
     expect(result.stderr).toContain(`(ParzenError at ${join(dir, 'rep.mjs')}:2:`);
     expect(result.stderr).not.toMatch(/module-worker|pruning\.js/);
+  });
+});
+
+describe('parameter names whose PARZEN_PARAM_ variables collide (WRONG 5)', () => {
+  const x = { type: 'uniform', low: 0, high: 1 };
+  // The program reads the params from stdin and says whether any PARZEN_PARAM_ variable was set.
+  const program =
+    "let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => { const p = JSON.parse(s); console.log(p.lr + p.LR + 100 * Object.keys(process.env).filter((k) => k.startsWith('PARZEN_PARAM')).length); });";
+  const write = (paramsInEnv: boolean) =>
+    writeIn(
+      dir,
+      'w5.json',
+      config('w5', {
+        space: { lr: x, LR: x },
+        objective: { use: 'command', options: { command: [process.execPath, '-e', program], paramsInEnv } },
+        store: { use: 'memory' },
+      }),
+    );
+
+  it('with "paramsInEnv": false they are valid and run, and no variable is set', async () => {
+    write(false);
+    const validate = await cliIn(dir, 'validate', 'w5.json');
+    expect(validate.code, validate.stderr).toBe(0);
+    const run = await cliIn(dir, 'run', 'w5.json', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('leaves out');
+    const summary = lastJsonLine(run.stdout) as { trials: { complete: number }; best: { loss: number } };
+    expect(summary.trials.complete).toBe(2);
+    expect(summary.best.loss).toBeLessThan(100);
+  });
+
+  it('where the params go into the environment, the refusal names the option that avoids it', async () => {
+    write(true);
+    const result = await cliIn(dir, 'validate', 'w5.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `all passed as PARZEN_PARAM_LR (rename one of them, or set the objective's "paramsInEnv": false`,
+    );
   });
 });

@@ -31,7 +31,7 @@ export const asciiCollisionIssues = (collisions: ReadonlyMap<string, readonly st
       pointer: '/space',
       absolute: true,
       expected: 'parameter names that the command objective passes in different PARZEN_PARAM_ variables',
-      found: `${names.map((name) => `\`${name}\``).join(' and ')}, all passed as ${variable} (rename one of them)`,
+      found: `${names.map((name) => `\`${name}\``).join(' and ')}, all passed as ${variable} (rename one of them, or set the objective's "paramsInEnv": false: no PARZEN_PARAM_ variable is set then, and the program reads the params from stdin or its argv template)`,
     }));
 
 /** The warning for {@link envNameCollisions}: which variables are left out, and where the values are. */

@@ -504,7 +504,7 @@ export const createCommandObjective = (
   if (literal.length > 0) throw invalidConfig('objective options', literal);
   // Variables several parameters map to are left out (trial 40: `α` and `λ`, both PARZEN_PARAM__, refused
   // a config whose program reads argv), said once.
-  const leaveOut = envNameCollisions(names ?? []);
+  const leaveOut = envNameCollisions(options.paramsInEnv === false ? [] : (names ?? []));
   const env = (
     params: ExternalParams,
     evaluation: { readonly trialNumber: number; readonly seed: number },
@@ -967,7 +967,8 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
   );
   const problems = [
     ...templateProblems(options.command, options.env, names, '', conditional),
-    ...asciiCollisionIssues(envNameCollisions(names)),
+    // No PARZEN_PARAM_ variable is set without paramsInEnv (trial 167: its collisions were refused all the same).
+    ...(options.paramsInEnv === false ? [] : asciiCollisionIssues(envNameCollisions(names))),
     // Trial 130: a choice option holding NUL, or too long for an environment string, passed validate and
     // failed every trial that drew it.
     ...unpassableOptionIssues(

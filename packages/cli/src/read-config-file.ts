@@ -1,7 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { shellQuoted } from '@parzen/engine/host';
+import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
 import { duplicateKeys, MAX_DEPTH, tooDeep } from './json-checks.js';
 
@@ -203,6 +205,55 @@ const readBounded = (path: string): Buffer => {
   }
 };
 
+/** Source files a config may name (an objective module, a program), by extension: what they are. */
+const SOURCE_FILES: Readonly<Record<string, string>> = {
+  '.js': 'a JavaScript module',
+  '.mjs': 'a JavaScript module',
+  '.cjs': 'a JavaScript module',
+  '.jsx': 'a JavaScript module',
+  '.ts': 'a TypeScript module',
+  '.mts': 'a TypeScript module',
+  '.cts': 'a TypeScript module',
+  '.tsx': 'a TypeScript module',
+  '.py': 'a Python program',
+  '.sh': 'a shell script',
+};
+
+/**
+ * What a file given as the config is when it is plainly no config, said before it is parsed (trial 167: a module
+ * was read as YAML, `/export default ...: found an unknown field`, and a journal gave a YAML syntax error).
+ */
+const notAConfig = (path: string, text: string): string | undefined => {
+  const extension = extname(path).toLowerCase();
+  const source = SOURCE_FILES[extension];
+  if (source !== undefined)
+    return `${source}, not a config: expected a JSON or YAML config (.json, .yaml or .yml), which names ${
+      source.endsWith('module')
+        ? `its objective module in "objective" ({"use": "module", "options": {"path": ${JSON.stringify(`./${basename(path)}`)}}})`
+        : `the program in "objective" ({"use": "command", "options": {"command": [...]}})`
+    }.`;
+  if (extension === '.json' || extension === '.yaml' || extension === '.yml') return undefined;
+  // The file again, by the journal store's own rule: only a regular file (a pipe is read once).
+  if (statSync(path, { throwIfNoEntry: false })?.isFile() === true && isJournalFile(path))
+    return `a Parzen journal (a study store), not a config: list its studies with \`parzen studies --store jsonl:${shellQuoted(path)}\`; a config names its store in "store".`;
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length > 1 && isJsonLines(lines))
+    return 'JSON Lines (a JSON value on each line: trials for `parzen import`, an export, an events file?), not a config: expected one JSON or YAML object.';
+  return undefined;
+};
+
+/** Whether the first lines are each a JSON object (and the text as a whole is not JSON). */
+const isJsonLines = (lines: readonly string[]): boolean => {
+  const parses = (text: string) => {
+    try {
+      return typeof JSON.parse(text) === 'object';
+    } catch {
+      return false;
+    }
+  };
+  return lines.slice(0, 5).every((line) => line.trim().startsWith('{') && parses(line)) && !parses(lines.join('\n'));
+};
+
 /**
  * Reads an experiment config: `.json` as JSON, `.yaml`/`.yml` as YAML, anything else as JSON if it
  * parses, else YAML. A missing file or a syntax error is a {@link CliError} (exit 2) naming the file and
@@ -226,10 +277,11 @@ export const readConfigFile = (path: string): unknown => {
 
 const readConfigText = (path: string): unknown => {
   let text: string;
+  let bytes: Buffer;
   // Checked on the bytes (review 63: a U+FFFD the file holds was taken for a decoding failure).
   let utf8: boolean;
   try {
-    const bytes = readBounded(path);
+    bytes = readBounded(path);
     utf8 = isUtf8(bytes);
     text = bytes.toString('utf8');
   } catch (error) {
@@ -260,12 +312,20 @@ const readConfigText = (path: string): unknown => {
       EXIT.badInput,
       'CONFIG_INVALID',
     );
+  if (bytes.subarray(0, 16).toString('latin1') === 'SQLite format 3\0')
+    throw new CliError(
+      `${path}: is a SQLite database (a study store), not a config: list its studies with \`parzen studies --store sqlite:${shellQuoted(path)}\`; a config names its store in "store".`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
+    );
   if (!utf8 || text.includes('\u0000'))
     throw new CliError(
       `${path}: is not UTF-8 text (${utf8 ? 'it holds NUL bytes: a binary file?' : 'a binary file, or text in another encoding: save it as UTF-8'}); expected a JSON or YAML config.`,
       EXIT.badInput,
       'CONFIG_INVALID',
     );
+  const other = notAConfig(path, text);
+  if (other !== undefined) throw new CliError(`${path}: is ${other}`, EXIT.badInput, 'CONFIG_INVALID');
   const extension = extname(path).toLowerCase();
   if (extension === '.json') return parseJson(text, path);
   if (extension === '.yaml' || extension === '.yml') return parseYamlText(text, path);

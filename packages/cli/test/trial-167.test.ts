@@ -180,3 +180,32 @@ describe('parameter names whose PARZEN_PARAM_ variables collide (WRONG 5)', () =
     );
   });
 });
+
+describe('a file given as the config that is no config (CONFUSING 1)', () => {
+  it('a module, a program, a journal, a SQLite database and JSON Lines are each said as what they are', async () => {
+    writeIn(dir, 'c1.json', config('c1', { store: { use: 'jsonl' } }));
+    expect((await cliIn(dir, 'run', 'c1.json', '--quiet')).code).toBe(0);
+    writeIn(dir, 'c1db.json', config('c1db', { store: { use: 'sqlite' } }));
+    expect((await cliIn(dir, 'run', 'c1db.json', '--quiet')).code).toBe(0);
+    writeIn(dir, 'train.py', 'print(1)\n');
+    writeIn(dir, 'lines.jsonl', '{"params": {"x": 1}}\n{"params": {"x": 2}}\n');
+    for (const [file, said] of [
+      [
+        'heart.mjs',
+        'heart.mjs: is a JavaScript module, not a config: expected a JSON or YAML config (.json, .yaml or .yml), which names its objective module in "objective" ({"use": "module", "options": {"path": "./heart.mjs"}}).',
+      ],
+      ['train.py', 'train.py: is a Python program, not a config'],
+      [
+        'c1.parzen.jsonl',
+        'c1.parzen.jsonl: is a Parzen journal (a study store), not a config: list its studies with `parzen studies --store jsonl:c1.parzen.jsonl`',
+      ],
+      ['c1db.parzen.db', 'c1db.parzen.db: is a SQLite database (a study store), not a config'],
+      ['lines.jsonl', 'lines.jsonl: is JSON Lines (a JSON value on each line'],
+    ]) {
+      const result = await cliIn(dir, 'validate', file as string);
+      expect(result.code, file).toBe(2);
+      expect(result.stderr).toContain(said);
+      expect(result.stderr).not.toMatch(/YAML:|unknown field|expected a value \(required\)/);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import type { ChoiceLiteral } from '@parzen/engine';
 import { countOf, sameTextHint } from '@parzen/engine/host';
 import { type CompiledSpace, type ConfigIssue, ownEntry, type StudySpec, walkSpace } from '@parzen/engine/plugin';
@@ -500,7 +501,19 @@ export const readTrialFile = (
   piped?: string,
 ): TrialFile => {
   const name = trialFileName(path);
-  const cannotRead = (error: unknown) => new CliError(`Cannot read ${name}: ${(error as Error).message}`);
+  // Said as `run` says a config it cannot read (trial 167: Node's "ENOENT: no such file or directory, open ...").
+  const cannotRead = (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    return new CliError(
+      code === 'ENOENT'
+        ? `${name}: no such file of trials${isAbsolute(path) ? '' : ` (looked for ${resolve(path)}, from the folder ${process.cwd()})`}.`
+        : code === 'EISDIR'
+          ? `${name}: is a folder, not a file of trials (JSON lines or a .csv file).`
+          : code === 'EACCES' || code === 'EPERM'
+            ? `${name}: cannot be read: permission denied.`
+            : `Cannot read ${name}: ${(error as Error).message}`,
+    );
+  };
   if (path === '-') {
     let lines: string[];
     if (piped !== undefined) {

@@ -209,3 +209,19 @@ describe('a file given as the config that is no config (CONFUSING 1)', () => {
     }
   });
 });
+
+describe('import of a missing file or a folder (CONFUSING 2)', () => {
+  it("says it as run says a config it cannot read, not in Node's errno words", async () => {
+    writeIn(dir, 'c2.json', config('c2', { store: { use: 'jsonl' } }));
+    const missing = await cliIn(dir, 'import', 'c2.json', 'nope.jsonl');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      `parzen: nope.jsonl: no such file of trials (looked for ${join(dir, 'nope.jsonl')}, from the folder ${dir}).`,
+    );
+    const folder = await cliIn(dir, 'import', 'c2.json', '.');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe('parzen: .: is a folder, not a file of trials (JSON lines or a .csv file).');
+    const csv = await cliIn(dir, 'import', 'c2.json', 'nope.csv');
+    expect(csv.stderr).toContain('nope.csv: no such file of trials');
+  });
+});

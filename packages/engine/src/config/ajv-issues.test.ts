@@ -11,6 +11,19 @@ const JARGON = /must match|anyOf|oneOf|"then"|"else"|schema/;
 const minResource = { anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }] };
 
 describe('ajvIssues: one line per mistake, without ajv jargon', () => {
+  // Trial 167: one mistake was said twice, by the type and by the bound, or by minLength and the pattern.
+  it('a value that fails a type naming its bounds, or a pattern the empty string fails: one line', () => {
+    const count = { type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 9 } } };
+    expect(issuesOf(count, { n: 0.5 }, '')).toEqual([
+      { pointer: '/n', expected: 'an integer ≥ 1 and ≤ 9', found: '0.5' },
+    ]);
+    expect(issuesOf(count, { n: 0 }, '')).toEqual([{ pointer: '/n', expected: 'an integer ≥ 1', found: '0' }]);
+    const name = { type: 'object', properties: { s: { type: 'string', minLength: 1, pattern: '^[a-z]+$' } } };
+    expect(issuesOf(name, { s: '' }, '')).toEqual([
+      { pointer: '/s', expected: 'a string matching ^[a-z]+$', found: '""' },
+    ]);
+  });
+
   it('an anyOf of required fields: at least one of them, found neither', () => {
     const schema = {
       type: 'object',

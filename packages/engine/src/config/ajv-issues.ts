@@ -341,6 +341,30 @@ const foldCombining = (entries: readonly Entry[], prefix: string): void => {
   }
 };
 
+/** The keywords of a number's bounds, which a `type` error's words already name. */
+const BOUNDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
+
+/**
+ * Whether another issue at the same place already says what this one does (trial 167: 0.5 for an integer ≥ 1 was
+ * said as "an integer ≥ 1 and ≤ 1000000000" and again as "an integer ≥ 1"; "" as "a non-empty string" and as
+ * a name starting with a letter or digit): a bound beside the `type` error that names the bounds, a non-empty
+ * string beside the pattern the empty string fails.
+ */
+const saidByAnother = (error: ErrorObject, issue: ConfigIssue, entries: readonly Entry[]): boolean => {
+  const beside = (keyword: string) =>
+    entries.some(
+      (other) =>
+        other.error.keyword === keyword &&
+        other.issue?.pointer === issue.pointer &&
+        other.error.instancePath === error.instancePath &&
+        other.error.schemaPath.replace(/\/[^/]*$/, '') === error.schemaPath.replace(/\/[^/]*$/, ''),
+    );
+  if (BOUNDS.has(error.keyword)) return beside('type');
+  if (error.keyword === 'minLength' && Number((error.params as { limit?: unknown }).limit) === 1)
+    return beside('pattern');
+  return false;
+};
+
 /**
  * Turns ajv errors into issues with JSON pointers under `prefix`, one per mistake: the errors of
  * `anyOf`, `oneOf` and `if`/`then` are folded (see {@link foldCombining}). Duplicates are dropped.
@@ -354,8 +378,8 @@ export const ajvIssues = (errors: readonly ErrorObject[] | null | undefined, pre
   foldCombining(entries, prefix);
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];
-  for (const { issue } of entries) {
-    if (issue === undefined) continue;
+  for (const { error, issue } of entries) {
+    if (issue === undefined || saidByAnother(error, issue, entries)) continue;
     const key = JSON.stringify(issue);
     if (!seen.has(key)) {
       seen.add(key);

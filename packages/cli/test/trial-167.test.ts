@@ -225,3 +225,18 @@ describe('import of a missing file or a folder (CONFUSING 2)', () => {
     expect(csv.stderr).toContain('nope.csv: no such file of trials');
   });
 });
+
+describe('queue --remove of an entry that is not waiting, with --json (CONFUSING 7)', () => {
+  it('names the flag in each issue, with no pointer that reads as a place in the config', async () => {
+    writeIn(dir, 'c7.json', config('c7', { store: { use: 'jsonl' } }));
+    expect((await cliIn(dir, 'run', 'c7.json', '--quiet')).code).toBe(0);
+    const result = await cliIn(dir, 'queue', 'c7.json', '--remove', 'nope', '--json');
+    expect(result.code).toBe(2);
+    const { errors } = lastJsonLine(result.stdout) as {
+      errors: { file: string; code: string; issues: { pointer: string; found: string }[] }[];
+    };
+    expect(errors[0]?.code).toBe('ENTRY_NOT_WAITING');
+    expect(errors[0]?.issues.map((issue) => issue.pointer)).toEqual(['']);
+    expect(errors[0]?.issues[0]?.found).toMatch(/^--remove nope: key `nope`: /);
+  });
+});

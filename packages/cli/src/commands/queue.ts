@@ -189,7 +189,24 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
   ];
   let removed: readonly EnqueuedParams[] = [];
   let waiting = target.waiting;
-  if (selectors.length > 0) ({ removed, waiting } = await removeEntries(target, flags, selectors, output));
+  // The flag each selector came from, which a refusal's issues name (trial 167: `/0` read as a place in the config).
+  const flagOf = (index: number): string => {
+    const key = keys[index];
+    if (key === undefined) return `--remove-params ${(flags.removeParams ?? [])[index - keys.length] ?? ''}`;
+    return (flags.remove ?? []).includes(key) ? `--remove ${key}` : '--remove-unlisted';
+  };
+  if (selectors.length > 0)
+    ({ removed, waiting } = await removeEntries(target, flags, selectors, output).catch((error: unknown) => {
+      throw error instanceof ParzenError && error.code === 'ENTRY_NOT_WAITING'
+        ? new ParzenError(error.code, error.message, {
+            issues: error.issues.map((issue) => ({
+              ...issue,
+              pointer: '',
+              found: `${flagOf(Number(issue.pointer.slice(1)))}: ${issue.found}`,
+            })),
+          })
+        : error;
+    }));
   const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
   if (flags.removeUnlisted === true && selectors.length === 0)
     say(

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
@@ -741,6 +741,39 @@ const notAppendable = (path: string): string | undefined => {
   }
 };
 
+/**
+ * What a file at an events reporter's path holds when it is not events (trial 167: another experiment's config
+ * was appended to, and no longer parsed): its first line is no JSON object with a `type`. Undefined for a file that
+ * is not there, is empty, or starts with an event (or a line too long to tell).
+ */
+const notEventsFile = (path: string): string | undefined => {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const end = head.indexOf('\n');
+  if (head.trim() === '' || (end < 0 && head.length === 64 * 1024)) return undefined;
+  const first = (end < 0 ? head : head.slice(0, end)).trim();
+  try {
+    const event: unknown = JSON.parse(first);
+    if (typeof event === 'object' && event !== null && typeof (event as { type?: unknown }).type === 'string')
+      return undefined;
+  } catch {
+    // Not an event: said below.
+  }
+  return first === '{' || first === '['
+    ? 'a file whose first line is `{`, the start of pretty-printed JSON (a config?), not events'
+    : 'a file that holds something else than events (its first line is no JSON event, an object with a `type`)';
+};
+
 /** The config error of an events file that would destroy `what`, or where events cannot be appended. */
 const eventsRefused = (
   events: readonly { index: number; file: string; what: string; appendable?: false }[],
@@ -784,7 +817,7 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
         ? path === store
           ? storeName
           : `a side file of ${storeName}`
-        : wouldDestroy(path, inputs);
+        : (wouldDestroy(path, inputs) ?? notEventsFile(path));
     } catch (error) {
       // A path that cannot be looked at is the events file's problem, said at its pointer (review 57: "-o:").
       what = `which cannot be looked at (${(error as Error).message.replace(/^-o: cannot write [^:]*: /, '')})`;

@@ -2,7 +2,7 @@
 // took where validate refused them, or refused with a message that sent the user elsewhere.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartModule, lastJsonLine, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
@@ -238,5 +238,44 @@ describe('queue --remove of an entry that is not waiting, with --json (CONFUSING
     expect(errors[0]?.code).toBe('ENTRY_NOT_WAITING');
     expect(errors[0]?.issues.map((issue) => issue.pointer)).toEqual(['']);
     expect(errors[0]?.issues[0]?.found).toMatch(/^--remove nope: key `nope`: /);
+  });
+});
+
+describe('an events reporter at a file that holds something else (CONFUSING 8)', () => {
+  const withEvents = (path: string) =>
+    writeIn(
+      dir,
+      'c8.json',
+      config('c8', { store: { use: 'memory' }, reporters: [{ use: 'events', options: { path } }] }),
+    );
+
+  it("another experiment's config, or any file that is not events, is refused and left as it was", async () => {
+    const other = writeIn(dir, 'other.json', config('other'));
+    const before = readFileSync(other, 'utf8');
+    writeIn(dir, 'notes.txt', 'lr 0.1 was best\n');
+    for (const [path, said] of [
+      ['./other.json', 'a file whose first line is `{`, the start of pretty-printed JSON (a config?), not events'],
+      ['./notes.txt', 'a file that holds something else than events'],
+    ]) {
+      withEvents(path as string);
+      for (const command of ['validate', 'run']) {
+        const result = await cliIn(dir, command, 'c8.json');
+        expect(result.code, `${command} ${path}`).toBe(2);
+        expect(result.stderr).toContain(`/reporters/0/options/path: expected a file of its own for the events`);
+        expect(result.stderr).toContain(said);
+      }
+    }
+    expect(readFileSync(other, 'utf8')).toBe(before);
+  });
+
+  it('an events file is appended to, run after run', async () => {
+    withEvents('./c8.events.jsonl');
+    expect((await cliIn(dir, 'run', 'c8.json', '--quiet')).code).toBe(0);
+    expect((await cliIn(dir, 'run', 'c8.json', '--quiet')).code).toBe(0);
+    const types = readFileSync(join(dir, 'c8.events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types.filter((type) => type === 'study.started')).toHaveLength(2);
   });
 });

@@ -279,3 +279,20 @@ describe('an events reporter at a file that holds something else (CONFUSING 8)',
     expect(types.filter((type) => type === 'study.started')).toHaveLength(2);
   });
 });
+
+describe('a store path written as a URL or in the --store spelling (CONFUSING 5)', () => {
+  it.each([
+    ['sqlite', 'postgres://u@localhost/db', 'a PostgreSQL URL: a PostgreSQL database is the postgres store'],
+    ['jsonl', 'sqlite:./x.db', `the --store flag's spelling (sqlite:PATH): in a config the store is named by "use"`],
+  ])('the %s store at %s is refused before anything is made', async (use, path, said) => {
+    writeIn(dir, 'c5.json', config('c5', { store: { use, options: { path } } }));
+    for (const command of ['validate', 'run']) {
+      const result = await cliIn(dir, command, 'c5.json');
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toContain(`/store/options/path: expected the path of a file the store keeps the study in`);
+      expect(result.stderr).toContain(said);
+    }
+    expect(existsSync(join(dir, 'postgres:'))).toBe(false);
+    expect(existsSync(join(dir, 'sqlite:.'))).toBe(false);
+  });
+});

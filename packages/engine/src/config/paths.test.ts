@@ -35,6 +35,22 @@ describe('storeFilePathIssues', () => {
     expect(endsWithSeparator('ev/')).toBe(true);
   });
 
+  // Trial 167: `postgres://u@localhost/db` made a SQLite file in the folders `postgres:/u@localhost`.
+  it('refuses a path written as a URL or as the --store flag spells a store, with the config meant', () => {
+    const found = (written: string) => storeFilePathIssues(join(dir, 'x'), '/path', written)[0]?.found;
+    expect(found('postgres://u@localhost/db')).toBe(
+      '`postgres://u@localhost/db`, a PostgreSQL URL: a PostgreSQL database is the postgres store, {"use": "postgres", "options": {"url": "postgres://u@localhost/db"}}',
+    );
+    expect(found('sqlite:./x.db')).toBe(
+      '`sqlite:./x.db`, the --store flag\'s spelling (sqlite:PATH): in a config the store is named by "use", {"use": "sqlite", "options": {"path": "./x.db"}}',
+    );
+    expect(found('file:///tmp/x.jsonl')).toBe(
+      '`file:///tmp/x.jsonl`, a URL, not a file path (write the path itself, "/tmp/x.jsonl")',
+    );
+    expect(found('./studies/x.jsonl')).toBeUndefined();
+    expect(found('C:/studies/x.jsonl')).toBeUndefined();
+  });
+
   // Trial 167: a journal at /dev/null ran as a study its store did not have.
   it.runIf(process.platform !== 'win32')('refuses a device, which is no regular file', () => {
     expect(storeFilePathIssues('/dev/null')).toEqual([

@@ -27,6 +27,23 @@ export const resolveConfigPath = (baseDir: string, path: string): string => {
  */
 export const STUDY_FILE_NAME_BYTES = 160;
 
+/**
+ * A store path written as a URL or in the `--store` flag's NAME:PATH spelling, said with the config that was meant
+ * (trial 167: `postgres://u@localhost/db` made a SQLite file in the folders `postgres:/u@localhost`, and
+ * `sqlite:./x.db` a journal in a folder `sqlite:.`). Undefined for a path.
+ */
+const otherSpelling = (written: string): string | undefined => {
+  const url = /^([A-Za-z][A-Za-z0-9+.-]+):\/\//.exec(written);
+  if (url !== null && /^postgres(ql)?$/i.test(url[1] as string))
+    return `a PostgreSQL URL: a PostgreSQL database is the postgres store, {"use": "postgres", "options": {"url": ${JSON.stringify(written)}}}`;
+  if (url !== null)
+    return `a URL, not a file path${/^file$/i.test(url[1] as string) ? ` (write the path itself, ${JSON.stringify(written.replace(/^file:\/\//i, ''))})` : ''}`;
+  const flag = /^(jsonl|sqlite|memory|postgres):(.*)$/.exec(written);
+  if (flag !== null)
+    return `the --store flag's spelling (${flag[1]}:PATH): in a config the store is named by "use", {"use": "${flag[1]}", "options": {"path": ${JSON.stringify(flag[2])}}}`;
+  return undefined;
+};
+
 /** What a file that is neither a regular file nor a folder is, in words. */
 const specialFileKind = (stat: Stats): string =>
   stat.isCharacterDevice()
@@ -90,6 +107,11 @@ export const storeFilePathIssues = (path: string, pointer = '/path', written?: s
         expected: 'the path of a file the store keeps the study in',
         found: `\`${written}\`, a folder's path (it ends with a slash)`,
       },
+    ];
+  const spelled = written === undefined ? undefined : otherSpelling(written);
+  if (spelled !== undefined)
+    return [
+      { pointer, expected: 'the path of a file the store keeps the study in', found: `\`${written}\`, ${spelled}` },
     ];
   const stat = statOf(path);
   if (stat?.isDirectory() === true)

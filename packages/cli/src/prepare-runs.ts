@@ -625,6 +625,18 @@ export const foreignStoreFileNote = (experiment: LoadedExperiment, held: readonl
 };
 
 /**
+ * A note when the store holds no study of the config's name but one whose name differs from it only in case (trial
+ * 167: "First" started a second study beside "first" without a word; on a disk that ignores case, as macOS's and
+ * Windows' do, the files named after them are one).
+ */
+export const caseVariantNote = (name: string, held: readonly string[]): string | undefined => {
+  const variants = held.filter((other) => other !== name && other.toLowerCase() === name.toLowerCase());
+  if (variants.length === 0 || held.includes(name)) return undefined;
+  const one = variants.length === 1;
+  return `the store holds ${one ? 'study' : 'studies'} ${listNames(variants)}, whose ${one ? 'name differs' : 'names differ'} from ${name} only in case (a typo?): a run of this config starts study ${name} beside ${one ? 'it' : 'them'}`;
+};
+
+/**
  * A note when the run's store file is not there yet while the other file store's file for the study is, beside
  * the config: a config switched from jsonl to sqlite (or back) starts the study afresh in the new file, and its
  * earlier trials seemed lost (trial 110: "Starting study (0 trials so far)", nothing more).

@@ -296,3 +296,30 @@ describe('a store path written as a URL or in the --store spelling (CONFUSING 5)
     expect(existsSync(join(dir, 'sqlite:.'))).toBe(false);
   });
 });
+
+describe('a study name that differs only in case from one in the store (CONFUSING 3)', () => {
+  const named = (name: string) =>
+    writeIn(
+      dir,
+      `c3-${name}.json`,
+      config(name, { store: { use: 'sqlite', options: { path: './c3.db' } }, budget: { maxTrials: 1 } }),
+    );
+  const said =
+    'the store holds study c3, whose name differs from C3 only in case (a typo?): a run of this config starts study C3 beside it';
+
+  it('validate and run note it; a run of the same name says nothing of it', async () => {
+    named('c3');
+    named('C3');
+    const first = await cliIn(dir, 'run', 'c3-c3.json', '--quiet');
+    expect(first.code).toBe(0);
+    expect(first.stderr).not.toContain('only in case');
+    const validate = await cliIn(dir, 'validate', 'c3-C3.json');
+    expect(validate.code).toBe(0);
+    expect(validate.stderr).toContain(`c3-C3.json: note: /name: ${said}`);
+    const run = await cliIn(dir, 'run', 'c3-C3.json', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`parzen: note: c3-C3.json: ${said}.`);
+    const again = await cliIn(dir, 'run', 'c3-c3.json', '--quiet', '--more-trials', '1');
+    expect(again.stderr).not.toContain('only in case');
+  });
+});

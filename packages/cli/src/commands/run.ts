@@ -38,6 +38,7 @@ import { listNames } from '../list-names.js';
 import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import {
+  caseVariantNote,
   closeStarted,
   foreignStoreFileNote,
   type PreparedRun,
@@ -413,9 +414,13 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
 const noteForeignStoreFiles = (runs: readonly PreparedRun[], reads: readonly Read<StudyRecord>[], output: Output) => {
   for (const [at, run] of runs.entries()) {
     const read = reads[at];
-    if (read?.error === undefined || !ownStoreFile(run)) continue;
-    const note = foreignStoreFileNote(run.experiment, studiesHeldBeside(read.error) ?? []);
-    if (note !== undefined) output.note(`parzen: note: ${run.configPath}: ${note}.`);
+    if (read?.error === undefined) continue;
+    const held = studiesHeldBeside(read.error) ?? [];
+    const notes = [
+      ownStoreFile(run) ? foreignStoreFileNote(run.experiment, held) : undefined,
+      caseVariantNote(run.experiment.config.name, held),
+    ];
+    for (const note of notes) if (note !== undefined) output.note(`parzen: note: ${run.configPath}: ${note}.`);
   }
 };
 
@@ -439,20 +444,19 @@ const ownStoreFile = (run: PreparedRun): boolean => {
  */
 const foreignFileWatch = (run: PreparedRun, output: Output) => {
   const there = ownStoreFile(run);
+  // A store that others share is looked at too, for a study whose name differs only in case from one it holds.
+  const shared = run.experiment.config.store.use !== 'memory';
   let look: Promise<void> | undefined;
   const started = (event: EngineEvent) => {
-    if (!there || event.type !== 'study.started' || event.resumed || look !== undefined) return;
+    if (!(there || shared) || event.type !== 'study.started' || event.resumed || look !== undefined) return;
     look = (async () => {
       let opened: Awaited<ReturnType<typeof openStoreForReading>> | undefined;
       try {
         opened = await openStoreForReading(run.experiment);
-        const held = ((await opened.listStudies?.()) ?? []).map((study) => study.name);
         const mine = run.experiment.config.name;
-        const note = foreignStoreFileNote(
-          run.experiment,
-          held.filter((name) => name !== mine),
-        );
-        if (note !== undefined) output.note(`parzen: note: ${run.configPath}: ${note}.`);
+        const held = ((await opened.listStudies?.()) ?? []).map((study) => study.name).filter((name) => name !== mine);
+        const notes = [there ? foreignStoreFileNote(run.experiment, held) : undefined, caseVariantNote(mine, held)];
+        for (const note of notes) if (note !== undefined) output.note(`parzen: note: ${run.configPath}: ${note}.`);
       } catch {
         // A store that cannot be read here: the run says what it meets.
       } finally {

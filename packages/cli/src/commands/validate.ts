@@ -15,7 +15,7 @@ import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester }
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
-import { closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
+import { caseVariantNote, closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
 import { readStudiesHeld, studiesHeldBeside } from '../study-trials.js';
 
@@ -219,9 +219,13 @@ const reportProblems = async (
  */
 const unreadNote = (run: PreparedStudy, error: unknown): PreparedStudy => {
   if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
-    const foreign = foreignStoreFileNote(run.experiment, studiesHeldBeside(error) ?? []);
-    if (foreign === undefined) return run;
-    const notes = [...(run.experiment.notes ?? []), { pointer: '/store', message: foreign }];
+    const held = studiesHeldBeside(error) ?? [];
+    const said = [
+      { pointer: '/store', message: foreignStoreFileNote(run.experiment, held) },
+      { pointer: '/name', message: caseVariantNote(run.experiment.config.name, held) },
+    ].flatMap(({ pointer, message }) => (message === undefined ? [] : [{ pointer, message }]));
+    if (said.length === 0) return run;
+    const notes = [...(run.experiment.notes ?? []), ...said];
     return { ...run, experiment: { ...run.experiment, notes } };
   }
   const { name, store } = run.experiment.config;

@@ -168,27 +168,27 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       /#3, would get\n {2}x = .*\nIt falls in TPE's start-up phase, which lasts until 5 trials have finished \(3 so far\)/,
     );
     // Running trials a counted lie makes observed are not finished ones (review 86: "10 of 5 trials observed").
-    const line = formatNextSuggestion(
-      'early',
-      'minimize',
-      {
-        trialNumber: 10,
-        params: { x: 0.5 },
-        running: 6,
-        explanation: {
-          suggester: 'tpe',
-          compat: 'parzen',
-          trialNumber: 10,
-          phase: 'startup',
-          observed: 10,
-          finished: 4,
-          startupTrials: 5,
-          aboveWeight: 0.65,
-          nBelow: 0,
-          below: [],
-          params: [],
-        },
-      } as never,
+    const startup = (
+      trialNumber: number,
+      running: number,
+      fields: Readonly<Record<string, unknown>>,
+      trials: unknown[],
+    ) =>
+      formatNextSuggestion(
+        'early',
+        'minimize',
+        {
+          trialNumber,
+          params: { x: 0.5 },
+          running,
+          explanation: { suggester: 'tpe', trialNumber, phase: 'startup', nBelow: 0, below: [], params: [], ...fields },
+        } as never,
+        trials as never,
+      );
+    const line = startup(
+      10,
+      6,
+      { compat: 'parzen', observed: 10, finished: 4, startupTrials: 5, aboveWeight: 0.65 },
       [],
     );
     expect(line).toContain("It falls in TPE's start-up phase, which lasts until 5 trials have finished (4 so far)");
@@ -205,27 +205,10 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
         finishedAt: '2026-01-01T00:00:01Z',
       })),
     ];
-    const withFailed = formatNextSuggestion(
-      'early',
-      'minimize',
-      {
-        trialNumber: 6,
-        params: { x: 0.5 },
-        running: 0,
-        explanation: {
-          suggester: 'tpe',
-          compat: 'optuna',
-          trialNumber: 6,
-          phase: 'startup',
-          observed: 4,
-          finished: 4,
-          startupTrials: 10,
-          aboveWeight: 1,
-          nBelow: 0,
-          below: [],
-          params: [],
-        },
-      } as never,
+    const withFailed = startup(
+      6,
+      0,
+      { compat: 'optuna', observed: 4, finished: 4, startupTrials: 10, aboveWeight: 1 },
       failedTrials,
     );
     expect(withFailed).toContain(

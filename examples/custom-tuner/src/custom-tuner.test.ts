@@ -40,7 +40,7 @@ describe('the custom tuner', () => {
     const db = tempDb();
     const first = quiet();
     const run1 = await tune({ db, maxTrials: 6, patience: 100, write: first.write });
-    expect(run1).toMatchObject({ existing: 0, ran: 6, stopped: 'max-trials' });
+    expect(run1).toMatchObject({ existingTrials: 0, ran: 6, reason: 'max-trials' });
     expect(run1.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
     expect(first.lines[0]).toBe(`New study logistic in ${db}`);
     expect(first.lines.filter((line) => /^#\d+ loss \d\.\d{4}/.test(line))).toHaveLength(6);
@@ -49,7 +49,7 @@ describe('the custom tuner', () => {
 
     const second = quiet();
     const run2 = await tune({ db, maxTrials: 10, patience: 100, write: second.write });
-    expect(run2).toMatchObject({ existing: 6, ran: 4, stopped: 'max-trials' });
+    expect(run2).toMatchObject({ existingTrials: 6, ran: 4, reason: 'max-trials' });
     expect(second.lines[0]).toMatch(/^Resuming study logistic: 6 trials so far, best #\d+, loss/);
     expect(run2.trials.slice(0, 6)).toEqual(run1.trials);
     // The reporter knows the resumed study's best: a star marks only trials that beat it.
@@ -98,13 +98,13 @@ describe('the custom tuner', () => {
       if (/^#1 /.test(line)) controller.abort();
     };
     const run = await tune({ db: tempDb(), maxTrials: 20, patience: 100, write, signal: controller.signal });
-    expect(run).toMatchObject({ ran: 2, stopped: 'interrupted' });
+    expect(run).toMatchObject({ ran: 2, reason: 'interrupted' });
     expect(out.lines.at(-1)).toMatch(/^Stopped \(interrupted\)\. Study logistic: 2 trials/);
   });
 
   it('ends the study by its stopping rule before the trial budget', async () => {
     const run = await tune({ db: tempDb(), maxTrials: 200, patience: 3, write: () => {} });
-    expect(run.stopped).toBe('no improvement of 1% in the last 3 trials');
+    expect(run.reason).toBe('no improvement of 1% in the last 3 trials');
     expect(run.ran).toBeLessThan(200);
     const losses = run.trials.map((trial) => (trial.state === 'complete' ? trial.loss : Number.POSITIVE_INFINITY));
     const before = Math.min(...losses.slice(0, -3));

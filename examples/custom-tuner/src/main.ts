@@ -22,4 +22,4 @@ const result = await tune({
   patience: Number(flag('--patience', '15')),
   signal: controller.signal,
 });
-process.exitCode = result.stopped === 'interrupted' ? 130 : 0;
+process.exitCode = result.reason === 'interrupted' ? 130 : 0;

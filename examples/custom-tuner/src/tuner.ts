@@ -42,11 +42,11 @@ export interface TuneOptions {
 /** What one run of the tuner did. */
 export interface TuneResult {
   /** Trials the study had when this run opened it. */
-  readonly existing: number;
+  readonly existingTrials: number;
   /** Trials this run told. */
   readonly ran: number;
   /** `max-trials`, `interrupted` (its signal fired), or the stopping rule's reason. */
-  readonly stopped: string;
+  readonly reason: string;
   readonly best: { readonly number: number; readonly loss: number } | undefined;
   readonly trials: readonly Trial[];
 }
@@ -85,11 +85,11 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
         ? `New study logistic in ${options.db}`
         : `Resuming study logistic: ${existing} trials so far, best ${describeBest(trials)}`,
     );
-    let stopped = 'max-trials';
+    let reason = 'max-trials';
     let ran = 0;
     while (trials.length < options.maxTrials) {
       if (options.signal?.aborted) {
-        stopped = 'interrupted';
+        reason = 'interrupted';
         break;
       }
       const asked = await study.ask();
@@ -103,20 +103,20 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
       ran++;
       trials = await study.trials();
       const best = bestTrial(trials, 'minimize');
-      const reason = stopper.shouldStop({ study: study.name, direction: 'minimize', trial: finished, trials, best });
+      const said = stopper.shouldStop({ study: study.name, direction: 'minimize', trial: finished, trials, best });
       // A Stopper answers a reason (or `true`) to stop, `undefined` or `false` to go on.
-      if (reason !== undefined && reason !== false) {
-        stopped = reason === true ? stopper.name : reason;
+      if (said !== undefined && said !== false) {
+        reason = said === true ? stopper.name : said;
         break;
       }
     }
     await reporter.end?.();
     const best = bestTrial(trials, 'minimize');
-    write(`Stopped (${stopped}). Study logistic: ${trials.length} trials, best ${describeBest(trials)}`);
+    write(`Stopped (${reason}). Study logistic: ${trials.length} trials, best ${describeBest(trials)}`);
     return {
-      existing,
+      existingTrials: existing,
       ran,
-      stopped,
+      reason,
       best: best === undefined ? undefined : { number: best.number, loss: best.loss },
       trials,
     };

@@ -217,38 +217,24 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
   });
 
   it("says the split rule that gave the good set's size: γ of n or of √n, and the cap (trial 166)", () => {
-    const said = (split: 'linear' | 'sqrt', gamma: number, observed: number, nBelow: number) =>
+    const said = (split: 'linear' | 'sqrt', gamma: number, observed: number, nBelow: number, explore?: object) =>
       formatModel(
-        { observed, finished: observed, gamma, split, nBelow, below: Array.from({ length: nBelow }, (_, i) => i) },
+        {
+          observed,
+          finished: observed,
+          gamma,
+          split,
+          nBelow,
+          below: Array.from({ length: nBelow }, (_, i) => i),
+          ...(explore === undefined ? {} : { explore }),
+        },
         completeTrials(observed),
       );
     // A γ of the options' own beside an explore phase that gives none is not the explore setting's (review 157).
-    const ownGamma = formatModel(
-      {
-        observed: 30,
-        finished: 30,
-        gamma: 0.2,
-        split: 'linear',
-        explore: { trials: 50, belowBandwidth: 0.5 },
-        nBelow: 6,
-        below: [0, 1, 2, 3, 4, 5],
-      },
-      completeTrials(30),
-    );
+    const ownGamma = said('linear', 0.2, 30, 6, { trials: 50, belowBandwidth: 0.5 });
     expect(ownGamma).toContain("The good set's size is γ = 0.2 of the 30 trials observed, rounded up: 6.");
     expect(ownGamma).not.toContain('explore setting');
-    const exploreGamma = formatModel(
-      {
-        observed: 30,
-        finished: 30,
-        gamma: 0.15,
-        split: 'linear',
-        explore: { trials: 50, gamma: 0.15 },
-        nBelow: 5,
-        below: [0, 1, 2, 3, 4],
-      },
-      completeTrials(30),
-    );
+    const exploreGamma = said('linear', 0.15, 30, 5, { trials: 50, gamma: 0.15 });
     expect(exploreGamma).toContain("This γ is the explore setting's, used for the trials before #50.");
     expect(said('sqrt', 0.25, 100, 3)).toContain(
       "The good set's size is γ = 0.25 of the square root of the 100 trials observed (√100), rounded up: 3.",

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,5 +25,29 @@ describe('the API site links', () => {
       { line: 1, target: 'img.png' },
       { line: 2, target: 'z.md' },
     ]);
+  });
+
+  it("names each entry point of a package with several by its import path, not its file's name", async () => {
+    // TypeDoc names a package's entry points after their files ("index", "plugin", "host") unless the file's
+    // comment says `@module`; the sidebar should show what a user imports.
+    const options: SiteOptions = (await import(join(root, 'typedoc.config.mjs'))).default;
+    const wrong: string[] = [];
+    for (const folder of readdirSync(join(root, 'packages'))) {
+      if (options.exclude?.includes(`packages/${folder}`)) continue;
+      const read = (file: string) => JSON.parse(readFileSync(join(root, 'packages', folder, file), 'utf8'));
+      const entries: string[] = read('typedoc.json').entryPoints;
+      if (entries.length < 2) continue;
+      const manifest = read('package.json');
+      const sources = new Map<string, string>();
+      for (const [path, target] of Object.entries<Record<string, string>>(manifest.exports ?? {}))
+        sources.set(target['@parzen/source']?.replace(/^\.\//, '') ?? '', join(manifest.name, path));
+      for (const entry of entries) {
+        const name = sources.get(entry) ?? '(not exported)';
+        const text = readFileSync(join(root, 'packages', folder, entry), 'utf8');
+        const comment = text.slice(0, text.indexOf('*/'));
+        if (!comment.includes(`@module ${name}\n`)) wrong.push(`packages/${folder}/${entry}: @module ${name}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * the 5.0 line (`compat: "optuna"` univariate, `compat: "optuna5"` its default sampler) and our default
  * (`compat: "parzen"`), with explanations of every suggestion. The estimator, its density families and
  * backends, and the pure math are under `@parzen/algo-tpe/plugin`.
+ * @module @parzen/algo-tpe
  */
 
 export type {

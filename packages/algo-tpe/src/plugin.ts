@@ -3,6 +3,7 @@
  * For plugin authors: TPE's Parzen estimator (one mixture of product kernels over d ≥ 1 dimensions),
  * its density families and evaluation backends, the history and split, and the pure math, so a new
  * variant (a density family, a split rule) can be written against them.
+ * @module @parzen/algo-tpe/plugin
  */
 
 export type { AboveKdeCache, RankedObservations } from './estimator/backends/above-kde-cache.js';

@@ -4,6 +4,7 @@
  * configs, import and export trials and word their messages. Not for plugin authors, who find theirs in
  * `@parzen/engine/plugin`; not covered by the stability promise of the other entry points. Loads neither
  * inversify, rxjs nor ajv.
+ * @module @parzen/engine/host
  */
 export {
   seedChange,

@@ -6,6 +6,7 @@
  *
  * Importing this entry loads neither inversify, rxjs nor ajv: the composition root (configs) loads
  * them on first use.
+ * @module @parzen/engine
  */
 
 export {

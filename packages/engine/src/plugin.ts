@@ -4,6 +4,7 @@
  * manifest helpers, the study's services, and the helpers the built-in plugins use (sampling, spaces,
  * trial builders, store errors, the run loop). What only Parzen's CLI and report use is in
  * `@parzen/engine/host`. Loads neither inversify, rxjs nor ajv.
+ * @module @parzen/engine/plugin
  */
 
 export { assertOptions, definedOptions, optionIssues, type SchemaNode } from './api-options.js';

@@ -2,6 +2,7 @@
  * @packageDocumentation
  * `@parzen/engine/version`: the version of the engine a program runs ({@link PARZEN_VERSION}), as `parzen
  * --version` prints it and studies record it. Loads nothing but `node:fs`.
+ * @module @parzen/engine/version
  */
 import { readFileSync } from 'node:fs';
 

@@ -3,6 +3,7 @@
  * For Parzen's own hosts (the `parzen` CLI): loading TypeScript and a module's export as the `module`
  * objective does, reading numbers as the `command` objective reads them, and routing a worker's stdout.
  * Not for configs or plugin authors; not covered by the stability promise of the package's root.
+ * @module @parzen/objectives/host
  */
 export { loadModuleExport } from './load-module-export.js';
 export { parseJsonWithNonFinite } from './parse-loss.js';

@@ -3,6 +3,7 @@
  * Objective adapters for Parzen configs: `module` (a function exported by a JS/TS file or a package) and
  * `command` (any program; params in on stdin, env and argv, the loss out on stdout, intermediate values as
  * `{"step": n, "value": x}` stdout lines).
+ * @module @parzen/objectives
  */
 import type { AnyPluginManifest } from '@parzen/engine/plugin';
 import { commandObjectiveManifest } from './command-objective.js';

@@ -4,6 +4,7 @@
  * the usual study plots and batch comparisons, as Vega-Lite specs in one self-contained HTML file, as
  * standalone SVGs, or served live while the study runs. The chart builders and the contour and
  * downsampling math a custom page is made of are under `@parzen/report/plugin`.
+ * @module @parzen/report
  */
 
 export { buildReport, pairIssues, type ReportOptions, trialsVersion } from './build-report.js';

@@ -2,6 +2,7 @@
  * @packageDocumentation
  * For authors of custom pages and charts: the chart builders the report's page is made of (each returns a
  * Vega-Lite spec), the contour math, the trial points and their downsampling, and the page-to-SVG step.
+ * @module @parzen/report/plugin
  */
 
 export { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';

@@ -3,6 +3,7 @@
  * `@parzen/engine/testing`, for plugin authors' tests: contract suites to run with vitest against your suggester,
  * store, objective, pruner, stopper or reporter (`describeStoreContract(...)` and the others), and a plugin
  * context to create a plugin with in a test. Imports vitest; nothing else of Parzen loads it.
+ * @module @parzen/engine/testing
  */
 
 export {

@@ -6,39 +6,80 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ownEntry } from './domain/own-entry.js';
 
-/** The stable codes of {@link ParzenError}. */
+/**
+ * The stable codes of {@link ParzenError}: branch on `error.code`, never on the message.
+ *
+ * - Your input: `CONFIG_INVALID` (a config or options object that does not fit: `details.issues` has each
+ *   pointer, expected and found), `CONFIG_UNKNOWN_PLUGIN`, `SPACE_INVALID`, `PARAMS_INVALID` (params given in
+ *   code that do not fit the space), `IMPORT_INVALID`, `IMPORT_REPEATED`, `REPORT_INVALID` (a bad
+ *   `report(step, value)`).
+ * - Plugins: `PLUGIN_INVALID`, `PLUGIN_LOAD_FAILED`, `PLUGIN_DUPLICATE`; a suggester, pruner or stopper that
+ *   failed or answered outside its contract: `SUGGESTER_FAILED`, `SUGGESTER_OUT_OF_SPACE`, `SUGGESTER_BAD_GROUP`,
+ *   `PRUNER_FAILED`, `STOPPER_FAILED`.
+ * - Stores and studies: `STORE_FAILED` (could not read or write), `STORE_CORRUPT` (holds what it cannot read, or
+ *   a trial no run stores), `STORE_CLOSED`, `STORE_UNSUPPORTED` (lacks an optional method the call needs),
+ *   `STUDY_NOT_FOUND`, `STUDY_MISMATCH` (another space or direction), `STUDY_IN_RUN`.
+ * - Ask and tell: `TRIAL_NOT_FOUND`, `TRIAL_ALREADY_FINISHED`, `TRIAL_IN_RUN`, `ENTRY_NOT_WAITING`.
+ * - `INTERRUPTED`: stopped by a signal or an abort before the step could finish.
+ *
+ * Each member's own comment says when it is raised; the `parzen` CLI's README lists each with its exit code.
+ * A trial's own failures (`OBJECTIVE_THREW`, `TIMEOUT`, ...) are not errors thrown: they are a failed trial's
+ * `error.code` ({@link TrialErrorCode}).
+ */
 export type ErrorCode =
+  /** A config or options object that does not fit its schema: `details.issues` names each pointer, expected and found. */
   | 'CONFIG_INVALID'
+  /** A plugin made by name (in code, or by a wrapper plugin) that no loaded plugin has. */
   | 'CONFIG_UNKNOWN_PLUGIN'
+  /** A plugin that is not what its kind needs: its `create` returned no instance, or one without a required method. */
   | 'PLUGIN_INVALID'
+  /** A module listed in a config's `plugins` that could not be loaded. */
   | 'PLUGIN_LOAD_FAILED'
+  /** Two loaded plugins of one kind with the same name. */
   | 'PLUGIN_DUPLICATE'
+  /** A malformed space: reversed bounds, an empty choice, a name used twice. */
   | 'SPACE_INVALID'
+  /** The suggester threw, or its `beginTrial` gave something else than a sampler. */
   | 'SUGGESTER_FAILED'
+  /** The suggester suggested a value its parameter does not hold. */
   | 'SUGGESTER_OUT_OF_SPACE'
+  /** The suggester's sampler groups a parameter the space does not have, or puts one in two groups. */
   | 'SUGGESTER_BAD_GROUP'
+  /** The store holds what it cannot read (a damaged file), or a trial no run stores (a hand edit). */
   | 'STORE_CORRUPT'
+  /** The store could not be read or written: a locked file, an unreachable database, a full disk. */
   | 'STORE_FAILED'
   /** A store used after its `close()`: a study opened on it, its trials, anything read or written through it. */
   | 'STORE_CLOSED'
+  /** The store's study has another space or direction than the one given. */
   | 'STUDY_MISMATCH'
+  /** `tell`, `prune` or a lookup of a trial number the study does not have. */
   | 'TRIAL_NOT_FOUND'
+  /** `tell` or `prune` of a trial that already finished. */
   | 'TRIAL_ALREADY_FINISHED'
   /** `tell` or `prune` of a trial that a run (optimize, fmin, a worker) is evaluating. */
   | 'TRIAL_IN_RUN'
+  /** Opening, reading or deleting a study the store does not hold (or one another process deleted). */
   | 'STUDY_NOT_FOUND'
   /** Deleting a study (without `force`) whose trials a live worker runs, under its lease. */
   | 'STUDY_IN_RUN'
   /** Removing an enqueued entry that no longer waits (a trial took it, it was given up or removed) or never did. */
   | 'ENTRY_NOT_WAITING'
+  /** The store lacks an optional method the call needs (`reportIntermediate` for a pruner, `enqueue`, ...). */
   | 'STORE_UNSUPPORTED'
+  /** Params given in code (to enqueue, or to remove from the queue) that do not fit the space. */
   | 'PARAMS_INVALID'
+  /** Trials to import that do not fit the study, named by row; nothing was imported. */
   | 'IMPORT_INVALID'
   /** `addTrials` with `refuseRepeats` of trials every one of which the study already has. */
   | 'IMPORT_REPEATED'
+  /** The pruner threw or answered something else than it must. */
   | 'PRUNER_FAILED'
+  /** `report(step, value)` with a bad step or value; thrown to the objective, whose trial fails. */
   | 'REPORT_INVALID'
+  /** The stopper threw or answered something else than it must. */
   | 'STOPPER_FAILED'
+  /** Stopped by a signal or an abort before the step could finish (a trial's params decided, a lock taken). */
   | 'INTERRUPTED';
 
 /** One problem found in a config or a space: where, what was expected and what was found. */

@@ -15,13 +15,22 @@ import type { TpeExplanation } from './explanation.js';
 
 /** The inputs of one suggestion, as a suggester context carries them. */
 export interface ExplainSuggestionInput {
+  /** The study's space, compiled: `compileSpace(space)` from `parzen` (or `@parzen/engine`). */
   readonly space: CompiledSpace;
   /** The study's other trials, ordered by number (finished and running). */
   readonly trials: readonly Trial[];
+  /** The study's direction (default `minimize`). */
   readonly direction?: Direction;
-  /** The candidates' random stream (the trial's RNG to replay a study's suggestion). */
+  /**
+   * The candidates' random stream. To replay the suggestion of a study's trial N, give the RNG the run gave it:
+   * `trialRng(study.seed, N, suggesterName)` from `@parzen/engine/plugin` (`suggesterName` as the study stored
+   * it, `"tpe"` for the built-in). Any seeded stream (`createRng(seed)`, the same entry) asks "what else might
+   * it have drawn".
+   */
   readonly rng: Rng;
+  /** The number of the trial whose suggestion this is (default: the number of `trials`, i.e. the next one). */
   readonly trialNumber?: number;
+  /** TPE's options as the study's config gives them (`suggester.options`); omitted ones take their defaults. */
   readonly options?: TpeOptions;
   /**
    * The study's seed (default 0). TPE draws the blocks of a group of more than `maxGroupSize` parameters

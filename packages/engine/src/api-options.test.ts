@@ -153,16 +153,17 @@ describe('the API checks its options as a config is checked', () => {
   it("fmin: a config's `stopper` and `*Seconds` are named by code's words and unit (review 156: no hint)", async () => {
     const configNames = {
       stopper: { name: 'plateau', shouldStop: () => false },
-      trialTimeoutSeconds: 1.5,
+      trialTimeoutSeconds: 2.5,
       leaseSeconds: 60,
-      gracePeriodSeconds: 30,
+      gracePeriodSeconds: 0.0011,
     };
     const issues = await issuesOf(fmin(untyped({ objective, space, suggester: prior, maxTrials: 2, ...configNames })));
     expect(issues.map((issue) => (issue as { found: string }).found)).toEqual([
       'an unknown option `stopper` (did you mean `stopWhen`? in code a stopper is a function: `stopWhen: noImprovement({ trials: 15 })`, or `stopWhen: stopWhenOf(stopper)` for a stopper object (both from `parzen`, or `@parzen/engine`))',
-      'an unknown option `trialTimeoutSeconds` (did you mean `trialTimeoutMs`? in code it is in milliseconds (`trialTimeoutSeconds: 1.5` is `trialTimeoutMs: 1500`))',
-      'an unknown option `leaseSeconds` (did you mean `leaseMs`? in code it is in milliseconds (`leaseSeconds: 1.5` is `leaseMs: 1500`))',
-      'an unknown option `gracePeriodSeconds` (did you mean `gracePeriodMs`? in code it is in milliseconds (`gracePeriodSeconds: 1.5` is `gracePeriodMs: 1500`))',
+      // The value given, converted, in code's spelling (no JSON quotes).
+      'an unknown option `trialTimeoutSeconds` (did you mean `trialTimeoutMs`? in code it is in milliseconds: `trialTimeoutSeconds: 2.5` is `trialTimeoutMs: 2500`)',
+      'an unknown option `leaseSeconds` (did you mean `leaseMs`? in code it is in milliseconds: `leaseSeconds: 60` is `leaseMs: 60000`)',
+      'an unknown option `gracePeriodSeconds` (did you mean `gracePeriodMs`? in code it is in milliseconds: `gracePeriodSeconds: 0.0011` is `gracePeriodMs: 1.1`)',
     ]);
   });
 

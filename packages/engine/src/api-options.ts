@@ -224,7 +224,7 @@ const ruleIssues = (
           pointer: `${prefix}/${key}`,
           // A plugin that takes no options (the random suggester) expects none, not "one of" an empty list.
           expected: `${Object.keys(rules).length === 0 ? 'no options' : `one of ${Object.keys(rules).join(', ')}`}${where}`,
-          found: `an unknown option \`${key}\`${where === '' ? didYouMeanField(key, Object.keys(rules)) : ''}`,
+          found: `an unknown option \`${key}\`${where === '' ? didYouMeanField(key, Object.keys(rules), { value: given, in: 'code' }) : ''}`,
         });
       }
       continue;

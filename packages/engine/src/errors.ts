@@ -500,22 +500,6 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
 };
 
 /**
- * A time limit's two names: `<stem>Seconds` in a config, `<stem>Ms` in code, each hinting the other with its unit.
- */
-const secondsAndMs = (stem: string): Record<string, readonly { readonly field: string; readonly note: string }[]> => {
-  const seconds = `${stem}Seconds`;
-  const ms = `${stem}Ms`;
-  return {
-    [seconds.toLowerCase()]: [
-      { field: ms, note: `in code it is in milliseconds (\`${seconds}: 1.5\` is \`${ms}: 1500\`)` },
-    ],
-    [ms.toLowerCase()]: [
-      { field: seconds, note: `a config gives it in seconds (\`${ms}: 1500\` is \`${seconds}: 1.5\`)` },
-    ],
-  };
-};
-
-/**
  * Other tools' names for a config field of ours (Optuna's `sampler`, `storage`, `n_trials`, `n_jobs`,
  * `timeout`; hyperopt's `algo`, `max_evals`; a store's `file`): the field meant, and the object it lives in
  * when that is not where the name was found.
@@ -578,9 +562,6 @@ const FIELD_SYNONYMS: Readonly<
       note: 'a config names a stopper plugin: `"stopper": { "use": "no-improvement", "options": { "trials": 15 } }`',
     },
   ],
-  ...secondsAndMs('trialTimeout'),
-  ...secondsAndMs('lease'),
-  ...secondsAndMs('gracePeriod'),
 };
 
 /** Other tools' options that have no field here, and why (trial 76: Optuna's `catch` was offered `catchStrayErrors`). */
@@ -594,13 +575,54 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
     '`"compat": "optuna5"` is Optuna 5\'s TPESampler() as a whole',
 };
 
+/** A field as it was given, for a hint that shows it back: its value, and whether a config (JSON) or code gave it. */
+export interface GivenField {
+  readonly value: unknown;
+  readonly in: 'config' | 'code';
+}
+
+/** Seconds as milliseconds or the other way round, without float noise (`1.1 * 1000` is 1100.0000000000002). */
+const converted = (value: number, toSeconds: boolean): number =>
+  Number((toSeconds ? value / 1000 : value * 1000).toPrecision(12));
+
+/**
+ * ` (did you mean `timeoutSeconds`? ...)` for a time limit given in the other unit (`timeoutMs` where
+ * `timeoutSeconds` is known, or the other way round), showing the value given converted, written as where
+ * it came from: `"timeoutMs": 2500` is `"timeoutSeconds": 2.5` in a config, `leaseSeconds: 60` is
+ * `leaseMs: 60000` in code (a config gives the run's time limits in seconds, code in milliseconds). Empty when
+ * `name` is no such field.
+ */
+const otherUnitHint = (name: string, known: readonly string[], given: GivenField | undefined): string => {
+  const [, stem, unit] = name.match(/^(.+?)(seconds|ms)$/i) ?? [];
+  if (stem === undefined || unit === undefined) return '';
+  const toSeconds = unit.toLowerCase() === 'ms';
+  const wanted = `${stem}${toSeconds ? 'seconds' : 'ms'}`.toLowerCase();
+  const meant = known.find((field) => field.toLowerCase() === wanted);
+  if (meant === undefined) return '';
+  const inConfig = given?.in !== 'code';
+  const unitWord = toSeconds ? 'seconds' : 'milliseconds';
+  // The surface's own rule when it is one (a config in seconds, code in milliseconds), else the field's unit.
+  const rule =
+    inConfig === toSeconds
+      ? `${inConfig ? 'a config gives it' : 'in code it is'} in ${unitWord}`
+      : `\`${meant}\` is in ${unitWord}`;
+  const value = given?.value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return ` (did you mean \`${meant}\`? ${rule})`;
+  const entry = (key: string, number: number): string =>
+    inConfig ? `${JSON.stringify(key)}: ${JSON.stringify(number)}` : `${key}: ${String(number)}`;
+  const other = converted(value, toSeconds);
+  return ` (did you mean \`${meant}\`? ${rule}: \`${entry(name, value)}\` is \`${entry(meant, other)}\`)`;
+};
+
 /**
  * {@link didYouMean} for an unknown field among `known` ones, knowing other tools' names for them
  * (`"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
  */
-export const didYouMeanField = (name: string, known: readonly string[]): string => {
+export const didYouMeanField = (name: string, known: readonly string[], given?: GivenField): string => {
   const note = ownEntry(FIELD_NOTES, name.toLowerCase());
   if (note !== undefined) return ` (${note})`;
+  const unit = otherUnitHint(name, known, given);
+  if (unit !== '') return unit;
   const synonyms = ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? [];
   const places = synonyms.flatMap((synonym) => {
     if (synonym.in === undefined) return known.includes(synonym.field) ? [synonym.field] : [];

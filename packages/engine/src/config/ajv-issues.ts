@@ -94,7 +94,10 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
   } else if (error.keyword === 'additionalProperties') {
     pointer = `${pointer}/${String(params.additionalProperty)}`;
     const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-    found = `an unknown field \`${String(params.additionalProperty)}\`${didYouMeanField(String(params.additionalProperty), known)}`;
+    const name = String(params.additionalProperty);
+    // The value given, which a hint may show back converted (`"timeoutMs": 2500` is `"timeoutSeconds": 2.5`).
+    const value = (error.data as Readonly<Record<string, unknown>> | undefined)?.[name];
+    found = `an unknown field \`${name}\`${didYouMeanField(name, known, { value, in: 'config' })}`;
   } else if (
     (error.keyword === 'maxItems' || error.keyword === 'minItems') &&
     Array.isArray(error.data) &&

@@ -74,13 +74,48 @@ describe('validateConfig', () => {
 
   it("names code's words for a config's: `stopWhen` is the `stopper` plugin, `*Ms` are `*Seconds` (review 156)", () => {
     const found = issuesOf(
-      withChange({ stopWhen: 'x', trialTimeoutMs: 1500, leaseMs: 60_000, gracePeriodMs: 30_000 }),
+      withChange({ stopWhen: 'x', trialTimeoutMs: 2500, leaseMs: 60_000, gracePeriodMs: 1100 }),
     ).issues.map((issue) => issue.found);
     expect(found).toEqual([
       'an unknown field `stopWhen` (did you mean `stopper`? a config names a stopper plugin: `"stopper": { "use": "no-improvement", "options": { "trials": 15 } }`)',
-      'an unknown field `trialTimeoutMs` (did you mean `trialTimeoutSeconds`? a config gives it in seconds (`trialTimeoutMs: 1500` is `trialTimeoutSeconds: 1.5`))',
-      'an unknown field `leaseMs` (did you mean `leaseSeconds`? a config gives it in seconds (`leaseMs: 1500` is `leaseSeconds: 1.5`))',
-      'an unknown field `gracePeriodMs` (did you mean `gracePeriodSeconds`? a config gives it in seconds (`gracePeriodMs: 1500` is `gracePeriodSeconds: 1.5`))',
+      'an unknown field `trialTimeoutMs` (did you mean `trialTimeoutSeconds`? a config gives it in seconds: `"trialTimeoutMs": 2500` is `"trialTimeoutSeconds": 2.5`)',
+      'an unknown field `leaseMs` (did you mean `leaseSeconds`? a config gives it in seconds: `"leaseMs": 60000` is `"leaseSeconds": 60`)',
+      'an unknown field `gracePeriodMs` (did you mean `gracePeriodSeconds`? a config gives it in seconds: `"gracePeriodMs": 1100` is `"gracePeriodSeconds": 1.1`)',
+    ]);
+  });
+
+  it('shows a plugin option\'s value in the other unit, as JSON: `"timeoutMs": 2500` is `"timeoutSeconds": 2.5`', () => {
+    // A plugin's options in either unit: a config gives them as the plugin names them.
+    const timed = defineSuggester<{ timeoutSeconds?: number; busyTimeoutMs?: number }>({
+      name: 'timed',
+      optionsSchema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { timeoutSeconds: { type: 'number' }, busyTimeoutMs: { type: 'number' } },
+      },
+      create: () => ({ name: 'timed', beginTrial: () => ({ sampleParam: () => 0 }) }),
+    });
+    const withTimed = createRegistry([
+      timed,
+      memoryStoreManifest,
+      consoleReporterManifest,
+      functionObjectiveManifest({ heart: () => 0 }),
+    ]);
+    const found = (options: Record<string, unknown>) => {
+      try {
+        validateConfig(withChange({ suggester: { use: 'timed', options } }), withTimed);
+      } catch (error) {
+        return (error as ParzenError).issues.map((issue) => `${issue.pointer}: ${issue.found}`);
+      }
+      throw new Error('the config was accepted');
+    };
+    expect(found({ timeoutMs: 2500, busyTimeoutSeconds: 0.25 })).toEqual([
+      '/suggester/options/timeoutMs: an unknown field `timeoutMs` (did you mean `timeoutSeconds`? a config gives it in seconds: `"timeoutMs": 2500` is `"timeoutSeconds": 2.5`)',
+      '/suggester/options/busyTimeoutSeconds: an unknown field `busyTimeoutSeconds` (did you mean `busyTimeoutMs`? `busyTimeoutMs` is in milliseconds: `"busyTimeoutSeconds": 0.25` is `"busyTimeoutMs": 250`)',
+    ]);
+    // A value that is no number has nothing to convert: the unit alone.
+    expect(found({ timeoutMs: '2500' })).toEqual([
+      '/suggester/options/timeoutMs: an unknown field `timeoutMs` (did you mean `timeoutSeconds`? a config gives it in seconds)',
     ]);
   });
 

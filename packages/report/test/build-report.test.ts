@@ -3,6 +3,7 @@ import { compileSpace, type ParamNode, ParzenError } from '@parzen/engine/plugin
 import { describe, expect, it } from 'vitest';
 import { MIN_PAIR_TRIALS } from '../src/build-report.js';
 import { optionLabels } from '../src/charts/common.js';
+import { categoricalChart } from '../src/charts/tpe-charts.js';
 import {
   buildReport,
   type Chart,
@@ -134,6 +135,42 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
       // A joint decision's score that won is the tooltip's; the one printed is the bars' (below).
       expect(chosen?.[snapshot.joint === undefined ? 'score' : 'joint']).toBeCloseTo(winner?.score as number, 3);
     }
+  });
+
+  it('draws the bars and scores of a joint decision whose log densities are far below 0 (log-sum-exp, not exp)', async () => {
+    const { snapshots } = await replaySuggestions(study, { every: 5 });
+    const param = study.space.params.find((p) => p.name === 'kind') as ParamNode;
+    const joint = snapshots.filter((snapshot) => snapshot.joint?.slices.some((s) => s.name === 'kind'));
+    expect(joint.length).toBeGreaterThan(0);
+    // The same slices, each log density 2000 lower (a joint density of many parameters can be that small):
+    // shares over the options are the same, and exp(−2000) is 0.
+    const lowered = joint.map((snapshot) => ({
+      ...snapshot,
+      joint: {
+        ...snapshot.joint,
+        slices: snapshot.joint?.slices.map((slice) => ({
+          ...slice,
+          grid: {
+            ...slice.grid,
+            logL: slice.grid.logL.map((v) => v - 2000),
+            logG: slice.grid.logG.map((v) => v - 2000),
+          },
+        })),
+      },
+    })) as typeof joint;
+    const rowsOf = (drawn: typeof joint) =>
+      ((categoricalChart(param, drawn) as Chart).spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    const before = rowsOf(joint);
+    const after = rowsOf(lowered);
+    expect(after.length).toBe(before.length);
+    const goodBars = after.filter((row) => row.set === 'l(x) (good trials)');
+    expect(goodBars.every((row) => row.score !== undefined)).toBe(true);
+    expect(goodBars.some((row) => (row.p as number) > 0.1)).toBe(true);
+    after.forEach((row, at) => {
+      const was = before[at] as Record<string, unknown>;
+      expect(row.p as number).toBeCloseTo(was.p as number, 9);
+      if (was.score !== undefined) expect(row.score as number).toBeCloseTo(was.score as number, 3);
+    });
   });
 
   // Trial 166: a joint decision's bars are its joint l and g renormalised over the options, and the score printed was the

@@ -716,6 +716,19 @@ const optionsWorthShowing = (
   return options.filter((option) => keep.has(option));
 };
 
+/**
+ * Each log value's share of them all, as a log: v − log Σ exp(v), the sum taken around the largest value, so
+ * that log densities far below 0 (a joint slice's, −2000) keep their proportions instead of all becoming
+ * exp(−2000) = 0. All −∞ (or none finite): −∞ each.
+ */
+export const logShares = (values: readonly (number | undefined)[]): number[] => {
+  const logs = values.map((v) => v ?? Number.NEGATIVE_INFINITY);
+  const top = logs.reduce((max, v) => Math.max(max, v), Number.NEGATIVE_INFINITY);
+  if (!Number.isFinite(top)) return logs.map(() => Number.NEGATIVE_INFINITY);
+  const total = top + Math.log(logs.reduce((sum, v) => sum + Math.exp(v - top), 0));
+  return logs.map((v) => v - total);
+};
+
 /** The top of a choice chart's probability axis: the band above 1 holds the options' scores. */
 const SCORE_BAND = 1.2;
 
@@ -736,14 +749,13 @@ export const categoricalChart = (
   for (const curves of found) {
     const { after } = curves;
     const { x, logL, logG, logFinishing } = curves.grid;
-    // A joint slice is a density through the chosen point: normalise it over the options.
-    const norm = (values: readonly number[]) => {
-      const p = values.map((v) => Math.exp(v ?? -Infinity));
-      const total = curves.joint ? p.reduce((sum, v) => sum + v, 0) : 1;
-      return p.map((v) => (total > 0 ? v / total : 0));
-    };
-    const pl = norm(logL);
-    const pg = norm(logG);
+    // A joint slice is a density through the chosen point: normalised over the options, in logs.
+    const logP = (values: readonly number[]) =>
+      curves.joint ? logShares(values) : values.map((v) => v ?? Number.NEGATIVE_INFINITY);
+    const logPl = logP(logL);
+    const logPg = logP(logG);
+    const pl = logPl.map(Math.exp);
+    const pg = logPg.map(Math.exp);
     x.forEach((index, i) => {
       const option = options[index] ?? String(index);
       const chosen = index === curves.value;
@@ -753,7 +765,7 @@ export const categoricalChart = (
       // The score printed is the one the bars add up to (trial 166: a joint decision's printed score, its own, differed
       // from the bars' by the other parameters' part, the same for every option of a row); the joint one that decided,
       // as `parzen explain` prints it, is the tooltip's.
-      const score = scoreOf(Math.log(pl[i] as number), Math.log(pg[i] as number));
+      const score = scoreOf(logPl[i], logPg[i]);
       const jointScore = curves.joint ? scoreOf(logL[i], logG[i]) : undefined;
       rows.push({
         after,

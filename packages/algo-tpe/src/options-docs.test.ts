@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ProfileSettings, TPE_PROFILES, type TpeCompat } from './options.js';
+import { tpeOptionsSchema } from './options-schema.js';
 
 // An editor's hover of a TPE option is its TpeSettings doc comment: each one a profile sets names the profile's
 // default, as TPE_PROFILES holds it (a comment said the parzen profile's belowBandwidth was 0.5 after it became
@@ -59,5 +60,24 @@ describe('TpeSettings doc comments', () => {
   it('describe every setting', () => {
     const members = [...settings.matchAll(/^ {2}readonly (\w+):/gm)].map((match) => match[1] ?? '');
     expect(members.filter((key) => docOf(key).length < 20)).toEqual([]);
+  });
+});
+
+describe('the constantLiar description (the config reference shows it)', () => {
+  const text = (tpeOptionsSchema as { properties: Record<string, { description: string }> }).properties.constantLiar
+    ?.description;
+
+  it("says where running trials go in the words explain prints (in g(x) only, never in l(x)), not 'above set'", () => {
+    expect(text).not.toContain('above set');
+    expect(text).toContain("worst (in g(x) only, never in l(x), and not counted in n: Optuna's constant liar)");
+  });
+
+  it('says where running trials rank against pruned trials, as the split ranks them', () => {
+    expect(text).toContain(
+      'infinite (the worst loss, +∞ or −∞ when maximizing, counted in n, ranked after every complete and pruned trial: hyperopt)',
+    );
+    expect(text).toContain(
+      'ranked by loss among the complete trials, ahead of the pruned ones (pruned: impute ranks those with an estimated loss among them)',
+    );
   });
 });

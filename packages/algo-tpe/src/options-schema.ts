@@ -153,8 +153,9 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],
     description:
       'What running trials (this process and other workers) count as: false ' +
-      "(ignored), worst (always in the above set, g(x)'s trials, not counted: Optuna's constant liar), infinite (the worst loss, +∞ or −∞ when maximizing, counted: hyperopt), " +
-      "mean / best (the mean or best complete loss) or a number (that loss, as the study reports it: a maximize study's value), ranked with the complete trials. " +
+      "(ignored), worst (in g(x) only, never in l(x), and not counted in n: Optuna's constant liar), " +
+      'infinite (the worst loss, +∞ or −∞ when maximizing, counted in n, ranked after every complete and pruned trial: hyperopt), ' +
+      "mean / best (the mean or best complete loss) or a number (that loss, as the study reports it: a maximize study's value), counted in n and ranked by loss among the complete trials, ahead of the pruned ones (pruned: impute ranks those with an estimated loss among them). " +
       'worst and infinite spread parallel suggestions out; best (or a number at least as good as the best loss) gathers them around the running trials.',
   },
 };

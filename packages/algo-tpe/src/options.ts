@@ -25,11 +25,12 @@ export type FailedTrialPolicy = 'worst' | 'ignore' | 'avoid';
 
 /**
  * The constant liar: what the running trials (of this process and of other workers) count as while
- * they run, so that parallel suggestions spread out. `false`: ignored. `worst`: always in the above set
- * (g(x)'s trials), never counted in n (Optuna's constant liar). `infinite`: loss +∞, counted in n, filling the below set only
- * when too few trials have losses (hyperopt's pending documents). `mean`, `best` or a number: that loss
- * (the mean or best loss of the complete trials; a number as the study reports it, so a maximize study's is
- * a value to maximize), ranked with the complete trials and counted in n.
+ * they run, so that parallel suggestions spread out. `false`: ignored. `worst`: in g(x) only, never in l(x),
+ * never counted in n (Optuna's constant liar). `infinite`: loss +∞, counted in n, ranked after every complete and
+ * pruned trial, so filling the below set only when those are too few (hyperopt's pending documents). `mean`, `best`
+ * or a number: that loss (the mean or best loss of the complete trials, +∞ while there is none; a number as the
+ * study reports it, so a maximize study's is a value to maximize), counted in n and ranked by loss among the
+ * complete trials, ahead of the pruned ones (`pruned: "impute"` ranks those with an estimated loss among them).
  */
 export type ConstantLiar = false | 'worst' | 'infinite' | 'mean' | 'best' | number;
 

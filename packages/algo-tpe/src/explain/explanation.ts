@@ -100,8 +100,10 @@ export interface TpeExplanation {
   readonly running?: readonly number[];
   /**
    * Set with `running`: what the running trials counted as, the `constantLiar` setting (`worst`: in g(x) only, not
-   * in `observed`; `infinite`: loss +∞, in `observed`; `mean`, `best` or a number: that loss, ranked with the
-   * finished trials, in `observed`; `false`: left out).
+   * in `observed`; `infinite`: loss +∞, ranked after every complete and pruned trial, in `observed`; `mean`, `best`
+   * or a number: that loss, ranked by loss among the complete trials and ahead of the pruned ones (under
+   * `pruned: "impute"`, those with an estimated loss are ranked among them by it), in `observed`; `mean` and
+   * `best` with no complete trial: +∞; `false`: left out).
    */
   readonly constantLiar?: ConstantLiar;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */

@@ -317,6 +317,29 @@ describe('pruned trials', () => {
     expect(impute(negated, 0.8, 'maximize')).toEqual([0, 1, 2, 3, 4]);
   });
 
+  // What explain and the constantLiar description say: a finite lie ranks the running trials among the complete
+  // ones and ahead of every pruned trial (under impute, beside the estimated ones); +∞ after every pruned trial.
+  it('running trials at a finite lie rank ahead of pruned ones (impute: beside their estimates), at +∞ after them', () => {
+    const study = [
+      curveTrial(0, 'complete', [6, 5]),
+      curveTrial(1, 'pruned', [3, 0.5]), // deepest step 1, value 0.5; estimated 0.5 + median offset 0
+      running(2, { x: 2 }),
+      curveTrial(3, 'complete', [5, 4]),
+      curveTrial(4, 'complete', [8, 7]),
+    ];
+    const split = (policy: 'rank' | 'impute', constantLiar: 'mean' | 'infinite', gamma: number) => {
+      const h = new TrialHistory();
+      h.sync('s', 'minimize', study, [], policy);
+      return splitHistory(h, { ...optuna, constantLiar, gamma }).below;
+    };
+    // n = 5; mean lie (5 + 4 + 7) / 3: 3 below: #3 (4), #0 (5), #2 (the lie) — not #1, whose 0.5 is the best value.
+    expect(split('rank', 'mean', 0.6)).toEqual([0, 2, 3]);
+    // Under impute #1's estimate, 0.5, ranks first; the lie comes after #0 (5).
+    expect(split('impute', 'mean', 0.6)).toEqual([0, 1, 3]);
+    // At +∞: 4 below: the three complete trials, then the pruned one; the running trial last.
+    expect(split('rank', 'infinite', 0.8)).toEqual([0, 1, 3, 4]);
+  });
+
   it('follows the policy it was last synced with: rank → impute rebuilds the curves, true means ignore', () => {
     const study = [
       curveTrial(0, 'complete', [10, 8, 5]),

@@ -40,7 +40,12 @@ const completeTrials = (count: number) =>
   }));
 
 /** The text of a model-phase explanation that decided nothing (its fields given), of a minimized study. */
-const formatModel = (fields: Readonly<Record<string, unknown>>, trials: readonly unknown[], running = 0) =>
+const formatModel = (
+  fields: Readonly<Record<string, unknown>>,
+  trials: readonly unknown[],
+  running = 0,
+  pruned: 'rank' | 'impute' | 'ignore' = 'rank',
+) =>
   formatNextSuggestion(
     's',
     'minimize',
@@ -48,6 +53,7 @@ const formatModel = (fields: Readonly<Record<string, unknown>>, trials: readonly
       trialNumber: 30,
       params: { x: 0.5 },
       running,
+      pruned,
       explanation: {
         suggester: 'tpe',
         compat: 'parzen',
@@ -300,11 +306,64 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const mean = said('mean', 30, [0, 1, 2, 3, 28]);
     expect(mean).toContain('#28 without a loss of their own), g(x) from the other 24 and the running trial.');
     expect(mean).toContain(
-      'The 2 running trials count at the complete trials\' mean loss (constantLiar "mean"), ranked with the finished trials, among the 30 observed.',
+      'The 2 running trials count at the complete trials\' mean loss (constantLiar "mean"), ranked by loss among the complete trials, among the 30 observed.',
     );
     const ignored = said(false, 28, [0, 1, 2, 3, 4]);
     expect(ignored).toContain('g(x) from the others.');
     expect(ignored).toContain('The 2 running trials are left out (constantLiar false): in neither l(x) nor g(x).');
+  });
+
+  it('says where running trials rank against pruned ones, as the split ranks them under each pruned setting', () => {
+    const running = [28, 29].map((number) => ({
+      study: 's',
+      number,
+      state: 'running' as const,
+      internal: { x: 0.5 },
+      startedAt: '2026-01-01T00:00:00Z',
+    }));
+    const prunedTrials = completeTrials(28).map((trial, at) =>
+      at % 2 === 0 ? trial : { ...trial, state: 'pruned' as const, intermediate: [{ step: 1, value: at }] },
+    );
+    const said = (constantLiar: unknown, pruned: 'rank' | 'impute' | 'ignore', trials: readonly unknown[]) =>
+      formatModel(
+        {
+          observed: 30,
+          finished: 28,
+          running: [28, 29],
+          constantLiar,
+          gamma: 0.15,
+          split: 'linear',
+          nBelow: 5,
+          below: [0, 2, 4, 6, 8],
+        },
+        trials,
+        2,
+        pruned,
+      ).split('\n');
+    const withPruned = [...prunedTrials, ...running];
+    // A finite lie: among the complete trials; under rank before every pruned one, under impute beside the estimated.
+    expect(said('mean', 'rank', withPruned)).toContain(
+      'The 2 running trials count at the complete trials\' mean loss (constantLiar "mean"), ranked by loss among the complete trials, ahead of every pruned trial, among the 30 observed.',
+    );
+    expect(said(0.5, 'impute', withPruned)).toContain(
+      'The 2 running trials count at a loss of 0.5 (constantLiar 0.5), ranked by loss among the complete trials and the pruned ones whose loss is estimated (the other pruned trials rank after them all), among the 30 observed.',
+    );
+    // Ignored pruned trials rank nowhere: not named.
+    expect(said('best', 'ignore', withPruned)).toContain(
+      'The 2 running trials count at the complete trials\' best loss (constantLiar "best"), ranked by loss among the complete trials, among the 30 observed.',
+    );
+    // +∞ ranks after the pruned trials too, not only after the trials with a loss.
+    expect(said('infinite', 'rank', withPruned)).toContain(
+      'The 2 running trials count at a loss of +∞ (constantLiar "infinite"), among the 30 observed: ranked after every complete and pruned trial, so in l(x) only when those are too few to fill its set.',
+    );
+    expect(said('infinite', 'rank', [...completeTrials(28), ...running])).toContain(
+      'The 2 running trials count at a loss of +∞ (constantLiar "infinite"), among the 30 observed: ranked after every complete trial, so in l(x) only when those are too few to fill its set.',
+    );
+    // A mean of no complete loss: the split takes them at +∞.
+    const onlyPruned = [...prunedTrials.filter((trial) => trial.state === 'pruned'), ...running];
+    expect(said('mean', 'rank', onlyPruned)).toContain(
+      'The 2 running trials count at a loss of +∞ (constantLiar "mean", with no complete trial\'s loss to take the mean of), among the 30 observed: ranked after every complete and pruned trial, so in l(x) only when those are too few to fill its set.',
+    );
   });
 
   it('says that no trial has a loss when every trial failed, not that l(x) is built from the 0 best (trial 77)', async () => {
@@ -396,7 +455,10 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
     const refused = await cliIn(dir, 'explain', config);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/run by the `random` suggester; explain shows how TPE decides/);
+    // What was expected and what was found, and where: the config's suggester.
+    expect(refused.stderr).toContain(
+      `parzen: ${config}: /suggester/use: expected "tpe" (explain shows how TPE decides), found "random". Study random-study was created with it too.`,
+    );
     // Created with random search: the store would say the same, so no --store (trial 113: it was offered).
     expect(refused.stderr).toContain('explain them with a config that names "tpe".');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
@@ -404,10 +466,19 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const tpeFirst = journalHeartConfig(dir, 'tpe-first', { suggester: { use: 'tpe' } });
     expect((await cliIn(dir, 'run', tpeFirst, '--quiet')).code).toBe(0);
     journalHeartConfig(dir, 'tpe-first', { suggester: { use: 'random' } });
-    const offered = await cliIn(dir, 'explain', tpeFirst);
+    const offered = await cliIn(dir, 'explain', tpeFirst, '--json');
     expect(offered.stderr).toContain(
-      'explain them with a config that names "tpe", or with --store SPEC and no config (the study as its store keeps it: created with TPE).',
+      '/suggester/use: expected "tpe" (explain shows how TPE decides), found "random". Study tpe-first was created with the `tpe` suggester. If TPE ran its trials before, explain them with a config that names "tpe", or with --store SPEC and no config (the study as its store keeps it: created with TPE).',
     );
+    // --json gives the same as an issue, its code unchanged.
+    expect(JSON.parse(offered.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      errors: [
+        {
+          code: 'CONFIG_INVALID',
+          issues: [{ pointer: '/suggester/use', expected: '"tpe" (explain shows how TPE decides)', found: '"random"' }],
+        },
+      ],
+    });
   });
 
   it("explains what run does with the config: its seed over the stored one, a dead worker's trial failed first (review 60)", async () => {
@@ -514,6 +585,14 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       `instead: study seeded was created with seed ${own}, which gives this trial's params (explain without --seed replays with it).`,
     );
     expect(past.stdout).not.toContain('or its params were written otherwise');
+    // report replays with the study's own seed: its densities are not these of --seed 5.
+    expect(past.stdout).toContain(
+      `\`parzen report --trial 8\` draws this trial's densities replayed with the study's own seed, ${own}, not with seed 5 as here, so its figures can differ from these; --json gives these in full.`,
+    );
+    expect(past.stdout).not.toContain('draws these densities');
+    // With the study's own seed, the report draws these very densities.
+    const ownSeed = await cliIn(dir, 'explain', config, '--seed', String(own), '--trial', '8');
+    expect(ownSeed.stdout).toContain('`parzen report --trial 8` draws these densities; --json gives them in full.');
     expect((await cliIn(dir, 'run', config, '--seed', '5', '--more-trials', '1', '--quiet')).code).toBe(0);
     expect((await lastTrial(config))?.params).toEqual(next.params);
   });

@@ -353,7 +353,9 @@ describe('parzen report', () => {
     expect(JSON.parse(byOldName.stdout)).toMatchObject({ studies: [{ name: 'cmp.suggester-tpe1.seed-1', trials: 3 }] });
     // And explain, with the same --study (its suggester as the store kept it: random here, which explain says).
     const explained = await cli('explain', matrix, '--study', 'cmp.suggester-tpe1.seed-1');
-    expect(explained.stderr).toContain('Study cmp.suggester-tpe1.seed-1 is run by the `random` suggester');
+    expect(explained.stderr).toContain(
+      'Study cmp.suggester-tpe1.seed-1 was created with the `random` suggester, as its store recorded it; explain shows how TPE decides, so it expects a study of suggester "tpe".',
+    );
     // Served live: one study, which --study picks (trial 64: the message said to give a config without a matrix).
     const served = await cli('report', matrix, '--serve');
     expect(served.code).toBe(2);
@@ -644,6 +646,37 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     expect(file.stderr).toBe(
       `parzen: -o: ${nested} is a file; --format svg writes one SVG per chart into a folder: give a folder.`,
     );
+  });
+
+  it('--trial naming no trial of the study, or one without params, is bad input: which trials it has, no file', async () => {
+    const out = join(dir, 'no-such-trial.html');
+    const absent = await cli('report', config, '-o', out, '--trial', '99', '--trial', '3', '--trial', '120');
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toBe(
+      'parzen: --trial 99 --trial 120: study heart has no trials #99, #120 (its trials are #0 to #29). No report was written.',
+    );
+    expect(absent.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    // The same from the store alone; and a trial that failed before it had params has nothing to draw.
+    const path = join(dir, 'unchosen.parzen.jsonl');
+    await fmin({
+      name: 'unchosen',
+      space: { x: uniform(-2, 2) },
+      objective: ({ x }) => x * x,
+      suggester: createTpeSuggester(),
+      store: createJsonlStore({ path }),
+      maxTrials: 3,
+    });
+    const store = createJsonlStore({ path });
+    const number = (await store.createTrial('unchosen'))?.number ?? -1;
+    await store.finishTrial('unchosen', number, { state: 'failed', error: { code: 'SUGGESTER_THREW', message: 'x' } });
+    await store.close();
+    const stored = await cli('report', '--store', `jsonl:${path}`, '-o', out, '--trial', '3', '--trial', '7');
+    expect(stored.code).toBe(2);
+    expect(stored.stderr).toBe(
+      'parzen: --trial 7: study unchosen has no trial #7 (its trials are #0 to #3). --trial 3: trial #3 of study unchosen has no params (failed before it had any): nothing was chosen there to draw. No report was written.',
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--serve says a failed read once, and when reading works again (trial 113: at every poll, recovery unsaid)', async () => {

@@ -94,7 +94,9 @@ describe("--json errors about a config's study name the config in `file` (F4)", 
     const explained = await cli('explain', random, '--json');
     expect(explained.code).toBe(2);
     expect(lastJsonLine(explained.stdout)).toMatchObject({ errors: [{ file: random, code: 'CONFIG_INVALID' }] });
-    expect(explained.stderr).toContain(`parzen: ${random}: Study random-search is run by the \`random\` suggester`);
+    expect(explained.stderr).toContain(
+      `parzen: ${random}: /suggester/use: expected "tpe" (explain shows how TPE decides), found "random". Study random-search was created with it too.`,
+    );
   });
 });
 

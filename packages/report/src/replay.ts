@@ -2,6 +2,8 @@ import {
   explainJoint,
   explainSuggestion,
   type JointExplanation,
+  type PrunedTrialPolicy,
+  resolveTpeSettings,
   type StartupSuggesterName,
   type TpeExplanation,
   type TpeOptions,
@@ -313,6 +315,8 @@ export interface NextSuggestion {
   readonly joint?: JointExplanation;
   /** Trials running now: TPE counts them as the study's constant liar says. */
   readonly running: number;
+  /** What pruned trials were to the split, the `pruned` setting replayed with: where they rank, or left out. */
+  readonly pruned: PrunedTrialPolicy;
   /** Stored TPE options this version does not know (a study from an older one), left out. */
   readonly unknownOptions: readonly string[];
 }
@@ -348,6 +352,7 @@ const suggestionAt = async (
       explanation,
       ...(joint === undefined ? {} : { joint }),
       running: trials.filter((trial) => trial.state === 'running').length,
+      pruned: resolveTpeSettings(options).pruned,
       unknownOptions,
     },
     internal: params,

@@ -96,6 +96,14 @@ describe('replaySuggestions', () => {
     expect(await explainPastSuggestion(study, 99)).toBeUndefined();
   });
 
+  it('says what pruned trials were to the split it replayed: the `pruned` setting, rank by default', async () => {
+    const tpe = { startupTrials: 5, grouping: 'independent' } as const;
+    const study = await runTpeStudy(8, { space: mixedSpace, objective: mixedObjective, tpe });
+    expect((await explainPastSuggestion(study, 7))?.pruned).toBe('rank');
+    const imputing = { ...study, suggester: { use: 'tpe', options: { ...tpe, pruned: 'impute' } } };
+    expect((await explainPastSuggestion(imputing, 7))?.pruned).toBe('impute');
+  });
+
   it('says when snapshots fell in the start-up phase because earlier trials overlap in time (trial 57: imported ones were called start-up draws)', async () => {
     const tpe = { startupTrials: 8, grouping: 'independent' } as const;
     const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });

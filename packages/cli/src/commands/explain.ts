@@ -1,5 +1,5 @@
-import type { ConstantLiar } from '@parzen/algo-tpe';
-import type { Direction, Trial } from '@parzen/engine';
+import type { ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
+import type { ConfigIssue, Direction, Trial } from '@parzen/engine';
 import { checkEnqueued } from '@parzen/engine/host';
 import {
   activeParamNames,
@@ -25,7 +25,7 @@ import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
-import { reportStudy, spaceOf } from './report.js';
+import { reportStudy, spaceOf, trialsHeld } from './report.js';
 
 /** Codes of trials that ended without running their params: an entry they took waits again. */
 const UNRUN = new Set(['INTERRUPTED', 'STALE_TRIAL']);
@@ -108,6 +108,8 @@ export const formatNextSuggestion = (
   createdWith?: string,
   /** A --seed that is not the study's own: both seeds, and whether the study's own replays the trial's params. */
   seed?: SeedGiven,
+  /** A past trial replayed with a seed other than the study's own, which `report --trial N` replays with: both. */
+  replaySeed?: ReplaySeed,
 ): string => {
   const { explanation: e, trialNumber, params } = next;
   const running = next.running === 0 ? '' : `, ${next.running} running`;
@@ -193,7 +195,7 @@ export const formatNextSuggestion = (
   // Trial 166: where the good set's size came from was never said (6 is γ = 0.1 of 60, or 0.15 of 40 before #50).
   if (e.observed > 0 && e.gamma !== undefined) lines.push(splitRule(e));
   // Trial 166: running trials in g(x) were "the others", read as the other finished trials.
-  const lie = liedRunning(e);
+  const lie = liedRunning(e, next.pruned, trials);
   if (lie !== '') lines.push(lie);
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
   // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
@@ -201,7 +203,7 @@ export const formatNextSuggestion = (
     lines.push(
       `${e.failures === 1 ? '1 trial that failed at its params is' : `${e.failures} trials that failed at their params are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed."}`,
     );
-  lines.push(...decisionLines(e, trials, finishing, past !== undefined));
+  lines.push(...decisionLines(e, trials, finishing, past !== undefined, replaySeed));
   return lines.join('\n');
 };
 
@@ -218,8 +220,16 @@ const aboveFrom = (e: NextSuggestion['explanation']): string => {
   return `g(x) from the other ${others} and the ${above === 1 ? 'running trial' : `${above} running trials`}`;
 };
 
-/** What the running trials counted as, by the constant liar, as a sentence; empty when none was running. */
-const liedRunning = (e: NextSuggestion['explanation']): string => {
+/**
+ * What the running trials counted as, by the constant liar, as a sentence, and where they ranked against the
+ * complete and pruned trials in the split (`pruned`, the setting replayed with); empty when none was running.
+ */
+const liedRunning = (
+  e: NextSuggestion['explanation'],
+  pruned: PrunedTrialPolicy | undefined,
+  /** The trials the suggestion saw: whether any was pruned, or complete with a loss to take a lie from. */
+  seen: readonly Trial[],
+): string => {
   const count = e.running?.length ?? 0;
   const lie = e.constantLiar;
   if (count === 0 || lie === undefined) return '';
@@ -229,15 +239,32 @@ const liedRunning = (e: NextSuggestion['explanation']): string => {
     return `${count === 1 ? 'The running trial is' : `The ${count} running trials are`} left out (constantLiar false): in neither l(x) nor g(x).`;
   if (lie === 'worst')
     return `${trials} as worse than any finished trial (constantLiar "worst"): in g(x) only, and not ${observed}.`;
-  if (lie === 'infinite')
-    return `${trials} at a loss of +∞ (constantLiar "infinite"), ${observed}: in l(x) only when too few trials have a loss to fill its set.`;
+  // Pruned trials rank in the split unless `pruned: "ignore"` leaves them out.
+  const rankedPruned = pruned !== 'ignore' && seen.some((trial) => trial.state === 'pruned');
+  // At +∞ they come after every complete and pruned trial (failed ones under failed: "worst" beside them, by number).
+  const last = (why: string) =>
+    `${trials} at a loss of +∞ (${why}), ${observed}: ranked after every complete${rankedPruned ? ' and pruned' : ''} trial, so in l(x) only when those are too few to fill its set.`;
+  if (lie === 'infinite') return last('constantLiar "infinite"');
+  // A mean or best of no complete loss is none: the split takes the running trials at +∞ then.
+  if (
+    (lie === 'mean' || lie === 'best') &&
+    !seen.some((trial) => trial.state === 'complete' && Number.isFinite(trial.loss))
+  )
+    return last(`constantLiar "${lie}", with no complete trial's loss to take the ${lie} of`);
   const at =
     lie === 'mean'
       ? `the complete trials' mean loss (constantLiar "mean")`
       : lie === 'best'
         ? `the complete trials' best loss (constantLiar "best")`
         : `a loss of ${formatNumber(lie)} (constantLiar ${formatNumber(lie)})`;
-  return `${trials} at ${at}, ranked with the finished trials, ${observed}.`;
+  // Under `pruned: "rank"` every complete trial and every lie comes before the pruned trials; under "impute" the
+  // pruned trials with an estimated loss are ranked among them by it, the others after them all.
+  const ranked = !rankedPruned
+    ? 'ranked by loss among the complete trials'
+    : pruned === 'impute'
+      ? 'ranked by loss among the complete trials and the pruned ones whose loss is estimated (the other pruned trials rank after them all)'
+      : 'ranked by loss among the complete trials, ahead of every pruned trial';
+  return `${trials} at ${at}, ${ranked}, ${observed}.`;
 };
 
 /**
@@ -342,6 +369,8 @@ const decisionLines = (
   finishing: boolean,
   /** Whether the decision is a past trial's (which `report --trial N` draws), not the next one. */
   past: boolean,
+  /** The seed this past trial was replayed with, when not the study's own, which `report --trial N` replays with. */
+  replaySeed?: ReplaySeed,
 ): string[] => {
   const lines: string[] = [];
   const decisions = decisionsOf(e.params);
@@ -409,10 +438,13 @@ const decisionLines = (
         ]
       : []),
     ...(logScale ? ['For a log-scale parameter, l and g are densities over log(x).'] : []),
-    // Trial 166: no way to draw one chosen trial's densities; `report --trial N` is that way.
-    past
-      ? `\`parzen report --trial ${e.trialNumber}\` draws these densities; --json gives them in full.`
-      : '`parzen report` draws such densities for past trials (`--trial N` for one); --json gives these in full.',
+    // Trial 166: no way to draw one chosen trial's densities; `report --trial N` is that way. It replays with the
+    // study's own seed: with another here, its densities are that seed's, not these.
+    !past
+      ? '`parzen report` draws such densities for past trials (`--trial N` for one); --json gives these in full.'
+      : replaySeed === undefined
+        ? `\`parzen report --trial ${e.trialNumber}\` draws these densities; --json gives them in full.`
+        : `\`parzen report --trial ${e.trialNumber}\` draws this trial's densities replayed with the study's own seed, ${replaySeed.own}, not with seed ${replaySeed.used} as here, so its figures can differ from these; --json gives these in full.`,
   );
   // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens: once per
   // decision (review 111: a group's members said it each).
@@ -497,6 +529,12 @@ interface SeedGiven {
   readonly ownGives?: boolean;
 }
 
+/** The seed a past trial was replayed with and the study's own, when they differ. */
+interface ReplaySeed {
+  readonly used: number;
+  readonly own: number;
+}
+
 /** The TPE settings and seed a study's store keeps for it. */
 interface Kept {
   /** The stored TPE settings when the config's differ (a study TPE created); else the config's are kept. */
@@ -526,19 +564,15 @@ const explainPast = async (
   const report = await import('@parzen/report');
   const target = study.trials.find((trial) => trial.number === number);
   if (target === undefined || Object.keys(target.internal).length === 0) {
-    // Not Math.min(...numbers): a study of a million trials overflows the call's arguments.
-    const [low, high] = study.trials.reduce(
-      ([min, max], trial) => [Math.min(min, trial.number), Math.max(max, trial.number)],
-      [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
-    );
-    const range = study.trials.length === 0 ? 'it has no trial yet' : `its trials are #${low} to #${high}`;
+    const next = study.trials.reduce((max, trial) => Math.max(max, trial.number + 1), 0);
     throw new CliError(
       target === undefined
-        ? `--trial ${number}: study ${study.name} has no trial #${number} (${range}).${number === high + 1 || (study.trials.length === 0 && number === 0) ? ` Without --trial, explain shows the next trial, #${number}.` : ''}`
+        ? `--trial ${number}: study ${study.name} has no trial #${number} (${trialsHeld(study.trials)}).${number === next ? ` Without --trial, explain shows the next trial, #${number}.` : ''}`
         : `--trial ${number}: trial #${number} of study ${study.name} has no params (it failed before it had any): nothing was chosen.`,
     );
   }
   let past = (await report.explainPastSuggestion(study, number)) as PastSuggestion;
+  let usedSeed = study.seed;
   // A trial drawn before the config's settings changed: the settings the study was created with, which report
   // replays, may give its params where the config's do not (trial 116: explain and report told two stories).
   // With --store alone the study is the store's: its settings are the store's from the start (review 124).
@@ -555,6 +589,7 @@ const explainPast = async (
     const one = kept.differs.startsWith('seed');
     if (again.reproduced) {
       past = again;
+      usedSeed = kept.seed;
       settings = 'store';
       output.note(
         `parzen: note: trial #${number} is explained with ${what}: ${one ? 'it gives' : 'they give'} its params, the config's ${one ? 'does' : 'do'} not.`,
@@ -590,6 +625,7 @@ const explainPast = async (
       past,
       createdWith,
       seed,
+      ownSeed === undefined || ownSeed === usedSeed ? undefined : { used: usedSeed, own: ownSeed },
     ),
   );
   // How the trial then turned out (trial 166: the explanation never said).
@@ -627,6 +663,8 @@ const studyToExplain = async (
   kept?: Kept;
   /** The seed the study was created with (its store's), and the one explain takes without --seed. */
   seeds: { readonly own: number; readonly plain: number };
+  /** Where the study's suggester was read: the config's (as run takes it), or the one its store recorded. */
+  suggesterOf: 'config' | 'store';
 }> => {
   if (path === undefined) {
     if (flags.store === undefined)
@@ -649,6 +687,7 @@ const studyToExplain = async (
       unrun: [],
       uncertain: [],
       seeds: { own: record.seed, plain: record.seed },
+      suggesterOf: 'store',
     };
   }
   const runs = await prepareRuns([path], {
@@ -672,6 +711,7 @@ const studyToExplain = async (
         unrun: [],
         uncertain: [],
         seeds: { own: found.record.seed, plain: found.record.seed },
+        suggesterOf: 'store',
       };
     }
   }
@@ -755,11 +795,53 @@ const studyToExplain = async (
     study,
     waiting,
     seeds: { own: stored.seed, plain: config.seed },
+    suggesterOf: 'config',
     ...(kept === undefined ? {} : { kept }),
     unrun: entries.filter((entry) => !ranEntry(entry)),
     uncertain: entries
       .filter((entry) => taken === undefined && ranEntry(entry) && !whole(entry))
       .map((entry) => ({ entry, trial: withValues(entry)?.number as number })),
+  };
+};
+
+/**
+ * Why explain refuses a study whose suggester is not TPE: what it expects (suggester "tpe") and what it found,
+ * and where: the config's `/suggester/use` (an issue, for --json), or the suggester the store recorded.
+ */
+const notTpe = (
+  read: ReportStudy,
+  suggesterOf: 'config' | 'store',
+  withConfig: boolean,
+): { readonly message: string; readonly issue?: ConfigIssue } => {
+  // A study stored without its suggester (made before suggesters were recorded) is not "unknown"'s (trial 63).
+  if (read.suggester === undefined)
+    return {
+      message: `Study ${read.name} was stored without the suggester its trials were drawn with (made by a Parzen from before 2026-12-02): explain it with its config, \`parzen explain CONFIG\`, whose suggester it then takes.`,
+    };
+  const found = read.suggester.use;
+  const created = read.createdWith;
+  // Trial 110: a TPE study whose config now names random search was refused with no way on.
+  const way = !withConfig
+    ? ''
+    : ` If TPE ran its trials before, explain them with a config that names "tpe"${created === 'tpe' ? ', or with --store SPEC and no config (the study as its store keeps it: created with TPE)' : ''}.`;
+  if (suggesterOf === 'store')
+    return {
+      message: `Study ${read.name} was created with the \`${found}\` suggester, as its store recorded it; explain shows how TPE decides, so it expects a study of suggester "tpe".${way}`,
+    };
+  const createdSaid =
+    created === undefined
+      ? ''
+      : created === found
+        ? ` Study ${read.name} was created with it too.`
+        : ` Study ${read.name} was created with the \`${created}\` suggester.`;
+  const issue = {
+    pointer: '/suggester/use',
+    expected: '"tpe" (explain shows how TPE decides)',
+    found: JSON.stringify(found),
+  };
+  return {
+    message: `${issue.pointer}: expected ${issue.expected}, found ${issue.found}.${createdSaid}${way}`,
+    issue,
   };
 };
 
@@ -779,20 +861,18 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     uncertain,
     kept,
     seeds,
+    suggesterOf,
   } = await forConfig(path, () => studyToExplain(path, flags, output));
   if (read.suggester?.use !== 'tpe') {
-    // A study stored without its suggester (made before suggesters were recorded) is not "unknown"'s (trial 63).
-    const why =
-      read.suggester === undefined
-        ? `Study ${read.name} was stored without the suggester its trials were drawn with (made by a Parzen from before 2026-12-02): explain it with its config, \`parzen explain CONFIG\`, whose suggester it then takes.`
-        : `Study ${read.name} is run by the \`${read.suggester.use}\` suggester; explain shows how TPE decides (suggester "tpe").` +
-          // Trial 110: a TPE study whose config now names random search was refused with no way on.
-          (path === undefined
-            ? ''
-            : ` If TPE ran its trials before, explain them with a config that names "tpe"${read.createdWith === 'tpe' ? ', or with --store SPEC and no config (the study as its store keeps it: created with TPE)' : ''}.`);
-    if (path === undefined) throw new CliError(why);
+    const why = notTpe(read, suggesterOf, path !== undefined);
+    if (path === undefined) throw new CliError(why.message);
     // The config's study: named with the config, as its other errors are (trial 159: `file` was null in --json).
-    throw new ConfigProblems([{ path, error: new ParzenError('CONFIG_INVALID', why) }]);
+    throw new ConfigProblems([
+      {
+        path,
+        error: new ParzenError('CONFIG_INVALID', why.message, why.issue === undefined ? {} : { issues: [why.issue] }),
+      },
+    ]);
   }
   if (flags.trial !== undefined)
     return explainPast(read, flags.trial, flags, output, path !== undefined, kept, seeds.own);

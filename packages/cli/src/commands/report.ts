@@ -82,6 +82,51 @@ export interface ReportJson {
 }
 
 /**
+ * Which trials a study has, for a `--trial` that names another: `its trials are #0 to #13` (`with gaps`
+ * when some numbers in between are not its), or `it has no trial yet`.
+ */
+export const trialsHeld = (trials: readonly Trial[]): string => {
+  if (trials.length === 0) return 'it has no trial yet';
+  // Not Math.min(...numbers): a study of a million trials overflows the call's arguments.
+  const [low, high] = trials.reduce(
+    ([min, max], trial) => [Math.min(min, trial.number), Math.max(max, trial.number)],
+    [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+  );
+  return `its trials are #${low} to #${high}${new Set(trials.map((trial) => trial.number)).size === high - low + 1 ? '' : ', with gaps'}`;
+};
+
+/**
+ * Refuses `--trial N` for a trial the study does not have, or one without params (it failed before it had
+ * any: nothing was chosen to draw), as bad input is refused: before any page is built or written.
+ */
+const checkAskedTrials = (name: string, trials: readonly Trial[], asked: readonly number[] | undefined): void => {
+  if (asked === undefined) return;
+  const byNumber = new Map(trials.map((trial) => [trial.number, trial]));
+  const absent = [...new Set(asked.filter((number) => !byNumber.has(number)))];
+  const empty = [...new Set(asked)].filter((number) => {
+    const trial = byNumber.get(number);
+    return trial !== undefined && Object.keys(trial.internal).length === 0;
+  });
+  if (absent.length === 0 && empty.length === 0) return;
+  const flags = (numbers: readonly number[]) => numbers.map((number) => `--trial ${number}`).join(' ');
+  const numbered = (numbers: readonly number[]) => numbers.map((number) => `#${number}`).join(', ');
+  const one = (numbers: readonly number[], word: string) => (numbers.length === 1 ? word : `${word}s`);
+  const said = [
+    ...(absent.length === 0
+      ? []
+      : [
+          `${flags(absent)}: study ${name} has no ${one(absent, 'trial')} ${numbered(absent)} (${trialsHeld(trials)}).`,
+        ]),
+    ...(empty.length === 0
+      ? []
+      : [
+          `${flags(empty)}: ${one(empty, 'trial')} ${numbered(empty)} of study ${name} ${empty.length === 1 ? 'has' : 'have'} no params (failed before ${empty.length === 1 ? 'it' : 'they'} had any): nothing was chosen there to draw.`,
+        ]),
+  ];
+  throw new CliError(`${said.join(' ')} No report was written.`);
+};
+
+/**
  * The study as the report replays it: the seed and the suggester settings the store kept with the study
  * (what ran, whatever the config says now); the config's suggester, when given, for a study stored without
  * settings (by an older version, or created by `import` from a file that names none) or created with
@@ -710,6 +755,7 @@ const writeStoredStudy = async (
   file: string,
   output: Output,
 ): Promise<number> => {
+  checkAskedTrials(record.name, trials, flags.trial);
   const report = await import('@parzen/report');
   const page = await report.buildReport(withTaken(reportStudy(record, trials, space), taken), options);
   noteContourFailures(contourCalls, output);
@@ -829,6 +875,8 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const { study, trials, taken } = read;
     const space = spaceOf(run, study, output);
     noteStoredTrials(output, study.name, space, trials);
+    // A served page follows the study as it grows: a trial asked for may come later (its page says so till then).
+    if (flags.serve !== true) checkAskedTrials(study.name, trials, flags.trial);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
     page = await report.buildReport(withTaken(studyOf(run, trials, study, space), taken), options);

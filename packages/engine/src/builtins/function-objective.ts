@@ -18,9 +18,24 @@ import {
 export type ObjectiveResult =
   | number
   // A result typed by an interface or a class (review 37: refused, lacking an index signature).
-  | { readonly loss: number; readonly attrs?: object }
-  | { readonly loss: number; readonly attrs?: object; readonly [field: string]: unknown }
-  | { readonly status: 'fail'; readonly [field: string]: unknown };
+  | {
+      /** The loss: a finite number (NaN, an infinity or a non-number fails the trial). */
+      readonly loss: number;
+      /** JSON values stored with the trial; absent when none. */
+      readonly attrs?: object;
+    }
+  | {
+      /** The loss: a finite number (NaN, an infinity or a non-number fails the trial). */
+      readonly loss: number;
+      /** JSON values stored with the trial; the other fields next to `loss` are stored with them. */
+      readonly attrs?: object;
+      readonly [field: string]: unknown;
+    }
+  | {
+      /** hyperopt's `STATUS_FAIL`: the trial fails (`OBJECTIVE_FAILED`), its other fields kept in the error's details when JSON. */
+      readonly status: 'fail';
+      readonly [field: string]: unknown;
+    };
 
 /** An objective function: params in, {@link ObjectiveResult} out (or a promise of it); throwing fails the trial. */
 export type ObjectiveFunction<P = ExternalParams> = (

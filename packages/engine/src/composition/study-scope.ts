@@ -71,6 +71,7 @@ const serviceFailure = (error: unknown, id: symbol): unknown => {
 
 /** One study's child container and what is created in it. */
 export interface StudyScope {
+  /** The study's services (clock, logger, RNG factory, bus, stopping, store once provided, contributed ones). */
   readonly services: Services;
   /** Creates the plugin a config slot picked, with the study's services; a throwing factory is an error naming it. */
   create<K extends PluginKind>(kind: K, choice: PluginChoice): Promise<PluginInstances[K]>;

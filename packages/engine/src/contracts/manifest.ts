@@ -11,11 +11,17 @@ import type { Suggester } from './suggester.js';
 
 /** The instance each plugin kind creates. */
 export interface PluginInstances {
+  /** A suggester plugin makes the search algorithm that decides each trial's params. */
   suggester: Suggester;
+  /** A store plugin makes the store where the study's trials live. */
   store: TrialStore;
+  /** An objective plugin makes the adapter that evaluates params and reads their loss. */
   objective: ObjectiveAdapter;
+  /** A reporter plugin makes a listener to the run's events. */
   reporter: Reporter;
+  /** A pruner plugin makes the rule that stops unpromising trials from their intermediate values. */
   pruner: Pruner;
+  /** A stopper plugin makes the rule that ends the study early. */
   stopper: Stopper;
 }
 
@@ -46,9 +52,19 @@ export interface PluginContext {
  * defaults, which the engine fills in before calling `create`) and its factory.
  */
 export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> {
+  /** The slot the plugin fills (the `define*` helpers set it). */
   readonly kind: K;
+  /**
+   * What a config's `use` names it by: letters, digits, `.`, `_` and `-`; unique among the plugins of its kind
+   * that a study loads.
+   */
   readonly name: string;
+  /** One sentence on what it does, shown by editors on the `use` value of the config schema; absent: none shown. */
   readonly description?: string;
+  /**
+   * The JSON Schema of its options (a config's `options`), with their defaults; the engine checks a config's
+   * options against it and fills in the defaults before `create`.
+   */
   readonly optionsSchema: Readonly<Record<string, unknown>>;
   /** Makes the instance from the validated options (defaults filled in) and the study context. */
   create(options: O, context: PluginContext): MaybePromise<PluginInstances[K]>;
@@ -157,6 +173,8 @@ export const defineStopper = <O>(manifest: ManifestInput<'stopper', O>): PluginM
  * manifests, and optionally services it contributes to every study.
  */
 export interface PluginPackage {
+  /** The package's plugins, of any kinds. */
   readonly manifests: readonly AnyPluginManifest[];
+  /** Services it contributes to every study, each made once per study on first use; absent: none. */
   readonly services?: readonly ServiceProvider[];
 }

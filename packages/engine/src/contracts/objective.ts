@@ -41,8 +41,11 @@ export interface EvaluationContext {
 /** What an adapter reports. A failure is a value, not a throw (a throw is turned into one anyway). */
 export type EvaluationResult =
   | {
+      /** The evaluation gave a loss: the trial completes (or ends pruned, when the pruner had said stop). */
       readonly status: 'ok';
+      /** The loss, a finite number (`interpretObjectiveValue` turns NaN or an infinity into a failure). */
       readonly loss: number;
+      /** Extra JSON values stored with the trial next to its loss; absent when none. */
       readonly attrs?: Readonly<Record<string, unknown>>;
       /**
        * The objective had already finished on its own when the pruner's stop reached it (a program whose
@@ -52,7 +55,9 @@ export type EvaluationResult =
       readonly finishedBeforePrune?: boolean;
     }
   | {
+      /** The evaluation gave no loss: the trial fails with `error`. */
       readonly status: 'failed';
+      /** Why: a stable code (`OBJECTIVE_THREW`, `TIMEOUT`, a plugin's own) and a message. */
       readonly error: ErrorInfo;
       /** As for an ok result: a failure the objective had reached on its own before a prune could stop it. */
       readonly finishedBeforePrune?: boolean;
@@ -78,6 +83,7 @@ export interface AdapterContext extends EvaluationContext {
 
 /** Runs the user's program for one set of params and reads its loss. */
 export interface ObjectiveAdapter {
+  /** The objective plugin's name (`function`, `module`, `command`), which error messages name. */
   readonly name: string;
   /**
    * True when the objective's code runs on Parzen's own thread (a function; a module with `isolate:

@@ -2,7 +2,9 @@ import type { Direction, RunningTrial, Trial } from '../domain/trial.js';
 
 /** What a pruner judges: one running trial that just reported, against the study's other trials. */
 export interface PruneContext {
+  /** The study name. */
   readonly study: string;
+  /** Whether a lower or a higher value is better (intermediate values are in the study's direction). */
   readonly direction: Direction;
   /**
    * The trial being judged, with its intermediate values so far (the latest report included). The values
@@ -34,6 +36,7 @@ export interface PruneContext {
  * `EvaluationContext.shouldPrune()`.
  */
 export interface Pruner {
+  /** The pruner's name, which errors name. A pruner named `none` is never asked, and needs no store support. */
   readonly name: string;
   /** Whether the reporting trial should stop now. */
   shouldPrune(context: PruneContext): boolean;

@@ -6,6 +6,7 @@ import type { TrialStore } from './store.js';
 
 /** Names a service a plugin can ask for (or contribute); `T` is the service's type. */
 export interface ServiceToken<T> {
+  /** The key the service is bound to: `Symbol.for('parzen.service.<name>')`, the same in every package. */
   readonly id: symbol;
   /** Never set: carries the type. */
   readonly type?: T;
@@ -44,7 +45,9 @@ export interface Logger {
  * A plugin that gives up throws a `ParzenError` with code `INTERRUPTED`.
  */
 export interface Stopping {
+  /** Aborts at the first Ctrl-C or SIGTERM (in code, the run's `signal`): a wait with nothing to save may give up. */
   readonly stop: AbortSignal;
+  /** Aborts at the second Ctrl-C or SIGTERM (in code, the run's `forceSignal`): any wait may give up. */
   readonly force: AbortSignal;
 }
 
@@ -73,12 +76,19 @@ export interface PluginFactory {
  * plugins are created first); the bus is the study's event bus (asking for it loads rxjs).
  */
 export const SERVICES = {
+  /** The study's {@link Clock}: the system clock unless the caller injected one. */
   clock: serviceToken<Clock>('clock'),
+  /** The study's {@link Logger} (stderr in the CLI). */
   logger: serviceToken<Logger>('logger'),
+  /** Seeded random streams by purpose, derived from the study seed. */
   rng: serviceToken<RngFactory>('rng'),
+  /** The study's event bus, which reporters listen to (asking for it loads rxjs). */
   bus: serviceToken<EventBus>('bus'),
+  /** The run's stop signals, for a plugin that waits. */
   stopping: serviceToken<Stopping>('stopping'),
+  /** The study's store; absent while the store itself is being created. */
   store: serviceToken<TrialStore>('store'),
+  /** Makes other plugins of the study's registry, for a plugin that wraps one. */
   plugins: serviceToken<PluginFactory>('plugins'),
 } as const;
 

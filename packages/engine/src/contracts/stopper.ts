@@ -2,7 +2,9 @@ import type { CompleteTrial, Direction, FinishedTrial, Trial } from '../domain/t
 
 /** What a stopper sees after each finished trial (and when a study resumes). */
 export interface StopContext {
+  /** The study name. */
   readonly study: string;
+  /** Whether a lower or a higher loss is better. */
   readonly direction: Direction;
   /** The trial that just finished in this process; when a study resumes, its last finished trial. */
   readonly trial: FinishedTrial;
@@ -29,6 +31,7 @@ export interface StopContext {
  * calls, so a rule is read from the trials it is given (`describeStopperContract` checks this).
  */
 export interface Stopper {
+  /** The stopper's name, which errors and the plain stop reason (`<name> said stop`) name. */
   readonly name: string;
   /** The reason to stop now (a string, or `true`), or `undefined` / `false` to go on. */
   shouldStop(context: StopContext): string | boolean | undefined;

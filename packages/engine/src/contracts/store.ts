@@ -59,7 +59,15 @@ export interface EnqueuedParams {
  * Which waiting entries {@link TrialStore.removeEnqueued} takes out of the queue: the entry queued with `key`, or
  * every waiting entry whose values are exactly `internal` (the same parameters, the same values; keyed or not).
  */
-export type EnqueuedSelector = { readonly key: string } | { readonly internal: ParamAssignment };
+export type EnqueuedSelector =
+  | {
+      /** The key the entry was queued with (see {@link EnqueuedParams.key}). */
+      readonly key: string;
+    }
+  | {
+      /** Internal values an entry must have exactly: the same parameters, the same values. */
+      readonly internal: ParamAssignment;
+    };
 
 /** What {@link TrialStore.removeEnqueued} did. */
 export interface EnqueuedRemoval {
@@ -87,11 +95,15 @@ export interface TakenEntry {
 
 /** A finished trial brought in from elsewhere (an import, a warm start); see {@link TrialStore.addTrials}. */
 export interface NewFinishedTrial {
+  /** The trial's params, as internal values (option indices for choices). */
   readonly internal: ParamAssignment;
+  /** How the trial ended: complete with a loss, failed with an error, or pruned. */
   readonly outcome: TrialOutcome;
-  /** ISO times; default: the time of the import. */
+  /** ISO time the trial was created; default: `finishedAt`, else the time of the add. */
   readonly startedAt?: string;
+  /** ISO time the trial ended; default: the time of the add. */
   readonly finishedAt?: string;
+  /** The intermediate values it reported, ordered by step; absent when none. */
   readonly intermediate?: readonly IntermediateValue[];
   /**
    * The key of an enqueued entry this trial ran (see {@link EnqueuedParams.key}): the study records the key
@@ -121,6 +133,7 @@ export interface AddTrialsOptions {
 
 /** What {@link TrialStore.listTrialsSince} returns. */
 export interface TrialChanges {
+  /** The trials created or changed since the cursor given (every trial without one), ordered by number. */
   readonly trials: readonly Trial[];
   /** Opaque; pass it to the next call to get only what changed after this one. */
   readonly cursor: string;
@@ -150,7 +163,12 @@ export interface TrialStore {
    */
   readonly onlyEnqueued?: boolean;
   /** Creates the study, or loads it; a stored study with another direction or space is `STUDY_MISMATCH`. */
-  openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }>;
+  openStudy(spec: StudySpec): Promise<{
+    /** The study as stored (for a loaded study, its stored seed and creation time). */
+    readonly study: StudyRecord;
+    /** True when the study existed and was loaded; false when this call created it. */
+    readonly resumed: boolean;
+  }>;
   /** Reads a study without creating it (`STUDY_NOT_FOUND` if absent). */
   getStudy(name: string): Promise<StudyRecord>;
   /**

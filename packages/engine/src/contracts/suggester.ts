@@ -6,11 +6,15 @@ import type { MaybePromise } from './maybe-promise.js';
 
 /** What a suggester knows when it begins a trial. Plain data; the suggester never touches the store. */
 export interface SuggestContext {
+  /** The study name. */
   readonly study: string;
+  /** Whether a lower or a higher loss is better (`lossToMinimize` turns a loss into one to minimize). */
   readonly direction: Direction;
+  /** The run's study seed; `rng` is already derived from it. */
   readonly seed: number;
   /** The number of the trial being sampled. */
   readonly trialNumber: number;
+  /** The study's search space, compiled. */
   readonly space: CompiledSpace;
   /**
    * The study's finished trials (complete, failed, pruned), ordered by number. The trials are immutable;
@@ -79,6 +83,10 @@ export interface TrialSampler {
  * must depend only on the context, so seeds reproduce studies.
  */
 export interface Suggester {
+  /**
+   * The suggester's name (`tpe`, `random`): with the study seed and the trial number it picks each trial's
+   * random stream, a study keeps it, and errors name it. Keep it stable, or seeds stop reproducing studies.
+   */
   readonly name: string;
   /**
    * The settings it runs with, every default filled in (JSON data). A new study keeps them; a later run

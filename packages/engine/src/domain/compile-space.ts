@@ -19,14 +19,19 @@ import {
 
 /** A parameter is active when any one of its conditions holds (and its parent is itself active). */
 export interface ActivationCondition {
+  /** The name of the choice whose option activates the parameter. */
   readonly parent: string;
+  /** The index of that option among the choice's options. */
   readonly index: number;
 }
 
 /** One parameter of a compiled space. */
 export interface ParamNode {
+  /** The parameter's name, unique across the space and its sub-spaces. */
   readonly name: string;
+  /** What a suggester samples: the definition's kind and bounds (a choice is `categorical`). */
   readonly distribution: Distribution;
+  /** The parameter's definition as the space writes it. */
   readonly definition: ParameterDefinition;
   /** Empty for top-level parameters. Otherwise active when some listed parent option is chosen. */
   readonly conditions: readonly ActivationCondition[];
@@ -96,8 +101,11 @@ const ownNames = (
  * its sub-spaces, so walking it in order decides every parent before its children.
  */
 export interface CompiledSpace {
+  /** The space as given to `compileSpace` (the config's `space`). */
   readonly definition: SpaceDefinition;
+  /** Every parameter, sub-spaces' too, in evaluation order (a choice before its sub-spaces' parameters). */
   readonly params: readonly ParamNode[];
+  /** The same parameters by name. */
   readonly byName: ReadonlyMap<string, ParamNode>;
 }
 

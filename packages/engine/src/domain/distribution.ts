@@ -7,20 +7,102 @@ import { roundHalfEven } from './rounding.js';
  * A choice is `categorical`: suggesters work with option indices, never with option values.
  */
 export type Distribution =
-  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
-  | { readonly kind: 'quniform'; readonly low: number; readonly high: number; readonly q: number }
-  | { readonly kind: 'loguniform'; readonly low: number; readonly high: number }
-  | { readonly kind: 'qloguniform'; readonly low: number; readonly high: number; readonly q: number }
-  | { readonly kind: 'normal'; readonly mu: number; readonly sigma: number }
-  | { readonly kind: 'qnormal'; readonly mu: number; readonly sigma: number; readonly q: number }
-  | { readonly kind: 'lognormal'; readonly mu: number; readonly sigma: number }
-  | { readonly kind: 'qlognormal'; readonly mu: number; readonly sigma: number; readonly q: number }
-  /** Integers in [low, high): high is exclusive, as in hyperopt and numpy. */
-  | { readonly kind: 'randint'; readonly low: number; readonly high: number }
-  /** Integers in [low, high] drawn as hyperopt's quniform(low, high, 1): the ends get half the mass. */
-  | { readonly kind: 'uniformint'; readonly low: number; readonly high: number }
-  /** An option index in [0, size); `probabilities` is set for pchoice. */
-  | { readonly kind: 'categorical'; readonly size: number; readonly probabilities?: readonly number[] };
+  | {
+      /** A real value, uniform over [low, high]. */
+      readonly kind: 'uniform';
+      /** The lower bound, included. */
+      readonly low: number;
+      /** The upper bound, included. */
+      readonly high: number;
+    }
+  | {
+      /** A real value, uniform over [low, high], rounded onto multiples of `q` (up to q/2 outside the range). */
+      readonly kind: 'quniform';
+      /** The lower bound, included. */
+      readonly low: number;
+      /** The upper bound, included. */
+      readonly high: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** A positive real value whose log is uniform over [log low, log high]. */
+      readonly kind: 'loguniform';
+      /** The lower bound, included: a real value > 0, not its log. */
+      readonly low: number;
+      /** The upper bound, included: a real value, not its log. */
+      readonly high: number;
+    }
+  | {
+      /** A log-uniform value rounded onto multiples of `q`. */
+      readonly kind: 'qloguniform';
+      /** The lower bound, included: a real value > 0, not its log. */
+      readonly low: number;
+      /** The upper bound, included: a real value, not its log. */
+      readonly high: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** A real value from a normal distribution (unbounded). */
+      readonly kind: 'normal';
+      /** The mean. */
+      readonly mu: number;
+      /** The standard deviation (> 0). */
+      readonly sigma: number;
+    }
+  | {
+      /** A normal value rounded onto multiples of `q`. */
+      readonly kind: 'qnormal';
+      /** The mean. */
+      readonly mu: number;
+      /** The standard deviation (> 0). */
+      readonly sigma: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** `exp` of a normal value (values > 0). */
+      readonly kind: 'lognormal';
+      /** The mean of the log. */
+      readonly mu: number;
+      /** The standard deviation of the log (> 0). */
+      readonly sigma: number;
+    }
+  | {
+      /** A log-normal value rounded onto multiples of `q`. */
+      readonly kind: 'qlognormal';
+      /** The mean of the log. */
+      readonly mu: number;
+      /** The standard deviation of the log (> 0). */
+      readonly sigma: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** Integers in [low, high): high is exclusive, as in hyperopt and numpy. */
+      readonly kind: 'randint';
+      /** The lowest integer, included (0 when the definition gives none). */
+      readonly low: number;
+      /** The bound above, excluded. */
+      readonly high: number;
+    }
+  | {
+      /** Integers in [low, high] drawn as hyperopt's quniform(low, high, 1): the ends get half the mass. */
+      readonly kind: 'uniformint';
+      /** The lowest integer, included. */
+      readonly low: number;
+      /** The highest integer, included. */
+      readonly high: number;
+    }
+  | {
+      /** An option index in [0, size), for `choice` and `pchoice`. */
+      readonly kind: 'categorical';
+      /** How many options the choice has. */
+      readonly size: number;
+      /** Each option's probability, by index: set for a `pchoice`, absent for a `choice` (each as likely). */
+      readonly probabilities?: readonly number[];
+    };
 
 /** A distribution's `kind`. */
 export type DistributionKind = Distribution['kind'];
@@ -45,7 +127,12 @@ export const gridSteps = (distribution: {
   readonly low: number;
   readonly high: number;
   readonly q: number;
-}): { readonly first: number; readonly last: number } => {
+}): {
+  /** The lowest step k: the lowest value is k·q. */
+  readonly first: number;
+  /** The highest step k, at least `first`: the highest value is k·q. */
+  readonly last: number;
+} => {
   const { low, high, q } = distribution;
   const first = Math.floor(low / q - 0.5) + 1;
   return { first, last: Math.max(first, Math.ceil(high / q + 0.5) - 1) };

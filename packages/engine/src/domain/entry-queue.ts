@@ -10,7 +10,12 @@ import type { ParamAssignment } from './params.js';
 export const pickWaiting = (
   waiting: readonly { readonly internal: unknown; readonly key?: string | undefined }[],
   which: readonly EnqueuedSelector[],
-): { readonly picked: readonly number[]; readonly missing: readonly number[] } => {
+): {
+  /** The indices in `waiting` of the entries picked, ascending, each once. */
+  readonly picked: readonly number[];
+  /** The indices in `which` of the selectors that picked no entry. */
+  readonly missing: readonly number[];
+} => {
   const byKey = new Map<string, number>();
   const byValues = new Map<string, number[]>();
   waiting.forEach((entry, at) => {
@@ -71,7 +76,12 @@ export class EntryQueue<P> {
   private readonly ranOwn = new Map<number, { readonly params: P; readonly key: string }>();
 
   /** The entries `add` would queue, in order: those without a key, or whose key is new to the study and to them. */
-  accepted<E extends { readonly key?: string }>(entries: readonly E[]): E[] {
+  accepted<
+    E extends {
+      /** The entry's key; an entry without one is always queued. */
+      readonly key?: string;
+    },
+  >(entries: readonly E[]): E[] {
     const seen = new Set<string>();
     return entries.filter((entry) => {
       if (entry.key === undefined) return true;
@@ -118,8 +128,16 @@ export class EntryQueue<P> {
    * `missing` as `pickWaiting` says it.
    */
   pick(which: readonly EnqueuedSelector[]): {
+    /** The picked entries' positions in the queue, in the order they wait (what {@link remove} takes). */
     readonly positions: readonly number[];
-    readonly entries: readonly { readonly params: P; readonly key?: string }[];
+    /** The picked entries, in the order they wait. */
+    readonly entries: readonly {
+      /** The entry's params. */
+      readonly params: P;
+      /** The key it was queued with; absent: none. */
+      readonly key?: string;
+    }[];
+    /** The indices in `which` of the selectors that picked no entry. */
     readonly missing: readonly number[];
   } {
     const positions = this.waitingPositions();
@@ -144,7 +162,12 @@ export class EntryQueue<P> {
   }
 
   /** The entries taken out of the queue ({@link remove}), in queue order, each with its key if it has one. */
-  removedEntries(): { readonly params: P; readonly key?: string }[] {
+  removedEntries(): {
+    /** The entry's params. */
+    readonly params: P;
+    /** The key it was queued with; absent: none. */
+    readonly key?: string;
+  }[] {
     const keyAt = this.keysByPosition();
     return [...this.removed]
       .sort((a, b) => a - b)
@@ -182,7 +205,12 @@ export class EntryQueue<P> {
   }
 
   /** The entries waiting, in the order they are handed out (given-back ones first), each with its key if it has one. */
-  waiting(): { readonly params: P; readonly key?: string }[] {
+  waiting(): {
+    /** The entry's params. */
+    readonly params: P;
+    /** The key it was queued with; absent: none. */
+    readonly key?: string;
+  }[] {
     const keyAt = this.keysByPosition();
     return this.waitingPositions().map((at) => {
       const key = keyAt.get(at);
@@ -208,7 +236,14 @@ export class EntryQueue<P> {
   }
 
   /** The entry each trial ran ({@link take}, {@link ran}), by trial number, with its key if it has one. */
-  takenEntries(): { readonly trial: number; readonly params: P; readonly key?: string }[] {
+  takenEntries(): {
+    /** The number of the trial that ran the entry. */
+    readonly trial: number;
+    /** The entry's params (the trial's own, for an added trial whose key the study had not queued). */
+    readonly params: P;
+    /** The key it was queued with; absent: none. */
+    readonly key?: string;
+  }[] {
     const keyAt = this.keysByPosition();
     const taken: { readonly trial: number; readonly params: P; readonly key?: string }[] = [...this.takenBy].map(
       ([trial, at]) => {

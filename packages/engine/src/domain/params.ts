@@ -170,7 +170,9 @@ const pointerTo = (pointer: string, name: string): string => `${pointer}/${escap
 
 /** The result of {@link toInternalParams}: the internal values, and every problem found by JSON pointer. */
 export interface InternalParamsResult {
+  /** The params as internal values (option indices for choices); to be used only when `issues` is empty. */
   readonly internal: ParamAssignment;
+  /** Each problem with the params given, its pointer below the one given; empty when all are good. */
   readonly issues: readonly ConfigIssue[];
 }
 

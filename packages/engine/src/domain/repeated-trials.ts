@@ -7,12 +7,17 @@ import { canonicalJson } from './canonical-json.js';
  * (no intermediate values) from a lighter query.
  */
 export interface ComparedTrial {
+  /** The trial's state; a running trial is never a repeat. */
   readonly state: string;
+  /** Its params, as internal values. */
   readonly internal: unknown;
+  /** Its loss; absent for a failed trial, and for a pruned one that reported no value. */
   readonly loss?: number | undefined;
+  /** A failed trial's error, of which the code and the message are compared. */
   readonly error?: unknown;
   /** Its times (ISO), which the refusal compares for a trial to add that gives both of its own. */
   readonly startedAt?: string | undefined;
+  /** When it ended (ISO), compared with `startedAt`. */
   readonly finishedAt?: string | undefined;
 }
 

@@ -12,32 +12,124 @@ import type { ChoiceLiteral, SpaceDefinition } from './space-definition.js';
  */
 
 /** Uniform over [low, high]. */
-export const uniform = (low: number, high: number) => ({ type: 'uniform', low, high }) as const;
+export const uniform = (low: number, high: number) =>
+  ({
+    /** A real value, uniform over [low, high]. */
+    type: 'uniform',
+    /** The lower bound, included. */
+    low,
+    /** The upper bound, included. */
+    high,
+  }) as const;
 /** Uniform over [low, high], rounded (half to even) onto multiples of `q`. */
-export const quniform = (low: number, high: number, q: number) => ({ type: 'quniform', low, high, q }) as const;
+export const quniform = (low: number, high: number, q: number) =>
+  ({
+    /** A real value, uniform over [low, high], rounded onto multiples of `q`. */
+    type: 'quniform',
+    /** The lower bound, included (a rounded value may lie up to q/2 below it). */
+    low,
+    /** The upper bound, included (a rounded value may lie up to q/2 above it). */
+    high,
+    /** The step: values are rounded (half to even) onto its multiples. */
+    q,
+  }) as const;
 /** Log-uniform with real-value bounds: `loguniform(1e-5, 1)` gives values in [1e-5, 1]. */
-export const loguniform = (low: number, high: number) => ({ type: 'loguniform', low, high }) as const;
+export const loguniform = (low: number, high: number) =>
+  ({
+    /** A positive real value whose log is uniform. */
+    type: 'loguniform',
+    /** The lower bound, included: a real value > 0, not its log. */
+    low,
+    /** The upper bound, included: a real value, not its log. */
+    high,
+  }) as const;
 /** Log-uniform with real-value bounds, rounded (half to even) onto multiples of `q`. */
-export const qloguniform = (low: number, high: number, q: number) => ({ type: 'qloguniform', low, high, q }) as const;
+export const qloguniform = (low: number, high: number, q: number) =>
+  ({
+    /** A log-uniform value rounded onto multiples of `q`. */
+    type: 'qloguniform',
+    /** The lower bound, included: a real value > 0, not its log. */
+    low,
+    /** The upper bound, included: a real value, not its log. */
+    high,
+    /** The step: values are rounded (half to even) onto its multiples. */
+    q,
+  }) as const;
 /** Normal with mean `mu` and standard deviation `sigma` (unbounded). */
-export const normal = (mu: number, sigma: number) => ({ type: 'normal', mu, sigma }) as const;
+export const normal = (mu: number, sigma: number) =>
+  ({
+    /** A real value from a normal distribution (unbounded). */
+    type: 'normal',
+    /** The mean. */
+    mu,
+    /** The standard deviation (> 0). */
+    sigma,
+  }) as const;
 /** Normal, rounded (half to even) onto multiples of `q`. */
-export const qnormal = (mu: number, sigma: number, q: number) => ({ type: 'qnormal', mu, sigma, q }) as const;
+export const qnormal = (mu: number, sigma: number, q: number) =>
+  ({
+    /** A normal value rounded onto multiples of `q`. */
+    type: 'qnormal',
+    /** The mean. */
+    mu,
+    /** The standard deviation (> 0). */
+    sigma,
+    /** The step: values are rounded (half to even) onto its multiples. */
+    q,
+  }) as const;
 /** `exp` of a normal with mean `mu` and standard deviation `sigma` (as hyperopt: the parameters are of the log). */
-export const lognormal = (mu: number, sigma: number) => ({ type: 'lognormal', mu, sigma }) as const;
+export const lognormal = (mu: number, sigma: number) =>
+  ({
+    /** `exp` of a normal value (values > 0). */
+    type: 'lognormal',
+    /** The mean of the log. */
+    mu,
+    /** The standard deviation of the log (> 0). */
+    sigma,
+  }) as const;
 /** Log-normal, rounded (half to even) onto multiples of `q`. */
-export const qlognormal = (mu: number, sigma: number, q: number) => ({ type: 'qlognormal', mu, sigma, q }) as const;
+export const qlognormal = (mu: number, sigma: number, q: number) =>
+  ({
+    /** A log-normal value rounded onto multiples of `q`. */
+    type: 'qlognormal',
+    /** The mean of the log. */
+    mu,
+    /** The standard deviation of the log (> 0). */
+    sigma,
+    /** The step: values are rounded (half to even) onto its multiples. */
+    q,
+  }) as const;
 /** Integers in [0, high) with one bound, in [low, high) with two: high is exclusive, as in hyperopt. */
-export function randint(high: number): { readonly type: 'randint'; readonly high: number };
+export function randint(high: number): {
+  /** An integer in [0, high). */
+  readonly type: 'randint';
+  /** The bound above, excluded (high 5: up to 4). */
+  readonly high: number;
+};
 export function randint(
   low: number,
   high: number,
-): { readonly type: 'randint'; readonly low: number; readonly high: number };
+): {
+  /** An integer in [low, high). */
+  readonly type: 'randint';
+  /** The lowest integer, included. */
+  readonly low: number;
+  /** The bound above, excluded (high 5: up to 4). */
+  readonly high: number;
+};
 export function randint(a: number, b?: number) {
   return b === undefined ? ({ type: 'randint', high: a } as const) : ({ type: 'randint', low: a, high: b } as const);
 }
 /** Integers in [low, high], both ends included (hyperopt's uniformint: the ends get half the mass). */
-export const uniformint = (low: number, high: number) => ({ type: 'uniformint', low, high }) as const;
+export const uniformint = (low: number, high: number) =>
+  ({
+    /** An integer in [low, high], both ends included. */
+    type: 'uniformint',
+    /** The lowest integer, included. */
+    low,
+    /** The highest integer, included. */
+    high,
+  }) as const;
 
 /**
  * hyperopt's `hp.loguniform(label, logLow, logHigh)` for ported code: its bounds are natural logs.
@@ -51,25 +143,66 @@ export const hyperoptQloguniform = (logLow: number, logHigh: number, q: number) 
 
 /** An option with a sub-space that is active only when this option is chosen. */
 export const option = <const V extends ChoiceLiteral, const S extends SpaceDefinition>(value: V, space: S) =>
-  ({ value, space }) as const;
+  ({
+    /** The value the objective gets when this option is chosen. */
+    value,
+    /** The parameters active only when this option is chosen. */
+    space,
+  }) as const;
 
 /** A choice option as the builders accept it: a literal, or a value with a sub-space. */
-export type AnyOption = ChoiceLiteral | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
+export type AnyOption =
+  | ChoiceLiteral
+  | {
+      /** The value the objective gets when this option is chosen. */
+      readonly value: ChoiceLiteral;
+      /** The parameters active only when this option is chosen; absent: none. */
+      readonly space?: SpaceDefinition;
+    };
 
 /** A choice among options (literals, or `option(value, subSpace)`); the objective gets the chosen value. */
-export const choice = <const O extends readonly AnyOption[]>(options: O) => ({ type: 'choice', options }) as const;
+export const choice = <const O extends readonly AnyOption[]>(options: O) =>
+  ({
+    /** One of the options, each as likely. */
+    type: 'choice',
+    /** The options, in order (a trial's internal value is an index into them). */
+    options,
+  }) as const;
 
 /** A choice with probabilities `p` (they must sum to 1). */
 export const pchoice = <
-  const O extends readonly { readonly p: number; readonly value: ChoiceLiteral; readonly space?: SpaceDefinition }[],
+  const O extends readonly {
+    /** The option's probability, in [0, 1]; the options' probabilities sum to 1. */
+    readonly p: number;
+    /** The value the objective gets when this option is chosen. */
+    readonly value: ChoiceLiteral;
+    /** The parameters active only when this option is chosen; absent: none. */
+    readonly space?: SpaceDefinition;
+  }[],
 >(
   options: O,
-) => ({ type: 'pchoice', options }) as const;
+) =>
+  ({
+    /** One of the options, each drawn with its probability `p`. */
+    type: 'pchoice',
+    /** The options, in order (a trial's internal value is an index into them). */
+    options,
+  }) as const;
 
 /** The value an option gives the objective. */
-export type OptionValue<O> = O extends { readonly value: infer V } ? V : O;
+export type OptionValue<O> = O extends {
+  /** An option with a sub-space gives its `value`; a literal option is its own value. */
+  readonly value: infer V;
+}
+  ? V
+  : O;
 /** An option's sub-space, or `never`. */
-export type OptionSpace<O> = O extends { readonly space: infer S } ? S : never;
+export type OptionSpace<O> = O extends {
+  /** The option's sub-space. */
+  readonly space: infer S;
+}
+  ? S
+  : never;
 
 /** Turns a union of object types into their intersection (a type-level helper of {@link ParamsOf}). */
 export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -77,12 +210,22 @@ export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never
   : never;
 
 /** The value type one parameter definition gives the objective. */
-export type ValueOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly options: readonly (infer O)[] }
+export type ValueOf<D> = D extends {
+  /** A choice (`choice` or `pchoice`); any other type gives a number. */
+  readonly type: 'choice' | 'pchoice';
+  /** The options, whose values the parameter gives. */
+  readonly options: readonly (infer O)[];
+}
   ? OptionValue<O>
   : number;
 
 /** The sub-spaces of a choice definition, or `never`. */
-export type SubSpacesOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly options: readonly (infer O)[] }
+export type SubSpacesOf<D> = D extends {
+  /** A choice (`choice` or `pchoice`); any other type has no sub-spaces. */
+  readonly type: 'choice' | 'pchoice';
+  /** The options, whose sub-spaces are taken. */
+  readonly options: readonly (infer O)[];
+}
   ? OptionSpace<O>
   : never;
 
@@ -115,7 +258,9 @@ export type AnyParams = { [name: string]: number | ChoiceLiteral };
  * whose `space` is optional (a type, not a literal) too.
  */
 export type SpacedOptionOf<D> = D extends {
+  /** A choice (`choice` or `pchoice`). */
   readonly type: 'choice' | 'pchoice';
+  /** The options, of which those with a `space` are kept. */
   readonly options: readonly (infer O)[];
 }
   ? O extends object
@@ -128,7 +273,10 @@ export type SpacedOptionOf<D> = D extends {
 /** The sub-spaces of a choice definition's options, optional ones included, or `never` (a helper of {@link ParamsOf}). */
 export type BranchSpacesOf<D> =
   SpacedOptionOf<D> extends infer O
-    ? O extends { readonly space?: infer Sub }
+    ? O extends {
+        /** The option's sub-space. */
+        readonly space?: infer Sub;
+      }
       ? Exclude<Sub, undefined>
       : never
     : never;
@@ -138,16 +286,40 @@ export type BranchSpacesOf<D> =
  * member per option with a sub-space, `{ [K]: value }` with that sub-space's params, and one for the options
  * without (`{ model: 'tree' | 'none' }`).
  */
-export type ChoiceBranchParams<K extends PropertyKey, D> = D extends { readonly options: readonly (infer O)[] }
+export type ChoiceBranchParams<K extends PropertyKey, D> = D extends {
+  /** The choice's options: a member per option with a sub-space, one for the others. */
+  readonly options: readonly (infer O)[];
+}
   ?
       | (SpacedOptionOf<D> extends infer Spaced
-          ? Spaced extends { readonly space?: infer Sub }
+          ? Spaced extends {
+              /** The option's sub-space. */
+              readonly space?: infer Sub;
+            }
             ? { [P in K]: OptionValue<Spaced> } & BranchParams<Exclude<Sub, undefined>>
             : never
           : never)
-      | ([Exclude<O, { readonly space: unknown }>] extends [never]
+      | ([
+          Exclude<
+            O,
+            {
+              /** An option with a sub-space (those without are kept). */
+              readonly space: unknown;
+            }
+          >,
+        ] extends [never]
           ? never
-          : { [P in K]: OptionValue<Exclude<O, { readonly space: unknown }>> })
+          : {
+              [P in K]: OptionValue<
+                Exclude<
+                  O,
+                  {
+                    /** An option with a sub-space (those without are kept). */
+                    readonly space: unknown;
+                  }
+                >
+              >;
+            })
   : never;
 
 /**
@@ -253,8 +425,24 @@ export type ParamsChoicesCount<S, Keys, Product extends ParamsTally = [unknown]>
       : Product;
 
 /** How many members a choice of branches gives: its branches' counts, plus one for its options without a space. */
-export type ParamsChoiceCount<D> = D extends { readonly options: readonly (infer O)[] }
-  ? ParamsOptionsCount<SpacedOptionOf<D>, [Exclude<O, { readonly space: unknown }>] extends [never] ? [] : [unknown]>
+export type ParamsChoiceCount<D> = D extends {
+  /** The choice's options: a count per option with a sub-space, one for the others. */
+  readonly options: readonly (infer O)[];
+}
+  ? ParamsOptionsCount<
+      SpacedOptionOf<D>,
+      [
+        Exclude<
+          O,
+          {
+            /** An option with a sub-space (those without are kept). */
+            readonly space: unknown;
+          }
+        >,
+      ] extends [never]
+        ? []
+        : [unknown]
+    >
   : [unknown];
 
 /** The sum of the counts of the sub-spaces of `Options`, added to `Sum` (a helper of {@link ParamsCount}). */
@@ -267,7 +455,12 @@ export type ParamsOptionsCount<Options, Sum extends ParamsTally> = [Options] ext
           Exclude<Options, O>,
           ParamsTallyPlus<
             Sum,
-            O extends { readonly space?: infer Sub } ? ParamsCount<Exclude<Sub, undefined>> : [unknown]
+            O extends {
+              /** The option's sub-space. */
+              readonly space?: infer Sub;
+            }
+              ? ParamsCount<Exclude<Sub, undefined>>
+              : [unknown]
           >
         >
       : Sum;
@@ -299,7 +492,14 @@ export type ParamPlaces<S, Above extends string = never> = string extends keyof 
   ? never
   : {
       [K in keyof S & string]:
-        | { readonly name: K; readonly deciders: Above; readonly value: ValueOf<S[K]> }
+        | {
+            /** The parameter's name. */
+            readonly name: K;
+            /** The choices above it, outside in, whose options decide whether it is used. */
+            readonly deciders: Above;
+            /** The type of the value the objective gets. */
+            readonly value: ValueOf<S[K]>;
+          }
         | (BranchSpacesOf<S[K]> extends infer Sub
             ? Sub extends unknown
               ? ParamPlaces<Sub, Above | K>
@@ -311,7 +511,10 @@ export type ParamPlaces<S, Above extends string = never> = string extends keyof 
  * The choices a place of a parameter needs that `Given` lacks, or `true` when it has them all (a helper of
  * {@link EnqueueParams}).
  */
-export type UnmetDeciders<Place, Given> = Place extends { readonly deciders: infer D }
+export type UnmetDeciders<Place, Given> = Place extends {
+  /** The choices that decide whether the place's parameter is used. */
+  readonly deciders: infer D;
+}
   ? [Exclude<D, Given>] extends [never]
     ? true
     : Exclude<D, Given>
@@ -327,11 +530,35 @@ export type EnqueueParams<S, P> = string extends keyof S
   ? unknown
   : {
       [K in {
-        [G in keyof P]: true extends UnmetDeciders<Extract<ParamPlaces<S>, { readonly name: G }>, keyof P>
+        [G in keyof P]: true extends UnmetDeciders<
+          Extract<
+            ParamPlaces<S>,
+            {
+              /** The places of the parameter `G` names. */
+              readonly name: G;
+            }
+          >,
+          keyof P
+        >
           ? never
-          : UnmetDeciders<Extract<ParamPlaces<S>, { readonly name: G }>, keyof P>;
+          : UnmetDeciders<
+              Extract<
+                ParamPlaces<S>,
+                {
+                  /** The places of the parameter `G` names. */
+                  readonly name: G;
+                }
+              >,
+              keyof P
+            >;
       }[keyof P] &
-        string]: Extract<ParamPlaces<S>, { readonly name: K }>['value'];
+        string]: Extract<
+        ParamPlaces<S>,
+        {
+          /** The places of the parameter `K` names. */
+          readonly name: K;
+        }
+      >['value'];
     } & { [K in Exclude<keyof P, ParamNames<S>>]: never };
 
 /** Identity with a type check: gives a space literal its precise type. */

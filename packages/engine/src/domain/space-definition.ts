@@ -13,29 +13,125 @@ export type ChoiceLiteral = string | number | boolean | null;
 /** A choice option: a literal, or a value whose sub-space is active only when the option is chosen. */
 export type ChoiceOptionDefinition =
   | ChoiceLiteral
-  | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
+  | {
+      /** The value the objective gets when this option is chosen. */
+      readonly value: ChoiceLiteral;
+      /** The parameters active only when this option is chosen; absent: none. */
+      readonly space?: SpaceDefinition;
+    };
 
 /** A `pchoice` option: its probability `p`, its value and an optional sub-space. */
 export interface WeightedOptionDefinition {
+  /** The option's probability, in [0, 1]; the options' probabilities sum to 1. */
   readonly p: number;
+  /** The value the objective gets when this option is chosen. */
   readonly value: ChoiceLiteral;
+  /** The parameters active only when this option is chosen; absent: none. */
   readonly space?: SpaceDefinition;
 }
 
 /** One parameter of a space, as JSON: a distribution (`uniform`, `loguniform`, ...) or a choice. */
 export type ParameterDefinition =
-  | { readonly type: 'uniform'; readonly low: number; readonly high: number }
-  | { readonly type: 'quniform'; readonly low: number; readonly high: number; readonly q: number }
-  | { readonly type: 'loguniform'; readonly low: number; readonly high: number }
-  | { readonly type: 'qloguniform'; readonly low: number; readonly high: number; readonly q: number }
-  | { readonly type: 'normal'; readonly mu: number; readonly sigma: number }
-  | { readonly type: 'qnormal'; readonly mu: number; readonly sigma: number; readonly q: number }
-  | { readonly type: 'lognormal'; readonly mu: number; readonly sigma: number }
-  | { readonly type: 'qlognormal'; readonly mu: number; readonly sigma: number; readonly q: number }
-  | { readonly type: 'randint'; readonly low?: number; readonly high: number }
-  | { readonly type: 'uniformint'; readonly low: number; readonly high: number }
-  | { readonly type: 'choice'; readonly options: readonly ChoiceOptionDefinition[] }
-  | { readonly type: 'pchoice'; readonly options: readonly WeightedOptionDefinition[] };
+  | {
+      /** A real value, uniform over [low, high]. */
+      readonly type: 'uniform';
+      /** The lower bound, included. */
+      readonly low: number;
+      /** The upper bound, included. */
+      readonly high: number;
+    }
+  | {
+      /** A real value, uniform over [low, high], rounded onto multiples of `q` (up to q/2 outside the range). */
+      readonly type: 'quniform';
+      /** The lower bound, included. */
+      readonly low: number;
+      /** The upper bound, included. */
+      readonly high: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** A positive real value whose log is uniform over [log low, log high]. */
+      readonly type: 'loguniform';
+      /** The lower bound, included: a real value > 0, not its log. */
+      readonly low: number;
+      /** The upper bound, included: a real value, not its log. */
+      readonly high: number;
+    }
+  | {
+      /** A log-uniform value rounded onto multiples of `q`. */
+      readonly type: 'qloguniform';
+      /** The lower bound, included: a real value > 0, not its log. */
+      readonly low: number;
+      /** The upper bound, included: a real value, not its log. */
+      readonly high: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** A real value from a normal distribution (unbounded). */
+      readonly type: 'normal';
+      /** The mean. */
+      readonly mu: number;
+      /** The standard deviation (> 0). */
+      readonly sigma: number;
+    }
+  | {
+      /** A normal value rounded onto multiples of `q`. */
+      readonly type: 'qnormal';
+      /** The mean. */
+      readonly mu: number;
+      /** The standard deviation (> 0). */
+      readonly sigma: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** `exp` of a normal value (values > 0). */
+      readonly type: 'lognormal';
+      /** The mean of the log. */
+      readonly mu: number;
+      /** The standard deviation of the log (> 0). */
+      readonly sigma: number;
+    }
+  | {
+      /** A log-normal value rounded onto multiples of `q`. */
+      readonly type: 'qlognormal';
+      /** The mean of the log. */
+      readonly mu: number;
+      /** The standard deviation of the log (> 0). */
+      readonly sigma: number;
+      /** The step: values are rounded (half to even) onto its multiples. */
+      readonly q: number;
+    }
+  | {
+      /** An integer in [low, high): high is exclusive, as in hyperopt. */
+      readonly type: 'randint';
+      /** The lowest integer, included; default 0. */
+      readonly low?: number;
+      /** The bound above, excluded (high 5: up to 4). */
+      readonly high: number;
+    }
+  | {
+      /** An integer in [low, high], both ends included (the ends get half the mass of the others). */
+      readonly type: 'uniformint';
+      /** The lowest integer, included. */
+      readonly low: number;
+      /** The highest integer, included. */
+      readonly high: number;
+    }
+  | {
+      /** One of the options, each as likely; the objective gets the option's value, never an index. */
+      readonly type: 'choice';
+      /** The options: plain values, or values with a sub-space. */
+      readonly options: readonly ChoiceOptionDefinition[];
+    }
+  | {
+      /** One of the options, each drawn with its probability `p`. */
+      readonly type: 'pchoice';
+      /** The options, each with its probability. */
+      readonly options: readonly WeightedOptionDefinition[];
+    };
 
 /** A parameter definition's `type`: `uniform`, `quniform`, ..., `choice`, `pchoice`. */
 export type ParameterType = ParameterDefinition['type'];

@@ -3,9 +3,16 @@ import type { Direction } from './trial.js';
 
 /** What a store needs to create a study, or to check that a resumed one is the same study. */
 export interface StudySpec {
+  /** The study name: the key under which the store keeps its trials. */
   readonly name: string;
+  /** Whether a lower or a higher loss is better; a resumed study's must be the stored one. */
   readonly direction: Direction;
+  /**
+   * The study seed, from which each trial's random streams derive. A store keeps the seed the study was created
+   * with; a run with another seed is not refused (the engine warns).
+   */
   readonly seed: number;
+  /** The search space as the config writes it (not compiled); a resumed study's must be the stored one. */
   readonly space: SpaceDefinition;
   /**
    * The suggester the study is created with, kept by the store so that a later run can say when its own
@@ -22,12 +29,15 @@ export interface StudySpec {
 
 /** A suggester as a study keeps it: its name and the settings it ran with (every default filled in, JSON). */
 export interface StudySuggester {
+  /** The suggester plugin's name (`tpe`, `random`, ...). */
   readonly name: string;
+  /** Its settings, every default filled in; absent for a suggester that has none. */
   readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** A study as the store keeps it. */
 export interface StudyRecord extends StudySpec {
+  /** ISO time at which the store created the study. */
   readonly createdAt: string;
 }
 

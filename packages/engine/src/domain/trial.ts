@@ -107,6 +107,7 @@ export interface TrialBase {
 
 /** A trial being evaluated; its params are set once the suggester has decided them. */
 export interface RunningTrial extends TrialBase {
+  /** No outcome is recorded yet: its worker is at it, or gone without saying (see {@link Lease}). */
   readonly state: 'running';
   /** The worker that holds the trial, until when; absent for a trial no worker claims (an ask/tell trial). */
   readonly lease?: Lease;
@@ -114,6 +115,7 @@ export interface RunningTrial extends TrialBase {
 
 /** A trial whose objective returned a loss. */
 export interface CompleteTrial extends TrialBase {
+  /** The objective returned a loss. */
   readonly state: 'complete';
   /** The loss the objective returned (lower is better, or higher in a maximize study). */
   readonly loss: number;
@@ -125,6 +127,7 @@ export interface CompleteTrial extends TrialBase {
 
 /** A trial whose objective (or suggester) failed, with the reason. */
 export interface FailedTrial extends TrialBase {
+  /** The trial ended without a loss; `error` says why. */
   readonly state: 'failed';
   /** Why it failed: a stable code and a message. */
   readonly error: ErrorInfo;
@@ -134,6 +137,7 @@ export interface FailedTrial extends TrialBase {
 
 /** A trial a pruner stopped early; its loss is the last intermediate value it reported. */
 export interface PrunedTrial extends TrialBase {
+  /** The study's pruner stopped the trial before its objective finished. */
   readonly state: 'pruned';
   /** Its last reported value (or the loss the objective returned when it stopped); absent when it reported none. */
   readonly loss?: number;
@@ -153,11 +157,26 @@ export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;
 
 /** How a trial ends, as given to `TrialStore.finishTrial`. */
 export type TrialOutcome =
-  | { readonly state: 'complete'; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> }
-  | { readonly state: 'failed'; readonly error: ErrorInfo }
   | {
+      /** The objective returned a loss. */
+      readonly state: 'complete';
+      /** The loss the objective returned. */
+      readonly loss: number;
+      /** Extra fields the objective returned next to its loss; absent when none. */
+      readonly attrs?: Readonly<Record<string, unknown>>;
+    }
+  | {
+      /** The trial ended without a loss. */
+      readonly state: 'failed';
+      /** Why it failed: a stable code and a message. */
+      readonly error: ErrorInfo;
+    }
+  | {
+      /** The pruner stopped the trial early. */
       readonly state: 'pruned';
+      /** Its last reported value (or the loss the objective returned when it stopped); absent when it reported none. */
       readonly loss?: number;
+      /** Extra fields the objective returned when it stopped; absent when none. */
       readonly attrs?: Readonly<Record<string, unknown>>;
     };
 
@@ -193,9 +212,13 @@ export const prunedOutcome = (
  * as plain values: each store encodes them in its own way (JSON text, a JSON column).
  */
 export interface OutcomeFields {
+  /** How the trial ended (a row of a running trial has no outcome to keep). */
   readonly state: 'complete' | 'failed' | 'pruned';
+  /** The loss; null for a failed trial, and for a pruned one that reported no value. */
   readonly loss: number | null;
+  /** Extra fields the objective returned; null when none, and always for a failed trial. */
   readonly attrs: Readonly<Record<string, unknown>> | null;
+  /** Why the trial failed; null unless `state` is `failed`. */
   readonly error: ErrorInfo | null;
 }
 

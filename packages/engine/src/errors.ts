@@ -90,7 +90,9 @@ export interface ConfigIssue {
    * under the place of those options in the config, as {@link issuesUnder} does.
    */
   readonly pointer: string;
+  /** What fits there, in words (`a number in (0, 1)`, `one of: tpe, random`). */
   readonly expected: string;
+  /** What the config has there, as it was written (a value, `nothing` for a missing field). */
   readonly found: string;
   /**
    * The pointer is from the config's root, not relative to the plugin's options: a plugin that finds fault
@@ -143,8 +145,11 @@ export const configErrorUnder = (
 
 /** The optional facts of a {@link ParzenError}: the plugin at fault, config issues, the cause. */
 export interface ParzenErrorDetails {
+  /** The plugin the error came from (`tpe`, `sqlite`, ...); absent when none did. */
   readonly plugin?: string;
+  /** Of a `CONFIG_INVALID` error, each problem; default: none. */
   readonly issues?: readonly ConfigIssue[];
+  /** The error this one says again (a driver's, a thrown value), kept as the error's `cause`; absent: none. */
   readonly cause?: unknown;
   /** The study's trials when a run that had finished some failed (`fmin`: the only place they are). */
   readonly trials?: readonly unknown[];
@@ -188,6 +193,12 @@ export class ParzenError extends Error {
   /** What to do about it, the sentence `message` ends with, when it was given apart (see `ParzenErrorDetails`). */
   declare readonly advice: string | undefined;
 
+  /**
+   * An error with its code, its message and what else is known.
+   * @param code - What kind of error it is, for callers to branch on.
+   * @param message - What went wrong and what to do, in words a user can act on.
+   * @param details - Where it came from and what it found; default: nothing more.
+   */
   constructor(code: ErrorCode, message: string, details: ParzenErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     Object.defineProperty(this, PARZEN_ERROR, { value: true });
@@ -230,6 +241,10 @@ export class TrialPruned extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRIAL_PRUNED] === true;
   }
 
+  /**
+   * The error an objective throws to end its trial pruned.
+   * @param message - The error's message (a pruned trial keeps none); default: "The objective pruned its trial."
+   */
   constructor(message = 'The objective pruned its trial.') {
     super(message);
     Object.defineProperty(this, TRIAL_PRUNED, { value: true });

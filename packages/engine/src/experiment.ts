@@ -91,8 +91,16 @@ export const checkStoreOptions = async (experiment: LoadedExperiment): Promise<r
  */
 export const checkReporterOptions = async (
   experiment: LoadedExperiment,
-): Promise<readonly { readonly use: string; readonly issues: readonly ConfigIssue[]; readonly fault?: unknown }[]> =>
-  (await composition()).checkReporterOptions(experiment);
+): Promise<
+  readonly {
+    /** The reporter's plugin name, as the config's `use` names it. */
+    readonly use: string;
+    /** Its issues, their pointers into the config (`/reporters/1/options/path`); empty when its check threw. */
+    readonly issues: readonly ConfigIssue[];
+    /** What its `check` threw (the plugin's fault, not the config's); absent when it returned issues. */
+    readonly fault?: unknown;
+  }[]
+> => (await composition()).checkReporterOptions(experiment);
 
 /**
  * What a config's `budget` as written breaks of the config schema (empty when it is valid), with pointers from

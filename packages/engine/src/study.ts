@@ -290,8 +290,14 @@ export interface EnqueuedEntry<S extends SpaceDefinition = SpaceDefinition> {
  * entry with exactly these `params` (the same parameters, the same values), keyed or not.
  */
 export type EnqueuedChoice<S extends SpaceDefinition = SpaceDefinition> =
-  | { readonly key: string }
-  | { readonly params: Partial<ParamsOf<S>> };
+  | {
+      /** The key the entry was queued with. */
+      readonly key: string;
+    }
+  | {
+      /** The params an entry must have exactly, as the objective sees them (possibly only some parameters). */
+      readonly params: Partial<ParamsOf<S>>;
+    };
 
 /** A stored entry with its params as the objective sees them. */
 const enqueuedEntry = <S extends SpaceDefinition>(space: CompiledSpace, entry: EnqueuedParams): EnqueuedEntry<S> => ({
@@ -332,7 +338,10 @@ const selectorsOf = (space: CompiledSpace, choices: readonly unknown[]): Enqueue
 };
 
 /** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
-export type StudyTrial<S extends SpaceDefinition> = Omit<AskedTrial, 'params'> & { readonly params: ParamsOf<S> };
+export type StudyTrial<S extends SpaceDefinition> = Omit<AskedTrial, 'params'> & {
+  /** What the objective receives, typed by the study's space. */
+  readonly params: ParamsOf<S>;
+};
 
 /**
  * A trial as `study.trials()` and `fmin` list it: the store's trial (state, loss, `internal` values, times)
@@ -340,8 +349,14 @@ export type StudyTrial<S extends SpaceDefinition> = Omit<AskedTrial, 'params'> &
  * are empty until the suggester has decided them.
  */
 export type TrialView<S extends SpaceDefinition = SpaceDefinition> =
-  | (FinishedTrial & { readonly params: ParamsOf<S> })
-  | (RunningTrial & { readonly params: Partial<ParamsOf<S>> });
+  | (FinishedTrial & {
+      /** The params as the objective saw them (a choice by its option's value, not its index). */
+      readonly params: ParamsOf<S>;
+    })
+  | (RunningTrial & {
+      /** The params decided so far, as the objective sees them: empty until the suggester has decided them. */
+      readonly params: Partial<ParamsOf<S>>;
+    });
 
 /** The trials with their params as the objective saw them (see {@link TrialView}). */
 export const viewTrials = <S extends SpaceDefinition>(space: CompiledSpace, trials: readonly Trial[]): TrialView<S>[] =>
@@ -362,14 +377,24 @@ const viewTrial = <S extends SpaceDefinition, T extends Trial>(
  * values (so a rule can read `best.params.model`).
  */
 export interface StopWhenContext<S extends SpaceDefinition = SpaceDefinition> {
+  /** The study name. */
   readonly study: string;
+  /** Whether a lower or a higher loss is better. */
   readonly direction: Direction;
   /** The trial that just finished in this process; when a study resumes, its last finished trial. */
-  readonly trial: FinishedTrial & { readonly params: ParamsOf<S> };
+  readonly trial: FinishedTrial & {
+    /** The params as the objective saw them (a choice by its option's value, not its index). */
+    readonly params: ParamsOf<S>;
+  };
   /** Every trial of the study (other processes' too), ordered by number; made when first read. */
   readonly trials: readonly TrialView<S>[];
   /** The best complete trial so far, if any. */
-  readonly best: (CompleteTrial & { readonly params: ParamsOf<S> }) | undefined;
+  readonly best:
+    | (CompleteTrial & {
+        /** The params as the objective saw them (a choice by its option's value, not its index). */
+        readonly params: ParamsOf<S>;
+      })
+    | undefined;
   /** The first trial number of this run (see the `StopContext` of a stopper plugin). */
   readonly runFrom?: number | undefined;
 }

@@ -80,13 +80,19 @@ export interface LoadExperimentOptions {
 
 /** A validated experiment, ready to run. */
 export interface LoadedExperiment {
+  /** The config, validated, every default filled in. */
   readonly config: ExperimentConfig;
+  /** The config's space, compiled. */
   readonly space: CompiledSpace;
+  /** The plugins the experiment can use: the built-in ones, those given in code and the config's `plugins`. */
   readonly registry: PluginRegistry;
+  /** The folder the config's relative paths resolve against. */
   readonly baseDir: string;
   /** The plugin packages; the composition root's container is made from them when a study first runs. */
   readonly packages: readonly PluginPackage[];
+  /** Where notes go; absent: stderr. */
   readonly logger?: Logger;
+  /** The time stamped on events and the memory store's trials; absent: the real time. */
   readonly clock?: Clock;
   /**
    * Options the config wrote that do nothing where they are, as the plugins' `notes` say (pointers into
@@ -415,6 +421,7 @@ const unheardExplanations = (config: LoadedExperiment['config']): string | undef
  * `parzen run` does), so the run uses them instead of building the objective a second time.
  */
 export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning' | 'configFile'> & {
+  /** The study scope and objective `startObjective` (of `@parzen/engine/host`) made; absent: the run makes its own. */
   readonly started?: StartedObjective;
   /**
    * Hears every event of the run's bus, as a reporter does (it listens, never steers): from the store's
@@ -425,7 +432,9 @@ export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWa
 
 /** An objective created ahead of its run, in the study scope the run then uses. */
 export interface StartedObjective {
+  /** The study scope the objective was created in, which the run then uses. */
   readonly scope: StudyScope;
+  /** The config's objective, created. */
   readonly objective: PluginInstances['objective'];
 }
 
@@ -448,6 +457,7 @@ export type ExperimentTrial = Trial & {
 
 /** What running an experiment gives: the run's result, each trial with its `params` as the objective saw them. */
 export interface ExperimentResult extends Omit<RunResult, 'trials'> {
+  /** Every trial of the study at the run's end (earlier runs' and other workers' too), with its `params`. */
   readonly trials: readonly ExperimentTrial[];
 }
 

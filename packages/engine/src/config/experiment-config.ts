@@ -4,7 +4,9 @@ import type { Budget } from '../runtime/budget.js';
 
 /** `{ "use": name, "options": {...} }`: picks a plugin by name; its options are checked against its schema. */
 export interface PluginChoice {
+  /** The plugin's name among those of the slot's kind (`tpe`, `sqlite`, `median`). */
   readonly use: string;
+  /** Its options; absent: `{}`, the schema's defaults filled in. */
   readonly options?: Readonly<Record<string, unknown>>;
 }
 

@@ -20,7 +20,17 @@ export interface MatrixVariant {
    * By key, where the key made a place the base config does not have, above its own (`space/z/high` with no
    * parameter `z`: `/space/z`): a mistake found there is the key's (not said at `/space/z/type`).
    */
-  readonly created?: Readonly<Record<string, { readonly pointer: string; readonly replaced?: string }>>;
+  readonly created?: Readonly<
+    Record<
+      string,
+      {
+        /** The JSON pointer of the first place the key made (`/space/z`). */
+        readonly pointer: string;
+        /** The value the base config had there and the key replaced, described; absent when it had none. */
+        readonly replaced?: string;
+      }
+    >
+  >;
   /** The label of each value set in the study name (`tpe2`), by key. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The study name's parts after the config's name, one per matrix key in order (`suggester-tpe`, `seed-3`). */
@@ -450,7 +460,12 @@ export const sameConfigVariants = (variants: readonly MatrixVariant[], configs: 
 export const seedIgnoredNotes = (
   variants: readonly MatrixVariant[],
   configs: readonly { readonly suggester?: unknown }[],
-): { readonly at: number; readonly note: ConfigNote }[] => {
+): {
+  /** The index in `variants` of the variant's first study, which the note goes with. */
+  readonly at: number;
+  /** The note: its pointer (`/matrix/seed`) and its words. */
+  readonly note: ConfigNote;
+}[] => {
   const groups = new Map<string, number[]>();
   variants.forEach((variant, at) => {
     groups.set(variant.variant, [...(groups.get(variant.variant) ?? []), at]);

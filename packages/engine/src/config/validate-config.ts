@@ -114,8 +114,11 @@ const bareNameIssue =
 
 /** Defaults for the plugin slots a config may leave out. */
 export interface ConfigDefaults {
+  /** The suggester of a config that names none; absent: `random`. */
   readonly suggester?: PluginChoice;
+  /** The store of a config that names none; absent: `memory`. */
   readonly store?: PluginChoice;
+  /** The reporters of a config without `reporters`; absent: `[{ "use": "console" }]`. */
   readonly reporters?: readonly PluginChoice[];
 }
 

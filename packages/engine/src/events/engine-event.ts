@@ -50,18 +50,26 @@ export interface At {
 /** Everything the engine tells reporters. Reporters only listen; nothing they do steers the run. */
 export type EngineEvent =
   | (At & {
+      /** A run opened its study, before its first trial. */
       readonly type: 'study.started';
+      /** The study as the store keeps it. */
       readonly study: StudyRecord;
+      /** True when the study existed (this run continues it); false when the run created it. */
       readonly resumed: boolean;
       /** The study's trials when the run began (any state, other processes' included). */
       readonly existingTrials: number;
       /** How many of them had failed (stale trials this run found are counted as failed) and been pruned. */
       readonly failed: number;
+      /** How many of them had been pruned. */
       readonly pruned: number;
       /** How many of them are running (other workers' trials; not the stale ones, counted as failed). */
       readonly running?: number;
       /** The best complete trial among them, if any. */
       readonly best?: CompleteTrial;
+      /**
+       * The study's trial count at which the run stops: its budget's `maxTrials`, or the trials it had plus its
+       * `moreTrials`, whichever is lower; absent when the budget counts no trials.
+       */
       readonly maxTrials?: number;
       /** The run's `moreTrials`, when its budget has one (beside a `maxTrials`, the first limit reached ends it). */
       readonly moreTrials?: number;
@@ -69,8 +77,11 @@ export type EngineEvent =
       readonly waitingEntries?: number;
     })
   | (At & {
+      /** A trial's params were decided, and its objective is about to run. */
       readonly type: 'trial.started';
+      /** The study name. */
       readonly study: string;
+      /** The trial's number. */
       readonly number: number;
       /** What the objective receives. */
       readonly params: ExternalParams;
@@ -86,10 +97,15 @@ export type EngineEvent =
   | (At & {
       /** A running trial reported an intermediate value; `prune` is the pruner's decision at that report. */
       readonly type: 'trial.reported';
+      /** The study name. */
       readonly study: string;
+      /** The trial's number. */
       readonly number: number;
+      /** The step the value was reported at (an epoch, say). */
       readonly step: number;
+      /** The value reported, in the study's direction. */
       readonly value: number;
+      /** Whether the pruner said the trial should stop (always false without a pruner). */
       readonly prune: boolean;
     })
   /**
@@ -97,28 +113,53 @@ export type EngineEvent =
    * failed (or a stop cut short while suggesting) ends failed with empty `params`, and no `trial.started` came
    * before it.
    */
-  | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly params: ExternalParams })
-  | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly params: ExternalParams })
   | (At & {
+      /** A trial ended: complete, failed or pruned. */
+      readonly type: 'trial.finished';
+      /** The trial as the store recorded it. */
+      readonly trial: FinishedTrial;
+      /** Its params as the objective received them. */
+      readonly params: ExternalParams;
+    })
+  | (At & {
+      /** A trial of this run completed with a better loss than the study's best so far (as this run knows it). */
+      readonly type: 'study.improved';
+      /** The new best trial. */
+      readonly best: CompleteTrial;
+      /** Its params as the objective received them. */
+      readonly params: ExternalParams;
+    })
+  | (At & {
+      /** The suggester explained a suggestion (only when the run asked for explanations: `explain`). */
       readonly type: 'suggestion.explained';
+      /** The study name. */
       readonly study: string;
+      /** The number of the trial explained. */
       readonly number: number;
+      /** The suggester's own account, JSON data whose shape is the suggester's (TPE's is a `TpeExplanation`). */
       readonly explanation: unknown;
     })
   | (At & {
+      /** The run ended; the last event of a run. */
       readonly type: 'study.finished';
+      /** Why it stopped. */
       readonly reason: StopReason;
       /**
        * The stopper's own words when `reason` is `stopper` ("no improvement of 1% in 50 trials"); when it is
        * `failures`, how many failed in a row and the last one's error.
        */
       readonly stopMessage?: string;
+      /** The study's counts and best trial at the end of the run. */
       readonly summary: StudySummary;
     })
   | (At & {
+      /** A reporter threw and was cut off; the run and the other reporters go on. */
       readonly type: 'plugin.failed';
+      /** The failed plugin's name. */
       readonly plugin: string;
+      /** What it was doing (`report`: handling an event, or ending). */
       readonly phase: string;
+      /** What it threw (code `REPORTER_FAILED`). */
       readonly error: ErrorInfo;
     });
 
@@ -131,10 +172,21 @@ export interface StudyTrialCounts {
   /** Of them, the pruned ones. */
   readonly pruned: number;
   /** The best complete trial's number and loss; absent while no trial completed. */
-  readonly best?: { readonly number: number; readonly loss: number };
+  readonly best?: {
+    /** The best trial's number. */
+    readonly number: number;
+    /** Its loss. */
+    readonly loss: number;
+  };
 }
 
 /** An event's `type`: `study.started`, `trial.finished`, ... */
 export type EngineEventType = EngineEvent['type'];
 /** The event of one `type`, narrowed from {@link EngineEvent}. */
-export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
+export type EventOf<T extends EngineEventType> = Extract<
+  EngineEvent,
+  {
+    /** The `type` to narrow to. */
+    type: T;
+  }
+>;

@@ -17,6 +17,7 @@ import type { EngineEvent } from './engine-event.js';
 export interface EventBus {
   /** Sends an event to every subscriber, synchronously. */
   emit(event: EngineEvent): void;
+  /** The events as they are sent, read-only; a subscriber gets those sent after it subscribed. */
   readonly events$: Observable<EngineEvent>;
   /** Ends the stream. */
   complete(): void;

@@ -57,6 +57,7 @@ export const summarizeBests = (bests: readonly (number | null)[], direction: Dir
 
 /** One run of a batch as {@link unevenRuns} judges it. */
 export interface RunLength {
+  /** The variant the run belongs to (runs that differ only in their seed share one). */
   readonly variant: string;
   /** Trials the run finished, in any state (what its budget counts). */
   readonly finished: number;
@@ -80,13 +81,17 @@ export interface RunLength {
 
 /** The range of a count over some runs. */
 export interface CountRange {
+  /** The variant whose runs are counted. */
   readonly variant: string;
+  /** The lowest count among those runs. */
   readonly min: number;
+  /** The highest count among those runs. */
   readonly max: number;
 }
 
 /** A variant whose objective failed more often than another's, with that other's range (`than`). */
 export interface FailedMore extends CountRange {
+  /** The failures of the variant that failed fewest among runs of that length and problem. */
   readonly than: CountRange;
 }
 
@@ -108,9 +113,13 @@ export interface FailedMore extends CountRange {
 export const unevenRuns = (
   runs: readonly RunLength[],
 ): {
+  /** Variants whose runs finished different numbers of trials, not all by a rule: their finished trials' range. */
   readonly length: readonly CountRange[];
+  /** Variants whose shorter runs a rule ended early (as such a rule does): their finished trials' range. */
   readonly endedByRule: readonly CountRange[];
+  /** Variants with runs that had trials cut short: the range of such trials over those runs. */
   readonly cutShort: readonly CountRange[];
+  /** Variants whose objective failed more often than another's, in runs of one length and problem. */
   readonly failed: readonly FailedMore[];
 } => {
   const variants = [...new Set(runs.map((run) => run.variant))];

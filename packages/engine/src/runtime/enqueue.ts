@@ -14,7 +14,12 @@ export const checkEnqueued = (
   space: CompiledSpace,
   entries: readonly unknown[],
   pointer = '/enqueue',
-): { readonly params: readonly ParamAssignment[]; readonly issues: readonly ConfigIssue[] } => {
+): {
+  /** Each entry as internal values, in order (of an entry with issues, only what could be read). */
+  readonly params: readonly ParamAssignment[];
+  /** Every problem found, by JSON pointer; empty when all entries fit. */
+  readonly issues: readonly ConfigIssue[];
+} => {
   const issues: ConfigIssue[] = [];
   const params = entries.map((entry, index) => {
     const result = toInternalParams(space, entry, `${pointer}/${index}`, { partial: true });
@@ -130,7 +135,12 @@ export const withEnqueueKeys = (
    * trial ran those, whatever its values (so a sampled trial does not take a waiting partial entry's run).
    */
   waitingAtSource: ReadonlySet<string> = new Set(),
-): { readonly trials: NewFinishedTrial[]; readonly answered: readonly (readonly [number, number])[] } => {
+): {
+  /** The trials, in order, those that answer an entry given its `key` (and `entry`, for a partial one). */
+  readonly trials: NewFinishedTrial[];
+  /** Per matched entry, `[its index in entries, the index of the trial that answers it]`. */
+  readonly answered: readonly (readonly [number, number])[];
+} => {
   const keyed = [...trials];
   const taken = new Set<number>();
   const answered: [number, number][] = [];
@@ -264,8 +274,11 @@ export const entryHeldBy = async (store: TrialStore, study: string, number: numb
  * config's) and `--study` (a variant of a matrix), each as given (quoted for the shell where it is said).
  */
 export interface ConfigFile {
+  /** The config file's path, as given. */
   readonly path: string;
+  /** The store given in place of the config's (`--store`), as given; absent: the config's own. */
   readonly store?: string;
+  /** The study of a matrix the run is of (`--study`); absent for a config without a matrix. */
   readonly study?: string;
 }
 

@@ -24,22 +24,35 @@ import { notJson } from './interpret-result.js';
 export interface ImportedTrialRow<P = Readonly<Record<string, unknown>>> {
   /** The trial's params; {@link Study.addTrials} types them by the study's space. */
   readonly params: P;
+  /** The loss: a finite number, required for a complete trial, optional for a pruned one, none for a failed one. */
   readonly loss?: number;
+  /** How the trial ended; default `complete`. */
   readonly state?: 'complete' | 'pruned' | 'failed';
+  /** JSON values stored with a complete or pruned trial; absent: none. */
   readonly attrs?: Readonly<Record<string, unknown>>;
+  /** The values it reported, each `{ step, value }` with a step once; absent: none. */
   readonly intermediate?: readonly IntermediateValue[];
-  /** A failed trial's error; `details` (a JSON object: a kept loss, a program's exit code) as the trial had it. */
+  /**
+   * A failed trial's error; `details` (a JSON object: a kept loss, a program's exit code) as the trial had it.
+   * A failed trial without one gets the code `IMPORTED_FAILED`.
+   */
   readonly error?: {
+    /** The failure's code (`TIMEOUT`, `OBJECTIVE_THREW`, a plugin's own). */
     readonly code: string;
+    /** What happened, in words. */
     readonly message: string;
+    /** Extra facts as the trial had them (a JSON object); absent: none. */
     readonly details?: Readonly<Record<string, unknown>>;
   };
+  /** ISO time the trial was created; default: `finishedAt`, else the time of the import. */
   readonly startedAt?: string;
+  /** ISO time the trial ended; default: the time of the import. */
   readonly finishedAt?: string;
   /** The trial's number where it came from (an export); ignored: imported trials get the next numbers. */
   readonly number?: number;
   /** The study it came from and its last step (`parzen trials --jsonl` rows); ignored. */
   readonly study?: string;
+  /** Its last step, as `parzen trials --jsonl` lists it; ignored (the steps are in `intermediate`). */
   readonly step?: number;
   /**
    * The trial's values as stored, which `study.trials()` lists beside its params; ignored (the params are
@@ -50,6 +63,7 @@ export interface ImportedTrialRow<P = Readonly<Record<string, unknown>>> {
 
 /** The problems of one row: its number (as the caller counts rows) and each problem, pointing into it. */
 export interface InvalidRow {
+  /** The row's number, as the caller counts rows (a file's line, say; by default its index in the list). */
   readonly row: number;
   /** Pointers are relative to the row: `/params/lr`, `/loss`. */
   readonly issues: readonly ConfigIssue[];
@@ -57,9 +71,11 @@ export interface InvalidRow {
 
 /** What {@link checkImportedRows} made of the rows: the trials of the valid rows, and the invalid rows. */
 export interface ImportCheck {
+  /** The trials of the valid rows, in row order, ready for `addTrials`. */
   readonly trials: readonly NewFinishedTrial[];
   /** The row number of each trial in `trials`. */
   readonly rows: readonly number[];
+  /** The rows that do not fit, with their problems; empty when every row fits. */
   readonly invalid: readonly InvalidRow[];
   /**
    * Per trial in `trials`, the trial a run's rescue file says the store has running for it (`unrecorded`: the

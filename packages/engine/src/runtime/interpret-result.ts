@@ -151,7 +151,14 @@ const STACK_CHARS = 4000;
 export const thrownErrorInfo = (
   error: unknown,
   code = 'OBJECTIVE_THREW',
-): { code: string; message: string; details?: Record<string, unknown> } => {
+): {
+  /** `code` as given (`OBJECTIVE_THREW` by default); `PRUNED` for a {@link TrialPruned}. */
+  code: string;
+  /** The error's message, or the thrown value described (`The objective threw 42`). */
+  message: string;
+  /** Of an Error: its `errorName`, `thrownAt`, `errorCode` and `stack`, those it has; absent when none. */
+  details?: Record<string, unknown>;
+} => {
   if (!(error instanceof Error)) return { code, message: `The objective threw ${describeValue(error)}` };
   // `throw new TrialPruned()`: the objective ended its trial pruned (the run loop records it at its last value).
   if (error instanceof TrialPruned) return { code: 'PRUNED', message: error.message };

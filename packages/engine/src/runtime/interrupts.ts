@@ -1,7 +1,14 @@
 import { describeValue, invalidConfig } from '../errors.js';
 
 /** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
-export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+export const SIGNAL_EXIT_CODES = {
+  /** 128 + 1: the terminal closed. */
+  SIGHUP: 129,
+  /** 128 + 2: Ctrl-C. */
+  SIGINT: 130,
+  /** 128 + 15: `kill`, a container or service manager stopping the process. */
+  SIGTERM: 143,
+} as const;
 
 /** The abort signals of Ctrl-C handling, and the function that removes the handlers. */
 export interface InterruptHandlers {

@@ -154,6 +154,7 @@ export const compareBests = (
 
 /** A variant's run bests, as {@link rankVariants} takes them. */
 export interface VariantBests {
+  /** The variant's name (its runs differ only in their seed). */
   readonly variant: string;
   /** One per run: the run's best loss, null for a run that found none (or ended in an error). */
   readonly bests: readonly (number | null)[];
@@ -163,13 +164,20 @@ export interface VariantBests {
 
 /** A variant as {@link rankVariants} ranks it: its bests' summary and its test against the first of its problem. */
 export interface RankedVariant<V extends VariantBests> {
+  /** The variant as it was given. */
   readonly of: V;
+  /** How its run bests spread (median, quartiles, best, worst). */
   readonly summary: BestsSummary;
   /**
    * The rank test ({@link compareBests}) of its run bests against those of `variant`, the first variant of its
    * problem; null on that first.
    */
-  readonly versusFirst: (BestsComparison & { readonly variant: string }) | null;
+  readonly versusFirst:
+    | (BestsComparison & {
+        /** The first variant of its problem, which it is tested against. */
+        readonly variant: string;
+      })
+    | null;
 }
 
 /**

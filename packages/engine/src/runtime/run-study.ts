@@ -67,14 +67,25 @@ import { warnOnStderr } from './warn-on-stderr.js';
 
 /** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
 export interface RunStudyOptions {
+  /** The study to create or resume: its name, direction, seed and space. */
   readonly spec: StudySpec;
+  /** `spec.space`, compiled. */
   readonly space: CompiledSpace;
+  /** Where the study's trials live; the run does not close it. */
   readonly store: TrialStore;
+  /** Decides each trial's params. */
   readonly suggester: Suggester;
+  /** Evaluates params; the run does not close it. */
   readonly objective: ObjectiveAdapter;
+  /** Who listens to the run's events; default: none. */
   readonly reporters?: readonly Reporter[];
   /** The study as the caller already opened it in `store` (a `Study`): the run does not open it again. */
-  readonly opened?: { readonly study: StudyRecord; readonly resumed: boolean };
+  readonly opened?: {
+    /** The study as `openStudy` gave it. */
+    readonly study: StudyRecord;
+    /** Whether `openStudy` found it stored. */
+    readonly resumed: boolean;
+  };
   /** Judges running trials at each intermediate report (default: never prunes). */
   readonly pruner?: Pruner;
   /** Ends the study on its own rule, asked after each finished trial. */
@@ -89,6 +100,7 @@ export interface RunStudyOptions {
    * are reporters; with none, events go nowhere and rxjs is never loaded.
    */
   readonly bus?: EventBus;
+  /** When the run stops: at least one rule (`maxTrials`, `moreTrials`, `maxSeconds`, `lossThreshold`, `patience`). */
   readonly budget: Budget;
   /**
    * The time stamped on events (default: the real time). Give the store the same clock for its trials'
@@ -106,6 +118,7 @@ export interface RunStudyOptions {
   readonly gracePeriodMs?: number;
   /** Aborts the run at once: running trials are recorded as `INTERRUPTED` (a second Ctrl-C). */
   readonly forceSignal?: AbortSignal;
+  /** Per-trial time limit in milliseconds: a trial past it fails with `TIMEOUT`. Default: none. */
   readonly trialTimeoutMs?: number;
   /** How `trialTimeoutMs` was given, for messages (`trialTimeoutSeconds: 1.5` from a config); default `trialTimeoutMs: N`. */
   readonly trialTimeoutSetBy?: string;
@@ -128,6 +141,7 @@ export interface RunStudyOptions {
    * STALE_TRIAL, as the run's start marks them); default 2,000 ms.
    */
   readonly staleSweepMs?: number;
+  /** Ask the suggester to explain each suggestion (`suggestion.explained` events); default false. */
   readonly explain?: boolean;
   /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
   readonly onWarning?: (message: string) => void;

@@ -131,9 +131,13 @@ export const staleness = (lease: Lease | undefined, now: Date, ownWorker: string
 
 /** A process as a lock file or a lease names it: its host, pid, and where known its start and pid namespace. */
 export interface ProcessRecord {
+  /** The host name of the machine (or container) the process runs on. */
   readonly host: string;
+  /** The process id. */
   readonly pid: number;
+  /** When the process started, in the kernel's clock ticks since boot (Linux); absent where unknown. */
   readonly start?: string | undefined;
+  /** The process's pid namespace (Linux, `pid-4026531836`); absent where unknown. */
   readonly namespace?: string | undefined;
   /** The machine's boot id (Linux), where the record has one (earlier versions wrote none). */
   readonly boot?: string | undefined;

@@ -54,6 +54,7 @@ export interface StudySession {
 
 /** A trial handed out by `Study.ask`: its number, the params the objective gets, and their internal form. */
 export interface AskedTrial {
+  /** The trial's number, which `tell` and `prune` take. */
   readonly number: number;
   /** The params' internal form, as the store keeps them (option indices for choices). */
   readonly internal: ParamAssignment;
@@ -386,8 +387,11 @@ export const rescuedAmong = (
   trials: readonly { readonly number: number; readonly worker?: string | undefined }[],
 ):
   | {
+      /** The rescue file's path. */
       readonly file: string;
+      /** The numbers of the trials it keeps a result of, ascending. */
       readonly trials: readonly number[];
+      /** Of them, those its line names with their own worker (the others are matched by number only). */
       readonly ofWorker: readonly number[];
     }
   | undefined => {

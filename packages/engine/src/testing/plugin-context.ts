@@ -7,8 +7,11 @@ import { createEventBus } from '../events/event-bus.js';
 
 /** What {@link testPluginContext} takes: the context's fields and services to bind (by token). */
 export interface TestPluginContextOptions {
+  /** The context's `baseDir`; default: the working directory. */
   readonly baseDir?: string;
+  /** The context's study name; default `test`. */
   readonly study?: string;
+  /** The study seed the `rng` service derives its streams from; default 0. */
   readonly seed?: number;
   /** Extra or replacing services. */
   readonly services?: readonly (readonly [ServiceToken<unknown>, unknown])[];
@@ -32,7 +35,10 @@ export interface TestPluginContextOptions {
  */
 export const testPluginContext = (
   options: TestPluginContextOptions = {},
-): PluginContext & { readonly logged: readonly string[] } => {
+): PluginContext & {
+  /** What the plugin told the `logger` service, in order, each line `info: ...` or `warn: ...`. */
+  readonly logged: readonly string[];
+} => {
   const logged: string[] = [];
   const logger: Logger = {
     info: (message) => logged.push(`info: ${message}`),

@@ -13,7 +13,12 @@ import { type ConfigIssue, formatIssues } from '../errors.js';
 export const validatePluginOptions = (
   manifest: Pick<AnyPluginManifest, 'optionsSchema'>,
   options: unknown,
-): { readonly value?: unknown; readonly issues: readonly ConfigIssue[] } => {
+): {
+  /** The options with the schema's defaults filled in; absent when there are issues. */
+  readonly value?: unknown;
+  /** What the schema refuses, each pointer below the choice (`/options/keep`); empty when the options fit. */
+  readonly issues: readonly ConfigIssue[];
+} => {
   const ajv = createAjv();
   if (ajv.validateSchema(manifest.optionsSchema) !== true) {
     throw new Error(`The options schema is not valid JSON Schema: ${ajv.errorsText(ajv.errors)}`);

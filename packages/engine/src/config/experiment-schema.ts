@@ -70,11 +70,9 @@ export const budgetSchema = {
   },
 };
 
-/**
- * The JSON Schema of the config's base (plugin options are `object` here; each is checked against its
- * plugin's own schema once the plugin is known). The space is checked by `compileSpace`.
- */
-export const baseConfigSchema = {
+// Named by `typeof` below, so the API site shows the schema's type as a name instead of every keyword of the
+// schema as a member of its own (each keyword's meaning is JSON Schema's; each field's is its `description`).
+const baseSchema = {
   type: 'object',
   required: ['name', 'space', 'objective', 'budget'],
   additionalProperties: false,
@@ -164,6 +162,12 @@ export const baseConfigSchema = {
     },
   },
 } as const;
+
+/**
+ * The JSON Schema of the config's base (plugin options are `object` here; each is checked against its
+ * plugin's own schema once the plugin is known). The space is checked by `compileSpace`.
+ */
+export const baseConfigSchema: typeof baseSchema = baseSchema;
 
 /** Whether `node` has a `$ref` within the document (`#/$defs/...`), at any depth. */
 const hasLocalRef = (node: unknown): boolean => {

@@ -123,9 +123,11 @@ export interface JsonlStore extends TrialStore {
   deleteStudy: NonNullable<TrialStore['deleteStudy']>;
   listRemovedEntries: NonNullable<TrialStore['listRemovedEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
+  /** The journal file's path, as {@link JsonlStoreOptions.path} gave it. */
   readonly path: string;
   /** Every study the journal holds, in the order they were created. */
   listStudies(): Promise<readonly StudyRecord[]>;
+  /** The warnings this store has given so far, in order, each also told to `onWarning`; empty when none. */
   readonly warnings: readonly string[];
 }
 

@@ -15,6 +15,7 @@ import { jsonlStoreOptionsSchema } from './options-schema.js';
 export interface JsonlStoreManifestOptions {
   /** Journal file, relative to the config's folder. Default `<study>.parzen.jsonl` beside the config. */
   readonly path?: string;
+  /** When the journal calls `fsync`: `finish` (the default), `always` or `never` (see `JsonlStoreOptions.fsync`). */
   readonly fsync?: FsyncPolicy;
   /** Read a damaged journal for a read-only command (see `JsonlStoreOptions.salvage`). */
   readonly salvage?: boolean;

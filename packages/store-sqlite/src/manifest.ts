@@ -14,7 +14,9 @@ import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
 export interface SqliteStoreManifestOptions {
   /** Database file, relative to the config's folder. Default `<study>.parzen.db` beside the config. */
   readonly path?: string;
+  /** How long a write waits for other processes' transactions before failing, in ms; default 30,000. */
   readonly busyTimeoutMs?: number;
+  /** When SQLite flushes to disk: `finish` (the default), `always` or `never` (see `SqliteStoreOptions.fsync`). */
   readonly fsync?: FsyncPolicy;
 }
 

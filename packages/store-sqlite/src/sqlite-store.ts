@@ -109,6 +109,7 @@ const fileIdentity = (path: string): { readonly dev: number; readonly ino: numbe
 
 /** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
 export interface SqliteStore extends TrialStore {
+  /** The database file's path, as {@link SqliteStoreOptions.path} gave it. */
   readonly path: string;
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;

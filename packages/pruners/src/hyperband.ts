@@ -20,9 +20,13 @@ export interface HyperbandOptions {
 
 /** Optuna's defaults (`min_resource=1, max_resource="auto", reduction_factor=3, bootstrap_count=0`). */
 export const HYPERBAND_DEFAULTS = {
+  /** r: one step before the first rung of the most aggressive bracket. */
   minResource: 1,
+  /** R from the complete trials: their highest step + 1 (no pruning until a trial completes). */
   maxResource: 'auto',
+  /** η: each bracket promotes the best third of the trials that reach a rung. */
   reductionFactor: 3,
+  /** A rung prunes from its first trial on. */
   bootstrapCount: 0,
 } as const;
 

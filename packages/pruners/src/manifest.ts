@@ -130,7 +130,13 @@ const WRAPPABLE: Readonly<Record<string, { schema: object; create: (options: nev
 
 /** Options of the `patient` plugin: its own and the wrapped pruner, as a config names it. */
 export interface PatientPluginOptions extends PatientPrunerOptions {
-  readonly pruner?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
+  /** The wrapped pruner, as a config names it; absent: none, a stalled trial is pruned. */
+  readonly pruner?: {
+    /** A built-in pruner's name or a pruner plugin's the config loads. */
+    readonly use: string;
+    /** Its options; default `{}`. */
+    readonly options?: Readonly<Record<string, unknown>>;
+  };
 }
 
 const patientSchema = {

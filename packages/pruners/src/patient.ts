@@ -13,7 +13,10 @@ export interface PatientPrunerOptions {
 }
 
 /** Optuna's default (`min_delta=0.0`); `patience` has none. */
-export const PATIENT_DEFAULTS = { minDelta: 0 } as const;
+export const PATIENT_DEFAULTS = {
+  /** No tolerance (see {@link PatientPrunerOptions.minDelta}). */
+  minDelta: 0,
+} as const;
 
 /**
  * Optuna's PatientPruner: a trial has stalled when every one of its last `patience` + 1 values is worse

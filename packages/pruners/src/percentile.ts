@@ -32,7 +32,16 @@ export interface PercentilePrunerOptions {
 }
 
 /** Optuna's defaults (`n_startup_trials=5, n_warmup_steps=0, interval_steps=1, n_min_trials=1`). */
-export const PERCENTILE_DEFAULTS = { startupTrials: 5, warmupSteps: 0, intervalSteps: 1, minTrials: 1 } as const;
+export const PERCENTILE_DEFAULTS = {
+  /** No pruning until 5 trials of the study are complete. */
+  startupTrials: 5,
+  /** Pruning from the first step on. */
+  warmupSteps: 0,
+  /** Judge at every step. */
+  intervalSteps: 1,
+  /** Judge a step once one complete trial reported at it. */
+  minTrials: 1,
+} as const;
 
 type Settings = Required<PercentilePrunerOptions>;
 

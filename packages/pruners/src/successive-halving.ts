@@ -18,9 +18,13 @@ export interface SuccessiveHalvingOptions {
 
 /** Optuna's defaults (`min_resource="auto", reduction_factor=4, min_early_stopping_rate=0, bootstrap_count=0`). */
 export const SUCCESSIVE_HALVING_DEFAULTS = {
+  /** r from the complete trials: their highest step divided by 100, at least 1 (no pruning until a trial completes). */
   minResource: 'auto',
+  /** η: a trial is promoted past a rung when it is in the best quarter of the trials that reached it. */
   reductionFactor: 4,
+  /** s: the first rung is at step r. */
   minEarlyStoppingRate: 0,
+  /** A rung prunes from its first trial on. */
   bootstrapCount: 0,
 } as const;
 

@@ -22,7 +22,12 @@ export interface ThresholdPrunerOptions {
 }
 
 /** Optuna's defaults (`n_warmup_steps=0, interval_steps=1`; no bounds). */
-export const THRESHOLD_DEFAULTS = { warmupSteps: 0, intervalSteps: 1 } as const;
+export const THRESHOLD_DEFAULTS = {
+  /** Pruning from the first step on. */
+  warmupSteps: 0,
+  /** Judge at every step. */
+  intervalSteps: 1,
+} as const;
 
 type Settings = Required<Pick<ThresholdPrunerOptions, 'warmupSteps' | 'intervalSteps'>> & {
   readonly lower: number;

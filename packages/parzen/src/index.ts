@@ -79,6 +79,7 @@ export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from '@p
 
 /** {@link StudyOptions} with the suggester optional: TPE (our default profile) when not given. */
 export type CreateStudyOptions<S extends SpaceDefinition> = Omit<StudyOptions<S>, 'suggester'> & {
+  /** The search algorithm; absent: `createTpeSuggester()`, TPE with its default settings. */
   readonly suggester?: Suggester | undefined;
 };
 

@@ -92,7 +92,7 @@ export interface ConfigIssue {
   readonly pointer: string;
   /** What fits there, in words (`a number in (0, 1)`, `one of: tpe, random`). */
   readonly expected: string;
-  /** What the config has there, as it was written (a value, `nothing` for a missing field). */
+  /** What is there instead, described (`"tpee"`, `-1`, `nothing` for a missing field). */
   readonly found: string;
   /**
    * The pointer is from the config's root, not relative to the plugin's options: a plugin that finds fault

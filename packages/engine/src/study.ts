@@ -377,7 +377,7 @@ const viewTrial = <S extends SpaceDefinition, T extends Trial>(
  * values (so a rule can read `best.params.model`).
  */
 export interface StopWhenContext<S extends SpaceDefinition = SpaceDefinition> {
-  /** The study name. */
+  /** The name of the study (the key its store keeps it under). */
   readonly study: string;
   /** Whether a lower or a higher loss is better. */
   readonly direction: Direction;

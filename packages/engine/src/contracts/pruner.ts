@@ -2,7 +2,7 @@ import type { Direction, RunningTrial, Trial } from '../domain/trial.js';
 
 /** What a pruner judges: one running trial that just reported, against the study's other trials. */
 export interface PruneContext {
-  /** The study name. */
+  /** The name of the study (the key its store keeps it under). */
   readonly study: string;
   /** Whether a lower or a higher value is better (intermediate values are in the study's direction). */
   readonly direction: Direction;

@@ -86,7 +86,7 @@ export const SERVICES = {
   bus: serviceToken<EventBus>('bus'),
   /** The run's stop signals, for a plugin that waits. */
   stopping: serviceToken<Stopping>('stopping'),
-  /** The study's store; absent while the store itself is being created. */
+  /** The study's store, once created: not bound while the store itself is made, nor before any study is open. */
   store: serviceToken<TrialStore>('store'),
   /** Makes other plugins of the study's registry, for a plugin that wraps one. */
   plugins: serviceToken<PluginFactory>('plugins'),

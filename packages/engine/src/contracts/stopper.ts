@@ -2,7 +2,7 @@ import type { CompleteTrial, Direction, FinishedTrial, Trial } from '../domain/t
 
 /** What a stopper sees after each finished trial (and when a study resumes). */
 export interface StopContext {
-  /** The study name. */
+  /** The name of the study (the key its store keeps it under). */
   readonly study: string;
   /** Whether a lower or a higher loss is better. */
   readonly direction: Direction;

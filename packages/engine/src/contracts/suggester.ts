@@ -6,7 +6,7 @@ import type { MaybePromise } from './maybe-promise.js';
 
 /** What a suggester knows when it begins a trial. Plain data; the suggester never touches the store. */
 export interface SuggestContext {
-  /** The study name. */
+  /** The name of the study (the key its store keeps it under). */
   readonly study: string;
   /** Whether a lower or a higher loss is better (`lossToMinimize` turns a loss into one to minimize). */
   readonly direction: Direction;

@@ -132,7 +132,7 @@ export class EntryQueue<P> {
     readonly positions: readonly number[];
     /** The picked entries, in the order they wait. */
     readonly entries: readonly {
-      /** The entry's params. */
+      /** The entry's values, in the form the queue was given them (a store's: internal values). */
       readonly params: P;
       /** The key it was queued with; absent: none. */
       readonly key?: string;
@@ -163,7 +163,7 @@ export class EntryQueue<P> {
 
   /** The entries taken out of the queue ({@link remove}), in queue order, each with its key if it has one. */
   removedEntries(): {
-    /** The entry's params. */
+    /** The entry's values, in the form the queue was given them (a store's: internal values). */
     readonly params: P;
     /** The key it was queued with; absent: none. */
     readonly key?: string;
@@ -206,7 +206,7 @@ export class EntryQueue<P> {
 
   /** The entries waiting, in the order they are handed out (given-back ones first), each with its key if it has one. */
   waiting(): {
-    /** The entry's params. */
+    /** The entry's values, in the form the queue was given them (a store's: internal values). */
     readonly params: P;
     /** The key it was queued with; absent: none. */
     readonly key?: string;

@@ -493,7 +493,7 @@ export type ParamPlaces<S, Above extends string = never> = string extends keyof 
   : {
       [K in keyof S & string]:
         | {
-            /** The parameter's name. */
+            /** The parameter this place is of, by name. */
             readonly name: K;
             /** The choices above it, outside in, whose options decide whether it is used. */
             readonly deciders: Above;
@@ -534,7 +534,7 @@ export type EnqueueParams<S, P> = string extends keyof S
           Extract<
             ParamPlaces<S>,
             {
-              /** The places of the parameter `G` names. */
+              /** Selects the places of the parameter named `G`. */
               readonly name: G;
             }
           >,
@@ -545,7 +545,7 @@ export type EnqueueParams<S, P> = string extends keyof S
               Extract<
                 ParamPlaces<S>,
                 {
-                  /** The places of the parameter `G` names. */
+                  /** Selects the places of the parameter named `G`. */
                   readonly name: G;
                 }
               >,
@@ -555,7 +555,7 @@ export type EnqueueParams<S, P> = string extends keyof S
         string]: Extract<
         ParamPlaces<S>,
         {
-          /** The places of the parameter `K` names. */
+          /** Selects the places of the parameter named `K`. */
           readonly name: K;
         }
       >['value'];

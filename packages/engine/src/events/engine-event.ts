@@ -79,9 +79,9 @@ export type EngineEvent =
   | (At & {
       /** A trial's params were decided, and its objective is about to run. */
       readonly type: 'trial.started';
-      /** The study name. */
+      /** The name of the study (the key its store keeps it under). */
       readonly study: string;
-      /** The trial's number. */
+      /** The number of the trial, unique in the study. */
       readonly number: number;
       /** What the objective receives. */
       readonly params: ExternalParams;
@@ -97,9 +97,9 @@ export type EngineEvent =
   | (At & {
       /** A running trial reported an intermediate value; `prune` is the pruner's decision at that report. */
       readonly type: 'trial.reported';
-      /** The study name. */
+      /** The name of the study (the key its store keeps it under). */
       readonly study: string;
-      /** The trial's number. */
+      /** The number of the trial, unique in the study. */
       readonly number: number;
       /** The step the value was reported at (an epoch, say). */
       readonly step: number;
@@ -132,7 +132,7 @@ export type EngineEvent =
   | (At & {
       /** The suggester explained a suggestion (only when the run asked for explanations: `explain`). */
       readonly type: 'suggestion.explained';
-      /** The study name. */
+      /** The name of the study (the key its store keeps it under). */
       readonly study: string;
       /** The number of the trial explained. */
       readonly number: number;
@@ -175,7 +175,7 @@ export interface StudyTrialCounts {
   readonly best?: {
     /** The best trial's number. */
     readonly number: number;
-    /** Its loss. */
+    /** The best trial's loss. */
     readonly loss: number;
   };
 }

@@ -1,3 +1,4 @@
+import { TPE_PROFILES, type TpeCompat } from '@parzen/algo-tpe';
 import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
 import {
   configEntryKeys,
@@ -85,11 +86,18 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
 
 /**
  * A suggester as `studies` shows it: its name, and its `compat` profile when the options name one (`tpe (optuna5)`;
- * trial 121: the default and the optuna5 profile read the same, `suggester tpe`).
+ * the default and the optuna5 profile read the same, `suggester tpe`, before). TPE's `grouping` is named too when
+ * the options give one other than the profile's (`tpe (parzen, grouping joint)`), so that a matrix's variants
+ * that differ in it do not read as one.
  */
 const suggesterLabel = (choice: PluginChoice): string => {
-  const compat = (choice.options as { compat?: unknown } | undefined)?.compat;
-  return typeof compat === 'string' ? `${choice.use} (${compat})` : choice.use;
+  const options = choice.options as { compat?: unknown; grouping?: unknown } | undefined;
+  const compat = options?.compat;
+  if (typeof compat !== 'string') return choice.use;
+  const grouping = options?.grouping;
+  const profile = choice.use === 'tpe' ? TPE_PROFILES[compat as TpeCompat] : undefined;
+  const other = typeof grouping === 'string' && profile !== undefined && grouping !== profile.grouping;
+  return `${choice.use} (${compat}${other ? `, grouping ${grouping}` : ''})`;
 };
 
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */

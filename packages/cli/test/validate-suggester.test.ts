@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartModule, journalHeartConfig, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-validate-suggester-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+describe("validate's suggester line", () => {
+  it("names TPE's grouping where a variant gives one other than its profile's, so the variants do not read as one", async () => {
+    const path = journalHeartConfig(dir, 'groupings', {
+      matrix: {
+        suggester: [
+          { use: 'tpe' },
+          { use: 'tpe', options: { grouping: 'joint' } },
+          { use: 'tpe', options: { compat: 'optuna5' } },
+          { use: 'tpe', options: { compat: 'optuna5', grouping: 'independent' } },
+        ],
+      },
+    });
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'suggester tpe (parzen) | tpe (parzen, grouping joint) | tpe (optuna5) | tpe (optuna5, grouping independent), store jsonl',
+    );
+  });
+
+  it("leaves out a grouping that is the profile's own: the same settings read the same", async () => {
+    const path = journalHeartConfig(dir, 'own-grouping', {
+      suggester: { use: 'tpe', options: { compat: 'optuna5', grouping: 'joint' } },
+    });
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('suggester tpe (optuna5), store jsonl');
+  });
+});

@@ -1,13 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BENCH_SCRIPTS, type BenchScriptName, checkFlags, flagProblem, usage } from './run-flags.js';
+import {
+  BENCH_SCRIPTS,
+  type BenchScriptName,
+  checkFlags,
+  flagProblem,
+  positiveCount,
+  usage,
+  wholeCount,
+} from './run-flags.js';
 
 const bench = new URL('./', import.meta.url);
 const source = (file: string): string => readFileSync(new URL(file, bench), 'utf8');
 
 /** bench/*.ts modules other scripts import; they read no flag of their own except `publish`'s `--out`. */
-const HELPERS = ['latency-notes', 'problem-file', 'run-flags', 'store-bench-utils', 'tpe-problems'];
+const HELPERS = ['latency-notes', 'problem-file', 'results-file', 'run-flags', 'store-bench-utils', 'tpe-problems'];
 /** `'--x'` literals that are not the script's flags: `postgres --version`, run by store-postgres; `parzen run --quiet`. */
 const NOT_FLAGS: Partial<Record<BenchScriptName, readonly string[]>> = {
   'store-postgres': ['version'],
@@ -84,8 +92,11 @@ describe('bench flags: --help, and a bad command line refused before anything ru
     for (const [name, spec] of Object.entries(BENCH_SCRIPTS)) {
       const all = words(spec.example);
       const at = all.indexOf(`bench/${name}.ts`);
+      // A script timed on the built packages is run without the source condition, and its help says so.
       expect(all.slice(0, at), name).toEqual(
-        at === 3 ? ['node', '--import', 'tsx'] : ['node', '--conditions=@parzen/source', '--import', 'tsx'],
+        (spec as { built?: boolean }).built === true
+          ? ['node', '--import', 'tsx']
+          : ['node', '--conditions=@parzen/source', '--import', 'tsx'],
       );
       expect(flagProblem(spec, all.slice(at + 1)), name).toBeUndefined();
       if (readme.includes(`bench/${name}.ts`)) expect(readme, name).toContain(spec.example);
@@ -106,7 +117,9 @@ describe('bench flags: --help, and a bad command line refused before anything ru
     expect(text).toContain('Usage: node --conditions=@parzen/source --import tsx bench/tpe-suite.ts [flags]');
     expect(text).toMatch(/--seeds N +seeds per problem and variant \(default: 30\)/);
     expect(text).toMatch(/--variant 'name=\{json\}' +one more variant \(repeatable\)/);
-    expect(text).toMatch(/--write +write the results file\n/);
+    expect(text).toMatch(
+      /--write +write the results file, with the day, commit and machine, keeping its lines from <!-- readings: kept by --write --> on; a slice only with --out\n/,
+    );
     expect(text).toContain('--help, -h');
     expect(text).toContain(
       'Example:\n  node --conditions=@parzen/source --import tsx bench/tpe-suite.ts --half train --write\n',
@@ -200,5 +213,51 @@ describe('bench flags: --help, and a bad command line refused before anything ru
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(usage('tpe-normal-span'));
+  });
+
+  it("tpe-latency-study's help lists every space it takes and the built packages its figures need", () => {
+    const text = usage('tpe-latency-study');
+    expect(text).toContain('Usage: node --import tsx bench/tpe-latency-study.ts [flags]');
+    expect(text).not.toContain('--conditions=@parzen/source --import tsx bench/tpe-latency-study.ts');
+    expect(text).toContain('--space small3|small3-uniform|small4|mix10|cont10');
+    expect(text).toMatch(/Run it on the built packages .* up to 2x longer/s);
+    const spaces = /const SPACES[\s\S]*?\n};/.exec(source('tpe-latency-study.ts'))?.[0] ?? '';
+    const declared = [...spaces.matchAll(/^ {2}(?:'([\w-]+)'|(\w+)):/gm)].map((match) => match[1] ?? match[2]);
+    expect(declared).toEqual(['small3', 'small3-uniform', 'small4', 'mix10', 'cont10']);
+  });
+
+  it('counts: a positive integer (or 0 where allowed), else the refusal', () => {
+    const refuse = (message: string): never => {
+      throw new Error(message);
+    };
+    expect(positiveCount(refuse, 'trials', '2000', 5)).toBe(2000);
+    expect(positiveCount(refuse, 'trials', undefined, 5)).toBe(5);
+    for (const bad of ['abc', '0', '-3', '2.5', ''])
+      expect(() => positiveCount(refuse, 'trials', bad, 5)).toThrow(`--trials ${bad}: expected a positive integer`);
+    expect(wholeCount(refuse, 'lag', '0', 1)).toBe(0);
+    expect(wholeCount(refuse, 'lag', undefined, 3)).toBe(3);
+    for (const bad of ['abc', '-1', '1.5', ' '])
+      expect(() => wholeCount(refuse, 'lag', bad, 0)).toThrow(`--lag ${bad}: expected a whole number (0 or more)`);
+  });
+
+  it('a real script refuses a bad number or name with exit 2 before running (tpe-latency-study ran nothing, exit 0)', () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'bench/tpe-latency-study.ts', ...args], {
+        cwd: new URL('..', bench),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const trials = run('--trials', 'abc');
+    expect(trials.stderr).toBe('tpe-latency-study: --trials abc: expected a positive integer\n');
+    expect(trials.stdout).toBe('');
+    expect(trials.status).toBe(2);
+    const space = run('--space', 'bogus');
+    expect(space.stderr).toBe(
+      'tpe-latency-study: --space bogus: expected one of small3, small3-uniform, small4, mix10, cont10\n',
+    );
+    expect(space.status).toBe(2);
+    const options = run('--options', '{gamma');
+    expect(options.stderr).toMatch(/^tpe-latency-study: --options: not JSON \(/);
+    expect(options.status).toBe(2);
   });
 });

@@ -14,12 +14,13 @@ import { compileSpace, type Trial } from '@parzen/engine/plugin';
 import { buildReport, renderHtml } from '@parzen/report';
 import { pageCharts } from '@parzen/report/plugin';
 import { launchChromium } from '@parzen/test-kit/chromium';
-import { argument, checkFlags, dayAndLoad, machineNote } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 
 checkFlags('report-learning-curves');
 
-const TRIALS = Number(argument('trials') ?? 100);
-const STEPS = Number(argument('steps') ?? 5000);
+const refuse = refuser('report-learning-curves');
+const TRIALS = positiveCount(refuse, 'trials', argument('trials'), 100);
+const STEPS = positiveCount(refuse, 'steps', argument('steps'), 5000);
 
 const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
 const trials: Trial[] = Array.from({ length: TRIALS }, (_, number) => {

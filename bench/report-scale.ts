@@ -15,12 +15,13 @@ import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/
 import { buildReport, type ReportStudy, renderHtml } from '@parzen/report';
 import { pageCharts } from '@parzen/report/plugin';
 import { launchChromium } from '@parzen/test-kit/chromium';
-import { argument, checkFlags } from './run-flags.js';
+import { argument, checkFlags, positiveCount, refuser } from './run-flags.js';
 
 checkFlags('report-scale');
 
-const TRIALS = Number(argument('trials') ?? 10_000);
-const REPEAT = Number(argument('repeat') ?? 3);
+const refuse = refuser('report-scale');
+const TRIALS = positiveCount(refuse, 'trials', argument('trials'), 10_000);
+const REPEAT = positiveCount(refuse, 'repeat', argument('repeat'), 3);
 
 const space = {
   x: { type: 'uniform', low: -2, high: 2 },

@@ -30,16 +30,30 @@ export const argument = (name: string): string | undefined => {
   return at < 0 ? undefined : process.argv[at + 1];
 };
 
-/** A flag's positive integer (`text`, or `fallback` when the flag is not given), or the refusal. */
+/**
+ * A flag's positive integer (`text`, or `fallback` when the flag is not given), or the refusal; with `least` 0, a
+ * whole number (0 allowed).
+ */
 export const positiveCount = (
   refuse: (message: string) => never,
   flag: string,
   text: string | undefined,
   fallback: number,
+  least: 0 | 1 = 1,
 ): number => {
   const value = Number(text ?? fallback);
-  return Number.isInteger(value) && value > 0 ? value : refuse(`--${flag} ${text}: expected a positive integer`);
+  return text?.trim() !== '' && Number.isInteger(value) && value >= least
+    ? value
+    : refuse(`--${flag} ${text}: expected ${least === 0 ? 'a whole number (0 or more)' : 'a positive integer'}`);
 };
+
+/** A flag's whole number, 0 allowed (`text`, or `fallback` when the flag is not given), or the refusal. */
+export const wholeCount = (
+  refuse: (message: string) => never,
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+): number => positiveCount(refuse, flag, text, fallback, 0);
 
 /** One flag of a bench script: `--name`, and `value` (a placeholder for the help text) when it takes a value. */
 export interface BenchFlag {
@@ -59,11 +73,23 @@ export interface BenchScript {
   readonly flags: readonly BenchFlag[];
   /** `--name=value` is accepted too (the script reads its flags with node:util's parseArgs, which takes it). */
   readonly inlineValues?: boolean;
+  /**
+   * Run on the built packages (`node --import tsx`, after a build), not the sources: its results file's figures
+   * are times that tsx's transform of the sources changes (the help says so, and shows that command).
+   */
+  readonly built?: boolean;
 }
 
 const COMMAND = 'node --conditions=@parzen/source --import tsx bench';
+/** A script timed on the built packages: `npx --yes pnpm@12.4.2 build` first. */
+const BUILT_COMMAND = 'node --import tsx bench';
 const OUT_STORE: BenchFlag = { name: 'out', value: 'FILE', help: 'also write the report to FILE' };
 const WRITE: BenchFlag = { name: 'write', help: 'write the results file' };
+/** `tpe-suite.ts` and `tpe-quality.ts`'s `--write` (bench/results-file.ts). */
+const WRITE_KEEPING: BenchFlag = {
+  name: 'write',
+  help: 'write the results file, with the day, commit and machine, keeping its lines from <!-- readings: kept by --write --> on; a slice only with --out',
+};
 
 /**
  * The flags of every runnable bench script, as the script reads them. `checkFlags` refuses any other before the
@@ -216,9 +242,10 @@ export const BENCH_SCRIPTS = {
   },
   'tpe-latency-study': {
     purpose: 'latency of TPE suggestions in a study TPE drives itself (ask, then tell), per window of trials',
-    example: 'node --import tsx bench/tpe-latency-study.ts --space cont10 --trials 10000 --window 1000',
+    example: `${BUILT_COMMAND}/tpe-latency-study.ts --space cont10 --trials 10000 --window 1000`,
+    built: true,
     flags: [
-      { name: 'space', value: 'small3|small3-uniform|small4|cont10', help: 'the space', default: 'small3' },
+      { name: 'space', value: 'small3|small3-uniform|small4|mix10|cont10', help: 'the space', default: 'small3' },
       { name: 'trials', value: 'N', help: 'trials in the study', default: '2000' },
       { name: 'window', value: 'N', help: 'trials per window', default: '500' },
       { name: 'options', value: 'JSON', help: 'TPE options', default: '{}' },
@@ -275,7 +302,7 @@ export const BENCH_SCRIPTS = {
       { name: 'problems', value: 'A,B', help: 'problems, comma-separated', default: 'all four' },
       { name: 'above', value: 'R', help: 'also count the seeds whose final regret exceeds R' },
       { name: 'report', value: 'DIR', help: 'also write comparison pages DIR/<problem>.html' },
-      WRITE,
+      WRITE_KEEPING,
       {
         name: 'out',
         value: 'FILE',
@@ -337,12 +364,12 @@ export const BENCH_SCRIPTS = {
       },
       { name: 'concurrency', value: 'N', help: 'trials at a time per study', default: '1' },
       { name: 'workers', value: 'N', help: 'worker processes', default: '2' },
-      WRITE,
+      WRITE_KEEPING,
       {
         name: 'out',
         value: 'FILE',
         help: 'with --write: the results file, relative to bench/',
-        default: 'results/tpe-suite-<half>.md',
+        default: 'results/tpe-suite-<half>.md; with --from, the .md beside the saved run',
       },
       { name: 'from', value: 'FILE', help: 'render a saved run (its .json) again instead of running' },
     ],
@@ -365,7 +392,15 @@ export const usage = (script: BenchScriptName): string => {
   return [
     `${script}: ${spec.purpose}`,
     '',
-    `Usage: ${COMMAND}/${script}.ts${spec.flags.length > 0 ? ' [flags]' : ''}`,
+    `Usage: ${spec.built === true ? BUILT_COMMAND : COMMAND}/${script}.ts${spec.flags.length > 0 ? ' [flags]' : ''}`,
+    ...(spec.built === true
+      ? [
+          '',
+          'Run it on the built packages (npx --yes pnpm@12.4.2 build first), as its results file was: with',
+          '--conditions=@parzen/source, tsx transforms the sources and the same run takes up to 2x longer, not',
+          'comparable with the recorded figures.',
+        ]
+      : []),
     '',
     'Flags:',
     ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`),

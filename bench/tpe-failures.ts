@@ -19,14 +19,15 @@ import {
   type SpaceDefinition,
   uniform,
 } from '@parzen/engine';
-import { argument, checkFlags } from './run-flags.js';
+import { argument, checkFlags, positiveCount, refuser, wholeCount } from './run-flags.js';
 import { quantile } from './suite/stats.js';
 
 checkFlags('tpe-failures');
 
-const FIRST_SEED = Number(argument('first-seed') ?? 0);
-const SEEDS = Number(argument('seeds') ?? 10);
-const EVALS = Number(argument('evals') ?? 100);
+const refuse = refuser('tpe-failures');
+const FIRST_SEED = wholeCount(refuse, 'first-seed', argument('first-seed'), 0);
+const SEEDS = positiveCount(refuse, 'seeds', argument('seeds'), 10);
+const EVALS = positiveCount(refuse, 'evals', argument('evals'), 100);
 const variants: [string, TpeOptions | 'random'][] = (
   argument('variants') ??
   'ignore={"failed":"ignore"},worst={"failed":"worst"},avoid={"failed":"avoid"},optuna5={"compat":"optuna5"},hyperopt={"compat":"hyperopt"},random="random"'

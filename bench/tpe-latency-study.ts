@@ -6,19 +6,22 @@
  * Prints the median CPU time of `ask` over the last 200 suggestions of each window and its mean over the
  * window, and a hash of every suggestion (equal hashes: the same suggestions, draw for draw).
  *
- *   node --conditions=@parzen/source --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform|small4|mix10|cont10]
+ *   node --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform|small4|mix10|cont10]
  *        [--trials 2000] [--window 500] [--options '{"compat":"optuna5"}']
+ *
+ * On the built packages (build first), as results/tpe-latency-study.md's figures were taken: through
+ * `--conditions=@parzen/source` tsx transforms the sources, and the same run takes up to 2× longer.
  */
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type SpaceDefinition, Study } from '@parzen/engine';
-import { checkFlags } from './run-flags.js';
+import { argument, checkFlags, positiveCount, refuser } from './run-flags.js';
 
 checkFlags('tpe-latency-study');
 
-const arg = (name: string, fallback: string): string =>
-  process.argv.includes(name) ? String(process.argv[process.argv.indexOf(name) + 1]) : fallback;
+// A bad value is refused before anything runs, exit 2 (`--trials abc` ran nothing and exited 0).
+const refuse = refuser('tpe-latency-study');
 
 /** A learning rate, a momentum and a layer count (an integer, or the same range as a continuous value). */
 const SPACES: Record<string, SpaceDefinition> = {
@@ -58,12 +61,23 @@ const SPACES: Record<string, SpaceDefinition> = {
     Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),
   ) as SpaceDefinition,
 };
-const spaceName = arg('--space', 'small3');
-const space = SPACES[spaceName];
-if (space === undefined) throw new Error(`--space: one of ${Object.keys(SPACES).join(', ')}`);
-const trials = Number(arg('--trials', '2000'));
-const window = Number(arg('--window', '500'));
-const options = JSON.parse(arg('--options', '{}')) as TpeOptions;
+const spaceName = argument('space') ?? 'small3';
+const space: SpaceDefinition =
+  (Object.hasOwn(SPACES, spaceName) ? SPACES[spaceName] : undefined) ??
+  refuse(`--space ${spaceName}: expected one of ${Object.keys(SPACES).join(', ')}`);
+const trials = positiveCount(refuse, 'trials', argument('trials'), 2000);
+const window = positiveCount(refuse, 'window', argument('window'), 500);
+if (window > trials) refuse(`--window ${window}: expected at most --trials (${trials}), or no window is timed`);
+const optionsText = argument('options') ?? '{}';
+let parsed: unknown;
+try {
+  parsed = JSON.parse(optionsText);
+} catch (error) {
+  refuse(`--options: not JSON (${(error as Error).message})`);
+}
+if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+  refuse(`--options ${optionsText}: expected a JSON object of TPE options`);
+const options = parsed as TpeOptions;
 
 const mix10Loss = (p: Record<string, number | string>): number =>
   (Math.log10(p.lr as number) + 3) ** 2 +

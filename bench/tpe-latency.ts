@@ -13,7 +13,7 @@ import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 import { handWritten } from './latency-notes.js';
-import { argument, checkFlags, dayAndLoad, machineNote, refuser } from './run-flags.js';
+import { argument, checkFlags, dayAndLoad, machineNote, refuser, wholeCount } from './run-flags.js';
 
 checkFlags('tpe-latency');
 
@@ -62,8 +62,7 @@ const objective = (params: Readonly<Record<string, number>>): number =>
   Object.values(params).reduce((sum, x, i) => sum + (x - 0.1 * (i % 10)) ** 2, 0);
 
 /** With `--fail-every K`, every K-th trial is failed (the cost of `failed: "avoid"`'s failure model). */
-const FAIL_AT = process.argv.indexOf('--fail-every');
-const FAIL_EVERY = FAIL_AT < 0 ? 0 : Number(process.argv[FAIL_AT + 1]);
+const FAIL_EVERY = wholeCount(refuser('tpe-latency'), 'fail-every', argument('fail-every'), 0);
 
 const finished = (number: number, params: Readonly<Record<string, number>>): FinishedTrial =>
   FAIL_EVERY > 0 && number % FAIL_EVERY === 0

@@ -21,14 +21,16 @@ import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type RunningTrial, type Suggester } from '@parzen/engine';
 import { compileSpace, toExternalParams } from '@parzen/engine/plugin';
-import { argument, checkFlags } from './run-flags.js';
+import { argument, checkFlags, positiveCount, refuser, wholeCount } from './run-flags.js';
 import { type Half, loadSuite, paramHash, type SuiteProblem } from './suite/problems.js';
 import { incumbentIndices, quantile } from './suite/stats.js';
 
 checkFlags('tpe-parallel');
 
-const SEEDS = Number(argument('seeds') ?? 10);
-const EVALS = Number(argument('evals') ?? 100);
+const refuse = refuser('tpe-parallel');
+const SEEDS = positiveCount(refuse, 'seeds', argument('seeds'), 10);
+const EVALS = positiveCount(refuse, 'evals', argument('evals'), 100);
+const LAG = argument('lag') === undefined ? undefined : wholeCount(refuse, 'lag', argument('lag'), 0);
 const HALF = (argument('half') ?? 'train') as Half;
 const only = argument('problems')?.split(',');
 
@@ -50,13 +52,13 @@ const SETTINGS: readonly Setting[] = [
     concurrency: 4,
     options: { constantLiar: lie } as TpeOptions,
   })),
-  ...(argument('lag') === undefined
+  ...(LAG === undefined
     ? []
     : [false, true].map((asRunning) => ({
-        name: `sequential, last ${argument('lag')} trials ${asRunning ? 'as running' : 'hidden'}`,
+        name: `sequential, last ${LAG} trials ${asRunning ? 'as running' : 'hidden'}`,
         concurrency: 1,
         options: {},
-        lag: { trials: Number(argument('lag')), asRunning },
+        lag: { trials: LAG, asRunning },
       }))),
 ];
 

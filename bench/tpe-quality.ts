@@ -12,20 +12,24 @@
  *        [--above R]      (also count, per problem and algorithm, the seeds whose regret after the full budget
  *                          exceeds R: e.g. heart's second basin, regret about 66, with --above 50)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type Suggester } from '@parzen/engine';
 import { buildComparison, type ComparisonRun, renderHtml } from '@parzen/report';
-import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { describeRecord, endRecord, sliceRefusal, startRecord, withReadings } from './results-file.js';
+import { argument, checkFlags, positiveCount, refuser } from './run-flags.js';
 import { loadProblems, type Problem } from './tpe-problems.js';
 
 checkFlags('tpe-quality');
 
 const refuse = refuser('tpe-quality');
 const count = (flag: string, fallback: number): number => positiveCount(refuse, flag, argument(flag), fallback);
-const SEEDS = count('seeds', 20);
+/** The seeds of results/tpe-quality.md, unless a slice is asked for. */
+const DEFAULT_SEEDS = 20;
+const SEEDS = count('seeds', DEFAULT_SEEDS);
 const EVALS = count('evals', 100);
 // The full budget is always a row (trial 105: --evals 60 showed 25 and 50 only); peers have 25/50/100/200.
 const BUDGETS = [...[25, 50, 100, 200].filter((b) => b < EVALS), EVALS];
@@ -46,9 +50,18 @@ const algorithms = new Map<string, () => Suggester>([
 ]);
 process.argv.forEach((value, i) => {
   if (process.argv[i - 1] !== '--tpe') return;
-  const [name, json] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
-  const options = JSON.parse(json) as TpeOptions;
-  algorithms.set(name, () => createTpeSuggester(options));
+  const eq = value.indexOf('=');
+  if (eq <= 0) refuse(`--tpe ${value}: expected name={json}`);
+  const [name, json] = [value.slice(0, eq), value.slice(eq + 1)];
+  let options: unknown;
+  try {
+    options = JSON.parse(json);
+  } catch (error) {
+    refuse(`--tpe ${name}: the options are not JSON (${(error as Error).message})`);
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    refuse(`--tpe ${name}: expected a JSON object of TPE options, got ${json}`);
+  algorithms.set(name, () => createTpeSuggester(options as TpeOptions));
 });
 const only = argument('only')?.split(',');
 for (const name of only ?? [])
@@ -112,7 +125,18 @@ for (const name of asked ?? [])
   if (!allProblems.some((p) => p.name === name))
     refuse(`--problems ${name}: expected problems, comma-separated, of ${allProblems.map((p) => p.name).join(', ')}`);
 const problems = allProblems.filter((p) => asked?.includes(p.name) ?? true);
-console.log(`machine: ${machineNote()}; ${dayAndLoad()}`);
+// A slice written over results/tpe-quality.md would replace its every table and column with a few.
+if (process.argv.includes('--write') && argument('out') === undefined) {
+  const refusal = sliceRefusal('results/tpe-quality.md', [
+    { flag: '--problems', chosen: problems.length, whole: allProblems.length, what: 'problems' },
+    { flag: '--seeds', chosen: SEEDS, whole: DEFAULT_SEEDS, what: 'seeds' },
+    { flag: '--only', chosen: names.length, whole: algorithms.size, what: 'algorithms' },
+  ]);
+  if (refusal !== undefined) refuse(refusal);
+}
+// The day, commit, machine and load, as results are compared across days and commits.
+const record = startRecord();
+console.log(`run: ${describeRecord(record)}`);
 console.log(`test points reproduced for ${problems.map((p) => p.name).join(', ')}`);
 const lines: string[] = [];
 const results: Record<string, Record<string, number[][]>> = {};
@@ -172,19 +196,24 @@ if (reportDir !== undefined) {
 }
 
 if (process.argv.includes('--write')) {
-  const machine = machineNote();
+  const ended = endRecord(record);
   const variants = process.argv.flatMap((value, i) => (process.argv[i - 1] === '--tpe' ? [`- \`${value}\``] : []));
   const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
   const command = `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts ${process.argv.slice(2).map(quote).join(' ')}`;
-  writeFileSync(
-    // Relative to bench/, or absolute (trial 123: `./` before an absolute path failed once the run was over).
-    new URL(argument('out') ?? 'results/tpe-quality.md', import.meta.url),
+  // Relative to bench/, or absolute (`./` before an absolute path failed once the run was over).
+  const target = new URL(argument('out') ?? 'results/tpe-quality.md', import.meta.url);
+  const { text, warning } = withReadings(
     `# TPE quality\n\nMedian simple regret (best loss − known minimum; lower is better) over ${SEEDS} seeds × ${EVALS} ` +
       `evaluations, with the interquartile range in parentheses; peers' medians from bench/peer-results.json ` +
       '(hyperopt 0.3.0; optuna_tpe = Optuna 3.1 univariate; optuna5_* = Optuna 5.0.0.dev). Every problem ' +
-      `reproduces its test points to 1e-9. Machine: ${machine}; ${seconds.toFixed(0)} s.\n\n` +
+      `reproduces its test points to 1e-9. Run: ${describeRecord(ended)}; ${seconds.toFixed(0)} s.\n\n` +
       `Command: \`${command}\`.\n` +
       (variants.length > 0 ? `\nTPE variants (options over the parzen profile):\n${variants.join('\n')}\n` : '') +
       `${lines.join('\n')}\n`,
+    existsSync(target) ? readFileSync(target, 'utf8') : undefined,
+    fileURLToPath(target),
   );
+  writeFileSync(target, text);
+  if (warning !== undefined) console.error(`tpe-quality: ${warning}`);
+  console.log(`wrote ${fileURLToPath(target)}`);
 }

@@ -8,14 +8,15 @@
  */
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin } from '@parzen/engine';
-import { argument, checkFlags } from './run-flags.js';
+import { argument, checkFlags, positiveCount, refuser } from './run-flags.js';
 import { loadSuite } from './suite/problems.js';
 import { quantile } from './suite/stats.js';
 
 checkFlags('tpe-repeats');
 
-const SEEDS = Number(argument('seeds') ?? 30);
-const EVALS = Number(argument('evals') ?? 100);
+const refuse = refuser('tpe-repeats');
+const SEEDS = positiveCount(refuse, 'seeds', argument('seeds'), 30);
+const EVALS = positiveCount(refuse, 'evals', argument('evals'), 100);
 const only = argument('problems')?.split(',');
 const variants: [string, TpeOptions][] = (
   argument('variants') ??

@@ -6,8 +6,11 @@
  *        [--problems a,b] [--concurrency 1] [--workers 2] [--write] [--out results/tpe-suite-<half>.md]
  *   node --conditions=@parzen/source --import tsx bench/tpe-suite.ts --from results/tpe-suite-<half>.json [--write]
  *
- * With --write, the tables go to bench/results/tpe-suite-<half>.md and our per-seed regrets at each budget
- * to the .json beside it; --from re-renders such a file against the current peer results without rerunning.
+ * With --write, the tables go to bench/results/tpe-suite-<half>.md (--from: the .md beside the saved run) and
+ * our per-seed regrets at each budget to the .json beside it, both with the date, commit and machine of the run;
+ * --from re-renders such a file against the current peer results without rerunning. A slice (--problems, fewer
+ * seeds) is written only with --out; the lines from `<!-- readings: kept by --write -->` on, a file's
+ * hand-written readings, are kept when it is written again.
  *
  * Each study runs the way a CLI user's does: an experiment config (space, objective as the module
  * bench/suite/objective.ts, suggester `{ use: 'tpe', options }`, memory store, budget, concurrency)
@@ -18,7 +21,8 @@
  * Regret after b evaluations = noise-free loss of the trial with the lowest observed loss among the first
  * b (by trial number) − known minimum; for a noise-free problem that is the usual best-so-far regret.
  * The peers' per-seed values (bench/suite/peer-results.json, same rule) give theirs. Win/tie/loss: two-sided
- * Mann–Whitney at p < 0.05 on the per-seed regrets after the full budget.
+ * Mann–Whitney at p < 0.05 on the per-seed regrets after the full budget, the direction by rank (U), not by
+ * the medians (`compareSamples`).
  */
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,9 +30,18 @@ import { fileURLToPath } from 'node:url';
 import { cliLoadOptions } from '@parzen/cli';
 import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
 import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
-import { argument, checkFlags, dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
+import { describeRecord, endRecord, type RunRecord, sliceRefusal, startRecord, withReadings } from './results-file.js';
+import { argument, checkFlags, positiveCount, refuser } from './run-flags.js';
 import { type Half, loadSuite, type SuiteProblem } from './suite/problems.js';
-import { compareSamples, geometricMean, incumbentIndices, quantile, regretAsStored } from './suite/stats.js';
+import {
+  compareSamples,
+  flooredRatio,
+  floorSetsRatio,
+  geometricMean,
+  incumbentIndices,
+  quantile,
+  regretAsStored,
+} from './suite/stats.js';
 
 checkFlags('tpe-suite');
 
@@ -187,9 +200,6 @@ const format = (x: number | undefined): string => {
   return a >= 100 ? x.toFixed(1) : a >= 0.01 ? x.toPrecision(3) : x.toExponential(2);
 };
 
-/** ours / best, with both floored at 1e-12 so that two exact zeros compare as 1. */
-const ratio = (ours: number, best: number): number => Math.max(ours, 1e-12) / Math.max(best, 1e-12);
-
 async function runAll(tasks: readonly Task[], workers: number): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let next = 0;
@@ -236,6 +246,10 @@ interface SavedRun {
   readonly workers: number;
   readonly seconds: number;
   readonly machine: string;
+  /** The day the run started, its commit (`+dirty`: tracked files changed) and load averages; files saved before lack them. */
+  readonly date?: string;
+  readonly commit?: string;
+  readonly load?: RunRecord['load'];
   readonly command: string;
   readonly problems: readonly string[];
   readonly variants: Readonly<Record<string, Record<string, unknown>>>;
@@ -257,6 +271,9 @@ async function main(): Promise<void> {
       : (JSON.parse(readFileSync(new URL(from, new URL('./', import.meta.url)), 'utf8')) as SavedRun);
   report(saved, from);
 }
+
+/** The seeds a results file of the suite holds unless a slice is asked for (the peers' count too). */
+const DEFAULT_SEEDS = 30;
 
 /** Halves no run has read yet (bench/suite/README.md): `--half all` leaves them out. Remove a half once it is read. */
 const UNREAD_HALVES: readonly Half[] = ['fresh17'];
@@ -293,7 +310,7 @@ async function runSide(): Promise<SavedRun> {
   // A bad count is refused, exit 2 (review 109: NaN studies and exit 0, or a stack trace).
   const refuse = refuser('tpe-suite');
   const count = (flag: string, fallback: number): number => positiveCount(refuse, flag, argument(flag), fallback);
-  const seeds = count('seeds', 30);
+  const seeds = count('seeds', DEFAULT_SEEDS);
   const evals = count('evals', 100);
   const concurrency = count('concurrency', 1);
   const workers = count('workers', 2);
@@ -328,8 +345,18 @@ async function runSide(): Promise<SavedRun> {
     const halves = [...new Set(suite.filter((p) => only?.includes(p.name)).map((p) => p.half))];
     refuse(`no problem of --half ${half} in --problems (they are of ${halves.join(', ')})`);
   }
-  // The machine, day and load, as the results files compare runs across days (trial 105: only --write said it).
-  console.log(`machine: ${machineNote()}; ${dayAndLoad()}`);
+  // A slice written over the half's own file would replace the whole half's tables with a few problems.
+  if (process.argv.includes('--write') && argument('out') === undefined) {
+    const whole = suite.filter((p) => (half === 'all' ? !unread.includes(p.half) : p.half === half)).length;
+    const refusal = sliceRefusal(`results/tpe-suite-${half}.md`, [
+      { flag: '--problems', chosen: problems.length, whole, what: `problems of --half ${half}` },
+      { flag: '--seeds', chosen: seeds, whole: DEFAULT_SEEDS, what: 'seeds' },
+    ]);
+    if (refusal !== undefined) refuse(refusal);
+  }
+  // The day, commit, machine and load, as the results files compare runs across days and commits.
+  const record = startRecord();
+  console.log(`run: ${describeRecord(record)}`);
   console.log(
     `test points reproduced; ${problems.length} problems (${half}): ${problems.map((p) => p.name).join(', ')}`,
   );
@@ -348,6 +375,7 @@ async function runSide(): Promise<SavedRun> {
   const started = performance.now();
   const results = await runAll(tasks, workers);
   const seconds = (performance.now() - started) / 1000;
+  const ended = endRecord(record);
   const regrets: Record<string, number[][]> = {};
   for (const { task, trace } of results) {
     const key = `${task.problem}/${task.variant}`;
@@ -363,7 +391,10 @@ async function runSide(): Promise<SavedRun> {
     concurrency,
     workers,
     seconds,
-    machine: machineNote(),
+    machine: ended.machine,
+    date: ended.date,
+    commit: ended.commit,
+    load: ended.load,
     command: `node --conditions=@parzen/source --import tsx bench/tpe-suite.ts ${process.argv.slice(2).map(quote).join(' ')}`,
     problems: problems.map((p) => p.name),
     variants: Object.fromEntries(variants),
@@ -401,7 +432,11 @@ function report(run: SavedRun, from: string | undefined): void {
 
   const names = [...variants.keys()];
   const lines: string[] = [];
-  const summary = new Map(names.map((n) => [n, { ratios: [] as number[], atOrBelow: 0, coupled: 0, coupledOk: 0 }]));
+  const summary = new Map(
+    names.map((n) => [n, { ratios: new Map<string, number>(), atOrBelow: 0, coupled: 0, coupledOk: 0 }]),
+  );
+  /** Problems where the 1e-12 floor, not the medians, sets some variant's ratio (`floorSetsRatio`). */
+  const floored = new Set<string>();
   const wtl = new Map(names.map((n) => [n, new Map(PEERS.map((p) => [p, { win: 0, tie: 0, loss: 0 }]))]));
   const at = (traces: number[][], budget: number) => traces.map((t) => t[budget - 1] as number);
   const peersOnFile = peerFile();
@@ -425,15 +460,17 @@ function report(run: SavedRun, from: string | undefined): void {
         const values = at(traces, b);
         return `${format(quantile(values, 0.5))} (${format(quantile(values, 0.25))}–${format(quantile(values, 0.75))})`;
       });
-      const r = ratio(quantile(at(traces, evals), 0.5), best);
+      const r = flooredRatio(quantile(at(traces, evals), 0.5), best);
       lines.push(`| ${name} | ${cells.join(' | ')} | ${format(r)} |`);
     }
     for (const name of names) {
       const mine = at(ours.get(`${problem.name}/${name}`) ?? [], evals);
-      const r = ratio(quantile(mine, 0.5), best);
+      const median = quantile(mine, 0.5);
+      const r = flooredRatio(median, best);
       const s = summary.get(name);
       if (s !== undefined && !Number.isNaN(best)) {
-        s.ratios.push(r);
+        s.ratios.set(problem.name, r);
+        if (floorSetsRatio(median, best)) floored.add(problem.name);
         if (r <= 1) s.atOrBelow++;
         if (problem.coupled) {
           s.coupled++;
@@ -450,17 +487,31 @@ function report(run: SavedRun, from: string | undefined): void {
   const head: string[] = [];
   head.push(`\n## Summary (${problems.length} problems, regret after ${evals} evaluations)\n`);
   head.push(
-    '| variant | geometric mean ratio to best peer | worst ratio | at/below best peer | coupled at/below 0.7× |',
+    '| variant | geometric mean ratio to best peer | the same without the problems whose ratio the 1e-12 floor sets | worst ratio | at/below best peer | coupled at/below 0.7× |',
   );
-  head.push('|---|---|---|---|---|');
+  head.push('|---|---|---|---|---|---|');
   for (const name of names) {
     const s = summary.get(name);
-    if (s === undefined || s.ratios.length === 0) continue;
+    if (s === undefined || s.ratios.size === 0) continue;
+    const ratios = [...s.ratios.values()];
+    const kept = [...s.ratios].filter(([problem]) => !floored.has(problem)).map(([, r]) => r);
+    const withoutFloored =
+      floored.size === 0
+        ? 'the same (no such problem)'
+        : `${kept.length === 0 ? '–' : format(geometricMean(kept))} (${kept.length} problem${kept.length === 1 ? '' : 's'})`;
     head.push(
-      `| ${name} | ${format(geometricMean(s.ratios))} | ${format(Math.max(...s.ratios))} | ${s.atOrBelow}/${s.ratios.length} | ${s.coupledOk}/${s.coupled} |`,
+      `| ${name} | ${format(geometricMean(ratios))} | ${withoutFloored} | ${format(Math.max(...ratios))} | ${s.atOrBelow}/${ratios.length} | ${s.coupledOk}/${s.coupled} |`,
     );
   }
-  head.push('\nWin / tie / loss against each peer (two-sided Mann–Whitney U, p < 0.05, per-seed regrets):\n');
+  if (floored.size > 0)
+    head.push(
+      `\nLeft out of the third column: ${[...floored].join(', ')}, where one median is below the 1e-12 floor and the ` +
+        "other above it, so the ratio is the floor's, not the medians' (for any variant of the run, so that every row leaves out the same).",
+    );
+  head.push(
+    '\nWin / tie / loss against each peer (two-sided Mann–Whitney U, normal approximation, p < 0.05, per-seed regrets; ' +
+      'the direction by rank, not by median: a win when our regrets rank lower, U below half of n × m):\n',
+  );
   head.push(`| variant | ${PEERS.join(' | ')} |`);
   head.push(`|---|${PEERS.map(() => '---').join('|')}|`);
   for (const name of names) {
@@ -475,31 +526,44 @@ function report(run: SavedRun, from: string | undefined): void {
   console.log(`\n${problems.length * names.length * seeds} studies in ${seconds.toFixed(0)} s`);
 
   if (process.argv.includes('--write')) {
-    const out = argument('out') ?? `results/tpe-suite-${half}.md`;
+    // A saved run is rendered again over its own file; a run's default is its half's.
+    const out =
+      argument('out') ?? (from === undefined ? `results/tpe-suite-${half}.md` : from.replace(/\.json$/, '.md'));
     // Relative to this folder; an absolute path is taken as it is.
     const here = new URL('./', import.meta.url);
     if (from === undefined) {
       writeFileSync(new URL(`${out.replace(/\.md$/, '')}.json`, here), `${JSON.stringify(run)}\n`);
     }
     const variantList = [...variants].map(([n, o]) => `- \`${n}\`: \`{ use: 'tpe', options: ${JSON.stringify(o)} }\``);
-    writeFileSync(
-      new URL(out, here),
+    const made =
+      run.date === undefined || run.commit === undefined || run.load === undefined
+        ? `Machine: ${run.machine} (the day and commit of the run were not recorded then)`
+        : `Run: ${describeRecord({ date: run.date, commit: run.commit, machine: run.machine, load: run.load })}`;
+    const rendered = from === undefined ? undefined : startRecord();
+    const generated =
       `# TPE on the benchmark suite: ${half} half\n\n` +
-        `${seeds} seeds × ${evals} evaluations${concurrency > 1 ? `, ${concurrency} trials at a time` : ''}, ` +
-        `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
-        "trial with the lowest observed loss among the first b, minus the known minimum, ours and the peers' " +
-        "rounded alike (the loss to the 12 significant digits the peers' harness stores, the regret to 12 as ours " +
-        'are stored), so that equal points tie. "ratio" = our median ÷ ' +
-        "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results.json " +
-        '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule); ' +
-        'a peer missing from a table had not been run on that problem yet.\n\n' +
-        "Our studies ran through the CLI's config path (module objective, `tpe` suggester, memory store). " +
-        `Machine: ${run.machine}; ${seconds.toFixed(0)} s on ${workers} worker processes (the machine is shared)` +
-        `${from === undefined ? '' : `; tables rendered again on ${machineNote()} from ${from}`}` +
-        `${from !== undefined && resaved ? ' (saved before the rounding rule: our regrets rounded alike from the saved values)' : ''}.\n\n` +
-        `Command: \`${run.command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`,
+      `${seeds} seeds × ${evals} evaluations${concurrency > 1 ? `, ${concurrency} trials at a time` : ''}, ` +
+      `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
+      "trial with the lowest observed loss among the first b, minus the known minimum, ours and the peers' " +
+      "rounded alike (the loss to the 12 significant digits the peers' harness stores, the regret to 12 as ours " +
+      'are stored), so that equal points tie. "ratio" = our median ÷ ' +
+      "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results.json " +
+      '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule); ' +
+      'a peer missing from a table had not been run on that problem yet.\n\n' +
+      "Our studies ran through the CLI's config path (module objective, `tpe` suggester, memory store). " +
+      `${made}; ${seconds.toFixed(0)} s on ${workers} worker processes (the machine is shared)` +
+      `${rendered === undefined ? '' : `; tables rendered again on ${rendered.date} at commit ${rendered.commit} (${rendered.machine}) from ${from}`}` +
+      `${from !== undefined && resaved ? ' (saved before the rounding rule: our regrets rounded alike from the saved values)' : ''}.\n\n` +
+      `Command: \`${run.command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`;
+    const target = new URL(out, here);
+    const { text, warning } = withReadings(
+      generated,
+      existsSync(target) ? readFileSync(target, 'utf8') : undefined,
+      fileURLToPath(target),
     );
-    console.log(`wrote ${fileURLToPath(new URL(out, here))}`);
+    writeFileSync(target, text);
+    if (warning !== undefined) console.error(`tpe-suite: ${warning}`);
+    console.log(`wrote ${fileURLToPath(target)}`);
   }
 }
 

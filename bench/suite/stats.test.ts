@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSamples, incumbentIndices, quantile, regretAsStored } from './stats.js';
+import { compareSamples, flooredRatio, floorSetsRatio, incumbentIndices, quantile, regretAsStored } from './stats.js';
 
 describe('compareSamples', () => {
   it('counts a significant lower sample as a win, higher as a loss, else a tie', () => {
@@ -8,6 +8,36 @@ describe('compareSamples', () => {
     expect(compareSamples([3, 1, 4, 1, 5, 9, 2, 6], [2, 7, 1, 8, 2, 8])).toBe('tie');
     // Five against six untied values: the approximation's p (0.0081), not the exact one (0.0043).
     expect(compareSamples([1.1, 2.2, 3.3, 4.4, 5.5], [6.6, 7.7, 8.8, 9.9, 10.1, 11.2], 0.005)).toBe('tie');
+  });
+});
+
+describe('compareSamples decides by rank, not by median', () => {
+  it('counts as a win a sample whose median is higher but whose values rank lower (two clusters)', () => {
+    // As on bumps_4d_c: 14 of ours below every value of theirs, 16 above most of theirs; theirs: 16 between our
+    // clusters, 14 above ours. Our median is higher (0.65 against 0.63), our ranks lower (U = 16 × 16 of 900).
+    const ours = [
+      ...Array.from({ length: 14 }, (_, i) => 0.569 + i * 0.0003),
+      ...Array.from({ length: 16 }, (_, i) => 0.649 + i * 0.001),
+    ];
+    const theirs = [
+      ...Array.from({ length: 16 }, (_, i) => 0.578 + i * 0.004),
+      ...Array.from({ length: 14 }, (_, i) => 0.67 + i * 0.002),
+    ];
+    expect(quantile(ours, 0.5)).toBeGreaterThan(quantile(theirs, 0.5));
+    expect(compareSamples(ours, theirs)).toBe('win');
+    expect(compareSamples(theirs, ours)).toBe('loss');
+  });
+});
+
+describe('ratios to the best peer', () => {
+  it('floors both medians at 1e-12, and says when the floor, not the medians, sets the ratio', () => {
+    expect(flooredRatio(0, 0)).toBe(1);
+    expect(flooredRatio(4e-14, 1.42e-4)).toBeCloseTo(7.04e-9, 11);
+    expect(floorSetsRatio(4e-14, 1.42e-4)).toBe(true);
+    expect(floorSetsRatio(0.5, 0)).toBe(true);
+    // Both below: the ratio is 1 whatever the floor; both above: the medians' own ratio.
+    expect(floorSetsRatio(0, 1e-13)).toBe(false);
+    expect(floorSetsRatio(0.5, 0.25)).toBe(false);
   });
 });
 

@@ -260,4 +260,27 @@ describe('bench flags: --help, and a bad command line refused before anything ru
     expect(options.stderr).toMatch(/^tpe-latency-study: --options: not JSON \(/);
     expect(options.status).toBe(2);
   });
+
+  it('every script that takes a count refuses one that is not a whole number in range, before running (exit 2)', () => {
+    const positive = 'a positive integer';
+    const whole = 'a whole number (0 or more)';
+    const cases: Partial<Record<BenchScriptName, { flag: string; value: string; expected: string }>> = {
+      'report-scale': { flag: '--trials', value: 'x', expected: positive },
+      'report-learning-curves': { flag: '--steps', value: '1.5', expected: positive },
+      'report-loop': { flag: '--steps', value: 'abc', expected: positive },
+      'tpe-failures': { flag: '--evals', value: 'abc', expected: positive },
+      'tpe-repeats': { flag: '--seeds', value: '0', expected: positive },
+      'tpe-parallel': { flag: '--lag', value: '-1', expected: whole },
+      'tpe-latency': { flag: '--fail-every', value: 'x', expected: whole },
+    };
+    for (const [script, { flag, value, expected }] of Object.entries(cases)) {
+      const run = spawnSync(
+        process.execPath,
+        ['--conditions=@parzen/source', '--import', 'tsx', `bench/${script}.ts`, flag, value],
+        { cwd: new URL('..', bench), encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.stderr, script).toBe(`${script}: ${flag} ${value}: expected ${expected}\n`);
+      expect(run.status, script).toBe(2);
+    }
+  }, 300_000);
 });

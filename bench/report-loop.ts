@@ -13,7 +13,7 @@ import { createMemoryStore, fmin, type TrialStore, uniform } from '@parzen/engin
 import { createMedianPruner } from '@parzen/pruners';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
-import { checkFlags } from './run-flags.js';
+import { checkFlags, positiveCount, refuser } from './run-flags.js';
 
 checkFlags('report-loop');
 
@@ -24,6 +24,13 @@ const { values } = parseArgs({
     pruner: { type: 'string', default: 'none' },
   },
 });
+const refuse = refuser('report-loop');
+const stepCounts = values.steps.split(',').map((text) => positiveCount(refuse, 'steps', text, 1));
+for (const kind of values.stores.split(','))
+  if (!['memory', 'jsonl', 'sqlite'].includes(kind))
+    refuse(`--stores ${values.stores}: expected stores, comma-separated, of memory, jsonl, sqlite`);
+if (values.pruner !== 'none' && values.pruner !== 'median')
+  refuse(`--pruner ${values.pruner}: expected none or median`);
 const folder = mkdtempSync(join(tmpdir(), 'parzen-report-loop-'));
 const storeOf = (kind: string): TrialStore => {
   const at = join(folder, `${kind}-${Date.now()}`);
@@ -41,7 +48,7 @@ console.log('| store | pruner | reports | whole trial | per report |');
 console.log('|---|---|---|---|---|');
 try {
   for (const kind of values.stores.split(',')) {
-    for (const steps of values.steps.split(',').map(Number)) {
+    for (const steps of stepCounts) {
       const started = performance.now();
       await fmin({
         space: { a: uniform(0, 1) },

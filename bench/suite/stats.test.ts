@@ -14,7 +14,7 @@ describe('compareSamples', () => {
 describe('compareSamples decides by rank, not by median', () => {
   it('counts as a win a sample whose median is higher but whose values rank lower (two clusters)', () => {
     // As on bumps_4d_c: 14 of ours below every value of theirs, 16 above most of theirs; theirs: 16 between our
-    // clusters, 14 above ours. Our median is higher (0.65 against 0.63), our ranks lower (U = 16 × 16 of 900).
+    // clusters, 14 above ours. Our median is higher (0.650 against 0.636), our ranks lower (U = 16 × 16 of 900).
     const ours = [
       ...Array.from({ length: 14 }, (_, i) => 0.569 + i * 0.0003),
       ...Array.from({ length: 16 }, (_, i) => 0.649 + i * 0.001),

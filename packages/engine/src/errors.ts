@@ -9,7 +9,7 @@ import { ownEntry } from './domain/own-entry.js';
 /**
  * The stable codes of {@link ParzenError}: branch on `error.code`, never on the message.
  *
- * - Your input: `CONFIG_INVALID` (a config or options object that does not fit: `details.issues` has each
+ * - Your input: `CONFIG_INVALID` (a config or options object that does not fit: `error.issues` has each
  *   pointer, expected and found), `CONFIG_UNKNOWN_PLUGIN`, `SPACE_INVALID`, `PARAMS_INVALID` (params given in
  *   code that do not fit the space), `IMPORT_INVALID`, `IMPORT_REPEATED`, `REPORT_INVALID` (a bad
  *   `report(step, value)`).
@@ -27,11 +27,14 @@ import { ownEntry } from './domain/own-entry.js';
  * `error.code` ({@link TrialErrorCode}).
  */
 export type ErrorCode =
-  /** A config or options object that does not fit its schema: `details.issues` names each pointer, expected and found. */
+  /** A config or options object that does not fit its schema: `error.issues` names each pointer, expected and found. */
   | 'CONFIG_INVALID'
   /** A plugin made by name (in code, or by a wrapper plugin) that no loaded plugin has. */
   | 'CONFIG_UNKNOWN_PLUGIN'
-  /** A plugin that is not what its kind needs: its `create` returned no instance, or one without a required method. */
+  /**
+   * A plugin that is not what its kind needs: a malformed manifest or options schema, a `create` that threw or
+   * returned no instance (or one without a method its contract requires), a `notes()` that answered something else.
+   */
   | 'PLUGIN_INVALID'
   /** A module listed in a config's `plugins` that could not be loaded. */
   | 'PLUGIN_LOAD_FAILED'

@@ -20,7 +20,7 @@ export interface HyperbandOptions {
 
 /** Optuna's defaults (`min_resource=1, max_resource="auto", reduction_factor=3, bootstrap_count=0`). */
 export const HYPERBAND_DEFAULTS = {
-  /** r: one step before the first rung of the most aggressive bracket. */
+  /** r = 1: the most aggressive bracket's first rung is after 1 step. */
   minResource: 1,
   /** R from the complete trials: their highest step + 1 (no pruning until a trial completes). */
   maxResource: 'auto',

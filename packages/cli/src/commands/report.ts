@@ -670,8 +670,8 @@ const writePage = async (
   output: Output,
 ): Promise<number> => {
   const report = await import('@parzen/report');
-  // With --json, stdout holds the JSON line alone; the sentence goes with the notes.
-  const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
+  // What was written is a message, on stderr as export's and import's are: stdout is for data (the JSON line).
+  const say = (line: string) => output.note(line);
   let files: string[] | undefined;
   if (format === 'svg') {
     files = await writingOutput(file, () =>

@@ -34,6 +34,14 @@ export const takeEarlySignal = (): SignalName | undefined => {
   return signal;
 };
 
+/** The one config the command was given, named by {@link sayInterrupts}'s `--json` line (null: none, or several). */
+let commandConfig: string | null = null;
+
+/** Tells {@link sayInterrupts} the configs the command reads (as `run` names its config when stopped). */
+export const configsOfCommand = (configs: readonly string[]): void => {
+  commandConfig = configs.length === 1 ? (configs[0] as string) : null;
+};
+
 /**
  * For the commands without signal handling of their own (`report`, `export`, `trials`, `best`, `explain`,
  * `validate`, ...): Ctrl-C (SIGTERM, SIGHUP) is said, and with `--json` as the error line a script parses,
@@ -65,7 +73,7 @@ export const sayInterrupts = (command: string, json: boolean): void => {
         return;
       }
       // On a line of its own, should the command have written part of one (review 72).
-      const line = JSON.stringify({ errors: [{ file: null, code: 'INTERRUPTED', message, issues: [] }] });
+      const line = JSON.stringify({ errors: [{ file: commandConfig, code: 'INTERRUPTED', message, issues: [] }] });
       process.stdout.write(`${lineStart ? '' : '\n'}${line}\n`, exit);
     });
 };

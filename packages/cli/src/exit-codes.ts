@@ -21,15 +21,34 @@ export const EXIT = {
   sighup: 129,
 } as const;
 
-// Trial 125: the help had none.
-/** The exit codes as `parzen --help` ends with them and docs/cli-reference.md says them, a line each. */
-export const EXIT_CODES_HELP = [
-  'Exit codes: 0 done (a run that reached its budget, or stopped early by maxSeconds, lossThreshold, patience or',
-  'its stopper), 1 study error (or every trial of the run failed, or of the study when the run had none to run,',
-  'or its trials kept failing: maxConsecutiveFailures; a batch: some run did), 2 bad input (config, flags),',
-  '130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
+/** The width `--help` is written in: commander's, for output that is no terminal. */
+const HELP_WIDTH = 80;
+
+/** `text` in lines of at most `width` characters, broken at spaces (a longer word keeps a line of its own). */
+const wrapped = (text: string, width = HELP_WIDTH): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+};
+
+/**
+ * The exit codes as `parzen --help` ends with them and docs/cli-reference.md says them, wrapped as commander wraps
+ * the rest of the help (at 80 columns).
+ */
+export const EXIT_CODES_HELP: readonly string[] = [
+  'Exit codes: 0 done (a run that reached its budget, or stopped early by maxSeconds, lossThreshold, patience or its stopper), ' +
+    '1 study error (or every trial of the run failed, or of the study when the run had none to run, or its trials kept failing: ' +
+    'maxConsecutiveFailures; a batch: some run did; best: no trial completed), 2 bad input (config, flags), ' +
+    '130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
   '`report --serve` runs until stopped, so Ctrl-C, SIGTERM or SIGHUP ends it with 0.',
-] as const;
+].flatMap((paragraph) => wrapped(paragraph));
 
 /** An error of the CLI itself (a file it cannot read, a flag it cannot use) with its exit code. */
 export class CliError extends Error {

@@ -1,29 +1,6 @@
 import type { Writable } from 'node:stream';
 import { isReaderGone } from '@parzen/engine/host';
-import { markStdoutGone } from './output.js';
-
-/**
- * Resolves once everything written so far to `stream` has been handed to the operating system.
- * `process.stdout` on a pipe queues what the pipe cannot take at once (64 KiB on Linux) and writes it
- * as the reader drains it; `process.exit` drops that queue. A zero-length write completes after every
- * write before it, so its callback is the moment the queue is empty. A stream that is closed or broken
- * (the reader went away: EPIPE) resolves at once; there is nobody left to write to.
- */
-export const flushStream = (stream: Writable): Promise<void> =>
-  new Promise((resolve) => {
-    if (stream.destroyed || stream.writableEnded) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      stream.off('error', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.once('error', done);
-    stream.once('close', done);
-    stream.write('', () => done());
-  });
+import { flushStream, markStdoutGone } from './output.js';
 
 /** Whether writing to stdout failed (not a reader that went away): the command's output is incomplete. */
 let stdoutFailed = false;

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { Logger } from '@parzen/engine/plugin';
 /** Where a command writes: results on stdout, progress and notes on stderr. */
@@ -12,6 +13,12 @@ export interface Output {
    * writes many lines stops there. Absent: the reader stays.
    */
   readerGone?(): boolean;
+  /**
+   * Resolves once the results written so far are handed on (a pipe's reader took them), or their reader went away
+   * ({@link Output.readerGone} then says so): a command whose result must arrive checks after its last line. Absent:
+   * results are taken as they are written.
+   */
+  flushResults?(): Promise<void>;
   /**
    * Asks the person at the terminal (the question on stderr, the answer a line of stdin): resolves to the line,
    * or to undefined when they stop with Ctrl-C; returns undefined itself when no one can be asked (stdin or stderr
@@ -85,6 +92,29 @@ const askAtTerminal = (question: string): Promise<string | undefined> | undefine
   });
 };
 
+/**
+ * Resolves once everything written so far to `stream` has been handed to the operating system.
+ * `process.stdout` on a pipe queues what the pipe cannot take at once (64 KiB on Linux) and writes it
+ * as the reader drains it; `process.exit` drops that queue. A zero-length write completes after every
+ * write before it, so its callback is the moment the queue is empty. A stream that is closed or broken
+ * (the reader went away: EPIPE) resolves at once; there is nobody left to write to.
+ */
+export const flushStream = (stream: Writable): Promise<void> =>
+  new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('error', done);
+    stream.once('close', done);
+    stream.write('', () => done());
+  });
+
 /** The real streams: stdout for results, stderr for notes, the terminal (when there is one) for questions. */
 export const processOutput: Output = {
   result: (line) => {
@@ -94,6 +124,11 @@ export const processOutput: Output = {
     process.stderr.write(`${line}\n`);
   },
   readerGone: () => stdoutGone,
+  flushResults: async () => {
+    await flushStream(process.stdout);
+    // A closed pipe's error event comes a tick after the write's callback: heard before the caller asks.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  },
   ask: askAtTerminal,
 };
 

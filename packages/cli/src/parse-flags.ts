@@ -32,17 +32,43 @@ export const FLAG_MAX_TRIALS = 1_000_000_000;
 export const FLAG_MAX_CONCURRENCY = 1000;
 
 /**
- * Commander parser for a positive integer flag of at most `max`: a flag past the config's bound is a bad
- * flag (`--concurrency 1001` is said as the flag's mistake, not as the config's `/concurrency`, CONFIG_INVALID).
+ * Commander parser for an integer flag from `min` to `max`: a flag past the config's bound is a bad flag
+ * (`--concurrency 1001` is said as the flag's mistake, not as the config's `/concurrency`, CONFIG_INVALID).
  */
-export const positiveIntegerUpTo =
-  (max: number) =>
+const integerFromTo =
+  (min: number, max: number) =>
   (value: string): number => {
-    const parsed = positiveInteger(value);
-    if (parsed > max)
-      throw new InvalidArgumentError(`expected an integer from 1 to ${max.toLocaleString('en')}, found ${value}.`);
+    const parsed = integer(value);
+    if (parsed < min || parsed > max)
+      throw new InvalidArgumentError(
+        parsed < min
+          ? `expected an integer of at least ${min}, found ${value}.`
+          : `expected an integer from ${min} to ${max.toLocaleString('en')}, found ${value}.`,
+      );
     return parsed;
   };
+
+/** Commander parser for a positive integer flag of at most `max` (`--max-trials`, `--concurrency`). */
+export const positiveIntegerUpTo = (max: number) => integerFromTo(1, max);
+
+/**
+ * Commander parser for `--max-trials`: from 1, as a config's `budget.maxTrials` (a study with no trial has
+ * reached a limit of 0 before it starts); a 0 is pointed at `--more-trials 0`, which runs none.
+ */
+export const maxTrialsFlag = (value: string): number => {
+  try {
+    return positiveIntegerUpTo(FLAG_MAX_TRIALS)(value);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError && /^[-+]?0+$/.test(value.trim()))
+      throw new InvalidArgumentError(
+        `expected an integer of at least 1, as a config's budget.maxTrials, found ${value}: --more-trials 0 runs no trial and prints the study's summary.`,
+      );
+    throw error;
+  }
+};
+
+/** Commander parser for an integer flag from 0 to `max` (`--more-trials 0`: none, the study as it is). */
+export const nonNegativeIntegerUpTo = (max: number) => integerFromTo(0, max);
 
 /** The config schema's largest `budget.maxSeconds` (the engine's `MAX_SECONDS` × 1000, equal by a test). */
 export const FLAG_MAX_RUN_SECONDS = 1_000_000_000;

@@ -2,6 +2,7 @@ import { PARZEN_VERSION } from '@parzen/engine/version';
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
+import { configsOfCommand } from './early-signals.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { tolerateClosedReaders } from './flush-streams.js';
 import { type Output, processOutput } from './output.js';
@@ -10,7 +11,9 @@ import {
   FLAG_MAX_TRIALS,
   importanceMethod,
   integer,
+  maxTrialsFlag,
   nonNegativeInteger,
+  nonNegativeIntegerUpTo,
   numberList,
   port,
   positiveInteger,
@@ -28,15 +31,11 @@ const READ_STORE = `read this store instead of the config's (enough on its own, 
 const runOptions = (command: Command): Command =>
   command
     .option('--seed <n>', 'study seed (overrides the config)', integer)
-    .option(
-      '--max-trials <n>',
-      'stop when the study has this many trials, earlier runs included',
-      positiveIntegerUpTo(FLAG_MAX_TRIALS),
-    )
+    .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', maxTrialsFlag)
     .option(
       '--more-trials <n>',
-      'run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials)',
-      positiveIntegerUpTo(FLAG_MAX_TRIALS),
+      "run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials); 0 runs none and prints the study's summary",
+      nonNegativeIntegerUpTo(FLAG_MAX_TRIALS),
     )
     .option(
       '--max-seconds <s>',
@@ -49,7 +48,10 @@ const runOptions = (command: Command): Command =>
       `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or <name>.parzen.db beside the config`,
     )
     .option('--json', 'print the result as one JSON line last on stdout')
-    .option('--quiet', "print only the summary (no progress; one config's summary says a study this run started)");
+    .option(
+      '--quiet',
+      "print only the summary (no progress; one config's summary says a study this run started); with --json only the JSON line, stderr then carrying only warnings and errors",
+    );
 
 const chomp = (text: string): string => (text.endsWith('\n') ? text.slice(0, -1) : text);
 
@@ -70,6 +72,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       outputError: (text, write) => write(text.replace(/^error: /, 'parzen: ')),
     })
     .showHelpAfterError('(run `parzen --help` for usage)')
+    // The config a command reads, for the `--json` line of a Ctrl-C that stops it (a command's first argument).
+    .hook('preAction', (_program, command) => {
+      const [first] = command.processedArgs as unknown[];
+      configsOfCommand(Array.isArray(first) ? first : typeof first === 'string' ? [first] : []);
+    })
     .addHelpText('after', `\n${EXIT_CODES_HELP.join('\n')}`);
   runOptions(
     program

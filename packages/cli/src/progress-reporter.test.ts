@@ -304,6 +304,11 @@ describe('progress reporter', () => {
     expect((await play('lines', false, capped)).split('\n')[0]).toBe(
       'Resuming study demo (10 trials so far, past its limit of 5 trials: nothing to run; its maxTrials (5) stops it before the 2 more asked for: raise it, or leave it out)',
     );
+    // `--more-trials 0` (a script's computed count): nothing asked for, so no limit or more to raise.
+    const none = [{ ...(full[0] as Extract<EngineEvent, { type: 'study.started' }>), maxTrials: 10, moreTrials: 0 }];
+    expect((await play('lines', false, none)).split('\n')[0]).toBe(
+      'Resuming study demo (10 trials so far, --more-trials 0: nothing to run)',
+    );
   });
 
   it('counts failures and the best of the whole study on a resume (bar)', async () => {

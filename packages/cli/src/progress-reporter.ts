@@ -108,14 +108,16 @@ const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'st
   const limit =
     state.total === undefined
       ? ''
-      : event.existingTrials >= state.total
-        ? `, ${event.existingTrials > state.total ? 'past' : 'at'} its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
-            // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
-            event.moreTrials === undefined
-              ? '--more-trials N runs N more'
-              : `its maxTrials (${state.total}) stops it before the ${event.moreTrials} more asked for: raise it, or leave it out`
-          }${event.waitingEntries === undefined ? '' : `, ${waitingFirst(event.waitingEntries)}`}`
-        : `, up to ${countOf(state.total, 'trial')}`;
+      : event.moreTrials === 0
+        ? ', --more-trials 0: nothing to run'
+        : event.existingTrials >= state.total
+          ? `, ${event.existingTrials > state.total ? 'past' : 'at'} its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
+              // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
+              event.moreTrials === undefined
+                ? '--more-trials N runs N more'
+                : `its maxTrials (${state.total}) stops it before the ${event.moreTrials} more asked for: raise it, or leave it out`
+            }${event.waitingEntries === undefined ? '' : `, ${waitingFirst(event.waitingEntries)}`}`
+          : `, up to ${countOf(state.total, 'trial')}`;
   return (
     // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study
     // with no finished trial yet starts, though another worker (or a run stopped before its first trial) made it

@@ -30,9 +30,12 @@ const parseJson = (text: string, path: string): unknown => {
         : char === undefined
           ? ''
           : (TOKEN_HINTS[char] ?? '');
+    // The place said once, as a line and column: the parser's own `in JSON at position 2` left out.
+    const said =
+      where === '' ? message : message.replace(/(?: in JSON)? at position \d+(?: \(line \d+ column \d+\))?$/, '');
     // With an issue as every CONFIG_INVALID has (trial 88: `--json` had no `issues` for this one).
-    throw new CliError(`${path}: not valid JSON${where}: ${message}${hint}`, EXIT.badInput, 'CONFIG_INVALID', {
-      issues: [{ pointer: '', expected: 'valid JSON', found: `${message}${where}${hint}` }],
+    throw new CliError(`${path}: not valid JSON${where}: ${said}${hint}`, EXIT.badInput, 'CONFIG_INVALID', {
+      issues: [{ pointer: '', expected: 'valid JSON', found: `${said}${where}${hint}` }],
     });
   }
   checkDepth(parsed, path);
@@ -289,10 +292,11 @@ const readConfigText = (path: string): unknown => {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(
       code === 'ENOENT'
-        ? // `-` is standard input only for import's trials (trial 88: `run -` said no more).
+        ? // `-` is standard input only for import's trials (trial 88: `run -` said no more); a config from a
+          // pipe is read by the path of standard input.
           `${path}: no such config file${
             path === '-'
-              ? '. A config is read from a file; `-` (standard input) is for the trials file of `parzen import`.'
+              ? '. A config is read from a path: for standard input give /dev/stdin (`envsubst < t.json | parzen run /dev/stdin`), whose relative paths (store, objective) then resolve from the working folder; `-` is standard input only for the trials file of `parzen import`.'
               : isAbsolute(path)
                 ? '.'
                 : // Where it was looked for (trial 104: `pnpm parzen` runs from the repository root, not the shell's folder).

@@ -201,7 +201,7 @@ describe('import - (standard input)', () => {
     expect(array.stderr).toMatch(/standard input is a JSON array; import reads JSON lines/);
     const empty = await piped(['import', config, '-'], '');
     expect(empty.code, empty.stderr).toBe(0);
-    expect(empty.stdout).toMatch(/standard input is empty/);
+    expect(empty.stderr).toMatch(/standard input is empty/);
   });
 
   it('hears Ctrl-C while standard input has not ended: nothing imported, exit 130 (review 61)', async () => {

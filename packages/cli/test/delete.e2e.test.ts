@@ -59,7 +59,7 @@ describe('parzen delete (processes)', () => {
     expect(refused.stderr).toContain(`on host ${hostname()})`);
     const forced = await runParzen(['delete', held, '--yes', '--force'], { cwd: dir });
     expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stdout).toContain(`Deleted study ${name} from JSONL journal`);
+    expect(forced.stderr).toContain(`Deleted study ${name} from JSONL journal`);
     writeFileSync(join(dir, 'go'), '');
     const ended = await worker;
     expect(ended.code, ended.stderr).toBe(1);

@@ -71,7 +71,7 @@ describe('parzen delete', () => {
       0,
       {
         study: 'heart',
-        store: `JSONL journal ${journal}`,
+        store: 'jsonl',
         deleted: false,
         trials: { complete: 3, pruned: 0, failed: 0, running: 0 },
       },
@@ -82,7 +82,9 @@ describe('parzen delete', () => {
     expect(await studiesIn(heart)).toEqual(['heart', 'quad']);
     const deleted = await atTerminal(' Yes ', 'delete', heart);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(deleted.stdout).toBe(
+    // Said on stderr, as `export -o` says what it wrote: stdout is for data.
+    expect(deleted.stdout).toBe('');
+    expect(deleted.stderr).toContain(
       `Deleted study heart from JSONL journal ${journal}: 3 trials (3 complete, 0 pruned, 0 failed, 0 running).`,
     );
     expect(deleted.stderr).toContain("the journal keeps the deleted study's lines (it only grows)");
@@ -107,7 +109,8 @@ describe('parzen delete', () => {
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({
       study: 'scripted',
-      store: `JSONL journal ${join(dir, 'scripted.parzen.jsonl')}`,
+      // The store's kind, as import's --json says it.
+      store: 'jsonl',
       deleted: true,
       trials: { complete: 3, pruned: 0, failed: 0, running: 0 },
     });
@@ -130,10 +133,10 @@ describe('parzen delete', () => {
     );
     const deleted = await cli('delete', '--store', spec, '--study', 'kept', '--yes');
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(deleted.stdout).toBe(
+    expect(deleted.stdout).toBe('');
+    expect(deleted.stderr).toBe(
       `Deleted study kept from SQLite database ${join(dir, 'kept.db')}: 3 trials (3 complete, 0 pruned, 0 failed, 0 running).`,
     );
-    expect(deleted.stderr).toBe('');
     expect((await cli('studies', '--store', spec)).stdout).toBe('The store holds no study yet.');
     // A store file that is not there is not made.
     const missing = await cli('delete', '--store', `sqlite:${join(dir, 'none.db')}`, '--study', 'kept', '--yes');
@@ -162,7 +165,7 @@ describe('parzen delete', () => {
     expect(await studiesIn(path)).toEqual(['busy']);
     const forced = await cli('delete', path, '--force', '--yes');
     expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stdout).toContain('4 trials (3 complete, 0 pruned, 0 failed, 1 running)');
+    expect(forced.stderr).toContain('4 trials (3 complete, 0 pruned, 0 failed, 1 running)');
     // The worker's next call says the study was deleted; it writes nothing.
     await expect(worker.finishTrial('busy', 3, { state: 'complete', loss: 1 })).rejects.toMatchObject({
       code: 'STUDY_NOT_FOUND',

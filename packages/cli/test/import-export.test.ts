@@ -84,7 +84,8 @@ describe('parzen export and import', () => {
     const first = await cli('import', to, exported);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe(
-      `parzen: study heart is new in ${join(dir, 'twice.parzen.db')}: this import made it, and the file, which was not there.`,
+      `parzen: study heart is new in ${join(dir, 'twice.parzen.db')}: this import made it, and the file, which was not there.\n` +
+        'Imported 4 trials into study heart (sqlite store) as #0-#3.',
     );
     const refused = await cli('import', to, exported);
     expect(refused.code).toBe(2);
@@ -96,7 +97,8 @@ describe('parzen export and import', () => {
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(4);
     const second = await cli('import', to, exported, '--allow-repeats');
     expect(second.code).toBe(0);
-    expect(second.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #4-#7.');
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toContain('Imported 4 trials into study heart (sqlite store) as #4-#7.');
     expect(second.stderr).toContain(
       '4 of the 4 imported trials repeat trials heart already had (same params, state, loss and error)',
     );
@@ -110,7 +112,10 @@ describe('parzen export and import', () => {
     );
     const third = await cli('import', beside, exported, '--ignore-header');
     expect(third.code, third.stderr).toBe(0);
-    expect(third.stderr).toBe(`parzen: study beside is new in ${join(dir, 'twice.parzen.db')}: this import made it.`);
+    expect(third.stderr).toBe(
+      `parzen: study beside is new in ${join(dir, 'twice.parzen.db')}: this import made it.\n` +
+        'Imported 4 trials into study beside (sqlite store) as #0-#3.',
+    );
     // Without --ignore-header, an export of another study going into this one is said (trial 119: unsaid).
     const renamed = config(
       'renamed-twice.json',
@@ -317,7 +322,7 @@ export const manifests = [{
       expect(imported.stderr).toContain(
         `parzen: study heart is new in ${target}: this import made it, and the file, which was not there.`,
       );
-      expect(imported.stdout).toMatch(/^Imported 2 trials into study heart \((jsonl|sqlite) store\) as #0-#1\.$/);
+      expect(imported.stderr).toMatch(/^Imported 2 trials into study heart \((jsonl|sqlite) store\) as #0-#1\.$/m);
       const trials = JSON.parse((await cli('trials', '--store', into, '--json')).stdout) as Trial[];
       expect(
         trials.map((trial) => (trial.state === 'failed' ? trial.error : trial.state)),
@@ -399,10 +404,11 @@ export const manifests = [{
     const to = config('to.json', { use: 'sqlite', options: { path: './heart.parzen.db' } });
     const imported = await cli('import', to, exported);
     expect(imported.stderr).toBe(
-      `parzen: study heart is new in ${join(dir, 'heart.parzen.db')}: this import made it, and the file, which was not there.`,
+      `parzen: study heart is new in ${join(dir, 'heart.parzen.db')}: this import made it, and the file, which was not there.\n` +
+        'Imported 4 trials into study heart (sqlite store) as #0-#3.',
     );
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #0-#3.');
+    expect(imported.stdout).toBe('');
     const source = createJsonlStore({ path: journal, readOnly: true });
     const original = (await source.listTrials('heart')).filter((trial) => trial.state !== 'running');
     await source.close();
@@ -421,7 +427,7 @@ export const manifests = [{
     const again = config('again.json', { use: 'jsonl', options: { path: './again.parzen.jsonl' } });
     const relisted = await cli('import', again, listed, '--on-invalid', 'skip');
     expect(relisted.code).toBe(0);
-    expect(relisted.stdout).toMatch(/^Imported 4 trials into study heart/);
+    expect(relisted.stderr).toMatch(/^Imported 4 trials into study heart/m);
     expect(relisted.stderr).toContain('/state');
     // Its pruned trial's curve is not in a listing: said (trial 58: the curves were dropped without a word).
     expect(relisted.stderr).toMatch(
@@ -452,6 +458,7 @@ export const manifests = [{
     expect(note.code).toBe(0);
     expect(note.stderr).toBe(
       `parzen: study heart is new in ${join(dir, 'reseeded.parzen.jsonl')}: this import made it, and the file, which was not there.\n` +
+        'Imported 4 trials into study heart (jsonl store) as #0-#3.\n' +
         `parzen: warning: ${exported} is a study with seed 7; ${reseeded} runs study heart with seed 99 (the study here has seed 7), so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": 7.`,
     );
     // The study keeps the export's seed (review 42), so the advice holds: a run with seed 7 warns of nothing.
@@ -594,7 +601,7 @@ export const manifests = [{
     expect(malformed.stderr).toContain('its header\'s "trials" is "8"; expected the number of trial lines that follow');
     const kept = await cli('import', queued, cut, '--store', `sqlite:${join(dir, 'wait-cut.db')}`, '--ignore-header');
     expect(kept.code, kept.stderr).toBe(0);
-    expect(kept.stdout).toContain('Imported 4 trials');
+    expect(kept.stderr).toContain('Imported 4 trials');
     expect(kept.stderr).not.toContain('run already');
   });
 
@@ -879,11 +886,12 @@ export const manifests = [{
 
     const skipped = await cli('import', target, results, '--on-invalid', 'skip');
     expect(skipped.code).toBe(0);
-    expect(skipped.stdout).toBe(
+    expect(skipped.stdout).toBe('');
+    expect(skipped.stderr).toContain(
       'Imported 2 trials into study heart (sqlite store) as #0-#1.\nSkipped 5 of 7 lines (2, 4, 5, 7, 8).',
     );
     expect(skipped.stderr).toMatch(
-      /^parzen: study heart is new in \S+results\.parzen\.db: this import made it, and the file, which was not there\.\nparzen: why they were skipped:\n {2}line 2: /,
+      /^parzen: study heart is new in \S+results\.parzen\.db: this import made it, and the file, which was not there\.\nImported 2 trials .*\nSkipped 5 of 7 lines .*\nparzen: why they were skipped:\n {2}line 2: /,
     );
     expect(skipped.stderr).toMatch(/line 5: \/params\/model/);
     const trials = await sqliteTrials(join(dir, 'results.parzen.db'));
@@ -909,9 +917,9 @@ export const manifests = [{
       '--store',
       `sqlite:${join(dir, 'other.db')}`,
     );
-    expect(again.stdout).toContain('Imported 2 trials into study heart (sqlite store) as #0-#1.');
+    expect(again.stderr).toContain('Imported 2 trials into study heart (sqlite store) as #0-#1.');
     const more = await cli('import', target, results, '--on-invalid=skip', '--allow-repeats');
-    expect(more.stdout).toContain('as #2-#3.');
+    expect(more.stderr).toContain('as #2-#3.');
     expect(await sqliteTrials(join(dir, 'results.parzen.db'))).toHaveLength(4);
   });
 
@@ -943,7 +951,8 @@ export const manifests = [{
     const target = sqliteConfig('named', named);
     const imported = await cli('import', target, file);
     expect(imported.stderr).toBe(
-      `parzen: study named is new in ${join(dir, 'named.parzen.db')}: this import made it, and the file, which was not there.`,
+      `parzen: study named is new in ${join(dir, 'named.parzen.db')}: this import made it, and the file, which was not there.\n` +
+        'Imported 1 trial into study named (sqlite store) as #0.',
     );
     const store = createSqliteStore({ path: join(dir, 'named.parzen.db'), readOnly: true });
     try {
@@ -1153,7 +1162,8 @@ export const manifests = [{
       const path = writeIn(dir, file, text);
       const out = await cli('import', target, path);
       expect(out.code, out.stderr).toBe(0);
-      expect(out.stdout).toBe(`Imported no trials: ${path} is empty.`);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toBe(`Imported no trials: ${path} is empty.`);
     }
     expect(existsSync(join(dir, 'empty.parzen.db'))).toBe(false);
   });
@@ -1716,7 +1726,7 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     // A third time: every line imported before, nothing done, no refusal.
     const third = await cli('import', target, rescue);
     expect(third.code, third.stderr).toBe(0);
-    expect(third.stdout).toContain('Imported no trials into study heart (jsonl store).');
+    expect(third.stderr).toContain('Imported no trials into study heart (jsonl store).');
     expect((await listed()).length).toBe(5);
   });
 

@@ -112,10 +112,11 @@ describe('parzen queue', () => {
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(lines(removed.stdout).at(-1) as string)).toEqual({
       study: 'q',
+      // Every key always there: `key` null for an entry queued without one, `unlisted` true or false.
       waiting: [
-        { params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' },
-        { params: { x: 0.9, model: 'svm' }, key: 'lr-0' },
-        { params: { x: 0.25 } },
+        { params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0', unlisted: false },
+        { params: { x: 0.9, model: 'svm' }, key: 'lr-0', unlisted: false },
+        { params: { x: 0.25 }, key: null, unlisted: false },
       ],
       removed: [{ params: { x: 0.2, model: 'tree' }, key: 'enqueue:{"model":"tree","x":0.2}#0', unlisted: true }],
       unqueued: [],
@@ -192,7 +193,7 @@ describe('parzen queue', () => {
     expect((await cli('queue', path, '--json')).stdout).toBe(
       JSON.stringify({
         study: 'paste',
-        waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0' }],
+        waiting: [{ params: { x: 0.7 }, key: 'enqueue:{"x":0.7}#0', unlisted: false }],
         removed: [],
         unqueued: [],
       }),
@@ -288,7 +289,10 @@ describe('parzen queue', () => {
     expect(JSON.parse(lines(removed.stdout).at(-1) as string)).toEqual({
       study: 'code',
       waiting: [],
-      removed: [{ params: { x: 0.9 }, key: 'lr-0' }, { params: { x: 0.25 } }],
+      removed: [
+        { params: { x: 0.9 }, key: 'lr-0', unlisted: false },
+        { params: { x: 0.25 }, key: null, unlisted: false },
+      ],
     });
     const unlisted = await cli(...args, '--remove-unlisted');
     expect(unlisted.code).toBe(2);

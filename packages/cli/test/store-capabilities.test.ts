@@ -134,7 +134,7 @@ describe("a store's close that fails never replaces the run's result or error", 
     const csv = writeIn(dir, 'two.csv', 'number,state,loss,x,y\n0,complete,1.5,0.1,0.2\n1,complete,2.5,0.3,0.4\n');
     const imported = await cliIn(dir, 'import', config('import-close-fails', { failClose: true }), csv);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toMatch(/Imported 2 trials into study import-close-fails/);
+    expect(imported.stderr).toMatch(/Imported 2 trials into study import-close-fails/);
     expect(imported.stderr).toMatch(/^parzen: warning: the `thin` store could not be closed: the disk went away$/m);
     expect(imported.stderr).not.toMatch(/\n\s+at /);
     const refused = await cliIn(

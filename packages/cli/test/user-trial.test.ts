@@ -298,9 +298,9 @@ describe('trials --csv imports back', () => {
     const target = journalConfig('target');
     const imported = await cli('import', target, join(dir, 'source.csv'));
     expect(imported.stderr).toMatch(
-      /^parzen: study target is new in \S+target\S*: this import made it, and the file, which was not there\.$/,
+      /^parzen: study target is new in \S+target\S*: this import made it, and the file, which was not there\.\nImported 4 trials into study target \(jsonl store\) as #0-#3\.$/,
     );
-    expect(imported.stdout).toBe('Imported 4 trials into study target (jsonl store) as #0-#3.');
+    expect(imported.stdout).toBe('');
     const strip = (rows: Record<string, unknown>[]) => rows.map(({ study: _, ...row }) => row);
     const before = JSON.parse((await cli('trials', source, '--json')).stdout) as Record<string, unknown>[];
     const after = JSON.parse((await cli('trials', target, '--json')).stdout) as Record<string, unknown>[];
@@ -322,7 +322,7 @@ describe('trials --csv imports back', () => {
     const target = journalConfig('choices-target', { space, objective });
     const imported = await cli('import', target, join(dir, 'choices.csv'));
     expect(imported.stderr).toMatch(
-      /^parzen: study choices-target is new in \S+: this import made it, and the file, which was not there\.$/,
+      /^parzen: study choices-target is new in \S+: this import made it, and the file, which was not there\.\nImported /,
     );
     const strip = (rows: Record<string, unknown>[]) => rows.map(({ study: _, ...row }) => row);
     const before = JSON.parse((await cli('trials', source, '--json')).stdout) as Record<string, unknown>[];
@@ -339,14 +339,14 @@ describe('trials --csv imports back', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('holds trials of 2 studies (a, b)');
     writeIn(dir, 'one-study.csv', 'study,number,state,loss,x,y\na,0,complete,1,0.1,0.2\na,1,complete,2,0.3,0.4\n');
-    expect((await cli('import', target, join(dir, 'one-study.csv'))).stdout).toContain('Imported 2 trials');
+    expect((await cli('import', target, join(dir, 'one-study.csv'))).stderr).toContain('Imported 2 trials');
   });
 
   it('says 1 trial and 1 field', async () => {
     const target = journalConfig('single');
     writeIn(dir, 'one.csv', 'x,y,loss\n0.5,0.5,1\n0.1\n');
     const skipped = await cli('import', target, join(dir, 'one.csv'), '--on-invalid', 'skip');
-    expect(skipped.stdout).toContain('Imported 1 trial into study single');
+    expect(skipped.stderr).toContain('Imported 1 trial into study single');
     expect(skipped.stderr).toContain('expected 3 fields, found 1 field');
   });
 });

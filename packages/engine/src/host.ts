@@ -21,6 +21,8 @@ export {
   MAX_CONCURRENCY,
   MAX_SECONDS,
   MAX_TRIALS,
+  STUDY_NAME_PATTERN,
+  STUDY_NAME_WORDS,
 } from './config/experiment-schema.js';
 export {
   inVariant,

@@ -73,7 +73,10 @@ describe('runExperiment (the composition root)', () => {
     warned.length = 0;
     await run([{ use: 'events', options: { path: 'events.jsonl' } }]);
     await run([{ use: 'events', options: { path: 'e2.jsonl', types: ['trial.finished'] } }]);
-    expect(warned.filter((line) => line.includes('"explain": true'))).toHaveLength(1); // only the second
+    // Only the second, naming what leaves them out: its events reporter's types, not a missing reporter.
+    expect(warned.filter((line) => line.includes('"explain": true'))).toEqual([
+      'study heart: "explain": true has the suggester explain every suggestion (about three times TPE\'s work), and no reporter of this config receives the explanations: the "types" of its events reporter (/reporters/0) leaves out "suggestion.explained": add it to the list, or leave "explain" out.',
+    ]);
   });
 
   it("warns once per run of the options a plugin's notes say do nothing, with pointers into the config (trial 51)", async () => {

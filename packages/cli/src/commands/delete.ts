@@ -168,19 +168,26 @@ export const deleteStudyCommand = async (path: string | undefined, flags: Delete
         output.note(`parzen: nothing was deleted: study ${name} stays as it is (only y or yes deletes it).`);
         if (flags.json === true)
           output.result(
-            JSON.stringify({ study: name, store: study.where, deleted: false, trials: countByState(study.trials) }),
+            JSON.stringify({
+              study: name,
+              store: target.store.use,
+              deleted: false,
+              trials: countByState(study.trials),
+            }),
           );
         return EXIT.ok;
       }
     }
     const deleted = await deleteFromStore(target, flags.force === true, output);
-    const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
-    say(`Deleted study ${name} from ${study.where}: ${trialWords(deleted.trials)}${entryWords(study.waiting)}.`);
+    // Said on stderr, as `export -o` says what it wrote: stdout is for data (with --json, the JSON line alone).
+    output.note(
+      `Deleted study ${name} from ${study.where}: ${trialWords(deleted.trials)}${entryWords(study.waiting)}.`,
+    );
     if (target.store.use === 'jsonl')
       output.note(
         "parzen: note: the journal keeps the deleted study's lines (it only grows); to reclaim the space, move the studies you keep to a new journal (see the store-file README, The file).",
       );
     if (flags.json === true)
-      output.result(JSON.stringify({ study: name, store: study.where, deleted: true, trials: deleted.trials }));
+      output.result(JSON.stringify({ study: name, store: target.store.use, deleted: true, trials: deleted.trials }));
     return EXIT.ok;
   });

@@ -353,8 +353,6 @@ const importWhenAsked = async (
     if (code !== undefined) output.note(`parzen: interrupted (${interrupts.received()}): ${what}`);
     return code;
   };
-  // With --json, stdout holds the JSON line alone; the sentences go with the notes.
-  const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
   const printJson = (result: ImportJson) => {
     if (flags.json === true) output.result(JSON.stringify(result));
   };
@@ -418,7 +416,7 @@ const importWhenAsked = async (
   const file: TrialFile = flags.ignoreHeader === true && read.kind === 'export' ? { ...rows, kind: 'results' } : read;
   if (file.kind === 'empty') {
     // An empty CSV has no header to check and an empty JSONL no line: both import nothing, store untouched.
-    say(`Imported no trials: ${shown} is empty.`);
+    output.note(`Imported no trials: ${shown} is empty.`);
     printNone(false);
     return 0;
   }
@@ -768,13 +766,13 @@ const importWhenAsked = async (
         : `parzen: study ${name} is new in ${storeAt}: this import made it${fileWasThere ? '' : ', and the file, which was not there'}.`,
     );
   if (added.length > 0 || finished.length === 0)
-    say(
+    output.note(
       added.length === 0
         ? `Imported no trials into ${into}.`
         : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
     );
   if (finished.length > 0)
-    say(
+    output.note(
       `Finished ${numbers(finished)} of ${into} with ${finished.length === 1 ? 'its result' : 'their results'} from ${shown}: the store had ${finished.length === 1 ? 'it' : 'them'} running, as it could not record ${finished.length === 1 ? 'its end' : 'their ends'}, so ${finished.length === 1 ? 'it counts' : 'each counts'} once.`,
     );
   if (importedBefore.length > 0)
@@ -849,8 +847,10 @@ const importWhenAsked = async (
     );
   }
   if (invalid.length > 0) {
-    // The count with the result; why, with the other notes (stdout alone must not end in a dangling colon).
-    say(`Skipped ${invalid.length} of ${countOf(total, 'line')} (${listedLines(invalid.map(({ row }) => row))}).`);
+    // The count, then why.
+    output.note(
+      `Skipped ${invalid.length} of ${countOf(total, 'line')} (${listedLines(invalid.map(({ row }) => row))}).`,
+    );
     output.note(
       `parzen: why ${invalid.length === 1 ? 'it was' : 'they were'} skipped:\n${formatInvalidRows(invalid, 'line')}`,
     );

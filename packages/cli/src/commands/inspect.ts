@@ -9,7 +9,14 @@ import {
   type PluginChoice,
   type Trial,
 } from '@parzen/engine';
-import { cleanUpQuietly, didYouMean, summarize } from '@parzen/engine/host';
+import {
+  cleanUpQuietly,
+  countOf,
+  didYouMean,
+  STUDY_NAME_PATTERN,
+  STUDY_NAME_WORDS,
+  summarize,
+} from '@parzen/engine/host';
 import {
   type CompiledSpace,
   compileSpace,
@@ -28,7 +35,7 @@ import {
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
 import { sourceWords } from '../command-words.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
-import { CliError } from '../exit-codes.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import {
   type TableColumn,
@@ -162,7 +169,7 @@ const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: str
 };
 
 /** What a config's `name` may be (the API names a study anything). */
-const CONFIG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CONFIG_NAME = new RegExp(STUDY_NAME_PATTERN);
 
 /** The probe config's suggester: validation needs one; it never runs. */
 const PROBE = 'inspect-probe';
@@ -205,7 +212,8 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
           ? { pointer: '/name', expected: 'a value (required)', found: 'nothing' }
           : {
               pointer: '/name',
-              expected: `a string matching ${CONFIG_NAME.source}`,
+              // In words, as a run and validate say it.
+              expected: STUDY_NAME_WORDS,
               found: JSON.stringify(config.name),
             },
       ];
@@ -731,7 +739,20 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
   } else {
     for (const summary of summaries) output.result(formatSummary(summary));
   }
-  return 0;
+  // No best is a failure a script must see (`x=$(parzen best c.json --json | jq .best.params.x)` went on with null),
+  // as `parzen run` of such a study exits 1.
+  const without = summaries.filter((summary) => summary.best === undefined);
+  for (const { study, complete, failed, pruned, running } of without) {
+    const total = complete + failed + pruned + running;
+    output.note(
+      `parzen: study ${study} has no best: ${
+        total === 0
+          ? 'it has no trial yet'
+          : `none of its ${countOf(total, 'trial')} completed (${failed} failed, ${pruned} pruned, ${running} running)`
+      }.`,
+    );
+  }
+  return without.length > 0 ? EXIT.studyError : EXIT.ok;
 };
 
 /** One line of `parzen studies`: a study of the store, its trials by state and its best loss. */

@@ -46,9 +46,10 @@ export interface QueueFlags {
 /** A waiting (or removed) entry as `--json` gives it. */
 interface EntryJson {
   readonly params: Readonly<Record<string, unknown>>;
-  readonly key?: string;
+  /** Null for an entry queued without a key (every key is always there, for a script's `.key`). */
+  readonly key: string | null;
   /** An entry an earlier config's `enqueue` list queued that this config's list no longer has. */
-  readonly unlisted?: true;
+  readonly unlisted: boolean;
 }
 
 /** The one study of the config the command works on (a matrix's by `--study`). */
@@ -141,7 +142,7 @@ const configTarget = async (path: string, flags: QueueFlags): Promise<QueueTarge
       path,
       listed: new Set(keys),
       unqueued: entries.flatMap((entry, index) =>
-        seen.has(keys[index] as string) ? [] : [{ params: entry, key: keys[index] as string }],
+        seen.has(keys[index] as string) ? [] : [{ params: entry, key: keys[index] as string, unlisted: false }],
       ),
     },
     experiment,
@@ -171,8 +172,8 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
     config !== undefined && key !== undefined && configEntryOf(key) !== undefined && !listed.has(key);
   const asJson = (entry: EnqueuedParams): EntryJson => ({
     params: toExternalParams(space, entry.internal),
-    ...(entry.key === undefined ? {} : { key: entry.key }),
-    ...(unlisted(entry.key) ? { unlisted: true as const } : {}),
+    key: entry.key ?? null,
+    unlisted: unlisted(entry.key),
   });
   refuseQuotesTaken(flags.remove ?? [], target.waiting);
   const keys = [
@@ -241,8 +242,8 @@ const listAndRemove = async (target: QueueTarget, flags: QueueFlags, output: Out
       return [
         String(index + 1),
         JSON.stringify(row.params),
-        row.key === undefined ? '' : shellQuoted(row.key),
-        row.unlisted === true ? `not in ${config?.path}'s enqueue list` : '',
+        row.key === null ? '' : shellQuoted(row.key),
+        row.unlisted ? `not in ${config?.path}'s enqueue list` : '',
       ];
     });
     say(formatTable(['#', 'params', 'key', ''], rows, new Set([0])));
@@ -290,7 +291,7 @@ const entries = (count: number): string => (count === 1 ? '1 entry' : `${count} 
 
 /** An entry as a sentence names it: its params, and its key when it has one (as the listing shows it). */
 const shown = (entry: EntryJson): string =>
-  `${JSON.stringify(entry.params)}${entry.key === undefined ? '' : ` (key ${shellQuoted(entry.key)})`}`;
+  `${JSON.stringify(entry.params)}${entry.key === null ? '' : ` (key ${shellQuoted(entry.key)})`}`;
 
 /** The command line that lists this queue again, as the user gave it (each argument quoted for the shell). */
 const commandOf = (path: string | undefined, flags: QueueFlags): string =>
@@ -307,9 +308,9 @@ const commandOf = (path: string | undefined, flags: QueueFlags): string =>
  * the first that has one, quoted; by the params of the first without one; the marked ones all at once.
  */
 const howToRemove = (command: string, waiting: readonly EntryJson[]): string[] => {
-  const keyed = waiting.find((entry) => entry.key !== undefined);
-  const keyless = waiting.find((entry) => entry.key === undefined);
-  const marked = waiting.some((entry) => entry.unlisted === true);
+  const keyed = waiting.find((entry) => entry.key !== null);
+  const keyless = waiting.find((entry) => entry.key === null);
+  const marked = waiting.some((entry) => entry.unlisted);
   return [
     ...(keyed === undefined
       ? []

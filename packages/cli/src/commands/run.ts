@@ -69,7 +69,8 @@ export interface RunFlags {
 export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
   ...(flags.seed === undefined ? {} : { seed: flags.seed }),
   ...(flags.maxTrials === undefined ? {} : { maxTrials: flags.maxTrials }),
-  ...(flags.moreTrials === undefined ? {} : { moreTrials: flags.moreTrials }),
+  // `--more-trials 0` is checked as 1 (a config's moreTrials starts at 1), then set to 0 (see noTrialsToRun).
+  ...(flags.moreTrials === undefined ? {} : { moreTrials: Math.max(1, flags.moreTrials) }),
   ...(flags.maxSeconds === undefined ? {} : { maxSeconds: flags.maxSeconds }),
   ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
   ...(flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) }),
@@ -353,7 +354,8 @@ const printComparison = (
   // With --json the table is for people too, on stderr with the rest of the human summary (a CI user's log of
   // a batch had every study's summary and not the comparison).
   const human = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
-  if (rows.length > 0 || flags.json !== true) {
+  // With --json --quiet stderr carries only warnings and errors: the table is left to the JSON.
+  if (rows.length > 0 ? !(flags.json === true && flags.quiet === true) : flags.json !== true) {
     human(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
     if (legend.length > 0) human(`where ${legend.join('\n      ')}`);
     const tested = versusFirstNote(rows);
@@ -684,18 +686,13 @@ const prepareStudies = async (
     throw error;
   }
   noteThreadCount(runs, output);
+  const ready = flags.moreTrials === 0 ? noTrialsToRun(runs) : runs;
   // A matrix that sets the seed overrides the flag (as documented): said, not silent (trial 36); so does one that
   // sets the trial count (trial 64: --max-trials was dropped without a word) or the time limit.
   // A matrix key may be written as a pointer (`/seed`, `/budget/maxTrials`; review 67: those were missed).
   const notUsed = (flag: string | undefined, keys: readonly string[], what: string) => {
     if (flag === undefined) return;
-    const configs = [
-      ...new Set(
-        runs
-          .filter((run) => Object.keys(run.variant.values).some((key) => keys.includes(key.replace(/^\//, ''))))
-          .map((run) => run.configPath),
-      ),
-    ];
+    const configs = [...new Set(runs.filter((run) => matrixSets(run, keys)).map((run) => run.configPath))];
     if (configs.length > 0)
       output.note(
         `parzen: warning: ${flag} is not used by ${configs.join(', ')}: ${configs.length === 1 ? 'its matrix sets' : 'their matrices set'} the ${what} of each run.`,
@@ -708,7 +705,7 @@ const prepareStudies = async (
       : flags.moreTrials !== undefined
         ? `--more-trials ${flags.moreTrials}`
         : undefined,
-    ['budget', 'budget/maxTrials', 'budget/moreTrials'],
+    TRIAL_COUNT_KEYS,
     'budget',
   );
   notUsed(
@@ -719,7 +716,7 @@ const prepareStudies = async (
   if (resume) {
     try {
       return await checkStudiesExist(
-        runs,
+        ready,
         reads,
         output,
         (configs) => `parzen run ${configs.join(' ')}${flags.store === undefined ? '' : ` --store ${flags.store}`}`,
@@ -729,8 +726,30 @@ const prepareStudies = async (
       throw error;
     }
   }
-  return runs;
+  return ready;
 };
+
+/** The matrix keys that set a run's trial count, as written (`budget`) or as pointers (`/budget/moreTrials`). */
+const TRIAL_COUNT_KEYS = ['budget', 'budget/maxTrials', 'budget/moreTrials'];
+
+/** Whether the run's matrix variant sets one of `keys` (a matrix entry wins over the run's flags). */
+const matrixSets = (run: PreparedRun, keys: readonly string[]): boolean =>
+  Object.keys(run.variant.values).some((key) => keys.includes(key.replace(/^\//, '')));
+
+/**
+ * `--more-trials 0` (a script's computed count, `$((want - have))`, when the study has them all): each run the
+ * flag applies to runs no trial, as a rerun at its limit does (its progress says so), and prints its study's summary. The config schema's
+ * `moreTrials` starts at 1, so the configs were checked with 1, and the count is set to 0 here.
+ */
+const noTrialsToRun = (runs: readonly PreparedRun[]): readonly PreparedRun[] =>
+  runs.map((run) => {
+    if (matrixSets(run, TRIAL_COUNT_KEYS)) return run;
+    const { config } = run.experiment;
+    return {
+      ...run,
+      experiment: { ...run.experiment, config: { ...config, budget: { ...config.budget, moreTrials: 0 } } },
+    };
+  });
 
 /** Runs the prepared runs with the run's Ctrl-C handling, then prints the summary or the comparison. */
 const runPrepared = async (
@@ -763,9 +782,14 @@ const runPrepared = async (
     );
   });
   const batch = runs.length > 1;
-  // A run's summary is for people: on stdout, or on stderr when stdout carries JSON; a quiet batch shows only the table.
+  // Whether the command's last output (a run's summary, a batch's comparison) is being written: a reader of stdout
+  // that goes away from then on is said once that output is flushed, not as one that left while trials ran.
+  let atLastOutput = false;
+  // A run's summary is for people: on stdout, or on stderr when stdout carries JSON; a quiet batch shows only the
+  // table. With --json --quiet, stdout's JSON is the summary, and stderr carries only warnings and errors.
   const report = (result: RunResult, run: PreparedRun) => {
-    if (flags.quiet === true && batch) return;
+    if (!batch) atLastOutput = true;
+    if (flags.quiet === true && (batch || flags.json === true)) return;
     if (flags.json === true) output.note(humanSummary(result, run, flags));
     else output.result(humanSummary(result, run, flags));
   };
@@ -775,20 +799,26 @@ const runPrepared = async (
   // 1,000-study matrix read the whole journal again, a minute for a rerun with nothing to run).
   const releaseJournals = keepClosedJournals();
   // Trial 149: said, so that an EPIPE is not taken for the objective's error (it was, in a script's runCli).
-  const unlisten = onStdoutGone(() =>
+  let saidGone = false;
+  const unlisten = onStdoutGone(() => {
+    if (atLastOutput) return;
+    saidGone = true;
     output.note(
-      `parzen: the reader of stdout closed the pipe (\`| head\`): the run goes on to its end, and what it or an objective prints on stdout from now on is dropped${flags.json === true ? ', the --json result too' : ''}.`,
-    ),
-  );
+      `parzen: the reader of stdout closed the pipe (\`| head\`): the run goes on to its end, and what it or an objective prints on stdout from now on is dropped${flags.json === true ? ', the --json result too (so the run exits 1, not 0)' : ''}.`,
+    );
+  });
   try {
     outcomes = await executeRuns(runs, interrupts, report, output, flags, (error) => {
       stoppedWaiting = error;
     });
-  } finally {
+  } catch (error) {
     unlisten();
+    throw error;
+  } finally {
     releaseJournals();
     interrupts.dispose();
   }
+  atLastOutput = true;
   const single = outcomes[0]?.result;
   const singleCutOff = outcomes[0]?.reportersCutOff;
   if (batch)
@@ -813,5 +843,29 @@ const runPrepared = async (
       (outcome.result !== undefined &&
         (failedRun(outcome.result) !== undefined || outcome.result.reason === 'failures')),
   );
-  return interrupts.exitCode() ?? (failed ? EXIT.studyError : EXIT.ok);
+  const code = interrupts.exitCode() ?? (failed ? EXIT.studyError : EXIT.ok);
+  // Whether the last output reached stdout's reader: one that left by now (a CI step's recorder that died) lost it.
+  await output.flushResults?.();
+  unlisten();
+  if (output.readerGone?.() !== true) return code;
+  if (!saidGone) output.note(lastOutputLost(runs, flags));
+  // The --json result is the command's output for a script: lost, the command failed, as `export -o` fails then.
+  return flags.json === true && code === EXIT.ok ? EXIT.studyError : code;
+};
+
+/**
+ * Said when stdout's reader went away before the run's summary (a batch's comparison) was written, unsaid until then:
+ * what was lost, and where the results are.
+ */
+const lastOutputLost = (runs: readonly PreparedRun[], flags: RunFlags): string => {
+  const json = flags.json === true;
+  const what = `${runs.length > 1 ? "the batch's" : "the run's"} ${json ? '--json result' : runs.length > 1 ? 'comparison' : 'summary'}`;
+  const kept = runs.filter(keptAfterRun);
+  const where =
+    kept.length === 0
+      ? `its trials are gone with ${runs.length > 1 ? 'the memory stores' : 'its memory store'}`
+      : runs.length === 1
+        ? `its trials are in its store: \`${studyCommand('best', configFileOf(runs[0] as PreparedRun, flags))}${json ? ' --json' : ''}\` prints the study's result`
+        : `their trials are in their stores: \`parzen best\` with the same configs${flags.store === undefined ? '' : ` and --store ${flags.store}`} prints each study's best`;
+  return `parzen: ${json ? 'OUTPUT_FAILED: ' : ''}the reader of stdout closed the pipe before ${what} was written, so it was lost${json ? ', and the run exits 1' : ''}; ${where}.`;
 };

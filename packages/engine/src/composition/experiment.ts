@@ -408,9 +408,18 @@ const unheardExplanations = (config: LoadedExperiment['config']): string | undef
   };
   const heard = config.reporters.map(hears);
   if (heard.some((value) => value !== false)) return undefined;
+  const lead = `study ${config.name}: "explain": true has the suggester explain every suggestion (about three times TPE's work), and `;
+  // An events reporter is there, its `types` leaving the explanations out: that list is the cause, not a missing reporter.
+  const filtered = config.reporters.flatMap((choice, index) =>
+    choice.use === 'events' ? [`/reporters/${index}`] : [],
+  );
+  if (filtered.length > 0)
+    return (
+      `${lead}no reporter of this config receives the explanations: the "types" of its events reporter${filtered.length === 1 ? '' : 's'} (${filtered.join(', ')}) ` +
+      `leave${filtered.length === 1 ? 's' : ''} out "suggestion.explained": add it to the list, or leave "explain" out.`
+    );
   return (
-    `study ${config.name}: "explain": true has the suggester explain every suggestion (about three times TPE's work), and ` +
-    'no reporter of this config receives the explanations (progress and console do not show them): add ' +
+    `${lead}no reporter of this config receives the explanations (progress and console do not show them): add ` +
     '{ "use": "events", "options": { "path": "events.jsonl" } } to "reporters", or leave "explain" out.'
   );
 };

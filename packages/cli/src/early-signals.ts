@@ -1,23 +1,52 @@
 /**
  * Ctrl-C (SIGTERM, SIGHUP) in the first tenths of a second of `parzen run`, while the CLI itself still
  * loads (commander, the engine: about 50 ms after Node's own start-up): Node's default would end the
- * process with 130 and not a word. This module imports nothing, so `main` installs its listeners before
- * the rest loads; they only remember the signal, and `run` takes it when its own handling starts
- * ({@link takeEarlySignal}) and handles it as one that came then. A second such signal exits at once.
+ * process with 130 and not a word. This module imports nothing of the CLI's, so `main` installs its listeners
+ * before the rest loads; they only remember the signal, and `run` takes it when its own handling starts
+ * ({@link takeEarlySignal}) and handles it as one that came then. A second such signal ends the process at once.
  */
+import { isatty } from 'node:tty';
 
 type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 const CODES: Readonly<Record<SignalName, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
+/** The signal whose exit code `code` is (130 SIGINT, 143 SIGTERM, 129 SIGHUP), if it is one's. */
+export const signalOfCode = (code: number): SignalName | undefined =>
+  (Object.keys(CODES) as SignalName[]).find((name) => CODES[name] === code);
+
+/**
+ * Ends the process by `signal`, once the command stopped by it has done its cleaning up (its output flushed, its
+ * stores closed): a program a signal stopped ends by that signal, its default action, so that the shell running it
+ * sees "killed by SIGINT" and stops too (bash and dash stop a script, or a `while` loop, whose foreground command
+ * died of the Ctrl-C they also received; an exit with 130 instead lets the script go on to its next command). The
+ * shell's `$?` is 130 (143, 129) either way. What Node's own exit does first is done here too: the standard
+ * streams are made blocking again (Node made them non-blocking, and a pipe or terminal shared with the parent must
+ * not stay so), and the `exit` listeners run (a `command` objective's process groups are stopped there).
+ * Should the signal not end the process (it is blocked), the process exits with the signal's code.
+ */
+export const exitBySignal = (signal: SignalName): never => {
+  const code = CODES[signal];
+  // Standard input only at a terminal (process.stdin made at a pipe would start reading it).
+  const streams = [process.stdout, process.stderr, ...(isatty(0) ? [process.stdin] : [])];
+  for (const stream of streams)
+    (stream as { _handle?: { setBlocking?: (blocking: boolean) => unknown } })._handle?.setBlocking?.(true);
+  process.exitCode = code;
+  process.emit('exit', code);
+  // No listener left: the default action applies, which ends the process.
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  return process.exit(code);
+};
+
 let received: SignalName | undefined;
 const listeners = new Map<SignalName, () => void>();
 
-/** Remembers the first SIGINT, SIGTERM or SIGHUP until {@link takeEarlySignal}; a second one exits with its code. */
+/** Remembers the first SIGINT, SIGTERM or SIGHUP until {@link takeEarlySignal}; a second one ends the process by the first. */
 export const watchEarlySignals = (): void => {
   for (const name of Object.keys(CODES) as SignalName[]) {
     const listener = (): void => {
-      if (received !== undefined) process.exit(CODES[received]);
+      if (received !== undefined) exitBySignal(received);
       received = name;
     };
     listeners.set(name, listener);
@@ -45,7 +74,7 @@ export const configsOfCommand = (configs: readonly string[]): void => {
 /**
  * For the commands without signal handling of their own (`report`, `export`, `trials`, `best`, `explain`,
  * `validate`, ...): Ctrl-C (SIGTERM, SIGHUP) is said, and with `--json` as the error line a script parses,
- * then the process exits with the signal's code (an exit 130 says why, and with `--json` gives its line). Their
+ * then the process ends by the signal ({@link exitBySignal}: `$?` 130, and with `--json` its line). Their
  * `-o` files are written whole or not at all (written synchronously, then renamed), so none is left half done.
  */
 export const sayInterrupts = (command: string, json: boolean): void => {
@@ -67,7 +96,7 @@ export const sayInterrupts = (command: string, json: boolean): void => {
       const writes = command === 'export' || command === 'report';
       const message = `interrupted (${name}): ${command} stopped${writes ? '; a file it writes with -o is written whole or left as it was' : ''}.`;
       process.stderr.write(`parzen: ${message}\n`);
-      const exit = () => process.exit(CODES[name]);
+      const exit = () => exitBySignal(name);
       if (!json) {
         process.stderr.write('', exit);
         return;

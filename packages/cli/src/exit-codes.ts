@@ -14,7 +14,10 @@ export const EXIT = {
    * plugin without what the config asks of it.
    */
   badInput: 2,
-  /** Stopped by Ctrl-C (SIGINT) / SIGTERM; the summary was printed and the store is complete. */
+  /**
+   * Stopped by Ctrl-C (SIGINT) / SIGTERM; the summary was printed and the store is complete. What `runCli` returns:
+   * the `parzen` binary then ends by the signal itself, which a shell's `$?` shows as this code.
+   */
   sigint: 130,
   sigterm: 143,
   /** SIGHUP (the terminal or ssh session closed): handled like SIGTERM. */
@@ -45,8 +48,9 @@ const wrapped = (text: string, width = HELP_WIDTH): string[] => {
 export const EXIT_CODES_HELP: readonly string[] = [
   'Exit codes: 0 done (a run that reached its budget, or stopped early by maxSeconds, lossThreshold, patience or its stopper), ' +
     '1 study error (or every trial of the run failed, or of the study when the run had none to run, or its trials kept failing: ' +
-    'maxConsecutiveFailures; a batch: some run did; best: no trial completed), 2 bad input (config, flags), ' +
-    '130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
+    'maxConsecutiveFailures; a batch: some run did; best: no trial completed), 2 bad input (config, flags). ' +
+    'Stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP, a command ends by that signal once it has stopped gracefully, ' +
+    "so that a shell script or loop around it stops too: the shell's $? is 130, 143 or 129.",
   '`report --serve` runs until stopped, so Ctrl-C, SIGTERM or SIGHUP ends it with 0.',
 ].flatMap((paragraph) => wrapped(paragraph));
 

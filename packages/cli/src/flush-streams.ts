@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { isReaderGone } from '@parzen/engine/host';
+import { exitBySignal, signalOfCode } from './early-signals.js';
 import { flushStream, markStdoutGone } from './output.js';
 
 /** Whether writing to stdout failed (not a reader that went away): the command's output is incomplete. */
@@ -8,10 +9,13 @@ let stdoutFailed = false;
 /**
  * Exits with `code` after stdout and stderr have written everything queued on them; with 1 instead of 0
  * when stdout could not be written (a full disk): `parzen export > backup.jsonl && …` must not go on
- * with a truncated backup.
+ * with a truncated backup. A signal's code (130, 143, 129) ends the process by that signal ({@link exitBySignal}).
  */
 export const exitAfterFlush = async (code: number): Promise<never> => {
   await Promise.all([flushStream(process.stdout), flushStream(process.stderr)]);
+  // A command a signal stopped ends by that signal, so that a shell script around it stops too.
+  const signal = signalOfCode(code);
+  if (signal !== undefined) exitBySignal(signal);
   process.exit(code === 0 && stdoutFailed ? 1 : code);
 };
 

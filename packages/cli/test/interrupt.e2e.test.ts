@@ -79,35 +79,38 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s stops after the running trial, prints the summary and exits %i', async (signal, code) => {
-    const path = slowConfig(`stop-${signal}`);
-    const run = await runParzen(['run', path, '--json'], {
-      cwd: dir,
-      onStart: signalWhen(/trial #1 complete/, [signal]),
-    });
-    expect(run.code, run.stderr).toBe(code);
-    expect(run.stderr).toMatch(
-      new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
-    );
-    // stderr is no terminal here (a log file, a CI job): no blank line before the note (a user trial's logs had one).
-    expect(run.stderr).not.toMatch(/\n\n(SIGINT|SIGTERM): /);
-    // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
-    expect(run.stderr).toContain(
-      signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
-    );
-    expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
-    const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
-    expect(summary.reason).toBe('interrupted');
-    const trials = await listTrials(path);
-    expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
-    expect(trials.length).toBe(summary.trials.complete);
-    expect(trials.length).toBeGreaterThanOrEqual(2);
-    expect(trials.length).toBeLessThan(1000);
-  });
+  ] as const)(
+    '%s stops after the running trial, prints the summary and ends by the signal ($? %i)',
+    async (signal, _code) => {
+      const path = slowConfig(`stop-${signal}`);
+      const run = await runParzen(['run', path, '--json'], {
+        cwd: dir,
+        onStart: signalWhen(/trial #1 complete/, [signal]),
+      });
+      expect(run.signal, run.stderr).toBe(signal);
+      expect(run.stderr).toMatch(
+        new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
+      );
+      // stderr is no terminal here (a log file, a CI job): no blank line before the note (a user trial's logs had one).
+      expect(run.stderr).not.toMatch(/\n\n(SIGINT|SIGTERM): /);
+      // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
+      expect(run.stderr).toContain(
+        signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
+      );
+      expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
+      const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
+      expect(summary.reason).toBe('interrupted');
+      const trials = await listTrials(path);
+      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+      expect(trials.length).toBe(summary.trials.complete);
+      expect(trials.length).toBeGreaterThanOrEqual(2);
+      expect(trials.length).toBeLessThan(1000);
+    },
+  );
 
   it('with no grace period one Ctrl-C stops at once, and says so (trial 35: it said it let trials finish)', async () => {
     const { path, run } = await stoppedHanging('nograce', 'nograce.json');
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toContain(
       'SIGINT: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).',
     );
@@ -121,7 +124,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     const { path, run } = await stoppedHanging('stopped-entry', 'stopped entry.json', {
       enqueue: [{ x: 0.5, y: 0.5 }],
     });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toContain('the stop cut short trial #0, which ran the enqueued entry {"x":0.5,"y":0.5}');
     expect(run.stderr).toContain(`(\`parzen queue '${path}' --remove 'enqueue:{"x":0.5,"y":0.5}#0'\`, in code`);
     expect(run.stderr).not.toContain('parzen queue CONFIG');
@@ -177,7 +180,7 @@ export const manifests = [{
       },
       timeoutMs: 30_000,
     });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toContain(
       'SIGINT: stopping now (press Ctrl-C again to exit without waiting for the stores and objectives to close).',
     );
@@ -202,7 +205,7 @@ export const manifests = [{
       cwd: dir,
       onStart: signalWhenFile(join(dir, 'hang.pid'), ['SIGINT', 'SIGINT']),
     });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.stdout).toMatch(/Study hang stopped \(interrupted\): 0 complete, 1 failed/);
     const trials = await listTrials(path);
@@ -237,7 +240,7 @@ setInterval(() => {}, 1000);\n`,
       cwd: own,
       onStart: signalWhenFile(join(own, 'ckpt.pid'), ['SIGINT', 'SIGINT']),
     });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(readFileSync(join(own, 'saved.txt'), 'utf8')).toBe('saved');
     // Interrupted all the same, though it exited 0 with a loss.
     expect(run.stderr).toMatch(
@@ -253,7 +256,7 @@ setInterval(() => {}, 1000);\n`,
       cwd: dir,
       onStart: signalWhen(/trial #1 complete/, ['SIGINT']),
     });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stdout).toMatch(/Study batch-a stopped \(interrupted\)/);
     expect(run.stderr).toMatch(
       /interrupted \(SIGINT\) before 2 studies \(batch-b, batch-c\) started: they did not run/,
@@ -273,7 +276,7 @@ setInterval(() => {}, 1000);\n`,
       }),
     );
     const run = await runParzen(['run', path], { cwd: dir, onStart: signalWhen(/trial #1 complete/, ['SIGINT']) });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toContain(
       'interrupted (SIGINT) before 5 studies (mx.suggester-random.seed-2, mx.suggester-random.seed-3, mx.suggester-tpe-',
     );
@@ -295,7 +298,7 @@ setInterval(() => {}, 1000);\n`,
     });
     const started = Date.now();
     const run = await runParzen(['run', path, '--json'], { cwd: dir, onStart: signalWhenFile(marker, ['SIGINT']) });
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toMatch(
       /interrupted \(SIGINT\) while preparing the run: no trial had started, no store was written/,
     );
@@ -340,7 +343,7 @@ setInterval(() => {}, 1000);\n`,
           'SIGINT',
         ]),
       });
-      expect(run.code, run.stderr).toBe(130);
+      expect(run.signal, run.stderr).toBe('SIGINT');
       // Before, the run went on waiting until the lock was 10 s old and broken as stale.
       expect(run.stderr).not.toMatch(/Starting study locked/);
       expect(run.stderr).toMatch(

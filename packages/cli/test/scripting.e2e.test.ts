@@ -1,7 +1,7 @@
 // `parzen` in shell pipelines and scripts, where the process behaviour is the point: a reader of stdout that went
-// away, a Ctrl-C that stops a read command.
+// away, a Ctrl-C that stops a read command, and one that stops the script around a run.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as harness from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -101,5 +101,89 @@ export const manifests = [{ kind: 'store', name: 'slow', optionsSchema: { type: 
         },
       ],
     });
+  });
+});
+
+/** Whether `shell` can be run here (dash is `sh` on Debian, bash is everywhere a test runs). */
+const hasShell = (shell: string): boolean => {
+  try {
+    execFileSync(shell, ['-c', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Runs `script` with `shell` in a process group of its own (as a terminal's foreground job), and once the run in it
+ * has finished a trial sends SIGINT to `target`: the whole group, as Ctrl-C at a terminal does, or the CLI alone.
+ */
+const stopScript = (
+  shell: string,
+  script: string,
+  target: 'group' | 'parzen',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(shell, ['-c', script], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (sent || !/trial #0 complete/.test(stderr) || child.pid === undefined) return;
+      sent = true;
+      const parzen = Number(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim());
+      process.kill(target === 'group' ? -child.pid : parzen, 'SIGINT');
+    });
+    const deadline = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      reject(new Error(`${shell} -c ${script} did not finish: ${stderr}`));
+    }, 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+
+describe('Ctrl-C on a script that runs `parzen run`', () => {
+  /** A study of 300 ms trials of its own (in memory: each test's run starts at trial #0). */
+  const config = (name: string) => {
+    writeIn(
+      dir,
+      'slow.mjs',
+      'export default async ({ x }) => { await new Promise((r) => setTimeout(r, 300)); return x; };\n',
+    );
+    return harness.journalHeartConfig(dir, name, {
+      objective: { use: 'module', options: { path: './slow.mjs' } },
+      store: { use: 'memory' },
+      budget: { maxTrials: 200 },
+    });
+  };
+
+  for (const shell of ['bash', 'dash'])
+    it.runIf(hasShell(shell))(
+      `stops the ${shell} script too once the run has stopped and printed its result: nothing after it runs`,
+      async () => {
+        const script = `"${process.execPath}" "${cliPath}" run "${config(`slow-${shell}`)}" --json; echo "after rc=$?"`;
+        const stopped = await stopScript(shell, script, 'group');
+        expect(stopped.signal, stopped.stdout + stopped.stderr).toBe('SIGINT');
+        expect(stopped.stdout).not.toContain('after');
+        // The run stopped as before: its summary and --json result first.
+        expect(stopped.stderr).toMatch(/Study slow-\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
+        expect(JSON.parse(stopped.stdout)).toMatchObject({ study: `slow-${shell}`, reason: 'interrupted' });
+      },
+    );
+
+  it('a script that was not sent the signal itself goes on, and $? is 130', async () => {
+    const script = `"${process.execPath}" "${cliPath}" run "${config('slow-parzen')}"; echo "after rc=$?"`;
+    const stopped = await stopScript('bash', script, 'parzen');
+    expect([stopped.code, stopped.signal], stopped.stderr).toEqual([0, null]);
+    expect(stopped.stdout).toMatch(
+      /Study slow-parzen stopped \(interrupted\): \d+ complete, 0 failed\n.*\nafter rc=130\n$/,
+    );
   });
 });

@@ -81,6 +81,22 @@ describe('--more-trials 0 (a computed count when the study has them all)', () =>
     expect(lastJsonLine(fresh.stdout)).toMatchObject({ existingTrials: 0, trials: { complete: 0 }, best: null });
   });
 
+  it('runs nothing in matrix variants that set only their maxTrials, and says unused only where the matrix sets the count', async () => {
+    // A variant setting `/budget/maxTrials` keeps the flag's count: it ran the stand-in 1 trial, "the 1 more asked for".
+    const limits = config('nomore-limit', { budget: { maxTrials: 5 }, matrix: { '/budget/maxTrials': [4, 5] } });
+    const out = await cli('run', limits, '--more-trials', '0', '--json', '--quiet');
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toBe('');
+    const rows = ((lastJsonLine(out.stdout) as Json).runs as Json[]).map((run) => run.trials);
+    expect(rows).toEqual([expect.objectContaining({ complete: 0 }), expect.objectContaining({ complete: 0 })]);
+    // A variant that sets its own moreTrials runs them, and the flag is said to be unused there.
+    const counts = config('nomore-count', { matrix: { '/budget/moreTrials': [1] } });
+    const own = await cli('run', counts, '--more-trials', '0');
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toContain('--more-trials 0 is not used by');
+    expect(own.stdout).toContain('1 complete, 0 failed');
+  });
+
   it("--max-trials 0 stays refused, as a config's budget.maxTrials of 0 is, pointing at --more-trials 0", async () => {
     const out = await cli('run', config('nomax'), '--max-trials', '0');
     expect(out.code).toBe(2);

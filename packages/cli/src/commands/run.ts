@@ -705,7 +705,8 @@ const prepareStudies = async (
       : flags.moreTrials !== undefined
         ? `--more-trials ${flags.moreTrials}`
         : undefined,
-    TRIAL_COUNT_KEYS,
+    // Not used where the matrix sets the same count or the whole budget (a variant's other count applies beside it).
+    flags.maxTrials !== undefined ? ['budget', 'budget/maxTrials'] : MORE_TRIALS_KEYS,
     'budget',
   );
   notUsed(
@@ -729,8 +730,11 @@ const prepareStudies = async (
   return ready;
 };
 
-/** The matrix keys that set a run's trial count, as written (`budget`) or as pointers (`/budget/moreTrials`). */
-const TRIAL_COUNT_KEYS = ['budget', 'budget/maxTrials', 'budget/moreTrials'];
+/**
+ * The matrix keys that replace the flag's `moreTrials` in a variant: the whole `budget`, or its `moreTrials`. A
+ * variant that sets only `/budget/maxTrials` keeps the flag's count (the stand-in 1), so it is set to 0 too.
+ */
+const MORE_TRIALS_KEYS = ['budget', 'budget/moreTrials'];
 
 /** Whether the run's matrix variant sets one of `keys` (a matrix entry wins over the run's flags). */
 const matrixSets = (run: PreparedRun, keys: readonly string[]): boolean =>
@@ -743,7 +747,7 @@ const matrixSets = (run: PreparedRun, keys: readonly string[]): boolean =>
  */
 const noTrialsToRun = (runs: readonly PreparedRun[]): readonly PreparedRun[] =>
   runs.map((run) => {
-    if (matrixSets(run, TRIAL_COUNT_KEYS)) return run;
+    if (matrixSets(run, MORE_TRIALS_KEYS)) return run;
     const { config } = run.experiment;
     return {
       ...run,
@@ -804,7 +808,7 @@ const runPrepared = async (
     if (atLastOutput) return;
     saidGone = true;
     output.note(
-      `parzen: the reader of stdout closed the pipe (\`| head\`): the run goes on to its end, and what it or an objective prints on stdout from now on is dropped${flags.json === true ? ', the --json result too (so the run exits 1, not 0)' : ''}.`,
+      `parzen: the reader of stdout closed the pipe (\`| head\`): the run goes on to its end, and what it or an objective prints on stdout from now on is dropped${flags.json === true ? ', the --json result too (so the run exits 1 where it would have exited 0)' : ''}.`,
     );
   });
   try {

@@ -36,6 +36,7 @@ import {
   templateProblems,
   unpairedFlags,
 } from './argv-template.js';
+import { bufferingJudge, stdoutEvidence } from './buffered-stdout.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
 import {
@@ -185,17 +186,12 @@ const quoteLine = (line: string): string =>
   `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
 
 /**
- * A trial this long (ms) whose reports all came within {@link BUFFERED_SPREAD_MS} of each other, in its
- * last {@link BUFFERED_WINDOW_MS}, had them buffered (a flushed program's reports are apart by an epoch).
- */
-const BUFFERED_MIN_MS = 1000;
-const BUFFERED_WINDOW_MS = 100;
-const BUFFERED_SPREAD_MS = 5;
-/**
  * This process held still this long (ms) during a trial (stopped with SIGSTOP or Ctrl-Z, a debugger, a blocked
  * thread): the program's reports waited in the pipe meanwhile and were then read together, buffered or not.
  */
 const HELD_STILL_MS = 500;
+/** Lines a pause held back are read within this long (ms) after it ends, in the same turn of the loop or the next. */
+const HELD_BACK_READ_MS = 100;
 
 /**
  * Watches this process for pauses: `heldAt(time)` says whether its event loop held still for {@link HELD_STILL_MS}
@@ -215,8 +211,7 @@ const watchStillness = (): { heldAt(time: number): boolean; stop(): void } => {
     heldAt: (time) => {
       const now = Date.now();
       const all = now - last >= HELD_STILL_MS ? [...pauses, [last, now] as const] : pauses;
-      // Lines held back are read just after the pause ends, in the same turn of the loop or the next.
-      return all.some(([start, end]) => time >= start && time <= end + BUFFERED_WINDOW_MS);
+      return all.some(([start, end]) => time >= start && time <= end + HELD_BACK_READ_MS);
     },
     stop: () => clearInterval(timer),
   };
@@ -533,7 +528,8 @@ export const createCommandObjective = (
   if (context.noted !== true) for (const note of keptFlags(options.command, context.space)) warn?.(note.message);
   let warnedNumberAfterLoss = false;
   const numbersAfterLoss: number[] = [];
-  let warnedBuffered = false;
+  // Whether the program's stdout looks buffered, judged over the run's trials (one trial's timing is weak evidence).
+  const buffering = bufferingJudge();
   let warnedMisprinted = false;
   let warnedReportAfterLoss = false;
   let warnedBrokenReport = false;
@@ -631,6 +627,7 @@ export const createCommandObjective = (
       // that is kept (logs, a summary) after its loss.
       const lossLine = lossTracker();
       let exited = false;
+      let exitedAt: number | undefined;
       let closed = false;
       // A prune decided once the program has exited, or closed its stdout after its loss, stops nothing
       // (its reports came buffered, as it ended): its own result stands. Only what Parzen has seen counts:
@@ -701,6 +698,7 @@ export const createCommandObjective = (
           onStdoutRead,
           onExit: () => {
             exited = true;
+            exitedAt = Date.now();
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,
@@ -756,48 +754,26 @@ export const createCommandObjective = (
               `so ${after} is the loss (the last such line counts). If the loss is the JSON line's, print nothing that reads as a number after it.`,
           );
         }
-        // Reports that all came at the end (trial 40: Python's stdout to a pipe is block-buffered, so every
-        // report arrived at exit and the pruner could stop nothing), said once per run.
-        // Not when the pruner stopped it (it was killed just after the report that decided), nor for a flushed
-        // program whose last epochs were short (review 40): the reports came together, at the end.
-        const first = reports.readAt[0];
-        const last = reports.readAt.at(-1);
-        const end = startedAt + outcome.durationMs;
-        if (
-          !warnedBuffered &&
-          !heldStill &&
-          prunedAt === undefined &&
-          first !== undefined &&
-          last !== undefined &&
-          reports.readAt.length >= 2 &&
-          outcome.durationMs >= BUFFERED_MIN_MS &&
-          end - first <= BUFFERED_WINDOW_MS &&
-          last - first <= BUFFERED_SPREAD_MS
-        ) {
-          warnedBuffered = true;
+        // Reports that all came at once, a second or more after the program started (Python's stdout into a pipe is
+        // block-buffered, so every report arrives at its exit and the pruner can stop nothing), said once per run,
+        // at the second trial that shows it: at the end (nothing pruned), or as the burst the pruner judged late (a
+        // program that had already finished is then stored pruned, its loss lost).
+        const evidence = stdoutEvidence({
+          startedAt,
+          exitedAt: exitedAt ?? startedAt + outcome.durationMs,
+          readAt: reports.readAt,
+          pruned: prunedAt !== undefined,
+          heldStill,
+        });
+        const alsoBuffered = buffering.see(evaluation.trialNumber, evidence);
+        if (alsoBuffered !== undefined && prunedAt === undefined)
           warn?.(
-            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout looks buffered (or it printed them all at its end), so a pruner sees them too late to stop it. Flush each report as it is made (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
+            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s, as trial #${alsoBuffered}'s did: its stdout looks buffered (or it printed them all at its end), so a pruner sees them too late to stop it. Flush each report as it is made (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
-        }
-        // Pruned on a report that came with others all at once, after a second or more with none before: the
-        // same buffering, and a program that had already finished is then stored pruned, its loss lost (trial
-        // 49: the warning was not given exactly then). Said once per run, as the other.
-        const [firstRead, lastRead] = [reports.readAt[0], reports.readAt.at(-1)];
-        if (
-          !warnedBuffered &&
-          !heldStill &&
-          prunedAt !== undefined &&
-          reports.readAt.length >= 2 &&
-          firstRead !== undefined &&
-          lastRead !== undefined &&
-          firstRead - startedAt >= BUFFERED_MIN_MS &&
-          lastRead - firstRead <= BUFFERED_SPREAD_MS
-        ) {
-          warnedBuffered = true;
+        if (alsoBuffered !== undefined && prunedAt !== undefined)
           warn?.(
-            `trial #${evaluation.trialNumber}: it was pruned at step ${prunedAt.step} on a report that came with ${reports.readAt.length - 1} other${reports.readAt.length === 2 ? '' : 's'} all at once, after ${((firstRead - startedAt) / 1000).toFixed(1)} s with none before: its stdout looks buffered, so the pruner judged late, and a program that had already finished is stored pruned, its loss lost. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
+            `trial #${evaluation.trialNumber}: it was pruned at step ${prunedAt.step} on a report that came with ${reports.readAt.length - 1} other${reports.readAt.length === 2 ? '' : 's'} all at once, after ${(((firstReadAt ?? startedAt) - startedAt) / 1000).toFixed(1)} s with none before, as trial #${alsoBuffered}'s reports came: its stdout looks buffered, so the pruner judged late, and a program that had already finished is stored pruned, its loss lost. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
-        }
         // Reports written to stderr (a logger's default) are not read (trial 49), said once per run.
         if (!warnedOnStderr && reports.readAt.length === 0) {
           const onStderr = outcome.stderr.split(/\r?\n|\r/).find((line) => parseReportLine(line) !== undefined);

@@ -73,8 +73,16 @@ describe.concurrent('signals reach a run whose module objective is synchronous (
       expect(run.stderr).toMatch(new RegExp(`Study busy-${signal} stopped \\(interrupted\\): \\d+ complete, 0 failed`));
       expect(lastJsonLine(run.stdout)).toMatchObject({ reason: 'interrupted' });
       const trials = await trialsOf(path);
-      expect(trials.length).toBeLessThan(5);
       expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+      // After the running one: once the signal was heard (its note), one trial more at most ended, and none began
+      // after it. Counted from the note, not from when this test sent the signal: a loaded machine may read the
+      // progress late, and trials go on meanwhile.
+      const note = new RegExp(`^${signal}: letting running trials finish.*$`, 'm');
+      expect(run.stderr).toMatch(note);
+      const [before = '', after = ''] = run.stderr.split(note);
+      const ended = (text: string) => text.match(/^trial #\d+ complete/gm)?.length ?? 0;
+      expect(ended(after), run.stderr).toBeLessThanOrEqual(1);
+      expect(trials).toHaveLength(ended(before) + ended(after));
     },
   );
 });
@@ -94,7 +102,8 @@ describe.concurrent('an objective cannot take the study down', () => {
         trialTimeoutSeconds: 3,
       }),
     );
-    const run = await runParzen(['run', path, '--json'], { cwd: dir });
+    // Three worker threads started afresh and a 3 s timeout: slow on a loaded machine.
+    const run = await runParzen(['run', path, '--json'], { cwd: dir, timeoutMs: 45_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(lastJsonLine(run.stdout)).toMatchObject({ trials: { complete: 2, failed: 3 } });

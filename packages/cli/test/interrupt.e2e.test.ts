@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { thisProcess } from '@parzen/engine/plugin';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   goneWithin,
@@ -79,34 +78,31 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)(
-    '%s stops after the running trial, prints the summary and ends by the signal ($? %i)',
-    async (signal, _code) => {
-      const path = slowConfig(`stop-${signal}`);
-      const run = await runParzen(['run', path, '--json'], {
-        cwd: dir,
-        onStart: signalWhen(/trial #1 complete/, [signal]),
-      });
-      expect(run.signal, run.stderr).toBe(signal);
-      expect(run.stderr).toMatch(
-        new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
-      );
-      // stderr is no terminal here (a log file, a CI job): no blank line before the note (a user trial's logs had one).
-      expect(run.stderr).not.toMatch(/\n\n(SIGINT|SIGTERM): /);
-      // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
-      expect(run.stderr).toContain(
-        signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
-      );
-      expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
-      const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
-      expect(summary.reason).toBe('interrupted');
-      const trials = await listTrials(path);
-      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
-      expect(trials.length).toBe(summary.trials.complete);
-      expect(trials.length).toBeGreaterThanOrEqual(2);
-      expect(trials.length).toBeLessThan(1000);
-    },
-  );
+  ] as const)('%s stops after the running trial, prints the summary and ends by the signal ($? %i)', async (signal, _code) => {
+    const path = slowConfig(`stop-${signal}`);
+    const run = await runParzen(['run', path, '--json'], {
+      cwd: dir,
+      onStart: signalWhen(/trial #1 complete/, [signal]),
+    });
+    expect(run.signal, run.stderr).toBe(signal);
+    expect(run.stderr).toMatch(
+      new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
+    );
+    // stderr is no terminal here (a log file, a CI job): no blank line before the note (a user trial's logs had one).
+    expect(run.stderr).not.toMatch(/\n\n(SIGINT|SIGTERM): /);
+    // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
+    expect(run.stderr).toContain(
+      signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
+    );
+    expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
+    const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
+    expect(summary.reason).toBe('interrupted');
+    const trials = await listTrials(path);
+    expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+    expect(trials.length).toBe(summary.trials.complete);
+    expect(trials.length).toBeGreaterThanOrEqual(2);
+    expect(trials.length).toBeLessThan(1000);
+  });
 
   it('with no grace period one Ctrl-C stops at once, and says so (trial 35: it said it let trials finish)', async () => {
     const { path, run } = await stoppedHanging('nograce', 'nograce.json');
@@ -166,18 +162,9 @@ export const manifests = [{
         budget: { maxTrials: 1000 },
       }),
     );
-    // Timed from the first signal, not from the start: a start slowed by a loaded machine is no hang.
-    let signalled: number | undefined;
     const run = await runParzen(['run', path], {
       cwd: own,
-      onStart: (child) => {
-        let seen = '';
-        child.stderr?.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          if (signalled === undefined && /trial #1 complete/.test(seen)) signalled = Date.now();
-        });
-        signalWhen(/trial #1 complete/, ['SIGINT', 'SIGINT', 'SIGINT'])(child);
-      },
+      onStart: signalWhen(/trial #1 complete/, ['SIGINT', 'SIGINT', 'SIGINT']),
       timeoutMs: 30_000,
     });
     expect(run.signal, run.stderr).toBe('SIGINT');
@@ -185,8 +172,9 @@ export const manifests = [{
       'SIGINT: stopping now (press Ctrl-C again to exit without waiting for the stores and objectives to close).',
     );
     expect(run.stderr).toContain('SIGINT: exiting without waiting for the stores and objectives to close.');
-    // The cleanup's own time limit is 10 s: exiting sooner is the third signal's doing.
-    expect(Date.now() - (signalled ?? 0)).toBeLessThan(8_000);
+    // The exit was the third signal's doing, not the cleanup's own time limit (10 s), which says when it runs out:
+    // told by what the run printed, not by a clock a loaded machine slows.
+    expect(run.stderr).not.toMatch(/did not finish in \d+ s; going on without it/);
   });
 
   it('a second Ctrl-C stops at once: the hanging trial is recorded as interrupted and its processes are killed', async () => {
@@ -198,15 +186,18 @@ export const manifests = [{
         objective: { use: 'command', options: { command: ['node', 'hang.mjs'] } },
         store: { use: 'jsonl', options: { path: './hang.jsonl' } },
         budget: { maxTrials: 5 },
+        // Longer than the run may take (30 s): that it ended at all is the second Ctrl-C's doing, without timing
+        // it from the start, which a loaded machine slows.
+        gracePeriodSeconds: 600,
       }),
     );
-    const started = Date.now();
     const run = await runParzen(['run', path], {
       cwd: dir,
       onStart: signalWhenFile(join(dir, 'hang.pid'), ['SIGINT', 'SIGINT']),
+      timeoutMs: 30_000,
     });
     expect(run.signal, run.stderr).toBe('SIGINT');
-    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.stderr).toContain('SIGINT: stopping now');
     expect(run.stdout).toMatch(/Study hang stopped \(interrupted\): 0 complete, 1 failed/);
     const trials = await listTrials(path);
     expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
@@ -231,7 +222,9 @@ setInterval(() => {}, 1000);\n`,
       'ckpt.json',
       heartConfig({
         name: 'ckpt',
-        objective: { use: 'command', options: { command: ['node', 'ckpt.mjs'], pruneGraceSeconds: 4 } },
+        // A grace period far past the save: a loaded machine may run the program's timer late, and SIGKILL must
+        // not come first. The program's own exit ends the wait, so the test takes no longer for it.
+        objective: { use: 'command', options: { command: ['node', 'ckpt.mjs'], pruneGraceSeconds: 60 } },
         store: { use: 'jsonl', options: { path: './ckpt.jsonl' } },
         budget: { maxTrials: 5 },
       }),
@@ -291,13 +284,16 @@ setInterval(() => {}, 1000);\n`,
       dir,
       'slow-load.mjs',
       `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\n` +
-        'await new Promise((r) => setTimeout(r, 20000));\nexport default ({ x }) => x * x;\n',
+        'await new Promise((r) => setTimeout(r, 600_000));\nexport default ({ x }) => x * x;\n',
     );
     const path = journalHeartConfig(dir, 'slow-load', {
       objective: { use: 'module', options: { path: './slow-load.mjs' } },
     });
-    const started = Date.now();
-    const run = await runParzen(['run', path, '--json'], { cwd: dir, onStart: signalWhenFile(marker, ['SIGINT']) });
+    const run = await runParzen(['run', path, '--json'], {
+      cwd: dir,
+      onStart: signalWhenFile(marker, ['SIGINT']),
+      timeoutMs: 30_000,
+    });
     expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toMatch(
       /interrupted \(SIGINT\) while preparing the run: no trial had started, no store was written/,
@@ -314,54 +310,38 @@ setInterval(() => {}, 1000);\n`,
       ],
     });
     expect(run.stderr).not.toMatch(/ at .*\.js:\d+/);
-    // The module's 20 s top-level await was not waited for.
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // The module's 10-minute top-level await was not waited for: the run ended (within the 30 s above), without
+    // timing it from the start, which a loaded machine slows.
     expect(existsSync(join(dir, 'slow-load.parzen.jsonl'))).toBe(false);
   });
 
   it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing; --json ends in the error', async () => {
-    // The holder: a live process on this host, so the lock is not stale until its 10 s age.
-    const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
-    try {
-      const path = writeIn(
-        dir,
-        'locked.json',
-        heartConfig({
-          name: 'locked',
-          objective: { use: 'module', options: { path: './slow.mjs' } },
-          store: { use: 'jsonl', options: { path: './locked.jsonl' } },
-        }),
-      );
-      writeFileSync(
-        join(dir, 'locked.jsonl.lock'),
-        JSON.stringify({ pid: holder.pid, host: hostname(), at: new Date().toISOString() }),
-      );
-      const run = await runParzen(['run', path, '--json'], {
-        cwd: dir,
-        // The store says it is waiting after a second; Ctrl-C then.
-        onStart: signalWhen(/waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+.*\); Ctrl-C stops/, [
-          'SIGINT',
-        ]),
-      });
-      expect(run.signal, run.stderr).toBe('SIGINT');
-      // Before, the run went on waiting until the lock was 10 s old and broken as stale.
-      expect(run.stderr).not.toMatch(/Starting study locked/);
-      expect(run.stderr).toMatch(
-        /study locked: Stopped while waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+/,
-      );
-      expect(readFileSync(join(dir, 'locked.jsonl'), 'utf8')).toBe('');
-      const { errors } = lastJsonLine(run.stdout) as { errors: { file: string; code: string; message: string }[] };
-      expect(errors).toEqual([
-        {
-          file: path,
-          code: 'INTERRUPTED',
-          message: expect.stringMatching(/^Stopped while waiting for the lock /),
-          issues: [],
-        },
-      ]);
-    } finally {
-      holder.kill();
-    }
+    // The holder: this live process, named with its start as a lock file names its holder, so the lock is never
+    // broken as stale. (A holder named without it, judged by the lock's age, was broken 10 s on: a loaded machine
+    // took that long to start the run and say it waits, and the run went on.)
+    const path = slowConfig('locked');
+    writeFileSync(join(dir, 'locked.jsonl.lock'), JSON.stringify({ ...thisProcess(), at: new Date().toISOString() }));
+    const run = await runParzen(['run', path, '--json'], {
+      cwd: dir,
+      // The store says it is waiting after a second; Ctrl-C then.
+      onStart: signalWhen(/waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+.*\); Ctrl-C stops/, ['SIGINT']),
+    });
+    expect(run.signal, run.stderr).toBe('SIGINT');
+    // Before, Ctrl-C did not stop the wait: the run went on waiting for the lock.
+    expect(run.stderr).not.toMatch(/Starting study locked/);
+    expect(run.stderr).toMatch(
+      /study locked: Stopped while waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+/,
+    );
+    expect(readFileSync(join(dir, 'locked.jsonl'), 'utf8')).toBe('');
+    const { errors } = lastJsonLine(run.stdout) as { errors: { file: string; code: string; message: string }[] };
+    expect(errors).toEqual([
+      {
+        file: path,
+        code: 'INTERRUPTED',
+        message: expect.stringMatching(/^Stopped while waiting for the lock /),
+        issues: [],
+      },
+    ]);
   });
 });
 
@@ -408,6 +388,8 @@ export default async ({ x }, { trialNumber }) => {
           }, 1000);
         }, 20);
       },
+      // Two runs one after the other, the second waiting for the first's lock: slow on a loaded machine.
+      timeoutMs: 45_000,
     });
     expect(first.code, first.stderr).toBe(0);
     expect(second?.code, second?.stderr).toBe(0);

@@ -46,9 +46,15 @@ pid, fd = pty.fork()
 if pid == 0:
     os.dup2(os.open('hup.err', os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
     os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'run', 'hup.json'])
+# Hang up once the run is under way (its first trial done, so its handlers are in place), read from the file its
+# stderr goes to: a fixed wait raced a start slowed by a loaded machine (the hang-up came while it prepared).
+def under_way():
+    try:
+        with open('hup.err', 'rb') as err: return b'trial #0 complete' in err.read()
+    except FileNotFoundError: return False
 start = time.time()
-while time.time() - start < 2:
-    if select.select([fd], [], [], 0.1)[0]:
+while time.time() - start < 30 and not under_way():
+    if select.select([fd], [], [], 0.05)[0]:
         try: os.read(fd, 65536)
         except OSError: break
 os.close(fd)
@@ -58,7 +64,7 @@ print(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 'signal %d' % os.WTERM
     const result = spawnSync('python3', ['-c', script, process.execPath, cliPath], {
       cwd: dir,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 50_000,
     });
     const stderr = readFileSync(join(dir, 'hup.err'), 'utf8');
     // Killed by the signal, as a program a signal stopped ends (a shell around it stops too).

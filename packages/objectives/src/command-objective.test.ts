@@ -581,19 +581,23 @@ describe('command objective', () => {
     "gives a program SIGTERM at the run's stop, and SIGKILL pruneGraceSeconds later if it is still running (trial 153)",
     async () => {
       // A program that saves a checkpoint, prints a loss and exits 0 on SIGTERM; a child in its group ignores it.
+      // The run stops once the child says it ignores SIGTERM (its pid file, written after its handler: a fixed
+      // 100 ms let a slow start die of the SIGTERM instead), and the program has its handler before it starts it.
       const saved = join(dir, 'checkpoint.txt');
       const childPid = join(dir, 'checkpoint-child.pid');
+      const ignoring = `process.on('SIGTERM', () => {}); require('node:fs').writeFileSync(${JSON.stringify(childPid)}, String(process.pid)); setInterval(() => {}, 1000)`;
       const checkpointing = `const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 process.on('SIGTERM', () => { fs.writeFileSync(${JSON.stringify(saved)}, 'saved'); console.log('{"loss": 0.5}'); process.exit(0); });
-const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-setTimeout(() => fs.writeFileSync(${JSON.stringify(childPid)}, String(child.pid)), 100);
+spawn(process.execPath, ['-e', ${JSON.stringify(ignoring)}], { stdio: 'ignore' });
 setInterval(() => {}, 1000);`;
+      // A grace period far longer than the save takes on a loaded machine (0.5 s let SIGKILL come first): the
+      // program's exit ends the wait, and its group's SIGKILL then takes the child.
       const interrupted = await runOneTrial(
         'stop-checkpoint',
         checkpointing,
         { signal: stopWhen(childPid) },
-        { pruneGraceSeconds: 0.5 },
+        { pruneGraceSeconds: 30 },
       );
       expect(readFileSync(saved, 'utf8')).toBe('saved');
       await expectGone(childPid);
@@ -606,8 +610,9 @@ setInterval(() => {}, 1000);`;
       // A program that ignores SIGTERM gets SIGKILL once pruneGraceSeconds have run out, and the engine waits
       // for it (its details are the program's).
       const pidFile = join(dir, 'stubborn.pid');
-      const stubborn = `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));
-process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`;
+      // Its handler before its pid file: until a listener is added, SIGTERM's default action ends the process.
+      const stubborn = `process.on('SIGTERM', () => {});
+require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`;
       const started = Date.now();
       const killed = await runOneTrial(
         'stop-stubborn',

@@ -78,31 +78,34 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s stops after the running trial, prints the summary and ends by the signal ($? %i)', async (signal, _code) => {
-    const path = slowConfig(`stop-${signal}`);
-    const run = await runParzen(['run', path, '--json'], {
-      cwd: dir,
-      onStart: signalWhen(/trial #1 complete/, [signal]),
-    });
-    expect(run.signal, run.stderr).toBe(signal);
-    expect(run.stderr).toMatch(
-      new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
-    );
-    // stderr is no terminal here (a log file, a CI job): no blank line before the note (a user trial's logs had one).
-    expect(run.stderr).not.toMatch(/\n\n(SIGINT|SIGTERM): /);
-    // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
-    expect(run.stderr).toContain(
-      signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
-    );
-    expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
-    const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
-    expect(summary.reason).toBe('interrupted');
-    const trials = await listTrials(path);
-    expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
-    expect(trials.length).toBe(summary.trials.complete);
-    expect(trials.length).toBeGreaterThanOrEqual(2);
-    expect(trials.length).toBeLessThan(1000);
-  });
+  ] as const)(
+    '%s stops after the running trial, prints the summary and ends by the signal ($? %i)',
+    async (signal, _code) => {
+      const path = slowConfig(`stop-${signal}`);
+      const run = await runParzen(['run', path, '--json'], {
+        cwd: dir,
+        onStart: signalWhen(/trial #1 complete/, [signal]),
+      });
+      expect(run.signal, run.stderr).toBe(signal);
+      expect(run.stderr).toMatch(
+        new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
+      );
+      // stderr is no terminal here (a log file, a CI job): no blank line before the note (a user trial's logs had one).
+      expect(run.stderr).not.toMatch(/\n\n(SIGINT|SIGTERM): /);
+      // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
+      expect(run.stderr).toContain(
+        signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
+      );
+      expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
+      const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; reason: string };
+      expect(summary.reason).toBe('interrupted');
+      const trials = await listTrials(path);
+      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+      expect(trials.length).toBe(summary.trials.complete);
+      expect(trials.length).toBeGreaterThanOrEqual(2);
+      expect(trials.length).toBeLessThan(1000);
+    },
+  );
 
   it('with no grace period one Ctrl-C stops at once, and says so (trial 35: it said it let trials finish)', async () => {
     const { path, run } = await stoppedHanging('nograce', 'nograce.json');

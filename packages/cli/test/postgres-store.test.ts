@@ -89,7 +89,7 @@ describePostgres('parzen on the postgres store', () => {
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(JSON.parse(deleted.stdout)).toEqual({
       study: 'heart',
-      store: `PostgreSQL database ${where}`,
+      store: 'postgres',
       deleted: true,
       trials: { complete: 3, pruned: 0, failed: 0, running: 0 },
     });
@@ -135,8 +135,10 @@ describePostgres('parzen on the postgres store', () => {
     const moved = await freshDatabase('imported');
     const imported = await parzen('import', config, file, '--store', `postgres:${moved.url}`);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).toBe('parzen: study heart is new in the postgres store: this import made it.');
-    expect(imported.stdout).toBe('Imported 3 trials into study heart (postgres store) as #0-#2.');
+    expect(imported.stderr).toBe(
+      'parzen: study heart is new in the postgres store: this import made it.\nImported 3 trials into study heart (postgres store) as #0-#2.',
+    );
+    expect(imported.stdout).toBe('');
     const html = join(dir, 'pg-only-study.html');
     const report = await parzen('report', '--store', store, '-o', html);
     expect(report.code, report.stderr).toBe(0);

@@ -86,7 +86,7 @@ describe('parzen report on a conditional space', () => {
     const result = await cli('report', config, '-o', out, '--contour', `${join(dir, 'spy.mjs')}#text`, '--pair', 'x,C');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
-      /^parzen: --contour: the function failed \(threw or gave no finite number\) at 1600 of the 1600 points it was called at \(no contour lines\); the first time it gave "abc" for \{.*\}\.$/,
+      /^parzen: --contour: the function failed \(threw or gave no finite number\) at 1600 of the 1600 points it was called at \(no contour lines\); the first time it gave "abc" for \{.*\}\.\nWrote .*text\.html$/,
     );
     expect(pageData(readFileSync(out, 'utf8')).notes).toContain(
       'The contour function failed at 1600 of the 1600 grid points of x × C, so that plot has no contour lines; the first time it returned "abc".',

@@ -40,7 +40,15 @@ import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { activeTogether, contourBase } from './contour-base.js';
 import { fanovaTrialLimit, measuredFanova } from './fanova.js';
 import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
-import { type Replay, type ReplaySnapshot, replaySuggestions, type StartupDraws, startupDraws } from './replay.js';
+import {
+  explainNextSuggestion,
+  type Replay,
+  type ReplaySnapshot,
+  replaySuggestions,
+  type StartupDraws,
+  startupDraws,
+} from './replay.js';
+import { asTheNextRunSeesThem, paramsLine, suggestionWords } from './suggestion-words.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
 
@@ -81,6 +89,17 @@ export interface ReportOptions {
    * concentrates every parameter, used or not, around its best trials).
    */
   readonly importance?: 'fanova' | 'ped-anova';
+  /**
+   * Draw the "Next suggestion" section (default true): for a study whose suggester is TPE, the params its next
+   * trial would get and the model they come from, computed as `parzen explain` computes them (one suggestion more,
+   * nothing stored); for a study of another suggester, that it has no model to draw.
+   */
+  readonly next?: boolean;
+  /**
+   * Trials asked for by `trials` that the study does not have yet are awaited, not missing: the page says each is
+   * drawn once the study gets there (what a page served live, read again as the study runs, does). Default false.
+   */
+  readonly awaitTrials?: boolean;
 }
 
 /** Whether some finished trial set both parameters (a conditional space may never set two together). */
@@ -453,8 +472,19 @@ const snapshotsTaken = (replay: Replay): string => {
   return `${taken}${missing.length === 0 ? '' : ` (the study has no ${missing.length === 1 ? 'trial' : 'trials'} ${listTrials(missing)} with params: nothing was chosen there to draw)`}`;
 };
 
+/**
+ * Trials asked for that a served study does not have yet: `Trial #50, asked for, is not in the study yet (its last
+ * trial is #29): this page draws its suggestion once the study gets there.`
+ */
+const awaitedWords = (awaited: readonly number[], trials: readonly Trial[]): string => {
+  const one = awaited.length === 1;
+  const last = trials.reduce((max, trial) => Math.max(max, trial.number), -1);
+  const running = trials.filter((trial) => trial.state === 'running').length;
+  return `${one ? 'Trial' : 'Trials'} ${listTrials(awaited.map((number) => `#${number}`))}, asked for, ${one ? 'is' : 'are'} not in the study yet (${last < 0 ? 'it has no trial yet' : `its last trial is #${last}`}): this page draws ${one ? 'its suggestion' : 'their suggestions'} once the study gets there, as it reads the study again.${running === 0 ? ` No trial is running now: a run of the study brings ${one ? 'it' : 'them'}.` : ''}`;
+};
+
 /** Trial numbers as a list, the first 8 and how many more. */
-const listTrials = (numbers: readonly number[]): string =>
+const listTrials = (numbers: readonly (number | string)[]): string =>
   numbers.length <= 8 ? numbers.join(', ') : `${numbers.slice(0, 8).join(', ')} and ${numbers.length - 8} more`;
 
 /**
@@ -584,6 +614,111 @@ export const pairIssues = (space: CompiledSpace, pairs: unknown): ConfigIssue[] 
   });
 };
 
+/** The charts of one suggestion's decisions: a parameter's densities, or a choice's bars, as "What TPE saw" draws them. */
+const suggestionCharts = (
+  params: readonly ParamNode[],
+  snapshots: readonly ReplaySnapshot[],
+  trialValue: (number: number, name: string) => number | undefined,
+  figure: boolean | 'next',
+  undecided: string[],
+): Chart[] =>
+  params.flatMap((param) => {
+    const chart =
+      param.distribution.kind === 'categorical'
+        ? categoricalChart(param, snapshots, figure)
+        : densityChart(param, snapshots, (number) => trialValue(number, param.name), figure);
+    if (chart === undefined) undecided.push(param.name);
+    return chart === undefined ? [] : [chart];
+  });
+
+/** Words as `a`, `a and b`, `a, b and c`. */
+const listed = (words: readonly string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+
+/** Trial numbers as `#3`, `#3 and #5`, `#3, #5 and #8`. */
+const numbered = (numbers: readonly number[]): string => listed(numbers.map((number) => `#${number}`));
+
+/**
+ * The "Next suggestion" section: for a TPE study, the params the next trial would get and why, computed as `parzen
+ * explain` computes them (the trials as the next run sees them, a running trial whose worker is gone failed first;
+ * `explainNextSuggestion`, which stores nothing) and said in its words, with the same charts as a past suggestion's;
+ * for a study of another suggester, that there is no model to draw.
+ */
+const nextSection = async (
+  study: ReportStudy,
+  /** The parameters the page charts (a wide space: the most important ones). */
+  charted: readonly ParamNode[],
+  now: Date,
+): Promise<Section> => {
+  const section = { id: 'next', title: 'Next suggestion' };
+  const use = study.suggester?.use;
+  if (use !== 'tpe')
+    return {
+      ...section,
+      text: [
+        use === undefined
+          ? 'The study was stored without its suggester (by an older version), so the page cannot say how its next trial is drawn: there is no model to draw.'
+          : `This study's suggester is \`${use}\`${use === 'random' ? ' (random search: every trial drawn at random from the space, whatever the trials before it gave)' : ''}, not TPE: there is no model of the trials so far to draw, so no next suggestion is explained (\`parzen explain\` explains the next trial of a TPE study).`,
+      ],
+      charts: [],
+    };
+  const { trials, stale } = asTheNextRunSeesThem(study.trials, now);
+  const seen = { ...study, trials };
+  const next = await explainNextSuggestion(seen);
+  if (next === undefined) return { ...section, text: [], charts: [] };
+  const e = next.explanation;
+  const words = suggestionWords(next, trials, study.direction);
+  const running = next.running === 0 ? '' : `; ${next.running === 1 ? '1 trial' : `${next.running} trials`} running`;
+  const text = [
+    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.compat}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` But an enqueued entry waits: the next trial runs ${paramsLine(toExternalParams(study.space, study.waiting[0] as ParamAssignment))} instead (TPE decides only what it leaves out); this is TPE's draw for #${next.trialNumber} without it.`}`,
+  ];
+  if (stale.length > 0)
+    text.push(
+      `${numbered(stale)} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first.`,
+    );
+  if (next.unknownOptions.length > 0)
+    text.push(
+      `The study's stored TPE options include ${next.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study): left out.`,
+    );
+  if (e.phase === 'startup') {
+    text.push(
+      `${words.startup}: the next trial's params are drawn by the ${words.startupBy}, not by the model, so there is no model to draw yet.`,
+    );
+    return { ...section, text, charts: [] };
+  }
+  for (const said of [words.split, words.size, words.running, words.failures]) if (said !== undefined) text.push(said);
+  const snapshot: ReplaySnapshot = {
+    trialNumber: next.trialNumber,
+    explanation: e,
+    ...(next.joint === undefined ? {} : { joint: next.joint }),
+    stored: {},
+    reproduced: true,
+  };
+  const byNumber = new Map(trials.map((trial) => [trial.number, trial]));
+  const undecided: string[] = [];
+  // Ids of their own (`next-density-x`): the SVG files and the page's anchors tell them from the past trials' charts.
+  const charts = suggestionCharts(
+    charted,
+    [snapshot],
+    (number, name) => {
+      const value = byNumber.get(number)?.internal[name];
+      return typeof value === 'number' ? value : undefined;
+    },
+    'next',
+    undecided,
+  ).map((chart) => ({ ...chart, id: `next-${chart.id}` }));
+  text.push(
+    `Each chart below is TPE's model for one parameter as it stands, drawn as "What TPE saw" draws a past trial's: l(x) over the good trials, g(x) over the others, the score, and the value TPE would choose marked.${next.joint === undefined ? '' : ` TPE decides ${listed(next.joint.names)} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`}`,
+  );
+  // A branch the next trial does not take has nothing decided to draw.
+  const inactive = undecided.filter((name) => !e.params.some((param) => param.name === name));
+  if (inactive.length > 0)
+    text.push(
+      `No chart for ${inactive.map((name) => `\`${name}\``).join(', ')}: the next trial does not set ${inactive.length === 1 ? 'it' : 'them'} (the branch of a choice that holds ${inactive.length === 1 ? 'it' : 'them'} is not chosen).`,
+    );
+  return { ...section, text, charts };
+};
+
 /**
  * Builds the report page of a study as plain data: optimization history, value distribution,
  * parameter importance (fANOVA, or PED-ANOVA by `importance`), the seed's figures (trials as numbers over
@@ -696,6 +831,14 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   });
   const undecided: string[] = [];
   const byNumber = new Map(study.trials.map((trial) => [trial.number, trial]));
+  // A served page's trials asked for that the study does not have yet: awaited, said so, and drawn once they come.
+  const awaited = options.awaitTrials === true ? (replay.missing ?? []).filter((number) => !byNumber.has(number)) : [];
+  const said =
+    awaited.length === 0
+      ? replay
+      : { ...replay, missing: (replay.missing ?? []).filter((number) => !awaited.includes(number)) };
+  const awaitedText = awaited.length === 0 ? [] : [awaitedWords(awaited, study.trials)];
+  notes.push(...awaitedText);
   // A wide space: the most important parameters' charts (trial 95: 168 of them were 16 MB of a 23 MB page that
   // took 37 s to open), in the space's order; the rest said.
   const ranked = importances.map((imp) => imp.name);
@@ -706,22 +849,16 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           const at = ranked.indexOf(param.name);
           return at >= 0 && at < MAX_TPE_CHARTS;
         });
-  const tpeCharts = charted.flatMap((param) => {
-    const chart =
-      param.distribution.kind === 'categorical'
-        ? categoricalChart(param, replay.snapshots, !replay.sameSuggester)
-        : densityChart(
-            param,
-            replay.snapshots,
-            (number) => {
-              const value = byNumber.get(number)?.internal[param.name];
-              return typeof value === 'number' ? value : undefined;
-            },
-            !replay.sameSuggester,
-          );
-    if (chart === undefined) undecided.push(param.name);
-    return chart === undefined ? [] : [chart];
-  });
+  const tpeCharts = suggestionCharts(
+    charted,
+    replay.snapshots,
+    (number, name) => {
+      const value = byNumber.get(number)?.internal[name];
+      return typeof value === 'number' ? value : undefined;
+    },
+    !replay.sameSuggester,
+    undecided,
+  );
   // The slice plots and the parallel coordinates draw the same parameters (trial 95: 292 axes made a
   // 32,000-pixel-wide chart of 6.6 MB).
   const drawnSpace = charted.length === study.space.params.length ? study.space : { ...study.space, params: charted };
@@ -784,9 +921,20 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'tpe',
       title: 'What TPE saw',
-      text: replay.snapshots.length === 0 ? [noReplayText(replay)] : [...replayText(study, replay), ...undecidedText],
+      text: [
+        ...awaitedText,
+        ...(replay.snapshots.length > 0
+          ? [...replayText(study, said), ...undecidedText]
+          : awaitedText.length > 0 &&
+              !said.spaced &&
+              (said.trials ?? []).length === 0 &&
+              (said.missing ?? []).length === 0
+            ? []
+            : [noReplayText(said)]),
+      ],
       charts: tpeCharts,
     },
+    ...(options.next === false ? [] : [await nextSection(study, charted, options.now ?? new Date())]),
     {
       id: 'params',
       title: 'Each parameter',

@@ -6,7 +6,7 @@
  */
 
 export { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';
-export { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
+export { categoricalChart, densityChart, type PairContour, pairChart, type TpeFigure } from './charts/tpe-charts.js';
 export { regretBands } from './comparison.js';
 export {
   type AxisPosition,

@@ -1,4 +1,11 @@
-import type { CompiledSpace, Direction, ExternalParams, TakenEntry, Trial } from '@parzen/engine/plugin';
+import type {
+  CompiledSpace,
+  Direction,
+  ExternalParams,
+  ParamAssignment,
+  TakenEntry,
+  Trial,
+} from '@parzen/engine/plugin';
 
 /**
  * A comparison's table (one row per variant, its first column `variant`) of at most this many rows is also
@@ -122,6 +129,12 @@ export interface ReportStudy {
    * params a partial entry fixed, as the run did, so that what TPE chose is what is explained.
    */
   readonly takenEntries?: readonly TakenEntry[];
+  /**
+   * The enqueued entries waiting to run, the first to run first (the store's `listEnqueued`, then a config's entries
+   * no trial has run): the next trial runs the first one, TPE drawing only the params it leaves out, which the
+   * "Next suggestion" section says (as `parzen explain` does).
+   */
+  readonly waiting?: readonly ParamAssignment[];
 }
 
 /** A cheap function of the params (the objective, or a stand-in) to draw contours under the trials. */

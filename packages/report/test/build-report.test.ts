@@ -390,7 +390,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const data = JSON.parse(
       html.split('<script type="application/json" id="parzen-data">')[1]?.split('</script>')[0] ?? '',
     );
-    expect(data.sections.map((s: { id: string }) => s.id)).toEqual(['overview', 'pairs', 'tpe', 'params']);
+    expect(data.sections.map((s: { id: string }) => s.id)).toEqual(['overview', 'pairs', 'tpe', 'next', 'params']);
     // Without JavaScript: the title, the notes and the best trial (trial 34: only "Rendering…").
     const text = html.split('<noscript>')[1]?.split('</noscript>')[0] ?? '';
     expect(text).toContain(`Best trial #${page.best?.number}: loss ${page.best?.loss}`);

@@ -840,6 +840,11 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const { page, seen } = await openServed(server.url);
       expect(await page.locator('#trial-table tbody tr').count()).toBe(12);
+      // Where TPE goes next, and its model drawn (a chart per parameter), linked from the top.
+      expect(await page.locator('#next h2').textContent()).toBe('Next suggestion');
+      expect(await page.locator('#next p').first().textContent()).toMatch(/^The next trial, #12, would get x = /);
+      expect(await page.locator('#next .chart').count()).toBe(2);
+      expect(await page.locator('nav a[href="#next"]').textContent()).toBe('Next suggestion');
       await page.evaluate(() => {
         (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
       });
@@ -863,6 +868,8 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       await page.waitForSelector(`body[data-rendered="${latest?.version}"]`, { timeout: 15_000 });
       expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
       expect(await page.locator('#best td').first().textContent()).toBe('12');
+      // The next suggestion follows: the trial after the new one, from the trials now.
+      expect(await page.locator('#next p').first().textContent()).toMatch(/^The next trial, #13, would get x = /);
       expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('table-filter');
       expect(await page.evaluate('document.activeElement.selectionStart')).toBe(1);
       expectAllMarks(latest as ReportPage, await renderedMarks(page));

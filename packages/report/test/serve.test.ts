@@ -1,6 +1,7 @@
 import { compileSpace, type Trial } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type ReportStudy, serveReport } from '../src/index.js';
+import { runTpeStudy } from './fixtures.js';
 
 /** Reads a served page's event stream: each event's name and data, in order. */
 const readEvents = async (url: string) => {
@@ -88,6 +89,42 @@ describe('serveReport status events', () => {
           .table?.rows.length;
       await expect.poll(rows).toBe(3);
       expect(stream.statuses()).toHaveLength(4);
+    } finally {
+      await stream.stop();
+      await server.close();
+    }
+  });
+});
+
+describe('serveReport and the next suggestion', () => {
+  it('draws the next suggestion again as trials arrive, as the rest of the page', async () => {
+    const whole = await runTpeStudy(26);
+    let count = 20;
+    const server = await serveReport({
+      load: async () => ({ ...whole, trials: whole.trials.slice(0, count) }),
+      build: (study) => buildReport(study, { awaitTrials: true, trials: [25] }),
+      intervalMs: 20,
+    });
+    const stream = await readEvents(`${server.url}events?version=unknown`);
+    type Page = { notes: string[]; sections: { id: string; text: string[]; charts: { id: string }[] }[] };
+    const latest = () =>
+      JSON.parse(stream.events.filter((e) => e.event === 'report').at(-1)?.data ?? '{"sections":[]}') as Page;
+    const next = () => latest().sections.find((s) => s.id === 'next');
+    try {
+      await expect.poll(() => next()?.text[0]).toMatch(/^The next trial, #20, would get /);
+      expect(next()?.charts.map((c) => c.id)).toEqual(['next-density-x', 'next-density-y']);
+      // Trial 25, asked for, is awaited: said, then drawn once it comes.
+      expect(latest().notes.join(' ')).toContain(
+        'Trial #25, asked for, is not in the study yet (its last trial is #19)',
+      );
+      count = 26;
+      await expect.poll(() => next()?.text[0]).toMatch(/^The next trial, #26, would get /);
+      expect(latest().notes.join(' ')).not.toContain('not in the study yet');
+      expect(
+        latest()
+          .sections.find((s) => s.id === 'tpe')
+          ?.charts.map((c) => c.id),
+      ).toEqual(['density-x', 'density-y']);
     } finally {
       await stream.stop();
       await server.close();

@@ -1,19 +1,15 @@
-import type { ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
 import type { ConfigIssue, Direction, Trial } from '@parzen/engine';
-import { checkEnqueued } from '@parzen/engine/host';
 import {
-  activeParamNames,
   type CompiledSpace,
   checkSameStudy,
   checkStoredTrials,
   type EnqueuedParams,
-  finishedTrial,
   type ParamAssignment,
   ParzenError,
-  staleTrialOutcome,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
+import { type NextSuggestion, type PastSuggestion, type ReportStudy, suggestionWords } from '@parzen/report';
+import { configEntries } from '../config-entries.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
@@ -26,9 +22,6 @@ import { formatTable } from '../text-table.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 import { reportStudy, spaceOf, trialsHeld } from './report.js';
-
-/** Codes of trials that ended without running their params: an entry they took waits again. */
-const UNRUN = new Set(['INTERRUPTED', 'STALE_TRIAL']);
 
 /** Flags of `parzen explain`. */
 export interface ExplainFlags {
@@ -50,25 +43,6 @@ const assignment = (params: Readonly<Record<string, unknown>>): string =>
     .join(', ');
 
 /**
- * The trials as the next run sees them: a running trial whose worker is gone is failed first (STALE_TRIAL),
- * by the rule the run writes (review 60: explained as running, it changed the draw).
- */
-const asTheRunSeesThem = (trials: readonly Trial[], now: Date): { trials: Trial[]; stale: number[] } => {
-  const stale: number[] = [];
-  const seen = trials.map((trial): Trial => {
-    const outcome = trial.state === 'running' ? staleTrialOutcome(trial, now, '') : undefined;
-    if (trial.state !== 'running' || outcome === undefined) return trial;
-    stale.push(trial.number);
-    return finishedTrial(trial, outcome, now.toISOString());
-  });
-  return { trials: seen, stale };
-};
-
-/** The start-up suggester named by its kind when the explanation says it: `quasi-random start-up suggester`. */
-const startupSuggester = (e: NextSuggestion['explanation']): string =>
-  e.startup === undefined ? 'start-up suggester' : `${e.startup} start-up suggester`;
-
-/**
  * The Halton point a past start-up trial's drawn params are, when the stored data shows it exactly: the
  * quasi-random start-up suggester gives trial n point n of the seed's scrambled Halton sequence, so when the
  * replay (which draws point n) gives the params the trial stored, point n it was. Undefined for another
@@ -82,19 +56,6 @@ const haltonPoint = (past: PastSuggestion): number | undefined =>
   past.enqueuedAll !== true
     ? past.trialNumber
     : undefined;
-
-/**
- * The best loss's tie that left the good set empty, with the rule (trial 162: "a tie of many trials" for two): `, 0.1,
- * is a tie of 2 trials, at least twice the good set of 1`.
- */
-const plateauOf = (losses: ReadonlyMap<number, number>, sign: number, good: number): string => {
-  const values = [...losses.values()];
-  const set = `the good set of ${good}`;
-  if (values.length === 0) return ` is a tie of at least twice as many trials as ${set}`;
-  const best = values.reduce((a, b) => (sign * (b - a) < 0 ? b : a));
-  const tied = values.filter((loss) => loss === best).length;
-  return `, ${formatNumber(best)}, is a tie of ${tied} trials, ${tied >= 2 * good ? 'at least twice' : 'against'} ${set}`;
-};
 
 /** The text `parzen explain` prints: the next params, the split, and how each parameter was decided. */
 export const formatNextSuggestion = (
@@ -112,6 +73,8 @@ export const formatNextSuggestion = (
   replaySeed?: ReplaySeed,
 ): string => {
   const { explanation: e, trialNumber, params } = next;
+  // The sentences the report's "Next suggestion" section says too (one implementation, in @parzen/report).
+  const words = suggestionWords(next, trials, direction);
   const running = next.running === 0 ? '' : `, ${next.running} running`;
   const lines =
     past === undefined
@@ -124,7 +87,7 @@ export const formatNextSuggestion = (
     );
   else if (past?.enqueued !== undefined)
     lines.push(
-      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? `TPE's ${startupSuggester(e)}` : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
+      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? `TPE's ${words.startupBy}` : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
     );
   // Trial 166: with --seed 8 on a study of seed 7, four guesses were listed where the seeds alone told.
   if (past !== undefined && !past.reproduced && past.enqueuedAll !== true && seed?.ownGives === true)
@@ -140,12 +103,7 @@ export const formatNextSuggestion = (
       `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: ${createdWith === undefined ? '' : `the study was created with the \`${createdWith}\` suggester, which may have drawn this trial (a run with TPE came later); or `}the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
   if (e.phase === 'startup') {
-    // Trial 158 (C6): a trial an entry gave every param was said "not drawn", then "drawn by the start-up suggester".
-    // Trial 166: "(5 of 10 trials finished)" read as if the study had 10 trials.
-    // Review 157: under failed: "ignore" (optuna, optuna5) failed trials do not count, and "(4 so far)" beside 6 finished misled.
-    const finishedBefore = trials.filter((trial) => trial.state !== 'running' && trial.number < trialNumber).length;
-    const uncounted = finishedBefore - e.finished;
-    const phase = `It falls in TPE's start-up phase, which lasts until ${e.startupTrials} trials have finished (${e.finished} so far${uncounted > 0 ? `: ${uncounted === 1 ? 'a failed trial' : `${uncounted} failed trials`} before it ${uncounted === 1 ? 'does' : 'do'} not count` : ''})`;
+    const phase = words.startup as string;
     // Review 162: which point of the sequence, when the replay shows it (never guessed).
     const point = past === undefined ? undefined : haltonPoint(past);
     const from =
@@ -154,138 +112,17 @@ export const formatNextSuggestion = (
         : ` from point ${point} of the seed's scrambled Halton sequence (trial n takes point n; replayed, point ${point} gives the stored values)`;
     lines.push(
       past?.enqueuedAll === true
-        ? `${phase}, where a trial no entry gives is drawn by the ${startupSuggester(e)}, not by the model: nothing more to explain.`
+        ? `${phase}, where a trial no entry gives is drawn by the ${words.startupBy}, not by the model: nothing more to explain.`
         : past?.enqueued !== undefined
-          ? `${phase}: the params the entry left out were drawn by the ${startupSuggester(e)}${from}, not by the model, so there is nothing more to explain.`
-          : `${phase}: drawn by the ${startupSuggester(e)}${from}, not by the model, so there is nothing more to explain.`,
+          ? `${phase}: the params the entry left out were drawn by the ${words.startupBy}${from}, not by the model, so there is nothing more to explain.`
+          : `${phase}: drawn by the ${words.startupBy}${from}, not by the model, so there is nothing more to explain.`,
     );
     return lines.join('\n');
   }
-  const losses = new Map<number, number>();
-  for (const trial of trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
-  const sign = direction === 'maximize' ? -1 : 1;
-  const ranked = e.below
-    .filter((number) => losses.has(number))
-    .sort((a, b) => sign * ((losses.get(a) as number) - (losses.get(b) as number)) || a - b);
-  // Below-set members without a loss of their own: running trials at the constant liar's lie, pruned ones.
-  const others = e.below.filter((number) => !losses.has(number));
-  // Every good trial when they are few, else the best five; and always those the kernels named (trial 166: the kernel
-  // column named #30, the sixth of six, hidden by the ellipsis).
-  const named = new Set(e.params.flatMap((param) => param.winner.kernel?.trial ?? []));
-  const shownAt = (number: number, at: number) => ranked.length <= GOOD_LISTED || at < 5 || named.has(number);
-  const listed = [
-    ...ranked.flatMap((number, at) =>
-      shownAt(number, at)
-        ? [`#${number} ${formatNumber(losses.get(number) as number)}`]
-        : at > 0 && !shownAt(ranked[at - 1] as number, at - 1)
-          ? []
-          : ['…'],
-    ),
-    ...(others.length === 0 ? [] : [`${others.map((number) => `#${number}`).join(', ')} without a loss of their own`]),
-  ].join(', ');
-  const observed = e.observed === 1 ? '1 trial' : `${e.observed} trials`;
-  lines.push(
-    e.observed === 0
-      ? // Every trial failed (under failed: "avoid" start-up counts them): nothing to split (trial 77: "g(x) from the others", none).
-        'No trial has a loss yet (every trial observed failed): l(x) and g(x) are the prior alone, so the score leans only on where trials failed (log P(finishes)).'
-      : e.below.length === 0
-        ? `From ${observed} observed: none is good, as the best loss${plateauOf(losses, sign, e.nBelow)}, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.`
-        : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, ${aboveFrom(e)}.`,
-  );
-  // Trial 166: where the good set's size came from was never said (6 is γ = 0.1 of 60, or 0.15 of 40 before #50).
-  if (e.observed > 0 && e.gamma !== undefined) lines.push(splitRule(e));
-  // Trial 166: running trials in g(x) were "the others", read as the other finished trials.
-  const lie = liedRunning(e, next.pruned, trials);
-  if (lie !== '') lines.push(lie);
+  for (const said of [words.split, words.size, words.running, words.failures]) if (said !== undefined) lines.push(said);
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
-  // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
-  if (e.observed > 0 && e.failures !== undefined)
-    lines.push(
-      `${e.failures === 1 ? '1 trial that failed at its params is' : `${e.failures} trials that failed at their params are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed."}`,
-    );
   lines.push(...decisionLines(e, trials, finishing, past !== undefined, replaySeed));
   return lines.join('\n');
-};
-
-/** Whether the constant liar counts running trials among the observed ones (all lies but `worst` and false). */
-const runningObserved = (lie: ConstantLiar | undefined): boolean =>
-  lie !== undefined && lie !== false && lie !== 'worst';
-
-/** What g(x) is built from: `g(x) from the others`, or `g(x) from the other 23 and the 2 running trials`. */
-const aboveFrom = (e: NextSuggestion['explanation']): string => {
-  const running = e.constantLiar === false ? [] : (e.running ?? []);
-  const above = running.filter((number) => !e.below.includes(number)).length;
-  if (above === 0) return 'g(x) from the others';
-  const others = e.observed - e.below.length - (runningObserved(e.constantLiar) ? above : 0);
-  return `g(x) from the other ${others} and the ${above === 1 ? 'running trial' : `${above} running trials`}`;
-};
-
-/**
- * What the running trials counted as, by the constant liar, as a sentence, and where they ranked against the
- * complete and pruned trials in the split (`pruned`, the setting replayed with); empty when none was running.
- */
-const liedRunning = (
-  e: NextSuggestion['explanation'],
-  pruned: PrunedTrialPolicy | undefined,
-  /** The trials the suggestion saw: whether any was pruned, or complete with a loss to take a lie from. */
-  seen: readonly Trial[],
-): string => {
-  const count = e.running?.length ?? 0;
-  const lie = e.constantLiar;
-  if (count === 0 || lie === undefined) return '';
-  const trials = count === 1 ? 'The running trial counts' : `The ${count} running trials count`;
-  const observed = `among the ${e.observed} observed`;
-  if (lie === false)
-    return `${count === 1 ? 'The running trial is' : `The ${count} running trials are`} left out (constantLiar false): in neither l(x) nor g(x).`;
-  if (lie === 'worst')
-    return `${trials} as worse than any finished trial (constantLiar "worst"): in g(x) only, and not ${observed}.`;
-  // Pruned trials rank in the split unless `pruned: "ignore"` leaves them out.
-  const rankedPruned = pruned !== 'ignore' && seen.some((trial) => trial.state === 'pruned');
-  // At +∞ they come after every complete and pruned trial (failed ones under failed: "worst" beside them, by number).
-  const last = (why: string) =>
-    `${trials} at a loss of +∞ (${why}), ${observed}: ranked after every complete${rankedPruned ? ' and pruned' : ''} trial, so in l(x) only when those are too few to fill its set.`;
-  if (lie === 'infinite') return last('constantLiar "infinite"');
-  // A mean or best of no complete loss is none: the split takes the running trials at +∞ then.
-  if (
-    (lie === 'mean' || lie === 'best') &&
-    !seen.some((trial) => trial.state === 'complete' && Number.isFinite(trial.loss))
-  )
-    return last(`constantLiar "${lie}", with no complete trial's loss to take the ${lie} of`);
-  const at =
-    lie === 'mean'
-      ? `the complete trials' mean loss (constantLiar "mean")`
-      : lie === 'best'
-        ? `the complete trials' best loss (constantLiar "best")`
-        : `a loss of ${formatNumber(lie)} (constantLiar ${formatNumber(lie)})`;
-  // Under `pruned: "rank"` every complete trial and every lie comes before the pruned trials; under "impute" the
-  // pruned trials with an estimated loss are ranked among them by it, the others after them all.
-  const ranked = !rankedPruned
-    ? 'ranked by loss among the complete trials'
-    : pruned === 'impute'
-      ? 'ranked by loss among the complete trials and the pruned ones whose loss is estimated (the other pruned trials rank after them all)'
-      : 'ranked by loss among the complete trials, ahead of every pruned trial';
-  return `${trials} at ${at}, ${ranked}, ${observed}.`;
-};
-
-/**
- * How γ gave the good set's size, as a sentence: `The good set is γ = 0.1 of the 60 trials observed, rounded up: 6.`,
- * with the cap (maxBelow), the explore setting that gave γ, and a boundary tie left out (ties: "above").
- */
-const splitRule = (e: NextSuggestion['explanation']): string => {
-  const n = e.split === 'sqrt' ? `√${e.observed}` : `${e.observed}`;
-  const raw = Math.ceil(e.gamma * (e.split === 'sqrt' ? Math.sqrt(e.observed) : e.observed));
-  const of = `γ = ${formatNumber(e.gamma)} of ${e.split === 'sqrt' ? `the square root of the ${e.observed} trials observed (${n})` : `the ${n} trials observed`}, rounded up`;
-  const size = raw === e.nBelow ? `: ${e.nBelow}` : ` (${raw}), at most ${e.nBelow} (maxBelow)`;
-  const explore =
-    // Review 157: only when `explore` gives γ (a γ of the options' own, beside an explore phase without one, is not).
-    e.explore?.gamma === undefined
-      ? ''
-      : ` This γ is the explore setting's, used for the trials before #${e.explore.trials}.`;
-  const tie =
-    e.below.length < e.nBelow && e.below.length > 0
-      ? ` ${e.nBelow - e.below.length} of them tied at the boundary with many more trials, and ties: "above" leaves such a tie out of it.`
-      : '';
-  return `The good set's size is ${of}${size}.${explore}${tie}`;
 };
 
 type Decided = NextSuggestion['explanation']['params'][number];
@@ -642,9 +479,6 @@ const outcomeLine = (trial: Trial): string => {
   return `Trial #${trial.number} then ended ${trial.state}${loss}.`;
 };
 
-/** Up to how many good trials explain lists them all (more: the best five, and those a kernel names). */
-const GOOD_LISTED = 8;
-
 /** From how many members a joint decision's group is said by its size, not by its names. */
 const GROUP_NAMED = 6;
 
@@ -768,39 +602,13 @@ const studyToExplain = async (
           seed: flags.seed ?? stored.seed,
           differs,
         };
-  // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
-  // which a run queues first.
-  const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;
-  // The first trial that ran with an entry's values (not one that ended unrun).
-  const withValues = (entry: ParamAssignment) =>
-    trials.find(
-      (trial) =>
-        !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
-        Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
-    );
-  // The store that lists the entries its trials ran says which ran (review 118: its values were still guessed at).
-  const ranEntry = (entry: ParamAssignment) =>
-    taken !== undefined
-      ? taken.some(
-          ({ internal }) =>
-            Object.keys(internal).length === Object.keys(entry).length &&
-            Object.keys(entry).every((name) => internal[name] === entry[name]),
-        )
-      : withValues(entry) !== undefined;
-  // An entry that names every parameter active with its values is that trial; a partial one a trial's values
-  // match may still be new to the store (review 62: added after trials had its values, it ran next).
-  const whole = (entry: ParamAssignment) =>
-    activeParamNames(run.experiment.space, entry).every((name) => name in entry);
   return {
     study,
     waiting,
     seeds: { own: stored.seed, plain: config.seed },
     suggesterOf: 'config',
     ...(kept === undefined ? {} : { kept }),
-    unrun: entries.filter((entry) => !ranEntry(entry)),
-    uncertain: entries
-      .filter((entry) => taken === undefined && ranEntry(entry) && !whole(entry))
-      .map((entry) => ({ entry, trial: withValues(entry)?.number as number })),
+    ...configEntries(run.experiment, trials, taken),
   };
 };
 
@@ -881,7 +689,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     output.note(
       `parzen: note: --seed ${flags.seed} is not the seed study ${read.name} was created with (${seeds.own}): the params below are those a run with --seed ${flags.seed} would draw next${seeds.plain === flags.seed ? '' : `; without --seed, explain draws with seed ${seeds.plain}, as run would`}.`,
     );
-  const { trials, stale } = asTheRunSeesThem(read.trials, new Date());
+  const { trials, stale } = report.asTheNextRunSeesThem(read.trials, new Date());
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;
   if (next.unknownOptions.length > 0)

@@ -503,9 +503,27 @@ const MAX_TICKS = 200;
  */
 const CURVE_LEGEND = { orient: 'top', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400 };
 
-/** A TPE figure's title; of a study another suggester drew, what TPE would have seen. */
-const tpeTitle = (name: string, replayOnly: boolean): string =>
-  replayOnly ? `What TPE would have seen: ${name}` : `What TPE saw: ${name}`;
+/**
+ * Which suggestions a TPE figure draws: `false`, past ones of a TPE study (what TPE saw); `true`, past ones of a study
+ * another suggester drew (what TPE would have seen); `'next'`, the one suggestion the study's next trial would get.
+ */
+export type TpeFigure = boolean | 'next';
+
+/** A TPE figure's title; of a study another suggester drew, what TPE would have seen; of the next trial, its own. */
+const tpeTitle = (name: string, figure: TpeFigure): string =>
+  figure === 'next'
+    ? `TPE's next suggestion: ${name}`
+    : figure
+      ? `What TPE would have seen: ${name}`
+      : `What TPE saw: ${name}`;
+
+/** When a figure's rows were drawn: after every few trials, or for the next trial (one row). */
+const figureWhen = (figure: TpeFigure, found: readonly { readonly after: number }[]): string =>
+  figure === 'next' ? `For the next trial, #${found[0]?.after}, from the trials so far` : 'After every few trials';
+
+/** What TPE did with the value the figure marks: chose it, would have, or would choose it next. */
+const figureChose = (figure: TpeFigure): string =>
+  figure === 'next' ? 'would choose' : figure ? 'would have chosen' : 'chose';
 
 /** `count` of `items`, evenly spaced, the first and the last included. */
 const evenlySpaced = <T>(items: readonly T[], count: number): T[] =>
@@ -520,8 +538,9 @@ export const densityChart = (
   param: ParamNode,
   snapshots: readonly ReplaySnapshot[],
   trialValue: (trial: number) => number | undefined = () => undefined,
-  // The study's suggester is not TPE: the figure is what TPE would have done (trial 132: titled "What TPE saw").
-  replayOnly = false,
+  // The study's suggester is not TPE: the figure is what TPE would have done (trial 132: titled "What TPE saw");
+  // 'next': the one suggestion the next trial would get.
+  replayOnly: TpeFigure = false,
 ): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g, f = log P(finishes) where failures count; w: the
   // chosen value; t: a trial's value that built l (s "l") or g (s "g")); the spec folds them into curves.
@@ -604,7 +623,7 @@ export const densityChart = (
   return {
     id: chartId('density', param.name),
     title: tpeTitle(param.name, replayOnly),
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the others (red, dashed), ${difference} (black), and the value TPE ${replayOnly ? 'would have chosen' : 'chose'} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `${figureWhen(replayOnly, found)}: log l(${param.name}) over the good trials (green), log g(${param.name}) over the others (red, dashed), ${difference} (black), and the value TPE ${figureChose(replayOnly)} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },
@@ -740,7 +759,8 @@ const SCORE_BAND = 1.2;
 export const categoricalChart = (
   param: ParamNode,
   snapshots: readonly ReplaySnapshot[],
-  replayOnly = false,
+  /** `true`: a study another suggester drew (what TPE would have seen); `'next'`: the next trial's suggestion. */
+  replayOnly: TpeFigure = false,
 ): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];
   const options = optionLabels(param.optionValues ?? []);
@@ -804,7 +824,7 @@ export const categoricalChart = (
   return {
     id: chartId('categorical', param.name),
     title: tpeTitle(param.name, replayOnly),
-    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the others' model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${replayOnly ? 'would have chosen' : 'chose'}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}${figureWhen(replayOnly, found)}: the probability of each option of ${param.name} under the good trials' model l (green) and the others' model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${figureChose(replayOnly)}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
     spec: {
       ...base(tpeTitle(param.name, replayOnly)),
       data: { values: rows },

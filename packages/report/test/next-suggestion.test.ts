@@ -1,0 +1,160 @@
+import { choice, option, type Trial, uniform } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import {
+  asTheNextRunSeesThem,
+  buildReport,
+  type Chart,
+  explainNextSuggestion,
+  type ReportPage,
+  type ReportStudy,
+  type Section,
+  suggestionWords,
+} from '../src/index.js';
+import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
+
+const nextSection = (page: ReportPage): Section | undefined => page.sections.find((s) => s.id === 'next');
+const marks = (c: Chart, mark: string) => c.marks.find((m) => m.mark === mark)?.count;
+
+/** A trial running now, at `internal`, its worker's lease lapsed at `expiresAt` (another host's: it is not ours). */
+const running = (study: ReportStudy, internal: Trial['internal'], expiresAt?: string): Trial => ({
+  study: study.name,
+  number: study.trials.length,
+  state: 'running',
+  internal,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  ...(expiresAt === undefined ? {} : { lease: { owner: 'another-host:4242', expiresAt } }),
+});
+
+describe('the report\'s "Next suggestion"', () => {
+  it("draws the params `parzen explain`'s function gives the next trial, with a past trial's charts, said in its words", async () => {
+    const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe: { startupTrials: 8 } });
+    const page = await buildReport(study, { every: 10 });
+    const ids = page.sections.map((s) => s.id);
+    // After the past trials' replay, before the slice plots.
+    expect(ids.indexOf('next')).toBe(ids.indexOf('tpe') + 1);
+    const section = nextSection(page) as Section;
+    expect(section.title).toBe('Next suggestion');
+    const next = (await explainNextSuggestion(study)) as NonNullable<Awaited<ReturnType<typeof explainNextSuggestion>>>;
+    expect(next.trialNumber).toBe(30);
+    const words = suggestionWords(next, study.trials, study.direction);
+    expect(section.text[0]).toBe(
+      `The next trial, #30, would get x = ${Number((next.params.x as number).toPrecision(6))}, lr = ${Number((next.params.lr as number).toPrecision(6))}, kind = ${JSON.stringify(next.params.kind)} (TPE, profile parzen), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).`,
+    );
+    // The split and its size, as explain prints them.
+    expect(words.split).toMatch(/^From 29 trials observed: l\(x\) is built from the \d+ best \(#/);
+    expect(section.text).toContain(words.split);
+    expect(section.text).toContain(words.size);
+    // One chart per parameter, each one row (the next trial), its chosen value marked, as a past trial's.
+    expect(section.charts.map((c) => c.id)).toEqual(['next-density-x', 'next-density-lr', 'next-categorical-kind']);
+    const [x, , kind] = section.charts as [Chart, Chart, Chart];
+    expect(x.title).toBe("TPE's next suggestion: x");
+    expect(x.description).toMatch(/^For the next trial, #30, from the trials so far: log l\(x\)/);
+    expect(x.description).toContain('the value TPE would choose (vertical line');
+    expect(marks(x, 'line')).toBe(3);
+    expect(marks(x, 'rule')).toBe(1);
+    const rows = (x.spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    expect(rows.filter((row) => row.w !== undefined)).toEqual([
+      { a: 30, w: next?.explanation.params.find((p) => p.name === 'x')?.winner.value },
+    ]);
+    expect(kind.description).toContain('▼ marks the option TPE would choose');
+    // The past trials' charts are titled as before.
+    expect(page.sections.find((s) => s.id === 'tpe')?.charts[0]?.title).toBe('What TPE saw: x');
+  });
+
+  it('says the start-up phase in words and draws no chart while TPE is in it', async () => {
+    const study = await runTpeStudy(3);
+    const section = nextSection(await buildReport(study)) as Section;
+    expect(section.charts).toEqual([]);
+    expect(section.text[1]).toBe(
+      "It falls in TPE's start-up phase, which lasts until 5 trials have finished (3 so far): the next trial's params are drawn by the quasi-random start-up suggester, not by the model, so there is no model to draw yet.",
+    );
+  });
+
+  it('says the running trials and the constant liar as explain does, and counts a trial whose worker is gone as failed', async () => {
+    const study = await runTpeStudy(20, { tpe: { startupTrials: 5, constantLiar: 'mean' } });
+    const now = new Date('2026-06-01T00:00:00.000Z');
+    const live = running(study, { x: 0.1, y: 0.2 }, '2026-06-01T00:05:00.000Z');
+    const withRunning = { ...study, trials: [...study.trials, live] };
+    const section = nextSection(await buildReport(withRunning, { now })) as Section;
+    expect(section.text[0]).toMatch(/^The next trial, #21, would get .* \(TPE, profile parzen; 1 trial running\)/);
+    expect(section.text).toContain(
+      'The running trial counts at the complete trials\' mean loss (constantLiar "mean"), ranked by loss among the complete trials, among the 21 observed.',
+    );
+    // Its worker gone (the lease lapsed), the next run fails it first: so does the page, as explain does.
+    const gone = running(study, { x: 0.1, y: 0.2 }, '2026-05-01T00:00:00.000Z');
+    const stale = { ...study, trials: [...study.trials, gone] };
+    const staleSection = nextSection(await buildReport(stale, { now })) as Section;
+    expect(staleSection.text).toContain(
+      '#20 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first.',
+    );
+    expect(staleSection.text.join(' ')).not.toContain('running trial');
+    const seen = asTheNextRunSeesThem(stale.trials, now);
+    expect(seen.stale).toEqual([20]);
+    const next = await explainNextSuggestion({ ...stale, trials: seen.trials });
+    expect(staleSection.text).toContain(
+      suggestionWords(next as NonNullable<typeof next>, seen.trials, 'minimize').split,
+    );
+  });
+
+  it('says an enqueued entry waiting runs first, as explain does', async () => {
+    const study = await runTpeStudy(12);
+    const section = nextSection(await buildReport({ ...study, waiting: [{ x: 0.25, y: -1 }] })) as Section;
+    expect(section.text[0]).toContain(
+      "But an enqueued entry waits: the next trial runs x = 0.25, y = -1 instead (TPE decides only what it leaves out); this is TPE's draw for #12 without it.",
+    );
+  });
+
+  it('a study of random search says there is no model to draw; `next: false` leaves the section out', async () => {
+    const study = await runTpeStudy(12);
+    const random = nextSection(await buildReport({ ...study, suggester: { use: 'random' } })) as Section;
+    expect(random.charts).toEqual([]);
+    expect(random.text).toEqual([
+      "This study's suggester is `random` (random search: every trial drawn at random from the space, whatever the trials before it gave), not TPE: there is no model of the trials so far to draw, so no next suggestion is explained (`parzen explain` explains the next trial of a TPE study).",
+    ]);
+    const off = await buildReport(study, { next: false });
+    expect(nextSection(off)).toBeUndefined();
+    expect(off.sections.map((s) => s.id)).toEqual(['overview', 'pairs', 'tpe', 'params']);
+  });
+
+  it('in a conditional space, charts the parameters the next trial sets and says the others', async () => {
+    const space = {
+      x: uniform(-2, 2),
+      model: choice([option('svm', { C: uniform(0, 10) }), option('tree', { depth: uniform(1, 20) })]),
+    };
+    // Every tree beats every svm: TPE goes on with trees, and the next trial sets no C.
+    const study = await runTpeStudy(30, {
+      space,
+      objective: (p) => ((p.x as number) - 0.5) ** 2 + (p.model === 'svm' ? 5 : Math.abs((p.depth as number) - 7) / 10),
+      tpe: { startupTrials: 8 },
+    });
+    const next = await explainNextSuggestion(study);
+    expect(next?.params.model).toBe('tree');
+    const section = nextSection(await buildReport(study)) as Section;
+    expect(section.charts.map((c) => c.id).sort()).toEqual(
+      ['next-categorical-model', 'next-density-depth', 'next-density-x'].sort(),
+    );
+    expect(section.text).toContain(
+      'No chart for `C`: the next trial does not set it (the branch of a choice that holds it is not chosen).',
+    );
+  });
+});
+
+describe('a trial asked for that the study does not have yet', () => {
+  it('is awaited on a served page (`awaitTrials`), and said missing otherwise, as before', async () => {
+    const study = await runTpeStudy(20);
+    const served = await buildReport(study, { trials: [30], awaitTrials: true });
+    const awaited =
+      'Trial #30, asked for, is not in the study yet (its last trial is #19): this page draws its suggestion once the study gets there, as it reads the study again. No trial is running now: a run of the study brings it.';
+    expect(served.sections.find((s) => s.id === 'tpe')?.text).toEqual([awaited]);
+    expect(served.notes).toContain(awaited);
+    const written = await buildReport(study, { trials: [30] });
+    expect(written.sections.find((s) => s.id === 'tpe')?.text).toEqual([
+      'No trial to replay: the study has no trial 30 with params.',
+    ]);
+    // Once the study gets there, it is drawn.
+    const later = await runTpeStudy(31);
+    const drawn = await buildReport(later, { trials: [30], awaitTrials: true });
+    expect(drawn.notes.join(' ')).not.toContain('not in the study yet');
+    expect(drawn.sections.find((s) => s.id === 'tpe')?.charts.map((c) => c.id)).toEqual(['density-x', 'density-y']);
+  });
+});

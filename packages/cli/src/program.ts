@@ -269,8 +269,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       (value: string, previous: number[] = []) => [...previous, nonNegativeInteger(value)],
     )
     .option(
+      '--no-next',
+      'leave out the page\'s "Next suggestion" section: the params TPE would give the next trial, and its model now, as parzen explain computes them (drawn by default for a TPE study)',
+    )
+    .option(
       '--serve',
-      'serve the page on 127.0.0.1 and update it as trials finish, from before the study runs too (Ctrl-C stops)',
+      'serve the page on 127.0.0.1 and update it as trials finish, from before the study runs too; a --trial the study has not reached yet is drawn once it does (Ctrl-C stops)',
     )
     .option('--port <n>', 'port for --serve (default: any free port)', port)
     .option('--interval <ms>', 'how often --serve reads the store (default 1000)', positiveInteger)

@@ -15,7 +15,7 @@ const cli = async (...args: string[]) => {
 const pageData = (html: string) =>
   JSON.parse(html.split('<script type="application/json" id="parzen-data">')[1]?.split('</script>')[0] ?? '') as {
     notes: string[];
-    sections: { id: string; charts: { id: string; description: string }[] }[];
+    sections: { id: string; text: string[]; charts: { id: string; description: string }[] }[];
     table: { columns: string[]; rows: unknown[][] };
   };
 
@@ -114,5 +114,21 @@ describe('parzen report on a conditional space', () => {
       expect(row[act]).toBe(params.act === null ? 'null' : params.act);
       expect(row[depth]).toBe(params.depth ?? null);
     });
+  });
+
+  it('the "Next suggestion" of a study of random search says it has no model to draw, from the config or the store', async () => {
+    const said =
+      "This study's suggester is `random` (random search: every trial drawn at random from the space, whatever the trials before it gave), not TPE: there is no model of the trials so far to draw, so no next suggestion is explained (`parzen explain` explains the next trial of a TPE study).";
+    for (const [name, args] of [
+      ['config', [config]],
+      ['store', ['--store', `jsonl:${join(dir, 'cond.parzen.jsonl')}`]],
+    ] as const) {
+      const out = join(dir, `next-${name}.html`);
+      const result = await cli('report', ...args, '-o', out);
+      expect(result.code, result.stderr).toBe(0);
+      const next = pageData(readFileSync(out, 'utf8')).sections.find((s) => s.id === 'next');
+      expect(next?.text).toEqual([said]);
+      expect(next?.charts).toEqual([]);
+    }
   });
 });

@@ -9,7 +9,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contourTarget, servedReads, servedStore, shownTrials } from '../src/commands/report.js';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
-import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import {
+  heartConfig,
+  heartModule,
+  journalHeartConfig,
+  requireBuiltCli,
+  runParzen,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
 
 const collect = () => {
   const out = { stdout: [] as string[], stderr: [] as string[] };
@@ -46,6 +54,30 @@ beforeAll(async () => {
   const run = await cli('run', config, '--quiet');
   expect(run.code, run.stderr).toBe(0);
 });
+
+/** TPE past a start-up of 5 trials. */
+const TPE = { use: 'tpe', options: { startupTrials: 5 } };
+
+/**
+ * A journal `<name>.parzen.jsonl` of a TPE study in code: trials #0 to #2, then #3, which failed before it had
+ * params (its suggester threw). Returns its path.
+ */
+const withUnchosenTrial = async (name: string): Promise<string> => {
+  const path = join(dir, `${name}.parzen.jsonl`);
+  await fmin({
+    name,
+    space: { x: uniform(-2, 2) },
+    objective: ({ x }) => x * x,
+    suggester: createTpeSuggester(),
+    store: createJsonlStore({ path }),
+    maxTrials: 3,
+  });
+  const store = createJsonlStore({ path });
+  const number = (await store.createTrial(name))?.number ?? -1;
+  await store.finishTrial(name, number, { state: 'failed', error: { code: 'SUGGESTER_THREW', message: 'x' } });
+  await store.close();
+  return path;
+};
 
 /** The page says every replayed suggestion equals the stored one (so the replay used what ran). */
 const expectEveryReplayReproduced = (html: string) => {
@@ -116,7 +148,11 @@ describe('parzen report', () => {
     expect((await cli('run', chosen, '--quiet')).code).toBe(0);
     const result = await cli('report', chosen, '-o', out, '--trial', '17', '--trial', '21');
     expect(result.code, result.stderr).toBe(0);
-    const rows = (html: string) => [...html.matchAll(/"a":(\d+),"x"/g)].map((m) => Number(m[1]));
+    // The rows of "What TPE saw" (the "Next suggestion" section has one of its own, the next trial's).
+    const rows = (html: string) =>
+      [...JSON.stringify(pageData(html).sections.find((s) => s.id === 'tpe')).matchAll(/"a":(\d+),"x"/g)].map((m) =>
+        Number(m[1]),
+      );
     expect(new Set(rows(readFileSync(out, 'utf8')))).toEqual(new Set([17, 21]));
     expect(readFileSync(out, 'utf8')).toContain('Snapshots at the trials 17, 21 asked for.');
     const spaced = await cli('report', chosen, '-o', out, '--every', '10', '--trial', '17');
@@ -660,19 +696,7 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     expect(absent.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     // The same from the store alone; and a trial that failed before it had params has nothing to draw.
-    const path = join(dir, 'unchosen.parzen.jsonl');
-    await fmin({
-      name: 'unchosen',
-      space: { x: uniform(-2, 2) },
-      objective: ({ x }) => x * x,
-      suggester: createTpeSuggester(),
-      store: createJsonlStore({ path }),
-      maxTrials: 3,
-    });
-    const store = createJsonlStore({ path });
-    const number = (await store.createTrial('unchosen'))?.number ?? -1;
-    await store.finishTrial('unchosen', number, { state: 'failed', error: { code: 'SUGGESTER_THREW', message: 'x' } });
-    await store.close();
+    const path = await withUnchosenTrial('unchosen');
     const stored = await cli('report', '--store', `jsonl:${path}`, '-o', out, '--trial', '3', '--trial', '7');
     expect(stored.code).toBe(2);
     expect(stored.stderr).toBe(
@@ -858,6 +882,42 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
   });
 });
 
+/** A served page as its reports come (`nextReport`, the server's events of them; `statuses`, its other events). */
+interface ServedPage {
+  readonly notes: string[];
+  readonly table: { rows: unknown[] };
+  readonly sections: { id: string; text: string[]; charts: { id: string }[] }[];
+}
+
+/** The server-sent events of a served page at `url`: each report as it is pushed, and the `status` events between. */
+const pageEvents = async (url: string) => {
+  const events = await fetch(`${url}events?version=stale`);
+  const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  // Events other than `report` (`status`: a failed read, and when reads work again) may come between reports.
+  const statuses: string[] = [];
+  let pending = '';
+  const nextReport = async (): Promise<ServedPage> => {
+    for (;;) {
+      let end = pending.indexOf('\n\n');
+      while (end < 0) {
+        pending += decoder.decode((await reader.read()).value);
+        end = pending.indexOf('\n\n');
+      }
+      const event = pending.slice(0, end);
+      pending = pending.slice(end + 2);
+      const data =
+        event
+          .split('\n')
+          .find((line) => line.startsWith('data: '))
+          ?.slice(6) ?? '';
+      if (event.startsWith('event: report')) return JSON.parse(data) as ServedPage;
+      if (event.startsWith('event: status')) statuses.push(data);
+    }
+  };
+  return { nextReport, statuses, cancel: () => reader.cancel() };
+};
+
 /**
  * `parzen report ARGS --serve --interval 100` as a process, once it serves: its page, its reports as the server
  * pushes them (`nextReport`), and `stop` (Ctrl-C, then how it ended).
@@ -895,32 +955,9 @@ const serveProcess = async (args: readonly string[]) => {
   });
   if (url === '') expect((await exited).stderr).toBe('a served page');
   const html = await (await fetch(url)).text();
-  const events = await fetch(`${url}events?version=stale`);
-  const reader = (events.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  // Events other than `report` (`status`: a failed read, and when reads work again) may come between reports.
-  const statuses: string[] = [];
-  let pending = '';
-  const nextReport = async () => {
-    for (;;) {
-      let end = pending.indexOf('\n\n');
-      while (end < 0) {
-        pending += decoder.decode((await reader.read()).value);
-        end = pending.indexOf('\n\n');
-      }
-      const event = pending.slice(0, end);
-      pending = pending.slice(end + 2);
-      const data =
-        event
-          .split('\n')
-          .find((line) => line.startsWith('data: '))
-          ?.slice(6) ?? '';
-      if (event.startsWith('event: report')) return JSON.parse(data) as { notes: string[]; table: { rows: unknown[] } };
-      if (event.startsWith('event: status')) statuses.push(data);
-    }
-  };
+  const { nextReport, statuses, cancel } = await pageEvents(url);
   const stop = async () => {
-    await reader.cancel();
+    await cancel();
     child?.kill('SIGINT');
     return exited;
   };
@@ -930,6 +967,132 @@ const serveProcess = async (args: readonly string[]) => {
   };
   return { html, nextReport, stop, saidOnStderr, statuses };
 };
+
+/**
+ * `parzen report ARGS --serve --interval 100` in-process, once it serves: its page's reports as the server pushes
+ * them, what it said on stderr so far, and `stop` (SIGINT, as Ctrl-C; then its exit code and all it said).
+ */
+const serveInProcess = async (args: readonly string[]) => {
+  const stderr: string[] = [];
+  let served: (url: string) => void = () => {};
+  const address = new Promise<string>((resolve) => {
+    served = resolve;
+  });
+  const output: Output = {
+    result: (line) => {
+      if (line.startsWith('http://127.0.0.1:')) served(line);
+    },
+    note: (line) => stderr.push(line),
+  };
+  const ended = runCli(['node', 'parzen', 'report', ...args, '--serve', '--interval', '100'], output);
+  const url = await Promise.race([
+    address,
+    ended.then((code): string => {
+      throw new Error(`exited ${code} without serving: ${stderr.join('\n')}`);
+    }),
+  ]);
+  const { nextReport, cancel } = await pageEvents(url);
+  const stop = async () => {
+    await cancel();
+    process.emit('SIGINT', 'SIGINT');
+    return { code: await ended, stderr: stderr.join('\n') };
+  };
+  return { nextReport, stderr, stop };
+};
+
+describe('parzen report --serve --trial N of a trial the study does not have yet', () => {
+  it('serves, says so on stderr and on the page, and draws the trial once the study gets there', async () => {
+    const waiting = journalHeartConfig(dir, 'waiting', { suggester: TPE, budget: { maxTrials: 10 } });
+    expect((await cli('run', waiting, '--quiet')).code).toBe(0);
+    // Written, it is bad input, as before.
+    const written = await cli('report', waiting, '-o', join(dir, 'waiting.html'), '--trial', '12');
+    expect(written.code).toBe(2);
+    expect(written.stderr).toBe(
+      'parzen: --trial 12: study waiting has no trial #12 (its trials are #0 to #9). No report was written.',
+    );
+    const { nextReport, stderr, stop } = await serveInProcess([waiting, '--trial', '12']);
+    expect(stderr).toContain(
+      'parzen: --trial 12: study waiting has no trial #12 yet (its trials are #0 to #9): the page draws it once the study gets there, and says so till then.',
+    );
+    const first = await nextReport();
+    const awaited =
+      'Trial #12, asked for, is not in the study yet (its last trial is #9): this page draws its suggestion once the study gets there, as it reads the study again. No trial is running now: a run of the study brings it.';
+    expect(first.notes).toContain(awaited);
+    expect(first.sections.find((s) => s.id === 'tpe')?.text).toEqual([awaited]);
+    // Where TPE goes next, followed as trials come.
+    expect(first.sections.find((s) => s.id === 'next')?.text[0]).toMatch(/^The next trial, #10, would get x = /);
+    expect((await cli('run', waiting, '--quiet', '--more-trials', '3')).code).toBe(0);
+    let page = first;
+    while (page.table.rows.length < 13) page = await nextReport();
+    expect(page.notes.join(' ')).not.toContain('not in the study yet');
+    const tpe = page.sections.find((s) => s.id === 'tpe');
+    expect(tpe?.charts.map((c) => c.id)).toEqual(['density-x', 'density-y']);
+    expect(tpe?.text.join(' ')).toContain('Snapshots at the trial 12 asked for');
+    expect(page.sections.find((s) => s.id === 'next')?.text[0]).toMatch(/^The next trial, #13, would get x = /);
+    const run = await stop();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('report server stopped (SIGINT)');
+  });
+
+  it('still refuses a trial that has no params (it never gets any): nothing is served', async () => {
+    const path = await withUnchosenTrial('unserved');
+    const served = await cli('report', '--store', `jsonl:${path}`, '--serve', '--trial', '3', '--trial', '7');
+    expect(served.code).toBe(2);
+    expect(served.stdout).toBe('');
+    expect(served.stderr).toBe(
+      [
+        'parzen: --trial 7: study unserved has no trial #7 yet (its trials are #0 to #3): the page draws it once the study gets there, and says so till then.',
+        'parzen: --trial 3: trial #3 of study unserved has no params (failed before it had any): nothing was chosen there to draw. Nothing was served.',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('parzen report: the next suggestion', () => {
+  it('draws the params parzen explain gives the next trial, writes nothing to the store, and --no-next leaves it out', async () => {
+    const journal = join(dir, 'heart.parzen.jsonl');
+    const before = readFileSync(journal);
+    const explained = await cli('explain', config, '--json');
+    expect(explained.code, explained.stderr).toBe(0);
+    const next = JSON.parse(explained.stdout) as { trialNumber: number; params: { x: number; y: number } };
+    const out = join(dir, 'next.html');
+    expect((await cli('report', config, '-o', out)).code).toBe(0);
+    const section = (pageData(readFileSync(out, 'utf8')) as unknown as ServedPage).sections.find(
+      (s) => s.id === 'next',
+    );
+    const shown = (value: number) => String(Number(value.toPrecision(6)));
+    expect(section?.text[0]).toBe(
+      `The next trial, #${next.trialNumber}, would get x = ${shown(next.params.x)}, y = ${shown(next.params.y)} (TPE, profile parzen), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).`,
+    );
+    // explain's own lines, word for word.
+    const text = (await cli('explain', config)).stdout;
+    for (const line of section?.text.slice(1, 3) ?? []) expect(text).toContain(line);
+    expect(section?.charts.map((c) => c.id)).toEqual(['next-density-x', 'next-density-y']);
+    // Read only: the journal is as it was.
+    expect(readFileSync(journal).equals(before)).toBe(true);
+    const off = join(dir, 'no-next.html');
+    expect((await cli('report', config, '-o', off, '--no-next')).code).toBe(0);
+    expect(pageData(readFileSync(off, 'utf8')).sections.map((s) => s.id)).not.toContain('next');
+  });
+
+  it('says an enqueued entry runs the next trial first, as explain says it', async () => {
+    const queued = journalHeartConfig(dir, 'queued', { suggester: TPE, budget: { maxTrials: 8 } });
+    expect((await cli('run', queued, '--quiet')).code).toBe(0);
+    // An entry added to the config after the run: the next run queues it first.
+    const edited = JSON.parse(readFileSync(queued, 'utf8')) as Record<string, unknown>;
+    writeFileSync(queued, JSON.stringify({ ...edited, enqueue: [{ x: 0.25, y: -1 }] }));
+    const explained = await cli('explain', queued);
+    expect(explained.stderr).toContain('the next trial, #8, runs the enqueued entry {"x":0.25,"y":-1} instead');
+    const out = join(dir, 'queued.html');
+    expect((await cli('report', queued, '-o', out)).code).toBe(0);
+    const section = (pageData(readFileSync(out, 'utf8')) as unknown as ServedPage).sections.find(
+      (s) => s.id === 'next',
+    );
+    expect(section?.text[0]).toContain(
+      "But an enqueued entry waits: the next trial runs x = 0.25, y = -1 instead (TPE decides only what it leaves out); this is TPE's draw for #8 without it.",
+    );
+  });
+});
 
 describe('parzen report --serve (a real process)', () => {
   it.each([

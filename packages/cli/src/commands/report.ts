@@ -14,7 +14,9 @@ import {
   type CompiledSpace,
   compileSpace,
   describeValue,
+  type EnqueuedParams,
   inStudyOrder,
+  type ParamAssignment,
   type PluginChoice,
   type StudyRecord,
   sameSpace,
@@ -23,6 +25,7 @@ import {
 import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
+import { configEntries } from '../config-entries.js';
 import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
@@ -57,6 +60,8 @@ export interface ReportFlags {
   readonly trial?: readonly number[];
   /** `--importance`: how parameter importance is measured (default fANOVA). */
   readonly importance?: 'fanova' | 'ped-anova';
+  /** `--no-next` sets it false: leave out the "Next suggestion" section. */
+  readonly next?: boolean;
   readonly serve?: boolean;
   readonly port?: number;
   readonly interval?: number;
@@ -97,9 +102,16 @@ export const trialsHeld = (trials: readonly Trial[]): string => {
 
 /**
  * Refuses `--trial N` for a trial the study does not have, or one without params (it failed before it had
- * any: nothing was chosen to draw), as bad input is refused: before any page is built or written.
+ * any: nothing was chosen to draw), as bad input is refused: before any page is built or written. A served page
+ * (`serving`, with `output` to say it) awaits a trial the study does not have yet: it is drawn once the study gets
+ * there, and said so on stderr and on the page; one without params is refused all the same (it never gets any).
  */
-const checkAskedTrials = (name: string, trials: readonly Trial[], asked: readonly number[] | undefined): void => {
+const checkAskedTrials = (
+  name: string,
+  trials: readonly Trial[],
+  asked: readonly number[] | undefined,
+  serving?: Output,
+): void => {
   if (asked === undefined) return;
   const byNumber = new Map(trials.map((trial) => [trial.number, trial]));
   const absent = [...new Set(asked.filter((number) => !byNumber.has(number)))];
@@ -107,15 +119,20 @@ const checkAskedTrials = (name: string, trials: readonly Trial[], asked: readonl
     const trial = byNumber.get(number);
     return trial !== undefined && Object.keys(trial.internal).length === 0;
   });
-  if (absent.length === 0 && empty.length === 0) return;
   const flags = (numbers: readonly number[]) => numbers.map((number) => `--trial ${number}`).join(' ');
   const numbered = (numbers: readonly number[]) => numbers.map((number) => `#${number}`).join(', ');
   const one = (numbers: readonly number[], word: string) => (numbers.length === 1 ? word : `${word}s`);
+  if (serving !== undefined && absent.length > 0)
+    serving.note(
+      `parzen: ${flags(absent)}: study ${name} has no ${one(absent, 'trial')} ${numbered(absent)} yet (${trialsHeld(trials)}): the page draws ${absent.length === 1 ? 'it' : 'them'} once the study gets there, and says so till then.`,
+    );
+  const refused = serving === undefined ? absent : [];
+  if (refused.length === 0 && empty.length === 0) return;
   const said = [
-    ...(absent.length === 0
+    ...(refused.length === 0
       ? []
       : [
-          `${flags(absent)}: study ${name} has no ${one(absent, 'trial')} ${numbered(absent)} (${trialsHeld(trials)}).`,
+          `${flags(refused)}: study ${name} has no ${one(refused, 'trial')} ${numbered(refused)} (${trialsHeld(trials)}).`,
         ]),
     ...(empty.length === 0
       ? []
@@ -123,7 +140,7 @@ const checkAskedTrials = (name: string, trials: readonly Trial[], asked: readonl
           `${flags(empty)}: ${one(empty, 'trial')} ${numbered(empty)} of study ${name} ${empty.length === 1 ? 'has' : 'have'} no params (failed before ${empty.length === 1 ? 'it' : 'they'} had any): nothing was chosen there to draw.`,
         ]),
   ];
-  throw new CliError(`${said.join(' ')} No report was written.`);
+  throw new CliError(`${said.join(' ')} ${serving === undefined ? 'No report was written.' : 'Nothing was served.'}`);
 };
 
 /**
@@ -271,6 +288,19 @@ const salvaged = (run: PreparedRun, flags: ReportFlags): PluginChoice | undefine
 /** The study with the enqueued entries its trials ran, when the store lists them: the replay keeps a partial entry's values. */
 const withTaken = (study: ReportStudy, taken: readonly TakenEntry[] | undefined): ReportStudy =>
   taken === undefined ? study : { ...study, takenEntries: taken };
+
+/**
+ * The study with the enqueued entries waiting to run, the store's first, then the config's no trial ran (`unrun`):
+ * the next trial runs the first, which the page's "Next suggestion" says, as `parzen explain` says it.
+ */
+const withWaiting = (
+  study: ReportStudy,
+  waiting: readonly EnqueuedParams[] | undefined,
+  unrun: readonly ParamAssignment[] = [],
+): ReportStudy => {
+  const all = [...(waiting ?? []).map((entry) => entry.internal), ...unrun];
+  return all.length === 0 ? study : { ...study, waiting: all };
+};
 
 /** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
 export const studyOf = (
@@ -442,6 +472,9 @@ const reportOptions = async (
       ...(flags.every === undefined ? {} : { every: flags.every }),
       ...(flags.trial === undefined ? {} : { trials: flags.trial }),
       ...(flags.importance === undefined ? {} : { importance: flags.importance }),
+      ...(flags.next === false ? { next: false } : {}),
+      // Served, the page follows the study: a trial asked for that it does not have yet is drawn once it comes.
+      ...(flags.serve === true ? { awaitTrials: true } : {}),
     },
     ...(counting === undefined ? {} : { contourCalls: counting.seen }),
   };
@@ -495,10 +528,13 @@ const serve = async (
       load: () =>
         store.read(async (opened) => {
           const stored = await opened.getStudy(config.name);
+          const trials = await opened.listTrials(config.name);
+          const taken = await opened.listTakenEntries?.(config.name);
           return grown(
-            withTaken(
-              studyOf(run, await opened.listTrials(config.name), stored, space),
-              await opened.listTakenEntries?.(config.name),
+            withWaiting(
+              withTaken(studyOf(run, trials, stored, space), taken),
+              await opened.listEnqueued?.(config.name),
+              configEntries(run.experiment, trials, taken).unrun,
             ),
             stored?.createdAt,
           );
@@ -539,6 +575,7 @@ const serveBeforeStudy = async (
   output.note(
     `parzen: ${told(missing.message)} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
   );
+  checkAskedTrials(config.name, [], flags.trial, output);
   const empty: ReportStudy = {
     name: config.name,
     direction: config.direction,
@@ -570,7 +607,14 @@ const serveBeforeStudy = async (
             space ??= spaceOf(run, stored, output);
             const trials = await opened.listTrials(config.name);
             const taken = await opened.listTakenEntries?.(config.name);
-            const study = grown(withTaken(studyOf(run, trials, stored, space), taken), stored?.createdAt);
+            const study = grown(
+              withWaiting(
+                withTaken(studyOf(run, trials, stored, space), taken),
+                await opened.listEnqueued?.(config.name),
+                configEntries(run.experiment, trials, taken).unrun,
+              ),
+              stored?.createdAt,
+            );
             waiting = undefined;
             read = true;
             return study;
@@ -718,12 +762,14 @@ const reportStore = async (
     ...(flags.study === undefined ? {} : { study: flags.study }),
     ...(flags.salvage === true ? { salvage: true } : {}),
   };
-  const [found] = (await loadStudies(undefined, storeFlags, output)) as [
+  // With the entries waiting in its queue: the next trial runs the first (the page's "Next suggestion" says so).
+  const [found] = (await loadStudies(undefined, { ...storeFlags, waiting: true }, output)) as [
     Awaited<ReturnType<typeof loadStudies>>[number],
   ];
   const { record, space } = found;
   const { options, contourCalls } = await reportOptions(flags, space);
   if (flags.serve === true) {
+    checkAskedTrials(record.name, found.trials, flags.trial, output);
     // One store, opened for reading and kept open, read again at each interval (reopened, a salvaged
     // journal repeated its warnings every interval), opened afresh only after a failed read.
     const open = () => openStoreFromFlag(storeFlags);
@@ -733,9 +779,12 @@ const reportStore = async (
       store.read(async (opened) => {
         const stored = await opened.getStudy(record.name);
         return grown(
-          withTaken(
-            reportStudy(stored, await opened.listTrials(record.name), space),
-            await opened.listTakenEntries?.(record.name),
+          withWaiting(
+            withTaken(
+              reportStudy(stored, await opened.listTrials(record.name), space),
+              await opened.listTakenEntries?.(record.name),
+            ),
+            await opened.listEnqueued?.(record.name),
           ),
           stored?.createdAt,
         );
@@ -747,7 +796,7 @@ const reportStore = async (
 
 /** One study's report as its store keeps it (the seed and suggester settings stored with it), written as asked. */
 const writeStoredStudy = async (
-  { record, space, trials, taken }: Awaited<ReturnType<typeof loadStudies>>[number],
+  { record, space, trials, taken, waiting }: Awaited<ReturnType<typeof loadStudies>>[number],
   options: ReportOptions,
   contourCalls: ContourCalls | undefined,
   flags: ReportFlags,
@@ -757,7 +806,10 @@ const writeStoredStudy = async (
 ): Promise<number> => {
   checkAskedTrials(record.name, trials, flags.trial);
   const report = await import('@parzen/report');
-  const page = await report.buildReport(withTaken(reportStudy(record, trials, space), taken), options);
+  const page = await report.buildReport(
+    withWaiting(withTaken(reportStudy(record, trials, space), taken), waiting),
+    options,
+  );
   noteContourFailures(contourCalls, output);
   return writePage(page, format, file, [{ name: record.name, trials: trials.length }], flags, output);
 };
@@ -872,14 +924,21 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       const { options } = await reportOptions(flags, run.experiment.space, run.experiment);
       return serveBeforeStudy(run, read, options, flags, output);
     }
-    const { study, trials, taken } = read;
+    const { study, trials, taken, waiting } = read;
     const space = spaceOf(run, study, output);
     noteStoredTrials(output, study.name, space, trials);
     // A served page follows the study as it grows: a trial asked for may come later (its page says so till then).
-    if (flags.serve !== true) checkAskedTrials(study.name, trials, flags.trial);
+    checkAskedTrials(study.name, trials, flags.trial, flags.serve === true ? output : undefined);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
-    page = await report.buildReport(withTaken(studyOf(run, trials, study, space), taken), options);
+    page = await report.buildReport(
+      withWaiting(
+        withTaken(studyOf(run, trials, study, space), taken),
+        waiting,
+        configEntries(run.experiment, trials, taken).unrun,
+      ),
+      options,
+    );
     noteContourFailures(contourCalls, output);
     pageStudies = [{ name: study.name, trials: trials.length }];
   } else {

@@ -1075,6 +1075,30 @@ describe('parzen report: the next suggestion', () => {
     expect(pageData(readFileSync(off, 'utf8')).sections.map((s) => s.id)).not.toContain('next');
   });
 
+  it("takes a config's edited TPE settings and seed, as explain and the next run do, and says so", async () => {
+    const edited = journalHeartConfig(dir, 'edited', { suggester: TPE, budget: { maxTrials: 12 } });
+    expect((await cli('run', edited, '--quiet')).code).toBe(0);
+    const config = JSON.parse(readFileSync(edited, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      edited,
+      JSON.stringify({ ...config, seed: 7, suggester: { use: 'tpe', options: { startupTrials: 5, gamma: 0.5 } } }),
+    );
+    const explained = await cli('explain', edited, '--json');
+    expect(explained.code, explained.stderr).toBe(0);
+    const next = JSON.parse(explained.stdout) as { params: { x: number; y: number } };
+    const out = join(dir, 'edited.html');
+    const written = await cli('report', edited, '-o', out);
+    expect(written.code, written.stderr).toBe(0);
+    const section = (pageData(readFileSync(out, 'utf8')) as unknown as ServedPage).sections.find(
+      (s) => s.id === 'next',
+    );
+    const shown = (value: number) => String(Number(value.toPrecision(6)));
+    expect(section?.text[0]).toContain(`would get x = ${shown(next.params.x)}, y = ${shown(next.params.y)} (`);
+    expect(section?.text[1]).toBe(
+      `The next run takes the config's TPE settings and seed 7 (the study's own: 1), edited since the study began: this is computed with them, as \`parzen explain\` computes it, while "What TPE saw" replays the past trials with the study's own.`,
+    );
+  });
+
   it('says an enqueued entry runs the next trial first, as explain says it', async () => {
     const queued = journalHeartConfig(dir, 'queued', { suggester: TPE, budget: { maxTrials: 8 } });
     expect((await cli('run', queued, '--quiet')).code).toBe(0);

@@ -663,7 +663,14 @@ const nextSection = async (
       charts: [],
     };
   const { trials, stale } = asTheNextRunSeesThem(study.trials, now);
-  const seen = { ...study, trials };
+  // The seed and TPE settings the next run takes (a config's, edited since the study began), as explain takes them.
+  const run = study.nextRun ?? {};
+  const seen = {
+    ...study,
+    trials,
+    ...(run.seed === undefined ? {} : { seed: run.seed }),
+    ...(run.suggester === undefined ? {} : { suggester: run.suggester }),
+  };
   const next = await explainNextSuggestion(seen);
   if (next === undefined) return { ...section, text: [], charts: [] };
   const e = next.explanation;
@@ -672,6 +679,14 @@ const nextSection = async (
   const text = [
     `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.compat}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` But an enqueued entry waits: the next trial runs ${paramsLine(toExternalParams(study.space, study.waiting[0] as ParamAssignment))} instead (TPE decides only what it leaves out); this is TPE's draw for #${next.trialNumber} without it.`}`,
   ];
+  const edited = [
+    ...(run.suggester === undefined ? [] : ['TPE settings']),
+    ...(run.seed === undefined || run.seed === study.seed ? [] : [`seed ${run.seed} (the study's own: ${study.seed})`]),
+  ];
+  if (edited.length > 0)
+    text.push(
+      `The next run takes the config's ${edited.join(' and ')}, edited since the study began: this is computed with ${edited.length === 1 ? 'it' : 'them'}, as \`parzen explain\` computes it, while "What TPE saw" replays the past trials with the study's own.`,
+    );
   if (stale.length > 0)
     text.push(
       `${numbered(stale)} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first.`,

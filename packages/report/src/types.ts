@@ -135,6 +135,15 @@ export interface ReportStudy {
    * "Next suggestion" section says (as `parzen explain` does).
    */
   readonly waiting?: readonly ParamAssignment[];
+  /**
+   * What the next run takes where it is not what the study was created with (a config whose seed or TPE settings
+   * were edited since): the "Next suggestion" is computed with these, as `parzen explain CONFIG` computes it, and
+   * says so; the replay of the past trials keeps the study's own.
+   */
+  readonly nextRun?: {
+    readonly seed?: number;
+    readonly suggester?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
+  };
 }
 
 /** A cheap function of the params (the objective, or a stand-in) to draw contours under the trials. */

@@ -43,6 +43,7 @@ import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
+import { tpeSettingsChange } from '../tpe-settings-change.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
@@ -302,6 +303,26 @@ const withWaiting = (
   return all.length === 0 ? study : { ...study, waiting: all };
 };
 
+/**
+ * A config's study with what its next run takes that the study was not created with (the config's TPE settings,
+ * changed since as run warns, and its seed): the page's "Next suggestion" is computed with them, as `parzen explain
+ * CONFIG` computes it, and says so.
+ */
+const withNextRun = async (study: ReportStudy, run: PreparedRun, stored: StudyRecord): Promise<ReportStudy> => {
+  const { config } = run.experiment;
+  const settings = (await tpeSettingsChange(stored, config.suggester, '')) !== undefined;
+  const seed = config.seed !== stored.seed;
+  if (!settings && !seed) return study;
+  const options = config.suggester.options as Readonly<Record<string, unknown>> | undefined;
+  return {
+    ...study,
+    nextRun: {
+      ...(seed ? { seed: config.seed } : {}),
+      ...(settings ? { suggester: { use: config.suggester.use, ...(options === undefined ? {} : { options }) } } : {}),
+    },
+  };
+};
+
 /** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
 export const studyOf = (
   run: PreparedRun,
@@ -509,6 +530,48 @@ const outputPath = (format: 'html' | 'svg', flags: ReportFlags, configs: readonl
   return path;
 };
 
+/**
+ * A config's study read from its open store at a served page's poll: its trials, the enqueued entries they ran and
+ * those waiting (with the config's no trial ran), and what the next run takes that the study was not created with.
+ */
+const servedStudy = async (
+  run: PreparedRun,
+  opened: TrialStore,
+  stored: StudyRecord,
+  space: CompiledSpace,
+): Promise<ReportStudy> => {
+  const { name } = run.experiment.config;
+  return configStudy(run, stored, space, {
+    trials: await opened.listTrials(name),
+    taken: await opened.listTakenEntries?.(name),
+    waiting: await opened.listEnqueued?.(name),
+  });
+};
+
+/**
+ * A config's study as the report draws it: its trials, the enqueued entries they ran (`taken`) and those waiting
+ * (the store's, then the config's no trial ran), and what the next run takes that the study was not created with.
+ */
+const configStudy = (
+  run: PreparedRun,
+  stored: StudyRecord,
+  space: CompiledSpace,
+  read: {
+    readonly trials: readonly Trial[];
+    readonly taken: readonly TakenEntry[] | undefined;
+    readonly waiting: readonly EnqueuedParams[] | undefined;
+  },
+): Promise<ReportStudy> =>
+  withNextRun(
+    withWaiting(
+      withTaken(studyOf(run, read.trials, stored, space), read.taken),
+      read.waiting,
+      configEntries(run.experiment, read.trials, read.taken).unrun,
+    ),
+    run,
+    stored,
+  );
+
 /** A config's study, served until SIGINT, SIGTERM or SIGHUP; the store is opened for reading only. */
 const serve = async (
   run: PreparedRun,
@@ -528,16 +591,7 @@ const serve = async (
       load: () =>
         store.read(async (opened) => {
           const stored = await opened.getStudy(config.name);
-          const trials = await opened.listTrials(config.name);
-          const taken = await opened.listTakenEntries?.(config.name);
-          return grown(
-            withWaiting(
-              withTaken(studyOf(run, trials, stored, space), taken),
-              await opened.listEnqueued?.(config.name),
-              configEntries(run.experiment, trials, taken).unrun,
-            ),
-            stored?.createdAt,
-          );
+          return grown(await servedStudy(run, opened, stored, space), stored?.createdAt);
         }),
       close: store.close,
     },
@@ -605,16 +659,7 @@ const serveBeforeStudy = async (
           return await store.read(async (opened) => {
             const stored = await opened.getStudy(config.name);
             space ??= spaceOf(run, stored, output);
-            const trials = await opened.listTrials(config.name);
-            const taken = await opened.listTakenEntries?.(config.name);
-            const study = grown(
-              withWaiting(
-                withTaken(studyOf(run, trials, stored, space), taken),
-                await opened.listEnqueued?.(config.name),
-                configEntries(run.experiment, trials, taken).unrun,
-              ),
-              stored?.createdAt,
-            );
+            const study = grown(await servedStudy(run, opened, stored, space), stored?.createdAt);
             waiting = undefined;
             read = true;
             return study;
@@ -931,14 +976,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     checkAskedTrials(study.name, trials, flags.trial, flags.serve === true ? output : undefined);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
-    page = await report.buildReport(
-      withWaiting(
-        withTaken(studyOf(run, trials, study, space), taken),
-        waiting,
-        configEntries(run.experiment, trials, taken).unrun,
-      ),
-      options,
-    );
+    page = await report.buildReport(await configStudy(run, study, space, { trials, taken, waiting }), options);
     noteContourFailures(contourCalls, output);
     pageStudies = [{ name: study.name, trials: trials.length }];
   } else {

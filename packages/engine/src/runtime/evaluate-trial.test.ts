@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import type { EvaluationContext, ObjectiveAdapter } from '../contracts/objective.js';
-import { evaluateTrial, SET_UP_BOUND_MS } from './evaluate-trial.js';
+import {
+  ABORT_SETTLE_MS,
+  awaitOwnResult,
+  evaluateTrial,
+  HELD_MS,
+  SET_UP_BOUND_MS,
+  type SettleClock,
+} from './evaluate-trial.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -232,5 +239,148 @@ describe("evaluateTrial: an adapter's own account of a stopped trial (settlesOnA
       details: { stderrTail: 'working...' },
     });
     expect(performance.now() - started).toBeGreaterThanOrEqual(1300);
+  });
+});
+
+describe("evaluateTrial: an adapter's own result is not lost to the wait's timer", () => {
+  // The program's answer arrives while this process is held past the whole wait (a CPU-starved machine): when
+  // it runs again, the wait's timer and the answer (read after the timers, as a child's exit is) come in one turn.
+  it('keeps a result that arrived while this process was held past the wait', async () => {
+    const held = new Int32Array(new SharedArrayBuffer(4));
+    const adapter: ObjectiveAdapter = {
+      name: 'held',
+      settlesOnAbort: true,
+      evaluate: (_params, context) =>
+        new Promise((resolve) => {
+          context.signal.addEventListener('abort', () =>
+            // Once the engine's wait has begun: the answer arrives, and the process is held until the wait is over.
+            setTimeout(() => {
+              setTimeout(
+                () =>
+                  setImmediate(() =>
+                    resolve({
+                      status: 'failed',
+                      error: { code: 'INTERRUPTED', message: 'prog was stopped.', details: { stderrTail: 'saved' } },
+                    }),
+                  ),
+                10,
+              );
+              Atomics.wait(held, 0, 0, ABORT_SETTLE_MS + 4 * HELD_MS);
+            }, 0),
+          );
+        }),
+    };
+    const controller = new AbortController();
+    const result = evaluateTrial(adapter, {}, { trialNumber: 0, seed: 1, interrupt: controller.signal });
+    controller.abort();
+    expect((await result).status === 'failed' && (await result)).toMatchObject({
+      error: {
+        code: 'INTERRUPTED',
+        message: 'The run was interrupted while this trial was running. prog was stopped.',
+        details: { stderrTail: 'saved' },
+      },
+    });
+  });
+});
+
+describe('awaitOwnResult', () => {
+  /** A clock whose timers fire when the test says, at the time it sets. */
+  const manualClock = (onTurn: () => void = () => {}) => {
+    const timers: { ms: number; fire: () => void }[] = [];
+    const state = { now: 0 };
+    const clock: SettleClock = {
+      now: () => state.now,
+      sleep: (ms) => {
+        let fire = () => {};
+        const done = new Promise<void>((resolve) => {
+          fire = resolve;
+        });
+        timers.push({ ms, fire });
+        return { done, cancel: () => {} };
+      },
+      turn: () => {
+        onTurn();
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+    return { clock, timers, state };
+  };
+  const settleMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
+  const deferred = <T>() => {
+    let resolve: (value: T) => void = () => {};
+    const promise = new Promise<T>((done) => {
+      resolve = done;
+    });
+    return { promise, resolve };
+  };
+
+  it('counts the wait from the deadline it is given (the stop), not from its call', async () => {
+    const work = deferred<string>();
+    const { clock, timers, state } = manualClock();
+    state.now = 300;
+    const waiting = awaitOwnResult(work.promise, 1000, 1000, clock);
+    await settleMicrotasks();
+    expect(timers.map(({ ms }) => ms)).toEqual([700]);
+    work.resolve('answer');
+    expect(await waiting).toBe('answer');
+  });
+
+  it('keeps a result that settles in the turn its timer fires', async () => {
+    const work = deferred<string>();
+    const { clock, timers, state } = manualClock(() => work.resolve('answer'));
+    const waiting = awaitOwnResult(work.promise, 1000, 1000, clock);
+    await settleMicrotasks();
+    state.now = 1000;
+    timers[0]?.fire();
+    expect(await waiting).toBe('answer');
+  });
+
+  it('gives up after that turn when its timer fired on time', async () => {
+    const work = deferred<string>();
+    const { clock, timers, state } = manualClock();
+    const waiting = awaitOwnResult(work.promise, 1000, 1000, clock);
+    await settleMicrotasks();
+    state.now = 1000 + HELD_MS;
+    timers[0]?.fire();
+    expect(await waiting).toBeUndefined();
+    expect(timers.map(({ ms }) => ms)).toEqual([1000]);
+  });
+
+  it('waits as long again as its timer was late (this process was held), from when it ran again, up to the limit', async () => {
+    const work = deferred<string>();
+    const { clock, timers, state } = manualClock();
+    const waiting = awaitOwnResult(work.promise, 1000, 1000, clock);
+    await settleMicrotasks();
+    state.now = 1800;
+    timers[0]?.fire();
+    await settleMicrotasks();
+    expect(timers.map(({ ms }) => ms)).toEqual([1000, 800]);
+    state.now = 1900;
+    work.resolve('answer');
+    expect(await waiting).toBe('answer');
+
+    const never = deferred<string>();
+    const long = manualClock();
+    const given = awaitOwnResult(never.promise, 1000, 1000, long.clock);
+    await settleMicrotasks();
+    long.state.now = 6000;
+    long.timers[0]?.fire();
+    await settleMicrotasks();
+    long.state.now = 7000 + 2 * HELD_MS;
+    long.timers[1]?.fire();
+    expect(await given).toBeUndefined();
+    // Held twice: the second hold gets nothing more, the limit (1000) spent.
+    expect(long.timers.map(({ ms }) => ms)).toEqual([1000, 1000]);
+  });
+
+  it('credits a hold that came before the wait began', async () => {
+    const work = deferred<string>();
+    const { clock, timers, state } = manualClock();
+    state.now = 1500;
+    const waiting = awaitOwnResult(work.promise, 1000, 1000, clock);
+    await settleMicrotasks();
+    expect(timers.map(({ ms }) => ms)).toEqual([500]);
+    work.resolve('answer');
+    expect(await waiting).toBe('answer');
   });
 });

@@ -82,26 +82,90 @@ const ABANDONED_AFTER_MS = 1000;
 /** How long the engine waits for the own result of an adapter that settles on abort (see `ObjectiveAdapter.settlesOnAbort`). */
 export const ABORT_SETTLE_MS = 1000;
 
+/**
+ * A timer that fires more than this (ms) after it was due shows this process was held meanwhile (a CPU-starved
+ * machine, a stopped process): what arrived in that time may still wait in the event loop's queue.
+ */
+export const HELD_MS = 50;
+
+/** The clock {@link awaitOwnResult} reads and waits on; tests give their own. */
+export interface SettleClock {
+  /** Milliseconds, as `performance.now()`. */
+  now(): number;
+  /** A timer: `done` resolves once `ms` have passed, unless `cancel` is called first (then never). */
+  sleep(ms: number): { readonly done: Promise<void>; cancel(): void };
+  /** Resolves at the event loop's next turn, after the I/O already received (`setImmediate`). */
+  turn(): Promise<void>;
+}
+
+const systemClock: SettleClock = {
+  now: () => performance.now(),
+  sleep: (ms) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    return { done, cancel: () => clearTimeout(timer) };
+  },
+  turn: () => new Promise((resolve) => setImmediate(resolve)),
+};
+
+/**
+ * What `work` settles to by `deadline` (a {@link SettleClock.now} time, counted from when the stop was asked), else
+ * undefined. A result is never lost to the timer: when it fires, the event loop gets one more turn, so a result
+ * whose I/O arrived in the same turn (the program's exit, read after the timers) is kept; and a timer that fired
+ * late (this process was held, so the program's answer may wait in the queue unread) waits as long again as it
+ * was late, up to `limitMs` in all, counted from when this process ran again.
+ */
+export const awaitOwnResult = async <T>(
+  work: Promise<T>,
+  deadline: number,
+  limitMs: number,
+  clock: SettleClock = systemClock,
+): Promise<T | undefined> => {
+  let settled: { readonly value: T } | undefined;
+  const done = work.then((value) => {
+    settled = { value };
+    return settled;
+  });
+  let end = deadline;
+  let extended = 0;
+  for (;;) {
+    const left = end - clock.now();
+    if (left > 0) {
+      const timer = clock.sleep(left);
+      const won = await Promise.race([done, timer.done.then(() => undefined)]);
+      timer.cancel();
+      if (won !== undefined) return won.value;
+      if (settled !== undefined) return settled.value;
+    }
+    // Past the end by more than a timer's lag: this process was held (before the wait began, too).
+    const late = clock.now() - end;
+    if (late <= HELD_MS || extended >= limitMs) break;
+    const more = Math.min(late, limitMs - extended);
+    extended += more;
+    end = clock.now() + more;
+  }
+  await clock.turn();
+  return settled?.value;
+};
+
 // Trial 130: a `trialTimeoutSeconds` TIMEOUT or an INTERRUPTED command trial lost the command, its stderr tail
 // and a loss it had printed.
 /**
  * The engine's TIMEOUT or INTERRUPTED failure with what the adapter's own result, once stopped, knew: its
- * details, and its message after the engine's.
+ * details, and its message after the engine's. `stoppedAt`: when the stop was asked (`performance.now()`), from
+ * which the wait is counted.
  */
 const withAdapterAccount = async (
   stoppedResult: EvaluationResult,
   evaluation: Promise<EvaluationResult>,
   graceMs: number,
+  stoppedAt: number,
 ): Promise<EvaluationResult> => {
   if (stoppedResult.status !== 'failed') return stoppedResult;
-  let timer: NodeJS.Timeout | undefined;
-  const own = await Promise.race([
-    evaluation,
-    new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), ABORT_SETTLE_MS + graceMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const limit = ABORT_SETTLE_MS + graceMs;
+  const own = await awaitOwnResult(evaluation, stoppedAt + limit, limit);
   if (own?.status !== 'failed') return stoppedResult;
   const { error } = stoppedResult;
   return {
@@ -135,7 +199,11 @@ export const evaluateTrial = async (
   // The limit's clock: what is left of it, and since when it runs (undefined while a set-up pauses it).
   let left = limit ?? 0;
   let runningSince: number | undefined;
+  // When the engine stopped the evaluation (its time limit, the run's interruption): its wait for the adapter's own
+  // result is counted from then.
+  let stoppedAt: number | undefined;
   const timedOut = (message: string) => {
+    stoppedAt = performance.now();
     controller.abort(new Error('timeout'));
     stop?.({ status: 'failed', error: { code: 'TIMEOUT', message } });
   };
@@ -196,6 +264,7 @@ export const evaluateTrial = async (
     }
     startLimit();
     onInterrupt = () => {
+      stoppedAt = performance.now();
       controller.abort(new Error('interrupted'));
       const why = callerReason(options.interrupt?.reason);
       resolve({
@@ -238,7 +307,7 @@ export const evaluateTrial = async (
       objective.settlesOnAbort === true &&
       raced.status === 'failed' &&
       raced.error.code !== 'OBJECTIVE_CRASHED'
-        ? await withAdapterAccount(raced, evaluation, abortGraceMs)
+        ? await withAdapterAccount(raced, evaluation, abortGraceMs, stoppedAt ?? performance.now())
         : raced;
     if (running && result.status === 'failed' && result.error.code === 'TIMEOUT' && options.onAbandoned !== undefined) {
       const { onAbandoned } = options;

@@ -34,7 +34,7 @@ const runOptions = (command: Command): Command =>
     .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', maxTrialsFlag)
     .option(
       '--more-trials <n>',
-      "run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials); 0 runs none and prints the study's summary",
+      "run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials); 0 runs none and prints the study's summary (a study not made yet is not created: said on stderr)",
       nonNegativeIntegerUpTo(FLAG_MAX_TRIALS),
     )
     .option(

@@ -1,5 +1,6 @@
 // `parzen` driven from shell scripts, Make and CI: what a script reads on stdout, stderr and in the exit code.
 
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { STUDY_NAME_WORDS } from '@parzen/engine/host';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,20 +76,66 @@ describe('--more-trials 0 (a computed count when the study has them all)', () =>
     const json = await cli('run', path, '--more-trials', '0', '--json', '--quiet');
     expect(json.code, json.stderr).toBe(0);
     expect(lastJsonLine(json.stdout)).toMatchObject({ existingTrials: 2, trials: { complete: 2 }, resumed: true });
-    // A new study: nothing runs either.
+    // A new study: nothing runs either, and nothing is created.
     const fresh = await cli('run', config('nomore-new'), '--more-trials', '0', '--json');
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(lastJsonLine(fresh.stdout)).toMatchObject({ existingTrials: 0, trials: { complete: 0 }, best: null });
   });
 
+  it('creates no study that does not exist yet: says so on stderr, prints no summary, and exits 0', async () => {
+    const path = config('nomore-absent');
+    const out = await cli('run', path, '--more-trials', '0');
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(
+      'parzen: study nomore-absent does not exist yet, and --more-trials 0 runs no trial: nothing ran, and the study was not created.',
+    );
+    expect(existsSync(join(dir, 'nomore-absent.parzen.jsonl'))).toBe(false);
+    const json = await cli('run', path, '--more-trials', '0', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(lastJsonLine(json.stdout)).toEqual({
+      study: 'nomore-absent',
+      trials: { complete: 0, failed: 0, pruned: 0, running: 0 },
+      best: null,
+      reason: 'max-trials',
+      resumed: false,
+      existingTrials: 0,
+    });
+    const studies = await cli('studies', path);
+    expect(studies.code).toBe(1);
+    expect(studies.stderr).toContain('No study at');
+    // A store that holds another study: still none of this one.
+    const shared = { store: { use: 'jsonl', options: { path: './nomore-shared.jsonl' } } };
+    expect((await cli('run', config('nomore-held', shared), '--quiet')).code).toBe(0);
+    const batch = await cli(
+      'run',
+      config('nomore-held', shared),
+      config('nomore-other', shared),
+      '--more-trials',
+      '0',
+      '--json',
+    );
+    expect(batch.code, batch.stderr).toBe(0);
+    expect(batch.stderr).toContain('parzen: study nomore-other does not exist yet');
+    const { runs } = lastJsonLine(batch.stdout) as { runs: Json[] };
+    expect(runs.map((run) => [run.study, run.existingTrials])).toEqual([
+      ['nomore-held', 2],
+      ['nomore-other', 0],
+    ]);
+    const held = await cli('studies', config('nomore-other', shared), '--json');
+    expect((JSON.parse(held.stdout) as Json[]).map((study) => study.study)).toEqual(['nomore-held']);
+  });
+
   it('runs nothing in matrix variants that set only their maxTrials, and says unused only where the matrix sets the count', async () => {
     // A variant setting `/budget/maxTrials` keeps the flag's count: it ran the stand-in 1 trial, "the 1 more asked for".
     const limits = config('nomore-limit', { budget: { maxTrials: 5 }, matrix: { '/budget/maxTrials': [4, 5] } });
+    // (Studies that exist: `--more-trials 0` leaves out one not made yet.)
+    expect((await cli('run', limits, '--more-trials', '1', '--quiet')).code).toBe(0);
     const out = await cli('run', limits, '--more-trials', '0', '--json', '--quiet');
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toBe('');
     const rows = ((lastJsonLine(out.stdout) as Json).runs as Json[]).map((run) => run.trials);
-    expect(rows).toEqual([expect.objectContaining({ complete: 0 }), expect.objectContaining({ complete: 0 })]);
+    expect(rows).toEqual([expect.objectContaining({ complete: 1 }), expect.objectContaining({ complete: 1 })]);
     // A variant that sets its own moreTrials runs them, and the flag is said to be unused there.
     const counts = config('nomore-count', { matrix: { '/budget/moreTrials': [1] } });
     const own = await cli('run', counts, '--more-trials', '0');

@@ -51,7 +51,7 @@ import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
-import { inSpaceOrder, type ReporterCutOff, runJson } from '../summary-json.js';
+import { inSpaceOrder, type ReporterCutOff, runJson, summaryJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
 export interface RunFlags {
@@ -343,6 +343,8 @@ const printComparison = (
   legend: readonly string[] = [],
   /** What each variant's matrix set, seed aside, by variant label (its row in `--json`). */
   valuesOf: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
+  /** `--json` lines of runs that did not run (`--more-trials 0` on studies not made yet), after the others. */
+  notRun: readonly Record<string, unknown>[] = [],
 ): void => {
   const mixed = mixedDirections(outcomes);
   if (mixed !== undefined)
@@ -374,6 +376,7 @@ const printComparison = (
         { study: outcome.study, reason: 'error', error: errorEntry(outcome.error, outcome.configPath) }
       : runJson(outcome.result, outcome.reportersCutOff),
   );
+  runs.push(...notRun);
   // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).
   const described = rows.map((row) => ({ ...row, values: valuesOf.get(row.variant) ?? {} }));
   output.result(JSON.stringify({ comparison: described, runs }));
@@ -639,25 +642,38 @@ export const runConfigs = async (
   objectives?.routeObjectiveStdout('stderr');
   try {
     const preparing = exitOnSignalWhilePreparing(paths, flags, output);
-    let runs: readonly PreparedRun[];
+    let prepared: PreparedStudies;
     try {
-      runs = await prepareStudies(paths, flags, output, resume);
+      prepared = await prepareStudies(paths, flags, output, resume);
     } finally {
       preparing();
     }
-    return await runPrepared(runs, paths, flags, output);
+    if (prepared.runs.length === 0) return nothingRan(prepared, flags, output);
+    return await runPrepared(prepared.runs, paths, flags, output, prepared.batch, prepared.leftOut);
   } finally {
     objectives?.routeObjectiveStdout('stdout');
   }
 };
 
-/** The prepared runs of `paths` (every config checked, objectives loaded); for `resume`, only existing studies. */
+/** What {@link prepareStudies} made ready to run. */
+interface PreparedStudies {
+  readonly runs: readonly PreparedRun[];
+  /** Whether the command is a batch (a comparison at its end): several runs, before any was left out. */
+  readonly batch: boolean;
+  /** The runs `--more-trials 0` left out, their studies not made yet. */
+  readonly leftOut: readonly PreparedRun[];
+}
+
+/**
+ * The prepared runs of `paths` (every config checked, objectives loaded); for `resume`, only existing studies; with
+ * `--more-trials 0`, none whose study does not exist yet.
+ */
 const prepareStudies = async (
   paths: readonly string[],
   flags: RunFlags,
   output: Output,
   resume: boolean,
-): Promise<readonly PreparedRun[]> => {
+): Promise<PreparedStudies> => {
   const runs = await prepareRuns(paths, {
     overrides: overridesFrom(flags),
     preflight: true,
@@ -678,7 +694,8 @@ const prepareStudies = async (
   let reads: readonly Read<StudyRecord>[] = [];
   try {
     await refuseReorderedStudies(runs);
-    if (runs.length > 1 || resume) reads = await readStudyRecords(runs.map((run) => run.experiment));
+    if (runs.length > 1 || resume || flags.moreTrials === 0)
+      reads = await readStudyRecords(runs.map((run) => run.experiment));
     refuseMismatchedStudies(runs, reads);
     noteForeignStoreFiles(runs, reads, output);
   } catch (error) {
@@ -716,19 +733,66 @@ const prepareStudies = async (
   );
   if (resume) {
     try {
-      return await checkStudiesExist(
+      const present = await checkStudiesExist(
         ready,
         reads,
         output,
         (configs) => `parzen run ${configs.join(' ')}${flags.store === undefined ? '' : ` --store ${flags.store}`}`,
       );
+      return { runs: present, batch: present.length > 1, leftOut: [] };
     } catch (error) {
       await closeStarted(runs);
       throw error;
     }
   }
-  return ready;
+  if (flags.moreTrials !== 0) return { runs: ready, batch: ready.length > 1, leftOut: [] };
+  // `--more-trials 0` on a study not made yet ran nothing and created it empty: left out, said, and not created.
+  const isNew = (at: number) => {
+    const { error } = reads[at] ?? {};
+    return error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND';
+  };
+  const leftOut = ready.filter((run, at) => !matrixSets(run, MORE_TRIALS_KEYS) && isNew(at));
+  if (leftOut.length > 0) {
+    const names = leftOut.map((run) => run.experiment.config.name);
+    output.note(
+      names.length === 1
+        ? `parzen: study ${names[0]} does not exist yet, and --more-trials 0 runs no trial: nothing ran, and the study was not created.`
+        : `parzen: studies ${listNames(names)} do not exist yet, and --more-trials 0 runs no trial: nothing ran in them, and they were not created.`,
+    );
+    await closeStarted(leftOut);
+  }
+  return { runs: ready.filter((run) => !leftOut.includes(run)), batch: ready.length > 1, leftOut };
 };
+
+/**
+ * A command with no run left (`--more-trials 0`, every study not made yet): exit 0, as for a zero count a script
+ * computed; with `--json`, the line a run would print, a new study's with no trial (a batch's, with no row).
+ */
+const nothingRan = (prepared: PreparedStudies, flags: RunFlags, output: Output): number => {
+  if (flags.json !== true) return EXIT.ok;
+  const lines = prepared.leftOut.map(newStudyJson);
+  output.result(JSON.stringify(prepared.batch ? { comparison: [], runs: lines } : lines[0]));
+  return EXIT.ok;
+};
+
+/** The `--json` line of a run `--more-trials 0` left out: a new study's, with no trial (the study was not made). */
+const newStudyJson = ({ experiment: { config } }: PreparedRun): Record<string, unknown> => ({
+  ...summaryJson(
+    {
+      study: config.name,
+      direction: config.direction,
+      complete: 0,
+      failed: 0,
+      pruned: 0,
+      running: 0,
+      best: undefined,
+      bestParams: undefined,
+    },
+    'max-trials',
+  ),
+  resumed: false,
+  existingTrials: 0,
+});
 
 /**
  * The matrix keys that replace the flag's `moreTrials` in a variant: the whole `budget`, or its `moreTrials`. A
@@ -761,6 +825,10 @@ const runPrepared = async (
   paths: readonly string[],
   flags: RunFlags,
   output: Output,
+  /** Whether to end with a comparison: several runs were prepared (before any was left out). */
+  batch = runs.length > 1,
+  /** The runs `--more-trials 0` left out (their studies not made yet), which `--json` lists after the others. */
+  leftOut: readonly PreparedRun[] = [],
 ): Promise<number> => {
   // What the first signal does depends on the grace period (trial 35: with 0 the notice promised to let
   // running trials finish, and they were interrupted at once): one for every run, or each run's own.
@@ -785,7 +853,6 @@ const runPrepared = async (
           : `${lead}${name}: letting running trials finish (up to ${grace === undefined ? "the run's gracePeriodSeconds" : `${grace} s, the grace period`}), then stopping (${again(name)} to stop now).`,
     );
   });
-  const batch = runs.length > 1;
   // Whether the command's last output (a run's summary, a batch's comparison) is being written: a reader of stdout
   // that goes away from then on is said once that output is flushed, not as one that left while trials ran.
   let atLastOutput = false;
@@ -836,6 +903,7 @@ const runPrepared = async (
         runs.filter((run) => outcomes.some((o) => o.study === run.variant.study)).map((run) => run.variant),
       ),
       new Map(runs.map(({ variant }) => [variant.variant, withoutSeed(variant.values)])),
+      leftOut.map(newStudyJson),
     );
   else if (flags.json === true && single !== undefined) output.result(JSON.stringify(runJson(single, singleCutOff)));
   // Stopped before the study opened (waiting for another process's lock): no summary, the error instead.

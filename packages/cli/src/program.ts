@@ -214,8 +214,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       "import even when no row is new: each a copy of one of the study's trials, or a repeat of one without times of its own (a file imported before); copies are then imported too",
     )
     .option(
+      '--skip-repeats',
+      'leave out the rows that repeat a trial the study has (same params, state, loss and error: a file imported again), said by line, and import the rest (exit 0 when none is new); not with --allow-repeats',
+    )
+    .option(
       '--json',
-      'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported", "foreign" (a rescue file\'s trials and lines: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines"} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C)',
+      'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported", "foreign" (a rescue file\'s trials and lines: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines", "skippedRepeats": [lines]} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C)',
     )
     .option(
       '--ignore-header',

@@ -153,6 +153,63 @@ describe('parzen export and import', () => {
     }
   });
 
+  it('import --skip-repeats leaves out the rows the study has, by line, and exits 0: a step run again (a Makefile)', async () => {
+    const rows = ['x,model,loss', '0.1,svm,0.5', '0.2,tree,0.6', '0.2,tree,0.6'];
+    const results = writeIn(dir, 'skip-results.csv', `${rows.join('\n')}\n`);
+    const target = config('skip.json', { use: 'sqlite', options: { path: './skip.parzen.db' } });
+    const first = await cli('import', target, results, '--skip-repeats', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ imported: [0, 1, 2], skippedRepeats: [], repeatedLines: [4] });
+    const again = await cli('import', target, results, '--skip-repeats');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe(
+      'Imported no trials into study heart (sqlite store).\n' +
+        `Skipped 3 of 3 lines (2, 3, 4): each repeats a trial study heart already had (same params, state, loss and error; --skip-repeats).`,
+    );
+    // The file grown by a row: that row alone is imported.
+    const grown = writeIn(dir, 'skip-grown.csv', `${[...rows, '0.3,svm,0.7'].join('\n')}\n`);
+    const more = await cli('import', target, grown, '--skip-repeats', '--json');
+    expect(more.code, more.stderr).toBe(0);
+    expect(JSON.parse(more.stdout)).toMatchObject({
+      imported: [3],
+      skippedRepeats: [2, 3, 4],
+      repeatsOfStudy: 0,
+      repeatedLines: [],
+    });
+    expect(more.stderr).toContain('Skipped 3 of 4 lines (2, 3, 4): each repeats a trial study heart already had');
+    expect(await sqliteTrials(join(dir, 'skip.parzen.db'))).toHaveLength(4);
+    // An export imported again: its rows, with their times, are each a copy of a trial the study has.
+    const exported = join(dir, 'skip-export.jsonl');
+    expect((await cli('export', target, '-o', exported)).code).toBe(0);
+    const copies = await cli('import', target, exported, '--skip-repeats', '--json');
+    expect(copies.code, copies.stderr).toBe(0);
+    expect(JSON.parse(copies.stdout)).toMatchObject({ imported: [], skippedRepeats: [2, 3, 4, 5] });
+    expect(await sqliteTrials(join(dir, 'skip.parzen.db'))).toHaveLength(4);
+    // Two imports at once: the store's own check (in its step) leaves the second's rows out as repeats.
+    const raced = config('skip-race.json', { use: 'jsonl', options: { path: './skip-race.parzen.jsonl' } });
+    const both = await Promise.all([
+      cli('import', raced, results, '--skip-repeats', '--json'),
+      cli('import', raced, results, '--skip-repeats', '--json'),
+    ]);
+    expect(both.map((result) => result.code)).toEqual([0, 0]);
+    expect(both.map((result) => JSON.parse(result.stdout).skippedRepeats).sort()).toEqual([[], [2, 3, 4]]);
+    expect(JSON.parse((await cli('trials', raced, '--json')).stdout)).toHaveLength(3);
+    // Not with --allow-repeats, which asks for the opposite.
+    const both2 = await cli('import', target, results, '--skip-repeats', '--allow-repeats', '--json');
+    expect(both2.code).toBe(2);
+    expect(both2.stderr).toContain(
+      'parzen: --skip-repeats and --allow-repeats ask for opposite things: --skip-repeats leaves out the rows that repeat trials the study has, --allow-repeats imports them; give one of them. Nothing was imported.',
+    );
+    expect(JSON.parse(both2.stdout)).toMatchObject({ errors: [{ code: 'CLI_INPUT' }] });
+    // The refusal without either flag names both ways past it.
+    const refused = await cli('import', target, results);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'pass --allow-repeats; for a step run again (a Makefile), --skip-repeats leaves out the rows the study has and exits 0.',
+    );
+  });
+
   it('says which lines of one file repeat an earlier line of it, and words one repeat as one (user trial 27)', async () => {
     const row = '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5}';
     const twice = writeIn(
@@ -1497,6 +1554,7 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
       skipped: [2],
       repeatsOfStudy: 0,
       repeatedLines: [4],
+      skippedRepeats: [],
     });
     expect(run.stderr).toMatch(/Imported 3 trials into study heart/);
     const again = await cli('import', target, rows, '--on-invalid', 'skip', '--json', '--allow-repeats');

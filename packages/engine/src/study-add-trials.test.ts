@@ -229,7 +229,7 @@ describe('Study.addTrials', () => {
       message: expect.stringContaining('addTrials'),
     });
     const other = await Study.open({ space, suggester: watching() });
-    expect(await other.addTrials([])).toEqual({ added: [], skipped: [] });
+    expect(await other.addTrials([])).toEqual({ added: [], skipped: [], skippedRepeats: [] });
   });
 
   it("takes another study's finished trials as trials() lists them, their stored values ignored (trial 99)", async () => {
@@ -339,6 +339,59 @@ describe('Study.addTrials', () => {
     expect(await errorOf(again.addTrials(rows, { refuseRepeats: 'yes' as never }))).toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/refuseRepeats', expected: 'one of true, false' }],
+    });
+  });
+
+  it('with skipRepeats, leaves out the rows the study already has and adds the others, without an error', async () => {
+    const store = createMemoryStore();
+    const rows = [
+      { params: { x: 0.5, kernel: 'linear' as const }, loss: 0.2 },
+      { params: { x: -0.5, kernel: 'linear' as const }, loss: 0.4 },
+    ];
+    const warnings: string[] = [];
+    const openOn = (on: TrialStore) =>
+      Study.open({ name: 'warm', space, suggester: watching(), store: on, onWarning: (m) => warnings.push(m) });
+    const first = await openOn(store);
+    expect(await first.addTrials(rows, { skipRepeats: true })).toMatchObject({ skippedRepeats: [] });
+    const again = await openOn(store);
+    const none = await again.addTrials(rows, { skipRepeats: true });
+    expect(none.added).toEqual([]);
+    expect(none.skippedRepeats).toEqual([0, 1]);
+    // A grown file: its new row alone is added; an invalid row skipped is said apart (by its index).
+    const grown = await again.addTrials(
+      unchecked([
+        { params: { x: 9, kernel: 'linear' }, loss: 1 },
+        ...rows,
+        { params: { x: 0.25, kernel: 'linear' }, loss: 0.3 },
+      ] as never),
+      { skipRepeats: true, onInvalid: 'skip' },
+    );
+    expect(grown.added).toEqual([expect.objectContaining({ number: 2, loss: 0.3 })]);
+    expect(grown.skippedRepeats).toEqual([1, 2]);
+    expect(grown.skipped.map(({ row }) => row)).toEqual([0]);
+    expect(await again.trials()).toHaveLength(3);
+    expect(warnings).toEqual([]);
+    // Another call added them meanwhile (the store refuses in its atomic step): left out as repeats too.
+    const racing = {
+      ...store,
+      name: 'racing',
+      listTrials: async () => [],
+      addTrials: async () => {
+        throw Object.assign(new Error('every trial repeats'), { code: 'IMPORT_REPEATED' });
+      },
+    } as TrialStore;
+    expect(await (await openOn(racing)).addTrials(rows, { skipRepeats: true })).toMatchObject({
+      added: [],
+      skippedRepeats: [0, 1],
+    });
+    // Not with refuseRepeats, which asks for the opposite.
+    expect(await errorOf(again.addTrials(rows, { skipRepeats: true, refuseRepeats: true }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [{ pointer: '/skipRepeats', expected: 'refuseRepeats or skipRepeats, not both' }],
+    });
+    expect(await errorOf(again.addTrials(rows, { skipRepeats: 1 as never }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [{ pointer: '/skipRepeats', expected: 'one of true, false' }],
     });
   });
 

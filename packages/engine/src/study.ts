@@ -22,7 +22,7 @@ import type { EnqueuedParams, EnqueuedSelector, TrialStore } from './contracts/s
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { activeParamNames, type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
-import { refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
+import { type ComparedTrial, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 import type { EnqueueParams, ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { checkStoredTrials } from './domain/stored-trials.js';
@@ -59,6 +59,7 @@ import { removeEnqueuedEntries } from './runtime/enqueue.js';
 import {
   checkImportedRows,
   formatInvalidRows,
+  type ImportCheck,
   type ImportedTrialRow,
   type InvalidRow,
   importInvalid,
@@ -138,6 +139,8 @@ export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
   readonly added: readonly TrialView<S>[];
   /** The rows left out (`onInvalid: 'skip'`), each with its index and its problems. */
   readonly skipped: readonly InvalidRow[];
+  /** The indexes of the rows left out as repeats of trials the study had (`skipRepeats`); empty without it. */
+  readonly skippedRepeats: readonly number[];
 }
 
 /** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
@@ -611,6 +614,27 @@ const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
 };
 
 /**
+ * The checked rows without those that repeat a finished trial of `existing` (`addTrials`' `skipRepeats`), and the
+ * indexes of the rows left out.
+ */
+const withoutRepeats = (
+  checked: ImportCheck,
+  existing: readonly ComparedTrial[],
+): { readonly checked: ImportCheck; readonly skippedRepeats: number[] } => {
+  const repeats = repeatsOf(existing, checked.trials);
+  const kept = (_: unknown, at: number) => repeats[at] !== true;
+  return {
+    checked: {
+      ...checked,
+      trials: checked.trials.filter(kept),
+      rows: checked.rows.filter(kept),
+      unrecorded: checked.unrecorded.filter(kept),
+    },
+    skippedRepeats: checked.rows.filter((_, at) => repeats[at] === true),
+  };
+};
+
+/**
  * An `IMPORT_REPEATED` refusal of a call that skipped invalid rows (`onInvalid: 'skip'`), with those rows
  * said and listed in its issues: the caller gets no result to read `skipped` from.
  */
@@ -1016,10 +1040,13 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *   import` does:
    *   a warm-start script run again to resume adds its rows once (catch that code to go on; with `onInvalid:
    *   'skip'`, the rows skipped are in its message and `issues`, as no result says them). A call with
-   *   some new rows adds every row, and warns how many repeat (`onWarning`).
+   *   some new rows adds every row, and warns how many repeat (`onWarning`). `skipRepeats: true`: the rows
+   *   that repeat a finished trial the study has (same params, state, loss and error, whatever their times) are
+   *   left out and returned in `skippedRepeats`, the others added, so a warm-start script run again adds only
+   *   its new rows, without an error, as `parzen import --skip-repeats` does; not with `refuseRepeats`.
    * @throws `ParzenError` `IMPORT_INVALID` listing every invalid row and what was expected and
    *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for
-   *   an unknown option or value; `STORE_UNSUPPORTED` for a store without `addTrials`.
+   *   an unknown option or value, or both `refuseRepeats` and `skipRepeats`; `STORE_UNSUPPORTED` for a store without `addTrials`.
    * @example
    * ```ts
    * await study.addTrials([{ params: { x: 0.5, kernel: 'rbf' }, loss: 0.12 }, { params: { x: 1, kernel: 'linear' }, loss: 0.3 }]);
@@ -1027,7 +1054,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async addTrials(
     rows: readonly ImportedTrialRow<ParamsOf<S>>[],
-    options: { readonly onInvalid?: 'reject' | 'skip'; readonly refuseRepeats?: boolean } = {},
+    options: {
+      readonly onInvalid?: 'reject' | 'skip';
+      readonly refuseRepeats?: boolean;
+      readonly skipRepeats?: boolean;
+    } = {},
   ): Promise<AddTrialsResult<S>> {
     const { store, space } = this.session;
     if (!Array.isArray(rows))
@@ -1036,10 +1067,28 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         `study.addTrials takes an array of rows ({ params, loss }); found ${describeValue(rows)}, so nothing was imported.`,
         { issues: [{ pointer: '', expected: 'an array of rows ({ params, loss })', found: describeValue(rows) }] },
       );
-    checkMethodOptions('study.addTrials', options, { onInvalid: ['reject', 'skip'], refuseRepeats: [true, false] });
+    checkMethodOptions('study.addTrials', options, {
+      onInvalid: ['reject', 'skip'],
+      refuseRepeats: [true, false],
+      skipRepeats: [true, false],
+    });
+    if (options.refuseRepeats === true && options.skipRepeats === true)
+      throw invalidConfig('study.addTrials options', [
+        {
+          pointer: '/skipRepeats',
+          expected: 'refuseRepeats or skipRepeats, not both',
+          found:
+            'both: skipRepeats leaves out the rows that repeat trials the study has, refuseRepeats refuses a call of nothing but such rows',
+        },
+      ]);
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
-    const checked = checkImportedRows(space, rows);
-    if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
+    const all = checkImportedRows(space, rows);
+    if (all.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(all.invalid, rows.length);
+    // Rows that repeat the study's trials, with skipRepeats: left out (by index), the rest added.
+    const { checked, skippedRepeats } =
+      options.skipRepeats === true && all.trials.length > 0
+        ? withoutRepeats(all, await this.storedTrials())
+        : { checked: all, skippedRepeats: [] };
     // Rows that repeat the study's trials, when repeats are checked: a call with some new rows adds them all,
     // and says how many repeat (review 105: a warm-start file that grew doubled its older rows, unsaid).
     let repeats = 0;
@@ -1055,12 +1104,19 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
           throw withSkippedRows(error, checked.invalid, rows.length);
         }
     }
+    const refuse = options.refuseRepeats === true || options.skipRepeats === true;
     const added =
       checked.trials.length === 0
         ? []
         : await store
-            .addTrials(this.name, checked.trials, options.refuseRepeats === true ? { refuseRepeats: true } : undefined)
+            .addTrials(this.name, checked.trials, refuse ? { refuseRepeats: true } : undefined)
             .catch((error: unknown) => {
+              // With skipRepeats, another call added them meanwhile (judged in the store's atomic step): each a repeat.
+              if (options.skipRepeats === true && (error as { code?: unknown } | null)?.code === 'IMPORT_REPEATED') {
+                skippedRepeats.push(...checked.rows);
+                skippedRepeats.sort((a, b) => a - b);
+                return [];
+              }
               throw withSkippedRows(error, checked.invalid, rows.length);
             });
     if (repeats > 0 && added.length > 0)
@@ -1069,7 +1125,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
           'loss and error), and the suggester now counts each twice: refuseRepeats refuses only a call every row of which ' +
           'repeats one; leave the rows added before out of the call.',
       );
-    return { added: viewTrials<S>(space, added), skipped: checked.invalid };
+    return { added: viewTrials<S>(space, added), skipped: checked.invalid, skippedRepeats };
   }
 
   /**

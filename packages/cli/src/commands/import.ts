@@ -51,6 +51,8 @@ export interface ImportFlags {
   readonly ignoreHeader?: boolean;
   /** Import every row, even when none is new (each a copy of the study's own trial, or an untimed repeat: a file imported twice). */
   readonly allowRepeats?: boolean;
+  /** Leave out the rows that repeat a trial the study has (same params, state, loss and error): a file imported again. */
+  readonly skipRepeats?: boolean;
   /** Print the result as one JSON line last on stdout (the sentences go to stderr). */
   readonly json?: boolean;
 }
@@ -78,6 +80,8 @@ interface ImportJson {
   readonly repeatsOfStudy: number;
   /** Lines of the file that repeat an earlier line of it. */
   readonly repeatedLines: readonly number[];
+  /** Lines left out by `--skip-repeats`: each repeats a trial the study had. */
+  readonly skippedRepeats: readonly number[];
   /** Set when a signal came: before the store calls nothing was imported (but `finished`'s trials, if any). */
   readonly interrupted?: string;
 }
@@ -373,6 +377,10 @@ const importWhenAsked = async (
   const onInvalid = flags.onInvalid ?? 'reject';
   if (onInvalid !== 'reject' && onInvalid !== 'skip')
     throw new CliError(`--on-invalid ${JSON.stringify(onInvalid)}: expected reject or skip.`);
+  if (flags.skipRepeats === true && flags.allowRepeats === true)
+    throw new CliError(
+      '--skip-repeats and --allow-repeats ask for opposite things: --skip-repeats leaves out the rows that repeat trials the study has, --allow-repeats imports them; give one of them. Nothing was imported.',
+    );
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
   const runs = await prepareRuns([config], { overrides, reportersIdle: true });
   const picked = pickedRun(runs, flags.study);
@@ -388,6 +396,7 @@ const importWhenAsked = async (
       skipped: [],
       repeatsOfStudy: 0,
       repeatedLines: [],
+      skippedRepeats: [],
       ...(signalled ? { interrupted: interrupts.received() ?? 'signal' } : {}),
     });
   if (choice.use === 'memory')
@@ -491,6 +500,8 @@ const importWhenAsked = async (
   let rescuedAdded = false;
   // Per row to import, whether it repeats a trial the study already had.
   let repeated: boolean[] = [];
+  // The lines `--skip-repeats` left out.
+  const skippedRepeats: number[] = [];
   // The config's enqueue entries the imported trials answer keep their keys with those trials, so a run of
   // the study in this store does not queue them again (trial 35: a study moved by export and import ran them
   // twice). The entries were checked against the space with the config.
@@ -640,7 +651,8 @@ const importWhenAsked = async (
           // all were added, the study's trials counted twice). Each trial is matched once (review 117).
           let copies = 0;
           let newTimedRepeats = false;
-          if (flags.allowRepeats !== true) {
+          // With --skip-repeats every repeat is left out below, a copy too.
+          if (flags.allowRepeats !== true && flags.skipRepeats !== true) {
             const matched = new Set<number>();
             const copyOf = adding.map((trial, at) => {
               if (repeated[at] !== true || !timed(trial)) return undefined;
@@ -663,6 +675,21 @@ const importWhenAsked = async (
             // new evaluations, not an earlier import of this file (review 117: the whole file was refused).
             newTimedRepeats = adding.some((trial, at) => repeated[at] === true && timed(trial));
           }
+          // --skip-repeats: the rows that repeat a trial the study has are left out (a file imported again: an idempotent
+          // step), by line; the rest are added.
+          if (flags.skipRepeats === true) {
+            const kept = (_: unknown, at: number) => repeated[at] !== true;
+            for (const [at, repeats] of repeated.entries())
+              if (repeats) {
+                const index = addingIndex[at] as number;
+                skippedRepeats.push(checked.rows[index] ?? index);
+                passedOver.add(index);
+              }
+            adding = adding.filter(kept);
+            addingIndex = addingIndex.filter(kept);
+            rescueRow = rescueRow.filter(kept);
+            repeated = repeated.filter(kept);
+          }
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
           keyed = withEnqueueKeys(entries, adding, existing, waiting, waitingAtSource);
@@ -670,7 +697,8 @@ const importWhenAsked = async (
           const refused = () =>
             new CliError(
               `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
-                'the file was imported before, it seems, or is an export of this very study. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.' +
+                'the file was imported before, it seems, or is an export of this very study. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats; ' +
+                'for a step run again (a Makefile), --skip-repeats leaves out the rows the study has and exits 0.' +
                 // Review 105: the lines skipped as invalid went unsaid in a refusal.
                 (invalid.length === 0
                   ? ''
@@ -686,7 +714,7 @@ const importWhenAsked = async (
           const plain = repeated.filter((_, at) => rescueRow[at] !== true);
           const onlyCopies = copies > 0 && plain.length === 0 && !rescuedAdded;
           const onlyRepeats = plain.length > 0 && plain.every(Boolean) && !newTimedRepeats;
-          if (flags.allowRepeats !== true && (onlyCopies || onlyRepeats)) throw refused();
+          if (flags.allowRepeats !== true && flags.skipRepeats !== true && (onlyCopies || onlyRepeats)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
           // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
@@ -709,8 +737,17 @@ const importWhenAsked = async (
                   // it once (before, the check was off for such a file).
                   refuseRepeats: flags.allowRepeats !== true,
                 })
-                .catch((error: unknown) => {
-                  throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
+                .catch((error: unknown): FinishedTrial[] => {
+                  if (!(error instanceof ParzenError && error.code === 'IMPORT_REPEATED')) throw error;
+                  if (flags.skipRepeats !== true) throw refused();
+                  // Another import added them meanwhile (the store judged it in its atomic step): each a repeat now.
+                  for (const index of addingIndex) {
+                    skippedRepeats.push(checked.rows[index] ?? index);
+                    passedOver.add(index);
+                  }
+                  skippedRepeats.sort((a, b) => a - b);
+                  repeated = [];
+                  return [];
                 });
           } finally {
             // The note of a store call under way is for the call only (review 73: said after it, at close).
@@ -745,6 +782,7 @@ const importWhenAsked = async (
           skipped: [],
           repeatsOfStudy: 0,
           repeatedLines: [],
+          skippedRepeats: [],
           interrupted: interrupts.received() ?? 'signal',
         });
       return code;
@@ -770,6 +808,10 @@ const importWhenAsked = async (
       added.length === 0
         ? `Imported no trials into ${into}.`
         : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
+    );
+  if (skippedRepeats.length > 0)
+    output.note(
+      `Skipped ${skippedRepeats.length} of ${countOf(total, 'line')} (${listedLines(skippedRepeats)}): ${skippedRepeats.length === 1 ? 'it repeats a trial' : 'each repeats a trial'} study ${name} already had (same params, state, loss and error; --skip-repeats).`,
     );
   if (finished.length > 0)
     output.note(
@@ -869,6 +911,7 @@ const importWhenAsked = async (
     skipped: invalid.map(({ row }) => row),
     repeatsOfStudy: repeats,
     repeatedLines: inFile,
+    skippedRepeats,
     ...(signal === undefined ? {} : { interrupted: interrupts.received() ?? 'signal' }),
   });
   return signal ?? 0;

@@ -22,6 +22,7 @@ import {
   createCommandObjective,
   interpretCommandOutcome,
 } from './command-objective.js';
+import { defaultSearchPath } from './find-executable.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 
 let dir: string;
@@ -1044,6 +1045,43 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
         testPluginContext({ baseDir: dir, study: 's' }),
       );
     expect(absolute).toThrow(new RegExp(`no executable file at ${join(dir, 'missing.sh')}$`));
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    "looks a program up as spawn does without a PATH (the default path) or with an empty one (the command's folder), and says which",
+    async () => {
+      const create =
+        (command: string[], env: Record<string, string> = {}) =>
+        () =>
+          commandObjectiveManifest.create(
+            options(command, { env, inheritEnv: false }),
+            testPluginContext({ baseDir: dir, study: 's' }),
+          );
+      // No PATH (inheritEnv false, as `env -u PATH parzen run`): spawn finds sh on the default path, and so does the check.
+      expect(create(['sh', '-c', 'echo 0.5'])).not.toThrow();
+      expect(await evaluate(options(['sh', '-c', 'echo 0.5'], { inheritEnv: false }))).toMatchObject({ loss: 0.5 });
+      expect(create(['no-such-program-xyz'])).toThrow(
+        `\`no-such-program-xyz\` is not on the default search path ${defaultSearchPath()} (PATH is not set, so a program is looked for there, as spawn and execvp do)`,
+      );
+      // PATH "": spawn looks in the command's folder alone.
+      writeFileSync(join(dir, 'here-tool'), '#!/bin/sh\necho 0.25\n', { mode: 0o755 });
+      expect(create(['here-tool'], { PATH: '' })).not.toThrow();
+      expect(await evaluate(options(['here-tool'], { env: { PATH: '' }, inheritEnv: false }))).toMatchObject({
+        loss: 0.25,
+      });
+      expect(create(['sh', '-c', 'echo 1'], { PATH: '' })).toThrow(
+        `\`sh\` is not in the command's folder ${dir} (PATH is empty, so a program is looked for there alone, as spawn and execvp do)`,
+      );
+      expect(spawnSync('sh', ['-c', 'true'], { cwd: dir, env: { PATH: '' } }).error).toMatchObject({ code: 'ENOENT' });
+      // An empty entry of a PATH is the command's folder too.
+      expect(create(['here-tool'], { PATH: '/nowhere:' })).not.toThrow();
+    },
+  );
+
+  it('knows the default search path of each C library and system', () => {
+    expect(defaultSearchPath('linux', () => true)).toBe('/bin:/usr/bin');
+    expect(defaultSearchPath('linux', () => false)).toBe('/usr/local/bin:/bin:/usr/bin');
+    expect(defaultSearchPath('darwin')).toBe('/usr/bin:/bin');
   });
 
   it('checks the program that env runs before the first trial (trial 40: exit 127 at every trial)', () => {

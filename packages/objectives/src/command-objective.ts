@@ -844,7 +844,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   if (/\{[^}]*\}/.test(program)) return; // a templated program name can only be checked per trial
   const env = options.inheritEnv ? { ...process.env, ...options.env } : options.env;
   const result = findExecutable(program, cwd, env.PATH);
-  const problem = 'problem' in result ? result.problem : shebangProblem(result.found, env.PATH);
+  const problem = 'problem' in result ? result.problem : shebangProblem(result.found, env.PATH, cwd);
   if (problem !== undefined)
     throw invalidConfig('objective options', [
       { pointer: '/command/0', expected: 'a program that can be run', found: problem },

@@ -15,6 +15,53 @@ const isExecutableFile = (path: string): boolean => {
 const pathFolders = (path: string | undefined): string[] =>
   (path ?? '').split(delimiter).filter((folder) => folder !== '');
 
+/**
+ * The folders execvp searches for a bare program name when the environment has no PATH, as `child_process.spawn`
+ * does (libuv runs execvp in the child on Linux; on macOS it searches `_PATH_DEFPATH` itself): glibc's
+ * `confstr(_CS_PATH)`, `/bin:/usr/bin`; musl's `/usr/local/bin:/bin:/usr/bin`; macOS's and the BSDs' `/usr/bin:/bin`.
+ */
+export const defaultSearchPath = (
+  platform: NodeJS.Platform = process.platform,
+  glibc: () => boolean = runsOnGlibc,
+): string => (platform !== 'linux' ? '/usr/bin:/bin' : glibc() ? '/bin:/usr/bin' : '/usr/local/bin:/bin:/usr/bin');
+
+let glibcRuntime: boolean | undefined;
+/** Whether this Node runs on glibc (its diagnostic report names the glibc it runs with; musl's has none). */
+const runsOnGlibc = (): boolean => {
+  glibcRuntime ??=
+    (process.report?.getReport() as { header?: { glibcVersionRuntime?: unknown } } | undefined)?.header
+      ?.glibcVersionRuntime !== undefined;
+  return glibcRuntime;
+};
+
+/**
+ * Where a bare program name is looked for, as spawn (execvp) looks: the folders of `path`, an empty entry being the
+ * command's folder `cwd` (a PATH of "" is that folder alone); without a PATH, {@link defaultSearchPath}. With the
+ * words that say which path that was.
+ */
+const searchPathOf = (
+  path: string | undefined,
+  cwd: string,
+): { readonly folders: readonly string[]; readonly notFound: (program: string) => string } => {
+  if (path === undefined) {
+    const fallback = defaultSearchPath();
+    return {
+      folders: fallback.split(delimiter),
+      notFound: (program) =>
+        `\`${program}\` is not on the default search path ${fallback} (PATH is not set, so a program is looked for there, as spawn and execvp do)`,
+    };
+  }
+  // A relative entry is the program's working folder's, as the spawn (in `cwd`) reads it (review 43).
+  const folders = path.split(delimiter).map((folder) => resolve(cwd, folder));
+  return {
+    folders,
+    notFound: (program) =>
+      path === ''
+        ? `\`${program}\` is not in the command's folder ${cwd} (PATH is empty, so a program is looked for there alone, as spawn and execvp do)`
+        : `\`${program}\` is not on PATH (searched ${folders.join(delimiter)})`,
+  };
+};
+
 /** Whether `file` (a bare name) is in one of `path`'s folders, as a shell finds a script it is told to run. */
 export const onPath = (file: string, path: string | undefined): boolean =>
   pathFolders(path).some((folder) => existsSync(join(folder, file)));
@@ -45,17 +92,13 @@ export const findExecutable = (
         : `no executable file at ${full}${where}`,
     };
   }
-  // A relative entry is the program's working folder's, as the spawn (in `cwd`) reads it (review 43).
-  const folders = pathFolders(path).map((folder) => resolve(cwd, folder));
-  for (const folder of folders) {
+  const searched = searchPathOf(path, cwd);
+  for (const folder of searched.folders) {
     const candidate = join(folder, program);
     if (isExecutableFile(candidate)) return { found: candidate };
   }
-  return { problem: `\`${program}\` is not on PATH (searched ${folders.join(delimiter) || 'nothing: PATH is empty'})` };
+  return { problem: searched.notFound(program) };
 };
-
-/** The search path `env` falls back on when PATH is unset or empty (POSIX's default, as glibc's). */
-const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** The interpreter a script names on its `#!` line (`env`'s program), else the one its extension suggests. */
 const interpreterOf = (file: string): string => {
@@ -102,10 +145,10 @@ const head = (file: string, bytes = 256): string => {
 /**
  * What would keep a script from starting though it exists and is executable: a `#!` line with Windows
  * line endings (the kernel looks for `/bin/sh\r`), or naming an interpreter that is not there (directly,
- * or through `/usr/bin/env NAME` on PATH). Undefined when nothing is wrong, or the file is no script.
- * The spawn would say only `ENOENT` for the script, which exists.
+ * or through `/usr/bin/env NAME` on PATH, which env searches from the command's folder `cwd`). Undefined when
+ * nothing is wrong, or the file is no script. The spawn would say only `ENOENT` for the script, which exists.
  */
-export const shebangProblem = (file: string, path: string | undefined): string | undefined => {
+export const shebangProblem = (file: string, path: string | undefined, cwd = dirname(file)): string | undefined => {
   const text = head(file);
   if (!text.startsWith('#!')) return undefined;
   const line = text.slice(2).split('\n')[0] ?? '';
@@ -117,8 +160,8 @@ export const shebangProblem = (file: string, path: string | undefined): string |
     return `the interpreter \`${interpreter}\` on the #! line of ${file} does not exist`;
   const named = args.find((arg) => !arg.startsWith('-'));
   if (interpreter.endsWith('/env') && named !== undefined && !named.includes('=')) {
-    // With no PATH, env searches the system's default path, as the shell's `command -v` would.
-    const found = findExecutable(named, dirname(file), path === undefined || path === '' ? DEFAULT_PATH : path);
+    // env looks it up as spawn does (execvp): without a PATH, on the system's default path.
+    const found = findExecutable(named, cwd, path);
     if ('problem' in found) return `the #! line of ${file} runs \`${named}\` through env, and ${found.problem}`;
   }
   return undefined;

@@ -27,6 +27,27 @@ describe("validate's suggester line", () => {
     );
   });
 
+  it("names every TPE setting a variant gives other than its profile fills in, in the order of TPE's options", async () => {
+    const path = journalHeartConfig(dir, 'settings', {
+      matrix: {
+        suggester: [
+          { use: 'tpe', options: { gamma: 0.2 } },
+          { use: 'tpe', options: { constantLiar: false, grouping: 'joint', belowBandwidth: 0.5, aboveWeight: 1 } },
+          // The profile's own aboveWeight and constant liar read as the profile.
+          { use: 'tpe', options: { compat: 'optuna5', aboveWeight: 1, constantLiar: 'worst', startupTrials: 20 } },
+          // gamma written holds for every trial, the profile's explore phase aside: named even at the profile's value.
+          { use: 'tpe', options: { gamma: 0.1, explore: { trials: 10 }, pruned: 'impute' } },
+        ],
+      },
+    });
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'suggester tpe (parzen, gamma 0.2) | tpe (parzen, aboveWeight 1, belowBandwidth 0.5, grouping joint, constantLiar false) | ' +
+        'tpe (optuna5, startupTrials 20) | tpe (parzen, explore {"trials":10}, gamma 0.1, pruned impute), store jsonl',
+    );
+  });
+
   it("leaves out a grouping that is the profile's own: the same settings read the same", async () => {
     const path = journalHeartConfig(dir, 'own-grouping', {
       suggester: { use: 'tpe', options: { compat: 'optuna5', grouping: 'joint' } },

@@ -1,4 +1,4 @@
-import { TPE_PROFILES, type TpeCompat } from '@parzen/algo-tpe';
+import { TPE_PROFILES, type TpeCompat, tpeOptionsSchema } from '@parzen/algo-tpe';
 import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
 import {
   configEntryKeys,
@@ -86,18 +86,34 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
 
 /**
  * A suggester as `studies` shows it: its name, and its `compat` profile when the options name one (`tpe (optuna5)`;
- * the default and the optuna5 profile read the same, `suggester tpe`, before). TPE's `grouping` is named too when
- * the options give one other than the profile's (`tpe (parzen, grouping joint)`), so that a matrix's variants
- * that differ in it do not read as one.
+ * the default and the optuna5 profile read the same, `suggester tpe`, before). Each TPE setting the options give
+ * is named too, in the order of TPE's options, when it is not what the profile fills in (`tpe (parzen, grouping
+ * joint, gamma 0.2)`), so that a matrix's variants that differ in it do not read as one; one the profile leaves to
+ * the suggester (its `explore`, and the settings that phase sets) is named whenever it is given.
  */
 const suggesterLabel = (choice: PluginChoice): string => {
-  const options = choice.options as { compat?: unknown; grouping?: unknown } | undefined;
+  const options = choice.options as Readonly<Record<string, unknown>> | undefined;
   const compat = options?.compat;
   if (typeof compat !== 'string') return choice.use;
-  const grouping = options?.grouping;
   const profile = choice.use === 'tpe' ? TPE_PROFILES[compat as TpeCompat] : undefined;
-  const other = typeof grouping === 'string' && profile !== undefined && grouping !== profile.grouping;
-  return `${choice.use} (${compat}${other ? `, grouping ${grouping}` : ''})`;
+  if (profile === undefined) return `${choice.use} (${compat})`;
+  const properties = (tpeOptionsSchema.properties ?? {}) as Readonly<Record<string, { default?: unknown }>>;
+  // What the options' schema fills in for this profile: the profile's settings but its explore phase's, and the
+  // fixed defaults.
+  const filled: Readonly<Record<string, unknown>> = {
+    ...Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, schema.default])),
+    ...Object.fromEntries(
+      Object.entries(profile).filter(([key]) => key !== 'explore' && !Object.hasOwn(profile.explore, key)),
+    ),
+  };
+  const named = Object.keys(properties)
+    .filter((key) => key !== 'compat' && options?.[key] !== undefined)
+    .filter((key) => filled[key] === undefined || canonicalJson(options?.[key]) !== canonicalJson(filled[key]))
+    .map((key) => {
+      const value = options?.[key];
+      return `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    });
+  return `${choice.use} (${[compat, ...named].join(', ')})`;
 };
 
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */

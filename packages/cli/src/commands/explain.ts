@@ -278,7 +278,7 @@ const decisionLines = (
     // Trial 166: no way to draw one chosen trial's densities; `report --trial N` is that way. It replays with the
     // study's own seed: with another here, its densities are that seed's, not these.
     !past
-      ? '`parzen report` draws these densities, and past trials\' (`--trial N` for one); --json gives these in full.'
+      ? "`parzen report` draws these densities, and past trials' (`--trial N` for one); --json gives these in full."
       : replaySeed === undefined
         ? `\`parzen report --trial ${e.trialNumber}\` draws these densities; --json gives them in full.`
         : `\`parzen report --trial ${e.trialNumber}\` draws this trial's densities replayed with the study's own seed, ${replaySeed.own}, not with seed ${replaySeed.used} as here, so its figures can differ from these; --json gives these in full.`,

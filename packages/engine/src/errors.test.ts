@@ -1,6 +1,8 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
+  codeThrownAt,
   configErrorUnder,
   describeValue,
   didYouMean,
@@ -44,6 +46,33 @@ describe('thrownAt', () => {
     expect(thrownAt(thrown(`Error: x\n    at file:///tmp/m/obj.ts:3:9\n    at load (${tsx}:2:4283)`))).toBe(
       '/tmp/m/obj.ts:3:9',
     );
+  });
+});
+
+describe('codeThrownAt', () => {
+  const engine = fileURLToPath(new URL('.', import.meta.url));
+  const caller = `    at Object.evaluate (${pathToFileURL(`${engine}builtins/function-objective.js`).href}:14:56)`;
+
+  it('names the first frame of code with no file, as node -e, the REPL and new Function make it (trial 171)', () => {
+    expect(codeThrownAt(thrown(`Error: x\n    at objective ([eval]:2:126)\n${caller}`))).toBe('[eval]:2:126');
+    expect(codeThrownAt(thrown(`Error: x\n    at REPL1:1:30\n${caller}`))).toBe('REPL1:1:30');
+    const generated = 'at eval (eval at <anonymous> (file:///tmp/m/run.mjs:2:19), <anonymous>:3:7)';
+    expect(codeThrownAt(thrown(`Error: x\n    ${generated}\n${caller}`))).toBe(
+      '<anonymous>:3:7 (eval at /tmp/m/run.mjs:2:19)',
+    );
+    expect(codeThrownAt(thrown(`Error: x\n    at f (file:///tmp/m/obj.mjs:2:9)\n${caller}`))).toBe(
+      '/tmp/m/obj.mjs:2:9',
+    );
+  });
+
+  it("skips the runtime's and Node's own frames; Parzen's own frame first is an unknown place, not Parzen's file", () => {
+    const natives = '    at JSON.parse (<anonymous>)\n    at next (node:internal/streams/reader:3:9)';
+    expect(codeThrownAt(thrown(`SyntaxError: x\n${natives}\n    at parse (/tmp/m/obj.mjs:5:1)\n${caller}`))).toBe(
+      '/tmp/m/obj.mjs:5:1',
+    );
+    expect(codeThrownAt(thrown(`Error: x\n${caller}`))).toBeUndefined();
+    expect(codeThrownAt(thrown(`Error: x\n${natives}`))).toBeUndefined();
+    expect(codeThrownAt(thrown('Error: x'))).toBeUndefined();
   });
 });
 

@@ -719,3 +719,55 @@ export const thrownAt = (error: Error, caller?: string): string | undefined => {
   }
   return undefined;
 };
+
+/** The engine's own folder (its `dist`, or its `src` when run from source): a frame in it is Parzen's code. */
+const ENGINE_FOLDER = fileURLToPath(new URL('.', import.meta.url));
+
+/** A file URL as its path; any other place as it is. */
+const asPath = (place: string): string => {
+  if (!place.startsWith('file:')) return place;
+  try {
+    return fileURLToPath(place);
+  } catch {
+    return place;
+  }
+};
+
+/**
+ * A stack frame's location as the user reads it: `/home/me/run.mjs:3:17` (a file URL as its path),
+ * `[eval]:2:126`, `REPL1:1:30`; code run by `eval` or `new Function` as its place there and where that code
+ * was made, `<anonymous>:3:7 (eval at /home/me/run.mjs:2:19)`. Undefined for a location with no line and
+ * column (the runtime's own frames, `at JSON.parse (<anonymous>)`, `at async Promise.all (index 0)`).
+ */
+const placeOf = (location: string): string | undefined => {
+  if (!/:\d+:\d+$/.test(location)) return undefined;
+  const [, origin, at] = /^eval at .*? \((.*)\), (.*)$/.exec(location) ?? [];
+  if (origin === undefined || at === undefined) return asPath(location);
+  return `${at} (eval at ${placeOf(origin) ?? origin})`;
+};
+
+/** The place of a stack frame, `at f (LOCATION)` or `at LOCATION`: see {@link placeOf}. */
+const framePlace = (frame: string): string | undefined => {
+  const [, named, bare] = /^\s*at (?:async )?(?:.*? \((.*)\)|(.*))$/.exec(frame) ?? [];
+  const location = named ?? bare;
+  return location === undefined ? undefined : placeOf(location);
+};
+
+/**
+ * Where an objective's code (or the code that made an Error given to `study.tell`) threw `error`: the place of
+ * the first frame of its stack that has one, whatever it looks like (see {@link framePlace}: a frame with no
+ * file, as `node -e`, the REPL and `new Function` make, included), Node's own `node:` frames left out.
+ * Undefined, the place unknown, when there is none or that frame is Parzen's own (an engine module other than
+ * its tests): the user's code left no frame above Parzen's, which called it.
+ */
+export const codeThrownAt = (error: Error): string | undefined => {
+  // Frames with no file are the user's too (trial 171: `new Function` code, whose frame has none, was said to
+  // throw in Parzen's function objective, the next frame's file).
+  for (const frame of (error.stack ?? '').split('\n').slice(1)) {
+    const place = framePlace(frame);
+    if (place === undefined || place.startsWith('node:')) continue;
+    const file = place.replace(/:\d+:\d+$/, '');
+    return file.startsWith(ENGINE_FOLDER) && !/\.test\.[cm]?[jt]sx?$/.test(file) ? undefined : place;
+  }
+  return undefined;
+};

@@ -832,6 +832,23 @@ const capturingStderr = async (body: () => Promise<void>): Promise<string[]> => 
 };
 
 describe('a run whose every trial failed (trial 94: fmin resolved with best undefined, not a word)', () => {
+  it("names the place of code with no file (new Function, node -e), never Parzen's own file (trial 171)", async () => {
+    const warnings: string[] = [];
+    const generated = new Function('params', 'throw new TypeError("from generated code")') as () => number;
+    const result = await fmin({
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      objective: generated,
+      maxTrials: 1,
+      onWarning: (message) => warnings.push(message),
+    });
+    const failed = result.trials[0];
+    const at = failed?.state === 'failed' ? failed.error.details?.thrownAt : undefined;
+    expect(at).toMatch(/^<anonymous>:\d+:\d+ \(eval at \S+study\.test\.ts:\d+:\d+\)$/);
+    expect(warnings[0]).toContain(`(TypeError at ${String(at)})`);
+    expect(warnings[0]).not.toContain('function-objective');
+  });
+
   it('warns, naming the first failure; not when a trial of the run worked, nor for an interrupted run', async () => {
     const warnings: string[] = [];
     const onWarning = (message: string) => warnings.push(message);

@@ -934,7 +934,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * Records a result: a number or `{ loss, ... }` completes the trial; NaN, an infinity, hyperopt's
    * `{ status: 'fail' }` or an Error fails it with the reason. An Error fails it `OBJECTIVE_THREW` with the
    * Error's message, and its details mark it told (`told: true`): its class (`errorName`), its own `code`
-   * (`errorCode`), its `stack` and `thrownAt`, the first file:line:column of that stack, which is where the
+   * (`errorCode`), its `stack` and `thrownAt`, the first place of that stack (a file:line:column), which is where the
    * Error was created (where an objective threw only if you pass on the exception it threw; a service that
    * makes `new Error(message)` for a worker's failure gets its own line). `new ParzenError('INTERRUPTED', message)` fails it
    * as cut short (`INTERRUPTED`, as a run's stopped trial): for a trial whose worker never answered, it gives back

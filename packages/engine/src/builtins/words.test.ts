@@ -76,13 +76,15 @@ describe('the stderr note of a failed command trial', () => {
     expect(lastStderrLine('\n  \n')).toBeUndefined();
   });
 
-  it("says where a thrown error came from, its class and place (trial 54), and nothing for a plain Error's lack of them", () => {
+  it("says where a thrown error came from, its class and place (trial 54), and nothing for a plain Error's lack of a class", () => {
     expect(failureNote({ errorName: 'TypeError', thrownAt: '/home/me/objective.mjs:3:17', stack: '...' })).toBe(
       ' (TypeError at /home/me/objective.mjs:3:17)',
     );
     expect(failureNote({ thrownAt: '/home/me/objective.mjs:3:17' })).toBe(' (at /home/me/objective.mjs:3:17)');
     expect(failureNote({ errorName: 'RangeError' })).toBe(' (RangeError)');
-    expect(failureNote({ stack: 'Error: x' })).toBe('');
+    // A stack with no place of the user's code: the place is unknown (trial 171: Parzen's own file was named).
+    expect(failureNote({ stack: 'Error: x' })).toBe(' (at an unknown place)');
+    expect(failureNote({ errorName: 'TypeError', stack: 'TypeError: x' })).toBe(' (TypeError at an unknown place)');
     expect(failureNote(undefined)).toBe('');
   });
 

@@ -124,7 +124,8 @@ export const lastStderrLine = (tail: string): string | undefined => {
  * progress lines, `parzen trials`): the last line a `command` trial's program wrote on stderr (its
  * `details.stderrTail`), as ` (stderr: ...)`, shortened, unless `message` says that line already (a
  * `COMMAND_FAILED` trial's does); or where a thrown error came from (its
- * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`; or, for an Error given
+ * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`, or ` (TypeError at an unknown
+ * place)` when its stack has no place of the user's code; or, for an Error given
  * to `study.tell` (`told`), that it was and where it was created (its `thrownAt`, or `createdAt` as older
  * builds stored it), as ` (TypeError passed to tell(), created at /home/me/service.mjs:40:9)`: a service's
  * `new Error(message)` is not where an objective threw. Else nothing.
@@ -136,12 +137,14 @@ export const failureNote = (details: unknown, message?: string): string => {
     thrownAt,
     createdAt,
     told,
+    stack,
   } = (details ?? {}) as {
     stderrTail?: unknown;
     errorName?: unknown;
     thrownAt?: unknown;
     createdAt?: unknown;
     told?: unknown;
+    stack?: unknown;
   };
   if (typeof tail !== 'string') {
     const name = typeof errorName === 'string' ? errorName : '';
@@ -150,7 +153,8 @@ export const failureNote = (details: unknown, message?: string): string => {
       const created = typeof place === 'string' ? `, created at ${place}` : '';
       return ` (${name === '' ? '' : `${name} `}passed to tell()${created})`;
     }
-    const at = typeof thrownAt === 'string' ? `at ${thrownAt}` : '';
+    // An Error whose stack has no place of the user's code (trial 171: Parzen's own file was named instead).
+    const at = typeof thrownAt === 'string' ? `at ${thrownAt}` : typeof stack === 'string' ? 'at an unknown place' : '';
     return name === '' && at === '' ? '' : ` (${[name, at].filter((part) => part !== '').join(' ')})`;
   }
   const line = lastStderrLine(tail);

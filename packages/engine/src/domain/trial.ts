@@ -62,7 +62,8 @@ export interface ErrorInfo {
   /**
    * Extra facts, e.g. a command's exit code and the tail of its stderr (`stderrTail`), or where a thrown
    * error came from: its class (`errorName`, when not plain `Error`), its own `code` (`errorCode`), its
-   * first file:line:column (`thrownAt`) and its `stack` (the first 4,000 characters). An Error given to
+   * place in the user's code (`thrownAt`: its first frame's file:line:column, or `[eval]:2:126` and the like for
+   * code with no file; absent when no frame is the user's code) and its `stack` (the first 4,000 characters). An Error given to
    * `study.tell` has `told: true` too: its `thrownAt` is where that Error was created, which is where an
    * objective threw only if the exception it threw was passed on (stores of older builds have `createdAt` then).
    */

@@ -1,6 +1,6 @@
 import type { EvaluationResult } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
-import { describeValue, TrialPruned, thrownAt } from '../errors.js';
+import { codeThrownAt, describeValue, TrialPruned } from '../errors.js';
 
 /** A failed evaluation with its error's code, message and, when given, details. */
 export const failedResult = (
@@ -145,7 +145,8 @@ const STACK_CHARS = 4000;
 /**
  * The error info of a thrown value. For an Error, `details` keeps what a developer needs to find the
  * mistake (not its message alone): `errorName` (when not
- * plain `Error`), `thrownAt` (the first file:line:column of its stack), the error's own string or number
+ * plain `Error`), `thrownAt` (where the code threw: the first place of its stack, `/home/me/objective.mjs:3:17`,
+ * `[eval]:2:126`; absent when that place is Parzen's own or there is none), the error's own string or number
  * `code` as `errorCode`, and the `stack` (its first 4,000 characters).
  */
 export const thrownErrorInfo = (
@@ -164,7 +165,7 @@ export const thrownErrorInfo = (
   if (error instanceof TrialPruned) return { code: 'PRUNED', message: error.message };
   const details: Record<string, unknown> = {};
   if (typeof error.name === 'string' && error.name !== 'Error') details.errorName = error.name;
-  const at = thrownAt(error);
+  const at = codeThrownAt(error);
   if (at !== undefined) details.thrownAt = at;
   const own = (error as { code?: unknown }).code;
   if (typeof own === 'string' || (typeof own === 'number' && Number.isFinite(own))) details.errorCode = own;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type InterruptHandlers, installInterruptHandlers } from './interrupts.js';
 
 type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
@@ -8,10 +8,10 @@ type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
  * called (no real signal is sent, and other listeners of this process, such as the test runner's, are
  * left alone).
  */
-const install = (seen: [string, number][]) => {
+const install = (seen?: [string, number][]) => {
   const names: SignalName[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const before = new Map(names.map((name) => [name, new Set(process.listeners(name))]));
-  const handlers = installInterruptHandlers((name, count) => seen.push([name, count]));
+  const handlers = installInterruptHandlers(seen === undefined ? undefined : (name, count) => seen.push([name, count]));
   const deliver = (name: SignalName) => {
     const added = process.listeners(name).filter((listener) => !before.get(name)?.has(listener));
     expect(added).toHaveLength(1);
@@ -76,6 +76,39 @@ describe('installInterruptHandlers', () => {
       ['SIGTERM', 1],
       ['SIGTERM', 2],
     ]);
+  });
+
+  it('says each signal on stderr as the CLI does when no onSignal is given (trial 171: nothing was said)', () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const { handlers, deliver } = install();
+      installed = handlers;
+      deliver('SIGINT');
+      // Another signal: the same one within 100 ms counts once.
+      deliver('SIGTERM');
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.map((line) => line.trim())).toEqual([
+      "parzen: SIGINT: letting running trials finish (up to the run's grace period, `gracePeriodMs`, 30 s unless set), then stopping (press Ctrl-C again to stop now).",
+      'parzen: SIGTERM: stopping now: running trials are recorded as interrupted.',
+    ]);
+  });
+
+  it('says nothing of its own when onSignal is given', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { handlers, deliver } = install([]);
+      installed = handlers;
+      deliver('SIGTERM');
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('removes its listeners when disposed', () => {

@@ -37,13 +37,36 @@ export const signalsDelivered = async (): Promise<void> => {
 const DUPLICATE_MS = 100;
 
 /**
+ * What the handlers say on stderr of a signal when no `onSignal` was given, as the CLI says it: the first lets
+ * running trials finish, the second stops them now (trial 171: nothing was said, so a second Ctrl-C came and
+ * lost the trial). The grace period is the run's (`gracePeriodMs`), which the handlers do not know.
+ */
+const sayOnStderr = (name: string, count: number): void => {
+  const again = name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`;
+  const message =
+    count === 1
+      ? `letting running trials finish (up to the run's grace period, \`gracePeriodMs\`, 30 s unless set), then stopping (${again} to stop now).`
+      : count === 2
+        ? 'stopping now: running trials are recorded as interrupted.'
+        : undefined;
+  // After the terminal's `^C`, on a line of its own.
+  const lead = process.stderr.isTTY === true ? '\n' : '';
+  if (message !== undefined) process.stderr.write(`${lead}parzen: ${name}: ${message}\n`);
+};
+
+/**
  * Ctrl-C, SIGTERM and SIGHUP (a closed terminal or ssh session) handling for a run: the first signal stops the study gracefully, the second forces
  * running trials to end as `INTERRUPTED` (the store still gets them, so it stays readable and complete).
- * `onSignal` is told each time (to print "finishing running trials, press Ctrl-C again to stop now").
+ * Each signal is said on stderr, as the CLI says it (`parzen: SIGINT: letting running trials finish (up to the
+ * run's grace period, ...), then stopping (press Ctrl-C again to stop now).`, then `parzen: SIGINT: stopping now:
+ * running trials are recorded as interrupted.`); `onSignal`, when given, is told each one instead (its name, and
+ * 1 for the first), to say it your way or not at all (`() => {}`).
  */
-export const installInterruptHandlers = (onSignal?: (name: string, count: number) => void): InterruptHandlers => {
+export const installInterruptHandlers = (
+  onSignal: (name: string, count: number) => void = sayOnStderr,
+): InterruptHandlers => {
   // Options from JavaScript (`{ gracePeriodMs }`, which fmin takes) threw `onSignal is not a function` at Ctrl-C.
-  if (onSignal !== undefined && typeof onSignal !== 'function')
+  if (typeof onSignal !== 'function')
     throw invalidConfig('installInterruptHandlers argument', [
       {
         pointer: '',
@@ -67,7 +90,7 @@ export const installInterruptHandlers = (onSignal?: (name: string, count: number
     last = { name, at };
     count += 1;
     first ??= name;
-    onSignal?.(name, count);
+    onSignal(name, count);
     if (count === 1) stop.abort(new Error(name));
     else force.abort(new Error(name));
   };

@@ -126,6 +126,20 @@ describe('Study (ask/tell)', () => {
     });
   });
 
+  it("study.report's refusals name study.report's own signature, and Optuna's order of its arguments (trial 171)", async () => {
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior, store: createMemoryStore() });
+    const { number } = await study.ask();
+    // Optuna's trial.report(value, step): a loss where the step goes, an epoch where the value goes.
+    await expect(study.report(number, 0.7897, 3)).rejects.toMatchObject({
+      code: 'REPORT_INVALID',
+      message:
+        "study.report(number, step, value): step must be a non-negative integer (an epoch, an iteration) up to 2^53 − 1; found 0.7897 (the step comes first, then the value: study.report(number, step, value), unlike Optuna's report(value, step)).",
+    });
+    await expect(study.report(number, 1, Number.NaN)).rejects.toMatchObject({
+      message: 'study.report(number, step, value): value must be a finite number; found NaN at step 1.',
+    });
+  });
+
   // Trial 140: a lost trial could only be failed OBJECTIVE_THREW (an Error's own code kept in its details), which
   // used up the enqueued entry it took and counted as a failure at its params, though enqueue's docs said a trial
   // told INTERRUPTED gives its entry back.

@@ -422,7 +422,11 @@ describe('pruning in the run loop', () => {
     expect(errors.map((error) => (error as { code: string }).code)).toEqual(Array(6).fill('REPORT_INVALID'));
     // 2^60 is an integer, but past 2^53 − 1 not an exact one: the message says so (it said "must be an integer").
     expect((errors[5] as Error).message).toMatch(/up to 2\^53 − 1; found 1152921504606847000 \(beyond 2\^53 − 1/);
-    expect((errors[0] as Error).message).toMatch(/step must be a non-negative integer.*-1/);
+    expect((errors[0] as Error).message).toMatch(/step must be a non-negative integer.*-1\.$/);
+    // A fractional step next to an integer value: Optuna's order, report(value, step) (trial 171: no hint).
+    expect((errors[1] as Error).message).toBe(
+      "report(step, value): step must be a non-negative integer (an epoch, an iteration) up to 2^53 − 1; found 1.5 (the step comes first, then the value: report(step, value), unlike Optuna's report(value, step)).",
+    );
     expect((errors[2] as Error).message).toMatch(/value must be a finite number.*NaN/);
     // With issues, as every other invalid input (pointer, expected, found).
     expect(errors.map((error) => (error as { issues: { pointer: string }[] }).issues.map((i) => i.pointer))).toEqual([

@@ -101,15 +101,32 @@ const findTrial = (trials: readonly Trial[], number: number): Trial | undefined 
   return at?.number === number ? at : trials.find((trial) => trial.number === number);
 };
 
-/** Checks a report's arguments; a bad one is a `REPORT_INVALID` error thrown to the objective. */
-export const checkReport = (step: unknown, value: unknown): void => {
+/** How a report is called: from an objective (its context's `report`), or by ask/tell's `study.report`. */
+const CONTEXT_REPORT = 'report(step, value)';
+/** {@link CONTEXT_REPORT} of ask/tell. */
+const STUDY_REPORT = 'study.report(number, step, value)';
+
+/**
+ * Checks a report's arguments; a bad one is a `REPORT_INVALID` error thrown to the caller (the objective),
+ * its message led by the call as the caller writes it (`call`).
+ */
+export const checkReport = (step: unknown, value: unknown, call = CONTEXT_REPORT): void => {
   if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
+    // A loss where the step goes and an epoch where the value goes: Optuna's order, report(value, step) (trial 171).
+    const swapped =
+      typeof step === 'number' &&
+      !Number.isInteger(step) &&
+      typeof value === 'number' &&
+      Number.isSafeInteger(value) &&
+      value >= 0;
     throw new ParzenError(
       'REPORT_INVALID',
-      `report(step, value): step must be a non-negative integer (an epoch, an iteration) up to 2^53 − 1; found ${describeValue(step)}${
+      `${call}: step must be a non-negative integer (an epoch, an iteration) up to 2^53 − 1; found ${describeValue(step)}${
         typeof step === 'number' && Number.isInteger(step) && step > 0
           ? ' (beyond 2^53 − 1, integers lose their exact value)'
-          : ''
+          : swapped
+            ? ` (the step comes first, then the value: ${call}, unlike Optuna's report(value, step))`
+            : ''
       }.`,
       {
         issues: [{ pointer: '/step', expected: 'a non-negative integer up to 2^53 − 1', found: describeValue(step) }],
@@ -119,7 +136,7 @@ export const checkReport = (step: unknown, value: unknown): void => {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ParzenError(
       'REPORT_INVALID',
-      `report(step, value): value must be a finite number; found ${describeValue(value)} at step ${step}.`,
+      `${call}: value must be a finite number; found ${describeValue(value)} at step ${step}.`,
       { issues: [{ pointer: '/value', expected: 'a finite number', found: describeValue(value) }] },
     );
   }
@@ -265,7 +282,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
   };
 
   const report = async (number: number, step: number, value: number, told = false, begun = false): Promise<boolean> => {
-    checkReport(step, value);
+    // Not begun here: ask/tell's study.report.
+    checkReport(step, value, begun ? CONTEXT_REPORT : STUDY_REPORT);
     if (store.reportIntermediate === undefined) {
       checkPrunerStore(store, pruner);
       // Without a pruner nothing depends on them: the values are dropped, said once (trial 45: every
@@ -331,7 +349,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
       }
       // A step reported again: the store keeps the first value, so the repeat is neither stored nor
       // announced; the pruner still answers, and the user is told once per trial (as the run loop tells).
-      checkReport(step, value);
+      checkReport(step, value, STUDY_REPORT);
       if (!warnedAsked.has(number))
         (options.warn ?? warnOnStderr)(
           `study.report(${number}, ${step}, ${value}): step ${step} was reported before (${earlier}), and that value is kept; report each step once (later repeats of this trial are dropped without a word).`,

@@ -54,6 +54,11 @@ describe('run --max-seconds', () => {
     const json = lastLine(run.stdout) as { reason: string; trials: { complete: number } };
     expect(json.reason).toBe('max-seconds');
     expect(json.trials.complete).toBeLessThan(100);
+    // The summary says it in words, as the console reporter in code does (trial 171: `stopped (max-seconds)`).
+    const said = await cliIn(dir, 'run', config, '--max-seconds', '0.2', '--quiet');
+    expect(said.stdout).toMatch(
+      /^Study timed stopped \(its time budget, maxSeconds, ran out\): \d+ complete, 0 failed$/m,
+    );
     const hex = await cliIn(dir, 'run', config, '--max-seconds', '0x10', '--json');
     expect(hex.code).toBe(2);
     const bad = await cliIn(dir, 'run', config, '--max-seconds', '0', '--json');

@@ -13,7 +13,7 @@ export {
   suggesterChange,
   versionChange,
 } from './builtins/check-same-study.js';
-export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
+export { consoleReporterManifest, isReaderGone, stopWords } from './builtins/console-reporter.js';
 export { countOf, failureNote, printable, shellQuoted, shownNumber } from './builtins/words.js';
 export {
   baseConfigSchema,

@@ -12,7 +12,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { countOf, failureNote, printable, studyCommand, variantLegend } from '@parzen/engine/host';
+import { countOf, failureNote, printable, stopWords, studyCommand, variantLegend } from '@parzen/engine/host';
 import {
   checkSameStudy,
   earlierTrialsEnded,
@@ -85,8 +85,7 @@ const humanSummary = (result: RunResult, run: PreparedRun, flags: RunFlags): str
   const quiet = flags.quiet === true;
   const kept = keptAfterRun(run);
   const said =
-    formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result)) +
-    waitingNote(result, run, flags, kept);
+    formatSummary(result.summary, stopWords(result.reason, result.stopMessage)) + waitingNote(result, run, flags, kept);
   if (!quiet || result.resumed || !kept) return said;
   const [first, ...rest] = said.split('\n');
   return [`${first} (a new study: this run started it)`, ...rest].join('\n');
@@ -127,9 +126,6 @@ const configFileOf = (run: PreparedRun, flags: RunFlags): ConfigFile => ({
   ...(flags.store === undefined ? {} : { store: flags.store }),
   ...(Object.keys(run.variant.indices).length === 0 ? {} : { study: run.experiment.config.name }),
 });
-
-const describeStop = ({ reason, stopMessage }: RunResult): string =>
-  (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined ? stopMessage : reason;
 
 /**
  * What to look at when every trial of a run failed: the first failure's error, and where to list the

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent, StopReason } from '../events/engine-event.js';
 import { createConsoleReporter, formatSummary } from './console-reporter.js';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -18,6 +18,39 @@ const linesOf = (events: readonly EngineEvent[]): string[] => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('the console reporter', () => {
+  it('says why the run stopped as the CLI does: nothing for a run that used its trial budget, words for the rest (trial 171)', () => {
+    const summary = {
+      study: 'fmin',
+      direction: 'minimize',
+      complete: 18,
+      failed: 2,
+      pruned: 0,
+      running: 0,
+      best: undefined,
+      bestParams: undefined,
+    } as const;
+    const finished = (reason: StopReason, stopMessage?: string): EngineEvent => ({
+      type: 'study.finished',
+      at,
+      reason,
+      ...(stopMessage === undefined ? {} : { stopMessage }),
+      summary,
+    });
+    expect(
+      linesOf([
+        finished('max-trials'),
+        finished('max-seconds'),
+        finished('stopper', 'no improvement of 1% in 50 trials'),
+        finished('interrupted'),
+      ]).filter((line) => line.startsWith('Study')),
+    ).toEqual([
+      'Study fmin: 18 complete, 2 failed',
+      'Study fmin stopped (its time budget, maxSeconds, ran out): 18 complete, 2 failed',
+      'Study fmin stopped (no improvement of 1% in 50 trials): 18 complete, 2 failed',
+      'Study fmin stopped (interrupted): 18 complete, 2 failed',
+    ]);
+  });
+
   it("appends the last line a failed command trial's program wrote on stderr", () => {
     const failed: EngineEvent = {
       type: 'trial.finished',

@@ -1,7 +1,7 @@
 import { assertOptions } from '../api-options.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
-import type { EngineEvent, StudySummary } from '../events/engine-event.js';
+import type { EngineEvent, StopReason, StudySummary } from '../events/engine-event.js';
 import { countOf, failureNote, printable, shownNumber } from './words.js';
 
 /** Options of the `console` reporter. */
@@ -32,7 +32,33 @@ const formatAttrs = (attrs: Readonly<Record<string, unknown>>): string =>
     })
     .join(' ');
 
-/** The final summary as printed: counts, the best trial, its params and its attrs. */
+/** Why a run stopped, in words, for the reasons whose words are fixed. */
+const STOP_WORDS: Readonly<Record<Exclude<StopReason, 'max-trials'>, string>> = {
+  'max-seconds': 'its time budget, maxSeconds, ran out',
+  'loss-threshold': "its best loss reached the budget's lossThreshold",
+  patience: "no better trial within the budget's patience",
+  failures: 'too many trials failed in a row',
+  stopper: 'its stopper said stop',
+  interrupted: 'interrupted',
+  error: 'an error',
+};
+
+/**
+ * Why a run stopped, as its summary says it (`Study NAME stopped (WORDS): ...`), the same in the CLI and the
+ * console reporter: a stopper's own words or the failures that stopped it (`stopMessage`), the budget's rule in
+ * words; undefined for a run that ran the trials its budget allowed (`max-trials`), which did not stop early.
+ */
+export const stopWords = (reason: StopReason, stopMessage?: string): string | undefined =>
+  reason === 'max-trials'
+    ? undefined
+    : (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined
+      ? stopMessage
+      : STOP_WORDS[reason];
+
+/**
+ * The final summary as printed: counts, the best trial, its params and its attrs; `reason`, why the run stopped
+ * in words ({@link stopWords}), makes its first line `Study NAME stopped (REASON): ...`.
+ */
 export const formatSummary = (summary: StudySummary, reason?: string): string => {
   const lines = [
     `Study ${summary.study}${reason === undefined ? '' : ` stopped (${reason})`}: ${summary.complete} complete, ${summary.failed} failed` +
@@ -165,7 +191,7 @@ export const createConsoleReporter = (
     name: 'console',
     onEvent: (event) => {
       if (event.type === 'study.finished') {
-        if (settings.summary !== false) write(formatSummary(event.summary, event.stopMessage ?? event.reason));
+        if (settings.summary !== false) write(formatSummary(event.summary, stopWords(event.reason, event.stopMessage)));
       } else if (event.type !== 'trial.finished' || options.trials !== false) {
         const line = describe(event);
         // Names and values from a store or an objective (review 98: a forged parameter name was raw).

@@ -63,7 +63,7 @@ const ordinal = (n: number): string => {
  * same across parallel workers. It spreads early trials evenly, which makes it a good start-up sampler.
  */
 export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Suggester => {
-  assertOptions(quasiRandomOptionsSchema, options, 'quasi-random', 'quasi-random');
+  assertOptions(quasiRandomOptionsSchema, options, 'quasi-random suggester', 'quasi-random');
   let cached: { space: CompiledSpace; seed: number; sampler: HaltonSampler } | undefined;
   const samplerFor = (space: CompiledSpace, seed: number): HaltonSampler => {
     if (cached === undefined || cached.space !== space || cached.seed !== seed) {

@@ -13,7 +13,7 @@ export const randomOptionsSchema: SchemaNode = { type: 'object', additionalPrope
  * (from JavaScript, say `{ seed: 1 }`: the seed is the study's) is refused with `CONFIG_INVALID`.
  */
 export const createRandomSuggester = (options: RandomOptions = {}): Suggester => {
-  assertOptions(randomOptionsSchema, options, 'random', 'random');
+  assertOptions(randomOptionsSchema, options, 'random suggester', 'random');
   return {
     name: 'random',
     beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),

@@ -412,7 +412,10 @@ export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
         found: JSON.stringify(settings.grouping),
       },
     ];
-    throw new ParzenError('CONFIG_INVALID', `Invalid tpe options:\n${formatIssues(issues)}`, { plugin: 'tpe', issues });
+    throw new ParzenError('CONFIG_INVALID', `Invalid options for the tpe suggester:\n${formatIssues(issues)}`, {
+      plugin: 'tpe',
+      issues,
+    });
   }
   return settings;
 };

@@ -46,7 +46,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
   // Configs are checked against the schema before they get here; options given in code are checked
   // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
-  assertOptions(tpeOptionsSchema, options, 'tpe', 'tpe');
+  assertOptions(tpeOptionsSchema, options, 'tpe suggester', 'tpe');
   const state = createSuggestState(resolveTpeSettings(options));
   // What decides suggestions, as a study keeps it (explanations change nothing, so they are left out).
   const { explain: _explain, explainGrid: _explainGrid, ...settings } = state.settings;

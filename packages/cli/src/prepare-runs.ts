@@ -270,7 +270,10 @@ const createFailure = (
   if (holder !== undefined) culprit = holder.use;
   const place = culprit === choice.use ? undefined : wrapped.find(({ use }) => use === culprit)?.at;
   const options = place === undefined ? `/${slot}/options` : `/${slot}/options${place}/options`;
-  const named = culprit === choice.use ? `\`${culprit}\`` : `\`${culprit}\` (which \`${choice.use}\` wraps)`;
+  const wrapper = culprit === choice.use ? '' : ` (which \`${choice.use}\` wraps)`;
+  const named = `\`${culprit}\`${wrapper}`;
+  // The plugin's name, then its kind: one pattern for every kind, in code too (trial 171: three ways).
+  const heading = `Invalid options for the \`${culprit}\` ${slot}${wrapper}`;
   // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
   // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
   // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.
@@ -302,7 +305,7 @@ const createFailure = (
   if (issues.length === 0) return undefined;
   return {
     plugin: culprit,
-    said: `Invalid options of the ${slot} plugin ${named}:\n${formatIssues(issues)}`,
+    said: `${heading}:\n${formatIssues(issues)}`,
     issues,
     ...(own === undefined ? {} : { cause: own }),
   };
@@ -331,7 +334,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
   if (storeIssues.length > 0)
     refusals.push({
       plugin: experiment.config.store.use,
-      said: `Invalid options of the store plugin \`${experiment.config.store.use}\`:\n${formatIssues(storeIssues)}`,
+      said: `Invalid options for the \`${experiment.config.store.use}\` store:\n${formatIssues(storeIssues)}`,
       issues: storeIssues,
     });
   for (const { use, issues, fault: broken } of await checkReporterOptions(experiment)) {
@@ -341,7 +344,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     }
     refusals.push({
       plugin: use,
-      said: `Invalid options of the reporter plugin \`${use}\`:\n${formatIssues(issues)}`,
+      said: `Invalid options for the \`${use}\` reporter:\n${formatIssues(issues)}`,
       issues,
     });
   }

@@ -145,8 +145,8 @@ describe('several plugins that refuse their options', () => {
     expect(code).toBe(2);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(issues.map((issue) => issue.pointer)).toEqual(['/store/options/salvage', '/pruner/options/bootstrapCount']);
-    for (const said of ['store plugin `jsonl`', 'pruner plugin `hyperband`'])
-      expect(stderr).toContain(`Invalid options of the ${said}:`);
+    for (const said of ['`jsonl` store', '`hyperband` pruner'])
+      expect(stderr).toContain(`Invalid options for the ${said}:`);
   });
 });
 
@@ -173,7 +173,7 @@ describe("a store's options that the store refuses before it opens anything (tri
     expect(secret.issues.map((issue) => issue.pointer)).toEqual(['/store/options/url', '/store/options/passwordEnv']);
     expect(secret.issues[0]?.expected).toContain('PGPASSWORD');
     expect(secret.stderr).toContain(
-      'Invalid options of the store plugin `postgres`:\n  /store/options/url: expected a URL without a password',
+      'Invalid options for the `postgres` store:\n  /store/options/url: expected a URL without a password',
     );
     expect(`${secret.stderr}${JSON.stringify(secret.issues)}`).not.toContain('hunter2');
 

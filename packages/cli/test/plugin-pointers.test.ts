@@ -122,7 +122,7 @@ describe("a plugin's create-time config error is said at the same pointer by val
     expect(validated.code).toBe(2);
     // Named as the plugin patient wraps, at its options inside patient's (review 70: `patient`, /pruner/options).
     expect(validated.stderr).toContain(
-      'Invalid options of the pruner plugin `plain` (which `patient` wraps):\n  /pruner/options/pruner/options: expected options the pruner plugin accepts, found its create() threw: level above 3',
+      'Invalid options for the `plain` pruner (which `patient` wraps):\n  /pruner/options/pruner/options: expected options the pruner plugin accepts, found its create() threw: level above 3',
     );
     // A wrapped plugin that crashes is named as the culprit, not patient.
     const crash = writeIn(
@@ -175,7 +175,7 @@ describe("a plugin's create-time config error is said at the same pointer by val
       heartConfig({ name: 'wrapped-hyperband', ...wrapped({ use: 'hyperband', options: { bootstrapCount: 2 } }) }),
     );
     expect((await cliIn(dir, 'validate', hyperband)).stderr).toContain(
-      'Invalid options of the pruner plugin `hyperband` (which `patient` wraps):\n  /pruner/options/pruner/options/bootstrapCount',
+      'Invalid options for the `hyperband` pruner (which `patient` wraps):\n  /pruner/options/pruner/options/bootstrapCount',
     );
     // A plugin error whose cause leads back to itself ends (review 70: validate hung at 100 % CPU).
     const cycle = writeIn(

@@ -21,7 +21,7 @@ describe('plugin options checked when the plugin is created', () => {
     const path = config();
     const result = await cli('validate', path, '--json');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${path}: Invalid options of the pruner plugin \`hyperband\`:`);
+    expect(result.stderr).toContain(`${path}: Invalid options for the \`hyperband\` pruner:`);
     expect(result.stderr).toContain('/pruner/options/bootstrapCount: expected 0 when maxResource is "auto", found 2');
     const [error] = (lastJsonLine(result.stdout) as { errors: { file: string; issues: { pointer: string }[] }[] })
       .errors;

@@ -328,7 +328,7 @@ describe('assertOptions, for a factory called from code', () => {
     expect(bare).not.toHaveProperty('plugin');
     expect(errorOf(() => assertOptions(schema, { points: 1 }, 'grid suggester', 'grid'))).toMatchObject({
       plugin: 'grid',
-      message: expect.stringMatching(/^Invalid grid suggester options:\n/),
+      message: expect.stringMatching(/^Invalid options for the grid suggester:\n/),
     });
   });
 });

@@ -427,17 +427,18 @@ export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[
 };
 
 /**
- * Throws `CONFIG_INVALID` (`Invalid <what> options: ...`, naming `plugin`) when {@link optionIssues} finds
+ * Throws `CONFIG_INVALID` (`Invalid options for the <what>: ...`, naming `plugin`) when {@link optionIssues} finds
  * anything: what a plugin's factory calls on the options it was given in code, as
- * `assertOptions(optionsSchema, options, 'my-pruner pruner', 'my-pruner')`. Without `what`, the message
- * says `Invalid options: ...`; without `plugin`, the error names none.
+ * `assertOptions(optionsSchema, options, 'my-pruner pruner', 'my-pruner')` (`what`: its name, then its kind:
+ * suggester, pruner, store, objective, reporter, stopper). Without `what`, the message says
+ * `Invalid options: ...`; without `plugin`, the error names none.
  */
 export const assertOptions = (schema: SchemaNode, options: unknown, what?: string, plugin?: string): void => {
   const issues = optionIssues(schema, options);
   if (issues.length > 0)
     throw new ParzenError(
       'CONFIG_INVALID',
-      `Invalid ${what === undefined || what === '' ? '' : `${what} `}options:\n${formatIssues(issues)}`,
+      `Invalid options${what === undefined || what === '' ? '' : ` for the ${what}`}:\n${formatIssues(issues)}`,
       plugin === undefined ? { issues } : { plugin, issues },
     );
 };

@@ -639,6 +639,11 @@ const otherUnitHint = (name: string, known: readonly string[], given: GivenField
 export const didYouMeanField = (name: string, known: readonly string[], given?: GivenField): string => {
   const note = ownEntry(FIELD_NOTES, name.toLowerCase());
   if (note !== undefined) return ` (${note})`;
+  // A plugin given a seed, as Optuna's RandomSampler(seed=1) is (trial 171: only "an unknown option").
+  if (name === 'seed' && given !== undefined)
+    return given.in === 'code'
+      ? " (the seed is the study's, not a plugin's: `createStudy({ seed })`, `fmin({ seed })`, `Study.open({ seed })`)"
+      : " (the seed is the study's, not a plugin's: the config's top-level `seed`)";
   const unit = otherUnitHint(name, known, given);
   if (unit !== '') return unit;
   const synonyms = ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? [];

@@ -496,7 +496,7 @@ export const createCommandObjective = (
     ...literalIssues(options.command, options.env, new Set(names ?? [])),
     ...(options.logFile === undefined ? [] : logFileProblems(options.logFile)),
   ];
-  if (literal.length > 0) throw invalidConfig('objective options', literal);
+  if (literal.length > 0) throw invalidConfig('options for the command objective', literal);
   // Variables several parameters map to are left out (trial 40: `α` and `λ`, both PARZEN_PARAM__, refused
   // a config whose program reads argv), said once.
   const leaveOut = envNameCollisions(options.paramsInEnv === false ? [] : (names ?? []));
@@ -834,7 +834,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   const cwd = resolveConfigPath(baseDir, options.cwd);
   // A missing working folder would fail every trial with the spawn's "ENOENT" for the program.
   if (options.cwd !== undefined && !isFolder(cwd))
-    throw invalidConfig('objective options', [
+    throw invalidConfig('options for the command objective', [
       {
         pointer: '/cwd',
         expected: 'an existing folder',
@@ -846,7 +846,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   const result = findExecutable(program, cwd, env.PATH);
   const problem = 'problem' in result ? result.problem : shebangProblem(result.found, env.PATH, cwd);
   if (problem !== undefined)
-    throw invalidConfig('objective options', [
+    throw invalidConfig('options for the command objective', [
       { pointer: '/command/0', expected: 'a program that can be run', found: problem },
     ]);
   // `env python3 train.py` runs the program env is given (trial 40: a missing one failed every trial with
@@ -868,7 +868,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
         .join(delimiter);
       const found = findExecutable(named, cwd, searched ?? env.PATH);
       if ('problem' in found)
-        throw invalidConfig('objective options', [
+        throw invalidConfig('options for the command objective', [
           { pointer: `/command/${at}`, expected: 'a program that env can run', found: found.problem },
         ]);
     }
@@ -913,7 +913,7 @@ const checkScript = (command: readonly string[], cwd: string, pathVariable: stri
     if (!SCRIPT_FILE.test(arg) || /\{[^}]*\}/.test(arg)) return;
     const path = resolve(cwd, arg);
     if (!existsSync(path) && !(interpreter.searchesPath === true && !arg.includes('/') && onPath(arg, pathVariable)))
-      throw invalidConfig('objective options', [
+      throw invalidConfig('options for the command objective', [
         {
           pointer: `/command/${at}`,
           expected: `a script that exists (${basename(command[0] as string)} runs it)`,
@@ -958,7 +958,8 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
         ),
     ),
   ];
-  if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);
+  if (problems.length > 0)
+    throw invalidConfig('options for the command objective (checked against the space)', problems);
 };
 
 /** `{ "use": "command", "options": { "command": ["python3", "train.py", "--lr", "{lr}"] } }`. */

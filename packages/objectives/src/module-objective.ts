@@ -115,7 +115,7 @@ export const createModuleObjective = async (
   const file = resolve(baseDir, options.path);
   // A missing file is a mistake in the config (at its pointer), not a fault of the plugin.
   if (isFileSpecifier(options.path) && !existsSync(file))
-    throw invalidConfig('objective options', [
+    throw invalidConfig('options for the module objective', [
       {
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
@@ -124,7 +124,7 @@ export const createModuleObjective = async (
     ]);
   // A folder: Node's own refusal named its internals and no config place (trial 86).
   if (isFileSpecifier(options.path) && statSync(file).isDirectory())
-    throw invalidConfig('objective options', [
+    throw invalidConfig('options for the module objective', [
       {
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
@@ -133,7 +133,7 @@ export const createModuleObjective = async (
     ]);
   // A Python or R program, a JSON file: tsx refused it with a frame of its own bundle as the place (trial 162).
   if (isFileSpecifier(options.path) && !isModuleFile(file))
-    throw invalidConfig('objective options', [
+    throw invalidConfig('options for the module objective', [
       {
         pointer: '/path',
         expected: "a .js/.mjs/.cjs/.ts/.mts file (relative to the config's folder) or a package name",
@@ -155,7 +155,7 @@ export const createModuleObjective = async (
     // A name the module does not export as a function is a mistake in the config too (trial 47: it had no
     // pointer), said with the functions it could name instead.
     if (error instanceof MissingPackageError)
-      throw invalidConfig('objective options', [
+      throw invalidConfig('options for the module objective', [
         {
           pointer: '/path',
           expected: "an existing JS or TS file (relative to the config's folder) or a package name",
@@ -163,7 +163,7 @@ export const createModuleObjective = async (
         },
       ]);
     if (!(error instanceof MissingExportError)) throw error;
-    throw invalidConfig('objective options', [
+    throw invalidConfig('options for the module objective', [
       {
         pointer: '/export',
         expected:

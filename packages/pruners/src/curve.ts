@@ -125,7 +125,7 @@ export const percentileOfSorted = (sorted: readonly number[], q: number): number
 export const checkOptions = (pruner: string, issues: readonly (ConfigIssue | undefined)[]): void => {
   const found = issues.filter((issue): issue is ConfigIssue => issue !== undefined);
   if (found.length > 0) {
-    throw new ParzenError('CONFIG_INVALID', `Invalid ${pruner} pruner options:\n${formatIssues(found)}`, {
+    throw new ParzenError('CONFIG_INVALID', `Invalid options for the ${pruner} pruner:\n${formatIssues(found)}`, {
       plugin: pruner,
       issues: found,
     });

@@ -226,7 +226,7 @@ export const thresholdPrunerManifest = definePruner<ThresholdPrunerOptions>({
  */
 const wrapInner = <P extends Pruner | Promise<Pruner>>(create: () => P, prefix: string): P => {
   const moveIssues = (error: unknown): never => {
-    throw configErrorUnder(prefix, error, { title: 'Invalid patient pruner options:', plugin: 'patient' });
+    throw configErrorUnder(prefix, error, { title: 'Invalid options for the patient pruner:', plugin: 'patient' });
   };
   try {
     const made = create();
@@ -253,7 +253,7 @@ export const patientPrunerManifest = definePruner<PatientPluginOptions>({
           options,
           wrapInner(() => wrapped.create((pruner.options ?? {}) as never), '/pruner/options'),
         );
-      throw invalidConfig('patient pruner options', [
+      throw invalidConfig('options for the patient pruner', [
         {
           pointer: '/pruner/use',
           expected: `one of ${Object.keys(WRAPPABLE).join(', ')} (a pruner a plugin adds is made only within a study, from its registry)`,

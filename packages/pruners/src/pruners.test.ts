@@ -201,7 +201,7 @@ describe('options given in code (JavaScript, `any`): a typo is an error, not a s
         ),
       }),
     ]);
-    expect(error?.message).toContain(`Invalid ${name} pruner options`);
+    expect(error?.message).toContain(`Invalid options for the ${name} pruner:`);
   });
 
   it('the known options still pass, and one given as undefined keeps its default', () => {

@@ -25,7 +25,7 @@ describe('createJsonlStore checks options given in code', () => {
   it('a missing path, a misspelt option and a wrong fsync policy, by path (a missing path was "Journal `undefined`")', () => {
     const error = thrown({ pth: 'x.jsonl', fsync: 'sometimes' });
     expect(error?.code).toBe('CONFIG_INVALID');
-    expect(error?.message).toMatch(/^Invalid jsonl store options:/);
+    expect(error?.message).toMatch(/^Invalid options for the jsonl store:/);
     expect(error?.issues).toEqual([
       { pointer: '/path', expected: 'a value (required)', found: 'nothing' },
       {

@@ -663,7 +663,7 @@ export const createJsonlStore = (options: JsonlStoreOptions): JsonlStore => {
   // `undefined`" at the first write. A config's options are checked against the plugin schema first.
   assertOptions(JSONL_API_OPTIONS, options, 'jsonl store', 'jsonl');
   if (options.salvage === true && options.readOnly !== true)
-    throw invalidConfig('jsonl store options', [
+    throw invalidConfig('options for the jsonl store', [
       {
         pointer: '/salvage',
         expected: 'salvage only with readOnly: a damaged journal is read, never written to',

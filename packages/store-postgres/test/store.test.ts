@@ -79,7 +79,7 @@ describe('postgres store options', () => {
   it('checks options given in code before connecting: a missing url, a misspelt option, a pool of 0', async () => {
     expect(await rejectionOf(createPostgresStore({ URL: 'postgres://a@b/c', poolSize: 0 } as never))).toMatchObject({
       code: 'CONFIG_INVALID',
-      message: expect.stringMatching(/^Invalid postgres store options:/),
+      message: expect.stringMatching(/^Invalid options for the postgres store:/),
       issues: [
         { pointer: '/url', expected: 'a value (required)', found: 'nothing' },
         expect.objectContaining({ pointer: '/URL', found: 'an unknown option `URL` (did you mean `url`?)' }),

@@ -77,10 +77,10 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
           },
         ],
   );
-  if (unknown.length > 0) throw invalidConfig('events reporter options', unknown);
+  if (unknown.length > 0) throw invalidConfig('options for the events reporter', unknown);
   // A folder's path names no file (review 89: `sub/dir/` made a file `dir` from code).
   if (endsWithSeparator(options.path))
-    throw invalidConfig('events reporter options', [
+    throw invalidConfig('options for the events reporter', [
       {
         pointer: '/path',
         expected: 'a file the events can be appended to',
@@ -101,7 +101,7 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
     const code = (error as NodeJS.ErrnoException).code;
     const found =
       code === 'EISDIR' ? `a folder at ${path}` : `${path}, which cannot be written (${(error as Error).message})`;
-    throw invalidConfig('events reporter options', [
+    throw invalidConfig('options for the events reporter', [
       { pointer: '/path', expected: 'a file the events can be appended to', found },
     ]);
   }

@@ -83,7 +83,7 @@ export const createPlugin = async <K extends PluginKind>(
       choice,
       context,
     );
-    if (issues.length > 0) throw invalidConfig(`options of the ${kind} plugin \`${choice.use}\``, issues);
+    if (issues.length > 0) throw invalidConfig(`options for the \`${choice.use}\` ${kind}`, issues);
   }
   let instance: unknown;
   try {

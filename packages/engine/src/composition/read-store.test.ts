@@ -120,7 +120,7 @@ describe("a store plugin's `check` (trial 48: validate passed what run refused)"
     await expect(runLoadedExperiment(experiment)).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       message:
-        'Invalid options of the store plugin `checking`:\n  /store/options/bad: expected bad only when reading, found true for a run',
+        'Invalid options for the `checking` store:\n  /store/options/bad: expected bad only when reading, found true for a run',
       issues: [{ pointer: '/store/options/bad' }],
     });
     expect(created).toEqual([]);

@@ -117,6 +117,10 @@ describe('validateConfig', () => {
     expect(found({ timeoutMs: '2500' })).toEqual([
       '/suggester/options/timeoutMs: an unknown field `timeoutMs` (did you mean `timeoutSeconds`? a config gives it in seconds)',
     ]);
+    // Optuna's sampler seed: the study's here (trial 171: only "an unknown field").
+    expect(found({ seed: 1 })).toEqual([
+      "/suggester/options/seed: an unknown field `seed` (the seed is the study's, not a plugin's: the config's top-level `seed`)",
+    ]);
   });
 
   it('accepts a valid config and fills in defaults', () => {

@@ -382,16 +382,15 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       code: 'INTERRUPTED',
       message: 'study.ask was stopped before its params were decided.',
     });
-    await vi.waitFor(async () =>
-      expect((await study.trials())[0]).toMatchObject({
-        number: 0,
-        state: 'failed',
-        error: {
-          code: 'INTERRUPTED',
-          message: expect.stringContaining("while the suggester decided trial #0's params"),
-        },
-      }),
-    );
+    // Recorded before the rejection (trial 171: still running right after it, failed half a second later).
+    expect((await study.trials())[0]).toMatchObject({
+      number: 0,
+      state: 'failed',
+      error: {
+        code: 'INTERRUPTED',
+        message: expect.stringContaining("while the suggester decided trial #0's params"),
+      },
+    });
     // Already aborted: no trial is made and the suggester is not asked.
     await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
       code: 'INTERRUPTED',
@@ -414,13 +413,20 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       name: 'hung-first',
       beginTrial: (context) => (++calls === 1 ? new Promise(() => {}) : prior.beginTrial(context)),
     };
-    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: hungFirst });
+    const store = createMemoryStore();
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: hungFirst, store, name: 'waits' });
     void study.ask(); // #0: its suggester never answers
     const stop = new AbortController();
     setTimeout(() => stop.abort('the simulator shut down'), 20);
     await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
       code: 'INTERRUPTED',
       message: 'study.ask was stopped before its params were decided: the simulator shut down.',
+    });
+    // Its trial is failed already, though its turn never came (trial 171).
+    // Read from the store: the study's own listing waits its turn behind #0 too.
+    expect((await store.listTrials('waits')).find((trial) => trial.number === 1)).toMatchObject({
+      state: 'failed',
+      error: { code: 'INTERRUPTED', message: "study.ask was stopped before trial #1's params were decided." },
     });
   });
 
@@ -448,6 +454,7 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     await vi.waitFor(() => expect(gate.answer).toBeDefined());
     stop.abort();
     await expect(asked).rejects.toMatchObject({ code: 'INTERRUPTED' });
+    expect((await study.trials())[0]).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED' } });
     gate.answer?.();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const [trial] = await study.trials();

@@ -785,10 +785,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   /**
    * A new trial with suggested `params` (what the objective should get).
    *
-   * `signal` stops waiting: once it aborts, `ask` rejects at once with an `INTERRUPTED` error, whether the
-   * suggester is deciding the params or the ask is still waiting its turn (behind another ask); the trial is
-   * recorded as failed (`INTERRUPTED`; one still waiting, when its turn comes) and what the suggester gives
-   * later is dropped. Aborted before the
+   * `signal` stops waiting: once it aborts, `ask` rejects with an `INTERRUPTED` error as soon as its trial is
+   * recorded as failed (`INTERRUPTED`), whether the suggester is deciding the params or the ask is still waiting
+   * its turn (behind another ask); what the suggester gives later is dropped. Aborted before the
    * call, `ask` rejects and no trial is made. (`optimize`'s `signal` is a graceful stop instead: the run
    * ends after what is running, and resolves.)
    */
@@ -803,37 +802,45 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const stopped = (when: string) =>
       new ParzenError('INTERRUPTED', `study.ask was stopped ${when}${abortReason(signal)}.`, { cause: signal.reason });
     if (signal.aborted) throw stopped('before it began: its signal was already aborted');
+    // On abort the ask fails its trial at once, waiting its turn or deciding (`failWhileWaiting`).
     const pending = askTrial(this.session, undefined, undefined, false, {
       interrupt: signal,
       stopped: 'study.ask was stopped',
+      failWhileWaiting: true,
     });
     const session = this.session;
     return new Promise<StudyTrial<S>>((resolve, reject) => {
+      let aborted = false;
       const onAbort = () => {
-        reject(stopped('before its params were decided'));
-        // The ask goes on in the background: at its turn it sees the abort and fails its trial; one whose params
-        // were decided just before the abort is failed here, so no trial is left asked and never told.
-        pending.then(
-          (asked) => {
-            if (asked === undefined) return;
-            const error = {
-              code: 'INTERRUPTED',
-              message: `study.ask was stopped before trial #${asked.number} was returned.`,
-            };
-            // Its objective never started: not an attempt at the entry it took.
-            void finishAskedTrial(session, asked.number, { state: 'failed', error }, false).catch(() => undefined);
-          },
-          () => undefined,
-        );
+        aborted = true;
+        // Rejected once the trial is recorded failed (trial 171: `trials()` still listed it running right after the
+        // rejection): the ask fails it itself, and one whose params were decided just before the abort is failed
+        // here, so no trial is left asked and never told.
+        void pending
+          .then(
+            async (asked) => {
+              if (asked === undefined) return;
+              const error = {
+                code: 'INTERRUPTED',
+                message: `study.ask was stopped before trial #${asked.number} was returned.`,
+              };
+              // Its objective never started: not an attempt at the entry it took.
+              await finishAskedTrial(session, asked.number, { state: 'failed', error }, false).catch(() => undefined);
+            },
+            () => undefined,
+          )
+          .then(() => reject(stopped('before its params were decided')));
       };
       const stopListening = whenAborted(signal, onAbort);
       pending.then(
         (asked) => {
+          if (aborted) return;
           stopListening();
           if (asked === undefined) reject(new Error('unreachable: no limit was given'));
           else resolve(asked as StudyTrial<S>);
         },
         (error: unknown) => {
+          if (aborted) return;
           stopListening();
           reject(error);
         },

@@ -30,6 +30,7 @@ import {
 } from '../domain/trial.js';
 import { errorFacts, isStudyDeleted, ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
+import { listenForAbort } from './abort-listener.js';
 import { type ConfigFile, entryAttempt, skippedEntryNote, studyCommand } from './enqueue.js';
 import { makeFolder } from './make-folder.js';
 import { StudyMirror } from './study-mirror.js';
@@ -113,6 +114,40 @@ const untilAborted = <T>(
 };
 
 /**
+ * What `turn` settles to, or `stopped()` once `signal` aborts (or has) before `turn` began (`began()`): a turn
+ * that began ends soon after the abort itself.
+ */
+const unlessAbortedBefore = <T, S>(
+  turn: Promise<T>,
+  signal: AbortSignal,
+  began: () => boolean,
+  stopped: () => S,
+): Promise<T | S> =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted && !began()) {
+      // Settled later, unread.
+      turn.catch(() => undefined);
+      resolve(stopped());
+      return;
+    }
+    const stopListening = listenForAbort(signal, () => {
+      if (began()) return;
+      turn.catch(() => undefined);
+      resolve(stopped());
+    });
+    turn.then(
+      (value) => {
+        stopListening();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopListening();
+        reject(error);
+      },
+    );
+  });
+
+/**
  * Allocates a trial in the store, samples its parameters and records them. Returns undefined when the
  * study already has `limit` trials, or (`onlyEnqueued`) when no enqueued entry waits. If the suggester fails, the trial is recorded as failed and a
  * `SUGGESTER_FAILED` error is thrown.
@@ -127,6 +162,11 @@ export const askTrial = async (
     readonly stopAsked?: AbortSignal;
     /** Who was stopped, in the INTERRUPTED messages (`The run was stopped` by default). */
     readonly stopped?: string;
+    /**
+     * Once `interrupt` aborts, the trial is failed at once also while it waits its turn behind another suggestion
+     * (`study.ask`, which rejects once its trial is recorded); otherwise such a trial is failed when its turn comes.
+     */
+    readonly failWhileWaiting?: boolean;
   } = {},
 ): Promise<AskedTrial | undefined> => {
   const signal = stops.interrupt;
@@ -154,8 +194,10 @@ export const askTrial = async (
   const mirror = mirrorOf(session);
   mirror.undecided(trial.number);
   let studyTrials: StudyTrialCounts | undefined;
-  const suggested = await mirror
+  let began = false;
+  const turn = mirror
     .whileStable(trial.number, async ({ history, running }) => {
+      began = true;
       studyTrials = mirror.trialCounts(spec.direction);
       const decided = await untilAborted(
         signal,
@@ -188,6 +230,20 @@ export const askTrial = async (
       return decided;
     })
     .finally(() => mirror.decided(trial.number));
+  // Left waiting for its turn once the signal aborts; when the turn comes, it sees the abort and asks nothing.
+  const suggested = await (stops.failWhileWaiting === true && signal !== undefined
+    ? unlessAbortedBefore(
+        turn,
+        signal,
+        () => began,
+        () => ({
+          error: new ParzenError(
+            'INTERRUPTED',
+            `${stops.stopped ?? 'The run was stopped'} before trial #${trial.number}'s params were decided.`,
+          ),
+        }),
+      )
+    : turn);
   if ('error' in suggested) {
     const { error } = suggested;
     const message = error instanceof Error ? error.message : String(error);

@@ -2,14 +2,15 @@ import { type AnyPluginManifest, defineSuggester } from '@parzen/engine/plugin';
 import { tpeOptionNotes } from './option-notes.js';
 import type { TpeOptions } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
-import { createTpeSuggester } from './tpe-suggester.js';
+import { tpeSuggesterOf } from './tpe-suggester.js';
 
 /** `{ "use": "tpe", "options": { "compat": "hyperopt" } }`: the Tree-structured Parzen Estimator. */
 export const tpeSuggesterManifest = defineSuggester<TpeOptions>({
   name: 'tpe',
   description: 'Tree-structured Parzen Estimator: hyperopt- and Optuna-compatible profiles and our default.',
   optionsSchema: tpeOptionsSchema,
-  create: (options) => createTpeSuggester(options),
+  // The config's notes are said by its validation (`notes`), not again by the suggester.
+  create: (options) => tpeSuggesterOf(options, 'config'),
   notes: tpeOptionNotes,
 });
 

@@ -8,7 +8,18 @@ import { resolveTpeSettings, TPE_PROFILES, type TpeOptions } from './options.js'
  * default cannot be told from a value written equal to it, so only written options are noted). Pointers are below the
  * options (`/bandwidthFloor`).
  */
-export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<string, unknown>>): ConfigNote[] => {
+export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<string, unknown>>): ConfigNote[] =>
+  optionNotesIn(options, written, 'config');
+
+/**
+ * {@link tpeOptionNotes} for options a config (`config`) or code (`code`, given to `createTpeSuggester`) wrote: what
+ * turns explanations on is worded for where they were written.
+ */
+export const optionNotesIn = (
+  options: TpeOptions,
+  written: Readonly<Record<string, unknown>>,
+  where: 'config' | 'code',
+): ConfigNote[] => {
   const settings = resolveTpeSettings(options);
   const notes: ConfigNote[] = [];
   const wrote = (key: string) => Object.hasOwn(written, key) && written[key] !== undefined;
@@ -39,7 +50,7 @@ export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<str
   if (settings.explain && written.explain === true)
     note(
       '/explain',
-      'turns no explanation on: the config\'s own "explain": true does (beside "name"); this option only lets the suggester refuse one (false)',
+      `turns no explanation on: ${where === 'config' ? 'the config\'s own "explain": true does (beside "name")' : "the study's `explain: true` does (`createStudy`, `Study.open`)"}; this option only lets the suggester refuse one (false)`,
     );
   const explore = written.explore as Readonly<Record<string, unknown>> | undefined;
   if (typeof explore === 'object' && explore !== null) {

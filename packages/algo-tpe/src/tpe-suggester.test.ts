@@ -1,7 +1,8 @@
-import { createMemoryStore, type EngineEvent } from '@parzen/engine';
+import { createMemoryStore, type EngineEvent, Study } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, createHaltonSampler, runStudy } from '@parzen/engine/plugin';
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
+import { tpeSuggesterManifest } from './manifest.js';
 import { resolveTpeSettings } from './options.js';
 import { createSuggestState, createTpeSuggester } from './tpe-suggester.js';
 
@@ -181,5 +182,32 @@ describe('createTpeSuggester checks options given in code against the plugin sch
   it('accepts every profile, a numeric lie and undefined options', () => {
     expect(issues({ compat: 'hyperopt', constantLiar: 0.5, gamma: undefined })).toEqual([]);
     expect(issues({ compat: 'optuna5', startup: 'quasi-random', explainGrid: 51 })).toEqual([]);
+  });
+});
+
+describe('options given in code that do nothing where they are (trial 171: a config got a note, code nothing)', () => {
+  const floor =
+    'the tpe suggester\'s `bandwidthFloor` does nothing with kernel "hyperopt" (profile "hyperopt"): its adaptive Parzen widths have no floor; the "optuna" kernel uses it';
+
+  it('are warned of when the study opens, in the words of the config notes', async () => {
+    const warnings: string[] = [];
+    await Study.open({
+      name: 'floor',
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      suggester: createTpeSuggester({ compat: 'hyperopt', bandwidthFloor: 0.1 }),
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(warnings).toEqual([`study floor: ${floor}`]);
+    expect(createTpeSuggester({ compat: 'hyperopt' }).warnings).toBeUndefined();
+    expect(
+      createTpeSuggester({ explore: { trials: 0, gamma: 0.3 } }).warnings?.(
+        compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
+      ),
+    ).toEqual(["the tpe suggester's `explore.gamma` does nothing with explore.trials 0: no trial is explored"]);
+  });
+
+  it("a config's suggester leaves them to the config's notes, said once", async () => {
+    const made = await tpeSuggesterManifest.create({ compat: 'hyperopt', bandwidthFloor: 0.1 }, {} as never);
+    expect(made.warnings).toBeUndefined();
   });
 });

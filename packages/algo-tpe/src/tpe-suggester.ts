@@ -2,6 +2,7 @@ import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-
 import { assertOptions, type Suggester } from '@parzen/engine/plugin';
 import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TrialHistory } from './history/trial-history.js';
+import { optionNotesIn } from './option-notes.js';
 import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 import { createModelCaches } from './suggest/models.js';
@@ -43,16 +44,31 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
  * @throws `ParzenError` `CONFIG_INVALID` for options the schema refuses (an unknown key such as `gama`, a wrong type
  *   such as `gamma: "0.2"`), naming each, and for `grouping` other than `"independent"` with `kernel: "hyperopt"`.
  */
-export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
+export const createTpeSuggester = (options: TpeOptions = {}): Suggester => tpeSuggesterOf(options, 'code');
+
+/**
+ * {@link createTpeSuggester} for options a config (`config`, whose validation says their notes) or code (`code`: the
+ * suggester's `warnings` say them, when a study opens or a run starts) wrote. The notes are {@link optionNotesIn}'s:
+ * one account of an option that does nothing where it is (`bandwidthFloor` with the hyperopt kernel), in both.
+ */
+export const tpeSuggesterOf = (options: TpeOptions, from: 'config' | 'code'): Suggester => {
   // Configs are checked against the schema before they get here; options given in code are checked
   // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
   assertOptions(tpeOptionsSchema, options, 'tpe suggester', 'tpe');
   const state = createSuggestState(resolveTpeSettings(options));
   // What decides suggestions, as a study keeps it (explanations change nothing, so they are left out).
   const { explain: _explain, explainGrid: _explainGrid, ...settings } = state.settings;
+  // Trial 171: `createTpeSuggester({ compat: 'hyperopt', bandwidthFloor: 0.1 })` was silent, where a config got a note.
+  const said =
+    from === 'code'
+      ? optionNotesIn(options, options, 'code').map(
+          ({ pointer, message }) => `the tpe suggester's \`${pointer.slice(1).replaceAll('/', '.')}\` ${message}`,
+        )
+      : [];
   return {
     name: 'tpe',
     settings,
+    ...(said.length === 0 ? {} : { warnings: () => said }),
     beginTrial: (context) => {
       const explain = state.settings.explain ? context.explain : undefined;
       return beginTpeTrial(state, context, explain);

@@ -725,8 +725,20 @@ export const thrownAt = (error: Error, caller?: string): string | undefined => {
   return undefined;
 };
 
-/** The engine's own folder (its `dist`, or its `src` when run from source): a frame in it is Parzen's code. */
-const ENGINE_FOLDER = fileURLToPath(new URL('.', import.meta.url));
+/**
+ * The engine's own folder (its `dist`, or its `src` when run from source): a frame in it is Parzen's code.
+ * Undefined when the engine is bundled into a program (this module is no file of its own, and a CommonJS bundle
+ * has no `import.meta.url`): the bundle's frames are the user's code as well as Parzen's.
+ */
+const engineFolder: string | undefined = (() => {
+  try {
+    const here: unknown = import.meta.url;
+    if (typeof here !== 'string' || !/\/errors\.[cm]?[jt]s$/.test(new URL(here).pathname)) return undefined;
+    return fileURLToPath(new URL('.', here));
+  } catch {
+    return undefined;
+  }
+})();
 
 /** A file URL as its path; any other place as it is. */
 const asPath = (place: string): string => {
@@ -772,7 +784,8 @@ export const codeThrownAt = (error: Error): string | undefined => {
     const place = framePlace(frame);
     if (place === undefined || place.startsWith('node:')) continue;
     const file = place.replace(/:\d+:\d+$/, '');
-    return file.startsWith(ENGINE_FOLDER) && !/\.test\.[cm]?[jt]sx?$/.test(file) ? undefined : place;
+    const parzens = engineFolder !== undefined && file.startsWith(engineFolder) && !/\.test\.[cm]?[jt]sx?$/.test(file);
+    return parzens ? undefined : place;
   }
   return undefined;
 };

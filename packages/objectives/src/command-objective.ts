@@ -14,6 +14,7 @@ import {
   lastStderrLine,
   type ObjectiveAdapter,
   resolveConfigPath,
+  type SchemaNode,
   SERVICES,
   type Services,
   shellQuoted,
@@ -97,8 +98,13 @@ export interface CommandObjectiveOptions {
   readonly logFile?: string;
 }
 
-/** The options' JSON Schema; ajv fills the defaults. */
-export const commandObjectiveOptionsSchema = {
+/**
+ * JSON Schema of the `command` objective's options ({@link CommandObjectiveOptions}), with defaults: the manifest's
+ * `optionsSchema`, which a config's `options` of `{ "use": "command" }` are checked against (ajv fills the
+ * defaults), and which {@link createCommandObjective} checks options given in code against. Typed as a
+ * {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in the config reference.
+ */
+export const commandObjectiveOptionsSchema: SchemaNode = {
   type: 'object',
   additionalProperties: false,
   required: ['command'],
@@ -151,7 +157,7 @@ export const commandObjectiveOptionsSchema = {
         'A file each trial\'s whole output (stdout and stderr, as printed) is appended to, relative to the config\'s folder (its folder made if missing); {trial}, {seed} and {study} are replaced: "logs/trial-{trial}.log".',
     },
   },
-} as const;
+};
 
 const failed = failedResult;
 

@@ -8,6 +8,7 @@ import {
   invalidConfig,
   type ObjectiveAdapter,
   type ObjectiveFunction,
+  type SchemaNode,
   SERVICES,
 } from '@parzen/engine/plugin';
 import {
@@ -43,8 +44,13 @@ export interface ModuleObjectiveOptions {
   readonly reuseThreads?: boolean;
 }
 
-/** The options' JSON Schema; ajv fills the defaults. */
-export const moduleObjectiveOptionsSchema = {
+/**
+ * JSON Schema of the `module` objective's options ({@link ModuleObjectiveOptions}), with defaults: the manifest's
+ * `optionsSchema`, which a config's `options` of `{ "use": "module" }` are checked against (ajv fills the
+ * defaults), and which {@link createModuleObjective} checks options given in code against. Typed as a
+ * {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in the config reference.
+ */
+export const moduleObjectiveOptionsSchema: SchemaNode = {
   type: 'object',
   additionalProperties: false,
   required: ['path'],
@@ -68,7 +74,7 @@ export const moduleObjectiveOptionsSchema = {
         'With worker: keep the loaded threads when the study ends, for the next study of the same module in this process (a batch); module-level state then carries over between studies.',
     },
   },
-} as const;
+};
 
 /** What a script of another language is and the program that runs it, by its extension (lower case). */
 const RUNNERS: Readonly<Record<string, readonly [what: string, program: string]>> = {

@@ -54,7 +54,7 @@ import {
   journalHeader,
   recordVersion,
 } from './journal-records.js';
-import { jsonlStoreOptionsSchema } from './options-schema.js';
+import { JSONL_OPTIONS_SCHEMA } from './options-schema.js';
 import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
@@ -620,10 +620,10 @@ const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTri
 /** The options `createJsonlStore` takes in code: a config's (the plugin schema), the path required, and
  * those only code can give. */
 const JSONL_API_OPTIONS = {
-  ...jsonlStoreOptionsSchema,
+  ...JSONL_OPTIONS_SCHEMA,
   required: ['path'],
   properties: {
-    ...jsonlStoreOptionsSchema.properties,
+    ...JSONL_OPTIONS_SCHEMA.properties,
     onWarning: {},
     lockTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
     staleLockMs: { type: 'number', exclusiveMinimum: 0 },

@@ -1,5 +1,7 @@
-/** JSON Schema of the `jsonl` store's config options (`JsonlStoreManifestOptions`), with defaults. */
-export const jsonlStoreOptionsSchema = {
+import type { SchemaNode } from '@parzen/engine/plugin';
+
+/** {@link jsonlStoreOptionsSchema} as written, for the store's own code that extends it (the options code takes). */
+export const JSONL_OPTIONS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -22,3 +24,11 @@ export const jsonlStoreOptionsSchema = {
     },
   },
 } as const;
+
+/**
+ * JSON Schema of the `jsonl` store's config options (`JsonlStoreManifestOptions`), with defaults: the
+ * manifest's `optionsSchema`, which a config's `options` of `{ "use": "jsonl" }` are checked against (ajv fills
+ * the defaults). Typed as a {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in
+ * the config reference.
+ */
+export const jsonlStoreOptionsSchema: SchemaNode = JSONL_OPTIONS_SCHEMA;

@@ -1,12 +1,12 @@
-import { type AnyPluginManifest, defineStore, SERVICES } from '@parzen/engine/plugin';
+import { type AnyPluginManifest, defineStore, type SchemaNode, SERVICES } from '@parzen/engine/plugin';
 import { connectionIssues, type PostgresStoreOptions } from './connection-options.js';
 import type { createPostgresStore } from './postgres-store.js';
 
 /** Options of `{ "use": "postgres" }`: those of {@link createPostgresStore}. */
 export type PostgresStoreManifestOptions = PostgresStoreOptions;
 
-/** JSON Schema of {@link PostgresStoreManifestOptions}, with defaults. */
-export const postgresStoreOptionsSchema = {
+/** {@link postgresStoreOptionsSchema} as written, for the store's own code that extends it (the options code takes). */
+export const POSTGRES_OPTIONS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['url'],
@@ -48,6 +48,13 @@ export const postgresStoreOptionsSchema = {
     },
   },
 } as const;
+
+/**
+ * JSON Schema of {@link PostgresStoreManifestOptions}, with defaults: the manifest's `optionsSchema`, which a
+ * config's `options` of `{ "use": "postgres" }` are checked against (ajv fills the defaults). Typed as a
+ * {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in the config reference.
+ */
+export const postgresStoreOptionsSchema: SchemaNode = POSTGRES_OPTIONS_SCHEMA;
 
 /**
  * `{ "use": "postgres" }`: a study in a PostgreSQL database, shared by workers on many machines. `pg` is

@@ -48,7 +48,7 @@ import {
 import type { Pool, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
 import { giveUpHere, guardedClient } from './cut-wait.js';
-import { postgresStoreOptionsSchema } from './manifest.js';
+import { POSTGRES_OPTIONS_SCHEMA } from './manifest.js';
 import { openPool } from './open-pool.js';
 import { classify, describeFailure, interrupted, storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
@@ -839,9 +839,9 @@ const HELD_MS = 1000;
 
 /** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {
-  ...postgresStoreOptionsSchema,
+  ...POSTGRES_OPTIONS_SCHEMA,
   properties: {
-    ...postgresStoreOptionsSchema.properties,
+    ...POSTGRES_OPTIONS_SCHEMA.properties,
     stopping: {},
     readOnly: { type: 'boolean' },
     clock: {},

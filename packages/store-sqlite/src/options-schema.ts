@@ -1,5 +1,7 @@
-/** JSON Schema of the `sqlite` store's config options (`SqliteStoreManifestOptions`), with defaults. */
-export const sqliteStoreOptionsSchema = {
+import type { SchemaNode } from '@parzen/engine/plugin';
+
+/** {@link sqliteStoreOptionsSchema} as written, for the store's own code that extends it (the options code takes). */
+export const SQLITE_OPTIONS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -25,3 +27,11 @@ export const sqliteStoreOptionsSchema = {
     },
   },
 } as const;
+
+/**
+ * JSON Schema of the `sqlite` store's config options (`SqliteStoreManifestOptions`), with defaults: the
+ * manifest's `optionsSchema`, which a config's `options` of `{ "use": "sqlite" }` are checked against (ajv fills
+ * the defaults). Typed as a {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in
+ * the config reference.
+ */
+export const sqliteStoreOptionsSchema: SchemaNode = SQLITE_OPTIONS_SCHEMA;

@@ -52,7 +52,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 import { retryBusy } from './busy-retry.js';
 import { type FsyncPolicy, openDatabase, openReadOnly, tidyAfterRead } from './open-database.js';
-import { sqliteStoreOptionsSchema } from './options-schema.js';
+import { SQLITE_OPTIONS_SCHEMA } from './options-schema.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -664,10 +664,10 @@ class SqliteTrialStore implements SqliteStore {
 /** The options `createSqliteStore` takes in code: a config's (the plugin schema), the path required, and
  * those only code can give. */
 const SQLITE_API_OPTIONS = {
-  ...sqliteStoreOptionsSchema,
+  ...SQLITE_OPTIONS_SCHEMA,
   required: ['path'],
   properties: {
-    ...sqliteStoreOptionsSchema.properties,
+    ...SQLITE_OPTIONS_SCHEMA.properties,
     readOnly: { type: 'boolean' },
     stopping: {},
     clock: {},

@@ -19,6 +19,7 @@ export const EXIT = {
    * the `parzen` binary then ends by the signal itself, which a shell's `$?` shows as this code.
    */
   sigint: 130,
+  /** Stopped by SIGTERM (`kill`, a container or job scheduler stopping it): handled like Ctrl-C. */
   sigterm: 143,
   /** SIGHUP (the terminal or ssh session closed): handled like SIGTERM. */
   sighup: 129,
@@ -56,13 +57,28 @@ export const EXIT_CODES_HELP: readonly string[] = [
 
 /** An error of the CLI itself (a file it cannot read, a flag it cannot use) with its exit code. */
 export class CliError extends Error {
+  /** Always `CliError`, as a printed error names it. */
   override readonly name = 'CliError';
+  /**
+   * An error of the CLI with its exit code, code and place.
+   * @param message - What went wrong and what to do, in words a user can act on.
+   * @param exitCode - The code `parzen` exits with ({@link EXIT}); default 2, bad input.
+   * @param code - A stable code to tell it apart by (a `--json` error's `code`); default `CLI_INPUT`.
+   * @param place - The file the error is about and its problems; default none.
+   */
   constructor(
     message: string,
+    /** The code `parzen` exits with for it ({@link EXIT}): 2 (bad input) unless given. */
     readonly exitCode: number = EXIT.badInput,
+    /** A stable code to tell it apart by, the `code` of its `--json` error: `CLI_INPUT` unless given. */
     readonly code = 'CLI_INPUT',
     /** The file the error is about, and where in it (`--json` errors carry them, as config errors do). */
-    readonly place: { readonly file?: string; readonly issues?: readonly ConfigIssue[] } = {},
+    readonly place: {
+      /** The file, as the command was given it (a config, say). */
+      readonly file?: string;
+      /** Each problem in the file: its JSON pointer, what was expected and what was found. */
+      readonly issues?: readonly ConfigIssue[];
+    } = {},
   ) {
     super(message);
   }

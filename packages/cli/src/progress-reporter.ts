@@ -9,12 +9,15 @@ export type ProgressMode = 'auto' | 'bar' | 'lines' | 'off';
 
 /** Options of `{ "use": "progress" }` in a config. */
 export interface ProgressOptions {
+  /** How progress is shown ({@link ProgressMode}); default `auto`. */
   readonly mode: ProgressMode;
 }
 
 /** What the CLI decides for every progress reporter of a run (`--quiet` forces `off`). */
 export interface ProgressSettings {
+  /** The mode every progress reporter takes whatever its config says (`off` under `--quiet`); unset: the config's. */
   readonly force?: ProgressMode;
+  /** Where progress is written; default stderr. */
   readonly stream?: NodeJS.WriteStream;
 }
 

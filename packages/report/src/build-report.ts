@@ -72,6 +72,7 @@ export interface ReportOptions {
   readonly every?: number;
   /** Replay TPE at these trials too (their suggestions); without `every`, at these trials only. */
   readonly trials?: readonly number[];
+  /** Without `every`: about how many snapshots to replay, evenly spaced (default 10). */
   readonly snapshots?: number;
   /** Trials drawn in the history and slice plots, at most (default 1,000; new bests always). */
   readonly maxPoints?: number;
@@ -79,6 +80,7 @@ export interface ReportOptions {
   readonly maxLines?: number;
   /** Trials drawn as numbers in the pair plots, at most (default 300). */
   readonly maxPairPoints?: number;
+  /** The page's heading (default `Parzen report: <study name>`). */
   readonly title?: string;
   /** The time the page is made at (default: now): a running trial's worker is gone if its lease lapsed by then. */
   readonly now?: Date;

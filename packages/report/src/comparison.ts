@@ -15,9 +15,13 @@ import type { Chart, ReportPage } from './types.js';
 
 /** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
 export interface ComparisonRun {
+  /** The variant the run belongs to: its curves, box and table row are the variant's. */
   readonly variant: string;
+  /** The run's seed, as the table lists it. */
   readonly seed: number | string;
+  /** Whether the run minimized or maximized its objective (a batch's runs share one). */
   readonly direction: Direction;
+  /** Each trial's objective value, in trial-number order: null for a trial that did not complete. */
   readonly values: readonly (number | null)[];
   /**
    * Which problem the run optimized (runs of one problem share a regret reference; default: all one). A
@@ -35,6 +39,7 @@ export interface ComparisonRun {
 
 /** How {@link buildComparison} measures regret and how much it draws. */
 export interface ComparisonOptions {
+  /** The page's heading (default `Parzen comparison`). */
   readonly title?: string;
   /** The known optimum (objective value); default: the best value any run found. */
   readonly optimum?: number;
@@ -198,11 +203,17 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
           ]),
         ];
   const rows: {
+    /** The variant. */
     variant: string;
+    /** The trial count the row is at: the best each run found in its first `trials` trials. */
     trials: number;
+    /** The median regret of the variant's runs there. */
     median: number;
+    /** Their regret's 25th percentile (the band's lower edge). */
     q25: number;
+    /** Their regret's 75th percentile (the band's upper edge). */
     q75: number;
+    /** How many of its runs had a value by then. */
     runs: number;
     /** Fewer runs than the variant has reach this far (a shorter run ended): drawn dashed. */
     partial: boolean;
@@ -234,9 +245,16 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
     }
   }
   return {
+    /** The bands' rows: per variant, one per trial count drawn. */
     rows,
+    /**
+     * The first run's reference ({@link ComparisonOptions.optimum}, or the best of its problem), as a loss to
+     * minimise (a maximize batch's negated).
+     */
     reference,
+    /** The variants, in the order their first run comes. */
     variants,
+    /** How many problems the runs are of (runs without `problem` are one). */
     problems,
     /** The best a run's regret is measured from: the optimum given, else the best any run of its problem found. */
     referenceOf,

@@ -17,8 +17,20 @@ import { sig } from './charts/common.js';
  * why there is none (the two parameters are never active together).
  */
 export type ContourBase =
-  | { readonly possible: true; readonly fixed: ExternalParams; readonly note: string }
-  | { readonly possible: false; readonly reason: string };
+  | {
+      /** There is such an assignment. */
+      readonly possible: true;
+      /** The params the function gets, the pair's two replaced at each grid point. */
+      readonly fixed: ExternalParams;
+      /** What the caption says of `fixed` (`other params at the best trial's values (#12)`); empty when nothing is. */
+      readonly note: string;
+    }
+  | {
+      /** There is none: the pair's parameters are never active together. */
+      readonly possible: false;
+      /** Why, for the caption (the choice whose options part them). */
+      readonly reason: string;
+    };
 
 /** A value as a caption shows it: numbers to 4 significant digits, choice values as JSON (strings quoted). */
 const shown = (value: unknown): string => (typeof value === 'number' ? String(sig(value, 4)) : JSON.stringify(value));

@@ -4,8 +4,11 @@ import type { ContourFunction } from './types.js';
 
 /** A function sampled on a grid: `z[j][i]` is its value at `(xs[i], ys[j])` (NaN where it failed). */
 export interface ContourGrid {
+  /** The first parameter's grid values, ascending (the x axis). */
   readonly xs: readonly number[];
+  /** The second parameter's grid values, ascending (the y axis). */
   readonly ys: readonly number[];
+  /** The function's values, one row per `ys` value, one cell per `xs` value. */
   readonly z: readonly (readonly number[])[];
   /** Grid points where the function threw or gave no finite number (NaN in `z`). */
   readonly failed?: number;
@@ -15,10 +18,15 @@ export interface ContourGrid {
 
 /** One straight piece of a contour line at `level`. */
 export interface ContourSegment {
+  /** The function's value along the line. */
   readonly level: number;
+  /** The segment's first end, in the first parameter's values. */
   readonly x1: number;
+  /** The segment's first end, in the second parameter's values. */
   readonly y1: number;
+  /** The segment's other end, in the first parameter's values. */
   readonly x2: number;
+  /** The segment's other end, in the second parameter's values. */
   readonly y2: number;
 }
 

@@ -4,7 +4,9 @@ import { extent, isLogScaled } from './charts/common.js';
 
 /** One parameter's importance, by fANOVA or PED-ANOVA (the importances of a study sum to 1). */
 export interface ParamImportance {
+  /** The parameter's name. */
   readonly name: string;
+  /** Its share of the importance, 0 to 1. */
   readonly importance: number;
 }
 
@@ -14,13 +16,20 @@ export interface PedAnovaOptions {
   readonly baselineQuantile?: number;
   /** Numeric ranges are cut into this many bins. Default 50. */
   readonly steps?: number;
+  /**
+   * The fewest "good" trials: with this many trials or fewer, every parameter gets the same share; a conditional
+   * parameter set in fewer good trials gets 0. Default 2.
+   */
   readonly minTop?: number;
+  /** The weight of the prior kernel (uniform over the bins or options) in each Parzen estimator. Default 1. */
   readonly priorWeight?: number;
 }
 
 /** A trial as importance sees it: internal param values and the loss to minimise. */
 export interface ImportanceObservation {
+  /** The trial's params, in internal values (an option's index for a choice); inactive ones left out. */
   readonly params: ParamAssignment;
+  /** Its loss, to minimise (a maximize study's negated). */
   readonly loss: number;
 }
 

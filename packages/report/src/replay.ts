@@ -16,6 +16,7 @@ import type { ReportStudy } from './types.js';
 export interface ReplaySnapshot {
   /** The trial whose suggestion is explained; the model was built from the trials before it. */
   readonly trialNumber: number;
+  /** TPE's explanation of the replayed suggestion: the split, and l(x), g(x) and the candidates per parameter. */
   readonly explanation: TpeExplanation;
   /** Multivariate TPE: the jointly decided parameters, sliced through the chosen point. */
   readonly joint?: JointExplanation;
@@ -32,6 +33,7 @@ export interface ReplaySnapshot {
 
 /** The replayed snapshots and what the page should say about them. */
 export interface Replay {
+  /** The snapshots, in trial order; those that fell in TPE's start-up phase left out (`startupSkipped`). */
   readonly snapshots: readonly ReplaySnapshot[];
   /** The TPE options the replay used. */
   readonly options: TpeOptions;
@@ -310,6 +312,7 @@ export interface NextSuggestion {
   readonly trialNumber: number;
   /** Its params, as the objective would see them (option values for choices). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** TPE's explanation of the suggestion: the split, and l(x), g(x) and the candidates per parameter. */
   readonly explanation: TpeExplanation;
   /** Joint decisions, sliced through the chosen point (absent when every parameter was decided alone). */
   readonly joint?: JointExplanation;
@@ -369,6 +372,7 @@ export interface PastSuggestion extends NextSuggestion {
    * what it would have drawn).
    */
   readonly enqueued?: Readonly<Record<string, unknown>>;
+  /** The enqueued entry gave the trial every param: TPE drew none. */
   readonly enqueuedAll?: boolean;
   /** Whether the replay draws exactly the stored params (else: other settings, an enqueued or imported trial). */
   readonly reproduced: boolean;

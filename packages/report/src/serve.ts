@@ -28,7 +28,9 @@ export const servesHost = (host: string | undefined, port: number): boolean =>
 
 /** A running report server. */
 export interface ReportServer {
+  /** The page's address, `http://127.0.0.1:PORT/`. */
   readonly url: string;
+  /** The port it listens on (the one picked when `port` was 0). */
   readonly port: number;
   /** Stops polling, ends the event streams and closes the server. The study is never touched. */
   close(): Promise<void>;

@@ -11,7 +11,12 @@ import type { NextSuggestion } from './replay.js';
 export const asTheNextRunSeesThem = (
   trials: readonly Trial[],
   now: Date,
-): { readonly trials: Trial[]; readonly stale: number[] } => {
+): {
+  /** The trials, those whose worker is gone failed as `STALE_TRIAL`. */
+  readonly trials: Trial[];
+  /** The numbers of the trials failed so. */
+  readonly stale: number[];
+} => {
   const stale: number[] = [];
   const seen = trials.map((trial): Trial => {
     const outcome = trial.state === 'running' ? staleTrialOutcome(trial, now, '') : undefined;

@@ -9,7 +9,9 @@ import type { ReportStudy } from './types.js';
 
 /** One trial as the charts use it: its value (complete and valued pruned trials) and the best so far. */
 export interface TrialPoint {
+  /** The trial's number. */
   readonly number: number;
+  /** Its state: running, complete, failed or pruned. */
   readonly state: Trial['state'];
   /** The objective's value, or null (running, failed, pruned without a value). */
   readonly loss: number | null;
@@ -17,7 +19,9 @@ export interface TrialPoint {
   readonly best: number | null;
   /** Whether this trial set a new best. */
   readonly improved: boolean;
+  /** Its params, as the objective saw them (option values for choices). */
   readonly params: ExternalParams;
+  /** Its params in internal values (an option's index for a choice), as stored. */
   readonly internal: ParamAssignment;
   /** Seconds from start to finish, or null while running. */
   readonly seconds: number | null;

@@ -40,7 +40,9 @@ export type MarkType = 'text' | 'symbol' | 'rect' | 'line' | 'rule' | 'area';
 
 /** How many items of one mark type a chart must render: what a browser test checks. */
 export interface MarkCount {
+  /** The mark type counted. */
   readonly mark: MarkType;
+  /** How many items of it the rendered chart has. */
   readonly count: number;
 }
 
@@ -48,18 +50,25 @@ export interface MarkCount {
 export interface Chart {
   /** Unique in the page; also the SVG file name with `--format svg`. */
   readonly id: string;
+  /** The chart's heading. */
   readonly title: string;
   /** One or two sentences under the chart: what it shows. */
   readonly description: string;
+  /** What is drawn, as a Vega-Lite spec (written beside the SVG as `<id>.vl.json` with `--format svg`). */
   readonly spec: VlSpec;
+  /** The items the rendered chart should have, per mark type (what the browser tests count). */
   readonly marks: readonly MarkCount[];
 }
 
 /** A titled group of charts with explanatory paragraphs. */
 export interface Section {
+  /** Unique in the page: the section's anchor, the target of the page's contents. */
   readonly id: string;
+  /** The section's heading. */
   readonly title: string;
+  /** Paragraphs above its charts, Markdown-style code spans allowed. */
   readonly text: readonly string[];
+  /** Its charts, in the order drawn. */
   readonly charts: readonly Chart[];
 }
 
@@ -71,7 +80,9 @@ export interface Section {
 export interface TrialTable {
   /** The heading (default "Trials"). */
   readonly title?: string;
+  /** The column names, in order (a study's: `trial`, `state`, `loss`, ..., the params, `attrs.NAME`, ...). */
   readonly columns: readonly string[];
+  /** One row per trial, a cell per column. */
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
   /**
    * What some columns mean, by column name, one sentence each: shown beside the table (a legend line each) and as
@@ -85,13 +96,21 @@ export interface TrialTable {
    * index: the step it was reported at, or null when unknown. The page shows each as `0.42 (intermediate, at
    * step 5)` and sorts them after every final value, whichever the order.
    */
-  readonly intermediate?: { readonly column: string; readonly at: Readonly<Record<number, number | null>> };
+  readonly intermediate?: {
+    /** The column those cells are in (the loss's). */
+    readonly column: string;
+    /** By row index, the step each intermediate value was reported at (null: unknown). */
+    readonly at: Readonly<Record<number, number | null>>;
+  };
 }
 
 /** The best trial as the page shows it. */
 export interface BestTrialView {
+  /** Its trial number. */
   readonly number: number;
+  /** Its loss, as the objective returned it (the study's direction applies). */
   readonly loss: number;
+  /** Its params, as the objective saw them (option values for choices). */
   readonly params: ExternalParams;
   /** Its attrs, each as a cell of the trial table (a long value cut, with `…`), when it has any. */
   readonly attrs?: Readonly<Record<string, string | number | boolean | null>>;
@@ -99,11 +118,15 @@ export interface BestTrialView {
 
 /** Everything a report page shows, as plain data: the HTML writer and the SVG writer render it. */
 export interface ReportPage {
+  /** The page's heading and the HTML's `<title>`. */
   readonly title: string;
   /** Facts about the study and about what the page left out (downsampling, replay settings). */
   readonly notes: readonly string[];
+  /** The sections, in page order. */
   readonly sections: readonly Section[];
+  /** The trial table (a comparison's: one row per variant); absent when the page has none. */
   readonly table?: TrialTable;
+  /** The best trial, shown above the charts; absent when no trial completed. */
   readonly best?: BestTrialView;
   /** Changes whenever the trials do; `--serve` pushes a new page when it changes. */
   readonly version: string;
@@ -113,15 +136,23 @@ export interface ReportPage {
 
 /** A study as the report reads it: the config's facts and the stored trials. */
 export interface ReportStudy {
+  /** The study's name. */
   readonly name: string;
+  /** Whether the study minimizes or maximizes its loss. */
   readonly direction: Direction;
   /** The study seed: the replay derives each trial's random stream from it, as the run did. */
   readonly seed: number;
+  /** The study's search space, compiled: the replay suggests in it, the charts draw its parameters. */
   readonly space: CompiledSpace;
   /** Every trial of the study, ordered by number. */
   readonly trials: readonly Trial[];
   /** The config's suggester; the TPE figures replay its options when it is `tpe`. */
-  readonly suggester?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
+  readonly suggester?: {
+    /** The suggester's name (`tpe`, `random`, ...). */
+    readonly use: string;
+    /** Its options as the config gives them. */
+    readonly options?: Readonly<Record<string, unknown>>;
+  };
   /** The suggester the study was created with, when its store kept it (it may differ from the config's). */
   readonly createdWith?: string;
   /**
@@ -141,8 +172,15 @@ export interface ReportStudy {
    * says so; the replay of the past trials keeps the study's own.
    */
   readonly nextRun?: {
+    /** The seed the next run takes, when it is not the study's. */
     readonly seed?: number;
-    readonly suggester?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
+    /** The suggester the next run takes, when its options are not the study's. */
+    readonly suggester?: {
+      /** The suggester's name (`tpe`, `random`, ...). */
+      readonly use: string;
+      /** Its options as the config gives them. */
+      readonly options?: Readonly<Record<string, unknown>>;
+    };
   };
 }
 

@@ -23,6 +23,7 @@ import {
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
+  /** The contour lines' pieces, at `levels`. */
   readonly segments: readonly ContourSegment[];
   /** The levels some segment is drawn at. */
   readonly levels: readonly number[];

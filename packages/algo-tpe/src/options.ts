@@ -80,9 +80,13 @@ export type StartupSuggesterName = 'random' | 'quasi-random';
 
 /** The settings TPE decides its first trials with (`explore`): see {@link TpeSettings.explore}. */
 export interface TpeExplore {
+  /** The number of the first trial decided without these settings: trials 0 to `trials` − 1 use them; 0 turns them off. */
   readonly trials: number;
+  /** {@link TpeSettings.belowBandwidth} for those trials; left out: the top-level one. */
   readonly belowBandwidth?: number;
+  /** {@link TpeSettings.aboveWeight} for those trials; left out: the top-level one. */
   readonly aboveWeight?: number;
+  /** {@link TpeSettings.gamma} for those trials; left out: the top-level one. */
   readonly gamma?: number;
 }
 

@@ -22,7 +22,9 @@ export interface ObservationSet extends ObservationColumn {
 
 /** A mixture of Gaussian kernels as an explanation shows it (model space: log for log kinds). */
 export interface GaussianComponents {
+  /** Always `gaussian`: tells it from {@link CategoricalComponents}. */
   readonly kind: 'gaussian';
+  /** The model space the kernels live in: `log` for log kinds (their centres and widths are logs). */
   readonly space: 'linear' | 'log';
   /**
    * `mixture`: hyperopt cuts the whole mixture at the bounds (renormalised by the mass inside); `kernel`:
@@ -30,10 +32,15 @@ export interface GaussianComponents {
    * hyperopt's continuous log kinds, whose density hyperopt leaves unnormalised).
    */
   readonly truncation: 'mixture' | 'kernel' | 'none';
+  /** The lower bound, in model space; absent when unbounded. */
   readonly low?: number;
+  /** The upper bound, in model space; absent when unbounded. */
   readonly high?: number;
+  /** Each kernel's weight; they sum to 1. */
   readonly weights: readonly number[];
+  /** Each kernel's centre, in model space. */
   readonly mus: readonly number[];
+  /** Each kernel's width, in model space. */
   readonly sigmas: readonly number[];
   /** The trial each kernel comes from; null for the prior kernel. */
   readonly trials: readonly (number | null)[];
@@ -41,8 +48,11 @@ export interface GaussianComponents {
 
 /** A categorical model as an explanation shows it: the probability of each option (value = offset + index). */
 export interface CategoricalComponents {
+  /** Always `categorical`: tells it from {@link GaussianComponents}. */
   readonly kind: 'categorical';
+  /** The value of option 0: a `randint`'s low, 0 for a choice. */
   readonly offset: number;
+  /** The probability of each option; they sum to 1. */
   readonly probabilities: readonly number[];
 }
 

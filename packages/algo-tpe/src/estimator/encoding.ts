@@ -6,9 +6,13 @@ export const EPS = 1e-12;
 
 /** An unordered parameter: option index = value − offset (randint keeps its low as offset). */
 export interface CategoricalEncoding {
+  /** Always `categorical`: tells it from a {@link NumericEncoding}. */
   readonly kind: 'categorical';
+  /** The number of options (of integers, for a `randint`). */
   readonly size: number;
+  /** The value of option 0: a `randint`'s low, 0 for a choice. */
   readonly offset: number;
+  /** The choice's prior probability of each option, when it has some; else the prior is uniform. */
   readonly probabilities?: readonly number[];
 }
 
@@ -17,17 +21,25 @@ export interface CategoricalEncoding {
  * observations and candidates map into it and how draws map back.
  */
 export interface NumericEncoding {
+  /** Always `numeric`: tells it from a {@link CategoricalEncoding}. */
   readonly kind: 'numeric';
   /** Support in model space; ±∞ when unbounded. */
   readonly low: number;
+  /** The support's upper end in model space; +∞ when unbounded. */
   readonly high: number;
+  /** Whether the model space is the log of the values (log kinds). */
   readonly log: boolean;
   /** Candidates are bins (discrete kinds): densities are bin masses. */
   readonly binned: boolean;
   /** The exact density carries the −ln x Jacobian (hyperopt's continuous log kinds). */
   readonly jacobian: boolean;
   /** The prior kernel's centre and width (hyperopt; Optuna's is mid-range and range). */
-  readonly prior: { readonly mu: number; readonly sigma: number };
+  readonly prior: {
+    /** The prior kernel's centre, in model space. */
+    readonly mu: number;
+    /** Its width, in model space. */
+    readonly sigma: number;
+  };
   /** Observation → model space. */
   readonly toModel: (x: number) => number;
   /** Model space → a value of the distribution (exp, grid, clip). */

@@ -5,11 +5,13 @@ import type { CategoricalKernels, ParzenEstimator } from './parzen-estimator.js'
 
 /** The settings a density family reads. */
 export interface FamilySettings {
+  /** The prior kernel's weight, beside the observations' (the `priorWeight` setting). */
   readonly priorWeight: number;
   /** Linear forgetting: observations older than the newest `forgetting` get ramped weights (0 = off). */
   readonly forgetting: number;
   /** Smallest kernel width, `range · max(floor, (n+2)^−exponent)` (Optuna's family). */
   readonly bandwidthFloor: number;
+  /** The exponent in the smallest width's rule above (Optuna's family). */
   readonly bandwidthExponent: number;
   /**
    * A factor on the widths of the observations' kernels once built (not the prior's); 1 when absent. TPE
@@ -20,9 +22,15 @@ export interface FamilySettings {
 
 /** The observations of one dimension, internal values in arrival (trial-number) order. */
 export interface ObservationColumn {
+  /** The values, internal (an option's index plus offset for a choice), in arrival order. */
   readonly values: Float64Array;
   /** The same values sorted ascending with each one's arrival index (ties by arrival), when known. */
-  readonly sorted?: { readonly values: Float64Array; readonly order: Int32Array };
+  readonly sorted?: {
+    /** The values, ascending. */
+    readonly values: Float64Array;
+    /** The arrival index (into `values` of the column) of each sorted value. */
+    readonly order: Int32Array;
+  };
 }
 
 /**
@@ -34,7 +42,12 @@ export interface ObservationColumn {
 export const sortedInModelSpace = (
   column: ObservationColumn,
   toModel: (value: number) => number,
-): { readonly values: Float64Array; readonly order: Int32Array } => {
+): {
+  /** The values in model space, ascending. */
+  readonly values: Float64Array;
+  /** The arrival index of each sorted value. */
+  readonly order: Int32Array;
+} => {
   if (column.sorted === undefined) {
     const model = column.values.map(toModel);
     const order = sortedOrder(model);
@@ -80,7 +93,12 @@ export interface FamilyKernels {
    */
   categoricalKeep(encoding: CategoricalEncoding, n: number, settings: FamilySettings): number;
   /** The prior kernel of a numeric dimension. */
-  prior(encoding: NumericEncoding): { readonly mu: number; readonly sigma: number };
+  prior(encoding: NumericEncoding): {
+    /** The prior kernel's centre, in model space. */
+    readonly mu: number;
+    /** Its width, in model space. */
+    readonly sigma: number;
+  };
   /** Whether each kernel is cut to the bounds (its normaliser holds its mass inside them). */
   readonly truncated: boolean;
   /** Whether the incremental backends can follow this family under these settings. */
@@ -95,6 +113,7 @@ export interface FamilyKernels {
  * from `kernels` and never call `build` (families.test.ts checks every family of the list).
  */
 export interface DensityFamily {
+  /** Its name, the `kernel` option's value that picks it (its key in `DENSITY_FAMILIES`). */
   readonly name: string;
   /** What it is, in a few words: the `kernel` option's description lists each family's. */
   readonly description: string;

@@ -21,8 +21,11 @@ import {
  * frame is the unit box turned about its centre.
  */
 export interface Frame {
+  /** The group dimensions turned, m of them: framed dimension i is group dimension `dims[i]`. */
   readonly dims: Int32Array;
+  /** Each framed dimension's lower bound, in model space. */
   readonly lows: Float64Array;
+  /** Each framed dimension's range (upper − lower bound), in model space. */
   readonly spans: Float64Array;
   /** m × m, row-major; column a is frame axis a in unit coordinates. */
   readonly axes: Float64Array;

@@ -4,11 +4,15 @@ import { sampleTruncatedNormal } from '../math/truncated-normal.js';
 
 /** One numeric dimension of a Parzen estimator: a Gaussian kernel per component, in model space. */
 export interface NumericKernels {
+  /** Always `numeric`: tells it from {@link CategoricalKernels}. */
   readonly kind: 'numeric';
+  /** Each component's kernel centre, in model space. */
   readonly mus: Float64Array;
+  /** Each component's kernel width, in model space. */
   readonly sigmas: Float64Array;
   /** Support in model space (log for log kinds); ±∞ when unbounded. */
   readonly low: number;
+  /** The support's upper end in model space; +∞ when unbounded. */
   readonly high: number;
 }
 
@@ -18,10 +22,13 @@ export interface NumericKernels {
  * `keep = 1 / (priorWeight · C / (n + 1) + 1)`.
  */
 export interface CategoricalKernels {
+  /** Always `categorical`: tells it from {@link NumericKernels}. */
   readonly kind: 'categorical';
+  /** The prior row p0: a probability per option (uniform unless the choice gives probabilities). */
   readonly prior: Float64Array;
   /** The option index of each component, −1 for the prior component. */
   readonly options: Int32Array;
+  /** The share of an observation's row on its own option, 0 to 1; the rest is spread as `prior`. */
   readonly keep: number;
 }
 
@@ -42,7 +49,9 @@ export type Truncation = 'kernel' | 'mixture' | 'none';
 export interface ParzenEstimator {
   /** Normalised component weights. */
   readonly weights: Float64Array;
+  /** The kernels of each dimension, one per component in each. */
   readonly dimensions: readonly KernelDimension[];
+  /** How the numeric dimensions meet their bounds. */
   readonly truncation: Truncation;
   /** The observation (arrival index) each component comes from; −1 for the prior component. */
   readonly sources: Int32Array;
@@ -74,7 +83,9 @@ export const scaleBandwidths = (estimator: ParzenEstimator, factor: number): Par
  * point (continuous) or an option index (categorical); with `upper`, the bin [at, upper] (discrete).
  */
 export interface DimensionPoints {
+  /** The points, or the bins' lower ends, in model space; for a categorical dimension, option indices. */
   readonly at: Float64Array;
+  /** The bins' upper ends, in model space (discrete kinds only). */
   readonly upper?: Float64Array;
 }
 
@@ -191,8 +202,11 @@ const componentTerms = (
 
 /** A kernel of an estimator at a point: its first component, its share of the density there, all its components. */
 export interface StrongestKernel {
+  /** The kernel's first component, an index into the estimator's components. */
   readonly component: number;
+  /** Its share of the density at the point, 0 to 1. */
   readonly share: number;
+  /** Every component with that same kernel, `component` first. */
   readonly components: readonly number[];
 }
 

@@ -10,8 +10,11 @@ import type { DensityCurve } from './explanation.js';
 
 /** One jointly decided parameter: log l and log g (and log P(finishes)) along it, the rest of its group at the chosen point. */
 export interface JointSlice {
+  /** The parameter's name. */
   readonly name: string;
+  /** Its distribution's kind (`uniform`, `loguniform`, `categorical`, ...). */
   readonly kind: string;
+  /** log l and log g (and log P(finishes)) over a grid of its range, the group's others at the chosen point. */
   readonly grid: DensityCurve;
   /** The value chosen for this parameter. */
   readonly value: number;
@@ -27,6 +30,7 @@ export interface JointExplanation {
   readonly chosen: Readonly<Record<string, number>>;
   /** The chosen point as the objective gets it (a choice as its option's value, not only its index). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** One slice per jointly decided parameter, in the order of `names`. */
   readonly slices: readonly JointSlice[];
 }
 

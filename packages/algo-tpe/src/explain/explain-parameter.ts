@@ -18,12 +18,17 @@ import type { ParamExplanation } from './explanation.js';
 
 /** Everything {@link explainParameter} needs: the parameter, its split observations, the candidates. */
 export interface ExplainParameterInput {
+  /** The parameter's name, as the explanation gives it. */
   readonly name: string;
+  /** Its distribution: the range and kind the model is built over. */
   readonly distribution: Distribution;
+  /** The below (good) trials' values and numbers, which l(x) is built from. */
   readonly below: ObservationSet;
+  /** The above trials' values and numbers, which g(x) is built from. */
   readonly above: ObservationSet;
   /** Candidate values to score (internal values; e.g. drawn from l(x) or chosen by hand). */
   readonly candidates: ArrayLike<number>;
+  /** The TPE options the model is built with (default: the `parzen` profile's settings). */
   readonly options?: TpeOptions;
 }
 

@@ -5,8 +5,11 @@ import type { ConstantLiar, StartupSuggesterName, TpeCompat, TpeExplore, TpeSpli
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
 export interface DensityCurve {
+  /** The values, internal (an option's index for a choice). */
   readonly x: readonly number[];
+  /** log l(x) at each value: the density of the below (good) trials. */
   readonly logL: readonly number[];
+  /** log g(x) at each value: the density of the above trials. */
   readonly logG: readonly number[];
   /**
    * log P(a trial there finishes), part of the score, when trials with this parameter failed under
@@ -20,7 +23,9 @@ export interface DensityCurve {
  * is the explanation's `aboveWeight`; plus `logFinishing` where failures count) and the pick.
  */
 export interface ParamExplanation {
+  /** The parameter's name. */
   readonly name: string;
+  /** Its distribution's kind (`uniform`, `loguniform`, `categorical`, ...). */
   readonly kind: DistributionKind;
   /**
    * A choice's option values, by index (the values, not only their indices): its `grid.x`, `candidates.x`
@@ -35,18 +40,28 @@ export interface ParamExplanation {
   readonly group?: readonly string[];
   /** Trial numbers whose values built l(x) and g(x) (only trials where the parameter was active). */
   readonly below: readonly number[];
+  /** Trial numbers whose values built g(x): the above trials where the parameter was active. */
   readonly above: readonly number[];
+  /** l(x), the density of the below (good) trials, as its kernels. */
   readonly l: ComponentsDescription;
+  /** g(x), the density of the above trials, as its kernels. */
   readonly g: ComponentsDescription;
   /** log l and log g over a grid of the parameter's range (all options for categorical ones). */
   readonly grid: DensityCurve;
   /** The candidates drawn from l(x), with their log l, log g and scores. */
-  readonly candidates: DensityCurve & { readonly score: readonly number[] };
+  readonly candidates: DensityCurve & {
+    /** Each candidate's score, log l − w · log g (plus `logFinishing` where failures count): the highest wins. */
+    readonly score: readonly number[];
+  };
   /** w in the score log l − w · log g of this decision (`discreteAboveWeight` when it is over choices and integers only). */
   readonly aboveWeight: number;
+  /** The candidate chosen: the best-scoring one (with `avoidRepeats`, the best that repeats no tried trial). */
   readonly winner: {
+    /** Its index in `candidates`. */
     readonly index: number;
+    /** Its value, internal (an option's index for a choice). */
     readonly value: number;
+    /** Its score. */
     readonly score: number;
     /**
      * The kernel of l(x) with the largest share of l(x) at the chosen value (of the group's joint l, for a joint
@@ -55,8 +70,11 @@ export interface ParamExplanation {
      * `trials` lists them, `trial` is the first. Absent where l(x) is 0 at the chosen value.
      */
     readonly kernel?: {
+      /** The below trial the kernel comes from (the first, when several share it); null: the prior's. */
       readonly trial: number | null;
+      /** Its share of l(x) at the chosen value, 0 to 1. */
       readonly share: number;
+      /** Every below trial with that same kernel (null for the prior), when more than one. */
       readonly trials?: readonly (number | null)[];
     };
   };
@@ -72,8 +90,11 @@ export interface ParamExplanation {
 
 /** The explanation of one suggestion, handed to `context.explain` (a `suggestion.explained` event). */
 export interface TpeExplanation {
+  /** Always `tpe`: tells TPE's explanations from other suggesters' (see {@link isTpeExplanation}). */
   readonly suggester: 'tpe';
+  /** The settings profile the suggester runs (the `compat` option). */
   readonly compat: TpeCompat;
+  /** The number of the trial suggested. */
   readonly trialNumber: number;
   /** `startup`: drawn by the start-up suggester; `model`: by TPE. */
   readonly phase: 'startup' | 'model';
@@ -95,6 +116,7 @@ export interface TpeExplanation {
    * fail (the `logFinishing` term). Absent when none.
    */
   readonly failures?: number;
+  /** The `startupTrials` setting: the start-up phase lasts until `finished` reaches it. */
   readonly startupTrials: number;
   /** The trials running while this one was suggested, by number; absent when none was. */
   readonly running?: readonly number[];
@@ -126,6 +148,7 @@ export interface TpeExplanation {
    * fewer than `nBelow`, or none, when `ties: "above"` left a plateau out: l(x) is then the prior's alone).
    */
   readonly nBelow: number;
+  /** The trial numbers in the below set (see `nBelow`), the good trials l(x) is built from. */
   readonly below: readonly number[];
   /** Parameters decided jointly (`grouping: "joint"`, multivariate TPE); their entries carry `group`. */
   readonly joint?: readonly string[];

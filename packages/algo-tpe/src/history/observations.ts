@@ -5,7 +5,9 @@ import type { TrialHistory } from './trial-history.js';
 
 /** One parameter's below and above observations. */
 export interface ParamObservations {
+  /** The values of the below (good) trials where the parameter was active: what l(x) is built from. */
   readonly below: ObservationSet;
+  /** The values of the above trials where the parameter was active: what g(x) is built from. */
   readonly above: ObservationSet;
 }
 

@@ -6,10 +6,13 @@ import { SortedPairs } from './sorted-pairs.js';
  * Finished trials never change, so a column only grows.
  */
 export class ParamColumn {
+  /** (trial number, value) pairs, by trial number: arrival order. */
   readonly byNumber = new SortedPairs();
+  /** (value, trial number) pairs, by value (ties by trial number). */
   readonly byValue = new SortedPairs();
   /** Trial numbers and values in the order they were inserted, for caches that follow the column. */
   readonly insertedNumbers: number[] = [];
+  /** The values in the order they were inserted, beside `insertedNumbers`. */
   readonly insertedValues: number[] = [];
 
   /** Records that trial `number` had `value`. */

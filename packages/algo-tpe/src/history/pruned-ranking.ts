@@ -40,7 +40,14 @@ export class PrunedRanking {
   }
 
   /** Entry i's last reported step and the loss there (to minimise), undefined when it reported nothing. */
-  lastReport(i: number): { readonly step: number; readonly loss: number } | undefined {
+  lastReport(i: number):
+    | {
+        /** The step of its last report. */
+        readonly step: number;
+        /** The value reported there, as a loss to minimise (a maximize study's negated). */
+        readonly loss: number;
+      }
+    | undefined {
     this.flush();
     const entry = this.ranked[i];
     return entry === undefined || entry.first > 0 ? undefined : { step: -entry.first, loss: entry.second };

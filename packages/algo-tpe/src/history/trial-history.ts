@@ -56,6 +56,7 @@ export class TrialHistory {
   running: readonly Trial[] = [];
   /** The largest trial number seen, + 1. */
   numberLimit = 0;
+  /** Each parameter's column of values in complete and pruned trials, by parameter name (see {@link column}). */
   readonly columns = new Map<string, ParamColumn>();
 
   private policy: PrunedTrialPolicy = 'rank';

@@ -3,8 +3,11 @@ import { type GaussianMixture, normalise, sortedOrder } from './mixture.js';
 
 /** The prior of hyperopt's adaptive Parzen estimator: its kernel's mean, width and weight. */
 export interface ParzenPrior {
+  /** The prior kernel's centre, in model space. */
   readonly mu: number;
+  /** Its width; also the largest width an observation's kernel gets. */
   readonly sigma: number;
+  /** Its weight beside the observations' before normalising (the `priorWeight` setting). */
   readonly weight: number;
 }
 

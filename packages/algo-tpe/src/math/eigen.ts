@@ -3,7 +3,15 @@
  * eigenvectors as the columns of an m×m row-major matrix, and the eigenvalues in the same order. Exact
  * to rounding for the small matrices TPE's frames need (m ≤ a group's size); deterministic.
  */
-export const symmetricEigen = (matrix: Float64Array, m: number): { values: Float64Array; vectors: Float64Array } => {
+export const symmetricEigen = (
+  matrix: Float64Array,
+  m: number,
+): {
+  /** The m eigenvalues, in the order of the columns of `vectors`. */
+  values: Float64Array;
+  /** The m orthonormal eigenvectors as the columns of an m×m row-major matrix. */
+  vectors: Float64Array;
+} => {
   const a = Float64Array.from(matrix);
   const v = new Float64Array(m * m);
   for (let i = 0; i < m; i++) v[i * m + i] = 1;

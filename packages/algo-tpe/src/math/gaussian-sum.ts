@@ -13,14 +13,21 @@ const BLOCK = BLOCK_SIZE;
  * cost an erfc each); `coefSlack` must then bound log(filled / upper) for the `upperCoefs` given up front.
  */
 export interface GaussianSum {
+  /** The number of components. */
   readonly size: number;
+  /** Their means μ_k, ascending. */
   readonly mus: Float64Array;
+  /** 1/σ_k of each component. */
   readonly invSigmas: Float64Array;
+  /** Their coefficients c_k (those of blocks not filled yet are the upper bounds given). */
   readonly coefs: Float64Array;
+  /** Per block of 32 components, its largest σ. */
   readonly blockMaxSigma: Float64Array;
+  /** Per block, the log of its largest coefficient (plus the slack of lazily filled ones): bounds its terms. */
   readonly blockLogMaxCoef: Float64Array;
   /** exp(−blockLogMaxCoef): scales a block's terms back after the shift. */
   readonly blockInvMaxCoef: Float64Array;
+  /** Per block, 1 once `fillBlock` has completed its coefficients (empty without `fillBlock`). */
   readonly filled: Uint8Array;
   /**
    * Completes the coefficients of components [start, end) on first use (see the remarks), or undefined

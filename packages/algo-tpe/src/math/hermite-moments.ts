@@ -18,16 +18,28 @@ const REACH = 7;
  * history; evaluation costs O(30) per bin within 7·h√2 of x (about 10 bins), whatever the number of kernels.
  */
 export class HermiteMoments {
+  /** The kernels' width. */
   readonly h: number;
+  /** The grid's lower end, where bin 0 starts. */
   readonly low: number;
+  /** A bin's width, 2h. */
   readonly width: number;
+  /** The number of bins (at least 1). */
   readonly bins: number;
+  /** The moments A_n of bin b at b · {@link HERMITE_TERMS} + n. */
   readonly moments: Float64Array;
+  /** How many kernels each bin holds (bins without any are skipped). */
   readonly counts: Int32Array;
   private readonly scale: number;
   /** How far from x the bins that count lie: REACH / scale. */
   private readonly reach: number;
 
+  /**
+   * An empty sum of kernels of width `h` over [low, high].
+   * @param low - The grid's lower end.
+   * @param high - Its upper end: the grid covers [low, high] in bins of width 2h.
+   * @param h - The kernels' width.
+   */
   constructor(low: number, high: number, h: number) {
     this.h = h;
     this.low = low;

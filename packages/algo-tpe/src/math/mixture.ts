@@ -3,9 +3,13 @@
  * each component came from (`sources[k]` = index of the observation, −1 for the prior component).
  */
 export interface GaussianMixture {
+  /** Each component's weight; they sum to 1. */
   readonly weights: Float64Array;
+  /** Each component's mean. */
   readonly mus: Float64Array;
+  /** Each component's width. */
   readonly sigmas: Float64Array;
+  /** The observation (arrival index) each component comes from; −1 for the prior component. */
   readonly sources: Int32Array;
 }
 

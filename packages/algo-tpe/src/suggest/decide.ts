@@ -7,10 +7,13 @@ import type { Model } from './models.js';
 export interface Decision {
   /** Candidate values, one array per parameter of the group. */
   readonly candidates: readonly Float64Array[];
+  /** log l at each candidate: the density of the below (good) trials. */
   readonly logL: Float64Array;
+  /** log g at each candidate: the density of the above trials. */
   readonly logG: Float64Array;
   /** log P(a trial there finishes), added to the scores, when the model has failures (`failed: "avoid"`). */
   readonly logFinishing?: Float64Array;
+  /** Each candidate's score, log l − w · log g (plus `logFinishing`): the highest wins. */
   readonly scores: Float64Array;
   /** Index of the winning candidate (the first of tied maxima). */
   readonly index: number;

@@ -13,10 +13,13 @@ import { type BranchScope, familyOf, groupColumns, inScope, type Model, type Mod
  * density high there.
  */
 export interface FailureModel {
+  /** The density of the trials that finished (complete and pruned). */
   readonly finished: Density;
+  /** The density of the trials that failed at their params. */
   readonly failed: Density;
-  /** How many finished and failed trials the densities hold. */
+  /** How many finished trials the `finished` density holds. */
   readonly finishedCount: number;
+  /** How many failed trials the `failed` density holds. */
   readonly failedCount: number;
 }
 

@@ -19,7 +19,9 @@ export type ModelParam = Pick<ParamNode, 'name' | 'distribution' | 'optionValues
 
 /** l and g of one group of parameters (one parameter for univariate TPE). */
 export interface Model {
+  /** The parameters decided, in the order of the densities' dimensions. */
   readonly params: readonly ModelParam[];
+  /** How each parameter's internal values map to the densities' model space, one per parameter. */
   readonly encodings: readonly Encoding[];
   /** l(x), from the below (good) trials. */
   readonly below: Density;
@@ -262,7 +264,9 @@ export const groupColumns = (
  * a name of its own would be; without a scope, from every trial that has the decision's parameters.
  */
 export interface BranchScope {
+  /** The name of the choice whose option the branch is. */
   readonly parent: string;
+  /** The index of the option taken. */
   readonly index: number;
 }
 

@@ -24,10 +24,13 @@ import {
 
 /** What TPE keeps between trials: the synced history, the settings, the start-up suggester and caches. */
 export interface SuggestState {
+  /** The study's trials as TPE has read them, synced from the store before each trial. */
   readonly history: TrialHistory;
+  /** The suggester's settings, its options with the `compat` profile's defaults filled in. */
   readonly settings: TpeSettings;
   /** The suggester of the start-up trials (`random` or `quasi-random`). */
   readonly startup: Suggester;
+  /** What the models keep between trials so that a trial's models are updated, not rebuilt. */
   readonly caches: ModelCaches;
 }
 
@@ -438,6 +441,8 @@ const withWalkedGroups = (
 
 /** The parameters of one trial and, when asked for, its explanation. */
 export interface Suggestion {
+  /** The trial's params, in internal values (an option's index for a choice); only the active parameters. */
   readonly params: ParamAssignment;
+  /** How TPE chose them, when the run asks for explanations. */
   readonly explanation?: TpeExplanation;
 }

@@ -34,12 +34,17 @@ export const countAtMost = (sorted: Int32Array, size: number, number: number): n
  * is then idx_k − s_k, so a weight affine in the rank is a combination of the three sums.
  */
 export class RankedObservations {
+  /** How many observations are held (the arrays are valid up to it). */
   size = 0;
   /** Trial numbers ascending, and each one's model value and fixed-width coefficient. */
   numbers = new Int32Array(64);
+  /** Each observation's model value, aligned with `numbers`. */
   ys = new Float64Array(64);
+  /** Each observation's fixed-width coefficient, aligned with `numbers`. */
   coefs = new Float64Array(64);
+  /** The sum Σ idx_k·c_k·K_k, idx_k the observation's position in number order. */
   readonly byIndex: HermiteMoments;
+  /** The sum Σ s_k·c_k·K_k, s_k the net count of the boundaries before the observation. */
   readonly byShift: HermiteMoments;
   /** The boundaries `byShift` holds: trial number → net count (+1 below, −1 joining g). */
   private boundaries = new Map<number, number>();
@@ -100,19 +105,24 @@ export class RankedObservations {
  * also kept by trial number for weights by rank ({@link RankedObservations}).
  */
 export class AboveKdeCache {
+  /** The fixed kernel width, in model space. */
   readonly h: number;
+  /** The sum of every folded observation's kernel of width h, in Hermite moments. */
   readonly moments: HermiteMoments;
   /** (model value, trial number) of every folded observation. */
   readonly sorted = new SortedPairs();
+  /** The observations by trial number too, for weights by rank; undefined when not asked for. */
   readonly ranked: RankedObservations | undefined;
   /** Scratch: one suggestion's combination of the sums (weights by rank). */
   readonly combined: HermiteMoments | undefined;
   private folded = 0;
   /** Sizes the next suggestion's correction lists start with (the last ones' plus a margin). */
   addedCapacity = 32;
+  /** The size the next suggestion's list of removed kernels (the below ones) starts with, as `addedCapacity`. */
   removedCapacity = 32;
 
   constructor(
+    /** The parameter's encoding: its model space and support. */
     readonly encoding: NumericEncoding,
     h: number,
     ranked = false,

@@ -81,6 +81,7 @@ const BULK_MIN = 64;
  * sorted Gaussian sum; a group needs two or more parameters when any is not continuous.
  */
 export class IncrementalAbove {
+  /** The number of dimensions: the group's parameters. */
   readonly d: number;
   /** Per dimension: continuous, binned or categorical (pruned-product's kinds). */
   private readonly kinds: Uint8Array;
@@ -124,8 +125,11 @@ export class IncrementalAbove {
   private clipCount = -1;
 
   constructor(
+    /** The group's parameter names, one per dimension. */
     readonly names: readonly string[],
+    /** Each dimension's encoding: its model space and support. */
     readonly encodings: readonly Encoding[],
+    /** The density family's settings the kernels are built with (prior weight, forgetting, widths). */
     readonly settings: FamilySettings,
     /** The density family's kernels: their widths (Optuna's take the bounds as neighbours, hyperopt's the prior mean) and truncation. */
     readonly family: FamilyKernels,

@@ -74,10 +74,13 @@ const MEMO_CELLS = 1 << 20;
 
 /** Kernels in comp-major layout: centre and 1/σ of kernel k in dimension j at k·d + j, plus log coefficients. */
 export interface ProductKernels {
+  /** The number of dimensions. */
   readonly d: number;
   /** Number of components; the prior is the last. */
   size: number;
+  /** Kernel k's centre in dimension j at k·d + j, in model space. */
   mus: Float64Array;
+  /** Kernel k's 1/σ in dimension j at k·d + j. */
   invSigmas: Float64Array;
   /** Upper bound of each kernel's log term: log weight + Σ_j log(1 / (σ√(2π) Z)); −∞ skips the kernel. */
   logCoefs: Float64Array;
@@ -126,9 +129,11 @@ export interface KernelIndex {
   readonly keys: Float64Array;
   /** Per stripe: the lowest and highest centre in dimension 0. */
   readonly low0: Float64Array;
+  /** Per stripe: the highest centre in dimension 0. */
   readonly high0: Float64Array;
   /** Per stripe: the largest width in dimensions 0 and 1. */
   readonly maxSigma0: Float64Array;
+  /** Per stripe: the largest width in dimension 1. */
   readonly maxSigma1: Float64Array;
   /** Per stripe: the largest log coefficient (−∞ when the stripe is empty). */
   readonly maxLogCoef: Float64Array;

@@ -13,13 +13,17 @@ import type { CategoricalKernels, KernelDimension, NumericKernels, ParzenEstimat
 
 /** Kernel support in model space (log for log kinds, widened by step/2 for discrete ones). */
 export interface KernelBounds {
+  /** The lower bound, in model space. */
   readonly low: number;
+  /** The upper bound, in model space. */
   readonly high: number;
 }
 
 /** The width settings of Optuna's numeric kernels (tpe-spec 4.4). */
 export interface BandwidthSettings {
+  /** The floor in the smallest width's rule, range · max(floor, (n+2)^−exponent) (the `bandwidthFloor` setting). */
   readonly bandwidthFloor: number;
+  /** The exponent in that rule (the `bandwidthExponent` setting). */
   readonly bandwidthExponent: number;
   /** Let the first and last observations measure their gap to the bounds (Optuna's `consider_endpoints`). */
   readonly considerEndpoints?: boolean;

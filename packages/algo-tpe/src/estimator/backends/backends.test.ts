@@ -1,6 +1,7 @@
 import { logGaussMass } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { fastExpNonPositive } from '../../math/fast-exp.js';
 import { chooseBackend } from '../density.js';
 import type { Encoding, NumericEncoding } from '../encoding.js';
 import { hyperoptFamily } from '../families/hyperopt.js';
@@ -8,6 +9,7 @@ import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type CategoricalKernels, type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
 import { binnedSumApplies } from './binned-sum.js';
+import { denseSimd, useDenseSimd } from './dense-simd.js';
 import {
   BINNED,
   binCache,
@@ -400,14 +402,83 @@ describe('every backend equals the reference direct sum', () => {
           }));
           const full = evaluateProduct(kernels, bounds, points, extra);
           const start = from % rows.length;
-          const dense = new Float64Array(rows.length).fill(7);
-          denseProduct(kernels, bounds, points, extra, dense, start);
-          expect(Array.from(dense.subarray(start))).toEqual(Array.from(full.subarray(start)));
-          // Points before `from` are not written.
-          expect(Array.from(dense.subarray(0, start)).every((v) => v === 7)).toBe(true);
+          // In WebAssembly SIMD and in the JavaScript loops that run where it is missing.
+          for (const simd of [true, false]) {
+            useDenseSimd(simd);
+            const dense = new Float64Array(rows.length).fill(7);
+            denseProduct(kernels, bounds, points, extra, dense, start);
+            useDenseSimd(true);
+            expect(Array.from(dense.subarray(start))).toEqual(Array.from(full.subarray(start)));
+            // Points before `from` are not written.
+            expect(Array.from(dense.subarray(0, start)).every((v) => v === 7)).toBe(true);
+          }
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  test('the SIMD dense pass is there on Node and sums as the JavaScript loops do, bit for bit, thousands of kernels', () => {
+    const d = 5;
+    const kernels = gathered(d, 3001, 11, 0.2);
+    const extra = { ...gathered(d, 4, 12, 0.2), size: 3 };
+    const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+    let state = 5;
+    const uniform = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const points = Array.from({ length: d }, () => ({
+      at: Float64Array.from({ length: 23 }, () => 0.2 + 0.2 * uniform()),
+    }));
+    expect(denseSimd(kernels, 0)).toBeDefined();
+    const simd = new Float64Array(23);
+    denseProduct(kernels, bounds, points, extra, simd, 0);
+    useDenseSimd(false);
+    expect(denseSimd(kernels, 0)).toBeUndefined();
+    const loops = new Float64Array(23);
+    denseProduct(kernels, bounds, points, extra, loops, 0);
+    useDenseSimd(true);
+    expect(Array.from(simd)).toEqual(Array.from(loops));
+    expect(Array.from(simd)).toEqual(Array.from(evaluateProduct(kernels, bounds, points, extra)));
+  });
+
+  test("the SIMD dense pass's exponentials are fastExpNonPositive's over the kept range, bit for bit", () => {
+    // Kernels centred on the one point: each term is its log coefficient, so the sums are of
+    // fastExpNonPositive(coefficient − best) for arbitrary coefficients, some below the cut-off.
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -60, max: 5, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (coefficients, at) => {
+          const d = 2;
+          const size = coefficients.length + 1;
+          const kernels: ProductKernels = {
+            d,
+            size,
+            mus: new Float64Array(size * d).fill(at),
+            invSigmas: new Float64Array(size * d).fill(3),
+            logCoefs: Float64Array.from([...coefficients, -1000]),
+          };
+          const bounds = [
+            { low: 0, high: 1 },
+            { low: 0, high: 1 },
+          ];
+          const points = [{ at: Float64Array.of(at, at, at, at, at) }, { at: Float64Array.of(at, at, at, at, at) }];
+          const simd = new Float64Array(5);
+          denseProduct(kernels, bounds, points, undefined, simd, 0);
+          useDenseSimd(false);
+          const loops = new Float64Array(5);
+          denseProduct(kernels, bounds, points, undefined, loops, 0);
+          useDenseSimd(true);
+          const best = Math.max(...coefficients);
+          let total = 0;
+          for (const c of coefficients) if (c > best - 46) total += fastExpNonPositive(c - best);
+          expect(Array.from(simd)).toEqual(Array.from(loops));
+          expect(simd[0]).toBe(best + Math.log(total));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -397,17 +397,20 @@ export interface SimdKernels {
 }
 
 /**
- * One dense pass's buffers in the module's memory, the kernels copied in: write the four interleaved points
- * into `y` (dimension j of lane r at 4j + r), call `kernelTerms` for every kernel's terms (lane r of kernel k at
- * `terms[4k + r]`) and the lanes' bests; write any further terms after them (raising `bests` as needed), then
- * `sums(count)` for the lanes' sums over the first `count` kernels into `totals`. Undefined where WebAssembly
- * SIMD is not there (or it is turned off). The views are valid until the next call.
+ * One dense pass's buffers in the module's memory, the kernels copied in (those with a log coefficient of −∞,
+ * the trials taken out of g(x), left out: their terms are −∞, never a best and never kept, so the sums are
+ * the same; the prior, last, always in): write the four interleaved points into `y` (dimension j of lane r at
+ * 4j + r), call `kernelTerms` for the `listed` kernels' terms (lane r of the k-th listed at `terms[4k + r]`) and
+ * the lanes' bests; write any further terms after them (raising `bests` as needed), then `sums(count)` for the
+ * lanes' sums over the first `count` into `totals`. Undefined where WebAssembly SIMD is not there (or it is
+ * turned off). The views are valid until the next call.
  */
 export const denseSimd = (
   kernels: SimdKernels,
   extraSize: number,
 ):
   | {
+      readonly listed: number;
       readonly y: Float64Array;
       readonly terms: Float64Array;
       readonly bests: Float64Array;
@@ -420,7 +423,7 @@ export const denseSimd = (
   if (instance === undefined) instance = instantiate();
   if (instance === null) return undefined;
   const { memory, terms, sums } = instance;
-  const { d, size } = kernels;
+  const { d, size, logCoefs } = kernels;
   // Layout (bytes): the table, bests, totals, y, centres, inverse widths, coefficients, terms.
   const bestsAt = 512;
   const totalsAt = 544;
@@ -432,15 +435,32 @@ export const denseSimd = (
   const end = termsAt + 32 * (size + extraSize);
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
   const { buffer } = memory;
-  new Float64Array(buffer, musAt, size * d).set(kernels.mus.subarray(0, size * d));
-  new Float64Array(buffer, invAt, size * d).set(kernels.invSigmas.subarray(0, size * d));
-  new Float64Array(buffer, coefsAt, size).set(kernels.logCoefs.subarray(0, size));
+  const mus = new Float64Array(buffer, musAt, size * d);
+  const invSigmas = new Float64Array(buffer, invAt, size * d);
+  const coefs = new Float64Array(buffer, coefsAt, size);
+  // Runs of kernels to keep, each copied at once.
+  const prior = size - 1;
+  let listed = 0;
+  for (let k = 0; k < size; ) {
+    if (logCoefs[k] === Number.NEGATIVE_INFINITY && k < prior) {
+      k++;
+      continue;
+    }
+    let stop = k + 1;
+    while (stop < size && (logCoefs[stop] !== Number.NEGATIVE_INFINITY || stop === prior)) stop++;
+    mus.set(kernels.mus.subarray(k * d, stop * d), listed * d);
+    invSigmas.set(kernels.invSigmas.subarray(k * d, stop * d), listed * d);
+    coefs.set(logCoefs.subarray(k, stop), listed);
+    listed += stop - k;
+    k = stop;
+  }
   return {
+    listed,
     y: new Float64Array(buffer, yAt, 4 * d),
-    terms: new Float64Array(buffer, termsAt, 4 * (size + extraSize)),
+    terms: new Float64Array(buffer, termsAt, 4 * (listed + extraSize)),
     bests: new Float64Array(buffer, bestsAt, 4),
     totals: new Float64Array(buffer, totalsAt, 4),
-    kernelTerms: () => terms(size, d, musAt, invAt, coefsAt, yAt, termsAt, bestsAt),
+    kernelTerms: () => terms(listed, d, musAt, invAt, coefsAt, yAt, termsAt, bestsAt),
     sums: (count) => sums(count, termsAt, bestsAt, totalsAt),
   };
 };

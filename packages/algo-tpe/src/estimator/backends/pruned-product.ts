@@ -705,6 +705,8 @@ export const denseProduct = (
   const offOption = new Float64Array(4 * d);
   const onPrior = new Float64Array(4 * d);
   const terms = simd?.terms ?? new Float64Array(4 * (size + extraSize));
+  // The kernels whose terms are listed (the SIMD pass leaves out the taken-out ones), the prior last.
+  const listed = simd?.listed ?? size;
   // Each lane's best term and its sum of the kept terms' exponentials.
   const bests = simd?.bests ?? new Float64Array(4);
   const totals = simd?.totals ?? new Float64Array(4);
@@ -803,15 +805,15 @@ export const denseProduct = (
       for (let r = 0; r < 4; r++) {
         const lane = lanes[r] as { y: Float64Array; upper: Float64Array };
         const term = termOf(extra as ProductKernels, lane.y, lane.upper, k, Number.NEGATIVE_INFINITY);
-        terms[4 * (size + k) + r] = term;
+        terms[4 * (listed + k) + r] = term;
         if (term > (bests[r] as number)) bests[r] = term;
       }
-    if (simd !== undefined) simd.sums(size + extraSize);
+    if (simd !== undefined) simd.sums(listed + extraSize);
     else sumLanes(terms, 4 * (size + extraSize), bests, totals);
     for (let r = 0; r < 4 && first + r < count; r++) {
       const best = bests[r] as number;
       const total = totals[r] as number;
-      const prior = terms[4 * (size - 1) + r] as number;
+      const prior = terms[4 * (listed - 1) + r] as number;
       out[first + r] = !inside[r]
         ? Number.NEGATIVE_INFINITY
         : Number.isNaN(prior)

@@ -38,7 +38,10 @@ const codeOf = (trial: Trial): number =>
  * every parameter's values in sorted columns. Running trials change, so they are re-read every call.
  *
  * @remarks `sync` checks the context against what it holds (count and loss of every finished trial) and
- * rebuilds from scratch when they disagree, so results depend only on the trials passed in.
+ * rebuilds from scratch when they disagree, so results depend only on the trials passed in. The leading
+ * finished trials that are the very objects of the last sync's list, at the same places, are not read again
+ * (reading every trial cost half a millisecond per suggestion at 10,000 trials): a finished trial is immutable,
+ * so the same object is what was folded in.
  */
 export class TrialHistory {
   private study: string | undefined;
@@ -60,6 +63,12 @@ export class TrialHistory {
   readonly columns = new Map<string, ParamColumn>();
 
   private policy: PrunedTrialPolicy = 'rank';
+  /**
+   * The leading finished trials of the last sync's `trials`, as objects, and how many of the first i + 1 of them
+   * count as finished (pruned ones under `"ignore"` do not).
+   */
+  private readonly seen: Trial[] = [];
+  private readonly counted: number[] = [];
   /**
    * With `pruned: "impute"`: per step, (loss − value reported at that step, number) of every complete trial
    * that reported the step (both to minimise).
@@ -150,9 +159,17 @@ export class TrialHistory {
    */
   private tryExtend(trials: readonly Trial[], runningTrials: readonly Trial[]): boolean {
     const running: Trial[] = [];
-    let seenFinished = 0;
+    // The leading trials that are the last sync's objects (all finished, folded in then) are skipped: compared
+    // by identity, never read.
+    const { seen } = this;
+    const limit = Math.min(seen.length, trials.length);
+    let same = 0;
+    while (same < limit && trials[same] === seen[same]) same++;
+    seen.length = same;
+    this.counted.length = same;
+    let seenFinished = same === 0 ? 0 : (this.counted[same - 1] as number);
     const total = trials.length + runningTrials.length;
-    for (let i = 0; i < total; i++) {
+    for (let i = same; i < total; i++) {
       const trial = (i < trials.length ? trials[i] : runningTrials[i - trials.length]) as Trial;
       const { number } = trial;
       if (number >= this.numberLimit) this.numberLimit = number + 1;
@@ -161,8 +178,14 @@ export class TrialHistory {
         running.push(trial);
         continue;
       }
-      if (code === PRUNED && this.policy === 'ignore') continue;
-      seenFinished++;
+      const counts = !(code === PRUNED && this.policy === 'ignore');
+      if (counts) seenFinished++;
+      // Still the leading finished trials: kept for the next sync.
+      if (i === seen.length && i < trials.length) {
+        seen.push(trial);
+        this.counted.push(seenFinished);
+      }
+      if (!counts) continue;
       if (number >= this.states.length) this.ensureCapacity(number);
       const known = this.states[number];
       if (known === UNKNOWN) this.add(trial, code);
@@ -317,5 +340,7 @@ export class TrialHistory {
     this.finishedKeys.clear();
     this.finishedAssignments.length = 0;
     this.runningIndex = undefined;
+    this.seen.length = 0;
+    this.counted.length = 0;
   }
 }

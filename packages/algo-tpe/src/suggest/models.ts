@@ -252,10 +252,12 @@ export const groupColumns = (
     kept[count++] = number;
   }
   const trialNumbers = kept.slice(0, count);
-  return group.map((_, j) => ({
-    values: Float64Array.from({ length: count }, (_, r) => buffer[r * d + j] as number),
-    numbers: trialNumbers,
-  }));
+  return group.map((_, j) => {
+    // A loop: Float64Array.from with a mapping function was several times slower.
+    const values = new Float64Array(count);
+    for (let r = 0; r < count; r++) values[r] = buffer[r * d + j] as number;
+    return { values, numbers: trialNumbers };
+  });
 };
 
 /**

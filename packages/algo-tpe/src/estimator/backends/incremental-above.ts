@@ -117,6 +117,8 @@ export class IncrementalAbove {
   /** The bin masses of the product's binned dimensions, kept from one suggestion to the next. */
   private readonly bins = binCache();
   private slotWeights = new Float64Array(64);
+  /** Scratch: the log coefficients of the current suggestion's kernels (valid until the next suggestion). */
+  private logCoefs = new Float64Array(64);
   /** Scratch of the one-dimensional sorted sum (valid until the next suggestion). */
   private sumMus = new Float64Array(0);
   private sumSigmas = new Float64Array(0);
@@ -788,12 +790,20 @@ export class IncrementalAbove {
   private kernels(weights: Weights, removed: Uint8Array, patches: readonly Patch[], n: number): ProductKernels {
     const { d, size } = this;
     this.reserve(size + 1);
-    const logCoefs = new Float64Array(size + 1);
-    const uniformLog = weights.uniform === undefined ? undefined : Math.log(weights.uniform);
-    for (let k = 0; k < size; k++) {
-      const logWeight = uniformLog ?? Math.log(weights.slot[k] as number);
-      logCoefs[k] = removed[k] === 1 ? Number.NEGATIVE_INFINITY : logWeight + (this.logKernels[k] as number);
-    }
+    // Reused from suggestion to suggestion (a fresh array of the study's size per call cost as much as filling it).
+    this.logCoefs = grown(this.logCoefs, size + 1);
+    const logCoefs = this.logCoefs.subarray(0, size + 1);
+    const { logKernels } = this;
+    if (weights.uniform !== undefined) {
+      const logWeight = Math.log(weights.uniform);
+      for (let k = 0; k < size; k++)
+        logCoefs[k] = removed[k] === 1 ? Number.NEGATIVE_INFINITY : logWeight + (logKernels[k] as number);
+    } else
+      for (let k = 0; k < size; k++)
+        logCoefs[k] =
+          removed[k] === 1
+            ? Number.NEGATIVE_INFINITY
+            : Math.log(weights.slot[k] as number) + (logKernels[k] as number);
     for (const { k, j, sigma } of patches) {
       const at = k * d + j;
       logCoefs[k] =

@@ -1,4 +1,5 @@
 import type { Rng } from '@parzen/engine/plugin';
+import { mapped } from '../math/mapped.js';
 import { binnedSumApplies, binnedSumBackend } from './backends/binned-sum.js';
 import { prunedProductApplies, prunedProductBackend } from './backends/pruned-product.js';
 import { sortedSumApplies, sortedSumBackend } from './backends/sorted-sum.js';
@@ -94,8 +95,8 @@ export const pointsOf = (encodings: readonly Encoding[], values: readonly ArrayL
 export const valuesOf = (encodings: readonly Encoding[], draws: Float64Array[]): Float64Array[] =>
   draws.map((column, j) => {
     const encoding = encodings[j] as Encoding;
-    if (encoding.kind === 'categorical') return column.map((index) => index + encoding.offset);
-    return column.map(encoding.fromModel);
+    if (encoding.kind === 'categorical') return mapped(column, (index) => index + encoding.offset);
+    return mapped(column, encoding.fromModel);
   });
 
 /** Σ_j −ln x_j over the dimensions whose exact density carries the Jacobian (hyperopt's continuous log kinds). */

@@ -1,4 +1,5 @@
 import type { Distribution } from '@parzen/engine/plugin';
+import { mapped } from '../math/mapped.js';
 import { sortedOrder } from '../math/mixture.js';
 import type { CategoricalEncoding, Encoding, NumericEncoding } from './encoding.js';
 import type { CategoricalKernels, ParzenEstimator } from './parzen-estimator.js';
@@ -49,11 +50,11 @@ export const sortedInModelSpace = (
   readonly order: Int32Array;
 } => {
   if (column.sorted === undefined) {
-    const model = column.values.map(toModel);
+    const model = mapped(column.values, toModel);
     const order = sortedOrder(model);
-    return { values: Float64Array.from(order, (i) => model[i] as number), order };
+    return { values: mapped(order, (i) => model[i] as number), order };
   }
-  const values = column.sorted.values.map(toModel);
+  const values = mapped(column.sorted.values, toModel);
   let order = column.sorted.order;
   for (let start = 0; start < values.length; ) {
     let end = start + 1;

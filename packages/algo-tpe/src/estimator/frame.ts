@@ -1,6 +1,7 @@
 import { createRng, type Distribution, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { symmetricEigen } from '../math/eigen.js';
 import { logSumExp } from '../math/log-sum-exp.js';
+import { mapped, tabulated } from '../math/mapped.js';
 import { buildEstimator, chooseBackend, type Density, pointsOf, valuesOf } from './density.js';
 import { type Encoding, type NumericEncoding, optunaEncoding } from './encoding.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
@@ -68,12 +69,12 @@ export const principalFrame = (
   const n = columns[0]?.values.length ?? 0;
   if (m < 2 || n < 2) return undefined;
   const encodingAt = (i: number) => encodings[dims[i] as number] as NumericEncoding;
-  const lows = Float64Array.from({ length: m }, (_, i) => encodingAt(i).low);
-  const spans = Float64Array.from({ length: m }, (_, i) => encodingAt(i).high - encodingAt(i).low);
+  const lows = tabulated(m, (i) => encodingAt(i).low);
+  const spans = tabulated(m, (i) => encodingAt(i).high - encodingAt(i).low);
   const unit = Array.from({ length: m }, (_, i) => {
     const { toModel } = encodingAt(i);
     const column = (columns[dims[i] as number] as ObservationColumn).values;
-    return Float64Array.from(column, (x) => (toModel(x) - (lows[i] as number)) / (spans[i] as number));
+    return mapped(column, (x) => (toModel(x) - (lows[i] as number)) / (spans[i] as number));
   });
   const means = unit.map((column) => column.reduce((sum, y) => sum + y, 0) / n);
   const covariance = new Float64Array(m * m);

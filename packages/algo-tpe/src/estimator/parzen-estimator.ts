@@ -1,5 +1,6 @@
 import { LOG_SQRT_2PI, logGaussMass, type Rng, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { logSumExp } from '../math/log-sum-exp.js';
+import { mapped } from '../math/mapped.js';
 import { sampleTruncatedNormal } from '../math/truncated-normal.js';
 
 /** One numeric dimension of a Parzen estimator: a Gaussian kernel per component, in model space. */
@@ -72,7 +73,7 @@ export const scaleBandwidths = (estimator: ParzenEstimator, factor: number): Par
         ? dimension
         : {
             ...dimension,
-            sigmas: dimension.sigmas.map((sigma, k) => ((sources[k] as number) >= 0 ? sigma * factor : sigma)),
+            sigmas: mapped(dimension.sigmas, (sigma, k) => ((sources[k] as number) >= 0 ? sigma * factor : sigma)),
           },
     ),
   };
@@ -101,7 +102,7 @@ export const logKernelMass = (mu: number, sigma: number, low: number, high: numb
 
 /** log Σ_k w_k Π_j Z_kj: the mass the untruncated mixture keeps inside the bounds (hyperopt's p_accept). */
 export const logMixtureMass = (estimator: ParzenEstimator): number => {
-  const terms = Float64Array.from(estimator.weights, Math.log);
+  const terms = mapped(estimator.weights, Math.log);
   for (const dimension of estimator.dimensions) {
     if (dimension.kind !== 'numeric') continue;
     const { mus, sigmas, low, high } = dimension;
@@ -115,7 +116,7 @@ export const logMixtureMass = (estimator: ParzenEstimator): number => {
 
 /** Per-component constant of the log density: log w_k, kernel normalisers, truncation masses. */
 const componentBase = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Float64Array => {
-  const base = Float64Array.from(estimator.weights, Math.log);
+  const base = mapped(estimator.weights, Math.log);
   estimator.dimensions.forEach((dimension, j) => {
     if (dimension.kind !== 'numeric') return;
     const binned = points[j]?.upper !== undefined;

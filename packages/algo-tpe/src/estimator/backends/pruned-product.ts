@@ -1,6 +1,7 @@
 import { LOG_SQRT_2PI, logGaussMass } from '@parzen/engine/plugin';
 import { fastExpNonPositive } from '../../math/fast-exp.js';
 import { lowerBound } from '../../math/lower-bound.js';
+import { mapped } from '../../math/mapped.js';
 import {
   type CategoricalKernels,
   type DimensionPoints,
@@ -219,7 +220,7 @@ export const productKernels = (estimator: ParzenEstimator, points?: readonly Dim
   const size = estimator.weights.length;
   const mus = new Float64Array(size * d);
   const invSigmas = new Float64Array(size * d);
-  const logCoefs = Float64Array.from(estimator.weights, Math.log);
+  const logCoefs = mapped(estimator.weights, Math.log);
   const kinds = new Uint8Array(d);
   estimator.dimensions.forEach((dimension, j) => {
     if (dimension.kind !== 'numeric') {

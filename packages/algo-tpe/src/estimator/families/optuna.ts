@@ -1,5 +1,6 @@
 import type { Distribution } from '@parzen/engine/plugin';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
+import { tabulated } from '../../math/mapped.js';
 import { normalise } from '../../math/mixture.js';
 import {
   type CategoricalEncoding,
@@ -195,7 +196,7 @@ export const optunaFamily: DensityFamily = {
     const column = columns[0] as ObservationColumn;
     if (encodings.length === 1 && first?.kind === 'numeric') return sortedNumeric(first, column, settings);
     const n = column.values.length;
-    const weights = Float64Array.from({ length: n + 1 }, (_, i) =>
+    const weights = tabulated(n + 1, (i) =>
       i === n ? (n === 0 ? 1 : settings.priorWeight) : arrivalWeight(i, n, settings),
     );
     const dimensions: KernelDimension[] = encodings.map((encoding, j) =>
@@ -203,7 +204,9 @@ export const optunaFamily: DensityFamily = {
         ? categoricalKernels(encoding, columns[j] as ObservationColumn, settings)
         : arrivalNumeric(encoding, columns[j] as ObservationColumn, settings),
     );
-    const sources = Int32Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i));
+    const sources = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) sources[i] = i;
+    sources[n] = -1;
     return { weights: normalise(weights), dimensions, truncation: 'kernel', sources };
   },
 };

@@ -1050,7 +1050,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *   some new rows adds every row, and warns how many repeat (`onWarning`). `skipRepeats: true`: the rows
    *   that repeat a finished trial the study has (same params, state, loss and error, whatever their times) are
    *   left out and returned in `skippedRepeats`, the others added, so a warm-start script run again adds only
-   *   its new rows, without an error, as `parzen import --skip-repeats` does; not with `refuseRepeats`.
+   *   its new rows, without an error, as `parzen import --skip-repeats` does; not with `refuseRepeats`. Exact
+   *   for one file added twice, at once too (the store's step refuses a call of nothing but repeats); rows that
+   *   two different calls share, made at the same moment, can both be added (the rows are compared with the
+   *   study as read before the store's step).
    * @throws `ParzenError` `IMPORT_INVALID` listing every invalid row and what was expected and
    *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for
    *   an unknown option or value, or both `refuseRepeats` and `skipRepeats`; `STORE_UNSUPPORTED` for a store without `addTrials`.

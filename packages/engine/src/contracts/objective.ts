@@ -94,10 +94,12 @@ export interface ObjectiveAdapter {
   /**
    * True when `evaluate` returns soon after its signal aborts, with what it knows (the `command` objective
    * kills its process group and returns the command, its stderr tail, a loss it had printed). When the engine
-   * stops such a trial (its time limit, the run's interruption), it waits up to a second from the stop for that
-   * result (longer by as much as this process was held meanwhile, up to a second more, so that a result that
-   * arrived while a starved process could not read it is kept): a failed one's `error.details` are kept in the trial's `TIMEOUT` or `INTERRUPTED` error, and its message
-   * follows the engine's. Otherwise the engine's failure is the trial's at once.
+   * stops such a trial (its time limit, the run's interruption), it waits for that result up to a limit counted
+   * from the stop: a second plus {@link abortGraceMs}, and longer by as much as this process was held meanwhile,
+   * up to that limit again (so that a result that arrived while a starved process could not read it is kept; for
+   * the `command` objective at most 2 × (1 s + `pruneGraceSeconds`) in all). A failed one's `error.details` are
+   * kept in the trial's `TIMEOUT` or `INTERRUPTED` error, and its message follows the engine's. Otherwise the
+   * engine's failure is the trial's at once.
    */
   readonly settlesOnAbort?: boolean;
   /**

@@ -579,6 +579,15 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(json.stderr).toContain(
       `parzen: note: --seed 5 is not the seed study seeded was created with (${own}): the params below are those a run with --seed 5 would draw next; without --seed, explain draws with seed ${own}, as run would.`,
     );
+    // The report draws the next suggestion with the config's seed, not this one.
+    const text = await cliIn(dir, 'explain', config, '--seed', '5');
+    expect(text.stdout).toContain(
+      `\`parzen report\` draws the next suggestion with seed ${own}, not with seed 5 as here, so its figures can differ from these; --json gives these in full.`,
+    );
+    expect(text.stdout).not.toContain('draws these densities');
+    expect((await cliIn(dir, 'explain', config, '--seed', String(own))).stdout).toContain(
+      "`parzen report` draws these densities, and past trials' (`--trial N` for one); --json gives these in full.",
+    );
     const past = await cliIn(dir, 'explain', config, '--seed', '5', '--trial', '8');
     expect(past.code, past.stderr).toBe(0);
     expect(past.stdout).toContain(

@@ -69,7 +69,10 @@ export const formatNextSuggestion = (
   createdWith?: string,
   /** A --seed that is not the study's own: both seeds, and whether the study's own replays the trial's params. */
   seed?: SeedGiven,
-  /** A past trial replayed with a seed other than the study's own, which `report --trial N` replays with: both. */
+  /**
+   * Both seeds: a past trial replayed with a seed other than the study's own, which `report --trial N` replays
+   * with; or the next suggestion drawn with a --seed other than the one `report` draws it with.
+   */
   replaySeed?: ReplaySeed,
 ): string => {
   const { explanation: e, trialNumber, params } = next;
@@ -206,7 +209,10 @@ const decisionLines = (
   finishing: boolean,
   /** Whether the decision is a past trial's (which `report --trial N` draws), not the next one. */
   past: boolean,
-  /** The seed this past trial was replayed with, when not the study's own, which `report --trial N` replays with. */
+  /**
+   * The seed this past trial was replayed with, when not the study's own, which `report --trial N` replays with;
+   * for the next suggestion, a --seed other than the one `report` draws it with.
+   */
   replaySeed?: ReplaySeed,
 ): string[] => {
   const lines: string[] = [];
@@ -278,7 +284,9 @@ const decisionLines = (
     // Trial 166: no way to draw one chosen trial's densities; `report --trial N` is that way. It replays with the
     // study's own seed: with another here, its densities are that seed's, not these.
     !past
-      ? "`parzen report` draws these densities, and past trials' (`--trial N` for one); --json gives these in full."
+      ? replaySeed === undefined
+        ? "`parzen report` draws these densities, and past trials' (`--trial N` for one); --json gives these in full."
+        : `\`parzen report\` draws the next suggestion with seed ${replaySeed.own}, not with seed ${replaySeed.used} as here, so its figures can differ from these; --json gives these in full.`
       : replaySeed === undefined
         ? `\`parzen report --trial ${e.trialNumber}\` draws these densities; --json gives them in full.`
         : `\`parzen report --trial ${e.trialNumber}\` draws this trial's densities replayed with the study's own seed, ${replaySeed.own}, not with seed ${replaySeed.used} as here, so its figures can differ from these; --json gives these in full.`,
@@ -726,6 +734,17 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     );
     return 0;
   }
-  output.result(formatNextSuggestion(study.name, study.direction, next, study.trials));
+  output.result(
+    formatNextSuggestion(
+      study.name,
+      study.direction,
+      next,
+      study.trials,
+      undefined,
+      undefined,
+      undefined,
+      flags.seed === undefined || flags.seed === seeds.plain ? undefined : { used: flags.seed, own: seeds.plain },
+    ),
+  );
   return 0;
 };

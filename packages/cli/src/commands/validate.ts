@@ -87,8 +87,8 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
 /**
  * A suggester as `studies` shows it: its name, and its `compat` profile when the options name one (`tpe (optuna5)`;
  * the default and the optuna5 profile read the same, `suggester tpe`, before). Each TPE setting the options give
- * is named too, in the order of TPE's options, when it is not what the profile fills in (`tpe (parzen, grouping
- * joint, gamma 0.2)`), so that a matrix's variants that differ in it do not read as one; one the profile leaves to
+ * is named too, in the order of TPE's options, when it is not what the profile fills in (`tpe (parzen, gamma 0.2,
+ * grouping joint)`), so that a matrix's variants that differ in it do not read as one; one the profile leaves to
  * the suggester (its `explore`, and the settings that phase sets) is named whenever it is given.
  */
 const suggesterLabel = (choice: PluginChoice): string => {

@@ -94,7 +94,7 @@ describe('installInterruptHandlers', () => {
       write.mockRestore();
     }
     expect(written.map((line) => line.trim())).toEqual([
-      "parzen: SIGINT: letting running trials finish (up to the run's grace period, `gracePeriodMs`, 30 s unless set), then stopping (press Ctrl-C again to stop now).",
+      "parzen: SIGINT: letting running trials finish (up to the run's grace period, 30 s unless `gracePeriodMs` or a config's `gracePeriodSeconds` sets it), then stopping (press Ctrl-C again to stop now).",
       'parzen: SIGTERM: stopping now: running trials are recorded as interrupted.',
     ]);
   });

@@ -45,7 +45,7 @@ const sayOnStderr = (name: string, count: number): void => {
   const again = name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`;
   const message =
     count === 1
-      ? `letting running trials finish (up to the run's grace period, \`gracePeriodMs\`, 30 s unless set), then stopping (${again} to stop now).`
+      ? `letting running trials finish (up to the run's grace period, 30 s unless \`gracePeriodMs\` or a config's \`gracePeriodSeconds\` sets it), then stopping (${again} to stop now).`
       : count === 2
         ? 'stopping now: running trials are recorded as interrupted.'
         : undefined;

@@ -123,7 +123,8 @@ const checkAskedTrials = (
   const flags = (numbers: readonly number[]) => numbers.map((number) => `--trial ${number}`).join(' ');
   const numbered = (numbers: readonly number[]) => numbers.map((number) => `#${number}`).join(', ');
   const one = (numbers: readonly number[], word: string) => (numbers.length === 1 ? word : `${word}s`);
-  if (serving !== undefined && absent.length > 0)
+  // Refused first: the note that the page will wait for absent trials is for a page that is served.
+  if (serving !== undefined && absent.length > 0 && empty.length === 0)
     serving.note(
       `parzen: ${flags(absent)}: study ${name} has no ${one(absent, 'trial')} ${numbered(absent)} yet (${trialsHeld(trials)}): the page draws ${absent.length === 1 ? 'it' : 'them'} once the study gets there, and says so till then.`,
     );

@@ -138,7 +138,7 @@ describe('bench flags: --help, and a bad command line refused before anything ru
         '--seeds',
         '30',
         '--variants',
-        'parzen={},optuna5={"compat":"optuna5"}',
+        'parzen={},optuna5={"profile":"optuna5"}',
         '--variant',
         'a={}',
         '--variant',
@@ -148,7 +148,7 @@ describe('bench flags: --help, and a bad command line refused before anything ru
         'results/x.md',
       ]),
     ).toBeUndefined();
-    expect(flagProblem(BENCH_SCRIPTS.pruning, ['--tpe', '{"compat":"optuna5"}', '--spread', '0'])).toBeUndefined();
+    expect(flagProblem(BENCH_SCRIPTS.pruning, ['--tpe', '{"profile":"optuna5"}', '--spread', '0'])).toBeUndefined();
     expect(flagProblem(BENCH_SCRIPTS['tpe-quality'], ['--above', '-1'])).toBeUndefined();
   });
 

@@ -7,7 +7,7 @@
  *
  *   node --conditions=@parzen/source --import tsx bench/pruning.ts [--seeds 10] [--trials 100] [--epochs 30]
  *     [--spread 3] [--suggester tpe|random] [--max-trials 2000] [--schedule constant|linear]
- *     [--noise-free K] [--basic] [--tpe '{"compat":"optuna5"}'] [--write] [--out results/pruning.md]
+ *     [--noise-free K] [--basic] [--tpe '{"profile":"optuna5"}'] [--write] [--out results/pruning.md]
  *   node --conditions=@parzen/source --import tsx bench/pruning.ts --shuffle-noise [--schedule linear]
  */
 import { writeFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ const SCHEDULE = (() => {
     refuser('pruning')(`--schedule ${value}: expected constant or linear`);
   return value;
 })();
-/** `--tpe JSON`: TPE options for every row (a row's own TPE options win), e.g. '{"compat":"optuna5"}'. */
+/** `--tpe JSON`: TPE options for every row (a row's own TPE options win), e.g. '{"profile":"optuna5"}'. */
 const TPE_OPTIONS = ((): TpeOptions => {
   const at = process.argv.indexOf('--tpe');
   if (at < 0) return {};

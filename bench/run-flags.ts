@@ -150,7 +150,7 @@ export const BENCH_SCRIPTS = {
       {
         name: 'tpe',
         value: 'JSON',
-        help: 'TPE options for every row, such as \'{"compat":"optuna5"}\'',
+        help: 'TPE options for every row, such as \'{"profile":"optuna5"}\'',
         default: '{}',
       },
       { name: 'sweep', help: "the pruners' option grid instead of the default rows" },
@@ -293,7 +293,7 @@ export const BENCH_SCRIPTS = {
   },
   'tpe-quality': {
     purpose: 'median regret of random search and the TPE profiles on the four shared problems, next to the peers',
-    example: `${COMMAND}/tpe-quality.ts --tpe 'optuna5={"compat":"optuna5"}' --tpe 'random-start={"startup":"random"}' --write`,
+    example: `${COMMAND}/tpe-quality.ts --tpe 'optuna5={"profile":"optuna5"}' --tpe 'random-start={"startup":"random"}' --write`,
     flags: [
       { name: 'seeds', value: 'N', help: 'seeds per problem', default: '20' },
       { name: 'evals', value: 'N', help: 'evaluations per study', default: '100' },

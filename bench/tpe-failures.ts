@@ -30,7 +30,7 @@ const SEEDS = positiveCount(refuse, 'seeds', argument('seeds'), 10);
 const EVALS = positiveCount(refuse, 'evals', argument('evals'), 100);
 const variants: [string, TpeOptions | 'random'][] = (
   argument('variants') ??
-  'ignore={"failed":"ignore"},worst={"failed":"worst"},avoid={"failed":"avoid"},optuna5={"compat":"optuna5"},hyperopt={"compat":"hyperopt"},random="random"'
+  'ignore={"failed":"ignore"},worst={"failed":"worst"},avoid={"failed":"avoid"},optuna5={"profile":"optuna5"},hyperopt={"profile":"hyperopt"},random="random"'
 )
   .split(/,(?=[\w-]+=)/)
   .map((entry) => {

@@ -7,7 +7,7 @@
  * window, and a hash of every suggestion (equal hashes: the same suggestions, draw for draw).
  *
  *   node --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform|small4|mix10|cont10]
- *        [--trials 2000] [--window 500] [--options '{"compat":"optuna5"}']
+ *        [--trials 2000] [--window 500] [--options '{"profile":"optuna5"}']
  *
  * On the built packages (build first), as results/tpe-latency-study.md's figures were taken: through
  * `--conditions=@parzen/source` tsx transforms the sources, and the same run takes up to 2× longer.

@@ -104,18 +104,18 @@ const quantile = (values: number[], q: number): number => {
 };
 
 const PROFILES = {
-  parzen: { compat: 'parzen' },
-  'parzen-ignore-failed': { compat: 'parzen', failed: 'ignore' },
-  hyperopt: { compat: 'hyperopt' },
-  optuna: { compat: 'optuna' },
-  optuna5: { compat: 'optuna5' },
-  'parzen-joint': { compat: 'parzen', grouping: 'joint' },
-  'parzen-groups': { compat: 'parzen', grouping: 'groups' },
+  parzen: { profile: 'parzen' },
+  'parzen-ignore-failed': { profile: 'parzen', failed: 'ignore' },
+  hyperopt: { profile: 'hyperopt' },
+  optuna: { profile: 'optuna' },
+  optuna5: { profile: 'optuna5' },
+  'parzen-joint': { profile: 'parzen', grouping: 'joint' },
+  'parzen-groups': { profile: 'parzen', grouping: 'groups' },
   // The default without its blocks: the 10 parameters as one joint decision (the control for `maxGroupSize`).
-  'parzen-whole': { compat: 'parzen', maxGroupSize: 0 },
-  'parzen-axes': { compat: 'parzen', frame: 'axes' },
+  'parzen-whole': { profile: 'parzen', maxGroupSize: 0 },
+  'parzen-axes': { profile: 'parzen', frame: 'axes' },
   // The default without its repeat check (the control for what `avoidRepeats` costs).
-  'parzen-repeats-allowed': { compat: 'parzen', avoidRepeats: false },
+  'parzen-repeats-allowed': { profile: 'parzen', avoidRepeats: false },
 } as const satisfies Record<string, TpeOptions>;
 type Profile = keyof typeof PROFILES;
 const refuse = refuser('tpe-latency');
@@ -136,7 +136,7 @@ const STEPS =
   steps.length === 1 ? (steps[0] as number) : refuse(`--steps ${argument('steps')}: expected one positive integer`);
 
 interface Measurement {
-  readonly compat: Profile;
+  readonly profile: Profile;
   readonly trials: number;
   readonly cold: number;
   readonly median: number;
@@ -166,7 +166,7 @@ const measure = async (profile: Profile, size: number, steps: number): Promise<M
     cpuTimes.push((used.user + used.system) / 1000);
   }
   return {
-    compat: profile,
+    profile: profile,
     trials: size,
     cold,
     median: quantile(times, 0.5),
@@ -178,13 +178,13 @@ const measure = async (profile: Profile, size: number, steps: number): Promise<M
 const machine = machineNote();
 console.log(`machine: ${machine}; ${dayAndLoad()}`);
 const rows: Measurement[] = [];
-for (const compat of (Object.keys(PROFILES) as Profile[]).filter((p) => only === undefined || only.includes(p))) {
-  await measure(compat, 200, 20); // JIT warm-up
+for (const profile of (Object.keys(PROFILES) as Profile[]).filter((p) => only === undefined || only.includes(p))) {
+  await measure(profile, 200, 20); // JIT warm-up
   for (const size of SIZES) {
-    const row = await measure(compat, size, STEPS);
+    const row = await measure(profile, size, STEPS);
     rows.push(row);
     console.log(
-      `${compat.padEnd(14)} ${String(size).padStart(6)} trials: median ${row.median.toFixed(3)} ms, p90 ${row.p90.toFixed(3)} ms, ` +
+      `${profile.padEnd(14)} ${String(size).padStart(6)} trials: median ${row.median.toFixed(3)} ms, p90 ${row.p90.toFixed(3)} ms, ` +
         `cpu ${row.cpu.toFixed(3)} ms, cold ${row.cold.toFixed(1)} ms`,
     );
   }
@@ -194,7 +194,7 @@ if (process.argv.includes('--write')) {
   const table = rows
     .map(
       (r) =>
-        `| ${r.compat} | ${r.trials} | ${r.median.toFixed(3)} | ${r.p90.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.cold.toFixed(1)} |`,
+        `| ${r.profile} | ${r.trials} | ${r.median.toFixed(3)} | ${r.p90.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.cold.toFixed(1)} |`,
     )
     .join('\n');
   const target = new URL('./results/tpe-latency.md', import.meta.url);

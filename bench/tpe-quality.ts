@@ -43,8 +43,8 @@ const ABOVE =
 
 const algorithms = new Map<string, () => Suggester>([
   ['random', () => createRandomSuggester()],
-  ['hyperopt', () => createTpeSuggester({ compat: 'hyperopt' })],
-  ['optuna', () => createTpeSuggester({ compat: 'optuna' })],
+  ['hyperopt', () => createTpeSuggester({ profile: 'hyperopt' })],
+  ['optuna', () => createTpeSuggester({ profile: 'optuna' })],
   ['parzen', () => createTpeSuggester()],
   ['parzen-mv', () => createTpeSuggester({ grouping: 'joint' })],
 ]);

@@ -20,7 +20,7 @@ const EVALS = positiveCount(refuse, 'evals', argument('evals'), 100);
 const only = argument('problems')?.split(',');
 const variants: [string, TpeOptions][] = (
   argument('variants') ??
-  'parzen={},allowed={"avoidRepeats":false},hyperopt={"compat":"hyperopt"},optuna5={"compat":"optuna5"}'
+  'parzen={},allowed={"avoidRepeats":false},hyperopt={"profile":"hyperopt"},optuna5={"profile":"optuna5"}'
 )
   .split(/,(?=[\w-]+=)/)
   .map((entry) => {

@@ -134,7 +134,7 @@ const propertyTable = (schema: Schema, prefix = ''): string[] => {
 
 /** Defaults that depend on another option (`allOf: [{ if: { X: const }, then: { defaults } }]`), as one table. */
 const conditionalDefaults = (options: Schema): string[] => {
-  const cases = (Array.isArray(options.allOf) ? options.allOf : []).map(asSchema).flatMap((entry) => {
+  let cases = (Array.isArray(options.allOf) ? options.allOf : []).map(asSchema).flatMap((entry) => {
     const [[key, condition] = []] = Object.entries(asSchema(asSchema(entry.if).properties));
     const value = asSchema(condition).const;
     const defaults = Object.entries(asSchema(asSchema(entry.then).properties)).filter(
@@ -144,6 +144,8 @@ const conditionalDefaults = (options: Schema): string[] => {
   });
   const first = cases[0];
   if (first === undefined) return [];
+  // Cases of the option alone: a former name of it filling the same defaults (TPE's `compat`) adds no row.
+  cases = cases.filter((entry) => entry.key === first.key);
   // Every option some case gives a default, in the order first met (a case without one shows a dash: its
   // default is worked out from other options, as its description says).
   const names = [...new Set(cases.flatMap((entry) => entry.defaults.map(([name]) => name)))];

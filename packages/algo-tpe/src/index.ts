@@ -1,8 +1,8 @@
 /**
  * @packageDocumentation
- * The Tree-structured Parzen Estimator for Parzen: hyperopt's TPE (`compat: "hyperopt"`), Optuna's TPE on
- * the 5.0 line (`compat: "optuna"` univariate, `compat: "optuna5"` its default sampler) and our default
- * (`compat: "parzen"`), with explanations of every suggestion. The estimator, its density families and
+ * The Tree-structured Parzen Estimator for Parzen: hyperopt's TPE (`profile: "hyperopt"`), Optuna's TPE on
+ * the 5.0 line (`profile: "optuna"` univariate, `profile: "optuna5"` its default sampler) and our default
+ * (`profile: "parzen"`), with explanations of every suggestion. The estimator, its density families and
  * backends, and the pure math are under `@parzen/algo-tpe/plugin`.
  * @module @parzen/algo-tpe
  */
@@ -39,6 +39,7 @@ export {
   type TpeGrouping,
   type TpeKernel,
   type TpeOptions,
+  type TpeProfile,
   type TpeSettings,
   type TpeSplitRule,
 } from './options.js';

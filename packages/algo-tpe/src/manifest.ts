@@ -4,7 +4,7 @@ import type { TpeOptions } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 import { tpeSuggesterOf } from './tpe-suggester.js';
 
-/** `{ "use": "tpe", "options": { "compat": "hyperopt" } }`: the Tree-structured Parzen Estimator. */
+/** `{ "use": "tpe", "options": { "profile": "hyperopt" } }`: the Tree-structured Parzen Estimator. */
 export const tpeSuggesterManifest = defineSuggester<TpeOptions>({
   name: 'tpe',
   description: 'Tree-structured Parzen Estimator: hyperopt- and Optuna-compatible profiles and our default.',

@@ -4,13 +4,14 @@ import { TPE_PROFILES, type TpeOptions } from './options.js';
 
 /** The notes for options as a config wrote them, the profile's defaults filled in as the schema fills them. */
 const notesFor = (written: TpeOptions) => {
-  const compat = written.compat ?? 'parzen';
-  return tpeOptionNotes({ ...TPE_PROFILES[compat], compat, ...written } as TpeOptions, written);
+  const profile = written.profile ?? 'parzen';
+  return tpeOptionNotes({ ...TPE_PROFILES[profile], profile, ...written } as TpeOptions, written);
 };
 
 describe('tpeOptionNotes (options that do nothing where they are, trial 51)', () => {
   it('notes nothing for a profile alone, or for options that act', () => {
-    for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) expect(notesFor({ compat })).toEqual([]);
+    for (const profile of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const)
+      expect(notesFor({ profile })).toEqual([]);
     expect(
       notesFor({
         bandwidthFloor: 0.05,
@@ -33,7 +34,7 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
   });
 
   it('notes the width floor with the hyperopt kernel, whose adaptive Parzen widths have none', () => {
-    expect(notesFor({ compat: 'hyperopt', bandwidthFloor: 0.2, bandwidthExponent: 0.5 })).toEqual([
+    expect(notesFor({ profile: 'hyperopt', bandwidthFloor: 0.2, bandwidthExponent: 0.5 })).toEqual([
       {
         pointer: '/bandwidthFloor',
         message:
@@ -50,10 +51,10 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
       'does nothing with grouping "independent": each parameter is decided on its own, and it shapes joint decisions ("joint" or "groups")',
     );
     // The optuna profile decides alone by default: its frame is noted too, naming the profile.
-    expect(notesFor({ compat: 'optuna', frame: 'principal' })[0]?.message).toContain('(profile "optuna")');
-    expect(notesFor({ compat: 'optuna5', frame: 'principal' })).toEqual([]);
+    expect(notesFor({ profile: 'optuna', frame: 'principal' })[0]?.message).toContain('(profile "optuna")');
+    expect(notesFor({ profile: 'optuna5', frame: 'principal' })).toEqual([]);
     // The profile is named only for a setting the config did not write.
-    expect(notesFor({ compat: 'optuna5', grouping: 'independent', frame: 'principal' })[0]?.message).toMatch(
+    expect(notesFor({ profile: 'optuna5', grouping: 'independent', frame: 'principal' })[0]?.message).toMatch(
       /^does nothing with grouping "independent": /,
     );
   });
@@ -72,10 +73,10 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
     // A setting written at the top level is every trial's anyway (the profile's phase drops it too); the other
     // profiles have no phase to replace.
     expect(notesFor({ belowBandwidth: 0.3, explore: { trials: 40, gamma: 0.2 } })).toEqual([]);
-    expect(notesFor({ compat: 'optuna', explore: { trials: 40, gamma: 0.2 } })).toEqual([]);
+    expect(notesFor({ profile: 'optuna', explore: { trials: 40, gamma: 0.2 } })).toEqual([]);
     // An explore with no setting at all explores with nothing, whatever the profile (review 123).
     for (const written of [
-      { compat: 'optuna', explore: { trials: 40 } },
+      { profile: 'optuna', explore: { trials: 40 } },
       { gamma: 0.2, belowBandwidth: 0.4, explore: { trials: 40 } },
     ] as const)
       expect(notesFor(written)).toEqual([

@@ -27,7 +27,15 @@ export const optionNotesIn = (
   // Where a setting came from, when the config did not write it: the profile (review 56: named also when the
   // config had written the setting itself).
   const given = (setting: string) =>
-    wrote(setting) || (settings.compat === 'parzen' && !wrote('compat')) ? '' : ` (profile "${settings.compat}")`;
+    wrote(setting) || (settings.profile === 'parzen' && !wrote('profile') && !wrote('compat'))
+      ? ''
+      : ` (profile "${settings.profile}")`;
+  // The option's former name, read as `profile` (the schema refuses both).
+  if (wrote('compat'))
+    note(
+      '/compat',
+      `is now \`profile\` (its former name, still read as it): write ${where === 'config' ? `"profile": ${JSON.stringify(written.compat)}` : `profile: ${JSON.stringify(written.compat).replaceAll('"', "'")}`}`,
+    );
   if (settings.kernel === 'hyperopt')
     for (const key of ['bandwidthFloor', 'bandwidthExponent'])
       if (wrote(key))
@@ -66,12 +74,12 @@ export const optionNotesIn = (
     else {
       // A written explore replaces the profile's phase: the phase's settings it leaves out (and the config does not
       // write at the top level) are the later trials' in its trials too, which `{"trials": 30}` alone gave silently.
-      const { trials: _, ...phase } = TPE_PROFILES[settings.compat].explore;
+      const { trials: _, ...phase } = TPE_PROFILES[settings.profile].explore;
       const dropped = Object.entries(phase).filter(([key]) => explore[key] === undefined && !wrote(key));
       if (dropped.length > 0)
         note(
           '/explore',
-          `replaces the profile's explore phase (profile "${settings.compat}": ${dropped.map(([key, value]) => `${key} ${value}`).join(', ')} for its first ${TPE_PROFILES[settings.compat].explore.trials} trials): its first ${trials} trials get ${dropped.map(([key]) => `${key} ${settings[key as keyof typeof phase]}`).join(', ')}, as every later trial; write ${dropped.length === 1 ? 'it' : 'them'} in explore to explore with ${dropped.length === 1 ? 'it' : 'them'}`,
+          `replaces the profile's explore phase (profile "${settings.profile}": ${dropped.map(([key, value]) => `${key} ${value}`).join(', ')} for its first ${TPE_PROFILES[settings.profile].explore.trials} trials): its first ${trials} trials get ${dropped.map(([key]) => `${key} ${settings[key as keyof typeof phase]}`).join(', ')}, as every later trial; write ${dropped.length === 1 ? 'it' : 'them'} in explore to explore with ${dropped.length === 1 ? 'it' : 'them'}`,
         );
       else if (values.length === 0)
         note(

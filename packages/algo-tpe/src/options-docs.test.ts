@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ProfileSettings, TPE_PROFILES, type TpeCompat } from './options.js';
+import { type ProfileSettings, TPE_PROFILES, type TpeProfile } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 
 // An editor's hover of a TPE option is its TpeSettings doc comment: each one a profile sets names the profile's
@@ -27,24 +27,24 @@ const docOf = (key: string): string => {
 };
 
 // The default profile first.
-const PROFILES: TpeCompat[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'];
+const PROFILES: TpeProfile[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'];
 const list = (names: string[]): string =>
   names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 /** The sentence the doc comment of `key` gives: each profile's default, profiles with the same one together. */
 const defaultsSentence = (key: keyof ProfileSettings): string => {
-  const shown = (compat: TpeCompat): string => {
-    const { explore } = TPE_PROFILES[compat];
+  const shown = (profile: TpeProfile): string => {
+    const { explore } = TPE_PROFILES[profile];
     const early: unknown = Object.entries(explore).find(([name]) => name === key)?.[1];
-    const value = `\`${JSON.stringify(TPE_PROFILES[compat][key])}\``;
+    const value = `\`${JSON.stringify(TPE_PROFILES[profile][key])}\``;
     return early === undefined
       ? value
       : `${value} (\`${JSON.stringify(early)}\` for its first ${explore.trials} trials: see \`explore\`)`;
   };
-  const groups = new Map<string, TpeCompat[]>();
-  for (const compat of PROFILES) groups.set(shown(compat), [...(groups.get(shown(compat)) ?? []), compat]);
+  const groups = new Map<string, TpeProfile[]>();
+  for (const profile of PROFILES) groups.set(shown(profile), [...(groups.get(shown(profile)) ?? []), profile]);
   if (groups.size === 1) return `Default ${[...groups.keys()][0]} in every profile.`;
-  return `Default by \`compat\`: ${[...groups].map(([value, names]) => `${list(names)} ${value}`).join('; ')}.`;
+  return `Default by \`profile\`: ${[...groups].map(([value, names]) => `${list(names)} ${value}`).join('; ')}.`;
 };
 
 describe('TpeSettings doc comments', () => {

@@ -1,5 +1,5 @@
 import { DENSITY_FAMILIES } from './estimator/families.js';
-import { TPE_PROFILES, type TpeCompat } from './options.js';
+import { TPE_PROFILES, type TpeProfile } from './options.js';
 
 /** A schema for one of `values`: `const` for one. */
 const oneOrEnum = (values: readonly string[]) => (values.length === 1 ? { const: values[0] } : { enum: values });
@@ -11,7 +11,7 @@ const JOINT_FAMILIES: readonly string[] = Object.values(DENSITY_FAMILIES)
 
 type ProfileKey = keyof (typeof TPE_PROFILES)['parzen'];
 
-/** The fields whose default depends on `compat`, with their JSON Schema (no default: the profile's goes in). */
+/** The fields whose default depends on `profile`, with their JSON Schema (no default: the profile's goes in). */
 const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknown>>>> = {
   startup: {
     enum: ['random', 'quasi-random'],
@@ -160,7 +160,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   },
 };
 
-const COMPATS: readonly TpeCompat[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'];
+const PROFILE_NAMES: readonly TpeProfile[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'];
 
 /** Joint decisions need a joint density family: hyperopt's kernel is univariate. */
 const univariateKernel = {
@@ -173,43 +173,59 @@ const univariateKernel = {
   then: { properties: { grouping: { const: 'independent' } } },
 };
 
+/** The defaults profile `profile` fills in (a setting its `explore` phases has none: see {@link profileDefaults}). */
+const defaultsOf = (profile: TpeProfile): Record<string, unknown> => ({
+  properties: Object.fromEntries(
+    Object.entries(TPE_PROFILES[profile])
+      .filter(([key]) => key !== 'explore' && !Object.hasOwn(TPE_PROFILES[profile].explore, key))
+      .map(([key, value]) => [key, { default: value }]),
+  ),
+});
+
 /**
- * One `if compat = X then defaults of X` clause per profile. ajv fills `allOf` defaults before the
- * `compat` default itself, so the `parzen` clause also matches a missing `compat`. `explore` has none here, nor
+ * One `if profile = X then defaults of X` clause per profile. ajv fills `allOf` defaults before the
+ * `profile` default itself, so the `parzen` clause also matches a missing `profile`, unless `compat` (its former
+ * name) is given: {@link formerNameDefaults} then fills them. `explore` has none here, nor
  * the settings a profile's `explore` phases (`parzen`'s `gamma` and `belowBandwidth`): a value written at the top
  * level holds for every trial, so the suggester must see what was written, not a default filled in; it fills
  * them (`resolveTpeSettings`).
  */
-const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
+const profileDefaults = (profile: TpeProfile): Record<string, unknown> => ({
   if:
-    compat === 'parzen'
-      ? { properties: { compat: { const: compat } } }
-      : { required: ['compat'], properties: { compat: { const: compat } } },
+    profile === 'parzen'
+      ? { properties: { profile: { const: profile } }, not: { required: ['compat'] } }
+      : { required: ['profile'], properties: { profile: { const: profile } } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
-  then: {
-    properties: Object.fromEntries(
-      Object.entries(TPE_PROFILES[compat])
-        .filter(([key]) => key !== 'explore' && !Object.hasOwn(TPE_PROFILES[compat].explore, key))
-        .map(([key, value]) => [key, { default: value }]),
-    ),
-  },
+  then: defaultsOf(profile),
+});
+
+/** The defaults of the profile `compat`, `profile`'s former name, gives (the `tpe` suggester warns that it is now `profile`). */
+const formerNameDefaults = (profile: TpeProfile): Record<string, unknown> => ({
+  if: { required: ['compat'], properties: { compat: { const: profile } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+  then: defaultsOf(profile),
 });
 
 /**
  * JSON Schema of the `tpe` plugin's options. Every option has its default but those a profile's `explore`
  * phases and `explore` itself (the suggester works them out, `resolveTpeSettings`): fixed ones on the
- * property, profile-dependent ones in one `if/then` clause per `compat` value (ajv's `useDefaults` fills them).
+ * property, profile-dependent ones in one `if/then` clause per `profile` value (ajv's `useDefaults` fills them).
  */
 export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    compat: {
-      enum: COMPATS,
+    profile: {
+      enum: PROFILE_NAMES,
       default: 'parzen',
       description:
         'Settings profile: parzen (ours, chosen by benchmark), hyperopt (0.3.0 tpe.suggest), optuna (5.0 univariate), ' +
         "optuna5 (Optuna 5's default TPESampler: multivariate, constant liar).",
+    },
+    compat: {
+      enum: PROFILE_NAMES,
+      deprecated: true,
+      description: 'The former name of profile, still read as it (with a warning): write profile.',
     },
     ...PROFILE_FIELDS,
     pruned: {
@@ -235,5 +251,14 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
       description: 'Grid points per parameter in explanations.',
     },
   },
-  allOf: [...COMPATS.map(profileDefaults), univariateKernel],
+  allOf: [
+    ...PROFILE_NAMES.map(profileDefaults),
+    ...PROFILE_NAMES.map(formerNameDefaults),
+    // One name per option: `compat` is `profile`'s former name.
+    {
+      not: { required: ['profile', 'compat'] },
+      description: 'compat is the former name of profile: write profile alone',
+    },
+    univariateKernel,
+  ],
 };

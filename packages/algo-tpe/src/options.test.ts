@@ -26,11 +26,11 @@ describe('tpe options', () => {
     expect(options.startupTrials).toBe(TPE_PROFILES.parzen.startupTrials);
   });
 
-  for (const compat of ['hyperopt', 'optuna', 'optuna5', 'parzen'] as const) {
-    it(`fills the ${compat} profile's defaults and keeps given values`, () => {
-      const { ok, options } = validate({ compat, candidates: 7 });
+  for (const profile of ['hyperopt', 'optuna', 'optuna5', 'parzen'] as const) {
+    it(`fills the ${profile} profile's defaults and keeps given values`, () => {
+      const { ok, options } = validate({ profile, candidates: 7 });
       expect(ok).toBe(true);
-      const resolved = resolveTpeSettings({ compat, candidates: 7 });
+      const resolved = resolveTpeSettings({ profile, candidates: 7 });
       const phased = Object.keys(resolved.explore).filter((key) => key !== 'trials');
       const rest = Object.fromEntries(
         Object.entries(resolved).filter(([key]) => key !== 'explore' && !phased.includes(key)),
@@ -42,7 +42,7 @@ describe('tpe options', () => {
   }
 
   it('gives hyperopt its 20 start-up trials, 0.25·√n split and failed/running as worst', () => {
-    expect(resolveTpeSettings({ compat: 'hyperopt' })).toMatchObject({
+    expect(resolveTpeSettings({ profile: 'hyperopt' })).toMatchObject({
       startupTrials: 20,
       gamma: 0.25,
       split: 'sqrt',
@@ -55,7 +55,7 @@ describe('tpe options', () => {
   });
 
   it("gives optuna5 Optuna 5's default sampler: multivariate (joint), constant liar, 10 start-up, ⌈0.1n⌉", () => {
-    expect(resolveTpeSettings({ compat: 'optuna5' })).toMatchObject({
+    expect(resolveTpeSettings({ profile: 'optuna5' })).toMatchObject({
       startupTrials: 10,
       gamma: 0.1,
       split: 'linear',
@@ -68,19 +68,19 @@ describe('tpe options', () => {
   });
 
   it('refuses joint decisions with the univariate hyperopt kernel, in the schema and in code', () => {
-    expect(validate({ compat: 'hyperopt', grouping: 'joint' }).errors).toContain('/grouping const');
+    expect(validate({ profile: 'hyperopt', grouping: 'joint' }).errors).toContain('/grouping const');
     expect(() => resolveTpeSettings({ kernel: 'hyperopt', grouping: 'groups' })).toThrow(
       /\/grouping: expected "independent"/,
     );
-    expect(validate({ compat: 'parzen', grouping: 'groups', constantLiar: 0.5 }).ok).toBe(true);
+    expect(validate({ profile: 'parzen', grouping: 'groups', constantLiar: 0.5 }).ok).toBe(true);
   });
 
   it('scores with w = 0.65 in the parzen profile and w = 1 (the ratio l/g) in the library profiles', () => {
     expect(resolveTpeSettings({}).aboveWeight).toBe(0.65);
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
-      expect(resolveTpeSettings({ compat }).aboveWeight).toBe(1);
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ profile }).aboveWeight).toBe(1);
     }
-    expect(resolveTpeSettings({ compat: 'optuna', aboveWeight: 0.5 }).aboveWeight).toBe(0.5);
+    expect(resolveTpeSettings({ profile: 'optuna', aboveWeight: 0.5 }).aboveWeight).toBe(0.5);
     expect(validate({ aboveWeight: 0 }).ok).toBe(true);
     expect(validate({ aboveWeight: -0.1 }).errors).toContain('/aboveWeight minimum');
   });
@@ -92,16 +92,16 @@ describe('tpe options', () => {
 
   it('avoids repeats in the parzen profile only; the library profiles repeat as their libraries do', () => {
     expect(resolveTpeSettings({}).avoidRepeats).toBe(true);
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
-      expect(resolveTpeSettings({ compat }).avoidRepeats).toBe(false);
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ profile }).avoidRepeats).toBe(false);
     }
-    expect(resolveTpeSettings({ compat: 'optuna', avoidRepeats: true }).avoidRepeats).toBe(true);
+    expect(resolveTpeSettings({ profile: 'optuna', avoidRepeats: true }).avoidRepeats).toBe(true);
     expect(validate({ avoidRepeats: 'yes' }).errors).toContain('/avoidRepeats type');
   });
 
   it('rejects bad options with their path', () => {
     expect(validate({ gamma: 0 }).errors).toContain('/gamma exclusiveMinimum');
-    expect(validate({ compat: 'tpe' }).errors).toContain('/compat enum');
+    expect(validate({ profile: 'tpe' }).errors).toContain('/profile enum');
     expect(validate({ startupTrials: 2.5 }).errors).toContain('/startupTrials type');
     expect(validate({ nCandidates: 3 }).errors).toContain(' additionalProperties');
     expect(validate({ constantLiar: 'lie' }).errors).toContain('/constantLiar anyOf');

@@ -4,7 +4,12 @@ import { DENSITY_FAMILIES, type DensityFamilyName } from './estimator/families.j
  * The named settings bundles: hyperopt's TPE, Optuna's univariate TPE (5.0 line), Optuna 5's default
  * sampler (multivariate, constant liar), and ours.
  */
-export type TpeCompat = 'parzen' | 'hyperopt' | 'optuna' | 'optuna5';
+export type TpeProfile = 'parzen' | 'hyperopt' | 'optuna' | 'optuna5';
+/**
+ * The settings profiles' former name.
+ * @deprecated Use {@link TpeProfile}, the same type.
+ */
+export type TpeCompat = TpeProfile;
 
 /** How the below-set size grows with the number of observed trials n: `ceil(γ√n)` or `ceil(γn)`. */
 export type TpeSplitRule = 'sqrt' | 'linear';
@@ -96,29 +101,29 @@ export const trialSettings = (settings: TpeSettings, trialNumber: number): TpeSe
   return trialNumber < trials ? { ...settings, ...values } : settings;
 };
 
-/** Every setting of the TPE suggester, as resolved from options and the `compat` profile. */
+/** Every setting of the TPE suggester, as resolved from options and the `profile`. */
 export interface TpeSettings {
   /**
    * The profile that fills every setting the options leave out: `parzen` (ours, chosen by benchmark; the default),
    * `hyperopt` (hyperopt 0.3.0's `tpe.suggest`), `optuna` (Optuna's univariate `TPESampler`, 5.0 line) or `optuna5`
    * (Optuna 5's default `TPESampler()`: multivariate, constant liar). See {@link TPE_PROFILES}.
    */
-  readonly compat: TpeCompat;
+  readonly profile: TpeProfile;
   /**
-   * Trials drawn by the start-up suggester before the model takes over. Default by `compat`: parzen `5`; hyperopt
+   * Trials drawn by the start-up suggester before the model takes over. Default by `profile`: parzen `5`; hyperopt
    * `20`; optuna and optuna5 `10`.
    */
   readonly startupTrials: number;
   /**
    * The start-up suggester that draws the first `startupTrials` trials (see {@link StartupSuggesterName}). Default
-   * by `compat`: parzen `"quasi-random"`; hyperopt, optuna and optuna5 `"random"`.
+   * by `profile`: parzen `"quasi-random"`; hyperopt, optuna and optuna5 `"random"`.
    */
   readonly startup: StartupSuggesterName;
   /** Candidates drawn from l(x) per parameter. Default `24` in every profile. */
   readonly candidates: number;
   /**
    * w in the score log l(x) − w · log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt, Optuna);
-   * below 1 penalises well-sampled regions less, so TPE refines its best regions more. Default by `compat`: parzen
+   * below 1 penalises well-sampled regions less, so TPE refines its best regions more. Default by `profile`: parzen
    * `0.65`; hyperopt, optuna and optuna5 `1`.
    */
   readonly aboveWeight: number;
@@ -133,13 +138,13 @@ export interface TpeSettings {
    * How TPE models a `randint`: `unordered`, each integer an option of its own (hyperopt's meaning: nearby integers
    * say nothing of each other), or `ordered`, integers on a line whose neighbours share the evidence, as Optuna
    * models `suggest_int` (parzen). A `randint` of more than 10,000 integers is modelled ordered either way. Default
-   * by `compat`: parzen `"ordered"`; hyperopt, optuna and optuna5 `"unordered"`.
+   * by `profile`: parzen `"ordered"`; hyperopt, optuna and optuna5 `"unordered"`.
    */
   readonly randint: 'unordered' | 'ordered';
   /**
    * A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's), in every numeric
    * dimension, after the family's own width rule: below 1 concentrates l(x) on the best trials, so its candidates
-   * refine them more; 1 keeps the family's widths. Default by `compat`: parzen `0.35` (`0.5` for its first 50
+   * refine them more; 1 keeps the family's widths. Default by `profile`: parzen `0.35` (`0.5` for its first 50
    * trials: see `explore`); hyperopt, optuna and optuna5 `1`.
    */
   readonly belowBandwidth: number;
@@ -147,7 +152,7 @@ export interface TpeSettings {
    * Whether a decision skips candidates that would repeat a tried trial exactly (complete, failed, running, and
    * pruned unless `pruned` is `ignore`): the best-scoring candidate that makes a new assignment wins, and when every
    * candidate repeats one, up to three more batches are drawn before a repeat is accepted. Only discrete choices
-   * (choices, integers, quantized values) can repeat, so continuous decisions are unchanged. Default by `compat`:
+   * (choices, integers, quantized values) can repeat, so continuous decisions are unchanged. Default by `profile`:
    * parzen `true`; hyperopt, optuna and optuna5 `false`.
    */
   readonly avoidRepeats: boolean;
@@ -155,13 +160,13 @@ export interface TpeSettings {
    * The below set's coefficient: of n observed trials, `ceil(gamma · √n)` (`split: "sqrt"`) or `ceil(gamma · n)`
    * (`"linear"`) are below, the good trials l(x) is built from, at most `maxBelow`. With `"linear"` it is the
    * fraction of trials that count as good: 1 or more puts every trial below (up to `maxBelow`), leaving g(x) to its
-   * prior. Default by `compat`: parzen `0.1` (`0.15` for its first 50 trials: see `explore`); hyperopt `0.25`;
+   * prior. Default by `profile`: parzen `0.1` (`0.15` for its first 50 trials: see `explore`); hyperopt `0.25`;
    * optuna and optuna5 `0.1`.
    */
   readonly gamma: number;
   /**
    * How the below set grows with the number n of observed trials: `ceil(gamma · √n)` or `ceil(gamma · n)` (see
-   * {@link TpeSplitRule}). Default by `compat`: parzen, optuna and optuna5 `"linear"`; hyperopt `"sqrt"`.
+   * {@link TpeSplitRule}). Default by `profile`: parzen, optuna and optuna5 `"linear"`; hyperopt `"sqrt"`.
    */
   readonly split: TpeSplitRule;
   /** Cap on the below-set size. Default `25` in every profile. */
@@ -175,12 +180,12 @@ export interface TpeSettings {
   /**
    * The density family l(x) and g(x) are built with: `hyperopt` (adaptive Parzen widths, one truncated mixture;
    * univariate only) or `optuna` (Optuna 5.0-line widths, individually truncated kernels). See {@link TpeKernel}.
-   * Default by `compat`: parzen, optuna and optuna5 `"optuna"`; hyperopt `"hyperopt"`.
+   * Default by `profile`: parzen, optuna and optuna5 `"optuna"`; hyperopt `"hyperopt"`.
    */
   readonly kernel: TpeKernel;
   /**
    * Linear forgetting: observations older than the newest `forgetting` get ramped weights (0 = off). Default by
-   * `compat`: parzen `0`; hyperopt, optuna and optuna5 `25`.
+   * `profile`: parzen `0`; hyperopt, optuna and optuna5 `25`.
    */
   readonly forgetting: number;
   /**
@@ -200,12 +205,12 @@ export interface TpeSettings {
    * trials keep failing (a learning rate that diverges, a branch that throws), which `ignore` keeps sampling
    * (nothing there is ever in g), while failures spread like the finished trials (a flaky machine) change nothing,
    * which `worst` mistakes for bad regions (bench/results/tpe-failed.md). A study in which no trial failed is the
-   * same under `ignore` and `avoid`. Default by `compat`: parzen `"avoid"`; hyperopt `"worst"`; optuna and optuna5
+   * same under `ignore` and `avoid`. Default by `profile`: parzen `"avoid"`; hyperopt `"worst"`; optuna and optuna5
    * `"ignore"`.
    */
   readonly failed: FailedTrialPolicy;
   /**
-   * Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). Default by `compat`: parzen
+   * Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). Default by `profile`: parzen
    * `"above"`; hyperopt, optuna and optuna5 `"first"`.
    */
   readonly ties: BoundaryTies;
@@ -216,11 +221,11 @@ export interface TpeSettings {
   readonly pruned: PrunedTrialPolicy;
   /**
    * What running trials count as while they run, so that parallel suggestions spread out (see {@link ConstantLiar}).
-   * Default by `compat`: parzen, optuna and optuna5 `"worst"`; hyperopt `"infinite"`.
+   * Default by `profile`: parzen, optuna and optuna5 `"worst"`; hyperopt `"infinite"`.
    */
   readonly constantLiar: ConstantLiar;
   /**
-   * Which parameters are decided together; `joint` and `groups` need the optuna kernel. Default by `compat`: parzen
+   * Which parameters are decided together; `joint` and `groups` need the optuna kernel. Default by `profile`: parzen
    * `"groups"`; hyperopt and optuna `"independent"`; optuna5 `"joint"`.
    */
   readonly grouping: TpeGrouping;
@@ -229,12 +234,12 @@ export interface TpeSettings {
    * as equal as they can be, by a random permutation fixed for the study (drawn from its seed, so every trial,
    * worker and resume gets the same blocks); each block is decided jointly, the blocks independently.
    * Low-dimensional couplings stay joint; a 10–20-parameter space is not one sparse joint density. Default by
-   * `compat`: parzen `8`; hyperopt, optuna and optuna5 `0`.
+   * `profile`: parzen `8`; hyperopt, optuna and optuna5 `0`.
    */
   readonly maxGroupSize: number;
   /**
    * The coordinates of l(x) in a joint decision: `axes` (the parameters) or `principal` (the principal axes of the
-   * decision's below trials, its continuous parameters turned; see {@link TpeFrame}). Default by `compat`: parzen
+   * decision's below trials, its continuous parameters turned; see {@link TpeFrame}). Default by `profile`: parzen
    * `"principal"`; hyperopt, optuna and optuna5 `"axes"`.
    */
   readonly frame: TpeFrame;
@@ -256,11 +261,17 @@ export interface TpeSettings {
   readonly explainGrid: number;
 }
 
-/** Options of the `tpe` plugin: every field optional; missing ones come from the `compat` profile. */
-export type TpeOptions = Partial<TpeSettings>;
+/** Options of the `tpe` plugin: every field optional; missing ones come from the `profile`. */
+export type TpeOptions = Partial<TpeSettings> & {
+  /**
+   * The former name of `profile`, still read as it (with a warning); giving both is an error.
+   * @deprecated Use `profile`.
+   */
+  readonly compat?: TpeProfile | undefined;
+};
 
 /** A profile's settings: every TPE setting but those a profile leaves to the user. */
-export type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'pruned'>;
+export type ProfileSettings = Omit<TpeSettings, 'profile' | 'explain' | 'explainGrid' | 'pruned'>;
 
 /** Optuna's TPESampler on the 5.0 line, univariate (`multivariate=False`). */
 const OPTUNA: ProfileSettings = {
@@ -322,7 +333,7 @@ const OPTUNA: ProfileSettings = {
  *   profile's `explore`), chosen on the 186 read problems and read once on the unread fresh15 half
  *   (bench/results/tpe-late-exploitation.md).
  */
-export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
+export const TPE_PROFILES: Readonly<Record<TpeProfile, ProfileSettings>> = {
   hyperopt: {
     startupTrials: 20,
     startup: 'random',
@@ -391,22 +402,25 @@ const profileExplore = (profile: TpeExplore, defined: TpeOptions): TpeExplore =>
 };
 
 /**
- * Fills every missing option from the `compat` profile (default `parzen`); a missing `explore` is the
+ * Fills every missing option from the `profile` (default `parzen`); a missing `explore` is the
  * profile's less the settings the options give at the top level. Joint decisions need a joint
  * density family: `grouping` other than `independent` with `kernel: "hyperopt"` is a `CONFIG_INVALID`
  * error naming `/grouping`.
  */
 export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
-  const compat = options.compat ?? 'parzen';
-  const defined = definedOptions(options);
+  // `compat`, the former name of `profile`, is read as it: given, a `profile` beside it can only be the schema's
+  // default (the schema refuses both given).
+  const { compat, ...rest } = options;
+  const profile = compat ?? options.profile ?? 'parzen';
+  const defined = definedOptions(rest);
   const settings: TpeSettings = {
-    ...TPE_PROFILES[compat],
+    ...TPE_PROFILES[profile],
     pruned: 'rank',
     explain: true,
     explainGrid: 101,
     ...defined,
-    compat,
-    explore: profileExplore(TPE_PROFILES[compat].explore, defined),
+    profile,
+    explore: profileExplore(TPE_PROFILES[profile].explore, defined),
   };
   if (settings.grouping !== 'independent' && !DENSITY_FAMILIES[settings.kernel].joint) {
     const issues = [

@@ -7,9 +7,9 @@ import { resolveTpeSettings } from './options.js';
 import { createSuggestState, createTpeSuggester } from './tpe-suggester.js';
 
 describeSuggesterContract('tpe (parzen)', { create: () => createTpeSuggester() });
-describeSuggesterContract('tpe (hyperopt)', { create: () => createTpeSuggester({ compat: 'hyperopt' }), trials: 40 });
-describeSuggesterContract('tpe (optuna)', { create: () => createTpeSuggester({ compat: 'optuna' }) });
-describeSuggesterContract('tpe (optuna5)', { create: () => createTpeSuggester({ compat: 'optuna5' }) });
+describeSuggesterContract('tpe (hyperopt)', { create: () => createTpeSuggester({ profile: 'hyperopt' }), trials: 40 });
+describeSuggesterContract('tpe (optuna)', { create: () => createTpeSuggester({ profile: 'optuna' }) });
+describeSuggesterContract('tpe (optuna5)', { create: () => createTpeSuggester({ profile: 'optuna5' }) });
 describeSuggesterContract('tpe (parzen, grouping groups, mean lie)', {
   create: () => createTpeSuggester({ grouping: 'groups', constantLiar: 'mean' }),
 });
@@ -23,10 +23,10 @@ describe('the settings a study keeps', () => {
     const { settings } = createTpeSuggester({ gamma: 0.2, explain: false });
     const { explain: _explain, explainGrid: _grid, ...expected } = resolveTpeSettings({ gamma: 0.2 });
     expect(settings).toEqual(expected);
-    expect(settings).toMatchObject({ compat: 'parzen', gamma: 0.2, randint: 'ordered', startupTrials: 5 });
+    expect(settings).toMatchObject({ profile: 'parzen', gamma: 0.2, randint: 'ordered', startupTrials: 5 });
     expect(settings).not.toHaveProperty('explain');
     expect(JSON.parse(JSON.stringify(settings))).toEqual(settings);
-    expect(createTpeSuggester({ compat: 'hyperopt' }).settings).toMatchObject({ randint: 'unordered', gamma: 0.25 });
+    expect(createTpeSuggester({ profile: 'hyperopt' }).settings).toMatchObject({ randint: 'unordered', gamma: 0.25 });
   });
 });
 
@@ -95,8 +95,8 @@ describe('quasi-random start-up', () => {
 
   it('is the parzen default (its 5 start-up trials); the library profiles start with random search', async () => {
     expect((await internals({})).slice(0, 5)).toEqual([0, 1, 2, 3, 4].map(haltonPoint));
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
-      expect((await internals({ compat })).slice(0, 5)).not.toEqual([0, 1, 2, 3, 4].map(haltonPoint));
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect((await internals({ profile })).slice(0, 5)).not.toEqual([0, 1, 2, 3, 4].map(haltonPoint));
     }
     expect((await internals({ startup: 'random' })).slice(0, 5)).not.toEqual([0, 1, 2, 3, 4].map(haltonPoint));
   });
@@ -131,7 +131,7 @@ describe('createSuggestState (for a suggester built on TPE)', () => {
     expect(() => createSuggestState({ ...resolveTpeSettings({}), kernel: 'wide' as never })).toThrow(
       'TPE\'s kernel is "wide", which is no density family; expected one of "hyperopt", "optuna"',
     );
-    expect(createSuggestState(resolveTpeSettings({ compat: 'hyperopt' })).settings.kernel).toBe('hyperopt');
+    expect(createSuggestState(resolveTpeSettings({ profile: 'hyperopt' })).settings.kernel).toBe('hyperopt');
   });
 });
 
@@ -150,7 +150,7 @@ describe('createTpeSuggester checks options given in code against the plugin sch
     expect(issues({ gama: 0.2, gamma: '0.2', candidates: 0, grouping: 'jiont', constantLiar: 'sometimes' })).toEqual([
       {
         pointer: '/gama',
-        expected: expect.stringContaining('one of compat, startup, startupTrials'),
+        expected: expect.stringContaining('one of profile, startup, startupTrials'),
         found: 'an unknown option `gama` (did you mean `gamma`?)',
       },
       { pointer: '/gamma', expected: 'a number > 0', found: '"0.2"' },
@@ -180,8 +180,8 @@ describe('createTpeSuggester checks options given in code against the plugin sch
   });
 
   it('accepts every profile, a numeric lie and undefined options', () => {
-    expect(issues({ compat: 'hyperopt', constantLiar: 0.5, gamma: undefined })).toEqual([]);
-    expect(issues({ compat: 'optuna5', startup: 'quasi-random', explainGrid: 51 })).toEqual([]);
+    expect(issues({ profile: 'hyperopt', constantLiar: 0.5, gamma: undefined })).toEqual([]);
+    expect(issues({ profile: 'optuna5', startup: 'quasi-random', explainGrid: 51 })).toEqual([]);
   });
 });
 
@@ -194,11 +194,11 @@ describe('options given in code that do nothing where they are (trial 171: a con
     await Study.open({
       name: 'floor',
       space: { x: { type: 'uniform', low: 0, high: 1 } },
-      suggester: createTpeSuggester({ compat: 'hyperopt', bandwidthFloor: 0.1 }),
+      suggester: createTpeSuggester({ profile: 'hyperopt', bandwidthFloor: 0.1 }),
       onWarning: (message) => warnings.push(message),
     });
     expect(warnings).toEqual([`study floor: ${floor}`]);
-    expect(createTpeSuggester({ compat: 'hyperopt' }).warnings).toBeUndefined();
+    expect(createTpeSuggester({ profile: 'hyperopt' }).warnings).toBeUndefined();
     expect(
       createTpeSuggester({ explore: { trials: 0, gamma: 0.3 } }).warnings?.(
         compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
@@ -207,7 +207,7 @@ describe('options given in code that do nothing where they are (trial 171: a con
   });
 
   it("a config's suggester leaves them to the config's notes, said once", async () => {
-    const made = await tpeSuggesterManifest.create({ compat: 'hyperopt', bandwidthFloor: 0.1 }, {} as never);
+    const made = await tpeSuggesterManifest.create({ profile: 'hyperopt', bandwidthFloor: 0.1 }, {} as never);
     expect(made.warnings).toBeUndefined();
   });
 });

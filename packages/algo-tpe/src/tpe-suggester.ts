@@ -1,5 +1,5 @@
 import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-import { assertOptions, type Suggester } from '@parzen/engine/plugin';
+import { assertOptions, formatIssues, ParzenError, type Suggester } from '@parzen/engine/plugin';
 import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TrialHistory } from './history/trial-history.js';
 import { optionNotesIn } from './option-notes.js';
@@ -28,7 +28,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
 };
 
 /**
- * The Tree-structured Parzen Estimator. `compat` picks hyperopt's TPE, Optuna's univariate TPE (5.0 line)
+ * The Tree-structured Parzen Estimator. `profile` picks hyperopt's TPE, Optuna's univariate TPE (5.0 line)
  * or our default; every other option overrides the profile (each option's hover in {@link TpeSettings} gives its
  * default in every profile; a config's form is {@link tpeOptionsSchema}). Each trial begins
  * once: the start-up suggester (`random` or `quasi-random`) draws the first trials, then TPE decides
@@ -40,7 +40,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
  * `TpeExplanation` goes there, unless the option `explain` is false.
  *
  * @example
- * const result = await fmin({ objective, space, suggester: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });
+ * const result = await fmin({ objective, space, suggester: createTpeSuggester({ profile: 'hyperopt' }), maxTrials: 100 });
  * @throws `ParzenError` `CONFIG_INVALID` for options the schema refuses (an unknown key such as `gama`, a wrong type
  *   such as `gamma: "0.2"`), naming each, and for `grouping` other than `"independent"` with `kernel: "hyperopt"`.
  */
@@ -55,10 +55,25 @@ export const tpeSuggesterOf = (options: TpeOptions, from: 'config' | 'code'): Su
   // Configs are checked against the schema before they get here; options given in code are checked
   // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
   assertOptions(tpeOptionsSchema, options, 'tpe suggester', 'tpe');
+  // `compat` is `profile`'s former name: both given is refused, as the schema refuses it in a config (whose
+  // `profile` here may be the schema's default, filled in beside the `compat` written).
+  if (from === 'code' && options.profile !== undefined && options.compat !== undefined) {
+    const issues = [
+      {
+        pointer: '/compat',
+        expected: 'only one of /profile and /compat (compat is the former name of profile: write profile alone)',
+        found: 'both',
+      },
+    ];
+    throw new ParzenError('CONFIG_INVALID', `Invalid options for the tpe suggester:\n${formatIssues(issues)}`, {
+      plugin: 'tpe',
+      issues,
+    });
+  }
   const state = createSuggestState(resolveTpeSettings(options));
   // What decides suggestions, as a study keeps it (explanations change nothing, so they are left out).
   const { explain: _explain, explainGrid: _explainGrid, ...settings } = state.settings;
-  // Trial 171: `createTpeSuggester({ compat: 'hyperopt', bandwidthFloor: 0.1 })` was silent, where a config got a note.
+  // Trial 171: `createTpeSuggester({ profile: 'hyperopt', bandwidthFloor: 0.1 })` was silent, where a config got a note.
   const said =
     from === 'code'
       ? optionNotesIn(options, options, 'code').map(

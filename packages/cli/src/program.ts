@@ -144,7 +144,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', READ_STORE)
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description(
-      'List the studies a store holds: suggester (with its compat profile), trials by state, best loss (read-only).',
+      'List the studies a store holds: suggester (with its profile), trials by state, best loss (read-only).',
     )
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).listStoreStudies(config, flags, output);

@@ -31,7 +31,7 @@ describe("the options that restore a study's tpe settings", () => {
     const all = combinations({
       gamma: [0.2],
       grouping: ['joint'],
-      compat: ['optuna'],
+      profile: ['optuna'],
       explore: [{ trials: 0 }, { trials: 10, gamma: 0.3 }],
       randint: ['ordered'],
     });

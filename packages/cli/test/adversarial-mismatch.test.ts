@@ -303,21 +303,21 @@ describe('--quiet says a study the run started (trial 104: a misspelt store fold
 });
 
 describe('parzen studies names a suggester with its profile (trial 105: three TPE profiles read `tpe` alike)', () => {
-  it('tpe (hyperopt) in the table, compat in --json, a suggester without a profile as it is', async () => {
+  it('tpe (hyperopt) in the table, profile in --json, a suggester without a profile as it is', async () => {
     const path = config('profiled', {
-      suggester: { use: 'tpe', options: { compat: 'hyperopt' } },
+      suggester: { use: 'tpe', options: { profile: 'hyperopt' } },
       store: { use: 'jsonl', options: { path: './profiled.jsonl' } },
     });
     expect((await cli('run', path, '--quiet')).code).toBe(0);
     const listed = await cli('studies', path);
     expect(listed.stdout.split('\n')[1]).toMatch(/^profiled\s+minimize\s+tpe \(hyperopt\)\s+2\s/);
-    const json = JSON.parse((await cli('studies', path, '--json')).stdout) as { suggester: string; compat: unknown }[];
-    expect(json).toEqual([expect.objectContaining({ suggester: 'tpe', compat: 'hyperopt' })]);
+    const json = JSON.parse((await cli('studies', path, '--json')).stdout) as { suggester: string; profile: unknown }[];
+    expect(json).toEqual([expect.objectContaining({ suggester: 'tpe', profile: 'hyperopt' })]);
     const plain = config('plain-random', { store: { use: 'jsonl', options: { path: './plain-random.jsonl' } } });
     expect((await cli('run', plain, '--quiet')).code).toBe(0);
     expect((await cli('studies', plain)).stdout.split('\n')[1]).toMatch(/^plain-random\s+minimize\s+random\s+2\s/);
     expect(JSON.parse((await cli('studies', plain, '--json')).stdout)).toEqual([
-      expect.objectContaining({ suggester: 'random', compat: null }),
+      expect.objectContaining({ suggester: 'random', profile: null }),
     ]);
   });
 });

@@ -369,7 +369,7 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       dir,
       'anchors.yaml',
       [
-        'x-tpe: &tpe { use: tpe, options: { compat: optuna } }',
+        'x-tpe: &tpe { use: tpe, options: { profile: optuna } }',
         'name: anchors',
         'space:',
         '  x: &u { type: uniform, low: -2, high: 2 }',
@@ -379,7 +379,7 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
         'matrix:',
         '  suggester:',
         '    - *tpe',
-        '    - { <<: *tpe, options: { compat: hyperopt } }',
+        '    - { <<: *tpe, options: { profile: hyperopt } }',
         '',
       ].join('\n'),
     );

@@ -243,7 +243,7 @@ describe('options that do nothing where they are (trial 51)', () => {
       dir,
       'inert.json',
       heartConfig({
-        suggester: { use: 'tpe', options: { compat: 'hyperopt', bandwidthFloor: 0.2 } },
+        suggester: { use: 'tpe', options: { profile: 'hyperopt', bandwidthFloor: 0.2 } },
         store: { use: 'memory' },
         budget: { maxTrials: 2 },
       }),

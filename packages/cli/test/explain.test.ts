@@ -56,7 +56,7 @@ const formatModel = (
       pruned,
       explanation: {
         suggester: 'tpe',
-        compat: 'parzen',
+        profile: 'parzen',
         trialNumber: 30,
         phase: 'model',
         startupTrials: 10,
@@ -194,7 +194,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const line = startup(
       10,
       6,
-      { compat: 'parzen', observed: 10, finished: 4, startupTrials: 5, aboveWeight: 0.65 },
+      { profile: 'parzen', observed: 10, finished: 4, startupTrials: 5, aboveWeight: 0.65 },
       [],
     );
     expect(line).toContain("It falls in TPE's start-up phase, which lasts until 5 trials have finished (4 so far)");
@@ -214,7 +214,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const withFailed = startup(
       6,
       0,
-      { compat: 'optuna', observed: 4, finished: 4, startupTrials: 10, aboveWeight: 1 },
+      { profile: 'optuna', observed: 4, finished: 4, startupTrials: 10, aboveWeight: 1 },
       failedTrials,
     );
     expect(withFailed).toContain(
@@ -420,7 +420,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
         running: 0,
         explanation: {
           suggester: 'tpe',
-          compat: 'parzen',
+          profile: 'parzen',
           trialNumber: 300,
           phase: 'model',
           observed: 296,
@@ -1016,7 +1016,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
         r: { type: 'randint', low: 0, high: 6 },
       },
       objective: { use: 'module', options: { path: './counts.mjs', isolate: 'none' } },
-      suggester: { use: 'tpe', options: { compat: 'hyperopt' } },
+      suggester: { use: 'tpe', options: { profile: 'hyperopt' } },
       budget: { maxTrials: 30 },
     });
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
@@ -1032,7 +1032,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const config = journalHeartConfig(dir, 'wide-joint', {
       space: Object.fromEntries(names.map((name) => [name, { type: 'uniform', low: 0, high: 1 }])),
       objective: { use: 'module', options: { path: './sum.mjs', isolate: 'none' } },
-      suggester: { use: 'tpe', options: { compat: 'optuna5' } },
+      suggester: { use: 'tpe', options: { profile: 'optuna5' } },
       budget: { maxTrials: 12 },
     });
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);

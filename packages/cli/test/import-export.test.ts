@@ -680,7 +680,7 @@ export const manifests = [{
   });
 
   it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {
-    const kept = { name: 'tpe', settings: { compat: 'parzen', gamma: 0.15 } };
+    const kept = { name: 'tpe', settings: { profile: 'parzen', gamma: 0.15 } };
     const source = createJsonlStore({ path: join(dir, 'suggester.parzen.jsonl') });
     await source.openStudy({ ...study, suggester: kept });
     const trial = await source.createTrial('heart');

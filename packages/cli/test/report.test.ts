@@ -307,7 +307,7 @@ describe('parzen report', () => {
     const { store: _memory, ...base } = heartConfig({
       name: 'cmp',
       budget: { maxTrials: 10 },
-      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { compat: 'optuna5' } }], seed: [1, 2] },
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { profile: 'optuna5' } }], seed: [1, 2] },
     });
     const matrix = writeIn(dir, 'cmp.json', base);
     expect((await cli('run', matrix, '--quiet')).code).toBe(0);
@@ -330,13 +330,13 @@ describe('parzen report', () => {
     expect((page as unknown as { notes: string[] }).notes).toContain(`Config: ${matrix}.`);
     // A digest label is explained on the page, as run's table explains it (trial 28).
     expect((page as unknown as { notes: string[] }).notes.join('\n')).toMatch(
-      /Variant labels: suggester tpe-[0-9a-f]{6} = \{"use":"tpe","options":\{"compat":"optuna5"\}\}\./,
+      /Variant labels: suggester tpe-[0-9a-f]{6} = \{"use":"tpe","options":\{"profile":"optuna5"\}\}\./,
     );
     // A variant not run yet is left out, and so is its label's explanation (trial 72); one variant is singular.
     const partial = writeIn(dir, 'cmp-partial.json', {
       ...base,
       name: 'cmpp',
-      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { compat: 'optuna5' } }], seed: [1] },
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { profile: 'optuna5' } }], seed: [1] },
     });
     const randomOnly = writeIn(dir, 'cmp-partial-run.json', {
       ...base,
@@ -581,7 +581,7 @@ describe('parzen report', () => {
       'seeded.json',
       heartConfig({
         seed: 3,
-        suggester: { use: 'tpe', options: { compat: 'optuna' } },
+        suggester: { use: 'tpe', options: { profile: 'optuna' } },
         store,
         budget: { maxTrials: 24 },
       }),
@@ -637,7 +637,7 @@ describe('parzen report', () => {
       name: 'in-code',
       space: { x: uniform(-2, 2), y: uniform(-2, 2) },
       objective: ({ x, y }) => x * x + y * y,
-      suggester: createTpeSuggester({ compat: 'optuna', startupTrials: 5 }),
+      suggester: createTpeSuggester({ profile: 'optuna', startupTrials: 5 }),
       store: createJsonlStore({ path }),
       maxTrials: 20,
       seed: 3,

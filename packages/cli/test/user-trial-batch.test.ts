@@ -77,7 +77,7 @@ describe('validate and config errors of batches', () => {
   it("validate of a matrix names each variant's suggester and budget, not only the first variant's", async () => {
     const path = config('matrix-summary', {
       matrix: {
-        suggester: [{ use: 'random' }, { use: 'tpe' }, { use: 'tpe', options: { compat: 'optuna5' } }],
+        suggester: [{ use: 'random' }, { use: 'tpe' }, { use: 'tpe', options: { profile: 'optuna5' } }],
         'budget/maxTrials': [2, 4],
         seed: [1, 2],
       },

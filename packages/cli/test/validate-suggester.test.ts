@@ -15,8 +15,8 @@ describe("validate's suggester line", () => {
         suggester: [
           { use: 'tpe' },
           { use: 'tpe', options: { grouping: 'joint' } },
-          { use: 'tpe', options: { compat: 'optuna5' } },
-          { use: 'tpe', options: { compat: 'optuna5', grouping: 'independent' } },
+          { use: 'tpe', options: { profile: 'optuna5' } },
+          { use: 'tpe', options: { profile: 'optuna5', grouping: 'independent' } },
         ],
       },
     });
@@ -34,7 +34,7 @@ describe("validate's suggester line", () => {
           { use: 'tpe', options: { gamma: 0.2 } },
           { use: 'tpe', options: { constantLiar: false, grouping: 'joint', belowBandwidth: 0.5, aboveWeight: 1 } },
           // The profile's own aboveWeight and constant liar read as the profile.
-          { use: 'tpe', options: { compat: 'optuna5', aboveWeight: 1, constantLiar: 'worst', startupTrials: 20 } },
+          { use: 'tpe', options: { profile: 'optuna5', aboveWeight: 1, constantLiar: 'worst', startupTrials: 20 } },
           // gamma written holds for every trial, the profile's explore phase aside: named even at the profile's value.
           { use: 'tpe', options: { gamma: 0.1, explore: { trials: 10 }, pruned: 'impute' } },
         ],
@@ -50,7 +50,7 @@ describe("validate's suggester line", () => {
 
   it("leaves out a grouping that is the profile's own: the same settings read the same", async () => {
     const path = journalHeartConfig(dir, 'own-grouping', {
-      suggester: { use: 'tpe', options: { compat: 'optuna5', grouping: 'joint' } },
+      suggester: { use: 'tpe', options: { profile: 'optuna5', grouping: 'joint' } },
     });
     const result = await cli('validate', path);
     expect(result.code, result.stderr).toBe(0);

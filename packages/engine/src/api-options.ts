@@ -205,9 +205,12 @@ const ruleIssues = (
     readonly prefix?: string;
     readonly closed?: boolean;
     readonly hint?: (key: string) => string;
+    /** The keys an unknown one is told of (default: every rule's; a deprecated name is left out). */
+    readonly listed?: readonly string[];
   } = {},
 ): ConfigIssue[] => {
   const { required = [], prefix = '', closed = true, hint } = how;
+  const listed = how.listed ?? Object.keys(rules);
   const issues: ConfigIssue[] = [];
   for (const key of required) {
     if (options[key] === undefined)
@@ -223,8 +226,8 @@ const ruleIssues = (
         issues.push({
           pointer: `${prefix}/${key}`,
           // A plugin that takes no options (the random suggester) expects none, not "one of" an empty list.
-          expected: `${Object.keys(rules).length === 0 ? 'no options' : `one of ${Object.keys(rules).join(', ')}`}${where}`,
-          found: `an unknown option \`${key}\`${where === '' ? didYouMeanField(key, Object.keys(rules), { value: given, in: 'code' }) : ''}`,
+          expected: `${listed.length === 0 ? 'no options' : `one of ${listed.join(', ')}`}${where}`,
+          found: `an unknown option \`${key}\`${where === '' ? didYouMeanField(key, listed, { value: given, in: 'code' }) : ''}`,
         });
       }
       continue;
@@ -414,6 +417,8 @@ export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[
   const issues = ruleIssues(options as Readonly<Record<string, unknown>>, rules, {
     required: Array.isArray(schema.required) ? (schema.required as string[]) : [],
     closed: schema.additionalProperties === false,
+    // A former name still read (`deprecated`: TPE's `compat`) is not offered to a typo.
+    listed: Object.keys(properties).filter((key) => properties[key]?.deprecated !== true),
   });
   // An option that is itself an object of options (TPE's `explore`), checked the same way, at its path
   // (trial 51: `explore: { gamma: -3 }` ran in code and gave a below set of -15, where a config refused it).

@@ -590,7 +590,7 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
   // Optuna's TPESampler(multivariate=True) (trial 96: the list of fields, no hint).
   multivariate:
     'Optuna\'s multivariate=True is the `tpe` suggester\'s `"grouping": "joint"` here, and with group=True `"groups"` (the `parzen` profile\'s); ' +
-    '`"compat": "optuna5"` is Optuna 5\'s TPESampler() as a whole',
+    '`"profile": "optuna5"` is Optuna 5\'s TPESampler() as a whole',
 };
 
 /** A field as it was given, for a hint that shows it back: its value, and whether a config (JSON) or code gave it. */

@@ -7,6 +7,7 @@
  * @module @parzen/engine/host
  */
 export {
+  presentSuggester,
   seedChange,
   spaceDifferences,
   studySuggester,

@@ -27,9 +27,9 @@ import {
   runExperiment,
   type SqliteStore,
   type SqliteStoreOptions,
-  type TpeCompat,
   type TpeExplanation,
   type TpeOptions,
+  type TpeProfile,
   type TpeSettings,
   uniform,
 } from './index.js';
@@ -257,8 +257,8 @@ describe('parzen (the umbrella)', () => {
 
 describe('option types come with their factories (trial 54: code could not name what it passed)', () => {
   it('names the TPE, pruner and store options from the one package', () => {
-    const compat: TpeCompat = 'optuna5';
-    const tpe: TpeOptions = { compat, grouping: 'joint' };
+    const profile: TpeProfile = 'optuna5';
+    const tpe: TpeOptions = { profile, grouping: 'joint' };
     const median: MedianPrunerOptions = { startupTrials: 3 };
     const jsonl: JsonlStoreOptions = { path: 'never-opened.jsonl' };
     const sqlite: SqliteStoreOptions = { path: 'never-opened.sqlite' };
@@ -277,7 +277,7 @@ describe('the types the one package hands out are its own (trial 164)', () => {
   it('exports the stores the factories return, the TPE settings and the explanation parts', () => {
     expectTypeOf(createSqliteStore).returns.toEqualTypeOf<SqliteStore>();
     expectTypeOf(createJsonlStore).returns.toEqualTypeOf<JsonlStore>();
-    expectTypeOf<TpeOptions>().toEqualTypeOf<Partial<TpeSettings>>();
+    expectTypeOf<TpeOptions>().toEqualTypeOf<Partial<TpeSettings> & { readonly compat?: TpeProfile | undefined }>();
     expectTypeOf<TpeExplanation['params'][number]>().toEqualTypeOf<ParamExplanation>();
   });
 

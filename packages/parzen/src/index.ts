@@ -56,6 +56,7 @@ export {
   type TpeGrouping,
   type TpeKernel,
   type TpeOptions,
+  type TpeProfile,
   type TpeSettings,
   type TpeSplitRule,
 } from '@parzen/algo-tpe';

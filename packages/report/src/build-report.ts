@@ -679,7 +679,7 @@ const nextSection = async (
   const words = suggestionWords(next, trials, study.direction);
   const running = next.running === 0 ? '' : `; ${next.running === 1 ? '1 trial' : `${next.running} trials`} running`;
   const text = [
-    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.compat}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` But an enqueued entry waits: the next trial runs ${paramsLine(toExternalParams(study.space, study.waiting[0] as ParamAssignment))} instead (TPE decides only what it leaves out); this is TPE's draw for #${next.trialNumber} without it.`}`,
+    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` But an enqueued entry waits: the next trial runs ${paramsLine(toExternalParams(study.space, study.waiting[0] as ParamAssignment))} instead (TPE decides only what it leaves out); this is TPE's draw for #${next.trialNumber} without it.`}`,
   ];
   const edited = [
     ...(run.suggester === undefined ? [] : ['TPE settings']),

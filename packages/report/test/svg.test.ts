@@ -63,7 +63,7 @@ describe('SVG writer (vega in Node)', async () => {
   });
 
   it("compiles every chart without Vega-Lite warnings (trial 57: the density charts' ticks had a colour scale of their own)", async () => {
-    const univariate = await buildReport(await runTpeStudy(20, { tpe: { compat: 'hyperopt', startupTrials: 1 } }), {});
+    const univariate = await buildReport(await runTpeStudy(20, { tpe: { profile: 'hyperopt', startupTrials: 1 } }), {});
     const charts = [...pageCharts(page), ...pageCharts(univariate)];
     expect(charts.some((chart) => chart.id.startsWith('density-'))).toBe(true);
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});

@@ -55,7 +55,7 @@ export type Encoding = NumericEncoding | CategoricalEncoding;
  * Normal priors have no bounds; the Optuna kernels need some: μ ± this many σ (tpe-spec 1.3 leaves k open). Beyond
  * it only the start-up draws (from the whole normal) go. 3, not the 4 the peers' harness gives Optuna: with 4 the
  * kernels, whose widths follow the range, are wider, and the median regret on optima within 2.5σ was 1.0 to 2.7
- * times higher (bench/results/tpe-normal-span.md); an optimum beyond 3σ needs `compat: "hyperopt"` (unbounded).
+ * times higher (bench/results/tpe-normal-span.md); an optimum beyond 3σ needs `profile: "hyperopt"` (unbounded).
  */
 export const NORMAL_SPAN = 3;
 

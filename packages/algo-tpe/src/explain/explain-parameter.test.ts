@@ -22,7 +22,7 @@ const explainWith = (options: TpeOptions) =>
   });
 
 describe('explainParameter', () => {
-  const explanation = explainWith({ compat: 'hyperopt' });
+  const explanation = explainWith({ profile: 'hyperopt' });
 
   it("scores hyperopt's injected candidates exactly and names the winner (index 18)", () => {
     expectClose(explanation.candidates.logL, e2e.log_l);
@@ -37,7 +37,7 @@ describe('explainParameter', () => {
   });
 
   it('scores log l − w · log g with the aboveWeight option; the densities stay the same', () => {
-    const weighted = (aboveWeight: number) => explainWith({ compat: 'hyperopt', aboveWeight });
+    const weighted = (aboveWeight: number) => explainWith({ profile: 'hyperopt', aboveWeight });
     for (const w of [0, 0.5]) {
       const { candidates, winner } = weighted(w);
       expectClose(candidates.logL, e2e.log_l);
@@ -60,7 +60,7 @@ describe('explainParameter', () => {
     const below = [0.006, 0.0075, 0.009];
     const above = [1e-5, 3e-4, 0.05, 0.2, 0.6, 0.9, 2e-6, 0.3];
     const candidates = [1e-6, 1e-4, 0.002, 0.007, 0.03, 0.5];
-    for (const options of [{ compat: 'hyperopt' }, { compat: 'hyperopt', aboveWeight: 0.5 }, {}] as TpeOptions[]) {
+    for (const options of [{ profile: 'hyperopt' }, { profile: 'hyperopt', aboveWeight: 0.5 }, {}] as TpeOptions[]) {
       const explained = explainParameter({
         name: 'lr',
         distribution: { kind: 'loguniform', low: 1e-6, high: 1 },
@@ -103,10 +103,10 @@ describe('explainParameter', () => {
       below: { values: Float64Array.of(1e-3), numbers: Int32Array.of(0) },
       above: { values: Float64Array.of(1e-4, 0.1, 0.5), numbers: Int32Array.of(1, 2, 3) },
       candidates: [1e-4, 1e-3, 1e-2],
-      options: { compat: 'hyperopt' },
+      options: { profile: 'hyperopt' },
     });
     expect(log.l).toMatchObject({ kind: 'gaussian', space: 'log', truncation: 'none' });
-    expect(explainWith({ compat: 'optuna' }).l).toMatchObject({ truncation: 'kernel' });
+    expect(explainWith({ profile: 'optuna' }).l).toMatchObject({ truncation: 'kernel' });
   });
 
   it('evaluates log l and log g on a grid over the range, matching the vectors at the shared points', () => {
@@ -133,7 +133,7 @@ describe('explainParameter', () => {
       below: { values: Float64Array.of(1), numbers: Int32Array.of(4) },
       above: { values: Float64Array.of(0, 1, 2, 1, 0, 2, 2, 1, 0), numbers: Int32Array.of(0, 1, 2, 3, 5, 6, 7, 8, 9) },
       candidates: [0, 1, 2],
-      options: { compat: 'hyperopt' },
+      options: { profile: 'hyperopt' },
     });
     expect(choice.l).toEqual({ kind: 'categorical', offset: 0, probabilities: vectors.hyperopt.choice3.p_below });
     expect(choice.grid.x).toEqual([0, 1, 2]);

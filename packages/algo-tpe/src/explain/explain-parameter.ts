@@ -201,7 +201,7 @@ export const describeGroupDecision = (
  *   below: { values: Float64Array.of(0.55), numbers: Int32Array.of(4) },
  *   above: { values: Float64Array.of(-1.6, 1.3), numbers: Int32Array.of(0, 6) },
  *   candidates: [0, 0.5, 1],
- * }).winner; // { index: 1, value: 0.5, score: -0.1301… } (with options: { compat: 'hyperopt' }, its wider kernels pick index 0)
+ * }).winner; // { index: 1, value: 0.5, score: -0.1301… } (with options: { profile: 'hyperopt' }, its wider kernels pick index 0)
  */
 export const explainParameter = (input: ExplainParameterInput): ParamExplanation => {
   const settings = resolveTpeSettings(input.options);

@@ -32,13 +32,13 @@ describe('explainSuggestion', async () => {
     space,
     trials,
     rng: createRng('explain'),
-    options: { compat: 'hyperopt', startupTrials: 10 },
+    options: { profile: 'hyperopt', startupTrials: 10 },
   });
 
   it('splits all 17 trials once (n_below = 2: trials 8 and 16) and decides c before its branch', () => {
     expect(explanation).toMatchObject({
       suggester: 'tpe',
-      compat: 'hyperopt',
+      profile: 'hyperopt',
       phase: 'model',
       observed: 17,
       nBelow: 2,
@@ -66,7 +66,7 @@ describe('explainSuggestion', async () => {
       space,
       trials: [...trials, running],
       rng: createRng('explain'),
-      options: { compat: 'optuna5', startupTrials: 10 },
+      options: { profile: 'optuna5', startupTrials: 10 },
     });
     expect(worst.explanation).toMatchObject({ running: [17], constantLiar: 'worst', observed: 17 });
     expect(worst.explanation.params[0]?.above).toContain(17);
@@ -80,7 +80,7 @@ describe('explainSuggestion', async () => {
       space,
       trials: trials.slice(0, 5),
       rng: createRng('early'),
-      options: { compat: 'hyperopt' },
+      options: { profile: 'hyperopt' },
     });
     expect(early.explanation).toMatchObject({ phase: 'startup', observed: 5, startupTrials: 20, params: [] });
   });

@@ -1,7 +1,7 @@
 import type { ChoiceLiteral } from '@parzen/engine';
 import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../estimator/density.js';
-import type { ConstantLiar, StartupSuggesterName, TpeCompat, TpeExplore, TpeSplitRule } from '../options.js';
+import type { ConstantLiar, StartupSuggesterName, TpeExplore, TpeProfile, TpeSplitRule } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
 export interface DensityCurve {
@@ -92,8 +92,8 @@ export interface ParamExplanation {
 export interface TpeExplanation {
   /** Always `tpe`: tells TPE's explanations from other suggesters' (see {@link isTpeExplanation}). */
   readonly suggester: 'tpe';
-  /** The settings profile the suggester runs (the `compat` option). */
-  readonly compat: TpeCompat;
+  /** The settings profile the suggester runs (the `profile` option). */
+  readonly profile: TpeProfile;
   /** The number of the trial suggested. */
   readonly trialNumber: number;
   /** `startup`: drawn by the start-up suggester; `model`: by TPE. */

@@ -97,8 +97,8 @@ describe('splitHistory: trials of equal loss across the boundary (ties)', () => 
 
   it("is the parzen profile's default; the library profiles keep their order", () => {
     expect(resolveTpeSettings({}).ties).toBe('above');
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const)
-      expect(resolveTpeSettings({ compat }).ties).toBe('first');
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const)
+      expect(resolveTpeSettings({ profile }).ties).toBe('first');
   });
 });
 
@@ -106,7 +106,7 @@ describe('splitHistory', () => {
   const trials = [complete(0, 5), failed(1, 0.1), complete(2, 1), running(3, { x: 0.7 }), complete(4, 3), running(5)];
 
   it('hyperopt: failed and running trials count in n and join g with loss +∞', () => {
-    const settings = resolveTpeSettings({ compat: 'hyperopt' });
+    const settings = resolveTpeSettings({ profile: 'hyperopt' });
     const h = history(trials);
     expect(observedCount(h, settings)).toBe(6);
     const split = splitHistory(h, settings);
@@ -118,7 +118,7 @@ describe('splitHistory', () => {
   });
 
   it('optuna: failed trials are ignored, running ones are in g (constant liar) but not counted', () => {
-    const settings = resolveTpeSettings({ compat: 'optuna' });
+    const settings = resolveTpeSettings({ profile: 'optuna' });
     const h = history(trials);
     const split = splitHistory(h, settings);
     expect(split).toMatchObject({ n: 3, nBelow: 1, below: [2] });
@@ -129,7 +129,7 @@ describe('splitHistory', () => {
 
   it('a finite lie ranks running trials with the complete ones and counts them in n', () => {
     const h = history(trials);
-    const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5 };
+    const base = { ...resolveTpeSettings({ profile: 'parzen' }), gamma: 0.5 };
     // Complete losses 5, 1, 3: best 1, mean 3. Running trials 3 and 5 take the lie.
     const best = splitHistory(h, { ...base, constantLiar: 'best' });
     expect(best).toMatchObject({ n: 5, nBelow: 3, below: [2, 3, 5] });
@@ -143,7 +143,7 @@ describe('splitHistory', () => {
 
   it("a numeric lie is a loss in the study's direction: a maximize study of negated losses splits alike", () => {
     const negated = trials.map((trial) => (trial.state === 'complete' ? { ...trial, loss: -trial.loss } : trial));
-    const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5 };
+    const base = { ...resolveTpeSettings({ profile: 'parzen' }), gamma: 0.5 };
     for (const lie of [10, 2, 0.5]) {
       const minimize = splitHistory(history(trials), { ...base, constantLiar: lie });
       const maximize = splitHistory(history(negated, 'maximize'), { ...base, constantLiar: -lie });
@@ -155,7 +155,7 @@ describe('splitHistory', () => {
   });
 
   it('a running trial at the lie and a complete trial of the same loss: the smaller number first (review 29)', () => {
-    const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5, constantLiar: 3 } as const;
+    const base = { ...resolveTpeSettings({ profile: 'parzen' }), gamma: 0.5, constantLiar: 3 } as const;
     // n = 4 (the running trial counts under a finite lie), so the below set holds 2: the best and one of the tie.
     const completeFirst = [complete(0, 1), complete(1, 3), running(2, { x: 0.2 }), complete(3, 5)];
     expect(splitHistory(history(completeFirst), base).below).toEqual([0, 1]);
@@ -164,7 +164,7 @@ describe('splitHistory', () => {
   });
 
   it('fills the below set with +∞ trials only when too few have losses (hyperopt)', () => {
-    const settings = { ...resolveTpeSettings({ compat: 'hyperopt' }), gamma: 2 };
+    const settings = { ...resolveTpeSettings({ profile: 'hyperopt' }), gamma: 2 };
     const split = splitHistory(history(trials), settings);
     expect(split.nBelow).toBe(5);
     expect(split.below).toEqual([0, 1, 2, 3, 4]);
@@ -173,7 +173,7 @@ describe('splitHistory', () => {
   it('maximizes by negating the value', () => {
     const split = splitHistory(
       history([complete(0, 1), complete(1, 9), complete(2, 4)], 'maximize'),
-      resolveTpeSettings({ compat: 'optuna' }),
+      resolveTpeSettings({ profile: 'optuna' }),
     );
     expect(split.below).toEqual([1]);
   });
@@ -303,7 +303,7 @@ describe('TrialHistory', () => {
           const h = new TrialHistory();
           h.sync('s', 'minimize', trials.slice(0, Math.min(cut, trials.length)));
           h.sync('s', 'minimize', trials);
-          const split = splitHistory(h, resolveTpeSettings({ compat: 'optuna' }));
+          const split = splitHistory(h, resolveTpeSettings({ profile: 'optuna' }));
           const { above } = paramObservations(h, split, 'x');
           const expected = trials.filter((t) => !split.below.includes(t.number) && t.internal.x !== undefined);
           expect(Array.from(above.numbers)).toEqual(expected.map((t) => t.number));
@@ -340,7 +340,7 @@ describe('pruned trials', () => {
       };
     },
   );
-  const optuna = resolveTpeSettings({ compat: 'optuna' });
+  const optuna = resolveTpeSettings({ profile: 'optuna' });
 
   for (const nBelow of [2, 4, 6, 8]) {
     it(`rank as Optuna's TPE ranks them (after the complete trials, deepest step, then value): n_below = ${nBelow}`, () => {

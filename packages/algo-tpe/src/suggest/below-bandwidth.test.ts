@@ -28,8 +28,8 @@ describe('belowBandwidth: a factor on the widths of l(x) kernels built from the 
     // 0.35 from trial 50 on, 0.5 before (the profile's explore).
     expect(resolveTpeSettings().belowBandwidth).toBe(0.35);
     expect(resolveTpeSettings().explore.belowBandwidth).toBe(0.5);
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
-      expect(resolveTpeSettings({ compat }).belowBandwidth).toBe(1);
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ profile }).belowBandwidth).toBe(1);
     }
   });
 

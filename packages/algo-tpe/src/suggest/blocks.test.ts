@@ -51,8 +51,8 @@ describe('maxGroupSize in the suggester', () => {
 
   it('is 8 in the default profile and 0 (no limit) in the hyperopt, optuna and optuna5 profiles', () => {
     expect(resolveTpeSettings().maxGroupSize).toBe(8);
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
-      expect(resolveTpeSettings({ compat }).maxGroupSize).toBe(0);
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ profile }).maxGroupSize).toBe(0);
     }
   });
 
@@ -61,7 +61,7 @@ describe('maxGroupSize in the suggester', () => {
     expect(blocks.map((block) => block.length).sort()).toEqual([6, 7]);
     expect(blocks.flat().sort()).toEqual([...names].sort());
     expect(await groupsOf({ maxGroupSize: 0 }, 3)).toEqual([names]);
-    expect(await groupsOf({ compat: 'optuna5', grouping: 'groups' }, 3)).toEqual([names]);
+    expect(await groupsOf({ profile: 'optuna5', grouping: 'groups' }, 3)).toEqual([names]);
   });
 
   it('keeps the same blocks in every trial and in every worker of a study (a fresh suggester, same seed)', async () => {

@@ -65,8 +65,8 @@ describe('discreteAboveWeight: the score weight of decisions over choices and in
   });
 
   it('leaves the library profiles at the ratio l/g everywhere', async () => {
-    for (const compat of ['hyperopt', 'optuna5'] as const) {
-      const explanation = await explain({ compat, startupTrials: 10 });
+    for (const profile of ['hyperopt', 'optuna5'] as const) {
+      const explanation = await explain({ profile, startupTrials: 10 });
       for (const p of explanation.params) expectScoredWith(p, 1);
     }
   });

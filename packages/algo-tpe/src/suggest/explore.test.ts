@@ -37,8 +37,8 @@ describe('explore: the first trials decided with wider settings', () => {
   it("is the parzen profile's first 50 trials (γ 0.15, l(x) at half widths), off in the library profiles, and swaps in only the values it names", () => {
     expect(resolveTpeSettings().explore).toEqual({ trials: 50, gamma: 0.15, belowBandwidth: 0.5 });
     expect(resolveTpeSettings()).toMatchObject({ gamma: 0.1, belowBandwidth: 0.35 });
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
-      expect(resolveTpeSettings({ compat }).explore).toEqual({ trials: 0 });
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ profile }).explore).toEqual({ trials: 0 });
     }
     // A setting written at the top level holds for every trial, the profile's own value too: the profile's phase
     // keeps only the others. The profile spelt out is its top-level values and its explore.

@@ -28,8 +28,8 @@ const median = (values: readonly number[]) =>
 describe('randint: unordered options (hyperopt) or ordered integers (parzen)', () => {
   it('is ordered in the parzen profile and unordered in the library profiles', () => {
     expect(resolveTpeSettings().randint).toBe('ordered');
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const)
-      expect(resolveTpeSettings({ compat }).randint).toBe('unordered');
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const)
+      expect(resolveTpeSettings({ profile }).randint).toBe('unordered');
   });
 
   it('ordered: the integers of a uniformint (a numeric grid); unordered: one option per integer', () => {
@@ -51,12 +51,12 @@ describe('randint: unordered options (hyperopt) or ordered integers (parzen)', (
     expect(encodingOf(family, past, { randint: 'unordered' })).toMatchObject({ kind: 'numeric', binned: true });
     // 0..2^53-1 under the hyperopt and Optuna profiles: "Invalid typed array length" at the first TPE trial.
     const huge = { k: { type: 'randint', low: 0, high: Number.MAX_SAFE_INTEGER } } as const;
-    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
+    for (const profile of ['hyperopt', 'optuna', 'optuna5'] as const) {
       const result = await runStudy({
         spec: { name: 'huge', direction: 'minimize', seed: 1, space: huge },
         space: compileSpace(huge),
         store: createMemoryStore(),
-        suggester: createTpeSuggester({ compat, startupTrials: 2 }),
+        suggester: createTpeSuggester({ profile, startupTrials: 2 }),
         objective: createFunctionObjective((params) => Math.abs((params.k as number) - 2 ** 40)),
         budget: { maxTrials: 6 },
       });
@@ -80,20 +80,20 @@ describe('randint: unordered options (hyperopt) or ordered integers (parzen)', (
       startedAt: '',
       finishedAt: '',
     }));
-    for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) {
+    for (const profile of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) {
       const { params, explanation } = await explainSuggestion({
         space: oneSpace,
         trials: history,
-        rng: createRng(`one-${compat}`),
+        rng: createRng(`one-${profile}`),
         trialNumber: 12,
-        options: { compat, randint: 'ordered', startupTrials: 5 },
+        options: { profile, randint: 'ordered', startupTrials: 5 },
       });
       expect(params).toEqual({ j: 5, r: 7 });
       expect(explanation.params.map((param) => param.name).sort()).toEqual(['j', 'r']);
       for (const param of explanation.params) {
-        expect(param.l.kind, `${compat} ${param.name}`).toBe('categorical');
+        expect(param.l.kind, `${profile} ${param.name}`).toBe('categorical');
         for (const value of [...param.candidates.score, ...param.grid.logL, ...param.grid.logG])
-          expect(Number.isFinite(value), `${compat} ${param.name}`).toBe(true);
+          expect(Number.isFinite(value), `${profile} ${param.name}`).toBe(true);
       }
     }
   });

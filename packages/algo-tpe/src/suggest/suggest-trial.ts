@@ -26,7 +26,7 @@ import {
 export interface SuggestState {
   /** The study's trials as TPE has read them, synced from the store before each trial. */
   readonly history: TrialHistory;
-  /** The suggester's settings, its options with the `compat` profile's defaults filled in. */
+  /** The suggester's settings, its options with the profile's defaults filled in. */
   readonly settings: TpeSettings;
   /** The suggester of the start-up trials (`random` or `quasi-random`). */
   readonly startup: Suggester;
@@ -319,7 +319,7 @@ export const beginTpeTrial = async (
     settings.failed === 'avoid' ? started - observedCount(history, { ...settings, constantLiar: false }) : 0;
   const base = {
     suggester: 'tpe',
-    compat: settings.compat,
+    profile: settings.profile,
     trialNumber: context.trialNumber,
     startupTrials: settings.startupTrials,
     aboveWeight: settings.aboveWeight,

@@ -201,29 +201,29 @@ describe('joint grouping takes the unconditional parameters only (review 29)', (
 
 describe("a quantized range with bounds halfway between steps (Optuna's suggest_int(1, 8) as quniform(0.5, 8.5, 1))", () => {
   it('TPE never proposes the outer steps a draw reaches only at the very bound (trial 32: 180 of 600 trials were 0)', async () => {
-    for (const compat of ['parzen', 'optuna5', 'hyperopt'] as const)
+    for (const profile of ['parzen', 'optuna5', 'hyperopt'] as const)
       for (const seed of [0, 1, 2]) {
         const { trials } = await fmin({
           space: { layers: { type: 'quniform', low: 0.5, high: 8.5, q: 1 } },
           objective: ({ layers }) => layers as number,
-          suggester: createTpeSuggester({ compat }),
+          suggester: createTpeSuggester({ profile }),
           maxTrials: 60,
           seed,
         });
         const values = trials.map((trial) => trial.params.layers as number);
-        expect(Math.min(...values), compat).toBe(1);
-        expect(Math.max(...values), compat).toBeLessThanOrEqual(8);
+        expect(Math.min(...values), profile).toBe(1);
+        expect(Math.max(...values), profile).toBeLessThanOrEqual(8);
       }
   });
 });
 
 describe('a normal parameter under the Optuna-kernel profiles (modelled on μ ± 3σ)', () => {
   it("proposes values within 3σ after start-up, as the docs say, and the hyperopt profile's unbounded model goes beyond", async () => {
-    const tail = async (compat: 'parzen' | 'optuna5' | 'hyperopt') => {
+    const tail = async (profile: 'parzen' | 'optuna5' | 'hyperopt') => {
       const result = await fmin({
         objective: (p) => ((p.z as number) - 3.5) ** 2,
         space: { z: { type: 'normal', mu: 0, sigma: 1 } },
-        suggester: createTpeSuggester({ compat }),
+        suggester: createTpeSuggester({ profile }),
         maxTrials: 60,
         seed: 1,
         name: 'tail',
@@ -231,11 +231,11 @@ describe('a normal parameter under the Optuna-kernel profiles (modelled on μ ±
       // The model's trials (after every profile's start-up, drawn from the whole normal).
       return result.trials.filter((trial) => trial.number >= 20).map((trial) => trial.params.z as number);
     };
-    for (const compat of ['parzen', 'optuna5'] as const) {
-      const zs = await tail(compat);
-      expect(Math.max(...zs.map(Math.abs)), compat).toBeLessThanOrEqual(3);
+    for (const profile of ['parzen', 'optuna5'] as const) {
+      const zs = await tail(profile);
+      expect(Math.max(...zs.map(Math.abs)), profile).toBeLessThanOrEqual(3);
       // Pressed against the bound the optimum lies beyond.
-      expect(Math.max(...zs), compat).toBeGreaterThan(2.9);
+      expect(Math.max(...zs), profile).toBeGreaterThan(2.9);
     }
     expect(Math.max(...(await tail('hyperopt')))).toBeGreaterThan(3.2);
   });

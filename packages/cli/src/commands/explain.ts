@@ -1,4 +1,5 @@
 import type { ConfigIssue, Direction, Trial } from '@parzen/engine';
+import { presentSuggester } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   checkSameStudy,
@@ -81,8 +82,8 @@ export const formatNextSuggestion = (
   const running = next.running === 0 ? '' : `, ${next.running} running`;
   const lines =
     past === undefined
-      ? [`Study ${name}, TPE (profile ${e.compat}${running}): the next trial, #${trialNumber}, would get`]
-      : [`Study ${name}, TPE (profile ${e.compat}${running}): trial #${trialNumber} got`];
+      ? [`Study ${name}, TPE (profile ${e.profile}${running}): the next trial, #${trialNumber}, would get`]
+      : [`Study ${name}, TPE (profile ${e.profile}${running}): trial #${trialNumber} got`];
   lines.push(`  ${assignment(past?.stored ?? params)}`);
   if (past?.enqueued !== undefined && past.enqueuedAll === true)
     lines.push(
@@ -596,7 +597,8 @@ const studyToExplain = async (
   if (change !== undefined) output.note(`parzen: warning: ${change}`);
   // What the store kept that the run would not use: TPE settings (of a study TPE created) and, without --seed, the
   // seed (of any study: one random search began and TPE went on with too; review 125).
-  const keptSettings = change !== undefined && stored.suggester?.name === 'tpe' ? stored.suggester.settings : undefined;
+  const keptSettings =
+    change !== undefined && stored.suggester?.name === 'tpe' ? presentSuggester(stored.suggester).settings : undefined;
   const keptSeed = flags.seed === undefined && stored.seed !== config.seed;
   const differs = [
     ...(keptSettings === undefined ? [] : ['TPE settings']),

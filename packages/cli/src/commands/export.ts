@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { countOf, PARZEN_VERSION, printable, shellQuoted, trialToRow } from '@parzen/engine/host';
+import { countOf, PARZEN_VERSION, presentSuggester, printable, shellQuoted, trialToRow } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -168,7 +168,8 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       direction,
       seed,
       space: record.space,
-      ...(suggester === undefined ? {} : { suggester }),
+      // Its settings under their present names (TPE's `compat` is `profile`), as every other command reads them.
+      ...(suggester === undefined ? {} : { suggester: presentSuggester(suggester) }),
       // The Parzen version that created the study ("unknown": its store kept none), and the one exporting.
       parzenVersion: parzenVersion ?? 'unknown',
     },

@@ -13,6 +13,7 @@ import {
   cleanUpQuietly,
   countOf,
   didYouMean,
+  presentSuggester,
   STUDY_NAME_PATTERN,
   STUDY_NAME_WORDS,
   summarize,
@@ -756,13 +757,19 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
 };
 
 /** One line of `parzen studies`: a study of the store, its trials by state and its best loss. */
+/** The profile a study's suggester settings name (tpe's `profile`, or `compat`, its former name, in an older study). */
+const profileOf = (suggester: StudyRecord['suggester']): string | undefined => {
+  const profile = suggester === undefined ? undefined : presentSuggester(suggester).settings?.profile;
+  return typeof profile === 'string' ? profile : undefined;
+};
+
 interface StudyLine {
   readonly study: string;
   readonly direction: StudyRecord['direction'];
   readonly seed: number;
   readonly suggester: string | undefined;
-  /** The suggester's `compat` profile, when its settings name one (tpe's `hyperopt`, `optuna`, ...). */
-  readonly compat?: string | undefined;
+  /** The suggester's profile, when its settings name one (tpe's `hyperopt`, `optuna`, ...). */
+  readonly profile?: string | undefined;
   readonly trials: number;
   readonly complete: number;
   readonly pruned: number;
@@ -832,8 +839,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             direction: record.direction,
             seed: record.seed,
             suggester: record.suggester?.name,
-            compat:
-              typeof record.suggester?.settings?.compat === 'string' ? record.suggester.settings.compat : undefined,
+            profile: profileOf(record.suggester),
             trials: trials.length,
             complete: count('complete'),
             pruned: count('pruned'),
@@ -875,8 +881,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             // The seed its trials draw from (trial 58: no --json output gave it, for a script to rerun a study).
             seed: line.seed,
             suggester: line.suggester ?? null,
-            // Its compat profile, as the table shows it (review 109: scripts saw `tpe` for every profile).
-            compat: line.compat ?? null,
+            // Its profile, as the table shows it (review 109: scripts saw `tpe` for every profile).
+            profile: line.profile ?? null,
             trials: {
               complete: line.complete,
               pruned: line.pruned,
@@ -904,9 +910,9 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
       // With its profile (trial 105: three TPE profiles compared read `tpe` alike).
       line.suggester === undefined
         ? ''
-        : line.compat === undefined
+        : line.profile === undefined
           ? line.suggester
-          : `${line.suggester} (${line.compat})`,
+          : `${line.suggester} (${line.profile})`,
       String(line.trials),
       String(line.complete),
       String(line.pruned),

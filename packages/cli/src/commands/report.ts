@@ -9,7 +9,7 @@ import {
   type Trial,
   type TrialStore,
 } from '@parzen/engine';
-import { printable, variantLegend } from '@parzen/engine/host';
+import { presentSuggester, printable, variantLegend } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   compileSpace,
@@ -157,7 +157,8 @@ export const reportStudy = (
   space: CompiledSpace,
   configured?: PluginChoice,
 ): ReportStudy => {
-  const kept = record.suggester;
+  // Its settings under their present names (TPE's `compat` is `profile`), which the replay's TPE reads.
+  const kept = record.suggester === undefined ? undefined : presentSuggester(record.suggester);
   const chosen =
     kept !== undefined && (configured === undefined || (kept.settings !== undefined && kept.name === configured.use))
       ? { use: kept.name, options: kept.settings }

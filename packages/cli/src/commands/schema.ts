@@ -114,7 +114,7 @@ const placesBelow = (
   // Kinds keyed by a required field among listed names (a parameter's `type`, a plugin's `use`): what any kind takes,
   // as for a `oneOf`; the key itself is the node's `enum`, and what a kind gives (a plugin's `options`) is not also
   // the node's own looser `{ "type": "object" }`. Not an `if`/`then` that fills defaults by an optional field (tpe's
-  // `compat`), nor one of a field that also takes other names (patient's wrapped `pruner`: a plugin's too).
+  // `profile`), nor one of a field that also takes other names (patient's wrapped `pruner`: a plugin's too).
   const kinds = new Set<string>();
   for (const [index, alternative] of ((node.allOf as Node[] | undefined) ?? []).entries()) {
     const [key] = Object.keys(((alternative.if as Node | undefined)?.properties as Node | undefined) ?? {});

@@ -1,4 +1,4 @@
-import { TPE_PROFILES, type TpeCompat, tpeOptionsSchema } from '@parzen/algo-tpe';
+import { TPE_PROFILES, type TpeProfile, tpeOptionsSchema } from '@parzen/algo-tpe';
 import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
 import {
   configEntryKeys,
@@ -85,7 +85,7 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
 };
 
 /**
- * A suggester as `studies` shows it: its name, and its `compat` profile when the options name one (`tpe (optuna5)`;
+ * A suggester as `studies` shows it: its name, and its profile when the options name one (`tpe (optuna5)`;
  * the default and the optuna5 profile read the same, `suggester tpe`, before). Each TPE setting the options give
  * is named too, in the order of TPE's options, when it is not what the profile fills in (`tpe (parzen, gamma 0.2,
  * grouping joint)`), so that a matrix's variants that differ in it do not read as one; one the profile leaves to
@@ -93,10 +93,12 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
  */
 const suggesterLabel = (choice: PluginChoice): string => {
   const options = choice.options as Readonly<Record<string, unknown>> | undefined;
-  const compat = options?.compat;
-  if (typeof compat !== 'string') return choice.use;
-  const profile = choice.use === 'tpe' ? TPE_PROFILES[compat as TpeCompat] : undefined;
-  if (profile === undefined) return `${choice.use} (${compat})`;
+  // `compat`, the former name of `profile`, still names it (the config's validation says so); written, it comes
+  // first: a `profile` beside it is the schema's default (both written is an error).
+  const name = options?.compat ?? options?.profile;
+  if (typeof name !== 'string') return choice.use;
+  const profile = choice.use === 'tpe' ? TPE_PROFILES[name as TpeProfile] : undefined;
+  if (profile === undefined) return `${choice.use} (${name})`;
   const properties = (tpeOptionsSchema.properties ?? {}) as Readonly<Record<string, { default?: unknown }>>;
   // What the options' schema fills in for this profile: the profile's settings but its explore phase's, and the
   // fixed defaults.
@@ -107,13 +109,13 @@ const suggesterLabel = (choice: PluginChoice): string => {
     ),
   };
   const named = Object.keys(properties)
-    .filter((key) => key !== 'compat' && options?.[key] !== undefined)
+    .filter((key) => key !== 'profile' && key !== 'compat' && options?.[key] !== undefined)
     .filter((key) => filled[key] === undefined || canonicalJson(options?.[key]) !== canonicalJson(filled[key]))
     .map((key) => {
       const value = options?.[key];
       return `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
     });
-  return `${choice.use} (${[compat, ...named].join(', ')})`;
+  return `${choice.use} (${[name, ...named].join(', ')})`;
 };
 
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */

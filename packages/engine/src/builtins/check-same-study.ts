@@ -284,8 +284,30 @@ export const suggesterWarnings = (study: string, suggester: Suggester, space: Co
   }
 };
 
-/** Options that pick other options' defaults (TPE's `compat` profile). */
-const PROFILE_OPTIONS: readonly string[] = ['compat'];
+/** Settings a suggester has renamed since a study kept them, by suggester: each former name and its present one. */
+const FORMER_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = { tpe: { compat: 'profile' } };
+
+/**
+ * A suggester as a study kept it, its settings under their present names (TPE's `compat`, now `profile`), in
+ * their order: a study stored before a rename resumes, and is listed, explained and reported, as before. Itself
+ * when nothing was renamed.
+ */
+export const presentSuggester = (stored: StudySuggester): StudySuggester => {
+  const names = FORMER_NAMES[stored.name];
+  const settings = stored.settings;
+  if (names === undefined || settings === undefined || !Object.keys(settings).some((key) => Object.hasOwn(names, key)))
+    return stored;
+  const renamed = Object.entries(settings).flatMap(([key, value]): [string, unknown][] => {
+    const present = Object.hasOwn(names, key) ? names[key] : undefined;
+    if (present === undefined) return [[key, value]];
+    // Both names kept (no Parzen wrote that): the present one stands.
+    return Object.hasOwn(settings, present) ? [] : [[present, value]];
+  });
+  return { ...stored, settings: Object.fromEntries(renamed) };
+};
+
+/** Options that pick other options' defaults (TPE's `profile`). */
+const PROFILE_OPTIONS: readonly string[] = ['profile'];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -327,7 +349,8 @@ const entriesAbove = (before: Record<string, unknown>, after: Record<string, unk
  */
 export const suggesterChange = (
   study: string,
-  stored: StudySuggester | undefined,
+  /** The suggester as the study kept it (its settings' former names are read as the present ones). */
+  kept: StudySuggester | undefined,
   now: StudySuggester,
   /**
    * Whose settings `now` are and what is done with them, for a caller that is no run (a command reading the config):
@@ -335,6 +358,7 @@ export const suggesterChange = (
    */
   said: { readonly than: string; readonly uses: string } = { than: "this run's", uses: 'This run uses its own.' },
 ): string | undefined => {
+  const stored = kept === undefined ? undefined : presentSuggester(kept);
   if (stored === undefined)
     return now.settings === undefined
       ? undefined
@@ -369,7 +393,7 @@ export const suggesterChange = (
   // Settings worked out from others when the options leave them out, which a restore would change unless it gives
   // them too: an object setting naming a restored one (TPE's `explore`, which phases `gamma` and `belowBandwidth`;
   // review 121: restoring `belowBandwidth` alone changed `explore`, and the next run warned again), and, with a
-  // restored profile (TPE's `compat`, which picks the defaults), every setting the two share (review 122: `explore`
+  // restored profile (TPE's `profile`, which picks the defaults), every setting the two share (review 122: `explore`
   // came back as the profile's; an unchanged `randint` took the restored profile's default). Not an object setting
   // no restored option touches (trial 162: restoring `grouping` came with an unchanged `explore`).
   const restored = Object.keys(restore);

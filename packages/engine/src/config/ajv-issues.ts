@@ -31,6 +31,12 @@ const PATTERN_WORDS: Readonly<Record<string, string>> = {
 /** ajv's comparisons, as the API's checks write them. */
 const COMPARISONS: Readonly<Record<string, string>> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
 
+/** The fields an object schema lists, but a former name it still reads (`deprecated`: TPE's `compat`). */
+const currentFields = (schema: unknown): string[] =>
+  Object.entries((schema as { properties?: Record<string, { deprecated?: unknown }> } | undefined)?.properties ?? {})
+    .filter(([, property]) => property?.deprecated !== true)
+    .map(([key]) => key);
+
 const expectation = (error: ErrorObject): string => {
   const params = error.params as Record<string, unknown>;
   const parent = error.parentSchema as SchemaNode | undefined;
@@ -73,7 +79,7 @@ const expectation = (error: ErrorObject): string => {
     case 'pattern':
       return PATTERN_WORDS[String(params.pattern)] ?? `a string matching ${String(params.pattern)}`;
     case 'additionalProperties': {
-      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const known = currentFields(error.parentSchema);
       return known.length > 0 ? `only the fields ${known.join(', ')}` : 'no other fields';
     }
     case 'required':
@@ -82,6 +88,14 @@ const expectation = (error: ErrorObject): string => {
       return error.message ?? error.keyword;
   }
 };
+
+/** A `not` schema that only requires fields: they must not all be given. */
+const isBothOf = (schema: unknown): schema is { required: string[] } =>
+  typeof schema === 'object' &&
+  schema !== null &&
+  Object.keys(schema).length === 1 &&
+  Array.isArray((schema as { required?: unknown }).required) &&
+  (schema as { required: unknown[] }).required.length > 1;
 
 /** The issue of one plain (non-combining) ajv error, under `prefix`. */
 const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
@@ -93,11 +107,21 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
     found = 'nothing';
   } else if (error.keyword === 'additionalProperties') {
     pointer = `${pointer}/${String(params.additionalProperty)}`;
-    const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    const known = currentFields(error.parentSchema);
     const name = String(params.additionalProperty);
     // The value given, which a hint may show back converted (`"timeoutMs": 2500` is `"timeoutSeconds": 2.5`).
     const value = (error.data as Readonly<Record<string, unknown>> | undefined)?.[name];
     found = `an unknown field \`${name}\`${didYouMeanField(name, known, { value, in: 'config' })}`;
+  } else if (error.keyword === 'not' && isBothOf(error.schema)) {
+    // Fields that must not be given together (`{ "not": { "required": [a, b] } }`, TPE's `profile` and its former
+    // name `compat`): pointed at the last, naming each, with the reason the schema gives (its `description`).
+    const names = error.schema.required;
+    const why = (error.parentSchema as { description?: unknown } | undefined)?.description;
+    return {
+      pointer: `${pointer}/${names.at(-1)}`,
+      expected: `only one of ${listed(names.map((name) => `${pointer}/${name}`))}${typeof why === 'string' ? ` (${why})` : ''}`,
+      found: names.length === 2 ? 'both' : 'all of them',
+    };
   } else if (
     (error.keyword === 'maxItems' || error.keyword === 'minItems') &&
     Array.isArray(error.data) &&

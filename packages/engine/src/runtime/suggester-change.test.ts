@@ -76,11 +76,11 @@ describe('suggesterChange', () => {
     // `{"trials": 0}` was left out, and came back as the profile's).
     const profile = suggesterChange(
       's',
-      { name: 'tpe', settings: { compat: 'optuna', randint: 'ordered', explore: { trials: 0 } } },
-      { name: 'tpe', settings: { compat: 'parzen', randint: 'ordered', explore: { trials: 0 } } },
+      { name: 'tpe', settings: { profile: 'optuna', randint: 'ordered', explore: { trials: 0 } } },
+      { name: 'tpe', settings: { profile: 'parzen', randint: 'ordered', explore: { trials: 0 } } },
     );
     expect(profile).toContain(
-      'give the suggester these options: {"compat":"optuna","randint":"ordered","explore":{"trials":0}}.',
+      'give the suggester these options: {"profile":"optuna","randint":"ordered","explore":{"trials":0}}.',
     );
     // Not one this version no longer has (the plugin would refuse it).
     const gone = suggesterChange(

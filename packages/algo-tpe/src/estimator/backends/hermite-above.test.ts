@@ -12,11 +12,11 @@ const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
   lr: { type: 'loguniform', low: 1e-4, high: 1 },
 });
-const settings = resolveTpeSettings({ compat: 'parzen', forgetting: 0, constantLiar: 'worst' });
+const settings = resolveTpeSettings({ profile: 'parzen', forgetting: 0, constantLiar: 'worst' });
 /** Optuna's univariate profile: linear forgetting (weights by arrival rank). */
-const forgetting = resolveTpeSettings({ compat: 'optuna', constantLiar: 'worst' });
+const forgetting = resolveTpeSettings({ profile: 'optuna', constantLiar: 'worst' });
 /** hyperopt's profile: its own widths (the prior mean as a neighbour), plain normals, linear forgetting. */
-const hyperopt = resolveTpeSettings({ compat: 'hyperopt' });
+const hyperopt = resolveTpeSettings({ profile: 'hyperopt' });
 
 const trial = (number: number, x: number, lr: number, state: 'complete' | 'running' = 'complete'): Trial =>
   state === 'running'

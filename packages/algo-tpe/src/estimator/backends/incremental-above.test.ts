@@ -80,7 +80,7 @@ describe('incremental joint above backend (multivariate g(x) updated per finishe
         fc.constantFrom(0.5, 1, 3),
         fc.array(row, { minLength: 1, maxLength: 6 }),
         (rows, cuts, running, forgetting, gamma, priorWeight, points) => {
-          const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma, priorWeight });
+          const settings = resolveTpeSettings({ profile: 'parzen', grouping: 'joint', forgetting, gamma, priorWeight });
           const trials = studyOf(rows, running);
           const history = new TrialHistory();
           const caches = createModelCaches();
@@ -110,8 +110,8 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
         fc.constantFrom('optuna', 'hyperopt'),
         fc.constantFrom(0.5, 1, 3),
         fc.array(row, { minLength: 1, maxLength: 6 }),
-        (rows, cuts, running, compat, priorWeight, points) => {
-          const settings = resolveTpeSettings({ compat, priorWeight });
+        (rows, cuts, running, profile, priorWeight, points) => {
+          const settings = resolveTpeSettings({ profile, priorWeight });
           const trials = studyOf(rows, running);
           const history = new TrialHistory();
           const caches = createModelCaches();
@@ -238,7 +238,7 @@ describe('incremental joint above backend with integers, quantized values and ch
         fc.array(mixedRow, { minLength: 1, maxLength: 16 }),
         (rows, cuts, running, forgetting, gamma, priorWeight, randint, concentrated, points) => {
           const settings = resolveTpeSettings({
-            compat: 'parzen',
+            profile: 'parzen',
             grouping: 'joint',
             forgetting,
             gamma,
@@ -303,7 +303,7 @@ describe('incremental joint above backend, many trials at once (a resumed study)
       finishedAt: '',
     };
   });
-  const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint' });
+  const settings = resolveTpeSettings({ profile: 'parzen', grouping: 'joint' });
   const xs = columnsOf(Array.from({ length: 40 }, (_, i) => [-2 + i / 10, (i % 9) / 8, (i % 7) / 2 - 1.5] as const));
   /** g(x) at `xs` after syncing the study at each of `sizes` with one cache. */
   const aboveAfter = (sizes: readonly number[]): Float64Array => {

@@ -104,7 +104,7 @@ describe('every density family: the incremental g(x) backends equal what its bui
       fc.property(growingStudy(300), (study) => {
         const { forgetting, priorWeight } = study;
         const settings = resolveTpeSettings({
-          compat: 'optuna',
+          profile: 'optuna',
           kernel,
           grouping: 'independent',
           forgetting,
@@ -133,7 +133,7 @@ describe('every density family: the incremental g(x) backends equal what its bui
       { numRuns: 20, endOnFailure: true },
     );
     // Where the family lets the cache follow it at all (its `incremental`), the cache was compared.
-    const settings = resolveTpeSettings({ compat: 'optuna', kernel, grouping: 'independent', constantLiar: 'worst' });
+    const settings = resolveTpeSettings({ profile: 'optuna', kernel, grouping: 'independent', constantLiar: 'worst' });
     if (DENSITY_FAMILIES[kernel].kernels.incremental(settings)) expect(hermiteCases).toBeGreaterThan(0);
   });
 
@@ -144,7 +144,7 @@ describe('every density family: the incremental g(x) backends equal what its bui
         fc.property(growingStudy(200), (study) => {
           const { forgetting, priorWeight } = study;
           const settings = resolveTpeSettings({
-            compat: 'optuna5',
+            profile: 'optuna5',
             kernel,
             grouping: 'joint',
             forgetting,

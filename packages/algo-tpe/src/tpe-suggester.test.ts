@@ -1,6 +1,6 @@
 import { createMemoryStore, type EngineEvent, Study } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, createHaltonSampler, runStudy } from '@parzen/engine/plugin';
-import { describeSuggesterContract } from '@parzen/engine/testing';
+import { describeSuggesterContract, validatePluginOptions } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { tpeSuggesterManifest } from './manifest.js';
 import { resolveTpeSettings } from './options.js';
@@ -209,5 +209,54 @@ describe('options given in code that do nothing where they are (trial 171: a con
   it("a config's suggester leaves them to the config's notes, said once", async () => {
     const made = await tpeSuggesterManifest.create({ profile: 'hyperopt', bandwidthFloor: 0.1 }, {} as never);
     expect(made.warnings).toBeUndefined();
+  });
+});
+
+describe("`compat`, the profile's former name, given in code", () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+
+  it('is read as `profile`: the same settings (kept as `profile`), with one warning that it is now `profile`', () => {
+    const old = createTpeSuggester({ compat: 'hyperopt', bandwidthFloor: 0.1 });
+    expect(old.settings).toEqual(createTpeSuggester({ profile: 'hyperopt', bandwidthFloor: 0.1 }).settings);
+    expect(old.settings).toMatchObject({ profile: 'hyperopt', kernel: 'hyperopt' });
+    expect(old.settings).not.toHaveProperty('compat');
+    expect(old.warnings?.(space)).toEqual([
+      "the tpe suggester's `compat` is now `profile` (its former name, still read as it): write profile: 'hyperopt'",
+      'the tpe suggester\'s `bandwidthFloor` does nothing with kernel "hyperopt" (profile "hyperopt"): its adaptive Parzen widths have no floor; the "optuna" kernel uses it',
+    ]);
+  });
+
+  it('with `profile` too is refused, naming both', () => {
+    expect(() => createTpeSuggester({ profile: 'optuna', compat: 'optuna' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        issues: [
+          {
+            pointer: '/compat',
+            expected: 'only one of /profile and /compat (compat is the former name of profile: write profile alone)',
+            found: 'both',
+          },
+        ],
+      }),
+    );
+  });
+
+  it("in a config, fills the profile's defaults as `profile` does (the schema's `profile` default aside)", async () => {
+    const filled = (options: Record<string, unknown>) =>
+      validatePluginOptions(tpeSuggesterManifest, options).value as Record<string, unknown>;
+    const { profile: _, ...compat } = filled({ compat: 'optuna5' });
+    const { profile, ...given } = filled({ profile: 'optuna5' });
+    expect(profile).toBe('optuna5');
+    expect(compat).toEqual({ ...given, compat: 'optuna5' });
+    const made = await tpeSuggesterManifest.create(filled({ compat: 'optuna5' }) as never, {} as never);
+    expect(made.settings).toEqual(createTpeSuggester({ profile: 'optuna5' }).settings);
+    expect(validatePluginOptions(tpeSuggesterManifest, { profile: 'optuna5', compat: 'optuna5' }).issues).toEqual([
+      {
+        pointer: '/options/compat',
+        expected:
+          'only one of /options/profile and /options/compat (compat is the former name of profile: write profile alone)',
+        found: 'both',
+      },
+    ]);
   });
 });

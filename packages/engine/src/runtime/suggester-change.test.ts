@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
+import { presentSuggester, studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { Suggester } from '../contracts/suggester.js';
@@ -263,5 +263,35 @@ describe('Study.open (ask/tell) and the suggester its study was created with', (
       });
     // A setting left undefined is left out.
     await expect(Study.open({ space, suggester: withSettings({ a: 1, b: undefined }) })).resolves.toBeDefined();
+  });
+});
+
+describe("a study's suggester settings kept under a former name (TPE's `compat`, now `profile`)", () => {
+  const kept = { name: 'tpe', settings: { gamma: 0.1, compat: 'optuna5', pruned: 'rank' } };
+
+  it('are read under the present name, in their order, for tpe only', () => {
+    const present = presentSuggester(kept);
+    expect(present).toEqual({ name: 'tpe', settings: { gamma: 0.1, profile: 'optuna5', pruned: 'rank' } });
+    expect(Object.keys(present.settings ?? {})).toEqual(['gamma', 'profile', 'pruned']);
+    const other = { name: 'mine', settings: { compat: 'x' } };
+    expect(presentSuggester(other)).toBe(other);
+    // Both names kept (no Parzen wrote that): the present one stands.
+    expect(presentSuggester({ name: 'tpe', settings: { compat: 'hyperopt', profile: 'optuna5' } })).toEqual({
+      name: 'tpe',
+      settings: { profile: 'optuna5' },
+    });
+  });
+
+  it('are no change on resume when the run gives the same settings under the present name', () => {
+    expect(
+      suggesterChange('s', kept, { name: 'tpe', settings: { gamma: 0.1, profile: 'optuna5', pruned: 'rank' } }),
+    ).toBeUndefined();
+    expect(
+      suggesterChange('s', kept, { name: 'tpe', settings: { gamma: 0.1, profile: 'optuna', pruned: 'rank' } }),
+    ).toBe(
+      'study s was created with other `tpe` settings than this run\'s: `profile` was "optuna5", now "optuna". ' +
+        'This run uses its own. To go on as the study began, give the suggester these options: ' +
+        '{"profile":"optuna5","gamma":0.1,"pruned":"rank"}.',
+    );
   });
 });

@@ -193,7 +193,7 @@ const defaultsOf = (profile: TpeProfile): Record<string, unknown> => ({
 const profileDefaults = (profile: TpeProfile): Record<string, unknown> => ({
   if:
     profile === 'parzen'
-      ? { properties: { profile: { const: profile } }, not: { required: ['compat'] } }
+      ? { properties: { profile: { const: profile }, compat: false } }
       : { required: ['profile'], properties: { profile: { const: profile } } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
   then: defaultsOf(profile),
@@ -256,7 +256,7 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
     ...PROFILE_NAMES.map(formerNameDefaults),
     // One name per option: `compat` is `profile`'s former name.
     {
-      not: { required: ['profile', 'compat'] },
+      not: { required: ['profile', 'compat'], properties: { profile: true, compat: true } },
       description: 'compat is the former name of profile: write profile alone',
     },
     univariateKernel,

@@ -89,11 +89,12 @@ const expectation = (error: ErrorObject): string => {
   }
 };
 
-/** A `not` schema that only requires fields: they must not all be given. */
+/** A `not` schema that only requires fields (and names them, for strict mode): they must not all be given. */
 const isBothOf = (schema: unknown): schema is { required: string[] } =>
   typeof schema === 'object' &&
   schema !== null &&
-  Object.keys(schema).length === 1 &&
+  Object.keys(schema).every((key) => key === 'required' || key === 'properties') &&
+  Object.values((schema as { properties?: object }).properties ?? {}).every((property) => property === true) &&
   Array.isArray((schema as { required?: unknown }).required) &&
   (schema as { required: unknown[] }).required.length > 1;
 

@@ -166,7 +166,7 @@ const measure = async (profile: Profile, size: number, steps: number): Promise<M
     cpuTimes.push((used.user + used.system) / 1000);
   }
   return {
-    profile: profile,
+    profile,
     trials: size,
     cold,
     median: quantile(times, 0.5),

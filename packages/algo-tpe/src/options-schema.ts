@@ -199,7 +199,7 @@ const profileDefaults = (profile: TpeProfile): Record<string, unknown> => ({
   then: defaultsOf(profile),
 });
 
-/** The defaults of the profile `compat`, `profile`'s former name, gives (the `tpe` suggester warns that it is now `profile`). */
+/** The defaults of the profile that `compat` (`profile`'s former name, with a note that it is now `profile`) names. */
 const formerNameDefaults = (profile: TpeProfile): Record<string, unknown> => ({
   if: { required: ['compat'], properties: { compat: { const: profile } } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.

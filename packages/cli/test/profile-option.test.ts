@@ -95,6 +95,17 @@ describe("a study stored with TPE's former option name `compat`", () => {
     // What the next run gives trial #6.
     expect(next.params).toEqual(NEXT_PARAMS[0]);
   });
+
+  it('is exported with its settings under `profile`', async () => {
+    const config = oldStudy('export', { profile: 'optuna5', startupTrials: 3 });
+    const exported = await cliIn(join(dir, 'export'), 'export', config, '-o', 'old.jsonl');
+    expect(exported.code, exported.stderr).toBe(0);
+    const header = JSON.parse(readFileSync(join(dir, 'export', 'old.jsonl'), 'utf8').split('\n')[0] ?? '') as {
+      study: { suggester: { name: string; settings: Record<string, unknown> } };
+    };
+    expect(header.study.suggester.settings).toMatchObject({ profile: 'optuna5' });
+    expect(header.study.suggester.settings).not.toHaveProperty('compat');
+  });
 });
 
 describe('a config giving `compat`', () => {

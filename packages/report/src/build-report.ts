@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolveTpeSettings } from '@parzen/algo-tpe';
 import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
@@ -48,7 +49,7 @@ import {
   type StartupDraws,
   startupDraws,
 } from './replay.js';
-import { asTheNextRunSeesThem, paramsLine, suggestionWords } from './suggestion-words.js';
+import { asTheNextRunSeesThem, paramsLine, suggestionWords, workerGone } from './suggestion-words.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
 
@@ -166,6 +167,22 @@ export const trialsVersion = (study: ReportStudy): string => {
     if (trial.finishedAt > last) last = trial.finishedAt;
   }
   return `${study.trials.length}:${finished}:${last}`;
+};
+
+/**
+ * A string that changes whenever the page made at `now` would: a trial added or finished ({@link trialsVersion}),
+ * and what the "Next suggestion" section depends on beside the trials: the enqueued entries waiting (one added or
+ * taken), and the running trials whose worker is gone by `now` (their lease lapsed), which the next run fails
+ * first. A served page is drawn again when it changes.
+ */
+export const pageVersion = (study: ReportStudy, now: Date): string => {
+  const gone = study.trials.filter((trial) => workerGone(trial, now)).map((trial) => trial.number);
+  const waiting = study.waiting ?? [];
+  const entries =
+    waiting.length === 0
+      ? ''
+      : `${waiting.length}-${createHash('sha1').update(JSON.stringify(waiting)).digest('hex').slice(0, 12)}`;
+  return `${trialsVersion(study)}:${entries}:${gone.join('.')}`;
 };
 
 /** A text cell of the trial table: at most 200 characters, cut with `…`. */
@@ -749,6 +766,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     const issues = pairIssues(study.space, options.pairs);
     if (issues.length > 0) throw invalidConfig('report options', issues);
   }
+  const now = options.now ?? new Date();
   const maxPoints = options.maxPoints ?? 1000;
   const maxLines = options.maxLines ?? 500;
   const maxPairPoints = options.maxPairPoints ?? 300;
@@ -951,7 +969,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       ],
       charts: tpeCharts,
     },
-    ...(options.next === false ? [] : [await nextSection(study, charted, options.now ?? new Date())]),
+    ...(options.next === false ? [] : [await nextSection(study, charted, now)]),
     {
       id: 'params',
       title: 'Each parameter',
@@ -964,7 +982,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     title: options.title ?? `Parzen report: ${study.name}`,
     notes,
     sections,
-    table: table(study, all, options.now ?? new Date(), await startupDraws(study)),
+    table: table(study, all, now, await startupDraws(study)),
     ...(best === undefined
       ? {}
       : {
@@ -980,7 +998,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
                 }),
           },
         }),
-    version: trialsVersion(study),
+    version: pageVersion(study, now),
     running: study.trials.filter((trial) => trial.state === 'running').length,
   };
 };

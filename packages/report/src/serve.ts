@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { trialsVersion } from './build-report.js';
+import { pageVersion } from './build-report.js';
 import { renderHtml } from './html.js';
 import type { ReportPage, ReportStudy } from './types.js';
 
@@ -38,7 +38,8 @@ export interface ReportServer {
 
 /**
  * Serves the report page on 127.0.0.1 and keeps it current: it polls the store, and when a trial was
- * added or finished, rebuilds the page and pushes it to every open page over server-sent events
+ * added or finished, an enqueued entry added or taken, or a running trial's worker is gone (its lease lapsed),
+ * rebuilds the page and pushes it to every open page over server-sent events
  * (`GET /events`, event `report`; event `status` says a failed read or build, and when polls work again). It only reads the store, so workers may run meanwhile, and closing
  * the page or the server leaves the study as it is.
  */
@@ -117,7 +118,7 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
     try {
       const study = await options.load();
       worked('read');
-      const next = trialsVersion(study);
+      const next = pageVersion(study, new Date());
       if (next !== version) {
         version = next;
         stage = 'build';

@@ -4,6 +4,12 @@ import { type Direction, finishedTrial, staleTrialOutcome, type Trial } from '@p
 import type { NextSuggestion } from './replay.js';
 
 /**
+ * Whether a trial is running and its worker is gone by `now` (its lease lapsed): the next run fails it first, as
+ * {@link asTheNextRunSeesThem} does. Any worker's, this process's too (it runs no trial).
+ */
+export const workerGone = (trial: Trial, now: Date): boolean => staleTrialOutcome(trial, now, '') !== undefined;
+
+/**
  * The trials as the next run sees them: a running trial whose worker is gone (its lease lapsed by `now`) is
  * failed first (`STALE_TRIAL`), by the rule a run marks it with, so a suggestion explained from them is the one
  * that run draws. `stale` lists those trials by number.
@@ -19,7 +25,7 @@ export const asTheNextRunSeesThem = (
 } => {
   const stale: number[] = [];
   const seen = trials.map((trial): Trial => {
-    const outcome = trial.state === 'running' ? staleTrialOutcome(trial, now, '') : undefined;
+    const outcome = staleTrialOutcome(trial, now, '');
     if (trial.state !== 'running' || outcome === undefined) return trial;
     stale.push(trial.number);
     return finishedTrial(trial, outcome, now.toISOString());

@@ -128,7 +128,10 @@ export interface ReportPage {
   readonly table?: TrialTable;
   /** The best trial, shown above the charts; absent when no trial completed. */
   readonly best?: BestTrialView;
-  /** Changes whenever the trials do; `--serve` pushes a new page when it changes. */
+  /**
+   * Changes whenever the trials do, an enqueued entry is added or taken, or a running trial's worker is gone (its
+   * lease lapsed); `--serve` pushes a new page when it changes.
+   */
   readonly version: string;
   /** How many trials were running when the page was made: a served page with none says "no trial running". */
   readonly running?: number;

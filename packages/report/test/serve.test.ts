@@ -130,4 +130,47 @@ describe('serveReport and the next suggestion', () => {
       await server.close();
     }
   });
+
+  // Review: the page was drawn again only when a trial started or finished, so an entry enqueued while it was
+  // served, or a running trial whose worker's lease lapsed, left "Next suggestion" saying other than explain.
+  it("draws the next suggestion again when an entry is enqueued, and when a running trial's lease lapses", async () => {
+    const whole = await runTpeStudy(12);
+    let waiting: ReportStudy['waiting'];
+    const lapses = new Date(Date.now() + 4000).toISOString();
+    const left: Trial = {
+      study: whole.name,
+      number: 12,
+      state: 'running',
+      internal: { x: 0.1, y: 0.2 },
+      startedAt: new Date().toISOString(),
+      lease: { owner: 'another-host:4242', expiresAt: lapses },
+    };
+    const server = await serveReport({
+      load: async () => ({ ...whole, trials: [...whole.trials, left], ...(waiting === undefined ? {} : { waiting }) }),
+      build: (study) => buildReport(study),
+      intervalMs: 20,
+    });
+    const stream = await readEvents(`${server.url}events?version=unknown`);
+    type Page = { sections: { id: string; text: string[] }[] };
+    const next = () =>
+      (
+        JSON.parse(stream.events.filter((e) => e.event === 'report').at(-1)?.data ?? '{"sections":[]}') as Page
+      ).sections.find((s) => s.id === 'next')?.text ?? [];
+    try {
+      await expect.poll(() => next()[0]).toMatch(/^The next trial, #13, would get .*; 1 trial running\)/);
+      waiting = [{ x: 0.25, y: -1 }];
+      await expect
+        .poll(() => next()[0])
+        .toContain('But an enqueued entry waits: the next trial runs x = 0.25, y = -1 instead');
+      await expect
+        .poll(() => next(), { timeout: 10_000 })
+        .toContain(
+          '#12 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first.',
+        );
+      expect(next()[0]).not.toContain('running');
+    } finally {
+      await stream.stop();
+      await server.close();
+    }
+  });
 });

@@ -1,10 +1,10 @@
-import { assertOptions, type SchemaNode, type Suggester, sampleDistribution } from '@parzen/engine/plugin';
+import { assertOptions, type ObjectSchemaNode, type Suggester, sampleDistribution } from '@parzen/engine/plugin';
 
 /** The random suggester's options: none (the seed is the study's, as every suggester's). */
 export type RandomOptions = Readonly<Record<string, never>>;
 
 /** The random suggester's options schema: an empty object, the only options it takes. */
-export const randomOptionsSchema: SchemaNode = { type: 'object', additionalProperties: false, properties: {} };
+export const randomOptionsSchema: ObjectSchemaNode = { type: 'object', additionalProperties: false, properties: {} };
 
 /**
  * Random search with hyperopt's `rand` semantics: each active parameter is drawn from its prior with the

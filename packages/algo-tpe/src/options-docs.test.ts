@@ -64,8 +64,7 @@ describe('TpeSettings doc comments', () => {
 });
 
 describe('the constantLiar description (the config reference shows it)', () => {
-  const text = (tpeOptionsSchema as { properties: Record<string, { description: string }> }).properties.constantLiar
-    ?.description;
+  const text = tpeOptionsSchema.properties.constantLiar?.description as string | undefined;
 
   it("says where running trials go in the words explain prints (in g(x) only, never in l(x)), not 'above set'", () => {
     expect(text).not.toContain('above set');

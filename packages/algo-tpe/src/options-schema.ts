@@ -1,3 +1,4 @@
+import type { ObjectSchemaNode } from '@parzen/engine/plugin';
 import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TPE_PROFILES, type TpeProfile } from './options.js';
 
@@ -211,7 +212,7 @@ const formerNameDefaults = (profile: TpeProfile): Record<string, unknown> => ({
  * phases and `explore` itself (the suggester works them out, `resolveTpeSettings`): fixed ones on the
  * property, profile-dependent ones in one `if/then` clause per `profile` value (ajv's `useDefaults` fills them).
  */
-export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
+export const tpeOptionsSchema: ObjectSchemaNode = {
   type: 'object',
   additionalProperties: false,
   properties: {

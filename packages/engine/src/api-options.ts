@@ -322,6 +322,27 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
 /** A JSON Schema, as plugins write their `optionsSchema`; {@link optionIssues} reads a few keywords. */
 export type SchemaNode = Readonly<Record<string, unknown>>;
 
+/**
+ * The JSON Schema of an object, as a plugin's exported options schema is typed (`jsonlStoreOptionsSchema`,
+ * `tpeOptionsSchema`): its options under `properties`, so code can read one
+ * (`jsonlStoreOptionsSchema.properties.path`) or extend the schema with options of its own
+ * (`{ ...schema, properties: { ...schema.properties, extra: { type: 'string' } } }`). A {@link SchemaNode}.
+ */
+export interface ObjectSchemaNode {
+  /** Always `object`. */
+  readonly type: 'object';
+  /** Each option's schema, by its name. */
+  readonly properties: Readonly<Record<string, SchemaNode>>;
+  /** The options that must be given. */
+  readonly required?: readonly string[];
+  /** false: an option not in `properties` is refused. */
+  readonly additionalProperties?: boolean | SchemaNode;
+  /** What the options are. */
+  readonly description?: string;
+  /** Any other keyword (`allOf` of `if`/`then` clauses, for one). */
+  readonly [keyword: string]: unknown;
+}
+
 const JSON_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
   number: (value) => typeof value === 'number' && Number.isFinite(value),
   integer: (value) => typeof value === 'number' && Number.isSafeInteger(value),

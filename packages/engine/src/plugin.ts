@@ -7,7 +7,13 @@
  * @module @parzen/engine/plugin
  */
 
-export { assertOptions, definedOptions, optionIssues, type SchemaNode } from './api-options.js';
+export {
+  assertOptions,
+  definedOptions,
+  type ObjectSchemaNode,
+  optionIssues,
+  type SchemaNode,
+} from './api-options.js';
 export { trialsChangedSince } from './builtins/change-log.js';
 export { checkSameStudy } from './builtins/check-same-study.js';
 export {

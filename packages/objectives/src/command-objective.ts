@@ -13,8 +13,8 @@ import {
   invalidConfig,
   lastStderrLine,
   type ObjectiveAdapter,
+  type ObjectSchemaNode,
   resolveConfigPath,
-  type SchemaNode,
   SERVICES,
   type Services,
   shellQuoted,
@@ -101,10 +101,9 @@ export interface CommandObjectiveOptions {
 /**
  * JSON Schema of the `command` objective's options ({@link CommandObjectiveOptions}), with defaults: the manifest's
  * `optionsSchema`, which a config's `options` of `{ "use": "command" }` are checked against (ajv fills the
- * defaults), and which {@link createCommandObjective} checks options given in code against. Typed as a
- * {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in the config reference.
+ * defaults), and which {@link createCommandObjective} checks options given in code against. Typed as an {@link ObjectSchemaNode}: read an option (`.properties.NAME`) or extend the schema with options of your own (`{ ...schema, properties: { ...schema.properties, more } }`); the options are listed in the config reference.
  */
-export const commandObjectiveOptionsSchema: SchemaNode = {
+export const commandObjectiveOptionsSchema: ObjectSchemaNode = {
   type: 'object',
   additionalProperties: false,
   required: ['command'],

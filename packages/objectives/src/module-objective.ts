@@ -8,7 +8,7 @@ import {
   invalidConfig,
   type ObjectiveAdapter,
   type ObjectiveFunction,
-  type SchemaNode,
+  type ObjectSchemaNode,
   SERVICES,
 } from '@parzen/engine/plugin';
 import {
@@ -47,10 +47,9 @@ export interface ModuleObjectiveOptions {
 /**
  * JSON Schema of the `module` objective's options ({@link ModuleObjectiveOptions}), with defaults: the manifest's
  * `optionsSchema`, which a config's `options` of `{ "use": "module" }` are checked against (ajv fills the
- * defaults), and which {@link createModuleObjective} checks options given in code against. Typed as a
- * {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in the config reference.
+ * defaults), and which {@link createModuleObjective} checks options given in code against. Typed as an {@link ObjectSchemaNode}: read an option (`.properties.NAME`) or extend the schema with options of your own (`{ ...schema, properties: { ...schema.properties, more } }`); the options are listed in the config reference.
  */
-export const moduleObjectiveOptionsSchema: SchemaNode = {
+export const moduleObjectiveOptionsSchema: ObjectSchemaNode = {
   type: 'object',
   additionalProperties: false,
   required: ['path'],

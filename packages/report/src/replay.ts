@@ -103,7 +103,7 @@ export const trialsBefore = (trials: readonly Trial[], target: Trial): Trial[] =
         : trial,
     );
 
-const KNOWN_TPE_OPTIONS = new Set(Object.keys(tpeOptionsSchema.properties as object));
+const KNOWN_TPE_OPTIONS = new Set(Object.keys(tpeOptionsSchema.properties));
 
 /**
  * The options to replay with: the study's own TPE options, without any this version does not know (a

@@ -1,4 +1,4 @@
-import type { SchemaNode } from '@parzen/engine/plugin';
+import type { ObjectSchemaNode } from '@parzen/engine/plugin';
 
 /** {@link jsonlStoreOptionsSchema} as written, for the store's own code that extends it (the options code takes). */
 export const JSONL_OPTIONS_SCHEMA = {
@@ -28,7 +28,6 @@ export const JSONL_OPTIONS_SCHEMA = {
 /**
  * JSON Schema of the `jsonl` store's config options (`JsonlStoreManifestOptions`), with defaults: the
  * manifest's `optionsSchema`, which a config's `options` of `{ "use": "jsonl" }` are checked against (ajv fills
- * the defaults). Typed as a {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in
- * the config reference.
+ * the defaults). Typed as an {@link ObjectSchemaNode}: read an option (`.properties.NAME`) or extend the schema with options of your own (`{ ...schema, properties: { ...schema.properties, more } }`); the options are listed in the config reference.
  */
-export const jsonlStoreOptionsSchema: SchemaNode = JSONL_OPTIONS_SCHEMA;
+export const jsonlStoreOptionsSchema: ObjectSchemaNode = JSONL_OPTIONS_SCHEMA;

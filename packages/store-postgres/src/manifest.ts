@@ -1,4 +1,4 @@
-import { type AnyPluginManifest, defineStore, type SchemaNode, SERVICES } from '@parzen/engine/plugin';
+import { type AnyPluginManifest, defineStore, type ObjectSchemaNode, SERVICES } from '@parzen/engine/plugin';
 import { connectionIssues, type PostgresStoreOptions } from './connection-options.js';
 import type { createPostgresStore } from './postgres-store.js';
 
@@ -51,10 +51,9 @@ export const POSTGRES_OPTIONS_SCHEMA = {
 
 /**
  * JSON Schema of {@link PostgresStoreManifestOptions}, with defaults: the manifest's `optionsSchema`, which a
- * config's `options` of `{ "use": "postgres" }` are checked against (ajv fills the defaults). Typed as a
- * {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in the config reference.
+ * config's `options` of `{ "use": "postgres" }` are checked against (ajv fills the defaults). Typed as an {@link ObjectSchemaNode}: read an option (`.properties.NAME`) or extend the schema with options of your own (`{ ...schema, properties: { ...schema.properties, more } }`); the options are listed in the config reference.
  */
-export const postgresStoreOptionsSchema: SchemaNode = POSTGRES_OPTIONS_SCHEMA;
+export const postgresStoreOptionsSchema: ObjectSchemaNode = POSTGRES_OPTIONS_SCHEMA;
 
 /**
  * `{ "use": "postgres" }`: a study in a PostgreSQL database, shared by workers on many machines. `pg` is

@@ -1,4 +1,4 @@
-import type { SchemaNode } from '@parzen/engine/plugin';
+import type { ObjectSchemaNode } from '@parzen/engine/plugin';
 
 /** {@link sqliteStoreOptionsSchema} as written, for the store's own code that extends it (the options code takes). */
 export const SQLITE_OPTIONS_SCHEMA = {
@@ -31,7 +31,6 @@ export const SQLITE_OPTIONS_SCHEMA = {
 /**
  * JSON Schema of the `sqlite` store's config options (`SqliteStoreManifestOptions`), with defaults: the
  * manifest's `optionsSchema`, which a config's `options` of `{ "use": "sqlite" }` are checked against (ajv fills
- * the defaults). Typed as a {@link SchemaNode}, as every plugin's `optionsSchema` is; the options are listed in
- * the config reference.
+ * the defaults). Typed as an {@link ObjectSchemaNode}: read an option (`.properties.NAME`) or extend the schema with options of your own (`{ ...schema, properties: { ...schema.properties, more } }`); the options are listed in the config reference.
  */
-export const sqliteStoreOptionsSchema: SchemaNode = SQLITE_OPTIONS_SCHEMA;
+export const sqliteStoreOptionsSchema: ObjectSchemaNode = SQLITE_OPTIONS_SCHEMA;

@@ -34,7 +34,6 @@ export {
   trialsBefore,
 } from './replay.js';
 export { type ReportServer, type ServeOptions, serveReport } from './serve.js';
-export { asTheNextRunSeesThem, type SuggestionWords, suggestionWords } from './suggestion-words.js';
 export { writeSvgs } from './svg.js';
 export type {
   BestTrialView,

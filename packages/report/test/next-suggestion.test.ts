@@ -1,14 +1,13 @@
 import { choice, option, type Trial, uniform } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
+import { asTheNextRunSeesThem, suggestionWords } from '../src/host.js';
 import {
-  asTheNextRunSeesThem,
   buildReport,
   type Chart,
   explainNextSuggestion,
   type ReportPage,
   type ReportStudy,
   type Section,
-  suggestionWords,
 } from '../src/index.js';
 import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
 
@@ -156,5 +155,16 @@ describe('a trial asked for that the study does not have yet', () => {
     const drawn = await buildReport(later, { trials: [30], awaitTrials: true });
     expect(drawn.notes.join(' ')).not.toContain('not in the study yet');
     expect(drawn.sections.find((s) => s.id === 'tpe')?.charts.map((c) => c.id)).toEqual(['density-x', 'density-y']);
+  });
+});
+
+describe('where the shared explain words are exported', () => {
+  it("the CLI's helpers are in `@parzen/report/host`, not on the root a page's author reads", async () => {
+    const root = Object.keys(await import('../src/index.js'));
+    const host = Object.keys(await import('../src/host.js'));
+    for (const name of ['asTheNextRunSeesThem', 'suggestionWords']) {
+      expect(root).not.toContain(name);
+      expect(host).toContain(name);
+    }
   });
 });

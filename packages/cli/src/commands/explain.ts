@@ -9,7 +9,8 @@ import {
   ParzenError,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import { type NextSuggestion, type PastSuggestion, type ReportStudy, suggestionWords } from '@parzen/report';
+import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
+import { asTheNextRunSeesThem, suggestionWords } from '@parzen/report/host';
 import { configEntries } from '../config-entries.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
@@ -699,7 +700,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     output.note(
       `parzen: note: --seed ${flags.seed} is not the seed study ${read.name} was created with (${seeds.own}): the params below are those a run with --seed ${flags.seed} would draw next${seeds.plain === flags.seed ? '' : `; without --seed, explain draws with seed ${seeds.plain}, as run would`}.`,
     );
-  const { trials, stale } = report.asTheNextRunSeesThem(read.trials, new Date());
+  const { trials, stale } = asTheNextRunSeesThem(read.trials, new Date());
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;
   if (next.unknownOptions.length > 0)

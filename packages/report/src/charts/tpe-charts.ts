@@ -539,9 +539,11 @@ export const densityChart = (
   param: ParamNode,
   snapshots: readonly ReplaySnapshot[],
   trialValue: (trial: number) => number | undefined = () => undefined,
-  // The study's suggester is not TPE: the figure is what TPE would have done (trial 132: titled "What TPE saw");
-  // 'next': the one suggestion the next trial would get.
-  replayOnly: TpeFigure = false,
+  /**
+   * Which suggestions it draws: `false`, a TPE study's past ones; `true`, a study another suggester drew (titled
+   * "What TPE would have seen"); `'next'`, the one suggestion the next trial would get.
+   */
+  figure: TpeFigure = false,
 ): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g, f = log P(finishes) where failures count; w: the
   // chosen value; t: a trial's value that built l (s "l") or g (s "g")); the spec folds them into curves.
@@ -623,10 +625,10 @@ export const densityChart = (
     : plain;
   return {
     id: chartId('density', param.name),
-    title: tpeTitle(param.name, replayOnly),
-    description: `${figureWhen(replayOnly, found)}: log l(${param.name}) over the good trials (green), log g(${param.name}) over the others (red, dashed), ${difference} (black), and the value TPE ${figureChose(replayOnly)} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    title: tpeTitle(param.name, figure),
+    description: `${figureWhen(figure, found)}: log l(${param.name}) over the good trials (green), log g(${param.name}) over the others (red, dashed), ${difference} (black), and the value TPE ${figureChose(figure)} (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
-      ...base(tpeTitle(param.name, replayOnly)),
+      ...base(tpeTitle(param.name, figure)),
       data: { values: rows },
       facet: {
         row: { field: 'a', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
@@ -760,8 +762,8 @@ const SCORE_BAND = 1.2;
 export const categoricalChart = (
   param: ParamNode,
   snapshots: readonly ReplaySnapshot[],
-  /** `true`: a study another suggester drew (what TPE would have seen); `'next'`: the next trial's suggestion. */
-  replayOnly: TpeFigure = false,
+  /** Which suggestions it draws: `false`, a TPE study's past ones; `true`, a study another suggester drew (what TPE would have seen); `'next'`, the next trial's. */
+  figure: TpeFigure = false,
 ): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];
   const options = optionLabels(param.optionValues ?? []);
@@ -824,10 +826,10 @@ export const categoricalChart = (
   };
   return {
     id: chartId('categorical', param.name),
-    title: tpeTitle(param.name, replayOnly),
-    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}${figureWhen(replayOnly, found)}: the probability of each option of ${param.name} under the good trials' model l (green) and the others' model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${figureChose(replayOnly)}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
+    title: tpeTitle(param.name, figure),
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}${figureWhen(figure, found)}: the probability of each option of ${param.name} under the good trials' model l (green) and the others' model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE ${figureChose(figure)}: the best score among the candidates drawn from l, which is not always the highest score shown (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? " Decided jointly (multivariate TPE): the bars are the joint l and g with the other parameters at the chosen point, divided by their sums over the options so that each row's bars add up to 1, and each score is computed from the bars drawn. The joint score TPE ranked by (the score `parzen explain` prints; a score's tooltip gives it) adds the same amount to every option of a row, the other parameters' part of the joint l and g, so both rank the options alike." : ''}`,
     spec: {
-      ...base(tpeTitle(param.name, replayOnly)),
+      ...base(tpeTitle(param.name, figure)),
       data: { values: rows },
       facet: {
         row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },

@@ -13,7 +13,11 @@ export const tpeSettingsChange = async (
 ): Promise<string | undefined> => {
   if (suggester.use !== 'tpe' || study.suggester?.name !== 'tpe') return undefined;
   const { createTpeSuggester } = await import('@parzen/algo-tpe');
-  const options = (suggester.options ?? {}) as Parameters<typeof createTpeSuggester>[0];
+  const given = (suggester.options ?? {}) as NonNullable<Parameters<typeof createTpeSuggester>[0]>;
+  // A config's options: a `profile` beside `compat` (its former name) is the schema's default, filled in (the
+  // config's validation refuses both written), which the code entry point would refuse as both given.
+  const { profile: _filled, ...withoutProfile } = given;
+  const options = given.compat === undefined ? given : withoutProfile;
   return suggesterChange(study.name, study.suggester, studySuggester(createTpeSuggester(options)), {
     than: "the config's",
     uses,

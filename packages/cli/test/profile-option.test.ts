@@ -96,6 +96,38 @@ describe("a study stored with TPE's former option name `compat`", () => {
     expect(next.params).toEqual(NEXT_PARAMS[0]);
   });
 
+  it('is explained and reported with a config that still gives `compat` (alone: the schema fills in `profile` beside it)', async () => {
+    const config = oldStudy('explain-compat', { compat: 'optuna5', startupTrials: 3 });
+    const json = await cliIn(join(dir, 'explain-compat'), 'explain', config, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).not.toMatch(/settings than|found both/);
+    expect((JSON.parse(json.stdout) as { params: Record<string, number> }).params).toEqual(NEXT_PARAMS[0]);
+    const report = await cliIn(join(dir, 'explain-compat'), 'report', config, '-o', 'report.html');
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).not.toMatch(/found both/);
+  });
+
+  it('an export written before the rename (its header saying `compat`) is imported under `profile`', async () => {
+    const config = oldStudy('import-old', { profile: 'optuna5', startupTrials: 3 });
+    const here = join(dir, 'import-old');
+    expect((await cliIn(here, 'export', config, '-o', 'old.jsonl')).code).toBe(0);
+    const [header = '', ...rows] = readFileSync(join(here, 'old.jsonl'), 'utf8').split('\n');
+    expect(header).toContain('"profile":"optuna5"');
+    writeIn(here, 'older.jsonl', [header.replace('"profile":"optuna5"', '"compat":"optuna5"'), ...rows].join('\n'));
+    const moved = join(here, 'moved');
+    mkdirSync(moved);
+    const target = writeIn(moved, 'old-profile.json', JSON.parse(readFileSync(config, 'utf8')) as object);
+    writeIn(moved, 'heart.mjs', heartModule);
+    const imported = await cliIn(moved, 'import', target, join(here, 'older.jsonl'));
+    expect(imported.code, imported.stderr).toBe(0);
+    const study =
+      readFileSync(join(moved, 'old-profile.parzen.jsonl'), 'utf8')
+        .split('\n')
+        .find((line) => line.includes('"suggester"')) ?? '';
+    expect(study).toContain('"profile":"optuna5"');
+    expect(study).not.toContain('compat');
+  });
+
   it('is exported with its settings under `profile`', async () => {
     const config = oldStudy('export', { profile: 'optuna5', startupTrials: 3 });
     const exported = await cliIn(join(dir, 'export'), 'export', config, '-o', 'old.jsonl');

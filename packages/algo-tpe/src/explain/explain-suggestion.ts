@@ -10,7 +10,7 @@ import {
 } from '@parzen/engine/plugin';
 import type { TpeOptions } from '../options.js';
 import type { Suggestion } from '../suggest/suggest-trial.js';
-import { createTpeSuggester } from '../tpe-suggester.js';
+import { tpeSuggesterOf } from '../tpe-suggester.js';
 import type { TpeExplanation } from './explanation.js';
 
 /** The inputs of one suggestion, as a suggester context carries them. */
@@ -51,7 +51,9 @@ export interface ExplainSuggestionInput {
  * decides the parameters, so the replay is the suggestion a study would have made.
  */
 export const explainSuggestion = async (input: ExplainSuggestionInput): Promise<Required<Suggestion>> => {
-  const suggester = createTpeSuggester({ ...input.options, explain: true });
+  // As a config's options (what `parzen explain` and the report pass): a `profile` beside `compat`, its former
+  // name, is the schema's default filled in, not both written (which the config's validation refuses).
+  const suggester = tpeSuggesterOf({ ...input.options, explain: true }, 'config');
   let explanation: TpeExplanation | undefined;
   const params = await suggestParams(
     suggester,

@@ -10,6 +10,7 @@ import {
   type InvalidRow,
   importInvalid,
   openStudyScope,
+  presentSuggester,
   shellQuoted,
   signalsDelivered,
   spaceDifferences,
@@ -267,7 +268,8 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
   const { name, settings } = suggester as { name?: unknown; settings?: unknown };
   if (typeof name !== 'string') return undefined;
   const plain = typeof settings === 'object' && settings !== null && !Array.isArray(settings);
-  return plain ? { name, settings: settings as Record<string, unknown> } : { name };
+  // Under the settings' present names (an older export's TPE `compat` is `profile`), as the study is then kept.
+  return presentSuggester(plain ? { name, settings: settings as Record<string, unknown> } : { name });
 };
 
 /** Line numbers a message lists: the first 20, then how many more (trial 71: 10,000 of them on one line). */

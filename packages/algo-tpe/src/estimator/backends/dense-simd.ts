@@ -372,7 +372,13 @@ const instantiate = (): SimdInstance | null => {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const bytes = moduleBytes();
   if (api === undefined || !api.validate(bytes)) return null;
-  const { exports } = new api.Instance(new api.Module(bytes), {});
+  let exports: Record<string, unknown>;
+  try {
+    ({ exports } = new api.Instance(new api.Module(bytes), {}));
+  } catch {
+    // WebAssembly there but compiling refused (a `vm` context without wasm code generation, a policy): the loops.
+    return null;
+  }
   const made = {
     memory: exports.memory as WasmMemory,
     terms: exports.terms as TermsFunction,
@@ -433,7 +439,14 @@ export const denseSimd = (
   const coefsAt = invAt + 8 * size * d;
   const termsAt = coefsAt + 8 * size;
   const end = termsAt + 32 * (size + extraSize);
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+  if (end > memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    } catch {
+      // Past what the module's memory can hold (4 GiB) or the process can get: this pass runs in the loops.
+      return undefined;
+    }
+  }
   const { buffer } = memory;
   const mus = new Float64Array(buffer, musAt, size * d);
   const invSigmas = new Float64Array(buffer, invAt, size * d);

@@ -1,0 +1,50 @@
+import { afterAll, expect, test } from 'vitest';
+import { denseSimd } from './dense-simd.js';
+import { denseProduct, evaluateProduct, type ProductKernels } from './pruned-product.js';
+
+// A file of its own: the module is instantiated once per process, on first use, and these tests need that first use.
+/** WebAssembly's API, as far as this test reads it (TypeScript's lib has its types only with the DOM's). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+}
+const host = globalThis as unknown as { WebAssembly: WasmApi };
+const realWebAssembly = host.WebAssembly;
+afterAll(() => {
+  host.WebAssembly = realWebAssembly;
+});
+
+const kernels = (d: number, size: number): ProductKernels => {
+  let state = 3;
+  const uniform = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  return {
+    d,
+    size,
+    mus: Float64Array.from({ length: size * d }, () => 0.3 + 0.2 * (uniform() - 0.5)),
+    invSigmas: Float64Array.from({ length: size * d }, () => 1 / (0.01 + 0.05 * uniform())),
+    logCoefs: Float64Array.from({ length: size }, () => -Math.log(size) + uniform()),
+  };
+};
+
+test('where WebAssembly is there but compiling is refused, the dense pass runs in the JavaScript loops', () => {
+  // As in a `vm` context without wasm code generation: validate works, compiling throws.
+  host.WebAssembly = {
+    validate: (bytes: Uint8Array) => realWebAssembly.validate(bytes),
+    Module: function refused() {
+      throw new Error('WebAssembly.Module(): Wasm code generation disallowed by embedder');
+    },
+  } as WasmApi;
+  const d = 5;
+  const made = kernels(d, 200);
+  expect(denseSimd(made, 0)).toBeUndefined();
+  const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+  const points = Array.from({ length: d }, (_, j) => ({
+    at: Float64Array.from({ length: 9 }, (_, i) => 0.2 + 0.02 * i + 0.01 * j),
+  }));
+  const extra = { ...kernels(d, 3), size: 3 };
+  const dense = new Float64Array(9);
+  denseProduct(made, bounds, points, extra, dense, 0);
+  expect(Array.from(dense)).toEqual(Array.from(evaluateProduct(made, bounds, points, extra)));
+});

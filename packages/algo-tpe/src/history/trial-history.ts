@@ -34,7 +34,8 @@ const codeOf = (trial: Trial): number =>
 
 /**
  * What TPE remembers of a study between suggestions. Finished trials are immutable, so each one is
- * folded in once, keyed by its number and state (never by object identity): losses in sorted order and
+ * folded in once, keyed by its number and state (a trial object is not what identifies it; identity only lets a
+ * sync skip reading objects it saw last time, below): losses in sorted order and
  * every parameter's values in sorted columns. Running trials change, so they are re-read every call.
  *
  * @remarks `sync` checks the context against what it holds (count and loss of every finished trial) and

@@ -1,8 +1,9 @@
 import { afterAll, expect, test } from 'vitest';
-import { denseSimd } from './dense-simd.js';
+import { denseSimd, forgetDenseSimd } from './dense-simd.js';
 import { denseProduct, evaluateProduct, type ProductKernels } from './pruned-product.js';
 
-// A file of its own: the module is instantiated once per process, on first use, and these tests need that first use.
+// The module is instantiated once per process, on first use: forgotten here before and after, so that this test
+// makes it under a WebAssembly that refuses to compile, and the tests after it get the real one again.
 /** WebAssembly's API, as far as this test reads it (TypeScript's lib has its types only with the DOM's). */
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -11,6 +12,7 @@ const host = globalThis as unknown as { WebAssembly: WasmApi };
 const realWebAssembly = host.WebAssembly;
 afterAll(() => {
   host.WebAssembly = realWebAssembly;
+  forgetDenseSimd();
 });
 
 const kernels = (d: number, size: number): ProductKernels => {
@@ -36,6 +38,7 @@ test('where WebAssembly is there but compiling is refused, the dense pass runs i
       throw new Error('WebAssembly.Module(): Wasm code generation disallowed by embedder');
     },
   } as WasmApi;
+  forgetDenseSimd();
   const d = 5;
   const made = kernels(d, 200);
   expect(denseSimd(made, 0)).toBeUndefined();

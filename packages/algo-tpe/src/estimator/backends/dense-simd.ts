@@ -388,6 +388,11 @@ const instantiate = (): SimdInstance | null => {
   return made;
 };
 
+/** Forgets the instance, so that the next pass makes it again (for tests of what `WebAssembly` allows). */
+export const forgetDenseSimd = (): void => {
+  instance = undefined;
+};
+
 /** Whether the SIMD dense pass is used (where WebAssembly SIMD is there); for tests. */
 export const useDenseSimd = (on: boolean): void => {
   enabled = on;

@@ -3,6 +3,7 @@
  * branch on it and users get a message that says what was expected, what was found and where.
  */
 
+import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ownEntry } from './domain/own-entry.js';
 
@@ -717,10 +718,11 @@ export const thrownAt = (error: Error, caller?: string): string | undefined => {
     // tsx's loader, which compiles and resolves the module: what it throws is the loader's refusal (an unknown
     // extension), and its frames below a module's are the loader's too (trial 162: a frame of tsx's bundle was shown).
     if (/[\\/]node_modules[\\/]tsx[\\/]/.test(frame)) return undefined;
-    // The frame's own place, `at f (PLACE)` or `at PLACE`, only: inside `node:internal/...` or a `data:` URL
-    // an unanchored match found a made-up path (review 51: `/modules/esm/translators:205:3`).
-    const [, file, row, column] = frame.match(/(?:\(|at )(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)\)?$/) ?? [];
-    if (file !== undefined) return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${row}:${column}`;
+    // The frame's own place, `at f (PLACE)` or `at PLACE` (framePlace), when it is a file: inside
+    // `node:internal/...` or a `data:` URL an unanchored match found a made-up path (review 51:
+    // `/modules/esm/translators:205:3`).
+    const place = framePlace(frame);
+    if (place !== undefined && isAbsolute(place)) return place;
   }
   return undefined;
 };

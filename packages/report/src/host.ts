@@ -7,4 +7,4 @@
  * @module @parzen/report/host
  */
 
-export { asTheNextRunSeesThem, type SuggestionWords, suggestionWords } from './suggestion-words.js';
+export { asTheNextRunSeesThem, paramsLine, type SuggestionWords, suggestionWords } from './suggestion-words.js';

@@ -10,7 +10,7 @@ import {
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
-import { asTheNextRunSeesThem, suggestionWords } from '@parzen/report/host';
+import { asTheNextRunSeesThem, paramsLine, suggestionWords } from '@parzen/report/host';
 import { configEntries } from '../config-entries.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
@@ -37,12 +37,6 @@ export interface ExplainFlags {
 }
 
 const shown = (value: unknown): string => (typeof value === 'number' ? formatNumber(value) : JSON.stringify(value));
-
-/** The assignment as one line: `x = 0.61, model = "svm"`. */
-const assignment = (params: Readonly<Record<string, unknown>>): string =>
-  Object.entries(params)
-    .map(([name, value]) => `${name} = ${shown(value)}`)
-    .join(', ');
 
 /**
  * The Halton point a past start-up trial's drawn params are, when the stored data shows it exactly: the
@@ -85,27 +79,27 @@ export const formatNextSuggestion = (
     past === undefined
       ? [`Study ${name}, TPE (profile ${e.profile}${running}): the next trial, #${trialNumber}, would get`]
       : [`Study ${name}, TPE (profile ${e.profile}${running}): trial #${trialNumber} got`];
-  lines.push(`  ${assignment(past?.stored ?? params)}`);
+  lines.push(`  ${paramsLine(past?.stored ?? params)}`);
   if (past?.enqueued !== undefined && past.enqueuedAll === true)
     lines.push(
-      `The store lists them all as given to it, not drawn (an enqueued entry naming them all, or an import of a trial that ran an entry): TPE chose none here.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`,
+      `The store lists them all as given to it, not drawn (an enqueued entry naming them all, or an import of a trial that ran an entry): TPE chose none here.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${paramsLine(params)}, explained below.`}`,
     );
   else if (past?.enqueued !== undefined)
     lines.push(
-      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? `TPE's ${words.startupBy}` : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
+      `An enqueued entry gave it ${paramsLine(past.enqueued)}; ${e.phase === 'startup' ? `TPE's ${words.startupBy}` : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
     );
   // Trial 166: with --seed 8 on a study of seed 7, four guesses were listed where the seeds alone told.
   if (past !== undefined && !past.reproduced && past.enqueuedAll !== true && seed?.ownGives === true)
     lines.push(
-      `TPE with --seed ${seed.given}, given the trials before it, draws ${assignment(params)} instead: study ${name} was created with seed ${seed.own}, which gives this trial's params (explain without --seed replays with it).${e.phase === 'startup' ? '' : ' What follows explains the draw with --seed.'}`,
+      `TPE with --seed ${seed.given}, given the trials before it, draws ${paramsLine(params)} instead: study ${name} was created with seed ${seed.own}, which gives this trial's params (explain without --seed replays with it).${e.phase === 'startup' ? '' : ' What follows explains the draw with --seed.'}`,
     );
   else if (past !== undefined && !past.reproduced && past.enqueuedAll !== true && seed !== undefined)
     lines.push(
-      `TPE with --seed ${seed.given}, given the trials before it, draws ${assignment(params)} instead, and so does seed ${seed.own}, the one study ${name} was created with: the trial was suggested with other settings (a run with an edited config), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains the draw with --seed.'}`,
+      `TPE with --seed ${seed.given}, given the trials before it, draws ${paramsLine(params)} instead, and so does seed ${seed.own}, the one study ${name} was created with: the trial was suggested with other settings (a run with an edited config), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains the draw with --seed.'}`,
     );
   else if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(
-      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: ${createdWith === undefined ? '' : `the study was created with the \`${createdWith}\` suggester, which may have drawn this trial (a run with TPE came later); or `}the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
+      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${paramsLine(params)} instead: ${createdWith === undefined ? '' : `the study was created with the \`${createdWith}\` suggester, which may have drawn this trial (a run with TPE came later); or `}the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
   if (e.phase === 'startup') {
     const phase = words.startup as string;

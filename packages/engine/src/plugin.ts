@@ -133,7 +133,14 @@ export {
   toInternalParams,
   walkSpace,
 } from './domain/params.js';
-export { addedTrialKey, type ComparedTrial, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
+export {
+  addedTrialKey,
+  type ComparedTrial,
+  leftOutRepeats,
+  refuseRepeatedTrials,
+  repeatsOf,
+  trialsToAdd,
+} from './domain/repeated-trials.js';
 export {
   createRng,
   deriveRng,

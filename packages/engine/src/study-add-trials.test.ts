@@ -371,13 +371,15 @@ describe('Study.addTrials', () => {
     expect(grown.skipped.map(({ row }) => row)).toEqual([0]);
     expect(await again.trials()).toHaveLength(3);
     expect(warnings).toEqual([]);
-    // Another call added them meanwhile (the store refuses in its atomic step): left out as repeats too.
+    // A store whose addTrials does not honour skipRepeats (a third-party store written before it): the rows are
+    // compared with the study as read before the add, the store asked to refuse a call of nothing but repeats in
+    // its own step, and a warning says the skip is not atomic. Another call added them meanwhile: left out too.
     const racing = {
       ...store,
       name: 'racing',
+      skipRepeats: undefined,
       listTrials: async () => [],
       addTrials: async (_study: string, _trials: unknown, options: unknown) => {
-        // The store is asked to refuse a call of repeats in its own step: without it, two imports at once add twice.
         expect(options).toEqual({ refuseRepeats: true });
         throw Object.assign(new Error('every trial repeats'), { code: 'IMPORT_REPEATED' });
       },
@@ -386,6 +388,11 @@ describe('Study.addTrials', () => {
       added: [],
       skippedRepeats: [0, 1],
     });
+    expect(warnings).toEqual([
+      'study.addTrials: the racing store does not skip repeats in its own atomic step (its addTrials does not honour ' +
+        'skipRepeats), so the rows were compared with study warm as read before the add: two calls at the same moment ' +
+        'that share rows can both add them. Make such calls one at a time with this store.',
+    ]);
     // Not with refuseRepeats, which asks for the opposite.
     expect(await errorOf(again.addTrials(rows, { skipRepeats: true, refuseRepeats: true }))).toMatchObject({
       code: 'CONFIG_INVALID',
@@ -395,6 +402,30 @@ describe('Study.addTrials', () => {
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/skipRepeats', expected: 'one of true, false' }],
     });
+  });
+
+  it('with skipRepeats, two calls at the same moment that share rows add each row once (the store skips in its step)', async () => {
+    const store = createMemoryStore();
+    const openOn = () => Study.open({ name: 'shared', space, suggester: watching(), store, onWarning: () => {} });
+    const [one, two] = [await openOn(), await openOn()];
+    const row = (x: number) => ({ params: { x, kernel: 'linear' as const }, loss: x });
+    const first = [0.1, 0.2, 0.3, 0.4].map(row);
+    const second = [0.3, 0.4, 0.5, 0.6].map(row);
+    const [a, b] = await Promise.all([
+      one.addTrials(first, { skipRepeats: true }),
+      two.addTrials(second, { skipRepeats: true }),
+    ]);
+    // Each shared row once, and the call that did not add it says it left it out.
+    const xs = (await one.trials()).map((trial) => trial.params.x);
+    expect([...xs].sort()).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
+    expect(a.added.length + b.added.length).toBe(6);
+    expect(
+      [
+        ...a.skippedRepeats.map((at) => first[at]?.params.x),
+        ...b.skippedRepeats.map((at) => second[at]?.params.x),
+      ].sort(),
+    ).toEqual([0.3, 0.4]);
+    expect(store.skipRepeats).toBe(true);
   });
 
   it('puts imported trials in the history the suggester learns from', async () => {

@@ -22,7 +22,7 @@ import type { EnqueuedParams, EnqueuedSelector, TrialStore } from './contracts/s
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { activeParamNames, type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
-import { type ComparedTrial, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
+import { type ComparedTrial, leftOutRepeats, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 import type { EnqueueParams, ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { checkStoredTrials } from './domain/stored-trials.js';
@@ -635,6 +635,15 @@ const withoutRepeats = (
 };
 
 /**
+ * Said when `addTrials` skips repeats with a store whose `addTrials` does not honour `skipRepeats`: the rows are
+ * compared with the study as read before the store's step, so the skip is exact for one call at a time only.
+ */
+const nonAtomicSkipNote = (store: string, study: string): string =>
+  `study.addTrials: the ${store} store does not skip repeats in its own atomic step (its addTrials does not honour ` +
+  `skipRepeats), so the rows were compared with study ${study} as read before the add: two calls at the same moment ` +
+  'that share rows can both add them. Make such calls one at a time with this store.';
+
+/**
  * An `IMPORT_REPEATED` refusal of a call that skipped invalid rows (`onInvalid: 'skip'`), with those rows
  * said and listed in its issues: the caller gets no result to read `skipped` from.
  */
@@ -1050,10 +1059,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *   some new rows adds every row, and warns how many repeat (`onWarning`). `skipRepeats: true`: the rows
    *   that repeat a finished trial the study has (same params, state, loss and error, whatever their times) are
    *   left out and returned in `skippedRepeats`, the others added, so a warm-start script run again adds only
-   *   its new rows, without an error, as `parzen import --skip-repeats` does; not with `refuseRepeats`. Exact
-   *   for one file added twice, at once too (the store's step refuses a call of nothing but repeats); rows that
-   *   two different calls share, made at the same moment, can both be added (the rows are compared with the
-   *   study as read before the store's step).
+   *   its new rows, without an error, as `parzen import --skip-repeats` does; not with `refuseRepeats`. Judged in
+   *   the store's atomic step, so exact at the same moment too: two calls that share rows add each shared row
+   *   once. With a store whose `addTrials` does not honour the option (a third-party store without
+   *   `TrialStore.skipRepeats`), the rows are compared with the study as read before the store's step, and a
+   *   warning says that two calls at the same moment can both add the rows they share.
    * @throws `ParzenError` `IMPORT_INVALID` listing every invalid row and what was expected and
    *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for
    *   an unknown option or value, or both `refuseRepeats` and `skipRepeats`; `STORE_UNSUPPORTED` for a store without `addTrials`.
@@ -1094,11 +1104,16 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     const all = checkImportedRows(space, rows);
     if (all.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(all.invalid, rows.length);
-    // Rows that repeat the study's trials, with skipRepeats: left out (by index), the rest added.
+    // Rows that repeat the study's trials, with skipRepeats: left out (by index), the rest added. A store that
+    // honours the option leaves them out in its own atomic step (below); another's are compared with the study as
+    // read here, before its step, which two calls at the same moment that share rows can both pass.
+    const atomicSkip = options.skipRepeats === true && store.skipRepeats === true;
+    if (options.skipRepeats === true && !atomicSkip && all.trials.length > 0)
+      this.warn(nonAtomicSkipNote(store.name, this.name));
     const { checked, skippedRepeats } =
-      options.skipRepeats === true && all.trials.length > 0
+      options.skipRepeats === true && !atomicSkip && all.trials.length > 0
         ? withoutRepeats(all, await this.storedTrials())
-        : { checked: all, skippedRepeats: [] };
+        : { checked: all, skippedRepeats: [] as number[] };
     // Rows that repeat the study's trials, when repeats are checked: a call with some new rows adds them all,
     // and says how many repeat (review 105: a warm-start file that grew doubled its older rows, unsaid).
     let repeats = 0;
@@ -1119,7 +1134,17 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       checked.trials.length === 0
         ? []
         : await store
-            .addTrials(this.name, checked.trials, refuse ? { refuseRepeats: true } : undefined)
+            .addTrials(
+              this.name,
+              checked.trials,
+              atomicSkip ? { skipRepeats: true } : refuse ? { refuseRepeats: true } : undefined,
+            )
+            .then((made) => {
+              // The rows the store left out as repeats, by what it added.
+              if (atomicSkip)
+                for (const at of leftOutRepeats(checked.trials, made)) skippedRepeats.push(checked.rows[at] as number);
+              return made;
+            })
             .catch((error: unknown) => {
               // With skipRepeats, another call added them meanwhile (judged in the store's atomic step): each a repeat.
               if (options.skipRepeats === true && (error as { code?: unknown } | null)?.code === 'IMPORT_REPEATED') {

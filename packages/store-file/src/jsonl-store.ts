@@ -20,7 +20,6 @@ import {
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
-  refuseRepeatedTrials,
   type Stopping,
   type StudyDeletion,
   type StudyDeletionOptions,
@@ -42,6 +41,7 @@ import {
   trialAlreadyFinished,
   trialNotFound,
   trialsChangedSince,
+  trialsToAdd,
   warnOnStderr,
 } from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
@@ -137,6 +137,7 @@ type Append = (record: JournalRecord, durable: boolean, needs?: number) => void;
 class JsonlTrialStore implements JsonlStore {
   readonly name = 'jsonl';
   readonly onlyEnqueued = true;
+  readonly skipRepeats = true;
   readonly warnings: string[] = [];
   private file: JournalFile | undefined;
   private closed = false;
@@ -325,15 +326,17 @@ class JsonlTrialStore implements JsonlStore {
   /** One `add` line holds every trial: a torn line loses them all, so the import is all or none. */
   async addTrials(
     study: string,
-    added: readonly NewFinishedTrial[],
+    rows: readonly NewFinishedTrial[],
     options?: AddTrialsOptions,
   ): Promise<readonly FinishedTrial[]> {
     return this.write((append) => {
       const { trials } = this.study(study);
       const number = trials.length;
+      if (rows.length === 0) return [];
+      // Under the journal's lock, with every process's lines read: two imports of one file add it once, and two
+      // that share rows each shared row once.
+      const added = trialsToAdd(study, trials, rows, options);
       if (added.length === 0) return [];
-      // Under the journal's lock, with every process's lines read: two imports of one file add it once.
-      if (options?.refuseRepeats === true) refuseRepeatedTrials(study, trials, added);
       const at = this.clock.now().toISOString();
       append({ op: 'add', study, number, at, trials: added.map(journalAdded) }, true);
       return trials.slice(number) as FinishedTrial[];

@@ -23,7 +23,6 @@ import {
   ParzenError,
   pickWaiting,
   type RunningTrial,
-  refuseRepeatedTrials,
   type Stopping,
   type StudyDeletion,
   type StudyDeletionOptions,
@@ -43,6 +42,7 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
+  trialsToAdd,
   warnOnStderr,
 } from '@parzen/engine/plugin';
 import type { Pool, QueryResultRow } from 'pg';
@@ -144,6 +144,7 @@ type Sync = 'off' | null;
 class PostgresTrialStore implements PostgresStore {
   readonly name = 'postgres';
   readonly onlyEnqueued = true;
+  readonly skipRepeats = true;
   readonly where: string;
   private readonly readOnly: boolean;
   private readonly studies = new Map<string, KnownStudy>();
@@ -367,29 +368,34 @@ class PostgresTrialStore implements PostgresStore {
 
   async addTrials(
     study: string,
-    added: readonly NewFinishedTrial[],
+    rows: readonly NewFinishedTrial[],
     options?: AddTrialsOptions,
   ): Promise<readonly FinishedTrial[]> {
     this.writable('addTrials');
-    if (added.length === 0) return [];
+    if (rows.length === 0) return [];
     const { id } = await this.requireStudy(study);
     const writeId = randomUUID();
-    const columns = addedColumns(study, added, this.clock.now().toISOString());
-    const rows = await this.retrying(
+    const at = this.clock.now().toISOString();
+    const all = addedColumns(study, rows, at);
+    const stored = await this.retrying(
       'adding trials',
       async (attempt) => {
         const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
         if (earlier.length > 0) return earlier;
         return this.transaction(async (query) => {
-          // Two imports of one file add it once: the study's finished trials are read, then its row is locked
-          // and only what changed meanwhile is read again, so the lock is held briefly (review 58: reading a
-          // 30,000-trial study under it stalled every worker 6.4 s).
-          if (options?.refuseRepeats === true) {
+          // Two imports of one file add it once, and two that share rows each shared row once: the study's
+          // finished trials are read, then its row is locked and only what changed meanwhile is read again, so the
+          // lock is held briefly (review 58: reading a 30,000-trial study under it stalled every worker 6.4 s).
+          let columns = all;
+          let added = rows;
+          if (options?.refuseRepeats === true || options?.skipRepeats === true) {
             const [seen] = await query<{ last_seq: string }>('studySeq', [id]);
             const before = await query<FinishedColumns>('finishedSince', [id, '0']);
             await query('lockStudy', [id]);
             const since = await query<FinishedColumns>('finishedSince', [id, seen?.last_seq ?? '0']);
-            refuseRepeatedTrials(study, [...before, ...since].map(comparedTrial), added);
+            added = trialsToAdd(study, [...before, ...since].map(comparedTrial), rows, options);
+            if (added.length === 0) return [];
+            if (added.length < rows.length) columns = addedColumns(study, added, at);
           }
           const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
             id,
@@ -405,7 +411,7 @@ class PostgresTrialStore implements PostgresStore {
       },
       true,
     );
-    return rows.map((row) => rowToTrial(study, row) as FinishedTrial);
+    return stored.map((row) => rowToTrial(study, row) as FinishedTrial);
   }
 
   async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {

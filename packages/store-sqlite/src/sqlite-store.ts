@@ -25,7 +25,6 @@ import {
   ParzenError,
   pickWaiting,
   type RunningTrial,
-  refuseRepeatedTrials,
   runningTrial,
   type Stopping,
   type StudyDeletion,
@@ -46,6 +45,7 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
+  trialsToAdd,
   warnOnStderr,
 } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -172,6 +172,7 @@ const LISTINGS_KEPT = 32;
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
   readonly onlyEnqueued = true;
+  readonly skipRepeats = true;
   private readonly db: BetterSqlite3.Database;
   private readonly sql: Statements;
   private readonly busyTimeoutMs: number;
@@ -372,7 +373,7 @@ class SqliteTrialStore implements SqliteStore {
 
   async addTrials(
     study: string,
-    added: readonly NewFinishedTrial[],
+    rows: readonly NewFinishedTrial[],
     options?: AddTrialsOptions,
   ): Promise<readonly FinishedTrial[]> {
     return this.write(
@@ -380,14 +381,19 @@ class SqliteTrialStore implements SqliteStore {
       true,
       () => {
         this.requireStudy(study);
-        // In the write transaction: two imports of one file add it once. The compared columns only, so the
-        // write lock is held briefly (the intermediate values of a large study are not read).
-        if (options?.refuseRepeats === true && added.length > 0)
-          refuseRepeatedTrials(
-            study,
-            (this.sql.finishedCompared.all(study) as ComparedRow[]).map(comparedTrial),
-            added,
-          );
+        // In the write transaction: two imports of one file add it once, and two that share rows each shared row
+        // once. The compared columns only, so the write lock is held briefly (the intermediate values of a large
+        // study are not read).
+        const added =
+          (options?.refuseRepeats === true || options?.skipRepeats === true) && rows.length > 0
+            ? trialsToAdd(
+                study,
+                (this.sql.finishedCompared.all(study) as ComparedRow[]).map(comparedTrial),
+                rows,
+                options,
+              )
+            : rows;
+        if (added.length === 0) return [];
         const first = this.sql.nextNumber.get(study) as number;
         const seq = this.sql.nextSeq.get(study) as number;
         const now = this.clock.now().toISOString();

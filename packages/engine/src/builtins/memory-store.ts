@@ -3,7 +3,7 @@ import { type Clock, SERVICES, systemClock } from '../contracts/services.js';
 import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contracts/store.js';
 import { EntryQueue, storedEntry } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
-import { refuseRepeatedTrials } from '../domain/repeated-trials.js';
+import { trialsToAdd } from '../domain/repeated-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { countByState, studyDeletion } from '../domain/study-deletion.js';
 import {
@@ -155,6 +155,7 @@ const memoryHandle = (
   const handle: TrialStore = {
     name: 'memory',
     onlyEnqueued: true,
+    skipRepeats: true,
     async openStudy(spec: StudySpec) {
       const existing = studies.get(spec.name);
       if (existing !== undefined) {
@@ -266,9 +267,9 @@ const memoryHandle = (
           ...(key === undefined ? {} : { key }),
         }));
     },
-    async addTrials(study: string, added, options) {
+    async addTrials(study: string, rows, options) {
       const trials = state(study).trials;
-      if (options?.refuseRepeats === true) refuseRepeatedTrials(study, trials, added);
+      const added = trialsToAdd(study, trials, rows, options);
       // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).
       for (const [i, { key, internal, entry }] of added.entries())
         if (key !== undefined) state(study).queue.ran(key, trials.length + i, copyParams(entry ?? internal));

@@ -129,6 +129,16 @@ export interface AddTrialsOptions {
    * written before the option may ignore it (its contract suite then lists `'refuseRepeats'` in `without`).
    */
   readonly refuseRepeats?: boolean;
+  /**
+   * Leave out the trials that repeat a finished trial the study has (same params, state, loss, and a failed one's
+   * error, whatever their times) and add the others, judged in the same atomic step as the add (`trialsToAdd` from
+   * `@parzen/engine/plugin` under the store's lock or in its transaction): two imports that share rows, made at
+   * the same moment, add each shared row once. Resolves to the trials added, in the order of their rows (none when
+   * every one repeats); `leftOutRepeats` tells the caller which rows were left out. It takes the place of
+   * `refuseRepeats` (a call of nothing but repeats adds nothing). Honoured only by a store whose
+   * {@link TrialStore.skipRepeats} is true: Parzen passes it to no other.
+   */
+  readonly skipRepeats?: boolean;
 }
 
 /** What {@link TrialStore.listTrialsSince} returns. */
@@ -162,6 +172,12 @@ export interface TrialStore {
    * runs only the entries its run's config enqueued, counted.
    */
   readonly onlyEnqueued?: boolean;
+  /**
+   * True when `addTrials` honours {@link AddTrialsOptions.skipRepeats} (every built-in store). With a store
+   * without it, `study.addTrials` and `parzen import` asked to skip repeats compare the rows with the study as
+   * read before the add, and warn that two imports at the same moment that share rows can both add them.
+   */
+  readonly skipRepeats?: boolean;
   /** Creates the study, or loads it; a stored study with another direction or space is `STUDY_MISMATCH`. */
   openStudy(spec: StudySpec): Promise<{
     /** The study as stored (for a loaded study, its stored seed and creation time). */

@@ -1,4 +1,4 @@
-import type { NewFinishedTrial } from '../contracts/store.js';
+import type { AddTrialsOptions, NewFinishedTrial } from '../contracts/store.js';
 import { ParzenError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -96,4 +96,37 @@ export const refuseRepeatedTrials = (
     'IMPORT_REPEATED',
     `${rows.length === 1 ? 'The one trial' : `Every one of the ${rows.length} trials`} to add repeats a trial study ${study} already has (same params, state, loss and error): nothing was added.`,
   );
+};
+
+/**
+ * The trials `TrialStore.addTrials` adds of `rows`, as `options` asks, judged against the study's trials
+ * `existing` (its finished ones are compared; a store may give just their compared columns): with `skipRepeats`,
+ * the rows without those that repeat a finished trial of `existing` (same params, state, loss, and a failed one's
+ * error, whatever their times: {@link repeatsOf}), none when every one does; with `refuseRepeats`, every row, or
+ * `IMPORT_REPEATED` when each is one the study has ({@link refuseRepeatedTrials}); else every row. A store calls
+ * it in the same atomic step as the add (under its lock, in its transaction), so two imports that share rows, made
+ * at the same moment, add each shared row once. Pure.
+ */
+export const trialsToAdd = (
+  study: string,
+  existing: readonly ComparedTrial[],
+  rows: readonly NewFinishedTrial[],
+  options?: AddTrialsOptions,
+): readonly NewFinishedTrial[] => {
+  if (options?.skipRepeats === true) {
+    const repeats = repeatsOf(existing, rows);
+    return rows.filter((_, at) => repeats[at] !== true);
+  }
+  if (options?.refuseRepeats === true) refuseRepeatedTrials(study, existing, rows);
+  return rows;
+};
+
+/**
+ * The indexes of the rows a store's `addTrials` with `skipRepeats` left out, from the trials it resolved to (those
+ * added, in row order): the rows that no added trial has the params, state, loss and error of. Rows alike are left
+ * out or added together ({@link trialsToAdd}), so this is exact for a store that honours the option.
+ */
+export const leftOutRepeats = (rows: readonly NewFinishedTrial[], added: readonly ComparedTrial[]): number[] => {
+  const kept = new Set(added.map((trial) => sameTrialKey(trial.internal, trial.state, trial.loss, trial.error)));
+  return rows.flatMap((row, at) => (kept.has(addedTrialKey(row)) ? [] : [at]));
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialStore } from '../contracts/store.js';
+import { leftOutRepeats } from '../domain/repeated-trials.js';
 import type { StudySpec } from '../domain/study.js';
 
 /** How {@link describeStoreContract} exercises a store. */
@@ -26,6 +27,9 @@ export interface StoreContractOptions {
     // Stores written before `addTrials` took `refuseRepeats`, which ignore it: an import's repeat check then runs
     // outside the store's lock, so two imports of one file at once may both add it.
     | 'refuseRepeats'
+    // Stores whose `addTrials` does not honour `skipRepeats` (no `skipRepeats: true` on the store): an import that
+    // skips repeats then compares the rows with the study as read before the add, and warns that it is not atomic.
+    | 'skipRepeats'
   )[];
   /**
    * Whether the store keeps the Parzen version a study was created by (`StudySpec.parzenVersion`), as every
@@ -38,6 +42,10 @@ export interface StoreContractOptions {
 /** What a store's `addTrials` must do with `refuseRepeats`, said when its tests fail (trial 127: nothing said the fix). */
 const REFUSE =
   "with refuseRepeats, addTrials refuses a batch the study has (IMPORT_REPEATED, nothing added), judged by refuseRepeatedTrials from @parzen/engine/plugin in the same locked step or transaction as the add; a store that ignores the option lists 'refuseRepeats' in `without`";
+
+/** What a store's `addTrials` must do with `skipRepeats`, said when its tests fail. */
+const SKIP =
+  "with skipRepeats, addTrials leaves out the trials that repeat a finished trial the study has and adds the rest, judged by trialsToAdd from @parzen/engine/plugin in the same locked step or transaction as the add, and the store says `skipRepeats: true`; a store that does not lists 'skipRepeats' in `without`";
 
 const spec: StudySpec = {
   name: 'contract',
@@ -926,6 +934,75 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           reason: { code: 'IMPORT_REPEATED' },
         });
         expect(await store.listTrials(spec.name)).toHaveLength(4);
+        if (other !== store) await other.close();
+        await store.close();
+      });
+    }
+    if (!without.has('addTrials') && !without.has('skipRepeats')) {
+      it('with skipRepeats, leaves out the trials the study has (whatever their times) and adds the others, in row order', async () => {
+        const store = await open();
+        expect(store.skipRepeats, SKIP).toBe(true);
+        const addTrials = must(store.addTrials, 'addTrials').bind(store);
+        const complete = { internal: { x: 0.2 }, outcome: { state: 'complete' as const, loss: 1.5 } };
+        const failed = {
+          internal: { x: 0.4 },
+          outcome: { state: 'failed' as const, error: { code: 'OOM', message: 'out of memory' } },
+        };
+        expect(await addTrials(spec.name, [complete, failed], { skipRepeats: true })).toHaveLength(2);
+        // A running trial of the same params is no repeat: it has no result yet.
+        const running = await store.createTrial(spec.name);
+        await store.setParams(spec.name, running?.number ?? -1, { x: 0.7 });
+        const batch = [
+          { ...complete, startedAt: '2020-01-01T00:00:00.000Z', finishedAt: '2020-01-01T00:01:00.000Z' },
+          { internal: { x: 0.7 }, outcome: { state: 'complete' as const, loss: 3 } },
+          { internal: { x: 0.2 }, outcome: { state: 'complete' as const, loss: 2 } },
+          { ...failed, outcome: { ...failed.outcome, error: { code: 'OOM', message: 'other' } } },
+          failed,
+          { internal: { x: 0.7 }, outcome: { state: 'complete' as const, loss: 3 } },
+        ];
+        const added = await addTrials(spec.name, batch, { skipRepeats: true });
+        expect(
+          added.map((trial) => [trial.number, trial.internal, trial.state === 'complete' ? trial.loss : 'failed']),
+          SKIP,
+        ).toEqual([
+          [3, { x: 0.7 }, 3],
+          [4, { x: 0.2 }, 2],
+          [5, { x: 0.4 }, 'failed'],
+          [6, { x: 0.7 }, 3],
+        ]);
+        // The caller tells the rows left out by what was added.
+        expect(leftOutRepeats(batch, added)).toEqual([0, 4]);
+        // Nothing but repeats: nothing added, no error, no number used.
+        expect(await addTrials(spec.name, [failed, complete], { skipRepeats: true })).toEqual([]);
+        expect(await store.listTrials(spec.name)).toHaveLength(7);
+        expect((await store.createTrial(spec.name))?.number).toBe(7);
+        await store.close();
+      });
+
+      it('with skipRepeats, two imports that share rows, at the same moment through two handles, add each row once', async () => {
+        const store = await open();
+        const addTrials = must(store.addTrials, 'addTrials').bind(store);
+        // Two importers at once, the second through another handle when the store has one (another process).
+        const other = options.reopen === undefined ? store : await options.reopen(store);
+        if (other !== store) await other.openStudy(spec);
+        const otherAdd = must(other.addTrials, 'addTrials').bind(other);
+        const row = (x: number) => ({ internal: { x }, outcome: { state: 'complete' as const, loss: x * 10 } });
+        for (const round of [0, 1, 2]) {
+          // Files of six rows that share four: each one's two rows of its own, and the four shared, are added once.
+          const at = (i: number) => round / 10 + i / 100;
+          const first = [0, 1, 2, 3, 4, 5].map((i) => row(at(i)));
+          const second = [2, 3, 4, 5, 6, 7].map((i) => row(at(i)));
+          const [one, two] = await Promise.all([
+            addTrials(spec.name, first, { skipRepeats: true }),
+            otherAdd(spec.name, second, { skipRepeats: true }),
+          ]);
+          expect(one.length + two.length, SKIP).toBe(8);
+          expect(leftOutRepeats(first, one).length + leftOutRepeats(second, two).length).toBe(4);
+        }
+        const trials = await store.listTrials(spec.name);
+        const xs = trials.map((trial) => trial.internal.x as number);
+        expect(new Set(xs).size, SKIP).toBe(xs.length);
+        expect(trials).toHaveLength(24);
         if (other !== store) await other.close();
         await store.close();
       });

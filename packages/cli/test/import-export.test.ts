@@ -195,6 +195,36 @@ describe('parzen export and import', () => {
     expect(both.map((result) => result.code)).toEqual([0, 0]);
     expect(both.map((result) => JSON.parse(result.stdout).skippedRepeats).sort()).toEqual([[], [2, 3, 4]]);
     expect(JSON.parse((await cli('trials', raced, '--json')).stdout)).toHaveLength(3);
+    // Two different files that share rows, imported at the same moment: the store leaves out in its atomic step
+    // the rows the other import added, so each shared row is imported once (before, both added them).
+    const firstFile = writeIn(
+      dir,
+      'skip-first.csv',
+      `${[rows[0], '0.4,svm,0.1', '0.5,tree,0.2', '0.6,svm,0.3'].join('\n')}\n`,
+    );
+    const secondFile = writeIn(
+      dir,
+      'skip-second.csv',
+      `${[rows[0], '0.5,tree,0.2', '0.6,svm,0.3', '0.7,tree,0.4'].join('\n')}\n`,
+    );
+    for (const kind of ['jsonl', 'sqlite']) {
+      const shared = config(`skip-shared-${kind}.json`, {
+        use: kind,
+        options: { path: `./skip-shared.parzen.${kind}` },
+      });
+      const [one, two] = await Promise.all([
+        cli('import', shared, firstFile, '--skip-repeats', '--json'),
+        cli('import', shared, secondFile, '--skip-repeats', '--json'),
+      ]);
+      expect([one.code, two.code], `${one.stderr}${two.stderr}`).toEqual([0, 0]);
+      const [a, b] = [JSON.parse(one.stdout), JSON.parse(two.stdout)];
+      expect(a.imported.length + b.imported.length).toBe(4);
+      expect(a.skippedRepeats.length + b.skippedRepeats.length).toBe(2);
+      const xs = JSON.parse((await cli('trials', shared, '--json')).stdout).map(
+        (trial: { params: { x: number } }) => trial.params.x,
+      );
+      expect(xs.sort()).toEqual([0.4, 0.5, 0.6, 0.7]);
+    }
     // Not with --allow-repeats, which asks for the opposite.
     const both2 = await cli('import', target, results, '--skip-repeats', '--allow-repeats', '--json');
     expect(both2.code).toBe(2);
@@ -736,6 +766,43 @@ export const manifests = [{
     expect(out.stderr).toContain('parzen: interrupted (SIGINT): the import had begun');
     // Heard after the call had ended: not said as one under way (review 73).
     expect(out.stderr).not.toContain('is under way');
+  });
+
+  it('--skip-repeats with a store whose addTrials does not skip repeats itself: compared before the add, and said', async () => {
+    const own = tempDir('parzen-import-skip-unsupported-');
+    linkEngine(own);
+    // A third-party store written before the option: it has addTrials, and no `skipRepeats: true`.
+    writeIn(
+      own,
+      'older.mjs',
+      `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: 'older',
+  optionsSchema: { type: 'object' },
+  create: () => Object.assign(Object.create(createMemoryStore()), { name: 'older', skipRepeats: undefined }),
+}];
+`,
+    );
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = writeIn(own, 'older.json', {
+      name: 'older',
+      space,
+      plugins: ['./older.mjs'],
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'older' },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, results, '--skip-repeats', '--json');
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0], skippedRepeats: [] });
+    expect(out.stderr).toContain(
+      'parzen: warning: the `older` store does not skip repeats in its own atomic step, so the rows were compared with the study as read before the add: ' +
+        'another import at the same moment that shares rows with this one can add them too. Import such files one at a time.',
+    );
+    // Without --skip-repeats, nothing is said of it.
+    const plain = await cli('import', target, results, '--json');
+    expect(plain.stderr).not.toContain('atomic step');
   });
 
   it('Ctrl-C while opening the store blocked the thread: nothing is added after it (review 73: all added)', async () => {
@@ -1650,6 +1717,34 @@ describe('import of a rescue file (trial 101: the result was added beside its st
   /** A line of a rescue file: a result of study heart's trial `trial`, which worker w-1 ran. */
   const rescueLine = (trial: number, fields: Record<string, unknown>) =>
     `${JSON.stringify({ state: 'complete', ...fields, unrecorded: { study: 'heart', trial, worker: 'w-1' } })}\n`;
+
+  it('--skip-repeats adds a rescued line that repeats a trial (a new evaluation), skipping the plain repeats before the add, and says so', async () => {
+    const path = join(dir, 'rescue-skip.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(study);
+    await store.createTrial('heart');
+    await store.setParams('heart', 0, { x: 0.5, model: 0 });
+    await store.finishTrial('heart', 0, { state: 'complete', loss: 0.5 });
+    await store.close();
+    const times = { startedAt: '2020-12-05T10:00:00.000Z', finishedAt: '2020-12-05T10:01:00.000Z' };
+    // Line 1: trial #0's result again, rescued from a run with times of its own; line 2: a plain repeat of it.
+    const rescue = writeIn(
+      dir,
+      'rescue-skip.jsonl',
+      rescueLine(7, { params: { x: 0.5, model: 'svm' }, loss: 0.5, ...times }) +
+        `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 0.5 })}\n`,
+    );
+    const target = config('rescue-skip.json', { use: 'jsonl', options: { path: './rescue-skip.parzen.jsonl' } });
+    const imported = await cli('import', target, rescue, '--skip-repeats', '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [1],
+      skippedRepeats: [2],
+    });
+    expect(imported.stderr).toContain(
+      `parzen: warning: a line of ${rescue} rescued from a run repeats a trial study heart has (a new evaluation, imported), so the rows were compared with the study as read before the add`,
+    );
+  });
 
   it('lists the trials it finishes as ranges of consecutive numbers only (trial 163: "#1-#4" for #1, #3, #4)', async () => {
     const path = join(dir, 'ranges.parzen.jsonl');

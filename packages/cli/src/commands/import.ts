@@ -22,6 +22,7 @@ import {
   addedTrialKey,
   configErrorUnder,
   type FinishedTrial,
+  leftOutRepeats,
   type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
@@ -504,6 +505,33 @@ const importWhenAsked = async (
   let repeated: boolean[] = [];
   // The lines `--skip-repeats` left out.
   const skippedRepeats: number[] = [];
+  // Whether the store leaves out, in its atomic step, the rows that repeat a trial the study has (`--skip-repeats`).
+  let atomicSkip = false;
+  /** Rows the store left out as repeats (their places among those to add): said by line, and set aside. */
+  const leftOut = (places: readonly number[]) => {
+    if (places.length === 0) return;
+    const out = new Set(places);
+    for (const at of places) {
+      const index = addingIndex[at] as number;
+      skippedRepeats.push(checked.rows[index] ?? index);
+      passedOver.add(index);
+    }
+    skippedRepeats.sort((a, b) => a - b);
+    // The places of the rows added among the trials added.
+    const placed = new Map<number, number>();
+    for (const at of addingIndex.keys()) if (!out.has(at)) placed.set(at, placed.size);
+    const kept = (_: unknown, at: number) => !out.has(at);
+    adding = adding.filter(kept);
+    addingIndex = addingIndex.filter(kept);
+    repeated = repeated.filter(kept);
+    keyed = {
+      trials: keyed.trials.filter(kept),
+      answered: keyed.answered.flatMap(([entry, at]) => {
+        const place = placed.get(at);
+        return place === undefined ? [] : [[entry, place] as const];
+      }),
+    };
+  };
   // The config's enqueue entries the imported trials answer keep their keys with those trials, so a run of
   // the study in this store does not queue them again (trial 35: a study moved by export and import ran them
   // twice). The entries were checked against the space with the config.
@@ -678,7 +706,18 @@ const importWhenAsked = async (
             newTimedRepeats = adding.some((trial, at) => repeated[at] === true && timed(trial));
           }
           // --skip-repeats: the rows that repeat a trial the study has are left out (a file imported again: an idempotent
-          // step), by line; the rest are added.
+          // step), by line; the rest are added. The store leaves out in its atomic step those another import added
+          // meanwhile (two imports at the same moment that share rows add each once), when it can: not a store
+          // without the option, nor an import with a rescued line that repeats a trial (a new evaluation, added).
+          const exempt =
+            flags.skipRepeats === true &&
+            repeatsOf(existing, adding).some((repeats, at) => repeats && repeated[at] !== true);
+          atomicSkip = flags.skipRepeats === true && store.skipRepeats === true && !exempt;
+          if (flags.skipRepeats === true && !atomicSkip)
+            output.note(
+              `parzen: warning: ${store.skipRepeats === true ? `a line of ${shown} rescued from a run repeats a trial study ${name} has (a new evaluation, imported), so` : `the \`${choice.use}\` store does not skip repeats in its own atomic step, so`} ` +
+                'the rows were compared with the study as read before the add: another import at the same moment that shares rows with this one can add them too. Import such files one at a time.',
+            );
           if (flags.skipRepeats === true) {
             const kept = (_: unknown, at: number) => repeated[at] !== true;
             for (const [at, repeats] of repeated.entries())
@@ -731,13 +770,24 @@ const importWhenAsked = async (
               if (done === undefined) raced.push(rescue.number);
               else finished.push(done);
             }
+            const given = store.enqueue === undefined ? adding : keyed.trials;
             if (adding.length > 0)
               added = await store
-                .addTrials(name, store.enqueue === undefined ? adding : keyed.trials, {
-                  // Rows with times of their own are judged as copies there (the same times too): a rescued result
-                  // or a timed repeat is added once, not refused, and an import of the file at the same time adds
-                  // it once (before, the check was off for such a file).
-                  refuseRepeats: flags.allowRepeats !== true,
+                .addTrials(
+                  name,
+                  given,
+                  atomicSkip
+                    ? { skipRepeats: true }
+                    : {
+                        // Rows with times of their own are judged as copies there (the same times too): a rescued
+                        // result or a timed repeat is added once, not refused, and an import of the file at the same
+                        // time adds it once (before, the check was off for such a file).
+                        refuseRepeats: flags.allowRepeats !== true,
+                      },
+                )
+                .then((made) => {
+                  if (atomicSkip) leftOut(leftOutRepeats(given, made));
+                  return made;
                 })
                 .catch((error: unknown): FinishedTrial[] => {
                   if (!(error instanceof ParzenError && error.code === 'IMPORT_REPEATED')) throw error;

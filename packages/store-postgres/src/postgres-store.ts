@@ -707,7 +707,7 @@ class PostgresTrialStore implements PostgresStore {
       timer.unref();
     };
     const isHeld = () =>
-      trying !== undefined && this.acquiredAt >= trying && performance.now() - this.acquiredAt > HELD_MS;
+      trying !== undefined && this.acquiredAt >= trying && performance.now() - this.acquiredAt > STATEMENT_HELD_MS;
     const note = () => {
       const waited = Math.round((performance.now() - started) / 1000);
       const held = isHeld();
@@ -841,7 +841,7 @@ const comparedTrial = (row: FinishedColumns): ComparedTrial => ({
 const LONG_WAIT_NOTE_MS = 3000;
 const LONG_WAIT_REPEAT_MS = 30_000;
 /** How long a try may take before a long wait is said as a statement the server holds rather than retries. */
-const HELD_MS = 1000;
+const STATEMENT_HELD_MS = 1000;
 
 /** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {

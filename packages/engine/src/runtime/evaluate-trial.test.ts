@@ -5,7 +5,7 @@ import {
   ABORT_SETTLE_MS,
   awaitOwnResult,
   evaluateTrial,
-  HELD_MS,
+  PROCESS_HELD_LAG_MS,
   SET_UP_BOUND_MS,
   type SettleClock,
 } from './evaluate-trial.js';
@@ -265,7 +265,7 @@ describe("evaluateTrial: an adapter's own result is not lost to the wait's timer
                   ),
                 10,
               );
-              Atomics.wait(held, 0, 0, ABORT_SETTLE_MS + 4 * HELD_MS);
+              Atomics.wait(held, 0, 0, ABORT_SETTLE_MS + 4 * PROCESS_HELD_LAG_MS);
             }, 0),
           );
         }),
@@ -340,7 +340,7 @@ describe('awaitOwnResult', () => {
     const { clock, timers, state } = manualClock();
     const waiting = awaitOwnResult(work.promise, 1000, 1000, clock);
     await settleMicrotasks();
-    state.now = 1000 + HELD_MS;
+    state.now = 1000 + PROCESS_HELD_LAG_MS;
     timers[0]?.fire();
     expect(await waiting).toBeUndefined();
     expect(timers.map(({ ms }) => ms)).toEqual([1000]);
@@ -366,7 +366,7 @@ describe('awaitOwnResult', () => {
     long.state.now = 6000;
     long.timers[0]?.fire();
     await settleMicrotasks();
-    long.state.now = 7000 + 2 * HELD_MS;
+    long.state.now = 7000 + 2 * PROCESS_HELD_LAG_MS;
     long.timers[1]?.fire();
     expect(await given).toBeUndefined();
     // Held twice: the second hold gets nothing more, the limit (1000) spent.

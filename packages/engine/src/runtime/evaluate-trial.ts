@@ -86,7 +86,7 @@ export const ABORT_SETTLE_MS = 1000;
  * A timer that fires more than this (ms) after it was due shows this process was held meanwhile (a CPU-starved
  * machine, a stopped process): what arrived in that time may still wait in the event loop's queue.
  */
-export const HELD_MS = 50;
+export const PROCESS_HELD_LAG_MS = 50;
 
 /** The clock {@link awaitOwnResult} reads and waits on; tests give their own. */
 export interface SettleClock {
@@ -141,7 +141,7 @@ export const awaitOwnResult = async <T>(
     }
     // Past the end by more than a timer's lag: this process was held (before the wait began, too).
     const late = clock.now() - end;
-    if (late <= HELD_MS || extended >= limitMs) break;
+    if (late <= PROCESS_HELD_LAG_MS || extended >= limitMs) break;
     const more = Math.min(late, limitMs - extended);
     extended += more;
     end = clock.now() + more;

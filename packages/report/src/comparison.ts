@@ -13,7 +13,7 @@ import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/eng
 import { base, decadeLabel, extent, lossAxis, sig } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
 
-/** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
+/** One run of a batch: its variant, seed and loss per trial in number order (null: no loss). */
 export interface ComparisonRun {
   /** The variant the run belongs to: its curves, box and table row are the variant's. */
   readonly variant: string;
@@ -21,7 +21,7 @@ export interface ComparisonRun {
   readonly seed: number | string;
   /** Whether the run minimized or maximized its objective (a batch's runs share one). */
   readonly direction: Direction;
-  /** Each trial's objective value, in trial-number order: null for a trial that did not complete. */
+  /** Each trial's loss, in trial-number order: null for a trial that did not complete. */
   readonly values: readonly (number | null)[];
   /**
    * Which problem the run optimized (runs of one problem share a regret reference; default: all one). A
@@ -41,13 +41,13 @@ export interface ComparisonRun {
 export interface ComparisonOptions {
   /** The page's heading (default `Parzen comparison`). */
   readonly title?: string;
-  /** The known optimum (objective value); default: the best value any run found. */
+  /** The known optimum (a loss); default: the best loss any run found. */
   readonly optimum?: number;
   /** Trial counts drawn per curve, at most (default 200, evenly spaced, the last always). */
   readonly maxSteps?: number;
 }
 
-/** A comparison run from a study's trials (complete trials' values; everything else is null). */
+/** A comparison run from a study's trials (complete trials' losses; everything else is null). */
 export const comparisonRunFromTrials = (
   variant: string,
   seed: number | string,
@@ -313,7 +313,7 @@ const PALETTE = [
 /**
  * A comparison page for a batch (a matrix, several configs, or benchmark traces): best-so-far regret per
  * variant across seeds (median line, interquartile band) and a box plot of each run's final best loss,
- * plus a table of the final values per variant.
+ * plus a table of the final best losses per variant.
  */
 export const buildComparison = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}): ReportPage => {
   const { rows, variants, problems, referenceOf } = regretBands(runs, options);
@@ -462,7 +462,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
             tooltip: [
               { field: 'variant' },
               { field: 'seed' },
-              { field: 'value', format: '.6g' },
+              { field: 'value', title: 'best loss', format: '.6g' },
               ...(byRegret ? [{ field: 'regret', format: '.6g' }] : []),
             ],
           },

@@ -13,7 +13,7 @@ export interface TrialPoint {
   readonly number: number;
   /** Its state: running, complete, failed or pruned. */
   readonly state: Trial['state'];
-  /** The objective's value, or null (running, failed, pruned without a value). */
+  /** The trial's loss, or null (running, failed, pruned without a value). */
   readonly loss: number | null;
   /** The best complete value among trials up to this one (by number), or null before the first. */
   readonly best: number | null;

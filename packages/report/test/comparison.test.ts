@@ -145,7 +145,7 @@ describe('comparison', () => {
     for (const label of labels.slice(1)) expect(label).toMatch(/^1(e[-+]\d+)?$/);
   });
 
-  it('builds a page with a regret chart (band and line per variant) and a final-value box plot', () => {
+  it('builds a page with a regret chart (band and line per variant) and a final-loss box plot', () => {
     const page = buildComparison(runs);
     const [regret, final] = page.sections[0]?.charts ?? [];
     expect(regret?.marks).toEqual([
@@ -153,6 +153,10 @@ describe('comparison', () => {
       { mark: 'line', count: 2 },
     ]);
     expect(final?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
+    // A run's point names its best by the project's word, a loss (its tooltip said "value").
+    type Layers = { layer: { encoding: { tooltip?: { field: string; title?: string }[] } }[] };
+    const points = (final?.spec as Layers | undefined)?.layer[1]?.encoding.tooltip;
+    expect(points?.find((entry) => entry.field === 'value')?.title).toBe('best loss');
     // The column of runs without a complete trial has the name `parzen run`'s comparison gives it (trial 44).
     expect(page.table?.columns).toEqual(['variant', 'runs', 'no best', 'median best', 'q25', 'q75', 'vs first']);
     expect(page.table?.rows).toEqual([

@@ -126,6 +126,16 @@ describe('--more-trials 0 (a computed count when the study has them all)', () =>
     expect((JSON.parse(held.stdout) as Json[]).map((study) => study.study)).toEqual(['nomore-held']);
   });
 
+  it('says a study kept in memory, which no run finds, is so: not that it "was not created"', async () => {
+    const out = await cli('run', config('nomore-memory', { store: { use: 'memory' } }), '--more-trials', '0');
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(
+      'parzen: study nomore-memory is kept in memory, where nothing outlasts a run: each run starts it empty, and --more-trials 0 runs no trial, so nothing ran (a store such as --store jsonl keeps a study for --more-trials to add to).',
+    );
+    expect(out.stderr).not.toContain('not created');
+  });
+
   it('runs nothing in matrix variants that set only their maxTrials, and says unused only where the matrix sets the count', async () => {
     // A variant setting `/budget/maxTrials` keeps the flag's count: it ran the stand-in 1 trial, "the 1 more asked for".
     const limits = config('nomore-limit', { budget: { maxTrials: 5 }, matrix: { '/budget/maxTrials': [4, 5] } });

@@ -749,12 +749,22 @@ const prepareStudies = async (
   };
   const leftOut = ready.filter((run, at) => !matrixSets(run, MORE_TRIALS_KEYS) && isNew(at));
   if (leftOut.length > 0) {
-    const names = leftOut.map((run) => run.experiment.config.name);
-    output.note(
-      names.length === 1
-        ? `parzen: study ${names[0]} does not exist yet, and --more-trials 0 runs no trial: nothing ran, and the study was not created.`
-        : `parzen: studies ${listNames(names)} do not exist yet, and --more-trials 0 runs no trial: nothing ran in them, and they were not created.`,
-    );
+    const names = (kept: boolean) =>
+      leftOut.filter((run) => keptAfterRun(run) === kept).map((run) => run.experiment.config.name);
+    const stored = names(true);
+    if (stored.length > 0)
+      output.note(
+        stored.length === 1
+          ? `parzen: study ${stored[0]} does not exist yet, and --more-trials 0 runs no trial: nothing ran, and the study was not created.`
+          : `parzen: studies ${listNames(stored)} do not exist yet, and --more-trials 0 runs no trial: nothing ran in them, and they were not created.`,
+      );
+    // A store in memory keeps nothing after its run: its study never exists before one, and "not created" told of a
+    // study a later run could find.
+    const inMemory = names(false);
+    if (inMemory.length > 0)
+      output.note(
+        `parzen: ${inMemory.length === 1 ? `study ${inMemory[0]} is` : `studies ${listNames(inMemory)} are`} kept in memory, where nothing outlasts a run: each run starts ${inMemory.length === 1 ? 'it' : 'them'} empty, and --more-trials 0 runs no trial, so nothing ran (a store such as --store jsonl keeps a study for --more-trials to add to).`,
+      );
     await closeStarted(leftOut);
   }
   return { runs: ready.filter((run) => !leftOut.includes(run)), batch: ready.length > 1, leftOut };

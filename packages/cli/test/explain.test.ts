@@ -496,7 +496,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     await store.close();
     const json = await cliIn(dir, 'explain', config, '--json');
     expect(json.code, json.stderr).toBe(0);
-    expect(json.stderr).toMatch(/#12 was left running by a worker that is gone: explained as failed \(STALE_TRIAL\)/);
+    expect(json.stderr).toMatch(/#12 was left running by a worker that is gone: counted as failed \(STALE_TRIAL\)/);
     const next = JSON.parse(json.stdout) as { trialNumber: number; params: Record<string, number>; stale: number[] };
     expect(next.trialNumber).toBe(13);
     expect(next.stale).toEqual([12]);
@@ -528,7 +528,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const json = await cliIn(dir, 'explain', more, '--json');
     expect(json.code, json.stderr).toBe(0);
     expect((JSON.parse(json.stdout) as { enqueued?: unknown }).enqueued).toEqual({ x: -0.5 });
-    expect(json.stderr).toMatch(/the next trial, #30, runs the enqueued entry \{"x":-0\.5\} instead/);
+    expect(json.stderr).toMatch(/#30, the next trial, runs the enqueued entry that waits \(x = -0\.5\) instead/);
   });
 
   it('says a study stored without its suggester was made before they were recorded, not run by "unknown" (trial 63)', async () => {
@@ -559,7 +559,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const text = await cliIn(dir, 'explain', partial);
     expect(text.code, text.stderr).toBe(0);
     // The store lists the entries its trials ran (none here): it runs first, said as such, no longer guessed at.
-    expect(text.stderr).toMatch(/the next trial, #8, runs the enqueued entry \{"x":[^}]+\} instead/);
+    expect(text.stderr).toMatch(/#8, the next trial, runs the enqueued entry that waits \(x = [^)]+\) instead/);
     expect(text.stderr).not.toContain('does not tell which');
     expect(text.stderr).not.toMatch(/\((trial|review) \d+/); // no note of ours leaks into a message (trial 67)
     // And it does run first: the store had never queued it.

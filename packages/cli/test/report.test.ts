@@ -1104,15 +1104,16 @@ describe('parzen report: the next suggestion', () => {
     const edited = JSON.parse(readFileSync(queued, 'utf8')) as Record<string, unknown>;
     writeFileSync(queued, JSON.stringify({ ...edited, enqueue: [{ x: 0.25, y: -1 }] }));
     const explained = await cli('explain', queued);
-    expect(explained.stderr).toContain('the next trial, #8, runs the enqueued entry {"x":0.25,"y":-1} instead');
+    // One sentence, the same words in both.
+    const sentence =
+      "#8, the next trial, runs the enqueued entry that waits (x = 0.25, y = -1) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #8 without it.";
+    expect(explained.stderr).toContain(`parzen: ${sentence}`);
     const out = join(dir, 'queued.html');
     expect((await cli('report', queued, '-o', out)).code).toBe(0);
     const section = (pageData(readFileSync(out, 'utf8')) as unknown as ServedPage).sections.find(
       (s) => s.id === 'next',
     );
-    expect(section?.text[0]).toContain(
-      "But an enqueued entry waits: the next trial runs x = 0.25, y = -1 instead (TPE decides only what it leaves out); this is TPE's draw for #8 without it.",
-    );
+    expect(section?.text[0]).toContain(sentence);
   });
 });
 

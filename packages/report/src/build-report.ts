@@ -49,7 +49,14 @@ import {
   type StartupDraws,
   startupDraws,
 } from './replay.js';
-import { asTheNextRunSeesThem, paramsLine, suggestionWords, workerGone } from './suggestion-words.js';
+import {
+  asTheNextRunSeesThem,
+  paramsLine,
+  staleTrialsSentence,
+  suggestionWords,
+  waitingEntrySentence,
+  workerGone,
+} from './suggestion-words.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
 
@@ -654,9 +661,6 @@ const suggestionCharts = (
 const listed = (words: readonly string[]): string =>
   words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 
-/** Trial numbers as `#3`, `#3 and #5`, `#3, #5 and #8`. */
-const numbered = (numbers: readonly number[]): string => listed(numbers.map((number) => `#${number}`));
-
 /**
  * The "Next suggestion" section: for a TPE study, the params the next trial would get and why, computed as `parzen
  * explain` computes them (the trials as the next run sees them, a running trial whose worker is gone failed first;
@@ -696,7 +700,7 @@ const nextSection = async (
   const words = suggestionWords(next, trials, study.direction);
   const running = next.running === 0 ? '' : `; ${next.running === 1 ? '1 trial' : `${next.running} trials`} running`;
   const text = [
-    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` But an enqueued entry waits: the next trial runs ${paramsLine(toExternalParams(study.space, study.waiting[0] as ParamAssignment))} instead (TPE decides only what it leaves out); this is TPE's draw for #${next.trialNumber} without it.`}`,
+    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` ${waitingEntrySentence(next.trialNumber, toExternalParams(study.space, study.waiting[0] as ParamAssignment))}`}`,
   ];
   const edited = [
     ...(run.suggester === undefined ? [] : ['TPE settings']),
@@ -706,10 +710,7 @@ const nextSection = async (
     text.push(
       `The next run takes the config's ${edited.join(' and ')}, edited since the study began: this is computed with ${edited.length === 1 ? 'it' : 'them'}, as \`parzen explain\` computes it, while "What TPE saw" replays the past trials with the study's own.`,
     );
-  if (stale.length > 0)
-    text.push(
-      `${numbered(stale)} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first.`,
-    );
+  if (stale.length > 0) text.push(staleTrialsSentence(stale));
   if (next.unknownOptions.length > 0)
     text.push(
       `The study's stored TPE options include ${next.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study): left out.`,

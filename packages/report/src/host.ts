@@ -7,4 +7,11 @@
  * @module @parzen/report/host
  */
 
-export { asTheNextRunSeesThem, paramsLine, type SuggestionWords, suggestionWords } from './suggestion-words.js';
+export {
+  asTheNextRunSeesThem,
+  paramsLine,
+  type SuggestionWords,
+  staleTrialsSentence,
+  suggestionWords,
+  waitingEntrySentence,
+} from './suggestion-words.js';

@@ -242,3 +242,27 @@ export const paramsLine = (params: Readonly<Record<string, unknown>>): string =>
   Object.entries(params)
     .map(([name, value]) => `${name} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`)
     .join(', ');
+
+/** Trial numbers as `#3`, `#3 and #5`, `#3, #5 and #8`. */
+const numbered = (numbers: readonly number[]): string => {
+  const words = numbers.map((number) => `#${number}`);
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+};
+
+/**
+ * What `parzen explain` and the report's "Next suggestion" section say of the running trials whose worker is gone
+ * (`stale`, as {@link asTheNextRunSeesThem} lists them), one sentence: `#12 was left running by a worker that is
+ * gone: counted as failed (STALE_TRIAL), as the next run marks it first (…)`.
+ */
+export const staleTrialsSentence = (stale: readonly number[]): string => {
+  const one = stale.length === 1;
+  return `${numbered(stale)} ${one ? 'was' : 'were'} left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks ${one ? 'it' : 'them'} first (an enqueued entry ${one ? 'it' : 'one'} ran, if any, then runs again first, which the store alone knows).`;
+};
+
+/**
+ * What they say of an enqueued entry waiting (`entry`: its params, as a config writes them), which the next trial
+ * (`trialNumber`) runs instead of TPE's draw, one sentence: `#8, the next trial, runs the enqueued entry that waits
+ * (x = 0.25, y = -1) instead: …`.
+ */
+export const waitingEntrySentence = (trialNumber: number, entry: Readonly<Record<string, unknown>>): string =>
+  `#${trialNumber}, the next trial, runs the enqueued entry that waits (${paramsLine(entry)}) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #${trialNumber} without it.`;

@@ -84,7 +84,7 @@ describe('the report\'s "Next suggestion"', () => {
     const stale = { ...study, trials: [...study.trials, gone] };
     const staleSection = nextSection(await buildReport(stale, { now })) as Section;
     expect(staleSection.text).toContain(
-      '#20 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first.',
+      '#20 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first (an enqueued entry it ran, if any, then runs again first, which the store alone knows).',
     );
     expect(staleSection.text.join(' ')).not.toContain('running trial');
     const seen = asTheNextRunSeesThem(stale.trials, now);
@@ -99,7 +99,7 @@ describe('the report\'s "Next suggestion"', () => {
     const study = await runTpeStudy(12);
     const section = nextSection(await buildReport({ ...study, waiting: [{ x: 0.25, y: -1 }] })) as Section;
     expect(section.text[0]).toContain(
-      "But an enqueued entry waits: the next trial runs x = 0.25, y = -1 instead (TPE decides only what it leaves out); this is TPE's draw for #12 without it.",
+      "#12, the next trial, runs the enqueued entry that waits (x = 0.25, y = -1) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #12 without it.",
     );
   });
 

@@ -161,11 +161,11 @@ describe('serveReport and the next suggestion', () => {
       waiting = [{ x: 0.25, y: -1 }];
       await expect
         .poll(() => next()[0])
-        .toContain('But an enqueued entry waits: the next trial runs x = 0.25, y = -1 instead');
+        .toContain('#13, the next trial, runs the enqueued entry that waits (x = 0.25, y = -1) instead');
       await expect
         .poll(() => next(), { timeout: 10_000 })
         .toContain(
-          '#12 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first.',
+          '#12 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first (an enqueued entry it ran, if any, then runs again first, which the store alone knows).',
         );
       expect(next()[0]).not.toContain('running');
     } finally {

@@ -10,7 +10,13 @@ import {
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
-import { asTheNextRunSeesThem, paramsLine, suggestionWords } from '@parzen/report/host';
+import {
+  asTheNextRunSeesThem,
+  paramsLine,
+  staleTrialsSentence,
+  suggestionWords,
+  waitingEntrySentence,
+} from '@parzen/report/host';
 import { configEntries } from '../config-entries.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
@@ -701,18 +707,12 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     output.note(
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${next.unknownOptions.join(', ')}), left out.`,
     );
-  if (stale.length > 0)
-    output.note(
-      `parzen: ${stale.map((number) => `#${number}`).join(', ')} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: explained as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first (an enqueued entry ${stale.length === 1 ? 'it' : 'one'} ran, if any, then runs again first, which the store alone knows).`,
-    );
+  if (stale.length > 0) output.note(`parzen: ${staleTrialsSentence(stale)}`);
   // An enqueued entry runs before TPE's draw (review 60: explain printed TPE's params for an entry's trial):
   // one waiting in the store, else a config entry no trial has run.
   const first = waiting?.[0]?.internal ?? unrun[0];
   const enqueued = first === undefined ? undefined : toExternalParams(study.space, first);
-  if (enqueued !== undefined)
-    output.note(
-      `parzen: the next trial, #${next.trialNumber}, runs the enqueued entry ${JSON.stringify(enqueued)} instead (TPE decides only what it leaves out); the params below are TPE's draw for #${next.trialNumber} without it.`,
-    );
+  if (enqueued !== undefined) output.note(`parzen: ${waitingEntrySentence(next.trialNumber, enqueued)}`);
   else
     for (const { entry, trial } of uncertain)
       output.note(

@@ -4,6 +4,9 @@ import { pageVersion } from './build-report.js';
 import { renderHtml } from './html.js';
 import type { ReportPage, ReportStudy } from './types.js';
 
+/** After how many polls a build that failed is tried again, the study unchanged. */
+const BUILD_RETRY_POLLS = 5;
+
 /** What {@link serveReport} reads, builds and where it listens (always 127.0.0.1). */
 export interface ServeOptions {
   /** Reads the study from its store (called once per poll; it must only read). */
@@ -14,7 +17,10 @@ export interface ServeOptions {
   readonly port?: number;
   /** How often the store is read, in ms (default 1000). */
   readonly intervalMs?: number;
-  /** Told about a failed poll; the server keeps going. */
+  /**
+   * Told about a failed poll; the server keeps going. A failed build is tried again (every fifth poll, and when the
+   * page is asked for), and one that fails again with the same message is not told again.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -40,8 +46,9 @@ export interface ReportServer {
  * Serves the report page on 127.0.0.1 and keeps it current: it polls the store, and when a trial was
  * added or finished, an enqueued entry added or taken, or a running trial's worker is gone (its lease lapsed),
  * rebuilds the page and pushes it to every open page over server-sent events
- * (`GET /events`, event `report`; event `status` says a failed read or build, and when polls work again). It only reads the store, so workers may run meanwhile, and closing
- * the page or the server leaves the study as it is.
+ * (`GET /events`, event `report`; event `status` says a failed read or build, and when polls work again); a build
+ * that failed is tried again every fifth poll, and when the page is asked for. It only reads the store, so workers
+ * may run meanwhile, and closing the page or the server leaves the study as it is.
  */
 export const serveReport = async (options: ServeOptions): Promise<ReportServer> => {
   let page = await options.build(await options.load());
@@ -68,15 +75,60 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
     change();
     if (statusOf() !== was) for (const client of clients) sendStatus(client);
   };
-  const failed = (kind: 'read' | 'build', error: unknown) =>
+  /** Says a failure; whether it is news (not the build's failure said already, tried again). */
+  const failed = (kind: 'read' | 'build', error: unknown): boolean => {
+    const message = error instanceof Error ? error.message : String(error);
+    const news = kind === 'read' || failures.build !== message;
     told(() => {
-      failures[kind] = error instanceof Error ? error.message : String(error);
+      failures[kind] = message;
     });
+    return news;
+  };
   const worked = (kind: 'read' | 'build') =>
     told(() => {
       delete failures[kind];
     });
 
+  const intervalMs = options.intervalMs ?? 1000;
+  // A build that failed is tried again, the study unchanged (a build that failed once, out of memory, left the page
+  // as it was until another trial came): every fifth poll, and at once when the page is asked for (a reload).
+  let buildFailedAt = 0;
+  // The poll under way, if any: one at a time.
+  let polling: Promise<void> | undefined;
+  /** Reads the study and builds its page when it changed or the last build failed (`now`: whenever it did). */
+  const poll = (now = false): Promise<void> => {
+    polling ??= (async () => {
+      let stage: 'read' | 'build' = 'read';
+      try {
+        const study = await options.load();
+        worked('read');
+        const next = pageVersion(study, new Date());
+        const retry =
+          failures.build !== undefined && (now || Date.now() - buildFailedAt >= BUILD_RETRY_POLLS * intervalMs);
+        if (next !== version || retry) {
+          version = next;
+          stage = 'build';
+          page = await options.build(study);
+          worked('build');
+          for (const client of clients) send(client, page);
+        }
+      } catch (error) {
+        if (stage === 'build') buildFailedAt = Date.now();
+        if (failed(stage, error)) options.onError?.(error);
+      } finally {
+        polling = undefined;
+      }
+    })();
+    return polling;
+  };
+  const answerPage = async (response: ServerResponse) => {
+    if (failures.build !== undefined) {
+      while (polling !== undefined) await polling;
+      if (failures.build !== undefined) await poll(true);
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(renderHtml(page, { live: true }));
+  };
   // Known once the server listens (the requests come after).
   let port = 0;
   const server = createServer((request, response) => {
@@ -90,8 +142,7 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
     } else if (request.method !== 'GET') {
       response.writeHead(405).end();
     } else if (url.pathname === '/' || url.pathname === '/index.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(renderHtml(page, { live: true }));
+      void answerPage(response);
     } else if (url.pathname === '/events') {
       response.writeHead(200, {
         'content-type': 'text/event-stream',
@@ -110,30 +161,7 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
     }
   });
 
-  let busy = false;
-  const poll = async () => {
-    if (busy) return;
-    busy = true;
-    let stage: 'read' | 'build' = 'read';
-    try {
-      const study = await options.load();
-      worked('read');
-      const next = pageVersion(study, new Date());
-      if (next !== version) {
-        version = next;
-        stage = 'build';
-        page = await options.build(study);
-        worked('build');
-        for (const client of clients) send(client, page);
-      }
-    } catch (error) {
-      failed(stage, error);
-      options.onError?.(error);
-    } finally {
-      busy = false;
-    }
-  };
-  const timer = setInterval(() => void poll(), options.intervalMs ?? 1000);
+  const timer = setInterval(() => void poll(), intervalMs);
   const keepAlive = setInterval(() => {
     for (const client of clients) client.write(': keep-alive\n\n');
   }, 15_000);

@@ -43,18 +43,19 @@ const readEvents = async (url: string) => {
   return { events, statuses, status, stop };
 };
 
-describe('serveReport status events', () => {
-  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
-  const done = (number: number): Trial => ({
-    study: 's',
-    number,
-    state: 'complete',
-    internal: { x: number / 4 },
-    loss: number,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: `2026-01-01T00:00:0${number + 1}.000Z`,
-  });
+/** The space of study `s`, and its complete trial `number` (loss `number`). */
+const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+const done = (number: number): Trial => ({
+  study: 's',
+  number,
+  state: 'complete',
+  internal: { x: number / 4 },
+  loss: number,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: `2026-01-01T00:00:0${number + 1}.000Z`,
+});
 
+describe('serveReport status events', () => {
   // Review 146: a failed build, then a failed read, then a read that worked again said `{"ok":true}` (the page:
   // "the server reads the study again") while the page was still the one before the build that failed.
   it('keeps a failed build said after a failed read that works again, until a build works', async () => {
@@ -77,7 +78,7 @@ describe('serveReport status events', () => {
       buildBroken = true;
       trials = [done(0), done(1)];
       expect(await stream.status(1)).toBe('{"error":"the report could not be built: out of memory"}');
-      buildBroken = false; // the trials do not change: the page of [0, 1] is still not built
+      buildBroken = false; // the trials do not change: the page of [0, 1] is built again at a later poll
       readBroken = true;
       expect(await stream.status(2)).toBe('{"error":"reading the study failed: the journal is locked"}');
       readBroken = false;
@@ -89,6 +90,88 @@ describe('serveReport status events', () => {
           .table?.rows.length;
       await expect.poll(rows).toBe(3);
       expect(stream.statuses()).toHaveLength(4);
+    } finally {
+      await stream.stop();
+      await server.close();
+    }
+  });
+});
+
+describe('serveReport and a build that failed', () => {
+  /** A server of study `s` whose builds fail while `broken()` says so, each failure told to `told`. */
+  const served = (trials: () => Trial[], broken: () => boolean, told: unknown[], intervalMs: number) =>
+    serveReport({
+      load: async (): Promise<ReportStudy> => ({
+        name: 's',
+        direction: 'minimize',
+        seed: 1,
+        space,
+        trials: trials(),
+        suggester: { use: 'random' },
+      }),
+      build: async (study) => {
+        if (broken()) throw new Error('out of memory');
+        return buildReport(study);
+      },
+      intervalMs,
+      onError: (error) => told.push(error),
+    });
+  /** The rows of the trial table of a page as served at `GET /`. */
+  const rowsServed = async (url: string): Promise<number | undefined> => {
+    const html = await (await fetch(url)).text();
+    const data = /<script type="application\/json" id="parzen-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}';
+    return (JSON.parse(data) as { table?: { rows: unknown[] } }).table?.rows.length;
+  };
+
+  it('builds it again when the page is asked for (a reload), the study unchanged', async () => {
+    let trials = [done(0)];
+    let broken = false;
+    const told: unknown[] = [];
+    // Polls far apart: what builds the page again is the request for it.
+    const server = await served(
+      () => trials,
+      () => broken,
+      told,
+      300,
+    );
+    const stream = await readEvents(`${server.url}events?version=unknown`);
+    try {
+      broken = true;
+      trials = [done(0), done(1)];
+      expect(await stream.status(1)).toBe('{"error":"the report could not be built: out of memory"}');
+      broken = false;
+      // Before the fix, the page of one trial was served until another trial came.
+      expect(await rowsServed(server.url)).toBe(2);
+      expect(await stream.status(2)).toBe('{"ok":true}');
+      expect(told).toHaveLength(1);
+    } finally {
+      await stream.stop();
+      await server.close();
+    }
+  });
+
+  it('tries it again at a later poll, telling a failure that repeats once', async () => {
+    let trials = [done(0)];
+    let failures = 0;
+    const told: unknown[] = [];
+    // The builds fail three times in a row, then work; the trials do not change after the first failure.
+    const server = await served(
+      () => trials,
+      () => trials.length === 2 && failures++ < 3,
+      told,
+      20,
+    );
+    const stream = await readEvents(`${server.url}events?version=unknown`);
+    try {
+      trials = [done(0), done(1)];
+      expect(await stream.status(1)).toBe('{"error":"the report could not be built: out of memory"}');
+      expect(await stream.status(2)).toBe('{"ok":true}');
+      expect(failures).toBe(4);
+      expect(told).toHaveLength(1);
+      const rows = () =>
+        (JSON.parse(stream.events.filter((e) => e.event === 'report').at(-1)?.data ?? '{}') as { table?: { rows: [] } })
+          .table?.rows.length;
+      await expect.poll(rows).toBe(2);
     } finally {
       await stream.stop();
       await server.close();

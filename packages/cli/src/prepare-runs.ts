@@ -17,6 +17,7 @@ import {
   checkStoreOptions,
   cleanUpQuietly,
   inVariant,
+  notesInVariant,
   openStudyScope,
   type StartedObjective,
   sameConfigVariants,
@@ -442,11 +443,14 @@ const prepareFile = async (
   let flaggedSaid = false;
   for (const variant of variants) {
     try {
-      const experiment = await loadExperiment(variant.config, {
+      const loaded = await loadExperiment(variant.config, {
         ...(await cliLoadOptions(configFolder(absolute), options.progress)),
         ...(options.console === undefined ? {} : { console: options.console }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
+      // A note on a value the matrix set is said at the variant's place in the matrix, as an issue there is.
+      const experiment =
+        loaded.notes === undefined ? loaded : { ...loaded, notes: notesInVariant(loaded.notes, variant) };
       if (options.reportersIdle !== true) refuseEventsOverInputs(experiment, batchInputs);
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);

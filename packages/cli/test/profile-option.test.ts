@@ -154,6 +154,41 @@ describe('a config giving `compat`', () => {
     expect(said).toContain('suggester tpe (optuna5, startupTrials 3)');
   });
 
+  it("in a matrix variant, is said at that variant's place in the matrix, where it is written", async () => {
+    const here = join(dir, 'matrix');
+    mkdirSync(here, { recursive: true });
+    writeIn(here, 'heart.mjs', heartModule);
+    const base = {
+      space: { x: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+      store: { use: 'memory' },
+      budget: { maxTrials: 5 },
+    };
+    // A whole suggester per variant, and a key into the options: each note points at the value the matrix gave.
+    const choices = writeIn(here, 'choices.json', {
+      ...base,
+      name: 'choices',
+      matrix: { suggester: [{ use: 'tpe' }, { use: 'tpe', options: { compat: 'optuna5' } }] },
+    });
+    const keyed = writeIn(here, 'keyed.json', {
+      ...base,
+      name: 'keyed',
+      suggester: { use: 'tpe' },
+      matrix: { 'suggester/options/compat': ['hyperopt', 'optuna'] },
+    });
+    for (const [config, pointers] of [
+      [choices, ['/matrix/suggester/1/options/compat']],
+      [keyed, ['/matrix/suggester~1options~1compat/0', '/matrix/suggester~1options~1compat/1']],
+    ] as const) {
+      const result = await cliIn(here, 'validate', config);
+      expect(result.code, result.stderr).toBe(0);
+      const said = `${result.stdout}${result.stderr}`;
+      for (const pointer of pointers) expect(said).toContain(`${pointer}: is now \`profile\``);
+      expect(said.match(/is now `profile`/g)).toHaveLength(pointers.length);
+      expect(said).not.toContain('/suggester/options/compat');
+    }
+  });
+
   it('giving `profile` too is an error naming both', async () => {
     const config = oldStudy('both', { profile: 'optuna', compat: 'hyperopt' });
     const result = await cliIn(join(dir, 'both'), 'validate', config);

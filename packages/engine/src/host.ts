@@ -27,6 +27,7 @@ export {
 } from './config/experiment-schema.js';
 export {
   inVariant,
+  notesInVariant,
   sameConfigVariants,
   seedIgnoredNotes,
   segments,

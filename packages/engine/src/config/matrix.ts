@@ -513,19 +513,44 @@ const madeByKey = (variant: MatrixVariant, issue: ConfigIssue): ConfigIssue | un
   return undefined;
 };
 
-/** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
-const matrixPointer = (variant: MatrixVariant, issue: ConfigIssue): string | undefined => {
+/**
+ * The matrix entry that set the place at `pointer` in a variant's config (`/suggester/options/gamma`): its key, its
+ * place in the config (`/suggester/options/gamma`) and its value's pointer into the matrix
+ * (`/matrix/suggester~1options~1gamma/1`, and below it the rest of `pointer`); undefined when no entry set it.
+ */
+const setByMatrix = (
+  variant: MatrixVariant,
+  pointer: string,
+): { readonly key: string; readonly path: string; readonly at: string } | undefined => {
   // The deepest key first: it set the place, whatever the order they are written in (review 80).
   const keys = Object.entries(variant.indices).sort(([a], [b]) => segments(b).length - segments(a).length);
   for (const [key, index] of keys) {
     const path = `/${segments(key).map(escapePointer).join('/')}`;
-    if (issue.pointer !== path && !issue.pointer.startsWith(`${path}/`)) continue;
-    // A key that names no config field is the mistake itself, not its values.
-    if (issue.pointer === path && issue.found.startsWith('an unknown field')) return `/matrix/${escapePointer(key)}`;
-    return `/matrix/${escapePointer(key)}/${index}${issue.pointer.slice(path.length)}`;
+    if (pointer !== path && !pointer.startsWith(`${path}/`)) continue;
+    return { key, path, at: `/matrix/${escapePointer(key)}/${index}${pointer.slice(path.length)}` };
   }
   return undefined;
 };
+
+/** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
+const matrixPointer = (variant: MatrixVariant, issue: ConfigIssue): string | undefined => {
+  const set = setByMatrix(variant, issue.pointer);
+  // A key that names no config field is the mistake itself, not its values.
+  if (set !== undefined && issue.pointer === set.path && issue.found.startsWith('an unknown field'))
+    return `/matrix/${escapePointer(set.key)}`;
+  return set?.at;
+};
+
+/**
+ * A matrix variant's config notes where the config wrote what they say: a note on a value the matrix set points
+ * into the matrix (`/suggester/options/compat` → `/matrix/suggester/1/options/compat`, the variant's entry), the
+ * others as they are.
+ */
+export const notesInVariant = (notes: readonly ConfigNote[], variant: MatrixVariant): ConfigNote[] =>
+  notes.map((note) => {
+    const at = setByMatrix(variant, note.pointer)?.at;
+    return at === undefined ? note : { ...note, pointer: at };
+  });
 
 /**
  * A matrix variant's config error as the user wrote it: issues in values the matrix set point into the

@@ -1,5 +1,5 @@
 import type { ConfigNote } from '@parzen/engine/plugin';
-import { resolveTpeSettings, TPE_PROFILES, type TpeOptions } from './options.js';
+import { TPE_PROFILES, type TpeOptions, tpeSettingsOf } from './options.js';
 
 /**
  * The options a config wrote that do nothing in the setting the others make (`bandwidthFloor` with the hyperopt kernel,
@@ -20,7 +20,7 @@ export const optionNotesIn = (
   written: Readonly<Record<string, unknown>>,
   where: 'config' | 'code',
 ): ConfigNote[] => {
-  const settings = resolveTpeSettings(options);
+  const settings = tpeSettingsOf(options, where);
   const notes: ConfigNote[] = [];
   const wrote = (key: string) => Object.hasOwn(written, key) && written[key] !== undefined;
   const note = (pointer: string, message: string) => notes.push({ pointer, message });

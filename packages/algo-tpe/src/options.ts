@@ -401,16 +401,38 @@ const profileExplore = (profile: TpeExplore, defined: TpeOptions): TpeExplore =>
   return kept.length === 0 ? { trials: 0 } : { trials, ...Object.fromEntries(kept) };
 };
 
+/** A `CONFIG_INVALID` error of the tpe suggester's options, naming each issue (pointers below the options). */
+const invalidOptions = (issues: { pointer: string; expected: string; found: string }[]): ParzenError =>
+  new ParzenError('CONFIG_INVALID', `Invalid options for the tpe suggester:\n${formatIssues(issues)}`, {
+    plugin: 'tpe',
+    issues,
+  });
+
 /**
  * Fills every missing option from the `profile` (default `parzen`); a missing `explore` is the
- * profile's less the settings the options give at the top level. Joint decisions need a joint
- * density family: `grouping` other than `independent` with `kernel: "hyperopt"` is a `CONFIG_INVALID`
- * error naming `/grouping`.
+ * profile's less the settings the options give at the top level. `compat`, the former name of `profile`, is read
+ * as it; giving both is a `CONFIG_INVALID` error naming `/compat`, as a config's validation refuses both. Joint
+ * decisions need a joint density family: `grouping` other than `independent` with `kernel: "hyperopt"` is a
+ * `CONFIG_INVALID` error naming `/grouping`.
  */
-export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
-  // `compat`, the former name of `profile`, is read as it: given, a `profile` beside it can only be the schema's
-  // default (the schema refuses both given).
+export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => tpeSettingsOf(options, 'code');
+
+/**
+ * {@link resolveTpeSettings} of options a config (`config`: as its validation leaves them) or code (`code`) gave.
+ * A config's validation fills `profile`'s default in beside a `compat` written (having refused both written): that
+ * `profile` is not one given, so `compat` names the profile. Given in code, both are refused, as a config refuses
+ * them, in the same words.
+ */
+export const tpeSettingsOf = (options: TpeOptions, from: 'config' | 'code'): TpeSettings => {
   const { compat, ...rest } = options;
+  if (from === 'code' && compat !== undefined && options.profile !== undefined)
+    throw invalidOptions([
+      {
+        pointer: '/compat',
+        expected: 'only one of /profile and /compat (compat is the former name of profile: write profile alone)',
+        found: 'both',
+      },
+    ]);
   const profile = compat ?? options.profile ?? 'parzen';
   const defined = definedOptions(rest);
   const settings: TpeSettings = {
@@ -422,18 +444,13 @@ export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
     profile,
     explore: profileExplore(TPE_PROFILES[profile].explore, defined),
   };
-  if (settings.grouping !== 'independent' && !DENSITY_FAMILIES[settings.kernel].joint) {
-    const issues = [
+  if (settings.grouping !== 'independent' && !DENSITY_FAMILIES[settings.kernel].joint)
+    throw invalidOptions([
       {
         pointer: '/grouping',
         expected: `"independent" with kernel "${settings.kernel}" (it models one parameter at a time), or kernel "optuna"`,
         found: JSON.stringify(settings.grouping),
       },
-    ];
-    throw new ParzenError('CONFIG_INVALID', `Invalid options for the tpe suggester:\n${formatIssues(issues)}`, {
-      plugin: 'tpe',
-      issues,
-    });
-  }
+    ]);
   return settings;
 };

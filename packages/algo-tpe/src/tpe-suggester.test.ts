@@ -1,7 +1,8 @@
 import { createMemoryStore, type EngineEvent, Study } from '@parzen/engine';
-import { compileSpace, createFunctionObjective, createHaltonSampler, runStudy } from '@parzen/engine/plugin';
+import { compileSpace, createFunctionObjective, createHaltonSampler, createRng, runStudy } from '@parzen/engine/plugin';
 import { describeSuggesterContract, validatePluginOptions } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
+import { explainSuggestion } from './explain/explain-suggestion.js';
 import { tpeSuggesterManifest } from './manifest.js';
 import { resolveTpeSettings } from './options.js';
 import { createSuggestState, createTpeSuggester } from './tpe-suggester.js';
@@ -239,6 +240,22 @@ describe("`compat`, the profile's former name, given in code", () => {
         ],
       }),
     );
+  });
+
+  it('with `profile` too is refused by resolveTpeSettings and explainSuggestion as well, in the same words', async () => {
+    // `compat` won there, where the engine's reading of a stored study lets `profile` win: neither guesses now.
+    const both = { profile: 'optuna', compat: 'hyperopt' } as const;
+    const refusal = expect.objectContaining({
+      code: 'CONFIG_INVALID',
+      message:
+        'Invalid options for the tpe suggester:\n  /compat: expected only one of /profile and /compat (compat is the former name of profile: write profile alone), found both',
+    });
+    expect(() => resolveTpeSettings(both)).toThrow(refusal);
+    await expect(explainSuggestion({ space, trials: [], rng: createRng('both'), options: both })).rejects.toThrow(
+      refusal,
+    );
+    // `compat` alone is still read as the profile.
+    expect(resolveTpeSettings({ compat: 'hyperopt' })).toEqual(resolveTpeSettings({ profile: 'hyperopt' }));
   });
 
   it("in a config, fills the profile's defaults as `profile` does (the schema's `profile` default aside)", async () => {

@@ -1,9 +1,9 @@
 import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-import { assertOptions, formatIssues, ParzenError, type Suggester } from '@parzen/engine/plugin';
+import { assertOptions, type Suggester } from '@parzen/engine/plugin';
 import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TrialHistory } from './history/trial-history.js';
 import { optionNotesIn } from './option-notes.js';
-import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
+import { type TpeOptions, type TpeSettings, tpeSettingsOf } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 import { createModelCaches } from './suggest/models.js';
 import { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';
@@ -42,7 +42,8 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => {
  * @example
  * const result = await fmin({ objective, space, suggester: createTpeSuggester({ profile: 'hyperopt' }), maxTrials: 100 });
  * @throws `ParzenError` `CONFIG_INVALID` for options the schema refuses (an unknown key such as `gama`, a wrong type
- *   such as `gamma: "0.2"`), naming each, and for `grouping` other than `"independent"` with `kernel: "hyperopt"`.
+ *   such as `gamma: "0.2"`), naming each, for both `profile` and its former name `compat`, and for `grouping` other
+ *   than `"independent"` with `kernel: "hyperopt"`.
  */
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => tpeSuggesterOf(options, 'code');
 
@@ -55,22 +56,9 @@ export const tpeSuggesterOf = (options: TpeOptions, from: 'config' | 'code'): Su
   // Configs are checked against the schema before they get here; options given in code are checked
   // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
   assertOptions(tpeOptionsSchema, options, 'tpe suggester', 'tpe');
-  // `compat` is `profile`'s former name: both given is refused, as the schema refuses it in a config (whose
-  // `profile` here may be the schema's default, filled in beside the `compat` written).
-  if (from === 'code' && options.profile !== undefined && options.compat !== undefined) {
-    const issues = [
-      {
-        pointer: '/compat',
-        expected: 'only one of /profile and /compat (compat is the former name of profile: write profile alone)',
-        found: 'both',
-      },
-    ];
-    throw new ParzenError('CONFIG_INVALID', `Invalid options for the tpe suggester:\n${formatIssues(issues)}`, {
-      plugin: 'tpe',
-      issues,
-    });
-  }
-  const state = createSuggestState(resolveTpeSettings(options));
+  // `compat` is `profile`'s former name: both given in code are refused, as the schema refuses them in a config
+  // (whose `profile` here may be the schema's default, filled in beside the `compat` written).
+  const state = createSuggestState(tpeSettingsOf(options, from));
   // What decides suggestions, as a study keeps it (explanations change nothing, so they are left out).
   const { explain: _explain, explainGrid: _explainGrid, ...settings } = state.settings;
   // Trial 171: `createTpeSuggester({ profile: 'hyperopt', bandwidthFloor: 0.1 })` was silent, where a config got a note.

@@ -113,10 +113,14 @@ const tpeOptionsOf = (
   study: ReportStudy,
 ): { options: TpeOptions; sameSuggester: boolean; unknownOptions: string[] } => {
   if (study.suggester?.use !== 'tpe') return { options: {}, sameSuggester: false, unknownOptions: [] };
-  const stored = Object.entries(study.suggester.options ?? {});
+  const given = study.suggester.options ?? {};
+  const stored = Object.entries(given);
+  // A config's options as its validation leaves them: a `profile` beside `compat` (its former name) is the default
+  // the validation filled in (it refuses both written), which TPE, given both, would refuse.
+  const filled = (key: string) => key === 'profile' && given.compat !== undefined;
   return {
     options: {
-      ...Object.fromEntries(stored.filter(([key]) => KNOWN_TPE_OPTIONS.has(key))),
+      ...Object.fromEntries(stored.filter(([key]) => KNOWN_TPE_OPTIONS.has(key) && !filled(key))),
       explain: true,
     } as TpeOptions,
     sameSuggester: true,

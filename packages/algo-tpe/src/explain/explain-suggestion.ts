@@ -30,7 +30,10 @@ export interface ExplainSuggestionInput {
   readonly rng: Rng;
   /** The number of the trial whose suggestion this is (default: the number of `trials`, i.e. the next one). */
   readonly trialNumber?: number;
-  /** TPE's options as the study's config gives them (`suggester.options`); omitted ones take their defaults. */
+  /**
+   * TPE's options as the study's config writes them (`suggester.options`); omitted ones take their defaults.
+   * `profile` and its former name `compat` both given are refused, as a config's validation refuses them.
+   */
   readonly options?: TpeOptions;
   /**
    * The study's seed (default 0). TPE draws the blocks of a group of more than `maxGroupSize` parameters
@@ -49,11 +52,13 @@ export interface ExplainSuggestionInput {
  * numbers, the mixture components, log l and log g on a grid and at every candidate, and the winner.
  * The suggester publishes the same object when its `explain` option is on. The engine's own walk
  * decides the parameters, so the replay is the suggestion a study would have made.
+ * @throws `ParzenError` `CONFIG_INVALID` for options `createTpeSuggester` refuses: among them `profile` and
+ *   its former name `compat` both given, said as a config's validation says it.
  */
 export const explainSuggestion = async (input: ExplainSuggestionInput): Promise<Required<Suggestion>> => {
-  // As a config's options (what `parzen explain` and the report pass): a `profile` beside `compat`, its former
-  // name, is the schema's default filled in, not both written (which the config's validation refuses).
-  const suggester = tpeSuggesterOf({ ...input.options, explain: true }, 'config');
+  // As given in code: `profile` and its former name `compat` both given are refused, as a config refuses them
+  // (the report passes a config's options without the `profile` its validation fills in beside a `compat`).
+  const suggester = tpeSuggesterOf({ ...input.options, explain: true }, 'code');
   let explanation: TpeExplanation | undefined;
   const params = await suggestParams(
     suggester,

@@ -721,7 +721,7 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     expect(out.stderr).toEqual([
       'parzen: reading the study failed: server down (the page keeps what it showed; reading is tried again every interval)',
       'parzen: reading the study works again.',
-      'parzen: the report could not be built: no chart (the page keeps what it showed)',
+      'parzen: the report could not be built: no chart (the page keeps what it showed; the build is tried again every fifth interval and when the page is reloaded)',
     ]);
   });
 

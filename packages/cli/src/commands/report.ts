@@ -209,7 +209,9 @@ export const servedReads = <T>(
     },
     onError: (error) => {
       if (typeof error === 'object' && error !== null && readFailures.has(error)) return;
-      output.note(`parzen: the report could not be built: ${(error as Error).message} (the page keeps what it showed)`);
+      output.note(
+        `parzen: the report could not be built: ${(error as Error).message} (the page keeps what it showed; the build is tried again every fifth interval and when the page is reloaded)`,
+      );
     },
   };
 };

@@ -115,11 +115,20 @@ export const encodingOf = (
 export const aboveWeightFor = (encodings: readonly Encoding[], settings: TpeSettings): number =>
   encodings.every((encoding) => encoding.kind === 'categorical') ? settings.discreteAboveWeight : settings.aboveWeight;
 
-/** The family settings l(x) is built with: the profile's, its kernels' widths scaled by `belowBandwidth`. */
-const belowSettings = (settings: TpeSettings): FamilySettings => ({
-  ...settings,
-  bandwidthScale: settings.belowBandwidth,
-});
+const belowSettingsOf = new WeakMap<TpeSettings, FamilySettings>();
+
+/**
+ * The family settings l(x) is built with: the profile's, its kernels' widths scaled by `belowBandwidth`
+ * (made once per settings object: a copy of every setting per decision showed in profiles).
+ */
+const belowSettings = (settings: TpeSettings): FamilySettings => {
+  let below = belowSettingsOf.get(settings);
+  if (below === undefined) {
+    below = { ...settings, bandwidthScale: settings.belowBandwidth };
+    belowSettingsOf.set(settings, below);
+  }
+  return below;
+};
 
 /** l and g of one parameter from its below and above observations. */
 export const buildParamModel = (
@@ -151,6 +160,7 @@ export const hermiteAbove = (
   param: ParamNode,
   settings: TpeSettings,
   caches: ModelCaches,
+  below: ObservationSet = belowObservations(history, split, param.name),
 ): Density | undefined => {
   const family = familyOf(settings);
   if (!family.kernels.incremental(settings)) return undefined;
@@ -173,7 +183,6 @@ export const hermiteAbove = (
     const value = trial.internal[param.name];
     if (value !== undefined) added.push({ number: trial.number, value });
   }
-  const below = belowObservations(history, split, param.name);
   const removed: { number: number; value: number }[] = [];
   for (let i = 0; i < below.numbers.length; i++) {
     const number = below.numbers[i] as number;
@@ -201,8 +210,9 @@ export const paramModel = (
   settings: TpeSettings,
   caches: ModelCaches,
 ): Model => {
+  const belowSet = belowObservations(history, split, param.name);
   const above =
-    hermiteAbove(history, split, param, settings, caches) ??
+    hermiteAbove(history, split, param, settings, caches, belowSet) ??
     incrementalAbove(
       history,
       split,
@@ -214,12 +224,7 @@ export const paramModel = (
   if (above !== undefined) {
     const family = familyOf(settings);
     const encodings = [encodingOf(family, param.distribution, settings)];
-    const below = buildDensity(
-      family,
-      encodings,
-      [belowObservations(history, split, param.name)],
-      belowSettings(settings),
-    );
+    const below = buildDensity(family, encodings, [belowSet], belowSettings(settings));
     return { params: [param], encodings, below, above, aboveWeight: aboveWeightFor(encodings, settings) };
   }
   const observations = paramObservations(history, split, param.name);

@@ -48,6 +48,15 @@ export class RankedObservations {
   readonly byShift: HermiteMoments;
   /** The boundaries `byShift` holds: trial number → net count (+1 below, −1 joining g). */
   private boundaries = new Map<number, number>();
+  /**
+   * Each held trial's index in `numbers`, by trial number, while every trial was added after the ones held
+   * (trials finish in order); an insertion among them leaves it stale, and {@link indexOf} rebuilds it once.
+   */
+  private indexByNumber = new Int32Array(64);
+  private indexStale = false;
+  /** The trials {@link setBoundaryTrials} was last given. */
+  private lastRemoved: Int32Array | undefined;
+  private lastAdded: Int32Array | undefined;
 
   constructor(low: number, high: number, h: number) {
     this.byIndex = new HermiteMoments(low, high, h);
@@ -72,10 +81,49 @@ export class RankedObservations {
     this.ys[at] = y;
     this.coefs[at] = coef;
     this.size = size + 1;
+    if (at < size) this.indexStale = true;
+    else if (!this.indexStale) {
+      this.indexByNumber = grown(this.indexByNumber, number + 1);
+      this.indexByNumber[number] = at;
+    }
     this.byIndex.add(y, at * coef, 1);
     let shift = 0;
     for (const [boundary, count] of this.boundaries) if (boundary < number) shift += count;
     this.byShift.add(y, shift * coef, 1);
+  }
+
+  /**
+   * How many held trials have a number below `number`: the index of a held trial in `numbers` (read from
+   * the index by number), where any other number would go (a binary search).
+   */
+  indexOf(number: number): number {
+    if (this.indexStale) {
+      this.indexByNumber = new Int32Array(Math.max(64, (this.numbers[this.size - 1] ?? 0) + 1));
+      for (let q = 0; q < this.size; q++) this.indexByNumber[this.numbers[q] as number] = q;
+      this.indexStale = false;
+    }
+    if (number < this.indexByNumber.length) {
+      const at = this.indexByNumber[number] as number;
+      if (at < this.size && this.numbers[at] === number) return at;
+    }
+    return countAtMost(this.numbers, this.size, number - 1);
+  }
+
+  /**
+   * Moves `byShift` to the boundaries of these below trials (+1 each) and trials joining g (−1 each), both
+   * ascending: {@link setBoundaries}, skipped when they are the last call's (most suggestions: the below set
+   * changes only when a trial enters it, and every parameter's cache is asked in turn).
+   */
+  setBoundaryTrials(removed: Int32Array, added: Int32Array): void {
+    const same = (a: Int32Array, b: Int32Array | undefined) =>
+      b !== undefined && a.length === b.length && a.every((number, i) => number === b[i]);
+    if (same(removed, this.lastRemoved) && same(added, this.lastAdded)) return;
+    const boundaries = new Map<number, number>();
+    for (const number of removed) boundaries.set(number, (boundaries.get(number) ?? 0) + 1);
+    for (const number of added) boundaries.set(number, (boundaries.get(number) ?? 0) - 1);
+    this.setBoundaries(boundaries);
+    this.lastRemoved = removed;
+    this.lastAdded = added;
   }
 
   /**
@@ -84,6 +132,8 @@ export class RankedObservations {
    * so this is usually a few kernels.
    */
   setBoundaries(next: ReadonlyMap<number, number>): void {
+    this.lastRemoved = undefined;
+    this.lastAdded = undefined;
     const changes = new Map<number, number>();
     for (const [number, count] of next) changes.set(number, count - (this.boundaries.get(number) ?? 0));
     for (const [number, count] of this.boundaries) if (!next.has(number)) changes.set(number, -count);
@@ -116,10 +166,8 @@ export class AboveKdeCache {
   /** Scratch: one suggestion's combination of the sums (weights by rank). */
   readonly combined: HermiteMoments | undefined;
   private folded = 0;
-  /** Sizes the next suggestion's correction lists start with (the last ones' plus a margin). */
-  addedCapacity = 32;
-  /** The size the next suggestion's list of removed kernels (the below ones) starts with, as `addedCapacity`. */
-  removedCapacity = 32;
+  /** Each folded observation's fixed-width coefficient ({@link coefficient} at its value and h), by trial number. */
+  private coefs = new Float64Array(64);
 
   constructor(
     /** The parameter's encoding: its model space and support. */
@@ -144,12 +192,19 @@ export class AboveKdeCache {
     return Math.exp(-logKernelMass(mu, sigma, this.encoding.low, this.encoding.high)) / (sigma * SQRT_2PI);
   }
 
+  /** The coefficient of width h of trial `number`'s folded observation: {@link coefficient} at its value and h, kept. */
+  foldedCoefficient(number: number): number {
+    return this.coefs[number] as number;
+  }
+
   /** Folds in the observations the column gained since the last call. */
   follow(column: ParamColumn): void {
     for (; this.folded < column.insertedNumbers.length; this.folded++) {
       const y = this.encoding.toModel(column.insertedValues[this.folded] as number);
       const number = column.insertedNumbers[this.folded] as number;
       const coef = this.coefficient(y, this.h);
+      this.coefs = grown(this.coefs, number + 1);
+      this.coefs[number] = coef;
       this.moments.add(y, coef);
       this.sorted.insert(y, number);
       this.ranked?.insert(number, y, coef);

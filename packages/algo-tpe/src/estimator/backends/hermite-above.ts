@@ -20,9 +20,6 @@ export interface AboveChanges {
 /** Cancellation guard: beyond this ratio of removed to remaining mass the slow path is used. */
 const CANCELLATION = 1e6;
 
-/** Room the correction lists get beyond the last suggestion's sizes before they grow. */
-const CAPACITY_MARGIN = 16;
-
 const NO_ADDED = new Uint8Array(0);
 
 /** Kernels evaluated directly, in one growable typed array of (centre, 1/σ, coefficient) triples. */
@@ -30,9 +27,13 @@ class KernelList {
   size = 0;
   data: Float64Array;
 
-  /** `capacity`: the expected number of kernels (the last suggestion's), so most lists never grow. */
   constructor(capacity: number) {
     this.data = new Float64Array(3 * capacity);
+  }
+
+  /** Empties the list, keeping its room. */
+  clear(): void {
+    this.size = 0;
   }
 
   push(mu: number, sigma: number, coef: number): void {
@@ -61,6 +62,30 @@ class KernelList {
   }
 }
 
+/**
+ * Each cache's correction lists, reused from one suggestion to the next (a new pair per decision cost
+ * more than the corrections themselves), and how many densities were made from them: a density made
+ * before the last one finds its lists refilled and answers from the exact density instead.
+ */
+interface Scratch {
+  readonly added: KernelList;
+  readonly removed: KernelList;
+  generation: number;
+}
+const scratches = new WeakMap<AboveKdeCache, Scratch>();
+
+const scratchOf = (cache: AboveKdeCache): Scratch => {
+  let scratch = scratches.get(cache);
+  if (scratch === undefined) {
+    scratch = { added: new KernelList(64), removed: new KernelList(64), generation: 0 };
+    scratches.set(cache, scratch);
+  }
+  scratch.added.clear();
+  scratch.removed.clear();
+  scratch.generation++;
+  return scratch;
+};
+
 /** The direct corrections of one suggestion: kernels added to and taken out of the cached sum. */
 interface Corrections {
   readonly added: KernelList;
@@ -83,7 +108,7 @@ const correct = (
   if (sigma !== h) {
     kernels.added.push(y, sigma, weighting.actual(number) * cache.coefficient(y, sigma));
     if (cached) {
-      kernels.removed.push(y, h, weighting.bulk(number) * cache.coefficient(y, h));
+      kernels.removed.push(y, h, weighting.bulk(number) * cache.foldedCoefficient(number));
       kernels.widened?.add(number);
     }
   } else if (!cached) kernels.added.push(y, h, weighting.actual(number) * cache.coefficient(y, h));
@@ -161,13 +186,19 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
  * over the sorted observations; a kernel's width can only exceed h where its two neighbours are more than
  * h apart, so most observations cost one subtraction and one comparison.
  */
-const corrections = (cache: AboveKdeCache, changes: AboveChanges, weighting: Weighting, n: number): Corrections => {
+const corrections = (
+  cache: AboveKdeCache,
+  changes: AboveChanges,
+  weighting: Weighting,
+  n: number,
+  scratch: Scratch,
+): Corrections => {
   const { h, encoding, kernels: family } = cache;
   const { values, numbers, size, isAdded, skips } = mergedObservations(cache, changes);
   const anyAdded = isAdded.length > 0;
   const kernels: Corrections = {
-    added: new KernelList(cache.addedCapacity),
-    removed: new KernelList(cache.removedCapacity),
+    added: scratch.added,
+    removed: scratch.removed,
     widened: weighting.uniform ? undefined : new Set(),
   };
   const removed = kernels.removed;
@@ -183,7 +214,8 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges, weighting: Wei
   const skipBelow = () => {
     while (i === nextSkip && i < size) {
       const y = values[i] as number;
-      removed.push(y, h, weighting.bulk(numbers[i] as number) * cache.coefficient(y, h));
+      const number = numbers[i] as number;
+      removed.push(y, h, weighting.bulk(number) * cache.foldedCoefficient(number));
       i++;
       nextSkip = skips[++skip] as number;
     }
@@ -232,12 +264,12 @@ const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: 
   const { h } = cache;
   for (let q = ranked.size - 1; q >= 0; q--) {
     const number = ranked.numbers[q] as number;
-    if (weighting.below.has(number)) continue;
+    if (weighting.isBelow(number)) continue;
     if (weighting.rankOf(number) < weighting.firstNewest) break;
     if (kernels.widened?.has(number)) continue;
     const y = ranked.ys[q] as number;
     const delta = weighting.actual(number) - weighting.bulk(number);
-    const coef = cache.coefficient(y, h);
+    const coef = ranked.coefs[q] as number;
     if (delta > 0) kernels.added.push(y, h, delta * coef);
     else if (delta < 0) kernels.removed.push(y, h, -delta * coef);
   }
@@ -264,15 +296,15 @@ export const hermiteAboveDensity = (
   const ranked = byRank ? rankedWeighting(cache, changes, n) : undefined;
   if (byRank && ranked === undefined) return undefined;
   const weighting = ranked ?? uniformWeighting(n, changes.priorWeight);
-  const kernels = corrections(cache, changes, weighting, n);
+  const scratch = scratchOf(cache);
+  const { generation } = scratch;
+  const kernels = corrections(cache, changes, weighting, n, scratch);
   if (ranked !== undefined) correctNewest(cache, ranked, kernels);
   const { added, removed } = kernels;
   const prior = cache.kernels.prior(encoding);
   // A family whose mixture is cut as a whole (hyperopt's): its exact density comes from the reference.
   const wholeMixture = !cache.kernels.truncated;
   added.push(prior.mu, prior.sigma, changes.priorWeight * cache.coefficient(prior.mu, prior.sigma));
-  cache.addedCapacity = added.size + CAPACITY_MARGIN;
-  cache.removedCapacity = removed.size + CAPACITY_MARGIN;
   const logTotal = Math.log(weighting.total);
   const moments = ranked === undefined ? cache.moments : (cache.combined as HermiteMoments);
   let exact: Density | undefined;
@@ -284,7 +316,7 @@ export const hermiteAboveDensity = (
     logPdf: (values, isExact) => {
       // hyperopt's exact density (mixture normaliser, log Jacobian) comes from the reference; its
       // non-exact one leaves out the same constant, as the other backends do.
-      if (wholeMixture && isExact) return fallback().logPdf(values, isExact);
+      if ((wholeMixture && isExact) || scratch.generation !== generation) return fallback().logPdf(values, isExact);
       // The points in model space as the reference maps them (hyperopt's toModel clamps at the floor).
       const at = encoding.points(values[0] as ArrayLike<number>).at;
       const out = new Float64Array(at.length);

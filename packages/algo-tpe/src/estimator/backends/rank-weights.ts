@@ -34,11 +34,18 @@ export const uniformWeighting = (n: number, priorWeight: number): Weighting => (
 /** How many of `sorted` (ascending integers) are below `number`. */
 const countBelow = (sorted: Int32Array, size: number, number: number): number => countAtMost(sorted, size, number - 1);
 
+/** The trial numbers of `entries`, ascending. */
+const sortedNumbers = (entries: readonly { readonly number: number }[]): Int32Array => {
+  const numbers = new Int32Array(entries.length);
+  for (let i = 0; i < entries.length; i++) numbers[i] = (entries[i] as { readonly number: number }).number;
+  return numbers.sort();
+};
+
 /** Weights by arrival rank, with what the corrections of the newest observations need. */
 export interface RankWeighting extends Weighting {
   rankOf(number: number): number;
-  /** The below trials' numbers. */
-  readonly below: ReadonlySet<number>;
+  /** Whether trial `number` is a below trial (one that leaves the cached sum). */
+  isBelow(number: number): boolean;
   /** The first rank that weighs 1 by the rule rather than by the ramp. */
   readonly firstNewest: number;
 }
@@ -57,17 +64,21 @@ export const rankedWeighting = (cache: AboveKdeCache, changes: RankChanges, n: n
   const ramp = n - lf;
   if (ramp < 2) return undefined;
   const slope = (1 - 1 / n) / (ramp - 1);
-  const removed = Int32Array.from(changes.removed, (entry) => entry.number).sort();
-  const added = Int32Array.from(changes.added, (entry) => entry.number).sort();
-  const boundaries = new Map<number, number>();
-  for (const number of removed) boundaries.set(number, (boundaries.get(number) ?? 0) + 1);
-  for (const number of added) boundaries.set(number, (boundaries.get(number) ?? 0) - 1);
-  ranked.setBoundaries(boundaries);
+  const removed = sortedNumbers(changes.removed);
+  const added = sortedNumbers(changes.added);
+  ranked.setBoundaryTrials(removed, added);
   (cache.combined as HermiteMoments).combine(1 / n, cache.moments, slope, ranked.byIndex, ranked.byShift);
-  const rankOf = (number: number): number =>
-    countBelow(ranked.numbers, ranked.size, number) -
-    countBelow(removed, removed.length, number) +
-    countBelow(added, added.length, number);
+  // The corrections ask `bulk` and `actual` of one observation in turn: its rank is worked out once.
+  let lastNumber = -1;
+  let lastRank = 0;
+  const rankOf = (number: number): number => {
+    if (number !== lastNumber) {
+      lastRank =
+        ranked.indexOf(number) - countBelow(removed, removed.length, number) + countBelow(added, added.length, number);
+      lastNumber = number;
+    }
+    return lastRank;
+  };
   // Σ_r w(r): the ramp below its last step, its last step (1) and the newest lf (1 each).
   const total = (ramp - 1) / n + (slope * (ramp - 1) * (ramp - 2)) / 2 + 1 + lf + changes.priorWeight;
   return {
@@ -76,7 +87,10 @@ export const rankedWeighting = (cache: AboveKdeCache, changes: RankChanges, n: n
     actual: (number) => linearForgettingWeight(rankOf(number), n, lf),
     total,
     rankOf,
-    below: new Set(removed),
+    isBelow: (number) => {
+      const at = countBelow(removed, removed.length, number);
+      return at < removed.length && removed[at] === number;
+    },
     firstNewest: ramp,
   };
 };

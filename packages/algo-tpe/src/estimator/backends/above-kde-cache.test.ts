@@ -1,0 +1,130 @@
+import type { Trial } from '@parzen/engine';
+import { compileSpace } from '@parzen/engine/plugin';
+import fc from 'fast-check';
+import { describe, expect, it, test } from 'vitest';
+import { splitHistory } from '../../history/history-split.js';
+import { paramObservations } from '../../history/observations.js';
+import { TrialHistory } from '../../history/trial-history.js';
+import { resolveTpeSettings } from '../../options.js';
+import { buildParamModel, createModelCaches, encodingOf, familyOf, hermiteAbove } from '../../suggest/models.js';
+import type { NumericEncoding } from '../encoding.js';
+import { AboveKdeCache, countAtMost, RankedObservations } from './above-kde-cache.js';
+
+/** Trial numbers in the order they finish: mostly ascending, some held back and finishing later. */
+const finishingOrder = fc
+  .array(fc.tuple(fc.nat({ max: 200 }), fc.boolean()), { minLength: 1, maxLength: 120 })
+  .map((rows) => {
+    const numbers = [...new Set(rows.map(([number]) => number))];
+    const late = numbers.filter((_, i) => rows[i]?.[1] === true);
+    return [...numbers.filter((number) => !late.includes(number)).sort((a, b) => a - b), ...late];
+  });
+
+describe('RankedObservations kept incrementally', () => {
+  test('indexOf is the count of held numbers below, as a search from scratch gives, however trials finish', () => {
+    fc.assert(
+      fc.property(finishingOrder, fc.array(fc.nat({ max: 220 }), { maxLength: 30 }), (order, queries) => {
+        const ranked = new RankedObservations(0, 1, 0.01);
+        order.forEach((number, i) => {
+          ranked.insert(number, (number % 97) / 97, 1);
+          // Asked between insertions too, so a stale index is met and rebuilt.
+          for (const query of [...queries, ...order.slice(0, i + 1)])
+            expect(ranked.indexOf(query)).toBe(countAtMost(ranked.numbers, ranked.size, query - 1));
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('the boundary sum after many boundary changes (repeats skipped) equals one made from the last boundaries', () => {
+    const boundarySet = fc
+      .tuple(
+        fc.uniqueArray(fc.nat({ max: 60 }), { maxLength: 8 }),
+        fc.uniqueArray(fc.nat({ max: 60 }), { maxLength: 3 }),
+      )
+      .map(([removed, added]) => [Int32Array.from(removed).sort(), Int32Array.from(added).sort()] as const);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(boundarySet, fc.nat({ max: 2 })), { minLength: 1, maxLength: 12 }), (steps) => {
+        const followed = new RankedObservations(0, 1, 0.05);
+        let next = 0;
+        for (const [[removed, added], inserts] of steps) {
+          for (let k = 0; k < inserts * 10; k++, next++) followed.insert(next, ((next * 37) % 61) / 61, 1 + (next % 5));
+          followed.setBoundaryTrials(removed, added);
+          // The same trials again (new arrays): nothing changes.
+          followed.setBoundaryTrials(removed.slice(), added.slice());
+        }
+        const [[removed, added]] = steps.slice(-1)[0] as (typeof steps)[number];
+        const fresh = new RankedObservations(0, 1, 0.05);
+        fresh.setBoundaryTrials(removed, added);
+        for (let number = 0; number < next; number++) fresh.insert(number, ((number * 37) % 61) / 61, 1 + (number % 5));
+        const a = followed.byShift.moments;
+        const b = fresh.byShift.moments;
+        const scale = Math.max(1, ...b.map(Math.abs));
+        b.forEach((value, i) => {
+          expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * scale);
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('AboveKdeCache', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: -2, high: 2 } });
+  const param = space.params[0] as (typeof space.params)[number];
+
+  it("keeps each folded observation's fixed-width coefficient: the one `coefficient` gives", () => {
+    const settings = resolveTpeSettings({ profile: 'optuna' });
+    const family = familyOf(settings);
+    const encoding = encodingOf(family, param.distribution, settings) as NumericEncoding;
+    const cache = new AboveKdeCache(encoding, 0.04, true, family.kernels);
+    const history = new TrialHistory();
+    const trials: Trial[] = Array.from({ length: 50 }, (_, n) => ({
+      study: 's',
+      number: n,
+      state: 'complete',
+      internal: { x: n % 2 === 0 ? -2 + n * 1e-3 : Math.sin(n) * 2 },
+      loss: n,
+      startedAt: '',
+      finishedAt: '',
+    }));
+    history.sync('s', 'minimize', trials);
+    cache.follow(history.column('x'));
+    for (const trial of trials) {
+      const y = encoding.toModel(trial.internal.x as number);
+      expect(cache.foldedCoefficient(trial.number)).toBe(cache.coefficient(y, 0.04));
+    }
+  });
+
+  it.each([
+    ['uniform weights', resolveTpeSettings({ profile: 'parzen', forgetting: 0 })],
+    ['linear forgetting', resolveTpeSettings({ profile: 'optuna' })],
+  ])('a density made before the latest one of its cache still gives the exact g(x) (%s)', (_, settings) => {
+    const history = new TrialHistory();
+    const caches = createModelCaches();
+    const trials: Trial[] = Array.from({ length: 300 }, (_, n) => {
+      const x = n % 4 === 0 ? -1.8 + (n % 9) * 1e-2 : 0.3 + Math.sin(n) * 0.3;
+      const loss = (x - 0.3) ** 2 + n * 1e-9;
+      return { study: 's', number: n, state: 'complete', internal: { x }, loss, startedAt: '', finishedAt: '' };
+    });
+    history.sync('s', 'minimize', trials);
+    const points = [-1.9, -1.5, 0, 0.25, 0.31, 1.2, 1.9];
+    const split = splitHistory(history, settings);
+    const older = hermiteAbove(history, split, param, settings, caches);
+    expect(older, 'the Hermite backend applies').toBeDefined();
+    const observations = paramObservations(history, split, 'x');
+    const reference = buildParamModel(param, observations.below, observations.above, settings).above.logPdf(
+      [points],
+      true,
+    );
+    // A newer density of the same cache, from another split (a larger below set): its correction lists are
+    // the ones the older density was made with, refilled.
+    const wider = splitHistory(history, { ...settings, gamma: 0.5, maxBelow: 100 });
+    const newer = hermiteAbove(history, wider, param, settings, caches);
+    expect(newer).toBeDefined();
+    newer?.logPdf([points], true);
+    const stale = older?.logPdf([points], true) ?? new Float64Array();
+    reference.forEach((value, i) => {
+      expect(Math.abs((stale[i] as number) - value)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(value)));
+    });
+  });
+});

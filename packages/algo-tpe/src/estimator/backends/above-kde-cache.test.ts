@@ -95,6 +95,25 @@ describe('AboveKdeCache', () => {
     }
   });
 
+  test("a wider kernel's coefficient, kept per trial, is the one `coefficient` gives at that trial's value and width", () => {
+    const settings = resolveTpeSettings({ profile: 'optuna' });
+    const family = familyOf(settings);
+    const encoding = encodingOf(family, param.distribution, settings) as NumericEncoding;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 30 }), fc.constantFrom(0.04, 0.05, 0.3, 1.7)), { maxLength: 60 }),
+        (calls) => {
+          const cache = new AboveKdeCache(encoding, 0.04, true, family.kernels);
+          for (const [number, sigma] of calls) {
+            const y = -2 + number / 8;
+            expect(cache.widthCoefficient(number, y, sigma)).toBe(cache.coefficient(y, sigma));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it.each([
     ['uniform weights', resolveTpeSettings({ profile: 'parzen', forgetting: 0 })],
     ['linear forgetting', resolveTpeSettings({ profile: 'optuna' })],

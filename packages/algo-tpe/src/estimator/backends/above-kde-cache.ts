@@ -168,6 +168,9 @@ export class AboveKdeCache {
   private folded = 0;
   /** Each folded observation's fixed-width coefficient ({@link coefficient} at its value and h), by trial number. */
   private coefs = new Float64Array(64);
+  /** The width and coefficient {@link widthCoefficient} last gave each trial (width 0: none yet). */
+  private wideSigmas = new Float64Array(64);
+  private wideCoefs = new Float64Array(64);
 
   constructor(
     /** The parameter's encoding: its model space and support. */
@@ -195,6 +198,21 @@ export class AboveKdeCache {
   /** The coefficient of width h of trial `number`'s folded observation: {@link coefficient} at its value and h, kept. */
   foldedCoefficient(number: number): number {
     return this.coefs[number] as number;
+  }
+
+  /**
+   * {@link coefficient} of trial `number`'s folded observation (at `y`) with width σ, kept from the last call
+   * for that trial: a kernel wider than h keeps its width from one suggestion to the next unless a
+   * neighbour changes.
+   */
+  widthCoefficient(number: number, y: number, sigma: number): number {
+    if (number < this.wideSigmas.length && this.wideSigmas[number] === sigma) return this.wideCoefs[number] as number;
+    const coef = this.coefficient(y, sigma);
+    this.wideSigmas = grown(this.wideSigmas, number + 1);
+    this.wideCoefs = grown(this.wideCoefs, number + 1);
+    this.wideSigmas[number] = sigma;
+    this.wideCoefs[number] = coef;
+    return coef;
   }
 
   /** Folds in the observations the column gained since the last call. */

@@ -48,18 +48,6 @@ class KernelList {
     this.data[at] = coef;
     this.size++;
   }
-
-  /** Σ_k c_k · exp(−½((y − μ_k)/σ_k)²). */
-  sum(y: number): number {
-    const { data } = this;
-    const end = 3 * this.size;
-    let total = 0;
-    for (let k = 0; k < end; k += 3) {
-      const z = (y - (data[k] as number)) * (data[k + 1] as number);
-      total += (data[k + 2] as number) * fastExpNonPositive(-0.5 * z * z);
-    }
-    return total;
-  }
 }
 
 /**
@@ -86,6 +74,37 @@ const scratchOf = (cache: AboveKdeCache): Scratch => {
   return scratch;
 };
 
+/**
+ * Σ_k c_k · exp(−½((y − μ_k)/σ_k)²) of both lists in one pass (two independent sums the CPU overlaps), each
+ * added up in its own order; the results go to `out[0]` and `out[1]`.
+ */
+const sumsOfTwo = (first: KernelList, second: KernelList, y: number, out: Float64Array): void => {
+  const a = first.data;
+  const b = second.data;
+  const endA = 3 * first.size;
+  const endB = 3 * second.size;
+  const common = Math.min(endA, endB);
+  let totalA = 0;
+  let totalB = 0;
+  let k = 0;
+  for (; k < common; k += 3) {
+    const za = (y - (a[k] as number)) * (a[k + 1] as number);
+    const zb = (y - (b[k] as number)) * (b[k + 1] as number);
+    totalA += (a[k + 2] as number) * fastExpNonPositive(-0.5 * za * za);
+    totalB += (b[k + 2] as number) * fastExpNonPositive(-0.5 * zb * zb);
+  }
+  for (let j = k; j < endA; j += 3) {
+    const z = (y - (a[j] as number)) * (a[j + 1] as number);
+    totalA += (a[j + 2] as number) * fastExpNonPositive(-0.5 * z * z);
+  }
+  for (let j = k; j < endB; j += 3) {
+    const z = (y - (b[j] as number)) * (b[j + 1] as number);
+    totalB += (b[j + 2] as number) * fastExpNonPositive(-0.5 * z * z);
+  }
+  out[0] = totalA;
+  out[1] = totalB;
+};
+
 /** The direct corrections of one suggestion: kernels added to and taken out of the cached sum. */
 interface Corrections {
   readonly added: KernelList;
@@ -106,7 +125,8 @@ const correct = (
 ): void => {
   const { h } = cache;
   if (sigma !== h) {
-    kernels.added.push(y, sigma, weighting.actual(number) * cache.coefficient(y, sigma));
+    const coef = cached ? cache.widthCoefficient(number, y, sigma) : cache.coefficient(y, sigma);
+    kernels.added.push(y, sigma, weighting.actual(number) * coef);
     if (cached) {
       kernels.removed.push(y, h, weighting.bulk(number) * cache.foldedCoefficient(number));
       kernels.widened?.add(number);
@@ -320,6 +340,7 @@ export const hermiteAboveDensity = (
       // The points in model space as the reference maps them (hyperopt's toModel clamps at the floor).
       const at = encoding.points(values[0] as ArrayLike<number>).at;
       const out = new Float64Array(at.length);
+      const pair = new Float64Array(2);
       for (let i = 0; i < at.length; i++) {
         const y = at[i] as number;
         if (y < low || y > high) {
@@ -327,8 +348,9 @@ export const hermiteAboveDensity = (
           out[i] = Number.NEGATIVE_INFINITY;
           continue;
         }
-        const negative = removed.sum(y);
-        const raw = moments.evaluate(y) + added.sum(y) - negative;
+        sumsOfTwo(removed, added, y, pair);
+        const negative = pair[0] as number;
+        const raw = moments.evaluate(y) + (pair[1] as number) - negative;
         if (!(raw > 0) || negative > CANCELLATION * raw) return fallback().logPdf(values, isExact);
         out[i] = Math.log(raw) - logTotal;
       }

@@ -16,6 +16,7 @@ import {
   toExternalParams,
 } from '@parzen/engine/plugin';
 import {
+  CUT_SHORT,
   listRows,
   numericParams,
   OWN_NAMES,
@@ -217,12 +218,14 @@ const enqueuedCell = (entry: ParamAssignment, stored: ParamAssignment): string =
   return Object.keys(stored).every((name) => fixed.includes(name)) ? 'all params' : fixed.join(', ');
 };
 
-/** What the marker columns mean, beside the page's table and as their headers' titles. */
+/** What the marker columns (and the error column, when it holds a trial cut short) mean, beside the page's table and as their headers' titles. */
 const MARKER_LEGEND = {
   'start-up':
     "drawn by TPE's start-up suggester (quasi-random: points of a scrambled Halton sequence; random), not by its model: the trial's suggestion, replayed from the trials before it and the study's seed, falls in the start-up phase and gives its stored params. A trial whose replay gives other params (imported, drawn with other settings) is not marked.",
   enqueued:
     'the trial ran an enqueued entry, as the store records: the params the entry fixed (`all params`: it fixed them all, and nothing was drawn), as `parzen trials` marks it.',
+  // A failed trial cut short read as a failure of the objective (after a kill -9), as its state says `failed`.
+  error: `why the trial failed: \`INTERRUPTED\` and \`STALE_TRIAL\` say it was cut short (a stopped run, a lost worker or an INTERRUPTED tell), not failed by its objective, and the charts draw it apart, as ${CUT_SHORT.drawn} (brown lines in the learning curves).`,
 };
 
 const table = (
@@ -256,6 +259,7 @@ const table = (
       );
   }
   const withErrors = errors.size > 0;
+  const withCut = points.some((p) => p.cutShort === true);
   // The step of each trial's last report, as `parzen trials` shows it: where a pruned one stopped reporting
   // (trial 115: only the learning curves said it).
   const steps = new Map<number, number>();
@@ -293,7 +297,7 @@ const table = (
       ...(withEntries ? ['enqueued'] : []),
       ...(withErrors ? ['error'] : []),
     ],
-    ...(withStartup || withEntries
+    ...(withStartup || withEntries || withCut
       ? {
           legend: {
             ...(withStartup
@@ -302,6 +306,7 @@ const table = (
                 }
               : {}),
             ...(withEntries ? { enqueued: MARKER_LEGEND.enqueued } : {}),
+            ...(withCut ? { error: MARKER_LEGEND.error } : {}),
           },
         }
       : {}),
@@ -779,8 +784,14 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const fitted = fanovaTrialLimit(study.space.params.length);
   const subsampled = method === 'fanova' && complete.length > fitted;
   const count = (state: string) => all.filter((p) => p.state === state).length;
+  // Those cut short told apart, in the run's summary's words (after a kill -9, "1 failed" read as the objective's).
+  const cut = all.filter((p) => p.cutShort === true).length;
+  const cutNote =
+    cut === 0
+      ? ''
+      : ` (${cut === count('failed') ? (cut === 1 ? '' : 'all of them ') : `${cut} of them `}cut short: a stopped run, a lost worker or an INTERRUPTED tell)`;
   notes.push(
-    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
+    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed${cutNote}, ${count('pruned')} pruned, ${count('running')} running.`,
   );
   const shownIdx = downsampleIndices(all.length, maxPoints, (i) => all[i]?.improved === true);
   const shown = shownIdx.map((i) => all[i] as TrialPoint);

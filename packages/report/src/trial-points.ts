@@ -1,3 +1,4 @@
+import { cutShort } from '@parzen/engine/host';
 import {
   type ExternalParams,
   isBetter,
@@ -13,6 +14,11 @@ export interface TrialPoint {
   readonly number: number;
   /** Its state: running, complete, failed or pruned. */
   readonly state: Trial['state'];
+  /**
+   * Whether it failed cut short (`INTERRUPTED`, `STALE_TRIAL`: a stopped run, a lost worker or an INTERRUPTED
+   * tell), not by its objective: the charts draw it apart from a failure.
+   */
+  readonly cutShort?: boolean;
   /** The trial's loss, or null (running, failed, pruned without a value). */
   readonly loss: number | null;
   /** The best complete value among trials up to this one (by number), or null before the first. */
@@ -45,6 +51,7 @@ export const trialPoints = (study: ReportStudy): TrialPoint[] => {
       return {
         number: trial.number,
         state: trial.state,
+        ...(cutShort(trial) ? { cutShort: true } : {}),
         loss,
         best: best ?? null,
         improved,

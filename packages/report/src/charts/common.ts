@@ -339,3 +339,18 @@ export const sig = (value: number, digits = 5): number => Number(value.toPrecisi
 
 /** The most options of a choice a chart draws or labels (more are neither drawable nor readable). */
 export const MAX_OPTIONS_SHOWN = 40;
+
+/**
+ * How the charts draw a failed trial cut short (failed as `INTERRUPTED` or `STALE_TRIAL`: a stopped run, a lost
+ * worker or an INTERRUPTED tell), apart from one its objective failed: its legend entry, colour and shape.
+ */
+export const CUT_SHORT = {
+  kind: 'cut short',
+  color: '#8c564b',
+  shape: 'triangle-down',
+  drawn: 'brown triangles',
+} as const;
+
+/** What a trial cut short is, as the run's summary says it, for the charts' captions. */
+export const CUT_SHORT_WORDS =
+  'cut short (failed as INTERRUPTED or STALE_TRIAL: a stopped run, a lost worker or an INTERRUPTED tell, not a failure of the objective)';

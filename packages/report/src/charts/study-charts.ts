@@ -1,9 +1,12 @@
+import { cutShort } from '@parzen/engine/host';
 import type { CompiledSpace, Direction, IntermediateValue, ParamNode, Trial } from '@parzen/engine/plugin';
 import type { ParamImportance } from '../importance.js';
 import { downsampleIndices, type TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
 import {
   base,
+  CUT_SHORT,
+  CUT_SHORT_WORDS,
   choiceLabel,
   extent,
   lossAxis,
@@ -22,11 +25,23 @@ import {
 /** The widest a title is drawn, in pixels, before it is cut with an ellipsis (the tooltip names it in full). */
 export const TITLE_LIMIT = 210;
 
+/**
+ * A trial's state as the charts show it: a failed trial cut short (a stopped run, a lost worker) is
+ * {@link CUT_SHORT}'s kind, not `failed`, which is a failure of the objective (after a kill -9 its trial read as
+ * the objective's crash).
+ */
+type ShownState = Trial['state'] | typeof CUT_SHORT.kind;
+
+/** A trial's {@link ShownState}. */
+const shownState = (trial: { readonly state: Trial['state']; readonly cutShort?: boolean }): ShownState =>
+  trial.cutShort === true ? CUT_SHORT.kind : trial.state;
+
 /** Each state's colour, running trials in grey (the learning curves show them). */
-const STATE_COLOR: Readonly<Record<Trial['state'], string>> = {
+const STATE_COLOR: Readonly<Record<ShownState, string>> = {
   complete: '#1f77b4',
   pruned: '#ff7f0e',
   failed: '#d62728',
+  [CUT_SHORT.kind]: CUT_SHORT.color,
   running: '#999999',
 };
 
@@ -34,9 +49,11 @@ const STATE_COLOR: Readonly<Record<Trial['state'], string>> = {
  * A colour scale over the states that occur, in a fixed order: a legend lists only states a chart draws
  * (trial 115: "failed" and "running" listed where no trial was).
  */
-const stateScale = (states: Iterable<Trial['state']>) => {
+const stateScale = (states: Iterable<ShownState>) => {
   const present = new Set(states);
-  const domain = (['complete', 'pruned', 'failed', 'running'] as const).filter((state) => present.has(state));
+  const domain = (['complete', 'pruned', 'failed', CUT_SHORT.kind, 'running'] as const).filter((state) =>
+    present.has(state),
+  );
   return { domain, range: domain.map((state) => STATE_COLOR[state]) };
 };
 
@@ -53,7 +70,8 @@ export const historyGap = (points: readonly TrialPoint[]): string | undefined =>
 
 /**
  * Optimization history: every shown trial's loss (pruned ones orange), failed trials as red crosses
- * along the top, and the best loss so far as a step line.
+ * along the top (those cut short, a stopped run or a lost worker, brown triangles there), and the best loss so
+ * far as a step line.
  */
 export const historyChart = (points: readonly TrialPoint[], direction: Direction): Chart => {
   const finished = points.filter((p) => p.state !== 'running');
@@ -63,22 +81,30 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   const top = values.length === 0 ? 0 : direction === 'minimize' ? range.high : range.low;
   // `said`: the loss the tooltip gives, none for a trial without one (trial 115: a failed trial's tooltip gave the
   // height its cross is drawn at, another trial's loss, as its own).
+  // A failed trial cut short is drawn as such (its state "cut short"), not as a failure of the objective.
   const rows = finished.map((p) => ({
     number: p.number,
-    state: p.state,
+    state: shownState(p),
     loss: p.loss ?? top,
     valued: p.loss !== null,
-    said: p.loss === null ? (p.state === 'failed' ? 'none (failed)' : 'none') : String(sig(p.loss, 6)),
+    said: p.loss === null ? (p.state === 'failed' ? `none (${shownState(p)})` : 'none') : String(sig(p.loss, 6)),
     // The legend's entry: its state, or for a trial with no loss other than a failed one (a pruned trial that
     // reported nothing) "pruned, no loss", a cross as a failed one (review 120: an orange dot at the worst loss
     // read as a loss).
-    glyph: p.loss !== null || p.state === 'failed' ? p.state : `${p.state}, no loss`,
+    glyph: p.loss !== null || p.state === 'failed' ? shownState(p) : `${p.state}, no loss`,
   }));
   const colors = stateScale(rows.map((row) => row.state));
   const glyphs = colors.domain.flatMap((state) =>
     [state, `${state}, no loss`].filter((glyph) => rows.some((row) => row.glyph === glyph)),
   );
-  const glyphColor = (glyph: string) => STATE_COLOR[glyph.split(',')[0] as Trial['state']];
+  const glyphColor = (glyph: string) => STATE_COLOR[glyph.split(',')[0] as ShownState];
+  const failed = rows.some((row) => row.glyph === 'failed');
+  const cut = rows.some((row) => row.glyph === CUT_SHORT.kind);
+  // The marks of trials with no loss, drawn at the worst loss shown: failed trials' and those cut short.
+  const lossless = [
+    ...(failed || !cut ? ['failed trials are red crosses'] : []),
+    ...(cut ? [`trials ${CUT_SHORT_WORDS} are ${CUT_SHORT.drawn}`] : []),
+  ].join(', ');
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every
   // later one against the bottom (trial 28).
@@ -105,8 +131,8 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     description:
       historyGap(points) ??
       (values.length === 0
-        ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} Failed trials (no loss) are red crosses at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
+        ? `No trial has a loss yet: every finished trial failed (${cut ? `along one line: ${lossless}` : 'red crosses along one line'}; the y axis has no values to show).`
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} ${cut ? `With no loss, ${lossless},` : 'Failed trials (no loss) are red crosses'} at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -143,7 +169,13 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                 // Each state a shape of its own, not told by colour alone (trial 141: complete and pruned were
                 // both circles): a pruned trial a diamond, as where the learning curves' pruner stopped it.
                 range: glyphs.map((glyph) =>
-                  glyph === 'failed' || glyph.endsWith('no loss') ? 'cross' : glyph === 'pruned' ? 'diamond' : 'circle',
+                  glyph === 'failed' || glyph.endsWith('no loss')
+                    ? 'cross'
+                    : glyph === CUT_SHORT.kind
+                      ? CUT_SHORT.shape
+                      : glyph === 'pruned'
+                        ? 'diamond'
+                        : 'circle',
                 ),
               },
               title: 'state',
@@ -598,15 +630,17 @@ export const curveIndices = (
 export const learningCurvesChart = (trials: readonly Trial[], direction: Direction = 'minimize'): Chart | undefined => {
   // Pruned and failed trials after the others, so their lines and points are drawn over the complete ones (trial
   // 115: an orange curve under the blue ones, a trial pruned at its first report a dot hidden under theirs).
-  const drawOrder = { complete: 0, running: 1, failed: 2, pruned: 3 } as const;
-  const ordered = [...trials].sort((a, b) => drawOrder[a.state] - drawOrder[b.state] || a.number - b.number);
+  // A trial cut short (a stopped run, a lost worker) is drawn as such, not as a failure of the objective.
+  const drawOrder = { complete: 0, running: 1, failed: 2, [CUT_SHORT.kind]: 2, pruned: 3 } as const;
+  const shown = (trial: Trial): ShownState => shownState({ state: trial.state, cutShort: cutShort(trial) });
+  const ordered = [...trials].sort((a, b) => drawOrder[shown(a)] - drawOrder[shown(b)] || a.number - b.number);
   const rows = ordered.flatMap((trial) => {
     const points = trial.intermediate ?? [];
     return curveIndices(points, direction).map((index) => {
       const point = points[index] as IntermediateValue;
       return {
         number: trial.number,
-        state: trial.state,
+        state: shown(trial),
         step: point.step,
         // To the 6 digits its tooltip gives (trial 141: kept to 5, the tooltip's sixth was made up, 1.00020 for 1.000208).
         value: sig(point.value, 6),
@@ -635,7 +669,7 @@ export const learningCurvesChart = (trials: readonly Trial[], direction: Directi
   return {
     id: 'learning-curves',
     title: 'Learning curves',
-    description: `The values each trial reported (\`context.report(step, value)\`, or a \`{"step", "value"}\` line of a command), by step: one line per trial${stops.length === 0 ? '.' : ', pruned trials in orange, drawn over the others, each ending in a diamond at its last report (the pruner said stop there, or earlier when the objective asked only every few reports).'}`,
+    description: `The values each trial reported (\`context.report(step, value)\`, or a \`{"step", "value"}\` line of a command), by step: one line per trial${stops.length === 0 ? '.' : ', pruned trials in orange, drawn over the others, each ending in a diamond at its last report (the pruner said stop there, or earlier when the objective asked only every few reports).'}${rows.some((row) => row.state === CUT_SHORT.kind) ? ` Brown lines are trials ${CUT_SHORT_WORDS}: their reports end where the trial was cut short.` : ''}`,
     spec: {
       ...base('Learning curves'),
       width: 640,

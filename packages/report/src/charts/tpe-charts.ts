@@ -5,6 +5,8 @@ import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
 import {
   base,
+  CUT_SHORT,
+  CUT_SHORT_WORDS,
   chartId,
   listRows,
   MAX_OPTIONS_SHOWN,
@@ -130,7 +132,7 @@ const numberedTrials = (
 const numberHalfWidth = (digits: number): number => 3.3 * digits + 1;
 
 /** Whether a trial drawn as its number has its state's mark beside it (a complete trial's number stands alone). */
-const marksState = (state: string): boolean => state === 'pruned' || state === 'failed';
+const marksState = (state: string): boolean => state === 'pruned' || state === 'failed' || state === CUT_SHORT.kind;
 
 /** How far right of a number's middle the mark of its state is drawn: just past its digits. */
 const markerOffset = (digits: number): number => Number((numberHalfWidth(digits) + 4).toFixed(1));
@@ -151,14 +153,20 @@ const PAIR_KINDS = [
   { kind: 'complete', color: '#222', shape: 'circle' },
   { kind: 'pruned', color: '#ff7f0e', shape: 'diamond' },
   { kind: 'failed (no loss)', color: FAILED_GREY, shape: 'cross' },
+  // Not a failure of the objective: a stopped run or a lost worker ended it (after a kill -9, read as a crash).
+  { kind: `${CUT_SHORT.kind} (no loss)`, color: CUT_SHORT.color, shape: CUT_SHORT.shape },
 ] as const;
 
 /** The colour of a kind of {@link PAIR_KINDS}. */
 const kindColor = (kind: string): string => PAIR_KINDS.find((k) => k.kind === kind)?.color ?? '#222';
 
-/** A pair plot trial's kind, as {@link PAIR_KINDS} names it. */
+/** A pair plot trial's kind, as {@link PAIR_KINDS} names it (`state`: {@link CUT_SHORT}'s kind for a trial cut short). */
 const pairKind = (row: { readonly best: boolean; readonly state: string }): string =>
-  row.best ? 'best (ringed)' : row.state === 'failed' ? 'failed (no loss)' : row.state;
+  row.best
+    ? 'best (ringed)'
+    : row.state === 'failed' || row.state === CUT_SHORT.kind
+      ? `${row.state} (no loss)`
+      : row.state;
 
 /** What the pair plot's colours and shapes say of the trials that did not complete, when it draws any. */
 const stateNote = (
@@ -176,9 +184,11 @@ const stateNote = (
         : ` ${plural}, or a ${name} beside the number`;
   };
   const failed = rows.some((r) => r.state === 'failed');
+  const cut = rows.some((r) => r.state === CUT_SHORT.kind);
   const pruned = rows.some((r) => r.state === 'pruned');
   const parts = [
     ...(failed ? [`failed trials light grey${shape('failed', 'cross', 'crosses')} (no loss)`] : []),
+    ...(cut ? [`trials ${CUT_SHORT_WORDS} brown${shape(CUT_SHORT.kind, 'triangle', 'triangles')} (no loss)`] : []),
     ...(pruned ? [`pruned ones orange${shape('pruned', 'diamond', 'diamonds')}`] : []),
   ];
   return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
@@ -187,7 +197,7 @@ const stateNote = (
 /**
  * The seed's first figure: finished trials drawn as their numbers at their (x, y) values, over contour lines of
  * the objective when a cheap function is given. The best trial's number is red, in a ring; failed
- * trials are light grey crosses, pruned ones orange diamonds (as numbers, that shape beside the number), the
+ * trials are light grey crosses (those cut short, by a stopped run or a lost worker, brown triangles), pruned ones orange diamonds (as numbers, that shape beside the number), the
  * legend naming each. Running trials are left out.
  */
 export const pairChart = (
@@ -197,8 +207,10 @@ export const pairChart = (
   contour: PairContour | undefined,
   bestNumber: number | undefined,
 ): Chart => {
-  // A running trial has no result yet (no loss, maybe no params): not drawn, and no kind of the legend.
+  // A running trial has no result yet (no loss, maybe no params): not drawn, and no kind of the legend. A
+  // failed trial cut short (a stopped run, a lost worker) is drawn as such, not as a failure of the objective.
   const placed = points.flatMap((p) => {
+    const state = p.cutShort === true ? CUT_SHORT.kind : p.state;
     const a = p.params[x.name];
     const b = p.params[y.name];
     return p.state !== 'running' &&
@@ -212,9 +224,9 @@ export const pairChart = (
             x: a,
             y: b,
             loss: p.loss,
-            state: p.state,
+            state,
             best: p.number === bestNumber,
-            kind: pairKind({ best: p.number === bestNumber, state: p.state }),
+            kind: pairKind({ best: p.number === bestNumber, state }),
           },
         ]
       : [];
@@ -326,7 +338,7 @@ export const pairChart = (
   const trialEncoding = {
     ...placeAndTooltip,
     color: {
-      condition: ['best (ringed)', 'failed (no loss)', 'pruned'].map((kind) => ({
+      condition: ['best (ringed)', 'failed (no loss)', `${CUT_SHORT.kind} (no loss)`, 'pruned'].map((kind) => ({
         test: `datum.kind === '${kind}'`,
         value: kindColor(kind),
       })),

@@ -35,6 +35,7 @@ export {
   withMatrixKey,
 } from './config/matrix.js';
 export { manifestProblem } from './di/registry.js';
+export { leftOutRepeats } from './domain/repeated-trials.js';
 export { didYouMean, sameTextHint } from './errors.js';
 export {
   budgetIssues,

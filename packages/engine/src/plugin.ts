@@ -136,7 +136,6 @@ export {
 export {
   addedTrialKey,
   type ComparedTrial,
-  leftOutRepeats,
   refuseRepeatedTrials,
   repeatsOf,
   trialsToAdd,

@@ -428,6 +428,34 @@ describe('Study.addTrials', () => {
     expect(store.skipRepeats).toBe(true);
   });
 
+  it('with skipRepeats, refuses a store that returns the trials it added changed (it cannot tell which were left out)', async () => {
+    const memory = createMemoryStore();
+    // A store that says it skips repeats but hands back each added trial's loss rounded.
+    const rounding: TrialStore = {
+      ...memory,
+      name: 'rounding',
+      addTrials: async (study, trials, options) =>
+        ((await memory.addTrials?.(study, trials, options)) ?? []).map((trial) =>
+          trial.state === 'complete' ? { ...trial, loss: Math.round(trial.loss * 10) / 10 } : trial,
+        ),
+    };
+    const study = await Study.open({
+      name: 'rounded',
+      space,
+      suggester: watching(),
+      store: rounding,
+      onWarning: () => {},
+    });
+    const rows = [0.125, 0.25].map((x) => ({ params: { x, kernel: 'linear' as const }, loss: x }));
+    const refused = await errorOf(study.addTrials(rows, { skipRepeats: true }));
+    expect(refused).toMatchObject({ code: 'STORE_FAILED' });
+    expect(refused?.message).toContain(
+      "The `rounding` store's addTrials with skipRepeats returned 2 trials added, but only 0 of the 2 given match one of them",
+    );
+    // What it added is there, as said.
+    expect((await memory.listTrials('rounded')).length).toBe(2);
+  });
+
   it('puts imported trials in the history the suggester learns from', async () => {
     const suggester = watching();
     const study = await Study.open({ space, suggester });

@@ -1142,7 +1142,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
             .then((made) => {
               // The rows the store left out as repeats, by what it added.
               if (atomicSkip)
-                for (const at of leftOutRepeats(checked.trials, made)) skippedRepeats.push(checked.rows[at] as number);
+                for (const at of leftOutRepeats(store.name, checked.trials, made))
+                  skippedRepeats.push(checked.rows[at] as number);
               return made;
             })
             .catch((error: unknown) => {

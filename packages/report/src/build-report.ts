@@ -52,6 +52,7 @@ import {
 } from './replay.js';
 import {
   asTheNextRunSeesThem,
+  listed,
   paramsLine,
   staleTrialsSentence,
   suggestionWords,
@@ -661,10 +662,6 @@ const suggestionCharts = (
     if (chart === undefined) undecided.push(param.name);
     return chart === undefined ? [] : [chart];
   });
-
-/** Words as `a`, `a and b`, `a, b and c`. */
-const listed = (words: readonly string[]): string =>
-  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 
 /**
  * The "Next suggestion" section: for a TPE study, the params the next trial would get and why, computed as `parzen

@@ -243,11 +243,12 @@ export const paramsLine = (params: Readonly<Record<string, unknown>>): string =>
     .map(([name, value]) => `${name} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`)
     .join(', ');
 
+/** Words as `a`, `a and b`, `a, b and c`. */
+export const listed = (words: readonly string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+
 /** Trial numbers as `#3`, `#3 and #5`, `#3, #5 and #8`. */
-const numbered = (numbers: readonly number[]): string => {
-  const words = numbers.map((number) => `#${number}`);
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-};
+const numbered = (numbers: readonly number[]): string => listed(numbers.map((number) => `#${number}`));
 
 /**
  * What `parzen explain` and the report's "Next suggestion" section say of the running trials whose worker is gone

@@ -21,7 +21,7 @@ export interface TrialPoint {
   readonly cutShort?: boolean;
   /** The trial's loss, or null (running, failed, pruned without a value). */
   readonly loss: number | null;
-  /** The best complete value among trials up to this one (by number), or null before the first. */
+  /** The best loss of a complete trial among trials up to this one (by number), or null before the first. */
   readonly best: number | null;
   /** Whether this trial set a new best. */
   readonly improved: boolean;

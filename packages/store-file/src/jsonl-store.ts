@@ -326,16 +326,16 @@ class JsonlTrialStore implements JsonlStore {
   /** One `add` line holds every trial: a torn line loses them all, so the import is all or none. */
   async addTrials(
     study: string,
-    rows: readonly NewFinishedTrial[],
+    given: readonly NewFinishedTrial[],
     options?: AddTrialsOptions,
   ): Promise<readonly FinishedTrial[]> {
     return this.write((append) => {
       const { trials } = this.study(study);
       const number = trials.length;
-      if (rows.length === 0) return [];
+      if (given.length === 0) return [];
       // Under the journal's lock, with every process's lines read: two imports of one file add it once, and two
-      // that share rows each shared row once.
-      const added = trialsToAdd(study, trials, rows, options);
+      // that share trials each shared trial once.
+      const added = trialsToAdd(study, trials, given, options);
       if (added.length === 0) return [];
       const at = this.clock.now().toISOString();
       append({ op: 'add', study, number, at, trials: added.map(journalAdded) }, true);

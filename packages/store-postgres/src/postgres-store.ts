@@ -368,34 +368,34 @@ class PostgresTrialStore implements PostgresStore {
 
   async addTrials(
     study: string,
-    rows: readonly NewFinishedTrial[],
+    given: readonly NewFinishedTrial[],
     options?: AddTrialsOptions,
   ): Promise<readonly FinishedTrial[]> {
     this.writable('addTrials');
-    if (rows.length === 0) return [];
+    if (given.length === 0) return [];
     const { id } = await this.requireStudy(study);
     const writeId = randomUUID();
     const at = this.clock.now().toISOString();
-    const all = addedColumns(study, rows, at);
+    const all = addedColumns(study, given, at);
     const stored = await this.retrying(
       'adding trials',
       async (attempt) => {
         const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
         if (earlier.length > 0) return earlier;
         return this.transaction(async (query) => {
-          // Two imports of one file add it once, and two that share rows each shared row once: the study's
+          // Two imports of one file add it once, and two that share trials each shared trial once: the study's
           // finished trials are read, then its row is locked and only what changed meanwhile is read again, so the
-          // lock is held briefly (review 58: reading a 30,000-trial study under it stalled every worker 6.4 s).
+          // lock is held briefly (reading a 30,000-trial study under it stalled every worker 6.4 s).
           let columns = all;
-          let added = rows;
+          let added = given;
           if (options?.refuseRepeats === true || options?.skipRepeats === true) {
             const [seen] = await query<{ last_seq: string }>('studySeq', [id]);
             const before = await query<FinishedColumns>('finishedSince', [id, '0']);
             await query('lockStudy', [id]);
             const since = await query<FinishedColumns>('finishedSince', [id, seen?.last_seq ?? '0']);
-            added = trialsToAdd(study, [...before, ...since].map(comparedTrial), rows, options);
+            added = trialsToAdd(study, [...before, ...since].map(comparedTrial), given, options);
             if (added.length === 0) return [];
-            if (added.length < rows.length) columns = addedColumns(study, added, at);
+            if (added.length < given.length) columns = addedColumns(study, added, at);
           }
           const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
             id,

@@ -373,7 +373,7 @@ class SqliteTrialStore implements SqliteStore {
 
   async addTrials(
     study: string,
-    rows: readonly NewFinishedTrial[],
+    given: readonly NewFinishedTrial[],
     options?: AddTrialsOptions,
   ): Promise<readonly FinishedTrial[]> {
     return this.write(
@@ -381,18 +381,18 @@ class SqliteTrialStore implements SqliteStore {
       true,
       () => {
         this.requireStudy(study);
-        // In the write transaction: two imports of one file add it once, and two that share rows each shared row
+        // In the write transaction: two imports of one file add it once, and two that share trials each shared trial
         // once. The compared columns only, so the write lock is held briefly (the intermediate values of a large
         // study are not read).
         const added =
-          (options?.refuseRepeats === true || options?.skipRepeats === true) && rows.length > 0
+          (options?.refuseRepeats === true || options?.skipRepeats === true) && given.length > 0
             ? trialsToAdd(
                 study,
                 (this.sql.finishedCompared.all(study) as ComparedRow[]).map(comparedTrial),
-                rows,
+                given,
                 options,
               )
-            : rows;
+            : given;
         if (added.length === 0) return [];
         const first = this.sql.nextNumber.get(study) as number;
         const seq = this.sql.nextSeq.get(study) as number;

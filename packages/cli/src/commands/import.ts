@@ -9,6 +9,7 @@ import {
   formatInvalidRows,
   type InvalidRow,
   importInvalid,
+  leftOutRepeats,
   openStudyScope,
   presentSuggester,
   shellQuoted,
@@ -22,7 +23,6 @@ import {
   addedTrialKey,
   configErrorUnder,
   type FinishedTrial,
-  leftOutRepeats,
   type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
@@ -786,7 +786,7 @@ const importWhenAsked = async (
                       },
                 )
                 .then((made) => {
-                  if (atomicSkip) leftOut(leftOutRepeats(given, made));
+                  if (atomicSkip) leftOut(leftOutRepeats(store.name, given, made));
                   return made;
                 })
                 .catch((error: unknown): FinishedTrial[] => {

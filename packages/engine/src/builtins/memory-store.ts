@@ -267,9 +267,9 @@ const memoryHandle = (
           ...(key === undefined ? {} : { key }),
         }));
     },
-    async addTrials(study: string, rows, options) {
+    async addTrials(study: string, given, options) {
       const trials = state(study).trials;
-      const added = trialsToAdd(study, trials, rows, options);
+      const added = trialsToAdd(study, trials, given, options);
       // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).
       for (const [i, { key, internal, entry }] of added.entries())
         if (key !== undefined) state(study).queue.ran(key, trials.length + i, copyParams(entry ?? internal));

@@ -522,7 +522,7 @@ const setByMatrix = (
   variant: MatrixVariant,
   pointer: string,
 ): { readonly key: string; readonly path: string; readonly at: string } | undefined => {
-  // The deepest key first: it set the place, whatever the order they are written in (review 80).
+  // The deepest key first: it set the place, whatever the order they are written in.
   const keys = Object.entries(variant.indices).sort(([a], [b]) => segments(b).length - segments(a).length);
   for (const [key, index] of keys) {
     const path = `/${segments(key).map(escapePointer).join('/')}`;

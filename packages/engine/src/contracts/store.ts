@@ -134,7 +134,8 @@ export interface AddTrialsOptions {
    * error, whatever their times) and add the others, judged in the same atomic step as the add (`trialsToAdd` from
    * `@parzen/engine/plugin` under the store's lock or in its transaction): two imports that share rows, made at
    * the same moment, add each shared row once. Resolves to the trials added, in the order of their rows (none when
-   * every one repeats); `leftOutRepeats` tells the caller which rows were left out. It takes the place of
+   * every one repeats), each with its row's params, loss and error as given (the caller tells the rows left out
+   * by them). It takes the place of
    * `refuseRepeats` (a call of nothing but repeats adds nothing). Honoured only by a store whose
    * {@link TrialStore.skipRepeats} is true: Parzen passes it to no other.
    */
@@ -272,8 +273,8 @@ export interface TrialStore {
    */
   listRemovedEntries?(study: string): Promise<readonly EnqueuedParams[]>;
   /**
-   * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
-   * warm start need it.
+   * Adds finished trials with the next numbers, all or none (one transaction); with `skipRepeats`, those that do
+   * not repeat a finished trial of the study, in the order given. Optional; import and warm start need it.
    */
   addTrials?(
     study: string,

@@ -99,34 +99,49 @@ export const refuseRepeatedTrials = (
 };
 
 /**
- * The trials `TrialStore.addTrials` adds of `rows`, as `options` asks, judged against the study's trials
+ * The trials `TrialStore.addTrials` adds of `trials`, as `options` asks, judged against the study's trials
  * `existing` (its finished ones are compared; a store may give just their compared columns): with `skipRepeats`,
- * the rows without those that repeat a finished trial of `existing` (same params, state, loss, and a failed one's
- * error, whatever their times: {@link repeatsOf}), none when every one does; with `refuseRepeats`, every row, or
- * `IMPORT_REPEATED` when each is one the study has ({@link refuseRepeatedTrials}); else every row. A store calls
- * it in the same atomic step as the add (under its lock, in its transaction), so two imports that share rows, made
- * at the same moment, add each shared row once. Pure.
+ * those without the ones that repeat a finished trial of `existing` (same params, state, loss, and a failed one's
+ * error, whatever their times: {@link repeatsOf}), none when every one does; with `refuseRepeats`, every one, or
+ * `IMPORT_REPEATED` when each is one the study has ({@link refuseRepeatedTrials}); else every one. A store calls
+ * it in the same atomic step as the add (under its lock, in its transaction), so two imports that share trials,
+ * made at the same moment, add each shared one once. Pure.
  */
 export const trialsToAdd = (
   study: string,
   existing: readonly ComparedTrial[],
-  rows: readonly NewFinishedTrial[],
+  trials: readonly NewFinishedTrial[],
   options?: AddTrialsOptions,
 ): readonly NewFinishedTrial[] => {
   if (options?.skipRepeats === true) {
-    const repeats = repeatsOf(existing, rows);
-    return rows.filter((_, at) => repeats[at] !== true);
+    const repeats = repeatsOf(existing, trials);
+    return trials.filter((_, at) => repeats[at] !== true);
   }
-  if (options?.refuseRepeats === true) refuseRepeatedTrials(study, existing, rows);
-  return rows;
+  if (options?.refuseRepeats === true) refuseRepeatedTrials(study, existing, trials);
+  return trials;
 };
 
 /**
- * The indexes of the rows a store's `addTrials` with `skipRepeats` left out, from the trials it resolved to (those
- * added, in row order): the rows that no added trial has the params, state, loss and error of. Rows alike are left
- * out or added together ({@link trialsToAdd}), so this is exact for a store that honours the option.
+ * The indexes of the trials a store's `addTrials` with `skipRepeats` left out, from the trials it resolved to
+ * (those added, in the order given): the ones that no added trial has the params, state, loss and error of.
+ * Trials alike are left out or added together ({@link trialsToAdd}), so this is exact for a store that honours the
+ * option and returns each trial as given. Trials it returned otherwise (a loss rounded, an error cut) would be
+ * counted as left out though added: `STORE_FAILED`, naming `store`, rather than a wrong account of the import.
  */
-export const leftOutRepeats = (rows: readonly NewFinishedTrial[], added: readonly ComparedTrial[]): number[] => {
+export const leftOutRepeats = (
+  store: string,
+  trials: readonly NewFinishedTrial[],
+  added: readonly ComparedTrial[],
+): number[] => {
   const kept = new Set(added.map((trial) => sameTrialKey(trial.internal, trial.state, trial.loss, trial.error)));
-  return rows.flatMap((row, at) => (kept.has(addedTrialKey(row)) ? [] : [at]));
+  const out = trials.flatMap((trial, at) => (kept.has(addedTrialKey(trial)) ? [] : [at]));
+  if (out.length + added.length !== trials.length)
+    throw new ParzenError(
+      'STORE_FAILED',
+      `The \`${store}\` store's addTrials with skipRepeats returned ${added.length} trials added, but only ` +
+        `${trials.length - out.length} of the ${trials.length} given match one of them: a store must return each trial ` +
+        'it adds with its params, loss and error as given, so that Parzen can tell which were left out as repeats. ' +
+        'What it added is in the study.',
+    );
+  return out;
 };

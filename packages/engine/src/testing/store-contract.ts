@@ -971,7 +971,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           [6, { x: 0.7 }, 3],
         ]);
         // The caller tells the rows left out by what was added.
-        expect(leftOutRepeats(batch, added)).toEqual([0, 4]);
+        expect(leftOutRepeats('test', batch, added)).toEqual([0, 4]);
         // Nothing but repeats: nothing added, no error, no number used.
         expect(await addTrials(spec.name, [failed, complete], { skipRepeats: true })).toEqual([]);
         expect(await store.listTrials(spec.name)).toHaveLength(7);
@@ -997,7 +997,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             otherAdd(spec.name, second, { skipRepeats: true }),
           ]);
           expect(one.length + two.length, SKIP).toBe(8);
-          expect(leftOutRepeats(first, one).length + leftOutRepeats(second, two).length).toBe(4);
+          expect(leftOutRepeats('test', first, one).length + leftOutRepeats('test', second, two).length).toBe(4);
         }
         const trials = await store.listTrials(spec.name);
         const xs = trials.map((trial) => trial.internal.x as number);

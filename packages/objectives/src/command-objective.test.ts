@@ -901,7 +901,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
       'warn: trial #0: the report `{"step": 99, "value": 0.1}` came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial\'s reports end at its result; said once per run).',
     ]);
     // A program that logs loss lines as it trains: its reports between them are its own, the result the last
-    // loss line, a bare number included (review 110: they were dropped from the first loss line on).
+    // loss line (review 110: they were dropped from the first loss line on).
     reported.length = 0;
     const logs = printing([
       '{"step": 0, "value": 0.9}',
@@ -909,7 +909,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
       '{"step": 1, "value": 0.7}',
       '{"epoch": 1, "loss": 0.7}',
       '{"step": 2, "value": 0.5}',
-      '0.5',
+      '{"loss": 0.5}',
     ]);
     expect(await run(logs, 2)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(reported).toEqual([
@@ -917,10 +917,15 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
       [1, 0.7],
       [2, 0.5],
     ]);
-    // Only the rule on a bare number after a loss line is said (none of the reports was dropped).
+    expect(context.logged).toHaveLength(2);
+    // A bare number after the last loss line is no result: the report before it came after the result.
+    reported.length = 0;
+    const trailing = printing(['{"step": 0, "value": 0.9}', '{"loss": 0.9}', '{"step": 1, "value": 0.7}', '0.7']);
+    expect(await run(trailing, 3)).toMatchObject({ status: 'ok', loss: 0.9 });
+    expect(reported).toEqual([[0, 0.9]]);
     expect(context.logged).toHaveLength(3);
     expect(context.logged[2]).toMatch(
-      /^warn: trial #2: the program printed the bare number 0\.5 after a \{"loss": \.\.\.\} line/,
+      /^warn: trial #3: the program printed the bare number 0\.7 after its \{"loss": \.\.\.\} line; 0\.7 was ignored/,
     );
   });
 
@@ -1000,10 +1005,10 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     ]);
   });
 
-  it('warns once when a bare number printed after a {"loss": x} line became the loss (trial 34: silently)', async () => {
+  it('keeps a {"loss": x} line, with its attrs, over a bare number printed after it, and says once which number was ignored', async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     const adapter = await commandObjectiveManifest.create(
-      options(['sh', '-c', `echo '{"loss": 0.7}'; echo 100`]),
+      options(['sh', '-c', `echo '{"loss": 0.7, "acc": 0.9}'; echo 'Total epochs:'; echo 100`]),
       context,
     );
     const run = (trialNumber: number) =>
@@ -1017,16 +1022,12 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
           shouldPrune: () => false,
         },
       );
-    expect(await run(0)).toMatchObject({ status: 'ok', loss: 100 });
-    expect(await run(1)).toMatchObject({ status: 'ok', loss: 100 });
-    expect(context.logged).toEqual([
-      'warn: trial #0: the program printed the bare number 100 after a {"loss": ...} line, so 100 is the loss (the last such line counts). If the loss is the JSON line\'s, print nothing that reads as a number after it.',
-    ]);
-    // The later ones are counted when the objective closes (trial 55: they were scored so without a word).
+    expect(await run(0)).toEqual({ status: 'ok', loss: 0.7, attrs: { acc: 0.9 } });
+    expect(await run(1)).toEqual({ status: 'ok', loss: 0.7, attrs: { acc: 0.9 } });
     await adapter.close?.();
-    expect(context.logged.at(-1)).toBe(
-      'warn: 2 trials of this run took a bare number printed after a {"loss": ...} line as their loss (#0, #1); check that it is the loss.',
-    );
+    expect(context.logged).toEqual([
+      'warn: trial #0: the program printed the bare number 100 after its {"loss": ...} line; 100 was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result (a later {"loss": ...} line replaces it; a bare number is the loss only when no such line was printed). If 100 is the loss, print it as {"loss": 100} (said once per run).',
+    ]);
   });
 
   it('refuses to start when the program is not found, saying where it looked', () => {

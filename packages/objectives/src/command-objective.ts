@@ -320,7 +320,7 @@ export const interpretCommandOutcome = (
   // INTERRUPTED trial, a slow teardown after the loss): the trial fails all the same.
   // The line as the program printed it (review 138: the parsed value re-serialised turned `inf` into `null`).
   const asPrinted = found === undefined ? undefined : (tracked.line ?? JSON.stringify(found));
-  // Any bare number or `{"loss": ...}` line reads as the loss, an epoch count or a log line of a program still
+  // Any `{"loss": ...}` line (a bare number, before one) reads as the loss, an epoch count or a log line of a program still
   // training too (review 138: such a program was told it had printed its loss, and to end with os._exit): said
   // as a line read as its loss, and the advice only as a conditional one, when that line was its last.
   const lastLine = outcome.stdout
@@ -532,7 +532,6 @@ export const createCommandObjective = (
   // A config's notes said these already (the manifest's `notes`); options given in code are warned of here.
   if (context.noted !== true) for (const note of keptFlags(options.command, context.space)) warn?.(note.message);
   let warnedNumberAfterLoss = false;
-  const numbersAfterLoss: number[] = [];
   // Whether the program's stdout looks buffered, judged over the run's trials (one trial's timing is weak evidence).
   const buffering = bufferingJudge();
   let warnedMisprinted = false;
@@ -688,7 +687,9 @@ export const createCommandObjective = (
               held.push({ line, at });
               return undefined;
             }
-            const loss = parseLossLine(line);
+            // After a `{"loss": ...}` line only another such line is a result (a bare number then is ignored).
+            const read = parseLossLine(line);
+            const loss = afterLoss && !(typeof read === 'object' && read !== null && 'loss' in read) ? undefined : read;
             if (loss === undefined || held.length === 0) {
               if (typeof loss === 'object' && loss !== null && 'loss' in loss) afterLoss = true;
               return reports.onLine(line, at);
@@ -749,14 +750,16 @@ export const createCommandObjective = (
             `trial #${evaluation.trialNumber}: the report ${quoteLine(late.line)} came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial's reports end at its result; said once per run).`,
           );
         }
-        // Said once per run: the documented rule (the last such line) may not be what the program meant.
+        // Said once per run: a bare number after the result (an epoch count printed last, say) is ignored; a
+        // program that meant it as its loss is told how to give it.
         const after = lossLine.numberAfterLoss;
-        if (after !== undefined && outcome.exitCode === 0) numbersAfterLoss.push(evaluation.trialNumber);
         if (after !== undefined && !warnedNumberAfterLoss && outcome.exitCode === 0) {
           warnedNumberAfterLoss = true;
           warn?.(
-            `trial #${evaluation.trialNumber}: the program printed the bare number ${after} after a {"loss": ...} line, ` +
-              `so ${after} is the loss (the last such line counts). If the loss is the JSON line's, print nothing that reads as a number after it.`,
+            `trial #${evaluation.trialNumber}: the program printed the bare number ${after} after its {"loss": ...} line; ` +
+              `${after} was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result ` +
+              '(a later {"loss": ...} line replaces it; a bare number is the loss only when no such line was printed). ' +
+              `If ${after} is the loss, print it as {"loss": ${after}} (said once per run).`,
           );
         }
         // Reports that all came at once, a second or more after the program started (Python's stdout into a pipe is
@@ -810,17 +813,6 @@ export const createCommandObjective = (
       // the process exits, a group still tracked gets SIGKILL at once.
       for (const stop of running.keys()) stop.abort();
       await Promise.all(running.values());
-      // The count, when more trials than the one warned of took such a number (trial 55: the later ones
-      // were scored by it without a word).
-      if (numbersAfterLoss.length > 1)
-        warn?.(
-          `${numbersAfterLoss.length} trials of this run took a bare number printed after a {"loss": ...} line as their loss ` +
-            `(${numbersAfterLoss
-              .slice(0, 10)
-              .map((number) => `#${number}`)
-              .join(', ')}${numbersAfterLoss.length > 10 ? ', ...' : ''}); check that it is the loss.`,
-        );
-      numbersAfterLoss.length = 0;
     },
   };
 };
@@ -970,7 +962,8 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
 /** `{ "use": "command", "options": { "command": ["python3", "train.py", "--lr", "{lr}"] } }`. */
 export const commandObjectiveManifest = defineObjective<CommandObjectiveOptions>({
   name: 'command',
-  description: 'Runs a program per trial (params on stdin, in env and argv); reads the loss from its last stdout line.',
+  description:
+    'Runs a program per trial (params on stdin, in env and argv); reads the loss from its last {"loss": ...} stdout line (without one, its last bare number).',
   optionsSchema: commandObjectiveOptionsSchema,
   // Said by `parzen validate` with the config's pointer, and once when a run starts (trial 162: a flag kept without
   // its value was a warning of the run alone).

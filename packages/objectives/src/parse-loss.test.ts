@@ -74,14 +74,19 @@ describe('describeLastLine', () => {
 });
 
 describe('lossTracker', () => {
-  it('notes a bare number that became the result after a {"loss": x} line (trial 34: an epoch count printed last)', () => {
+  it('ignores a bare number printed after a {"loss": x} line, and notes it (an epoch count printed last was the loss)', () => {
     const seen = (text: string) => {
       const tracker = lossTracker();
       for (const line of text.split('\n')) tracker.see(line);
       return [tracker.found, tracker.numberAfterLoss];
     };
-    expect(seen('{"loss": 0.7}\n100')).toEqual([100, 100]);
+    expect(seen('{"loss": 0.7, "acc": 0.9}\nTotal epochs:\n100')).toEqual([{ loss: 0.7, acc: 0.9 }, 100]);
+    // A later JSON line still replaces an earlier one (the last one wins), and what came before it is not noted.
     expect(seen('{"loss": 0.7}\n100\n{"loss": 0.5}')).toEqual([{ loss: 0.5 }, undefined]);
+    expect(seen('{"loss": 0.7}\n100\n{"loss": 0.5}\n3\n4')).toEqual([{ loss: 0.5 }, 4]);
+    // Bare numbers alone: the last one is the loss.
     expect(seen('1\n2\n0.3')).toEqual([0.3, undefined]);
+    expect(seen('1\n{"loss": 0.2}')).toEqual([{ loss: 0.2 }, undefined]);
+    expect(findLossLine('{"loss": 0.7}\n3\n')).toEqual({ loss: 0.7 });
   });
 });

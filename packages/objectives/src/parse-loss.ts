@@ -89,11 +89,11 @@ const LINE_BREAK = /\r?\n|\r/;
 
 /**
  * Follows a program's stdout line by line for its result: `found` is the last line that is a JSON object
- * with a `loss` field or a bare number (`nan` and `inf` as Python prints them count, so they fail the
- * trial as NaN or infinite instead of as missing). `numberAfterLoss` is set when a bare number came after
- * a `{"loss": x}` line and became the result: an epoch count printed last, say, which the
- * caller warns of; the rule itself stays (a program that logs JSON lines with `loss` as it trains and
- * prints its final loss as a number last means that number).
+ * with a `loss` field, or, when the program printed no such line, the last bare number (`nan` and `inf` as
+ * Python prints them count, so they fail the trial as NaN or infinite instead of as missing). A bare number
+ * printed after a `{"loss": x}` line is not the result (an epoch count printed last, say): it is ignored,
+ * and `numberAfterLoss` holds it (the last one, unless a later `{"loss": x}` line came), which the caller
+ * warns of.
  */
 export const lossTracker = () => {
   let found: unknown;
@@ -120,12 +120,17 @@ export const lossTracker = () => {
         }
         return lossObjectSeen ? undefined : parsed;
       }
+      // A bare number after a `{"loss": x}` line is not the result: the JSON line stays, with its attrs.
+      if (typeof parsed !== 'object' && lossObjectSeen) {
+        numberAfterLoss = parsed as number;
+        return undefined;
+      }
       found = parsed;
       foundLine = line.trim();
       if (typeof parsed === 'object') {
         lossObjectSeen = true;
         numberAfterLoss = undefined;
-      } else if (lossObjectSeen) numberAfterLoss = parsed as number;
+      }
       return parsed;
     },
     get found(): unknown {
@@ -135,13 +140,14 @@ export const lossTracker = () => {
     get line(): string | undefined {
       return failLast === undefined ? foundLine : failLastLine;
     },
+    /** The last bare number printed after the last `{"loss": x}` line, which was ignored. */
     get numberAfterLoss(): number | undefined {
       return numberAfterLoss;
     },
   };
 };
 
-/** The result of a whole stdout at once, by the rule of `lossTracker`: the last line that is a bare number or a JSON object with `loss`; undefined when no line qualifies. */
+/** The result of a whole stdout at once, by the rule of `lossTracker`: the last line that is a JSON object with `loss`, else the last bare number; undefined when no line qualifies. */
 export const findLossLine = (stdout: string): unknown => trackLossLines(stdout).found;
 
 /** A {@link lossTracker} that has read a whole stdout. */

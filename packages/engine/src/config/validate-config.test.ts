@@ -10,7 +10,7 @@ import type { ExperimentConfig, ExperimentConfigInput } from '../index.js';
 import { createAjv } from './ajv-issues.js';
 import { baseConfigSchema, composeConfigSchema } from './experiment-schema.js';
 import { expandMatrix } from './matrix.js';
-import { validateConfig } from './validate-config.js';
+import { checkConfig, validateConfig } from './validate-config.js';
 
 const fakeTpe = defineSuggester<{ gamma: number; startupTrials: number }>({
   name: 'tpe',
@@ -343,6 +343,45 @@ describe('validateConfig', () => {
 
 // A user typed a config with ExperimentConfig, documented as "as written in a config file": every key the
 // schema fills in was required (direction, suggester, store, ...) and `matrix` was not there.
+describe('checkConfig notes', () => {
+  it('notes a quantised parameter whose grid gives values outside [low, high] (0 from qloguniform(16, 512, q 100))', () => {
+    const { notes } = checkConfig(
+      withChange({
+        space: {
+          batch: { type: 'qloguniform', low: 16, high: 512, q: 100 },
+          y: { type: 'quniform', low: 110, high: 560, q: 100 },
+          fine: { type: 'quniform', low: 0.3, high: 0.7, q: 0.1 },
+          model: {
+            type: 'choice',
+            options: ['a', { value: 'b', space: { w: { type: 'qloguniform', low: 1, high: 100, q: 10 } } }],
+          },
+        },
+      }),
+      registry,
+    );
+    expect(notes).toEqual([
+      {
+        pointer: '/space/batch',
+        message:
+          'qloguniform can give 0, below low (16): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [16, 512], raise low to at least q/2 (50), or use a smaller q (at most 2 × low = 32).',
+      },
+      {
+        pointer: '/space/y',
+        message:
+          'quniform can give 100, below low (110), and 600, above high (560): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [110, 560], raise low to at least 150 (halfway to the next multiple of q) or lower it to 100, and lower high to at most 550 (halfway to the multiple of q below) or raise it to 600, or use a smaller q.',
+      },
+      {
+        pointer: '/space/model/options/1/space/w',
+        message: expect.stringMatching(/^qloguniform can give 0, below low \(1\)/),
+      },
+    ]);
+    // Bounds on the grid: nothing to say.
+    expect(
+      checkConfig(withChange({ space: { k: { type: 'quniform', low: 1, high: 50, q: 1 } } }), registry).notes,
+    ).toEqual([]);
+  });
+});
+
 describe('ExperimentConfigInput', () => {
   it('types a config as written: only name, space, objective and budget required, matrix allowed', () => {
     const config: ExperimentConfigInput = {

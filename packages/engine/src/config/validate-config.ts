@@ -7,6 +7,7 @@ import {
 } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
+import { gridNotes } from '../domain/grid-notes.js';
 import {
   type ConfigIssue,
   describeValue,
@@ -273,7 +274,8 @@ export const checkConfig = (
     ['pruner', 'pruner', config.pruner as PluginChoice | undefined],
     ['stopper', 'stopper', config.stopper as PluginChoice | undefined],
   ];
-  const notes: ConfigNote[] = [];
+  // A quantised parameter whose grid passes a bound (0 from a low under q/2), said by `validate` and by a run.
+  const notes: ConfigNote[] = compiled === undefined ? [] : gridNotes(config.space, '/space');
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`))
       config[key] = checkChoice(registry, kind, choice, `/${key}`, issues, notes, compiled);

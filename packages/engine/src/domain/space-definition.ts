@@ -162,11 +162,11 @@ export const PARAMETER_FIELDS: Readonly<Record<ParameterType, Readonly<Record<st
 const PARAMETER_DESCRIPTIONS: Readonly<Record<ParameterType, string>> = {
   uniform: 'A real value, uniform over [low, high].',
   quniform:
-    'A real value, uniform over [low, high], rounded (half to even) onto multiples of q, as hyperopt rounds: a rounded value may lie up to q/2 outside the range.',
+    'A real value, uniform over [low, high], rounded (half to even) onto multiples of q, as hyperopt rounds: a rounded value may lie up to q/2 outside the range (it can be 0 when 0 < low < q/2; `parzen validate` and a run note such values).',
   loguniform:
     'A positive real value whose log is uniform. The bounds are real values, not logs: low 1e-5, high 1 gives values in [1e-5, 1] (hyperopt’s hp.loguniform takes log bounds).',
   qloguniform:
-    'loguniform (bounds are real values, not logs), rounded (half to even) onto multiples of q (a step larger than the range is refused: q 1 over [0.001, 0.01]).',
+    'loguniform (bounds are real values, not logs), rounded (half to even) onto multiples of q, as hyperopt rounds: a rounded value may lie up to q/2 outside the range, and can be 0 when low < q/2 (low 16, q 100 can give 0; `parzen validate` and a run note such values). A step larger than the range is refused: q 1 over [0.001, 0.01].',
   normal: 'A real value from a normal distribution of mean mu and standard deviation sigma (unbounded).',
   qnormal: 'normal (mean mu, standard deviation sigma), rounded (half to even) onto multiples of q.',
   lognormal:

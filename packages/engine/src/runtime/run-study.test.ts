@@ -1139,7 +1139,7 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
     // Said (trial 29: a run marked them in silence).
     expect(warnings).toEqual([
-      'trial #0 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial).',
+      'trial #0 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial). It counts toward maxTrials (3): raise maxTrials by 1 to make it up.',
     ]);
     // A worker of this host whose process is gone: said as that, with its pid (trial 117: the note hedged).
     const local = createMemoryStore();
@@ -1150,8 +1150,34 @@ describe('runStudy', () => {
     const said: string[] = [];
     await run(heart, { maxTrials: 2 }, { store: local, onWarning: (message) => said.push(message) });
     expect(said).toEqual([
-      `trial #0 of study test, of a worker that is gone (its process, pid 999999999 on host ${hostname()}, has ended) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is).`,
+      `trial #0 of study test, of a worker that is gone (its process, pid 999999999 on host ${hostname()}, has ended) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is). It counts toward maxTrials (2): raise maxTrials by 1 to make it up.`,
     ]);
+  });
+
+  it('says that trials marked STALE_TRIAL count toward maxTrials, and the command that makes them up (a kill -9 cost 4 trials, unsaid)', async () => {
+    const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
+    const staleStudy = async () => {
+      const store = createMemoryStore();
+      await store.openStudy(spec);
+      for (let i = 0; i < 4; i++)
+        await store.createTrial('test', {
+          lease: { owner: `${hostname()}:999999999:gone`, expiresAt: '2099-01-01T00:00:00Z' },
+        });
+      return store;
+    };
+    const said: string[] = [];
+    const onWarning = (message: string) => said.push(message);
+    // A config's run names its file, as its other commands do.
+    await run(heart, { maxTrials: 40 }, { store: await staleStudy(), onWarning, configFile: { path: 'kill.json' } });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(
+      /^trials #0, #1, #2, #3 of study test, .* are marked failed, STALE_TRIAL; they are not rerun \(.*\)\. They count toward maxTrials \(40\): `parzen run kill\.json --more-trials 4` makes them up once this run ends\.$/,
+    );
+    // Without maxTrials (a run of more trials), there is nothing to make up.
+    said.length = 0;
+    await run(heart, { moreTrials: 2 }, { store: await staleStudy(), onWarning, configFile: { path: 'kill.json' } });
+    expect(said).toHaveLength(1);
+    expect(said[0]).not.toMatch(/maxTrials|more-trials/);
   });
 
   it("says which stale trials' results the rescue file keeps, and where (trial 112: the import came too late)", async () => {
@@ -1191,7 +1217,7 @@ describe('runStudy', () => {
       /^trial #1 of study kept, of a worker that is gone .* is left running: its result is kept in /,
     );
     expect(warnings[1]).toBe(
-      'trial #0 of study kept, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial).',
+      'trial #0 of study kept, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial). It counts toward maxTrials (3): raise maxTrials by 1 to make it up.',
     );
     // A line without its worker (an older rescue file) names the trial by number only: said as a maybe.
     writeFileSync(
@@ -1336,7 +1362,7 @@ describe('runStudy', () => {
     expect(other?.state === 'failed' && other.error.code).toBe('STALE_TRIAL');
     expect(result.trials.filter((trial) => trial.state === 'running').map((trial) => trial.number)).toEqual([lapsed]);
     expect(warnings).toEqual([
-      'trial #1 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial).',
+      'trial #1 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial). It counts toward maxTrials (5): raise maxTrials by 1 to make it up.',
     ]);
   });
 
@@ -1348,7 +1374,7 @@ describe('runStudy', () => {
     const warnings: string[] = [];
     await run(heart, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });
     expect(warnings).toEqual([
-      'trials #0, #1 of study test, of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
+      'trials #0, #1 of study test, of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial). They count toward maxTrials (3): raise maxTrials by 2 to make them up.',
     ]);
     // Two trials of one worker: "a worker" (review 51).
     const one = createMemoryStore();
@@ -1360,7 +1386,7 @@ describe('runStudy', () => {
     const said: string[] = [];
     await run(heart, { maxTrials: 3 }, { store: one, onWarning: (message) => said.push(message) });
     expect(said[0]).toMatch(
-      /^trials #0, #1 of study test, of a worker that is gone \(its lease lapsed: a worker on host elsewhere, which may still be busy\) are marked failed.* \(if its worker still finishes one, the result is kept as a new trial\)\.$/,
+      /^trials #0, #1 of study test, of a worker that is gone \(its lease lapsed: a worker on host elsewhere, which may still be busy\) are marked failed.* \(if its worker still finishes one, the result is kept as a new trial\)\. They count toward maxTrials \(3\): raise maxTrials by 2 to make them up\.$/,
     );
   });
 

@@ -315,7 +315,14 @@ const keptNote = (
  * What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone), and of those whose
  * results the rescue file keeps (a worker that ended because the store could not record them: a full disk).
  */
-const staleNote = (study: string, stale: readonly number[], trials: readonly Trial[], workerId: string): string => {
+const staleNote = (
+  study: string,
+  stale: readonly number[],
+  trials: readonly Trial[],
+  workerId: string,
+  budget: Pick<Budget, 'maxTrials'>,
+  file: ConfigFile | undefined,
+): string => {
   const { kind, gone } = goneWorkers(study, stale, trials, workerId);
   const it = stale.length === 1 ? 'it' : 'one';
   const tail =
@@ -324,7 +331,16 @@ const staleNote = (study: string, stale: readonly number[], trials: readonly Tri
       : kind === 'lapsed'
         ? `(if its worker still finishes ${stale.length === 1 ? 'it' : 'one'}, the result is kept as a new trial)`
         : `(an enqueued entry ${it} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial)`;
-  const said = `${gone} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ${tail}.`;
+  // They use up the budget: a study killed with 4 trials running got 4 evaluations fewer than asked for, unsaid.
+  const count = stale.length;
+  const makeUp =
+    budget.maxTrials === undefined
+      ? ''
+      : ` ${count === 1 ? 'It counts' : 'They count'} toward maxTrials (${budget.maxTrials}): ` +
+        (file === undefined
+          ? `raise maxTrials by ${count} to make ${count === 1 ? 'it' : 'them'} up.`
+          : `\`${studyCommand('run', file)} --more-trials ${count}\` makes ${count === 1 ? 'it' : 'them'} up once this run ends.`);
+  const said = `${gone} ${count === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${count === 1 ? 'it is' : 'they are'} not rerun ${tail}.${makeUp}`;
   // Each with its worker: a line of another store's study of the same name names another worker.
   const rescued = rescuedAmong(
     study,
@@ -465,7 +481,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       workerId,
     );
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
-    if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId));
+    if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId, budget, options.configFile));
     for (const entry of skipped) warn(skippedEntryNote(spec.name, space, entry));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
@@ -750,7 +766,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // worker whose process is gone is marked at once, as at the start.
           const at = new Date(Date.now() - leaseMs);
           const swept = await failStaleTrials(store, spec.name, staleToFail(running, at), workerId, at);
-          if (swept.failed.length > 0) warn(staleNote(spec.name, swept.failed, running, workerId));
+          if (swept.failed.length > 0)
+            warn(staleNote(spec.name, swept.failed, running, workerId, budget, options.configFile));
           for (const entry of swept.skipped) warn(skippedEntryNote(spec.name, space, entry));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };

@@ -545,6 +545,8 @@ const FIELD_SYNONYMS: Readonly<
   timeout: [{ field: 'maxSeconds', in: 'budget' }],
   loss_threshold: [{ field: 'lossThreshold', in: 'budget' }],
   n_jobs: [{ field: 'concurrency' }],
+  // hyperopt's SparkTrials(parallelism=4).
+  parallelism: [{ field: 'concurrency' }],
   njobs: [{ field: 'concurrency' }],
   workers: [{ field: 'concurrency' }],
   search_space: [{ field: 'space' }],
@@ -555,7 +557,8 @@ const FIELD_SYNONYMS: Readonly<
   random_state: [{ field: 'seed' }],
   trials: [{ field: 'store' }],
   // A config's `stopper`, code's `stopWhen` (trial 76: code got no hint).
-  early_stop_fn: [{ field: 'stopper' }, { field: 'stopWhen' }],
+  // hyperopt's early_stop_fn=no_progress_loss(n) is the budget's patience (trial 172: `budget.early_stop_fn` got no hint).
+  early_stop_fn: [{ field: 'stopper' }, { field: 'stopWhen' }, { field: 'patience', in: 'budget' }],
   callbacks: [{ field: 'stopper' }, { field: 'stopWhen' }, { field: 'reporters' }],
   points_to_evaluate: [{ field: 'enqueue' }],
   file: [{ field: 'path' }],
@@ -649,10 +652,10 @@ export const didYouMeanField = (name: string, known: readonly string[], given?: 
   if (unit !== '') return unit;
   const synonyms = ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? [];
   const places = synonyms.flatMap((synonym) => {
-    if (synonym.in === undefined) return known.includes(synonym.field) ? [synonym.field] : [];
-    if (known.includes(synonym.in)) return [`${synonym.in}.${synonym.field}`];
-    // Already inside that object (`budget.max_evals`, trial 55: no hint there).
-    return known.includes(synonym.field) ? [synonym.field] : [];
+    // Taken where the name was found (`budget.max_evals`, trial 55: no hint there; fmin's own `maxTrials`,
+    // trial 172: `fmin({ max_evals })` was told `budget.maxTrials`), else in its object.
+    if (known.includes(synonym.field)) return [synonym.field];
+    return synonym.in !== undefined && known.includes(synonym.in) ? [`${synonym.in}.${synonym.field}`] : [];
   });
   // What to write instead, when the other name differs in kind or unit (a stopper rule, milliseconds).
   const how = places.length === 1 ? synonyms.find((synonym) => synonym.field === places[0])?.note : undefined;

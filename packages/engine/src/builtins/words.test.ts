@@ -140,7 +140,17 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
     expect(didYouMeanField('suggestor', ['suggester', 'store'])).toBe(' (did you mean `suggester`?)');
     // Code's options (trial 76): hooks by their name in code, Optuna's `catch` not offered `catchStrayErrors`.
     const fminOptions = ['objective', 'maxTrials', 'budget', 'stopWhen', 'reporters', 'catchStrayErrors'];
-    expect(didYouMeanField('early_stop_fn', fminOptions)).toBe(' (did you mean `stopWhen`?)');
+    expect(didYouMeanField('early_stop_fn', fminOptions)).toBe(' (did you mean `stopWhen` or `budget.patience`?)');
+    // hyperopt's names: fmin's own maxTrials (not the budget's), SparkTrials' parallelism, early_stop_fn in a budget.
+    expect(didYouMeanField('max_evals', fminOptions)).toBe(' (did you mean `maxTrials`?)');
+    expect(didYouMeanField('max_evals', ['name', 'budget'])).toBe(' (did you mean `budget.maxTrials`?)');
+    expect(didYouMeanField('parallelism', ['name', 'budget', 'concurrency'])).toBe(' (did you mean `concurrency`?)');
+    expect(didYouMeanField('early_stop_fn', ['maxTrials', 'patience', 'lossThreshold'])).toBe(
+      ' (did you mean `patience`?)',
+    );
+    expect(didYouMeanField('early_stop_fn', ['name', 'budget', 'stopper'])).toBe(
+      ' (did you mean `stopper` or `budget.patience`?)',
+    );
     expect(didYouMeanField('callbacks', fminOptions)).toBe(' (did you mean `stopWhen` or `reporters`?)');
     expect(didYouMeanField('callbacks', ['stopper', 'reporters'])).toBe(' (did you mean `stopper` or `reporters`?)');
     expect(didYouMeanField('loss_threshold', fminOptions)).toBe(' (did you mean `budget.lossThreshold`?)');

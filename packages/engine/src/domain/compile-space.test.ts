@@ -138,7 +138,83 @@ describe('compileSpace', () => {
       { pointer: '/space/y/options/0/value', expected: 'a string, number, boolean or null', found: '{"a":1}' },
     ]);
     expect(issuesOf({ y: { type: 'choice', options: [{ space: {} }, 'b'] } })).toEqual([
-      { pointer: '/space/y/options/0', expected: 'an option with a `value`', found: '{"space":{}}, without `value`' },
+      {
+        pointer: '/space/y/options/0',
+        expected:
+          'an option with a `value`: { "value": V, "space": {...} }, its branch\'s parameters in `space` (in code, `option(V, {...})`)',
+        found: '{"space":{}}, without `value`',
+      },
+    ]);
+  });
+
+  it('shows hyperopt\'s nested choice option in the form it takes here (trial 172: only "without `value`")', () => {
+    const mlp = { type: 'mlp', layers: { type: 'quniform', low: 1, high: 3, q: 1 } };
+    expect(issuesOf({ clf: { type: 'choice', options: [mlp, 'svm'] } })).toEqual([
+      {
+        pointer: '/space/clf/options/0',
+        expected:
+          'an option with a `value`: { "value": V, "space": {...} }, its branch\'s parameters in `space` (in code, `option(V, {...})`)',
+        found: `${JSON.stringify(mlp)}, without \`value\` (hyperopt's nested option? here it is { "value": "mlp", "space": { "layers": {...} } })`,
+      },
+    ]);
+  });
+
+  it('says that hyperopt\'s label is the parameter\'s key, for a label-first call (trial 172: `found "x"` alone)', () => {
+    // uniform('x', -2, 2) and choice('m', [...]) as hyperopt writes them, in code.
+    expect(
+      issuesOf({
+        x: { type: 'uniform', low: 'x', high: -2 },
+        m: { type: 'choice', options: 'm' },
+        'a b': { type: 'normal', mu: 'a b', sigma: 0 },
+      }),
+    ).toEqual([
+      {
+        pointer: '/space/x/low',
+        expected: 'a finite number',
+        found:
+          '"x" (hyperopt\'s label, its first argument? Here a parameter\'s name is its key in the space: hp.uniform("x", ...) is `x: uniform(...)`)',
+      },
+      {
+        pointer: '/space/m/options',
+        expected: 'a non-empty array of options',
+        found:
+          '"m" (hyperopt\'s label, its first argument? Here a parameter\'s name is its key in the space: hp.choice("m", [...]) is `m: choice([...])`)',
+      },
+      {
+        pointer: '/space/a b/mu',
+        expected: 'a finite number',
+        found:
+          '"a b" (hyperopt\'s label, its first argument? Here a parameter\'s name is its key in the space: hp.normal("a b", ...) is `"a b": normal(...)`)',
+      },
+    ]);
+    // A number written as a string, or a later field, is no label.
+    expect(issuesOf({ x: { type: 'uniform', low: '0.5', high: 'y' } }).map((issue) => issue.found)).toEqual([
+      '"0.5"',
+      '"y"',
+    ]);
+  });
+
+  it('names hyperoptLoguniform for a negative log bound, as hyperoptQloguniform is named (trial 172)', () => {
+    expect(
+      issuesOf({
+        lr: { type: 'loguniform', low: Math.log(1e-4), high: Math.log(0.1) },
+        n: { type: 'qloguniform', low: -1, high: 3, q: 1 },
+        z: { type: 'loguniform', low: 0, high: 1 },
+      }),
+    ).toEqual([
+      {
+        pointer: '/space/lr/low',
+        expected:
+          "a number greater than 0 (bounds are real values, not logs: hyperopt's hp.loguniform takes logs, and e^-9.21034 is 0.0001; in code, hyperoptLoguniform(logLow, logHigh) converts them)",
+        found: String(Math.log(1e-4)),
+      },
+      {
+        pointer: '/space/n/low',
+        expected:
+          "a number greater than 0 (bounds are real values, not logs: hyperopt's hp.qloguniform takes logs, and e^-1 is 0.367879; in code, hyperoptQloguniform(logLow, logHigh, q) converts them)",
+        found: '-1',
+      },
+      { pointer: '/space/z/low', expected: 'a number greater than 0 (bounds are real values, not logs)', found: '0' },
     ]);
   });
 

@@ -280,6 +280,19 @@ const missingTypeHint = (raw: Readonly<Record<string, unknown>>): string => {
   return keys.length === 0 ? '' : ` (its fields: ${keys.map((key) => `\`${key}\``).join(', ')})`;
 };
 
+/**
+ * A hint for hyperopt's label given as a first argument (`uniform('x', -2, 2)`, `choice('m', [...])` in code):
+ * the label is the parameter's key here. `value` is what the kind's first field got; empty for anything but a
+ * string that is no number.
+ */
+const labelHint = (type: string, value: unknown, pointer: string): string => {
+  if (typeof value !== 'string' || value.trim() === '' || Number.isFinite(Number(value))) return '';
+  const key = (pointer.slice(pointer.lastIndexOf('/') + 1) || value).replaceAll('~1', '/').replaceAll('~0', '~');
+  const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+  const args = type === 'choice' || type === 'pchoice' ? '[...]' : '...';
+  return ` (hyperopt's label, its first argument? Here a parameter's name is its key in the space: hp.${type}(${JSON.stringify(value)}, ${args}) is \`${name}: ${type}(${args})\`)`;
+};
+
 const checkParameter = (
   raw: unknown,
   pointer: string,
@@ -330,6 +343,8 @@ const checkParameter = (
       });
     }
   }
+  // The kind's first field, where hyperopt's label lands in a call written as hyperopt's (trial 172).
+  const first = Object.keys(fields)[0];
   for (const [field, required] of Object.entries(fields)) {
     if (field === 'options') continue;
     const value = raw[field];
@@ -337,7 +352,11 @@ const checkParameter = (
       if (required)
         issues.push({ pointer: `${pointer}/${field}`, expected: `a number (required by "${type}")`, found: 'nothing' });
     } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-      issues.push({ pointer: `${pointer}/${field}`, expected: 'a finite number', found: describeValue(value) });
+      issues.push({
+        pointer: `${pointer}/${field}`,
+        expected: 'a finite number',
+        found: `${describeValue(value)}${field === first ? labelHint(type, value, pointer) : ''}`,
+      });
     }
   }
   if (issues.length > before) return undefined;
@@ -393,7 +412,19 @@ const numericDistribution = (
           high,
         );
       if ((definition.type === 'loguniform' || definition.type === 'qloguniform') && !(low > 0)) {
-        return fail('low', 'a number greater than 0 (bounds are real values, not logs)', low);
+        // A negative low reads as hyperopt's log bound (trial 172: `loguniform(Math.log(1e-4), Math.log(0.1))`
+        // was not pointed at hyperoptLoguniform, as a qloguniform's step is at hyperoptQloguniform).
+        const converter =
+          definition.type === 'loguniform'
+            ? 'hyperoptLoguniform(logLow, logHigh)'
+            : 'hyperoptQloguniform(logLow, logHigh, q)';
+        return fail(
+          'low',
+          low < 0
+            ? `a number greater than 0 (bounds are real values, not logs: hyperopt's hp.${definition.type} takes logs, and e^${shownNumber(low)} is ${shownNumber(Math.exp(low))}; in code, ${converter} converts them)`
+            : 'a number greater than 0 (bounds are real values, not logs)',
+          low,
+        );
       }
       if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
       // A step past the range leaves at most two grid points, maybe outside the bounds (trial 55: hyperopt's
@@ -498,6 +529,18 @@ const numericDistribution = (
   }
 };
 
+/**
+ * For an option object without `value` written as hyperopt's nested choice (`{"type": "mlp", "layers": {...}}`):
+ * the form it takes here, its one plain field as the value and its parameters as the space. Empty otherwise.
+ */
+const nestedOptionHint = (option: Readonly<Record<string, unknown>>): string => {
+  const plain = Object.keys(option).filter((key) => isLiteral(option[key]));
+  const params = Object.keys(option).filter((key) => isRecord(option[key]));
+  if (plain.length !== 1 || params.length === 0) return '';
+  const space = params.map((key) => `${JSON.stringify(key)}: {...}`).join(', ');
+  return ` (hyperopt's nested option? here it is { "value": ${JSON.stringify(option[plain[0] as string])}, "space": { ${space} } })`;
+};
+
 const checkChoice = (
   raw: Record<string, unknown>,
   type: 'choice' | 'pchoice',
@@ -509,7 +552,7 @@ const checkChoice = (
     issues.push({
       pointer: `${pointer}/options`,
       expected: 'a non-empty array of options',
-      found: describeValue(options),
+      found: `${describeValue(options)}${labelHint(type, options, pointer)}`,
     });
     return undefined;
   }
@@ -537,8 +580,8 @@ const checkChoice = (
         option.value === undefined
           ? {
               pointer: here,
-              expected: 'an option with a `value`',
-              found: `${describeValue(option)}, without \`value\``,
+              expected: `an option with a \`value\`: ${type === 'pchoice' ? '{ "p": P, "value": V, "space": {...} }' : '{ "value": V, "space": {...} }'}, its branch's parameters in \`space\` (in code, \`option(V, {...})\`)`,
+              found: `${describeValue(option)}, without \`value\`${nestedOptionHint(option)}`,
             }
           : {
               pointer: `${here}/value`,

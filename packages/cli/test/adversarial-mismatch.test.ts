@@ -128,6 +128,28 @@ describe('spaces are compared canonically', () => {
     const [error] = (JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as { errors: { file: string }[] })
       .errors;
     expect(error?.file).toBe(path);
+    // Its complete trials are kept by the recipe; deleting the study, to drop them, comes after it.
+    const recipe = again.stderr.indexOf('--ignore-header');
+    const deletion = again.stderr.indexOf(
+      `To drop the old trials instead, \`parzen delete ${path} --yes\` deletes the study (with its 2 complete trials: export first what you keep), and the next run creates it anew with this space.`,
+    );
+    expect(recipe).toBeGreaterThan(0);
+    expect(deletion).toBeGreaterThan(recipe);
+  });
+
+  it('puts `parzen delete` first when the stored study has no complete trial (a space typo failed them all)', async () => {
+    writeIn(dir, 'fails.mjs', 'export default () => { throw new Error("KeyError: dropout"); };\n');
+    const typo = { dropuot: { type: 'uniform', low: 0, high: 0.5 } };
+    const failing = { objective: { use: 'module', options: { path: './fails.mjs', isolate: 'none' } } };
+    expect((await cli('run', config('typo', { space: typo, ...failing }), '--quiet')).code).toBe(1);
+    const fixed = config('typo', { space: { dropout: typo.dropuot }, ...failing });
+    for (const args of [['run', fixed, '--quiet'], ['validate', fixed]]) {
+      const again = await cli(...args);
+      expect(again.code, again.stderr).toBe(1);
+      expect(again.stderr).toContain(
+        `is new in the config ({"high":0.5,"low":0,"type":"uniform"}). It has no complete trial: \`parzen delete ${fixed} --yes\` deletes it (its failed trials with it), and the next run creates it anew with this space. Its trials lack \`dropout\``,
+      );
+    }
   });
 });
 

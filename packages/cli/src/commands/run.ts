@@ -47,6 +47,7 @@ import {
   storeFile,
 } from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
+import { withStudyDeletion } from '../space-mismatch.js';
 import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
@@ -300,7 +301,9 @@ const executeRuns = async (
         output.note(
           `parzen: study ${base.study} stopped early because its trials kept failing (budget.maxConsecutiveFailures; unset, 10 before any trial of the run worked): fix the objective and run again (a run counts afresh), or raise the limit if much of the space fails.`,
         );
-    } catch (error) {
+    } catch (thrown) {
+      // Another search space: with the command that deletes the study (the first step when it has no complete trial).
+      const error = await withStudyDeletion(thrown, run.experiment, configFileOf(run, flags));
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
       if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
         output.note(`parzen: study ${base.study}: ${error.message}`);

@@ -18,6 +18,7 @@ import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
 import { caseVariantNote, closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
+import { studyDeletion } from '../space-mismatch.js';
 import { readStudiesHeld, studiesHeldBeside } from '../study-trials.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
@@ -378,8 +379,13 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     const read = reads[at];
     if (read === undefined || !('value' in read) || read.value === undefined) return [];
     const { name, direction, space, seed } = run.experiment.config;
+    // A matrix's study is named (the config describes several), as in the commands a run suggests.
+    const file = {
+      path: run.configPath,
+      ...(runs.filter((other) => other.configPath === run.configPath).length > 1 ? { study: name } : {}),
+    };
     try {
-      checkSameStudy(read.value.study, { name, direction, space, seed });
+      checkSameStudy(read.value.study, { name, direction, space, seed }, 'config', studyDeletion(file, read.value.trials));
       // Trials no run stores, which the run would refuse too (review 97: validate said such a config valid).
       checkStoredTrials(name, run.experiment.space, read.value.trials);
       return [];

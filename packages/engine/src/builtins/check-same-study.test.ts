@@ -169,6 +169,30 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('/space/model/options/2: added in the config ("knn").');
   });
 
+  it("names the study's deletion when the caller gives it: first without a complete trial, else after the recipe (trial 172)", () => {
+    const typo = { ...stored.space, lr: { type: 'loguniform', low: 1e-6, high: 1 } } as SpaceDefinition;
+    const said = (completeTrials: number) => {
+      try {
+        checkSameStudy(stored, { ...stored, space: typo }, 'config', {
+          command: 'parzen delete tune.json --yes',
+          completeTrials,
+        });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '(no error)';
+    };
+    expect(said(0)).toMatch(
+      /in the config\. It has no complete trial: `parzen delete tune\.json --yes` deletes it \(its failed trials with it\), and the next run creates it anew with this space\. A study keeps the space it was created with/,
+    );
+    expect(said(3)).toMatch(
+      /\{ onInvalid: 'skip' \}`\)\. To drop the old trials instead, `parzen delete tune\.json --yes` deletes the study \(with its 3 complete trials: export first what you keep\), and the next run creates it anew with this space\.$/,
+    );
+    expect(said(1)).toContain('(with its 1 complete trial: export');
+    // Without it (a store's own check), as before.
+    expect(messageOf(typo)).not.toContain('parzen delete');
+  });
+
   it('resumes when only the order of keys differs', () => {
     expect(() =>
       checkSameStudy(stored, {

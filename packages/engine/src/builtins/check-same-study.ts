@@ -166,15 +166,29 @@ const carryOver = (changed: readonly ChangedParam[]): string => {
   );
 };
 
+/** What a caller that knows the study's trials and its config (the CLI) adds to a space mismatch: the study's deletion. */
+export interface SpaceMismatchDeletion {
+  /** The command that deletes the study (`parzen delete tune.json --yes`). */
+  readonly command: string;
+  /** How many complete trials the stored study has: none makes the deletion the first step. */
+  readonly completeTrials: number;
+}
+
 /**
  * A resumed study must be the same study: same direction and same space (compared as JSON
  * with sorted keys, so reordering a definition's keys is not a change, and in one spelling: see
  * `sameSpace`). The seed may
  * differ (a new seed continues with other streams). Stores call this in `openStudy`; `given` names what gave
  * `spec`: a config (the CLI, runExperiment), unless told otherwise, or the options of a call in code (Study.open,
- * createStudy, fmin), which has no config to name (Study.open words a store's error again so).
+ * createStudy, fmin), which has no config to name (Study.open words a store's error again so). `deletion`, from a
+ * caller that knows them, adds the command that deletes the study to a space mismatch.
  */
-export const checkSameStudy = (stored: StudyRecord, spec: StudySpec, given: 'config' | 'options' = 'config'): void => {
+export const checkSameStudy = (
+  stored: StudyRecord,
+  spec: StudySpec,
+  given: 'config' | 'options' = 'config',
+  deletion?: SpaceMismatchDeletion,
+): void => {
   if (stored.direction !== spec.direction) {
     const asks = given === 'config' ? 'this run asks for' : 'the options ask for';
     throw new ParzenError(
@@ -191,9 +205,18 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec, given: 'con
         ? [...differences.slice(0, LISTED), `and ${differences.length - LISTED} more`]
         : differences;
     const changed = changedParams(stored.space, spec.space);
+    // Deleting the study is the obvious step when it has no complete trial (trial 172: a space typo failed every
+    // trial, and only the export/import recipe was given); otherwise it is the way to drop the old trials.
+    const remove =
+      deletion === undefined
+        ? undefined
+        : deletion.completeTrials === 0
+          ? `It has no complete trial: \`${deletion.command}\` deletes it (its failed trials with it), and the next run creates it anew with this space.`
+          : `To drop the old trials instead, \`${deletion.command}\` deletes the study (with its ${deletion.completeTrials} complete ${deletion.completeTrials === 1 ? 'trial' : 'trials'}: export first what you keep), and the next run creates it anew with this space.`;
+    const then = remove === undefined ? carryOver(changed) : deletion?.completeTrials === 0 ? `${remove} ${carryOver(changed)}` : `${carryOver(changed)} ${remove}`;
     throw new ParzenError(
       'STUDY_MISMATCH',
-      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ${carryOver(changed)}`,
+      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ${then}`,
       { issues: spaceIssues(changed) },
     );
   }

@@ -143,7 +143,10 @@ describe('spaces are compared canonically', () => {
     const failing = { objective: { use: 'module', options: { path: './fails.mjs', isolate: 'none' } } };
     expect((await cli('run', config('typo', { space: typo, ...failing }), '--quiet')).code).toBe(1);
     const fixed = config('typo', { space: { dropout: typo.dropuot }, ...failing });
-    for (const args of [['run', fixed, '--quiet'], ['validate', fixed]]) {
+    for (const args of [
+      ['run', fixed, '--quiet'],
+      ['validate', fixed],
+    ]) {
       const again = await cli(...args);
       expect(again.code, again.stderr).toBe(1);
       expect(again.stderr).toContain(

@@ -47,9 +47,9 @@ import {
   storeFile,
 } from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
-import { withStudyDeletion } from '../space-mismatch.js';
 import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
+import { withStudyDeletion } from '../space-mismatch.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
 import { inSpaceOrder, type ReporterCutOff, runJson, summaryJson } from '../summary-json.js';

@@ -385,7 +385,12 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       ...(runs.filter((other) => other.configPath === run.configPath).length > 1 ? { study: name } : {}),
     };
     try {
-      checkSameStudy(read.value.study, { name, direction, space, seed }, 'config', studyDeletion(file, read.value.trials));
+      checkSameStudy(
+        read.value.study,
+        { name, direction, space, seed },
+        'config',
+        studyDeletion(file, read.value.trials),
+      );
       // Trials no run stores, which the run would refuse too (review 97: validate said such a config valid).
       checkStoredTrials(name, run.experiment.space, read.value.trials);
       return [];

@@ -213,7 +213,12 @@ export const checkSameStudy = (
         : deletion.completeTrials === 0
           ? `It has no complete trial: \`${deletion.command}\` deletes it (its failed trials with it), and the next run creates it anew with this space.`
           : `To drop the old trials instead, \`${deletion.command}\` deletes the study (with its ${deletion.completeTrials} complete ${deletion.completeTrials === 1 ? 'trial' : 'trials'}: export first what you keep), and the next run creates it anew with this space.`;
-    const then = remove === undefined ? carryOver(changed) : deletion?.completeTrials === 0 ? `${remove} ${carryOver(changed)}` : `${carryOver(changed)} ${remove}`;
+    const then =
+      remove === undefined
+        ? carryOver(changed)
+        : deletion?.completeTrials === 0
+          ? `${remove} ${carryOver(changed)}`
+          : `${carryOver(changed)} ${remove}`;
     throw new ParzenError(
       'STUDY_MISMATCH',
       `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ${then}`,

@@ -67,8 +67,8 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
       (!summary.unfinished
         ? ''
         : summary.failed === 1
-          ? ' (cut short: a stopped run, a lost worker or an INTERRUPTED tell)'
-          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them cut short: a stopped run, a lost worker or an INTERRUPTED tell)`) +
+          ? ' (cut short: a stopped run, a lost worker or an interrupted trial)'
+          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them cut short: a stopped run, a lost worker or an interrupted trial)`) +
       (summary.pruned > 0 ? `, ${summary.pruned} pruned` : '') +
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];

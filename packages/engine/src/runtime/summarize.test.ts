@@ -19,19 +19,19 @@ describe('summarize: failed trials a stopped run left unfinished (trial 126)', (
     const summary = summarize('s', 'minimize', space, trials);
     expect([summary.complete, summary.failed, summary.unfinished]).toEqual([1, 3, 2]);
     expect(formatSummary(summary).split('\n')[0]).toBe(
-      'Study s: 1 complete, 3 failed (2 of them cut short: a stopped run, a lost worker or an INTERRUPTED tell)',
+      'Study s: 1 complete, 3 failed (2 of them cut short: a stopped run, a lost worker or an interrupted trial)',
     );
   });
 
   it('says "all of them" when every failure is one, and nothing when none is', () => {
     const all = summarize('s', 'minimize', space, [complete, failed(1, 'STALE_TRIAL'), failed(2, 'STALE_TRIAL')]);
     expect(formatSummary(all).split('\n')[0]).toBe(
-      'Study s: 1 complete, 2 failed (all of them cut short: a stopped run, a lost worker or an INTERRUPTED tell)',
+      'Study s: 1 complete, 2 failed (all of them cut short: a stopped run, a lost worker or an interrupted trial)',
     );
     // One such trial is not "all of them" (review 138).
     const one = summarize('s', 'minimize', space, [complete, failed(1, 'INTERRUPTED')]);
     expect(formatSummary(one).split('\n')[0]).toBe(
-      'Study s: 1 complete, 1 failed (cut short: a stopped run, a lost worker or an INTERRUPTED tell)',
+      'Study s: 1 complete, 1 failed (cut short: a stopped run, a lost worker or an interrupted trial)',
     );
     const none = summarize('s', 'minimize', space, [complete, failed(1, 'OBJECTIVE_FAILED')]);
     expect(none.unfinished).toBe(0);

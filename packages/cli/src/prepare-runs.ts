@@ -36,6 +36,7 @@ import {
   type Logger,
   passwordMasked,
   resolveConfigPath,
+  shellQuoted,
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
@@ -443,8 +444,15 @@ const prepareFile = async (
   let flaggedSaid = false;
   for (const variant of variants) {
     try {
+      // The progress bar names the command that lists this run's trials.
+      const study = (variant.config as { name?: unknown }).name;
+      const trialsCommand = [
+        `parzen trials ${shellQuoted(path)}`,
+        ...(overrides.store === undefined ? [] : [storeFlagLabel(overrides.store)]),
+        ...(Object.keys(variant.values).length > 0 && typeof study === 'string' ? [`--study ${shellQuoted(study)}`] : []),
+      ].join(' ');
       const loaded = await loadExperiment(variant.config, {
-        ...(await cliLoadOptions(configFolder(absolute), options.progress)),
+        ...(await cliLoadOptions(configFolder(absolute), { ...options.progress, trialsCommand })),
         ...(options.console === undefined ? {} : { console: options.console }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });

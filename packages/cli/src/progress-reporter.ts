@@ -19,6 +19,8 @@ export interface ProgressSettings {
   readonly force?: ProgressMode;
   /** Where progress is written; default stderr. */
   readonly stream?: NodeJS.WriteStream;
+  /** The command that lists the run's trials, named under its first failure (`parzen trials tune.json`). */
+  readonly trialsCommand?: string;
 }
 
 interface ProgressState {
@@ -197,7 +199,7 @@ export const utf8Locale = (env: NodeJS.ProcessEnv, platform: NodeJS.Platform = p
 const barGlyphs = (env: NodeJS.ProcessEnv) =>
   utf8Locale(env) ? { ...Presets.shades_classic, noEta: '–' } : { ...Presets.legacy, noEta: '-' };
 
-const barReporter = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Reporter => {
+const barReporter = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, trialsCommand: string): Reporter => {
   const state = initialState();
   const blocks = barBlocks(stream.columns);
   const { noEta, ...glyphs } = barGlyphs(env);
@@ -258,7 +260,7 @@ const barReporter = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Report
           shownCodes.add(trial.error.code);
           handle.pause();
           stream.write(
-            `${printable(describeTrial(event))}${shownCodes.size === 1 ? '\n  (the first failure of each kind is shown; `parzen trials CONFIG` lists them all)' : ''}\n`,
+            `${printable(describeTrial(event))}${shownCodes.size === 1 ? `\n  (the first failure of each kind is shown; \`${trialsCommand}\` lists them all)` : ''}\n`,
           );
         }
         if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
@@ -294,10 +296,12 @@ export const createProgressReporter = (
   stream: NodeJS.WriteStream = process.stderr,
   /** The environment `auto` reads `CI` and `TERM` from, and the bar the locale (`LC_ALL`, `LC_CTYPE`, `LANG`). */
   env: NodeJS.ProcessEnv = process.env,
+  /** The command that lists the trials, with the run's config file (`parzen trials CONFIG` without one). */
+  trialsCommand = 'parzen trials CONFIG',
 ): Reporter => {
   if (mode === 'off') return { name: 'progress', onEvent: () => undefined };
   const bar = mode === 'bar' || (mode === 'auto' && drawsBar(stream, env));
-  return bar ? barReporter(stream, env) : linesReporter(stream);
+  return bar ? barReporter(stream, env, trialsCommand) : linesReporter(stream);
 };
 
 /** `{ "use": "progress", "options": { "mode": "auto" } }`, with the CLI's `--quiet` applied. */
@@ -318,5 +322,6 @@ export const progressReporterManifest = (settings: ProgressSettings = {}) =>
         },
       },
     },
-    create: (options) => createProgressReporter(settings.force ?? options.mode, settings.stream),
+    create: (options) =>
+      createProgressReporter(settings.force ?? options.mode, settings.stream, process.env, settings.trialsCommand),
   });

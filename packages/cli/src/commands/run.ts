@@ -160,9 +160,13 @@ const checkStudiesExist = async (
   const missing = runs.filter((_, at) => notFound(reads[at]));
   const first = reads.find(notFound)?.error as ParzenError | undefined;
   if (present.length === 0 && first !== undefined) {
+    const start = rerun([(runs[0] as PreparedRun).configPath]);
+    const said = first.message.replace(/ Run it first\./, '');
+    // The store's placeholder `parzen run CONFIG` named as the real command (trial 172: both stood side by side).
+    const named = said.replace(/`parzen run CONFIG[^`]*`/, `\`${start}\``);
     const error = new ParzenError(
       'STUDY_NOT_FOUND',
-      `Nothing to resume: ${first.message.replace(/ Run it first\./, '')} Start it with \`${rerun([(runs[0] as PreparedRun).configPath])}\`.`,
+      `Nothing to resume: ${named === said ? `${said} Start it with \`${start}\`.` : named}`,
     );
     // One config: the error names its file, as run's errors do (trial 88: no `file` in --json).
     const paths = [...new Set(runs.map((run) => run.configPath))];

@@ -449,7 +449,9 @@ const prepareFile = async (
       const trialsCommand = [
         `parzen trials ${shellQuoted(path)}`,
         ...(overrides.store === undefined ? [] : [storeFlagLabel(overrides.store)]),
-        ...(Object.keys(variant.values).length > 0 && typeof study === 'string' ? [`--study ${shellQuoted(study)}`] : []),
+        ...(Object.keys(variant.values).length > 0 && typeof study === 'string'
+          ? [`--study ${shellQuoted(study)}`]
+          : []),
       ].join(' ');
       const loaded = await loadExperiment(variant.config, {
         ...(await cliLoadOptions(configFolder(absolute), { ...options.progress, trialsCommand })),

@@ -357,7 +357,35 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .action(async (config: string | undefined) => {
       exit.code = await (await import('./commands/schema.js')).printSchema(config, output);
     });
+  // Each command's usage hint names its own help (trial 172: `parzen --help` after a `trials` flag mistake), and a
+  // flag other tools have gets what does it here instead of commander's nearest spelling (`--sort`: `--store`).
+  for (const command of program.commands) {
+    command.showHelpAfterError(`(run \`parzen ${command.name()} --help\` for usage)`);
+    command.configureOutput({
+      outputError: (text, write) => write(withFlagHint(command.name(), text.replace(/^error: /, 'parzen: '))),
+    });
+  }
   return program;
+};
+
+/** Flags of other tools a command does not have, by command: what does it here. */
+const FLAG_HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  trials: Object.fromEntries(
+    ['--sort', '--sort-by', '--sortby', '--order', '--order-by', '--orderby', '--best', '--head', '--limit'].map(
+      (flag) => [
+        flag,
+        '(trials are listed by number; `--top N` lists the N best complete trials, best first, and `parzen best` the best one)',
+      ],
+    ),
+  ),
+};
+
+/** A flag error with the hint {@link FLAG_HINTS} has for its flag in place of commander's did-you-mean. */
+const withFlagHint = (command: string, text: string): string => {
+  const flag = /unknown option '(--[\w-]+)/.exec(text)?.[1];
+  const hint = flag === undefined ? undefined : FLAG_HINTS[command]?.[flag.toLowerCase()];
+  if (hint === undefined) return text;
+  return `${text.replace(/\n\(Did you mean [^)]*\)/, '').trimEnd()}\n${hint}\n`;
 };
 
 /**

@@ -221,13 +221,28 @@ describe('a plugin package that is not installed', () => {
 
 describe('flag mistakes', () => {
   it('say `parzen:` as every other error does, with the did-you-mean and the usage hint, exit 2', async () => {
-    const misspelt = await cli('run', 'x.json', '--max-evals', '3');
-    expect(misspelt.code).toBe(2);
-    expect(misspelt.stderr.split('\n')).toEqual([
-      "parzen: unknown option '--max-evals'",
-      '(Did you mean --max-trials?)',
-      '(run `parzen --help` for usage)',
-    ]);
+    // The command's own help (trial 172: `parzen --help`); another tool's flag gets what does it here, not the
+    // nearest spelling (trial 172: `--sort` was "--store?").
+    const cases: [string[], string[]][] = [
+      [
+        ['run', 'x.json', '--max-evals', '3'],
+        ["parzen: unknown option '--max-evals'", '(Did you mean --max-trials?)', '(run `parzen run --help` for usage)'],
+      ],
+      [
+        ['trials', 'x.json', '--sort', 'loss'],
+        [
+          "parzen: unknown option '--sort'",
+          '(trials are listed by number; `--top N` lists the N best complete trials, best first, and `parzen best` the best one)',
+          '(run `parzen trials --help` for usage)',
+        ],
+      ],
+    ];
+    for (const [args, lines] of cases) {
+      const said = await cli(...args);
+      expect(said.code).toBe(2);
+      expect(said.stderr.split('\n')).toEqual(lines);
+    }
+    expect((await cli('--bogus')).stderr).toContain('(run `parzen --help` for usage)');
     const command = await cli('frob');
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/^parzen: unknown command 'frob'/);

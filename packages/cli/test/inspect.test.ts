@@ -645,7 +645,9 @@ describe('read-only commands do not write or run anything', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Nothing to resume: No study at/);
     // The store's `parzen run CONFIG` named as the real command, once (trial 172: the placeholder, then the command).
-    expect(result.stderr).toContain(`(has the study run yet? \`parzen run ${path}\` creates it; else check the store's path).`);
+    expect(result.stderr).toContain(
+      `(has the study run yet? \`parzen run ${path}\` creates it; else check the store's path).`,
+    );
     expect(result.stderr).not.toMatch(/CONFIG|Start it with/);
     expect(existsSync(missing)).toBe(false);
     // Its --json error names the config, as run's errors do; explain's too (trial 88).

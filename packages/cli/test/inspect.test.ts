@@ -841,7 +841,12 @@ describe('a running trial whose worker is gone', () => {
     expect(json.map((row) => row.leaseLapsed)).toEqual(['elsewhere', undefined, undefined]);
     // studies says so too (trial 117: `running 1`, no more).
     const studies = await cli('studies', '--store', `jsonl:${path}`);
-    expect(studies.stdout).toMatch(/^gone\s.*\s3 \(2 worker gone\)\s/m);
+    expect(studies.stdout).toMatch(/^gone\s.*\s3 \(2 with their worker gone\)\s/m);
+    // best says so too (trial 172: `4 running` after a kill -9, as if they still ran; `(4 worker gone)`).
+    const best = await cli('best', '--store', `jsonl:${path}`);
+    expect(best.stderr).toContain(
+      'parzen: study gone: the worker of 2 of its 3 running trials is gone: a run of the study marks them failed (STALE_TRIAL).',
+    );
     const listed = JSON.parse((await cli('studies', '--store', `jsonl:${path}`, '--json')).stdout) as unknown[];
     expect(listed).toMatchObject([{ study: 'gone', trials: { running: 3, workerGone: 2 } }]);
   });

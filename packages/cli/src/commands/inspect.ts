@@ -739,6 +739,19 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
     output.result(JSON.stringify(several ? json : json[0]));
   } else {
     for (const summary of summaries) output.result(formatSummary(summary));
+    // Running trials whose worker is gone, said as `trials --state running` says them (trial 172: `4 running` after
+    // a kill -9, as if they still ran).
+    const now = new Date();
+    for (const { record, trials } of studies) {
+      const running = trials.filter((trial) => trial.state === 'running').length;
+      const gone = trials.filter(
+        (trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''),
+      ).length;
+      if (gone > 0)
+        output.note(
+          `parzen: study ${record.name}: the worker of ${gone === running ? (gone === 1 ? 'its running trial' : `all ${gone} of its running trials`) : `${gone} of its ${running} running trials`} is gone: a run of the study marks ${gone === 1 ? 'it' : 'them'} failed (STALE_TRIAL).`,
+        );
+    }
   }
   // No best is a failure a script must see (`x=$(parzen best c.json --json | jq .best.params.x)` went on with null),
   // as `parzen run` of such a study exits 1.
@@ -917,7 +930,9 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
       String(line.complete),
       String(line.pruned),
       String(line.failed),
-      line.workerGone === 0 ? String(line.running) : `${line.running} (${line.workerGone} worker gone)`,
+      line.workerGone === 0
+        ? String(line.running)
+        : `${line.running} (${line.workerGone === line.running ? (line.running === 1 ? 'its' : 'all with their') : line.workerGone === 1 ? '1 with its' : `${line.workerGone} with their`} worker gone)`,
       line.best === undefined ? '' : formatNumber(line.best.loss),
       line.createdAt,
     ]),

@@ -79,7 +79,7 @@ const cases: [string, unknown, string, RegExp][] = [
     'options for random search',
     heartConfig({ suggester: { use: 'random', options: { gamma: 0.2 } } }),
     '/suggester/options/gamma',
-    /no other fields|only the fields/,
+    /^no options \(the `random` suggester takes none\) an unknown field `gamma`$/,
   ],
   ['unknown store', heartConfig({ store: { use: 'mongodb' } }), '/store/use', /store plugins: .*memory/],
   [

@@ -141,12 +141,17 @@ const checkChoice = (
   const found = validateWith(optionsValidator(manifest.optionsSchema, manifest.name), options, `${pointer}/options`);
   // A value the schema's defaults filled in is said to be one (trial 51: `kernel: "hyperopt"` was refused
   // at a `grouping` the config does not have, found "groups", the profile's default).
+  // A plugin that takes no options is named (trial 172: a matrix over [tpe, random] × profile said "expected no other
+  // fields" of `random`'s `profile`, not whose options they were).
+  const none = `no options (the \`${manifest.name}\` ${kind} takes none)`;
   issues.push(
     ...found.map((issue) =>
       valueAt(choice.options ?? {}, issue.pointer.slice(`${pointer}/options`.length)) === undefined &&
       valueAt(options, issue.pointer.slice(`${pointer}/options`.length)) !== undefined
         ? { ...issue, found: `${issue.found} (a default: the config does not set it)` }
-        : issue,
+        : issue.expected === 'no other fields' && issue.pointer.lastIndexOf('/') === `${pointer}/options`.length
+          ? { ...issue, expected: none }
+          : issue,
     ),
   );
   if (found.length === 0)

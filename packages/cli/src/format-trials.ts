@@ -289,6 +289,8 @@ export const trialsTableLines = (
   asked?: readonly TableColumn[],
   /** The words of `parzen import` before the file that import a row's rescued result into its study. */
   importWords = 'CONFIG',
+  /** Leave out the error column when no row has one (`--top N`: complete trials only; trial 172: always empty). */
+  errorsOnly = false,
 ): Iterable<string> => {
   // The space's order, as the CSV's (trial 87: the order the first trials happened to set them), of the
   // parameters some trial has, then any other name a row has; then the short attrs (trial 157: the seed a
@@ -305,6 +307,19 @@ export const trialsTableLines = (
   const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);
   const header = (column: TableColumn): string =>
     'attr' in column ? `attrs.${column.attr}` : listedParamColumn(column.param, withEnqueued);
+  const errorCell = (row: TrialRow): string =>
+    row.error !== undefined
+      ? `${row.error.code}: ${row.error.message}${failureNote(row.error.details, row.error.message)}`
+      : row.workerGone
+        ? salvaged
+          ? WORKER_GONE_SALVAGED
+          : row.rescuedIn !== undefined
+            ? rescuedNote(row.rescuedIn, importWords)
+            : row.leaseLapsed === undefined
+              ? WORKER_GONE
+              : leaseLapsed(row.leaseLapsed)
+        : '';
+  const withError = !errorsOnly || rows.some((row) => errorCell(row) !== '');
   return tableLines(
     [
       ...(withStudy ? ['study'] : []),
@@ -314,22 +329,12 @@ export const trialsTableLines = (
       ...(withStep ? ['step'] : []),
       ...columns.map(header),
       ...(withEnqueued ? ['enqueued'] : []),
-      'error',
+      ...(withError ? ['error'] : []),
     ],
     rows.map((row) => [
       ...cells(row, columns, withStudy, withStep),
       ...(withEnqueued ? [enqueuedCell(row)] : []),
-      row.error !== undefined
-        ? `${row.error.code}: ${row.error.message}${failureNote(row.error.details, row.error.message)}`
-        : row.workerGone
-          ? salvaged
-            ? WORKER_GONE_SALVAGED
-            : row.rescuedIn !== undefined
-              ? rescuedNote(row.rescuedIn, importWords)
-              : row.leaseLapsed === undefined
-                ? WORKER_GONE
-                : leaseLapsed(row.leaseLapsed)
-          : '',
+      ...(withError ? [errorCell(row)] : []),
     ]),
     // Right-align the number, the loss, the step, the parameters and the attributes (numbers, mostly).
     new Set([

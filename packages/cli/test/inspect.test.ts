@@ -395,6 +395,13 @@ describe('trials --params, --state and --top: the columns and rows a wide or lon
     const best = [...all].sort((a, b) => a.loss - b.loss || a.number - b.number).slice(0, 2);
     expect((await rowsOf('--top', '2')).map(({ number }) => number)).toEqual(best.map(({ number }) => number));
     expect(await rowsOf('--top', '99')).toHaveLength(4);
+    // Its table has no error column, which only complete trials would leave empty in every row (trial 172).
+    const table = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--top', '2');
+    expect(table.stdout.split('\n')[0]).toMatch(/^ *# +state +loss +\S/);
+    expect(table.stdout.split('\n')[0]).not.toMatch(/error/);
+    expect((await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first')).stdout.split('\n')[0]).toMatch(
+      /error$/,
+    );
     expect(await rowsOf('--state', 'failed,pruned')).toEqual([]);
     expect((await rowsOf('--state', 'complete')).map(({ number }) => number)).toEqual([0, 1, 2, 3]);
     const clash = await cli(

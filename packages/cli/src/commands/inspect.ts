@@ -722,7 +722,10 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
       paths.length === 1 && studies.length === 1
         ? sourceWords(paths[0], { ...store, ...(flags.study === undefined ? {} : { study: flags.study }) }).words
         : `CONFIG${flags.store === undefined ? '' : ` ${sourceWords(undefined, store).words}`}`;
-    await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames, chosen, importWords));
+    await writeLines(
+      output,
+      trialsTableLines(rows, flags.salvage === true, spaceNames, chosen, importWords, flags.top !== undefined),
+    );
   }
   return 0;
 };

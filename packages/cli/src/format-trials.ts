@@ -289,7 +289,7 @@ export const trialsTableLines = (
   asked?: readonly TableColumn[],
   /** The words of `parzen import` before the file that import a row's rescued result into its study. */
   importWords = 'CONFIG',
-  /** Leave out the error column when no row has one (`--top N`: complete trials only; trial 172: always empty). */
+  /** Leave out the error column when no row has one (`--top N`: complete trials only, whose error cell is always empty). */
   errorsOnly = false,
 ): Iterable<string> => {
   // The space's order, as the CSV's (trial 87: the order the first trials happened to set them), of the

@@ -357,7 +357,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .action(async (config: string | undefined) => {
       exit.code = await (await import('./commands/schema.js')).printSchema(config, output);
     });
-  // Each command's usage hint names its own help (trial 172: `parzen --help` after a `trials` flag mistake), and a
+  // Each command's usage hint names its own help (`parzen trials --help`, not `parzen --help`), and a
   // flag other tools have gets what does it here instead of commander's nearest spelling (`--sort`: `--store`).
   for (const command of program.commands) {
     command.showHelpAfterError(`(run \`parzen ${command.name()} --help\` for usage)`);

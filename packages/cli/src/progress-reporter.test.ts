@@ -249,7 +249,7 @@ describe('progress reporter', () => {
     // Each line starts below the stopped bar, and a bar is drawn again after it.
     expect(text).toContain('\u001b8\ntrial #0 failed');
     expect(text.slice(text.indexOf('trial #3'))).toContain('4/4 trials | 4 failed');
-    // The CLI names its run's config file (trial 172: the placeholder CONFIG, where other messages named the file).
+    // The CLI names its run's config file (the placeholder CONFIG, where other messages named the file).
     const { stream, text: named } = fakeStream(true);
     const reporter = createProgressReporter('bar', stream, { LANG: 'en_US.UTF-8' }, 'parzen trials tune.json');
     for (const event of played) reporter.onEvent(event);

@@ -221,8 +221,8 @@ describe('a plugin package that is not installed', () => {
 
 describe('flag mistakes', () => {
   it('say `parzen:` as every other error does, with the did-you-mean and the usage hint, exit 2', async () => {
-    // The command's own help (trial 172: `parzen --help`); another tool's flag gets what does it here, not the
-    // nearest spelling (trial 172: `--sort` was "--store?").
+    // The command's own help (`parzen --help`); another tool's flag gets what does it here, not the
+    // nearest spelling (`--sort` was "--store?").
     const cases: [string[], string[]][] = [
       [
         ['run', 'x.json', '--max-evals', '3'],

@@ -395,7 +395,7 @@ describe('trials --params, --state and --top: the columns and rows a wide or lon
     const best = [...all].sort((a, b) => a.loss - b.loss || a.number - b.number).slice(0, 2);
     expect((await rowsOf('--top', '2')).map(({ number }) => number)).toEqual(best.map(({ number }) => number));
     expect(await rowsOf('--top', '99')).toHaveLength(4);
-    // Its table has no error column, which only complete trials would leave empty in every row (trial 172).
+    // Its table has no error column, which only complete trials would leave empty in every row.
     const table = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--top', '2');
     expect(table.stdout.split('\n')[0]).toMatch(/^ *# +state +loss +\S/);
     expect(table.stdout.split('\n')[0]).not.toMatch(/error/);
@@ -651,7 +651,7 @@ describe('read-only commands do not write or run anything', () => {
     const result = await cli('resume', path);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Nothing to resume: No study at/);
-    // The store's `parzen run CONFIG` named as the real command, once (trial 172: the placeholder, then the command).
+    // The store's `parzen run CONFIG` named as the real command, once (the placeholder, then the command).
     expect(result.stderr).toContain(
       `(has the study run yet? \`parzen run ${path}\` creates it; else check the store's path).`,
     );
@@ -849,7 +849,7 @@ describe('a running trial whose worker is gone', () => {
     // studies says so too (trial 117: `running 1`, no more).
     const studies = await cli('studies', '--store', `jsonl:${path}`);
     expect(studies.stdout).toMatch(/^gone\s.*\s3 \(2 with their worker gone\)\s/m);
-    // best says so too (trial 172: `4 running` after a kill -9, as if they still ran; `(4 worker gone)`).
+    // best says so too (`4 running` after a kill -9, as if they still ran; `(4 worker gone)`).
     const best = await cli('best', '--store', `jsonl:${path}`);
     expect(best.stderr).toContain(
       'parzen: study gone: the worker of 2 of its 3 running trials is gone: a run of the study marks them failed (STALE_TRIAL).',

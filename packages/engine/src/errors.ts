@@ -557,7 +557,7 @@ const FIELD_SYNONYMS: Readonly<
   random_state: [{ field: 'seed' }],
   trials: [{ field: 'store' }],
   // A config's `stopper`, code's `stopWhen` (trial 76: code got no hint).
-  // hyperopt's early_stop_fn=no_progress_loss(n) is the budget's patience (trial 172: `budget.early_stop_fn` got no hint).
+  // hyperopt's early_stop_fn=no_progress_loss(n) is the budget's patience (`budget.early_stop_fn` got no hint).
   early_stop_fn: [{ field: 'stopper' }, { field: 'stopWhen' }, { field: 'patience', in: 'budget' }],
   callbacks: [{ field: 'stopper' }, { field: 'stopWhen' }, { field: 'reporters' }],
   points_to_evaluate: [{ field: 'enqueue' }],
@@ -652,8 +652,8 @@ export const didYouMeanField = (name: string, known: readonly string[], given?: 
   if (unit !== '') return unit;
   const synonyms = ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? [];
   const places = synonyms.flatMap((synonym) => {
-    // Taken where the name was found (`budget.max_evals`, trial 55: no hint there; fmin's own `maxTrials`,
-    // trial 172: `fmin({ max_evals })` was told `budget.maxTrials`), else in its object.
+    // Taken where the name was found (`budget.max_evals`, trial 55: no hint there; fmin's own `maxTrials`, where
+    // `fmin({ max_evals })` was told `budget.maxTrials`), else in its object.
     if (known.includes(synonym.field)) return [synonym.field];
     return synonym.in !== undefined && known.includes(synonym.in) ? [`${synonym.in}.${synonym.field}`] : [];
   });

@@ -742,7 +742,7 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
     output.result(JSON.stringify(several ? json : json[0]));
   } else {
     for (const summary of summaries) output.result(formatSummary(summary));
-    // Running trials whose worker is gone, said as `trials --state running` says them (trial 172: `4 running` after
+    // Running trials whose worker is gone, said as `trials --state running` says them (a bare `4 running` after
     // a kill -9, as if they still ran).
     const now = new Date();
     for (const { record, trials } of studies) {

@@ -162,7 +162,7 @@ const checkStudiesExist = async (
   if (present.length === 0 && first !== undefined) {
     const start = rerun([(runs[0] as PreparedRun).configPath]);
     const said = first.message.replace(/ Run it first\./, '');
-    // The store's placeholder `parzen run CONFIG` named as the real command (trial 172: both stood side by side).
+    // The store's placeholder `parzen run CONFIG` named as the real command (not the placeholder beside the command).
     const named = said.replace(/`parzen run CONFIG[^`]*`/, `\`${start}\``);
     const error = new ParzenError(
       'STUDY_NOT_FOUND',

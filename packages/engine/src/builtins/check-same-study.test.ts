@@ -169,7 +169,7 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('/space/model/options/2: added in the config ("knn").');
   });
 
-  it("names the study's deletion when the caller gives it: first without a complete trial, else after the recipe (trial 172)", () => {
+  it("names the study's deletion when the caller gives it: first without a complete trial, else after the recipe", () => {
     const typo = { ...stored.space, lr: { type: 'loguniform', low: 1e-6, high: 1 } } as SpaceDefinition;
     const said = (completeTrials: number) => {
       try {

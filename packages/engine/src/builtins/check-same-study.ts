@@ -205,7 +205,7 @@ export const checkSameStudy = (
         ? [...differences.slice(0, LISTED), `and ${differences.length - LISTED} more`]
         : differences;
     const changed = changedParams(stored.space, spec.space);
-    // Deleting the study is the obvious step when it has no complete trial (trial 172: a space typo failed every
+    // Deleting the study is the obvious step when it has no complete trial (a space typo failed every
     // trial, and only the export/import recipe was given); otherwise it is the way to drop the old trials.
     const remove =
       deletion === undefined

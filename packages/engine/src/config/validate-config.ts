@@ -141,7 +141,7 @@ const checkChoice = (
   const found = validateWith(optionsValidator(manifest.optionsSchema, manifest.name), options, `${pointer}/options`);
   // A value the schema's defaults filled in is said to be one (trial 51: `kernel: "hyperopt"` was refused
   // at a `grouping` the config does not have, found "groups", the profile's default).
-  // A plugin that takes no options is named (trial 172: a matrix over [tpe, random] × profile said "expected no other
+  // A plugin that takes no options is named (a matrix over [tpe, random] × profile said "expected no other
   // fields" of `random`'s `profile`, not whose options they were).
   const none = `no options (the \`${manifest.name}\` ${kind} takes none)`;
   issues.push(

@@ -147,7 +147,7 @@ describe('compileSpace', () => {
     ]);
   });
 
-  it('shows hyperopt\'s nested choice option in the form it takes here (trial 172: only "without `value`")', () => {
+  it('shows hyperopt\'s nested choice option in the form it takes here (only "without `value`")', () => {
     const mlp = { type: 'mlp', layers: { type: 'quniform', low: 1, high: 3, q: 1 } };
     expect(issuesOf({ clf: { type: 'choice', options: [mlp, 'svm'] } })).toEqual([
       {
@@ -159,7 +159,7 @@ describe('compileSpace', () => {
     ]);
   });
 
-  it('says that hyperopt\'s label is the parameter\'s key, for a label-first call (trial 172: `found "x"` alone)', () => {
+  it('says that hyperopt\'s label is the parameter\'s key, for a label-first call (`found "x"` alone)', () => {
     // uniform('x', -2, 2) and choice('m', [...]) as hyperopt writes them, in code.
     expect(
       issuesOf({
@@ -194,7 +194,7 @@ describe('compileSpace', () => {
     ]);
   });
 
-  it('names hyperoptLoguniform for a negative log bound, as hyperoptQloguniform is named (trial 172)', () => {
+  it('names hyperoptLoguniform for a negative log bound, as hyperoptQloguniform is named', () => {
     expect(
       issuesOf({
         lr: { type: 'loguniform', low: Math.log(1e-4), high: Math.log(0.1) },

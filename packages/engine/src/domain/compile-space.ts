@@ -343,7 +343,7 @@ const checkParameter = (
       });
     }
   }
-  // The kind's first field, where hyperopt's label lands in a call written as hyperopt's (trial 172).
+  // The kind's first field, where hyperopt's label lands in a call written as hyperopt's.
   const first = Object.keys(fields)[0];
   for (const [field, required] of Object.entries(fields)) {
     if (field === 'options') continue;
@@ -412,7 +412,7 @@ const numericDistribution = (
           high,
         );
       if ((definition.type === 'loguniform' || definition.type === 'qloguniform') && !(low > 0)) {
-        // A negative low reads as hyperopt's log bound (trial 172: `loguniform(Math.log(1e-4), Math.log(0.1))`
+        // A negative low reads as hyperopt's log bound (`loguniform(Math.log(1e-4), Math.log(0.1))`
         // was not pointed at hyperoptLoguniform, as a qloguniform's step is at hyperoptQloguniform).
         const converter =
           definition.type === 'loguniform'

@@ -91,6 +91,6 @@ export {
   versusFirstCell,
 } from './runtime/rank-test.js';
 export { rescuedAmong } from './runtime/study-session.js';
-export { cutShort, summarize } from './runtime/summarize.js';
+export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolveTpeSettings } from '@parzen/algo-tpe';
 import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
-import { countOf } from '@parzen/engine/host';
+import { CUT_SHORT_CAUSES, countOf, cutShortNote } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   type ConfigIssue,
@@ -226,7 +226,7 @@ const MARKER_LEGEND = {
   enqueued:
     'the trial ran an enqueued entry, as the store records: the params the entry fixed (`all params`: it fixed them all, and nothing was drawn), as `parzen trials` marks it.',
   // A failed trial cut short read as a failure of the objective (after a kill -9), as its state says `failed`.
-  error: `why the trial failed: \`INTERRUPTED\` and \`STALE_TRIAL\` say it was cut short (a stopped run, a lost worker or an INTERRUPTED tell), not failed by its objective, and the charts draw it apart, as ${CUT_SHORT.drawn} (brown lines in the learning curves).`,
+  error: `why the trial failed: \`INTERRUPTED\` and \`STALE_TRIAL\` say it was cut short (${CUT_SHORT_CAUSES}), not failed by its objective, and the charts draw it apart, as ${CUT_SHORT.drawn} (brown lines in the learning curves).`,
 };
 
 const table = (
@@ -783,10 +783,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const count = (state: string) => all.filter((p) => p.state === state).length;
   // Those cut short told apart, in the run's summary's words (after a kill -9, "1 failed" read as the objective's).
   const cut = all.filter((p) => p.cutShort === true).length;
-  const cutNote =
-    cut === 0
-      ? ''
-      : ` (${cut === count('failed') ? (cut === 1 ? '' : 'all of them ') : `${cut} of them `}cut short: a stopped run, a lost worker or an INTERRUPTED tell)`;
+  const cutNote = cutShortNote(cut, count('failed'));
   notes.push(
     `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed${cutNote}, ${count('pruned')} pruned, ${count('running')} running.`,
   );

@@ -15,8 +15,8 @@ export interface TrialPoint {
   /** Its state: running, complete, failed or pruned. */
   readonly state: Trial['state'];
   /**
-   * Whether it failed cut short (`INTERRUPTED`, `STALE_TRIAL`: a stopped run, a lost worker or an INTERRUPTED
-   * tell), not by its objective: the charts draw it apart from a failure.
+   * Whether it failed cut short (`INTERRUPTED`, `STALE_TRIAL`: a stopped run, a lost worker or an interrupted
+   * trial), not by its objective: the charts draw it apart from a failure.
    */
   readonly cutShort?: boolean;
   /** The trial's loss, or null (running, failed, pruned without a value). */

@@ -69,7 +69,7 @@ describe('trials cut short, drawn apart from failures of the objective', async (
     expect(shape.range).toEqual(['circle', 'cross', 'triangle-down']);
     expect(color.range[2]).not.toBe(color.range[1]);
     expect(history.description).toContain(
-      'With no loss, failed trials are red crosses, trials cut short (failed as INTERRUPTED or STALE_TRIAL: a stopped run, a lost worker or an INTERRUPTED tell, not a failure of the objective) are brown triangles, at the worst loss shown',
+      'With no loss, failed trials are red crosses, trials cut short (failed as INTERRUPTED or STALE_TRIAL: a stopped run, a lost worker or an interrupted trial, not a failure of the objective) are brown triangles, at the worst loss shown',
     );
     // As drawn (`--format svg`): a legend entry of its own, in its own colour.
     const svg = await specToSvg(history.spec);
@@ -92,7 +92,7 @@ describe('trials cut short, drawn apart from failures of the objective', async (
   it('says in the table and the notes which failed trials were cut short', () => {
     expect(page.table?.legend?.error).toContain('`INTERRUPTED` and `STALE_TRIAL` say it was cut short');
     expect(page.notes[0]).toContain(
-      `${threw.length + 2} failed (2 of them cut short: a stopped run, a lost worker or an INTERRUPTED tell)`,
+      `${threw.length + 2} failed (2 of them cut short: a stopped run, a lost worker or an interrupted trial)`,
     );
   });
 

@@ -2,6 +2,7 @@ import { assertOptions } from '../api-options.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StopReason, StudySummary } from '../events/engine-event.js';
+import { cutShortNote } from '../runtime/summarize.js';
 import { countOf, failureNote, printable, shownNumber } from './words.js';
 
 /** Options of the `console` reporter. */
@@ -64,11 +65,7 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
     `Study ${summary.study}${reason === undefined ? '' : ` stopped (${reason})`}: ${summary.complete} complete, ${summary.failed} failed` +
       // Trial 126: "11 complete, 23 failed" after a kill read like lost work; 23 were cut off, not failures. "A
       // run", which may be an earlier one (trial 131: "its run" read as this run's doing in every later summary).
-      (!summary.unfinished
-        ? ''
-        : summary.failed === 1
-          ? ' (cut short: a stopped run, a lost worker or an interrupted trial)'
-          : ` (${summary.unfinished === summary.failed ? 'all' : summary.unfinished} of them cut short: a stopped run, a lost worker or an interrupted trial)`) +
+      cutShortNote(summary.unfinished ?? 0, summary.failed) +
       (summary.pruned > 0 ? `, ${summary.pruned} pruned` : '') +
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];

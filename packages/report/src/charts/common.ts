@@ -1,3 +1,4 @@
+import { CUT_SHORT_CAUSES } from '@parzen/engine/host';
 import { type Distribution, gridSteps, type ParamNode } from '@parzen/engine/plugin';
 import type { ReplaySnapshot } from '../replay.js';
 
@@ -342,7 +343,7 @@ export const MAX_OPTIONS_SHOWN = 40;
 
 /**
  * How the charts draw a failed trial cut short (failed as `INTERRUPTED` or `STALE_TRIAL`: a stopped run, a lost
- * worker or an INTERRUPTED tell), apart from one its objective failed: its legend entry, colour and shape.
+ * worker or an interrupted trial), apart from one its objective failed: its legend entry, colour and shape.
  */
 export const CUT_SHORT = {
   kind: 'cut short',
@@ -352,5 +353,4 @@ export const CUT_SHORT = {
 } as const;
 
 /** What a trial cut short is, as the run's summary says it, for the charts' captions. */
-export const CUT_SHORT_WORDS =
-  'cut short (failed as INTERRUPTED or STALE_TRIAL: a stopped run, a lost worker or an INTERRUPTED tell, not a failure of the objective)';
+export const CUT_SHORT_WORDS = `cut short (failed as INTERRUPTED or STALE_TRIAL: ${CUT_SHORT_CAUSES}, not a failure of the objective)`;

@@ -1,4 +1,5 @@
-import type { LoadedExperiment } from '@parzen/engine';
+import type { LoadedExperiment, MatrixVariant } from '@parzen/engine';
+
 /** A config file that could not be prepared, with the error. */
 export interface ConfigProblem {
   readonly path: string;
@@ -9,6 +10,8 @@ export interface ConfigProblem {
 export interface PreparedStudy {
   readonly configPath: string;
   readonly experiment: LoadedExperiment;
+  /** The matrix variant it is, when known (notes on a value the matrix set point into the matrix). */
+  readonly variant?: MatrixVariant;
 }
 
 /** Every config problem of a command, reported together before anything runs. */

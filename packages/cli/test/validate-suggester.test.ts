@@ -56,4 +56,14 @@ describe("validate's suggester line", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('suggester tpe (optuna5), store jsonl');
   });
+
+  it("points a store's note on a value the matrix set at the matrix, as the config's own notes are", async () => {
+    const path = journalHeartConfig(dir, 'spent', { matrix: { 'budget/maxTrials': [2, 3] } });
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('note: /matrix/budget~1maxTrials/0: study spent.maxTrials-2 has 2 trials already');
+    expect(result.stderr).toContain('note: /matrix/budget~1maxTrials/1: study spent.maxTrials-3 has 3 trials already');
+    expect(result.stderr).not.toContain('note: /budget/maxTrials:');
+  });
 });

@@ -4,6 +4,7 @@ import {
   configEntryKeys,
   countOf,
   leftoverEntriesNote,
+  notesInVariant,
   openStudyScope,
   PARZEN_VERSION,
   seedChange,
@@ -166,7 +167,16 @@ const describeFile = (
       : `study ${first.config.name}`;
   // Options that do nothing where they are (a run warns of them too), once for a matrix's variants.
   const notes = [
-    ...new Set(mine.flatMap((run) => (run.experiment.notes ?? []).map((note) => `${note.pointer}: ${note.message}`))),
+    // A note on a value the matrix set at the variant's place in the matrix, the store's notes (a trial budget spent)
+    // as the config's own.
+    ...new Set(
+      mine.flatMap((run) =>
+        (run.variant === undefined
+          ? (run.experiment.notes ?? [])
+          : notesInVariant(run.experiment.notes ?? [], run.variant)
+        ).map((note) => `${note.pointer}: ${note.message}`),
+      ),
+    ),
   ];
   return {
     entry: {

@@ -195,7 +195,14 @@ export const hermiteAbove = (
     forgetting: settings.forgetting,
     minSigma: (n: number) => family.kernels.minimumWidth(encoding, n, settings),
   };
-  const slow = () => buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
+  // The exact density of this history, built when first asked: refused once the history has changed
+  // (trials folded into the column, or the column rebuilt), as it would then be another history's.
+  const folded = column.insertedNumbers.length;
+  const slow = () => {
+    if (history.columns.get(param.name) !== column || column.insertedNumbers.length !== folded)
+      throw new Error(`TPE internal error: g(x) of ${param.name} used after the history it was made from changed`);
+    return buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
+  };
   return hermiteAboveDensity(cache, changes, slow);
 };
 

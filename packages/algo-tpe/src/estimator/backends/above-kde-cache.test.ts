@@ -114,18 +114,26 @@ describe('AboveKdeCache', () => {
     );
   });
 
-  it.each([
-    ['uniform weights', resolveTpeSettings({ profile: 'parzen', forgetting: 0 })],
-    ['linear forgetting', resolveTpeSettings({ profile: 'optuna' })],
-  ])('a density made before the latest one of its cache still gives the exact g(x) (%s)', (_, settings) => {
-    const history = new TrialHistory();
-    const caches = createModelCaches();
-    const trials: Trial[] = Array.from({ length: 300 }, (_, n) => {
+  /** A study of `count` trials of x (a cluster near -1.8, the rest near 0.3). */
+  const study = (count: number): Trial[] =>
+    Array.from({ length: count }, (_, n) => {
       const x = n % 4 === 0 ? -1.8 + (n % 9) * 1e-2 : 0.3 + Math.sin(n) * 0.3;
       const loss = (x - 0.3) ** 2 + n * 1e-9;
       return { study: 's', number: n, state: 'complete', internal: { x }, loss, startedAt: '', finishedAt: '' };
     });
-    history.sync('s', 'minimize', trials);
+
+  type Settings = ReturnType<typeof resolveTpeSettings>;
+  /** What happens to the history and the caches between making a density and using it. */
+  type Use = (history: TrialHistory, caches: ReturnType<typeof createModelCaches>, settings: Settings) => void;
+
+  /**
+   * A density answers for the history it was made from, or refuses: never for a mix of that history and a
+   * later one.
+   */
+  const answersForItsHistory = (settings: Settings, use: Use): 'answered' | 'refused' => {
+    const history = new TrialHistory();
+    const caches = createModelCaches();
+    history.sync('s', 'minimize', study(300));
     const points = [-1.9, -1.5, 0, 0.25, 0.31, 1.2, 1.9];
     const split = splitHistory(history, settings);
     const older = hermiteAbove(history, split, param, settings, caches);
@@ -135,15 +143,73 @@ describe('AboveKdeCache', () => {
       [points],
       true,
     );
-    // A newer density of the same cache, from another split (a larger below set): its correction lists are
-    // the ones the older density was made with, refilled.
+    use(history, caches, settings);
+    let answer: Float64Array;
+    try {
+      answer = older?.logPdf([points], true) ?? new Float64Array();
+    } catch (error) {
+      expect(String(error)).toMatch(/used after the history it was made from changed/);
+      return 'refused';
+    }
+    reference.forEach((value, i) => {
+      expect(Math.abs((answer[i] as number) - value)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(value)));
+    });
+    return 'answered';
+  };
+
+  const profiles = [
+    ['uniform weights', resolveTpeSettings({ profile: 'parzen', forgetting: 0 })],
+    ['linear forgetting', resolveTpeSettings({ profile: 'optuna' })],
+  ] as const;
+
+  /** A newer density of the same cache, from another split (a larger below set): the lists refilled. */
+  const remade: Use = (history, caches, settings) => {
     const wider = splitHistory(history, { ...settings, gamma: 0.5, maxBelow: 100 });
     const newer = hermiteAbove(history, wider, param, settings, caches);
     expect(newer).toBeDefined();
-    newer?.logPdf([points], true);
-    const stale = older?.logPdf([points], true) ?? new Float64Array();
-    reference.forEach((value, i) => {
-      expect(Math.abs((stale[i] as number) - value)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(value)));
-    });
+    newer?.logPdf([[0, 0.3]], true);
+  };
+  /** 100 more trials synced, and a newer density of the cache made from them. */
+  const syncedAndRemade: Use = (history, caches, settings) => {
+    history.sync('s', 'minimize', study(400));
+    expect(hermiteAbove(history, splitHistory(history, settings), param, settings, caches)).toBeDefined();
+  };
+  /**
+   * 100 more trials synced, then a call that follows them and finds too few above observations for the
+   * cache (every trial but one below): no newer density is made, yet the cached sums moved.
+   */
+  const syncedAndFollowed: Use = (history, caches, settings) => {
+    history.sync('s', 'minimize', study(400));
+    const everyButOne = splitHistory(history, { ...settings, gamma: 1, maxBelow: 399 });
+    expect(hermiteAbove(history, everyButOne, param, settings, caches)).toBeUndefined();
+  };
+  /** 100 more trials synced, not followed yet. */
+  const synced: Use = (history) => history.sync('s', 'minimize', study(400));
+  /** Another study: the history rebuilt from scratch, its columns new. */
+  const rebuilt: Use = (history) => history.sync('t', 'minimize', study(300));
+
+  const cases = (how: string, use: Use, expected: 'answered' | 'refused') =>
+    profiles.map(([name, settings]) => [`${name}, ${how}`, settings, use, expected] as const);
+
+  it.each([
+    ...cases('a newer density of its cache, same history: its exact g(x)', remade, 'answered'),
+    ...cases('more trials synced and followed by a newer density', syncedAndRemade, 'refused'),
+    ...cases('more trials synced and followed, no newer density', syncedAndFollowed, 'refused'),
+    ...cases('more trials synced, not followed yet: its own sums', synced, 'answered'),
+    ...cases('another study synced: its own sums', rebuilt, 'answered'),
+  ])(
+    'a density used after its cache or history moved answers for its own history or refuses (%s)',
+    (_, settings, use, expected) => {
+      expect(answersForItsHistory(settings, use)).toBe(expected);
+    },
+  );
+
+  it("a density whose exact answer is the reference's refuses once the history changed (hyperopt)", () => {
+    // hyperopt's exact density is always the reference's: after a sync, even one not followed yet, it
+    // would be built from another history.
+    const hyperopt = resolveTpeSettings({ profile: 'hyperopt' });
+    expect(answersForItsHistory(hyperopt, synced)).toBe('refused');
+    expect(answersForItsHistory(hyperopt, rebuilt), 'another study').toBe('refused');
+    expect(answersForItsHistory(hyperopt, remade), 'the same history').toBe('answered');
   });
 });

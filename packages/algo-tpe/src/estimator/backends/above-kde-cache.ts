@@ -165,6 +165,12 @@ export class AboveKdeCache {
   readonly ranked: RankedObservations | undefined;
   /** Scratch: one suggestion's combination of the sums (weights by rank). */
   readonly combined: HermiteMoments | undefined;
+  /**
+   * Moves whenever something a density made from this cache reads changes: observations folded in
+   * ({@link follow}), or a newer density's combination of the sums and correction lists. A density made at
+   * one version answers from its exact density at any other (`hermiteAboveDensity`).
+   */
+  version = 0;
   private folded = 0;
   /** Each folded observation's fixed-width coefficient ({@link coefficient} at its value and h), by trial number. */
   private coefs = new Float64Array(64);
@@ -217,6 +223,7 @@ export class AboveKdeCache {
 
   /** Folds in the observations the column gained since the last call. */
   follow(column: ParamColumn): void {
+    if (this.folded < column.insertedNumbers.length) this.version++;
     for (; this.folded < column.insertedNumbers.length; this.folded++) {
       const y = this.encoding.toModel(column.insertedValues[this.folded] as number);
       const number = column.insertedNumbers[this.folded] as number;

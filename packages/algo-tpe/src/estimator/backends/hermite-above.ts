@@ -52,25 +52,24 @@ class KernelList {
 
 /**
  * Each cache's correction lists, reused from one suggestion to the next (a new pair per decision cost
- * more than the corrections themselves), and how many densities were made from them: a density made
- * before the last one finds its lists refilled and answers from the exact density instead.
+ * more than the corrections themselves). Refilling them moves the cache's version: a density made before
+ * finds its lists refilled and answers from its exact density instead.
  */
 interface Scratch {
   readonly added: KernelList;
   readonly removed: KernelList;
-  generation: number;
 }
 const scratches = new WeakMap<AboveKdeCache, Scratch>();
 
 const scratchOf = (cache: AboveKdeCache): Scratch => {
   let scratch = scratches.get(cache);
   if (scratch === undefined) {
-    scratch = { added: new KernelList(64), removed: new KernelList(64), generation: 0 };
+    scratch = { added: new KernelList(64), removed: new KernelList(64) };
     scratches.set(cache, scratch);
   }
   scratch.added.clear();
   scratch.removed.clear();
-  scratch.generation++;
+  cache.version++;
   return scratch;
 };
 
@@ -301,6 +300,12 @@ const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: 
  * suggestion, plus the prior. Returns undefined when the cache does not apply (another width h, fewer
  * than two above observations); `slow` supplies the exact density when cancellation would cost accuracy
  * and for sampling and describing.
+ *
+ * The density reads the cache's sums and correction lists when asked, so it answers from them only while
+ * the cache's version is the one it was made at. After that (a newer density of the cache, observations
+ * folded in) it answers from `slow`, which must be the exact density of the history this one was made
+ * from, built or refused then: once that history has changed, `slow` throws rather than answer for
+ * another one (a density serves the decision it was made for).
  */
 export const hermiteAboveDensity = (
   cache: AboveKdeCache,
@@ -316,8 +321,9 @@ export const hermiteAboveDensity = (
   const ranked = byRank ? rankedWeighting(cache, changes, n) : undefined;
   if (byRank && ranked === undefined) return undefined;
   const weighting = ranked ?? uniformWeighting(n, changes.priorWeight);
+  // After `rankedWeighting` (which combines the sums into `cache.combined`): the version moves past it.
   const scratch = scratchOf(cache);
-  const { generation } = scratch;
+  const { version } = cache;
   const kernels = corrections(cache, changes, weighting, n, scratch);
   if (ranked !== undefined) correctNewest(cache, ranked, kernels);
   const { added, removed } = kernels;
@@ -336,7 +342,7 @@ export const hermiteAboveDensity = (
     logPdf: (values, isExact) => {
       // hyperopt's exact density (mixture normaliser, log Jacobian) comes from the reference; its
       // non-exact one leaves out the same constant, as the other backends do.
-      if ((wholeMixture && isExact) || scratch.generation !== generation) return fallback().logPdf(values, isExact);
+      if ((wholeMixture && isExact) || cache.version !== version) return fallback().logPdf(values, isExact);
       // The points in model space as the reference maps them (hyperopt's toModel clamps at the floor).
       const at = encoding.points(values[0] as ArrayLike<number>).at;
       const out = new Float64Array(at.length);

@@ -99,11 +99,34 @@ describe('AboveKdeCache', () => {
     const settings = resolveTpeSettings({ profile: 'optuna' });
     const family = familyOf(settings);
     const encoding = encodingOf(family, param.distribution, settings) as NumericEncoding;
+    // Trials 0..30 at x = −2 + number/8, finished out of order (their slots are not their numbers).
+    const history = new TrialHistory();
+    const order = Array.from({ length: 31 }, (_, n) => (n * 7) % 31);
+    const x = (number: number): Trial => ({
+      study: 's',
+      number,
+      state: 'complete',
+      internal: { x: -2 + number / 8 },
+      loss: number,
+      startedAt: '',
+      finishedAt: '',
+    });
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.nat({ max: 30 }), fc.constantFrom(0.04, 0.05, 0.3, 1.7)), { maxLength: 60 }),
         (calls) => {
           const cache = new AboveKdeCache(encoding, 0.04, true, family.kernels);
+          for (let finished = 1; finished <= order.length; finished += 10) {
+            history.sync(
+              's',
+              'minimize',
+              order
+                .slice(0, finished)
+                .sort((a, b) => a - b)
+                .map(x),
+            );
+            cache.follow(history.column('x'));
+          }
           for (const [number, sigma] of calls) {
             const y = -2 + number / 8;
             expect(cache.widthCoefficient(number, y, sigma)).toBe(cache.coefficient(y, sigma));

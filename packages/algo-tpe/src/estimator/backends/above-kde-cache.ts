@@ -40,8 +40,8 @@ export class RankedObservations {
   numbers = new Int32Array(64);
   /** Each observation's model value, aligned with `numbers`. */
   ys = new Float64Array(64);
-  /** Each observation's fixed-width coefficient, aligned with `numbers`. */
-  coefs = new Float64Array(64);
+  /** Each observation's fixed-width coefficient, by index in `numbers`. */
+  coefByIndex = new Float64Array(64);
   /** The sum Σ idx_k·c_k·K_k, idx_k the observation's position in number order. */
   readonly byIndex: HermiteMoments;
   /** The sum Σ s_k·c_k·K_k, s_k the net count of the boundaries before the observation. */
@@ -68,18 +68,18 @@ export class RankedObservations {
     const size = this.size;
     this.numbers = grown(this.numbers, size + 1);
     this.ys = grown(this.ys, size + 1);
-    this.coefs = grown(this.coefs, size + 1);
+    this.coefByIndex = grown(this.coefByIndex, size + 1);
     let at = size;
     while (at > 0 && (this.numbers[at - 1] as number) > number) {
       this.numbers[at] = this.numbers[at - 1] as number;
       this.ys[at] = this.ys[at - 1] as number;
-      this.coefs[at] = this.coefs[at - 1] as number;
-      this.byIndex.add(this.ys[at] as number, this.coefs[at] as number, 0);
+      this.coefByIndex[at] = this.coefByIndex[at - 1] as number;
+      this.byIndex.add(this.ys[at] as number, this.coefByIndex[at] as number, 0);
       at--;
     }
     this.numbers[at] = number;
     this.ys[at] = y;
-    this.coefs[at] = coef;
+    this.coefByIndex[at] = coef;
     this.size = size + 1;
     if (at < size) this.indexStale = true;
     else if (!this.indexStale) {
@@ -140,7 +140,7 @@ export class RankedObservations {
     for (const [number, delta] of changes) {
       if (delta === 0) continue;
       for (let q = countAtMost(this.numbers, this.size, number); q < this.size; q++)
-        this.byShift.add(this.ys[q] as number, delta * (this.coefs[q] as number), 0);
+        this.byShift.add(this.ys[q] as number, delta * (this.coefByIndex[q] as number), 0);
     }
     this.boundaries = new Map(next);
   }
@@ -171,12 +171,18 @@ export class AboveKdeCache {
    * one version answers from its exact density at any other (`hermiteAboveDensity`).
    */
   version = 0;
+  /** How many observations are folded in: the next one's slot. */
   private folded = 0;
-  /** Each folded observation's fixed-width coefficient ({@link coefficient} at its value and h), by trial number. */
-  private coefs = new Float64Array(64);
-  /** The width and coefficient {@link widthCoefficient} last gave each trial (width 0: none yet). */
-  private wideSigmas = new Float64Array(64);
-  private wideCoefs = new Float64Array(64);
+  /**
+   * Each folded observation's slot (the order it was folded in), by trial number: the one array sized by
+   * the largest trial number (4 bytes a trial); what is kept per observation is indexed by slot.
+   */
+  private slotByNumber = new Int32Array(64);
+  /** Each folded observation's fixed-width coefficient ({@link coefficient} at its value and h), by slot. */
+  private coefBySlot = new Float64Array(64);
+  /** The width and coefficient {@link widthCoefficient} last gave each folded observation, by slot (width 0: none yet). */
+  private wideSigmaBySlot = new Float64Array(64);
+  private wideCoefBySlot = new Float64Array(64);
 
   constructor(
     /** The parameter's encoding: its model space and support. */
@@ -203,7 +209,7 @@ export class AboveKdeCache {
 
   /** The coefficient of width h of trial `number`'s folded observation: {@link coefficient} at its value and h, kept. */
   foldedCoefficient(number: number): number {
-    return this.coefs[number] as number;
+    return this.coefBySlot[this.slotByNumber[number] as number] as number;
   }
 
   /**
@@ -212,12 +218,11 @@ export class AboveKdeCache {
    * neighbour changes.
    */
   widthCoefficient(number: number, y: number, sigma: number): number {
-    if (number < this.wideSigmas.length && this.wideSigmas[number] === sigma) return this.wideCoefs[number] as number;
+    const slot = this.slotByNumber[number] as number;
+    if (this.wideSigmaBySlot[slot] === sigma) return this.wideCoefBySlot[slot] as number;
     const coef = this.coefficient(y, sigma);
-    this.wideSigmas = grown(this.wideSigmas, number + 1);
-    this.wideCoefs = grown(this.wideCoefs, number + 1);
-    this.wideSigmas[number] = sigma;
-    this.wideCoefs[number] = coef;
+    this.wideSigmaBySlot[slot] = sigma;
+    this.wideCoefBySlot[slot] = coef;
     return coef;
   }
 
@@ -228,8 +233,13 @@ export class AboveKdeCache {
       const y = this.encoding.toModel(column.insertedValues[this.folded] as number);
       const number = column.insertedNumbers[this.folded] as number;
       const coef = this.coefficient(y, this.h);
-      this.coefs = grown(this.coefs, number + 1);
-      this.coefs[number] = coef;
+      const slot = this.folded;
+      this.slotByNumber = grown(this.slotByNumber, number + 1);
+      this.slotByNumber[number] = slot;
+      this.coefBySlot = grown(this.coefBySlot, slot + 1);
+      this.wideSigmaBySlot = grown(this.wideSigmaBySlot, slot + 1);
+      this.wideCoefBySlot = grown(this.wideCoefBySlot, slot + 1);
+      this.coefBySlot[slot] = coef;
       this.moments.add(y, coef);
       this.sorted.insert(y, number);
       this.ranked?.insert(number, y, coef);

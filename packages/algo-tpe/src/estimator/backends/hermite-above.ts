@@ -288,7 +288,7 @@ const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: 
     if (kernels.widened?.has(number)) continue;
     const y = ranked.ys[q] as number;
     const delta = weighting.actual(number) - weighting.bulk(number);
-    const coef = ranked.coefs[q] as number;
+    const coef = ranked.coefByIndex[q] as number;
     if (delta > 0) kernels.added.push(y, h, delta * coef);
     else if (delta < 0) kernels.removed.push(y, h, -delta * coef);
   }

@@ -62,20 +62,29 @@ const text: Rule = (value) => (typeof value === 'string' && value.length > 0 ? u
 const object: Rule = (value) => (typeof value === 'object' && value !== null ? undefined : 'an object');
 const array: Rule = (value) => (Array.isArray(value) ? undefined : 'an array');
 /**
- * `runExperiment`'s `plugins`: plugin packages, each a module's exports with its `manifests` array (a bare
- * `manifests` array in the list was a TypeError deep in the loader).
+ * `runExperiment`'s `plugins`: an array of plugin packages (each item is checked at its own place by
+ * {@link pluginPackageIssue}).
  */
-const pluginPackages: Rule = (value) => {
-  const expected =
-    "an array of plugin packages, each a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`)";
-  if (!Array.isArray(value)) return expected;
-  const at = value.findIndex(
-    (item) => typeof item !== 'object' || item === null || !Array.isArray((item as { manifests?: unknown }).manifests),
-  );
-  if (at === -1) return undefined;
-  const item: unknown = value[at];
-  return `${expected}; item ${at} is ${Array.isArray(item) ? 'an array: pass the package, not its `manifests`' : `${describeValue(item)}, without a \`manifests\` array`}`;
-};
+const pluginPackages: Rule = (value) =>
+  Array.isArray(value)
+    ? undefined
+    : "an array of plugin packages, each a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`)";
+
+/**
+ * One item of `runExperiment`'s `plugins`, at its own pointer as a config's bad `plugins` entry is: a module's
+ * exports with its `manifests` array (a bare `manifests` array in the list was a TypeError deep in the loader).
+ */
+const pluginPackageIssue = (item: unknown, index: number): ConfigIssue | undefined =>
+  typeof item === 'object' && item !== null && Array.isArray((item as { manifests?: unknown }).manifests)
+    ? undefined
+    : {
+        pointer: `/plugins/${index}`,
+        expected:
+          "a plugin package: a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`)",
+        found: Array.isArray(item)
+          ? 'an array: pass the package, not its `manifests`'
+          : `${describeValue(item)}, without a \`manifests\` array`,
+      };
 const signal: Rule = (value) => (value instanceof AbortSignal ? undefined : 'an AbortSignal');
 const direction: Rule = (value) =>
   value === 'minimize' || value === 'maximize' ? undefined : '"minimize" or "maximize"';
@@ -315,6 +324,12 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
       const expected = REPORTER(reporter);
       if (expected !== undefined)
         issues.push({ pointer: `/reporters/${index}`, expected, found: describeValue(reporter) });
+    });
+  // Each plugin package, by its place (runExperiment's and loadExperiment's).
+  if ((where === 'runExperiment' || where === 'loadExperiment') && Array.isArray(given.plugins))
+    given.plugins.forEach((item: unknown, index: number) => {
+      const issue = pluginPackageIssue(item, index);
+      if (issue !== undefined) issues.push(issue);
     });
   if (issues.length > 0) throw invalidConfig(`${where} options`, issues);
 };

@@ -312,7 +312,7 @@ describe('runExperiment (the composition root)', () => {
   });
 
   // Review 155: a package's bare `manifests` array in `plugins` was a TypeError stack trace from the loader.
-  it('refuses a plugins list with a bare manifests array, naming the option and the item', async () => {
+  it("refuses a plugins list with a bare manifests array, at the item, as a config's bad `plugins` entry is", async () => {
     const refused = await runExperiment(config, {
       plugins: [{ manifests: [prior] }, [prior]],
       functions,
@@ -321,24 +321,31 @@ describe('runExperiment (the composition root)', () => {
       code: 'CONFIG_INVALID',
       issues: [
         {
-          pointer: '/plugins',
+          pointer: '/plugins/1',
           expected:
-            "an array of plugin packages, each a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`); item 1 is an array: pass the package, not its `manifests`",
+            "a plugin package: a module's exports with a `manifests` array (`import * as objectives from '@parzen/objectives'`)",
+          found: 'an array: pass the package, not its `manifests`',
         },
       ],
     });
+    // Each bad item at its own place.
     const other = await runExperiment(config, {
-      plugins: [{ manifests: [prior] }, 'objectives'],
+      plugins: [{ manifests: [prior] }, 'objectives', null],
       functions,
-    } as never).catch((error: unknown) => error as { issues: { expected: string }[] });
-    expect((other as { issues: { expected: string }[] }).issues[0]?.expected).toContain(
-      'item 1 is "objectives", without a `manifests` array',
-    );
+    } as never).catch((error: unknown) => error as { issues: { pointer: string; found: string }[] });
+    expect((other as { issues: { pointer: string; found: string }[] }).issues).toMatchObject([
+      { pointer: '/plugins/1', found: '"objectives", without a `manifests` array' },
+      { pointer: '/plugins/2', found: 'null, without a `manifests` array' },
+    ]);
+    // Not an array at all: the option itself.
+    await expect(runExperiment(config, { plugins: {}, functions } as never)).rejects.toMatchObject({
+      issues: [{ pointer: '/plugins', expected: expect.stringContaining('an array of plugin packages') }],
+    });
     // loadExperiment, the same options' loading half, the same (it crashed with the TypeError).
     const loaded = await loadExperiment(config, { plugins: [[prior]], functions } as never).catch(
       (error: unknown) => error,
     );
-    expect(loaded).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/plugins' }] });
+    expect(loaded).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/plugins/0' }] });
     // And an option it does not know (a typo), as runExperiment refuses one; a run's options are let through.
     await expect(loadExperiment(config, { functions, plugin: [] } as never)).rejects.toMatchObject({
       code: 'CONFIG_INVALID',

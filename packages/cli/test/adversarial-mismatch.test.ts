@@ -146,6 +146,8 @@ describe('spaces are compared canonically', () => {
     for (const args of [
       ['run', fixed, '--quiet'],
       ['validate', fixed],
+      // A batch, refused before any of its studies runs, says it as the run of that config alone does.
+      ['run', fixed, config('bystander'), '--quiet'],
     ]) {
       const again = await cli(...args);
       expect(again.code, again.stderr).toBe(1);

@@ -338,6 +338,14 @@ describe('batch experiments', () => {
     expect(refused.stderr).toContain(
       '2 studies of this batch are stored with another direction or search space (sp.seed-1, sp.seed-2); nothing ran. The first: Study `sp.seed-1` in the store was run with a different search space',
     );
+    // With the command that deletes the first's study, after the recipe that keeps its complete trials, as a run of
+    // that variant alone says it.
+    const recipe = refused.stderr.indexOf('--ignore-header');
+    const deletion = refused.stderr.indexOf(
+      `To drop the old trials instead, \`parzen delete ${edited} --study sp.seed-1 --yes\` deletes the study (with its 2 complete trials: export first what you keep), and the next run creates it anew with this space.`,
+    );
+    expect(recipe).toBeGreaterThan(0);
+    expect(deletion).toBeGreaterThan(recipe);
     const studies = await cli('studies', edited);
     expect(studies.stdout).not.toContain('sp.seed-3');
     // Beside a config whose store cannot be read, the others are still checked (review 79: the check gave up).

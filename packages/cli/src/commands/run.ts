@@ -192,7 +192,11 @@ const checkStudiesExist = async (
  * A store that cannot be read leaves only its own studies unchecked (review 79), for their runs to say. One
  * config alone is left to its run, which refuses it the same way before any trial.
  */
-const refuseMismatchedStudies = (runs: readonly PreparedRun[], reads: readonly Read<StudyRecord>[]): void => {
+const refuseMismatchedStudies = async (
+  runs: readonly PreparedRun[],
+  reads: readonly Read<StudyRecord>[],
+  flags: RunFlags,
+): Promise<void> => {
   if (runs.length < 2) return;
   const refused: { run: PreparedRun; error: ParzenError }[] = [];
   runs.forEach((run, at) => {
@@ -209,10 +213,14 @@ const refuseMismatchedStudies = (runs: readonly PreparedRun[], reads: readonly R
   const [first] = refused;
   if (first === undefined) return;
   const names = refused.map(({ run }) => run.experiment.config.name);
+  // The first said as a run of it alone says it: with the command that deletes its study (first when it has no
+  // complete trial, else after the recipe that carries trials over).
+  const amended = await withStudyDeletion(first.error, first.run.experiment, configFileOf(first.run, flags));
+  const said = amended instanceof ParzenError ? amended : first.error;
   throw new ParzenError(
     'STUDY_MISMATCH',
-    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} stored with another direction or search space (${listNames(names)}); nothing ran. The first: ${first.error.message}`,
-    { issues: first.error.issues },
+    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} stored with another direction or search space (${listNames(names)}); nothing ran. The first: ${said.message}`,
+    { issues: said.issues },
   );
 };
 
@@ -699,7 +707,7 @@ const prepareStudies = async (
     await refuseReorderedStudies(runs);
     if (runs.length > 1 || resume || flags.moreTrials === 0)
       reads = await readStudyRecords(runs.map((run) => run.experiment));
-    refuseMismatchedStudies(runs, reads);
+    await refuseMismatchedStudies(runs, reads, flags);
     noteForeignStoreFiles(runs, reads, output);
   } catch (error) {
     await closeStarted(runs);

@@ -79,6 +79,22 @@ describe('runExperiment (the composition root)', () => {
     ]);
   });
 
+  it("warns of a q parameter whose grid passes a bound on runExperiment's onWarning, as the run's other warnings", async () => {
+    const warned: string[] = [];
+    const logged: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => logged.push(message) };
+    await runExperiment(
+      {
+        ...config,
+        space: { ...config.space, n: { type: 'quniform', low: 10, high: 500, q: 100 } },
+        budget: { maxTrials: 1 },
+      },
+      { plugins: [{ manifests: [prior] }], functions, logger, onWarning: (message) => warned.push(message) },
+    );
+    expect(warned).toEqual([expect.stringMatching(/^study heart: \/space\/n: quniform can give 0, below low \(10\)/)]);
+    expect(logged).toEqual([]);
+  });
+
   it("warns once per run of the options a plugin's notes say do nothing, with pointers into the config (trial 51)", async () => {
     const warned: string[] = [];
     const logger = { info: () => undefined, warn: (message: string) => warned.push(message) };

@@ -1031,6 +1031,34 @@ describe('onWarning (trial 38: warnings could only go to stderr)', () => {
     }
   });
 
+  it("warns of a q parameter whose grid passes a bound, as a config's run notes it: fmin and Study.open", async () => {
+    const space = {
+      batch: { type: 'qloguniform', low: 16, high: 512, q: 100 },
+      model: choice([option('a', { w: { type: 'quniform', low: 110, high: 560, q: 100 } }), 'b']),
+      x: uniform(0, 1),
+    } as const;
+    const said = [
+      'study s: /space/batch: qloguniform can give 0, below low (16): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [16, 512], raise low to at least q/2 (50), or use a smaller q (at most 2 × low = 32).',
+      expect.stringMatching(
+        /^study s: \/space\/model\/options\/0\/space\/w: quniform can give 100, below low \(110\), and 600, above high \(560\)/,
+      ),
+    ];
+    const opened: string[] = [];
+    await Study.open({ name: 's', space, suggester: prior, onWarning: (line) => opened.push(line) });
+    expect(opened).toEqual(said);
+    const ran: string[] = [];
+    await fmin({ name: 's', space, suggester: prior, objective: () => 1, maxTrials: 1, onWarning: (m) => ran.push(m) });
+    expect(ran).toEqual(said);
+    // A grid within its bounds: no word.
+    const quiet: string[] = [];
+    await Study.open({
+      space: { n: { type: 'quniform', low: 100, high: 500, q: 100 } },
+      suggester: prior,
+      onWarning: (m) => quiet.push(m),
+    });
+    expect(quiet).toEqual([]);
+  });
+
   it('falls back to stderr when onWarning throws, and the call that warned still records its trial (review 38)', async () => {
     const written = await capturingStderr(async () => {
       const study = await Study.open({

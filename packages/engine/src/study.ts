@@ -21,6 +21,7 @@ import type { StopContext, Stopper } from './contracts/stopper.js';
 import type { EnqueuedParams, EnqueuedSelector, TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
+import { gridNotes, noteMessage } from './domain/grid-notes.js';
 import { activeParamNames, type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
 import { type ComparedTrial, leftOutRepeats, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 import type { EnqueueParams, ParamsOf } from './domain/space-builder.js';
@@ -171,9 +172,10 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
    */
   readonly onEvent?: ((event: EngineEvent) => void) | undefined;
   /**
-   * Told what does not stop the study but may surprise: a resumed study's suggester changed, a listener
-   * cut off, a step reported twice, a run's stale trials or stray errors (default: a line on stderr). A
-   * service routes them to its own log (not only to stderr).
+   * Told what does not stop the study but may surprise: a `quniform`/`qloguniform` parameter whose grid gives
+   * values outside [low, high], a resumed study's suggester changed, a listener cut off, a step reported twice,
+   * a run's stale trials or stray errors (default: a line on stderr). A service routes them to its own log (not
+   * only to stderr).
    */
   readonly onWarning?: ((message: string) => void) | undefined;
   /**
@@ -768,6 +770,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     for (const message of [change, rebuilt, reseeded === undefined ? undefined : `${reseeded}.`])
       if (message !== undefined) warn(message);
     const studySpace = inStudyOrder(space, opened.study.space);
+    // A quantised parameter whose grid passes a bound (0 from a low under q/2), as a config's run says it.
+    for (const note of gridNotes(options.space, '/space')) warn(noteMessage(spec.name, note));
     for (const message of suggesterWarnings(spec.name, options.suggester, studySpace)) warn(message);
     if (opened.resumed) {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps

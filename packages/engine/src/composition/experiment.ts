@@ -22,6 +22,7 @@ import type { Stopper } from '../contracts/stopper.js';
 import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
+import { noteMessage } from '../domain/grid-notes.js';
 import { type ExternalParams, toExternalParams } from '../domain/params.js';
 import type { Trial } from '../domain/trial.js';
 import {
@@ -66,7 +67,10 @@ export interface LoadExperimentOptions {
   readonly functions?: Readonly<Record<string, ObjectiveFunction>>;
   /** Defaults for plugin slots the config leaves out. */
   readonly defaults?: ConfigDefaults;
-  /** Where notes go (default: stderr). */
+  /**
+   * Where notes go (default: stderr); a run's warnings, the config's notes among them, go to `onWarning` when
+   * `runExperiment` is given one.
+   */
   readonly logger?: Logger;
   /** The time stamped on events and on the memory store's trials (default: the real time); the `clock` service. */
   readonly clock?: Clock;
@@ -563,10 +567,10 @@ const runInScope = async (
             );
             throw error;
           }
+          // On the run's warnings (runExperiment's `onWarning` when given, else the logger), as the run's others are.
           const unheard = unheardExplanations(config);
-          if (unheard !== undefined) scope.services.get(SERVICES.logger).warn(unheard);
-          for (const note of experiment.notes ?? [])
-            scope.services.get(SERVICES.logger).warn(`study ${config.name}: ${note.pointer}: ${note.message}`);
+          if (unheard !== undefined) warn(unheard);
+          for (const note of experiment.notes ?? []) warn(noteMessage(config.name, note));
           return await runStudy({
             spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
             space: experiment.space,

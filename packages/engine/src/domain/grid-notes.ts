@@ -8,6 +8,13 @@ export interface SpaceNote {
   readonly message: string;
 }
 
+/**
+ * A note as a run warns of it, `study NAME: /space/bs: ...`: a config's notes at its run, a space's grid notes when
+ * a study is opened in code.
+ */
+export const noteMessage = (study: string, note: { readonly pointer: string; readonly message: string }): string =>
+  `study ${study}: ${note.pointer}: ${note.message}`;
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -8,6 +8,7 @@ import {
   didYouMeanField,
   escapePointer,
   formatIssues,
+  inOtherTimeUnit,
   invalidConfig,
   ParzenError,
 } from './errors.js';
@@ -213,7 +214,7 @@ const ruleIssues = (
     readonly required?: readonly string[];
     readonly prefix?: string;
     readonly closed?: boolean;
-    readonly hint?: (key: string) => string;
+    readonly hint?: (key: string, value: unknown) => string;
     /** The keys an unknown one is told of (default: every rule's; a deprecated name is left out). */
     readonly listed?: readonly string[];
   } = {},
@@ -231,7 +232,7 @@ const ruleIssues = (
     if (rule === undefined) {
       if (closed) {
         // A hint that says where the key goes is enough: no did-you-mean beside it saying the same.
-        const where = hint?.(key) ?? '';
+        const where = hint?.(key, given) ?? '';
         issues.push({
           pointer: `${prefix}/${key}`,
           // A plugin that takes no options (the random suggester) expects none, not "one of" an empty list.
@@ -267,10 +268,26 @@ const IN_CONFIG: Readonly<Record<string, string>> = {
   direction: 'direction',
 };
 
-/** The config key a run option of `runExperiment` belongs in, as a hint (review 80: one hint for all). */
-const configHint = (key: string): string => {
+/** The config's time limits, in seconds, which code gives in milliseconds (`gracePeriodMs`). */
+const CONFIG_SECONDS = new Set(['gracePeriodSeconds', 'trialTimeoutSeconds', 'leaseSeconds']);
+
+/**
+ * The config key a run option of `runExperiment` belongs in, as a hint (review 80: one hint for all). A time
+ * limit shows the value given, in seconds and as the config writes it: `gracePeriodMs: 2000` is
+ * `"gracePeriodSeconds": 2` in the config; a config's own name (`gracePeriodSeconds: 2`) goes there as it is.
+ */
+const configHint = (key: string, value: unknown): string => {
+  const number = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  if (CONFIG_SECONDS.has(key))
+    return ` (\`${key}\` goes in the config${number === undefined ? '' : `: \`${JSON.stringify(key)}: ${JSON.stringify(number)}\``})`;
   const inConfig = ownEntry(IN_CONFIG, key) ?? (Object.hasOwn(BUDGET, key) ? `budget.${key}` : undefined);
-  return inConfig === undefined ? '' : ` (the run's \`${key}\` is the config's \`${inConfig}\`)`;
+  if (inConfig === undefined) return '';
+  if (!CONFIG_SECONDS.has(inConfig)) return ` (the run's \`${key}\` is the config's \`${inConfig}\`)`;
+  const seconds =
+    number === undefined
+      ? ''
+      : `: \`${key}: ${number}\` is \`${JSON.stringify(inConfig)}: ${JSON.stringify(inOtherTimeUnit(number, true))}\` there`;
+  return ` (the run's \`${key}\` is the config's \`${inConfig}\`, in seconds${seconds})`;
 };
 
 /** Keys a hyperopt or Optuna user may give for params to run first. */
@@ -295,9 +312,9 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
   const given = options as Readonly<Record<string, unknown>>;
   const issues = ruleIssues(given, rules, {
     required,
-    hint: (key) =>
+    hint: (key, value) =>
       where === 'runExperiment'
-        ? configHint(key)
+        ? configHint(key, value)
         : Object.hasOwn(BUDGET, key)
           ? ` (\`${key}\` goes in \`budget\`)`
           : ENQUEUE_KEYS.includes(key)

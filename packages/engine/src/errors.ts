@@ -604,7 +604,7 @@ export interface GivenField {
 }
 
 /** Seconds as milliseconds or the other way round, without float noise (`1.1 * 1000` is 1100.0000000000002). */
-const converted = (value: number, toSeconds: boolean): number =>
+export const inOtherTimeUnit = (value: number, toSeconds: boolean): number =>
   Number((toSeconds ? value / 1000 : value * 1000).toPrecision(12));
 
 /**
@@ -632,7 +632,7 @@ const otherUnitHint = (name: string, known: readonly string[], given: GivenField
   if (typeof value !== 'number' || !Number.isFinite(value)) return ` (did you mean \`${meant}\`? ${rule})`;
   const entry = (key: string, number: number): string =>
     inConfig ? `${JSON.stringify(key)}: ${JSON.stringify(number)}` : `${key}: ${String(number)}`;
-  const other = converted(value, toSeconds);
+  const other = inOtherTimeUnit(value, toSeconds);
   return ` (did you mean \`${meant}\`? ${rule}: \`${entry(name, value)}\` is \`${entry(meant, other)}\`)`;
 };
 

@@ -318,13 +318,18 @@ describe('runExperiment (the composition root)', () => {
     const refused = await runExperiment(config, {
       plugins: [{ manifests: [prior] }],
       functions,
-      gracePeriodMs: 0,
+      gracePeriodMs: 2500,
       bogus: 1,
+      trialTimeoutSeconds: 90,
     } as never).catch((error: unknown) => error as { code: string; issues: { pointer: string; expected: string }[] });
     expect(refused).toMatchObject({ code: 'CONFIG_INVALID' });
     const { issues } = refused as { issues: { pointer: string; expected: string }[] };
-    expect(issues.map((issue) => issue.pointer)).toEqual(['/gracePeriodMs', '/bogus']);
-    expect(issues[0]?.expected).toContain("the run's `gracePeriodMs` is the config's `gracePeriodSeconds`");
+    expect(issues.map((issue) => issue.pointer)).toEqual(['/gracePeriodMs', '/bogus', '/trialTimeoutSeconds']);
+    // The value given, in the config's unit and syntax; a config's own name is said to go there.
+    expect(issues[0]?.expected).toContain(
+      '(the run\'s `gracePeriodMs` is the config\'s `gracePeriodSeconds`, in seconds: `gracePeriodMs: 2500` is `"gracePeriodSeconds": 2.5` there)',
+    );
+    expect(issues[2]?.expected).toContain('(`trialTimeoutSeconds` goes in the config: `"trialTimeoutSeconds": 90`)');
   });
 
   // Review 155: a package's bare `manifests` array in `plugins` was a TypeError stack trace from the loader.

@@ -137,6 +137,88 @@ describe('AboveKdeCache', () => {
     );
   });
 
+  test('holds every folded kernel at its width among all folded observations: wider than h outside the sums', () => {
+    const settings = resolveTpeSettings({ profile: 'optuna' });
+    const family = familyOf(settings);
+    const encoding = encodingOf(family, param.distribution, settings) as NumericEncoding;
+    const h = 0.04;
+    fc.assert(
+      fc.property(
+        finishingOrder,
+        fc.array(fc.integer({ min: 1, max: 45 }), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(0.01, 0.05, 0.2),
+        (order, steps, spread) => {
+          // Values clustered (most gaps below h) with some far apart (wider kernels), finished in `order`
+          // a few at a time (each new one's neighbours worked out again) or many at once (every one).
+          const value = (number: number) => (number % 3 === 0 ? -2 + ((number * 0.37) % 4) : spread * Math.sin(number));
+          const history = new TrialHistory();
+          const cache = new AboveKdeCache(encoding, h, true, family.kernels);
+          let finished = 0;
+          for (const step of [...steps, order.length]) {
+            finished = Math.min(order.length, finished + step);
+            const trials = order
+              .slice(0, finished)
+              .sort((a, b) => a - b)
+              .map(
+                (number): Trial => ({
+                  study: 's',
+                  number,
+                  state: 'complete',
+                  internal: { x: value(number) },
+                  loss: number,
+                  startedAt: '',
+                  finishedAt: '',
+                }),
+              );
+            history.sync('s', 'minimize', trials);
+            cache.follow(history.column('x'));
+            const pairs = order
+              .slice(0, finished)
+              .map((number) => ({ y: encoding.toModel(value(number)), number }))
+              .sort((a, b) => a.y - b.y || a.number - b.number);
+            const fresh = new AboveKdeCache(encoding, h, true, family.kernels);
+            const byNumber = order.slice(0, finished).sort((a, b) => a - b);
+            const wide = new Set<number>();
+            pairs.forEach(({ y, number }, i) => {
+              const sigma = family.kernels.neighbourWidth(
+                encoding,
+                y,
+                pairs[i - 1]?.y,
+                pairs[i + 1]?.y,
+                pairs.length,
+                h,
+              );
+              expect(cache.heldWidth(number)).toBe(sigma);
+              if (sigma === h) {
+                fresh.moments.add(y, cache.coefficient(y, h));
+                fresh.ranked?.byIndex.add(y, byNumber.indexOf(number) * cache.coefficient(y, h));
+              } else wide.add(number);
+            });
+            const held = new Set(Array.from({ length: cache.wideCount }, (_, i) => cache.wideNumber(i)));
+            expect(held).toEqual(wide);
+            for (let i = 0; i < cache.wideCount; i++)
+              expect(cache.wideWidth(i)).toBe(cache.heldWidth(cache.wideNumber(i)));
+            // The sums (plain and by index in number order) hold the kernels of width h only.
+            const sums = [
+              [cache.moments, fresh.moments],
+              [cache.ranked?.byIndex, fresh.ranked?.byIndex],
+            ] as const;
+            for (const [kept, made] of sums) {
+              const moments = made?.moments ?? new Float64Array();
+              const scale = moments.reduce((most, moment) => Math.max(most, Math.abs(moment)), 1);
+              const apart = moments.reduce(
+                (most, moment, i) => Math.max(most, Math.abs((kept?.moments[i] as number) - moment)),
+                0,
+              );
+              expect(apart).toBeLessThanOrEqual(1e-9 * scale);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   /** A study of `count` trials of x (a cluster near -1.8, the rest near 0.3). */
   const study = (count: number): Trial[] =>
     Array.from({ length: count }, (_, n) => {

@@ -42,6 +42,8 @@ export class RankedObservations {
   ys = new Float64Array(64);
   /** Each observation's fixed-width coefficient, by index in `numbers`. */
   coefByIndex = new Float64Array(64);
+  /** 1 where the observation's kernel is in the sums (by index in `numbers`), 0 where it is held out ({@link hold}). */
+  inSums = new Uint8Array(64);
   /** The sum Σ idx_k·c_k·K_k, idx_k the observation's position in number order. */
   readonly byIndex: HermiteMoments;
   /** The sum Σ s_k·c_k·K_k, s_k the net count of the boundaries before the observation. */
@@ -69,17 +71,20 @@ export class RankedObservations {
     this.numbers = grown(this.numbers, size + 1);
     this.ys = grown(this.ys, size + 1);
     this.coefByIndex = grown(this.coefByIndex, size + 1);
+    this.inSums = grown(this.inSums, size + 1);
     let at = size;
     while (at > 0 && (this.numbers[at - 1] as number) > number) {
       this.numbers[at] = this.numbers[at - 1] as number;
       this.ys[at] = this.ys[at - 1] as number;
       this.coefByIndex[at] = this.coefByIndex[at - 1] as number;
-      this.byIndex.add(this.ys[at] as number, this.coefByIndex[at] as number, 0);
+      this.inSums[at] = this.inSums[at - 1] as number;
+      if (this.inSums[at] === 1) this.byIndex.add(this.ys[at] as number, this.coefByIndex[at] as number, 0);
       at--;
     }
     this.numbers[at] = number;
     this.ys[at] = y;
     this.coefByIndex[at] = coef;
+    this.inSums[at] = 1;
     this.size = size + 1;
     if (at < size) this.indexStale = true;
     else if (!this.indexStale) {
@@ -87,9 +92,29 @@ export class RankedObservations {
       this.indexByNumber[number] = at;
     }
     this.byIndex.add(y, at * coef, 1);
+    this.byShift.add(y, this.shiftOf(number) * coef, 1);
+  }
+
+  /** The net count of the boundaries before trial `number`. */
+  private shiftOf(number: number): number {
     let shift = 0;
     for (const [boundary, count] of this.boundaries) if (boundary < number) shift += count;
-    this.byShift.add(y, shift * coef, 1);
+    return shift;
+  }
+
+  /**
+   * Takes trial `number`'s kernel out of the sums (`sign` −1) or puts it back (+1): the cache holds a kernel
+   * wider than h outside them.
+   */
+  hold(number: number, sign: 1 | -1): void {
+    const q = this.indexOf(number);
+    const inSums = this.inSums[q] === 1;
+    if (inSums === (sign === 1)) return;
+    const y = this.ys[q] as number;
+    const coef = sign * (this.coefByIndex[q] as number);
+    this.byIndex.add(y, q * coef, sign);
+    this.byShift.add(y, this.shiftOf(number) * coef, sign);
+    this.inSums[q] = sign === 1 ? 1 : 0;
   }
 
   /**
@@ -140,24 +165,28 @@ export class RankedObservations {
     for (const [number, delta] of changes) {
       if (delta === 0) continue;
       for (let q = countAtMost(this.numbers, this.size, number); q < this.size; q++)
-        this.byShift.add(this.ys[q] as number, delta * (this.coefByIndex[q] as number), 0);
+        if (this.inSums[q] === 1) this.byShift.add(this.ys[q] as number, delta * (this.coefByIndex[q] as number), 0);
     }
     this.boundaries = new Map(next);
   }
 }
 
+/** Beyond this many observations folded in at once their widths are worked out by one walk over all. */
+const LOCAL_FOLDS = 32;
+
 /**
- * A parameter's finished observations as one fixed-width kernel sum, kept up to date one trial at a time:
- * every observation as a truncated kernel of width h (the smallest width the clip allows, which almost
- * every kernel has once n ≥ 98) in Hermite moments, plus the observations sorted in model space. Per
- * suggestion the above density is this sum minus the below kernels, with the few kernels whose width
- * differs from h corrected directly (`hermiteAboveDensity`). With `ranked`, the observations are
- * also kept by trial number for weights by rank ({@link RankedObservations}).
+ * A parameter's finished observations kept up to date one trial at a time, each kernel at its width among
+ * all folded observations: those of width h (the smallest width the clip allows, which almost every kernel
+ * has once n ≥ 98) as one truncated fixed-width sum in Hermite moments, the few wider ones (where a
+ * neighbour is more than h away) held outside it at their own width; plus the observations sorted in model
+ * space. Per suggestion the above density is this sum and the wider kernels minus the below kernels, with
+ * the widths next to a below or added observation corrected directly (`hermiteAboveDensity`). With
+ * `ranked`, the observations are also kept by trial number for weights by rank ({@link RankedObservations}).
  */
 export class AboveKdeCache {
   /** The fixed kernel width, in model space. */
   readonly h: number;
-  /** The sum of every folded observation's kernel of width h, in Hermite moments. */
+  /** The sum of the folded observations' kernels of width h (every one held at h), in Hermite moments. */
   readonly moments: HermiteMoments;
   /** (model value, trial number) of every folded observation. */
   readonly sorted = new SortedPairs();
@@ -183,6 +212,20 @@ export class AboveKdeCache {
   /** The width and coefficient {@link widthCoefficient} last gave each folded observation, by slot (width 0: none yet). */
   private wideSigmaBySlot = new Float64Array(64);
   private wideCoefBySlot = new Float64Array(64);
+  /**
+   * Each folded observation's width among all folded observations (its neighbours in {@link sorted}), by
+   * slot: h for the kernels in the sums, a wider one for those held outside them ({@link wide}).
+   */
+  private heldSigmaBySlot = new Float64Array(64);
+  /** Each folded observation's model value and trial number, by slot. */
+  private yBySlot = new Float64Array(64);
+  private numberBySlot = new Int32Array(64);
+  /** The slots of the kernels wider than h, held outside the sums (valid up to {@link wideCount}). */
+  private wideSlots = new Int32Array(64);
+  /** Each slot's place in {@link wideSlots}, or −1. */
+  private wideAtBySlot = new Int32Array(64);
+  /** How many kernels are held outside the sums. */
+  wideCount = 0;
 
   constructor(
     /** The parameter's encoding: its model space and support. */
@@ -226,9 +269,68 @@ export class AboveKdeCache {
     return coef;
   }
 
+  /** The width trial `number`'s kernel is held at: h (in the sums) or its own, wider (outside them). */
+  heldWidth(number: number): number {
+    return this.heldSigmaBySlot[this.slotByNumber[number] as number] as number;
+  }
+
+  /** The trial number of the i-th kernel held outside the sums (i < {@link wideCount}). */
+  wideNumber(i: number): number {
+    return this.numberBySlot[this.wideSlots[i] as number] as number;
+  }
+
+  /** Its model value. */
+  wideValue(i: number): number {
+    return this.yBySlot[this.wideSlots[i] as number] as number;
+  }
+
+  /** Its width. */
+  wideWidth(i: number): number {
+    return this.heldSigmaBySlot[this.wideSlots[i] as number] as number;
+  }
+
+  /**
+   * Works out the width of the observation at `at` in {@link sorted} among all folded observations; a kernel
+   * whose width leaves h is taken out of the sums and held at its own, one whose width comes back to h is
+   * put back.
+   */
+  private holdAt(at: number, size: number): void {
+    if (at < 0 || at >= size) return;
+    const keys = this.sorted.keys;
+    const y = keys[at] as number;
+    const number = this.sorted.tags[at] as number;
+    const previous = at > 0 ? keys[at - 1] : undefined;
+    const next = at < size - 1 ? keys[at + 1] : undefined;
+    const sigma = this.kernels.neighbourWidth(this.encoding, y, previous, next, size, this.h);
+    const slot = this.slotByNumber[number] as number;
+    const held = this.heldSigmaBySlot[slot] as number;
+    if (sigma === held) return;
+    this.heldSigmaBySlot[slot] = sigma;
+    const coef = this.coefBySlot[slot] as number;
+    if (held === this.h) {
+      // Out of the sums, into the wide list.
+      this.moments.add(y, -coef, -1);
+      this.ranked?.hold(number, -1);
+      this.wideSlots = grown(this.wideSlots, this.wideCount + 1);
+      this.wideAtBySlot[slot] = this.wideCount;
+      this.wideSlots[this.wideCount++] = slot;
+    } else if (sigma === this.h) {
+      // Back into the sums, out of the wide list (the last one takes its place).
+      this.moments.add(y, coef, 1);
+      this.ranked?.hold(number, 1);
+      const place = this.wideAtBySlot[slot] as number;
+      const last = this.wideSlots[--this.wideCount] as number;
+      this.wideSlots[place] = last;
+      this.wideAtBySlot[last] = place;
+      this.wideAtBySlot[slot] = -1;
+    }
+  }
+
   /** Folds in the observations the column gained since the last call. */
   follow(column: ParamColumn): void {
-    if (this.folded < column.insertedNumbers.length) this.version++;
+    const first = this.folded;
+    if (first >= column.insertedNumbers.length) return;
+    this.version++;
     for (; this.folded < column.insertedNumbers.length; this.folded++) {
       const y = this.encoding.toModel(column.insertedValues[this.folded] as number);
       const number = column.insertedNumbers[this.folded] as number;
@@ -239,10 +341,32 @@ export class AboveKdeCache {
       this.coefBySlot = grown(this.coefBySlot, slot + 1);
       this.wideSigmaBySlot = grown(this.wideSigmaBySlot, slot + 1);
       this.wideCoefBySlot = grown(this.wideCoefBySlot, slot + 1);
+      this.heldSigmaBySlot = grown(this.heldSigmaBySlot, slot + 1);
+      this.yBySlot = grown(this.yBySlot, slot + 1);
+      this.numberBySlot = grown(this.numberBySlot, slot + 1);
+      this.wideAtBySlot = grown(this.wideAtBySlot, slot + 1);
       this.coefBySlot[slot] = coef;
+      this.heldSigmaBySlot[slot] = this.h;
+      this.yBySlot[slot] = y;
+      this.numberBySlot[slot] = number;
+      this.wideAtBySlot[slot] = -1;
       this.moments.add(y, coef);
       this.sorted.insert(y, number);
       this.ranked?.insert(number, y, coef);
+    }
+    // Widths change only at the new observations and their neighbours: those few are worked out again,
+    // or every one when many came at once (a study loaded).
+    const size = this.sorted.size;
+    const count = this.folded - first;
+    if (count > LOCAL_FOLDS) {
+      for (let at = 0; at < size; at++) this.holdAt(at, size);
+      return;
+    }
+    for (let slot = first; slot < this.folded; slot++) {
+      const at = this.sorted.lowerBound(this.yBySlot[slot] as number, this.numberBySlot[slot] as number);
+      this.holdAt(at - 1, size);
+      this.holdAt(at, size);
+      this.holdAt(at + 1, size);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { fastExpNonPositive } from '../../math/fast-exp.js';
 import type { HermiteMoments } from '../../math/hermite-moments.js';
 import type { Density } from '../density.js';
-import type { AboveKdeCache, RankedObservations } from './above-kde-cache.js';
+import { type AboveKdeCache, grown, type RankedObservations } from './above-kde-cache.js';
 import { type RankWeighting, rankedWeighting, uniformWeighting, type Weighting } from './rank-weights.js';
 
 /** What one suggestion changes against the cache: trials taken out (below) and added (running, failed). */
@@ -50,6 +50,60 @@ class KernelList {
   }
 }
 
+/** Beyond this many widths h from a bin's nearest point its kernels weigh below e^−40 (2^−57) of their peak. */
+const FAR = Math.sqrt(80);
+
+/**
+ * The mass taken out of a decision's own moments (kernels of width h subtracted there), by bin, for the
+ * cancellation guard: {@link bound} is at least what those kernels sum to at a point.
+ */
+class TakenMass {
+  private readonly mass: Float64Array;
+  private readonly touched: Int32Array;
+  private count = 0;
+  /** The whole mass taken out. */
+  total = 0;
+
+  constructor(private readonly grid: HermiteMoments) {
+    this.mass = new Float64Array(grid.bins);
+    this.touched = new Int32Array(grid.bins);
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.count; i++) this.mass[this.touched[i] as number] = 0;
+    this.count = 0;
+    this.total = 0;
+  }
+
+  /** Records a kernel of width h at μ with coefficient c > 0 taken out. */
+  take(mu: number, c: number): void {
+    if (!(c > 0)) return;
+    const b = this.grid.binOf(mu);
+    if (this.mass[b] === 0) this.touched[this.count++] = b;
+    this.mass[b] = (this.mass[b] as number) + c;
+    this.total += c;
+  }
+
+  /** An upper bound of Σ c·exp(−½((y − μ)/h)²) over the kernels taken out. */
+  bound(y: number): number {
+    const { grid, mass, touched } = this;
+    const { h, low, width } = grid;
+    let total = 0;
+    let far = 0;
+    for (let i = 0; i < this.count; i++) {
+      const b = touched[i] as number;
+      // A kernel of the bin lies within h of its centre (or beyond the grid's ends, clamped into its end bins).
+      const centre = low + (b + 0.5) * width;
+      const lo = b === 0 ? Number.NEGATIVE_INFINITY : centre - 0.5 * width;
+      const hi = b === grid.bins - 1 ? Number.POSITIVE_INFINITY : centre + 0.5 * width;
+      const d = (y < lo ? lo - y : y > hi ? y - hi : 0) / h;
+      if (d > FAR) far += mass[b] as number;
+      else total += (mass[b] as number) * Math.exp(-0.5 * d * d);
+    }
+    return total + far * Math.exp(-0.5 * FAR * FAR);
+  }
+}
+
 /**
  * Each cache's correction lists, reused from one suggestion to the next (a new pair per decision cost
  * more than the corrections themselves). Refilling them moves the cache's version: a density made before
@@ -58,17 +112,26 @@ class KernelList {
 interface Scratch {
   readonly added: KernelList;
   readonly removed: KernelList;
+  readonly taken: TakenMass;
+  /** A mark per observation, kept (a fresh typed array per decision cost more than the marking). */
+  marks: Uint8Array;
 }
 const scratches = new WeakMap<AboveKdeCache, Scratch>();
 
 const scratchOf = (cache: AboveKdeCache): Scratch => {
   let scratch = scratches.get(cache);
   if (scratch === undefined) {
-    scratch = { added: new KernelList(64), removed: new KernelList(64) };
+    scratch = {
+      added: new KernelList(64),
+      removed: new KernelList(64),
+      taken: new TakenMass(cache.moments),
+      marks: new Uint8Array(64),
+    };
     scratches.set(cache, scratch);
   }
   scratch.added.clear();
   scratch.removed.clear();
+  scratch.taken.clear();
   cache.version++;
   return scratch;
 };
@@ -104,33 +167,35 @@ const sumsOfTwo = (first: KernelList, second: KernelList, y: number, out: Float6
   out[1] = totalB;
 };
 
-/** The direct corrections of one suggestion: kernels added to and taken out of the cached sum. */
+/**
+ * The corrections of one suggestion: kernels added to and taken out of the cached sum. Kernels of width h
+ * go into the decision's own moments when it has them (weights by rank: the cached sums combined for this
+ * decision), 30 terms each instead of one exponential per point; the others are evaluated directly.
+ */
 interface Corrections {
   readonly added: KernelList;
   readonly removed: KernelList;
   /** With weights by rank: the cached observations already corrected here (by trial number). */
   readonly widened: Set<number> | undefined;
+  /** The decision's own moments (weights by rank), or undefined: every correction is direct. */
+  readonly atH: HermiteMoments | undefined;
+  /** What `atH` had taken out, for the cancellation guard. */
+  readonly taken: TakenMass;
 }
 
-/** The kernels of one above observation of width σ that differ from the cache (none when σ = h and cached). */
-const correct = (
-  kernels: Corrections,
-  cache: AboveKdeCache,
-  weighting: Weighting,
-  sigma: number,
-  y: number,
-  number: number,
-  cached: boolean,
-): void => {
-  const { h } = cache;
-  if (sigma !== h) {
-    const coef = cached ? cache.widthCoefficient(number, y, sigma) : cache.coefficient(y, sigma);
-    kernels.added.push(y, sigma, weighting.actual(number) * coef);
-    if (cached) {
-      kernels.removed.push(y, h, weighting.bulk(number) * cache.foldedCoefficient(number));
-      kernels.widened?.add(number);
-    }
-  } else if (!cached) kernels.added.push(y, h, weighting.actual(number) * cache.coefficient(y, h));
+/** Adds a kernel of width h at y with coefficient c > 0 (into the decision's moments, or directly). */
+const addAtH = (kernels: Corrections, h: number, y: number, c: number): void => {
+  if (kernels.atH === undefined) kernels.added.push(y, h, c);
+  else kernels.atH.addFast(y, c, 1);
+};
+
+/** Takes out a kernel of width h at y with coefficient c > 0 (from the decision's moments, or directly). */
+const removeAtH = (kernels: Corrections, h: number, y: number, c: number): void => {
+  if (kernels.atH === undefined) kernels.removed.push(y, h, c);
+  else {
+    kernels.atH.addFast(y, -c, 0);
+    kernels.taken.take(y, c);
+  }
 };
 
 /** The observations of this suggestion in model space: sorted values, which are added, which leave. */
@@ -200,10 +265,10 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
 };
 
 /**
- * The kernels that differ from the cached fixed-width sum in this suggestion: every below observation
- * out, every above kernel whose width is not h swapped for its real width, every added one in. One pass
- * over the sorted observations; a kernel's width can only exceed h where its two neighbours are more than
- * h apart, so most observations cost one subtraction and one comparison.
+ * The kernels that differ from the cache in this suggestion: every below observation out (of the sums
+ * where held there), every kernel held outside the sums (wider than h) in at its weight, every added one in.
+ * A kernel's width among the above observations differs from the one it is held at only next to a below or
+ * an added observation: those neighbours' widths are worked out again and corrected where they differ.
  */
 const corrections = (
   cache: AboveKdeCache,
@@ -211,72 +276,96 @@ const corrections = (
   weighting: Weighting,
   n: number,
   scratch: Scratch,
+  atH: HermiteMoments | undefined,
 ): Corrections => {
   const { h, encoding, kernels: family } = cache;
   const { values, numbers, size, isAdded, skips } = mergedObservations(cache, changes);
-  const anyAdded = isAdded.length > 0;
   const kernels: Corrections = {
     added: scratch.added,
     removed: scratch.removed,
     widened: weighting.uniform ? undefined : new Set(),
+    atH,
+    taken: scratch.taken,
   };
-  const removed = kernels.removed;
-  const fix = (at: number, previous: number | undefined, next: number | undefined, cached: boolean) => {
+  // Per position: 1 below, 2 added, 4 worked out already.
+  scratch.marks = grown(scratch.marks, size);
+  const marks = scratch.marks;
+  marks.fill(0, 0, size);
+  const belowCount = skips.length - 1;
+  for (let s = 0; s < belowCount; s++) marks[skips[s] as number] = 1;
+  for (let i = 0; i < isAdded.length; i++) if (isAdded[i] === 1) marks[i] = 2;
+  const leftOf = (at: number): number => {
+    let j = at - 1;
+    while (j >= 0 && marks[j] === 1) j--;
+    return j;
+  };
+  const rightOf = (at: number): number => {
+    let j = at + 1;
+    while (j < size && marks[j] === 1) j++;
+    return j;
+  };
+  // Kernels held outside the sums whose width here is another: trial number → that width.
+  let overrides: Map<number, number> | undefined;
+  const fix = (at: number) => {
+    if (at < 0 || at >= size || (marks[at] as number) & 5) return;
+    const mark = marks[at] as number;
+    marks[at] = mark | 4;
     const y = values[at] as number;
+    const number = numbers[at] as number;
+    const left = leftOf(at);
+    const right = rightOf(at);
+    const previous = left >= 0 ? values[left] : undefined;
+    const next = right < size ? values[right] : undefined;
     const sigma = family.neighbourWidth(encoding, y, previous, next, n, h);
-    correct(kernels, cache, weighting, sigma, y, numbers[at] as number, cached);
-  };
-  // The below observations leave the sum where the walk meets them (skips[skip] is the next one).
-  let skip = 0;
-  let nextSkip = skips[0] as number;
-  let i = 0;
-  const skipBelow = () => {
-    while (i === nextSkip && i < size) {
-      const y = values[i] as number;
-      const number = numbers[i] as number;
-      removed.push(y, h, weighting.bulk(number) * cache.foldedCoefficient(number));
-      i++;
-      nextSkip = skips[++skip] as number;
+    if (mark === 2) {
+      if (sigma === h) addAtH(kernels, h, y, weighting.actual(number) * cache.coefficient(y, h));
+      else kernels.added.push(y, sigma, weighting.actual(number) * cache.coefficient(y, sigma));
+      return;
     }
+    const held = cache.heldWidth(number);
+    if (sigma === held) return;
+    if (held !== h) {
+      overrides ??= new Map();
+      overrides.set(number, sigma);
+      return;
+    }
+    kernels.added.push(y, sigma, weighting.actual(number) * cache.widthCoefficient(number, y, sigma));
+    removeAtH(kernels, h, y, weighting.bulk(number) * cache.foldedCoefficient(number));
+    kernels.widened?.add(number);
   };
-  skipBelow();
-  if (i >= size) return kernels;
-  // The first above observation: no neighbour before it.
-  let previousAt = i;
-  let previous = values[i] as number;
-  const previousCached = !anyAdded || isAdded[i] === 0;
-  i++;
-  skipBelow();
-  if (i >= size) {
-    fix(previousAt, undefined, undefined, previousCached);
-    return kernels;
+  for (let s = 0; s < belowCount; s++) {
+    const at = skips[s] as number;
+    const number = numbers[at] as number;
+    if (cache.heldWidth(number) === h)
+      removeAtH(kernels, h, values[at] as number, weighting.bulk(number) * cache.foldedCoefficient(number));
   }
-  let currentAt = i;
-  let current = values[i] as number;
-  let currentCached = !anyAdded || isAdded[i] === 0;
-  fix(previousAt, undefined, current, previousCached);
-  i++;
-  for (;;) {
-    skipBelow();
-    if (i >= size) break;
-    const next = values[i] as number;
-    // Its width exceeds h only if one of its gaps does, so the two gaps together must (both rules: a
-    // prior mean between its neighbours only shortens a gap).
-    if (next - previous > h || !currentCached) fix(currentAt, previous, next, currentCached);
-    previousAt = currentAt;
-    previous = current;
-    currentAt = i;
-    current = next;
-    currentCached = !anyAdded || isAdded[i] === 0;
-    i++;
+  for (let s = 0; s < belowCount; s++) {
+    const at = skips[s] as number;
+    fix(leftOf(at));
+    fix(rightOf(at));
   }
-  fix(currentAt, previous, undefined, currentCached);
+  for (let i = 0; i < isAdded.length; i++) {
+    if (isAdded[i] !== 1) continue;
+    fix(i);
+    fix(leftOf(i));
+    fix(rightOf(i));
+  }
+  // The kernels held outside the sums, but for the below ones, at their real weight.
+  const below = belowCount === 0 ? undefined : new Set<number>();
+  for (const entry of changes.removed) below?.add(entry.number);
+  for (let i = 0; i < cache.wideCount; i++) {
+    const number = cache.wideNumber(i);
+    if (below?.has(number)) continue;
+    const y = cache.wideValue(i);
+    const sigma = overrides?.get(number) ?? cache.wideWidth(i);
+    kernels.added.push(y, sigma, weighting.actual(number) * cache.widthCoefficient(number, y, sigma));
+  }
   return kernels;
 };
 
 /**
  * The cached observations of rank n − lf and above (weight 1, not the affine weight the cached sum gives
- * them) that the walk did not correct already: their fixed-width kernels are re-weighted directly.
+ * them) held in the sums and not corrected already: their fixed-width kernels are re-weighted.
  */
 const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: Corrections): void => {
   const ranked = cache.ranked as RankedObservations;
@@ -285,19 +374,20 @@ const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: 
     const number = ranked.numbers[q] as number;
     if (weighting.isBelow(number)) continue;
     if (weighting.rankOf(number) < weighting.firstNewest) break;
-    if (kernels.widened?.has(number)) continue;
+    // Corrected already: held outside the sums (wider than h), or wider here.
+    if (kernels.widened?.has(number) || cache.heldWidth(number) !== h) continue;
     const y = ranked.ys[q] as number;
     const delta = weighting.actual(number) - weighting.bulk(number);
     const coef = ranked.coefByIndex[q] as number;
-    if (delta > 0) kernels.added.push(y, h, delta * coef);
-    else if (delta < 0) kernels.removed.push(y, h, -delta * coef);
+    if (delta > 0) addAtH(kernels, h, y, delta * coef);
+    else if (delta < 0) removeAtH(kernels, h, y, -delta * coef);
   }
 };
 
 /**
  * The above density g(x) of either family with uniform weights or linear forgetting, from the cache in O(bins + changes)
- * per point instead of O(n): Hermite sum of all cached kernels, corrected by the direct kernels of this
- * suggestion, plus the prior. Returns undefined when the cache does not apply (another width h, fewer
+ * per point instead of O(n): Hermite sum of the cached kernels of width h, the kernels held wider and the
+ * corrections of this suggestion (directly, or in the decision's own moments), plus the prior. Returns undefined when the cache does not apply (another width h, fewer
  * than two above observations); `slow` supplies the exact density when cancellation would cost accuracy
  * and for sampling and describing.
  *
@@ -324,7 +414,10 @@ export const hermiteAboveDensity = (
   // After `rankedWeighting` (which combines the sums into `cache.combined`): the version moves past it.
   const scratch = scratchOf(cache);
   const { version } = cache;
-  const kernels = corrections(cache, changes, weighting, n, scratch);
+  // Weights by rank combine the cached sums into moments of this decision's own, which take the corrections
+  // of width h too.
+  const own = ranked === undefined ? undefined : (cache.combined as HermiteMoments);
+  const kernels = corrections(cache, changes, weighting, n, scratch, own);
   if (ranked !== undefined) correctNewest(cache, ranked, kernels);
   const { added, removed } = kernels;
   const prior = cache.kernels.prior(encoding);
@@ -332,7 +425,8 @@ export const hermiteAboveDensity = (
   const wholeMixture = !cache.kernels.truncated;
   added.push(prior.mu, prior.sigma, changes.priorWeight * cache.coefficient(prior.mu, prior.sigma));
   const logTotal = Math.log(weighting.total);
-  const moments = ranked === undefined ? cache.moments : (cache.combined as HermiteMoments);
+  const moments = own ?? cache.moments;
+  const taken = kernels.taken;
   let exact: Density | undefined;
   const fallback = () => {
     exact ??= slow();
@@ -357,7 +451,11 @@ export const hermiteAboveDensity = (
         sumsOfTwo(removed, added, y, pair);
         const negative = pair[0] as number;
         const raw = moments.evaluate(y) + (pair[1] as number) - negative;
-        if (!(raw > 0) || negative > CANCELLATION * raw) return fallback().logPdf(values, isExact);
+        // What was taken out, directly or from the decision's own moments (bounded), against what is left.
+        // The whole mass taken out bounds it anywhere; the bound by bin is needed only where that is too much.
+        const limit = CANCELLATION * raw;
+        const takenOut = own === undefined || negative + taken.total <= limit ? negative : negative + taken.bound(y);
+        if (!(raw > 0) || takenOut > limit) return fallback().logPdf(values, isExact);
         out[i] = Math.log(raw) - logTotal;
       }
       return out;

@@ -5,8 +5,10 @@ import { describe, expect, it, test } from 'vitest';
 import { splitHistory } from '../../history/history-split.js';
 import { paramObservations } from '../../history/observations.js';
 import { TrialHistory } from '../../history/trial-history.js';
+import { HermiteMoments } from '../../math/hermite-moments.js';
 import { resolveTpeSettings } from '../../options.js';
 import { buildParamModel, createModelCaches, hermiteAbove } from '../../suggest/models.js';
+import { TakenMass } from './hermite-above.js';
 
 const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
@@ -127,5 +129,40 @@ describe('Hermite above backend (incremental cache + corrections) equals the ref
       }
       if (n > 110 && n % 41 === 0) compare(trials, [0, 0.1, 0.45, 0.575, 0.6, 0.9, 1], forgetting, state);
     }
+  });
+});
+
+describe('TakenMass (the cancellation guard of what a decision took out of its own moments)', () => {
+  test('bounds the sum of the kernels taken out from above, anywhere', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 1e-6, max: 50, noNaN: true })),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        fc.constantFrom(0.01, 0.04, 0.3),
+        (kernels, points, h) => {
+          const taken = new TakenMass(new HermiteMoments(-2, 2, h));
+          for (const [mu, c] of kernels) taken.take(mu, c);
+          expect(taken.total).toBeCloseTo(
+            kernels.reduce((sum, [, c]) => sum + c, 0),
+            6,
+          );
+          for (const y of points) {
+            const direct = kernels.reduce((sum, [mu, c]) => sum + c * Math.exp(-0.5 * ((y - mu) / h) ** 2), 0);
+            expect(taken.bound(y)).toBeGreaterThanOrEqual(direct * (1 - 1e-12));
+          }
+          // Cleared, it bounds nothing.
+          taken.clear();
+          expect(taken.total).toBe(0);
+          for (const y of points) expect(taken.bound(y)).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

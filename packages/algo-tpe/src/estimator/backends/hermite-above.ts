@@ -57,7 +57,7 @@ const FAR = Math.sqrt(80);
  * The mass taken out of a decision's own moments (kernels of width h subtracted there), by bin, for the
  * cancellation guard: {@link bound} is at least what those kernels sum to at a point.
  */
-class TakenMass {
+export class TakenMass {
   private readonly mass: Float64Array;
   private readonly touched: Int32Array;
   private count = 0;
@@ -137,7 +137,13 @@ const scratchOf = (cache: AboveKdeCache): Scratch => {
 };
 
 /**
- * Σ_k c_k · exp(−½((y − μ_k)/σ_k)²) of both lists in one pass (two independent sums the CPU overlaps), each
+ * Beyond 10 widths a kernel weighs below e^−50 (2e−22) of its peak: far less than an ulp of g(x), which
+ * the prior's kernel (as wide as the range) keeps above a few hundredths of any kernel's peak.
+ */
+const FAR_Z2 = 100;
+
+/**
+ * Σ_k c_k · exp(−½((y − μ_k)/σ_k)²) of both lists in one pass (kernels more than 10 widths away left out) (two independent sums the CPU overlaps), each
  * added up in its own order; the results go to `out[0]` and `out[1]`.
  */
 const sumsOfTwo = (first: KernelList, second: KernelList, y: number, out: Float64Array): void => {
@@ -157,11 +163,11 @@ const sumsOfTwo = (first: KernelList, second: KernelList, y: number, out: Float6
   }
   for (let j = k; j < endA; j += 3) {
     const z = (y - (a[j] as number)) * (a[j + 1] as number);
-    totalA += (a[j + 2] as number) * fastExpNonPositive(-0.5 * z * z);
+    if (z * z < FAR_Z2) totalA += (a[j + 2] as number) * fastExpNonPositive(-0.5 * z * z);
   }
   for (let j = k; j < endB; j += 3) {
     const z = (y - (b[j] as number)) * (b[j + 1] as number);
-    totalB += (b[j + 2] as number) * fastExpNonPositive(-0.5 * z * z);
+    if (z * z < FAR_Z2) totalB += (b[j + 2] as number) * fastExpNonPositive(-0.5 * z * z);
   }
   out[0] = totalA;
   out[1] = totalB;
@@ -316,6 +322,17 @@ const corrections = (
     const right = rightOf(at);
     const previous = left >= 0 ? values[left] : undefined;
     const next = right < size ? values[right] : undefined;
+    // Between two neighbours no more than h away a kernel held at h keeps it (both rules: a prior mean
+    // between its neighbours only shortens a gap).
+    if (
+      mark === 0 &&
+      previous !== undefined &&
+      next !== undefined &&
+      y - previous <= h &&
+      next - y <= h &&
+      cache.heldWidth(number) === h
+    )
+      return;
     const sigma = family.neighbourWidth(encoding, y, previous, next, n, h);
     if (mark === 2) {
       if (sigma === h) addAtH(kernels, h, y, weighting.actual(number) * cache.coefficient(y, h));

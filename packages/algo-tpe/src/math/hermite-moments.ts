@@ -92,14 +92,32 @@ export class HermiteMoments {
     this.counts[b] = (this.counts[b] as number) + kernels;
   }
 
-  /** Sets these moments to a·A + b·(B − C) of three sums on the same grid, with A's kernel counts. */
-  combine(a: number, first: HermiteMoments, b: number, second: HermiteMoments, third: HermiteMoments): void {
+  /**
+   * Sets these moments to a·A + b·(B − C) of three sums on the same grid, with A's kernel counts, plus D
+   * (with its counts) when given.
+   */
+  combine(
+    a: number,
+    first: HermiteMoments,
+    b: number,
+    second: HermiteMoments,
+    third: HermiteMoments,
+    fourth?: HermiteMoments,
+  ): void {
     const out = this.moments;
     const m0 = first.moments;
     const m1 = second.moments;
     const m2 = third.moments;
-    for (let i = 0; i < out.length; i++) out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number));
-    this.counts.set(first.counts);
+    if (fourth === undefined) {
+      for (let i = 0; i < out.length; i++) out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number));
+      this.counts.set(first.counts);
+      return;
+    }
+    const m3 = fourth.moments;
+    for (let i = 0; i < out.length; i++)
+      out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number)) + (m3[i] as number);
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) counts[i] = (first.counts[i] as number) + (fourth.counts[i] as number);
   }
 
   /** The sum at x. Two bins run their Hermite recurrences side by side, which the CPU overlaps. */

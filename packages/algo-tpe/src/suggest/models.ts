@@ -174,7 +174,7 @@ export const hermiteAbove = (
   if (cache === undefined) {
     // The smallest width the clip allows once n is large (tpe-spec 3.4, 4.4): almost every kernel's.
     const h = family.kernels.minimumWidth(encoding, Number.POSITIVE_INFINITY, settings);
-    cache = new AboveKdeCache(encoding, h, settings.forgetting > 0, family.kernels);
+    cache = new AboveKdeCache(encoding, h, settings.forgetting, family.kernels);
     caches.hermite.set(column, cache);
   }
   cache.follow(column);

@@ -76,7 +76,7 @@ describe('AboveKdeCache', () => {
     const settings = resolveTpeSettings({ profile: 'optuna' });
     const family = familyOf(settings);
     const encoding = encodingOf(family, param.distribution, settings) as NumericEncoding;
-    const cache = new AboveKdeCache(encoding, 0.04, true, family.kernels);
+    const cache = new AboveKdeCache(encoding, 0.04, 25, family.kernels);
     const history = new TrialHistory();
     const trials: Trial[] = Array.from({ length: 50 }, (_, n) => ({
       study: 's',
@@ -115,7 +115,7 @@ describe('AboveKdeCache', () => {
       fc.property(
         fc.array(fc.tuple(fc.nat({ max: 30 }), fc.constantFrom(0.04, 0.05, 0.3, 1.7)), { maxLength: 60 }),
         (calls) => {
-          const cache = new AboveKdeCache(encoding, 0.04, true, family.kernels);
+          const cache = new AboveKdeCache(encoding, 0.04, 25, family.kernels);
           for (let finished = 1; finished <= order.length; finished += 10) {
             history.sync(
               's',
@@ -137,7 +137,7 @@ describe('AboveKdeCache', () => {
     );
   });
 
-  test('holds every folded kernel at its width among all folded observations: wider than h outside the sums', () => {
+  test('holds every folded kernel at its width among all folded observations (wider than h outside the sums), the newest 25 apart', () => {
     const settings = resolveTpeSettings({ profile: 'optuna' });
     const family = familyOf(settings);
     const encoding = encodingOf(family, param.distribution, settings) as NumericEncoding;
@@ -152,7 +152,7 @@ describe('AboveKdeCache', () => {
           // a few at a time (each new one's neighbours worked out again) or many at once (every one).
           const value = (number: number) => (number % 3 === 0 ? -2 + ((number * 0.37) % 4) : spread * Math.sin(number));
           const history = new TrialHistory();
-          const cache = new AboveKdeCache(encoding, h, true, family.kernels);
+          const cache = new AboveKdeCache(encoding, h, 25, family.kernels);
           let finished = 0;
           for (const step of [...steps, order.length]) {
             finished = Math.min(order.length, finished + step);
@@ -176,7 +176,7 @@ describe('AboveKdeCache', () => {
               .slice(0, finished)
               .map((number) => ({ y: encoding.toModel(value(number)), number }))
               .sort((a, b) => a.y - b.y || a.number - b.number);
-            const fresh = new AboveKdeCache(encoding, h, true, family.kernels);
+            const fresh = new AboveKdeCache(encoding, h, 25, family.kernels);
             const byNumber = order.slice(0, finished).sort((a, b) => a - b);
             const wide = new Set<number>();
             pairs.forEach(({ y, number }, i) => {
@@ -189,19 +189,24 @@ describe('AboveKdeCache', () => {
                 h,
               );
               expect(cache.heldWidth(number)).toBe(sigma);
-              if (sigma === h) {
+              const index = byNumber.indexOf(number);
+              if (sigma !== h) wide.add(number);
+              // The newest 25 by number at weight 1 in a sum apart, the others in the plain and ranked sums.
+              else if (index >= byNumber.length - 25) fresh.ranked?.newest.add(y, cache.coefficient(y, h));
+              else {
                 fresh.moments.add(y, cache.coefficient(y, h));
-                fresh.ranked?.byIndex.add(y, byNumber.indexOf(number) * cache.coefficient(y, h));
-              } else wide.add(number);
+                fresh.ranked?.byIndex.add(y, index * cache.coefficient(y, h));
+              }
             });
             const held = new Set(Array.from({ length: cache.wideCount }, (_, i) => cache.wideNumber(i)));
             expect(held).toEqual(wide);
             for (let i = 0; i < cache.wideCount; i++)
               expect(cache.wideWidth(i)).toBe(cache.heldWidth(cache.wideNumber(i)));
-            // The sums (plain and by index in number order) hold the kernels of width h only.
+            // The sums (plain, by index in number order, newest) hold the kernels of width h only.
             const sums = [
               [cache.moments, fresh.moments],
               [cache.ranked?.byIndex, fresh.ranked?.byIndex],
+              [cache.ranked?.newest, fresh.ranked?.newest],
             ] as const;
             for (const [kept, made] of sums) {
               const moments = made?.moments ?? new Float64Array();

@@ -31,7 +31,10 @@ export const countAtMost = (sorted: Int32Array, size: number, number: number): n
  * more fixed-width sums next to the plain one: Σ idx_k·c_k·K_k, idx_k the observation's position in
  * number order, and Σ s_k·c_k·K_k, s_k how many of the current boundaries lie before it (a below trial
  * counts +1, a running or failed trial that joins g counts −1). An observation's rank in the above set
- * is then idx_k − s_k, so a weight affine in the rank is a combination of the three sums.
+ * is then idx_k − s_k, so a weight affine in the rank is a combination of the three sums. With a
+ * `window`, the newest that many by number are held at weight 1 in a sum of their own ({@link newest})
+ * instead (linear forgetting weighs its newest 1): the plain sum given to the constructor and the two
+ * above hold the older ones only. Kernels taken out ({@link hold}) are in none.
  */
 export class RankedObservations {
   /** How many observations are held (the arrays are valid up to it). */
@@ -60,9 +63,39 @@ export class RankedObservations {
   private lastRemoved: Int32Array | undefined;
   private lastAdded: Int32Array | undefined;
 
-  constructor(low: number, high: number, h: number) {
+  /** The sum of the newest {@link window} observations' kernels (weight 1). */
+  readonly newest: HermiteMoments;
+
+  constructor(
+    low: number,
+    high: number,
+    h: number,
+    /** How many of the newest by number are held in {@link newest} (0: none). */
+    readonly window = 0,
+    /** The plain sum Σ c_k·K_k of the older observations, kept here too (undefined: kept by the caller). */
+    private readonly plain?: HermiteMoments,
+  ) {
     this.byIndex = new HermiteMoments(low, high, h);
     this.byShift = new HermiteMoments(low, high, h);
+    this.newest = new HermiteMoments(low, high, h);
+  }
+
+  /** Whether the observation at index q is in the newest window. */
+  inWindow(q: number): boolean {
+    return q >= this.size - this.window;
+  }
+
+  /** Adds (sign 1) or removes (−1) the observation at index q to or from the sums its place puts it in. */
+  private place(q: number, sign: 1 | -1): void {
+    const y = this.ys[q] as number;
+    const coef = sign * (this.coefByIndex[q] as number);
+    if (this.window > 0 && this.inWindow(q)) {
+      this.newest.add(y, coef, sign);
+      return;
+    }
+    this.plain?.add(y, coef, sign);
+    this.byIndex.add(y, q * coef, sign);
+    this.byShift.add(y, this.shiftOf(this.numbers[q] as number) * coef, sign);
   }
 
   /** Adds an observation: later numbers move up one index (usually none: trials finish in order). */
@@ -73,13 +106,19 @@ export class RankedObservations {
     this.coefByIndex = grown(this.coefByIndex, size + 1);
     this.inSums = grown(this.inSums, size + 1);
     let at = size;
-    while (at > 0 && (this.numbers[at - 1] as number) > number) {
-      this.numbers[at] = this.numbers[at - 1] as number;
-      this.ys[at] = this.ys[at - 1] as number;
-      this.coefByIndex[at] = this.coefByIndex[at - 1] as number;
-      this.inSums[at] = this.inSums[at - 1] as number;
-      if (this.inSums[at] === 1) this.byIndex.add(this.ys[at] as number, this.coefByIndex[at] as number, 0);
-      at--;
+    while (at > 0 && (this.numbers[at - 1] as number) > number) at--;
+    // The window moves up one: the oldest of it leaves unless the new one goes in below it (later ones
+    // move up one index with the window, so stay in or out of it).
+    const oldest = size - this.window;
+    const leaves = this.window > 0 && oldest >= 0 && oldest < at && this.inSums[oldest] === 1;
+    if (leaves) this.newest.add(this.ys[oldest] as number, -(this.coefByIndex[oldest] as number), -1);
+    for (let q = size; q > at; q--) {
+      this.numbers[q] = this.numbers[q - 1] as number;
+      this.ys[q] = this.ys[q - 1] as number;
+      this.coefByIndex[q] = this.coefByIndex[q - 1] as number;
+      this.inSums[q] = this.inSums[q - 1] as number;
+      if (this.inSums[q] === 1 && !(this.window > 0 && q >= size + 1 - this.window))
+        this.byIndex.add(this.ys[q] as number, this.coefByIndex[q] as number, 0);
     }
     this.numbers[at] = number;
     this.ys[at] = y;
@@ -91,8 +130,8 @@ export class RankedObservations {
       this.indexByNumber = grown(this.indexByNumber, number + 1);
       this.indexByNumber[number] = at;
     }
-    this.byIndex.add(y, at * coef, 1);
-    this.byShift.add(y, this.shiftOf(number) * coef, 1);
+    if (leaves) this.place(oldest, 1);
+    this.place(at, 1);
   }
 
   /** The net count of the boundaries before trial `number`. */
@@ -110,10 +149,7 @@ export class RankedObservations {
     const q = this.indexOf(number);
     const inSums = this.inSums[q] === 1;
     if (inSums === (sign === 1)) return;
-    const y = this.ys[q] as number;
-    const coef = sign * (this.coefByIndex[q] as number);
-    this.byIndex.add(y, q * coef, sign);
-    this.byShift.add(y, this.shiftOf(number) * coef, sign);
+    this.place(q, sign);
     this.inSums[q] = sign === 1 ? 1 : 0;
   }
 
@@ -164,7 +200,8 @@ export class RankedObservations {
     for (const [number, count] of this.boundaries) if (!next.has(number)) changes.set(number, -count);
     for (const [number, delta] of changes) {
       if (delta === 0) continue;
-      for (let q = countAtMost(this.numbers, this.size, number); q < this.size; q++)
+      const end = this.window > 0 ? Math.max(0, this.size - this.window) : this.size;
+      for (let q = countAtMost(this.numbers, this.size, number); q < end; q++)
         if (this.inSums[q] === 1) this.byShift.add(this.ys[q] as number, delta * (this.coefByIndex[q] as number), 0);
     }
     this.boundaries = new Map(next);
@@ -231,13 +268,15 @@ export class AboveKdeCache {
     /** The parameter's encoding: its model space and support. */
     readonly encoding: NumericEncoding,
     h: number,
-    ranked = false,
+    /** Linear forgetting's constant: observations kept by rank, the newest this many at weight 1 (0: neither). */
+    forgetting: number,
     /** The density family's kernels: their widths, prior and truncation. */
     readonly kernels: FamilyKernels,
   ) {
     this.h = h;
     this.moments = new HermiteMoments(encoding.low, encoding.high, h);
-    this.ranked = ranked ? new RankedObservations(encoding.low, encoding.high, h) : undefined;
+    const ranked = forgetting > 0;
+    this.ranked = ranked ? new RankedObservations(encoding.low, encoding.high, h, forgetting, this.moments) : undefined;
     this.combined = ranked ? new HermiteMoments(encoding.low, encoding.high, h) : undefined;
   }
 
@@ -309,15 +348,15 @@ export class AboveKdeCache {
     const coef = this.coefBySlot[slot] as number;
     if (held === this.h) {
       // Out of the sums, into the wide list.
-      this.moments.add(y, -coef, -1);
-      this.ranked?.hold(number, -1);
+      if (this.ranked === undefined) this.moments.add(y, -coef, -1);
+      else this.ranked.hold(number, -1);
       this.wideSlots = grown(this.wideSlots, this.wideCount + 1);
       this.wideAtBySlot[slot] = this.wideCount;
       this.wideSlots[this.wideCount++] = slot;
     } else if (sigma === this.h) {
       // Back into the sums, out of the wide list (the last one takes its place).
-      this.moments.add(y, coef, 1);
-      this.ranked?.hold(number, 1);
+      if (this.ranked === undefined) this.moments.add(y, coef, 1);
+      else this.ranked.hold(number, 1);
       const place = this.wideAtBySlot[slot] as number;
       const last = this.wideSlots[--this.wideCount] as number;
       this.wideSlots[place] = last;
@@ -350,9 +389,9 @@ export class AboveKdeCache {
       this.yBySlot[slot] = y;
       this.numberBySlot[slot] = number;
       this.wideAtBySlot[slot] = -1;
-      this.moments.add(y, coef);
+      if (this.ranked === undefined) this.moments.add(y, coef);
+      else this.ranked.insert(number, y, coef);
       this.sorted.insert(y, number);
-      this.ranked?.insert(number, y, coef);
     }
     // Widths change only at the new observations and their neighbours: those few are worked out again,
     // or every one when many came at once (a study loaded).

@@ -132,6 +132,27 @@ describe('Hermite above backend (incremental cache + corrections) equals the ref
   });
 });
 
+describe('Hermite above backend: the newest kernels the cache holds at weight 1', () => {
+  it('re-weights those whose rank falls into the ramp when running trials, newer, join g (clustered: kernels of width h)', () => {
+    const state = { history: new TrialHistory(), caches: createModelCaches() };
+    const trials: Trial[] = [];
+    for (let n = 0; n < 420; n++) {
+      trials.push(trial(n, 0.3 + Math.sin(n * 1.3) * 0.05, 10 ** (-2 + Math.sin(n) * 0.1)));
+      // 2 to 6 running trials newer than every finished one: the newest finished rank below n − 25.
+      if (n > 130 && n % 37 === 0) {
+        const running = 2 + (n % 5);
+        const shown = trials.map((t, i) =>
+          i >= trials.length - running
+            ? trial(t.number, t.internal.x as number, t.internal.lr as number, 'running')
+            : t,
+        );
+        const points = [0.25, 0.27, 0.29, 0.3, 0.31, 0.33, 0.35].map((x) => (x + 2) / 4);
+        compare(shown, points, forgetting, state);
+      }
+    }
+  });
+});
+
 describe('TakenMass (the cancellation guard of what a decision took out of its own moments)', () => {
   test('bounds the sum of the kernels taken out from above, anywhere', () => {
     fc.assert(

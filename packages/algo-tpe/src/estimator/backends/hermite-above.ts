@@ -381,8 +381,10 @@ const corrections = (
 };
 
 /**
- * The cached observations of rank n − lf and above (weight 1, not the affine weight the cached sum gives
- * them) held in the sums and not corrected already: their fixed-width kernels are re-weighted.
+ * The cached observations whose weight differs from the one the cached sums hold them at, held in the
+ * sums and not corrected already: those of rank n − lf and above (weight 1) held at the affine weight, and
+ * those held among the newest at weight 1 whose rank is below n − lf (below or added trials among the
+ * newest). Their fixed-width kernels are re-weighted.
  */
 const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: Corrections): void => {
   const ranked = cache.ranked as RankedObservations;
@@ -390,7 +392,8 @@ const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: 
   for (let q = ranked.size - 1; q >= 0; q--) {
     const number = ranked.numbers[q] as number;
     if (weighting.isBelow(number)) continue;
-    if (weighting.rankOf(number) < weighting.firstNewest) break;
+    // Ranks fall with the index: past the newest held and the newest by rank, nothing differs.
+    if (!ranked.inWindow(q) && weighting.rankOf(number) < weighting.firstNewest) break;
     // Corrected already: held outside the sums (wider than h), or wider here.
     if (kernels.widened?.has(number) || cache.heldWidth(number) !== h) continue;
     const y = ranked.ys[q] as number;
@@ -431,9 +434,13 @@ export const hermiteAboveDensity = (
   // After `rankedWeighting` (which combines the sums into `cache.combined`): the version moves past it.
   const scratch = scratchOf(cache);
   const { version } = cache;
-  // Weights by rank combine the cached sums into moments of this decision's own, which take the corrections
-  // of width h too.
-  const own = ranked === undefined ? undefined : (cache.combined as HermiteMoments);
+  // A cache that keeps ranks holds its newest in a sum apart: its sums are combined into moments of this
+  // decision's own (weights by rank, or every weight 1), which take the corrections of width h too.
+  const own = cache.ranked === undefined ? undefined : (cache.combined as HermiteMoments);
+  if (ranked === undefined && cache.ranked !== undefined) {
+    const { byIndex, byShift, newest } = cache.ranked;
+    own?.combine(1, cache.moments, 0, byIndex, byShift, newest);
+  }
   const kernels = corrections(cache, changes, weighting, n, scratch, own);
   if (ranked !== undefined) correctNewest(cache, ranked, kernels);
   const { added, removed } = kernels;

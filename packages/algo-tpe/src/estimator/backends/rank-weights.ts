@@ -48,18 +48,22 @@ export interface RankWeighting extends Weighting {
   isBelow(number: number): boolean;
   /** The first rank that weighs 1 by the rule rather than by the ramp. */
   readonly firstNewest: number;
+  /** Whether the cache holds trial `number` among its newest, at weight 1. */
+  held(number: number): boolean;
 }
 
 /**
  * Weights by linear forgetting (tpe-spec 3.5): rank r in trial-number order among the n above
  * observations weighs 1/n + r·c while r < n − lf − 1 (c = (1 − 1/n)/(n − lf − 1)), else 1. The cached
- * sum holds every observation at the affine weight (its three sums combined into `cache.combined`); the
- * newest (weight 1) are corrected directly. Undefined when the cache does not keep ranks, or the ramp is
+ * sums hold the newest lf by number at weight 1 and the others at the affine weight (combined into
+ * `cache.combined`); `bulk` is the weight they hold an observation at. Where the newest lf by rank are not
+ * those (below or added trials among them), `correctNewest` re-weights the difference. Undefined when the cache does not keep ranks, or the ramp is
  * too short for that (n ≤ lf + 1).
  */
 export const rankedWeighting = (cache: AboveKdeCache, changes: RankChanges, n: number): RankWeighting | undefined => {
   const { ranked } = cache;
-  if (ranked === undefined) return undefined;
+  // The cache holds its newest at weight 1 for one forgetting constant: this one.
+  if (ranked === undefined || ranked.window !== changes.forgetting) return undefined;
   const lf = changes.forgetting;
   const ramp = n - lf;
   if (ramp < 2) return undefined;
@@ -67,23 +71,35 @@ export const rankedWeighting = (cache: AboveKdeCache, changes: RankChanges, n: n
   const removed = sortedNumbers(changes.removed);
   const added = sortedNumbers(changes.added);
   ranked.setBoundaryTrials(removed, added);
-  (cache.combined as HermiteMoments).combine(1 / n, cache.moments, slope, ranked.byIndex, ranked.byShift);
+  (cache.combined as HermiteMoments).combine(
+    1 / n,
+    cache.moments,
+    slope,
+    ranked.byIndex,
+    ranked.byShift,
+    ranked.newest,
+  );
   // The corrections ask `bulk` and `actual` of one observation in turn: its rank is worked out once.
   let lastNumber = -1;
   let lastRank = 0;
+  let lastIndex = 0;
   const rankOf = (number: number): number => {
     if (number !== lastNumber) {
-      lastRank =
-        ranked.indexOf(number) - countBelow(removed, removed.length, number) + countBelow(added, added.length, number);
+      lastIndex = ranked.indexOf(number);
+      lastRank = lastIndex - countBelow(removed, removed.length, number) + countBelow(added, added.length, number);
       lastNumber = number;
     }
     return lastRank;
+  };
+  const held = (number: number): boolean => {
+    rankOf(number);
+    return ranked.inWindow(lastIndex);
   };
   // Σ_r w(r): the ramp below its last step, its last step (1) and the newest lf (1 each).
   const total = (ramp - 1) / n + (slope * (ramp - 1) * (ramp - 2)) / 2 + 1 + lf + changes.priorWeight;
   return {
     uniform: false,
-    bulk: (number) => 1 / n + slope * rankOf(number),
+    bulk: (number) => (held(number) ? 1 : 1 / n + slope * rankOf(number)),
     actual: (number) => linearForgettingWeight(rankOf(number), n, lf),
     total,
     rankOf,
@@ -92,5 +108,6 @@ export const rankedWeighting = (cache: AboveKdeCache, changes: RankChanges, n: n
       return at < removed.length && removed[at] === number;
     },
     firstNewest: ramp,
+    held,
   };
 };

@@ -303,16 +303,20 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
       'INTERRUPTED',
       'INTERRUPTED',
     ]);
+    // Each trial the stop cut short stays marked as one that ran the entry (the store gave the entry back, and
+    // lists it as taken by none of them), with no attempt.
+    const key = 'enqueue:{"model":"b","x":0.5}#0';
+    const stopped = { internal: { x: 0.5, model: 1 }, key, stopped: true };
     expect(trials.map((trial) => trial.state === 'failed' && trial.error.details?.entry)).toEqual([
       undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
+      stopped,
+      stopped,
+      stopped,
+      stopped,
     ]);
+    expect((await store.listTakenEntries?.('stuck'))?.map(({ trial }) => trial)).toEqual([0]);
     expect(warnings.filter((line) => line.includes('not handed out again'))).toEqual([]);
     // Said at each stop, with the ways out (an entry longer than each run gets was stopped at every run, unsaid).
-    const key = 'enqueue:{"model":"b","x":0.5}#0';
     expect(warnings.filter((line) => line.includes('the stop cut short'))).toEqual(
       [1, 2, 3, 4].map(
         (number) =>
@@ -321,6 +325,15 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
           `or take the entry out of the queue (\`parzen queue CONFIG --remove '${key}'\`, in code study.removeEnqueued({ key: ${JSON.stringify(key)} })).`,
       ),
     );
+    // A worker gone at it after those stops: its first attempt (the marked trials the stops cut short are none).
+    expect((await store.createTrial('stuck', { lease: gone }))?.internal).toEqual({ x: 0.5, model: 1 });
+    await runStudy({ ...options, budget: { maxTrials: 0 } });
+    const stale = (await store.listTrials('stuck'))[5];
+    expect(stale?.state === 'failed' && stale.error.details?.entry).toEqual({
+      internal: { x: 0.5, model: 1 },
+      key,
+      attempt: 1,
+    });
     // The next resume, not stopped, runs it first, then the rest, and not the failed one again.
     stopAtEntry = false;
     await runStudy({ ...options, budget: { moreTrials: 2 } });

@@ -247,6 +247,8 @@ export const entryAttempt = async (
       continue;
     }
     if (trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
+    // A trial a stop its run's caller asked for cut short keeps its entry marked (see stoppedEntry), no attempt.
+    if ((trial.error.details?.entry as { readonly stopped?: unknown }).stopped === true) continue;
     if (trial.error.details?.entrySkipped === true) before.length = 0;
     else before.push(trial.number);
   }
@@ -262,6 +264,42 @@ export const entryAttempt = async (
   return skip
     ? { outcome: marked, skipped: { internal: entry.internal, ...key, trials: [...before, number] } }
     : { outcome: marked };
+};
+
+/**
+ * The outcome of trial `number`, which ended unrun because a stop its run's caller asked for cut it short (Ctrl-C,
+ * SIGTERM, the run's signal), with the enqueued entry it took in its details: `entry` (its `internal` values, its
+ * `key` if it has one, and `stopped: true`, no `attempt`: such a stop uses none of the entry's attempts, see
+ * {@link entryAttempt}), so that the trial stays marked as one that ran the entry once the store has given the entry
+ * back (it no longer lists the trial in `listTakenEntries`). Any other outcome, one of a trial that took no entry,
+ * or on a store without `listTakenEntries` (or that fails to list), as it is.
+ */
+export const stoppedEntry = async (
+  store: TrialStore,
+  study: string,
+  number: number,
+  outcome: TrialOutcome,
+): Promise<TrialOutcome> => {
+  if (outcome.state !== 'failed' || !endedUnrun(outcome)) return outcome;
+  const entry = await entryHeldBy(store, study, number);
+  if (entry === undefined) return outcome;
+  const key = entry.key === undefined ? {} : { key: entry.key };
+  const details = { ...outcome.error.details, entry: { internal: entry.internal, ...key, stopped: true } };
+  return { state: 'failed', error: { ...outcome.error, details } };
+};
+
+/** The entry a trial a stop cut short took, as its record keeps it (see {@link stoppedEntry}); else undefined. */
+export const stoppedEntryOf = (trial: Trial): TakenEntry | undefined => {
+  if (trial.state !== 'failed') return undefined;
+  const entry = trial.error.details?.entry as
+    | { readonly internal?: ParamAssignment; readonly key?: unknown; readonly stopped?: unknown }
+    | undefined;
+  if (entry?.stopped !== true || entry.internal === undefined) return undefined;
+  return {
+    trial: trial.number,
+    internal: entry.internal,
+    ...(typeof entry.key === 'string' ? { key: entry.key } : {}),
+  };
 };
 
 /** The enqueued entry trial `number` holds, if the store lists it (best effort: undefined when it cannot say). */

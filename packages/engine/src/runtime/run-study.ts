@@ -22,14 +22,7 @@ import { toExternalParams } from '../domain/params.js';
 import { objectiveSeed } from '../domain/rng.js';
 import { checkStoredTrials } from '../domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import {
-  bestTrial,
-  endedUnrun,
-  type FailedTrial,
-  type FinishedTrial,
-  type Lease,
-  type Trial,
-} from '../domain/trial.js';
+import { bestTrial, type FailedTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -40,10 +33,10 @@ import {
   type ConfigFile,
   checkEnqueueStore,
   enqueueConfigEntries,
-  entryHeldBy,
   leftoverEntriesNote,
   skippedEntryNote,
   stoppedEntryNote,
+  stoppedEntryOf,
   studyCommand,
 } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
@@ -673,9 +666,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         // a scheduler's SIGTERM does not use up an enqueued entry's attempts (review 149); a worker gone does. The run's
         // own budget (maxSeconds, a stopper) cuts no trial short: its running trials finish.
         const stopped = interrupt.signal.aborted;
-        // The entry it ran, read before its end gives the entry back: said, since a stop at every run (a scheduler's
-        // time limit shorter than the entry's trial) would run it first again and again, unsaid.
-        const held = stopped && endedUnrun(outcome) ? await entryHeldBy(store, spec.name, asked.number) : undefined;
         const finished = await finishRunTrial(
           session,
           asked,
@@ -686,6 +676,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           endedAt,
           !stopped,
         );
+        // The entry it ran, which its record keeps (read before its end gave the entry back, see stoppedEntry): said,
+        // since a stop at every run (a scheduler's time limit shorter than the entry's trial) would run it first again
+        // and again, unsaid.
+        const held = stopped ? stoppedEntryOf(finished) : undefined;
         if (held !== undefined)
           warn(stoppedEntryNote(spec.name, session.space, asked.number, held, options.configFile));
         return finished;

@@ -31,7 +31,7 @@ import {
 import { errorFacts, isStudyDeleted, ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
 import { listenForAbort } from './abort-listener.js';
-import { type ConfigFile, entryAttempt, skippedEntryNote, studyCommand } from './enqueue.js';
+import { type ConfigFile, entryAttempt, skippedEntryNote, stoppedEntry, studyCommand } from './enqueue.js';
 import { makeFolder } from './make-folder.js';
 import { StudyMirror } from './study-mirror.js';
 import { suggestParams } from './suggest-params.js';
@@ -315,7 +315,8 @@ export const outcomeOf = (result: EvaluationResult): TrialOutcome =>
  * Records how a trial ended (complete, failed or pruned) in the store and announces it. A trial that ended unrun
  * counts as an attempt at the enqueued entry it took (`countsAsAttempt`, the default), and the last one gives the
  * entry up, with a warning (see {@link entryAttempt}); not one whose objective never started, nor one a stop its
- * run's caller asked for cut short (Ctrl-C, SIGTERM, the run's signal): that says nothing of the entry.
+ * run's caller asked for cut short (Ctrl-C, SIGTERM, the run's signal): that says nothing of the entry (the trial
+ * is marked with it all the same, see {@link stoppedEntry}).
  */
 export const finishAskedTrial = async (
   session: StudySession,
@@ -324,7 +325,9 @@ export const finishAskedTrial = async (
   countsAsAttempt = true,
 ): Promise<FinishedTrial> => {
   const { store, spec } = session;
-  const attempt = countsAsAttempt ? await entryAttempt(store, spec.name, number, outcome) : { outcome };
+  const attempt = countsAsAttempt
+    ? await entryAttempt(store, spec.name, number, outcome)
+    : { outcome: await stoppedEntry(store, spec.name, number, outcome) };
   const finished = await store.finishTrial(spec.name, number, attempt.outcome).catch(async (error: unknown) => {
     throw await withWhatItHolds(session, number, error);
   });

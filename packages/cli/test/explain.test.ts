@@ -505,6 +505,29 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect((await lastTrial(config))?.params).toEqual(next.params);
   });
 
+  it("names the enqueued entry a dead worker's trial gives back as the next trial's, before the one that waits, as run runs them", async () => {
+    const config = journalHeartConfig(dir, 'given-back', { suggester: { use: 'tpe' }, budget: { maxTrials: 6 } });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    // Two entries queued; a worker whose process is gone took the first.
+    const store = createJsonlStore({ path: join(dir, 'given-back.parzen.jsonl') });
+    await store.enqueue('given-back', [{ internal: { x: 0.5, y: 0.5 } }, { internal: { x: -0.25, y: 1 } }]);
+    await store.createTrial('given-back', {
+      lease: { owner: `${hostname()}:2147483646:gone`, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    await store.close();
+    const explained = await cliIn(dir, 'explain', config);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stderr).toContain(
+      '#6 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first (the enqueued entry it ran then runs again first).',
+    );
+    expect(explained.stderr).toContain(
+      '#7, the next trial, runs the enqueued entry that a trial whose worker is gone gives back, before those that wait (x = 0.5, y = 0.5) instead:',
+    );
+    const more = await cliIn(dir, 'run', config, '--more-trials', '1', '--quiet');
+    expect(more.code, more.stderr).toBe(0);
+    expect((await lastTrial(config))?.params).toEqual({ x: 0.5, y: 0.5 });
+  });
+
   it('lists the below set best first in a maximize study, and says when enqueued entries go first', async () => {
     const config = journalHeartConfig(dir, 'maximized', {
       direction: 'maximize',

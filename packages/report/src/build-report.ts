@@ -687,7 +687,7 @@ const nextSection = async (
       ],
       charts: [],
     };
-  const { trials, stale } = asTheNextRunSeesThem(study.trials, now);
+  const { trials, stale, givenBack } = asTheNextRunSeesThem(study.trials, now, study.takenEntries);
   // The seed and TPE settings the next run takes (a config's, edited since the study began), as explain takes them.
   const run = study.nextRun ?? {};
   const seen = {
@@ -701,8 +701,10 @@ const nextSection = async (
   const e = next.explanation;
   const words = suggestionWords(next, trials, study.direction);
   const running = next.running === 0 ? '' : `; ${next.running === 1 ? '1 trial' : `${next.running} trials`} running`;
+  // An entry a trial whose worker is gone gives back runs before those that wait (as the next run hands them out).
+  const entryFirst = givenBack?.[0] ?? study.waiting?.[0];
   const text = [
-    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${study.waiting === undefined || study.waiting.length === 0 ? '' : ` ${waitingEntrySentence(next.trialNumber, toExternalParams(study.space, study.waiting[0] as ParamAssignment))}`}`,
+    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${entryFirst === undefined ? '' : ` ${waitingEntrySentence(next.trialNumber, toExternalParams(study.space, entryFirst), givenBack?.[0] !== undefined)}`}`,
   ];
   const edited = [
     ...(run.suggester === undefined ? [] : ['TPE settings']),
@@ -712,7 +714,7 @@ const nextSection = async (
     text.push(
       `The next run takes the config's ${edited.join(' and ')}, edited since the study began: this is computed with ${edited.length === 1 ? 'it' : 'them'}, as \`parzen explain\` computes it, while "What TPE saw" replays the past trials with the study's own.`,
     );
-  if (stale.length > 0) text.push(staleTrialsSentence(stale));
+  if (stale.length > 0) text.push(staleTrialsSentence(stale, givenBack));
   if (next.unknownOptions.length > 0)
     text.push(
       `The study's stored TPE options include ${next.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study): left out.`,

@@ -1,6 +1,13 @@
 import type { ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
-import { shownNumber } from '@parzen/engine/host';
-import { type Direction, finishedTrial, staleTrialOutcome, type Trial } from '@parzen/engine/plugin';
+import { entriesGivenBack, shownNumber } from '@parzen/engine/host';
+import {
+  type Direction,
+  finishedTrial,
+  type ParamAssignment,
+  staleTrialOutcome,
+  type TakenEntry,
+  type Trial,
+} from '@parzen/engine/plugin';
 import type { NextSuggestion } from './replay.js';
 
 /**
@@ -17,12 +24,20 @@ export const workerGone = (trial: Trial, now: Date): boolean => staleTrialOutcom
 export const asTheNextRunSeesThem = (
   trials: readonly Trial[],
   now: Date,
+  /** The entries the study's trials hold (the store's `listTakenEntries`); absent when the store does not list them. */
+  taken?: readonly TakenEntry[],
 ): {
   /** The trials, those whose worker is gone failed as `STALE_TRIAL`. */
   readonly trials: Trial[];
   /** The numbers of the trials failed so. */
   readonly stale: number[];
+  /**
+   * The enqueued entries those trials give back (internal values), in the order the next run runs them, before any
+   * other waiting entry; absent when `taken` is (the store alone knows them).
+   */
+  readonly givenBack?: readonly ParamAssignment[];
 } => {
+  const given = taken === undefined ? undefined : entriesGivenBack(trials, now, taken).map(({ internal }) => internal);
   const stale: number[] = [];
   const seen = trials.map((trial): Trial => {
     const outcome = staleTrialOutcome(trial, now, '');
@@ -30,7 +45,7 @@ export const asTheNextRunSeesThem = (
     stale.push(trial.number);
     return finishedTrial(trial, outcome, now.toISOString());
   });
-  return { trials: seen, stale };
+  return { trials: seen, stale, ...(given === undefined ? {} : { givenBack: given }) };
 };
 
 /**
@@ -253,17 +268,29 @@ const numbered = (numbers: readonly number[]): string => listed(numbers.map((num
 /**
  * What `parzen explain` and the report's "Next suggestion" section say of the running trials whose worker is gone
  * (`stale`, as {@link asTheNextRunSeesThem} lists them), one sentence: `#12 was left running by a worker that is
- * gone: counted as failed (STALE_TRIAL), as the next run marks it first (…)`.
+ * gone: counted as failed (STALE_TRIAL), as the next run marks it first (…)`. `givenBack`: the enqueued entries they
+ * give back (`asTheNextRunSeesThem`'s), said in the parenthesis; absent, the parenthesis says the store alone knows.
  */
-export const staleTrialsSentence = (stale: readonly number[]): string => {
+export const staleTrialsSentence = (stale: readonly number[], givenBack?: readonly unknown[]): string => {
   const one = stale.length === 1;
-  return `${numbered(stale)} ${one ? 'was' : 'were'} left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks ${one ? 'it' : 'them'} first (an enqueued entry ${one ? 'it' : 'one'} ran, if any, then runs again first, which the store alone knows).`;
+  const entries =
+    givenBack === undefined
+      ? ` (an enqueued entry ${one ? 'it' : 'one'} ran, if any, then runs again first, which the store alone knows)`
+      : givenBack.length === 0
+        ? ''
+        : ` (the enqueued ${givenBack.length === 1 ? 'entry' : 'entries'} ${one ? 'it' : 'they'} ran then ${givenBack.length === 1 ? 'runs' : 'run'} again first)`;
+  return `${numbered(stale)} ${one ? 'was' : 'were'} left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks ${one ? 'it' : 'them'} first${entries}.`;
 };
 
 /**
  * What they say of an enqueued entry waiting (`entry`: its params, as a config writes them), which the next trial
  * (`trialNumber`) runs instead of TPE's draw, one sentence: `#8, the next trial, runs the enqueued entry that waits
- * (x = 0.25, y = -1) instead: …`.
+ * (x = 0.25, y = -1) instead: …`. `givenBack`: the entry is one a trial whose worker is gone gives back (see
+ * {@link asTheNextRunSeesThem}), which the next run runs before the entries that wait.
  */
-export const waitingEntrySentence = (trialNumber: number, entry: Readonly<Record<string, unknown>>): string =>
-  `#${trialNumber}, the next trial, runs the enqueued entry that waits (${paramsLine(entry)}) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #${trialNumber} without it.`;
+export const waitingEntrySentence = (
+  trialNumber: number,
+  entry: Readonly<Record<string, unknown>>,
+  givenBack = false,
+): string =>
+  `#${trialNumber}, the next trial, runs ${givenBack ? 'the enqueued entry that a trial whose worker is gone gives back, before those that wait' : 'the enqueued entry that waits'} (${paramsLine(entry)}) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #${trialNumber} without it.`;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { choice, option, type Trial, uniform } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { asTheNextRunSeesThem, suggestionWords } from '../src/host.js';
@@ -100,6 +101,37 @@ describe('the report\'s "Next suggestion"', () => {
     const section = nextSection(await buildReport({ ...study, waiting: [{ x: 0.25, y: -1 }] })) as Section;
     expect(section.text[0]).toContain(
       "#12, the next trial, runs the enqueued entry that waits (x = 0.25, y = -1) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #12 without it.",
+    );
+  });
+
+  it("says the entry a dead worker's trial gives back runs first, before the one that waits, as the next run runs them", async () => {
+    const study = await runTpeStudy(12);
+    const now = new Date('2026-06-01T00:00:00.000Z');
+    // A worker of this host whose process has ended held the entry x = 0.5 (its lease not yet lapsed).
+    const dead: Trial = {
+      ...(running(study, { x: 0.5, y: 0.5 }) as Trial & { state: 'running' }),
+      lease: { owner: `${hostname()}:999999999:gone`, expiresAt: '2026-06-01T00:05:00.000Z' },
+    };
+    const held = { ...study, trials: [...study.trials, dead], waiting: [{ x: 0.25, y: -1 }] };
+    const taken = [{ trial: 12, internal: { x: 0.5, y: 0.5 }, key: 'a' }];
+    const section = nextSection(await buildReport({ ...held, takenEntries: taken }, { now })) as Section;
+    expect(section.text[0]).toContain(
+      '#13, the next trial, runs the enqueued entry that a trial whose worker is gone gives back, before those that wait (x = 0.5, y = 0.5) instead:',
+    );
+    expect(section.text).toContain(
+      '#12 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first (the enqueued entry it ran then runs again first).',
+    );
+    // Only its lease lapsed (a worker on another host, which may still finish it): the entry stays with it.
+    const lapsed: Trial = {
+      ...(dead as Trial & { state: 'running' }),
+      lease: { owner: 'another-host:4242', expiresAt: '2026-05-01T00:00:00.000Z' },
+    };
+    const elsewhere = nextSection(
+      await buildReport({ ...held, trials: [...study.trials, lapsed], takenEntries: taken }, { now }),
+    ) as Section;
+    expect(elsewhere.text[0]).toContain('#13, the next trial, runs the enqueued entry that waits (x = 0.25, y = -1)');
+    expect(elsewhere.text).toContain(
+      '#12 was left running by a worker that is gone: counted as failed (STALE_TRIAL), as the next run marks it first.',
     );
   });
 

@@ -700,19 +700,21 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     output.note(
       `parzen: note: --seed ${flags.seed} is not the seed study ${read.name} was created with (${seeds.own}): the params below are those a run with --seed ${flags.seed} would draw next${seeds.plain === flags.seed ? '' : `; without --seed, explain draws with seed ${seeds.plain}, as run would`}.`,
     );
-  const { trials, stale } = asTheNextRunSeesThem(read.trials, new Date());
+  const { trials, stale, givenBack } = asTheNextRunSeesThem(read.trials, new Date(), read.takenEntries);
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;
   if (next.unknownOptions.length > 0)
     output.note(
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${next.unknownOptions.join(', ')}), left out.`,
     );
-  if (stale.length > 0) output.note(`parzen: ${staleTrialsSentence(stale)}`);
+  if (stale.length > 0) output.note(`parzen: ${staleTrialsSentence(stale, givenBack)}`);
   // An enqueued entry runs before TPE's draw (review 60: explain printed TPE's params for an entry's trial):
   // one waiting in the store, else a config entry no trial has run.
-  const first = waiting?.[0]?.internal ?? unrun[0];
+  // One a trial whose worker is gone gives back runs before those (as the next run hands them out).
+  const first = givenBack?.[0] ?? waiting?.[0]?.internal ?? unrun[0];
   const enqueued = first === undefined ? undefined : toExternalParams(study.space, first);
-  if (enqueued !== undefined) output.note(`parzen: ${waitingEntrySentence(next.trialNumber, enqueued)}`);
+  if (enqueued !== undefined)
+    output.note(`parzen: ${waitingEntrySentence(next.trialNumber, enqueued, givenBack?.[0] !== undefined)}`);
   else
     for (const { entry, trial } of uncertain)
       output.note(

@@ -199,6 +199,39 @@ const isEntry = (recorded: unknown, entry: TakenEntry): boolean => {
   return key === undefined && canonicalJson(internal) === canonicalJson(entry.internal);
 };
 
+/**
+ * The trials before trial `number` that were attempts at `entry` (the enqueued entry it took, `taken` listing the
+ * entries the study's trials hold) since the entry was last given up, by the study's `trials` (see
+ * {@link entryAttempt}).
+ */
+export const attemptsBefore = (
+  taken: readonly TakenEntry[],
+  trials: readonly Trial[],
+  number: number,
+  entry: TakenEntry,
+): number[] => {
+  // Earlier trials that took an equal entry and kept it (a trial that gives its entry back is not listed).
+  // Review 149: a second copy of {x: 0.5} was given up after one attempt, the first copy's two counted with it.
+  const held = new Set(
+    taken.filter((candidate) => candidate.trial < number && isEntry(candidate, entry)).map(({ trial }) => trial),
+  );
+  const before: number[] = [];
+  for (const trial of trials) {
+    if (trial.number >= number) continue;
+    // One still running holds another copy: it neither counts nor ends the count.
+    if (held.has(trial.number)) {
+      if (trial.state !== 'running') before.length = 0;
+      continue;
+    }
+    if (trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
+    // A trial a stop its run's caller asked for cut short keeps its entry marked (see stoppedEntry), no attempt.
+    if ((trial.error.details?.entry as { readonly stopped?: unknown }).stopped === true) continue;
+    if (trial.error.details?.entrySkipped === true) before.length = 0;
+    else before.push(trial.number);
+  }
+  return before;
+};
+
 // An entry whose trial kills its worker each time (too much memory, a native crash) was handed out again on every
 // resume, without end, and the resume ran it first each time.
 /**
@@ -233,25 +266,7 @@ export const entryAttempt = async (
   } catch {
     return { outcome };
   }
-  // Earlier trials that took an equal entry and kept it (a trial that gives its entry back is not listed).
-  // Review 149: a second copy of {x: 0.5} was given up after one attempt, the first copy's two counted with it.
-  const held = new Set(
-    taken.filter((candidate) => candidate.trial < number && isEntry(candidate, entry)).map(({ trial }) => trial),
-  );
-  const before: number[] = [];
-  for (const trial of trials) {
-    if (trial.number >= number) continue;
-    // One still running holds another copy: it neither counts nor ends the count.
-    if (held.has(trial.number)) {
-      if (trial.state !== 'running') before.length = 0;
-      continue;
-    }
-    if (trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
-    // A trial a stop its run's caller asked for cut short keeps its entry marked (see stoppedEntry), no attempt.
-    if ((trial.error.details?.entry as { readonly stopped?: unknown }).stopped === true) continue;
-    if (trial.error.details?.entrySkipped === true) before.length = 0;
-    else before.push(trial.number);
-  }
+  const before = attemptsBefore(taken, trials, number, entry);
   const attempt = before.length + 1;
   const key = entry.key === undefined ? {} : { key: entry.key };
   const skip = attempt >= ENTRY_ATTEMPTS;

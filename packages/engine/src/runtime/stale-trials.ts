@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { TrialStore } from '../contracts/store.js';
-import type { Lease, Trial, TrialOutcome } from '../domain/trial.js';
-import { entryAttempt, type SkippedEntry } from './enqueue.js';
+import type { TakenEntry, TrialStore } from '../contracts/store.js';
+import { endedUnrun, type Lease, type Trial, type TrialOutcome } from '../domain/trial.js';
+import { attemptsBefore, ENTRY_ATTEMPTS, entryAttempt, type SkippedEntry } from './enqueue.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
@@ -248,3 +248,23 @@ export const failStaleTrials = async (
   }
   return { failed, skipped };
 };
+
+/**
+ * The enqueued entries the next run gives back to the queue when it marks the trials of `trials` whose worker is
+ * gone by `now` failed (`STALE_TRIAL`, see {@link staleTrialOutcome}): each that such a trial holds (by `taken`, the
+ * store's `listTakenEntries`), unless only its lease lapsed (a worker on another host may still finish it) or the
+ * trial is the entry's last attempt (see `ENTRY_ATTEMPTS`), which gives it up. By trial number, which is the
+ * order the entries were taken in: they wait before the entries no trial took, so the first of them runs first.
+ */
+export const entriesGivenBack = (
+  trials: readonly Trial[],
+  now: Date,
+  taken: readonly TakenEntry[],
+): readonly TakenEntry[] =>
+  trials.flatMap((trial) => {
+    if (trial.state !== 'running') return [];
+    const outcome = staleTrialOutcome(trial, now, '');
+    const entry = taken.find((candidate) => candidate.trial === trial.number);
+    if (outcome === undefined || entry === undefined || !endedUnrun(outcome)) return [];
+    return attemptsBefore(taken, trials, trial.number, entry).length + 1 >= ENTRY_ATTEMPTS ? [] : [entry];
+  });

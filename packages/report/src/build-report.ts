@@ -219,6 +219,10 @@ const enqueuedCell = (entry: ParamAssignment, stored: ParamAssignment): string =
   return Object.keys(stored).every((name) => fixed.includes(name)) ? 'all params' : fixed.join(', ');
 };
 
+/** The error cell of a running trial whose worker was gone when the page was made (as `parzen trials` words it). */
+const WORKER_GONE =
+  'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL), unless a rescue file keeps its result (its worker stopped because the store could not record it; `parzen trials` names the file): runs then leave it running until `parzen import CONFIG FILE` finishes it with that result, so that it counts once';
+
 /** What the marker columns (and the error column, when it holds a trial cut short) mean, beside the page's table and as their headers' titles. */
 const MARKER_LEGEND = {
   'start-up':
@@ -254,10 +258,9 @@ const table = (
   for (const trial of study.trials) {
     if (trial.state === 'failed') errors.set(trial.number, errorCell(trial.error));
     else if (trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''))
-      errors.set(
-        trial.number,
-        'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL)',
-      );
+      // Unless this user's rescue file keeps its result, which the page is not told (trial 173: it said only that a
+      // run marks it failed, where runs leave such a trial running for the import).
+      errors.set(trial.number, WORKER_GONE);
   }
   const withErrors = errors.size > 0;
   const withCut = points.some((p) => p.cutShort === true);

@@ -935,7 +935,7 @@ describe('buildReport on a study whose trials report learning curves (some prune
     const page = await buildReport(withRunning, { now: new Date('2026-06-01T00:00:00.000Z') });
     const error = page.table?.columns.indexOf('error') ?? -1;
     expect(page.table?.rows.slice(6).map((row) => row[error])).toEqual([
-      'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL)',
+      'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL), unless a rescue file keeps its result (its worker stopped because the store could not record it; `parzen trials` names the file): runs then leave it running until `parzen import CONFIG FILE` finishes it with that result, so that it counts once',
       null,
     ]);
   });

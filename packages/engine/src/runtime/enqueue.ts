@@ -225,7 +225,7 @@ export const attemptsBefore = (
     }
     if (trial.state !== 'failed' || !isEntry(trial.error.details?.entry, entry)) continue;
     // A trial a stop its run's caller asked for cut short keeps its entry marked (see stoppedEntry), no attempt.
-    if ((trial.error.details?.entry as { readonly stopped?: unknown }).stopped === true) continue;
+    if ((trial.error.details?.entry as { readonly stopped?: unknown } | undefined)?.stopped === true) continue;
     if (trial.error.details?.entrySkipped === true) before.length = 0;
     else before.push(trial.number);
   }

@@ -1195,6 +1195,29 @@ describe('parzen report --serve before the study runs', () => {
     expect(run.stderr).toContain('report server stopped (SIGINT)');
   });
 
+  it("says the first trial runs the config's first enqueue entry, as the first run does", async () => {
+    requireBuiltCli();
+    const queued = writeIn(
+      dir,
+      'early-queued.json',
+      heartConfig({
+        name: 'early-queued',
+        suggester: { use: 'tpe' },
+        store: { use: 'jsonl', options: { path: './early-queued.parzen.jsonl' } },
+        enqueue: [
+          { x: 0.5, y: 0.5 },
+          { x: -1, y: 1 },
+        ],
+      }),
+    );
+    const { nextReport, stop } = await serveProcess([queued]);
+    const first = (await nextReport()) as unknown as { sections: { id: string; text: string[] }[] };
+    expect(first.sections.find((section) => section.id === 'next')?.text[0]).toContain(
+      '#0, the next trial, runs the enqueued entry that waits (x = 0.5, y = 0.5) instead:',
+    );
+    expect((await stop()).code).toBe(0);
+  });
+
   it('still refuses bad input as it is said without --serve: a config that does not validate, a store that is a folder', async () => {
     const bad = writeIn(
       dir,

@@ -634,19 +634,25 @@ const serveBeforeStudy = async (
     `parzen: ${told(missing.message)} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
   );
   checkAskedTrials(config.name, [], flags.trial, output);
-  const empty: ReportStudy = {
-    name: config.name,
-    direction: config.direction,
-    seed: config.seed,
-    space: run.experiment.space,
-    trials: [],
-    suggester: {
-      use: config.suggester.use,
-      ...(config.suggester.options === undefined
-        ? {}
-        : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
+  // The config's enqueue entries, which the first run queues and runs first (trial 173: the page said trial #0 got
+  // TPE's start-up draw, where #0 ran the first entry).
+  const empty: ReportStudy = withWaiting(
+    {
+      name: config.name,
+      direction: config.direction,
+      seed: config.seed,
+      space: run.experiment.space,
+      trials: [],
+      suggester: {
+        use: config.suggester.use,
+        ...(config.suggester.options === undefined
+          ? {}
+          : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
+      },
     },
-  };
+    undefined,
+    configEntries(run.experiment, [], undefined).unrun,
+  );
   // Opened for reading once it exists, and kept open, as serve keeps it. Until the study is read once, each poll
   // opens the store afresh, as after any failed read: a reader kept from a file that was unreadable then (or
   // replaced since) would never see the study the run writes (review 123).

@@ -789,8 +789,18 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   // Those cut short told apart, in the run's summary's words (after a kill -9, "1 failed" read as the objective's).
   const cut = all.filter((p) => p.cutShort === true).length;
   const cutNote = cutShortNote(cut, count('failed'));
+  // Running trials whose worker is gone, as the table's rows say them (trial 173: the header counted one as running).
+  const gone = study.trials.filter(
+    (trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''),
+  ).length;
+  const goneNote =
+    gone === 0
+      ? ''
+      : gone === count('running')
+        ? ` (${gone === 1 ? 'worker' : 'workers'} gone)`
+        : ` (${gone} of them, worker gone)`;
   notes.push(
-    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed${cutNote}, ${count('pruned')} pruned, ${count('running')} running.`,
+    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed${cutNote}, ${count('pruned')} pruned, ${count('running')} running${goneNote}.`,
   );
   const shownIdx = downsampleIndices(all.length, maxPoints, (i) => all[i]?.improved === true);
   const shown = shownIdx.map((i) => all[i] as TrialPoint);

@@ -938,6 +938,13 @@ describe('buildReport on a study whose trials report learning curves (some prune
       'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL), unless a rescue file keeps its result (its worker stopped because the store could not record it; `parzen trials` names the file): runs then leave it running until `parzen import CONFIG FILE` finishes it with that result, so that it counts once',
       null,
     ]);
+    // The header counts it as running, its worker gone, as the row says (one of two running here).
+    expect(page.notes[0]).toMatch(/, 2 running \(1 of them, worker gone\)\.$/);
+    const one = await buildReport(
+      { ...withRunning, trials: withRunning.trials.slice(0, 7) },
+      { now: new Date('2026-06-01T00:00:00.000Z') },
+    );
+    expect(one.notes[0]).toMatch(/, 1 running \(worker gone\)\.$/);
   });
 
   it('has no learning-curves chart when no trial reported', async () => {

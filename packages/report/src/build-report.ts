@@ -258,7 +258,7 @@ const table = (
   for (const trial of study.trials) {
     if (trial.state === 'failed') errors.set(trial.number, errorCell(trial.error));
     else if (trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''))
-      // Unless this user's rescue file keeps its result, which the page is not told (trial 173: it said only that a
+      // Unless this user's rescue file keeps its result, which the page is not told (it said only that a
       // run marks it failed, where runs leave such a trial running for the import).
       errors.set(trial.number, WORKER_GONE);
   }
@@ -789,7 +789,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   // Those cut short told apart, in the run's summary's words (after a kill -9, "1 failed" read as the objective's).
   const cut = all.filter((p) => p.cutShort === true).length;
   const cutNote = cutShortNote(cut, count('failed'));
-  // Running trials whose worker is gone, as the table's rows say them (trial 173: the header counted one as running).
+  // Running trials whose worker is gone, as the table's rows say them (the header counted one as running, unsaid).
   const gone = study.trials.filter(
     (trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''),
   ).length;

@@ -22,6 +22,11 @@ export interface ServeOptions {
    * page is asked for), and one that fails again with the same message is not told again.
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * After how long a read still under way is told to the pages (event `status`), until it ends: a store that cannot
+   * reach its database retries meanwhile, and says so in the server's log (default 3000, when the stores first say it).
+   */
+  readonly slowReadMs?: number;
 }
 
 /** Whether a request's Host names this server: 127.0.0.1 or localhost, at its port. */
@@ -60,14 +65,18 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
   // the CLI's log; the page just stopped changing). A page that could not be built stays failed until one is:
   // kept apart from a failed read, so a read that works again does not clear it (review 146: a failed build, then a
   // failed read, then a read that worked said "reads the study again" over the page that was never built).
-  const failures: { read?: string; build?: string } = {};
+  const failures: { read?: string; build?: string; slow?: number } = {};
   const statusOf = (): string =>
     JSON.stringify(
       failures.read !== undefined
         ? { error: `reading the study failed: ${failures.read}` }
-        : failures.build !== undefined
-          ? { error: `the report could not be built: ${failures.build}` }
-          : { ok: true },
+        : failures.slow !== undefined
+          ? {
+              error: `reading the study is taking over ${failures.slow} s (a store that cannot reach its database retries: see the report server's log)`,
+            }
+          : failures.build !== undefined
+            ? { error: `the report could not be built: ${failures.build}` }
+            : { ok: true },
     );
   const sendStatus = (client: ServerResponse) => client.write(`event: status\ndata: ${statusOf()}\n\n`);
   const told = (change: () => void) => {
@@ -81,13 +90,19 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
     const news = kind === 'read' || failures.build !== message;
     told(() => {
       failures[kind] = message;
+      // A read that ended (failed here) is no longer under way.
+      if (kind === 'read') delete failures.slow;
     });
     return news;
   };
   const worked = (kind: 'read' | 'build') =>
     told(() => {
       delete failures[kind];
+      if (kind === 'read') delete failures.slow;
     });
+  // The page said "Live" through a store's retries (up to its retryTimeoutMs, 60 s by default), while the
+  // server's log already said it was retrying.
+  const slowReadMs = options.slowReadMs ?? 3000;
 
   const intervalMs = options.intervalMs ?? 1000;
   // A build that failed is tried again, the study unchanged (a build that failed once, out of memory, left the page
@@ -99,8 +114,16 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
   const poll = (now = false): Promise<void> => {
     polling ??= (async () => {
       let stage: 'read' | 'build' = 'read';
+      const slow = setTimeout(
+        () =>
+          told(() => {
+            failures.slow = Math.round(slowReadMs / 100) / 10;
+          }),
+        slowReadMs,
+      );
+      slow.unref();
       try {
-        const study = await options.load();
+        const study = await options.load().finally(() => clearTimeout(slow));
         worked('read');
         const next = pageVersion(study, new Date());
         const retry =

@@ -97,6 +97,33 @@ describe('serveReport status events', () => {
   });
 });
 
+describe('serveReport and a read that takes long', () => {
+  it('tells the pages a read still under way after slowReadMs (a store retrying), and when it ends', async () => {
+    let slow = false;
+    const server = await serveReport({
+      load: async (): Promise<ReportStudy> => {
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 400));
+        return { name: 's', direction: 'minimize', seed: 1, space, trials: [done(0)], suggester: { use: 'random' } };
+      },
+      build: (study) => buildReport(study),
+      intervalMs: 20,
+      slowReadMs: 100,
+    });
+    const stream = await readEvents(`${server.url}events?version=unknown`);
+    try {
+      slow = true;
+      expect(await stream.status(1)).toBe(
+        `{"error":"reading the study is taking over 0.1 s (a store that cannot reach its database retries: see the report server's log)"}`,
+      );
+      slow = false;
+      expect(await stream.status(2)).toBe('{"ok":true}');
+    } finally {
+      await stream.stop();
+      await server.close();
+    }
+  });
+});
+
 describe('serveReport and a build that failed', () => {
   /** A server of study `s` whose builds fail while `broken()` says so, each failure told to `told`. */
   const served = (trials: () => Trial[], broken: () => boolean, told: unknown[], intervalMs: number) =>

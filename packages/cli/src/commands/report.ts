@@ -634,7 +634,7 @@ const serveBeforeStudy = async (
     `parzen: ${told(missing.message)} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
   );
   checkAskedTrials(config.name, [], flags.trial, output);
-  // The config's enqueue entries, which the first run queues and runs first (trial 173: the page said trial #0 got
+  // The config's enqueue entries, which the first run queues and runs first (the page said trial #0 got
   // TPE's start-up draw, where #0 ran the first entry).
   const empty: ReportStudy = withWaiting(
     {

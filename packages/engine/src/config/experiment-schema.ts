@@ -116,7 +116,7 @@ const baseSchema = {
       maxItems: 100_000,
       items: { type: 'object' },
       description:
-        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; a worker that died at it 3 times gives it up, with a warning, while a run stopped by Ctrl-C or SIGTERM uses none of those attempts, unless the store could not record the stop (its database out of reach until the run ended): the trial is then left running, and the next run marks it failed, STALE_TRIAL, one attempt; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
+        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; a worker that died at it 3 times gives it up, with a warning, while a run stopped by Ctrl-C or SIGTERM uses none of those attempts, even when its store could not record the stop (its database out of reach until the run ended): the next run on that host records it; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
     },
     budget: { ...budgetSchema, description: 'When the run stops; at least one rule.' },
     concurrency: {

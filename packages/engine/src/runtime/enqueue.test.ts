@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { hostname } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
@@ -340,6 +342,59 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
     expect(seen.slice(5)).toEqual([0.5, 0.75]);
     expect(seen.filter((x) => x === 0.25)).toHaveLength(1);
     expect(await store.listEnqueued?.('stuck')).toEqual([]);
+  });
+
+  it('a stop the store could not record (its database out of reach) uses no attempt either: a later run marks the trial INTERRUPTED', async () => {
+    const name = `stop-unrecorded-${process.pid}-${Date.now()}`;
+    const memory = createMemoryStore();
+    let down = false;
+    const store: TrialStore = Object.assign(Object.create(memory) as TrialStore, {
+      finishTrial: (study: string, number: number, outcome: Parameters<TrialStore['finishTrial']>[2]) =>
+        down
+          ? Promise.reject(new ParzenError('STORE_FAILED', 'connection lost (retried for 60 s).'))
+          : memory.finishTrial(study, number, outcome),
+    });
+    const controller = new AbortController();
+    const objective = createFunctionObjective((params, context) => {
+      if (params.x !== 0.5) return params.x as number;
+      down = true;
+      setTimeout(() => controller.abort(), 20);
+      return untilStopped(context.signal);
+    });
+    const warnings: string[] = [];
+    const options = {
+      ...runOptions(name, store, objective),
+      enqueue: [{ x: 0.5, model: 'b' }],
+      onWarning: (message: string) => warnings.push(message),
+      gracePeriodMs: 0,
+    };
+    const file = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.stops.jsonl`);
+    try {
+      await expect(runStudy({ ...options, budget: { maxTrials: 5 }, signal: controller.signal })).rejects.toMatchObject(
+        { code: 'STORE_FAILED' },
+      );
+      expect(warnings.join('\n')).toContain(
+        `the store has it as running, and a later run of study ${name} on this host marks it failed as stopped (INTERRUPTED), so an enqueued entry it ran waits again with none of its attempts used`,
+      );
+      // Its worker gone (as when the stopped process has exited), the store back: the next run records the stop.
+      down = false;
+      const [running] = await memory.listTrials(name);
+      const owner = (running?.state === 'running' ? running.lease?.owner : undefined) as string;
+      await memory.renewLease(name, 0, gone);
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(JSON.stringify(owner), JSON.stringify(gone.owner)));
+      await runStudy({ ...options, budget: { maxTrials: 0 } });
+      const [trial] = await memory.listTrials(name);
+      expect(trial?.state === 'failed' && trial.error).toMatchObject({
+        code: 'INTERRUPTED',
+        details: { entry: { internal: { x: 0.5, model: 1 }, stopped: true } },
+      });
+      expect(warnings.at(-1)).toBe(
+        `study ${name}: #0, cut short by a stop (Ctrl-C, SIGTERM, the run's signal) while the store could not record it, is marked failed, INTERRUPTED, as that run would have: an enqueued entry it ran waits again, with none of its attempts used.`,
+      );
+      expect((await memory.listEnqueued?.(name))?.map(({ internal }) => internal)).toEqual([{ x: 0.5, model: 1 }]);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   // Review 151: nothing pinned that the note is said only of a trial the stop cut short. Here the objective has

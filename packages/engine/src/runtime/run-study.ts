@@ -287,6 +287,15 @@ const keptForImport = (
     : { file: rescued.file, trials: rescued.ofWorker };
 };
 
+/**
+ * What a run says of the trials a stop cut short while the store could not record it, which it marked failed
+ * (`INTERRUPTED`, see `failStaleTrials`).
+ */
+const stopsRecordedNote = (study: string, stopped: readonly number[]): string => {
+  const one = stopped.length === 1;
+  return `study ${study}: ${stopped.map((number) => `#${number}`).join(', ')}, cut short by a stop (Ctrl-C, SIGTERM, the run's signal) while the store could not record ${one ? 'it' : 'them'}, ${one ? 'is' : 'are'} marked failed, INTERRUPTED, as that run would have: an enqueued entry ${one ? 'it' : 'one'} ran waits again, with none of its attempts used.`;
+};
+
 /** What a run says of the trials {@link keptForImport} found, once a run for each. */
 const keptNote = (
   study: string,
@@ -467,18 +476,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         warn(keptNote(spec.name, { file: kept.file, trials: unsaid }, trials, workerId, options.configFile));
       return trials.filter((trial) => !kept.trials.includes(trial.number));
     };
-    const { failed: stale, skipped } = await failStaleTrials(
-      store,
-      spec.name,
-      staleToFail(existing, new Date()),
-      workerId,
-    );
+    const {
+      failed: stale,
+      skipped,
+      stopped: stopsRecorded,
+    } = await failStaleTrials(store, spec.name, staleToFail(existing, new Date()), workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId, budget, options.configFile));
     for (const entry of skipped) warn(skippedEntryNote(spec.name, space, entry));
+    if (stopsRecorded.length > 0) warn(stopsRecordedNote(spec.name, stopsRecorded));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
-    const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
+    const waitingNow = stale.length + stopsRecorded.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
     const limit = trialLimit(budget, existing.length);
     const leftover =
       waitingNow === undefined
@@ -763,6 +772,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           if (swept.failed.length > 0)
             warn(staleNote(spec.name, swept.failed, running, workerId, budget, options.configFile));
           for (const entry of swept.skipped) warn(skippedEntryNote(spec.name, space, entry));
+          if (swept.stopped.length > 0) warn(stopsRecordedNote(spec.name, swept.stopped));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

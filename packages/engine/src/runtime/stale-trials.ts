@@ -3,7 +3,8 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TakenEntry, TrialStore } from '../contracts/store.js';
 import { endedUnrun, type Lease, type Trial, type TrialOutcome } from '../domain/trial.js';
-import { attemptsBefore, ENTRY_ATTEMPTS, entryAttempt, type SkippedEntry } from './enqueue.js';
+import { attemptsBefore, ENTRY_ATTEMPTS, entryAttempt, type SkippedEntry, stoppedEntry } from './enqueue.js';
+import { stopKept } from './study-session.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
@@ -222,7 +223,9 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
 /**
  * Marks the stale running trials of a study as failed with code `STALE_TRIAL` (the documented policy:
  * a trial whose worker died is never counted as complete and never waited on). Returns their numbers, and the
- * enqueued entries given up with them (see `entryAttempt`). Two processes may race here; the loser's
+ * enqueued entries given up with them (see `entryAttempt`). A trial a stop its run's caller asked for cut short,
+ * whose end the store could not record then (kept in this user's rescue folder), is marked failed `INTERRUPTED`
+ * instead, with no attempt at its entry (`stopped`). Two processes may race here; the loser's
  * `TRIAL_ALREADY_FINISHED` is ignored.
  */
 export const failStaleTrials = async (
@@ -231,12 +234,32 @@ export const failStaleTrials = async (
   trials: readonly Trial[],
   ownWorker: string,
   now = new Date(),
-): Promise<{ readonly failed: number[]; readonly skipped: SkippedEntry[] }> => {
+): Promise<{ readonly failed: number[]; readonly skipped: SkippedEntry[]; readonly stopped: number[] }> => {
   const failed: number[] = [];
   const skipped: SkippedEntry[] = [];
+  const stopped: number[] = [];
   for (const trial of trials) {
     const stale = staleTrialOutcome(trial, now, ownWorker);
     if (stale === undefined) continue;
+    // A stop its run's caller asked for cut it short, which the store could not record then: recorded now, as the
+    // run would have (no attempt at its entry), not as a worker gone.
+    if (endedUnrun(stale) && trial.state === 'running' && stopKept(study, trial.number, trial.lease?.owner)) {
+      const outcome: TrialOutcome = {
+        state: 'failed',
+        error: {
+          code: 'INTERRUPTED',
+          message: `A stop its run was asked for (Ctrl-C, SIGTERM or the run's signal) cut trial #${trial.number} short while the store could not record it; recorded by a later run.`,
+          details: { worker: trial.lease?.owner },
+        },
+      };
+      try {
+        await store.finishTrial(study, trial.number, await stoppedEntry(store, study, trial.number, outcome));
+        stopped.push(trial.number);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'TRIAL_ALREADY_FINISHED') throw error;
+      }
+      continue;
+    }
     const attempt = await entryAttempt(store, study, trial.number, stale);
     try {
       await store.finishTrial(study, trial.number, attempt.outcome);
@@ -246,7 +269,7 @@ export const failStaleTrials = async (
       if ((error as { code?: string }).code !== 'TRIAL_ALREADY_FINISHED') throw error;
     }
   }
-  return { failed, skipped };
+  return { failed, skipped, stopped };
 };
 
 /**

@@ -394,8 +394,15 @@ const rescueResult = (
     // twice toward maxTrials; review 112: a live run's trial of the same number in a new store was finished).
     unrecorded: { study, trial, ...(worker === undefined ? {} : { worker }) },
   };
+  return appendPrivately(rescueName(study), line);
+};
+
+/**
+ * Appends `line` (as JSON) to file `name` of this user's rescue folder, as {@link rescueResult} keeps a result there.
+ * Returns the file, or why none could be written.
+ */
+const appendPrivately = (name: string, line: unknown): { readonly file: string } | { readonly error: string } => {
   const uid = process.getuid?.();
-  const name = rescueName(study);
   let folder = rescueFolder();
   let file = join(folder, name);
   try {
@@ -426,6 +433,40 @@ const rescueResult = (
   } catch (error) {
     return { error: (error as Error).message };
   }
+};
+
+/** The name of the file of a study's stops the store could not record ({@link recordStop}). */
+const stopsName = (study: string): string => rescueName(study).replace(/\.jsonl$/, '.stops.jsonl');
+
+/**
+ * Keeps, in this user's rescue folder, that a stop its run's caller asked for (Ctrl-C, SIGTERM, the run's signal) cut
+ * trial `trial` of worker `worker` short while the store could not record its end: a later run on this host, which
+ * finds the trial running with its worker gone, then records that end (`INTERRUPTED`, see {@link stopKept}), which
+ * uses none of its enqueued entry's attempts, instead of `STALE_TRIAL`, which would. Whether it could be kept.
+ */
+const recordStop = (study: string, trial: number, worker: string): boolean =>
+  !('error' in appendPrivately(stopsName(study), { stopped: { study, trial, worker } }));
+
+/**
+ * Whether this user's rescue folder keeps a stop of trial `trial` of `worker` that the store could not record (see
+ * {@link recordStop}).
+ */
+export const stopKept = (study: string, trial: number, worker: string | undefined): boolean => {
+  if (worker === undefined) return false;
+  let text: string;
+  try {
+    text = readFileSync(join(rescueFolder(), stopsName(study)), 'utf8');
+  } catch {
+    return false;
+  }
+  return text.split('\n').some((line) => {
+    try {
+      const { stopped } = JSON.parse(line) as { stopped?: { study?: unknown; trial?: unknown; worker?: unknown } };
+      return stopped?.study === study && stopped.trial === trial && stopped.worker === worker;
+    } catch {
+      return false;
+    }
+  });
 };
 
 /** The rescue file's name for a study's results ({@link rescueResult}). */
@@ -529,12 +570,21 @@ export const finishRunTrial = async (
       // was counted twice).
       const said = `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store could not record it (${errorFacts(error)}); `;
       if (outcome.state === 'failed') {
+        // A stop its caller asked for: kept, so that a later run records it as such (no attempt at its entry).
+        const stopped =
+          !countsAsAttempt &&
+          endedUnrun(outcome) &&
+          !isStudyDeleted(error) &&
+          asked.worker !== undefined &&
+          recordStop(spec.name, asked.number, asked.worker);
         warn(
           // Trial 160: after a deletion this told of a store that still had the trial, for a later run to mark.
           `${said}${
             isStudyDeleted(error)
               ? 'its study was deleted, so no store has it'
-              : `the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL)`
+              : stopped
+                ? `the store has it as running, and a later run of study ${spec.name} on this host marks it failed as stopped (INTERRUPTED), so an enqueued entry it ran waits again with none of its attempts used`
+                : `the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL)`
           }; its own error, which only this warning keeps: ${outcome.error.code}: ${outcome.error.message.replace(/\.$/, '')}.`,
         );
         throw error;

@@ -1178,6 +1178,16 @@ describe('runStudy', () => {
     await run(heart, { moreTrials: 2 }, { store: await staleStudy(), onWarning, configFile: { path: 'kill.json' } });
     expect(said).toHaveLength(1);
     expect(said[0]).not.toMatch(/maxTrials|more-trials/);
+    // A matrix's variant: `parzen run` has no --study (it runs every study of the matrix), so the command has none.
+    said.length = 0;
+    await run(
+      heart,
+      { maxTrials: 40 },
+      { store: await staleStudy(), onWarning, configFile: { path: 'm x.json', store: 'sqlite:a b.db', study: 'test' } },
+    );
+    expect(said[0]).toMatch(
+      /They count toward maxTrials \(40\): `parzen run 'm x\.json' --store 'sqlite:a b\.db' --more-trials 4` makes them up once this run ends \(it runs 4 more in each study of the config's matrix\)\.$/,
+    );
   });
 
   it("says which stale trials' results the rescue file keeps, and where (trial 112: the import came too late)", async () => {

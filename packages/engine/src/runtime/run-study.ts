@@ -341,7 +341,10 @@ const staleNote = (
       : ` ${count === 1 ? 'It counts' : 'They count'} toward maxTrials (${budget.maxTrials}): ` +
         (file === undefined
           ? `raise maxTrials by ${count} to make ${count === 1 ? 'it' : 'them'} up.`
-          : `\`${studyCommand('run', file)} --more-trials ${count}\` makes ${count === 1 ? 'it' : 'them'} up once this run ends.`);
+          : file.study === undefined
+            ? `\`${studyCommand('run', file)} --more-trials ${count}\` makes ${count === 1 ? 'it' : 'them'} up once this run ends.`
+            : // A matrix's variant: \`parzen run\` takes no --study, and runs the config's every study.
+              `\`${studyCommand('run', { path: file.path, ...(file.store === undefined ? {} : { store: file.store }) })} --more-trials ${count}\` makes ${count === 1 ? 'it' : 'them'} up once this run ends (it runs ${count} more in each study of the config's matrix).`);
   const said = `${gone} ${count === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${count === 1 ? 'it is' : 'they are'} not rerun ${tail}.${makeUp}`;
   // Each with its worker: a line of another store's study of the same name names another worker.
   const rescued = rescuedAmong(

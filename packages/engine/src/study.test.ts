@@ -1038,7 +1038,7 @@ describe('onWarning (trial 38: warnings could only go to stderr)', () => {
       x: uniform(0, 1),
     } as const;
     const said = [
-      'study s: /space/batch: qloguniform can give 0, below low (16): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [16, 512], raise low to at least q/2 (50), or use a smaller q (at most 2 × low = 32).',
+      'study s: /space/batch: qloguniform can give 0, below low (16): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [16, 512], raise low to at least q/2 (50), or use a q that both bounds are multiples of (16).',
       expect.stringMatching(
         /^study s: \/space\/model\/options\/0\/space\/w: quniform can give 100, below low \(110\), and 600, above high \(560\)/,
       ),

@@ -363,18 +363,35 @@ describe('checkConfig notes', () => {
       {
         pointer: '/space/batch',
         message:
-          'qloguniform can give 0, below low (16): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [16, 512], raise low to at least q/2 (50), or use a smaller q (at most 2 × low = 32).',
+          'qloguniform can give 0, below low (16): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [16, 512], raise low to at least q/2 (50), or use a q that both bounds are multiples of (16).',
       },
       {
         pointer: '/space/y',
         message:
-          'quniform can give 100, below low (110), and 600, above high (560): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [110, 560], raise low to at least 150 (halfway to the next multiple of q) or lower it to 100, and lower high to at most 550 (halfway to the multiple of q below) or raise it to 600, or use a smaller q.',
+          'quniform can give 100, below low (110), and 600, above high (560): its values are multiples of q (100), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [110, 560], raise low to at least 150 (halfway to the next multiple of q) or lower it to 100, and lower high to at most 550 (halfway to the multiple of q below) or raise it to 600, or use a q that both bounds are multiples of (10).',
       },
       {
         pointer: '/space/model/options/1/space/w',
         message: expect.stringMatching(/^qloguniform can give 0, below low \(1\)/),
       },
     ]);
+    // A high off the grid: a smaller q is no fix as such (q 20 or 29 would do, 25 not, 30 gives 570), the q of a grid
+    // both bounds are on is; without such a q (a low of 7 places), only a 0 from a low under q/2 has one to keep out.
+    const note = (definition: Record<string, unknown>) =>
+      checkConfig(withChange({ space: { k: definition } }), registry).notes?.[0]?.message;
+    expect(note({ type: 'quniform', low: 110, high: 560, q: 30 })).toBe(
+      'quniform can give 570, above high (560): its values are multiples of q (30), counted from 0 as in hyperopt, and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within [110, 560], lower high to at most 555 (halfway to the multiple of q below) or raise it to 570, or use a q that both bounds are multiples of (10).',
+    );
+    for (const [low, high, q] of [
+      [110, 560, 10],
+      [16, 512, 16],
+      [0.3, 7.3, 0.1],
+    ] as const)
+      expect(note({ type: 'quniform', low, high, q })).toBeUndefined();
+    expect(note({ type: 'quniform', low: 1e-7, high: 1, q: 0.3 })).toMatch(
+      /raise low to at least q\/2 \(0\.15\); a q of at most 2 × low \(2e-7\) keeps 0 out, though a value may still fall short of low by under q\/2\.$/,
+    );
+    expect(note({ type: 'quniform', low: 1.5, high: 2.9, q: 1 / 3 })).toMatch(/raise it to 3\.$/);
     // Bounds on the grid: nothing to say.
     expect(
       checkConfig(withChange({ space: { k: { type: 'quniform', low: 1, high: 50, q: 1 } } }), registry).notes,

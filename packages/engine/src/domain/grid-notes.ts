@@ -72,11 +72,46 @@ const gridNote = (definition: Record<string, unknown>): string | undefined => {
     fixes.push(
       `lower high to at most ${shownNumber(above - q / 2)} (halfway to the multiple of q below) or raise it to ${shownNumber(above)}`,
     );
-  // A q of at most 2·low keeps 0 away; any bound off the grid still lies within q/2 of a value past it.
-  const smallerQ = below === 0 ? `use a smaller q (at most 2 × low = ${shownNumber(2 * low)})` : 'use a smaller q';
+  // Another q helps only when it puts both bounds on its grid (a smaller q alone does not: quniform(110, 560, 30)
+  // still gives 570); else, for a 0 from a low under q/2, a q of at most 2·low keeps 0 out, not the rest under low.
+  const divisor = commonStep(low, high, q);
+  const otherQ =
+    divisor !== undefined
+      ? `, or use a q that both bounds are multiples of (${shownNumber(divisor)})`
+      : below === 0
+        ? `; a q of at most 2 × low (${shownNumber(2 * low)}) keeps 0 out, though a value may still fall short of low by under q/2`
+        : '';
   return (
     `${type} can give ${values}: its values are multiples of q (${shownNumber(q)}), counted from 0 as in hyperopt, ` +
     `and a draw rounds to the nearest one, which may lie up to q/2 past a bound. To keep values within ` +
-    `[${shownNumber(low)}, ${shownNumber(high)}], ${fixes.join(', and ')}, or ${smallerQ}.`
+    `[${shownNumber(low)}, ${shownNumber(high)}], ${fixes.join(', and ')}${otherQ}.`
   );
+};
+
+/** The decimal places a finite number is written with, up to 6 (else undefined: 1/3 has no such step). */
+const decimals = (value: number): number | undefined => {
+  for (let places = 0; places <= 6; places++) {
+    const scaled = value * 10 ** places;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, Math.abs(scaled))) return places;
+  }
+  return undefined;
+};
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The largest step under `q` that both bounds are multiples of (their grid is then within them), or undefined when
+ * they are not decimals of at most 6 places or share no step (the largest divisor of their greatest common one).
+ */
+const commonStep = (low: number, high: number, q: number): number | undefined => {
+  const places = [low, high, q].map(decimals);
+  if (places.some((place) => place === undefined)) return undefined;
+  const scale = 10 ** Math.max(...(places as number[]));
+  const [a, b, step] = [low, high, q].map((value) => Math.round(Math.abs(value) * scale)) as [number, number, number];
+  const common = gcd(a, b);
+  if (common === 0 || !Number.isSafeInteger(common)) return undefined;
+  let best = 0;
+  for (let d = 1; d * d <= common; d++)
+    if (common % d === 0) for (const divisor of [d, common / d]) if (divisor < step && divisor > best) best = divisor;
+  return best === 0 ? undefined : best / scale;
 };

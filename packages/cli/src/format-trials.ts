@@ -84,8 +84,8 @@ const givenBack = (trial: Trial): TakenEntry | undefined => {
 const hostAndPid = (owner: string): string => /^[^:]+:\d+(?=:[0-9a-f]{8}-)/i.exec(owner)?.[0] ?? owner;
 
 /** What the table adds of a trial whose result a rescue file keeps: import it before a run, so that it counts once. */
-const rescuedNote = (file: string, importWords: string): string =>
-  `its worker is gone, and its result is kept in ${file}: \`parzen import ${importWords} ${shellQuoted(file)}\` finishes this trial with it, so that it counts once (runs of the study leave it running until then)`;
+const rescuedNote = (file: string, importCommand: string): string =>
+  `its worker is gone, and its result is kept in ${file}: \`${importCommand} ${shellQuoted(file)}\` finishes this trial with it, so that it counts once (runs of the study leave it running until then)`;
 
 /** A running trial's row fields when its worker is gone: its process ended, or (`leaseLapsed`) its lease lapsed. */
 const staleRow = (lease: Lease | undefined, now: Date): Pick<TrialRow, 'workerGone' | 'leaseLapsed'> => {
@@ -287,8 +287,8 @@ export const trialsTableLines = (
   salvaged = false,
   spaceNames: readonly string[] = [],
   asked?: readonly TableColumn[],
-  /** The words of `parzen import` before the file that import a row's rescued result into its study. */
-  importWords = 'CONFIG',
+  /** The `parzen import` command, before the file, that imports a row's rescued result into its study. */
+  importCommand = 'parzen import CONFIG',
   /** Leave out the error column when no row has one (`--top N`: complete trials only, whose error cell is always empty). */
   errorsOnly = false,
 ): Iterable<string> => {
@@ -314,7 +314,7 @@ export const trialsTableLines = (
         ? salvaged
           ? WORKER_GONE_SALVAGED
           : row.rescuedIn !== undefined
-            ? rescuedNote(row.rescuedIn, importWords)
+            ? rescuedNote(row.rescuedIn, importCommand)
             : row.leaseLapsed === undefined
               ? WORKER_GONE
               : leaseLapsed(row.leaseLapsed)

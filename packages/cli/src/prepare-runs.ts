@@ -36,11 +36,11 @@ import {
   type Logger,
   passwordMasked,
   resolveConfigPath,
-  shellQuoted,
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
+import { commandOf } from './command-words.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { listNames } from './list-names.js';
@@ -48,7 +48,7 @@ import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides, withoutBudgetFlags } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
-import { blameStoreFlag, storeFlagLabel } from './store-spec.js';
+import { blameStoreFlag, storeFlagLabel, typedSpec } from './store-spec.js';
 
 /** One validated run: which file it came from, its matrix variant and the loaded experiment. */
 export interface PreparedRun {
@@ -446,13 +446,11 @@ const prepareFile = async (
     try {
       // The progress bar names the command that lists this run's trials.
       const study = (variant.config as { name?: unknown }).name;
-      const trialsCommand = [
-        `parzen trials ${shellQuoted(path)}`,
-        ...(overrides.store === undefined ? [] : [storeFlagLabel(overrides.store)]),
-        ...(Object.keys(variant.values).length > 0 && typeof study === 'string'
-          ? [`--study ${shellQuoted(study)}`]
-          : []),
-      ].join(' ');
+      const typed = overrides.store === undefined ? undefined : typedSpec(overrides.store);
+      const { command: trialsCommand } = commandOf('trials', path, {
+        ...(typed === undefined ? {} : { store: typed }),
+        ...(Object.keys(variant.indices).length > 0 && typeof study === 'string' ? { study } : {}),
+      });
       const loaded = await loadExperiment(variant.config, {
         ...(await cliLoadOptions(configFolder(absolute), { ...options.progress, trialsCommand })),
         ...(options.console === undefined ? {} : { console: options.console }),
@@ -671,8 +669,8 @@ const studyInOtherStore = (experiment: LoadedExperiment, path: string): ConfigNo
     pointer: '/store',
     message:
       `the study starts afresh in ${store}, which is not there yet, while ${earlier} beside the config is a ${other} store ` +
-      `that may hold its earlier trials (the store was changed?): to carry them over, \`parzen export --store ${other}:${earlier} -o trials.jsonl\` ` +
-      `then \`parzen import ${path} trials.jsonl\`, before running`,
+      `that may hold its earlier trials (the store was changed?): to carry them over, \`${commandOf('export', undefined, { store: `${other}:${earlier}` }).command} -o trials.jsonl\` ` +
+      `then \`${commandOf('import', path, {}).command} trials.jsonl\`, before running`,
   };
 };
 

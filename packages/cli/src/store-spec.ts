@@ -33,6 +33,9 @@ export const specWithoutPassword = (spec: string): { readonly spec: string; read
   return { spec: withoutParameter, removed: withoutParameter !== spec };
 };
 
+/** The `--store` text a choice {@link parseStoreSpec} made came from, as typed (else undefined). */
+export const typedSpec = (choice: PluginChoice): string | undefined => typedSpecs.get(choice);
+
 /** {@link storeFlag} for a choice {@link parseStoreSpec} made, else `--store`. */
 export const storeFlagLabel = (choice: PluginChoice): string => {
   const typed = typedSpecs.get(choice);

@@ -377,6 +377,15 @@ describe('batch experiments', () => {
     const nothing = await cli('resume', none);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('Nothing to resume');
+    // A matrix of one variant: validate and run name its study alike, with --study (its name is not the config's).
+    const one = writeIn(own, 'sp one.json', { ...config(2, [1]), name: 'one' });
+    expect((await cli('run', one, '--quiet')).code).toBe(0);
+    writeIn(own, 'sp one.json', { ...config(3, [1]), name: 'one' });
+    const oneDeletion = `\`parzen delete '${one}' --study one.seed-1 --yes\``;
+    const validated = await cli('validate', one);
+    expect(validated.code).toBe(1);
+    expect(validated.stdout + validated.stderr).toContain(oneDeletion);
+    expect((await cli('run', one, '--quiet')).stderr).toContain(oneDeletion);
   });
 
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {

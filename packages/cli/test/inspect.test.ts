@@ -657,6 +657,16 @@ describe('read-only commands do not write or run anything', () => {
     );
     expect(result.stderr).not.toMatch(/CONFIG|Start it with/);
     expect(existsSync(missing)).toBe(false);
+    // A path and a --store with spaces: the command is quoted for the shell, so that it works as pasted.
+    const spaced = writeIn(dir, 'resumed spaced.json', {
+      name: 'resumed-spaced',
+      space,
+      objective: { use: 'module', options: { path: './evil-objective.mjs' } },
+      budget: { maxTrials: 4 },
+    });
+    const store = `sqlite:${join(missing, 'my db.db')}`;
+    const quoted = await cli('resume', spaced, '--store', store);
+    expect(quoted.stderr).toContain(`\`parzen run '${spaced}' --store '${store}'\` creates it`);
     // Its --json error names the config, as run's errors do; explain's too (trial 88).
     for (const command of ['resume', 'explain']) {
       const json = await cli(command, path, '--json');

@@ -16,7 +16,7 @@ import {
   type StudyRecord,
   storeUnsupported,
 } from '@parzen/engine/plugin';
-import { sourceWords } from '../command-words.js';
+import { commandOf } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -51,7 +51,7 @@ const targetOf = async (path: string | undefined, flags: DeleteFlags): Promise<I
   // Never the store's only study by default, as the read commands take it: a deletion names what it deletes.
   if (path === undefined && flags.study === undefined)
     throw new CliError(
-      `--store without a config needs --study NAME, the study to delete (\`parzen studies --store ${shellQuoted(flags.store as string)}\` lists the store's studies).`,
+      `--store without a config needs --study NAME, the study to delete (\`${commandOf('studies', undefined, { store: flags.store as string }).command}\` lists the store's studies).`,
     );
   const targets = await inspectTargets(path, flags);
   const [target] = targets;
@@ -147,8 +147,8 @@ export const deleteStudyCommand = async (path: string | undefined, flags: Delete
       (trial): trial is RunningTrial => trial.state === 'running' && runsUnderLiveLease(trial, now),
     );
     if (live.length > 0 && flags.force !== true) throw studyInRun(name, live, '--force');
-    const { words, password } = sourceWords(path, flags);
-    const copy = `\`parzen export ${words} -o ${shellQuoted(`${name}.export.jsonl`)}\` (its finished trials, which \`parzen import\` reads back${password})`;
+    const { command, password } = commandOf('export', path, flags);
+    const copy = `\`${command} -o ${shellQuoted(`${name}.export.jsonl`)}\` (its finished trials, which \`parzen import\` reads back${password})`;
     const what = `study ${name} from ${study.where}: ${trialWords(countByState(study.trials))}${entryWords(study.waiting)}`;
     if (flags.yes !== true) {
       const asked = output.ask?.(

@@ -8,7 +8,7 @@ import {
   type ImportedTrialRow,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import { sourceWords } from '../command-words.js';
+import { commandOf } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
@@ -91,12 +91,12 @@ const refuseCsv = (path: string | undefined, flags: ExportFlags): void => {
   if (flags.csv !== true && extension === undefined) return;
   // The store the export would have read: the config's, or --store's (with a config too), without a URL's password
   // (review 149: masked, the command failed as shown).
-  const { words, password } = sourceWords(path, flags);
+  const { command, password } = commandOf('trials', path, flags);
   const asked = flags.csv === true ? '--csv' : `-o ${flags.output}`;
   const { file, moved } = csvFile(flags.output, extension);
   throw new CliError(
     `${asked}: \`parzen export\` writes JSONL only (a file for \`parzen import\`)${flags.csv === true ? '' : ", whatever the file's name"}; ` +
-      `CSV comes from \`parzen trials ${words} --csv > ${shellQuoted(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
+      `CSV comes from \`${command} --csv > ${shellQuoted(file)}\` (its rows import too${extension === 'tsv' ? '; there is no TSV' : ''}${moved}${password}). Nothing was written.`,
   );
 };
 

@@ -33,7 +33,7 @@ import {
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
-import { sourceWords } from '../command-words.js';
+import { commandOf } from '../command-words.js';
 import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -409,8 +409,8 @@ const importWhenAsked = async (
   if (kind !== undefined)
     throw new CliError(
       `${shown} is ${kind === 'sqlite' ? 'a SQLite database' : 'a Parzen journal'} (a study store), not a file of trials: ` +
-        `export its study first, \`parzen export --store ${kind}:${shown} -o trials.jsonl\` (with --study NAME if it holds several), ` +
-        `then \`parzen import ${config} trials.jsonl\`.`,
+        `export its study first, \`${commandOf('export', undefined, { store: `${kind}:${path}` }).command} -o trials.jsonl\` (with --study NAME if it holds several), ` +
+        `then \`${commandOf('import', config, { ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.study === undefined ? {} : { study: flags.study }) }).command} trials.jsonl\`.`,
     );
   // Standard input is read as a stream, so Ctrl-C is heard while it waits (review 61: a synchronous read at
   // a terminal ignored it until Ctrl-D).
@@ -923,20 +923,21 @@ const importWhenAsked = async (
   const repeats = repeated.filter(Boolean).length;
   if (repeats > 0) {
     // Trial 161: "Parzen does not delete studies" stood after `parzen delete` came. The way out as commands to paste.
-    const { words, password } = sourceWords(config, {
+    const source = {
       ...(flags.store === undefined ? {} : { store: flags.store }),
       ...(flags.study === undefined ? {} : { study: flags.study }),
-    });
+    };
+    const { command, password } = commandOf('import', config, source);
     // With the flags this import was given (review 153: without --on-invalid skip or --ignore-header it exited 2).
     const given = [
       ...(flags.onInvalid === 'skip' ? ['--on-invalid skip'] : []),
       ...(flags.ignoreHeader === true ? ['--ignore-header'] : []),
     ];
-    const again = [`parzen import ${words}`, ...given, path === '-' ? 'FILE' : shellQuoted(path)].join(' ');
+    const again = [command, ...given, path === '-' ? 'FILE' : shellQuoted(path)].join(' ');
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state, loss and error). ` +
         'If this file was imported before, the study now counts them twice and the suggester weighs them double. ' +
-        `To start clean, delete the study and import the file once: \`parzen delete ${words}\` (it deletes all the study's trials: export first those the file lacks), then \`${again}\`${password}. ` +
+        `To start clean, delete the study and import the file once: \`${commandOf('delete', config, source).command}\` (it deletes all the study's trials: export first those the file lacks), then \`${again}\`${password}. ` +
         'Or import the file once into a new study (another "name" in the config, or --store with a new file).',
     );
   }

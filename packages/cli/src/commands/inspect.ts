@@ -34,7 +34,7 @@ import {
   type TrialStore,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
-import { sourceWords } from '../command-words.js';
+import { commandOf } from '../command-words.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
@@ -718,13 +718,20 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
     // `parzen import`'s words for a rescued result (one config, with the --store and --study of this listing: a
     // matrix config's study needs its --study, review 153).
     const store = flags.store === undefined ? {} : { store: flags.store };
-    const importWords =
+    const importCommand =
       paths.length === 1 && studies.length === 1
-        ? sourceWords(paths[0], { ...store, ...(flags.study === undefined ? {} : { study: flags.study }) }).words
-        : `CONFIG${flags.store === undefined ? '' : ` ${sourceWords(undefined, store).words}`}`;
+        ? commandOf('import', paths[0], { ...store, ...(flags.study === undefined ? {} : { study: flags.study }) })
+        : commandOf('import', 'CONFIG', store);
     await writeLines(
       output,
-      trialsTableLines(rows, flags.salvage === true, spaceNames, chosen, importWords, flags.top !== undefined),
+      trialsTableLines(
+        rows,
+        flags.salvage === true,
+        spaceNames,
+        chosen,
+        importCommand.command,
+        flags.top !== undefined,
+      ),
     );
   }
   return 0;
@@ -879,7 +886,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     if (lines.length === 0 && notRun.length > 0)
       throw new ParzenError(
         'STUDY_NOT_FOUND',
-        `None of the matrix's ${targets.length} studies has run yet (${shownNames}): \`parzen run ${path ?? 'CONFIG'}\` runs them.`,
+        `None of the matrix's ${targets.length} studies has run yet (${shownNames}): \`${commandOf('run', path ?? 'CONFIG', flags.store === undefined ? {} : { store: flags.store }).command}\` runs them.`,
       );
     if (notRun.length > 0)
       output.note(

@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
-  type ConfigFile,
   type EngineEvent,
   formatSummary,
   type InterruptHandlers,
@@ -21,6 +20,7 @@ import {
   type StudyRecord,
 } from '@parzen/engine/plugin';
 import { keepClosedJournals } from '@parzen/store-file';
+import { commandOf, runFileOf } from '../command-words.js';
 import {
   type BatchOutcome,
   compareOutcomes,
@@ -112,7 +112,7 @@ const waitingNote = (
     reason === 'max-trials'
       ? `--more-trials N runs N more, ${waitingFirst(waitingEntries)}`
       : `the next run runs ${one ? 'it' : 'them'} first`;
-  return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`${studyCommand('queue', configFileOf(run, flags))}\` lists ${one ? 'it' : 'them'}): ${next}.`;
+  return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`${studyCommand('queue', runFileOf(run, flags))}\` lists ${one ? 'it' : 'them'}): ${next}.`;
 };
 
 /** Whether the run's store keeps the study after the run: not the memory store, nor SQLite's `:memory:` database. */
@@ -121,26 +121,17 @@ const keptAfterRun = (run: PreparedRun): boolean => {
   return store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
 };
 
-/** The run's config file as the commands it suggests name it: with the run's `--store`, and `--study` for a variant. */
-const configFileOf = (run: PreparedRun, flags: RunFlags): ConfigFile => ({
-  path: run.configPath,
-  ...(flags.store === undefined ? {} : { store: flags.store }),
-  ...(Object.keys(run.variant.indices).length === 0 ? {} : { study: run.experiment.config.name }),
-});
-
 /**
  * What to look at when every trial of a run failed: the first failure's error, and where to list the
  * rest (`parzen trials`, with the run's `--store`), unless the study was kept in memory and is gone.
  */
-const firstFailure = (result: RunResult, first: FailedTrial, run: PreparedRun, flags: RunFlags): string => {
+const firstFailure = (first: FailedTrial, run: PreparedRun, flags: RunFlags): string => {
   // With what the program said on stderr, or where the error was thrown: under --quiet this line is all there is
   // (trial 62: the progress lines had it, the summary not).
   const message = `${first.error.code} ${printable(first.error.message.split('\n')[0] ?? '', true)}${failureNote(first.error.details, first.error.message)}`;
   const error = ` (the first to fail, #${first.number}: ${message})`;
   if (run.experiment.config.store.use === 'memory') return `${error}; its memory store kept nothing to list.`;
-  const store = flags.store === undefined ? '' : ` --store ${flags.store}`;
-  const study = Object.keys(run.variant.indices).length === 0 ? '' : ` --study ${result.summary.study}`;
-  return `${error}; see \`parzen trials ${run.configPath}${store}${study}\`.`;
+  return `${error}; see \`${studyCommand('trials', runFileOf(run, flags))}\`.`;
 };
 
 const checkStudiesExist = async (
@@ -215,7 +206,7 @@ const refuseMismatchedStudies = async (
   const names = refused.map(({ run }) => run.experiment.config.name);
   // The first said as a run of it alone says it: with the command that deletes its study (first when it has no
   // complete trial, else after the recipe that carries trials over).
-  const amended = await withStudyDeletion(first.error, first.run.experiment, configFileOf(first.run, flags));
+  const amended = await withStudyDeletion(first.error, first.run.experiment, runFileOf(first.run, flags));
   const said = amended instanceof ParzenError ? amended : first.error;
   throw new ParzenError(
     'STUDY_MISMATCH',
@@ -286,7 +277,7 @@ const executeRuns = async (
         // The objective the preflight built, so it is not built twice.
         ...(run.started === undefined ? {} : { started: run.started }),
         // Named in the commands its warnings suggest, with the flags that find the same study.
-        configFile: configFileOf(run, flags),
+        configFile: runFileOf(run, flags),
         onEvent: (event: EngineEvent) => {
           if (event.type === 'plugin.failed')
             reportersCutOff.push({ reporter: event.plugin, message: event.error.message });
@@ -305,8 +296,8 @@ const executeRuns = async (
         output.note(
           failed.number < result.existingTrials
             ? // A rerun that ran nothing ends as the run before it did (it exited 0 and said nothing of the failures).
-              `parzen: study ${base.study} has no successful trial, and nothing ran: it has its ${countOf(result.existingTrials, 'trial')} already, all from earlier runs, and ${earlierTrialsEnded(result)}${firstFailure(result, failed, run, flags)} Fix the objective, then --more-trials N runs N more.`
-            : `parzen: every trial of study ${base.study} in this run failed${firstFailure(result, failed, run, flags)}`,
+              `parzen: study ${base.study} has no successful trial, and nothing ran: it has its ${countOf(result.existingTrials, 'trial')} already, all from earlier runs, and ${earlierTrialsEnded(result)}${firstFailure(failed, run, flags)} Fix the objective, then --more-trials N runs N more.`
+            : `parzen: every trial of study ${base.study} in this run failed${firstFailure(failed, run, flags)}`,
         );
       // The run's own message says why and what is left (the objective could not start: no limit to raise).
       if (result.reason === 'failures' && !(result.stopMessage ?? '').includes('could not start the objective'))
@@ -315,7 +306,7 @@ const executeRuns = async (
         );
     } catch (thrown) {
       // Another search space: with the command that deletes the study (the first step when it has no complete trial).
-      const error = await withStudyDeletion(thrown, run.experiment, configFileOf(run, flags));
+      const error = await withStudyDeletion(thrown, run.experiment, runFileOf(run, flags));
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
       if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
         output.note(`parzen: study ${base.study}: ${error.message}`);
@@ -748,7 +739,7 @@ const prepareStudies = async (
         ready,
         reads,
         output,
-        (configs) => `parzen run ${configs.join(' ')}${flags.store === undefined ? '' : ` --store ${flags.store}`}`,
+        (configs) => commandOf('run', configs, flags).command,
       );
       return { runs: present, batch: present.length > 1, leftOut: [] };
     } catch (error) {
@@ -958,7 +949,7 @@ const lastOutputLost = (runs: readonly PreparedRun[], flags: RunFlags): string =
     kept.length === 0
       ? `its trials are gone with ${runs.length > 1 ? 'the memory stores' : 'its memory store'}`
       : runs.length === 1
-        ? `its trials are in its store: \`${studyCommand('best', configFileOf(runs[0] as PreparedRun, flags))}${json ? ' --json' : ''}\` prints the study's result`
+        ? `its trials are in its store: \`${studyCommand('best', runFileOf(runs[0] as PreparedRun, flags))}${json ? ' --json' : ''}\` prints the study's result`
         : `their trials are in their stores: \`parzen best\` with the same configs${flags.store === undefined ? '' : ` and --store ${flags.store}`} prints each study's best`;
   return `parzen: ${json ? 'OUTPUT_FAILED: ' : ''}the reader of stdout closed the pipe before ${what} was written, so it was lost${json ? ', and the run exits 1' : ''}; ${where}.`;
 };

@@ -14,6 +14,7 @@ import {
   versionChange,
 } from '@parzen/engine/host';
 import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
+import { runFileOf } from '../command-words.js';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
@@ -389,11 +390,8 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     const read = reads[at];
     if (read === undefined || !('value' in read) || read.value === undefined) return [];
     const { name, direction, space, seed } = run.experiment.config;
-    // A matrix's study is named (the config describes several), as in the commands a run suggests.
-    const file = {
-      path: run.configPath,
-      ...(runs.filter((other) => other.configPath === run.configPath).length > 1 ? { study: name } : {}),
-    };
+    // A matrix's study is named, as in the commands a run suggests.
+    const file = runFileOf(run, {});
     try {
       checkSameStudy(
         read.value.study,

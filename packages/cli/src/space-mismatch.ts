@@ -1,12 +1,12 @@
 import { type ConfigFile, type LoadedExperiment, ParzenError, type StudyRecord, type Trial } from '@parzen/engine';
-import { studyCommand } from '@parzen/engine/host';
-import { checkSameStudy, type SpaceMismatchDeletion } from '@parzen/engine/plugin';
+import { checkSameStudyWithDeletion, type SpaceMismatchDeletion, studyCommand } from '@parzen/engine/host';
 import { openStudyRecord } from './study-trials.js';
 
-/** The deletion a space mismatch names: the command for the config's study, and how many complete trials it has. */
+/** The deletion a space mismatch names: the command for the config's study, and how many trials with a loss it has. */
 export const studyDeletion = (file: ConfigFile, trials: readonly Trial[]): SpaceMismatchDeletion => ({
   command: `${studyCommand('delete', file)} --yes`,
   completeTrials: trials.filter((trial) => trial.state === 'complete').length,
+  prunedTrials: trials.filter((trial) => trial.state === 'pruned').length,
 });
 
 /**
@@ -28,7 +28,7 @@ export const withStudyDeletion = async (
   }
   const { name, direction, space, seed } = experiment.config;
   try {
-    checkSameStudy(held.study, { name, direction, space, seed }, 'config', studyDeletion(file, held.trials));
+    checkSameStudyWithDeletion(held.study, { name, direction, space, seed }, studyDeletion(file, held.trials));
   } catch (amended) {
     // The same refusal (another direction is worded as before): its message with the deletion.
     if (amended instanceof ParzenError && amended.code === 'STUDY_MISMATCH') return amended;

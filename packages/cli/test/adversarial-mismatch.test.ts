@@ -152,7 +152,7 @@ describe('spaces are compared canonically', () => {
       const again = await cli(...args);
       expect(again.code, again.stderr).toBe(1);
       expect(again.stderr).toContain(
-        `is new in the config ({"high":0.5,"low":0,"type":"uniform"}). It has no complete trial: \`parzen delete ${fixed} --yes\` deletes it (its failed trials with it), and the next run creates it anew with this space. Its trials lack \`dropout\``,
+        `is new in the config ({"high":0.5,"low":0,"type":"uniform"}). It has no complete or pruned trial: \`parzen delete ${fixed} --yes\` deletes it (its failed trials with it), and the next run creates it anew with this space. Its trials lack \`dropout\``,
       );
     }
   });

@@ -7,7 +7,9 @@
  * @module @parzen/engine/host
  */
 export {
+  checkSameStudyWithDeletion,
   presentSuggester,
+  type SpaceMismatchDeletion,
   seedChange,
   spaceDifferences,
   studySuggester,

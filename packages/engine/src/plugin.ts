@@ -15,7 +15,7 @@ export {
   type SchemaNode,
 } from './api-options.js';
 export { trialsChangedSince } from './builtins/change-log.js';
-export { checkSameStudy, type SpaceMismatchDeletion } from './builtins/check-same-study.js';
+export { checkSameStudy } from './builtins/check-same-study.js';
 export {
   createFunctionObjective,
   type FunctionObjectiveOptions,

@@ -1,6 +1,7 @@
 import { TPE_PROFILES, type TpeProfile, tpeOptionsSchema } from '@parzen/algo-tpe';
 import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
 import {
+  checkSameStudyWithDeletion,
   configEntryKeys,
   countOf,
   leftoverEntriesNote,
@@ -13,7 +14,7 @@ import {
   takenConfigEntries,
   versionChange,
 } from '@parzen/engine/host';
-import { canonicalJson, checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
+import { canonicalJson, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
 import { runFileOf } from '../command-words.js';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
@@ -393,10 +394,9 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     // A matrix's study is named, as in the commands a run suggests.
     const file = runFileOf(run, {});
     try {
-      checkSameStudy(
+      checkSameStudyWithDeletion(
         read.value.study,
         { name, direction, space, seed },
-        'config',
         studyDeletion(file, read.value.trials),
       );
       // Trials no run stores, which the run would refuse too (review 97: validate said such a config valid).

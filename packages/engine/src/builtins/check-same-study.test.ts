@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
-import { checkSameStudy, suggesterWarnings } from './check-same-study.js';
+import { checkSameStudy, checkSameStudyWithDeletion, suggesterWarnings } from './check-same-study.js';
 
 const stored = {
   name: 'heart',
@@ -169,26 +169,32 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('/space/model/options/2: added in the config ("knn").');
   });
 
-  it("names the study's deletion when the caller gives it: first without a complete trial, else after the recipe", () => {
+  it("names the study's deletion when the caller gives it: first without a trial with a loss, else after the recipe", () => {
     const typo = { ...stored.space, lr: { type: 'loguniform', low: 1e-6, high: 1 } } as SpaceDefinition;
-    const said = (completeTrials: number) => {
+    const said = (completeTrials: number, prunedTrials = 0) => {
       try {
-        checkSameStudy(stored, { ...stored, space: typo }, 'config', {
-          command: 'parzen delete tune.json --yes',
-          completeTrials,
-        });
+        checkSameStudyWithDeletion(
+          stored,
+          { ...stored, space: typo },
+          { command: 'parzen delete tune.json --yes', completeTrials, prunedTrials },
+        );
       } catch (error) {
         return (error as Error).message;
       }
       return '(no error)';
     };
     expect(said(0)).toMatch(
-      /in the config\. It has no complete trial: `parzen delete tune\.json --yes` deletes it \(its failed trials with it\), and the next run creates it anew with this space\. A study keeps the space it was created with/,
+      /in the config\. It has no complete or pruned trial: `parzen delete tune\.json --yes` deletes it \(its failed trials with it\), and the next run creates it anew with this space\. A study keeps the space it was created with/,
     );
     expect(said(3)).toMatch(
       /\{ onInvalid: 'skip' \}`\)\. To drop the old trials instead, `parzen delete tune\.json --yes` deletes the study \(with its 3 complete trials: export first what you keep\), and the next run creates it anew with this space\.$/,
     );
     expect(said(1)).toContain('(with its 1 complete trial: export');
+    // Pruned trials have a loss too: the recipe that keeps them comes first, and the deletion names them.
+    expect(said(0, 2)).toMatch(
+      /onInvalid: 'skip' \}`\)\. To drop the old trials instead, .*\(with its 2 pruned trials: export/,
+    );
+    expect(said(1, 1)).toContain('(with its 1 complete trial and 1 pruned trial: export');
     // Without it (a store's own check), as before.
     expect(messageOf(typo)).not.toContain('parzen delete');
   });

@@ -170,9 +170,18 @@ const carryOver = (changed: readonly ChangedParam[]): string => {
 export interface SpaceMismatchDeletion {
   /** The command that deletes the study (`parzen delete tune.json --yes`). */
   readonly command: string;
-  /** How many complete trials the stored study has: none makes the deletion the first step. */
+  /** How many complete trials the stored study has. */
   readonly completeTrials: number;
+  /** How many pruned trials it has (they have a loss too): with no complete one either, the deletion is the first step. */
+  readonly prunedTrials: number;
 }
+
+/** `3 complete trials and 1 pruned trial`: the trials with a loss a deletion takes. */
+const lossTrials = ({ completeTrials, prunedTrials }: SpaceMismatchDeletion): string =>
+  [
+    ...(completeTrials > 0 ? [`${completeTrials} complete ${completeTrials === 1 ? 'trial' : 'trials'}`] : []),
+    ...(prunedTrials > 0 ? [`${prunedTrials} pruned ${prunedTrials === 1 ? 'trial' : 'trials'}`] : []),
+  ].join(' and ');
 
 /**
  * A resumed study must be the same study: same direction and same space (compared as JSON
@@ -180,13 +189,26 @@ export interface SpaceMismatchDeletion {
  * `sameSpace`). The seed may
  * differ (a new seed continues with other streams). Stores call this in `openStudy`; `given` names what gave
  * `spec`: a config (the CLI, runExperiment), unless told otherwise, or the options of a call in code (Study.open,
- * createStudy, fmin), which has no config to name (Study.open words a store's error again so). `deletion`, from a
- * caller that knows them, adds the command that deletes the study to a space mismatch.
+ * createStudy, fmin), which has no config to name (Study.open words a store's error again so).
  */
-export const checkSameStudy = (
+export const checkSameStudy = (stored: StudyRecord, spec: StudySpec, given: 'config' | 'options' = 'config'): void =>
+  checkStudy(stored, spec, given);
+
+/**
+ * {@link checkSameStudy} of a config's study by a caller that knows its trials and the command that deletes it (the
+ * CLI): a space mismatch names that deletion, first when the study has no trial with a loss (a space typo failed
+ * them all), else after the recipe that carries the trials over.
+ */
+export const checkSameStudyWithDeletion = (
   stored: StudyRecord,
   spec: StudySpec,
-  given: 'config' | 'options' = 'config',
+  deletion: SpaceMismatchDeletion,
+): void => checkStudy(stored, spec, 'config', deletion);
+
+const checkStudy = (
+  stored: StudyRecord,
+  spec: StudySpec,
+  given: 'config' | 'options',
   deletion?: SpaceMismatchDeletion,
 ): void => {
   if (stored.direction !== spec.direction) {
@@ -207,16 +229,17 @@ export const checkSameStudy = (
     const changed = changedParams(stored.space, spec.space);
     // Deleting the study is the obvious step when it has no complete trial (a space typo failed every
     // trial, and only the export/import recipe was given); otherwise it is the way to drop the old trials.
+    const first = deletion !== undefined && deletion.completeTrials + deletion.prunedTrials === 0;
     const remove =
       deletion === undefined
         ? undefined
-        : deletion.completeTrials === 0
-          ? `It has no complete trial: \`${deletion.command}\` deletes it (its failed trials with it), and the next run creates it anew with this space.`
-          : `To drop the old trials instead, \`${deletion.command}\` deletes the study (with its ${deletion.completeTrials} complete ${deletion.completeTrials === 1 ? 'trial' : 'trials'}: export first what you keep), and the next run creates it anew with this space.`;
+        : first
+          ? `It has no complete or pruned trial: \`${deletion.command}\` deletes it (its failed trials with it), and the next run creates it anew with this space.`
+          : `To drop the old trials instead, \`${deletion.command}\` deletes the study (with its ${lossTrials(deletion)}: export first what you keep), and the next run creates it anew with this space.`;
     const then =
       remove === undefined
         ? carryOver(changed)
-        : deletion?.completeTrials === 0
+        : first
           ? `${remove} ${carryOver(changed)}`
           : `${carryOver(changed)} ${remove}`;
     throw new ParzenError(

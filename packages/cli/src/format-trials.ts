@@ -290,7 +290,7 @@ export const trialsTableLines = (
   /** The `parzen import` command, before the file, that imports a row's rescued result into its study. */
   importCommand = 'parzen import CONFIG',
   /** Leave out the error column when no row has one (`--top N`: complete trials only, whose error cell is always empty). */
-  errorsOnly = false,
+  omitEmptyError = false,
 ): Iterable<string> => {
   // The space's order, as the CSV's (trial 87: the order the first trials happened to set them), of the
   // parameters some trial has, then any other name a row has; then the short attrs (trial 157: the seed a
@@ -319,7 +319,7 @@ export const trialsTableLines = (
               ? WORKER_GONE
               : leaseLapsed(row.leaseLapsed)
         : '';
-  const withError = !errorsOnly || rows.some((row) => errorCell(row) !== '');
+  const withError = !omitEmptyError || rows.some((row) => errorCell(row) !== '');
   return tableLines(
     [
       ...(withStudy ? ['study'] : []),

@@ -737,6 +737,11 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
   return 0;
 };
 
+/** How many of the trials are running with their worker gone (their lease is stale at `now`). */
+const workerGoneCount = (trials: readonly Trial[], now: Date): number =>
+  trials.filter((trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''))
+    .length;
+
 /** `parzen best [config]`: the best trial of the study (of each matrix variant), as text or one JSON line. */
 export const showBest = async (paths: readonly string[], flags: InspectFlags, output: Output): Promise<number> => {
   const { studies, several } = await loadConfigsStudySet(paths, flags, output);
@@ -754,9 +759,7 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
     const now = new Date();
     for (const { record, trials } of studies) {
       const running = trials.filter((trial) => trial.state === 'running').length;
-      const gone = trials.filter(
-        (trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''),
-      ).length;
+      const gone = workerGoneCount(trials, now);
       if (gone > 0)
         output.note(
           `parzen: study ${record.name}: the worker of ${gone === running ? (gone === 1 ? 'its running trial' : `all ${gone} of its running trials`) : `${gone} of its ${running} running trials`} is gone: a run of the study marks ${gone === 1 ? 'it' : 'them'} failed (STALE_TRIAL).`,
@@ -869,9 +872,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             failed: count('failed'),
             running: count('running'),
             // Running trials whose worker is gone, as `trials` says them (trial 117: `running 1` and no more).
-            workerGone: trials.filter(
-              (trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''),
-            ).length,
+            workerGone: workerGoneCount(trials, now),
             best: best === undefined ? undefined : { number: best.number, loss: best.loss },
             createdAt: record.createdAt,
             parzenVersion: record.parzenVersion,

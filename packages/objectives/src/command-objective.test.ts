@@ -925,7 +925,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     expect(reported).toEqual([[0, 0.9]]);
     expect(context.logged).toHaveLength(3);
     expect(context.logged[2]).toMatch(
-      /^warn: trial #3: the program printed the bare number 0\.7 after its \{"loss": \.\.\.\} line; 0\.7 was ignored/,
+      /^warn: trial #3: the program printed the bare number `0\.7` after its \{"loss": \.\.\.\} line; `0\.7` was ignored/,
     );
   });
 
@@ -1026,8 +1026,32 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     expect(await run(1)).toEqual({ status: 'ok', loss: 0.7, attrs: { acc: 0.9 } });
     await adapter.close?.();
     expect(context.logged).toEqual([
-      'warn: trial #0: the program printed the bare number 100 after its {"loss": ...} line; 100 was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result (a later {"loss": ...} line replaces it; a bare number is the loss only when no such line was printed). If 100 is the loss, print it as {"loss": 100} (said once per run).',
+      'warn: trial #0: the program printed the bare number `100` after its {"loss": ...} line; `100` was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result (a later {"loss": ...} line replaces it; a bare number is the loss only when no such line was printed). If `100` is the loss, print it as {"loss": 100} (said once per run).',
     ]);
+  });
+
+  it('quotes the ignored bare number as printed, and gives no JSON advice for one JSON has not (nan)', async () => {
+    const said = async (printed: string) => {
+      const context = testPluginContext({ baseDir: dir, study: 's' });
+      const adapter = await commandObjectiveManifest.create(
+        options(['sh', '-c', `echo '{"loss": 0.7}'; echo '${printed}'`]),
+        context,
+      );
+      const trial = { trialNumber: 0, seed: 1, signal: new AbortController().signal };
+      await adapter.evaluate({ x: 1 }, { ...trial, report: async () => {}, shouldPrune: () => false });
+      await adapter.close?.();
+      return context.logged.join('\n');
+    };
+    expect(await said('100.0')).toContain(
+      'printed the bare number `100.0` after its {"loss": ...} line; `100.0` was ignored, not taken as the loss: ',
+    );
+    expect(await said('100.0')).toContain('If `100.0` is the loss, print it as {"loss": 100.0} (said once per run).');
+    const nan = await said('nan');
+    expect(nan).toContain('the bare number `nan` after');
+    expect(nan).toContain(
+      'Were `nan` the loss, the trial would fail: a loss must be a finite number (said once per run).',
+    );
+    expect(nan).not.toContain('NaN');
   });
 
   it('refuses to start when the program is not found, saying where it looked', () => {

@@ -190,6 +190,14 @@ const LOSS_LINE_KEPT_CHARS = 1000;
 const quoteLine = (line: string): string =>
   `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
 
+/** A finite bare number as a JSON number: its line as printed when JSON reads it so (`100.0`), else its value (`.5`). */
+const jsonNumber = ({ value, line }: { readonly value: number; readonly line: string }): string => {
+  try {
+    if (JSON.parse(line) === value) return line;
+  } catch {}
+  return JSON.stringify(value);
+};
+
 /**
  * This process held still this long (ms) during a trial (stopped with SIGSTOP or Ctrl-Z, a debugger, a blocked
  * thread): the program's reports waited in the pipe meanwhile and were then read together, buffered or not.
@@ -755,11 +763,16 @@ export const createCommandObjective = (
         const after = lossLine.numberAfterLoss;
         if (after !== undefined && !warnedNumberAfterLoss && outcome.exitCode === 0) {
           warnedNumberAfterLoss = true;
+          // Quoted as printed (`100.0`, `nan`); the advice as JSON takes it (`.5` is 0.5 there, and NaN none).
+          const shown = quoteLine(after.line);
+          const advice = Number.isFinite(after.value)
+            ? `If ${shown} is the loss, print it as {"loss": ${jsonNumber(after)}}`
+            : `Were ${shown} the loss, the trial would fail: a loss must be a finite number`;
           warn?.(
-            `trial #${evaluation.trialNumber}: the program printed the bare number ${after} after its {"loss": ...} line; ` +
-              `${after} was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result ` +
+            `trial #${evaluation.trialNumber}: the program printed the bare number ${shown} after its {"loss": ...} line; ` +
+              `${shown} was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result ` +
               '(a later {"loss": ...} line replaces it; a bare number is the loss only when no such line was printed). ' +
-              `If ${after} is the loss, print it as {"loss": ${after}} (said once per run).`,
+              `${advice} (said once per run).`,
           );
         }
         // Reports that all came at once, a second or more after the program started (Python's stdout into a pipe is

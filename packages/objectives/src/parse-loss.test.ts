@@ -78,7 +78,7 @@ describe('lossTracker', () => {
     const seen = (text: string) => {
       const tracker = lossTracker();
       for (const line of text.split('\n')) tracker.see(line);
-      return [tracker.found, tracker.numberAfterLoss];
+      return [tracker.found, tracker.numberAfterLoss?.value];
     };
     expect(seen('{"loss": 0.7, "acc": 0.9}\nTotal epochs:\n100')).toEqual([{ loss: 0.7, acc: 0.9 }, 100]);
     // A later JSON line still replaces an earlier one (the last one wins), and what came before it is not noted.
@@ -88,5 +88,9 @@ describe('lossTracker', () => {
     expect(seen('1\n2\n0.3')).toEqual([0.3, undefined]);
     expect(seen('1\n{"loss": 0.2}')).toEqual([{ loss: 0.2 }, undefined]);
     expect(findLossLine('{"loss": 0.7}\n3\n')).toEqual({ loss: 0.7 });
+    // Its line as printed, for the warning (`100.0` is not said as 100).
+    const tracker = lossTracker();
+    for (const line of ['{"loss": 0.7}', '  100.0 ']) tracker.see(line);
+    expect(tracker.numberAfterLoss).toEqual({ value: 100, line: '100.0' });
   });
 });

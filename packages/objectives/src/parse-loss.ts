@@ -92,8 +92,8 @@ const LINE_BREAK = /\r?\n|\r/;
  * with a `loss` field, or, when the program printed no such line, the last bare number (`nan` and `inf` as
  * Python prints them count, so they fail the trial as NaN or infinite instead of as missing). A bare number
  * printed after a `{"loss": x}` line is not the result (an epoch count printed last, say): it is ignored,
- * and `numberAfterLoss` holds it (the last one, unless a later `{"loss": x}` line came), which the caller
- * warns of.
+ * and `numberAfterLoss` holds it with its line as printed (the last one, unless a later `{"loss": x}` line came),
+ * which the caller warns of.
  */
 export const lossTracker = () => {
   let found: unknown;
@@ -101,7 +101,7 @@ export const lossTracker = () => {
   let foundLine: string | undefined;
   let failLastLine: string | undefined;
   let lossObjectSeen = false;
-  let numberAfterLoss: number | undefined;
+  let numberAfterLoss: { readonly value: number; readonly line: string } | undefined;
   // hyperopt's `{"status": "fail"}` (and `{"pruned": true}`) without a loss counts only as the last non-empty
   // line, and only when no loss line came before it (review 57: a JSON log line with `"status": "fail"` after
   // the loss failed a complete trial).
@@ -122,7 +122,7 @@ export const lossTracker = () => {
       }
       // A bare number after a `{"loss": x}` line is not the result: the JSON line stays, with its attrs.
       if (typeof parsed !== 'object' && lossObjectSeen) {
-        numberAfterLoss = parsed as number;
+        numberAfterLoss = { value: parsed as number, line: line.trim() };
         return undefined;
       }
       found = parsed;
@@ -140,8 +140,8 @@ export const lossTracker = () => {
     get line(): string | undefined {
       return failLast === undefined ? foundLine : failLastLine;
     },
-    /** The last bare number printed after the last `{"loss": x}` line, which was ignored. */
-    get numberAfterLoss(): number | undefined {
+    /** The last bare number printed after the last `{"loss": x}` line, which was ignored, and its line as printed. */
+    get numberAfterLoss(): { readonly value: number; readonly line: string } | undefined {
       return numberAfterLoss;
     },
   };

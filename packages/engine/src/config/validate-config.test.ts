@@ -386,6 +386,8 @@ describe('checkConfig notes', () => {
       [110, 560, 10],
       [16, 512, 16],
       [0.3, 7.3, 0.1],
+      // 0.15/0.1 is 1.4999999999999998: 0.1 is on the grid, but only a draw of 0.15 itself rounds to it.
+      [0.15, 0.55, 0.1],
     ] as const)
       expect(note({ type: 'quniform', low, high, q })).toBeUndefined();
     expect(note({ type: 'quniform', low: 1e-7, high: 1, q: 0.3 })).toMatch(

@@ -54,8 +54,10 @@ const gridNote = (definition: Record<string, unknown>): string | undefined => {
   const { first, last } = gridSteps({ low, high, q });
   // The grid's values are step·q; a margin for the rounding of that product (3 · 0.1 is 0.30000000000000004).
   const margin = q * 1e-9;
-  const below = first * q < low - margin ? first * q : undefined;
-  const above = last * q > high + margin ? last * q : undefined;
+  // A value past a bound is drawn from the draws that round to it, those within q/2 of it; none (but a bound met by
+  // the rounding of low/q: 0.15/0.1 is 1.4999999999999998, so 0.1 is drawn from 0.15 alone) is no note.
+  const below = first * q < low - margin && low < first * q + q / 2 - margin ? first * q : undefined;
+  const above = last * q > high + margin && high > last * q - q / 2 + margin ? last * q : undefined;
   if (below === undefined && above === undefined) return undefined;
   const values = [
     ...(below === undefined ? [] : [`${shownNumber(below)}, below low (${shownNumber(low)})`]),

@@ -1060,7 +1060,7 @@ describe('parzen report: the next suggestion', () => {
     );
     const shown = (value: number) => String(Number(value.toPrecision(6)));
     expect(section?.text[0]).toBe(
-      `The next trial, #${next.trialNumber}, would get x = ${shown(next.params.x)}, y = ${shown(next.params.y)} (TPE, profile parzen), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).`,
+      `The next trial, #${next.trialNumber}, would get x = ${shown(next.params.x)}, y = ${shown(next.params.y)} (TPE, profile parzen), if no other trial finishes first: computed as \`parzen explain\` computes it (nothing is stored).`,
     );
     // explain's own lines, word for word.
     const text = (await cli('explain', config)).stdout;

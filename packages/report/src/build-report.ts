@@ -707,7 +707,7 @@ const nextSection = async (
   // An entry a trial whose worker is gone gives back runs before those that wait (as the next run hands them out).
   const entryFirst = givenBack?.[0] ?? study.waiting?.[0];
   const text = [
-    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).${entryFirst === undefined ? '' : ` ${waitingEntrySentence(next.trialNumber, toExternalParams(study.space, entryFirst), givenBack?.[0] !== undefined)}`}`,
+    `The next trial, #${next.trialNumber}, would get ${paramsLine(next.params)} (TPE, profile ${e.profile}${running}), if no other trial finishes first: computed as \`parzen explain\` computes it (nothing is stored).${entryFirst === undefined ? '' : ` ${waitingEntrySentence(next.trialNumber, toExternalParams(study.space, entryFirst), givenBack?.[0] !== undefined)}`}`,
   ];
   const edited = [
     ...(run.suggester === undefined ? [] : ['TPE settings']),

@@ -38,7 +38,7 @@ describe('the report\'s "Next suggestion"', () => {
     expect(next.trialNumber).toBe(30);
     const words = suggestionWords(next, study.trials, study.direction);
     expect(section.text[0]).toBe(
-      `The next trial, #30, would get x = ${Number((next.params.x as number).toPrecision(6))}, lr = ${Number((next.params.lr as number).toPrecision(6))}, kind = ${JSON.stringify(next.params.kind)} (TPE, profile parzen), if no other trial finishes first: what \`parzen explain\` prints for this study, computed the same way (nothing is stored).`,
+      `The next trial, #30, would get x = ${Number((next.params.x as number).toPrecision(6))}, lr = ${Number((next.params.lr as number).toPrecision(6))}, kind = ${JSON.stringify(next.params.kind)} (TPE, profile parzen), if no other trial finishes first: computed as \`parzen explain\` computes it (nothing is stored).`,
     );
     // The split and its size, as explain prints them.
     expect(words.split).toMatch(/^From 29 trials observed: l\(x\) is built from the \d+ best \(#/);

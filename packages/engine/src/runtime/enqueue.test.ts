@@ -382,7 +382,14 @@ describe(`an entry whose trials keep ending unrun is given up after ${ENTRY_ATTE
       const owner = (running?.state === 'running' ? running.lease?.owner : undefined) as string;
       await memory.renewLease(name, 0, gone);
       writeFileSync(file, readFileSync(file, 'utf8').replaceAll(JSON.stringify(owner), JSON.stringify(gone.owner)));
-      await runStudy({ ...options, budget: { maxTrials: 0 } });
+      const started: { failed: number; running?: number }[] = [];
+      await runStudy({
+        ...options,
+        budget: { maxTrials: 0 },
+        reporters: [{ name: 'seen', onEvent: (event) => void (event.type === 'study.started' && started.push(event)) }],
+      });
+      // Counted as failed as the run begins, not as running.
+      expect(started).toMatchObject([{ failed: 1, running: 0 }]);
       const [trial] = await memory.listTrials(name);
       expect(trial?.state === 'failed' && trial.error).toMatchObject({
         code: 'INTERRUPTED',

@@ -488,6 +488,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId, budget, options.configFile));
     for (const entry of skipped) warn(skippedEntryNote(spec.name, space, entry));
     if (stopsRecorded.length > 0) warn(stopsRecordedNote(spec.name, stopsRecorded));
+    // The trials this run failed as it began: a dead worker's, and those a kept stop ended (INTERRUPTED).
+    const endedNow = [...stale, ...stopsRecorded];
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length + stopsRecorded.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
@@ -510,9 +512,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       study,
       resumed,
       existingTrials: existing.length,
-      failed: existing.filter((trial) => trial.state === 'failed').length + stale.length,
+      failed: existing.filter((trial) => trial.state === 'failed').length + endedNow.length,
       pruned: existing.filter((trial) => trial.state === 'pruned').length,
-      running: existing.filter((trial) => trial.state === 'running').length - stale.length,
+      running: existing.filter((trial) => trial.state === 'running').length - endedNow.length,
       ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
       ...(budget.moreTrials === undefined ? {} : { moreTrials: budget.moreTrials }),
@@ -527,7 +529,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     else if (options.forceSignal !== undefined) stopListening.push(listenForAbort(options.forceSignal, onForce));
     // Patience is the study's (trial 35: each run counted afresh, so a nightly rerun of a converged study
     // spent that many trials every night): the trials finished after its best one, stale ones included.
-    const patience = patienceOf(existing, spec.direction, new Set(stale));
+    const patience = patienceOf(existing, spec.direction, new Set(endedNow));
     // The first trial number of this run (as `existingTrials` tells this run's trials), for a stopper that
     // counts from the run's start while no trial has a loss.
     const runFrom = existing.length;

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { shellQuoted } from '../builtins/words.js';
 import type { EvaluationResult } from '../contracts/objective.js';
 import { type Clock, systemClock } from '../contracts/services.js';
@@ -435,6 +435,33 @@ const appendPrivately = (name: string, line: unknown): { readonly file: string }
   }
 };
 
+/**
+ * The text of file `name` of this user's rescue folder, or undefined: no such file, or not one this user's run could
+ * have written (the folder another user's or a link, the file no regular file: a FIFO planted there would hang the
+ * read, opened without following a link and without blocking).
+ */
+const readPrivately = (name: string): string | undefined => {
+  const uid = process.getuid?.();
+  const folder = rescueFolder();
+  try {
+    const info = lstatSync(folder);
+    if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) return undefined;
+    const fd = openSync(
+      join(folder, name),
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+    );
+    try {
+      const opened = fstatSync(fd);
+      if (!opened.isFile() || (uid !== undefined && opened.uid !== uid)) return undefined;
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+};
+
 /** The name of the file of a study's stops the store could not record ({@link recordStop}). */
 const stopsName = (study: string): string => rescueName(study).replace(/\.jsonl$/, '.stops.jsonl');
 
@@ -444,8 +471,11 @@ const stopsName = (study: string): string => rescueName(study).replace(/\.jsonl$
  * finds the trial running with its worker gone, then records that end (`INTERRUPTED`, see {@link stopKept}), which
  * uses none of its enqueued entry's attempts, instead of `STALE_TRIAL`, which would. Whether it could be kept.
  */
-const recordStop = (study: string, trial: number, worker: string): boolean =>
-  !('error' in appendPrivately(stopsName(study), { stopped: { study, trial, worker } }));
+const recordStop = (study: string, trial: number, worker: string): boolean => {
+  const kept = appendPrivately(stopsName(study), { stopped: { study, trial, worker } });
+  // Kept in a new folder of an unforeseeable name (the usual one another user's): no later run reads it there.
+  return 'file' in kept && dirname(kept.file) === rescueFolder();
+};
 
 /**
  * Whether this user's rescue folder keeps a stop of trial `trial` of `worker` that the store could not record (see
@@ -453,12 +483,8 @@ const recordStop = (study: string, trial: number, worker: string): boolean =>
  */
 export const stopKept = (study: string, trial: number, worker: string | undefined): boolean => {
   if (worker === undefined) return false;
-  let text: string;
-  try {
-    text = readFileSync(join(rescueFolder(), stopsName(study)), 'utf8');
-  } catch {
-    return false;
-  }
+  const text = readPrivately(stopsName(study));
+  if (text === undefined) return false;
   return text.split('\n').some((line) => {
     try {
       const { stopped } = JSON.parse(line) as { stopped?: { study?: unknown; trial?: unknown; worker?: unknown } };
@@ -496,12 +522,8 @@ export const rescuedAmong = (
     }
   | undefined => {
   const file = join(rescueFolder(), rescueName(study));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readPrivately(rescueName(study));
+  if (text === undefined) return undefined;
   const workers = new Map(trials.map((trial) => [trial.number, trial.worker]));
   const found = new Set<number>();
   const ofWorker = new Set<number>();

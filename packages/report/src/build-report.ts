@@ -690,7 +690,7 @@ const nextSection = async (
       ],
       charts: [],
     };
-  const { trials, stale, givenBack } = asTheNextRunSeesThem(study.trials, now, study.takenEntries);
+  const { trials, stale, givenBack } = asTheNextRunSeesThem(study.trials, now, study.takenEntries, study.name);
   // The seed and TPE settings the next run takes (a config's, edited since the study began), as explain takes them.
   const run = study.nextRun ?? {};
   const seen = {

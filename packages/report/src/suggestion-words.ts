@@ -1,5 +1,5 @@
 import type { ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
-import { entriesGivenBack, shownNumber } from '@parzen/engine/host';
+import { entriesGivenBack, rescuedAmong, shownNumber } from '@parzen/engine/host';
 import {
   type Direction,
   finishedTrial,
@@ -26,6 +26,11 @@ export const asTheNextRunSeesThem = (
   now: Date,
   /** The entries the study's trials hold (the store's `listTakenEntries`); absent when the store does not list them. */
   taken?: readonly TakenEntry[],
+  /**
+   * The study's name, to leave running, as a run does, the trials whose results this user's rescue file keeps for
+   * `parzen import` (neither failed nor giving their entry back); absent: none are.
+   */
+  study?: string,
 ): {
   /** The trials, those whose worker is gone failed as `STALE_TRIAL`. */
   readonly trials: Trial[];
@@ -37,11 +42,18 @@ export const asTheNextRunSeesThem = (
    */
   readonly givenBack?: readonly ParamAssignment[];
 } => {
-  const given = taken === undefined ? undefined : entriesGivenBack(trials, now, taken).map(({ internal }) => internal);
+  const gone = trials.flatMap((trial) =>
+    trial.state === 'running' && staleTrialOutcome(trial, now, '') !== undefined
+      ? [{ number: trial.number, worker: trial.lease?.owner }]
+      : [],
+  );
+  const kept = new Set(study === undefined || gone.length === 0 ? [] : (rescuedAmong(study, gone)?.ofWorker ?? []));
+  const ending = kept.size === 0 ? trials : trials.filter((trial) => !kept.has(trial.number));
+  const given = taken === undefined ? undefined : entriesGivenBack(ending, now, taken).map(({ internal }) => internal);
   const stale: number[] = [];
   const seen = trials.map((trial): Trial => {
     const outcome = staleTrialOutcome(trial, now, '');
-    if (trial.state !== 'running' || outcome === undefined) return trial;
+    if (trial.state !== 'running' || outcome === undefined || kept.has(trial.number)) return trial;
     stale.push(trial.number);
     return finishedTrial(trial, outcome, now.toISOString());
   });

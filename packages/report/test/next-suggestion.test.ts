@@ -1,4 +1,6 @@
-import { hostname } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { choice, option, type Trial, uniform } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { asTheNextRunSeesThem, suggestionWords } from '../src/host.js';
@@ -102,6 +104,35 @@ describe('the report\'s "Next suggestion"', () => {
     expect(section.text[0]).toContain(
       "#12, the next trial, runs the enqueued entry that waits (x = 0.25, y = -1) instead: TPE decides only what it leaves out, and the draw shown here is TPE's for #12 without it.",
     );
+  });
+
+  it("leaves running, as a run does, a dead worker's trial whose result this user's rescue file keeps", async () => {
+    const study = await runTpeStudy(12);
+    const now = new Date('2026-06-01T00:00:00.000Z');
+    const owner = `${hostname()}:999999999:gone`;
+    const dead: Trial = {
+      ...(running(study, { x: 0.5, y: 0.5 }) as Trial & { state: 'running' }),
+      lease: { owner, expiresAt: '2026-06-01T00:05:00.000Z' },
+    };
+    const name = `rescued-${process.pid}-${Date.now()}`;
+    const taken = [{ trial: 12, internal: { x: 0.5, y: 0.5 }, key: 'a' }];
+    const trials = [...study.trials, dead];
+    // Without the rescue file: failed, and its entry given back.
+    expect(asTheNextRunSeesThem(trials, now, taken, name)).toMatchObject({ stale: [12], givenBack: [{ x: 0.5 }] });
+    const folder = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const file = join(folder, `${name}.jsonl`);
+    try {
+      writeFileSync(file, `${JSON.stringify({ unrecorded: { study: name, trial: 12, worker: owner } })}\n`, {
+        mode: 0o600,
+      });
+      // Its result kept for `parzen import`: the run leaves it running, and its entry stays with it.
+      const seen = asTheNextRunSeesThem(trials, now, taken, name);
+      expect(seen).toMatchObject({ stale: [], givenBack: [] });
+      expect(seen.trials.at(-1)?.state).toBe('running');
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it("says the entry a dead worker's trial gives back runs first, before the one that waits, as the next run runs them", async () => {

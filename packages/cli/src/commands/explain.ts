@@ -700,7 +700,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     output.note(
       `parzen: note: --seed ${flags.seed} is not the seed study ${read.name} was created with (${seeds.own}): the params below are those a run with --seed ${flags.seed} would draw next${seeds.plain === flags.seed ? '' : `; without --seed, explain draws with seed ${seeds.plain}, as run would`}.`,
     );
-  const { trials, stale, givenBack } = asTheNextRunSeesThem(read.trials, new Date(), read.takenEntries);
+  const { trials, stale, givenBack } = asTheNextRunSeesThem(read.trials, new Date(), read.takenEntries, read.name);
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;
   if (next.unknownOptions.length > 0)

@@ -23,6 +23,7 @@ import {
   sameConfigVariants,
   seedIgnoredNotes,
   segments,
+  shellQuoted,
   startObjective,
   withMatrixKey,
 } from '@parzen/engine/host';
@@ -712,7 +713,7 @@ export const refuseStoreLeftBesideLink = (path: string, experiment: LoadedExperi
     `The store this config names is ${store}, which is not there, but ${earlier} is: the same path read from the folder the config was reached through (${linkFolder}), where Parzen before 2026-12-03 kept it. ` +
       `Paths in a config are read from its real folder now. To go on with that study, move the file to ${store}` +
       // One file per study of a matrix: a --store file would hold every variant (review 67: they started over in it).
-      `${matrix && typeof experiment.config.store.options?.path !== 'string' ? ' (and each other study of the matrix its file likewise)' : `, or name it with --store ${kind}:${earlier}`}.`,
+      `${matrix && typeof experiment.config.store.options?.path !== 'string' ? ' (and each other study of the matrix its file likewise)' : `, or name it with --store ${shellQuoted(`${kind}:${earlier}`)}`}.`,
     {
       issues: [
         {

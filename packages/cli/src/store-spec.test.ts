@@ -94,6 +94,10 @@ describe('parseStoreSpec', () => {
       /found a path; did you mean --store jsonl:\.\/x\.parzen\.jsonl\?/,
     );
     expect(() => parseStoreSpec('/tmp/x.parzen.db')).toThrow(/did you mean --store sqlite:\/tmp\/x\.parzen\.db\?/);
+    // Quoted for the shell, as every command Parzen suggests is: a path with a space pasted as shown works.
+    expect(() => parseStoreSpec('./my runs/x.parzen.db')).toThrow(
+      "did you mean --store 'sqlite:./my runs/x.parzen.db'?",
+    );
   });
 });
 

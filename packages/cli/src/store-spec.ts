@@ -1,4 +1,5 @@
 import { ParzenError, type PluginChoice } from '@parzen/engine';
+import { shellQuoted } from '@parzen/engine/host';
 import { endsWithSeparator, formatIssues, passwordMasked, resolveConfigPath } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
 
@@ -64,7 +65,7 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   const kind = storeKindOf(trimmed);
   if (match === null && kind !== undefined && /[\\/]/.test(trimmed))
     throw new CliError(
-      `${storeFlag(spec)}: expected a store name or NAME:PATH, found a path; did you mean --store ${kind}:${trimmed}?`,
+      `${storeFlag(spec)}: expected a store name or NAME:PATH, found a path; did you mean --store ${shellQuoted(`${kind}:${trimmed}`)}?`,
     );
   if (match === null)
     throw new CliError(
@@ -77,7 +78,7 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
       `${storeFlag(spec)}: expected a store name or NAME:PATH, found a file name` +
         (kind === undefined
           ? '; e.g. jsonl:./study.jsonl or sqlite:./study.db.'
-          : `; did you mean --store ${kind}:${use}?`),
+          : `; did you mean --store ${shellQuoted(`${kind}:${use}`)}?`),
     );
   }
   // (Trial 62: said as "an unknown field `path`", which the user never wrote.)

@@ -21,6 +21,9 @@ export const configFileOf = (path: string, flags: StudyFlags): ConfigFile => ({
   ...(flags.study === undefined ? {} : { study: flags.study }),
 });
 
+/** `--store SPEC` as a suggested command writes it: without a URL's password, quoted for the shell. */
+export const storeFlagWords = (store: string): string => `--store ${shellQuoted(specWithoutPassword(store).spec)}`;
+
 /**
  * {@link configFileOf} for a run of a config: `--study` names a matrix's variant (any matrix, even one of a single
  * variant, as its study's name is not the config's "name").

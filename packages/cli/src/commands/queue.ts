@@ -20,12 +20,13 @@ import {
   toExternalParams,
   toInternalParams,
 } from '@parzen/engine/plugin';
+import { storeFlagWords } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { noPickedRun, pickedRun } from '../pick-run.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
-import { parseStoreSpec, specWithoutPassword, throwOfStoreFlag } from '../store-spec.js';
+import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
 import { storeFlagStudy } from './inspect.js';
@@ -298,7 +299,7 @@ const commandOf = (path: string | undefined, flags: QueueFlags): string =>
   [
     'parzen queue',
     ...(path === undefined ? [] : [shellQuoted(path)]),
-    ...(flags.store === undefined ? [] : [`--store ${shellQuoted(specWithoutPassword(flags.store).spec)}`]),
+    ...(flags.store === undefined ? [] : [storeFlagWords(flags.store)]),
     ...(flags.study === undefined ? [] : [`--study ${shellQuoted(flags.study)}`]),
   ].join(' ');
 

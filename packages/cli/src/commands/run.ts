@@ -11,15 +11,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import {
-  countOf,
-  failureNote,
-  printable,
-  shellQuoted,
-  stopWords,
-  studyCommand,
-  variantLegend,
-} from '@parzen/engine/host';
+import { countOf, failureNote, printable, stopWords, studyCommand, variantLegend } from '@parzen/engine/host';
 import {
   checkSameStudy,
   earlierTrialsEnded,
@@ -28,7 +20,7 @@ import {
   type StudyRecord,
 } from '@parzen/engine/plugin';
 import { keepClosedJournals } from '@parzen/store-file';
-import { commandOf, runFileOf } from '../command-words.js';
+import { commandOf, runFileOf, storeFlagWords } from '../command-words.js';
 import {
   type BatchOutcome,
   compareOutcomes,
@@ -58,7 +50,7 @@ import { problemKey } from '../problem-key.js';
 import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { withStudyDeletion } from '../space-mismatch.js';
-import { blameStoreFlag, parseStoreSpec, specWithoutPassword, storeFlag } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
 import { inSpaceOrder, type ReporterCutOff, runJson, summaryJson } from '../summary-json.js';
 
@@ -958,6 +950,6 @@ const lastOutputLost = (runs: readonly PreparedRun[], flags: RunFlags): string =
       ? `its trials are gone with ${runs.length > 1 ? 'the memory stores' : 'its memory store'}`
       : runs.length === 1
         ? `its trials are in its store: \`${studyCommand('best', runFileOf(runs[0] as PreparedRun, flags))}${json ? ' --json' : ''}\` prints the study's result`
-        : `their trials are in their stores: \`parzen best\` with the same configs${flags.store === undefined ? '' : ` and --store ${shellQuoted(specWithoutPassword(flags.store).spec)}`} prints each study's best`;
+        : `their trials are in their stores: \`parzen best\` with the same configs${flags.store === undefined ? '' : ` and ${storeFlagWords(flags.store)}`} prints each study's best`;
   return `parzen: ${json ? 'OUTPUT_FAILED: ' : ''}the reader of stdout closed the pipe before ${what} was written, so it was lost${json ? ', and the run exits 1' : ''}; ${where}.`;
 };

@@ -92,7 +92,7 @@ export {
   type VariantBests,
   versusFirstCell,
 } from './runtime/rank-test.js';
-export { entriesGivenBack } from './runtime/stale-trials.js';
+export { entriesGivenBack, keptForImport } from './runtime/stale-trials.js';
 export { rescuedAmong } from './runtime/study-session.js';
 export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';

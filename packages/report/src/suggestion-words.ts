@@ -1,5 +1,5 @@
 import type { ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
-import { entriesGivenBack, rescuedAmong, shownNumber } from '@parzen/engine/host';
+import { entriesGivenBack, keptForImport, shownNumber } from '@parzen/engine/host';
 import {
   type Direction,
   finishedTrial,
@@ -42,12 +42,8 @@ export const asTheNextRunSeesThem = (
    */
   readonly givenBack?: readonly ParamAssignment[];
 } => {
-  const gone = trials.flatMap((trial) =>
-    trial.state === 'running' && staleTrialOutcome(trial, now, '') !== undefined
-      ? [{ number: trial.number, worker: trial.lease?.owner }]
-      : [],
-  );
-  const kept = new Set(study === undefined || gone.length === 0 ? [] : (rescuedAmong(study, gone)?.ofWorker ?? []));
+  // Those whose results this user's rescue file keeps, left running for `parzen import`, as a run leaves them.
+  const kept = new Set(study === undefined ? [] : (keptForImport(study, trials, '', now)?.trials ?? []));
   const ending = kept.size === 0 ? trials : trials.filter((trial) => !kept.has(trial.number));
   const given = taken === undefined ? undefined : entriesGivenBack(ending, now, taken).map(({ internal }) => internal);
   const stale: number[] = [];

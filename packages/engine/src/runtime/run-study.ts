@@ -43,7 +43,7 @@ import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
-import { createWorkerId, failStaleTrials, holdWorkerId, staleness, staleTrialOutcome } from './stale-trials.js';
+import { createWorkerId, failStaleTrials, holdWorkerId, keptForImport, staleness } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import {
@@ -259,32 +259,6 @@ const goneWorkers = (
           : '(their processes ended, or their leases lapsed)';
   const gone = `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ${why}`;
   return { kind, gone };
-};
-
-// Trial 161: such a trial was marked STALE_TRIAL, the enqueued entry it had taken handed out again and run a second
-// time, and the import that followed added the kept result beside it.
-/**
- * The running trials among `trials` whose workers are gone (as `now` judges leases) and whose results this user's
- * rescue file keeps under their own workers (a worker that ended because the store could not record them: a
- * database outage longer than its retries). A run leaves them running, for `parzen import` to finish with those
- * results: each counts once, and an enqueued entry one took is not handed out again. Undefined when there are none.
- */
-const keptForImport = (
-  study: string,
-  trials: readonly Trial[],
-  workerId: string,
-  now: Date,
-): { readonly file: string; readonly trials: readonly number[] } | undefined => {
-  const stale = trials.flatMap((trial) =>
-    trial.state === 'running' && staleTrialOutcome(trial, now, workerId) !== undefined
-      ? [{ number: trial.number, worker: trial.lease?.owner }]
-      : [],
-  );
-  if (stale.length === 0) return undefined;
-  const rescued = rescuedAmong(study, stale);
-  return rescued === undefined || rescued.ofWorker.length === 0
-    ? undefined
-    : { file: rescued.file, trials: rescued.ofWorker };
 };
 
 /**

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { TakenEntry, TrialStore } from '../contracts/store.js';
 import { endedUnrun, type Lease, type Trial, type TrialOutcome } from '../domain/trial.js';
 import { attemptsBefore, ENTRY_ATTEMPTS, entryAttempt, type SkippedEntry, stoppedEntry } from './enqueue.js';
-import { stopKept } from './study-session.js';
+import { rescuedAmong, stopKept } from './study-session.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
@@ -291,3 +291,37 @@ export const entriesGivenBack = (
     if (outcome === undefined || entry === undefined || !endedUnrun(outcome)) return [];
     return attemptsBefore(taken, trials, trial.number, entry).length + 1 >= ENTRY_ATTEMPTS ? [] : [entry];
   });
+
+// Trial 161: such a trial was marked STALE_TRIAL, the enqueued entry it had taken handed out again and run a second
+// time, and the import that followed added the kept result beside it.
+/**
+ * The running trials among `trials` whose workers are gone (as `now` judges leases) and whose results this user's
+ * rescue file keeps under their own workers (a worker that ended because the store could not record them: a
+ * database outage longer than its retries). A run leaves them running, for `parzen import` to finish with those
+ * results: each counts once, and an enqueued entry one took is not handed out again. Undefined when there are none.
+ * `workerId`: the asking worker's (its own trials are not gone), or '' for a reader that is no worker.
+ */
+export const keptForImport = (
+  study: string,
+  trials: readonly Trial[],
+  workerId: string,
+  now: Date,
+):
+  | {
+      /** The rescue file's path. */
+      readonly file: string;
+      /** The numbers of the trials it keeps a result of under their own workers, ascending. */
+      readonly trials: readonly number[];
+    }
+  | undefined => {
+  const stale = trials.flatMap((trial) =>
+    trial.state === 'running' && staleTrialOutcome(trial, now, workerId) !== undefined
+      ? [{ number: trial.number, worker: trial.lease?.owner }]
+      : [],
+  );
+  if (stale.length === 0) return undefined;
+  const rescued = rescuedAmong(study, stale);
+  return rescued === undefined || rescued.ofWorker.length === 0
+    ? undefined
+    : { file: rescued.file, trials: rescued.ofWorker };
+};

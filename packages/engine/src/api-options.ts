@@ -282,7 +282,15 @@ const configHint = (key: string, value: unknown): string => {
     return ` (\`${key}\` goes in the config${number === undefined ? '' : `: \`${JSON.stringify(key)}: ${JSON.stringify(number)}\``})`;
   const inConfig = ownEntry(IN_CONFIG, key) ?? (Object.hasOwn(BUDGET, key) ? `budget.${key}` : undefined);
   if (inConfig === undefined) return '';
-  if (!CONFIG_SECONDS.has(inConfig)) return ` (the run's \`${key}\` is the config's \`${inConfig}\`)`;
+  if (!CONFIG_SECONDS.has(inConfig)) {
+    // A budget key shows the value given as the config writes it: `maxTrials: 50` is `"budget": {"maxTrials": 50}`.
+    const [parent, field] = inConfig.split('.');
+    const written =
+      number === undefined || parent !== 'budget' || field === undefined
+        ? ''
+        : `: \`${JSON.stringify(parent)}: {${JSON.stringify(field)}: ${JSON.stringify(number)}}\``;
+    return ` (the run's \`${key}\` is the config's \`${inConfig}\`${written})`;
+  }
   const seconds =
     number === undefined
       ? ''

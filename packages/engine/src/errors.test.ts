@@ -145,6 +145,29 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     ]);
   });
 
+  it("a per-trial time limit asked of a plugin that has none: the run's, with the value in the run's unit", () => {
+    // A module objective's options: path, export, isolate, reuseThreads (no time limit of their own).
+    const moduleOptions = ['path', 'export', 'isolate', 'reuseThreads'];
+    expect(didYouMeanField('timeoutMs', moduleOptions, { value: 2000, in: 'config' })).toBe(
+      ' (a trial\'s time limit is the config\'s top-level `trialTimeoutSeconds`: `"timeoutMs": 2000` is `"trialTimeoutSeconds": 2` there)',
+    );
+    expect(didYouMeanField('timeout_seconds', moduleOptions, { value: 90, in: 'config' })).toBe(
+      ' (a trial\'s time limit is the config\'s top-level `trialTimeoutSeconds`: `"timeout_seconds": 90` is `"trialTimeoutSeconds": 90` there)',
+    );
+    expect(didYouMeanField('timeoutSeconds', moduleOptions, { value: 1.5, in: 'code' })).toBe(
+      " (a trial's time limit is the run's `trialTimeoutMs` option (`fmin`, `study.optimize`): `timeoutSeconds: 1.5` is `trialTimeoutMs: 1500` there)",
+    );
+    // A bare `timeout` has no unit to convert from.
+    expect(didYouMeanField('timeout', moduleOptions, { value: 5, in: 'config' })).toBe(
+      " (a trial's time limit is the config's top-level `trialTimeoutSeconds`, in seconds)",
+    );
+    // Where the object has a limit of its own, or is the budget, the other hints stand.
+    expect(didYouMeanField('timeoutMs', ['command', 'timeoutSeconds'], { value: 2500, in: 'config' })).toBe(
+      ' (did you mean `timeoutSeconds`? a config gives it in seconds: `"timeoutMs": 2500` is `"timeoutSeconds": 2.5`)',
+    );
+    expect(didYouMeanField('timeout', ['maxTrials', 'maxSeconds'])).toBe(' (did you mean `maxSeconds`?)');
+  });
+
   it("an object's inherited members are no field names nor values (trial 93: `constructor` got `function Object()`)", () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect(didYouMeanField(name, ['name', 'seed', 'space'])).not.toMatch(/function|object Object/);

@@ -637,6 +637,32 @@ const otherUnitHint = (name: string, known: readonly string[], given: GivenField
 };
 
 /**
+ * ` (a trial's time limit is ...)` for a per-trial time limit asked of an object that has none (`timeoutMs` in a
+ * `module` objective's options, which the run's `trialTimeoutSeconds` limits), showing the value given in the
+ * run's unit when its own unit says what it is. Empty for other names, and where a time limit of the object's own
+ * (`timeoutSeconds`), the budget's `maxSeconds` or the run's own are among the `known` fields.
+ */
+const trialLimitHint = (name: string, known: readonly string[], given: GivenField | undefined): string => {
+  const match = name.match(/^(?:trial_?)?time_?out(?:_?(ms|seconds|secs|s))?$/i);
+  if (match === null) return '';
+  if (known.some((field) => /timeout|^maxseconds$|^budget$/i.test(field))) return '';
+  const inConfig = given?.in !== 'code';
+  const meant = inConfig ? 'trialTimeoutSeconds' : 'trialTimeoutMs';
+  const where = inConfig
+    ? "the config's top-level `trialTimeoutSeconds`"
+    : "the run's `trialTimeoutMs` option (`fmin`, `study.optimize`)";
+  const unit = match[1]?.toLowerCase();
+  const value = given?.value;
+  if (unit === undefined || typeof value !== 'number' || !Number.isFinite(value))
+    return ` (a trial's time limit is ${where}, in ${inConfig ? 'seconds' : 'milliseconds'})`;
+  const givenInSeconds = unit !== 'ms';
+  const converted = givenInSeconds === inConfig ? value : inOtherTimeUnit(value, inConfig);
+  const entry = (key: string, number: number): string =>
+    inConfig ? `${JSON.stringify(key)}: ${JSON.stringify(number)}` : `${key}: ${String(number)}`;
+  return ` (a trial's time limit is ${where}: \`${entry(name, value)}\` is \`${entry(meant, converted)}\` there)`;
+};
+
+/**
  * {@link didYouMean} for an unknown field among `known` ones, knowing other tools' names for them
  * (`"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
  */
@@ -648,7 +674,7 @@ export const didYouMeanField = (name: string, known: readonly string[], given?: 
     return given.in === 'code'
       ? " (the seed is the study's, not a plugin's: `createStudy({ seed })`, `fmin({ seed })`, `Study.open({ seed })`)"
       : " (the seed is the study's, not a plugin's: the config's top-level `seed`)";
-  const unit = otherUnitHint(name, known, given);
+  const unit = otherUnitHint(name, known, given) || trialLimitHint(name, known, given);
   if (unit !== '') return unit;
   const synonyms = ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? [];
   const places = synonyms.flatMap((synonym) => {

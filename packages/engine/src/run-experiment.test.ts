@@ -321,15 +321,25 @@ describe('runExperiment (the composition root)', () => {
       gracePeriodMs: 2500,
       bogus: 1,
       trialTimeoutSeconds: 90,
+      maxTrials: 50,
     } as never).catch((error: unknown) => error as { code: string; issues: { pointer: string; expected: string }[] });
     expect(refused).toMatchObject({ code: 'CONFIG_INVALID' });
     const { issues } = refused as { issues: { pointer: string; expected: string }[] };
-    expect(issues.map((issue) => issue.pointer)).toEqual(['/gracePeriodMs', '/bogus', '/trialTimeoutSeconds']);
+    expect(issues.map((issue) => issue.pointer)).toEqual([
+      '/gracePeriodMs',
+      '/bogus',
+      '/trialTimeoutSeconds',
+      '/maxTrials',
+    ]);
     // The value given, in the config's unit and syntax; a config's own name is said to go there.
     expect(issues[0]?.expected).toContain(
       '(the run\'s `gracePeriodMs` is the config\'s `gracePeriodSeconds`, in seconds: `gracePeriodMs: 2500` is `"gracePeriodSeconds": 2.5` there)',
     );
     expect(issues[2]?.expected).toContain('(`trialTimeoutSeconds` goes in the config: `"trialTimeoutSeconds": 90`)');
+    // A budget key, with the value given as the config writes it.
+    expect(issues[3]?.expected).toContain(
+      '(the run\'s `maxTrials` is the config\'s `budget.maxTrials`: `"budget": {"maxTrials": 50}`)',
+    );
   });
 
   // Review 155: a package's bare `manifests` array in `plugins` was a TypeError stack trace from the loader.

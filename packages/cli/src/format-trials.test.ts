@@ -1,3 +1,6 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Trial } from '@parzen/engine';
 import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
@@ -142,5 +145,39 @@ describe('a running trial', () => {
     expect(parzens).toMatchObject({ worker: 'box2:9031', leaseExpiresAt: expiresAt });
     const [other] = trialRows('s', space, [running('a-service')]);
     expect(other).toMatchObject({ worker: 'a-service', leaseExpiresAt: expiresAt });
+  });
+});
+
+// A stop the store could not record is kept in this user's rescue folder, and the next run marks the trial failed as
+// stopped (INTERRUPTED, no attempt of its entry used): the listing said STALE_TRIAL of it.
+describe('a running trial whose worker is gone', () => {
+  it('says a run marks it INTERRUPTED when its stop is kept in the rescue folder, else STALE_TRIAL', () => {
+    const space = compileSpace({ x: { type: 'uniform', low: -2, high: 2 } });
+    const study = `stopped-row-${process.pid}-${Date.now()}`;
+    const owner = `${hostname()}:999999999:gone`;
+    const running = (number: number): Trial => ({
+      study,
+      number,
+      state: 'running',
+      internal: { x: 0.5 },
+      startedAt: '2026-12-03T00:00:00.000Z',
+      lease: { owner, expiresAt: '2099-01-01T00:00:00.000Z' },
+    });
+    const folder = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`);
+    const file = join(folder, `${study}.stops.jsonl`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, `${JSON.stringify({ stopped: { study, trial: 1, worker: owner } })}\n`, { mode: 0o600 });
+      const rows = trialRows(study, space, [running(0), running(1)]);
+      expect(rows.map((row) => [row.workerGone, row.stoppedHere])).toEqual([
+        [true, undefined],
+        [true, true],
+      ]);
+      const cells = [...trialsTableLines(rows)].slice(1).map((line) => line.slice(line.indexOf('its ')));
+      expect(cells[0]).toBe('its worker is gone: a run of the study marks it failed (STALE_TRIAL)');
+      expect(cells[1]).toContain('a run of the study on this host marks it failed as stopped (INTERRUPTED)');
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });

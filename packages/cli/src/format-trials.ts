@@ -1,5 +1,5 @@
 import type { Trial } from '@parzen/engine';
-import { failureNote, rescuedAmong, shellQuoted } from '@parzen/engine/host';
+import { failureNote, rescuedAmong, shellQuoted, stopKept } from '@parzen/engine/host';
 import { type CompiledSpace, type Lease, staleness, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
@@ -33,6 +33,12 @@ export interface TrialRow {
    * its import finishes the trial with it, so that it counts once; runs of the study leave the trial running until then.
    */
   readonly rescuedIn?: string;
+  /**
+   * That trial's worker (its process ended) was stopped (Ctrl-C, SIGTERM, the run's signal) while the store could
+   * not record the trial's end, which this user's rescue folder keeps: a run of the study on this host marks it
+   * failed as stopped (`INTERRUPTED`), which uses no attempt of an enqueued entry it ran, not `STALE_TRIAL`.
+   */
+  readonly stoppedHere?: true;
   /** A running trial's worker, `host:pid` (its lease's owner as it is, when not of that form). */
   readonly worker?: string;
   /** When a running trial's lease runs out, unless its worker renews it. */
@@ -49,6 +55,9 @@ export type TableColumn = { readonly param: string } | { readonly attr: string }
 
 /** What the table says of a running trial whose worker is gone. */
 const WORKER_GONE = 'its worker is gone: a run of the study marks it failed (STALE_TRIAL)';
+/** And of one whose stop the store could not record (see `TrialRow.stoppedHere`). */
+const STOPPED_HERE =
+  'its run was stopped (Ctrl-C, SIGTERM) while the store could not record it: a run of the study on this host marks it failed as stopped (INTERRUPTED), which uses no attempt of an enqueued entry it ran';
 /**
  * And of one whose worker's lease lapsed, on another host, as the run's warning says it (trial 161: "its worker is
  * gone" of a worker that may come back).
@@ -141,6 +150,12 @@ export const trialRows = (
         ? { worker: hostAndPid(trial.lease.owner), leaseExpiresAt: trial.lease.expiresAt }
         : {}),
       ...(rescued !== undefined && rescuedHere.has(trial.number) ? { rescuedIn: rescued.file } : {}),
+      // Its stop kept in this user's rescue folder: what the run marks it with is INTERRUPTED, not STALE_TRIAL.
+      ...(trial.state === 'running' &&
+      staleness(trial.lease, now, '') === 'gone' &&
+      stopKept(study, trial.number, trial.lease?.owner)
+        ? { stoppedHere: true }
+        : {}),
       ...(entry === undefined
         ? {}
         : {
@@ -315,9 +330,11 @@ export const trialsTableLines = (
           ? WORKER_GONE_SALVAGED
           : row.rescuedIn !== undefined
             ? rescuedNote(row.rescuedIn, importCommand)
-            : row.leaseLapsed === undefined
-              ? WORKER_GONE
-              : leaseLapsed(row.leaseLapsed)
+            : row.stoppedHere
+              ? STOPPED_HERE
+              : row.leaseLapsed === undefined
+                ? WORKER_GONE
+                : leaseLapsed(row.leaseLapsed)
         : '';
   const withError = !omitEmptyError || rows.some((row) => errorCell(row) !== '');
   return tableLines(

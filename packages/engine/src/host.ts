@@ -93,7 +93,7 @@ export {
   versusFirstCell,
 } from './runtime/rank-test.js';
 export { entriesGivenBack, keptForImport } from './runtime/stale-trials.js';
-export { rescuedAmong } from './runtime/study-session.js';
+export { rescuedAmong, stopKept } from './runtime/study-session.js';
 export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';

@@ -478,8 +478,9 @@ const recordStop = (study: string, trial: number, worker: string): boolean => {
 };
 
 /**
- * Whether this user's rescue folder keeps a stop of trial `trial` of `worker` that the store could not record (see
- * {@link recordStop}).
+ * Whether this user's rescue folder keeps a stop of trial `trial` of `worker` that the store could not record: a stop
+ * its run's caller asked for (Ctrl-C, SIGTERM, the run's signal) cut the trial short then, so a later run on this host
+ * marks it failed as stopped (`INTERRUPTED`) rather than `STALE_TRIAL`.
  */
 export const stopKept = (study: string, trial: number, worker: string | undefined): boolean => {
   if (worker === undefined) return false;

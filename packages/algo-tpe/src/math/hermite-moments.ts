@@ -35,6 +35,8 @@ export class HermiteMoments {
   private readonly scale: number;
   /** How far from x the bins that count lie: REACH / scale. */
   private readonly reach: number;
+  /** Scratch of {@link evaluate}: the bins within reach that hold kernels. */
+  private readonly held: Int32Array;
 
   /**
    * An empty sum of kernels of width `h` over [low, high].
@@ -51,6 +53,7 @@ export class HermiteMoments {
     this.counts = new Int32Array(this.bins);
     this.scale = 1 / (h * Math.SQRT2);
     this.reach = REACH / this.scale;
+    this.held = new Int32Array(this.bins);
   }
 
   /** The bin of μ (clamped into the grid). */
@@ -120,22 +123,82 @@ export class HermiteMoments {
     for (let i = 0; i < counts.length; i++) counts[i] = (first.counts[i] as number) + (fourth.counts[i] as number);
   }
 
-  /** The sum at x. Two bins run their Hermite recurrences side by side, which the CPU overlaps. */
+  /**
+   * The sum at x. The bins within reach that hold kernels are taken in pairs in ascending order, each pair's
+   * two terms added to the total in turn; two pairs run their Hermite recurrences side by side (four
+   * independent chains the CPU overlaps), which leaves the total as one pair at a time would give it.
+   */
   evaluate(x: number): number {
-    const { reach, counts } = this;
+    const { reach, counts, held } = this;
     const last = this.binOf(x + reach);
+    let found = 0;
+    for (let b = this.binOf(x - reach); b <= last; b++) if (counts[b] !== 0) held[found++] = b;
     let total = 0;
-    let pending = -1;
-    for (let b = this.binOf(x - reach); b <= last; b++) {
-      if (counts[b] === 0) continue;
-      if (pending < 0) {
-        pending = b;
-        continue;
-      }
-      total += this.pair(x, pending, b);
-      pending = -1;
+    let i = 0;
+    for (; i + 4 <= found; i += 4) {
+      this.quad(x, held[i] as number, held[i + 1] as number, held[i + 2] as number, held[i + 3] as number);
+      total += this.out0;
+      total += this.out1;
     }
-    return pending < 0 ? total : total + this.pair(x, pending, -1);
+    if (i + 2 <= found) {
+      total += this.pair(x, held[i] as number, held[i + 1] as number);
+      i += 2;
+    }
+    return i < found ? total + this.pair(x, held[i] as number, -1) : total;
+  }
+
+  /** Scratch of {@link quad}: its first pair's sum and its second's. */
+  private out0 = 0;
+  private out1 = 0;
+
+  /** Bins a, b, c, d at x (all holding kernels): a and b's sum to `out0`, c and d's to `out1`, as {@link pair} gives them. */
+  private quad(x: number, a: number, b: number, c: number, d: number): void {
+    const { moments, scale, low, width } = this;
+    const twoS = 2 * (x - (low + (a + 0.5) * width)) * scale;
+    const twoT = 2 * (x - (low + (b + 0.5) * width)) * scale;
+    const twoU = 2 * (x - (low + (c + 0.5) * width)) * scale;
+    const twoV = 2 * (x - (low + (d + 0.5) * width)) * scale;
+    const baseA = a * HERMITE_TERMS;
+    const baseB = b * HERMITE_TERMS;
+    const baseC = c * HERMITE_TERMS;
+    const baseD = d * HERMITE_TERMS;
+    let previousA = 1;
+    let currentA = twoS;
+    let sumA = (moments[baseA] as number) + (moments[baseA + 1] as number) * twoS;
+    let previousB = 1;
+    let currentB = twoT;
+    let sumB = (moments[baseB] as number) + (moments[baseB + 1] as number) * twoT;
+    let previousC = 1;
+    let currentC = twoU;
+    let sumC = (moments[baseC] as number) + (moments[baseC + 1] as number) * twoU;
+    let previousD = 1;
+    let currentD = twoV;
+    let sumD = (moments[baseD] as number) + (moments[baseD + 1] as number) * twoV;
+    for (let n = 1; n < HERMITE_TERMS - 1; n++) {
+      const twoN = 2 * n;
+      const nextA = twoS * currentA - twoN * previousA;
+      const nextB = twoT * currentB - twoN * previousB;
+      const nextC = twoU * currentC - twoN * previousC;
+      const nextD = twoV * currentD - twoN * previousD;
+      previousA = currentA;
+      currentA = nextA;
+      previousB = currentB;
+      currentB = nextB;
+      previousC = currentC;
+      currentC = nextC;
+      previousD = currentD;
+      currentD = nextD;
+      sumA += (moments[baseA + n + 1] as number) * nextA;
+      sumB += (moments[baseB + n + 1] as number) * nextB;
+      sumC += (moments[baseC + n + 1] as number) * nextC;
+      sumD += (moments[baseD + n + 1] as number) * nextD;
+    }
+    const halfS = 0.5 * twoS;
+    const halfT = 0.5 * twoT;
+    const halfU = 0.5 * twoU;
+    const halfV = 0.5 * twoV;
+    this.out0 = sumA * fastExpNonPositive(-halfS * halfS) + sumB * fastExpNonPositive(-halfT * halfT);
+    this.out1 = sumC * fastExpNonPositive(-halfU * halfU) + sumD * fastExpNonPositive(-halfV * halfV);
   }
 
   /** Bins a and b (b = −1: none) at x. */

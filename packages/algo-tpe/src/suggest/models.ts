@@ -39,10 +39,34 @@ export interface ModelCaches {
   readonly hermite: WeakMap<object, AboveKdeCache>;
   /** Joint g(x): per first member's column, the cache of each group (by its names). */
   readonly joint: WeakMap<object, Map<string, IncrementalAbove>>;
+  /** Univariate l(x): per parameter's column, the density of the last below observations it was built from. */
+  readonly below: WeakMap<object, KeptBelow>;
+}
+
+/** A univariate l(x) and what it was built from: it serves every decision whose below observations are these. */
+interface KeptBelow {
+  readonly family: DensityFamily;
+  readonly encoding: Encoding;
+  readonly settings: FamilySettings;
+  readonly observations: ObservationSet;
+  readonly density: Density;
 }
 
 /** Empty caches. */
-export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), joint: new WeakMap() });
+export const createModelCaches = (): ModelCaches => ({
+  hermite: new WeakMap(),
+  joint: new WeakMap(),
+  below: new WeakMap(),
+});
+
+/** Whether two observation sets hold the same trials with the same values, in the same order. */
+const sameObservations = (a: ObservationSet, b: ObservationSet): boolean => {
+  const n = a.values.length;
+  if (b.values.length !== n || a.numbers.length !== b.numbers.length) return false;
+  for (let i = 0; i < n; i++) if (a.values[i] !== b.values[i]) return false;
+  for (let i = 0; i < a.numbers.length; i++) if (a.numbers[i] !== b.numbers[i]) return false;
+  return true;
+};
 
 /** The configured density family. */
 export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
@@ -207,6 +231,37 @@ export const hermiteAbove = (
 };
 
 /**
+ * l(x) of one parameter from its below observations: the density built for the last decision of this column
+ * when its below observations were the same trials with the same values (and the same family, encoding and
+ * settings), else built here and kept. The below set changes only when a trial enters it, so most decisions
+ * reuse the estimator, its backend and the truncation normalisers it filled; a kept density is the one
+ * `buildDensity` gives for these observations (models.test.ts).
+ */
+export const keptBelowDensity = (
+  caches: ModelCaches,
+  column: ParamColumn,
+  family: DensityFamily,
+  encodings: readonly [Encoding],
+  observations: ObservationSet,
+  settings: TpeSettings,
+): Density => {
+  const familySettings = belowSettings(settings);
+  const [encoding] = encodings;
+  const kept = caches.below.get(column);
+  if (
+    kept !== undefined &&
+    kept.family === family &&
+    kept.encoding === encoding &&
+    kept.settings === familySettings &&
+    sameObservations(kept.observations, observations)
+  )
+    return kept.density;
+  const density = buildDensity(family, encodings, [observations], familySettings);
+  caches.below.set(column, { family, encoding, settings: familySettings, observations, density });
+  return density;
+};
+
+/**
  * l and g of one parameter for one suggestion: g from the incremental cache when possible, else both
  * built from the split observations (always so when the observations are wanted, for explaining).
  */
@@ -230,8 +285,8 @@ export const paramModel = (
     );
   if (above !== undefined) {
     const family = familyOf(settings);
-    const encodings = [encodingOf(family, param.distribution, settings)];
-    const below = buildDensity(family, encodings, [belowSet], belowSettings(settings));
+    const encodings: [Encoding] = [encodingOf(family, param.distribution, settings)];
+    const below = keptBelowDensity(caches, history.column(param.name), family, encodings, belowSet, settings);
     return { params: [param], encodings, below, above, aboveWeight: aboveWeightFor(encodings, settings) };
   }
   const observations = paramObservations(history, split, param.name);

@@ -13,15 +13,22 @@ export interface ParamObservations {
 
 /** The below observations of parameter `name` (at most the below-set size, read from the trials). */
 export const belowObservations = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
-  const values: number[] = [];
-  const numbers: number[] = [];
-  for (const number of split.below) {
-    const value = history.valueOf(name, number);
+  const { below } = split;
+  const values = new Float64Array(below.length);
+  const numbers = new Int32Array(below.length);
+  // A finished trial's value is read from the column, looked up once.
+  const column = history.columns.get(name);
+  let count = 0;
+  for (const number of below) {
+    const value =
+      column !== undefined && history.inColumns(number) ? column.valueOf(number) : history.valueOf(name, number);
     if (value === undefined) continue;
-    values.push(value);
-    numbers.push(number);
+    values[count] = value;
+    numbers[count++] = number;
   }
-  return { values: Float64Array.from(values), numbers: Int32Array.from(numbers) };
+  return count === below.length
+    ? { values, numbers }
+    : { values: values.slice(0, count), numbers: numbers.slice(0, count) };
 };
 
 interface Extra {

@@ -308,6 +308,11 @@ export class AboveKdeCache {
     return coef;
   }
 
+  /** The slot of trial `number`'s folded observation (the order it was folded in, 0 to the number folded). */
+  slotOf(number: number): number {
+    return this.slotByNumber[number] as number;
+  }
+
   /** The width trial `number`'s kernel is held at: h (in the sums) or its own, wider (outside them). */
   heldWidth(number: number): number {
     return this.heldSigmaBySlot[this.slotByNumber[number] as number] as number;

@@ -115,7 +115,32 @@ interface Scratch {
   readonly taken: TakenMass;
   /** A mark per observation, kept (a fresh typed array per decision cost more than the marking). */
   marks: Uint8Array;
+  /** Per folded observation (by the cache's slot): {@link BELOW}, {@link WIDENED}, cleared for each decision. */
+  flags: Uint8Array;
+  /** The slots flagged, for clearing (valid up to `flaggedCount`). */
+  flagged: Int32Array;
+  flaggedCount: number;
 }
+
+/** A flag of {@link Scratch}: the observation is a below one (it leaves the sums). */
+const BELOW = 1;
+/** A flag of {@link Scratch}: the observation's fixed-width kernel is corrected already (taken out, re-added at its width). */
+const WIDENED = 2;
+
+/** Sets a flag of trial `number`'s folded observation for this decision. */
+const flag = (scratch: Scratch, cache: AboveKdeCache, number: number, bit: number): void => {
+  const slot = cache.slotOf(number);
+  const flags = scratch.flags;
+  if (flags[slot] === 0) {
+    scratch.flagged = grown(scratch.flagged, scratch.flaggedCount + 1);
+    scratch.flagged[scratch.flaggedCount++] = slot;
+  }
+  flags[slot] = (flags[slot] as number) | bit;
+};
+
+/** Whether trial `number`'s folded observation has a flag for this decision. */
+const flagged = (scratch: Scratch, cache: AboveKdeCache, number: number, bit: number): boolean =>
+  ((scratch.flags[cache.slotOf(number)] as number) & bit) !== 0;
 const scratches = new WeakMap<AboveKdeCache, Scratch>();
 
 const scratchOf = (cache: AboveKdeCache): Scratch => {
@@ -126,9 +151,15 @@ const scratchOf = (cache: AboveKdeCache): Scratch => {
       removed: new KernelList(64),
       taken: new TakenMass(cache.moments),
       marks: new Uint8Array(64),
+      flags: new Uint8Array(64),
+      flagged: new Int32Array(64),
+      flaggedCount: 0,
     };
     scratches.set(cache, scratch);
   }
+  for (let i = 0; i < scratch.flaggedCount; i++) scratch.flags[scratch.flagged[i] as number] = 0;
+  scratch.flaggedCount = 0;
+  scratch.flags = grown(scratch.flags, cache.sorted.size);
   scratch.added.clear();
   scratch.removed.clear();
   scratch.taken.clear();
@@ -181,12 +212,12 @@ const sumsOfTwo = (first: KernelList, second: KernelList, y: number, out: Float6
 interface Corrections {
   readonly added: KernelList;
   readonly removed: KernelList;
-  /** With weights by rank: the cached observations already corrected here (by trial number). */
-  readonly widened: Set<number> | undefined;
   /** The decision's own moments (weights by rank), or undefined: every correction is direct. */
   readonly atH: HermiteMoments | undefined;
   /** What `atH` had taken out, for the cancellation guard. */
   readonly taken: TakenMass;
+  /** The decision's scratch: its flags mark the below observations and those corrected already ({@link WIDENED}). */
+  readonly scratch: Scratch;
 }
 
 /** Adds a kernel of width h at y with coefficient c > 0 (into the decision's moments, or directly). */
@@ -289,9 +320,9 @@ const corrections = (
   const kernels: Corrections = {
     added: scratch.added,
     removed: scratch.removed,
-    widened: weighting.uniform ? undefined : new Set(),
     atH,
     taken: scratch.taken,
+    scratch,
   };
   // Per position: 1 below, 2 added, 4 worked out already.
   scratch.marks = grown(scratch.marks, size);
@@ -348,7 +379,7 @@ const corrections = (
     }
     kernels.added.push(y, sigma, weighting.actual(number) * cache.widthCoefficient(number, y, sigma));
     removeAtH(kernels, h, y, weighting.bulk(number) * cache.foldedCoefficient(number));
-    kernels.widened?.add(number);
+    flag(scratch, cache, number, WIDENED);
   };
   for (let s = 0; s < belowCount; s++) {
     const at = skips[s] as number;
@@ -368,11 +399,10 @@ const corrections = (
     fix(rightOf(i));
   }
   // The kernels held outside the sums, but for the below ones, at their real weight.
-  const below = belowCount === 0 ? undefined : new Set<number>();
-  for (const entry of changes.removed) below?.add(entry.number);
+  for (const entry of changes.removed) flag(scratch, cache, entry.number, BELOW);
   for (let i = 0; i < cache.wideCount; i++) {
     const number = cache.wideNumber(i);
-    if (below?.has(number)) continue;
+    if (belowCount > 0 && flagged(scratch, cache, number, BELOW)) continue;
     const y = cache.wideValue(i);
     const sigma = overrides?.get(number) ?? cache.wideWidth(i);
     kernels.added.push(y, sigma, weighting.actual(number) * cache.widthCoefficient(number, y, sigma));
@@ -395,7 +425,7 @@ const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: 
     // Ranks fall with the index: past the newest held and the newest by rank, nothing differs.
     if (!ranked.inWindow(q) && weighting.rankOf(number) < weighting.firstNewest) break;
     // Corrected already: held outside the sums (wider than h), or wider here.
-    if (kernels.widened?.has(number) || cache.heldWidth(number) !== h) continue;
+    if (flagged(kernels.scratch, cache, number, WIDENED) || cache.heldWidth(number) !== h) continue;
     const y = ranked.ys[q] as number;
     const delta = weighting.actual(number) - weighting.bulk(number);
     const coef = ranked.coefByIndex[q] as number;

@@ -28,7 +28,7 @@ export class HermiteMoments {
   readonly width: number;
   /** The number of bins (at least 1). */
   readonly bins: number;
-  /** The moments A_n of bin b at b · {@link HERMITE_TERMS} + n. */
+  /** The moments A_n of bin b at b · {@link HERMITE_TERMS} + n (after a {@link combine}, read them after {@link settle}). */
   readonly moments: Float64Array;
   /** How many kernels each bin holds (bins without any are skipped). */
   readonly counts: Int32Array;
@@ -37,6 +37,15 @@ export class HermiteMoments {
   private readonly reach: number;
   /** Scratch of {@link evaluate}: the bins within reach that hold kernels. */
   private readonly held: Int32Array;
+  /** Whether the last {@link combine} left bins to work out (then `unsettled` marks them, and the rest say how). */
+  private pending = false;
+  private unsettled: Uint8Array | undefined;
+  private factorA = 0;
+  private factorB = 0;
+  private first: HermiteMoments | undefined;
+  private second: HermiteMoments | undefined;
+  private third: HermiteMoments | undefined;
+  private fourth: HermiteMoments | undefined;
 
   /**
    * An empty sum of kernels of width `h` over [low, high].
@@ -68,6 +77,7 @@ export class HermiteMoments {
    */
   add(mu: number, c: number, kernels: number = c < 0 ? -1 : 1): void {
     const b = this.binOf(mu);
+    if (this.pending) this.settleBin(b);
     const t = (mu - (this.low + (b + 0.5) * this.width)) * this.scale;
     let term = c;
     const base = b * HERMITE_TERMS;
@@ -84,6 +94,7 @@ export class HermiteMoments {
    */
   addFast(mu: number, c: number, kernels: number): void {
     const b = this.binOf(mu);
+    if (this.pending) this.settleBin(b);
     const t = (mu - (this.low + (b + 0.5) * this.width)) * this.scale;
     let term = c;
     const base = b * HERMITE_TERMS;
@@ -97,7 +108,9 @@ export class HermiteMoments {
 
   /**
    * Sets these moments to a·A + b·(B − C) of three sums on the same grid, with A's kernel counts, plus D
-   * (with its counts) when given.
+   * (with its counts) when given. The counts are set here; each bin's moments are worked out when first read
+   * or changed ({@link evaluate}, {@link add}, {@link addFast}; {@link settle} works out the rest), so a
+   * decision pays only for the bins near its candidates and corrections. The sums must not change until then.
    */
   combine(
     a: number,
@@ -107,20 +120,51 @@ export class HermiteMoments {
     third: HermiteMoments,
     fourth?: HermiteMoments,
   ): void {
+    first.settle();
+    second.settle();
+    third.settle();
+    fourth?.settle();
+    const counts = this.counts;
+    if (fourth === undefined) counts.set(first.counts);
+    else for (let i = 0; i < counts.length; i++) counts[i] = (first.counts[i] as number) + (fourth.counts[i] as number);
+    this.factorA = a;
+    this.factorB = b;
+    this.first = first;
+    this.second = second;
+    this.third = third;
+    this.fourth = fourth;
+    this.unsettled ??= new Uint8Array(this.bins);
+    this.unsettled.fill(1);
+    this.pending = true;
+  }
+
+  /** Works out every bin of the last {@link combine} not worked out yet. */
+  settle(): void {
+    if (!this.pending) return;
+    for (let bin = 0; bin < this.bins; bin++) this.settleBin(bin);
+    this.pending = false;
+  }
+
+  /** Works out bin `bin` of the last {@link combine}, if not done yet (the same arithmetic for every bin). */
+  private settleBin(bin: number): void {
+    const unsettled = this.unsettled as Uint8Array;
+    if (unsettled[bin] === 0) return;
+    unsettled[bin] = 0;
     const out = this.moments;
-    const m0 = first.moments;
-    const m1 = second.moments;
-    const m2 = third.moments;
-    if (fourth === undefined) {
-      for (let i = 0; i < out.length; i++) out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number));
-      this.counts.set(first.counts);
+    const a = this.factorA;
+    const b = this.factorB;
+    const m0 = (this.first as HermiteMoments).moments;
+    const m1 = (this.second as HermiteMoments).moments;
+    const m2 = (this.third as HermiteMoments).moments;
+    const end = (bin + 1) * HERMITE_TERMS;
+    if (this.fourth === undefined) {
+      for (let i = bin * HERMITE_TERMS; i < end; i++)
+        out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number));
       return;
     }
-    const m3 = fourth.moments;
-    for (let i = 0; i < out.length; i++)
+    const m3 = this.fourth.moments;
+    for (let i = bin * HERMITE_TERMS; i < end; i++)
       out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number)) + (m3[i] as number);
-    const counts = this.counts;
-    for (let i = 0; i < counts.length; i++) counts[i] = (first.counts[i] as number) + (fourth.counts[i] as number);
   }
 
   /**
@@ -133,6 +177,7 @@ export class HermiteMoments {
     const last = this.binOf(x + reach);
     let found = 0;
     for (let b = this.binOf(x - reach); b <= last; b++) if (counts[b] !== 0) held[found++] = b;
+    if (this.pending) for (let i = 0; i < found; i++) this.settleBin(held[i] as number);
     let total = 0;
     let i = 0;
     for (; i + 4 <= found; i += 4) {

@@ -185,6 +185,12 @@ export class HermiteMoments {
       total += this.out0;
       total += this.out1;
     }
+    // Three left: a pair and a bin alone, side by side as well.
+    if (found - i === 3) {
+      this.quad(x, held[i] as number, held[i + 1] as number, held[i + 2] as number, -1);
+      total += this.out0;
+      return total + this.out1;
+    }
     if (i + 2 <= found) {
       total += this.pair(x, held[i] as number, held[i + 1] as number);
       i += 2;
@@ -196,17 +202,21 @@ export class HermiteMoments {
   private out0 = 0;
   private out1 = 0;
 
-  /** Bins a, b, c, d at x (all holding kernels): a and b's sum to `out0`, c and d's to `out1`, as {@link pair} gives them. */
+  /**
+   * Bins a, b, c, d at x (d = −1: none): a and b's sum to `out0`, c and d's to `out1`, each as {@link pair}
+   * gives it.
+   */
   private quad(x: number, a: number, b: number, c: number, d: number): void {
     const { moments, scale, low, width } = this;
     const twoS = 2 * (x - (low + (a + 0.5) * width)) * scale;
     const twoT = 2 * (x - (low + (b + 0.5) * width)) * scale;
     const twoU = 2 * (x - (low + (c + 0.5) * width)) * scale;
-    const twoV = 2 * (x - (low + (d + 0.5) * width)) * scale;
+    const twoV = d < 0 ? 0 : 2 * (x - (low + (d + 0.5) * width)) * scale;
     const baseA = a * HERMITE_TERMS;
     const baseB = b * HERMITE_TERMS;
     const baseC = c * HERMITE_TERMS;
-    const baseD = d * HERMITE_TERMS;
+    const baseD = d < 0 ? baseC : d * HERMITE_TERMS;
+    const weightD = d < 0 ? 0 : 1;
     let previousA = 1;
     let currentA = twoS;
     let sumA = (moments[baseA] as number) + (moments[baseA + 1] as number) * twoS;
@@ -243,7 +253,7 @@ export class HermiteMoments {
     const halfU = 0.5 * twoU;
     const halfV = 0.5 * twoV;
     this.out0 = sumA * fastExpNonPositive(-halfS * halfS) + sumB * fastExpNonPositive(-halfT * halfT);
-    this.out1 = sumC * fastExpNonPositive(-halfU * halfU) + sumD * fastExpNonPositive(-halfV * halfV);
+    this.out1 = sumC * fastExpNonPositive(-halfU * halfU) + weightD * sumD * fastExpNonPositive(-halfV * halfV);
   }
 
   /** Bins a and b (b = −1: none) at x. */

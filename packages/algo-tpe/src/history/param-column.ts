@@ -14,6 +14,8 @@ export class ParamColumn {
   readonly insertedNumbers: number[] = [];
   /** The values in the order they were inserted, beside `insertedNumbers`. */
   readonly insertedValues: number[] = [];
+  /** By trial number: 1 + the trial's index in `insertedValues`, or 0 when it has no value here ({@link valueOf}). */
+  private insertedAt = new Int32Array(64);
 
   /** Records that trial `number` had `value`. */
   insert(number: number, value: number): void {
@@ -21,12 +23,17 @@ export class ParamColumn {
     this.byValue.insert(value, number);
     this.insertedNumbers.push(number);
     this.insertedValues.push(value);
+    if (number >= this.insertedAt.length) {
+      const grown = new Int32Array(Math.max(number + 1, 2 * this.insertedAt.length));
+      grown.set(this.insertedAt);
+      this.insertedAt = grown;
+    }
+    this.insertedAt[number] = this.insertedValues.length;
   }
 
   /** The value of trial `number`, or undefined when the parameter was not active in it. */
   valueOf(number: number): number | undefined {
-    const at = this.byNumber.lowerBound(number);
-    const { size, keys, tags } = this.byNumber;
-    return at < size && keys[at] === number ? tags[at] : undefined;
+    const at = number >= 0 && number < this.insertedAt.length ? (this.insertedAt[number] as number) : 0;
+    return at === 0 ? undefined : this.insertedValues[at - 1];
   }
 }

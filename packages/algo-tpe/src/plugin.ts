@@ -101,6 +101,7 @@ export {
   encodingOf,
   familyOf,
   groupModel,
+  type KeptBelow,
   type Model,
   type ModelCaches,
   type ModelParam,

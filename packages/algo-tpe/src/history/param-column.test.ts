@@ -10,7 +10,9 @@ describe('ParamColumn', () => {
         fc.array(fc.double({ noNaN: true }), { minLength: 120, maxLength: 120 }),
         (numbers, values) => {
           const column = new ParamColumn();
-          numbers.forEach((number, i) => column.insert(number, values[i] as number));
+          numbers.forEach((number, i) => {
+            column.insert(number, values[i] as number);
+          });
           const byNumber = new Map(numbers.map((number, i) => [number, values[i] as number]));
           for (let number = -1; number <= 310; number++) expect(column.valueOf(number)).toBe(byNumber.get(number));
           // The sorted pairs agree.

@@ -47,8 +47,8 @@ describe('kept l(x) (a parameter’s below density reused while its below observ
                 const kept = paramModel(history, split, param, settings, caches).below;
                 const observations = paramObservations(history, split, param.name);
                 const built = buildParamModel(param, observations.below, observations.above, settings).below;
-                const draws = kept.sample(createRng(size), 24);
-                expect(draws).toEqual(built.sample(createRng(size), 24));
+                const draws = kept.sample(createRng(`draws ${size}`), 24);
+                expect(draws).toEqual(built.sample(createRng(`draws ${size}`), 24));
                 expect(kept.logPdf(draws, false)).toEqual(built.logPdf(draws, false));
                 expect(kept.logPdf(draws, true)).toEqual(built.logPdf(draws, true));
               }

@@ -44,11 +44,16 @@ export interface ModelCaches {
 }
 
 /** A univariate l(x) and what it was built from: it serves every decision whose below observations are these. */
-interface KeptBelow {
+export interface KeptBelow {
+  /** The family it was built with. */
   readonly family: DensityFamily;
+  /** The parameter's encoding under that family. */
   readonly encoding: Encoding;
+  /** The family settings of l(x) (the profile's, its widths scaled by `belowBandwidth`). */
   readonly settings: FamilySettings;
+  /** The below observations it was built from. */
   readonly observations: ObservationSet;
+  /** The density. */
   readonly density: Density;
 }
 

@@ -52,6 +52,17 @@ export const unwritableFiles = (path: string, canWrite: (file: string) => boolea
   return ` (${named} ${unwritable.length === 1 ? 'is' : 'are'} not writable by this process: SQLite writes the database and its -wal and -shm side files, which it creates with the database's mode; make ${unwritable.length === 1 ? 'it' : 'them'} writable, and keep the side files: the -wal file may hold committed trials)`;
 };
 
+/** What a damaged store's messages tell its user to do. */
+export const CORRUPT_NEXT_STEP = 'Restore it from a backup, or point the store at another file.';
+
+/** Control characters (C0, DEL, C1): what a terminal obeys instead of showing. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Text read from a damaged file, on one line and safe to print: its control characters escaped (`\u001f`). */
+export const printable = (text: string): string =>
+  text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 const codeOf = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;
 
 /** Whether SQLite gave up waiting for another connection (retrying later may succeed). */
@@ -86,7 +97,7 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       `SQLite store \`${path}\` is not a readable database (${code}: ${message}) while ${doing}. ` +
         (text
           ? 'It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (`createJsonlStore({ path })` in code, `--store jsonl:PATH` or `"use": "jsonl"` for the CLI), or point the sqlite store at another file.'
-          : 'Restore it from a backup, or point the store at another file.'),
+          : CORRUPT_NEXT_STEP),
       { cause: error },
     );
   }

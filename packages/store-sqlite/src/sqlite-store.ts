@@ -51,6 +51,7 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { retryBusy } from './busy-retry.js';
+import { damagedListing, listingGap } from './listing-check.js';
 import { type FsyncPolicy, openDatabase, openReadOnly, tidyAfterRead } from './open-database.js';
 import { SQLITE_OPTIONS_SCHEMA } from './options-schema.js';
 import { storeError } from './sqlite-errors.js';
@@ -143,6 +144,8 @@ const createdUid = (createdAt: string): string => `created ${createdAt}`;
 /** What this connection has read of a study's trials: snapshots by number, and the last change seen. */
 interface TrialCache {
   readonly trials: Trial[];
+  /** How many of `trials` are set (a listing with holes has fewer than its length). */
+  count: number;
   seq: number;
 }
 
@@ -430,33 +433,82 @@ class SqliteTrialStore implements SqliteStore {
     let cache = this.caches.get(study);
     // The most recently listed last: a Map keeps insertion order.
     this.caches.delete(study);
-    if (cache === undefined) cache = { trials: [], seq: 0 };
+    if (cache === undefined) cache = { trials: [], count: 0, seq: 0 };
     this.caches.set(study, cache);
     for (const oldest of this.caches.keys()) {
       if (this.caches.size <= LISTINGS_KEPT) break;
       this.caches.delete(oldest);
     }
-    const changes = await this.listTrialsSince(study, String(cache.seq));
+    const changes = await this.readListing(study, cache.seq);
     // A call that read less than one already applied (they overlap) has nothing newer to add.
     if (Number(changes.cursor) > cache.seq) {
-      for (const trial of changes.trials) cache.trials[trial.number] = trial;
+      for (const trial of changes.trials) {
+        if (cache.trials[trial.number] === undefined) cache.count += 1;
+        cache.trials[trial.number] = trial;
+      }
       cache.seq = Number(changes.cursor);
+      // The listing as it is now must hold every number below the table's next one, read in the same snapshot (a
+      // whole read was checked in readListing, against the index too).
+      if (cache.count !== changes.nextNumber || cache.trials.length !== changes.nextNumber) {
+        this.caches.delete(study);
+        const numbers = cache.trials.flatMap((trial) => (trial === undefined ? [] : [trial.number]));
+        const gap = listingGap({ numbers, nextNumber: changes.nextNumber }) ?? {
+          read: numbers.length,
+          total: changes.nextNumber,
+          missing: [],
+        };
+        throw damagedListing(this.path, study, gap, this.quickCheck());
+      }
     }
     return [...cache.trials];
   }
 
   /** The rows changed since `cursor` (an `updated_seq`), without touching the listing cache. */
   async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
-    return this.read('listing trials', () => {
-      this.requireStudy(study);
-      let seq = cursor === undefined ? 0 : Number(cursor);
-      const trials: Trial[] = [];
-      for (const row of this.sql.changedSince.iterate(study, seq) as IterableIterator<TrialRow>) {
-        trials.push(rowToTrial(row));
-        seq = row.updated_seq;
-      }
-      return { trials: trials.sort((a, b) => a.number - b.number), cursor: String(seq) };
-    });
+    const { trials, cursor: next } = await this.readListing(study, cursor === undefined ? 0 : Number(cursor));
+    return { trials, cursor: next };
+  }
+
+  /**
+   * The rows changed since `since`, and one past the table's highest trial number, read in one snapshot. A whole
+   * listing (`since` 0) is checked at once: a damaged page can make SQLite read fewer rows without an error
+   * (`listingGap`), which the engine would take as a smaller study, or as holes among its trials.
+   */
+  private async readListing(
+    study: string,
+    since: number,
+  ): Promise<{ readonly trials: Trial[]; readonly cursor: string; readonly nextNumber: number }> {
+    return this.read('listing trials', () =>
+      this.db.transaction(() => {
+        this.requireStudy(study);
+        let seq = since;
+        const trials: Trial[] = [];
+        for (const row of this.sql.changedSince.iterate(study, since) as IterableIterator<TrialRow>) {
+          trials.push(rowToTrial(row));
+          seq = row.updated_seq;
+        }
+        const nextNumber = this.sql.nextNumber.get(study) as number;
+        if (since === 0) {
+          const indexed = this.sql.indexedCount.get(study) as number;
+          const gap = listingGap({ numbers: trials.map((trial) => trial.number), nextNumber, indexed });
+          if (gap !== undefined) throw damagedListing(this.path, study, gap, this.quickCheck());
+        }
+        return { trials: trials.sort((a, b) => a.number - b.number), cursor: String(seq), nextNumber };
+      })(),
+    );
+  }
+
+  /** SQLite's `PRAGMA quick_check` of the database, its first lines (for a listing found short). */
+  private quickCheck(): string {
+    try {
+      // Its lines, without the header that names the schema (`*** in database main ***`).
+      return (this.db.pragma('quick_check(3)') as { quick_check: string }[])
+        .flatMap((row) => row.quick_check.split('\n'))
+        .filter((line) => !line.startsWith('*** in database'))
+        .join('; ');
+    } catch (error) {
+      return `failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {

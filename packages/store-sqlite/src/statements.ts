@@ -17,6 +17,9 @@ const SQL = {
   // Both seek the primary key or trials_by_update: constant cost, whatever the number of trials.
   nextNumber: 'SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?',
   nextSeq: 'SELECT COALESCE(MAX(updated_seq) + 1, 1) FROM trials WHERE study = ?',
+  // A whole listing's check: the study's entries in trials_by_update, counted without reading the table (the listing
+  // reads each row through that index, so a damaged table page shows as rows this count has and the listing lacks).
+  indexedCount: 'SELECT COUNT(*) FROM trials INDEXED BY trials_by_update WHERE study = ?',
   insertTrial: `INSERT INTO trials (study, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq)
     VALUES (@study, @number, 'running', @params, @owner, @expiresAt, @startedAt, @seq)`,
   insertFinished: `INSERT INTO trials (study, number, state, params, loss, attrs, error, started_at, finished_at, updated_seq)
@@ -74,7 +77,7 @@ const SQL = {
 export const STATEMENTS: Readonly<Record<keyof typeof SQL, string>> = SQL;
 
 /** Statements that return a single value instead of a row. */
-const PLUCKED: ReadonlySet<string> = new Set(['nextNumber', 'nextSeq', 'nextEntry', 'intermediateOf']);
+const PLUCKED: ReadonlySet<string> = new Set(['nextNumber', 'nextSeq', 'indexedCount', 'nextEntry', 'intermediateOf']);
 
 /** The store's prepared statements, by name. */
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

@@ -92,3 +92,19 @@ describe('a damaged page that SQLite reads without an error', () => {
     await store.close();
   });
 });
+
+describe('a damaged text cell', () => {
+  it('is STORE_CORRUPT naming the trial and its column, its control characters escaped', async () => {
+    const path = await storeOfTen('cell.db');
+    const db = new Database(path);
+    // What a damaged page gave: bytes that are no JSON, a control character among them.
+    db.prepare("UPDATE trials SET params = '{\"x\":' || char(31) || 'zz' WHERE number = 4").run();
+    db.close();
+    const error = await listingError(path);
+    expect(error.code).toBe('STORE_CORRUPT');
+    expect(error.message).toContain(`SQLite store \`${path}\` is damaged: trial 4's params is not valid JSON (`);
+    expect(error.message).toContain('\\u001f');
+    expect(error.message).not.toContain(String.fromCharCode(31));
+    expect(error.message).toContain('while listing trials. Nothing was written. Restore it from a backup');
+  });
+});

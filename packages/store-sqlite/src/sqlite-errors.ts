@@ -63,6 +63,26 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 export const printable = (text: string): string =>
   text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** A text cell that holds no JSON (a damaged page, a hand edit), named by where it is. */
+export class DamagedCell extends Error {
+  constructor(
+    /** Where the cell is: `trial 4's params`. */
+    readonly where: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** A cell's JSON, parsed; else a {@link DamagedCell} naming `where` it is. */
+export const parseCell = (text: string, where: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DamagedCell(where, error);
+  }
+};
+
 const codeOf = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;
 
 /** Whether SQLite gave up waiting for another connection (retrying later may succeed). */
@@ -101,6 +121,14 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       { cause: error },
     );
   }
+  // JSON.parse of a cell: what a damaged page (or a hand edit) gives where the store wrote JSON.
+  if (error instanceof DamagedCell || error instanceof SyntaxError)
+    return new ParzenError(
+      'STORE_CORRUPT',
+      `SQLite store \`${path}\` is damaged: ${error instanceof DamagedCell ? error.where : 'a text cell'} is not valid JSON (${printable(message)}) while ${doing}. ` +
+        `Nothing was written. ${CORRUPT_NEXT_STEP}`,
+      { cause: error },
+    );
   const native = nativeModuleProblem(code, message);
   if (native !== undefined)
     return new ParzenError('STORE_FAILED', `SQLite store \`${path}\` failed while ${doing}: ${native}`, {

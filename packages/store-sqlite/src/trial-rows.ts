@@ -10,6 +10,7 @@ import {
   type TrialOutcome,
   type TrialState,
 } from '@parzen/engine/plugin';
+import { parseCell } from './sqlite-errors.js';
 
 /** A row of the `trials` table as better-sqlite3 returns it. */
 export interface TrialRow {
@@ -48,6 +49,9 @@ export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => {
   };
 };
 
+/** Where a trial's cell is, for a {@link DamagedCell}. */
+const cellOf = (row: TrialRow, column: string): string => `trial ${row.number}'s ${column}`;
+
 const leaseOf = (row: TrialRow): Lease | undefined =>
   row.lease_owner === null || row.lease_expires_at === null
     ? undefined
@@ -58,14 +62,14 @@ const outcomeOf = (row: TrialRow): TrialOutcome =>
   outcomeFromFields({
     state: row.state as OutcomeFields['state'],
     loss: row.loss,
-    attrs: row.attrs === null ? null : JSON.parse(row.attrs),
-    error: row.error === null ? null : JSON.parse(row.error),
+    attrs: row.attrs === null ? null : (parseCell(row.attrs, cellOf(row, 'attrs')) as OutcomeFields['attrs']),
+    error: row.error === null ? null : (parseCell(row.error, cellOf(row, 'error')) as OutcomeFields['error']),
   });
 
 /** The intermediate values `changedSince` aggregated, frozen; undefined when there are none. */
 const intermediateOf = (row: TrialRow): readonly IntermediateValue[] | undefined => {
   if (row.intermediate === undefined || row.intermediate === null || row.intermediate === '[]') return undefined;
-  const points = JSON.parse(row.intermediate) as [number, number | null][];
+  const points = parseCell(row.intermediate, cellOf(row, 'intermediate values')) as [number, number | null][];
   return Object.freeze(points.map(([step, value]) => Object.freeze({ step, value: value ?? Number.NaN })));
 };
 
@@ -75,7 +79,7 @@ export const rowToTrial = (row: TrialRow): Trial => {
   const running = runningTrial({
     study: row.study,
     number: row.number,
-    internal: Object.freeze(JSON.parse(row.params)),
+    internal: Object.freeze(parseCell(row.params, cellOf(row, 'params'))),
     startedAt: row.started_at,
     lease: leaseOf(row),
     intermediate: intermediateOf(row),

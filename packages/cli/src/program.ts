@@ -26,6 +26,8 @@ import { reportError } from './report-error.js';
 /** The forms of `--store SPEC`, the same for every command that takes it (see `parseStoreSpec`). */
 const STORE_FORMS =
   'jsonl[:PATH], sqlite:PATH, postgres:postgres://USER@HOST/DB (the password from PGPASSWORD), or NAME:PATH for a store plugin (paths relative to the working directory; ~/ is the home folder)';
+const SALVAGE_HELP =
+  'read a damaged store anyway: a JSONL journal skipping (and naming) each line that is no record, a SQLite database each trial it cannot read';
 const READ_STORE = `read this store instead of the config's (enough on its own, no config needed, except a store plugin's NAME:PATH, whose plugin a config's "plugins" loads): ${STORE_FORMS}`;
 
 const runOptions = (command: Command): Command =>
@@ -130,7 +132,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
-    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .option('--salvage', SALVAGE_HELP)
     .description(
       'List the study\'s trials (read-only; values decoded with the space stored with the study), with their short attrs (attrs.NAME) and, for a trial that ran an enqueued entry, the params the entry fixed (--json and --jsonl: "enqueued"; --csv: an "enqueued" column, last, the same entry as JSON).',
     )
@@ -142,7 +144,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('[config]', "experiment config: its store's studies (optional with --store)")
     .option('--json', 'one JSON array')
     .option('--store <spec>', READ_STORE)
-    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .option('--salvage', SALVAGE_HELP)
     .description(
       'List the studies a store holds: suggester (with its profile), trials by state, best loss (read-only).',
     )
@@ -155,7 +157,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--json', 'one JSON line')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
-    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .option('--salvage', SALVAGE_HELP)
     .description(
       "Show the study's best trial: the complete trial with the lowest observed loss (the highest when maximizing); with a noisy objective, its luckiest draw (read-only).",
     )
@@ -189,7 +191,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('-o, --output <file>', 'write the JSONL here (default: stdout); a .csv or .tsv name is refused')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
-    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .option('--salvage', SALVAGE_HELP)
     .option('--json', 'with -o: print {"study", "output", "trials", "leftOut", "nonFinite"} as the last stdout line')
     // Refused with the command that writes CSV (trial 153: `unknown option '--csv'` said nothing of it).
     .addOption(new Option('--csv').hideHelp())
@@ -241,7 +243,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       '--study <name>',
       "the study to report: one of a matrix config's, or with --store and no config the store's (default: its only one)",
     )
-    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .option('--salvage', SALVAGE_HELP)
     .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
     .option(
       '--contour [file#export]',

@@ -551,9 +551,15 @@ describe('--salvage: a journal damaged in the middle (user trial 26)', () => {
     });
     const imported = await cli('import', into, out2);
     expect(imported.code, imported.stderr).toBe(0);
-    const sqlite = await cli('trials', '--store', `sqlite:${database}`, '--salvage');
-    expect(sqlite.code).toBe(2);
-    expect(sqlite.stderr).toContain('--salvage reads past damaged lines of a JSONL journal');
+    // A SQLite database is salvaged trial by trial (an undamaged one reads whole); a PostgreSQL one is not.
+    const sqlite = await cli('trials', '--store', `sqlite:${database}`, '--salvage', '--json');
+    expect(sqlite.code, sqlite.stderr).toBe(0);
+    expect(JSON.parse(sqlite.stdout)).toHaveLength(3);
+    const postgres = await cli('trials', '--store', 'postgres:postgres://nobody@127.0.0.1:1/none', '--salvage');
+    expect(postgres.code).toBe(2);
+    expect(postgres.stderr).toContain(
+      '--salvage reads past damaged lines of a JSONL journal or damaged trials of a SQLite database; the postgres store has none to skip.',
+    );
   });
 
   it('keeps a finished trial whose creation line alone was lost: exported, imported, and counted by TPE on resume', async () => {

@@ -81,6 +81,10 @@ describe('a damaged page that SQLite reads without an error', () => {
     expect(error.message).toContain(said);
     // SQLite's own check, run only once the listing failed, is quoted; then what to do.
     expect(error.message).toMatch(/SQLite's PRAGMA quick_check: .*\. Nothing was written\. Restore it from a backup/);
+    // And how to save what is still readable (SQLite's own .recover is no help: a store with holes is refused).
+    expect(error.message).toContain(
+      `\`parzen export --store sqlite:${path} --salvage -o saved.jsonl\`, then \`parzen import\``,
+    );
   });
 
   it('a healthy store lists every trial, whole and incrementally', async () => {
@@ -106,5 +110,25 @@ describe('a damaged text cell', () => {
     expect(error.message).toContain('\\u001f');
     expect(error.message).not.toContain(String.fromCharCode(31));
     expect(error.message).toContain('while listing trials. Nothing was written. Restore it from a backup');
+  });
+});
+
+describe('salvage: a damaged database read trial by trial', () => {
+  it('lists the trials it can read and names those it cannot; refused without readOnly', async () => {
+    const path = await storeOfTen('salvage.db');
+    dropCells(path, 'trials', 'first', 4);
+    const db = new Database(path);
+    db.prepare("UPDATE trials SET params = 'not json' WHERE number = 7").run();
+    db.close();
+    const warnings: string[] = [];
+    const store = createSqliteStore({ path, readOnly: true, salvage: true, onWarning: (note) => warnings.push(note) });
+    expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([4, 5, 6, 8, 9]);
+    expect(warnings).toEqual([
+      `SQLite store \`${path}\`: salvage read 5 of the 10 trials of study \`dmg\`; trials 0-3, 7 could not be read (damaged or missing) and are left out.`,
+    ]);
+    await store.close();
+    expect(() => createSqliteStore({ path, salvage: true })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });

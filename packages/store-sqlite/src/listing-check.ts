@@ -1,5 +1,5 @@
 import { ParzenError } from '@parzen/engine/plugin';
-import { CORRUPT_NEXT_STEP, printable } from './sqlite-errors.js';
+import { corruptNextStep, printable } from './sqlite-errors.js';
 
 /** What a listing read, and what the database's other access paths say the study holds. */
 export interface ListingCounts {
@@ -68,6 +68,6 @@ export const damagedListing = (path: string, study: string, gap: ListingGap, qui
   return new ParzenError(
     'STORE_CORRUPT',
     `SQLite store \`${path}\` is damaged: listing study \`${study}\` read ${gap.read} of its ${gap.total} trials (${lacking}), although SQLite gave no error (${checked}). ` +
-      `Nothing was written. ${CORRUPT_NEXT_STEP}`,
+      `Nothing was written. ${corruptNextStep(path)}`,
   );
 };

@@ -18,6 +18,8 @@ export interface SqliteStoreManifestOptions {
   readonly busyTimeoutMs?: number;
   /** When SQLite flushes to disk: `finish` (the default), `always` or `never` (see `SqliteStoreOptions.fsync`). */
   readonly fsync?: FsyncPolicy;
+  /** Read-only commands only: read a damaged database anyway (see `SqliteStoreOptions.salvage`). */
+  readonly salvage?: boolean;
 }
 
 export { sqliteStoreOptionsSchema };
@@ -28,6 +30,15 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
   description: 'SQLite database file (WAL); safe for many processes on one machine.',
   optionsSchema: sqliteStoreOptionsSchema,
   check: (options, context) => [
+    ...(options.salvage === true && context.readOnly !== true
+      ? [
+          {
+            pointer: '/salvage',
+            expected: 'salvage only for a command that reads (parzen trials, studies, best, export, report: --salvage)',
+            found: 'true for a command that writes to the database',
+          },
+        ]
+      : []),
     ...(options.path === undefined ? studyFileNameIssues(defaultDatabaseName(context.study), context.study) : []),
     ...storeFilePathIssues(
       resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),
@@ -40,7 +51,7 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-      ...(context.readOnly === true ? { readOnly: true } : {}),
+      ...(context.readOnly === true ? { readOnly: true, ...(options.salvage === true ? { salvage: true } : {}) } : {}),
       // Times come from the study's clock, as the engine's events' do.
       ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
       // A long wait to save a result is said through the study's logger, as the JSONL store's is.

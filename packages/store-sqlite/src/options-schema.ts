@@ -25,6 +25,11 @@ export const SQLITE_OPTIONS_SCHEMA = {
       description:
         'finish: fsync commits that finish trials (survives power loss); always: every commit; never: leave it to the OS.',
     },
+    salvage: {
+      type: 'boolean',
+      description:
+        'Read-only commands only (parzen trials, studies, best, export and report take --salvage): read a damaged database, each trial on its own, skipping (and naming) those that cannot be read.',
+    },
   },
 } as const;
 

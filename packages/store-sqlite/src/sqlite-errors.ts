@@ -52,8 +52,10 @@ export const unwritableFiles = (path: string, canWrite: (file: string) => boolea
   return ` (${named} ${unwritable.length === 1 ? 'is' : 'are'} not writable by this process: SQLite writes the database and its -wal and -shm side files, which it creates with the database's mode; make ${unwritable.length === 1 ? 'it' : 'them'} writable, and keep the side files: the -wal file may hold committed trials)`;
 };
 
-/** What a damaged store's messages tell its user to do. */
-export const CORRUPT_NEXT_STEP = 'Restore it from a backup, or point the store at another file.';
+/** What a damaged database's messages tell its user to do. */
+export const corruptNextStep = (path: string): string =>
+  'Restore it from a backup, or point the store at another file. To save what is still readable, with the `parzen` command ' +
+  `(@parzen/cli): \`parzen export --store sqlite:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store.`;
 
 /** Control characters (C0, DEL, C1): what a terminal obeys instead of showing. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
@@ -117,7 +119,7 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       `SQLite store \`${path}\` is not a readable database (${code}: ${message}) while ${doing}. ` +
         (text
           ? 'It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (`createJsonlStore({ path })` in code, `--store jsonl:PATH` or `"use": "jsonl"` for the CLI), or point the sqlite store at another file.'
-          : CORRUPT_NEXT_STEP),
+          : corruptNextStep(path)),
       { cause: error },
     );
   }
@@ -126,7 +128,7 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
     return new ParzenError(
       'STORE_CORRUPT',
       `SQLite store \`${path}\` is damaged: ${error instanceof DamagedCell ? error.where : 'a text cell'} is not valid JSON (${printable(message)}) while ${doing}. ` +
-        `Nothing was written. ${CORRUPT_NEXT_STEP}`,
+        `Nothing was written. ${corruptNextStep(path)}`,
       { cause: error },
     );
   const native = nativeModuleProblem(code, message);

@@ -17,6 +17,7 @@ import {
   endedUnrun,
   type FinishedTrial,
   fromKeptSuggester,
+  invalidConfig,
   keptStudy,
   keptSuggester,
   type Lease,
@@ -51,7 +52,7 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { retryBusy } from './busy-retry.js';
-import { damagedListing, listingGap } from './listing-check.js';
+import { damagedListing, listingGap, numberRanges } from './listing-check.js';
 import { type FsyncPolicy, openDatabase, openReadOnly, tidyAfterRead } from './open-database.js';
 import { SQLITE_OPTIONS_SCHEMA } from './options-schema.js';
 import { storeError } from './sqlite-errors.js';
@@ -83,6 +84,12 @@ export interface SqliteStoreOptions {
    * (SQLite's WAL needs a writable `-shm` file beside the database).
    */
   readonly readOnly?: boolean;
+  /**
+   * With `readOnly`: read a damaged database anyway. Each trial is read on its own, through the table; one that
+   * cannot be read (its page damaged, its JSON broken) is left out, and a warning names them, so that the others can
+   * be listed and exported (`parzen export --salvage`). Refused without `readOnly`: nothing is written to such a file.
+   */
+  readonly salvage?: boolean;
   /**
    * The run's stop signals (the `stopping` service): a wait for another process's write gives up at the
    * first Ctrl-C (`INTERRUPTED`), except for writes that save a result (finishing a trial, reporting a
@@ -197,6 +204,7 @@ class SqliteTrialStore implements SqliteStore {
   /** A read-only store whose open made the `-wal` and `-shm` files: they are removed at close (tidyAfterRead). */
   private readonly madeSideFiles: boolean = false;
   private readonly clock: Clock;
+  private readonly salvage: boolean;
 
   constructor(
     readonly path: string,
@@ -208,6 +216,7 @@ class SqliteTrialStore implements SqliteStore {
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
     this.fsync = options.fsync ?? 'finish';
+    this.salvage = options.salvage === true;
     try {
       if (options.readOnly === true) {
         const opened = openReadOnly(path, this.busyTimeoutMs);
@@ -430,6 +439,7 @@ class SqliteTrialStore implements SqliteStore {
    * a store kept by a service for days held every trial of every study it had listed).
    */
   async listTrials(study: string): Promise<readonly Trial[]> {
+    if (this.salvage) return this.salvageListing(study);
     let cache = this.caches.get(study);
     // The most recently listed last: a Map keeps insertion order.
     this.caches.delete(study);
@@ -465,6 +475,9 @@ class SqliteTrialStore implements SqliteStore {
 
   /** The rows changed since `cursor` (an `updated_seq`), without touching the listing cache. */
   async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
+    // A salvage reads the whole study once; nothing changes in a database only read.
+    if (this.salvage)
+      return { trials: cursor === undefined || cursor === '0' ? await this.salvageListing(study) : [], cursor: '1' };
     const { trials, cursor: next } = await this.readListing(study, cursor === undefined ? 0 : Number(cursor));
     return { trials, cursor: next };
   }
@@ -496,6 +509,41 @@ class SqliteTrialStore implements SqliteStore {
         return { trials: trials.sort((a, b) => a.number - b.number), cursor: String(seq), nextNumber };
       })(),
     );
+  }
+
+  /**
+   * The study's trials that can still be read, each on its own through the table's primary key, up to the highest
+   * number the table or the index knows; a warning names those left out (see {@link SqliteStoreOptions.salvage}).
+   */
+  private async salvageListing(study: string): Promise<readonly Trial[]> {
+    return this.read('salvaging trials', () => {
+      this.requireStudy(study);
+      const highest = (statement: BetterSqlite3.Statement, fallback: number): number => {
+        try {
+          return (statement.get(study) as number | null) ?? fallback;
+        } catch {
+          return fallback;
+        }
+      };
+      const last = Math.max(highest(this.sql.nextNumber, 0) - 1, highest(this.sql.salvageLast, -1));
+      const trials: Trial[] = [];
+      const lost: number[] = [];
+      for (let number = 0; number <= last; number += 1) {
+        try {
+          const row = this.sql.salvageTrial.get(study, number) as TrialRow | undefined;
+          if (row === undefined) lost.push(number);
+          else trials.push(rowToTrial(row));
+        } catch {
+          lost.push(number);
+        }
+      }
+      if (lost.length > 0)
+        this.onWarning(
+          `SQLite store \`${this.path}\`: salvage read ${trials.length} of the ${last + 1} trials of study \`${study}\`; ` +
+            `trial${lost.length === 1 ? '' : 's'} ${numberRanges(lost)} could not be read (damaged or missing) and ${lost.length === 1 ? 'is' : 'are'} left out.`,
+        );
+      return trials;
+    });
   }
 
   /** SQLite's `PRAGMA quick_check` of the database, its first lines (for a listing found short). */
@@ -727,6 +775,7 @@ const SQLITE_API_OPTIONS = {
   properties: {
     ...SQLITE_OPTIONS_SCHEMA.properties,
     readOnly: { type: 'boolean' },
+    salvage: { type: 'boolean' },
     stopping: {},
     clock: {},
     onWarning: {},
@@ -758,5 +807,13 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteStore => {
   // Options given in code are checked here (a config's against the plugin schema first): a missing path
   // was a Node argument error from inside the driver.
   assertOptions(SQLITE_API_OPTIONS, options, 'sqlite store', 'sqlite');
+  if (options.salvage === true && options.readOnly !== true)
+    throw invalidConfig('options for the sqlite store', [
+      {
+        pointer: '/salvage',
+        expected: 'salvage only with readOnly: a damaged database is read, never written to',
+        found: 'salvage: true without readOnly',
+      },
+    ]);
   return new SqliteTrialStore(options.path, options);
 };

@@ -58,6 +58,9 @@ const SQL = {
     ORDER BY t.updated_seq`,
   trialsFrom: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.number >= ?
     ORDER BY t.number`,
+  // A salvage reads each trial on its own, through the primary key (a damaged page loses only the trials on it).
+  salvageTrial: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.number = ?`,
+  salvageLast: 'SELECT MAX(number) FROM trials INDEXED BY trials_by_update WHERE study = ?',
   intermediateOf: `SELECT ${INTERMEDIATE} FROM trials t WHERE t.study = ? AND t.number = ?`,
   // deleteStudy, in its write transaction: the study's trials by state, its running trials, then every row of it
   // (children first: the foreign keys are on).
@@ -77,7 +80,14 @@ const SQL = {
 export const STATEMENTS: Readonly<Record<keyof typeof SQL, string>> = SQL;
 
 /** Statements that return a single value instead of a row. */
-const PLUCKED: ReadonlySet<string> = new Set(['nextNumber', 'nextSeq', 'indexedCount', 'nextEntry', 'intermediateOf']);
+const PLUCKED: ReadonlySet<string> = new Set([
+  'nextNumber',
+  'nextSeq',
+  'indexedCount',
+  'salvageLast',
+  'nextEntry',
+  'intermediateOf',
+]);
 
 /** The store's prepared statements, by name. */
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

@@ -78,7 +78,7 @@ export interface InspectFlags {
   readonly jsonl?: boolean;
   readonly store?: string;
   readonly study?: string;
-  /** Read a damaged JSONL journal anyway (the store's `salvage` option). */
+  /** Read a damaged JSONL journal or SQLite database anyway (the store's `salvage` option). */
   readonly salvage?: boolean;
   /** Read the enqueued entries waiting too (only `export` says them; the other read commands need not). */
   readonly waiting?: boolean;
@@ -354,11 +354,14 @@ const inspect = async (
   }
 };
 
-/** `--salvage`: the target's journal read past damaged lines; only a JSONL journal has lines to skip. */
+/** The stores `--salvage` reads past damage: a JSONL journal (its lines), a SQLite database (its trials). */
+export const SALVAGED_STORES: ReadonlySet<string> = new Set(['jsonl', 'sqlite']);
+
+/** `--salvage`: the target's journal read past damaged lines, or its SQLite database past damaged trials. */
 const salvaging = (target: InspectTarget): InspectTarget => {
-  if (target.store.use !== 'jsonl')
+  if (!SALVAGED_STORES.has(target.store.use))
     throw new CliError(
-      `--salvage reads past damaged lines of a JSONL journal; the ${target.store.use} store has none to skip. Leave --salvage out.`,
+      `--salvage reads past damaged lines of a JSONL journal or damaged trials of a SQLite database; the ${target.store.use} store has none to skip. Leave --salvage out.`,
     );
   return { ...target, store: { ...target.store, options: { ...target.store.options, salvage: true } } };
 };

@@ -44,7 +44,7 @@ import { problemKey } from '../problem-key.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
-import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
+import { heldStudy, loadStudies, openStoreFromFlag, SALVAGED_STORES } from './inspect.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -68,7 +68,7 @@ export interface ReportFlags {
   readonly interval?: number;
   /** With `--store` and no config: the study to report (default: the store's only one). */
   readonly study?: string;
-  /** With `--store` and no config: read a damaged JSONL journal anyway. */
+  /** With `--store` and no config: read a damaged JSONL journal or SQLite database anyway. */
   readonly salvage?: boolean;
   /** Print what was written as one JSON line last on stdout (see {@link ReportJson}). */
   readonly json?: boolean;
@@ -277,15 +277,15 @@ export const shownTrials = () => {
 };
 
 /**
- * With `--salvage`: the run's store read past damaged lines (a JSONL journal's `salvage` option, as `trials
- * --salvage` reads it); undefined without. Only a JSONL journal has lines to skip.
+ * With `--salvage`: the run's store read past damage (a JSONL journal's or SQLite database's `salvage` option, as
+ * `trials --salvage` reads it); undefined without.
  */
 const salvaged = (run: PreparedRun, flags: ReportFlags): PluginChoice | undefined => {
   if (flags.salvage !== true) return undefined;
   const store = run.experiment.config.store;
-  if (store.use !== 'jsonl')
+  if (!SALVAGED_STORES.has(store.use))
     throw new CliError(
-      `--salvage reads past damaged lines of a JSONL journal; the ${store.use} store has none to skip. Leave --salvage out.`,
+      `--salvage reads past damaged lines of a JSONL journal or damaged trials of a SQLite database; the ${store.use} store has none to skip. Leave --salvage out.`,
     );
   return { ...store, options: { ...(store.options as Record<string, unknown> | undefined), salvage: true } };
 };

@@ -84,7 +84,15 @@ export class JournalFile {
     try {
       while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     } catch (error) {
-      throw journalFailed(this.path, `could not append ${bytes.length} bytes${whyNotWritten(error)}`, error);
+      // A newline alone ends a last line that an earlier write left unfinished: said as such, not as "could not
+      // append 1 bytes" (a run started again on a disk still full).
+      throw journalFailed(
+        this.path,
+        text === '\n'
+          ? `could not end its last line, which an earlier write that failed left unfinished${whyNotWritten(error).replace('(the disk is full)', '(the disk is still full)')}`
+          : `could not append ${bytes.length} byte${bytes.length === 1 ? '' : 's'}${whyNotWritten(error)}`,
+        error,
+      );
     }
   }
 

@@ -28,5 +28,9 @@ describe('a failed append', () => {
     const file = JournalFile.open(tempPath('j.parzen.jsonl'), 'never');
     closeSync(file.fd);
     expect(() => file.append('{}\n')).toThrow(/could not append 3 bytes \(EBADF/);
+    // A newline alone ends a line an earlier failed write left unfinished: said so, not as "1 bytes".
+    expect(() => file.append('\n')).toThrow(
+      /could not end its last line, which an earlier write that failed left unfinished \(EBADF/,
+    );
   });
 });

@@ -118,7 +118,9 @@ describe('store errors', () => {
     expect(error('SQLITE_IOERR_SHMSIZE').message).toBe(
       'SQLite store `/x.db` failed while opening it: SQLITE_IOERR_SHMSIZE: disk I/O error (is the disk or file system full?)',
     );
-    expect(error('SQLITE_FULL').message).toContain('(is the disk or file system full?)');
+    expect(error('SQLITE_FULL').message).toContain(
+      '(the disk or file system is full: the write was undone, and what the database held before it is intact)',
+    );
     expect(error('SQLITE_IOERR').message).not.toContain('full');
   });
 

@@ -138,11 +138,13 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
     });
   // The -shm file could not be grown, or a write found no room: say what that usually means.
   const full =
-    code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_FULL'
-      ? ' (is the disk or file system full?)'
-      : (code ?? '').startsWith('SQLITE_READONLY')
-        ? unwritableFiles(path)
-        : '';
+    code === 'SQLITE_FULL'
+      ? ' (the disk or file system is full: the write was undone, and what the database held before it is intact)'
+      : code === 'SQLITE_IOERR_SHMSIZE'
+        ? ' (is the disk or file system full?)'
+        : (code ?? '').startsWith('SQLITE_READONLY')
+          ? unwritableFiles(path)
+          : '';
   return new ParzenError(
     'STORE_FAILED',
     `SQLite store \`${path}\` failed while ${doing}: ${code === undefined || message.startsWith(code) ? '' : `${code}: `}${message}${full}`,

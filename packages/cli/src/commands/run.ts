@@ -31,6 +31,7 @@ import {
   versusFirstNote,
 } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
+import { saidWithTrialsKept } from '../disk-full.js';
 import { takeEarlySignal } from '../early-signals.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
@@ -306,7 +307,12 @@ const executeRuns = async (
         );
     } catch (thrown) {
       // Another search space: with the command that deletes the study (the first step when it has no complete trial).
-      const error = await withStudyDeletion(thrown, run.experiment, runFileOf(run, flags));
+      // A full disk: with the finished trials it kept, and what to do (trial lines alone said nothing of them).
+      const error = await withStudyDeletion(
+        await saidWithTrialsKept(thrown, run.experiment),
+        run.experiment,
+        runFileOf(run, flags),
+      );
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
       if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
         output.note(`parzen: study ${base.study}: ${error.message}`);

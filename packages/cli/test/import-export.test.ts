@@ -824,6 +824,10 @@ export const manifests = [{
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
     expect(out.stderr).toContain('nothing was imported into study opened');
     expect(out.stderr).not.toContain('under way');
+    // The study it had created stays, empty: said, with the command that removes it (it said nothing of it).
+    expect(out.stderr).toContain(
+      `nothing was imported into study opened. The import had created the study before the stop: it stays, with no trials (\`parzen studies\` lists it); \`parzen delete ${target}\` removes it, or import again.`,
+    );
   });
 
   it('Ctrl-C while the store waits for a lock ends the wait: nothing imported, exit 130 (trial 68: 30 s, then STORE_FAILED)', async () => {

@@ -89,6 +89,19 @@ interface ImportJson {
 }
 
 /**
+ * What an import that imported nothing says of the study it had created (`when`: before what): it stays, with no
+ * trials, and the command that removes it. Not removed by the import: a deletion is not limited to an empty study, and
+ * could take trials another import added meanwhile.
+ */
+const emptyStudyNote = (when: string, config: string, flags: ImportFlags): string =>
+  `The import had created the study ${when}: it stays, with no trials (\`parzen studies\` lists it); \`${
+    commandOf('delete', config, {
+      ...(flags.store === undefined ? {} : { store: flags.store }),
+      ...(flags.study === undefined ? {} : { study: flags.study }),
+    }).command
+  }\` removes it, or import again.`;
+
+/**
  * All of standard input as text, read as a stream; undefined when `interrupted()` turns true first (checked
  * every 50 ms: Ctrl-C at a terminal, or on a pipe that has not ended).
  */
@@ -821,7 +834,8 @@ const importWhenAsked = async (
         finished.length === 0
           ? ''
           : `${numbers(finished)} ${finished.length === 1 ? 'was' : 'were'} finished with ${finished.length === 1 ? 'its' : 'their'} rescued result${finished.length === 1 ? '' : 's'} before the stop, and nothing else; import the file again for the rest (lines already imported are passed over).`;
-      const code = interrupted(done === '' ? `nothing was imported into study ${name}.` : done) ?? 130;
+      const made = madeStudy ? ` ${emptyStudyNote('before the stop', config, flags)}` : '';
+      const code = interrupted(done === '' ? `nothing was imported into study ${name}.${made}` : done) ?? 130;
       if (finished.length === 0) printNone(true);
       else
         printJson({

@@ -14,12 +14,16 @@ beforeAll(() => {
  * `parzen run` under a file size limit (`ulimit -f`, in KiB): the store's file reaches it mid-run, the way a full
  * disk stops it (EFBIG, as ENOSPC; Node ignores SIGXFSZ). Process behaviour is the point.
  */
-const runLimited = (config: string, kib: number) =>
-  spawnSync('sh', ['-c', `ulimit -f ${kib} && exec "${process.execPath}" "${cliPath}" run "${config}" --quiet`], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+const limited = (kib: number, ...args: string[]) =>
+  spawnSync(
+    'sh',
+    ['-c', `ulimit -f ${kib} && exec "${process.execPath}" "${cliPath}" ${args.map((arg) => `"${arg}"`).join(' ')}`],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
 
 describe('a run whose store finds no room', () => {
   // SQLite says a write past the limit as SQLITE_IOERR_WRITE, a full disk as SQLITE_FULL (tested in disk-full.test.ts).
@@ -30,7 +34,7 @@ describe('a run whose store finds no room', () => {
         budget: { maxTrials: 100_000 },
         store: { use, options: { path: `./full-${use}.store` } },
       });
-      const run = runLimited(config, kib);
+      const run = limited(kib, 'run', config, '--quiet');
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       const said =
@@ -45,4 +49,26 @@ describe('a run whose store finds no room', () => {
       expect(finished.length).toBeGreaterThan(5);
     },
   );
+});
+
+describe('an import whose journal finds no room', () => {
+  it('says nothing was imported and what the journal was left; the next import sets the torn line aside', async () => {
+    const config = journalHeartConfig(dir, 'imp');
+    expect((await runParzen(['run', config, '--quiet'], { cwd: dir })).code).toBe(0);
+    const rows = Array.from({ length: 2000 }, (_, i) =>
+      JSON.stringify({ params: { x: (i % 100) / 100, y: i / 2000 }, loss: i }),
+    );
+    const file = writeIn(dir, 'rows.jsonl', `${rows.join('\n')}\n`);
+    const count = async () =>
+      (JSON.parse((await runParzen(['trials', config, '--json'], { cwd: dir })).stdout) as unknown[]).length;
+    const imported = limited(32, 'import', config, file);
+    expect(imported.status, imported.stderr).toBe(1);
+    expect(imported.stderr).toContain(
+      "Nothing was imported into study imp: the import's store call is all or nothing. What the journal got of it is an unfinished last line, which the journal's next write sets aside (it stays in the file, skipped). Free disk space, then import again.",
+    );
+    expect(await count()).toBe(3);
+    const again = await runParzen(['import', config, file], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(await count()).toBe(2003);
+  });
 });

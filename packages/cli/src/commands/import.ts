@@ -35,6 +35,7 @@ import {
 } from '@parzen/engine/plugin';
 import { commandOf } from '../command-words.js';
 import { ConfigProblems } from '../config-problems.js';
+import { noRoomCode } from '../disk-full.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
@@ -852,6 +853,17 @@ const importWhenAsked = async (
           interrupted: interrupts.received() ?? 'signal',
         });
       return code;
+    }
+    // A full disk: what was imported (nothing, but rescued results finished before it) and what the file was left.
+    if (error instanceof ParzenError && noRoomCode(error) !== undefined) {
+      const advice =
+        `Nothing was imported into study ${name}${finished.length === 0 ? '' : ` but the rescued results that finished ${numbers(finished)} before it`}: the import's store call is all or nothing.` +
+        (choice.use === 'jsonl'
+          ? " What the journal got of it is an unfinished last line, which the journal's next write sets aside (it stays in the file, skipped)."
+          : '') +
+        (madeStudy ? ` ${emptyStudyNote('before the failed write', config, flags)}` : '') +
+        ' Free disk space, then import again.';
+      throw new ParzenError(error.code, `${error.message.replace(/\.?$/, '.')} ${advice}`, { cause: error, advice });
     }
     throw error;
   }

@@ -180,8 +180,18 @@ describe('store errors', () => {
 
 describe('reading a database that holds no store (trial 74)', () => {
   it('says an empty one may be a copy made without its -wal file, and another one is not a store', () => {
+    // An empty file (0 bytes), as a creation on a full disk leaves: no copy of a store, nothing to lose.
+    const nothing = tempPath('nothing.db');
+    new Database(nothing).close();
+    expect(thrownBy(() => createSqliteStore({ path: nothing, readOnly: true }))).toMatchObject({
+      code: 'STORE_FAILED',
+      message: `\`${nothing}\` is an empty file (0 bytes): no Parzen store in it, and no trials to lose. A store whose creation did not finish (a full disk?) leaves such a file: \`parzen run\` makes the store in it once there is room (or delete it).`,
+    });
+    // A database with its header and no tables, as a copy of a store's file alone can be.
     const empty = tempPath('empty.db');
-    new Database(empty).close();
+    const made = new Database(empty);
+    made.pragma('user_version = 1');
+    made.close();
     expect(thrownBy(() => createSqliteStore({ path: empty, readOnly: true }))).toMatchObject({
       code: 'STORE_FAILED',
       message: expect.stringContaining(

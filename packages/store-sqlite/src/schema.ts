@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 import type { Database } from 'better-sqlite3';
 
@@ -91,6 +92,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** A file's size in bytes; undefined when it cannot be looked at (an in-memory database, say). */
+const fileSize = (path: string): number | undefined => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+};
+
 const readVersion = (db: Database): number | undefined => {
   try {
     return (db.prepare('SELECT version FROM parzen_schema').pluck().get() as number | undefined) ?? 0;
@@ -118,6 +128,13 @@ export const checkSchema = (db: Database, path: string, migrations: readonly Mig
     // An empty database is what a copy of a store's file alone gives while a run writes: its trials are in
     // the -wal file beside it (trial 74: "not a Parzen SQLite store" sent the user the wrong way).
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    // A file of 0 bytes is no copy of a store (a store's file has its header from its creation on): a creation that
+    // did not finish (a full disk) leaves one, and so does an open by another program.
+    if (tables.n === 0 && fileSize(db.name) === 0)
+      throw new ParzenError(
+        'STORE_FAILED',
+        `\`${path}\` is an empty file (0 bytes): no Parzen store in it, and no trials to lose. A store whose creation did not finish (a full disk?) leaves such a file: \`parzen run\` makes the store in it once there is room (or delete it).`,
+      );
     throw new ParzenError(
       'STORE_FAILED',
       tables.n === 0

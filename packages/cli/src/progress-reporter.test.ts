@@ -143,7 +143,7 @@ describe('progress reporter', () => {
     ];
     expect((await play('lines', false, played)).split('\n')).toEqual([
       // Said apart, as the count below counts finished trials (trial 101: 9 so far, then [8/60]).
-      'Starting study demo (4 trials so far, 4 of them running in other workers, up to 6 trials)',
+      'Starting study demo (4 trials so far, 4 of them marked running (by other workers, or ones that are gone), up to 6 trials)',
       'trial #4 complete, loss 1.5  [1/6 trials, 0 failed, best 1.5 (#4)]',
       '',
     ]);
@@ -173,7 +173,7 @@ describe('progress reporter', () => {
       complete(1, 1.5),
     ];
     expect((await play('lines', false, racing)).split('\n')[0]).toBe(
-      'Starting study demo (1 trial so far, 1 of them running in other workers, up to 6 trials)',
+      'Starting study demo (1 trial so far, 1 of them marked running (by another worker, or one that is gone), up to 6 trials)',
     );
   });
 

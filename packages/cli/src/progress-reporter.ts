@@ -128,7 +128,11 @@ const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'st
     // with no finished trial yet starts, though another worker (or a run stopped before its first trial) made it
     // and has trials running: workers started together each said "Resuming" but the first (trial 117).
     `${event.resumed && event.existingTrials > (event.running ?? 0) ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
-      (event.running ?? 0) > 0 ? `, ${event.running} of them running in other workers` : ''
+      // "Marked": a trial whose worker is gone (its result in a rescue file) is counted too, and the warning above
+      // says so; "running in other workers" read as if one still ran it.
+      (event.running ?? 0) > 0
+        ? `, ${event.running} of them marked running (${event.running === 1 ? 'by another worker, or one that is gone' : 'by other workers, or ones that are gone'})`
+        : ''
     }${limit})`
   );
 };

@@ -51,9 +51,9 @@ export const corruptLine = (path: string, line: number, problem: string): Parzen
   new ParzenError(
     'STORE_CORRUPT',
     `Journal \`${path}\` is corrupt at line ${line}: ${problem}. ` +
-      'Later lines depend on it, so the journal cannot be read as it is. Restore the file from a backup, or read out ' +
-      // The CLI's commands, said as such: a journal written in code is read out the same way (trial 164).
-      `what is intact with the \`parzen\` command (@parzen/cli; a journal written in code too): \`parzen export --store jsonl:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store.`,
+      'Later lines depend on it, so the journal cannot be read as it is. Restore the file from a backup, or save ' +
+      // The CLI's commands, said as such after them: a journal written in code is saved the same way.
+      `what is intact: \`parzen export --store jsonl:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store (the \`parzen\` command of @parzen/cli, for a journal written from code too).`,
   );
 
 /** Any other failure of the journal's file operations. */

@@ -284,8 +284,10 @@ describe('jsonl journal recovery', () => {
     expect(error?.message).toContain(path);
     expect(error?.message).toContain('line 5');
     expect(error?.message).toContain('par#ms');
-    // The salvage is the CLI's, said as such to a store opened in code too (trial 164).
-    expect(error?.message).toContain('read out what is intact with the `parzen` command (@parzen/cli;');
+    // The salvage is the CLI's, said as such to a store opened in code too (trial 164), after the commands.
+    expect(error?.message).toContain(
+      `or save what is intact: \`parzen export --store jsonl:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store (the \`parzen\` command of @parzen/cli, for a journal written from code too).`,
+    );
     expect((await rejectionOf(store.listTrials(spec.name)))?.code).toBe('STORE_CORRUPT');
   });
 

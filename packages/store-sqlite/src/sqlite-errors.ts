@@ -54,8 +54,8 @@ export const unwritableFiles = (path: string, canWrite: (file: string) => boolea
 
 /** What a damaged database's messages tell its user to do. */
 export const corruptNextStep = (path: string): string =>
-  'Restore it from a backup, or point the store at another file. To save what is still readable, with the `parzen` command ' +
-  `(@parzen/cli): \`parzen export --store sqlite:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store.`;
+  'Restore it from a backup, or point the store at another file. To save what is still readable: ' +
+  `\`parzen export --store sqlite:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store (the \`parzen\` command of @parzen/cli).`;
 
 /** Control characters (C0, DEL, C1): what a terminal obeys instead of showing. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.

@@ -4,7 +4,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { Study } from '../study.js';
 import { compileSpace } from './compile-space.js';
 import { sampleDistribution } from './sample-distribution.js';
-import { checkStoredTrials } from './stored-trials.js';
+import { checkStoredTrials, storedTrialsNote } from './stored-trials.js';
 import type { TrialOutcome } from './trial.js';
 import { addedTrial } from './trial-builders.js';
 
@@ -93,5 +93,16 @@ describe('trials no run stores (trial 93: a forged journal line)', () => {
       code: 'STORE_CORRUPT',
       message: expect.stringContaining('trial #1: `c` = 99'),
     });
+  });
+});
+
+describe('a listing with a hole (a store that read a damaged file short)', () => {
+  it('is STORE_CORRUPT for runs and read-only commands alike, not a TypeError', () => {
+    const holed = [stored(0, { x: 0 }), undefined, stored(2, { x: 0 })] as unknown as Parameters<
+      typeof checkStoredTrials
+    >[2];
+    const said = 'Study s: its store listed 3 trials with none at position 1 (a damaged store, read short?).';
+    expect(problemsOf(holed)).toContain(said);
+    expect(() => storedTrialsNote('s', space, holed)).toThrow(said);
   });
 });

@@ -54,12 +54,24 @@ const trialProblems = (space: CompiledSpace, trial: Trial): string[] => {
   return problems;
 };
 
-/** Each stored trial no run stores, in words (`trial #1: \`c\` = 99, outside ...`); empty when there is none. */
-const storedTrialProblems = (space: CompiledSpace, trials: readonly Trial[]): string[] =>
-  trials.flatMap((trial) => {
+/**
+ * Each stored trial no run stores, in words (`trial #1: \`c\` = 99, outside ...`); empty when there is none.
+ *
+ * @throws `ParzenError` `STORE_CORRUPT` when the listing has a hole (no trial at a position): a store that read a
+ * damaged file short, which nothing after it could read (it was a TypeError).
+ */
+const storedTrialProblems = (study: string, space: CompiledSpace, trials: readonly Trial[]): string[] => {
+  const hole = trials.findIndex((trial) => typeof trial !== 'object' || trial === null);
+  if (hole >= 0)
+    throw new ParzenError(
+      'STORE_CORRUPT',
+      `Study ${printable(study, true)}: its store listed ${trials.length} trials with none at position ${hole} (a damaged store, read short?). Nothing was written. Restore the store from a backup.`,
+    );
+  return trials.flatMap((trial) => {
     const problems = trialProblems(space, trial);
     return problems.length === 0 ? [] : [`trial #${trial.number}: ${problems.join('; ')}`];
   });
+};
 
 /** `study S: its store holds 2 trials that no run stores (...)` and what `then` says, then the first five. */
 const holding = (study: string, problems: readonly string[], then: string): string => {
@@ -81,7 +93,7 @@ const WAY_ON =
  * study), or undefined when every trial is one a run stores.
  */
 export const storedTrialsNote = (study: string, space: CompiledSpace, trials: readonly Trial[]): string | undefined => {
-  const problems = storedTrialProblems(space, trials);
+  const problems = storedTrialProblems(study, space, trials);
   return problems.length === 0
     ? undefined
     : `${holding(printable(study, true), problems, '')}. \`run\` and \`resume\` refuse the study until then: ${WAY_ON}`;
@@ -94,7 +106,7 @@ export const storedTrialsNote = (study: string, space: CompiledSpace, trials: re
  * before any trial runs. Nothing is written.
  */
 export const checkStoredTrials = (study: string, space: CompiledSpace, trials: readonly Trial[]): void => {
-  const bad = storedTrialProblems(space, trials);
+  const bad = storedTrialProblems(study, space, trials);
   if (bad.length === 0) return;
   const said = holding(printable(study, true), bad, ', so it is not run');
   throw new ParzenError('STORE_CORRUPT', `S${said.slice(1)}. ${WAY_ON} Nothing was written.`);

@@ -68,7 +68,7 @@ export const printable = (text: string): string =>
 /** A text cell that holds no JSON (a damaged page, a hand edit), named by where it is. */
 export class DamagedCell extends Error {
   constructor(
-    /** Where the cell is: `trial 4's params`. */
+    /** Where the cell is: which column of which trial. */
     readonly where: string,
     cause: unknown,
   ) {

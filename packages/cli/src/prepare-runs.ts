@@ -10,6 +10,7 @@ import {
   type MatrixVariant,
   ParzenError,
   type PluginChoice,
+  type Suggester,
 } from '@parzen/engine';
 import {
   budgetIssues,
@@ -25,6 +26,7 @@ import {
   segments,
   shellQuoted,
   startObjective,
+  studySuggester,
   withMatrixKey,
 } from '@parzen/engine/host';
 import {
@@ -356,14 +358,24 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     for (const slot of CHECKED_SLOTS) {
       const choice = experiment.config[slot];
       if (choice === undefined) continue;
+      let made: unknown;
       try {
-        await scope.create(slot, choice);
+        made = await scope.create(slot, choice);
       } catch (error) {
         const judged = createFailure(slot, choice, error);
         if (judged === undefined) continue;
         if ('fault' in judged) faults.push(judged.fault);
         else refusals.push(judged);
+        continue;
       }
+      // A suggester's settings a study would keep: settings that are not JSON data are refused as a run refuses
+      // them, before any trial (validate passed `[1, undefined]` that the run then refused).
+      if (slot === 'suggester')
+        try {
+          studySuggester(made as Suggester);
+        } catch (error) {
+          fault(error);
+        }
     }
   } finally {
     // The checking instances are dropped: the services they had made are released.

@@ -8,6 +8,7 @@ import {
   describeSuggesterContract,
   firstDifferenceAfterResume,
   firstDifferenceWhenMaximized,
+  settingsProblem,
 } from './suggester-contract.js';
 
 describe('the Suggester contract catches state kept between trials (trial 60)', () => {
@@ -73,5 +74,22 @@ describe('the contract suites check a name (review 108: nothing showed them fail
     expect(() => expectNamed({ name: '  ', shouldStop: () => undefined }, 'stopper')).toThrow(/found " {2}"/);
     expect(() => expectNamed({ name: 42 }, 'suggester')).toThrow(/found 42/);
     expect(() => expectNamed({ name: 'grid' }, 'suggester')).not.toThrow();
+  });
+});
+
+describe('the Suggester contract checks settings are JSON data in a test of its own', () => {
+  const withSettings = (settings: Readonly<Record<string, unknown>> | undefined): Suggester => ({
+    name: 'setty',
+    ...(settings === undefined ? {} : { settings }),
+    beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+  });
+  it('fails an undefined in an array, a Date or Infinity with where it is, and passes JSON data or none', () => {
+    expect(settingsProblem(withSettings({ list: [1, undefined] }))).toContain(
+      'Suggester `setty` has settings that are not JSON data (`/list/1` is undefined)',
+    );
+    expect(settingsProblem(withSettings({ when: new Date(0) }))).toContain('`/when` is a Date object');
+    expect(settingsProblem(withSettings({ cap: Number.POSITIVE_INFINITY }))).toContain('`/cap` is Infinity');
+    expect(settingsProblem(withSettings({ list: [1, null], nested: { a: 'b' }, left: undefined }))).toBeUndefined();
+    expect(settingsProblem(withSettings(undefined))).toBeUndefined();
   });
 });

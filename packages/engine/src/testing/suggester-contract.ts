@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { studySuggester } from '../builtins/check-same-study.js';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { MaybePromise } from '../contracts/maybe-promise.js';
@@ -183,7 +184,23 @@ export const firstDifferenceWhenMaximized = async (options: SuggesterContractOpt
 };
 
 /**
- * The behaviour every {@link Suggester} must have: values in their support, only active parameters,
+ * Why a study could not keep the suggester's `settings` (as a run refuses them before any trial: not JSON data, an
+ * `undefined` in an array, a Date, Infinity), or undefined when it has none or they are JSON data.
+ */
+export const settingsProblem = (suggester: Suggester): string | undefined => {
+  if (suggester.settings === undefined) return undefined;
+  const name = typeof suggester.name === 'string' && suggester.name.trim() !== '' ? suggester.name : 'unnamed';
+  try {
+    // Its name is checked by a test of its own: only its settings are judged here.
+    studySuggester({ name, beginTrial: suggester.beginTrial, settings: suggester.settings });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+/**
+ * The behaviour every {@link Suggester} must have: settings that are JSON data, values in their support, only active parameters,
  * the same trials for the same seed (in one run, or resumed by a new suggester), no trouble with failed
  * trials, and the study's direction respected (a maximize study of negated losses gets the same trials).
  */
@@ -192,6 +209,10 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
   describe(`${name} satisfies the Suggester contract`, () => {
     it('has a name, a non-empty string (a study records it)', async () => {
       expectNamed(await options.create(), 'suggester');
+    });
+
+    it('has settings that are JSON data, or none (a study keeps them; a run refuses others)', async () => {
+      expect(settingsProblem(await options.create())).toBeUndefined();
     });
 
     it('suggests only active parameters, each in its support', async () => {

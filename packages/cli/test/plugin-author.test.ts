@@ -39,3 +39,49 @@ describe('a suggester whose settings are not JSON data', () => {
     expect(validated.stderr).toBe(run.stderr);
   });
 });
+
+describe('a plugin whose options schema does not describe an object', () => {
+  it('is the fault of the plugin, at load and validate time, said as a schema typo is; as a note when unused', async () => {
+    writeIn(
+      dir,
+      'not-object.mjs',
+      `const draw = (d) => d.low + Math.random() * (d.high - d.low);
+const s = (name, optionsSchema) => ({ kind: 'suggester', name, optionsSchema,
+  create: () => ({ name, beginTrial: () => ({ sampleParam: (p) => draw(p.distribution) }) }) });
+export const manifests = [s('not-object', { type: 'string' }), s('typo-type', { type: 'object', properties: { a: { type: 'nmber' } } }), s('fine', { type: 'object' })];\n`,
+    );
+    const config = (name: string, use: string, options?: unknown) =>
+      writeIn(
+        dir,
+        `${name}.json`,
+        heartConfig({
+          name,
+          plugins: ['./not-object.mjs'],
+          suggester: { use, ...(options === undefined ? {} : { options }) },
+          budget: { maxTrials: 1 },
+        }),
+      );
+    const said =
+      'Plugin `not-object` has an options schema that does not describe an object (a fault of the plugin, not of the config: options are an object, `{}` when a config gives none):\n' +
+      '  /optionsSchema/type: expected "object", found "string"';
+    // Without options, and with the string the schema asks for: the same fault, never the config's.
+    for (const path of [config('no-options', 'not-object'), config('string-options', 'not-object', 'fast')]) {
+      for (const command of ['validate', 'run']) {
+        const result = await cliIn(dir, command, path);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(said);
+        expect(result.stderr).not.toMatch(/\/suggester\/options: expected a string/);
+      }
+    }
+    // As a typo in a schema's type is said: the plugin's fault, the same way.
+    const typo = await cliIn(dir, 'validate', config('typo', 'typo-type'));
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      'Plugin `typo-type` has an options schema that is not valid JSON Schema (a fault of the plugin, not of the config)',
+    );
+    // Loaded, not used: a note, and the run goes on.
+    const unused = await cliIn(dir, 'validate', config('unused', 'fine'));
+    expect(unused.code, unused.stderr).toBe(0);
+    expect(unused.stderr).toContain('Plugin `not-object` has an options schema that does not describe an object');
+  });
+});

@@ -418,6 +418,17 @@ export const ajvIssues = (errors: readonly ErrorObject[] | null | undefined, pre
 };
 
 /**
+ * What makes an options schema describe something other than an object (`{ type: 'string' }`), as an issue at
+ * `/optionsSchema/type`: a config's options are an object (`{}` when it gives none), so no config could satisfy it.
+ */
+export const notObjectIssues = (schema: object): ConfigIssue[] => {
+  const type = (schema as { readonly type?: unknown }).type;
+  return type === undefined || type === 'object' || (Array.isArray(type) && type.includes('object'))
+    ? []
+    : [{ pointer: '/optionsSchema/type', expected: '"object"', found: describeValue(type) }];
+};
+
+/**
  * The defaults of an options schema that the schema itself refuses (`{ type: 'number', default: '0.5' }`),
  * as issues at `/optionsSchema/properties/NAME/default`: options that leave such an option out would
  * otherwise fail at `/options/NAME`, a name the config never wrote. Checks the top-level

@@ -18,7 +18,7 @@ import {
   unknownPlugin,
 } from '../errors.js';
 import { checkEnqueued } from '../runtime/enqueue.js';
-import { ajvIssues, createAjv, defaultIssues, validateWith } from './ajv-issues.js';
+import { ajvIssues, createAjv, defaultIssues, notObjectIssues, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
 import { baseConfigSchema, budgetSchema } from './experiment-schema.js';
 
@@ -44,6 +44,15 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
         { plugin },
       );
     }
+    // A schema of another type than object refuses every config, whatever it writes (a `{ type: 'string' }`
+    // schema asked for a string, then refused one at the same place).
+    const notObject = notObjectIssues(schema);
+    if (notObject.length > 0)
+      throw new ParzenError(
+        'PLUGIN_INVALID',
+        `Plugin \`${plugin}\` has an options schema that does not describe an object (a fault of the plugin, not of the config: options are an object, \`{}\` when a config gives none):\n${formatIssues(notObject)}`,
+        { plugin },
+      );
     const refused = defaultIssues(validate);
     if (refused.length > 0)
       throw new ParzenError(
@@ -284,6 +293,12 @@ export const checkConfig = (
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`))
       config[key] = checkChoice(registry, kind, choice, `/${key}`, issues, notes, compiled);
+    else if (typeof choice === 'object' && choice !== null) {
+      // A choice the config got wrong still names its plugin: a schema no options could satisfy is the plugin's
+      // fault, said before the config's (options written as a string schema asks were refused as no object).
+      const manifest = typeof choice.use === 'string' ? registry.get(kind, choice.use) : undefined;
+      if (manifest !== undefined) optionsValidator(manifest.optionsSchema, manifest.name);
+    }
   }
   const reporters = (config.reporters as PluginChoice[] | undefined) ?? defaults.reporters ?? [{ use: 'console' }];
   if (valid('/reporters'))

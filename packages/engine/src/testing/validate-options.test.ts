@@ -29,4 +29,11 @@ describe('validatePluginOptions (for plugin authors’ tests)', () => {
       'The options schema has a default it refuses itself:\n  /optionsSchema/properties/cap/default: expected a number ≥ 1, found 0.5',
     );
   });
+
+  it('refuses a schema that does not describe an object, as a run does: no options could satisfy it', () => {
+    expect(() => validatePluginOptions({ optionsSchema: { type: 'string' } }, 'fast')).toThrow(
+      'The options schema does not describe an object (options are one):\n  /optionsSchema/type: expected "object", found "string"',
+    );
+    expect(validatePluginOptions({ optionsSchema: { type: ['object', 'null'] } }, {}).issues).toEqual([]);
+  });
 });

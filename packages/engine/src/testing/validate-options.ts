@@ -1,4 +1,4 @@
-import { createAjv, defaultIssues, validateWith } from '../config/ajv-issues.js';
+import { createAjv, defaultIssues, notObjectIssues, validateWith } from '../config/ajv-issues.js';
 import type { AnyPluginManifest } from '../contracts/manifest.js';
 import { type ConfigIssue, formatIssues } from '../errors.js';
 
@@ -8,7 +8,8 @@ import { type ConfigIssue, formatIssues } from '../errors.js';
  * The pointers are relative to the plugin's choice, `{ use, options }` (`/options/keep`), as the `plugins`
  * service gives them; the issues a plugin's own `check` or `create` returns are relative to its options (`/keep`).
  * It first checks the schema itself against JSON Schema's meta-schema, which a run leaves out (to start
- * faster), and throws if the schema is not valid JSON Schema or refuses one of its own defaults.
+ * faster), and throws if the schema is not valid JSON Schema, does not describe an object, or refuses one of its
+ * own defaults.
  */
 export const validatePluginOptions = (
   manifest: Pick<AnyPluginManifest, 'optionsSchema'>,
@@ -23,6 +24,9 @@ export const validatePluginOptions = (
   if (ajv.validateSchema(manifest.optionsSchema) !== true) {
     throw new Error(`The options schema is not valid JSON Schema: ${ajv.errorsText(ajv.errors)}`);
   }
+  const notObject = notObjectIssues(manifest.optionsSchema);
+  if (notObject.length > 0)
+    throw new Error(`The options schema does not describe an object (options are one):\n${formatIssues(notObject)}`);
   const validate = ajv.compile(manifest.optionsSchema);
   const refused = defaultIssues(validate);
   if (refused.length > 0)

@@ -75,6 +75,31 @@ describe('pruning from a config', () => {
     expect(Number(match?.[2])).toBeGreaterThan(5);
   });
 
+  it('a module objective in a worker thread that never asks shouldPrune(): its trials are pruned, and the run says why once', async () => {
+    writeIn(
+      dir,
+      'deaf.mjs',
+      'export default async ({ x }, { report }) => { let v = 0; for (let s = 1; s <= 5; s++) { v = x + 10 / s; await report(s, v); } return v; };\n',
+    );
+    const path = writeIn(
+      dir,
+      'deaf.json',
+      trainerConfig('deaf', {
+        objective: { use: 'module', options: { path: './deaf.mjs' } },
+        reporters: [{ use: 'console', options: { trials: false } }],
+        budget: { maxTrials: 12 },
+      }),
+    );
+    const run = await cli('run', path);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/[1-9]\d* pruned/);
+    const said = run.stderr.split('\n').filter((line) => line.includes('it did not ask shouldPrune()'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(
+      /trial #\d+: the pruner said stop at step \d, and the objective went on to step 5 and returned a loss: .* A prune is final: the trial is recorded pruned with its value at step 5, not the loss it returned\. .* Said once per run\.$/,
+    );
+  });
+
   it('a matrix that pruned trials: the comparison table counts them in a pruned column', async () => {
     const path = writeIn(
       dir,

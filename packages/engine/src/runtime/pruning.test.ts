@@ -359,6 +359,37 @@ describe('pruning in the run loop', () => {
     ]);
   });
 
+  it('an objective that never asks shouldPrune() and returns a loss: recorded pruned (a prune is final), said once a run', async () => {
+    const warned: string[] = [];
+    // Runs every step, awaiting each report, and never asks whether to stop.
+    const deaf: ObjectiveFunction = async (params, context) => {
+      const x = params.x as number;
+      for (let step = 0; step < 5; step++) await context.report(step, x * (step + 1));
+      return x * 100;
+    };
+    const atStep: Pruner = {
+      name: 'at-step',
+      shouldPrune: ({ trial, step }) =>
+        step >= 1 && (trial.intermediate?.find((point) => point.step === step)?.value ?? 0) > 1,
+    };
+    const result = await run(deaf, { pruner: atStep, onWarning: (message) => warned.push(message) });
+    const pruned = result.trials.filter((trial) => trial.state === 'pruned');
+    expect(pruned.length).toBeGreaterThan(1);
+    // Its value at the last step, not the loss it returned.
+    for (const trial of pruned) expect(trial.loss).toBe(trial.intermediate?.[4]?.value);
+    const first = pruned[0];
+    const toldAt = first?.intermediate?.findIndex((point) => point.step >= 1 && point.value > 1);
+    expect(warned.filter((message) => message.includes('shouldPrune()'))).toEqual([
+      `trial #${first?.number}: the pruner said stop at step ${toldAt}, and the objective went on to step 4 and returned a loss: it did not ask shouldPrune(), or went on when it said true. ` +
+        'A prune is final: the trial is recorded pruned with its value at step 4, not the loss it returned. ' +
+        'Stop when shouldPrune() says true (after each awaited report), or run without a pruner. Said once per run.',
+    ]);
+    // One that stops when told is not warned of.
+    const quiet: string[] = [];
+    await run(curve, { pruner: atStep, onWarning: (message) => quiet.push(message) });
+    expect(quiet.filter((message) => message.includes('shouldPrune()'))).toEqual([]);
+  });
+
   it('stores reports without a pruner, and never prunes', async () => {
     const result = await run(curve, { budget: { maxTrials: 3 } });
     for (const trial of result.trials) {

@@ -36,6 +36,15 @@ const prunedAttrs = (result: EvaluationResult): Readonly<Record<string, unknown>
 export const lateReportNote = (trial: number, step: unknown, value: unknown): string =>
   `report(${String(step)}, ${String(value)}) came after trial #${trial} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`;
 
+/**
+ * Said once a run when an objective went on reporting after the pruner said stop and then returned a loss: it does
+ * not ask `shouldPrune()`, or goes on when it says true. The trial is recorded pruned all the same.
+ */
+export const ignoredPruneNote = (trial: number, toldAt: number, wentOnTo: number): string =>
+  `trial #${trial}: the pruner said stop at step ${toldAt}, and the objective went on to step ${wentOnTo} and returned a loss: it did not ask shouldPrune(), or went on when it said true. ` +
+  `A prune is final: the trial is recorded pruned with its value at step ${wentOnTo}, not the loss it returned. ` +
+  'Stop when shouldPrune() says true (after each awaited report), or run without a pruner. Said once per run.';
+
 export interface PruningOptions {
   readonly study: string;
   readonly direction: Direction;
@@ -250,6 +259,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
     warnedUnstored.delete(number);
   };
   let warnedBadAttrs = false;
+  let warnedIgnored = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
     if (!judging) return false;
     let trials = await listTrials(false);
@@ -370,6 +380,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
       let failure: ParzenError | undefined;
       // The step the pruner first said stop at, and the reports not yet decided.
       let toldAt: number | undefined;
+      // The highest step reported once the pruner had said stop: the objective went on (it did not ask shouldPrune()).
+      let wentOnTo: number | undefined;
       const pending = new Set<Promise<void>>();
       // Whether the objective had been told to stop when it ended (set by settle).
       let seenAtEnd: boolean | undefined;
@@ -396,6 +408,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
           warnedRepeat = true;
           return;
         }
+        if (told && toldAt !== undefined && step > toldAt) wentOnTo = Math.max(wentOnTo ?? step, step);
         const prune = await report(number, step, value, told, true).catch((error: unknown) => {
           if (error instanceof ParzenError && error.code === 'PRUNER_FAILED') failure ??= error;
           throw error;
@@ -470,6 +483,13 @@ export const createPruning = (options: PruningOptions): Pruning => {
             (options.warn ?? warnOnStderr)(
               `trial #${number} was pruned, and the attrs it returned were not stored${why === undefined ? '' : ` (${why})`}: attrs are stored as JSON (numbers, strings, booleans, null, arrays, plain objects). Said once per run.`,
             );
+          }
+          // An objective that went on reporting after the pruner said stop, then returned a loss, ignored
+          // shouldPrune(): a prune is final (its loss is not the trial's), said once per run, not left to be found
+          // in `parzen trials` (a trial that ran every step was recorded pruned without a word).
+          if (stopped && result.status === 'ok' && wentOnTo !== undefined && !warnedIgnored) {
+            warnedIgnored = true;
+            (options.warn ?? warnOnStderr)(ignoredPruneNote(number, toldAt ?? 0, wentOnTo));
           }
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
             return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : prunedAttrs(result));

@@ -6,6 +6,7 @@ import {
   goneWithin,
   hangModule,
   heartConfig,
+  heartModule,
   journalHeartConfig,
   lastJsonLine,
   linkEngine,
@@ -114,6 +115,53 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
       'SIGINT: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).',
     );
     expect(run.stderr).not.toContain('letting running trials finish');
+    const trials = await listTrials(path);
+    expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
+  });
+
+  it('one Ctrl-C stops at once when only the suggester is busy (one that never settles), within the grace period', async () => {
+    const own = tempDir('parzen-deciding-');
+    writeIn(own, 'heart.mjs', heartModule);
+    // Its suggestion never settles; it writes deciding.txt once asked, so the signal comes while it decides.
+    writeIn(
+      own,
+      'stuck.mjs',
+      `import { writeFileSync } from 'node:fs';
+export const manifests = [{ kind: 'suggester', name: 'stuck', optionsSchema: { type: 'object' },
+  create: () => ({ name: 'stuck', beginTrial: () => ({ sampleParam: () => { writeFileSync('deciding.txt', ''); return new Promise(() => {}); } }) }) }];\n`,
+    );
+    const path = writeIn(
+      own,
+      'stuck.json',
+      heartConfig({
+        name: 'stuck',
+        plugins: ['./stuck.mjs'],
+        suggester: { use: 'stuck' },
+        store: { use: 'jsonl', options: { path: './stuck.jsonl' } },
+        budget: { maxTrials: 3 },
+      }),
+    );
+    let signalled = 0;
+    const run = await runParzen(['run', path], {
+      cwd: own,
+      onStart: (child) => {
+        signalWhenFile(join(own, 'deciding.txt'), ['SIGINT'])(child);
+        const poll = setInterval(() => {
+          if (!existsSync(join(own, 'deciding.txt'))) return;
+          clearInterval(poll);
+          signalled = Date.now();
+        }, 50);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    const took = Date.now() - signalled;
+    expect(run.signal, run.stderr).toBe('SIGINT');
+    // The grace period (30 s) is for running trials; none ran.
+    expect(took).toBeLessThan(10_000);
+    expect(run.stderr).toContain(
+      "trial #0 failed (INTERRUPTED): The run was stopped while the suggester decided trial #0's params; the trial ends without them.",
+    );
+    expect(run.stderr).not.toContain('stopping now');
     const trials = await listTrials(path);
     expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
   });

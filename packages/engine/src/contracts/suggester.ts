@@ -36,9 +36,9 @@ export interface SuggestContext {
    */
   readonly explain?: (explanation: unknown) => void;
   /**
-   * Aborts when the run stops for good (a forced stop, or the end of its grace period): the engine then stops
-   * waiting for this suggestion, and the trial fails `INTERRUPTED`. A suggester that waits on something
-   * (a service, a worker) may listen to it to stop that work.
+   * Aborts when the run is asked to stop (a first Ctrl-C, the caller's signal, a forced stop): the engine then stops
+   * waiting for this suggestion (a trial decided after a stop never runs), and the trial fails `INTERRUPTED`. A
+   * suggester that waits on something (a service, a worker) may listen to it to stop that work.
    */
   readonly signal?: AbortSignal;
 }

@@ -392,6 +392,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   // Aborts at the first stop the caller asks for (a Ctrl-C, `signal`, `forceSignal`), whatever ended the run
   // before (review 93: after maxSeconds or a stopper, a Ctrl-C left trials being decided to start).
   const stopAsked = new AbortController();
+  // Every trial being decided listens to it too.
+  setMaxListeners(0, stopAsked.signal);
   const onStop = () => {
     reason ??= 'interrupted';
     stopAsked.abort();

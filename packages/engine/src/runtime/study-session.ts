@@ -78,8 +78,14 @@ export const mirrorOf = (session: StudySession): StudyMirror => {
   return mirror;
 };
 
+/** A signal that aborts when any of `signals` does (the one there is, when only one is). */
+const anyOf = (signals: readonly (AbortSignal | undefined)[]): AbortSignal => {
+  const given = signals.filter((each): each is AbortSignal => each !== undefined);
+  return given.length === 1 ? (given[0] as AbortSignal) : AbortSignal.any(given);
+};
+
 /**
- * A suggestion, or once `signal` aborts an `INTERRUPTED` error in its place (trial 89: a suggester that never
+ * A suggestion, or once `signal` (or `stopAsked`) aborts an `INTERRUPTED` error in its place (trial 89: a suggester that never
  * settled made a run impossible to stop, forced or not); what the suggestion gives after that is dropped.
  */
 const untilAborted = <T>(
@@ -95,7 +101,11 @@ const untilAborted = <T>(
     return Promise.resolve({
       error: new ParzenError('INTERRUPTED', `${stopped} before trial #${number}'s params were decided.`),
     });
-  if (signal === undefined) return suggest();
+  // The first stop asked for ends the wait too, not only the end of the grace period: a trial decided after a
+  // stop never runs, so no suggestion is worth waiting for (a suggester that never settled held a first Ctrl-C
+  // for the whole grace period, though no trial ran).
+  const signals = [signal, stopAsked].filter((each): each is AbortSignal => each !== undefined);
+  if (signals.length === 0) return suggest();
   const interrupted = () => ({
     error: new ParzenError(
       'INTERRUPTED',
@@ -105,9 +115,9 @@ const untilAborted = <T>(
   const suggestion = suggest();
   return new Promise((resolve) => {
     const onAbort = () => resolve(interrupted());
-    signal.addEventListener('abort', onAbort, { once: true });
+    for (const each of signals) each.addEventListener('abort', onAbort, { once: true });
     void suggestion.then((value) => {
-      signal.removeEventListener('abort', onAbort);
+      for (const each of signals) each.removeEventListener('abort', onAbort);
       resolve(value);
     });
   });
@@ -216,7 +226,9 @@ export const askTrial = async (
               running,
               rng: trialRng(spec.seed, trial.number, suggester.name),
               ...(explain === undefined ? {} : { explain }),
-              ...(signal === undefined ? {} : { signal }),
+              ...(signal === undefined && stops.stopAsked === undefined
+                ? {}
+                : { signal: anyOf([signal, stops.stopAsked]) }),
             },
             // An enqueued entry's params, when the store handed this trial one.
             trial.internal,

@@ -26,6 +26,60 @@ const issuesOf = async (promise: Promise<unknown>) => {
 };
 
 describe('the API checks its options as a config is checked', () => {
+  it('fmin: a stopper given to stopWhen as it is says to wrap it with stopWhenOf', async () => {
+    const stopper = { name: 'target-loss', shouldStop: () => undefined };
+    const issues = await issuesOf(
+      fmin(untyped({ objective, space, suggester: prior, stopWhen: stopper, maxTrials: 3 })),
+    );
+    expect(issues).toEqual([
+      {
+        pointer: '/stopWhen',
+        expected:
+          'a function: a stopper goes in as `stopWhen: stopWhenOf(stopper)` (`stopWhenOf` from `@parzen/engine`)',
+        found: expect.stringContaining('{"name":"target-loss"}'),
+      },
+    ]);
+  });
+
+  it('fmin and Study.open: a plugin manifest where its instance goes says so, and how to make or use it', async () => {
+    const manifest = (kind: string, name: string) => ({
+      kind,
+      name,
+      optionsSchema: { type: 'object' },
+      create: () => ({}),
+    });
+    const suggester = await issuesOf(
+      fmin(untyped({ objective, space, suggester: manifest('suggester', 'anneal'), maxTrials: 3 })),
+    );
+    expect(suggester).toEqual([
+      {
+        pointer: '/suggester',
+        expected:
+          'a suggester (an object with the method `beginTrial`); this is a plugin manifest: pass the suggester it makes ' +
+          "(its package's factory, or `await manifest.create(options, context)`), or use it from a config, " +
+          '`runExperiment(config, { plugins: [{ manifests: [manifest] }] })` with `"suggester": { "use": "anneal" }`',
+        found: expect.stringContaining('"kind":"suggester"'),
+      },
+    ]);
+    const pruner = await issuesOf(
+      Study.open(untyped({ objective, space, suggester: prior, pruner: manifest('pruner', 'factor') })),
+    );
+    expect(pruner[0]).toMatchObject({
+      pointer: '/pruner',
+      expected: expect.stringContaining('; this is a plugin manifest: pass the pruner it makes'),
+    });
+    // A stopper's manifest in stopWhen: its rule, and the manifest's hint.
+    const stopper = await issuesOf(
+      fmin(untyped({ objective, space, suggester: prior, stopWhen: manifest('stopper', 'target'), maxTrials: 3 })),
+    );
+    expect(stopper[0]).toMatchObject({
+      pointer: '/stopWhen',
+      expected: expect.stringMatching(
+        /^a function \(a stopper's rule, `stopWhenOf\(stopper\)`\); this is a plugin manifest: pass the stopper it makes/,
+      ),
+    });
+  });
+
   it('fmin: a budget key given at the top is named, with where it goes (it used to run without a limit)', async () => {
     const issues = await issuesOf(fmin(untyped({ objective, space, suggester: prior, moreTrials: 5 })));
     expect(issues).toEqual([

@@ -111,8 +111,27 @@ export const instanceOf =
         : `a ${kind} with a \`name\`, a non-empty string (messages name the ${kind} by it)`;
     }
     const named = missing.map((method) => `\`${method}\``).join(', ');
-    return `a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${named}${missing.length < methods.length ? ', which it lacks' : ''})`;
+    return `a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${named}${missing.length < methods.length ? ', which it lacks' : ''})${manifestHint(kind, value)}`;
   };
+
+/**
+ * What is said of a plugin manifest given where its instance goes (`suggester: annealManifest`): the instance
+ * its package's factory makes, or the manifest used by name from a config.
+ */
+const manifestHint = (kind: PluginKind, value: unknown): string => {
+  if (typeof value !== 'object' || value === null) return '';
+  const {
+    kind: its,
+    name,
+    create,
+  } = value as { readonly kind?: unknown; readonly name?: unknown; readonly create?: unknown };
+  if (typeof its !== 'string' || typeof create !== 'function') return '';
+  const use = typeof name === 'string' ? name : 'NAME';
+  return (
+    `; this is a plugin manifest${its === kind ? '' : ` of a ${its}`}: pass the ${kind} it makes (its package's factory, or \`await manifest.create(options, context)\`), ` +
+    `or use it from a config, \`runExperiment(config, { plugins: [{ manifests: [manifest] }] })\` with \`"${kind}": { "use": ${JSON.stringify(use)} }\``
+  );
+};
 
 /** A reporter: what `reporters` lists. */
 const REPORTER = instanceOf('reporter');
@@ -144,7 +163,17 @@ const RUN: Readonly<Record<string, Rule>> = {
       ? undefined
       : `a number from 500 to ${MAX_SECONDS * 1000} (milliseconds)`,
   reporters: array,
-  stopWhen: fn,
+  // A stopper given as it is (`pruner` takes its instance so): its rule is `stopWhenOf(stopper)`.
+  stopWhen: (value) =>
+    typeof value === 'function'
+      ? undefined
+      : typeof value === 'object' &&
+          value !== null &&
+          typeof (value as { shouldStop?: unknown }).shouldStop === 'function'
+        ? 'a function: a stopper goes in as `stopWhen: stopWhenOf(stopper)` (`stopWhenOf` from `@parzen/engine`)'
+        : manifestHint('stopper', value) === ''
+          ? 'a function'
+          : `a function (a stopper's rule, \`stopWhenOf(stopper)\`)${manifestHint('stopper', value)}`,
 };
 
 const OPEN: Readonly<Record<string, Rule>> = {

@@ -145,7 +145,9 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
       issue.pointer === '/store/use' && /store plugins/.test(issue.expected) && !/did you mean/.test(issue.found)
         ? ' (a store plugin is known only through the "plugins" of a config given with the flag)'
         : '';
-    return `expected ${issue.expected}${where}, found ${issue.found}${plugin}`;
+    // The engine's word on listing a package in "plugins" is the config's: the flag's own replaces it.
+    const expected = plugin === '' ? issue.expected : issue.expected.replace(/; a plugin of another package .*$/, '');
+    return `expected ${expected}${where}, found ${issue.found}${plugin}`;
   });
   return new CliError(`${flag}: ${said.join('; ')}.`);
 };

@@ -302,7 +302,10 @@ export const unknownPlugin = (kind: string, name: string, known: readonly string
     pointer,
     expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}${
       published === undefined
-        ? ''
+        ? // A plugin of a package the config does not list (`anneal` with no "plugins" got no word of them).
+          hint === ''
+          ? `; a plugin of another package is known once the config lists that package in "plugins" (\`"plugins": ["its-package"]\`)`
+          : ''
         : `; \`${name}\` is in ${published}, not loaded: list that package in "plugins" beside the others the config uses (in code, runExperiment's plugins option: with the parzen package, \`[...plugins, thatPackage]\`)`
     }`,
     found: `${JSON.stringify(name)}${hint}`,

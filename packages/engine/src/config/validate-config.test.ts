@@ -53,6 +53,19 @@ const issuesOf = (config: unknown) => {
 const withChange = (change: Record<string, unknown>) => ({ ...valid, ...change });
 
 describe('validateConfig', () => {
+  it('a plugin name like none loaded or published: says a package it is in must be listed in "plugins"', () => {
+    const { issues } = issuesOf(withChange({ suggester: { use: 'anneal' } }));
+    expect(issues).toEqual([
+      {
+        pointer: '/suggester/use',
+        expected: expect.stringMatching(
+          /^one of the suggester plugins: .*; a plugin of another package is known once the config lists that package in "plugins" \(`"plugins": \["its-package"\]`\)$/,
+        ),
+        found: '"anneal"',
+      },
+    ]);
+  });
+
   it('suggests the plugin a misspelt name meant (trial 43: `comand` got no hint)', () => {
     const { code, issues, message } = issuesOf(
       withChange({ objective: { use: 'functon', options: { name: 'heart' } } }),

@@ -106,6 +106,17 @@ describe('a config naming a plugin package', () => {
     expect(error.message).not.toMatch(/imported from|import-plugins|Cannot find package/);
   });
 
+  it('misspelled: names the installed package close to it', async () => {
+    const error = await loadError(['parzen-esm-only-plugn']);
+    expect(error.issues).toEqual([
+      {
+        pointer: '/plugins/0',
+        expected: 'an installed package',
+        found: `cannot find package 'parzen-esm-only-plugn' (looked from ${dir}) (did you mean \`parzen-esm-only-plugin\`?); install it (npm install parzen-esm-only-plugn) or fix the name`,
+      },
+    ]);
+  });
+
   it('a file written without ./ : says to write it as a path, not to install it (trial 86)', async () => {
     const error = await loadError(['ok.mjs']);
     expect(error.issues).toEqual([

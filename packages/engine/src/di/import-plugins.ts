@@ -1,10 +1,18 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
-import { type ConfigIssue, describeValue, type ErrorCode, formatIssues, ParzenError, thrownAt } from '../errors.js';
+import {
+  type ConfigIssue,
+  describeValue,
+  didYouMean,
+  type ErrorCode,
+  formatIssues,
+  ParzenError,
+  thrownAt,
+} from '../errors.js';
 import { manifestProblem } from './registry.js';
 
 /** The config's `plugins` entry a module came from: `/plugins/<index>`, or `/plugins` when not known. */
@@ -120,6 +128,31 @@ const importTarget = (specifier: string, baseDir: string): string | undefined =>
 };
 
 /**
+ * The packages installed in the `node_modules` folders of `baseDir` and the folders above it (`@scope/name` for
+ * scoped ones), for a did-you-mean; a folder that cannot be read is left out.
+ */
+const installedPackages = (baseDir: string): string[] => {
+  const names = new Set<string>();
+  const read = (dir: string): string[] => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (let dir = resolve(baseDir); ; dir = dirname(dir)) {
+    const modules = join(dir, 'node_modules');
+    for (const entry of read(modules)) {
+      if (entry.startsWith('.')) continue;
+      if (entry.startsWith('@')) for (const inner of read(join(modules, entry))) names.add(`${entry}/${inner}`);
+      else names.add(entry);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return [...names];
+};
+
+/**
  * `PLUGIN_LOAD_FAILED` for a package that is not installed, as an issue at the config's `plugins` entry
  * (`/plugins/<index>`) when the index is known; Node's own text (which names the engine's file) is left out.
  */
@@ -130,7 +163,7 @@ const packageMissing = (specifier: string, baseDir: string, index: number | unde
   const found =
     existsSync(file) && !statSync(file).isDirectory()
       ? `no installed package '${name}', but a file ${file}: a plugin file is a path, write "./${specifier}"`
-      : `cannot find package '${name}' (looked from ${baseDir}); install it (npm install ${name}) or fix the name`;
+      : `cannot find package '${name}' (looked from ${baseDir})${didYouMean(name, installedPackages(baseDir))}; install it (npm install ${name}) or fix the name`;
   return pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, 'an installed package', found, cause);
 };
 

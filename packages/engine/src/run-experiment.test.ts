@@ -668,6 +668,26 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it('several clashes of one entry: counted in the headline, each said once below it', async () => {
+    const dir = tempDir();
+    const load = (plugins: string[]) => loadExperiment({ ...config, plugins }, { baseDir: dir, functions });
+    writeFileSync(
+      join(dir, 'many.mjs'),
+      `export const manifests = [${['suggester', 'pruner', 'stopper']
+        .map((kind) => `{ kind: '${kind}', name: 'dup', optionsSchema: { type: 'object' }, create: () => ({}) }`)
+        .join(', ')}];`,
+    );
+    writeFileSync(join(dir, 'many2.mjs'), "export * from './many.mjs';");
+    const many = await load(['./many.mjs', './many2.mjs']).catch((error: unknown) => error as ParzenError);
+    expect(many).toMatchObject({ code: 'PLUGIN_DUPLICATE' });
+    expect((many as ParzenError).message).toBe(
+      '3 plugins or services of /plugins/1 (./many2.mjs) have the names of others loaded (each below), so they could not be told apart:\n' +
+        '  /plugins/1: expected a suggester plugin named other than `dup`, found a second `dup`, besides the one of /plugins/0 (./many.mjs)\n' +
+        '  /plugins/1: expected a pruner plugin named other than `dup`, found a second `dup`, besides the one of /plugins/0 (./many.mjs)\n' +
+        '  /plugins/1: expected a stopper plugin named other than `dup`, found a second `dup`, besides the one of /plugins/0 (./many.mjs)',
+    );
+  });
+
   it('names the config entries behind two plugins with one name, and a module listed twice (trial 33)', async () => {
     const dir = tempDir();
     const module = (name: string) =>

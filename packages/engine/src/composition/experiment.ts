@@ -151,6 +151,9 @@ const checkPluginNames = (
   const seen = new Map<string, number>();
   const issues: ConfigIssue[] = [];
   const clashes: string[] = [];
+  // The clashes of config entries, each listed as an issue below the headline (by the entry's label): several are
+  // counted in the headline, not each said twice.
+  const listed: { readonly said: string; readonly label: string }[] = [];
   // Services by token: two of one name would be inversify's "Ambiguous bindings" later, blamed on whichever
   // plugin asked (trial 70); one named as Parzen's own (logger, store, ...) would hide it from every plugin.
   const services = new Map<symbol, number>();
@@ -168,9 +171,10 @@ const checkPluginNames = (
     // A package given in code (`plugins` of loadExperiment or fmin) has no config entry to point at.
     const label = entry === undefined ? 'a plugin package given in code' : `/plugins/${entry} (${specifiers[entry]})`;
     const problem = (clash: string | undefined, issue: Omit<ConfigIssue, 'pointer'>) => {
-      if (clash !== undefined) clashes.push(clash);
-      if (entry !== undefined) issues.push({ pointer: `/plugins/${entry}`, ...issue });
-      else if (clash === undefined) clashes.push(`${label}: expected ${issue.expected}, found ${issue.found}`);
+      if (entry !== undefined) {
+        if (clash !== undefined) listed.push({ said: clash, label });
+        issues.push({ pointer: `/plugins/${entry}`, ...issue });
+      } else clashes.push(clash ?? `${label}: expected ${issue.expected}, found ${issue.found}`);
     };
     for (const provider of pkg.services ?? []) {
       const id = (provider as { token?: { id?: unknown } } | undefined)?.token?.id;
@@ -233,9 +237,10 @@ const checkPluginNames = (
         listedTwice(later, earlier);
         return;
       }
-      clashes.push(
-        `The ${what} of /plugins/${later} (${specifiers[later]}) has the name of ${where}; a config could not tell them apart`,
-      );
+      listed.push({
+        said: `The ${what} of /plugins/${later} (${specifiers[later]}) has the name of ${where}; a config could not tell them apart`,
+        label: `/plugins/${later} (${specifiers[later]})`,
+      });
       issues.push({
         pointer: `/plugins/${later}`,
         expected: `a ${manifest.kind} plugin named other than \`${manifest.name}\``,
@@ -243,10 +248,19 @@ const checkPluginNames = (
       });
     }
   });
-  if (issues.length > 0 || clashes.length > 0)
+  const labels = [...new Set(listed.map((clash) => clash.label))];
+  const headline = [
+    ...clashes,
+    ...(listed.length <= 1
+      ? listed.map((clash) => clash.said)
+      : [
+          `${listed.length} plugins or services of ${labels.join(', ')} have the names of others loaded (each below), so they could not be told apart`,
+        ]),
+  ];
+  if (issues.length > 0 || headline.length > 0)
     throw new ParzenError(
       'PLUGIN_DUPLICATE',
-      `${clashes.length > 0 ? clashes.join('. ') : 'A plugin module is listed twice'}${issues.length > 0 ? `:\n${formatIssues(issues)}` : '.'}`,
+      `${headline.length > 0 ? headline.join('. ') : 'A plugin module is listed twice'}${issues.length > 0 ? `:\n${formatIssues(issues)}` : '.'}`,
       { issues },
     );
 };

@@ -24,6 +24,24 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
     ]);
   });
 
+  it("a branch that is a $ref said at the value: the branches that only refused the value's type are left out", () => {
+    // The meta-schema's `type`: a simple type by $ref, or an array of them; `"nmber"` was said twice, once as "an array".
+    const schema = {
+      $defs: { simple: { enum: ['number', 'string'] } },
+      type: 'object',
+      properties: {
+        type: { anyOf: [{ $ref: '#/$defs/simple' }, { type: 'array', items: { $ref: '#/$defs/simple' } }] },
+      },
+    };
+    expect(issuesOf(schema, { type: 'nmber' }, '/optionsSchema')).toEqual([
+      {
+        pointer: '/optionsSchema/type',
+        expected: 'one of "number", "string"',
+        found: '"nmber" (did you mean `number`?)',
+      },
+    ]);
+  });
+
   it('an anyOf of required fields: at least one of them, found neither', () => {
     const schema = {
       type: 'object',

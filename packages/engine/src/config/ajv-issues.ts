@@ -357,6 +357,20 @@ const foldCombining = (entries: readonly Entry[], prefix: string): void => {
             .map(branchOf),
         );
         const fitting = inner.filter((other) => !wrongType.has(branchOf(other)));
+        // A branch that is a `$ref` reports its errors at the referenced schema's path, outside the branches: one
+        // at this value (the meta-schema's `type` enum: `"nmber"`, did you mean `number`?) says what the branches
+        // that only refused the value's type (`expected an array`) do not, which are then noise.
+        const parent = base.slice(0, base.lastIndexOf('/'));
+        const byReference = live.some(
+          (other) =>
+            !inner.includes(other) &&
+            other.error.instancePath === error.instancePath &&
+            !other.error.schemaPath.startsWith(`${parent}/`),
+        );
+        if (fitting.length === 0 && byReference) {
+          for (const other of inner) other.issue = undefined;
+          continue;
+        }
         const candidates = fitting.length > 0 ? fitting : inner;
         const deepest = Math.max(...candidates.map((other) => depthOf(other.error.instancePath)));
         const kept = new Set(candidates.filter((other) => depthOf(other.error.instancePath) === deepest).map(branchOf));

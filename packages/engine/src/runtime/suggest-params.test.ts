@@ -181,6 +181,22 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     }
   });
 
+  it('rejects a sampleGroup() answer that is no object of values by name, saying what it is', async () => {
+    const listed = recording({ groups: [['x', 'y']], sampleGroup: () => [0.5, 0.5] as never });
+    await expect(suggestParams(listed.suggester, context())).rejects.toMatchObject({
+      code: 'SUGGESTER_OUT_OF_SPACE',
+      message: expect.stringMatching(
+        /: its sampleGroup\(\) returned an array \(\[0\.5,0\.5\]\); expected an object of values by member name \(x: \.\.\., y: \.\.\.\)\.$/,
+      ),
+    });
+    const nothing = recording({ groups: [['x', 'y']], sampleGroup: () => undefined as never });
+    await expect(suggestParams(nothing.suggester, context())).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'its sampleGroup() returned nothing; expected an object of values by member name',
+      ),
+    });
+  });
+
   it('rejects a group value outside the support or missing', async () => {
     const wild = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 3, y: 0.5 }) });
     await expect(suggestParams(wild.suggester, context())).rejects.toMatchObject({

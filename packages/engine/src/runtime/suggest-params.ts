@@ -114,14 +114,17 @@ export const suggestParams = async (
           : 'it has groups but no sampleGroup.',
       );
     const values = await current.sampleGroup(members, decided);
+    // An answer that is no object of values by name (an array of values in the members' order) is said as what it
+    // is, not as a member left out.
+    if (typeof values !== 'object' || values === null || Array.isArray(values))
+      throw new ParzenError(
+        'SUGGESTER_OUT_OF_SPACE',
+        `Suggester \`${suggester.name}\`: its sampleGroup() returned ${Array.isArray(values) ? `an array (${describeValue(values)})` : describeValue(values)}; expected an object of values by member name (${members.map((m) => `${m.name}: ...`).join(', ')}).`,
+        { plugin: suggester.name },
+      );
     for (const member of members) {
       // Trial 70: "gave parameter `m` the value nothing" for a member the result left out.
-      if (
-        typeof values !== 'object' ||
-        values === null ||
-        !Object.hasOwn(values, member.name) ||
-        values[member.name] === undefined
-      )
+      if (!Object.hasOwn(values, member.name) || values[member.name] === undefined)
         throw new ParzenError(
           'SUGGESTER_OUT_OF_SPACE',
           `Suggester \`${suggester.name}\`: its sampleGroup() gave no value for \`${member.name}\`; expected one for each member it was given (${members.map((m) => m.name).join(', ')}).`,

@@ -559,7 +559,12 @@ describe('runExperiment (the composition root)', () => {
     });
     await expect(loadExperiment({ ...config, plugins: ['.'] }, { baseDir: dir })).rejects.toMatchObject({
       code: 'PLUGIN_LOAD_FAILED',
-      issues: [expect.objectContaining({ pointer: '/plugins/0', found: `a folder, ${dir}` })],
+      issues: [
+        expect.objectContaining({
+          pointer: '/plugins/0',
+          found: `a folder, ${dir}: write its module file, or install the folder as a package (npm install ${dir}) and list the package's name`,
+        }),
+      ],
     });
     await expect(loadExperiment({ ...config, plugins: ['./bad.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
       code: 'PLUGIN_INVALID',

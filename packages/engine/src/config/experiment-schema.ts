@@ -130,7 +130,8 @@ const baseSchema = {
       type: 'array',
       items: { type: 'string', minLength: 1 },
       default: [],
-      description: 'Third-party plugin packages (or files) to load; each exports `manifests`.',
+      description:
+        "Third-party plugin packages (or files, or a package's folder: the entry its package.json names) to load; each exports `manifests`.",
     },
     trialTimeoutSeconds: {
       type: 'number',

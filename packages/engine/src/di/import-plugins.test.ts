@@ -106,6 +106,42 @@ describe('a config naming a plugin package', () => {
     expect(error.message).not.toMatch(/imported from|import-plugins|Cannot find package/);
   });
 
+  it("a package's own folder: loads the entry its package.json names, or says what to do", async () => {
+    const folder = join(dir, 'own-package');
+    mkdirSync(join(folder, 'dist'), { recursive: true });
+    writeFileSync(
+      join(folder, 'package.json'),
+      JSON.stringify({
+        name: 'own-package',
+        type: 'module',
+        exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+      }),
+    );
+    writeFileSync(join(folder, 'dist', 'index.js'), 'export const manifests = [];\n');
+    expect(await importPluginPackage('./own-package', dir, 0)).toEqual({ manifests: [] });
+    expect(await importPluginPackage(folder, dir, 0)).toEqual({ manifests: [] });
+    // `main` without `exports`.
+    const mained = join(dir, 'mained');
+    mkdirSync(mained, { recursive: true });
+    writeFileSync(join(mained, 'package.json'), JSON.stringify({ name: 'mained', main: 'lib/plugin.mjs' }));
+    mkdirSync(join(mained, 'lib'));
+    writeFileSync(join(mained, 'lib', 'plugin.mjs'), 'export const manifests = [];\n');
+    expect(await importPluginPackage('./mained', dir, 0)).toEqual({ manifests: [] });
+    // Not built yet, and a folder that is no package.
+    const unbuilt = join(dir, 'unbuilt');
+    mkdirSync(unbuilt, { recursive: true });
+    writeFileSync(join(unbuilt, 'package.json'), JSON.stringify({ name: 'unbuilt', exports: './dist/index.js' }));
+    await expect(importPluginPackage('./unbuilt', dir, 2)).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      issues: [
+        {
+          pointer: '/plugins/2',
+          found: `a folder, ${unbuilt}; its package.json names ${join(unbuilt, 'dist', 'index.js')}, which does not exist (build the package first?): write its module file, or install the folder as a package (npm install ${unbuilt}) and list the package's name`,
+        },
+      ],
+    });
+  });
+
   it('misspelled: names the installed package close to it', async () => {
     const error = await loadError(['parzen-esm-only-plugn']);
     expect(error.issues).toEqual([

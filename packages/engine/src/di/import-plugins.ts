@@ -106,14 +106,21 @@ const exportTarget = (entry: unknown): string | typeof BLOCKED | undefined => {
 const importTarget = (specifier: string, baseDir: string): string | undefined => {
   const name = packageName(specifier);
   const folder = packageFolder(name, baseDir);
-  if (folder === undefined) return undefined;
-  let exports: unknown;
+  return folder === undefined ? undefined : exportedFile(folder, `.${specifier.slice(name.length)}`);
+};
+
+/** A package folder's package.json, or undefined when it has none that parses. */
+const packageJson = (folder: string): { readonly exports?: unknown; readonly main?: unknown } | undefined => {
   try {
-    exports = (JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { exports?: unknown }).exports;
+    return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { exports?: unknown; main?: unknown };
   } catch {
     return undefined;
   }
-  const subpath = `.${specifier.slice(name.length)}`;
+};
+
+/** The file the package in `folder` exports at `subpath` (`.`, `./extra`) for `import`, as Node resolves it. */
+const exportedFile = (folder: string, subpath: string): string | undefined => {
+  const exports = packageJson(folder)?.exports;
   const bySubpath =
     exports !== null &&
     typeof exports === 'object' &&
@@ -153,6 +160,18 @@ const installedPackages = (baseDir: string): string[] => {
 };
 
 /**
+ * The entry file of the package in `folder` for `import`: its `exports`' `.`, else its `main`, else `index.js`;
+ * undefined when it has no package.json, or one that names none.
+ */
+const folderEntry = (folder: string): string | undefined => {
+  const json = packageJson(folder);
+  if (json === undefined) return undefined;
+  if (json.exports !== undefined) return exportedFile(folder, '.');
+  const main = typeof json.main === 'string' ? resolve(folder, json.main) : join(folder, 'index.js');
+  return main.startsWith(`${folder}${sep}`) ? main : undefined;
+};
+
+/**
  * `PLUGIN_LOAD_FAILED` for a package that is not installed, as an issue at the config's `plugins` entry
  * (`/plugins/<index>`) when the index is known; Node's own text (which names the engine's file) is left out.
  */
@@ -181,8 +200,24 @@ const resolveSpecifier = (
     const expected = 'a module file (a path relative to the config, or an installed package)';
     if (!existsSync(path))
       throw pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, `no file at ${path}`);
-    if (statSync(path).isDirectory())
-      throw pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, `a folder, ${path}`);
+    if (statSync(path).isDirectory()) {
+      // A package's own folder (as its author tries it before packing): the entry its package.json names.
+      const entry = folderEntry(resolve(path));
+      if (entry !== undefined && existsSync(entry)) return { url: pathToFileURL(entry).href };
+      const hint =
+        entry !== undefined
+          ? `; its package.json names ${entry}, which does not exist (build the package first?)`
+          : packageJson(path) !== undefined
+            ? '; its package.json names no entry ("exports" or "main")'
+            : '';
+      throw pluginModuleError(
+        'PLUGIN_LOAD_FAILED',
+        specifier,
+        index,
+        expected,
+        `a folder, ${path}${hint}: write its module file, or install the folder as a package (npm install ${path}) and list the package's name`,
+      );
+    }
     return { url: pathToFileURL(path).href };
   }
   try {

@@ -54,7 +54,7 @@ export interface ExperimentConfig {
   readonly budget: Budget;
   /** Trials this process evaluates at once. Default 1. */
   readonly concurrency: number;
-  /** Third-party plugin packages (or files) to load, each exporting `manifests`. Default none. */
+  /** Third-party plugin packages (or files, or a package's folder: the entry its package.json names) to load, each exporting `manifests`. Default none. */
   readonly plugins: readonly string[];
   /** Per-trial time limit in seconds (none by default); `trialTimeoutMs` of `fmin` and `study.optimize`. */
   readonly trialTimeoutSeconds?: number;

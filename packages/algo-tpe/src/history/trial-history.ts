@@ -38,7 +38,8 @@ const codeOf = (trial: Trial): number =>
  * sync skip reading objects it saw last time, below): losses in sorted order and
  * every parameter's values in sorted columns. Running trials change, so they are re-read every call.
  *
- * @remarks `sync` checks the context against what it holds (count and loss of every finished trial) and
+ * @remarks `sync` checks the context against what it holds (the count of finished trials, and the state and loss
+ * of each it reads) and
  * rebuilds from scratch when they disagree, so results depend only on the trials passed in. The leading
  * finished trials that are the very objects of the last sync's list, at the same places, are not read again
  * (reading every trial cost half a millisecond per suggestion at 10,000 trials): a finished trial is immutable,
@@ -154,9 +155,10 @@ export class TrialHistory {
   }
 
   /**
-   * Folds the new finished trials in. A finished trial already known must have the same state, and the
-   * count of finished trials must match; otherwise the caller rebuilds (another study's or a rewritten
-   * history). Losses are not re-read: finished trials are immutable.
+   * Folds the new finished trials in. A finished trial already known must have the same state and loss, and
+   * the count of finished trials must match; otherwise the caller rebuilds (another study's or a rewritten
+   * history). Its params are not compared: finished trials are immutable, and a store that gave a number
+   * to another trial with the same state and loss is not told apart.
    */
   private tryExtend(trials: readonly Trial[], runningTrials: readonly Trial[]): boolean {
     const running: Trial[] = [];
@@ -190,17 +192,24 @@ export class TrialHistory {
       if (number >= this.states.length) this.ensureCapacity(number);
       const known = this.states[number];
       if (known === UNKNOWN) this.add(trial, code);
-      else if (known !== code) return false;
+      // Another trial under a number held (a store that reused it): rebuilt, not the old one's loss kept.
+      else if (known !== code || !Object.is(this.losses[number], this.lossOf(trial))) return false;
     }
     this.running = running;
     this.runningIndex = undefined;
     return seenFinished === this.finished;
   }
 
+  /**
+   * A finished trial's loss to minimize; +Infinity for a failed trial, and for a NaN loss (a table store's complete
+   * row without one), which would leave the sorted losses out of order, as pruned trials' NaN values already are.
+   */
   private lossOf(trial: Trial): number {
-    if (trial.state === 'complete') return lossToMinimize(trial.loss, this.direction);
-    if (trial.state === 'pruned' && trial.loss !== undefined) return lossToMinimize(trial.loss, this.direction);
-    return Number.POSITIVE_INFINITY;
+    const loss =
+      trial.state === 'complete' || (trial.state === 'pruned' && trial.loss !== undefined)
+        ? lossToMinimize(trial.loss as number, this.direction)
+        : Number.POSITIVE_INFINITY;
+    return Number.isNaN(loss) ? Number.POSITIVE_INFINITY : loss;
   }
 
   private add(trial: Trial, code: number): void {

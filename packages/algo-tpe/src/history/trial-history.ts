@@ -192,8 +192,9 @@ export class TrialHistory {
       if (number >= this.states.length) this.ensureCapacity(number);
       const known = this.states[number];
       if (known === UNKNOWN) this.add(trial, code);
-      // Another trial under a number held (a store that reused it): rebuilt, not the old one's loss kept.
-      else if (known !== code || !Object.is(this.losses[number], this.lossOf(trial))) return false;
+      // Another trial under a number held (a store that reused it): rebuilt, not the old one's loss kept (a -0 read
+      // back as 0 is the same loss: no NaN reaches here).
+      else if (known !== code || this.losses[number] !== this.lossOf(trial)) return false;
     }
     this.running = running;
     this.runningIndex = undefined;

@@ -38,3 +38,17 @@ describe("a package's folder in plugins whose main Node resolves", () => {
     await expect(importPluginPackage('./libdir', dir, 0)).resolves.toMatchObject({ manifests: [] });
   });
 });
+
+describe('did-you-mean among installed packages', () => {
+  it('does not offer another plugin of the same scope for a package that is simply not installed', async () => {
+    const installed = join(dir, 'node_modules', '@acme', 'parzen-tpe');
+    mkdirSync(installed, { recursive: true });
+    writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: '@acme/parzen-tpe', main: 'index.js' }));
+    writeFileSync(join(installed, 'index.js'), 'exports.manifests = [];\n');
+    // `@acme/parzen-gp` is another plugin, not a misspelling of `@acme/parzen-tpe` (two of its 15 letters differ
+    // only because the scope is shared).
+    await expect(importPluginPackage('@acme/parzen-gp', dir, 0)).rejects.toMatchObject({
+      issues: [{ found: expect.not.stringContaining('did you mean') }],
+    });
+  });
+});

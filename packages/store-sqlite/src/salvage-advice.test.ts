@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { useTempDir } from '@parzen/test-kit';
+import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from './sqlite-store.js';
+
+const tempPath = useTempDir('sqlite-salvage-advice');
+
+describe('the salvage advice of a corrupt-store message', () => {
+  it('is not given where a salvage cannot open the file either (not a database at all)', async () => {
+    const path = tempPath('noise.db');
+    writeFileSync(path, randomBytes(8192));
+    const opened = async () => {
+      const store = createSqliteStore({ path, readOnly: true, salvage: true });
+      try {
+        await store.listStudies();
+      } finally {
+        await store.close().catch(() => undefined);
+      }
+    };
+    // The salvage it advises fails with the very message that advised it.
+    const error = await opened().then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error?.message).toContain('not a readable database');
+    expect(error?.message).not.toContain('--salvage');
+  });
+
+  it('quotes a path with a space in the command it gives', async () => {
+    const path = tempPath('my store.db');
+    writeFileSync(path, randomBytes(8192));
+    const error = await (async () => {
+      const store = createSqliteStore({ path, readOnly: true });
+      await store.listStudies();
+    })().then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error?.message).toContain(`--store 'sqlite:${path}'`);
+  });
+});

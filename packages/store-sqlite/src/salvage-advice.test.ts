@@ -13,7 +13,7 @@ describe('the salvage advice of a corrupt-store message', () => {
     const opened = async () => {
       const store = createSqliteStore({ path, readOnly: true, salvage: true });
       try {
-        await store.listStudies();
+        await store.listStudies?.();
       } finally {
         await store.close().catch(() => undefined);
       }
@@ -32,7 +32,7 @@ describe('the salvage advice of a corrupt-store message', () => {
     writeFileSync(path, randomBytes(8192));
     const error = await (async () => {
       const store = createSqliteStore({ path, readOnly: true });
-      await store.listStudies();
+      await store.listStudies?.();
     })().then(
       () => undefined,
       (thrown: unknown) => thrown as Error,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
+import { storeError } from './sqlite-errors.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const tempPath = useTempDir('sqlite-salvage-advice');
@@ -27,16 +28,18 @@ describe('the salvage advice of a corrupt-store message', () => {
     expect(error?.message).not.toContain('--salvage');
   });
 
-  it('quotes a path with a space in the command it gives', async () => {
+  it('quotes a path with a space in the command it gives', () => {
+    // A damaged database (SQLITE_CORRUPT) is advised a salvage; a file that is no database at all is advised none,
+    // so the damage is given to storeError as SQLite says it.
     const path = tempPath('my store.db');
-    writeFileSync(path, randomBytes(8192));
-    const error = await (async () => {
-      const store = createSqliteStore({ path, readOnly: true });
-      await store.listStudies?.();
-    })().then(
-      () => undefined,
-      (thrown: unknown) => thrown as Error,
+    const damaged = storeError(
+      path,
+      Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }),
+      'listing',
     );
-    expect(error?.message).toContain(`--store 'sqlite:${path}'`);
+    expect(damaged.message).toContain(`\`parzen export --store 'sqlite:${path}' --salvage -o saved.jsonl\``);
+    // A text file is advised the jsonl store, with its path quoted likewise.
+    writeFileSync(path, '{"a": 1}\n');
+    expect(() => createSqliteStore({ path, readOnly: true })).toThrow(`\`--store 'jsonl:${path}'\``);
   });
 });

@@ -67,7 +67,9 @@ describe('sqlite schema', () => {
     expect(error?.message).toContain(path);
     expect(error?.message).toContain('It is a text file (a JSONL journal, a config?)');
     // For its caller, code or the CLI (trial 164: only `--store jsonl:PATH` was said, to a library user).
-    expect(error?.message).toContain('use the jsonl store (`createJsonlStore({ path })` in code, `--store jsonl:PATH`');
+    expect(error?.message).toContain(
+      `use the jsonl store (\`createJsonlStore({ path })\` in code, \`--store jsonl:${path}\``,
+    );
     // A damaged database (binary) is told to be restored, not re-pointed at the jsonl store.
     const binary = tempPath('damaged.db');
     writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 1) % 256)));
@@ -122,6 +124,17 @@ describe('store errors', () => {
       '(the disk or file system is full: the write was undone, and what the database held before it is intact)',
     );
     expect(error('SQLITE_IOERR').message).not.toContain('full');
+  });
+
+  it('say what a refused write (SQLITE_IOERR_WRITE) may be: a file size limit or a quota, which SQLite does not say as SQLITE_FULL', () => {
+    const error = storeError(
+      '/x.db',
+      Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' }),
+      'a write',
+    );
+    expect(error.message).toBe(
+      'SQLite store `/x.db` failed while a write: SQLITE_IOERR_WRITE: disk I/O error (the write was refused: a file size limit (`ulimit -f`) or a disk quota reached, or a failing disk?)',
+    );
   });
 
   it('name the database files this process may not write behind SQLITE_READONLY (trial 126: side files left 0444)', () => {

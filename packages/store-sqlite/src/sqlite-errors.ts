@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs';
-import { ParzenError } from '@parzen/engine/plugin';
+import { ParzenError, shellQuoted } from '@parzen/engine/plugin';
 
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 const BUSY_CODES = new Set([
@@ -55,7 +55,7 @@ export const unwritableFiles = (path: string, canWrite: (file: string) => boolea
 /** What a damaged database's messages tell its user to do. */
 export const corruptNextStep = (path: string): string =>
   'Restore it from a backup, or point the store at another file. To save what is still readable: ' +
-  `\`parzen export --store sqlite:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store (the \`parzen\` command of @parzen/cli).`;
+  `\`parzen export --store ${shellQuoted(`sqlite:${path}`)} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store (the \`parzen\` command of @parzen/cli).`;
 
 /** Control characters (C0, DEL, C1): what a terminal obeys instead of showing. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
@@ -113,13 +113,16 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code !== undefined && CORRUPT_CODES.has(code)) {
-    const text = looksLikeText(path);
+    // A file that does not start as a SQLite database (SQLITE_NOTADB) cannot be salvaged either: a salvage opens
+    // it the same way and fails alike, so it is not offered.
+    const next = looksLikeText(path)
+      ? `It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (\`createJsonlStore({ path })\` in code, \`--store ${shellQuoted(`jsonl:${path}`)}\` or \`"use": "jsonl"\` for the CLI), or point the sqlite store at another file.`
+      : code === 'SQLITE_NOTADB'
+        ? 'It does not start as a SQLite database does, so it is no Parzen SQLite store and no salvage can read it: a wrong path, or a file of another kind (an archive, an encrypted database)? Restore it from a backup, or point the store at the right file.'
+        : corruptNextStep(path);
     return new ParzenError(
       'STORE_CORRUPT',
-      `SQLite store \`${path}\` is not a readable database (${code}: ${message}) while ${doing}. ` +
-        (text
-          ? 'It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (`createJsonlStore({ path })` in code, `--store jsonl:PATH` or `"use": "jsonl"` for the CLI), or point the sqlite store at another file.'
-          : corruptNextStep(path)),
+      `SQLite store \`${path}\` is not a readable database (${code}: ${message}) while ${doing}. ${next}`,
       { cause: error },
     );
   }
@@ -142,9 +145,12 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       ? ' (the disk or file system is full: the write was undone, and what the database held before it is intact)'
       : code === 'SQLITE_IOERR_SHMSIZE'
         ? ' (is the disk or file system full?)'
-        : (code ?? '').startsWith('SQLITE_READONLY')
-          ? unwritableFiles(path)
-          : '';
+        : code === 'SQLITE_IOERR_WRITE'
+          ? // SQLite says a full disk (ENOSPC) as SQLITE_FULL; a write refused otherwise (EFBIG, EDQUOT, EIO) as this.
+            ' (the write was refused: a file size limit (`ulimit -f`) or a disk quota reached, or a failing disk?)'
+          : (code ?? '').startsWith('SQLITE_READONLY')
+            ? unwritableFiles(path)
+            : '';
   return new ParzenError(
     'STORE_FAILED',
     `SQLite store \`${path}\` failed while ${doing}: ${code === undefined || message.startsWith(code) ? '' : `${code}: `}${message}${full}`,

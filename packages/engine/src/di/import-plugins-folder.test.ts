@@ -37,6 +37,69 @@ describe("a package's folder in plugins whose main Node resolves", () => {
     expect(createRequire(join(dir, 'x.js'))(folder)).toEqual({ manifests: [] });
     await expect(importPluginPackage('./libdir', dir, 0)).resolves.toMatchObject({ manifests: [] });
   });
+
+  it('exports with conditions: the file loading it by name gives (require before import, as for an installed one)', async () => {
+    const files = {
+      'dist/index.cjs': 'exports.manifests = []; exports.which = "require";\n',
+      'dist/index.mjs': 'export const manifests = []; export const which = "import";\n',
+    };
+    const json = { exports: { '.': { import: './dist/index.mjs', require: './dist/index.cjs' } } };
+    pkg('conditional', json, files);
+    const installed = pkg('node_modules/conditional', json, files);
+    const byName = await importPluginPackage('conditional', dir, 0, (url) => import(url));
+    expect(byName).toMatchObject({ manifests: [] });
+    const seen: string[] = [];
+    const record = (url: string) => {
+      seen.push(url);
+      return import(url);
+    };
+    await importPluginPackage('conditional', dir, 0, record);
+    await importPluginPackage('./conditional', dir, 0, record);
+    expect(seen.map((url) => url.replace(installed, '').replace(join(dir, 'conditional'), ''))).toEqual([
+      expect.stringMatching(/\/dist\/index\.cjs$/),
+      expect.stringMatching(/\/dist\/index\.cjs$/),
+    ]);
+    // ESM-only (`import` and `default` alone, which require refuses): its import target.
+    pkg(
+      'esm-only',
+      { type: 'module', exports: { import: './x.mjs', default: './x.mjs' } },
+      {
+        'x.mjs': 'export const manifests = [];\n',
+      },
+    );
+    pkg('esm-import', { exports: { '.': { import: './y.mjs' } } }, { 'y.mjs': 'export const manifests = [];\n' });
+    await expect(importPluginPackage('./esm-only', dir, 0)).resolves.toMatchObject({ manifests: [] });
+    await expect(importPluginPackage('./esm-import', dir, 0)).resolves.toMatchObject({ manifests: [] });
+  });
+
+  it('neither main nor exports: its index.js; not a file beside the folder named like it', async () => {
+    pkg('plain', {}, { 'index.js': 'exports.manifests = [];\n' });
+    writeFileSync(join(dir, 'plain.js'), 'throw new Error("the file beside the folder");\n');
+    await expect(importPluginPackage('./plain', dir, 0)).resolves.toMatchObject({ manifests: [] });
+  });
+
+  it('no entry at all: says so, without claiming package.json names a file', async () => {
+    pkg('empty', {}, { 'README.md': 'nothing\n' });
+    await expect(importPluginPackage('./empty', dir, 1)).rejects.toMatchObject({
+      issues: [
+        {
+          pointer: '/plugins/1',
+          found: `a folder, ${join(dir, 'empty')}; its package.json names no entry ("exports" or "main"), and it has no index.js: write its module file, or install the folder as a package (npm install ${join(dir, 'empty')}) and list the package's name`,
+        },
+      ],
+    });
+    // A main not built yet: the file it names.
+    pkg('unbuilt-main', { main: 'dist/index' }, {});
+    await expect(importPluginPackage('./unbuilt-main', dir, 1)).rejects.toMatchObject({
+      issues: [
+        {
+          found: expect.stringContaining(
+            `its package.json names ${join(dir, 'unbuilt-main', 'dist', 'index')}, which does not exist (build the package first?)`,
+          ),
+        },
+      ],
+    });
+  });
 });
 
 describe('did-you-mean among installed packages', () => {

@@ -98,21 +98,16 @@ const exportTarget = (entry: unknown): string | typeof BLOCKED | undefined => {
   return undefined;
 };
 
-/**
- * The file an `import` of a bare specifier loads, resolved from `baseDir` through the package's `exports`
- * with the import conditions: for packages whose `exports` offer only `import` (ESM-only), which
- * `require.resolve` refuses. Exact subpaths only (no `*` patterns); undefined when that does not apply.
- */
-const importTarget = (specifier: string, baseDir: string): string | undefined => {
-  const name = packageName(specifier);
-  const folder = packageFolder(name, baseDir);
-  return folder === undefined ? undefined : exportedFile(folder, `.${specifier.slice(name.length)}`);
-};
-
 /** A package folder's package.json, or undefined when it has none that parses. */
-const packageJson = (folder: string): { readonly exports?: unknown; readonly main?: unknown } | undefined => {
+const packageJson = (
+  folder: string,
+): { readonly name?: unknown; readonly exports?: unknown; readonly main?: unknown } | undefined => {
   try {
-    return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { exports?: unknown; main?: unknown };
+    return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+      name?: unknown;
+      exports?: unknown;
+      main?: unknown;
+    };
   } catch {
     return undefined;
   }
@@ -160,15 +155,60 @@ const installedPackages = (baseDir: string): string[] => {
 };
 
 /**
- * The entry file of the package in `folder` for `import`: its `exports`' `.`, else its `main`, else `index.js`;
- * undefined when it has no package.json, or one that names none.
+ * The file loading a package gives, found as the by-name path and a package's folder both find it, by Node's own
+ * resolver: `require.resolve` of `request` from `from` (`exports` with the require conditions; else `main` by Node's
+ * rules, its extension left out or a folder with an index.js; else index.js), and for a package whose `exports`
+ * answer only `import` (ESM-only, which require refuses), its `exports` target for `import` at `subpath`.
  */
-const folderEntry = (folder: string): string | undefined => {
+const resolvedEntry = (
+  from: string,
+  request: string,
+  folder: () => string | undefined,
+  subpath: string,
+): { file: string } | { unresolved: Error } => {
+  try {
+    return { file: createRequire(from).resolve(request) };
+  } catch (error) {
+    const at = folder();
+    const target = at === undefined ? undefined : exportedFile(at, subpath);
+    return target !== undefined
+      ? { file: target }
+      : { unresolved: error instanceof Error ? error : new Error(String(error)) };
+  }
+};
+
+/**
+ * The entry file of the package in `folder`: the file loading it by name gives once installed. With `exports`,
+ * its own name resolved from inside it (Node's self-reference, which reads `exports` as an install would); else
+ * the folder itself (its `main` or index.js, as for a package found by name; `exports` is not read for a path).
+ */
+const folderEntry = (folder: string): { file: string } | { unresolved: Error } => {
   const json = packageJson(folder);
-  if (json === undefined) return undefined;
-  if (json.exports !== undefined) return exportedFile(folder, '.');
-  const main = typeof json.main === 'string' ? resolve(folder, json.main) : join(folder, 'index.js');
-  return main.startsWith(`${folder}${sep}`) ? main : undefined;
+  // A folder that is no package (no package.json): its module file is to be named.
+  if (json === undefined) return { unresolved: new Error(`no package.json in ${folder}`) };
+  const name = typeof json.name === 'string' ? json.name : undefined;
+  // The trailing separator: the folder itself, never a file beside it of its name and an extension.
+  const request = json.exports !== undefined && name !== undefined ? name : `${folder}${sep}`;
+  return resolvedEntry(join(folder, 'package.json'), request, () => folder, '.');
+};
+
+/**
+ * What a package's folder that resolves to no file names, for its message: the file its `exports` or `main` names
+ * (when that is not there: build the package first?), else that it names none and has no index.js.
+ */
+const folderEntryHint = (folder: string): string => {
+  const json = packageJson(folder);
+  if (json === undefined) return '';
+  const named =
+    json.exports !== undefined
+      ? exportedFile(folder, '.')
+      : typeof json.main === 'string'
+        ? resolve(folder, json.main)
+        : undefined;
+  if (named !== undefined) return `; its package.json names ${named}, which does not exist (build the package first?)`;
+  return json.exports !== undefined
+    ? '; its package.json\'s "exports" has no entry for `.` that Node can load'
+    : '; its package.json names no entry ("exports" or "main"), and it has no index.js';
 };
 
 /**
@@ -203,13 +243,8 @@ const resolveSpecifier = (
     if (statSync(path).isDirectory()) {
       // A package's own folder (as its author tries it before packing): the entry its package.json names.
       const entry = folderEntry(resolve(path));
-      if (entry !== undefined && existsSync(entry)) return { url: pathToFileURL(entry).href };
-      const hint =
-        entry !== undefined
-          ? `; its package.json names ${entry}, which does not exist (build the package first?)`
-          : packageJson(path) !== undefined
-            ? '; its package.json names no entry ("exports" or "main")'
-            : '';
+      if ('file' in entry && existsSync(entry.file)) return { url: pathToFileURL(entry.file).href };
+      const hint = folderEntryHint(resolve(path));
       throw pluginModuleError(
         'PLUGIN_LOAD_FAILED',
         specifier,
@@ -220,14 +255,14 @@ const resolveSpecifier = (
     }
     return { url: pathToFileURL(path).href };
   }
-  try {
-    return { url: pathToFileURL(createRequire(join(baseDir, 'parzen-config.js')).resolve(specifier)).href };
-  } catch (error) {
-    // An ESM-only package: its `exports` answer `import`, not `require`.
-    const target = importTarget(specifier, baseDir);
-    if (target !== undefined) return { url: pathToFileURL(target).href };
-    return { url: specifier, unresolved: error instanceof Error ? error : new Error(String(error)) };
-  }
+  const name = packageName(specifier);
+  const entry = resolvedEntry(
+    join(baseDir, 'parzen-config.js'),
+    specifier,
+    () => packageFolder(name, baseDir),
+    `.${specifier.slice(name.length)}`,
+  );
+  return 'file' in entry ? { url: pathToFileURL(entry.file).href } : { url: specifier, unresolved: entry.unresolved };
 };
 
 /** How a plugin module is imported, given its resolved URL (or a bare specifier Node resolves). */

@@ -490,13 +490,23 @@ export const sameTextHint = (name: string, known: readonly string[]): string => 
     : ` (\`${sameText}\` looks the same but is written with other Unicode code points: ${codePoints(sameText)} against ${codePoints(name)}; names are compared code point for code point)`;
 };
 
+/** How close a name must be to a known one for {@link didYouMean} to offer it. */
+export interface Closeness {
+  /** One edit allowed per this many characters of the name (at least one edit): 4 by default. */
+  readonly charsPerEdit?: number;
+  /** Whether a name that begins exactly one known name offers it (`timeout` for `timeoutSeconds`): yes by default. */
+  readonly prefix?: boolean;
+}
+
 /**
  * ` (did you mean `suggester`?)` for a misspelt name (`suggestor`, `maxTrails`, `concurency`): the one
  * known name a few edits away (at most a quarter of its length, at least one: `moreTrials` is not a misspelt `maxTrials`), else the one
  * known name it begins (`timeout` for `timeoutSeconds`); empty when none is, or when two are as close.
+ * `closeness` makes it stricter: for package names, which share a scope or prefix (`@acme/parzen-gp` is another
+ * package, not a misspelt `@acme/parzen-tpe`), one edit per 8 characters and no prefix.
  */
-export const didYouMean = (name: string, known: readonly string[]): string => {
-  const allowed = Math.max(1, Math.floor(name.length / 4));
+export const didYouMean = (name: string, known: readonly string[], closeness: Closeness = {}): string => {
+  const allowed = Math.max(1, Math.floor(name.length / (closeness.charsPerEdit ?? 4)));
   const same = sameTextHint(name, known);
   if (same !== '') return same;
   // A name far longer than any known one is no misspelling (and its distances would cost time).
@@ -516,6 +526,7 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
   // A name that differs only in case is close too (`URL` for `url`): the given name is unknown, so never the same.
   if (best !== undefined && !tie && bestDistance <= allowed) return ` (did you mean \`${best}\`?)`;
   // The start of one known name (trial 40: `timeout` for `timeoutSeconds`).
+  if (closeness.prefix === false) return '';
   const lower = name.toLowerCase();
   const longer = lower.length >= 4 ? known.filter((candidate) => candidate.toLowerCase().startsWith(lower)) : [];
   return longer.length === 1 ? ` (did you mean \`${longer[0]}\`?)` : '';

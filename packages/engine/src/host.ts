@@ -38,7 +38,7 @@ export {
 } from './config/matrix.js';
 export { manifestProblem } from './di/registry.js';
 export { leftOutRepeats } from './domain/repeated-trials.js';
-export { didYouMean, sameTextHint } from './errors.js';
+export { type Closeness, didYouMean, sameTextHint } from './errors.js';
 export {
   budgetIssues,
   checkReporterOptions,

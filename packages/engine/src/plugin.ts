@@ -228,6 +228,7 @@ export {
   withIntermediate,
 } from './domain/trial-builders.js';
 export {
+  type Closeness,
   type ConfigIssue,
   configErrorUnder,
   describeValue,

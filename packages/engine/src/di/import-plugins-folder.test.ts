@@ -114,4 +114,25 @@ describe('did-you-mean among installed packages', () => {
       issues: [{ found: expect.not.stringContaining('did you mean') }],
     });
   });
+
+  it.each([
+    ['@parzen/algo-cmaes', '@parzen/algo-tpe', undefined],
+    ['parzen-plugin-foo', 'parzen-plugin-bar', undefined],
+    ['parzen-plugin', 'parzen-plugin-bar', undefined],
+    ['@parzen/algo-tep', '@parzen/algo-tpe', '@parzen/algo-tpe'],
+    ['parzen-plugn-bar', 'parzen-plugin-bar', 'parzen-plugin-bar'],
+  ])('%s with %s installed: offered %s (a likely misspelling only)', async (wanted, present, offered) => {
+    const installed = join(dir, 'node_modules', present);
+    mkdirSync(installed, { recursive: true });
+    writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: present, main: 'index.js' }));
+    writeFileSync(join(installed, 'index.js'), 'exports.manifests = [];\n');
+    const error = await importPluginPackage(wanted, dir, 0).then(
+      () => undefined,
+      (thrown: unknown) => thrown as { issues: { found: string }[] },
+    );
+    const found = error?.issues[0]?.found ?? '';
+    if (offered === undefined) expect(found).not.toContain('did you mean');
+    else expect(found).toContain(`(did you mean \`${offered}\`?)`);
+    rmSync(installed, { recursive: true, force: true });
+  });
 });

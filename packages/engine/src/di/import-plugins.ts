@@ -212,6 +212,13 @@ const folderEntryHint = (folder: string): string => {
 };
 
 /**
+ * How close an installed package's name must be to be offered for one not installed: a likely misspelling only
+ * (one edit per 8 characters, a swap of two neighbours one edit), since names share a scope or a prefix
+ * (`@parzen/algo-cmaes` is another package, not a misspelt `@parzen/algo-tpe`).
+ */
+const PACKAGE_NAME_CLOSENESS = { charsPerEdit: 8, prefix: false } as const;
+
+/**
  * `PLUGIN_LOAD_FAILED` for a package that is not installed, as an issue at the config's `plugins` entry
  * (`/plugins/<index>`) when the index is known; Node's own text (which names the engine's file) is left out.
  */
@@ -222,7 +229,7 @@ const packageMissing = (specifier: string, baseDir: string, index: number | unde
   const found =
     existsSync(file) && !statSync(file).isDirectory()
       ? `no installed package '${name}', but a file ${file}: a plugin file is a path, write "./${specifier}"`
-      : `cannot find package '${name}' (looked from ${baseDir})${didYouMean(name, installedPackages(baseDir))}; install it (npm install ${name}) or fix the name`;
+      : `cannot find package '${name}' (looked from ${baseDir})${didYouMean(name, installedPackages(baseDir), PACKAGE_NAME_CLOSENESS)}; install it (npm install ${name}) or fix the name`;
   return pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, 'an installed package', found, cause);
 };
 

@@ -126,46 +126,81 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
   });
 
+  it('stops waiting for a suggester that never answers at the first stop, no grace period waited (trial 89: the run hung)', async () => {
+    let seen: AbortSignal | undefined;
+    const caller = new AbortController();
+    const hung: Suggester = {
+      name: 'hung',
+      beginTrial: (context) => {
+        seen = context.signal;
+        // Timed from the first trial's suggestion, not from the start: on a loaded machine a stop timed from
+        // the start came before any trial was made (a clean-clone CI run saw no trial at all).
+        setTimeout(() => caller.abort(), 20);
+        return new Promise(() => {});
+      },
+    };
+    const objective = vi.fn(() => 1);
+    // No force signal, and running trials waited for as long as they take: only the first stop can end the wait.
+    const result = await run(objective, { maxTrials: 3 }, { suggester: hung, signal: caller.signal });
+    expect(result.reason).toBe('interrupted');
+    expect(objective).not.toHaveBeenCalled();
+    expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'INTERRUPTED',
+    ]);
+    // The suggester was given the signal that aborted, to stop its own work.
+    expect(seen?.aborted).toBe(true);
+  });
+
   it.each([
     ['a forced stop', { forceAt: 50 }],
-    ['the end of the grace period', { graceMs: 0 }],
-  ] as const)(
-    'stops waiting for a suggester that never answers at %s, its trial INTERRUPTED (trial 89: the run hung)',
-    async (_, when) => {
-      let seen: AbortSignal | undefined;
-      const caller = new AbortController();
-      const force = new AbortController();
-      const hung: Suggester = {
-        name: 'hung',
-        beginTrial: (context) => {
-          seen = context.signal;
-          // Timed from the first trial's suggestion, not from the start: on a loaded machine a stop timed from
-          // the start came before any trial was made (a clean-clone CI run saw no trial at all).
-          setTimeout(() => caller.abort(), 20);
-          if ('forceAt' in when) setTimeout(() => force.abort(), when.forceAt);
-          return new Promise(() => {});
-        },
-      };
-      const objective = vi.fn(() => 1);
-      const result = await run(
-        objective,
-        { maxTrials: 3 },
-        {
-          suggester: hung,
-          signal: caller.signal,
-          forceSignal: force.signal,
-          ...('graceMs' in when ? { gracePeriodMs: when.graceMs } : {}),
-        },
-      );
-      expect(result.reason).toBe('interrupted');
-      expect(objective).not.toHaveBeenCalled();
-      expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
-        'INTERRUPTED',
-      ]);
-      // The suggester was given the signal that aborted, to stop its own work.
-      expect(seen?.aborted).toBe(true);
-    },
-  );
+    ['the end of the grace period', { graceMs: 30 }],
+  ] as const)('stops waiting for an objective that never answers at %s, its trial INTERRUPTED', async (_, when) => {
+    const caller = new AbortController();
+    const force = new AbortController();
+    let stoppedAt: number | undefined;
+    // Deaf to its signal: only the forced stop or the end of the grace period ends the wait, not the first stop.
+    const objective = vi.fn(() => {
+      setTimeout(() => caller.abort(), 10);
+      if ('forceAt' in when) setTimeout(() => force.abort(), when.forceAt);
+      return new Promise<number>(() => {});
+    });
+    caller.signal.addEventListener('abort', () => {
+      stoppedAt = Date.now();
+    });
+    const result = await run(
+      objective,
+      { maxTrials: 3 },
+      {
+        signal: caller.signal,
+        forceSignal: force.signal,
+        ...('graceMs' in when ? { gracePeriodMs: when.graceMs } : {}),
+      },
+    );
+    const waited = Date.now() - (stoppedAt ?? 0);
+    expect(result.reason).toBe('interrupted');
+    expect(objective).toHaveBeenCalledTimes(1);
+    expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'INTERRUPTED',
+    ]);
+    // Waited past the first stop, until the forced stop or the grace period's end.
+    expect(waited).toBeGreaterThanOrEqual(25);
+  });
+
+  it('gives every trial of a run the same stop signal to decide by (one per trial, made of two run-long ones, leaked)', async () => {
+    const seen = new Set<AbortSignal | undefined>();
+    const caller = new AbortController();
+    const recording: Suggester = {
+      name: 'recording',
+      beginTrial: (context) => {
+        seen.add(context.signal);
+        return { sampleParam: (param) => sampleDistribution(param.distribution, context.rng) };
+      },
+    };
+    const result = await run(() => 1, { maxTrials: 5 }, { suggester: recording, signal: caller.signal });
+    expect(result.trials).toHaveLength(5);
+    expect(seen.size).toBe(1);
+    expect([...seen][0]).toBeInstanceOf(AbortSignal);
+  });
 
   it('starts no objective whose params were decided after a stop (review 92: queued trials ran after Ctrl-C)', async () => {
     // The stop comes while the first suggestion is being decided (from inside it: no timer to race under load).

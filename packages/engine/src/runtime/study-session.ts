@@ -78,46 +78,38 @@ export const mirrorOf = (session: StudySession): StudyMirror => {
   return mirror;
 };
 
-/** A signal that aborts when any of `signals` does (the one there is, when only one is). */
-const anyOf = (signals: readonly (AbortSignal | undefined)[]): AbortSignal => {
-  const given = signals.filter((each): each is AbortSignal => each !== undefined);
-  return given.length === 1 ? (given[0] as AbortSignal) : AbortSignal.any(given);
-};
-
 /**
- * A suggestion, or once `signal` (or `stopAsked`) aborts an `INTERRUPTED` error in its place (trial 89: a suggester that never
+ * A suggestion, or once `stop` aborts an `INTERRUPTED` error in its place (trial 89: a suggester that never
  * settled made a run impossible to stop, forced or not); what the suggestion gives after that is dropped.
  */
 const untilAborted = <T>(
-  signal: AbortSignal | undefined,
-  stopAsked: AbortSignal | undefined,
+  stop: AbortSignal | undefined,
   number: number,
   suggest: () => Promise<T>,
   stopped = 'The run was stopped',
 ): Promise<T | { readonly error: ParzenError }> => {
   // A stop asked for before the suggester began: it is not asked at all (reviews 92, 93: trials waiting their
   // turn still called it after a Ctrl-C, and the suggestions were thrown away).
-  if (stopAsked?.aborted === true || signal?.aborted === true)
+  if (stop?.aborted === true)
     return Promise.resolve({
       error: new ParzenError('INTERRUPTED', `${stopped} before trial #${number}'s params were decided.`),
     });
   // The first stop asked for ends the wait too, not only the end of the grace period: a trial decided after a
   // stop never runs, so no suggestion is worth waiting for (a suggester that never settled held a first Ctrl-C
   // for the whole grace period, though no trial ran).
-  const signals = [signal, stopAsked].filter((each): each is AbortSignal => each !== undefined);
-  if (signals.length === 0) return suggest();
-  const interrupted = () => ({
-    error: new ParzenError(
-      'INTERRUPTED',
-      `${stopped} while the suggester decided trial #${number}'s params; the trial ends without them.`,
-    ),
-  });
+  if (stop === undefined) return suggest();
   const suggestion = suggest();
   return new Promise((resolve) => {
-    const onAbort = () => resolve(interrupted());
-    for (const each of signals) each.addEventListener('abort', onAbort, { once: true });
+    const stopListening = listenForAbort(stop, () =>
+      resolve({
+        error: new ParzenError(
+          'INTERRUPTED',
+          `${stopped} while the suggester decided trial #${number}'s params; the trial ends without them.`,
+        ),
+      }),
+    );
     void suggestion.then((value) => {
-      for (const each of signals) each.removeEventListener('abort', onAbort);
+      stopListening();
       resolve(value);
     });
   });
@@ -169,6 +161,7 @@ export const askTrial = async (
   onlyEnqueued = false,
   stops: {
     readonly interrupt?: AbortSignal;
+    /** The first stop asked for; aborts no later than `interrupt` (it ends a suggestion in place of it). */
     readonly stopAsked?: AbortSignal;
     /** Who was stopped, in the INTERRUPTED messages (`The run was stopped` by default). */
     readonly stopped?: string;
@@ -180,6 +173,10 @@ export const askTrial = async (
   } = {},
 ): Promise<AskedTrial | undefined> => {
   const signal = stops.interrupt;
+  // What ends a suggestion: the first stop asked for. `stopAsked` aborts no later than `interrupt` (a run aborts
+  // `interrupt` only after it), so it alone is enough: a signal made of both for each trial (AbortSignal.any) stayed
+  // referenced by the run-long signals it was made of, a leak per trial.
+  const decideStop = stops.stopAsked ?? signal;
   const { spec, store, suggester } = session;
   const options = {
     ...(lease === undefined ? {} : { lease }),
@@ -210,8 +207,7 @@ export const askTrial = async (
       began = true;
       studyTrials = mirror.trialCounts(spec.direction);
       const decided = await untilAborted(
-        signal,
-        stops.stopAsked,
+        decideStop,
         trial.number,
         () =>
           suggestParams(
@@ -226,9 +222,7 @@ export const askTrial = async (
               running,
               rng: trialRng(spec.seed, trial.number, suggester.name),
               ...(explain === undefined ? {} : { explain }),
-              ...(signal === undefined && stops.stopAsked === undefined
-                ? {}
-                : { signal: anyOf([signal, stops.stopAsked]) }),
+              ...(decideStop === undefined ? {} : { signal: decideStop }),
             },
             // An enqueued entry's params, when the store handed this trial one.
             trial.internal,

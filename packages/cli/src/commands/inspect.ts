@@ -355,16 +355,22 @@ const inspect = async (
 };
 
 /** The stores `--salvage` reads past damage: a JSONL journal (its lines), a SQLite database (its trials). */
-export const SALVAGED_STORES: ReadonlySet<string> = new Set(['jsonl', 'sqlite']);
+const SALVAGED_STORES: ReadonlySet<string> = new Set(['jsonl', 'sqlite']);
+
+/**
+ * `--salvage`: a store's choice with its `salvage` option set (a JSONL journal read past damaged lines, a SQLite
+ * database past damaged trials); refused, with what to do, for a store that has none.
+ */
+export const salvagedStore = <S extends { readonly use: string; readonly options?: unknown }>(store: S): S => {
+  if (!SALVAGED_STORES.has(store.use))
+    throw new CliError(
+      `--salvage reads past damaged lines of a JSONL journal or damaged trials of a SQLite database; the ${store.use} store has none to skip. Leave --salvage out.`,
+    );
+  return { ...store, options: { ...(store.options as Record<string, unknown> | undefined), salvage: true } };
+};
 
 /** `--salvage`: the target's journal read past damaged lines, or its SQLite database past damaged trials. */
-const salvaging = (target: InspectTarget): InspectTarget => {
-  if (!SALVAGED_STORES.has(target.store.use))
-    throw new CliError(
-      `--salvage reads past damaged lines of a JSONL journal or damaged trials of a SQLite database; the ${target.store.use} store has none to skip. Leave --salvage out.`,
-    );
-  return { ...target, store: { ...target.store, options: { ...target.store.options, salvage: true } } };
-};
+const salvaging = (target: InspectTarget): InspectTarget => ({ ...target, store: salvagedStore(target.store) });
 
 /** The store `--store SPEC` names (with `--salvage`, read past damaged lines), opened for reading and kept open. */
 export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: string }): Promise<TrialStore> => {

@@ -44,7 +44,7 @@ import { problemKey } from '../problem-key.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
-import { heldStudy, loadStudies, openStoreFromFlag, SALVAGED_STORES } from './inspect.js';
+import { heldStudy, loadStudies, openStoreFromFlag, salvagedStore } from './inspect.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -282,12 +282,7 @@ export const shownTrials = () => {
  */
 const salvaged = (run: PreparedRun, flags: ReportFlags): PluginChoice | undefined => {
   if (flags.salvage !== true) return undefined;
-  const store = run.experiment.config.store;
-  if (!SALVAGED_STORES.has(store.use))
-    throw new CliError(
-      `--salvage reads past damaged lines of a JSONL journal or damaged trials of a SQLite database; the ${store.use} store has none to skip. Leave --salvage out.`,
-    );
-  return { ...store, options: { ...(store.options as Record<string, unknown> | undefined), salvage: true } };
+  return salvagedStore(run.experiment.config.store);
 };
 
 /** The study with the enqueued entries its trials ran, when the store lists them: the replay keeps a partial entry's values. */

@@ -104,5 +104,9 @@ describe('a listing with a hole (a store that read a damaged file short)', () =>
     const said = 'Study s: its store listed 3 trials with none at position 1 (a damaged store, read short?).';
     expect(problemsOf(holed)).toContain(said);
     expect(() => storedTrialsNote('s', space, holed)).toThrow(said);
+    // What saves the rest, for the stores that can read past damage.
+    expect(() => checkStoredTrials('s', space, holed)).toThrow(
+      "to save what is still readable of a JSONL journal or a SQLite database, read it with its `salvage` option (the read-only commands' `--salvage`: `parzen export --store SPEC --salvage -o saved.jsonl`",
+    );
   });
 });

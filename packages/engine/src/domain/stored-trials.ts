@@ -65,7 +65,7 @@ const storedTrialProblems = (study: string, space: CompiledSpace, trials: readon
   if (hole >= 0)
     throw new ParzenError(
       'STORE_CORRUPT',
-      `Study ${printable(study, true)}: its store listed ${trials.length} trials with none at position ${hole} (a damaged store, read short?). Nothing was written. Restore the store from a backup.`,
+      `Study ${printable(study, true)}: its store listed ${trials.length} trials with none at position ${hole} (a damaged store, read short?). Nothing was written. Restore the store from a backup; to save what is still readable of a JSONL journal or a SQLite database, read it with its \`salvage\` option (the read-only commands' \`--salvage\`: \`parzen export --store SPEC --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store).`,
     );
   return trials.flatMap((trial) => {
     const problems = trialProblems(space, trial);

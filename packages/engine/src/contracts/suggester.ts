@@ -57,7 +57,11 @@ export interface TrialSampler {
    * branch. A parameter belongs to at most one group.
    */
   readonly groups?: readonly (readonly string[])[];
-  /** Values for every parameter of `group` (active ones, in evaluation order), given the values decided so far. */
+  /**
+   * Values for every parameter of `group` (active ones, in evaluation order), given the values decided so far,
+   * by name, and for no other parameter: a value for one it was not given fails the trial
+   * (`SUGGESTER_OUT_OF_SPACE`), as a member left out does.
+   */
   sampleGroup?(group: readonly ParamNode[], decided: ParamAssignment): MaybePromise<ParamAssignment>;
   /**
    * Optional: the parameters to decide jointly with `param`, asked when the walk reaches an active parameter

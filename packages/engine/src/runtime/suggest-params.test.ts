@@ -197,6 +197,26 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     });
   });
 
+  it('rejects a sampleGroup() answer with values for parameters it was not given, instead of dropping them', async () => {
+    const typo = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5, y: 0.5, z: 0.5 }) });
+    await expect(suggestParams(typo.suggester, context())).rejects.toMatchObject({
+      code: 'SUGGESTER_OUT_OF_SPACE',
+      message: expect.stringMatching(
+        /: its sampleGroup\(\) gave a value for `z` \(not in the space\); expected values for exactly the members it was given \(x, y\): /,
+      ),
+    });
+    // A member an enqueued entry fixes is left out of the group it is asked for; its value is the entry's.
+    const whole = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5, y: 0.5 }) });
+    await expect(suggestParams(whole.suggester, context(), { x: 0.25 })).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'gave a value for `x`; expected values for exactly the members it was given (y)',
+      ),
+    });
+    // A key set to undefined is no value.
+    const unset = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5, y: 0.5, z: undefined }) as never });
+    await expect(suggestParams(unset.suggester, context())).resolves.toMatchObject({ x: 0.5, y: 0.5 });
+  });
+
   it('rejects a group value outside the support or missing', async () => {
     const wild = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 3, y: 0.5 }) });
     await expect(suggestParams(wild.suggester, context())).rejects.toMatchObject({

@@ -122,6 +122,21 @@ export const suggestParams = async (
         `Suggester \`${suggester.name}\`: its sampleGroup() returned ${Array.isArray(values) ? `an array (${describeValue(values)})` : describeValue(values)}; expected an object of values by member name (${members.map((m) => `${m.name}: ...`).join(', ')}).`,
         { plugin: suggester.name },
       );
+    // A value for a parameter it was not given is refused like a member left out, not dropped unseen: a name
+    // outside the space (a typo), or a member the engine left out because an enqueued entry fixes it or it was
+    // decided already (its value is in `decided` and stays).
+    const given = new Set(members.map((member) => member.name));
+    const extra = Object.keys(values).filter((name) => !given.has(name) && values[name] !== undefined);
+    if (extra.length > 0)
+      throw new ParzenError(
+        'SUGGESTER_OUT_OF_SPACE',
+        `Suggester \`${suggester.name}\`: its sampleGroup() gave ${extra.length === 1 ? 'a value' : 'values'} for ${extra
+          .map((name) => `\`${name}\`${context.space.byName.has(name) ? '' : ' (not in the space)'}`)
+          .join(
+            ', ',
+          )}; expected values for exactly the members it was given (${[...given].join(', ')}): those an enqueued entry fixes or already decided are left out, their values in \`decided\`.`,
+        { plugin: suggester.name },
+      );
     for (const member of members) {
       // Trial 70: "gave parameter `m` the value nothing" for a member the result left out.
       if (!Object.hasOwn(values, member.name) || values[member.name] === undefined)

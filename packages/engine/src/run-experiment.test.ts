@@ -438,6 +438,30 @@ describe('runExperiment (the composition root)', () => {
     expect(result.summary.best?.loss).toBe(-375);
   });
 
+  it('notes a plugin package that provides nothing (`manifests = []`), which loads without a fault', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'empty.mjs'), 'export const manifests = [];');
+    writeFileSync(
+      join(dir, 'services.mjs'),
+      `export const manifests = []; export const services = [{ token: { id: Symbol('clock') }, create: () => ({}) }];`,
+    );
+    const loaded = await loadExperiment(
+      { ...config, plugins: ['./services.mjs', './empty.mjs'] },
+      {
+        baseDir: dir,
+        functions,
+        plugins: [{ manifests: [prior] }],
+      },
+    );
+    expect(loaded.notes).toEqual([
+      {
+        pointer: '/plugins/1',
+        message:
+          "plugin package `./empty.mjs` provides no plugins: its `manifests` is empty (and it has no `services`); list its plugins' manifests there, or leave it out of `plugins`",
+      },
+    ]);
+  });
+
   it('refuses a plugin whose options schema is malformed, naming the plugin and the keyword', async () => {
     // Schemas are not checked against the meta-schema first (it costs ~45 ms per process); one that does
     // not compile is, to say where in it the fault is, what was expected there and what was found.

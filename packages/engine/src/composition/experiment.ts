@@ -315,6 +315,17 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   );
   const notes = [
     ...checked.notes,
+    // A package that provides nothing (`manifests = []`, no services) loads without a fault, and is said.
+    ...packages.slice(builtIn).flatMap((pkg, index) =>
+      pkg.manifests.length === 0 && (pkg.services ?? []).length === 0
+        ? [
+            {
+              pointer: `/plugins/${index}`,
+              message: `plugin package \`${specifiers[index]}\` provides no plugins: its \`manifests\` is empty (and it has no \`services\`); list its plugins' manifests there, or leave it out of \`plugins\``,
+            },
+          ]
+        : [],
+    ),
     ...packages.slice(builtIn).flatMap((pkg, index) =>
       pkg.manifests.flatMap((manifest) => {
         const problem = used.has(`${manifest.kind}:${manifest.name}`) ? undefined : optionsSchemaProblem(manifest);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '../errors.js';
-import { createAjv, validateWith } from './ajv-issues.js';
+import { ajvIssues, createAjv, validateWith } from './ajv-issues.js';
 
 const issuesOf = (schema: object, data: unknown, prefix = '/pruner/options'): ConfigIssue[] =>
   validateWith(createAjv().compile(schema), structuredClone(data), prefix);
@@ -38,6 +38,38 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
         pointer: '/optionsSchema/type',
         expected: 'one of "number", "string"',
         found: '"nmber" (did you mean `number`?)',
+      },
+    ]);
+  });
+
+  it('a misspelt name in an array of types is said once, at the item (not also as the array refused)', () => {
+    const schema = {
+      $defs: { simple: { enum: ['array', 'number', 'string'] } },
+      type: 'object',
+      properties: {
+        type: {
+          anyOf: [{ $ref: '#/$defs/simple' }, { type: 'array', items: { $ref: '#/$defs/simple' }, minItems: 1 }],
+        },
+      },
+    };
+    expect(issuesOf(schema, { type: ['nmber', 'string'] }, '/optionsSchema')).toEqual([
+      {
+        pointer: '/optionsSchema/type/0',
+        expected: 'one of "array", "number", "string"',
+        found: '"nmber" (did you mean `number`?)',
+      },
+    ]);
+    expect(issuesOf(schema, { type: [] }, '/optionsSchema')).toEqual([
+      { pointer: '/optionsSchema/type', expected: 'at least 1 item', found: '[]' },
+    ]);
+    // JSON Schema's own meta-schema, as a plugin's options schema is checked.
+    const ajv = createAjv();
+    expect(ajv.validateSchema({ type: 'object', properties: { a: { type: ['number', 'strng'] } } })).toBe(false);
+    expect(ajvIssues(ajv.errors, '/optionsSchema')).toEqual([
+      {
+        pointer: '/optionsSchema/properties/a/type/1',
+        expected: 'one of "array", "boolean", "integer", "null", "number", "object", "string"',
+        found: '"strng" (did you mean `string`?)',
       },
     ]);
   });

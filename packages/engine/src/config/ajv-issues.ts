@@ -314,6 +314,43 @@ const aloneIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
   );
 };
 
+/** A value's JSON type: `array`, `null`, `object`, `string`, `number`, `boolean`. */
+const jsonType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** Whether an error refused only the value's type: a `type` error, or an enum or const of other types' values. */
+const refusedType = (error: ErrorObject): boolean => {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'type') return true;
+  const allowed =
+    error.keyword === 'enum' ? params.allowedValues : error.keyword === 'const' ? [params.allowedValue] : undefined;
+  return Array.isArray(allowed) && !allowed.some((value) => jsonType(value) === jsonType(error.data));
+};
+
+/**
+ * A branch of an `anyOf`/`oneOf` (`entry`, at `base`) that is a `$ref` reports its errors at the referenced
+ * schema's path, outside the branches. One at the value that refused only its type (the meta-schema's type
+ * names for `["nmber", "string"]`, an array) is dropped when another branch took the value and says what to fix
+ * in it (`/type/0`: `"nmber"`, did you mean `number`?; or "at least 1 item" for `[]`).
+ */
+const dropTypeRefusalsByReference = (entry: Entry, entries: readonly Entry[], base: string): void => {
+  const { instancePath } = entry.error;
+  const parent = base.slice(0, base.lastIndexOf('/'));
+  const live = entries.filter((other) => other !== entry && other.issue !== undefined && !other.pending);
+  const byReference = (other: Entry) => !other.error.schemaPath.startsWith(`${parent}/`);
+  const refusals = live.filter(
+    (other) => byReference(other) && other.error.instancePath === instancePath && refusedType(other.error),
+  );
+  if (refusals.length === 0) return;
+  const saysMore = live.some(
+    (other) =>
+      !refusals.includes(other) &&
+      (other.error.schemaPath.startsWith(`${base}/`) || byReference(other)) &&
+      isUnder(other.error.instancePath, instancePath) &&
+      !(other.error.instancePath === instancePath && refusedType(other.error)),
+  );
+  if (saysMore) for (const other of refusals) other.issue = undefined;
+};
+
 /**
  * Folds ajv's combining errors into what a user can act on, innermost first:
  * - `anyOf`/`oneOf`: one line from the branches (see {@link alternativesIssue}); or, when some branch got
@@ -329,8 +366,9 @@ const foldCombining = (entries: readonly Entry[], prefix: string): void => {
   for (const entry of combining) {
     const { error } = entry;
     entry.pending = false;
-    const live = entries.filter((other) => other !== entry && other.issue !== undefined && !other.pending);
     const base = error.keyword === 'if' ? error.schemaPath.slice(0, -'/if'.length) : error.schemaPath;
+    if (error.keyword !== 'if') dropTypeRefusalsByReference(entry, entries, base);
+    const live = entries.filter((other) => other !== entry && other.issue !== undefined && !other.pending);
     const starts = error.keyword === 'if' ? [`${base}/then/`, `${base}/else/`] : [`${base}/`];
     const inner = live.filter((other) => starts.some((start) => other.error.schemaPath.startsWith(start)));
     entry.issue = undefined;

@@ -496,16 +496,23 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     direction,
   );
   const tested = ranked.some((row) => row.versusFirst !== null);
+  // The columns of `parzen run`'s table too (best, worst, complete, failed: a user trial missed them here), from
+  // the same runs; a trial that did not complete is null in `values`, and `failed` counts the failed among them.
   const tableRows = ranked.map(({ of: { variant }, summary, versusFirst }) => {
     const [q25, q75] = summary.quartiles ?? [null, null];
+    const own = runs.filter((run) => run.variant === variant);
     return [
       variant,
       summary.runs,
       summary.withoutBest,
       summary.median,
+      summary.best,
+      summary.worst,
       q25,
       q75,
       ...(tested ? [versusFirstCell(versusFirst)] : []),
+      own.reduce((sum, run) => sum + run.values.filter((value) => value !== null).length, 0),
+      own.reduce((sum, run) => sum + (run.failed ?? 0), 0),
     ];
   });
   const firsts = ranked.filter((row) => row.versusFirst === null).map((row) => row.of.variant);
@@ -553,8 +560,22 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
     table: {
       title: 'Final best loss per variant',
-      columns: ['variant', 'runs', 'no best', 'median best', 'q25', 'q75', ...(tested ? ['vs first'] : [])],
+      columns: [
+        'variant',
+        'runs',
+        'no best',
+        'median best',
+        'best',
+        'worst',
+        'q25',
+        'q75',
+        ...(tested ? ['vs first'] : []),
+        'complete',
+        'failed',
+      ],
       rows: tableRows,
+      // The rows come best first, as the notes and `parzen run` list them: the page opens in that order.
+      rankedBy: 'median best',
       ...(tested
         ? {
             legend: {
@@ -566,7 +587,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
             },
           }
         : {}),
-      ...(direction === 'maximize' ? { highestFirst: ['median best', 'q25', 'q75'] } : {}),
+      ...(direction === 'maximize' ? { highestFirst: ['median best', 'best', 'worst', 'q25', 'q75'] } : {}),
     },
     version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,
   };

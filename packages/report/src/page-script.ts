@@ -48,6 +48,12 @@ export const PAGE_SCRIPT = String.raw`
     // The sorted column followed by its name: a live page whose table gains a column (a step column once a trial
     // reports) keeps the reader's sort on it, not on whichever column moved to its place (review 120).
     if (state.sortName !== undefined) state.sort = Math.max(0, t.columns.indexOf(state.sortName));
+    // A table ranked best first (a comparison's) opens in its given order, its ranking column marked sorted.
+    var given = state.sortName === undefined && t.rankedBy !== undefined && t.columns.indexOf(t.rankedBy) >= 0;
+    if (given) {
+      state.sort = t.columns.indexOf(t.rankedBy);
+      state.asc = !(t.highestFirst && t.highestFirst.indexOf(t.rankedBy) >= 0);
+    }
     // Named for screen readers, not by a placeholder alone (trial 92).
     var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter, 'aria-label': 'Filter ' + (t.columns[0] === 'variant' ? 'variants' : 'trials') + ' by text in any cell' });
     var select = h('select', { id: 'table-state', 'aria-label': 'Trial state' });
@@ -71,6 +77,7 @@ export const PAGE_SCRIPT = String.raw`
         if (state.sort === i) state.asc = !state.asc;
         else { state.sort = i; state.asc = !(t.highestFirst && t.highestFirst.indexOf(c) >= 0); }
         state.sortName = c;
+        given = false;
         renderTable(page, container);
         var again = container.querySelector('th[data-col="' + i + '"] button');
         if (again) again.focus();
@@ -102,7 +109,7 @@ export const PAGE_SCRIPT = String.raw`
         if (!q || r.some(function (_, col) { return cell(i, col).toLowerCase().indexOf(q) >= 0; })) rows.push(i);
       });
       var col = state.sort, dir = state.asc ? 1 : -1;
-      rows.sort(function (i, j) {
+      if (!given) rows.sort(function (i, j) {
         var ranks = rank(i, col) - rank(j, col);
         if (ranks !== 0 || rank(i, col) === 2) return ranks;
         var x = t.rows[i][col], y = t.rows[j][col];

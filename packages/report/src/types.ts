@@ -92,6 +92,11 @@ export interface TrialTable {
   /** Columns whose first sort puts the highest first: the loss of a maximize study (the best first). */
   readonly highestFirst?: readonly string[];
   /**
+   * The column the rows are already sorted by (a comparison's, ranked best first): the page opens with the rows in
+   * their given order, that column marked sorted, until the reader sorts by a column. Default: the first column.
+   */
+  readonly rankedBy?: string;
+  /**
    * The cells of `column` that hold an intermediate value, not a final one (a pruned trial's last report), by row
    * index: the step it was reported at, or null when unknown. The page shows each as `0.42 (intermediate, at
    * step 5)` and sorts them after every final value, whichever the order.

@@ -158,11 +158,15 @@ describe('comparison', () => {
     const points = (final?.spec as Layers | undefined)?.layer[1]?.encoding.tooltip;
     expect(points?.find((entry) => entry.field === 'value')?.title).toBe('best loss');
     // The column of runs without a complete trial has the name `parzen run`'s comparison gives it (trial 44).
-    expect(page.table?.columns).toEqual(['variant', 'runs', 'no best', 'median best', 'q25', 'q75', 'vs first']);
+    // With the best, worst, complete and failed columns of `parzen run`'s table, and ranked best first there too.
+    expect(page.table?.columns.join(', ')).toBe(
+      'variant, runs, no best, median best, best, worst, q25, q75, vs first, complete, failed',
+    );
     expect(page.table?.rows).toEqual([
-      ['a', 3, 0, 1, 0.75, 1.5, '-'],
-      ['b', 1, 0, 6, 6, 6, 'few runs'],
+      ['a', 3, 0, 1, 0.5, 2, 0.75, 1.5, '-', 11, 0],
+      ['b', 1, 0, 6, 6, 6, 6, 6, 'few runs', 4, 0],
     ]);
+    expect(page.table?.rankedBy).toBe('median best');
   });
 
   it("measures each run's regret from the best of its own problem (trial 36: one reference for all)", () => {
@@ -281,8 +285,8 @@ describe('comparison', () => {
   it('counts a run without a complete trial, and names its variant (trial 36: "runs 0")', () => {
     const page = buildComparison([run('ok', 1, [2, 1]), run('broken', 1, [null, null]), run('broken', 2, [null])]);
     expect(page.table?.rows).toEqual([
-      ['ok', 1, 0, 1, 1, 1, '-'],
-      ['broken', 2, 2, null, null, null, 'few runs'],
+      ['ok', 1, 0, 1, 1, 1, 1, 1, '-', 2, 0],
+      ['broken', 2, 2, null, null, null, null, null, 'few runs', 0, 0],
     ]);
     expect(page.notes.join(' ')).toContain('left out of the charts: broken');
   });
@@ -291,9 +295,9 @@ describe('comparison', () => {
     // Listed first, `slow` has the worse median: the table lists the variants by median best, as the CLI does.
     const four = (variant: string, finals: number[]) => finals.map((final, i) => run(variant, i + 1, [9, final]));
     const page = buildComparison([...four('slow', [5, 6, 7, 8]), ...four('fast', [1, 2, 3, 4])]);
-    expect(page.table?.columns.at(-1)).toBe('vs first');
+    expect(page.table?.columns.at(-3)).toBe('vs first');
     // Every run of `fast` below every one of `slow`: exact p = 2 / C(8, 4) = 0.0286, as the sentence says.
-    expect(page.table?.rows.map((row) => [row[0], row.at(-1)])).toEqual([
+    expect(page.table?.rows.map((row) => [row[0], row.at(-3)])).toEqual([
       ['fast', '-'],
       ['slow', 'p=0.029'],
     ]);
@@ -305,7 +309,7 @@ describe('comparison', () => {
     const up = (variant: string, finals: number[]) =>
       finals.map((final, i) => ({ ...run(variant, i + 1, [0, final]), direction: 'maximize' as const }));
     const maximized = buildComparison([...up('low', [1, 2, 3, 4]), ...up('high', [5, 6, 7, 8])]);
-    expect(maximized.table?.rows.map((row) => [row[0], row.at(-1)])).toEqual([
+    expect(maximized.table?.rows.map((row) => [row[0], row.at(-3)])).toEqual([
       ['high', '-'],
       ['low', 'p=0.029'],
     ]);
@@ -321,7 +325,7 @@ describe('comparison', () => {
       ...on('a2', 'p', [5, 6, 7, 8]),
       ...on('b1', 'q', [10, 20, 30, 40]),
     ]);
-    expect(page.table?.rows.map((row) => [row[0], row.at(-1)])).toEqual([
+    expect(page.table?.rows.map((row) => [row[0], row.at(-3)])).toEqual([
       ['a1', '-'],
       ['a2', 'p=0.029'],
       ['b1', '-'],

@@ -795,15 +795,51 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
         /^vs first: p of a two-sided Mann–Whitney U test of the variant's run bests against those of tpe-/,
       ),
     ]);
-    expect(await page.evaluate("document.querySelector('#trial-table th:last-child').title")).toMatch(
+    expect(await page.evaluate("document.querySelector('#trial-table th:nth-last-child(3)').title")).toMatch(
       /^p of a two-sided/,
     );
     expect(
       await page.evaluate(
-        "[...document.querySelectorAll('#trial-table tbody td:last-child')].map((td) => td.textContent)",
+        "[...document.querySelectorAll('#trial-table tbody td:nth-last-child(3)')].map((td) => td.textContent)",
       ),
     ).toEqual(expect.arrayContaining(['-', 'few runs']));
     await page.close();
+  });
+
+  it("opens a comparison's table best first, as its notes say, until the reader sorts it", async () => {
+    // By name, `a-slow` would come first; by median best, `b-fast` does (maximizing, the highest).
+    const of = (variant: string, finals: number[], direction: 'minimize' | 'maximize') =>
+      finals.map((final, i) => ({
+        variant,
+        seed: i + 1,
+        direction,
+        values: [direction === 'minimize' ? 9 : 0, final],
+      }));
+    const cells = (page: Page) =>
+      page.evaluate(
+        "[...document.querySelectorAll('#trial-table tbody tr td:first-child')].map((td) => td.textContent)",
+      );
+    const header = (page: Page) =>
+      page.evaluate(
+        "document.querySelector('#trial-table th[aria-sort]').textContent + ' ' + document.querySelector('#trial-table th[aria-sort]').getAttribute('aria-sort')",
+      );
+    const down = await openFile(
+      buildComparison([...of('a-slow', [5, 6, 7, 8], 'minimize'), ...of('b-fast', [1, 2, 3, 4], 'minimize')]),
+      'ranked.html',
+    );
+    expect(await cells(down)).toEqual(['b-fast', 'a-slow']);
+    expect(await header(down)).toBe('median best ▲ ascending');
+    // A click on the variant column sorts by name.
+    await down.click('#trial-table th:first-child button');
+    expect(await cells(down)).toEqual(['a-slow', 'b-fast']);
+    await down.close();
+    const up = await openFile(
+      buildComparison([...of('a-low', [1, 2, 3, 4], 'maximize'), ...of('b-high', [5, 6, 7, 8], 'maximize')]),
+      'ranked-up.html',
+    );
+    expect(await cells(up)).toEqual(['b-high', 'a-low']);
+    expect(await header(up)).toBe('median best ▼ descending');
+    await up.close();
   });
 
   it('--serve: a trial finished while the page is open appears without a reload', async () => {

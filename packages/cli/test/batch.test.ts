@@ -643,3 +643,25 @@ describe('a matrix study named the way earlier versions named it', () => {
     expect((await cli('run', config, '--quiet')).stderr).not.toContain('earlier versions');
   });
 });
+
+describe('validate of a finished matrix', () => {
+  it('says a note its studies share once, with how many and which (not once per study)', async () => {
+    const { path } = ownHeartConfig('parzen-batch-notes-', 'notes.json', {
+      name: 'notes',
+      // The journal a matrix without a store keeps its studies in.
+      store: undefined,
+      budget: { maxTrials: 2 },
+      matrix: { seed: [1, 2, 3, 4, 5] },
+    });
+    const ran = await cli('run', path, '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    const checked = await cli('validate', path);
+    expect(checked.code, checked.stderr).toBe(0);
+    const notes = checked.stderr.split('\n').filter((line) => line.includes(': note: '));
+    expect(notes).toEqual([
+      `${path}: note: /budget/maxTrials: each of 5 studies (notes.seed-1, notes.seed-2, notes.seed-3 and 2 more) has 2 trials already, so a run of this config adds none (maxTrials 2 counts every trial of the study: raise it, or run with --more-trials N)`,
+    ]);
+    const json = await cli('validate', path, '--json');
+    expect((lastJsonLine(json.stdout) as { valid: { notes: string[] }[] }).valid[0]?.notes).toHaveLength(1);
+  });
+});

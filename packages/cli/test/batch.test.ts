@@ -644,17 +644,18 @@ describe('a matrix study named the way earlier versions named it', () => {
   });
 });
 
+/** A config `name` of the heart's with `fields`, its studies in the journal beside it, run once: its path. */
+const ranInJournal = async (name: string, fields: Record<string, unknown>) => {
+  // The journal a matrix without a store keeps its studies in.
+  const { path } = ownHeartConfig(`parzen-batch-${name}-`, `${name}.json`, { name, store: undefined, ...fields });
+  const ran = await cli('run', path, '--quiet');
+  expect(ran.code, ran.stderr).toBe(0);
+  return path;
+};
+
 describe('validate of a finished matrix', () => {
   it('says a note its studies share once, with how many and which (not once per study)', async () => {
-    const { path } = ownHeartConfig('parzen-batch-notes-', 'notes.json', {
-      name: 'notes',
-      // The journal a matrix without a store keeps its studies in.
-      store: undefined,
-      budget: { maxTrials: 2 },
-      matrix: { seed: [1, 2, 3, 4, 5] },
-    });
-    const ran = await cli('run', path, '--quiet');
-    expect(ran.code, ran.stderr).toBe(0);
+    const path = await ranInJournal('notes', { budget: { maxTrials: 2 }, matrix: { seed: [1, 2, 3, 4, 5] } });
     const checked = await cli('validate', path);
     expect(checked.code, checked.stderr).toBe(0);
     const notes = checked.stderr.split('\n').filter((line) => line.includes(': note: '));
@@ -663,5 +664,44 @@ describe('validate of a finished matrix', () => {
     ]);
     const json = await cli('validate', path, '--json');
     expect((lastJsonLine(json.stdout) as { valid: { notes: string[] }[] }).valid[0]?.notes).toHaveLength(1);
+  });
+});
+
+describe('studies of a matrix over TPE options', () => {
+  it('lists what tells the variants of one profile apart: the settings that differ from the profile', async () => {
+    const path = await ranInJournal('variants', {
+      budget: { maxTrials: 1 },
+      matrix: {
+        suggester: [
+          { use: 'tpe' },
+          { use: 'tpe', options: { grouping: 'joint' } },
+          { use: 'tpe', options: { constantLiar: false } },
+          { use: 'tpe', options: { gamma: 0.2 } },
+        ],
+      },
+    });
+    const listed = await cli('studies', path);
+    expect(listed.code, listed.stderr).toBe(0);
+    const cells = listed.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s{2,}/).slice(0, 3));
+    expect(cells.map(([study, , suggester]) => [study?.replace(/-[0-9a-f]{6}$/, '-…'), suggester])).toEqual([
+      ['variants.suggester-tpe', 'tpe (parzen)'],
+      ['variants.suggester-tpe-…', 'tpe (parzen, grouping joint)'],
+      ['variants.suggester-tpe-…', 'tpe (parzen, constantLiar false)'],
+      // Its explore phase's own gamma gives way to the one given: not a difference of its own.
+      ['variants.suggester-tpe-…', 'tpe (parzen, gamma 0.2)'],
+    ]);
+    const json = JSON.parse((await cli('studies', path, '--json')).stdout.trim().split('\n').at(-1) as string) as {
+      offProfile?: Record<string, unknown>;
+    }[];
+    expect(json.map((study) => study.offProfile)).toEqual([
+      undefined,
+      { grouping: 'joint' },
+      { constantLiar: false },
+      { gamma: 0.2 },
+    ]);
   });
 });

@@ -73,7 +73,7 @@ describe("a study stored with TPE's former option name `compat`", () => {
     const config = oldStudy('list', { profile: 'optuna5', startupTrials: 3 });
     const table = await cliIn(join(dir, 'list'), 'studies', config);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toContain('tpe (optuna5)');
+    expect(table.stdout).toContain('tpe (optuna5, startupTrials 3)');
     const json = await cliIn(join(dir, 'list'), 'studies', config, '--json');
     expect(json.code, json.stderr).toBe(0);
     const [study] = JSON.parse(json.stdout) as Record<string, unknown>[];

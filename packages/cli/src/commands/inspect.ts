@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createTpeSuggester, type TpeProfile } from '@parzen/algo-tpe';
 import {
   bestTrial,
   expandMatrix,
@@ -20,6 +21,7 @@ import {
 } from '@parzen/engine/host';
 import {
   type CompiledSpace,
+  canonicalJson,
   compileSpace,
   defineSuggester,
   type EnqueuedParams,
@@ -798,6 +800,54 @@ const profileOf = (suggester: StudyRecord['suggester']): string | undefined => {
   return typeof profile === 'string' ? profile : undefined;
 };
 
+/**
+ * The settings of a study's suggester that differ from those its profile gives (a TPE study of a matrix over
+ * `grouping`, or `constantLiar`), in the order the study keeps them; empty when none do, or when the suggester is
+ * not TPE or names no profile this Parzen knows. An `explore` that only lost the entries a setting above it replaces
+ * (TPE drops the explore phase's `gamma` when `gamma` is given) is not counted apart.
+ */
+const settingsOffProfile = (suggester: StudyRecord['suggester']): Record<string, unknown> => {
+  const settings = suggester === undefined ? undefined : presentSuggester(suggester).settings;
+  const profile = settings?.profile;
+  if (suggester?.name !== 'tpe' || settings === undefined || typeof profile !== 'string') return {};
+  let given: Record<string, unknown>;
+  try {
+    given = JSON.parse(JSON.stringify(createTpeSuggester({ profile: profile as TpeProfile }).settings)) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return {};
+  }
+  const off = Object.fromEntries(
+    Object.entries(settings).filter(([key, value]) => canonicalJson(value) !== canonicalJson(given[key])),
+  );
+  const explore = off.explore;
+  const profileExplore = given.explore;
+  if (
+    typeof explore === 'object' &&
+    explore !== null &&
+    typeof profileExplore === 'object' &&
+    profileExplore !== null
+  ) {
+    const kept = Object.fromEntries(
+      Object.entries(profileExplore).filter(([key]) => !Object.hasOwn(off, key) || Object.hasOwn(explore, key)),
+    );
+    if (canonicalJson(kept) === canonicalJson(explore)) delete off.explore;
+  }
+  return off;
+};
+
+/** A suggester as `studies` lists it: `tpe (parzen, grouping joint)`, the settings off its profile after it. */
+const suggesterCell = (line: StudyLine): string => {
+  if (line.suggester === undefined) return '';
+  if (line.profile === undefined) return line.suggester;
+  const off = Object.entries(line.offProfile).map(
+    ([key, value]) => `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+  );
+  return `${line.suggester} (${[line.profile, ...off].join(', ')})`;
+};
+
 interface StudyLine {
   readonly study: string;
   readonly direction: StudyRecord['direction'];
@@ -805,6 +855,8 @@ interface StudyLine {
   readonly suggester: string | undefined;
   /** The suggester's profile, when its settings name one (tpe's `hyperopt`, `optuna`, ...). */
   readonly profile?: string | undefined;
+  /** Its settings that differ from those of its profile ({@link settingsOffProfile}). */
+  readonly offProfile: Readonly<Record<string, unknown>>;
   readonly trials: number;
   readonly complete: number;
   readonly pruned: number;
@@ -875,6 +927,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             seed: record.seed,
             suggester: record.suggester?.name,
             profile: profileOf(record.suggester),
+            offProfile: settingsOffProfile(record.suggester),
             trials: trials.length,
             complete: count('complete'),
             pruned: count('pruned'),
@@ -916,6 +969,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             suggester: line.suggester ?? null,
             // Its profile, as the table shows it (review 109: scripts saw `tpe` for every profile).
             profile: line.profile ?? null,
+            // What tells a matrix's variants of one profile apart (a user trial: `grouping joint` read `tpe (parzen)`).
+            ...(Object.keys(line.offProfile).length === 0 ? {} : { offProfile: line.offProfile }),
             trials: {
               complete: line.complete,
               pruned: line.pruned,
@@ -940,12 +995,9 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
     lines.map((line) => [
       line.study,
       line.direction,
-      // With its profile (trial 105: three TPE profiles compared read `tpe` alike).
-      line.suggester === undefined
-        ? ''
-        : line.profile === undefined
-          ? line.suggester
-          : `${line.suggester} (${line.profile})`,
+      // With its profile (trial 105: three TPE profiles compared read `tpe` alike), and the settings that differ
+      // from the profile's (a user trial: grouping joint, independent and constantLiar false all read `tpe (parzen)`).
+      suggesterCell(line),
       String(line.trials),
       String(line.complete),
       String(line.pruned),

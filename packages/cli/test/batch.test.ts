@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -703,5 +703,24 @@ describe('studies of a matrix over TPE options', () => {
       { constantLiar: false },
       { gamma: 0.2 },
     ]);
+  });
+});
+
+describe('report of a matrix run in part', () => {
+  it('says on stderr which studies have not run yet, as best and trials say it', async () => {
+    const path = await ranInJournal('part', { budget: { maxTrials: 2 }, matrix: { seed: [1, 2] } });
+    // A seed added since: its study is not in the store.
+    writeFileSync(
+      path,
+      JSON.stringify(
+        heartConfig({ name: 'part', store: undefined, budget: { maxTrials: 2 }, matrix: { seed: [1, 2, 3] } }),
+      ),
+    );
+    const said = "parzen: 1 of the matrix's 3 studies has not run yet (part.seed-3); ";
+    const best = await cli('best', path);
+    expect(best.stderr).toContain(`${said}showing the others.`);
+    const page = await cli('report', path, '-o', join(dirname(path), 'part.html'));
+    expect(page.code, page.stderr).toBe(0);
+    expect(page.stderr).toContain(`${said}the page compares the others.`);
   });
 });

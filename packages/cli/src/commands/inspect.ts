@@ -478,10 +478,26 @@ const loadStudySet = async (
   if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
   if (notRun.length > 0)
     output.note(
-      `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${notRun.map(({ study }) => study).join(', ')}); showing the others.`,
+      notRunNote(
+        notRun.map(({ study }) => study),
+        targets.length,
+        'showing the others.',
+      ),
     );
   return { studies, several: targets.length > 1, stores: where };
 };
+
+/**
+ * The note that some of a batch's studies have not run yet (`parzen: 4 of the matrix's 36 studies have not run yet
+ * (a, b, c, d); showing the others.`), as `best`, `trials`, `studies` and `report` say it on stderr.
+ */
+export const notRunNote = (
+  notRun: readonly string[],
+  total: number,
+  then: string,
+  { shown = notRun.join(', '), of = "the matrix's" }: { readonly shown?: string; readonly of?: string } = {},
+): string =>
+  `parzen: ${notRun.length} of ${of} ${total} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${shown}); ${then}`;
 
 // Review 130: a bare store and its file named were two stores.
 /**
@@ -952,9 +968,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         `None of the matrix's ${targets.length} studies has run yet (${shownNames}): \`${commandOf('run', path ?? 'CONFIG', flags.store === undefined ? {} : { store: flags.store }).command}\` runs them.`,
       );
     if (notRun.length > 0)
-      output.note(
-        `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${shownNames}); listing the others.`,
-      );
+      output.note(notRunNote(notRunNames, targets.length, 'listing the others.', { shown: shownNames }));
     // The words of `run --json`: `trials` the counts by state, `best` the best trial's number and loss (no
     // params: they would need each study's space compiled). `best` and `suggester` are null, never left
     // out, when there is none (trial 36: a script's d['best'] failed).

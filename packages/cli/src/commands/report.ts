@@ -44,7 +44,7 @@ import { problemKey } from '../problem-key.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
-import { heldStudy, loadStudies, openStoreFromFlag, salvagedStore } from './inspect.js';
+import { heldStudy, loadStudies, notRunNote, openStoreFromFlag, salvagedStore } from './inspect.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -1076,8 +1076,16 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       runs.filter((run) => !missing.includes(run.experiment.config.name)).map((run) => run.variant),
     );
     if (legend.length > 0) page = { ...page, notes: [...page.notes, `Variant labels: ${legend.join('; ')}.`] };
-    if (missing.length > 0)
+    if (missing.length > 0) {
       page = { ...page, notes: [...page.notes, `Not run yet (left out): ${listNames(missing, 20)}.`] };
+      // On stderr too, as `best` and `trials` say it (a user trial found it only inside the page).
+      output.note(
+        notRunNote(missing, runs.length, 'the page compares the others.', {
+          shown: listNames(missing, 20),
+          of: new Set(paths).size === 1 ? "the matrix's" : "the configs'",
+        }),
+      );
+    }
     if (otherSpace.length > 0)
       page = {
         ...page,

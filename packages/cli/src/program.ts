@@ -41,7 +41,7 @@ const runOptions = (command: Command): Command =>
     )
     .option(
       '--max-seconds <s>',
-      "time limit of this run, in seconds (replaces the config's budget.maxSeconds): no trial starts after it, running ones finish",
+      "time limit of each study's run, in seconds, not of the whole batch: each study of a matrix or of several configs gets its own (replaces the config's budget.maxSeconds); no trial starts after it, running ones finish",
       positiveSeconds,
     )
     .option('--concurrency <n>', 'trials evaluated at once', positiveIntegerUpTo(FLAG_MAX_CONCURRENCY))

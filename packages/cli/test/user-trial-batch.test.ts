@@ -137,6 +137,14 @@ describe('--help', () => {
     );
   });
 
+  // A user trial read "time limit of this run" as the whole batch's: it is each study's.
+  it('`parzen run --help` says --max-seconds limits each study of a batch, not the whole batch', async () => {
+    const help = await cli('run', '--help');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      "time limit of each study's run, in seconds, not of the whole batch: each study of a matrix or of several configs gets its own",
+    );
+  });
+
   it.each(['run', 'resume', 'trials', 'best', 'export', 'import', 'report'])(
     '`parzen %s --help` says what a --store SPEC may be',
     async (command) => {

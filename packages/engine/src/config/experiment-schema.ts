@@ -46,7 +46,7 @@ export const budgetSchema = {
       exclusiveMinimum: 0,
       maximum: MAX_SECONDS * 1000,
       description:
-        'Time limit of one run, in seconds, on a monotonic clock (a change of the system time does not move it): no trial starts after it, and the running ones finish (a `module` objective thread loading for one, up to max(trialTimeoutSeconds, 60 s) more).',
+        "Time limit of one study's run, in seconds, not of a whole batch: each study of a matrix or of several configs run together gets its own, so a batch of N studies can take N times as long. On a monotonic clock (a change of the system time does not move it): no trial starts after it, and the running ones finish (a `module` objective thread loading for one, up to max(trialTimeoutSeconds, 60 s) more).",
     },
     lossThreshold: {
       type: 'number',

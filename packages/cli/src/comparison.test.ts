@@ -198,7 +198,15 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
   it.each(['minimize', 'maximize'] as const)('on the same runs, %s', (direction) => {
     const bests: (number | undefined)[] = [1, 2, undefined, 4, 3, 6, 5, undefined, 0.5];
     const variants = (index: number) => (index % 2 === 0 ? 'even' : 'odd');
-    const rows = compareOutcomes(bests.map((best, index) => outcome(variants(index), `s${index}`, best, direction)));
+    // One trial a run: complete with its best, or failed (the page's runs below have the same).
+    const oneTrial = (best: number | undefined, base: BatchOutcome): BatchOutcome => {
+      const result = base.result as RunResult;
+      const counts = { complete: best === undefined ? 0 : 1, failed: best === undefined ? 1 : 0 };
+      return { ...base, result: { ...result, summary: { ...result.summary, ...counts } } };
+    };
+    const rows = compareOutcomes(
+      bests.map((best, index) => oneTrial(best, outcome(variants(index), `s${index}`, best, direction))),
+    );
     const row = rows.find((one) => one.variant === 'even');
     const page = buildComparison(
       bests.map((best, index) => ({
@@ -206,6 +214,7 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
         seed: index,
         direction,
         values: [best === undefined ? null : best],
+        failed: best === undefined ? 1 : 0,
       })),
     );
     expect(row?.runs).toBe(5);
@@ -216,9 +225,14 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
         one.runs,
         one.runsWithoutBest,
         one.medianBest,
+        // The best, worst, complete and failed columns of run's table, on the page too (a user trial missed them).
+        one.bestOfRuns,
+        one.worstOfRuns,
         one.quartilesBest?.[0] ?? null,
         one.quartilesBest?.[1] ?? null,
         versusFirstCell(one.versusFirst),
+        one.completeTrials,
+        one.failedTrials,
       ]),
     );
     expect(formatComparison(rows)).toContain(versusFirstCell(rows[1]?.versusFirst ?? null));

@@ -224,6 +224,7 @@ export {
   finishedTrial,
   hasStep,
   runningTrial,
+  salvagedTrial,
   stepIndex,
   withIntermediate,
 } from './domain/trial-builders.js';

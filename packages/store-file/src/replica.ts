@@ -10,6 +10,7 @@ import {
   type ParamAssignment,
   runningTrial,
   type StudyRecord,
+  salvagedTrial,
   type Trial,
 } from '@parzen/engine/plugin';
 import type { JournalRecord } from './journal-records.js';
@@ -204,12 +205,7 @@ export class Replica {
       this.lost.set(study, lost);
     }
     for (let number = study.trials.length; number < end; number++) {
-      const trial = runningTrial({ study: name, number, internal: {}, startedAt: '' });
-      const outcome = {
-        state: 'failed',
-        error: { code: 'STORE_SALVAGED', message: 'Its lines were lost from a damaged journal (read with salvage).' },
-      } as const;
-      study.trials.push(Object.freeze(finishedTrial(trial, outcome, '')));
+      study.trials.push(salvagedTrial(name, number, 'Its lines were lost from a damaged journal (read with salvage).'));
       study.changes.push(number);
       lost.add(number);
     }

@@ -122,9 +122,15 @@ describe('salvage: a damaged database read trial by trial', () => {
     db.close();
     const warnings: string[] = [];
     const store = createSqliteStore({ path, readOnly: true, salvage: true, onWarning: (note) => warnings.push(note) });
-    expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([4, 5, 6, 8, 9]);
+    // Those it cannot read are kept in their places, as a JSONL salvage keeps lost trials: failed, STORE_SALVAGED,
+    // no params, so the numbers after them stay theirs.
+    const listed = await store.listTrials(spec.name);
+    expect(listed.map((trial) => trial.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const salvaged = listed.filter((trial) => trial.state === 'failed' && trial.error.code === 'STORE_SALVAGED');
+    expect(salvaged.map((trial) => trial.number)).toEqual([0, 1, 2, 3, 7]);
+    expect(salvaged.every((trial) => Object.keys(trial.internal).length === 0)).toBe(true);
     expect(warnings).toEqual([
-      `SQLite store \`${path}\`: salvage read 5 of the 10 trials of study \`dmg\`; trials 0-3, 7 could not be read (damaged or missing) and are left out.`,
+      `SQLite store \`${path}\`: salvage read 5 of the 10 trials of study \`dmg\`; trials 0-3, 7 could not be read (damaged or missing): they are kept in their places as failed STORE_SALVAGED trials with no params, which \`parzen export --salvage\` leaves out.`,
     ]);
     await store.close();
     expect(() => createSqliteStore({ path, salvage: true })).toThrow(

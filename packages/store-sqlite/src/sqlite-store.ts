@@ -32,6 +32,7 @@ import {
   type StudyDeletionOptions,
   type StudyRecord,
   type StudySpec,
+  salvagedTrial,
   stopSignal,
   storeClosed,
   storeUpgradeNote,
@@ -86,8 +87,9 @@ export interface SqliteStoreOptions {
   readonly readOnly?: boolean;
   /**
    * With `readOnly`: read a damaged database anyway. Each trial is read on its own, through the table; one that
-   * cannot be read (its page damaged, its JSON broken) is left out, and a warning names them, so that the others can
-   * be listed and exported (`parzen export --salvage`). Refused without `readOnly`: nothing is written to such a file.
+   * cannot be read (its page damaged, its JSON broken) is kept in its place as a failed `STORE_SALVAGED` trial with no
+   * params (`salvagedTrial`, as a JSONL salvage keeps lost trials), and a warning names them, so that the others can
+   * be listed and exported (`parzen export --salvage`, which leaves the salvaged ones out). Refused without `readOnly`: nothing is written to such a file.
    */
   readonly salvage?: boolean;
   /**
@@ -531,16 +533,22 @@ class SqliteTrialStore implements SqliteStore {
       for (let number = 0; number <= last; number += 1) {
         try {
           const row = this.sql.salvageTrial.get(study, number) as TrialRow | undefined;
-          if (row === undefined) lost.push(number);
-          else trials.push(rowToTrial(row));
+          if (row !== undefined) {
+            trials.push(rowToTrial(row));
+            continue;
+          }
         } catch {
-          lost.push(number);
+          // Damaged: kept in its place below, as a row not found is.
         }
+        lost.push(number);
+        trials.push(
+          salvagedTrial(study, number, 'Its row could not be read from a damaged database (read with salvage).'),
+        );
       }
       if (lost.length > 0)
         this.onWarning(
-          `SQLite store \`${this.path}\`: salvage read ${trials.length} of the ${last + 1} trials of study \`${study}\`; ` +
-            `trial${lost.length === 1 ? '' : 's'} ${numberRanges(lost)} could not be read (damaged or missing) and ${lost.length === 1 ? 'is' : 'are'} left out.`,
+          `SQLite store \`${this.path}\`: salvage read ${last + 1 - lost.length} of the ${last + 1} trials of study \`${study}\`; ` +
+            `trial${lost.length === 1 ? '' : 's'} ${numberRanges(lost)} could not be read (damaged or missing): ${lost.length === 1 ? 'it is' : 'they are'} kept in ${lost.length === 1 ? 'its place' : 'their places'} as failed STORE_SALVAGED trials with no params, which \`parzen export --salvage\` leaves out.`,
         );
       return trials;
     });

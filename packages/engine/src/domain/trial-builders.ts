@@ -92,6 +92,20 @@ export const withIntermediate = (
   return Object.freeze([...list.slice(0, at), Object.freeze({ step, value }), ...list.slice(at)]);
 };
 
+/**
+ * A trial a salvage read could not recover (its record lost or damaged), in its place: failed, `STORE_SALVAGED`,
+ * with no params and no times, so that the trials after it keep their numbers (the JSONL and SQLite stores'
+ * `salvage` read both give these; `parzen export --salvage` leaves them out, naming them).
+ */
+export const salvagedTrial = (study: string, number: number, message: string): FinishedTrial =>
+  Object.freeze(
+    finishedTrial(
+      runningTrial({ study, number, internal: {}, startedAt: '' }),
+      { state: 'failed', error: { code: 'STORE_SALVAGED', message } },
+      '',
+    ),
+  );
+
 /** The finished form of a running trial, with a consistent field order per state. */
 export const finishedTrial = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {
   const finished = finishedFields(trial, outcome, finishedAt);

@@ -102,6 +102,16 @@ describe("a package's folder in plugins whose main Node resolves", () => {
   });
 });
 
+describe("a package's folder that loads nothing, by a path with a space", () => {
+  it('gives the npm install command quoted, as a shell reads it back', async () => {
+    pkg('my plugin', {}, { 'README.md': 'nothing\n' });
+    const error = (await importPluginPackage('./my plugin', dir, 0).catch((caught: unknown) => caught)) as {
+      issues: { found: string }[];
+    };
+    expect(error.issues[0]?.found).toContain(`(npm install '${join(dir, 'my plugin')}')`);
+  });
+});
+
 describe('did-you-mean among installed packages', () => {
   it('does not offer another plugin of the same scope for a package that is simply not installed', async () => {
     const installed = join(dir, 'node_modules', '@acme', 'parzen-tpe');

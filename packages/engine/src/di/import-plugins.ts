@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { shellQuoted } from '../builtins/words.js';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
 import {
@@ -257,7 +258,7 @@ const resolveSpecifier = (
         specifier,
         index,
         expected,
-        `a folder, ${path}${hint}: write its module file, or install the folder as a package (npm install ${path}) and list the package's name`,
+        `a folder, ${path}${hint}: write its module file, or install the folder as a package (npm install ${shellQuoted(path)}) and list the package's name`,
       );
     }
     return { url: pathToFileURL(path).href };

@@ -89,7 +89,8 @@ export interface SqliteStoreOptions {
    * With `readOnly`: read a damaged database anyway. Each trial is read on its own, through the table; one that
    * cannot be read (its page damaged, its JSON broken) is kept in its place as a failed `STORE_SALVAGED` trial with no
    * params (`salvagedTrial`, as a JSONL salvage keeps lost trials), and a warning names them, so that the others can
-   * be listed and exported (`parzen export --salvage`, which leaves the salvaged ones out). Refused without `readOnly`: nothing is written to such a file.
+   * be listed and exported (`parzen export --salvage`, which leaves the salvaged ones out). Refused without
+   * `readOnly`: nothing is written to such a file.
    */
   readonly salvage?: boolean;
   /**

@@ -38,7 +38,10 @@ export interface SuggestContext {
   /**
    * Aborts when the run is asked to stop (a first Ctrl-C, the caller's signal, a forced stop): the engine then stops
    * waiting for this suggestion (a trial decided after a stop never runs), and the trial fails `INTERRUPTED`. A
-   * suggester that waits on something (a service, a worker) may listen to it to stop that work.
+   * suggester that waits on something (a service, a worker) may listen to it to stop that work. The engine does not
+   * wait for such a suggestion to settle: the same suggester object, used again at once (the next `ask`, a new run),
+   * may begin another trial while this one still works, so a suggester that keeps state between trials should end
+   * or drop this work when the signal aborts (a waiting engine would hang behind a suggester that never settles).
    */
   readonly signal?: AbortSignal;
 }

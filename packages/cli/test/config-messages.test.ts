@@ -115,6 +115,17 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
   });
 });
 
+describe("a time limit in a store's options", () => {
+  it("is not said to be a trial's time limit: a journal's lock, not a trial, is what a store would wait on", async () => {
+    const { issues } = await validate('store-timeout', {
+      store: { use: 'jsonl', options: { path: 'heart.parzen.jsonl', timeoutMs: 5000 } },
+    });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.found).toContain('an unknown field `timeoutMs`');
+    expect(issues[0]?.found).not.toContain("a trial's time limit");
+  });
+});
+
 describe('a study name too long for the file a bare jsonl or sqlite store names after it (trial 68)', () => {
   it('is refused at /name by validate, as run refuses it, not an ENAMETOOLONG at run', async () => {
     const name = 'a'.repeat(250);

@@ -615,7 +615,15 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
 export interface GivenField {
   readonly value: unknown;
   readonly in: 'config' | 'code';
+  /**
+   * The field's pointer in the config, when known (`/store/options/timeoutMs`): a hint about a trial's time limit is
+   * given only for an objective's options, not a store's, pruner's, suggester's, stopper's or reporter's.
+   */
+  readonly at?: string;
 }
+
+/** A pointer into the options of a config's plugin that evaluates nothing (a store, a suggester, a reporter...). */
+const NOT_AN_OBJECTIVE = /^\/(?:store|suggester|pruner|stopper|reporters)(?:\/|$)/;
 
 /** Seconds as milliseconds or the other way round, without float noise (`1.1 * 1000` is 1100.0000000000002). */
 export const inOtherTimeUnit = (value: number, toSeconds: boolean): number =>
@@ -660,6 +668,8 @@ const trialLimitHint = (name: string, known: readonly string[], given: GivenFiel
   const match = name.match(/^(?:trial_?)?time_?out(?:_?(ms|seconds|secs|s))?$/i);
   if (match === null) return '';
   if (known.some((field) => /timeout|^maxseconds$|^budget$/i.test(field))) return '';
+  // A store's or a pruner's time limit (a lock, a connection) is not a trial's.
+  if (given?.at !== undefined && NOT_AN_OBJECTIVE.test(given.at)) return '';
   const inConfig = given?.in !== 'code';
   const meant = inConfig ? 'trialTimeoutSeconds' : 'trialTimeoutMs';
   const where = inConfig

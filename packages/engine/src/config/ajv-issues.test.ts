@@ -74,6 +74,19 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
     ]);
   });
 
+  it('keeps a type refusal of a $ref outside the anyOf, at the same value', () => {
+    // A shared definition (an integer) and, beside it, an anyOf of ranges: 0.5 is no integer and in neither range.
+    // Only the anyOf's own $ref branches refused the value's type in its place; this $ref is another rule.
+    const schema = {
+      $defs: { count: { type: 'integer' } },
+      type: 'object',
+      properties: {
+        step: { allOf: [{ $ref: '#/$defs/count' }, { anyOf: [{ minimum: 1 }, { maximum: -1 }] }] },
+      },
+    };
+    expect(issuesOf(schema, { step: 0.5 }).map((issue) => issue.expected)).toContain('an integer');
+  });
+
   it('an anyOf of required fields: at least one of them, found neither', () => {
     const schema = {
       type: 'object',

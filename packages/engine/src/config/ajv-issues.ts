@@ -112,7 +112,7 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
     const name = String(params.additionalProperty);
     // The value given, which a hint may show back converted (`"timeoutMs": 2500` is `"timeoutSeconds": 2.5`).
     const value = (error.data as Readonly<Record<string, unknown>> | undefined)?.[name];
-    found = `an unknown field \`${name}\`${didYouMeanField(name, known, { value, in: 'config' })}`;
+    found = `an unknown field \`${name}\`${didYouMeanField(name, known, { value, in: 'config', at: pointer })}`;
   } else if (error.keyword === 'not' && isBothOf(error.schema)) {
     // Fields that must not be given together (`{ "not": { "required": [a, b] } }`, TPE's `profile` and its former
     // name `compat`): pointed at the last, naming each, with the reason the schema gives (its `description`).
@@ -336,7 +336,16 @@ const dropTypeRefusalsByReference = (entry: Entry, entries: readonly Entry[], ba
   const { instancePath } = entry.error;
   const parent = base.slice(0, base.lastIndexOf('/'));
   const live = entries.filter((other) => other !== entry && other.issue !== undefined && !other.pending);
-  const byReference = (other: Entry) => !other.error.schemaPath.startsWith(`${parent}/`);
+  // The schemas its branches refer to, by their fragments: an error elsewhere (a `$ref` beside the `anyOf`, another
+  // rule of the value) is not one of its branches and stays.
+  const referred = (Array.isArray(entry.error.schema) ? entry.error.schema : []).flatMap((branch: unknown) => {
+    const ref = (branch as { $ref?: unknown } | null)?.$ref;
+    return typeof ref === 'string' && ref.includes('#') ? [ref.slice(ref.indexOf('#'))] : [];
+  });
+  const fragment = (path: string) => path.slice(Math.max(0, path.indexOf('#')));
+  const byReference = (other: Entry) =>
+    !other.error.schemaPath.startsWith(`${parent}/`) &&
+    referred.some((ref) => fragment(other.error.schemaPath).startsWith(`${ref}/`));
   const refusals = live.filter(
     (other) => byReference(other) && other.error.instancePath === instancePath && refusedType(other.error),
   );

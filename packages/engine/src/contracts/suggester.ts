@@ -63,7 +63,7 @@ export interface TrialSampler {
   /**
    * Values for every parameter of `group` (active ones, in evaluation order), given the values decided so far,
    * by name, and for no other parameter: a value for one it was not given fails the trial
-   * (`SUGGESTER_OUT_OF_SPACE`), as a member left out does.
+   * (`SUGGESTER_OUT_OF_SPACE`, and the run stops), as a member left out does.
    */
   sampleGroup?(group: readonly ParamNode[], decided: ParamAssignment): MaybePromise<ParamAssignment>;
   /**

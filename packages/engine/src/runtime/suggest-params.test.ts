@@ -202,14 +202,21 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     await expect(suggestParams(typo.suggester, context())).rejects.toMatchObject({
       code: 'SUGGESTER_OUT_OF_SPACE',
       message: expect.stringMatching(
-        /: its sampleGroup\(\) gave a value for `z` \(not in the space\); expected values for exactly the members it was given \(x, y\): /,
+        /: its sampleGroup\(\) gave a value for `z` \(not in the space\); expected values for exactly the members it was given \(x, y\)\.$/,
       ),
     });
     // A member an enqueued entry fixes is left out of the group it is asked for; its value is the entry's.
     const whole = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5, y: 0.5 }) });
     await expect(suggestParams(whole.suggester, context(), { x: 0.25 })).rejects.toMatchObject({
       message: expect.stringContaining(
-        'gave a value for `x`; expected values for exactly the members it was given (y)',
+        'gave a value for `x` (an enqueued entry fixes it: its value is in `decided`); expected values for exactly the members it was given (y).',
+      ),
+    });
+    // A parameter of the space outside the group is said as that, with nothing of entries.
+    const other = recording({ groups: [['x']], sampleGroup: () => ({ x: 0.5, y: 0.5 }) });
+    await expect(suggestParams(other.suggester, context())).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /gave a value for `y` \(not in this group\); expected values for exactly the members it was given \(x\)\.$/,
       ),
     });
     // A key set to undefined is no value.

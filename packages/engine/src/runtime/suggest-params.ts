@@ -127,14 +127,20 @@ export const suggestParams = async (
     // decided already (its value is in `decided` and stays).
     const given = new Set(members.map((member) => member.name));
     const extra = Object.keys(values).filter((name) => !given.has(name) && values[name] !== undefined);
+    const whyNotGiven = (name: string): string =>
+      !context.space.byName.has(name)
+        ? 'not in the space'
+        : fixed[name] !== undefined
+          ? 'an enqueued entry fixes it: its value is in `decided`'
+          : name in decided
+            ? 'decided already: its value is in `decided`'
+            : 'not in this group';
     if (extra.length > 0)
       throw new ParzenError(
         'SUGGESTER_OUT_OF_SPACE',
         `Suggester \`${suggester.name}\`: its sampleGroup() gave ${extra.length === 1 ? 'a value' : 'values'} for ${extra
-          .map((name) => `\`${name}\`${context.space.byName.has(name) ? '' : ' (not in the space)'}`)
-          .join(
-            ', ',
-          )}; expected values for exactly the members it was given (${[...given].join(', ')}): those an enqueued entry fixes or already decided are left out, their values in \`decided\`.`,
+          .map((name) => `\`${name}\` (${whyNotGiven(name)})`)
+          .join(', ')}; expected values for exactly the members it was given (${[...given].join(', ')}).`,
         { plugin: suggester.name },
       );
     for (const member of members) {

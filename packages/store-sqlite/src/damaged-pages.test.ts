@@ -137,4 +137,18 @@ describe('salvage: a damaged database read trial by trial', () => {
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
     );
   });
+
+  it('says one trial it cannot read in the singular', async () => {
+    const path = await storeOfTen('salvage-one.db');
+    const db = new Database(path);
+    db.prepare("UPDATE trials SET params = 'not json' WHERE number = 7").run();
+    db.close();
+    const warnings: string[] = [];
+    const store = createSqliteStore({ path, readOnly: true, salvage: true, onWarning: (note) => warnings.push(note) });
+    await store.listTrials(spec.name);
+    await store.close();
+    expect(warnings).toEqual([
+      `SQLite store \`${path}\`: salvage read 9 of the 10 trials of study \`dmg\`; trial 7 could not be read (damaged or missing): it is kept in its place as a failed STORE_SALVAGED trial with no params, which \`parzen export --salvage\` leaves out.`,
+    ]);
+  });
 });

@@ -549,7 +549,7 @@ class SqliteTrialStore implements SqliteStore {
       if (lost.length > 0)
         this.onWarning(
           `SQLite store \`${this.path}\`: salvage read ${last + 1 - lost.length} of the ${last + 1} trials of study \`${study}\`; ` +
-            `trial${lost.length === 1 ? '' : 's'} ${numberRanges(lost)} could not be read (damaged or missing): ${lost.length === 1 ? 'it is' : 'they are'} kept in ${lost.length === 1 ? 'its place' : 'their places'} as failed STORE_SALVAGED trials with no params, which \`parzen export --salvage\` leaves out.`,
+            `trial${lost.length === 1 ? '' : 's'} ${numberRanges(lost)} could not be read (damaged or missing): ${lost.length === 1 ? 'it is' : 'they are'} kept in ${lost.length === 1 ? 'its place' : 'their places'} as ${lost.length === 1 ? 'a failed STORE_SALVAGED trial' : 'failed STORE_SALVAGED trials'} with no params, which \`parzen export --salvage\` leaves out.`,
         );
       return trials;
     });

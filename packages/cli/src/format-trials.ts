@@ -199,7 +199,15 @@ const TRIAL_COLUMNS = new Set([
  * so that no two columns share a name and `parzen import` reads the CSV back.
  */
 export const paramColumn = (name: string): string =>
-  TRIAL_COLUMNS.has(name) || name.startsWith('attrs.') || name.startsWith('params.') ? `params.${name}` : name;
+  TRIAL_COLUMNS.has(name) || ['attrs.', 'params.', 'matrix.'].some((start) => name.startsWith(start))
+    ? `params.${name}`
+    : name;
+
+/**
+ * A matrix key's column in `trials --csv`: `matrix.` and the key's path as the comparison rows spell it, without a
+ * leading `/` (`matrix.suggester/options/profile`, `matrix.seed`), apart from any parameter's (a parameter `seed`).
+ */
+export const matrixColumn = (key: string): string => `matrix.${key.replace(/^\//, '')}`;
 
 /** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
 const hasSteps = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.step !== undefined);
@@ -383,14 +391,17 @@ const hasErrorDetails = (rows: readonly TrialRow[]): boolean => rows.some((row) 
  * CSV (RFC 4180) lines, the header first, produced one by one: study, number, state, loss, last step (when
  * any), the parameters, `attrs.NAME` columns, error code and message, times, then, when any failed trial
  * has them, `error_details` (the error's details as JSON), and last, when any trial ran an enqueued entry,
- * `enqueued` (the entry as `--json` gives it: `{"params", "key"}`, empty for a drawn trial), so that a CSV
- * without them keeps its columns and a reader by position finds the others where they were.
+ * `enqueued` (the entry as `--json` gives it: `{"params", "key"}`, empty for a drawn trial), and after all
+ * those, for a matrix config's studies, a `matrix.KEY` column per matrix key (what the study's variant set), so
+ * that a CSV without them keeps its columns and a reader by position finds the others where they were.
  */
 export function* trialsCsvLines(
   rows: readonly TrialRow[],
   spaceNames: readonly string[] = [],
   /** The attributes' order (those `--params attrs.NAME` named), before any other a row has. */
   attrOrder: readonly string[] = [],
+  /** By study, what its config's matrix set (`run --json`'s `values`): a `matrix.KEY` column each key, last. */
+  matrixValues: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
 ): Iterable<string> {
   // Every parameter of the space gets its column, in the space's order (an empty study's CSV still has
   // them, and a conditional parameter no trial activated yet too), then any other name a row has.
@@ -399,6 +410,14 @@ export function* trialsCsvLines(
   const withStep = hasSteps(rows);
   const withDetails = hasErrorDetails(rows);
   const withEnqueued = hasEnqueued(rows);
+  // Each study's values by column (`seed` and `/seed` of two configs are one column), the columns in first-seen order.
+  const byColumn = new Map(
+    [...matrixValues].map(([study, values]) => [
+      study,
+      new Map(Object.entries(values).map(([key, value]) => [matrixColumn(key), value])),
+    ]),
+  );
+  const matrixNames = [...new Set([...byColumn.values()].flatMap((values) => [...values.keys()]))];
   const header = [
     'study',
     'number',
@@ -413,6 +432,7 @@ export function* trialsCsvLines(
     'finished_at',
     ...(withDetails ? ['error_details'] : []),
     ...(withEnqueued ? ['enqueued'] : []),
+    ...matrixNames,
   ];
   const line = (cells: readonly string[]) => cells.map(csvField).join(',');
   yield line(header);
@@ -431,5 +451,6 @@ export function* trialsCsvLines(
       row.finishedAt ?? '',
       ...(withDetails ? [row.error?.details === undefined ? '' : JSON.stringify(row.error.details)] : []),
       ...(withEnqueued ? [row.enqueued === undefined ? '' : JSON.stringify(row.enqueued)] : []),
+      ...matrixNames.map((name) => attrCell(byColumn.get(row.study)?.get(name))),
     ]);
 }

@@ -114,7 +114,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
         'one JSON object per trial per line, written as it is formatted (for jq; head stops it early), once the study is read',
       ).conflicts(['csv', 'json']),
     )
-    .addOption(new Option('--csv', 'CSV with a header').conflicts(['json', 'jsonl']))
+    .addOption(
+      new Option(
+        '--csv',
+        "CSV with a header (a matrix config's studies: a matrix.KEY column per matrix key, last, what the study's variant set)",
+      ).conflicts(['json', 'jsonl']),
+    )
     .option(
       '--params <names>',
       'only these columns, in this order: parameters, and attrs.NAME for an attribute (then only the attributes named are listed); comma-separated, or the flag again for each: a flag whose whole value is one name is that name, commas and all (--params x --params "attrs.a,b")',
@@ -142,11 +147,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('studies')
     .argument('[config]', "experiment config: its store's studies (optional with --store)")
-    .option('--json', 'one JSON array')
+    .option('--json', 'one JSON array (given a matrix config, each line has "values": what its matrix set, or null)')
     .option('--store <spec>', READ_STORE)
     .option('--salvage', SALVAGE_HELP)
     .description(
-      'List the studies a store holds: suggester (with its profile), trials by state, best loss (read-only).',
+      "List the studies a store holds: suggester (with its profile), trials by state, best loss (read-only); given a matrix config, what its study names' digest labels stand for.",
     )
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).listStoreStudies(config, flags, output);
@@ -154,7 +159,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('best')
     .argument('[configs...]', "experiment configs (optional with --store): each study's best")
-    .option('--json', 'one JSON line')
+    .option('--json', 'one JSON line (a matrix variant\'s study with "values": what its matrix set, the seed too)')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', SALVAGE_HELP)

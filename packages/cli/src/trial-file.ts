@@ -147,6 +147,9 @@ const TRIALS_CSV_COLUMNS: Readonly<Record<string, string>> = { started_at: 'star
  */
 const IGNORED_COLUMNS = ['study', 'number', 'step', 'enqueued'];
 
+/** A `matrix.KEY` column of `parzen trials --csv` of a matrix config: what the study's variant set, ignored too. */
+const isMatrixColumn = (column: string): boolean => column.startsWith('matrix.');
+
 /** `error_details` holds the error's details as JSON (written only when some failed trial has them). */
 const ERROR_COLUMNS = ['error_code', 'error_message', 'error_details'];
 
@@ -199,6 +202,7 @@ const isKnownColumn = (column: string, header: readonly string[]): boolean =>
   CSV_COLUMNS.includes(column) ||
   Object.hasOwn(TRIALS_CSV_COLUMNS, column) ||
   IGNORED_COLUMNS.includes(column) ||
+  isMatrixColumn(column) ||
   ERROR_COLUMNS.includes(column) ||
   column.startsWith('attrs.') ||
   Object.hasOwn(OPTUNA_TIMES, column) ||
@@ -258,7 +262,8 @@ const columnTarget = (space: CompiledSpace, header: readonly string[], column: s
   const param =
     space.byName.has(column) &&
     !(isKnownColumn(column, header) && (header.includes(`params.${column}`) || header.includes(`params_${column}`)));
-  if ((IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column)) && !param) return undefined;
+  if ((IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column) || isMatrixColumn(column)) && !param)
+    return undefined;
   const prefixed = param ? undefined : prefixedParam(space, column);
   if (prefixed !== undefined) return paramTarget(space, prefixed);
   const optunaName = param ? undefined : optunaAttr(column);

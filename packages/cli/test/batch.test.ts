@@ -682,8 +682,10 @@ describe('studies of a matrix over TPE options', () => {
     });
     const listed = await cli('studies', path);
     expect(listed.code, listed.stderr).toBe(0);
-    const cells = listed.stdout
-      .trim()
+    // The table's lines: after it, what each digest label stands for (`where suggester tpe-… = {...}`).
+    const [table, legend] = listed.stdout.trim().split('\nwhere ');
+    expect(legend?.split('\n')).toHaveLength(3);
+    const cells = (table as string)
       .split('\n')
       .slice(1)
       .map((line) => line.split(/\s{2,}/).slice(0, 3));

@@ -6,6 +6,7 @@ import {
   formatSummary,
   type LoadedExperiment,
   loadExperiment,
+  type MatrixVariant,
   openStoreForReading,
   type PluginChoice,
   type Trial,
@@ -49,6 +50,7 @@ import {
   trialsTableLines,
 } from '../format-trials.js';
 import { listNames } from '../list-names.js';
+import { legendText, studyNameLegend } from '../matrix-legend.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import {
@@ -117,6 +119,8 @@ export interface InspectTarget {
   readonly matrixStudies?: readonly string[];
   /** How the `--store` flag that chose the store is named in messages, when a flag chose it. */
   readonly storeFlag?: string;
+  /** The matrix variant the config's study is, when the config has a matrix (its values, its labels). */
+  readonly variant?: MatrixVariant;
 }
 
 // Review 53: `/store/options/url` was named where there is no config.
@@ -138,6 +142,8 @@ interface InspectedStudy {
   readonly waiting?: readonly EnqueuedParams[];
   /** The enqueued entry each trial ran, when the store lists them (explain and report replay with them). */
   readonly taken?: readonly TakenEntry[];
+  /** What the config's matrix set for this study (`run --json`'s `values`, the seed too), when it is a matrix variant. */
+  readonly values?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -247,6 +253,7 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
       },
       ...(matrixStudies === undefined ? {} : { matrixStudies }),
       ...(flags.store === undefined ? {} : { storeFlag: storeFlag(flags.store) }),
+      ...(Object.keys(variant.indices).length === 0 ? {} : { variant }),
     });
   }
   return targets;
@@ -321,10 +328,13 @@ const inspect = async (
     }
     const space = compileSpace(record.space, '', { stored: true });
     noteStoredTrials(output, record.name, space, trials);
+    // A `--study` of a matrix config that names none of its variants has no values.
+    const values = target.variant?.study === record.name ? target.variant.values : undefined;
     return {
       record,
       space,
       trials,
+      ...(values === undefined ? {} : { values }),
       ...(waiting === undefined ? {} : { waiting }),
       ...(taken === undefined ? {} : { taken }),
     };
@@ -732,7 +742,16 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
   const spaceNames = chosenParams ?? studies.flatMap(({ space }) => space.params.map((param) => param.name));
   if (flags.json === true) await writeLines(output, jsonArray(rows));
   else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
-  else if (flags.csv === true) await writeLines(output, trialsCsvLines(rows, spaceNames, chosenAttrs));
+  else if (flags.csv === true)
+    await writeLines(
+      output,
+      trialsCsvLines(
+        rows,
+        spaceNames,
+        chosenAttrs,
+        new Map(studies.flatMap(({ record, values }) => (values === undefined ? [] : [[record.name, values]]))),
+      ),
+    );
   else if (rows.length === 0) output.result(noRowsText(studies, flags));
   else {
     const { long } = tableAttrs(rows);
@@ -776,7 +795,11 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
     inSpaceOrder(space, summarize(record.name, record.direction, space, trials)),
   );
   if (flags.json === true) {
-    const json = summaries.map((summary) => summaryJson(summary));
+    // A matrix variant's with what its matrix set (`run --json`'s `values`, the seed too), to pivot by.
+    const json = summaries.map((summary, at) => {
+      const values = studies[at]?.values;
+      return { ...summaryJson(summary), ...(values === undefined ? {} : { values }) };
+    });
     // A matrix gives an array however many of its studies have run (review 26: one object while only one had).
     output.result(JSON.stringify(several ? json : json[0]));
   } else {
@@ -960,6 +983,11 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         await cleanUpQuietly(() => store.close(), `the \`${target.store.use}\` store could not be closed`);
       }
     }
+    // What a matrix config's studies are: each listed study's matrix values (`--json`), and what their labels stand
+    // for (a digest such as `tpe-1985c9` that says nothing of its profile), as `run`'s comparison says it.
+    const variants = targets.flatMap((target) => (target.variant === undefined ? [] : [target.variant]));
+    const valuesOf = new Map(variants.map((variant) => [variant.study, variant.values]));
+    const legend = studyNameLegend(variants.filter((variant) => lines.some((line) => line.study === variant.study)));
     const notRunNames = notRun.map(({ study }) => study);
     const shownNames = listNames(notRunNames, 5);
     if (lines.length === 0 && notRun.length > 0)
@@ -996,10 +1024,16 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             createdAt: line.createdAt,
             // The Parzen version that created it ("unknown": its store kept none), to tell builds apart.
             parzenVersion: line.parzenVersion ?? 'unknown',
+            // Given a matrix config: what its matrix set for the study (null: a study the matrix does not name).
+            ...(variants.length === 0 ? {} : { values: valuesOf.get(line.study) ?? null }),
           })),
         ),
       );
-    else output.result(lines.length === 0 ? 'The store holds no study yet.' : formatStudyLines(lines));
+    else if (lines.length === 0) output.result('The store holds no study yet.');
+    else {
+      output.result(formatStudyLines(lines));
+      if (legend.length > 0) output.result(legendText(legend));
+    }
     return 0;
   });
 

@@ -36,6 +36,7 @@ import { takeEarlySignal } from '../early-signals.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
 import { listNames } from '../list-names.js';
+import { legendText } from '../matrix-legend.js';
 import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import {
@@ -367,7 +368,7 @@ const printComparison = (
   // With --json --quiet stderr carries only warnings and errors: the table is left to the JSON.
   if (rows.length > 0 ? !(flags.json === true && flags.quiet === true) : flags.json !== true) {
     human(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
-    if (legend.length > 0) human(`where ${legend.join('\n      ')}`);
+    if (legend.length > 0) human(legendText(legend));
     const tested = versusFirstNote(rows);
     if (tested !== undefined) human(tested);
   }

@@ -18,6 +18,7 @@ import { canonicalJson, checkStoredTrials, type StudySuggester } from '@parzen/e
 import { runFileOf } from '../command-words.js';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
+import { legendText, studyNameLegend } from '../matrix-legend.js';
 import { notesLogger, type Output } from '../output.js';
 import { caseVariantNote, closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
@@ -155,9 +156,11 @@ const foldStudyNotes = (notes: readonly { readonly study: string; readonly note:
 
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */
 interface ValidFile {
-  readonly entry: { file: string; studies: string[]; notes?: string[] };
+  readonly entry: { file: string; studies: string[]; notes?: string[]; legend?: string[] };
   /** `study NAME; 2 parameters, objective ..., suggester ...` (a matrix: its variants). */
   readonly holds: string;
+  /** What the labels of a matrix's study names stand for ({@link studyNameLegend}); empty when each shows its value. */
+  readonly legend: readonly string[];
   readonly notes: readonly string[];
 }
 
@@ -209,14 +212,18 @@ const describeFile = (
       ).map((note) => ({ study: run.experiment.config.name, note: `${note.pointer}: ${note.message}` })),
     ),
   );
+  // What the labels of the matrix's study names stand for (a digest such as `tpe-1985c9`), as the comparison says it.
+  const legend = studyNameLegend(mine.flatMap((run) => (run.variant === undefined ? [] : [run.variant])));
   return {
     entry: {
       file: path,
       studies: mine.map((run) => run.experiment.config.name),
       ...(notes.length === 0 ? {} : { notes }),
+      ...(legend.length === 0 ? {} : { legend }),
     },
     holds: `${studies}; ${what}`,
     notes,
+    legend,
   };
 };
 
@@ -268,6 +275,7 @@ const reportProblems = async (
           ? `${path}: valid${holds}`
           : `${path}: valid on its own${holds} (checked with the others once they are valid too)`,
       );
+      if (valid !== undefined && valid.legend.length > 0) output.result(legendText(valid.legend));
     }
     return code;
   }
@@ -447,8 +455,13 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     if (described === undefined) continue;
     for (const note of described.notes) output.note(`${path}: note: ${note}`);
     valid.push(described.entry);
-    if (json) output.note(`${path}: valid: ${described.holds}`);
-    else output.result(`${path}: valid: ${described.holds}`);
+    const said = [
+      `${path}: valid: ${described.holds}`,
+      ...(described.legend.length === 0 ? [] : [legendText(described.legend)]),
+    ];
+    for (const line of said)
+      if (json) output.note(line);
+      else output.result(line);
   }
   if (json) output.result(JSON.stringify({ valid }));
   return 0;

@@ -5,7 +5,7 @@ import type { Trial } from '@parzen/engine';
 import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from './format-number.js';
-import { type TrialRow, trialRows, trialsTableLines } from './format-trials.js';
+import { type TrialRow, trialRows, trialsCsvLines, trialsTableLines } from './format-trials.js';
 
 const row = (number: number, value: unknown): TrialRow => ({
   study: 's',
@@ -77,6 +77,23 @@ describe('the trials table (trial 52)', () => {
 });
 
 // Trial 161: an entry whose trials killed their worker: three trials took it, only the last was marked enqueued.
+describe("a matrix config's CSV columns", () => {
+  it('come after every other column, and a parameter named matrix.… is written params.matrix.… apart from them', () => {
+    const rows = [
+      { ...row(0, 1), params: { 'matrix.seed': 1, x: 2 } },
+      { ...row(1, 1), study: 't', params: { x: 3 } },
+    ];
+    const values = new Map([['s', { '/seed': 4, 'space/x/high': 5 }]]);
+    const [header, first, second] = [...trialsCsvLines(rows, [], [], values)];
+    expect(header).toBe(
+      'study,number,state,loss,params.matrix.seed,x,error_code,error_message,started_at,finished_at,matrix.seed,matrix.space/x/high',
+    );
+    expect(first?.endsWith(',4,5')).toBe(true);
+    // A study the matrices do not name: empty cells.
+    expect(second?.endsWith(',,')).toBe(true);
+  });
+});
+
 describe('the enqueued column', () => {
   it('marks every trial that took an entry, those that gave it back (STALE_TRIAL) too', () => {
     const space = compileSpace({

@@ -47,6 +47,7 @@ import { commandOf } from './command-words.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { listNames } from './list-names.js';
+import { longNameOfMatrix } from './long-study-name.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides, withoutBudgetFlags } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -500,7 +501,7 @@ const prepareFile = async (
       // A store the --store flag chose: its problem is the flag's (the config may have no `store`).
       const store = options.overrides?.store;
       const blamed = store === undefined ? error : blameStoreFlag(error, storeFlagLabel(store));
-      invalid.add(inVariant(withMatrixKey(blamed), variant));
+      invalid.add(inVariant(longNameOfMatrix(withMatrixKey(blamed), variant), variant));
     }
   }
   invalid.throwIfAny();

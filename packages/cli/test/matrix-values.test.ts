@@ -140,6 +140,36 @@ describe("a matrix config's values in the read commands' output", () => {
     });
     expect((await cli('validate', apart)).stdout).not.toContain('where');
   });
+
+  // A user trial: a 300-character value failed with per-study files as "/name: expected … at most 150 characters",
+  // a key the config never wrote so.
+  it("says a study name too long for a store's file at the matrix value that made it long", async () => {
+    // 300 characters that name heart.mjs.
+    const long = `${'./'.repeat(146)}heart.mjs`;
+    const { path } = ownHeartConfig('parzen-matrix-long-', 'ln.json', {
+      name: 'ln',
+      store: { use: 'jsonl' },
+      matrix: { 'objective/options/path': ['./heart.mjs', long], seed: [1] },
+    });
+    const refused = await cli('validate', path);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '/matrix/objective~1options~1path/1: expected a value whose part of the study name is shorter: `path-._._',
+    );
+    expect(refused.stderr).toMatch(
+      /\(\d+ characters\) makes the name \d+ characters long, and a store that keeps each study in a file named after it \(\.parzen\.jsonl\) takes at most \d+; or give the store a "path"/,
+    );
+    expect(refused.stderr).not.toContain('  /name: expected');
+    // A name long by the config's own `name`, its labels short: said at /name, as without a matrix.
+    const { path: named } = ownHeartConfig('parzen-matrix-long-name-', 'nm.json', {
+      name: 'n'.repeat(160),
+      store: { use: 'jsonl' },
+      matrix: { seed: [1] },
+    });
+    const byName = await cli('validate', named);
+    expect(byName.code).toBe(2);
+    expect(byName.stderr).toContain('  /name: expected a study name of at most');
+  });
 });
 
 /** The six hex digits of the digest label whose legend line has `word`, as `validate` printed it. */

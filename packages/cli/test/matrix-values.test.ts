@@ -39,11 +39,12 @@ const pivotConfig = () =>
 describe("a matrix config's values in the read commands' output", () => {
   // A user trial pivoted the results by variant and seed: only `run --json` had the matrix values, so the study
   // names had to be split by hand.
-  it('trials --csv has a matrix.KEY column per matrix key after the others; best --json and studies --json have values', async () => {
+  it('trials --csv has a matrix.KEY column per matrix key after the others; run --json runs, best --json and studies --json have values', async () => {
     const { own, path } = pivotConfig();
     const run = await cli('run', path, '--quiet', '--json');
     expect(run.code, run.stderr).toBe(0);
-    const studies = (lastJsonLine(run.stdout) as { runs: { study: string }[] }).runs.map((r) => r.study);
+    const runs = (lastJsonLine(run.stdout) as { runs: { study: string; values: unknown }[] }).runs;
+    const studies = runs.map((r) => r.study);
     expect(studies).toHaveLength(6);
     const optunaStudy = studies[2] as string;
     expect(optunaStudy).toMatch(/^pv\.suggester-tpe-[0-9a-f]{6}\.seed-1$/);
@@ -69,6 +70,8 @@ describe("a matrix config's values in the read commands' output", () => {
       { suggester: joint, seed: 1 },
       { suggester: joint, seed: 2 },
     ]);
+    // As run --json's runs have them.
+    expect(runs.map((r) => r.values)).toEqual(bests.map((entry) => entry.values));
 
     // A study the journal holds that the matrix does not name (an earlier variant's) has values null.
     const old = journalHeartConfig(own, 'pv.old', { store: { use: 'jsonl', options: { path: './pv.parzen.jsonl' } } });

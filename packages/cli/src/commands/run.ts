@@ -354,6 +354,8 @@ const printComparison = (
   valuesOf: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
   /** `--json` lines of runs that did not run (`--more-trials 0` on studies not made yet), after the others. */
   notRun: readonly Record<string, unknown>[] = [],
+  /** What each matrix variant's matrix set, the seed too, by {@link runKey} (its `runs` line in `--json`). */
+  runValues: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
 ): void => {
   const mixed = mixedDirections(outcomes);
   if (mixed !== undefined)
@@ -385,6 +387,12 @@ const printComparison = (
         { study: outcome.study, reason: 'error', error: errorEntry(outcome.error, outcome.configPath) }
       : runJson(outcome.result, outcome.reportersCutOff),
   );
+  // A matrix variant's with what its matrix set, the seed too, as `best --json` gives it (to pivot by).
+  runs.forEach((line, at) => {
+    const outcome = outcomes[at] as BatchOutcome;
+    const values = runValues.get(runKey(outcome.configPath, outcome.study));
+    if (values !== undefined) runs[at] = { ...line, values };
+  });
   runs.push(...notRun);
   // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).
   const described = rows.map((row) => ({ ...row, values: valuesOf.get(row.variant) ?? {} }));
@@ -794,8 +802,19 @@ const nothingRan = (prepared: PreparedStudies, flags: RunFlags, output: Output):
   return EXIT.ok;
 };
 
+/** A run's key among a batch's: its config and study (two configs kept in memory may name one study). */
+const runKey = (configPath: string | undefined, study: string): string => `${configPath ?? ''}\u0000${study}`;
+
+/** A matrix variant's values, the seed too (`values` of its `--json` line), by {@link runKey}; none without a matrix. */
+const matrixValuesOf = (runs: readonly PreparedRun[]): Map<string, Readonly<Record<string, unknown>>> =>
+  new Map(
+    runs.flatMap(({ configPath, variant }) =>
+      Object.keys(variant.values).length === 0 ? [] : [[runKey(configPath, variant.study), variant.values] as const],
+    ),
+  );
+
 /** The `--json` line of a run `--more-trials 0` left out: a new study's, with no trial (the study was not made). */
-const newStudyJson = ({ experiment: { config } }: PreparedRun): Record<string, unknown> => ({
+const newStudyJson = ({ experiment: { config }, variant }: PreparedRun): Record<string, unknown> => ({
   ...summaryJson(
     {
       study: config.name,
@@ -811,6 +830,7 @@ const newStudyJson = ({ experiment: { config } }: PreparedRun): Record<string, u
   ),
   resumed: false,
   existingTrials: 0,
+  ...(Object.keys(variant.values).length === 0 ? {} : { values: variant.values }),
 });
 
 /**
@@ -923,6 +943,7 @@ const runPrepared = async (
       ),
       new Map(runs.map(({ variant }) => [variant.variant, withoutSeed(variant.values)])),
       leftOut.map(newStudyJson),
+      matrixValuesOf(runs),
     );
   else if (flags.json === true && single !== undefined) output.result(JSON.stringify(runJson(single, singleCutOff)));
   // Stopped before the study opened (waiting for another process's lock): no summary, the error instead.

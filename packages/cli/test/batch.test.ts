@@ -726,3 +726,21 @@ describe('report of a matrix run in part', () => {
     expect(page.stderr).toContain(`${said}the page compares the others.`);
   });
 });
+
+describe('a matrix whose studies share one store, in studies', () => {
+  it('studies of a matrix none of whose studies ran, all in one journal, names each of them', async () => {
+    const { path } = ownHeartConfig('parzen-batch-shared-', 'shared.json', {
+      name: 'shared',
+      // The one journal a matrix without a store keeps all its studies in: not there before a run.
+      store: undefined,
+      budget: { maxTrials: 1 },
+      matrix: { seed: [1, 2, 3] },
+    });
+    const listed = await cli('studies', path);
+    expect(listed.code).toBe(1);
+    expect(listed.stderr).toContain(
+      "None of the matrix's 3 studies has run yet (shared.seed-1, shared.seed-2, shared.seed-3)",
+    );
+  });
+
+});

@@ -926,8 +926,9 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     // A matrix with a store file per study, some not run yet: the others are listed, as `trials` lists them
     // (trial 64: one missing file failed the whole listing).
     const notRun: { study: string; error: unknown }[] = [];
+    const keyOf = (target: InspectTarget) => storeKey(target.store, target.study, target.baseDir);
     for (const target of targets) {
-      const key = storeKey(target.store, target.study, target.baseDir);
+      const key = keyOf(target);
       if (seen.has(key)) continue;
       seen.add(key);
       const store = await openTargetStore(target).catch((error: unknown) => {
@@ -939,7 +940,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
           studies = await store.listStudies?.();
         } catch (error) {
           if (targets.length > 1 && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
-            notRun.push({ study: target.study ?? '?', error });
+            // Every study kept in that store (a matrix without a store keeps all of them in one journal).
+            for (const other of targets) if (keyOf(other) === key) notRun.push({ study: other.study ?? '?', error });
             continue;
           }
           throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);

@@ -1,4 +1,5 @@
 import type { LoadedExperiment, MatrixVariant } from '@parzen/engine';
+import type { StudySuggester } from '@parzen/engine/plugin';
 
 /** A config file that could not be prepared, with the error. */
 export interface ConfigProblem {
@@ -12,6 +13,8 @@ export interface PreparedStudy {
   readonly experiment: LoadedExperiment;
   /** The matrix variant it is, when known (notes on a value the matrix set point into the matrix). */
   readonly variant?: MatrixVariant;
+  /** Its suggester as its study records it, when the checks made it. */
+  readonly suggester?: StudySuggester;
 }
 
 /** Every config problem of a command, reported together before anything runs. */

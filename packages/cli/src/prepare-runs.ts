@@ -39,6 +39,7 @@ import {
   type Logger,
   passwordMasked,
   resolveConfigPath,
+  type StudySuggester,
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
@@ -64,6 +65,8 @@ export interface PreparedRun {
    * absent without preflight, and for a variant whose objective an earlier run already checked.
    */
   readonly started?: StartedObjective;
+  /** Its suggester as its study records it (name and settings), made by the preflight; absent without one. */
+  readonly suggester?: StudySuggester;
 }
 
 /** How {@link prepareRuns} treats the configs. */
@@ -321,13 +324,15 @@ const createFailure = (
  * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
  * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
  * front, with pointers into the config; a factory that returns no instance of its kind is the run's
- * `PLUGIN_INVALID` now. Other failures are left to the run, which reports them.
+ * `PLUGIN_INVALID` now. Other failures are left to the run, which reports them. Gives the suggester as a study
+ * would record it (undefined when it could not be made: left to the run).
  */
-const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> => {
+const checkPluginOptions = async (experiment: LoadedExperiment): Promise<StudySuggester | undefined> => {
   // The store is not created (that opens files or connects): its plugin's own check says what a run would
   // refuse at once (trial 48: a postgres URL with a password, salvage in a jsonl config).
   // Every plugin that refuses its options is said, not only the first (trial 66: fixing one showed the next).
   const refusals: Refusal[] = [];
+  let recorded: StudySuggester | undefined;
   // Faults of plugins (a crash, a check() that throws, no instance made): said with the refusals, not instead
   // of them (review 71: a crashing pruner hid a store's and two reporters' refusals).
   const faults: unknown[] = [];
@@ -373,7 +378,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       // them, before any trial (validate passed `[1, undefined]` that the run then refused).
       if (slot === 'suggester')
         try {
-          studySuggester(made as Suggester);
+          recorded = studySuggester(made as Suggester);
         } catch (error) {
           fault(error);
         }
@@ -404,6 +409,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       ...(cause === undefined ? {} : { cause }),
     });
   }
+  return recorded;
 };
 
 /**
@@ -476,7 +482,7 @@ const prepareFile = async (
       if (options.reportersIdle !== true) refuseEventsOverInputs(experiment, batchInputs);
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
-      if (options.preflight === true) await checkPluginOptions(experiment);
+      const suggester = options.preflight === true ? await checkPluginOptions(experiment) : undefined;
       // A store the --store flag chose has its own note (trial 117: one worker's mistyped --store split the
       // study), once for a matrix (its own store: the journal its variants share when it names none; review 125).
       // The other not for a matrix's variants (review 113: its import advice was wrong there: one file for all).
@@ -496,6 +502,7 @@ const prepareFile = async (
         configPath: path,
         variant,
         experiment: moved === undefined ? experiment : { ...experiment, notes: [...(experiment.notes ?? []), moved] },
+        ...(suggester === undefined ? {} : { suggester }),
       });
     } catch (error) {
       // A store the --store flag chose: its problem is the flag's (the config may have no `store`).

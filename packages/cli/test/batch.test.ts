@@ -727,7 +727,7 @@ describe('report of a matrix run in part', () => {
   });
 });
 
-describe('a matrix whose studies share one store, in studies', () => {
+describe('a matrix whose studies share one store, in studies and validate', () => {
   it('studies of a matrix none of whose studies ran, all in one journal, names each of them', async () => {
     const { path } = ownHeartConfig('parzen-batch-shared-', 'shared.json', {
       name: 'shared',
@@ -743,4 +743,24 @@ describe('a matrix whose studies share one store, in studies', () => {
     );
   });
 
+  it("validate's line names each variant's suggester as studies lists it", async () => {
+    const path = await ranInJournal('labels', {
+      suggester: { use: 'tpe', options: { profile: 'parzen' } },
+      budget: { maxTrials: 1 },
+      // The first is the parzen profile's own explore phase, the second one of its own.
+      matrix: {
+        'suggester/options/explore': [{ trials: 50, gamma: 0.15, belowBandwidth: 0.5 }, { trials: 10 }],
+      },
+    });
+    const listed = await cli('studies', path);
+    expect(listed.code, listed.stderr).toBe(0);
+    const cells = listed.stdout
+      .split('\n')
+      .slice(1)
+      .flatMap((line) => /^\S+\s+minimize\s+(.+?)\s{2,}\d/.exec(line)?.[1] ?? []);
+    expect(cells).toHaveLength(2);
+    const checked = await cli('validate', path);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toContain(`suggester ${cells.join(' | ')}, store`);
+  });
 });

@@ -27,7 +27,7 @@ describe("validate's suggester line", () => {
     );
   });
 
-  it("names every TPE setting a variant gives other than its profile fills in, in the order of TPE's options", async () => {
+  it('names every TPE setting a variant gives other than its profile fills in, in the order its study keeps them', async () => {
     const path = journalHeartConfig(dir, 'settings', {
       matrix: {
         suggester: [
@@ -36,15 +36,17 @@ describe("validate's suggester line", () => {
           // The profile's own aboveWeight and constant liar read as the profile.
           { use: 'tpe', options: { profile: 'optuna5', aboveWeight: 1, constantLiar: 'worst', startupTrials: 20 } },
           // gamma written holds for every trial, the profile's explore phase aside: named even at the profile's value.
-          { use: 'tpe', options: { gamma: 0.1, explore: { trials: 10 }, pruned: 'impute' } },
+          { use: 'tpe', options: { gamma: 0.1, pruned: 'impute' } },
+          // Beside an explore phase of its own, that gamma changes nothing: the same settings read the same.
+          { use: 'tpe', options: { gamma: 0.1, explore: { trials: 10 } } },
         ],
       },
     });
     const result = await cli('validate', path);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      'suggester tpe (parzen, gamma 0.2) | tpe (parzen, aboveWeight 1, belowBandwidth 0.5, grouping joint, constantLiar false) | ' +
-        'tpe (optuna5, startupTrials 20) | tpe (parzen, explore {"trials":10}, gamma 0.1, pruned impute), store jsonl',
+      'suggester tpe (parzen, gamma 0.2) | tpe (parzen, aboveWeight 1, belowBandwidth 0.5, constantLiar false, grouping joint) | ' +
+        'tpe (optuna5, startupTrials 20) | tpe (parzen, gamma 0.1, pruned impute) | tpe (parzen, explore {"trials":10}), store jsonl',
     );
   });
 

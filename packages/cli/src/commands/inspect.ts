@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { createTpeSuggester, type TpeProfile } from '@parzen/algo-tpe';
 import {
   bestTrial,
   expandMatrix,
@@ -15,14 +14,12 @@ import {
   cleanUpQuietly,
   countOf,
   didYouMean,
-  presentSuggester,
   STUDY_NAME_PATTERN,
   STUDY_NAME_WORDS,
   summarize,
 } from '@parzen/engine/host';
 import {
   type CompiledSpace,
-  canonicalJson,
   compileSpace,
   defineSuggester,
   type EnqueuedParams,
@@ -71,6 +68,7 @@ import {
   studyNotHeld,
   withHeldStudies,
 } from '../study-trials.js';
+import { type SuggesterWords, suggesterLabel, suggesterWords } from '../suggester-label.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -833,69 +831,12 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
 };
 
 /** One line of `parzen studies`: a study of the store, its trials by state and its best loss. */
-/** The profile a study's suggester settings name (tpe's `profile`, or `compat`, its former name, in an older study). */
-const profileOf = (suggester: StudyRecord['suggester']): string | undefined => {
-  const profile = suggester === undefined ? undefined : presentSuggester(suggester).settings?.profile;
-  return typeof profile === 'string' ? profile : undefined;
-};
-
-/**
- * The settings of a study's suggester that differ from those its profile gives (a TPE study of a matrix over
- * `grouping`, or `constantLiar`), in the order the study keeps them; empty when none do, or when the suggester is
- * not TPE or names no profile this Parzen knows. An `explore` that only lost the entries a setting above it replaces
- * (TPE drops the explore phase's `gamma` when `gamma` is given) is not counted apart.
- */
-const settingsOffProfile = (suggester: StudyRecord['suggester']): Record<string, unknown> => {
-  const settings = suggester === undefined ? undefined : presentSuggester(suggester).settings;
-  const profile = settings?.profile;
-  if (suggester?.name !== 'tpe' || settings === undefined || typeof profile !== 'string') return {};
-  let given: Record<string, unknown>;
-  try {
-    given = JSON.parse(JSON.stringify(createTpeSuggester({ profile: profile as TpeProfile }).settings)) as Record<
-      string,
-      unknown
-    >;
-  } catch {
-    return {};
-  }
-  const off = Object.fromEntries(
-    Object.entries(settings).filter(([key, value]) => canonicalJson(value) !== canonicalJson(given[key])),
-  );
-  const explore = off.explore;
-  const profileExplore = given.explore;
-  if (
-    typeof explore === 'object' &&
-    explore !== null &&
-    typeof profileExplore === 'object' &&
-    profileExplore !== null
-  ) {
-    const kept = Object.fromEntries(
-      Object.entries(profileExplore).filter(([key]) => !Object.hasOwn(off, key) || Object.hasOwn(explore, key)),
-    );
-    if (canonicalJson(kept) === canonicalJson(explore)) delete off.explore;
-  }
-  return off;
-};
-
-/** A suggester as `studies` lists it: `tpe (parzen, grouping joint)`, the settings off its profile after it. */
-const suggesterCell = (line: StudyLine): string => {
-  if (line.suggester === undefined) return '';
-  if (line.profile === undefined) return line.suggester;
-  const off = Object.entries(line.offProfile).map(
-    ([key, value]) => `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`,
-  );
-  return `${line.suggester} (${[line.profile, ...off].join(', ')})`;
-};
-
 interface StudyLine {
   readonly study: string;
   readonly direction: StudyRecord['direction'];
   readonly seed: number;
-  readonly suggester: string | undefined;
-  /** The suggester's profile, when its settings name one (tpe's `hyperopt`, `optuna`, ...). */
-  readonly profile?: string | undefined;
-  /** Its settings that differ from those of its profile ({@link settingsOffProfile}). */
-  readonly offProfile: Readonly<Record<string, unknown>>;
+  /** Its suggester: its name, profile and the settings off the profile; undefined when the study recorded none. */
+  readonly suggester: SuggesterWords | undefined;
   readonly trials: number;
   readonly complete: number;
   readonly pruned: number;
@@ -966,9 +907,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             study: record.name,
             direction: record.direction,
             seed: record.seed,
-            suggester: record.suggester?.name,
-            profile: profileOf(record.suggester),
-            offProfile: settingsOffProfile(record.suggester),
+            suggester: record.suggester === undefined ? undefined : suggesterWords(record.suggester),
             trials: trials.length,
             complete: count('complete'),
             pruned: count('pruned'),
@@ -1010,11 +949,13 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             direction: line.direction,
             // The seed its trials draw from (trial 58: no --json output gave it, for a script to rerun a study).
             seed: line.seed,
-            suggester: line.suggester ?? null,
+            suggester: line.suggester?.name ?? null,
             // Its profile, as the table shows it (review 109: scripts saw `tpe` for every profile).
-            profile: line.profile ?? null,
+            profile: line.suggester?.profile ?? null,
             // What tells a matrix's variants of one profile apart (a user trial: `grouping joint` read `tpe (parzen)`).
-            ...(Object.keys(line.offProfile).length === 0 ? {} : { offProfile: line.offProfile }),
+            ...(line.suggester === undefined || Object.keys(line.suggester.offProfile).length === 0
+              ? {}
+              : { offProfile: line.suggester.offProfile }),
             trials: {
               complete: line.complete,
               pruned: line.pruned,
@@ -1047,7 +988,7 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
       line.direction,
       // With its profile (trial 105: three TPE profiles compared read `tpe` alike), and the settings that differ
       // from the profile's (a user trial: grouping joint, independent and constantLiar false all read `tpe (parzen)`).
-      suggesterCell(line),
+      line.suggester === undefined ? '' : suggesterLabel(line.suggester),
       String(line.trials),
       String(line.complete),
       String(line.pruned),

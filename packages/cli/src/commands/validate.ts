@@ -1,5 +1,4 @@
-import { TPE_PROFILES, type TpeProfile, tpeOptionsSchema } from '@parzen/algo-tpe';
-import { type LoadedExperiment, ParzenError, type PluginChoice, type StudyRecord } from '@parzen/engine';
+import { type LoadedExperiment, ParzenError, type StudyRecord } from '@parzen/engine';
 import {
   checkSameStudyWithDeletion,
   configEntryKeys,
@@ -24,6 +23,7 @@ import { caseVariantNote, closeStarted, foreignStoreFileNote, prepareRuns } from
 import { errorEntry, reportError } from '../report-error.js';
 import { studyDeletion } from '../space-mismatch.js';
 import { readStudiesHeld, studiesHeldBeside } from '../study-trials.js';
+import { suggesterLabel, suggesterWords } from '../suggester-label.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -89,40 +89,6 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
   });
 };
 
-/**
- * A suggester as `studies` shows it: its name, and its profile when the options name one (`tpe (optuna5)`;
- * the default and the optuna5 profile read the same, `suggester tpe`, before). Each TPE setting the options give
- * is named too, in the order of TPE's options, when it is not what the profile fills in (`tpe (parzen, gamma 0.2,
- * grouping joint)`), so that a matrix's variants that differ in it do not read as one; one the profile leaves to
- * the suggester (its `explore`, and the settings that phase sets) is named whenever it is given.
- */
-const suggesterLabel = (choice: PluginChoice): string => {
-  const options = choice.options as Readonly<Record<string, unknown>> | undefined;
-  // `compat`, the former name of `profile`, still names it (the config's validation says so); written, it comes
-  // first: a `profile` beside it is the schema's default (both written is an error).
-  const name = options?.compat ?? options?.profile;
-  if (typeof name !== 'string') return choice.use;
-  const profile = choice.use === 'tpe' ? TPE_PROFILES[name as TpeProfile] : undefined;
-  if (profile === undefined) return `${choice.use} (${name})`;
-  const properties = (tpeOptionsSchema.properties ?? {}) as Readonly<Record<string, { default?: unknown }>>;
-  // What the options' schema fills in for this profile: the profile's settings but its explore phase's, and the
-  // fixed defaults.
-  const filled: Readonly<Record<string, unknown>> = {
-    ...Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, schema.default])),
-    ...Object.fromEntries(
-      Object.entries(profile).filter(([key]) => key !== 'explore' && !Object.hasOwn(profile.explore, key)),
-    ),
-  };
-  const named = Object.keys(properties)
-    .filter((key) => key !== 'profile' && key !== 'compat' && options?.[key] !== undefined)
-    .filter((key) => filled[key] === undefined || canonicalJson(options?.[key]) !== canonicalJson(filled[key]))
-    .map((key) => {
-      const value = options?.[key];
-      return `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
-    });
-  return `${choice.use} (${[name, ...named].join(', ')})`;
-};
-
 /** Where a note names its study, in a template of the note (the name said once, as `study NAME`). */
 const STUDY_SLOT = 'study \u0000';
 
@@ -176,11 +142,11 @@ const describeFile = (
   const first = mine[0]?.experiment;
   if (first === undefined) return undefined;
   // What the variants of a matrix have: each distinct value once (`suggester random | tpe`).
-  const each = (describe: (experiment: LoadedExperiment) => string): string =>
-    [...new Set(mine.map((run) => describe(run.experiment)))].join(' | ');
+  const each = (describe: (experiment: LoadedExperiment, run: PreparedStudy) => string): string =>
+    [...new Set(mine.map((run) => describe(run.experiment, run)))].join(' | ');
   const what =
     `${each(({ space }) => countOf(space.params.length, 'parameter'))}, ` +
-    `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }) => suggesterLabel(config.suggester))}, ` +
+    `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }, run) => (run.suggester === undefined ? config.suggester.use : suggesterLabel(suggesterWords(run.suggester))))}, ` +
     `store ${each(({ config }) => config.store.use)}, budget ${each(({ config }) => JSON.stringify(config.budget))}` +
     // What the config sets beyond those, so a mistyped pruner or a forgotten concurrency shows here too.
     optional(

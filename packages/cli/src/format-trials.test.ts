@@ -1,7 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Trial } from '@parzen/engine';
+import { recordStop } from '@parzen/engine/host';
 import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from './format-number.js';
@@ -170,7 +171,7 @@ describe('a running trial', () => {
 describe('a running trial whose worker is gone', () => {
   it('says a run marks it INTERRUPTED when its stop is kept in the rescue folder, else STALE_TRIAL', () => {
     const space = compileSpace({ x: { type: 'uniform', low: -2, high: 2 } });
-    const study = `stopped-row-${process.pid}-${Date.now()}`;
+    const study = 'stopped row';
     const owner = `${hostname()}:999999999:gone`;
     const running = (number: number): Trial => ({
       study,
@@ -180,11 +181,13 @@ describe('a running trial whose worker is gone', () => {
       startedAt: '2026-12-03T00:00:00.000Z',
       lease: { owner, expiresAt: '2099-01-01T00:00:00.000Z' },
     });
-    const folder = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`);
-    const file = join(folder, `${study}.stops.jsonl`);
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // A rescue folder of this test's own (the folder is under the temporary folder), the stop kept by the engine
+    // as a run keeps it, under its own names.
+    const temporary = mkdtempSync(join(tmpdir(), 'parzen-stopped-row-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temporary;
     try {
-      writeFileSync(file, `${JSON.stringify({ stopped: { study, trial: 1, worker: owner } })}\n`, { mode: 0o600 });
+      expect(recordStop(study, 1, owner)).toBe(true);
       const rows = trialRows(study, space, [running(0), running(1)]);
       expect(rows.map((row) => [row.workerGone, row.stoppedHere])).toEqual([
         [true, undefined],
@@ -194,7 +197,9 @@ describe('a running trial whose worker is gone', () => {
       expect(cells[0]).toBe('its worker is gone: a run of the study marks it failed (STALE_TRIAL)');
       expect(cells[1]).toContain('a run of the study on this host marks it failed as stopped (INTERRUPTED)');
     } finally {
-      rmSync(file, { force: true });
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      rmSync(temporary, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { Trial } from '@parzen/engine';
-import { failureNote, rescuedAmong, shellQuoted, stopKept } from '@parzen/engine/host';
+import { failureNote, rescuedAmong, shellQuoted, staleTrialEnds } from '@parzen/engine/host';
 import { type CompiledSpace, type Lease, staleness, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
@@ -124,6 +124,8 @@ export const trialRows = (
   const rescued = gone.length === 0 ? undefined : rescuedAmong(study, gone);
   // Those a line names with their own worker, which runs leave running for the import (trial 161).
   const rescuedHere = new Set(rescued?.ofWorker ?? []);
+  // What a run marks those with (not a worker itself, this process owns no lease), as the run decides it.
+  const ends = gone.length === 0 ? undefined : staleTrialEnds(study, trials, now, '');
   return trials.map((trial) => {
     const entry = entries.get(trial.number) ?? givenBack(trial);
     return {
@@ -151,11 +153,7 @@ export const trialRows = (
         : {}),
       ...(rescued !== undefined && rescuedHere.has(trial.number) ? { rescuedIn: rescued.file } : {}),
       // Its stop kept in this user's rescue folder: what the run marks it with is INTERRUPTED, not STALE_TRIAL.
-      ...(trial.state === 'running' &&
-      staleness(trial.lease, now, '') === 'gone' &&
-      stopKept(study, trial.number, trial.lease?.owner)
-        ? { stoppedHere: true }
-        : {}),
+      ...(ends?.get(trial.number)?.stopped === true ? { stoppedHere: true } : {}),
       ...(entry === undefined
         ? {}
         : {

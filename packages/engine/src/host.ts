@@ -92,8 +92,8 @@ export {
   type VariantBests,
   versusFirstCell,
 } from './runtime/rank-test.js';
-export { entriesGivenBack, keptForImport } from './runtime/stale-trials.js';
-export { rescuedAmong, stopKept } from './runtime/study-session.js';
+export { entriesGivenBack, keptForImport, type StaleTrialEnd, staleTrialEnds } from './runtime/stale-trials.js';
+export { recordStop, rescuedAmong } from './runtime/study-session.js';
 export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rescuedAmong, stopKept } from './study-session.js';
+import { keptStops, rescuedAmong } from './study-session.js';
 
 describe("the rescue folder's readers", () => {
   // A FIFO planted where a rescue file would be hung the run that read it (readFileSync blocks on a FIFO with no
@@ -16,7 +16,7 @@ describe("the rescue folder's readers", () => {
     try {
       for (const file of files) execFileSync('mkfifo', [file]);
       expect(rescuedAmong(study, [{ number: 0, worker: 'w' }])).toBeUndefined();
-      expect(stopKept(study, 0, 'w')).toBe(false);
+      expect(keptStops(study)(0, 'w')).toBe(false);
     } finally {
       for (const file of files) rmSync(file, { force: true });
     }

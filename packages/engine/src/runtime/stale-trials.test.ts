@@ -1,8 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorkerId, holdWorkerId, isStale, processStart, staleTrialOutcome, thisProcess } from './stale-trials.js';
+import {
+  createWorkerId,
+  holdWorkerId,
+  isStale,
+  processStart,
+  staleTrialEnds,
+  staleTrialOutcome,
+  thisProcess,
+} from './stale-trials.js';
+import { recordStop } from './study-session.js';
 
 const now = new Date();
 const expired = new Date(now.getTime() - 1000).toISOString();
@@ -154,5 +164,53 @@ describe('the STALE_TRIAL message', () => {
         details: { worker: 'node:1234' },
       },
     });
+  });
+});
+
+describe('staleTrialEnds (what a run marks a running trial whose worker is gone with)', () => {
+  it('INTERRUPTED for a trial whose stop the rescue folder keeps, STALE_TRIAL else, a lapsed lease too', () => {
+    const gone = `${here}:${deadPid()}:0b7c2f1e-5b1a-4d3e-9f00-1234567890ab`;
+    const lapsed = 'other-host:17655:0b7c2f1e-5b1a-4d3e-9f00-1234567890ab';
+    const running = (number: number, owner: string, expiresAt = valid) => ({
+      study: 'stopped ends',
+      number,
+      state: 'running' as const,
+      internal: {},
+      startedAt: '2026-01-01T00:00:00.000Z',
+      lease: { owner, expiresAt },
+    });
+    const trials = [
+      running(0, gone),
+      running(1, gone),
+      running(2, lapsed, expired),
+      // A live worker on this host: not gone, whatever its lease says.
+      running(3, `${here}:${process.ppid}:live`, expired),
+    ];
+    // A rescue folder of this test's own, under a temporary folder of its own.
+    const temporary = mkdtempSync(join(tmpdir(), 'parzen-stale-ends-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temporary;
+    try {
+      // Stops of trials 1 and 2 kept (the run of trial 2's worker on another host could not record it either).
+      expect(recordStop('stopped ends', 1, gone)).toBe(true);
+      expect(recordStop('stopped ends', 2, lapsed)).toBe(true);
+      const ends = staleTrialEnds('stopped ends', trials, now, '');
+      expect(
+        [...ends].map(([number, end]) => [
+          number,
+          end.stopped,
+          end.outcome.state === 'failed' && end.outcome.error.code,
+        ]),
+      ).toEqual([
+        [0, false, 'STALE_TRIAL'],
+        [1, true, 'INTERRUPTED'],
+        // Its worker may still finish it: not marked as stopped on another host's word.
+        [2, false, 'STALE_TRIAL'],
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      rmSync(temporary, { recursive: true, force: true });
+    }
   });
 });

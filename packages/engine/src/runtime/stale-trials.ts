@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { TakenEntry, TrialStore } from '../contracts/store.js';
 import { endedUnrun, type Lease, type Trial, type TrialOutcome } from '../domain/trial.js';
 import { attemptsBefore, ENTRY_ATTEMPTS, entryAttempt, type SkippedEntry, stoppedEntry } from './enqueue.js';
-import { rescuedAmong, stopKept } from './study-session.js';
+import { keptStops, rescuedAmong } from './study-session.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
@@ -220,13 +220,62 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
   };
 };
 
+/** How a run ends a running trial whose worker is gone ({@link staleTrialEnds}). */
+export interface StaleTrialEnd {
+  /** The end it records: failed, `STALE_TRIAL` ({@link staleTrialOutcome}), or `INTERRUPTED` when `stopped`. */
+  readonly outcome: TrialOutcome;
+  /**
+   * A stop its run's caller asked for (Ctrl-C, SIGTERM, the run's signal) cut it short while the store could not
+   * record that, as this user's rescue folder keeps: recorded as that stop, which uses no attempt of its entry.
+   */
+  readonly stopped: boolean;
+}
+
+/**
+ * What a run of study `study` marks each running trial of `trials` whose worker is gone by `now` with, by trial
+ * number (those it does not mark are left out): the one rule a run writes to the store with (`failStaleTrials`),
+ * and a listing of the study (`parzen trials`) says. This user's rescue folder is read once.
+ * `ownWorker`: the asking worker's (its own trials are not gone), or '' for a reader that is no worker.
+ */
+export const staleTrialEnds = (
+  study: string,
+  trials: readonly Trial[],
+  now: Date,
+  ownWorker: string,
+): ReadonlyMap<number, StaleTrialEnd> => {
+  const ends = new Map<number, StaleTrialEnd>();
+  let stopKept: ReturnType<typeof keptStops> | undefined;
+  for (const trial of trials) {
+    const stale = staleTrialOutcome(trial, now, ownWorker);
+    if (stale === undefined || trial.state !== 'running') continue;
+    // A stop its run's caller asked for cut it short, which the store could not record then: recorded now, as the
+    // run would have (no attempt at its entry), not as a worker gone.
+    if (endedUnrun(stale)) stopKept ??= keptStops(study);
+    const stopped = endedUnrun(stale) && stopKept?.(trial.number, trial.lease?.owner) === true;
+    ends.set(trial.number, {
+      stopped,
+      outcome: stopped
+        ? {
+            state: 'failed',
+            error: {
+              code: 'INTERRUPTED',
+              message: `A stop its run was asked for (Ctrl-C, SIGTERM or the run's signal) cut trial #${trial.number} short while the store could not record it; recorded by a later run.`,
+              details: { worker: trial.lease?.owner },
+            },
+          }
+        : stale,
+    });
+  }
+  return ends;
+};
+
 /**
  * Marks the stale running trials of a study as failed with code `STALE_TRIAL` (the documented policy:
  * a trial whose worker died is never counted as complete and never waited on). Returns their numbers, and the
  * enqueued entries given up with them (see `entryAttempt`). A trial a stop its run's caller asked for cut short,
  * whose end the store could not record then (kept in this user's rescue folder), is marked failed `INTERRUPTED`
- * instead, with no attempt at its entry (`stopped`). Two processes may race here; the loser's
- * `TRIAL_ALREADY_FINISHED` is ignored.
+ * instead, with no attempt at its entry (`stopped`; see {@link staleTrialEnds}). Two processes may race here; the
+ * loser's `TRIAL_ALREADY_FINISHED` is ignored.
  */
 export const failStaleTrials = async (
   store: TrialStore,
@@ -238,32 +287,20 @@ export const failStaleTrials = async (
   const failed: number[] = [];
   const skipped: SkippedEntry[] = [];
   const stopped: number[] = [];
-  for (const trial of trials) {
-    const stale = staleTrialOutcome(trial, now, ownWorker);
-    if (stale === undefined) continue;
-    // A stop its run's caller asked for cut it short, which the store could not record then: recorded now, as the
-    // run would have (no attempt at its entry), not as a worker gone.
-    if (endedUnrun(stale) && trial.state === 'running' && stopKept(study, trial.number, trial.lease?.owner)) {
-      const outcome: TrialOutcome = {
-        state: 'failed',
-        error: {
-          code: 'INTERRUPTED',
-          message: `A stop its run was asked for (Ctrl-C, SIGTERM or the run's signal) cut trial #${trial.number} short while the store could not record it; recorded by a later run.`,
-          details: { worker: trial.lease?.owner },
-        },
-      };
+  for (const [number, end] of staleTrialEnds(study, trials, now, ownWorker)) {
+    if (end.stopped) {
       try {
-        await store.finishTrial(study, trial.number, await stoppedEntry(store, study, trial.number, outcome));
-        stopped.push(trial.number);
+        await store.finishTrial(study, number, await stoppedEntry(store, study, number, end.outcome));
+        stopped.push(number);
       } catch (error) {
         if ((error as { code?: string }).code !== 'TRIAL_ALREADY_FINISHED') throw error;
       }
       continue;
     }
-    const attempt = await entryAttempt(store, study, trial.number, stale);
+    const attempt = await entryAttempt(store, study, number, end.outcome);
     try {
-      await store.finishTrial(study, trial.number, attempt.outcome);
-      failed.push(trial.number);
+      await store.finishTrial(study, number, attempt.outcome);
+      failed.push(number);
       if (attempt.skipped !== undefined) skipped.push(attempt.skipped);
     } catch (error) {
       if ((error as { code?: string }).code !== 'TRIAL_ALREADY_FINISHED') throw error;

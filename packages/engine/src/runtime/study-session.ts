@@ -474,32 +474,34 @@ const stopsName = (study: string): string => rescueName(study).replace(/\.jsonl$
 /**
  * Keeps, in this user's rescue folder, that a stop its run's caller asked for (Ctrl-C, SIGTERM, the run's signal) cut
  * trial `trial` of worker `worker` short while the store could not record its end: a later run on this host, which
- * finds the trial running with its worker gone, then records that end (`INTERRUPTED`, see {@link stopKept}), which
+ * finds the trial running with its worker gone, then records that end (`INTERRUPTED`), which
  * uses none of its enqueued entry's attempts, instead of `STALE_TRIAL`, which would. Whether it could be kept.
  */
-const recordStop = (study: string, trial: number, worker: string): boolean => {
+export const recordStop = (study: string, trial: number, worker: string): boolean => {
   const kept = appendPrivately(stopsName(study), { stopped: { study, trial, worker } });
   // Kept in a new folder of an unforeseeable name (the usual one another user's): no later run reads it there.
   return 'file' in kept && dirname(kept.file) === rescueFolder();
 };
 
 /**
- * Whether this user's rescue folder keeps a stop of trial `trial` of `worker` that the store could not record: a stop
- * its run's caller asked for (Ctrl-C, SIGTERM, the run's signal) cut the trial short then, so a later run on this host
- * marks it failed as stopped (`INTERRUPTED`) rather than `STALE_TRIAL`.
+ * The stops of study `study` that this user's rescue folder keeps, the store having failed to record them (see
+ * {@link recordStop}), as a test of a trial and its worker: a stop its run's caller asked for (Ctrl-C, SIGTERM, the
+ * run's signal) cut the trial short then, so a later run on this host marks it failed as stopped (`INTERRUPTED`)
+ * rather than `STALE_TRIAL`. The file is read once, here.
  */
-export const stopKept = (study: string, trial: number, worker: string | undefined): boolean => {
-  if (worker === undefined) return false;
+export const keptStops = (study: string): ((trial: number, worker: string | undefined) => boolean) => {
   const text = readPrivately(stopsName(study));
-  if (text === undefined) return false;
-  return text.split('\n').some((line) => {
+  const kept = new Set<string>();
+  for (const line of text === undefined ? [] : text.split('\n')) {
     try {
       const { stopped } = JSON.parse(line) as { stopped?: { study?: unknown; trial?: unknown; worker?: unknown } };
-      return stopped?.study === study && stopped.trial === trial && stopped.worker === worker;
+      if (stopped?.study === study && typeof stopped.trial === 'number' && typeof stopped.worker === 'string')
+        kept.add(JSON.stringify([stopped.trial, stopped.worker]));
     } catch {
-      return false;
+      // A line that is not JSON: not one of ours to read.
     }
-  });
+  }
+  return (trial, worker) => worker !== undefined && kept.has(JSON.stringify([trial, worker]));
 };
 
 /** The rescue file's name for a study's results ({@link rescueResult}). */

@@ -502,6 +502,26 @@ describe('a matrix run in part (user trial 26)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no study named `nn\.seed-1`/);
   });
+
+  it('names the first few of the studies not run yet, and how many more, as validate folds a list', async () => {
+    const path = join(dir, 'many.parzen.jsonl');
+    await fill(createJsonlStore({ path }), 'many.seed-1', 1);
+    const config = writeIn(dir, 'many.json', {
+      name: 'many',
+      space,
+      objective: { use: 'module', options: { path: './never-loaded.mjs' } },
+      store: { use: 'jsonl', options: { path: './many.parzen.jsonl' } },
+      matrix: { seed: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
+    });
+    const said =
+      "8 of the matrix's 9 studies have not run yet (many.seed-2, many.seed-3, many.seed-4, many.seed-5, many.seed-6 " +
+      'and 3 more); showing the others.';
+    for (const command of ['trials', 'best']) {
+      const result = await cli(command, config);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(said);
+    }
+  });
 });
 
 describe('--salvage: a journal damaged in the middle (user trial 26)', () => {

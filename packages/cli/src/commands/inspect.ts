@@ -495,15 +495,22 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1, stores: where };
 };
 
+/** How many of the studies not run yet a note names (then `and N more`). */
+const NOT_RUN_SHOWN = 5;
+
 /**
  * The note that some of a batch's studies have not run yet (`parzen: 4 of the matrix's 36 studies have not run yet
- * (a, b, c, d); showing the others.`), as `best`, `trials`, `studies` and `report` say it on stderr.
+ * (a, b, c, d); showing the others.`), as `best`, `trials`, `studies` and `report` say it on stderr: the first five
+ * and how many more unless `shown` says them otherwise (a large matrix's were all on one line).
  */
 export const notRunNote = (
   notRun: readonly string[],
   total: number,
   then: string,
-  { shown = notRun.join(', '), of = "the matrix's" }: { readonly shown?: string; readonly of?: string } = {},
+  {
+    shown = listNames(notRun, NOT_RUN_SHOWN),
+    of = "the matrix's",
+  }: { readonly shown?: string; readonly of?: string } = {},
 ): string =>
   `parzen: ${notRun.length} of ${of} ${total} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${shown}); ${then}`;
 
@@ -930,7 +937,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     const valuesOf = new Map(variants.map((variant) => [variant.study, variant.values]));
     const legend = studyNameLegend(variants.filter((variant) => lines.some((line) => line.study === variant.study)));
     const notRunNames = notRun.map(({ study }) => study);
-    const shownNames = listNames(notRunNames, 5);
+    const shownNames = listNames(notRunNames, NOT_RUN_SHOWN);
     if (lines.length === 0 && notRun.length > 0)
       throw new ParzenError(
         'STUDY_NOT_FOUND',

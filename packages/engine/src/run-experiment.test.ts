@@ -460,6 +460,16 @@ describe('runExperiment (the composition root)', () => {
           "plugin package `./empty.mjs` provides no plugins: its `manifests` is empty (and it has no `services`); list its plugins' manifests there, or leave it out of `plugins`",
       },
     ]);
+    // Listed twice, it is refused as a module with plugins listed twice is, not noted twice.
+    await expect(
+      loadExperiment({ ...config, plugins: ['./empty.mjs', './empty.mjs'] }, { baseDir: dir, functions }),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      message: expect.stringMatching(/^A plugin module is listed twice:/),
+      issues: [
+        { pointer: '/plugins/1', expected: 'each module listed once', found: './empty.mjs again (it is /plugins/0)' },
+      ],
+    });
   });
 
   it('refuses a plugin whose options schema is malformed, naming the plugin and the keyword', async () => {

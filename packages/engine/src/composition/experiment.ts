@@ -165,8 +165,17 @@ const checkPluginNames = (
       found: `${specifiers[later]} again (it is /plugins/${earlier})`,
     });
   };
+  // A module listed twice, whatever it provides (one that provides nothing too: it was noted twice).
+  const repeated = new Set<number>();
+  specifiers.forEach((specifier, later) => {
+    const earlier = specifiers.findIndex((other, at) => at < later && sameModule(other, specifier, baseDir));
+    if (earlier === -1) return;
+    listedTwice(later, earlier);
+    repeated.add(builtIn + later);
+  });
   const own = new Set<symbol>(Object.values(SERVICES).map((token) => token.id));
   packages.forEach((pkg, at) => {
+    if (repeated.has(at)) return;
     const entry = from(at);
     // A package given in code (`plugins` of loadExperiment or fmin) has no config entry to point at.
     const label = entry === undefined ? 'a plugin package given in code' : `/plugins/${entry} (${specifiers[entry]})`;
@@ -182,16 +191,6 @@ const checkPluginNames = (
       const name = serviceNameOf(id);
       const first = services.get(id);
       const earlier = first === undefined ? undefined : from(first);
-      // A module listed twice is said as such, not as two services (review 76: as two clashes with Parzen's).
-      if (
-        first !== at &&
-        earlier !== undefined &&
-        entry !== undefined &&
-        sameModule(specifiers[earlier] as string, specifiers[entry] as string, baseDir)
-      ) {
-        listedTwice(entry, earlier);
-        continue;
-      }
       if (own.has(id))
         problem(
           `The service \`${name}\` of ${label} has the name of Parzen's own; plugins that ask for it could not tell them apart`,
@@ -218,6 +217,8 @@ const checkPluginNames = (
     }
   });
   packages.forEach((pkg, at) => {
+    // A module listed twice is said as such, not as its plugins' or services' clashes with its own (review 76).
+    if (repeated.has(at)) return;
     for (const manifest of pkg.manifests) {
       // An invalid manifest is the registry's to name.
       if (typeof manifest !== 'object' || manifest === null) continue;
@@ -233,10 +234,6 @@ const checkPluginNames = (
       const where =
         earlier === undefined ? 'a built-in one' : `the one of /plugins/${earlier} (${specifiers[earlier]})`;
       if (later === undefined) continue;
-      if (earlier !== undefined && sameModule(specifiers[earlier] as string, specifiers[later] as string, baseDir)) {
-        listedTwice(later, earlier);
-        return;
-      }
       listed.push({
         said: `The ${what} of /plugins/${later} (${specifiers[later]}) has the name of ${where}; a config could not tell them apart`,
         label: `/plugins/${later} (${specifiers[later]})`,

@@ -22,6 +22,7 @@ import { notesLogger, type Output } from '../output.js';
 import { caseVariantNote, closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
 import { studyDeletion } from '../space-mismatch.js';
+import { foldStudyNotes, studyTemplate } from '../study-notes.js';
 import { readStudiesHeld, studiesHeldBeside } from '../study-trials.js';
 import { suggesterLabel, suggesterWords } from '../suggester-label.js';
 
@@ -89,37 +90,6 @@ const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): 
   });
 };
 
-/** Where a note names its study, in a template of the note (the name said once, as `study NAME`). */
-const STUDY_SLOT = 'study \u0000';
-
-/**
- * Each distinct note once, in first-seen order: notes that differ only in the study they name (`study NAME has 30
- * trials already`, one per study of a finished matrix) said once for all of them (`each of 28 studies (a, b, c and
- * 25 more) has 30 trials already`); a note said once, or naming its study otherwise, as it is.
- */
-const foldStudyNotes = (notes: readonly { readonly study: string; readonly note: string }[]): string[] => {
-  const templateOf = ({ study, note }: { study: string; note: string }): string => {
-    const parts = note.split(`study ${study}`);
-    // Its study named once, and nowhere else (a `--study NAME` in a command, say, stays as it is).
-    return parts.length === 2 && !parts.join('').includes(study) ? parts.join(STUDY_SLOT) : note;
-  };
-  const studiesOf = new Map<string, string[]>();
-  for (const note of notes) {
-    const template = templateOf(note);
-    const studies = studiesOf.get(template) ?? [];
-    if (!studies.includes(note.study)) studies.push(note.study);
-    studiesOf.set(template, studies);
-  }
-  return [...studiesOf].map(([template, studies]) =>
-    !template.includes(STUDY_SLOT)
-      ? template
-      : template.replace(
-          STUDY_SLOT,
-          studies.length === 1 ? `study ${studies[0]}` : `each of ${studies.length} studies (${listNames(studies)})`,
-        ),
-  );
-};
-
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */
 interface ValidFile {
   readonly entry: { file: string; studies: string[]; notes?: string[]; legend?: string[] };
@@ -175,7 +145,10 @@ const describeFile = (
       (run.variant === undefined
         ? (run.experiment.notes ?? [])
         : notesInVariant(run.experiment.notes ?? [], run.variant)
-      ).map((note) => ({ study: run.experiment.config.name, note: `${note.pointer}: ${note.message}` })),
+      ).map((note) => {
+        const { name } = run.experiment.config;
+        return { study: name, template: studyTemplate(name, `${note.pointer}: ${note.message}`) };
+      }),
     ),
   );
   // What the labels of the matrix's study names stand for (a digest such as `tpe-1985c9`), as the comparison says it.

@@ -653,6 +653,28 @@ const ranInJournal = async (name: string, fields: Record<string, unknown>) => {
   return path;
 };
 
+describe('notes on a matrix config', () => {
+  it('are said once by a run of its studies, as validate says them, not once per study', async () => {
+    const { own, path } = ownHeartConfig('parzen-batch-empty-', 'empty.json', {
+      name: 'empty',
+      budget: { maxTrials: 1 },
+      plugins: ['./empty.mjs'],
+      matrix: { seed: [1, 2, 3] },
+    });
+    writeIn(own, 'empty.mjs', 'export const manifests = [];');
+    const said =
+      "/plugins/0: plugin package `./empty.mjs` provides no plugins: its `manifests` is empty (and it has no `services`); list its plugins' manifests there, or leave it out of `plugins`";
+    const ran = await cli('run', path, '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    const notes = ran.stderr.split('\n').filter((line) => line.includes('provides no plugins'));
+    expect(notes).toEqual([`parzen: warning: each of 3 studies (empty.seed-1, empty.seed-2, empty.seed-3): ${said}`]);
+    const checked = await cli('validate', path);
+    expect(checked.stderr.split('\n').filter((line) => line.includes('provides no plugins'))).toEqual([
+      `${path}: note: ${said}`,
+    ]);
+  });
+});
+
 describe('validate of a finished matrix', () => {
   it('says a note its studies share once, with how many and which (not once per study)', async () => {
     const path = await ranInJournal('notes', { budget: { maxTrials: 2 }, matrix: { seed: [1, 2, 3, 4, 5] } });

@@ -53,6 +53,7 @@ import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { withStudyDeletion } from '../space-mismatch.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
+import { foldStudyNotes, STUDY_SLOT } from '../study-notes.js';
 import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
 import { inSpaceOrder, type ReporterCutOff, runJson, summaryJson } from '../summary-json.js';
 
@@ -231,6 +232,24 @@ const variantLabels = (runs: readonly PreparedRun[]): string[] => {
   );
 };
 
+/**
+ * The notes of a batch's configs (`study NAME: POINTER: MESSAGE`, as a run says them), each config's in turn, those
+ * of a matrix's studies that differ only in the study's name said once for all of them.
+ */
+const batchNotes = (runs: readonly PreparedRun[]): string[] =>
+  [...new Set(runs.map((run) => run.configPath))].flatMap((path) =>
+    foldStudyNotes(
+      runs
+        .filter((run) => run.configPath === path)
+        .flatMap(({ experiment }) =>
+          (experiment.notes ?? []).map((note) => ({
+            study: experiment.config.name,
+            template: `${STUDY_SLOT}: ${note.pointer}: ${note.message}`,
+          })),
+        ),
+    ),
+  );
+
 /** Runs the prepared runs in turn until done or interrupted; in a batch a failing run does not stop the rest. */
 const executeRuns = async (
   runs: readonly PreparedRun[],
@@ -243,6 +262,10 @@ const executeRuns = async (
 ): Promise<BatchOutcome[]> => {
   const outcomes: BatchOutcome[] = [];
   const labels = variantLabels(runs);
+  // A batch's notes on its configs are said once, before its runs: a matrix's folded as validate folds them (each
+  // run said them again, once per study).
+  const batch = runs.length > 1;
+  if (batch) for (const line of batchNotes(runs)) output.note(`parzen: warning: ${line}`);
   for (const [index, run] of runs.entries()) {
     if (interrupts.signal.aborted) {
       const left = runs.slice(index);
@@ -286,7 +309,8 @@ const executeRuns = async (
           foreign?.started(event);
         },
       };
-      const ran = await runLoadedExperiment(run.experiment, controls).finally(() => foreign?.done());
+      const experiment = batch ? { ...run.experiment, notes: [] } : run.experiment;
+      const ran = await runLoadedExperiment(experiment, controls).finally(() => foreign?.done());
       // In the study's order of the parameters, as its trial lines, `trials` and `best` (review 41).
       const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
       // --json's waitingEntries counts entries left in the queue: none in a store that keeps nothing (review 155).

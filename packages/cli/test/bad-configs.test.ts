@@ -111,6 +111,17 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(`${issue?.expected} ${issue?.found}`).toMatch(expected);
   });
 
+  it('is refused by the commands that read its study as validate refuses it, the same way (a user trial: trials and best read it)', async () => {
+    const path = writeIn(tempDir('parzen-bad-read-'), 'zero.json', heartConfig({ budget: { maxTrials: 0 } }));
+    const checked = await cli('validate', path);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain('/budget/maxTrials: expected an integer ≥ 1, found 0');
+    for (const command of ['trials', 'best', 'studies', 'export', 'explain', 'report']) {
+      const read = await cli(command, path);
+      expect([command, read.code, read.stderr]).toEqual([command, 2, checked.stderr]);
+    }
+  });
+
   it('lists every problem of a config, each on its own line on stderr', async () => {
     const { run, error } = await reject(
       'three-problems',

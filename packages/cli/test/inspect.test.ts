@@ -481,6 +481,7 @@ describe('a matrix run in part (user trial 26)', () => {
       space,
       objective: { use: 'module', options: { path: './never-loaded.mjs' } },
       store: { use: 'jsonl', options: { path: './partial.parzen.jsonl' } },
+      budget: { maxTrials: 3 },
       matrix: { seed: [1, 2, 3] },
     });
     const trials = await cli('trials', config, '--json');
@@ -511,6 +512,7 @@ describe('a matrix run in part (user trial 26)', () => {
       space,
       objective: { use: 'module', options: { path: './never-loaded.mjs' } },
       store: { use: 'jsonl', options: { path: './many.parzen.jsonl' } },
+      budget: { maxTrials: 3 },
       matrix: { seed: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
     });
     const said =

@@ -53,6 +53,7 @@ import { applyOverrides } from '../overrides.js';
 import {
   cliLoadOptions,
   enableTypeScriptPlugins,
+  prepareRuns,
   refuseStoreLeftBesideLink,
   storeFile,
   withBatchStore,
@@ -195,10 +196,21 @@ const probeSuggester: PluginPackage = {
   ],
 };
 
-const configTargets = async (path: string, flags: InspectFlags): Promise<InspectTarget[]> => {
+/** Whether a config lists plugin packages of its own (`plugins`, a matrix cannot set it). */
+const hasPlugins = (raw: unknown): boolean => {
+  const plugins = typeof raw === 'object' && raw !== null ? (raw as { plugins?: unknown }).plugins : undefined;
+  return plugins !== undefined && !(Array.isArray(plugins) && plugins.length === 0);
+};
+
+const configTargets = async (path: string, flags: InspectFlags, checked: boolean): Promise<InspectTarget[]> => {
   const baseDir = configFolder(path);
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
   const raw = withBatchStore(applyOverrides(readConfigFile(path), overrides));
+  // A config that `validate`, `explain` and `report` refuse (`"maxTrials": 0`) is refused here too, by the same
+  // checks and in the same words, though only its store is opened: its objective is not started. Not one that lists
+  // `plugins`: checking their options would import them, which a read of the trials never does.
+  if (checked && !hasPlugins(raw))
+    await prepareRuns([path], { overrides, reportersIdle: true, progress: { force: 'off' } });
   let variants = expandMatrix(raw);
   // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
   const named = variants.filter((variant) => variant.config.name === flags.study);
@@ -436,11 +448,16 @@ export const heldStudy = async (path: string, study: string, store: string | und
  * What `trials`, `best`, `export` and `studies` read: the config's study (each matrix variant's) or, with
  * `--store` and no config, the store's; with `--salvage`, read past damaged journal lines.
  */
-export const inspectTargets = async (path: string | undefined, flags: InspectFlags): Promise<InspectTarget[]> => {
+export const inspectTargets = async (
+  path: string | undefined,
+  flags: InspectFlags,
+  /** Whether the config is checked as `validate` checks it (not for `delete`, which reads the store's name only). */
+  checked = true,
+): Promise<InspectTarget[]> => {
   if (path === undefined && flags.store === undefined)
     throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
   const targets =
-    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
+    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags, checked);
   return flags.salvage === true ? targets.map(salvaging) : targets;
 };
 

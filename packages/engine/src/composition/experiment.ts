@@ -217,7 +217,7 @@ const checkPluginNames = (
     }
   });
   packages.forEach((pkg, at) => {
-    // A module listed twice is said as such, not as its plugins' or services' clashes with its own (review 76).
+    // A module listed twice is said as such, not as its plugins' or services' clashes with its own.
     if (repeated.has(at)) return;
     for (const manifest of pkg.manifests) {
       // An invalid manifest is the registry's to name.

@@ -102,6 +102,7 @@ export {
   familyOf,
   groupModel,
   type KeptBelow,
+  type KeptGroupBelow,
   type Model,
   type ModelCaches,
   type ModelParam,

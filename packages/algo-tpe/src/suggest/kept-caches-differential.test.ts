@@ -2,15 +2,17 @@ import { appendFileSync } from 'node:fs';
 import type { FinishedTrial, ParamAssignment, RunningTrial } from '@parzen/engine';
 import { compileSpace, createRng, type Rng, suggestParams } from '@parzen/engine/plugin';
 import { describe, expect, test } from 'vitest';
+import { useDenseSimd } from '../estimator/backends/dense-simd.js';
+import { useMixedPasses } from '../estimator/backends/pruned-product.js';
 import type { TpeOptions } from '../options.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
 
 // Differential check of the suggester's kept state (TrialHistory, the Hermite and joint g(x) caches, the kept
-// l(x), the lazily combined Hermite sums, the O(1) column lookup): one suggester lives through a randomised
-// study whose history is not append-only (trials finished out of order, failed, pruned, deleted, imported
-// with numbers in the gaps, ties and infinite losses, running trials with a constant liar), and every
-// suggestion is compared, value for value, with the one a fresh suggester (empty caches) gives for the same
-// context.
+// l(x) of one parameter and of a joint block, the lazily combined Hermite sums, the O(1) column lookup): one
+// suggester lives through a randomised study whose history is not append-only (trials finished out of order,
+// failed, pruned, deleted, imported with numbers in the gaps, ties and infinite losses, running trials with a
+// constant liar), and every suggestion is compared, value for value, with the one a fresh suggester (empty
+// caches) gives for the same context.
 
 const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
@@ -28,6 +30,14 @@ const space = compileSpace({
       { value: 'c', space: { decay: { type: 'loguniform', low: 1e-6, high: 1e-1 } } },
     ],
   },
+});
+
+// Joint blocks of integers, quantized values and a choice alone (no continuous dimension in the block).
+const discrete = compileSpace({
+  k: { type: 'uniformint', low: 1, high: 40 },
+  q: { type: 'quniform', low: 0, high: 5, q: 0.5 },
+  r: { type: 'randint', low: 0, high: 7 },
+  c: { type: 'choice', options: ['a', 'b', 'c'] },
 });
 
 const flat = compileSpace({
@@ -90,6 +100,8 @@ interface Scenario {
   readonly direction: 'minimize' | 'maximize';
   /** Some complete trials with a NaN loss (a table store's complete row without a loss reads NaN). */
   readonly nanLosses?: boolean;
+  /** Where the kept suggester's suggestions are listed, when given. */
+  readonly record?: string[];
 }
 
 /** The study as a store would list it: finished trials and running ones by number. */
@@ -144,6 +156,7 @@ const runScenario = async (scenario: Scenario): Promise<string[]> => {
       const fromKept = await suggestParams(kept, context(`t${trialNumber}`));
       const fromFresh = await suggestParams(createTpeSuggester(scenario.options), context(`t${trialNumber}`));
       suggestions++;
+      scenario.record?.push(`${trialNumber} ${JSON.stringify(fromKept)}`);
       // For comparing commits: every suggestion of the kept suggester, exactly (KEPT_DIFFERENTIAL_DUMP=file).
       const dump = process.env.KEPT_DIFFERENTIAL_DUMP;
       if (dump !== undefined)
@@ -255,6 +268,7 @@ describe('kept caches against fresh suggesters (differential, randomised histori
       for (let seed = 0; seed < seeds; seed++) {
         for (const [spaceLabel, s] of [
           ['mixed', space],
+          ['discrete', discrete as unknown as Space],
           ['flat', flat as unknown as Space],
         ] as const) {
           divergences.push(
@@ -273,6 +287,55 @@ describe('kept caches against fresh suggesters (differential, randomised histori
       expect(divergences).toEqual([]);
     });
   }
+});
+
+describe("g(x)'s dense pass in WebAssembly SIMD, in JavaScript passes and kernel at a time (differential)", () => {
+  // The joint blocks' g(x) sums every above kernel at every candidate: its terms in SIMD (binned and categorical
+  // dimensions as tables), in the JavaScript passes that run where SIMD is missing, or kernel at a time with
+  // the cut-off. Each gives the others' sums bit for bit, so a study's suggestions are the same draw for draw.
+  test('every suggestion of randomised studies with mixed and discrete joint blocks is the same in the three', {
+    timeout: 600_000,
+  }, async () => {
+    const modes = [
+      [true, true],
+      [false, true],
+      [true, false],
+    ] as const;
+    for (const [label, options] of [
+      ['parzen', { profile: 'parzen' }],
+      ['optuna5', { profile: 'optuna5' }],
+    ] as const)
+      for (const [spaceLabel, s] of [
+        ['mixed', space],
+        ['discrete', discrete as unknown as Space],
+      ] as const) {
+        const runs: string[][] = [];
+        for (const [simd, passes] of modes) {
+          const record: string[] = [];
+          useDenseSimd(simd);
+          useMixedPasses(passes);
+          try {
+            await runScenario({
+              label: `${label} ${spaceLabel}`,
+              options,
+              space: s,
+              seed: `dense ${label} ${spaceLabel}`,
+              initial: 150,
+              steps: 60,
+              direction: 'minimize',
+              record,
+            });
+          } finally {
+            useDenseSimd(true);
+            useMixedPasses(true);
+          }
+          runs.push(record);
+        }
+        expect(runs[0]?.length).toBeGreaterThan(10);
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+      }
+  });
 });
 
 describe('a finished trial replaced by another of the same number and state between two suggestions', () => {

@@ -2,11 +2,12 @@ import type { Trial } from '@parzen/engine';
 import { compileSpace, createRng } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import type { Density } from '../estimator/density.js';
 import { splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings } from '../options.js';
-import { buildParamModel, createModelCaches, paramModel } from './models.js';
+import { buildParamModel, createModelCaches, groupModel, paramModel } from './models.js';
 
 const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
@@ -23,6 +24,14 @@ const studyOf = (rows: readonly (readonly [number, number])[], running: number):
   });
 
 const row = fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }));
+
+/** A kept density and a built one draw the same candidates from one seed and give them the same densities. */
+const expectSameDensity = (kept: Density, built: Density, seed: string): void => {
+  const draws = kept.sample(createRng(seed), 24);
+  expect(draws).toEqual(built.sample(createRng(seed), 24));
+  expect(kept.logPdf(draws, false)).toEqual(built.logPdf(draws, false));
+  expect(kept.logPdf(draws, true)).toEqual(built.logPdf(draws, true));
+};
 
 describe('kept l(x) (a parameter’s below density reused while its below observations are the same)', () => {
   test('equals the density built from the split’s below observations, draw for draw, as the study grows', () => {
@@ -47,10 +56,7 @@ describe('kept l(x) (a parameter’s below density reused while its below observ
                 const kept = paramModel(history, split, param, settings, caches).below;
                 const observations = paramObservations(history, split, param.name);
                 const built = buildParamModel(param, observations.below, observations.above, settings).below;
-                const draws = kept.sample(createRng(`draws ${size}`), 24);
-                expect(draws).toEqual(built.sample(createRng(`draws ${size}`), 24));
-                expect(kept.logPdf(draws, false)).toEqual(built.logPdf(draws, false));
-                expect(kept.logPdf(draws, true)).toEqual(built.logPdf(draws, true));
+                expectSameDensity(kept, built, `draws ${size}`);
               }
             }
           }
@@ -79,5 +85,100 @@ describe('kept l(x) (a parameter’s below density reused while its below observ
     // A worse one leaves the below set as it was: the density is kept.
     rows.push([1.9, 0.9]);
     expect(belowOf(42)).toBe(next);
+  });
+});
+
+// A joint block of a continuous, a log, an integer, a quantized parameter and a choice (l(x) turned in the
+// principal axes of its continuous parameters under the `parzen` profile).
+const block = compileSpace({
+  x: { type: 'uniform', low: -2, high: 2 },
+  lr: { type: 'loguniform', low: 1e-4, high: 1 },
+  k: { type: 'uniformint', low: 1, high: 30 },
+  q: { type: 'quniform', low: 0, high: 5, q: 0.5 },
+  c: { type: 'choice', options: ['a', 'b', 'c'] },
+});
+
+/** Rows (x, u, k, q, c) as complete trials. */
+const blockStudy = (rows: readonly (readonly [number, number, number, number, number])[]): Trial[] =>
+  rows.map(([x, u, k, q, c], number) => ({
+    study: 's',
+    number,
+    state: 'complete',
+    internal: { x, lr: 10 ** (4 * u - 4), k, q, c },
+    loss: x * x + u + Math.abs(k - 10) / 10 + q / 5 + c / 3,
+    startedAt: '',
+    finishedAt: '',
+  }));
+
+const blockRow = fc.tuple(
+  fc.double({ min: -2, max: 2, noNaN: true }),
+  fc.double({ min: 0, max: 1, noNaN: true }),
+  fc.integer({ min: 1, max: 30 }),
+  fc.integer({ min: 0, max: 10 }).map((i) => i / 2),
+  fc.integer({ min: 0, max: 2 }),
+);
+
+describe('kept joint l(x) (a block’s below density reused while its below columns are the same)', () => {
+  test('equals the density built for the decision, draw for draw, as the study grows and its settings change', () => {
+    fc.assert(
+      fc.property(
+        fc.array(blockRow, { minLength: 12, maxLength: 90 }),
+        fc.array(fc.nat({ max: 89 }), { maxLength: 4 }),
+        fc.constantFrom('optuna5', 'parzen'),
+        (rows, cuts, profile) => {
+          // Two settings objects, as a study's exploring trials and the later ones have: l(x) of one is not the other's.
+          const settings = [
+            resolveTpeSettings({ profile }),
+            resolveTpeSettings({ profile, belowBandwidth: 0.5, frame: profile === 'parzen' ? 'axes' : 'principal' }),
+          ];
+          const history = new TrialHistory();
+          const caches = createModelCaches();
+          const trials = blockStudy(rows);
+          const sizes = [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length];
+          for (const size of sizes)
+            for (const chosen of [0, 0, 1, 1, 0]) {
+              const current = settings[chosen] as (typeof settings)[number];
+              history.sync('s', 'minimize', trials.slice(0, size));
+              const split = splitHistory(history, current);
+              const kept = groupModel(history, split, block.params, current, caches).below;
+              const built = groupModel(history, split, block.params, current).below;
+              expectSameDensity(kept, built, `draws ${size} ${chosen}`);
+            }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test('is rebuilt when the below columns or the settings change, and only then', () => {
+    const settings = resolveTpeSettings({ profile: 'parzen' });
+    const other = resolveTpeSettings({ profile: 'parzen', belowBandwidth: 0.5 });
+    const rows: [number, number, number, number, number][] = Array.from({ length: 60 }, (_, i) => [
+      ((i * 7) % 40) / 10 - 2,
+      (i % 10) / 10,
+      1 + (i % 30),
+      (i % 11) / 2,
+      i % 3,
+    ]);
+    const history = new TrialHistory();
+    const caches = createModelCaches();
+    const belowOf = (size: number, with_ = settings) => {
+      history.sync('s', 'minimize', blockStudy(rows.slice(0, size)));
+      return groupModel(history, splitHistory(history, with_), block.params, with_, caches).below;
+    };
+    const first = belowOf(60);
+    expect(belowOf(60)).toBe(first);
+    // Another settings object (the exploring trials'): another density; back to the first, one built for it.
+    const explored = belowOf(60, other);
+    expect(explored).not.toBe(first);
+    expect(belowOf(60)).not.toBe(explored);
+    const again = belowOf(60);
+    // A new best trial enters the below set: another density.
+    rows.push([0, 0, 10, 0, 0]);
+    const next = belowOf(61);
+    expect(next).not.toBe(again);
+    // A worse one leaves the below set as it was: the density is kept.
+    rows.push([1.9, 0.9, 30, 5, 2]);
+    expect(belowOf(62)).toBe(next);
   });
 });

@@ -41,6 +41,22 @@ export interface ModelCaches {
   readonly joint: WeakMap<object, Map<string, IncrementalAbove>>;
   /** Univariate l(x): per parameter's column, the density of the last below observations it was built from. */
   readonly below: WeakMap<object, KeptBelow>;
+  /** Joint l(x): per first member's column, the density of each group (by its names) and what it was built from. */
+  readonly groupBelow: WeakMap<object, Map<string, KeptGroupBelow>>;
+}
+
+/** A joint l(x) and what it was built from: it serves every decision of the group whose below columns are these. */
+export interface KeptGroupBelow {
+  /** The family it was built with. */
+  readonly family: DensityFamily;
+  /** The parameters' encodings under that family. */
+  readonly encodings: readonly Encoding[];
+  /** The family settings of l(x); one object per TPE settings object, whose `frame` it was built with. */
+  readonly settings: FamilySettings;
+  /** The below columns it was built from, one per parameter. */
+  readonly columns: readonly ObservationSet[];
+  /** The density. */
+  readonly density: Density;
 }
 
 /** A univariate l(x) and what it was built from: it serves every decision whose below observations are these. */
@@ -62,6 +78,7 @@ export const createModelCaches = (): ModelCaches => ({
   hermite: new WeakMap(),
   joint: new WeakMap(),
   below: new WeakMap(),
+  groupBelow: new WeakMap(),
 });
 
 /** Whether two observation sets hold the same trials with the same values, in the same order. */
@@ -389,17 +406,63 @@ export const groupModel = (
       : incrementalAbove(history, split, group, encodings, settings, caches);
   const belowColumns = groupColumns(history, group, kept(split.below));
   // l(x) in the principal axes of the below trials, when asked and there are two continuous parameters to turn.
-  const frame = settings.frame === 'principal' ? principalFrame(encodings, belowColumns) : undefined;
+  const build = (): Density => {
+    const frame = settings.frame === 'principal' ? principalFrame(encodings, belowColumns) : undefined;
+    return frame === undefined
+      ? buildDensity(family, encodings, belowColumns, belowSettings(settings))
+      : framedDensity(family, encodings, belowColumns, belowSettings(settings), frame);
+  };
   return {
     params: group,
     encodings,
+    // Kept from decision to decision of the group while its below trials stay the same (not a branch's alone).
     below:
-      frame === undefined
-        ? buildDensity(family, encodings, belowColumns, belowSettings(settings))
-        : framedDensity(family, encodings, belowColumns, belowSettings(settings), frame),
+      caches === undefined || scope !== undefined
+        ? build()
+        : keptGroupBelowDensity(caches, history, group, family, encodings, belowColumns, settings, build),
     above: above ?? slow(),
     aboveWeight: aboveWeightFor(encodings, settings),
   };
+};
+
+/**
+ * Joint l(x) of a group from its below columns: the density built for the group's last decision when its below
+ * columns were the same trials with the same values (and the same family, encodings and settings), else built
+ * here (`build`) and kept. The below set changes only when a trial enters it, so most decisions reuse the
+ * estimator, its frame and backend, and the bin masses the backend keeps; a kept density gives what a fresh
+ * one gives for these columns (kept-caches-differential.test.ts, models.test.ts).
+ */
+const keptGroupBelowDensity = (
+  caches: ModelCaches,
+  history: TrialHistory,
+  group: readonly ParamNode[],
+  family: DensityFamily,
+  encodings: readonly Encoding[],
+  columns: readonly ObservationSet[],
+  settings: TpeSettings,
+  build: () => Density,
+): Density => {
+  const first = history.column((group[0] as ParamNode).name);
+  let byGroup = caches.groupBelow.get(first);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    caches.groupBelow.set(first, byGroup);
+  }
+  const key = group.map((param) => param.name).join('\u0000');
+  const familySettings = belowSettings(settings);
+  const kept = byGroup.get(key);
+  if (
+    kept !== undefined &&
+    kept.family === family &&
+    kept.settings === familySettings &&
+    kept.encodings.length === encodings.length &&
+    kept.encodings.every((encoding, j) => encoding === encodings[j]) &&
+    kept.columns.every((column, j) => sameObservations(column, columns[j] as ObservationSet))
+  )
+    return kept.density;
+  const density = build();
+  byGroup.set(key, { family, encodings, settings: familySettings, columns, density });
+  return density;
 };
 
 /**

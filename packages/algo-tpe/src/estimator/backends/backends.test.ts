@@ -23,6 +23,8 @@ import {
   mixedDimensions,
   type ProductKernels,
   productKernels,
+  useMixedPasses,
+  visitProduct,
 } from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
@@ -400,7 +402,7 @@ describe('every backend equals the reference direct sum', () => {
           const points = Array.from({ length: d }, (_, j) => ({
             at: Float64Array.from(rows, (row) => row[j] as number),
           }));
-          const full = evaluateProduct(kernels, bounds, points, extra);
+          const full = visitProduct(kernels, bounds, points, extra);
           const start = from % rows.length;
           // In WebAssembly SIMD and in the JavaScript loops that run where it is missing.
           for (const simd of [true, false]) {
@@ -444,7 +446,7 @@ describe('every backend equals the reference direct sum', () => {
     denseProduct(kernels, bounds, points, extra, loops, 0);
     useDenseSimd(true);
     expect(Array.from(simd)).toEqual(Array.from(loops));
-    expect(Array.from(simd)).toEqual(Array.from(evaluateProduct(kernels, bounds, points, extra)));
+    expect(Array.from(simd)).toEqual(Array.from(visitProduct(kernels, bounds, points, extra)));
   });
 
   test("the SIMD dense pass's exponentials are fastExpNonPositive's over the kept range, bit for bit", () => {
@@ -540,10 +542,27 @@ describe('every backend equals the reference direct sum', () => {
             if (emptyBin && j === 0) upper[0] = at[0] as number;
             return { at, upper };
           });
-          const full = evaluateProduct(kernels, bounds, points, extra);
-          const dense = new Float64Array(rows.length);
-          denseProduct(kernels, bounds, points, extra, dense, 0);
-          expect(Array.from(dense)).toEqual(Array.from(full));
+          const full = visitProduct(kernels, bounds, points, extra);
+          // The terms in WebAssembly SIMD (each binned or categorical dimension a table), in the JavaScript
+          // passes that run where it is missing, and kernel at a time: each the full visit's, bit for bit.
+          for (const [simd, passes] of [
+            [true, true],
+            [false, true],
+            [true, false],
+          ] as const) {
+            useDenseSimd(simd);
+            useMixedPasses(passes);
+            const dense = new Float64Array(rows.length);
+            try {
+              denseProduct(kernels, bounds, points, extra, dense, 0);
+            } finally {
+              useDenseSimd(true);
+              useMixedPasses(true);
+            }
+            expect(Array.from(dense)).toEqual(Array.from(full));
+            // Without an index, evaluateProduct is the dense pass.
+            expect(Array.from(evaluateProduct(kernels, bounds, points, extra))).toEqual(Array.from(full));
+          }
         },
       ),
       { numRuns: 150 },

@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from 'vitest';
 import { denseSimd, forgetDenseSimd } from './dense-simd.js';
-import { denseProduct, evaluateProduct, type ProductKernels } from './pruned-product.js';
+import { denseProduct, type ProductKernels, visitProduct } from './pruned-product.js';
 
 // The module is instantiated once per process, on first use: forgotten here before and after, so that this test
 // makes it under a WebAssembly that refuses to compile, and the tests after it get the real one again.
@@ -49,5 +49,5 @@ test('where WebAssembly is there but compiling is refused, the dense pass runs i
   const extra = { ...kernels(d, 3), size: 3 };
   const dense = new Float64Array(9);
   denseProduct(made, bounds, points, extra, dense, 0);
-  expect(Array.from(dense)).toEqual(Array.from(evaluateProduct(made, bounds, points, extra)));
+  expect(Array.from(dense)).toEqual(Array.from(visitProduct(made, bounds, points, extra)));
 });

@@ -40,6 +40,7 @@ type TermsFunction = (
   bests: number,
 ) => void;
 type SumsFunction = (count: number, terms: number, bests: number, totals: number) => void;
+type MixedFunction = (...addresses: readonly number[]) => void;
 
 const unsigned = (value: number): number[] => {
   const bytes: number[] = [];
@@ -85,6 +86,8 @@ const load64Lane1 = memory(0x57, 3, 0, 1);
 const constant = (bytes: number[]) => simd(0x0c, ...bytes);
 const splat = (value: number) => constant(bytesOf(Float64Array.of(value, value)));
 const and = simd(0x4e);
+const or = simd(0x50);
+const anyTrue = simd(0x53);
 const extract32 = (lane: number) => simd(0x1b, lane);
 const shl32 = simd(0xab);
 const shrU64 = simd(0xcd);
@@ -96,6 +99,19 @@ const fadd = simd(0xf0);
 const fsub = simd(0xf1);
 const fmul = simd(0xf2);
 const pmax = simd(0xf7);
+/** Local `local` += `bytes`. */
+const moveOn = (local: number, bytes: number) => [...get(local), ...i32(bytes), ...add32, ...set(local)];
+
+/** Local `end` = local `base` + local `count` · `stride`: where a loop over `count` items of `stride` bytes ends. */
+const endOf = (base: number, count: number, stride: number, end: number) => [
+  ...get(base),
+  ...get(count),
+  ...i32(stride),
+  ...mul32,
+  ...add32,
+  ...set(end),
+];
+
 /** A loop that runs while local `at` < local `end`, `body` then `at` += `step`. */
 const loopWhile = (at: number, end: number, step: number, body: number[]) => [
   ...[0x02, 0x40, 0x03, 0x40],
@@ -104,24 +120,29 @@ const loopWhile = (at: number, end: number, step: number, body: number[]) => [
   ...geU32,
   ...[0x0d, 1],
   ...body,
-  ...get(at),
-  ...i32(step),
-  ...add32,
-  ...set(at),
+  ...moveOn(at, step),
   ...[0x0c, 0],
   ...[0x0b, 0x0b],
 ];
 
+/** The locals a continuous dimension's step of a terms body reads and moves on. */
+interface GaussianLocals {
+  readonly mus: number;
+  readonly invs: number;
+  readonly py: number;
+  readonly t01: number;
+  readonly t23: number;
+  readonly mu: number;
+  readonly inverse: number;
+  readonly z: number;
+  readonly half: number;
+}
+
 /**
- * terms(size, d, mus, invSigmas, coefs, y, terms, bests): kernel k's terms at the four points y (dimension j
- * of lane r at y + 8·(4j + r)) into terms + 8·(4k + r); each lane's best (a pmax, which keeps the best as
- * `t > best ? t : best` does) into bests.
+ * One continuous dimension of a kernel's terms: t −= 0.5·z·z with z = (y − μ)·(1/σ), for the lanes at py and
+ * py + 16; then the inverse widths one on and the point one dimension on (the caller's loop moves `mus`).
  */
-const termsBody = (): number[] => {
-  // Parameters 0-7, then locals: 8 coefEnd, 9 dimEnd, 10 py (i32); 11 t01, 12 t23, 13 b01, 14 b23, 15 mu,
-  // 16 inverse, 17 z, 18 half (v128).
-  const [size, d, mus, invs, coefs, y, terms, bests] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [coefEnd, dimEnd, py, t01, t23, b01, b23, mu, inverse, z, half] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+const gaussianDimension = ({ mus, invs, py, t01, t23, mu, inverse, z, half }: GaussianLocals): number[] => {
   const lane = (offset: number, t: number) => [
     ...get(t),
     ...get(py),
@@ -139,7 +160,7 @@ const termsBody = (): number[] => {
     ...fsub,
     ...set(t),
   ];
-  const dimension = [
+  return [
     ...get(mus),
     ...load64Splat,
     ...set(mu),
@@ -148,14 +169,122 @@ const termsBody = (): number[] => {
     ...set(inverse),
     ...lane(0, t01),
     ...lane(16, t23),
-    ...get(invs),
-    ...i32(8),
-    ...add32,
-    ...set(invs),
-    ...get(py),
-    ...i32(32),
-    ...add32,
+    ...moveOn(invs, 8),
+    ...moveOn(py, 32),
+  ];
+};
+
+/** The bests start at −∞, and `half` holds 0.5. */
+const startBests = (half: number, b01: number, b23: number): number[] => [
+  ...splat(0.5),
+  ...set(half),
+  ...splat(Number.NEGATIVE_INFINITY),
+  ...set(b01),
+  ...splat(Number.NEGATIVE_INFINITY),
+  ...set(b23),
+];
+
+/** A kernel's four terms stored at `terms`, the lanes' bests raised by them (pmax), `terms` one kernel on. */
+const storeKernel = (terms: number, t01: number, t23: number, b01: number, b23: number): number[] => [
+  ...get(terms),
+  ...get(t01),
+  ...store(0),
+  ...get(terms),
+  ...get(t23),
+  ...store(16),
+  ...get(b01),
+  ...get(t01),
+  ...pmax,
+  ...set(b01),
+  ...get(b23),
+  ...get(t23),
+  ...pmax,
+  ...set(b23),
+  ...moveOn(terms, 32),
+];
+
+/** The lanes' bests stored at `bests`. */
+const storeBests = (bests: number, b01: number, b23: number): number[] => [
+  ...get(bests),
+  ...get(b01),
+  ...store(0),
+  ...get(bests),
+  ...get(b23),
+  ...store(16),
+];
+
+/**
+ * terms(size, d, mus, invSigmas, coefs, y, terms, bests): kernel k's terms at the four points y (dimension j
+ * of lane r at y + 8·(4j + r)) into terms + 8·(4k + r); each lane's best (a pmax, which keeps the best as
+ * `t > best ? t : best` does) into bests.
+ */
+const termsBody = (): number[] => {
+  // Parameters 0-7, then locals: 8 coefEnd, 9 dimEnd, 10 py (i32); 11 t01, 12 t23, 13 b01, 14 b23, 15 mu,
+  // 16 inverse, 17 z, 18 half (v128).
+  const [size, d, mus, invs, coefs, y, terms, bests] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [coefEnd, dimEnd, py, t01, t23, b01, b23, mu, inverse, z, half] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const dimension = gaussianDimension({ mus, invs, py, t01, t23, mu, inverse, z, half });
+  const kernel = [
+    ...get(coefs),
+    ...load64Splat,
+    ...set(t01),
+    ...get(t01),
+    ...set(t23),
+    ...get(y),
     ...set(py),
+    ...endOf(mus, d, 8, dimEnd),
+    ...loopWhile(mus, dimEnd, 8, dimension),
+    ...storeKernel(terms, t01, t23, b01, b23),
+  ];
+  return [
+    ...[2, 3, I32, 8, V128],
+    ...startBests(half, b01, b23),
+    ...endOf(coefs, size, 8, coefEnd),
+    ...loopWhile(coefs, coefEnd, 8, kernel),
+    ...storeBests(bests, b01, b23),
+    0x0b,
+  ];
+};
+
+/**
+ * mixed(size, nc, mus, invSigmas, coefs, y, terms, bests, nt, indices, tables, rowBytes): {@link termsBody}'s
+ * terms over the `nc` continuous dimensions (centres and inverse widths comp-major over those alone), then per
+ * table dimension t < nt in order, lane r's term plus the double at tables + index + r·rowBytes, where index is
+ * kernel k's entry t of the i32 `indices` (nt per kernel, byte offsets); each lane's best into bests.
+ */
+const mixedBody = (): number[] => {
+  // Parameters 0-11, then locals: 12 coefEnd, 13 dimEnd, 14 py, 15 indexEnd, 16 at, 17 row2, 18 row3 (i32);
+  // 19 t01, 20 t23, 21 b01, 22 b23, 23 mu, 24 inverse, 25 z, 26 half (v128).
+  const [size, nc, mus, invs, coefs, y, terms, bests, nt, indices, tables, rowBytes] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ];
+  const [coefEnd, dimEnd, py, indexEnd, at, row2, row3] = [12, 13, 14, 15, 16, 17, 18];
+  const [t01, t23, b01, b23, mu, inverse, z, half] = [19, 20, 21, 22, 23, 24, 25, 26];
+  const dimension = gaussianDimension({ mus, invs, py, t01, t23, mu, inverse, z, half });
+  /** The two lanes' doubles at `at` + first and `at` + second (locals holding row offsets, or none for 0). */
+  const pair = (first: number | undefined, second: number) => [
+    ...get(at),
+    ...get(second),
+    ...add32,
+    ...get(at),
+    ...(first === undefined ? [] : [...get(first), ...add32]),
+    ...load64Zero,
+    ...load64Lane1,
+  ];
+  const table = [
+    ...get(tables),
+    ...get(indices),
+    ...[0x28, 2, 0],
+    ...add32,
+    ...set(at),
+    ...get(t01),
+    ...pair(undefined, rowBytes),
+    ...fadd,
+    ...set(t01),
+    ...get(t23),
+    ...pair(row2, row3),
+    ...fadd,
+    ...set(t23),
   ];
   const kernel = [
     ...get(coefs),
@@ -165,53 +294,26 @@ const termsBody = (): number[] => {
     ...set(t23),
     ...get(y),
     ...set(py),
-    ...get(mus),
-    ...get(d),
-    ...i32(8),
-    ...mul32,
-    ...add32,
-    ...set(dimEnd),
+    ...endOf(mus, nc, 8, dimEnd),
     ...loopWhile(mus, dimEnd, 8, dimension),
-    ...get(terms),
-    ...get(t01),
-    ...store(0),
-    ...get(terms),
-    ...get(t23),
-    ...store(16),
-    ...get(b01),
-    ...get(t01),
-    ...pmax,
-    ...set(b01),
-    ...get(b23),
-    ...get(t23),
-    ...pmax,
-    ...set(b23),
-    ...get(terms),
-    ...i32(32),
-    ...add32,
-    ...set(terms),
+    ...endOf(indices, nt, 4, indexEnd),
+    ...loopWhile(indices, indexEnd, 4, table),
+    ...storeKernel(terms, t01, t23, b01, b23),
   ];
   return [
-    ...[2, 3, I32, 8, V128],
-    ...splat(0.5),
-    ...set(half),
-    ...splat(Number.NEGATIVE_INFINITY),
-    ...set(b01),
-    ...splat(Number.NEGATIVE_INFINITY),
-    ...set(b23),
-    ...get(coefs),
-    ...get(size),
-    ...i32(8),
-    ...mul32,
+    ...[2, 7, I32, 8, V128],
+    ...startBests(half, b01, b23),
+    ...get(rowBytes),
+    ...get(rowBytes),
     ...add32,
-    ...set(coefEnd),
+    ...set(row2),
+    ...get(row2),
+    ...get(rowBytes),
+    ...add32,
+    ...set(row3),
+    ...endOf(coefs, size, 8, coefEnd),
     ...loopWhile(coefs, coefEnd, 8, kernel),
-    ...get(bests),
-    ...get(b01),
-    ...store(0),
-    ...get(bests),
-    ...get(b23),
-    ...store(16),
+    ...storeBests(bests, b01, b23),
     0x0b,
   ];
 };
@@ -305,7 +407,24 @@ const sumsBody = (): number[] => {
     ...fadd,
     ...set(sum),
   ];
-  const kernel = [...lane(0, b01, f01, s01), ...lane(16, b23, f23, s23)];
+  // A kernel whose four terms are all at or below their floors adds +0 to every sum, which leaves each as it
+  // is (a sum starts at +0 and never turns −0): it is skipped.
+  const kernel = [
+    ...get(terms),
+    ...load(0),
+    ...get(f01),
+    ...gt,
+    ...get(terms),
+    ...load(16),
+    ...get(f23),
+    ...gt,
+    ...or,
+    ...anyTrue,
+    ...[0x04, 0x40],
+    ...lane(0, b01, f01, s01),
+    ...lane(16, b23, f23, s23),
+    0x0b,
+  ];
   return [
     ...[2, 1, I32, 13, V128],
     ...get(bests),
@@ -322,12 +441,7 @@ const sumsBody = (): number[] => {
     ...splat(46),
     ...fsub,
     ...set(f23),
-    ...get(terms),
-    ...get(count),
-    ...i32(32),
-    ...mul32,
-    ...add32,
-    ...set(end),
+    ...endOf(terms, count, 32, end),
     ...loopWhile(terms, end, 32, kernel),
     ...get(totals),
     ...get(s01),
@@ -343,16 +457,27 @@ const section = (id: number, content: number[]) => [id, ...unsigned(content.leng
 const name = (text: string) => [...unsigned(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
 const code = (body: number[]) => [...unsigned(body.length), ...body];
 
-/** The module: one memory (exported), `terms` and `sums` (see their bodies). */
+/** The module: one memory (exported), `terms`, `sums` and `mixed` (see their bodies). */
 const moduleBytes = (): Uint8Array =>
   Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // Types: (i32 × 8) → (), (i32 × 4) → ().
-    ...section(1, [2, 0x60, 8, ...new Array(8).fill(I32), 0, 0x60, 4, ...new Array(4).fill(I32), 0]),
-    ...section(3, [2, 0, 1]),
+    // Types: (i32 × 8) → (), (i32 × 4) → (), (i32 × 12) → ().
+    ...section(1, [
+      3,
+      ...[0x60, 8, ...new Array(8).fill(I32), 0],
+      ...[0x60, 4, ...new Array(4).fill(I32), 0],
+      ...[0x60, 12, ...new Array(12).fill(I32), 0],
+    ]),
+    ...section(3, [3, 0, 1, 2]),
     ...section(5, [1, 0, 1]),
-    ...section(7, [3, ...name('memory'), 2, 0, ...name('terms'), 0, 0, ...name('sums'), 0, 1]),
-    ...section(10, [2, ...code(termsBody()), ...code(sumsBody())]),
+    ...section(7, [
+      4,
+      ...[...name('memory'), 2, 0],
+      ...[...name('terms'), 0, 0],
+      ...[...name('sums'), 0, 1],
+      ...[...name('mixed'), 0, 2],
+    ]),
+    ...section(10, [3, ...code(termsBody()), ...code(sumsBody()), ...code(mixedBody())]),
   ]);
 
 const PAGE = 65536;
@@ -361,6 +486,7 @@ interface SimdInstance {
   readonly memory: WasmMemory;
   readonly terms: TermsFunction;
   readonly sums: SumsFunction;
+  readonly mixed: MixedFunction;
 }
 
 /** The instance, made on first use; null where WebAssembly SIMD is not there. */
@@ -383,6 +509,7 @@ const instantiate = (): SimdInstance | null => {
     memory: exports.memory as WasmMemory,
     terms: exports.terms as TermsFunction,
     sums: exports.sums as SumsFunction,
+    mixed: exports.mixed as MixedFunction,
   };
   new Float64Array(made.memory.buffer, TABLE, 64).set(FRACTION_POWERS);
   return made;
@@ -397,6 +524,56 @@ export const forgetDenseSimd = (): void => {
 export const useDenseSimd = (on: boolean): void => {
   enabled = on;
 };
+
+/**
+ * Where a pass's buffers start in the memory (bytes): the table, the bests, the totals, the four points (d
+ * dimensions), the kernels' centres and inverse widths (comp-major, d per kernel), their coefficients, the terms.
+ */
+const layout = (d: number, size: number) => {
+  const yAt = 576;
+  const musAt = yAt + 32 * d;
+  const invAt = musAt + 8 * size * d;
+  const coefsAt = invAt + 8 * size * d;
+  return { bestsAt: 512, totalsAt: 544, yAt, musAt, invAt, coefsAt, termsAt: coefsAt + 8 * size };
+};
+
+/**
+ * The module's memory, grown to hold `end` bytes when it does not; undefined past what it can hold (4 GiB) or
+ * the process can get: then the pass runs in the loops.
+ */
+const grownTo = (memory: WasmMemory, end: number): ArrayBuffer | undefined => {
+  if (end > memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    } catch {
+      return undefined;
+    }
+  }
+  return memory.buffer;
+};
+
+/** The instance where the module is there and turned on (made on first use), else undefined. */
+const ready = (): SimdInstance | undefined => {
+  if (!enabled) return undefined;
+  if (instance === undefined) instance = instantiate();
+  return instance ?? undefined;
+};
+
+/** One dense pass's views in the module's memory (valid until the next pass) and its two calls. */
+export interface SimdPass {
+  /** The four points, interleaved (dimension j of lane r at 4j + r). */
+  readonly y: Float64Array;
+  /** Lane r of kernel k's term at 4k + r. */
+  readonly terms: Float64Array;
+  /** Each lane's best term. */
+  readonly bests: Float64Array;
+  /** Each lane's sum. */
+  readonly totals: Float64Array;
+  /** The kernels' terms at the points, and the lanes' bests. */
+  kernelTerms(): void;
+  /** The lanes' sums over the first `count` kernels' terms. */
+  sums(count: number): void;
+}
 
 /** The kernels of one dense pass, as {@link denseSimd} reads them. */
 export interface SimdKernels {
@@ -419,40 +596,14 @@ export interface SimdKernels {
 export const denseSimd = (
   kernels: SimdKernels,
   extraSize: number,
-):
-  | {
-      readonly listed: number;
-      readonly y: Float64Array;
-      readonly terms: Float64Array;
-      readonly bests: Float64Array;
-      readonly totals: Float64Array;
-      kernelTerms(): void;
-      sums(count: number): void;
-    }
-  | undefined => {
-  if (!enabled) return undefined;
-  if (instance === undefined) instance = instantiate();
-  if (instance === null) return undefined;
-  const { memory, terms, sums } = instance;
+): (SimdPass & { readonly listed: number }) | undefined => {
+  const made = ready();
+  if (made === undefined) return undefined;
+  const { memory, terms, sums } = made;
   const { d, size, logCoefs } = kernels;
-  // Layout (bytes): the table, bests, totals, y, centres, inverse widths, coefficients, terms.
-  const bestsAt = 512;
-  const totalsAt = 544;
-  const yAt = 576;
-  const musAt = yAt + 32 * d;
-  const invAt = musAt + 8 * size * d;
-  const coefsAt = invAt + 8 * size * d;
-  const termsAt = coefsAt + 8 * size;
-  const end = termsAt + 32 * (size + extraSize);
-  if (end > memory.buffer.byteLength) {
-    try {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    } catch {
-      // Past what the module's memory can hold (4 GiB) or the process can get: this pass runs in the loops.
-      return undefined;
-    }
-  }
-  const { buffer } = memory;
+  const { bestsAt, totalsAt, yAt, musAt, invAt, coefsAt, termsAt } = layout(d, size);
+  const buffer = grownTo(memory, termsAt + 32 * (size + extraSize));
+  if (buffer === undefined) return undefined;
   const mus = new Float64Array(buffer, musAt, size * d);
   const invSigmas = new Float64Array(buffer, invAt, size * d);
   const coefs = new Float64Array(buffer, coefsAt, size);
@@ -479,6 +630,62 @@ export const denseSimd = (
     bests: new Float64Array(buffer, bestsAt, 4),
     totals: new Float64Array(buffer, totalsAt, 4),
     kernelTerms: () => terms(listed, d, musAt, invAt, coefsAt, yAt, termsAt, bestsAt),
+    sums: (count) => sums(count, termsAt, bestsAt, totalsAt),
+  };
+};
+
+/**
+ * One dense pass's buffers in the module's memory for a product with table dimensions (binned or categorical,
+ * after the continuous ones in the order their terms are summed): the continuous dimensions' centres and
+ * inverse widths (`continuous`, in order) and the coefficients copied in (every kernel listed, the prior last).
+ * Fill each table dimension's kernel entries once with `index(t, entries)` (entry of kernel k: its row entry),
+ * then per four points write their continuous values into `y` (continuous dimension c of lane r at 4c + r) and
+ * their table rows into `tables` (table t's row of lane r at (4t + r) · `rowLength`), call `kernelTerms` for the
+ * terms (lane r of kernel k at `terms[4k + r]`: the coefficient, minus 0.5·z·z per continuous dimension, plus
+ * the lane's row entry per table dimension, in that order) and the lanes' bests; write any further terms after
+ * them (raising `bests`), then `sums(count)` as {@link denseSimd}'s. Undefined where WebAssembly SIMD is not there
+ * (or it is turned off). The views are valid until the next call.
+ */
+export const denseSimdTables = (
+  kernels: SimdKernels,
+  continuous: readonly number[],
+  tableCount: number,
+  rowLength: number,
+  extraSize: number,
+): (SimdPass & { readonly tables: Float64Array; index(t: number, entries: ArrayLike<number>): void }) | undefined => {
+  const made = ready();
+  if (made === undefined) return undefined;
+  const { memory, mixed, sums } = made;
+  const { d, size, logCoefs } = kernels;
+  const nc = continuous.length;
+  // The layout's buffers, then the table dimensions' indices and rows.
+  const { bestsAt, totalsAt, yAt, musAt, invAt, coefsAt, termsAt } = layout(nc, size);
+  const indicesAt = termsAt + 32 * (size + extraSize);
+  const tablesAt = indicesAt + 8 * Math.ceil((size * tableCount) / 2);
+  const buffer = grownTo(memory, tablesAt + 32 * tableCount * rowLength);
+  if (buffer === undefined) return undefined;
+  const mus = new Float64Array(buffer, musAt, size * nc);
+  const invSigmas = new Float64Array(buffer, invAt, size * nc);
+  for (let k = 0, from = 0, to = 0; k < size; k++, from += d, to += nc)
+    for (let c = 0; c < nc; c++) {
+      const j = continuous[c] as number;
+      mus[to + c] = kernels.mus[from + j] as number;
+      invSigmas[to + c] = kernels.invSigmas[from + j] as number;
+    }
+  new Float64Array(buffer, coefsAt, size).set(logCoefs.subarray(0, size));
+  const indices = new Int32Array(buffer, indicesAt, size * tableCount);
+  return {
+    y: new Float64Array(buffer, yAt, 4 * nc),
+    tables: new Float64Array(buffer, tablesAt, 4 * tableCount * rowLength),
+    terms: new Float64Array(buffer, termsAt, 4 * (size + extraSize)),
+    bests: new Float64Array(buffer, bestsAt, 4),
+    totals: new Float64Array(buffer, totalsAt, 4),
+    index: (t, entries) => {
+      const base = 4 * t * rowLength;
+      for (let k = 0, at = t; k < size; k++, at += tableCount) indices[at] = 8 * (base + (entries[k] as number));
+    },
+    kernelTerms: () =>
+      mixed(size, nc, musAt, invAt, coefsAt, yAt, termsAt, bestsAt, tableCount, indicesAt, tablesAt, 8 * rowLength),
     sums: (count) => sums(count, termsAt, bestsAt, totalsAt),
   };
 };

@@ -11,7 +11,7 @@ import {
   type ParzenEstimator,
 } from '../parzen-estimator.js';
 import { grown } from './above-kde-cache.js';
-import { denseSimd } from './dense-simd.js';
+import { denseSimd, denseSimdTables } from './dense-simd.js';
 
 /** Terms this far (e^−46) below the best so far are dropped; the sum is exact to about 1e-20 per term. */
 const CUTOFF = 46;
@@ -524,12 +524,17 @@ const DENSE_SHARE = 1 / 4;
 const WALK_SHARE = 1 / 3;
 
 /** The share of a sample of the kernels (see PROBE_SAMPLES) whose term at y is above the sample's best − 46. */
-const sampledKeptShare = (kernels: ProductKernels, y: Float64Array, upper: Float64Array): number => {
+const sampledKeptShare = (
+  kernels: ProductKernels,
+  y: Float64Array,
+  upper: Float64Array,
+  memo: readonly (BinMemo | undefined)[],
+): number => {
   const stride = Math.max(1, Math.floor(kernels.size / PROBE_SAMPLES));
   const sample: number[] = [];
   let best = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < kernels.size; k += stride) {
-    const term = termOf(kernels, y, upper, k, Number.NEGATIVE_INFINITY);
+    const term = termOf(kernels, y, upper, k, Number.NEGATIVE_INFINITY, memo);
     sample.push(term);
     if (term > best) best = term;
   }
@@ -628,6 +633,262 @@ const continuousTerms = (kernels: ProductKernels, y: Float64Array, terms: Float6
 };
 
 /**
+ * The terms of every kernel at the four interleaved points `y` of a product with binned or categorical
+ * dimensions, into `terms` (kernel k's at 4k + r), and each lane's best into `bests`, a dimension at a time
+ * (each pass one tight loop over the kernels, in the order termOf adds the dimensions: the same operations on
+ * each term in the same order, so the same bits). False, with nothing written, when a lane's bin has no row
+ * of filled masses (an empty bin, or the memo full): then the kernel-at-a-time loop runs.
+ *
+ * No term is cut at its lane's best − 46 as the kernel-at-a-time loop cuts it before a binned dimension: a
+ * cut term is below its lane's best so far less 46, and its full term lower still (every dimension only
+ * lowers it), so it is neither the best nor kept by the sum either way.
+ */
+/** Tests turn the passes off to check them against the kernel-at-a-time loop. */
+let mixedPasses = true;
+
+/** Whether {@link mixedTerms}' passes (and their SIMD form) are used; for tests. */
+export const useMixedPasses = (on: boolean): void => {
+  mixedPasses = on;
+};
+
+const mixedTerms = (
+  kernels: ProductKernels,
+  mixed: MixedDimensions,
+  y: Float64Array,
+  masses: readonly (Float64Array | undefined)[],
+  classIds: readonly (Int32Array | undefined)[],
+  onOption: Float64Array,
+  offOption: Float64Array,
+  onPrior: Float64Array,
+  terms: Float64Array,
+  bests: Float64Array,
+): boolean => {
+  const { d, size, mus, invSigmas, logCoefs } = kernels;
+  if (!mixedPasses) return false;
+  for (let j = 0; j < d; j++)
+    if (mixed.kinds[j] === BINNED) for (let r = 0; r < 4; r++) if (masses[4 * j + r] === undefined) return false;
+  for (let k = 0, at = 0; k < size; k++, at += 4) {
+    const coef = logCoefs[k] as number;
+    terms[at] = coef;
+    terms[at + 1] = coef;
+    terms[at + 2] = coef;
+    terms[at + 3] = coef;
+  }
+  for (let o = 0; o < d; o++) {
+    const j = mixed.order[o] as number;
+    const kind = mixed.kinds[j];
+    const q = 4 * j;
+    if (kind === CONTINUOUS) continuousPass(mus, invSigmas, d, j, size, y, q, terms);
+    else if (kind === CATEGORICAL)
+      categoricalPass(
+        (mixed.categorical[j] as CategoricalKernels).options,
+        size,
+        y,
+        q,
+        onOption,
+        offOption,
+        onPrior,
+        terms,
+      );
+    else binnedPass(classIds[j] as Int32Array, size, masses, q, terms);
+  }
+  // Each lane's best as the kernel-at-a-time loop keeps it (a NaN term never is one).
+  for (let r = 0; r < 4; r++) {
+    let best = Number.NEGATIVE_INFINITY;
+    for (let at = r; at < 4 * size; at += 4) {
+      const term = terms[at] as number;
+      if (term > best) best = term;
+    }
+    bests[r] = best;
+  }
+  return true;
+};
+
+/**
+ * {@link mixedTerms} in WebAssembly SIMD ({@link denseSimdTables}), for a product whose dimensions are summed
+ * continuous first: each binned or categorical dimension a table the module reads per kernel and lane, a
+ * binned one's row the lane's bin masses by class (the values the loops read), a categorical one's the lane's
+ * term on each option (on its own option, or another's), then the prior component's, then another's for a
+ * kernel without a known option (the three terms the loops choose from). Undefined where the module is not
+ * there or the order is not continuous first. `kernelTerms` is false, with nothing written, where a lane's point
+ * cannot be tabled (a bin without filled masses, an option outside the choice's): then the loops run.
+ */
+const tabledTerms = (
+  kernels: ProductKernels,
+  mixed: MixedDimensions,
+  classed: readonly ({ readonly of: Int32Array; readonly used: Int32Array } | undefined)[],
+  extraSize: number,
+) => {
+  const { size } = kernels;
+  if (!mixedPasses) return undefined;
+  const order = Array.from(mixed.order);
+  const continuous = order.filter((j) => mixed.kinds[j] === CONTINUOUS);
+  const tabled = order.slice(continuous.length);
+  if (tabled.some((j) => mixed.kinds[j] === CONTINUOUS)) return undefined;
+  // Each table dimension's row length: a binned one's classes in use, a categorical one's options and two.
+  const lengths = tabled.map((j) => {
+    if (mixed.kinds[j] === BINNED) {
+      let top = -1;
+      for (const c of (classed[j] as { used: Int32Array }).used) if (c > top) top = c;
+      return top + 1;
+    }
+    return ((mixed.categorical[j] as CategoricalKernels).prior.length as number) + 2;
+  });
+  const rowLength = Math.max(1, ...lengths);
+  const simd = denseSimdTables(kernels, continuous, tabled.length, rowLength, extraSize);
+  if (simd === undefined) return undefined;
+  tabled.forEach((j, t) => {
+    if (mixed.kinds[j] === BINNED) {
+      simd.index(t, (classed[j] as { of: Int32Array }).of);
+      return;
+    }
+    const { options } = mixed.categorical[j] as CategoricalKernels;
+    const count = lengths[t] as number;
+    const entries = new Int32Array(size);
+    for (let k = 0; k < size; k++) {
+      // The kernel-at-a-time loop's reading: a negative option the prior's, an unknown one (NaN) another's.
+      const option = k < options.length ? (options[k] as number) : Number.NaN;
+      entries[k] = option < 0 ? count - 2 : Number.isInteger(option) && option < count - 2 ? option : count - 1;
+    }
+    simd.index(t, entries);
+  });
+  const { tables } = simd;
+  return {
+    terms: simd.terms,
+    bests: simd.bests,
+    totals: simd.totals,
+    sums: simd.sums,
+    kernelTerms: (
+      y: Float64Array,
+      masses: readonly (Float64Array | undefined)[],
+      onOption: Float64Array,
+      offOption: Float64Array,
+      onPrior: Float64Array,
+    ): boolean => {
+      for (let t = 0; t < tabled.length; t++) {
+        const j = tabled[t] as number;
+        for (let r = 0; r < 4; r++) {
+          const q = 4 * j + r;
+          const row = (4 * t + r) * rowLength;
+          if (mixed.kinds[j] === BINNED) {
+            const lane = masses[q];
+            if (lane === undefined) return false;
+            tables.set(lane.subarray(0, lengths[t] as number), row);
+            continue;
+          }
+          const count = (lengths[t] as number) - 2;
+          const at = y[q] as number;
+          if (!(Number.isInteger(at) && at >= 0 && at < count)) return false;
+          for (let o = 0; o < count; o++) tables[row + o] = (o === at ? onOption[q] : offOption[q]) as number;
+          tables[row + count] = onPrior[q] as number;
+          tables[row + count + 1] = offOption[q] as number;
+        }
+      }
+      continuous.forEach((j, c) => {
+        for (let r = 0; r < 4; r++) simd.y[4 * c + r] = y[4 * j + r] as number;
+      });
+      simd.kernelTerms();
+      return true;
+    },
+  };
+};
+
+/** {@link mixedTerms}' pass of continuous dimension j: t −= 0.5·z·z per lane. */
+const continuousPass = (
+  mus: Float64Array,
+  invSigmas: Float64Array,
+  d: number,
+  j: number,
+  size: number,
+  y: Float64Array,
+  q: number,
+  terms: Float64Array,
+): void => {
+  const y0 = y[q] as number;
+  const y1 = y[q + 1] as number;
+  const y2 = y[q + 2] as number;
+  const y3 = y[q + 3] as number;
+  for (let k = 0, base = j, at = 0; k < size; k++, base += d, at += 4) {
+    const mu = mus[base] as number;
+    const inverse = invSigmas[base] as number;
+    const z0 = (y0 - mu) * inverse;
+    const z1 = (y1 - mu) * inverse;
+    const z2 = (y2 - mu) * inverse;
+    const z3 = (y3 - mu) * inverse;
+    terms[at] = (terms[at] as number) - 0.5 * z0 * z0;
+    terms[at + 1] = (terms[at + 1] as number) - 0.5 * z1 * z1;
+    terms[at + 2] = (terms[at + 2] as number) - 0.5 * z2 * z2;
+    terms[at + 3] = (terms[at + 3] as number) - 0.5 * z3 * z3;
+  }
+};
+
+/** {@link mixedTerms}' pass of a categorical dimension: each lane's term on the kernel's option (−1: the prior's). */
+const categoricalPass = (
+  options: Int32Array,
+  size: number,
+  y: Float64Array,
+  q: number,
+  onOption: Float64Array,
+  offOption: Float64Array,
+  onPrior: Float64Array,
+  terms: Float64Array,
+): void => {
+  const y0 = y[q] as number;
+  const y1 = y[q + 1] as number;
+  const y2 = y[q + 2] as number;
+  const y3 = y[q + 3] as number;
+  const on0 = onOption[q] as number;
+  const on1 = onOption[q + 1] as number;
+  const on2 = onOption[q + 2] as number;
+  const on3 = onOption[q + 3] as number;
+  const off0 = offOption[q] as number;
+  const off1 = offOption[q + 1] as number;
+  const off2 = offOption[q + 2] as number;
+  const off3 = offOption[q + 3] as number;
+  const prior0 = onPrior[q] as number;
+  const prior1 = onPrior[q + 1] as number;
+  const prior2 = onPrior[q + 2] as number;
+  const prior3 = onPrior[q + 3] as number;
+  // Kernels past the options' end read NaN, as the kernel-at-a-time loop does: another option's term.
+  const known = Math.min(size, options.length);
+  for (let k = 0, at = 0; k < size; k++, at += 4) {
+    const option = k < known ? (options[k] as number) : Number.NaN;
+    if (option < 0) {
+      terms[at] = (terms[at] as number) + prior0;
+      terms[at + 1] = (terms[at + 1] as number) + prior1;
+      terms[at + 2] = (terms[at + 2] as number) + prior2;
+      terms[at + 3] = (terms[at + 3] as number) + prior3;
+    } else {
+      terms[at] = (terms[at] as number) + (option === y0 ? on0 : off0);
+      terms[at + 1] = (terms[at + 1] as number) + (option === y1 ? on1 : off1);
+      terms[at + 2] = (terms[at + 2] as number) + (option === y2 ? on2 : off2);
+      terms[at + 3] = (terms[at + 3] as number) + (option === y3 ? on3 : off3);
+    }
+  }
+};
+
+/** {@link mixedTerms}' pass of a binned dimension: each lane's mass of the kernel's class on the lane's bin. */
+const binnedPass = (
+  classIds: Int32Array,
+  size: number,
+  masses: readonly (Float64Array | undefined)[],
+  q: number,
+  terms: Float64Array,
+): void => {
+  const m0 = masses[q] as Float64Array;
+  const m1 = masses[q + 1] as Float64Array;
+  const m2 = masses[q + 2] as Float64Array;
+  const m3 = masses[q + 3] as Float64Array;
+  for (let k = 0, at = 0; k < size; k++, at += 4) {
+    const c = classIds[k] as number;
+    terms[at] = (terms[at] as number) + (m0[c] as number);
+    terms[at + 1] = (terms[at + 1] as number) + (m1[c] as number);
+    terms[at + 2] = (terms[at + 2] as number) + (m2[c] as number);
+    terms[at + 3] = (terms[at + 3] as number) + (m3[c] as number);
+  }
+};
+
+/**
  * Per lane r of the interleaved `terms` (the first `length`, lane r's at 4k + r), Σ exp(term − best) over the
  * terms above best − 46, in order, into `totals[r]`: the four lanes' sums side by side (each lane's in its own
  * order, so each is the one-lane loop's bit for bit; four independent sums run about a third faster).
@@ -699,18 +960,20 @@ export const denseProduct = (
   const masses: (Float64Array | undefined)[] = new Array(4 * d).fill(undefined);
   const classed = Array.from({ length: d }, (_, j) => (kinds?.[j] === BINNED ? allClasses(bins, j) : undefined));
   const classIds = classed.map((found) => found?.of);
+  // Binned or categorical dimensions: the terms and the lanes' sums in WebAssembly SIMD where it is there.
+  const tabled = mixed === undefined ? undefined : tabledTerms(kernels, mixed, classed, extraSize);
   const lanes4: DenseLanes = { y, upper, rows, masses };
   // Per categorical dimension and lane, a kernel's three possible log terms: on the lane's option, on
   // another, and the prior component's.
   const onOption = new Float64Array(4 * d);
   const offOption = new Float64Array(4 * d);
   const onPrior = new Float64Array(4 * d);
-  const terms = simd?.terms ?? new Float64Array(4 * (size + extraSize));
+  const terms = simd?.terms ?? tabled?.terms ?? new Float64Array(4 * (size + extraSize));
   // The kernels whose terms are listed (the SIMD pass leaves out the taken-out ones), the prior last.
   const listed = simd?.listed ?? size;
   // Each lane's best term and its sum of the kept terms' exponentials.
-  const bests = simd?.bests ?? new Float64Array(4);
-  const totals = simd?.totals ?? new Float64Array(4);
+  const bests = simd?.bests ?? tabled?.bests ?? new Float64Array(4);
+  const totals = simd?.totals ?? tabled?.totals ?? new Float64Array(4);
   for (let first = from; first < count; first += 4) {
     for (let r = 0; r < 4; r++) {
       // Lanes past the last point repeat it (their sums are not written).
@@ -736,7 +999,9 @@ export const denseProduct = (
     }
     if (simd !== undefined) simd.kernelTerms();
     else if (mixed === undefined) continuousTerms(kernels, y, terms, bests);
-    else {
+    else if (tabled?.kernelTerms(y, masses, onOption, offOption, onPrior) === true) {
+      // The terms and bests are in the module's buffers.
+    } else if (!mixedTerms(kernels, mixed, y, masses, classIds, onOption, offOption, onPrior, terms, bests)) {
       let best0 = Number.NEGATIVE_INFINITY;
       let best1 = Number.NEGATIVE_INFINITY;
       let best2 = Number.NEGATIVE_INFINITY;
@@ -810,6 +1075,7 @@ export const denseProduct = (
         if (term > (bests[r] as number)) bests[r] = term;
       }
     if (simd !== undefined) simd.sums(listed + extraSize);
+    else if (tabled !== undefined) tabled.sums(size + extraSize);
     else sumLanes(terms, 4 * (size + extraSize), bests, totals);
     for (let r = 0; r < 4 && first + r < count; r++) {
       const best = bests[r] as number;
@@ -832,7 +1098,8 @@ export const denseProduct = (
  * when given (or a function that builds it, called only when a point is walked), lets the sum skip the
  * kernels far from each point (the result is the same to the last bits, which the order of the sum moves);
  * with it, a history where few kernels would be skipped is summed densely instead (see DENSE_SHARE), the
- * full visit's result bit for bit.
+ * full visit's result bit for bit. Without it, every point is summed densely (the full visit's result, bit
+ * for bit).
  */
 export const evaluateProduct = (
   kernels: ProductKernels,
@@ -853,6 +1120,32 @@ export const evaluateCachedProduct = (
   points: readonly DimensionPoints[],
   extra?: ProductKernels,
   lazyIndex?: KernelIndex | (() => KernelIndex),
+): Float64Array => productSum(cache, kernels, bounds, points, extra, lazyIndex, true);
+
+/**
+ * The full visit {@link evaluateProduct} gives without an index, kernel by kernel with the cut-off: the reference
+ * the dense pass, which gives its result bit for bit, is tested against.
+ */
+export const visitProduct = (
+  kernels: ProductKernels,
+  bounds: readonly { readonly low: number; readonly high: number }[],
+  points: readonly DimensionPoints[],
+  extra?: ProductKernels,
+): Float64Array => productSum(undefined, kernels, bounds, points, extra, undefined, false);
+
+/**
+ * {@link evaluateCachedProduct}; without an index, every point by the dense pass when `dense` (the full visit's
+ * result, bit for bit, and faster where WebAssembly SIMD is there, even on the few kernels of a built l(x)), else
+ * by the full visit.
+ */
+const productSum = (
+  cache: BinCache | undefined,
+  kernels: ProductKernels,
+  bounds: readonly { readonly low: number; readonly high: number }[],
+  points: readonly DimensionPoints[],
+  extra: ProductKernels | undefined,
+  lazyIndex: KernelIndex | (() => KernelIndex) | undefined,
+  dense: boolean,
 ): Float64Array => {
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;
@@ -871,11 +1164,18 @@ export const evaluateCachedProduct = (
   let probe = false;
   if (lazyIndex !== undefined && count > 0) {
     readPoint(points, bounds, kinds, 0, y, upper);
-    if (sampledKeptShare(kernels, y, upper) >= DENSE_SHARE) {
+    // The sample's binned masses from the rows the pass reads (the same values, computed once).
+    if (kinds !== undefined)
+      for (let j = 0; j < d; j++) memo[j] = kinds[j] === BINNED ? binRow(bins, j, y[j] as number) : undefined;
+    if (sampledKeptShare(kernels, y, upper, memo) >= DENSE_SHARE) {
       denseProduct(kernels, bounds, points, extra, out, 0, bins);
       return out;
     }
     probe = true;
+  }
+  if (lazyIndex === undefined && dense && count > 0) {
+    denseProduct(kernels, bounds, points, extra, out, 0, bins);
+    return out;
   }
   const index = count === 0 ? undefined : typeof lazyIndex === 'function' ? lazyIndex() : lazyIndex;
   const terms = new Float64Array(size + extraSize);
@@ -982,5 +1282,7 @@ export const prunedProductBackend = (estimator: ParzenEstimator, points: readonl
   const bounds = estimator.dimensions.map((dimension) =>
     dimension.kind === 'numeric' ? { low: dimension.low, high: dimension.high } : { low: 0, high: 0 },
   );
-  return (points: readonly DimensionPoints[]): Float64Array => evaluateProduct(kernels, bounds, points);
+  // The bin masses kept from call to call (a density kept across decisions is evaluated again on the same bins).
+  const cache = binCache();
+  return (points: readonly DimensionPoints[]): Float64Array => evaluateCachedProduct(cache, kernels, bounds, points);
 };

@@ -638,8 +638,8 @@ export const denseSimd = (
  * One dense pass's buffers in the module's memory for a product with table dimensions (binned or categorical,
  * after the continuous ones in the order their terms are summed): the continuous dimensions' centres and
  * inverse widths (`continuous`, in order) and the coefficients copied in (every kernel listed, the prior last).
- * Fill each table dimension's kernel entries once with `index(t, entries)` (entry of kernel k: its row entry),
- * then per four points write their continuous values into `y` (continuous dimension c of lane r at 4c + r) and
+ * Fill `indices` once: kernel k's entry in table t at k · tableCount + t, the byte offset 8 · (4t · `rowLength` + i)
+ * of its entry i in the table's rows; then per four points write their continuous values into `y` (continuous dimension c of lane r at 4c + r) and
  * their table rows into `tables` (table t's row of lane r at (4t + r) · `rowLength`), call `kernelTerms` for the
  * terms (lane r of kernel k at `terms[4k + r]`: the coefficient, minus 0.5·z·z per continuous dimension, plus
  * the lane's row entry per table dimension, in that order) and the lanes' bests; write any further terms after
@@ -652,7 +652,7 @@ export const denseSimdTables = (
   tableCount: number,
   rowLength: number,
   extraSize: number,
-): (SimdPass & { readonly tables: Float64Array; index(t: number, entries: ArrayLike<number>): void }) | undefined => {
+): (SimdPass & { readonly tables: Float64Array; readonly indices: Int32Array }) | undefined => {
   const made = ready();
   if (made === undefined) return undefined;
   const { memory, mixed, sums } = made;
@@ -680,10 +680,7 @@ export const denseSimdTables = (
     terms: new Float64Array(buffer, termsAt, 4 * (size + extraSize)),
     bests: new Float64Array(buffer, bestsAt, 4),
     totals: new Float64Array(buffer, totalsAt, 4),
-    index: (t, entries) => {
-      const base = 4 * t * rowLength;
-      for (let k = 0, at = t; k < size; k++, at += tableCount) indices[at] = 8 * (base + (entries[k] as number));
-    },
+    indices,
     kernelTerms: () =>
       mixed(size, nc, musAt, invAt, coefsAt, yAt, termsAt, bestsAt, tableCount, indicesAt, tablesAt, 8 * rowLength),
     sums: (count) => sums(count, termsAt, bestsAt, totalsAt),

@@ -453,10 +453,17 @@ const kernelClasses = (kernels: ProductKernels, j: number): KernelClasses => ({
 const allClasses = (bins: BinRows, j: number): { readonly of: Int32Array; readonly used: Int32Array } => {
   const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
   bins.classes[j] = classes;
-  const seen = new Uint8Array(classes.count + bins.kernels.size);
+  const { d, size, mus, invSigmas } = bins.kernels;
+  const seen = new Uint8Array(classes.count + size);
   const used: number[] = [];
-  for (let k = 0; k < bins.kernels.size; k++) {
-    const c = classOf(classes, k);
+  const { of } = classes;
+  for (let k = 0, at = j; k < size; k++, at += d) {
+    // classOf's hint, read here: most kernels keep their class from call to call.
+    const known = of[k] as number;
+    const c =
+      known >= 0 && classes.mus[known] === mus[at] && classes.inverses[known] === invSigmas[at]
+        ? known
+        : classOf(classes, k);
     if (seen[c] === 1) continue;
     seen[c] = 1;
     used.push(c);
@@ -737,20 +744,24 @@ const tabledTerms = (
   const rowLength = Math.max(1, ...lengths);
   const simd = denseSimdTables(kernels, continuous, tabled.length, rowLength, extraSize);
   if (simd === undefined) return undefined;
+  // Each kernel's entry in each table, as the byte offset of the entry in lane 0's row.
+  const { indices } = simd;
+  const nt = tabled.length;
   tabled.forEach((j, t) => {
+    const base = 4 * t * rowLength;
     if (mixed.kinds[j] === BINNED) {
-      simd.index(t, (classed[j] as { of: Int32Array }).of);
+      const { of } = classed[j] as { of: Int32Array };
+      for (let k = 0, at = t; k < size; k++, at += nt) indices[at] = 8 * (base + (of[k] as number));
       return;
     }
     const { options } = mixed.categorical[j] as CategoricalKernels;
-    const count = lengths[t] as number;
-    const entries = new Int32Array(size);
-    for (let k = 0; k < size; k++) {
+    const count = (lengths[t] as number) - 2;
+    for (let k = 0, at = t; k < size; k++, at += nt) {
       // The kernel-at-a-time loop's reading: a negative option the prior's, an unknown one (NaN) another's.
       const option = k < options.length ? (options[k] as number) : Number.NaN;
-      entries[k] = option < 0 ? count - 2 : Number.isInteger(option) && option < count - 2 ? option : count - 1;
+      const entry = option < 0 ? count : Number.isInteger(option) && option < count ? option : count + 1;
+      indices[at] = 8 * (base + entry);
     }
-    simd.index(t, entries);
   });
   const { tables } = simd;
   return {

@@ -198,14 +198,20 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
   it.each(['minimize', 'maximize'] as const)('on the same runs, %s', (direction) => {
     const bests: (number | undefined)[] = [1, 2, undefined, 4, 3, 6, 5, undefined, 0.5];
     const variants = (index: number) => (index % 2 === 0 ? 'even' : 'odd');
-    // One trial a run: complete with its best, or failed (the page's runs below have the same).
-    const oneTrial = (best: number | undefined, base: BatchOutcome): BatchOutcome => {
+    // One trial a run: complete with its best, or failed; every third run has a pruned trial after it (the page's
+    // runs below have the same).
+    const prunedOf = (index: number) => (index % 3 === 0 ? 1 : 0);
+    const oneTrial = (best: number | undefined, index: number, base: BatchOutcome): BatchOutcome => {
       const result = base.result as RunResult;
-      const counts = { complete: best === undefined ? 0 : 1, failed: best === undefined ? 1 : 0 };
+      const counts = {
+        complete: best === undefined ? 0 : 1,
+        failed: best === undefined ? 1 : 0,
+        pruned: prunedOf(index),
+      };
       return { ...base, result: { ...result, summary: { ...result.summary, ...counts } } };
     };
     const rows = compareOutcomes(
-      bests.map((best, index) => oneTrial(best, outcome(variants(index), `s${index}`, best, direction))),
+      bests.map((best, index) => oneTrial(best, index, outcome(variants(index), `s${index}`, best, direction))),
     );
     const row = rows.find((one) => one.variant === 'even');
     const page = buildComparison(
@@ -213,8 +219,9 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
         variant: variants(index),
         seed: index,
         direction,
-        values: [best === undefined ? null : best],
+        values: [best === undefined ? null : best, ...(prunedOf(index) === 1 ? [null] : [])],
         failed: best === undefined ? 1 : 0,
+        pruned: prunedOf(index),
       })),
     );
     expect(row?.runs).toBe(5);
@@ -225,7 +232,8 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
         one.runs,
         one.runsWithoutBest,
         one.medianBest,
-        // The best, worst, complete and failed columns of run's table, on the page too (a user trial missed them).
+        // The best, worst, complete, failed and pruned columns of run's table, on the page too (user trials missed
+        // them: without pruned, complete and failed did not add up to the trials).
         one.bestOfRuns,
         one.worstOfRuns,
         one.quartilesBest?.[0] ?? null,
@@ -233,8 +241,19 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
         versusFirstCell(one.versusFirst),
         one.completeTrials,
         one.failedTrials,
+        one.prunedTrials,
       ]),
     );
+    // The same columns after the quartiles, in the same order (the page has q25 and q75, run's table has not).
+    const tail = page.table?.columns.slice(page.table.columns.indexOf('vs first')) ?? [];
+    expect(tail).toEqual(['vs first', 'complete', 'failed', 'pruned']);
+    expect(
+      formatComparison(rows)
+        .split('\n')[0]
+        ?.trim()
+        .split(/\s{2,}/)
+        .slice(-tail.length),
+    ).toEqual(tail);
     expect(formatComparison(rows)).toContain(versusFirstCell(rows[1]?.versusFirst ?? null));
     // One run of five without a best: the median is the middle of the other four and the run ranked worst.
     expect(row?.medianBest).toBe(direction === 'minimize' ? 3 : 1);

@@ -35,6 +35,8 @@ export interface ComparisonRun {
   readonly failed?: number;
   /** Of the failed, those cut short (`INTERRUPTED`, `STALE_TRIAL`), not failed by the objective; default 0. */
   readonly cutShort?: number;
+  /** Trials of the run a pruner stopped (null in `values`, as a failed one); default 0. */
+  readonly pruned?: number;
 }
 
 /** How {@link buildComparison} measures regret and how much it draws. */
@@ -65,10 +67,15 @@ export const comparisonRunFromTrials = (
   ...failedOf(trials),
 });
 
-const failedOf = (trials: readonly Trial[]): { failed?: number; cutShort?: number } => {
+const failedOf = (trials: readonly Trial[]): { failed?: number; cutShort?: number; pruned?: number } => {
   const failed = trials.filter((t) => t.state === 'failed').length;
   const cut = trials.filter(cutShort).length;
-  return { ...(failed === 0 ? {} : { failed }), ...(cut === 0 ? {} : { cutShort: cut }) };
+  const pruned = trials.filter((t) => t.state === 'pruned').length;
+  return {
+    ...(failed === 0 ? {} : { failed }),
+    ...(cut === 0 ? {} : { cutShort: cut }),
+    ...(pruned === 0 ? {} : { pruned }),
+  };
 };
 
 /**
@@ -496,8 +503,11 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     direction,
   );
   const tested = ranked.some((row) => row.versusFirst !== null);
-  // The columns of `parzen run`'s table too (best, worst, complete, failed: a user trial missed them here), from
-  // the same runs; a trial that did not complete is null in `values`, and `failed` counts the failed among them.
+  // Pruned trials in a column of their own when a run has any, as in `parzen run`'s table: without it, complete
+  // and failed did not add up to the trials run.
+  const pruned = runs.some((run) => (run.pruned ?? 0) > 0);
+  // The columns of `parzen run`'s table too (best, worst, complete, failed, pruned: a user trial missed them here),
+  // from the same runs; a trial that did not complete is null in `values`, and `failed` and `pruned` count those.
   const tableRows = ranked.map(({ of: { variant }, summary, versusFirst }) => {
     const [q25, q75] = summary.quartiles ?? [null, null];
     const own = runs.filter((run) => run.variant === variant);
@@ -513,6 +523,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       ...(tested ? [versusFirstCell(versusFirst)] : []),
       own.reduce((sum, run) => sum + run.values.filter((value) => value !== null).length, 0),
       own.reduce((sum, run) => sum + (run.failed ?? 0), 0),
+      ...(pruned ? [own.reduce((sum, run) => sum + (run.pruned ?? 0), 0)] : []),
     ];
   });
   const firsts = ranked.filter((row) => row.versusFirst === null).map((row) => row.of.variant);
@@ -572,6 +583,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         ...(tested ? ['vs first'] : []),
         'complete',
         'failed',
+        ...(pruned ? ['pruned'] : []),
       ],
       rows: tableRows,
       // The rows come best first, as the notes and `parzen run` list them: the page opens in that order.

@@ -291,6 +291,26 @@ describe('comparison', () => {
     expect(page.notes.join(' ')).toContain('left out of the charts: broken');
   });
 
+  it('has a pruned column when a run has pruned trials, so the counts add up to the trials (as `parzen run`)', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const pruned = comparisonRunFromTrials('v', 1, 'minimize', [
+      { study: 's', number: 0, state: 'complete', internal: {}, loss: 3, startedAt: at, finishedAt: at },
+      { study: 's', number: 1, state: 'pruned', internal: {}, loss: 5, startedAt: at, finishedAt: at },
+      { study: 's', number: 2, state: 'pruned', internal: {}, loss: 4, startedAt: at, finishedAt: at },
+    ]);
+    expect(pruned).toMatchObject({ values: [3, null, null], pruned: 2 });
+    expect(pruned).not.toHaveProperty('failed');
+    const page = buildComparison([pruned, { ...run('v', 2, [2, null, 1]), failed: 1 }, run('w', 1, [4, 4, 4])]);
+    expect(page.table?.columns.slice(-3)).toEqual(['complete', 'failed', 'pruned']);
+    // complete + failed + pruned: each variant's trials (v: 6, w: 3).
+    expect(page.table?.rows.map((row) => [row[0], ...row.slice(-3)])).toEqual([
+      ['v', 3, 1, 2],
+      ['w', 3, 0, 0],
+    ]);
+    // No run pruned: no column, as `parzen run`'s table has none.
+    expect(buildComparison([run('w', 1, [4, 4, 4])]).table?.columns).not.toContain('pruned');
+  });
+
   it('has the "vs first" column of `parzen run`\'s comparison: the rank test against the best median (review 162)', () => {
     // Listed first, `slow` has the worse median: the table lists the variants by median best, as the CLI does.
     const four = (variant: string, finals: number[]) => finals.map((final, i) => run(variant, i + 1, [9, final]));

@@ -858,10 +858,6 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     options.pairs?.map((pair) => pair.map((name) => study.space.byName.get(name)) as [ParamNode, ParamNode]) ??
     pairsOf(study.space, importances, finished);
   const apart = pairs.filter(([a, b]) => finished.length > 0 && !setTogether(finished, a.name, b.name));
-  if (apart.length > 0)
-    notes.push(
-      `No finished trial set both parameters of the pair${apart.length === 1 ? '' : 's'} ${apart.map(([a, b]) => `${a.name} × ${b.name}`).join(', ')} (parameters of different branches of a choice are never set together): ${apart.length === 1 ? 'its plot draws' : 'their plots draw'} no trial.`,
-    );
   const pairIdx = downsampleIndices(all.length, maxPairPoints, (i) => all[i]?.improved === true);
   // Running trials too: the pair plot leaves them out itself.
   const pairPoints = pairIdx.map((i) => all[i] as TrialPoint);
@@ -877,8 +873,16 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
         ? undefined
         : await contourFor(study, options.contour, pair, resolution, options.contourLevels);
     if (contour?.failure !== undefined) notes.push(contour.failure);
-    pairCharts.push(pairChart(pairPoints, pair[0], pair[1], contour, best?.number));
+    // A plot only over something to draw: a finished trial that set both, or contour lines (a user trial: before
+    // any trial, a served page drew three empty plots under "nothing to draw").
+    const lines = contour !== undefined && contour.unavailable === undefined && contour.segments.length > 0;
+    if (lines || setTogether(finished, pair[0].name, pair[1].name))
+      pairCharts.push(pairChart(pairPoints, pair[0], pair[1], contour, best?.number));
   }
+  if (apart.length > 0)
+    notes.push(
+      `No finished trial set both parameters of the pair${apart.length === 1 ? '' : 's'} ${apart.map(([a, b]) => `${a.name} × ${b.name}`).join(', ')} (parameters of different branches of a choice are never set together): no trial to draw there${options.contour === undefined ? ', so no plot' : ''}.`,
+    );
 
   const replay = await replaySuggestions(study, {
     ...(options.every === undefined ? {} : { every: options.every }),
@@ -961,7 +965,10 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
         pairCharts.length === 0
           ? numericParams(study.space.params).length < 2
             ? 'The space has fewer than two numeric parameters: no pair plots.'
-            : 'No finished trial set two numeric parameters together (each is in its own branch of a choice): no pair plots.'
+            : (historyGap(finished.length === 0 ? all : finished) ??
+              (options.pairs === undefined
+                ? 'No finished trial set two numeric parameters together (each is in its own branch of a choice): no pair plots.'
+                : 'No finished trial set both parameters of a pair asked for: no pair plots.'))
           : `${
               options.pairs === undefined
                 ? `The pairs of the most important numeric parameters (by ${method === 'fanova' ? 'fANOVA' : 'PED-ANOVA'} importance) that at least ${MIN_PAIR_TRIALS} finished trials set together (fewer when no pair has that many); \`parzen report --pair A,B\` draws others. `

@@ -52,20 +52,25 @@ export const svgIndex = (page: ReportPage, failed: ReadonlyMap<string, string> =
     `# ${text(page.title)}`,
     SVG_INDEX_MARK,
     ...page.notes.map((note) => `- ${prose(note)}`),
+    // Said plainly when there is no chart (a user trial: a study with no trials read "0 SVG charts", then headings).
+    ...(pageCharts(page).length === 0 ? ['Nothing to draw yet: no SVG chart was written.'] : []),
     // A comparison's table in the index too (trial 105: its medians and quartiles were in the HTML only).
     ...tableLines(staticTable(page.table)),
-    ...page.sections.flatMap((section) => [
-      `## ${text(section.title)}`,
-      ...section.text.map(prose),
-      ...section.charts.flatMap((chart) => [
-        `### ${text(chart.title)}`,
-        failed.has(chart.id)
-          ? `(Not drawn: Vega failed on it, ${text(failed.get(chart.id) ?? '')}.)`
-          : `![${text(chart.title)}](${chart.id}.svg)`,
-        prose(chart.description),
-        `Its Vega-Lite spec, to restyle or render elsewhere: [${chart.id}.vl.json](${chart.id}.vl.json).`,
+    // A section with neither text nor chart left out, as the HTML page leaves it out (no empty heading).
+    ...page.sections
+      .filter((section) => section.text.length > 0 || section.charts.length > 0)
+      .flatMap((section) => [
+        `## ${text(section.title)}`,
+        ...section.text.map(prose),
+        ...section.charts.flatMap((chart) => [
+          `### ${text(chart.title)}`,
+          failed.has(chart.id)
+            ? `(Not drawn: Vega failed on it, ${text(failed.get(chart.id) ?? '')}.)`
+            : `![${text(chart.title)}](${chart.id}.svg)`,
+          prose(chart.description),
+          `Its Vega-Lite spec, to restyle or render elsewhere: [${chart.id}.vl.json](${chart.id}.vl.json).`,
+        ]),
       ]),
-    ]),
   ].join('\n\n')}\n`;
 
 /**

@@ -1112,10 +1112,14 @@ describe('default pair plots of a conditional space', async () => {
 
   it('says why a pair it was asked for draws no trial, and why there is none when no pair was ever set together', async () => {
     const asked = await buildReport(study, { every: 10, pairs: [['k', 'depth']] });
-    expect(marks(chart(asked, 'pair-k-depth'), 'text')).toBe(0);
-    expect(
-      asked.notes.some((note) => note.includes('No finished trial set both parameters of the pair k × depth')),
-    ).toBe(true);
+    // No trial to draw: no empty plot, and said why.
+    expect(pairIds(asked)).toEqual([]);
+    expect(asked.notes).toContain(
+      'No finished trial set both parameters of the pair k × depth (parameters of different branches of a choice are never set together): no trial to draw there, so no plot.',
+    );
+    expect(asked.sections.find((s) => s.id === 'pairs')?.text).toEqual([
+      'No finished trial set both parameters of a pair asked for: no pair plots.',
+    ]);
     const branchesOnly = await runTpeStudy(12, {
       space: { model: space.model },
       objective: (p) => (p.model === 'knn' ? (p.k as number) : (p.depth as number)),
@@ -1196,45 +1200,59 @@ describe('what the page says when a contour function fails or `every` skips ever
   });
 
   it('a study with no trials: says so, and draws no chart over data it does not have', async () => {
-    const empty = await buildReport(
-      {
-        name: 'empty',
-        direction: 'minimize',
-        seed: 1,
-        space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, n: { type: 'normal', mu: 3, sigma: 2 } }),
-        trials: [],
-        suggester: { use: 'random' },
-      },
-      {},
-    );
+    const unit = { type: 'uniform', low: 0, high: 1 } as const;
+    // A study of random search over `space`, its trials `running` (one running trial at each internal value).
+    const studyOf = (
+      space: Parameters<typeof compileSpace>[0],
+      running: Record<string, number>[] = [],
+    ): ReportStudy => ({
+      name: 's',
+      direction: 'minimize',
+      seed: 1,
+      space: compileSpace(space),
+      trials: running.map(
+        (internal, number): Trial => ({
+          study: 's',
+          number,
+          state: 'running',
+          internal,
+          startedAt: '2026-01-01T00:00:00.000Z',
+        }),
+      ),
+      suggester: { use: 'random' },
+    });
+    const empty = await buildReport(studyOf({ x: unit, n: { type: 'normal', mu: 3, sigma: 2 } }), {});
     // The section says there is nothing to draw, and draws no empty history under it (trial 77).
     const overview = empty.sections.find((s) => s.id === 'overview');
     expect(overview?.charts).toEqual([]);
     expect(overview?.text).toEqual(['The study has no trials yet: nothing to draw.']);
-    const running = await buildReport(
-      {
-        name: 'running',
-        direction: 'minimize',
-        seed: 1,
-        space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
-        trials: [
-          {
-            study: 'running',
-            number: 0,
-            state: 'running',
-            internal: { x: 0.5 },
-            startedAt: '2026-01-01T00:00:00.000Z',
-          },
-        ],
-        suggester: { use: 'random' },
-      },
-      {},
-    );
+    const running = await buildReport(studyOf({ x: unit }, [{ x: 0.5 }]), {});
     const waiting = running.sections.find((s) => s.id === 'overview');
     expect(waiting?.charts).toEqual([]);
     expect(waiting?.text).toEqual(['No trial has finished yet: nothing to draw.']);
-    // The pair plot of an unbounded parameter spans the central 95 % of its distribution.
-    const [low, high] = layers(chart(empty, 'pair-x-n'))[0]?.encoding.y.scale?.domain ?? [];
+    // No empty pair plot either, and the pairs' section says why (a user trial: a served page drew three empty
+    // plots under "nothing to draw"); no section of either page draws a chart.
+    expect(empty.sections.find((s) => s.id === 'pairs')).toMatchObject({
+      charts: [],
+      text: ['The study has no trials yet: nothing to draw.'],
+    });
+    const twoParams = await buildReport(studyOf({ x: unit, y: unit }, [{ x: 0.5, y: 0.5 }]), {});
+    expect(twoParams.sections.find((s) => s.id === 'pairs')).toMatchObject({
+      charts: [],
+      text: ['No trial has finished yet: nothing to draw.'],
+    });
+    expect(pageCharts(empty)).toEqual([]);
+    expect(pageCharts(twoParams)).toEqual([]);
+    // Contour lines are something to draw: their plot is drawn before any trial.
+    const contoured = await buildReport(studyOf({ x: unit, y: unit }), {
+      contour: (p) => (p.x as number) + (p.y as number),
+      contourResolution: 5,
+    });
+    expect(pageCharts(contoured).map((c) => c.id)).toEqual(['pair-x-y']);
+    // The pair plot of an unbounded parameter with no trial spans the central 95 % of its distribution.
+    const [x, n] = compileSpace({ x: unit, n: { type: 'normal', mu: 3, sigma: 2 } }).params;
+    const [low, high] =
+      layers(pairChart([], x as ParamNode, n as ParamNode, undefined, undefined))[0]?.encoding.y.scale?.domain ?? [];
     expect(low).toBeCloseTo(3 - 1.96 * 2, 2);
     expect(high).toBeCloseTo(3 + 1.96 * 2, 2);
   });

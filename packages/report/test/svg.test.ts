@@ -56,6 +56,23 @@ describe('SVG writer (vega in Node)', async () => {
     }
   });
 
+  it('says plainly that a study with no trials has nothing to draw, and writes no empty heading', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'parzen-svg-empty-'));
+    const none = await buildReport({ ...study, name: 'none', trials: [] }, {});
+    expect(await writeSvgs(none, empty)).toEqual([]);
+    const index = readFileSync(join(empty, 'README.md'), 'utf8');
+    expect(index).toContain('\n\nNothing to draw yet: no SVG chart was written.\n\n');
+    expect(index).toContain('The study has no trials yet: nothing to draw.');
+    // Every heading has something under it (a user trial: "## Each parameter" ended the file).
+    expect(index).not.toContain('## Each parameter');
+    const blocks = index.trimEnd().split('\n\n');
+    blocks.forEach((block, i) => {
+      if (block.startsWith('## ')) expect(blocks[i + 1] ?? '## (the end)').not.toMatch(/^## /);
+    });
+    expect(svgIndex(page)).not.toContain('Nothing to draw');
+    rmSync(empty, { recursive: true, force: true });
+  });
+
   it('escapes a title and caption for XML (trial 92)', () => {
     expect(titled('<svg a="1"><g/></svg>', { title: 'x < y & "z"', description: 'the `lr` <b>' })).toBe(
       '<svg a="1" role="img"><title>x &lt; y &amp; &quot;z&quot;</title><desc>the lr &lt;b&gt;</desc><g/></svg>',

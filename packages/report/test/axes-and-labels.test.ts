@@ -1,5 +1,7 @@
 import type { SpaceDefinition } from '@parzen/engine';
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { EXPONENT_LABEL, logTicks, paramAxis } from '../src/charts/common.js';
 import { ecdfChart, historyChart, parallelChart, sliceChart } from '../src/charts/study-charts.js';
@@ -53,6 +55,26 @@ describe('axis ticks', () => {
     ]);
   });
 });
+
+/** A chart's legend as Vega draws it (no renderer: the scene graph): its labels, and each symbol's opacity. */
+const legendOf = async (chart: { spec: unknown }) => {
+  type SceneItem = { text?: unknown; opacity?: number; fillOpacity?: number; items?: SceneMark[] };
+  type SceneMark = { role: string; items: SceneItem[] };
+  const view = new View(parse(compile(chart.spec as TopLevelSpec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const labels: string[] = [];
+  const opacity: number[] = [];
+  const walk = (mark: SceneMark) => {
+    for (const item of mark.items) {
+      if (mark.role === 'legend-label') labels.push(String(item.text));
+      if (mark.role === 'legend-symbol') opacity.push((item.opacity ?? 1) * (item.fillOpacity ?? 1));
+      for (const child of item.items ?? []) walk(child);
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: SceneMark }).root);
+  view.finalize();
+  return { labels, opacity };
+};
 
 describe('drawing order and long names', () => {
   const point = (number: number, x: number, y: number, loss: number): TrialPoint => ({
@@ -154,15 +176,22 @@ describe('drawing order and long names', () => {
     ]);
     for (const layer of beside) {
       expect(layer.mark.filled).toBe(true);
-      // One legend, of the kinds drawn with a shape: a complete trial's number stands alone.
-      expect(kindsOf(layer)).toEqual({ pruned: ['#ff7f0e', 'diamond'], 'failed (no loss)': ['#aaaaaa', 'cross'] });
+      // One legend of every kind drawn, the best's and the complete ones' numbers too (a user trial: one plot
+      // listed only "pruned", another "complete" and "pruned").
+      expect(kindsOf(layer)).toEqual({
+        'best (ringed)': ['#d62728', 'circle'],
+        complete: ['#222', 'circle'],
+        pruned: ['#ff7f0e', 'diamond'],
+        'failed (no loss)': ['#aaaaaa', 'cross'],
+      });
       expect(layer.encoding.fill?.title).toBe('trial');
       expect(layer.encoding.shape?.title).toBe('trial');
     }
     expect(pair.marks).toContainEqual({ mark: 'symbol', count: 1 + 4 });
-    // Complete trials alone (dots where numbers would overlap) have nothing to tell apart: no legend.
+    // Complete trials alone (dots where numbers would overlap), the best not among them, have nothing to tell
+    // apart: no legend.
     const together = [0, 1, 2].map((number): TrialPoint => point(number, 0.5, 0.5, number));
-    const dots = (pairChart(together, x, y, undefined, 0).spec as { layer: PairLayer[] }).layer.find(
+    const dots = (pairChart(together, x, y, undefined, 9).spec as { layer: PairLayer[] }).layer.find(
       (l) => l.mark.type === 'point' && l.mark.filled === true,
     );
     expect(dots?.data.values.map((row) => row.number)).toEqual([1, 2]);
@@ -170,6 +199,38 @@ describe('drawing order and long names', () => {
     expect(pair.description).toContain(
       'failed trials light grey with a cross beside the number (no loss), pruned ones orange with a diamond beside the number',
     );
+  });
+
+  // A user trial: in one study, two pair plots' legends listed only "pruned", a third "complete" and "pruned", and its
+  // diamond was paler than the diamonds drawn (the legend took the dots' opacity).
+  it('gives every pair plot one legend rule: each kind drawn, its symbol as strong as the marks', async () => {
+    const states = ['complete', 'pruned', 'complete'] as const;
+    const spread = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i): TrialPoint => ({
+          ...point(i, (i % 5) / 5 + 0.05, Math.floor(i / 5) / 5 + 0.05, i),
+          state: states[i % 3] as TrialPoint['state'],
+        }),
+      );
+    // Apart (numbers only), and with two trials at one place (a dot), and numbers alone with the best (no mark).
+    const apart = pairChart(spread(6), x, y, undefined, 0);
+    const crowded = pairChart([...spread(6), point(7, 0.05, 0.05, 7)], x, y, undefined, 0);
+    const plain = pairChart([point(0, 0.1, 0.1, 0), point(1, 0.9, 0.9, 1)], x, y, undefined, 0);
+    expect(await legendOf(apart)).toEqual({
+      labels: ['best (ringed)', 'complete', 'pruned'],
+      opacity: [1, 1, 1],
+    });
+    expect(await legendOf(crowded)).toEqual(await legendOf(apart));
+    expect(await legendOf(plain)).toEqual({ labels: ['best (ringed)', 'complete'], opacity: [1, 1] });
+    // The dots among numbers as strong as the legend says; past 300 trials, paler, the legend too.
+    const dotLayer = (chart: typeof apart) =>
+      (chart.spec as { layer: { mark: { type: string; size?: number; opacity?: number } }[] }).layer.find(
+        (l) => l.mark.type === 'point' && l.mark.size === 10,
+      );
+    expect(dotLayer(crowded)?.mark.opacity).toBe(1);
+    const many = pairChart(spread(320), x, y, undefined, 0);
+    expect(await legendOf(many)).toEqual({ labels: ['best (ringed)', 'complete', 'pruned'], opacity: [0.7, 0.7, 0.7] });
   });
 
   it('the pair plot draws the best trial last, over the later trials at its place', () => {

@@ -85,7 +85,17 @@ const contoursOf = async (pair: readonly [string, string], of: ReportStudy = stu
       return value;
     },
   });
-  return { page, calls, pair: chart(page, `pair-${pair.join('-').toLowerCase()}`) };
+  const id = `pair-${pair.join('-').toLowerCase()}`;
+  // A pair with nothing to draw (no trial set both, no contour lines) has no plot.
+  const drawn = pageCharts(page).some((c) => c.id === id);
+  return {
+    page,
+    calls,
+    drawn,
+    get pair() {
+      return chart(page, id);
+    },
+  };
 };
 
 describe('contours of a conditional space', async () => {
@@ -141,12 +151,13 @@ describe('contours of a conditional space', async () => {
 
   it('does not call the function for a pair that is never active together, and says why in the caption and notes', () => {
     expect(cd.calls).toEqual([]);
-    expect(cd.pair.marks.map((m) => m.mark)).toEqual(['text']);
-    expect(cd.pair.description).toContain(
-      'No contour lines: C and depth are never active together (they sit in different options of `model`), so the objective was not evaluated over this plot.',
-    );
+    // No trial and no line to draw: no plot (it was an empty frame), and the notes say why.
+    expect(cd.drawn).toBe(false);
     expect(cd.page.notes).toContain(
       'No contour lines for C × depth: C and depth are never active together (they sit in different options of `model`), so the contour function was not called for that plot.',
+    );
+    expect(cd.page.notes).toContain(
+      'No finished trial set both parameters of the pair C × depth (parameters of different branches of a choice are never set together): no trial to draw there.',
     );
   });
 

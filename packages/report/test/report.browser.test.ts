@@ -637,10 +637,12 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       '117': ['diamond'],
       '128': ['cross'],
     });
-    // The legend names each shape drawn.
+    // The legend names each kind drawn, the best and complete numbers too (one rule for every pair plot).
     const legend = items.filter((item) => item.role === 'legend-label').map((item) => item.text);
-    expect(legend).toEqual(['pruned', 'failed (no loss)']);
+    expect(legend).toEqual(['best (ringed)', 'complete', 'pruned', 'failed (no loss)']);
     expect(items.filter((item) => item.role === 'legend-symbol').map((item) => item.shape)).toEqual([
+      'circle',
+      'circle',
       'diamond',
       'cross',
     ]);

@@ -141,6 +141,9 @@ const markerOffset = (digits: number): number => Number((numberHalfWidth(digits)
 const MARKER_SIZE = 40;
 const MARKER_HALF = 3.5;
 
+/** The opacity of a pair plot's dots where there are more than {@link PAIR_NUMBERS} (they overlap). */
+const DOT_OPACITY = 0.7;
+
 /** Failed trials in the pair plots: drawn, since they show where the objective fails, but not as results. */
 const FAILED_GREY = '#aaaaaa';
 
@@ -355,12 +358,16 @@ export const pairChart = (
     const digits = String(row.number).length;
     byDigits.set(digits, [...(byDigits.get(digits) ?? []), row]);
   }
-  // One legend of colour and shape, over the kinds drawn with a shape (a complete trial's number stands alone).
-  // Their fill, not their colour: that is the contour lines' scale, of the objective's levels.
-  const shown = new Set([...dotted, ...marked].map((row) => row.kind));
+  // One legend rule for every pair plot (a user trial: one plot listed only "pruned", another "complete" too): every
+  // kind of trial drawn is listed, the best and complete ones too, whether drawn as numbers or dots, its symbol as
+  // strong as the marks drawn (the legend took the dots' paler opacity for the diamonds beside numbers). Complete
+  // trials alone have nothing to tell apart: no legend. Their fill, not their colour: that is the contour lines'
+  // scale, of the objective's levels.
+  const shown = new Set(rows.map((row) => row.kind));
   const kinds = PAIR_KINDS.filter(({ kind }) => shown.has(kind));
-  // Complete trials alone have nothing to tell apart: no legend.
-  const legend = kinds.some(({ kind }) => kind !== 'complete') ? {} : { legend: null };
+  const strength = asNumbers ? 1 : DOT_OPACITY;
+  const withLegend = kinds.some(({ kind }) => kind !== 'complete');
+  const legend = withLegend ? { legend: { symbolOpacity: strength, symbolStrokeWidth: 0 } } : { legend: null };
   const kindEncoding = {
     ...placeAndTooltip,
     fill: {
@@ -396,10 +403,11 @@ export const pairChart = (
       encoding: { x: xEnc, y: yEnc, text: { field: 'number' } },
     });
   // Dots under the numbers, so the best trial's number (the last of them) stays readable on top.
+  // As strong as the marks beside numbers among numbers (the legend's symbols are); paler among many dots.
   if (dotted.length > 0)
     layers.push({
       data: { values: dotted },
-      mark: { type: 'point', filled: true, size: asNumbers ? 10 : 14, opacity: 0.7 },
+      mark: { type: 'point', filled: true, size: asNumbers ? 10 : 14, opacity: strength },
       // Each state a shape of its own, not told by colour alone (trial 141: three colours of dots).
       encoding: kindEncoding,
     });
@@ -409,6 +417,10 @@ export const pairChart = (
       mark: { type: 'point', filled: true, size: MARKER_SIZE, opacity: 1, xOffset: markerOffset(digits) },
       encoding: kindEncoding,
     });
+  // Numbers alone (no dot, no mark beside one: the best's among complete ones), the legend all the same: from a
+  // layer of no data, which draws nothing.
+  if (withLegend && dotted.length === 0 && byDigits.size === 0)
+    layers.push({ data: { values: [] }, mark: { type: 'point', filled: true }, encoding: kindEncoding });
   if (asNumbers) layers.push(...ring);
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
   if (numbers.length > 0 || (rows.length === 0 && !lines))

@@ -375,7 +375,7 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
   it('draws the loss axes of the history, the slices, the distribution and the parallel coordinates on a log scale', () => {
     expect(firstLayer(historyChart(spread, 'minimize')).encoding.y?.scale?.type).toBe('log');
     const slice = sliceChart(spread, space).spec as { hconcat?: Encoded[]; concat?: Encoded[] } as unknown;
-    expect(JSON.stringify(slice)).toContain('"title":"loss (log scale)","scale":{"type":"log"}');
+    expect(JSON.stringify(slice)).toContain('"title":"loss (log scale)","scale":{"type":"log",');
     const ecdf = ecdfChart(spread, 100).spec as Encoded;
     expect(ecdf.encoding.x?.scale?.type).toBe('log');
     const parallel = parallelChart(spread, space);
@@ -417,6 +417,81 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
     expect((ecdfChart(narrow, 100).spec as Encoded).encoding.x?.scale?.type).toBeUndefined();
     expect(firstLayer(parallelChart(narrow, space)).encoding.color?.scale?.type).toBeUndefined();
     expect(parallelChart(narrow, space).description).not.toContain('logarithmic');
+  });
+});
+
+/** The symbols Vega places (no renderer: the scene graph), in each view's own pixels, with its frame's size. */
+const placed = async (chart: { spec: unknown }) => {
+  type SceneItem = {
+    x?: number;
+    y?: number;
+    width?: number;
+    height?: number;
+    text?: unknown;
+    datum?: { scale?: string };
+    items?: SceneMark[];
+  };
+  type SceneMark = { role: string; marktype: string; items: SceneItem[] };
+  const view = new View(parse(compile(chart.spec as TopLevelSpec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const symbols: { x: number; y: number; width: number; height: number }[] = [];
+  const yLabels: string[] = [];
+  const walk = (mark: SceneMark, frame: { width: number; height: number }, y: boolean) => {
+    for (const item of mark.items) {
+      const inY = y || (mark.role === 'axis' && item.datum?.scale === 'y');
+      if (mark.role === 'mark' && mark.marktype === 'symbol')
+        symbols.push({ x: item.x ?? Number.NaN, y: item.y ?? Number.NaN, ...frame });
+      if (inY && mark.role === 'axis-label') yLabels.push(String(item.text));
+      // A view's group sets the frame of the marks under it.
+      const own =
+        mark.marktype === 'group' && mark.role === 'scope' && item.width !== undefined && item.height !== undefined
+          ? { width: item.width, height: item.height }
+          : frame;
+      for (const child of item.items ?? []) walk(child, own, inY);
+    }
+  };
+  const root = (view.scenegraph() as unknown as { root: SceneMark }).root;
+  walk(root, { width: Number(view.width()), height: Number(view.height()) }, false);
+  view.finalize();
+  return { symbols, yLabels };
+};
+
+// A user trial: points sat on the charts' frames, half hidden (the worst trial in a slice's corner; a history of
+// losses 0.09 and 0.19 with every point on its top or bottom frame and a tick at neither).
+describe('no mark on a frame', () => {
+  const trial = (number: number, loss: number, x: number, y?: number): TrialPoint => ({
+    number,
+    state: 'complete',
+    loss,
+    best: null,
+    improved: false,
+    params: y === undefined ? { x } : { x, y },
+    internal: y === undefined ? { x } : { x, y },
+    seconds: 1,
+  });
+  const inside = ({ x, y, width, height }: { x: number; y: number; width: number; height: number }) =>
+    x >= 5 && x <= width - 5 && y >= 5 && y <= height - 5;
+
+  it('pads the history and labels each of few distinct losses', async () => {
+    const two = Array.from({ length: 12 }, (_, i) => trial(i, i % 3 === 0 ? 0.09 : 0.19, i / 11));
+    const { symbols, yLabels } = await placed(historyChart(two, 'minimize'));
+    expect(symbols).toHaveLength(12);
+    for (const symbol of symbols) expect(symbol).toSatisfy(inside);
+    expect(yLabels).toEqual(['0.09', '0.19']);
+  });
+
+  it("pads the slice plots, a trial at a parameter's bound too, and gives their panels one loss axis", async () => {
+    const space = compileSpace({
+      x: { type: 'uniform', low: 0, high: 1 },
+      y: { type: 'loguniform', low: 1e-5, high: 1 },
+    });
+    // x at its bounds; y only in the first trials, so its panel's losses begin higher than x's.
+    const trials = [trial(0, 2.15, 0, 1e-5), trial(1, 0.3, 1, 1), trial(2, 0, 0.5), trial(3, 0.4, 0.25)];
+    const chart = sliceChart(trials, space);
+    const { symbols } = await placed(chart);
+    expect(symbols).toHaveLength(6);
+    for (const symbol of symbols) expect(symbol).toSatisfy(inside);
+    expect((chart.spec as { resolve: unknown }).resolve).toEqual({ scale: { color: 'shared', y: 'shared' } });
   });
 });
 

@@ -198,17 +198,31 @@ const overDecades = ({ low, high }: { low: number; high: number }): boolean =>
 export const spansDecades = (values: readonly number[]): boolean => overDecades(finiteExtent(values));
 
 /**
+ * Pixels between a chart's frame and the extreme values on a loss axis or a slice plot's parameter axis (Vega's
+ * scale padding): a mark at the lowest or highest value is drawn whole inside the frame, not half over it (a user
+ * trial: the worst trial half hidden in a slice's corner, a two-valued history's points all on its frames).
+ */
+export const FRAME_PADDING = 10;
+
+/** At most this many distinct losses get a tick each ({@link lossAxis}). */
+const FEW_LOSSES = 5;
+
+/**
  * A loss axis over these values: log when they are positive over 3 or more powers of ten ({@link spansDecades}),
  * linear (`zero: false`), or symlog when their range passes
  * `Number.MAX_VALUE` (finite losses near ±1.7e308 together): a linear scale's span is then infinite and Vega
- * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite.
+ * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite. Padded by
+ * {@link FRAME_PADDING} pixels at each end; with at most {@link FEW_LOSSES} distinct losses, a tick at each of them
+ * (a user trial: a history of losses 0.09 and 0.19 had a tick at neither).
  */
 export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
   const { low, high } = finiteExtent(values);
-  if (overDecades({ low, high })) return { title: `${title} (log scale)`, scale: { type: 'log' } };
+  const distinct = [...new Set(values.filter((value) => Number.isFinite(value)))].sort((a, b) => a - b);
+  const few = distinct.length > 0 && distinct.length <= FEW_LOSSES ? { axis: { values: distinct, format: '~g' } } : {};
+  if (overDecades({ low, high }))
+    return { title: `${title} (log scale)`, scale: { type: 'log', padding: FRAME_PADDING }, ...few };
   // One loss (a trial, or a constant objective): Vega's ticks over an empty span print six decimals ("41.244252").
-  if (low === high) return { title, scale: { zero: false }, axis: { format: '~g' } };
-  if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false } };
+  if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false, padding: FRAME_PADDING }, ...few };
   // Vega's ticks divide the span too: fixed ticks at 0 and ±10^(100k) within the range, and a fixed domain.
   const ticks = [-1e300, -1e200, -1e100, 0, 1e100, 1e200, 1e300].filter((tick) => tick >= low && tick <= high);
   return {

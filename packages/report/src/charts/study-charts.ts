@@ -9,6 +9,7 @@ import {
   CUT_SHORT_WORDS,
   choiceLabel,
   extent,
+  FRAME_PADDING,
   lossAxis,
   MAX_OPTIONS_SHOWN,
   optionLabels,
@@ -274,7 +275,8 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               field: 'x',
               type: 'quantitative',
               title: param.name,
-              scale: paramScale(param.distribution),
+              // A trial at a bound drawn whole inside the frame.
+              scale: { ...paramScale(param.distribution), padding: FRAME_PADDING },
               axis: {
                 ...paramAxis(
                   param.distribution,
@@ -306,7 +308,9 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
         ? ''
         : ` Not drawn: ${unset.length === 1 ? 'the parameter' : `the ${unset.length} parameters`} no complete trial set (${unset.slice(0, 10).join(', ')}${unset.length > 10 ? `, and ${unset.length - 10} more` : ''}).`
     }${symlogNote(params)}`,
-    spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
+    // One loss axis for every panel (a user trial: a branch's parameter, set by fewer trials, had its own, from 0.5
+    // where the others began at 0).
+    spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared', y: 'shared' } } },
     marks: [{ mark: 'symbol', count }],
   };
 };

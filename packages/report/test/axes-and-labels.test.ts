@@ -372,6 +372,33 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
   type Encoded = { encoding: Record<string, { scale?: { type?: string }; title?: string }> };
   const firstLayer = (chart: { spec: unknown }) => (chart.spec as { layer: Encoded[] }).layer[0] as Encoded;
 
+  // A user trial: a noisy study's losses (0.0052 to 2.15) span under 3 powers of ten, so the history stayed linear,
+  // its best-so-far line lay on the floor from trial 18 on, and its gains from 0.0094 to 0.0052 could not be seen.
+  it('draws the history on a log scale when minimizing and the best so far falls a power of ten or more', () => {
+    const losses = [1.32, 0.74, 2.15, 0.2, 2.0, 0.3, 0.19, 0.0094, 0.5, 0.02, 0.0052, 0.1];
+    const noisy = losses.map((loss, number) => ({
+      ...point(number, loss),
+      best: Math.min(...losses.slice(0, number + 1)),
+    }));
+    const history = historyChart(noisy, 'minimize');
+    expect(firstLayer(history).encoding.y?.scale?.type).toBe('log');
+    expect(firstLayer(history).encoding.y?.title).toBe('loss (log scale)');
+    expect(history.description).toContain(
+      'The best loss so far falls a power of ten or more (1.32 to 0.0052) and every loss is above 0: the axis is logarithmic, so the later gains show (it is linear when the losses span less than 3 powers of ten and the best falls less than one).',
+    );
+    // Maximizing (the gains come near the top), a best falling less than tenfold, or a loss at 0: linear.
+    const up = noisy.map((p) => ({
+      ...p,
+      best: Math.max(...noisy.slice(0, p.number + 1).map((q) => q.loss as number)),
+    }));
+    expect(firstLayer(historyChart(up, 'maximize')).encoding.y?.scale?.type).toBeUndefined();
+    const flat = noisy.map((p) => ({ ...p, best: Math.max(0.2, p.best as number) }));
+    expect(firstLayer(historyChart(flat, 'minimize')).encoding.y?.scale?.type).toBeUndefined();
+    const zero = noisy.map((p) => (p.number === 11 ? { ...p, loss: 0 } : p));
+    expect(firstLayer(historyChart(zero, 'minimize')).encoding.y?.scale?.type).toBeUndefined();
+    expect(historyChart(flat, 'minimize').description).not.toContain('logarithmic');
+  });
+
   it('draws the loss axes of the history, the slices, the distribution and the parallel coordinates on a log scale', () => {
     expect(firstLayer(historyChart(spread, 'minimize')).encoding.y?.scale?.type).toBe('log');
     const slice = sliceChart(spread, space).spec as { hconcat?: Encoded[]; concat?: Encoded[] } as unknown;

@@ -206,7 +206,12 @@ it('draws the history on a log axis when positive losses span 3 powers of ten, l
   const wide = yOf([5000, 30, 2, 0.4]);
   expect(wide.y).toContain('"type":"log"');
   expect(wide.chart.description).toContain('the axis is logarithmic');
-  expect(yOf([5, 3, 2, 0.4]).y).not.toContain('"type":"log"');
+  expect(yOf([5, 3, 2, 0.6]).y).not.toContain('"type":"log"');
+  // Under 3 powers of ten, but the best so far falls more than tenfold: log too, said (a user trial).
+  expect(yOf([5, 3, 2, 0.4]).y).toContain('"type":"log"');
+  expect(yOf([5, 3, 2, 0.4]).chart.description).toContain(
+    'The best loss so far falls a power of ten or more (5 to 0.4)',
+  );
   expect(yOf([5000, -3, 2]).y).not.toContain('"type":"log"');
 });
 

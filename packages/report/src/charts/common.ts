@@ -215,11 +215,16 @@ const FEW_LOSSES = 5;
  * {@link FRAME_PADDING} pixels at each end; with at most {@link FEW_LOSSES} distinct losses, a tick at each of them
  * (a user trial: a history of losses 0.09 and 0.19 had a tick at neither).
  */
-export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
+export const lossAxis = (
+  values: readonly number[],
+  title = 'loss',
+  /** Log whenever the values allow one (all positive, below 1e300), not only over 3 powers of ten. */
+  log = false,
+): Record<string, unknown> => {
   const { low, high } = finiteExtent(values);
   const distinct = [...new Set(values.filter((value) => Number.isFinite(value)))].sort((a, b) => a - b);
   const few = distinct.length > 0 && distinct.length <= FEW_LOSSES ? { axis: { values: distinct, format: '~g' } } : {};
-  if (overDecades({ low, high }))
+  if (overDecades({ low, high }) || (log && low > 0 && high < 1e300))
     return { title: `${title} (log scale)`, scale: { type: 'log', padding: FRAME_PADDING }, ...few };
   // One loss (a trial, or a constant objective): Vega's ticks over an empty span print six decimals ("41.244252").
   if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false, padding: FRAME_PADDING }, ...few };

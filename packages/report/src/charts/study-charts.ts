@@ -109,7 +109,15 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every
   // later one against the bottom (trial 28).
-  const logScale = spansDecades(values);
+  const overDecades = spansDecades(values);
+  // Minimizing, a best-so-far line that falls a power of ten or more, over positive losses: a log axis too, so its
+  // later gains show (a user trial: on a noisy study's linear axis, losses of 0.005 to 2.15, the line lay on the
+  // floor from trial 18 on, and its gains from 0.0094 to 0.0052 could not be seen). Maximizing, the gains come
+  // near the top, where a log axis would squeeze them: linear.
+  // (Extents by a loop: a spread of a million values overflows the stack.)
+  const fall = extent(best.map((row) => row.best as number).filter((value) => Number.isFinite(value)));
+  const bestFalls =
+    !overDecades && direction === 'minimize' && range.low > 0 && range.high < 1e300 && fall.high >= 10 * fall.low;
   // Trial numbers are integers: ticks at whole numbers only. With nothing to draw, fixed domains (Vega
   // warns of an infinite extent for a scale over no data).
   const x = {
@@ -133,7 +141,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
       historyGap(points) ??
       (values.length === 0
         ? `No trial has a loss yet: every finished trial failed (${cut ? `along one line: ${lossless}` : 'red crosses along one line'}; the y axis has no values to show).`
-        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} ${cut ? `With no loss, ${lossless},` : 'Failed trials (no loss) are red crosses'} at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}).${rows.some((row) => row.state === 'pruned' && row.valued) ? ' Pruned trials (orange diamonds) are drawn at the last value they reported when the pruner stopped them, not a final loss; the line counts complete trials only.' : ''} ${cut ? `With no loss, ${lossless},` : 'Failed trials (no loss) are red crosses'} at the worst loss shown (the height only places them)${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${overDecades ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}${bestFalls ? ` The best loss so far falls a power of ten or more (${sig(fall.high, 3)} to ${sig(fall.low, 3)}) and every loss is above 0: the axis is logarithmic, so the later gains show (it is linear when the losses span less than 3 powers of ten and the best falls less than one).` : ''}`),
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -153,7 +161,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                     axis: null,
                     ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
                   }
-                : { field: 'loss', type: 'quantitative', ...lossAxis(values) },
+                : { field: 'loss', type: 'quantitative', ...lossAxis(values, 'loss', bestFalls) },
             // Colour and shape by the one field, so one legend shows each mark as drawn: a cross for a trial
             // without a loss.
             color: {

@@ -568,7 +568,16 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         ? [`Curves drawn at ${options.maxSteps ?? 200} evenly spaced trial counts.`]
         : []),
     ],
-    sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
+    // No chart over nothing (a user trial: empty frames under "nothing to draw"): before any run has a complete
+    // trial, the section says so instead.
+    sections: [
+      {
+        id: 'comparison',
+        title: 'Comparison',
+        text: finals.length === 0 ? ['No run has a complete trial yet: nothing to draw.'] : [],
+        charts: finals.length === 0 ? [] : [regret, box],
+      },
+    ],
     table: {
       title: 'Final best loss per variant',
       columns: [

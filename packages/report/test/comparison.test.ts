@@ -289,6 +289,17 @@ describe('comparison', () => {
       ['broken', 2, 2, null, null, null, null, null, 'few runs', 0, 0],
     ]);
     expect(page.notes.join(' ')).toContain('left out of the charts: broken');
+    // No run with a complete trial: no empty chart, and the section says why.
+    const none = buildComparison([run('broken', 1, [null, null]), run('broken', 2, [null])]);
+    expect(none.sections).toEqual([
+      {
+        id: 'comparison',
+        title: 'Comparison',
+        text: ['No run has a complete trial yet: nothing to draw.'],
+        charts: [],
+      },
+    ]);
+    expect(none.table?.rows).toEqual([['broken', 2, 2, null, null, null, null, null, 0, 0]]);
   });
 
   it('has a pruned column when a run has pruned trials, so the counts add up to the trials (as `parzen run`)', () => {

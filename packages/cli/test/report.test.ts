@@ -278,6 +278,25 @@ describe('parzen report', () => {
     expect(bad.stderr).toContain('expected finite numbers separated by commas (-0.5,0,1,20), found "x", "" in "1,x,"');
   });
 
+  it('says there is nothing to draw with --format svg when the study has no trials yet', async () => {
+    const { createJsonlStore } = await import('@parzen/store-file');
+    const journal = join(dir, 'empty.parzen.jsonl');
+    const store = createJsonlStore({ path: journal });
+    await store.openStudy({ name: 'empty', direction: 'minimize', seed: 0, space: heartConfig().space as never });
+    await store.close();
+    const empty = writeIn(
+      dir,
+      'empty.json',
+      heartConfig({ name: 'empty', store: { use: 'jsonl', options: { path: './empty.parzen.jsonl' } } }),
+    );
+    const out = join(dir, 'empty-svg');
+    const result = await cli('report', empty, '--format', 'svg', '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Nothing to draw yet: no SVG chart was written to ${out}; its README.md says why`);
+    expect(result.stderr).not.toContain('Wrote 0 SVG charts');
+    expect(readdirSync(out).filter((name) => name.endsWith('.svg'))).toEqual([]);
+  });
+
   it('writes each chart as an SVG with --format svg, and reads another store with --store', async () => {
     const out = join(dir, 'svg');
     const result = await cli(

@@ -778,7 +778,9 @@ const writePage = async (
       ),
     );
     say(
-      `Wrote ${files.length === 1 ? '1 SVG chart' : `${files.length} SVG charts`} to ${file}, ${files.length === 1 ? 'with its' : 'each with its'} Vega-Lite spec (.vl.json), ${files.length === 1 ? 'its caption' : 'their captions'} and the page's notes in README.md`,
+      files.length === 0
+        ? `Nothing to draw yet: no SVG chart was written to ${file}; its README.md says why (the page's notes)`
+        : `Wrote ${files.length === 1 ? '1 SVG chart' : `${files.length} SVG charts`} to ${file}, ${files.length === 1 ? 'with its' : 'each with its'} Vega-Lite spec (.vl.json), ${files.length === 1 ? 'its caption' : 'their captions'} and the page's notes in README.md`,
     );
   } else {
     await writeOutputFile(file, report.renderHtml(page));

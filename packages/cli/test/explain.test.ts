@@ -313,6 +313,28 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(ignored).toContain('The 2 running trials are left out (constantLiar false): in neither l(x) nor g(x).');
   });
 
+  it('says how the pruned trials counted in the split, under each pruned setting', () => {
+    const trials = completeTrials(30).map((trial, at) =>
+      at % 3 === 2 ? { ...trial, state: 'pruned' as const, intermediate: [{ step: 1, value: at }] } : trial,
+    );
+    const split = (pruned: 'rank' | 'impute' | 'ignore', seen: readonly unknown[] = trials) =>
+      formatModel(
+        { observed: 30, finished: 30, gamma: 0.15, split: 'linear', nBelow: 5, below: [0, 1, 3, 4, 6] },
+        seen,
+        0,
+        pruned,
+      );
+    expect(split('rank')).toContain(
+      'From 30 trials observed (10 of them pruned, ranked after every complete trial: pruned "rank"): l(x) is built from the 5 best',
+    );
+    expect(split('impute')).toContain(
+      'From 30 trials observed (10 of them pruned, ranked among the complete trials at a loss estimated from their reports where one can be, after them all otherwise: pruned "impute"): l(x)',
+    );
+    expect(split('ignore')).toContain('From 30 trials observed (the 10 pruned trials left out: pruned "ignore"): l(x)');
+    // No pruned trial: nothing said of them.
+    expect(split('rank', completeTrials(30))).toContain('From 30 trials observed: l(x) is built from the 5 best');
+  });
+
   it('says where running trials rank against pruned ones, as the split ranks them under each pruned setting', () => {
     const running = [28, 29].map((number) => ({
       study: 's',

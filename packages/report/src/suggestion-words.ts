@@ -182,8 +182,29 @@ const splitRule = (e: NextSuggestion['explanation']): string => {
   return `The good set's size is ${of}${size}.${explore}${tie}`;
 };
 
+/**
+ * How the pruned trials the suggestion saw counted, beside the observed count (` (8 of them pruned, ranked after every
+ * complete trial: pruned "rank")`); empty when none was pruned. The text said nothing of them, which only `--json`'s
+ * `pruned` told.
+ */
+const prunedCounted = (pruned: PrunedTrialPolicy | undefined, trials: readonly Trial[]): string => {
+  const count = trials.filter((trial) => trial.state === 'pruned').length;
+  if (count === 0 || pruned === undefined) return '';
+  const them = count === 1 ? 'the pruned trial' : `the ${count} pruned trials`;
+  if (pruned === 'ignore') return ` (${them} left out: pruned "ignore")`;
+  const of = count === 1 ? '1 of them pruned' : `${count} of them pruned`;
+  return pruned === 'impute'
+    ? ` (${of}, ranked among the complete trials at a loss estimated from ${count === 1 ? 'its' : 'their'} reports where one can be, after them all otherwise: pruned "impute")`
+    : ` (${of}, ranked after every complete trial: pruned "rank")`;
+};
+
 /** The sentence naming the good trials l(x) was built from (or why none is good) and what g(x) was built from. */
-const splitSentence = (e: NextSuggestion['explanation'], trials: readonly Trial[], direction: Direction): string => {
+const splitSentence = (
+  e: NextSuggestion['explanation'],
+  trials: readonly Trial[],
+  direction: Direction,
+  pruned: PrunedTrialPolicy | undefined,
+): string => {
   const losses = new Map<number, number>();
   for (const trial of trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
   const sign = direction === 'maximize' ? -1 : 1;
@@ -206,13 +227,13 @@ const splitSentence = (e: NextSuggestion['explanation'], trials: readonly Trial[
     ),
     ...(others.length === 0 ? [] : [`${others.map((number) => `#${number}`).join(', ')} without a loss of their own`]),
   ].join(', ');
-  const observed = e.observed === 1 ? '1 trial' : `${e.observed} trials`;
+  const observed = `${e.observed === 1 ? '1 trial' : `${e.observed} trials`} observed${prunedCounted(pruned, trials)}`;
   return e.observed === 0
     ? // Every trial failed (under failed: "avoid" start-up counts them): nothing to split (trial 77: "g(x) from the others", none).
       'No trial has a loss yet (every trial observed failed): l(x) and g(x) are the prior alone, so the score leans only on where trials failed (log P(finishes)).'
     : e.below.length === 0
-      ? `From ${observed} observed: none is good, as the best loss${plateauOf(losses, sign, e.nBelow)}, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.`
-      : `From ${observed} observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, ${aboveFrom(e)}.`;
+      ? `From ${observed}: none is good, as the best loss${plateauOf(losses, sign, e.nBelow)}, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.`
+      : `From ${observed}: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, ${aboveFrom(e)}.`;
 };
 
 /**
@@ -253,7 +274,7 @@ export const suggestionWords = (
       : undefined;
   return {
     startupBy,
-    split: splitSentence(e, trials, direction),
+    split: splitSentence(e, trials, direction, suggestion.pruned),
     ...(size === undefined ? {} : { size }),
     ...(running === '' ? {} : { running }),
     ...(failures === undefined ? {} : { failures }),

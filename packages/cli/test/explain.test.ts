@@ -250,6 +250,41 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     );
   });
 
+  it("says a joint decision's runner-up next to the chosen point is the same setting, nearly, not a close call", () => {
+    const member = (name: string, kind: string, grid: number[], x: number[], scores: number[]) => ({
+      name,
+      kind,
+      group: ['lr', 'layers'],
+      below: [0],
+      above: [1],
+      grid: { x: grid, logL: grid.map(() => 0), logG: grid.map(() => 0) },
+      candidates: { x, logL: x.map(() => 0), logG: x.map(() => 0), score: scores },
+      aboveWeight: 0.65,
+      winner: { index: 0, value: x[0], score: scores[0] },
+    });
+    const said = (scores: number[]) =>
+      formatModel(
+        {
+          observed: 30,
+          finished: 30,
+          gamma: 0.1,
+          split: 'linear',
+          nBelow: 3,
+          below: [0, 1, 2],
+          params: [
+            // The runner-up's lr 0.00313 beside the chosen 0.00315 on a log scale of 1e-5 to 1, the same layers.
+            member('lr', 'loguniform', [1e-5, 0.001, 1], [0.00315, 0.00313, 0.3], scores),
+            member('layers', 'uniformint', [1, 3, 6], [3, 3, 5], scores),
+          ],
+        },
+        completeTrials(30),
+      );
+    const note = 'The runner-up is next to the chosen point (each number within 0.1% of its range, each choice the same)';
+    expect(said([0, -0.1, -0.5])).toContain(note);
+    // A runner-up elsewhere is a second setting that came close: nothing said.
+    expect(said([0, -0.5, -0.1])).not.toContain(note);
+  });
+
   // Trial 166: the kernel column named #30, the sixth good trial of six, which the list hid behind "…".
   it('lists every good trial when they are few, and always those a kernel names', () => {
     const decided = (kernel: number) => ({

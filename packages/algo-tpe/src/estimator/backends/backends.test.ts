@@ -23,6 +23,7 @@ import {
   mixedDimensions,
   type ProductKernels,
   productKernels,
+  tablesPayOff,
   useMixedPasses,
   visitProduct,
 } from './pruned-product.js';
@@ -567,6 +568,39 @@ describe('every backend equals the reference direct sum', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  test('a choice of 10,000 options beside few kernels is summed by the loops, not tables filled over every option, to the same bits', () => {
+    const options = 10_000;
+    const size = 50;
+    expect(tablesPayOff(options + 2, size)).toBe(false);
+    expect(tablesPayOff(4 + 2, size)).toBe(true);
+    expect(tablesPayOff(1_002, 100)).toBe(true);
+    const kinds = Uint8Array.of(CONTINUOUS, CATEGORICAL);
+    const prior = new Float64Array(options).fill(1 / options);
+    const categorical = [
+      undefined,
+      {
+        kind: 'categorical',
+        prior,
+        options: Int32Array.from({ length: size }, (_, k) => (k * 397) % options),
+        keep: 0.9,
+      },
+    ] as (CategoricalKernels | undefined)[];
+    const mixed = mixedDimensions(kinds, categorical) as MixedDimensions;
+    const kernels = { ...gathered(2, size, 7, 0.4), mixed };
+    const bounds = [
+      { low: 0, high: 1 },
+      { low: 0, high: 1 },
+    ];
+    const points: DimensionPoints[] = [
+      { at: Float64Array.from({ length: 24 }, (_, i) => i / 24) },
+      { at: Float64Array.from({ length: 24 }, (_, i) => (i * 397) % options) },
+    ];
+    const full = visitProduct(kernels, bounds, points, undefined);
+    const dense = new Float64Array(24);
+    denseProduct(kernels, bounds, points, undefined, dense, 0);
+    expect(Array.from(dense)).toEqual(Array.from(full));
   });
 
   test('bin masses kept from call to call (a BinCache) give every call the sums of a fresh one, as widths change and the study grows', () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from '@parzen/engine/host';
+import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS, shellQuoted } from '@parzen/engine/host';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_MAX_CONCURRENCY, FLAG_MAX_RUN_SECONDS, FLAG_MAX_TRIALS } from '../src/parse-flags.js';
 import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
@@ -116,10 +116,34 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     const checked = await cli('validate', path);
     expect(checked.code).toBe(2);
     expect(checked.stderr).toContain('/budget/maxTrials: expected an integer ≥ 1, found 0');
-    for (const command of ['trials', 'best', 'studies', 'export', 'explain', 'report']) {
+    for (const command of ['explain', 'report']) {
       const read = await cli(command, path);
       expect([command, read.code, read.stderr]).toEqual([command, 2, checked.stderr]);
     }
+    // The commands that only read trials say how to read them without the config (a config that no longer passes,
+    // a stricter check after an upgrade, keeps no trial from being read).
+    for (const command of ['trials', 'best', 'studies', 'export']) {
+      const read = await cli(command, path);
+      expect([command, read.code]).toEqual([command, 2]);
+      expect(read.stderr.startsWith(checked.stderr)).toBe(true);
+      expect(read.stderr).toContain(
+        'The trials can be read without this config, as the store keeps them: --store SPEC',
+      );
+    }
+    // With a file store, the flags to paste.
+    const folder = tempDir('parzen-bad-read-file-');
+    const journal = writeIn(
+      folder,
+      'journal.json',
+      heartConfig({
+        name: 'kept',
+        budget: { maxTrials: 0 },
+        store: { use: 'jsonl', options: { path: './kept.jsonl' } },
+      }),
+    );
+    expect((await cli('best', journal)).stderr).toContain(
+      `--store ${shellQuoted(`jsonl:${join(folder, 'kept.jsonl')}`)} --study kept in place of the config.`,
+    );
   });
 
   it('lists every problem of a config, each on its own line on stderr', async () => {

@@ -279,7 +279,8 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
         },
         completeTrials(30),
       );
-    const note = 'The runner-up is next to the chosen point (each number within 0.1% of its range, each choice the same)';
+    const note =
+      'The runner-up is next to the chosen point (each number within 0.1% of its range, each choice the same)';
     expect(said([0, -0.1, -0.5])).toContain(note);
     // A runner-up elsewhere is a second setting that came close: nothing said.
     expect(said([0, -0.5, -0.1])).not.toContain(note);

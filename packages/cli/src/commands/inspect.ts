@@ -16,6 +16,7 @@ import {
   didYouMean,
   STUDY_NAME_PATTERN,
   STUDY_NAME_WORDS,
+  shellQuoted,
   summarize,
 } from '@parzen/engine/host';
 import {
@@ -202,6 +203,42 @@ const hasPlugins = (raw: unknown): boolean => {
   return plugins !== undefined && !(Array.isArray(plugins) && plugins.length === 0);
 };
 
+/**
+ * A config's refusal, for a read: with the way to read the study without the config, as its store keeps it, so a
+ * config that no longer passes (a typo since, a stricter check after an upgrade) keeps no trial from being read.
+ */
+const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown => {
+  if (!(error instanceof ConfigProblems)) return error;
+  // The config's own file store and study when it names them (a matrix's studies are each their own): the flags
+  // to paste; else their shape.
+  const config = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    name?: unknown;
+    store?: { use?: unknown; options?: { path?: unknown } };
+    matrix?: unknown;
+  };
+  const use = config.store?.use;
+  const file = config.store?.options?.path;
+  const spec =
+    (use === 'jsonl' || use === 'sqlite') && typeof file === 'string' && file !== ''
+      ? shellQuoted(`${use}:${resolve(baseDir, file)}`)
+      : 'SPEC';
+  const study = typeof config.name === 'string' && config.matrix === undefined ? shellQuoted(config.name) : 'NAME';
+  const hint = `The trials can be read without this config, as the store keeps them: --store ${spec} --study ${study}${spec === 'SPEC' ? ' (such as --store jsonl:./study.parzen.jsonl)' : ''} in place of the config.`;
+  return new ConfigProblems(
+    error.problems.map((problem) => ({
+      ...problem,
+      error:
+        problem.error instanceof ParzenError
+          ? new ParzenError(problem.error.code, `${problem.error.message}\n${hint}`, {
+              issues: problem.error.issues,
+              cause: problem.error,
+            })
+          : problem.error,
+    })),
+    error.prepared,
+  );
+};
+
 const configTargets = async (path: string, flags: InspectFlags, checked: boolean): Promise<InspectTarget[]> => {
   const baseDir = configFolder(path);
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
@@ -210,7 +247,11 @@ const configTargets = async (path: string, flags: InspectFlags, checked: boolean
   // checks and in the same words, though only its store is opened: its objective is not started. Not one that lists
   // `plugins`: checking their options would import them, which a read of the trials never does.
   if (checked && !hasPlugins(raw))
-    await prepareRuns([path], { overrides, reportersIdle: true, progress: { force: 'off' } });
+    await prepareRuns([path], { overrides, reportersIdle: true, progress: { force: 'off' } }).catch(
+      (error: unknown) => {
+        throw readableWithout(error, raw, baseDir);
+      },
+    );
   let variants = expandMatrix(raw);
   // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
   const named = variants.filter((variant) => variant.config.name === flags.study);

@@ -233,8 +233,10 @@ export interface StaleTrialEnd {
 
 /**
  * What a run of study `study` marks each running trial of `trials` whose worker is gone by `now` with, by trial
- * number (those it does not mark are left out): the one rule a run writes to the store with (`failStaleTrials`),
- * and a listing of the study (`parzen trials`) says. This user's rescue folder is read once.
+ * number (trials whose worker is not gone are left out): the one rule a run writes to the store with
+ * (`failStaleTrials`), and a listing of the study (`parzen trials`) says. A trial whose result a rescue file keeps
+ * is in it too: a run passes such a trial over before asking (it waits for `parzen import`), and a listing names the
+ * file. This user's rescue folder is read once.
  * `ownWorker`: the asking worker's (its own trials are not gone), or '' for a reader that is no worker.
  */
 export const staleTrialEnds = (

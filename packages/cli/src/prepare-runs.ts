@@ -17,6 +17,7 @@ import {
   checkReporterOptions,
   checkStoreOptions,
   cleanUpQuietly,
+  didYouMean,
   inVariant,
   notesInVariant,
   openStudyScope,
@@ -91,6 +92,8 @@ export interface PrepareOptions {
    */
   // Trial 108: a teammate who could read the study but not write its events file was refused.
   readonly reportersIdle?: boolean;
+  /** Only the study of this name: one variant of a matrix (`run --study`); a config with none of that name is refused. */
+  readonly study?: string;
 }
 
 const TS_FILE = /\.[cm]?tsx?$/;
@@ -437,6 +440,24 @@ const budgetAsWritten = async (
   );
 };
 
+/** The variant named `study` (all when undefined); none of that name is a config error listing the names there are. */
+const onlyStudy = <V extends { readonly config: unknown }>(variants: readonly V[], study: string | undefined): V[] => {
+  if (study === undefined) return [...variants];
+  const nameOf = (variant: V) => (variant.config as { name?: unknown }).name;
+  const named = variants.filter((variant) => nameOf(variant) === study);
+  if (named.length > 0) return named;
+  const names = variants.map(nameOf).filter((name): name is string => typeof name === 'string');
+  const shown =
+    names.length > FEW_NAMES ? [...names.slice(0, FEW_NAMES), `and ${names.length - FEW_NAMES} more`] : names;
+  throw new ParzenError(
+    'CONFIG_INVALID',
+    `--study ${JSON.stringify(study)}: the config has no study of that name${didYouMean(study, names)}; its ${names.length === 1 ? 'study is' : 'studies are'} ${shown.join(', ')}.`,
+  );
+};
+
+/** How many study names a refusal of `--study` lists before "and N more". */
+const FEW_NAMES = 5;
+
 const prepareFile = async (
   path: string,
   options: PrepareOptions,
@@ -456,7 +477,7 @@ const prepareFile = async (
   const overrides = options.overrides ?? {};
   const raw = withMatrixDefaults(withBatchStore(applyOverrides(written, overrides)));
   await enableTypeScriptPlugins(raw);
-  const variants = await budgetAsWritten(written, overrides, expandMatrix(raw));
+  const variants = onlyStudy(await budgetAsWritten(written, overrides, expandMatrix(raw)), options.study);
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
   const invalid = new InvalidVariants();

@@ -49,6 +49,10 @@ const runOptions = (command: Command): Command =>
       '--store <spec>',
       `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or <name>.parzen.db beside the config`,
     )
+    .option(
+      '--study <name>',
+      "only the study of this name: one of a matrix's (to top up one study of a batch, with --more-trials)",
+    )
     .option('--json', 'print the result as one JSON line last on stdout')
     .option(
       '--quiet',

@@ -786,3 +786,35 @@ describe('a matrix whose studies share one store, in studies and validate', () =
     expect(checked.stdout).toContain(`suggester ${cells.join(' | ')}, store`);
   });
 });
+
+describe('run --study: one study of a matrix', () => {
+  it('tops up only the study named, and refuses a name the config has not, listing those it has', async () => {
+    const path = writeIn(dir, 'one-of.json', {
+      ...heartConfig({
+        name: 'oneof',
+        budget: { maxTrials: 2 },
+        store: { use: 'jsonl', options: { path: './oneof.parzen.jsonl' } },
+      }),
+      matrix: { seed: [1, 2] },
+    });
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const more = await cli('run', path, '--study', 'oneof.seed-2', '--more-trials', '3', '--quiet', '--json');
+    expect(more.code, more.stderr).toBe(0);
+    const listed = JSON.parse((await cli('studies', path, '--json')).stdout) as {
+      study: string;
+      trials: { complete: number };
+    }[];
+    expect(Object.fromEntries(listed.map((study) => [study.study, study.trials.complete]))).toEqual({
+      'oneof.seed-1': 2,
+      'oneof.seed-2': 5,
+    });
+    const unknown = await cli('run', path, '--study', 'oneof.seed-9', '--quiet');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--study "oneof.seed-9": the config has no study of that name; its studies are oneof.seed-1, oneof.seed-2.',
+    );
+    const two = await cli('run', path, path, '--study', 'oneof.seed-1', '--quiet');
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('give one config with it, not 2');
+  });
+});

@@ -67,6 +67,8 @@ export interface RunFlags {
   readonly store?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** Only the study of this name (one of a matrix's). */
+  readonly study?: string;
 }
 
 /** The config overrides the run flags ask for (`--store` parsed against the working directory). */
@@ -715,8 +717,13 @@ const prepareStudies = async (
   output: Output,
   resume: boolean,
 ): Promise<PreparedStudies> => {
+  if (flags.study !== undefined && paths.length > 1)
+    throw new CliError(
+      `--study picks one study of a config (one of a matrix's): give one config with it, not ${paths.length}.`,
+    );
   const runs = await prepareRuns(paths, {
     overrides: overridesFrom(flags),
+    ...(flags.study === undefined ? {} : { study: flags.study }),
     preflight: true,
     oneRunPerStudy: true,
     // Below the progress bar, not under it (a bar's cursor restore wrote over it).

@@ -452,7 +452,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const joint = replay.snapshots.find((s) => s.explanation.joint !== undefined)?.explanation.joint;
   if (joint !== undefined)
     text.push(
-      `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
+      `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point (a chosen point far from the good trials gives a slice that passes beside them, where l looks flat: the good region is then in the pair plots).`,
     );
   // The study's groups and those only the walk tells (a branch whose parameter name another branch shares), which
   // each explanation's groups list when that trial decided them (trial 114: the text named the study's alone).
@@ -474,7 +474,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       JSON.stringify(study.space.byName.get(group[0] as string)?.conditions ?? []);
     const split = new Set(groups.map(activation)).size < groups.length;
     text.push(
-      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together${split ? ", a set of more than maxGroupSize of them split into blocks drawn from the study's seed" : ''}${walked.length === 0 ? '' : ` (${walked.join('; ')}: the parameters of a branch taken, one of them named in another branch too)`}. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
+      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together${split ? ", a set of more than maxGroupSize of them split into blocks drawn from the study's seed" : ''}${walked.length === 0 ? '' : ` (${walked.join('; ')}: the parameters of a branch taken, one of them named in another branch too)`}. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point (a chosen point far from the good trials gives a slice that passes beside them, where l looks flat: the good region is then in the pair plots).`,
     );
   }
   const decided = joint === undefined ? (groups ?? []) : [joint];
@@ -750,7 +750,7 @@ const nextSection = async (
     undecided,
   ).map((chart) => ({ ...chart, id: `next-${chart.id}` }));
   text.push(
-    `Each chart below is TPE's model for one parameter as it stands, drawn as "What TPE saw" draws a past trial's: l(x) over the good trials, g(x) over the others, the score, and the value TPE would choose marked.${next.joint === undefined ? '' : ` TPE decides ${listed(next.joint.names)} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`}`,
+    `Each chart below is TPE's model for one parameter as it stands, drawn as "What TPE saw" draws a past trial's: l(x) over the good trials, g(x) over the others, the score, and the value TPE would choose marked.${next.joint === undefined ? '' : ` TPE decides ${listed(next.joint.names)} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point (a chosen point far from the good trials gives a slice that passes beside them, where l looks flat: the good region is then in the pair plots).`}`,
   );
   // A branch the next trial does not take has nothing decided to draw.
   const inactive = undecided.filter((name) => !e.params.some((param) => param.name === name));

@@ -286,6 +286,39 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(said([0, -0.5, -0.1])).not.toContain(note);
   });
 
+  // A qloguniform parameter's drawn grid starts at 0 when its low rounds to 0 (low 0.1, q 1): its values are still
+  // drawn in logs, so 1 and 9, nearly a power of ten apart, are two settings, not one.
+  it('does not say a log-scale runner-up a decade from the chosen point is next to it when the grid holds 0', () => {
+    const member = (name: string, kind: string, grid: number[], x: number[], scores: number[]) => ({
+      name,
+      kind,
+      group: ['units', 'layers'],
+      below: [0],
+      above: [1],
+      grid: { x: grid, logL: grid.map(() => 0), logG: grid.map(() => 0) },
+      candidates: { x, logL: x.map(() => 0), logG: x.map(() => 0), score: scores },
+      aboveWeight: 0.65,
+      winner: { index: 0, value: x[0], score: scores[0] },
+    });
+    const scores = [0, -0.1, -0.5];
+    const said = formatModel(
+      {
+        observed: 30,
+        finished: 30,
+        gamma: 0.1,
+        split: 'linear',
+        nBelow: 3,
+        below: [0, 1, 2],
+        params: [
+          member('units', 'qloguniform', [0, 1, 2, 5000, 10000], [1, 9, 3000], scores),
+          member('layers', 'uniformint', [1, 3, 6], [3, 3, 5], scores),
+        ],
+      },
+      completeTrials(30),
+    );
+    expect(said).not.toContain('The runner-up is next to the chosen point');
+  });
+
   // Trial 166: the kernel column named #30, the sixth good trial of six, which the list hid behind "…".
   it('lists every good trial when they are few, and always those a kernel names', () => {
     const decided = (kernel: number) => ({

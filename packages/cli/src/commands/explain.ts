@@ -183,11 +183,15 @@ const nearChosen = (members: readonly Decided[], j: number): boolean =>
   members.every((member) => {
     const a = member.winner.value;
     const b = member.candidates.x[j] as number;
-    if (member.options !== undefined) return a === b;
-    const logScale = member.kind.includes('log') && Math.min(...member.grid.x) > 0;
+    if (member.options !== undefined || a === b) return a === b;
+    // A log-scale parameter in logs, over the grid's positive values (a quantized one's grid may hold 0): a value
+    // at 0 or below is near none but itself.
+    const logScale = member.kind.includes('log');
+    if (logScale && !(a > 0 && b > 0)) return false;
+    const xs = logScale ? member.grid.x.filter((x) => x > 0).map(Math.log) : member.grid.x;
     const f = (x: number) => (logScale ? Math.log(x) : x);
-    const span = f(Math.max(...member.grid.x)) - f(Math.min(...member.grid.x));
-    return span > 0 ? Math.abs(f(a) - f(b)) <= NEAR_SHARE * span : a === b;
+    const span = Math.max(...xs) - Math.min(...xs);
+    return span > 0 && Math.abs(f(a) - f(b)) <= NEAR_SHARE * span;
   });
 
 /** The decisions of an explanation: each parameter decided alone, and each group decided jointly (its members). */

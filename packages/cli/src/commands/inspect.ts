@@ -28,6 +28,7 @@ import {
   isStale,
   ParzenError,
   type PluginPackage,
+  resolveConfigPath,
   type StudyRecord,
   sameSpace,
   storeUnsupported,
@@ -54,6 +55,7 @@ import { applyOverrides } from '../overrides.js';
 import {
   cliLoadOptions,
   enableTypeScriptPlugins,
+  perStudyFileName,
   prepareRuns,
   refuseStoreLeftBesideLink,
   storeFile,
@@ -217,12 +219,19 @@ const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown
     matrix?: unknown;
   };
   const use = config.store?.use;
-  const file = config.store?.options?.path;
-  const spec =
-    (use === 'jsonl' || use === 'sqlite') && typeof file === 'string' && file !== ''
-      ? shellQuoted(`${use}:${resolve(baseDir, file)}`)
-      : 'SPEC';
-  const study = typeof config.name === 'string' && config.matrix === undefined ? shellQuoted(config.name) : 'NAME';
+  const name = typeof config.name === 'string' && config.matrix === undefined ? config.name : undefined;
+  const path = config.store?.options?.path;
+  // Where a run keeps it: the path as a run resolves it (`~` the home folder), or a bare store's file of the study.
+  const file =
+    use !== 'jsonl' && use !== 'sqlite'
+      ? undefined
+      : typeof path === 'string' && path !== ''
+        ? resolveConfigPath(baseDir, path)
+        : name === undefined
+          ? undefined
+          : resolve(baseDir, (perStudyFileName(use) as (study: string) => string)(name));
+  const spec = file === undefined ? 'SPEC' : shellQuoted(`${use}:${file}`);
+  const study = name === undefined ? 'NAME' : shellQuoted(name);
   const hint = `The trials can be read without this config, as the store keeps them: --store ${spec} --study ${study}${spec === 'SPEC' ? ' (such as --store jsonl:./study.parzen.jsonl)' : ''} in place of the config.`;
   return new ConfigProblems(
     error.problems.map((problem) => ({

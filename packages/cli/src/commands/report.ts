@@ -768,18 +768,22 @@ const writePage = async (
   const say = (line: string) => output.note(line);
   let files: string[] | undefined;
   if (format === 'svg') {
+    let undrawn = 0;
     files = await writingOutput(file, () =>
-      report.writeSvgs(page, file, (chart, error) =>
+      report.writeSvgs(page, file, (chart, error) => {
+        undrawn++;
         output.note(
           printable(
             `parzen: warning: chart ${chart.id} ("${chart.title}") could not be drawn (${error instanceof Error ? error.message : String(error)}); its spec is in ${chart.id}.vl.json, and README.md says so.`,
           ),
-        ),
-      ),
+        );
+      }),
     );
     say(
       files.length === 0
-        ? `Nothing to draw yet: no SVG chart was written to ${file}; its README.md says why (the page's notes)`
+        ? undrawn > 0
+          ? `Wrote no SVG chart to ${file}: ${undrawn === 1 ? 'the chart' : `each of the ${undrawn} charts`} could not be drawn (said above); ${undrawn === 1 ? 'its Vega-Lite spec (.vl.json) is' : 'their Vega-Lite specs (.vl.json) are'} there, and README.md says so`
+          : `Nothing to draw yet: no SVG chart was written to ${file}; its README.md says why (the page's notes)`
         : `Wrote ${files.length === 1 ? '1 SVG chart' : `${files.length} SVG charts`} to ${file}, ${files.length === 1 ? 'with its' : 'each with its'} Vega-Lite spec (.vl.json), ${files.length === 1 ? 'its caption' : 'their captions'} and the page's notes in README.md`,
     );
   } else {

@@ -223,7 +223,8 @@ export const lossAxis = (
 ): Record<string, unknown> => {
   const { low, high } = finiteExtent(values);
   const distinct = [...new Set(values.filter((value) => Number.isFinite(value)))].sort((a, b) => a - b);
-  const few = distinct.length > 0 && distinct.length <= FEW_LOSSES ? { axis: { values: distinct, format: '~g' } } : {};
+  const few =
+    distinct.length > 0 && distinct.length <= FEW_LOSSES ? { axis: { values: distinct, format: '.6~g' } } : {};
   if (overDecades({ low, high }) || (log && low > 0 && high < 1e300))
     return { title: `${title} (log scale)`, scale: { type: 'log', padding: FRAME_PADDING }, ...few };
   // One loss (a trial, or a constant objective): Vega's ticks over an empty span print six decimals ("41.244252").

@@ -296,7 +296,7 @@ describe('unevenNotes (trial 72: a variant whose trials mostly failed ranked fir
       ]),
     ).toEqual([
       'parzen: runs of unequal length as their stopper or budget (patience, lossThreshold, maxSeconds) ended them, as expected: their bests come from different numbers of trials: sm trials=5 (10–12 finished trials).',
-      "parzen: runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which count toward the budget and are not run again (an enqueued entry's runs again, in a trial of its own that counts too): their bests come from fewer evaluated trials, not like for like: kill (1 cut short).",
+      "parzen: runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which count toward the budget and are not run again (an enqueued entry's runs again, in a trial of its own that counts too): their bests come from fewer evaluated trials, not like for like: kill (1 cut short). `parzen run CONFIG --study NAME --more-trials N` runs one study's N more.",
     ]);
   });
 });

@@ -36,9 +36,13 @@ export const longNameOfMatrix = (error: unknown, variant: MatrixVariant): unknow
   };
   const before = `  /name: expected ${issue.expected}, found ${issue.found}`;
   const after = `  ${blamed.pointer}: expected ${blamed.expected}, found ${blamed.found}`;
-  return new ParzenError(error.code, error.message.replace(before, () => after), {
-    ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
-    issues: error.issues.map((other, index) => (index === at ? blamed : other)),
-    cause: error,
-  });
+  return new ParzenError(
+    error.code,
+    error.message.replace(before, () => after),
+    {
+      ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+      issues: error.issues.map((other, index) => (index === at ? blamed : other)),
+      cause: error,
+    },
+  );
 };

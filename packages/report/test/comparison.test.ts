@@ -247,7 +247,7 @@ describe('comparison', () => {
     // Trial 72: as many trials, but one run's best trial was cut short (failed, counted by the budget).
     const cut = buildComparison([run('a', 1, [3, 2, 1]), { ...run('a', 2, [3, 2, null]), failed: 1, cutShort: 1 }]);
     expect(cut.notes.join(' ')).toContain(
-      "Runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which count toward the budget and are not run again (an enqueued entry's runs again, in a trial of its own that counts too): their bests come from fewer evaluated trials, not like for like: a (1 cut short).",
+      "Runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which count toward the budget and are not run again (an enqueued entry's runs again, in a trial of its own that counts too): their bests come from fewer evaluated trials, not like for like: a (1 cut short). `parzen run CONFIG --study NAME --more-trials N` runs one study's N more.",
     );
     // A variant whose objective failed more than another's is named with both ranges; seeds of one variant
     // that failed differently are not (trial 165: every variant was named, the one that failed fewest too).

@@ -199,7 +199,7 @@ export const unevenRunNotes = (runs: readonly RunLength[]): string[] => {
     ...(cutShort.length === 0
       ? []
       : [
-          `Runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which count toward the budget and are not run again (an enqueued entry's runs again, in a trial of its own that counts too): their bests come from fewer evaluated trials, not like for like: ${list(cutShort, 'cut short')}.`,
+          `Runs with trials cut short (kill -9, a second Ctrl-C, a lost worker), which count toward the budget and are not run again (an enqueued entry's runs again, in a trial of its own that counts too): their bests come from fewer evaluated trials, not like for like: ${list(cutShort, 'cut short')}. \`parzen run CONFIG --study NAME --more-trials N\` runs one study's N more.`,
         ]),
     ...(failed.length === 0
       ? []

@@ -68,6 +68,20 @@ const formatModel = (
     trials as never,
   );
 
+/** A member of a joint decision of `group` (its candidate 0 chosen), for the runner-up's words. */
+const jointMember =
+  (group: string[]) => (name: string, kind: string, grid: number[], x: number[], scores: number[]) => ({
+    name,
+    kind,
+    group,
+    below: [0],
+    above: [1],
+    grid: { x: grid, logL: grid.map(() => 0), logG: grid.map(() => 0) },
+    candidates: { x, logL: x.map(() => 0), logG: x.map(() => 0), score: scores },
+    aboveWeight: 0.65,
+    winner: { index: 0, value: x[0], score: scores[0] },
+  });
+
 describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the next params)', () => {
   // Trial 162: two imported trials of equal best loss were "a tie of many trials (a plateau)", the rule unsaid.
   it('says how many trials tie at the best loss, against the good set, when the tie left that set empty', async () => {
@@ -251,17 +265,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
   });
 
   it("says a joint decision's runner-up next to the chosen point is the same setting, nearly, not a close call", () => {
-    const member = (name: string, kind: string, grid: number[], x: number[], scores: number[]) => ({
-      name,
-      kind,
-      group: ['lr', 'layers'],
-      below: [0],
-      above: [1],
-      grid: { x: grid, logL: grid.map(() => 0), logG: grid.map(() => 0) },
-      candidates: { x, logL: x.map(() => 0), logG: x.map(() => 0), score: scores },
-      aboveWeight: 0.65,
-      winner: { index: 0, value: x[0], score: scores[0] },
-    });
+    const member = jointMember(['lr', 'layers']);
     const said = (scores: number[]) =>
       formatModel(
         {
@@ -289,17 +293,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
   // A qloguniform parameter's drawn grid starts at 0 when its low rounds to 0 (low 0.1, q 1): its values are still
   // drawn in logs, so 1 and 9, nearly a power of ten apart, are two settings, not one.
   it('does not say a log-scale runner-up a decade from the chosen point is next to it when the grid holds 0', () => {
-    const member = (name: string, kind: string, grid: number[], x: number[], scores: number[]) => ({
-      name,
-      kind,
-      group: ['units', 'layers'],
-      below: [0],
-      above: [1],
-      grid: { x: grid, logL: grid.map(() => 0), logG: grid.map(() => 0) },
-      candidates: { x, logL: x.map(() => 0), logG: x.map(() => 0), score: scores },
-      aboveWeight: 0.65,
-      winner: { index: 0, value: x[0], score: scores[0] },
-    });
+    const member = jointMember(['units', 'layers']);
     const scores = [0, -0.1, -0.5];
     const said = formatModel(
       {

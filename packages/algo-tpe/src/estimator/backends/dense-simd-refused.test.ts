@@ -24,6 +24,17 @@ afterAll(() => {
   forgetDenseSimd();
 });
 
+/** As in a `vm` context without wasm code generation: validate works, compiling throws; the module made again. */
+const refuseCompiling = (): void => {
+  host.WebAssembly = {
+    validate: (bytes: Uint8Array) => realWebAssembly.validate(bytes),
+    Module: function refused() {
+      throw new Error('WebAssembly.Module(): Wasm code generation disallowed by embedder');
+    },
+  } as WasmApi;
+  forgetDenseSimd();
+};
+
 const kernels = (d: number, size: number): ProductKernels => {
   let state = 3;
   const uniform = () => {
@@ -40,14 +51,7 @@ const kernels = (d: number, size: number): ProductKernels => {
 };
 
 test('where WebAssembly is there but compiling is refused, the dense pass runs in the JavaScript loops', () => {
-  // As in a `vm` context without wasm code generation: validate works, compiling throws.
-  host.WebAssembly = {
-    validate: (bytes: Uint8Array) => realWebAssembly.validate(bytes),
-    Module: function refused() {
-      throw new Error('WebAssembly.Module(): Wasm code generation disallowed by embedder');
-    },
-  } as WasmApi;
-  forgetDenseSimd();
+  refuseCompiling();
   const d = 5;
   const made = kernels(d, 200);
   expect(denseSimd(made, 0)).toBeUndefined();
@@ -62,13 +66,7 @@ test('where WebAssembly is there but compiling is refused, the dense pass runs i
 });
 
 test('where compiling is refused, a product with a choice (its tables in the module elsewhere) runs in the loops, the same bits', () => {
-  host.WebAssembly = {
-    validate: (bytes: Uint8Array) => realWebAssembly.validate(bytes),
-    Module: function refused() {
-      throw new Error('WebAssembly.Module(): Wasm code generation disallowed by embedder');
-    },
-  } as WasmApi;
-  forgetDenseSimd();
+  refuseCompiling();
   const size = 120;
   const prior = Float64Array.of(0.4, 0.3, 0.2, 0.1);
   const choice: CategoricalKernels = {

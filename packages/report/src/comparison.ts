@@ -365,7 +365,8 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       height: 320,
       data: { values: rows },
       encoding: {
-        x: { field: 'trials', type: 'quantitative', title: 'trials' },
+        // Whole trials only (a study of 3 trials had ticks at 1.0, 1.1, ... 3.0).
+        x: { field: 'trials', type: 'quantitative', title: 'trials', axis: { format: 'd', tickMinStep: 1 } },
         // Twenty colours before any repeats (trial 64: 14 variants on ten).
         color: {
           field: 'variant',

@@ -737,6 +737,11 @@ describe('buildReport on a study whose trials report learning curves (some prune
   it('draws one line per trial that reported and a point per report, pruned trials ending early', async () => {
     const page = await buildReport(study, { every: 5 });
     const curves = chart(page, 'learning-curves');
+    // Whole steps, step 0 off the left frame.
+    expect((curves.spec as { layer: { encoding: { x: unknown } }[] }).layer[0]?.encoding.x).toMatchObject({
+      axis: { format: 'd', tickMinStep: 1 },
+      scale: { padding: 10 },
+    });
     const pruned = study.trials.filter((t) => t.state === 'pruned');
     expect(pruned.length).toBeGreaterThan(0);
     expect(marks(curves, 'line')).toBe(reporting.length);

@@ -148,6 +148,11 @@ describe('comparison', () => {
   it('builds a page with a regret chart (band and line per variant) and a final-loss box plot', () => {
     const page = buildComparison(runs);
     const [regret, final] = page.sections[0]?.charts ?? [];
+    // Whole trials on the x axis (fractional ticks, 1.0 to 3.0 by 0.1, for a study of 3 trials).
+    expect((regret?.spec as { encoding: { x: { axis?: unknown } } }).encoding.x.axis).toEqual({
+      format: 'd',
+      tickMinStep: 1,
+    });
     expect(regret?.marks).toEqual([
       { mark: 'area', count: 2 },
       { mark: 'line', count: 2 },

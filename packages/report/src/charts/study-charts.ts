@@ -667,7 +667,14 @@ export const learningCurvesChart = (trials: readonly Trial[], direction: Directi
     return last === undefined ? [] : [{ number: trial.number, step: last.step, value: sig(last.value, 6) }];
   });
   const encoding = {
-    x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd', tickMinStep: 1 } },
+    x: {
+      field: 'step',
+      type: 'quantitative',
+      title: 'step',
+      axis: { format: 'd', tickMinStep: 1 },
+      // Step 0 off the left frame, as the loss axes' ends are.
+      scale: { padding: FRAME_PADDING },
+    },
     y: {
       field: 'value',
       type: 'quantitative',

@@ -382,6 +382,8 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
     }));
     const history = historyChart(noisy, 'minimize');
     expect(firstLayer(history).encoding.y?.scale?.type).toBe('log');
+    // Not rounded out to whole decades (0.001 to 10 for these, a decade empty at the top).
+    expect(firstLayer(history).encoding.y?.scale).toMatchObject({ nice: false });
     expect(firstLayer(history).encoding.y?.title).toBe('loss (log scale)');
     expect(history.description).toContain(
       'The best loss so far falls a power of ten or more (1.32 to 0.0052) and every loss is above 0: the axis is logarithmic, so the later gains show (it is linear when the losses span less than 3 powers of ten and the best falls less than one).',

@@ -226,7 +226,8 @@ export const lossAxis = (
   const few =
     distinct.length > 0 && distinct.length <= FEW_LOSSES ? { axis: { values: distinct, format: '.6~g' } } : {};
   if (overDecades({ low, high }) || (log && low > 0 && high < 1e300))
-    return { title: `${title} (log scale)`, scale: { type: 'log', padding: FRAME_PADDING }, ...few };
+    // Not rounded out to whole decades (`nice`), which left up to a decade empty above the highest loss.
+    return { title: `${title} (log scale)`, scale: { type: 'log', nice: false, padding: FRAME_PADDING }, ...few };
   // One loss (a trial, or a constant objective): Vega's ticks over an empty span print six decimals ("41.244252").
   if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false, padding: FRAME_PADDING }, ...few };
   // Vega's ticks divide the span too: fixed ticks at 0 and ±10^(100k) within the range, and a fixed domain.

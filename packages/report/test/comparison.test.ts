@@ -149,7 +149,7 @@ describe('comparison', () => {
     const page = buildComparison(runs);
     const [regret, final] = page.sections[0]?.charts ?? [];
     // Whole trials on the x axis (fractional ticks, 1.0 to 3.0 by 0.1, for a study of 3 trials).
-    expect((regret?.spec as { encoding: { x: { axis?: unknown } } }).encoding.x.axis).toEqual({
+    expect((regret?.spec as { encoding: { x: { axis?: unknown } } } | undefined)?.encoding.x.axis).toEqual({
       format: 'd',
       tickMinStep: 1,
     });

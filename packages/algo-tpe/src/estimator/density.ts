@@ -6,6 +6,7 @@ import { sortedSumApplies, sortedSumBackend } from './backends/sorted-sum.js';
 import { categoricalPoints, type Encoding } from './encoding.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
 import {
+  type CategoricalKernels,
   type DimensionPoints,
   estimatorLogPdf,
   type ParzenEstimator,
@@ -108,22 +109,83 @@ const jacobian = (encodings: readonly Encoding[], values: readonly ArrayLike<num
   });
 };
 
-/** Σ_k w_k row_k of a one-dimensional categorical estimator: its option probabilities. */
-export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Array => {
+/** A one-dimensional categorical estimator's kernels, or an error. */
+const categoricalDimension = (estimator: ParzenEstimator, caller: string): CategoricalKernels => {
   const dimension = estimator.dimensions[0];
-  if (dimension?.kind !== 'categorical') throw new Error('categoricalProbabilities needs one categorical dimension');
+  if (dimension?.kind !== 'categorical') throw new Error(`${caller} needs one categorical dimension`);
+  return dimension;
+};
+
+/** Each component's share spread as the prior row: its whole weight for the prior component, w·(1 − keep) else. */
+const spreadsOf = (estimator: ParzenEstimator, { options, keep }: CategoricalKernels): Float64Array => {
+  const { weights } = estimator;
+  const spreads = new Float64Array(weights.length);
+  for (let k = 0; k < weights.length; k++) {
+    const w = weights[k] as number;
+    spreads[k] = (options[k] as number) < 0 ? w : w * (1 - keep);
+  }
+  return spreads;
+};
+
+/**
+ * Σ_k w_k row_k of a one-dimensional categorical estimator: its option probabilities, summed component by
+ * component. A component whose spread is 0 (every observation's when keep = 1, as hyperopt's counts are)
+ * adds +0 to every option with a finite prior, which leaves the sums unchanged (they start at +0 and never
+ * become −0): it is skipped, the same sums bit for bit in O(n + C) instead of O(n·C).
+ */
+export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Array => {
+  const dimension = categoricalDimension(estimator, 'categoricalProbabilities');
   const { prior, options, keep } = dimension;
   const probabilities = new Float64Array(prior.length);
   const { weights } = estimator;
+  const spreads = spreadsOf(estimator, dimension);
+  const finitePrior = prior.every(Number.isFinite);
   for (let k = 0; k < weights.length; k++) {
-    const w = weights[k] as number;
+    const spread = spreads[k] as number;
+    if (spread !== 0 || !finitePrior)
+      for (let c = 0; c < prior.length; c++)
+        probabilities[c] = (probabilities[c] as number) + spread * (prior[c] as number);
     const option = options[k] as number;
-    const spread = option < 0 ? w : w * (1 - keep);
-    for (let c = 0; c < prior.length; c++)
-      probabilities[c] = (probabilities[c] as number) + spread * (prior[c] as number);
-    if (option >= 0) probabilities[option] = (probabilities[option] as number) + w * keep;
+    if (option >= 0) probabilities[option] = (probabilities[option] as number) + (weights[k] as number) * keep;
   }
   return probabilities;
+};
+
+/**
+ * The collapsed-probabilities backend of a one-dimensional categorical estimator: the log of
+ * {@link categoricalProbabilities}' entry at each candidate's option (−∞ outside the options), bit for bit.
+ * When every observation spreads some of its weight (Optuna's keep < 1) the whole row costs O(n·C), so only
+ * the candidates' options are summed, each alone in the same order (O(n) per distinct option, kept for later
+ * evaluations); otherwise the row is summed once in O(n + C).
+ */
+export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
+  const dimension = categoricalDimension(estimator, 'categoricalBackend');
+  const { prior, options, keep } = dimension;
+  const { weights } = estimator;
+  const size = prior.length;
+  const spreads = spreadsOf(estimator, dimension);
+  let logProbabilities: Float64Array | undefined;
+  if (!prior.every(Number.isFinite) || spreads.every((spread, k) => spread === 0 || (options[k] as number) < 0))
+    logProbabilities = categoricalProbabilities(estimator).map(Math.log);
+  const lazy = new Float64Array(size);
+  const known = new Uint8Array(size);
+  const logProbability = (c: number): number => {
+    if (known[c] === 1) return lazy[c] as number;
+    const share = prior[c] as number;
+    let p = 0;
+    for (let k = 0; k < spreads.length; k++) {
+      p = p + (spreads[k] as number) * share;
+      if ((options[k] as number) === c) p = p + (weights[k] as number) * keep;
+    }
+    known[c] = 1;
+    lazy[c] = Math.log(p);
+    return lazy[c] as number;
+  };
+  return (at) =>
+    (at[0] as DimensionPoints).at.map((c) => {
+      if (!(Number.isInteger(c) && c >= 0 && c < size)) return Number.NEGATIVE_INFINITY;
+      return logProbabilities === undefined ? logProbability(c) : (logProbabilities[c] as number);
+    });
 };
 
 /** A density's log values at points (one array per dimension): what a backend computes. */
@@ -139,10 +201,7 @@ export const chooseBackend = (estimator: ParzenEstimator, points: readonly Dimen
   if (sortedSumApplies(estimator, points)) return sortedSumBackend(estimator);
   if (binnedSumApplies(estimator, points)) return binnedSumBackend(estimator);
   const [first] = estimator.dimensions;
-  if (estimator.dimensions.length === 1 && first?.kind === 'categorical') {
-    const logProbabilities = categoricalProbabilities(estimator).map(Math.log);
-    return (at) => (at[0] as DimensionPoints).at.map((c) => logProbabilities[c] ?? Number.NEGATIVE_INFINITY);
-  }
+  if (estimator.dimensions.length === 1 && first?.kind === 'categorical') return categoricalBackend(estimator);
   if (estimator.dimensions.length > 1 && prunedProductApplies(estimator, points)) {
     const backend = prunedProductBackend(estimator, points);
     return (at) => backend(at);

@@ -69,9 +69,11 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
     for (let b = 0; b < bounds.length; b++)
       if (firstVisit(bounds[b] as number, reference)) count = visit(b, at, upper, count);
     const found = logSumExp(terms, count);
+    const firstCount = count;
     for (let b = 0; b < bounds.length; b++)
       if (secondVisit(bounds[b] as number, reference, found)) count = visit(b, at, upper, count);
-    return logSumExp(terms, count);
+    // No block added: the same terms, the same sum (not summed again).
+    return count === firstCount ? found : logSumExp(terms, count);
   };
 
   return (points: readonly DimensionPoints[], exact: boolean): Float64Array => {
@@ -79,7 +81,19 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
     const out = new Float64Array(at.length);
     if (estimator.truncation === 'mixture' && exact) normaliser ??= logMixtureMass(estimator);
     const shift = estimator.truncation === 'mixture' && exact ? (normaliser as number) : 0;
-    for (let i = 0; i < at.length; i++) out[i] = logMass(at[i] as number, (upper as Float64Array)[i] as number) - shift;
+    // Candidates drawn from l(x) often share a bin: each distinct bin is summed once (the same value).
+    const first = new Map<number, number>();
+    for (let i = 0; i < at.length; i++) {
+      const lower = at[i] as number;
+      const top = (upper as Float64Array)[i] as number;
+      const seen = first.get(lower);
+      if (seen !== undefined && Object.is(at[seen], lower) && Object.is((upper as Float64Array)[seen], top)) {
+        out[i] = out[seen] as number;
+        continue;
+      }
+      out[i] = logMass(lower, top) - shift;
+      if (seen === undefined) first.set(lower, i);
+    }
     return out;
   };
 };

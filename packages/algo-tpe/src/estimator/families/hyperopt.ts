@@ -52,11 +52,14 @@ const categorical = (
   const lf = lfOf(settings);
   for (let i = 0; i < n; i++) weights[i] = linearForgettingWeight(i, n, lf);
   weights[n] = encoding.size * settings.priorWeight;
+  const sources = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) sources[i] = i;
+  sources[n] = -1;
   return {
     weights: normalise(weights),
     dimensions: [{ kind: 'categorical', prior, options, keep: hyperoptKeep }],
     truncation: 'mixture',
-    sources: Int32Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i)),
+    sources,
   };
 };
 

@@ -127,19 +127,18 @@ const spreadsOf = (estimator: ParzenEstimator, { options, keep }: CategoricalKer
   return spreads;
 };
 
-/**
- * Σ_k w_k row_k of a one-dimensional categorical estimator: its option probabilities, summed component by
- * component. A component whose spread is 0 (every observation's when keep = 1, as hyperopt's counts are)
- * adds +0 to every option with a finite prior, which leaves the sums unchanged (they start at +0 and never
- * become −0): it is skipped, the same sums bit for bit in O(n + C) instead of O(n·C).
- */
-export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Array => {
-  const dimension = categoricalDimension(estimator, 'categoricalProbabilities');
+/** Whether every entry is finite. */
+const allFinite = (values: Float64Array): boolean => {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
+  return true;
+};
+
+/** The option probabilities from the components' spreads ({@link categoricalProbabilities}). */
+const summedRow = (estimator: ParzenEstimator, dimension: CategoricalKernels, spreads: Float64Array): Float64Array => {
   const { prior, options, keep } = dimension;
   const probabilities = new Float64Array(prior.length);
   const { weights } = estimator;
-  const spreads = spreadsOf(estimator, dimension);
-  const finitePrior = prior.every(Number.isFinite);
+  const finitePrior = allFinite(prior);
   for (let k = 0; k < weights.length; k++) {
     const spread = spreads[k] as number;
     if (spread !== 0 || !finitePrior)
@@ -152,9 +151,20 @@ export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Arr
 };
 
 /**
+ * Σ_k w_k row_k of a one-dimensional categorical estimator: its option probabilities, summed component by
+ * component. A component whose spread is 0 (every observation's when keep = 1, as hyperopt's counts are)
+ * adds +0 to every option with a finite prior, which leaves the sums unchanged (they start at +0 and never
+ * become −0): it is skipped, the same sums bit for bit in O(n + C) instead of O(n·C).
+ */
+export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Array => {
+  const dimension = categoricalDimension(estimator, 'categoricalProbabilities');
+  return summedRow(estimator, dimension, spreadsOf(estimator, dimension));
+};
+
+/**
  * The collapsed-probabilities backend of a one-dimensional categorical estimator: the log of
  * {@link categoricalProbabilities}' entry at each candidate's option (−∞ outside the options), bit for bit.
- * When every observation spreads some of its weight (Optuna's keep < 1) the whole row costs O(n·C), so only
+ * When some observation spreads some of its weight (Optuna's keep < 1) the whole row costs O(n·C), so only
  * the candidates' options are summed, each alone in the same order (O(n) per distinct option, kept for later
  * evaluations); otherwise the row is summed once in O(n + C).
  */
@@ -164,13 +174,17 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
   const { weights } = estimator;
   const size = prior.length;
   const spreads = spreadsOf(estimator, dimension);
-  let logProbabilities: Float64Array | undefined;
-  if (!prior.every(Number.isFinite) || spreads.every((spread, k) => spread === 0 || (options[k] as number) < 0))
-    logProbabilities = categoricalProbabilities(estimator).map(Math.log);
-  const lazy = new Float64Array(size);
+  let spreading = !allFinite(prior);
+  for (let k = 0; k < spreads.length && !spreading; k++) spreading = spreads[k] !== 0 && (options[k] as number) >= 0;
+  const logProbabilities = new Float64Array(size);
   const known = new Uint8Array(size);
+  if (!spreading) {
+    const probabilities = summedRow(estimator, dimension, spreads);
+    for (let c = 0; c < size; c++) logProbabilities[c] = Math.log(probabilities[c] as number);
+    known.fill(1);
+  }
   const logProbability = (c: number): number => {
-    if (known[c] === 1) return lazy[c] as number;
+    if (known[c] === 1) return logProbabilities[c] as number;
     const share = prior[c] as number;
     let p = 0;
     for (let k = 0; k < spreads.length; k++) {
@@ -178,14 +192,18 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
       if ((options[k] as number) === c) p = p + (weights[k] as number) * keep;
     }
     known[c] = 1;
-    lazy[c] = Math.log(p);
-    return lazy[c] as number;
+    logProbabilities[c] = Math.log(p);
+    return logProbabilities[c] as number;
   };
-  return (at) =>
-    (at[0] as DimensionPoints).at.map((c) => {
-      if (!(Number.isInteger(c) && c >= 0 && c < size)) return Number.NEGATIVE_INFINITY;
-      return logProbabilities === undefined ? logProbability(c) : (logProbabilities[c] as number);
-    });
+  return (at) => {
+    const candidates = (at[0] as DimensionPoints).at;
+    const out = new Float64Array(candidates.length);
+    for (let i = 0; i < out.length; i++) {
+      const c = candidates[i] as number;
+      out[i] = Number.isInteger(c) && c >= 0 && c < size ? logProbability(c) : Number.NEGATIVE_INFINITY;
+    }
+    return out;
+  };
 };
 
 /** A density's log values at points (one array per dimension): what a backend computes. */

@@ -72,8 +72,12 @@ const categoricalOf = (distribution: CategoricalKind): CategoricalEncoding => {
 };
 
 /** The categorical kernels' prior row p0: uniform unless the parameter has prior probabilities. */
-export const categoricalPrior = (encoding: CategoricalEncoding): Float64Array =>
-  Float64Array.from({ length: encoding.size }, (_, c) => encoding.probabilities?.[c] ?? 1 / encoding.size);
+export const categoricalPrior = (encoding: CategoricalEncoding): Float64Array => {
+  const prior = new Float64Array(encoding.size);
+  const { probabilities } = encoding;
+  for (let c = 0; c < prior.length; c++) prior[c] = probabilities?.[c] ?? 1 / encoding.size;
+  return prior;
+};
 
 /**
  * The categorical kernels' shared parts: the prior p0 ({@link categoricalPrior}) and the option of each

@@ -6,6 +6,9 @@ import { ascending } from './sorted-sum.js';
 
 const BLOCK = BLOCK_SIZE;
 
+/** The same number to the last bit, NaN excepted (−0 is not +0). */
+const sameNumber = (a: number, b: number): boolean => a === b && Object.is(a, b);
+
 /** Whether the binned-sum backend applies: one numeric dimension evaluated on bins, components sorted by μ. */
 export const binnedSumApplies = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): boolean => {
   const [dimension] = estimator.dimensions;
@@ -29,7 +32,8 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
   const { mus, sigmas, low, high } = dimension;
   const size = mus.length;
   // log w_k, less log Z_k (each kernel's truncated mass) under Optuna's per-kernel truncation.
-  const logCoefs = Float64Array.from(estimator.weights, Math.log);
+  const logCoefs = new Float64Array(estimator.weights.length);
+  for (let k = 0; k < logCoefs.length; k++) logCoefs[k] = Math.log(estimator.weights[k] as number);
   if (estimator.truncation === 'kernel')
     for (let k = 0; k < size; k++)
       logCoefs[k] = (logCoefs[k] as number) - logKernelMass(mus[k] as number, sigmas[k] as number, low, high);
@@ -39,16 +43,29 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
   const terms = new Float64Array(size);
   let normaliser: number | undefined;
 
+  // The last kernel a visit summed at the current bin and its mass there (none: NaN centre), carried to the
+  // next visit: a run of one centre and width often spans blocks.
+  let carriedMu = Number.NaN;
+  let carriedSigma = Number.NaN;
+  let carriedMass = Number.NaN;
+
   /** Appends block b's terms at the bin [at, upper] to `terms` from `count`; returns the new count. */
   const visit = (b: number, at: number, upper: number, count: number): number => {
     const end = Math.min(size, (b + 1) * BLOCK);
     let next = count;
     // Kernels sorted by centre: an integer's repeat one centre and width in runs, and put one mass on the bin,
-    // computed once per run (the same value, so the same term bit for bit).
+    // computed once per run (the same value, so the same term bit for bit). A block that opens with the very
+    // kernel the last visit ended on (the same bits, not NaN) takes its mass.
     let lastMu = Number.NaN;
     let lastSigma = Number.NaN;
     let mass = Number.NaN;
-    for (let k = b * BLOCK; k < end; k++) {
+    const first = b * BLOCK;
+    if (sameNumber(mus[first] as number, carriedMu) && sameNumber(sigmas[first] as number, carriedSigma)) {
+      lastMu = carriedMu;
+      lastSigma = carriedSigma;
+      mass = carriedMass;
+    }
+    for (let k = first; k < end; k++) {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
       if (mu !== lastMu || sigma !== lastSigma) {
@@ -58,6 +75,9 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
       }
       terms[next++] = (logCoefs[k] as number) + mass;
     }
+    carriedMu = lastMu;
+    carriedSigma = lastSigma;
+    carriedMass = mass;
     return next;
   };
 
@@ -65,6 +85,7 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
     if (size === 0 || !(upper > at)) return Number.NEGATIVE_INFINITY;
     const reference = blockBounds(mus, blockMaxSigma, blockMaxLogCoef, bounds, at, upper, -Math.LN2);
     if (!(reference > Number.NEGATIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    carriedMu = Number.NaN;
     let count = 0;
     for (let b = 0; b < bounds.length; b++)
       if (firstVisit(bounds[b] as number, reference)) count = visit(b, at, upper, count);

@@ -229,4 +229,42 @@ describe('the binned sum evaluates a bin once for all the candidates in it', () 
     // The second block carries the sum: without it the bin would be e^-75 or less.
     expect(found[0]).toBeGreaterThan(-70);
   });
+
+  test('a run of one centre across blocks: the mass is carried only to a kernel with the same centre and width', () => {
+    // Blocks of 32 kernels; the run at 10 crosses the first boundary with a new width, the one at 11 the second
+    // with the same width; −0 and +0 centres meet at the third.
+    const mus = [
+      ...Array.from({ length: 32 }, () => 10),
+      ...Array.from({ length: 32 }, (_, k) => (k < 16 ? 10 : 11)),
+      ...Array.from({ length: 31 }, () => 11),
+      12,
+    ];
+    const sigmas = Array.from(mus, (_, k) => (k === 32 ? 2 : k < 40 ? 1 : 0.5));
+    const estimator: ParzenEstimator = {
+      weights: Float64Array.from(mus, (_, k) => 1 + k / 100),
+      dimensions: [
+        { kind: 'numeric', mus: Float64Array.from(mus), sigmas: Float64Array.from(sigmas), low: 0, high: 40 },
+      ],
+      truncation: 'none',
+      sources: Int32Array.from(mus, (_, k) => k),
+    };
+    const points = { at: Float64Array.of(9, 10, 10.5, 12), upper: Float64Array.of(10, 11, 11.5, 13) };
+    sameBits(binnedSumBackend(estimator)([points], true), binnedOneByOne(estimator, points, true));
+    const signed: ParzenEstimator = {
+      ...estimator,
+      dimensions: [
+        {
+          kind: 'numeric',
+          mus: Float64Array.from({ length: 64 }, (_, k) => (k < 32 ? -0 : 0)),
+          sigmas: Float64Array.from({ length: 64 }, () => 1),
+          low: -5,
+          high: 5,
+        },
+      ],
+      weights: Float64Array.from({ length: 64 }, () => 1),
+      sources: Int32Array.from({ length: 64 }, (_, k) => k),
+    };
+    const zero = { at: Float64Array.of(-0, 0, -1), upper: Float64Array.of(1, 1, -0) };
+    sameBits(binnedSumBackend(signed)([zero], true), binnedOneByOne(signed, zero, true));
+  });
 });

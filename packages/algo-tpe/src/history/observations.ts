@@ -38,9 +38,10 @@ interface Extra {
 
 /**
  * The above set in O(n): the column's values minus the below trials, merged with the extras (failed or
- * running trials) that have the parameter; arrival order by number and value order with arrival ranks.
+ * running trials) that have the parameter; arrival order by number and, unless `inValueOrder` is false (a
+ * categorical parameter's estimator reads its values in arrival order only), value order with arrival ranks.
  */
-const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
+const aboveSet = (history: TrialHistory, split: HistorySplit, name: string, inValueOrder = true): ObservationSet => {
   const { byNumber, byValue } = history.column(name);
   const extras: Extra[] = split.extras.flatMap((trial) => {
     const value = trial.internal[name];
@@ -49,7 +50,7 @@ const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): Obs
   const size = byNumber.size - countBelow(byNumber, split) + extras.length;
   const values = new Float64Array(size);
   const numbers = new Int32Array(size);
-  const rank = new Int32Array(history.numberLimit + 1);
+  const rank = new Int32Array(inValueOrder ? history.numberLimit + 1 : 0);
   let out = 0;
   const emitArrival = (number: number, value: number) => {
     values[out] = value;
@@ -65,6 +66,7 @@ const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): Obs
     if (split.isBelow[number] !== 1) emitArrival(number, arrivalTags[i] as number);
   }
   for (; j < extras.length; j++) emitArrival((extras[j] as Extra).number, (extras[j] as Extra).value);
+  if (!inValueOrder) return { values, numbers };
 
   const byValueExtras = [...extras].sort((a, b) => a.value - b.value || a.number - b.number);
   const sortedValues = new Float64Array(size);
@@ -105,6 +107,20 @@ const countBelow = (byNumber: { size: number; keys: Float64Array }, split: Histo
 export const paramObservations = (history: TrialHistory, split: HistorySplit, name: string): ParamObservations => ({
   below: belowObservations(history, split, name),
   above: aboveSet(history, split, name),
+});
+
+/**
+ * {@link paramObservations} without the above set's value order when `inValueOrder` is false: what a
+ * categorical parameter's estimator needs (its values and numbers are the same).
+ */
+export const paramObservationsFor = (
+  history: TrialHistory,
+  split: HistorySplit,
+  name: string,
+  inValueOrder: boolean,
+): ParamObservations => ({
+  below: belowObservations(history, split, name),
+  above: aboveSet(history, split, name, inValueOrder),
 });
 
 /** The observations of the trials `keep` accepts, in their arrival order. */

@@ -8,7 +8,7 @@ import { DENSITY_FAMILIES } from '../estimator/families.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from '../estimator/family.js';
 import { framedDensity, principalFrame } from '../estimator/frame.js';
 import type { HistorySplit } from '../history/history-split.js';
-import { belowObservations, paramObservations } from '../history/observations.js';
+import { belowObservations, paramObservations, paramObservationsFor } from '../history/observations.js';
 import type { ParamColumn } from '../history/param-column.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
@@ -311,7 +311,9 @@ export const paramModel = (
     const below = keptBelowDensity(caches, history.column(param.name), family, encodings, belowSet, settings);
     return { params: [param], encodings, below, above, aboveWeight: aboveWeightFor(encodings, settings) };
   }
-  const observations = paramObservations(history, split, param.name);
+  // A categorical parameter's estimator reads its values in arrival order only: no value order to build.
+  const categorical = encodingOf(familyOf(settings), param.distribution, settings).kind === 'categorical';
+  const observations = paramObservationsFor(history, split, param.name, !categorical);
   return buildParamModel(param, observations.below, observations.above, settings);
 };
 

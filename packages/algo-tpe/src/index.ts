@@ -44,5 +44,6 @@ export {
   type TpeSplitRule,
 } from './options.js';
 export { tpeOptionsSchema } from './options-schema.js';
+export { settingsOffProfile } from './settings-off-profile.js';
 export type { Suggestion } from './suggest/suggest-trial.js';
 export { createTpeSuggester } from './tpe-suggester.js';

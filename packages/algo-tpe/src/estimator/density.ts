@@ -165,8 +165,9 @@ export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Arr
  * The collapsed-probabilities backend of a one-dimensional categorical estimator: the log of
  * {@link categoricalProbabilities}' entry at each candidate's option (−∞ outside the options), bit for bit.
  * When some observation spreads some of its weight (Optuna's keep < 1) the whole row costs O(n·C), so only
- * the candidates' options are summed, each alone in the same order (O(n) per distinct option, kept for later
- * evaluations); otherwise the row is summed once in O(n + C).
+ * the candidates' options are summed (kept for later evaluations): the new ones four to a pass over the
+ * components, each option's sum added to in the same order as it would be alone; otherwise the row is summed
+ * once in O(n + C).
  */
 export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
   const dimension = categoricalDimension(estimator, 'categoricalBackend');
@@ -183,24 +184,61 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
     for (let c = 0; c < size; c++) logProbabilities[c] = Math.log(probabilities[c] as number);
     known.fill(1);
   }
-  const logProbability = (c: number): number => {
-    if (known[c] === 1) return logProbabilities[c] as number;
-    const share = prior[c] as number;
-    let p = 0;
-    for (let k = 0; k < spreads.length; k++) {
-      p = p + (spreads[k] as number) * share;
-      if ((options[k] as number) === c) p = p + (weights[k] as number) * keep;
+  const pending: number[] = [];
+  /**
+   * Up to four options' sums in one pass over the components, each added to in the same order as alone (held
+   * in locals, not arrays: the pass is the backend's whole cost). An unused slot's option is NaN, which no
+   * component's option equals.
+   */
+  const sumFour = (c0: number, c1: number, c2: number, c3: number): void => {
+    const share = (c: number): number => (Number.isNaN(c) ? 0 : (prior[c] as number));
+    const [h0, h1, h2, h3] = [share(c0), share(c1), share(c2), share(c3)];
+    const count = spreads.length;
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    for (let k = 0; k < count; k++) {
+      const spread = spreads[k] as number;
+      p0 = p0 + spread * h0;
+      p1 = p1 + spread * h1;
+      p2 = p2 + spread * h2;
+      p3 = p3 + spread * h3;
+      const option = options[k] as number;
+      if (option === c0) p0 = p0 + (weights[k] as number) * keep;
+      else if (option === c1) p1 = p1 + (weights[k] as number) * keep;
+      else if (option === c2) p2 = p2 + (weights[k] as number) * keep;
+      else if (option === c3) p3 = p3 + (weights[k] as number) * keep;
     }
-    known[c] = 1;
-    logProbabilities[c] = Math.log(p);
-    return logProbabilities[c] as number;
+    const sums = [p0, p1, p2, p3];
+    [c0, c1, c2, c3].forEach((c, j) => {
+      if (Number.isNaN(c)) return;
+      logProbabilities[c] = Math.log(sums[j] as number);
+      known[c] = 1;
+    });
+  };
+  /** The pending options summed, four to a pass over the components. */
+  const sumPending = (): void => {
+    for (let j = 0; j < pending.length; j += 4) {
+      const at = (i: number): number => pending[j + i] ?? Number.NaN;
+      sumFour(at(0), at(1), at(2), at(3));
+    }
+    pending.length = 0;
   };
   return (at) => {
     const candidates = (at[0] as DimensionPoints).at;
     const out = new Float64Array(candidates.length);
     for (let i = 0; i < out.length; i++) {
       const c = candidates[i] as number;
-      out[i] = Number.isInteger(c) && c >= 0 && c < size ? logProbability(c) : Number.NEGATIVE_INFINITY;
+      if (Number.isInteger(c) && c >= 0 && c < size && known[c] === 0) {
+        known[c] = 2;
+        pending.push(c);
+      }
+    }
+    if (pending.length > 0) sumPending();
+    for (let i = 0; i < out.length; i++) {
+      const c = candidates[i] as number;
+      out[i] = Number.isInteger(c) && c >= 0 && c < size ? (logProbabilities[c] as number) : Number.NEGATIVE_INFINITY;
     }
     return out;
   };

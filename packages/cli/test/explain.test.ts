@@ -82,6 +82,13 @@ const jointMember =
     winner: { index: 0, value: x[0], score: scores[0] },
   });
 
+/** The text of a model-phase explanation of 30 complete trials whose decision is `params` (a joint one). */
+const jointModel = (params: readonly unknown[]) =>
+  formatModel(
+    { observed: 30, finished: 30, gamma: 0.1, split: 'linear', nBelow: 3, below: [0, 1, 2], params },
+    completeTrials(30),
+  );
+
 describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the next params)', () => {
   // Trial 162: two imported trials of equal best loss were "a tie of many trials (a plateau)", the rule unsaid.
   it('says how many trials tie at the best loss, against the good set, when the tie left that set empty', async () => {
@@ -267,22 +274,11 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
   it("says a joint decision's runner-up next to the chosen point is the same setting, nearly, not a close call", () => {
     const member = jointMember(['lr', 'layers']);
     const said = (scores: number[]) =>
-      formatModel(
-        {
-          observed: 30,
-          finished: 30,
-          gamma: 0.1,
-          split: 'linear',
-          nBelow: 3,
-          below: [0, 1, 2],
-          params: [
-            // The runner-up's lr 0.00313 beside the chosen 0.00315 on a log scale of 1e-5 to 1, the same layers.
-            member('lr', 'loguniform', [1e-5, 0.001, 1], [0.00315, 0.00313, 0.3], scores),
-            member('layers', 'uniformint', [1, 3, 6], [3, 3, 5], scores),
-          ],
-        },
-        completeTrials(30),
-      );
+      jointModel([
+        // The runner-up's lr 0.00313 beside the chosen 0.00315 on a log scale of 1e-5 to 1, the same layers.
+        member('lr', 'loguniform', [1e-5, 0.001, 1], [0.00315, 0.00313, 0.3], scores),
+        member('layers', 'uniformint', [1, 3, 6], [3, 3, 5], scores),
+      ]);
     const note =
       'The runner-up is next to the chosen point (each number within 0.1% of its range, each choice the same)';
     expect(said([0, -0.1, -0.5])).toContain(note);
@@ -295,21 +291,10 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
   it('does not say a log-scale runner-up a decade from the chosen point is next to it when the grid holds 0', () => {
     const member = jointMember(['units', 'layers']);
     const scores = [0, -0.1, -0.5];
-    const said = formatModel(
-      {
-        observed: 30,
-        finished: 30,
-        gamma: 0.1,
-        split: 'linear',
-        nBelow: 3,
-        below: [0, 1, 2],
-        params: [
-          member('units', 'qloguniform', [0, 1, 2, 5000, 10000], [1, 9, 3000], scores),
-          member('layers', 'uniformint', [1, 3, 6], [3, 3, 5], scores),
-        ],
-      },
-      completeTrials(30),
-    );
+    const said = jointModel([
+      member('units', 'qloguniform', [0, 1, 2, 5000, 10000], [1, 9, 3000], scores),
+      member('layers', 'uniformint', [1, 3, 6], [3, 3, 5], scores),
+    ]);
     expect(said).not.toContain('The runner-up is next to the chosen point');
   });
 

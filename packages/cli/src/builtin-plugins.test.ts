@@ -7,7 +7,7 @@ import {
 } from '@parzen/engine/plugin';
 import { validatePluginOptions } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
-import { loadBuiltinPlugins } from './builtin-plugins.js';
+import { BUILTIN_PLUGIN_NAMES, loadBuiltinPlugins } from './builtin-plugins.js';
 import { progressReporterManifest } from './progress-reporter.js';
 
 describe('the built-in plugins', () => {
@@ -27,5 +27,16 @@ describe('the built-in plugins', () => {
     for (const manifest of manifests) {
       expect(() => validatePluginOptions(manifest, {}), `${manifest.kind} ${manifest.name}`).not.toThrow();
     }
+  });
+
+  // A read checks a config with stand-ins of these names (it loads none of their packages): the names it offers,
+  // and the order it lists them in, are the ones a run offers.
+  it('are named, kind by kind and in order, as the read commands name them without loading them', async () => {
+    const manifests = [...(await loadBuiltinPlugins()).flatMap((pkg) => pkg.manifests), progressReporterManifest()];
+    const named: Record<string, string[]> = Object.fromEntries(
+      Object.keys(BUILTIN_PLUGIN_NAMES).map((kind) => [kind, []]),
+    );
+    for (const { kind, name } of manifests) named[kind] = [...(named[kind] ?? []), name];
+    expect(named).toEqual(BUILTIN_PLUGIN_NAMES);
   });
 });

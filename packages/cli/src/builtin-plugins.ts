@@ -1,5 +1,5 @@
 import type { PluginChoice } from '@parzen/engine';
-import type { PluginPackage } from '@parzen/engine/plugin';
+import type { ConfigDefaults, PluginKind, PluginPackage } from '@parzen/engine/plugin';
 
 /**
  * The plugin packages the CLI always offers: suggesters `random`, `quasi-random` and `tpe`, stores
@@ -18,6 +18,19 @@ export const loadBuiltinPlugins = async (): Promise<readonly PluginPackage[]> =>
     import('@parzen/objectives'),
     import('@parzen/pruners'),
   ]);
+
+/**
+ * The names of the plugins {@link loadBuiltinPlugins} offers, by kind, in its order, and the CLI's `progress`
+ * reporter: what a command that only reads a study knows without importing them (a test keeps it in step).
+ */
+export const BUILTIN_PLUGIN_NAMES: Readonly<Record<PluginKind, readonly string[]>> = {
+  suggester: ['random', 'quasi-random', 'tpe'],
+  store: ['jsonl', 'sqlite', 'postgres'],
+  objective: ['module', 'command'],
+  pruner: ['median', 'percentile', 'successive-halving', 'hyperband', 'threshold', 'patient'],
+  reporter: ['progress'],
+  stopper: [],
+};
 
 /**
  * The plugin package of a built-in store alone (none for the engine's `memory` store), for commands that
@@ -41,3 +54,10 @@ export const defaultSuggester: PluginChoice = { use: 'tpe' };
 
 /** The store a config without `store` gets: a JSONL journal `<name>.parzen.jsonl` beside the config. */
 export const defaultStore: PluginChoice = { use: 'jsonl' };
+
+/** What a config leaves out gets, in the CLI: TPE, the JSONL journal, and the progress reporter. */
+export const cliDefaults: ConfigDefaults = {
+  suggester: defaultSuggester,
+  store: defaultStore,
+  reporters: [{ use: 'progress' }],
+};

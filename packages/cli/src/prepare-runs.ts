@@ -44,7 +44,7 @@ import {
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
-import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
+import { cliDefaults, defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { commandOf } from './command-words.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -54,6 +54,7 @@ import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides, withoutBudgetFlags } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
+import { readingLoadOptions } from './reading-plugins.js';
 import { blameStoreFlag, storeFlagLabel, typedSpec } from './store-spec.js';
 
 /** One validated run: which file it came from, its matrix variant and the loaded experiment. */
@@ -94,6 +95,13 @@ export interface PrepareOptions {
   readonly reportersIdle?: boolean;
   /** Only the study of this name: one variant of a matrix (`run --study`); a config with none of that name is refused. */
   readonly study?: string;
+  /**
+   * The command only reads the studies (`trials`, `best`, `export`, `studies`): each config is checked as `validate`
+   * checks it with only the plugins a read uses loaded (see {@link readingLoadOptions}). Not with `preflight`.
+   */
+  readonly forReading?: boolean;
+  /** How a config file is read (default: {@link readConfigFile}): a command that has read it already passes it on. */
+  readonly readConfig?: (path: string) => unknown;
 }
 
 const TS_FILE = /\.[cm]?tsx?$/;
@@ -130,7 +138,7 @@ export const cliLoadOptions = async (
 ): Promise<LoadExperimentOptions> => ({
   plugins: [...(await loadBuiltinPlugins()), { manifests: [progressReporterManifest(progress)] }],
   baseDir,
-  defaults: { suggester: defaultSuggester, store: defaultStore, reporters: [{ use: 'progress' }] },
+  defaults: cliDefaults,
   importModule: importPluginModule,
 });
 
@@ -473,10 +481,12 @@ const prepareFile = async (
     return inputs;
   };
   const absolute = resolve(path);
-  const written = readConfigFile(path);
+  const written = (options.readConfig ?? readConfigFile)(path);
   const overrides = options.overrides ?? {};
   const raw = withMatrixDefaults(withBatchStore(applyOverrides(written, overrides)));
-  await enableTypeScriptPlugins(raw);
+  if (options.forReading === true && options.preflight === true)
+    throw new Error('prepareRuns: a config checked for reading is not preflighted');
+  if (options.forReading !== true) await enableTypeScriptPlugins(raw);
   const variants = onlyStudy(await budgetAsWritten(written, overrides, expandMatrix(raw)), options.study);
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
@@ -492,8 +502,15 @@ const prepareFile = async (
         ...(typed === undefined ? {} : { store: typed }),
         ...(Object.keys(variant.indices).length > 0 && typeof study === 'string' ? { study } : {}),
       });
-      const loaded = await loadExperiment(variant.config, {
-        ...(await cliLoadOptions(configFolder(absolute), { ...options.progress, trialsCommand })),
+      const progress = { ...options.progress, trialsCommand };
+      const reading =
+        options.forReading === true
+          ? await readingLoadOptions(variant.config, configFolder(absolute), progress)
+          : undefined;
+      // A read of a config whose store is a plugin of its `plugins` loads them, as validate does.
+      if (options.forReading === true && reading === undefined) await enableTypeScriptPlugins(variant.config);
+      const loaded = await loadExperiment(reading?.config ?? variant.config, {
+        ...(reading?.options ?? (await cliLoadOptions(configFolder(absolute), progress))),
         ...(options.console === undefined ? {} : { console: options.console }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });

@@ -53,7 +53,7 @@ const targetOf = async (path: string | undefined, flags: DeleteFlags): Promise<I
     throw new CliError(
       `--store without a config needs --study NAME, the study to delete (\`${commandOf('studies', undefined, { store: flags.store as string }).command}\` lists the store's studies).`,
     );
-  const targets = await inspectTargets(path, flags, false);
+  const targets = await inspectTargets(path, flags, { checked: false });
   const [target] = targets;
   if (target !== undefined && targets.length === 1) return target;
   const names = targets.map((each) => each.study ?? '?');

@@ -62,6 +62,7 @@ import {
   withBatchStore,
 } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
+import { missingPlugins } from '../reading-plugins.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import {
   directionChangedNote,
@@ -72,7 +73,7 @@ import {
   studyNotHeld,
   withHeldStudies,
 } from '../study-trials.js';
-import { type SuggesterWords, suggesterLabel, suggesterWords } from '../suggester-label.js';
+import type { SuggesterWords } from '../suggester-label.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -199,12 +200,6 @@ const probeSuggester: PluginPackage = {
   ],
 };
 
-/** Whether a config lists plugin packages of its own (`plugins`, a matrix cannot set it). */
-const hasPlugins = (raw: unknown): boolean => {
-  const plugins = typeof raw === 'object' && raw !== null ? (raw as { plugins?: unknown }).plugins : undefined;
-  return plugins !== undefined && !(Array.isArray(plugins) && plugins.length === 0);
-};
-
 /**
  * A config's refusal, for a read: with the way to read the study without the config, as its store keeps it, so a
  * config that no longer passes (a typo since, a stricter check after an upgrade) keeps no trial from being read.
@@ -248,20 +243,41 @@ const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown
   );
 };
 
-const configTargets = async (path: string, flags: InspectFlags, checked: boolean): Promise<InspectTarget[]> => {
+const configTargets = async (path: string, flags: InspectFlags, how: TargetOptions): Promise<InspectTarget[]> => {
   const baseDir = configFolder(path);
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
-  const raw = withBatchStore(applyOverrides(readConfigFile(path), overrides));
+  // Read once: the check below is given what was read.
+  const written = (how.readConfig ?? readConfigFile)(path);
+  const raw = withBatchStore(applyOverrides(written, overrides));
   // A config that `validate`, `explain` and `report` refuse (`"maxTrials": 0`) is refused here too, by the same
-  // checks and in the same words, though only its store is opened: its objective is not started. Not one that lists
-  // `plugins`: checking their options would import them, which a read of the trials never does.
-  if (checked && !hasPlugins(raw))
-    await prepareRuns([path], { overrides, reportersIdle: true, progress: { force: 'off' } }).catch(
-      (error: unknown) => {
-        throw readableWithout(error, raw, baseDir);
-      },
-    );
+  // checks and in the same words, though only its store is opened: its objective is not started, and no plugin a
+  // read does not use is loaded (suggesters, objectives, pruners, the config's `plugins`), so their options are
+  // left to `validate` and `run` (a config that lists `plugins` is checked too, the names of plugins it chooses
+  // that no built-in has taken as theirs).
+  if (how.checked !== false)
+    await prepareRuns([path], {
+      overrides,
+      reportersIdle: true,
+      progress: { force: 'off' },
+      forReading: true,
+      readConfig: () => written,
+    }).catch((error: unknown) => {
+      throw readableWithout(error, raw, baseDir);
+    });
   let variants = expandMatrix(raw);
+  // A `plugins` entry that is not there (the study read where its plugins are not installed): the read goes on, as
+  // it needs none of them (its store is built in, else the check above loaded them, and refused a missing one).
+  if (
+    how.checked !== false &&
+    variants.every(({ config }) => {
+      const use = (config.store as { use?: unknown } | undefined)?.use;
+      return typeof use !== 'string' || BUILTIN_STORES.has(use);
+    })
+  )
+    for (const { pointer, specifier, found } of missingPlugins(raw, baseDir))
+      (how.note ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+        `parzen: note: ${path}: ${pointer} (${specifier}): ${found}. The trials are read without it (a read loads no plugin of a config's \`plugins\`), but \`parzen validate\` and \`parzen run\` refuse the config until it is there.`,
+      );
   // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
   const named = variants.filter((variant) => variant.config.name === flags.study);
   const matrixStudies =
@@ -494,6 +510,16 @@ export const heldStudy = async (path: string, study: string, store: string | und
   return held?.length === 1 ? held[0] : undefined;
 };
 
+/** How {@link inspectTargets} reads a config. */
+export interface TargetOptions {
+  /** Whether the config is checked as `validate` checks it (default; not for `delete`, which reads the store's name only). */
+  readonly checked?: boolean;
+  /** How the config file is read (default: {@link readConfigFile}); it is read once. */
+  readonly readConfig?: (path: string) => unknown;
+  /** Where a note on the config goes (a `plugins` entry that is not there; default: stderr). */
+  readonly note?: (line: string) => void;
+}
+
 /**
  * What `trials`, `best`, `export` and `studies` read: the config's study (each matrix variant's) or, with
  * `--store` and no config, the store's; with `--salvage`, read past damaged journal lines.
@@ -501,13 +527,12 @@ export const heldStudy = async (path: string, study: string, store: string | und
 export const inspectTargets = async (
   path: string | undefined,
   flags: InspectFlags,
-  /** Whether the config is checked as `validate` checks it (not for `delete`, which reads the store's name only). */
-  checked = true,
+  how: TargetOptions = {},
 ): Promise<InspectTarget[]> => {
   if (path === undefined && flags.store === undefined)
     throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
   const targets =
-    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags, checked);
+    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags, how);
   return flags.salvage === true ? targets.map(salvaging) : targets;
 };
 
@@ -521,7 +546,7 @@ const loadStudySet = async (
   readonly several: boolean;
   readonly stores: ReturnType<typeof storeIdentity>[];
 }> => {
-  const targets = await inspectTargets(path, flags);
+  const targets = await inspectTargets(path, flags, { note: (line) => output.note(line) });
   const studies: InspectedStudy[] = [];
   // The store each study was read from, as `storeIdentity` says it.
   const where: ReturnType<typeof storeIdentity>[] = [];
@@ -933,7 +958,9 @@ const withoutStudy = ({ study: _, ...flags }: InspectFlags): InspectFlags => fla
  */
 export const listStoreStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
   forConfig(path, async () => {
-    const targets = await inspectTargets(path, withoutStudy(flags));
+    // Imported here: its words for TPE's settings import TPE, which `trials` and `best` need not load.
+    const { suggesterLabel, suggesterWords } = await import('../suggester-label.js');
+    const targets = await inspectTargets(path, withoutStudy(flags), { note: (line) => output.note(line) });
     const lines: StudyLine[] = [];
     const seen = new Set<string>();
     // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
@@ -1048,13 +1075,13 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
       );
     else if (lines.length === 0) output.result('The store holds no study yet.');
     else {
-      output.result(formatStudyLines(lines));
+      output.result(formatStudyLines(lines, suggesterLabel));
       if (legend.length > 0) output.result(legendText(legend));
     }
     return 0;
   });
 
-const formatStudyLines = (lines: readonly StudyLine[]): string =>
+const formatStudyLines = (lines: readonly StudyLine[], suggesterLabel: (words: SuggesterWords) => string): string =>
   formatTable(
     ['study', 'direction', 'suggester', 'trials', 'complete', 'pruned', 'failed', 'running', 'best loss', 'created'],
     lines.map((line) => [

@@ -1,0 +1,141 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inspectTargets } from '../src/commands/inspect.js';
+import { heartConfig, heartModule, runParzen, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+/** A folder with the heart objective and a config `kept.json` whose study (`kept`, in `kept.jsonl`) has run. */
+const ranStudy = async (): Promise<{ folder: string; config: (more: Record<string, unknown>) => string }> => {
+  const folder = tempDir('parzen-read-check-');
+  writeIn(folder, 'heart.mjs', heartModule);
+  const base = { name: 'kept', store: { use: 'jsonl', options: { path: './kept.jsonl' } }, budget: { maxTrials: 3 } };
+  expect((await cli('run', writeIn(folder, 'kept.json', heartConfig(base)), '--quiet')).code).toBe(0);
+  return { folder, config: (more) => writeIn(folder, 'changed.json', heartConfig({ ...base, ...more })) };
+};
+
+/** A third-party suggester plugin module that loads (it is never asked for a suggestion here). */
+const annealPlugin = `export const manifests = [{ kind: 'suggester', name: 'anneal', optionsSchema: { type: 'object' }, create: () => { throw new Error('not here'); } }];\n`;
+
+/** The first error of `--json` output. */
+const jsonError = (stdout: string) =>
+  (JSON.parse(stdout) as { errors: { code: string; message: string; issues: unknown[] }[] }).errors[0];
+
+describe('the read commands check a config as validate does, with only the plugins a read uses', () => {
+  it('read the config file once, and check what they read', async () => {
+    const folder = tempDir('parzen-read-once-');
+    // No file there: only the reader has the config, so a second read of the file would fail.
+    const path = join(folder, 'absent.json');
+    const read: string[] = [];
+    const targets = await inspectTargets(
+      path,
+      {},
+      {
+        readConfig: (file) => {
+          read.push(file);
+          return heartConfig({ store: { use: 'jsonl' } });
+        },
+      },
+    );
+    expect(read).toEqual([path]);
+    expect(targets.map((target) => target.study)).toEqual(['heart']);
+    // What was read is what is checked: a mistake in it is refused.
+    await expect(
+      inspectTargets(path, {}, { readConfig: () => heartConfig({ budget: { maxTrials: 0 } }) }),
+    ).rejects.toThrow(/\/budget\/maxTrials: expected an integer ≥ 1, found 0/);
+  });
+
+  it('load no suggester, objective or pruner package to check it (TPE alone took tens of milliseconds)', async () => {
+    const { folder, config } = await ranStudy();
+    const path = config({ suggester: { use: 'tpe' }, pruner: { use: 'median' } });
+    const loads = join(folder, 'loads.txt');
+    writeFileSync(loads, '');
+    writeFileSync(
+      join(folder, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';\nexport const resolve = async (specifier, context, next) => { const found = await next(specifier, context); appendFileSync(${JSON.stringify(loads)}, found.url + '\\n'); return found; };\n`,
+    );
+    writeFileSync(
+      join(folder, 'record-loads.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(folder, 'hooks.mjs')}`)});\n`,
+    );
+    for (const command of ['best', 'trials']) {
+      const run = await runParzen([command, path], {
+        cwd: folder,
+        env: { NODE_OPTIONS: `--import ${join(folder, 'record-loads.mjs')}` },
+      });
+      expect([command, run.code, run.stderr]).toEqual([command, 0, '']);
+    }
+    const loaded = readFileSync(loads, 'utf8');
+    // The hook saw the CLI's modules (the store's package among them) ...
+    expect(loaded).toMatch(/\/store-file\/(dist|src)\//);
+    // ... and none of the plugins a read does not use (SQLite's dependency-free file naming is no plugin).
+    const plugins = loaded
+      .split('\n')
+      .filter((url) =>
+        /\/(algo-tpe|algo-random|objectives|pruners|store-sqlite|store-postgres)\/(dist|src)\//.test(url),
+      )
+      .filter((url) => !/\/store-sqlite\/(dist|src)\/default-path\.[jt]s$/.test(url));
+    expect(plugins).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown store option', { store: { use: 'jsonl', options: { path: './kept.jsonl', pathh: 'x' } } }],
+    ['an unknown suggester', { suggester: { use: 'tpee' } }],
+    ['a budget of no trials, in a config that lists plugins', { budget: { maxTrials: 0 } }],
+    [
+      'a store option of the wrong type, in a config that lists plugins',
+      { store: { use: 'jsonl', options: { path: './kept.jsonl', fsync: 'x' } } },
+    ],
+  ])('refuse %s as validate does: the same code, issues and message', async (name, more) => {
+    const { folder, config } = await ranStudy();
+    writeIn(folder, 'anneal.mjs', annealPlugin);
+    const plugins = name.endsWith('lists plugins') ? { plugins: ['./anneal.mjs'], suggester: { use: 'anneal' } } : {};
+    const path = config({ ...plugins, ...more });
+    const checked = await cli('validate', path, '--json');
+    const refused = jsonError(checked.stdout);
+    expect(refused?.issues.length).toBeGreaterThan(0);
+    const said = (await cli('validate', path)).stderr;
+    for (const command of ['best', 'trials', 'export', 'studies']) {
+      const text = await cli(command, path);
+      expect([command, text.code, text.stderr.startsWith(said)]).toEqual([command, checked.code, true]);
+      if (command === 'export') continue;
+      const read = await cli(command, path, '--json');
+      expect([command, read.code]).toEqual([command, checked.code]);
+      const error = jsonError(read.stdout);
+      expect({ code: error?.code, issues: error?.issues }).toEqual({ code: refused?.code, issues: refused?.issues });
+      // The same message, then how to read the study without the config.
+      expect(error?.message.startsWith(`${refused?.message}\nThe trials can be read without this config`)).toBe(true);
+      expect(error?.message).toContain(`--study kept in place of the config.`);
+    }
+  });
+
+  it('read a study whose config lists a plugin that is not installed, and say what validate will say of it', async () => {
+    const { folder, config } = await ranStudy();
+    const path = config({ plugins: ['parzen-plugin-not-installed'], suggester: { use: 'anneal' } });
+    const checked = await cli('validate', path);
+    expect(checked.code).not.toBe(0);
+    const missing = `cannot find package 'parzen-plugin-not-installed' (looked from ${folder})`;
+    expect(checked.stderr).toContain(`/plugins/0: expected an installed package, found ${missing}`);
+    const read = await cli('best', path);
+    expect(read.code).toBe(0);
+    expect(read.stdout).toMatch(/^Study kept: 3 complete/);
+    expect(read.stderr).toBe(
+      `parzen: note: ${path}: /plugins/0 (parzen-plugin-not-installed): ${missing}. The trials are read without it ` +
+        "(a read loads no plugin of a config's `plugins`), but `parzen validate` and `parzen run` refuse the config until it is there.",
+    );
+    // A plugin file that is not there, likewise.
+    const file = config({ plugins: ['./gone.mjs'], suggester: { use: 'anneal' } });
+    const trials = await cli('trials', file);
+    expect(trials.code).toBe(0);
+    expect(trials.stderr).toContain(`/plugins/0 (./gone.mjs): no file at ${join(folder, 'gone.mjs')}. The trials`);
+  });
+
+  it('read a study whose config sets options of a plugin a read does not use wrongly: validate and run refuse it', async () => {
+    const { config } = await ranStudy();
+    const path = config({ suggester: { use: 'tpe', options: { gamma: 'x' } } });
+    expect((await cli('validate', path)).stderr).toContain('/suggester/options/gamma: expected a number > 0');
+    const read = await cli('best', path);
+    expect([read.code, read.stderr]).toEqual([0, '']);
+    expect(read.stdout).toMatch(/^Study kept: 3 complete/);
+  });
+});

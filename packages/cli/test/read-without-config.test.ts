@@ -21,3 +21,36 @@ describe('the --store hint of a refused config', () => {
     expect(read.stderr).toContain(`--store ${shellQuoted(`jsonl:${join(homedir(), 'kept-parzen-hint.jsonl')}`)}`);
   });
 });
+
+describe('the --store and --study values the hint names', () => {
+  const refused = (config: Record<string, unknown>): { folder: string; path: string } => {
+    const folder = tempDir('parzen-read-without-values-');
+    writeIn(folder, 'heart.mjs', heartModule);
+    // heartConfig's memory store left out, unless the test gives one.
+    const { store: _, ...storeless } = heartConfig({ name: 'kept', budget: { maxTrials: 0 } });
+    return { folder, path: writeIn(folder, 'refused.json', { ...storeless, ...config }) };
+  };
+
+  it("names the default store's journal of a config without a store", async () => {
+    const { folder, path } = refused({});
+    expect((await cli('best', path)).stderr).toContain(
+      `--store ${shellQuoted(`jsonl:${join(folder, 'kept.parzen.jsonl')}`)} --study kept in place of the config.`,
+    );
+  });
+
+  it("lists a matrix's studies, in the journal they share", async () => {
+    const { folder, path } = refused({ matrix: { seed: [1, 2] } });
+    expect((await cli('trials', path)).stderr).toContain(
+      `--store ${shellQuoted(`jsonl:${join(folder, 'kept.parzen.jsonl')}`)} --study NAME in place of the config, NAME one of the matrix's studies: kept.seed-1, kept.seed-2.`,
+    );
+  });
+
+  it("gives each study of a matrix its own store's flags when each has its own file", async () => {
+    const { folder, path } = refused({ matrix: { seed: [1, 2, 3, 4] }, store: { use: 'sqlite' } });
+    const flags = (seed: number) =>
+      `--store ${shellQuoted(`sqlite:${join(folder, `kept.seed-${seed}.parzen.db`)}`)} --study kept.seed-${seed}`;
+    expect((await cli('best', path)).stderr).toContain(
+      `--store SPEC --study NAME in place of the config, for each study of the matrix: ${flags(1)}, ${flags(2)}, ${flags(3)} and 1 more.`,
+    );
+  });
+});

@@ -206,28 +206,7 @@ const probeSuggester: PluginPackage = {
  */
 const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown => {
   if (!(error instanceof ConfigProblems)) return error;
-  // The config's own file store and study when it names them (a matrix's studies are each their own): the flags
-  // to paste; else their shape.
-  const config = (typeof raw === 'object' && raw !== null ? raw : {}) as {
-    name?: unknown;
-    store?: { use?: unknown; options?: { path?: unknown } };
-    matrix?: unknown;
-  };
-  const use = config.store?.use;
-  const name = typeof config.name === 'string' && config.matrix === undefined ? config.name : undefined;
-  const path = config.store?.options?.path;
-  // Where a run keeps it: the path as a run resolves it (`~` the home folder), or a bare store's file of the study.
-  const file =
-    use !== 'jsonl' && use !== 'sqlite'
-      ? undefined
-      : typeof path === 'string' && path !== ''
-        ? resolveConfigPath(baseDir, path)
-        : name === undefined
-          ? undefined
-          : resolve(baseDir, (perStudyFileName(use) as (study: string) => string)(name));
-  const spec = file === undefined ? 'SPEC' : shellQuoted(`${use}:${file}`);
-  const study = name === undefined ? 'NAME' : shellQuoted(name);
-  const hint = `The trials can be read without this config, as the store keeps them: --store ${spec} --study ${study}${spec === 'SPEC' ? ' (such as --store jsonl:./study.parzen.jsonl)' : ''} in place of the config.`;
+  const hint = `The trials can be read without this config, as the store keeps them: ${readFlags(raw, baseDir)}.`;
   return new ConfigProblems(
     error.problems.map((problem) => ({
       ...problem,
@@ -241,6 +220,58 @@ const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown
     })),
     error.prepared,
   );
+};
+
+/**
+ * The store spec of a config's study, as a run keeps it (`SPEC` when it is no file the config names): its path as a
+ * run resolves it (`~` the home folder), or the file a bare `jsonl` or `sqlite` store (the default) gives the study.
+ */
+const storeSpecOf = (config: unknown, baseDir: string): string => {
+  const { name, store = defaultStore } = (typeof config === 'object' && config !== null ? config : {}) as {
+    name?: unknown;
+    store?: { use?: unknown; options?: { path?: unknown } };
+  };
+  const use = store?.use;
+  const path = store?.options?.path;
+  const file =
+    use !== 'jsonl' && use !== 'sqlite'
+      ? undefined
+      : typeof path === 'string' && path !== ''
+        ? resolveConfigPath(baseDir, path)
+        : typeof name !== 'string'
+          ? undefined
+          : resolve(baseDir, (perStudyFileName(use) as (study: string) => string)(name));
+  return file === undefined ? 'SPEC' : shellQuoted(`${use}:${file}`);
+};
+
+/**
+ * The flags that read a config's study without it (`--store … --study …`), with the values the config gives them
+ * where it names its store's file; for a matrix, with its studies' names (each with its own store's when they differ).
+ */
+const readFlags = (raw: unknown, baseDir: string): string => {
+  let configs: unknown[] = [raw];
+  try {
+    if (typeof raw === 'object' && raw !== null && 'matrix' in raw)
+      configs = expandMatrix(raw).map(({ config }) => config);
+  } catch {
+    // A matrix that does not expand: its flags' shape.
+  }
+  const studies = configs.map((config) => {
+    const name = (config as { name?: unknown } | null)?.name;
+    return { spec: storeSpecOf(config, baseDir), study: typeof name === 'string' ? shellQuoted(name) : 'NAME' };
+  });
+  const such = (spec: string) => (spec === 'SPEC' ? ' (such as --store jsonl:./study.parzen.jsonl)' : '');
+  const [one] = studies;
+  if (one !== undefined && studies.length === 1)
+    return `--store ${one.spec} --study ${one.study}${such(one.spec)} in place of the config`;
+  // A matrix: one store for all its studies (its journal), or each its own (a bare sqlite store's file).
+  const shared = new Set(studies.map(({ spec }) => spec)).size === 1 ? (one?.spec ?? 'SPEC') : 'SPEC';
+  const flags = `--store ${shared} --study NAME`;
+  if (studies.length === 0 || studies.some(({ study }) => study === 'NAME'))
+    return `${flags}${such(shared)} in place of the config`;
+  if (shared !== 'SPEC' || studies.every(({ spec }) => spec === 'SPEC'))
+    return `${flags}${such(shared)} in place of the config, NAME one of the matrix's studies: ${listNames(studies.map(({ study }) => study))}`;
+  return `${flags} in place of the config, for each study of the matrix: ${listNames(studies.map(({ spec, study }) => `--store ${spec} --study ${study}`))}`;
 };
 
 const configTargets = async (path: string, flags: InspectFlags, how: TargetOptions): Promise<InspectTarget[]> => {

@@ -1,4 +1,4 @@
-import { type EngineEvent, fmin, type ObjectiveFunction, type Trial } from '@parzen/engine';
+import { type EngineEvent, fmin, type ObjectiveFunction, type Pruner, type Trial } from '@parzen/engine';
 import { type Suggester, sampleDistribution } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { createHyperbandPruner } from './hyperband.js';
@@ -13,16 +13,24 @@ const priorSuggester: Suggester = {
 const STEPS = 20;
 const space = { x: { type: 'uniform', low: 0, high: 1 } } as const;
 
-/** A training loop: the loss at each epoch decays towards x; it stops when the pruner says so. */
-const training: ObjectiveFunction<{ x: number }> = async ({ x }, context) => {
-  let loss = Number.NaN;
-  for (let step = 0; step < STEPS; step++) {
-    loss = x + Math.exp(-step / 4);
-    await context.report(step, loss);
-    if (context.shouldPrune()) break;
-  }
-  return loss;
-};
+/**
+ * A training loop: the loss at each epoch decays towards x. It awaits each report and stops when the pruner says so,
+ * unless `awaits` is `false` (a synchronous loop: shouldPrune() is still false when it asks) or `stops` is `false`
+ * (it goes on to the last step whatever the pruner says).
+ */
+const loop =
+  ({ awaits = true, stops = true } = {}): ObjectiveFunction<{ x: number }> =>
+  async ({ x }, context) => {
+    let loss = Number.NaN;
+    for (let step = 0; step < STEPS; step++) {
+      loss = x + Math.exp(-step / 4);
+      if (awaits) await context.report(step, loss);
+      else void context.report(step, loss);
+      if (stops && context.shouldPrune()) break;
+    }
+    return loss;
+  };
+const training = loop();
 
 const steps = (trial: Trial) => trial.intermediate?.length ?? 0;
 
@@ -74,4 +82,66 @@ describe('a pruned run really stops early', () => {
       for (const trial of pruned) expect(steps(trial)).toBeLessThan(STEPS);
     }
   });
+});
+
+describe('reports not awaited (a synchronous loop) are judged each at its own step', () => {
+  const unawaited = loop({ awaits: false });
+  const deaf = loop({ stops: false });
+  /** The step each trial was first told to stop at, by trial number. */
+  const toldAt = async (objective: ObjectiveFunction<{ x: number }>, pruner: () => Pruner) => {
+    const told = new Map<number, number>();
+    const warnings: string[] = [];
+    // The steps each judgement was asked about, and the last step of the curve it was shown.
+    const judged: { step: number; shown: number | undefined }[] = [];
+    const inner = pruner();
+    const result = await fmin({
+      space,
+      objective,
+      suggester: priorSuggester,
+      pruner: {
+        name: inner.name,
+        shouldPrune: (context) => {
+          judged.push({ step: context.step, shown: context.trial.intermediate?.at(-1)?.step });
+          return inner.shouldPrune(context);
+        },
+      },
+      maxTrials: 30,
+      seed: 5,
+      onWarning: (message) => warnings.push(message),
+      reporters: [
+        {
+          name: 'collect',
+          onEvent: (event) => {
+            if (event.type === 'trial.reported' && event.prune && !told.has(event.number))
+              told.set(event.number, event.step);
+          },
+        },
+      ],
+    });
+    return { told, warnings, result, judged };
+  };
+  for (const [name, pruner] of [
+    ['successive halving', () => createSuccessiveHalvingPruner({ minResource: 1 })],
+    ['hyperband', () => createHyperbandPruner()],
+    ['median', () => createMedianPruner()],
+  ] as const) {
+    it(`${name}: the trials are told to stop at the steps an awaited loop is told, too late, and the run says so once`, async () => {
+      const late = await toldAt(unawaited, pruner);
+      const inTime = await toldAt(deaf, pruner);
+      // Each judged on the curve up to the step it reported (before: the whole curve, judged at its last step).
+      expect(late.judged.length).toBeGreaterThan(30);
+      expect(late.judged.filter((at) => at.shown !== at.step)).toEqual([]);
+      expect(late.told.size).toBeGreaterThan(5);
+      // The median pruner compares with complete trials only, and the awaited loop's told trials end pruned, the
+      // late ones complete: the same trials are told there only while no trial was told (the first one).
+      if (name === 'median') expect([...late.told][0]).toEqual([...inTime.told][0]);
+      else expect([...late.told]).toEqual([...inTime.told]);
+      // Nothing stopped them: each keeps its own result.
+      expect(late.result.trials.every((trial) => trial.state === 'complete')).toBe(true);
+      const first = [...late.told][0] as [number, number];
+      expect(late.warnings.filter((message) => message.includes('reports were not awaited'))).toEqual([
+        `trial #${first[0]}: the pruner said stop at step ${first[1]} only after the objective had ended: its reports were not awaited, so shouldPrune() was still false, and the trial keeps its own result. Await each report (await context.report(step, value)) before asking shouldPrune(), so that trials stop early.`,
+      ]);
+    });
+  }
 });

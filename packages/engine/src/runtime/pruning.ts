@@ -110,6 +110,20 @@ const findTrial = (trials: readonly Trial[], number: number): Trial | undefined 
   return at?.number === number ? at : trials.find((trial) => trial.number === number);
 };
 
+// Trial 178: a synchronous loop's reports, judged when it had ended, were each shown the whole curve, and pruners
+// judge a trial's last step: no rung said stop, so successive halving and hyperband pruned nothing, and said nothing.
+/**
+ * A running trial as of step `step`: its values after that step left out, so that a report is judged on the curve
+ * it ends (a pruner judges a trial at its last step). The trial itself where it has none after it (an awaited
+ * report's: no copy).
+ */
+const asOf = (trial: Trial, step: number): RunningTrial => {
+  const curve = trial.intermediate;
+  if (curve === undefined || (curve.at(-1)?.step ?? step) <= step) return trial as RunningTrial;
+  const end = stepIndex(curve, step);
+  return { ...trial, intermediate: curve.slice(0, curve[end]?.step === step ? end + 1 : end) } as RunningTrial;
+};
+
 /** How a report is called: from an objective (its context's `report`), or by ask/tell's `study.report`. */
 const CONTEXT_REPORT = 'report(step, value)';
 /** {@link CONTEXT_REPORT} of ask/tell. */
@@ -271,7 +285,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
     if (trial === undefined || trial.state !== 'running') return false;
     let answer: unknown;
     try {
-      answer = pruner.shouldPrune({ study, direction: options.direction, trial: trial as RunningTrial, step, trials });
+      answer = pruner.shouldPrune({ study, direction: options.direction, trial: asOf(trial, step), step, trials });
     } catch (error) {
       throw new ParzenError(
         'PRUNER_FAILED',
@@ -417,6 +431,9 @@ export const createPruning = (options: PruningOptions): Pruning => {
         if (prune && !told) toldAt = step;
         told ||= prune;
       };
+      // The trial's reports take turns: each is stored and judged before the next one starts, so that a report not
+      // awaited is judged as of its own step, as an awaited one is (the store holds no later value of it yet).
+      let turn: Promise<void> = Promise.resolve();
       const contextReport = (step: number, value: number): Promise<void> => {
         // Where the objective called report(): a refused call is thrown from there (trial 167: it was said to be
         // thrown in this file, a line of Parzen's own). A pruner's failure keeps its own place.
@@ -429,7 +446,9 @@ export const createPruning = (options: PruningOptions): Pruning => {
           done = resolve;
         });
         pending.add(tracked);
-        return reportOne(step, value)
+        const mine = turn.then(() => reportOne(step, value));
+        turn = mine.catch(() => {});
+        return mine
           .catch((error: unknown) => {
             if (error instanceof ParzenError && error.code === 'REPORT_INVALID' && typeof called.stack === 'string')
               error.stack = `${error.name}: ${error.message}${called.stack.slice(called.stack.indexOf('\n'))}`;

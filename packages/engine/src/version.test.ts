@@ -1,7 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { versionChange } from './builtins/check-same-study.js';
 import { createFunctionObjective } from './builtins/function-objective.js';
@@ -27,8 +29,15 @@ const packageVersion = (JSON.parse(readFileSync(new URL('package.json', root), '
 const script = new URL('scripts/write-build-version.mjs', root).pathname;
 const written = (file: string, env: NodeJS.ProcessEnv = process.env): string => {
   execFileSync(process.execPath, [script, file], { env });
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version: string };
+  // And the module the build puts in place of dist/version-build.js: the same version, as a constant.
+  expect(readFileSync(file.replace(/\.json$/, '.js'), 'utf8')).toContain(
+    `export const BUILD_VERSION = ${JSON.stringify(version)};\n`,
+  );
+  return version;
 };
+// esbuild's command line, run in a folder of its own (see packages/objectives/src/bundled.test.ts).
+const ESBUILD = createRequire(import.meta.url).resolve('esbuild/bin/esbuild');
 
 describe('the Parzen version a study records', () => {
   it('is the build\'s: the package version and the git commit it was built from (every build was "0.1.0")', () => {
@@ -56,6 +65,33 @@ describe('the Parzen version a study records', () => {
     );
     expect(versionChange('s', '0.1.0', '0.1.0')).toBeUndefined();
     expect(versionChange('s', undefined, '0.1.0')).toBeUndefined();
+    // A build that could not tell its version (a bundle of an earlier build) records and says `unknown`: nothing is
+    // said of it, either way (before: "created by Parzen unknown").
+    expect(versionChange('s', 'unknown', '0.1.0+6a34edef')).toBeUndefined();
+    expect(versionChange('s', '0.1.0+6a34edef', 'unknown')).toBeUndefined();
+  });
+
+  it("survives bundling: a bundle of the built engine, with no file beside it, says the build's version", () => {
+    const built = new URL('dist/build-version.json', root);
+    expect(existsSync(built), 'build the workspace first (pnpm build)').toBe(true);
+    const { version } = JSON.parse(readFileSync(built, 'utf8')) as { version: string };
+    for (const format of ['esm', 'cjs'] as const) {
+      const outfile = tempPath(`version.${format === 'esm' ? 'mjs' : 'cjs'}`);
+      const bundled = spawnSync(
+        process.execPath,
+        [ESBUILD, '--bundle', '--platform=node', `--format=${format}`, `--outfile=${outfile}`, '--log-level=warning'],
+        {
+          cwd: fileURLToPath(root),
+          input: "import { PARZEN_VERSION } from './dist/version.js'; console.log(PARZEN_VERSION);",
+          encoding: 'utf8',
+        },
+      );
+      // No warning either (a CommonJS bundle of code that reads import.meta.url is warned that it is empty).
+      expect([bundled.status, bundled.stderr]).toEqual([0, '']);
+      expect(readFileSync(outfile, 'utf8')).not.toContain('readFileSync');
+      const run = spawnSync(process.execPath, [outfile], { cwd: dir, encoding: 'utf8' });
+      expect(`${run.stdout}${run.stderr}`).toBe(`${version}\n`);
+    }
   });
 
   it('is recorded by a run creating the study and kept on resume; a run of another version warns once', async () => {

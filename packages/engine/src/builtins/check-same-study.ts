@@ -472,10 +472,14 @@ export const suggesterChange = (
   );
 };
 
+/** The version a Parzen build that cannot tell its own records and says (see `PARZEN_VERSION`). */
+const UNKNOWN_VERSION = 'unknown';
+
 /**
  * When a resumed study was created by another Parzen build than this one: a warning naming both, since a change
  * of behaviour between builds (not a setting) can make the same seed and settings draw other trials. Undefined
- * when they are the same, or when the study records none (created before stores kept it).
+ * when they are the same, when the study records none (created before stores kept it), or when either is
+ * `unknown`.
  */
 export const versionChange = (
   study: string,
@@ -484,7 +488,8 @@ export const versionChange = (
   /** Who runs Parzen `now`, for a caller that is no run (`parzen validate`: "a run of this config"). */
   who = 'this run',
 ): string | undefined =>
-  stored === undefined || stored === now
+  // `unknown`: a build that could not tell its version (none is said, as of a study that records none).
+  stored === undefined || stored === now || stored === UNKNOWN_VERSION || now === UNKNOWN_VERSION
     ? undefined
     : `study ${study} was created by Parzen ${stored}; ${who} is Parzen ${now}, whose suggestions may differ ` +
       `from those of ${stored} (a change of behaviour between versions, not of settings): the same seed and ` +

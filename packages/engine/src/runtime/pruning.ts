@@ -110,8 +110,8 @@ const findTrial = (trials: readonly Trial[], number: number): Trial | undefined 
   return at?.number === number ? at : trials.find((trial) => trial.number === number);
 };
 
-// Trial 178: a synchronous loop's reports, judged when it had ended, were each shown the whole curve, and pruners
-// judge a trial's last step: no rung said stop, so successive halving and hyperband pruned nothing, and said nothing.
+// Before, a synchronous loop's reports, judged when it had ended, were each shown the whole curve, and pruners judge a
+// trial at its last step: no rung said stop, so successive halving and hyperband pruned nothing, and said nothing.
 /**
  * A running trial as of step `step`: its values after that step left out, so that a report is judged on the curve
  * it ends (a pruner judges a trial at its last step). The trial itself where it has none after it (an awaited

@@ -3,7 +3,7 @@ import type { StudyDeletion, TrialStore } from '../contracts/store.js';
 import type { StudyRecord } from '../domain/study.js';
 import type { RunningTrial, TrialState } from '../domain/trial.js';
 import { didYouMean, ParzenError, storeUnsupported } from '../errors.js';
-import { processState, staleness, workerOf } from './stale-trials.js';
+import { leaseOwner, processState, staleness, workerOf } from './stale-trials.js';
 
 /** Options of {@link deleteStudy}. */
 export interface DeleteStudyOptions {
@@ -46,8 +46,7 @@ export const studyInRun = (study: string, running: readonly RunningTrial[], forc
   const shown = running.slice(0, 5).map((trial) => {
     const owner = trial.lease?.owner ?? '';
     const worker = workerOf(owner) ?? `worker ${owner}`;
-    const [host = '', pid, , start, namespace, boot] = owner.split(':');
-    if (trial.lease === undefined || processState({ host, pid: Number(pid), start, namespace, boot }) !== 'unknown')
+    if (trial.lease === undefined || processState(leaseOwner(owner)) !== 'unknown')
       return `#${trial.number} (${worker})`;
     remote = true;
     const left = Math.max(0, Math.ceil((Date.parse(trial.lease.expiresAt) - now) / 1000));

@@ -2,15 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
   createWorkerId,
   holdWorkerId,
   isStale,
+  leaseOwner,
   processStart,
+  staleness,
   staleTrialEnds,
   staleTrialOutcome,
   thisProcess,
+  workerOf,
 } from './stale-trials.js';
 import { recordStop } from './study-session.js';
 
@@ -42,6 +46,33 @@ describe('isStale (which running trials a starting run takes over)', () => {
     expect(isStale({ owner, expiresAt: expired }, now, 'me')).toBe(false);
     release();
     expect(isStale({ owner, expiresAt: valid }, now, 'me')).toBe(true);
+  });
+
+  it("another thread's of this very process: by its lease, as another host's (its runs are that thread's to know)", () => {
+    const known = ownStart === undefined ? '' : `:${ownStart}`;
+    const other = `${here}:${process.pid}:other-thread${known}:t${threadId + 1}`;
+    expect(staleness({ owner: other, expiresAt: valid }, now, 'me')).toBeUndefined();
+    expect(staleness({ owner: other, expiresAt: expired }, now, 'me')).toBe('lapsed');
+    // An owner that names no thread is the main thread's (as earlier versions wrote every owner).
+    const main = `${here}:${process.pid}:main-thread${known}`;
+    expect(staleness({ owner: main, expiresAt: valid }, now, 'me')).toBe(threadId === 0 ? 'gone' : undefined);
+    // A run of this thread names it (none on the main thread), and is judged as a run of this process was.
+    const mine = createWorkerId();
+    expect(leaseOwner(mine)).toMatchObject({ host: here, pid: process.pid, thread: threadId });
+    expect(mine.endsWith(`:t${threadId}`)).toBe(threadId !== 0);
+    const release = holdWorkerId(mine);
+    expect(staleness({ owner: mine, expiresAt: expired }, now, 'me')).toBeUndefined();
+    release();
+    expect(staleness({ owner: mine, expiresAt: valid }, now, 'me')).toBe('gone');
+  });
+
+  it('reads the thread of an owner whatever fields of its process it has', () => {
+    expect(leaseOwner('h:12:u:t3')).toEqual({ host: 'h', pid: 12, thread: 3 });
+    expect(leaseOwner('h:12:u:900:t3')).toEqual({ host: 'h', pid: 12, start: '900', thread: 3 });
+    expect(leaseOwner('h:12:u:900:pid-4:b00t-1d:t3')).toMatchObject({ namespace: 'pid-4', boot: 'b00t-1d', thread: 3 });
+    expect(leaseOwner('h:12:u:900:pid-4:b00t-1d')).toMatchObject({ boot: 'b00t-1d', thread: 0 });
+    expect(leaseOwner('h:12:t3')).toMatchObject({ pid: 12, thread: 0 }); // a UUID field, not a thread
+    expect(workerOf('h:12:6a34edef-0000-4000-8000-000000000000:900:t3')).toBe('thread 3 of the process 12 on host h');
   });
 
   it('at once the trial of a worker on this host whose process is gone, lease or not', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import type { TakenEntry, TrialStore } from '../contracts/store.js';
 import { endedUnrun, type Lease, type Trial, type TrialOutcome } from '../domain/trial.js';
 import { attemptsBefore, ENTRY_ATTEMPTS, entryAttempt, type SkippedEntry, stoppedEntry } from './enqueue.js';
@@ -62,9 +63,10 @@ const pidNamespace = (): string | undefined => {
 };
 
 /**
- * The owner string of one run's leases: `host:pid:uuid`, then `:start:namespace` where the process's start
- * and pid namespace are known (a random UUID, so two runs of one process never share it). {@link isStale}
- * reads the host, the pid, the start and the namespace; nothing reads the UUID.
+ * The owner string of one run's leases: `host:pid:uuid`, then `:start:namespace:boot` where the process's start,
+ * pid namespace and boot are known (a random UUID, so two runs of one process never share it), then `:t<id>` for a
+ * run on a worker thread (its `threadId`; none on the main thread, as earlier versions wrote every owner).
+ * {@link isStale} reads all but the UUID (see {@link leaseOwner}).
  */
 export const createWorkerId = (): string => {
   const start = processStart('self');
@@ -74,10 +76,32 @@ export const createWorkerId = (): string => {
     start === undefined
       ? ''
       : `:${start}${namespace === undefined ? '' : `:${namespace}${boot === undefined ? '' : `:${boot}`}`}`;
-  return `${hostname()}:${process.pid}:${randomUUID()}${known}`;
+  return `${hostname()}:${process.pid}:${randomUUID()}${known}${threadId === 0 ? '' : `:t${threadId}`}`;
 };
 
-/** The worker ids of the runs going on in this process (see {@link holdWorkerId}). */
+/** A lease owner's (a worker id's, see {@link createWorkerId}) process, and the thread of it that ran the run. */
+export interface LeaseOwner extends ProcessRecord {
+  /** The thread (`threadId`): 0, the main thread, where the owner names none (earlier versions named none). */
+  readonly thread: number;
+}
+
+/**
+ * What a lease owner says of its worker: its process, and its thread. Its thread field is the last and the only
+ * one of the form `t<digits>` (a start is digits, a namespace `pid-<digits>`, a boot id hexadecimal), so an owner
+ * whose process's start or namespace was unknown reads as well.
+ */
+export const leaseOwner = (owner: string): LeaseOwner => {
+  const fields = owner.split(':');
+  const thread = /^t(\d+)$/.exec(fields.length > 3 ? (fields.at(-1) ?? '') : '');
+  if (thread !== null) fields.pop();
+  const [host = '', pid, , start, namespace, boot] = fields;
+  return { host, pid: Number(pid), start, namespace, boot, thread: thread === null ? 0 : Number(thread[1]) };
+};
+
+/**
+ * The worker ids of the runs going on in this thread of this process (see {@link holdWorkerId}). Each thread loads
+ * its own copy of this module, so a thread knows only its own runs.
+ */
 const activeHere = new Set<string>();
 
 /**
@@ -121,12 +145,15 @@ export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string):
  */
 export const staleness = (lease: Lease | undefined, now: Date, ownWorker: string): 'gone' | 'lapsed' | undefined => {
   if (lease === undefined || lease.owner === ownWorker) return undefined;
-  const [host, pidText, , start, namespace, boot] = lease.owner.split(':');
-  const pid = Number(pidText);
-  const state = processState({ host: host ?? '', pid, start, namespace, boot });
+  const owner = leaseOwner(lease.owner);
+  const state = processState(owner);
   if (state === 'dead') return 'gone';
-  // This very process: its owner run is either still going on here, or over (a long-lived process).
-  if (state === 'alive') return pid === process.pid && !activeHere.has(lease.owner) ? 'gone' : undefined;
+  if (state === 'alive' && owner.pid !== process.pid) return undefined;
+  // This very thread of this process: its owner run is either still going on here, or over (a long-lived process).
+  if (state === 'alive' && owner.thread === threadId) return activeHere.has(lease.owner) ? undefined : 'gone';
+  // Another thread of this process, whose runs only it knows (it may have ended, or be busy in a long synchronous
+  // objective), is judged by its lease, as a worker on another host is: before, its live trials were taken for a
+  // run of this thread that was over, and marked stale.
   return Date.parse(lease.expiresAt) <= now.getTime() ? 'lapsed' : undefined;
 };
 
@@ -182,8 +209,9 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
  */
 export const workerOf = (owner: string): string | undefined => {
   const [host, pid, uuid] = owner.split(':');
+  const { thread } = leaseOwner(owner);
   return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '') && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(uuid ?? '')
-    ? `the process ${pid} on host ${host}`
+    ? `${thread === 0 ? '' : `thread ${thread} of `}the process ${pid} on host ${host}`
     : undefined;
 };
 

@@ -75,6 +75,7 @@ export {
   type SplitSettings,
   splitHistory,
 } from './history/history-split.js';
+export type { KeptAboveSet } from './history/kept-above-set.js';
 export { type ParamObservations, paramObservations } from './history/observations.js';
 export type { ParamColumn } from './history/param-column.js';
 export type { PrunedRanking } from './history/pruned-ranking.js';

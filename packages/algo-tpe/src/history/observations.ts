@@ -41,7 +41,12 @@ interface Extra {
  * running trials) that have the parameter; arrival order by number and, unless `inValueOrder` is false (a
  * categorical parameter's estimator reads its values in arrival order only), value order with arrival ranks.
  */
-const aboveSet = (history: TrialHistory, split: HistorySplit, name: string, inValueOrder = true): ObservationSet => {
+export const aboveSet = (
+  history: TrialHistory,
+  split: HistorySplit,
+  name: string,
+  inValueOrder = true,
+): ObservationSet => {
   const { byNumber, byValue } = history.column(name);
   const extras: Extra[] = split.extras.flatMap((trial) => {
     const value = trial.internal[name];

@@ -182,3 +182,82 @@ describe('kept joint l(x) (a block’s below density reused while its below colu
     expect(belowOf(62)).toBe(next);
   });
 });
+
+// Integers, a quantized value and choices, one of them conditional: every one's g(x) is built per decision (from
+// the kept above set) and its l(x) kept.
+const discrete = compileSpace({
+  k: { type: 'randint', low: 0, high: 6 },
+  q: { type: 'quniform', low: 0, high: 5, q: 0.5 },
+  n: { type: 'uniformint', low: 1, high: 30 },
+  c: {
+    type: 'choice',
+    options: [{ value: 'a', space: { r: { type: 'randint', low: 0, high: 4 } } }, { value: 'b' }, { value: 'c' }],
+  },
+});
+
+const states = ['complete', 'complete', 'complete', 'pruned', 'failed', 'running'] as const;
+
+/** Rows as trials of `discrete` in a state each (a pruned trial reported one step); `r` only where `c` is 0. */
+const discreteStudy = (rows: readonly (readonly [number, number, number, number, number, number])[]): Trial[] =>
+  rows.map(([k, q, n, c, r, s], number) => {
+    const internal: Record<string, number> = c === 0 ? { k, q, n, c, r } : { k, q, n, c };
+    const loss = Math.abs(k - 2) + q / 5 + Math.abs(n - 10) / 10 + c / 3;
+    const state = states[s] as (typeof states)[number];
+    const base = { study: 's', number, internal, startedAt: '' };
+    return state === 'running'
+      ? { ...base, state }
+      : state === 'failed'
+        ? { ...base, state, error: { code: 'X', message: 'x' }, finishedAt: '' }
+        : state === 'pruned'
+          ? { ...base, state, loss, intermediate: [{ step: 0, value: loss }], finishedAt: '' }
+          : { ...base, state, loss, finishedAt: '' };
+  });
+
+const discreteRow = fc.tuple(
+  fc.integer({ min: 0, max: 5 }),
+  fc.integer({ min: 0, max: 10 }).map((i) => i / 2),
+  fc.integer({ min: 1, max: 30 }),
+  fc.integer({ min: 0, max: 2 }),
+  fc.integer({ min: 0, max: 3 }),
+  fc.integer({ min: 0, max: states.length - 1 }),
+);
+
+describe('univariate g(x) from the kept above set (integers, quantized values, choices)', () => {
+  test('g(x) and l(x) equal those built from the split’s observations, draw for draw, as the study grows and its settings change', () => {
+    fc.assert(
+      fc.property(
+        fc.array(discreteRow, { minLength: 12, maxLength: 120 }),
+        fc.array(fc.nat({ max: 119 }), { maxLength: 5 }),
+        (rows, cuts) => {
+          // The randint `k` is options under one and integers in a range (value order) under another.
+          const settings = [
+            resolveTpeSettings({ profile: 'optuna' }),
+            resolveTpeSettings({ profile: 'optuna', randint: 'ordered', constantLiar: 'best' }),
+            resolveTpeSettings({ profile: 'optuna', failed: 'worst', gamma: 0.3 }),
+            resolveTpeSettings({ profile: 'hyperopt' }),
+          ];
+          const history = new TrialHistory();
+          const caches = createModelCaches();
+          const trials = discreteStudy(rows);
+          const sizes = [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length];
+          for (const size of sizes)
+            for (const chosen of [0, 0, 1, 0, 2, 3, 0]) {
+              const current = settings[chosen] as (typeof settings)[number];
+              const finished = trials.slice(0, size).filter((t) => t.state !== 'running');
+              const running = trials.slice(0, size).filter((t) => t.state === 'running');
+              history.sync('s', 'minimize', finished, running, current.pruned);
+              const split = splitHistory(history, current);
+              for (const param of discrete.params) {
+                const kept = paramModel(history, split, param, current, caches);
+                const observations = paramObservations(history, split, param.name);
+                const built = buildParamModel(param, observations.below, observations.above, current);
+                expectSameDensity(kept.above, built.above, `above ${size} ${chosen}`);
+                expectSameDensity(kept.below, built.below, `below ${size} ${chosen}`);
+              }
+            }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

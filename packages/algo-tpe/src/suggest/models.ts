@@ -8,7 +8,8 @@ import { DENSITY_FAMILIES } from '../estimator/families.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from '../estimator/family.js';
 import { framedDensity, principalFrame } from '../estimator/frame.js';
 import type { HistorySplit } from '../history/history-split.js';
-import { belowObservations, paramObservations, paramObservationsFor } from '../history/observations.js';
+import { KeptAboveSet } from '../history/kept-above-set.js';
+import { belowObservations, paramObservations } from '../history/observations.js';
 import type { ParamColumn } from '../history/param-column.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
@@ -43,6 +44,8 @@ export interface ModelCaches {
   readonly below: WeakMap<object, KeptBelow>;
   /** Joint l(x): per first member's column, the density of each group (by its names) and what it was built from. */
   readonly groupBelow: WeakMap<object, Map<string, KeptGroupBelow>>;
+  /** Univariate g(x) built per decision: per parameter's column, its above set followed as trials finish. */
+  readonly aboveSets: WeakMap<object, KeptAboveSet>;
 }
 
 /** A joint l(x) and what it was built from: it serves every decision of the group whose below columns are these. */
@@ -79,6 +82,7 @@ export const createModelCaches = (): ModelCaches => ({
   joint: new WeakMap(),
   below: new WeakMap(),
   groupBelow: new WeakMap(),
+  aboveSets: new WeakMap(),
 });
 
 /** Whether two observation sets hold the same trials with the same values, in the same order. */
@@ -311,10 +315,24 @@ export const paramModel = (
     const below = keptBelowDensity(caches, history.column(param.name), family, encodings, belowSet, settings);
     return { params: [param], encodings, below, above, aboveWeight: aboveWeightFor(encodings, settings) };
   }
-  // A categorical parameter's estimator reads its values in arrival order only: no value order to build.
-  const categorical = encodingOf(familyOf(settings), param.distribution, settings).kind === 'categorical';
-  const observations = paramObservationsFor(history, split, param.name, !categorical);
-  return buildParamModel(param, observations.below, observations.above, settings);
+  // g(x) built for this decision from the kept above set (a categorical parameter's estimator reads its values in
+  // arrival order only: no value order), l(x) kept while the below observations stay the same.
+  const family = familyOf(settings);
+  const encodings: [Encoding] = [encodingOf(family, param.distribution, settings)];
+  const column = history.column(param.name);
+  let aboveSet = caches.aboveSets.get(column);
+  if (aboveSet === undefined) {
+    aboveSet = new KeptAboveSet(column);
+    caches.aboveSets.set(column, aboveSet);
+  }
+  const aboveObservations = aboveSet.read(history, split, param.name, encodings[0].kind !== 'categorical');
+  return {
+    params: [param],
+    encodings,
+    below: keptBelowDensity(caches, column, family, encodings, belowSet, settings),
+    above: buildDensity(family, encodings, [aboveObservations], settings),
+    aboveWeight: aboveWeightFor(encodings, settings),
+  };
 };
 
 /** Columns (one per parameter, arrival order, with their trial numbers) of the trials that have every group parameter. */

@@ -1,12 +1,13 @@
 import { createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { expectClose, vectors } from '../../math/fixtures/vectors.js';
+import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { scoreCandidates } from '../../math/score.js';
 import { buildDensity, categoricalProbabilities, estimatorDensity } from '../density.js';
 import type { NumericEncoding } from '../encoding.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf, type ParzenEstimator } from '../parzen-estimator.js';
-import { optunaFamily } from './optuna.js';
+import { arrivalLayout, optunaFamily } from './optuna.js';
 
 const current = vectors.optuna_current;
 const settings: FamilySettings = { priorWeight: 1, forgetting: 25, bandwidthFloor: 0.01, bandwidthExponent: 1 };
@@ -175,5 +176,54 @@ describe('Optuna family, multivariate (product kernels)', () => {
     );
     const [a, b] = density.logPdf([Float64Array.of(1, 0), Float64Array.of(0.3, 0.3)], true);
     expect(a as number).toBeGreaterThan(b as number);
+  });
+});
+
+describe('Optuna family, the arrival layout kept for the next estimator', () => {
+  /** The layout made afresh: observation i's weight by linear forgetting (or 1), the prior's last, normalised. */
+  const fresh = (n: number, s: FamilySettings) => {
+    const raw = Array.from({ length: n + 1 }, (_, i) =>
+      i === n
+        ? n === 0
+          ? 1
+          : s.priorWeight
+        : linearForgettingWeight(i, n, s.forgetting === 0 ? Number.POSITIVE_INFINITY : s.forgetting),
+    );
+    let total = 0;
+    for (const w of raw) total += w;
+    return {
+      weights: raw.map((w) => w / total),
+      sources: Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i)),
+    };
+  };
+  const others: FamilySettings[] = [
+    settings,
+    { ...settings, forgetting: 0 },
+    { ...settings, forgetting: 5 },
+    { ...settings, priorWeight: 0.5 },
+    { ...settings, priorWeight: 2, forgetting: 10 },
+  ];
+
+  it('equals a fresh one for every size and settings, whatever was made before (more than are kept)', () => {
+    const rng = createRng('layouts');
+    for (let i = 0; i < 400; i++) {
+      const n = Math.floor(rng.next() * 60);
+      const s = others[Math.floor(rng.next() * others.length)] as FamilySettings;
+      const { weights, sources } = arrivalLayout(n, s);
+      expect({ weights: Array.from(weights), sources: Array.from(sources) }).toEqual(fresh(n, s));
+    }
+  });
+
+  it('is what a categorical estimator is built with', () => {
+    const categorical = { kind: 'categorical', size: 3, offset: 0 } as const;
+    for (const s of others) {
+      const values = Float64Array.of(0, 2, 1, 1, 0, 2, 2, 1, 0, 0, 1, 2, 0, 1, 1);
+      for (const n of [15, 3, 15]) {
+        const estimator = optunaFamily.build([categorical], [{ values: values.subarray(0, n) }], s);
+        const expected = fresh(n, s);
+        expect(Array.from(estimator.weights)).toEqual(expected.weights);
+        expect(Array.from(estimator.sources)).toEqual(expected.sources);
+      }
+    }
   });
 });

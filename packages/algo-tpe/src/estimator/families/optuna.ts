@@ -149,6 +149,52 @@ const arrivalNumeric = (
   return { kind: 'numeric', mus, sigmas, low: encoding.low, high: encoding.high };
 };
 
+/** The weights and sources of the arrival layout for n observations, and the settings they were made with. */
+interface ArrivalLayout {
+  readonly n: number;
+  readonly forgetting: number;
+  readonly priorWeight: number;
+  /** Observation i's weight by linear forgetting (or 1), the prior's last, normalised. */
+  readonly weights: Float64Array;
+  /** i for observation i, −1 for the prior. */
+  readonly sources: Int32Array;
+}
+
+/** How many arrival layouts are kept (the last made or used first). */
+const KEPT_LAYOUTS = 4;
+const keptLayouts: ArrivalLayout[] = [];
+
+/**
+ * The weights and sources of the arrival layout (observation i is component i, the prior last) for n
+ * observations: a function of n, `forgetting` and `priorWeight` alone, so the one made for the last decision's
+ * parameters serves every parameter with as many observations (a study without conditional parameters: all of
+ * them), instead of O(n) work per parameter. The last {@link KEPT_LAYOUTS} made are kept, each with the three
+ * values it was made from; the arrays are shared by the estimators built with them, read only, as every
+ * estimator's arrays are (optuna.test.ts checks a kept layout against one made afresh).
+ */
+export const arrivalLayout = (n: number, settings: FamilySettings): ArrivalLayout => {
+  const { forgetting, priorWeight } = settings;
+  const at = keptLayouts.findIndex(
+    (kept) => kept.n === n && Object.is(kept.forgetting, forgetting) && Object.is(kept.priorWeight, priorWeight),
+  );
+  if (at >= 0) {
+    const kept = keptLayouts[at] as ArrivalLayout;
+    if (at > 0) {
+      keptLayouts.splice(at, 1);
+      keptLayouts.unshift(kept);
+    }
+    return kept;
+  }
+  const weights = tabulated(n + 1, (i) => (i === n ? (n === 0 ? 1 : priorWeight) : arrivalWeight(i, n, settings)));
+  const sources = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) sources[i] = i;
+  sources[n] = -1;
+  const layout = { n, forgetting, priorWeight, weights: normalise(weights), sources };
+  keptLayouts.unshift(layout);
+  if (keptLayouts.length > KEPT_LAYOUTS) keptLayouts.pop();
+  return layout;
+};
+
 /**
  * Optuna's categorical keep (tpe-spec 4.5, 5.0 line): with n observations, k = n + 1 kernels; the row of
  * observation i is `priorWeight · C · p0 / k` plus 1 at the observed option, normalised, i.e. keep
@@ -195,18 +241,12 @@ export const optunaFamily: DensityFamily = {
     const first = encodings[0];
     const column = columns[0] as ObservationColumn;
     if (encodings.length === 1 && first?.kind === 'numeric') return sortedNumeric(first, column, settings);
-    const n = column.values.length;
-    const weights = tabulated(n + 1, (i) =>
-      i === n ? (n === 0 ? 1 : settings.priorWeight) : arrivalWeight(i, n, settings),
-    );
+    const { weights, sources } = arrivalLayout(column.values.length, settings);
     const dimensions: KernelDimension[] = encodings.map((encoding, j) =>
       encoding.kind === 'categorical'
         ? categoricalKernels(encoding, columns[j] as ObservationColumn, settings)
         : arrivalNumeric(encoding, columns[j] as ObservationColumn, settings),
     );
-    const sources = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) sources[i] = i;
-    sources[n] = -1;
-    return { weights: normalise(weights), dimensions, truncation: 'kernel', sources };
+    return { weights, dimensions, truncation: 'kernel', sources };
   },
 };

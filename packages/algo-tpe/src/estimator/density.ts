@@ -161,13 +161,82 @@ export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Arr
   return summedRow(estimator, dimension, spreadsOf(estimator, dimension));
 };
 
+/** Whether every entry is finite and the same as the first. */
+const uniformFinite = (values: Float64Array): boolean => {
+  const first = values[0] as number;
+  for (let i = 0; i < values.length; i++) if (values[i] !== first || !Number.isFinite(first)) return false;
+  return true;
+};
+
+/** The slot of an option in no pass of {@link sumEight}: its one-hot row is all zero. */
+const NO_SLOT = 8;
+
+/** Row s (s < 8) is 1 at s and 0 elsewhere; row {@link NO_SLOT} is all 0. */
+const ONE_HOT = (() => {
+  const rows = new Float64Array(8 * (NO_SLOT + 1));
+  for (let s = 0; s < 8; s++) rows[s * 8 + s] = 1;
+  return rows;
+})();
+
+/**
+ * Up to eight options' sums of a categorical estimator in one pass over its components, each option's prior share
+ * `share`: sums[s] is the sum of the option whose `slots` entry is s, added to in the same order and with the same
+ * terms as alone (its spread·share, then at a component of that option its weight·keep). The second term is added
+ * to every sum, times the component's one-hot row: 1 for its own option's sum, 0 for the others', and a sum plus
+ * 0·w is the sum itself for a finite w (a sum never is −0), so every sum is the one a pass of its own gives, bit
+ * for bit, with no branch on which option a component has (an unpredictable one). The caller checks that every weight·keep
+ * is finite.
+ */
+const sumEight = (
+  spreads: Float64Array,
+  options: Int32Array,
+  weights: Float64Array,
+  keep: number,
+  share: number,
+  slots: Int32Array,
+  sums: Float64Array,
+): void => {
+  const size = slots.length;
+  const count = spreads.length;
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  let p4 = 0;
+  let p5 = 0;
+  let p6 = 0;
+  let p7 = 0;
+  for (let k = 0; k < count; k++) {
+    const term = (spreads[k] as number) * share;
+    const option = options[k] as number;
+    const row = (option >= 0 && option < size ? (slots[option] as number) : NO_SLOT) * 8;
+    const kept = (weights[k] as number) * keep;
+    p0 = p0 + term + (ONE_HOT[row] as number) * kept;
+    p1 = p1 + term + (ONE_HOT[row + 1] as number) * kept;
+    p2 = p2 + term + (ONE_HOT[row + 2] as number) * kept;
+    p3 = p3 + term + (ONE_HOT[row + 3] as number) * kept;
+    p4 = p4 + term + (ONE_HOT[row + 4] as number) * kept;
+    p5 = p5 + term + (ONE_HOT[row + 5] as number) * kept;
+    p6 = p6 + term + (ONE_HOT[row + 6] as number) * kept;
+    p7 = p7 + term + (ONE_HOT[row + 7] as number) * kept;
+  }
+  sums[0] = p0;
+  sums[1] = p1;
+  sums[2] = p2;
+  sums[3] = p3;
+  sums[4] = p4;
+  sums[5] = p5;
+  sums[6] = p6;
+  sums[7] = p7;
+};
+
 /**
  * The collapsed-probabilities backend of a one-dimensional categorical estimator: the log of
  * {@link categoricalProbabilities}' entry at each candidate's option (−∞ outside the options), bit for bit.
  * When some observation spreads some of its weight (Optuna's keep < 1) the whole row costs O(n·C), so only
- * the candidates' options are summed (kept for later evaluations): the new ones four to a pass over the
- * components, each option's sum added to in the same order as it would be alone; otherwise the row is summed
- * once in O(n + C).
+ * the candidates' options are summed (kept for later evaluations): the new ones eight to a pass over the
+ * components under a uniform prior while more than four are left ({@link sumEight}), else four, each option's sum
+ * added to in the same order as it would be alone; otherwise the row is summed once in O(n + C).
  */
 export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
   const dimension = categoricalDimension(estimator, 'categoricalBackend');
@@ -217,9 +286,29 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
       known[c] = 1;
     });
   };
-  /** The pending options summed, four to a pass over the components. */
+  // Eight options to a pass where every option has one prior share (a uniform prior) and every weight·keep is
+  // finite (so that adding 0 times it leaves a sum as it is).
+  let eightFit: boolean | undefined;
+  let slots: Int32Array | undefined;
+  const sums = new Float64Array(8);
+  /** The pending options summed: eight to a pass while more than four are left (see above), then four. */
   const sumPending = (): void => {
-    for (let j = 0; j < pending.length; j += 4) {
+    eightFit ??= uniformFinite(prior) && Number.isFinite(keep) && allFinite(weights);
+    let j = 0;
+    for (; eightFit && pending.length - j > 4; j += 8) {
+      slots ??= new Int32Array(size).fill(NO_SLOT);
+      const group = pending.slice(j, j + 8);
+      group.forEach((c, slot) => {
+        (slots as Int32Array)[c] = slot;
+      });
+      sumEight(spreads, options, weights, keep, prior[0] as number, slots, sums);
+      group.forEach((c, slot) => {
+        logProbabilities[c] = Math.log(sums[slot] as number);
+        known[c] = 1;
+        (slots as Int32Array)[c] = NO_SLOT;
+      });
+    }
+    for (; j < pending.length; j += 4) {
       const at = (i: number): number => pending[j + i] ?? Number.NaN;
       sumFour(at(0), at(1), at(2), at(3));
     }

@@ -145,8 +145,31 @@ const optionByOption = (estimator: ParzenEstimator) => {
     at.map((c) => (Number.isInteger(c) && c >= 0 && c < prior.length ? logProbability(c) : Number.NEGATIVE_INFINITY));
 };
 
+/**
+ * A categorical estimator of hand-made (weight, option) components (option −1: the prior's) whose backend gives,
+ * call after call, what each option summed alone gives, bit for bit.
+ */
+const summedAsOptionByOption = (
+  components: readonly (readonly [number, number])[],
+  prior: Float64Array,
+  keep: number,
+  calls: readonly (readonly number[])[],
+): void => {
+  const estimator: ParzenEstimator = {
+    weights: Float64Array.from(components, ([w]) => w),
+    dimensions: [{ kind: 'categorical', prior, options: Int32Array.from(components, ([, o]) => o), keep }],
+    truncation: 'mixture',
+    sources: Int32Array.from(components, ([, o], i) => (o < 0 ? -1 : i)),
+  };
+  const [backend, reference] = [categoricalBackend(estimator), optionByOption(estimator)];
+  for (const call of calls) {
+    const at = Float64Array.from(call);
+    sameBits(backend([{ at }], true), reference(at));
+  }
+};
+
 describe('the categorical backend sums all the new options in one pass, each as alone', () => {
-  test('any weights (±∞, NaN, negative, zero), priors with zeros, ∞ or NaN, many options, calls in a row', () => {
+  test('any weights (±∞, NaN, negative, zero), uniform priors and priors with zeros, ∞ or NaN, many options, calls in a row', () => {
     // Mostly plain numbers (whose sums round differently in another order), now and then an odd one.
     const oddArb = fc.oneof(
       { arbitrary: fc.integer({ min: -2000, max: 3000 }).map((i) => i / 1013), weight: 30 },
@@ -168,28 +191,44 @@ describe('the categorical backend sums all the new options in one pass, each as 
             maxLength: 4,
           },
         ),
-        (size, keep, components, rawPrior, calls) => {
-          const estimator: ParzenEstimator = {
-            weights: Float64Array.from(components, ([w]) => w),
-            dimensions: [
-              {
-                kind: 'categorical',
-                prior: Float64Array.from(rawPrior.slice(0, size)),
-                options: Int32Array.from(components, ([, o]) => o),
-                keep,
-              },
-            ],
-            truncation: 'mixture',
-            sources: Int32Array.from(components, ([, o], i) => (o < 0 ? -1 : i)),
-          };
-          const [backend, reference] = [categoricalBackend(estimator), optionByOption(estimator)];
-          for (const call of calls) {
-            const at = Float64Array.from(call);
-            sameBits(backend([{ at }], true), reference(at));
-          }
+        // A uniform prior (one share for every option): eight options to a pass, where every weight is finite.
+        fc.boolean(),
+        (size, keep, components, rawPrior, calls, uniform) => {
+          const prior = uniform
+            ? new Float64Array(size).fill(rawPrior[0] as number)
+            : Float64Array.from(rawPrior.slice(0, size));
+          summedAsOptionByOption(components, prior, keep, calls);
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the categorical backend sums eight options to a pass under a uniform prior, each as alone', () => {
+  test('more than four new options a call; weights ±∞, NaN, negative, −0 or 0 now and then; any keep', () => {
+    const weightArb = fc.oneof(
+      { arbitrary: fc.integer({ min: -500, max: 3000 }).map((i) => i / 1013), weight: 12 },
+      {
+        arbitrary: fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-300),
+        weight: 1,
+      },
+    );
+    fc.assert(
+      fc.property(
+        // Few options, many components: most components have an option of the call's.
+        fc.integer({ min: 5, max: 14 }),
+        fc.constantFrom(0, 0.25, 0.7, 1 / 3, 1, Number.NaN),
+        fc.array(fc.tuple(weightArb, fc.integer({ min: -1, max: 15 })), { minLength: 1, maxLength: 80 }),
+        fc.constantFrom(1 / 7, 1 / 3, 0.5, 0, -0.25, Number.POSITIVE_INFINITY),
+        fc.array(fc.array(fc.integer({ min: -1, max: 15 }), { minLength: 5, maxLength: 30 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (size, keep, components, share, calls) =>
+          summedAsOptionByOption(components, new Float64Array(size).fill(share), keep, calls),
+      ),
+      { numRuns: 400 },
     );
   });
 });

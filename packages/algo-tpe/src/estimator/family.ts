@@ -34,6 +34,12 @@ export interface ObservationColumn {
   };
 }
 
+/** Whether `order[start … end)` is ascending. */
+const ascending = (order: Int32Array, start: number, end: number): boolean => {
+  for (let i = start + 1; i < end; i++) if ((order[i] as number) < (order[i - 1] as number)) return false;
+  return true;
+};
+
 /**
  * A column's values in model space (`toModel`, monotone), sorted ascending, with each one's arrival index;
  * ties in model space by arrival. Values that differ in the column can round to one model value (a
@@ -59,7 +65,9 @@ export const sortedInModelSpace = (
   for (let start = 0; start < values.length; ) {
     let end = start + 1;
     while (end < values.length && values[end] === values[start]) end++;
-    if (end - start > 1) {
+    // A tie of equal values is in arrival order already (the column's value order breaks ties by arrival): sorted
+    // only when values that differ in the column round to one model value out of arrival order.
+    if (end - start > 1 && !ascending(order, start, end)) {
       if (order === column.sorted.order) order = Int32Array.from(order);
       order.subarray(start, end).sort();
     }

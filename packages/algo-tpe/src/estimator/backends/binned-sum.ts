@@ -34,9 +34,23 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
   // log w_k, less log Z_k (each kernel's truncated mass) under Optuna's per-kernel truncation.
   const logCoefs = new Float64Array(estimator.weights.length);
   for (let k = 0; k < logCoefs.length; k++) logCoefs[k] = Math.log(estimator.weights[k] as number);
-  if (estimator.truncation === 'kernel')
-    for (let k = 0; k < size; k++)
-      logCoefs[k] = (logCoefs[k] as number) - logKernelMass(mus[k] as number, sigmas[k] as number, low, high);
+  if (estimator.truncation === 'kernel') {
+    // Kernels sorted by centre: an integer's or quantized value's repeat one centre and width in runs, whose
+    // truncated mass is computed once per run (the same value, so the same coefficient bit for bit).
+    let lastMu = Number.NaN;
+    let lastSigma = Number.NaN;
+    let mass = Number.NaN;
+    for (let k = 0; k < size; k++) {
+      const mu = mus[k] as number;
+      const sigma = sigmas[k] as number;
+      if (!sameNumber(mu, lastMu) || !sameNumber(sigma, lastSigma)) {
+        mass = logKernelMass(mu, sigma, low, high);
+        lastMu = mu;
+        lastSigma = sigma;
+      }
+      logCoefs[k] = (logCoefs[k] as number) - mass;
+    }
+  }
   const blockMaxLogCoef = blockMaxima(logCoefs);
   const blockMaxSigma = blockMaxima(sigmas);
   const bounds = new Float64Array(blockMaxSigma.length);

@@ -4,9 +4,82 @@ import { aboveSet } from './observations.js';
 import type { ParamColumn } from './param-column.js';
 import type { TrialHistory } from './trial-history.js';
 
-/** Whether some extra (failed or running trial joining the above set) has parameter `name`. */
-const extrasHave = (split: HistorySplit, name: string): boolean =>
-  split.extras.some((trial) => trial.internal[name] !== undefined);
+/** A failed or running trial joining the above set (an extra) with its value of the parameter. */
+interface Extra {
+  readonly number: number;
+  readonly value: number;
+}
+
+/** The extras that have parameter `name`, by number (the split's order). */
+const extrasWith = (split: HistorySplit, name: string): Extra[] => {
+  const found: Extra[] = [];
+  for (const trial of split.extras) {
+    const value = trial.internal[name];
+    if (value !== undefined) found.push({ number: trial.number, value });
+  }
+  return found;
+};
+
+/**
+ * The above set of finished trials `held` with the extras merged in, as `aboveSet` merges them: in arrival order
+ * each extra before the first held trial of a larger number; in value order (when held) each before the first
+ * held pair (value, number) it precedes, extras sorted by value then number; arrival ranks moved past the extras
+ * before them. O(n + m log m) for m extras, in new arrays.
+ */
+const withExtras = (held: ObservationSet, extras: readonly Extra[]): ObservationSet => {
+  const n = held.values.length;
+  const m = extras.length;
+  const values = new Float64Array(n + m);
+  const numbers = new Int32Array(n + m);
+  // The arrival rank of each held trial and of each extra (by its place in `extras`).
+  const heldRank = new Int32Array(n);
+  const extraRank = new Int32Array(m);
+  let out = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const number = held.numbers[i] as number;
+    for (; j < m && (extras[j] as Extra).number < number; j++) {
+      values[out] = (extras[j] as Extra).value;
+      numbers[out] = (extras[j] as Extra).number;
+      extraRank[j] = out++;
+    }
+    values[out] = held.values[i] as number;
+    numbers[out] = number;
+    heldRank[i] = out++;
+  }
+  for (; j < m; j++) {
+    values[out] = (extras[j] as Extra).value;
+    numbers[out] = (extras[j] as Extra).number;
+    extraRank[j] = out++;
+  }
+  if (held.sorted === undefined) return { values, numbers };
+  const byValue = extras.map((extra, e) => ({ ...extra, rank: extraRank[e] as number }));
+  byValue.sort((a, b) => a.value - b.value || a.number - b.number);
+  const sortedValues = new Float64Array(n + m);
+  const order = new Int32Array(n + m);
+  out = 0;
+  j = 0;
+  for (let i = 0; i < n; i++) {
+    const value = held.sorted.values[i] as number;
+    const arrival = held.sorted.order[i] as number;
+    const number = held.numbers[arrival] as number;
+    for (; j < m && precedes(byValue[j] as Extra, value, number); j++) {
+      sortedValues[out] = (byValue[j] as Extra).value;
+      order[out++] = (byValue[j] as { rank: number }).rank;
+    }
+    sortedValues[out] = value;
+    order[out++] = heldRank[arrival] as number;
+  }
+  for (; j < m; j++) {
+    sortedValues[out] = (byValue[j] as Extra).value;
+    order[out++] = (byValue[j] as { rank: number }).rank;
+  }
+  return { values, numbers, sorted: { values: sortedValues, order } };
+};
+
+/** Whether an extra comes before the held pair (value, number) in value order (ties by number). */
+const precedes = (extra: Extra, value: number, number: number): boolean =>
+  extra.value < value || (extra.value === value && extra.number < number);
 
 /** Whether the below set is `kept`, number for number. */
 const sameBelow = (kept: Int32Array, below: readonly number[]): boolean => {
@@ -15,13 +88,19 @@ const sameBelow = (kept: Int32Array, below: readonly number[]): boolean => {
   return true;
 };
 
-/** The first index in `keys[0 … size)` (ascending, no NaN) whose key is above `key`. */
-const upperBound = (keys: Float64Array, size: number, key: number): number => {
+/** Whether the ascending `numbers` hold `number`. */
+const holds = (numbers: Int32Array, number: number): boolean => {
+  const at = lowerBoundInt(numbers, numbers.length, number);
+  return at < numbers.length && numbers[at] === number;
+};
+
+/** The first index in `keys[0 … size)` (ascending) whose key is not below `key`. */
+const lowerBoundInt = (keys: Int32Array, size: number, key: number): number => {
   let lo = 0;
   let hi = size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as number) <= key) lo = mid + 1;
+    if ((keys[mid] as number) < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -44,17 +123,19 @@ const grownInt = (array: Int32Array, size: number): Int32Array => {
 /**
  * One parameter's above set (`aboveSet`: its column's values minus the below trials, in arrival order and,
  * when asked, in value order with arrival ranks) kept from decision to decision and followed as trials finish:
- * a trial folded into the column after every trial held, outside the below set, is appended (and inserted in the
- * value order), O(1) amortised plus one move of the value order, instead of the O(n) walks and copies of a
- * fresh set. It is built afresh (by `aboveSet`) when the below set differs from the one it was built
- * with, when a trial arrives with a number below one held (finished out of order, imported in a gap), when the
- * value order is asked for and not held or held and not asked for, and when a value is NaN (no order to keep);
- * a decision whose failed or running trials have the parameter (extras, merged by number) reads a fresh set and
- * leaves the kept one as it is. The set it gives is the one `aboveSet` gives, array for array
- * (kept-above-set.test.ts).
+ * a trial folded into the column outside the below set is placed in arrival and value order (appended when it
+ * comes after every trial held: one move of the value order; before some, finished out of order or imported into
+ * a gap: their arrival ranks moved up, one pass), instead of the O(n) walks, copies and merges of a fresh set. It
+ * trial that leaves the below set is placed so too, and one that enters it is taken out. It is built afresh (by
+ * `aboveSet`) when the value order is asked for and not held or held and not asked for, and when a value is NaN
+ * (no order to keep).
+ * What it keeps is the finished trials' part: the failed and running trials that join the above set (the extras,
+ * new at every decision) are merged into a copy when some have the parameter. The set it gives is the one
+ * `aboveSet` gives, array for array (kept-above-set.test.ts).
  *
- * @remarks The arrays given are views of the kept buffers: valid until the next {@link read} of this column,
- * which may move the value order in place. An estimator is built from them at once (its arrays are its own).
+ * @remarks Without extras, the arrays given are views of the kept buffers: valid until the next {@link read} of
+ * this column, which may move the value order in place. An estimator is built from them at once (its arrays are
+ * its own).
  */
 export class KeptAboveSet {
   private folded = 0;
@@ -77,55 +158,122 @@ export class KeptAboveSet {
 
   /** `aboveSet`(history, split, name, inValueOrder), kept and brought up to date. */
   read(history: TrialHistory, split: HistorySplit, name: string, inValueOrder: boolean): ObservationSet {
-    if (history.columns.get(name) !== this.column || extrasHave(split, name))
-      return aboveSet(history, split, name, inValueOrder);
-    if (!this.follow(split, inValueOrder)) this.rebuild(history, split, name, inValueOrder);
+    if (history.columns.get(name) !== this.column) return aboveSet(history, split, name, inValueOrder);
+    // What is kept is the finished trials' part; the extras (few, and new at every decision) are merged in.
+    const extras = extrasWith(split, name);
+    if (!this.follow(split, inValueOrder))
+      this.rebuild(history, extras.length === 0 ? split : { ...split, extras: [] }, name, inValueOrder);
     const size = this.size;
     const values = this.values.subarray(0, size);
     const numbers = this.numbers.subarray(0, size);
-    return this.ordered
+    const held: ObservationSet = this.ordered
       ? {
           values,
           numbers,
           sorted: { values: this.sortedValues.subarray(0, size), order: this.order.subarray(0, size) },
         }
       : { values, numbers };
+    return extras.length === 0 ? held : withExtras(held, extras);
   }
 
-  /** Folds in the column's new trials; false when the set must be built afresh instead. */
+  /**
+   * Folds in the column's new trials, outside the below set the set was last read with, then moves the trials that
+   * left the below set into the set and those that entered it out; false when the set must be built afresh.
+   */
   private follow(split: HistorySplit, inValueOrder: boolean): boolean {
-    if (this.below === undefined || inValueOrder !== this.ordered || !sameBelow(this.below, split.below)) return false;
+    const kept = this.below;
+    if (kept === undefined || inValueOrder !== this.ordered) return false;
     const { insertedNumbers, insertedValues } = this.column;
     const end = insertedNumbers.length;
     for (let i = this.folded; i < end; i++) {
       const number = insertedNumbers[i] as number;
-      if (split.isBelow[number] === 1) continue;
+      if (holds(kept, number)) continue;
       const value = insertedValues[i] as number;
-      if ((this.size > 0 && number <= (this.numbers[this.size - 1] as number)) || Number.isNaN(value)) return false;
-      this.append(number, value);
+      if (Number.isNaN(value) || !this.insert(number, value)) return false;
     }
     this.folded = end;
+    if (sameBelow(kept, split.below)) return true;
+    // Both below sets by number: a trial in one only left it or entered it; only the column's trials move.
+    const below = split.below;
+    for (let i = 0, j = 0; i < kept.length || j < below.length; ) {
+      const was = i < kept.length ? (kept[i] as number) : Number.POSITIVE_INFINITY;
+      const is = j < below.length ? (below[j] as number) : Number.POSITIVE_INFINITY;
+      if (was === is) {
+        i++;
+        j++;
+        continue;
+      }
+      const number = Math.min(was, is);
+      const value = this.column.valueOf(number);
+      if (value !== undefined && !(was < is ? this.insert(number, value) : this.remove(number, value))) return false;
+      if (was < is) i++;
+      else j++;
+    }
+    this.below = Int32Array.from(below);
     return true;
   }
 
-  /** Appends trial `number` (after every trial held) with `value`, and places it in the value order. */
-  private append(number: number, value: number): void {
+  /**
+   * Places trial `number` with `value` in arrival order (after every held trial of a smaller number: a trial that
+   * finished out of order, or was imported into a gap, moves the later ones' arrival ranks up by one) and in value
+   * order (ties by number). False for a number held already (a history that is not this column's).
+   */
+  private insert(number: number, value: number): boolean {
     const size = this.size;
+    const at = lowerBoundInt(this.numbers, size, number);
+    if (at < size && this.numbers[at] === number) return false;
     this.values = grownFloat(this.values, size);
     this.numbers = grownInt(this.numbers, size);
-    this.values[size] = value;
-    this.numbers[size] = number;
+    this.values.copyWithin(at + 1, at, size);
+    this.numbers.copyWithin(at + 1, at, size);
+    this.values[at] = value;
+    this.numbers[at] = number;
     if (this.ordered) {
       this.sortedValues = grownFloat(this.sortedValues, size);
       this.order = grownInt(this.order, size);
-      // Value order, ties by number: after every held value not above it (all held numbers are smaller).
-      const at = upperBound(this.sortedValues, size, value);
-      this.sortedValues.copyWithin(at + 1, at, size);
-      this.order.copyWithin(at + 1, at, size);
-      this.sortedValues[at] = value;
-      this.order[at] = size;
+      const order = this.order;
+      if (at < size) for (let i = 0; i < size; i++) if ((order[i] as number) >= at) order[i] = (order[i] as number) + 1;
+      const place = this.valuePlace(value, number);
+      this.sortedValues.copyWithin(place + 1, place, size);
+      order.copyWithin(place + 1, place, size);
+      this.sortedValues[place] = value;
+      order[place] = at;
     }
     this.size = size + 1;
+    return true;
+  }
+
+  /** Takes trial `number` (held, with `value`) out of both orders; false when it is not held. */
+  private remove(number: number, value: number): boolean {
+    const size = this.size;
+    const at = lowerBoundInt(this.numbers, size, number);
+    if (at >= size || this.numbers[at] !== number) return false;
+    if (this.ordered) {
+      const order = this.order;
+      const place = this.valuePlace(value, number);
+      if (place >= size || order[place] !== at) return false;
+      this.sortedValues.copyWithin(place, place + 1, size);
+      order.copyWithin(place, place + 1, size);
+      for (let i = 0; i < size - 1; i++) if ((order[i] as number) > at) order[i] = (order[i] as number) - 1;
+    }
+    this.values.copyWithin(at, at + 1, size);
+    this.numbers.copyWithin(at, at + 1, size);
+    this.size = size - 1;
+    return true;
+  }
+
+  /** The first place in the value order (no NaN held) whose pair (value, number) comes after (`value`, `number`). */
+  private valuePlace(value: number, number: number): number {
+    const { sortedValues, order, numbers } = this;
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const held = sortedValues[mid] as number;
+      if (held < value || (held === value && (numbers[order[mid] as number] as number) < number)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private rebuild(history: TrialHistory, split: HistorySplit, name: string, inValueOrder: boolean): void {

@@ -175,5 +175,38 @@ describe('the kept above set of a parameter (followed as trials finish)', () => 
     expect(set.builds).toBe(3);
     read();
     expect(set.builds).toBe(3);
+    // Running trials (values below, among and above the held ones, one NaN) merged into a copy: the kept set as
+    // it was.
+    const running: Trial[] = [0.5, -1, 3, 12, Number.NaN, 3].map((x, i) => ({
+      study: 's',
+      number: 603 + 2 * i,
+      state: 'running',
+      internal: { x },
+      startedAt: '',
+    }));
+    const withRunning = () => {
+      history.sync('s', 'minimize', trials, running);
+      const split = splitHistory(history, settings);
+      for (const inValueOrder of [true, true, false, false])
+        expect(plain(set.read(history, split, 'x', inValueOrder))).toEqual(
+          plain(aboveSet(history, split, 'x', inValueOrder)),
+        );
+    };
+    withRunning();
+    expect(set.builds).toBe(4);
+    // A NaN value among the finished trials: no value order to keep or merge into, a fresh set each time.
+    // Folded with others in one sync (sorted together, so the NaN lands anywhere in the history's value order).
+    for (const [x, number] of [
+      [4, 700],
+      [Number.NaN, 702],
+      [1, 704],
+      [7, 706],
+      [Number.NaN, 708],
+      [3, 710],
+    ] as const)
+      add(x, 2000 + number, number);
+    withRunning();
+    add(2, 2001, 701);
+    withRunning();
   });
 });

@@ -24,55 +24,56 @@ const extrasWith = (split: HistorySplit, name: string): Extra[] => {
  * The above set of finished trials `held` with the extras merged in, as `aboveSet` merges them: in arrival order
  * each extra before the first held trial of a larger number; in value order (when held) each before the first
  * held pair (value, number) it precedes, extras sorted by value then number; arrival ranks moved past the extras
- * before them. O(n + m log m) for m extras, in new arrays.
+ * before them. The held runs between extras are copied whole; O(n + m log n) for m extras, in new arrays.
  */
 const withExtras = (held: ObservationSet, extras: readonly Extra[]): ObservationSet => {
   const n = held.values.length;
   const m = extras.length;
   const values = new Float64Array(n + m);
   const numbers = new Int32Array(n + m);
-  // The arrival rank of each held trial and of each extra (by its place in `extras`).
+  // Held trial r moves to r + (the extras before it); extra e (by number) goes to its place plus e.
   const heldRank = new Int32Array(n);
   const extraRank = new Int32Array(m);
-  let out = 0;
-  let j = 0;
-  for (let i = 0; i < n; i++) {
-    const number = held.numbers[i] as number;
-    for (; j < m && (extras[j] as Extra).number < number; j++) {
-      values[out] = (extras[j] as Extra).value;
-      numbers[out] = (extras[j] as Extra).number;
-      extraRank[j] = out++;
+  let from = 0;
+  for (let e = 0; e <= m; e++) {
+    const to = e < m ? lowerBoundInt(held.numbers, n, (extras[e] as Extra).number) : n;
+    values.set(held.values.subarray(from, to), from + e);
+    numbers.set(held.numbers.subarray(from, to), from + e);
+    for (let r = from; r < to; r++) heldRank[r] = r + e;
+    if (e < m) {
+      values[to + e] = (extras[e] as Extra).value;
+      numbers[to + e] = (extras[e] as Extra).number;
+      extraRank[e] = to + e;
     }
-    values[out] = held.values[i] as number;
-    numbers[out] = number;
-    heldRank[i] = out++;
-  }
-  for (; j < m; j++) {
-    values[out] = (extras[j] as Extra).value;
-    numbers[out] = (extras[j] as Extra).number;
-    extraRank[j] = out++;
+    from = to;
   }
   if (held.sorted === undefined) return { values, numbers };
+  const sorted = held.sorted;
   const byValue = extras.map((extra, e) => ({ ...extra, rank: extraRank[e] as number }));
   byValue.sort((a, b) => a.value - b.value || a.number - b.number);
   const sortedValues = new Float64Array(n + m);
   const order = new Int32Array(n + m);
-  out = 0;
-  j = 0;
-  for (let i = 0; i < n; i++) {
-    const value = held.sorted.values[i] as number;
-    const arrival = held.sorted.order[i] as number;
-    const number = held.numbers[arrival] as number;
-    for (; j < m && precedes(byValue[j] as Extra, value, number); j++) {
-      sortedValues[out] = (byValue[j] as Extra).value;
-      order[out++] = (byValue[j] as { rank: number }).rank;
+  from = 0;
+  for (let e = 0; e <= m; e++) {
+    const extra = byValue[e];
+    // The first held pair the extra precedes (the held ones before it do not): where the extra goes.
+    let to = n;
+    if (extra !== undefined) {
+      let lo = from;
+      while (lo < to) {
+        const mid = (lo + to) >>> 1;
+        const arrival = sorted.order[mid] as number;
+        if (precedes(extra, sorted.values[mid] as number, held.numbers[arrival] as number)) to = mid;
+        else lo = mid + 1;
+      }
     }
-    sortedValues[out] = value;
-    order[out++] = heldRank[arrival] as number;
-  }
-  for (; j < m; j++) {
-    sortedValues[out] = (byValue[j] as Extra).value;
-    order[out++] = (byValue[j] as { rank: number }).rank;
+    sortedValues.set(sorted.values.subarray(from, to), from + e);
+    for (let i = from; i < to; i++) order[i + e] = heldRank[sorted.order[i] as number] as number;
+    if (extra !== undefined) {
+      sortedValues[to + e] = extra.value;
+      order[to + e] = extra.rank;
+    }
+    from = to;
   }
   return { values, numbers, sorted: { values: sortedValues, order } };
 };
@@ -173,7 +174,9 @@ export class KeptAboveSet {
           sorted: { values: this.sortedValues.subarray(0, size), order: this.order.subarray(0, size) },
         }
       : { values, numbers };
-    return extras.length === 0 ? held : withExtras(held, extras);
+    if (extras.length === 0) return held;
+    // A NaN value held leaves no value order to search for the extras' places: merged as a fresh set merges them.
+    return this.below === undefined ? aboveSet(history, split, name, inValueOrder) : withExtras(held, extras);
   }
 
   /**

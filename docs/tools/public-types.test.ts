@@ -1,4 +1,6 @@
 /**
+ * Two checks of the built declarations (`pnpm build`), read as a user's compiler reads them.
+ *
  * Every Parzen type a public entry point's declarations name is itself exported by some entry point, so a user
  * can name it (trial 129: `At`, `TrialBase`, `SchemaNode`, `ProfileSettings` and a dozen plugin types were not;
  * the reference showed them unlinked). Reads the built declarations (`pnpm build`), as a user's compiler does;
@@ -72,5 +74,45 @@ describe('public declarations', () => {
         for (const declaration of target(symbol).declarations ?? []) visit(declaration, `${entry}: ${symbol.name}`);
     }
     expect([...unexported]).toEqual([]);
+  }, 120_000);
+});
+
+/**
+ * The engine's internal dependencies, whose declarations no public entry point may lead to: a user's
+ * compiler would check them too (with `skipLibCheck: false` and `target` ES2020, inversify's name
+ * `ErrorOptions`, which that lib lacks, and the check fails), and reflect-metadata's would change the
+ * user's global `Reflect`. rxjs is not one of them: the event bus and the stream reporter hand out its
+ * `Observable`, so it is part of the public types.
+ */
+const INTERNAL =
+  /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(inversify|@inversifyjs\/[^/]+|reflect-metadata|ajv|ajv-formats)\//;
+
+describe('public declarations, as a dependency', () => {
+  it("lead to no declaration of the engine's internal dependencies", () => {
+    // One host for every entry, so that each file is parsed once.
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      skipLibCheck: true,
+      types: [],
+    };
+    const host = ts.createCompilerHost(options);
+    const parsed = new Map<string, ts.SourceFile | undefined>();
+    const getSourceFile = host.getSourceFile;
+    host.getSourceFile = (file, ...rest) => {
+      if (!parsed.has(file)) parsed.set(file, getSourceFile.call(host, file, ...rest));
+      return parsed.get(file);
+    };
+    const reached = entries.flatMap((entry) =>
+      ts
+        .createProgram([entry.file], options, host)
+        .getSourceFiles()
+        .flatMap((source) => {
+          const dependency = INTERNAL.exec(source.fileName)?.[1];
+          return dependency === undefined ? [] : [`${entry.name} reaches ${dependency}`];
+        }),
+    );
+    expect([...new Set(reached)]).toEqual([]);
   }, 120_000);
 });

@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Container } from 'inversify';
 import { checkApiOptions } from '../api-options.js';
 import {
   type ConsoleReporterSettings,
@@ -39,7 +38,7 @@ import type { EngineEvent } from '../events/engine-event.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
 import { checkedOptionIssues, createStoreForReading } from './create-plugin.js';
-import type { StudyScope } from './study-scope.js';
+import type { OpenStudyScope, StudyScope } from './study-scope.js';
 
 /**
  * The engine's own plugins: the memory store, the console reporter (with what a host imposes on it), the
@@ -342,21 +341,21 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   };
 };
 
-/** Each loaded experiment's root container (inversify), made when its first study scope opens. */
-const containers = new WeakMap<LoadedExperiment, Container>();
+/** What opens a study scope in each loaded experiment's root container, made when its first study scope opens. */
+const scopeOpeners = new WeakMap<LoadedExperiment, OpenStudyScope>();
 
 /**
  * A child container for one study of a loaded experiment, to create its plugins with their services.
  * The first one loads inversify and makes the experiment's root container.
  */
 export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> => {
-  const { createRootContainer, createStudyScope } = await import('./study-scope.js');
-  let container = containers.get(experiment);
-  if (container === undefined) {
-    container = createRootContainer(experiment.packages);
-    containers.set(experiment, container);
+  const { openStudyScopes } = await import('./study-scope.js');
+  let open = scopeOpeners.get(experiment);
+  if (open === undefined) {
+    open = openStudyScopes(experiment.packages);
+    scopeOpeners.set(experiment, open);
   }
-  return createStudyScope(container, {
+  return open({
     study: experiment.config.name,
     seed: experiment.config.seed,
     baseDir: experiment.baseDir,

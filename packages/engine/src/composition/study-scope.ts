@@ -26,7 +26,7 @@ import { Container } from '../vendor/inversify.js';
 import { coreServices, createPlugin, lookupServices, readerServices } from './create-plugin.js';
 
 /** The root container: every plugin package's manifests and service providers, and the registry built from them. */
-export const createRootContainer = (packages: readonly PluginPackage[]): Container => {
+const createRootContainer = (packages: readonly PluginPackage[]): Container => {
   const root = new Container();
   for (const pkg of packages) {
     for (const manifest of pkg.manifests) root.bind<AnyPluginManifest>(PLUGIN_MANIFEST).toConstantValue(manifest);
@@ -106,7 +106,7 @@ export interface StudyScopeOptions {
  * event bus (created on first use) and every contributed service, each once per study. Plugins of the
  * study are created with these services in their context.
  */
-export const createStudyScope = (root: Container, options: StudyScopeOptions): StudyScope => {
+const createStudyScope = (root: Container, options: StudyScopeOptions): StudyScope => {
   const child = new Container({ parent: root });
   const services = lookupServices(
     (id) => child.isBound(id),
@@ -205,4 +205,16 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       }
     },
   };
+};
+
+/** Opens one study's scope in the root container an {@link openStudyScopes} made. */
+export type OpenStudyScope = (options: StudyScopeOptions) => StudyScope;
+
+/**
+ * Makes the root container of `packages` and returns what opens a study's scope in it. The container stays
+ * inside this module: no declaration names an inversify type, so a user's compiler never reads inversify's.
+ */
+export const openStudyScopes = (packages: readonly PluginPackage[]): OpenStudyScope => {
+  const root = createRootContainer(packages);
+  return (options) => createStudyScope(root, options);
 };

@@ -83,7 +83,7 @@ describe('attrs', () => {
     }[];
     expect(trials[0]).toMatchObject({ state: 'complete', attrs: { acc: 0.75, tags: ['a', 'b'] } });
     expect(trials[1]).toMatchObject({ state: 'failed', error: { code: 'OBJECTIVE_BAD_ATTRS' } });
-    expect(trials[1]?.error?.message).toContain('attrs.when is a function');
+    expect(trials[1]?.error?.message).toContain('/attrs/when is a function');
     const csv = (await cli('trials', path, '--csv')).stdout.split('\n');
     const header = csv[0]?.split(',') ?? [];
     expect(header).toContain('attrs.acc');

@@ -130,7 +130,7 @@ describe('Study.addTrials', () => {
     circular.self = circular;
     const bad = [
       ['NaN', { f1: Number.NaN }, 'attrs.f1 is NaN'],
-      ['a Date', { at: new Date(0) }, '(a Date object)'],
+      ['a Date', { at: new Date(0) }, 'attrs.at is a Date'],
       ['a Map', { m: new Map() }, '(a Map object)'],
       ['a function', { fn: () => 1 }, 'attrs.fn is a function'],
       ['undefined', { u: undefined }, 'attrs.u is undefined'],

@@ -265,7 +265,7 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       study.tell(trial.number, { loss: 0.3, attrs: { finishedAt: new Date(0), model: 'a' } }),
     ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
-      message: expect.stringMatching(/attrs\.finishedAt is .*Date.*trial #0 is still running; tell it again/),
+      message: expect.stringMatching(/\/attrs\/finishedAt is a Date .*trial #0 is still running; tell it again/),
     });
     // Nothing is kept, so the message does not say the loss is (trial 45: it said both).
     await expect(study.tell(trial.number, { loss: 0.3, attrs: { when: new Date(0) } })).rejects.toMatchObject({

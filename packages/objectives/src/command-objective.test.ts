@@ -1284,7 +1284,7 @@ console.log('bye');`;
     // Attrs that are not JSON: refused, and said why (review 62: dropped without a word).
     const nan = await runTrainer('nan-attrs', 1);
     expect(details(nan.result)).not.toHaveProperty('attrs');
-    expect(details(nan.result).attrsRefused).toMatch(/attrs\.f1 is NaN/);
+    expect(details(nan.result).attrsRefused).toMatch(/\/attrs\/f1 is NaN/);
     // A program that prints no result line: no attrs.
     const polite = await runTrainer('polite', 1);
     expect(details(polite.result)).not.toHaveProperty('attrs');

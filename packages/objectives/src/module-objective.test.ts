@@ -383,7 +383,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
         });
       }
       expect(await evaluate({ mode: 'attrs', x: 1 })).toMatchObject({
-        error: { code: 'OBJECTIVE_BAD_ATTRS', message: /attrs\.f is a function/ },
+        error: { code: 'OBJECTIVE_BAD_ATTRS', message: /\/attrs\/f is a function/ },
       });
       expect(await evaluate({ mode: 'exit', x: 1 })).toMatchObject({ error: { code: 'OBJECTIVE_EXITED' } });
       expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', loss: 10 });

@@ -21,13 +21,21 @@ export type ObjectiveResult =
   | {
       /** The loss: a finite number (NaN, an infinity or a non-number fails the trial). */
       readonly loss: number;
-      /** JSON values stored with the trial; absent when none. */
+      /**
+       * JSON values stored with the trial; absent when none. A field whose value is `undefined` is left out, as
+       * JSON leaves it out; a value JSON cannot hold as it is (NaN, an infinity, a function, a Date, a class
+       * instance, an `undefined` in an array) fails the trial as `OBJECTIVE_BAD_ATTRS`, naming where it is
+       * (`/attrs/p99 is NaN`), with the loss kept in the error's details.
+       */
       readonly attrs?: object;
     }
   | {
       /** The loss: a finite number (NaN, an infinity or a non-number fails the trial). */
       readonly loss: number;
-      /** JSON values stored with the trial; the other fields next to `loss` are stored with them. */
+      /**
+       * JSON values stored with the trial, as in the form above; the other fields next to `loss` are stored
+       * with them, under the same rules.
+       */
       readonly attrs?: object;
       readonly [field: string]: unknown;
     }

@@ -53,12 +53,18 @@ describe('interpretObjectiveValue', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;
     const cases: [unknown, string][] = [
-      [{ fn: () => 1 }, 'attrs.fn is a function'],
-      [{ big: 10n }, 'attrs.big is a bigint'],
-      [{ nested: { when: new Date(0) } }, 'attrs.nested.when is'],
-      [{ list: [1, Number.NaN] }, 'attrs.list[1] is NaN'],
-      [{ gone: undefined }, 'attrs.gone is undefined'],
-      [circular, 'attrs.self refers back to itself'],
+      [{ fn: () => 1 }, '/attrs/fn is a function'],
+      [{ big: 10n }, '/attrs/big is a bigint'],
+      [
+        { nested: { when: new Date(0) } },
+        '/attrs/nested/when is a Date ("1970-01-01T00:00:00.000Z"), which would read back as a string: give `date.toISOString()` or `date.getTime()`',
+      ],
+      [{ list: [1, Number.NaN] }, '/attrs/list/1 is NaN'],
+      [{ p99: Number.POSITIVE_INFINITY }, '/attrs/p99 is Infinity'],
+      // JSON would turn it into null, a value the objective did not give.
+      [{ list: [1, undefined] }, '/attrs/list/1 is undefined'],
+      [{ 'a/b': Number.NaN }, '/attrs/a~1b is NaN'],
+      [circular, '/attrs/self refers back to itself'],
       [{ map: new Map() }, 'a Map object'],
     ];
     for (const [attrs, message] of cases) {
@@ -75,6 +81,30 @@ describe('interpretObjectiveValue', () => {
     expect(interpretObjectiveValue({ loss: 1, attrs: 'fast' })).toMatchObject({
       status: 'failed',
       error: { code: 'OBJECTIVE_BAD_ATTRS', message: expect.stringContaining('expected an object of JSON values') },
+    });
+  });
+
+  it('drops fields whose value is undefined, as JSON does, and keeps the trial (an optional field was a failed trial)', () => {
+    expect(interpretObjectiveValue({ loss: 1, attrs: { p99: undefined, p50: 3 } })).toEqual({
+      status: 'ok',
+      loss: 1,
+      attrs: { p50: 3 },
+    });
+    expect(interpretObjectiveValue({ loss: 1, attrs: { p99: undefined } })).toEqual({ status: 'ok', loss: 1 });
+    expect(interpretObjectiveValue({ loss: 1, epochs: undefined, attrs: { run: { p99: undefined, n: 2 } } })).toEqual({
+      status: 'ok',
+      loss: 1,
+      attrs: { run: { n: 2 } },
+    });
+    // An undefined next to `loss` is no second value of a name in `attrs`.
+    expect(interpretObjectiveValue({ loss: 1, acc: undefined, attrs: { acc: 0.9 } })).toEqual({
+      status: 'ok',
+      loss: 1,
+      attrs: { acc: 0.9 },
+    });
+    // A field next to `loss` is named where it is.
+    expect(interpretObjectiveValue({ loss: 1, p99: Number.NaN })).toMatchObject({
+      error: { code: 'OBJECTIVE_BAD_ATTRS', message: expect.stringContaining('not JSON: /p99 is NaN.') },
     });
   });
 
@@ -128,7 +158,7 @@ describe('interpretObjectiveValue', () => {
       status: 'failed',
       error: {
         code: 'OBJECTIVE_BAD_ATTRS',
-        message: expect.stringContaining(`attrs${'.a'.repeat(101)} is nested more than 100 levels deep`),
+        message: expect.stringContaining(`/attrs${'/a'.repeat(101)} is nested more than 100 levels deep`),
       },
     });
   });

@@ -42,29 +42,38 @@ const isPlainObject = (value: object): boolean => {
   return prototype === Object.prototype || prototype === null;
 };
 
-/**
- * Where `value` stops being JSON that survives a round trip (`attrs.model: a function`), or undefined
- * when it is: finite numbers, strings, booleans, null, arrays and plain objects of those.
- */
-export const notJson = (value: unknown, path: string, seen = new Set<object>()): string | undefined => {
+/** Where a walk into a value stopped being JSON: the keys and indexes that lead there, and what is there. */
+interface NotJsonAt {
+  readonly at: readonly (string | number)[];
+  readonly found: string;
+}
+
+/** What a value that is not JSON is, for a message: a Date says what to give instead. */
+const notJsonObject = (value: object): string =>
+  value instanceof Date
+    ? `a Date (${describeValue(value)}), which would read back as a string: give \`date.toISOString()\` or \`date.getTime()\``
+    : `${describeValue(value)} (a ${value.constructor?.name ?? 'class'} object)`;
+
+/** The first place in `value` that is not JSON; with `skipUndefined`, an object's `undefined` fields are passed over. */
+const firstNotJson = (
+  value: unknown,
+  at: (string | number)[],
+  skipUndefined: boolean,
+  seen = new Set<object>(),
+): NotJsonAt | undefined => {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
-  if (typeof value !== 'object') return `${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}`;
-  if (seen.has(value)) return `${path} refers back to itself`;
-  if (!Array.isArray(value) && !isPlainObject(value))
-    return `${path} is ${describeValue(value)} (a ${value.constructor?.name ?? 'class'} object)`;
-  if (seen.size > 100) return `${path} is nested more than 100 levels deep`;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { at, found: `is ${value}` };
+  if (typeof value !== 'object') return { at, found: `is ${value === undefined ? 'undefined' : `a ${typeof value}`}` };
+  if (seen.has(value)) return { at, found: 'refers back to itself' };
+  if (!Array.isArray(value) && !isPlainObject(value)) return { at, found: `is ${notJsonObject(value)}` };
+  if (seen.size > 100) return { at, found: 'is nested more than 100 levels deep' };
   seen.add(value);
   try {
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        const found = notJson(value[index], `${path}[${index}]`, seen);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    }
-    for (const [key, inner] of Object.entries(value)) {
-      const found = notJson(inner, `${path}.${key}`, seen);
+    const inner: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((item, index) => [index, item])
+      : Object.entries(value).filter(([, item]) => !skipUndefined || item !== undefined);
+    for (const [key, item] of inner) {
+      const found = firstNotJson(item, [...at, key], skipUndefined, seen);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -72,6 +81,37 @@ export const notJson = (value: unknown, path: string, seen = new Set<object>()):
     seen.delete(value);
   }
 };
+
+/**
+ * Where `value` stops being JSON that survives a round trip (`attrs.model is a function`), or undefined
+ * when it is: finite numbers, strings, booleans, null, arrays and plain objects of those.
+ */
+export const notJson = (value: unknown, path: string): string | undefined => {
+  const problem = firstNotJson(value, [], false);
+  if (problem === undefined) return undefined;
+  const keys = problem.at.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+  return `${path}${keys} ${problem.found}`;
+};
+
+/**
+ * A copy of JSON attrs (checked: no cycles) without the fields, of any object within, whose value is
+ * `undefined`: JSON drops them (`JSON.stringify({ p99: undefined })` is `{}`), and an optional field is
+ * common in TypeScript. An array's `undefined` is not dropped but refused by the check before: JSON would
+ * turn it into `null`, a value the objective did not give.
+ */
+const withoutUndefined = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => [key, withoutUndefined(item)]),
+  );
+};
+
+/** A JSON pointer (RFC 6901) to a place in an objective's result: `/attrs/p99`, `/attrs/curve/3`. */
+const pointerTo = (at: readonly (string | number)[]): string =>
+  at.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 
 /**
  * Turns whatever an objective function returned into a result: a finite number, or an object with a
@@ -109,26 +149,27 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
     if (typeof checked !== 'number') return checked;
     if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)))
       return badAttrs(`${source} attrs ${describeValue(attrs)}; expected an object of JSON values.`, checked);
-    const problem =
-      (attrs === undefined ? undefined : notJson(attrs, 'attrs')) ??
-      Object.entries(rest)
-        .map(([key, value]) => notJson(value, key))
-        .find((found) => found !== undefined);
-    const merged = { ...rest, ...(attrs as Record<string, unknown> | undefined) };
+    // Fields whose value is `undefined` go, as JSON drops them; what JSON cannot hold fails the trial.
+    const problem = Object.entries({ ...rest, attrs })
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => firstNotJson(value, [key], true))
+      .find((found) => found !== undefined);
     if (problem !== undefined)
       return badAttrs(
-        `${source} attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
+        `${source} attrs that are not JSON: ${pointerTo(problem.at)} ${problem.found}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects (a field whose value is undefined is left out, as JSON leaves it out).`,
         checked,
       );
+    const { attrs: given, ...fields } = withoutUndefined({ ...rest, attrs }) as Record<string, unknown>;
+    const merged = { ...fields, ...(given as Record<string, unknown> | undefined) };
     // A field next to `loss` and in `attrs` with two values: one would be dropped without a word.
-    const inAttrs = (attrs ?? {}) as Record<string, unknown>;
-    const twice = Object.keys(rest).find(
-      (key) => Object.hasOwn(inAttrs, key) && JSON.stringify(inAttrs[key]) !== JSON.stringify(rest[key]),
+    const inAttrs = (given ?? {}) as Record<string, unknown>;
+    const twice = Object.keys(fields).find(
+      (key) => Object.hasOwn(inAttrs, key) && JSON.stringify(inAttrs[key]) !== JSON.stringify(fields[key]),
     );
     if (twice !== undefined)
       return badAttrs(
-        `${source} \`${twice}\` twice, next to \`loss\` (${describeValue(rest[twice])}) and in \`attrs\` ` +
-          `(${describeValue((attrs as Record<string, unknown>)[twice])}); fields next to \`loss\` are attrs too, so give each name once.`,
+        `${source} \`${twice}\` twice, next to \`loss\` (${describeValue(fields[twice])}) and in \`attrs\` ` +
+          `(${describeValue(inAttrs[twice])}); fields next to \`loss\` are attrs too, so give each name once.`,
         checked,
       );
     return Object.keys(merged).length === 0

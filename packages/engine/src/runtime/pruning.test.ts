@@ -280,7 +280,7 @@ describe('pruning in the run loop', () => {
     expect(bad.trials[0]).not.toHaveProperty('attrs');
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^trial #0 was pruned, and the attrs it returned were not stored \(attrs\.when is .*\): attrs are stored as JSON/,
+        /^trial #0 was pruned, and the attrs it returned were not stored \(\/attrs\/when is .*\): attrs are stored as JSON/,
       ),
     ]);
     expect(warnings[0]).not.toContain('loss');

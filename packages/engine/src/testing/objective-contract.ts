@@ -143,7 +143,8 @@ const RETURNED: readonly {
     what: 'attrs that are not JSON, keeping the loss in details.loss',
     code: 'OBJECTIVE_BAD_ATTRS',
     check: (error) => {
-      expect(error.message).toMatch(/attrs\.bad/);
+      // Names the place: `/attrs/bad` (or `attrs.bad`).
+      expect(error.message).toMatch(/attrs[./]bad/);
       expect(error.details?.loss, 'the loss it gave, in the error details').toBe(0.75);
     },
   },

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type InterruptHandlers, installInterruptHandlers } from './interrupts.js';
+import { type InterruptHandlers, installInterruptHandlers, studyRunGoingOn } from './interrupts.js';
 
 type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -84,6 +86,8 @@ describe('installInterruptHandlers', () => {
       written.push(String(chunk));
       return true;
     });
+    // While a run goes on: with none, the default handlers end the process (tested in a child below).
+    const ended = studyRunGoingOn();
     try {
       const { handlers, deliver } = install();
       installed = handlers;
@@ -91,11 +95,12 @@ describe('installInterruptHandlers', () => {
       // Another signal: the same one within 100 ms counts once.
       deliver('SIGTERM');
     } finally {
+      ended();
       write.mockRestore();
     }
     expect(written.map((line) => line.trim())).toEqual([
       "parzen: SIGINT: letting running trials finish (up to the run's grace period, 30 s unless `gracePeriodMs` or a config's `gracePeriodSeconds` sets it), then stopping (press Ctrl-C again to stop now).",
-      'parzen: SIGTERM: stopping now: running trials are recorded as interrupted.',
+      'parzen: SIGTERM: stopping now: running trials are recorded as interrupted (send SIGTERM again to exit at once).',
     ]);
   });
 
@@ -128,4 +133,89 @@ it('refuses an argument that is not a function, which failed only at the first C
       issues: [expect.objectContaining({ pointer: '', found: '{"gracePeriodMs":5000}' })],
     }),
   );
+});
+
+/**
+ * A program that installs the default handlers once, as a long-lived service does, and leaves them
+ * installed: it runs a study (until it is interrupted, with `interrupt`), then stays up, idle, printing
+ * `idle` and what the run ended with. Runs in a child: ending the process is what is tested.
+ */
+const service = (interrupt: boolean) => {
+  const fmin = fileURLToPath(new URL('../fmin.ts', import.meta.url));
+  const interrupts = fileURLToPath(new URL('./interrupts.ts', import.meta.url));
+  const sample = fileURLToPath(new URL('../domain/sample-distribution.ts', import.meta.url));
+  const script = `
+    import { fmin } from ${JSON.stringify(fmin)};
+    import { installInterruptHandlers } from ${JSON.stringify(interrupts)};
+    import { sampleDistribution } from ${JSON.stringify(sample)};
+    const handlers = installInterruptHandlers();
+    const suggester = { name: 'prior', beginTrial: (c) => ({ sampleParam: (p) => sampleDistribution(p.distribution, c.rng) }) };
+    const run = await fmin({
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      suggester,
+      maxTrials: ${interrupt ? 1000 : 2},
+      signal: handlers.signal,
+      forceSignal: handlers.forceSignal,
+      objective: async ({ x }) => {
+        ${interrupt ? "process.stdout.write('running\\n'); await new Promise((resolve) => setTimeout(resolve, 200));" : ''}
+        return x;
+      },
+    });
+    setInterval(() => {}, 1000);
+    process.stdout.write('idle ' + run.reason + '\\n');
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const printed = async (text: string): Promise<void> => {
+    for (let waited = 0; !stdout.includes(text); waited += 20) {
+      if (waited > 20_000) throw new Error(`the child never printed ${text}: ${stdout} ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  // Its exit code, or 'still running' 5 s after the last signal (then it is killed).
+  const exit = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? String(signal)));
+  });
+  const ended = async (): Promise<number | string> => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const code = await exit;
+    clearTimeout(timer);
+    return code === 'SIGKILL' ? 'still running' : code;
+  };
+  return { child, printed, ended, output: () => ({ stdout, stderr }) };
+};
+
+describe('installInterruptHandlers left installed in a long-lived program', () => {
+  it('ends the process at a signal while no study runs, as Node would without them (Ctrl-C never ended it)', async () => {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      const program = service(false);
+      await program.printed('idle max-trials');
+      program.child.kill(signal);
+      expect(await program.ended()).toBe(code);
+      expect(program.output().stderr).toContain(`parzen: ${signal}: no study is running, so exiting`);
+    }
+  }, 60_000);
+
+  it('stops a running study gracefully at the first signal, and ends the process at one after the run', async () => {
+    const program = service(true);
+    await program.printed('running');
+    program.child.kill('SIGINT');
+    await program.printed('idle interrupted');
+    program.child.kill('SIGINT');
+    expect(await program.ended()).toBe(130);
+    expect(program.output().stderr).toContain('parzen: SIGINT: letting running trials finish');
+    expect(program.output().stderr).toContain('parzen: SIGINT: no study is running, so exiting');
+  }, 60_000);
 });

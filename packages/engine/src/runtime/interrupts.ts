@@ -36,22 +36,39 @@ export const signalsDelivered = async (): Promise<void> => {
 /** A signal repeated within this many milliseconds counts once (no one presses Ctrl-C twice so fast). */
 const DUPLICATE_MS = 100;
 
+/** How many study runs (`fmin`, `optimize`, `runExperiment`) are going on in this thread. */
+let runsGoingOn = 0;
+
+/**
+ * Counts a study run as going on until the returned function is called (the run loop calls it when it
+ * ends): between runs, the default handlers end the process at a signal, as Node would without them.
+ */
+export const studyRunGoingOn = (): (() => void) => {
+  runsGoingOn += 1;
+  let ended = false;
+  return () => {
+    if (!ended) runsGoingOn -= 1;
+    ended = true;
+  };
+};
+
 /**
  * What the handlers say on stderr of a signal when no `onSignal` was given, as the CLI says it: the first lets
  * running trials finish, the second stops them now (trial 171: nothing was said, so a second Ctrl-C came and
  * lost the trial). The grace period is the run's (`gracePeriodMs`), which the handlers do not know.
  */
-const sayOnStderr = (name: string, count: number): void => {
+const sayOnStderr = (name: string, count: number, running: boolean): void => {
   const again = name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`;
-  const message =
-    count === 1
+  const message = !running
+    ? 'no study is running, so exiting, as without these handlers.'
+    : count === 1
       ? `letting running trials finish (up to the run's grace period, 30 s unless \`gracePeriodMs\` or a config's \`gracePeriodSeconds\` sets it), then stopping (${again} to stop now).`
       : count === 2
-        ? 'stopping now: running trials are recorded as interrupted.'
-        : undefined;
+        ? `stopping now: running trials are recorded as interrupted (${again} to exit at once).`
+        : 'exiting without waiting for the run to end.';
   // After the terminal's `^C`, on a line of its own.
   const lead = process.stderr.isTTY === true ? '\n' : '';
-  if (message !== undefined) process.stderr.write(`${lead}parzen: ${name}: ${message}\n`);
+  process.stderr.write(`${lead}parzen: ${name}: ${message}\n`);
 };
 
 /**
@@ -59,14 +76,20 @@ const sayOnStderr = (name: string, count: number): void => {
  * running trials to end as `INTERRUPTED` (the store still gets them, so it stays readable and complete).
  * Each signal is said on stderr, as the CLI says it (`parzen: SIGINT: letting running trials finish (up to the
  * run's grace period, ...), then stopping (press Ctrl-C again to stop now).`, then `parzen: SIGINT: stopping now:
- * running trials are recorded as interrupted.`); `onSignal`, when given, is told each one instead (its name, and
- * 1 for the first), to say it your way or not at all (`() => {}`).
+ * running trials are recorded as interrupted (press Ctrl-C again to exit at once).`). A third signal ends the
+ * process at once, as the CLI's does, with the first signal's code ({@link SIGNAL_EXIT_CODES}: 130 after
+ * Ctrl-C); so does any signal while no study runs in this thread (`fmin`, `optimize`, `runExperiment`), with
+ * its own code, as Node ends a process without handlers: handlers left installed in a long-lived program
+ * do not keep it from ending between runs. (An ask/tell loop of your own is no run: pass `onSignal`.)
+ *
+ * `onSignal`, when given, is told each signal instead (its name, 1 for the first, and whether a study run is
+ * going on), to say it your way or not at all (`() => {}`); then ending the process is yours to decide.
  */
 export const installInterruptHandlers = (
-  onSignal: (name: string, count: number) => void = sayOnStderr,
+  onSignal?: (name: string, count: number, running: boolean) => void,
 ): InterruptHandlers => {
   // Options from JavaScript (`{ gracePeriodMs }`, which fmin takes) threw `onSignal is not a function` at Ctrl-C.
-  if (typeof onSignal !== 'function')
+  if (onSignal !== undefined && typeof onSignal !== 'function')
     throw invalidConfig('installInterruptHandlers argument', [
       {
         pointer: '',
@@ -90,7 +113,13 @@ export const installInterruptHandlers = (
     last = { name, at };
     count += 1;
     first ??= name;
-    onSignal(name, count);
+    const running = runsGoingOn > 0;
+    if (onSignal !== undefined) onSignal(name, count, running);
+    else {
+      sayOnStderr(name, count, running);
+      if (!running) process.exit(SIGNAL_EXIT_CODES[name]);
+      if (count > 2) process.exit(SIGNAL_EXIT_CODES[first]);
+    }
     if (count === 1) stop.abort(new Error(name));
     else force.abort(new Error(name));
   };

@@ -41,7 +41,7 @@ import {
 } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
-import { signalsDelivered } from './interrupts.js';
+import { signalsDelivered, studyRunGoingOn } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId, keptForImport, staleness } from './stale-trials.js';
 import { askStopper } from './stopping.js';
@@ -412,6 +412,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   };
   // What stops listening to the caller's signals, when the run ends.
   const stopListening: (() => void)[] = [];
+  // Until the run ends, a signal to the default interrupt handlers stops it instead of ending the process.
+  stopListening.push(studyRunGoingOn());
   try {
     const suggester = studySuggester(options.suggester);
     // What the store cannot do is refused before it opens (or creates) the study: nothing is written.

@@ -232,6 +232,17 @@ describe('the API checks its options as a config is checked', () => {
         ),
       }),
     ]);
+    // A Promise (an unawaited `createModuleObjective(...)`) is named, and told to be awaited (was `found {}`).
+    const pending = Promise.resolve(adapter);
+    expect(await issuesOf(fmin(untyped({ objective: pending, space, suggester: prior, maxTrials: 1 })))).toEqual([
+      expect.objectContaining({
+        pointer: '/objective',
+        expected: expect.stringMatching(
+          /^a function of the params, not a Promise: `createModuleObjective` and `createCommandObjective` are async, so `await` them/,
+        ),
+        found: 'a Promise',
+      }),
+    ]);
     // Anything else is told a function, as before.
     expect(await issuesOf(fmin(untyped({ objective: 3, space, suggester: prior, maxTrials: 1 })))).toEqual([
       expect.objectContaining({ pointer: '/objective', expected: 'a function' }),

@@ -50,13 +50,16 @@ const fn: Rule = (value) => (typeof value === 'function' ? undefined : 'a functi
  */
 const objectiveFn: Rule = (value) => {
   if (typeof value === 'function') return undefined;
-  const adapter =
-    typeof value === 'object' && value !== null && typeof (value as { evaluate?: unknown }).evaluate === 'function';
-  return adapter
-    ? "a function of the params (an objective adapter such as `createCommandObjective`'s runs through a config: " +
-        "`runExperiment({ ..., objective: { use: 'command', options: { command: [...] } } }, { plugins: [objectives, ...] })`, " +
-        "`objectives` being `import * as objectives from '@parzen/objectives'`; `parzen`'s runExperiment needs no `plugins`)"
-    : 'a function';
+  const has = (method: string) =>
+    typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
+  const throughConfig =
+    "an objective adapter such as `createCommandObjective`'s runs through a config: " +
+    "`runExperiment({ ..., objective: { use: 'command', options: { command: [...] } } }, { plugins: [objectives, ...] })`, " +
+    "`objectives` being `import * as objectives from '@parzen/objectives'`; `parzen`'s runExperiment needs no `plugins`";
+  // An unawaited `createModuleObjective(...)` was told "expected a function, found {}".
+  if (has('then'))
+    return `a function of the params, not a Promise: \`createModuleObjective\` and \`createCommandObjective\` are async, so \`await\` them (and ${throughConfig}; close an adapter you made and do not run)`;
+  return has('evaluate') ? `a function of the params (${throughConfig})` : 'a function';
 };
 const bool: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or false');
 const text: Rule = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');

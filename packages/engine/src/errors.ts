@@ -429,6 +429,8 @@ export const describeValue = (value: unknown): string => {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'bigint') return `the BigInt ${value}n`;
+  // JSON shows a Promise as `{}`.
+  if (value instanceof Promise) return 'a Promise';
   let text: string | undefined;
   try {
     text = JSON.stringify(value);

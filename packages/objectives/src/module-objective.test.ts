@@ -519,6 +519,30 @@ for (let study = 0; study < 2; study++) {
     expect(run.stdout.match(/^(loss|idle) .*$/gm)).toEqual(['loss 9', 'idle 0', 'loss 9', 'idle 1']);
   });
 
+  it('lets a program end that made an objective and never closed it (one fmin refused held the program open)', () => {
+    writeFileSync(join(dir, 'unclosed.mjs'), 'export default ({ x }) => { console.log("x", x); return x * x; };\n');
+    const source = fileURLToPath(new URL('./index.ts', import.meta.url));
+    // One objective never used (as one that fmin refused), one that ran a trial; neither is closed.
+    const script = `import { createModuleObjective } from ${JSON.stringify(pathToFileURL(source).href)};
+const made = await createModuleObjective({ path: './unclosed.mjs' }, ${JSON.stringify(dir)});
+const used = await createModuleObjective({ path: './unclosed.mjs' }, ${JSON.stringify(dir)});
+const signal = new AbortController().signal;
+const context = { trialNumber: 0, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
+const result = await used.evaluate({ x: 3 }, context);
+console.log('loss', result.status === 'ok' ? result.loss : result.status, made.name);
+`;
+    writeFileSync(join(dir, 'unclosed-exits.mjs'), script);
+    const started = Date.now();
+    const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(dir, 'unclosed-exits.mjs')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.signal, `killed after ${Date.now() - started} ms: the process did not end by itself`).toBeNull();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('x 3\nloss 9 module');
+  });
+
   it('with reuseThreads, hands the idle thread of a closed objective to the next one of the same unchanged module', async () => {
     // The loss is the thread's id, plus how many trials its loaded module has run.
     const source = (offset: number) =>

@@ -144,11 +144,12 @@ class ObjectiveThread {
     });
     // Held while it loads: a thread that ends while loading (process.exit, a top-level await that never
     // settles) must be heard, not leave Parzen's own awaits unsettled (Node's silent exit 13). Then let go,
-    // so an idle thread does not keep the process alive.
+    // its stdio too, so an idle thread does not keep the process alive (an objective made and never closed,
+    // as one `fmin` refused, held a program open).
     this.ready.then(
       () => {
         this.loadedYet = true;
-        this.worker.unref();
+        this.release();
       },
       () => undefined,
     );

@@ -975,7 +975,7 @@ export const manifests = [{
     expect(rejected.code).toBe(2);
     expect(rejected.stderr).toContain('5 of 7 lines cannot be imported, so nothing was imported');
     expect(rejected.stderr).toMatch(/line 7: \/loss: expected a finite number \(a complete trial\), found NaN/);
-    expect(rejected.stderr).toMatch(/line 8: \/attrs: expected JSON values: .*, found attrs\.f1 is NaN/);
+    expect(rejected.stderr).toMatch(/line 8: \/attrs\/f1: expected JSON values: .*, found NaN/);
     expect(rejected.stderr).toMatch(/line 2: \/params\/x: expected a number from 0 to 1, found 3/);
     expect(rejected.stderr).toMatch(/line 4: \/: expected one JSON object, found invalid JSON/);
     expect(rejected.stderr).toMatch(/line 5: \/params\/model: expected one of "svm", "tree", found "forest"/);

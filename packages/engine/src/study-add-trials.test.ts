@@ -129,13 +129,13 @@ describe('Study.addTrials', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     const bad = [
-      ['NaN', { f1: Number.NaN }, 'attrs.f1 is NaN'],
-      ['a Date', { at: new Date(0) }, 'attrs.at is a Date'],
-      ['a Map', { m: new Map() }, '(a Map object)'],
-      ['a function', { fn: () => 1 }, 'attrs.fn is a function'],
-      ['undefined', { u: undefined }, 'attrs.u is undefined'],
-      ['a BigInt', { big: 10n }, 'attrs.big is a bigint'],
-      ['a cycle', { c: circular }, 'attrs.c.self refers back to itself'],
+      ['NaN', { f1: Number.NaN }, '/attrs/f1', 'NaN'],
+      ['a Date', { at: new Date(0) }, '/attrs/at', 'a Date'],
+      ['a Map', { m: new Map() }, '/attrs/m', '(a Map object)'],
+      ['a function', { fn: () => 1 }, '/attrs/fn', 'a function'],
+      ['undefined in an array', { u: [1, undefined] }, '/attrs/u/1', 'undefined'],
+      ['a BigInt', { big: 10n }, '/attrs/big', 'a bigint'],
+      ['a cycle', { c: circular }, '/attrs/c/self', 'a value that refers back to itself'],
     ] as const;
     const study = await Study.open({ space, suggester: watching() });
     const { added, skipped } = await study.addTrials(
@@ -148,17 +148,32 @@ describe('Study.addTrials', () => {
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ attrs: { fine: [1, 'a', null, { b: true }] } });
     expect(skipped.map(({ row }) => row)).toEqual(bad.map((_, index) => index + 1));
-    for (const [index, [, , found]] of bad.entries())
+    for (const [index, [, , pointer, found]] of bad.entries())
       expect(skipped[index]?.issues).toEqual([
-        expect.objectContaining({ pointer: '/attrs', found: expect.stringContaining(found) }),
+        expect.objectContaining({ pointer, found: expect.stringContaining(found) }),
       ]);
     // Rejected by default, as every invalid row: a ParzenError naming the row, nothing added.
     const error = await errorOf(
       study.addTrials([{ params: { x: 0.5, kernel: 'linear' }, loss: 1, attrs: { f: Number.NaN } }]),
     );
     expect(error?.code).toBe('IMPORT_INVALID');
-    expect(error?.message).toMatch(/row 0: \/attrs: expected JSON values: .*, found attrs\.f is NaN/);
+    expect(error?.message).toMatch(/row 0: \/attrs\/f: expected JSON values: .*, found NaN/);
     expect(await study.trials()).toHaveLength(1);
+  });
+
+  it("drops attrs fields whose value is undefined, as JSON does and as an objective's attrs are kept", async () => {
+    const study = await Study.open({ space, suggester: watching() });
+    const { added } = await study.addTrials([
+      {
+        params: { x: 0.5, kernel: 'linear' },
+        loss: 1,
+        attrs: { p99: undefined, p50: 3, nested: { a: undefined, b: 1 } },
+      },
+      { params: { x: 0.25, kernel: 'linear' }, state: 'pruned', loss: 2, attrs: { gone: undefined } },
+    ]);
+    const attrsOf = (trial: object) => ('attrs' in trial ? trial.attrs : 'none');
+    expect(added.map(attrsOf)).toEqual([{ p50: 3, nested: { b: 1 } }, 'none']);
+    expect((await study.trials()).map(attrsOf)).toEqual([{ p50: 3, nested: { b: 1 } }, 'none']);
   });
 
   it('refuses a row reporting the same intermediate step twice (which value would the curve keep?)', async () => {

@@ -66,11 +66,12 @@ import {
   importInvalid,
 } from './runtime/imported-trials.js';
 import {
+  attrsNotJson,
   interpretObjectiveValue,
   keptLossNote,
-  notJson,
   thrownErrorInfo,
   toldErrorInfo,
+  withoutUndefined,
 } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import {
@@ -1189,17 +1190,17 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async prune(number: number, attrs?: Readonly<Record<string, unknown>>): Promise<FinishedTrial> {
     checkTrialNumber('prune', number);
-    const problem =
-      attrs === undefined
-        ? undefined
-        : typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)
-          ? `attrs is ${describeValue(attrs)}`
-          : notJson(attrs, 'attrs');
-    if (problem !== undefined)
+    // Checked as an objective's attrs are: a field whose value is undefined is passed over, and left out.
+    const notObject = attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs));
+    const notStorable = attrs === undefined || notObject ? undefined : attrsNotJson(attrs);
+    const problem = notObject
+      ? { pointer: '/attrs', found: `attrs is ${describeValue(attrs)}` }
+      : notStorable && { pointer: notStorable.pointer, found: `${notStorable.pointer} is ${notStorable.found}` };
+    if (problem)
       throw new ParzenError(
         'CONFIG_INVALID',
-        `study.prune(${number}, attrs): ${problem}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects. Nothing was recorded: trial #${number} is still running.`,
-        { issues: [{ pointer: '/attrs', expected: 'an object of JSON values', found: problem }] },
+        `study.prune(${number}, attrs): ${problem.found}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects (a field whose value is undefined is left out). Nothing was recorded: trial #${number} is still running.`,
+        { issues: [{ pointer: problem.pointer, expected: 'an object of JSON values', found: problem.found }] },
       );
     refuseUndecided(this.name, this.session.space, 'prune', number, await this.refuseTrialOfRun('prune', number));
     const trial = (await this.storedTrials()).find((t) => t.number === number);
@@ -1207,7 +1208,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       return await finishAskedTrial(
         this.session,
         number,
-        prunedOutcome(trial && lastIntermediate(trial)?.value, attrs),
+        prunedOutcome(
+          trial && lastIntermediate(trial)?.value,
+          attrs === undefined ? undefined : (withoutUndefined(attrs) as Readonly<Record<string, unknown>>),
+        ),
       );
     } finally {
       this.pruning.forget(number);

@@ -11,7 +11,7 @@ import {
   type TrialOutcome,
 } from '../domain/trial.js';
 import { type ConfigIssue, describeValue, ParzenError } from '../errors.js';
-import { notJson } from './interpret-result.js';
+import { attrsNotJson, notJson, withoutUndefined } from './interpret-result.js';
 
 /**
  * A finished trial as a user writes it, to import it (`parzen import`, `Study.addTrials`): params as the
@@ -184,12 +184,13 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
     );
   else if (attrs !== undefined) {
     // As an objective's attrs: stored as JSON, so a value JSON would change (NaN, a Date) or refuse is refused here.
-    const notStorable = notJson(attrs, 'attrs');
+    // A field whose value is undefined is passed over (and left out when stored), as in an objective's attrs.
+    const notStorable = attrsNotJson(attrs);
     if (notStorable !== undefined)
       issues.push({
-        pointer: '/attrs',
+        pointer: notStorable.pointer,
         expected: 'JSON values: numbers, strings, booleans, null, arrays or plain objects',
-        found: notStorable,
+        found: notStorable.found,
       });
   }
   const validError = isObject(error) && typeof error.code === 'string' && typeof error.message === 'string';
@@ -224,10 +225,13 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
       : { code: 'IMPORTED_FAILED', message: 'The trial had failed before it was imported.' };
     return { state: 'failed', error: info };
   }
-  if (state === 'pruned') return prunedOutcome(loss as number | undefined, attrs as Fields | undefined);
-  return attrs === undefined
+  // Fields whose value is undefined left out, as JSON does; attrs left with none are no attrs, as an objective's.
+  const given = attrs === undefined ? undefined : (withoutUndefined(attrs) as Fields);
+  const kept = given === undefined || Object.keys(given).length === 0 ? undefined : given;
+  if (state === 'pruned') return prunedOutcome(loss as number | undefined, kept);
+  return kept === undefined
     ? { state: 'complete', loss: loss as number }
-    : { state: 'complete', loss: loss as number, attrs: attrs as Fields };
+    : { state: 'complete', loss: loss as number, attrs: kept };
 };
 
 /** A row's `unrecorded` (a rescue file's `{"study", "trial"}`), or undefined with a problem added to `issues`. */

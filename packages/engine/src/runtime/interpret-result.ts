@@ -99,7 +99,7 @@ export const notJson = (value: unknown, path: string): string | undefined => {
  * common in TypeScript. An array's `undefined` is not dropped but refused by the check before: JSON would
  * turn it into `null`, a value the objective did not give.
  */
-const withoutUndefined = (value: unknown): unknown => {
+export const withoutUndefined = (value: unknown): unknown => {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(withoutUndefined);
   return Object.fromEntries(
@@ -112,6 +112,21 @@ const withoutUndefined = (value: unknown): unknown => {
 /** A JSON pointer (RFC 6901) to a place in an objective's result: `/attrs/p99`, `/attrs/curve/3`. */
 const pointerTo = (at: readonly (string | number)[]): string =>
   at.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+
+/**
+ * Where attrs given by hand (`study.addTrials`, `study.prune`) stop being JSON, as an objective's are checked: an
+ * object's `undefined` fields are passed over (and left out when stored, by {@link withoutUndefined}); `pointer`
+ * is a JSON pointer from the attrs' own place (`/attrs/p99`), `found` says what is there (`NaN`).
+ */
+export const attrsNotJson = (
+  attrs: object,
+  at: readonly (string | number)[] = ['attrs'],
+): { readonly pointer: string; readonly found: string } | undefined => {
+  const problem = firstNotJson(attrs, [...at], true);
+  if (problem === undefined) return undefined;
+  const found = problem.found.startsWith('is ') ? problem.found.slice(3) : `a value that ${problem.found}`;
+  return { pointer: pointerTo(problem.at), found };
+};
 
 /**
  * Turns whatever an objective function returned into a result: a finite number, or an object with a

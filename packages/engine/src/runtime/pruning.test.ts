@@ -856,12 +856,16 @@ describe('pruning from fmin and the ask/tell Study', () => {
     await study.report(trial.number, 0, 4);
     await expect(study.prune(trial.number, { when: new Date(0) })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
-      message: expect.stringContaining('attrs.when is'),
+      message: expect.stringContaining('/attrs/when is a Date'),
+    });
+    await expect(study.prune(trial.number, { when: new Date(0) })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ pointer: '/attrs/when' })],
     });
     await expect(study.prune(trial.number, [1] as never)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     expect((await study.trials())[0]?.state).toBe('running');
-    const pruned = await study.prune(trial.number, { epochs: 1 });
+    const pruned = await study.prune(trial.number, { epochs: 1, note: undefined });
     expect(pruned).toMatchObject({ state: 'pruned', loss: 4, attrs: { epochs: 1 } });
+    expect('attrs' in pruned && pruned.attrs).toEqual({ epochs: 1 });
     expect((await study.trials())[0]).toMatchObject({ state: 'pruned', attrs: { epochs: 1 } });
   });
 

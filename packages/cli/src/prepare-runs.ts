@@ -3,7 +3,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
   expandMatrix,
-  type ImportModule,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
@@ -52,6 +51,7 @@ import { listNames } from './list-names.js';
 import { longNameOfMatrix } from './long-study-name.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides, withoutBudgetFlags } from './overrides.js';
+import { enableTypeScriptPlugins, importPluginModule } from './plugin-imports.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
 import { readingLoadOptions } from './reading-plugins.js';
@@ -104,32 +104,7 @@ export interface PrepareOptions {
   readonly readConfig?: (path: string) => unknown;
 }
 
-const TS_FILE = /\.[cm]?tsx?$/;
-
-/**
- * Imports a config's plugin module with `import()` (TypeScript through tsx's hooks, which
- * {@link enableTypeScriptPlugins} registers), so the plugin shares the process's `@parzen/engine` (its
- * `ParzenError`s are known as such). A `.ts` file in a folder whose `package.json` says
- * `"type": "commonjs"` (or has none) is refused that way (Node takes it for CommonJS): a `.ts` file that
- * fails is then imported through tsx's `tsImport` instead, once per file and process (it does not cache).
- */
-const importPluginModule: ImportModule = async (url) => {
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    // Refused as CommonJS ("require() ES Module … in a cycle", or its type annotations unparsed): retry
-    // through tsImport, whose own error is the one to report if it fails too.
-    if (!url.startsWith('file:') || !TS_FILE.test(url)) throw error;
-  }
-  let loaded = typeScriptModules.get(url);
-  if (loaded === undefined) {
-    loaded = import('@parzen/objectives/host').then((objectives) => objectives.importTypeScript(url));
-    typeScriptModules.set(url, loaded);
-    loaded.catch(() => typeScriptModules.delete(url));
-  }
-  return loaded;
-};
-const typeScriptModules = new Map<string, Promise<Record<string, unknown>>>();
+export { enableTypeScriptPlugins } from './plugin-imports.js';
 
 /** What `loadExperiment` gets from the CLI: the built-in plugins, the progress reporter and the defaults. */
 export const cliLoadOptions = async (
@@ -141,13 +116,6 @@ export const cliLoadOptions = async (
   defaults: cliDefaults,
   importModule: importPluginModule,
 });
-
-/** A config listing a `.ts` plugin gets TypeScript imports turned on first (`run`, `validate`, `schema`). */
-export const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
-  const plugins = (raw as { plugins?: unknown } | null)?.plugins;
-  if (Array.isArray(plugins) && plugins.some((plugin) => typeof plugin === 'string' && TS_FILE.test(plugin)))
-    await (await import('@parzen/objectives/host')).registerTypeScript();
-};
 
 /**
  * A matrix without a `store` keeps all its studies in one journal beside the config,
@@ -507,8 +475,6 @@ const prepareFile = async (
         options.forReading === true
           ? await readingLoadOptions(variant.config, configFolder(absolute), progress)
           : undefined;
-      // A read of a config whose store is a plugin of its `plugins` loads them, as validate does.
-      if (options.forReading === true && reading === undefined) await enableTypeScriptPlugins(variant.config);
       const loaded = await loadExperiment(reading?.config ?? variant.config, {
         ...(reading?.options ?? (await cliLoadOptions(configFolder(absolute), progress))),
         ...(options.console === undefined ? {} : { console: options.console }),

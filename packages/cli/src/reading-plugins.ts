@@ -1,25 +1,23 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { type LoadExperimentOptions, loadExperiment } from '@parzen/engine';
+import { type LoadExperimentOptions, loadExperiment, type ParzenError } from '@parzen/engine';
+import { importPluginPackage, missingPluginModule } from '@parzen/engine/host';
 import type { AnyPluginManifest, PluginKind, PluginPackage } from '@parzen/engine/plugin';
 import { BUILTIN_PLUGIN_NAMES, cliDefaults, defaultStore, loadBuiltinStore } from './builtin-plugins.js';
+import { enableTypeScriptPlugins, importPluginModule, PLUGIN_IMPORTS_FROM } from './plugin-imports.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 
 /**
  * How a command that only reads a config's stored study (`trials`, `best`, `export`, `studies`) checks the config:
- * as `validate` does, with the same plugin names in the same order, but only the plugins a read uses are loaded (the
- * store's package and the CLI's own `progress` reporter). Every other built-in plugin is a stand-in that takes any
- * options and is never created, so the suggesters, objectives and pruners (TPE alone takes tens of milliseconds to
- * import) stay unloaded and their options unchecked: a read does not use them, and `validate` and `run` check them.
- * A config's `plugins` are not imported (a read needs none of them, and reads the study where they are not
- * installed), unless its store is one of theirs: then the config is loaded as `validate` loads it (undefined).
+ * as `validate` does, with the same plugin names in the same order, but only the plugins a read uses are loaded: the
+ * plugins that give its store (see {@link readingStores}) and the CLI's own `progress` reporter. Every other plugin
+ * (the built-in ones, and those of the config's `plugins`) is a stand-in that takes any options and is never created,
+ * so the suggesters, objectives and pruners (TPE alone takes tens of milliseconds to import) stay unloaded and their
+ * options unchecked, whatever gives the store: a read does not use them, and `validate` and `run` check them.
  */
 export const readingLoadOptions = async (
   config: unknown,
   baseDir: string,
   progress: ProgressSettings,
-): Promise<{ readonly config: unknown; readonly options: LoadExperimentOptions } | undefined> => {
+): Promise<{ readonly config: unknown; readonly options: LoadExperimentOptions }> => {
   const fields = typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {};
   const { plugins, ...rest } = fields as { plugins?: unknown };
   const listed = Array.isArray(plugins) && plugins.length > 0;
@@ -27,19 +25,18 @@ export const readingLoadOptions = async (
   const wellFormed = !listed || plugins.every((plugin) => typeof plugin === 'string' && plugin.trim() !== '');
   const store = (rest as { store?: unknown }).store ?? defaultStore;
   const use = typeof store === 'object' && store !== null ? (store as { use?: unknown }).use : undefined;
-  const builtinStore = typeof use === 'string' && BUILTIN_PLUGIN_NAMES.store.includes(use);
-  if (listed && wellFormed && typeof use === 'string' && !builtinStore && !(await engineNames()).has(`store:${use}`))
-    return undefined;
-  const stores = builtinStore ? await loadBuiltinStore(use) : [];
-  const real = new Map<string, AnyPluginManifest>(
-    [...stores.flatMap((pkg) => pkg.manifests), progressReporterManifest(progress) as AnyPluginManifest].map(
-      (manifest) => [`${manifest.kind}:${manifest.name}`, manifest],
-    ),
-  );
+  const stores = await readingStores(use, listed && wellFormed ? plugins : [], baseDir);
+  const progressReporter = progressReporterManifest(progress) as AnyPluginManifest;
   const manifests: AnyPluginManifest[] = Object.entries(BUILTIN_PLUGIN_NAMES).flatMap(([kind, names]) =>
-    names.map((name) => real.get(`${kind}:${name}`) ?? standIn(kind as PluginKind, name)),
+    kind === 'store'
+      ? stores.manifests
+      : names.map((name) =>
+          kind === progressReporter.kind && name === progressReporter.name
+            ? progressReporter
+            : standIn(kind as PluginKind, name),
+        ),
   );
-  // The plugins of a config's `plugins` packages it names: stand-ins too, as they are not imported.
+  // The plugins of a config's `plugins` packages it names: stand-ins too, as they are not loaded.
   if (listed && wellFormed) {
     const known = new Set([...(await engineNames()), ...manifests.map(({ kind, name }) => `${kind}:${name}`)]);
     for (const [kind, name] of chosenPlugins(rest))
@@ -48,15 +45,64 @@ export const readingLoadOptions = async (
         manifests.push(standIn(kind, name));
       }
   }
-  const services = stores.flatMap((pkg) => pkg.services ?? []);
   return {
     config: listed && wellFormed ? rest : config,
     options: {
-      plugins: [{ manifests, ...(services.length === 0 ? {} : { services }) } satisfies PluginPackage],
+      plugins: [{ ...stores, manifests } satisfies PluginPackage],
       baseDir,
       defaults: cliDefaults,
     },
   };
+};
+
+/** Whether the store of this name is a built-in one (the CLI's, or the engine's `memory`): the config's `plugins` do not give it. */
+export const builtinStore = async (use: unknown): Promise<boolean> =>
+  typeof use === 'string' && (BUILTIN_PLUGIN_NAMES.store.includes(use) || (await engineNames()).has(`store:${use}`));
+
+/**
+ * The store plugins a read of a store `use` loads, as one package: the built-in stores (the one chosen loaded, the
+ * others stand-ins of their names), then the stores of the config's `plugins` (`plugins`: its well-formed entries)
+ * when the store chosen is not built in (or is no store at all), with their services. Those entries are imported as
+ * `validate` imports them, but for an entry that is not there ({@link missingPlugins}): a read needs no other plugin of
+ * them, so that one is left out, unless no entry gives the store: then the read is refused with the first such
+ * entry's error, as `validate` refuses the config (the store may be its). So the stores an error lists are the ones
+ * `validate` lists.
+ */
+export const readingStores = async (
+  use: unknown,
+  plugins: readonly unknown[],
+  baseDir: string,
+): Promise<PluginPackage> => {
+  const chosen = typeof use === 'string' && BUILTIN_PLUGIN_NAMES.store.includes(use) ? use : undefined;
+  const builtins = chosen === undefined ? [] : await loadBuiltinStore(chosen);
+  const stores: AnyPluginManifest[] = BUILTIN_PLUGIN_NAMES.store.map(
+    (name) =>
+      builtins
+        .flatMap((pkg) => pkg.manifests)
+        .find((manifest) => manifest.kind === 'store' && manifest.name === name) ?? standIn('store', name),
+  );
+  const services = builtins.flatMap((pkg) => pkg.services ?? []);
+  if (chosen === undefined && !(await builtinStore(use))) {
+    const specifiers = plugins.filter((plugin): plugin is string => typeof plugin === 'string');
+    await enableTypeScriptPlugins({ plugins: specifiers });
+    const missing: ParzenError[] = [];
+    let found = false;
+    for (const [index, specifier] of specifiers.entries()) {
+      const problem = missingPluginModule(specifier, baseDir, index, PLUGIN_IMPORTS_FROM);
+      if (problem !== undefined) {
+        missing.push(problem);
+        continue;
+      }
+      const pkg = await importPluginPackage(specifier, baseDir, index, importPluginModule);
+      const own = pkg.manifests.filter(({ kind }) => kind === 'store');
+      found ||= own.some(({ name }) => name === use);
+      stores.push(...own);
+      services.push(...(pkg.services ?? []));
+    }
+    const [first] = missing;
+    if (first !== undefined && !found) throw first;
+  }
+  return { manifests: stores, ...(services.length === 0 ? {} : { services }) };
 };
 
 /** A plugin a read does not create: any options pass, and it is never made. */
@@ -119,25 +165,11 @@ const engineNames = (): Promise<ReadonlySet<string>> => {
   return engineNamesLoaded;
 };
 
-/** The package a bare specifier names: `pkg` of `pkg/sub`, `@scope/pkg` of `@scope/pkg/sub`. */
-const packageOf = (specifier: string): string =>
-  specifier
-    .split('/')
-    .slice(0, specifier.startsWith('@') ? 2 : 1)
-    .join('/');
-
-/** Whether a `node_modules/<name>` with a package.json is in `baseDir` or a folder above it. */
-const installed = (name: string, baseDir: string): boolean => {
-  for (let dir = resolve(baseDir); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
-    if (dirname(dir) === dir) return false;
-  }
-};
-
 /**
- * The config's `plugins` entries that are not there, as `validate` finds them (`PLUGIN_LOAD_FAILED`): a module file
- * that does not exist, a package that is not installed. Nothing is imported; an entry that is there but does not
- * load is left to `validate`. For a read, which needs none of them (when its store is built in), to say so.
+ * The config's `plugins` entries that are not there, as `validate` finds them (`PLUGIN_LOAD_FAILED`), by the engine's
+ * own resolution with nothing imported: a module file that does not exist, a package that is not installed or not
+ * built. An entry that is there but does not load is left to `validate`. For a read, which loads none of them but
+ * those that give its store, to say so.
  */
 export const missingPlugins = (
   config: unknown,
@@ -147,18 +179,7 @@ export const missingPlugins = (
   if (!Array.isArray(plugins)) return [];
   return plugins.flatMap((specifier: unknown, index) => {
     if (typeof specifier !== 'string' || specifier.trim() === '') return [];
-    const pointer = `/plugins/${index}`;
-    if (specifier.startsWith('.') || isAbsolute(specifier)) {
-      const path = resolve(baseDir, specifier);
-      return existsSync(path) ? [] : [{ pointer, specifier, found: `no file at ${path}` }];
-    }
-    const name = packageOf(specifier);
-    if (installed(name, baseDir)) return [];
-    try {
-      createRequire(join(baseDir, 'parzen-config.js')).resolve(specifier);
-      return [];
-    } catch {
-      return [{ pointer, specifier, found: `cannot find package '${name}' (looked from ${baseDir})` }];
-    }
+    const issue = missingPluginModule(specifier, baseDir, index, PLUGIN_IMPORTS_FROM)?.issues?.[0];
+    return issue === undefined ? [] : [{ pointer: issue.pointer, specifier, found: issue.found }];
   });
 };

@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inspectTargets } from '../src/commands/inspect.js';
-import { heartConfig, heartModule, runParzen, tempDir, writeIn } from './cli-harness.js';
+import { heartConfig, heartModule, linkEngine, runParzen, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 /** A folder with the heart objective and a config `kept.json` whose study (`kept`, in `kept.jsonl`) has run. */
@@ -120,8 +121,8 @@ describe('the read commands check a config as validate does, with only the plugi
     expect(read.code).toBe(0);
     expect(read.stdout).toMatch(/^Study kept: 3 complete/);
     expect(read.stderr).toBe(
-      `parzen: note: ${path}: /plugins/0 (parzen-plugin-not-installed): ${missing}. The trials are read without it ` +
-        "(a read loads no plugin of a config's `plugins`), but `parzen validate` and `parzen run` refuse the config until it is there.",
+      `parzen: note: ${path}: /plugins/0 (parzen-plugin-not-installed): ${missing}; install it (npm install parzen-plugin-not-installed) or fix the name. The trials are read without it ` +
+        "(a read loads no plugin of a config's `plugins` but its store's), but `parzen validate` and `parzen run` refuse the config until it is there.",
     );
     // A plugin file that is not there, likewise.
     const file = config({ plugins: ['./gone.mjs'], suggester: { use: 'anneal' } });
@@ -137,5 +138,120 @@ describe('the read commands check a config as validate does, with only the plugi
     const read = await cli('best', path);
     expect([read.code, read.stderr]).toEqual([0, '']);
     expect(read.stdout).toMatch(/^Study kept: 3 complete/);
+  });
+});
+
+/**
+ * A folder with the heart objective, the engine and the JSONL store installed, a plugin module `mystore.mjs` (a store
+ * `myjsonl`, a suggester `anneal` that takes only `t`), and a study `mine` run with them (`config` writes a changed
+ * config of it).
+ */
+const ranPluginStudy = async (): Promise<{ folder: string; config: (more: Record<string, unknown>) => string }> => {
+  const folder = tempDir('parzen-read-plugin-store-');
+  linkEngine(folder);
+  symlinkSync(
+    resolve(import.meta.dirname, '../../store-file'),
+    join(folder, 'node_modules', '@parzen', 'store-file'),
+    'dir',
+  );
+  writeIn(folder, 'heart.mjs', heartModule);
+  writeIn(
+    folder,
+    'mystore.mjs',
+    `import { createJsonlStore } from '@parzen/store-file';
+export const manifests = [
+  { kind: 'store', name: 'myjsonl', optionsSchema: { type: 'object', additionalProperties: false, properties: { path: { type: 'string' } } }, create: ({ path }) => createJsonlStore({ path }) },
+  { kind: 'suggester', name: 'anneal', optionsSchema: { type: 'object', additionalProperties: false, properties: { t: { type: 'number' } } }, create: () => { throw new Error('not here'); } },
+];
+`,
+  );
+  const base = {
+    name: 'mine',
+    store: { use: 'myjsonl', options: { path: join(folder, 'mine.jsonl') } },
+    plugins: ['./mystore.mjs'],
+    budget: { maxTrials: 3 },
+  };
+  const ran = await cli('run', writeIn(folder, 'mine.json', heartConfig(base)), '--quiet');
+  expect([ran.code, ran.stderr]).toEqual([0, '']);
+  return { folder, config: (more) => writeIn(folder, 'changed.json', heartConfig({ ...base, ...more })) };
+};
+
+describe('a read of a config whose store is a plugin of its `plugins`', () => {
+  it.each([
+    ['a built-in suggester', { suggester: { use: 'tpe', options: { gama: 0.2 } } }],
+    ['a suggester of the same plugin module', { suggester: { use: 'anneal', options: { tt: 1 } } }],
+  ])('does not check the options of %s, as a read of a built-in store does not', async (_, more) => {
+    const { config } = await ranPluginStudy();
+    const path = config(more);
+    expect((await cli('validate', path)).code).toBe(2);
+    const read = await cli('best', path);
+    expect([read.code, read.stderr]).toEqual([0, '']);
+    expect(read.stdout).toMatch(/^Study mine: 3 complete/);
+  });
+
+  it('reads the study when another entry of `plugins` is not there, and notes it', async () => {
+    const { folder, config } = await ranPluginStudy();
+    const path = config({ plugins: ['./gone.mjs', './mystore.mjs'] });
+    const read = await cli('trials', path);
+    expect(read.code).toBe(0);
+    expect(read.stderr).toContain(
+      `/plugins/0 (./gone.mjs): no file at ${join(folder, 'gone.mjs')}. The trials are read`,
+    );
+    // The store's own module not there: refused as validate refuses it (the store may have been its).
+    const gone = config({ plugins: ['./gone.mjs'] });
+    const refused = await cli('best', gone);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain((await cli('validate', gone)).stderr.trim());
+  });
+
+  it('says how to read the trials of a refused config without suggesting `--store`, which needs the config', async () => {
+    const { folder, config } = await ranPluginStudy();
+    const path = config({ store: { use: 'myjsonl', options: { path: join(folder, 'mine.jsonl'), pathh: 1 } } });
+    const read = await cli('best', path);
+    expect(read.code).toBe(2);
+    expect(read.stderr).toContain('/store/options/pathh');
+    expect(read.stderr).not.toContain('--store SPEC');
+    expect(read.stderr).toContain(
+      'The store `myjsonl` is not built in, and `--store` reads without a config only a built-in store (jsonl, sqlite, postgres): fix the config as said above to read its trials.',
+    );
+  });
+
+  it.each([
+    ['a store that is no plugin choice', { store: 'jsonl:./kept.jsonl' }],
+    ['a store no plugin has', { store: { use: 'nope' } }],
+  ])("lists the config's plugin stores when it refuses %s, as validate does", async (_, more) => {
+    const { config } = await ranPluginStudy();
+    const path = config(more);
+    const checked = jsonError((await cli('validate', path, '--json')).stdout);
+    expect(JSON.stringify(checked?.issues)).toContain('memory, jsonl, sqlite, postgres, myjsonl');
+    for (const command of ['best', 'trials', 'export', 'studies']) {
+      if (command === 'export') {
+        expect((await cli(command, path)).stderr).toContain('memory, jsonl, sqlite, postgres, myjsonl');
+        continue;
+      }
+      const read = await cli(command, path, '--json');
+      expect([command, jsonError(read.stdout)?.issues]).toEqual([command, checked?.issues]);
+    }
+  });
+});
+
+describe("the note on a config's `plugins` entry a read does not load", () => {
+  it('is said only of an entry validate cannot find (as the engine finds it: a file: URL, a package found from the CLI)', async () => {
+    const { folder, config } = await ranStudy();
+    writeIn(folder, 'anneal.mjs', annealPlugin);
+    const url = config({ plugins: [pathToFileURL(join(folder, 'anneal.mjs')).href] });
+    expect((await cli('validate', url)).code).toBe(0);
+    expect(await cli('best', url)).toMatchObject({ code: 0, stderr: '' });
+    // Found (from the CLI's own folder), and refused for what it exports: validate's to say.
+    const engine = config({ plugins: ['@parzen/engine'] });
+    expect((await cli('validate', engine)).stderr).toContain('no `manifests` export');
+    expect(await cli('best', engine)).toMatchObject({ code: 0, stderr: '' });
+    // A file: URL of no file: noted, in validate's words.
+    const gone = pathToFileURL(join(folder, 'gone.mjs')).href;
+    const missing = config({ plugins: [gone] });
+    expect((await cli('validate', missing)).stderr).toContain(`found no file at ${join(folder, 'gone.mjs')}`);
+    expect((await cli('best', missing)).stderr).toContain(
+      `/plugins/0 (${gone}): no file at ${join(folder, 'gone.mjs')}.`,
+    );
   });
 });

@@ -45,12 +45,27 @@ describe('the --store and --study values the hint names', () => {
     );
   });
 
-  it("gives each study of a matrix its own store's flags when each has its own file", async () => {
+  it("gives each study of a matrix its own store's flags when each has its own file, all of them when few", async () => {
     const { folder, path } = refused({ matrix: { seed: [1, 2, 3, 4] }, store: { use: 'sqlite' } });
     const flags = (seed: number) =>
       `--store ${shellQuoted(`sqlite:${join(folder, `kept.seed-${seed}.parzen.db`)}`)} --study kept.seed-${seed}`;
     expect((await cli('best', path)).stderr).toContain(
-      `--store SPEC --study NAME in place of the config, for each study of the matrix: ${flags(1)}, ${flags(2)}, ${flags(3)} and 1 more.`,
+      `--store SPEC --study NAME in place of the config, for each study of the matrix: ${flags(1)}, ${flags(2)}, ${flags(3)}, ${flags(4)}.`,
+    );
+    // Many: the first three, and how to find the others.
+    const many = refused({ matrix: { seed: [1, 2, 3, 4, 5, 6] }, store: { use: 'sqlite' } });
+    const more = (seed: number) =>
+      `--store ${shellQuoted(`sqlite:${join(many.folder, `kept.seed-${seed}.parzen.db`)}`)} --study kept.seed-${seed}`;
+    expect((await cli('best', many.path)).stderr).toContain(
+      `for each study of the matrix: ${more(1)}, ${more(2)}, ${more(3)} and 3 more (each in its own file in ${shellQuoted(many.folder)}, named after the study: \`parzen studies --store sqlite:FILE\` names the study a file holds).`,
+    );
+  });
+
+  it("names the command that lists a shared store's studies when a matrix has many", async () => {
+    const { folder, path } = refused({ matrix: { seed: [1, 2, 3, 4, 5, 6] } });
+    const spec = shellQuoted(`jsonl:${join(folder, 'kept.parzen.jsonl')}`);
+    expect((await cli('trials', path)).stderr).toContain(
+      `NAME one of the matrix's studies: kept.seed-1, kept.seed-2, kept.seed-3 and 3 more (\`parzen studies --store ${spec}\` lists the studies the store holds).`,
     );
   });
 });

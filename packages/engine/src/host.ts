@@ -36,6 +36,7 @@ export {
   variantLegend,
   withMatrixKey,
 } from './config/matrix.js';
+export { importPluginPackage, missingPluginModule } from './di/import-plugins.js';
 export { manifestProblem } from './di/registry.js';
 export { leftOutRepeats } from './domain/repeated-trials.js';
 export { type Closeness, didYouMean, sameTextHint } from './errors.js';

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   bestTrial,
   expandMatrix,
@@ -35,7 +35,7 @@ import {
   type TakenEntry,
   type TrialStore,
 } from '@parzen/engine/plugin';
-import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
+import { BUILTIN_PLUGIN_NAMES, defaultStore } from '../builtin-plugins.js';
 import { commandOf } from '../command-words.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -53,8 +53,6 @@ import { legendText, studyNameLegend } from '../matrix-legend.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import {
-  cliLoadOptions,
-  enableTypeScriptPlugins,
   perStudyFileName,
   prepareRuns,
   refuseStoreLeftBesideLink,
@@ -62,7 +60,7 @@ import {
   withBatchStore,
 } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
-import { missingPlugins } from '../reading-plugins.js';
+import { builtinStore, missingPlugins, readingStores } from '../reading-plugins.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import {
   directionChangedNote,
@@ -96,9 +94,6 @@ export interface InspectFlags {
   /** `trials --top N`: the N best complete trials of each study, best first. */
   readonly top?: number;
 }
-
-/** The stores the CLI knows without loading a config's `plugins`. */
-const BUILTIN_STORES = new Set(['jsonl', 'sqlite', 'postgres', 'memory']);
 
 /** Where to read one study: its store (validated), and what the config says of it, if there is one. */
 export interface InspectTarget {
@@ -150,12 +145,12 @@ interface InspectedStudy {
 }
 
 /**
- * Validates a store choice and loads the plugins it needs: only a store that is not built in brings the
- * config's `plugins` in. Nothing else of the config is imported or run (objective modules, suggesters).
+ * Validates a store choice and loads the plugins it needs ({@link readingStores}): a store that is not built in
+ * brings the config's `plugins` in, only their stores. Nothing else of the config is imported or run (objective
+ * modules, suggesters).
  */
 const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: string, name: string) => {
-  const needsPlugins = !BUILTIN_STORES.has(store.use);
-  if (needsPlugins) await enableTypeScriptPlugins({ plugins });
+  const specifiers = Array.isArray(plugins) ? plugins : [];
   const probe = {
     // The study is read by the name given; the probe config only needs a name a config may have (trial 62: a
     // study the API named `a b` could not be read, refused as a config's name).
@@ -166,15 +161,11 @@ const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: str
     reporters: [],
     budget: { maxTrials: 1 },
     store,
-    ...(needsPlugins ? { plugins } : {}),
   };
-  // A built-in store needs only its own package: suggesters, objectives and pruners stay unloaded.
-  const options = needsPlugins
-    ? await cliLoadOptions(baseDir)
-    : { baseDir, plugins: await loadBuiltinStore(store.use), defaults: { store: defaultStore } };
   const experiment = await loadExperiment(probe, {
-    ...options,
-    plugins: [...(options.plugins ?? []), probeSuggester],
+    baseDir,
+    plugins: [await readingStores(store.use, specifiers, baseDir), probeSuggester],
+    defaults: { store: defaultStore },
     functions: { 'inspect-probe': () => 0 },
   });
   return { store: experiment.config.store, experiment };
@@ -204,9 +195,15 @@ const probeSuggester: PluginPackage = {
  * A config's refusal, for a read: with the way to read the study without the config, as its store keeps it, so a
  * config that no longer passes (a typo since, a stricter check after an upgrade) keeps no trial from being read.
  */
-const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown => {
+const readableWithout = async (error: unknown, raw: unknown, baseDir: string): Promise<unknown> => {
   if (!(error instanceof ConfigProblems)) return error;
-  const hint = `The trials can be read without this config, as the store keeps them: ${readFlags(raw, baseDir)}.`;
+  const plugin = await pluginStoreOf(raw);
+  // `--store NAME:PATH` of a store plugin is refused without a config, which loads the plugin (a read with the
+  // config loads that plugin alone).
+  const hint =
+    plugin === undefined
+      ? `The trials can be read without this config, as the store keeps them: ${readFlags(raw, baseDir)}.`
+      : `The store \`${plugin}\` is not built in, and \`--store\` reads without a config only a built-in store (${BUILTIN_PLUGIN_NAMES.store.join(', ')}): fix the config as said above to read its trials.`;
   return new ConfigProblems(
     error.problems.map((problem) => ({
       ...problem,
@@ -222,43 +219,64 @@ const readableWithout = (error: unknown, raw: unknown, baseDir: string): unknown
   );
 };
 
+/** The configs of a raw config: its matrix's variants' (one, the config itself, when it has none or it does not expand). */
+const variantConfigs = (raw: unknown): unknown[] => {
+  try {
+    if (typeof raw === 'object' && raw !== null && 'matrix' in raw)
+      return expandMatrix(raw).map(({ config }) => config);
+  } catch {
+    // A matrix that does not expand: the config itself.
+  }
+  return [raw];
+};
+
+/** The store of a config (or of a variant of its matrix) that is a plugin of its `plugins`, not a built-in one. */
+const pluginStoreOf = async (raw: unknown): Promise<string | undefined> => {
+  for (const config of variantConfigs(raw)) {
+    const use = ((config as { store?: { use?: unknown } } | null)?.store ?? defaultStore).use;
+    if (typeof use === 'string' && !(await builtinStore(use))) return use;
+  }
+  return undefined;
+};
+
 /**
- * The store spec of a config's study, as a run keeps it (`SPEC` when it is no file the config names): its path as a
- * run resolves it (`~` the home folder), or the file a bare `jsonl` or `sqlite` store (the default) gives the study.
+ * The store file of a config's study, as a run keeps it (none when it is no file the config names): its path as a run
+ * resolves it (`~` the home folder), or the file a bare `jsonl` or `sqlite` store (the default) gives the study.
  */
-const storeSpecOf = (config: unknown, baseDir: string): string => {
+const storeFileOf = (config: unknown, baseDir: string): { use: string; file: string } | undefined => {
   const { name, store = defaultStore } = (typeof config === 'object' && config !== null ? config : {}) as {
     name?: unknown;
     store?: { use?: unknown; options?: { path?: unknown } };
   };
   const use = store?.use;
   const path = store?.options?.path;
-  const file =
-    use !== 'jsonl' && use !== 'sqlite'
-      ? undefined
-      : typeof path === 'string' && path !== ''
-        ? resolveConfigPath(baseDir, path)
-        : typeof name !== 'string'
-          ? undefined
-          : resolve(baseDir, (perStudyFileName(use) as (study: string) => string)(name));
-  return file === undefined ? 'SPEC' : shellQuoted(`${use}:${file}`);
+  if (use !== 'jsonl' && use !== 'sqlite') return undefined;
+  if (typeof path === 'string' && path !== '') return { use, file: resolveConfigPath(baseDir, path) };
+  return typeof name !== 'string'
+    ? undefined
+    : { use, file: resolve(baseDir, (perStudyFileName(use) as (study: string) => string)(name)) };
 };
+
+/** How many of a matrix's studies a hint lists in full: more are the first three and how to list them all. */
+const LISTED_IN_FULL = 5;
+
+/** A matrix's studies in a hint: all of them when few, else the first three, how many more, and `more`. */
+const studyList = (items: readonly string[], more: string): string =>
+  items.length <= LISTED_IN_FULL ? items.join(', ') : `${listNames(items)} (${more})`;
 
 /**
  * The flags that read a config's study without it (`--store … --study …`), with the values the config gives them
  * where it names its store's file; for a matrix, with its studies' names (each with its own store's when they differ).
  */
 const readFlags = (raw: unknown, baseDir: string): string => {
-  let configs: unknown[] = [raw];
-  try {
-    if (typeof raw === 'object' && raw !== null && 'matrix' in raw)
-      configs = expandMatrix(raw).map(({ config }) => config);
-  } catch {
-    // A matrix that does not expand: its flags' shape.
-  }
-  const studies = configs.map((config) => {
+  const studies = variantConfigs(raw).map((config) => {
     const name = (config as { name?: unknown } | null)?.name;
-    return { spec: storeSpecOf(config, baseDir), study: typeof name === 'string' ? shellQuoted(name) : 'NAME' };
+    const file = storeFileOf(config, baseDir);
+    return {
+      spec: file === undefined ? 'SPEC' : shellQuoted(`${file.use}:${file.file}`),
+      file,
+      study: typeof name === 'string' ? shellQuoted(name) : 'NAME',
+    };
   });
   const such = (spec: string) => (spec === 'SPEC' ? ' (such as --store jsonl:./study.parzen.jsonl)' : '');
   const [one] = studies;
@@ -269,9 +287,20 @@ const readFlags = (raw: unknown, baseDir: string): string => {
   const flags = `--store ${shared} --study NAME`;
   if (studies.length === 0 || studies.some(({ study }) => study === 'NAME'))
     return `${flags}${such(shared)} in place of the config`;
+  const names = studies.map(({ study }) => study);
   if (shared !== 'SPEC' || studies.every(({ spec }) => spec === 'SPEC'))
-    return `${flags}${such(shared)} in place of the config, NAME one of the matrix's studies: ${listNames(studies.map(({ study }) => study))}`;
-  return `${flags} in place of the config, for each study of the matrix: ${listNames(studies.map(({ spec, study }) => `--store ${spec} --study ${study}`))}`;
+    return `${flags}${such(shared)} in place of the config, NAME one of the matrix's studies: ${studyList(names, `\`parzen studies --store ${shared}\` lists the studies ${shared === 'SPEC' ? 'a' : 'the'} store holds`)}`;
+  // Each study in its own file: in one folder, the files there are named after their studies.
+  const folders = new Set(studies.map(({ file }) => (file === undefined ? undefined : dirname(file.file))));
+  const [folder] = folders;
+  const more =
+    folders.size === 1 && folder !== undefined
+      ? `each in its own file in ${shellQuoted(folder)}, named after the study: \`parzen studies --store ${studies[0]?.file?.use}:FILE\` names the study a file holds`
+      : 'each in its own store, as the matrix sets it';
+  return `${flags} in place of the config, for each study of the matrix: ${studyList(
+    studies.map(({ spec, study }) => `--store ${spec} --study ${study}`),
+    more,
+  )}`;
 };
 
 const configTargets = async (path: string, flags: InspectFlags, how: TargetOptions): Promise<InspectTarget[]> => {
@@ -292,22 +321,16 @@ const configTargets = async (path: string, flags: InspectFlags, how: TargetOptio
       progress: { force: 'off' },
       forReading: true,
       readConfig: () => written,
-    }).catch((error: unknown) => {
-      throw readableWithout(error, raw, baseDir);
+    }).catch(async (error: unknown) => {
+      throw await readableWithout(error, raw, baseDir);
     });
   let variants = expandMatrix(raw);
   // A `plugins` entry that is not there (the study read where its plugins are not installed): the read goes on, as
-  // it needs none of them (its store is built in, else the check above loaded them, and refused a missing one).
-  if (
-    how.checked !== false &&
-    variants.every(({ config }) => {
-      const use = (config.store as { use?: unknown } | undefined)?.use;
-      return typeof use !== 'string' || BUILTIN_STORES.has(use);
-    })
-  )
+  // it needs none of them but those that give its store (the check above refused it when no other gave it).
+  if (how.checked !== false)
     for (const { pointer, specifier, found } of missingPlugins(raw, baseDir))
       (how.note ?? ((line: string) => process.stderr.write(`${line}\n`)))(
-        `parzen: note: ${path}: ${pointer} (${specifier}): ${found}. The trials are read without it (a read loads no plugin of a config's \`plugins\`), but \`parzen validate\` and \`parzen run\` refuse the config until it is there.`,
+        `parzen: note: ${path}: ${pointer} (${specifier}): ${found}. The trials are read without it (a read loads no plugin of a config's \`plugins\` but its store's), but \`parzen validate\` and \`parzen run\` refuse the config until it is there.`,
       );
   // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
   const named = variants.filter((variant) => variant.config.name === flags.study);

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParzenError } from '../errors.js';
 import { loadExperiment } from '../experiment.js';
-import { importPluginPackage } from './import-plugins.js';
+import { importPluginPackage, missingPluginModule } from './import-plugins.js';
 
 const config = {
   name: 'heart',
@@ -198,5 +199,42 @@ describe('a config naming a plugin package', () => {
     );
     expect(error.message).toContain("'parzen-missing-dependency'");
     expect(error.message).not.toContain('npm install');
+  });
+});
+
+describe('the check that a plugin module is there, with nothing imported', () => {
+  /** What importing it says: its error's issues, or undefined when it loads (or fails only as a module). */
+  const imported = async (specifier: string) =>
+    importPluginPackage(specifier, dir, 0).then(
+      () => undefined,
+      (error: unknown) =>
+        error instanceof ParzenError && error.code === 'PLUGIN_LOAD_FAILED' ? error.issues : undefined,
+    );
+
+  it.each([
+    ['a file there', './ok.mjs', false],
+    ['a file that is not', './gone.mjs', true],
+    ['a file: URL of a file there', 'file-url:ok.mjs', false],
+    ['a file: URL of no file', 'file-url:gone.mjs', true],
+    ['an installed ESM-only package and its subpath', 'parzen-esm-only-plugin/extra', false],
+    ['a package installed but not built', 'parzen-unbuilt-esm', true],
+    ['a package not installed', 'parzen-plugin-not-installed', true],
+    ["a package found from the engine's own folder, not the config's", '@parzen/engine', false],
+    ['a package there whose imports are missing (its import says so)', 'parzen-broken-plugin', false],
+  ])('%s: as its import finds it', async (_, written, missing) => {
+    const specifier = written.startsWith('file-url:')
+      ? pathToFileURL(join(dir, written.slice('file-url:'.length))).href
+      : written;
+    const problem = missingPluginModule(specifier, dir, 0);
+    expect(problem !== undefined).toBe(missing);
+    if (missing) expect(problem?.issues).toEqual(await imported(specifier));
+    else expect(problem).toBeUndefined();
+  });
+
+  it('says a file: URL of no file is no file (not a package to build)', () => {
+    const url = pathToFileURL(join(dir, 'gone.mjs')).href;
+    expect(missingPluginModule(url, dir, 2)?.issues).toEqual([
+      { pointer: '/plugins/2', expected: 'a module file', found: `no file at ${join(dir, 'gone.mjs')}` },
+    ]);
   });
 });

@@ -273,6 +273,87 @@ const resolveSpecifier = (
   return 'file' in entry ? { url: pathToFileURL(entry.file).href } : { url: specifier, unresolved: entry.unresolved };
 };
 
+/** A specifier that is a URL (`file:///…`, `data:…`): imported as written. */
+const URL_SPECIFIER = /^[a-z][a-z0-9+.-]+:/i;
+
+/**
+ * Whether the module of a config's `plugins` entry is there, found as {@link importPluginPackage} finds it but
+ * with nothing imported: the `PLUGIN_LOAD_FAILED` error its import gives for a file that does not exist, a package
+ * that is not installed (or installed and not built), a `file:` URL of no file; undefined when the module is there
+ * (it may still fail to load, or export no `manifests`). `from` is the module a bare specifier not found from
+ * `baseDir` is imported from, as `importModule` imports it (default: this one's, as the default `importModule`).
+ */
+export const missingPluginModule = (
+  specifier: string,
+  baseDir: string,
+  index?: number,
+  from: string = import.meta.url,
+): ParzenError | undefined => {
+  let found: { url: string; unresolved?: Error };
+  try {
+    found = resolveSpecifier(specifier, baseDir, index);
+  } catch (error) {
+    if (error instanceof ParzenError) return error;
+    throw error;
+  }
+  const { url, unresolved } = found;
+  if (unresolved === undefined) return entryMissing(specifier, url, index);
+  // The bare specifier, imported as written: a URL, or a package found from `from`.
+  if (URL_SPECIFIER.test(specifier)) return entryMissing(specifier, specifier, index);
+  const name = packageName(specifier);
+  const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
+  const entry = resolvedEntry(
+    fromFile,
+    specifier,
+    () => packageFolder(name, dirname(fromFile)),
+    `.${specifier.slice(name.length)}`,
+  );
+  return 'file' in entry
+    ? entryMissing(specifier, pathToFileURL(entry.file).href, index)
+    : notFound(specifier, baseDir, index, unresolved);
+};
+
+/** The error of a module URL found whose file is not there (a package not built, a `file:` URL of no file). */
+const entryMissing = (specifier: string, url: string, index: number | undefined): ParzenError | undefined =>
+  url.startsWith('file:') && !existsSync(fileURLToPath(url))
+    ? unbuilt(specifier, index, fileURLToPath(url))
+    : undefined;
+
+/** A package's entry file that does not exist: not built yet (trial 70: said as "something it imports is missing"). */
+const unbuilt = (specifier: string, index: number | undefined, entry: string, cause?: unknown): ParzenError =>
+  URL_SPECIFIER.test(specifier)
+    ? pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, 'a module file', `no file at ${entry}`, cause)
+    : pluginModuleError(
+        'PLUGIN_LOAD_FAILED',
+        specifier,
+        index,
+        'a package whose entry file exists',
+        `its entry ${entry} does not exist (the file its package.json's "exports" or "main" names: build the package first?)`,
+        cause,
+      );
+
+/** A bare specifier Node finds neither from `baseDir` nor as written: not installed, or installed and not resolved. */
+const notFound = (
+  specifier: string,
+  baseDir: string,
+  index: number | undefined,
+  unresolved: Error,
+  cause?: unknown,
+): ParzenError => {
+  const name = packageName(specifier);
+  if (!installedFrom(name, baseDir)) return packageMissing(specifier, baseDir, index, cause);
+  const entry = /^Cannot find module '([^']+)'/.exec(unresolved.message)?.[1];
+  if (entry !== undefined && isAbsolute(entry) && !existsSync(entry)) return unbuilt(specifier, index, entry, cause);
+  return pluginModuleError(
+    'PLUGIN_LOAD_FAILED',
+    specifier,
+    index,
+    `a package that resolves from ${baseDir}`,
+    `it is installed, but cannot be resolved: ${unresolved.message}`,
+    cause,
+  );
+};
+
 /** How a plugin module is imported, given its resolved URL (or a bare specifier Node resolves). */
 export type ImportModule = (url: string) => Promise<Record<string, unknown>>;
 
@@ -291,14 +372,6 @@ export const importPluginPackage = async (
   const { url, unresolved } = resolveSpecifier(specifier, baseDir, index);
   const failed = (expected: string, found: string, cause: unknown) =>
     pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, found, cause);
-  // The package is there, but the file its `exports` (or `main`) name is not: not built yet (trial 70: said
-  // as "something it imports is missing", imported from Parzen's own file).
-  const unbuilt = (entry: string, cause: unknown) =>
-    failed(
-      'a package whose entry file exists',
-      `its entry ${entry} does not exist (the file its package.json's "exports" or "main" names: build the package first?)`,
-      cause,
-    );
   let loaded: Record<string, unknown>;
   try {
     loaded = await importModule(url);
@@ -310,20 +383,12 @@ export const importPluginPackage = async (
       unresolved !== undefined &&
       isModuleNotFound(error) &&
       [name, specifier].some((named) => message.startsWith(`Cannot find package '${named}' `))
-    ) {
-      if (!installedFrom(name, baseDir)) throw packageMissing(specifier, baseDir, index, error);
-      const entry = /^Cannot find module '([^']+)'/.exec(unresolved.message)?.[1];
-      if (entry !== undefined && isAbsolute(entry) && !existsSync(entry)) throw unbuilt(entry, error);
-      throw failed(
-        `a package that resolves from ${baseDir}`,
-        `it is installed, but cannot be resolved: ${unresolved.message}`,
-        error,
-      );
-    }
+    )
+      throw notFound(specifier, baseDir, index, unresolved, error);
     // The package was found, but the file its `exports` (or `main`) name is not there: not built yet (trial
     // 70: said as "something it imports is missing", imported from Parzen's own file).
     if (isModuleNotFound(error) && url.startsWith('file:') && !existsSync(fileURLToPath(url)))
-      throw unbuilt(fileURLToPath(url), error);
+      throw unbuilt(specifier, index, fileURLToPath(url), error);
     // The package was found: a module it imports is missing.
     if (isModuleNotFound(error))
       throw failed('a module whose imports are installed', `something it imports is missing: ${message}`, error);

@@ -98,3 +98,4 @@ export { recordStop, rescuedAmong } from './runtime/study-session.js';
 export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';
+export { UNKNOWN_VERSION } from './version-unknown.js';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { UNKNOWN_VERSION } from './version-unknown.js';
 
 // This build's version, for src/version.ts. The build (scripts/write-build-version.mjs) replaces this module's
 // output, dist/version-build.js, with the version as a constant, which a bundler inlines: read from files beside the
@@ -23,4 +24,4 @@ const versionIn = (file: string, name?: string): string | undefined => {
 /** The version of this build (see `PARZEN_VERSION`), or `unknown`. */
 export const BUILD_VERSION: string =
   // src/ and dist/ are both one folder below the package's root, beside each other.
-  versionIn('../dist/build-version.json') ?? versionIn('../package.json', '@parzen/engine') ?? 'unknown';
+  versionIn('../dist/build-version.json') ?? versionIn('../package.json', '@parzen/engine') ?? UNKNOWN_VERSION;

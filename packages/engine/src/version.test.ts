@@ -57,6 +57,21 @@ describe('the Parzen version a study records', () => {
     expect(written(tempPath('outside.json'), env)).toBe(packageVersion);
   });
 
+  it("is written by the engine package's own build as by the workspace's: tsc, then the script that writes it", () => {
+    const scripts = (
+      JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    const workspace = (
+      JSON.parse(readFileSync(new URL('../../package.json', root), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.build).toBe('tsc -b && node scripts/bundle-vendor.mjs');
+    expect(workspace.build).toBe('tsc -b && node packages/engine/scripts/bundle-vendor.mjs');
+    // bundle-vendor.mjs writes the version (write-build-version.mjs) on every build.
+    expect(readFileSync(new URL('scripts/bundle-vendor.mjs', root), 'utf8')).toContain(
+      "import './write-build-version.mjs';",
+    );
+  });
+
   it('is said on resume by another version, naming both; not for the same one, nor for a study that kept none', () => {
     expect(versionChange('s', '0.0.9', '0.1.0+6a34edef')).toBe(
       'study s was created by Parzen 0.0.9; this run is Parzen 0.1.0+6a34edef, whose suggestions may differ from ' +
@@ -75,6 +90,12 @@ describe('the Parzen version a study records', () => {
     const built = new URL('dist/build-version.json', root);
     expect(existsSync(built), 'build the workspace first (pnpm build)').toBe(true);
     const { version } = JSON.parse(readFileSync(built, 'utf8')) as { version: string };
+    // `tsc -b` alone re-emits the module that reads the files, once src/version-build.ts changes: the build's step
+    // after it puts the constant back.
+    expect(
+      readFileSync(new URL('dist/version-build.js', root), 'utf8'),
+      "dist/version-build.js is tsc's output, not the build's constant: run pnpm build (tsc -b, then the engine's scripts/bundle-vendor.mjs)",
+    ).toContain(`export const BUILD_VERSION = ${JSON.stringify(version)};\n`);
     for (const format of ['esm', 'cjs'] as const) {
       const outfile = tempPath(`version.${format === 'esm' ? 'mjs' : 'cjs'}`);
       const bundled = spawnSync(

@@ -16,6 +16,7 @@ import {
   signalsDelivered,
   spaceDifferences,
   studySuggester,
+  UNKNOWN_VERSION,
   withCleanup,
   withEnqueueKeys,
 } from '@parzen/engine/host';
@@ -596,7 +597,7 @@ const importWhenAsked = async (
         const exported =
           file.header?.study?.parzenVersion ??
           (file.header?.study?.suggester as { parzenVersion?: unknown } | undefined)?.parzenVersion;
-        const parzenVersion = typeof exported === 'string' && exported !== 'unknown' ? exported : undefined;
+        const parzenVersion = typeof exported === 'string' && exported !== UNKNOWN_VERSION ? exported : undefined;
         const opened = await store.openStudy({
           name,
           direction,

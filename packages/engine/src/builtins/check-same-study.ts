@@ -4,6 +4,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
 import { type ConfigIssue, escapePointer, ParzenError } from '../errors.js';
+import { UNKNOWN_VERSION } from '../version-unknown.js';
 import { VALUE_THEY_RAN_WITH } from './words.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
@@ -471,9 +472,6 @@ export const suggesterChange = (
     `${said.uses}${restoring}${newer}`
   );
 };
-
-/** The version a Parzen build that cannot tell its own records and says (see `PARZEN_VERSION`). */
-const UNKNOWN_VERSION = 'unknown';
 
 /**
  * When a resumed study was created by another Parzen build than this one: a warning naming both, since a change

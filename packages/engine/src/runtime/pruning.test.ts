@@ -380,7 +380,7 @@ describe('pruning in the run loop', () => {
     const first = pruned[0];
     const toldAt = first?.intermediate?.findIndex((point) => point.step >= 1 && point.value > 1);
     expect(warned.filter((message) => message.includes('shouldPrune()'))).toEqual([
-      `trial #${first?.number}: the pruner said stop at step ${toldAt}, and the objective went on to step 4 and returned a loss: it did not ask shouldPrune(), or went on when it said true. ` +
+      `trial #${first?.number}: the pruner said stop at step ${toldAt}, and the objective went on to step 4 and returned a loss: it did not ask shouldPrune() once step ${toldAt}'s report was judged, before it reported on (a report not awaited is judged only after the objective has gone on), or went on when it said true. ` +
         'A prune is final: the trial is recorded pruned with its value at step 4, not the loss it returned. ' +
         'Stop when shouldPrune() says true (after each awaited report), or run without a pruner. Said once per run.',
     ]);
@@ -388,6 +388,30 @@ describe('pruning in the run loop', () => {
     const quiet: string[] = [];
     await run(curve, { pruner: atStep, onWarning: (message) => quiet.push(message) });
     expect(quiet.filter((message) => message.includes('shouldPrune()'))).toEqual([]);
+  });
+
+  it('an objective that asks shouldPrune() only after reports it did not await: warned that it asked too late, not that it never asked', async () => {
+    const warned: string[] = [];
+    // Reports steps 0 to 9 without awaiting them, awaits step 10's, then asks, and returns a loss either way.
+    const mixed: ObjectiveFunction = async (params, context) => {
+      const x = params.x as number;
+      for (let step = 0; step < 10; step++) void context.report(step, x * (step + 1));
+      await context.report(10, x * 11);
+      return context.shouldPrune() ? x + 9 : x;
+    };
+    const atStep: Pruner = {
+      name: 'at-step',
+      shouldPrune: ({ trial, step }) =>
+        step === 1 && (trial.intermediate?.find((point) => point.step === step)?.value ?? 0) > 1,
+    };
+    const result = await run(mixed, { pruner: atStep, onWarning: (message) => warned.push(message) });
+    const first = result.trials.find((trial) => trial.state === 'pruned');
+    expect(first).toBeDefined();
+    expect(warned.filter((message) => message.includes('shouldPrune()'))).toEqual([
+      `trial #${first?.number}: the pruner said stop at step 1, and the objective went on to step 10 and returned a loss: it did not ask shouldPrune() once step 1's report was judged, before it reported on (a report not awaited is judged only after the objective has gone on), or went on when it said true. ` +
+        'A prune is final: the trial is recorded pruned with its value at step 10, not the loss it returned. ' +
+        'Stop when shouldPrune() says true (after each awaited report), or run without a pruner. Said once per run.',
+    ]);
   });
 
   it('stores reports without a pruner, and never prunes', async () => {

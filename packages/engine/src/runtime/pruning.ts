@@ -38,10 +38,12 @@ export const lateReportNote = (trial: number, step: unknown, value: unknown): st
 
 /**
  * Said once a run when an objective went on reporting after the pruner said stop and then returned a loss: it does
- * not ask `shouldPrune()`, or goes on when it says true. The trial is recorded pruned all the same.
+ * not ask `shouldPrune()`, asks it only after reporting on (a report not awaited is judged once the objective has
+ * gone on, so a loop that asks after its last report was told late), or goes on when it says true. The trial is
+ * recorded pruned all the same.
  */
 export const ignoredPruneNote = (trial: number, toldAt: number, wentOnTo: number): string =>
-  `trial #${trial}: the pruner said stop at step ${toldAt}, and the objective went on to step ${wentOnTo} and returned a loss: it did not ask shouldPrune(), or went on when it said true. ` +
+  `trial #${trial}: the pruner said stop at step ${toldAt}, and the objective went on to step ${wentOnTo} and returned a loss: it did not ask shouldPrune() once step ${toldAt}'s report was judged, before it reported on (a report not awaited is judged only after the objective has gone on), or went on when it said true. ` +
   `A prune is final: the trial is recorded pruned with its value at step ${wentOnTo}, not the loss it returned. ` +
   'Stop when shouldPrune() says true (after each awaited report), or run without a pruner. Said once per run.';
 
@@ -114,8 +116,9 @@ const findTrial = (trials: readonly Trial[], number: number): Trial | undefined 
 // trial at its last step: no rung said stop, so successive halving and hyperband pruned nothing, and said nothing.
 /**
  * A running trial as of step `step`: its values after that step left out, so that a report is judged on the curve
- * it ends (a pruner judges a trial at its last step). The trial itself where it has none after it (an awaited
- * report's: no copy).
+ * it ends (a pruner judges a trial at its last step). That is so of every report made before a later step's was
+ * stored: one not awaited, and an awaited one out of step order too (5, then 3: step 3 is judged without step 5). The
+ * trial itself where it has none after it (a report of its latest step: no copy).
  */
 const asOf = (trial: Trial, step: number): RunningTrial => {
   const curve = trial.intermediate;
@@ -394,7 +397,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
       let failure: ParzenError | undefined;
       // The step the pruner first said stop at, and the reports not yet decided.
       let toldAt: number | undefined;
-      // The highest step reported once the pruner had said stop: the objective went on (it did not ask shouldPrune()).
+      // The highest step reported once the pruner had said stop: the objective went on (it did not ask shouldPrune(),
+      // or asked only after reporting on).
       let wentOnTo: number | undefined;
       const pending = new Set<Promise<void>>();
       // Whether the objective had been told to stop when it ended (set by settle).

@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import fc from 'fast-check';
 import { tap } from 'rxjs';
 import { describe, expect, it, test, vi } from 'vitest';
@@ -1176,6 +1177,21 @@ describe('runStudy', () => {
     expect(warnings).toEqual([
       'trial #0 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial). It counts toward maxTrials (3): raise maxTrials by 1 to make it up.',
     ]);
+    // Another thread of this process, whose lease lapsed (busy in a long synchronous objective): said as that.
+    const threaded = createMemoryStore();
+    await threaded.openStudy(spec);
+    const thread = threadId + 1;
+    await threaded.createTrial('test', {
+      lease: {
+        owner: `${createWorkerId().replace(/:t\d+$/, '')}:t${thread}`,
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      },
+    });
+    const told: string[] = [];
+    await run(heart, { maxTrials: 2 }, { store: threaded, onWarning: (message) => told.push(message) });
+    expect(told).toEqual([
+      `trial #0 of study test, of a worker that is gone (its lease lapsed: thread ${thread} of this process, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial). It counts toward maxTrials (2): raise maxTrials by 1 to make it up.`,
+    ]);
     // A worker of this host whose process is gone: said as that, with its pid (trial 117: the note hedged).
     const local = createMemoryStore();
     await local.openStudy(spec);
@@ -1419,7 +1435,7 @@ describe('runStudy', () => {
     const warnings: string[] = [];
     await run(heart, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });
     expect(warnings).toEqual([
-      'trials #0, #1 of study test, of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial). They count toward maxTrials (3): raise maxTrials by 2 to make them up.',
+      'trials #0, #1 of study test, of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended; a worker whose lease only lapsed, on another host or another thread of this process, may still finish, and its result is then kept as a new trial). They count toward maxTrials (3): raise maxTrials by 2 to make them up.',
     ]);
     // Two trials of one worker: "a worker" (review 51).
     const one = createMemoryStore();

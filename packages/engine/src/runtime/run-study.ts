@@ -43,7 +43,15 @@ import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered, studyRunGoingOn } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
-import { createWorkerId, failStaleTrials, holdWorkerId, keptForImport, staleness } from './stale-trials.js';
+import {
+  createWorkerId,
+  failStaleTrials,
+  holdWorkerId,
+  keptForImport,
+  lapsedWorker,
+  leaseOwner,
+  staleness,
+} from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import {
@@ -245,15 +253,15 @@ const goneWorkers = (
     owners === 1
       ? trials.flatMap((trial) => (trial.state === 'running' && stale.includes(trial.number) ? [trial.lease] : []))[0]
       : undefined;
-  const [host, pid] = lease?.owner.split(':') ?? [];
+  const owner = lease === undefined ? undefined : leaseOwner(lease.owner);
   const kind = lease === undefined ? undefined : staleness(lease, new Date(), workerId);
   const why =
     kind === 'gone'
-      ? host === hostname() && Number(pid) === process.pid
+      ? owner?.host === hostname() && owner.pid === process.pid
         ? `(its run in this process ended without finishing ${stale.length === 1 ? 'it' : 'them'})`
-        : `(its process, pid ${pid} on host ${host}, has ended)`
-      : kind === 'lapsed'
-        ? `(its lease lapsed: a worker on host ${host}, which may still be busy)`
+        : `(its process, pid ${owner?.pid} on host ${owner?.host}, has ended)`
+      : kind === 'lapsed' && lease !== undefined
+        ? `(its lease lapsed: ${lapsedWorker(lease.owner)}, which may still be busy)`
         : owners <= 1
           ? '(its process ended, or its lease lapsed)'
           : '(their processes ended, or their leases lapsed)';
@@ -306,7 +314,7 @@ const staleNote = (
       ? `(an enqueued entry ${it} took is)`
       : kind === 'lapsed'
         ? `(if its worker still finishes ${stale.length === 1 ? 'it' : 'one'}, the result is kept as a new trial)`
-        : `(an enqueued entry ${it} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial)`;
+        : `(an enqueued entry ${it} took is, when its worker is known to have ended; a worker whose lease only lapsed, on another host or another thread of this process, may still finish, and its result is then kept as a new trial)`;
   // They use up the budget: a study killed with 4 trials running got 4 evaluations fewer than asked for, unsaid.
   const count = stale.length;
   const makeUp =

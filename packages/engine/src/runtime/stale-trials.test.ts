@@ -8,6 +8,7 @@ import {
   createWorkerId,
   holdWorkerId,
   isStale,
+  lapsedWorker,
   leaseOwner,
   processStart,
   staleness,
@@ -64,6 +65,19 @@ describe('isStale (which running trials a starting run takes over)', () => {
     expect(staleness({ owner: mine, expiresAt: expired }, now, 'me')).toBeUndefined();
     release();
     expect(staleness({ owner: mine, expiresAt: valid }, now, 'me')).toBe('gone');
+  });
+
+  it('says a lapsed lease of another thread of this process as that, not as a worker on another host', () => {
+    const known = ownStart === undefined ? '' : `:${ownStart}`;
+    const uuid = '0e2b6a43-58f1-4b0a-9d3c-6f1d2b7a9c10';
+    expect(lapsedWorker(`${here}:${process.pid}:${uuid}${known}:t${threadId + 1}`)).toBe(
+      `thread ${threadId + 1} of this process`,
+    );
+    if (threadId !== 0)
+      expect(lapsedWorker(`${here}:${process.pid}:${uuid}${known}`)).toBe('the main thread of this process');
+    // Another host's: as workerOf says it; an id Parzen did not make, by its host.
+    expect(lapsedWorker(`elsewhere:17655:${uuid}:t2`)).toBe('thread 2 of the process 17655 on host elsewhere');
+    expect(lapsedWorker('elsewhere:1:x')).toBe('a worker on host elsewhere');
   });
 
   it('reads the thread of an owner whatever fields of its process it has', () => {

@@ -131,8 +131,8 @@ const processIsAlive = (pid: number): boolean => {
  * stale at once when the owner's process is gone (after a kill -9, without waiting for the lease), or
  * when its pid now belongs to a process that started later; never while the owner is alive, even with
  * its lease expired (a long synchronous objective or a paused process cannot renew it, and its result
- * is still to come), unless it is this process and the run that asked for the trial is over. A worker
- * on another host is stale when its lease expired. Trials without a lease (ask/tell studies) are never
+ * is still to come), unless it is this thread of this process and the run that asked for the trial is over. A
+ * worker on another host, or on another thread of this process, is stale when its lease expired. Trials without a lease (ask/tell studies) are never
  * stale.
  */
 export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string): boolean =>
@@ -141,7 +141,8 @@ export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string):
 /**
  * Why a running trial is stale (see {@link isStale}), or undefined when it is not: `gone` when its worker is
  * known to have ended (the process table says so, or it was this process's run, now over), `lapsed` when
- * only its lease says so (a worker on another host, which may still be busy and finish it).
+ * only its lease says so (a worker on another host, or on another thread of this process, which may still be busy
+ * and finish it).
  */
 export const staleness = (lease: Lease | undefined, now: Date, ownWorker: string): 'gone' | 'lapsed' | undefined => {
   if (lease === undefined || lease.owner === ownWorker) return undefined;
@@ -213,6 +214,18 @@ export const workerOf = (owner: string): string | undefined => {
   return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '') && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(uuid ?? '')
     ? `${thread === 0 ? '' : `thread ${thread} of `}the process ${pid} on host ${host}`
     : undefined;
+};
+
+/**
+ * A lapsed lease's worker said from this thread: `thread 2 of this process` (`the main thread of this process`) for
+ * another thread of this process, which may be busy in a long synchronous objective, else as {@link workerOf} says
+ * it (`the process 17655 on host vm`); for an id Parzen did not make, `a worker on host <host>`.
+ */
+export const lapsedWorker = (owner: string): string => {
+  const parsed = leaseOwner(owner);
+  if (parsed.pid === process.pid && processState(parsed) === 'alive' && parsed.thread !== threadId)
+    return `${parsed.thread === 0 ? 'the main thread' : `thread ${parsed.thread}`} of this process`;
+  return workerOf(owner) ?? (parsed.host === '' ? `worker ${owner}` : `a worker on host ${parsed.host}`);
 };
 
 /**

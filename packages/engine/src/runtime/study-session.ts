@@ -568,8 +568,9 @@ const userName = (): string => {
 };
 
 /**
- * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker marked it
- * `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy or suspended), or when
+ * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker (on another
+ * host, or another thread of this process) marked it `STALE_TRIAL` while it ran (its lease lapsed while this one was
+ * busy or suspended), or when
  * the store no longer has it (a PostgreSQL crash can undo its unflushed creation, `TRIAL_NOT_FOUND`, also when another
  * worker's trial has taken its number since): the result is then kept as a new trial with the same params
  * (`addTrials`), with a warning, instead of being lost and ending the run. Without `addTrials` the warning says what
@@ -651,8 +652,9 @@ export const finishRunTrial = async (
         ? `trial #${asked.number} is no longer in the ${store.name} store (its creation was undone while it ran: a ` +
           "database server crash before the creation was flushed; its number may since be another trial's, which is " +
           'left as it is)'
-        : `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed: ` +
-          'a suspended process or machine, or a worker on another host that could not renew it)';
+        : `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed, not renewed in ` +
+          'time: a suspended process or machine, or a thread kept busy by a long synchronous objective; the worker that ' +
+          'took it for gone is on another host or another thread of this process)';
     if (store.addTrials === undefined) {
       warn(`${why}; its result (${result}) is lost: the ${store.name} store cannot add trials.`);
       // A trial the store lost has nothing to return (a trial with its number now is another's).

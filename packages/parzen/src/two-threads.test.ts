@@ -23,8 +23,18 @@ describe('one study run by two threads of one process, each with its own store o
       // Before: "trials #24, #25 of study threads, of a worker that is gone (its run in this process ended without
       // finishing them) are marked failed, STALE_TRIAL", and their results kept again as new trials.
       expect(run.stderr).toBe('');
-      const trials = JSON.parse(run.stdout) as { number: number; state: string; code?: string; thread?: number }[];
+      const { trials, calls } = JSON.parse(run.stdout) as {
+        trials: { number: number; state: string; code?: string; thread?: number }[];
+        calls: Record<string, number>;
+      };
+      // Each trial is one call of a thread's objective, kept once: none run twice, no result kept again as a new
+      // trial. (How many there are is not fixed: a run's `moreTrials` counts the other thread's trials too, so the
+      // 6 runs of 10 add 30 to 60.)
+      for (const [thread, count] of Object.entries(calls))
+        expect([thread, trials.filter((trial) => String(trial.thread) === thread).length]).toEqual([thread, count]);
+      expect(trials.length).toBe(Object.values(calls).reduce((sum, count) => sum + count, 0));
       expect(trials.length).toBeGreaterThanOrEqual(30);
+      expect(trials.length).toBeLessThanOrEqual(60);
       expect(trials.map((trial) => trial.number)).toEqual([...trials.keys()]);
       expect(trials.filter((trial) => trial.state !== 'complete')).toEqual([]);
       // Both threads ran trials (the worker's runs while the main thread's did).

@@ -66,6 +66,7 @@ export {
   randint,
   uniform,
   uniformint,
+  type WideParams,
 } from './domain/space-builder.js';
 export type {
   ChoiceLiteral,

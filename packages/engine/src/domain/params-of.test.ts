@@ -18,7 +18,7 @@ import {
   randint,
   uniform,
 } from './space-builder.js';
-import type { SpaceDefinition } from './space-definition.js';
+import type { ParameterDefinition, SpaceDefinition } from './space-definition.js';
 
 const prior: Suggester = {
   name: 'prior',
@@ -193,6 +193,28 @@ describe('ParamsOf', () => {
     expect(read({ model: 'knn', k: 3 })).toBe(3);
   });
 
+  it("types a space built at run time by its definitions' values: a uniform's as number", async () => {
+    // `Record<string, ReturnType<typeof uniform>>` gave every name `string | number | boolean | null`.
+    const dynamic: Record<string, ReturnType<typeof uniform>> = {};
+    for (const name of ['a', 'b']) dynamic[name] = uniform(0, 1);
+    expectTypeOf<ParamsOf<typeof dynamic>>().toEqualTypeOf<{ [name: string]: number }>();
+    const { best } = await fmin({
+      space: dynamic,
+      suggester: prior,
+      maxTrials: 3,
+      objective: (p) => (p.a ?? 0) + (p.b ?? 0),
+    });
+    expect(typeof best?.params.a).toBe('number');
+    const kinds: Record<string, ReturnType<typeof choice<['x', 'y']>> | ReturnType<typeof randint>> = {
+      k: choice(['x', 'y']),
+      n: randint(0, 3),
+    };
+    expectTypeOf<ParamsOf<typeof kinds>>().toEqualTypeOf<{ [name: string]: 'x' | 'y' | number }>();
+    // A choice of branches may bring names of its own: any value, as before.
+    const branched: Record<string, typeof models.model> = { model: models.model };
+    expectTypeOf<ParamsOf<typeof branched>>().toEqualTypeOf<AnyParams>();
+  });
+
   it('is one object for a space without choices of branches, as before', () => {
     const flat = { x: uniform(0, 1), kind: choice(['a', 'b', 3, null]) };
     expectTypeOf<ParamsOf<typeof flat>>().toEqualTypeOf<{ x: number; kind: 'a' | 'b' | 3 | null }>();
@@ -203,6 +225,7 @@ describe('ParamsOf', () => {
 
   it('is any name for a space typed as any SpaceDefinition, and the optional form past MaxParamsMembers', () => {
     expectTypeOf<ParamsOf<SpaceDefinition>>().toEqualTypeOf<AnyParams>();
+    expectTypeOf<ParamsOf<Record<string, ParameterDefinition>>>().toEqualTypeOf<AnyParams>();
     const branches = choice([option('a', { a: uniform(0, 1) }), option('b', { b: uniform(0, 1) }), 'c']);
     // 3^5 = 243 combinations: a union still.
     const five = { c0: branches, c1: branches, c2: branches, c3: branches, c4: branches };

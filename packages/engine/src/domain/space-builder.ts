@@ -254,6 +254,15 @@ export type OptionalParams<S> = { -readonly [K in keyof S]: ValueOf<S[K]> } & ([
 export type AnyParams = { [name: string]: number | ChoiceLiteral };
 
 /**
+ * The params of a space whose names are not known (`Record<string, ...>`, a space built at run time): any name,
+ * with the value type its definitions give (`number` for `Record<string, ReturnType<typeof uniform>>`), or
+ * {@link AnyParams} when a definition may be a choice of branches (whose sub-spaces' names give other values).
+ */
+export type WideParams<S> = [BranchSpacesOf<S[keyof S]>] extends [never]
+  ? { [name: string]: ValueOf<S[keyof S]> }
+  : AnyParams;
+
+/**
  * The options of a choice definition that carry a `space` (a type-level helper of {@link ParamsOf}): an option
  * whose `space` is optional (a type, not a literal) too.
  */
@@ -328,7 +337,7 @@ export type ChoiceBranchParams<K extends PropertyKey, D> = D extends {
  * choice's union (`(A | B) & (C | D)`, which TypeScript spreads into `A & C | A & D | ...`).
  */
 export type BranchParams<S> = string extends keyof S
-  ? AnyParams
+  ? WideParams<S>
   : { -readonly [K in keyof S as [BranchSpacesOf<S[K]>] extends [never] ? K : never]: ValueOf<S[K]> } & ({
       [K in keyof S]: [BranchSpacesOf<S[K]>] extends [never] ? never : (branches: ChoiceBranchParams<K, S[K]>) => void;
     }[keyof S] extends infer F
@@ -473,10 +482,10 @@ export type ParamsOptionsCount<Options, Sum extends ParamsTally> = [Options] ext
  * number; elsewhere it reads `number | undefined` (present only when its option is chosen, as at run time).
  * Options whose values are not literal types (a `string`) give members that no check of the value tells apart:
  * test the parameter (`p.C !== undefined`) instead. A space of more than {@link MaxParamsMembers} combinations
- * gets {@link OptionalParams}, where nothing narrows.
+ * gets {@link OptionalParams}, where nothing narrows; a space whose names are not known, {@link WideParams}.
  */
 export type ParamsOf<S> = string extends keyof S
-  ? AnyParams
+  ? WideParams<S>
   : [BranchKeys<S>] extends [never]
     ? { -readonly [K in keyof S]: ValueOf<S[K]> }
     : ParamsCount<S> extends ParamsCountOver

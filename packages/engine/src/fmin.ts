@@ -41,8 +41,11 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly concurrency?: number | undefined;
   /** The study's name in `store` (default `fmin`): the same name resumes it. */
   readonly name?: string | undefined;
-  /** Told of the run's events (the console and events reporters, or your own `{ name, onEvent }`). */
-  readonly reporters?: readonly Reporter[] | undefined;
+  /**
+   * Told of the run's events (the console and events reporters, or your own `{ name, onEvent }`, whose events
+   * have their params typed by the space: `EngineEvent<ParamsOf<S>>`).
+   */
+  readonly reporters?: readonly Reporter<ParamsOf<S>>[] | undefined;
   /**
    * Stops the run: no trial starts after it aborts, and running trials get `gracePeriodMs` to finish.
    */

@@ -169,9 +169,11 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
    * Receives the study's events: from ask, tell, report and prune, `trial.started`, `suggestion.explained`
    * (when `explain` is on), `trial.reported` and `trial.finished`; from `optimize`, also `study.started`,
    * `study.improved` and `study.finished`. A listener that throws, or an `async` one that rejects, is cut off with a warning.
-   * Each event is a frozen copy, as a reporter gets it: the listener cannot change the study's trials.
+   * Each event is a frozen copy, as a reporter gets it: the listener cannot change the study's trials. Its params
+   * are typed by the space (`EngineEvent<ParamsOf<S>>`): after `event.type === 'trial.finished'`, `event.params.x`
+   * is a `number` for a `uniform`, a choice's option values for a choice.
    */
-  readonly onEvent?: ((event: EngineEvent) => void) | undefined;
+  readonly onEvent?: ((event: EngineEvent<ParamsOf<S>>) => void) | undefined;
   /**
    * Told what does not stop the study but may surprise: a `quniform`/`qloguniform` parameter whose grid gives
    * values outside [low, high], a resumed study's suggester changed, a listener cut off, a step reported twice,
@@ -501,8 +503,8 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
    * event loop (synchronous code) for longer, with workers on several machines.
    */
   readonly leaseMs?: number | undefined;
-  /** Listen to the run's events (besides the study's `onEvent`). */
-  readonly reporters?: readonly Reporter[] | undefined;
+  /** Listen to the run's events (besides the study's `onEvent`), their params typed by the space as `onEvent`'s. */
+  readonly reporters?: readonly Reporter<ParamsOf<S>>[] | undefined;
   /** Your own stopping rule (see `FminOptions.stopWhen`). */
   readonly stopWhen?: StopWhen<S> | undefined;
 }
@@ -767,7 +769,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         })
       : undefined;
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
-    const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
+    // The events' params are what the space gives (the engine decodes them by it): `ParamsOf<S>` is their type,
+    // not another value.
+    const onEvent = options.onEvent as ((event: EngineEvent) => void) | undefined;
+    const listener = onEvent === undefined ? undefined : studyListener(onEvent, warn);
     for (const message of [change, rebuilt, reseeded === undefined ? undefined : `${reseeded}.`])
       if (message !== undefined) warn(message);
     const studySpace = inStudyOrder(space, opened.study.space);

@@ -215,6 +215,23 @@ describe('parzen (the umbrella)', () => {
     expect(result.trials).toHaveLength(20);
   });
 
+  it("createStudy's onEvent gets params typed by the space, as its trials have them", async () => {
+    const xs: number[] = [];
+    const study = await createStudy({
+      space,
+      seed: 3,
+      onEvent: (event) => {
+        if (event.type !== 'trial.finished') return;
+        expectTypeOf(event.params.kind).toEqualTypeOf<'a' | 'b'>();
+        // @ts-expect-error `nope` is no parameter of the space
+        expect(event.params.nope).toBeUndefined();
+        xs.push(event.params.x);
+      },
+    });
+    await study.optimize({ objective, maxTrials: 3 });
+    expect(xs).toEqual((await study.trials()).map((trial) => trial.params.x));
+  });
+
   it('takes optional options given as undefined, as a service forwards its own (trial 80: exactOptionalPropertyTypes refused them)', async () => {
     // A service's settings, each maybe unset; forwarded without conditional spreads.
     const settings: { seed?: number; name?: string; concurrency?: number; maxSeconds?: number } = { seed: 3 };

@@ -1,3 +1,4 @@
+import type { ExternalParams } from '../domain/params.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import type { MaybePromise } from './maybe-promise.js';
 
@@ -6,8 +7,13 @@ import type { MaybePromise } from './maybe-promise.js';
  * `end` is awaited once after the last one (to flush). A reporter never steers the study: a throw in `onEvent` or
  * `end` cuts that reporter off and becomes a `plugin.failed` event and a warning; the study and the other
  * reporters go on. For a reporter written as an rxjs stream, see `streamReporter` in `@parzen/engine/plugin`.
+ * `P` is the type of the events' params (see {@link EngineEvent}): any name by default, as a reporter plugin gets
+ * them; `fmin`'s and `study.optimize`'s `reporters` are `Reporter<ParamsOf<S>>`, so a reporter written inline
+ * there reads them typed by the space (any `Reporter` is accepted there too).
+ *
+ * @typeParam P - The params' type of the events it gets: `ExternalParams` by default.
  */
-export interface Reporter {
+export interface Reporter<P = ExternalParams> {
   /** A non-empty string (messages name the reporter by it; a reporter without one is refused). */
   readonly name: string;
   /**
@@ -16,7 +22,7 @@ export interface Reporter {
    * reporter off as a throw does, and `end` is called once every call has settled (10 s at most after the
    * run's last event, then said).
    */
-  onEvent(event: EngineEvent): void;
+  onEvent(event: EngineEvent<P>): void;
   /**
    * Awaited once after the last event, and after every `onEvent` promise has settled (flush files, close
    * connections), also by a reporter cut off for a throw (to release what it holds; what it wrote may be

@@ -16,8 +16,13 @@ export type StopReason =
   | 'interrupted'
   | 'error';
 
-/** Counts and best trial of a study, as reported at its end. */
-export interface StudySummary {
+/**
+ * Counts and best trial of a study, as reported at its end. `P` is the type of `bestParams`: `ExternalParams` (any
+ * name) by default, the space's `ParamsOf<S>` in the events of a typed study (`createStudy`, `Study.open`, `fmin`).
+ *
+ * @typeParam P - The type of `bestParams`: `ExternalParams` by default, `ParamsOf<S>` in a typed study.
+ */
+export interface StudySummary<P = ExternalParams> {
   /** The study's name. */
   readonly study: string;
   /** Whether a lower (`minimize`) or a higher (`maximize`) loss is better: which trial is `best`. */
@@ -38,7 +43,7 @@ export interface StudySummary {
   /** The complete trial with the best loss (the lowest, or the highest when maximizing); undefined when none completed. */
   readonly best: CompleteTrial | undefined;
   /** `best`'s params as the objective saw them (a choice by its option's value, not its index). */
-  readonly bestParams: ExternalParams | undefined;
+  readonly bestParams: P | undefined;
 }
 
 /** The time stamp every event carries. */
@@ -47,8 +52,17 @@ export interface At {
   readonly at: string;
 }
 
-/** Everything the engine tells reporters. Reporters only listen; nothing they do steers the run. */
-export type EngineEvent =
+/**
+ * Everything the engine tells reporters. Reporters only listen; nothing they do steers the run. `P` is the type of
+ * the events' params (`trial.started`, `trial.finished` and `study.improved`, and `study.finished`'s
+ * `summary.bestParams`): `ExternalParams` (any name, any value) by default, as a reporter plugin gets them. A typed
+ * study (`createStudy`, `Study.open`, `fmin`) gives its `onEvent` and its reporters `EngineEvent<ParamsOf<S>>`,
+ * typed by its space: `event.params.x` is a `number` for a `uniform`, and a name the space lacks does not compile.
+ * The events are the same objects; only their type differs.
+ *
+ * @typeParam P - The params' type: `ExternalParams` by default, `ParamsOf<S>` in a typed study.
+ */
+export type EngineEvent<P = ExternalParams> =
   | (At & {
       /** A run opened its study, before its first trial. */
       readonly type: 'study.started';
@@ -84,7 +98,7 @@ export type EngineEvent =
       /** The number of the trial, unique in the study. */
       readonly number: number;
       /** What the objective receives. */
-      readonly params: ExternalParams;
+      readonly params: P;
       /** The params' internal form, as the store keeps them (option indices for choices). */
       readonly internal: ParamAssignment;
       /**
@@ -111,7 +125,7 @@ export type EngineEvent =
   /**
    * `params` are what the objective received; `trial.internal` is their internal form. A trial its suggester
    * failed (or a stop cut short while suggesting) ends failed with empty `params`, and no `trial.started` came
-   * before it.
+   * before it (a typed study types them by its space all the same, as `study.trials()` does a finished trial's).
    */
   | (At & {
       /** A trial ended: complete, failed or pruned. */
@@ -119,7 +133,7 @@ export type EngineEvent =
       /** The trial as the store recorded it. */
       readonly trial: FinishedTrial;
       /** Its params as the objective received them. */
-      readonly params: ExternalParams;
+      readonly params: P;
     })
   | (At & {
       /** A trial of this run completed with a better loss than the study's best so far (as this run knows it). */
@@ -127,7 +141,7 @@ export type EngineEvent =
       /** The new best trial. */
       readonly best: CompleteTrial;
       /** Its params as the objective received them. */
-      readonly params: ExternalParams;
+      readonly params: P;
     })
   | (At & {
       /** The suggester explained a suggestion (only when the run asked for explanations: `explain`). */
@@ -150,7 +164,7 @@ export type EngineEvent =
        */
       readonly stopMessage?: string;
       /** The study's counts and best trial at the end of the run. */
-      readonly summary: StudySummary;
+      readonly summary: StudySummary<P>;
     })
   | (At & {
       /** A reporter threw and was cut off; the run and the other reporters go on. */
@@ -182,9 +196,14 @@ export interface StudyTrialCounts {
 
 /** An event's `type`: `study.started`, `trial.finished`, ... */
 export type EngineEventType = EngineEvent['type'];
-/** The event of one `type`, narrowed from {@link EngineEvent}. */
-export type EventOf<T extends EngineEventType> = Extract<
-  EngineEvent,
+/**
+ * The event of one `type`, narrowed from {@link EngineEvent}.
+ *
+ * @typeParam T - The event's `type`.
+ * @typeParam P - Its params' type, as in {@link EngineEvent}: `ExternalParams` by default.
+ */
+export type EventOf<T extends EngineEventType, P = ExternalParams> = Extract<
+  EngineEvent<P>,
   {
     /** The `type` to narrow to. */
     type: T;

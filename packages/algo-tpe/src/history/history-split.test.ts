@@ -5,7 +5,7 @@ import { vectors } from '../math/fixtures/vectors.js';
 import { resolveTpeSettings } from '../options.js';
 import { curveTrial } from './fixtures.js';
 import { observedCount, splitHistory } from './history-split.js';
-import { paramObservations, paramObservationsFor } from './observations.js';
+import { aboveSet, paramObservations } from './observations.js';
 import { TrialHistory } from './trial-history.js';
 
 const complete = (number: number, value: number, x = value): Trial => ({
@@ -314,11 +314,11 @@ describe('TrialHistory', () => {
           expect(Array.from(sorted.order, (rank) => above.values[rank])).toEqual(Array.from(sorted.values));
           expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.internal.x as number).sort((a, b) => a - b));
           // Without the value order (a categorical parameter's): the same values and numbers, no order.
-          const unordered = paramObservationsFor(h, split, 'x', false).above;
+          const unordered = aboveSet(h, split, 'x', false);
           expect(unordered.sorted).toBeUndefined();
           expect(unordered.values).toEqual(above.values);
           expect(unordered.numbers).toEqual(above.numbers);
-          expect(paramObservationsFor(h, split, 'x', true).above).toEqual(above);
+          expect(aboveSet(h, split, 'x', true)).toEqual(above);
         },
       ),
     );

@@ -1,24 +1,11 @@
+import { grown } from '../estimator/backends/above-kde-cache.js';
 import type { ObservationSet } from '../estimator/density.js';
+import { lowerBound } from '../math/lower-bound.js';
 import type { HistorySplit } from './history-split.js';
-import { aboveSet } from './observations.js';
+import { aboveSet, type Extra, extrasByValue, extrasWith, precedes } from './observations.js';
 import type { ParamColumn } from './param-column.js';
+import { pairBefore } from './sorted-pairs.js';
 import type { TrialHistory } from './trial-history.js';
-
-/** A failed or running trial joining the above set (an extra) with its value of the parameter. */
-interface Extra {
-  readonly number: number;
-  readonly value: number;
-}
-
-/** The extras that have parameter `name`, by number (the split's order). */
-const extrasWith = (split: HistorySplit, name: string): Extra[] => {
-  const found: Extra[] = [];
-  for (const trial of split.extras) {
-    const value = trial.internal[name];
-    if (value !== undefined) found.push({ number: trial.number, value });
-  }
-  return found;
-};
 
 /**
  * The above set of finished trials `held` with the extras merged in, as `aboveSet` merges them: in arrival order
@@ -36,7 +23,7 @@ const withExtras = (held: ObservationSet, extras: readonly Extra[]): Observation
   const extraRank = new Int32Array(m);
   let from = 0;
   for (let e = 0; e <= m; e++) {
-    const to = e < m ? lowerBoundInt(held.numbers, n, (extras[e] as Extra).number) : n;
+    const to = e < m ? lowerBound(held.numbers, n, (extras[e] as Extra).number) : n;
     values.set(held.values.subarray(from, to), from + e);
     numbers.set(held.numbers.subarray(from, to), from + e);
     for (let r = from; r < to; r++) heldRank[r] = r + e;
@@ -49,8 +36,7 @@ const withExtras = (held: ObservationSet, extras: readonly Extra[]): Observation
   }
   if (held.sorted === undefined) return { values, numbers };
   const sorted = held.sorted;
-  const byValue = extras.map((extra, e) => ({ ...extra, rank: extraRank[e] as number }));
-  byValue.sort((a, b) => a.value - b.value || a.number - b.number);
+  const byValue = extrasByValue(extras.map((extra, e) => ({ ...extra, rank: extraRank[e] as number })));
   const sortedValues = new Float64Array(n + m);
   const order = new Int32Array(n + m);
   from = 0;
@@ -78,10 +64,6 @@ const withExtras = (held: ObservationSet, extras: readonly Extra[]): Observation
   return { values, numbers, sorted: { values: sortedValues, order } };
 };
 
-/** Whether an extra comes before the held pair (value, number) in value order (ties by number). */
-const precedes = (extra: Extra, value: number, number: number): boolean =>
-  extra.value < value || (extra.value === value && extra.number < number);
-
 /** Whether the below set is `kept`, number for number. */
 const sameBelow = (kept: Int32Array, below: readonly number[]): boolean => {
   if (kept.length !== below.length) return false;
@@ -91,48 +73,40 @@ const sameBelow = (kept: Int32Array, below: readonly number[]): boolean => {
 
 /** Whether the ascending `numbers` hold `number`. */
 const holds = (numbers: Int32Array, number: number): boolean => {
-  const at = lowerBoundInt(numbers, numbers.length, number);
+  const at = lowerBound(numbers, numbers.length, number);
   return at < numbers.length && numbers[at] === number;
 };
 
-/** The first index in `keys[0 … size)` (ascending) whose key is not below `key`. */
-const lowerBoundInt = (keys: Int32Array, size: number, key: number): number => {
-  let lo = 0;
-  let hi = size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as number) < key) lo = mid + 1;
-    else hi = mid;
+/** Whether `below` is ascending and each of its numbers is marked in `isBelow`, as the split's documentation says. */
+const consistentBelow = (split: HistorySplit): boolean => {
+  const { below, isBelow } = split;
+  for (let i = 0; i < below.length; i++) {
+    const number = below[i] as number;
+    if (isBelow[number] !== 1 || (i > 0 && (below[i - 1] as number) >= number)) return false;
   }
-  return lo;
+  return true;
 };
 
-const grownFloat = (array: Float64Array, size: number): Float64Array => {
-  if (size < array.length) return array;
-  const out = new Float64Array(Math.max(16, 2 * array.length));
-  out.set(array.subarray(0, size));
-  return out;
-};
+/** How many times each set was built afresh, for tests ({@link timesBuilt}); weak, so it goes with the set. */
+const builds = new WeakMap<KeptAboveSet, number>();
 
-const grownInt = (array: Int32Array, size: number): Int32Array => {
-  if (size < array.length) return array;
-  const out = new Int32Array(Math.max(16, 2 * array.length));
-  out.set(array.subarray(0, size));
-  return out;
-};
+/** How many times `set` was built afresh (by `aboveSet`) rather than followed: for tests. */
+export const timesBuilt = (set: KeptAboveSet): number => builds.get(set) ?? 0;
 
 /**
  * One parameter's above set (`aboveSet`: its column's values minus the below trials, in arrival order and,
- * when asked, in value order with arrival ranks) kept from decision to decision and followed as trials finish:
- * a trial folded into the column outside the below set is placed in arrival and value order (appended when it
- * comes after every trial held: one move of the value order; before some, finished out of order or imported into
- * a gap: their arrival ranks moved up, one pass), instead of the O(n) walks, copies and merges of a fresh set. It
- * trial that leaves the below set is placed so too, and one that enters it is taken out. It is built afresh (by
- * `aboveSet`) when the value order is asked for and not held or held and not asked for, and when a value is NaN
- * (no order to keep).
+ * when asked, in value order with arrival ranks) kept from decision to decision and followed as trials finish,
+ * instead of the O(n) walks, copies and merges of a fresh set.
+ * A trial folded into the column outside the below set is placed in arrival and value order: appended when it
+ * comes after every trial held (one move of the value order), else (finished out of order, or imported into a gap)
+ * placed with the later trials' arrival ranks moved up (one pass).
+ * A trial that leaves the below set is placed so too; one that enters it is taken out.
+ * A NaN value is placed as the column places it (after every number, ties by trial number).
+ * It is built afresh (by `aboveSet`) when the value order is asked for and not held or held and not asked for,
+ * and when the split's `below` is not ascending or not marked in its `isBelow`.
  * What it keeps is the finished trials' part: the failed and running trials that join the above set (the extras,
- * new at every decision) are merged into a copy when some have the parameter. The set it gives is the one
- * `aboveSet` gives, array for array (kept-above-set.test.ts).
+ * new at every decision) are merged into a copy when some have the parameter.
+ * The set it gives is the one `aboveSet` gives, array for array (kept-above-set.test.ts).
  *
  * @remarks Without extras, the arrays given are views of the kept buffers: valid until the next {@link read} of
  * this column, which may move the value order in place. An estimator is built from them at once (its arrays are
@@ -147,15 +121,9 @@ export class KeptAboveSet {
   private numbers: Int32Array = new Int32Array(0);
   private sortedValues: Float64Array = new Float64Array(0);
   private order: Int32Array = new Int32Array(0);
-  private built = 0;
 
   /** A set that follows `column` (the history's column of the parameter it serves). */
   constructor(private readonly column: ParamColumn) {}
-
-  /** How many times the set was built afresh (for tests). */
-  get builds(): number {
-    return this.built;
-  }
 
   /** `aboveSet`(history, split, name, inValueOrder), kept and brought up to date. */
   read(history: TrialHistory, split: HistorySplit, name: string, inValueOrder: boolean): ObservationSet {
@@ -174,9 +142,7 @@ export class KeptAboveSet {
           sorted: { values: this.sortedValues.subarray(0, size), order: this.order.subarray(0, size) },
         }
       : { values, numbers };
-    if (extras.length === 0) return held;
-    // A NaN value held leaves no value order to search for the extras' places: merged as a fresh set merges them.
-    return this.below === undefined ? aboveSet(history, split, name, inValueOrder) : withExtras(held, extras);
+    return extras.length === 0 ? held : withExtras(held, extras);
   }
 
   /**
@@ -185,14 +151,14 @@ export class KeptAboveSet {
    */
   private follow(split: HistorySplit, inValueOrder: boolean): boolean {
     const kept = this.below;
-    if (kept === undefined || inValueOrder !== this.ordered) return false;
+    if (kept === undefined || inValueOrder !== this.ordered || !consistentBelow(split)) return false;
     const { insertedNumbers, insertedValues } = this.column;
     const end = insertedNumbers.length;
     for (let i = this.folded; i < end; i++) {
       const number = insertedNumbers[i] as number;
       if (holds(kept, number)) continue;
       const value = insertedValues[i] as number;
-      if (Number.isNaN(value) || !this.insert(number, value)) return false;
+      if (!this.insert(number, value)) return false;
     }
     this.folded = end;
     if (sameBelow(kept, split.below)) return true;
@@ -223,17 +189,17 @@ export class KeptAboveSet {
    */
   private insert(number: number, value: number): boolean {
     const size = this.size;
-    const at = lowerBoundInt(this.numbers, size, number);
+    const at = lowerBound(this.numbers, size, number);
     if (at < size && this.numbers[at] === number) return false;
-    this.values = grownFloat(this.values, size);
-    this.numbers = grownInt(this.numbers, size);
+    this.values = grown(this.values, size + 1);
+    this.numbers = grown(this.numbers, size + 1);
     this.values.copyWithin(at + 1, at, size);
     this.numbers.copyWithin(at + 1, at, size);
     this.values[at] = value;
     this.numbers[at] = number;
     if (this.ordered) {
-      this.sortedValues = grownFloat(this.sortedValues, size);
-      this.order = grownInt(this.order, size);
+      this.sortedValues = grown(this.sortedValues, size + 1);
+      this.order = grown(this.order, size + 1);
       const order = this.order;
       if (at < size) for (let i = 0; i < size; i++) if ((order[i] as number) >= at) order[i] = (order[i] as number) + 1;
       const place = this.valuePlace(value, number);
@@ -249,7 +215,7 @@ export class KeptAboveSet {
   /** Takes trial `number` (held, with `value`) out of both orders; false when it is not held. */
   private remove(number: number, value: number): boolean {
     const size = this.size;
-    const at = lowerBoundInt(this.numbers, size, number);
+    const at = lowerBound(this.numbers, size, number);
     if (at >= size || this.numbers[at] !== number) return false;
     if (this.ordered) {
       const order = this.order;
@@ -265,15 +231,14 @@ export class KeptAboveSet {
     return true;
   }
 
-  /** The first place in the value order (no NaN held) whose pair (value, number) comes after (`value`, `number`). */
+  /** The first place in the value order (the column's: NaN last) whose pair (value, number) is not before (`value`, `number`). */
   private valuePlace(value: number, number: number): number {
     const { sortedValues, order, numbers } = this;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const held = sortedValues[mid] as number;
-      if (held < value || (held === value && (numbers[order[mid] as number] as number) < number)) lo = mid + 1;
+      if (pairBefore(sortedValues[mid] as number, numbers[order[mid] as number] as number, value, number)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -281,7 +246,7 @@ export class KeptAboveSet {
 
   private rebuild(history: TrialHistory, split: HistorySplit, name: string, inValueOrder: boolean): void {
     const fresh = aboveSet(history, split, name, inValueOrder);
-    this.built++;
+    builds.set(this, timesBuilt(this) + 1);
     this.values = fresh.values;
     this.numbers = fresh.numbers;
     this.size = fresh.values.length;
@@ -289,7 +254,7 @@ export class KeptAboveSet {
     this.sortedValues = fresh.sorted?.values ?? new Float64Array(0);
     this.order = fresh.sorted?.order ?? new Int32Array(0);
     this.folded = this.column.insertedNumbers.length;
-    // A NaN value leaves no order to insert into: built afresh every time.
-    this.below = fresh.values.some(Number.isNaN) ? undefined : Int32Array.from(split.below);
+    // A below set the next read cannot walk (not ascending, or not the split's `isBelow`): built afresh again.
+    this.below = consistentBelow(split) ? Int32Array.from(split.below) : undefined;
   }
 }

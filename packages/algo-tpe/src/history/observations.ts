@@ -1,6 +1,7 @@
 import type { ObservationSet } from '../estimator/density.js';
 import { lowerBound } from '../math/lower-bound.js';
 import type { HistorySplit } from './history-split.js';
+import { comparePairs, pairBefore } from './sorted-pairs.js';
 import type { TrialHistory } from './trial-history.js';
 
 /** One parameter's below and above observations. */
@@ -31,10 +32,29 @@ export const belowObservations = (history: TrialHistory, split: HistorySplit, na
     : { values: values.slice(0, count), numbers: numbers.slice(0, count) };
 };
 
-interface Extra {
+/** A failed or running trial joining the above set (an extra) with its value of the parameter. */
+export interface Extra {
   readonly number: number;
   readonly value: number;
 }
+
+/** The extras of `split` that have parameter `name`, by number (the split's order). */
+export const extrasWith = (split: HistorySplit, name: string): Extra[] => {
+  const found: Extra[] = [];
+  for (const trial of split.extras) {
+    const value = trial.internal[name];
+    if (value !== undefined) found.push({ number: trial.number, value });
+  }
+  return found;
+};
+
+/** Whether an extra comes before the held pair (value, number) in value order (the column's: ties by number). */
+export const precedes = (extra: Extra, value: number, number: number): boolean =>
+  pairBefore(extra.value, extra.number, value, number);
+
+/** The extras in value order (ties by number), as the column orders its pairs. */
+export const extrasByValue = <T extends Extra>(extras: readonly T[]): T[] =>
+  [...extras].sort((a, b) => comparePairs(a.value, a.number, b.value, b.number));
 
 /**
  * The above set in O(n): the column's values minus the below trials, merged with the extras (failed or
@@ -48,19 +68,18 @@ export const aboveSet = (
   inValueOrder = true,
 ): ObservationSet => {
   const { byNumber, byValue } = history.column(name);
-  const extras: Extra[] = split.extras.flatMap((trial) => {
-    const value = trial.internal[name];
-    return value === undefined ? [] : [{ number: trial.number, value }];
-  });
+  const extras = extrasWith(split, name);
   const size = byNumber.size - countBelow(byNumber, split) + extras.length;
   const values = new Float64Array(size);
   const numbers = new Int32Array(size);
-  const rank = new Int32Array(inValueOrder ? history.numberLimit + 1 : 0);
+  // Each trial's arrival rank by number, for the value order's `order`; none without the value order.
+  const rank = inValueOrder ? new Int32Array(history.numberLimit + 1) : undefined;
   let out = 0;
   const emitArrival = (number: number, value: number) => {
     values[out] = value;
     numbers[out] = number;
-    rank[number] = out++;
+    if (rank !== undefined) rank[number] = out;
+    out++;
   };
   let j = 0;
   const [arrivalSize, arrivalKeys, arrivalTags] = [byNumber.size, byNumber.keys, byNumber.tags];
@@ -71,9 +90,9 @@ export const aboveSet = (
     if (split.isBelow[number] !== 1) emitArrival(number, arrivalTags[i] as number);
   }
   for (; j < extras.length; j++) emitArrival((extras[j] as Extra).number, (extras[j] as Extra).value);
-  if (!inValueOrder) return { values, numbers };
+  if (rank === undefined) return { values, numbers };
 
-  const byValueExtras = [...extras].sort((a, b) => a.value - b.value || a.number - b.number);
+  const byValueExtras = extrasByValue(extras);
   const sortedValues = new Float64Array(size);
   const order = new Int32Array(size);
   out = 0;
@@ -96,9 +115,6 @@ export const aboveSet = (
   return { values, numbers, sorted: { values: sortedValues, order } };
 };
 
-const precedes = (extra: Extra, value: number, number: number): boolean =>
-  extra.value < value || (extra.value === value && extra.number < number);
-
 const countBelow = (byNumber: { size: number; keys: Float64Array }, split: HistorySplit): number => {
   let count = 0;
   for (const number of split.below) {
@@ -112,20 +128,6 @@ const countBelow = (byNumber: { size: number; keys: Float64Array }, split: Histo
 export const paramObservations = (history: TrialHistory, split: HistorySplit, name: string): ParamObservations => ({
   below: belowObservations(history, split, name),
   above: aboveSet(history, split, name),
-});
-
-/**
- * {@link paramObservations} without the above set's value order when `inValueOrder` is false: what a
- * categorical parameter's estimator needs (its values and numbers are the same).
- */
-export const paramObservationsFor = (
-  history: TrialHistory,
-  split: HistorySplit,
-  name: string,
-  inValueOrder: boolean,
-): ParamObservations => ({
-  below: belowObservations(history, split, name),
-  above: aboveSet(history, split, name, inValueOrder),
 });
 
 /** The observations of the trials `keep` accepts, in their arrival order. */

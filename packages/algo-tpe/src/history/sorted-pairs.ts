@@ -1,5 +1,24 @@
 /**
- * A growable list of (key, tag) pairs kept sorted by key, then tag, in typed arrays. Inserts are queued
+ * Whether pair (key, tag) comes before (otherKey, otherTag) in the order the history keeps pairs in: by key,
+ * then tag, each ascending (−0 equal to +0) with NaN after every number and equal to NaN. The order is total, so
+ * a NaN lands in one place whatever the order and the batches the pairs came in (`<` alone would put it
+ * wherever a search or a sort happened to look, which depends on the other pairs queued with it).
+ */
+export const pairBefore = (key: number, tag: number, otherKey: number, otherTag: number): boolean =>
+  key < otherKey ||
+  (key === otherKey
+    ? numberBefore(tag, otherTag)
+    : Number.isNaN(otherKey) && (!Number.isNaN(key) || numberBefore(tag, otherTag)));
+
+/** `a < b`, with NaN after every number (and not before NaN). */
+const numberBefore = (a: number, b: number): boolean => a < b || (Number.isNaN(b) && !Number.isNaN(a));
+
+/** −1, 0 or 1 as pair (key, tag) comes before, with or after (otherKey, otherTag) ({@link pairBefore}'s order). */
+export const comparePairs = (key: number, tag: number, otherKey: number, otherTag: number): number =>
+  pairBefore(key, tag, otherKey, otherTag) ? -1 : pairBefore(otherKey, otherTag, key, tag) ? 1 : 0;
+
+/**
+ * A growable list of (key, tag) pairs kept sorted by key, then tag (NaN after every number, ties by tag), in typed arrays. Inserts are queued
  * and merged in on the next read: one insert costs one memmove, a thousand (a study loaded at once) one
  * sort and one merge, so building from n trials is O(n log n), not O(n²).
  */
@@ -53,17 +72,14 @@ export class SortedPairs {
     }
     // Pairs queued in order (trial numbers as keys, a study read from its start) need no sort.
     let inOrder = true;
-    for (let i = 1; i < m && inOrder; i++) {
-      const k = keys[i] as number;
-      const previous = keys[i - 1] as number;
-      inOrder = previous < k || (previous === k && (tags[i - 1] as number) <= (tags[i] as number));
-    }
+    for (let i = 1; i < m && inOrder; i++)
+      inOrder = !pairBefore(keys[i] as number, tags[i] as number, keys[i - 1] as number, tags[i - 1] as number);
     if (inOrder) {
       this.merge(keys, tags);
       return;
     }
-    const order = Array.from({ length: m }, (_, i) => i).sort(
-      (a, b) => (keys[a] as number) - (keys[b] as number) || (tags[a] as number) - (tags[b] as number),
+    const order = Array.from({ length: m }, (_, i) => i).sort((a, b) =>
+      comparePairs(keys[a] as number, tags[a] as number, keys[b] as number, tags[b] as number),
     );
     this.merge(
       order.map((i) => keys[i] as number),
@@ -90,9 +106,7 @@ export class SortedPairs {
     for (let out = old + keys.length - 1; j >= 0; out--) {
       const k = keys[j] as number;
       const t = tags[j] as number;
-      const takeOld =
-        i >= 0 &&
-        ((this.keyArray[i] as number) > k || ((this.keyArray[i] as number) === k && (this.tagArray[i] as number) > t));
+      const takeOld = i >= 0 && pairBefore(k, t, this.keyArray[i] as number, this.tagArray[i] as number);
       this.keyArray[out] = takeOld ? (this.keyArray[i] as number) : k;
       this.tagArray[out] = takeOld ? (this.tagArray[i] as number) : t;
       if (takeOld) i--;
@@ -106,8 +120,7 @@ export class SortedPairs {
     let hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const k = this.keyArray[mid] as number;
-      if (k < key || (k === key && (this.tagArray[mid] as number) < tag)) lo = mid + 1;
+      if (pairBefore(this.keyArray[mid] as number, this.tagArray[mid] as number, key, tag)) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -1,5 +1,5 @@
 /** The first index in `keys[from … size)` (ascending) whose key is not below `key`; `size` when none is. */
-export const lowerBound = (keys: Float64Array, size: number, key: number, from = 0): number => {
+export const lowerBound = (keys: Float64Array | Int32Array, size: number, key: number, from = 0): number => {
   let lo = from;
   let hi = size;
   while (lo < hi) {

@@ -45,6 +45,9 @@ export {
 } from './estimator/families/optuna.js';
 export { DENSITY_FAMILIES, type DensityFamilyName } from './estimator/families.js';
 export {
+  type ArrivalLayout,
+  type BuildCache,
+  createBuildCache,
   type DensityFamily,
   type FamilyKernels,
   type FamilySettings,

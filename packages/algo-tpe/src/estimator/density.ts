@@ -4,7 +4,7 @@ import { binnedSumApplies, binnedSumBackend } from './backends/binned-sum.js';
 import { prunedProductApplies, prunedProductBackend } from './backends/pruned-product.js';
 import { sortedSumApplies, sortedSumBackend } from './backends/sorted-sum.js';
 import { categoricalPoints, type Encoding } from './encoding.js';
-import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
+import type { BuildCache, DensityFamily, FamilySettings, ObservationColumn } from './family.js';
 import {
   type CategoricalKernels,
   type DimensionPoints,
@@ -378,13 +378,17 @@ export const estimatorDensity = (estimator: ParzenEstimator, encodings: readonly
   };
 };
 
-/** The density a family builds from observation columns (one per parameter). */
+/**
+ * The density a family builds from observation columns (one per parameter); `cache` (a suggester's) keeps what
+ * the family may reuse in its next build ({@link BuildCache}).
+ */
 export const buildDensity = (
   family: DensityFamily,
   encodings: readonly Encoding[],
   columns: readonly ObservationColumn[],
   settings: FamilySettings,
-): Density => estimatorDensity(buildEstimator(family, encodings, columns, settings), encodings);
+  cache?: BuildCache,
+): Density => estimatorDensity(buildEstimator(family, encodings, columns, settings, cache), encodings);
 
 /**
  * The family's estimator of the observations, its observation kernels' widths scaled by
@@ -395,7 +399,8 @@ export const buildEstimator = (
   encodings: readonly Encoding[],
   columns: readonly ObservationColumn[],
   settings: FamilySettings,
-): ParzenEstimator => scaleBandwidths(family.build(encodings, columns, settings), settings.bandwidthScale ?? 1);
+  cache?: BuildCache,
+): ParzenEstimator => scaleBandwidths(family.build(encodings, columns, settings, cache), settings.bandwidthScale ?? 1);
 
 /**
  * Which kernel of a density accounts for most of it at one point (internal values, one per dimension): an

@@ -21,6 +21,33 @@ export interface FamilySettings {
   readonly bandwidthScale?: number;
 }
 
+/** The weights and sources of an arrival layout for n observations, and the settings they were made with. */
+export interface ArrivalLayout {
+  /** The number of observations. */
+  readonly n: number;
+  /** The `forgetting` setting it was made with. */
+  readonly forgetting: number;
+  /** The `priorWeight` setting it was made with. */
+  readonly priorWeight: number;
+  /** Observation i's weight by linear forgetting (or 1), the prior's last, normalised. */
+  readonly weights: Float64Array;
+  /** i for observation i, −1 for the prior. */
+  readonly sources: Int32Array;
+}
+
+/**
+ * What a family's `build` may keep for the next build by the same owner (a suggester's model caches hold one,
+ * dropped with the suggester): the arrival layouts it made last, the last made or used first. A build without
+ * one makes everything afresh, to the same numbers.
+ */
+export interface BuildCache {
+  /** The arrival layouts kept (Optuna's family keeps four). */
+  readonly arrivalLayouts: ArrivalLayout[];
+}
+
+/** An empty {@link BuildCache}. */
+export const createBuildCache = (): BuildCache => ({ arrivalLayouts: [] });
+
 /** The observations of one dimension, internal values in arrival (trial-number) order. */
 export interface ObservationColumn {
   /** The values, internal (an option's index plus offset for a choice), in arrival order. */
@@ -140,5 +167,6 @@ export interface DensityFamily {
     encodings: readonly Encoding[],
     columns: readonly ObservationColumn[],
     settings: FamilySettings,
+    cache?: BuildCache,
   ): ParzenEstimator;
 }

@@ -88,6 +88,33 @@ describe('kept l(x) (a parameter’s below density reused while its below observ
   });
 });
 
+test('the arrival layouts a categorical g(x) is built with are kept in its model caches, not shared with others', () => {
+  const choice = compileSpace({ c: { type: 'choice', options: ['a', 'b', 'c'] } });
+  const param = choice.params[0] as (typeof choice.params)[number];
+  const settings = resolveTpeSettings({ profile: 'optuna' });
+  const history = new TrialHistory();
+  const trials: Trial[] = Array.from({ length: 30 }, (_, number) => ({
+    study: 's',
+    number,
+    state: 'complete',
+    internal: { c: number % 3 },
+    loss: (number * 7) % 11,
+    startedAt: '',
+    finishedAt: '',
+  }));
+  history.sync('s', 'minimize', trials);
+  const split = splitHistory(history, settings);
+  const [mine, theirs] = [createModelCaches(), createModelCaches()];
+  const above = (caches: typeof mine) => paramModel(history, split, param, settings, caches).above.estimator().weights;
+  const first = above(mine);
+  // g(x)'s and l(x)'s (30 and 3 observations).
+  expect(mine.build.arrivalLayouts.map((layout) => layout.n).sort((a, b) => a - b)).toEqual([3, 27]);
+  expect(theirs.build.arrivalLayouts.length).toBe(0);
+  expect(above(mine)).toBe(first);
+  expect(above(theirs)).not.toBe(first);
+  expect(above(theirs)).toEqual(first);
+});
+
 // A joint block of a continuous, a log, an integer, a quantized parameter and a choice (l(x) turned in the
 // principal axes of its continuous parameters under the `parzen` profile).
 const block = compileSpace({

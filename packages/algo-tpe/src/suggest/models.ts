@@ -5,7 +5,13 @@ import { IncrementalAbove } from '../estimator/backends/incremental-above.js';
 import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
 import type { Encoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
-import type { DensityFamily, FamilySettings, ObservationColumn } from '../estimator/family.js';
+import {
+  type BuildCache,
+  createBuildCache,
+  type DensityFamily,
+  type FamilySettings,
+  type ObservationColumn,
+} from '../estimator/family.js';
 import { framedDensity, principalFrame } from '../estimator/frame.js';
 import type { HistorySplit } from '../history/history-split.js';
 import { KeptAboveSet } from '../history/kept-above-set.js';
@@ -46,6 +52,8 @@ export interface ModelCaches {
   readonly groupBelow: WeakMap<object, Map<string, KeptGroupBelow>>;
   /** Univariate g(x) built per decision: per parameter's column, its above set followed as trials finish. */
   readonly aboveSets: WeakMap<object, KeptAboveSet>;
+  /** What the density family keeps from one estimator it builds to the next (Optuna's arrival layouts). */
+  readonly build: BuildCache;
 }
 
 /** A joint l(x) and what it was built from: it serves every decision of the group whose below columns are these. */
@@ -83,6 +91,7 @@ export const createModelCaches = (): ModelCaches => ({
   below: new WeakMap(),
   groupBelow: new WeakMap(),
   aboveSets: new WeakMap(),
+  build: createBuildCache(),
 });
 
 /** Whether two observation sets hold the same trials with the same values, in the same order. */
@@ -251,7 +260,13 @@ export const hermiteAbove = (
   const slow = () => {
     if (history.columns.get(param.name) !== column || column.insertedNumbers.length !== folded)
       throw new Error(`TPE internal error: g(x) of ${param.name} used after the history it was made from changed`);
-    return buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
+    return buildDensity(
+      family,
+      [encoding],
+      [paramObservations(history, split, param.name).above],
+      settings,
+      caches.build,
+    );
   };
   return hermiteAboveDensity(cache, changes, slow);
 };
@@ -282,7 +297,7 @@ export const keptBelowDensity = (
     sameObservations(kept.observations, observations)
   )
     return kept.density;
-  const density = buildDensity(family, encodings, [observations], familySettings);
+  const density = buildDensity(family, encodings, [observations], familySettings, caches.build);
   caches.below.set(column, { family, encoding, settings: familySettings, observations, density });
   return density;
 };
@@ -330,7 +345,7 @@ export const paramModel = (
     params: [param],
     encodings,
     below: keptBelowDensity(caches, column, family, encodings, belowSet, settings),
-    above: buildDensity(family, encodings, [aboveObservations], settings),
+    above: buildDensity(family, encodings, [aboveObservations], settings, caches.build),
     aboveWeight: aboveWeightFor(encodings, settings),
   };
 };
@@ -418,7 +433,13 @@ export const groupModel = (
   const kept = (numbers: readonly number[]) =>
     scope === undefined ? numbers : numbers.filter(inScope(history, scope));
   const slow = () =>
-    buildDensity(family, encodings, groupColumns(history, group, kept(aboveNumbers(history, split))), settings);
+    buildDensity(
+      family,
+      encodings,
+      groupColumns(history, group, kept(aboveNumbers(history, split))),
+      settings,
+      caches?.build,
+    );
   // The incremental g(x) follows every trial that has the group's parameters: not a branch's alone.
   const above =
     caches === undefined || scope !== undefined
@@ -429,7 +450,7 @@ export const groupModel = (
   const build = (): Density => {
     const frame = settings.frame === 'principal' ? principalFrame(encodings, belowColumns) : undefined;
     return frame === undefined
-      ? buildDensity(family, encodings, belowColumns, belowSettings(settings))
+      ? buildDensity(family, encodings, belowColumns, belowSettings(settings), caches?.build)
       : framedDensity(family, encodings, belowColumns, belowSettings(settings), frame);
   };
   return {
@@ -522,6 +543,6 @@ export const incrementalAbove = (
   }
   cache.follow(history);
   return cache.density(split, split.extras, () =>
-    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings),
+    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings, caches.build),
   );
 };

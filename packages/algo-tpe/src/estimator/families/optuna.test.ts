@@ -5,7 +5,7 @@ import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { scoreCandidates } from '../../math/score.js';
 import { buildDensity, categoricalProbabilities, estimatorDensity } from '../density.js';
 import type { NumericEncoding } from '../encoding.js';
-import type { FamilySettings } from '../family.js';
+import { createBuildCache, type FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf, type ParzenEstimator } from '../parzen-estimator.js';
 import { arrivalLayout, optunaFamily } from './optuna.js';
 
@@ -206,10 +206,11 @@ describe('Optuna family, the arrival layout kept for the next estimator', () => 
 
   it('equals a fresh one for every size and settings, whatever was made before (more than are kept)', () => {
     const rng = createRng('layouts');
+    const cache = createBuildCache();
     for (let i = 0; i < 400; i++) {
       const n = Math.floor(rng.next() * 60);
       const s = others[Math.floor(rng.next() * others.length)] as FamilySettings;
-      const { weights, sources } = arrivalLayout(n, s);
+      const { weights, sources } = arrivalLayout(n, s, cache);
       expect({ weights: Array.from(weights), sources: Array.from(sources) }).toEqual(fresh(n, s));
     }
   });
@@ -218,12 +219,30 @@ describe('Optuna family, the arrival layout kept for the next estimator', () => 
     const categorical = { kind: 'categorical', size: 3, offset: 0 } as const;
     for (const s of others) {
       const values = Float64Array.of(0, 2, 1, 1, 0, 2, 2, 1, 0, 0, 1, 2, 0, 1, 1);
+      const cache = createBuildCache();
       for (const n of [15, 3, 15]) {
-        const estimator = optunaFamily.build([categorical], [{ values: values.subarray(0, n) }], s);
+        const estimator = optunaFamily.build([categorical], [{ values: values.subarray(0, n) }], s, cache);
         const expected = fresh(n, s);
         expect(Array.from(estimator.weights)).toEqual(expected.weights);
         expect(Array.from(estimator.sources)).toEqual(expected.sources);
       }
     }
+  });
+
+  it('is kept in the cache it was built with (a suggester’s) and no other, at most four', () => {
+    const categorical = { kind: 'categorical', size: 3, offset: 0 } as const;
+    const values = Float64Array.of(0, 2, 1, 1, 0, 2, 2, 1);
+    const [mine, theirs] = [createBuildCache(), createBuildCache()];
+    const first = optunaFamily.build([categorical], [{ values }], settings, mine);
+    expect(mine.arrivalLayouts.map((layout) => layout.n)).toEqual([8]);
+    expect(theirs.arrivalLayouts).toEqual([]);
+    // Reused by the same cache, made afresh (equal, not the same arrays) for another or for none.
+    expect(optunaFamily.build([categorical], [{ values }], settings, mine).weights).toBe(first.weights);
+    const other = optunaFamily.build([categorical], [{ values }], settings, theirs);
+    expect(other.weights).not.toBe(first.weights);
+    expect(other.weights).toEqual(first.weights);
+    expect(optunaFamily.build([categorical], [{ values }], settings).weights).not.toBe(first.weights);
+    for (let n = 1; n <= 6; n++) optunaFamily.build([categorical], [{ values: values.subarray(0, n) }], settings, mine);
+    expect(mine.arrivalLayouts.map((layout) => layout.n)).toEqual([6, 5, 4, 3]);
   });
 });

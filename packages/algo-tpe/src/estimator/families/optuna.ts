@@ -9,7 +9,14 @@ import {
   type NumericEncoding,
   optunaEncoding,
 } from '../encoding.js';
-import { type DensityFamily, type FamilySettings, type ObservationColumn, sortedInModelSpace } from '../family.js';
+import {
+  type ArrivalLayout,
+  type BuildCache,
+  type DensityFamily,
+  type FamilySettings,
+  type ObservationColumn,
+  sortedInModelSpace,
+} from '../family.js';
 import type { CategoricalKernels, KernelDimension, NumericKernels, ParzenEstimator } from '../parzen-estimator.js';
 
 /** Kernel support in model space (log for log kinds, widened by step/2 for discrete ones). */
@@ -149,31 +156,21 @@ const arrivalNumeric = (
   return { kind: 'numeric', mus, sigmas, low: encoding.low, high: encoding.high };
 };
 
-/** The weights and sources of the arrival layout for n observations, and the settings they were made with. */
-interface ArrivalLayout {
-  readonly n: number;
-  readonly forgetting: number;
-  readonly priorWeight: number;
-  /** Observation i's weight by linear forgetting (or 1), the prior's last, normalised. */
-  readonly weights: Float64Array;
-  /** i for observation i, −1 for the prior. */
-  readonly sources: Int32Array;
-}
-
-/** How many arrival layouts are kept (the last made or used first). */
+/** How many arrival layouts a {@link BuildCache} keeps (the last made or used first). */
 const KEPT_LAYOUTS = 4;
-const keptLayouts: ArrivalLayout[] = [];
 
 /**
  * The weights and sources of the arrival layout (observation i is component i, the prior last) for n
  * observations: a function of n, `forgetting` and `priorWeight` alone, so the one made for the last decision's
  * parameters serves every parameter with as many observations (a study without conditional parameters: all of
- * them), instead of O(n) work per parameter. The last {@link KEPT_LAYOUTS} made are kept, each with the three
- * values it was made from; the arrays are shared by the estimators built with them, read only, as every
- * estimator's arrays are (optuna.test.ts checks a kept layout against one made afresh).
+ * them), instead of O(n) work per parameter. `cache` (the suggester's) keeps the last {@link KEPT_LAYOUTS} made,
+ * each with the three values it was made from; without one it is made afresh. The arrays are shared by the
+ * estimators built with them, read only, as every estimator's arrays are (optuna.test.ts checks a kept layout
+ * against one made afresh).
  */
-export const arrivalLayout = (n: number, settings: FamilySettings): ArrivalLayout => {
+export const arrivalLayout = (n: number, settings: FamilySettings, cache?: BuildCache): ArrivalLayout => {
   const { forgetting, priorWeight } = settings;
+  const keptLayouts = cache?.arrivalLayouts ?? [];
   const at = keptLayouts.findIndex(
     (kept) => kept.n === n && Object.is(kept.forgetting, forgetting) && Object.is(kept.priorWeight, priorWeight),
   );
@@ -237,11 +234,16 @@ export const optunaFamily: DensityFamily = {
   },
   joint: true,
   encode: (distribution: Distribution) => optunaEncoding(distribution),
-  build: (encodings: readonly Encoding[], columns: readonly ObservationColumn[], settings: FamilySettings) => {
+  build: (
+    encodings: readonly Encoding[],
+    columns: readonly ObservationColumn[],
+    settings: FamilySettings,
+    cache?: BuildCache,
+  ) => {
     const first = encodings[0];
     const column = columns[0] as ObservationColumn;
     if (encodings.length === 1 && first?.kind === 'numeric') return sortedNumeric(first, column, settings);
-    const { weights, sources } = arrivalLayout(column.values.length, settings);
+    const { weights, sources } = arrivalLayout(column.values.length, settings, cache);
     const dimensions: KernelDimension[] = encodings.map((encoding, j) =>
       encoding.kind === 'categorical'
         ? categoricalKernels(encoding, columns[j] as ObservationColumn, settings)

@@ -168,6 +168,11 @@ const uniformFinite = (values: Float64Array): boolean => {
   return true;
 };
 
+/** An option's state in {@link categoricalBackend}: not summed yet, summed, or queued to be summed. */
+const UNKNOWN = 0;
+const SUMMED = 1;
+const PENDING = 2;
+
 /** The slot of an option in no pass of {@link sumEight}: its one-hot row is all zero. */
 const NO_SLOT = 8;
 
@@ -233,33 +238,46 @@ const sumEight = (
 /**
  * The collapsed-probabilities backend of a one-dimensional categorical estimator: the log of
  * {@link categoricalProbabilities}' entry at each candidate's option (−∞ outside the options), bit for bit.
- * When some observation spreads some of its weight (Optuna's keep < 1) the whole row costs O(n·C), so only
- * the candidates' options are summed (kept for later evaluations): the new ones eight to a pass over the
- * components under a uniform prior while more than four are left ({@link sumEight}), else four, each option's sum
- * added to in the same order as it would be alone; otherwise the row is summed once in O(n + C).
+ * When some observation spreads some of its weight (Optuna's keep < 1), or a prior share is not finite, the whole
+ * row costs O(n·C), so only the candidates' options are summed (kept for later evaluations): the new ones eight to
+ * a pass over the components under a uniform prior while more than four are left ({@link sumEight}), else four,
+ * each option's sum added to in the same order as it would be alone; otherwise the row is summed once in O(n + C).
+ * The options are summed from copies of the estimator's weights, prior and options taken here, so a sum made at a
+ * later evaluation is the one made now, whatever happens to the estimator's arrays meanwhile.
  */
 export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
   const dimension = categoricalDimension(estimator, 'categoricalBackend');
-  const { prior, options, keep } = dimension;
-  const { weights } = estimator;
-  const size = prior.length;
+  const { keep } = dimension;
+  const size = dimension.prior.length;
   const spreads = spreadsOf(estimator, dimension);
-  let spreading = !allFinite(prior);
-  for (let k = 0; k < spreads.length && !spreading; k++) spreading = spreads[k] !== 0 && (options[k] as number) >= 0;
+  // Options summed one by one (as candidates ask for them) rather than the whole row at once: some observation
+  // spreads weight over the options, or a prior share is not finite (the row's shortcut would not be exact).
+  let byOption = !allFinite(dimension.prior);
+  for (let k = 0; k < spreads.length && !byOption; k++)
+    byOption = spreads[k] !== 0 && (dimension.options[k] as number) >= 0;
   const logProbabilities = new Float64Array(size);
+  // Each option's state: UNKNOWN, SUMMED (its log probability is in `logProbabilities`), or PENDING (queued for
+  // this evaluation's passes: an option is queued once, so the options of a pass are distinct).
   const known = new Uint8Array(size);
-  if (!spreading) {
+  if (!byOption) {
     const probabilities = summedRow(estimator, dimension, spreads);
     for (let c = 0; c < size; c++) logProbabilities[c] = Math.log(probabilities[c] as number);
-    known.fill(1);
+    known.fill(SUMMED);
   }
+  // The arrays summed later, copied now (the row is summed from the estimator's as they are at this point).
+  const prior = byOption ? dimension.prior.slice() : dimension.prior;
+  const options = byOption ? dimension.options.slice() : dimension.options;
+  const weights = byOption ? estimator.weights.slice() : estimator.weights;
   const pending: number[] = [];
   /**
-   * Up to four options' sums in one pass over the components, each added to in the same order as alone (held
-   * in locals, not arrays: the pass is the backend's whole cost). An unused slot's option is NaN, which no
-   * component's option equals.
+   * Up to four distinct options' sums in one pass over the components, each added to in the same order as alone
+   * (the running sums in locals: the pass is the backend's whole cost), then their logs stored. An unused slot's
+   * option is NaN, which no component's option equals. The `else if` chain gives a component's weight to one
+   * sum only, so two slots of one option would leave one without it: distinct options are checked.
    */
   const sumFour = (c0: number, c1: number, c2: number, c3: number): void => {
+    if (c0 === c1 || c0 === c2 || c0 === c3 || c1 === c2 || c1 === c3 || c2 === c3)
+      throw new Error(`TPE internal error: one option twice in a pass (${c0}, ${c1}, ${c2}, ${c3})`);
     const share = (c: number): number => (Number.isNaN(c) ? 0 : (prior[c] as number));
     const [h0, h1, h2, h3] = [share(c0), share(c1), share(c2), share(c3)];
     const count = spreads.length;
@@ -283,7 +301,7 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
     [c0, c1, c2, c3].forEach((c, j) => {
       if (Number.isNaN(c)) return;
       logProbabilities[c] = Math.log(sums[j] as number);
-      known[c] = 1;
+      known[c] = SUMMED;
     });
   };
   // Eight options to a pass where every option has one prior share (a uniform prior) and every weight·keep is
@@ -291,7 +309,10 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
   let eightFit: boolean | undefined;
   let slots: Int32Array | undefined;
   const sums = new Float64Array(8);
-  /** The pending options summed: eight to a pass while more than four are left (see above), then four. */
+  /**
+   * The pending options summed: eight to a pass while more than four are left (see above), then four. They are
+   * distinct (each queued once, marked PENDING), as a pass needs: one slot per option in `slots`.
+   */
   const sumPending = (): void => {
     eightFit ??= uniformFinite(prior) && Number.isFinite(keep) && allFinite(weights);
     let j = 0;
@@ -304,7 +325,7 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
       sumEight(spreads, options, weights, keep, prior[0] as number, slots, sums);
       group.forEach((c, slot) => {
         logProbabilities[c] = Math.log(sums[slot] as number);
-        known[c] = 1;
+        known[c] = SUMMED;
         (slots as Int32Array)[c] = NO_SLOT;
       });
     }
@@ -319,8 +340,8 @@ export const categoricalBackend = (estimator: ParzenEstimator): Evaluate => {
     const out = new Float64Array(candidates.length);
     for (let i = 0; i < out.length; i++) {
       const c = candidates[i] as number;
-      if (Number.isInteger(c) && c >= 0 && c < size && known[c] === 0) {
-        known[c] = 2;
+      if (Number.isInteger(c) && c >= 0 && c < size && known[c] === UNKNOWN) {
+        known[c] = PENDING;
         pending.push(c);
       }
     }

@@ -6,8 +6,18 @@ import { ascending } from './sorted-sum.js';
 
 const BLOCK = BLOCK_SIZE;
 
-/** The same number to the last bit, NaN excepted (−0 is not +0). */
+/** `Object.is`, except that NaN is never the same number (nor NaN): −0 and +0 differ, as any other two bit patterns. */
 const sameNumber = (a: number, b: number): boolean => a === b && Object.is(a, b);
+
+/**
+ * The last kernel a visit summed at one bin and its mass on that bin (none: a NaN centre). Made by the one
+ * evaluation of that bin and passed to each of its visits, so a visit can only reuse a mass on its own bin.
+ */
+interface Carry {
+  mu: number;
+  sigma: number;
+  mass: number;
+}
 
 /** Whether the binned-sum backend applies: one numeric dimension evaluated on bins, components sorted by μ. */
 export const binnedSumApplies = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): boolean => {
@@ -57,29 +67,28 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
   const terms = new Float64Array(size);
   let normaliser: number | undefined;
 
-  // The last kernel a visit summed at the current bin and its mass there (none: NaN centre), carried to the
-  // next visit: a run of one centre and width often spans blocks.
-  let carriedMu = Number.NaN;
-  let carriedSigma = Number.NaN;
-  let carriedMass = Number.NaN;
-
-  /** Appends block b's terms at the bin [at, upper] to `terms` from `count`; returns the new count. */
-  const visit = (b: number, at: number, upper: number, count: number): number => {
+  /**
+   * Appends block b's terms at the bin [at, upper] to `terms` from `count`; returns the new count. `carry` is
+   * this bin's (a run of one centre and width often spans blocks): read at the block's start, left at its end.
+   */
+  const visit = (b: number, at: number, upper: number, count: number, carry: Carry): number => {
     const end = Math.min(size, (b + 1) * BLOCK);
     let next = count;
     // Kernels sorted by centre: an integer's repeat one centre and width in runs, and put one mass on the bin,
-    // computed once per run (the same value, so the same term bit for bit). A block that opens with the very
-    // kernel the last visit ended on (the same bits, not NaN) takes its mass.
+    // computed once per run (the same value, so the same term bit for bit). Within a block a run is told by
+    // `!==` (−0 and +0 one centre); across blocks the carry is taken only
+    // for the same bits (`sameNumber`), the stricter rule. The width is compared too, though the loop would
+    // recompute a mass for another width anyway: a run is one centre and one width.
     let lastMu = Number.NaN;
     let lastSigma = Number.NaN;
     let mass = Number.NaN;
-    const first = b * BLOCK;
-    if (sameNumber(mus[first] as number, carriedMu) && sameNumber(sigmas[first] as number, carriedSigma)) {
-      lastMu = carriedMu;
-      lastSigma = carriedSigma;
-      mass = carriedMass;
+    const start = b * BLOCK;
+    if (sameNumber(mus[start] as number, carry.mu) && sameNumber(sigmas[start] as number, carry.sigma)) {
+      lastMu = carry.mu;
+      lastSigma = carry.sigma;
+      mass = carry.mass;
     }
-    for (let k = first; k < end; k++) {
+    for (let k = start; k < end; k++) {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
       if (mu !== lastMu || sigma !== lastSigma) {
@@ -89,9 +98,9 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
       }
       terms[next++] = (logCoefs[k] as number) + mass;
     }
-    carriedMu = lastMu;
-    carriedSigma = lastSigma;
-    carriedMass = mass;
+    carry.mu = lastMu;
+    carry.sigma = lastSigma;
+    carry.mass = mass;
     return next;
   };
 
@@ -99,14 +108,14 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
     if (size === 0 || !(upper > at)) return Number.NEGATIVE_INFINITY;
     const reference = blockBounds(mus, blockMaxSigma, blockMaxLogCoef, bounds, at, upper, -Math.LN2);
     if (!(reference > Number.NEGATIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    carriedMu = Number.NaN;
+    const carry: Carry = { mu: Number.NaN, sigma: Number.NaN, mass: Number.NaN };
     let count = 0;
     for (let b = 0; b < bounds.length; b++)
-      if (firstVisit(bounds[b] as number, reference)) count = visit(b, at, upper, count);
+      if (firstVisit(bounds[b] as number, reference)) count = visit(b, at, upper, count, carry);
     const found = logSumExp(terms, count);
     const firstCount = count;
     for (let b = 0; b < bounds.length; b++)
-      if (secondVisit(bounds[b] as number, reference, found)) count = visit(b, at, upper, count);
+      if (secondVisit(bounds[b] as number, reference, found)) count = visit(b, at, upper, count, carry);
     // No block added: the same terms, the same sum (not summed again).
     return count === firstCount ? found : logSumExp(terms, count);
   };
@@ -116,18 +125,20 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
     const out = new Float64Array(at.length);
     if (estimator.truncation === 'mixture' && exact) normaliser ??= logMixtureMass(estimator);
     const shift = estimator.truncation === 'mixture' && exact ? (normaliser as number) : 0;
-    // Candidates drawn from l(x) often share a bin: each distinct bin is summed once (the same value).
-    const first = new Map<number, number>();
+    // Candidates drawn from l(x) often share a bin: a bin equal (same bits) to the first bin seen with its lower
+    // end takes that one's value. Only the first bin of each lower end is remembered, so a repeat of another
+    // bin with the same lower end (another width) is summed again.
+    const firstWithLower = new Map<number, number>();
     for (let i = 0; i < at.length; i++) {
       const lower = at[i] as number;
       const top = (upper as Float64Array)[i] as number;
-      const seen = first.get(lower);
+      const seen = firstWithLower.get(lower);
       if (seen !== undefined && Object.is(at[seen], lower) && Object.is((upper as Float64Array)[seen], top)) {
         out[i] = out[seen] as number;
         continue;
       }
       out[i] = logMass(lower, top) - shift;
-      if (seen === undefined) first.set(lower, i);
+      if (seen === undefined) firstWithLower.set(lower, i);
     }
     return out;
   };

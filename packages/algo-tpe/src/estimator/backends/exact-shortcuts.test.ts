@@ -379,3 +379,29 @@ describe('the binned sum evaluates a bin once for all the candidates in it', () 
     sameBits(binnedSumBackend(signed)([zero], true), binnedOneByOne(signed, zero, true));
   });
 });
+
+test('the categorical backend sums options from the estimator as it was when the backend was made', () => {
+  // Optuna's keep < 1: options summed as candidates ask for them, after the estimator's arrays changed here.
+  const make = (): ParzenEstimator => ({
+    weights: Float64Array.of(0.1, 0.2, 0.3, 0.25, 0.15),
+    dimensions: [
+      {
+        kind: 'categorical',
+        prior: Float64Array.of(0.25, 0.25, 0.25, 0.25),
+        options: Int32Array.of(0, 1, 2, 3, -1),
+        keep: 0.7,
+      },
+    ],
+    truncation: 'mixture',
+    sources: Int32Array.of(0, 1, 2, 3, -1),
+  });
+  const at = Float64Array.of(0, 1, 2, 3);
+  const want = categoricalBackend(make())([{ at }], true);
+  const estimator = make();
+  const backend = categoricalBackend(estimator);
+  const dimension = estimator.dimensions[0] as CategoricalKernels;
+  estimator.weights.fill(0.5);
+  dimension.prior.fill(1);
+  dimension.options.fill(0);
+  sameBits(backend([{ at }], true), want);
+});

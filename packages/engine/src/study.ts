@@ -68,11 +68,12 @@ import {
 import {
   attrsNotJson,
   interpretObjectiveValue,
+  keptAttrs,
   keptLossNote,
   thrownErrorInfo,
   toldErrorInfo,
-  withoutUndefined,
 } from './runtime/interpret-result.js';
+import { holdProcessOpen } from './runtime/interrupts.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import {
   DEFAULT_GRACE_PERIOD_MS,
@@ -812,6 +813,16 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async ask(options: AskOptions = {}): Promise<StudyTrial<S>> {
     checkApiOptions('study.ask', options);
+    // As a run does: a suggester awaiting what holds no handle would otherwise let Node end at once (code 13).
+    const release = holdProcessOpen();
+    try {
+      return await this.askHeld(options);
+    } finally {
+      release();
+    }
+  }
+
+  private async askHeld(options: AskOptions): Promise<StudyTrial<S>> {
     const { signal } = options;
     if (signal === undefined) {
       const asked = await askTrial(this.session);
@@ -1200,11 +1211,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const notStorable = attrs === undefined || notObject ? undefined : attrsNotJson(attrs);
     const problem = notObject
       ? { pointer: '/attrs', found: `attrs is ${describeValue(attrs)}` }
-      : notStorable && { pointer: notStorable.pointer, found: `${notStorable.pointer} is ${notStorable.found}` };
+      : notStorable && { pointer: notStorable.pointer, found: notStorable.found };
     if (problem)
       throw new ParzenError(
         'CONFIG_INVALID',
-        `study.prune(${number}, attrs): ${problem.found}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects (a field whose value is undefined is left out). Nothing was recorded: trial #${number} is still running.`,
+        `study.prune(${number}, attrs): ${notObject ? problem.found : `${problem.pointer} is ${problem.found}`}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects (a field whose value is undefined is left out). Nothing was recorded: trial #${number} is still running.`,
         { issues: [{ pointer: problem.pointer, expected: 'an object of JSON values', found: problem.found }] },
       );
     refuseUndecided(this.name, this.session.space, 'prune', number, await this.refuseTrialOfRun('prune', number));
@@ -1213,10 +1224,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       return await finishAskedTrial(
         this.session,
         number,
-        prunedOutcome(
-          trial && lastIntermediate(trial)?.value,
-          attrs === undefined ? undefined : (withoutUndefined(attrs) as Readonly<Record<string, unknown>>),
-        ),
+        prunedOutcome(trial && lastIntermediate(trial)?.value, keptAttrs(attrs)),
       );
     } finally {
       this.pruning.forget(number);

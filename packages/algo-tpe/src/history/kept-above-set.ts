@@ -231,7 +231,10 @@ export class KeptAboveSet {
     return true;
   }
 
-  /** The first place in the value order (the column's: NaN last) whose pair (value, number) is not before (`value`, `number`). */
+  /**
+   * The first place in the value order (the column's: NaN last) whose pair (value, number) is not before
+   * (`value`, `number`).
+   */
   private valuePlace(value: number, number: number): number {
     const { sortedValues, order, numbers } = this;
     let lo = 0;

@@ -18,9 +18,9 @@ export const comparePairs = (key: number, tag: number, otherKey: number, otherTa
   pairBefore(key, tag, otherKey, otherTag) ? -1 : pairBefore(otherKey, otherTag, key, tag) ? 1 : 0;
 
 /**
- * A growable list of (key, tag) pairs kept sorted by key, then tag (NaN after every number, ties by tag), in typed arrays. Inserts are queued
- * and merged in on the next read: one insert costs one memmove, a thousand (a study loaded at once) one
- * sort and one merge, so building from n trials is O(n log n), not O(n²).
+ * A growable list of (key, tag) pairs kept sorted by key, then tag (NaN after every number, ties by tag), in
+ * typed arrays. Inserts are queued and merged in on the next read: one insert costs one memmove, a thousand (a
+ * study loaded at once) one sort and one merge, so building from n trials is O(n log n), not O(n²).
  */
 export class SortedPairs {
   private count = 0;

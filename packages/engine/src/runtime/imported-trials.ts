@@ -11,7 +11,7 @@ import {
   type TrialOutcome,
 } from '../domain/trial.js';
 import { type ConfigIssue, describeValue, ParzenError } from '../errors.js';
-import { attrsNotJson, notJson, withoutUndefined } from './interpret-result.js';
+import { attrsNotJson, keptAttrs, notJson } from './interpret-result.js';
 
 /**
  * A finished trial as a user writes it, to import it (`parzen import`, `Study.addTrials`): params as the
@@ -226,8 +226,7 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
     return { state: 'failed', error: info };
   }
   // Fields whose value is undefined left out, as JSON does; attrs left with none are no attrs, as an objective's.
-  const given = attrs === undefined ? undefined : (withoutUndefined(attrs) as Fields);
-  const kept = given === undefined || Object.keys(given).length === 0 ? undefined : given;
+  const kept = keptAttrs(attrs as Fields | undefined) as Fields | undefined;
   if (state === 'pruned') return prunedOutcome(loss as number | undefined, kept);
   return kept === undefined
     ? { state: 'complete', loss: loss as number }

@@ -109,6 +109,17 @@ export const withoutUndefined = (value: unknown): unknown => {
   );
 };
 
+/**
+ * Attrs given by hand as they are stored: fields whose value is undefined left out (checked JSON first, by
+ * {@link attrsNotJson}), and attrs left with no field are none, as an objective's.
+ */
+export const keptAttrs = (
+  attrs: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> | undefined => {
+  const kept = attrs === undefined ? undefined : (withoutUndefined(attrs) as Readonly<Record<string, unknown>>);
+  return kept === undefined || Object.keys(kept).length === 0 ? undefined : kept;
+};
+
 /** A JSON pointer (RFC 6901) to a place in an objective's result: `/attrs/p99`, `/attrs/curve/3`. */
 const pointerTo = (at: readonly (string | number)[]): string =>
   at.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');

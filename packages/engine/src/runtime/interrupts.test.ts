@@ -219,3 +219,36 @@ describe('installInterruptHandlers left installed in a long-lived program', () =
     expect(program.output().stderr).toContain('parzen: SIGINT: no study is running, so exiting');
   }, 60_000);
 });
+
+describe('holdProcessOpen', () => {
+  /**
+   * A program whose suggester never settles (a promise holding no handle) and that ends itself with code 7 after
+   * 300 ms by an unref'd timer: Node ends it at once with code 13 (an unsettled top-level await) unless the ask or
+   * the run holds it open. Runs in a child: the process's end is what is tested.
+   */
+  const stuck = (how: 'ask' | 'run') => {
+    const study = fileURLToPath(new URL('../study.ts', import.meta.url));
+    const fmin = fileURLToPath(new URL('../fmin.ts', import.meta.url));
+    const script = `
+      import { Study } from ${JSON.stringify(study)};
+      import { fmin } from ${JSON.stringify(fmin)};
+      const suggester = { name: 'stuck', beginTrial: () => ({ sampleParam: () => new Promise(() => {}) }) };
+      const space = { x: { type: 'uniform', low: 0, high: 1 } };
+      setTimeout(() => process.exit(7), 300).unref();
+      ${
+        how === 'ask'
+          ? 'await (await Study.open({ space, suggester })).ask();'
+          : 'await fmin({ space, suggester, maxTrials: 1, objective: ({ x }) => x });'
+      }
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: 'ignore',
+    });
+    return new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  };
+
+  it('keeps a process open while an ask or a run waits on a suggester that holds nothing (Node ended it, code 13)', async () => {
+    expect(await stuck('ask')).toBe(7);
+    expect(await stuck('run')).toBe(7);
+  }, 30_000);
+});

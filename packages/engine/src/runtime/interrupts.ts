@@ -36,6 +36,16 @@ export const signalsDelivered = async (): Promise<void> => {
 /** A signal repeated within this many milliseconds counts once (no one presses Ctrl-C twice so fast). */
 const DUPLICATE_MS = 100;
 
+/**
+ * Holds the process open until the returned function is called (a ref'd timer): a run, or an ask, whose suggester
+ * or objective awaits what holds no handle (a promise that never settles) would otherwise let Node end the process
+ * at once with code 13, unsaid and deaf to Ctrl-C.
+ */
+export const holdProcessOpen = (): (() => void) => {
+  const timer = setInterval(() => {}, 2 ** 30);
+  return () => clearInterval(timer);
+};
+
 /** How many study runs (`fmin`, `optimize`, `runExperiment`) are going on in this thread. */
 let runsGoingOn = 0;
 

@@ -890,6 +890,10 @@ describe('pruning from fmin and the ask/tell Study', () => {
     const pruned = await study.prune(trial.number, { epochs: 1, note: undefined });
     expect(pruned).toMatchObject({ state: 'pruned', loss: 4, attrs: { epochs: 1 } });
     expect('attrs' in pruned && pruned.attrs).toEqual({ epochs: 1 });
+    // Attrs left with no field are none, as an objective's and addTrials' are.
+    const second = await study.ask();
+    await study.report(second.number, 0, 5);
+    expect(await study.prune(second.number, { gone: undefined })).not.toHaveProperty('attrs');
     expect((await study.trials())[0]).toMatchObject({ state: 'pruned', attrs: { epochs: 1 } });
   });
 

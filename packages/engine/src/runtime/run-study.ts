@@ -41,7 +41,7 @@ import {
 } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
-import { signalsDelivered, studyRunGoingOn } from './interrupts.js';
+import { holdProcessOpen, signalsDelivered, studyRunGoingOn } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import {
   createWorkerId,
@@ -422,11 +422,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const stopListening: (() => void)[] = [];
   // Until the run ends, a signal to the default interrupt handlers stops it instead of ending the process.
   stopListening.push(studyRunGoingOn());
-  // A run holds the process open until it ends: a suggester or objective awaiting what holds no handle (a promise
-  // that never settles) would otherwise let Node end it at once with code 13, unsaid and deaf to Ctrl-C (an idle
-  // `module` objective's thread, which held it before, lets go of the event loop).
-  const keepAlive = setInterval(() => {}, 2 ** 30);
-  stopListening.push(() => clearInterval(keepAlive));
+  // Held open until the run ends (an idle `module` objective's thread, which held it before, lets go of the loop).
+  stopListening.push(holdProcessOpen());
   try {
     const suggester = studySuggester(options.suggester);
     // What the store cannot do is refused before it opens (or creates) the study: nothing is written.

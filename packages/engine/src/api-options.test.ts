@@ -221,31 +221,53 @@ describe('the API checks its options as a config is checked', () => {
     ]);
   });
 
-  it('fmin: an objective adapter is said to run through a config (review 156: "expected a function" alone)', async () => {
-    const adapter = { name: 'command', evaluate: async () => ({ status: 'ok', loss: 1 }), close: async () => {} };
-    const issues = await issuesOf(fmin(untyped({ objective: adapter, space, suggester: prior, maxTrials: 1 })));
-    expect(issues).toEqual([
-      expect.objectContaining({
-        pointer: '/objective',
-        expected: expect.stringContaining(
-          "an objective adapter such as `createCommandObjective`'s runs through a config: `runExperiment({ ..., objective: { use: 'command'",
-        ),
-      }),
+  it('fmin runs an objective adapter given in code; an unawaited one or one without a name is refused', async () => {
+    const seen: number[] = [];
+    const adapter = {
+      name: 'mine',
+      evaluate: async (params: Record<string, unknown>, context: { trialNumber: number }) => {
+        seen.push(context.trialNumber);
+        return { status: 'ok' as const, loss: (params.x as number) ** 2, attrs: { by: 'adapter' } };
+      },
+    };
+    const result = await fmin({ objective: adapter, space, suggester: prior, maxTrials: 3 });
+    expect(seen).toEqual([0, 1, 2]);
+    expect(result.trials.map((trial) => ('attrs' in trial ? trial.attrs : undefined))).toEqual([
+      { by: 'adapter' },
+      { by: 'adapter' },
+      { by: 'adapter' },
     ]);
+    expect(result.best?.loss).toBe(Math.min(...result.trials.map((trial) => (trial.params.x as number) ** 2)));
+    // A failed result is the trial's failure, as from a config.
+    const failing = {
+      name: 'mine',
+      evaluate: async () => ({ status: 'failed' as const, error: { code: 'MINE', message: 'no GPU' } }),
+    };
+    const failed = await fmin({ objective: failing, space, suggester: prior, maxTrials: 1, onWarning: () => {} });
+    expect(failed.trials[0]).toMatchObject({ state: 'failed', error: { code: 'MINE', message: 'no GPU' } });
+    // Not closed by the run: the adapter is the caller's, for the next run too.
     // A Promise (an unawaited `createModuleObjective(...)`) is named, and told to be awaited (was `found {}`).
     const pending = Promise.resolve(adapter);
     expect(await issuesOf(fmin(untyped({ objective: pending, space, suggester: prior, maxTrials: 1 })))).toEqual([
       expect.objectContaining({
         pointer: '/objective',
         expected: expect.stringMatching(
-          /^a function of the params, not a Promise: `createModuleObjective` and `createCommandObjective` are async, so `await` them/,
+          /^a function of the params or an objective adapter, not a Promise: `createModuleObjective` and `createCommandObjective` are async, so `await` them/,
         ),
         found: 'a Promise',
       }),
     ]);
-    // Anything else is told a function, as before.
+    // Messages name an adapter by its name: one without is refused at once.
+    const unnamed = { evaluate: adapter.evaluate };
+    expect(await issuesOf(fmin(untyped({ objective: unnamed, space, suggester: prior, maxTrials: 1 })))).toEqual([
+      expect.objectContaining({ pointer: '/objective', expected: expect.stringContaining('with a `name`') }),
+    ]);
+    // Anything else is told what fits.
     expect(await issuesOf(fmin(untyped({ objective: 3, space, suggester: prior, maxTrials: 1 })))).toEqual([
-      expect.objectContaining({ pointer: '/objective', expected: 'a function' }),
+      expect.objectContaining({
+        pointer: '/objective',
+        expected: expect.stringMatching(/^a function of the params, or an objective adapter/),
+      }),
     ]);
   });
 

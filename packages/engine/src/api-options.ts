@@ -44,22 +44,24 @@ const nonNegative =
 const finite: Rule = (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number');
 const fn: Rule = (value) => (typeof value === 'function' ? undefined : 'a function');
 /**
- * The objective of `fmin` and `Study.open`: a function. An objective adapter (`createCommandObjective`,
- * `createModuleObjective`, an object with `evaluate`) is said to run through a config (review 156: "expected a
- * function" alone, for what `@parzen/objectives` offers from code).
+ * The objective of `fmin` and `Study.open`: a function of the params, or an objective adapter (an object with
+ * `evaluate` and a `name`: `createModuleObjective`'s, `createCommandObjective`'s, your own). An unawaited
+ * adapter (a Promise) is said as one.
  */
 const objectiveFn: Rule = (value) => {
   if (typeof value === 'function') return undefined;
   const has = (method: string) =>
     typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
-  const throughConfig =
-    "an objective adapter such as `createCommandObjective`'s runs through a config: " +
-    "`runExperiment({ ..., objective: { use: 'command', options: { command: [...] } } }, { plugins: [objectives, ...] })`, " +
-    "`objectives` being `import * as objectives from '@parzen/objectives'`; `parzen`'s runExperiment needs no `plugins`";
   // An unawaited `createModuleObjective(...)` was told "expected a function, found {}".
   if (has('then'))
-    return `a function of the params, not a Promise: \`createModuleObjective\` and \`createCommandObjective\` are async, so \`await\` them (and ${throughConfig}; close an adapter you made and do not run)`;
-  return has('evaluate') ? `a function of the params (${throughConfig})` : 'a function';
+    return 'a function of the params or an objective adapter, not a Promise: `createModuleObjective` and `createCommandObjective` are async, so `await` them';
+  if (has('evaluate')) {
+    const name = (value as { readonly name?: unknown }).name;
+    return typeof name === 'string' && name.trim() !== ''
+      ? undefined
+      : 'an objective adapter with a `name`, a non-empty string (messages name the objective by it)';
+  }
+  return 'a function of the params, or an objective adapter (an object with `evaluate`, as `createModuleObjective` makes)';
 };
 const bool: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or false');
 const text: Rule = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');

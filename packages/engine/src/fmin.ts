@@ -1,5 +1,4 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import type { ObjectiveFunction } from './builtins/function-objective.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { TrialStore } from './contracts/store.js';
@@ -10,12 +9,24 @@ import type { Direction } from './domain/trial.js';
 import { ParzenError } from './errors.js';
 import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
-import { type BestTrial, type StopWhen, type StopWhenContext, Study, type TrialView } from './study.js';
+import {
+  type BestTrial,
+  type StopWhen,
+  type StopWhenContext,
+  Study,
+  type StudyObjective,
+  type TrialView,
+} from './study.js';
 
 /** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
-  /** The function to minimize (or maximize): given each trial's params, it returns a loss or `{ loss, attrs }`. */
-  readonly objective: ObjectiveFunction<ParamsOf<S>>;
+  /**
+   * The function to minimize (or maximize): given each trial's params, it returns a loss or `{ loss, attrs }`.
+   * Or an objective adapter: `await createModuleObjective({ path: './train.ts' }, import.meta.dirname)` from
+   * `@parzen/objectives` runs a module's function in worker threads, so a synchronous, CPU-bound objective runs
+   * `concurrency` trials at once and `trialTimeoutMs` stops it mid-trial (see {@link StudyObjective}).
+   */
+  readonly objective: StudyObjective<S>;
   /** The search space (see the builders: `uniform`, `choice`, ...). */
   readonly space: S;
   /** What decides each trial's params (`createTpeSuggester()`, `createRandomSuggester()`, ...). */
@@ -36,7 +47,8 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly direction?: Direction | undefined;
   /**
    * Trials evaluated at once by this process (default 1). An `async` objective runs them interleaved; a
-   * synchronous one runs one at a time whatever this says (a warning says so).
+   * synchronous function runs one at a time whatever this says (a warning says so): give a `module` objective
+   * adapter to run it in worker threads.
    */
   readonly concurrency?: number | undefined;
   /** The study's name in `store` (default `fmin`): the same name resumes it. */

@@ -132,6 +132,7 @@ export {
   type StopWhen,
   type StopWhenContext,
   Study,
+  type StudyObjective,
   type StudyOptions,
   type StudyTrial,
   type TrialView,

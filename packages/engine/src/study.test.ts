@@ -648,7 +648,7 @@ describe('fmin', () => {
     };
     expect(await said(({ x }) => x, 4)).toEqual([
       expect.stringMatching(
-        /^the objective returned its loss synchronously \(not a promise\), so its trials run one at a time although concurrency is 4/,
+        /^the objective returned its loss synchronously \(not a promise\), so its trials run one at a time although concurrency is 4.*from code: `objective: await createModuleObjective\(\{ path \}\)`/,
       ),
     ]);
     expect(await said(async ({ x }) => x, 4)).toEqual([]);

@@ -15,6 +15,7 @@ import {
 import { createMemoryStore, ownHandle } from './builtins/memory-store.js';
 import { stopperOfRule } from './builtins/no-improvement-stopper.js';
 import { countOf, failureNote, printable } from './builtins/words.js';
+import type { ObjectiveAdapter } from './contracts/objective.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext, Stopper } from './contracts/stopper.js';
@@ -146,6 +147,17 @@ export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
   readonly skippedRepeats: readonly number[];
 }
 
+/**
+ * What a study runs: a function of the params (on Parzen's thread; async ones overlap while they await), or an
+ * objective adapter, as `createModuleObjective` (`@parzen/objectives`) makes: a module's function in worker
+ * threads, so synchronous CPU-bound trials run in parallel and a time limit stops them. An adapter's params are
+ * untyped, and it is yours: a run does not close it (`await adapter.close?.()` when done; an idle one does not
+ * keep the process alive).
+ */
+export type StudyObjective<S extends SpaceDefinition = SpaceDefinition> =
+  | ObjectiveFunction<ParamsOf<S>>
+  | ObjectiveAdapter;
+
 /** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
 export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** The study's name in its store; default `study` (two studies opened without one on a shared store are one). */
@@ -154,8 +166,11 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly space: S;
   /** What decides each trial's params (`createTpeSuggester()`, `createRandomSuggester()`, ...). */
   readonly suggester: Suggester;
-  /** What `optimize` runs when it is not given one. */
-  readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
+  /**
+   * What `optimize` runs when it is not given one: a function of the params, or an objective adapter (see
+   * `FminOptions.objective`).
+   */
+  readonly objective?: StudyObjective<S> | undefined;
   /** Default: a memory store. */
   readonly store?: TrialStore | undefined;
   /**
@@ -471,7 +486,7 @@ const saysIfSynchronous = (
       warn(
         `the objective returned its loss synchronously (not a promise), so its trials run one at a time although concurrency is ${concurrency}: ` +
           "a function runs on Parzen's own thread, and trials overlap only while an async objective awaits (I/O, a child process). " +
-          'From a config, a `module` objective runs each trial in a worker thread of its own.',
+          'A `module` objective runs each trial in a worker thread of its own (from a config, or from code: `objective: await createModuleObjective({ path })` from `@parzen/objectives`).',
       );
     }
     return result;
@@ -480,8 +495,8 @@ const saysIfSynchronous = (
 
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
-  /** Default: the study's `objective`. */
-  readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
+  /** Default: the study's `objective` (a function of the params, or an objective adapter). */
+  readonly objective?: StudyObjective<S> | undefined;
   /** Stop when the study has this many trials (earlier ones count). */
   readonly maxTrials?: number | undefined;
   /** Other stopping rules; `maxTrials` above is merged in (a `budget.maxTrials` that differs from it is refused). */
@@ -709,7 +724,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     private readonly session: StudySession,
     /** The study's name in its store. */
     readonly name: string,
-    private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
+    private readonly objective: StudyObjective<S> | undefined,
     private readonly pruner: Pruner | undefined,
     private opened: { readonly study: StudyRecord; readonly resumed: boolean },
     /** Where warnings go (`onWarning`, default stderr). */
@@ -902,12 +917,16 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space,
       store,
       suggester,
-      objective: createFunctionObjective(
-        saysIfSynchronous(objective as ObjectiveFunction<ExternalParams>, options.concurrency ?? 1, this.warn),
-        'function',
-        // The user's function, not the wrapper, is read for the names it destructures (review 105).
-        { source: objective, space: space.byName.keys() },
-      ),
+      // An adapter (a module's worker threads, a program) runs as from a config; a function on this thread.
+      objective:
+        typeof objective === 'function'
+          ? createFunctionObjective(
+              saysIfSynchronous(objective as ObjectiveFunction<ExternalParams>, options.concurrency ?? 1, this.warn),
+              'function',
+              // The user's function, not the wrapper, is read for the names it destructures (review 105).
+              { source: objective, space: space.byName.keys() },
+            )
+          : objective,
       budget,
       // Not the ask/tell guard: the run cuts a throwing reporter off itself, through its onWarning and a
       // plugin.failed event (and the study's listener is then off for the study's life).

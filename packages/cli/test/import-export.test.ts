@@ -1294,6 +1294,23 @@ export const manifests = [{
       expect(out.code, out.stderr).toBe(0);
       expect(out.stdout).toBe('');
       expect(out.stderr).toBe(`Imported no trials: ${path} is empty.`);
+      // --json gives every documented key, empty, so `jq '.finished[]'` in a CI step iterates nothing (it left
+      // out finished, importedBefore, notImported and foreign, and jq failed on null).
+      const json = await cli('import', target, path, '--json');
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual({
+        study: 'heart',
+        store: 'sqlite',
+        imported: [],
+        finished: [],
+        importedBefore: [],
+        notImported: [],
+        foreign: [],
+        skipped: [],
+        repeatsOfStudy: 0,
+        repeatedLines: [],
+        skippedRepeats: [],
+      });
     }
     expect(existsSync(join(dir, 'empty.parzen.db'))).toBe(false);
   });

@@ -68,16 +68,16 @@ interface ImportJson {
   /** The numbers the imported trials got, in the file's order. */
   readonly imported: readonly number[];
   /** Trials the store had running that a rescue file's lines finished (counted once, not added). */
-  readonly finished?: readonly number[];
+  readonly finished: readonly number[];
   /** Trials a rescue file's lines had finished in an earlier import (passed over). */
-  readonly importedBefore?: readonly number[];
+  readonly importedBefore: readonly number[];
   /** Trials whose rescued result another process finished first (not imported: import the file again). */
-  readonly notImported?: readonly number[];
+  readonly notImported: readonly number[];
   /**
    * Lines of a rescue file naming a trial this study never ran under their worker (another store's study of the
    * same name, likely), imported as new trials.
    */
-  readonly foreign?: readonly number[];
+  readonly foreign: readonly number[];
   /** Lines left out by `--on-invalid skip`. */
   readonly skipped: readonly number[];
   /** Imported trials that repeat a trial the study had (same params, state, loss and error). */
@@ -411,6 +411,10 @@ const importWhenAsked = async (
       study: name,
       store: choice.use,
       imported: [],
+      finished: [],
+      importedBefore: [],
+      notImported: [],
+      foreign: [],
       skipped: [],
       repeatsOfStudy: 0,
       repeatedLines: [],
@@ -847,6 +851,7 @@ const importWhenAsked = async (
           finished: finished.map((trial) => trial.number),
           importedBefore,
           notImported: raced,
+          foreign: [],
           skipped: [],
           repeatsOfStudy: 0,
           repeatedLines: [],

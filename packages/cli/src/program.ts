@@ -428,6 +428,17 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
       json = (end === -1 ? args : args.slice(0, end)).includes('--json');
     }
     await program.parseAsync(helpOfUnknown(program, argv));
+    // A --json result is a script's: lost to a reader that left (`parzen best --json | ./record` whose recorder
+    // died), the command failed, as `run --json` (which says so itself) and `export -o` fail then.
+    if (json && exit.code === EXIT.ok) {
+      await output.flushResults?.();
+      if (output.readerGone?.() === true) {
+        output.note(
+          `parzen: OUTPUT_FAILED: the reader of stdout closed the pipe before the --json result was all written, so it was lost, and the command exits 1.`,
+        );
+        return EXIT.studyError;
+      }
+    }
     return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -953,4 +953,20 @@ describe('long listings (trial 31: `trials | head` formatted everything first)',
       expect(whole.stdout.split('\n').length).toBeGreaterThanOrEqual(1200);
     }
   });
+
+  it('a --json result lost to a reader that left fails the command (exit 1, OUTPUT_FAILED), as run --json does', async () => {
+    for (const command of ['trials', 'best', 'studies']) {
+      const notes: string[] = [];
+      const lost: Output = { result: () => {}, note: (line) => notes.push(line), readerGone: () => true };
+      expect(await runCli(['node', 'parzen', command, '--store', `jsonl:${big}`, '--json'], lost), command).toBe(1);
+      expect(notes.at(-1)).toMatch(
+        /^parzen: OUTPUT_FAILED: the reader of stdout closed the pipe before the --json result/,
+      );
+      // A human view (`| head -1` to peek) is no script's result: exit 0, nothing said.
+      const peeked: string[] = [];
+      const head: Output = { result: () => {}, note: (line) => peeked.push(line), readerGone: () => true };
+      expect(await runCli(['node', 'parzen', command, '--store', `jsonl:${big}`], head), command).toBe(0);
+      expect(peeked.filter((line) => line.includes('OUTPUT_FAILED'))).toEqual([]);
+    }
+  });
 });

@@ -7,7 +7,7 @@ import {
 } from '@parzen/engine/plugin';
 import { validatePluginOptions } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PLUGIN_NAMES, loadBuiltinPlugins } from './builtin-plugins.js';
+import { BUILTIN_PLUGIN_NAMES, loadBuiltinOf, loadBuiltinPlugins } from './builtin-plugins.js';
 import { progressReporterManifest } from './progress-reporter.js';
 
 describe('the built-in plugins', () => {
@@ -38,5 +38,22 @@ describe('the built-in plugins', () => {
     );
     for (const { kind, name } of manifests) named[kind] = [...(named[kind] ?? []), name];
     expect(named).toEqual(BUILTIN_PLUGIN_NAMES);
+  });
+
+  // A read loads the package of a plugin it uses alone: the one that gives that plugin, and no other.
+  it('are each given alone by the package a read loads for it', async () => {
+    for (const [kind, names] of Object.entries(BUILTIN_PLUGIN_NAMES))
+      for (const name of names) {
+        const given = (await loadBuiltinOf(kind as keyof typeof BUILTIN_PLUGIN_NAMES, name)).flatMap(
+          (pkg) => pkg.manifests,
+        );
+        // The CLI's own progress reporter is in no package.
+        expect([kind, name, given.some((manifest) => manifest.kind === kind && manifest.name === name)]).toEqual([
+          kind,
+          name,
+          !(kind === 'reporter' && name === 'progress'),
+        ]);
+      }
+    expect(await loadBuiltinOf('store', 'memory')).toEqual([]);
   });
 });

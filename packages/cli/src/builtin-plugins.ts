@@ -33,21 +33,33 @@ export const BUILTIN_PLUGIN_NAMES: Readonly<Record<PluginKind, readonly string[]
 };
 
 /**
- * The plugin package of a built-in store alone (none for the engine's `memory` store), for commands that
- * only read a store (`trials`, `best`, `export`): they need not load suggesters, objectives or pruners.
+ * The plugin package that gives the built-in plugin of this kind and name, alone (none for another name, such as the
+ * engine's `memory` store), for commands that only read a study: `trials`, `best` and `export` load the store's,
+ * `explain` and `report` the suggester's too (see `readingLoadOptions`), not every built-in package.
  */
-export const loadBuiltinStore = async (use: string): Promise<readonly PluginPackage[]> => {
-  switch (use) {
-    case 'jsonl':
+export const loadBuiltinOf = async (kind: PluginKind, use: string): Promise<readonly PluginPackage[]> => {
+  switch (`${kind}:${use}`) {
+    case 'suggester:random':
+    case 'suggester:quasi-random':
+      return [await import('@parzen/algo-random')];
+    case 'suggester:tpe':
+      return [await import('@parzen/algo-tpe')];
+    case 'store:jsonl':
       return [await import('@parzen/store-file')];
-    case 'sqlite':
+    case 'store:sqlite':
       return [await import('@parzen/store-sqlite')];
-    case 'postgres':
+    case 'store:postgres':
       return [await import('@parzen/store-postgres')];
+    case 'objective:module':
+    case 'objective:command':
+      return [await import('@parzen/objectives')];
     default:
-      return [];
+      return kind === 'pruner' && BUILTIN_PLUGIN_NAMES.pruner.includes(use) ? [await import('@parzen/pruners')] : [];
   }
 };
+
+/** The plugin package of a built-in store alone (see {@link loadBuiltinOf}). */
+export const loadBuiltinStore = (use: string): Promise<readonly PluginPackage[]> => loadBuiltinOf('store', use);
 
 /** The suggester a config without `suggester` gets. */
 export const defaultSuggester: PluginChoice = { use: 'tpe' };

@@ -98,14 +98,18 @@ const namedFiles = (config: string, variant: unknown): InputFile[] => {
 
 /**
  * The files `-o` must leave alone for these configs: each config, and the files it names ({@link namedFiles}),
- * in every matrix variant. A config that cannot be read names none (the command then says what is wrong).
+ * in every matrix variant, each config as `read` reads it (default: {@link readConfigFile}; a command that has read
+ * it already passes what it read on). A config that cannot be read names none (the command then says what is wrong).
  */
-export const configInputs = (configs: readonly string[]): InputFile[] =>
+export const configInputs = (
+  configs: readonly string[],
+  read: (path: string) => unknown = readConfigFile,
+): InputFile[] =>
   configs.flatMap((config) => {
     const own = { path: config, what: `${config}, this command's config` };
     let raw: unknown;
     try {
-      raw = readConfigFile(config);
+      raw = read(config);
     } catch {
       return [own];
     }

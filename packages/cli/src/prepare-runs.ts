@@ -54,7 +54,7 @@ import { applyOverrides, type ConfigOverrides, withoutBudgetFlags } from './over
 import { enableTypeScriptPlugins, importPluginModule } from './plugin-imports.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
-import { readingLoadOptions } from './reading-plugins.js';
+import { type ReadingUses, readingLoadOptions } from './reading-plugins.js';
 import { blameStoreFlag, storeFlagLabel, typedSpec } from './store-spec.js';
 
 /** One validated run: which file it came from, its matrix variant and the loaded experiment. */
@@ -96,10 +96,11 @@ export interface PrepareOptions {
   /** Only the study of this name: one variant of a matrix (`run --study`); a config with none of that name is refused. */
   readonly study?: string;
   /**
-   * The command only reads the studies (`trials`, `best`, `export`, `studies`): each config is checked as `validate`
-   * checks it with only the plugins a read uses loaded (see {@link readingLoadOptions}). Not with `preflight`.
+   * The command only reads the studies (`trials`, `best`, `export`, `studies`; `explain` and `report`, which use the
+   * plugins named, see {@link ReadingUses}): each config is checked as `validate` checks it with only the plugins a
+   * read uses loaded (see {@link readingLoadOptions}). Not with `preflight`.
    */
-  readonly forReading?: boolean;
+  readonly forReading?: boolean | ReadingUses;
   /** How a config file is read (default: {@link readConfigFile}): a command that has read it already passes it on. */
   readonly readConfig?: (path: string) => unknown;
 }
@@ -452,10 +453,16 @@ const prepareFile = async (
   const written = (options.readConfig ?? readConfigFile)(path);
   const overrides = options.overrides ?? {};
   const raw = withMatrixDefaults(withBatchStore(applyOverrides(written, overrides)));
-  if (options.forReading === true && options.preflight === true)
+  const forReading = options.forReading === true ? {} : options.forReading === false ? undefined : options.forReading;
+  if (forReading !== undefined && options.preflight === true)
     throw new Error('prepareRuns: a config checked for reading is not preflighted');
-  if (options.forReading !== true) await enableTypeScriptPlugins(raw);
+  if (forReading === undefined) await enableTypeScriptPlugins(raw);
   const variants = onlyStudy(await budgetAsWritten(written, overrides, expandMatrix(raw)), options.study);
+  // A comparison groups its studies by their objective, as its schema fills in its options.
+  const uses: ReadingUses | undefined =
+    forReading?.objective === 'several'
+      ? { ...forReading, objective: batch.length > 1 || variants.length > 1 }
+      : forReading;
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
   const invalid = new InvalidVariants();
@@ -472,9 +479,9 @@ const prepareFile = async (
       });
       const progress = { ...options.progress, trialsCommand };
       const reading =
-        options.forReading === true
-          ? await readingLoadOptions(variant.config, configFolder(absolute), progress)
-          : undefined;
+        uses === undefined
+          ? undefined
+          : await readingLoadOptions(variant.config, configFolder(absolute), progress, uses);
       const loaded = await loadExperiment(reading?.config ?? variant.config, {
         ...(reading?.options ?? (await cliLoadOptions(configFolder(absolute), progress))),
         ...(options.console === undefined ? {} : { console: options.console }),

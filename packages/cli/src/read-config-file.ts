@@ -278,6 +278,28 @@ export const readConfigFile = (path: string): unknown => {
   }
 };
 
+/**
+ * A reader of config files that reads each path once (`read`, by default {@link readConfigFile}): a command that needs
+ * a config at several steps (its check, the files `-o` must not overwrite) gets what was read first, or its error
+ * again. A config from a pipe (`/dev/stdin`) is there once.
+ */
+export const readingOnce = (read: (path: string) => unknown = readConfigFile): ((path: string) => unknown) => {
+  const known = new Map<string, { readonly value: unknown } | { readonly error: unknown }>();
+  return (path) => {
+    let found = known.get(path);
+    if (found === undefined) {
+      try {
+        found = { value: read(path) };
+      } catch (error) {
+        found = { error };
+      }
+      known.set(path, found);
+    }
+    if ('error' in found) throw found.error;
+    return found.value;
+  };
+};
+
 const readConfigText = (path: string): unknown => {
   let text: string;
   let bytes: Buffer;

@@ -1,22 +1,39 @@
 import { type LoadExperimentOptions, loadExperiment, type ParzenError } from '@parzen/engine';
 import { importPluginPackage, missingPluginModule } from '@parzen/engine/host';
 import type { AnyPluginManifest, PluginKind, PluginPackage } from '@parzen/engine/plugin';
-import { BUILTIN_PLUGIN_NAMES, cliDefaults, defaultStore, loadBuiltinStore } from './builtin-plugins.js';
+import { BUILTIN_PLUGIN_NAMES, cliDefaults, defaultStore, loadBuiltinOf, loadBuiltinStore } from './builtin-plugins.js';
 import { enableTypeScriptPlugins, importPluginModule, PLUGIN_IMPORTS_FROM } from './plugin-imports.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 
 /**
- * How a command that only reads a config's stored study (`trials`, `best`, `export`, `studies`) checks the config:
- * as `validate` does, with the same plugin names in the same order, but only the plugins a read uses are loaded: the
- * plugins that give its store (see {@link readingStores}) and the CLI's own `progress` reporter. Every other plugin
- * (the built-in ones, and those of the config's `plugins`) is a stand-in that takes any options and is never created,
- * so the suggesters, objectives and pruners (TPE alone takes tens of milliseconds to import) stay unloaded and their
- * options unchecked, whatever gives the store: a read does not use them, and `validate` and `run` check them.
+ * What a command that reads a study uses besides its store: `explain` and `report` replay the study's suggester (its
+ * settings as its schema fills them in), and `report` compares studies by their objective (its options as its schema
+ * fills them in) and evaluates a `module` objective for `--contour`.
+ */
+export interface ReadingUses {
+  /** The config's suggester: the built-in package that gives it is loaded (a plugin's stays a stand-in). */
+  readonly suggester?: boolean;
+  /**
+   * The config's objective, likewise; `several`: when the command's configs name several studies (a matrix, or
+   * several configs), which a comparison page groups by their objective.
+   */
+  readonly objective?: boolean | 'several';
+}
+
+/**
+ * How a command that only reads a config's stored study (`trials`, `best`, `export`, `studies`, `explain`, `report`)
+ * checks the config: as `validate` does, with the same plugin names in the same order, but only the plugins a read
+ * uses are loaded: the plugins that give its store (see {@link readingStores}), the CLI's own `progress` reporter, and
+ * the built-in packages of the plugins in `uses` that the config chooses (`explain`'s and `report`'s suggester). Every
+ * other plugin (the built-in ones, and those of the config's `plugins`) is a stand-in that takes any options and is
+ * never created, so the suggesters, objectives and pruners a read does not use (TPE alone takes tens of milliseconds
+ * to import) stay unloaded and their options unchecked, whatever gives the store: `validate` and `run` check them.
  */
 export const readingLoadOptions = async (
   config: unknown,
   baseDir: string,
   progress: ProgressSettings,
+  uses: ReadingUses = {},
 ): Promise<{ readonly config: unknown; readonly options: LoadExperimentOptions }> => {
   const fields = typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {};
   const { plugins, ...rest } = fields as { plugins?: unknown };
@@ -26,6 +43,20 @@ export const readingLoadOptions = async (
   const store = (rest as { store?: unknown }).store ?? defaultStore;
   const use = typeof store === 'object' && store !== null ? (store as { use?: unknown }).use : undefined;
   const stores = await readingStores(use, listed && wellFormed ? plugins : [], baseDir);
+  // The built-in packages of the other plugins the command uses, as the config chooses them (or its default).
+  const used = (
+    await Promise.all(
+      (['suggester', 'objective'] as const).flatMap((kind) => {
+        const chosen =
+          (rest as Partial<Record<string, unknown>>)[kind] ??
+          (kind === 'suggester' ? cliDefaults.suggester : undefined);
+        const name = typeof chosen === 'object' && chosen !== null ? (chosen as { use?: unknown }).use : undefined;
+        return uses[kind] === true && typeof name === 'string' ? [loadBuiltinOf(kind, name)] : [];
+      }),
+    )
+  ).flat();
+  const loaded = used.flatMap((pkg) => pkg.manifests);
+  const services = [...(stores.services ?? []), ...used.flatMap((pkg) => pkg.services ?? [])];
   const progressReporter = progressReporterManifest(progress) as AnyPluginManifest;
   const manifests: AnyPluginManifest[] = Object.entries(BUILTIN_PLUGIN_NAMES).flatMap(([kind, names]) =>
     kind === 'store'
@@ -33,7 +64,8 @@ export const readingLoadOptions = async (
       : names.map((name) =>
           kind === progressReporter.kind && name === progressReporter.name
             ? progressReporter
-            : standIn(kind as PluginKind, name),
+            : (loaded.find((manifest) => manifest.kind === kind && manifest.name === name) ??
+              standIn(kind as PluginKind, name)),
         ),
   );
   // The plugins of a config's `plugins` packages it names: stand-ins too, as they are not loaded.
@@ -48,7 +80,7 @@ export const readingLoadOptions = async (
   return {
     config: listed && wellFormed ? rest : config,
     options: {
-      plugins: [{ ...stores, manifests } satisfies PluginPackage],
+      plugins: [{ manifests, ...(services.length === 0 ? {} : { services }) } satisfies PluginPackage],
       baseDir,
       defaults: cliDefaults,
     },
@@ -183,3 +215,14 @@ export const missingPlugins = (
     return issue === undefined ? [] : [{ pointer: issue.pointer, specifier, found: issue.found }];
   });
 };
+
+/**
+ * What a read says of the config's `plugins` entries that are not there ({@link missingPlugins}): the study is read
+ * without them (it needs none of them but those that give its store, and `prepareRuns` refused the config when no
+ * other gave it), and `validate` and `run` refuse the config until they are there.
+ */
+export const missingPluginNotes = (path: string, config: unknown, baseDir: string): string[] =>
+  missingPlugins(config, baseDir).map(
+    ({ pointer, specifier, found }) =>
+      `parzen: note: ${path}: ${pointer} (${specifier}): ${found}. The trials are read without it (a read loads no plugin of a config's \`plugins\` but its store's), but \`parzen validate\` and \`parzen run\` refuse the config until it is there.`,
+  );

@@ -2,7 +2,9 @@ import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { explainNext } from '../src/commands/explain.js';
 import { inspectTargets } from '../src/commands/inspect.js';
+import { reportConfigs } from '../src/commands/report.js';
 import { heartConfig, heartModule, linkEngine, runParzen, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -21,6 +23,34 @@ const annealPlugin = `export const manifests = [{ kind: 'suggester', name: 'anne
 /** The first error of `--json` output. */
 const jsonError = (stdout: string) =>
   (JSON.parse(stdout) as { errors: { code: string; message: string; issues: unknown[] }[] }).errors[0];
+
+/**
+ * A resolve hook that records every module a spawned CLI in `folder` loads: `env` for the spawn, `read()` the URLs so
+ * far (a line each).
+ */
+const recordingLoads = (folder: string): { readonly env: NodeJS.ProcessEnv; readonly read: () => string } => {
+  const loads = join(folder, 'loads.txt');
+  writeFileSync(loads, '');
+  writeFileSync(
+    join(folder, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';\nexport const resolve = async (specifier, context, next) => { const found = await next(specifier, context); appendFileSync(${JSON.stringify(loads)}, found.url + '\\n'); return found; };\n`,
+  );
+  writeFileSync(
+    join(folder, 'record-loads.mjs'),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(folder, 'hooks.mjs')}`)});\n`,
+  );
+  return {
+    env: { NODE_OPTIONS: `--import ${join(folder, 'record-loads.mjs')}` },
+    read: () => readFileSync(loads, 'utf8'),
+  };
+};
+
+/** The modules loaded of the Parzen packages `packages` matches (SQLite's dependency-free file naming is no plugin). */
+const pluginsLoaded = (loaded: string, packages: RegExp): string[] =>
+  loaded
+    .split('\n')
+    .filter((url) => new RegExp(`/(${packages.source})/(dist|src)/`).test(url))
+    .filter((url) => !/\/store-sqlite\/(dist|src)\/default-path\.[jt]s$/.test(url));
 
 describe('the read commands check a config as validate does, with only the plugins a read uses', () => {
   it('read the config file once, and check what they read', async () => {
@@ -49,34 +79,16 @@ describe('the read commands check a config as validate does, with only the plugi
   it('load no suggester, objective or pruner package to check it (TPE alone took tens of milliseconds)', async () => {
     const { folder, config } = await ranStudy();
     const path = config({ suggester: { use: 'tpe' }, pruner: { use: 'median' } });
-    const loads = join(folder, 'loads.txt');
-    writeFileSync(loads, '');
-    writeFileSync(
-      join(folder, 'hooks.mjs'),
-      `import { appendFileSync } from 'node:fs';\nexport const resolve = async (specifier, context, next) => { const found = await next(specifier, context); appendFileSync(${JSON.stringify(loads)}, found.url + '\\n'); return found; };\n`,
-    );
-    writeFileSync(
-      join(folder, 'record-loads.mjs'),
-      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(folder, 'hooks.mjs')}`)});\n`,
-    );
+    const loads = recordingLoads(folder);
     for (const command of ['best', 'trials']) {
-      const run = await runParzen([command, path], {
-        cwd: folder,
-        env: { NODE_OPTIONS: `--import ${join(folder, 'record-loads.mjs')}` },
-      });
+      const run = await runParzen([command, path], { cwd: folder, env: loads.env });
       expect([command, run.code, run.stderr]).toEqual([command, 0, '']);
     }
-    const loaded = readFileSync(loads, 'utf8');
+    const loaded = loads.read();
     // The hook saw the CLI's modules (the store's package among them) ...
     expect(loaded).toMatch(/\/store-file\/(dist|src)\//);
     // ... and none of the plugins a read does not use (SQLite's dependency-free file naming is no plugin).
-    const plugins = loaded
-      .split('\n')
-      .filter((url) =>
-        /\/(algo-tpe|algo-random|objectives|pruners|store-sqlite|store-postgres)\/(dist|src)\//.test(url),
-      )
-      .filter((url) => !/\/store-sqlite\/(dist|src)\/default-path\.[jt]s$/.test(url));
-    expect(plugins).toEqual([]);
+    expect(pluginsLoaded(loaded, /algo-tpe|algo-random|objectives|pruners|store-sqlite|store-postgres/)).toEqual([]);
   });
 
   it.each([
@@ -253,5 +265,85 @@ describe("the note on a config's `plugins` entry a read does not load", () => {
     expect((await cli('best', missing)).stderr).toContain(
       `/plugins/0 (${gone}): no file at ${join(folder, 'gone.mjs')}.`,
     );
+  });
+});
+
+describe('explain and report check a config as validate does, with only the plugins they use', () => {
+  it("load the store's and the suggester's packages, and no objective, pruner or other store", async () => {
+    const { folder, config } = await ranStudy();
+    const path = config({ suggester: { use: 'tpe' }, pruner: { use: 'median' } });
+    const loads = recordingLoads(folder);
+    for (const args of [
+      ['explain', path],
+      ['report', path, '-o', join(folder, 'page.html')],
+    ]) {
+      const run = await runParzen(args, { cwd: folder, env: loads.env });
+      expect([args[0], run.code]).toEqual([args[0], 0]);
+    }
+    const loaded = loads.read();
+    // TPE, whose settings they replay, and the store's package ...
+    expect(loaded).toMatch(/\/algo-tpe\/(dist|src)\//);
+    expect(loaded).toMatch(/\/store-file\/(dist|src)\//);
+    // ... and none of the plugins they do not use.
+    expect(pluginsLoaded(loaded, /objectives|pruners|store-sqlite|store-postgres/)).toEqual([]);
+  });
+
+  it('refuse the options of the plugins they use as validate does', async () => {
+    const { folder, config } = await ranStudy();
+    const tpe = config({ suggester: { use: 'tpe', options: { gamma: 'x' } } });
+    const said = (await cli('validate', tpe)).stderr;
+    expect(said).toContain('/suggester/options/gamma: expected a number > 0');
+    for (const args of [
+      ['explain', tpe],
+      ['report', tpe, '-o', join(folder, 'page.html')],
+    ]) {
+      const refused = await cli(...args);
+      expect([args[0], refused.code, refused.stderr]).toEqual([args[0], 2, said]);
+    }
+    // --contour evaluates the config's module objective: its options are checked.
+    const objective = config({ objective: { use: 'module', options: {} } });
+    const contour = await cli('report', objective, '--contour', '-o', join(folder, 'page.html'));
+    expect([contour.code, contour.stderr]).toEqual([2, (await cli('validate', objective)).stderr]);
+  });
+
+  it('read a study whose config lists a plugin that is not there, and say so as trials does', async () => {
+    const { folder, config } = await ranStudy();
+    const path = config({ plugins: ['./gone.mjs'], suggester: { use: 'tpe' } });
+    const note = `parzen: note: ${path}: /plugins/0 (./gone.mjs): no file at ${join(folder, 'gone.mjs')}. The trials are read without it`;
+    expect((await cli('trials', path)).stderr).toContain(note);
+    for (const args of [
+      ['explain', path],
+      ['report', path, '-o', join(folder, 'page.html')],
+    ]) {
+      const read = await cli(...args);
+      expect([args[0], read.code]).toEqual([args[0], 0]);
+      expect(read.stderr).toContain(note);
+    }
+  });
+
+  it('read the config file once', async () => {
+    const { folder } = await ranStudy();
+    // No file there: only the reader has the config, so a second read of the file would fail.
+    const path = join(folder, 'absent.json');
+    const config = heartConfig({
+      name: 'kept',
+      suggester: { use: 'tpe' },
+      store: { use: 'jsonl', options: { path: './kept.jsonl' } },
+    });
+    const output = { result: () => undefined, note: () => undefined };
+    const read: string[] = [];
+    const readConfig = (file: string) => {
+      read.push(file);
+      return config;
+    };
+    expect(await reportConfigs([path], { output: join(folder, 'page.html') }, output, { readConfig })).toBe(0);
+    expect(read).toEqual([path]);
+    read.length = 0;
+    expect(await explainNext(path, {}, output, { readConfig })).toBe(0);
+    expect(read).toEqual([path]);
+    // What -o must not overwrite is what was read: the objective module that config names.
+    await expect(
+      reportConfigs([path], { output: join(folder, 'heart.mjs') }, output, { readConfig: () => config }),
+    ).rejects.toThrow(`-o: ${join(folder, 'heart.mjs')} is the objective module of ${path}`);
   });
 });

@@ -24,12 +24,20 @@ import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
 import { noPickedRun, pickedRun } from '../pick-run.js';
 import { prepareRuns } from '../prepare-runs.js';
+import { configFolder, readingOnce } from '../read-config-file.js';
+import { missingPluginNotes } from '../reading-plugins.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 import { reportStudy, spaceOf, trialsHeld } from './report.js';
+
+/** How `parzen explain` reads its config. */
+export interface ExplainOptions {
+  /** How the config file is read (default: `readConfigFile`); it is read once. */
+  readonly readConfig?: (path: string) => unknown;
+}
 
 /** Flags of `parzen explain`. */
 export interface ExplainFlags {
@@ -525,6 +533,7 @@ const studyToExplain = async (
   path: string | undefined,
   flags: ExplainFlags,
   output: Output,
+  how: ExplainOptions,
 ): Promise<{
   study: ReportStudy;
   waiting: readonly EnqueuedParams[] | undefined;
@@ -562,16 +571,24 @@ const studyToExplain = async (
       suggesterOf: 'store',
     };
   }
+  // Read once, for the check and what comes after it.
+  const readConfig = readingOnce(how.readConfig);
+  // Checked as validate checks it, with the plugins explain uses loaded: its store's and its suggester's (TPE, whose
+  // settings it replays as the schema fills them in); the others (objectives, pruners, the config's `plugins` but its
+  // store's) are stand-ins whose options are left to validate and run, as for the other read commands.
   const runs = await prepareRuns([path], {
     progress: { force: 'off' },
     reportersIdle: true,
+    forReading: { suggester: true },
+    readConfig,
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
+  for (const line of missingPluginNotes(path, readConfig(path), configFolder(path))) output.note(line);
   const run = pickedRun(runs, flags.study);
   if (run === undefined && flags.study !== undefined) {
     // A study the config's store holds under another name (an earlier version's name for a matrix variant,
     // which run points to with --study): explained as the store keeps it (trial 63: refused).
-    const found = await heldStudy(path, flags.study, flags.store, output);
+    const found = await heldStudy(path, flags.study, flags.store, output, readConfig);
     if (found !== undefined) {
       const study = {
         ...reportStudy(found.record, found.trials, found.space),
@@ -698,7 +715,12 @@ const notTpe = (
  * study as `run` takes it (the config's seed and suggester options); with `--store` alone, as the store kept
  * it. With `--json`, the explanation in full, as `suggestion.explained` events carry it.
  */
-export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
+export const explainNext = async (
+  path: string | undefined,
+  flags: ExplainFlags,
+  output: Output,
+  how: ExplainOptions = {},
+): Promise<number> => {
   const report = await import('@parzen/report');
   // A config's errors name its file, as run's do (trial 88: no `file` in --json).
   const {
@@ -709,7 +731,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     kept,
     seeds,
     suggesterOf,
-  } = await forConfig(path, () => studyToExplain(path, flags, output));
+  } = await forConfig(path, () => studyToExplain(path, flags, output, how));
   if (read.suggester?.use !== 'tpe') {
     const why = notTpe(read, suggesterOf, path !== undefined);
     if (path === undefined) throw new CliError(why.message);

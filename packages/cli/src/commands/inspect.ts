@@ -60,7 +60,7 @@ import {
   withBatchStore,
 } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
-import { builtinStore, missingPlugins, readingStores } from '../reading-plugins.js';
+import { builtinStore, missingPluginNotes, readingStores } from '../reading-plugins.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import {
   directionChangedNote,
@@ -328,10 +328,8 @@ const configTargets = async (path: string, flags: InspectFlags, how: TargetOptio
   // A `plugins` entry that is not there (the study read where its plugins are not installed): the read goes on, as
   // it needs none of them but those that give its store (the check above refused it when no other gave it).
   if (how.checked !== false)
-    for (const { pointer, specifier, found } of missingPlugins(raw, baseDir))
-      (how.note ?? ((line: string) => process.stderr.write(`${line}\n`)))(
-        `parzen: note: ${path}: ${pointer} (${specifier}): ${found}. The trials are read without it (a read loads no plugin of a config's \`plugins\` but its store's), but \`parzen validate\` and \`parzen run\` refuse the config until it is there.`,
-      );
+    for (const line of missingPluginNotes(path, raw, baseDir))
+      (how.note ?? ((said: string) => process.stderr.write(`${said}\n`)))(line);
   // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
   const named = variants.filter((variant) => variant.config.name === flags.study);
   const matrixStudies =
@@ -527,8 +525,12 @@ export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: 
  * nothing is created, locked or written, and the config's objective and plugins are not loaded (a store
  * plugin named in `plugins` is). Trials are decoded with the space stored with the study.
  */
-export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
-  (await loadStudySet(path, flags, output)).studies;
+export const loadStudies = async (
+  path: string | undefined,
+  flags: InspectFlags,
+  output: Output,
+  readConfig?: (path: string) => unknown,
+) => (await loadStudySet(path, flags, output, readConfig)).studies;
 
 /**
  * The study `--store SPEC` holds (`study`, or its only one), read as `trials --store` reads it, with the entries
@@ -548,9 +550,16 @@ export const storeFlagStudy = async (spec: string, study: string | undefined, ou
  * reads it; when the store does not hold it, the store's words (the studies it holds) as trials says them
  * (exit 1). A store's own failure is thrown (see studyNotHeld).
  */
-export const heldStudy = async (path: string, study: string, store: string | undefined, output: Output) => {
+export const heldStudy = async (
+  path: string,
+  study: string,
+  store: string | undefined,
+  output: Output,
+  /** How the config is read (default: {@link readConfigFile}): a command that has read it passes what it read on. */
+  readConfig?: (path: string) => unknown,
+) => {
   let notHeld: unknown;
-  const held = await loadStudies(path, { study, ...(store === undefined ? {} : { store }) }, output).catch(
+  const held = await loadStudies(path, { study, ...(store === undefined ? {} : { store }) }, output, readConfig).catch(
     (error: unknown) => {
       notHeld = error;
       return studyNotHeld(error);
@@ -595,12 +604,17 @@ const loadStudySet = async (
   path: string | undefined,
   flags: InspectFlags,
   output: Output,
+  /** How the config is read (default: {@link readConfigFile}). */
+  readConfig?: (path: string) => unknown,
 ): Promise<{
   readonly studies: InspectedStudy[];
   readonly several: boolean;
   readonly stores: ReturnType<typeof storeIdentity>[];
 }> => {
-  const targets = await inspectTargets(path, flags, { note: (line) => output.note(line) });
+  const targets = await inspectTargets(path, flags, {
+    note: (line) => output.note(line),
+    ...(readConfig === undefined ? {} : { readConfig }),
+  });
   const studies: InspectedStudy[] = [];
   // The store each study was read from, as `storeIdentity` says it.
   const where: ReturnType<typeof storeIdentity>[] = [];

@@ -22,7 +22,6 @@ import {
   sameSpace,
   type TakenEntry,
 } from '@parzen/engine/plugin';
-import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
 import { configEntries } from '../config-entries.js';
@@ -41,6 +40,8 @@ import {
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
+import { configFolder, readingOnce } from '../read-config-file.js';
+import { missingPluginNotes } from '../reading-plugins.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { tpeSettingsChange } from '../tpe-settings-change.js';
@@ -388,6 +389,8 @@ const contourFunction = async (
   let fn: (...args: unknown[]) => unknown;
   try {
     // A file given to --contour is not the objective (trial 48: it was called one).
+    // Imported here: a report without --contour loads no objective.
+    const { loadModuleExport } = await import('@parzen/objectives/host');
     fn = await loadModuleExport(
       path,
       exportName,
@@ -515,7 +518,13 @@ export const contourTarget = (flag: string): { readonly path: string; readonly e
 };
 
 /** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */
-const outputPath = (format: 'html' | 'svg', flags: ReportFlags, configs: readonly string[] = []): string => {
+const outputPath = (
+  format: 'html' | 'svg',
+  flags: ReportFlags,
+  configs: readonly string[] = [],
+  /** How the configs are read (the command's reader, which has read them). */
+  readConfig?: (path: string) => unknown,
+): string => {
   const flag = flags.output;
   const path = resolve(flag ?? (format === 'svg' ? 'report-svg' : 'report.html'));
   const existing = existingOutput(path);
@@ -525,7 +534,7 @@ const outputPath = (format: 'html' | 'svg', flags: ReportFlags, configs: readonl
     );
   if (format === 'svg' && existing !== undefined && !existing.isDirectory())
     throw new CliError(`-o: ${path} is a file; --format svg writes one SVG per chart into a folder: give a folder.`);
-  refuseOverwritingInputs(path, [...configInputs(configs), ...contourInput(flags.contour)]);
+  refuseOverwritingInputs(path, [...configInputs(configs, readConfig), ...contourInput(flags.contour)]);
   return path;
 };
 
@@ -871,11 +880,6 @@ const writeStoredStudy = async (
 };
 
 /**
- * `parzen report <config...>`: one study gives its report (the seed's TPE figures, the study plots, the
- * trial table) as one self-contained HTML file, or each chart as an SVG (`--format svg`), or served live
- * (`--serve`). Several configs or a matrix give a comparison page of their studies.
- */
-/**
  * An error about the one config's studies (not stored yet, a store that cannot be read) named with that config, as
  * `trials` and `best` name it (trial 159: `file` was null in --json); with several configs, as it is.
  */
@@ -884,7 +888,25 @@ const ofOneConfig = (paths: readonly string[], error: unknown): unknown =>
     ? new ConfigProblems([{ path: paths[0] as string, error }])
     : error;
 
-export const reportConfigs = async (paths: readonly string[], flags: ReportFlags, output: Output): Promise<number> => {
+/** How `parzen report` reads its configs. */
+export interface ReportConfigOptions {
+  /** How a config file is read (default: `readConfigFile`); each is read once. */
+  readonly readConfig?: (path: string) => unknown;
+}
+
+/**
+ * `parzen report <config...>`: one study gives its report (the seed's TPE figures, the study plots, the
+ * trial table) as one self-contained HTML file, or each chart as an SVG (`--format svg`), or served live
+ * (`--serve`). Several configs or a matrix give a comparison page of their studies.
+ */
+export const reportConfigs = async (
+  paths: readonly string[],
+  flags: ReportFlags,
+  output: Output,
+  how: ReportConfigOptions = {},
+): Promise<number> => {
+  // Each config read once: for the check, its `plugins` note and the files -o must not overwrite.
+  const readConfig = readingOnce(how.readConfig);
   const format = flags.format ?? 'html';
   if (format !== 'html' && format !== 'svg')
     throw new CliError(`--format expects html or svg, found ${JSON.stringify(format)}`);
@@ -930,15 +952,24 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     }
     return reportStore({ ...flags, store: flags.store }, format, output);
   }
+  // Checked as validate checks them, with the plugins a report uses loaded: the store's, the suggester's (whose
+  // settings the TPE panels and the next suggestion are drawn with, as its schema fills them in), and the objective's
+  // for a bare --contour (which evaluates it) or a comparison (which groups its studies by their objective); the
+  // others (pruners, the config's `plugins` but its store's) are stand-ins whose options are left to validate and run,
+  // as for the other read commands.
   const prepared = await prepareRuns(paths, {
     progress: { force: 'off' },
     reportersIdle: true,
+    forReading: { suggester: true, objective: flags.contour === true ? true : 'several' },
+    readConfig,
     // The stores' notes (a torn last line, what --salvage skipped) said as trials says them (trial 113: unsaid).
     logger: notesLogger(output),
     // One study given twice (`a.json ./a.json`, a link) counted it twice in the comparison (trial 88).
     ...(paths.length > 1 ? { oneRunPerStudy: 'compare' as const } : {}),
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
+  for (const path of paths)
+    for (const line of missingPluginNotes(path, readConfig(path), configFolder(path))) output.note(line);
   // `--study NAME` with configs: that one of their studies (a matrix variant), as `trials` and `best` take it
   // (trial 32: it was ignored, and the config's study or the whole comparison was written instead).
   const runs =
@@ -952,18 +983,26 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     // which run points to with --study): reported as the store keeps it, as trials and best read it (trial 63).
     const found =
       paths.length === 1 && flags.serve !== true
-        ? await heldStudy(paths[0] as string, flags.study as string, flags.store, output)
+        ? await heldStudy(paths[0] as string, flags.study as string, flags.store, output, readConfig)
         : undefined;
     if (found !== undefined) {
       const { options, contourCalls } = await reportOptions(flags, found.space);
-      return writeStoredStudy(found, options, contourCalls, flags, format, outputPath(format, flags, paths), output);
+      return writeStoredStudy(
+        found,
+        options,
+        contourCalls,
+        flags,
+        format,
+        outputPath(format, flags, paths, readConfig),
+        output,
+      );
     }
     throw new CliError(
       `--study ${flags.study}: the config${paths.length === 1 ? '' : 's'} name${paths.length === 1 ? 's' : ''} ${prepared.map((run) => `\`${run.experiment.config.name}\``).join(', ')}.`,
     );
   }
   const report = await import('@parzen/report');
-  const file = flags.serve === true ? '' : outputPath(format, flags, paths);
+  const file = flags.serve === true ? '' : outputPath(format, flags, paths, readConfig);
   let page: Awaited<ReturnType<typeof report.buildReport>>;
   let pageStudies: ReportJson['studies'];
   if (runs.length === 1) {

@@ -347,3 +347,20 @@ describe('explain and report check a config as validate does, with only the plug
     ).rejects.toThrow(`-o: ${join(folder, 'heart.mjs')} is the objective module of ${path}`);
   });
 });
+
+describe('the targets of a read', () => {
+  it("open each study's store with the experiment the config's check made, unless the config is not checked", async () => {
+    const { config } = await ranStudy();
+    const path = config({ matrix: { seed: [1, 2] } });
+    const targets = await inspectTargets(path, {});
+    // The check's experiments: the config's own objective and seeds (not a probe of the store alone).
+    expect(targets.map(({ experiment }) => [experiment.config.objective.use, experiment.config.seed])).toEqual([
+      ['module', 1],
+      ['module', 2],
+    ]);
+    // Unchecked (`delete`): a probe of the store alone, which opens the same store.
+    const unchecked = await inspectTargets(path, {}, { checked: false });
+    expect(unchecked.map(({ experiment }) => experiment.config.objective.use)).toEqual(['function', 'function']);
+    expect(unchecked.map(({ store }) => store)).toEqual(targets.map(({ store }) => store));
+  });
+});

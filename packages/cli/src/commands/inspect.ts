@@ -99,7 +99,10 @@ export interface InspectFlags {
 export interface InspectTarget {
   readonly study: string | undefined;
   readonly store: PluginChoice;
-  /** The probe experiment that validated the store choice; its container creates the store. */
+  /**
+   * The experiment that validated the store choice (the config check's, or a probe of the store alone); its registry
+   * creates the store.
+   */
   readonly experiment: LoadedExperiment;
   readonly baseDir: string;
   /** The config file and the space it describes, to warn when the stored study's space differs. */
@@ -314,17 +317,22 @@ const configTargets = async (path: string, flags: InspectFlags, how: TargetOptio
   // read does not use is loaded (suggesters, objectives, pruners, the config's `plugins`), so their options are
   // left to `validate` and `run` (a config that lists `plugins` is checked too, the names of plugins it chooses
   // that no built-in has taken as theirs).
-  if (how.checked !== false)
-    await prepareRuns([path], {
-      overrides,
-      reportersIdle: true,
-      progress: { force: 'off' },
-      forReading: true,
-      readConfig: () => written,
-    }).catch(async (error: unknown) => {
-      throw await readableWithout(error, raw, baseDir);
-    });
+  const prepared =
+    how.checked === false
+      ? undefined
+      : await prepareRuns([path], {
+          overrides,
+          reportersIdle: true,
+          progress: { force: 'off' },
+          forReading: true,
+          readConfig: () => written,
+        }).catch(async (error: unknown) => {
+          throw await readableWithout(error, raw, baseDir);
+        });
   let variants = expandMatrix(raw);
+  // The check's experiment of each variant (in the matrix's order, as it checked them): its store is the one a probe
+  // of the variant's store would validate and create, with the same plugins (see `readingLoadOptions`).
+  const checkedRuns = new Map(variants.map((variant, at) => [variant, prepared?.[at]]));
   // A `plugins` entry that is not there (the study read where its plugins are not installed): the read goes on, as
   // it needs none of them but those that give its store (the check above refused it when no other gave it).
   if (how.checked !== false)
@@ -359,9 +367,15 @@ const configTargets = async (path: string, flags: InspectFlags, how: TargetOptio
     const name = typeof config.name === 'string' ? config.name : variant.study;
     const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
     // The config's name picks the store's default file (`<name>.parzen.jsonl`); `--study` only the study in it.
-    const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
-      return throwOfStoreFlag(flags.store)(error);
-    });
+    // Checked, the variant's store was validated and its plugins loaded by the check: its experiment is the one to
+    // open the store with. Unchecked (`delete`, which opens it for writing too), a probe of the store alone.
+    const checked = checkedRuns.get(variant)?.experiment;
+    const { store, experiment } =
+      checked !== undefined && checked.config.name === name
+        ? { store: checked.config.store, experiment: checked }
+        : await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
+            return throwOfStoreFlag(flags.store)(error);
+          });
     refuseStoreLeftBesideLink(path, experiment, variants.length > 1);
     // A store without a path or URL of its own may keep each study in a file named after it.
     const key = storeKey(store, name, baseDir);

@@ -269,7 +269,7 @@ describe("the note on a config's `plugins` entry a read does not load", () => {
 });
 
 describe('explain and report check a config as validate does, with only the plugins they use', () => {
-  it("load the store's and the suggester's packages, and no objective, pruner or other store", async () => {
+  it("load the store's and the suggester's packages, and no objective, pruner, other store or Vega", async () => {
     const { folder, config } = await ranStudy();
     const path = config({ suggester: { use: 'tpe' }, pruner: { use: 'median' } });
     const loads = recordingLoads(folder);
@@ -284,8 +284,9 @@ describe('explain and report check a config as validate does, with only the plug
     // TPE, whose settings they replay, and the store's package ...
     expect(loaded).toMatch(/\/algo-tpe\/(dist|src)\//);
     expect(loaded).toMatch(/\/store-file\/(dist|src)\//);
-    // ... and none of the plugins they do not use.
+    // ... and none of the plugins they do not use, nor Vega, which draws SVGs (the page inlines its browser bundle).
     expect(pluginsLoaded(loaded, /objectives|pruners|store-sqlite|store-postgres/)).toEqual([]);
+    expect(loaded.split('\n').filter((url) => /\/node_modules\/vega(-lite)?\//.test(url))).toEqual([]);
   });
 
   it('refuse the options of the plugins they use as validate does', async () => {

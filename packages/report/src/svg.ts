@@ -1,8 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { escapeMarkup } from './escape.js';
 import {
   type Chart,
@@ -14,8 +13,20 @@ import {
   type VlSpec,
 } from './types.js';
 
+let renderers: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
+
+/**
+ * Vega and Vega-Lite, imported at the first SVG drawn: the HTML page inlines their browser bundles instead, and
+ * importing them in Node takes a quarter of a second (`parzen report -o page.html` and `parzen explain` need them not).
+ */
+const vega = () => {
+  renderers ??= Promise.all([import('vega'), import('vega-lite')]);
+  return renderers;
+};
+
 /** Renders one Vega-Lite spec to a standalone SVG string, in Node (no browser). */
 export const specToSvg = async (spec: VlSpec): Promise<string> => {
+  const [{ parse, View }, { compile }] = await vega();
   const view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -434,7 +434,7 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
       await output.flushResults?.();
       if (output.readerGone?.() === true) {
         output.note(
-          `parzen: OUTPUT_FAILED: the reader of stdout closed the pipe before the --json result was all written, so it was lost, and the command exits 1.`,
+          'parzen: OUTPUT_FAILED: the command ran to its end (what it changes is changed), but the reader of stdout closed the pipe before its --json result was all written: the result was lost, and the command exits 1.',
         );
         return EXIT.studyError;
       }

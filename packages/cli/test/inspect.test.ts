@@ -960,7 +960,7 @@ describe('long listings (trial 31: `trials | head` formatted everything first)',
       const lost: Output = { result: () => {}, note: (line) => notes.push(line), readerGone: () => true };
       expect(await runCli(['node', 'parzen', command, '--store', `jsonl:${big}`, '--json'], lost), command).toBe(1);
       expect(notes.at(-1)).toMatch(
-        /^parzen: OUTPUT_FAILED: the reader of stdout closed the pipe before the --json result/,
+        /^parzen: OUTPUT_FAILED: the command ran to its end \(what it changes is changed\), but the reader of stdout closed the pipe before its --json result/,
       );
       // A human view (`| head -1` to peek) is no script's result: exit 0, nothing said.
       const peeked: string[] = [];

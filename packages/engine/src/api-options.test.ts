@@ -252,7 +252,7 @@ describe('the API checks its options as a config is checked', () => {
       expect.objectContaining({
         pointer: '/objective',
         expected: expect.stringMatching(
-          /^a function of the params or an objective adapter, not a Promise: `createModuleObjective` and `createCommandObjective` are async, so `await` them/,
+          /^a function of the params or an objective adapter, not a Promise: `createModuleObjective` is async, so `await` it/,
         ),
         found: 'a Promise',
       }),

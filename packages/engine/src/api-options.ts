@@ -54,7 +54,7 @@ const objectiveFn: Rule = (value) => {
     typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
   // An unawaited `createModuleObjective(...)` was told "expected a function, found {}".
   if (has('then'))
-    return 'a function of the params or an objective adapter, not a Promise: `createModuleObjective` and `createCommandObjective` are async, so `await` them';
+    return 'a function of the params or an objective adapter, not a Promise: `createModuleObjective` is async, so `await` it';
   if (has('evaluate')) {
     const name = (value as { readonly name?: unknown }).name;
     return typeof name === 'string' && name.trim() !== ''

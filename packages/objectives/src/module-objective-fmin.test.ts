@@ -65,6 +65,12 @@ describe('a module objective from code', () => {
       expect(threads.has(threadId)).toBe(false);
       // No "synchronous, so one at a time" warning: that is said of functions on Parzen's thread only.
       expect(warnings).toEqual([]);
+      // The run left the adapter open, the caller's: a second run takes it, on the threads already loaded.
+      const again = await fmin({ objective, space, suggester: prior, maxTrials: 2, concurrency: 2 });
+      expect(again.trials.map((trial) => trial.state)).toEqual(['complete', 'complete']);
+      expect(new Set(again.trials.map((trial) => ('attrs' in trial ? trial.attrs?.thread : undefined)))).toEqual(
+        threads,
+      );
     } finally {
       await objective.close?.();
     }

@@ -617,7 +617,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
               `trial #${asked.number} took ${limitInSeconds(Math.round(ms))}, past its time limit of ${limitInSeconds(options.trialTimeoutMs ?? 0)} (\`${trialTimeoutSetBy(options)}\`), and its result was kept: ` +
                 'its objective held the thread (synchronous code), or the process was paused, so the limit could not stop it. An async objective that awaits now and then is stopped at the limit' +
                 (options.objective.sharesThread === true
-                  ? '; from a config, an objective in a worker thread (isolate: "worker") is stopped whatever it does.'
+                  ? '; a `module` objective in a worker thread (isolate: "worker", from a config or `createModuleObjective`) is stopped whatever it does.'
                   : '.') +
                 ' Said once per run.',
             );
@@ -629,7 +629,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
               `trial #${asked.number} timed out, and its objective is still running a second later: it does not stop when context.signal aborts. ` +
                 'Nothing can stop a function on this thread, so timed-out evaluations run on beside the next trials; stop when the signal aborts' +
                 (options.objective.sharesThread === true
-                  ? ', or (from a config) run the objective in a worker thread (isolate: "worker"), which a timeout ends.'
+                  ? ', or run it as a `module` objective in a worker thread (isolate: "worker", from a config or `createModuleObjective`), which a timeout ends.'
                   : '.'),
             );
           },
@@ -649,7 +649,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         ) {
           warnedCrash = true;
           warn(
-            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or (from a config) run the objective in a worker thread (isolate: "worker").`,
+            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or run it as a \`module\` objective in a worker thread (isolate: "worker", from a config or \`createModuleObjective\`).`,
           );
         }
         // A synchronous loop's reports (not awaited) are decided only now (trial 54: the pruner said stop

@@ -143,21 +143,21 @@ describe('progress reporter', () => {
     ];
     expect((await play('lines', false, played)).split('\n')).toEqual([
       // Said apart, as the count below counts finished trials (trial 101: 9 so far, then [8/60]).
-      'Starting study demo (4 trials so far, 4 of them marked running (by other workers, or ones that are gone), up to 6 trials)',
+      'Resuming study demo, which was in the store already (4 trials so far, 4 of them marked running (by other workers, or ones that are gone), up to 6 trials)',
       'trial #4 complete, loss 1.5  [1/6 trials, 0 failed, best 1.5 (#4)]',
       '',
     ]);
   });
 
-  it('starts a study another worker made with no trial yet (trial 117: each worker but the first said "Resuming")', async () => {
+  it('resumes a study another worker made with no trial yet, saying it was in the store already (as --json says resumed)', async () => {
     const played: EngineEvent[] = [
       { type: 'study.started', at, study, resumed: true, existingTrials: 0, failed: 0, pruned: 0, maxTrials: 6 },
       complete(0, 1.5),
     ];
     expect((await play('lines', false, played)).split('\n')[0]).toBe(
-      'Starting study demo (0 trials so far, up to 6 trials)',
+      'Resuming study demo, which was in the store already (0 trials so far, up to 6 trials)',
     );
-    // Nor when its only trials run in the other workers (review 126: the usual race said "Resuming").
+    // So too when its only trials run in the other workers (the usual race).
     const racing: EngineEvent[] = [
       {
         type: 'study.started',
@@ -173,7 +173,7 @@ describe('progress reporter', () => {
       complete(1, 1.5),
     ];
     expect((await play('lines', false, racing)).split('\n')[0]).toBe(
-      'Starting study demo (1 trial so far, 1 of them marked running (by another worker, or one that is gone), up to 6 trials)',
+      'Resuming study demo, which was in the store already (1 trial so far, 1 of them marked running (by another worker, or one that is gone), up to 6 trials)',
     );
   });
 
@@ -220,6 +220,16 @@ describe('progress reporter', () => {
     for (const env of [{ CI: 'false' }, { CI: '0' }, { CI: '' }, { TERM: 'xterm-256color' }])
       expect(await play('auto', true, events, env), JSON.stringify(env)).toContain('4/4 trials | 1 failed');
     expect(await play('bar', true, events, { CI: 'true' })).toContain('4/4 trials | 1 failed');
+  });
+
+  it('writes a line per trial for `bar` where stderr is no terminal (a CI log showed no trial at all)', async () => {
+    const lines = await play('lines', false);
+    for (const env of [{ LANG: 'en_US.UTF-8' }, { CI: 'true' }]) {
+      const text = await play('bar', false, events, env);
+      expect(text, JSON.stringify(env)).not.toContain('\u001b');
+      expect(text, JSON.stringify(env)).toBe(lines);
+    }
+    expect(lines).toContain('trial #3 pruned');
   });
 
   it('writes the first failure of each kind above the bar, the bar drawn again below (trial 40: reasons unseen)', async () => {

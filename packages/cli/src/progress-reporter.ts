@@ -4,7 +4,10 @@ import { defineReporter, isBetter } from '@parzen/engine/plugin';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
 
-/** `auto`: a bar on a terminal, plain lines otherwise; `off` prints nothing. */
+/**
+ * `auto`: a bar on a terminal (not in CI, not with `TERM=dumb`), plain lines otherwise; `bar`: a bar on any terminal,
+ * plain lines where there is none (a pipe, a file); `off` prints nothing.
+ */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'off';
 
 /** Options of `{ "use": "progress" }` in a config. */
@@ -124,10 +127,11 @@ const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'st
             }${event.waitingEntries === undefined ? '' : `, ${waitingFirst(event.waitingEntries)}`}`
           : `, up to ${countOf(state.total, 'trial')}`;
   return (
-    // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study
-    // with no finished trial yet starts, though another worker (or a run stopped before its first trial) made it
-    // and has trials running: workers started together each said "Resuming" but the first (trial 117).
-    `${event.resumed && event.existingTrials > (event.running ?? 0) ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
+    // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study the
+    // store held already is resumed, as `--json`'s `resumed` says; with no finished trial yet (another worker, or a
+    // run stopped before its first trial, made it), the line says why there is nothing to resume yet ("Starting"
+    // beside `"resumed": true` read as two answers to one question).
+    `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name}${event.resumed && event.existingTrials <= (event.running ?? 0) ? ', which was in the store already' : ''} (${countOf(event.existingTrials, 'trial')} so far${
       // "Marked": a trial whose worker is gone (its result in a rescue file) is counted too, and the warning above
       // says so; "running in other workers" read as if one still ran it.
       (event.running ?? 0) > 0
@@ -304,7 +308,9 @@ export const createProgressReporter = (
   trialsCommand = 'parzen trials CONFIG',
 ): Reporter => {
   if (mode === 'off') return { name: 'progress', onEvent: () => undefined };
-  const bar = mode === 'bar' || (mode === 'auto' && drawsBar(stream, env));
+  // `bar` asked for where there is no terminal (a pipe, a file, a CI log) gives lines, as `auto` does there: a bar
+  // drawn with cursor moves into a log showed no trial at all. On a terminal, `bar` is drawn even in CI.
+  const bar = stream.isTTY === true && (mode === 'bar' || (mode === 'auto' && drawsBar(stream, env)));
   return bar ? barReporter(stream, env, trialsCommand) : linesReporter(stream);
 };
 
@@ -322,7 +328,7 @@ export const progressReporterManifest = (settings: ProgressSettings = {}) =>
           enum: ['auto', 'bar', 'lines', 'off'],
           default: 'auto',
           description:
-            'auto: a bar on a terminal (not in CI, not with TERM=dumb), else a line per trial; bar, lines, or off.',
+            'auto: a bar on a terminal (not in CI, not with TERM=dumb), else a line per trial; bar: a bar on any terminal (CI and TERM=dumb too), a line per trial where stderr is no terminal (a pipe, a file); lines; or off.',
         },
       },
     },

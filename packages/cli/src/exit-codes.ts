@@ -78,6 +78,11 @@ export class CliError extends Error {
       readonly file?: string;
       /** Each problem in the file: its JSON pointer, what was expected and what was found. */
       readonly issues?: readonly ConfigIssue[];
+      /**
+       * The flag the mistake is in (`--store`, `--study`): a flag's mistake is no config file's, so its `--json`
+       * error has `file` null even when it was found while a config was checked.
+       */
+      readonly flag?: string;
     } = {},
   ) {
     super(message);

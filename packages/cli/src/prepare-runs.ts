@@ -426,9 +426,12 @@ const onlyStudy = <V extends { readonly config: unknown }>(variants: readonly V[
   const names = variants.map(nameOf).filter((name): name is string => typeof name === 'string');
   const shown =
     names.length > FEW_NAMES ? [...names.slice(0, FEW_NAMES), `and ${names.length - FEW_NAMES} more`] : names;
-  throw new ParzenError(
-    'CONFIG_INVALID',
+  // The flag's mistake (its `--json` error names no file), with the code and exit code of a config error.
+  throw new CliError(
     `--study ${JSON.stringify(study)}: the config has no study of that name${didYouMean(study, names)}; its ${names.length === 1 ? 'study is' : 'studies are'} ${shown.join(', ')}.`,
+    EXIT.badInput,
+    'CONFIG_INVALID',
+    { flag: '--study' },
   );
 };
 

@@ -6,7 +6,8 @@ import type { Output } from './output.js';
 export const errorEntry = (error: unknown, file?: string): Record<string, unknown> => {
   const place = error instanceof CliError ? error.place : {};
   const issues = error instanceof ParzenError ? error.issues : (place.issues ?? []);
-  const named = file ?? place.file;
+  // A flag's mistake names no file, whichever config it was found with (as documented for `--json` errors).
+  const named = place.flag !== undefined ? undefined : (file ?? place.file);
   // Every key always there (review: a script's `.errors[0].issues[]` failed on errors without issues): `file`
   // null when the error is no one config file's, `issues` empty when it has none.
   return {
@@ -55,7 +56,10 @@ export const reportError = (error: unknown, json: boolean, output: Output): numb
       output.note(problem.error.stack ?? '');
     } else if (debugging()) for (const stack of causeStacks(problem.error)) output.note(stack);
   }
-  if (json)
-    output.result(JSON.stringify({ errors: problems.map((problem) => errorEntry(problem.error, problem.path)) }));
+  if (json) {
+    // One flag's mistake found with each of several configs is one error (its `file` null in each).
+    const entries = problems.map((problem) => JSON.stringify(errorEntry(problem.error, problem.path)));
+    output.result(`{"errors":[${[...new Set(entries)].join(',')}]}`);
+  }
   return Math.max(...problems.map((problem) => exitCodeFor(problem.error)));
 };

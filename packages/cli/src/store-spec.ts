@@ -1,7 +1,11 @@
 import { ParzenError, type PluginChoice } from '@parzen/engine';
 import { shellQuoted } from '@parzen/engine/host';
 import { endsWithSeparator, formatIssues, passwordMasked, resolveConfigPath } from '@parzen/engine/plugin';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+/** A mistake in the `--store` flag: its `--json` error names no config file (see `CliError`'s `place.flag`). */
+const storeFlagError = (message: string): CliError =>
+  new CliError(message, EXIT.badInput, 'CLI_INPUT', { flag: '--store' });
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
 
@@ -64,17 +68,17 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   // a bare file name was offered one).
   const kind = storeKindOf(trimmed);
   if (match === null && kind !== undefined && /[\\/]/.test(trimmed))
-    throw new CliError(
+    throw storeFlagError(
       `${storeFlag(spec)}: expected a store name or NAME:PATH, found a path; did you mean --store ${shellQuoted(`${kind}:${trimmed}`)}?`,
     );
   if (match === null)
-    throw new CliError(
+    throw storeFlagError(
       `${storeFlag(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl, postgres:postgres://user@host/db or memory.`,
     );
   const [, use, path] = match as unknown as [string, string, string | undefined];
   // A file name where a store name goes (`--store study.jsonl`): say which form was meant.
   if (path === undefined && use.includes('.')) {
-    throw new CliError(
+    throw storeFlagError(
       `${storeFlag(spec)}: expected a store name or NAME:PATH, found a file name` +
         (kind === undefined
           ? '; e.g. jsonl:./study.jsonl or sqlite:./study.db.'
@@ -83,20 +87,20 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   }
   // (Trial 62: said as "an unknown field `path`", which the user never wrote.)
   if (use === 'memory' && path !== undefined)
-    throw new CliError(
+    throw storeFlagError(
       `${storeFlag(spec)}: the memory store keeps nothing on disk, so it takes no path: --store memory.`,
     );
   // Optuna's storage URL (SQLAlchemy's: `sqlite:///x.db` is x.db here, `sqlite:////data/x.db` is /data/x.db):
   // read as a path, `///x.db` would be /x.db at the root of the file system (trial 100).
   if (use === 'sqlite' && path?.startsWith('//') === true) {
     const meant = path.startsWith('////') ? path.slice(3) : path.replace(/^\/+/, '');
-    throw new CliError(
+    throw storeFlagError(
       `${storeFlag(spec)}: an SQLAlchemy URL, as Optuna's storage takes it; Parzen's form is sqlite:PATH: did you mean --store sqlite:${meant}?`,
     );
   }
   // A folder's path: resolved, it would lose its slash and name a file (review 89: `jsonl:./out/` made `out`).
   if (path !== undefined && (use === 'jsonl' || use === 'sqlite') && endsWithSeparator(path))
-    throw new CliError(
+    throw storeFlagError(
       `${storeFlag(spec)}: expected the path of a file the store keeps the study in, found a folder's path (it ends with a slash).`,
     );
   // `~/…` is the home folder (a shell does not expand it after `jsonl:`; trial 159: a folder named `~` was made).
@@ -134,7 +138,7 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
   // NAME:PATH for a store plugin that takes no `path` (trial 127: said as a garbled pair of field issues).
   const noPath = issues.find((issue) => issue.pointer === '/store/options/path' && /unknown field/.test(issue.found));
   if (noPath !== undefined)
-    return new CliError(
+    return storeFlagError(
       `${flag}: NAME:PATH sets a store's \`path\` option, which this store does not take (${noPath.expected}); give its options in the config's "store" instead.`,
     );
   const said = issues.map((issue) => {
@@ -149,7 +153,7 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
     const expected = plugin === '' ? issue.expected : issue.expected.replace(/; a plugin of another package .*$/, '');
     return `expected ${expected}${where}, found ${issue.found}${plugin}`;
   });
-  return new CliError(`${flag}: ${said.join('; ')}.`);
+  return storeFlagError(`${flag}: ${said.join('; ')}.`);
 };
 
 /**

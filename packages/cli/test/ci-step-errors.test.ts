@@ -1,0 +1,70 @@
+// What a CI step reads of a failure: the `file` of a `--json` error, the same for a flag's mistake in every command.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartModule, journalHeartConfig, lastJsonLine, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+import { cliIn } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(async () => {
+  requireBuiltCli();
+  dir = tempDir('parzen-ci-step-errors-');
+  writeIn(dir, 'heart.mjs', heartModule);
+  journalHeartConfig(dir, 'exp', { suggester: { use: 'tpe' } });
+  mkdirSync(join(dir, 'folder'));
+  const run = await cliIn(dir, 'run', 'exp.json', '--quiet');
+  expect(run.code, run.stderr).toBe(0);
+});
+
+type ErrorLine = { errors: { file: string | null; code: string; message: string }[] };
+
+describe("a flag's mistake in --json errors", () => {
+  it.each([
+    ['run', []],
+    ['best', []],
+    ['trials', []],
+    ['studies', []],
+    ['explain', []],
+    ['queue', []],
+    ['export', ['-o', 'out.jsonl']],
+    ['report', ['-o', 'report.html']],
+    ['delete', ['--yes']],
+  ])('%s: --store naming a folder has file null, as a mistake in any other flag', async (command, extra) => {
+    const said = await cliIn(dir, command, 'exp.json', '--store', 'jsonl:folder', ...extra, '--json');
+    expect(said.code, said.stderr).toBe(2);
+    const { errors } = lastJsonLine(said.stdout) as ErrorLine;
+    expect(errors).toEqual([expect.objectContaining({ file: null, code: 'CLI_INPUT' })]);
+    expect(errors[0]?.message).toContain('--store "jsonl:folder": expected the path of a file');
+  });
+
+  it('--store misspelt, and a --study the config lacks (run, queue), have file null like explain --trial 999', async () => {
+    const cases = [
+      ['run', 'exp.json', '--store', 'sqlit:x.db'],
+      ['trials', 'exp.json', '--store', 'sqlit:x.db'],
+      ['run', 'exp.json', '--study', 'nope'],
+      ['queue', 'exp.json', '--study', 'nope'],
+      ['explain', 'exp.json', '--trial', '999'],
+    ];
+    for (const args of cases) {
+      const said = await cliIn(dir, ...args, '--json');
+      expect(said.code, args.join(' ')).toBe(2);
+      const { errors } = lastJsonLine(said.stdout) as ErrorLine;
+      expect(
+        errors.map((error) => error.file),
+        args.join(' '),
+      ).toEqual([null]);
+    }
+  });
+
+  it('one flag mistake found with two configs is one error, its stderr naming each config', async () => {
+    journalHeartConfig(dir, 'other');
+    const said = await cliIn(dir, 'run', 'exp.json', 'other.json', '--store', 'jsonl:folder', '--json');
+    expect(said.code).toBe(2);
+    expect((lastJsonLine(said.stdout) as ErrorLine).errors).toEqual([
+      expect.objectContaining({ file: null, code: 'CLI_INPUT' }),
+    ]);
+    expect(said.stderr).toContain('parzen: exp.json: --store "jsonl:folder"');
+    expect(said.stderr).toContain('parzen: other.json: --store "jsonl:folder"');
+  });
+});

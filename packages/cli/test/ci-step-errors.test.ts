@@ -68,3 +68,29 @@ describe("a flag's mistake in --json errors", () => {
     expect(said.stderr).toContain('parzen: other.json: --store "jsonl:folder"');
   });
 });
+
+describe('--store sqlite: pointed at a file that is no database', () => {
+  it('a script: no other store is offered (the jsonl store refuses it too), and no code to a command-line user', async () => {
+    writeIn(dir, 'obj.py', 'import json\nprint(json.dumps({"loss": 1}))\n');
+    for (const spec of ['sqlite:obj.py', 'jsonl:obj.py']) {
+      const said = await cliIn(dir, 'best', 'exp.json', '--store', spec, '--json');
+      expect(said.code, spec).toBe(1);
+      expect((lastJsonLine(said.stdout) as ErrorLine).errors[0]?.code).toBe('STORE_CORRUPT');
+    }
+    const said = await cliIn(dir, 'run', 'exp.json', '--store', 'sqlite:obj.py');
+    expect(said.code).toBe(1);
+    expect(said.stderr).toContain('neither a SQLite database nor a Parzen journal, so no store reads it');
+    expect(said.stderr).not.toMatch(/jsonl:|createJsonlStore|in code/);
+  });
+
+  it('a journal: the jsonl store, as the command line and a config name it', async () => {
+    const journal = join(dir, 'exp.parzen.jsonl');
+    const said = await cliIn(dir, 'best', 'exp.json', '--store', `sqlite:${journal}`);
+    expect(said.code).toBe(1);
+    expect(said.stderr).toContain(
+      `read it with the jsonl store (\`"use": "jsonl"\` in a config, \`--store jsonl:${journal}\` on the command line)`,
+    );
+    expect(said.stderr).not.toContain('createJsonlStore');
+    expect((await cliIn(dir, 'best', 'exp.json', '--store', `jsonl:${journal}`)).code).toBe(0);
+  });
+});

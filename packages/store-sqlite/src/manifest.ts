@@ -1,6 +1,7 @@
 import {
   type AnyPluginManifest,
   defineStore,
+  type PluginContext,
   resolveConfigPath,
   SERVICES,
   storeFilePathIssues,
@@ -8,6 +9,7 @@ import {
 } from '@parzen/engine/plugin';
 import { defaultDatabaseName } from './default-path.js';
 import { sqliteStoreOptionsSchema } from './options-schema.js';
+import { saidForConfig } from './sqlite-errors.js';
 import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
 
 /** Options of `{ "use": "sqlite" }`. */
@@ -23,6 +25,23 @@ export interface SqliteStoreManifestOptions {
 }
 
 export { sqliteStoreOptionsSchema };
+
+/** The store a config's options make, its file at `path`. */
+const createStore = (path: string, options: SqliteStoreManifestOptions, context: PluginContext) =>
+  createSqliteStore({
+    path,
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+    ...(context.readOnly === true ? { readOnly: true, ...(options.salvage === true ? { salvage: true } : {}) } : {}),
+    // Times come from the study's clock, as the engine's events' do.
+    ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
+    // A long wait to save a result is said through the study's logger, as the JSONL store's is.
+    ...(context.services.has(SERVICES.logger)
+      ? { onWarning: (message: string) => context.services.get(SERVICES.logger).warn(message) }
+      : {}),
+    // A wait for another process's write gives up at Ctrl-C.
+    ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
+  });
 
 /** `{ "use": "sqlite" }`: a SQLite database beside the config; many processes may share it. */
 export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
@@ -46,21 +65,15 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
       options.path,
     ),
   ],
-  create: (options, context) =>
-    createSqliteStore({
-      path: resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),
-      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
-      ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-      ...(context.readOnly === true ? { readOnly: true, ...(options.salvage === true ? { salvage: true } : {}) } : {}),
-      // Times come from the study's clock, as the engine's events' do.
-      ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
-      // A long wait to save a result is said through the study's logger, as the JSONL store's is.
-      ...(context.services.has(SERVICES.logger)
-        ? { onWarning: (message: string) => context.services.get(SERVICES.logger).warn(message) }
-        : {}),
-      // A wait for another process's write gives up at Ctrl-C.
-      ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
-    }),
+  create: (options, context) => {
+    const path = resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study));
+    try {
+      return createStore(path, options, context);
+    } catch (error) {
+      // Its advice said as a config or the `parzen` command names a store, not as code makes one.
+      throw saidForConfig(path, error);
+    }
+  },
 });
 
 /** The package's plugins, for a config's composition root: the `sqlite` store. */

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { testPluginContext } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
+import { sqliteStoreManifest } from './manifest.js';
 import { storeError } from './sqlite-errors.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -38,8 +40,9 @@ describe('the salvage advice of a corrupt-store message', () => {
       'listing',
     );
     expect(damaged.message).toContain(`\`parzen export --store 'sqlite:${path}' --salvage -o saved.jsonl\``);
-    // A text file is advised the jsonl store, with its path quoted likewise.
-    writeFileSync(path, '{"a": 1}\n');
-    expect(() => createSqliteStore({ path, readOnly: true })).toThrow(`\`--store 'jsonl:${path}'\``);
+    // A journal is advised the jsonl store, with its path quoted likewise (to a config and the command line).
+    writeFileSync(path, '{"op":"journal","format":"parzen-jsonl","version":1}\n');
+    const context = { ...testPluginContext(), readOnly: true };
+    expect(() => sqliteStoreManifest.create({ path }, context)).toThrow(`\`--store 'jsonl:${path}'\``);
   });
 });

@@ -1,7 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { testPluginContext } from '@parzen/engine/testing';
 import { thrownBy, useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { sqliteStoreManifest } from './manifest.js';
 import { MIGRATIONS, migrate } from './schema.js';
 import { storeError, unwritableFiles } from './sqlite-errors.js';
 import { createSqliteStore } from './sqlite-store.js';
@@ -65,15 +67,38 @@ describe('sqlite schema', () => {
     const error = thrownBy(() => createSqliteStore({ path }));
     expect(error?.code).toBe('STORE_CORRUPT');
     expect(error?.message).toContain(path);
-    expect(error?.message).toContain('It is a text file (a JSONL journal, a config?)');
-    // For its caller, code or the CLI (trial 164: only `--store jsonl:PATH` was said, to a library user).
-    expect(error?.message).toContain(
-      `use the jsonl store (\`createJsonlStore({ path })\` in code, \`--store jsonl:${path}\``,
+    // Text that is no journal either: no other store is offered (the jsonl store refuses it too).
+    expect(error?.message).toContain('It is a text file (a config, a script, a CSV?), neither a SQLite database nor');
+    expect(error?.message).not.toContain('jsonl');
+    // A journal: the jsonl store, as code makes it, to a caller in code.
+    const journal = tempPath('journal.db');
+    writeFileSync(journal, '{"op":"journal","format":"parzen-jsonl","version":1}\n');
+    expect(thrownBy(() => createSqliteStore({ path: journal }))?.message).toContain(
+      'It is a Parzen JSONL journal, not a SQLite database: read it with the jsonl store (`createJsonlStore({ path })`), or point',
     );
     // A damaged database (binary) is told to be restored, not re-pointed at the jsonl store.
     const binary = tempPath('damaged.db');
     writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 1) % 256)));
     expect(thrownBy(() => createSqliteStore({ path: binary }))?.message).toContain('Restore it from a backup');
+  });
+
+  it('says what to do with a text file as a config or the parzen command names a store, when made from one', () => {
+    const make = (path: string) =>
+      thrownBy(() => sqliteStoreManifest.create({ path }, { ...testPluginContext({ study: 's' }), readOnly: true }));
+    const script = tempPath('obj.py');
+    writeFileSync(script, 'import json\nprint(json.dumps({"loss": 1}))\n');
+    const said = make(script);
+    expect(said?.code).toBe('STORE_CORRUPT');
+    // No `--store jsonl:...` (the jsonl store refuses a script too), no code to a command-line user.
+    expect(said?.message).not.toMatch(/jsonl|createJsonlStore|in code/);
+    expect(said?.message).toContain('a wrong path? Point the store at the SQLite database');
+    const journal = tempPath('study.db');
+    writeFileSync(journal, '{"op":"journal","format":"parzen-jsonl","version":1}\n');
+    const message = make(journal)?.message ?? '';
+    expect(message).toContain(
+      `read it with the jsonl store (\`"use": "jsonl"\` in a config, \`--store jsonl:${journal}\` on the command line)`,
+    );
+    expect(message).not.toContain('createJsonlStore');
   });
 
   it("serves the loop's queries from indexes, not table scans", () => {

@@ -10,23 +10,64 @@ const BUSY_CODES = new Set([
   'SQLITE_LOCKED',
 ]);
 
-/** Whether a file starts like text (JSON, a journal), which a damaged database never does. */
-const looksLikeText = (path: string): boolean => {
+/** The first bytes of a file (up to `bytes`), or undefined when it cannot be read. */
+const headOf = (path: string, bytes: number): Buffer | undefined => {
   try {
     const fd = openSync(path, 'r');
-    const buffer = Buffer.alloc(64);
-    let length: number;
+    const buffer = Buffer.alloc(bytes);
     try {
-      length = readSync(fd, buffer, 0, 64, 0);
+      return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
     } finally {
       closeSync(fd);
     }
-    const head = buffer.subarray(0, length).toString('latin1');
-    return /^\s*[{[]/.test(head) || /^[\t\n\r\x20-\x7e]*$/.test(head);
   } catch {
-    return false;
+    return undefined;
   }
 };
+
+/** Whether a file starts like text (JSON, a journal), which a damaged database never does. */
+const looksLikeText = (path: string): boolean => {
+  const head = headOf(path, 64)?.toString('latin1');
+  return head !== undefined && (/^\s*[{[]/.test(head) || /^[\t\n\r\x20-\x7e]*$/.test(head));
+};
+
+/**
+ * Whether a text file is a Parzen JSONL journal: its first line with text a JSON object with a string `op`, as
+ * every journal record is (the jsonl store's own test is stricter; this one only picks the advice).
+ */
+const looksLikeJournal = (path: string): boolean => {
+  const text =
+    headOf(path, 64 * 1024)
+      ?.toString('utf8')
+      .replace(/^\uFEFF/, '') ?? '';
+  const first = text.split('\n').find((line) => line.trim() !== '') ?? '';
+  try {
+    const record: unknown = JSON.parse(first);
+    return typeof record === 'object' && record !== null && typeof (record as { op?: unknown }).op === 'string';
+  } catch {
+    // A header cut short by a crash (`{"op":"journal",...` with no end) still names itself.
+    return /^\s*\{\s*"op"\s*:\s*"journal"/.test(first);
+  }
+};
+
+/**
+ * Who made the store, so its advice names what they write: `code` (`createSqliteStore`) or `config` (a config's
+ * `"use": "sqlite"`, or the `parzen` command's `--store sqlite:PATH`, which is one).
+ */
+export type Audience = 'code' | 'config';
+
+/**
+ * What to do with a text file the sqlite store was pointed at: a journal is read by the jsonl store (said as the
+ * `audience` makes a store); any other (a config, a script, a CSV) by no store, so no store is offered.
+ */
+const textFileNextStep = (path: string, audience: Audience): string =>
+  looksLikeJournal(path)
+    ? `It is a Parzen JSONL journal, not a SQLite database: read it with the jsonl store (${
+        audience === 'code'
+          ? '`createJsonlStore({ path })`'
+          : `\`"use": "jsonl"\` in a config, \`--store ${shellQuoted(`jsonl:${path}`)}\` on the command line`
+      }), or point the sqlite store at another file.`
+    : `It is a text file (a config, a script, a CSV?), neither a SQLite database nor a Parzen journal, so no store reads it: a wrong path? Point the store at the SQLite database (${audience === 'code' ? 'a file a sqlite store made' : 'a file the sqlite store made, `<study>.parzen.db` by default'}), or at a file not there yet for a new one.`;
 
 /** Whether this process may write `file` (by its permissions, as the system decides them for this user). */
 const writable = (file: string): boolean => {
@@ -107,8 +148,11 @@ const nativeModuleProblem = (code: string | undefined, message: string): string 
   return undefined;
 };
 
-/** Turns a better-sqlite3 error into a {@link ParzenError} naming the database file. */
-export const storeError = (path: string, error: unknown, doing: string): ParzenError => {
+/**
+ * Turns a better-sqlite3 error into a {@link ParzenError} naming the database file, its advice in the words of
+ * `audience` (default `code`).
+ */
+export const storeError = (path: string, error: unknown, doing: string, audience: Audience = 'code'): ParzenError => {
   if (error instanceof ParzenError) return error;
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
@@ -116,7 +160,7 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
     // A file that does not start as a SQLite database (SQLITE_NOTADB) cannot be salvaged either: a salvage opens
     // it the same way and fails alike, so it is not offered.
     const next = looksLikeText(path)
-      ? `It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (\`createJsonlStore({ path })\` in code, \`--store ${shellQuoted(`jsonl:${path}`)}\` or \`"use": "jsonl"\` for the CLI), or point the sqlite store at another file.`
+      ? textFileNextStep(path, audience)
       : code === 'SQLITE_NOTADB'
         ? 'It does not start as a SQLite database does, so it is no Parzen SQLite store and no salvage can read it: a wrong path, or a file of another kind (an archive, an encrypted database)? Restore it from a backup, or point the store at the right file.'
         : corruptNextStep(path);
@@ -159,3 +203,15 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
     },
   );
 };
+
+/**
+ * A store made from a config (or `--store`) that could not open `path`: its error with the advice of a text file in
+ * a config's words (see {@link Audience}); any other error as it is.
+ */
+export const saidForConfig = (path: string, error: unknown): unknown =>
+  error instanceof ParzenError &&
+  error.code === 'STORE_CORRUPT' &&
+  looksLikeText(path) &&
+  !(error.cause instanceof ParzenError)
+    ? storeError(path, error.cause, 'opening it', 'config')
+    : error;

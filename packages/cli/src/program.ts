@@ -103,7 +103,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('<config...>', 'experiment configs')
     .option('--json', 'print {"valid": [...]} or {"errors": [...]} as the last stdout line')
     .description(
-      'Check configs (schema, space, plugin options, objective module or program, and a study already in its store: same space and direction; noted: another seed, suggester or suggester settings, how many enqueued entries already ran or were removed from the queue, entries still waiting that the config no longer lists, a maxTrials already spent, a jsonl/sqlite store switched beside the config, and a store file named after the study that holds only other studies) without running.',
+      'Check configs (schema, space, plugin options, objective module or program, and a study already in its store: same space and direction, a jsonl/sqlite store file that is there readable as one; noted: another seed, suggester or suggester settings, how many enqueued entries already ran or were removed from the queue, entries still waiting that the config no longer lists, a maxTrials already spent, a jsonl/sqlite store switched beside the config, and a store file named after the study that holds only other studies) without running.',
     )
     .action(async (configs: string[], flags: { json?: boolean }) => {
       exit.code = await (await import('./commands/validate.js')).validateConfigs(configs, output, flags.json === true);

@@ -94,3 +94,46 @@ describe('--store sqlite: pointed at a file that is no database', () => {
     expect((await cliIn(dir, 'best', 'exp.json', '--store', `jsonl:${journal}`)).code).toBe(0);
   });
 });
+
+describe('validate, as a lint step before run', () => {
+  const storeAt = (use: string, path: string) => ({ store: { use, options: { path } } });
+
+  it.each([
+    ['jsonl', 'corrupt.parzen.jsonl'],
+    ['sqlite', 'corrupt.parzen.db'],
+  ])(
+    'fails on a local %s store file that is no store, with the code, message and exit code of run',
+    async (use, file) => {
+      writeIn(dir, file, 'garbage\n');
+      journalHeartConfig(dir, `corrupt-${use}`, storeAt(use, `./${file}`));
+      const config = `corrupt-${use}.json`;
+      const run = await cliIn(dir, 'run', config, '--json');
+      const validate = await cliIn(dir, 'validate', config, '--json');
+      expect(run.code).toBe(1);
+      expect(validate.code, validate.stderr).toBe(run.code);
+      const [ran] = (lastJsonLine(run.stdout) as ErrorLine).errors;
+      const [checked] = (lastJsonLine(validate.stdout) as ErrorLine & { valid: unknown[] }).errors;
+      expect(checked).toEqual({
+        ...ran,
+        // The config's pointer to the store, which run leaves out.
+        issues: [
+          {
+            pointer: '/store/options/path',
+            expected: expect.stringContaining(`a file the \`${use}\` store can read`),
+            found: `\`${join(dir, file)}\`, a file it cannot read`,
+          },
+        ],
+      });
+      expect((lastJsonLine(validate.stdout) as { valid: unknown[] }).valid).toEqual([]);
+      // Said on stderr as the run says it.
+      expect((await cliIn(dir, 'validate', config)).stderr).toBe((await cliIn(dir, 'run', config)).stderr);
+    },
+  );
+
+  it('passes a store file not made yet in a folder not made yet (the run creates both)', async () => {
+    journalHeartConfig(dir, 'later', storeAt('jsonl', './not-yet/later.parzen.jsonl'));
+    const said = await cliIn(dir, 'validate', 'later.json', '--json');
+    expect(said.code, said.stderr).toBe(0);
+    expect(lastJsonLine(said.stdout)).toEqual({ valid: [{ file: 'later.json', studies: ['later'] }] });
+  });
+});

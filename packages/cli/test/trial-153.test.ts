@@ -83,19 +83,19 @@ describe('validate with a store it cannot read', () => {
   const notCompared =
     /note: \/store: the `(jsonl|sqlite|postgres)` store could not be read, so study unread was not compared/;
 
-  it('says the store could not be read, with its message, and that the study was not compared (exit 0)', async () => {
+  it('fails on a local store file that is no store, as the run would (exit 1, STORE_CORRUPT)', async () => {
     writeFileSync(join(dir, 'unread.parzen.jsonl'), 'not a journal\n');
     const journal = await cli('validate', journalHeartConfig(dir, 'unread'));
-    expect(journal.code, journal.stderr).toBe(0);
-    expect(journal.stderr).toMatch(notCompared);
+    expect(journal.code, journal.stderr).toBe(1);
+    expect(journal.stderr).not.toMatch(notCompared);
     expect(journal.stderr).toContain('is not a Parzen journal');
 
     writeFileSync(join(dir, 'unread.db'), 'not a database\n');
     const sqlite = journalHeartConfig(dir, 'unread', { store: { use: 'sqlite', options: { path: './unread.db' } } });
     const json = await cli('validate', sqlite, '--json');
-    expect(json.code, json.stderr).toBe(0);
-    const [entry] = (lastJsonLine(json.stdout) as { valid: { notes?: string[] }[] }).valid;
-    expect(entry?.notes?.join('\n')).toMatch(/could not be read, so study unread was not compared.*SQLITE_NOTADB/s);
+    expect(json.code, json.stderr).toBe(1);
+    const [error] = (lastJsonLine(json.stdout) as { errors: { code: string; message: string }[] }).errors;
+    expect(error).toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining('SQLITE_NOTADB') });
   });
 
   it('says so of a PostgreSQL server that is not there (a port where nothing listens)', async () => {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { type LoadedExperiment, ParzenError, type StudyRecord } from '@parzen/engine';
 import {
   checkSameStudyWithDeletion,
@@ -19,7 +20,14 @@ import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { legendText, studyNameLegend } from '../matrix-legend.js';
 import { notesLogger, type Output } from '../output.js';
-import { caseVariantNote, closeStarted, foreignStoreFileNote, prepareRuns } from '../prepare-runs.js';
+import {
+  caseVariantNote,
+  closeStarted,
+  foreignStoreFileNote,
+  perStudyFileName,
+  prepareRuns,
+  storeFile,
+} from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
 import { studyDeletion } from '../space-mismatch.js';
 import { foldStudyNotes, studyTemplate } from '../study-notes.js';
@@ -346,6 +354,29 @@ const withStoreNotes = async (
   return { held, takenOf };
 };
 
+/**
+ * A `jsonl` or `sqlite` store's file that is here and cannot be read as the store it names (`STORE_CORRUPT`: no
+ * journal, no database, a damaged one): `run` stops on it wherever it runs, so `validate` fails as `run` would, with
+ * the same code and message and the config's pointer to the store; undefined for any other error (a store it cannot
+ * reach, a PostgreSQL server down, may be reachable where the workers run: that stays a note).
+ */
+const unreadableStoreFile = (run: PreparedStudy, error: unknown): ParzenError | undefined => {
+  if (!(error instanceof ParzenError) || error.code !== 'STORE_CORRUPT') return undefined;
+  const { use } = run.experiment.config.store;
+  const file = perStudyFileName(use) === undefined ? undefined : storeFile(run.experiment);
+  if (file === undefined || statSync(file, { throwIfNoEntry: false })?.isFile() !== true) return undefined;
+  return new ParzenError('STORE_CORRUPT', error.message, {
+    issues: [
+      {
+        pointer: '/store/options/path',
+        expected: `a file the \`${use}\` store can read (${use === 'jsonl' ? 'a Parzen journal' : 'a SQLite database'}), or a path with no file yet, for a run to create`,
+        found: `\`${file}\`, a file it cannot read`,
+      },
+    ],
+    cause: error,
+  });
+};
+
 export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
   let runs: Awaited<ReturnType<typeof prepareRuns>>;
   try {
@@ -361,11 +392,22 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
   }
   await closeStarted(runs);
   // A study its store already holds with another direction or space: the run would refuse it before any
-  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is noted, and left to the run).
+  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is noted, and left to the run,
+  // unless it is a local file that is no store).
   const reads = await readStudiesHeld(runs.map((run) => run.experiment));
+  // A local store file that is no store: the run would stop on it too (a CI lint step passed, and the job failed).
+  const said = new Set<string>();
   const mismatched = runs.flatMap((run, at) => {
     const read = reads[at];
-    if (read === undefined || !('value' in read) || read.value === undefined) return [];
+    if (read !== undefined && !('value' in read)) {
+      const error = unreadableStoreFile(run, read.error);
+      // Once per config and message (a matrix's variants share their store file).
+      const key = `${run.configPath}\n${error?.message}`;
+      if (error === undefined || said.has(key)) return [];
+      said.add(key);
+      return [{ path: run.configPath, error }];
+    }
+    if (read === undefined || read.value === undefined) return [];
     const { name, direction, space, seed } = run.experiment.config;
     // A matrix's study is named, as in the commands a run suggests.
     const file = runFileOf(run, {});

@@ -379,7 +379,7 @@ setInterval(() => {}, 1000);\n`,
     });
     expect(run.signal, run.stderr).toBe('SIGINT');
     // Before, Ctrl-C did not stop the wait: the run went on waiting for the lock.
-    expect(run.stderr).not.toMatch(/Starting study locked/);
+    expect(run.stderr).not.toMatch(/(Starting|Resuming) study locked/);
     expect(run.stderr).toMatch(
       /study locked: Stopped while waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+/,
     );

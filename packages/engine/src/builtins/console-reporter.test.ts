@@ -173,10 +173,20 @@ describe('the console reporter', () => {
       failed: 0,
       pruned: 0,
     });
-    // A study another worker just made, with no trial yet, starts (trial 117: workers started together resumed).
-    expect(linesOf([resumed(0), { ...resumed(1), running: 1 } as EngineEvent, resumed(1), resumed(2)])).toEqual([
+    // A study another worker just made, with no finished trial yet, is said to be there, as `resumed` is true (it
+    // said "Starting", while the run's --json said resumed); a new one starts.
+    expect(
+      linesOf([
+        { ...resumed(0), resumed: false } as EngineEvent,
+        resumed(0),
+        { ...resumed(1), running: 1 } as EngineEvent,
+        resumed(1),
+        resumed(2),
+      ]),
+    ).toEqual([
       'Starting study demo',
-      'Starting study demo',
+      'Resuming study demo, which was in the store already (no finished trial yet)',
+      'Resuming study demo, which was in the store already (no finished trial yet)',
       'Resuming study demo with 1 trial',
       'Resuming study demo with 2 trials',
     ]);

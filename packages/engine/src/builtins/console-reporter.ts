@@ -93,11 +93,13 @@ const describe = (event: EngineEvent): string | undefined => {
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }
     case 'study.started':
-      // A study with no finished trial yet starts, whichever run made it (one of several workers started together,
-      // its only trials running in the others).
-      return event.resumed && event.existingTrials > (event.running ?? 0)
-        ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
-        : `Starting study ${event.study.name}`;
+      // As `resumed` says (a run's --json, the progress reporter): a study the store held resumes, and one with no
+      // finished trial yet (made by another worker started together, its trials running there) is said to be there.
+      return !event.resumed
+        ? `Starting study ${event.study.name}`
+        : event.existingTrials > (event.running ?? 0)
+          ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
+          : `Resuming study ${event.study.name}, which was in the store already (no finished trial yet)`;
     default:
       return undefined;
   }

@@ -179,7 +179,35 @@ export const decisionGroups = (
   history: TrialHistory,
   params: readonly ParamNode[],
   studySeed: number,
-): ParamNode[][] =>
+): readonly (readonly ParamNode[])[] => {
+  // Under `groups` (and `independent`) the groups are the space's, the same at every trial: worked out once per
+  // compiled space, block size and seed (the signatures and the seeded block split cost about 2 % of a
+  // suggestion). Under `joint` they follow the trials' parameters.
+  if (settings.grouping === 'joint') return blocksOf(settings, history, params, studySeed);
+  let bySettings = groupsBySpace.get(params);
+  if (bySettings === undefined) {
+    bySettings = new Map();
+    groupsBySpace.set(params, bySettings);
+  }
+  const key = `${settings.grouping}:${settings.maxGroupSize}:${studySeed}`;
+  let groups = bySettings.get(key);
+  if (groups === undefined) {
+    groups = blocksOf(settings, history, params, studySeed);
+    bySettings.set(key, groups);
+  }
+  return groups;
+};
+
+/** {@link decisionGroups} of each compiled space's parameters, by grouping, block size and study seed. */
+const groupsBySpace = new WeakMap<readonly ParamNode[], Map<string, readonly (readonly ParamNode[])[]>>();
+
+/** {@link decisionGroups}, worked out. */
+const blocksOf = (
+  settings: TpeSettings,
+  history: TrialHistory,
+  params: readonly ParamNode[],
+  studySeed: number,
+): readonly (readonly ParamNode[])[] =>
   jointGroups(settings.grouping, history, params)
     .flatMap((group) => {
       const byName = new Map(group.map((param) => [param.name, param]));

@@ -1,9 +1,16 @@
-import { type CompleteTrial, fmin, type ParamAssignment, type RunningTrial } from '@parzen/engine';
+import {
+  type CompleteTrial,
+  fmin,
+  type ParamAssignment,
+  type RunningTrial,
+  type SpaceDefinition,
+} from '@parzen/engine';
 import { compileSpace, createRng, suggestParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
+import { splitGroup } from './blocks.js';
 import { decisionGroups } from './suggest-trial.js';
 
 const square = { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } } as const;
@@ -196,6 +203,26 @@ describe('joint grouping takes the unconditional parameters only (review 29)', (
     const settings = resolveTpeSettings({ grouping: 'joint', maxGroupSize: 0 });
     const groups = decisionGroups(settings, history, space.params, 0).map((group) => group.map((p) => p.name));
     expect(groups).toEqual([['x', 'y', 'model']]);
+  });
+
+  it('under groups, the blocks kept for a space are the ones worked out afresh, for each block size and seed', () => {
+    const space = compileSpace(
+      Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`p${i}`, { type: 'uniform', low: 0, high: 1 }]),
+      ) as SpaceDefinition,
+    );
+    const history = new TrialHistory();
+    const names = space.params.map((param) => param.name);
+    for (const seed of [0, 1, 2, 0])
+      for (const maxGroupSize of [0, 4, 8, 4]) {
+        const settings = resolveTpeSettings({ grouping: 'groups', maxGroupSize });
+        const groups = decisionGroups(settings, history, space.params, seed).map((group) => group.map((p) => p.name));
+        const fresh = splitGroup(names, maxGroupSize, seed).filter((block) => block.length > 1);
+        expect(groups).toEqual(fresh);
+        expect(decisionGroups(settings, history, space.params, seed)).toBe(
+          decisionGroups(settings, history, space.params, seed),
+        );
+      }
   });
 });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type InterruptHandlers, installInterruptHandlers, studyRunGoingOn } from './interrupts.js';
+import { holdProcessOpen, type InterruptHandlers, installInterruptHandlers, studyRunGoingOn } from './interrupts.js';
 
 type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -246,6 +246,24 @@ describe('holdProcessOpen', () => {
     });
     return new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   };
+
+  it("holds with one timer, ref'd while any hold is taken (an ask made and cleared a timer of its own)", () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timers();
+    const first = holdProcessOpen();
+    const second = holdProcessOpen();
+    expect(timers()).toBe(before + 1);
+    first();
+    first();
+    // Released twice, the first hold counts once: the second still holds the process open.
+    expect(timers()).toBe(before + 1);
+    second();
+    expect(timers()).toBe(before);
+    const third = holdProcessOpen();
+    expect(timers()).toBe(before + 1);
+    third();
+    expect(timers()).toBe(before);
+  });
 
   it('keeps a process open while an ask or a run waits on a suggester that holds nothing (Node ended it, code 13)', async () => {
     expect(await stuck('ask')).toBe(7);

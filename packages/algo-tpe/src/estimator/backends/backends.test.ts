@@ -570,6 +570,37 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
+  test('passes one after another on other sizes and dimensions (the arrays a pass keeps) each equal the full visit', () => {
+    // Binned dimensions with more classes than a short row holds (each kernel its own centre and width) and with
+    // fewer, points sharing bins, then a smaller problem, then another number of dimensions, then the first again.
+    const problems = [
+      [5, 150, 3],
+      [5, 12, 4],
+      [3, 90, 5],
+      [5, 150, 3],
+      [2, 40, 6],
+    ] as const;
+    for (const [d, size, seed] of problems) {
+      const kinds = Uint8Array.from({ length: d }, (_, j) => (j % 2 === 0 ? BINNED : CONTINUOUS));
+      const mixed = mixedDimensions(
+        kinds,
+        Array.from(kinds, () => undefined),
+      ) as MixedDimensions;
+      const kernels = { ...gathered(d, size, seed, 0.4), mixed };
+      const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+      const points: DimensionPoints[] = Array.from({ length: d }, (_, j) => {
+        const values = Float64Array.from({ length: 23 }, (_, i) => 0.1 + (((i * 7 + j * 3) % 11) * 0.4) / 11);
+        if (kinds[j] !== BINNED) return { at: values };
+        const at = values.map((v) => Math.floor(v * 20) / 20);
+        return { at, upper: at.map((v) => v + 0.05) };
+      });
+      const full = visitProduct(kernels, bounds, points, undefined);
+      const dense = new Float64Array(23);
+      denseProduct(kernels, bounds, points, undefined, dense, 0);
+      expect(Array.from(dense)).toEqual(Array.from(full));
+    }
+  });
+
   test('a choice of 10,000 options beside few kernels is summed by the loops, not tables filled over every option, to the same bits', () => {
     const options = 10_000;
     const size = 50;

@@ -26,6 +26,8 @@ interface BinMemo {
   readonly classes: KernelClasses;
   /** The evaluation's rows, whose `cells` a row's growth is charged to. */
   readonly bins: BinRows;
+  /** The classes in use (a dense pass's `used`) whose masses are all known: another lane on this bin reads them. */
+  filledFor?: Int32Array;
 }
 
 /**
@@ -484,6 +486,8 @@ const filledMasses = (
   if (row === undefined) return undefined;
   const { classes } = row;
   if (classes.count > row.known.length && !grow(row, classes.count - 1)) return undefined;
+  // Filled for these classes already (an earlier lane of the pass on this bin): every one is known.
+  if (row.filledFor === used) return row.masses;
   for (const c of used) {
     if (row.known[c] === 1) continue;
     const mu = classes.mus[c] as number;
@@ -491,6 +495,7 @@ const filledMasses = (
     row.masses[c] = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
     row.known[c] = 1;
   }
+  row.filledFor = used;
   return row.masses;
 };
 
@@ -711,6 +716,9 @@ const mixedTerms = (
   return true;
 };
 
+/** Rows of at most this many entries are copied into the tables entry by entry, longer ones by `set`. */
+const SHORT_ROW = 64;
+
 /**
  * Whether tables of `rowLength` entries a lane pay off for `size` kernels: each point's tables are filled whole, a
  * choice's over all its options, so a choice of 10,000 options (a randint read as options) beside 100 kernels took
@@ -792,7 +800,11 @@ const tabledTerms = (
           if (mixed.kinds[j] === BINNED) {
             const lane = masses[q];
             if (lane === undefined) return false;
-            tables.set(lane.subarray(0, lengths[t] as number), row);
+            // A short row copied by a loop: a subarray view per lane and dimension cost more than its copy (a small
+            // l(x)'s rows); a long one by `set` (g(x)'s, as long as its classes).
+            const length = lengths[t] as number;
+            if (length > SHORT_ROW) tables.set(lane.subarray(0, length), row);
+            else for (let c = 0; c < length; c++) tables[row + c] = lane[c] as number;
             continue;
           }
           const count = (lengths[t] as number) - 2;
@@ -803,9 +815,10 @@ const tabledTerms = (
           tables[row + count + 1] = offOption[q] as number;
         }
       }
-      continuous.forEach((j, c) => {
+      for (let c = 0; c < continuous.length; c++) {
+        const j = continuous[c] as number;
         for (let r = 0; r < 4; r++) simd.y[4 * c + r] = y[4 * j + r] as number;
-      });
+      }
       simd.kernelTerms();
       return true;
     },
@@ -965,34 +978,35 @@ export const denseProduct = (
   const kinds = mixed?.kinds;
   const extraSize = extra?.size ?? 0;
   const count = out.length;
+  const scratch = denseScratch(d, 4 * (size + extraSize));
   // Each lane's point as termOf reads it, and all four interleaved: lane r of dimension j at 4j + r.
-  const lanes = Array.from({ length: 4 }, () => ({ y: new Float64Array(d), upper: new Float64Array(d) }));
-  const inside = [false, false, false, false];
+  const { lanes, inside, upper, rows, masses, onOption, offOption, onPrior } = scratch;
   // All continuous: the kernels' terms and the lanes' sums in WebAssembly SIMD where it is there (the same
   // bits), its buffers in the module's memory.
   const simd = mixed === undefined ? denseSimd(kernels, extraSize) : undefined;
-  const y = simd?.y ?? new Float64Array(4 * d);
-  const upper = new Float64Array(4 * d);
+  const y = simd?.y ?? scratch.y;
   // Per binned dimension and lane, the memo of the kernels' masses on the lane's bin, with every class's
-  // mass in it (undefined when the memo is full: then computed per kernel), read by each kernel's class.
-  const rows: (BinMemo | undefined)[] = new Array(4 * d).fill(undefined);
-  const masses: (Float64Array | undefined)[] = new Array(4 * d).fill(undefined);
-  const classed = Array.from({ length: d }, (_, j) => (kinds?.[j] === BINNED ? allClasses(bins, j) : undefined));
-  const classIds = classed.map((found) => found?.of);
+  // mass in it (undefined when the memo is full: then computed per kernel), read by each kernel's class
+  // (`rows` and `masses`, written for the binned dimensions before they are read).
+  const classed: ({ readonly of: Int32Array; readonly used: Int32Array } | undefined)[] = [];
+  const classIds: (Int32Array | undefined)[] = [];
+  for (let j = 0; j < d; j++) {
+    const found = kinds?.[j] === BINNED ? allClasses(bins, j) : undefined;
+    classed.push(found);
+    classIds.push(found?.of);
+  }
   // Binned or categorical dimensions: the terms and the lanes' sums in WebAssembly SIMD where it is there.
   const tabled = mixed === undefined ? undefined : tabledTerms(kernels, mixed, classed, extraSize);
   const lanes4: DenseLanes = { y, upper, rows, masses };
-  // Per categorical dimension and lane, a kernel's three possible log terms: on the lane's option, on
-  // another, and the prior component's.
-  const onOption = new Float64Array(4 * d);
-  const offOption = new Float64Array(4 * d);
-  const onPrior = new Float64Array(4 * d);
-  const terms = simd?.terms ?? tabled?.terms ?? new Float64Array(4 * (size + extraSize));
+  // Per categorical dimension and lane, a kernel's three possible log terms (`onOption`, `offOption`, `onPrior`):
+  // on the lane's option, on another, and the prior component's; written for those dimensions before they are read.
+  // The terms: every one of the first 4 · (size + extraSize) written before it is read.
+  const terms = simd?.terms ?? tabled?.terms ?? scratch.terms;
   // The kernels whose terms are listed (the SIMD pass leaves out the taken-out ones), the prior last.
   const listed = simd?.listed ?? size;
   // Each lane's best term and its sum of the kept terms' exponentials.
-  const bests = simd?.bests ?? tabled?.bests ?? new Float64Array(4);
-  const totals = simd?.totals ?? tabled?.totals ?? new Float64Array(4);
+  const bests = simd?.bests ?? tabled?.bests ?? scratch.bests;
+  const totals = simd?.totals ?? tabled?.totals ?? scratch.totals;
   for (let first = from; first < count; first += 4) {
     for (let r = 0; r < 4; r++) {
       // Lanes past the last point repeat it (their sums are not written).
@@ -1107,6 +1121,56 @@ export const denseProduct = (
           : best + Math.log(total);
     }
   }
+  // The kept arrays hold no evaluation's rows once it is done.
+  rows.fill(undefined);
+  masses.fill(undefined);
+};
+
+/** The arrays {@link denseProduct} works in, kept from call to call for one number of dimensions. */
+interface DenseScratch {
+  readonly lanes: readonly { readonly y: Float64Array; readonly upper: Float64Array }[];
+  readonly inside: boolean[];
+  readonly y: Float64Array;
+  readonly upper: Float64Array;
+  readonly rows: (BinMemo | undefined)[];
+  readonly masses: (Float64Array | undefined)[];
+  readonly onOption: Float64Array;
+  readonly offOption: Float64Array;
+  readonly onPrior: Float64Array;
+  readonly bests: Float64Array;
+  readonly totals: Float64Array;
+  terms: Float64Array;
+}
+
+/** {@link DenseScratch} by number of dimensions. */
+const denseScratches: (DenseScratch | undefined)[] = [];
+
+/**
+ * The arrays of a dense pass in d dimensions with room for `terms` terms: made once and kept (a pass is never
+ * entered while another runs; made per call, they took about a fifth of a small l(x)'s evaluation). Each entry is
+ * written before a pass reads it, so what an earlier pass left in them is never read.
+ */
+const denseScratch = (d: number, terms: number): DenseScratch => {
+  let scratch = denseScratches[d];
+  if (scratch === undefined) {
+    scratch = {
+      lanes: Array.from({ length: 4 }, () => ({ y: new Float64Array(d), upper: new Float64Array(d) })),
+      inside: [false, false, false, false],
+      y: new Float64Array(4 * d),
+      upper: new Float64Array(4 * d),
+      rows: new Array(4 * d).fill(undefined),
+      masses: new Array(4 * d).fill(undefined),
+      onOption: new Float64Array(4 * d),
+      offOption: new Float64Array(4 * d),
+      onPrior: new Float64Array(4 * d),
+      bests: new Float64Array(4),
+      totals: new Float64Array(4),
+      terms: new Float64Array(terms),
+    };
+    denseScratches[d] = scratch;
+  }
+  if (scratch.terms.length < terms) scratch.terms = new Float64Array(Math.max(terms, 2 * scratch.terms.length));
+  return scratch;
 };
 
 /**

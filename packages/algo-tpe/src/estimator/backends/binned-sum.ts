@@ -1,5 +1,5 @@
-import { logGaussMass } from '@parzen/engine/plugin';
 import { BLOCK_SIZE, blockBounds, blockMaxima, firstVisit, secondVisit } from '../../math/block-bounds.js';
+import { memoLogGaussMass } from '../../math/gauss-mass-memo.js';
 import { logSumExp } from '../../math/log-sum-exp.js';
 import { type DimensionPoints, logKernelMass, logMixtureMass, type ParzenEstimator } from '../parzen-estimator.js';
 import { ascending } from './sorted-sum.js';
@@ -92,7 +92,8 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
       if (mu !== lastMu || sigma !== lastSigma) {
-        mass = logGaussMass((at - mu) / sigma, (upper - mu) / sigma);
+        // Remembered across bins and suggestions: the same centres, widths and bins recur (the same mass, bit for bit).
+        mass = memoLogGaussMass((at - mu) / sigma, (upper - mu) / sigma);
         lastMu = mu;
         lastSigma = sigma;
       }

@@ -93,11 +93,20 @@ export interface DimensionPoints {
 /** Beyond 8.5σ from both bounds a kernel's truncated mass differs from 1 by less than 1e-17. */
 const FAR = 8.5;
 
-/** log of the mass N(μ, σ) keeps inside [low, high] (0 well inside them). */
-export const logKernelMass = (mu: number, sigma: number, low: number, high: number): number => {
+/**
+ * log of the mass N(μ, σ) keeps inside [low, high] (0 well inside them). `gaussMass` computes logGaussMass (a
+ * memo of it, where the same kernels recur).
+ */
+export const logKernelMass = (
+  mu: number,
+  sigma: number,
+  low: number,
+  high: number,
+  gaussMass: (a: number, b: number) => number = logGaussMass,
+): number => {
   const a = (low - mu) / sigma;
   const b = (high - mu) / sigma;
-  return a < -FAR && b > FAR ? 0 : logGaussMass(a, b);
+  return a < -FAR && b > FAR ? 0 : gaussMass(a, b);
 };
 
 /** log Σ_k w_k Π_j Z_kj: the mass the untruncated mixture keeps inside the bounds (hyperopt's p_accept). */

@@ -1,6 +1,7 @@
 import { logGaussMass } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { logKernelMass } from '../estimator/parzen-estimator.js';
 import { memoLogGaussMass } from './gauss-mass-memo.js';
 
 describe('memoLogGaussMass', () => {
@@ -24,5 +25,17 @@ describe('memoLogGaussMass', () => {
     expect(Object.is(memoLogGaussMass(-0, 1), logGaussMass(-0, 1))).toBe(true);
     expect(memoLogGaussMass(0.1, 0.2)).toBe(logGaussMass(0.1, 0.2));
     expect(memoLogGaussMass(0.1 + 2 ** -56, 0.2)).toBe(logGaussMass(0.1 + 2 ** -56, 0.2));
+  });
+
+  test("a kernel's truncated mass through the memo is the one computed directly (a binned sum's coefficients)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -20, max: 20, noNaN: true }), fc.double({ min: 1e-3, max: 30 }), (mu, sigma) => {
+        for (let again = 0; again < 2; again++)
+          expect(Object.is(logKernelMass(mu, sigma, -3, 9, memoLogGaussMass), logKernelMass(mu, sigma, -3, 9))).toBe(
+            true,
+          );
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -54,7 +54,7 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
       if (!sameNumber(mu, lastMu) || !sameNumber(sigma, lastSigma)) {
-        mass = logKernelMass(mu, sigma, low, high);
+        mass = logKernelMass(mu, sigma, low, high, memoLogGaussMass);
         lastMu = mu;
         lastSigma = sigma;
       }

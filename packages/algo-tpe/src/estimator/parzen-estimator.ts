@@ -1,4 +1,5 @@
 import { LOG_SQRT_2PI, logGaussMass, type Rng, standardNormal, weightedIndex } from '@parzen/engine/plugin';
+import { memoLogGaussMass } from '../math/gauss-mass-memo.js';
 import { logSumExp } from '../math/log-sum-exp.js';
 import { mapped } from '../math/mapped.js';
 import { sampleTruncatedNormal } from '../math/truncated-normal.js';
@@ -93,20 +94,22 @@ export interface DimensionPoints {
 /** Beyond 8.5σ from both bounds a kernel's truncated mass differs from 1 by less than 1e-17. */
 const FAR = 8.5;
 
-/**
- * log of the mass N(μ, σ) keeps inside [low, high] (0 well inside them). `gaussMass` computes logGaussMass (a
- * memo of it, where the same kernels recur).
- */
-export const logKernelMass = (
-  mu: number,
-  sigma: number,
-  low: number,
-  high: number,
-  gaussMass: (a: number, b: number) => number = logGaussMass,
-): number => {
+/** log of the mass N(μ, σ) keeps inside [low, high] (0 well inside them). */
+export const logKernelMass = (mu: number, sigma: number, low: number, high: number): number => {
   const a = (low - mu) / sigma;
   const b = (high - mu) / sigma;
-  return a < -FAR && b > FAR ? 0 : gaussMass(a, b);
+  return a < -FAR && b > FAR ? 0 : logGaussMass(a, b);
+};
+
+/**
+ * {@link logKernelMass} through {@link memoLogGaussMass}, the same value bit for bit: for kernels that recur from
+ * suggestion to suggestion (an integer's or quantized value's). A function of its own, not a parameter of
+ * logKernelMass, so that the latter's hot callers keep their direct call.
+ */
+export const memoLogKernelMass = (mu: number, sigma: number, low: number, high: number): number => {
+  const a = (low - mu) / sigma;
+  const b = (high - mu) / sigma;
+  return a < -FAR && b > FAR ? 0 : memoLogGaussMass(a, b);
 };
 
 /** log Σ_k w_k Π_j Z_kj: the mass the untruncated mixture keeps inside the bounds (hyperopt's p_accept). */

@@ -1,7 +1,7 @@
 import { BLOCK_SIZE, blockBounds, blockMaxima, firstVisit, secondVisit } from '../../math/block-bounds.js';
 import { memoLogGaussMass } from '../../math/gauss-mass-memo.js';
 import { logSumExp } from '../../math/log-sum-exp.js';
-import { type DimensionPoints, logKernelMass, logMixtureMass, type ParzenEstimator } from '../parzen-estimator.js';
+import { type DimensionPoints, logMixtureMass, memoLogKernelMass, type ParzenEstimator } from '../parzen-estimator.js';
 import { ascending } from './sorted-sum.js';
 
 const BLOCK = BLOCK_SIZE;
@@ -54,7 +54,7 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
       if (!sameNumber(mu, lastMu) || !sameNumber(sigma, lastSigma)) {
-        mass = logKernelMass(mu, sigma, low, high, memoLogGaussMass);
+        mass = memoLogKernelMass(mu, sigma, low, high);
         lastMu = mu;
         lastSigma = sigma;
       }

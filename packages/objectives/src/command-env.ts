@@ -62,12 +62,17 @@ export interface CommandEnvInput {
 }
 
 /**
- * The environment of one trial's process: the parent's (unless `inherit` is false), then the config's
- * `env`, then `PARZEN_TRIAL`, `PARZEN_SEED`, `PARZEN_STUDY`, `PARZEN_PARAMS` (JSON of all parameters) and one
+ * The environment of one trial's process: the parent's (unless `inherit` is false) without its own
+ * `PARZEN_PARAMS` and `PARZEN_PARAM_*`, then the config's `env`, then `PARZEN_TRIAL`, `PARZEN_SEED`, `PARZEN_STUDY`, `PARZEN_PARAMS` (JSON of all parameters) and one
  * `PARZEN_PARAM_<NAME>` per active parameter (those two unless `paramsInEnv` is false).
  */
 export const commandEnv = (input: CommandEnvInput): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...(input.inherit ? process.env : {}), ...input.extra };
+  const env: NodeJS.ProcessEnv = { ...(input.inherit ? process.env : {}) };
+  // The parent's own params variables (a shell that exported some to try the program, a `parzen` run inside a
+  // trial) are no trial's: an inactive parameter's, or every one with `paramsInEnv` false, would reach the program.
+  for (const name of Object.keys(env))
+    if (name === 'PARZEN_PARAMS' || name.startsWith('PARZEN_PARAM_')) delete env[name];
+  Object.assign(env, input.extra);
   env.PARZEN_TRIAL = String(input.trialNumber);
   env.PARZEN_SEED = String(input.seed);
   env.PARZEN_STUDY = input.study;

@@ -65,7 +65,8 @@ describe('the Parzen version a study records', () => {
       JSON.parse(readFileSync(new URL('../../package.json', root), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
     expect(scripts.build).toBe('tsc -b && node scripts/bundle-vendor.mjs');
-    expect(workspace.build).toBe('tsc -b && node packages/engine/scripts/bundle-vendor.mjs');
+    // The workspace's runs tsc, then the engine's script (other packages' steps may follow it).
+    expect(workspace.build).toMatch(/^tsc -b && node packages\/engine\/scripts\/bundle-vendor\.mjs( && |$)/);
     // bundle-vendor.mjs writes the version (write-build-version.mjs) on every build.
     expect(readFileSync(new URL('scripts/bundle-vendor.mjs', root), 'utf8')).toContain(
       "import './write-build-version.mjs';",

@@ -249,18 +249,23 @@ describe('holdProcessOpen', () => {
 
   it("holds with one timer, ref'd while any hold is taken (an ask made and cleared a timer of its own)", () => {
     const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    // Relative counts: an earlier test of this thread may still hold the process open (an ask left waiting on a
+    // suggester that never answers), and then the shared timer is ref'd before this test begins.
     const before = timers();
     const first = holdProcessOpen();
+    const held = timers();
+    expect(held).toBeGreaterThanOrEqual(before);
+    expect(held).toBeLessThanOrEqual(before + 1);
     const second = holdProcessOpen();
-    expect(timers()).toBe(before + 1);
+    expect(timers()).toBe(held);
     first();
     first();
     // Released twice, the first hold counts once: the second still holds the process open.
-    expect(timers()).toBe(before + 1);
+    expect(timers()).toBe(held);
     second();
     expect(timers()).toBe(before);
     const third = holdProcessOpen();
-    expect(timers()).toBe(before + 1);
+    expect(timers()).toBe(held);
     third();
     expect(timers()).toBe(before);
   });

@@ -18,6 +18,7 @@ export { explainJoint, type JointExplanation, type JointSlice } from './explain/
 export { type ExplainParameterInput, explainParameter } from './explain/explain-parameter.js';
 export { type ExplainSuggestionInput, explainSuggestion } from './explain/explain-suggestion.js';
 export {
+  type BranchCondition,
   type DensityCurve,
   isTpeExplanation,
   type ParamExplanation,

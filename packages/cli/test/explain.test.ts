@@ -1190,3 +1190,154 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(early.stdout).toContain('From 1 trial observed: l(x) is built from the 1 best');
   });
 });
+
+describe('parzen explain on a tree space (conditional parameters)', () => {
+  // A user read "Decided alone: adam_lr" before the decisions that made adam_lr active, with no word of its branch,
+  // and a joint decision's kernel line naming good trials that took another model than the one chosen.
+  it('says the decisions in the order decided, each with its branch, and the option a joint kernel took', () => {
+    const knn = { name: 'model', index: 2, value: 'knn' };
+    const member = jointMember(['scale', 'model']);
+    const scores = [0.5, 0.1];
+    const counted = { below: [0, 1, 2], above: [3, 4, 5, 6] };
+    const scale = {
+      ...member('scale', 'categorical', [0, 1], [0, 0], scores),
+      options: ['standard', 'minmax'],
+      ...counted,
+    };
+    const model = {
+      ...member('model', 'categorical', [0, 1, 2], [2, 0], scores),
+      options: ['svm', 'rf', 'knn'],
+      ...counted,
+    };
+    const kernel = { trial: 1, share: 0.81, trials: [1, 2] };
+    const k = {
+      name: 'k',
+      kind: 'uniformint',
+      below: [0],
+      above: [5],
+      candidates: { x: [50, 3], logL: [-4, -4.5], logG: [-4.1, -4.2], score: [-1.3, -1.8] },
+      aboveWeight: 0.65,
+      winner: { index: 0, value: 50, score: -1.3 },
+      given: [knn],
+      trialsGiven: [knn],
+    };
+    // Trials #1 and #2 took "svm" (index 0) and "standard"; #0 took "knn".
+    const trials = completeTrials(8).map((trial) => ({
+      ...trial,
+      internal: { scale: 0, model: trial.number === 1 || trial.number === 2 ? 0 : 2 },
+    }));
+    const text = formatModel(
+      {
+        observed: 8,
+        finished: 8,
+        gamma: 0.25,
+        split: 'linear',
+        nBelow: 3,
+        below: [0, 1, 2],
+        params: [
+          { ...scale, winner: { ...scale.winner, kernel } },
+          { ...model, winner: { ...model.winner, kernel } },
+          k,
+        ],
+      },
+      trials,
+    );
+    const lines = text.split('\n');
+    const at = (start: string) => lines.findIndex((line) => line.startsWith(start));
+    // The choice's decision first, then the parameter its option made active, said with its branch.
+    expect(at('scale and model were decided together, as one joint decision')).toBeGreaterThan(0);
+    expect(at('Decided alone, given model = "knn":')).toBeGreaterThan(
+      at('scale and model were decided together, as one joint decision'),
+    );
+    expect(at('k ')).toBe(at('Decided alone, given model = "knn":') + 2);
+    expect(lines[at('k ') + 1]).toBe('good/others count the trials with model = "knn" only.');
+    // The joint kernel's trials took "svm", not the chosen "knn" (and the chosen scale): said, as (at "svm") says it.
+    expect(text).toContain(
+      `The kernel of l(x) strongest at the chosen point is #1's and 1 more good trial's (one kernel, at one option or integer): 81% of l(x) there, though those trials took model = "svm", not "knn" (a choice's kernel gives its other options some weight too). l(x) is built from 3 good trials, g(x) from 4 others.`,
+    );
+    expect(text).not.toContain('scale = "standard", not');
+  });
+
+  it('says a joint decision of a branch with its branch, and whose trials it counted when names are shared', () => {
+    const mlp = { name: 'model', index: 0, value: 'mlp' };
+    const sgd = { name: 'optimizer', index: 1, value: 'sgd' };
+    const member = jointMember(['lr', 'momentum']);
+    const scores = [0, -0.5];
+    const text = jointModel([
+      { ...member('lr', 'loguniform', [1e-5, 1], [0.001, 0.1], scores), given: [mlp, sgd], trialsGiven: [sgd] },
+      { ...member('momentum', 'uniform', [0, 1], [0.5, 0.9], scores), given: [mlp, sgd], trialsGiven: [sgd] },
+    ]);
+    expect(text).toContain(
+      'lr and momentum were decided together, given model = "mlp", optimizer = "sgd", as one joint decision',
+    );
+    expect(text).toContain(
+      'l(x) is built from 1 good trial, g(x) from 1 other: the trials with optimizer = "sgd", whichever option of model they took (optimizer is a parameter of several branches).',
+    );
+  });
+
+  it('explains a tree study: each branch after the choice that made it active, with its branch and trials', async () => {
+    writeIn(
+      dir,
+      'tree.mjs',
+      "export default (p) => (p.scale === 'minmax' ? 0.1 : 0) + (p.model === 'svm' ? Math.abs(Math.log10(p.C)) / 4 + (p.kernel === 'rbf' ? Math.abs(Math.log10(p.gamma) + 2) / 8 : 0.3) : 0.2 + Math.abs(p.depth - 6) / 20);\n",
+    );
+    const config = journalHeartConfig(dir, 'tree-order', {
+      seed: 5,
+      space: {
+        scale: { type: 'choice', options: ['standard', 'minmax'] },
+        model: {
+          type: 'choice',
+          options: [
+            {
+              value: 'svm',
+              space: {
+                C: { type: 'loguniform', low: 0.01, high: 100 },
+                kernel: {
+                  type: 'choice',
+                  options: [{ value: 'rbf', space: { gamma: { type: 'loguniform', low: 1e-4, high: 1 } } }, 'linear'],
+                },
+              },
+            },
+            { value: 'rf', space: { depth: { type: 'uniformint', low: 2, high: 20 } } },
+          ],
+        },
+      },
+      objective: { use: 'module', options: { path: './tree.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe', options: { grouping: 'independent' } },
+      budget: { maxTrials: 25 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const listed = JSON.parse((await cliIn(dir, 'trials', config, '--json')).stdout) as {
+      number: number;
+      params: Record<string, unknown>;
+    }[];
+    const rbf = listed.filter((trial) => trial.number >= 10 && trial.params.kernel === 'rbf').at(-1);
+    expect(rbf).toBeDefined();
+    const said = await cliIn(dir, 'explain', config, '--trial', String(rbf?.number));
+    expect(said.code, said.stderr).toBe(0);
+    const lines = said.stdout.split('\n');
+    const at = (start: string) => lines.findIndex((line) => line.startsWith(start));
+    // The top-level decisions, then svm's, then rbf's: each table headed by its branch.
+    expect(at('Decided alone:')).toBeGreaterThan(0);
+    expect(at('model ')).toBeGreaterThan(at('Decided alone:'));
+    expect(at('Decided alone, given model = "svm":')).toBeGreaterThan(at('model '));
+    expect(at('kernel ')).toBeGreaterThan(at('Decided alone, given model = "svm":'));
+    expect(at('Decided alone, given model = "svm", kernel = "rbf":')).toBeGreaterThan(at('kernel '));
+    expect(at('gamma ')).toBeGreaterThan(at('Decided alone, given model = "svm", kernel = "rbf":'));
+    expect(said.stdout).toContain('good/others count the trials with model = "svm", kernel = "rbf" only.');
+    // gamma's good/others are the rbf trials among those before it: the good ones and the others.
+    const json = JSON.parse((await cliIn(dir, 'explain', config, '--trial', String(rbf?.number), '--json')).stdout);
+    const gamma = json.explanation.params.find((param: { name: string }) => param.name === 'gamma');
+    expect(gamma.given).toEqual([
+      { name: 'model', index: 0, value: 'svm' },
+      { name: 'kernel', index: 0, value: 'rbf' },
+    ]);
+    expect(gamma.trialsGiven).toEqual(gamma.given);
+    const before = listed.filter((trial) => trial.number < (rbf?.number as number));
+    const rbfBefore = before.filter((trial) => trial.params.kernel === 'rbf').map((trial) => trial.number);
+    expect([...gamma.below, ...gamma.above].sort((a: number, b: number) => a - b)).toEqual(rbfBefore);
+    expect(gamma.below).toEqual(json.explanation.below.filter((number: number) => rbfBefore.includes(number)));
+    const row = lines[at('gamma ')] ?? '';
+    expect(row).toMatch(new RegExp(` ${gamma.below.length}/${gamma.above.length}$`));
+  });
+});

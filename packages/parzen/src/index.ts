@@ -38,6 +38,7 @@ export {
 // The factories' option types come with them, so code can name what it passes (trial 54).
 export {
   type BoundaryTies,
+  type BranchCondition,
   type CategoricalComponents,
   type ComponentsDescription,
   type ConstantLiar,

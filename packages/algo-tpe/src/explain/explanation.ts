@@ -18,6 +18,16 @@ export interface DensityCurve {
   readonly logFinishing?: readonly number[];
 }
 
+/** One choice and option on the way to a branch's parameter (an entry of `given` and `trialsGiven`). */
+export interface BranchCondition {
+  /** The choice's name. */
+  readonly name: string;
+  /** The index of the option taken among the choice's options. */
+  readonly index: number;
+  /** That option's value. */
+  readonly value: ChoiceLiteral;
+}
+
 /**
  * How TPE decided one parameter: enough to draw l (green), g (red), the score log l − w · log g (black; w
  * is the explanation's `aboveWeight`; plus `logFinishing` where failures count) and the pick.
@@ -86,6 +96,20 @@ export interface ParamExplanation {
   readonly skippedRepeats?: number;
   /** With `avoidRepeats`: every candidate drawn would have repeated a tried trial, so the chosen value does. */
   readonly repeated?: true;
+  /**
+   * For a parameter of a branch (active under some option of a choice): the branch it was decided in, the choices
+   * and options the walk took to reach it, outermost first (`[{ name: "model", index: 2, value: "mlp" }, { name:
+   * "optimizer", index: 0, value: "adam" }]`; `index` is the option's, `value` the option's value). Absent for a
+   * top-level parameter.
+   */
+  readonly given?: readonly BranchCondition[];
+  /**
+   * Set with `given`: its innermost conditions that every trial of `below` and `above` meets. All of `given` when
+   * those are the trials of that branch (among the good ones and the others); fewer (or none) when a name on the
+   * way is one several branches share, so the trials of its other branches count too (`given` model = "mlp",
+   * optimizer = "sgd", and `trialsGiven` optimizer = "sgd" alone: the trials of any model that took "sgd").
+   */
+  readonly trialsGiven?: readonly BranchCondition[];
 }
 
 /** The explanation of one suggestion, handed to `context.explain` (a `suggestion.explained` event). */
@@ -158,7 +182,10 @@ export interface TpeExplanation {
    * decided: the parameters of a branch taken whose parameter name another branch shares.
    */
   readonly groups?: readonly (readonly string[])[];
-  /** One entry per parameter TPE decided, in the order decided (empty during start-up). */
+  /**
+   * One entry per parameter TPE decided, in the order decided: the engine's walk, a choice before the parameters
+   * its option makes active, a group's members together where the walk reached the group (empty during start-up).
+   */
   readonly params: readonly ParamExplanation[];
 }
 

@@ -1,5 +1,6 @@
 import type { ParamAssignment, ParamNode, Rng, SuggestContext, Suggester, TrialSampler } from '@parzen/engine/plugin';
 import type { ObservationSet } from '../estimator/density.js';
+import { branchFields } from '../explain/explain-branch.js';
 import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { completionCount, countedValue, finishesWalk } from '../history/completions.js';
@@ -320,7 +321,10 @@ const decideParam = (
   if (explained === undefined)
     return decideNames(state, context.space, model, context.rng, [param.name], decided).values[0] as number;
   const decision = decideNames(state, context.space, model, context.rng, [param.name], decided);
-  explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
+  explained.push({
+    ...describeDecision(model, observations, decision, state.settings.explainGrid),
+    ...branchFields(context.space, [param], decided, scope)(param),
+  });
   return decision.values[0] as number;
 };
 
@@ -410,7 +414,13 @@ export const beginTpeTrial = async (
         below: groupColumns(history, members, split.below.filter(kept))[0] as ObservationSet,
         above: groupColumns(history, members, aboveNumbers(history, split).filter(kept))[0] as ObservationSet,
       };
-      explained.push(...describeGroupDecision(model, observations, decision, settings.explainGrid));
+      const branch = branchFields(context.space, members, decided, scope);
+      explained.push(
+        ...describeGroupDecision(model, observations, decision, settings.explainGrid).map((entry) => ({
+          ...entry,
+          ...branch(members.find((member) => member.name === entry.name) as ParamNode),
+        })),
+      );
     }
     return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
   };

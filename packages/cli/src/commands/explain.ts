@@ -264,7 +264,7 @@ const decisionLines = (
     const took = internalOf.get(kernel.trial)?.[param.name];
     return took === undefined || took === value ? '' : ` (at ${shown(param.options[took])})`;
   };
-  const rows = alone.map((param) => {
+  const rowOf = (param: Decided): string[] => {
     const i = param.winner.index;
     const second = runnerUpOf([param]);
     const finish = param.candidates.logFinishing?.[i];
@@ -281,34 +281,66 @@ const decisionLines = (
       kernelCell(param.winner.kernel) + elsewhere(param),
       `${param.below.length}/${param.above.length}`,
     ];
-  });
-  if (rows.length > 0) {
-    const headers = [
-      'param',
-      'value',
-      'candidates',
-      'log l',
-      'log g',
-      ...(finishing ? ['log P(finish)'] : []),
-      ...(weights ? ['w'] : []),
-      'score',
-      'runner-up',
-      'kernel',
-      'good/others',
-    ];
-    if (joint.length > 0) lines.push('Decided alone:');
+  };
+  const headers = [
+    'param',
+    'value',
+    'candidates',
+    'log l',
+    'log g',
+    ...(finishing ? ['log P(finish)'] : []),
+    ...(weights ? ['w'] : []),
+    'score',
+    'runner-up',
+    'kernel',
+    'good/others',
+  ];
+  // Trial 180: on a tree space the parameters decided alone came first, a branch's before the choice that made it
+  // active, and no decision said its branch. The decisions are said in the order the walk made them (a choice before
+  // the parameters its option makes active); parameters decided alone one after another in one branch share a table.
+  const branched = e.params.some((param) => param.given !== undefined);
+  for (let d = 0; d < decisions.length; ) {
+    const members = decisions[d] as Decided[];
+    if (!alone.includes(members[0] as Decided)) {
+      lines.push(...jointBlock(members, finishing, weights, internalOf));
+      d++;
+      continue;
+    }
+    const key = givenKey(members[0] as Decided);
+    const run: Decided[] = [];
+    while (
+      d < decisions.length &&
+      alone.includes(decisions[d]?.[0] as Decided) &&
+      givenKey(decisions[d]?.[0] as Decided) === key
+    )
+      run.push(decisions[d++]?.[0] as Decided);
+    const [first] = run as [Decided];
+    if (first.given !== undefined) lines.push(`Decided alone, given ${conditionsSaid(first.given)}:`);
+    else if (joint.length > 0 || branched) lines.push('Decided alone:');
     lines.push(
-      formatTable(headers, rows, new Set(headers.map((_, column) => column).filter((column) => column !== 0))),
+      formatTable(
+        headers,
+        run.map(rowOf),
+        new Set(headers.map((_, column) => column).filter((column) => column !== 0)),
+      ),
     );
+    const counted = [...new Set(run.map((param) => trialsSaid(param)).filter((said) => said !== undefined))];
+    if (counted.length === 1) lines.push(`good/others count ${counted[0]}.`);
+    else if (counted.length > 1)
+      lines.push(
+        `good/others count, ${run
+          .filter((param) => param.given !== undefined)
+          .map((param) => `for ${param.name}, ${trialsSaid(param)}`)
+          .join('; ')}.`,
+      );
   }
-  for (const members of joint) lines.push(...jointBlock(members, finishing, weights));
   const plus = alone.some((param) => param.winner.kernel?.trials !== undefined);
   const at = alone.some((param) => elsewhere(param) !== '');
   const logScale = e.params.some((param) => param.kind.includes('log'));
   lines.push(
     `Each decision draws candidates from l(x) and keeps the one of highest score: log l - w·log g${finishing ? ' + log P(finish)' : ''}, ${weights ? 'w as each decision shows it' : `w = ${formatNumber(e.aboveWeight)}`}.${finishing ? ' log P(finish) is the log of the chance that a trial there finishes: low where trials failed.' : ''}`,
-    `The runner-up is the best candidate at another ${joint.length > 0 ? 'point (another value of any parameter decided with it)' : 'value'}: the gap between the scores says how close the choice was${rows.length > 0 ? ' (- when every candidate had the same value)' : ''}.`,
-    ...(rows.length > 0
+    `The runner-up is the best candidate at another ${joint.length > 0 ? 'point (another value of any parameter decided with it)' : 'value'}: the gap between the scores says how close the choice was${alone.length > 0 ? ' (- when every candidate had the same value)' : ''}.`,
+    ...(alone.length > 0
       ? [
           `kernel: the good trial (or the prior) whose kernel gives most of l(x) at the chosen value, and its share of l(x) there${plus ? '; +N: N more good trials with the same kernel (at one option or integer)' : ''}${at ? '; (at X): those trials took option X, whose kernel gives the chosen option some weight too' : ''}.`,
         ]
@@ -339,11 +371,50 @@ const decisionLines = (
   return lines;
 };
 
+/** A branch's conditions in words: `model = "mlp", optimizer = "adam"`. */
+const conditionsSaid = (steps: NonNullable<Decided['given']>): string =>
+  steps.map((step) => `${step.name} = ${shown(step.value)}`).join(', ');
+
+/** What tells apart the branches parameters decided alone were decided in ('' for a top-level one). */
+const givenKey = (param: Decided): string => (param.given === undefined ? '' : conditionsSaid(param.given));
+
+/**
+ * The trials a branch's decision counted (its good ones and the others), in words: those of its branch when every
+ * one meets all its conditions (`trialsGiven` is all of `given`); else those that meet the innermost conditions,
+ * or every trial where the parameter has a value, whichever options of the choices above they took (a name several
+ * branches share). Undefined for a top-level decision.
+ */
+const trialsSaid = (param: Decided): string | undefined => {
+  const { given, trialsGiven = [] } = param;
+  if (given === undefined) return undefined;
+  if (trialsGiven.length === given.length) return `the trials with ${conditionsSaid(given)} only`;
+  const unmet = given.slice(0, given.length - trialsGiven.length);
+  const whichever = `whichever option${unmet.length === 1 ? '' : 's'} of ${listedNames(unmet.map((step) => step.name))} they took`;
+  const [shared] = trialsGiven;
+  return shared === undefined
+    ? `every trial where ${param.name} has a value, ${whichever} (${param.name} is a parameter of several branches)`
+    : `the trials with ${conditionsSaid(trialsGiven)}, ${whichever} (${shared.name} is a parameter of several branches)`;
+};
+
+/** Names in words: `a`, `a and b`, `a, b and c`. */
+const listedNames = (names: readonly string[]): string =>
+  names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+
+/** A count of trials in words: `1 good trial`, `3 good trials`. */
+const trialsCounted = (count: number, what: string, plural = `${what}s`): string =>
+  `${count} ${count === 1 ? what : plural}`;
+
 /**
  * A group decided jointly: which parameters, its chosen point beside the runner-up's and the range of the
  * candidates drawn, their log l, log g and scores, and the kernel of l(x) behind the choice.
  */
-const jointBlock = (members: readonly Decided[], finishing: boolean, weights: boolean): string[] => {
+const jointBlock = (
+  members: readonly Decided[],
+  finishing: boolean,
+  weights: boolean,
+  /** The study's trials' internal values, by number: the options a kernel's trials took. */
+  internalOf: ReadonlyMap<number, Trial['internal']>,
+): string[] => {
   const [first] = members as [Decided];
   const i = first.winner.index;
   const j = runnerUpOf(members);
@@ -371,15 +442,33 @@ const jointBlock = (members: readonly Decided[], finishing: boolean, weights: bo
     [weights ? `score (w = ${formatNumber(first.aboveWeight)})` : 'score', ...pair(first.candidates.score), ''],
   ];
   const { kernel } = first.winner;
+  // Trial 180: the line named good trials that took another option (a choice's kernel gives every option some
+  // weight), read as "chosen because it resembles them"; said as the table's `(at X)` says it.
+  const took = kernel?.trial == null ? undefined : internalOf.get(kernel.trial);
+  const other = members.filter(
+    (member) =>
+      member.options !== undefined && took?.[member.name] !== undefined && took[member.name] !== member.winner.value,
+  );
+  const tookSaid =
+    other.length === 0
+      ? ''
+      : `, though ${kernel?.trials === undefined ? `#${kernel?.trial}` : 'those trials'} took ${other
+          .map(
+            (member) =>
+              `${member.name} = ${valueAt(member, took?.[member.name] as number)}, not ${valueAt(member, member.winner.value)}`,
+          )
+          .join(', and ')} (a choice's kernel gives its other options some weight too)`;
+  const given = first.given === undefined ? '' : `, given ${conditionsSaid(first.given)}`;
+  const counted = trialsSaid(first);
   return [
-    `${named} were decided together, as one joint decision: of ${first.candidates.x.length} candidates drawn from l(x), the one of highest score won.`,
+    `${named} were decided together${given}, as one joint decision: of ${first.candidates.x.length} candidates drawn from l(x), the one of highest score won.`,
     formatTable(['', 'chosen', 'runner-up', 'candidates drawn'], rows, new Set([1, 2])),
     ...(j !== undefined && nearChosen(members, j)
       ? [
           `The runner-up is next to the chosen point (each number within ${NEAR_SHARE * 100}% of its range, each choice the same): the gap between their scores is no choice between two settings.`,
         ]
       : []),
-    `${kernel === undefined ? '' : `The kernel of l(x) strongest at the chosen point is ${kernelWords(kernel)}: ${Math.round(kernel.share * 100)}% of l(x) there. `}l(x) is built from ${first.below.length} good trials, g(x) from ${first.above.length} others.`,
+    `${kernel === undefined ? '' : `The kernel of l(x) strongest at the chosen point is ${kernelWords(kernel)}: ${Math.round(kernel.share * 100)}% of l(x) there${tookSaid}. `}l(x) is built from ${trialsCounted(first.below.length, 'good trial')}, g(x) from ${trialsCounted(first.above.length, 'other')}${counted === undefined ? '' : `: ${counted}`}.`,
   ];
 };
 

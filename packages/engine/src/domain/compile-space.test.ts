@@ -111,6 +111,15 @@ describe('compileSpace', () => {
         found: 'an unknown field `q` (a quantized loguniform is its own type: "qloguniform")',
       }),
     ]);
+    // A starting value, as other tools write one: the queue is the way (it said only "an unknown field").
+    expect(issues({ lr: { type: 'loguniform', low: 1e-4, high: 1, default: 0.01 } })).toEqual([
+      expect.objectContaining({
+        pointer: '/lr/default',
+        found: expect.stringMatching(
+          /^an unknown field `default` \(a parameter has no default: to try a value first, enqueue it/,
+        ),
+      }),
+    ]);
     const C = { type: 'uniform', low: 0, high: 1 };
     expect(issues({ m: { type: 'choice', options: [{ value: 'svm', C }, 'rf'] } })).toEqual([
       expect.objectContaining({

@@ -338,7 +338,10 @@ const checkParameter = (
               : // Trial 162: a step on a kind without one; its quantized kind has it.
                 key === 'q' && `q${type}` in PARAMETER_FIELDS
                 ? ` (a quantized ${type} is its own type: "q${type}")`
-                : didYouMean(key, ['type', ...Object.keys(fields)])
+                : // A starting value (Ray Tune's and W&B's habit): a space has none, the study's queue does.
+                  key === 'default' || key === 'initial' || key === 'init'
+                  ? ' (a parameter has no default: to try a value first, enqueue it, `"enqueue": [{ "NAME": VALUE, ... }]` in a config or `study.enqueue({...})` in code; the other parameters of an entry may be left out and are sampled)'
+                  : didYouMean(key, ['type', ...Object.keys(fields)])
         }`,
       });
     }

@@ -665,4 +665,33 @@ describe('a command template risk', () => {
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stderr.match(/the command keeps `--opt`/g)).toHaveLength(1);
   });
+
+  it('validate and run refuse an element whose conditional placeholders are never active together', async () => {
+    const config = writeIn(dir, 'never-together.json', {
+      name: 'never-together',
+      space: {
+        optimizer: {
+          type: 'choice',
+          options: [
+            { value: 'adam', space: { adam_lr: { type: 'loguniform', low: 1e-5, high: 0.1 } } },
+            { value: 'sgd', space: { sgd_lr: { type: 'loguniform', low: 1e-4, high: 1 } } },
+          ],
+        },
+      },
+      objective: {
+        use: 'command',
+        options: { command: [process.execPath, '-e', 'console.log(1)', '--lr={adam_lr?}{sgd_lr?}'] },
+      },
+      store: { use: 'memory' },
+      budget: { maxTrials: 2 },
+    });
+    for (const command of ['validate', 'run']) {
+      const refused = await cli(command, config);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(
+        '/objective/options/command/3: expected placeholders that are active in the same trial',
+      );
+      expect(refused.stderr).toContain('("--lr={adam_lr?}", "--lr={sgd_lr?}")');
+    }
+  });
 });

@@ -124,11 +124,14 @@ export { normalQuantile } from './domain/normal/normal-quantile.js';
 export { ownEntry } from './domain/own-entry.js';
 export {
   activeParamNames,
+  activeTogether,
   alwaysActiveParams,
   type ExternalParams,
   type InternalParamsResult,
   isActive,
   type ParamAssignment,
+  type RequiredChoices,
+  requiredChoices,
   toExternalParams,
   toInternalParams,
   walkSpace,

@@ -251,6 +251,53 @@ export const templateProblems = (
   return problems;
 };
 
+/**
+ * The elements (argv, `env` values) holding conditional placeholders of parameters that are never active in one
+ * trial (`"--lr={adam_lr?}{sgd_lr?}"`, from two options of `optimizer`): one of them is inactive in every trial,
+ * so the element is left out of every trial. `partedBy` gives the choice whose options part the names, or
+ * undefined when some trial has them all. One issue per such element, with its pointer under `prefix`.
+ */
+export const neverTogetherProblems = (
+  template: readonly string[],
+  env: Readonly<Record<string, string>>,
+  paramNames: readonly string[],
+  partedBy: (names: readonly string[]) => string | undefined,
+  prefix = '',
+): ConfigIssue[] => {
+  const params = new Set(paramNames);
+  const known = new Set([...paramNames, ...RESERVED_NAMES]);
+  const check = (element: string, pointer: string, what: 'argument' | 'variable'): ConfigIssue[] => {
+    const names = new Set<string>();
+    rewrite(element, known, (name, optional) => {
+      if (optional && params.has(name)) names.add(name);
+      return '';
+    });
+    const parent = names.size < 2 ? undefined : partedBy([...names]);
+    if (parent === undefined) return [];
+    const listed = [...names].map((name) => `\`${name}\``);
+    const split = [...names].map((name) =>
+      JSON.stringify(
+        [...names].reduce((text, other) => (other === name ? text : text.split(`{${other}?}`).join('')), element),
+      ),
+    );
+    const each = what === 'argument' ? 'one element per parameter' : 'one variable per parameter';
+    return [
+      {
+        pointer,
+        expected:
+          `placeholders that are active in the same trial: ${listed.slice(0, -1).join(', ')} and ${listed.at(-1)} never are ` +
+          `(they sit in different options of \`${parent}\`), so the ${what} is left out of every trial; ` +
+          `write ${each} (${split.join(', ')}): each trial gets the one of its branch`,
+        found: JSON.stringify(element),
+      },
+    ];
+  };
+  return [
+    ...template.flatMap((element, index) => check(element, `${prefix}/command/${index}`, 'argument')),
+    ...Object.entries(env).flatMap(([name, value]) => check(value, `${prefix}/env/${escapePointer(name)}`, 'variable')),
+  ];
+};
+
 /** A flag on its own (`--momentum`, `-m`): no value, no `=`, no placeholder, not a negative number. */
 const BARE_FLAG = /^-{1,2}[^\s={}\d.-][^\s={}]*$/u;
 /**

@@ -1212,6 +1212,64 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     ).toThrow('it is conditional: active only in some branches of `model`');
   });
 
+  it('refuses an element whose conditional placeholders are never active together (left out of every trial)', () => {
+    const lr = (high: number) => ({ type: 'loguniform', low: 1e-5, high }) as const;
+    const space = compileSpace({
+      model: {
+        type: 'choice',
+        options: [
+          'rf',
+          {
+            value: 'mlp',
+            space: {
+              hidden: { type: 'choice', options: [64, 128] },
+              optimizer: {
+                type: 'choice',
+                options: [
+                  { value: 'adam', space: { adam_lr: lr(0.1) } },
+                  { value: 'sgd', space: { sgd_lr: lr(1) } },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    });
+    const create = (command: string[], env?: Record<string, string>) => () =>
+      commandObjectiveManifest.create(options([process.execPath, '-e', '0', ...command], env ? { env } : {}), {
+        ...testPluginContext({ baseDir: dir, study: 's' }),
+        space,
+      });
+    const refused = (command: string[], env?: Record<string, string>) => {
+      try {
+        create(command, env)();
+      } catch (error) {
+        return (error as { issues?: unknown }).issues;
+      }
+      return undefined;
+    };
+    expect(refused(['--lr={adam_lr?}{sgd_lr?}'])).toEqual([
+      {
+        pointer: '/command/3',
+        expected:
+          'placeholders that are active in the same trial: `adam_lr` and `sgd_lr` never are (they sit in different ' +
+          'options of `optimizer`), so the argument is left out of every trial; write one element per parameter ' +
+          '("--lr={adam_lr?}", "--lr={sgd_lr?}"): each trial gets the one of its branch',
+        found: '"--lr={adam_lr?}{sgd_lr?}"',
+      },
+    ]);
+    expect(refused([], { LR: '{sgd_lr?}{adam_lr?}' })).toEqual([
+      expect.objectContaining({
+        pointer: '/env/LR',
+        expected: expect.stringContaining(
+          'so the variable is left out of every trial; write one variable per parameter',
+        ),
+      }),
+    ]);
+    // Active together (both under model = "mlp", optimizer = "adam"), or one element each: accepted.
+    expect(create(['--x={hidden?}:{adam_lr?}', '--lr={adam_lr?}', '--lr={sgd_lr?}'])).not.toThrow();
+  });
+
   it("refuses to start when its working folder is missing (every trial would fail with the spawn's ENOENT)", () => {
     const create = (cwd: string) => () =>
       commandObjectiveManifest.create(

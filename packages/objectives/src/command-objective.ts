@@ -14,6 +14,7 @@ import {
   lastStderrLine,
   type ObjectiveAdapter,
   type ObjectSchemaNode,
+  requiredChoices,
   resolveConfigPath,
   SERVICES,
   type Services,
@@ -32,6 +33,7 @@ import {
   expandEnv,
   logFileProblems,
   loneClosingEscapes,
+  neverTogetherProblems,
   placeholderNames,
   TemplateError,
   templateProblems,
@@ -936,7 +938,8 @@ const checkScript = (command: readonly string[], cwd: string, pathVariable: stri
 
 /**
  * Checks, before any trial runs, the template against the space (every `{name}` is a parameter or a
- * reserved name) and that no two ASCII names share a `PARZEN_PARAM_` variable.
+ * reserved name, no element holds parameters that are never active together) and that no two ASCII names
+ * share a `PARZEN_PARAM_` variable.
  */
 const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
   if (space === undefined) return;
@@ -953,6 +956,10 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
   );
   const problems = [
     ...templateProblems(options.command, options.env, names, '', conditional),
+    ...neverTogetherProblems(options.command, options.env ?? {}, names, (together) => {
+      const found = requiredChoices(space, together);
+      return 'conflict' in found ? found.conflict : undefined;
+    }),
     // No PARZEN_PARAM_ variable is set without paramsInEnv (trial 167: its collisions were refused all the same).
     ...(options.paramsInEnv === false ? [] : asciiCollisionIssues(envNameCollisions(names))),
     // Trial 130: a choice option holding NUL, or too long for an environment string, passed validate and

@@ -4,6 +4,7 @@ import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
 import { CUT_SHORT_CAUSES, countOf, cutShortNote } from '@parzen/engine/host';
 import {
+  activeTogether,
   type CompiledSpace,
   type ConfigIssue,
   describeValue,
@@ -39,7 +40,7 @@ import {
 } from './charts/study-charts.js';
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
-import { activeTogether, contourBase } from './contour-base.js';
+import { contourBase } from './contour-base.js';
 import { fanovaTrialLimit, measuredFanova } from './fanova.js';
 import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
 import {
@@ -146,7 +147,7 @@ const pairsOf = (
   const together = numeric.flatMap((a, i) =>
     numeric
       .slice(i + 1)
-      .filter((b) => finished.length > 0 || activeTogether(space, a.name, b.name))
+      .filter((b) => finished.length > 0 || activeTogether(space, [a.name, b.name]))
       .map((b) => ({ pair: [a, b] as [ParamNode, ParamNode], count: countTogether(finished, a.name, b.name) })),
   );
   const most = Math.max(0, ...together.map(({ count }) => count));

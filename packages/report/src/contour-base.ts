@@ -3,7 +3,7 @@ import {
   type CompiledSpace,
   type Direction,
   type ExternalParams,
-  type ParamAssignment,
+  requiredChoices,
   sampleFromUnit,
   type Trial,
   toExternalParams,
@@ -39,48 +39,6 @@ const listed = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /**
- * The options of choices that make every one of `names` active (choice name → option index), preferring
- * the options `start` already has, or the choice whose options conflict (two of the names sit in
- * different options of it) when there are none.
- */
-const activation = (
-  space: CompiledSpace,
-  names: readonly string[],
-  start: ParamAssignment,
-): { readonly required: Readonly<Record<string, number>> } | { readonly conflict: string } => {
-  let conflict: string | undefined;
-  const search = (
-    pending: readonly string[],
-    required: Readonly<Record<string, number>>,
-  ): Readonly<Record<string, number>> | undefined => {
-    const [name, ...rest] = pending;
-    if (name === undefined) return required;
-    const conditions = space.byName.get(name)?.conditions ?? [];
-    if (conditions.length === 0) return search(rest, required);
-    // A parameter under several options (the same definition in several branches) is active under any of them.
-    const ordered = [...conditions].sort(
-      (a, b) => Number(start[b.parent] === b.index) - Number(start[a.parent] === a.index),
-    );
-    for (const condition of ordered) {
-      const set = required[condition.parent];
-      if (set !== undefined && set !== condition.index) {
-        conflict ??= condition.parent;
-        continue;
-      }
-      const found = search([condition.parent, ...rest], { ...required, [condition.parent]: condition.index });
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  const required = search(names, {});
-  return required === undefined ? { conflict: conflict ?? names.join(', ') } : { required };
-};
-
-/** Whether some options of the space's choices make both parameters active (not so for two options of one choice). */
-export const activeTogether = (space: CompiledSpace, a: string, b: string): boolean =>
-  !('conflict' in activation(space, [a, b], {}));
-
-/**
  * The params a contour over `pair` holds fixed: the best complete trial's, changed only as far as the
  * pair needs. Every choice above a pair parameter is set to the option that makes it active (the best
  * trial's own option when it does), parameters inactive under those options are left out, and
@@ -97,7 +55,7 @@ export const contourBase = (
 ): ContourBase => {
   const best = bestTrial(trials, direction);
   const start = best?.internal ?? {};
-  const found = activation(space, pair, start);
+  const found = requiredChoices(space, pair, start);
   if ('conflict' in found)
     return {
       possible: false,

@@ -71,6 +71,63 @@ export const alwaysActiveParams = (space: CompiledSpace): Set<string> => {
   return always;
 };
 
+/** What {@link requiredChoices} found: the choices' options that make the parameters active, or why none do. */
+export type RequiredChoices =
+  | {
+      /** Choice name → the index of its option to take (the choices above the parameters, and only those). */
+      readonly required: Readonly<Record<string, number>>;
+    }
+  | {
+      /** The choice whose options part two of the parameters: no trial has them all. */
+      readonly conflict: string;
+    };
+
+/**
+ * The options of choices that make every one of `names` active (choice name → option index), preferring
+ * the options `start` already has, or the choice whose options conflict (two of the names sit in
+ * different options of it) when there are none. The choices above a parameter under several options (the
+ * same definition in several branches) are one way to make it active.
+ */
+export const requiredChoices = (
+  space: CompiledSpace,
+  names: readonly string[],
+  start: ParamAssignment = {},
+): RequiredChoices => {
+  let conflict: string | undefined;
+  const search = (
+    pending: readonly string[],
+    required: Readonly<Record<string, number>>,
+  ): Readonly<Record<string, number>> | undefined => {
+    const [name, ...rest] = pending;
+    if (name === undefined) return required;
+    const conditions = space.byName.get(name)?.conditions ?? [];
+    if (conditions.length === 0) return search(rest, required);
+    // A parameter under several options (the same definition in several branches) is active under any of them.
+    const ordered = [...conditions].sort(
+      (a, b) => Number(start[b.parent] === b.index) - Number(start[a.parent] === a.index),
+    );
+    for (const condition of ordered) {
+      const set = required[condition.parent];
+      if (set !== undefined && set !== condition.index) {
+        conflict ??= condition.parent;
+        continue;
+      }
+      const found = search([condition.parent, ...rest], { ...required, [condition.parent]: condition.index });
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const required = search(names, {});
+  return required === undefined ? { conflict: conflict ?? names.join(', ') } : { required };
+};
+
+/**
+ * Whether some options of the space's choices make all of `names` active in one trial (not so for
+ * parameters in two options of one choice).
+ */
+export const activeTogether = (space: CompiledSpace, names: readonly string[]): boolean =>
+  !('conflict' in requiredChoices(space, names));
+
 /** Maps internal values to what the objective sees: option values for choices, numbers otherwise. */
 export const toExternalParams = (space: CompiledSpace, params: ParamAssignment): ExternalParams => {
   const external: Record<string, number | ChoiceLiteral> = {};

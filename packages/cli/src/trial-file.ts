@@ -292,11 +292,15 @@ const columnTarget = (space: CompiledSpace, header: readonly string[], column: s
   return paramTarget(space, column);
 };
 
-/** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
+/**
+ * A parameter's cell as the objective would see it: the option whose text it is, or a number. `nan` and `NaN`
+ * (Python's and pandas' empty value) are NaN, unless an option has that text: no value where the parameter is
+ * inactive, refused where it is active.
+ */
 const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
   const options = space.byName.get(name)?.optionValues;
-  if (options !== undefined) return optionFromCell(options, cell);
-  return numberOrText(cell);
+  const value = options === undefined ? numberOrText(cell) : optionFromCell(options, cell);
+  return value === cell && /^nan$/i.test(cell.trim()) && options?.includes(cell) !== true ? Number.NaN : value;
 };
 
 /** A cell that reads as a number as that number, else the text (left for the row checks to name). */

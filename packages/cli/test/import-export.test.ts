@@ -1170,6 +1170,48 @@ export const manifests = [{
     expect(refused.stderr).toMatch(/line 2: \/params\/opt: expected one of .*found none \(the parameter is missing\)/);
   });
 
+  it('reads NaN for an inactive parameter as no value, in a CSV (nan, NaN) and a JSONL (json.dumps), and refuses it for an active one', async () => {
+    const tree = {
+      model: {
+        type: 'choice',
+        options: [
+          { value: 'svm', space: { C: { type: 'loguniform', low: 0.01, high: 100 } } },
+          {
+            value: 'rf',
+            space: {
+              depth: { type: 'uniformint', low: 2, high: 20 },
+              crit: { type: 'choice', options: ['gini', 'entropy'] },
+            },
+          },
+        ],
+      },
+    };
+    const target = sqliteConfig('heart', tree, 'nan-cells');
+    const csv = writeIn(dir, 'nan-cells.csv', 'model,C,depth,crit,loss\nsvm,1,nan,NaN,0.5\nrf,nan,3,gini,0.25\n');
+    const jsonl = writeIn(
+      dir,
+      'nan-cells.jsonl',
+      '{"params": {"model": "rf", "C": NaN, "depth": 4, "crit": "entropy"}, "loss": 0.125}\n' +
+        '{"params": {"model": "svm", "C": 2, "depth": NaN, "crit": NaN}, "loss": 0.0625}\n',
+    );
+    for (const file of [csv, jsonl]) {
+      const out = await cli('import', target, file);
+      expect(out.code, out.stderr).toBe(0);
+    }
+    expect((await sqliteTrials(join(dir, 'nan-cells.parzen.db'))).map((trial) => trial.internal)).toEqual([
+      { model: 0, C: 1 },
+      { model: 1, depth: 3, crit: 0 },
+      { model: 1, depth: 4, crit: 1 },
+      { model: 0, C: 2 },
+    ]);
+    // Where the parameter is active, NaN is no value it can have: the row is refused, by its line.
+    const active = writeIn(dir, 'nan-active.csv', 'model,C,depth,crit,loss\nsvm,nan,,,0.5\nrf,,3,nan,0.25\n');
+    const refused = await cli('import', target, active);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/line 2: \/params\/C: expected a number from 0\.01 to 100, found NaN/);
+    expect(refused.stderr).toMatch(/line 3: \/params\/crit: expected one of "gini", "entropy", found NaN/);
+  });
+
   it("reads Optuna's trials_dataframe().to_csv() as it is: value, params_, user_attrs_, upper-case states, True/False", async () => {
     // Written by Optuna 3.1 and pandas (Debian's python3-optuna): `model` is a choice whose `svm` option opens
     // `c`, `shuffle` a boolean choice; trial 3 raised, trial 4 was pruned after reporting 0.9.

@@ -81,6 +81,20 @@ describe('Study.addTrials', () => {
     expect((await study.ask()).number).toBe(4);
   });
 
+  it('takes NaN for an inactive parameter as no value (a pandas frame), and refuses it for an active one', async () => {
+    const study = await Study.open({ space, suggester: watching(), seed: 1 });
+    const { added } = await study.addTrials(
+      unchecked([{ params: { x: 0.5, kernel: 'linear', gamma: Number.NaN }, loss: 0.2 }]),
+    );
+    expect(added.map((trial) => trial.params)).toEqual([{ x: 0.5, kernel: 'linear' }]);
+    const error = await errorOf(
+      study.addTrials(unchecked([{ params: { x: 0.5, kernel: 'rbf', gamma: Number.NaN }, loss: 0.2 }])),
+    );
+    expect(error?.issues).toEqual([
+      expect.objectContaining({ pointer: '/0/params/gamma', expected: 'a number from 0 to 1', found: 'NaN' }),
+    ]);
+  });
+
   it('rejects the whole call when a row does not fit, naming every row and what was expected and found', async () => {
     const study = await Study.open({ space, suggester: watching() });
     const error = await errorOf(

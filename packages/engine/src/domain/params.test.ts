@@ -157,6 +157,74 @@ describe('toInternalParams', () => {
     expect(missing.issues.map((issue) => issue.pointer)).toEqual(['/e/model']);
   });
 
+  it("names every missing choice above an entry's parameter at once, with the option that uses it", () => {
+    const tree = compileSpace(
+      defineSpace({
+        model: choice([
+          'rf',
+          option('mlp', {
+            hidden: quniform(16, 512, 16),
+            optimizer: choice([
+              option('adam', { adam_lr: loguniform(1e-5, 1e-2) }),
+              option('sgd', { sgd_lr: loguniform(1e-3, 1), momentum: uniform(0, 0.99) }),
+            ]),
+          }),
+        ]),
+      }),
+    );
+    const expected = (entry: Record<string, unknown>) =>
+      toInternalParams(tree, entry, '/enqueue/0', { partial: true }).issues.map(({ pointer, expected }) => ({
+        pointer,
+        expected,
+      }));
+    expect(expected({ adam_lr: 0.001 })).toEqual([
+      {
+        pointer: '/enqueue/0/adam_lr',
+        expected:
+          'the choices above `adam_lr` too: `model` = "mlp", `optimizer` = "adam" (they decide whether it is used)',
+      },
+    ]);
+    expect(expected({ model: 'mlp', momentum: 0.5 })).toEqual([
+      {
+        pointer: '/enqueue/0/momentum',
+        expected: '`optimizer` = "sgd" too (the choice that decides whether `momentum` is used)',
+      },
+    ]);
+    expect(expected({ optimizer: 'adam', adam_lr: 0.001 })).toEqual([
+      {
+        pointer: '/enqueue/0/optimizer',
+        expected: '`model` = "mlp" too (the choice that decides whether `optimizer` is used)',
+      },
+    ]);
+    // A parameter under two options: the path said is one of them.
+    const shared = compileSpace(
+      defineSpace({ o: choice([option('a', { lr: uniform(0, 1) }), option('b', { lr: uniform(0, 1) }), 'c']) }),
+    );
+    expect(toInternalParams(shared, { lr: 0.5 }, '', { partial: true }).issues[0]?.expected).toBe(
+      '`o` = "a" too (the choice that decides whether `lr` is used, or another option that uses it)',
+    );
+    // An entry's value for a parameter its choices leave out: no CSV cell to empty (a row's message has one).
+    expect(expected({ model: 'rf', hidden: 32 })).toEqual([
+      {
+        pointer: '/enqueue/0/hidden',
+        expected: 'no value: `hidden` is not used with `model` = "rf" (leave it out, or give null)',
+      },
+    ]);
+  });
+
+  it('takes NaN for an inactive parameter of a row to import as no value (pandas and json.dumps write it), not for an active one', () => {
+    const row = { x: 0, model: 'tree', depth: 3, C: Number.NaN, kernel: Number.NaN, width: 16, flag: true };
+    expect(toInternalParams(space, row, '/params')).toEqual({
+      internal: { x: 0, model: 1, depth: 3, width: 16, flag: 0 },
+      issues: [],
+    });
+    expect(toInternalParams(space, { ...row, depth: Number.NaN }, '/params').issues).toEqual([
+      { pointer: '/params/depth', expected: 'an integer from 1 to 9', found: 'NaN' },
+    ]);
+    // An entry to run is not a row: NaN stays a value there.
+    expect(toInternalParams(space, { model: 'tree', C: Number.NaN }, '', { partial: true }).issues).toHaveLength(1);
+  });
+
   it('takes a value a rounding away from a continuous bound as the bound (hyperoptLoguniform(Math.log(1e-4), …), trial 30)', () => {
     const space = compileSpace(
       defineSpace({ lr: hyperoptLoguniform(Math.log(1e-4), Math.log(1e-1)), x: uniform(0, 1) }),

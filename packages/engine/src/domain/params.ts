@@ -255,11 +255,33 @@ const decidedBy = (space: CompiledSpace, param: ParamNode, params: Readonly<Reco
 };
 
 /**
+ * What an entry giving `param` without the choices above it lacks: every missing choice on its path at once,
+ * with the option that uses it (`` the choices above `adam_lr` too: `model` = "mlp", `optimizer` = "adam" ``:
+ * one level at a time cost a round trip per level). `decided` holds the choices the entry gives.
+ */
+const missingChoices = (space: CompiledSpace, param: ParamNode, decided: ParamAssignment): string => {
+  const found = requiredChoices(space, [param.name], decided);
+  // One parameter alone is always active under some options: `required` is there.
+  const required = 'required' in found ? found.required : {};
+  const missing = space.params.filter((node) => required[node.name] !== undefined && decided[node.name] === undefined);
+  const said = missing.map((node) => {
+    const index = required[node.name] as number;
+    return `\`${node.name}\` = ${JSON.stringify(node.optionValues === undefined ? index : node.optionValues[index])}`;
+  });
+  // Under several options (the same definition in several branches), the path said is one of them.
+  const or = [param, ...missing].some((node) => node.conditions.length > 1) ? ', or another option that uses it' : '';
+  return said.length === 1
+    ? `${said[0]} too (the choice that decides whether \`${param.name}\` is used${or})`
+    : `the choices above \`${param.name}\` too: ${said.join(', ')} (they decide whether it is used${or})`;
+};
+
+/**
  * Maps params as a user writes them (an option's value for a choice) to internal values, checking them
  * against the space: unknown names, values out of a parameter's support, options that do not exist,
  * values for parameters their parent choice leaves inactive, and (unless `partial`) missing active ones.
- * With `partial`, an absent parameter is left for a suggester to sample, and so are the parameters under
- * it. Issues point below `pointer` (`/enqueue/0/lr`).
+ * With `partial` (an entry to run), an absent parameter is left for a suggester to sample, and so are the
+ * parameters under it. Without it (a finished trial's row to import), NaN for an inactive parameter is no
+ * value, as null is in both. Issues point below `pointer` (`/enqueue/0/lr`).
  */
 export const toInternalParams = (
   space: CompiledSpace,
@@ -292,6 +314,8 @@ export const toInternalParams = (
   }
   const params: Record<string, number> = {};
   const undecided = new Set<string>();
+  // A finished trial's row (an import, `addTrials`), not an entry to run.
+  const row = options.partial !== true;
   for (const param of space.params) {
     const value = given[param.name];
     const where = pointerTo(pointer, param.name);
@@ -304,20 +328,17 @@ export const toInternalParams = (
       // A whole row or entry already has the missing parent said (trial 87: "not used" beside "found none"),
       // and a parent given a value no option has is said as that (review 91).
       if (value !== undefined && value !== null && options.partial && !(unknownParent.parent in given))
-        issues.push({
-          pointer: where,
-          expected: `a value for \`${unknownParent.parent}\` too (it decides whether \`${param.name}\` is used)`,
-          found: 'none',
-        });
+        issues.push({ pointer: where, expected: missingChoices(space, param, params), found: 'none' });
       continue;
     }
     if (!isActive(param, params)) {
-      // null is "no value" here, as exporters write an unused column (trial 87: pandas' to_json).
-      if (value !== undefined && value !== null)
+      // null is "no value" here, as exporters write an unused column (trial 87: pandas' to_json); so is NaN in a
+      // row to import, pandas' and json.dumps' empty cell.
+      if (value !== undefined && value !== null && !(row && Number.isNaN(value)))
         issues.push({
           pointer: where,
           // Trial 162: a run log fills every column (a default where the branch was not taken); said how to empty it.
-          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)} (leave it out, or give null; in a CSV file, an empty cell)`,
+          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)} (leave it out, or give null${row ? '; in a CSV file, an empty cell' : ''})`,
           found: describeValue(value),
         });
       continue;

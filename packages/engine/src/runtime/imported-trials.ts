@@ -22,7 +22,10 @@ import { attrsNotJson, keptAttrs, notJson } from './interpret-result.js';
  * to its loss) belong to complete trials. Times are ISO dates; by default the time of the import.
  */
 export interface ImportedTrialRow<P = Readonly<Record<string, unknown>>> {
-  /** The trial's params; {@link Study.addTrials} types them by the study's space. */
+  /**
+   * The trial's params; {@link Study.addTrials} types them by the study's space. A parameter its choices leave
+   * out has none: no key, `null`, or NaN (a pandas frame's empty cell).
+   */
   readonly params: P;
   /** The loss: a finite number, required for a complete trial, optional for a pruned one, none for a failed one. */
   readonly loss?: number;

@@ -163,7 +163,14 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
 
 const PROFILE_NAMES: readonly TpeProfile[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'];
 
-/** Joint decisions need a joint density family: hyperopt's kernel is univariate. */
+/** The profiles whose kernel models one parameter at a time (`hyperopt`). */
+const UNIVARIATE_PROFILES = PROFILE_NAMES.filter((profile) => !JOINT_FAMILIES.includes(TPE_PROFILES[profile].kernel));
+
+/**
+ * Joint decisions need a joint density family: hyperopt's kernel is univariate. The refusal says which profile
+ * sets that kernel and what to write instead: a config with `profile: "hyperopt"` and `grouping: "joint"` has
+ * no `kernel` of its own.
+ */
 const univariateKernel = {
   if: {
     required: ['kernel'],
@@ -172,6 +179,9 @@ const univariateKernel = {
   },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
   then: { properties: { grouping: { const: 'independent' } } },
+  description:
+    `a kernel that models one parameter at a time, which profile ${UNIVARIATE_PROFILES.map((name) => JSON.stringify(name)).join(' and ')} ` +
+    `sets when no kernel is given: for "joint" or "groups", give "kernel": ${JSON.stringify(JOINT_FAMILIES[0])}, or another profile`,
 };
 
 /** The defaults profile `profile` fills in (a setting its `explore` phases has none: see {@link profileDefaults}). */

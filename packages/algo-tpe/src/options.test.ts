@@ -73,6 +73,11 @@ describe('tpe options', () => {
       /\/grouping: expected "independent"/,
     );
     expect(validate({ profile: 'parzen', grouping: 'groups', constantLiar: 0.5 }).ok).toBe(true);
+    // The kernel the profile sets, not written: the refusal names the profile and what to write.
+    expect(() => resolveTpeSettings({ profile: 'hyperopt', grouping: 'joint' })).toThrow(
+      '/grouping: expected "independent" with profile "hyperopt", whose kernel "hyperopt" models one parameter at a time; for "joint", give kernel "optuna" too, or another profile, found "joint"',
+    );
+    expect(resolveTpeSettings({ profile: 'hyperopt', grouping: 'joint', kernel: 'optuna' }).grouping).toBe('joint');
   });
 
   it('scores with w = 0.65 in the parzen profile and w = 1 (the ratio l/g) in the library profiles', () => {

@@ -448,7 +448,12 @@ export const tpeSettingsOf = (options: TpeOptions, from: 'config' | 'code'): Tpe
     throw invalidOptions([
       {
         pointer: '/grouping',
-        expected: `"independent" with kernel "${settings.kernel}" (it models one parameter at a time), or kernel "optuna"`,
+        // The profile's kernel when none is given: `profile: "hyperopt"` with `grouping: "joint"` was told
+        // of a kernel it never wrote.
+        expected:
+          defined.kernel === undefined
+            ? `"independent" with profile "${profile}", whose kernel "${settings.kernel}" models one parameter at a time; for "${settings.grouping}", give kernel "optuna" too, or another profile`
+            : `"independent" with kernel "${settings.kernel}" (it models one parameter at a time), or kernel "optuna"`,
         found: JSON.stringify(settings.grouping),
       },
     ]);

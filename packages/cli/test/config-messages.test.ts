@@ -24,6 +24,10 @@ const validate = async (name: string, extra: Record<string, unknown>) => {
   return { code: run.code, stderr: run.stderr, error, issues: error.issues ?? [] };
 };
 
+/** Why TPE's univariate kernel takes no joint grouping, and what to write instead. */
+const UNIVARIATE =
+  ' (a kernel that models one parameter at a time, which profile "hyperopt" sets when no kernel is given: for "joint" or "groups", give "kernel": "optuna", or another profile)';
+
 /** ajv's own words for its combining keywords. */
 const JARGON = /must match|anyOf|oneOf|"then"|schema/;
 
@@ -62,15 +66,17 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
   });
 
   it("TPE's hyperopt kernel with joint grouping", async () => {
+    const univariate = `exactly "independent" when kernel is "hyperopt"${UNIVARIATE}`;
     const { stderr, issues } = await validate('tpe-joint', {
       suggester: { use: 'tpe', options: { grouping: 'joint', kernel: 'hyperopt' } },
     });
-    expect(issues).toEqual([
-      {
-        pointer: '/suggester/options/grouping',
-        expected: 'exactly "independent" when kernel is "hyperopt"',
-        found: '"joint"',
-      },
+    expect(issues).toEqual([{ pointer: '/suggester/options/grouping', expected: univariate, found: '"joint"' }]);
+    // The kernel of profile "hyperopt", not written: the profile and the fix are named.
+    const byProfile = await validate('tpe-joint-profile', {
+      suggester: { use: 'tpe', options: { profile: 'hyperopt', grouping: 'joint' } },
+    });
+    expect(byProfile.issues).toEqual([
+      { pointer: '/suggester/options/grouping', expected: univariate, found: '"joint"' },
     ]);
     expect(stderr).not.toMatch(JARGON);
     // The profile's default grouping, not written in the config, is said to be one (trial 51).
@@ -80,7 +86,7 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     expect(byDefault.issues).toEqual([
       {
         pointer: '/suggester/options/grouping',
-        expected: 'exactly "independent" when kernel is "hyperopt"',
+        expected: univariate,
         found: '"groups" (a default: the config does not set it)',
       },
     ]);

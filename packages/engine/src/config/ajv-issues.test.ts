@@ -135,6 +135,18 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
         found: '"joint"',
       },
     ]);
+    // The clause's description, after the condition: why, and what to write instead.
+    const described = {
+      ...schema,
+      allOf: [{ ...schema.allOf[0], description: 'univariate: give "kernel": "optuna"' }],
+    };
+    expect(issuesOf(described, { kernel: 'hyperopt', grouping: 'joint' }, '')).toEqual([
+      {
+        pointer: '/grouping',
+        expected: 'exactly "independent" when kernel is "hyperopt" (univariate: give "kernel": "optuna")',
+        found: '"joint"',
+      },
+    ]);
   });
 
   it('a failed then whose condition is an enum: the condition said as one of its values', () => {

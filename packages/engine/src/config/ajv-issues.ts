@@ -275,10 +275,13 @@ const depthOf = (pointer: string): number => pointer.split('/').length;
 
 /**
  * Marks the inner errors of a failed `if` (its `then`/`else`) about a field beside the condition's with
- * it; one that another error already says without the condition (`type` both ways) is dropped.
+ * it, and with the `description` of the clause (`{ if, then, description }`) when it has one: why, and what
+ * to write instead. One that another error already says without the condition (`type` both ways) is dropped.
  */
 const sayCondition = (error: ErrorObject, inner: readonly Entry[], outer: readonly Entry[], prefix: string): void => {
-  const condition = thenCondition(error);
+  const why = (error.parentSchema as { description?: unknown } | undefined)?.description;
+  const found = thenCondition(error);
+  const condition = found === undefined || typeof why !== 'string' ? found : `${found} (${why})`;
   const conditionKeys = condition === undefined ? [] : Object.keys((error.schema as { properties: object }).properties);
   const depth = depthOf(`${prefix}${error.instancePath}`) + 1;
   for (const entry of inner) {

@@ -120,8 +120,8 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   grouping: {
     enum: ['independent', 'joint', 'groups'],
     description:
-      'Which parameters are decided together: independent (univariate TPE), joint (the parameters every trial has, ' +
-      "Optuna's multivariate TPE; optuna5), groups (one joint model per set of parameters always active together, " +
+      'Which parameters are decided together: independent (univariate TPE), joint (the top-level parameters, which every trial has, ' +
+      "Optuna's multivariate TPE; optuna5; a parameter under a choice's option is decided alone), groups (one joint model per set of parameters always active together, " +
       "Optuna's group decomposition; a branch holding a name shared with another branch is decided as one group when the walk reaches it, " +
       `the shared parameter with it). joint and groups need a joint kernel (${JOINT_FAMILIES.join(', ')}).`,
   },

@@ -270,6 +270,18 @@ describe('holdProcessOpen', () => {
     expect(timers()).toBe(before);
   });
 
+  it("leaves no timer in a test's fake clock (runAllTimers ran the kept one until it gave up)", () => {
+    vi.useFakeTimers();
+    try {
+      const release = holdProcessOpen();
+      release();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(() => vi.runAllTimers()).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps a process open while an ask or a run waits on a suggester that holds nothing (Node ended it, code 13)', async () => {
     expect(await stuck('ask')).toBe(7);
     expect(await stuck('run')).toBe(7);

@@ -1,3 +1,4 @@
+import { setInterval as nodeSetInterval } from 'node:timers';
 import { describeValue, invalidConfig } from '../errors.js';
 
 /** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
@@ -43,12 +44,10 @@ const DUPLICATE_MS = 100;
  */
 export const holdProcessOpen = (): (() => void) => {
   // One timer for every hold, ref'd while any is held and unref'd (not cleared) when none is: an ask makes and
-  // clears no timer of its own (that cost about 1 µs of each suggestion). A timer made under other timer
-  // functions (a test's fake timers, since uninstalled) is not reused.
-  if (held.timer === undefined || held.setInterval !== setInterval) {
-    held.timer = setInterval(() => {}, 2 ** 30);
-    held.setInterval = setInterval;
-  }
+  // clears no timer of its own (that cost about 1 µs of each suggestion). Made by `node:timers`' own setInterval,
+  // not the global one, so that a test's fake timers never see it (a fake one, kept, was one more timer in the
+  // fake clock after every ask, and `runAllTimers` ran it until it gave up).
+  held.timer ??= nodeSetInterval(() => {}, 2 ** 30);
   const { timer } = held;
   held.count += 1;
   if (held.count === 1) timer.ref();
@@ -57,18 +56,12 @@ export const holdProcessOpen = (): (() => void) => {
     if (released) return;
     released = true;
     held.count -= 1;
-    if (held.count === 0) held.timer?.unref();
-    // A hold taken on another timer (see above) still keeps its own until released.
-    if (timer !== held.timer) clearInterval(timer);
+    if (held.count === 0) timer.unref();
   };
 };
 
-/** The timer {@link holdProcessOpen} refs while any hold is taken, the setInterval that made it and the holds. */
-const held: { timer: NodeJS.Timeout | undefined; setInterval: typeof setInterval | undefined; count: number } = {
-  timer: undefined,
-  setInterval: undefined,
-  count: 0,
-};
+/** The timer {@link holdProcessOpen} refs while any hold is taken, and the holds. */
+const held: { timer: NodeJS.Timeout | undefined; count: number } = { timer: undefined, count: 0 };
 
 /** How many study runs (`fmin`, `optimize`, `runExperiment`) are going on in this thread. */
 let runsGoingOn = 0;

@@ -122,3 +122,22 @@ export const trialStates = (value: string): (typeof TRIAL_STATES)[number][] => {
     );
   return [...new Set(parts)] as (typeof TRIAL_STATES)[number][];
 };
+
+/** One `--where NAME=VALUE`: a parameter and the value (as written) its trials must have. */
+export interface WhereCondition {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * `--where model=mlp`, repeatable (each flag one condition, all of them to hold): split at the first `=`, so a
+ * value may hold one (`--where tag=a=b`); the value is read against the study's space once it is loaded.
+ */
+export const whereCondition = (value: string, previous: readonly WhereCondition[] = []): WhereCondition[] => {
+  const at = value.indexOf('=');
+  if (at <= 0)
+    throw new InvalidArgumentError(
+      `expected NAME=VALUE, a parameter and the value its trials must have (--where model=mlp, --where depth=4; the flag again for each), found ${JSON.stringify(value)}.`,
+    );
+  return [...previous, { name: value.slice(0, at).trim(), value: value.slice(at + 1) }];
+};

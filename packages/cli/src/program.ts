@@ -20,6 +20,7 @@ import {
   positiveIntegerUpTo,
   positiveSeconds,
   trialStates,
+  whereCondition,
 } from './parse-flags.js';
 import { reportError } from './report-error.js';
 
@@ -28,6 +29,8 @@ const STORE_FORMS =
   'jsonl[:PATH], sqlite:PATH, postgres:postgres://USER@HOST/DB (the password from PGPASSWORD), or NAME:PATH for a store plugin (paths relative to the working directory; ~/ is the home folder)';
 const SALVAGE_HELP =
   'read a damaged store anyway: a JSONL journal skipping (and naming) each line that is no record, a SQLite database each trial it cannot read';
+const WHERE_HELP =
+  "the value as the objective sees it (a choice's option value: model=mlp; a number by value: depth=4; true, false, null; a string option that reads as another value in double quotes: 'size=\"4\"'); a trial without the parameter (its choices left it out) has none; the flag again for each condition, all of which must hold (--where model=mlp --where optimizer=adam)";
 const READ_STORE = `read this store instead of the config's (enough on its own, no config needed, except a store plugin's NAME:PATH, whose plugin a config's "plugins" loads): ${STORE_FORMS}`;
 
 const runOptions = (command: Command): Command =>
@@ -139,6 +142,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       "only the n best complete trials of each study, best first (by loss in the study's direction)",
       positiveInteger,
     )
+    .option('--where <name=value>', `only trials whose parameter has this value: ${WHERE_HELP}`, whereCondition)
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', SALVAGE_HELP)
@@ -164,6 +168,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .command('best')
     .argument('[configs...]', "experiment configs (optional with --store): each study's best")
     .option('--json', 'one JSON line (a matrix variant\'s study with "values": what its matrix set, the seed too)')
+    .option(
+      '--where <name=value>',
+      `the best of the trials whose parameter has this value (the counts then are theirs; none complete: exit 1): ${WHERE_HELP}`,
+      whereCondition,
+    )
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', SALVAGE_HELP)
@@ -513,7 +522,7 @@ const refuseFlagsAsValues = (command: Command, own: readonly string[]): void => 
  * Flags given once per value on purpose (`--pair x,y --pair x,z`, `--params 'a, b' --params c`), and those of one
  * command only (`report --trial 40 --trial 59`; explain's --trial is one trial).
  */
-const REPEATABLE = new Set(['--pair', '--params', '--remove', '--remove-params', 'report --trial']);
+const REPEATABLE = new Set(['--pair', '--params', '--remove', '--remove-params', '--where', 'report --trial']);
 
 /**
  * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without

@@ -52,6 +52,7 @@ import { listNames } from '../list-names.js';
 import { legendText, studyNameLegend } from '../matrix-legend.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
+import type { WhereCondition } from '../parse-flags.js';
 import {
   perStudyFileName,
   prepareRuns,
@@ -74,6 +75,7 @@ import {
 import type { SuggesterWords } from '../suggester-label.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
+import { whereText, whereTrials } from './trials-where.js';
 
 /** Flags of `parzen trials` and `parzen best`. */
 export interface InspectFlags {
@@ -93,6 +95,8 @@ export interface InspectFlags {
   readonly state?: readonly Trial['state'][];
   /** `trials --top N`: the N best complete trials of each study, best first. */
   readonly top?: number;
+  /** `trials --where model=mlp`, `best --where ...`: only trials whose parameters have these values, all of them. */
+  readonly where?: readonly WhereCondition[];
 }
 
 /** Where to read one study: its store (validated), and what the config says of it, if there is one. */
@@ -861,7 +865,8 @@ const noRowsText = (studies: readonly { readonly trials: readonly Trial[] }[], f
   const held = studies.reduce((sum, { trials }) => sum + trials.length, 0);
   if (held === 0) return 'No trials yet.';
   const asked = flags.top !== undefined ? 'complete' : (flags.state ?? []).join(' or ');
-  return `No ${asked} trials (of ${held} ${held === 1 ? 'trial' : 'trials'}).`;
+  const where = flags.where === undefined || flags.where.length === 0 ? '' : ` where ${whereText(flags.where)}`;
+  return `No ${asked === '' ? '' : `${asked} `}trials${where} (of ${held} ${held === 1 ? 'trial' : 'trials'}).`;
 };
 
 /** The `names` of `params` (or attrs) it has, in the order of `names`. */
@@ -898,7 +903,8 @@ function* jsonArray(rows: readonly TrialRow[]): Generator<string> {
  * the reader goes away (`| head`).
  */
 export const listTrials = async (paths: readonly string[], flags: InspectFlags, output: Output): Promise<number> => {
-  const { studies } = await loadConfigsStudySet(paths, flags, output);
+  const { studies: loaded } = await loadConfigsStudySet(paths, flags, output);
+  const studies = whereTrials(loaded, flags.where);
   const chosen = flags.params === undefined ? undefined : chosenColumns(flags.params, studies);
   const chosenParams = chosen?.flatMap((column) => ('param' in column ? [column.param] : []));
   // The attributes named: only they are listed (none named: every attribute, as without --params).
@@ -931,7 +937,7 @@ export const listTrials = async (paths: readonly string[], flags: InspectFlags, 
         new Map(studies.flatMap(({ record, values }) => (values === undefined ? [] : [[record.name, values]]))),
       ),
     );
-  else if (rows.length === 0) output.result(noRowsText(studies, flags));
+  else if (rows.length === 0) output.result(noRowsText(loaded, flags));
   else {
     const { long } = tableAttrs(rows);
     if (chosen === undefined && long.length > 0) {
@@ -969,7 +975,9 @@ const workerGoneCount = (trials: readonly Trial[], now: Date): number =>
 
 /** `parzen best [config]`: the best trial of the study (of each matrix variant), as text or one JSON line. */
 export const showBest = async (paths: readonly string[], flags: InspectFlags, output: Output): Promise<number> => {
-  const { studies, several } = await loadConfigsStudySet(paths, flags, output);
+  const { studies: loaded, several } = await loadConfigsStudySet(paths, flags, output);
+  const studies = whereTrials(loaded, flags.where);
+  const where = flags.where === undefined || flags.where.length === 0 ? undefined : whereText(flags.where);
   const summaries = studies.map(({ record, space, trials }) =>
     inSpaceOrder(space, summarize(record.name, record.direction, space, trials)),
   );
@@ -982,7 +990,13 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
     // A matrix gives an array however many of its studies have run (review 26: one object while only one had).
     output.result(JSON.stringify(several ? json : json[0]));
   } else {
-    for (const summary of summaries) output.result(formatSummary(summary));
+    // With --where, the counts are of the matching trials: said on the study's line.
+    for (const summary of summaries)
+      output.result(
+        formatSummary(
+          where === undefined ? summary : { ...summary, study: `${summary.study} (trials where ${where})` },
+        ),
+      );
     // Running trials whose worker is gone, said as `trials --state running` says them (a bare `4 running` after
     // a kill -9, as if they still ran).
     const now = new Date();
@@ -1000,12 +1014,21 @@ export const showBest = async (paths: readonly string[], flags: InspectFlags, ou
   const without = summaries.filter((summary) => summary.best === undefined);
   for (const { study, complete, failed, pruned, running } of without) {
     const total = complete + failed + pruned + running;
+    const held = loaded.find(({ record }) => record.name === study)?.trials.length ?? total;
     output.note(
-      `parzen: study ${study} has no best: ${
-        total === 0
-          ? 'it has no trial yet'
-          : `none of its ${countOf(total, 'trial')} completed (${failed} failed, ${pruned} pruned, ${running} running)`
-      }.`,
+      where === undefined
+        ? `parzen: study ${study} has no best: ${
+            total === 0
+              ? 'it has no trial yet'
+              : `none of its ${countOf(total, 'trial')} completed (${failed} failed, ${pruned} pruned, ${running} running)`
+          }.`
+        : `parzen: study ${study} has no best where ${where}: ${
+            held === 0
+              ? 'it has no trial yet'
+              : total === 0
+                ? `none of its ${countOf(held, 'trial')} has ${where}`
+                : `none of its ${countOf(total, 'trial')} where ${where} completed (${failed} failed, ${pruned} pruned, ${running} running; ${countOf(held, 'trial')} in all)`
+          }.`,
     );
   }
   return without.length > 0 ? EXIT.studyError : EXIT.ok;

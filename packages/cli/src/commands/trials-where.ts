@@ -1,0 +1,112 @@
+import type { ChoiceLiteral, Trial } from '@parzen/engine';
+import { didYouMean } from '@parzen/engine/host';
+import { type CompiledSpace, type ParamNode, toExternalParams } from '@parzen/engine/plugin';
+import { CliError } from '../exit-codes.js';
+import { listNames } from '../list-names.js';
+import type { WhereCondition } from '../parse-flags.js';
+
+/** The `--where` conditions as `trials` and `best` say them: `model = mlp and depth = 4`. */
+export const whereText = (conditions: readonly WhereCondition[]): string =>
+  conditions.map(({ name, value }) => `${name} = ${value}`).join(' and ');
+
+/** A number as a `--where` value writes it: decimal, as `--json` shows one (`4`, `0.001`, `-1e-5`). */
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** A string option that a bare value would read as a number, a boolean or null: written in double quotes. */
+const looksLikeOther = (text: string): boolean => NUMBER.test(text) || ['true', 'false', 'null'].includes(text);
+
+/** An option as `--where` takes it: a string as its text (in double quotes when it reads as another value). */
+const optionWords = (option: ChoiceLiteral): string =>
+  typeof option === 'string' && !looksLikeOther(option) ? `\`${option}\`` : `\`${JSON.stringify(option)}\``;
+
+/**
+ * The options of a choice a `--where` value names: a string option by its text (or in double quotes, as JSON:
+ * `"4"` for the string where an option is the number 4), a number by its value (`4` is `4.0`), `true`, `false`
+ * and `null` as written.
+ */
+const optionsNamed = (options: readonly ChoiceLiteral[], value: string): ChoiceLiteral[] => {
+  let quoted: string | undefined;
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    try {
+      quoted = JSON.parse(value) as string;
+    } catch {
+      quoted = undefined;
+    }
+  }
+  return options.filter((option) => {
+    if (quoted !== undefined) return option === quoted;
+    if (typeof option === 'string') return option === value;
+    if (typeof option === 'number') return NUMBER.test(value.trim()) && Number(value) === option;
+    return String(option) === value.trim();
+  });
+};
+
+/** What one condition keeps of a parameter's values (as the objective sees them), or why no value can be it. */
+const accepted = (
+  param: ParamNode,
+  { name, value }: WhereCondition,
+): { readonly accepts: (external: unknown) => boolean } | { readonly refusal: string } => {
+  const options = param.optionValues;
+  if (options !== undefined) {
+    const named = optionsNamed(options, value);
+    if (named.length > 0) return { accepts: (external) => named.includes(external as ChoiceLiteral) };
+    const strings = options.filter((option): option is string => typeof option === 'string');
+    return {
+      refusal: `--where ${name}=${value}: ${JSON.stringify(value)} is not an option of the choice \`${name}\`${didYouMean(value, strings)}; its options are ${listNames(options.map(optionWords), 20)}.`,
+    };
+  }
+  if (!NUMBER.test(value.trim()))
+    return {
+      refusal: `--where ${name}=${value}: \`${name}\` is a number (${param.definition.type}), and ${JSON.stringify(value)} is none: give its value as --json shows it (--where ${name}=0.5).`,
+    };
+  const number = Number(value);
+  return { accepts: (external) => external === number };
+};
+
+/**
+ * The studies with only their trials that meet every `--where` condition (`trials --where`, `best --where`): the
+ * parameter's value as the objective sees it (a choice's option value) is the condition's; a parameter a trial
+ * did not have (a branch's that the trial's choices left out) never meets one. Throws, as bad input, for a name
+ * no study's space has (naming those it has) and for a value that no study's parameter of that name can have
+ * (a choice's: naming its options). No conditions: the studies as they are.
+ */
+export const whereTrials = <S extends { readonly space: CompiledSpace; readonly trials: readonly Trial[] }>(
+  studies: readonly S[],
+  conditions: readonly WhereCondition[] | undefined,
+): S[] => {
+  if (conditions === undefined || conditions.length === 0) return [...studies];
+  // By study, then by condition: what it keeps of the parameter's values (undefined: nothing, the study has no
+  // such parameter or it cannot have that value).
+  const accepts = studies.map((): ((external: unknown) => boolean)[] => []);
+  for (const condition of conditions) {
+    const params = studies.map(({ space }) => space.byName.get(condition.name));
+    if (params.every((param) => param === undefined)) {
+      const known = [...new Set(studies.flatMap(({ space }) => space.params.map((param) => param.name)))];
+      const spaces = studies.length === 1 ? "the study's space" : "the studies' spaces";
+      throw new CliError(
+        `--where ${condition.name}=${condition.value}: ${JSON.stringify(condition.name)} is not a parameter of ${spaces}${didYouMean(condition.name, known)}; ${studies.length === 1 ? 'it has' : 'they have'} ${listNames(
+          known.map((name) => `\`${name}\``),
+          20,
+        )}.`,
+      );
+    }
+    const found = params.map((param) => (param === undefined ? undefined : accepted(param, condition)));
+    const refusals = found.flatMap((result) => (result !== undefined && 'refusal' in result ? [result.refusal] : []));
+    if (!found.some((result) => result !== undefined && 'accepts' in result)) throw new CliError(refusals[0] as string);
+    found.forEach((result, at) => {
+      accepts[at]?.push(result !== undefined && 'accepts' in result ? result.accepts : () => false);
+    });
+  }
+  return studies.map((study, at) => {
+    const tests = accepts[at] ?? [];
+    return {
+      ...study,
+      trials: study.trials.filter((trial) => {
+        const params: Readonly<Record<string, unknown>> = toExternalParams(study.space, trial.internal);
+        return conditions.every(
+          ({ name }, index) => Object.hasOwn(params, name) && (tests[index]?.(params[name]) ?? false),
+        );
+      }),
+    };
+  });
+};

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { createRandomSuggester } from '@parzen/algo-random';
+import { fmin, type SpaceDefinition } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+/** A tree-structured space: each model's parameters are active only in its branch. */
+const space = {
+  model: {
+    type: 'choice',
+    options: [
+      { value: 'svm', space: { C: { type: 'loguniform', low: 0.01, high: 10 } } },
+      { value: 'rf', space: { depth: { type: 'randint', low: 2, high: 5 } } },
+      {
+        value: 'mlp',
+        space: {
+          optimizer: {
+            type: 'choice',
+            options: [{ value: 'adam', space: { adam_lr: { type: 'loguniform', low: 1e-5, high: 0.1 } } }, 'sgd'],
+          },
+        },
+      },
+    ],
+  },
+  scale: { type: 'choice', options: [true, false, null] },
+} as const satisfies SpaceDefinition;
+
+interface Row {
+  readonly number: number;
+  readonly state: string;
+  readonly loss?: number;
+  readonly params: Record<string, unknown>;
+}
+
+let store: string;
+/** The study's trials, as `trials --json` lists them. */
+let all: Row[];
+beforeAll(async () => {
+  const dir = tempDir('parzen-where-');
+  store = `jsonl:${join(dir, 'tree.parzen.jsonl')}`;
+  const jsonl = createJsonlStore({ path: join(dir, 'tree.parzen.jsonl') });
+  await fmin({
+    name: 'tree',
+    space,
+    // The svm branch is best: the filtered best must be another trial.
+    objective: (params) => (params.model === 'svm' ? 0.01 * params.C : params.model === 'rf' ? params.depth : 50),
+    suggester: createRandomSuggester(),
+    maxTrials: 40,
+    store: jsonl,
+    seed: 11,
+  });
+  await jsonl.close();
+  all = JSON.parse((await cli('trials', '--store', store, '--json')).stdout) as Row[];
+});
+
+const numbersOf = async (...args: string[]): Promise<number[]> => {
+  const run = await cli('trials', '--store', store, '--json', ...args);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as Row[]).map(({ number }) => number);
+};
+
+const bestOf = (rows: readonly Row[]): Row =>
+  [...rows]
+    .filter((row) => row.state === 'complete')
+    .sort((a, b) => (a.loss as number) - (b.loss as number) || a.number - b.number)[0] as Row;
+
+describe('trials --where and best --where: the trials of one branch', () => {
+  it('trials --where keeps the trials whose parameter has the value, all conditions holding', async () => {
+    // Each condition below keeps some trials and leaves out others (none would prove nothing).
+    const where = (test: (params: Record<string, unknown>) => boolean) => {
+      const kept = all.filter(({ params }) => test(params)).map(({ number }) => number);
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.length).toBeLessThan(all.length);
+      return kept;
+    };
+    const rf = where((params) => params.model === 'rf');
+    expect(await numbersOf('--where', 'model=rf')).toEqual(rf);
+    // Numbers by value, booleans and null by their words; every --where must hold.
+    const depth = (all.find(({ params }) => params.model === 'rf')?.params.depth as number) ?? 2;
+    expect(await numbersOf('--where', `depth=${depth}.0`)).toEqual(where((params) => params.depth === depth));
+    expect(await numbersOf('--where', 'scale=null')).toEqual(where((params) => params.scale === null));
+    expect(await numbersOf('--where', 'model=mlp', '--where', 'scale=false')).toEqual(
+      where((params) => params.model === 'mlp' && params.scale === false),
+    );
+    // A nested branch's parameter: trials outside its branch never have it.
+    expect(await numbersOf('--where', 'optimizer=adam')).toEqual(where((params) => params.optimizer === 'adam'));
+    // With --top: the n best of the matching trials.
+    expect(await numbersOf('--where', 'model=mlp', '--top', '1')).toEqual([
+      bestOf(all.filter(({ params }) => params.model === 'mlp')).number,
+    ]);
+  });
+
+  it('best --where prints the best complete trial of the matching ones, --json in its usual shape', async () => {
+    const mlp = all.filter(({ params }) => params.model === 'mlp');
+    const expected = bestOf(mlp);
+    const text = await cli('best', '--store', store, '--where', 'model=mlp');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Study tree (trials where model = mlp): ${mlp.length} complete, 0 failed`);
+    expect(text.stdout).toContain(`Best trial #${expected.number}:`);
+    const json = await cli('best', '--store', store, '--where', 'model=mlp', '--json');
+    const plain = JSON.parse((await cli('best', '--store', store, '--json')).stdout) as Record<string, unknown>;
+    const result = JSON.parse(json.stdout) as { best: { number: number }; trials: { complete: number } };
+    expect(Object.keys(result)).toEqual(Object.keys(plain));
+    expect(result.best.number).toBe(expected.number);
+    expect(result.trials.complete).toBe(mlp.length);
+    expect((plain as { best: { number: number } }).best.number).toBe(bestOf(all).number);
+  });
+
+  it('best --where with no matching trial says so and exits 1, as a study without a best does', async () => {
+    const none = await cli('best', '--store', store, '--where', 'model=svm', '--where', 'depth=3');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      `parzen: study tree has no best where model = svm and depth = 3: none of its ${all.length} trials has model = svm and depth = 3.`,
+    );
+    const trials = await cli('trials', '--store', store, '--where', 'model=svm', '--where', 'depth=3');
+    expect(trials.code).toBe(0);
+    expect(trials.stdout).toBe(`No trials where model = svm and depth = 3 (of ${all.length} trials).`);
+  });
+
+  it('refuses an unknown name, a value no option has and a --where without =, as bad input', async () => {
+    const unknown = await cli('best', '--store', store, '--where', 'modle=mlp');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--where modle=mlp: "modle" is not a parameter of the study\'s space (did you mean `model`?); it has `model`, `C`, `depth`, `optimizer`, `adam_lr`, `scale`.',
+    );
+    const option = await cli('trials', '--store', store, '--where', 'model=knn', '--json');
+    expect(option.code).toBe(2);
+    expect(JSON.parse(option.stdout)).toMatchObject({ errors: [{ code: 'CLI_INPUT' }] });
+    expect(option.stderr).toContain(
+      '--where model=knn: "knn" is not an option of the choice `model`; its options are `svm`, `rf`, `mlp`.',
+    );
+    const number = await cli('trials', '--store', store, '--where', 'depth=deep');
+    expect(number.code).toBe(2);
+    expect(number.stderr).toContain('`depth` is a number (randint), and "deep" is none');
+    const malformed = await cli('trials', '--store', store, '--where', 'model');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('expected NAME=VALUE');
+  });
+});

@@ -25,6 +25,8 @@ const space = {
     ],
   },
   scale: { type: 'choice', options: [true, false, null] },
+  // A string that reads as a number beside that number: the string is given in double quotes.
+  size: { type: 'choice', options: ['4', 4, 'big'] },
 } as const satisfies SpaceDefinition;
 
 interface Row {
@@ -85,6 +87,9 @@ describe('trials --where and best --where: the trials of one branch', () => {
     expect(await numbersOf('--where', 'model=mlp', '--where', 'scale=false')).toEqual(
       where((params) => params.model === 'mlp' && params.scale === false),
     );
+    expect(await numbersOf('--where', 'size=4')).toEqual(where((params) => params.size === 4));
+    expect(await numbersOf('--where', 'size="4"')).toEqual(where((params) => params.size === '4'));
+    expect(await numbersOf('--where', 'size=big')).toEqual(where((params) => params.size === 'big'));
     // A nested branch's parameter: trials outside its branch never have it.
     expect(await numbersOf('--where', 'optimizer=adam')).toEqual(where((params) => params.optimizer === 'adam'));
     // With --top: the n best of the matching trials.
@@ -124,7 +129,7 @@ describe('trials --where and best --where: the trials of one branch', () => {
     const unknown = await cli('best', '--store', store, '--where', 'modle=mlp');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      '--where modle=mlp: "modle" is not a parameter of the study\'s space (did you mean `model`?); it has `model`, `C`, `depth`, `optimizer`, `adam_lr`, `scale`.',
+      '--where modle=mlp: "modle" is not a parameter of the study\'s space (did you mean `model`?); it has `model`, `C`, `depth`, `optimizer`, `adam_lr`, `scale`, `size`.',
     );
     const option = await cli('trials', '--store', store, '--where', 'model=knn', '--json');
     expect(option.code).toBe(2);
@@ -132,6 +137,8 @@ describe('trials --where and best --where: the trials of one branch', () => {
     expect(option.stderr).toContain(
       '--where model=knn: "knn" is not an option of the choice `model`; its options are `svm`, `rf`, `mlp`.',
     );
+    const size = await cli('trials', '--store', store, '--where', 'size=5');
+    expect(size.stderr).toContain('"5" is not an option of the choice `size`; its options are `"4"`, `4`, `big`.');
     const number = await cli('trials', '--store', store, '--where', 'depth=deep');
     expect(number.code).toBe(2);
     expect(number.stderr).toContain('`depth` is a number (randint), and "deep" is none');

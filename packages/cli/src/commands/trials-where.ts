@@ -20,9 +20,9 @@ const optionWords = (option: ChoiceLiteral): string =>
   typeof option === 'string' && !looksLikeOther(option) ? `\`${option}\`` : `\`${JSON.stringify(option)}\``;
 
 /**
- * The options of a choice a `--where` value names: a string option by its text (or in double quotes, as JSON:
- * `"4"` for the string where an option is the number 4), a number by its value (`4` is `4.0`), `true`, `false`
- * and `null` as written.
+ * The options of a choice a `--where` value names: a number by its value (`4` is `4.0`), `true`, `false` and
+ * `null` as written, and a string option by its text when no such option is named (in double quotes, as JSON,
+ * always: `"4"` for the string where an option is the number 4).
  */
 const optionsNamed = (options: readonly ChoiceLiteral[], value: string): ChoiceLiteral[] => {
   let quoted: string | undefined;
@@ -33,12 +33,13 @@ const optionsNamed = (options: readonly ChoiceLiteral[], value: string): ChoiceL
       quoted = undefined;
     }
   }
-  return options.filter((option) => {
-    if (quoted !== undefined) return option === quoted;
-    if (typeof option === 'string') return option === value;
-    if (typeof option === 'number') return NUMBER.test(value.trim()) && Number(value) === option;
-    return String(option) === value.trim();
-  });
+  if (quoted !== undefined) return options.filter((option) => option === quoted);
+  const others = options.filter((option) =>
+    typeof option === 'number'
+      ? NUMBER.test(value.trim()) && Number(value) === option
+      : typeof option !== 'string' && String(option) === value.trim(),
+  );
+  return others.length > 0 ? others : options.filter((option) => option === value);
 };
 
 /** What one condition keeps of a parameter's values (as the objective sees them), or why no value can be it. */
@@ -50,7 +51,7 @@ const accepted = (
   if (options !== undefined) {
     const named = optionsNamed(options, value);
     if (named.length > 0) return { accepts: (external) => named.includes(external as ChoiceLiteral) };
-    const strings = options.filter((option): option is string => typeof option === 'string');
+    const strings = options.filter((option): option is string => typeof option === 'string' && !looksLikeOther(option));
     return {
       refusal: `--where ${name}=${value}: ${JSON.stringify(value)} is not an option of the choice \`${name}\`${didYouMean(value, strings)}; its options are ${listNames(options.map(optionWords), 20)}.`,
     };

@@ -46,6 +46,11 @@ const codeOf = (trial: Trial): number =>
  * so the same object is what was folded in.
  */
 export class TrialHistory {
+  /**
+   * How many times {@link sync} was called: a trial whose decisions come after another trial's sync (a concurrent
+   * ask of the study, or of another study sharing the suggester) syncs its own trials back first.
+   */
+  syncCount = 0;
   private study: string | undefined;
   private direction: Direction = 'minimize';
   private states = new Uint8Array(64);
@@ -103,6 +108,7 @@ export class TrialHistory {
     running: readonly Trial[] = [],
     pruned: PrunedTrialPolicy | boolean = 'rank',
   ): void {
+    this.syncCount += 1;
     const policy = pruned === true ? 'ignore' : pruned === false ? 'rank' : pruned;
     if (policy !== 'rank' && policy !== 'impute' && policy !== 'ignore') {
       throw new TypeError(`TrialHistory.sync: pruned must be "rank", "impute" or "ignore", got ${String(pruned)}`);

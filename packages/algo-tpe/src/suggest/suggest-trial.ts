@@ -344,6 +344,15 @@ export const beginTpeTrial = async (
   const state = settings === studyState.settings ? studyState : { ...studyState, settings };
   const { history } = state;
   history.sync(context.study, context.direction, context.history, context.running, settings.pruned);
+  // The history is the suggester's, shared by its trials: another trial's begin (a concurrent ask of this study, or
+  // of another study given the same suggester) may sync it to its own trials between this begin and a decision of
+  // this trial, which then put this trial's back first (they decided from the other's trials).
+  let synced = history.syncCount;
+  const ownHistory = (): void => {
+    if (history.syncCount === synced) return;
+    history.sync(context.study, context.direction, context.history, context.running, settings.pruned);
+    synced = history.syncCount;
+  };
   const observed = observedCount(history, settings);
   const started = startupCount(history, settings);
   // Under failed: "avoid", start-up counts the trials that failed at their params on top of the observed ones.
@@ -398,6 +407,7 @@ export const beginTpeTrial = async (
       : undefined;
   };
   const sampleGroup = (members: readonly ParamNode[], decided: ParamAssignment): ParamAssignment => {
+    ownHistory();
     const scope = scopeOf(members[0] as ParamNode, decided);
     // Explanations need the estimators themselves: the reference path, never the incremental caches.
     const model = withFailures(
@@ -433,8 +443,10 @@ export const beginTpeTrial = async (
           groupAt: (param, decided) =>
             branchBlock(context.space.params, shared, param, decided, settings, context.seed),
         }),
-    sampleParam: (param, decided) =>
-      decideParam(state, split, context, param, decided, explained, scopeOf(param, decided)),
+    sampleParam: (param, decided) => {
+      ownHistory();
+      return decideParam(state, split, context, param, decided, explained, scopeOf(param, decided));
+    },
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({

@@ -583,11 +583,3 @@ describe('compileSpace', () => {
     }
   });
 });
-
-test('choice([]) is refused by TypeScript too, and a choice of an array not known to be empty is not', () => {
-  // @ts-expect-error a choice needs at least one option (it compiled, and failed only when the space was compiled)
-  const empty = choice([]);
-  expect(() => compileSpace({ x: empty } as SpaceDefinition)).toThrow(ParzenError);
-  const names: string[] = ['svm', 'rf'];
-  expect(choice(names).options).toEqual(['svm', 'rf']);
-});

@@ -161,10 +161,7 @@ export type AnyOption =
     };
 
 /** A choice among options (literals, or `option(value, subSpace)`); the objective gets the chosen value. */
-export const choice = <const O extends readonly AnyOption[]>(
-  // `choice([])` is refused by TypeScript as well as when the space compiles.
-  options: O & (O extends readonly [] ? 'a choice needs at least one option' : unknown),
-) =>
+export const choice = <const O extends readonly AnyOption[]>(options: O) =>
   ({
     /** One of the options, each as likely. */
     type: 'choice',

@@ -30,7 +30,7 @@ const STORE_FORMS =
 const SALVAGE_HELP =
   'read a damaged store anyway: a JSONL journal skipping (and naming) each line that is no record, a SQLite database each trial it cannot read';
 const WHERE_HELP =
-  "the value as the objective sees it (a choice's option value: model=mlp; a number by value: depth=4; true, false, null; a string option that reads as another value in double quotes: 'size=\"4\"'); a trial without the parameter (its choices left it out) has none; the flag again for each condition, all of which must hold (--where model=mlp --where optimizer=adam)";
+  "the value as the objective sees it (a choice's option value: model=mlp; a number by value to 12 significant digits: depth=4, q=0.3 for a stored 0.30000000000000004; true, false, null; a string option that reads as another value in double quotes: 'size=\"4\"'); a trial without the parameter (its choices left it out) has none; the flag again for each condition, all of which must hold (--where model=mlp --where optimizer=adam)";
 const READ_STORE = `read this store instead of the config's (enough on its own, no config needed, except a store plugin's NAME:PATH, whose plugin a config's "plugins" loads): ${STORE_FORMS}`;
 
 const runOptions = (command: Command): Command =>

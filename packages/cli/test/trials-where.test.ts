@@ -27,6 +27,8 @@ const space = {
   scale: { type: 'choice', options: [true, false, null] },
   // A string that reads as a number beside that number: the string is given in double quotes.
   size: { type: 'choice', options: ['4', 4, 'big'] },
+  // Stored as its grid's floating-point products (0.30000000000000004).
+  q: { type: 'quniform', low: 0, high: 1, q: 0.1 },
 } as const satisfies SpaceDefinition;
 
 interface Row {
@@ -129,7 +131,7 @@ describe('trials --where and best --where: the trials of one branch', () => {
     const unknown = await cli('best', '--store', store, '--where', 'modle=mlp');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      '--where modle=mlp: "modle" is not a parameter of the study\'s space (did you mean `model`?); it has `model`, `C`, `depth`, `optimizer`, `adam_lr`, `scale`, `size`.',
+      '--where modle=mlp: "modle" is not a parameter of the study\'s space (did you mean `model`?); it has `model`, `C`, `depth`, `optimizer`, `adam_lr`, `scale`, `size`, `q`.',
     );
     const option = await cli('trials', '--store', store, '--where', 'model=knn', '--json');
     expect(option.code).toBe(2);
@@ -145,5 +147,18 @@ describe('trials --where and best --where: the trials of one branch', () => {
     const malformed = await cli('trials', '--store', store, '--where', 'model');
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('expected NAME=VALUE');
+  });
+});
+
+describe('trials --where on a quantized parameter', () => {
+  it('q=0.3 finds the trials stored as 0.30000000000000004 (it found none)', async () => {
+    const values = [...new Set(all.map(({ params }) => params.q as number))];
+    const inexact = values.filter((v) => String(Number(v.toPrecision(12))) !== String(v));
+    expect(inexact.length).toBeGreaterThan(0);
+    for (const v of inexact) {
+      const written = String(Number(v.toPrecision(12)));
+      const expected = all.filter(({ params }) => params.q === v).map(({ number }) => number);
+      expect(await numbersOf('--where', `q=${written}`), written).toEqual(expected);
+    }
   });
 });

@@ -431,11 +431,19 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
         shouldPrune: () => false,
       });
     try {
-      expect(await evaluate({ mode: 'stray', x: 3 }, 0)).toEqual({ status: 'ok', loss: 3 });
-      // The thread dies of the rejection after trial 0 returned; trial 1 is not blamed and does run.
+      // The rejection is made during trial 0's call and found as its result is handed over: which of the two comes
+      // to this thread first is the worker's timing (a loaded machine's CI run saw the crash first). Either way
+      // trial 0 is the one it is said of, and trial 1 is not blamed and does run, on a new thread.
+      const first = await evaluate({ mode: 'stray', x: 3 }, 0);
+      if (first.status === 'ok') {
+        expect(first).toEqual({ status: 'ok', loss: 3 });
+      } else {
+        expect(first).toMatchObject({ status: 'failed', error: { code: 'OBJECTIVE_CRASHED', message: /left behind/ } });
+      }
       expect(await evaluate({ mode: 'ok', x: 4 }, 1)).toEqual({ status: 'ok', loss: 8 });
       expect(await evaluate({ mode: 'ok', x: 5 }, 2)).toEqual({ status: 'ok', loss: 10 });
-      expect(warnings.join('\n')).toMatch(/ended between trials .*left behind.*trial #1 runs on a new thread/);
+      if (first.status === 'ok')
+        expect(warnings.join('\n')).toMatch(/ended between trials .*left behind.*trial #1 runs on a new thread/);
     } finally {
       await objective.close?.();
     }

@@ -61,7 +61,13 @@ const accepted = (
       refusal: `--where ${name}=${value}: \`${name}\` is a number (${param.definition.type}), and ${JSON.stringify(value)} is none: give its value as --json shows it (--where ${name}=0.5).`,
     };
   const number = Number(value);
-  return { accepts: (external) => external === number };
+  // To 12 significant digits: a quantized value is stored as its grid's floating-point product
+  // (0.30000000000000004 for 3 x 0.1), which `--where q=0.3` means.
+  const rounded = Number(number.toPrecision(12));
+  return {
+    accepts: (external) =>
+      external === number || (typeof external === 'number' && Number(external.toPrecision(12)) === rounded),
+  };
 };
 
 /**

@@ -50,7 +50,10 @@ export class TrialHistory {
    * How many times {@link sync} was called: a trial whose decisions come after another trial's sync (a concurrent
    * ask of the study, or of another study sharing the suggester) syncs its own trials back first.
    */
-  syncCount = 0;
+  get syncCount(): number {
+    return this.syncs;
+  }
+  private syncs = 0;
   private study: string | undefined;
   private direction: Direction = 'minimize';
   private states = new Uint8Array(64);
@@ -108,7 +111,7 @@ export class TrialHistory {
     running: readonly Trial[] = [],
     pruned: PrunedTrialPolicy | boolean = 'rank',
   ): void {
-    this.syncCount += 1;
+    this.syncs += 1;
     const policy = pruned === true ? 'ignore' : pruned === false ? 'rank' : pruned;
     if (policy !== 'rank' && policy !== 'impute' && policy !== 'ignore') {
       throw new TypeError(`TrialHistory.sync: pruned must be "rank", "impute" or "ignore", got ${String(pruned)}`);

@@ -82,6 +82,8 @@ describe('trials --where and best --where: the trials of one branch', () => {
     };
     const rf = where((params) => params.model === 'rf');
     expect(await numbersOf('--where', 'model=rf')).toEqual(rf);
+    // Spaces around the = are read as the name's are (the value " rf" was no option).
+    expect(await numbersOf('--where', 'model = rf')).toEqual(rf);
     // Numbers by value, booleans and null by their words; every --where must hold.
     const depth = (all.find(({ params }) => params.model === 'rf')?.params.depth as number) ?? 2;
     expect(await numbersOf('--where', `depth=${depth}.0`)).toEqual(where((params) => params.depth === depth));

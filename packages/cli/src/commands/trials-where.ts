@@ -39,7 +39,10 @@ const optionsNamed = (options: readonly ChoiceLiteral[], value: string): ChoiceL
       ? NUMBER.test(value.trim()) && Number(value) === option
       : typeof option !== 'string' && String(option) === value.trim(),
   );
-  return others.length > 0 ? others : options.filter((option) => option === value);
+  if (others.length > 0) return others;
+  // A string as written, else without the spaces around it (`--where "model = mlp"`, as the name is read).
+  const exact = options.filter((option) => option === value);
+  return exact.length > 0 ? exact : options.filter((option) => option === value.trim());
 };
 
 /** What one condition keeps of a parameter's values (as the objective sees them), or why no value can be it. */

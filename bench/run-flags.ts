@@ -251,6 +251,13 @@ export const BENCH_SCRIPTS = {
       { name: 'options', value: 'JSON', help: 'TPE options', default: '{}' },
     ],
   },
+  'tpe-shared-suggester': {
+    purpose:
+      'one TPE suggester given to two studies asked at once, against one of their own each: ask time and suggestions',
+    example: `${BUILT_COMMAND}/tpe-shared-suggester.ts --trials 600`,
+    built: true,
+    flags: [{ name: 'trials', value: 'N', help: 'trials in each study', default: '600' }],
+  },
   'tpe-latency': {
     purpose: 'latency of one TPE suggestion at 100 / 1,000 / 10,000 finished trials, per profile',
     example: `${COMMAND}/tpe-latency.ts --write`,

@@ -59,6 +59,7 @@ export const tpeSuggesterOf = (options: TpeOptions, from: 'config' | 'code'): Su
   // `compat` is `profile`'s former name: both given in code are refused, as the schema refuses them in a config
   // (whose `profile` here may be the schema's default, filled in beside the `compat` written).
   const state = createSuggestState(tpeSettingsOf(options, from));
+  const stateOf = perStudy(state);
   // What decides suggestions, as a study keeps it (explanations change nothing, so they are left out).
   const { explain: _explain, explainGrid: _explainGrid, ...settings } = state.settings;
   // Trial 171: `createTpeSuggester({ profile: 'hyperopt', bandwidthFloor: 0.1 })` was silent, where a config got a note.
@@ -74,7 +75,28 @@ export const tpeSuggesterOf = (options: TpeOptions, from: 'config' | 'code'): Su
     ...(said.length === 0 ? {} : { warnings: () => said }),
     beginTrial: (context) => {
       const explain = state.settings.explain ? context.explain : undefined;
-      return beginTpeTrial(state, context, explain);
+      return beginTpeTrial(stateOf(context.study), context, explain);
     },
+  };
+};
+
+/** Studies whose history and caches one suggester keeps at once (the most recently asked). */
+const KEPT_STUDIES = 8;
+
+/**
+ * A history and caches per study for one suggester given to several (a batch in one process, studies asked at
+ * once): one shared by all was rebuilt at every switch between them. The most recently asked {@link KEPT_STUDIES}
+ * are kept; two studies of one name (in two stores) share theirs, which each trial syncs to its own trials.
+ */
+const perStudy = (first: SuggestState): ((study: string) => SuggestState) => {
+  const states = new Map<string, SuggestState>();
+  return (study) => {
+    let state = states.get(study);
+    if (state === undefined) {
+      state = states.size === 0 ? first : createSuggestState(first.settings);
+      if (states.size >= KEPT_STUDIES) states.delete(states.keys().next().value as string);
+    } else states.delete(study);
+    states.set(study, state);
+    return state;
   };
 };

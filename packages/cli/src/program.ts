@@ -209,6 +209,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('-o, --output <file>', 'write the JSONL here (default: stdout); a .csv or .tsv name is refused')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
+    .option(
+      '--where <name=value>',
+      `only the trials whose parameter has this value (the header's trial count, and --json's, then are theirs): ${WHERE_HELP}`,
+      whereCondition,
+    )
     .option('--salvage', SALVAGE_HELP)
     .option('--json', 'with -o: print {"study", "output", "trials", "leftOut", "nonFinite"} as the last stdout line')
     // Refused with the command that writes CSV (trial 153: `unknown option '--csv'` said nothing of it).

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { fmin, type SpaceDefinition } from '@parzen/engine';
@@ -149,6 +150,38 @@ describe('trials --where and best --where: the trials of one branch', () => {
     const malformed = await cli('trials', '--store', store, '--where', 'model');
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('expected NAME=VALUE');
+  });
+});
+
+describe('export --where: the trials of one branch, the header and --json counting them', () => {
+  it('writes only the matching trials, to stdout and with -o, the header and --json describing what was written', async () => {
+    const rf = all.filter(({ params }) => params.model === 'rf');
+    expect(rf.length).toBeGreaterThan(1);
+    expect(rf.length).toBeLessThan(all.length);
+    const piped = await cli('export', '--store', store, '--where', 'model=rf');
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+    const [header, ...rows] = piped.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(header).toMatchObject({ parzen: 'export', trials: rf.length });
+    expect(rows.map((row) => row.params)).toEqual(rf.map(({ params }) => params));
+    const file = join(tempDir('parzen-where-export-'), 'rf.jsonl');
+    const written = await cli('export', '--store', store, '--where', 'model=rf', '-o', file, '--json');
+    expect(written.code).toBe(0);
+    expect(written.stderr).toBe(`Exported ${rf.length} trials of study tree (trials where model = rf) to ${file}.`);
+    expect(JSON.parse(written.stdout)).toMatchObject({ study: 'tree', output: file, trials: rf.length });
+    expect((await readFile(file, 'utf8')).trimEnd()).toBe(piped.stdout);
+  });
+
+  it('a --where no trial meets writes the header alone, said; a bad one is refused as trials refuses it', async () => {
+    const none = await cli('export', '--store', store, '--where', 'model=svm', '--where', 'depth=3');
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout)).toMatchObject({ parzen: 'export', trials: 0 });
+    expect(none.stderr).toBe(
+      `parzen: no trials where model = svm and depth = 3 (of ${all.length} trials): the export has its header line only.`,
+    );
+    const unknown = await cli('export', '--store', store, '--where', 'modle=mlp');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--where modle=mlp: "modle" is not a parameter of the study\'s space');
   });
 });
 

@@ -14,8 +14,10 @@ import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import type { Output } from '../output.js';
 import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
+import type { WhereCondition } from '../parse-flags.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
+import { whereText, whereTrials } from './trials-where.js';
 
 /** Flags of `parzen export`. */
 export interface ExportFlags {
@@ -27,6 +29,8 @@ export interface ExportFlags {
   readonly csv?: boolean;
   /** With `-o`: print what was written as one JSON line last on stdout (see {@link ExportJson}). */
   readonly json?: boolean;
+  /** `export --where model=mlp`: only the trials whose parameters have these values, all of them (as `trials`). */
+  readonly where?: readonly WhereCondition[];
 }
 
 /** `export --json`'s line: the file written, and what was left out of it. */
@@ -34,9 +38,12 @@ export interface ExportJson {
   readonly study: string;
   /** The file written (absolute). */
   readonly output: string;
-  /** The number of trials written (each a line after the header). */
+  /** The number of trials written (each a line after the header): with `--where`, of the matching trials. */
   readonly trials: number;
-  /** Trials not written, by number: running ones, and (with --salvage) those whose params were lost. */
+  /**
+   * Trials not written, by number: running ones, and (with --salvage) those whose params were lost; with `--where`,
+   * of the matching trials (the others are in neither list).
+   */
   readonly leftOut: { readonly running: readonly number[]; readonly salvaged: readonly number[] };
   /** Non-finite values left out of the lines (a pruned trial's loss, an intermediate value): JSON has none. */
   readonly nonFinite: number;
@@ -147,7 +154,10 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       );
     return found;
   });
-  const { record, space, trials, waiting = [] } = studies[0] as (typeof studies)[number];
+  // With --where, the matching trials only: the header's count, the notes and --json then describe those.
+  const [filtered] = whereTrials(studies, flags.where);
+  const { record, space, trials, waiting = [] } = filtered as (typeof studies)[number];
+  const where = flags.where === undefined || flags.where.length === 0 ? undefined : whereText(flags.where);
   const allFinished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
   // A salvaged journal may have lost a trial's params line but not its finish: such a trial does not fit
   // the space, and `import` (all or nothing) would refuse the whole file for it. Left out, and said.
@@ -201,12 +211,21 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
           : ''),
     );
   if (dropped > 0) output.note(`parzen: left out ${dropped} non-finite value(s) (JSON has no NaN or Infinity).`);
+  const held = (studies[0] as (typeof studies)[number]).trials.length;
+  if (where !== undefined && trials.length === 0)
+    output.note(
+      `parzen: no trials where ${where} (of ${countOf(held, 'trial')}): the export has its header line only.`,
+    );
   if (flags.output === undefined) {
     for (const line of lines) output.result(line);
     return 0;
   }
   await writeOutputFile(target as string, lines);
-  output.note(printable(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`));
+  output.note(
+    printable(
+      `Exported ${countOf(finished.length, 'trial')} of study ${name}${where === undefined ? '' : ` (trials where ${where})`} to ${flags.output}.`,
+    ),
+  );
   if (flags.json === true) {
     const line: ExportJson = {
       study: name,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { resolveTpeSettings } from '@parzen/algo-tpe';
+import { type BranchCondition, resolveTpeSettings } from '@parzen/algo-tpe';
 import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
 import { CUT_SHORT_CAUSES, countOf, cutShortNote } from '@parzen/engine/host';
@@ -53,6 +53,7 @@ import {
 } from './replay.js';
 import {
   asTheNextRunSeesThem,
+  branchSaid,
   listed,
   paramsLine,
   staleTrialsSentence,
@@ -668,6 +669,25 @@ const suggestionCharts = (
   });
 
 /**
+ * The decisions of a suggestion on a tree space in the order TPE made them, each parameter of a branch under its
+ * branch, as `parzen explain` heads its tables: `` `x`, `model` and `y`; given model = "svm": `C` and `kernel`; given
+ * model = "svm", kernel = "rbf": `gamma` ``.
+ */
+const branchesSentence = (
+  params: readonly { readonly name: string; readonly given?: readonly BranchCondition[] }[],
+) => {
+  const runs: { given: string | undefined; names: string[] }[] = [];
+  for (const { name, given } of params) {
+    const said = given === undefined ? undefined : branchSaid(given);
+    const last = runs.at(-1);
+    if (last !== undefined && last.given === said) last.names.push(`\`${name}\``);
+    else runs.push({ given: said, names: [`\`${name}\``] });
+  }
+  const parts = runs.map(({ given, names }) => `${given === undefined ? '' : `given ${given}: `}${listed(names)}`);
+  return `TPE decides the parameters in this order, as \`parzen explain\` says them, each parameter of a choice's branch after the choice and under its option: ${parts.join('; ')}.`;
+};
+
+/**
  * The "Next suggestion" section: for a TPE study, the params the next trial would get and why, computed as `parzen
  * explain` computes them (the trials as the next run sees them, a running trial whose worker is gone failed first;
  * `explainNextSuggestion`, which stores nothing) and said in its words, with the same charts as a past suggestion's;
@@ -739,9 +759,14 @@ const nextSection = async (
   };
   const byNumber = new Map(trials.map((trial) => [trial.number, trial]));
   const undecided: string[] = [];
-  // Ids of their own (`next-density-x`): the SVG files and the page's anchors tell them from the past trials' charts.
-  const charts = suggestionCharts(
-    charted,
+  // In the order the decisions were made, as `parzen explain` says them (a choice before the parameters its option
+  // makes active), each branch's parameter titled with its branch; those the next trial does not set last (no chart).
+  const decided = new Map(e.params.map((param, at) => [param.name, { at, given: param.given }]));
+  const ordered = [...charted].sort(
+    (a, b) => (decided.get(a.name)?.at ?? e.params.length) - (decided.get(b.name)?.at ?? e.params.length),
+  );
+  const drawn = suggestionCharts(
+    ordered,
     [snapshot],
     (number, name) => {
       const value = byNumber.get(number)?.internal[name];
@@ -749,7 +774,16 @@ const nextSection = async (
     },
     'next',
     undecided,
-  ).map((chart) => ({ ...chart, id: `next-${chart.id}` }));
+  );
+  const drawnParams = ordered.filter((param) => !undecided.includes(param.name));
+  // Ids of their own (`next-density-x`): the SVG files and the page's anchors tell them from the past trials' charts.
+  const charts = drawn.map((chart, at) => {
+    const given = decided.get(drawnParams[at]?.name ?? '')?.given;
+    const title = given === undefined ? chart.title : `${chart.title} (given ${branchSaid(given)})`;
+    return { ...chart, id: `next-${chart.id}`, title, spec: { ...chart.spec, title } };
+  });
+  if (e.params.some((param) => param.given !== undefined))
+    text.push(`${branchesSentence(e.params)} The charts below follow that order.`);
   text.push(
     `Each chart below is TPE's model for one parameter as it stands, drawn as "What TPE saw" draws a past trial's: l(x) over the good trials, g(x) over the others, the score, and the value TPE would choose marked.${next.joint === undefined ? '' : ` TPE decides ${listed(next.joint.names)} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point (a chosen point far from the good trials gives a slice that passes beside them, where l looks flat: the good region is then in the pair plots).`}`,
   );

@@ -9,6 +9,7 @@
 
 export {
   asTheNextRunSeesThem,
+  branchSaid,
   paramsLine,
   type SuggestionWords,
   staleTrialsSentence,

@@ -1,4 +1,4 @@
-import type { ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
+import type { BranchCondition, ConstantLiar, PrunedTrialPolicy } from '@parzen/algo-tpe';
 import { entriesGivenBack, keptForImport, shownNumber } from '@parzen/engine/host';
 import {
   type Direction,
@@ -285,6 +285,15 @@ export const suggestionWords = (
 export const paramsLine = (params: Readonly<Record<string, unknown>>): string =>
   Object.entries(params)
     .map(([name, value]) => `${name} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`)
+    .join(', ');
+
+/**
+ * A branch's conditions (a decision's `given`) as `parzen explain` and the report's "Next suggestion" say them:
+ * `model = "mlp", optimizer = "adam"`.
+ */
+export const branchSaid = (given: readonly BranchCondition[]): string =>
+  given
+    .map(({ name, value }) => `${name} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`)
     .join(', ');
 
 /** Words as `a`, `a and b`, `a, b and c`. */

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { choice, option, type Trial, uniform } from '@parzen/engine';
+import { choice, loguniform, option, type Trial, uniform } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { asTheNextRunSeesThem, suggestionWords } from '../src/host.js';
 import {
@@ -46,6 +46,8 @@ describe('the report\'s "Next suggestion"', () => {
     expect(words.split).toMatch(/^From 29 trials observed: l\(x\) is built from the \d+ best \(#/);
     expect(section.text).toContain(words.split);
     expect(section.text).toContain(words.size);
+    // No branches: no order of them said.
+    expect(section.text.filter((said) => said.startsWith('TPE decides the parameters'))).toEqual([]);
     // One chart per parameter, each one row (the next trial), its chosen value marked, as a past trial's.
     expect(section.charts.map((c) => c.id)).toEqual(['next-density-x', 'next-density-lr', 'next-categorical-kind']);
     const [x, , kind] = section.charts as [Chart, Chart, Chart];
@@ -197,6 +199,41 @@ describe('the report\'s "Next suggestion"', () => {
     );
     expect(section.text).toContain(
       'No chart for `C`: the next trial does not set it (the branch of a choice that holds it is not chosen).',
+    );
+  });
+
+  it("in a tree space, says and charts the decisions in explain's order, each branch's parameter with its branch", async () => {
+    const space = {
+      x: uniform(-2, 2),
+      model: choice([
+        option('svm', { C: uniform(0, 10), kernel: choice([option('rbf', { gamma: loguniform(1e-4, 1) }), 'linear']) }),
+        option('tree', { depth: uniform(1, 20) }),
+      ]),
+      y: uniform(0, 1),
+    };
+    // The rbf svms are best: the next trial takes that branch, two choices deep.
+    const study = await runTpeStudy(30, {
+      space,
+      objective: (p) => ((p.x as number) - 0.5) ** 2 + (p.model === 'svm' ? (p.kernel === 'rbf' ? 0 : 1) : 5),
+      tpe: { startupTrials: 8 },
+    });
+    const next = await explainNextSuggestion(study);
+    expect(next?.params).toMatchObject({ model: 'svm', kernel: 'rbf' });
+    const section = nextSection(await buildReport(study)) as Section;
+    // The space lists x, model, C, kernel, gamma, depth, y; TPE decides the top level first, then each branch.
+    expect(next?.explanation.params.map((param) => param.name)).toEqual(['x', 'model', 'y', 'C', 'kernel', 'gamma']);
+    expect(section.text).toContain(
+      'TPE decides the parameters in this order, as `parzen explain` says them, each parameter of a choice\'s branch after the choice and under its option: `x`, `model` and `y`; given model = "svm": `C` and `kernel`; given model = "svm", kernel = "rbf": `gamma`. The charts below follow that order.',
+    );
+    expect(section.charts.map((c) => [c.id, c.title, c.spec.title])).toEqual(
+      [
+        ['next-density-x', 'x'],
+        ['next-categorical-model', 'model'],
+        ['next-density-y', 'y'],
+        ['next-density-c', 'C (given model = "svm")'],
+        ['next-categorical-kernel', 'kernel (given model = "svm")'],
+        ['next-density-gamma', 'gamma (given model = "svm", kernel = "rbf")'],
+      ].map(([id, title]) => [id, `TPE's next suggestion: ${title}`, `TPE's next suggestion: ${title}`]),
     );
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
 import {
   asTheNextRunSeesThem,
+  branchSaid,
   paramsLine,
   staleTrialsSentence,
   suggestionWords,
@@ -315,7 +316,7 @@ const decisionLines = (
     )
       run.push(decisions[d++]?.[0] as Decided);
     const [first] = run as [Decided];
-    if (first.given !== undefined) lines.push(`Decided alone, given ${conditionsSaid(first.given)}:`);
+    if (first.given !== undefined) lines.push(`Decided alone, given ${branchSaid(first.given)}:`);
     else if (joint.length > 0 || branched) lines.push('Decided alone:');
     lines.push(
       formatTable(
@@ -371,12 +372,8 @@ const decisionLines = (
   return lines;
 };
 
-/** A branch's conditions in words: `model = "mlp", optimizer = "adam"`. */
-const conditionsSaid = (steps: NonNullable<Decided['given']>): string =>
-  steps.map((step) => `${step.name} = ${shown(step.value)}`).join(', ');
-
 /** What tells apart the branches parameters decided alone were decided in ('' for a top-level one). */
-const givenKey = (param: Decided): string => (param.given === undefined ? '' : conditionsSaid(param.given));
+const givenKey = (param: Decided): string => (param.given === undefined ? '' : branchSaid(param.given));
 
 /**
  * The trials a branch's decision counted (its good ones and the others), in words: those of its branch when every
@@ -387,13 +384,13 @@ const givenKey = (param: Decided): string => (param.given === undefined ? '' : c
 const trialsSaid = (param: Decided): string | undefined => {
   const { given, trialsGiven = [] } = param;
   if (given === undefined) return undefined;
-  if (trialsGiven.length === given.length) return `the trials with ${conditionsSaid(given)} only`;
+  if (trialsGiven.length === given.length) return `the trials with ${branchSaid(given)} only`;
   const unmet = given.slice(0, given.length - trialsGiven.length);
   const whichever = `whichever option${unmet.length === 1 ? '' : 's'} of ${listedNames(unmet.map((step) => step.name))} they took`;
   const [shared] = trialsGiven;
   return shared === undefined
     ? `every trial where ${param.name} has a value, ${whichever} (${param.name} is a parameter of several branches)`
-    : `the trials with ${conditionsSaid(trialsGiven)}, ${whichever} (${shared.name} is a parameter of several branches)`;
+    : `the trials with ${branchSaid(trialsGiven)}, ${whichever} (${shared.name} is a parameter of several branches)`;
 };
 
 /** Names in words: `a`, `a and b`, `a, b and c`. */
@@ -458,7 +455,7 @@ const jointBlock = (
               `${member.name} = ${valueAt(member, took?.[member.name] as number)}, not ${valueAt(member, member.winner.value)}`,
           )
           .join(', and ')} (a choice's kernel gives its other options some weight too)`;
-  const given = first.given === undefined ? '' : `, given ${conditionsSaid(first.given)}`;
+  const given = first.given === undefined ? '' : `, given ${branchSaid(first.given)}`;
   const counted = trialsSaid(first);
   return [
     `${named} were decided together${given}, as one joint decision: of ${first.candidates.x.length} candidates drawn from l(x), the one of highest score won.`,

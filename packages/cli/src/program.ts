@@ -31,6 +31,9 @@ const SALVAGE_HELP =
   'read a damaged store anyway: a JSONL journal skipping (and naming) each line that is no record, a SQLite database each trial it cannot read';
 const WHERE_HELP =
   "the value as the objective sees it (a choice's option value: model=mlp; a number by value to 12 significant digits: depth=4, q=0.3 for a stored 0.30000000000000004; true, false, null; a string option that reads as another value in double quotes: 'size=\"4\"'); a trial without the parameter (its choices left it out) has none; the flag again for each condition, all of which must hold (--where model=mlp --where optimizer=adam)";
+/** `--study` of the commands that read a study: any study of the store, not only those the config describes. */
+const readStudy = (what: string): string =>
+  `the study to ${what}, by name: any study the store holds (the config's store, or --store's), not only one the config describes (default: the config's, or the store's only study); run's --study instead runs only one of the config's own studies`;
 const READ_STORE = `read this store instead of the config's (enough on its own, no config needed, except a store plugin's NAME:PATH, whose plugin a config's "plugins" loads): ${STORE_FORMS}`;
 
 const runOptions = (command: Command): Command =>
@@ -54,7 +57,7 @@ const runOptions = (command: Command): Command =>
     )
     .option(
       '--study <name>',
-      "only the study of this name: one of a matrix's (to top up one study of a batch, with --more-trials)",
+      "only this study of the config: one of a matrix's studies (to top up one study of a batch, with --more-trials), refused when the config does not describe it; the read commands' --study (trials, best, export) reads any study of the store instead",
     )
     .option('--json', 'print the result as one JSON line last on stdout')
     .option(
@@ -144,7 +147,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option('--where <name=value>', `only trials whose parameter has this value: ${WHERE_HELP}`, whereCondition)
     .option('--store <spec>', READ_STORE)
-    .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .option('--study <name>', readStudy('read'))
     .option('--salvage', SALVAGE_HELP)
     .description(
       'List the study\'s trials (read-only; values decoded with the space stored with the study), with their short attrs (attrs.NAME) and, for a trial that ran an enqueued entry, the params the entry fixed (--json and --jsonl: "enqueued"; --csv: an "enqueued" column, last, the same entry as JSON).',
@@ -174,7 +177,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       whereCondition,
     )
     .option('--store <spec>', READ_STORE)
-    .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .option('--study <name>', readStudy('read'))
     .option('--salvage', SALVAGE_HELP)
     .description(
       "Show the study's best trial: the complete trial with the lowest observed loss (the highest when maximizing); with a noisy objective, its luckiest draw (read-only).",
@@ -196,7 +199,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       'one JSON line: the params and the explanation in full (the densities on a grid, every candidate); with --trial, also "stored", "reproduced", "settings" ("config", or "store" when only the stored TPE settings and seed replay the trial, and with --store alone), "enqueued" (the params an enqueued entry gave the trial) and "enqueuedAll" (it gave them all) for a trial that ran an entry, and "haltonPoint" for a start-up trial the quasi-random start-up drew (trial n takes point n; given only when the replay gives the stored values)',
     )
     .option('--store <spec>', READ_STORE)
-    .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .option('--study <name>', readStudy('read'))
     .description(
       "Show the params TPE would suggest for the study's next trial, if no other finished first, and how it chose them; with --trial N, how it chose trial N's (read-only).",
     )
@@ -208,7 +211,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('[config]', 'experiment config (optional with --store)')
     .option('-o, --output <file>', 'write the JSONL here (default: stdout); a .csv or .tsv name is refused')
     .option('--store <spec>', READ_STORE)
-    .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
+    .option('--study <name>', readStudy('export'))
     .option(
       '--where <name=value>',
       `only the trials whose parameter has this value (the header's trial count, and --json's, then are theirs): ${WHERE_HELP}`,
@@ -262,10 +265,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       'the HTML file (default report.html), or the folder for --format svg (default report-svg)',
     )
     .option('--store <spec>', `read this store instead of the config's (without a config: its study): ${STORE_FORMS}`)
-    .option(
-      '--study <name>',
-      "the study to report: one of a matrix config's, or with --store and no config the store's (default: its only one)",
-    )
+    .option('--study <name>', readStudy('report'))
     .option('--salvage', SALVAGE_HELP)
     .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
     .option(

@@ -355,7 +355,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', `the study's store instead of the config's: ${STORE_FORMS}`)
     .option(
       '--study <name>',
-      "the study to delete: one of a matrix config's, or with --store and no config the store's",
+      "the study to delete, by name: any study of the store (the config's, or --store's), as the read commands' --study reads one the config does not describe too; needed with --store and no config, and for a matrix config (default: the config's one study)",
     )
     .option(
       '--yes',

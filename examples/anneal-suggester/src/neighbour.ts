@@ -24,7 +24,7 @@ const keepOrRedraw = (rng: Rng, distribution: Distribution, good: number, shrink
 
 /**
  * One annealing step for a parameter: a value near `good` (a good trial's value), in a neighbourhood that
- * is `shrinking` (in (0, 1]) times the prior's width. Quantised kinds stay on their grid; discrete kinds
+ * is `shrinking` (in (0, 1]) times the prior's width. Quantized kinds stay on their grid; discrete kinds
  * keep the good value or, with probability `shrinking`, redraw from the prior.
  */
 export const sampleNeighbour = (distribution: Distribution, good: number, shrinking: number, rng: Rng): number => {

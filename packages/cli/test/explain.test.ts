@@ -91,7 +91,7 @@ const jointModel = (params: readonly unknown[]) =>
 
 describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the next params)', () => {
   // Trial 162: two imported trials of equal best loss were "a tie of many trials (a plateau)", the rule unsaid.
-  it('says how many trials tie at the best loss, against the good set, when the tie left that set empty', async () => {
+  it('says how many trials tie at the best loss, against the number of good trials, when the tie left none good', async () => {
     const config = writeIn(dir, 'tied.json', {
       name: 'tied',
       space: { x: xyKind.x, y: xyKind.y },
@@ -105,7 +105,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const text = await cliIn(dir, 'explain', config);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(
-      'From 6 trials observed: none is good, as the best loss, 0.1, is a tie of 2 trials, at least twice the good set of 1, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.',
+      'From 6 trials observed: none is good, as the best loss, 0.1, is a tie of 2 trials, at least twice the 1 good trial the split picks, and ties: "above" leaves such a plateau out of it; so l(x) is the prior alone and g(x) is built from them all.',
     );
   });
 
@@ -131,7 +131,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.stdout).toMatch(/the next trial, #14, would get/);
     expect(text.stdout).toContain(`x = `);
     expect(text.stdout).toMatch(/l\(x\) is built from the \d+ best \(#\d+ /);
-    // Where the good set's size came from (trial 166: γ was never said, in the text or in --json).
+    // Where the number of good trials came from (trial 166: γ was never said, in the text or in --json).
     expect(next.explanation).toMatchObject({
       gamma: 0.15,
       split: 'linear',
@@ -139,7 +139,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       nBelow: 3,
     });
     expect(text.stdout).toContain(
-      "The good set's size is γ = 0.15 of the 14 trials observed, rounded up: 3. This γ is the explore setting's, used for the trials before #50.",
+      "The number of good trials is γ = 0.15 of the 14 trials observed, rounded up: 3. This γ is the explore setting's, used for the trials before #50.",
     );
     // A joint decision is said once, its chosen point beside the runner-up's (trial 166: the group's figures repeated
     // on every member's row, and a one-sentence legend of 900 characters).
@@ -243,7 +243,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     );
   });
 
-  it("says the split rule that gave the good set's size: γ of n or of √n, and the cap (trial 166)", () => {
+  it('says the split rule that gave the number of good trials: γ of n or of √n, and the cap (trial 166)', () => {
     const said = (split: 'linear' | 'sqrt', gamma: number, observed: number, nBelow: number, explore?: object) =>
       formatModel(
         {
@@ -259,15 +259,15 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       );
     // A γ of the options' own beside an explore phase that gives none is not the explore setting's (review 157).
     const ownGamma = said('linear', 0.2, 30, 6, { trials: 50, belowBandwidth: 0.5 });
-    expect(ownGamma).toContain("The good set's size is γ = 0.2 of the 30 trials observed, rounded up: 6.");
+    expect(ownGamma).toContain('The number of good trials is γ = 0.2 of the 30 trials observed, rounded up: 6.');
     expect(ownGamma).not.toContain('explore setting');
     const exploreGamma = said('linear', 0.15, 30, 5, { trials: 50, gamma: 0.15 });
     expect(exploreGamma).toContain("This γ is the explore setting's, used for the trials before #50.");
     expect(said('sqrt', 0.25, 100, 3)).toContain(
-      "The good set's size is γ = 0.25 of the square root of the 100 trials observed (√100), rounded up: 3.",
+      'The number of good trials is γ = 0.25 of the square root of the 100 trials observed (√100), rounded up: 3.',
     );
     expect(said('linear', 0.1, 400, 25)).toContain(
-      "The good set's size is γ = 0.1 of the 400 trials observed, rounded up (40), at most 25 (maxBelow).",
+      'The number of good trials is γ = 0.1 of the 400 trials observed, rounded up (40), at most 25 (maxBelow).',
     );
   });
 

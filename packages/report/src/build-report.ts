@@ -580,7 +580,7 @@ const contourFor = async (
   const levels =
     given === undefined ? contourLevels(grid, 10, study.direction) : [...new Set(given)].sort((a, b) => a - b);
   const failed = grid.failed ?? 0;
-  // The grid's own size: an integer or quantised axis has fewer values than `resolution`.
+  // The grid's own size: an integer or quantized axis has fewer values than `resolution`.
   const points = grid.xs.length * grid.ys.length;
   const failures =
     failed === 0 ? '' : `; the function failed at ${failed} of the ${points} grid points (${grid.firstFailure})`;

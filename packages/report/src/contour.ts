@@ -42,7 +42,7 @@ const describeValue = (value: unknown): string => {
 
 /**
  * Evaluates `fn` on a `resolution`² grid over two numeric parameters (log-spaced for log kinds, the grid
- * values of quantised and integer kinds), the other params fixed at `fixed` (e.g. the best trial's).
+ * values of quantized and integer kinds), the other params fixed at `fixed` (e.g. the best trial's).
  * A throw or anything but a finite number gives NaN there; `failed` counts those points and
  * `firstFailure` says why the first one failed (what the function gave: `it returned "abc"`).
  */

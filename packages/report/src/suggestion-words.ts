@@ -70,7 +70,7 @@ export interface SuggestionWords {
   readonly startup?: string;
   /** Past start-up: what l(x) and g(x) were built from, the good trials by their losses. */
   readonly split?: string;
-  /** How the good set's size came from γ (and maxBelow, the explore setting, a tie at the boundary). */
+  /** How γ gave the number of good trials, the below set (and maxBelow, the explore setting, a tie at the boundary). */
   readonly size?: string;
   /** What the running trials counted as, by the constant liar, and where they ranked. */
   readonly running?: string;
@@ -89,12 +89,12 @@ const startupSuggester = (e: NextSuggestion['explanation']): string =>
   e.startup === undefined ? 'start-up suggester' : `${e.startup} start-up suggester`;
 
 /**
- * The best loss's tie that left the good set empty, with the rule (trial 162: "a tie of many trials" for two): `, 0.1,
- * is a tie of 2 trials, at least twice the good set of 1`.
+ * The best loss's tie that left the below set (the good trials) empty, with the rule (trial 162: "a tie of many
+ * trials" for two): `, 0.1, is a tie of 2 trials, at least twice the 1 good trial the split picks`.
  */
 const plateauOf = (losses: ReadonlyMap<number, number>, sign: number, good: number): string => {
   const values = [...losses.values()];
-  const set = `the good set of ${good}`;
+  const set = `the ${good} good ${good === 1 ? 'trial' : 'trials'} the split picks`;
   if (values.length === 0) return ` is a tie of at least twice as many trials as ${set}`;
   const best = values.reduce((a, b) => (sign * (b - a) < 0 ? b : a));
   const tied = values.filter((loss) => loss === best).length;
@@ -162,7 +162,8 @@ const liedRunning = (
 };
 
 /**
- * How γ gave the good set's size, as a sentence: `The good set is γ = 0.1 of the 60 trials observed, rounded up: 6.`,
+ * How γ gave the number of good trials (the below set), as a sentence: `The number of good trials is γ = 0.1 of the
+ * 60 trials observed, rounded up: 6.`,
  * with the cap (maxBelow), the explore setting that gave γ, and a boundary tie left out (ties: "above").
  */
 const splitRule = (e: NextSuggestion['explanation']): string => {
@@ -179,7 +180,7 @@ const splitRule = (e: NextSuggestion['explanation']): string => {
     e.below.length < e.nBelow && e.below.length > 0
       ? ` ${e.nBelow - e.below.length} of them tied at the boundary with many more trials, and ties: "above" leaves such a tie out of it.`
       : '';
-  return `The good set's size is ${of}${size}.${explore}${tie}`;
+  return `The number of good trials is ${of}${size}.${explore}${tie}`;
 };
 
 /**
@@ -238,7 +239,7 @@ const splitSentence = (
 
 /**
  * The sentences `parzen explain` prints of a suggestion, and the report's "Next suggestion" section says: where the
- * start-up phase is, or what the split was built from, the good set's size, what the running trials counted as and
+ * start-up phase is, or what the split was built from, the number of good trials, what the running trials counted as and
  * the failed trials left out. `trials` are the ones the suggestion saw (the trials before a past trial; for the next
  * one, the study's as {@link asTheNextRunSeesThem} gives them).
  */
@@ -262,7 +263,7 @@ export const suggestionWords = (
       startup: `It falls in TPE's start-up phase, which lasts until ${e.startupTrials} trials have finished (${e.finished} so far${uncounted > 0 ? `: ${uncounted === 1 ? 'a failed trial' : `${uncounted} failed trials`} before it ${uncounted === 1 ? 'does' : 'do'} not count` : ''})`,
     };
   }
-  // Trial 166: where the good set's size came from was never said (6 is γ = 0.1 of 60, or 0.15 of 40 before #50).
+  // Trial 166: where the number of good trials came from was never said (6 is γ = 0.1 of 60, or 0.15 of 40 before #50).
   const size = e.observed > 0 && e.gamma !== undefined ? splitRule(e) : undefined;
   // Trial 166: running trials in g(x) were "the others", read as the other finished trials.
   const running = liedRunning(e, suggestion.pruned, trials);

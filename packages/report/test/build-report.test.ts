@@ -816,7 +816,7 @@ describe('buildReport on a study whose trials report learning curves (some prune
     // The constant loss is one plateau: the split leaves it out, and the TPE rows say l is the prior alone.
     const density = pageCharts(await buildReport(constant, { every: 5 })).find((c) => c.id === 'density-x');
     expect(density?.description).toMatch(
-      /no trial was good: the best loss was a tie of at least twice as many trials as the good set holds .* l there is the prior alone/,
+      /no trial was good: the best loss was a tie of at least twice as many trials as the split picks as good .* l there is the prior alone/,
     );
     expect(density?.description).not.toMatch(/no trial had a loss/);
     // Every trial failed: no loss at all, which is no plateau (trial 77 was told of "a tie of many trials").

@@ -114,7 +114,7 @@ describe('fanova', () => {
     expect(result.u).toBeCloseTo(0.5, 1);
   });
 
-  it("measures a quantised log parameter's 0 (a draw below q/2) at the low end of its range, not at log 0", () => {
+  it("measures a quantized log parameter's 0 (a draw below q/2) at the low end of its range, not at log 0", () => {
     const space = compileSpace({
       v: { type: 'qloguniform', low: 1, high: 100, q: 5 },
       u: { type: 'uniform', low: 0, high: 1 },

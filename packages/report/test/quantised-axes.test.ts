@@ -1,4 +1,4 @@
-/** Quantised parameters: their axes hold every value the engine's grid gives, 0 of a log kind included. */
+/** Quantized parameters: their axes hold every value the engine's grid gives, 0 of a log kind included. */
 
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { parse, View } from 'vega';
@@ -55,8 +55,8 @@ const drawnX = async (spec: unknown): Promise<{ xs: number[]; width: number[] }>
   return { xs, width: [view.width()] };
 };
 
-describe('quantised parameters past a bound', () => {
-  it('scale a quantised axis over the grid the engine draws from, past the bounds', () => {
+describe('quantized parameters past a bound', () => {
+  it('scale a quantized axis over the grid the engine draws from, past the bounds', () => {
     expect(paramScale(a.distribution)).toEqual({ zero: false, domain: [0, 10], nice: false });
     // 0 cannot be drawn on a log axis: symlog, linear from 0 to q.
     expect(paramScale(b.distribution)).toEqual({ type: 'symlog', constant: 10, domain: [0, 100], nice: false });

@@ -116,7 +116,7 @@ const onGrid = (x: number, low: number, high: number, q: number): number =>
   Number.isFinite(low) && Number.isFinite(high) ? quantizeInGrid(x, { low, high, q }) : roundHalfEven(x / q) * q;
 const clamp = (x: number, low: number, high: number): number => Math.min(high, Math.max(low, x));
 
-/** hyperopt's encoding of a linear primitive (GMM): bins [x ± q/2] cut at the bounds when quantised. */
+/** hyperopt's encoding of a linear primitive (GMM): bins [x ± q/2] cut at the bounds when quantized. */
 const hyperoptLinear = (mu: number, sigma: number, low: number, high: number, q?: number): NumericEncoding => ({
   kind: 'numeric',
   low,
@@ -136,7 +136,7 @@ const hyperoptLinear = (mu: number, sigma: number, low: number, high: number, q?
         }),
 });
 
-/** hyperopt's encoding of a log primitive (LGMM): model space ln x; bins in natural units when quantised. */
+/** hyperopt's encoding of a log primitive (LGMM): model space ln x; bins in natural units when quantized. */
 const hyperoptLog = (
   mu: number,
   sigma: number,
@@ -271,7 +271,7 @@ const logEncoding = (low: number, high: number, q?: number): NumericEncoding => 
 
 /**
  * The Optuna-kernel encoding of each primitive (tpe-spec 4.3): uniform → Float, loguniform → Float(log),
- * quantised → a stepped Float on hyperopt's 0-anchored grid, uniformint → Int, randint and choices →
+ * quantized → a stepped Float on hyperopt's 0-anchored grid, uniformint → Int, randint and choices →
  * categorical. Kinds Optuna lacks are approximated: normal priors on μ ± 3σ, qloguniform as a log Float
  * rounded to q.
  */

@@ -12,7 +12,7 @@ const linear = (low: number, high: number, size: number): number[] =>
 const logarithmic = (low: number, high: number, size: number): number[] =>
   linear(Math.log(low), Math.log(high), size).map((y, i) => (i === 0 ? low : i === size - 1 ? high : Math.exp(y)));
 
-/** Multiples of q from low to high (at most `size`, evenly thinned), as quantised kinds produce them. */
+/** Multiples of q from low to high (at most `size`, evenly thinned), as quantized kinds produce them. */
 const onGrid = (low: number, high: number, q: number, size: number): number[] => {
   const { first, last } = gridSteps({ low, high, q });
   const count = last - first + 1;
@@ -25,7 +25,7 @@ const integers = (low: number, high: number, size: number): number[] => onGrid(l
 
 /**
  * Where an explanation evaluates log l and log g: `size` points over the range (log-spaced for log kinds,
- * μ ± 4σ for normal priors), the grid values of quantised kinds, every option of categorical ones.
+ * μ ± 4σ for normal priors), the grid values of quantized kinds, every option of categorical ones.
  */
 export const explainGrid = (distribution: Distribution, size: number): number[] => {
   switch (distribution.kind) {

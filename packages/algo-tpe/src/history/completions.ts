@@ -9,7 +9,7 @@ import {
 
 /**
  * How many values a parameter can take, at least (Infinity for a continuous or unbounded one). An
- * over-count only makes a prefix look less exhausted than it is, so quantised ranges get a margin for the
+ * over-count only makes a prefix look less exhausted than it is, so quantized ranges get a margin for the
  * rounding at their bounds.
  */
 const valueCount = (param: ParamNode): number => {
@@ -82,7 +82,7 @@ export const finishesWalk = (space: CompiledSpace, assignment: ParamAssignment):
   space.params.every((param) => assignment[param.name] !== undefined || !isActive(param, assignment));
 
 /**
- * Whether `value` is one of the settings {@link completionCount} counts for `param`: for quantised
+ * Whether `value` is one of the settings {@link completionCount} counts for `param`: for quantized
  * parameters a grid point k·q as the samplers make it, with k between the rounded bounds (an enqueued or
  * imported `0.3` for q = 0.1 is accepted by the space but is not the sampler's 0.30000000000000004);
  * every in-support value otherwise.

@@ -97,7 +97,7 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
   it("draws a branch's lone shared name from that branch's trials, not from a better branch's (a user's trial)", async () => {
     // b's trials, the best ones, all have lr near 0.001; a's near 0.5. Deciding a's lr from every trial drew
     // b's learning rates for a (the kernels of b's best trials: 0.0031-0.0037 at these seeds). From a's trials
-    // alone, none of which is in the good set, l(x) is the prior and g(x) a's trials, as for `lr_a` of its own:
+    // alone, none of which is in the below set, l(x) is the prior and g(x) a's trials, as for `lr_a` of its own:
     // the draw is away from both (0.027-0.035).
     for (let seed = 0; seed < 8; seed++) {
       const context = contextOf(lopsided, seed);

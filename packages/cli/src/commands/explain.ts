@@ -584,7 +584,7 @@ const explainPast = async (
     return 0;
   }
   const createdWith = study.createdWith !== undefined && study.createdWith !== 'tpe' ? study.createdWith : undefined;
-  // The trials as the replay saw them: the tie that left its good set empty is among those (not later ones).
+  // The trials as the replay saw them: the tie that left its below set empty is among those (not later ones).
   output.result(
     formatNextSuggestion(
       study.name,

@@ -18,7 +18,7 @@ export const takesZeroOnLog = (distribution: Distribution): boolean =>
 
 /**
  * The values a bounded kind takes, from lowest to highest: its bounds, widened to the ends of its grid for a
- * quantised kind (whose values lie up to q/2 past a bound: quniform(1, 10, 4) gives 0, 4 and 8); a randint's high is
+ * quantized kind (whose values lie up to q/2 past a bound: quniform(1, 10, 4) gives 0, 4 and 8); a randint's high is
  * exclusive. Undefined for an unbounded kind.
  */
 export const valueRange = (distribution: Distribution): readonly [number, number] | undefined => {
@@ -79,10 +79,10 @@ export const symlogNote = (params: readonly ParamNode[]): string => {
   const names = params.filter((param) => takesZeroOnLog(param.distribution)).map((param) => param.name);
   return names.length === 0
     ? ''
-    : ` ${names.join(', ')} can be 0 (a quantised log parameter rounds its smallest values to 0): ${names.length === 1 ? 'its axis is' : 'their axes are'} symlog, linear from 0 to one step q and logarithmic above.`;
+    : ` ${names.join(', ')} can be 0 (a quantized log parameter rounds its smallest values to 0): ${names.length === 1 ? 'its axis is' : 'their axes are'} symlog, linear from 0 to one step q and logarithmic above.`;
 };
 
-/** Whether a parameter only takes whole numbers: randint, uniformint, and the quantised kinds with a whole step. */
+/** Whether a parameter only takes whole numbers: randint, uniformint, and the quantized kinds with a whole step. */
 const integerValued = (distribution: Distribution): boolean =>
   distribution.kind === 'randint' ||
   distribution.kind === 'uniformint' ||

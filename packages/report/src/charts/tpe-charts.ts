@@ -511,7 +511,7 @@ const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: r
       : ` After ${listRows(lossless)} no trial had a loss yet (every trial observed failed), so l and g there are the prior alone.`) +
     (plateau.length === 0
       ? ''
-      : ` After ${listRows(plateau)} no trial was good: the best loss was a tie of at least twice as many trials as the good set holds (a plateau, which ties: "above" leaves out of it), so l there is the prior alone.`)
+      : ` After ${listRows(plateau)} no trial was good: the best loss was a tie of at least twice as many trials as the split picks as good (a plateau, which ties: "above" leaves out of it), so l there is the prior alone.`)
   );
 };
 

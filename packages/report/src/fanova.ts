@@ -25,8 +25,8 @@ export const FANOVA_MAX_TRIALS = 4000;
 /**
  * The trials {@link fanova} fits at most by default in a space of `parameters` parameters: {@link FANOVA_MAX_TRIALS}
  * up to 10 parameters, beyond them at most 40,000 trial values (1,000 trials for 40 parameters), never under
- * 1,000 trials. Growing a tree costs about trials × parameters × depth: 4,000 trials of 40 parameters took 8-10 s
- * where 5 took 1 s, at every rebuild of `--serve`'s page.
+ * 1,000 trials. Growing a tree costs about trials × parameters × depth: 4,000 trials of 40 parameters took 3.1 s,
+ * 1,000 of them 0.6-0.7 s (bench/results/report-scale.md), at every rebuild of `--serve`'s page.
  */
 export const fanovaTrialLimit = (parameters: number): number =>
   Math.max(1000, Math.min(FANOVA_MAX_TRIALS, Math.floor(40_000 / Math.max(parameters, 1))));
@@ -64,7 +64,7 @@ const declaredRange = (distribution: Distribution): { low: number; high: number 
 };
 
 /**
- * The least value a log-scaled parameter's coordinate takes. A quantised log kind rounds its draws to k·q, so it
+ * The least value a log-scaled parameter's coordinate takes. A quantized log kind rounds its draws to k·q, so it
  * can give 0 (`qloguniform(1, 100, 5)`: every draw below 2.5), and log(0) clamped to the least positive double
  * put that value at −744 on a scale where the rest spans 0 to 4.6: its cell took half the box, and the
  * marginal's variance over the box was mostly that cell's. A value below the range is drawn at the range's low

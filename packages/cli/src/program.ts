@@ -57,7 +57,7 @@ const runOptions = (command: Command): Command =>
     )
     .option(
       '--study <name>',
-      "only this study of the config: one of a matrix's studies (to top up one study of a batch, with --more-trials), refused when the config does not describe it; the read commands' --study (trials, best, export) reads any study of the store instead",
+      "only this study of the config: one of a matrix's studies (to top up one study of a batch, with --more-trials), refused when the config does not describe it; the read commands' --study (trials, best, export, explain, report) reads any study of the store instead",
     )
     .option('--json', 'print the result as one JSON line last on stdout')
     .option(

@@ -26,6 +26,11 @@ export interface ExportHeader {
   readonly enqueued?: { readonly waiting: readonly string[] };
   /** How many trial lines follow: a file cut at a line's end is known. Absent in older exports. */
   readonly trials?: number;
+  /**
+   * `export --where`'s conditions (`model = rf`) when the file holds only the trials meeting them, a part of the
+   * study; absent for a whole study (and in older exports).
+   */
+  readonly where?: string;
 }
 
 /** The format version `parzen export` writes and `parzen import` reads. */

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { fmin, type SpaceDefinition } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './cli-harness.js';
+import { tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 /** A tree-structured space: each model's parameters are active only in its branch. */
@@ -170,6 +170,23 @@ describe('export --where: the trials of one branch, the header and --json counti
     expect(written.stderr).toBe(`Exported ${rf.length} trials of study tree (trials where model = rf) to ${file}.`);
     expect(JSON.parse(written.stdout)).toMatchObject({ study: 'tree', output: file, trials: rf.length });
     expect((await readFile(file, 'utf8')).trimEnd()).toBe(piped.stdout);
+    // The file says it holds part of the study, and an import of it says so (not read as a move of the whole).
+    expect(header?.where).toBe('model = rf');
+    const into = writeIn(dirname(file), 'rf.json', {
+      name: 'tree',
+      seed: 1,
+      space,
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'jsonl', options: { path: './rf.parzen.jsonl' } },
+      budget: { maxTrials: 10 },
+    });
+    const imported = await cli('import', into, file);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toContain(
+      `parzen: note: ${file} holds part of its study, the trials where model = rf (exported with --where): TPE learns from those alone.`,
+    );
+    const whole = await cli('export', '--store', store);
+    expect(JSON.parse(whole.stdout.split('\n')[0] as string)).not.toHaveProperty('where');
   });
 
   it('a --where no trial meets writes the header alone, said; a bad one is refused as trials refuses it', async () => {

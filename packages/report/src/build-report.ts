@@ -784,8 +784,16 @@ const nextSection = async (
   });
   if (e.params.some((param) => param.given !== undefined))
     text.push(`${branchesSentence(e.params)} The charts below follow that order.`);
+  // Groups are separate joint decisions, as explain says them: one list would read as one decision.
+  const jointGroups = (e.groups ?? []).filter((group) => group.length > 1);
+  const jointSaid =
+    jointGroups.length > 1
+      ? `TPE decides ${jointGroups.length} groups of parameters, each jointly (${jointGroups.map((group) => group.join(', ')).join('; ')}): their curves are slices of each group's joint l and g`
+      : next.joint === undefined
+        ? undefined
+        : `TPE decides ${listed(jointGroups[0] ?? next.joint.names)} jointly: their curves are slices of the joint l and g`;
   text.push(
-    `Each chart below is TPE's model for one parameter as it stands, drawn as "What TPE saw" draws a past trial's: l(x) over the good trials, g(x) over the others, the score, and the value TPE would choose marked.${next.joint === undefined ? '' : ` TPE decides ${listed(next.joint.names)} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point (a chosen point far from the good trials gives a slice that passes beside them, where l looks flat: the good region is then in the pair plots).`}`,
+    `Each chart below is TPE's model for one parameter as it stands, drawn as "What TPE saw" draws a past trial's: l(x) over the good trials, g(x) over the others, the score, and the value TPE would choose marked.${jointSaid === undefined ? '' : ` ${jointSaid} along each parameter, the others fixed at the chosen point (a chosen point far from the good trials gives a slice that passes beside them, where l looks flat: the good region is then in the pair plots).`}`,
   );
   // A branch the next trial does not take has nothing decided to draw.
   const inactive = undecided.filter((name) => !e.params.some((param) => param.name === name));

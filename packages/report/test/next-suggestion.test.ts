@@ -225,6 +225,14 @@ describe('the report\'s "Next suggestion"', () => {
     expect(section.text).toContain(
       'TPE decides the parameters in this order, as `parzen explain` says them, each parameter of a choice\'s branch after the choice and under its option: `x`, `model` and `y`; given model = "svm": `C` and `kernel`; given model = "svm", kernel = "rbf": `gamma`. The charts below follow that order.',
     );
+    // Two joint decisions, said as two (one list of all their names read as one decision).
+    expect(next?.explanation.groups?.filter((group) => group.length > 1)).toEqual([
+      ['x', 'model', 'y'],
+      ['C', 'kernel'],
+    ]);
+    expect(section.text.join(' ')).toContain(
+      "TPE decides 2 groups of parameters, each jointly (x, model, y; C, kernel): their curves are slices of each group's joint l and g along each parameter",
+    );
     expect(section.charts.map((c) => [c.id, c.title, c.spec.title])).toEqual(
       [
         ['next-density-x', 'x'],

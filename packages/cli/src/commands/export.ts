@@ -188,6 +188,8 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       ? { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }
       : {}),
     trials: finished.length,
+    // A part of the study, said in the file: an import of it is then told from a move of the whole study.
+    ...(where === undefined ? {} : { where }),
   };
   // Trial 74: entries waiting in the study vanished on a move, unsaid.
   if (waiting.length > 0)

@@ -880,6 +880,11 @@ const importWhenAsked = async (
     output.note(
       `parzen: note: ${shown} is an export of study ${exportedName}; its trials went into study ${name}, the config's.`,
     );
+  const part = file.kind === 'export' ? file.header?.where : undefined;
+  if (typeof part === 'string' && added.length > 0)
+    output.note(
+      `parzen: note: ${shown} holds part of its study, the trials where ${part} (exported with --where): TPE learns from those alone.`,
+    );
   // Said beside the result (a note, so that stdout stays the result): where the new study is, and a new file.
   if (madeStudy)
     output.note(

@@ -74,7 +74,7 @@ const accepted = (
 };
 
 /**
- * The studies with only their trials that meet every `--where` condition (`trials --where`, `best --where`): the
+ * The studies with only their trials that meet every `--where` condition (`trials --where`, `best --where`, `export --where`): the
  * parameter's value as the objective sees it (a choice's option value) is the condition's; a parameter a trial
  * did not have (a branch's that the trial's choices left out) never meets one. Throws, as bad input, for a name
  * no study's space has (naming those it has) and for a value that no study's parameter of that name can have

@@ -102,6 +102,41 @@ describe('an error an in-code objective throws outside its call', () => {
   });
 });
 
+describe("process.exit() called by an in-code objective (on Parzen's own thread)", () => {
+  it('during its call, or from a timer it started that fires during the call: only that trial fails, and fmin goes on', () => {
+    const child = run(
+      `async ({ x }, context) => {
+      if (context.trialNumber === 1) process.exit(0);
+      if (context.trialNumber === 2) { setTimeout(() => process.exit(5), 5); await sleep(60); }
+      else await sleep(20);
+      return x;
+    }`,
+      '\n  concurrency: 2,',
+    );
+    expect(child.status, child.stderr).toBe(0);
+    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    expect(trials.map((trial) => trial.slice(0, 3))).toEqual([
+      [0, 'complete', null],
+      [1, 'failed', 'OBJECTIVE_EXITED'],
+      [2, 'failed', 'OBJECTIVE_EXITED'],
+      [3, 'complete', null],
+    ]);
+    expect(trials[1]?.[3]).toMatch(
+      /called process\.exit\(0\) during the trial, on Parzen's own thread.*only the trial failed/,
+    );
+    expect(trials[2]?.[3]).toMatch(/called process\.exit\(5\)/);
+  });
+
+  it("from a timer after fmin returned: Node's own process.exit (the run is over)", () => {
+    const child = run(`async ({ x }, context) => {
+      if (context.trialNumber === 3) setTimeout(() => process.exit(7), 200);
+      return x;
+    }`);
+    expect(child.status).toBe(7);
+    expect(child.stderr).toBe('');
+  });
+});
+
 describe("a console reporter whose stdout's reader went away (node tune.js | head -2)", () => {
   it('stops printing, and the study runs to its end and exits 0 (each trial blamed the objective for EPIPE, then a crash)', async () => {
     const script = join(dir, 'piped.mjs');

@@ -3,6 +3,7 @@ import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../c
 import type { ExternalParams } from '../domain/params.js';
 import { describeValue } from '../errors.js';
 import { thrownErrorInfo } from './interpret-result.js';
+import { inTrialCall } from './process-exits.js';
 import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
 
 const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
@@ -20,6 +21,8 @@ const callerReason = (reason: unknown): string | undefined => {
 
 export interface EvaluateOptions {
   readonly trialNumber: number;
+  /** The study's name, said when an objective on Parzen's thread calls `process.exit` after its trial ended. */
+  readonly study?: string;
   /** The context's `seed` (see {@link EvaluationContext.seed}). */
   readonly seed: number;
   /** Per-trial time limit; the evaluation's signal aborts and the trial fails with `TIMEOUT`. */
@@ -279,16 +282,30 @@ export const evaluateTrial = async (
     else options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   });
   const began = performance.now();
+  const call = () =>
+    objective.evaluate(params, {
+      trialNumber: options.trialNumber,
+      seed: options.seed,
+      signal: controller.signal,
+      report: options.pruning?.report ?? (async () => {}),
+      shouldPrune: options.pruning?.shouldPrune ?? (() => false),
+      setUp,
+    });
+  // On Parzen's thread, `process.exit` from the call fails the trial instead of ending the run (see process-exits.ts).
+  let endCall: (() => void) | undefined;
   const evaluation = (async (): Promise<EvaluationResult> => {
     try {
-      const result: unknown = await objective.evaluate(params, {
-        trialNumber: options.trialNumber,
-        seed: options.seed,
-        signal: controller.signal,
-        report: options.pruning?.report ?? (async () => {}),
-        shouldPrune: options.pruning?.shouldPrune ?? (() => false),
-        setUp,
-      });
+      let pending: Promise<EvaluationResult>;
+      if (objective.sharesThread === true) {
+        const fail = (message: string) => {
+          controller.abort(new Error('exited'));
+          stop?.({ status: 'failed', error: { code: 'OBJECTIVE_EXITED', message } });
+        };
+        const inCall = inTrialCall({ trialNumber: options.trialNumber, study: options.study }, fail, call);
+        endCall = inCall.end;
+        pending = inCall.result;
+      } else pending = call();
+      const result: unknown = await pending;
       return wellFormed(objective, result);
     } catch (error) {
       return { status: 'failed', error: thrownErrorInfo(error) };
@@ -320,6 +337,7 @@ export const evaluateTrial = async (
     return result;
   } finally {
     over = true;
+    endCall?.();
     if (timer !== undefined) clearTimeout(timer);
     unwatch?.();
     if (onInterrupt !== undefined) options.interrupt?.removeEventListener('abort', onInterrupt);

@@ -42,6 +42,7 @@ import {
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { holdProcessOpen, signalsDelivered, studyRunGoingOn } from './interrupts.js';
+import { watchProcessExits } from './process-exits.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import {
   createWorkerId,
@@ -603,6 +604,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       try {
         const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
+          study: spec.name,
           seed: objectiveSeed(spec.seed, asked.number),
           interrupt: interrupt.signal,
           pruning: trialPruning,
@@ -885,10 +887,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             warn(`${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`),
           )
         : undefined;
+    // An objective on this thread may call process.exit from a timer after its trial ended: said, and exit code 1.
+    const unwatchExits = options.objective.sharesThread === true ? watchProcessExits() : undefined;
     try {
       await Promise.all(Array.from({ length: workers }, guarded));
     } finally {
       unwatch?.();
+      unwatchExits?.();
     }
     // Not for `none`, which a config may name on purpose (review 53).
     if (

@@ -1,4 +1,5 @@
 import { ParzenError } from '../errors.js';
+import { ObjectiveExit } from './process-exits.js';
 
 /**
  * Errors an objective on Parzen's own thread throws outside its call (in a timer, a callback, an
@@ -11,6 +12,8 @@ const trials = new Set<(error: unknown) => void>();
 const runs = new Set<(error: unknown) => void>();
 
 const onStray = (error: unknown): void => {
+  // process.exit from a trial's call, thrown to stop the objective where it stood: that trial has failed already.
+  if (error instanceof ObjectiveExit) return;
   const targets = trials.size > 0 ? trials : runs;
   for (const handle of [...targets]) handle(error);
 };

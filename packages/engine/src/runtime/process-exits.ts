@@ -1,0 +1,112 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { writeSync } from 'node:fs';
+
+/**
+ * `process.exit()` called by an objective on Parzen's own thread (a function objective, a `module` objective with
+ * `isolate: "none"`). Node would end the run at once with the objective's exit code (0: a run that looks like a
+ * success, its trial left running). Instead, while a run of such an objective is in progress, `process.exit` is
+ * replaced by a function that asks who called it, by async context (the trial's call, and the timers and promises
+ * it started, carry the trial):
+ * - from a trial whose call is still in progress: that trial fails (`OBJECTIVE_EXITED`) and the call throws where
+ *   it stood, so the objective stops there; the run goes on;
+ * - from a trial that has ended (a timer or callback it left behind): the process ends as asked, since nothing
+ *   can fail a trial that is over, but with a line on stderr naming the trial and exit code 1;
+ * - from anything else (the host program, Parzen's own signal handling): the real `process.exit`.
+ * Outside a run `process.exit` is Node's own.
+ */
+
+/** A trial's call on Parzen's thread, as its timers and promises see it. */
+interface TrialCall {
+  readonly trialNumber: number;
+  readonly study: string | undefined;
+  /** Set once the trial has its result. */
+  ended: boolean;
+  /** Fails the trial (first call wins). */
+  readonly fail: (message: string) => void;
+}
+
+const calls = new AsyncLocalStorage<TrialCall>();
+let holders = 0;
+let original: ((code?: number | string | null) => never) | undefined;
+
+/** What `process.exit(code)` is called with, as written in the call. */
+const codeText = (code: unknown): string => (code === undefined ? '' : (JSON.stringify(code) ?? String(code)));
+
+/** Thrown from `process.exit` inside a trial's call: unwinds the objective, whose trial has already failed. */
+export class ObjectiveExit extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ObjectiveExit';
+  }
+}
+
+/** The trial's error message for a `process.exit(code)` its objective called during its call. */
+const exitedMessage = (code: unknown): string =>
+  `The objective called process.exit(${codeText(code)}) during the trial, on Parzen's own thread, where it would have ended the whole run: only the trial failed. ` +
+  'Throw an Error to fail a trial; a `module` objective with "isolate": "worker" runs in a thread that process.exit ends alone.';
+
+const exitInstead = (code?: number | string | null): never => {
+  const real = original as (code?: number | string | null) => never;
+  const call = calls.getStore();
+  if (call === undefined) return real(code);
+  if (!call.ended) {
+    const message = exitedMessage(code);
+    call.fail(message);
+    throw new ObjectiveExit(message);
+  }
+  const study = call.study === undefined ? '' : ` of study ${call.study}`;
+  try {
+    writeSync(
+      2,
+      `parzen: the objective of trial #${call.trialNumber}${study} called process.exit(${codeText(code)}) after that trial had ended (from a timer or callback it left), on Parzen's own thread: the run ends here, with exit code 1; ` +
+        'its running trials stay "running" until a run of the study marks them failed. Throw an Error instead, or run it as a `module` objective with "isolate": "worker".\n',
+    );
+  } catch {
+    // stderr closed: the exit code still says it.
+  }
+  return real(1);
+};
+
+/** While a run of an objective on Parzen's thread is in progress: `process.exit` is {@link exitInstead}. */
+export const watchProcessExits = (): (() => void) => {
+  if (holders++ === 0) {
+    original = process.exit;
+    process.exit = exitInstead;
+  }
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    if (--holders === 0) {
+      if (process.exit === exitInstead && original !== undefined) process.exit = original;
+      original = undefined;
+    }
+  };
+};
+
+/**
+ * Runs a trial's call in its own async context, so a `process.exit` from it (or from a timer it started) is
+ * known as this trial's; `fail` fails the trial with the message. The returned `end` marks the trial over.
+ */
+export const inTrialCall = <T>(
+  trial: { readonly trialNumber: number; readonly study?: string | undefined },
+  fail: (message: string) => void,
+  call: () => T,
+): { readonly result: T; readonly end: () => void } => {
+  const store: TrialCall = { trialNumber: trial.trialNumber, study: trial.study, ended: false, fail };
+  const release = watchProcessExits();
+  let result: T;
+  try {
+    result = calls.run(store, call);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return {
+    result,
+    end: () => {
+      store.ended = true;
+      release();
+    },
+  };
+};

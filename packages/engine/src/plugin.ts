@@ -31,7 +31,14 @@ export {
   noImprovementStopperManifest,
 } from './builtins/no-improvement-stopper.js';
 export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
-export { inSeconds, lastStderrLine, passwordMasked, shellQuoted } from './builtins/words.js';
+export {
+  clippedText,
+  inSeconds,
+  KEPT_TEXT_CHARS,
+  lastStderrLine,
+  passwordMasked,
+  shellQuoted,
+} from './builtins/words.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export {
   endsWithSeparator,

@@ -11,6 +11,7 @@ import {
   failedResult,
   interpretObjectiveValue,
   invalidConfig,
+  KEPT_TEXT_CHARS,
   lastStderrLine,
   type ObjectiveAdapter,
   type ObjectSchemaNode,
@@ -185,9 +186,6 @@ const looksLikePythonReport = (line: string): boolean => {
   return text.startsWith('{') && text.includes("'step'") && text.includes("'value'") && !text.includes("'loss'");
 };
 
-/** How much of the loss line a failed trial keeps in `details.lossLine` (characters). */
-const LOSS_LINE_KEPT_CHARS = 1000;
-
 /** A program's line as a message quotes it, shortened. */
 const quoteLine = (line: string): string =>
   `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
@@ -357,8 +355,8 @@ export const interpretCommandOutcome = (
           ...details,
           // Cut by characters, never inside one (review 139: half an emoji was stored).
           lossLine:
-            Array.from(asPrinted).length > LOSS_LINE_KEPT_CHARS
-              ? `${Array.from(asPrinted).slice(0, LOSS_LINE_KEPT_CHARS).join('')}...`
+            Array.from(asPrinted).length > KEPT_TEXT_CHARS
+              ? `${Array.from(asPrinted).slice(0, KEPT_TEXT_CHARS).join('')}...`
               : asPrinted,
         };
   if (outcome.timedOut || outcome.aborted) {

@@ -34,6 +34,9 @@ beforeAll(() => {
   if (mode === 'spin') for (;;) {}
   if (mode === 'stray') { Promise.reject(new Error('left behind')); return x; }
   if (mode === 'throw') throw new Error('plain boom');
+  if (mode === 'bigMessage') throw new Error('shape mismatch: ' + '[0.1234, '.repeat(200000));
+  if (mode === 'undefined') throw undefined;
+  if (mode === 'symbol') throw Symbol('sym');
   if (mode === 'typo') return x.toFixed(2).foo.bar;
   if (mode === 'function') return { loss: x, callback: () => 1 };
   if (mode === 'attrs') return { loss: x, attrs: { f: () => 1 } };
@@ -414,6 +417,23 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
       expect(await evaluate({ mode: 'ok', x: 6 })).toEqual({ status: 'ok', loss: 12 });
     } finally {
       await objective.close?.();
+    }
+  });
+
+  it("cuts a thrown message of megabytes (a tensor's repr) to its first 1,000 characters, saying how much was cut, in a worker and on this thread", async () => {
+    const context = { trialNumber: 1, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
+    const inWorker = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
+    const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
+    try {
+      for (const objective of [inWorker, inProcess]) {
+        const result = await objective.evaluate({ mode: 'bigMessage', x: 1 } as never, context);
+        const message = result.status === 'failed' ? result.error.message : '';
+        expect(message).toMatch(/^shape mismatch: \[0\.1234, .*… \(1799016 more characters cut\)$/);
+        expect(message.length).toBeLessThan(1100);
+        expect(JSON.stringify(result).length).toBeLessThan(6000);
+      }
+    } finally {
+      await inWorker.close?.();
     }
   });
 

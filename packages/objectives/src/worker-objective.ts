@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
+  clippedText,
   describeValue,
   type EvaluationContext,
   type EvaluationResult,
@@ -97,7 +98,7 @@ const failed = failedResult;
 
 /** What a thread's crash says: an Error's message, or the value a timer threw (trial 53: it said `undefined`). */
 const crashMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
+  error instanceof Error ? clippedText(String(error.message)) : `it threw ${describeValue(error)}`;
 
 /** A thread ended for its heap limit (trial 53: said to be a throw in a timer). */
 const outOfMemory = (error: unknown): boolean =>

@@ -98,6 +98,24 @@ export const printable = (text: string, oneLine = false): string => {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what it matches.
 const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
+/**
+ * The most of one piece of an objective's own text a failed trial keeps in a field that lines show: a thrown
+ * error's message, a `command` objective's loss line (characters).
+ */
+export const KEPT_TEXT_CHARS = 1000;
+
+/**
+ * `text` as a failed trial keeps it: whole when at most `limit` characters, else its first `limit` characters (never half
+ * of one) and `… (N more characters cut)`, so a message holding a tensor's repr is not repeated whole on every line.
+ */
+export const clippedText = (text: string, limit = KEPT_TEXT_CHARS): string => {
+  if (text.length <= limit) return text;
+  // A surrogate pair is not split (half an emoji).
+  const code = text.charCodeAt(limit - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
+  return `${text.slice(0, end)}… (${text.length - end} more characters cut)`;
+};
+
 /** The most of a stderr line a table or progress line shows. */
 const STDERR_LINE_CHARS = 120;
 

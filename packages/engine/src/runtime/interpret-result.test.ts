@@ -196,6 +196,17 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
     expect(JSON.parse(JSON.stringify(info))).toEqual(info);
   });
 
+  it("cuts a message of megabytes (a tensor's repr) to its first 1,000 characters, saying how many more were cut", () => {
+    const info = thrownErrorInfo(new Error(`shape mismatch: ${'[0.1234, '.repeat(200_000)}`));
+    expect(info.message).toMatch(/^shape mismatch: \[0\.1234, .*… \(1799016 more characters cut\)$/);
+    expect(info.message.length).toBeLessThan(1100);
+    expect(JSON.stringify(info).length).toBeLessThan(6000);
+    // Never half of a character: an emoji across the cut is left out whole.
+    const emoji = thrownErrorInfo(new Error(`${'x'.repeat(999)}😀${'y'.repeat(10)}`)).message;
+    expect(emoji).toBe(`${'x'.repeat(999)}… (12 more characters cut)`);
+    expect(thrownErrorInfo(new Error('x'.repeat(1000))).message).toBe('x'.repeat(1000));
+  });
+
   it('a plain Error keeps no errorName; a thrown non-Error is described, with no details', () => {
     expect(thrownErrorInfo(new Error('x')).details?.errorName).toBeUndefined();
     expect(thrownErrorInfo('oops')).toEqual({ code: 'OBJECTIVE_THREW', message: 'The objective threw "oops"' });

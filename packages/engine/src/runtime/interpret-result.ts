@@ -1,3 +1,4 @@
+import { clippedText } from '../builtins/words.js';
 import type { EvaluationResult } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
 import { codeThrownAt, describeValue, TrialPruned } from '../errors.js';
@@ -222,7 +223,7 @@ export const thrownErrorInfo = (
 ): {
   /** `code` as given (`OBJECTIVE_THREW` by default); `PRUNED` for a {@link TrialPruned}. */
   code: string;
-  /** The error's message, or the thrown value described (`The objective threw 42`). */
+  /** The error's message (its first 1,000 characters, then how many more were cut), or the thrown value described (`The objective threw 42`). */
   message: string;
   /** Of an Error: its `errorName`, `thrownAt`, `errorCode` and `stack`, those it has; absent when none. */
   details?: Record<string, unknown>;
@@ -238,7 +239,8 @@ export const thrownErrorInfo = (
   if (typeof own === 'string' || (typeof own === 'number' && Number.isFinite(own))) details.errorCode = own;
   if (typeof error.stack === 'string' && error.stack !== '') details.stack = error.stack.slice(0, STACK_CHARS);
   // A message that is not a string (an Error made by hand) is described, not passed on (review 78).
-  const message = typeof error.message === 'string' ? error.message : describeValue(error.message);
+  // A message holding a tensor's or a table's repr (megabytes) is cut, as a program's stderr is.
+  const message = typeof error.message === 'string' ? clippedText(error.message) : describeValue(error.message);
   return Object.keys(details).length === 0 ? { code, message } : { code, message, details };
 };
 

@@ -291,5 +291,6 @@ export {
   statFields,
   thisProcess,
 } from './runtime/stale-trials.js';
+export { strayBetweenTrialsNote } from './runtime/stray-errors.js';
 export { suggestParams } from './runtime/suggest-params.js';
 export { storeUpgradeNote, warnOnStderr } from './runtime/warn-on-stderr.js';

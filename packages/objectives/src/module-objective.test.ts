@@ -11,6 +11,7 @@ import {
   runStudy,
   type Suggester,
   sampleDistribution,
+  strayBetweenTrialsNote,
 } from '@parzen/engine/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModuleExport } from './load-module-export.js';
@@ -34,14 +35,14 @@ beforeAll(() => {
   if (mode === 'spin') for (;;) {}
   if (mode === 'stray') { Promise.reject(new Error('left behind')); return x; }
   if (mode === 'throw') throw new Error('plain boom');
-  if (mode === 'bigMessage') throw new Error('shape mismatch: ' + '[0.1234, '.repeat(200000));
-  if (mode === 'undefined') throw undefined;
-  if (mode === 'symbol') throw Symbol('sym');
   if (mode === 'typo') return x.toFixed(2).foo.bar;
   if (mode === 'function') return { loss: x, callback: () => 1 };
   if (mode === 'attrs') return { loss: x, attrs: { f: () => 1 } };
   if (mode === 'lossFn') return { loss: () => x };
   if (mode === 'classAttrs') return { loss: x, attrs: { model: new (class Model { constructor() { this.k = 1; } })() } };
+  if (mode === 'bigMessage') throw new Error('shape mismatch: ' + '[0.1234, '.repeat(200000));
+  if (mode === 'undefined') throw undefined;
+  if (mode === 'symbol') throw Symbol('sym');
   if (mode === 'polite') await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped politely'))));
   return x * 2;
 };\n`,
@@ -52,6 +53,10 @@ beforeAll(() => {
 export default async ({ x, mode }, { report, shouldPrune }) => {
   if (mode === 'keep') { kept = report; return x; }
   if (mode === 'late') { await kept(7, 1); return { loss: x, late: true }; }
+  if (mode === 'refusedUnawaited') {
+    report(0, x); report(-1, x);
+    return x;
+  }
   if (mode === 'unawaited') {
     report(0, x); report(1, x + 1); report(2, x + 2);
     return x;
@@ -698,6 +703,33 @@ const recorder = (pruneAt = Number.POSITIVE_INFINITY) => {
   };
   return { context, reports };
 };
+
+describe('a report the objective did not await, refused after its trial returned', () => {
+  it("is said in a worker thread as on Parzen's thread (it was dropped without a word), and the thread lives on", async () => {
+    const warned: string[] = [];
+    const objective = await createModuleObjective({ path: './curve.mjs', export: 'default' }, dir, (message) =>
+      warned.push(message),
+    );
+    try {
+      const refused = recorder();
+      expect(await objective.evaluate({ x: 5, mode: 'refusedUnawaited' }, refused.context)).toEqual({
+        status: 'ok',
+        loss: 5,
+      });
+      expect(refused.reports).toEqual([[0, 5]]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(warned).toEqual([
+        'a report(step, value) the objective did not await was refused between trials: step must be a non-negative integer; found -1',
+      ]);
+      expect(warned[0]).toBe(
+        strayBetweenTrialsNote(new ParzenError('REPORT_INVALID', 'step must be a non-negative integer; found -1')),
+      );
+      expect(await objective.evaluate({ x: 12 }, recorder().context)).toMatchObject({ status: 'ok', loss: 1.2 });
+    } finally {
+      await objective.close?.();
+    }
+  });
+});
 
 describe.each(['none', 'worker'] as const)('module objective reports (isolate: %s)', (isolate) => {
   it('passes report and shouldPrune to the function; a pruned function returns or throws as usual', async () => {

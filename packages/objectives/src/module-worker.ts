@@ -57,6 +57,16 @@ export type ModuleWorkerReply =
     }
   /** The thread took up a trial: a thread that ends before saying so never ran it. */
   | { readonly type: 'started'; readonly id: number }
+  /**
+   * A report the objective did not await, refused by Parzen after its trial had returned: said by the host as on
+   * Parzen's thread (nothing is left to throw it to).
+   */
+  | {
+      readonly type: 'late-refusal';
+      readonly message: string;
+      readonly code?: ErrorCode;
+      readonly issues?: readonly ConfigIssue[];
+    }
   /** A report made after its trial ended (a callback that fired late): not stored, said by the host, once a trial. */
   | { readonly type: 'late-report'; readonly trialNumber: number; readonly step: unknown; readonly value: unknown }
   | {
@@ -195,7 +205,11 @@ const trialContext = (id: number, trialNumber: number, seed: number, trial: Runn
   return { trialNumber, seed, signal: trial.controller.signal, report, shouldPrune: (): boolean => trial.prune };
 };
 
-/** Settles the report a `reported` or `report-failed` answer is for. */
+/**
+ * Settles the report a `reported` or `report-failed` answer is for. A refusal that comes after the trial returned
+ * (the objective did not await the report) goes to the host to be said, as a warning: rejecting it here, where
+ * nothing awaits it, would end the thread.
+ */
 const answerReport = (
   trial: RunningTrial | undefined,
   answer: Extract<ModuleWorkerRequest, { type: 'reported' | 'report-failed' }>,
@@ -203,6 +217,18 @@ const answerReport = (
   const waiting = trial?.waiting.get(answer.seq);
   if (trial === undefined || waiting === undefined) return;
   trial.waiting.delete(answer.seq);
+  if (trial.ended === true) {
+    if (answer.type === 'report-failed') {
+      const { message, code, issues } = answer;
+      send({
+        type: 'late-refusal',
+        message,
+        ...(code === undefined ? {} : { code }),
+        ...(issues === undefined ? {} : { issues }),
+      });
+    } else waiting.resolve();
+    return;
+  }
   // As a ParzenError with its code when it has one, as `context.report` throws in-process (review 132: a plain
   // Error in a worker, so `error.code === 'REPORT_INVALID'` held only with isolate "none").
   if (answer.type === 'report-failed') {
@@ -223,6 +249,8 @@ const answerReport = (
 try {
   const objective = await loadModuleExport(path, exportName, baseDir);
   const running = new Map<number, RunningTrial>();
+  // Trials that returned with reports not yet answered (not awaited): kept until their answers come.
+  const answering = new Map<number, RunningTrial>();
   port?.on('message', async (request: ModuleWorkerRequest) => {
     if (request.type === 'flush') {
       await flushStdio();
@@ -234,7 +262,9 @@ try {
       return;
     }
     if (request.type === 'reported' || request.type === 'report-failed') {
-      answerReport(running.get(request.id), request);
+      answerReport(running.get(request.id) ?? answering.get(request.id), request);
+      const ended = answering.get(request.id);
+      if (ended !== undefined && ended.waiting.size === 0) answering.delete(request.id);
       return;
     }
     const trial: RunningTrial = { controller: new AbortController(), waiting: new Map(), prune: false };
@@ -252,6 +282,7 @@ try {
     } finally {
       trial.ended = true;
       running.delete(request.id);
+      if (trial.waiting.size > 0) answering.set(request.id, trial);
     }
   });
   send({ type: 'ready' });

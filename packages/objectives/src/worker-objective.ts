@@ -13,6 +13,7 @@ import {
   lateStopNote,
   type ObjectiveAdapter,
   ParzenError,
+  strayBetweenTrialsNote,
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, MissingExportError, MissingPackageError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
@@ -134,6 +135,8 @@ class ObjectiveThread {
   private readonly inFlight = sharedStdioCounter;
   /** Told of a report made after its trial ended, once per trial (the objective's warning, set by its owner). */
   onLateReport: ((trialNumber: number, step: unknown, value: unknown) => void) | undefined;
+  /** Told of a report the objective did not await, refused after its trial returned (the objective's warning). */
+  onLateRefusal: ((error: Error) => void) | undefined;
 
   constructor(data: ModuleWorkerData) {
     this.worker = startWorker({ ...data, inFlight: this.inFlight });
@@ -167,6 +170,12 @@ class ObjectiveThread {
               : new Error(reply.message),
         );
       else if (reply.type === 'late-report') this.onLateReport?.(reply.trialNumber, reply.step, reply.value);
+      else if (reply.type === 'late-refusal')
+        this.onLateRefusal?.(
+          reply.code === undefined
+            ? new Error(reply.message)
+            : new ParzenError(reply.code, reply.message, { issues: reply.issues ?? [] }),
+        );
       else this.waiting.get(reply.id)?.(reply);
     });
     this.worker.on('error', (error: unknown) => {
@@ -444,6 +453,7 @@ export const createWorkerObjective = async (
   const spawn = () => {
     const thread = takeKept(key) ?? new ObjectiveThread(data);
     thread.onLateReport = (trialNumber, step, value) => warn(lateReportNote(trialNumber, step, value));
+    thread.onLateRefusal = (error) => warn(strayBetweenTrialsNote(error));
     all.add(thread);
     return thread;
   };

@@ -54,7 +54,7 @@ import {
   staleness,
 } from './stale-trials.js';
 import { askStopper } from './stopping.js';
-import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
+import { strayBetweenTrialsNote, strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import {
   type AskedTrial,
   askTrial,
@@ -883,9 +883,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // An objective on this thread may throw from a timer after its trial ended: a warning, not a crash.
     const unwatch =
       options.objective.sharesThread && options.catchStrayErrors !== false
-        ? watchStrayErrorsBetweenTrials((error) =>
-            warn(`${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`),
-          )
+        ? watchStrayErrorsBetweenTrials((error) => warn(strayBetweenTrialsNote(error)))
         : undefined;
     // An objective on this thread may call process.exit from a timer after its trial ended: said, and exit code 1.
     const unwatchExits = options.objective.sharesThread === true ? watchProcessExits() : undefined;

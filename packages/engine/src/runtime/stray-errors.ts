@@ -1,4 +1,5 @@
 import { ParzenError } from '../errors.js';
+import { thrownErrorInfo } from './interpret-result.js';
 import { ObjectiveExit } from './process-exits.js';
 
 /**
@@ -44,3 +45,10 @@ export const strayErrorSource = (error: unknown): string =>
     : (error as { code?: unknown } | null)?.code === 'EPIPE'
       ? "the reader of the process's output closed the pipe (as `| head` does) and the objective wrote to it"
       : 'the objective threw outside its call (in a timer or a callback)';
+
+/**
+ * The warning for an error an objective left behind when no trial was evaluating (a refused report it did not
+ * await, a timer's throw), the same on Parzen's thread and from a worker thread.
+ */
+export const strayBetweenTrialsNote = (error: unknown): string =>
+  `${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`;

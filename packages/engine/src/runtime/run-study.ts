@@ -40,7 +40,6 @@ import {
   studyCommand,
 } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
-import { thrownErrorInfo } from './interpret-result.js';
 import { holdProcessOpen, signalsDelivered, studyRunGoingOn } from './interrupts.js';
 import { watchProcessExits } from './process-exits.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
@@ -54,7 +53,7 @@ import {
   staleness,
 } from './stale-trials.js';
 import { askStopper } from './stopping.js';
-import { strayBetweenTrialsNote, strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
+import { strayBetweenTrialsNote, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import {
   type AskedTrial,
   askTrial,

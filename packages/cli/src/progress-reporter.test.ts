@@ -99,6 +99,26 @@ describe('progress reporter', () => {
     ]);
   });
 
+  it('names the time budget on the start line when the run has one', async () => {
+    const fresh = {
+      type: 'study.started',
+      at,
+      study,
+      resumed: false,
+      existingTrials: 0,
+      failed: 0,
+      pruned: 0,
+    } as const;
+    const played: EngineEvent[] = [
+      { ...fresh, maxTrials: 3, maxSeconds: 2 },
+      { ...fresh, maxSeconds: 90 },
+    ];
+    expect((await play('lines', false, played)).split('\n').slice(0, 2)).toEqual([
+      'Starting study demo (0 trials so far, up to 3 trials, time budget 2 s)',
+      'Starting study demo (0 trials so far, time budget 90 s)',
+    ]);
+  });
+
   it("counts the study's trials and best as the suggestion saw them, other workers' too (trial 56)", async () => {
     const started = (number: number, finished: number, best?: { number: number; loss: number }): EngineEvent => ({
       type: 'trial.started',

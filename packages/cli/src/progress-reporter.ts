@@ -137,7 +137,7 @@ const startLine = (state: ProgressState, event: Extract<EngineEvent, { type: 'st
       (event.running ?? 0) > 0
         ? `, ${event.running} of them marked running (${event.running === 1 ? 'by another worker, or one that is gone' : 'by other workers, or ones that are gone'})`
         : ''
-    }${limit})`
+    }${limit}${event.maxSeconds === undefined ? '' : `, time budget ${event.maxSeconds} s`})`
   );
 };
 

@@ -87,6 +87,8 @@ export type EngineEvent<P = ExternalParams> =
       readonly maxTrials?: number;
       /** The run's `moreTrials`, when its budget has one (beside a `maxTrials`, the first limit reached ends it). */
       readonly moreTrials?: number;
+      /** The run's time budget (`maxSeconds`), when it has one: no trial starts after it, running ones finish. */
+      readonly maxSeconds?: number;
       /** Enqueued entries waiting to run first, when the store can list them (`listEnqueued`). */
       readonly waitingEntries?: number;
     })

@@ -130,6 +130,12 @@ export class BudgetTracker {
     return this.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
   }
 
+  /** Milliseconds until `maxSeconds` has passed (0 once it has); undefined without one. */
+  msLeft(): number | undefined {
+    const { maxSeconds } = this.budget;
+    return maxSeconds === undefined ? undefined : Math.max(0, maxSeconds * 1000 - (performance.now() - this.startedAt));
+  }
+
   /** The rule that says stop now, if any. */
   stopReason(): StopReason | undefined {
     const { maxSeconds, lossThreshold, patience, maxConsecutiveFailures } = this.budget;

@@ -1083,6 +1083,32 @@ describe('runStudy', () => {
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
   });
 
+  it('says once when trials without a time limit still run a second after maxSeconds passed, and not when they have one', async () => {
+    const warned: string[] = [];
+    const result = await run(
+      async () => {
+        await sleep(1200);
+        return 1;
+      },
+      { maxSeconds: 0.01 },
+      { onWarning: (message) => warned.push(message) },
+    );
+    expect(result.reason).toBe('max-seconds');
+    expect(warned.filter((message) => message.includes('time budget'))).toEqual([
+      'study test: its time budget (maxSeconds: 0.01) has passed, so no trial starts now; the run waits for its running trial, which has no time limit (trialTimeoutSeconds in a config, trialTimeoutMs in code, sets one). Stopping the run (Ctrl-C) ends it.',
+    ]);
+    const limited: string[] = [];
+    await run(
+      async () => {
+        await sleep(1200);
+        return 1;
+      },
+      { maxSeconds: 0.01 },
+      { trialTimeoutMs: 5000, onWarning: (message) => limited.push(message) },
+    );
+    expect(limited.filter((message) => message.includes('time budget'))).toEqual([]);
+  });
+
   it('resumes without replaying: 10 + 10 trials equal 20 trials straight', async () => {
     const straight = await run(heart, { maxTrials: 20 });
     const store = createMemoryStore();

@@ -213,6 +213,9 @@ export interface RunResult {
 /** A pruner never given a value is said once this many of a run's trials have completed without one. */
 const UNREPORTED_WARN_MIN = 3;
 
+/** How long after `maxSeconds` trials without a time limit still running are said to hold the run. */
+const BUDGET_PASSED_NOTE_MS = 1000;
+
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
@@ -506,6 +509,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
       ...(budget.moreTrials === undefined ? {} : { moreTrials: budget.moreTrials }),
+      ...(budget.maxSeconds === undefined ? {} : { maxSeconds: budget.maxSeconds }),
       ...(waitingNow === undefined || waitingNow.length === 0 ? {} : { waitingEntries: waitingNow.length }),
     });
     // A signal that came while the store blocked the thread (SQLite's open wait) is heard before the first
@@ -886,9 +890,24 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         : undefined;
     // An objective on this thread may call process.exit from a timer after its trial ended: said, and exit code 1.
     const unwatchExits = options.objective.sharesThread === true ? watchProcessExits() : undefined;
+    // The time budget passing while trials without a time limit run: said once, a second after (a trial about to
+    // end is not worth a line), not a silent wait (a hung trial held a run past its maxSeconds without a word).
+    const timeLeft = options.trialTimeoutMs === undefined ? tracker.msLeft() : undefined;
+    const timeUp =
+      timeLeft === undefined
+        ? undefined
+        : setTimeout(() => {
+            if (inFlight === 0 || interrupt.signal.aborted) return;
+            warn(
+              `study ${spec.name}: its time budget (maxSeconds: ${budget.maxSeconds}) has passed, so no trial starts now; the run waits for its ${inFlight === 1 ? 'running trial, which has' : `${inFlight} running trials, which have`} no time limit ` +
+                `(trialTimeoutSeconds in a config, trialTimeoutMs in code, sets one). Stopping the run (Ctrl-C) ends ${inFlight === 1 ? 'it' : 'them'}.`,
+            );
+          }, timeLeft + BUDGET_PASSED_NOTE_MS);
+    timeUp?.unref();
     try {
       await Promise.all(Array.from({ length: workers }, guarded));
     } finally {
+      clearTimeout(timeUp);
       unwatch?.();
       unwatchExits?.();
     }

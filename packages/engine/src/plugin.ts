@@ -271,7 +271,7 @@ export type {
 export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
-export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
+export { describeThrown, failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { folderNotMade, makeFolder } from './runtime/make-folder.js';
 export { lateReportNote } from './runtime/pruning.js';
 export {

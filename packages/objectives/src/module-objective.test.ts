@@ -442,6 +442,26 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     }
   });
 
+  it('words `throw undefined` and `throw Symbol("sym")` alike in a worker and on this thread, the symbol with its description', async () => {
+    const context = { trialNumber: 1, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
+    const inWorker = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
+    const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
+    try {
+      for (const objective of [inWorker, inProcess]) {
+        expect(await objective.evaluate({ mode: 'undefined', x: 1 } as never, context)).toEqual({
+          status: 'failed',
+          error: { code: 'OBJECTIVE_THREW', message: 'The objective threw undefined' },
+        });
+        expect(await objective.evaluate({ mode: 'symbol', x: 1 } as never, context)).toEqual({
+          status: 'failed',
+          error: { code: 'OBJECTIVE_THREW', message: 'The objective threw Symbol(sym)' },
+        });
+      }
+    } finally {
+      await inWorker.close?.();
+    }
+  });
+
   it('runs the next trial on a new thread when a returned trial left a stray rejection behind (it failed that next trial)', async () => {
     const warnings: string[] = [];
     const objective = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir, (message) =>

@@ -277,8 +277,8 @@ try {
       const sawPrune = trial.prune;
       // An Error is described here, where its class, own code and stack still are (trial 54): sent as it
       // is, it would arrive as its message alone.
-      if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error), sawPrune });
-      else send({ type: 'threw', id: request.id, error, sawPrune });
+      // Any other value too (`throw undefined`, a Symbol, which cannot leave the thread), as Parzen's thread says it.
+      send({ type: 'failed', id: request.id, ...thrownErrorInfo(error), sawPrune });
     } finally {
       trial.ended = true;
       running.delete(request.id);

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   clippedText,
-  describeValue,
+  describeThrown,
   type EvaluationContext,
   type EvaluationResult,
   failedResult,
@@ -14,6 +14,7 @@ import {
   type ObjectiveAdapter,
   ParzenError,
   strayBetweenTrialsNote,
+  thrownErrorInfo,
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, MissingExportError, MissingPackageError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
@@ -99,7 +100,7 @@ const failed = failedResult;
 
 /** What a thread's crash says: an Error's message, or the value a timer threw (trial 53: it said `undefined`). */
 const crashMessage = (error: unknown): string =>
-  error instanceof Error ? clippedText(String(error.message)) : `it threw ${describeValue(error)}`;
+  error instanceof Error ? clippedText(String(error.message)) : `it threw ${describeThrown(error)}`;
 
 /** A thread ended for its heap limit (trial 53: said to be a throw in a timer). */
 const outOfMemory = (error: unknown): boolean =>
@@ -271,10 +272,8 @@ class ObjectiveThread {
         else if (reply.type === 'failed')
           void reports.then(() => ended(failed(reply.code, reply.message, reply.details), reply));
         else if (reply.type === 'threw') {
-          const error = reply.error;
-          const message =
-            error instanceof Error ? error.message : `The objective threw ${JSON.stringify(error) ?? String(error)}`;
-          void reports.then(() => ended(failed('OBJECTIVE_THREW', message), reply));
+          const { code, message } = thrownErrorInfo(reply.error);
+          void reports.then(() => ended(failed(code, message), reply));
         }
       });
       // A thread that ends before it took up the trial ended for an earlier trial's sake (a stray throw

@@ -210,6 +210,9 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
   it('a plain Error keeps no errorName; a thrown non-Error is described, with no details', () => {
     expect(thrownErrorInfo(new Error('x')).details?.errorName).toBeUndefined();
     expect(thrownErrorInfo('oops')).toEqual({ code: 'OBJECTIVE_THREW', message: 'The objective threw "oops"' });
+    // Not "nothing" on one thread and "undefined" on another; a symbol keeps its description.
+    expect(thrownErrorInfo(undefined).message).toBe('The objective threw undefined');
+    expect(thrownErrorInfo(Symbol('sym')).message).toBe('The objective threw Symbol(sym)');
   });
 
   it('describes a message that is not a string, so the trial keeps OBJECTIVE_THREW (review 78)', () => {

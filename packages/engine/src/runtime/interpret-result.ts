@@ -207,6 +207,13 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
   return typeof checked === 'number' ? { status: 'ok', loss: checked } : checked;
 };
 
+/**
+ * A thrown value that is no Error, as every message says it, on Parzen's thread and from a worker thread:
+ * `undefined`, `Symbol(sym)` (its description kept), or as {@link describeValue} says it (`"text"`, `{"a":1}`).
+ */
+export const describeThrown = (value: unknown): string =>
+  value === undefined ? 'undefined' : typeof value === 'symbol' ? value.toString() : describeValue(value);
+
 /** The most of a thrown error's stack a failed trial keeps (its first lines: where it was thrown). */
 const STACK_CHARS = 4000;
 
@@ -228,7 +235,7 @@ export const thrownErrorInfo = (
   /** Of an Error: its `errorName`, `thrownAt`, `errorCode` and `stack`, those it has; absent when none. */
   details?: Record<string, unknown>;
 } => {
-  if (!(error instanceof Error)) return { code, message: `The objective threw ${describeValue(error)}` };
+  if (!(error instanceof Error)) return { code, message: `The objective threw ${describeThrown(error)}` };
   // `throw new TrialPruned()`: the objective ended its trial pruned (the run loop records it at its last value).
   if (error instanceof TrialPruned) return { code: 'PRUNED', message: error.message };
   const details: Record<string, unknown> = {};

@@ -425,41 +425,40 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     }
   });
 
-  it("cuts a thrown message of megabytes (a tensor's repr) to its first 1,000 characters, saying how much was cut, in a worker and on this thread", async () => {
+  /** What `unruly.mjs` gives for `mode` in a worker thread and on this thread (`isolate: "none"`). */
+  const inBoth = async (mode: string) => {
     const context = { trialNumber: 1, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
     const inWorker = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
     const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
     try {
-      for (const objective of [inWorker, inProcess]) {
-        const result = await objective.evaluate({ mode: 'bigMessage', x: 1 } as never, context);
-        const message = result.status === 'failed' ? result.error.message : '';
-        expect(message).toMatch(/^shape mismatch: \[0\.1234, .*… \(1799016 more characters cut\)$/);
-        expect(message.length).toBeLessThan(1100);
-        expect(JSON.stringify(result).length).toBeLessThan(6000);
-      }
+      return [
+        await inWorker.evaluate({ mode, x: 1 } as never, context),
+        await inProcess.evaluate({ mode, x: 1 } as never, context),
+      ];
     } finally {
       await inWorker.close?.();
+    }
+  };
+
+  it("cuts a thrown message of megabytes (a tensor's repr) to its first 1,000 characters, saying how much was cut, in a worker and on this thread", async () => {
+    for (const result of await inBoth('bigMessage')) {
+      const message = result?.status === 'failed' ? result.error.message : '';
+      expect(message).toMatch(/^shape mismatch: \[0\.1234, .*… \(1799016 more characters cut\)$/);
+      expect(message.length).toBeLessThan(1100);
+      expect(JSON.stringify(result).length).toBeLessThan(6000);
     }
   });
 
   it('words `throw undefined` and `throw Symbol("sym")` alike in a worker and on this thread, the symbol with its description', async () => {
-    const context = { trialNumber: 1, seed: 1, signal, report: async () => {}, shouldPrune: () => false };
-    const inWorker = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
-    const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
-    try {
-      for (const objective of [inWorker, inProcess]) {
-        expect(await objective.evaluate({ mode: 'undefined', x: 1 } as never, context)).toEqual({
-          status: 'failed',
-          error: { code: 'OBJECTIVE_THREW', message: 'The objective threw undefined' },
-        });
-        expect(await objective.evaluate({ mode: 'symbol', x: 1 } as never, context)).toEqual({
-          status: 'failed',
-          error: { code: 'OBJECTIVE_THREW', message: 'The objective threw Symbol(sym)' },
-        });
-      }
-    } finally {
-      await inWorker.close?.();
-    }
+    const threw = (message: string) => ({ status: 'failed', error: { code: 'OBJECTIVE_THREW', message } });
+    expect(await inBoth('undefined')).toEqual([
+      threw('The objective threw undefined'),
+      threw('The objective threw undefined'),
+    ]);
+    expect(await inBoth('symbol')).toEqual([
+      threw('The objective threw Symbol(sym)'),
+      threw('The objective threw Symbol(sym)'),
+    ]);
   });
 
   it('runs the next trial on a new thread when a returned trial left a stray rejection behind (it failed that next trial)', async () => {

@@ -51,3 +51,28 @@ describe('process.exit() from an objective on Parzen\'s own thread (isolate: "no
     );
   });
 });
+
+describe('an objective module that does not load', () => {
+  it("is said as the user's module that could not load, not as Parzen's plugin that could not start; PARZEN_DEBUG shows the module's own stack", async () => {
+    writeIn(
+      dir,
+      'topthrow.mjs',
+      'const load = () => {\n  throw new Error("dataset missing: data.csv");\n};\nload();\n',
+    );
+    const { store: _, ...config } = heartConfig({
+      name: 'topthrow',
+      objective: { use: 'module', options: { path: './topthrow.mjs' } },
+    });
+    const path = writeIn(dir, 'topthrow.json', config);
+    const run = await runParzen(['run', path, '--json'], { cwd: dir, env: { PARZEN_DEBUG: '1' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `topthrow.json: Objective module \`./topthrow.mjs\` failed to load: dataset missing: data.csv (at ${dir}/topthrow.mjs:2:9)`,
+    );
+    expect(run.stderr).not.toContain('could not start');
+    expect(run.stderr).toMatch(/caused by: Error: dataset missing: data\.csv\n\s+at load \(.*topthrow\.mjs:2:9\)/);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      errors: [{ code: 'PLUGIN_INVALID' }],
+    });
+  });
+});

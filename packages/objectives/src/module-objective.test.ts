@@ -226,10 +226,21 @@ describe('module objective', () => {
       join(dir, 'thrower.mjs'),
       "const helper = () => {\n  throw new Error('load failed here');\n};\nhelper();\n",
     );
-    for (const isolate of ['none', 'worker'] as const)
-      await expect(createModuleObjective({ path: './thrower.mjs', export: 'default', isolate }, dir)).rejects.toThrow(
+    for (const isolate of ['none', 'worker'] as const) {
+      const refused = await createModuleObjective({ path: './thrower.mjs', export: 'default', isolate }, dir).catch(
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(ParzenError);
+      // A code to branch on, as a missing file's CONFIG_INVALID; its cause is what the module threw, with its own
+      // stack (the module's place, not Parzen's).
+      expect(refused).toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'module' });
+      expect((refused as Error).message).toBe(
         `Objective module \`./thrower.mjs\` failed to load: load failed here (at ${join(dir, 'thrower.mjs')}:2:9)`,
       );
+      expect((refused as Error & { cause: Error }).cause.stack).toMatch(
+        /^Error: load failed here\n\s+at helper .*thrower\.mjs:2:9/,
+      );
+    }
   });
 
   it('says what the module exports where the export is loaded outside an objective', async () => {
@@ -671,6 +682,14 @@ console.log('loss', result.status === 'ok' ? result.loss : result.status, made.n
     await expect(createModuleObjective({ path: './broken.mjs', export: 'default' }, dir)).rejects.toThrow(
       `Objective module \`./broken.mjs\` failed to load: Unexpected token ';' at\n${join(dir, 'broken.mjs')}:2\nexport default (p => ;\n`,
     );
+    const refused = await createModuleObjective({ path: './broken.mjs', export: 'default' }, dir).catch(
+      (error: unknown) => error,
+    );
+    const { code, cause } = refused as Error & { code: string; cause: Error };
+    expect([code, cause.stack]).toEqual([
+      'PLUGIN_INVALID',
+      expect.stringMatching(/^SyntaxError: Unexpected token ';'/),
+    ]);
   });
 
   it('shows only the place of a syntax error in a minified file, not its megabyte line', async () => {

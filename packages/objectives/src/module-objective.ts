@@ -9,6 +9,7 @@ import {
   type ObjectiveAdapter,
   type ObjectiveFunction,
   type ObjectSchemaNode,
+  ParzenError,
   SERVICES,
 } from '@parzen/engine/plugin';
 import {
@@ -19,7 +20,7 @@ import {
   MissingPackageError,
 } from './load-module-export.js';
 import { withSchemaDefaults } from './schema-defaults.js';
-import { createWorkerObjective } from './worker-objective.js';
+import { createWorkerObjective, WorkerScriptMissing } from './worker-objective.js';
 
 /** Options of the `module` objective. */
 export interface ModuleObjectiveOptions {
@@ -167,7 +168,17 @@ export const createModuleObjective = async (
           found: `\`${given.path}\`, and no package of that name in node_modules of ${baseDir} or its parent folders`,
         },
       ]);
-    if (!(error instanceof MissingExportError)) throw error;
+    // The user's module did not load (a syntax error, a throw at its top level, a top-level await that never
+    // settles): PLUGIN_INVALID as the CLI says a module that cannot load, naming the module, not Parzen's plugin
+    // (its message names the module and where it failed; `cause` is what it threw, with its stack).
+    if (!(error instanceof MissingExportError)) {
+      if (error instanceof ParzenError || error instanceof WorkerScriptMissing || !(error instanceof Error))
+        throw error;
+      throw new ParzenError('PLUGIN_INVALID', error.message, {
+        plugin: 'module',
+        cause: error.cause instanceof Error ? error.cause : error,
+      });
+    }
     throw invalidConfig('options for the module objective', [
       {
         pointer: '/export',

@@ -50,6 +50,8 @@ export type ModuleWorkerReply =
   | {
       readonly type: 'load-failed';
       readonly message: string;
+      /** The stack of what the module threw (or the loader's refusal), for the host's error: the module's place, not Parzen's. */
+      readonly stack?: string;
       /** Set when the module loaded without the named function (see {@link MissingExportError}). */
       readonly missing?: { readonly functions: readonly string[]; readonly found: string };
       /** Set when the specifier names no package there (see {@link MissingPackageError}). */
@@ -287,9 +289,13 @@ try {
   });
   send({ type: 'ready' });
 } catch (error) {
+  // The innermost cause: what the module itself threw (the loader's message wraps it).
+  let own: unknown = error;
+  while (own instanceof Error && own.cause instanceof Error) own = own.cause;
   send({
     type: 'load-failed',
     message: error instanceof Error ? error.message : String(error),
+    ...(own instanceof Error && typeof own.stack === 'string' ? { stack: own.stack } : {}),
     ...(error instanceof MissingExportError ? { missing: { functions: error.functions, found: error.found } } : {}),
     ...(error instanceof MissingPackageError ? { missingPackage: true } : {}),
   });

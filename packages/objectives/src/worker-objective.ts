@@ -168,7 +168,7 @@ class ObjectiveThread {
             ? new MissingExportError(reply.message, data.exportName, reply.missing.functions, reply.missing.found)
             : reply.missingPackage === true
               ? new MissingPackageError(reply.message, data.path)
-              : new Error(reply.message),
+              : Object.assign(new Error(reply.message), reply.stack === undefined ? {} : { stack: reply.stack }),
         );
       else if (reply.type === 'late-report') this.onLateReport?.(reply.trialNumber, reply.step, reply.value);
       else if (reply.type === 'late-refusal')

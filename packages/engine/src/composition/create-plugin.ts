@@ -64,7 +64,7 @@ export const mapServices = (bound: ReadonlyMap<symbol, unknown>, where: string):
 /**
  * Creates the plugin a config slot picked, with the study's context. A factory's own `ParzenError` is
  * thrown as it is (a store's `STORE_CORRUPT`, a `STUDY_NOT_FOUND`, an `INTERRUPTED` wait), except that
- * a `PLUGIN_INVALID` one (a service nobody provides) gets the plugin's name; anything else a factory
+ * a `PLUGIN_INVALID` one (a service nobody provides) gets the plugin's name, unless it names this plugin itself; anything else a factory
  * throws is a `PLUGIN_INVALID` error naming the plugin.
  */
 export const createPlugin = async <K extends PluginKind>(
@@ -90,6 +90,9 @@ export const createPlugin = async <K extends PluginKind>(
     instance = await withSchemaCheckedOptions(manifest).create(choice.options ?? {}, guardedContext(kind, context));
   } catch (error) {
     if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
+    // A PLUGIN_INVALID naming this very plugin is in its own words (a module objective whose user module did not
+    // load says so), not a fault of the plugin to be said as one.
+    if (error instanceof ParzenError && error.plugin === choice.use) throw error;
     const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
     throw new ParzenError('PLUGIN_INVALID', `The ${kind} plugin \`${choice.use}\` could not start: ${message}`, {
       plugin: choice.use,

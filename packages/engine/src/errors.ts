@@ -283,7 +283,31 @@ const PUBLISHED_PLUGINS: Readonly<Record<string, Readonly<Record<string, string>
   ),
 };
 
+/**
+ * A `function` objective in a config run without functions registered (the `parzen` command): the function is in
+ * code, which a JSON config cannot reach; the config runs a module's export or a program instead.
+ */
+const functionObjectiveRefused = (known: readonly string[], pointer: string): ParzenError => {
+  const instead =
+    'a `module` objective (`{ "use": "module", "options": { "path": "./objective.mjs", "export": "train" } }`, the function exported from a file) or a `command` (a program)';
+  return new ParzenError(
+    'CONFIG_UNKNOWN_PLUGIN',
+    `No objective plugin named \`function\` at ${pointer}: a \`function\` objective is a function registered in code (fmin, createStudy, or runExperiment's \`functions\` option), which a config run by the parzen command cannot reach. Use ${instead}. Known objective plugins: ${known.join(', ') || '(none)'}.`,
+    {
+      plugin: 'function',
+      issues: [
+        {
+          pointer,
+          expected: `one of the objective plugins: ${known.join(', ') || '(none loaded)'}; a \`function\` objective exists only in code (fmin, createStudy, runExperiment's \`functions\`): a config runs ${instead}`,
+          found: '"function"',
+        },
+      ],
+    },
+  );
+};
+
 export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
+  if (kind === 'objective' && name === 'function') return functionObjectiveRefused(known, pointer);
   // Trial 43: a misspelt plugin name (`comand`) got no hint, though every misspelt field name does.
   const loadedHint = didYouMeanValue(name, known);
   // One of ours whose package was not given (trial 94: the `parzen` package's runExperiment has no `module`

@@ -66,6 +66,27 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('a `function` objective where no functions are registered (the parzen command): says it exists only in code, and what a config runs instead', () => {
+    let refused: unknown;
+    try {
+      validateConfig(valid, createRegistry([fakeTpe, memoryStoreManifest, consoleReporterManifest]));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ParzenError);
+    const { issues } = refused as ParzenError;
+    expect(issues).toEqual([
+      {
+        pointer: '/objective/use',
+        expected: expect.stringMatching(
+          /a `function` objective exists only in code \(fmin, createStudy, runExperiment's `functions`\): a config runs a `module` objective .*"path".*or a `command`/,
+        ),
+        found: '"function"',
+      },
+    ]);
+    expect(issues[0]?.expected).not.toContain('"plugins"');
+  });
+
   it('suggests the plugin a misspelt name meant (trial 43: `comand` got no hint)', () => {
     const { code, issues, message } = issuesOf(
       withChange({ objective: { use: 'functon', options: { name: 'heart' } } }),

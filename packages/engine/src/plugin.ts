@@ -270,6 +270,7 @@ export type {
 } from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
+export { SET_UP_BOUND_MS } from './runtime/evaluate-trial.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { describeThrown, failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { folderNotMade, makeFolder } from './runtime/make-folder.js';

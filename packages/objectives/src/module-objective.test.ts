@@ -16,6 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModuleExport } from './load-module-export.js';
 import { createModuleObjective } from './module-objective.js';
+import { createWorkerObjective } from './worker-objective.js';
 
 let dir: string;
 const signal = new AbortController().signal;
@@ -674,6 +675,22 @@ console.log('loss', result.status === 'ok' ? result.loss : result.status, made.n
       process.off('warning', onWarning);
     }
     expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('ends a first load whose top-level code never ends (a loop), naming the module, after saying it is still loading', async () => {
+    writeFileSync(join(dir, 'spins.mjs'), 'for (;;) {}\nexport default () => 1;\n');
+    const warned: string[] = [];
+    const started = Date.now();
+    await expect(
+      createWorkerObjective(
+        { path: './spins.mjs', exportName: 'default', baseDir: dir },
+        { reuseThreads: false, warn: (message) => warned.push(message), loadBoundMs: 1500 },
+      ),
+    ).rejects.toThrow(
+      /^Objective module `\.\/spins\.mjs` did not finish loading in 1\.5 s: its top-level code was still running \(a loop that never ends\?\), so its thread was ended\./,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(warned).toEqual([expect.stringMatching(/^objective module `\.\/spins\.mjs` is still loading after 0\.2 s/)]);
   });
 
   it('says where a syntax error is (file:line, the line and a caret), which import() alone does not', async () => {

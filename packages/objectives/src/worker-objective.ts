@@ -8,11 +8,13 @@ import {
   type EvaluationContext,
   type EvaluationResult,
   failedResult,
+  inSeconds,
   interpretObjectiveValue,
   lateReportNote,
   lateStopNote,
   type ObjectiveAdapter,
   ParzenError,
+  SET_UP_BOUND_MS,
   strayBetweenTrialsNote,
   thrownErrorInfo,
 } from '@parzen/engine/plugin';
@@ -430,6 +432,48 @@ const loadedOrStopped = (thread: ObjectiveThread, signal: AbortSignal): Promise<
   });
 
 /**
+ * The first thread's load, which no trial's limit bounds: said once a tenth of `boundMs` has passed, and ended at
+ * `boundMs` with an error naming the module (its top-level code never ended: a synchronous loop ran for 75 s
+ * without a word, and only Ctrl-C ended it).
+ */
+const firstLoad = async (
+  thread: ObjectiveThread,
+  path: string,
+  warn: (message: string) => void,
+  boundMs: number,
+): Promise<void> => {
+  let note: NodeJS.Timeout | undefined;
+  let bound: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      thread.ready,
+      new Promise<never>((_, reject) => {
+        note = setTimeout(
+          () =>
+            warn(
+              `objective module \`${path}\` is still loading after ${inSeconds(boundMs / 10)}: its top-level code runs (a slow import, or a loop that never ends?); its thread is ended if it has not loaded after ${inSeconds(boundMs)}.`,
+            ),
+          boundMs / 10,
+        );
+        bound = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `Objective module \`${path}\` did not finish loading in ${inSeconds(boundMs)}: its top-level code was still running (a loop that never ends?), so its thread was ended. ` +
+                  'Do slow work inside the exported function (once, on its first call), where the trial time limit bounds it; with "isolate": "none" a load has no bound.',
+              ),
+            ),
+          boundMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(note);
+    clearTimeout(bound);
+  }
+};
+
+/**
  * A `module` objective run in worker threads (the default, `isolate: "worker"`): the function is loaded
  * in a thread, reused across trials (one thread per trial running at once). Because the objective does
  * not run on Parzen's own thread, Ctrl-C, SIGTERM and the trial timeout are handled while it computes,
@@ -442,7 +486,12 @@ const loadedOrStopped = (thread: ObjectiveThread, signal: AbortSignal): Promise<
  */
 export const createWorkerObjective = async (
   data: ModuleWorkerData,
-  options: { readonly reuseThreads: boolean; readonly warn?: (message: string) => void } = { reuseThreads: false },
+  options: {
+    readonly reuseThreads: boolean;
+    readonly warn?: (message: string) => void;
+    /** How long the first thread may load the module before it is ended (default 60 s, a later load's bound). */
+    readonly loadBoundMs?: number;
+  } = { reuseThreads: false },
 ): Promise<ObjectiveAdapter> => {
   const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
@@ -456,10 +505,11 @@ export const createWorkerObjective = async (
     all.add(thread);
     return thread;
   };
-  // The first thread loads the module now, so a missing file or export is an error before any trial.
+  // The first thread loads the module now, so a missing file or export is an error before any trial; bounded, as
+  // a later thread's load is, so top-level code that never ends (a loop) does not hang the run or `validate`.
   const first = spawn();
   try {
-    await first.ready;
+    await firstLoad(first, data.path, warn, options.loadBoundMs ?? SET_UP_BOUND_MS);
   } catch (error) {
     first.terminate();
     throw error;

@@ -125,6 +125,11 @@ export class BudgetTracker {
     return !this.runWorked && this.failuresInARow >= DEFAULT_MAX_CONSECUTIVE_FAILURES;
   }
 
+  /** How many of this run's trials have failed in a row since its last trial that did not fail. */
+  failedInARow(): number {
+    return this.failuresInARow;
+  }
+
   /** How many failures in a row stop the run now (the budget's, or the default's). */
   failureLimit(): number {
     return this.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;

@@ -652,9 +652,23 @@ describe('runStudy', () => {
       throw new Error('diverged');
     };
     const onceStore = createMemoryStore();
-    const once = await run(worksOnce, { maxTrials: 30 }, { store: onceStore });
+    const onceWarnings: string[] = [];
+    const once = await run(worksOnce, { maxTrials: 30 }, { store: onceStore, onWarning: (m) => onceWarnings.push(m) });
     expect(once.reason).toBe('max-trials');
     expect(once.trials.filter((trial) => trial.state === 'failed')).toHaveLength(29);
+    // Said, though: the run broke after its first success and spent its budget on failures.
+    expect(onceWarnings.filter((m) => m.includes('in a row'))).toEqual([
+      expect.stringMatching(
+        /^study \S+: the last 29 trials of this run failed in a row, the last #29: OBJECTIVE_THREW diverged \(at \S+\)\. The run went on because a trial of it had completed; budget\.maxConsecutiveFailures \(maxConsecutiveFailures in code\) stops a run after that many failures in a row, whatever came before\.$/,
+      ),
+    ]);
+    // With a limit of the user's, or fewer than ten at the end, nothing is said.
+    const quiet: string[] = [];
+    tries = 0;
+    await run(worksOnce, { maxTrials: 30, maxConsecutiveFailures: 40 }, { onWarning: (m) => quiet.push(m) });
+    tries = 0;
+    await run(worksOnce, { maxTrials: 10 }, { onWarning: (m) => quiet.push(m) });
+    expect(quiet.filter((m) => m.includes('in a row'))).toEqual([]);
     // A resumed study whose objective no longer works stops after ten, earlier successes or not (review 38).
     const resumed = await run(broken, { moreTrials: 50 }, { store: onceStore });
     expect(resumed.reason).toBe('failures');

@@ -28,7 +28,7 @@ import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { PARZEN_VERSION } from '../version.js';
 import { listenForAbort } from './abort-listener.js';
-import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
+import { type Budget, BudgetTracker, DEFAULT_MAX_CONSECUTIVE_FAILURES, patienceOf, trialLimit } from './budget.js';
 import {
   type ConfigFile,
   checkEnqueueStore,
@@ -921,6 +921,19 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       warn(
         `study ${spec.name}: its pruner \`${options.pruner.name}\` stopped nothing: none of the ${completeUnreported} trials this run completed reported an intermediate value, so each ran in full. ` +
           'A trial reports with context.report(step, value) (a function or module objective) or a {"step": n, "value": x} line on stdout (a command).',
+      );
+    // The default failure rule stops only a run none of whose trials completed: one that broke after its first
+    // success ran its whole budget into failures, which its summary's counts alone do not say.
+    const failedAtEnd = tracker.failedInARow();
+    if (
+      reason !== 'failures' &&
+      budget.maxConsecutiveFailures === undefined &&
+      failedAtEnd >= DEFAULT_MAX_CONSECUTIVE_FAILURES &&
+      lastFailed?.state === 'failed'
+    )
+      warn(
+        `study ${spec.name}: the last ${failedAtEnd} trials of this run failed in a row, the last #${lastFailed.number}: ${lastFailed.error.code} ${lastFailed.error.message.split('\n')[0]}${failureNote(lastFailed.error.details, lastFailed.error.message)}. ` +
+          `The run went on because a trial of it had completed; budget.maxConsecutiveFailures (maxConsecutiveFailures in code) stops a run after that many failures in a row, whatever came before.`,
       );
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, session.space, trials);

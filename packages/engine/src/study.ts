@@ -792,7 +792,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     for (const message of [change, rebuilt, reseeded === undefined ? undefined : `${reseeded}.`])
       if (message !== undefined) warn(message);
     const studySpace = inStudyOrder(space, opened.study.space);
-    // A quantised parameter whose grid passes a bound (0 from a low under q/2), as a config's run says it.
+    // A quantized parameter whose grid passes a bound (0 from a low under q/2), as a config's run says it.
     for (const note of gridNotes(options.space, '/space')) warn(noteMessage(spec.name, note));
     for (const message of suggesterWarnings(spec.name, options.suggester, studySpace)) warn(message);
     if (opened.resumed) {

@@ -378,7 +378,7 @@ describe('validateConfig', () => {
 // A user typed a config with ExperimentConfig, documented as "as written in a config file": every key the
 // schema fills in was required (direction, suggester, store, ...) and `matrix` was not there.
 describe('checkConfig notes', () => {
-  it('notes a quantised parameter whose grid gives values outside [low, high] (0 from qloguniform(16, 512, q 100))', () => {
+  it('notes a quantized parameter whose grid gives values outside [low, high] (0 from qloguniform(16, 512, q 100))', () => {
     const { notes } = checkConfig(
       withChange({
         space: {

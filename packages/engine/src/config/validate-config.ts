@@ -288,7 +288,7 @@ export const checkConfig = (
     ['pruner', 'pruner', config.pruner as PluginChoice | undefined],
     ['stopper', 'stopper', config.stopper as PluginChoice | undefined],
   ];
-  // A quantised parameter whose grid passes a bound (0 from a low under q/2), said by `validate` and by a run.
+  // A quantized parameter whose grid passes a bound (0 from a low under q/2), said by `validate` and by a run.
   const notes: ConfigNote[] = compiled === undefined ? [] : gridNotes(config.space, '/space');
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`))

@@ -2,7 +2,7 @@ import { roundHalfEven } from './rounding.js';
 
 /**
  * What a suggester sees of one parameter: every hyperopt primitive with its own kind, so TPE can give
- * each the right prior (normal priors are unbounded, log kinds work in log space, quantised kinds keep
+ * each the right prior (normal priors are unbounded, log kinds work in log space, quantized kinds keep
  * their grid). Bounds are real values (a `loguniform` from 1e-5 to 1 has `low: 1e-5`).
  * A choice is `categorical`: suggesters work with option indices, never with option values.
  */
@@ -107,7 +107,7 @@ export type Distribution =
 /** A distribution's `kind`. */
 export type DistributionKind = Distribution['kind'];
 
-/** Relative slack when checking that a quantised value sits on its grid. */
+/** Relative slack when checking that a quantized value sits on its grid. */
 const GRID_TOLERANCE = 1e-9;
 
 const onGrid = (value: number, q: number): boolean => {
@@ -116,7 +116,7 @@ const onGrid = (value: number, q: number): boolean => {
 };
 
 /**
- * The grid steps a bounded quantised kind can produce: its values are k·q for k from `first` to `last`,
+ * The grid steps a bounded quantized kind can produce: its values are k·q for k from `first` to `last`,
  * the k whose rounding interval [(k − ½)q, (k + ½)q) meets [low, high] in more than a point (the bounds
  * rounded onto the grid, as the samplers round: `quniform(1, 10, 4)` gives 0, 4 and 8). A bound exactly
  * halfway between two steps keeps only the inner one: `quniform(0.5, 8.5, 1)`, Optuna's `suggest_int(1,
@@ -138,7 +138,7 @@ export const gridSteps = (distribution: {
   return { first, last: Math.max(first, Math.ceil(high / q + 0.5) - 1) };
 };
 
-/** x rounded onto a bounded quantised kind's grid: the nearest multiple of q, kept within {@link gridSteps}. */
+/** x rounded onto a bounded quantized kind's grid: the nearest multiple of q, kept within {@link gridSteps}. */
 export const quantizeInGrid = (
   x: number,
   distribution: { readonly low: number; readonly high: number; readonly q: number },
@@ -149,7 +149,7 @@ export const quantizeInGrid = (
 
 /**
  * Whether `value` is one the distribution can produce (the internal value: an index for categorical).
- * Bounded quantised kinds produce the multiples of q between their bounds rounded onto the grid
+ * Bounded quantized kinds produce the multiples of q between their bounds rounded onto the grid
  * (`gridSteps`), which may lie up to q/2 past a bound, as in hyperopt.
  */
 export const isInSupport = (distribution: Distribution, value: number): boolean => {

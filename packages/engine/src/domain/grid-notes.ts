@@ -46,7 +46,7 @@ export const gridNotes = (space: unknown, pointer = ''): SpaceNote[] => {
   return notes;
 };
 
-/** The note for one parameter definition, when it is a bounded quantised kind whose grid passes a bound. */
+/** The note for one parameter definition, when it is a bounded quantized kind whose grid passes a bound. */
 const gridNote = (definition: Record<string, unknown>): string | undefined => {
   const { type, low, high, q } = definition;
   if (type !== 'quniform' && type !== 'qloguniform') return undefined;

@@ -268,7 +268,7 @@ describe('toInternalParams', () => {
   });
 });
 
-describe('quantised values', () => {
+describe('quantized values', () => {
   it('accepts exactly what the samplers produce: multiples of q between the bounds rounded onto the grid', () => {
     const grid = compileSpace(defineSpace({ d: quniform(1, 10, 4), p: qloguniform(0.5, 1, 0.2) }));
     const drawn = new Set<number>();

@@ -143,7 +143,7 @@ export const toExternalParams = (space: CompiledSpace, params: ParamAssignment):
 };
 
 /**
- * A quantised value as the samplers write it: `4.0000000001` for q 4 is accepted (within rounding of the
+ * A quantized value as the samplers write it: `4.0000000001` for q 4 is accepted (within rounding of the
  * grid) and stored as the samplers' 4, `0.3` for q 0.1 as their 0.30000000000000004, so a given value and a
  * sampled one are the same setting. Other kinds as given.
  */

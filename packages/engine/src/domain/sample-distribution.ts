@@ -18,7 +18,7 @@ const clampLog = (value: number, bounds: { readonly low: number; readonly high: 
 
 /**
  * The prior's value at u in [0, 1) for the kinds drawn from one uniform number (tpe-spec 1.1): uniform in
- * [low, high), log kinds uniform in log space, quantised kinds rounded half-to-even onto multiples of q,
+ * [low, high), log kinds uniform in log space, quantized kinds rounded half-to-even onto multiples of q,
  * `uniformint` as quniform(low, high, 1), a choice by its weights. The one statement of these priors.
  */
 const fromUniform = (distribution: UniformKind, u: number): number => {

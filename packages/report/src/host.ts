@@ -14,5 +14,6 @@ export {
   type SuggestionWords,
   staleTrialsSentence,
   suggestionWords,
+  valueSaid,
   waitingEntrySentence,
 } from './suggestion-words.js';

@@ -282,10 +282,14 @@ export const suggestionWords = (
   };
 };
 
+/** A parameter's value as explain and the report say it: a number formatted, anything else as JSON (`"mlp"`). */
+export const valueSaid = (value: unknown): string =>
+  typeof value === 'number' ? formatNumber(value) : (JSON.stringify(value) ?? String(value));
+
 /** Params as one line, as `parzen explain` prints them: `x = 0.61, model = "svm"`. */
 export const paramsLine = (params: Readonly<Record<string, unknown>>): string =>
   Object.entries(params)
-    .map(([name, value]) => `${name} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`)
+    .map(([name, value]) => `${name} = ${valueSaid(value)}`)
     .join(', ');
 
 /**
@@ -293,9 +297,7 @@ export const paramsLine = (params: Readonly<Record<string, unknown>>): string =>
  * `model = "mlp", optimizer = "adam"`.
  */
 export const branchSaid = (given: readonly BranchCondition[]): string =>
-  given
-    .map(({ name, value }) => `${name} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`)
-    .join(', ');
+  given.map(({ name, value }) => `${name} = ${valueSaid(value)}`).join(', ');
 
 /** Words as `a`, `a and b`, `a, b and c`. */
 export const listed = (words: readonly string[]): string =>

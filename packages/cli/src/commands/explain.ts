@@ -16,6 +16,7 @@ import {
   paramsLine,
   staleTrialsSentence,
   suggestionWords,
+  valueSaid,
   waitingEntrySentence,
 } from '@parzen/report/host';
 import { configEntries } from '../config-entries.js';
@@ -50,8 +51,6 @@ export interface ExplainFlags {
   /** Explain this past trial's suggestion instead of the next one. */
   readonly trial?: number;
 }
-
-const shown = (value: unknown): string => (typeof value === 'number' ? formatNumber(value) : JSON.stringify(value));
 
 /**
  * The Halton point a past start-up trial's drawn params are, when the stored data shows it exactly: the
@@ -142,7 +141,7 @@ export const formatNextSuggestion = (
 type Decided = NextSuggestion['explanation']['params'][number];
 
 /** A decided value as the objective sees it: a choice's option, a number as it prints. */
-const valueAt = (param: Decided, x: number): string => shown(param.options === undefined ? x : param.options[x]);
+const valueAt = (param: Decided, x: number): string => valueSaid(param.options === undefined ? x : param.options[x]);
 
 /**
  * The candidates a decision drew, in brief: `0.0002 to 0.006` (or one value), a choice's options by how many
@@ -159,7 +158,7 @@ const drawnRange = (param: Decided): string => {
   }
   const low = Math.min(...xs);
   const high = Math.max(...xs);
-  return low === high ? shown(low) : `${shown(low)} to ${shown(high)}`;
+  return low === high ? valueSaid(low) : `${valueSaid(low)} to ${valueSaid(high)}`;
 };
 
 /** How many of a choice's options, most drawn first, a decision's range lists. */
@@ -263,7 +262,7 @@ const decisionLines = (
     const { kernel, value } = param.winner;
     if (param.options === undefined || kernel?.trial == null) return '';
     const took = internalOf.get(kernel.trial)?.[param.name];
-    return took === undefined || took === value ? '' : ` (at ${shown(param.options[took])})`;
+    return took === undefined || took === value ? '' : ` (at ${valueSaid(param.options[took])})`;
   };
   const rowOf = (param: Decided): string[] => {
     const i = param.winner.index;

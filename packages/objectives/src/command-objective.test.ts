@@ -633,6 +633,31 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     const result = await evaluate(options(['{tool}']), { tool: 'no-such-program-xyz' });
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NOT_STARTED');
     expect(result.status === 'failed' && result.error.message).toMatch(/ENOENT/);
+    // Where it was looked for, as validate says it, not spawn's bare words alone.
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /could not start: `no-such-program-xyz` is not on PATH \(searched .+\) \(spawn no-such-program-xyz ENOENT\)$/,
+    );
+  });
+
+  it('says where a program it had found is missing when a trial starts (moved or deleted mid-run)', async () => {
+    const script = join(dir, 'gone.sh');
+    writeFileSync(script, '#!/bin/sh\necho 1\n', { mode: 0o755 });
+    const objective = createCommandObjective(options([script]), { baseDir: dir, study: 'unit' });
+    rmSync(script);
+    const result = await objective.evaluate(
+      {},
+      {
+        trialNumber: 0,
+        seed: 1,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => false,
+      },
+    );
+    expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NOT_STARTED');
+    expect(result.status === 'failed' && result.error.message).toBe(
+      `\`${script}\` could not start: no executable file at ${script} (spawn ${script} ENOENT)`,
+    );
   });
 
   // Trial 130: a 140 KB choice value failed every trial with a bare `spawn E2BIG`, and no option kept the

@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { findExecutable } from './find-executable.js';
 import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
 import { groupExists, groupHasLiveMember, killGroup, releaseGroup, trackGroup } from './process-groups.js';
@@ -163,8 +164,18 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
 const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'EAGAIN']);
 
 /** The error, with what to do when the system ran out of processes or files (a message of its own). */
-const withHint = (error: Error): Error => {
+const withHint = (error: Error, options: Pick<RunCommandOptions, 'argv' | 'cwd' | 'env'>): Error => {
   const code = (error as NodeJS.ErrnoException).code;
+  // A program not there (moved or deleted since the run checked it, a templated name) or not executable: said as
+  // `validate` says it, where it was looked for, instead of spawn's bare `spawn ./x.sh ENOENT`.
+  if (code === 'ENOENT' || code === 'EACCES') {
+    const found = findExecutable(
+      options.argv[0] ?? '',
+      options.cwd ?? process.cwd(),
+      (options.env ?? process.env).PATH,
+    );
+    return 'problem' in found ? Object.assign(new Error(`${found.problem} (${error.message})`), { code }) : error;
+  }
   if (code === undefined || !OUT_OF_RESOURCES.has(code)) return error;
   const hinted = new Error(
     `${error.message} (the system ran out of ${code === 'EAGAIN' ? 'processes' : 'open files'}: lower the config's concurrency, or raise the limit, ulimit ${code === 'EAGAIN' ? '-u' : '-n'})`,
@@ -198,7 +209,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
         graceExpired: false,
         lineFailed: false,
         durationMs: Date.now() - started,
-        startError: withHint(error),
+        startError: withHint(error, options),
       });
     let child: ChildProcessWithoutNullStreams;
     try {
@@ -297,7 +308,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       }, tick);
     });
     child.on('error', (error) => {
-      startError = withHint(error);
+      startError = withHint(error, options);
       lines?.end();
     });
     child.on('close', async (exitCode, signal) => {

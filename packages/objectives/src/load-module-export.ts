@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { packageName, thrownAt } from '@parzen/engine/plugin';
+import { clippedText, describeThrown, packageName, thrownAt } from '@parzen/engine/plugin';
 import { importTsx } from './tsx-api.js';
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
@@ -194,7 +194,11 @@ export const loadModuleExport = async (
     loaded = await importModule(specifier, baseDir, label);
   } catch (error) {
     if (error instanceof MissingPackageError) throw error;
-    const message = (error as Error).message;
+    // A module may throw anything (`throw "no GPU"`), and a message of megabytes (a tensor's repr) is cut as a
+    // trial's is.
+    const message = clippedText(
+      error instanceof Error && typeof error.message === 'string' ? error.message : `it threw ${describeThrown(error)}`,
+    );
     const transform = typeof message === 'string' ? transformErrors(message) : undefined;
     if (transform !== undefined)
       throw new Error(`${label} \`${specifier}\` failed to load: ${transform}`, { cause: error });

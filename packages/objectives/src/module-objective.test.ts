@@ -244,6 +244,27 @@ describe('module objective', () => {
     }
   });
 
+  it('says a module that throws a value that is no Error while it loads, and cuts a huge message, in both modes', async () => {
+    writeFileSync(join(dir, 'string-thrower.mjs'), "throw 'no GPU';\n");
+    writeFileSync(join(dir, 'long-thrower.mjs'), "throw new Error('x'.repeat(5000));\n");
+    for (const isolate of ['none', 'worker'] as const) {
+      const refused = await createModuleObjective(
+        { path: './string-thrower.mjs', export: 'default', isolate },
+        dir,
+      ).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'module' });
+      expect((refused as Error).message).toBe(
+        'Objective module `./string-thrower.mjs` failed to load: it threw "no GPU"',
+      );
+      const long = await createModuleObjective({ path: './long-thrower.mjs', export: 'default', isolate }, dir).catch(
+        (error: unknown) => error,
+      );
+      expect((long as Error).message).toMatch(
+        /^Objective module `\.\/long-thrower\.mjs` failed to load: x{1000}… \(4000 more characters cut\) \(at .*long-thrower\.mjs:1:7\)$/,
+      );
+    }
+  });
+
   it('says what the module exports where the export is loaded outside an objective', async () => {
     await expect(loadModuleExport('./objective.mjs', 'train', dir)).rejects.toThrow(
       /`train` .* is no such export; expected a function\. The module exports: default, notFn, slow\./,

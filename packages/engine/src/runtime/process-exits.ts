@@ -27,7 +27,15 @@ interface TrialCall {
 
 const calls = new AsyncLocalStorage<TrialCall>();
 let holders = 0;
-let original: ((code?: number | string | null) => never) | undefined;
+type ExitFunction = (code?: number | string | null) => never;
+/**
+ * The `process.exit` the first run found, which {@link exitInstead} passes calls on to, kept for good: a host that
+ * wrapped process.exit during a run calls exitInstead through its wrapper after it (a reset one was `real is not a
+ * function`), and taking a later run's `process.exit`, that wrapper, would make the two call each other.
+ */
+let realExit: ExitFunction | undefined;
+/** What `process.exit` was when the current run began, put back at its end. */
+let before: ExitFunction | undefined;
 
 /** What `process.exit(code)` is called with, as written in the call. */
 const codeText = (code: unknown): string => (code === undefined ? '' : (JSON.stringify(code) ?? String(code)));
@@ -46,7 +54,7 @@ const exitedMessage = (code: unknown): string =>
   'Throw an Error to fail a trial; a `module` objective with "isolate": "worker" runs in a thread that process.exit ends alone.';
 
 const exitInstead = (code?: number | string | null): never => {
-  const real = original as (code?: number | string | null) => never;
+  const real = realExit as ExitFunction;
   const call = calls.getStore();
   if (call === undefined) return real(code);
   if (!call.ended) {
@@ -70,7 +78,8 @@ const exitInstead = (code?: number | string | null): never => {
 /** While a run of an objective on Parzen's thread is in progress: `process.exit` is {@link exitInstead}. */
 export const watchProcessExits = (): (() => void) => {
   if (holders++ === 0) {
-    original = process.exit;
+    realExit ??= process.exit;
+    before = process.exit;
     process.exit = exitInstead;
   }
   let held = true;
@@ -78,8 +87,8 @@ export const watchProcessExits = (): (() => void) => {
     if (!held) return;
     held = false;
     if (--holders === 0) {
-      if (process.exit === exitInstead && original !== undefined) process.exit = original;
-      original = undefined;
+      if (process.exit === exitInstead && before !== undefined && before !== exitInstead) process.exit = before;
+      before = undefined;
     }
   };
 };

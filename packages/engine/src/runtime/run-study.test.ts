@@ -1109,7 +1109,7 @@ describe('runStudy', () => {
     );
     expect(result.reason).toBe('max-seconds');
     expect(warned.filter((message) => message.includes('time budget'))).toEqual([
-      'study test: its time budget (maxSeconds: 0.01) has passed, so no trial starts now; the run waits for its running trial, which has no time limit (trialTimeoutSeconds in a config, trialTimeoutMs in code, sets one). Stopping the run (Ctrl-C) ends it.',
+      "study test: its time budget (maxSeconds: 0.01) has passed, so no trial starts now; the run waits for its running trial, as it sets trials no time limit (trialTimeoutSeconds in a config, trialTimeoutMs in code, sets one; an objective's own, such as a command's timeoutSeconds, still applies). Ctrl-C stops the run after its grace period for running trials, a second Ctrl-C at once.",
     ]);
     const limited: string[] = [];
     await run(
@@ -1121,6 +1121,17 @@ describe('runStudy', () => {
       { trialTimeoutMs: 5000, onWarning: (message) => limited.push(message) },
     );
     expect(limited.filter((message) => message.includes('time budget'))).toEqual([]);
+    // A budget beyond a timer's range (34 days): not said at once (Node fires such a timer at once).
+    const long: string[] = [];
+    await run(
+      async () => {
+        await sleep(300);
+        return 1;
+      },
+      { maxSeconds: 3_000_000, maxTrials: 1 },
+      { onWarning: (message) => long.push(message) },
+    );
+    expect(long).toEqual([]);
   });
 
   it('resumes without replaying: 10 + 10 trials equal 20 trials straight', async () => {

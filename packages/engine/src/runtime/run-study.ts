@@ -215,6 +215,8 @@ const UNREPORTED_WARN_MIN = 3;
 
 /** How long after `maxSeconds` trials without a time limit still running are said to hold the run. */
 const BUDGET_PASSED_NOTE_MS = 1000;
+/** The longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
@@ -893,14 +895,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // The time budget passing while trials without a time limit run: said once, a second after (a trial about to
     // end is not worth a line), not a silent wait (a hung trial held a run past its maxSeconds without a word).
     const timeLeft = options.trialTimeoutMs === undefined ? tracker.msLeft() : undefined;
+    // Not past a timer's range (about 24.8 days: Node would fire it at once, with a warning).
     const timeUp =
-      timeLeft === undefined
+      timeLeft === undefined || timeLeft + BUDGET_PASSED_NOTE_MS > MAX_TIMER_MS
         ? undefined
         : setTimeout(() => {
             if (inFlight === 0 || interrupt.signal.aborted) return;
             warn(
-              `study ${spec.name}: its time budget (maxSeconds: ${budget.maxSeconds}) has passed, so no trial starts now; the run waits for its ${inFlight === 1 ? 'running trial, which has' : `${inFlight} running trials, which have`} no time limit ` +
-                `(trialTimeoutSeconds in a config, trialTimeoutMs in code, sets one). Stopping the run (Ctrl-C) ends ${inFlight === 1 ? 'it' : 'them'}.`,
+              `study ${spec.name}: its time budget (maxSeconds: ${budget.maxSeconds}) has passed, so no trial starts now; the run waits for its ${inFlight === 1 ? 'running trial' : `${inFlight} running trials`}, as it sets trials no time limit ` +
+                `(trialTimeoutSeconds in a config, trialTimeoutMs in code, sets one; an objective's own, such as a command's timeoutSeconds, still applies). Ctrl-C stops the run after its grace period for running trials, a second Ctrl-C at once.`,
             );
           }, timeLeft + BUDGET_PASSED_NOTE_MS);
     timeUp?.unref();

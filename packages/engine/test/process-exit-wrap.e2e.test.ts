@@ -49,4 +49,26 @@ process.exit(5);
     expect(child.stdout.trim()).toBe('wrapped 1');
     expect(child.status).toBe(5);
   });
+
+  it("is the host's from a reporter, though an objective's report() emitted the event", () => {
+    const script = join(dir, 'reporter.mjs');
+    writeFileSync(
+      script,
+      `import { fmin } from '${built('engine')}';
+import { createRandomSuggester } from '${built('algo-random')}';
+await fmin({
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  suggester: createRandomSuggester(),
+  maxTrials: 3,
+  objective: async ({ x }, { report }) => { await report(0, x); return x; },
+  reporters: [{ name: 'stopper', onEvent: (e) => { if (e.type === 'trial.reported') process.exit(7); } }],
+});
+console.log('after the run');
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    // Was: trial #0 failed OBJECTIVE_EXITED, the run went on, exit code 0.
+    expect(child.stdout).toBe('');
+    expect(child.status).toBe(7);
+  });
 });

@@ -119,3 +119,10 @@ export const inTrialCall = <T>(
     },
   };
 };
+
+/**
+ * Runs `fn` outside any trial's call: the run's events reach reporters this way, so a reporter's code (and the
+ * timers and handlers it starts) is the host's, whose `process.exit` is Node's, though an objective's
+ * `report()` emitted the event from inside its trial's call.
+ */
+export const outsideTrialCall = <T>(fn: () => T): T => calls.exit(fn);

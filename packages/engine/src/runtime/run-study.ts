@@ -24,7 +24,7 @@ import { checkStoredTrials } from '../domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { bestTrial, type FailedTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
-import type { StopReason, StudySummary } from '../events/engine-event.js';
+import type { EngineEvent, StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { PARZEN_VERSION } from '../version.js';
 import { listenForAbort } from './abort-listener.js';
@@ -41,7 +41,7 @@ import {
 } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { holdProcessOpen, signalsDelivered, studyRunGoingOn } from './interrupts.js';
-import { watchProcessExits } from './process-exits.js';
+import { outsideTrialCall, watchProcessExits } from './process-exits.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import {
   createWorkerId,
@@ -370,7 +370,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const warn = options.onWarning ?? warnOnStderr;
   const connected =
     events === undefined || bus === undefined ? undefined : events.connectReporters(reporters, bus, clock, warn);
-  const emit = bus === undefined ? () => {} : bus.emit;
+  // Reporters run as the host's code, not as part of the trial whose report() emitted the event (a reporter's
+  // process.exit was taken for the objective's, failing the trial).
+  const emit = bus === undefined ? () => {} : (event: EngineEvent) => outsideTrialCall(() => bus.emit(event));
   const now = (): string => clock.now().toISOString();
   const workerId = createWorkerId();
   const release = holdWorkerId(workerId);

@@ -83,7 +83,8 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly trialTimeoutMs?: number | undefined;
   /**
    * An error thrown outside the objective's call while the run goes on (a timer, a callback, an unawaited
-   * promise) fails the trials evaluating then, or is a warning between trials, instead of ending the
+   * promise) fails the trial whose call started it (known by async context), or is a warning naming that trial
+   * when it has ended (from other code: fails the trials evaluating then, or a warning between trials), instead of ending the
    * process (default true; the first such failure is also a warning). `false` leaves such errors to the
    * process's own policy, for a service whose other code may throw while a run is in progress.
    */

@@ -38,6 +38,10 @@ console.log(JSON.stringify({ trials: result.trials.map((t) => [t.number, t.state
   return spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
 };
 
+/** The trials the child printed last: number, state, error code, error message. */
+const trialsOf = (child: { readonly stdout: string }): unknown[][] =>
+  (JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] }).trials;
+
 describe('an error an in-code objective throws outside its call', () => {
   it('fails the trial running when a timer throws, and the study goes on', () => {
     const child = run(`async ({ x }, context) => {
@@ -46,7 +50,7 @@ describe('an error an in-code objective throws outside its call', () => {
       return x;
     }`);
     expect(child.status, child.stderr).toBe(0);
-    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    const trials = trialsOf(child);
     expect(trials.map((trial) => trial.slice(0, 3))).toEqual([
       [0, 'complete', null],
       [1, 'failed', 'OBJECTIVE_CRASHED'],
@@ -58,6 +62,41 @@ describe('an error an in-code objective throws outside its call', () => {
     );
     // Said, not only recorded (trial 38: a service's own bug showed up only in trial records).
     expect(child.stderr).toMatch(/warning: trial #1 failed: .*late boom.*pass catchStrayErrors: false/);
+  });
+
+  it('fails only the trial whose call started the timer, not the trial evaluating beside it (concurrency 2)', () => {
+    const child = run(
+      `async ({ x }, context) => {
+      if (context.trialNumber === 0) setTimeout(() => { throw new Error('own boom'); }, 10);
+      await sleep(80);
+      return x;
+    }`,
+      '\n  concurrency: 2,',
+    );
+    expect(child.status, child.stderr).toBe(0);
+    const trials = trialsOf(child);
+    expect(trials.map((trial) => trial[2] ?? trial[1])).toEqual([
+      'OBJECTIVE_CRASHED',
+      'complete',
+      'complete',
+      'complete',
+    ]);
+    expect(trials[0]?.[3]).toMatch(/while this trial ran: own boom/);
+  });
+
+  it('says an error from a timer an ended trial left behind as a warning naming that trial, and the trial running then completes', () => {
+    const child = run(`async ({ x }, context) => {
+      if (context.trialNumber === 0) { setTimeout(() => { throw new Error('late boom 0'); }, 30); return x; }
+      await sleep(100);
+      return x;
+    }`);
+    expect(child.status, child.stderr).toBe(0);
+    const trials = trialsOf(child);
+    expect(trials.map((trial) => trial[1])).toEqual(['complete', 'complete', 'complete', 'complete']);
+    expect(child.stderr).toMatch(
+      /warning: an error was thrown by a timer or callback trial #0's objective left behind, after that trial ended \(no trial failed for it\): late boom 0/,
+    );
+    expect(child.stderr).not.toMatch(/trial #1 failed/);
   });
 
   it('with catchStrayErrors: false leaves such an error to the process: Node ends it (trial 38)', () => {
@@ -81,7 +120,7 @@ describe('an error an in-code objective throws outside its call', () => {
       return x;
     }`);
     expect(child.status, child.stderr).toBe(0);
-    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    const trials = trialsOf(child);
     expect(trials[2]?.slice(0, 3)).toEqual([2, 'failed', 'OBJECTIVE_CRASHED']);
     expect(trials[2]?.[3]).toMatch(/lost promise/);
     expect(trials.filter((trial) => trial[1] === 'complete')).toHaveLength(3);
@@ -94,7 +133,7 @@ describe('an error an in-code objective throws outside its call', () => {
       return x;
     }`);
     expect(child.status, child.stderr).toBe(0);
-    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    const trials = trialsOf(child);
     expect(trials[1]?.slice(0, 3)).toEqual([1, 'failed', 'OBJECTIVE_CRASHED']);
     expect(trials[1]?.[3]).toMatch(
       /^A report\(step, value\) the objective did not await was refused while this trial ran: report\(step, value\): step must be/,
@@ -114,7 +153,7 @@ describe("process.exit() called by an in-code objective (on Parzen's own thread)
       '\n  concurrency: 2,',
     );
     expect(child.status, child.stderr).toBe(0);
-    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    const trials = trialsOf(child);
     expect(trials.map((trial) => trial.slice(0, 3))).toEqual([
       [0, 'complete', null],
       [1, 'failed', 'OBJECTIVE_EXITED'],

@@ -87,8 +87,8 @@ export interface ObjectiveAdapter {
   readonly name: string;
   /**
    * True when the objective's code runs on Parzen's own thread (a function; a module with `isolate:
-   * "none"`): an error it throws outside its call (a timer, a callback) then fails the trials running at
-   * that moment (`OBJECTIVE_CRASHED`) instead of ending the process.
+   * "none"`): an error it throws outside its call (a timer, a callback) then fails the trial whose call started
+   * it (`OBJECTIVE_CRASHED`), or is a warning when that trial has ended, instead of ending the process.
    */
   readonly sharesThread?: boolean;
   /**

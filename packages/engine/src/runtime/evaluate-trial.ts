@@ -250,6 +250,8 @@ export const evaluateTrial = async (
       }
     }
   };
+  // This trial's key for the stray errors its own call's code throws (see stray-errors.ts).
+  const owner = {};
   const stopped = new Promise<EvaluationResult>((resolve) => {
     stop = resolve;
     if (objective.sharesThread === true && options.catchStrayErrors !== false) {
@@ -263,7 +265,7 @@ export const evaluateTrial = async (
             message: `${capitalised(strayErrorSource(error))} while this trial ran: ${message}`,
           },
         });
-      });
+      }, owner);
     }
     startLimit();
     onInterrupt = () => {
@@ -301,7 +303,7 @@ export const evaluateTrial = async (
           controller.abort(new Error('exited'));
           stop?.({ status: 'failed', error: { code: 'OBJECTIVE_EXITED', message } });
         };
-        const inCall = inTrialCall({ trialNumber: options.trialNumber, study: options.study }, fail, call);
+        const inCall = inTrialCall({ trialNumber: options.trialNumber, study: options.study, owner }, fail, call);
         endCall = inCall.end;
         pending = inCall.result;
       } else pending = call();

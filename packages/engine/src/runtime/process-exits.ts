@@ -23,9 +23,17 @@ interface TrialCall {
   ended: boolean;
   /** Fails the trial (first call wins). */
   readonly fail: (message: string) => void;
+  /** Who watches this trial's stray errors (see `stray-errors.ts`), when someone does. */
+  readonly owner: object | undefined;
 }
 
 const calls = new AsyncLocalStorage<TrialCall>();
+
+/**
+ * The trial whose call (or a timer, callback or promise it started) runs now, by async context: undefined outside
+ * every trial's call. Read in an `uncaughtException` listener, it names the trial whose code threw.
+ */
+export const currentTrialCall = (): Readonly<TrialCall> | undefined => calls.getStore();
 let holders = 0;
 type ExitFunction = (code?: number | string | null) => never;
 /**
@@ -95,14 +103,21 @@ export const watchProcessExits = (): (() => void) => {
 
 /**
  * Runs a trial's call in its own async context, so a `process.exit` from it (or from a timer it started) is
- * known as this trial's; `fail` fails the trial with the message. The returned `end` marks the trial over.
+ * known as this trial's; `fail` fails the trial with the message. The returned `end` marks the trial over. `owner`
+ * is the key its stray-error watch was given (see `watchStrayErrors`), so an error its code throws fails it alone.
  */
 export const inTrialCall = <T>(
-  trial: { readonly trialNumber: number; readonly study?: string | undefined },
+  trial: { readonly trialNumber: number; readonly study?: string | undefined; readonly owner?: object | undefined },
   fail: (message: string) => void,
   call: () => T,
 ): { readonly result: T; readonly end: () => void } => {
-  const store: TrialCall = { trialNumber: trial.trialNumber, study: trial.study, ended: false, fail };
+  const store: TrialCall = {
+    trialNumber: trial.trialNumber,
+    study: trial.study,
+    ended: false,
+    fail,
+    owner: trial.owner,
+  };
   const release = watchProcessExits();
   let result: T;
   try {

@@ -125,7 +125,8 @@ export interface RunStudyOptions {
   readonly trialTimeoutSetBy?: string;
   /**
    * With an objective on Parzen's thread (a function): an error thrown outside its call while the run goes
-   * on (a timer, a callback) fails the trials evaluating then, or is a warning between trials, instead of
+   * on (a timer, a callback) fails the trial whose call started it, or is a warning naming that trial when it has
+   * ended (from no trial's code: fails the trials evaluating then, or a warning between trials), instead of
    * ending the process (default true). `false` leaves such errors to the process's own policy (Node ends
    * the process), for a service whose other code may throw while a run is in progress.
    */
@@ -658,7 +659,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         ) {
           warnedCrash = true;
           warn(
-            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or run it as a \`module\` objective in a worker thread (isolate: "worker", from a config or \`createModuleObjective\`).`,
+            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails the trial whose call started the timer or callback (one from a trial that has ended is a warning; one from other code fails every trial evaluating on this thread at that moment); if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or run it as a \`module\` objective in a worker thread (isolate: "worker", from a config or \`createModuleObjective\`).`,
           );
         }
         // A synchronous loop's reports (not awaited) are decided only now (trial 54: the pruner said stop
@@ -887,10 +888,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // No more workers than trials left to run: `concurrency: 1000` with 3 trials starts 3.
     const left = limit === undefined ? Number.POSITIVE_INFINITY : limit - existing.length;
     const workers = Math.max(1, Math.min(options.concurrency ?? 1, left, MAX_CONCURRENCY));
-    // An objective on this thread may throw from a timer after its trial ended: a warning, not a crash.
+    // An objective on this thread may throw between trials, or from a timer after its trial ended: a warning, not a crash.
     const unwatch =
       options.objective.sharesThread && options.catchStrayErrors !== false
-        ? watchStrayErrorsBetweenTrials((error) => warn(strayBetweenTrialsNote(error)))
+        ? watchStrayErrorsBetweenTrials((error, trialNumber) => warn(strayBetweenTrialsNote(error, trialNumber)))
         : undefined;
     // An objective on this thread may call process.exit from a timer after its trial ended: said, and exit code 1.
     const unwatchExits = options.objective.sharesThread === true ? watchProcessExits() : undefined;

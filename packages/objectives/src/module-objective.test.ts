@@ -494,7 +494,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     ]);
   });
 
-  it('runs the next trial on a new thread when a returned trial left a stray rejection behind (it failed that next trial)', async () => {
+  it('does not fail the next trial for a stray rejection a returned trial left behind', async () => {
     const warnings: string[] = [];
     const objective = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir, (message) =>
       warnings.push(message),
@@ -510,7 +510,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
     try {
       // The rejection is made during trial 0's call and found as its result is handed over: which of the two comes
       // to this thread first is the worker's timing (a loaded machine's CI run saw the crash first). Either way
-      // trial 0 is the one it is said of, and trial 1 is not blamed and does run, on a new thread.
+      // trial 0 is the one it is said of, and trial 1 is not blamed and does run.
       const first = await evaluate({ mode: 'stray', x: 3 }, 0);
       if (first.status === 'ok') {
         expect(first).toEqual({ status: 'ok', loss: 3 });
@@ -519,8 +519,11 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
       }
       expect(await evaluate({ mode: 'ok', x: 4 }, 1)).toEqual({ status: 'ok', loss: 8 });
       expect(await evaluate({ mode: 'ok', x: 5 }, 2)).toEqual({ status: 'ok', loss: 10 });
+      // Found after trial 0 returned: a warning naming trial 0, and the thread goes on.
       if (first.status === 'ok')
-        expect(warnings.join('\n')).toMatch(/ended between trials .*left behind.*trial #1 runs on a new thread/);
+        expect(warnings).toEqual([
+          "an error was thrown by a timer or callback trial #0's objective left behind, after that trial ended (no trial failed for it): left behind",
+        ]);
     } finally {
       await objective.close?.();
     }

@@ -107,7 +107,7 @@ export const createModuleObjective = async (
   /** `path`; the others default as in a config (`export` "default", `isolate` worker). */
   given: Pick<ModuleObjectiveOptions, 'path'> & Partial<ModuleObjectiveOptions>,
   baseDir: string,
-  /** Where a warning goes (a worker thread that ended between trials); default stderr. */
+  /** Where a warning goes (a worker thread that ended between trials, an ended trial's stray error); default stderr. */
   warn?: (message: string) => void,
 ): Promise<ObjectiveAdapter> => {
   // Options given in code are checked here (a config's against the schema first).

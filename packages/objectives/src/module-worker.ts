@@ -2,8 +2,15 @@
  * The worker thread of a `module` objective (see `worker-objective.ts`): loads the objective function
  * once, then answers one message per trial. Everything it sends is structured-cloned data.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ConfigIssue, type ErrorCode, ParzenError, thrownErrorInfo } from '@parzen/engine/plugin';
+import {
+  type ConfigIssue,
+  type ErrorCode,
+  ParzenError,
+  strayBetweenTrialsNote,
+  thrownErrorInfo,
+} from '@parzen/engine/plugin';
 import { loadModuleExport, MissingExportError, MissingPackageError } from './load-module-export.js';
 import { type StdioChunk, sendStdioThrough } from './thread-stdio.js';
 
@@ -69,6 +76,11 @@ export type ModuleWorkerReply =
       readonly code?: ErrorCode;
       readonly issues?: readonly ConfigIssue[];
     }
+  /**
+   * An error thrown by a timer or callback of a trial that had ended (known by its async context): the thread goes on,
+   * the trial running now is not failed for it, and the host says `note` as a warning.
+   */
+  | { readonly type: 'late-throw'; readonly note: string }
   /** A report made after its trial ended (a callback that fired late): not stored, said by the host, once a trial. */
   | { readonly type: 'late-report'; readonly trialNumber: number; readonly step: unknown; readonly value: unknown }
   | {
@@ -248,8 +260,26 @@ const answerReport = (
   }
 };
 
+/** The trial whose call (or a timer, callback or promise it started) runs now in this thread, by async context. */
+const calls = new AsyncLocalStorage<{ readonly trialNumber: number; readonly trial: RunningTrial }>();
+
+/**
+ * An error thrown outside a trial's call. From a trial that has ended (a timer it left behind): said by the host as a
+ * warning naming that trial, and the thread goes on with the trial it runs now, which did nothing wrong. From the
+ * running trial's own code, or from no trial's: thrown on, so the thread ends as Node ends it, and the host fails the
+ * trial running (`OBJECTIVE_CRASHED`), or replaces the thread between trials. A module with a listener of its own
+ * handles such errors itself, as it did before this one.
+ */
+const onStray = (error: unknown): void => {
+  if (process.listenerCount('uncaughtException') > 1) return;
+  const call = calls.getStore();
+  if (call?.trial.ended !== true) throw error;
+  send({ type: 'late-throw', note: strayBetweenTrialsNote(error, call.trialNumber) });
+};
+
 try {
   const objective = await loadModuleExport(path, exportName, baseDir);
+  process.on('uncaughtException', onStray);
   const running = new Map<number, RunningTrial>();
   // Trials that returned with reports not yet answered (not awaited): kept until their answers come.
   const answering = new Map<number, RunningTrial>();
@@ -273,7 +303,9 @@ try {
     running.set(request.id, trial);
     send({ type: 'started', id: request.id });
     try {
-      const value = await objective(request.params, trialContext(request.id, request.trialNumber, request.seed, trial));
+      const { trialNumber } = request;
+      const context = trialContext(request.id, trialNumber, request.seed, trial);
+      const value = await calls.run({ trialNumber, trial }, () => objective(request.params, context));
       await sendResult(request.id, value, trial.prune);
     } catch (error) {
       const sawPrune = trial.prune;

@@ -140,6 +140,8 @@ class ObjectiveThread {
   onLateReport: ((trialNumber: number, step: unknown, value: unknown) => void) | undefined;
   /** Told of a report the objective did not await, refused after its trial returned (the objective's warning). */
   onLateRefusal: ((error: Error) => void) | undefined;
+  /** Told of an error a timer or callback of an ended trial threw, as the warning to give (the thread goes on). */
+  onLateThrow: ((note: string) => void) | undefined;
 
   constructor(data: ModuleWorkerData) {
     this.worker = startWorker({ ...data, inFlight: this.inFlight });
@@ -173,6 +175,7 @@ class ObjectiveThread {
               : Object.assign(new Error(reply.message), reply.stack === undefined ? {} : { stack: reply.stack }),
         );
       else if (reply.type === 'late-report') this.onLateReport?.(reply.trialNumber, reply.step, reply.value);
+      else if (reply.type === 'late-throw') this.onLateThrow?.(reply.note);
       else if (reply.type === 'late-refusal')
         this.onLateRefusal?.(
           reply.code === undefined
@@ -479,7 +482,8 @@ const firstLoad = async (
  * not run on Parzen's own thread, Ctrl-C, SIGTERM and the trial timeout are handled while it computes,
  * even in a synchronous loop; a timeout or a second Ctrl-C terminates its thread. `process.exit()` inside
  * the objective ends only its thread (the trial fails with `OBJECTIVE_EXITED`), and an uncaught throw in
- * a timer fails the trial (`OBJECTIVE_CRASHED`), not the run. A thread that ended is replaced for the next
+ * a timer its call started fails the trial (`OBJECTIVE_CRASHED`), not the run; one from a trial that has ended (a
+ * timer it left behind) is a warning naming that trial, and the thread goes on with the trial it runs. A thread that ended is replaced for the next
  * trial. Params go in and results come back by structured clone (plain data). With `reuseThreads`,
  * closing it keeps its idle threads for the next such objective of the same unchanged module in this
  * process (see `kept`); otherwise it terminates them.
@@ -502,6 +506,7 @@ export const createWorkerObjective = async (
     const thread = takeKept(key) ?? new ObjectiveThread(data);
     thread.onLateReport = (trialNumber, step, value) => warn(lateReportNote(trialNumber, step, value));
     thread.onLateRefusal = (error) => warn(strayBetweenTrialsNote(error));
+    thread.onLateThrow = warn;
     all.add(thread);
     return thread;
   };
@@ -553,7 +558,7 @@ export const createWorkerObjective = async (
           );
         (options.warn ?? ((message: string) => process.stderr.write(`parzen: ${message}\n`)))(
           `the objective's worker thread ended between trials (${result.notStarted}); trial #${context.trialNumber} runs on a new thread. ` +
-            'An error thrown after a trial returned (an unawaited promise, a timer) is not counted against any trial.',
+            "An error thrown outside every trial's code (a timer the module started as it loaded, say) is not counted against any trial.",
         );
       }
     },

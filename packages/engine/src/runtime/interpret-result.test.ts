@@ -205,6 +205,11 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
     const emoji = thrownErrorInfo(new Error(`${'x'.repeat(999)}😀${'y'.repeat(10)}`)).message;
     expect(emoji).toBe(`${'x'.repeat(999)}… (12 more characters cut)`);
     expect(thrownErrorInfo(new Error('x'.repeat(1000))).message).toBe('x'.repeat(1000));
+    // The stack kept has its frames too (where it was thrown), the message in it cut the same way.
+    const stack = info.details?.stack as string;
+    expect(stack).toMatch(/^Error: shape mismatch: \[0\.1234, .*… \(1799016 more characters cut\)\n\s+at /);
+    expect(stack).toContain('interpret-result.test.ts');
+    expect(stack.length).toBeLessThanOrEqual(4000);
   });
 
   it('a plain Error keeps no errorName; a thrown non-Error is described, with no details', () => {

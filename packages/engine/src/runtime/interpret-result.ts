@@ -1,4 +1,4 @@
-import { clippedText } from '../builtins/words.js';
+import { clippedText, KEPT_TEXT_CHARS } from '../builtins/words.js';
 import type { EvaluationResult } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
 import { codeThrownAt, describeValue, TrialPruned } from '../errors.js';
@@ -218,6 +218,22 @@ export const describeThrown = (value: unknown): string =>
 const STACK_CHARS = 4000;
 
 /**
+ * The stack a failed trial keeps: its first {@link STACK_CHARS} characters, the message in it cut as the trial's
+ * message is, so a message of megabytes (a tensor's repr) leaves room for the frames, where it was thrown.
+ */
+const keptStack = (stack: string, message: unknown): string => {
+  const long = typeof message === 'string' && message.length > KEPT_TEXT_CHARS ? stack.indexOf(message) : -1;
+  const cut =
+    long === -1
+      ? stack
+      : `${stack.slice(0, long)}${clippedText(message as string)}${stack.slice(long + (message as string).length)}`;
+  // Not between the two halves of a character outside the BMP (an emoji).
+  const end =
+    cut.length > STACK_CHARS && /[\uD800-\uDBFF]/.test(cut.charAt(STACK_CHARS - 1)) ? STACK_CHARS - 1 : STACK_CHARS;
+  return cut.slice(0, end);
+};
+
+/**
  * The error info of a thrown value. For an Error, `details` keeps what a developer needs to find the
  * mistake (not its message alone): `errorName` (when not
  * plain `Error`), `thrownAt` (where the code threw: the first place of its stack, `/home/me/objective.mjs:3:17`,
@@ -244,7 +260,7 @@ export const thrownErrorInfo = (
   if (at !== undefined) details.thrownAt = at;
   const own = (error as { code?: unknown }).code;
   if (typeof own === 'string' || (typeof own === 'number' && Number.isFinite(own))) details.errorCode = own;
-  if (typeof error.stack === 'string' && error.stack !== '') details.stack = error.stack.slice(0, STACK_CHARS);
+  if (typeof error.stack === 'string' && error.stack !== '') details.stack = keptStack(error.stack, error.message);
   // A message that is not a string (an Error made by hand) is described, not passed on (review 78).
   // A message holding a tensor's or a table's repr (megabytes) is cut, as a program's stderr is.
   const message = typeof error.message === 'string' ? clippedText(error.message) : describeValue(error.message);

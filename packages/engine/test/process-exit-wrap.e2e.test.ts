@@ -71,4 +71,32 @@ console.log('after the run');
     expect(child.stdout).toBe('');
     expect(child.status).toBe(7);
   });
+
+  it("is the trial's from the objective's abort listener, which Parzen's timeout fires", () => {
+    const script = join(dir, 'abort.mjs');
+    writeFileSync(
+      script,
+      `import { fmin } from '${built('engine')}';
+import { createRandomSuggester } from '${built('algo-random')}';
+const result = await fmin({
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  suggester: createRandomSuggester(),
+  maxTrials: 2,
+  trialTimeoutMs: 100,
+  objective: ({ x }, { signal, trialNumber }) => {
+    if (trialNumber === 0) signal.addEventListener('abort', () => process.exit(0));
+    return new Promise((resolve) => setTimeout(() => resolve(x), trialNumber === 0 ? 2000 : 1));
+  },
+});
+console.log(JSON.stringify(result.trials.map((t) => [t.number, t.state, t.error?.code ?? null])));
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    // Was: the run ended there, exit code 0, nothing printed.
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual([
+      [0, 'failed', 'OBJECTIVE_EXITED'],
+      [1, 'complete', null],
+    ]);
+  });
 });

@@ -194,6 +194,11 @@ export const evaluateTrial = async (
   options: EvaluateOptions,
 ): Promise<EvaluationResult> => {
   const controller = new AbortController();
+  // On Parzen's thread, the abort runs as part of the trial's call: its listeners are the objective's, so a
+  // process.exit in one is the trial's, not the host's (it ended the run, exit 0).
+  let withinCall: (<U>(fn: () => U) => U) | undefined;
+  const abort = (reason: Error) =>
+    withinCall === undefined ? controller.abort(reason) : withinCall(() => controller.abort(reason));
   let timer: NodeJS.Timeout | undefined;
   let onInterrupt: (() => void) | undefined;
   let unwatch: (() => void) | undefined;
@@ -207,7 +212,7 @@ export const evaluateTrial = async (
   let stoppedAt: number | undefined;
   const timedOut = (message: string) => {
     stoppedAt = performance.now();
-    controller.abort(new Error('timeout'));
+    abort(new Error('timeout'));
     stop?.({ status: 'failed', error: { code: 'TIMEOUT', message } });
   };
   // Set once the evaluation has its result: a set-up that ends later starts no clock.
@@ -256,7 +261,7 @@ export const evaluateTrial = async (
     stop = resolve;
     if (objective.sharesThread === true && options.catchStrayErrors !== false) {
       unwatch = watchStrayErrors((error) => {
-        controller.abort(new Error('crashed'));
+        abort(new Error('crashed'));
         const { message } = thrownErrorInfo(error);
         resolve({
           status: 'failed',
@@ -270,7 +275,7 @@ export const evaluateTrial = async (
     startLimit();
     onInterrupt = () => {
       stoppedAt = performance.now();
-      controller.abort(new Error('interrupted'));
+      abort(new Error('interrupted'));
       const why = callerReason(options.interrupt?.reason);
       resolve({
         status: 'failed',
@@ -300,11 +305,12 @@ export const evaluateTrial = async (
       let pending: Promise<EvaluationResult>;
       if (objective.sharesThread === true) {
         const fail = (message: string) => {
-          controller.abort(new Error('exited'));
+          abort(new Error('exited'));
           stop?.({ status: 'failed', error: { code: 'OBJECTIVE_EXITED', message } });
         };
         const inCall = inTrialCall({ trialNumber: options.trialNumber, study: options.study, owner }, fail, call);
         endCall = inCall.end;
+        withinCall = inCall.within;
         pending = inCall.result;
       } else pending = call();
       const result: unknown = await pending;

@@ -110,7 +110,12 @@ export const inTrialCall = <T>(
   trial: { readonly trialNumber: number; readonly study?: string | undefined; readonly owner?: object | undefined },
   fail: (message: string) => void,
   call: () => T,
-): { readonly result: T; readonly end: () => void } => {
+): {
+  readonly result: T;
+  readonly end: () => void;
+  /** Runs `fn` as part of the trial's call while it is in progress (Parzen's abort of its signal, whose listeners are the objective's). */
+  readonly within: <U>(fn: () => U) => U;
+} => {
   const store: TrialCall = {
     trialNumber: trial.trialNumber,
     study: trial.study,
@@ -132,6 +137,7 @@ export const inTrialCall = <T>(
       store.ended = true;
       release();
     },
+    within: (fn) => (store.ended ? fn() : calls.run(store, fn)),
   };
 };
 

@@ -146,8 +146,12 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
   });
 
   it("a per-trial time limit asked of a plugin that has none: the run's, with the value in the run's unit", () => {
-    // A module objective's options: path, export, isolate, reuseThreads (no time limit of their own).
-    const moduleOptions = ['path', 'export', 'isolate', 'reuseThreads'];
+    // A module objective's options: path, export, isolate, reuseThreads, loadTimeoutSeconds (a load's limit, no
+    // trial's: the hint stands, and the load's is not offered for a trial's).
+    const moduleOptions = ['path', 'export', 'isolate', 'reuseThreads', 'loadTimeoutSeconds'];
+    expect(didYouMeanField('trialTimeoutSeconds', moduleOptions, { value: 90, in: 'config' })).toBe(
+      " (a trial's time limit is the config's top-level `trialTimeoutSeconds`, not an option of this object: move it there)",
+    );
     expect(didYouMeanField('timeoutMs', moduleOptions, { value: 2000, in: 'config' })).toBe(
       ' (a trial\'s time limit is the config\'s top-level `trialTimeoutSeconds`: `"timeoutMs": 2000` is `"trialTimeoutSeconds": 2` there)',
     );

@@ -693,7 +693,10 @@ const otherUnitHint = (name: string, known: readonly string[], given: GivenField
 const trialLimitHint = (name: string, known: readonly string[], given: GivenField | undefined): string => {
   const match = name.match(/^(?:trial_?)?time_?out(?:_?(ms|seconds|secs|s))?$/i);
   if (match === null) return '';
-  if (known.some((field) => /timeout|^maxseconds$|^budget$/i.test(field))) return '';
+  // An object with a per-trial limit of its own (a command's `timeoutSeconds`), or the budget; not one whose limit
+  // is of something else (the module objective's `loadTimeoutSeconds`, a load's).
+  if (known.some((field) => /^(?:trial_?)?time_?out(?:_?(?:ms|seconds|secs|s))?$|^maxseconds$|^budget$/i.test(field)))
+    return '';
   // A store's or a pruner's time limit (a lock, a connection) is not a trial's.
   if (given?.at !== undefined && NOT_AN_OBJECTIVE.test(given.at)) return '';
   const inConfig = given?.in !== 'code';
@@ -701,6 +704,8 @@ const trialLimitHint = (name: string, known: readonly string[], given: GivenFiel
   const where = inConfig
     ? "the config's top-level `trialTimeoutSeconds`"
     : "the run's `trialTimeoutMs` option (`fmin`, `study.optimize`)";
+  // The run's own option, put among a plugin's options: where it goes, without a sum that changes nothing.
+  if (name === meant) return ` (a trial's time limit is ${where}, not an option of this object: move it there)`;
   const unit = match[1]?.toLowerCase();
   const value = given?.value;
   if (unit === undefined || typeof value !== 'number' || !Number.isFinite(value))

@@ -715,6 +715,16 @@ console.log('loss', result.status === 'ok' ? result.loss : result.status, made.n
     );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(warned).toEqual([expect.stringMatching(/^objective module `\.\/spins\.mjs` is still loading after 0\.2 s/)]);
+    // A config's loadTimeoutSeconds sets that bound (a module whose import is slow on purpose), and the message
+    // names it.
+    const configured = Date.now();
+    await expect(
+      createModuleObjective({ path: './spins.mjs', export: 'default', loadTimeoutSeconds: 1.2 }, dir, () => {}),
+    ).rejects.toThrow(/did not finish loading in 1\.2 s: .* raise the module objective's loadTimeoutSeconds;/);
+    expect(Date.now() - configured).toBeLessThan(5000);
+    await expect(
+      createModuleObjective({ path: './spins.mjs', export: 'default', loadTimeoutSeconds: 0 }, dir),
+    ).rejects.toThrow(/loadTimeoutSeconds/);
   });
 
   it('says where a syntax error is (file:line, the line and a caret), which import() alone does not', async () => {

@@ -43,6 +43,13 @@ export interface ModuleObjectiveOptions {
    * per process anyway.
    */
   readonly reuseThreads?: boolean;
+  /**
+   * With `isolate: "worker"`: how long the first thread may take to load the module, before any trial (its
+   * top-level code and imports), before it is ended and the run refused; default 60. Raise it for a module whose
+   * import is slow on purpose (a dataset read at load); a later load is bounded by the trial's limit or 60 s,
+   * whichever is longer.
+   */
+  readonly loadTimeoutSeconds?: number;
 }
 
 /**
@@ -72,6 +79,13 @@ export const moduleObjectiveOptionsSchema: ObjectSchemaNode = {
       default: false,
       description:
         'With worker: keep the loaded threads when the study ends, for the next study of the same module in this process (a batch); module-level state then carries over between studies.',
+    },
+    loadTimeoutSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 60,
+      description:
+        "With worker: how long the first thread may load the module (its top-level code and imports) before it is ended and the run refused; raise it for a module whose import is slow on purpose. A later load is bounded by the trial's limit or 60 s, whichever is longer.",
     },
   },
 };
@@ -155,7 +169,11 @@ export const createModuleObjective = async (
         )
       : await createWorkerObjective(
           { path: options.path, exportName: options.export, baseDir },
-          { reuseThreads: options.reuseThreads === true, ...(warn === undefined ? {} : { warn }) },
+          {
+            reuseThreads: options.reuseThreads === true,
+            ...(options.loadTimeoutSeconds === undefined ? {} : { loadBoundMs: options.loadTimeoutSeconds * 1000 }),
+            ...(warn === undefined ? {} : { warn }),
+          },
         );
   } catch (error) {
     // A name the module does not export as a function is a mistake in the config too (trial 47: it had no

@@ -463,7 +463,7 @@ const firstLoad = async (
             reject(
               new Error(
                 `Objective module \`${path}\` did not finish loading in ${inSeconds(boundMs)}: its top-level code was still running (a loop that never ends?), so its thread was ended. ` +
-                  'Do slow work inside the exported function (once, on its first call), where the trial time limit bounds it; with "isolate": "none" a load has no bound.',
+                  'If its import is slow on purpose, raise the module objective\'s loadTimeoutSeconds; or do slow work inside the exported function (once, on its first call), where the trial time limit bounds it; with "isolate": "none" a load has no bound.',
               ),
             ),
           boundMs,

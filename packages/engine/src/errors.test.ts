@@ -170,6 +170,10 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
       ' (did you mean `timeoutSeconds`? a config gives it in seconds: `"timeoutMs": 2500` is `"timeoutSeconds": 2.5`)',
     );
     expect(didYouMeanField('timeout', ['maxTrials', 'maxSeconds'])).toBe(' (did you mean `maxSeconds`?)');
+    // A store's own limit (SQLite's busy timeout) is no trial's: no hint toward trialTimeoutMs.
+    expect(didYouMeanField('timeout', ['path', 'busyTimeoutMs', 'fsync'], { value: 5, in: 'code' })).not.toContain(
+      'trialTimeoutMs',
+    );
   });
 
   it("an object's inherited members are no field names nor values (trial 93: `constructor` got `function Object()`)", () => {

@@ -693,10 +693,9 @@ const otherUnitHint = (name: string, known: readonly string[], given: GivenField
 const trialLimitHint = (name: string, known: readonly string[], given: GivenField | undefined): string => {
   const match = name.match(/^(?:trial_?)?time_?out(?:_?(ms|seconds|secs|s))?$/i);
   if (match === null) return '';
-  // An object with a per-trial limit of its own (a command's `timeoutSeconds`), or the budget; not one whose limit
-  // is of something else (the module objective's `loadTimeoutSeconds`, a load's).
-  if (known.some((field) => /^(?:trial_?)?time_?out(?:_?(?:ms|seconds|secs|s))?$|^maxseconds$|^budget$/i.test(field)))
-    return '';
+  // An object with a time limit of its own (a command's `timeoutSeconds`, a store's lock `timeout`), or the budget;
+  // the module objective's `loadTimeoutSeconds` (a load's limit) does not make it one.
+  if (known.some((field) => /timeout|^maxseconds$|^budget$/i.test(field) && !/^load/i.test(field))) return '';
   // A store's or a pruner's time limit (a lock, a connection) is not a trial's.
   if (given?.at !== undefined && NOT_AN_OBJECTIVE.test(given.at)) return '';
   const inConfig = given?.in !== 'code';

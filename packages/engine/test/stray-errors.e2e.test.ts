@@ -301,9 +301,36 @@ console.log(JSON.stringify(result.trials.map((t) => [t.number, t.state, t.error?
     const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
     // Was: the run ended there, exit code 0, nothing printed.
     expect(child.status, child.stderr).toBe(0);
+    // A TIMEOUT, what happened (the listener's exit, to save and quit, answered it).
     expect(JSON.parse(child.stdout)).toEqual([
-      [0, 'failed', 'OBJECTIVE_EXITED'],
+      [0, 'failed', 'TIMEOUT'],
       [1, 'complete', null],
     ]);
+  });
+
+  it("reaches a host's wrapper installed between two runs, from the second run's reporter", () => {
+    const script = join(dir, 'between.mjs');
+    writeFileSync(
+      script,
+      `import { fmin } from '${built('engine')}';
+import { createRandomSuggester } from '${built('algo-random')}';
+const study = (reporters) => fmin({
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  suggester: createRandomSuggester(),
+  maxTrials: 2,
+  objective: ({ x }) => x,
+  reporters,
+});
+await study([]);
+const previous = process.exit;
+process.exit = (code) => { console.log('wrapper'); return previous(code); };
+await study([{ name: 'stopper', onEvent: (e) => { if (e.type === 'trial.finished') process.exit(4); } }]);
+console.log('after the runs');
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    // Was: Node's exit at once, the wrapper never called.
+    expect(child.stdout).toBe('wrapper\n');
+    expect(child.status).toBe(4);
   });
 });

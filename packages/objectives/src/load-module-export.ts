@@ -29,7 +29,7 @@ const importModule = async (specifier: string, baseDir: string, label: string): 
       } catch (error) {
         // A JavaScript module that imports a TypeScript file: Node refuses the `.ts` while loading the
         // graph, before any of it runs, so loading it again through tsx runs it once.
-        if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+        if ((error as { code?: string } | null)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
       }
     }
   }
@@ -42,7 +42,7 @@ const importModule = async (specifier: string, baseDir: string, label: string): 
   } catch (error) {
     // Only when Node names this package: a package found whose own import is missing is that package's failure.
     if (
-      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
+      (error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND' &&
       !isFileSpecifier(specifier) &&
       (error as Error).message.includes(`'${packageName(specifier)}'`)
     ) {
@@ -196,16 +196,18 @@ export const loadModuleExport = async (
     if (error instanceof MissingPackageError) throw error;
     // A module may throw anything (`throw "no GPU"`), and a message of megabytes (a tensor's repr) is cut as a
     // trial's is.
-    const message = clippedText(
-      error instanceof Error && typeof error.message === 'string' ? error.message : `it threw ${describeThrown(error)}`,
-    );
-    const transform = typeof message === 'string' ? transformErrors(message) : undefined;
+    const raw =
+      error instanceof Error && typeof error.message === 'string' ? error.message : `it threw ${describeThrown(error)}`;
+    // Read whole (esbuild lists every error), then cut.
+    const transform = transformErrors(raw);
+    const message = clippedText(raw);
     if (transform !== undefined)
       throw new Error(`${label} \`${specifier}\` failed to load: ${transform}`, { cause: error });
-    const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
+    const place =
+      error instanceof Error && error.name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
     // An error the module threw as it ran: where, as a plugin module's is said (trial 48: no file or line).
     // Not for a module not found: the first frame is then Node's resolver's, not the module's.
-    const code = (error as { code?: unknown }).code;
+    const code = (error as { code?: unknown } | null)?.code;
     const frame =
       place === undefined && error instanceof Error && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND'
         ? thrownAt(error, fileURLToPath(import.meta.url))

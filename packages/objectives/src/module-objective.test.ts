@@ -256,6 +256,15 @@ describe('module objective', () => {
       expect((refused as Error).message).toBe(
         'Objective module `./string-thrower.mjs` failed to load: it threw "no GPU"',
       );
+      for (const [file, said] of [
+        ['null-thrower.mjs', 'null'],
+        ['undefined-thrower.mjs', 'undefined'],
+      ] as const) {
+        writeFileSync(join(dir, file), `throw ${said};\n`);
+        await expect(createModuleObjective({ path: `./${file}`, export: 'default', isolate }, dir)).rejects.toThrow(
+          `Objective module \`./${file}\` failed to load: it threw ${said}`,
+        );
+      }
       const long = await createModuleObjective({ path: './long-thrower.mjs', export: 'default', isolate }, dir).catch(
         (error: unknown) => error,
       );
@@ -722,9 +731,10 @@ console.log('loss', result.status === 'ok' ? result.loss : result.status, made.n
       createModuleObjective({ path: './spins.mjs', export: 'default', loadTimeoutSeconds: 1.2 }, dir, () => {}),
     ).rejects.toThrow(/did not finish loading in 1\.2 s: .* raise the module objective's loadTimeoutSeconds;/);
     expect(Date.now() - configured).toBeLessThan(5000);
-    await expect(
-      createModuleObjective({ path: './spins.mjs', export: 'default', loadTimeoutSeconds: 0 }, dir),
-    ).rejects.toThrow(/loadTimeoutSeconds/);
+    for (const loadTimeoutSeconds of [0, 3_000_000])
+      await expect(
+        createModuleObjective({ path: './spins.mjs', export: 'default', loadTimeoutSeconds }, dir),
+      ).rejects.toThrow(/loadTimeoutSeconds/);
   });
 
   it('says where a syntax error is (file:line, the line and a caret), which import() alone does not', async () => {

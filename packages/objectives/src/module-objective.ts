@@ -83,6 +83,8 @@ export const moduleObjectiveOptionsSchema: ObjectSchemaNode = {
     loadTimeoutSeconds: {
       type: 'number',
       exclusiveMinimum: 0,
+      // Within a Node timer's range (about 24.8 days; a longer one fires at once).
+      maximum: 2_000_000,
       default: 60,
       description:
         "With worker: how long the first thread may load the module (its top-level code and imports) before it is ended and the run refused; raise it for a module whose import is slow on purpose. A later load is bounded by the trial's limit or 60 s, whichever is longer.",

@@ -125,6 +125,11 @@ export class BudgetTracker {
     return !this.runWorked && this.failuresInARow >= DEFAULT_MAX_CONSECUTIVE_FAILURES;
   }
 
+  /** Whether a trial of this run has completed or been pruned (the default failure rule then lets failures go on). */
+  worked(): boolean {
+    return this.runWorked;
+  }
+
   /** How many of this run's trials have failed in a row since its last trial that did not fail. */
   failedInARow(): number {
     return this.failuresInARow;

@@ -212,8 +212,10 @@ export const evaluateTrial = async (
   let stoppedAt: number | undefined;
   const timedOut = (message: string) => {
     stoppedAt = performance.now();
-    abort(new Error('timeout'));
+    // The trial's end first: an abort listener of the objective's that exits (to save and quit) then leaves it a
+    // TIMEOUT, which is what happened, not OBJECTIVE_EXITED.
     stop?.({ status: 'failed', error: { code: 'TIMEOUT', message } });
+    abort(new Error('timeout'));
   };
   // Set once the evaluation has its result: a set-up that ends later starts no clock.
   let over = false;
@@ -275,8 +277,8 @@ export const evaluateTrial = async (
     startLimit();
     onInterrupt = () => {
       stoppedAt = performance.now();
-      abort(new Error('interrupted'));
       const why = callerReason(options.interrupt?.reason);
+      // The trial's end first, as for a timeout.
       resolve({
         status: 'failed',
         error: {
@@ -284,6 +286,7 @@ export const evaluateTrial = async (
           message: `The run was interrupted${why === undefined ? '' : ` (${why})`} while this trial was running.`,
         },
       });
+      abort(new Error('interrupted'));
     };
     if (options.interrupt?.aborted) onInterrupt();
     else options.interrupt?.addEventListener('abort', onInterrupt, { once: true });

@@ -37,13 +37,27 @@ export const currentTrialCall = (): Readonly<TrialCall> | undefined => calls.get
 let holders = 0;
 type ExitFunction = (code?: number | string | null) => never;
 /**
- * The `process.exit` the first run found, which {@link exitInstead} passes calls on to, kept for good: a host that
- * wrapped process.exit during a run calls exitInstead through its wrapper after it (a reset one was `real is not a
- * function`), and taking a later run's `process.exit`, that wrapper, would make the two call each other.
+ * The `process.exit` the first run found, kept for good: what {@link exitInstead} passes a call on to between runs
+ * (a host that wrapped process.exit during a run calls exitInstead through its wrapper after it: a reset one was
+ * `real is not a function`), and when the current run's {@link before} calls back into it (that wrapper, found by a
+ * later run: the two would call each other).
  */
 let realExit: ExitFunction | undefined;
-/** What `process.exit` was when the current run began, put back at its end. */
+/** What `process.exit` was when the current run began (a host's wrapper too), put back at its end. */
 let before: ExitFunction | undefined;
+/** Set while a call is passed on to {@link before}, so one that comes back is passed to {@link realExit}. */
+let passing = false;
+
+/** A `process.exit` that is not an objective's, passed on to what the run found (or Node's, between runs). */
+const passOn = (code?: number | string | null): never => {
+  const to = passing || before === undefined || before === exitInstead ? realExit : before;
+  passing = true;
+  try {
+    return (to as ExitFunction)(code);
+  } finally {
+    passing = false;
+  }
+};
 
 /** What `process.exit(code)` is called with, as written in the call. */
 const codeText = (code: unknown): string => (code === undefined ? '' : (JSON.stringify(code) ?? String(code)));
@@ -62,9 +76,8 @@ const exitedMessage = (code: unknown): string =>
   'Throw an Error to fail a trial; a `module` objective with "isolate": "worker" runs in a thread that process.exit ends alone.';
 
 const exitInstead = (code?: number | string | null): never => {
-  const real = realExit as ExitFunction;
   const call = calls.getStore();
-  if (call === undefined) return real(code);
+  if (call === undefined) return passOn(code);
   if (!call.ended) {
     const message = exitedMessage(code);
     call.fail(message);
@@ -80,7 +93,7 @@ const exitInstead = (code?: number | string | null): never => {
   } catch {
     // stderr closed: the exit code still says it.
   }
-  return real(1);
+  return (realExit as ExitFunction)(1);
 };
 
 /** While a run of an objective on Parzen's thread is in progress: `process.exit` is {@link exitInstead}. */

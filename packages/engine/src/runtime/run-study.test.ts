@@ -662,6 +662,29 @@ describe('runStudy', () => {
         /^study \S+: the last 29 trials of this run failed in a row, the last #29: OBJECTIVE_THREW diverged \(at \S+\)\. The run went on because a trial of it had completed; budget\.maxConsecutiveFailures \(maxConsecutiveFailures in code\) stops a run after that many failures in a row, whatever came before\.$/,
       ),
     ]);
+    // An interrupted trial at the end is not the failure named (the count passes over it), and a message's own
+    // full stop is not doubled.
+    let adapterCalls = 0;
+    const breaksThenInterrupted: ObjectiveAdapter = {
+      name: 'breaks',
+      evaluate: async () => {
+        adapterCalls++;
+        if (adapterCalls === 1) return { status: 'ok', loss: 1 };
+        if (adapterCalls === 13) return { status: 'failed', error: { code: 'INTERRUPTED', message: 'stopped' } };
+        return { status: 'failed', error: { code: 'COMMAND_FAILED', message: 'CUDA error: device lost.' } };
+      },
+    };
+    const interruptedWarnings: string[] = [];
+    await run(
+      heart,
+      { maxTrials: 13 },
+      { objective: breaksThenInterrupted, onWarning: (m) => interruptedWarnings.push(m) },
+    );
+    expect(interruptedWarnings.filter((m) => m.includes('in a row'))).toEqual([
+      expect.stringMatching(
+        /^study \S+: the last 11 trials of this run failed in a row, the last #11: COMMAND_FAILED CUDA error: device lost\. The run went on/,
+      ),
+    ]);
     // With a limit of the user's, or fewer than ten at the end, nothing is said.
     const quiet: string[] = [];
     tries = 0;

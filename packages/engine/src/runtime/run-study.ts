@@ -707,6 +707,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     let inFlight = 0;
     let holding = false;
     let lastFailed: FinishedTrial | undefined;
+    let lastCounted: FinishedTrial | undefined;
     let unstartable = 0;
     // The finished trials the study had at the last check, plus those this run has finished since (see the budget check).
     let expectedFinished: number | undefined;
@@ -834,6 +835,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           finished.state !== 'failed' ? 'other' : finished.error.code === 'INTERRUPTED' ? 'neutral' : 'failed',
         );
         if (finished.state === 'failed') lastFailed = finished;
+        // The last failure the failures rule counts (an interrupted trial is none), for the end-of-run warning.
+        if (finished.state === 'failed' && finished.error.code !== 'INTERRUPTED') lastCounted = finished;
         // An objective that worked and then cannot start at all (trial 53: its module edited with a syntax
         // error mid-run, its program moved away) fails every trial left in milliseconds, whatever their
         // params: a few in a row stop the run, even after successes, and keep the rest of the budget.
@@ -935,10 +938,11 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       reason !== 'failures' &&
       budget.maxConsecutiveFailures === undefined &&
       failedAtEnd >= DEFAULT_MAX_CONSECUTIVE_FAILURES &&
-      lastFailed?.state === 'failed'
+      tracker.worked() &&
+      lastCounted?.state === 'failed'
     )
       warn(
-        `study ${spec.name}: the last ${failedAtEnd} trials of this run failed in a row, the last #${lastFailed.number}: ${lastFailed.error.code} ${lastFailed.error.message.split('\n')[0]}${failureNote(lastFailed.error.details, lastFailed.error.message)}. ` +
+        `study ${spec.name}: the last ${failedAtEnd} trials of this run failed in a row, the last #${lastCounted.number}: ${lastCounted.error.code} ${lastCounted.error.message.split('\n')[0]?.replace(/\.$/, '')}${failureNote(lastCounted.error.details, lastCounted.error.message)}. ` +
           `The run went on because a trial of it had completed; budget.maxConsecutiveFailures (maxConsecutiveFailures in code) stops a run after that many failures in a row, whatever came before.`,
       );
     const trials = await store.listTrials(spec.name);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createMemoryStore } from '@parzen/engine';
@@ -636,6 +636,29 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     // Where it was looked for, as validate says it, not spawn's bare words alone.
     expect(result.status === 'failed' && result.error.message).toMatch(
       /could not start: `no-such-program-xyz` is not on PATH \(searched .+\) \(spawn no-such-program-xyz ENOENT\)$/,
+    );
+  });
+
+  it('says a working folder removed mid-run, not the program, when a trial cannot start', async () => {
+    const folder = join(dir, 'gone-folder');
+    mkdirSync(folder);
+    const objective = createCommandObjective(options(['sh', '-c', 'echo 1'], { cwd: folder }), {
+      baseDir: dir,
+      study: 'unit',
+    });
+    rmSync(folder, { recursive: true });
+    const result = await objective.evaluate(
+      {},
+      {
+        trialNumber: 0,
+        seed: 1,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => false,
+      },
+    );
+    expect(result.status === 'failed' && result.error.message).toBe(
+      `\`sh -c 'echo 1'\` could not start: the command's working folder ${folder} is not there (spawn sh ENOENT)`,
     );
   });
 

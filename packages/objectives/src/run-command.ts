@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { findExecutable } from './find-executable.js';
 import { LineFeed } from './line-feed.js';
@@ -169,11 +170,12 @@ const withHint = (error: Error, options: Pick<RunCommandOptions, 'argv' | 'cwd' 
   // A program not there (moved or deleted since the run checked it, a templated name) or not executable: said as
   // `validate` says it, where it was looked for, instead of spawn's bare `spawn ./x.sh ENOENT`.
   if (code === 'ENOENT' || code === 'EACCES') {
-    const found = findExecutable(
-      options.argv[0] ?? '',
-      options.cwd ?? process.cwd(),
-      (options.env ?? process.env).PATH,
-    );
+    // A working folder removed mid-run makes every spawn ENOENT, whatever the program.
+    if (!existsSync(options.cwd))
+      return Object.assign(new Error(`the command's working folder ${options.cwd} is not there (${error.message})`), {
+        code,
+      });
+    const found = findExecutable(options.argv[0] ?? '', options.cwd, (options.env ?? process.env).PATH);
     return 'problem' in found ? Object.assign(new Error(`${found.problem} (${error.message})`), { code }) : error;
   }
   if (code === undefined || !OUT_OF_RESOURCES.has(code)) return error;

@@ -639,6 +639,15 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     );
   });
 
+  /** A trial's context that reports and prunes nothing. */
+  const quietContext = () => ({
+    trialNumber: 0,
+    seed: 1,
+    signal: new AbortController().signal,
+    report: async () => {},
+    shouldPrune: () => false,
+  });
+
   it('says a working folder removed mid-run, not the program, when a trial cannot start', async () => {
     const folder = join(dir, 'gone-folder');
     mkdirSync(folder);
@@ -647,16 +656,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
       study: 'unit',
     });
     rmSync(folder, { recursive: true });
-    const result = await objective.evaluate(
-      {},
-      {
-        trialNumber: 0,
-        seed: 1,
-        signal: new AbortController().signal,
-        report: async () => {},
-        shouldPrune: () => false,
-      },
-    );
+    const result = await objective.evaluate({}, quietContext());
     expect(result.status === 'failed' && result.error.message).toBe(
       `\`sh -c 'echo 1'\` could not start: the command's working folder ${folder} is not there (spawn sh ENOENT)`,
     );
@@ -667,16 +667,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     writeFileSync(script, '#!/bin/sh\necho 1\n', { mode: 0o755 });
     const objective = createCommandObjective(options([script]), { baseDir: dir, study: 'unit' });
     rmSync(script);
-    const result = await objective.evaluate(
-      {},
-      {
-        trialNumber: 0,
-        seed: 1,
-        signal: new AbortController().signal,
-        report: async () => {},
-        shouldPrune: () => false,
-      },
-    );
+    const result = await objective.evaluate({}, quietContext());
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NOT_STARTED');
     expect(result.status === 'failed' && result.error.message).toBe(
       `\`${script}\` could not start: no executable file at ${script} (spawn ${script} ENOENT)`,

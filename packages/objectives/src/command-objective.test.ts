@@ -662,6 +662,18 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     );
   });
 
+  it("says a script's missing #! interpreter when a trial cannot start (the spawn blames the script)", async () => {
+    const script = join(dir, 'interpreter-gone.sh');
+    writeFileSync(script, '#!/bin/sh\necho 1\n', { mode: 0o755 });
+    const objective = createCommandObjective(options([script]), { baseDir: dir, study: 'unit' });
+    // The interpreter goes away after the objective checked the script (an environment changed mid-run).
+    writeFileSync(script, '#!/no/such/interpreter\necho 1\n', { mode: 0o755 });
+    const result = await objective.evaluate({}, quietContext());
+    expect(result.status === 'failed' && result.error.message).toBe(
+      `\`${script}\` could not start: the interpreter \`/no/such/interpreter\` on the #! line of ${script} does not exist (spawn ${script} ENOENT)`,
+    );
+  });
+
   it('says where a program it had found is missing when a trial starts (moved or deleted mid-run)', async () => {
     const script = join(dir, 'gone.sh');
     writeFileSync(script, '#!/bin/sh\necho 1\n', { mode: 0o755 });

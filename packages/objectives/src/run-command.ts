@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { findExecutable } from './find-executable.js';
+import { findExecutable, shebangProblem } from './find-executable.js';
 import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
 import { groupExists, groupHasLiveMember, killGroup, releaseGroup, trackGroup } from './process-groups.js';
@@ -176,7 +176,10 @@ const withHint = (error: Error, options: Pick<RunCommandOptions, 'argv' | 'cwd' 
         code,
       });
     const found = findExecutable(options.argv[0] ?? '', options.cwd, (options.env ?? process.env).PATH);
-    return 'problem' in found ? Object.assign(new Error(`${found.problem} (${error.message})`), { code }) : error;
+    // A script there and executable whose #! interpreter is missing: the spawn says ENOENT for the script.
+    const problem =
+      'problem' in found ? found.problem : shebangProblem(found.found, (options.env ?? process.env).PATH, options.cwd);
+    return problem === undefined ? error : Object.assign(new Error(`${problem} (${error.message})`), { code });
   }
   if (code === undefined || !OUT_OF_RESOURCES.has(code)) return error;
   const hinted = new Error(

@@ -301,7 +301,8 @@ export const renderCliReference = (program: Command): string => {
     '| command | what it does |',
     '|---|---|',
     ...program.commands.map(
-      (command) => `| [\`${command.name()}\`](#parzen-${command.name()}) | ${cell(command.description())} |`,
+      (command) =>
+        `| [\`${command.name()}\`](#parzen-${command.name()}) | ${cell(command.summary() || command.description())} |`,
     ),
     ...program.commands.flatMap(commandSection),
   ];

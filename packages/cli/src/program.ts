@@ -106,6 +106,9 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('validate')
+    .summary(
+      'Check configs without running: schema, space, plugin options, objective, and a study already in the store.',
+    )
     .argument('<config...>', 'experiment configs')
     .option('--json', 'print {"valid": [...]} or {"errors": [...]} as the last stdout line')
     .description(
@@ -116,6 +119,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('trials')
+    .summary("List the study's trials (read-only): params, loss, state, short attrs; --json, --jsonl or --csv.")
     .argument('[configs...]', 'experiment configs (optional with --store): their studies are listed together')
     .addOption(new Option('--json', 'one JSON array').conflicts(['csv', 'jsonl']))
     .addOption(
@@ -157,6 +161,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('studies')
+    .summary('List the studies a store holds: suggester, trials by state, best loss (read-only).')
     .argument('[config]', "experiment config: its store's studies (optional with --store)")
     .option('--json', 'one JSON array (given a matrix config, each line has "values": what its matrix set, or null)')
     .option('--store <spec>', READ_STORE)
@@ -169,6 +174,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('best')
+    .summary("Show the study's best trial: the complete trial with the lowest observed loss (read-only).")
     .argument('[configs...]', "experiment configs (optional with --store): each study's best")
     .option('--json', 'one JSON line (a matrix variant\'s study with "values": what its matrix set, the seed too)')
     .option(
@@ -187,6 +193,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('explain')
+    .summary('Show the params TPE would suggest next and how it chose them; --trial N for a past trial (read-only).')
     .argument('[config]', 'experiment config (optional with --store)')
     .option('--seed <n>', 'the seed `run --seed N` would use (overrides the config and the store)', integer)
     .option(
@@ -208,6 +215,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('export')
+    .summary("Write the study's finished trials as JSONL, to import them elsewhere (read-only).")
     .argument('[config]', 'experiment config (optional with --store)')
     .option('-o, --output <file>', 'write the JSONL here (default: stdout); a .csv or .tsv name is refused')
     .option('--store <spec>', READ_STORE)
@@ -317,6 +325,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('queue')
+    .summary("List the enqueued entries waiting in the study's queue; with --remove, take entries out.")
     .argument('[config]', 'experiment config: its study, in its store (optional with --store)')
     .option(
       '--remove <key>',
@@ -351,6 +360,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('delete')
+    .summary('Delete one study from its store, with its trials and enqueued entries; the other studies stay.')
     .argument('[config]', 'experiment config: its study, in its store (optional with --store and --study)')
     .option('--store <spec>', `the study's store instead of the config's: ${STORE_FORMS}`)
     .option(

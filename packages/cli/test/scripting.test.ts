@@ -248,6 +248,21 @@ describe('what a script reads', () => {
     expect(long).toEqual([]);
   });
 
+  it("--help lists each command in at most three lines; the command's own --help says it in full", async () => {
+    const help = (await cli('--help')).stdout;
+    const listing = help.slice(help.indexOf('Commands:'), help.indexOf('Exit codes:')).split('\n').slice(1);
+    // A command's entry starts at column 2; its wrapped lines are indented further.
+    const entries: string[][] = [];
+    for (const line of listing.filter((text) => text.trim() !== '')) {
+      if (/^ {2}\S/.test(line)) entries.push([line]);
+      else entries.at(-1)?.push(line);
+    }
+    expect(entries.length).toBeGreaterThanOrEqual(13);
+    expect(entries.filter((entry) => entry.length > 3).map((entry) => entry[0])).toEqual([]);
+    // The details the listing leaves out stay in the command's own help.
+    expect((await cli('validate', '--help')).stdout.replace(/\s+/g, ' ')).toContain('a maxTrials already spent');
+  });
+
   it('a batch row whose runs found no best has the nulls the README gives it', async () => {
     const half = config('half', { store: { use: 'memory' } });
     const none = config('none', {

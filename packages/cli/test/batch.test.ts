@@ -376,7 +376,10 @@ describe('batch experiments', () => {
     const none = writeIn(own, 'none.json', heartConfig({ name: 'none', store, matrix: { seed: [7, 8] } }));
     const nothing = await cli('resume', none);
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr).toContain('Nothing to resume');
+    // One sentence: which studies, and the command that starts them.
+    expect(nothing.stderr).toBe(
+      `parzen: ${none}: Nothing to resume: none of the 2 studies (none.seed-7, none.seed-8) is in its store; \`parzen run ${none}\` starts them.`,
+    );
     // A matrix of one variant: validate and run name its study alike, with --study (its name is not the config's).
     const one = writeIn(own, 'sp one.json', { ...config(2, [1]), name: 'one' });
     expect((await cli('run', one, '--quiet')).code).toBe(0);

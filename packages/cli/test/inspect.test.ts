@@ -319,10 +319,15 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
       config('notyet', { objective: { use: 'module', options: { path: './quiet-objective.mjs' } } }),
     );
     expect(resume.code).toBe(1);
+    // One sentence naming the study and its store, and the command that starts it (it was two glued: "Nothing to
+    // resume: The store has no study named ...").
+    const journal = join(dir, 'studies.parzen.jsonl');
     expect(resume.stderr).toMatch(
-      /Nothing to resume: The store has no study named `notyet`\. It holds `first`(, `[^`]+`)*\. Start it with `parzen run .*notyet\.json`\./,
+      new RegExp(
+        `^parzen: .*notyet\\.json: Nothing to resume: study \`notyet\` is not in its jsonl store ${journal.replaceAll('.', '\\.')}, which holds \`first\`(, \`[^\`]+\`)*( and \\d+ more \\(\`parzen studies\` lists them\\))?; \`parzen run .*notyet\\.json\` starts it\\.$`,
+      ),
     );
-    expect(resume.stderr).not.toContain('Run it first');
+    expect(resume.stderr).not.toMatch(/Run it first|Start it with|The store/);
   });
 
   it('does not warn when the config only reorders keys of the space', async () => {
@@ -678,12 +683,10 @@ describe('read-only commands do not write or run anything', () => {
     const path = config('resumed', { store: { use: 'sqlite', options: { path: `${missing}/r.db` } } });
     const result = await cli('resume', path);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Nothing to resume: No study at/);
-    // The store's `parzen run CONFIG` named as the real command, once (the placeholder, then the command).
-    expect(result.stderr).toContain(
-      `(has the study run yet? \`parzen run ${path}\` creates it; else check the store's path).`,
+    // One sentence: the study, its store's file (not there), and the real command that starts it (not a placeholder).
+    expect(result.stderr).toBe(
+      `parzen: ${path}: Nothing to resume: study \`resumed\` is not in its sqlite store ${missing}/r.db, a file not there yet (has the study run? else check the store's path); \`parzen run ${path}\` starts it.`,
     );
-    expect(result.stderr).not.toMatch(/CONFIG|Start it with/);
     expect(existsSync(missing)).toBe(false);
     // A path and a --store with spaces: the command is quoted for the shell, so that it works as pasted.
     const spaced = writeIn(dir, 'resumed spaced.json', {
@@ -694,7 +697,7 @@ describe('read-only commands do not write or run anything', () => {
     });
     const store = `sqlite:${join(missing, 'my db.db')}`;
     const quoted = await cli('resume', spaced, '--store', store);
-    expect(quoted.stderr).toContain(`\`parzen run '${spaced}' --store '${store}'\` creates it`);
+    expect(quoted.stderr).toContain(`\`parzen run '${spaced}' --store '${store}'\` starts it.`);
     // Its --json error names the config, as run's errors do; explain's too (trial 88).
     for (const command of ['resume', 'explain']) {
       const json = await cli(command, path, '--json');

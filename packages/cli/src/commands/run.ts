@@ -139,6 +139,28 @@ const firstFailure = (first: FailedTrial, run: PreparedRun, flags: RunFlags): st
   return `${error}; see \`${studyCommand('trials', runFileOf(run, flags))}\`.`;
 };
 
+/**
+ * Where a study to resume is not, in words that go after "Nothing to resume: ": the study, its store (the file of a
+ * file store, and whether the file is there), and the studies the store holds when it listed them.
+ */
+const notInStore = (run: PreparedRun, error: ParzenError): string => {
+  const { name, store } = run.experiment.config;
+  if (store.use === 'memory')
+    return `study \`${name}\` is kept in a memory store, which keeps nothing after its run (a jsonl or sqlite store keeps it for resume)`;
+  const file = storeFile(run.experiment);
+  if (file !== undefined && !existsSync(file))
+    return `study \`${name}\` is not in its ${store.use} store ${file}, a file not there yet (has the study run? else check the store's path)`;
+  const held = studiesHeldBeside(error);
+  const place = file === undefined ? `its ${store.use} store` : `its ${store.use} store ${file}`;
+  const holds =
+    held === undefined
+      ? ''
+      : held.length === 0
+        ? ', which holds no study yet'
+        : `, which holds ${listNames(held.map((other) => `\`${other}\``))}${held.length > 3 ? ' (`parzen studies` lists them)' : ''}`;
+  return `study \`${name}\` is not in ${place}${holds}`;
+};
+
 const checkStudiesExist = async (
   runs: readonly PreparedRun[],
   /** Each run's study as its store keeps it (`readStudyRecords`), in the order of `runs`. */
@@ -156,13 +178,15 @@ const checkStudiesExist = async (
   const missing = runs.filter((_, at) => notFound(reads[at]));
   const first = reads.find(notFound)?.error as ParzenError | undefined;
   if (present.length === 0 && first !== undefined) {
-    const start = rerun([(runs[0] as PreparedRun).configPath]);
-    const said = first.message.replace(/ Run it first\./, '');
-    // The store's placeholder `parzen run CONFIG` named as the real command (not the placeholder beside the command).
-    const named = said.replace(/`parzen run CONFIG[^`]*`/, `\`${start}\``);
+    const start = rerun([...new Set(runs.map((run) => run.configPath))]);
+    // One sentence naming the study and its store, as the resume knows them (trial: "Nothing to resume: No study
+    // at ...", two sentences glued, the store's own words with another command's placeholder).
     const error = new ParzenError(
       'STUDY_NOT_FOUND',
-      `Nothing to resume: ${named === said ? `${said} Start it with \`${start}\`.` : named}`,
+      runs.length === 1
+        ? `Nothing to resume: ${notInStore(runs[0] as PreparedRun, first)}; \`${start}\` starts it.`
+        : `Nothing to resume: none of the ${runs.length} studies (${listNames(runs.map((run) => run.experiment.config.name))}) is in its store; \`${start}\` starts them.`,
+      { cause: first },
     );
     // One config: the error names its file, as run's errors do (trial 88: no `file` in --json).
     const paths = [...new Set(runs.map((run) => run.configPath))];

@@ -222,7 +222,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--study <name>', readStudy('export'))
     .option(
       '--where <name=value>',
-      `only the trials whose parameter has this value (the header's trial count, and --json's, then are theirs): ${WHERE_HELP}`,
+      `only the trials whose parameter has this value (the header's trial count and waiting entries, and --json's count, then are theirs): ${WHERE_HELP}`,
       whereCondition,
     )
     .option('--salvage', SALVAGE_HELP)

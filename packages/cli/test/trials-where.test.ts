@@ -153,6 +153,17 @@ describe('trials --where and best --where: the trials of one branch', () => {
   });
 });
 
+/** A config `<file>.json` in `dir` of study `name` in `./<file>.parzen.jsonl`, to import into (its objective never loaded). */
+const importConfig = (dir: string, file: string, name: string, seed: number): string =>
+  writeIn(dir, `${file}.json`, {
+    name,
+    seed,
+    space,
+    objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+    store: { use: 'jsonl', options: { path: `./${file}.parzen.jsonl` } },
+    budget: { maxTrials: 10 },
+  });
+
 describe('export --where: the trials of one branch, the header and --json counting them', () => {
   it('writes only the matching trials, to stdout and with -o, the header and --json describing what was written', async () => {
     const rf = all.filter(({ params }) => params.model === 'rf');
@@ -172,14 +183,7 @@ describe('export --where: the trials of one branch, the header and --json counti
     expect((await readFile(file, 'utf8')).trimEnd()).toBe(piped.stdout);
     // The file says it holds part of the study, and an import of it says so (not read as a move of the whole).
     expect(header?.where).toBe('model = rf');
-    const into = writeIn(dirname(file), 'rf.json', {
-      name: 'tree',
-      seed: 1,
-      space,
-      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-      store: { use: 'jsonl', options: { path: './rf.parzen.jsonl' } },
-      budget: { maxTrials: 10 },
-    });
+    const into = importConfig(dirname(file), 'rf', 'tree', 1);
     const imported = await cli('import', into, file);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toContain(
@@ -187,6 +191,59 @@ describe('export --where: the trials of one branch, the header and --json counti
     );
     const whole = await cli('export', '--store', store);
     expect(JSON.parse(whole.stdout.split('\n')[0] as string)).not.toHaveProperty('where');
+  });
+
+  it("carries in its header the keys of the enqueued entries a matching trial could run, not the whole study's; its import round-trips", async () => {
+    const own = tempDir('parzen-where-entries-');
+    const path = join(own, 'queued.parzen.jsonl');
+    const jsonl = createJsonlStore({ path });
+    await fmin({
+      name: 'queued',
+      space,
+      objective: (params) => (params.model === 'rf' ? params.depth : 1),
+      suggester: createRandomSuggester(),
+      maxTrials: 12,
+      store: jsonl,
+      seed: 3,
+    });
+    // Waiting: an entry of the svm branch, one of the rf branch, and one that leaves the model to the suggester.
+    const svm = 'enqueue:{"model":"svm","C":1}#1';
+    const rf = 'enqueue:{"model":"rf","depth":3}#1';
+    const open = 'enqueue:{"scale":true}#1';
+    await jsonl.enqueue('queued', [
+      { key: svm, internal: { model: 0, C: 1 } },
+      { key: rf, internal: { model: 1, depth: 3 } },
+      { key: open, internal: { scale: 0 } },
+    ]);
+    await jsonl.close();
+    const header = async (...where: string[]) => {
+      const out = await cli('export', '--store', `jsonl:${path}`, ...where);
+      expect(out.code, out.stderr).toBe(0);
+      return out;
+    };
+    const whole = await header();
+    expect(JSON.parse(whole.stdout.split('\n')[0] as string).enqueued).toEqual({ waiting: [svm, rf, open] });
+    // The svm entry can be no trial's where model = rf: its key is not the part's (it was).
+    const part = await header('--where', 'model=rf');
+    const [first, ...lines] = part.stdout.split('\n');
+    expect(JSON.parse(first as string).enqueued).toEqual({ waiting: [rf, open] });
+    expect(part.stderr).toContain('2 enqueued entries wait in study queued');
+    // An import of the part adds its trials as they were (params, loss).
+    const file = writeIn(own, 'rf.jsonl', `${part.stdout}\n`);
+    const into = importConfig(own, 'into', 'queued', 3);
+    const imported = await cli('import', into, file);
+    expect(imported.code, imported.stderr).toBe(0);
+    const back = await cli('export', into);
+    const rows = (text: string) =>
+      text
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const { params, loss } = JSON.parse(line) as { params: unknown; loss: unknown };
+          return { params, loss };
+        });
+    expect(rows(back.stdout)).toEqual(rows(part.stdout));
+    expect(lines.length).toBeGreaterThan(0);
   });
 
   it('a --where no trial meets writes the header alone, said; a bad one is refused as trials refuses it', async () => {

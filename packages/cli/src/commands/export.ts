@@ -17,7 +17,7 @@ import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile 
 import type { WhereCondition } from '../parse-flags.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
-import { whereText, whereTrials } from './trials-where.js';
+import { whereEntries, whereText, whereTrials } from './trials-where.js';
 
 /** Flags of `parzen export`. */
 export interface ExportFlags {
@@ -156,7 +156,9 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   });
   // With --where, the matching trials only: the header's count, the notes and --json then describe those.
   const [filtered] = whereTrials(studies, flags.where);
-  const { record, space, trials, waiting = [] } = filtered as (typeof studies)[number];
+  const { record, space, trials, waiting: studyWaiting = [] } = filtered as (typeof studies)[number];
+  // And the entries a matching trial could run: the header's keys describe the part exported, not the whole study.
+  const waiting = whereEntries(space, studyWaiting, flags.where);
   const where = flags.where === undefined || flags.where.length === 0 ? undefined : whereText(flags.where);
   const allFinished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
   // A salvaged journal may have lost a trial's params line but not its finish: such a trial does not fit

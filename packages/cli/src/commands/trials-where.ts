@@ -1,6 +1,6 @@
 import type { ChoiceLiteral, Trial } from '@parzen/engine';
 import { didYouMean } from '@parzen/engine/host';
-import { type CompiledSpace, type ParamNode, toExternalParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, type ParamAssignment, type ParamNode, toExternalParams } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import type { WhereCondition } from '../parse-flags.js';
@@ -118,5 +118,30 @@ export const whereTrials = <S extends { readonly space: CompiledSpace; readonly 
         );
       }),
     };
+  });
+};
+
+/**
+ * The enqueued entries a trial meeting every `--where` condition could run (conditions checked by {@link whereTrials}
+ * first): an entry that fixes a condition's parameter to another value is left out; one that leaves the parameter to
+ * the suggester is kept, as its trial may draw the value.
+ * `export --where`'s header carries the keys of these alone, as its trial lines are the matching trials alone.
+ */
+export const whereEntries = <E extends { readonly internal: ParamAssignment }>(
+  space: CompiledSpace,
+  entries: readonly E[],
+  conditions: readonly WhereCondition[] | undefined,
+): E[] => {
+  if (conditions === undefined || conditions.length === 0) return [...entries];
+  const tests = conditions.map((condition) => {
+    const param = space.byName.get(condition.name);
+    const found = param === undefined ? undefined : accepted(param, condition);
+    return found !== undefined && 'accepts' in found ? found.accepts : () => false;
+  });
+  return entries.filter((entry) => {
+    const params: Readonly<Record<string, unknown>> = toExternalParams(space, entry.internal);
+    return conditions.every(
+      ({ name }, index) => !Object.hasOwn(params, name) || (tests[index]?.(params[name]) ?? false),
+    );
   });
 };

@@ -96,32 +96,67 @@ export const runParzen = (args: readonly string[], options: SpawnOptions): Promi
 export const tempDir = (prefix = 'parzen-e2e-'): string => tempFolder(prefix);
 
 /** Makes `@parzen/engine` importable from `dir`, as a third-party plugin there imports it (a symlink). */
-export const linkEngine = (dir: string): void => {
+export const linkEngine = (dir: string): void => linkPackage(dir, 'engine');
+
+/** Links the workspace's `@parzen/<name>` into `dir`'s node_modules, once. */
+const linkPackage = (dir: string, name: string): void => {
+  const link = join(dir, 'node_modules', '@parzen', name);
+  if (existsSync(link)) return;
   mkdirSync(join(dir, 'node_modules', '@parzen'), { recursive: true });
-  symlinkSync(join(repoRoot, 'packages', 'engine'), join(dir, 'node_modules', '@parzen', 'engine'), 'dir');
+  symlinkSync(join(repoRoot, 'packages', name), link, 'dir');
 };
 
+/** How a store plugin written for a test makes the store it wraps (its options: `path` for a file store). */
+const BASE_STORES = {
+  memory: { module: 'engine', create: 'createMemoryStore()' },
+  jsonl: { module: 'store-file', create: 'createJsonlStore({ path: options.path })' },
+  sqlite: { module: 'store-sqlite', create: 'createSqliteStore({ path: options.path })' },
+} as const;
+
 /**
- * Writes `<name>.mjs` into `dir` (the engine linked there): a store plugin `name`, a memory store whose
- * `method` raises SIGINT as a call that blocks the thread would (Node delivers it when the event loop turns).
+ * Writes `<name>.mjs` into `dir` (the packages linked there): a store plugin `name`, a `base` store (memory, else a
+ * jsonl or sqlite one at its option `path`) whose `method` raises SIGINT as a call that blocks the thread would (Node
+ * delivers it when the event loop turns), or with `throws`, fails with that message instead of calling the store;
+ * the properties `without` names are left out (a capability such as `deletesOnlyEmpty`, as a third-party store has).
  */
-export const writeSignallingStore = (dir: string, name: string, method: string): void => {
-  linkEngine(dir);
+export const writeSignallingStore = (
+  dir: string,
+  name: string,
+  method: string,
+  {
+    base = 'memory',
+    throws,
+    without = [],
+  }: { base?: keyof typeof BASE_STORES; throws?: string; without?: readonly string[] } = {},
+): void => {
+  const { module, create } = BASE_STORES[base];
+  linkPackage(dir, 'engine');
+  linkPackage(dir, module);
+  const call =
+    throws === undefined
+      ? `setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+          return value.apply(target, args);`
+      : `throw new Error(${JSON.stringify(throws)});`;
   writeIn(
     dir,
     `${name}.mjs`,
-    `import { createMemoryStore } from '@parzen/engine';
+    `import { ${create.split('(')[0]} } from '@parzen/${module}';
 export const manifests = [{
   kind: 'store',
   name: '${name}',
   optionsSchema: { type: 'object' },
-  create: () => {
-    const store = createMemoryStore();
-    return Object.assign(Object.create(store), {
-      name: '${name}',
-      ${method}: (...args) => {
-        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
-        return store.${method}(...args);
+  create: (options = {}) => {
+    const store = ${create};
+    return new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'name') return '${name}';
+        if (${JSON.stringify(without)}.includes(key)) return undefined;
+        const value = Reflect.get(target, key);
+        if (typeof value !== 'function') return value;
+        if (key !== '${method}') return value.bind(target);
+        return (...args) => {
+          ${call}
+        };
       },
     });
   },

@@ -824,11 +824,88 @@ export const manifests = [{
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
     expect(out.stderr).toContain('nothing was imported into study opened');
     expect(out.stderr).not.toContain('under way');
-    // The study it had created stays, empty: said, with the command that removes it (it said nothing of it).
+    // The study it had created is taken out again, and said (it stayed, empty).
+    expect(out.stderr).toContain(
+      'nothing was imported into study opened. The import had created the study before the stop, and has taken it out again, as it held nothing.',
+    );
+  });
+
+  it('a store that cannot delete a study only while empty keeps the study an import made and stopped: said, with the command that removes it', async () => {
+    const own = tempDir('parzen-import-open-kept-');
+    writeSignallingStore(own, 'plain', 'openStudy', { without: ['deletesOnlyEmpty'] });
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = writeIn(own, 'opened.json', {
+      name: 'opened',
+      space,
+      plugins: ['./plain.mjs'],
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'plain' },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, results);
+    expect(out.code, out.stderr).toBe(130);
     expect(out.stderr).toContain(
       `nothing was imported into study opened. The import had created the study before the stop: it stays, with no trials (\`parzen studies\` lists it); \`parzen delete ${target}\` removes it, or import again.`,
     );
   });
+
+  for (const base of ['jsonl', 'sqlite'] as const)
+    it(`an import into a ${base} store that made the study and then stopped or failed takes the study out again (it stayed, empty)`, async () => {
+      const own = tempDir(`parzen-import-made-${base}-`);
+      const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+      const file = join(own, base === 'jsonl' ? 'made.parzen.jsonl' : 'made.parzen.db');
+      const held = async () => {
+        const store = base === 'jsonl' ? createJsonlStore({ path: file }) : createSqliteStore({ path: file });
+        try {
+          return ((await store.listStudies?.()) ?? []).map((study) => study.name);
+        } finally {
+          await store.close();
+        }
+      };
+      // Ctrl-C heard once the store has made the study, before the trials are added.
+      writeSignallingStore(own, 'stopped', 'openStudy', { base });
+      const stopped = writeIn(own, 'stopped.json', {
+        name: 'made',
+        space,
+        plugins: ['./stopped.mjs'],
+        objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+        store: { use: 'stopped', options: { path: file } },
+        budget: { maxTrials: 10 },
+      });
+      const out = await cli('import', stopped, results, '--json');
+      expect(out.code, out.stderr).toBe(130);
+      expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
+      // The store's file it made stays (a journal's deletion is a line of it), said.
+      expect(out.stderr).toContain(
+        `nothing was imported into study made. The import had created the study before the stop, and has taken it out again, as it held nothing (the file it made, ${file}, stays, with no study).`,
+      );
+      expect(await held()).toEqual([]);
+      // A store call that fails once the study is made (a server gone, a row the store refuses): the same.
+      writeSignallingStore(own, 'failing', 'addTrials', { base, throws: 'the disk controller said no' });
+      const failing = writeIn(own, 'failing.json', {
+        name: 'made',
+        space,
+        plugins: ['./failing.mjs'],
+        objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+        store: { use: 'failing', options: { path: file } },
+        budget: { maxTrials: 10 },
+      });
+      const failed = await cli('import', failing, results);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(
+        'parzen: nothing was imported into study made. The import had created the study before the failure below, and has taken it out again, as it held nothing.',
+      );
+      expect(failed.stderr).toContain('The `failing` store failed (addTrials): the disk controller said no');
+      expect(await held()).toEqual([]);
+      // A study that was there is left as it was (only a study the import made is taken out).
+      const store = base === 'jsonl' ? createJsonlStore({ path: file }) : createSqliteStore({ path: file });
+      await store.openStudy({ name: 'made', direction: 'minimize', seed: 7, space });
+      await store.close();
+      const again = await cli('import', failing, results);
+      expect(again.code).toBe(1);
+      expect(again.stderr).not.toContain('taken it out');
+      expect(await held()).toEqual(['made']);
+    });
 
   it('Ctrl-C while the store waits for a lock ends the wait: nothing imported, exit 130 (trial 68: 30 s, then STORE_FAILED)', async () => {
     const results = writeIn(dir, 'locked.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');

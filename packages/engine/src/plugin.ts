@@ -201,7 +201,7 @@ export {
   type StudySpec,
   type StudySuggester,
 } from './domain/study.js';
-export { countByState, studyDeletion } from './domain/study-deletion.js';
+export { countByState, deletionGoesOn, studyDeletion } from './domain/study-deletion.js';
 export {
   bestTrial,
   type CompleteTrial,

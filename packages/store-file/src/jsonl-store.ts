@@ -8,6 +8,7 @@ import {
   type CreateTrialOptions,
   checkSameStudy,
   countByState,
+  deletionGoesOn,
   type EnqueuedParams,
   type EnqueuedRemoval,
   type EnqueuedSelector,
@@ -138,6 +139,7 @@ class JsonlTrialStore implements JsonlStore {
   readonly name = 'jsonl';
   readonly onlyEnqueued = true;
   readonly skipRepeats = true;
+  readonly deletesOnlyEmpty = true;
   readonly warnings: string[] = [];
   private file: JournalFile | undefined;
   private closed = false;
@@ -313,10 +315,10 @@ class JsonlTrialStore implements JsonlStore {
    */
   async deleteStudy(study: string, options?: StudyDeletionOptions): Promise<StudyDeletion> {
     return this.write((append) => {
-      const { record, trials } = this.study(study);
+      const { record, trials, queue } = this.study(study);
       const running = trials.filter((trial): trial is RunningTrial => trial.state === 'running');
-      const deletion = studyDeletion(record, countByState(trials), running, options);
-      if (deletion.blocking.length > 0) return deletion;
+      const deletion = studyDeletion(record, countByState(trials), running, options, queue.entries.length);
+      if (!deletionGoesOn(deletion)) return deletion;
       append({ op: 'delete', study }, true);
       this.seen.delete(study);
       return deletion;

@@ -9,6 +9,7 @@ import {
   checkSameStudy,
   countByState,
   type Direction,
+  deletionGoesOn,
   type EnqueuedParams,
   type EnqueuedRemoval,
   type EnqueuedSelector,
@@ -145,6 +146,7 @@ class PostgresTrialStore implements PostgresStore {
   readonly name = 'postgres';
   readonly onlyEnqueued = true;
   readonly skipRepeats = true;
+  readonly deletesOnlyEmpty = true;
   readonly where: string;
   private readonly readOnly: boolean;
   private readonly studies = new Map<string, KnownStudy>();
@@ -499,15 +501,16 @@ class PostgresTrialStore implements PostgresStore {
         const running = (await query<TrialRow>('runningTrials', [id])).map(
           (row) => rowToTrial(study, row) as RunningTrial,
         );
-        const answer = studyDeletion(record, counts, running, options);
-        if (answer.blocking.length > 0) return answer;
+        const [entries] = await query<{ n: number }>('countEntries', [id]);
+        const answer = studyDeletion(record, counts, running, options, entries?.n ?? 0);
+        if (!deletionGoesOn(answer)) return answer;
         for (const name of ['deleteIntermediate', 'deleteEntries', 'deleteTrials'] as const) await query(name, [id]);
         await query('deleteStudyRow', [id, this.durable]);
         decided = answer;
         return answer;
       }),
     );
-    if (deletion.blocking.length === 0) this.forget(study, id);
+    if (deletionGoesOn(deletion)) this.forget(study, id);
     return deletion;
   }
 

@@ -126,6 +126,8 @@ const SQL = {
   countByState: 'SELECT state, count(*)::int AS n FROM parzen_trials WHERE study_id = $1 GROUP BY state',
   runningTrials: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.state = 'running'
     ORDER BY t.number`,
+  // Its enqueued entries, waiting, taken or removed (`onlyEmpty` keeps a study that has one).
+  countEntries: 'SELECT count(*)::int AS n FROM parzen_enqueued WHERE study_id = $1',
   deleteIntermediate: 'DELETE FROM parzen_intermediate WHERE study_id = $1',
   deleteEntries: 'DELETE FROM parzen_enqueued WHERE study_id = $1',
   deleteTrials: 'DELETE FROM parzen_trials WHERE study_id = $1',

@@ -95,6 +95,7 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   insertAddedKeys: [1, 20_000, '00000000-0000-4000-8000-000000000000', '{0}', '{k-new}', '{"{}"}'],
   studyExists: [1],
   countByState: [1],
+  countEntries: [1],
   runningTrials: [1],
   deleteIntermediate: [1],
   deleteEntries: [1],

@@ -11,6 +11,7 @@ import {
   checkSameStudy,
   countByState,
   type Direction,
+  deletionGoesOn,
   type EnqueuedParams,
   type EnqueuedRemoval,
   type EnqueuedSelector,
@@ -186,6 +187,7 @@ class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
   readonly onlyEnqueued = true;
   readonly skipRepeats = true;
+  readonly deletesOnlyEmpty = true;
   private readonly db: BetterSqlite3.Database;
   private readonly sql: Statements;
   private readonly busyTimeoutMs: number;
@@ -601,8 +603,9 @@ class SqliteTrialStore implements SqliteStore {
       for (const { state, n } of this.sql.countByState.all(study) as { state: keyof typeof counts; n: number }[])
         counts[state] = n;
       const running = (this.sql.runningTrials.all(study) as TrialRow[]).map((row) => rowToTrial(row) as RunningTrial);
-      const deletion = studyDeletion(record, counts, running, options);
-      if (deletion.blocking.length > 0) return deletion;
+      const { n: entries } = this.sql.countEntries.get(study) as { n: number };
+      const deletion = studyDeletion(record, counts, running, options, entries);
+      if (!deletionGoesOn(deletion)) return deletion;
       for (const statement of [
         this.sql.deleteIntermediate,
         this.sql.deleteEntries,

@@ -67,6 +67,8 @@ const SQL = {
   countByState: 'SELECT state, COUNT(*) AS n FROM trials WHERE study = ? GROUP BY state',
   runningTrials: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.state = 'running'
     ORDER BY t.number`,
+  // Its enqueued entries, waiting, taken or removed (`onlyEmpty` keeps a study that has one).
+  countEntries: 'SELECT COUNT(*) AS n FROM enqueued WHERE study = ?',
   deleteIntermediate: 'DELETE FROM intermediate WHERE study = ?',
   deleteEntries: 'DELETE FROM enqueued WHERE study = ?',
   deleteTrials: 'DELETE FROM trials WHERE study = ?',

@@ -91,9 +91,9 @@ interface ImportJson {
 }
 
 /**
- * What an import that imported nothing says of the study it had created (`when`: before what): it stays, with no
- * trials, and the command that removes it. Not removed by the import: a deletion is not limited to an empty study, and
- * could take trials another import added meanwhile.
+ * What an import that imported nothing says of the study it had created (`when`: before what) when its store cannot
+ * take it out only while empty (see {@link takeOutMadeStudy}): it stays, with no trials, and the command that removes
+ * it. A plain deletion could take trials another import added meanwhile.
  */
 const emptyStudyNote = (when: string, config: string, flags: ImportFlags): string =>
   `The import had created the study ${when}: it stays, with no trials (\`parzen studies\` lists it); \`${
@@ -102,6 +102,32 @@ const emptyStudyNote = (when: string, config: string, flags: ImportFlags): strin
       ...(flags.study === undefined ? {} : { study: flags.study }),
     }).command
   }\` removes it, or import again.`;
+
+/** What became of the study an import made and added nothing to: taken out, or kept as another process added to it. */
+type MadeStudy = 'removed' | 'not empty';
+
+/**
+ * Takes out the study an import made when the import added nothing to it (stopped, refused, a failed write), in the
+ * store's atomic step that deletes a study only while it holds no trial and no entry: trials another process added
+ * meanwhile keep it (a deletion of the study as it stands could take them). Undefined when the study stays unsaid by
+ * this: a store that cannot delete only an empty study (a third-party one), or a deletion that failed (warned).
+ */
+const takeOutMadeStudy = async (
+  store: TrialStore,
+  study: string,
+  note: (message: string) => void,
+): Promise<MadeStudy | undefined> => {
+  if (store.deleteStudy === undefined || store.deletesOnlyEmpty !== true) return undefined;
+  try {
+    const deletion = await store.deleteStudy(study, { onlyEmpty: true });
+    return deletion.notEmpty === true || deletion.blocking.length > 0 ? 'not empty' : 'removed';
+  } catch (error) {
+    note(
+      `parzen: warning: the empty study ${study} this import made could not be taken out: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
+  }
+};
 
 /**
  * All of standard input as text, read as a stream; undefined when `interrupted()` turns true first (checked
@@ -570,6 +596,18 @@ const importWhenAsked = async (
   const header = file.header?.study?.seed;
   const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
   let storedSeed = seed;
+  // Whether the import's store calls all went through; else what became of a study it had made (see takeOutMadeStudy).
+  let landed = false;
+  // Whether the store added trials (a failure after that, as a store's account that does not add up, keeps them).
+  let wrote = false;
+  let takenOut: MadeStudy | undefined;
+  /** What an import that imported nothing says of the study it had made (`when`: before what). */
+  const madeNote = (when: string): string =>
+    takenOut === 'removed'
+      ? `The import had created the study ${when}, and has taken it out again, as it held nothing${fileWasThere || storeAt === undefined ? '' : ` (the file it made, ${storeAt}, stays, with no study)`}.`
+      : takenOut === 'not empty'
+        ? `The import had created the study ${when}; another process has added to it since, so it stays.`
+        : emptyStudyNote(when, config, flags);
   // A store whose close fails says so in a warning; the import's own result or refusal stands (review 50).
   try {
     await withCleanup(
@@ -805,6 +843,7 @@ const importWhenAsked = async (
                       },
                 )
                 .then((made) => {
+                  wrote = made.length > 0;
                   if (atomicSkip) leftOut(leftOutRepeats(store.name, given, made));
                   return made;
                 })
@@ -825,9 +864,15 @@ const importWhenAsked = async (
             phase.adding = false;
           }
         }
+        landed = true;
       },
-      // The store, then the services the import's plugins had made.
-      () => store.close().finally(() => scope.close(importWarning)),
+      // The study this import made and added nothing to, taken out (stopped, refused, a failed write); then the store,
+      // then the services the import's plugins had made.
+      async () => {
+        if (!landed && madeStudy && !wrote && finished.length === 0)
+          takenOut = await takeOutMadeStudy(store, name, output.note);
+        await store.close().finally(() => scope.close(importWarning));
+      },
       `the \`${choice.use}\` store could not be closed`,
       (message) => output.note(`parzen: warning: ${message}`),
     );
@@ -840,7 +885,7 @@ const importWhenAsked = async (
         finished.length === 0
           ? ''
           : `${numbers(finished)} ${finished.length === 1 ? 'was' : 'were'} finished with ${finished.length === 1 ? 'its' : 'their'} rescued result${finished.length === 1 ? '' : 's'} before the stop, and nothing else; import the file again for the rest (lines already imported are passed over).`;
-      const made = madeStudy ? ` ${emptyStudyNote('before the stop', config, flags)}` : '';
+      const made = madeStudy ? ` ${madeNote('before the stop')}` : '';
       const code = interrupted(done === '' ? `nothing was imported into study ${name}.${made}` : done) ?? 130;
       if (finished.length === 0) printNone(true);
       else
@@ -867,10 +912,13 @@ const importWhenAsked = async (
         (choice.use === 'jsonl'
           ? " What the journal got of it is an unfinished last line, which the journal's next write sets aside (it stays in the file, skipped)."
           : '') +
-        (madeStudy ? ` ${emptyStudyNote('before the failed write', config, flags)}` : '') +
+        (madeStudy ? ` ${madeNote('before the failed write')}` : '') +
         ' Free disk space, then import again.';
       throw new ParzenError(error.code, `${error.message.replace(/\.?$/, '.')} ${advice}`, { cause: error, advice });
     }
+    // Any other failure (a refusal, a store's): the study it had made, said beside the error (review: it stayed unsaid).
+    if (madeStudy && !wrote && finished.length === 0)
+      output.note(`parzen: nothing was imported into study ${name}. ${madeNote('before the failure below')}`);
     throw error;
   }
   const into = `study ${name} (${choice.use} store)`;

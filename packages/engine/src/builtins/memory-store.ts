@@ -5,7 +5,7 @@ import { EntryQueue, storedEntry } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
 import { trialsToAdd } from '../domain/repeated-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import { countByState, studyDeletion } from '../domain/study-deletion.js';
+import { countByState, deletionGoesOn, studyDeletion } from '../domain/study-deletion.js';
 import {
   endedUnrun,
   type IntermediateValue,
@@ -156,6 +156,7 @@ const memoryHandle = (
     name: 'memory',
     onlyEnqueued: true,
     skipRepeats: true,
+    deletesOnlyEmpty: true,
     async openStudy(spec: StudySpec) {
       const existing = studies.get(spec.name);
       if (existing !== undefined) {
@@ -248,8 +249,14 @@ const memoryHandle = (
     async deleteStudy(study: string, options) {
       const found = state(study);
       const running = found.trials.filter((trial): trial is RunningTrial => trial.state === 'running');
-      const deletion = studyDeletion(found.record, countByState(found.trials), running, options);
-      if (deletion.blocking.length > 0) return deletion;
+      const deletion = studyDeletion(
+        found.record,
+        countByState(found.trials),
+        running,
+        options,
+        found.queue.entries.length,
+      );
+      if (!deletionGoesOn(deletion)) return deletion;
       studies.delete(study);
       deleted.add(study);
       seen.delete(study);

@@ -18,6 +18,14 @@ export interface StudyDeletionOptions {
    * {@link StudyDeletion.blocking} lists them. Without it, running trials are deleted with the study.
    */
   readonly blocks?: (trial: RunningTrial) => boolean;
+  /**
+   * Delete the study only while it holds nothing: no trial (of any state) and no enqueued entry, decided in the
+   * deletion's atomic step; else nothing is deleted and {@link StudyDeletion.notEmpty} says so. An import that
+   * created a study and added nothing to it (stopped, or refused) takes it out so, never trials another process
+   * added meanwhile. Honoured by a store whose {@link TrialStore.deletesOnlyEmpty} is true (every built-in store);
+   * do not pass it to another (it may delete the study whatever it holds).
+   */
+  readonly onlyEmpty?: boolean;
 }
 
 /** What {@link TrialStore.deleteStudy} did. */
@@ -28,6 +36,8 @@ export interface StudyDeletion {
   readonly trials: Readonly<Record<TrialState, number>>;
   /** The running trials `blocks` picked: when there is one, nothing was deleted. */
   readonly blocking: readonly RunningTrial[];
+  /** True when `onlyEmpty` found the study holding a trial or an enqueued entry: nothing was deleted. */
+  readonly notEmpty?: boolean;
 }
 
 /** Options of {@link TrialStore.createTrial}. */
@@ -179,6 +189,12 @@ export interface TrialStore {
    * read before the add, and warn that two imports at the same moment that share rows can both add them.
    */
   readonly skipRepeats?: boolean;
+  /**
+   * True when `deleteStudy` honours {@link StudyDeletionOptions.onlyEmpty} (every built-in store). `parzen import`
+   * takes out a study it created and added nothing to only with such a store; with another, it says the empty
+   * study stays, and the command that deletes it.
+   */
+  readonly deletesOnlyEmpty?: boolean;
   /** Creates the study, or loads it; a stored study with another direction or space is `STUDY_MISMATCH`. */
   openStudy(spec: StudySpec): Promise<{
     /** The study as stored (for a loaded study, its stored seed and creation time). */

@@ -1107,6 +1107,46 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       });
     }
 
+    if (!without.has('deleteStudy')) {
+      it('with onlyEmpty (a store whose deletesOnlyEmpty is true), deletes a study only while it holds no trial and no entry', async () => {
+        const store = await open();
+        if (store.deletesOnlyEmpty !== true) {
+          await store.close();
+          return;
+        }
+        const remove = must(store.deleteStudy, 'deleteStudy').bind(store);
+        const none = { complete: 0, pruned: 0, failed: 0, running: 0 };
+        // A trial of any state keeps it: a running one (unblocked), then finished.
+        await store.openStudy(spec);
+        await store.createTrial(spec.name);
+        expect(await remove(spec.name, { onlyEmpty: true })).toMatchObject({
+          trials: { ...none, running: 1 },
+          blocking: [],
+          notEmpty: true,
+        });
+        await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+        expect((await remove(spec.name, { onlyEmpty: true })).notEmpty).toBe(true);
+        expect(await store.listTrials(spec.name)).toHaveLength(1);
+        // An enqueued entry alone keeps it too.
+        if (store.enqueue !== undefined && !without.has('enqueue')) {
+          const queued: StudySpec = { ...spec, name: 'contract-queued' };
+          await store.openStudy(queued);
+          await store.enqueue(queued.name, [{ internal: { x: 0.1 }, key: 'k' }]);
+          expect(await remove(queued.name, { onlyEmpty: true })).toMatchObject({ trials: none, notEmpty: true });
+          expect(await store.listEnqueued?.(queued.name)).toHaveLength(1);
+        }
+        // An empty study is deleted.
+        const empty: StudySpec = { ...spec, name: 'contract-empty' };
+        await store.openStudy(empty);
+        const deleted = await remove(empty.name, { onlyEmpty: true });
+        expect(deleted).toMatchObject({ study: { name: empty.name }, trials: none, blocking: [] });
+        expect(deleted.notEmpty).toBeUndefined();
+        expect(await codeOf(store.getStudy(empty.name))).toBe('STUDY_NOT_FOUND');
+        expect((await store.getStudy(spec.name)).name).toBe(spec.name);
+        await store.close();
+      });
+    }
+
     if (options.reopen !== undefined && !without.has('deleteStudy')) {
       const reopen = options.reopen;
       it('tells another handle that used a deleted study it was deleted, and never writes to the study created anew in its name', async () => {

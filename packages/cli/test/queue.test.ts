@@ -55,6 +55,23 @@ describe('parzen queue', () => {
     expect(JSON.parse((await cli('run', more, '--json')).stdout)).toMatchObject({ waitingEntries: 2 });
   });
 
+  it('a run stopped by Ctrl-C says the entries it left waiting: the first Ctrl-C cuts no trial short, so nothing else did', async () => {
+    // The objective asks for the stop in its first trial (a Ctrl-C while it runs): the run lets it finish, then stops.
+    writeIn(dir, 'stops.mjs', "export default ({ x }) => { process.emit('SIGINT', 'SIGINT'); return x; };\n");
+    const path = config('stopped', 'stopped', {
+      objective: { use: 'module', options: { path: './stops.mjs', isolate: 'none' } },
+      enqueue: [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }],
+      budget: { maxTrials: 5 },
+    });
+    const run = await cli('run', path, '--quiet');
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stdout).toMatch(/^Study stopped stopped \(interrupted\): 1 complete, 0 failed /);
+    expect(run.stdout).not.toContain('cut short');
+    expect(run.stdout).toContain(
+      `2 enqueued entries did not run and wait in the queue (\`parzen queue ${path}\` lists them): the next run runs them first.`,
+    );
+  });
+
   it("the suggested `parzen queue` keeps the run's --store, quoted for the shell (review 155)", async () => {
     const path = config('elsewhere', 'elsewhere', { enqueue: [{ x: 0.1 }, { x: 0.2 }], budget: { maxTrials: 1 } });
     const store = `jsonl:${join(dir, 'other place.parzen.jsonl')}`;

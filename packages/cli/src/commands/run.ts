@@ -99,8 +99,9 @@ const humanSummary = (result: RunResult, run: PreparedRun, flags: RunFlags): str
 
 /**
  * The enqueued entries a run left waiting, as the next run's start line words them (trial 165: a run at its
- * maxTrials left a config's entry unrun, unsaid: the user believed the baseline ran). Not after Ctrl-C,
- * which says which entry it cut short.
+ * maxTrials left a config's entry unrun, unsaid: the user believed the baseline ran). After Ctrl-C too: the stop's
+ * warning names only an entry whose trial it cut short (a second Ctrl-C), and a first Ctrl-C lets the running trials
+ * finish, cutting none short, so the entries that had not started went unsaid.
  */
 const waitingNote = (
   { waitingEntries, reason }: RunResult,
@@ -108,7 +109,7 @@ const waitingNote = (
   flags: RunFlags,
   kept: boolean,
 ): string => {
-  if (waitingEntries === undefined || reason === 'interrupted') return '';
+  if (waitingEntries === undefined) return '';
   const one = waitingEntries === 1;
   // Review 155: a store that keeps nothing has no queue left to list or resume.
   if (!kept)

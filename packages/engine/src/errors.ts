@@ -874,3 +874,21 @@ export const codeThrownAt = (error: Error): string | undefined => {
   }
   return undefined;
 };
+
+/**
+ * What JSON makes of a Date, a Map, a Set or a typed array, with the call that gives JSON instead
+ * (`a Map of 2 entries, which JSON writes as {}: ...`); undefined for any other object.
+ * @internal
+ */
+export const jsonChangedObject = (value: object): string | undefined => {
+  if (value instanceof Date)
+    return `a Date (${describeValue(value)}), which would read back as a string: give \`date.toISOString()\` or \`date.getTime()\``;
+  // The containers a user reaches for (trial 182: a Map was said as \`{}\`).
+  if (value instanceof Map)
+    return `a Map of ${value.size} ${value.size === 1 ? 'entry' : 'entries'}, which JSON writes as {}: give \`Object.fromEntries(map)\` for string keys`;
+  if (value instanceof Set)
+    return `a Set of ${value.size} ${value.size === 1 ? 'value' : 'values'}, which JSON writes as {}: give \`Array.from(set)\``;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<unknown>).length} values, which JSON writes as an object keyed by index: give \`Array.from(values)\``;
+  return undefined;
+};

@@ -3,7 +3,7 @@ import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-js
 import type { CompiledSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
-import { type ConfigIssue, escapePointer, ParzenError } from '../errors.js';
+import { type ConfigIssue, escapePointer, jsonChangedObject, ParzenError } from '../errors.js';
 import { UNKNOWN_VERSION } from '../version-unknown.js';
 import { VALUE_THEY_RAN_WITH } from './words.js';
 
@@ -272,7 +272,7 @@ const changedByJson = (value: unknown, path: string, seen = new Set<object>()): 
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null)
-    return `${at} is a ${value.constructor?.name ?? 'class'} object`;
+    return `${at} is ${jsonChangedObject(value) ?? `a ${value.constructor?.name ?? 'class'} object`}`;
   for (const [key, inner] of Object.entries(value)) {
     if (inner === undefined) continue;
     const found = changedByJson(inner, `${path}/${escapePointer(key)}`, seen);

@@ -65,7 +65,19 @@ describe('interpretObjectiveValue', () => {
       [{ list: [1, undefined] }, '/attrs/list/1 is undefined'],
       [{ 'a/b': Number.NaN }, '/attrs/a~1b is NaN'],
       [circular, '/attrs/self refers back to itself'],
-      [{ map: new Map() }, 'a Map object'],
+      // Said with the JSON each becomes and the call that gives JSON (they read back as {} or an index-keyed object).
+      [
+        { map: new Map([['a', 1]]) },
+        '/attrs/map is a Map of 1 entry, which JSON writes as {}: give `Object.fromEntries(map)` for string keys',
+      ],
+      [
+        { tags: new Set(['x', 'y']) },
+        '/attrs/tags is a Set of 2 values, which JSON writes as {}: give `Array.from(set)`',
+      ],
+      [
+        { curve: new Float64Array([0.5, 0.25, 0.125]) },
+        '/attrs/curve is a Float64Array of 3 values, which JSON writes as an object keyed by index: give `Array.from(values)`',
+      ],
     ];
     for (const [attrs, message] of cases) {
       const result = interpretObjectiveValue({ loss: 0.123, attrs });

@@ -1,7 +1,7 @@
 import { clippedText, KEPT_TEXT_CHARS } from '../builtins/words.js';
 import type { EvaluationResult } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
-import { codeThrownAt, describeValue, TrialPruned } from '../errors.js';
+import { codeThrownAt, describeValue, jsonChangedObject, TrialPruned } from '../errors.js';
 
 /** A failed evaluation with its error's code, message and, when given, details. */
 export const failedResult = (
@@ -51,9 +51,7 @@ interface NotJsonAt {
 
 /** What a value that is not JSON is, for a message: a Date says what to give instead. */
 const notJsonObject = (value: object): string =>
-  value instanceof Date
-    ? `a Date (${describeValue(value)}), which would read back as a string: give \`date.toISOString()\` or \`date.getTime()\``
-    : `${describeValue(value)} (a ${value.constructor?.name ?? 'class'} object)`;
+  jsonChangedObject(value) ?? `${describeValue(value)} (a ${value.constructor?.name ?? 'class'} object)`;
 
 /** The first place in `value` that is not JSON; with `skipUndefined`, an object's `undefined` fields are passed over. */
 const firstNotJson = (

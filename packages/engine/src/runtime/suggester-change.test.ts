@@ -255,7 +255,10 @@ describe('Study.open (ask/tell) and the suggester its study was created with', (
       [{ nested: { f: () => 1 } }, '`/nested/f` is a function'],
       [{ list: [1, Number.POSITIVE_INFINITY] }, '`/list/1` is Infinity'],
       [{ list: [1, undefined] }, '`/list/1` is undefined'],
-      [{ table: new Map() }, '`/table` is a Map object'],
+      [
+        { table: new Map() },
+        '`/table` is a Map of 0 entries, which JSON writes as {}: give `Object.fromEntries(map)` for string keys',
+      ],
     ] as const)
       await expect(Study.open({ space, suggester: withSettings(settings) })).rejects.toMatchObject({
         code: 'PLUGIN_INVALID',

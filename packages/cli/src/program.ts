@@ -1,7 +1,9 @@
+import { ParzenError } from '@parzen/engine';
 import { PARZEN_VERSION } from '@parzen/engine/version';
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
+import { ConfigProblems } from './config-problems.js';
 import { configsOfCommand } from './early-signals.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { tolerateClosedReaders } from './flush-streams.js';
@@ -436,11 +438,13 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
   const untolerate = output === processOutput ? tolerateClosedReaders() : () => {};
   const exit = { code: EXIT.ok as number };
   let json = false;
+  // The command named, for the words its errors are said in.
+  let command: Command | undefined;
   try {
     const program = buildProgram(output, exit);
     // The command line's command and its own arguments, found once for the checks before commander parses it.
     const args = argv.slice(2);
-    const command = commandOf(program, args);
+    command = commandOf(program, args);
     if (command !== undefined) {
       const own = ownArgs(args);
       json = jsonAsked(command, own);
@@ -481,12 +485,20 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
         );
       return EXIT.badInput;
     }
-    return reportError(error, json, output);
+    // A study not in its store, after the command's verb (`Nothing to list: study ...`).
+    const said = missingStudyError(error)
+      ? (await import('./missing-study.js')).sayMissing(command?.name(), error)
+      : error;
+    return reportError(said, json, output);
   } finally {
     // Kept when the reader went away during the call: what the command wrote last still fails after it returns.
     if (output.readerGone?.() !== true) untolerate();
   }
 };
+
+/** Whether `error` may say a study not in its store (alone, or a config's problem). */
+const missingStudyError = (error: unknown): boolean =>
+  error instanceof ConfigProblems || (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND');
 
 /** The command an argument list names (its first word that is no flag), if it is one. */
 const commandOf = (program: Command, args: readonly string[]): Command | undefined => {

@@ -1,5 +1,5 @@
 import { type LoadedExperiment, openStoreForReading, ParzenError, type PluginChoice, type Trial } from '@parzen/engine';
-import { cleanUpQuietly, didYouMean, withCleanup } from '@parzen/engine/host';
+import { cleanUpQuietly, withCleanup } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   canonicalJson,
@@ -9,6 +9,7 @@ import {
   type TakenEntry,
   type TrialStore,
 } from '@parzen/engine/plugin';
+import { type AskedBy, missingOfExperiment } from './missing-study.js';
 import type { Output } from './output.js';
 
 /**
@@ -47,41 +48,6 @@ export const openedStores = () => {
 };
 
 /**
- * A `STUDY_NOT_FOUND` that names the studies the store holds (the first 20), when it can list them: a
- * renamed or mistyped study name then shows the one meant. With `runIt` the message ends "Run it
- * first." (the config's own study, which a run would create), else without it (a `--study` of another name).
- */
-export const withHeldStudies = async (
-  error: unknown,
-  store: TrialStore,
-  runIt: boolean,
-  /** The name asked for: a near one the store holds is offered (`--study quadd` for `quad`). */
-  asked?: string,
-): Promise<unknown> => {
-  if (!(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') return error;
-  const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
-  if (names === undefined || (runIt && names.length === 0)) return error;
-  const listed = names
-    .slice(0, 20)
-    .map((name) => `\`${name}\``)
-    .join(', ');
-  const more = names.length > 20 ? ` and ${names.length - 20} more (parzen studies lists them)` : '';
-  const said = new ParzenError(
-    'STUDY_NOT_FOUND',
-    `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : `${listed}${more}`}${asked === undefined || runIt ? '' : didYouMean(asked, names)}.${runIt ? ' Run it first.' : ''}`,
-  );
-  heldBeside.set(said, names);
-  return said;
-};
-
-/** The studies a store held, by the `STUDY_NOT_FOUND` that {@link withHeldStudies} said them in. */
-const heldBeside = new WeakMap<object, readonly string[]>();
-
-/** The studies the store held when `error` (a `STUDY_NOT_FOUND` from {@link withHeldStudies}) was said, if it listed them. */
-export const studiesHeldBeside = (error: unknown): readonly string[] | undefined =>
-  typeof error === 'object' && error !== null ? heldBeside.get(error) : undefined;
-
-/**
  * The warning that a config now says another direction than its study was created with:
  * `consequence` says what the command does about it.
  */
@@ -104,12 +70,14 @@ interface StudyRead {
   readonly removed?: readonly EnqueuedParams[] | undefined;
 }
 
-/** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
+/** The study of `experiment` as `store` keeps it, and its trials; one not there said as {@link StudyMissing} says it. */
 const readStudy = async (
   store: TrialStore,
-  config: LoadedExperiment['config'],
-  withWaiting = false,
+  experiment: LoadedExperiment,
+  withWaiting: boolean,
+  by: AskedBy | undefined,
 ): Promise<StudyRead> => {
+  const { config } = experiment;
   try {
     const study = await store.getStudy(config.name);
     const trials = await store.listTrials(config.name);
@@ -118,7 +86,7 @@ const readStudy = async (
     const taken = await store.listTakenEntries?.(config.name);
     return { study, trials, waiting, taken, removed: await store.listRemovedEntries?.(config.name) };
   } catch (error) {
-    throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
+    throw await missingOfExperiment(error, experiment, by, store);
   }
 };
 
@@ -131,18 +99,25 @@ const readStudy = async (
  */
 const readEach = async <T>(
   experiments: readonly LoadedExperiment[],
-  read: (store: TrialStore, config: LoadedExperiment['config']) => Promise<T>,
-  everyError = false,
+  read: (store: TrialStore, experiment: LoadedExperiment, by: AskedBy | undefined) => Promise<T>,
+  everyError: boolean,
+  /** The config each experiment was asked for by, in the order of `experiments` (none: not said). */
+  by: readonly (AskedBy | undefined)[] = [],
 ): Promise<Read<T>[]> => {
   const stores = openedStores();
   try {
     const found: Read<T>[] = [];
-    for (const experiment of experiments) {
+    for (const [at, experiment] of experiments.entries()) {
       const { config } = experiment;
+      // A store file not there yet is the study not there (the store's STUDY_NOT_FOUND), said as one.
       const open = () =>
-        stores.get(storeKey(config.store, config.name, experiment.baseDir), () => openStoreForReading(experiment));
+        stores
+          .get(storeKey(config.store, config.name, experiment.baseDir), () => openStoreForReading(experiment))
+          .catch(async (error: unknown) => {
+            throw await missingOfExperiment(error, experiment, by[at]);
+          });
       try {
-        found.push({ value: await read(everyError ? await open() : await open().catch(rethrow), config) });
+        found.push({ value: await read(everyError ? await open() : await open().catch(rethrow), experiment, by[at]) });
       } catch (error) {
         if (error instanceof OpenFailed) throw error.cause;
         if (!everyError && !(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
@@ -170,9 +145,10 @@ const rethrow = (error: unknown): never => {
  */
 export const readStudiesTrials = (
   experiments: readonly LoadedExperiment[],
+  by?: readonly (AskedBy | undefined)[],
 ): Promise<({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[]> =>
-  readEach(experiments, (store, config) => readStudy(store, config)).then((reads) =>
-    reads.map((read) => ('value' in read ? read.value : (read.error as ParzenError))),
+  readEach(experiments, (store, experiment, asked) => readStudy(store, experiment, false, asked), false, by).then(
+    (reads) => reads.map((read) => ('value' in read ? read.value : (read.error as ParzenError))),
   );
 
 /**
@@ -180,24 +156,28 @@ export const readStudiesTrials = (
  * that cannot be read, the error: `STUDY_NOT_FOUND` for a study not made yet (a store file not made yet
  * included), or why its store cannot be read (that store's studies only: the others are read).
  */
-export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Promise<Read<StudyRecord>[]> =>
+export const readStudyRecords = (
+  experiments: readonly LoadedExperiment[],
+  by?: readonly (AskedBy | undefined)[],
+): Promise<Read<StudyRecord>[]> =>
   readEach(
     experiments,
-    async (store, config) => {
+    async (store, experiment, asked) => {
       try {
-        return await store.getStudy(config.name);
+        return await store.getStudy(experiment.config.name);
       } catch (error) {
-        throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
+        throw await missingOfExperiment(error, experiment, asked, store);
       }
     },
     true,
+    by,
   );
 
 /** {@link readStudyRecords} with each study's trials too (and, for a config that enqueues, its entries). */
 export const readStudiesHeld = (experiments: readonly LoadedExperiment[]): Promise<Read<StudyRead>[]> =>
   // The entries waiting and taken too (validate says how many of the config's already ran, and those waiting that
   // it no longer lists: trial 119).
-  readEach(experiments, (store, config) => readStudy(store, config, true), true);
+  readEach(experiments, (store, experiment, by) => readStudy(store, experiment, true, by), true);
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the
@@ -216,24 +196,19 @@ export const openStudyRecord = async (
   withWaiting = false,
   /** Another choice of store than the config's (the config's with `salvage`, say). */
   choice?: PluginChoice,
+  /** The config the study was asked for by, to say the run that starts a study not there. */
+  by?: AskedBy,
 ): Promise<StudyRead> => {
-  const store = await openStoreForReading(experiment, choice);
+  const store = await openStoreForReading(experiment, choice).catch(async (error: unknown) => {
+    throw await missingOfExperiment(error, experiment, by);
+  });
   // A close that fails is warned of; it never replaces what was read, or the error reading it.
   return withCleanup(
-    () => readStudy(store, experiment.config, withWaiting),
+    () => readStudy(store, experiment, withWaiting, by),
     () => store.close(),
     `the \`${experiment.config.store.use}\` store could not be closed`,
   );
 };
-
-/** A `STUDY_NOT_FOUND` from a `memory` store says why: it keeps nothing after its run. */
-export const memoryHint = (error: unknown, store: string): unknown =>
-  error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND' && store === 'memory'
-    ? new ParzenError(
-        'STUDY_NOT_FOUND',
-        `${error.message} (A \`memory\` store keeps nothing after its run; use jsonl or sqlite.)`,
-      )
-    : error;
 
 /**
  * For a `.catch` of a read by `--study`: undefined when the store does not hold the study, so the caller says

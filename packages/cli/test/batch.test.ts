@@ -378,7 +378,7 @@ describe('batch experiments', () => {
     expect(nothing.code).toBe(1);
     // One sentence: which studies, and the command that starts them.
     expect(nothing.stderr).toBe(
-      `parzen: ${none}: Nothing to resume: none of the 2 studies (none.seed-7, none.seed-8) is in its store; \`parzen run ${none}\` starts them.`,
+      `parzen: ${none}: Nothing to resume: none of the 2 studies (none.seed-7, none.seed-8) is in its jsonl store ${join(own, 'sp.parzen.jsonl')}, which holds \`sp.seed-1\`, \`sp.seed-2\`; \`parzen run ${none}\` starts them.`,
     );
     // A matrix of one variant: validate and run name its study alike, with --study (its name is not the config's).
     const one = writeIn(own, 'sp one.json', { ...config(2, [1]), name: 'one' });

@@ -124,7 +124,7 @@ describe('parzen delete', () => {
     const typo = await cli('delete', '--store', spec, '--study', 'kpet', '--yes');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe(
-      'parzen: The store has no study named `kpet`. Nothing was deleted; it holds `kept` (did you mean `kept`?).',
+      `parzen: Nothing to delete: study \`kpet\` is not in the sqlite store ${join(dir, 'kept.db')}, which holds \`kept\` (did you mean \`kept\`?).`,
     );
     const unnamed = await cli('delete', '--store', spec, '--yes');
     expect(unnamed.code).toBe(2);

@@ -116,18 +116,18 @@ describe('trials and best of several configs (trial 121: one config only, a batc
     expect(listed.code, listed.stderr).toBe(0);
     expect((JSON.parse(listed.stdout) as { study: string }[]).every(({ study }) => study === 'first')).toBe(true);
     expect(listed.stderr).toBe(
-      `parzen: ${never}: The store has no study named \`never\`. It holds \`first\`, \`second\`. Run it first. Left out; the other configs' studies are shown.`,
+      `parzen: ${never}: Study \`never\` is not in its jsonl store ${journal}, which holds \`first\`, \`second\`; \`parzen run ${never}\` starts it. Left out; the other configs' studies are shown.`,
     );
     // A memory store's config says why, as it does alone.
     const memory = await cli('trials', first, config('in-memory', { store: { use: 'memory' } }), '--json');
     expect(memory.code, memory.stderr).toBe(0);
-    expect(memory.stderr).toContain('A `memory` store keeps nothing after its run');
+    expect(memory.stderr).toContain('is kept in its memory store, which keeps nothing after its run');
     const best = await cli('best', never, first, '--json');
     expect((JSON.parse(best.stdout) as { study: string }[]).map(({ study }) => study)).toEqual(['first']);
     // None run: the first one's error, as for one config.
     const none = await cli('trials', never, config('nor'));
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('has no study named `never`');
+    expect(none.stderr).toContain('Nothing to list: study `never` is not in its jsonl store');
     // A copy of the journal holds a study `first` too: two stores, refused, naming both files (review 128: dropped
     // unsaid; review 130: compared by content, a run writing between the two reads refused one file).
     writeFileSync(join(dir, 'copy.parzen.jsonl'), readFileSync(journal));
@@ -306,12 +306,15 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     const path = config('first');
     const result = await cli('trials', path, '--study', 'nope');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/The store has no study named `nope`\. It holds `first`/);
-    expect(result.stderr).not.toMatch(/Run it first/);
+    expect(result.stderr).toMatch(/Nothing to list: study `nope` is not in its jsonl store .*, which holds `first`/);
+    // No run of the config makes it: no command that would.
+    expect(result.stderr).not.toMatch(/Run it first|parzen run/);
     // The config's own study, not run yet: running it is the way (review 51: it got the list instead).
     // With the studies it holds (trial 50: a renamed study did not show the one meant).
     const own = await cli('trials', config('notyet'));
-    expect(own.stderr).toMatch(/The store has no study named `notyet`\. It holds `first`(, `[^`]+`)*\. Run it first\./);
+    expect(own.stderr).toMatch(
+      /Nothing to list: study `notyet` is not in its jsonl store .*, which holds `first`(, `[^`]+`)*( and \d+ more \(`parzen studies .*notyet\.json` lists them\))?; `parzen run .*notyet\.json` starts it\.$/,
+    );
     // resume checks the config first, objective included: one that writes nothing here.
     writeIn(dir, 'quiet-objective.mjs', 'export default () => 1;\n');
     const resume = await cli(
@@ -358,9 +361,13 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
 
     const misspelt = await cli('best', '--store', `jsonl:${journal}`, '--study', 'secnod');
     expect(misspelt.code).toBe(1);
-    expect(misspelt.stderr).toMatch(/The store has no study named `secnod`\. It holds `[a-z]+`, `second`/);
+    expect(misspelt.stderr).toMatch(
+      /No best trial to show: study `secnod` is not in the jsonl store .*, which holds `[a-z]+`, `second`/,
+    );
     // With the near one (trial 62: no did-you-mean).
-    expect(misspelt.stderr).toMatch(/`second` \(did you mean `second`\?\)\./);
+    expect(misspelt.stderr).toMatch(
+      /`second` \(did you mean `second`\?\); `parzen run CONFIG --store jsonl:.*` starts it there\./,
+    );
 
     const picked = await cli('best', '--store', `jsonl:${journal}`, '--study', 'second', '--json');
     expect(picked.code, picked.stderr).toBe(0);
@@ -506,7 +513,9 @@ describe('a matrix run in part (user trial 26)', () => {
     const none = writeIn(dir, 'none.json', { ...JSON.parse(readFileSync(config, 'utf8')), name: 'nn' });
     const missing = await cli('trials', none);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/no study named `nn\.seed-1`/);
+    expect(missing.stderr).toMatch(
+      /Nothing to list: none of the 3 studies \(nn\.seed-1, nn\.seed-2, nn\.seed-3\) is in its jsonl store .*; `parzen run .*none\.json` starts them\./,
+    );
   });
 
   it('names the first few of the studies not run yet, and how many more, as validate folds a list', async () => {
@@ -661,7 +670,10 @@ describe('read-only commands do not write or run anything', () => {
     const missing = join(dir, `missing-${Math.random().toString(36).slice(2)}`);
     const result = await cli(...args(missing));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/No study at .*missing-/);
+    // The study or the store, named with its file, not there yet.
+    expect(result.stderr).toMatch(
+      /^parzen: (.*: )?(Nothing to list|No best trial to show): .* store \S*missing-\S*,? (is )?a file not there yet/,
+    );
     expect(existsSync(missing)).toBe(false);
   });
 
@@ -848,12 +860,12 @@ describe('parzen studies', () => {
     const missing = await cli('studies', '--store', `jsonl:${join(dir, 'missing.parzen.jsonl')}`);
     expect(missing.code).toBe(1);
     // The run that creates it needs the flag too (review 125: `parzen run CONFIG` writes the config's own store).
-    expect(missing.stderr).toMatch(
-      /No study at .*missing\.parzen\.jsonl: the journal file does not exist \(has the study run yet\? `parzen run CONFIG --store "jsonl:.*missing\.parzen\.jsonl"` creates it; else check the store's path\)\./,
+    expect(missing.stderr).toBe(
+      `parzen: Nothing to list: the jsonl store ${join(dir, 'missing.parzen.jsonl')} is a file not there yet: check the path, or \`parzen run CONFIG --store jsonl:${join(dir, 'missing.parzen.jsonl')}\` starts one there.`,
     );
     for (const command of ['trials', 'best', 'export'])
       expect((await cli(command, '--store', `jsonl:${join(dir, 'missing.parzen.jsonl')}`)).stderr).toContain(
-        '`parzen run CONFIG --store "jsonl:',
+        '`parzen run CONFIG --store jsonl:',
       );
   });
 });

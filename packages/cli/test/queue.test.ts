@@ -325,7 +325,7 @@ describe('parzen queue', () => {
     const path = config('never', 'never', { enqueue: [{ x: 0.1 }] });
     const result = await cli('queue', path, '--remove-unlisted');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('No study at');
+    expect(result.stderr).toContain(`No queue to list: study \`never\` is not in its jsonl store`);
     // Trial 162: the config's entries went unsaid before the first run.
     expect(result.stderr).toContain(
       `${path} lists 1 entry to enqueue: a run of it queues it when it starts, to run before any sampled trial.`,

@@ -374,7 +374,7 @@ describe('parzen report', () => {
     // A store file that is not there is named, as the flag's (review 79: "None of the 2 studies exists yet").
     const typo = await cli('report', matrix, '--store', `sqlite:${join(dir, 'typo.db')}`, '-o', join(dir, 't.html'));
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain(`No study at ${join(dir, 'typo.db')}: the database file does not exist`);
+    expect(typo.stderr).toContain(`is not in its sqlite store ${join(dir, 'typo.db')}, a file not there yet`);
 
     // --study picks one of the matrix's studies, as trials and best do (trial 32: it was ignored).
     const names = (JSON.parse((await cli('best', matrix, '--json')).stdout) as { study: string }[]).map((b) => b.study);
@@ -386,11 +386,11 @@ describe('parzen report', () => {
     const unknown = await cli('report', matrix, '--study', 'nope', '-o', join(dir, 'nope.html'));
     expect(unknown.code).toBe(1); // as trials exits for it
     // Said as trials says it, with the studies the store holds (review 70: the config's names only).
-    expect(unknown.stderr).toContain('cmp.json: The store has no study named `nope`.');
+    expect(unknown.stderr).toContain('cmp.json: Nothing to report: study `nope` is not in its jsonl store');
     expect(unknown.stderr).toContain(names[0]);
     const unexplained = await cli('explain', matrix, '--study', 'nope');
     expect(unexplained.code).toBe(1);
-    expect(unexplained.stderr).toContain('cmp.json: The store has no study named `nope`.');
+    expect(unexplained.stderr).toContain('cmp.json: Nothing to explain: study `nope` is not in its jsonl store');
     expect(existsSync(join(dir, 'nope.html'))).toBe(false);
     // A study the matrix's store holds under another name (an earlier version's name for a variant, which run
     // points to with --study): reported as the store keeps it, as trials reads it (trial 63: refused).
@@ -1192,10 +1192,10 @@ describe('parzen report --serve before the study runs', () => {
     expect(existsSync(join(dir, 'early.parzen.jsonl'))).toBe(false);
     const { html, nextReport, stop } = await serveProcess([early]);
     expect(html).toContain('"live":true');
-    expect(html).toContain('No trials yet. No study at ');
+    expect(html).toContain('No trials yet. Study <code>early</code> is not in its jsonl store ');
     const first = await nextReport();
     expect(first.table.rows).toHaveLength(0);
-    expect(first.notes[0]).toMatch(/^No trials yet\. No study at .*early\.parzen\.jsonl/);
+    expect(first.notes[0]).toMatch(/^No trials yet\. Study `early` is not in its jsonl store .*early\.parzen\.jsonl/);
     // A file unreadable for a while, then gone (review 123: the reader of the bad file was kept, and the page
     // stayed empty for good once the run wrote the study).
     const journal = join(dir, 'early.parzen.jsonl');

@@ -103,7 +103,7 @@ describe('--more-trials 0 (a computed count when the study has them all)', () =>
     });
     const studies = await cli('studies', path);
     expect(studies.code).toBe(1);
-    expect(studies.stderr).toContain('No study at');
+    expect(studies.stderr).toContain('Nothing to list: its jsonl store');
     // A store that holds another study: still none of this one.
     const shared = { store: { use: 'jsonl', options: { path: './nomore-shared.jsonl' } } };
     expect((await cli('run', config('nomore-held', shared), '--quiet')).code).toBe(0);

@@ -232,8 +232,9 @@ describe('trials, best and export of a study', () => {
     const result = await cli('best', matrix, '--study', 'cmp.seed-9');
     expect(result.code).toBe(1);
     // Not "Run it first": a run of the config would never make it (trial 72).
+    expect(result.stderr).toContain('No best trial to show: study `cmp.seed-9` is not in its jsonl store');
     expect(result.stderr).toContain(
-      "The store has no study named `cmp.seed-9`. It is not one of the config's matrix studies, which are cmp.seed-1, cmp.seed-2.",
+      "which holds `cmp.seed-1`, `cmp.seed-2`, and --study picks one of the config's matrix studies, which are cmp.seed-1, cmp.seed-2.",
     );
     expect(result.stderr).not.toContain('Run it first');
     // A store kept per study, none run yet: not another study's missing file (review 79).
@@ -242,7 +243,7 @@ describe('trials, best and export of a study', () => {
     const unrun = await cli('best', perStudy, '--study', 'zzz');
     expect(unrun.code).toBe(1);
     expect(unrun.stderr).toContain(
-      "The config's matrix has no study named `zzz`: --study picks one of its studies, which are per.seed-1, per.seed-2.",
+      "No best trial to show: study `zzz` is not in its jsonl store, and --study picks one of the config's matrix studies, which are per.seed-1, per.seed-2.",
     );
   });
 
@@ -265,7 +266,7 @@ describe('trials, best and export of a study', () => {
     const other = journalConfig('other');
     const result = await cli('trials', other, '--study', 'own', '--json');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('other.parzen.jsonl: the journal file does not exist');
+    expect(result.stderr).toContain('other.parzen.jsonl, a file not there yet');
     expect(
       (await cli('trials', other, '--store', `jsonl:${join(dir, 'own.parzen.jsonl')}`, '--study', 'own')).code,
     ).toBe(0);

@@ -7,7 +7,6 @@ import {
   shellQuoted,
   studyInRun,
   withCleanup,
-  withStudiesHeld,
 } from '@parzen/engine/host';
 import {
   configErrorUnder,
@@ -21,8 +20,7 @@ import { forConfig } from '../config-problems.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { blameStoreFlag } from '../store-spec.js';
-import { memoryHint } from '../study-trials.js';
-import { type InspectTarget, inspectTargets, openTargetStore, storeIdentity } from './inspect.js';
+import { type InspectTarget, inspectTargets, missingOfTarget, openTargetStore, storeIdentity } from './inspect.js';
 
 /** Flags of `parzen delete`. */
 export interface DeleteFlags {
@@ -83,8 +81,8 @@ const storeWords = (target: InspectTarget, store: TrialStore): string => {
 /** Reads the study (read-only) to say what the deletion would take; a missing one names those the store holds. */
 const readStudy = async (target: InspectTarget): Promise<StudyToDelete> => {
   const name = target.study as string;
-  const store = await openTargetStore(target).catch((error: unknown) => {
-    throw memoryHint(error, target.store.use);
+  const store = await openTargetStore(target).catch(async (error: unknown) => {
+    throw await missingOfTarget(error, target);
   });
   try {
     // Said before anything is asked: a store plugin that cannot delete.
@@ -95,8 +93,7 @@ const readStudy = async (target: InspectTarget): Promise<StudyToDelete> => {
     const waiting = (await store.listEnqueued?.(name))?.length ?? 0;
     return { record, trials, waiting, where: storeWords(target, store) };
   } catch (error) {
-    const said = memoryHint(await withStudiesHeld(error, store, name), target.store.use);
-    throw target.storeFlag === undefined ? said : blameStoreFlag(said, target.storeFlag);
+    throw await missingOfTarget(error, target, store);
   } finally {
     await cleanUpQuietly(() => store.close(), `the \`${target.store.use}\` store could not be closed`);
   }

@@ -23,6 +23,7 @@ import { configEntries } from '../config-entries.js';
 import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
+import { askedByRun } from '../missing-study.js';
 import type { Output } from '../output.js';
 import { noPickedRun, pickedRun } from '../pick-run.js';
 import { prepareRuns } from '../prepare-runs.js';
@@ -696,7 +697,9 @@ const studyToExplain = async (
     trials,
     waiting,
     taken,
-  } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store));
+  } = await openStudyRecord(run.experiment, true, undefined, askedByRun(run, flags)).catch(
+    throwOfStoreFlag(flags.store),
+  );
   // What `run` does with this config (review 60: the stored seed and settings gave another draw): a study of
   // another direction or space is refused as run refuses it; the config's seed and suggester options.
   checkSameStudy(stored, { name: config.name, direction: config.direction, seed: config.seed, space: config.space });

@@ -50,6 +50,7 @@ import {
 } from '../format-trials.js';
 import { listNames } from '../list-names.js';
 import { legendText, studyNameLegend } from '../matrix-legend.js';
+import { missingStudy, missingTogether } from '../missing-study.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import type { WhereCondition } from '../parse-flags.js';
@@ -63,15 +64,7 @@ import {
 import { configFolder, readConfigFile } from '../read-config-file.js';
 import { builtinStore, missingPluginNotes, readingStores } from '../reading-plugins.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
-import {
-  directionChangedNote,
-  memoryHint,
-  noteStoredTrials,
-  openedStores,
-  storeKey,
-  studyNotHeld,
-  withHeldStudies,
-} from '../study-trials.js';
+import { directionChangedNote, noteStoredTrials, openedStores, storeKey, studyNotHeld } from '../study-trials.js';
 import type { SuggesterWords } from '../suggester-label.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
@@ -124,6 +117,8 @@ export interface InspectTarget {
   readonly matrixStudies?: readonly string[];
   /** How the `--store` flag that chose the store is named in messages, when a flag chose it. */
   readonly storeFlag?: string;
+  /** The `--store` flag's value as typed, when a flag chose the store. */
+  readonly storeSpec?: string;
   /** The matrix variant the config's study is, when the config has a matrix (its values, its labels). */
   readonly variant?: MatrixVariant;
 }
@@ -398,7 +393,7 @@ const configTargets = async (path: string, flags: InspectFlags, how: TargetOptio
         ...(flags.study === undefined ? {} : { studyFlag: true }),
       },
       ...(matrixStudies === undefined ? {} : { matrixStudies }),
-      ...(flags.store === undefined ? {} : { storeFlag: storeFlag(flags.store) }),
+      ...(flags.store === undefined ? {} : { storeFlag: storeFlag(flags.store), storeSpec: flags.store }),
       ...(Object.keys(variant.indices).length === 0 ? {} : { variant }),
     });
   }
@@ -415,7 +410,7 @@ const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTa
   const baseDir = process.cwd();
   try {
     const { store, experiment } = await storeRegistry(choice, [], baseDir, flags.study ?? 'inspect');
-    return { study: flags.study, store, experiment, baseDir, storeFlag: storeFlag(spec) };
+    return { study: flags.study, store, experiment, baseDir, storeFlag: storeFlag(spec), storeSpec: spec };
   } catch (error) {
     // No config here: the store choice came from the flag, so the message names the flag, not `/store`.
     throw blameStoreFlag(error, storeFlag(spec));
@@ -429,7 +424,8 @@ const onlyStudy = (studies: readonly StudyRecord[] | undefined, store: string): 
     throw new ParzenError('STORE_UNSUPPORTED', `${unsupported.message} Or name the study with --study NAME.`);
   }
   if (studies.length === 1) return studies[0] as StudyRecord;
-  if (studies.length === 0) throw new CliError(`The store holds no study yet.`, 1, 'STUDY_NOT_FOUND');
+  // Said by missingOfTarget, with the store's name.
+  if (studies.length === 0) throw new ParzenError('STUDY_NOT_FOUND', 'The store holds no study yet.');
   throw new CliError(
     `The store holds ${studies.length} studies (${studies.map((study) => study.name).join(', ')}); pick one with --study NAME.`,
   );
@@ -485,31 +481,43 @@ const inspect = async (
       ...(taken === undefined ? {} : { taken }),
     };
   } catch (error) {
-    if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
-      throw new ParzenError(
-        'STUDY_NOT_FOUND',
-        target.study === undefined || target.matrixStudies.includes(target.study)
-          ? `${error.message} The config's matrix names ${listNames(target.matrixStudies, 20)}.`
-          : // Not one of the matrix's studies: running the config would never make it (trial 72: "Run it first").
-            // A store that says which studies it holds says so (one may hold an earlier name of a variant); one
-            // kept per study spoke of another study's file (review 79), so then the matrix's studies alone.
-            error.message.includes('has no study named')
-            ? `${error.message.replace(/ Run it first\./, '')} It is not one of the config's matrix studies, which are ${listNames(target.matrixStudies, 20)}.`
-            : `The config's matrix has no study named \`${target.study}\`: --study picks one of its studies, which are ${listNames(target.matrixStudies, 20)}.`,
-      );
-    // A study named by `--study` (with `--store` alone, or beside a config, which a run would not make:
-    // trial 48, "Run it first."): say which studies the store holds, the first 20; the config's own study
-    // too, which a run would make (trial 50: a renamed study).
-    throw memoryHint(
-      await withHeldStudies(
-        error,
-        store,
-        target.config !== undefined && target.config.studyFlag !== true,
-        target.study,
-      ),
-      target.store.use,
-    );
+    throw await missingOfTarget(error, target, store);
   }
+};
+
+/**
+ * A study the target's store does not hold, said as {@link StudyMissing} says it (the study, its store and the
+ * studies it holds, the run that starts it); any other error as it is. Trial 48 and 72: "Run it first." for a
+ * `--study` no run of the config would make.
+ */
+export const missingOfTarget = (error: unknown, target: InspectTarget, store?: TrialStore): Promise<unknown> => {
+  const { config, variant } = target;
+  return missingStudy(
+    error,
+    {
+      studies: target.study === undefined ? [] : [target.study],
+      store: target.store,
+      // A matrix's store kept per study: a `--study` none of its studies has no file of its own (review 79: another
+      // study's was named).
+      file:
+        target.matrixStudies !== undefined && target.store.options?.path === undefined
+          ? undefined
+          : storeFile(target.experiment),
+      ...(config === undefined
+        ? {}
+        : {
+            config: {
+              path: config.path,
+              store: target.storeSpec,
+              study: variant === undefined ? undefined : target.study,
+            },
+          }),
+      storeFlag: target.storeSpec,
+      own: config !== undefined && target.study === config.name,
+      matrixStudies: target.matrixStudies,
+    },
+    store,
+  );
 };
 
 /** The stores `--salvage` reads past damage: a JSONL journal (its lines), a SQLite database (its trials). */
@@ -643,7 +651,9 @@ const loadStudySet = async (
     for (const target of targets) {
       try {
         const store = await stores.get(storeKey(target.store, target.study, target.baseDir), () =>
-          openTargetStore(target),
+          openTargetStore(target).catch(async (error: unknown) => {
+            throw await missingOfTarget(error, target);
+          }),
         );
         studies.push(
           await inspect(target, store, output, flags.waiting === true).catch((error: unknown) => {
@@ -661,7 +671,7 @@ const loadStudySet = async (
   } finally {
     await stores.close();
   }
-  if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
+  if (studies.length === 0 && notRun.length > 0) throw missingTogether(notRun.map(({ error }) => error));
   if (notRun.length > 0)
     output.note(
       notRunNote(
@@ -1078,8 +1088,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
       const key = keyOf(target);
       if (seen.has(key)) continue;
       seen.add(key);
-      const store = await openTargetStore(target).catch((error: unknown) => {
-        throw memoryHint(error, target.store.use);
+      const store = await openTargetStore(target).catch(async (error: unknown) => {
+        throw await missingOfTarget(error, { ...target, study: undefined });
       });
       try {
         let studies: readonly StudyRecord[] | undefined;
@@ -1091,7 +1101,10 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             for (const other of targets) if (keyOf(other) === key) notRun.push({ study: other.study ?? '?', error });
             continue;
           }
-          throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);
+          throw await missingOfTarget(
+            target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag),
+            { ...target, study: undefined },
+          );
         }
         if (studies === undefined) throw storeUnsupported(target.store.use, 'list its studies', 'listStudies', true);
         for (const record of studies) {

@@ -23,6 +23,7 @@ import {
 import { storeFlagWords } from '../command-words.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
+import { askedByRun, StudyMissing } from '../missing-study.js';
 import type { Output } from '../output.js';
 import { noPickedRun, pickedRun } from '../pick-run.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
@@ -123,10 +124,11 @@ const configTarget = async (path: string, flags: QueueFlags): Promise<QueueTarge
     reportersIdle: true,
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
-  const { experiment } = studyOf(path, runs, flags.study);
+  const run = studyOf(path, runs, flags.study);
+  const { experiment } = run;
   const { config } = experiment;
   const entries = config.enqueue ?? [];
-  const read = await openStudyRecord(experiment, true)
+  const read = await openStudyRecord(experiment, true, undefined, askedByRun(run, flags))
     .catch(beforeFirstRun(path, entries.length))
     .catch(throwOfStoreFlag(flags.store));
   if (read.waiting === undefined) throw storeUnsupported(config.store.use, 'list enqueued entries', 'listEnqueued');
@@ -157,11 +159,13 @@ const configTarget = async (path: string, flags: QueueFlags): Promise<QueueTarge
 const beforeFirstRun =
   (path: string, count: number) =>
   (error: unknown): never => {
-    if (count === 0 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
-    throw new ParzenError(
-      'STUDY_NOT_FOUND',
-      `${error.message} ${path} lists ${entries(count)} to enqueue: a run of it queues ${count === 1 ? 'it' : 'them'} when it starts, to run before any sampled trial.`,
-      { cause: error },
+    if (count === 0 || !(error instanceof StudyMissing)) throw error;
+    throw new StudyMissing(
+      {
+        ...error.facts,
+        after: `${path} lists ${entries(count)} to enqueue: a run of it queues ${count === 1 ? 'it' : 'them'} when it starts, to run before any sampled trial.`,
+      },
+      error,
     );
   };
 

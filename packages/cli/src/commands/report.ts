@@ -28,6 +28,7 @@ import { configEntries } from '../config-entries.js';
 import { ConfigProblems } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
+import { askedByRun, missingOfExperiment, missingTogether } from '../missing-study.js';
 import { notesLogger, type Output } from '../output.js';
 import {
   configInputs,
@@ -681,7 +682,9 @@ const serveBeforeStudy = async (
         } catch (error) {
           if (!read) space = undefined;
           if (!storedLater(error, run)) throw error;
-          waiting = told((error as ParzenError).message);
+          // Said as when the page was first served: the study, its store, and the run that starts it.
+          const missingNow = await missingOfExperiment(error, run.experiment, askedByRun(run, flags));
+          waiting = told((missingNow as ParzenError).message);
           return empty;
         }
       },
@@ -1008,7 +1011,7 @@ export const reportConfigs = async (
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
-    const read = await openStudyRecord(run.experiment, true, salvaged(run, flags))
+    const read = await openStudyRecord(run.experiment, true, salvaged(run, flags), askedByRun(run, flags))
       .catch(throwOfStoreFlag(flags.store))
       // Served before the study runs: a page of no trials, filled in once it does.
       .catch((error: unknown) => {
@@ -1049,7 +1052,10 @@ export const reportConfigs = async (
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
-    const read = await readStudiesTrials(runs.map((run) => run.experiment))
+    const read = await readStudiesTrials(
+      runs.map((run) => run.experiment),
+      runs.map((run) => askedByRun(run, flags)),
+    )
       .catch(throwOfStoreFlag(flags.store))
       .catch((error: unknown) => {
         throw ofOneConfig(paths, error);
@@ -1103,11 +1109,7 @@ export const reportConfigs = async (
         `parzen: warning: ${otherSpace.length === 1 ? 'study' : 'studies'} ${listNames(otherSpace, 20)} ${otherSpace.length === 1 ? 'was' : 'were'} run with another space than ${otherSpace.length === 1 ? 'its config describes' : 'their configs describe'} now; ` +
           "the page compares each with the runs of its own space (its regret from that problem's best).",
       );
-    if (studies.length === 0)
-      throw ofOneConfig(
-        paths,
-        new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`),
-      );
+    if (studies.length === 0) throw ofOneConfig(paths, missingTogether(read));
     // Titled by what it compares, as its table and run's comparison table name them (trial 34: by file names).
     // Labels that repeat (two configs of one study name) do not tell the studies apart: then the files do.
     const unique = [...new Set(studies.map((study) => study.variant))];

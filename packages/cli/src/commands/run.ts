@@ -37,6 +37,7 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
 import { listNames } from '../list-names.js';
 import { legendText } from '../matrix-legend.js';
+import { askedByRun, missingTogether, studiesHeldBeside } from '../missing-study.js';
 import { notesLogger, type Output, onStdoutGone } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import {
@@ -54,7 +55,7 @@ import { errorEntry } from '../report-error.js';
 import { withStudyDeletion } from '../space-mismatch.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { foldStudyNotes, STUDY_SLOT } from '../study-notes.js';
-import { type Read, readStudyRecords, studiesHeldBeside } from '../study-trials.js';
+import { type Read, readStudyRecords } from '../study-trials.js';
 import { inSpaceOrder, type ReporterCutOff, runJson, summaryJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
@@ -140,36 +141,15 @@ const firstFailure = (first: FailedTrial, run: PreparedRun, flags: RunFlags): st
   return `${error}; see \`${studyCommand('trials', runFileOf(run, flags))}\`.`;
 };
 
-/**
- * Where a study to resume is not, in words that go after "Nothing to resume: ": the study, its store (the file of a
- * file store, and whether the file is there), and the studies the store holds when it listed them.
- */
-const notInStore = (run: PreparedRun, error: ParzenError): string => {
-  const { name, store } = run.experiment.config;
-  if (store.use === 'memory')
-    return `study \`${name}\` is kept in a memory store, which keeps nothing after its run (a jsonl or sqlite store keeps it for resume)`;
-  const file = storeFile(run.experiment);
-  if (file !== undefined && !existsSync(file))
-    return `study \`${name}\` is not in its ${store.use} store ${file}, a file not there yet (has the study run? else check the store's path)`;
-  const held = studiesHeldBeside(error);
-  const place = file === undefined ? `its ${store.use} store` : `its ${store.use} store ${file}`;
-  const holds =
-    held === undefined
-      ? ''
-      : held.length === 0
-        ? ', which holds no study yet'
-        : `, which holds ${listNames(held.map((other) => `\`${other}\``))}${held.length > 3 ? ' (`parzen studies` lists them)' : ''}`;
-  return `study \`${name}\` is not in ${place}${holds}`;
-};
-
 const checkStudiesExist = async (
   runs: readonly PreparedRun[],
   /** Each run's study as its store keeps it (`readStudyRecords`), in the order of `runs`. */
   reads: readonly Read<StudyRecord>[],
   output: Output,
-  /** The command that starts the studies never started: `parzen run` with the configs and the run's `--store`. */
-  rerun: (paths: readonly string[]) => string,
+  flags: RunFlags,
 ): Promise<readonly PreparedRun[]> => {
+  /** The command that starts the studies never started: `parzen run` with the configs and the run's `--store`. */
+  const rerun = (paths: readonly string[]) => commandOf('run', paths, flags).command;
   const notFound = (read: Read<StudyRecord> | undefined) =>
     read?.error instanceof ParzenError && read.error.code === 'STUDY_NOT_FOUND';
   // A store that cannot be read is said as it is (as a run would say it).
@@ -177,20 +157,14 @@ const checkStudiesExist = async (
   if (broken !== undefined) throw broken.error;
   const present = runs.filter((_, at) => !notFound(reads[at]));
   const missing = runs.filter((_, at) => notFound(reads[at]));
-  const first = reads.find(notFound)?.error as ParzenError | undefined;
+  const first = reads.find(notFound)?.error;
   if (present.length === 0 && first !== undefined) {
-    const start = rerun([...new Set(runs.map((run) => run.configPath))]);
-    // One sentence naming the study and its store, as the resume knows them (trial: "Nothing to resume: No study
-    // at ...", two sentences glued, the store's own words with another command's placeholder).
-    const error = new ParzenError(
-      'STUDY_NOT_FOUND',
-      runs.length === 1
-        ? `Nothing to resume: ${notInStore(runs[0] as PreparedRun, first)}; \`${start}\` starts it.`
-        : `Nothing to resume: none of the ${runs.length} studies (${listNames(runs.map((run) => run.experiment.config.name))}) is in its store; \`${start}\` starts them.`,
-      { cause: first },
-    );
-    // One config: the error names its file, as run's errors do (trial 88: no `file` in --json).
+    // One sentence naming the study and its store and the run that starts it (trial: "Nothing to resume: No study
+    // at ...", two sentences glued, the store's own words with another command's placeholder); a batch's studies
+    // together.
     const paths = [...new Set(runs.map((run) => run.configPath))];
+    const error = missingTogether(reads.map((read) => read.error));
+    // One config: the error names its file, as run's errors do (trial 88: no `file` in --json).
     throw paths.length === 1 ? new ConfigProblems([{ path: paths[0] as string, error }]) : error;
   }
   // A batch stopped part way (trial 72: "Nothing to resume" while one of its studies was 20 of 150 trials
@@ -768,7 +742,10 @@ const prepareStudies = async (
   try {
     await refuseReorderedStudies(runs);
     if (runs.length > 1 || resume || flags.moreTrials === 0)
-      reads = await readStudyRecords(runs.map((run) => run.experiment));
+      reads = await readStudyRecords(
+        runs.map((run) => run.experiment),
+        runs.map((run) => askedByRun(run, flags)),
+      );
     await refuseMismatchedStudies(runs, reads, flags);
     noteForeignStoreFiles(runs, reads, output);
   } catch (error) {
@@ -806,12 +783,7 @@ const prepareStudies = async (
   );
   if (resume) {
     try {
-      const present = await checkStudiesExist(
-        ready,
-        reads,
-        output,
-        (configs) => commandOf('run', configs, flags).command,
-      );
+      const present = await checkStudiesExist(ready, reads, output, flags);
       return { runs: present, batch: present.length > 1, leftOut: [] };
     } catch (error) {
       await closeStarted(runs);

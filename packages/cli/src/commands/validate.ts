@@ -19,6 +19,7 @@ import { runFileOf } from '../command-words.js';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { legendText, studyNameLegend } from '../matrix-legend.js';
+import { studiesHeldBeside } from '../missing-study.js';
 import { notesLogger, type Output } from '../output.js';
 import {
   caseVariantNote,
@@ -31,7 +32,7 @@ import {
 import { errorEntry, reportError } from '../report-error.js';
 import { studyDeletion } from '../space-mismatch.js';
 import { foldStudyNotes, studyTemplate } from '../study-notes.js';
-import { readStudiesHeld, studiesHeldBeside } from '../study-trials.js';
+import { readStudiesHeld } from '../study-trials.js';
 import { suggesterLabel, suggesterWords } from '../suggester-label.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */

@@ -302,7 +302,7 @@ describePostgres("libpq's password file (C14)", () => {
     const env = { PGPASSWORD: undefined, PGPASSFILE: file } as unknown as NodeJS.ProcessEnv;
     const listed = await runParzen(['studies', '--store', url.toString()], { cwd: work, env });
     // Connected and read (an empty database): no password asked for.
-    expect(listed.stderr).toContain('holds no Parzen study');
+    expect(listed.stderr).toContain(`the postgres store ${url.toString().replace(':right@', '@')} holds no study`);
     expect(listed.stderr).not.toContain('DeprecationWarning');
     expect(listed.stderr).not.toContain('(node:');
     // Without it, the server's question is said as before.

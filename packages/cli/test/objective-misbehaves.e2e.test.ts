@@ -75,4 +75,20 @@ describe('an objective module that does not load', () => {
       errors: [{ code: 'PLUGIN_INVALID' }],
     });
   });
+
+  it("on Parzen's own thread: a process.exit(0) at its top level refuses the run (exit 2, PLUGIN_INVALID), not ends it with exit code 0", async () => {
+    writeIn(dir, 'exits-loading.mjs', 'process.exit(0);\nexport default ({ x }) => x * x;\n');
+    const { store: _, ...config } = heartConfig({
+      name: 'exits-loading',
+      objective: { use: 'module', options: { path: './exits-loading.mjs', isolate: 'none' } },
+    });
+    const run = await runParzen(['run', writeIn(dir, 'exits-loading.json', config), '--json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      `exits-loading.json: Objective module \`./exits-loading.mjs\` failed to load: it called process.exit(0) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. Throw an Error to refuse to load. (at ${dir}/exits-loading.mjs:1:9)`,
+    );
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      errors: [{ code: 'PLUGIN_INVALID' }],
+    });
+  });
 });

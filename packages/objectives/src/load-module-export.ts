@@ -5,6 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clippedText, describeThrown, packageName, thrownAt } from '@parzen/engine/plugin';
 import { importTsx } from './tsx-api.js';
 
+/** This file: a frame in it is the loader's, below the module's own (see `thrownAt`). */
+export const LOADER_FILE = fileURLToPath(import.meta.url);
+
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
@@ -210,7 +213,7 @@ export const loadModuleExport = async (
     const code = (error as { code?: unknown } | null)?.code;
     const frame =
       place === undefined && error instanceof Error && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND'
-        ? thrownAt(error, fileURLToPath(import.meta.url))
+        ? thrownAt(error, LOADER_FILE)
         : undefined;
     throw new Error(
       message.startsWith(label)

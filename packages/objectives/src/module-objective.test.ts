@@ -274,6 +274,46 @@ describe('module objective', () => {
     }
   });
 
+  it('refuses a module that calls process.exit as it loads on this thread, as one that failed to load: at its top level, caught, or from a timer of a top-level await', async () => {
+    writeFileSync(join(dir, 'exits-at-load.mjs'), 'process.exit(0);\nexport default ({ x }) => x;\n');
+    writeFileSync(
+      join(dir, 'exits-at-load.ts'),
+      'const code: number = 3;\nprocess.exit(code);\nexport default () => 1;\n',
+    );
+    writeFileSync(join(dir, 'exit-caught.mjs'), 'try { process.exit(0); } catch {}\nexport default ({ x }) => x;\n');
+    writeFileSync(
+      join(dir, 'exit-in-timer.mjs'),
+      'await new Promise((resolve) => setTimeout(() => { process.exit(4); resolve(); }, 5));\nexport default ({ x }) => x;\n',
+    );
+    writeFileSync(
+      join(dir, 'throw-in-timer.mjs'),
+      "await new Promise(() => setTimeout(() => { throw new Error('no GPU'); }, 5));\nexport default ({ x }) => x;\n",
+    );
+    const said = (code: number) =>
+      `failed to load: it called process.exit(${code}) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. Throw an Error to refuse to load.`;
+    for (const [file, message] of [
+      ['exits-at-load.mjs', `${said(0)} (at ${join(dir, 'exits-at-load.mjs')}:1:9)`],
+      ['exit-caught.mjs', `${said(0)} (at ${join(dir, 'exit-caught.mjs')}:1:15)`],
+      ['exit-in-timer.mjs', `${said(4)} (at ${join(dir, 'exit-in-timer.mjs')}:1:59)`],
+      [
+        'throw-in-timer.mjs',
+        `failed to load: a timer or callback it started threw as it loaded: no GPU (at ${join(dir, 'throw-in-timer.mjs')}:1:50)`,
+      ],
+    ] as const) {
+      const refused = await createModuleObjective({ path: `./${file}`, isolate: 'none' }, dir).catch(
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'module' });
+      expect((refused as Error).message).toBe(`Objective module \`./${file}\` ${message}`);
+    }
+    // A TypeScript module too (its place is the .ts file's where source maps are on, as in the CLI; none here).
+    await expect(createModuleObjective({ path: './exits-at-load.ts', isolate: 'none' }, dir)).rejects.toThrow(
+      `Objective module \`./exits-at-load.ts\` ${said(3)}`,
+    );
+    // Outside a load (and a run) process.exit is Node's own again.
+    expect(process.exit.name).not.toBe('exitInstead');
+  });
+
   it('says what the module exports where the export is loaded outside an objective', async () => {
     await expect(loadModuleExport('./objective.mjs', 'train', dir)).rejects.toThrow(
       /`train` .* is no such export; expected a function\. The module exports: default, notFn, slow\./,

@@ -5,6 +5,7 @@ import {
   createFunctionObjective,
   defineObjective,
   expandHome,
+  inModuleLoad,
   invalidConfig,
   type ObjectiveAdapter,
   type ObjectiveFunction,
@@ -15,6 +16,7 @@ import {
 import {
   isFileSpecifier,
   isModuleFile,
+  LOADER_FILE,
   loadModuleExport,
   MissingExportError,
   MissingPackageError,
@@ -166,7 +168,12 @@ export const createModuleObjective = async (
     return options.isolate === 'none'
       ? // A module's function is untyped: what it returns is checked at run time, trial by trial.
         createFunctionObjective(
-          (await loadModuleExport(options.path, options.export, baseDir)) as ObjectiveFunction<unknown>,
+          // Its top-level code runs on this thread: an exit from it refuses the load, not ends the run.
+          (await inModuleLoad(
+            `Objective module \`${options.path}\``,
+            () => loadModuleExport(options.path, options.export, baseDir),
+            LOADER_FILE,
+          )) as ObjectiveFunction<unknown>,
           'module',
         )
       : await createWorkerObjective(

@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeSync } from 'node:fs';
+import { clippedText } from '../builtins/words.js';
+import { thrownAt } from '../errors.js';
+import { describeThrown } from './interpret-result.js';
 
 /**
  * `process.exit()` called by an objective on Parzen's own thread (a function objective, a `module` objective with
@@ -28,6 +31,16 @@ interface TrialCall {
 }
 
 const calls = new AsyncLocalStorage<TrialCall>();
+
+/** A module's load on Parzen's thread (see {@link inModuleLoad}), as its code sees it. */
+interface LoadCall {
+  /** Set once the load has its outcome. */
+  ended: boolean;
+  /** Refuses the load (first call wins). */
+  readonly refuse: (error: Error) => void;
+}
+
+const loads = new AsyncLocalStorage<LoadCall>();
 
 /**
  * The trial whose call (or a timer, callback or promise it started) runs now, by async context: undefined outside
@@ -77,7 +90,18 @@ const exitedMessage = (code: unknown): string =>
 
 const exitInstead = (code?: number | string | null): never => {
   const call = calls.getStore();
-  if (call === undefined) return passOn(code);
+  if (call === undefined) {
+    const load = loads.getStore();
+    if (load === undefined || load.ended) return passOn(code);
+    const exit = new ObjectiveExit(
+      `it called process.exit(${codeText(code)}) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. ` +
+        'Throw an Error to refuse to load.',
+    );
+    // Its stack starts where the module called process.exit, which a load's message names as its place.
+    Error.captureStackTrace(exit, exitInstead);
+    load.refuse(exit);
+    throw exit;
+  }
   if (!call.ended) {
     const message = exitedMessage(code);
     call.fail(message);
@@ -152,6 +176,44 @@ export const inTrialCall = <T>(
     },
     within: (fn) => (store.ended ? fn() : calls.run(store, fn)),
   };
+};
+
+/**
+ * Runs the load of a module on Parzen's own thread (a `module` objective with `"isolate": "none"`), whose top-level
+ * code could otherwise end the process before any trial: a `process.exit()` from it, or from a timer or promise it
+ * started, while the load is in progress throws where it stood and refuses the load (the run then fails to start,
+ * instead of ending with the module's exit code: 0 looked like a success); so does an error a timer or callback of
+ * its throws meanwhile, instead of ending the process with a stack trace. Either is said as `${what} failed to load:
+ * ...`, with the place, as a worker thread's load is refused; `cause` is what was thrown.
+ */
+export const inModuleLoad = <T>(
+  what: string,
+  load: () => Promise<T>,
+  /** The loader's file: frames from it down are the loader's, not the module's place (see `thrownAt`). */
+  loader?: string,
+): Promise<T> => {
+  const release = watchProcessExits();
+  let reject: (error: Error) => void = () => undefined;
+  const refused = new Promise<never>((_, rejectWith) => {
+    reject = rejectWith;
+  });
+  const refuse = (reason: string, thrown: unknown): void => {
+    const at = thrown instanceof Error ? thrownAt(thrown, loader) : undefined;
+    reject(new Error(`${what} failed to load: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: thrown }));
+  };
+  const store: LoadCall = { ended: false, refuse: (exit) => refuse(exit.message, exit) };
+  // A throw of exitInstead's from a timer is the load's refusal already.
+  const onStray = (error: unknown): void => {
+    if (error instanceof ObjectiveExit) return;
+    const said = error instanceof Error ? clippedText(String(error.message)) : describeThrown(error);
+    refuse(`a timer or callback it started threw as it loaded: ${said}`, error);
+  };
+  process.on('uncaughtException', onStray);
+  return Promise.race([loads.run(store, load), refused]).finally(() => {
+    store.ended = true;
+    process.off('uncaughtException', onStray);
+    release();
+  });
 };
 
 /**

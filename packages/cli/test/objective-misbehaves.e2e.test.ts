@@ -31,6 +31,20 @@ const exitConfig = (name: string): string => {
   return writeIn(dir, `${name}.json`, config);
 };
 
+/**
+ * Writes `<name>.mjs` (`source`) and `<name>.json`, a config of it as a module objective with `options`, 3 trials
+ * kept in a journal; returns the config's path.
+ */
+const moduleConfig = (name: string, source: string, options: Record<string, unknown> = {}): string => {
+  writeIn(dir, `${name}.mjs`, source);
+  const { store: _, ...config } = heartConfig({
+    name,
+    objective: { use: 'module', options: { path: `./${name}.mjs`, ...options } },
+    budget: { maxTrials: 3 },
+  });
+  return writeIn(dir, `${name}.json`, config);
+};
+
 describe('process.exit() from an objective on Parzen\'s own thread (isolate: "none")', () => {
   it('during its call: that trial fails (OBJECTIVE_EXITED, saying what to do) and the run goes on', async () => {
     const run = await runParzen(['run', exitConfig('during'), '--json'], { cwd: dir });
@@ -50,20 +64,26 @@ describe('process.exit() from an objective on Parzen\'s own thread (isolate: "no
       /parzen: the objective of trial #0 of study after called process\.exit\(0\) after that trial had ended .*exit code 1/,
     );
   });
+  it('from a timer its module started as it loaded: the process ends with exit code 1, naming the module (it ended with 0)', async () => {
+    const config = moduleConfig(
+      'exits-later',
+      'setTimeout(() => process.exit(0), 300);\nexport default async ({ x }) => { await new Promise((resolve) => setTimeout(resolve, 200)); return x * x; };\n',
+      { isolate: 'none' },
+    );
+    const run = await runParzen(['run', config], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "parzen: objective module `./exits-later.mjs` called process.exit(0) from a timer or callback it started as it loaded, on Parzen's own thread: the run ends here, with exit code 1;",
+    );
+  });
 });
 
 describe('an objective module that does not load', () => {
   it("is said as the user's module that could not load, not as Parzen's plugin that could not start; PARZEN_DEBUG shows the module's own stack", async () => {
-    writeIn(
-      dir,
-      'topthrow.mjs',
+    const path = moduleConfig(
+      'topthrow',
       'const load = () => {\n  throw new Error("dataset missing: data.csv");\n};\nload();\n',
     );
-    const { store: _, ...config } = heartConfig({
-      name: 'topthrow',
-      objective: { use: 'module', options: { path: './topthrow.mjs' } },
-    });
-    const path = writeIn(dir, 'topthrow.json', config);
     const run = await runParzen(['run', path, '--json'], { cwd: dir, env: { PARZEN_DEBUG: '1' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
@@ -77,12 +97,10 @@ describe('an objective module that does not load', () => {
   });
 
   it("on Parzen's own thread: a process.exit(0) at its top level refuses the run (exit 2, PLUGIN_INVALID), not ends it with exit code 0", async () => {
-    writeIn(dir, 'exits-loading.mjs', 'process.exit(0);\nexport default ({ x }) => x * x;\n');
-    const { store: _, ...config } = heartConfig({
-      name: 'exits-loading',
-      objective: { use: 'module', options: { path: './exits-loading.mjs', isolate: 'none' } },
+    const config = moduleConfig('exits-loading', 'process.exit(0);\nexport default ({ x }) => x * x;\n', {
+      isolate: 'none',
     });
-    const run = await runParzen(['run', writeIn(dir, 'exits-loading.json', config), '--json'], { cwd: dir });
+    const run = await runParzen(['run', config, '--json'], { cwd: dir });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(
       `exits-loading.json: Objective module \`./exits-loading.mjs\` failed to load: it called process.exit(0) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. Throw an Error to refuse to load. (at ${dir}/exits-loading.mjs:1:9)`,

@@ -13,7 +13,8 @@ import { describeThrown } from './interpret-result.js';
  * - from a trial whose call is still in progress: that trial fails (`OBJECTIVE_EXITED`) and the call throws where
  *   it stood, so the objective stops there; the run goes on;
  * - from a trial that has ended (a timer or callback it left behind): the process ends as asked, since nothing
- *   can fail a trial that is over, but with a line on stderr naming the trial and exit code 1;
+ *   can fail a trial that is over, but with a line on stderr naming the trial and exit code 1; so does one from a
+ *   timer a module started as it loaded (see {@link inModuleLoad}), naming the module;
  * - from anything else (the host program, Parzen's own signal handling): the real `process.exit`.
  * Outside a run `process.exit` is Node's own.
  */
@@ -34,6 +35,8 @@ const calls = new AsyncLocalStorage<TrialCall>();
 
 /** A module's load on Parzen's thread (see {@link inModuleLoad}), as its code sees it. */
 interface LoadCall {
+  /** The module, as a load's message names it (`Objective module \`./x.mjs\``). */
+  readonly what: string;
   /** Set once the load has its outcome. */
   ended: boolean;
   /** Refuses the load (first call wins). */
@@ -92,7 +95,12 @@ const exitInstead = (code?: number | string | null): never => {
   const call = calls.getStore();
   if (call === undefined) {
     const load = loads.getStore();
-    if (load === undefined || load.ended) return passOn(code);
+    if (load === undefined) return passOn(code);
+    // A timer the module started as it loaded, during a run (between runs process.exit is Node's): no trial's.
+    if (load.ended)
+      return endRun(
+        `${load.what.charAt(0).toLowerCase()}${load.what.slice(1)} called process.exit(${codeText(code)}) from a timer or callback it started as it loaded`,
+      );
     const exit = new ObjectiveExit(
       `it called process.exit(${codeText(code)}) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. ` +
         'Throw an Error to refuse to load.',
@@ -108,10 +116,21 @@ const exitInstead = (code?: number | string | null): never => {
     throw new ObjectiveExit(message);
   }
   const study = call.study === undefined ? '' : ` of study ${call.study}`;
+  return endRun(
+    `the objective of trial #${call.trialNumber}${study} called process.exit(${codeText(code)}) after that trial had ended (from a timer or callback it left)`,
+  );
+};
+
+/**
+ * Ends the process with exit code 1 for a `process.exit` that no trial can fail for (`who` called it), saying so on
+ * stderr: the run cannot go on as if nothing happened, and the exit code the objective asked for (0) would say it
+ * went well.
+ */
+const endRun = (who: string): never => {
   try {
     writeSync(
       2,
-      `parzen: the objective of trial #${call.trialNumber}${study} called process.exit(${codeText(code)}) after that trial had ended (from a timer or callback it left), on Parzen's own thread: the run ends here, with exit code 1; ` +
+      `parzen: ${who}, on Parzen's own thread: the run ends here, with exit code 1; ` +
         'its running trials stay "running" until a run of the study marks them failed. Throw an Error instead, or run it as a `module` objective with "isolate": "worker".\n',
     );
   } catch {
@@ -201,7 +220,7 @@ export const inModuleLoad = <T>(
     const at = thrown instanceof Error ? thrownAt(thrown, loader) : undefined;
     reject(new Error(`${what} failed to load: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: thrown }));
   };
-  const store: LoadCall = { ended: false, refuse: (exit) => refuse(exit.message, exit) };
+  const store: LoadCall = { what, ended: false, refuse: (exit) => refuse(exit.message, exit) };
   // A throw of exitInstead's from a timer is the load's refusal already.
   const onStray = (error: unknown): void => {
     if (error instanceof ObjectiveExit) return;

@@ -109,4 +109,15 @@ describe('an objective module that does not load', () => {
       errors: [{ code: 'PLUGIN_INVALID' }],
     });
   });
+
+  it("on Parzen's own thread: a top-level await that never settles is said, naming the module (exit 2), not Node's silent exit 13", async () => {
+    const config = moduleConfig('never-loads', 'await new Promise(() => {});\nexport default ({ x }) => x * x;\n', {
+      isolate: 'none',
+    });
+    const run = await runParzen(['run', config], { cwd: dir });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'never-loads.json: Objective module `./never-loads.mjs` never finished loading: a top-level await in it (or in a module it imports) never settled.',
+    );
+  });
 });

@@ -777,6 +777,28 @@ console.log('loss', result.status === 'ok' ? result.loss : result.status, made.n
       ).rejects.toThrow(/loadTimeoutSeconds/);
   });
 
+  it('with "isolate": "none", refuses a load still awaiting after loadTimeoutSeconds, naming the module, after saying it is still loading (it had no bound)', async () => {
+    writeFileSync(
+      join(dir, 'awaits.mjs'),
+      'await new Promise((resolve) => setTimeout(resolve, 1e8));\nexport default () => 1;\n',
+    );
+    const warned: string[] = [];
+    const started = Date.now();
+    const refused = await createModuleObjective(
+      { path: './awaits.mjs', isolate: 'none', loadTimeoutSeconds: 0.5 },
+      dir,
+      (message) => warned.push(message),
+    ).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'module' });
+    expect((refused as Error).message).toBe(
+      "Objective module `./awaits.mjs` did not finish loading in 0.5 s: its top-level code was still running (an await that settles late, or never?). If its import is slow on purpose, raise the module objective's loadTimeoutSeconds; or do slow work inside the exported function (once, on its first call), where the trial time limit bounds it.",
+    );
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(warned).toEqual([
+      'objective module `./awaits.mjs` is still loading after 0.1 s: its top-level code awaits (a slow import or download?); it is refused if it has not loaded after 0.5 s.',
+    ]);
+  });
+
   it('says where a syntax error is (file:line, the line and a caret), which import() alone does not', async () => {
     writeFileSync(join(dir, 'broken.mjs'), 'const ok = 1;\nexport default (p => ;\n');
     // In a worker thread, as a config's module objective loads (this thread's import() is vitest's).

@@ -12,7 +12,10 @@ import {
   type ObjectSchemaNode,
   ParzenError,
   SERVICES,
+  SET_UP_BOUND_MS,
+  warnOnStderr,
 } from '@parzen/engine/plugin';
+import { boundedLoad } from './load-bound.js';
 import {
   isFileSpecifier,
   isModuleFile,
@@ -46,10 +49,11 @@ export interface ModuleObjectiveOptions {
    */
   readonly reuseThreads?: boolean;
   /**
-   * With `isolate: "worker"`: how long the first thread may take to load the module, before any trial (its
-   * top-level code and imports), before it is ended and the run refused; default 60. Raise it for a module whose
-   * import is slow on purpose (a dataset read at load); a later load is bounded by the trial's limit or 60 s,
-   * whichever is longer.
+   * How long the first thread may take to load the module, before any trial (its top-level code and imports),
+   * before it is ended and the run refused; default 60. Raise it for a module whose import is slow on purpose (a
+   * dataset read at load); a later load is bounded by the trial's limit or 60 s, whichever is longer. With
+   * `isolate: "none"` it bounds the load on Parzen's thread while its top-level code awaits (a synchronous loop
+   * there cannot be stopped), and a top-level await that can never settle is refused at once.
    */
   readonly loadTimeoutSeconds?: number;
 }
@@ -89,7 +93,7 @@ export const moduleObjectiveOptionsSchema: ObjectSchemaNode = {
       maximum: 2_000_000,
       default: 60,
       description:
-        "With worker: how long the first thread may load the module (its top-level code and imports) before it is ended and the run refused; raise it for a module whose import is slow on purpose. A later load is bounded by the trial's limit or 60 s, whichever is longer.",
+        "How long the first thread may load the module (its top-level code and imports) before it is ended and the run refused; raise it for a module whose import is slow on purpose. A later load is bounded by the trial's limit or 60 s, whichever is longer. With none: how long its top-level code may await before the run is refused.",
     },
   },
 };
@@ -168,11 +172,17 @@ export const createModuleObjective = async (
     return options.isolate === 'none'
       ? // A module's function is untyped: what it returns is checked at run time, trial by trial.
         createFunctionObjective(
-          // Its top-level code runs on this thread: an exit from it refuses the load, not ends the run.
-          (await inModuleLoad(
-            `Objective module \`${options.path}\``,
-            () => loadModuleExport(options.path, options.export, baseDir),
-            LOADER_FILE,
+          // Its top-level code runs on this thread: an exit from it refuses the load, not ends the run; an await in
+          // it is bounded as a worker thread's load is, and one that never settles is said (Node's silent exit 13).
+          (await boundedLoad(
+            inModuleLoad(
+              `Objective module \`${options.path}\``,
+              () => loadModuleExport(options.path, options.export, baseDir),
+              LOADER_FILE,
+            ),
+            options.path,
+            options.loadTimeoutSeconds === undefined ? SET_UP_BOUND_MS : options.loadTimeoutSeconds * 1000,
+            { warn: warn ?? warnOnStderr, onThisThread: true },
           )) as ObjectiveFunction<unknown>,
           'module',
         )

@@ -8,7 +8,6 @@ import {
   type EvaluationContext,
   type EvaluationResult,
   failedResult,
-  inSeconds,
   interpretObjectiveValue,
   lateReportNote,
   lateStopNote,
@@ -18,6 +17,7 @@ import {
   strayBetweenTrialsNote,
   thrownErrorInfo,
 } from '@parzen/engine/plugin';
+import { boundedLoad, neverSettled } from './load-bound.js';
 import { isFileSpecifier, MissingExportError, MissingPackageError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 import { relayStdio } from './relay-stdio.js';
@@ -193,7 +193,7 @@ class ObjectiveThread {
       loadFailed?.(
         new Error(
           exitCode === 13
-            ? `Objective module \`${data.path}\` never finished loading: a top-level await in it (or in a module it imports) never settled.`
+            ? neverSettled(data.path)
             : `Objective module \`${data.path}\` ended its thread while loading (exit code ${exitCode}: process.exit(${exitCode}) at its top level?).`,
         ),
       );
@@ -435,48 +435,6 @@ const loadedOrStopped = (thread: ObjectiveThread, signal: AbortSignal): Promise<
   });
 
 /**
- * The first thread's load, which no trial's limit bounds: said once a tenth of `boundMs` has passed, and ended at
- * `boundMs` with an error naming the module (its top-level code never ended: a synchronous loop ran for 75 s
- * without a word, and only Ctrl-C ended it).
- */
-const firstLoad = async (
-  thread: ObjectiveThread,
-  path: string,
-  warn: (message: string) => void,
-  boundMs: number,
-): Promise<void> => {
-  let note: NodeJS.Timeout | undefined;
-  let bound: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      thread.ready,
-      new Promise<never>((_, reject) => {
-        note = setTimeout(
-          () =>
-            warn(
-              `objective module \`${path}\` is still loading after ${inSeconds(boundMs / 10)}: its top-level code runs (a slow import, or a loop that never ends?); its thread is ended if it has not loaded after ${inSeconds(boundMs)}.`,
-            ),
-          boundMs / 10,
-        );
-        bound = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `Objective module \`${path}\` did not finish loading in ${inSeconds(boundMs)}: its top-level code was still running (a loop that never ends?), so its thread was ended. ` +
-                  'If its import is slow on purpose, raise the module objective\'s loadTimeoutSeconds; or do slow work inside the exported function (once, on its first call), where the trial time limit bounds it; with "isolate": "none" a load has no bound.',
-              ),
-            ),
-          boundMs,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(note);
-    clearTimeout(bound);
-  }
-};
-
-/**
  * A `module` objective run in worker threads (the default, `isolate: "worker"`): the function is loaded
  * in a thread, reused across trials (one thread per trial running at once). Because the objective does
  * not run on Parzen's own thread, Ctrl-C, SIGTERM and the trial timeout are handled while it computes,
@@ -514,7 +472,7 @@ export const createWorkerObjective = async (
   // a later thread's load is, so top-level code that never ends (a loop) does not hang the run or `validate`.
   const first = spawn();
   try {
-    await firstLoad(first, data.path, warn, options.loadBoundMs ?? SET_UP_BOUND_MS);
+    await boundedLoad(first.ready, data.path, options.loadBoundMs ?? SET_UP_BOUND_MS, { warn, onThisThread: false });
   } catch (error) {
     first.terminate();
     throw error;

@@ -9,9 +9,9 @@ export const neverSettled = (path: string): string =>
 
 /**
  * A module's load (`loading`: its top-level code and imports), which no trial's limit bounds: said once a tenth of
- * `boundMs` (`loadTimeoutSeconds`) has passed, and refused at `boundMs` with an error naming the module (top-level
- * code that never ends: a synchronous loop ran for 75 s without a word, and only Ctrl-C ended it). In a worker
- * thread the caller then ends the thread. On Parzen's own thread (`onThisThread`, `"isolate": "none"`) the load
+ * `boundMs` (`loadTimeoutSeconds`) has passed (to `warn`, when given: the first load, before any trial), and refused
+ * at `boundMs` with an error naming the module (top-level code that never ends: a synchronous loop ran for 75 s
+ * without a word, and only Ctrl-C ended it). In a worker thread the caller then ends the thread. On Parzen's own thread (`onThisThread`, `"isolate": "none"`) the load
  * cannot be ended, but it is refused: at `boundMs` while it awaits, and at once when Node has nothing left to run
  * that could settle it (its event loop is empty: the process ended with exit code 13, without a word).
  */
@@ -19,7 +19,7 @@ export const boundedLoad = async <T>(
   loading: Promise<T>,
   path: string,
   boundMs: number,
-  how: { readonly warn: (message: string) => void; readonly onThisThread: boolean },
+  how: { readonly warn?: (message: string) => void; readonly onThisThread: boolean },
 ): Promise<T> => {
   let note: NodeJS.Timeout | undefined;
   let bound: NodeJS.Timeout | undefined;
@@ -31,7 +31,7 @@ export const boundedLoad = async <T>(
       new Promise<never>((_, reject) => {
         note = setTimeout(
           () =>
-            how.warn(
+            how.warn?.(
               `objective module \`${path}\` is still loading after ${inSeconds(boundMs / 10)}: ${how.onThisThread ? 'its top-level code awaits (a slow import or download?)' : 'its top-level code runs (a slow import, or a loop that never ends?)'}; ${ending} if it has not loaded after ${inSeconds(boundMs)}.`,
             ),
           boundMs / 10,

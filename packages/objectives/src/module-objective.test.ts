@@ -328,6 +328,45 @@ describe('module objective', () => {
   });
 });
 
+/**
+ * Writes `<name>.mjs`, a module whose every load after the first (counted in `<name>.count`, whose path is returned)
+ * takes `ms`; a trial of it takes 20 ms.
+ */
+const slowLaterLoads = (name: string, ms: number): string => {
+  const count = join(dir, `${name}.count`);
+  writeFileSync(count, '');
+  writeFileSync(
+    join(dir, `${name}.mjs`),
+    `import { appendFileSync, readFileSync } from 'node:fs';
+const loads = readFileSync(${JSON.stringify(count)}, 'utf8').length;
+appendFileSync(${JSON.stringify(count)}, '1');
+if (loads > 0) await new Promise((resolve) => setTimeout(resolve, ${ms}));
+export default async ({ x }) => { await new Promise((resolve) => setTimeout(resolve, 20)); return x; };
+`,
+  );
+  return count;
+};
+
+/** A study of one uniform param run with `objective` and `options` (concurrency, budget, a trial limit). */
+const runSlowLoads = (
+  objective: Awaited<ReturnType<typeof createModuleObjective>>,
+  options: Pick<Parameters<typeof runStudy>[0], 'concurrency' | 'budget' | 'trialTimeoutMs'>,
+) => {
+  const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
+  const prior: Suggester = {
+    name: 'prior',
+    beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+  };
+  return runStudy({
+    spec: { name: 'slow-loads', direction: 'minimize', seed: 1, space: definition },
+    space: compileSpace(definition),
+    store: createMemoryStore(),
+    suggester: prior,
+    objective,
+    ...options,
+  });
+};
+
 describe('module objective in a worker thread (the default)', () => {
   const abortAfter = (ms: number) => {
     const controller = new AbortController();
@@ -390,38 +429,41 @@ export default async () => new Promise(() => {});
 
   it("keeps a thread's load out of the trial's time limit (trial 76: later threads' loads failed their trials)", async () => {
     // Every load after the first takes 700 ms; a trial takes 20 ms, under a 300 ms limit.
-    const count = join(dir, 'slow-load.count');
-    writeFileSync(count, '');
-    writeFileSync(
-      join(dir, 'slow-load.mjs'),
-      `import { appendFileSync, readFileSync } from 'node:fs';
-const loads = readFileSync(${JSON.stringify(count)}, 'utf8').length;
-appendFileSync(${JSON.stringify(count)}, '1');
-if (loads > 0) await new Promise((resolve) => setTimeout(resolve, 700));
-export default async ({ x }) => { await new Promise((resolve) => setTimeout(resolve, 20)); return x; };
-`,
-    );
+    const count = slowLaterLoads('slow-load', 700);
     const objective = await createModuleObjective({ path: './slow-load.mjs', export: 'default' }, dir);
-    const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
-    const prior: Suggester = {
-      name: 'prior',
-      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
-    };
     try {
-      const result = await runStudy({
-        spec: { name: 'slow-load', direction: 'minimize', seed: 1, space: definition },
-        space: compileSpace(definition),
-        store: createMemoryStore(),
-        suggester: prior,
-        objective,
-        trialTimeoutMs: 300,
-        concurrency: 3,
-        budget: { maxTrials: 6 },
-      });
+      const result = await runSlowLoads(objective, { trialTimeoutMs: 300, concurrency: 3, budget: { maxTrials: 6 } });
       expect(result.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
       expect(readFileSync(count, 'utf8').length).toBe(3); // one thread per trial running at once, no more
     } finally {
       await objective.close?.();
+    }
+  });
+
+  it("bounds every thread's load by loadTimeoutSeconds, with or without a trial limit (a later thread's was the limit or 60 s, or none)", async () => {
+    // Every load after the first takes 1.5 s, past a loadTimeoutSeconds of 0.5.
+    const count = slowLaterLoads('slower-load', 1500);
+    for (const trialTimeoutMs of [undefined, 5000]) {
+      writeFileSync(count, '');
+      const objective = await createModuleObjective({ path: './slower-load.mjs', loadTimeoutSeconds: 0.5 }, dir);
+      try {
+        const result = await runSlowLoads(objective, {
+          ...(trialTimeoutMs === undefined ? {} : { trialTimeoutMs }),
+          concurrency: 2,
+          budget: { maxTrials: 2 },
+        });
+        const failed = result.trials.filter((trial) => trial.state === 'failed');
+        expect(failed.map((trial) => trial.state === 'failed' && trial.error)).toEqual([
+          {
+            code: 'OBJECTIVE_LOAD_FAILED',
+            message: expect.stringMatching(
+              /^Objective module `\.\/slower-load\.mjs` did not finish loading in 0\.5 s: .*so its thread was ended\. If its import is slow on purpose, raise the module objective's loadTimeoutSeconds;/,
+            ),
+          },
+        ]);
+      } finally {
+        await objective.close?.();
+      }
     }
   });
 

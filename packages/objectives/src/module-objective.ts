@@ -49,9 +49,9 @@ export interface ModuleObjectiveOptions {
    */
   readonly reuseThreads?: boolean;
   /**
-   * How long the first thread may take to load the module, before any trial (its top-level code and imports),
-   * before it is ended and the run refused; default 60. Raise it for a module whose import is slow on purpose (a
-   * dataset read at load); a later load is bounded by the trial's limit or 60 s, whichever is longer. With
+   * How long each worker thread may take to load the module (its top-level code and imports) before it is ended:
+   * the first thread's load, before any trial, then refuses the run, and a later thread's fails its trial; default
+   * 60. Raise it for a module whose import is slow on purpose (a dataset read at load). With
    * `isolate: "none"` it bounds the load on Parzen's thread while its top-level code awaits (a synchronous loop
    * there cannot be stopped), and a top-level await that can never settle is refused at once.
    */
@@ -93,7 +93,7 @@ export const moduleObjectiveOptionsSchema: ObjectSchemaNode = {
       maximum: 2_000_000,
       default: 60,
       description:
-        "How long the first thread may load the module (its top-level code and imports) before it is ended and the run refused; raise it for a module whose import is slow on purpose. A later load is bounded by the trial's limit or 60 s, whichever is longer. With none: how long its top-level code may await before the run is refused.",
+        "How long each worker thread may load the module (its top-level code and imports) before it is ended: the first thread's load, before any trial, then refuses the run, and a later thread's fails its trial; raise it for a module whose import is slow on purpose. With none: how long its top-level code may await before the run is refused.",
     },
   },
 };

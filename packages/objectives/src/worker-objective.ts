@@ -451,11 +451,12 @@ export const createWorkerObjective = async (
   options: {
     readonly reuseThreads: boolean;
     readonly warn?: (message: string) => void;
-    /** How long the first thread may load the module before it is ended (default 60 s, a later load's bound). */
+    /** How long a thread may load the module before it is ended, the first and each later one (default 60 s). */
     readonly loadBoundMs?: number;
   } = { reuseThreads: false },
 ): Promise<ObjectiveAdapter> => {
   const key = options.reuseThreads ? moduleKey(data) : undefined;
+  const loadBoundMs = options.loadBoundMs ?? SET_UP_BOUND_MS;
   const idle: ObjectiveThread[] = [];
   let warnedLateStop = false;
   const warn = options.warn ?? ((message: string) => process.stderr.write(`parzen: warning: ${message}\n`));
@@ -472,7 +473,7 @@ export const createWorkerObjective = async (
   // a later thread's load is, so top-level code that never ends (a loop) does not hang the run or `validate`.
   const first = spawn();
   try {
-    await boundedLoad(first.ready, data.path, options.loadBoundMs ?? SET_UP_BOUND_MS, { warn, onThisThread: false });
+    await boundedLoad(first.ready, data.path, loadBoundMs, { warn, onThisThread: false });
   } catch (error) {
     first.terminate();
     throw error;
@@ -487,11 +488,15 @@ export const createWorkerObjective = async (
         if (thread === undefined) {
           thread = spawn();
           // Its load is the trial's set-up, outside the trial's time limit (trial 76: threads loading for 1-2 s
-          // failed trials that take 50 ms under a 0.5 s limit), and ends when the trial is stopped.
+          // failed trials that take 50 ms under a 0.5 s limit), and ends when the trial is stopped; bounded by
+          // loadTimeoutSeconds as the first thread's is (it was the trial's limit or 60 s, and nothing without a limit).
           const loading = thread;
-          const load = loadedOrStopped(loading, context.signal);
+          const load = boundedLoad(loadedOrStopped(loading, context.signal), data.path, loadBoundMs, {
+            onThisThread: false,
+          });
           try {
-            await (context.setUp?.(load, "loading the objective's module in a worker thread") ?? load);
+            await (context.setUp?.(load, "loading the objective's module in a worker thread", { bounded: true }) ??
+              load);
           } catch (error) {
             loading.terminate();
             all.delete(loading);

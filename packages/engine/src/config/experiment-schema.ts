@@ -138,7 +138,7 @@ const baseSchema = {
       exclusiveMinimum: 0,
       maximum: MAX_SECONDS,
       description:
-        'Per-trial time limit. A trial past it fails with `TIMEOUT` when the limit can stop it: a `command` objective (its process group gets SIGTERM), a `module` objective in a worker thread (`isolate: "worker"`, the default), an async objective that awaits now and then. A synchronous objective on Parzen\'s thread (`isolate: "none"`) cannot be stopped mid-trial: a trial of it that runs past the limit keeps its result (complete), with a warning once per run; use `isolate: "worker"` to enforce the limit. A `module` objective\'s worker thread loading for the trial is not counted (it has its own bound: this limit or 60 s, whichever is longer).',
+        'Per-trial time limit. A trial past it fails with `TIMEOUT` when the limit can stop it: a `command` objective (its process group gets SIGTERM), a `module` objective in a worker thread (`isolate: "worker"`, the default), an async objective that awaits now and then. A synchronous objective on Parzen\'s thread (`isolate: "none"`) cannot be stopped mid-trial: a trial of it that runs past the limit keeps its result (complete), with a warning once per run; use `isolate: "worker"` to enforce the limit. A `module` objective\'s worker thread loading for the trial is not counted (it has its own bound, the objective\'s `loadTimeoutSeconds`).',
     },
     leaseSeconds: {
       type: 'number',

@@ -76,9 +76,10 @@ export interface AdapterContext extends EvaluationContext {
    * fails `TIMEOUT`, with `what`, default "the objective's set-up", in its message); without one, nothing
    * bounds it, as nothing bounds the trial. The run's interruption aborts the signal during a set-up as at
    * any time: an adapter ends its set-up then. The engine gives it to every evaluation of a run; a context
-   * made outside a run may leave it out (an adapter then awaits `work` itself).
+   * made outside a run may leave it out (an adapter then awaits `work` itself). `bounded`: the adapter bounds `work`
+   * itself (the `module` objective's `loadTimeoutSeconds`), so the engine only pauses the limit meanwhile.
    */
-  readonly setUp?: <T>(work: Promise<T>, what?: string) => Promise<T>;
+  readonly setUp?: <T>(work: Promise<T>, what?: string, options?: { readonly bounded?: boolean }) => Promise<T>;
 }
 
 /** Runs the user's program for one set of params and reads its loss. */

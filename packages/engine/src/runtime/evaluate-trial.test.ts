@@ -109,6 +109,21 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
     });
   });
 
+  it("leaves a set-up the adapter bounds itself (bounded: a module's loadTimeoutSeconds) to that bound, pausing the limit", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const objective: ObjectiveAdapter = {
+      name: 'slow-load',
+      async evaluate(_params, context) {
+        // A 90 s load, past the engine's 60 s: the adapter's bound, not the engine's, ends it.
+        await context.setUp?.(new Promise((resolve) => setTimeout(resolve, 90_000)), 'loading', { bounded: true });
+        return { status: 'ok', loss: 1 };
+      },
+    };
+    const result = evaluateTrial(objective, {}, { trialNumber: 0, seed: 1, timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(await result).toEqual({ status: 'ok', loss: 1 });
+  });
+
   it('leaves a set-up out of the overran warning (review 85)', async () => {
     const overran: number[] = [];
     const result = await evaluateTrial(

@@ -233,7 +233,11 @@ export const evaluateTrial = async (
   let settingUp = 0;
   let setUpMs = 0;
   let setUpSince = 0;
-  const setUp = async <T>(work: Promise<T>, what = "the objective's set-up"): Promise<T> => {
+  const setUp = async <T>(
+    work: Promise<T>,
+    what = "the objective's set-up",
+    how: { readonly bounded?: boolean } = {},
+  ): Promise<T> => {
     if (limit === undefined || controller.signal.aborted) return work;
     if (settingUp++ === 0) {
       clearTimeout(timer);
@@ -241,11 +245,13 @@ export const evaluateTrial = async (
       runningSince = undefined;
       setUpSince = performance.now();
       const bound = Math.max(limit, SET_UP_BOUND_MS);
-      runClock(
-        bound,
-        `${capitalised(what)} took longer than ${limitInSeconds(bound)}: it is not counted in the trial's time limit ` +
-          `(${limitInSeconds(limit)}), and is bounded by that limit or ${limitInSeconds(SET_UP_BOUND_MS)}, whichever is longer.`,
-      );
+      // An adapter's own bound (a module's loadTimeoutSeconds) ends it instead.
+      if (how.bounded !== true)
+        runClock(
+          bound,
+          `${capitalised(what)} took longer than ${limitInSeconds(bound)}: it is not counted in the trial's time limit ` +
+            `(${limitInSeconds(limit)}), and is bounded by that limit or ${limitInSeconds(SET_UP_BOUND_MS)}, whichever is longer.`,
+        );
     }
     try {
       return await work;

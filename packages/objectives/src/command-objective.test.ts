@@ -633,9 +633,10 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     const result = await evaluate(options(['{tool}']), { tool: 'no-such-program-xyz' });
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NOT_STARTED');
     expect(result.status === 'failed' && result.error.message).toMatch(/ENOENT/);
-    // Where it was looked for, as validate says it, not spawn's bare words alone.
+    // Where it was looked for, as validate says it, not spawn's bare words alone; the name once (it was said
+    // three times: "`p` could not start: `p` is not on PATH (searched ...) (spawn p ENOENT)").
     expect(result.status === 'failed' && result.error.message).toMatch(
-      /could not start: `no-such-program-xyz` is not on PATH \(searched .+\) \(spawn no-such-program-xyz ENOENT\)$/,
+      /^The command could not start \(ENOENT\): `no-such-program-xyz` is not on PATH \(searched [^()]+\)$/,
     );
   });
 
@@ -658,7 +659,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     rmSync(folder, { recursive: true });
     const result = await objective.evaluate({}, quietContext());
     expect(result.status === 'failed' && result.error.message).toBe(
-      `\`sh -c 'echo 1'\` could not start: the command's working folder ${folder} is not there (spawn sh ENOENT)`,
+      `The command could not start (ENOENT): its working folder ${folder} is not there`,
     );
   });
 
@@ -670,7 +671,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     writeFileSync(script, '#!/no/such/interpreter\necho 1\n', { mode: 0o755 });
     const result = await objective.evaluate({}, quietContext());
     expect(result.status === 'failed' && result.error.message).toBe(
-      `\`${script}\` could not start: the interpreter \`/no/such/interpreter\` on the #! line of ${script} does not exist (spawn ${script} ENOENT)`,
+      `The command could not start (ENOENT): the interpreter \`/no/such/interpreter\` on the #! line of ${script} does not exist`,
     );
   });
 
@@ -682,7 +683,7 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     const result = await objective.evaluate({}, quietContext());
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NOT_STARTED');
     expect(result.status === 'failed' && result.error.message).toBe(
-      `\`${script}\` could not start: no executable file at ${script} (spawn ${script} ENOENT)`,
+      `The command could not start (ENOENT): no executable file at ${script}`,
     );
   });
 

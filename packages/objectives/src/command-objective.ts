@@ -58,7 +58,7 @@ import {
   parseReportLine,
   type Report,
 } from './report-lines.js';
-import { type CommandOutcome, runCommand } from './run-command.js';
+import { type CommandOutcome, runCommand, StartProblem } from './run-command.js';
 import { withSchemaDefaults } from './schema-defaults.js';
 import { openTrialLog, type TrialLog } from './trial-log.js';
 
@@ -294,8 +294,17 @@ export const interpretCommandOutcome = (
     stderrTail: outcome.stderr,
     durationMs: outcome.durationMs,
   };
-  if (outcome.startError !== undefined)
-    return failed('COMMAND_NOT_STARTED', `\`${shown}\` could not start: ${outcome.startError.message}`, details);
+  if (outcome.startError !== undefined) {
+    const { startError } = outcome;
+    // A problem that names the program (or its folder) itself is said as validate says it, the name once.
+    return failed(
+      'COMMAND_NOT_STARTED',
+      startError instanceof StartProblem
+        ? `The command could not start (${startError.code}): ${startError.message}`
+        : `\`${shown}\` could not start: ${startError.message}`,
+      details,
+    );
+  }
   const pruned = reports?.prunedAt;
   if (pruned !== undefined) {
     const end = outcome.graceExpired

@@ -164,6 +164,21 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
 /** Errors of a system out of processes or open files: no fault of the program. */
 const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'EAGAIN']);
 
+/**
+ * A program that could not start for a reason found after the spawn refused it (not there, not executable, its `#!`
+ * interpreter missing, its working folder gone): the message says it in full, naming the program or folder, as
+ * `validate` says it; `code` is the spawn's (`ENOENT`, `EACCES`).
+ */
+export class StartProblem extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'StartProblem';
+  }
+}
+
 /** The error, with what to do when the system ran out of processes or files (a message of its own). */
 const withHint = (error: Error, options: Pick<RunCommandOptions, 'argv' | 'cwd' | 'env'>): Error => {
   const code = (error as NodeJS.ErrnoException).code;
@@ -171,15 +186,14 @@ const withHint = (error: Error, options: Pick<RunCommandOptions, 'argv' | 'cwd' 
   // `validate` says it, where it was looked for, instead of spawn's bare `spawn ./x.sh ENOENT`.
   if (code === 'ENOENT' || code === 'EACCES') {
     // A working folder removed mid-run makes every spawn ENOENT, whatever the program.
-    if (!existsSync(options.cwd))
-      return Object.assign(new Error(`the command's working folder ${options.cwd} is not there (${error.message})`), {
-        code,
-      });
+    if (!existsSync(options.cwd)) return new StartProblem(`its working folder ${options.cwd} is not there`, code);
     const found = findExecutable(options.argv[0] ?? '', options.cwd, (options.env ?? process.env).PATH);
     // A script there and executable whose #! interpreter is missing: the spawn says ENOENT for the script.
     const problem =
       'problem' in found ? found.problem : shebangProblem(found.found, (options.env ?? process.env).PATH, options.cwd);
-    return problem === undefined ? error : Object.assign(new Error(`${problem} (${error.message})`), { code });
+    // Said once: spawn's own words (`spawn ./x.sh ENOENT`) named the program again (review: "`p` could not start:
+    // `p` is not on PATH").
+    return problem === undefined ? error : new StartProblem(problem, code);
   }
   if (code === undefined || !OUT_OF_RESOURCES.has(code)) return error;
   const hinted = new Error(

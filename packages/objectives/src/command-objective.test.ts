@@ -485,15 +485,20 @@ describe('command objective', () => {
     const long = `{"loss": 0.5, "attrs": {"note": "${'x'.repeat(3000)}"}}`;
     const cut = ended(`${long}\n`, 1, false);
     const kept = cut.status === 'failed' ? (cut.error.details?.lossLine as string) : '';
-    expect(kept).toBe(`${long.slice(0, 1000)}...`);
-    expect(cut.status === 'failed' && cut.error.message).toContain(`(\`${long.slice(0, 120)}...\`, kept in`);
+    // Cut as a thrown message is, with the one wording of a cut (it was `...`, its own way).
+    expect(kept).toBe(`${long.slice(0, 1000)}… (${long.length - 1000} more characters cut)`);
+    expect(cut.status === 'failed' && cut.error.message).toContain(
+      `(\`${long.slice(0, 200)}… (${long.length - 200} more characters cut)\`, kept in`,
+    );
     // Review 139: cut by characters, never inside one (half an emoji was kept).
     const rockets = `{"loss": 0.5, "attrs": {"note": "${'🚀'.repeat(1000)}"}}`;
     const emoji = ended(`${rockets}\n`, 1, false);
     const keptEmoji = emoji.status === 'failed' ? (emoji.error.details?.lossLine as string) : '';
-    expect(keptEmoji).toBe(`${Array.from(rockets).slice(0, 1000).join('')}...`);
+    expect(keptEmoji).toBe(
+      `${Array.from(rockets).slice(0, 1000).join('')}… (${Array.from(rockets).length - 1000} more characters cut)`,
+    );
     expect(keptEmoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
-    // Review 140: 600 rockets are 1,200 UTF-16 units but fewer than 1,000 characters: kept whole, no `...`.
+    // Review 140: 600 rockets are 1,200 UTF-16 units but fewer than 1,000 characters: kept whole, not cut.
     const fewer = `{"loss": 0.5, "note": "${'🚀'.repeat(600)}"}`;
     const whole = ended(`${fewer}\n`, 1, false);
     expect(whole.status === 'failed' && whole.error.details?.lossLine).toBe(fewer);

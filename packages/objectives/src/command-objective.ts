@@ -5,13 +5,13 @@ import {
   assertOptions,
   type CompiledSpace,
   type ConfigNote,
+  clippedText,
   defineObjective,
   type EvaluationResult,
   type ExternalParams,
   failedResult,
   interpretObjectiveValue,
   invalidConfig,
-  KEPT_TEXT_CHARS,
   lastStderrLine,
   type ObjectiveAdapter,
   type ObjectSchemaNode,
@@ -49,6 +49,7 @@ import {
   lossTracker,
   parseJsonWithNonFinite,
   parseLossLine,
+  quotedLine,
   trackLossLines,
 } from './parse-loss.js';
 import {
@@ -185,10 +186,6 @@ const looksLikePythonReport = (line: string): boolean => {
   const text = line.trim();
   return text.startsWith('{') && text.includes("'step'") && text.includes("'value'") && !text.includes("'loss'");
 };
-
-/** A program's line as a message quotes it, shortened. */
-const quoteLine = (line: string): string =>
-  `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
 
 /** A finite bare number as a JSON number: its line as printed when JSON reads it so (`100.0`), else its value (`.5`). */
 const jsonNumber = ({ value, line }: { readonly value: number; readonly line: string }): string => {
@@ -353,7 +350,7 @@ export const interpretCommandOutcome = (
   const printed = (why: string, advice: string) =>
     asPrinted === undefined
       ? ''
-      : `, after printing a line read as its loss (${quoteLine(asPrinted)}, kept in error.details.lossLine)` +
+      : `, after printing a line read as its loss (${quotedLine(asPrinted)}, kept in error.details.lossLine)` +
         (lastLine !== asPrinted && !loneTail(asPrinted, outcome.stdout, lastLine)
           ? ` and more after it: ${why}`
           : `: ${why}; if that line was its result, ${advice} once it is out (in Python: sys.stdout.flush() then os._exit(0) skips a ${outcome.timedOut || outcome.aborted ? 'slow' : 'crashing'} teardown)`);
@@ -362,11 +359,8 @@ export const interpretCommandOutcome = (
       ? details
       : {
           ...details,
-          // Cut by characters, never inside one (review 139: half an emoji was stored).
-          lossLine:
-            Array.from(asPrinted).length > KEPT_TEXT_CHARS
-              ? `${Array.from(asPrinted).slice(0, KEPT_TEXT_CHARS).join('')}...`
-              : asPrinted,
+          // Cut as a thrown message is, by characters, never inside one (review 139: half an emoji was stored).
+          lossLine: clippedText(asPrinted),
         };
   if (outcome.timedOut || outcome.aborted) {
     const kill = printed(
@@ -436,7 +430,7 @@ export const interpretCommandOutcome = (
   if (result.status === 'ok') return result;
   // The result's own details (the loss of OBJECTIVE_BAD_ATTRS, which its message says is kept) stay; the line
   // the program printed is quoted (trial 130: `{"loss": 1e400}` was said only as "a loss of Infinity").
-  const printedLine = tracked.line === undefined ? '' : ` \`${shown}\` printed ${quoteLine(tracked.line)}.`;
+  const printedLine = tracked.line === undefined ? '' : ` \`${shown}\` printed ${quotedLine(tracked.line)}.`;
   return {
     status: 'failed',
     error: {
@@ -690,14 +684,14 @@ export const createCommandObjective = (
             if (!warnedMisprinted && looksLikePythonReport(line)) {
               warnedMisprinted = true;
               warn?.(
-                `trial #${evaluation.trialNumber}: the line ${quoteLine(line)} looks like a report but is not JSON (a Python dict printed as it is), so it is not read as one and no pruner sees it: print(json.dumps({"step": step, "value": value}), flush=True).`,
+                `trial #${evaluation.trialNumber}: the line ${quotedLine(line)} looks like a report but is not JSON (a Python dict printed as it is), so it is not read as one and no pruner sees it: print(json.dumps({"step": step, "value": value}), flush=True).`,
               );
             }
             // Trial 106: `{"step": 1, "value": }` was passed over in silence, and the curve lost the point.
             if (!warnedBrokenReport && brokenReport(line)) {
               warnedBrokenReport = true;
               warn?.(
-                `trial #${evaluation.trialNumber}: the line ${quoteLine(line)} looks like a report but is not JSON (one JSON object a line: {"step": n, "value": x}), so it is not read as one and no pruner sees it (said once per run).`,
+                `trial #${evaluation.trialNumber}: the line ${quotedLine(line)} looks like a report but is not JSON (one JSON object a line: {"step": n, "value": x}), so it is not read as one and no pruner sees it (said once per run).`,
               );
             }
             if (afterLoss && parseReportLine(line) !== undefined) {
@@ -764,7 +758,7 @@ export const createCommandObjective = (
         if (late !== undefined && !reports.prune.aborted && !warnedReportAfterLoss) {
           warnedReportAfterLoss = true;
           warn?.(
-            `trial #${evaluation.trialNumber}: the report ${quoteLine(late.line)} came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial's reports end at its result; said once per run).`,
+            `trial #${evaluation.trialNumber}: the report ${quotedLine(late.line)} came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial's reports end at its result; said once per run).`,
           );
         }
         // Said once per run: a bare number after the result (an epoch count printed last, say) is ignored; a
@@ -773,7 +767,7 @@ export const createCommandObjective = (
         if (after !== undefined && !warnedNumberAfterLoss && outcome.exitCode === 0) {
           warnedNumberAfterLoss = true;
           // Quoted as printed (`100.0`, `nan`); the advice as JSON takes it (`.5` is 0.5 there, and NaN none).
-          const shown = quoteLine(after.line);
+          const shown = quotedLine(after.line);
           const advice = Number.isFinite(after.value)
             ? `If ${shown} is the loss, print it as {"loss": ${jsonNumber(after)}}`
             : `Were ${shown} the loss, the trial would fail: a loss must be a finite number`;
@@ -810,7 +804,7 @@ export const createCommandObjective = (
           if (onStderr !== undefined) {
             warnedOnStderr = true;
             warn?.(
-              `trial #${evaluation.trialNumber}: the program wrote the report ${quoteLine(onStderr)} on stderr; reports are read from stdout only, so no pruner saw it (Python's logging writes to stderr: print the report instead).`,
+              `trial #${evaluation.trialNumber}: the program wrote the report ${quotedLine(onStderr)} on stderr; reports are read from stdout only, so no pruner saw it (Python's logging writes to stderr: print the report instead).`,
             );
           }
         }

@@ -51,7 +51,9 @@ describe('describeLastLine', () => {
   it('quotes the last line a program printed, saying why a loss-like line is not JSON', () => {
     expect(describeLastLine('accuracy: high\n\n')).toBe('its last line was `accuracy: high`');
     expect(describeLastLine('')).toBe('it printed nothing on stdout');
-    expect(describeLastLine(`${'x'.repeat(300)}\r\n`)).toBe(`its last line was \`${'x'.repeat(200)}...\``);
+    expect(describeLastLine(`${'x'.repeat(300)}\r\n`)).toBe(
+      `its last line was \`${'x'.repeat(200)}… (100 more characters cut)\``,
+    );
     expect(describeLastLine("{'loss': 0.5}\n")).toMatch(
       /^its last line was `\{'loss': 0.5\}`, which is not JSON \(.+\); print json.dumps\(\{"loss": x\}\) in Python, not the dict$/,
     );

@@ -1,4 +1,4 @@
-import { ownEntry } from '@parzen/engine/plugin';
+import { clippedText, ownEntry } from '@parzen/engine/plugin';
 import { MAX_LINE_CHARS } from './line-feed.js';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -177,20 +177,22 @@ export const describeLastLine = (stdout: string): string => {
       'print the loss on a short line of its own (a bare number, or JSON with "loss" and small attrs), after any large output'
     );
   const lastNotJson = notJson(last);
-  if (lastNotJson !== undefined) return `its last line was ${quoted(last)}, which is ${lastNotJson}`;
+  if (lastNotJson !== undefined) return `its last line was ${quotedLine(last)}, which is ${lastNotJson}`;
   // An earlier line that looks like a loss but is not JSON, the likely mistake (trial 130: `{'loss': 0.5}`
   // followed by `training finished` was not pointed at).
   const earlier = lines.slice(0, lines.lastIndexOf(last)).findLast((line) => notJson(line) !== undefined);
   const before =
     earlier === undefined
       ? ''
-      : `; an earlier line, ${quoted(earlier)}, looks like a loss line but is ${notJson(earlier)}`;
-  return `its last line was ${quoted(last)}${before}`;
+      : `; an earlier line, ${quotedLine(earlier)}, looks like a loss line but is ${notJson(earlier)}`;
+  return `its last line was ${quotedLine(last)}${before}`;
 };
 
-/** A line quoted as printed (no JSON escapes: the message is for a person reading the program's output), its start if long. */
-const quoted = (line: string): string =>
-  `\`${line.length > QUOTED_CHARS ? `${line.slice(0, QUOTED_CHARS)}...` : line}\``;
+/**
+ * A program's line as a message quotes it: as printed (no JSON escapes: the message is for a person reading the
+ * program's output), trimmed, its start if long, cut as every kept text is (`clippedText`).
+ */
+export const quotedLine = (line: string): string => `\`${clippedText(line.trim(), QUOTED_CHARS)}\``;
 
 /** Why a line that looks like a loss object (`{` ... `loss`) is not read as one: it is not JSON; undefined otherwise. */
 const notJson = (line: string): string | undefined => {

@@ -104,16 +104,27 @@ const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
  */
 export const KEPT_TEXT_CHARS = 1000;
 
+/** How many UTF-16 units the character at `at` of `text` takes: 2 for a surrogate pair (an emoji), else 1. */
+const unitsAt = (text: string, at: number): number => {
+  const code = text.charCodeAt(at);
+  const next = text.charCodeAt(at + 1);
+  return code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+};
+
 /**
- * `text` as a failed trial keeps it: whole when at most `limit` characters, else its first `limit` characters (never half
- * of one) and `… (N more characters cut)`, so a message holding a tensor's repr is not repeated whole on every line.
+ * `text` as a failed trial keeps it: whole when at most `limit` characters, else its first `limit` characters and
+ * `… (N more characters cut)`, so a message holding a tensor's repr is not repeated whole on every line. The one
+ * wording of a cut, wherever an objective's text is kept or quoted (a thrown message, a command's loss line). By
+ * characters as a person counts them (an emoji is one, never half kept: review 139, 140), not UTF-16 units.
  */
 export const clippedText = (text: string, limit = KEPT_TEXT_CHARS): string => {
   if (text.length <= limit) return text;
-  // A surrogate pair is not split (half an emoji).
-  const code = text.charCodeAt(limit - 1);
-  const end = code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
-  return `${text.slice(0, end)}… (${text.length - end} more characters cut)`;
+  let end = 0;
+  for (let kept = 0; kept < limit && end < text.length; kept++) end += unitsAt(text, end);
+  if (end >= text.length) return text;
+  let more = 0;
+  for (let at = end; at < text.length; more++) at += unitsAt(text, at);
+  return `${text.slice(0, end)}… (${more} more characters cut)`;
 };
 
 /** The most of a stderr line a table or progress line shows. */

@@ -213,9 +213,14 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
     expect(info.message).toMatch(/^shape mismatch: \[0\.1234, .*… \(1799016 more characters cut\)$/);
     expect(info.message.length).toBeLessThan(1100);
     expect(JSON.stringify(info).length).toBeLessThan(6000);
-    // Never half of a character: an emoji across the cut is left out whole.
+    // Never half of a character: an emoji is one character, kept whole or left out whole, and counted as one (it
+    // was left out at the 1,000th, and counted as 2 in the characters cut).
     const emoji = thrownErrorInfo(new Error(`${'x'.repeat(999)}😀${'y'.repeat(10)}`)).message;
-    expect(emoji).toBe(`${'x'.repeat(999)}… (12 more characters cut)`);
+    expect(emoji).toBe(`${'x'.repeat(999)}😀… (10 more characters cut)`);
+    const emojiCut = thrownErrorInfo(new Error(`${'x'.repeat(1000)}😀😀y`)).message;
+    expect(emojiCut).toBe(`${'x'.repeat(1000)}… (3 more characters cut)`);
+    // 600 emoji are 1,200 UTF-16 units but 600 characters: kept whole.
+    expect(thrownErrorInfo(new Error('😀'.repeat(600))).message).toBe('😀'.repeat(600));
     expect(thrownErrorInfo(new Error('x'.repeat(1000))).message).toBe('x'.repeat(1000));
     // The stack kept has its frames too (where it was thrown), the message in it cut the same way.
     const stack = info.details?.stack as string;

@@ -1421,12 +1421,19 @@ console.log('bye');`;
     const { result, stopMs, pidFile, reports } = await runTrainer('malformed');
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_BAD_REPORT');
     expect(result.status === 'failed' && result.error.message).toMatch(
-      /printed a malformed report line "\{\\"step\\":-1,\\"value\\":1\}": "step" must be a non-negative integer up to 2\^53 − 1 \(an epoch, an iteration\); found -1; its process group was stopped\.$/,
+      /printed a malformed report line `\{"step":-1,"value":1\}`: "step" must be a non-negative integer up to 2\^53 − 1 \(an epoch, an iteration\); found -1; its process group was stopped\.$/,
     );
     expect(details(result)).toMatchObject({ line: '{"step":-1,"value":1}', exitCode: 0 });
     expect(reports).toEqual([]);
     expect(stopMs).toBeLessThan(4000); // from the start: SIGTERM at the bad line, not a timeout
     await expectGone(pidFile);
+  });
+
+  it('keeps a long malformed report line cut as a loss line is (it was kept whole, up to a megabyte)', async () => {
+    const long = `{"step":-1,"value":1,"note":"${'x'.repeat(3000)}"}`;
+    const result = await evaluate(options([process.execPath, '-e', `console.log(${JSON.stringify(long)})`]));
+    expect(result.status === 'failed' && result.error.code).toBe('COMMAND_BAD_REPORT');
+    expect(details(result).line).toBe(`${long.slice(0, 1000)}… (${long.length - 1000} more characters cut)`);
   });
 
   /**

@@ -232,7 +232,8 @@ const reportFailure = (error: unknown, shown: string, details: Record<string, un
   error instanceof MalformedReportError
     ? failed('COMMAND_BAD_REPORT', `\`${shown}\` printed a ${error.message}; its process group was stopped.`, {
         ...details,
-        line: error.line,
+        // Kept as a loss line is (a line may be a megabyte long).
+        line: clippedText(error.line),
       })
     : failed(
         'REPORT_FAILED',

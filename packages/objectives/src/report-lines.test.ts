@@ -86,7 +86,13 @@ describe('report lines', () => {
     const line = '{"step": -1, "value": 1}';
     await expect(reader.onLine(line)).rejects.toThrow(MalformedReportError);
     await expect(reader.onLine(line)).rejects.toThrow(
-      'malformed report line "{\\"step\\": -1, \\"value\\": 1}": "step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found -1',
+      // As printed, not JSON-escaped, so it can be found in the program's output.
+      'malformed report line `{"step": -1, "value": 1}`: "step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found -1',
+    );
+    // A long one is cut as every kept text is.
+    const long = `{"step": -1, "value": 1, "note": "${'x'.repeat(300)}"}`;
+    await expect(reader.onLine(long)).rejects.toThrow(
+      `malformed report line \`${long.slice(0, 200)}… (${long.length - 200} more characters cut)\`: "step" must`,
     );
   });
 });

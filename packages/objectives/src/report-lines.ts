@@ -1,5 +1,5 @@
 import type { EvaluationContext } from '@parzen/engine/plugin';
-import { parseJsonWithNonFinite } from './parse-loss.js';
+import { parseJsonWithNonFinite, quotedLine } from './parse-loss.js';
 
 /** An intermediate value a program printed: `{"step": 3, "value": 0.41}`. */
 export interface Report {
@@ -68,7 +68,8 @@ export class MalformedReportError extends Error {
     readonly line: string,
     readonly problem: string,
   ) {
-    super(`malformed report line ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}: ${problem}`);
+    // As printed, so it can be found in the program's output (its quotes were JSON-escaped: \"step\").
+    super(`malformed report line ${quotedLine(line)}: ${problem}`);
   }
 }
 

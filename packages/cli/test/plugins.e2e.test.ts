@@ -110,6 +110,16 @@ export const manifests = [{
     }
   });
 
+  it('says a plugin module whose top-level await never settles (exit 2), where Node ended the run with exit code 13 and not a word', async () => {
+    writeIn(dir, 'never-loads.mjs', 'await new Promise(() => {});\nexport const manifests = [];\n');
+    const path = writeIn(dir, 'never-loads.json', heartConfig({ plugins: ['./never-loads.mjs'] }));
+    const run = await runParzen(['run', path], { cwd: dir });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'Could not load plugin module `./never-loads.mjs`:\n  /plugins/0: expected a module that loads, found no end to its load: a top-level await in it (or in a module it imports) never settled.',
+    );
+  });
+
   it('runs the anneal example package (TypeScript), loaded only through its config, in a real process', async () => {
     const path = join(repoRoot, 'examples/anneal-suggester/experiment.json');
     const run = await runParzen(['run', path, '--max-trials', '40', '--json'], { cwd: dir });

@@ -1,19 +1,19 @@
-import { inSeconds } from '@parzen/engine/plugin';
+import { inSeconds, NEVER_SETTLED } from '@parzen/engine/plugin';
 
 /**
  * What a module's load says when a top-level await in it never settled: Node had nothing left to run that could
- * settle it (a worker thread then exits with code 13; Parzen's own thread would end the process so, without a word).
+ * settle it (a worker thread then exits with code 13; on Parzen's own thread `inModuleLoad` says it so).
  */
 export const neverSettled = (path: string): string =>
-  `Objective module \`${path}\` never finished loading: a top-level await in it (or in a module it imports) never settled.`;
+  `Objective module \`${path}\` never finished loading: ${NEVER_SETTLED}`;
 
 /**
  * A module's load (`loading`: its top-level code and imports), which no trial's limit bounds: said once a tenth of
  * `boundMs` (`loadTimeoutSeconds`) has passed (to `warn`, when given: the first load, before any trial), and refused
  * at `boundMs` with an error naming the module (top-level code that never ends: a synchronous loop ran for 75 s
  * without a word, and only Ctrl-C ended it). In a worker thread the caller then ends the thread. On Parzen's own thread (`onThisThread`, `"isolate": "none"`) the load
- * cannot be ended, but it is refused: at `boundMs` while it awaits, and at once when Node has nothing left to run
- * that could settle it (its event loop is empty: the process ended with exit code 13, without a word).
+ * cannot be ended, but it is refused at `boundMs` while it awaits (one that can never settle is refused at once by
+ * `inModuleLoad`).
  */
 export const boundedLoad = async <T>(
   loading: Promise<T>,
@@ -23,7 +23,6 @@ export const boundedLoad = async <T>(
 ): Promise<T> => {
   let note: NodeJS.Timeout | undefined;
   let bound: NodeJS.Timeout | undefined;
-  let onEmpty: (() => void) | undefined;
   const ending = how.onThisThread ? 'it is refused' : 'its thread is ended';
   try {
     return await Promise.race([
@@ -49,15 +48,10 @@ export const boundedLoad = async <T>(
         // Neither timer keeps the process alive: an empty event loop is how a never-settling await is known.
         note.unref();
         bound.unref();
-        if (how.onThisThread) {
-          onEmpty = () => reject(new Error(neverSettled(path)));
-          process.once('beforeExit', onEmpty);
-        }
       }),
     ]);
   } finally {
     clearTimeout(note);
     clearTimeout(bound);
-    if (onEmpty !== undefined) process.off('beforeExit', onEmpty);
   }
 };

@@ -174,15 +174,19 @@ export const createModuleObjective = async (
         createFunctionObjective(
           // Its top-level code runs on this thread: an exit from it refuses the load, not ends the run; an await in
           // it is bounded as a worker thread's load is, and one that never settles is said (Node's silent exit 13).
-          (await boundedLoad(
-            inModuleLoad(
-              `Objective module \`${options.path}\``,
-              () => loadModuleExport(options.path, options.export, baseDir),
-              LOADER_FILE,
-            ),
-            options.path,
-            options.loadTimeoutSeconds === undefined ? SET_UP_BOUND_MS : options.loadTimeoutSeconds * 1000,
-            { warn: warn ?? warnOnStderr, onThisThread: true },
+          (await inModuleLoad(
+            `Objective module \`${options.path}\``,
+            () => loadModuleExport(options.path, options.export, baseDir),
+            {
+              loader: LOADER_FILE,
+              bound: (loading) =>
+                boundedLoad(
+                  loading,
+                  options.path,
+                  options.loadTimeoutSeconds === undefined ? SET_UP_BOUND_MS : options.loadTimeoutSeconds * 1000,
+                  { warn: warn ?? warnOnStderr, onThisThread: true },
+                ),
+            },
           )) as ObjectiveFunction<unknown>,
           'module',
         )

@@ -200,6 +200,24 @@ describe('a config naming a plugin package', () => {
     expect(error.message).toContain("'parzen-missing-dependency'");
     expect(error.message).not.toContain('npm install');
   });
+
+  it('calls process.exit as it loads (at its top level or from a timer): refused as a module that does not load, not the run ended with its code', async () => {
+    writeFileSync(join(dir, 'exits.mjs'), 'process.exit(0);\nexport const manifests = [];\n');
+    writeFileSync(
+      join(dir, 'exits-later.mjs'),
+      'await new Promise((resolve) => setTimeout(() => { process.exit(3); resolve(); }, 5));\nexport const manifests = [];\n',
+    );
+    for (const [file, code, at] of [
+      ['exits.mjs', 0, '1:9'],
+      ['exits-later.mjs', 3, '1:59'],
+    ] as const) {
+      const error = await loadError([`./${file}`]);
+      expect(error.code).toBe('PLUGIN_LOAD_FAILED');
+      expect(error.message).toBe(
+        `Could not load plugin module \`./${file}\`:\n  /plugins/0: expected a module that loads, found an error while it loaded: it called process.exit(${code}) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. Throw an Error to refuse to load. (at ${join(dir, file)}:${at})`,
+      );
+    }
+  });
 });
 
 describe('the check that a plugin module is there, with nothing imported', () => {

@@ -14,6 +14,7 @@ import {
   ParzenError,
   thrownAt,
 } from '../errors.js';
+import { inModuleLoad, ModuleLoadRefused } from '../runtime/process-exits.js';
 import { manifestProblem } from './registry.js';
 
 /** The config's `plugins` entry a module came from: `/plugins/<index>`, or `/plugins` when not known. */
@@ -374,8 +375,16 @@ export const importPluginPackage = async (
     pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, found, cause);
   let loaded: Record<string, unknown>;
   try {
-    loaded = await importModule(url);
+    // Its top-level code runs on Parzen's thread: a process.exit() in it, or an await that never settles, would end
+    // the process with its exit code (0 looked like a success) or with Node's silent exit code 13.
+    loaded = await inModuleLoad(`Plugin module \`${specifier}\``, () => importModule(url));
   } catch (error) {
+    if (error instanceof ModuleLoadRefused)
+      throw failed(
+        'a module that loads',
+        `${error.neverSettled ? 'no end to its load' : 'an error while it loaded'}: ${error.reason}${error.place === undefined ? '' : ` (at ${error.place})`}`,
+        error.cause ?? error,
+      );
     const message = error instanceof Error ? error.message : String(error);
     const name = packageName(specifier);
     // The bare specifier, not resolved from baseDir, and Node cannot find that package either.

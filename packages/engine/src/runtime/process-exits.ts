@@ -100,6 +100,8 @@ const exitInstead = (code?: number | string | null): never => {
     if (load.ended)
       return endRun(
         `${load.what.charAt(0).toLowerCase()}${load.what.slice(1)} called process.exit(${codeText(code)}) from a timer or callback it started as it loaded`,
+        // A plugin module runs on this thread whatever its options.
+        load.what.startsWith('Objective module') ? undefined : 'Throw an Error instead.',
       );
     const exit = new ObjectiveExit(
       `it called process.exit(${codeText(code)}) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. ` +
@@ -126,12 +128,15 @@ const exitInstead = (code?: number | string | null): never => {
  * stderr: the run cannot go on as if nothing happened, and the exit code the objective asked for (0) would say it
  * went well.
  */
-const endRun = (who: string): never => {
+const endRun = (
+  who: string,
+  advice = 'Throw an Error instead, or run it as a `module` objective with "isolate": "worker".',
+): never => {
   try {
     writeSync(
       2,
       `parzen: ${who}, on Parzen's own thread: the run ends here, with exit code 1; ` +
-        'its running trials stay "running" until a run of the study marks them failed. Throw an Error instead, or run it as a `module` objective with "isolate": "worker".\n',
+        `its running trials stay "running" until a run of the study marks them failed. ${advice}\n`,
     );
   } catch {
     // stderr closed: the exit code still says it.
@@ -198,28 +203,65 @@ export const inTrialCall = <T>(
 };
 
 /**
- * Runs the load of a module on Parzen's own thread (a `module` objective with `"isolate": "none"`), whose top-level
- * code could otherwise end the process before any trial: a `process.exit()` from it, or from a timer or promise it
- * started, while the load is in progress throws where it stood and refuses the load (the run then fails to start,
- * instead of ending with the module's exit code: 0 looked like a success); so does an error a timer or callback of
- * its throws meanwhile, instead of ending the process with a stack trace. Either is said as `${what} failed to load:
- * ...`, with the place, as a worker thread's load is refused; `cause` is what was thrown.
+ * A module's load on Parzen's own thread that {@link inModuleLoad} refused: `reason` says why, `place` where (the
+ * module's file and line, when known), `cause` is what was thrown; the message is `${what} failed to load: ${reason}
+ * (at place)`, or for a load that could never end, `${what} never finished loading: ${reason}`.
+ */
+export class ModuleLoadRefused extends Error {
+  constructor(
+    what: string,
+    readonly reason: string,
+    readonly place: string | undefined,
+    cause: unknown,
+    /** The load could never end (nothing was left that could settle its top-level await). */
+    readonly neverSettled = false,
+  ) {
+    super(
+      `${what} ${neverSettled ? 'never finished loading' : 'failed to load'}: ${reason}${place === undefined ? '' : ` (at ${place})`}`,
+      { cause },
+    );
+    this.name = 'ModuleLoadRefused';
+  }
+}
+
+/** Why a load whose top-level await can never settle is refused (a worker thread says it with the same words). */
+export const NEVER_SETTLED = 'a top-level await in it (or in a module it imports) never settled.';
+
+/**
+ * Runs the load of a module on Parzen's own thread (a `module` objective with `"isolate": "none"`, a config's plugin
+ * module), whose top-level code could otherwise end the process before any trial, refusing the load with a
+ * {@link ModuleLoadRefused} instead:
+ * - a `process.exit()` from it, or from a timer or promise it started, while the load is in progress throws where it
+ *   stood (the run then fails to start, instead of ending with the module's exit code: 0 looked like a success);
+ * - an error a timer or callback of its throws meanwhile, instead of ending the process with a stack trace;
+ * - a top-level await that can never settle (Node's event loop has emptied), which Node would end with exit code 13
+ *   and not a word.
+ * `what` names the module in the message (`Objective module \`./x.mjs\``).
  */
 export const inModuleLoad = <T>(
   what: string,
   load: () => Promise<T>,
-  /** The loader's file: frames from it down are the loader's, not the module's place (see `thrownAt`). */
-  loader?: string,
+  options: {
+    /** The loader's file, whose frames are below the module's own (see `thrownAt`). */
+    readonly loader?: string;
+    /** Bounds the load in time (a rejection ends the watch too, though the module's code goes on). */
+    readonly bound?: (loading: Promise<T>) => Promise<T>;
+  } = {},
 ): Promise<T> => {
   const release = watchProcessExits();
   let reject: (error: Error) => void = () => undefined;
   const refused = new Promise<never>((_, rejectWith) => {
     reject = rejectWith;
   });
-  const refuse = (reason: string, thrown: unknown): void => {
-    const at = thrown instanceof Error ? thrownAt(thrown, loader) : undefined;
-    reject(new Error(`${what} failed to load: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: thrown }));
-  };
+  const refuse = (reason: string, thrown: unknown): void =>
+    reject(
+      new ModuleLoadRefused(
+        what,
+        reason,
+        thrown instanceof Error ? thrownAt(thrown, options.loader) : undefined,
+        thrown,
+      ),
+    );
   const store: LoadCall = { what, ended: false, refuse: (exit) => refuse(exit.message, exit) };
   // A throw of exitInstead's from a timer is the load's refusal already.
   const onStray = (error: unknown): void => {
@@ -227,10 +269,15 @@ export const inModuleLoad = <T>(
     const said = error instanceof Error ? clippedText(String(error.message)) : describeThrown(error);
     refuse(`a timer or callback it started threw as it loaded: ${said}`, error);
   };
+  // Node has nothing left to run that could settle the load.
+  const onEmpty = (): void => reject(new ModuleLoadRefused(what, NEVER_SETTLED, undefined, undefined, true));
   process.on('uncaughtException', onStray);
-  return Promise.race([loads.run(store, load), refused]).finally(() => {
+  process.on('beforeExit', onEmpty);
+  const loading = loads.run(store, load);
+  return Promise.race([options.bound?.(loading) ?? loading, refused]).finally(() => {
     store.ended = true;
     process.off('uncaughtException', onStray);
+    process.off('beforeExit', onEmpty);
     release();
   });
 };

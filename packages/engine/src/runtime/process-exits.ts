@@ -265,7 +265,9 @@ export const inModuleLoad = <T>(
   const store: LoadCall = { what, ended: false, refuse: (exit) => refuse(exit.message, exit) };
   // A throw of exitInstead's from a timer is the load's refusal already.
   const onStray = (error: unknown): void => {
-    if (error instanceof ObjectiveExit) return;
+    // Another module's load, beside this one (a config's plugins), is refused by its own listener.
+    const from = loads.getStore();
+    if (error instanceof ObjectiveExit || (from !== undefined && from !== store)) return;
     const said = error instanceof Error ? clippedText(String(error.message)) : describeThrown(error);
     refuse(`a timer or callback it started threw as it loaded: ${said}`, error);
   };

@@ -5,8 +5,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clippedText, describeThrown, packageName, thrownAt } from '@parzen/engine/plugin';
 import { importTsx } from './tsx-api.js';
 
-/** This file: a frame in it is the loader's, below the module's own (see `thrownAt`). */
-export const LOADER_FILE = fileURLToPath(import.meta.url);
+/**
+ * This file: a frame in it is the loader's, below the module's own (see `thrownAt`). Undefined in a CommonJS bundle,
+ * which has no `import.meta.url` (reading it at load crashed such a program before it ran).
+ */
+export const LOADER_FILE: string | undefined = (() => {
+  const here = (import.meta as { url?: string }).url;
+  return typeof here === 'string' && here.startsWith('file:') ? fileURLToPath(here) : undefined;
+})();
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT = /\.[cm]?tsx?$/;

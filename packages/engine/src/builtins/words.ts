@@ -115,7 +115,7 @@ const unitsAt = (text: string, at: number): number => {
  * `text` as a failed trial keeps it: whole when at most `limit` characters, else its first `limit` characters and
  * `… (N more characters cut)`, so a message holding a tensor's repr is not repeated whole on every line. The one
  * wording of a cut, wherever an objective's text is kept or quoted (a thrown message, a command's loss line). By
- * characters as a person counts them (an emoji is one, never half kept: review 139, 140), not UTF-16 units.
+ * characters as a person counts them (an emoji is one, never half kept), not UTF-16 units.
  */
 export const clippedText = (text: string, limit = KEPT_TEXT_CHARS): string => {
   if (text.length <= limit) return text;

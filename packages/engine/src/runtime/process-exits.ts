@@ -243,7 +243,7 @@ export const inModuleLoad = <T>(
   load: () => Promise<T>,
   options: {
     /** The loader's file, whose frames are below the module's own (see `thrownAt`). */
-    readonly loader?: string;
+    readonly loader?: string | undefined;
     /** Bounds the load in time (a rejection ends the watch too, though the module's code goes on). */
     readonly bound?: (loading: Promise<T>) => Promise<T>;
   } = {},

@@ -485,10 +485,10 @@ const inspect = async (
   }
 };
 
+// Trials 48 and 72 were told "Run it first." for a `--study` no run of the config would make.
 /**
  * A study the target's store does not hold, said as {@link StudyMissing} says it (the study, its store and the
- * studies it holds, the run that starts it); any other error as it is. Trial 48 and 72: "Run it first." for a
- * `--study` no run of the config would make.
+ * studies it holds, the run that starts it); any other error as it is.
  */
 export const missingOfTarget = (error: unknown, target: InspectTarget, store?: TrialStore): Promise<unknown> => {
   const { config, variant } = target;

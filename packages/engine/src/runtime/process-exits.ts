@@ -208,9 +208,16 @@ export const inTrialCall = <T>(
  * (at place)`, or for a load that could never end, `${what} never finished loading: ${reason}`.
  */
 export class ModuleLoadRefused extends Error {
+  /**
+   * A refusal of the load of `what`, its message built from the reason and place.
+   * @param what - the module as a message names it (`Objective module \`./x.mjs\``)
+   * @param cause - what the module threw, or the exit it called
+   */
   constructor(
     what: string,
+    /** Why the load was refused, in words (`it called process.exit(0) as it loaded`). */
     readonly reason: string,
+    /** Where in the module, `file:line:column`, when known. */
     readonly place: string | undefined,
     cause: unknown,
     /** The load could never end (nothing was left that could settle its top-level await). */

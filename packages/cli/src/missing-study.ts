@@ -5,7 +5,7 @@ import { passwordMasked, type TrialStore } from '@parzen/engine/plugin';
 import { commandOf, storeFlagWords } from './command-words.js';
 import { ConfigProblems } from './config-problems.js';
 import { listNames } from './list-names.js';
-import { type PreparedRun, storeFile } from './prepare-runs.js';
+import { type PreparedRun, storeFile, storeKeepsNothing } from './prepare-runs.js';
 
 /** How many of the studies a store holds a missing study's sentence names (then `and N more`). */
 const HELD_SHOWN = 5;
@@ -98,17 +98,20 @@ export const missingSentence = (facts: MissingFacts, starts = true): string => {
         ? `study \`${studies[0]}\``
         : `none of the ${studies.length} studies (${listNames(studies)})`;
   const start = starts ? startCommand(facts) : undefined;
-  if (facts.store.use === 'memory') {
+  if (storeKeepsNothing(facts.store)) {
     const gone = 'which keeps nothing after its run';
+    const memory = facts.store.use === 'memory' ? 'memory store' : 'sqlite store in memory (`:memory:`)';
     if (facts.config === undefined)
-      return `${subject === undefined ? 'no study is' : `${subject} is not`} in a memory store, ${gone}${starts ? '; read the store the study ran in: --store jsonl:PATH or sqlite:PATH' : ''}`;
+      return `${subject === undefined ? 'no study is' : `${subject} is not`} in a ${memory}, ${gone}${starts ? '; read the store the study ran in: --store jsonl:PATH or sqlite:PATH' : ''}`;
     const what = subject === undefined ? 'no study is' : `${subject} ${one ? 'is' : 'are'}`;
     const kept = !starts
       ? ''
       : facts.storeFlag !== undefined
         ? `; \`${commandOf('run', facts.config.path, { store: 'jsonl' }).command}\` keeps ${them} in a jsonl file beside the config, which --store jsonl reads`
-        : `; give the config a jsonl or sqlite store ("store": {"use": "jsonl"}), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`;
-    return `${what} kept in ${facts.storeFlag === undefined ? 'its' : 'a'} memory store, ${gone}${kept}`;
+        : facts.store.use !== 'memory'
+          ? `; give its sqlite store a file ("path": "./study.db"), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`
+          : `; give the config a jsonl or sqlite store ("store": {"use": "jsonl"}), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`;
+    return `${what} kept in ${facts.storeFlag === undefined ? 'its' : 'a'} ${memory}, ${gone}${kept}`;
   }
   const store = `${its} ${storeWords(facts)}`;
   const absent = facts.file !== undefined && !existsSync(facts.file);

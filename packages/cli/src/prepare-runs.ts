@@ -649,11 +649,16 @@ export const perStudyFileName = (use: string): ((study: string) => string) | und
 /** The file a run's store keeps its study in (a JSONL journal, a SQLite database), when it is a file. */
 export const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {
   const { use, options = {} } = config.store;
+  if (storeKeepsNothing(config.store)) return undefined;
   if (typeof options.path === 'string') return canonicalFile(resolveConfigPath(baseDir, options.path));
   // A bare `sqlite` too (review 68: the link check missed it, and the run started over).
   const named = perStudyFileName(use);
   return named === undefined ? undefined : canonicalFile(resolve(baseDir, named(config.name)));
 };
+
+/** Whether a store keeps nothing after its run: the memory store, and SQLite's `:memory:` database. */
+export const storeKeepsNothing = (store: PluginChoice): boolean =>
+  store.use === 'memory' || (store.options as { path?: unknown } | undefined)?.path === ':memory:';
 
 // Trial 163: another study's store file copied over the study's own was said valid, and the run started the study
 // anew in it with no more than "Starting" for "Resuming".

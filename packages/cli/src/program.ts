@@ -176,7 +176,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('best')
-    .summary("Show the study's best trial: the complete trial with the lowest observed loss (read-only).")
+    .summary("Show the study's best trial: the complete trial with the best observed loss (read-only).")
     .argument('[configs...]', "experiment configs (optional with --store): each study's best")
     .option('--json', 'one JSON line (a matrix variant\'s study with "values": what its matrix set, the seed too)')
     .option(

@@ -85,6 +85,15 @@ describe('a study not in its store, said by every command', () => {
     );
   });
 
+  // Review 179: SQLite's :memory: database was said as a file `:memory:` beside the config, "not there yet".
+  it("SQLite's :memory: database: it keeps nothing after its run, as the memory store", async () => {
+    journalHeartConfig(dir, 'inram', { store: { use: 'sqlite', options: { path: ':memory:' } } });
+    await saidByEach(
+      'inram.json',
+      'study `inram` is kept in its sqlite store in memory (`:memory:`), which keeps nothing after its run; give its sqlite store a file ("path": "./study.db"), then `parzen run inram.json` keeps it.',
+    );
+  });
+
   it("a matrix's studies (names with digests): all of them, and the run that starts them", async () => {
     journalHeartConfig(dir, 'mx', {
       store: jsonl,

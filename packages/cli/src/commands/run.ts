@@ -48,6 +48,7 @@ import {
   perStudyFileName,
   prepareRuns,
   storeFile,
+  storeKeepsNothing,
 } from '../prepare-runs.js';
 import { problemKey } from '../problem-key.js';
 import { pauseProgressBars, waitingFirst } from '../progress-reporter.js';
@@ -123,10 +124,7 @@ const waitingNote = (
 };
 
 /** Whether the run's store keeps the study after the run: not the memory store, nor SQLite's `:memory:` database. */
-const keptAfterRun = (run: PreparedRun): boolean => {
-  const { store } = run.experiment.config;
-  return store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
-};
+const keptAfterRun = (run: PreparedRun): boolean => !storeKeepsNothing(run.experiment.config.store);
 
 /**
  * What to look at when every trial of a run failed: the first failure's error, and where to list the

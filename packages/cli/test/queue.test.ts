@@ -70,6 +70,18 @@ describe('parzen queue', () => {
     expect(run.stdout).toContain(
       `2 enqueued entries did not run and wait in the queue (\`parzen queue ${path}\` lists them): the next run runs them first.`,
     );
+    // Review 179: stopped in its budget's last trial, the next run of the same config runs nothing: said as a run
+    // that reached its budget says it.
+    const last = config('stoppedlast', 'stoppedlast', {
+      objective: { use: 'module', options: { path: './stops.mjs', isolate: 'none' } },
+      enqueue: [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }],
+      budget: { maxTrials: 1 },
+    });
+    const atLimit = await cli('run', last, '--quiet');
+    expect(atLimit.code, atLimit.stderr).toBe(130);
+    expect(atLimit.stdout).toContain(
+      `2 enqueued entries did not run and wait in the queue (\`parzen queue ${last}\` lists them): --more-trials N runs N more, the 2 enqueued entries waiting first.`,
+    );
   });
 
   it("the suggested `parzen queue` keeps the run's --store, quoted for the shell (review 155)", async () => {

@@ -106,20 +106,25 @@ const humanSummary = (result: RunResult, run: PreparedRun, flags: RunFlags): str
  * finish, cutting none short, so the entries that had not started went unsaid.
  */
 const waitingNote = (
-  { waitingEntries, reason }: RunResult,
+  { waitingEntries, reason, trials }: RunResult,
   run: PreparedRun,
   flags: RunFlags,
   kept: boolean,
 ): string => {
   if (waitingEntries === undefined) return '';
   const one = waitingEntries === 1;
+  // Review 179: a run stopped (Ctrl-C) in its budget's last trial leaves a study the next run of the same command
+  // finds at its limit, running nothing; a moreTrials budget counts from the next run's start, so that one runs more.
+  const budget = run.experiment.config.budget;
+  const atLimit =
+    reason === 'max-trials' ||
+    (budget?.moreTrials === undefined && budget?.maxTrials !== undefined && trials.length >= budget.maxTrials);
   // Review 155: a store that keeps nothing has no queue left to list or resume.
   if (!kept)
-    return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run, and ${one ? 'is' : 'are'} gone with the study (its ${run.experiment.config.store.use} store keeps nothing after the run)${reason === 'max-trials' ? `: a run with a higher budget.maxTrials (--max-trials) runs ${one ? 'it' : 'them'}` : ''}.`;
-  const next =
-    reason === 'max-trials'
-      ? `--more-trials N runs N more, ${waitingFirst(waitingEntries)}`
-      : `the next run runs ${one ? 'it' : 'them'} first`;
+    return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run, and ${one ? 'is' : 'are'} gone with the study (its ${run.experiment.config.store.use} store keeps nothing after the run)${atLimit ? `: a run with a higher budget.maxTrials (--max-trials) runs ${one ? 'it' : 'them'}` : ''}.`;
+  const next = atLimit
+    ? `--more-trials N runs N more, ${waitingFirst(waitingEntries)}`
+    : `the next run runs ${one ? 'it' : 'them'} first`;
   return `\n${waitingEntries} enqueued ${one ? 'entry' : 'entries'} did not run and ${one ? 'waits' : 'wait'} in the queue (\`${studyCommand('queue', runFileOf(run, flags))}\` lists ${one ? 'it' : 'them'}): ${next}.`;
 };
 

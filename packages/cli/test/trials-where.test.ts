@@ -227,7 +227,13 @@ describe('export --where: the trials of one branch, the header and --json counti
     const part = await header('--where', 'model=rf');
     const [first, ...lines] = part.stdout.split('\n');
     expect(JSON.parse(first as string).enqueued).toEqual({ waiting: [rf, open] });
-    expect(part.stderr).toContain('2 enqueued entries wait in study queued');
+    expect(part.stderr).toContain(
+      '2 enqueued entries wait in study queued that a trial where model = rf could run (of 3 waiting) (',
+    );
+    // Review 179: an entry that leaves a parameter to the suggester but fixes its branch away is no matching trial's
+    // either (the svm entry was kept by --where depth=3, a parameter only rf trials have).
+    const depth = await header('--where', 'depth=3');
+    expect(JSON.parse(depth.stdout.split('\n')[0] as string).enqueued).toEqual({ waiting: [rf, open] });
     // An import of the part adds its trials as they were (params, loss).
     const file = writeIn(own, 'rf.jsonl', `${part.stdout}\n`);
     const into = importConfig(own, 'into', 'queued', 3);

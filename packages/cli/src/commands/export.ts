@@ -196,7 +196,12 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   // Trial 74: entries waiting in the study vanished on a move, unsaid.
   if (waiting.length > 0)
     output.note(
-      `parzen: ${waiting.length === 1 ? '1 enqueued entry waits' : `${waiting.length} enqueued entries wait`} in study ${name} (${listNames(
+      `parzen: ${waiting.length === 1 ? '1 enqueued entry waits' : `${waiting.length} enqueued entries wait`} in study ${name}${
+        // Review 179: under --where the count is of the entries a matching trial could run, not the study's.
+        waiting.length === studyWaiting.length
+          ? ''
+          : ` that a trial where ${where} could run (of ${studyWaiting.length} waiting)`
+      } (${listNames(
         waiting.map((entry) => JSON.stringify(toExternalParams(space, entry.internal))),
       )}): an export carries finished trials only. The moved study's config queues the entries of its \`enqueue\` list again (an import does not take them for run); any other (queued in code, or by an earlier version of the config) must be queued again there.`,
     );

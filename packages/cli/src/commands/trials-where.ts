@@ -140,8 +140,22 @@ export const whereEntries = <E extends { readonly internal: ParamAssignment }>(
   });
   return entries.filter((entry) => {
     const params: Readonly<Record<string, unknown>> = toExternalParams(space, entry.internal);
-    return conditions.every(
-      ({ name }, index) => !Object.hasOwn(params, name) || (tests[index]?.(params[name]) ?? false),
+    return conditions.every(({ name }, index) =>
+      Object.hasOwn(params, name) ? (tests[index]?.(params[name]) ?? false) : mayBeActive(space, name, entry.internal),
     );
+  });
+};
+
+/**
+ * Whether a trial running an entry that leaves `name` to the suggester may have it: some choice option that activates
+ * it is one the entry fixes, or one it leaves open on a path that may be active itself (review 179: an entry fixing
+ * `model` to `rf` was kept by `--where C=0.2`, a parameter only `svm` has).
+ */
+const mayBeActive = (space: CompiledSpace, name: string, fixed: ParamAssignment): boolean => {
+  const node = space.byName.get(name);
+  if (node === undefined || node.conditions.length === 0) return true;
+  return node.conditions.some(({ parent, index }) => {
+    const chosen = fixed[parent];
+    return (chosen === undefined || chosen === index) && mayBeActive(space, parent, fixed);
   });
 };

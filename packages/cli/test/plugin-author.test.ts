@@ -19,7 +19,11 @@ export const manifests = [{ kind: 'suggester', name: 'setty', optionsSchema: { t
 describe('a suggester whose settings are not JSON data', () => {
   it.each([
     ['undefined', '{ list: [1, undefined] }', '`/list/1` is undefined'],
-    ['date', '{ when: new Date(0) }', '`/when` is a Date object'],
+    [
+      'date',
+      '{ when: new Date(0) }',
+      '`/when` is a Date ("1970-01-01T00:00:00.000Z"), which would read back as a string',
+    ],
     ['infinity', '{ cap: Infinity }', '`/cap` is Infinity'],
   ])('is refused by validate as by run, with the same message and exit code: %s', async (name, settings, said) => {
     // A module file per case: a module is loaded once per path.

@@ -145,7 +145,7 @@ describe('Study.addTrials', () => {
     const bad = [
       ['NaN', { f1: Number.NaN }, '/attrs/f1', 'NaN'],
       ['a Date', { at: new Date(0) }, '/attrs/at', 'a Date'],
-      ['a Map', { m: new Map() }, '/attrs/m', '(a Map object)'],
+      ['a Map', { m: new Map() }, '/attrs/m', 'a Map of 0 entries, which JSON writes as {}'],
       ['a function', { fn: () => 1 }, '/attrs/fn', 'a function'],
       ['undefined in an array', { u: [1, undefined] }, '/attrs/u/1', 'undefined'],
       ['a BigInt', { big: 10n }, '/attrs/big', 'a bigint'],

@@ -87,7 +87,9 @@ describe('the Suggester contract checks settings are JSON data in a test of its 
     expect(settingsProblem(withSettings({ list: [1, undefined] }))).toContain(
       'Suggester `setty` has settings that are not JSON data (`/list/1` is undefined)',
     );
-    expect(settingsProblem(withSettings({ when: new Date(0) }))).toContain('`/when` is a Date object');
+    expect(settingsProblem(withSettings({ when: new Date(0) }))).toContain(
+      '`/when` is a Date ("1970-01-01T00:00:00.000Z"), which would read back as a string',
+    );
     expect(settingsProblem(withSettings({ cap: Number.POSITIVE_INFINITY }))).toContain('`/cap` is Infinity');
     expect(settingsProblem(withSettings({ list: [1, null], nested: { a: 'b' }, left: undefined }))).toBeUndefined();
     expect(settingsProblem(withSettings(undefined))).toBeUndefined();

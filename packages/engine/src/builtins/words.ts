@@ -111,20 +111,41 @@ const unitsAt = (text: string, at: number): number => {
   return code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
 };
 
+/** Splits text into what a person reads as one character each (an accented letter, a flag, a family emoji). */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
- * `text` as a failed trial keeps it: whole when at most `limit` characters, else its first `limit` characters and
+ * Where a cut at UTF-16 unit `end` of `text` falls back to so no character is split: the start of the grapheme cluster
+ * holding `end` (a base letter keeps its accent, a flag its two halves). Only a window around the cut is segmented: a
+ * message of megabytes is not read whole.
+ */
+const clusterStart = (text: string, end: number): number => {
+  const from = Math.max(0, end - 64);
+  let start = from;
+  for (const { index } of graphemes.segment(text.slice(from, Math.min(text.length, end + 64)))) {
+    if (from + index > end) break;
+    start = from + index;
+  }
+  // A cluster longer than the window (64 marks on one letter): cut where the count said.
+  return start === from && from > 0 ? end : start;
+};
+
+/**
+ * `text` as a failed trial keeps it: whole when at most `limit` characters, else its first `limit` characters or fewer and
  * `… (N more characters cut)`, so a message holding a tensor's repr is not repeated whole on every line. The one
- * wording of a cut, wherever an objective's text is kept or quoted (a thrown message, a command's loss line). By
- * characters as a person counts them (an emoji is one, never half kept), not UTF-16 units.
+ * wording of a cut, wherever an objective's text is kept or quoted (a thrown message, a command's loss line). Counted
+ * in Unicode code points (an emoji is one, never half kept, not two UTF-16 units); the cut falls between whole
+ * characters as a person reads them (an accent stays with its letter, a flag and a family emoji whole).
  */
 export const clippedText = (text: string, limit = KEPT_TEXT_CHARS): string => {
   if (text.length <= limit) return text;
   let end = 0;
   for (let kept = 0; kept < limit && end < text.length; kept++) end += unitsAt(text, end);
   if (end >= text.length) return text;
+  end = clusterStart(text, end);
   let more = 0;
   for (let at = end; at < text.length; more++) at += unitsAt(text, at);
-  return `${text.slice(0, end)}… (${more} more characters cut)`;
+  return `${text.slice(0, end)}… (${more} more ${more === 1 ? 'character' : 'characters'} cut)`;
 };
 
 /** The most of a stderr line a table or progress line shows. */

@@ -219,6 +219,17 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
     expect(emoji).toBe(`${'x'.repeat(999)}😀… (10 more characters cut)`);
     const emojiCut = thrownErrorInfo(new Error(`${'x'.repeat(1000)}😀😀y`)).message;
     expect(emojiCut).toBe(`${'x'.repeat(1000)}… (3 more characters cut)`);
+    // Review 180: a character of several code points is not split at the cut (an accent lost its letter, half a flag
+    // was kept, a family emoji cut after its first person), and one more is said in the singular.
+    const accent = thrownErrorInfo(new Error(`${'a'.repeat(999)}e\u0301zz`)).message;
+    expect(accent).toBe(`${'a'.repeat(999)}… (4 more characters cut)`);
+    const flag = thrownErrorInfo(new Error(`${'a'.repeat(999)}🇫🇷`)).message;
+    expect(flag).toBe(`${'a'.repeat(999)}… (2 more characters cut)`);
+    const family = thrownErrorInfo(new Error(`${'a'.repeat(998)}👨\u200d👩\u200d👧`)).message;
+    expect(family).toBe(`${'a'.repeat(998)}… (5 more characters cut)`);
+    expect(thrownErrorInfo(new Error(`${'a'.repeat(1000)}b`)).message).toBe(
+      `${'a'.repeat(1000)}… (1 more character cut)`,
+    );
     // 600 emoji are 1,200 UTF-16 units but 600 characters: kept whole.
     expect(thrownErrorInfo(new Error('😀'.repeat(600))).message).toBe('😀'.repeat(600));
     expect(thrownErrorInfo(new Error('x'.repeat(1000))).message).toBe('x'.repeat(1000));

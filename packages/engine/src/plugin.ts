@@ -37,6 +37,7 @@ export {
   KEPT_TEXT_CHARS,
   lastStderrLine,
   passwordMasked,
+  printable,
   shellQuoted,
 } from './builtins/words.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';

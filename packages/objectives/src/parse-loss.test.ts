@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
+import { describeLastLine, findLossLine, lossTracker, quotedLine } from './parse-loss.js';
 
 describe('findLossLine', () => {
   it('takes the last line that is a bare number or a JSON object with loss', () => {
@@ -94,5 +94,15 @@ describe('lossTracker', () => {
     const tracker = lossTracker();
     for (const line of ['{"loss": 0.7}', '  100.0 ']) tracker.see(line);
     expect(tracker.numberAfterLoss).toEqual({ value: 100, line: '100.0' });
+  });
+});
+
+describe('quotedLine', () => {
+  // Review 180: a warning quoting a program's line printed its escape sequences raw (`\x1b[2J` cleared the screen,
+  // U+202E reversed what followed).
+  it('writes out the characters a terminal would obey, and keeps the rest as printed', () => {
+    expect(quotedLine('{"step":1,"value":\u001b[2J\u001b[31m}')).toBe('`{"step":1,"value":\\u001b[2J\\u001b[31m}`');
+    expect(quotedLine('lr\u202eevil')).toBe('`lr\\u202eevil`');
+    expect(quotedLine('  {"loss": "é 研究"}  ')).toBe('`{"loss": "é 研究"}`');
   });
 });

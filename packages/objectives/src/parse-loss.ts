@@ -1,4 +1,4 @@
-import { clippedText, ownEntry } from '@parzen/engine/plugin';
+import { clippedText, ownEntry, printable } from '@parzen/engine/plugin';
 import { MAX_LINE_CHARS } from './line-feed.js';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -190,9 +190,10 @@ export const describeLastLine = (stdout: string): string => {
 
 /**
  * A program's line as a message quotes it: as printed (no JSON escapes: the message is for a person reading the
- * program's output), trimmed, its start if long, cut as every kept text is (`clippedText`).
+ * program's output), trimmed, its start if long, cut as every kept text is (`clippedText`), and with the characters a
+ * terminal would obey written out (`printable`: a warning quoting `\x1b[2J` would clear the screen).
  */
-export const quotedLine = (line: string): string => `\`${clippedText(line.trim(), QUOTED_CHARS)}\``;
+export const quotedLine = (line: string): string => `\`${printable(clippedText(line.trim(), QUOTED_CHARS), true)}\``;
 
 /** Why a line that looks like a loss object (`{` ... `loss`) is not read as one: it is not JSON; undefined otherwise. */
 const notJson = (line: string): string | undefined => {

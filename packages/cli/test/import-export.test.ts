@@ -37,6 +37,19 @@ const sqliteConfig = (name: string, space: unknown, file = name) =>
     store: { use: 'sqlite', options: { path: `./${file}.parzen.db` } },
     budget: { maxTrials: 10 },
   });
+/**
+ * A config (`file` in `own`) of study `name` in the store plugin `plugin` (`./<plugin>.mjs`, given `path` when there is
+ * one), its objective never loaded.
+ */
+const pluginStoreConfig = (own: string, file: string, name: string, plugin: string, path?: string) =>
+  writeIn(own, file, {
+    name,
+    space,
+    plugins: [`./${plugin}.mjs`],
+    objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+    store: { use: plugin, ...(path === undefined ? {} : { options: { path } }) },
+    budget: { maxTrials: 10 },
+  });
 const sqliteTrials = async (path: string, name = 'heart'): Promise<readonly Trial[]> => {
   const store = createSqliteStore({ path, readOnly: true });
   try {
@@ -754,14 +767,7 @@ export const manifests = [{
     // A store whose add blocks the thread while a signal comes: Node delivers it when the event loop turns.
     writeSignallingStore(own, 'signalling', 'addTrials');
     const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
-    const target = writeIn(own, 'signalled.json', {
-      name: 'signalled',
-      space,
-      plugins: ['./signalling.mjs'],
-      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-      store: { use: 'signalling' },
-      budget: { maxTrials: 10 },
-    });
+    const target = pluginStoreConfig(own, 'signalled.json', 'signalled', 'signalling');
     const out = await cli('import', target, results, '--json');
     expect(out.code, out.stdout + out.stderr).toBe(130);
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0], interrupted: 'SIGINT' });
@@ -787,14 +793,7 @@ export const manifests = [{
 `,
     );
     const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
-    const target = writeIn(own, 'older.json', {
-      name: 'older',
-      space,
-      plugins: ['./older.mjs'],
-      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-      store: { use: 'older' },
-      budget: { maxTrials: 10 },
-    });
+    const target = pluginStoreConfig(own, 'older.json', 'older', 'older');
     const out = await cli('import', target, results, '--skip-repeats', '--json');
     expect(out.code, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0], skippedRepeats: [] });
@@ -811,14 +810,7 @@ export const manifests = [{
     const own = tempDir('parzen-import-open-signal-');
     writeSignallingStore(own, 'blocking-open', 'openStudy');
     const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
-    const target = writeIn(own, 'opened.json', {
-      name: 'opened',
-      space,
-      plugins: ['./blocking-open.mjs'],
-      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-      store: { use: 'blocking-open' },
-      budget: { maxTrials: 10 },
-    });
+    const target = pluginStoreConfig(own, 'opened.json', 'opened', 'blocking-open');
     const out = await cli('import', target, results, '--json');
     expect(out.code, out.stderr).toBe(130);
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
@@ -834,14 +826,7 @@ export const manifests = [{
     const own = tempDir('parzen-import-open-kept-');
     writeSignallingStore(own, 'plain', 'openStudy', { without: ['deletesOnlyEmpty'] });
     const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
-    const target = writeIn(own, 'opened.json', {
-      name: 'opened',
-      space,
-      plugins: ['./plain.mjs'],
-      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-      store: { use: 'plain' },
-      budget: { maxTrials: 10 },
-    });
+    const target = pluginStoreConfig(own, 'opened.json', 'opened', 'plain');
     const out = await cli('import', target, results);
     expect(out.code, out.stderr).toBe(130);
     expect(out.stderr).toContain(
@@ -864,14 +849,7 @@ export const manifests = [{
       };
       // Ctrl-C heard once the store has made the study, before the trials are added.
       writeSignallingStore(own, 'stopped', 'openStudy', { base });
-      const stopped = writeIn(own, 'stopped.json', {
-        name: 'made',
-        space,
-        plugins: ['./stopped.mjs'],
-        objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-        store: { use: 'stopped', options: { path: file } },
-        budget: { maxTrials: 10 },
-      });
+      const stopped = pluginStoreConfig(own, 'stopped.json', 'made', 'stopped', file);
       const out = await cli('import', stopped, results, '--json');
       expect(out.code, out.stderr).toBe(130);
       expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
@@ -882,14 +860,7 @@ export const manifests = [{
       expect(await held()).toEqual([]);
       // A store call that fails once the study is made (a server gone, a row the store refuses): the same.
       writeSignallingStore(own, 'failing', 'addTrials', { base, throws: 'the disk controller said no' });
-      const failing = writeIn(own, 'failing.json', {
-        name: 'made',
-        space,
-        plugins: ['./failing.mjs'],
-        objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-        store: { use: 'failing', options: { path: file } },
-        budget: { maxTrials: 10 },
-      });
+      const failing = pluginStoreConfig(own, 'failing.json', 'made', 'failing', file);
       const failed = await cli('import', failing, results);
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain(
@@ -906,6 +877,103 @@ export const manifests = [{
       expect(again.stderr).not.toContain('taken it out');
       expect(await held()).toEqual(['made']);
     });
+
+  /**
+   * A jsonl store plugin `racing` whose first `openStudy` is followed by the deletion of the (empty) study through
+   * another handle on the same file: as another import that had made it, interrupted, takes it out meanwhile. The
+   * study `raced` is made (empty) in its journal, as that other import made it; returns the journal's path.
+   */
+  const writeRacingStore = async (own: string): Promise<string> => {
+    linkEngine(own);
+    const link = join(own, 'node_modules', '@parzen', 'store-file');
+    if (!existsSync(link)) symlinkSync(join(repoRoot, 'packages', 'store-file'), link, 'dir');
+    writeIn(
+      own,
+      'racing.mjs',
+      `import { createJsonlStore } from '@parzen/store-file';
+let opened = 0;
+export const manifests = [{
+  kind: 'store',
+  name: 'racing',
+  optionsSchema: { type: 'object' },
+  create: (options = {}) => {
+    const store = createJsonlStore({ path: options.path });
+    return new Proxy(store, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key);
+        if (typeof value !== 'function') return value;
+        if (key !== 'openStudy') return value.bind(target);
+        return async (spec) => {
+          const result = await value.call(target, spec);
+          if (opened++ === 0) {
+            const other = createJsonlStore({ path: options.path });
+            await other.deleteStudy(spec.name, { onlyEmpty: true });
+            await other.close();
+          }
+          return result;
+        };
+      },
+    });
+  },
+}];
+`,
+    );
+    const file = join(own, 'raced.parzen.jsonl');
+    const maker = createJsonlStore({ path: file });
+    await maker.openStudy({ name: 'raced', direction: 'minimize', seed: 7, space });
+    await maker.close();
+    return file;
+  };
+  /** The states of study `raced`'s trials in journal `file`. */
+  const racedStates = async (file: string) => {
+    const store = createJsonlStore({ path: file, readOnly: true });
+    try {
+      return (await store.listTrials('raced')).map((trial) => trial.state);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('an import whose study another import made and took out (interrupted) before this one wrote to it makes it again and goes on (review 179: it ended, "was deleted ... parzen delete")', async () => {
+    const own = tempDir('parzen-import-raced-');
+    // Another import made the study (empty) before this one opened it.
+    const file = await writeRacingStore(own);
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = pluginStoreConfig(own, 'raced.json', 'raced', 'racing', file);
+    const out = await cli('import', target, results, '--json');
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0] });
+    expect(out.stderr).not.toContain('parzen delete` or `deleteStudy');
+    expect(out.stderr).toContain(
+      'parzen: study raced was taken out of the store after this import opened it and before this import wrote to it (another import that had created it was stopped or failed, and took it out again as it held nothing; or `parzen delete`): this import created it again, and goes on.',
+    );
+    // It made the study, so it says so as an import that made it.
+    expect(out.stderr).toContain('this import made it');
+    expect(await racedStates(file)).toEqual(['complete']);
+  });
+
+  it('a run whose study an interrupted import took out before the run wrote to it makes it again and goes on (review 179: it ended)', async () => {
+    const own = tempDir('parzen-run-raced-');
+    // Another import made the study (empty) before this one opened it.
+    const file = await writeRacingStore(own);
+    writeIn(own, 'objective.mjs', 'export default ({ x }) => x;\n');
+    const target = writeIn(own, 'raced.json', {
+      name: 'raced',
+      seed: 7,
+      space,
+      plugins: ['./racing.mjs'],
+      objective: { use: 'module', options: { path: './objective.mjs' } },
+      store: { use: 'racing', options: { path: file } },
+      budget: { maxTrials: 2 },
+    });
+    const out = await cli('run', target);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).not.toContain('parzen delete` or `deleteStudy');
+    expect(out.stderr).toContain(
+      'study raced was taken out of the store after this run opened it and before this run wrote to it (another import that had created it was stopped or failed, and took it out again as it held nothing; or `parzen delete`): this run created it again, and goes on.',
+    );
+    expect(await racedStates(file)).toEqual(['complete', 'complete']);
+  });
 
   it('Ctrl-C while the store waits for a lock ends the wait: nothing imported, exit 130 (trial 68: 30 s, then STORE_FAILED)', async () => {
     const results = writeIn(dir, 'locked.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');

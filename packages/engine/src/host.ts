@@ -93,6 +93,7 @@ export {
   type VariantBests,
   versusFirstCell,
 } from './runtime/rank-test.js';
+export { reopeningStore, studyReopenedNote } from './runtime/reopen-deleted.js';
 export { entriesGivenBack, keptForImport, type StaleTrialEnd, staleTrialEnds } from './runtime/stale-trials.js';
 export { recordStop, rescuedAmong } from './runtime/study-session.js';
 export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';

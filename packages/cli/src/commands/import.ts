@@ -12,9 +12,11 @@ import {
   leftOutRepeats,
   openStudyScope,
   presentSuggester,
+  reopeningStore,
   shellQuoted,
   signalsDelivered,
   spaceDifferences,
+  studyReopenedNote,
   studySuggester,
   UNKNOWN_VERSION,
   withCleanup,
@@ -517,12 +519,24 @@ const importWhenAsked = async (
   const fileWasThere = storeAt !== undefined && existsSync(storeAt);
   let madeStudy = false;
   // Its config errors where run and validate say them: under /store/options, or of the --store flag.
-  const store = await scope.create('store', choice).catch(async (error: unknown) => {
+  const created = await scope.create('store', choice).catch(async (error: unknown) => {
     // The services the store had made are released (review 76).
     await scope.close(importWarning);
     const placed = configErrorUnder('/store/options', error);
     return throwOfStoreFlag(flags.store)(placed);
   });
+  // The study as this import opens it (below), to open it again when another import that had made it took it out
+  // before this one wrote to it (review 179: this import ended, importing nothing).
+  let studySpec: Parameters<TrialStore['openStudy']>[0] | undefined;
+  const store = reopeningStore(
+    created,
+    name,
+    () => created.openStudy(studySpec as Parameters<TrialStore['openStudy']>[0]),
+    (resumed) => {
+      madeStudy = !resumed;
+      output.note(`parzen: ${studyReopenedNote(name, 'this import', resumed)}`);
+    },
+  );
   let added: readonly FinishedTrial[] = [];
   // Trials the store had running that rescued results finished, and the trials to add (the rest).
   const finished: FinishedTrial[] = [];
@@ -640,14 +654,15 @@ const importWhenAsked = async (
           file.header?.study?.parzenVersion ??
           (file.header?.study?.suggester as { parzenVersion?: unknown } | undefined)?.parzenVersion;
         const parzenVersion = typeof exported === 'string' && exported !== UNKNOWN_VERSION ? exported : undefined;
-        const opened = await store.openStudy({
+        studySpec = {
           name,
           direction,
           seed: studySeed,
           space: studySpace,
           suggester,
           ...(parzenVersion === undefined ? {} : { parzenVersion }),
-        });
+        };
+        const opened = await store.openStudy(studySpec);
         storedSeed = opened.study.seed;
         studyCreatedAt = opened.study.createdAt;
         madeStudy = !opened.resumed;

@@ -43,6 +43,7 @@ import { evaluateTrial } from './evaluate-trial.js';
 import { holdProcessOpen, signalsDelivered, studyRunGoingOn } from './interrupts.js';
 import { outsideTrialCall, watchProcessExits } from './process-exits.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
+import { reopeningStore, studyReopenedNote } from './reopen-deleted.js';
 import {
   createWorkerId,
   failStaleTrials,
@@ -362,7 +363,19 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const { spec, budget } = options;
   // A memory store's run takes a handle of its own, as a worker of a persistent store has its connection (a study
   // opened beforehand, by Study.open, is on the Study's).
-  const store = options.opened === undefined ? ownHandle(options.store) : options.store;
+  // Review 179: a study an interrupted import took out (it had made it, and it held nothing) after this run opened it
+  // and before it wrote to it is opened again, once, and the run goes on (it ended, doing nothing).
+  const handle = options.opened === undefined ? ownHandle(options.store) : options.store;
+  const store =
+    options.opened === undefined
+      ? reopeningStore(
+          handle,
+          spec.name,
+          () =>
+            handle.openStudy({ ...spec, suggester: studySuggester(options.suggester), parzenVersion: PARZEN_VERSION }),
+          (resumed) => warn(studyReopenedNote(spec.name, 'this run', resumed)),
+        )
+      : handle;
   const reporters = options.reporters ?? [];
   const events =
     reporters.length === 0 && options.bus === undefined ? undefined : await import('../events/event-bus.js');

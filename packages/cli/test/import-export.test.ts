@@ -6,6 +6,7 @@ import { PARZEN_VERSION } from '@parzen/engine/host';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { takeOutMadeStudy } from '../src/commands/import.js';
 import { linkEngine, repoRoot, tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -50,6 +51,39 @@ const pluginStoreConfig = (own: string, file: string, name: string, plugin: stri
     store: { use: plugin, ...(path === undefined ? {} : { options: { path } }) },
     budget: { maxTrials: 10 },
   });
+/**
+ * Writes `<name>.mjs` into `own` (the packages linked there): a store plugin `name` over a jsonl store at its option
+ * `path`, whose methods are the store's but where `wrap` (code given `key`, `value`, `target`, `options` and
+ * `createJsonlStore`) returns another function.
+ */
+const writeJsonlProxyStore = (own: string, name: string, wrap: string) => {
+  linkEngine(own);
+  const link = join(own, 'node_modules', '@parzen', 'store-file');
+  if (!existsSync(link)) symlinkSync(join(repoRoot, 'packages', 'store-file'), link, 'dir');
+  writeIn(
+    own,
+    `${name}.mjs`,
+    `import { createJsonlStore } from '@parzen/store-file';
+let opened = 0;
+export const manifests = [{
+  kind: 'store',
+  name: '${name}',
+  optionsSchema: { type: 'object' },
+  create: (options = {}) => {
+    const store = createJsonlStore({ path: options.path });
+    return new Proxy(store, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key);
+        if (typeof value !== 'function') return value;
+        ${wrap}
+        return value.bind(target);
+      },
+    });
+  },
+}];
+`,
+  );
+};
 const sqliteTrials = async (path: string, name = 'heart'): Promise<readonly Trial[]> => {
   const store = createSqliteStore({ path, readOnly: true });
   try {
@@ -884,39 +918,19 @@ export const manifests = [{
    * study `raced` is made (empty) in its journal, as that other import made it; returns the journal's path.
    */
   const writeRacingStore = async (own: string): Promise<string> => {
-    linkEngine(own);
-    const link = join(own, 'node_modules', '@parzen', 'store-file');
-    if (!existsSync(link)) symlinkSync(join(repoRoot, 'packages', 'store-file'), link, 'dir');
-    writeIn(
+    writeJsonlProxyStore(
       own,
-      'racing.mjs',
-      `import { createJsonlStore } from '@parzen/store-file';
-let opened = 0;
-export const manifests = [{
-  kind: 'store',
-  name: 'racing',
-  optionsSchema: { type: 'object' },
-  create: (options = {}) => {
-    const store = createJsonlStore({ path: options.path });
-    return new Proxy(store, {
-      get: (target, key) => {
-        const value = Reflect.get(target, key);
-        if (typeof value !== 'function') return value;
-        if (key !== 'openStudy') return value.bind(target);
-        return async (spec) => {
-          const result = await value.call(target, spec);
-          if (opened++ === 0) {
-            const other = createJsonlStore({ path: options.path });
-            await other.deleteStudy(spec.name, { onlyEmpty: true });
-            await other.close();
-          }
-          return result;
-        };
-      },
-    });
-  },
-}];
-`,
+      'racing',
+      `if (key === 'openStudy')
+          return async (spec) => {
+            const result = await value.call(target, spec);
+            if (opened++ === 0) {
+              const other = createJsonlStore({ path: options.path });
+              await other.deleteStudy(spec.name, { onlyEmpty: true });
+              await other.close();
+            }
+            return result;
+          };`,
     );
     const file = join(own, 'raced.parzen.jsonl');
     const maker = createJsonlStore({ path: file });
@@ -973,6 +987,72 @@ export const manifests = [{
       'study raced was taken out of the store after this run opened it and before this run wrote to it (another import that had created it was stopped or failed, and took it out again as it held nothing; or `parzen delete`): this run created it again, and goes on.',
     );
     expect(await racedStates(file)).toEqual(['complete', 'complete']);
+  });
+
+  it('the study a failed import made stays when another process added to it meanwhile, and a deletion that fails is warned (both said)', async () => {
+    const own = tempDir('parzen-import-made-kept-');
+    // addTrials fails; before it does, another handle adds a trial (mode "added"), or deleteStudy fails too ("locked").
+    writeJsonlProxyStore(
+      own,
+      'crossing',
+      `if (key === 'addTrials')
+          return async (study, trials) => {
+            if (options.mode === 'added') {
+              const other = createJsonlStore({ path: options.path });
+              await other.addTrials(study, trials);
+              await other.close();
+            }
+            throw new Error('the disk controller said no');
+          };
+        if (key === 'deleteStudy' && options.mode === 'locked')
+          return async () => {
+            throw new Error('the lock was lost');
+          };`,
+    );
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const file = join(own, 'made.parzen.jsonl');
+    const target = (mode: string) =>
+      writeIn(own, `${mode}.json`, {
+        name: mode,
+        space,
+        plugins: ['./crossing.mjs'],
+        objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+        store: { use: 'crossing', options: { path: file, mode } },
+        budget: { maxTrials: 10 },
+      });
+    const added = await cli('import', target('added'), results);
+    expect(added.code).toBe(1);
+    expect(added.stderr).toContain(
+      'parzen: nothing was imported into study added. The import had created the study before the failure below; another process has added to it since, so it stays.',
+    );
+    const locked = await cli('import', target('locked'), results);
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toContain(
+      'parzen: warning: the empty study locked this import made could not be taken out: The `crossing` store failed (deleteStudy): the lock was lost',
+    );
+    expect(locked.stderr).toContain(
+      `parzen: nothing was imported into study locked. The import had created the study before the failure below: it stays, with no trials (\`parzen studies\` lists it); \`parzen delete ${target('locked')}\` removes it, or import again.`,
+    );
+    const store = createJsonlStore({ path: file, readOnly: true });
+    try {
+      expect((await store.listStudies()).map((study) => study.name).sort()).toEqual(['added', 'locked']);
+      expect(await store.listTrials('added')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("the taking out of a study an import made has its own bound and message, not the store close step's (review 179)", async () => {
+    const notes: string[] = [];
+    const hanging = {
+      name: 'hanging',
+      deletesOnlyEmpty: true,
+      deleteStudy: () => new Promise<never>(() => {}),
+    } as unknown as Parameters<typeof takeOutMadeStudy>[0];
+    expect(await takeOutMadeStudy(hanging, 'made', (note) => notes.push(note), 50)).toBeUndefined();
+    expect(notes).toEqual([
+      'parzen: warning: the empty study made this import made could not be taken out: the hanging store did not answer in 0.05 s.',
+    ]);
   });
 
   it('Ctrl-C while the store waits for a lock ends the wait: nothing imported, exit 130 (trial 68: 30 s, then STORE_FAILED)', async () => {

@@ -97,6 +97,6 @@ export { reopeningStore, studyReopenedNote } from './runtime/reopen-deleted.js';
 export { entriesGivenBack, keptForImport, type StaleTrialEnd, staleTrialEnds } from './runtime/stale-trials.js';
 export { recordStop, rescuedAmong } from './runtime/study-session.js';
 export { CUT_SHORT_CAUSES, cutShort, cutShortNote, summarize } from './runtime/summarize.js';
-export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';
+export { cleanUpQuietly, settledWithin, withCleanup } from './runtime/with-cleanup.js';
 export { PARZEN_VERSION } from './version.js';
 export { UNKNOWN_VERSION } from './version-unknown.js';

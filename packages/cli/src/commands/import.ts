@@ -13,6 +13,7 @@ import {
   openStudyScope,
   presentSuggester,
   reopeningStore,
+  settledWithin,
   shellQuoted,
   signalsDelivered,
   spaceDifferences,
@@ -109,24 +110,39 @@ const emptyStudyNote = (when: string, config: string, flags: ImportFlags): strin
 type MadeStudy = 'removed' | 'not empty';
 
 /**
+ * How long the taking out of a study an import made may wait for its store (for another process's SQLite lock, a
+ * PostgreSQL server): past a SQLite store's default 30 s wait, after which the store gives up by itself.
+ */
+const TAKE_OUT_MS = 40_000;
+
+/**
  * Takes out the study an import made when the import added nothing to it (stopped, refused, a failed write), in the
  * store's atomic step that deletes a study only while it holds no trial and no entry: trials another process added
- * meanwhile keep it (a deletion of the study as it stands could take them). Undefined when the study stays unsaid by
- * this: a store that cannot delete only an empty study (a third-party one), or a deletion that failed (warned).
+ * meanwhile keep it (a deletion of the study as it stands could take them). Its own step, before the store is closed,
+ * with its own bound (review 179: inside the close's 10 s, a deletion waiting for a lock was said as a store that
+ * could not be closed). Undefined when the study stays unsaid by this: a store that cannot delete only an empty study
+ * (a third-party one), or a deletion that failed or did not finish (warned).
  */
-const takeOutMadeStudy = async (
+export const takeOutMadeStudy = async (
   store: TrialStore,
   study: string,
   note: (message: string) => void,
+  timeoutMs = TAKE_OUT_MS,
 ): Promise<MadeStudy | undefined> => {
   if (store.deleteStudy === undefined || store.deletesOnlyEmpty !== true) return undefined;
+  const warn = (why: string) =>
+    note(`parzen: warning: the empty study ${study} this import made could not be taken out: ${why}`);
+  const deleting = store.deleteStudy(study, { onlyEmpty: true });
+  if (!(await settledWithin([deleting], timeoutMs))) {
+    deleting.catch(() => undefined);
+    warn(`the ${store.name} store did not answer in ${timeoutMs / 1000} s.`);
+    return undefined;
+  }
   try {
-    const deletion = await store.deleteStudy(study, { onlyEmpty: true });
+    const deletion = await deleting;
     return deletion.notEmpty === true || deletion.blocking.length > 0 ? 'not empty' : 'removed';
   } catch (error) {
-    note(
-      `parzen: warning: the empty study ${study} this import made could not be taken out: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    warn(error instanceof Error ? error.message : String(error));
     return undefined;
   }
 };
@@ -610,8 +626,6 @@ const importWhenAsked = async (
   const header = file.header?.study?.seed;
   const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
   let storedSeed = seed;
-  // Whether the import's store calls all went through; else what became of a study it had made (see takeOutMadeStudy).
-  let landed = false;
   // Whether the store added trials (a failure after that, as a store's account that does not add up, keeps them).
   let wrote = false;
   let takenOut: MadeStudy | undefined;
@@ -622,272 +636,271 @@ const importWhenAsked = async (
       : takenOut === 'not empty'
         ? `The import had created the study ${when}; another process has added to it since, so it stays.`
         : emptyStudyNote(when, config, flags);
-  // A store whose close fails says so in a warning; the import's own result or refusal stands (review 50).
-  try {
-    await withCleanup(
-      async () => {
-        // Said of the config, as run says a store's missing enqueue (trial 127: this one had no file).
-        if (store.addTrials === undefined)
-          throw new ConfigProblems(
-            [{ path: config, error: storeUnsupported(store.name, 'import trials', 'addTrials', true) }],
-            [],
-          );
-        scope.provideStore(store);
-        // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
-        // the one an export's study was created with, else the config's.
-        const suggester: StudySuggester =
-          exportedSuggester(file) ??
-          studySuggester(
-            await scope.create('suggester', experiment.config.suggester).catch((error: unknown) => {
-              throw configErrorUnder('/suggester/options', error);
-            }),
-          );
-        // An export's study keeps its order of the parameters (review 41: a config listing them in another
-        // order created the study in its own, and the continued study differed); the space is the same.
-        const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
-        // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
-        const studySeed = exportedSeed ?? seed;
-        // And the Parzen version that created it, which drew its trials: none when the export says "unknown" or
-        // has none (made before versions were kept), as the study it came from; never this one's. An older Parzen
-        // exporting a study a newer one created in SQLite or PostgreSQL writes it inside the suggester, as kept.
-        const exported =
-          file.header?.study?.parzenVersion ??
-          (file.header?.study?.suggester as { parzenVersion?: unknown } | undefined)?.parzenVersion;
-        const parzenVersion = typeof exported === 'string' && exported !== UNKNOWN_VERSION ? exported : undefined;
-        studySpec = {
-          name,
-          direction,
-          seed: studySeed,
-          space: studySpace,
-          suggester,
-          ...(parzenVersion === undefined ? {} : { parzenVersion }),
-        };
-        const opened = await store.openStudy(studySpec);
-        storedSeed = opened.study.seed;
-        studyCreatedAt = opened.study.createdAt;
-        madeStudy = !opened.resumed;
-        if (checked.trials.length > 0) {
-          const existing = await store.listTrials(name);
-          // A rescue file's result whose trial the store still has running, with its params and under the lease of
-          // the worker the line names: that trial is finished with it, not a new one added beside it (trial 101:
-          // both counted toward maxTrials; review 112: without the worker, a live run's trial of the same number in
-          // a recreated store was finished with another run's result). A line whose trial has since been finished
-          // with it (an earlier import of the file, which grows) was imported: passed over.
-          // The study's finished trials by their times: a row with both times is matched against those alone (a search
-          // per row over every trial was quadratic: a study of 100,000 trials moved back took minutes).
-          const byTimes = new Map<string, Trial[]>();
-          const timesOf = (t: { readonly startedAt?: string; readonly finishedAt?: string }) =>
-            `${t.startedAt}|${t.finishedAt}`;
-          for (const t of existing) {
-            if (t.state === 'running') continue;
-            const same = byTimes.get(timesOf(t));
-            if (same === undefined) byTimes.set(timesOf(t), [t]);
-            else same.push(t);
-          }
-          const rescues: { index: number; trial: NewFinishedTrial; number: number }[] = [];
-          const before: number[] = [];
-          checked.trials.forEach((trial, index) => {
-            const said = checked.unrecorded[index];
-            if (said?.study !== name) return;
-            const held = existing.find((t) => t.number === said.trial);
-            if (
-              held?.state === 'running' &&
-              said.worker !== undefined &&
-              held.lease?.owner === said.worker &&
-              sameAssignment(held.internal, trial.internal)
-            ) {
-              rescues.push({ index, trial, number: held.number });
-              return;
-            }
-            // Its trial has this result, or the trial an earlier import added for it (the line's params, result and
-            // times: review 113, another trial of the same params and loss was taken for it, and the line lost):
-            // imported before. (Params compared first: a key per stored trial for every line is slow.)
-            // A line without both times (not as a run writes one: the store gives the import's) by params and
-            // result alone, as any row (review 114: matched by times it was added again at each import).
-            const added = (timed(trial) ? (byTimes.get(timesOf(trial)) ?? []) : existing).filter(
-              (t) => t.state !== 'running' && sameAssignment(t.internal, trial.internal),
-            );
-            const twin = [...(held === undefined ? [] : [held]), ...added].find(
-              (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
-            );
-            if (twin !== undefined) {
-              before.push(index);
-              importedBefore.push(twin.number);
-              return;
-            }
-            // Its trial ran under the line's worker: running still (other params: another draw), or failed when its
-            // worker was gone (the failure's details name the worker; in a store written before they did, its
-            // message). Else the line is another store's.
-            const ranHere =
-              held !== undefined &&
-              said.worker !== undefined &&
-              ((held.state === 'running' && held.lease?.owner === said.worker) ||
-                (held.state === 'failed' &&
-                  (held.error.details?.worker === said.worker ||
-                    (held.error.details?.worker === undefined && namesWorker(held.error.message, said.worker)))));
-            if (said.worker !== undefined && !ranHere)
-              foreign.push({
-                line: checked.rows[index] ?? index,
-                trial: said.trial,
-                worker: said.worker,
-                startedAt: trial.startedAt,
-              });
+  // Its store calls: opening the study, reading it, adding the trials.
+  const body = async (): Promise<void> => {
+    // Said of the config, as run says a store's missing enqueue (trial 127: this one had no file).
+    if (store.addTrials === undefined)
+      throw new ConfigProblems(
+        [{ path: config, error: storeUnsupported(store.name, 'import trials', 'addTrials', true) }],
+        [],
+      );
+    scope.provideStore(store);
+    // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
+    // the one an export's study was created with, else the config's.
+    const suggester: StudySuggester =
+      exportedSuggester(file) ??
+      studySuggester(
+        await scope.create('suggester', experiment.config.suggester).catch((error: unknown) => {
+          throw configErrorUnder('/suggester/options', error);
+        }),
+      );
+    // An export's study keeps its order of the parameters (review 41: a config listing them in another
+    // order created the study in its own, and the continued study differed); the space is the same.
+    const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
+    // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
+    const studySeed = exportedSeed ?? seed;
+    // And the Parzen version that created it, which drew its trials: none when the export says "unknown" or
+    // has none (made before versions were kept), as the study it came from; never this one's. An older Parzen
+    // exporting a study a newer one created in SQLite or PostgreSQL writes it inside the suggester, as kept.
+    const exported =
+      file.header?.study?.parzenVersion ??
+      (file.header?.study?.suggester as { parzenVersion?: unknown } | undefined)?.parzenVersion;
+    const parzenVersion = typeof exported === 'string' && exported !== UNKNOWN_VERSION ? exported : undefined;
+    studySpec = {
+      name,
+      direction,
+      seed: studySeed,
+      space: studySpace,
+      suggester,
+      ...(parzenVersion === undefined ? {} : { parzenVersion }),
+    };
+    const opened = await store.openStudy(studySpec);
+    storedSeed = opened.study.seed;
+    studyCreatedAt = opened.study.createdAt;
+    madeStudy = !opened.resumed;
+    if (checked.trials.length > 0) {
+      const existing = await store.listTrials(name);
+      // A rescue file's result whose trial the store still has running, with its params and under the lease of
+      // the worker the line names: that trial is finished with it, not a new one added beside it (trial 101:
+      // both counted toward maxTrials; review 112: without the worker, a live run's trial of the same number in
+      // a recreated store was finished with another run's result). A line whose trial has since been finished
+      // with it (an earlier import of the file, which grows) was imported: passed over.
+      // The study's finished trials by their times: a row with both times is matched against those alone (a search
+      // per row over every trial was quadratic: a study of 100,000 trials moved back took minutes).
+      const byTimes = new Map<string, Trial[]>();
+      const timesOf = (t: { readonly startedAt?: string; readonly finishedAt?: string }) =>
+        `${t.startedAt}|${t.finishedAt}`;
+      for (const t of existing) {
+        if (t.state === 'running') continue;
+        const same = byTimes.get(timesOf(t));
+        if (same === undefined) byTimes.set(timesOf(t), [t]);
+        else same.push(t);
+      }
+      const rescues: { index: number; trial: NewFinishedTrial; number: number }[] = [];
+      const before: number[] = [];
+      checked.trials.forEach((trial, index) => {
+        const said = checked.unrecorded[index];
+        if (said?.study !== name) return;
+        const held = existing.find((t) => t.number === said.trial);
+        if (
+          held?.state === 'running' &&
+          said.worker !== undefined &&
+          held.lease?.owner === said.worker &&
+          sameAssignment(held.internal, trial.internal)
+        ) {
+          rescues.push({ index, trial, number: held.number });
+          return;
+        }
+        // Its trial has this result, or the trial an earlier import added for it (the line's params, result and
+        // times: review 113, another trial of the same params and loss was taken for it, and the line lost):
+        // imported before. (Params compared first: a key per stored trial for every line is slow.)
+        // A line without both times (not as a run writes one: the store gives the import's) by params and
+        // result alone, as any row (review 114: matched by times it was added again at each import).
+        const added = (timed(trial) ? (byTimes.get(timesOf(trial)) ?? []) : existing).filter(
+          (t) => t.state !== 'running' && sameAssignment(t.internal, trial.internal),
+        );
+        const twin = [...(held === undefined ? [] : [held]), ...added].find(
+          (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
+        );
+        if (twin !== undefined) {
+          before.push(index);
+          importedBefore.push(twin.number);
+          return;
+        }
+        // Its trial ran under the line's worker: running still (other params: another draw), or failed when its
+        // worker was gone (the failure's details name the worker; in a store written before they did, its
+        // message). Else the line is another store's.
+        const ranHere =
+          held !== undefined &&
+          said.worker !== undefined &&
+          ((held.state === 'running' && held.lease?.owner === said.worker) ||
+            (held.state === 'failed' &&
+              (held.error.details?.worker === said.worker ||
+                (held.error.details?.worker === undefined && namesWorker(held.error.message, said.worker)))));
+        if (said.worker !== undefined && !ranHere)
+          foreign.push({
+            line: checked.rows[index] ?? index,
+            trial: said.trial,
+            worker: said.worker,
+            startedAt: trial.startedAt,
           });
-          const aside = new Set([...rescues.map(({ index }) => index), ...before]);
-          adding = checked.trials.filter((_, index) => !aside.has(index));
-          // Each row to add's index among the file's trials, and the file's trials passed over (review 117: notes
-          // on the file's lines counted them as imported).
-          addingIndex = checked.trials.flatMap((_, index) => (aside.has(index) ? [] : [index]));
-          for (const index of aside) passedOver.add(index);
-          // A rescued result added as a trial of its own (a line as a run writes it, with its times) is a new
-          // evaluation even when its params and loss repeat another trial's (a deterministic objective): not a
-          // repeat, neither for the refusal, which is for files imported twice and is decided on the other rows
-          // (review 114: one such line let a plain file in again), nor for the note (review 113).
-          let rescueRow = checked.trials.flatMap((trial, index) =>
-            aside.has(index) ? [] : [checked.unrecorded[index]?.study === name && timed(trial)],
-          );
-          rescuedAdded = rescueRow.some(Boolean);
-          repeated = repeatsOf(existing, adding).map((repeats, at) => repeats && rescueRow[at] !== true);
-          // Rows that are copies of the study's own trials (params, result and both times: a study moved to another
-          // store and back, with trials run there since): passed over as imported before, the rest added (trial 113:
-          // all were added, the study's trials counted twice). Each trial is matched once (review 117).
-          let copies = 0;
-          let newTimedRepeats = false;
-          // With --skip-repeats every repeat is left out below, a copy too.
-          if (flags.allowRepeats !== true && flags.skipRepeats !== true) {
-            const matched = new Set<number>();
-            const copyOf = adding.map((trial, at) => {
-              if (repeated[at] !== true || !timed(trial)) return undefined;
-              const copy = byTimes
-                .get(timesOf(trial))
-                ?.find((t) => !matched.has(t.number) && repeatsOf([t], [trial])[0] === true);
-              if (copy !== undefined) matched.add(copy.number);
-              return copy;
-            });
-            for (const copy of copyOf) if (copy !== undefined) importedBefore.push(copy.number);
-            copies = copyOf.filter((copy) => copy !== undefined).length;
-            const kept = (_: unknown, at: number) => copyOf[at] === undefined;
-            for (const [at, copy] of copyOf.entries())
-              if (copy !== undefined) passedOver.add(addingIndex[at] as number);
-            adding = adding.filter(kept);
-            addingIndex = addingIndex.filter(kept);
-            rescueRow = rescueRow.filter(kept);
-            repeated = repeated.filter(kept);
-            // Rows with times of their own that repeat a result (a deterministic objective run again elsewhere):
-            // new evaluations, not an earlier import of this file (review 117: the whole file was refused).
-            newTimedRepeats = adding.some((trial, at) => repeated[at] === true && timed(trial));
+      });
+      const aside = new Set([...rescues.map(({ index }) => index), ...before]);
+      adding = checked.trials.filter((_, index) => !aside.has(index));
+      // Each row to add's index among the file's trials, and the file's trials passed over (review 117: notes
+      // on the file's lines counted them as imported).
+      addingIndex = checked.trials.flatMap((_, index) => (aside.has(index) ? [] : [index]));
+      for (const index of aside) passedOver.add(index);
+      // A rescued result added as a trial of its own (a line as a run writes it, with its times) is a new
+      // evaluation even when its params and loss repeat another trial's (a deterministic objective): not a
+      // repeat, neither for the refusal, which is for files imported twice and is decided on the other rows
+      // (review 114: one such line let a plain file in again), nor for the note (review 113).
+      let rescueRow = checked.trials.flatMap((trial, index) =>
+        aside.has(index) ? [] : [checked.unrecorded[index]?.study === name && timed(trial)],
+      );
+      rescuedAdded = rescueRow.some(Boolean);
+      repeated = repeatsOf(existing, adding).map((repeats, at) => repeats && rescueRow[at] !== true);
+      // Rows that are copies of the study's own trials (params, result and both times: a study moved to another
+      // store and back, with trials run there since): passed over as imported before, the rest added (trial 113:
+      // all were added, the study's trials counted twice). Each trial is matched once (review 117).
+      let copies = 0;
+      let newTimedRepeats = false;
+      // With --skip-repeats every repeat is left out below, a copy too.
+      if (flags.allowRepeats !== true && flags.skipRepeats !== true) {
+        const matched = new Set<number>();
+        const copyOf = adding.map((trial, at) => {
+          if (repeated[at] !== true || !timed(trial)) return undefined;
+          const copy = byTimes
+            .get(timesOf(trial))
+            ?.find((t) => !matched.has(t.number) && repeatsOf([t], [trial])[0] === true);
+          if (copy !== undefined) matched.add(copy.number);
+          return copy;
+        });
+        for (const copy of copyOf) if (copy !== undefined) importedBefore.push(copy.number);
+        copies = copyOf.filter((copy) => copy !== undefined).length;
+        const kept = (_: unknown, at: number) => copyOf[at] === undefined;
+        for (const [at, copy] of copyOf.entries()) if (copy !== undefined) passedOver.add(addingIndex[at] as number);
+        adding = adding.filter(kept);
+        addingIndex = addingIndex.filter(kept);
+        rescueRow = rescueRow.filter(kept);
+        repeated = repeated.filter(kept);
+        // Rows with times of their own that repeat a result (a deterministic objective run again elsewhere):
+        // new evaluations, not an earlier import of this file (review 117: the whole file was refused).
+        newTimedRepeats = adding.some((trial, at) => repeated[at] === true && timed(trial));
+      }
+      // --skip-repeats: the rows that repeat a trial the study has are left out (a file imported again: an idempotent
+      // step), by line; the rest are added. The store leaves out in its atomic step those another import added
+      // meanwhile (two imports at the same moment that share rows add each once), when it can: not a store
+      // without the option, nor an import with a rescued line that repeats a trial (a new evaluation, added).
+      const exempt =
+        flags.skipRepeats === true &&
+        repeatsOf(existing, adding).some((repeats, at) => repeats && repeated[at] !== true);
+      atomicSkip = flags.skipRepeats === true && store.skipRepeats === true && !exempt;
+      if (flags.skipRepeats === true && !atomicSkip)
+        output.note(
+          `parzen: warning: ${store.skipRepeats === true ? `a line of ${shown} rescued from a run repeats a trial study ${name} has (a new evaluation, imported), so` : `the \`${choice.use}\` store does not skip repeats in its own atomic step, so`} ` +
+            'the rows were compared with the study as read before the add: another import at the same moment that shares rows with this one can add them too. Import such files one at a time.',
+        );
+      if (flags.skipRepeats === true) {
+        const kept = (_: unknown, at: number) => repeated[at] !== true;
+        for (const [at, repeats] of repeated.entries())
+          if (repeats) {
+            const index = addingIndex[at] as number;
+            skippedRepeats.push(checked.rows[index] ?? index);
+            passedOver.add(index);
           }
-          // --skip-repeats: the rows that repeat a trial the study has are left out (a file imported again: an idempotent
-          // step), by line; the rest are added. The store leaves out in its atomic step those another import added
-          // meanwhile (two imports at the same moment that share rows add each once), when it can: not a store
-          // without the option, nor an import with a rescued line that repeats a trial (a new evaluation, added).
-          const exempt =
-            flags.skipRepeats === true &&
-            repeatsOf(existing, adding).some((repeats, at) => repeats && repeated[at] !== true);
-          atomicSkip = flags.skipRepeats === true && store.skipRepeats === true && !exempt;
-          if (flags.skipRepeats === true && !atomicSkip)
-            output.note(
-              `parzen: warning: ${store.skipRepeats === true ? `a line of ${shown} rescued from a run repeats a trial study ${name} has (a new evaluation, imported), so` : `the \`${choice.use}\` store does not skip repeats in its own atomic step, so`} ` +
-                'the rows were compared with the study as read before the add: another import at the same moment that shares rows with this one can add them too. Import such files one at a time.',
-            );
-          if (flags.skipRepeats === true) {
-            const kept = (_: unknown, at: number) => repeated[at] !== true;
-            for (const [at, repeats] of repeated.entries())
-              if (repeats) {
-                const index = addingIndex[at] as number;
+        adding = adding.filter(kept);
+        addingIndex = addingIndex.filter(kept);
+        rescueRow = rescueRow.filter(kept);
+        repeated = repeated.filter(kept);
+      }
+      // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
+      const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
+      keyed = withEnqueueKeys(entries, adding, existing, waiting, waitingAtSource);
+      // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
+      const refused = () =>
+        new CliError(
+          `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
+            'the file was imported before, it seems, or is an export of this very study. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats; ' +
+            'for a step run again (a Makefile), --skip-repeats leaves out the rows the study has and exits 0.' +
+            // Review 105: the lines skipped as invalid went unsaid in a refusal.
+            (invalid.length === 0
+              ? ''
+              : ` ${invalid.length === 1 ? 'The other line (line' : `The other ${invalid.length} lines (lines`} ${listedLines(invalid.map(({ row }) => row))}) ${invalid.length === 1 ? 'was' : 'were'} invalid and skipped (--on-invalid skip):\n${formatInvalidRows(invalid, 'line', true)}`),
+          2,
+          'IMPORT_REPEATED',
+          invalid.length === 0 ? { file: path } : { file: path, issues: importInvalid(invalid, total, 'line').issues },
+        );
+      // A file of nothing but the study's own trials, or of rows that repeat its results without times of their own:
+      // imported before, it seems.
+      const plain = repeated.filter((_, at) => rescueRow[at] !== true);
+      const onlyCopies = copies > 0 && plain.length === 0 && !rescuedAdded;
+      const onlyRepeats = plain.length > 0 && plain.every(Boolean) && !newTimedRepeats;
+      if (flags.allowRepeats !== true && flags.skipRepeats !== true && (onlyCopies || onlyRepeats)) throw refused();
+      // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
+      // both passed the check above, and the study was doubled).
+      // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
+      // nothing is added after it (review 73: the add went on, and the study got the trials).
+      await signalsDelivered();
+      if (interrupts.exitCode() !== undefined)
+        throw new ParzenError('INTERRUPTED', `Stopped before the trials were added to study ${name}.`);
+      phase.adding = true;
+      try {
+        for (const rescue of rescues) {
+          const done = await finishRescued(store, name, rescue.number, rescue.trial, output.note);
+          if (done === undefined) raced.push(rescue.number);
+          else finished.push(done);
+        }
+        const given = store.enqueue === undefined ? adding : keyed.trials;
+        if (adding.length > 0)
+          added = await store
+            .addTrials(
+              name,
+              given,
+              atomicSkip
+                ? { skipRepeats: true }
+                : {
+                    // Rows with times of their own are judged as copies there (the same times too): a rescued
+                    // result or a timed repeat is added once, not refused, and an import of the file at the same
+                    // time adds it once (before, the check was off for such a file).
+                    refuseRepeats: flags.allowRepeats !== true,
+                  },
+            )
+            .then((made) => {
+              wrote = made.length > 0;
+              if (atomicSkip) leftOut(leftOutRepeats(store.name, given, made));
+              return made;
+            })
+            .catch((error: unknown): FinishedTrial[] => {
+              if (!(error instanceof ParzenError && error.code === 'IMPORT_REPEATED')) throw error;
+              if (flags.skipRepeats !== true) throw refused();
+              // Another import added them meanwhile (the store judged it in its atomic step): each a repeat now.
+              for (const index of addingIndex) {
                 skippedRepeats.push(checked.rows[index] ?? index);
                 passedOver.add(index);
               }
-            adding = adding.filter(kept);
-            addingIndex = addingIndex.filter(kept);
-            rescueRow = rescueRow.filter(kept);
-            repeated = repeated.filter(kept);
-          }
-          // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
-          const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
-          keyed = withEnqueueKeys(entries, adding, existing, waiting, waitingAtSource);
-          // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
-          const refused = () =>
-            new CliError(
-              `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
-                'the file was imported before, it seems, or is an export of this very study. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats; ' +
-                'for a step run again (a Makefile), --skip-repeats leaves out the rows the study has and exits 0.' +
-                // Review 105: the lines skipped as invalid went unsaid in a refusal.
-                (invalid.length === 0
-                  ? ''
-                  : ` ${invalid.length === 1 ? 'The other line (line' : `The other ${invalid.length} lines (lines`} ${listedLines(invalid.map(({ row }) => row))}) ${invalid.length === 1 ? 'was' : 'were'} invalid and skipped (--on-invalid skip):\n${formatInvalidRows(invalid, 'line', true)}`),
-              2,
-              'IMPORT_REPEATED',
-              invalid.length === 0
-                ? { file: path }
-                : { file: path, issues: importInvalid(invalid, total, 'line').issues },
-            );
-          // A file of nothing but the study's own trials, or of rows that repeat its results without times of their own:
-          // imported before, it seems.
-          const plain = repeated.filter((_, at) => rescueRow[at] !== true);
-          const onlyCopies = copies > 0 && plain.length === 0 && !rescuedAdded;
-          const onlyRepeats = plain.length > 0 && plain.every(Boolean) && !newTimedRepeats;
-          if (flags.allowRepeats !== true && flags.skipRepeats !== true && (onlyCopies || onlyRepeats)) throw refused();
-          // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
-          // both passed the check above, and the study was doubled).
-          // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
-          // nothing is added after it (review 73: the add went on, and the study got the trials).
-          await signalsDelivered();
-          if (interrupts.exitCode() !== undefined)
-            throw new ParzenError('INTERRUPTED', `Stopped before the trials were added to study ${name}.`);
-          phase.adding = true;
-          try {
-            for (const rescue of rescues) {
-              const done = await finishRescued(store, name, rescue.number, rescue.trial, output.note);
-              if (done === undefined) raced.push(rescue.number);
-              else finished.push(done);
-            }
-            const given = store.enqueue === undefined ? adding : keyed.trials;
-            if (adding.length > 0)
-              added = await store
-                .addTrials(
-                  name,
-                  given,
-                  atomicSkip
-                    ? { skipRepeats: true }
-                    : {
-                        // Rows with times of their own are judged as copies there (the same times too): a rescued
-                        // result or a timed repeat is added once, not refused, and an import of the file at the same
-                        // time adds it once (before, the check was off for such a file).
-                        refuseRepeats: flags.allowRepeats !== true,
-                      },
-                )
-                .then((made) => {
-                  wrote = made.length > 0;
-                  if (atomicSkip) leftOut(leftOutRepeats(store.name, given, made));
-                  return made;
-                })
-                .catch((error: unknown): FinishedTrial[] => {
-                  if (!(error instanceof ParzenError && error.code === 'IMPORT_REPEATED')) throw error;
-                  if (flags.skipRepeats !== true) throw refused();
-                  // Another import added them meanwhile (the store judged it in its atomic step): each a repeat now.
-                  for (const index of addingIndex) {
-                    skippedRepeats.push(checked.rows[index] ?? index);
-                    passedOver.add(index);
-                  }
-                  skippedRepeats.sort((a, b) => a - b);
-                  repeated = [];
-                  return [];
-                });
-          } finally {
-            // The note of a store call under way is for the call only (review 73: said after it, at close).
-            phase.adding = false;
-          }
-        }
-        landed = true;
-      },
-      // The study this import made and added nothing to, taken out (stopped, refused, a failed write); then the store,
-      // then the services the import's plugins had made.
-      async () => {
-        if (!landed && madeStudy && !wrote && finished.length === 0)
-          takenOut = await takeOutMadeStudy(store, name, output.note);
-        await store.close().finally(() => scope.close(importWarning));
-      },
+              skippedRepeats.sort((a, b) => a - b);
+              repeated = [];
+              return [];
+            });
+      } finally {
+        // The note of a store call under way is for the call only (review 73: said after it, at close).
+        phase.adding = false;
+      }
+    }
+  };
+  // A store whose close fails says so in a warning; the import's own result or refusal stands (review 50).
+  try {
+    await withCleanup(
+      () =>
+        body().catch(async (error: unknown) => {
+          // The study this import made and added nothing to, taken out (stopped, refused, a failed write), as its
+          // own step before the store is closed.
+          if (madeStudy && !wrote && finished.length === 0) takenOut = await takeOutMadeStudy(store, name, output.note);
+          throw error;
+        }),
+      // The store, then the services the import's plugins had made.
+      () => store.close().finally(() => scope.close(importWarning)),
       `the \`${choice.use}\` store could not be closed`,
       (message) => output.note(`parzen: warning: ${message}`),
     );

@@ -119,8 +119,8 @@ const TAKE_OUT_MS = 40_000;
  * Takes out the study an import made when the import added nothing to it (stopped, refused, a failed write), in the
  * store's atomic step that deletes a study only while it holds no trial and no entry: trials another process added
  * meanwhile keep it (a deletion of the study as it stands could take them). Its own step, before the store is closed,
- * with its own bound (review 179: inside the close's 10 s, a deletion waiting for a lock was said as a store that
- * could not be closed). Undefined when the study stays unsaid by this: a store that cannot delete only an empty study
+ * with its own bound (inside the close's 10 s, a deletion waiting for a lock was said as a store that could not
+ * be closed). Undefined when the study stays unsaid by this: a store that cannot delete only an empty study
  * (a third-party one), or a deletion that failed or did not finish (warned).
  */
 export const takeOutMadeStudy = async (

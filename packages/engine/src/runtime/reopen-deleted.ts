@@ -29,8 +29,8 @@ const wroteNothing = (method: string, result: unknown): boolean =>
  * (`studyDeleted`) while this process had written nothing to it and had read it empty, and makes the call again:
  * another process that had created the study and added nothing to it took it out meanwhile (an interrupted `parzen
  * import`, which deletes only an empty study), or a `parzen delete` of the empty study. Nothing of the study was lost
- * to this process, so it goes on as if it had begun after the deletion (review 179: the run or import that had opened
- * the study an interrupted import took out ended, doing nothing). A study that held a trial or an entry, or one this
+ * to this process, so it goes on as if it had begun after the deletion (without this, the run or import that had
+ * opened the study an interrupted import took out ended, doing nothing). A study that held a trial or an entry, or one this
  * process wrote to, is not opened again: the error stands. `open` opens it as the process did (`openStudy` with its
  * spec); `reopened` is told whether it found the study there again (another process made it since) or created it.
  */

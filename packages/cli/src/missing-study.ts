@@ -40,6 +40,8 @@ export interface MissingFacts {
   readonly matrixStudies?: readonly string[] | undefined;
   /** A sentence the command adds after (what a run of the config will do first, say). */
   readonly after?: string | undefined;
+  /** Studies of a batch kept in different stores: each study's store in words (`g1: sqlite store /x/a.db`). */
+  readonly storeOfEach?: readonly string[] | undefined;
 }
 
 /** The verb of each command that reads a study, put first when the study is not there (`Nothing to list: ...`). */
@@ -112,6 +114,11 @@ export const missingSentence = (facts: MissingFacts, starts = true): string => {
           ? `; give its sqlite store a file ("path": "./study.db"), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`
           : `; give the config a jsonl or sqlite store ("store": {"use": "jsonl"}), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`;
     return `${what} kept in ${facts.storeFlag === undefined ? 'its' : 'a'} ${memory}, ${gone}${kept}`;
+  }
+  // Review 180: a batch's studies in different stores were said to be in the first one's.
+  if (facts.storeOfEach !== undefined) {
+    const said = `${subject ?? 'no study'} is in ${one ? 'its store' : 'their stores'} (${facts.storeOfEach.join('; ')})`;
+    return start === undefined ? said : `${said}; \`${start}\` starts ${them}`;
   }
   const store = `${its} ${storeWords(facts)}`;
   const absent = facts.file !== undefined && !existsSync(facts.file);
@@ -195,9 +202,15 @@ export const missingTogether = (errors: readonly unknown[]): unknown => {
   const all = errors.map((error) => (error as StudyMissing).facts);
   const facts = all[0] as MissingFacts;
   const paths = [...new Set(all.flatMap(({ config }) => (config === undefined ? [] : [config.path].flat())))];
+  const eachStore = all.map((each) => storeWords(each));
+  const storeOfEach =
+    new Set(eachStore).size === 1
+      ? undefined
+      : all.flatMap(({ studies }, at) => studies.map((name) => `\`${name}\`: ${eachStore[at]}`));
   return new StudyMissing(
     {
       ...facts,
+      storeOfEach,
       // One `--study` looked for in each store of a matrix kept per study is one study.
       studies: [...new Set(all.flatMap(({ studies }) => studies))],
       file: all.every(({ file }) => file === facts.file) ? facts.file : undefined,

@@ -114,6 +114,16 @@ describe('a study not in its store, said by every command', () => {
     );
   });
 
+  // Review 180: `report g1.json g3.json` said both were missing from the first one's sqlite store; g3's is a jsonl file.
+  it("a batch whose studies are kept in different stores: each study's store", async () => {
+    journalHeartConfig(dir, 'g1', { store: sqlite });
+    journalHeartConfig(dir, 'g3', { store: jsonl });
+    const result = await cliIn(dir, 'report', 'g1.json', 'g3.json', '-o', join(dir, 'g.html'));
+    expect(result.stderr.split('\n').at(-1)).toBe(
+      `parzen: Nothing to report: none of the 2 studies (g1, g3) is in their stores (\`g1\`: sqlite store ${join(dir, 'shared.db')}; \`g3\`: jsonl store ${join(dir, 'shared.jsonl')}); \`parzen run g1.json g3.json\` starts them.`,
+    );
+  });
+
   it('--study NAME the store lacks: a near name, and no run (none of the config would make it)', async () => {
     journalHeartConfig(dir, 'heart', { store: jsonl });
     const result = await cliIn(dir, 'best', 'heart.json', '--study', 'haert');

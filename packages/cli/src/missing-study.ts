@@ -91,7 +91,7 @@ const startCommand = (facts: MissingFacts): string | undefined => {
 export const missingSentence = (facts: MissingFacts, starts = true): string => {
   const { studies, held } = facts;
   const one = studies.length === 1;
-  const them = one ? 'it' : 'them';
+  const them = studies.length === 0 ? 'its study' : one ? 'it' : 'them';
   const its = facts.config === undefined ? 'the' : 'its';
   const subject =
     studies.length === 0
@@ -105,7 +105,8 @@ export const missingSentence = (facts: MissingFacts, starts = true): string => {
     const memory = facts.store.use === 'memory' ? 'memory store' : 'sqlite store in memory (`:memory:`)';
     if (facts.config === undefined)
       return `${subject === undefined ? 'no study is' : `${subject} is not`} in a ${memory}, ${gone}${starts ? '; read the store the study ran in: --store jsonl:PATH or sqlite:PATH' : ''}`;
-    const what = subject === undefined ? 'no study is' : `${subject} ${one ? 'is' : 'are'}`;
+    // Review 180: "is kept in its memory store, which keeps nothing" contradicted itself.
+    const what = subject === undefined ? 'no study is there' : one ? `${subject} is not there` : `${subject} is there`;
     const kept = !starts
       ? ''
       : facts.storeFlag !== undefined
@@ -113,7 +114,7 @@ export const missingSentence = (facts: MissingFacts, starts = true): string => {
         : facts.store.use !== 'memory'
           ? `; give its sqlite store a file ("path": "./study.db"), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`
           : `; give the config a jsonl or sqlite store ("store": {"use": "jsonl"}), then \`${commandOf('run', facts.config.path, {}).command}\` keeps ${them}`;
-    return `${what} kept in ${facts.storeFlag === undefined ? 'its' : 'a'} ${memory}, ${gone}${kept}`;
+    return `${what}: ${facts.storeFlag === undefined ? 'its' : 'a'} ${memory} keeps nothing after its run${kept}`;
   }
   // Review 180: a batch's studies in different stores were said to be in the first one's.
   if (facts.storeOfEach !== undefined) {
@@ -132,14 +133,17 @@ export const missingSentence = (facts: MissingFacts, starts = true): string => {
   // `--store` alone: a run of some config with the flag starts a study in that store.
   const flagRun =
     starts && facts.config === undefined && facts.storeFlag !== undefined
-      ? `\`parzen run CONFIG ${storeFlagWords(facts.storeFlag)}\` starts ${subject === undefined ? 'one' : 'it'} there`
+      ? `\`parzen run CONFIG ${storeFlagWords(facts.storeFlag)}\` starts ${
+          // Review 180: a run of CONFIG starts CONFIG's study, this one only if the config has its name.
+          subject === undefined ? 'one there' : `it there, for a CONFIG whose "name" is \`${studies[0]}\``
+        }`
       : undefined;
   if (absent && flagRun !== undefined)
     said = `${subject === undefined ? `${store} is` : `${place},`} a file not there yet: check the path, or ${flagRun}`;
   else if (absent && subject === undefined)
     said = `${store} is a file not there yet (${facts.config === undefined ? "check the store's path" : "has a study run in it? else check the store's path"})`;
   else if (absent)
-    said = `${place}, a file not there yet (${facts.own && facts.config !== undefined ? "has the study run? else check the store's path" : "check the store's path"})`;
+    said = `${place}, a file not there yet (${facts.own && facts.config !== undefined ? `${one ? 'has the study' : 'have the studies'} run? else check the store's path` : "check the store's path"})`;
   else if (held === undefined) said = place;
   else if (held.length === 0)
     said = subject === undefined ? `${store} holds no study yet` : `${place}, which holds no study yet`;

@@ -121,7 +121,7 @@ describe('trials and best of several configs (trial 121: one config only, a batc
     // A memory store's config says why, as it does alone.
     const memory = await cli('trials', first, config('in-memory', { store: { use: 'memory' } }), '--json');
     expect(memory.code, memory.stderr).toBe(0);
-    expect(memory.stderr).toContain('is kept in its memory store, which keeps nothing after its run');
+    expect(memory.stderr).toContain('is not there: its memory store keeps nothing after its run');
     const best = await cli('best', never, first, '--json');
     expect((JSON.parse(best.stdout) as { study: string }[]).map(({ study }) => study)).toEqual(['first']);
     // None run: the first one's error, as for one config.
@@ -366,7 +366,7 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     );
     // With the near one (trial 62: no did-you-mean).
     expect(misspelt.stderr).toMatch(
-      /`second` \(did you mean `second`\?\); `parzen run CONFIG --store jsonl:.*` starts it there\./,
+      /`second` \(did you mean `second`\?\); `parzen run CONFIG --store jsonl:.*` starts it there, for a CONFIG whose "name" is `secnod`\./,
     );
 
     const picked = await cli('best', '--store', `jsonl:${journal}`, '--study', 'second', '--json');

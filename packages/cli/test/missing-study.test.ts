@@ -81,8 +81,11 @@ describe('a study not in its store, said by every command', () => {
     journalHeartConfig(dir, 'kept', { store: { use: 'memory' } });
     await saidByEach(
       'kept.json',
-      'study `kept` is kept in its memory store, which keeps nothing after its run; give the config a jsonl or sqlite store ("store": {"use": "jsonl"}), then `parzen run kept.json` keeps it.',
+      'study `kept` is not there: its memory store keeps nothing after its run; give the config a jsonl or sqlite store ("store": {"use": "jsonl"}), then `parzen run kept.json` keeps it.',
     );
+    // Review 180: `studies` said "The store holds no study yet." of a memory store, which a run leaves empty.
+    const listed = await cliIn(dir, 'studies', '--store', 'memory');
+    expect(listed.stdout).toBe('The store holds no study: a memory store keeps nothing after its run.');
   });
 
   // Review 179: SQLite's :memory: database was said as a file `:memory:` beside the config, "not there yet".
@@ -90,7 +93,7 @@ describe('a study not in its store, said by every command', () => {
     journalHeartConfig(dir, 'inram', { store: { use: 'sqlite', options: { path: ':memory:' } } });
     await saidByEach(
       'inram.json',
-      'study `inram` is kept in its sqlite store in memory (`:memory:`), which keeps nothing after its run; give its sqlite store a file ("path": "./study.db"), then `parzen run inram.json` keeps it.',
+      'study `inram` is not there: its sqlite store in memory (`:memory:`) keeps nothing after its run; give its sqlite store a file ("path": "./study.db"), then `parzen run inram.json` keeps it.',
     );
   });
 
@@ -133,7 +136,7 @@ describe('a study not in its store, said by every command', () => {
     // --store alone: the run of a config with that flag.
     const alone = await cliIn(dir, 'trials', '--store', 'jsonl:./shared.jsonl', '--study', 'haert');
     expect(alone.stderr).toBe(
-      `parzen: Nothing to list: study \`haert\` is not in the jsonl store ${join(dir, 'shared.jsonl')}, which holds \`heart\` (did you mean \`heart\`?); \`parzen run CONFIG --store jsonl:./shared.jsonl\` starts it there.`,
+      `parzen: Nothing to list: study \`haert\` is not in the jsonl store ${join(dir, 'shared.jsonl')}, which holds \`heart\` (did you mean \`heart\`?); \`parzen run CONFIG --store jsonl:./shared.jsonl\` starts it there, for a CONFIG whose "name" is \`haert\`.`,
     );
   });
 });

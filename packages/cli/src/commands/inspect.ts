@@ -59,6 +59,7 @@ import {
   prepareRuns,
   refuseStoreLeftBesideLink,
   storeFile,
+  storeKeepsNothing,
   withBatchStore,
 } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
@@ -1191,7 +1192,13 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
           })),
         ),
       );
-    else if (lines.length === 0) output.result('The store holds no study yet.');
+    else if (lines.length === 0)
+      // Review 180: "yet" of a memory store, which a run leaves with nothing.
+      output.result(
+        targets.every((target) => storeKeepsNothing(target.store))
+          ? 'The store holds no study: a memory store keeps nothing after its run.'
+          : 'The store holds no study yet.',
+      );
     else {
       output.result(formatStudyLines(lines, suggesterLabel));
       if (legend.length > 0) output.result(legendText(legend));

@@ -494,23 +494,37 @@ const editDistance = (a: string, b: string): number => {
   return (rows[x.length] as number[])[y.length] as number;
 };
 
-/** The code points of a short name beyond ASCII, as U+XXXX, to tell two that look alike apart. */
+/** The code points of a short name beyond ASCII (and of spaces and controls), as U+XXXX, to tell two that look alike apart. */
 const codePoints = (name: string): string =>
   [...name]
     .map((char) => {
       const point = char.codePointAt(0) as number;
-      return point < 0x80 ? char : `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
+      return point > 0x20 && point < 0x7f ? char : `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
     })
     .join(' ');
 
 /**
+ * Characters that show nothing on screen (Unicode's default ignorables): the zero-width space and joiners, bidi
+ * marks, the byte order mark, the soft hyphen, variation selectors and Hangul fillers.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * A name as it looks: composed (NFC: é as one code point, not e and an accent), without invisible characters
+ * (a zero-width space) and without white space at its ends. Two names with the same look-alike key are told
+ * apart on screen by nothing.
+ */
+export const lookAlikeKey = (name: string): string => name.normalize('NFC').replace(INVISIBLE, '').trim();
+
+/**
  * ` (`é` looks the same but is written with other Unicode code points: ...)` for a name or value that is
- * one of `known` composed another way (é as one code point, or as e and an accent: NFC against NFD), alike
- * on screen; empty otherwise. Names and values are compared code point for code point.
+ * one of `known` composed another way (é as one code point, or as e and an accent: NFC against NFD), or with
+ * invisible characters or white space at its ends (`lr` and `lr` with a zero-width space): alike on screen
+ * ({@link lookAlikeKey}); empty otherwise. Names and values are compared code point for code point.
  */
 export const sameTextHint = (name: string, known: readonly string[]): string => {
-  const composed = name.normalize('NFC');
-  const sameText = known.find((candidate) => candidate !== name && candidate.normalize('NFC') === composed);
+  const key = lookAlikeKey(name);
+  const sameText = known.find((candidate) => candidate !== name && lookAlikeKey(candidate) === key);
   return sameText === undefined
     ? ''
     : ` (\`${sameText}\` looks the same but is written with other Unicode code points: ${codePoints(sameText)} against ${codePoints(name)}; names are compared code point for code point)`;

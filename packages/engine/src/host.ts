@@ -39,7 +39,7 @@ export {
 export { importPluginPackage, missingPluginModule } from './di/import-plugins.js';
 export { manifestProblem } from './di/registry.js';
 export { leftOutRepeats } from './domain/repeated-trials.js';
-export { type Closeness, didYouMean, sameTextHint } from './errors.js';
+export { type Closeness, didYouMean, lookAlikeKey, sameTextHint } from './errors.js';
 export {
   budgetIssues,
   checkReporterOptions,

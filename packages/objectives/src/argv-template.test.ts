@@ -166,4 +166,27 @@ describe('templateProblems', () => {
     // Destructuring a parameter's name in inline code is code, not a placeholder.
     expect(templateProblems(['const { lr } = JSON.parse(x); print({ Lr })'], {}, ['lr'])).toEqual([]);
   });
+
+  it('names a placeholder that looks like a parameter but is written with other code points (NFD, a zero-width space)', () => {
+    // Trial 183: `{café}` in NFD for the parameter `café` in NFC, and `{lr}` with a zero-width space, passed
+    // validate and reached the program as literal text.
+    const cafe = 'caf\u00e9';
+    const decomposed = 'cafe\u0301';
+    expect(templateProblems([`--c={${decomposed}}`, '--lr={lr\u200B}'], {}, [cafe, 'lr'])).toEqual([
+      {
+        pointer: '/command/0',
+        expected: `\`{${cafe}}\` (the parameter is \`${cafe}\`)`,
+        found:
+          `\`{${decomposed}}\` in "--c={${decomposed}}", which is no placeholder (it would reach the program as it is) ` +
+          `(\`${cafe}\` looks the same but is written with other Unicode code points: c a f U+00E9 against c a f e U+0301; names are compared code point for code point)`,
+      },
+      {
+        pointer: '/command/1',
+        expected: '`{lr}` (the parameter is `lr`)',
+        found:
+          '`{lr\u200B}` in "--lr={lr\u200B}", which is no placeholder (it would reach the program as it is) ' +
+          '(`lr` looks the same but is written with other Unicode code points: l r against l r U+200B; names are compared code point for code point)',
+      },
+    ]);
+  });
 });

@@ -1,4 +1,11 @@
-import { type ConfigIssue, didYouMean, type ExternalParams, escapePointer } from '@parzen/engine/plugin';
+import {
+  type ConfigIssue,
+  didYouMean,
+  type ExternalParams,
+  escapePointer,
+  lookAlikeKey,
+  sameTextHint,
+} from '@parzen/engine/plugin';
 
 /** What placeholders in a command template can refer to besides the trial's parameters. */
 export interface TemplateContext {
@@ -153,7 +160,10 @@ export const expandElement = (element: string, where: string, context: TemplateC
 };
 
 /** A name compared loosely: lower case, without spaces, `_` and `-`. */
-const nameKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/gu, '');
+const nameKey = (name: string): string =>
+  lookAlikeKey(name)
+    .toLowerCase()
+    .replace(/[\s_-]+/gu, '');
 
 /** How many more `{` than `}` a text has. */
 const braceExcess = (text: string): number => {
@@ -239,7 +249,7 @@ export const templateProblems = (
           problems.push({
             pointer,
             expected: `\`{${meant}}\` (the parameter is \`${meant}\`)`,
-            found: `\`${text}\` in ${JSON.stringify(element)}, which is no placeholder (it would reach the program as it is)`,
+            found: `\`${text}\` in ${JSON.stringify(element)}, which is no placeholder (it would reach the program as it is)${sameTextHint(inner.replace(/\?$/, ''), [meant])}`,
           });
       },
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
-import { checkSameStudy, checkSameStudyWithDeletion, suggesterWarnings } from './check-same-study.js';
+import { checkSameStudy, checkSameStudyWithDeletion, spaceDifferences, suggesterWarnings } from './check-same-study.js';
 
 const stored = {
   name: 'heart',
@@ -197,6 +197,56 @@ describe('a resumed study whose space changed', () => {
     expect(said(1, 1)).toContain('(with its 1 complete trial and 1 pruned trial: export');
     // Without it (a store's own check), as before.
     expect(messageOf(typo)).not.toContain('parzen delete');
+  });
+
+  it('says of a space that differs only in Unicode code points (a config saved as NFD) to save the config as NFC (trial 183)', () => {
+    const nfc = {
+      ...stored,
+      space: {
+        'Gr\u00f6\u00dfe': { type: 'randint', low: 1, high: 5 },
+        opt: { type: 'choice', options: ['caf\u00e9', 'tee'] },
+      } as SpaceDefinition,
+    };
+    const nfd = {
+      'Gro\u0308\u00dfe': { type: 'randint', low: 1, high: 5 },
+      opt: { type: 'choice', options: ['cafe\u0301', 'tee'] },
+    } as SpaceDefinition;
+    let message = '';
+    try {
+      checkSameStudyWithDeletion(
+        nfc,
+        { ...nfc, space: nfd },
+        { command: 'parzen delete x.json --yes', completeTrials: 3, prunedTrials: 0 },
+      );
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      "`Gr\u00f6\u00dfe` is in the store's space only (`Gro\u0308\u00dfe` looks the same but is written with other Unicode code points: G r o U+0308 U+00DF e against G r U+00F6 U+00DF e;",
+    );
+    expect(message).toContain(
+      '/space/opt/options/0: "caf\u00e9" in the store, "cafe\u0301" in the config (`caf\u00e9` looks the same but is written with other Unicode code points: c a f U+00E9 against c a f e U+0301;',
+    );
+    expect(message).toContain(
+      'write them in the config in Unicode NFC, as the store has them, and the study resumes as it is',
+    );
+    // An import's header against the config (an export's space) says the same.
+    expect(spaceDifferences(nfc.space, nfd, 'export').at(-1)).toContain(
+      'the config writes these names or options with other code points than the export',
+    );
+    // Nothing to carry over or delete: the export/import recipe and the deletion are not offered.
+    expect(message).not.toContain('parzen export');
+    expect(message).not.toContain('parzen delete');
+    // A real change besides keeps the recipe, with the hint on the look-alike name.
+    const changed = messageOf({
+      'lr\u200B': { type: 'loguniform', low: 1e-5, high: 1 },
+      depth: { type: 'randint', low: 1, high: 9 },
+      model: { type: 'choice', options: ['svm', 'tree'] },
+    } as SpaceDefinition);
+    expect(changed).toContain(
+      '(`lr\u200B` looks the same but is written with other Unicode code points: l r U+200B against l r;',
+    );
+    expect(changed).toContain('parzen export');
   });
 
   it('resumes when only the order of keys differs', () => {

@@ -3,8 +3,9 @@ import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-js
 import type { CompiledSpace } from '../domain/compile-space.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
-import { type ConfigIssue, escapePointer, jsonChangedObject, ParzenError } from '../errors.js';
+import { type ConfigIssue, escapePointer, jsonChangedObject, ParzenError, sameTextHint } from '../errors.js';
 import { UNKNOWN_VERSION } from '../version-unknown.js';
+import { spellingOnlyAdvice } from './space-spelling.js';
 import { VALUE_THEY_RAN_WITH } from './words.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
@@ -50,7 +51,9 @@ const describeDifference = (
     ? `${pointer}: added in the ${given} (${shown(canonicalJson(after))})`
     : after === undefined
       ? `${pointer}: in the ${from} only (${shown(canonicalJson(before))}), not in the ${given}`
-      : `${pointer}: ${shown(canonicalJson(before))} in the ${from}, ${shown(canonicalJson(after))} in the ${given}`;
+      : `${pointer}: ${shown(canonicalJson(before))} in the ${from}, ${shown(canonicalJson(after))} in the ${given}${
+          typeof before === 'string' && typeof after === 'string' ? sameTextHint(after, [before]) : ''
+        }`;
 
 /**
  * How two spaces differ: each place a parameter's definition changed, as its JSON pointer with the value on each
@@ -68,7 +71,8 @@ export const spaceDifferences = (
   const differences: string[] = [];
   for (const [name, definition] of Object.entries(stored)) {
     const now = (config as Record<string, unknown>)[name];
-    if (now === undefined) differences.push(`\`${name}\` is in the ${from}'s space only`);
+    if (now === undefined)
+      differences.push(`\`${name}\` is in the ${from}'s space only${sameTextHint(name, Object.keys(config))}`);
     else
       for (const difference of differencesOf(definition, now, `/space/${escapePointer(name)}`))
         differences.push(describeDifference(difference, from, given));
@@ -76,7 +80,8 @@ export const spaceDifferences = (
   for (const [name, definition] of Object.entries(config)) {
     if (!(name in stored)) differences.push(`\`${name}\` is new in the ${given} (${shown(canonicalJson(definition))})`);
   }
-  return differences;
+  const advice = spellingOnlyAdvice(storedSpace, configSpace, from, given);
+  return advice === undefined ? differences : [...differences, advice];
 };
 
 /** A top-level parameter two spaces define differently: its canonical definition on each side (undefined: none). */
@@ -223,6 +228,18 @@ const checkStudy = (
   }
   if (!sameSpace(stored.space, spec.space)) {
     const differences = spaceDifferences(stored.space, spec.space, 'store', given);
+    // Trial 183: a config saved again as NFD is the same study; saving it as the store has it resumes it.
+    const spelling = spellingOnlyAdvice(stored.space, spec.space, 'store', given);
+    if (spelling !== undefined) {
+      const named = differences.slice(0, -1);
+      const listed = named.length > LISTED ? [...named.slice(0, LISTED), `and ${named.length - LISTED} more`] : named;
+      throw new ParzenError(
+        'STUDY_MISMATCH',
+        `Study \`${spec.name}\` in the store was run with the same search space written with other Unicode code points: ` +
+          `${listed.join('; ')}; ${spelling}, and the study resumes as it is (nothing needs exporting or deleting).`,
+        { issues: spaceIssues(changedParams(stored.space, spec.space)) },
+      );
+    }
     const listed =
       differences.length > LISTED
         ? [...differences.slice(0, LISTED), `and ${differences.length - LISTED} more`]

@@ -495,7 +495,7 @@ const editDistance = (a: string, b: string): number => {
 };
 
 /** The code points of a short name beyond ASCII (and of spaces and controls), as U+XXXX, to tell two that look alike apart. */
-const codePoints = (name: string): string =>
+export const codePoints = (name: string): string =>
   [...name]
     .map((char) => {
       const point = char.codePointAt(0) as number;

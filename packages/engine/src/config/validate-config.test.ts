@@ -435,6 +435,50 @@ describe('checkConfig notes', () => {
   });
 });
 
+describe('names and options that look alike (trial 183: accepted silently)', () => {
+  it('notes names only of white space or invisible characters, names and options that look the same', () => {
+    const u = { type: 'uniform', low: 0, high: 1 };
+    const notes = checkConfig(
+      withChange({
+        space: {
+          'caf\u00e9': u,
+          'cafe\u0301': u,
+          lr: u,
+          'lr\u200B': u,
+          '\u3000': u,
+          opt: { type: 'choice', options: ['a', { value: 'b', space: { 'lr ': u } }, 'caf\u00e9', 'cafe\u0301'] },
+        },
+      }),
+      registry,
+    ).notes;
+    expect(notes?.map((note) => note.pointer)).toEqual([
+      '/space/cafe\u0301',
+      '/space/lr\u200B',
+      '/space/\u3000',
+      '/space/opt/options/3',
+      '/space/opt/options/1/space/lr ',
+    ]);
+    expect(notes?.[0]?.message).toBe(
+      'the parameter `cafe\u0301` and `caf\u00e9` at /space/caf\u00e9 are two parameters: differing only in Unicode code points (é as one code point, NFC, or as e and an accent, NFD), in invisible characters (a zero-width space) or in white space at their ends, they look the same and nothing tells them apart on screen (in tables, reports, --params); rename one (`caf\u00e9` looks the same but is written with other Unicode code points: c a f U+00E9 against c a f e U+0301; names are compared code point for code point)',
+    );
+    expect(notes?.[1]?.message).toContain('l r against l r U+200B');
+    expect(notes?.[2]?.message).toBe(
+      'the parameter name "\u3000" is only white space or invisible characters (U+3000), so it shows as nothing on screen; give it a visible name',
+    );
+    expect(notes?.[3]?.message).toMatch(/^the option "cafe\u0301" and option 2 \("caf\u00e9"\) are two options: /);
+    expect(notes?.[4]?.message).toContain('l r against l r U+0020');
+    // A name shared by branches is one parameter, nothing to note.
+    const shared = {
+      type: 'choice',
+      options: [
+        { value: 'a', space: { k: u } },
+        { value: 'b', space: { k: u } },
+      ],
+    };
+    expect(checkConfig(withChange({ space: { m: shared } }), registry).notes).toEqual([]);
+  });
+});
+
 describe('ExperimentConfigInput', () => {
   it('types a config as written: only name, space, objective and budget required, matrix allowed', () => {
     const config: ExperimentConfigInput = {

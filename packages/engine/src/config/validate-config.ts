@@ -8,6 +8,7 @@ import {
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
 import { gridNotes } from '../domain/grid-notes.js';
+import { lookAlikeNotes } from '../domain/look-alike-names.js';
 import {
   type ConfigIssue,
   describeValue,
@@ -289,7 +290,9 @@ export const checkConfig = (
     ['stopper', 'stopper', config.stopper as PluginChoice | undefined],
   ];
   // A quantized parameter whose grid passes a bound (0 from a low under q/2), said by `validate` and by a run.
-  const notes: ConfigNote[] = compiled === undefined ? [] : gridNotes(config.space, '/space');
+  // Names and options that look alike (trial 183) are notes: a study stored with them stays readable with its config.
+  const notes: ConfigNote[] =
+    compiled === undefined ? [] : [...lookAlikeNotes(config.space, '/space'), ...gridNotes(config.space, '/space')];
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`))
       config[key] = checkChoice(registry, kind, choice, `/${key}`, issues, notes, compiled);

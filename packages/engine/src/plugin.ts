@@ -276,6 +276,7 @@ export { streamReporter } from './events/stream-reporter.js';
 export { SET_UP_BOUND_MS } from './runtime/evaluate-trial.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { describeThrown, failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
+export { lookAlikeFileHint } from './runtime/look-alike-file.js';
 export { folderNotMade, makeFolder } from './runtime/make-folder.js';
 export { inModuleLoad, ModuleLoadRefused, NEVER_SETTLED } from './runtime/process-exits.js';
 export { lateReportNote } from './runtime/pruning.js';

@@ -13,6 +13,7 @@ import {
   interpretObjectiveValue,
   invalidConfig,
   lastStderrLine,
+  lookAlikeFileHint,
   type ObjectiveAdapter,
   type ObjectSchemaNode,
   requiredChoices,
@@ -931,7 +932,7 @@ const checkScript = (command: readonly string[], cwd: string, pathVariable: stri
         {
           pointer: `/command/${at}`,
           expected: `a script that exists (${basename(command[0] as string)} runs it)`,
-          found: `nothing at ${path}`,
+          found: `nothing at ${path}${lookAlikeFileHint(path)}`,
         },
       ]);
     return;

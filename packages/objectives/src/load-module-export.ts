@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { clippedText, describeThrown, packageName, thrownAt } from '@parzen/engine/plugin';
+import { clippedText, describeThrown, lookAlikeFileHint, packageName, thrownAt } from '@parzen/engine/plugin';
 import { importTsx } from './tsx-api.js';
 
 /**
@@ -31,7 +31,9 @@ const importModule = async (specifier: string, baseDir: string, label: string): 
   if (isFileSpecifier(specifier)) {
     const path = resolve(baseDir, specifier);
     if (!existsSync(path))
-      throw new Error(`${label} \`${specifier}\` not found: no file at ${path} (resolved against ${baseDir}).`);
+      throw new Error(
+        `${label} \`${specifier}\` not found: no file at ${path}${lookAlikeFileHint(path)} (resolved against ${baseDir}).`,
+      );
     if (!TYPESCRIPT.test(path)) {
       try {
         return (await import(pathToFileURL(path).href)) as Record<string, unknown>;

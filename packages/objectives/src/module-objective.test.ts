@@ -126,6 +126,16 @@ describe('module objective', () => {
     expect(await run('my-objective')).toEqual({ status: 'ok', loss: 9 });
   });
 
+  it('names a file in the folder whose name looks the same but is written in NFD (trial 183: copied from macOS)', async () => {
+    writeFileSync(join(dir, 'cafe\u0301.mjs'), 'export default () => 1;\n');
+    await expect(run('./caf\u00e9.mjs')).rejects.toThrow(
+      `and no file at ${join(dir, 'caf\u00e9.mjs')} (\`cafe\u0301.mjs\` looks the same but is written with other Unicode code points: c a f e U+0301 . m j s against c a f U+00E9 . m j s; names are compared code point for code point; ${dir} has that one (a name copied from macOS may be in NFD): write it so in the config, or rename it)`,
+    );
+    // In a missing folder's name too.
+    mkdirSync(join(dir, 'mo\u0308del'));
+    await expect(run('./m\u00f6del/x.mjs')).rejects.toThrow('`mo\u0308del` looks the same');
+  });
+
   it('names the specifier and where it looked when the module is missing', async () => {
     await expect(run('./missing.mjs')).rejects.toThrow(`\`./missing.mjs\`, and no file at ${join(dir, 'missing.mjs')}`);
     // A missing package is the config's mistake too, at its option, in a worker thread as in-process (review 128:

@@ -7,6 +7,7 @@ import {
   expandHome,
   inModuleLoad,
   invalidConfig,
+  lookAlikeFileHint,
   type ObjectiveAdapter,
   type ObjectiveFunction,
   type ObjectSchemaNode,
@@ -147,7 +148,7 @@ export const createModuleObjective = async (
       {
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
-        found: `\`${given.path}\`, and no file at ${file}`,
+        found: `\`${given.path}\`, and no file at ${file}${lookAlikeFileHint(file)}`,
       },
     ]);
   // A folder: Node's own refusal named its internals and no config place (trial 86).

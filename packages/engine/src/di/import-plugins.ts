@@ -14,6 +14,7 @@ import {
   ParzenError,
   thrownAt,
 } from '../errors.js';
+import { lookAlikeFileHint } from '../runtime/look-alike-file.js';
 import { inModuleLoad, ModuleLoadRefused } from '../runtime/process-exits.js';
 import { manifestProblem } from './registry.js';
 
@@ -248,7 +249,13 @@ const resolveSpecifier = (
     const path = isAbsolute(specifier) ? specifier : resolve(baseDir, specifier);
     const expected = 'a module file (a path relative to the config, or an installed package)';
     if (!existsSync(path))
-      throw pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, `no file at ${path}`);
+      throw pluginModuleError(
+        'PLUGIN_LOAD_FAILED',
+        specifier,
+        index,
+        expected,
+        `no file at ${path}${lookAlikeFileHint(path)}`,
+      );
     if (statSync(path).isDirectory()) {
       // A package's own folder (as its author tries it before packing): the entry its package.json names.
       const entry = folderEntry(resolve(path));

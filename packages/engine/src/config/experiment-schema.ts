@@ -6,7 +6,7 @@ import { keyedKinds, spaceJsonSchema } from '../domain/space-definition.js';
 export const STUDY_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 /** {@link STUDY_NAME_PATTERN} in words. */
 export const STUDY_NAME_WORDS =
-  'a name of letters, digits, `.`, `_` and `-` (no spaces), starting with a letter or digit';
+  'a name of ASCII letters (A–Z, a–z), digits (0–9), `.`, `_` and `-` (no spaces, no other letters), starting with a letter or digit';
 
 /** The largest trial count a budget may name (`maxTrials`, `moreTrials`, `patience`). */
 export const MAX_TRIALS = 1_000_000_000;
@@ -86,7 +86,8 @@ const baseSchema = {
       minLength: 1,
       pattern: STUDY_NAME_PATTERN,
       description:
-        'The study name: the key under which the store keeps its trials. Running the same name again continues the study.',
+        'The study name: the key under which the store keeps its trials. Running the same name again continues the study. ' +
+        'ASCII letters (A–Z, a–z), digits, `.`, `_` and `-`: it names files.',
     },
     seed: {
       type: 'integer',

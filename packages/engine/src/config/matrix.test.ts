@@ -160,7 +160,7 @@ describe('expandMatrix', () => {
       expect(said({ ...base, name, matrix })).toEqual([`/name: a string, found ${found}`]);
     for (const name of ['', 'a b'])
       expect(said({ ...base, name, matrix })).toEqual([
-        `/name: a name of letters, digits, \`.\`, \`_\` and \`-\` (no spaces), starting with a letter or digit, found ${JSON.stringify(name)}`,
+        `/name: a name of ASCII letters (A–Z, a–z), digits (0–9), \`.\`, \`_\` and \`-\` (no spaces, no other letters), starting with a letter or digit, found ${JSON.stringify(name)}`,
       ]);
     expect(said({ ...base, name: 7, matrix: { seed: 3 } }).map((line) => line.split(':')[0])).toEqual([
       '/name',

@@ -281,7 +281,8 @@ describe('validateConfig', () => {
     expect(issuesOf(withChange({ name: 'my study' })).issues).toEqual([
       {
         pointer: '/name',
-        expected: 'a name of letters, digits, `.`, `_` and `-` (no spaces), starting with a letter or digit',
+        expected:
+          'a name of ASCII letters (A–Z, a–z), digits (0–9), `.`, `_` and `-` (no spaces, no other letters), starting with a letter or digit',
         found: '"my study"',
       },
     ]);

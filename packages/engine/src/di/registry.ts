@@ -22,7 +22,7 @@ export const manifestProblem = (value: unknown): string | undefined => {
     return `"kind" must be one of ${PLUGIN_KINDS.join(', ')}, found ${describeValue(manifest.kind)}`;
   }
   if (typeof manifest.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(manifest.name)) {
-    return `"name" must be a non-empty name of letters, digits, '.', '_' or '-', found ${describeValue(manifest.name)}`;
+    return `"name" must be a non-empty name of ASCII letters (A–Z, a–z), digits, '.', '_' or '-', found ${describeValue(manifest.name)}`;
   }
   if (typeof manifest.optionsSchema !== 'object' || manifest.optionsSchema === null) {
     return `plugin \`${manifest.name}\`: "optionsSchema" must be a JSON Schema object, found ${describeValue(manifest.optionsSchema)}`;

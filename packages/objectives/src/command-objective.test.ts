@@ -66,6 +66,13 @@ const evaluate = (
     ...context,
   });
 
+/** Trial `trialNumber` of an objective made from the manifest, with `{ x: 1 }`. */
+const trialOf = (objective: { evaluate: ReturnType<typeof createCommandObjective>['evaluate'] }, trialNumber: number) =>
+  objective.evaluate(
+    { x: 1 },
+    { trialNumber, seed: 1, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+  );
+
 /**
  * A fake evaluation context that records reports (each taking a little time, to show they are awaited
  * one at a time) and says "prune" once `pruneAt` has been reported.
@@ -1085,6 +1092,36 @@ require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)
     expect(context.logged).toEqual([
       'warn: trial #0: the program printed the bare number `100` after its {"loss": ...} line; `100` was ignored, not taken as the loss: once a {"loss": ...} line is printed, that line is the result (a later {"loss": ...} line replaces it; a bare number is the loss only when no such line was printed). If `100` is the loss, print it as {"loss": 100} (said once per run).',
     ]);
+  });
+
+  it('says once when the output is not UTF-8 (Latin-1), and in the error when a UTF-16 output gave no loss (trial 183)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    // Latin-1 `ö` is the byte F6; a U+FFFD printed as UTF-8 is no decoding error.
+    const latin1 =
+      'process.stdout.write(Buffer.concat([Buffer.from(\'{"loss": 1, "note": "gr\'), Buffer.from([0xf6]), Buffer.from(\'\\uFFFD"}\\n\')]))';
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', latin1]), context);
+    const run = (trialNumber: number) => trialOf(adapter, trialNumber);
+    expect(await run(0)).toEqual({ status: 'ok', loss: 1, attrs: { note: 'gr\uFFFD\uFFFD' } });
+    expect(await run(1)).toMatchObject({ status: 'ok' });
+    await adapter.close?.();
+    expect(context.logged).toEqual([
+      "warn: trial #0: its output is not UTF-8 (bytes that are no UTF-8, such as Latin-1's or Windows-1252's ö and ß, were read as U+FFFD, �), and Parzen reads a program's output as UTF-8: print UTF-8 (in Python, set PYTHONIOENCODING=utf-8 in the objective's env, or call sys.stdout.reconfigure(encoding='utf-8') first); what it printed that is no UTF-8 is read as U+FFFD, in its attrs too (said once per run).",
+    ]);
+    // UTF-8 with a printed U+FFFD: nothing said.
+    const quiet = testPluginContext({ baseDir: dir, study: 's' });
+    const utf8 = await commandObjectiveManifest.create(
+      options([process.execPath, '-e', 'console.log(JSON.stringify({ loss: 1, note: "gr\\u00f6\\uFFFD" }))']),
+      quiet,
+    );
+    expect(await trialOf(utf8, 0)).toMatchObject({ status: 'ok' });
+    await utf8.close?.();
+    expect(quiet.logged).toEqual([]);
+    const utf16 = await evaluate(
+      options([process.execPath, '-e', "process.stdout.write(Buffer.from('{\"loss\": 0.5}\\n', 'utf16le'))"]),
+    );
+    expect(utf16.status === 'failed' && utf16.error.message).toMatch(
+      /its last line was `[^`]*`; its output is UTF-16, it seems \(every other byte is NUL\), and Parzen reads a program's output as UTF-8: print UTF-8 \(in Python, set PYTHONIOENCODING=utf-8/,
+    );
   });
 
   it('quotes the ignored bare number as printed, and gives no JSON advice for one JSON has not (nan)', async () => {

@@ -44,6 +44,7 @@ import {
 import { bufferingJudge, stdoutEvidence } from './buffered-stdout.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
+import { outputEncodingAdvice } from './output-encoding.js';
 import {
   describeLastLine,
   findLossLine,
@@ -400,6 +401,7 @@ export const interpretCommandOutcome = (
       'COMMAND_NO_LOSS',
       `\`${shown}\` printed no loss: expected a last line that is a JSON object with "loss" or a bare number; ` +
         `${describeLastLine(outcome.stdout)}` +
+        (outcome.stdoutEncoding === undefined ? '' : `; ${outputEncodingAdvice(outcome.stdoutEncoding)}`) +
         (outcome.leftRunning === true
           ? '; processes it had started were still running in its process group when it exited, and were killed then (a job put in the background with & or nohup ends with the program: wait for it, in sh with `wait`, before exiting)'
           : outcome.leftRunning === 'maybe'
@@ -552,6 +554,7 @@ export const createCommandObjective = (
   let warnedBrokenReport = false;
   let warnedOnStderr = false;
   let warnedLog = false;
+  let warnedEncoding = false;
   // A file without {trial} is shared by the trials: each line of output is then marked with its trial.
   const sharedLog =
     options.logFile !== undefined && !placeholderNames(options.logFile, new Set(['trial'])).includes('trial');
@@ -761,6 +764,14 @@ export const createCommandObjective = (
           warnedReportAfterLoss = true;
           warn?.(
             `trial #${evaluation.trialNumber}: the report ${quotedLine(late.line)} came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial's reports end at its result; said once per run).`,
+          );
+        }
+        // Output that is no UTF-8 (trial 183: Latin-1 attrs stored as U+FFFD in silence), said once per run; a trial
+        // that printed no loss says it in its error.
+        if (outcome.stdoutEncoding !== undefined && !warnedEncoding && lossLine.found !== undefined) {
+          warnedEncoding = true;
+          warn?.(
+            `trial #${evaluation.trialNumber}: ${outputEncodingAdvice(outcome.stdoutEncoding)}; what it printed that is no UTF-8 is read as U+FFFD, in its attrs too (said once per run).`,
           );
         }
         // Said once per run: a bare number after the result (an epoch count printed last, say) is ignored; a

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { findExecutable, shebangProblem } from './find-executable.js';
 import { LineFeed } from './line-feed.js';
+import { OutputEncodingWatch } from './output-encoding.js';
 import { OutputTail } from './output-tail.js';
 import { groupExists, groupHasLiveMember, killGroup, releaseGroup, trackGroup } from './process-groups.js';
 
@@ -75,8 +76,14 @@ export interface CommandOutcome {
   readonly leftRunning?: boolean | 'maybe';
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   readonly startError?: Error;
+  /** What its stdout looked like when it was no UTF-8 (see OutputEncodingWatch); absent when it was. */
+  readonly stdoutEncoding?: string;
   readonly durationMs: number;
 }
+
+/** The outcome's `stdoutEncoding`, when the output was no UTF-8. */
+const withEncoding = (guess: string | undefined): { stdoutEncoding?: string } =>
+  guess === undefined ? {} : { stdoutEncoding: guess };
 
 /** Why a group was stopped: its time ran out, the evaluation was aborted, or it was asked to stop. */
 interface KillSwitch {
@@ -264,6 +271,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     // Read as bytes (a log gets them as they are) and decoded here, a character split between two reads kept whole.
     const stdoutText = new StringDecoder('utf8');
     const stderrText = new StringDecoder('utf8');
+    const encoding = new OutputEncodingWatch();
     const onStdout = (chunk: string) => {
       if (chunk.length === 0) return;
       stdout.push(chunk);
@@ -272,10 +280,14 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     child.stdout.on('data', (bytes: Buffer) => {
       lastOutput = Date.now();
       options.onOutput?.(bytes, 'stdout');
-      onStdout(stdoutText.write(bytes));
+      const text = stdoutText.write(bytes);
+      encoding.see(bytes, text);
+      onStdout(text);
     });
     child.stdout.on('end', () => {
-      onStdout(stdoutText.end());
+      const text = stdoutText.end();
+      encoding.end(text);
+      onStdout(text);
       lines?.end();
     });
     child.stderr.on('data', (bytes: Buffer) => {
@@ -350,6 +362,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
         ...(leftRunning ? { leftRunning } : {}),
         durationMs: Date.now() - started,
         ...(startError === undefined ? {} : { startError }),
+        ...withEncoding(encoding.guess()),
       });
     });
   });

@@ -7,7 +7,14 @@ import {
   planConnection,
   sslModeNote,
 } from './connection-options.js';
-import { classify, interrupted, storeError, unreachableServer, unusableConnection } from './pg-errors.js';
+import {
+  classify,
+  interrupted,
+  notUtf8Database,
+  storeError,
+  unreachableServer,
+  unusableConnection,
+} from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { migrate, readableVersion } from './schema.js';
 
@@ -15,6 +22,16 @@ import { migrate, readableVersion } from './schema.js';
 // refused or timed-out connection is a wrong URL or a stopped server, reported at once.
 const retryAtOpen = (error: unknown): boolean =>
   classify(error) === 'transient' && /^(57P03|53300|40001|40P01)$/.test((error as { code?: string }).code ?? '');
+
+/** Encodings that keep every character a study may hold: UTF8, and SQL_ASCII, which stores the bytes as they are. */
+const WHOLE_ENCODINGS: ReadonlySet<string> = new Set(['UTF8', 'SQL_ASCII']);
+
+/** Refuses a database that cannot store every character (LATIN1), before the store writes to it (trial 183). */
+const checkEncoding = async (pool: Pool, plan: ConnectionPlan): Promise<void> => {
+  const { rows } = await pool.query<{ server_encoding: string }>('SHOW server_encoding');
+  const encoding = rows[0]?.server_encoding;
+  if (encoding !== undefined && !WHOLE_ENCODINGS.has(encoding.toUpperCase())) throw notUtf8Database(plan, encoding);
+};
 
 /**
  * Loads `pg`, opens a pool on the planned connection and brings the schema up to date; a failure closes
@@ -47,12 +64,14 @@ export const openPool = async (
   });
   try {
     const version = await withRetry(
-      () =>
-        options.readOnly === true
-          ? readableVersion(pool, plan.where)
-          : migrate(pool, plan.where, undefined, (from, to) =>
-              (options.onWarning ?? warnOnStderr)(storeUpgradeNote(`PostgreSQL store \`${plan.where}\``, from, to)),
-            ),
+      async () => {
+        if (options.readOnly === true) return readableVersion(pool, plan.where);
+        // A read-only open writes nothing, so a database in another encoding is still read.
+        await checkEncoding(pool, plan);
+        return migrate(pool, plan.where, undefined, (from, to) =>
+          (options.onWarning ?? warnOnStderr)(storeUpgradeNote(`PostgreSQL store \`${plan.where}\``, from, to)),
+        );
+      },
       options.connectTimeoutMs ?? 10_000,
       {
         retryable: retryAtOpen,

@@ -219,3 +219,27 @@ export const interrupted = (plan: ConnectionPlan, doing: string, error: unknown)
       : `Stopped while PostgreSQL store \`${plan.where}\` was retrying (${doing}) after: ${messageOf(error)}.`,
     { cause: error },
   );
+
+/**
+ * A database whose server encoding cannot hold every character (LATIN1, WIN1252: trial 183, every write of a
+ * name or attr beyond it failed with 22P05, and the rescue advice looped): `CONFIG_INVALID`, before anything is
+ * written. UTF8 holds them all, and SQL_ASCII keeps the bytes as they are.
+ */
+export const notUtf8Database = (plan: ConnectionPlan, encoding: string): ParzenError =>
+  new ParzenError(
+    'CONFIG_INVALID',
+    `PostgreSQL store \`${plan.where}\`: the database \`${plan.database}\` is ${encoding}; Parzen needs a UTF8 database, ` +
+      `since names, options and attrs may hold any character (${encoding} cannot store most of them). Make one with ` +
+      `CREATE DATABASE ${sqlIdentifier(plan.database)} ENCODING 'UTF8' TEMPLATE template0 (under another name, or after ` +
+      "moving this one's data), and point the store's url at it.",
+    {
+      issues: [
+        {
+          pointer: '/store/options/url',
+          expected: 'a database in the UTF8 encoding',
+          found: `${plan.where} in ${encoding}`,
+          absolute: true,
+        },
+      ],
+    },
+  );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { errorFacts, SERVICES, type StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { rejectionOf } from '@parzen/test-kit';
-import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
+import { adminQuery, describePostgres, freshSchema, urlFor } from '@parzen/test-kit/postgres';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { connectionIssues, parsingQuietly, planConnection, redactUrl, sslModeNote } from '../src/connection-options.js';
@@ -330,6 +330,31 @@ describePostgres('postgres store values and errors', () => {
     expect((await again.openStudy({ ...spec, space })).resumed).toBe(true); // space compared as JSON text
     expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await again.close();
+  });
+
+  it('refuses a database that is not UTF8 (LATIN1) before writing to it; SQL_ASCII is fine (trial 183)', async () => {
+    const name = `parzen_latin1_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+    const ascii = `parzen_ascii_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${ascii} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+    try {
+      const error = await rejectionOf(createPostgresStore({ url: urlFor(name) }));
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/url' }] });
+      expect(error?.message).toMatch(
+        new RegExp(
+          `the database \`${name}\` is LATIN1; Parzen needs a UTF8 database, .*CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`,
+        ),
+      );
+      // Nothing was written: no table of the store's.
+      const tables = await adminQuery("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'", name);
+      expect(tables.rows[0]).toEqual({ n: 0 });
+      const store = await createPostgresStore({ url: urlFor(ascii) });
+      await store.openStudy({ ...spec, space: { 'gr\u00f6\u00dfe': { type: 'uniform', low: 0, high: 1 } } });
+      await store.close();
+    } finally {
+      await adminQuery(`DROP DATABASE ${name} WITH (FORCE)`);
+      await adminQuery(`DROP DATABASE ${ascii} WITH (FORCE)`);
+    }
   });
 
   it('creates no trial onlyEnqueued once the entries are taken, with four connections asking at once', async () => {

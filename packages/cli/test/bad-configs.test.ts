@@ -39,7 +39,12 @@ const without = (key: string) => {
 /** [case, config, the JSON pointer that must be reported, a fragment of what was expected]. */
 const cases: [string, unknown, string, RegExp][] = [
   ['missing name', without('name'), '/name', /required/],
-  ['name with a space', heartConfig({ name: 'my study' }), '/name', /letters, digits, .* \(no spaces\)/],
+  [
+    'name with a space',
+    heartConfig({ name: 'my study' }),
+    '/name',
+    /ASCII letters \(A–Z, a–z\), digits .* \(no spaces, no other letters\)/,
+  ],
   ['fractional seed', heartConfig({ seed: 1.5 }), '/seed', /integer/],
   ['misspelt top-level key', heartConfig({ budgett: { maxTrials: 3 } }), '/budgett', /only the fields/],
   ['empty budget', heartConfig({ budget: {} }), '/budget', /at least one of maxTrials, moreTrials/],

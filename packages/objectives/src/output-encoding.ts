@@ -5,8 +5,8 @@ const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
 const countOf = (text: string, needle: string): number => text.split(needle).length - 1;
 
 /**
- * Watches a program's stdout as bytes and as the UTF-8 text decoded from them, to tell when it was no UTF-8 (trial
- * 183: Latin-1 bytes were stored as U+FFFD in silence; UTF-16 gave "its last line was \u0000"). `guess` is then
+ * Watches a program's stdout as bytes and as the UTF-8 text decoded from them, to tell when it was no UTF-8 (Latin-1
+ * bytes were stored as U+FFFD in silence; UTF-16 gave "its last line was \u0000"). `guess` is then
  * what it looks like: UTF-16 by its NUL bytes (or its byte order mark), else text that is not UTF-8.
  */
 export class OutputEncodingWatch {

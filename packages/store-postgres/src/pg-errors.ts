@@ -221,8 +221,8 @@ export const interrupted = (plan: ConnectionPlan, doing: string, error: unknown)
   );
 
 /**
- * A database whose server encoding cannot hold every character (LATIN1, WIN1252: trial 183, every write of a
- * name or attr beyond it failed with 22P05, and the rescue advice looped): `CONFIG_INVALID`, before anything is
+ * A database whose server encoding cannot hold every character (LATIN1, WIN1252: every write of a name or
+ * attr beyond it failed with 22P05, and the rescue advice looped): `CONFIG_INVALID`, before anything is
  * written. UTF8 holds them all, and SQL_ASCII keeps the bytes as they are.
  */
 export const notUtf8Database = (plan: ConnectionPlan, encoding: string): ParzenError =>

@@ -21,7 +21,7 @@ const allComposed = (value: unknown): boolean =>
         : true;
 
 /**
- * For two spaces that differ only in how their names and options are written (trial 183: a config saved again as
+ * For two spaces that differ only in how their names and options are written (a config saved again as
  * NFD, `Größe` with o and an umlaut, against a study stored with NFC names), what to do: save the side that
  * `given` names as `from` has it. Undefined when the spaces differ otherwise too (or not at all).
  */

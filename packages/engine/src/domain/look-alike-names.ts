@@ -40,7 +40,7 @@ const optionNotes = (options: readonly unknown[], here: string): SpaceNote[] => 
 /**
  * Notes for the names of a space (its branches' too) with nothing visible in them (` `, an ideographic space, a
  * zero-width space), for each name that looks like another one, and for each option that looks like another of its
- * choice (trial 183: all were accepted silently).
+ * choice (they were accepted silently).
  */
 export const lookAlikeNotes = (space: unknown, pointer = ''): SpaceNote[] => {
   const notes: SpaceNote[] = [];

@@ -4,8 +4,8 @@ import { sameTextHint } from '../errors.js';
 
 /**
  * For a path with no file at it: ` (`café.mjs` looks the same but is written with other Unicode code points: ...;
- * the folder ... has it ...)` when the folder of its first missing part holds a name that looks the same (trial 183:
- * a file copied from macOS named in NFD, `café.mjs` as e and an accent, while the config writes it in NFC; or a
+ * the folder ... has it ...)` when the folder of its first missing part holds a name that looks the same (a file
+ * copied from macOS named in NFD, `café.mjs` as e and an accent, while the config writes it in NFC; or a
  * name with an invisible character); empty otherwise. Said wherever Parzen says a file is missing.
  */
 export const lookAlikeFileHint = (path: string): string => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError, EXIT } from './exit-codes.js';
-import { writeOutputFile } from './output-file.js';
+import { writeOutputFile, writingOutput } from './output-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parzen-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +25,19 @@ function* diskFullAfter(lines: number): Generator<string> {
 }
 
 describe('writeOutputFile (-o)', () => {
+  it("a file that cannot be written inside -o's folder is named, not -o (trial 183: a chart name too long)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'parzen-svg-'));
+    const chart = join(folder, `density-${'長'.repeat(90)}.vl.json`);
+    const failed = await writingOutput(folder, () => writeFileSync(chart, '{}')).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    rmSync(folder, { recursive: true, force: true });
+    expect((failed as CliError).message).toBe(
+      `cannot write ${chart}, a file parzen writes in -o ${folder}: ENAMETOOLONG: name too long, open '${chart}'`,
+    );
+  });
+
   it('a write that fails leaves the file that was there as it was, and no partial file (trial 53)', async () => {
     const path = join(dir, 'backup.jsonl');
     writeFileSync(path, 'the previous backup\n');

@@ -16,7 +16,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { expandMatrix } from '@parzen/engine';
 import { makeFolder, resolveConfigPath } from '@parzen/engine/plugin';
 import { isJournalFile } from '@parzen/store-file';
@@ -199,6 +199,12 @@ export const wouldDestroy = (path: string, inputs: readonly InputFile[] = []): s
  */
 const WRITE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EPIPE', 'ECONNRESET']);
 
+/** Whether `file` is inside the folder `folder` (not the folder itself). */
+const isInside = (folder: string, file: string): boolean => {
+  const rest = relative(resolve(folder), resolve(file));
+  return rest !== '' && !rest.startsWith('..') && !isAbsolute(rest);
+};
+
 /**
  * Runs a write to `-o`'s path, turning a file-system error into one that names the path: bad input (exit
  * 2) for a path that cannot be written (a folder, no permission), a failure (exit 1, `OUTPUT_FAILED`) for
@@ -208,9 +214,14 @@ export const writingOutput = async <T>(path: string, write: () => T | Promise<T>
   try {
     return await write();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const { code, path: failed } = error as NodeJS.ErrnoException;
     if (code === undefined) throw error;
-    const message = `-o: cannot write ${path}: ${(error as Error).message}`;
+    // A file the command writes inside `-o`'s folder (an SVG report's chart) named as that file, not as `-o`: the
+    // folder was made (trial 183: `-o: cannot write svg: ENAMETOOLONG` for a chart named after a long parameter).
+    const inside = failed !== undefined && isInside(path, failed);
+    const message = inside
+      ? `cannot write ${failed}, a file parzen writes in -o ${path}: ${(error as Error).message}`
+      : `-o: cannot write ${path}: ${(error as Error).message}`;
     throw WRITE_FAILURES.has(code) ? new CliError(message, EXIT.studyError, 'OUTPUT_FAILED') : new CliError(message);
   }
 };

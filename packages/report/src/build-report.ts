@@ -18,6 +18,7 @@ import {
 } from '@parzen/engine/plugin';
 import {
   CUT_SHORT,
+  chartId,
   listRows,
   numericParams,
   OWN_NAMES,
@@ -780,7 +781,7 @@ const nextSection = async (
   const charts = drawn.map((chart, at) => {
     const given = decided.get(drawnParams[at]?.name ?? '')?.given;
     const title = given === undefined ? chart.title : `${chart.title} (given ${branchSaid(given)})`;
-    return { ...chart, id: `next-${chart.id}`, title, spec: { ...chart.spec, title } };
+    return { ...chart, id: chartId('next', chart.id), title, spec: { ...chart.spec, title } };
   });
   if (e.params.some((param) => param.given !== undefined))
     text.push(`${branchesSentence(e.params)} The charts below follow that order.`);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { CUT_SHORT_CAUSES } from '@parzen/engine/host';
 import { type Distribution, gridSteps, type ParamNode } from '@parzen/engine/plugin';
+import { graphemes } from '../graphemes.js';
 import type { ReplaySnapshot } from '../replay.js';
 
 /** The kinds drawn on a log axis. */
@@ -318,26 +320,49 @@ export const base = (title: string): Record<string, unknown> => ({
 });
 
 /**
- * A chart id safe in HTML ids and file names: letters (any script, so `α` stays `α`), their accents, digits, `_` and `-`;
- * anything else becomes `_`. Two names can still give one id (`LR` and `lr`, `a b` and `a_b`):
- * {@link uniqueChartIds} tells them apart.
+ * The most bytes (UTF-8) of a chart id ({@link chartId}): its files `<id>.vl.json` and `<id>-2.svg` stay well within
+ * the 255 bytes most file systems allow a name (trial 183: a parameter named with 90 CJK characters, 270 bytes,
+ * failed the SVG report with ENAMETOOLONG).
  */
-export const chartId = (...parts: readonly string[]): string =>
-  parts
+export const MAX_CHART_ID_BYTES = 180;
+
+const utf8 = new TextEncoder();
+
+/**
+ * A chart id safe in HTML ids and file names: letters (any script, so `α` stays `α`), their accents, digits, `_` and `-`;
+ * anything else becomes `_`. One longer than {@link MAX_CHART_ID_BYTES} is cut between whole characters (grapheme
+ * clusters) and ends in `-` and 8 hex digits of a digest of the whole name, so two long names that start alike keep
+ * two ids. Two names can still give one id (`LR` and `lr`, `a b` and `a_b`): {@link uniqueChartIds} tells them apart.
+ */
+export const chartId = (...parts: readonly string[]): string => {
+  const id = parts
     .join('-')
     .replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '_')
     .toLowerCase();
+  if (utf8.encode(id).length <= MAX_CHART_ID_BYTES) return id;
+  const digest = `-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 8)}`;
+  let kept = '';
+  let bytes = digest.length;
+  for (const cluster of graphemes(id)) {
+    bytes += utf8.encode(cluster).length;
+    if (bytes > MAX_CHART_ID_BYTES) break;
+    kept += cluster;
+  }
+  return `${kept}${digest}`;
+};
 
 /**
- * The charts with ids unique in the page, compared without case (as file names on a case-insensitive
- * disk): a repeated id gets `-2`, `-3`, ... in page order, so no chart overwrites another's SVG file.
+ * The charts with ids unique in the page, compared as file names are on a disk that ignores case and Unicode
+ * normalisation (macOS: `LR` and `lr`, an NFC and an NFD `é`, name one file): a repeated id gets `-2`, `-3`, ... in
+ * page order, so no chart overwrites another's SVG file.
  */
 export const uniqueChartIds = <T extends { readonly id: string }>(charts: readonly T[]): T[] => {
   const taken = new Set<string>();
+  const key = (id: string) => id.normalize('NFC').toLowerCase();
   return charts.map((chart) => {
     let id = chart.id;
-    for (let n = 2; taken.has(id.toLowerCase()); n++) id = `${chart.id}-${n}`;
-    taken.add(id.toLowerCase());
+    for (let n = 2; taken.has(key(id)); n++) id = `${chart.id}-${n}`;
+    taken.add(key(id));
     return id === chart.id ? chart : { ...chart, id };
   });
 };

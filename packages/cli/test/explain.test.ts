@@ -109,6 +109,36 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     );
   });
 
+  it('writes bidirectional overrides and isolates in names and options escaped, as trials does (trial 183)', async () => {
+    writeIn(
+      dir,
+      'sum.mjs',
+      "export default (p) => (typeof p['lr\\u202eevil'] === 'number' ? p['lr\\u202eevil'] : 0);\n",
+    );
+    const config = writeIn(dir, 'bidi.json', {
+      name: 'bidi',
+      seed: 1,
+      space: {
+        'lr\u202eevil': { type: 'uniform', low: 0, high: 1 },
+        'x\u2067y': { type: 'choice', options: ['a\u202eb', 'c'] },
+      },
+      objective: { use: 'module', options: { path: './sum.mjs', isolate: 'none' } },
+      budget: { maxTrials: 6 },
+      store: { use: 'jsonl', options: { path: './bidi.parzen.jsonl' } },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    for (const asked of [[], ['--trial', '5']]) {
+      const explained = await cliIn(dir, 'explain', config, ...asked);
+      expect(explained.code, explained.stderr).toBe(0);
+      expect(`${explained.stdout}${explained.stderr}`).not.toMatch(/[\u202e\u2067]/);
+      expect(explained.stdout).toContain('lr\\u202eevil');
+      expect(explained.stdout).toContain('"a\\u202eb"');
+    }
+    // --json is JSON as it is: the names as they are.
+    const json = await cliIn(dir, 'explain', config, '--json');
+    expect(Object.keys((JSON.parse(json.stdout) as { params: object }).params)).toContain('lr\u202eevil');
+  });
+
   it("gives the params the study's next trial gets, exactly, and how TPE chose them", async () => {
     const config = journalHeartConfig(dir, 'explained', {
       suggester: { use: 'tpe' },

@@ -1,5 +1,5 @@
 import type { ConfigIssue, Direction, Trial } from '@parzen/engine';
-import { presentSuggester } from '@parzen/engine/host';
+import { presentSuggester, printable } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   checkSameStudy,
@@ -798,6 +798,18 @@ const notTpe = (
 };
 
 /**
+ * `output` with its notes, and its results but with --json, as a terminal shows them ({@link printable}): a parameter's
+ * name, an option, a study's name or a trial's error that holds a control character or a bidirectional override or
+ * isolate is written escaped (`lr\u202eevil`), as `trials`, `best`, `run` and `validate` write it (trial 183: explain
+ * wrote them raw, and the terminal reordered the line). A --json line is JSON as it is.
+ */
+const shownAsTyped = (output: Output, json: boolean): Output => ({
+  ...output,
+  result: (line) => output.result(json ? line : printable(line)),
+  note: (line) => output.note(printable(line)),
+});
+
+/**
  * `parzen explain [config]`: the params TPE would suggest for the study's next trial, if no other trial
  * finished first, and how it chose them (read-only: nothing is run, created or written). With a config, the
  * study as `run` takes it (the config's seed and suggester options); with `--store` alone, as the store kept
@@ -806,9 +818,10 @@ const notTpe = (
 export const explainNext = async (
   path: string | undefined,
   flags: ExplainFlags,
-  output: Output,
+  given: Output,
   how: ExplainOptions = {},
 ): Promise<number> => {
+  const output = shownAsTyped(given, flags.json === true);
   const report = await import('@parzen/report');
   // A config's errors name its file, as run's do (trial 88: no `file` in --json).
   const {

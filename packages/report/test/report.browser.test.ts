@@ -311,14 +311,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
         finishedAt: at(number + 1),
       }),
     );
-    const report = await buildReport({
-      name: 'a11y',
-      direction: 'minimize',
-      seed: 1,
-      space,
-      trials,
-      suggester: { use: 'random' },
-    });
+    const report = await randomStudyReport('a11y', space, trials);
     const page = await openFile(report, 'a11y.html');
     expect(await page.getAttribute('#table-filter', 'aria-label')).toBe('Filter trials by text in any cell');
     expect(await page.getAttribute('#table-state', 'aria-label')).toBe('Trial state');
@@ -377,6 +370,10 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
   });
 
   /** A small random-search study's report: 12 complete trials of x and a choice. */
+  /** The report of a minimized study of random search, seed 1, with these trials. */
+  const randomStudyReport = (name: string, space: ReturnType<typeof compileSpace>, trials: Trial[]) =>
+    buildReport({ name, direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } });
+
   const smallReport = (trials = 12) => {
     const space = compileSpace({
       x: { type: 'loguniform', low: 1e-5, high: 1 },
@@ -467,6 +464,32 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     // The filter finds them by what their cells say.
     await page.fill('#table-filter', 'intermediate');
     expect((await shown()).map((cells) => cells[0])).toEqual(['3', '1']);
+    await page.close();
+  });
+
+  // Trial 183: NFC ééé typed in the filter found no row whose option was stored NFD.
+  it('filters without case and without regard to Unicode normalisation', async () => {
+    const space = compileSpace({ kind: { type: 'choice', options: ['e\u0301te\u0301', 'other'] } });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const trials: Trial[] = [0, 1, 2].map((number) => ({
+      study: 'nfd',
+      number,
+      state: 'complete',
+      internal: { kind: number % 2 },
+      loss: number,
+      startedAt: at(number),
+      finishedAt: at(number + 1),
+    }));
+    const report = await randomStudyReport('nfd', space, trials);
+    const page = await openFile(report, 'nfd-filter.html');
+    const numbers = () =>
+      page
+        .locator('#trial-table tbody tr')
+        .evaluateAll((rows) => rows.map((row) => row.querySelector('td')?.textContent));
+    for (const typed of ['\u00e9t\u00e9', '\u00c9T\u00c9', 'e\u0301te\u0301']) {
+      await page.fill('#table-filter', typed);
+      expect(await numbers(), typed).toEqual(['0', '2']);
+    }
     await page.close();
   });
 

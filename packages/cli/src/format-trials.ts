@@ -3,7 +3,7 @@ import { failureNote, rescuedAmong, shellQuoted, staleTrialEnds } from '@parzen/
 import { type CompiledSpace, type Lease, staleness, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
-import { tableLines } from './text-table.js';
+import { escapedUnshown, hasUnshown, tableLines } from './text-table.js';
 
 /** A trial as `parzen trials` shows it: the params the objective saw, the loss, or the error. */
 export interface TrialRow {
@@ -248,16 +248,11 @@ const enqueuedCell = (row: TrialRow): string => {
 };
 
 /**
- * Whether a value would not show as itself in a padded table cell: a control character (C0, DEL, C1), a
- * line or paragraph separator, a bidirectional or other format character, or a space at either end (review
+ * Whether a value would not show as itself in a padded table cell: a character {@link hasUnshown} finds (a control,
+ * a line or paragraph separator, a bidirectional or other format character), or a space at either end (review
  * 54: `" a"` printed as `"a"` does, right-aligned; U+202E reversed the row).
  */
-const UNSHOWN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const hasControlCharacter = (text: string): boolean => text !== text.trim() || text.search(UNSHOWN) >= 0;
-
-/** JSON text with the characters a table cell would not show as themselves written as `\\uXXXX` escapes. */
-const escapedUnshown = (json: string): string =>
-  json.replace(UNSHOWN, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const hasControlCharacter = (text: string): boolean => text !== text.trim() || hasUnshown(text);
 
 /**
  * A parameter's or attribute's value in a text table: as {@link formatNumber} shows it, but a string JSON-quoted

@@ -7,6 +7,7 @@
  * @module @parzen/report/host
  */
 
+export { graphemes } from './graphemes.js';
 export {
   asTheNextRunSeesThem,
   branchSaid,

@@ -56,6 +56,13 @@ describe('the trials table (trial 52)', () => {
     expect(lines[2]).toContain('"x\\u2028y"');
   });
 
+  it('cuts a long attribute asked for between whole characters (trial 183: half an emoji)', () => {
+    const long = { ...row(0, 1), attrs: { curve: `${'y'.repeat(198)}${'🚀'.repeat(150)}` } };
+    const lines = [...trialsTableLines([long], false, [], [{ attr: 'curve' }])];
+    expect(lines[1]).toContain(` ${'y'.repeat(198)}…`);
+    expect(lines[1]).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
   it('shows an integer in full, other numbers to 6 significant digits', () => {
     expect(formatNumber(9007199254740991)).toBe('9007199254740991');
     expect(formatNumber(123456789)).toBe('123456789');

@@ -1,6 +1,7 @@
 import type { Trial } from '@parzen/engine';
 import { failureNote, rescuedAmong, shellQuoted, staleTrialEnds } from '@parzen/engine/host';
 import { type CompiledSpace, type Lease, staleness, type TakenEntry, toExternalParams } from '@parzen/engine/plugin';
+import { cutWhole } from '@parzen/report/host';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { escapedUnshown, hasUnshown, tableLines } from './text-table.js';
@@ -234,8 +235,9 @@ const cells = (row: TrialRow, columns: readonly TableColumn[], withStudy: boolea
     const value = columnValue(row, column);
     if (value === undefined) return '';
     const shown = tableValue(value);
-    // An attribute asked for by name may be long (a curve): cut, as the report's cells are; --json has it whole.
-    return 'attr' in column && shown.length > LONGEST_CELL ? `${shown.slice(0, LONGEST_CELL - 1)}…` : shown;
+    // An attribute asked for by name may be long (a curve): cut between whole characters, as the report's cells are;
+    // --json has it whole.
+    return 'attr' in column ? cutWhole(shown, (cut) => cut.length <= LONGEST_CELL) : shown;
   }),
 ];
 

@@ -43,6 +43,7 @@ import { categoricalChart, densityChart, type PairContour, pairChart } from './c
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { contourBase } from './contour-base.js';
 import { fanovaTrialLimit, measuredFanova } from './fanova.js';
+import { cutWhole } from './graphemes.js';
 import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
 import {
   explainNextSuggestion,
@@ -197,8 +198,8 @@ export const pageVersion = (study: ReportStudy, now: Date): string => {
   return `${trialsVersion(study)}:${entries}:${gone.join('.')}`;
 };
 
-/** A text cell of the trial table: at most 200 characters, cut with `…`. */
-const cutCell = (text: string): string => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
+/** A text cell of the trial table: at most 200 UTF-16 units, cut with `…` between whole characters ({@link cutWhole}). */
+const cutCell = (text: string): string => cutWhole(text, (shown) => shown.length <= 200);
 
 /** A failed trial's reason as the table shows it: its code and the first line of its message, at most 200 characters. */
 const errorCell = (error: { readonly code: string; readonly message: string }): string =>

@@ -7,7 +7,7 @@
  * @module @parzen/report/host
  */
 
-export { graphemes } from './graphemes.js';
+export { cutWhole, graphemes } from './graphemes.js';
 export {
   asTheNextRunSeesThem,
   branchSaid,

@@ -1,3 +1,5 @@
+import { cutTextsWhole, cutWhole } from './graphemes.js';
+
 /**
  * The page's own script (plain browser JavaScript, inlined after the data): renders the report data
  * into sections, charts (vega-embed; canvas renderer unless the data says `renderer: 'svg'`), the best trial and a sortable, filterable trial
@@ -6,6 +8,8 @@
 export const PAGE_SCRIPT = String.raw`
 (function () {
   'use strict';
+  ${cutWhole.toString()}
+  ${cutTextsWhole.toString()}
   var state = { sort: 0, sortName: undefined, asc: true, filter: '', stateFilter: '', limit: 200 };
   var printAll = function () {};
   var printDone = function () {};
@@ -246,6 +250,13 @@ export const PAGE_SCRIPT = String.raw`
         return vegaEmbed(job.div, job.chart.spec, { renderer: page.renderer || 'canvas', actions: false }).then(function (result) {
           window.parzenViews[job.chart.id] = result.view;
           job.div.setAttribute('data-render-ms', String(Math.round(performance.now() - t0)));
+          // Long labels cut between whole characters, not by Vega (inside an emoji or before an accent), then redrawn.
+          var changed = cutTextsWhole(result.view.scenegraph().root, function (item, text) {
+            return vega.textMetrics.width(Object.create(item, { limit: { value: 0 } }), text);
+          });
+          if (changed.length === 0) return;
+          changed.forEach(function (item) { result.view.dirty(item); });
+          return result.view.runAsync();
         }, function (error) {
           // Said in its place, and the next charts drawn (trial 95: a caption under nothing, and the chain stopped).
           var message = error && error.message ? error.message : String(error);

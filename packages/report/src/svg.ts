@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
 import type { TopLevelSpec } from 'vega-lite';
 import { escapeMarkup } from './escape.js';
+import { cutTextsWhole } from './graphemes.js';
 import {
   type Chart,
   type ReportPage,
@@ -26,9 +27,17 @@ const vega = () => {
 
 /** Renders one Vega-Lite spec to a standalone SVG string, in Node (no browser). */
 export const specToSvg = async (spec: VlSpec): Promise<string> => {
-  const [{ parse, View }, { compile }] = await vega();
+  const [renderer, { compile }] = await vega();
+  const { parse, View } = renderer;
+  // Exported by vega (from vega-scenegraph), not declared by its types.
+  const { textMetrics } = renderer as unknown as { textMetrics: { width(item: object, text: string): number } };
   const view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
   try {
+    await view.runAsync();
+    // Long labels cut between whole characters, not by Vega (inside an emoji or before an accent).
+    cutTextsWhole((view.scenegraph() as unknown as { root: unknown }).root, (item, text) =>
+      textMetrics.width(Object.create(item, { limit: { value: 0 } }), text),
+    );
     return await view.toSVG();
   } finally {
     view.finalize();

@@ -290,7 +290,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
           ...trial,
           // The last complete trial ends pruned, with its attrs (a pruned trial's are listed too).
           ...(at === completes.length ? { state: 'pruned' } : {}),
-          attrs: { accuracy: at, note: at === 1 ? { a: 1 } : at === 2 ? 'y'.repeat(500) : 'x' },
+          attrs: { accuracy: at, note: at === 1 ? { a: 1 } : at === 2 ? `${'y'.repeat(198)}${'🚀'.repeat(150)}` : 'x' },
         };
       }),
     };
@@ -314,8 +314,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const firstComplete = study.trials.find((trial) => trial.state === 'complete')?.number;
     const row = rows.find((cells) => cells[0] === firstComplete);
     expect(row?.slice(accuracy, accuracy + 2)).toEqual([1, '{"a":1}']);
-    // A long attr is cut to 200 characters, as an error (review 110).
-    expect(rows.find((cells) => cells[accuracy] === 2)?.[accuracy + 1]).toBe(`${'y'.repeat(199)}…`);
+    // A long attr is cut to 200 characters, as an error (review 110), between whole ones (trial 183: half an emoji).
+    expect(rows.find((cells) => cells[accuracy] === 2)?.[accuracy + 1]).toBe(`${'y'.repeat(198)}…`);
     expect(rows.find((cells) => cells[1] === 'pruned')?.[accuracy]).toBe(completes.length);
     for (const cells of rows)
       if (cells[1] === 'failed') {

@@ -1,4 +1,5 @@
 import { ParzenError } from '@parzen/engine';
+import { printable } from '@parzen/engine/host';
 import { ConfigProblems } from './config-problems.js';
 import { CliError, exitCodeFor } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -39,7 +40,7 @@ const causeStacks = (error: unknown): string[] => {
 
 /**
  * Prints an error on stderr (`parzen: <file>: <message>`, config issues one per line with their JSON
- * pointer) and, with `--json`, as the last stdout line `{"errors": [{file, code, message, issues}]}`.
+ * pointer; control characters and bidirectional overrides escaped, {@link printable}) and, with `--json`, as the last stdout line `{"errors": [{file, code, message, issues}]}`.
  * With `PARZEN_DEBUG=1`, each error's causes follow with their stacks.
  * Returns the exit code.
  */
@@ -48,7 +49,9 @@ export const reportError = (error: unknown, json: boolean, output: Output): numb
   for (const problem of problems) {
     const message = problem.error instanceof Error ? problem.error.message : String(problem.error);
     const where = problem.path === undefined || message.startsWith(problem.path) ? '' : `${problem.path}: `;
-    output.note(`parzen: ${where}${message}`);
+    // Names from the config or the store as a terminal shows them (trial 183: report --pair's error listed a
+    // parameter named with U+202E raw, and the terminal reordered the line), as the commands' own lines are.
+    output.note(printable(`parzen: ${where}${message}`));
     if (
       !(problem.error instanceof ParzenError || problem.error instanceof CliError) &&
       problem.error instanceof Error

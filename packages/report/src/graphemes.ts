@@ -16,10 +16,11 @@ export const graphemes = (text: string): string[] => Array.from(segmenter.segmen
  */
 export function cutWhole(text: string, fits: (shown: string) => boolean, ellipsis = '\u2026', fromEnd = false): string {
   if (fits(text)) return text;
-  const parts = Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (p) => p.segment);
-  if (fromEnd) parts.reverse();
+  const segments = new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text);
+  // From the start, read lazily (a long cell's end is never segmented); from the end, all of them, reversed.
+  const parts = fromEnd ? Array.from(segments).reverse() : segments;
   let kept = '';
-  for (const part of parts) {
+  for (const { segment: part } of parts) {
     const longer = fromEnd ? part + kept : kept + part;
     if (!fits(fromEnd ? ellipsis + longer : longer + ellipsis)) break;
     kept = longer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphemes } from '../src/graphemes.js';
+import { cutWhole, graphemes } from '../src/graphemes.js';
 import { specToSvg } from '../src/plugin.js';
 
 /** Long names whose UTF-16 cut falls inside a character: surrogate pairs, NFD accents, ZWJ families. */
@@ -46,5 +46,12 @@ describe('labels cut between whole characters (trial 183)', () => {
         kept,
       ).toBe(true);
     }
+  });
+
+  it('cuts from the start or, right to left, from the end, keeping whole clusters', () => {
+    const fits = (shown: string) => shown.length <= 6;
+    expect(cutWhole('🚀🚀🚀🚀', fits)).toBe('🚀🚀…');
+    expect(cutWhole('e\u0301e\u0301e\u0301e\u0301', fits, '…', true)).toBe('…e\u0301e\u0301');
+    expect(cutWhole('short', fits)).toBe('short');
   });
 });

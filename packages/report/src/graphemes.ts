@@ -11,8 +11,8 @@ export const graphemes = (text: string): string[] => Array.from(segmenter.segmen
 /**
  * `text` when `fits` takes it, else its longest start of whole grapheme clusters that `fits` takes with `ellipsis`
  * after it (its longest end, the ellipsis before it, `fromEnd`): the one cut of a label or a cell, so a cut never
- * leaves half an emoji (`�`), an NFD `é` without its accent, or a ZWJ family split (trial 183). Self-contained (no
- * import, no closure): the HTML page's script runs this very function ({@link cutTextsWhole}).
+ * leaves half an emoji (`�`), an NFD `é` without its accent, or a ZWJ family split. Self-contained (no
+ * import, no closure): the HTML page's script runs this very function (`cutTextsWhole`).
  */
 export function cutWhole(text: string, fits: (shown: string) => boolean, ellipsis = '\u2026', fromEnd = false): string {
   if (fits(text)) return text;
@@ -45,7 +45,7 @@ interface SceneNode {
 /**
  * Cuts each text of a drawn Vega scenegraph that is wider than its `limit` (an axis label, a title, a text mark)
  * between grapheme clusters, with Vega's ellipsis, so Vega draws it as it is: Vega's own cut counts UTF-16 units, and
- * left `🚀🚀…` with half an emoji (`�`), an NFD `é` without its accent, a ZWJ family split (trial 183). `width`
+ * left `🚀🚀…` with half an emoji (`�`), an NFD `é` without its accent, a ZWJ family split. `width`
  * measures a text of an item as Vega does, without its limit. Self-contained but for {@link cutWhole}, so the HTML
  * page's script runs these very functions after each chart is drawn. Returns the items it changed.
  */

@@ -321,8 +321,8 @@ export const base = (title: string): Record<string, unknown> => ({
 
 /**
  * The most bytes (UTF-8) of a chart id ({@link chartId}): its files `<id>.vl.json` and `<id>-2.svg` stay well within
- * the 255 bytes most file systems allow a name (trial 183: a parameter named with 90 CJK characters, 270 bytes,
- * failed the SVG report with ENAMETOOLONG).
+ * the 255 bytes most file systems allow a name (a parameter named with 90 CJK characters, 270 bytes, failed the
+ * SVG report with ENAMETOOLONG).
  */
 export const MAX_CHART_ID_BYTES = 180;
 

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
@@ -6,6 +5,7 @@ import { shellQuoted } from '@parzen/engine/host';
 import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
 import { duplicateKeys, MAX_DEPTH, tooDeep } from './json-checks.js';
+import { notUtf8Text } from './utf8-text.js';
 
 const lineAndColumn = (text: string, position: number): string => {
   const before = text.slice(0, position).split('\n');
@@ -302,12 +302,10 @@ export const readingOnce = (read: (path: string) => unknown = readConfigFile): (
 
 const readConfigText = (path: string): unknown => {
   let text: string;
+  // Checked on the bytes below (review 63: a U+FFFD the file holds was taken for a decoding failure).
   let bytes: Buffer;
-  // Checked on the bytes (review 63: a U+FFFD the file holds was taken for a decoding failure).
-  let utf8: boolean;
   try {
     bytes = readBounded(path);
-    utf8 = isUtf8(bytes);
     text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -344,12 +342,8 @@ const readConfigText = (path: string): unknown => {
       EXIT.badInput,
       'CONFIG_INVALID',
     );
-  if (!utf8 || text.includes('\u0000'))
-    throw new CliError(
-      `${path}: is not UTF-8 text (${utf8 ? 'it holds NUL bytes: a binary file?' : 'a binary file, or text in another encoding: save it as UTF-8'}); expected a JSON or YAML config.`,
-      EXIT.badInput,
-      'CONFIG_INVALID',
-    );
+  const notText = notUtf8Text(path, bytes, 'a JSON or YAML config');
+  if (notText !== undefined) throw new CliError(notText, EXIT.badInput, 'CONFIG_INVALID');
   const other = notAConfig(path, text);
   if (other !== undefined) throw new CliError(`${path}: is ${other}`, EXIT.badInput, 'CONFIG_INVALID');
   const extension = extname(path).toLowerCase();

@@ -87,3 +87,22 @@ describe('fileLines from a pipe (review 47: `zcat x.gz | parzen import cfg /dev/
     }
   });
 });
+
+describe('readTrialFile of bytes that are not UTF-8 text (trial 183)', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+  const rows = Buffer.concat([
+    Buffer.from('{"params":{"x":0.5},"loss":1}\n{"params":{"x":0.5},"loss":2}\n'),
+    Buffer.from('{"params":{"x":0.5},"loss":3,"attrs":{"n":"caf\xe9"}}\n', 'latin1'),
+  ]);
+  it('refuses standard input that is not, naming the first bad line', () => {
+    expect(() => readTrialFile('-', space, undefined, rows)).toThrow(
+      /^standard input: is not UTF-8 text \(.*Windows-1252.*\); line 3 is the first that is not\./,
+    );
+  });
+  it('names the same line in a file read in parts of any size', () => {
+    const path = join(dir, 'latin1.jsonl');
+    writeFileSync(path, rows);
+    for (const chunk of [1, 7, 40, 1 << 20])
+      expect(() => readTrialFile(path, space, chunk), `chunk ${chunk}`).toThrow(/; line 3 is the first that is not\./);
+  });
+});

@@ -6,6 +6,7 @@ import { type CompiledSpace, type ConfigIssue, ownEntry, type StudySpec, walkSpa
 import { parseJsonWithNonFinite } from '@parzen/objectives/host';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
+import { notUtf8Text } from './utf8-text.js';
 
 /** The first line of a `parzen export` file: what it is, its format version and the study it came from. */
 export interface ExportHeader {
@@ -388,6 +389,14 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
   const alikeParam = (column: string): string => sameTextHint(column, [...space.byName.keys()]);
   const targets = header.map((column) => columnTarget(space, header, column));
   const hasLoss = targets.some((target) => target?.key === 'loss');
+  // A CSV that Excel saved where the decimal mark is a comma (German, French, ...): its one column is the whole header
+  // (trial 183: said as one unknown column).
+  const [only] = header;
+  if (header.length === 1 && only !== undefined && unknown.includes(only) && only.includes(';'))
+    throw new CliError(
+      `${path}: looks separated by semicolons (its header ${JSON.stringify(only.length > 60 ? `${only.slice(0, 60)}…` : only)} is one column), as Excel saves a CSV where the decimal mark is a comma; ` +
+        "import reads a CSV separated by commas, with a point as the decimal mark (RFC 4180). Save it with those (Excel takes both from the system's region settings), or replace the semicolons and decimal commas. Nothing was imported.",
+    );
   if (!hasLoss || unknown.length > 0)
     throw new CliError(
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
@@ -463,14 +472,20 @@ const readFrom = (fd: number, chunk: Buffer, offset: number): number => {
 /**
  * The lines of a file (split at `\n`), read `chunkBytes` at a time in whole lines, so a file past V8's
  * 512 MiB string limit is read too (so an `export -o` of a large study can be imported).
- * A byte order mark before the first line is dropped.
+ * A byte order mark before the first line is dropped. `check` is given each part's bytes (whole lines) and the
+ * number of its first line before they are read as UTF-8 text, to refuse them by throwing.
  */
-export function* fileLines(path: string | 0, chunkBytes = TRIAL_FILE_CHUNK_BYTES): Generator<string> {
+export function* fileLines(
+  path: string | 0,
+  chunkBytes = TRIAL_FILE_CHUNK_BYTES,
+  check?: (bytes: Buffer, firstLine: number) => void,
+): Generator<string> {
   // Standard input (fd 0) is read as it is, and left open.
   const fd = path === 0 ? 0 : openSync(path, 'r');
   try {
     let carry = Buffer.alloc(0);
     let first = true;
+    let line = 1;
     for (;;) {
       // Twice the carried part when it is a line longer than a chunk.
       const chunk = Buffer.alloc(Math.max(chunkBytes, 2 * carry.length));
@@ -485,12 +500,14 @@ export function* fileLines(path: string | 0, chunkBytes = TRIAL_FILE_CHUNK_BYTES
         carry = chunk.subarray(0, filled);
         continue;
       }
+      check?.(chunk.subarray(0, end), line);
       let text = chunk.toString('utf8', 0, end);
       if (first) text = text.replace(/^\uFEFF/, '');
       first = false;
       const parts = text.split('\n');
       // A text ending in its line end leaves an empty last part: no line after it.
       if (text.endsWith('\n')) parts.pop();
+      line += parts.length;
       yield* parts;
       if (read === 0) return;
       carry = Buffer.from(chunk.subarray(end, filled));
@@ -504,6 +521,26 @@ export function* fileLines(path: string | 0, chunkBytes = TRIAL_FILE_CHUNK_BYTES
 export const trialFileName = (path: string): string => (path === '-' ? 'standard input' : path);
 
 /**
+ * Refuses a trial file's bytes (from line `firstLine`) that are not UTF-8 text, as a config that is not is refused
+ * (trial 183: a Windows-1252 CSV's attrs were imported with U+FFFD, exit 0; a UTF-16 CSV was refused with its header
+ * full of \u0000), and a gzip-compressed file (said before: its bytes are no UTF-8 either). Nothing is imported.
+ */
+const checkTrialText = (path: string, bytes: Buffer, firstLine: number): void => {
+  // Trial 74: it was told to rename the file to .csv.
+  if (path !== '-' && firstLine === 1 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+    throw new CliError(
+      `${path} is gzip-compressed: import reads JSON lines or CSV text. Decompress it first, or pipe it: zcat ${path} | parzen import CONFIG -`,
+    );
+  const notText = notUtf8Text(
+    trialFileName(path),
+    bytes,
+    'trials as JSON lines (`parzen export`, `parzen trials --jsonl`, results) or a CSV',
+    firstLine,
+  );
+  if (notText !== undefined) throw new CliError(`${notText} Nothing was imported.`);
+};
+
+/**
  * Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). `-` is
  * standard input, which has no name to tell them apart: JSON lines when its first line begins with `{`, else CSV.
  */
@@ -511,8 +548,8 @@ export const readTrialFile = (
   path: string,
   space: CompiledSpace,
   chunkBytes = TRIAL_FILE_CHUNK_BYTES,
-  /** Standard input's text, when the caller has read it (as a stream, so Ctrl-C is heard meanwhile). */
-  piped?: string,
+  /** Standard input's bytes, when the caller has read them (as a stream, so Ctrl-C is heard meanwhile). */
+  piped?: Buffer,
 ): TrialFile => {
   const name = trialFileName(path);
   // Said as `run` says a config it cannot read (trial 167: Node's "ENOENT: no such file or directory, open ...").
@@ -531,14 +568,16 @@ export const readTrialFile = (
   if (path === '-') {
     let lines: string[];
     if (piped !== undefined) {
-      const text = piped.replace(/^\uFEFF/, '');
+      checkTrialText(path, piped, 1);
+      const text = piped.toString('utf8').replace(/^\uFEFF/, '');
       lines = text.split('\n');
       // A text ending in its line end leaves an empty last part: no line after it.
       if (text.endsWith('\n')) lines.pop();
     } else
       try {
-        lines = [...fileLines(0, chunkBytes)];
+        lines = [...fileLines(0, chunkBytes, (bytes, line) => checkTrialText(path, bytes, line))];
       } catch (error) {
+        if (error instanceof CliError) throw error;
         throw cannotRead(error);
       }
     const first = lines.find((line) => line.trim() !== '');
@@ -552,31 +591,29 @@ export const readTrialFile = (
     return readCsv(name, lines.join('\n'), space);
   }
   if (/\.csv$/i.test(path)) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      // A byte order mark (Excel's "CSV UTF-8", PowerShell) is no part of the header.
-      text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+      bytes = readFileSync(path);
     } catch (error) {
       throw cannotRead(error);
     }
+    checkTrialText(path, bytes, 1);
+    // A byte order mark (Excel's "CSV UTF-8", PowerShell) is no part of the header.
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
     if (text.trim() === '') return { kind: 'empty', rows: [], lines: [], bad: [] };
     return readCsv(path, text, space);
   }
   let lines: string[];
   try {
-    lines = [...fileLines(path, chunkBytes)];
+    lines = [...fileLines(path, chunkBytes, (bytes, line) => checkTrialText(path, bytes, line))];
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw cannotRead(error);
   }
   const first = lines.find((line) => line.trim() !== '');
   if (first === undefined) return { kind: 'empty', rows: [], lines: [], bad: [] };
   // A CSV under another name would fail on every line as "invalid JSON": say what it looks like instead.
   const start = first.trimStart().replace(/\r$/, '');
-  // Trial 74: both were told to rename the file to .csv.
-  if (start.startsWith('\u001f\ufffd') || start.startsWith('\u001f\u008b'))
-    throw new CliError(
-      `${path} is gzip-compressed: import reads JSON lines or CSV text. Decompress it first, or pipe it: zcat ${path} | parzen import CONFIG -`,
-    );
   if (start.startsWith('['))
     throw new CliError(
       `${path} is a JSON array (as \`parzen trials --json\` writes), and import reads JSON lines (one trial a line: \`parzen export\`, or \`parzen trials --jsonl\`) or CSV (\`parzen trials --csv\`, in a file named .csv).`,

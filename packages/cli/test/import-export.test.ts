@@ -2446,3 +2446,71 @@ export const manifests = [{
     expect(plain.trials[0]).toMatchObject({ state: 'complete', loss: 0.3 });
   });
 });
+
+describe('a file of trials that is not UTF-8 text, or not separated by commas (trial 183)', () => {
+  it('refuses Windows-1252, Latin-1 and UTF-16 files as a config that is not UTF-8 is refused, naming the first bad line; nothing imported', async () => {
+    const target = config('enc.json', { use: 'jsonl', options: { path: './enc.parzen.jsonl' } });
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const files: [string, Buffer, RegExp][] = [
+      // Before: attrs stored with U+FFFD, exit 0.
+      [
+        'attrs-cp1252.csv',
+        latin1('x,model,loss,attrs.note\n0.5,svm,1,fine\n0.25,tree,2,Gr\xfc\xdfe\n'),
+        /attrs-cp1252\.csv: is not UTF-8 text \(a binary file, or text in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8\); line 3 is the first that is not\./,
+      ],
+      // Before: `found "gro�"`.
+      [
+        'rows-latin1.jsonl',
+        latin1(
+          '{"params":{"x":0.5,"model":"svm"},"loss":1}\n{"params":{"x":0.5,"model":"svm"},"loss":2,"attrs":{"n":"caf\xe9"}}\n',
+        ),
+        /rows-latin1\.jsonl: is not UTF-8 text \(.*Windows-1252.*\); line 2 is the first that is not\./,
+      ],
+      // Before: a header dump full of \u0000.
+      [
+        'utf16.csv',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x,model,loss\n0.5,svm,1\n', 'utf16le')]),
+        /utf16\.csv: is not UTF-8 text \(it begins with a UTF-16 byte order mark: text saved as UTF-16/,
+      ],
+      [
+        'utf16-no-mark.jsonl',
+        Buffer.from('{"params":{"x":0.5,"model":"svm"},"loss":1}\n', 'utf16le'),
+        /utf16-no-mark\.jsonl: is not UTF-8 text \(it holds a NUL byte beside each character, as UTF-16 text does: save it as UTF-8\)/,
+      ],
+    ];
+    for (const [name, bytes, expected] of files) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const out = await cli('import', target, path, '--json');
+      expect(out.code, name).toBe(2);
+      expect(out.stderr, name).toMatch(expected);
+      expect(out.stderr, name).toContain('Nothing was imported.');
+      expect(out.stderr, name).not.toMatch(/\uFFFD|\\u0000/);
+      expect(JSON.parse(out.stdout.trim().split('\n').at(-1) as string).errors[0].code, name).toBe('CLI_INPUT');
+    }
+    // No study, no store file.
+    expect(existsSync(join(dir, 'enc.parzen.jsonl'))).toBe(false);
+    // The config loader's words, from the same function.
+    const config1252 = join(dir, 'config-1252.json');
+    writeFileSync(config1252, latin1('{"name": "caf\xe9"}\n'));
+    expect((await cli('validate', config1252)).stderr).toContain(
+      'is not UTF-8 text (a binary file, or text in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8); line 1 is the first that is not. Expected a JSON or YAML config.',
+    );
+    // UTF-8 with a byte order mark stays accepted, a U+FFFD the file holds too.
+    const marked = writeIn(dir, 'marked.csv', '\uFEFFx,model,loss,attrs.note\n0.5,svm,1,Größe \uFFFD\n');
+    const out = await cli('import', target, marked);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('Imported 1 trial into study heart');
+  });
+
+  it('says a CSV separated by semicolons (German Excel) is one, not one unknown column', async () => {
+    const target = config('semicolon.json', { use: 'jsonl', options: { path: './semicolon.parzen.jsonl' } });
+    const out = await cli('import', target, writeIn(dir, 'semicolon.csv', 'x;model;loss\n0,5;svm;1\n'));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      'semicolon.csv: looks separated by semicolons (its header "x;model;loss" is one column), as Excel saves a CSV where the decimal mark is a comma; import reads a CSV separated by commas, with a point as the decimal mark (RFC 4180).',
+    );
+    expect(out.stderr).not.toContain('unknown:');
+    expect(existsSync(join(dir, 'semicolon.parzen.jsonl'))).toBe(false);
+  });
+});

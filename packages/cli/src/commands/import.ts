@@ -147,14 +147,14 @@ export const takeOutMadeStudy = async (
   }
 };
 
-/**
- * All of standard input as text, read as a stream; undefined when `interrupted()` turns true first (checked
- * every 50 ms: Ctrl-C at a terminal, or on a pipe that has not ended).
- */
 /** The most `import -` reads from a pipe (a file by path is read in parts, with no such limit). */
 const STDIN_LIMIT = 256 * 2 ** 20;
 
-const readStandardInput = (interrupted: () => boolean): Promise<string | undefined> =>
+/**
+ * All of standard input's bytes (read as text once they are known to be UTF-8), read as a stream; undefined when
+ * `interrupted()` turns true first (checked every 50 ms: Ctrl-C at a terminal, or on a pipe that has not ended).
+ */
+const readStandardInput = (interrupted: () => boolean): Promise<Buffer | undefined> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const stdin = process.stdin;
@@ -189,7 +189,7 @@ const readStandardInput = (interrupted: () => boolean): Promise<string | undefin
     });
     stdin.on('end', () => {
       done();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(Buffer.concat(chunks));
     });
     stdin.on('error', (error) => {
       done();
@@ -477,7 +477,7 @@ const importWhenAsked = async (
     );
   // Standard input is read as a stream, so Ctrl-C is heard while it waits (review 61: a synchronous read at
   // a terminal ignored it until Ctrl-D).
-  let piped: string | undefined;
+  let piped: Buffer | undefined;
   if (path === '-') {
     piped = await readStandardInput(() => interrupts.exitCode() !== undefined);
     if (piped === undefined) {

@@ -257,7 +257,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option(
       '--json',
-      'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported", "foreign" (a rescue file\'s trials and lines: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines", "skippedRepeats": [lines]} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C)',
+      'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported", "foreign" (a rescue file\'s trials and lines: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines", "skippedRepeats": [lines]} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C; "studyTakenOut": true|false, on an error\'s line too, when this import created the study: true when it took it out again as it imported nothing)',
     )
     .option(
       '--ignore-header',

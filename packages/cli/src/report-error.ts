@@ -20,6 +20,18 @@ export const errorEntry = (error: unknown, file?: string): Record<string, unknow
   };
 };
 
+/** Fields a command's `--json` error line has beside `errors` (import's `studyTakenOut`), by the error they go with. */
+const jsonFields = new WeakMap<object, Readonly<Record<string, unknown>>>();
+
+/**
+ * `error`, whose `--json` error line is to have `fields` beside `errors` (what a script needs to know of what the
+ * failed command did: import's `studyTakenOut`). An error that is no object has none.
+ */
+export const withJsonFields = <E>(error: E, fields: Readonly<Record<string, unknown>>): E => {
+  if (typeof error === 'object' && error !== null && Object.keys(fields).length > 0) jsonFields.set(error, fields);
+  return error;
+};
+
 /** Whether `PARZEN_DEBUG` asks for the stacks behind errors (set, and none of empty, 0, false, no, off). */
 const debugging = (): boolean =>
   !['', '0', 'false', 'no', 'off'].includes((process.env.PARZEN_DEBUG ?? '').toLowerCase());
@@ -40,7 +52,8 @@ const causeStacks = (error: unknown): string[] => {
 
 /**
  * Prints an error on stderr (`parzen: <file>: <message>`, config issues one per line with their JSON
- * pointer; control characters and bidirectional overrides escaped, {@link printable}) and, with `--json`, as the last stdout line `{"errors": [{file, code, message, issues}]}`.
+ * pointer; control characters and bidirectional overrides escaped, {@link printable}) and, with `--json`, as the last
+ * stdout line `{"errors": [{file, code, message, issues}]}` (and the fields {@link withJsonFields} gave the error).
  * With `PARZEN_DEBUG=1`, each error's causes follow with their stacks.
  * Returns the exit code.
  */
@@ -62,7 +75,9 @@ export const reportError = (error: unknown, json: boolean, output: Output): numb
   if (json) {
     // One flag's mistake found with each of several configs is one error (its `file` null in each).
     const entries = problems.map((problem) => JSON.stringify(errorEntry(problem.error, problem.path)));
-    output.result(`{"errors":[${[...new Set(entries)].join(',')}]}`);
+    const fields = typeof error === 'object' && error !== null ? jsonFields.get(error) : undefined;
+    const beside = fields === undefined ? '' : `,${JSON.stringify(fields).slice(1, -1)}`;
+    output.result(`{"errors":[${[...new Set(entries)].join(',')}]${beside}}`);
   }
   return Math.max(...problems.map((problem) => exitCodeFor(problem.error)));
 };

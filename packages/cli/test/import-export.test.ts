@@ -1912,6 +1912,8 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
       repeatsOfStudy: 0,
       repeatedLines: [4],
       skippedRepeats: [],
+      // It created the study, which stays.
+      studyTakenOut: false,
     });
     expect(run.stderr).toMatch(/Imported 3 trials into study heart/);
     const again = await cli('import', target, rows, '--on-invalid', 'skip', '--json', '--allow-repeats');
@@ -2512,5 +2514,59 @@ describe('a file of trials that is not UTF-8 text, or not separated by commas (t
     );
     expect(out.stderr).not.toContain('unknown:');
     expect(existsSync(join(dir, 'semicolon.parzen.jsonl'))).toBe(false);
+  });
+});
+
+describe('import --json says whether the study it created was taken out again (review: only stderr said it)', () => {
+  /** The last stdout line, parsed. */
+  const lastLine = (stdout: string) =>
+    JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
+  it('"studyTakenOut" after a Ctrl-C and after a failure, only when this import created the study', async () => {
+    const own = tempDir('parzen-import-taken-out-');
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const file = join(own, 'made.parzen.jsonl');
+    // Ctrl-C once the store has made the study: taken out.
+    writeSignallingStore(own, 'stopped', 'openStudy', { base: 'jsonl' });
+    const stopped = await cli(
+      'import',
+      pluginStoreConfig(own, 'stopped.json', 'made', 'stopped', file),
+      results,
+      '--json',
+    );
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(lastLine(stopped.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT', studyTakenOut: true });
+    // A store that cannot take it out keeps it: false.
+    writeSignallingStore(own, 'plain', 'openStudy', { without: ['deletesOnlyEmpty'] });
+    const kept = await cli('import', pluginStoreConfig(own, 'plain.json', 'kept', 'plain'), results, '--json');
+    expect(kept.code, kept.stderr).toBe(130);
+    expect(lastLine(kept.stdout)).toMatchObject({ interrupted: 'SIGINT', studyTakenOut: false });
+    // A failed write: the error line has it beside "errors".
+    writeSignallingStore(own, 'failing', 'addTrials', { base: 'jsonl', throws: 'the disk controller said no' });
+    const failing = pluginStoreConfig(own, 'failing.json', 'made', 'failing', file);
+    const failed = await cli('import', failing, results, '--json');
+    expect(failed.code).toBe(1);
+    const line = lastLine(failed.stdout);
+    expect(line.studyTakenOut).toBe(true);
+    expect((line.errors as { code: string }[])[0]?.code).toBe('STORE_FAILED');
+    // A study that was there: no field, in the error line or the result line.
+    const store = createJsonlStore({ path: file });
+    await store.openStudy({ name: 'made', direction: 'minimize', seed: 7, space });
+    await store.close();
+    const again = await cli('import', failing, results, '--json');
+    expect(again.code).toBe(1);
+    expect(lastLine(again.stdout)).not.toHaveProperty('studyTakenOut');
+    const into = pluginStoreConfig(own, 'into.json', 'made', 'failing', file);
+    writeIn(own, 'into.json', {
+      ...JSON.parse(readFileSync(into, 'utf8')),
+      store: { use: 'jsonl', options: { path: file } },
+    });
+    const imported = await cli('import', into, results, '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(lastLine(imported.stdout)).not.toHaveProperty('studyTakenOut');
+    // An import that created its study and imported: it stays, false.
+    const fresh = config('taken-out-fresh.json', { use: 'jsonl', options: { path: './taken-out-fresh.parzen.jsonl' } });
+    const made = await cli('import', fresh, results, '--json');
+    expect(made.code, made.stderr).toBe(0);
+    expect(lastLine(made.stdout)).toMatchObject({ imported: [0], studyTakenOut: false });
   });
 });

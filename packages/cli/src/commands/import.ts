@@ -45,6 +45,7 @@ import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
 import { noPickedRun, pickedRun } from '../pick-run.js';
 import { prepareRuns, storeFile } from '../prepare-runs.js';
+import { withJsonFields } from '../report-error.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
 
@@ -91,6 +92,11 @@ interface ImportJson {
   readonly skippedRepeats: readonly number[];
   /** Set when a signal came: before the store calls nothing was imported (but `finished`'s trials, if any). */
   readonly interrupted?: string;
+  /**
+   * Set when this import created the study: true when it took the study out again (it imported nothing: a Ctrl-C, a
+   * refusal, a failed write), false when the study stays (with the trials imported, or kept: see the message).
+   */
+  readonly studyTakenOut?: boolean;
 }
 
 /**
@@ -450,7 +456,7 @@ const importWhenAsked = async (
   const { experiment } = picked;
   const { name, direction, seed, space, store: choice } = experiment.config;
   // `--json`'s line when nothing was imported (an empty file, or a signal before the store call).
-  const printNone = (signalled: boolean) =>
+  const printNone = (signalled: boolean, made: Pick<ImportJson, 'studyTakenOut'> = {}) =>
     printJson({
       study: name,
       store: choice.use,
@@ -464,6 +470,7 @@ const importWhenAsked = async (
       repeatedLines: [],
       skippedRepeats: [],
       ...(signalled ? { interrupted: interrupts.received() ?? 'signal' } : {}),
+      ...made,
     });
   if (choice.use === 'memory')
     throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
@@ -905,6 +912,8 @@ const importWhenAsked = async (
       (message) => output.note(`parzen: warning: ${message}`),
     );
   } catch (error) {
+    // Whether the study this import created was taken out again, for a script (review: only stderr said it).
+    const takenOutField: Pick<ImportJson, 'studyTakenOut'> = madeStudy ? { studyTakenOut: takenOut === 'removed' } : {};
     // Ctrl-C while the store waited (a lock, a server): nothing was written (a store call is all or nothing).
     if (error instanceof ParzenError && error.code === 'INTERRUPTED' && interrupts.exitCode() !== undefined) {
       output.note(`parzen: ${error.message}`);
@@ -915,7 +924,7 @@ const importWhenAsked = async (
           : `${numbers(finished)} ${finished.length === 1 ? 'was' : 'were'} finished with ${finished.length === 1 ? 'its' : 'their'} rescued result${finished.length === 1 ? '' : 's'} before the stop, and nothing else; import the file again for the rest (lines already imported are passed over).`;
       const made = madeStudy ? ` ${madeNote('before the stop')}` : '';
       const code = interrupted(done === '' ? `nothing was imported into study ${name}.${made}` : done) ?? 130;
-      if (finished.length === 0) printNone(true);
+      if (finished.length === 0) printNone(true, takenOutField);
       else
         printJson({
           study: name,
@@ -930,6 +939,7 @@ const importWhenAsked = async (
           repeatedLines: [],
           skippedRepeats: [],
           interrupted: interrupts.received() ?? 'signal',
+          ...takenOutField,
         });
       return code;
     }
@@ -942,12 +952,15 @@ const importWhenAsked = async (
           : '') +
         (madeStudy ? ` ${madeNote('before the failed write')}` : '') +
         ' Free disk space, then import again.';
-      throw new ParzenError(error.code, `${error.message.replace(/\.?$/, '.')} ${advice}`, { cause: error, advice });
+      throw withJsonFields(
+        new ParzenError(error.code, `${error.message.replace(/\.?$/, '.')} ${advice}`, { cause: error, advice }),
+        takenOutField,
+      );
     }
     // Any other failure (a refusal, a store's): the study it had made, said beside the error (review: it stayed unsaid).
     if (madeStudy && !wrote && finished.length === 0)
       output.note(`parzen: nothing was imported into study ${name}. ${madeNote('before the failure below')}`);
-    throw error;
+    throw withJsonFields(error, takenOutField);
   }
   const into = `study ${name} (${choice.use} store)`;
   // An export of another study imported into this one: said (trial 119: a study's export went into another unsaid).
@@ -1079,6 +1092,7 @@ const importWhenAsked = async (
     repeatedLines: inFile,
     skippedRepeats,
     ...(signal === undefined ? {} : { interrupted: interrupts.received() ?? 'signal' }),
+    ...(madeStudy ? { studyTakenOut: false } : {}),
   });
   return signal ?? 0;
 };

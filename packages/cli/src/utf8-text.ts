@@ -37,8 +37,8 @@ const firstBadLine = (bytes: Buffer, firstLine: number): number => {
  * What is said of a file that is not UTF-8 text (`name`: as it is shown; `expected`: what it should hold), or
  * undefined when `bytes` are UTF-8 text (a UTF-8 byte order mark is text too). `bytes` begin at line `firstLine` of
  * the file (a file read in parts); its UTF-16 byte order mark is looked for only at line 1. Said the same way for a
- * config and a file of trials (trial 183: a Windows-1252 CSV was imported with U+FFFD in its attrs, and a UTF-16
- * one refused with a header dump full of \u0000).
+ * config and a file of trials (a Windows-1252 CSV was imported with U+FFFD in its attrs, and a UTF-16 one refused
+ * with a header dump full of \u0000).
  */
 export const notUtf8Text = (name: string, bytes: Buffer, expected: string, firstLine = 1): string | undefined => {
   const utf8 = isUtf8(bytes);

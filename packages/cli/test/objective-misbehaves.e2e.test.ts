@@ -121,3 +121,30 @@ describe('an objective module that does not load', () => {
     );
   });
 });
+
+describe("a config's plugin module, loaded on Parzen's own thread whatever the objective", () => {
+  /** Writes `<name>.mjs` (`source`, a plugin module that provides nothing) and a config listing it as a plugin. */
+  const pluginConfig = (name: string, source: string, objective: Record<string, unknown>): string => {
+    writeIn(dir, `${name}.mjs`, `${source}\nexport const manifests = [];\n`);
+    const { store: _, ...config } = heartConfig({
+      name,
+      plugins: [`./${name}.mjs`],
+      space: { x: { type: 'uniform', low: -2, high: 2 } },
+      objective,
+      budget: { maxTrials: 4 },
+    });
+    return writeIn(dir, `${name}.json`, config);
+  };
+
+  it('that calls process.exit(0) from a timer during a run of a command objective: exit code 1, naming the module (it ended with 0, unsaid)', async () => {
+    const config = pluginConfig('plugin-exits-later', 'setTimeout(() => process.exit(0), 300);', {
+      use: 'command',
+      options: { command: ['sh', '-c', 'sleep 0.2; echo 1.5'] },
+    });
+    const run = await runParzen(['run', config], { cwd: dir });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(
+      "parzen: plugin module `./plugin-exits-later.mjs` called process.exit(0) from a timer or callback it started as it loaded, on Parzen's own thread: the run ends here, with exit code 1;",
+    );
+  });
+});

@@ -7,9 +7,10 @@ import { describeThrown } from './interpret-result.js';
 /**
  * `process.exit()` called by an objective on Parzen's own thread (a function objective, a `module` objective with
  * `isolate: "none"`). Node would end the run at once with the objective's exit code (0: a run that looks like a
- * success, its trial left running). Instead, while a run of such an objective is in progress, `process.exit` is
- * replaced by a function that asks who called it, by async context (the trial's call, and the timers and promises
- * it started, carry the trial):
+ * success, its trial left running); so would a config's plugin module, loaded on this thread whatever the
+ * objective. Instead, while a run is in progress (or such a module loads), `process.exit` is replaced by a function
+ * that asks who called it, by async context (the trial's call, and the timers and promises it started, carry the
+ * trial):
  * - from a trial whose call is still in progress: that trial fails (`OBJECTIVE_EXITED`) and the call throws where
  *   it stood, so the objective stops there; the run goes on;
  * - from a trial that has ended (a timer or callback it left behind): the process ends as asked, since nothing
@@ -144,7 +145,7 @@ const endRun = (
   return (realExit as ExitFunction)(1);
 };
 
-/** While a run of an objective on Parzen's thread is in progress: `process.exit` is {@link exitInstead}. */
+/** While a run is in progress (or a module loads on Parzen's thread): `process.exit` is {@link exitInstead}. */
 export const watchProcessExits = (): (() => void) => {
   if (holders++ === 0) {
     realExit ??= process.exit;

@@ -909,8 +909,11 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       options.objective.sharesThread && options.catchStrayErrors !== false
         ? watchStrayErrorsBetweenTrials((error, trialNumber) => warn(strayBetweenTrialsNote(error, trialNumber)))
         : undefined;
-    // An objective on this thread may call process.exit from a timer after its trial ended: said, and exit code 1.
-    const unwatchExits = options.objective.sharesThread === true ? watchProcessExits() : undefined;
+    // An objective on this thread may call process.exit from a timer after its trial ended, and a config's plugin
+    // module (always on this thread, whatever the objective's isolate) from a timer it started as it loaded: said,
+    // and exit code 1 (review 180: with a command objective a plugin's process.exit(0) ended the run with 0, unsaid).
+    // Every run holds the watch: a process.exit it cannot attribute is passed on as it was.
+    const unwatchExits = watchProcessExits();
     // The time budget passing while trials without a time limit run: said once, a second after (a trial about to
     // end is not worth a line), not a silent wait (a hung trial held a run past its maxSeconds without a word).
     const timeLeft = options.trialTimeoutMs === undefined ? tracker.msLeft() : undefined;
@@ -931,7 +934,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     } finally {
       clearTimeout(timeUp);
       unwatch?.();
-      unwatchExits?.();
+      unwatchExits();
     }
     // Not for `none`, which a config may name on purpose (review 53).
     if (

@@ -334,3 +334,27 @@ console.log('after the runs');
     expect(child.status).toBe(4);
   });
 });
+
+describe("the host's own uncaught error while a module loads on Parzen's thread (inModuleLoad)", () => {
+  it('ends the process as Node would (its stack trace, exit code 1), not refuses the load, when the host has no listener of its own (review 180)', () => {
+    const slow = join(dir, 'slow-load.mjs');
+    writeFileSync(slow, 'await new Promise((resolve) => setTimeout(resolve, 300));\nexport default 1;\n');
+    const script = join(dir, 'host-bug.mjs');
+    writeFileSync(
+      script,
+      `import { inModuleLoad } from '${pathToFileURL(join(packages, 'engine', 'dist', 'plugin.js')).href}';
+setTimeout(() => { throw new Error('HOST bug'); }, 50);
+try {
+  await inModuleLoad('Module \`./slow-load.mjs\`', () => import(${JSON.stringify(pathToFileURL(slow).href)}));
+  console.error('loaded');
+} catch (error) {
+  console.error('refused:', error.message);
+}
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.status, child.stderr).toBe(1);
+    expect(child.stderr).toMatch(/Error: HOST bug\n\s+at Timeout\._onTimeout \(.*host-bug\.mjs:2:/);
+    expect(child.stderr).not.toMatch(/refused|loaded/);
+  });
+});

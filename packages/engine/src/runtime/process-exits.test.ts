@@ -24,3 +24,27 @@ describe("a module's load on Parzen's thread (inModuleLoad)", () => {
     await expect(quiet).resolves.toBe('b');
   });
 });
+
+describe("an error of the host's own while a module loads on Parzen's thread (review 180)", () => {
+  it('does not refuse the load, and reaches the listener the host has, as it would without the load', async () => {
+    const heard: unknown[] = [];
+    const host = (error: unknown): void => {
+      heard.push(error);
+    };
+    process.on('uncaughtException', host);
+    try {
+      // Started before the load, so outside its async context: the host's, not the module's.
+      setTimeout(() => {
+        throw new Error('host bug');
+      }, 5);
+      const loaded = inModuleLoad(
+        'Module `slow`',
+        () => new Promise<string>((resolve) => setTimeout(() => resolve('slow'), 40)),
+      );
+      await expect(loaded).resolves.toBe('slow');
+      expect(heard).toEqual([new Error('host bug')]);
+    } finally {
+      process.off('uncaughtException', host);
+    }
+  });
+});

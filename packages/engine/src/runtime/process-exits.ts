@@ -42,6 +42,8 @@ interface LoadCall {
   ended: boolean;
   /** Refuses the load (first call wins). */
   readonly refuse: (error: Error) => void;
+  /** Refuses the load for an error a timer or callback of its threw (first call wins). */
+  readonly strayed: (error: unknown) => void;
 }
 
 const loads = new AsyncLocalStorage<LoadCall>();
@@ -235,6 +237,30 @@ export class ModuleLoadRefused extends Error {
 /** Why a load whose top-level await can never settle is refused (a worker thread says it with the same words). */
 export const NEVER_SETTLED = 'a top-level await in it (or in a module it imports) never settled.';
 
+/** How many {@link inModuleLoad} loads are in progress: {@link onLoadStray} listens while there are any. */
+let loadsInProgress = 0;
+
+/**
+ * An uncaught error while modules load on Parzen's thread: one a loading module's timer or callback threw (its async
+ * context says which module's) refuses that load alone. Any other (the host program's own timer, say, review 180)
+ * is no module's: it is left as Node would have it, to the process's other `uncaughtException` listeners if there
+ * are some, else thrown again, so the process ends as Node ends it (its stack trace, exit code 1).
+ */
+const onLoadStray = (error: unknown): void => {
+  // A throw of exitInstead's from a timer is the load's refusal already.
+  if (error instanceof ObjectiveExit) return;
+  const from = loads.getStore();
+  if (from !== undefined && !from.ended) {
+    from.strayed(error);
+    return;
+  }
+  if (process.listenerCount('uncaughtException') > 1) return;
+  process.off('uncaughtException', onLoadStray);
+  process.nextTick(() => {
+    throw error;
+  });
+};
+
 /**
  * Runs the load of a module on Parzen's own thread (a `module` objective with `"isolate": "none"`, a config's plugin
  * module), whose top-level code could otherwise end the process before any trial, refusing the load with a
@@ -270,23 +296,23 @@ export const inModuleLoad = <T>(
         thrown,
       ),
     );
-  const store: LoadCall = { what, ended: false, refuse: (exit) => refuse(exit.message, exit) };
-  // A throw of exitInstead's from a timer is the load's refusal already.
-  const onStray = (error: unknown): void => {
-    // Another module's load, beside this one (a config's plugins), is refused by its own listener.
-    const from = loads.getStore();
-    if (error instanceof ObjectiveExit || (from !== undefined && from !== store)) return;
-    const said = error instanceof Error ? clippedText(String(error.message)) : describeThrown(error);
-    refuse(`a timer or callback it started threw as it loaded: ${said}`, error);
+  const store: LoadCall = {
+    what,
+    ended: false,
+    refuse: (exit) => refuse(exit.message, exit),
+    strayed: (error) => {
+      const said = error instanceof Error ? clippedText(String(error.message)) : describeThrown(error);
+      refuse(`a timer or callback it started threw as it loaded: ${said}`, error);
+    },
   };
   // Node has nothing left to run that could settle the load.
   const onEmpty = (): void => reject(new ModuleLoadRefused(what, NEVER_SETTLED, undefined, undefined, true));
-  process.on('uncaughtException', onStray);
+  if (loadsInProgress++ === 0) process.on('uncaughtException', onLoadStray);
   process.on('beforeExit', onEmpty);
   const loading = loads.run(store, load);
   return Promise.race([options.bound?.(loading) ?? loading, refused]).finally(() => {
     store.ended = true;
-    process.off('uncaughtException', onStray);
+    if (--loadsInProgress === 0) process.off('uncaughtException', onLoadStray);
     process.off('beforeExit', onEmpty);
     release();
   });

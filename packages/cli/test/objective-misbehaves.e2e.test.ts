@@ -148,3 +148,36 @@ describe("a config's plugin module, loaded on Parzen's own thread whatever the o
     );
   });
 });
+
+describe("an error a config's plugin module throws from a timer it started as it loaded, during a run", () => {
+  it.each(['none', 'worker'])(
+    'with the objective module\'s "isolate": "%s": exit code 1 and a line naming the module, not blamed on the objective nor a stack trace',
+    async (isolate) => {
+      const name = `plugin-throws-later-${isolate}`;
+      writeIn(
+        dir,
+        `${name}.mjs`,
+        "setTimeout(() => { throw new Error('plugin timer boom'); }, 300);\nexport const manifests = [];\n",
+      );
+      writeIn(
+        dir,
+        'slow-objective.mjs',
+        'export default async ({ x }) => { await new Promise((resolve) => setTimeout(resolve, 200)); return x * x; };\n',
+      );
+      const { store: _, ...config } = heartConfig({
+        name,
+        plugins: [`./${name}.mjs`],
+        space: { x: { type: 'uniform', low: -2, high: 2 } },
+        objective: { use: 'module', options: { path: './slow-objective.mjs', isolate } },
+        budget: { maxTrials: 4 },
+      });
+      const run = await runParzen(['run', writeIn(dir, `${name}.json`, config)], { cwd: dir });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(
+        `parzen: plugin module \`./${name}.mjs\` threw from a timer or callback it started as it loaded: plugin timer boom (at ${dir}/${name}.mjs:1:26), on Parzen's own thread: the run ends here, with exit code 1;`,
+      );
+      expect(run.stderr).not.toContain('OBJECTIVE_CRASHED');
+      expect(run.stderr).not.toContain('at Timeout._onTimeout');
+    },
+  );
+});

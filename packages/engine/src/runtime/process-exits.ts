@@ -48,6 +48,28 @@ interface LoadCall {
 
 const loads = new AsyncLocalStorage<LoadCall>();
 
+/** Whether the load is an objective module's (`isolate: "none"`), not a plugin module's. */
+const isObjectiveModule = (load: LoadCall): boolean => load.what.startsWith('Objective module');
+
+/**
+ * The plugin module (a config's `plugins`, say) whose timer or callback, started as it loaded, runs now, by async
+ * context: `Plugin module \`./x.mjs\``, or undefined when it is no such module's code. An objective module's is
+ * the objective's (its stray errors go to its trials, see `stray-errors.ts`).
+ */
+export const pluginLoadOfNow = (): string | undefined => {
+  const load = loads.getStore();
+  return load?.ended === true && !isObjectiveModule(load) ? load.what : undefined;
+};
+
+/** Parzen's own `uncaughtException` listeners, which {@link onPluginStray} does not take for the host's. */
+const ownListeners = new WeakSet<object>();
+
+/** Marks `listener` as Parzen's own `uncaughtException` listener (see {@link onPluginStray}); returns it. */
+export const ownListener = <F extends object>(listener: F): F => {
+  ownListeners.add(listener);
+  return listener;
+};
+
 /**
  * The trial whose call (or a timer, callback or promise it started) runs now, by async context: undefined outside
  * every trial's call. Read in an `uncaughtException` listener, it names the trial whose code threw.
@@ -104,7 +126,7 @@ const exitInstead = (code?: number | string | null): never => {
       return endRun(
         `${load.what.charAt(0).toLowerCase()}${load.what.slice(1)} called process.exit(${codeText(code)}) from a timer or callback it started as it loaded`,
         // A plugin module runs on this thread whatever its options.
-        load.what.startsWith('Objective module') ? undefined : 'Throw an Error instead.',
+        isObjectiveModule(load) ? undefined : 'Throw an Error instead.',
       );
     const exit = new ObjectiveExit(
       `it called process.exit(${codeText(code)}) as it loaded, on Parzen's own thread, where it would have ended the run with that exit code. ` +
@@ -147,12 +169,36 @@ const endRun = (
   return (realExit as ExitFunction)(1);
 };
 
-/** While a run is in progress (or a module loads on Parzen's thread): `process.exit` is {@link exitInstead}. */
+/**
+ * An uncaught error a plugin module's timer or callback threw after the module loaded (review 180: it was blamed on
+ * the objective, failing the trial running then, or, with the objective in a worker, ended the run with Node's stack
+ * trace). Node would end the process; so does this, as for a `process.exit` from there, with a line naming the
+ * module and exit code 1, not a stack trace: no trial can fail for it, and Parzen cannot tell whether the plugins
+ * the module provides (a store, a suggester) still work, so the run does not go on as if nothing happened. A
+ * monitor, which leaves every other error as it was; and a host that listens for uncaught errors itself has it.
+ */
+const onPluginStray = (error: unknown): void => {
+  const what = pluginLoadOfNow();
+  if (what === undefined || process.listeners('uncaughtException').some((listener) => !ownListeners.has(listener)))
+    return;
+  const said = error instanceof Error ? clippedText(String(error.message)) : describeThrown(error);
+  const place = error instanceof Error ? thrownAt(error) : undefined;
+  endRun(
+    `${what.charAt(0).toLowerCase()}${what.slice(1)} threw from a timer or callback it started as it loaded: ${said}${place === undefined ? '' : ` (at ${place})`}`,
+    "Catch the errors of the module's timers and callbacks: after one, Parzen cannot tell whether the plugins it provides still work.",
+  );
+};
+
+/**
+ * While a run is in progress (or a module loads on Parzen's thread): `process.exit` is {@link exitInstead}, and a
+ * plugin module's uncaught error ends the run with a line naming it ({@link onPluginStray}).
+ */
 export const watchProcessExits = (): (() => void) => {
   if (holders++ === 0) {
     realExit ??= process.exit;
     before = process.exit;
     process.exit = exitInstead;
+    process.on('uncaughtExceptionMonitor', onPluginStray);
   }
   let held = true;
   return () => {
@@ -161,6 +207,7 @@ export const watchProcessExits = (): (() => void) => {
     if (--holders === 0) {
       if (process.exit === exitInstead && before !== undefined && before !== exitInstead) process.exit = before;
       before = undefined;
+      process.off('uncaughtExceptionMonitor', onPluginStray);
     }
   };
 };
@@ -246,7 +293,7 @@ let loadsInProgress = 0;
  * is no module's: it is left as Node would have it, to the process's other `uncaughtException` listeners if there
  * are some, else thrown again, so the process ends as Node ends it (its stack trace, exit code 1).
  */
-const onLoadStray = (error: unknown): void => {
+const onLoadStray = ownListener((error: unknown): void => {
   // A throw of exitInstead's from a timer is the load's refusal already.
   if (error instanceof ObjectiveExit) return;
   const from = loads.getStore();
@@ -259,7 +306,7 @@ const onLoadStray = (error: unknown): void => {
   process.nextTick(() => {
     throw error;
   });
-};
+});
 
 /**
  * Runs the load of a module on Parzen's own thread (a `module` objective with `"isolate": "none"`, a config's plugin

@@ -1,6 +1,6 @@
 import { ParzenError } from '../errors.js';
 import { thrownErrorInfo } from './interpret-result.js';
-import { currentTrialCall, ObjectiveExit } from './process-exits.js';
+import { currentTrialCall, ObjectiveExit, ownListener, pluginLoadOfNow } from './process-exits.js';
 
 /**
  * Errors an objective on Parzen's own thread throws outside its call (in a timer, a callback, an
@@ -17,9 +17,10 @@ import { currentTrialCall, ObjectiveExit } from './process-exits.js';
 const trials = new Map<(error: unknown) => void, object>();
 const runs = new Set<(error: unknown, trialNumber?: number) => void>();
 
-const onStray = (error: unknown): void => {
+const onStray = ownListener((error: unknown): void => {
   // process.exit from a trial's call, thrown to stop the objective where it stood: that trial has failed already.
-  if (error instanceof ObjectiveExit) return;
+  // A plugin module's code is not the objective's (see `onPluginStray`): left to the host's own listener.
+  if (error instanceof ObjectiveExit || pluginLoadOfNow() !== undefined) return;
   const call = currentTrialCall();
   if (call?.ended === true && runs.size > 0) {
     for (const warn of [...runs]) warn(error, call.trialNumber);
@@ -34,7 +35,7 @@ const onStray = (error: unknown): void => {
   }
   if (trials.size > 0) for (const fail of [...trials.keys()]) fail(error);
   else for (const warn of [...runs]) warn(error);
-};
+});
 
 const listening = (): boolean => trials.size > 0 || runs.size > 0;
 

@@ -366,6 +366,17 @@ setInterval(() => {}, 1000);\n`,
     expect(existsSync(join(dir, 'slow-load.parzen.jsonl'))).toBe(false);
   });
 
+  it("a SIGTERM a module sends itself as it loads on Parzen's thread stops the run (143), not is lost (review 180: the run went on, exit 0)", async () => {
+    writeIn(dir, 'kills-itself.mjs', 'process.kill(process.pid);\nexport default ({ x }) => x * x;\n');
+    const path = journalHeartConfig(dir, 'kills-itself', {
+      objective: { use: 'module', options: { path: './kills-itself.mjs', isolate: 'none' } },
+    });
+    const run = await runParzen(['run', path], { cwd: dir, timeoutMs: 30_000 });
+    expect(run.signal, run.stderr).toBe('SIGTERM');
+    expect(run.stderr).toMatch(/SIGTERM/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/trial #\d+ complete/);
+  });
+
   it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing; --json ends in the error', async () => {
     // The holder: this live process, named with its start as a lock file names its holder, so the lock is never
     // broken as stale. (A holder named without it, judged by the lock's age, was broken 10 s on: a loaded machine

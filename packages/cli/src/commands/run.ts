@@ -687,14 +687,19 @@ export const runConfigs = async (
   objectives?.routeObjectiveStdout('stderr');
   try {
     const preparing = exitOnSignalWhilePreparing(paths, flags, output);
-    let prepared: PreparedStudies;
     try {
-      prepared = await prepareStudies(paths, flags, output, resume);
+      const prepared = await prepareStudies(paths, flags, output, resume);
+      if (prepared.runs.length === 0) {
+        preparing();
+        return nothingRan(prepared, flags, output);
+      }
+      // The run's signal handlers take over from the preparing ones with no moment between (review 180: a SIGTERM
+      // a module sent itself as it loaded, still pending when the preparing listeners went, was lost, as Node drops
+      // a signal whose last listener is removed; the run went on and exited 0).
+      return await runPrepared(prepared.runs, paths, flags, output, prepared.batch, prepared.leftOut, preparing);
     } finally {
       preparing();
     }
-    if (prepared.runs.length === 0) return nothingRan(prepared, flags, output);
-    return await runPrepared(prepared.runs, paths, flags, output, prepared.batch, prepared.leftOut);
   } finally {
     objectives?.routeObjectiveStdout('stdout');
   }
@@ -899,6 +904,8 @@ const runPrepared = async (
   batch = runs.length > 1,
   /** The runs `--more-trials 0` left out (their studies not made yet), which `--json` lists after the others. */
   leftOut: readonly PreparedRun[] = [],
+  /** Removes the signal handlers that were listening until now, once the run's own listen. */
+  handOver: () => void = () => undefined,
 ): Promise<number> => {
   // What the first signal does depends on the grace period (trial 35: with 0 the notice promised to let
   // running trials finish, and they were interrupted at once): one for every run, or each run's own.
@@ -923,6 +930,7 @@ const runPrepared = async (
           : `${lead}${name}: letting running trials finish (up to ${grace === undefined ? "the run's gracePeriodSeconds" : `${grace} s, the grace period`}), then stopping (${again(name)} to stop now).`,
     );
   });
+  handOver();
   // Whether the command's last output (a run's summary, a batch's comparison) is being written: a reader of stdout
   // that goes away from then on is said once that output is flushed, not as one that left while trials ran.
   let atLastOutput = false;

@@ -514,7 +514,25 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
  * (a zero-width space) and without white space at its ends. Two names with the same look-alike key are told
  * apart on screen by nothing.
  */
-export const lookAlikeKey = (name: string): string => name.normalize('NFC').replace(INVISIBLE, '').trim();
+export const lookAlikeKey = (name: string): string =>
+  name
+    .normalize('NFC')
+    .replace(INVISIBLE, (char, at: number, whole: string) => (showsSomething(char, at, whole) ? char : ''))
+    .trim();
+
+/**
+ * Whether a default ignorable changes what is shown where it stands (review 181): a tag character (the letters of a
+ * subdivision flag, England's against Scotland's), a variation selector (☺︎ against ☺️), a zero-width joiner or
+ * non-joiner between two characters beyond ASCII (a family emoji against its three people; Persian می‌خواهم
+ * against میخواهم). One between ASCII letters, or at an end, shows nothing.
+ */
+const showsSomething = (char: string, at: number, whole: string): boolean => {
+  const point = char.codePointAt(0) as number;
+  if ((point >= 0xe0020 && point <= 0xe007f) || (point >= 0xfe00 && point <= 0xfe0f)) return true;
+  if (point >= 0xe0100 && point <= 0xe01ef) return true;
+  if (point !== 0x200c && point !== 0x200d) return false;
+  return whole.charCodeAt(at - 1) > 0x7f && whole.charCodeAt(at + char.length) > 0x7f;
+};
 
 /**
  * ` (`é` looks the same but is written with other Unicode code points: ...)` for a name or value that is

@@ -16,7 +16,7 @@ import {
   unusableConnection,
 } from './pg-errors.js';
 import { withRetry } from './retry.js';
-import { migrate, readableVersion } from './schema.js';
+import { migrate, readableVersion, readVersion } from './schema.js';
 
 // At open, only the server's "not now" answers are retried (starting up, too many connections): a
 // refused or timed-out connection is a wrong URL or a stopped server, reported at once.
@@ -26,11 +26,20 @@ const retryAtOpen = (error: unknown): boolean =>
 /** Encodings that keep every character a study may hold: UTF8, and SQL_ASCII, which stores the bytes as they are. */
 const WHOLE_ENCODINGS: ReadonlySet<string> = new Set(['UTF8', 'SQL_ASCII']);
 
-/** Refuses a database that cannot store every character (LATIN1), before the store writes to it (trial 183). */
-const checkEncoding = async (pool: Pool, plan: ConnectionPlan): Promise<void> => {
+/**
+ * Refuses a database that cannot store every character (LATIN1) before the store makes its tables there; one that
+ * already holds them (a store that worked with ASCII names) is opened with a warning, once (review 181: refusing it
+ * stopped every run of a working store).
+ */
+const checkEncoding = async (pool: Pool, plan: ConnectionPlan, warn: (message: string) => void): Promise<void> => {
   const { rows } = await pool.query<{ server_encoding: string }>('SHOW server_encoding');
   const encoding = rows[0]?.server_encoding;
-  if (encoding !== undefined && !WHOLE_ENCODINGS.has(encoding.toUpperCase())) throw notUtf8Database(plan, encoding);
+  if (encoding === undefined || WHOLE_ENCODINGS.has(encoding.toUpperCase())) return;
+  const error = notUtf8Database(plan, encoding);
+  if (((await readVersion(pool)) ?? 0) === 0) throw error;
+  warn(
+    `${error.message} It already holds Parzen's tables, so it is opened: a name, option or attr with a character ${encoding} lacks fails its write (22P05).`,
+  );
 };
 
 /**
@@ -67,7 +76,7 @@ export const openPool = async (
       async () => {
         if (options.readOnly === true) return readableVersion(pool, plan.where);
         // A read-only open writes nothing, so a database in another encoding is still read.
-        await checkEncoding(pool, plan);
+        await checkEncoding(pool, plan, options.onWarning ?? warnOnStderr);
         return migrate(pool, plan.where, undefined, (from, to) =>
           (options.onWarning ?? warnOnStderr)(storeUpgradeNote(`PostgreSQL store \`${plan.where}\``, from, to)),
         );

@@ -126,7 +126,7 @@ const MIGRATION_LOCK = 0x7061727a;
 
 type Queryable = Pool | PoolClient;
 
-const readVersion = async (db: Queryable): Promise<number | undefined> => {
+export const readVersion = async (db: Queryable): Promise<number | undefined> => {
   try {
     const { rows } = await db.query<{ version: number }>('SELECT version FROM parzen_schema');
     return rows[0]?.version ?? 0;

@@ -13,6 +13,7 @@ import { connectionIssues, parsingQuietly, planConnection, redactUrl, sslModeNot
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
 import { classify, storeError, unreachableServer, unusableConnection } from '../src/pg-errors.js';
 import { backoffMs } from '../src/retry.js';
+import { migrate } from '../src/schema.js';
 
 const spec: StudySpec = {
   name: 'shared',
@@ -348,6 +349,22 @@ describePostgres('postgres store values and errors', () => {
       // Nothing was written: no table of the store's.
       const tables = await adminQuery("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'", name);
       expect(tables.rows[0]).toEqual({ n: 0 });
+      // Review 181: a LATIN1 database that already holds the store's tables (a store that worked with ASCII names) is
+      // opened, with a warning; refusing it stopped every run of a working store.
+      const { default: pg } = await import('pg');
+      const pool = new pg.Pool({ connectionString: urlFor(name) });
+      try {
+        await migrate(pool, name);
+      } finally {
+        await pool.end();
+      }
+      const warnings: string[] = [];
+      const existing = await createPostgresStore({ url: urlFor(name), onWarning: (message) => warnings.push(message) });
+      await existing.openStudy(spec);
+      await existing.close();
+      expect(warnings).toEqual([
+        expect.stringMatching(/is LATIN1; .*It already holds Parzen's tables, so it is opened/),
+      ]);
       const store = await createPostgresStore({ url: urlFor(ascii) });
       await store.openStudy({ ...spec, space: { 'gr\u00f6\u00dfe': { type: 'uniform', low: 0, high: 1 } } });
       await store.close();

@@ -30,10 +30,12 @@ export class OutputEncodingWatch {
     this.#decodedReplacements += countOf(decoded, '\uFFFD');
   }
 
-  /** Takes the text the decoder gave at the end of the stream (an unfinished character). */
-  end(decoded: string): void {
-    this.#decodedReplacements += countOf(decoded, '\uFFFD');
-  }
+  /**
+   * Takes the text the decoder gave at the end of the stream: a character left unfinished there is not counted, as a
+   * program stopped by its time limit (or a pruner) is cut wherever it was, inside a UTF-8 character too (review 181:
+   * that was said as output that is not UTF-8).
+   */
+  end(_decoded: string): void {}
 
   /** `UTF-16 (...)` or `not UTF-8 (...)` when the output was no UTF-8; undefined when it was. */
   guess(): string | undefined {

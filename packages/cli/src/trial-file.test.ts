@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { compileSpace } from '@parzen/engine/plugin';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileLines, readTrialFile } from './trial-file.js';
@@ -97,6 +98,12 @@ describe('readTrialFile of bytes that are not UTF-8 text (trial 183)', () => {
   it('refuses standard input that is not, naming the first bad line', () => {
     expect(() => readTrialFile('-', space, undefined, rows)).toThrow(
       /^standard input: is not UTF-8 text \(.*Windows-1252.*\); line 3 is the first that is not\./,
+    );
+  });
+  // Review 181: gzip piped in was said as "a binary file, or text in another encoding".
+  it('says gzip-compressed standard input is compressed, and how to decompress it in the pipe', () => {
+    expect(() => readTrialFile('-', space, undefined, gzipSync(rows))).toThrow(
+      /^standard input is gzip-compressed: .*zcat FILE \| parzen import CONFIG -$/,
     );
   });
   it('names the same line in a file read in parts of any size', () => {

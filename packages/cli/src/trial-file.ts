@@ -526,10 +526,12 @@ export const trialFileName = (path: string): string => (path === '-' ? 'standard
  * full of \u0000), and a gzip-compressed file (said before: its bytes are no UTF-8 either). Nothing is imported.
  */
 const checkTrialText = (path: string, bytes: Buffer, firstLine: number): void => {
-  // Trial 74: it was told to rename the file to .csv.
-  if (path !== '-' && firstLine === 1 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+  // Trial 74: it was told to rename the file to .csv. Standard input too (review 181: said as "a binary file").
+  if (firstLine === 1 && bytes[0] === 0x1f && bytes[1] === 0x8b)
     throw new CliError(
-      `${path} is gzip-compressed: import reads JSON lines or CSV text. Decompress it first, or pipe it: zcat ${path} | parzen import CONFIG -`,
+      path === '-'
+        ? 'standard input is gzip-compressed: import reads JSON lines or CSV text. Decompress it in the pipe: zcat FILE | parzen import CONFIG -'
+        : `${path} is gzip-compressed: import reads JSON lines or CSV text. Decompress it first, or pipe it: zcat ${path} | parzen import CONFIG -`,
     );
   const notText = notUtf8Text(
     trialFileName(path),

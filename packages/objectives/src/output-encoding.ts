@@ -32,8 +32,8 @@ export class OutputEncodingWatch {
 
   /**
    * Takes the text the decoder gave at the end of the stream: a character left unfinished there is not counted, as a
-   * program stopped by its time limit (or a pruner) is cut wherever it was, inside a UTF-8 character too (review 181:
-   * that was said as output that is not UTF-8).
+   * program stopped by its time limit (or a pruner) is cut wherever it was, inside a UTF-8 character too, which is no
+   * sign of output that is not UTF-8.
    */
   end(_decoded: string): void {}
 

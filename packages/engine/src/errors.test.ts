@@ -289,3 +289,20 @@ describe('a plugin of ours whose package was not given (trial 94: "(none loaded)
     expect(unknownPlugin('constructor', 'toString', [], '/x').message).not.toMatch(/function|is in the package/);
   });
 });
+
+describe('didYouMean of a name that looks like the one offered', () => {
+  // Trial 183: `--study kyoto‐1` (a typographic hyphen) was offered `kyoto-1`, to the eye the same name.
+  it('says which characters differ, with their code points', () => {
+    expect(didYouMean('kyoto\u20101', ['kyoto-1', 'osaka-2'])).toBe(
+      ' (did you mean `kyoto-1`?: it has - U+002D where this has \u2010 U+2010)',
+    );
+    expect(didYouMean('\u0430dam', ['adam', 'sgd'])).toBe(
+      ' (did you mean `adam`?: it has a U+0061 where this has \u0430 U+0430)',
+    );
+  });
+
+  it('says nothing more of a plain typo or a case difference', () => {
+    expect(didYouMean('suggestor', ['suggester'])).toBe(' (did you mean `suggester`?)');
+    expect(didYouMean('URL', ['url'])).toBe(' (did you mean `url`?)');
+  });
+});

@@ -556,6 +556,33 @@ export interface Closeness {
   readonly prefix?: boolean;
 }
 
+/** A character without its accents (`é` is `e`): an accent is seen, so two that differ by one do not look alike. */
+const base = (char: string): string => char.normalize('NFD').replace(/\p{M}/gu, '');
+
+/**
+ * `: it has - U+002D where this has ‐ U+2010` when `name` and the name offered differ only in characters that may look
+ * alike (one of each pair beyond ASCII: a typographic hyphen, a Cyrillic а), so a suggestion that looks like what was
+ * typed says what differs (trial 183: `--study kyoto‐1` was offered `kyoto-1`, to the eye the same); empty otherwise.
+ */
+const unlikeAt = (name: string, offered: string): string => {
+  const typed = [...name];
+  const meant = [...offered];
+  if (typed.length !== meant.length) return '';
+  const differ = typed.flatMap((char, at) => (char === meant[at] ? [] : [[char, meant[at] as string] as const]));
+  if (
+    differ.length === 0 ||
+    differ.some(
+      ([a, b]) => a.toLowerCase() === b.toLowerCase() || (a < '\u0080' && b < '\u0080') || base(a) === base(b),
+    )
+  )
+    return '';
+  const said = (chars: readonly string[]) =>
+    chars
+      .map((char) => `${char} U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`)
+      .join(', ');
+  return `: it has ${said(differ.map(([, b]) => b))} where this has ${said(differ.map(([a]) => a))}`;
+};
+
 /**
  * ` (did you mean `suggester`?)` for a misspelt name (`suggestor`, `maxTrails`, `concurency`): the one
  * known name a few edits away (at most a quarter of its length, at least one: `moreTrials` is not a misspelt `maxTrials`), else the one
@@ -582,7 +609,8 @@ export const didYouMean = (name: string, known: readonly string[], closeness: Cl
     } else if (distance === bestDistance) tie = true;
   }
   // A name that differs only in case is close too (`URL` for `url`): the given name is unknown, so never the same.
-  if (best !== undefined && !tie && bestDistance <= allowed) return ` (did you mean \`${best}\`?)`;
+  if (best !== undefined && !tie && bestDistance <= allowed)
+    return ` (did you mean \`${best}\`?${unlikeAt(name, best)})`;
   // The start of one known name (trial 40: `timeout` for `timeoutSeconds`).
   if (closeness.prefix === false) return '';
   const lower = name.toLowerCase();

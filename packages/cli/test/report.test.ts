@@ -863,6 +863,19 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     expect(existsSync(out)).toBe(false);
   });
 
+  // A --contour module loads on Parzen's thread: its top-level process.exit(0) ended the report with exit 0, no
+  // file written (a report that looked written).
+  it('refuses a --contour module that calls process.exit as it loads, naming it; nothing written', async () => {
+    writeIn(dir, 'exits.mjs', 'process.exit(0);\nexport const f = () => 0;\n');
+    const out = join(dir, 'exits.html');
+    const result = await cli('report', config, '-o', out, '--contour', join(dir, 'exits.mjs#f'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /--contour: Contour module `.*exits\.mjs` failed to load: it called process\.exit\(0\) as it loaded/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('warns on stderr when the --contour function fails, saying where first and why', async () => {
     writeIn(dir, 'broken.mjs', "export const f = ({ x }) => { if (x > -3) throw new Error('no GPU'); return 0; };\n");
     const out = join(dir, 'broken.html');

@@ -5,7 +5,7 @@
  * Not for configs or plugin authors; not covered by the stability promise of the package's root.
  * @module @parzen/objectives/host
  */
-export { loadModuleExport } from './load-module-export.js';
+export { LOADER_FILE, loadModuleExport } from './load-module-export.js';
 export { parseJsonWithNonFinite } from './parse-loss.js';
 export { importTypeScript, registerTypeScript } from './register-typescript.js';
 export { routeObjectiveStdout } from './thread-stdio.js';

@@ -391,13 +391,14 @@ const contourFunction = async (
   try {
     // A file given to --contour is not the objective (trial 48: it was called one).
     // Imported here: a report without --contour loads no objective.
-    const { loadModuleExport } = await import('@parzen/objectives/host');
-    fn = await loadModuleExport(
-      path,
-      exportName,
-      baseDir,
-      typeof flag === 'string' ? 'Contour module' : 'Objective module',
-    );
+    const { LOADER_FILE, loadModuleExport } = await import('@parzen/objectives/host');
+    const { inModuleLoad } = await import('@parzen/engine/plugin');
+    const what = typeof flag === 'string' ? 'Contour module' : 'Objective module';
+    // Its top-level code runs on Parzen's thread: a process.exit() in it, or an await that never settles, ended the
+    // report with its exit code (0: a report that was never written looked written) or Node's silent exit 13.
+    fn = await inModuleLoad(`${what} \`${path}\``, () => loadModuleExport(path, exportName, baseDir, what), {
+      loader: LOADER_FILE,
+    });
   } catch (error) {
     throw new CliError(`--contour: ${(error as Error).message}`);
   }
